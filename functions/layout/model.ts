@@ -1,0 +1,83 @@
+/**
+ * One workbook model, rendered to .xlsx (exceljs) and to Google Sheets (spreadsheets.create),
+ * and produced back from the Sheets emulator for export. Plain data, no library types.
+ *
+ * Coordinates are 0-based; ranges are half-open like the Sheets API's GridRange
+ * (endRow/endCol exclusive), so a model maps onto API requests without off-by-one shims.
+ */
+
+/** '#RRGGBB' */
+export type Rgb = string;
+
+export interface CellStyle {
+  bold?: boolean;
+  italic?: boolean;
+  fontSize?: number;
+  fontColor?: Rgb;
+  fill?: Rgb;
+  hAlign?: 'left' | 'center' | 'right';
+  vAlign?: 'top' | 'middle' | 'bottom';
+  wrap?: boolean;
+  /** thin border on all four sides */
+  border?: boolean;
+  /** Sheets/Excel number format pattern, e.g. '#,##0' or '@' for plain text */
+  numberFormat?: string;
+}
+
+export type CellValue = string | number | boolean | null;
+
+export type DataValidation =
+  | { kind: 'number'; min?: number; integer?: boolean; strict: boolean; message?: string }
+  | { kind: 'list'; values: string[]; strict: boolean; message?: string }
+  | { kind: 'checkbox' };
+
+export interface CellModel {
+  row: number;
+  col: number;
+  /** Written as a typed value: a string stays a string, never parsed as a formula. */
+  value?: CellValue;
+  formula?: string;
+  style?: CellStyle;
+  note?: string;
+  validation?: DataValidation;
+}
+
+export interface RangeModel {
+  startRow: number;
+  endRow: number;
+  startCol: number;
+  endCol: number;
+}
+
+export interface SheetProtection {
+  description: string;
+  /** Cells people may still edit; everything else on the sheet is protected. */
+  unprotected: RangeModel[];
+  /** Emails allowed to edit protected cells besides the owner (Sheets only). */
+  editors?: string[];
+}
+
+export interface SheetModel {
+  title: string;
+  /** Stable key the application uses for the tab (e.g. 'bang1'); not shown to people. */
+  key: string;
+  rowCount: number;
+  colCount: number;
+  frozenRows?: number;
+  frozenCols?: number;
+  tabColor?: Rgb;
+  hidden?: boolean;
+  /** Column widths in pixels (Sheets unit; the xlsx renderer converts). */
+  columns: { index: number; width?: number; hidden?: boolean }[];
+  rows: { index: number; height?: number; hidden?: boolean }[];
+  cells: CellModel[];
+  merges: RangeModel[];
+  protection?: SheetProtection;
+}
+
+export interface WorkbookModel {
+  title: string;
+  locale: string;
+  timeZone: string;
+  sheets: SheetModel[];
+}

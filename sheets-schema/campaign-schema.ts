@@ -1,0 +1,344 @@
+/**
+ * The shape of a campaign file. A campaign (tables, indicator codes, rules, units, rounds,
+ * quotas, eligibility) is data; this zod schema is what makes a broken file fail at load,
+ * naming the offending path, instead of failing later inside a handler.
+ */
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'mã chỉ gồm chữ thường không dấu, số, dấu chấm, gạch nối');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'ngày dạng YYYY-MM-DD');
+const isoInstant = z.string().refine((s) => /T.*(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'thời điểm ISO có múi giờ, ví dụ 2020-07-22T00:00:00+07:00');
+const severity = z.enum(['error', 'warning']);
+const tableRequirement = z.enum(['required', 'optional']);
+const nomineeScope = z.enum(['cand', 'outside']);
+const nomineeType = z.enum(['collective', 'individual']);
+
+export const periodSchema = z.object({
+  id,
+  label: z.string().min(1),
+  from: isoDate,
+  to: isoDate,
+});
+
+export const deadlineReadingSchema = z.enum(['before-date', 'by-date']);
+
+export const roundSchema = z.object({
+  id,
+  name: z.string().min(1),
+  description: z.string().min(1),
+  dataWindow: z.object({ from: isoDate, to: isoDate }),
+  periods: z.array(id).min(1),
+  /** The date written in the plan ("gửi trước ngày 15/7/2020"); how it is read is `deadlineReading`. */
+  dueDate: isoDate,
+  deadlineReading: deadlineReadingSchema.optional(),
+  lockAt: isoInstant,
+  tables: z.array(id).min(1),
+});
+
+export const unitKindSchema = z.object({
+  id,
+  name: z.string().min(1),
+  /** Tables this kind of unit submits (intersected with a round's tables). Empty for hierarchy-only nodes. */
+  tables: z.record(id, tableRequirement),
+  /** Which nominees the unit may propose: inside CAND, outside, both, or none. */
+  nominates: z.array(nomineeScope),
+});
+
+export const unitSchema = z.object({
+  id,
+  name: z.string().min(1),
+  kind: id,
+  parent: id.nullable(),
+  emails: z.array(z.email()),
+});
+
+const headerPath = z.array(z.string().min(1)).min(1).max(4);
+
+export const indicatorSchema = z.object({
+  code: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, 'mã chỉ tiêu dạng nhom.chi_tieu'),
+  group: z.string().min(1),
+  /** Column header levels from the top band down to the leaf header, as in the official table. */
+  header: headerPath,
+  unit: z.string().min(1),
+  type: z.enum(['integer', 'decimal']),
+  aggregate: z.enum(['flow', 'stock']),
+  width: z.number().int().positive().optional(),
+});
+
+export const figuresTableSchema = z.object({
+  kind: z.literal('figures'),
+  id,
+  sheetTitle: z.string().min(1).max(100),
+  label: z.string().min(1),
+  caption: z.string().min(1),
+  subtitle: z.string().min(1),
+  indicators: z.array(indicatorSchema).min(1),
+  footnotes: z.array(z.string()).default([]),
+});
+
+export const checklistItemSchema = z.object({
+  code: z.string().regex(/^[IVX]+(\.\d+)?(\.[a-z])?$/, 'mã mục dạng III.2.e'),
+  text: z.string().min(1),
+  required: z.boolean().default(true),
+});
+
+export const checklistTableSchema = z.object({
+  kind: z.literal('checklist'),
+  id,
+  sheetTitle: z.string().min(1).max(100),
+  label: z.string().min(1),
+  caption: z.string().min(1),
+  subtitle: z.string().min(1),
+  instructions: z.string().min(1),
+  sections: z.array(z.object({ code: z.string().regex(/^[IVX]+$/), title: z.string().min(1), items: z.array(checklistItemSchema).min(1) })).min(1),
+  columns: z.object({ content: z.string().min(1), reference: z.string().min(1) }),
+});
+
+const fieldBase = {
+  code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  header: z.array(z.string().min(1)).min(1).max(2),
+  required: z.boolean().default(false),
+  width: z.number().int().positive().optional(),
+};
+
+export const listFieldSchema = z.discriminatedUnion('type', [
+  z.object({ ...fieldBase, type: z.literal('text'), maxLength: z.number().int().positive().default(2000) }),
+  z.object({ ...fieldBase, type: z.literal('integer') }),
+  z.object({ ...fieldBase, type: z.literal('checkbox') }),
+  /** A drop-down whose options come from named option lists in the campaign (awards, titles, …). */
+  z.object({ ...fieldBase, type: z.literal('choice'), options: id }),
+]);
+
+export const listTableSchema = z.object({
+  kind: z.literal('list'),
+  id,
+  sheetTitle: z.string().min(1).max(100),
+  label: z.string().min(1),
+  caption: z.string().min(1),
+  subtitle: z.string().min(1),
+  instructions: z.string().min(1),
+  rows: z.number().int().positive().max(500),
+  minEntries: z.number().int().nonnegative().default(0),
+  fields: z.array(listFieldSchema).min(1),
+  /** Optional block of unit-level checkboxes above the list (the nomination dossier). */
+  formBlock: z
+    .object({
+      caption: z.string().min(1),
+      fields: z.array(z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), label: z.string().min(1), type: z.literal('checkbox'), requiredWhenEntries: z.boolean().default(true) })).min(1),
+    })
+    .optional(),
+});
+
+export const tableSchema = z.discriminatedUnion('kind', [figuresTableSchema, checklistTableSchema, listTableSchema]);
+
+export const confirmationSchema = z.object({
+  sheetTitle: z.string().min(1).max(100),
+  caption: z.string().min(1),
+  instructions: z.string().min(1),
+  fields: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+        label: z.string().min(1),
+        type: z.enum(['submit-checkbox', 'text', 'phone', 'url']),
+        required: z.boolean().default(true),
+      }),
+    )
+    .min(1),
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [
+  /** A built-in check (value parsing, completeness, structure, nominations…); the code selects it. */
+  z.object({ kind: z.literal('builtin'), code: z.string().min(1), severity, message: z.string().min(1) }),
+  /** left ≤ right on every period row of a figures table. */
+  z.object({ kind: z.literal('lte'), code: z.string().min(1), severity, table: id, left: z.string(), right: z.string(), at: z.enum(['left', 'right']), message: z.string().min(1) }),
+  /** when `ifZero` is 0, `thenZero` must be 0 too (events 0 but people > 0). */
+  z.object({ kind: z.literal('zero-implies-zero'), code: z.string().min(1), severity, table: id, ifZero: z.string(), thenZero: z.string(), message: z.string().min(1) }),
+  z.object({
+    kind: z.literal('outlier-peer'),
+    code: z.string().min(1),
+    severity,
+    minPeers: z.number().int().min(3),
+    robustZ: z.number().positive(),
+    minRatio: z.number().min(1),
+    message: z.string().min(1),
+  }),
+  z.object({
+    kind: z.literal('outlier-own'),
+    code: z.string().min(1),
+    severity,
+    minOtherPeriods: z.number().int().min(2),
+    minRatio: z.number().min(1),
+    minAbsolute: z.number().nonnegative(),
+    message: z.string().min(1),
+  }),
+  z.object({ kind: z.literal('stock-drop'), code: z.string().min(1), severity, maxFallRatio: z.number().gt(0).lt(1), message: z.string().min(1) }),
+]);
+
+export const awardSchema = z.object({
+  id,
+  name: z.string().min(1),
+  originalSets: z.number().int().positive(),
+});
+
+const limits = z
+  .object({ total: z.number().int().nonnegative().optional(), collective: z.number().int().nonnegative().optional(), individual: z.number().int().nonnegative().optional() })
+  .refine((l) => l.total !== undefined || l.collective !== undefined || l.individual !== undefined, 'cần ít nhất một giới hạn');
+
+export const quotaSchema = z.object({
+  award: id,
+  /** Unit kinds this row applies to; '*' = every nominating unit. */
+  kinds: z.union([z.literal('*'), z.array(id).min(1)]),
+  scope: z.enum(['any', 'cand', 'outside']),
+  limits,
+  description: z.string().min(1),
+});
+
+export const eligibilityCategorySchema = z.object({
+  scope: nomineeScope,
+  type: nomineeType,
+  label: z.string().min(1),
+  /** Titles from lowest to highest. */
+  ladder: z.array(z.string().min(1)).min(1),
+  minimumEveryYear: z.string().min(1),
+  extra: z.object({
+    awards: z.array(id).min(1),
+    title: z.string().min(1),
+    minYears: z.number().int().positive(),
+    commendations: z.object({ count: z.number().int().positive(), of: z.array(z.enum(['giay_khen', 'bang_khen'])).min(1), label: z.string().min(1) }),
+  }),
+});
+
+export const campaignSchema = z
+  .object({
+    id,
+    version: z.number().int().positive(),
+    title: z.string().min(1),
+    shortTitle: z.string().min(1),
+    source: z.string().min(1),
+    timeZone: z.string().min(1),
+    locale: z.string().min(1),
+    deadlineReading: deadlineReadingSchema,
+    coordinator: z.object({ unit: id, name: z.string().min(1), emails: z.array(z.email()).min(1) }),
+    periods: z.array(periodSchema).min(1),
+    rounds: z.array(roundSchema).min(1),
+    reminders: z.object({ daysBefore: z.array(z.number().int().nonnegative()), overdueEveryDays: z.number().int().positive() }),
+    unitKinds: z.array(unitKindSchema).min(1),
+    units: z.array(unitSchema).min(1),
+    instructions: z.object({ sheetTitle: z.string().min(1).max(100), caption: z.string().min(1), lines: z.array(z.string().min(1)).min(1) }),
+    tables: z.array(tableSchema).min(1),
+    confirmation: confirmationSchema,
+    options: z.record(id, z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).min(1)),
+    rules: z.array(ruleSchema).min(1),
+    awards: z.array(awardSchema),
+    quotas: z.array(quotaSchema),
+    cityShortlist: z.object({
+      award: id,
+      limits: z.array(z.object({ scope: nomineeScope, limits, description: z.string().min(1) })).min(1),
+    }),
+    eligibility: z.object({ years: z.array(z.number().int()).min(1), categories: z.array(eligibilityCategorySchema) }),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const unique = <T>(items: T[], key: (t: T) => string, path: string, what: string) => {
+      const seen = new Set<string>();
+      items.forEach((it, i) => {
+        const k = key(it);
+        if (seen.has(k)) issue([path, i], `${what} "${k}" bị trùng`);
+        seen.add(k);
+      });
+    };
+    unique(c.periods, (p) => p.id, 'periods', 'kỳ');
+    unique(c.rounds, (r) => r.id, 'rounds', 'đợt');
+    unique(c.unitKinds, (k) => k.id, 'unitKinds', 'loại đơn vị');
+    unique(c.units, (u) => u.id, 'units', 'đơn vị');
+    unique(c.tables, (t) => t.id, 'tables', 'bảng');
+    unique(c.rules, (r) => r.code, 'rules', 'mã quy tắc');
+    unique(c.awards, (a) => a.id, 'awards', 'hình thức khen thưởng');
+    const sheetTitles = [c.instructions.sheetTitle, c.confirmation.sheetTitle, ...c.tables.map((t) => t.sheetTitle)];
+    unique(sheetTitles, (t) => t, 'tables', 'tên trang');
+
+    const periodIds = new Set(c.periods.map((p) => p.id));
+    const tableIds = new Set(c.tables.map((t) => t.id));
+    const kindIds = new Set(c.unitKinds.map((k) => k.id));
+    const unitIds = new Set(c.units.map((u) => u.id));
+    const awardIds = new Set(c.awards.map((a) => a.id));
+
+    c.rounds.forEach((r, i) => {
+      r.periods.forEach((p, j) => periodIds.has(p) || issue(['rounds', i, 'periods', j], `kỳ "${p}" không có trong periods`));
+      r.tables.forEach((t, j) => tableIds.has(t) || issue(['rounds', i, 'tables', j], `bảng "${t}" không có trong tables`));
+      if (Date.parse(r.lockAt) < Date.parse(`${r.dueDate}T00:00:00Z`)) issue(['rounds', i, 'lockAt'], 'thời điểm khóa sớm hơn hạn gửi');
+    });
+    c.unitKinds.forEach((k, i) =>
+      Object.keys(k.tables).forEach((t) => tableIds.has(t) || issue(['unitKinds', i, 'tables', t], `bảng "${t}" không có trong tables`)),
+    );
+    c.units.forEach((u, i) => {
+      if (!kindIds.has(u.kind)) issue(['units', i, 'kind'], `loại đơn vị "${u.kind}" không có trong unitKinds`);
+      if (u.parent !== null && !unitIds.has(u.parent)) issue(['units', i, 'parent'], `đơn vị cấp trên "${u.parent}" không có trong units`);
+    });
+    // The hierarchy must be a forest: following parents from any unit must end at a root.
+    const parentOf = new Map(c.units.map((u) => [u.id, u.parent]));
+    c.units.forEach((u, i) => {
+      const seen = new Set<string>();
+      for (let at: string | null | undefined = u.id; at; at = parentOf.get(at)) {
+        if (seen.has(at)) {
+          issue(['units', i, 'parent'], `vòng lặp cấp trên qua "${at}"`);
+          break;
+        }
+        seen.add(at);
+      }
+    });
+    if (!unitIds.has(c.coordinator.unit)) issue(['coordinator', 'unit'], `đơn vị "${c.coordinator.unit}" không có trong units`);
+
+    c.tables.forEach((t, i) => {
+      if (t.kind === 'figures') {
+        unique(t.indicators, (ind) => ind.code, `tables.${i}.indicators`, 'mã chỉ tiêu');
+      }
+      if (t.kind === 'list') {
+        unique(t.fields, (f) => f.code, `tables.${i}.fields`, 'mã trường');
+        t.fields.forEach((f, j) => {
+          if (f.type === 'choice' && !c.options[f.options]) issue(['tables', i, 'fields', j, 'options'], `danh sách lựa chọn "${f.options}" không có trong options`);
+        });
+      }
+    });
+    const indicatorCodes = new Map<string, Set<string>>();
+    c.tables.forEach((t) => t.kind === 'figures' && indicatorCodes.set(t.id, new Set(t.indicators.map((ind) => ind.code))));
+    c.rules.forEach((r, i) => {
+      if (r.kind === 'lte' || r.kind === 'zero-implies-zero') {
+        const codes = indicatorCodes.get(r.table);
+        if (!codes) return issue(['rules', i, 'table'], `bảng số liệu "${r.table}" không có`);
+        const pair = r.kind === 'lte' ? [['left', r.left], ['right', r.right]] : [['ifZero', r.ifZero], ['thenZero', r.thenZero]];
+        for (const [k, code] of pair) if (!codes.has(code!)) issue(['rules', i, k!], `mã chỉ tiêu "${code}" không có trong bảng ${r.table}`);
+      }
+    });
+    c.quotas.forEach((q, i) => {
+      if (!awardIds.has(q.award)) issue(['quotas', i, 'award'], `hình thức "${q.award}" không có trong awards`);
+      if (q.kinds !== '*') q.kinds.forEach((k, j) => kindIds.has(k) || issue(['quotas', i, 'kinds', j], `loại đơn vị "${k}" không có`));
+    });
+    if (!awardIds.has(c.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${c.cityShortlist.award}" không có trong awards`);
+    c.eligibility.categories.forEach((cat, i) => {
+      if (!cat.ladder.includes(cat.minimumEveryYear)) issue(['eligibility', 'categories', i, 'minimumEveryYear'], 'danh hiệu tối thiểu không có trong thang danh hiệu');
+      if (!cat.ladder.includes(cat.extra.title)) issue(['eligibility', 'categories', i, 'extra', 'title'], 'danh hiệu không có trong thang danh hiệu');
+      cat.extra.awards.forEach((a, j) => awardIds.has(a) || issue(['eligibility', 'categories', i, 'extra', 'awards', j], `hình thức "${a}" không có`));
+    });
+  });
+
+export type CampaignInput = z.input<typeof campaignSchema>;
+export type Campaign = z.output<typeof campaignSchema>;
+export type Round = z.output<typeof roundSchema>;
+export type Period = z.output<typeof periodSchema>;
+export type Unit = z.output<typeof unitSchema>;
+export type UnitKind = z.output<typeof unitKindSchema>;
+export type Indicator = z.output<typeof indicatorSchema>;
+export type FiguresTable = z.output<typeof figuresTableSchema>;
+export type ChecklistTable = z.output<typeof checklistTableSchema>;
+export type ListTable = z.output<typeof listTableSchema>;
+export type ListField = z.output<typeof listFieldSchema>;
+export type Table = z.output<typeof tableSchema>;
+export type Rule = z.output<typeof ruleSchema>;
+export type Award = z.output<typeof awardSchema>;
+export type Quota = z.output<typeof quotaSchema>;
+export type EligibilityCategory = z.output<typeof eligibilityCategorySchema>;
+export type NomineeScope = z.output<typeof nomineeScope>;
+export type NomineeType = z.output<typeof nomineeType>;
+export type Severity = z.output<typeof severity>;
