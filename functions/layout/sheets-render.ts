@@ -1,0 +1,248 @@
+/**
+ * The workbook model as one Google Sheets `spreadsheets.create` body: values, formats,
+ * notes, validations, sizes, merges and protection travel in a single call, so a unit's
+ * spreadsheet never exists half-built.
+ */
+import type { sheets_v4 } from '@googleapis/sheets';
+import type { CellModel, CellStyle, DataValidation, RangeModel, Rgb, SheetModel, WorkbookModel } from './model.js';
+
+export interface CreateBodyOptions {
+  /** sheetId of the first tab; tab i gets firstSheetId + i. */
+  firstSheetId?: number;
+}
+
+/**
+ * Not 0: the API leaves zero-valued fields out of its responses (a GridRange on sheet 0 comes
+ * back without `sheetId`), and callers testing `if (sheetId)` would treat the first tab as missing.
+ */
+export const DEFAULT_FIRST_SHEET_ID = 1;
+
+export function toSpreadsheetCreateBody(model: WorkbookModel, opts: CreateBodyOptions = {}): sheets_v4.Schema$Spreadsheet {
+  const firstSheetId = opts.firstSheetId ?? DEFAULT_FIRST_SHEET_ID;
+  return {
+    properties: { title: model.title, locale: model.locale, timeZone: model.timeZone },
+    sheets: model.sheets.map((sheet, index) => toSheet(sheet, index, firstSheetId + index)),
+  };
+}
+
+/**
+ * Model key → sheetId for a body built with the same options. The body itself cannot say
+ * which tab is which key (titles are for people and may be renamed), so callers keep this
+ * map — sheetIds survive renames — to address tabs later.
+ */
+export function sheetIdsOf(model: WorkbookModel, opts: CreateBodyOptions = {}): Record<string, number> {
+  const firstSheetId = opts.firstSheetId ?? DEFAULT_FIRST_SHEET_ID;
+  return Object.fromEntries(model.sheets.map((sheet, index) => [sheet.key, firstSheetId + index]));
+}
+
+function toSheet(sheet: SheetModel, index: number, sheetId: number): sheets_v4.Schema$Sheet {
+  const gridProperties: sheets_v4.Schema$GridProperties = {
+    rowCount: requiredRowCount(sheet),
+    columnCount: requiredColumnCount(sheet),
+  };
+  if (sheet.frozenRows) gridProperties.frozenRowCount = sheet.frozenRows;
+  if (sheet.frozenCols) gridProperties.frozenColumnCount = sheet.frozenCols;
+
+  const properties: sheets_v4.Schema$SheetProperties = { sheetId, title: sheet.title, index, gridProperties };
+  if (sheet.tabColor) properties.tabColor = rgbToColor(sheet.tabColor);
+  if (sheet.hidden) properties.hidden = true;
+
+  const result: sheets_v4.Schema$Sheet = {
+    properties,
+    data: [
+      {
+        startRow: 0,
+        startColumn: 0,
+        rowData: toRowData(sheet.cells),
+        rowMetadata: toDimensionMetadata(sheet.rows.map((r) => ({ index: r.index, pixelSize: r.height, hidden: r.hidden }))),
+        columnMetadata: toDimensionMetadata(sheet.columns.map((c) => ({ index: c.index, pixelSize: c.width, hidden: c.hidden }))),
+      },
+    ],
+  };
+  if (sheet.merges.length > 0) result.merges = sheet.merges.map((range) => toGridRange(range, sheetId));
+  if (sheet.protection) {
+    result.protectedRanges = [
+      {
+        range: { sheetId },
+        description: sheet.protection.description,
+        warningOnly: false,
+        unprotectedRanges: sheet.protection.unprotected.map((range) => toGridRange(range, sheetId)),
+        editors: { users: sheet.protection.editors ?? [] },
+      },
+    ];
+  }
+  return result;
+}
+
+/** The API rejects cells, merges or sizes outside the grid, so the grid grows to hold them. */
+function requiredRowCount(sheet: SheetModel): number {
+  // Loops rather than Math.max(...spread): a large sheet's cells would overflow the call stack.
+  let count = Math.max(sheet.rowCount, (sheet.frozenRows ?? 0) + 1);
+  for (const cell of sheet.cells) count = Math.max(count, cell.row + 1);
+  for (const merge of sheet.merges) count = Math.max(count, merge.endRow);
+  for (const row of sheet.rows) count = Math.max(count, row.index + 1);
+  return count;
+}
+
+function requiredColumnCount(sheet: SheetModel): number {
+  let count = Math.max(sheet.colCount, (sheet.frozenCols ?? 0) + 1);
+  for (const cell of sheet.cells) count = Math.max(count, cell.col + 1);
+  for (const merge of sheet.merges) count = Math.max(count, merge.endCol);
+  for (const column of sheet.columns) count = Math.max(count, column.index + 1);
+  return count;
+}
+
+function toRowData(cells: CellModel[]): sheets_v4.Schema$RowData[] {
+  const rows: sheets_v4.Schema$CellData[][] = [];
+  for (const cell of cells) {
+    const row = (rows[cell.row] ??= []);
+    row[cell.col] = toCellData(cell);
+  }
+  // The API reads rowData and values positionally, so gaps must be explicit empty entries.
+  return Array.from(rows, (row) => ({ values: Array.from(row ?? [], (value) => value ?? {}) }));
+}
+
+function toCellData(cell: CellModel): sheets_v4.Schema$CellData {
+  const data: sheets_v4.Schema$CellData = {};
+  const value = toExtendedValue(cell);
+  if (value) data.userEnteredValue = value;
+  if (cell.style) data.userEnteredFormat = toCellFormat(cell.style);
+  if (cell.note) data.note = cell.note;
+  if (cell.validation) data.dataValidation = toValidationRule(cell.validation, a1Address(cell.row, cell.col));
+  return data;
+}
+
+function toExtendedValue(cell: CellModel): sheets_v4.Schema$ExtendedValue | undefined {
+  if (cell.formula !== undefined) {
+    return { formulaValue: cell.formula.startsWith('=') ? cell.formula : `=${cell.formula}` };
+  }
+  const value = cell.value;
+  if (value === null || value === undefined) return undefined;
+  // stringValue is never parsed, so a string starting with '=' stays text.
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  return Number.isFinite(value) ? { numberValue: value } : undefined;
+}
+
+function toCellFormat(style: CellStyle): sheets_v4.Schema$CellFormat {
+  const format: sheets_v4.Schema$CellFormat = {};
+  if (style.fill) format.backgroundColor = rgbToColor(style.fill);
+  const textFormat: sheets_v4.Schema$TextFormat = {};
+  if (style.bold) textFormat.bold = true;
+  if (style.italic) textFormat.italic = true;
+  if (style.fontSize) textFormat.fontSize = style.fontSize;
+  if (style.fontColor) textFormat.foregroundColor = rgbToColor(style.fontColor);
+  if (Object.keys(textFormat).length > 0) format.textFormat = textFormat;
+  if (style.hAlign) format.horizontalAlignment = style.hAlign.toUpperCase();
+  if (style.vAlign) format.verticalAlignment = style.vAlign.toUpperCase();
+  if (style.wrap) format.wrapStrategy = 'WRAP';
+  if (style.border) {
+    const side: sheets_v4.Schema$Border = { style: 'SOLID' };
+    format.borders = { top: side, bottom: side, left: side, right: side };
+  }
+  if (style.numberFormat) format.numberFormat = toNumberFormat(style.numberFormat);
+  return format;
+}
+
+/** Sheets needs the pattern's kind; dates must be typed DATE or they display as serial numbers. */
+function toNumberFormat(pattern: string): sheets_v4.Schema$NumberFormat {
+  if (pattern === '@') return { type: 'TEXT', pattern };
+  const tokens = pattern.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, '');
+  const hasDate = /[dy]/i.test(tokens);
+  const hasTime = /[hs]/i.test(tokens);
+  if (hasDate) return { type: hasTime ? 'DATE_TIME' : 'DATE', pattern };
+  if (hasTime) return { type: 'TIME', pattern };
+  return { type: 'NUMBER', pattern };
+}
+
+/**
+ * Sheets has no "whole number" condition, so integers (and numbers without a minimum) use a
+ * custom formula on the cell's own address: a rule stored on one cell is relative to it.
+ */
+function toValidationRule(validation: DataValidation, address: string): sheets_v4.Schema$DataValidationRule {
+  switch (validation.kind) {
+    case 'number': {
+      let condition: sheets_v4.Schema$BooleanCondition;
+      if (!validation.integer && validation.min !== undefined) {
+        condition = { type: 'NUMBER_GREATER_THAN_EQ', values: [{ userEnteredValue: String(validation.min) }] };
+      } else {
+        const tests = [`ISNUMBER(${address})`];
+        if (validation.min !== undefined) tests.push(`${address}>=${validation.min}`);
+        if (validation.integer) tests.push(`INT(${address})=${address}`);
+        const formula = tests.length === 1 ? `=${tests[0]}` : `=AND(${tests.join(',')})`;
+        condition = { type: 'CUSTOM_FORMULA', values: [{ userEnteredValue: formula }] };
+      }
+      return withMessage({ condition, strict: validation.strict }, validation.message);
+    }
+    case 'list':
+      return withMessage(
+        {
+          condition: { type: 'ONE_OF_LIST', values: validation.values.map((value) => ({ userEnteredValue: value })) },
+          strict: validation.strict,
+          showCustomUi: true,
+        },
+        validation.message,
+      );
+    case 'checkbox':
+      return { condition: { type: 'BOOLEAN' } };
+  }
+}
+
+function withMessage(rule: sheets_v4.Schema$DataValidationRule, message: string | undefined): sheets_v4.Schema$DataValidationRule {
+  return message ? { ...rule, inputMessage: message } : rule;
+}
+
+interface DimensionSpec {
+  index: number;
+  pixelSize: number | undefined;
+  hidden: boolean | undefined;
+}
+
+function toDimensionMetadata(specs: DimensionSpec[]): sheets_v4.Schema$DimensionProperties[] {
+  const metadata: sheets_v4.Schema$DimensionProperties[] = [];
+  for (const spec of specs) {
+    const properties: sheets_v4.Schema$DimensionProperties = {};
+    if (spec.pixelSize !== undefined) properties.pixelSize = spec.pixelSize;
+    if (spec.hidden) properties.hiddenByUser = true;
+    metadata[spec.index] = properties;
+  }
+  return Array.from(metadata, (properties) => properties ?? {});
+}
+
+function toGridRange(range: RangeModel, sheetId: number): sheets_v4.Schema$GridRange {
+  return {
+    sheetId,
+    startRowIndex: range.startRow,
+    endRowIndex: range.endRow,
+    startColumnIndex: range.startCol,
+    endColumnIndex: range.endCol,
+  };
+}
+
+/** 'C10' for row 9, column 2 (0-based). */
+export function a1Address(row: number, col: number): string {
+  let letters = '';
+  for (let n = col + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  }
+  return `${letters}${row + 1}`;
+}
+
+/** '#RRGGBB' (or '#RGB') → Sheets colour with components in 0..1. */
+export function rgbToColor(hex: Rgb): sheets_v4.Schema$Color {
+  let digits = hex.replace(/^#/, '');
+  if (digits.length === 3) digits = [...digits].map((d) => d + d).join('');
+  if (!/^[0-9a-fA-F]{6}$/.test(digits)) throw new Error(`Not an RGB colour: "${hex}"`);
+  const component = (offset: number) => parseInt(digits.slice(offset, offset + 2), 16) / 255;
+  return { red: component(0), green: component(2), blue: component(4) };
+}
+
+/** Sheets colour → '#RRGGBB'. Missing components are 0: the API omits zero-valued fields. */
+export function colorToRgb(color: sheets_v4.Schema$Color): Rgb {
+  const hex = (component: number | null | undefined) =>
+    Math.round(Math.min(1, Math.max(0, component ?? 0)) * 255)
+      .toString(16)
+      .padStart(2, '0')
+      .toUpperCase();
+  return `#${hex(color.red)}${hex(color.green)}${hex(color.blue)}`;
+}
