@@ -92,6 +92,7 @@ export const checklistTableSchema = z.object({
   instructions: z.string().min(1),
   sections: z.array(z.object({ code: z.string().regex(/^[IVX]+$/), title: z.string().min(1), items: z.array(checklistItemSchema).min(1) })).min(1),
   columns: z.object({ content: z.string().min(1), reference: z.string().min(1) }),
+  maxLength: z.number().int().positive().default(5000),
 });
 
 const fieldBase = {
@@ -109,9 +110,30 @@ export const listFieldSchema = z.discriminatedUnion('type', [
   z.object({ ...fieldBase, type: z.literal('choice'), options: id }),
 ]);
 
+const fieldCode = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
+/** Which field of a nominations list carries which fact, so the rules need no field names in code. */
+export const nominationFieldsSchema = z.object({
+  award: fieldCode,
+  type: fieldCode,
+  scope: fieldCode,
+  name: fieldCode,
+  position: fieldCode,
+  /** year → field holding that year's emulation title */
+  titles: z.record(z.string().regex(/^\d{4}$/), fieldCode),
+  giayKhen: fieldCode,
+  bangKhen: fieldCode,
+  summary: fieldCode,
+  reportConfirmed: fieldCode,
+  originalSets: fieldCode,
+});
+
 export const listTableSchema = z.object({
   kind: z.literal('list'),
   id,
+  /** 'examples': counted against minEntries; 'nominations': quotas, eligibility and dossier apply. */
+  role: z.enum(['examples', 'nominations', 'generic']).default('generic'),
+  nominationFields: nominationFieldsSchema.optional(),
   sheetTitle: z.string().min(1).max(100),
   label: z.string().min(1),
   caption: z.string().min(1),
@@ -142,6 +164,7 @@ export const confirmationSchema = z.object({
         label: z.string().min(1),
         type: z.enum(['submit-checkbox', 'text', 'phone', 'url']),
         required: z.boolean().default(true),
+        maxLength: z.number().int().positive().default(300),
       }),
     )
     .min(1),
@@ -296,6 +319,27 @@ export const campaignSchema = z
       }
       if (t.kind === 'list') {
         unique(t.fields, (f) => f.code, `tables.${i}.fields`, 'mã trường');
+        if (t.role === 'nominations') {
+          if (!t.nominationFields) issue(['tables', i, 'nominationFields'], 'bảng đề nghị khen thưởng cần nominationFields');
+          else {
+            const codes = new Set(t.fields.map((f) => f.code));
+            const { titles, ...single } = t.nominationFields;
+            for (const [role, code] of Object.entries(single)) if (!codes.has(code)) issue(['tables', i, 'nominationFields', role], `trường "${code}" không có trong fields`);
+            for (const [year, code] of Object.entries(titles)) if (!codes.has(code)) issue(['tables', i, 'nominationFields', 'titles', year], `trường "${code}" không có trong fields`);
+            for (const y of c.eligibility.years) if (!titles[String(y)]) issue(['tables', i, 'nominationFields', 'titles'], `thiếu trường danh hiệu năm ${y}`);
+            const optionValues = (code: string) => {
+              const f = t.fields.find((x) => x.code === code);
+              return f?.type === 'choice' ? new Set((c.options[f.options] ?? []).map((o) => o.value)) : new Set<string>();
+            };
+            const expect = (code: string, values: string[], role: string) => {
+              const have = optionValues(code);
+              if (values.some((v) => !have.has(v))) issue(['tables', i, 'nominationFields', role], `trường "${code}" phải là danh sách có các giá trị ${values.join(', ')}`);
+            };
+            expect(t.nominationFields.type, ['collective', 'individual'], 'type');
+            expect(t.nominationFields.scope, ['cand', 'outside'], 'scope');
+            expect(t.nominationFields.award, c.awards.map((a) => a.id), 'award');
+          }
+        }
         t.fields.forEach((f, j) => {
           if (f.type === 'choice' && !c.options[f.options]) issue(['tables', i, 'fields', j, 'options'], `danh sách lựa chọn "${f.options}" không có trong options`);
         });

@@ -73,6 +73,8 @@ export interface SheetModel {
   cells: CellModel[];
   merges: RangeModel[];
   protection?: SheetProtection;
+  /** How the tab prints: clerks print Bảng 1/Bảng 2 to sign and stamp them. */
+  print?: { landscape: boolean; fitToWidth: boolean };
 }
 
 export interface WorkbookModel {

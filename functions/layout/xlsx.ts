@@ -74,6 +74,14 @@ async function renderSheet(worksheet: Worksheet, sheet: SheetModel, lists: ListS
   if (sheet.frozenRows || sheet.frozenCols) {
     worksheet.views = [{ state: 'frozen', xSplit: sheet.frozenCols ?? 0, ySplit: sheet.frozenRows ?? 0 }];
   }
+  if (sheet.print) {
+    worksheet.pageSetup = {
+      ...worksheet.pageSetup,
+      orientation: sheet.print.landscape ? 'landscape' : 'portrait',
+      paperSize: 9, // A4
+      ...(sheet.print.fitToWidth ? { fitToPage: true, fitToWidth: 1, fitToHeight: 0 } : {}),
+    };
+  }
   for (const column of sheet.columns) {
     const excelColumn = worksheet.getColumn(column.index + 1);
     if (column.width !== undefined) excelColumn.width = pixelsToCharacterWidth(column.width);

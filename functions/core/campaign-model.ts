@@ -1,0 +1,199 @@
+/**
+ * Look-ups derived from a validated campaign: the only way the core reads the schema,
+ * so no campaign fact is spelled out in code.
+ */
+import type {
+  Campaign,
+  ChecklistTable,
+  FiguresTable,
+  Indicator,
+  ListTable,
+  Period,
+  Round,
+  Rule,
+  Table,
+  Unit,
+  UnitKind,
+} from '../../sheets-schema/campaign-schema.js';
+import { addCivilDays, startOfCivilDate } from './time.js';
+
+export type TableRequirement = 'required' | 'optional';
+
+export class UnknownReferenceError extends Error {
+  constructor(
+    readonly what: 'unit' | 'round' | 'table' | 'rule' | 'period' | 'award' | 'kind' | 'options',
+    readonly id: string,
+  ) {
+    super(`unknown ${what} "${id}"`);
+    this.name = 'UnknownReferenceError';
+  }
+}
+
+export class CampaignModel {
+  private readonly unitsById: Map<string, Unit>;
+  private readonly kindsById: Map<string, UnitKind>;
+  private readonly roundsById: Map<string, Round>;
+  private readonly periodsById: Map<string, Period>;
+  private readonly tablesById: Map<string, Table>;
+  private readonly rulesByCode: Map<string, Rule>;
+  private readonly childrenById = new Map<string, Unit[]>();
+
+  constructor(readonly campaign: Campaign) {
+    this.unitsById = new Map(campaign.units.map((u) => [u.id, u]));
+    this.kindsById = new Map(campaign.unitKinds.map((k) => [k.id, k]));
+    this.roundsById = new Map(campaign.rounds.map((r) => [r.id, r]));
+    this.periodsById = new Map(campaign.periods.map((p) => [p.id, p]));
+    this.tablesById = new Map(campaign.tables.map((t) => [t.id, t]));
+    this.rulesByCode = new Map(campaign.rules.map((r) => [r.code, r]));
+    for (const u of campaign.units) {
+      if (!u.parent) continue;
+      const list = this.childrenById.get(u.parent) ?? [];
+      list.push(u);
+      this.childrenById.set(u.parent, list);
+    }
+  }
+
+  get id(): string {
+    return this.campaign.id;
+  }
+  get timeZone(): string {
+    return this.campaign.timeZone;
+  }
+
+  findUnit(id: string): Unit | undefined {
+    return this.unitsById.get(id);
+  }
+  unit(id: string): Unit {
+    const u = this.unitsById.get(id);
+    if (!u) throw new UnknownReferenceError('unit', id);
+    return u;
+  }
+  kindOf(unitId: string): UnitKind {
+    const kindId = this.unit(unitId).kind;
+    const k = this.kindsById.get(kindId);
+    if (!k) throw new UnknownReferenceError('kind', kindId);
+    return k;
+  }
+  findRound(id: string): Round | undefined {
+    return this.roundsById.get(id);
+  }
+  round(id: string): Round {
+    const r = this.roundsById.get(id);
+    if (!r) throw new UnknownReferenceError('round', id);
+    return r;
+  }
+  period(id: string): Period {
+    const p = this.periodsById.get(id);
+    if (!p) throw new UnknownReferenceError('period', id);
+    return p;
+  }
+  table(id: string): Table {
+    const t = this.tablesById.get(id);
+    if (!t) throw new UnknownReferenceError('table', id);
+    return t;
+  }
+  figuresTables(): FiguresTable[] {
+    return this.campaign.tables.filter((t): t is FiguresTable => t.kind === 'figures');
+  }
+  figuresTable(id: string): FiguresTable {
+    const t = this.table(id);
+    if (t.kind !== 'figures') throw new UnknownReferenceError('table', id);
+    return t;
+  }
+  listTable(id: string): ListTable {
+    const t = this.table(id);
+    if (t.kind !== 'list') throw new UnknownReferenceError('table', id);
+    return t;
+  }
+  checklistTable(id: string): ChecklistTable {
+    const t = this.table(id);
+    if (t.kind !== 'checklist') throw new UnknownReferenceError('table', id);
+    return t;
+  }
+  indicator(tableId: string, code: string): Indicator | undefined {
+    return this.figuresTable(tableId).indicators.find((i) => i.code === code);
+  }
+
+  /** Tables a unit fills in a round, in the campaign's table order. */
+  tablesFor(unitId: string, roundId: string): { table: Table; requirement: TableRequirement }[] {
+    const kind = this.kindOf(unitId);
+    const round = this.round(roundId);
+    return this.campaign.tables
+      .filter((t) => round.tables.includes(t.id) && kind.tables[t.id])
+      .map((t) => ({ table: t, requirement: kind.tables[t.id] as TableRequirement }));
+  }
+  /** A unit is expected in a round when at least one of its tables there is required. */
+  isExpected(unitId: string, roundId: string): boolean {
+    return this.tablesFor(unitId, roundId).some((t) => t.requirement === 'required');
+  }
+  /** A unit has a workbook in a round when it fills any table there. */
+  hasWorkbook(unitId: string, roundId: string): boolean {
+    return this.tablesFor(unitId, roundId).length > 0;
+  }
+  reportingUnits(): Unit[] {
+    return this.campaign.units.filter((u) => Object.keys(this.kindOf(u.id).tables).length > 0);
+  }
+
+  rule(code: string): Rule {
+    const r = this.rulesByCode.get(code);
+    if (!r) throw new UnknownReferenceError('rule', code);
+    return r;
+  }
+  rulesOfKind<K extends Rule['kind']>(kind: K): Extract<Rule, { kind: K }>[] {
+    return this.campaign.rules.filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
+  }
+
+  options(name: string): { value: string; label: string }[] {
+    const o = this.campaign.options[name];
+    if (!o) throw new UnknownReferenceError('options', name);
+    return o;
+  }
+  optionLabel(name: string, value: string): string {
+    return this.options(name).find((o) => o.value === value)?.label ?? value;
+  }
+  award(id: string) {
+    const a = this.campaign.awards.find((x) => x.id === id);
+    if (!a) throw new UnknownReferenceError('award', id);
+    return a;
+  }
+
+  children(unitId: string): Unit[] {
+    return this.childrenById.get(unitId) ?? [];
+  }
+  /** From the unit's parent up to the root. */
+  ancestors(unitId: string): Unit[] {
+    const out: Unit[] = [];
+    for (let p = this.unit(unitId).parent; p; p = this.unit(p).parent) out.push(this.unit(p));
+    return out;
+  }
+  roots(): Unit[] {
+    return this.campaign.units.filter((u) => u.parent === null);
+  }
+
+  /**
+   * First instant that is late. "Trước ngày 15/7/2020" read strictly ('before-date') means
+   * received by 14/07/2020 23:59:59 local time, so the first late instant is 15/07 00:00.
+   */
+  dueAt(roundId: string): number {
+    const round = this.round(roundId);
+    const reading = round.deadlineReading ?? this.campaign.deadlineReading;
+    const firstLateDate = reading === 'before-date' ? round.dueDate : addCivilDays(round.dueDate, 1);
+    return startOfCivilDate(firstLateDate, this.timeZone);
+  }
+  /** The last civil date that is still on time ('2020-07-14' for "trước ngày 15/7/2020"). */
+  lastOnTimeDate(roundId: string): string {
+    const round = this.round(roundId);
+    const reading = round.deadlineReading ?? this.campaign.deadlineReading;
+    return reading === 'before-date' ? addCivilDays(round.dueDate, -1) : round.dueDate;
+  }
+  lockAt(roundId: string): number {
+    return Date.parse(this.round(roundId).lockAt);
+  }
+}
+
+const models = new WeakMap<Campaign, CampaignModel>();
+export function modelOf(campaign: Campaign): CampaignModel {
+  let m = models.get(campaign);
+  if (!m) models.set(campaign, (m = new CampaignModel(campaign)));
+  return m;
+}

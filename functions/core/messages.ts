@@ -1,0 +1,29 @@
+/** Vietnamese messages come from the campaign's rules; this fills their {placeholders}. */
+import type { CampaignModel } from './campaign-model.js';
+
+export type MessageParams = Record<string, string | number | null | undefined>;
+
+export function fillTemplate(template: string, params: MessageParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined || v === null ? whole : String(v);
+  });
+}
+
+/** Numbers the Vietnamese way: 1.234.567 and 1,5. */
+export function formatViNumber(n: number): string {
+  const negative = n < 0;
+  const [intPart, frac] = Math.abs(n).toString().split('.') as [string, string | undefined];
+  const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${negative ? '-' : ''}${grouped}${frac ? `,${frac}` : ''}`;
+}
+
+/** Quotes what a person typed, cut short so a 50,000-character paste stays readable. */
+export function quoteTyped(text: string, max = 40): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
+export function ruleMessage(model: CampaignModel, code: string, params: MessageParams): string {
+  return fillTemplate(model.rule(code).message, params);
+}

@@ -1,0 +1,298 @@
+/**
+ * Award nominations: who may propose what (scope, award), per-unit quotas, eligibility
+ * from the title history, the dossier, and the same nominee proposed twice. The quota and
+ * eligibility functions take plain nominations so the sweep and master sheet reuse them.
+ */
+import type { EligibilityCategory, ListTable, NomineeScope, NomineeType, Quota } from '../../sheets-schema/campaign-schema.js';
+import { a1 } from './a1.js';
+import type { CampaignModel } from './campaign-model.js';
+import { isBlankCell } from './grid.js';
+import type { IssueCollector } from './issues.js';
+import { fillTemplate, formatViNumber } from './messages.js';
+import type { LocatedList } from './locate.js';
+import { nameKey, readListEntries, type ListEntry } from './lists.js';
+
+export interface Nomination {
+  rowNo: number;
+  /** A1 of the nominee's name cell. */
+  cell: string;
+  award: string | null;
+  type: NomineeType | null;
+  scope: NomineeScope | null;
+  name: string | null;
+  position: string | null;
+  titles: Record<string, string | null>;
+  giayKhen: number | null;
+  bangKhen: number | null;
+  summary: string | null;
+  reportConfirmed: boolean;
+  originalSets: number | null;
+  /** Loose key of the name for duplicate detection. */
+  key: string | null;
+  /** false: fails a criterion; null: cannot tell yet (titles not all entered); true: meets the checkable criteria. */
+  eligible: boolean | null;
+  ineligibleReasons: string[];
+}
+
+export interface OtherNomination {
+  unitId: string;
+  unitName: string;
+  key: string;
+  award: string | null;
+}
+
+export type QuotaLimitKind = 'total' | 'collective' | 'individual';
+
+export interface QuotaOverrun {
+  award: string;
+  scope: Quota['scope'];
+  kind: QuotaLimitKind;
+  limit: number;
+  count: number;
+  description: string;
+  /** Indexes (into the list given) of the entries beyond the limit, in order. */
+  excess: number[];
+}
+
+type Nominee = Pick<Nomination, 'award' | 'type' | 'scope'>;
+
+function overrunsFor(rows: { award: string; scope: Quota['scope']; limits: Quota['limits']; description: string }[], noms: Nominee[]): QuotaOverrun[] {
+  const out: QuotaOverrun[] = [];
+  for (const q of rows) {
+    const matching = noms.map((n, i) => ({ n, i })).filter(({ n }) => n.award === q.award && n.type !== null && (q.scope === 'any' || n.scope === q.scope));
+    const check = (kind: QuotaLimitKind, limit: number | undefined, pick: (n: Nominee) => boolean) => {
+      if (limit === undefined) return;
+      const hits = matching.filter(({ n }) => pick(n));
+      if (hits.length > limit) out.push({ award: q.award, scope: q.scope, kind, limit, count: hits.length, description: q.description, excess: hits.slice(limit).map((h) => h.i) });
+    };
+    check('total', q.limits.total, () => true);
+    check('collective', q.limits.collective, (n) => n.type === 'collective');
+    check('individual', q.limits.individual, (n) => n.type === 'individual');
+  }
+  return out;
+}
+
+export function quotasFor(model: CampaignModel, unitKind: string): Quota[] {
+  return model.campaign.quotas.filter((q) => q.kinds === '*' || q.kinds.includes(unitKind));
+}
+
+/** Per-unit quota check (section IV.4). */
+export function unitQuotaOverruns(model: CampaignModel, unitKind: string, noms: Nominee[]): QuotaOverrun[] {
+  return overrunsFor(quotasFor(model, unitKind), noms);
+}
+
+/** City-level shortlist for the Ministry, checked against its own quota. */
+export function shortlistOverruns(model: CampaignModel, shortlisted: Nominee[]): QuotaOverrun[] {
+  const s = model.campaign.cityShortlist;
+  return overrunsFor(
+    s.limits.map((l) => ({ award: s.award, scope: l.scope, limits: l.limits, description: l.description })),
+    shortlisted,
+  );
+}
+
+export function eligibilityCategory(model: CampaignModel, scope: NomineeScope | null, type: NomineeType | null): EligibilityCategory | undefined {
+  return model.campaign.eligibility.categories.find((c) => c.scope === scope && c.type === type);
+}
+
+export interface EligibilityProblem {
+  code: string;
+  /** Which title year or field the problem is about (for locating the cell). */
+  field: { kind: 'title'; year: string } | { kind: 'commendations' } | { kind: 'extra-title' };
+  params: Record<string, string | number>;
+  definite: boolean;
+}
+
+/** Section IV.3, the checkable parts: every year at least the base title; more for the higher awards. */
+export function assessEligibility(model: CampaignModel, nom: Pick<Nomination, 'award' | 'type' | 'scope' | 'name' | 'titles' | 'giayKhen' | 'bangKhen'>): { eligible: boolean | null; problems: EligibilityProblem[] } {
+  const cat = eligibilityCategory(model, nom.scope, nom.type);
+  if (!cat) return { eligible: null, problems: [] };
+  const problems: EligibilityProblem[] = [];
+  const rank = (title: string) => cat.ladder.indexOf(title);
+  const minRank = rank(cat.minimumEveryYear);
+  const name = nom.name ?? '(chưa ghi tên)';
+  const label = (v: string) => model.optionLabel(titleOptionsOf(model), v);
+  let unknown = false;
+  for (const y of model.campaign.eligibility.years.map(String)) {
+    const t = nom.titles[y] ?? null;
+    if (t === null) {
+      unknown = true;
+      problems.push({ code: 'khen_thuong.title_missing', field: { kind: 'title', year: y }, params: { year: y, name, minimum: label(cat.minimumEveryYear) }, definite: false });
+      continue;
+    }
+    const r = rank(t);
+    if (r === -1 && t !== NO_TITLE) {
+      problems.push({ code: 'khen_thuong.title_not_in_ladder', field: { kind: 'title', year: y }, params: { typed: label(t), category: cat.label, ladder: cat.ladder.map(label).join(', ') }, definite: true });
+    } else if (r < minRank) {
+      problems.push({ code: 'khen_thuong.ineligible_title', field: { kind: 'title', year: y }, params: { year: y, name, title: label(t), minimum: label(cat.minimumEveryYear) }, definite: true });
+    }
+  }
+  if (nom.award && cat.extra.awards.includes(nom.award)) {
+    const awardName = model.award(nom.award).name;
+    const years = Object.values(nom.titles).filter((t) => t !== null && rank(t) >= rank(cat.extra.title)).length;
+    if (years < cat.extra.minYears) {
+      problems.push({ code: 'khen_thuong.ineligible_extra_title', field: { kind: 'extra-title' }, params: { award: awardName, category: cat.label, minYears: cat.extra.minYears, title: label(cat.extra.title), name, years }, definite: !unknown });
+    }
+    const c = cat.extra.commendations;
+    const actual = c.of.reduce((sum, k) => sum + ((k === 'giay_khen' ? nom.giayKhen : nom.bangKhen) ?? 0), 0);
+    if (actual < c.count) {
+      problems.push({ code: 'khen_thuong.ineligible_commendations', field: { kind: 'commendations' }, params: { award: awardName, category: cat.label, count: c.count, what: c.label, name, actual: formatViNumber(actual) }, definite: true });
+    }
+  }
+  const definite = problems.some((p) => p.definite);
+  return { eligible: definite ? false : unknown ? null : true, problems };
+}
+
+/** The option list the title fields use (the first title field's options). */
+function titleOptionsOf(model: CampaignModel): string {
+  const table = model.campaign.tables.find((t): t is ListTable => t.kind === 'list' && t.role === 'nominations');
+  const field = table?.fields.find((f) => f.code === Object.values(table.nominationFields?.titles ?? {})[0]);
+  return field?.type === 'choice' ? field.options : '';
+}
+
+/** The explicit "did not achieve a title" option; below every ladder. */
+const NO_TITLE = 'khong_dat';
+
+function toNomination(table: ListTable, e: ListEntry): Nomination {
+  const f = table.nominationFields!;
+  const str = (code: string) => (e.values[code] as string | null | undefined) ?? null;
+  const num = (code: string) => (e.values[code] as number | null | undefined) ?? null;
+  const nameCell = e.cells[f.name] ?? Object.values(e.cells)[0]!;
+  const name = str(f.name);
+  return {
+    rowNo: e.rowNo,
+    cell: a1(nameCell.row, nameCell.col),
+    award: str(f.award),
+    type: str(f.type) as NomineeType | null,
+    scope: str(f.scope) as NomineeScope | null,
+    name,
+    position: str(f.position),
+    titles: Object.fromEntries(Object.entries(f.titles).map(([y, code]) => [y, str(code)])),
+    giayKhen: num(f.giayKhen),
+    bangKhen: num(f.bangKhen),
+    summary: str(f.summary),
+    reportConfirmed: e.values[f.reportConfirmed] === true,
+    originalSets: num(f.originalSets),
+    key: name ? nameKey(name) : null,
+    eligible: null,
+    ineligibleReasons: [],
+  };
+}
+
+export interface NominationsResult {
+  nominations: Nomination[];
+  dossier: Record<string, boolean>;
+  overruns: QuotaOverrun[];
+  /** Dossier items still missing, in words (for reminders). */
+  dossierMissing: string[];
+}
+
+export function evaluateNominations(
+  model: CampaignModel,
+  unitId: string,
+  table: ListTable,
+  located: LocatedList | undefined,
+  issues: IssueCollector,
+  others: OtherNomination[] = [],
+): NominationsResult {
+  const entries = readListEntries(model, table, located, issues);
+  const f = table.nominationFields!;
+  const unit = model.unit(unitId);
+  const kind = model.kindOf(unitId);
+  const sheetTitle = located?.sheet.title ?? table.sheetTitle;
+  const at = (pos: { row: number; col: number } | undefined) => (pos ? { sheet: sheetTitle, row: pos.row, col: pos.col } : { sheet: sheetTitle, row: null, col: null });
+  const nominations = entries.map((e) => toNomination(table, e));
+  const scopeLabel = (s: string) => model.optionLabel(fieldOptions(table, f.scope), s);
+
+  // Who may propose what.
+  const allowedQuotas = quotasFor(model, kind.id);
+  nominations.forEach((n, i) => {
+    const e = entries[i]!;
+    if (n.scope && !kind.nominates.includes(n.scope)) {
+      issues.add('khen_thuong.scope_not_allowed', at(e.cells[f.scope]), { unit: unit.name, scope: scopeLabel(n.scope), allowed: kind.nominates.map(scopeLabel).join(', ') || 'không đề nghị khen thưởng' });
+    } else if (n.award && n.scope && !allowedQuotas.some((q) => q.award === n.award && (q.scope === 'any' || q.scope === n.scope))) {
+      issues.add('khen_thuong.award_not_allowed', at(e.cells[f.award]), { unit: unit.name, award: model.award(n.award).name, scope: scopeLabel(n.scope) });
+    }
+  });
+
+  const overruns = unitQuotaOverruns(model, kind.id, nominations);
+  for (const o of overruns) {
+    for (const idx of o.excess) {
+      issues.add('khen_thuong.quota_exceeded', at(entries[idx]!.cells[f.award]), { award: model.award(o.award).name, quota: o.description, count: o.count, excess: o.count - o.limit });
+    }
+  }
+
+  // Eligibility.
+  nominations.forEach((n, i) => {
+    const e = entries[i]!;
+    const { eligible, problems } = assessEligibility(model, n);
+    n.eligible = eligible;
+    for (const p of problems) {
+      const pos =
+        p.field.kind === 'title'
+          ? e.cells[f.titles[p.field.year]!]
+          : p.field.kind === 'commendations'
+            ? e.cells[f.giayKhen]
+            : e.cells[f.titles[String(model.campaign.eligibility.years[0])]!];
+      if (p.definite) {
+        issues.add(p.code, at(pos), p.params);
+        n.ineligibleReasons.push(fillTemplate(model.rule(p.code).message, { ...p.params, cell: pos ? a1(pos.row, pos.col) : '' }));
+      } else if (!e.invalid.has(p.field.kind === 'title' ? f.titles[p.field.year]! : '')) {
+        issues.addPending(p.code, at(pos), p.params);
+      }
+    }
+  });
+
+  // Dossier (section IV.5): only asked for once something is nominated.
+  const dossier: Record<string, boolean> = {};
+  const dossierMissing: string[] = [];
+  const form = located?.form;
+  for (const field of table.formBlock?.fields ?? []) {
+    const row = form?.rows.get(field.code);
+    const cell = row !== undefined && form && form.valueCol >= 0 ? located!.sheet.rows[row]?.[form.valueCol] : undefined;
+    const ticked = cell?.v === true || (typeof cell?.v === 'string' && cell.v.trim().toLowerCase() === 'true');
+    if (cell && !isBlankCell(cell) && typeof cell.v !== 'boolean' && !/^(true|false)$/i.test(String(cell.v).trim())) {
+      issues.add('value.invalid_checkbox', at(row !== undefined ? { row, col: form!.valueCol } : undefined), { label: field.label, typed: String(cell.v) });
+    }
+    dossier[field.code] = ticked;
+    if (nominations.length > 0 && field.requiredWhenEntries && !ticked) {
+      dossierMissing.push(field.label);
+      issues.addPending('khen_thuong.dossier_unit_missing', at(row !== undefined && form!.valueCol >= 0 ? { row, col: form!.valueCol } : undefined), { label: field.label });
+    }
+  }
+  nominations.forEach((n, i) => {
+    const e = entries[i]!;
+    const who = n.name ?? `dòng ${n.rowNo}`;
+    if (!n.reportConfirmed && !e.invalid.has(f.reportConfirmed)) {
+      dossierMissing.push(`báo cáo thành tích của ${who}`);
+      issues.addPending('khen_thuong.dossier_report_missing', at(e.cells[f.reportConfirmed]), { name: who });
+    }
+    if (n.award && !e.invalid.has(f.originalSets)) {
+      const required = model.award(n.award).originalSets;
+      if (n.originalSets === null || n.originalSets < required) {
+        dossierMissing.push(`số bộ hồ sơ bản chính của ${who}`);
+        issues.addPending('khen_thuong.original_sets', at(e.cells[f.originalSets]), { award: model.award(n.award).name, required, actual: n.originalSets === null ? 'chưa ghi' : formatViNumber(n.originalSets) });
+      }
+    }
+  });
+
+  // The same nominee twice: within the unit, then across units.
+  const firstByKey = new Map<string, Nomination>();
+  nominations.forEach((n, i) => {
+    if (!n.key) return;
+    const prev = firstByKey.get(n.key);
+    if (prev) {
+      issues.add('khen_thuong.duplicate_in_unit', at(entries[i]!.cells[f.name]), { name: n.name!, otherRow: prev.rowNo, otherAward: prev.award ? model.award(prev.award).name : 'chưa chọn hình thức' });
+    } else firstByKey.set(n.key, n);
+    for (const o of others) {
+      if (o.unitId === unitId || o.key !== n.key) continue;
+      issues.add('khen_thuong.duplicate_across_units', at(entries[i]!.cells[f.name]), { name: n.name!, otherUnit: o.unitName, otherAward: o.award ? model.award(o.award).name : 'chưa chọn hình thức' });
+    }
+  });
+
+  return { nominations, dossier, overruns, dossierMissing };
+}
+
+function fieldOptions(table: ListTable, code: string): string {
+  const field = table.fields.find((x) => x.code === code);
+  return field?.type === 'choice' ? field.options : '';
+}

@@ -1,0 +1,109 @@
+/** The narrative-report checklist (each outline item needs content or a page reference) and the confirmation block. */
+import type { ChecklistTable } from '../../sheets-schema/campaign-schema.js';
+import type { CampaignModel } from './campaign-model.js';
+import { isBlankCell, type GridCell, type SheetGrid } from './grid.js';
+import type { IssueCollector } from './issues.js';
+import type { LocatedChecklist } from './locate.js';
+import { a1 } from './a1.js';
+import { quoteTyped } from './messages.js';
+import { typedText } from './numbers.js';
+
+export interface OutlineEntry {
+  content: string | null;
+  reference: string | null;
+}
+
+function textOf(cell: GridCell | null | undefined): string | null {
+  if (isBlankCell(cell)) return null;
+  return (typeof cell!.v === 'string' ? cell!.v : typedText(cell!)).trim() || null;
+}
+
+export function evaluateOutline(model: CampaignModel, table: ChecklistTable, located: LocatedChecklist | undefined, issues: IssueCollector): Record<string, OutlineEntry> {
+  const out: Record<string, OutlineEntry> = {};
+  const contentCol = located?.columns.get('noi_dung');
+  const refCol = located?.columns.get('tham_chieu');
+  for (const section of table.sections) {
+    for (const item of section.items) {
+      const row = located?.itemRows.get(item.code);
+      if (!located || row === undefined) {
+        out[item.code] = { content: null, reference: null };
+        continue;
+      }
+      const cells = located.sheet.rows[row] ?? [];
+      const read = (col: number | undefined, label: string) => {
+        if (col === undefined) return null;
+        const cell = cells[col];
+        if (cell?.kind === 'error') {
+          issues.add('value.error_value', { sheet: located.sheet.title, row, col }, { label, typed: String(cell.v) });
+          return null;
+        }
+        const text = textOf(cell);
+        if (text && text.length > table.maxLength) {
+          issues.add('value.text_too_long', { sheet: located.sheet.title, row, col }, { label, length: text.length, max: table.maxLength });
+          return null;
+        }
+        if (text && /^[=+\-@]/.test(text)) issues.add('value.formula_like_text', { sheet: located.sheet.title, row, col }, { label, first: text[0] });
+        return text;
+      };
+      const entry = { content: read(contentCol, `mục ${item.code}`), reference: read(refCol, `mục ${item.code}, trang tham chiếu`) };
+      out[item.code] = entry;
+      if (item.required && entry.content === null && entry.reference === null && contentCol !== undefined) {
+        issues.addPending('bao_cao.item_missing', { sheet: located.sheet.title, row, col: contentCol }, { item: item.code, refCell: refCol !== undefined ? a1(row, refCol) : '' });
+      }
+    }
+  }
+  return out;
+}
+
+export interface ConfirmationResult {
+  submitted: boolean;
+  fields: Record<string, string | null>;
+}
+
+const PHONE = /^0\d{9,10}$/;
+const URL = /^https?:\/\/[^\s]+\.[^\s]+$/i;
+
+/** Normalises a Vietnamese phone number: spaces, dots, dashes, brackets dropped; +84 → 0. */
+export function normalisePhone(typed: string): string {
+  const digits = typed.replace(/[\s.\-()\u00A0]/g, '');
+  return digits.startsWith('+84') ? `0${digits.slice(3)}` : digits.startsWith('84') && digits.length === 11 ? `0${digits.slice(2)}` : digits;
+}
+
+export function evaluateConfirmation(
+  model: CampaignModel,
+  located: { sheet: SheetGrid; rows: Map<string, number>; valueCol: number } | null,
+  issues: IssueCollector,
+): ConfirmationResult {
+  const conf = model.campaign.confirmation;
+  const fields: Record<string, string | null> = {};
+  let submitted = false;
+  for (const f of conf.fields) {
+    const row = located?.rows.get(f.code);
+    if (!located || row === undefined || located.valueCol < 0) {
+      fields[f.code] = null;
+      if (located) issues.add('structure.row_missing', { sheet: located.sheet.title, row: null, col: null }, { code: f.code, label: f.label });
+      continue;
+    }
+    const at = { sheet: located.sheet.title, row, col: located.valueCol };
+    const cell = located.sheet.rows[row]?.[located.valueCol];
+    if (f.type === 'submit-checkbox') {
+      const v = cell?.v;
+      if (v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true')) submitted = true;
+      else if (!(v === false || v === null || v === undefined || (typeof v === 'string' && /^(false|)$/i.test(v.trim())))) {
+        issues.add('value.invalid_checkbox', at, { label: f.label, typed: quoteTyped(typedText(cell!)) });
+      }
+      fields[f.code] = submitted ? 'TRUE' : null;
+      continue;
+    }
+    const text = textOf(cell);
+    fields[f.code] = text;
+    if (text === null) {
+      if (f.required) issues.addPending('xac_nhan.field_missing', at, { label: f.label });
+      continue;
+    }
+    if (f.type === 'phone' && !PHONE.test(normalisePhone(text))) issues.add('xac_nhan.phone_invalid', at, { typed: quoteTyped(text) });
+    if (f.type === 'url' && !URL.test(text)) issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text) });
+    if (text.length > f.maxLength) issues.add('value.text_too_long', at, { label: f.label, length: text.length, max: f.maxLength });
+  }
+  return { submitted, fields };
+}

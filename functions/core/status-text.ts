@@ -1,0 +1,52 @@
+/** The status cell at the top of every tab: one line a clerk understands. */
+import type { CampaignModel } from './campaign-model.js';
+import type { WorkbookStatus } from './evaluate.js';
+import { formatViDateTime } from './time.js';
+
+export interface StatusInput {
+  status: WorkbookStatus;
+  submitted: boolean;
+  errors: number;
+  warnings: number;
+  pendingCount: number;
+}
+
+export interface AcceptanceInfo {
+  /** When the version now in force was accepted. */
+  acceptedAt: number | null;
+  late: boolean;
+  /** This run's content could not be taken in because the round is locked. */
+  lockedOut: boolean;
+}
+
+export type StatusTone = 'error' | 'warning' | 'ok' | 'neutral';
+
+export function statusLine(model: CampaignModel, roundId: string, ev: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
+  const tz = model.timeZone;
+  const warnings = ev.warnings > 0 ? `, ${ev.warnings} cảnh báo` : '';
+  const inForce = acceptance?.acceptedAt ? ` Bản đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, tz)} vẫn có hiệu lực.` : '';
+  if (acceptance?.lockedOut) {
+    const lock = formatViDateTime(model.lockAt(roundId), tz);
+    return {
+      text: `Đợt báo cáo đã khóa sổ lúc ${lock}: thay đổi sau thời điểm này không được tiếp nhận.${inForce || ' Đơn vị chưa gửi báo cáo trước khi khóa sổ; hãy liên hệ ' + model.campaign.coordinator.name + '.'}`,
+      tone: 'error',
+    };
+  }
+  if (ev.errors > 0) {
+    const action = ev.submitted ? ' — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).' : ' — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
+    return { text: `Còn ${ev.errors} lỗi${warnings}${action}${inForce}`, tone: 'error' };
+  }
+  if (ev.status === 'ready') {
+    if (acceptance?.acceptedAt) {
+      const late = acceptance.late ? ' (nộp muộn)' : '';
+      return { text: `Đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, tz)}${late}${warnings}.`, tone: acceptance.late || ev.warnings ? 'warning' : 'ok' };
+    }
+    return { text: `Hợp lệ${warnings}: sẵn sàng gửi.`, tone: 'ok' };
+  }
+  if (ev.status === 'empty') return { text: 'Chưa nhập số liệu.', tone: 'neutral' };
+  const remaining = ev.pendingCount > 0 ? ` Còn ${ev.pendingCount} mục bắt buộc chưa điền.` : '';
+  return {
+    text: `Hợp lệ${warnings} — chưa gửi.${remaining} Khi xong, tích ô "Đã hoàn thành, gửi báo cáo" ở trang ${model.campaign.confirmation.sheetTitle}.${inForce}`,
+    tone: ev.warnings ? 'warning' : 'neutral',
+  };
+}

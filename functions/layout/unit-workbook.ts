@@ -1,0 +1,369 @@
+/**
+ * The unit workbook for one unit and round, derived from the campaign: only the tabs that
+ * unit kind submits, shaped like the official tables, with hidden code rows and columns
+ * (see core/markers.ts) that the reader uses to find every value.
+ */
+import type { ChecklistTable, FiguresTable, ListField, ListTable, Table } from '../../sheets-schema/campaign-schema.js';
+import type { CampaignModel, TableRequirement } from '../core/campaign-model.js';
+import {
+  END_MARKER,
+  FORM_VALUE_CODE,
+  IDENTITY_MARKER,
+  LABEL_COLUMN_CODE,
+  SECTION_MARKER,
+  STATUS_MARKER,
+  TOTAL_ROW_CODE,
+  confirmationAnchor,
+  formBlockAnchor,
+  tableAnchor,
+} from '../core/markers.js';
+import { formatCivilDate, formatViDateTime } from '../core/time.js';
+import type { DataValidation, SheetModel, WorkbookModel } from './model.js';
+import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
+
+/** Hidden code column; everything a person sees starts in column B. */
+const CODE_COL = 0;
+const LABEL_COL = 1;
+const FIRST_DATA_COL = 2;
+export const INITIAL_STATUS = 'Chưa nhập số liệu';
+const INSTRUCTIONS_TEXT_WIDTH = 640;
+const CHECKLIST_TEXT_WIDTH = 420;
+const PROTECTION_NOTE = 'Tiêu đề và mã ẩn của biểu mẫu: chỉ nhập vào các ô nền trắng.';
+
+interface Context {
+  model: CampaignModel;
+  unitId: string;
+  roundId: string;
+  editors: string[];
+}
+
+function headerBlock(b: SheetBuilder, ctx: Context, lastCol: number, caption: string, subtitle: string, rightLabel?: string): number {
+  const unit = ctx.model.unit(ctx.unitId);
+  b.set(0, LABEL_COL, `ĐƠN VỊ: ${unit.name}`, { bold: true, fontColor: PALETTE.title }).merge(0, LABEL_COL, 1, Math.min(lastCol, LABEL_COL + 3) + 1);
+  if (rightLabel && lastCol > LABEL_COL + 3) b.set(0, lastCol, rightLabel, { bold: true, italic: true, hAlign: 'right' });
+  statusRow(b, 1, lastCol);
+  b.set(2, LABEL_COL, caption, STYLES.title).merge(2, LABEL_COL, 3, lastCol + 1).row(2, { height: 28 });
+  b.set(3, LABEL_COL, subtitle, STYLES.subtitle).merge(3, LABEL_COL, 4, lastCol + 1).row(3, { height: 40 });
+  const round = ctx.model.round(ctx.roundId);
+  const period = `${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}`;
+  b.set(4, LABEL_COL, `${round.name}: số liệu từ ${period}; gửi trước ngày ${formatCivilDate(round.dueDate)}.`, { italic: true, hAlign: 'center' }).merge(4, LABEL_COL, 5, lastCol + 1);
+  return 6;
+}
+
+function statusRow(b: SheetBuilder, row: number, lastCol: number) {
+  b.set(row, CODE_COL, STATUS_MARKER, STYLES.hidden);
+  b.set(row, LABEL_COL, 'Tình trạng:', { bold: true, hAlign: 'right', vAlign: 'middle' });
+  b.set(row, LABEL_COL + 1, INITIAL_STATUS, STYLES.status).merge(row, LABEL_COL + 1, row + 1, Math.max(lastCol, LABEL_COL + 1) + 1).row(row, { height: 36 });
+  b.style({ startRow: row, endRow: row + 1, startCol: LABEL_COL + 1, endCol: Math.max(lastCol, LABEL_COL + 1) + 1 }, STYLES.status);
+}
+
+function numberValidation(type: 'integer' | 'decimal'): DataValidation {
+  return {
+    kind: 'number',
+    min: 0,
+    integer: type === 'integer',
+    strict: false,
+    message: type === 'integer' ? 'Nhập số nguyên từ 0 trở lên, ví dụ 1.234' : 'Nhập số từ 0 trở lên, phần thập phân dùng dấu phẩy, ví dụ 12,5',
+  };
+}
+
+function numberFormat(type: 'integer' | 'decimal'): string {
+  return type === 'integer' ? '#,##0' : '#,##0.###';
+}
+
+function figuresSheet(ctx: Context, table: FiguresTable, requirement: TableRequirement): SheetModel {
+  const b = new SheetBuilder(table.sheetTitle, table.id);
+  const inds = table.indicators;
+  const lastCol = FIRST_DATA_COL + inds.length - 1;
+  const top = headerBlock(b, ctx, lastCol, table.caption, table.subtitle, table.label + (requirement === 'optional' ? ' (không bắt buộc)' : ''));
+  const depth = Math.max(...inds.map((i) => i.header.length));
+
+  b.set(top, LABEL_COL, 'Kỳ báo cáo', STYLES.header).merge(top, LABEL_COL, top + depth, LABEL_COL + 1);
+  b.style({ startRow: top, endRow: top + depth, startCol: LABEL_COL, endCol: LABEL_COL + 1 }, STYLES.header);
+  for (let level = 0; level < depth; level++) {
+    let runStart = 0;
+    for (let j = 1; j <= inds.length; j++) {
+      const same =
+        j < inds.length &&
+        inds[j]!.header.length > level + 1 &&
+        inds[runStart]!.header.length > level + 1 &&
+        inds[j]!.header.slice(0, level + 1).join('\u0000') === inds[runStart]!.header.slice(0, level + 1).join('\u0000');
+      if (same) continue;
+      const first = inds[runStart]!;
+      if (first.header.length > level) {
+        const col = FIRST_DATA_COL + runStart;
+        const isLeaf = first.header.length === level + 1;
+        b.set(top + level, col, first.header[level]!, STYLES.header);
+        const endRow = isLeaf ? top + depth : top + level + 1;
+        b.merge(top + level, col, endRow, FIRST_DATA_COL + j);
+        b.style({ startRow: top + level, endRow, startCol: col, endCol: FIRST_DATA_COL + j }, STYLES.header);
+      }
+      runStart = j;
+    }
+  }
+  for (let level = 0; level < depth; level++) b.row(top + level, { height: level === depth - 1 ? 64 : 36 });
+
+  const unitRow = top + depth;
+  const numberRow = unitRow + 1;
+  const codeRow = numberRow + 1;
+  b.set(unitRow, LABEL_COL, 'Đơn vị tính', { ...STYLES.header, italic: true, bold: false });
+  b.set(numberRow, LABEL_COL, 'Cột', { ...STYLES.header, bold: false, fontColor: PALETTE.muted });
+  inds.forEach((ind, j) => {
+    const col = FIRST_DATA_COL + j;
+    b.set(unitRow, col, ind.unit, { ...STYLES.header, italic: true, bold: false });
+    b.set(numberRow, col, `(${j + 1})`, { ...STYLES.header, bold: false, fontColor: PALETTE.muted });
+    b.set(codeRow, col, ind.code, STYLES.hidden);
+    b.column(col, { width: ind.width ?? 105 });
+  });
+  b.set(codeRow, CODE_COL, tableAnchor(table.id), STYLES.hidden).set(codeRow, LABEL_COL, LABEL_COLUMN_CODE, STYLES.hidden);
+  b.row(codeRow, { hidden: true });
+
+  const round = ctx.model.round(ctx.roundId);
+  let r = codeRow + 1;
+  const firstDataRow = r;
+  for (const periodId of round.periods) {
+    b.set(r, CODE_COL, periodId, STYLES.hidden);
+    b.set(r, LABEL_COL, ctx.model.period(periodId).label, { ...STYLES.label, bold: true });
+    inds.forEach((ind, j) => {
+      b.set(r, FIRST_DATA_COL + j, null, { ...STYLES.input, numberFormat: numberFormat(ind.type) }, { validation: numberValidation(ind.type) });
+    });
+    b.row(r, { height: 26 });
+    r++;
+  }
+  b.allowEditing({ startRow: firstDataRow, endRow: r, startCol: FIRST_DATA_COL, endCol: lastCol + 1 });
+  b.set(r, CODE_COL, TOTAL_ROW_CODE, STYLES.hidden);
+  b.set(r, LABEL_COL, 'Tổng cộng (hệ thống tự tính)', { ...STYLES.computed });
+  inds.forEach((ind, j) => b.set(r, FIRST_DATA_COL + j, null, { ...STYLES.computed, numberFormat: numberFormat(ind.type) }));
+  b.row(r, { height: 26 });
+  r++;
+  b.set(r, CODE_COL, END_MARKER, STYLES.hidden);
+  r++;
+  for (const note of table.footnotes) {
+    b.set(r, LABEL_COL, note, STYLES.note).merge(r, LABEL_COL, r + 1, lastCol + 1);
+    r++;
+  }
+  b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 200 });
+  return b.build({ frozenRows: codeRow + 1, frozenCols: LABEL_COL + 1, tabColor: PALETTE.tab.figures, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
+}
+
+function checklistSheet(ctx: Context, table: ChecklistTable): SheetModel {
+  const b = new SheetBuilder(table.sheetTitle, table.id);
+  const [itemCol, textCol, contentCol, refCol] = [LABEL_COL, LABEL_COL + 1, LABEL_COL + 2, LABEL_COL + 3];
+  const top = headerBlock(b, ctx, refCol, table.caption, table.subtitle);
+  b.set(top, LABEL_COL, table.instructions, STYLES.note).merge(top, LABEL_COL, top + 1, refCol + 1).row(top, { height: 48 });
+  const headerRow = top + 1;
+  ['Mục', 'Nội dung yêu cầu', table.columns.content, table.columns.reference].forEach((h, i) => b.set(headerRow, LABEL_COL + i, h, STYLES.header));
+  b.row(headerRow, { height: 36 });
+  const codeRow = headerRow + 1;
+  b.set(codeRow, CODE_COL, tableAnchor(table.id), STYLES.hidden).set(codeRow, itemCol, LABEL_COLUMN_CODE, STYLES.hidden).set(codeRow, textCol, LABEL_COLUMN_CODE, STYLES.hidden).set(codeRow, contentCol, 'noi_dung', STYLES.hidden).set(codeRow, refCol, 'tham_chieu', STYLES.hidden);
+  b.row(codeRow, { hidden: true });
+  let r = codeRow + 1;
+  for (const section of table.sections) {
+    b.set(r, CODE_COL, SECTION_MARKER, STYLES.hidden);
+    b.set(r, itemCol, section.code, { ...STYLES.label, bold: true, fill: PALETTE.section });
+    b.set(r, textCol, section.title, { ...STYLES.label, bold: true, fill: PALETTE.section }).merge(r, textCol, r + 1, refCol + 1);
+    b.style({ startRow: r, endRow: r + 1, startCol: textCol, endCol: refCol + 1 }, { fill: PALETTE.section, border: true });
+    r++;
+    for (const item of section.items) {
+      b.set(r, CODE_COL, item.code, STYLES.hidden);
+      b.set(r, itemCol, item.code, { ...STYLES.label, hAlign: 'center' });
+      b.set(r, textCol, item.text, { ...STYLES.label, vAlign: 'top' });
+      b.set(r, contentCol, null, { ...STYLES.input, wrap: true, vAlign: 'top' });
+      b.set(r, refCol, null, { ...STYLES.input, hAlign: 'center' });
+      b.allowEditing({ startRow: r, endRow: r + 1, startCol: contentCol, endCol: refCol + 1 });
+      b.fitText(r, item.text, CHECKLIST_TEXT_WIDTH, 64);
+      r++;
+    }
+  }
+  b.set(r, CODE_COL, END_MARKER, STYLES.hidden);
+  b.column(CODE_COL, { width: 60, hidden: true }).column(itemCol, { width: 70 }).column(textCol, { width: CHECKLIST_TEXT_WIDTH }).column(contentCol, { width: 380 }).column(refCol, { width: 130 });
+  return b.build({ frozenRows: codeRow + 1, tabColor: PALETTE.tab.text, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
+}
+
+function fieldValidation(ctx: Context, field: ListField): DataValidation | undefined {
+  switch (field.type) {
+    case 'integer':
+      return numberValidation('integer');
+    case 'checkbox':
+      return { kind: 'checkbox' };
+    case 'choice':
+      return { kind: 'list', values: ctx.model.options(field.options).map((o) => o.label), strict: false, message: 'Chọn trong danh sách thả xuống' };
+    case 'text':
+      return undefined;
+  }
+}
+
+function listSheet(ctx: Context, table: ListTable): SheetModel {
+  const b = new SheetBuilder(table.sheetTitle, table.id);
+  const fields = table.fields;
+  const lastCol = FIRST_DATA_COL + fields.length - 1;
+  let r = headerBlock(b, ctx, lastCol, table.caption, table.subtitle);
+  b.set(r, LABEL_COL, table.instructions, STYLES.note).merge(r, LABEL_COL, r + 1, lastCol + 1).row(r, { height: 48 });
+  r += 2;
+
+  if (table.formBlock) {
+    b.set(r, LABEL_COL, table.formBlock.caption, { bold: true, fontColor: PALETTE.title });
+    r++;
+    b.set(r, CODE_COL, formBlockAnchor(table.id), STYLES.hidden).set(r, FIRST_DATA_COL + 3, FORM_VALUE_CODE, STYLES.hidden);
+    b.row(r, { hidden: true });
+    r++;
+    for (const f of table.formBlock.fields) {
+      b.set(r, CODE_COL, f.code, STYLES.hidden);
+      b.set(r, LABEL_COL, f.label, STYLES.label).merge(r, LABEL_COL, r + 1, FIRST_DATA_COL + 3);
+      b.style({ startRow: r, endRow: r + 1, startCol: LABEL_COL, endCol: FIRST_DATA_COL + 3 }, STYLES.label);
+      b.set(r, FIRST_DATA_COL + 3, false, { ...STYLES.input, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
+      b.allowEditing({ startRow: r, endRow: r + 1, startCol: FIRST_DATA_COL + 3, endCol: FIRST_DATA_COL + 4 });
+      r++;
+    }
+    r++;
+  }
+
+  const depth = Math.max(...fields.map((f) => f.header.length));
+  const top = r;
+  b.set(top, LABEL_COL, 'STT', STYLES.header).merge(top, LABEL_COL, top + depth, LABEL_COL + 1);
+  b.style({ startRow: top, endRow: top + depth, startCol: LABEL_COL, endCol: LABEL_COL + 1 }, STYLES.header);
+  let runStart = 0;
+  for (let j = 1; j <= fields.length; j++) {
+    const a = fields[runStart]!;
+    const same = j < fields.length && a.header.length > 1 && fields[j]!.header.length > 1 && fields[j]!.header[0] === a.header[0];
+    if (same) continue;
+    const col = FIRST_DATA_COL + runStart;
+    if (a.header.length === 1 && depth > 1) {
+      b.set(top, col, a.header[0]!, STYLES.header).merge(top, col, top + depth, col + 1);
+      b.style({ startRow: top, endRow: top + depth, startCol: col, endCol: col + 1 }, STYLES.header);
+    } else {
+      b.set(top, col, a.header[0]!, STYLES.header).merge(top, col, top + 1, FIRST_DATA_COL + j);
+      b.style({ startRow: top, endRow: top + 1, startCol: col, endCol: FIRST_DATA_COL + j }, STYLES.header);
+      for (let k = runStart; k < j; k++) if (fields[k]!.header[1]) b.set(top + 1, FIRST_DATA_COL + k, fields[k]!.header[1]!, STYLES.header);
+    }
+    runStart = j;
+  }
+  for (let level = 0; level < depth; level++) b.row(top + level, { height: level === depth - 1 ? 48 : 30 });
+  const codeRow = top + depth;
+  b.set(codeRow, CODE_COL, tableAnchor(table.id), STYLES.hidden).set(codeRow, LABEL_COL, LABEL_COLUMN_CODE, STYLES.hidden);
+  fields.forEach((f, j) => {
+    b.set(codeRow, FIRST_DATA_COL + j, f.code, STYLES.hidden);
+    b.column(FIRST_DATA_COL + j, { width: f.width ?? 120 });
+  });
+  b.row(codeRow, { hidden: true });
+  const first = codeRow + 1;
+  for (let i = 0; i < table.rows; i++) {
+    const row = first + i;
+    b.set(row, LABEL_COL, i + 1, { ...STYLES.computed, bold: false, hAlign: 'center' });
+    fields.forEach((f, j) => {
+      const validation = fieldValidation(ctx, f);
+      const style = { ...STYLES.input, wrap: f.type === 'text', ...(f.type === 'checkbox' ? { hAlign: 'center' as const } : {}), ...(f.type === 'integer' ? { numberFormat: '#,##0' } : {}) };
+      b.set(row, FIRST_DATA_COL + j, f.type === 'checkbox' ? false : null, style, validation ? { validation } : undefined);
+    });
+    b.row(row, { height: 40 });
+  }
+  b.allowEditing({ startRow: first, endRow: first + table.rows, startCol: FIRST_DATA_COL, endCol: lastCol + 1 });
+  b.set(first + table.rows, CODE_COL, END_MARKER, STYLES.hidden);
+  b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 46 });
+  return b.build({ frozenRows: codeRow + 1, frozenCols: LABEL_COL + 1, tabColor: PALETTE.tab.text, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
+}
+
+function confirmationSheet(ctx: Context): SheetModel {
+  const conf = ctx.model.campaign.confirmation;
+  const b = new SheetBuilder(conf.sheetTitle, 'xac_nhan');
+  const valueCol = LABEL_COL + 1;
+  const unit = ctx.model.unit(ctx.unitId);
+  b.set(0, LABEL_COL, `ĐƠN VỊ: ${unit.name}`, { bold: true, fontColor: PALETTE.title });
+  statusRow(b, 1, valueCol);
+  b.set(2, LABEL_COL, conf.caption, STYLES.title).merge(2, LABEL_COL, 3, valueCol + 1).row(2, { height: 28 });
+  b.set(3, LABEL_COL, conf.instructions, STYLES.note).merge(3, LABEL_COL, 4, valueCol + 1).row(3, { height: 48 });
+  const anchorRow = 5;
+  b.set(anchorRow, CODE_COL, confirmationAnchor, STYLES.hidden).set(anchorRow, valueCol, FORM_VALUE_CODE, STYLES.hidden);
+  b.row(anchorRow, { hidden: true });
+  let r = anchorRow + 1;
+  for (const f of conf.fields) {
+    b.set(r, CODE_COL, f.code, STYLES.hidden);
+    b.set(r, LABEL_COL, f.label + (f.required ? ' *' : ''), { ...STYLES.label, bold: f.type === 'submit-checkbox' });
+    if (f.type === 'submit-checkbox') {
+      b.set(r, valueCol, false, { ...STYLES.input, hAlign: 'left' }, { validation: { kind: 'checkbox' } });
+    } else {
+      b.set(r, valueCol, null, { ...STYLES.input, ...(f.type === 'phone' ? { numberFormat: '@' } : {}) });
+    }
+    b.allowEditing({ startRow: r, endRow: r + 1, startCol: valueCol, endCol: valueCol + 1 });
+    b.row(r, { height: 30 });
+    r++;
+  }
+  b.set(r + 1, LABEL_COL, '* Bắt buộc khi gửi báo cáo.', STYLES.note);
+  b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 330 }).column(valueCol, { width: 420 });
+  return b.build({ tabColor: PALETTE.tab.confirm, protection: `Xác nhận: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
+}
+
+function instructionsSheet(ctx: Context, tables: { table: Table; requirement: TableRequirement }[]): SheetModel {
+  const { model } = ctx;
+  const ins = model.campaign.instructions;
+  const b = new SheetBuilder(ins.sheetTitle, 'huong_dan');
+  const textCol = LABEL_COL + 1;
+  const unit = model.unit(ctx.unitId);
+  const round = model.round(ctx.roundId);
+  b.set(0, LABEL_COL, ins.caption, { ...STYLES.title, hAlign: 'left' }).merge(0, LABEL_COL, 1, textCol + 1).row(0, { height: 30 });
+  statusRow(b, 1, textCol);
+  const info: [string, string][] = [
+    ['Kế hoạch', `${model.campaign.title} (${model.campaign.source})`],
+    ['Đơn vị', unit.name],
+    ['Đợt báo cáo', `${round.name}: ${round.description}`],
+    ['Hạn gửi', `Trước ngày ${formatCivilDate(round.dueDate)} (gửi muộn nhất ${formatCivilDate(model.lastOnTimeDate(ctx.roundId))} lúc 23:59)`],
+    ['Khóa sổ', `${formatViDateTime(model.lockAt(ctx.roundId), model.timeZone)}: sau thời điểm này thay đổi không còn được tiếp nhận`],
+    ['Đầu mối', `${model.campaign.coordinator.name}: ${model.campaign.coordinator.emails.join(', ')}`],
+  ];
+  let r = 3;
+  for (const [k, v] of info) {
+    b.set(r, LABEL_COL, k, { bold: true, vAlign: 'top' }).set(r, textCol, v, { wrap: true, vAlign: 'top' }).fitText(r, v, INSTRUCTIONS_TEXT_WIDTH);
+    r++;
+  }
+  r++;
+  b.set(r++, LABEL_COL, 'Cách nhập', { bold: true, fontColor: PALETTE.title });
+  ins.lines.forEach((line, i) => {
+    b.set(r, LABEL_COL, `${i + 1}.`, { hAlign: 'right', vAlign: 'top' }).set(r, textCol, line, { wrap: true, vAlign: 'top' }).fitText(r, line, INSTRUCTIONS_TEXT_WIDTH);
+    r++;
+  });
+  r++;
+  b.set(r++, LABEL_COL, 'Các trang cần nhập', { bold: true, fontColor: PALETTE.title });
+  for (const { table, requirement } of tables) {
+    b.set(r, LABEL_COL, table.sheetTitle, { bold: true }).set(r, textCol, `${table.label}${requirement === 'optional' ? ' (không bắt buộc; nếu nhập thì nhập đủ)' : ''}`);
+    r++;
+  }
+  b.set(r, LABEL_COL, model.campaign.confirmation.sheetTitle, { bold: true }).set(r, textCol, 'Thông tin người lập, thủ trưởng, bản PDF đã ký và ô "Đã hoàn thành, gửi báo cáo"');
+  r += 2;
+  b.set(r, CODE_COL, IDENTITY_MARKER, STYLES.hidden)
+    .set(r, LABEL_COL, ctx.unitId, STYLES.hidden)
+    .set(r, LABEL_COL + 1, ctx.roundId, STYLES.hidden)
+    .set(r, LABEL_COL + 2, model.campaign.id, STYLES.hidden)
+    .set(r, LABEL_COL + 3, model.campaign.version, STYLES.hidden);
+  b.row(r, { hidden: true });
+  b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 150 }).column(textCol, { width: INSTRUCTIONS_TEXT_WIDTH });
+  return b.build({ tabColor: PALETTE.tab.instructions, protection: `Hướng dẫn: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
+}
+
+export class NoWorkbookError extends Error {
+  constructor(
+    readonly unitId: string,
+    readonly roundId: string,
+  ) {
+    super(`Đơn vị "${unitId}" không có biểu mẫu nào trong đợt "${roundId}".`);
+    this.name = 'NoWorkbookError';
+  }
+}
+
+export function unitWorkbookTitle(model: CampaignModel, unitId: string, roundId: string): string {
+  return `${model.campaign.shortTitle} – ${model.round(roundId).name} – ${model.unit(unitId).name}`;
+}
+
+/** `editors`: accounts besides the owner allowed to edit protected cells (none for unit staff). */
+export function buildUnitWorkbook(model: CampaignModel, unitId: string, roundId: string, opts: { editors?: string[] } = {}): WorkbookModel {
+  const tables = model.tablesFor(unitId, roundId);
+  if (tables.length === 0) throw new NoWorkbookError(unitId, roundId);
+  const ctx: Context = { model, unitId, roundId, editors: opts.editors ?? [] };
+  const sheets: SheetModel[] = [instructionsSheet(ctx, tables)];
+  for (const { table, requirement } of tables) {
+    if (table.kind === 'figures') sheets.push(figuresSheet(ctx, table, requirement));
+    else if (table.kind === 'checklist') sheets.push(checklistSheet(ctx, table));
+    else sheets.push(listSheet(ctx, table));
+  }
+  sheets.push(confirmationSheet(ctx));
+  return { title: unitWorkbookTitle(model, unitId, roundId), locale: model.campaign.locale, timeZone: model.timeZone, sheets };
+}
