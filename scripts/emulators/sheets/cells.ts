@@ -1,0 +1,62 @@
+/**
+ * Writing CellData into the grid under a `fields` mask, shared by spreadsheets.create,
+ * updateCells, repeatCell and appendCells. Read-only CellData fields (effectiveValue,
+ * formattedValue, effectiveFormat…) sent back by a client are ignored, as Sheets ignores them.
+ */
+import { invalidArgument } from './errors.js';
+import { FieldMaskError, applyUpdateMask, parseFieldMask } from './field-mask.js';
+import type { MaskTree } from './field-mask.js';
+import { getCell, setCell } from './grid.js';
+import type { CellState, SheetState } from './types.js';
+
+const WRITABLE_CELL_FIELDS = ['userEnteredValue', 'userEnteredFormat', 'note', 'dataValidation', 'textFormatRuns'];
+const VALUE_KINDS = ['numberValue', 'stringValue', 'boolValue', 'formulaValue', 'errorValue'];
+
+export function parseMaskOrThrow(fields: unknown, where: string): MaskTree {
+  if (typeof fields !== 'string' || fields.trim() === '') {
+    throw invalidArgument(`${where}: At least one field must be specified.`);
+  }
+  try {
+    return parseFieldMask(fields);
+  } catch (error) {
+    if (error instanceof FieldMaskError) throw invalidArgument(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The whole writable cell, for create (where a cell is written as given). */
+export const WHOLE_CELL_MASK: MaskTree = new Map(WRITABLE_CELL_FIELDS.map((field) => [field, null]));
+
+function writableOf(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of WRITABLE_CELL_FIELDS) if (data[field] !== undefined) out[field] = data[field];
+  return out;
+}
+
+function expandWildcard(mask: MaskTree): MaskTree {
+  if (!mask.has('*')) return mask;
+  const expanded: MaskTree = new Map(WHOLE_CELL_MASK);
+  for (const [key, sub] of mask) if (key !== '*') expanded.set(key, sub);
+  return expanded;
+}
+
+export function validateCellData(data: Record<string, unknown>, where: string): void {
+  const value = data['userEnteredValue'];
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`${where}: userEnteredValue must be an object.`);
+  const kinds = Object.keys(value).filter((key) => VALUE_KINDS.includes(key));
+  if (kinds.length > 1) {
+    throw invalidArgument(`Invalid JSON payload received. Oneof field 'value' is already set. Cannot set '${kinds[1]}'`);
+  }
+  if (kinds[0] === 'errorValue') throw invalidArgument(`${where}: An error value cannot be entered.`);
+}
+
+export function applyCellData(sheet: SheetState, row: number, col: number, data: Record<string, unknown>, mask: MaskTree): void {
+  const cell = structuredClone(getCell(sheet, row, col) ?? {}) as Record<string, unknown>;
+  applyUpdateMask(cell, writableOf(data), expandWildcard(mask));
+  const userEnteredValue = cell['userEnteredValue'];
+  if (userEnteredValue !== undefined && (typeof userEnteredValue !== 'object' || Object.keys(userEnteredValue as object).length === 0)) {
+    delete cell['userEnteredValue'];
+  }
+  setCell(sheet, row, col, cell as CellState);
+}

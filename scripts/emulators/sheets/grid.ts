@@ -1,0 +1,164 @@
+/**
+ * Cell storage and rectangle arithmetic for one sheet. Rows are sparse arrays of sparse arrays
+ * (null holes), so inserting or deleting dimensions is a splice and the state stays JSON.
+ */
+import type { CellState, GridRange, Rect, SheetState, SpreadsheetState } from './types.js';
+
+export function getCell(sheet: SheetState, row: number, col: number): CellState | undefined {
+  return sheet.rows[row]?.[col] ?? undefined;
+}
+
+export function isEmptyCell(cell: CellState | null | undefined): boolean {
+  if (!cell) return true;
+  return (
+    cell.userEnteredValue === undefined &&
+    (cell.userEnteredFormat === undefined || Object.keys(cell.userEnteredFormat).length === 0) &&
+    (cell.note === undefined || cell.note === '') &&
+    cell.dataValidation === undefined &&
+    cell.textFormatRuns === undefined &&
+    cell.hyperlink === undefined
+  );
+}
+
+/** Returns the cell, creating it (and its row) when absent. */
+export function cellForWrite(sheet: SheetState, row: number, col: number): CellState {
+  let cells = sheet.rows[row];
+  if (!cells) {
+    cells = [];
+    while (sheet.rows.length < row) sheet.rows.push(null);
+    sheet.rows[row] = cells;
+  }
+  let cell = cells[col];
+  if (!cell) {
+    while (cells.length < col) cells.push(null);
+    cell = {};
+    cells[col] = cell;
+  }
+  return cell;
+}
+
+/** Drops a cell that has become empty so stored state and trailing-blank trimming stay tidy. */
+export function pruneCell(sheet: SheetState, row: number, col: number): void {
+  const cells = sheet.rows[row];
+  if (!cells) return;
+  if (isEmptyCell(cells[col])) cells[col] = null;
+  while (cells.length > 0 && !cells[cells.length - 1]) cells.pop();
+  if (cells.length === 0) sheet.rows[row] = null;
+  while (sheet.rows.length > 0 && !sheet.rows[sheet.rows.length - 1]) sheet.rows.pop();
+}
+
+export function setCell(sheet: SheetState, row: number, col: number, cell: CellState | undefined): void {
+  if (!cell || isEmptyCell(cell)) {
+    if (sheet.rows[row]?.[col]) {
+      (sheet.rows[row] as Array<CellState | null>)[col] = null;
+      pruneCell(sheet, row, col);
+    }
+    return;
+  }
+  cellForWrite(sheet, row, col);
+  (sheet.rows[row] as Array<CellState | null>)[col] = cell;
+}
+
+export function sheetRect(sheet: SheetState): Rect {
+  return { startRow: 0, endRow: sheet.properties.gridProperties.rowCount, startCol: 0, endCol: sheet.properties.gridProperties.columnCount };
+}
+
+/** Resolves a GridRange's open bounds against the sheet's grid. */
+export function rectOf(range: GridRange, sheet: SheetState): Rect {
+  return {
+    startRow: range.startRowIndex ?? 0,
+    endRow: range.endRowIndex ?? sheet.properties.gridProperties.rowCount,
+    startCol: range.startColumnIndex ?? 0,
+    endCol: range.endColumnIndex ?? sheet.properties.gridProperties.columnCount,
+  };
+}
+
+export function gridRangeOf(sheetId: number, rect: Rect): GridRange {
+  return {
+    sheetId,
+    startRowIndex: rect.startRow,
+    endRowIndex: rect.endRow,
+    startColumnIndex: rect.startCol,
+    endColumnIndex: rect.endCol,
+  };
+}
+
+export function rectIsEmpty(rect: Rect): boolean {
+  return rect.endRow <= rect.startRow || rect.endCol <= rect.startCol;
+}
+
+export function intersect(a: Rect, b: Rect): Rect | null {
+  const rect = {
+    startRow: Math.max(a.startRow, b.startRow),
+    endRow: Math.min(a.endRow, b.endRow),
+    startCol: Math.max(a.startCol, b.startCol),
+    endCol: Math.min(a.endCol, b.endCol),
+  };
+  return rectIsEmpty(rect) ? null : rect;
+}
+
+export function contains(outer: Rect, inner: Rect): boolean {
+  return inner.startRow >= outer.startRow && inner.endRow <= outer.endRow && inner.startCol >= outer.startCol && inner.endCol <= outer.endCol;
+}
+
+/** a minus b, as up to four disjoint rectangles. */
+export function subtract(a: Rect, b: Rect): Rect[] {
+  const overlap = intersect(a, b);
+  if (!overlap) return [a];
+  const pieces: Rect[] = [
+    { startRow: a.startRow, endRow: overlap.startRow, startCol: a.startCol, endCol: a.endCol },
+    { startRow: overlap.endRow, endRow: a.endRow, startCol: a.startCol, endCol: a.endCol },
+    { startRow: overlap.startRow, endRow: overlap.endRow, startCol: a.startCol, endCol: overlap.startCol },
+    { startRow: overlap.startRow, endRow: overlap.endRow, startCol: overlap.endCol, endCol: a.endCol },
+  ];
+  return pieces.filter((piece) => !rectIsEmpty(piece));
+}
+
+/** Is every cell of `target` inside the union of `cover`? */
+export function coveredBy(target: Rect, cover: Rect[]): boolean {
+  let remaining: Rect[] = [target];
+  for (const piece of cover) {
+    remaining = remaining.flatMap((rect) => subtract(rect, piece));
+    if (remaining.length === 0) return true;
+  }
+  return remaining.length === 0;
+}
+
+export function findSheetById(spreadsheet: SpreadsheetState, sheetId: number | undefined): SheetState | undefined {
+  return spreadsheet.sheets.find((sheet) => sheet.properties.sheetId === (sheetId ?? 0));
+}
+
+export function findSheetByTitle(spreadsheet: SpreadsheetState, title: string): SheetState | undefined {
+  // Sheets matches titles case-insensitively in A1 references.
+  return (
+    spreadsheet.sheets.find((sheet) => sheet.properties.title === title) ??
+    spreadsheet.sheets.find((sheet) => sheet.properties.title.toLowerCase() === title.toLowerCase())
+  );
+}
+
+export function sortedSheets(spreadsheet: SpreadsheetState): SheetState[] {
+  return [...spreadsheet.sheets].sort((a, b) => a.properties.index - b.properties.index);
+}
+
+export function reindexSheets(spreadsheet: SpreadsheetState): void {
+  spreadsheet.sheets.sort((a, b) => a.properties.index - b.properties.index);
+  spreadsheet.sheets.forEach((sheet, index) => {
+    sheet.properties.index = index;
+  });
+}
+
+/** The last row and column (exclusive) holding anything, for trimming trailing blanks. */
+export function usedExtent(sheet: SheetState): { rows: number; cols: number } {
+  let rows = 0;
+  let cols = 0;
+  sheet.rows.forEach((cells, r) => {
+    if (!cells) return;
+    cells.forEach((cell, c) => {
+      if (!isEmptyCell(cell)) {
+        rows = Math.max(rows, r + 1);
+        cols = Math.max(cols, c + 1);
+      }
+    });
+  });
+  return { rows, cols };
+}

@@ -1,0 +1,385 @@
+/**
+ * HTTP front of the emulator: routes the paths the googleapis clients send
+ * (`/v4/spreadsheets/…`, `/drive/v3/…`), authenticates, injects faults, enforces quotas, runs
+ * the handler, logs, and answers with Google-shaped JSON. Debug routes live under `/emulator/`.
+ *
+ * Order of a request: route → auth (401) → injected latency → injected 429/5xx (nothing applied)
+ * → quota (Sheets only, 429) → handler → injected timeout (the response is lost) → response.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { batchUpdateSpreadsheet } from './batch-update.js';
+import type { ChannelService } from './channels.js';
+import type { EmulatorClock } from './clock.js';
+import { isoAt } from './clock.js';
+import type { ApiResponse, RequestContext } from './context.js';
+import {
+  copyFile,
+  createFile,
+  createPermission,
+  deleteFile,
+  deletePermission,
+  getFile,
+  getPermission,
+  getStartPageToken,
+  listChanges,
+  listFiles,
+  listPermissions,
+  addSpreadsheet,
+  updateFile,
+} from './drive-api.js';
+import {
+  ApiError,
+  DriveApiError,
+  driveUnauthenticated,
+  internalError,
+  invalidArgument,
+  notImplemented,
+  unauthenticated,
+  unavailable,
+} from './errors.js';
+import type { FaultDecision, FaultInjector } from './faults.js';
+import type { QuotaTracker } from './quotas.js';
+import { createSpreadsheet, getSpreadsheet } from './sheets-api.js';
+import type { EmulatorStore } from './store.js';
+import type { ApiName, LogEntry, RequestKind, SpreadsheetState } from './types.js';
+import { appendValues, batchClearValues, batchGetValues, batchUpdateValues, clearValues, getValues, updateValues } from './values-api.js';
+
+const MAX_LOG_ENTRIES = 10_000;
+
+interface Route {
+  api: ApiName;
+  op: string;
+  kind: RequestKind;
+  spreadsheetId?: string;
+  run: (context: RequestContext) => ApiResponse;
+}
+
+export interface DebugRoutes {
+  handle(method: string, path: string, res: ServerResponse): Promise<boolean>;
+}
+
+export interface ServerDependencies {
+  store: EmulatorStore;
+  clock: EmulatorClock;
+  quotas: QuotaTracker;
+  faults: FaultInjector;
+  channels: ChannelService;
+  projectNumber: string;
+  log: LogEntry[];
+  debug: DebugRoutes;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidArgument(`Invalid URL encoding: ${segment}`);
+  }
+}
+
+function syncTitleToFile(context: RequestContext, spreadsheet: SpreadsheetState): void {
+  const file = context.store.file(spreadsheet.spreadsheetId);
+  if (file) file.name = spreadsheet.properties.title;
+}
+
+function sheetsRoute(method: string, path: string): Route | null {
+  const kind: RequestKind = method === 'GET' ? 'read' : 'write';
+  const sheets = (op: string, run: Route['run'], spreadsheetId?: string): Route => ({
+    api: 'sheets',
+    op: `spreadsheets.${op}`,
+    kind,
+    run,
+    ...(spreadsheetId !== undefined ? { spreadsheetId } : {}),
+  });
+  if (path === '/v4/spreadsheets') {
+    return method === 'POST'
+      ? sheets('create', (context) => createSpreadsheet(context, (spreadsheet) => void addSpreadsheet(context, spreadsheet)))
+      : null;
+  }
+  if (!path.startsWith('/v4/spreadsheets/')) return null;
+  const rest = path.slice('/v4/spreadsheets/'.length);
+  const idMatch = /^[^/:]+/.exec(rest);
+  if (!idMatch) return null;
+  const id = decodeSegment(idMatch[0]);
+  const tail = rest.slice(idMatch[0].length);
+  if (tail === '') return method === 'GET' ? sheets('get', (context) => getSpreadsheet(context, id), id) : null;
+  if (tail === ':batchUpdate' && method === 'POST') {
+    return sheets('batchUpdate', (context) => batchUpdateSpreadsheet(context, id, (s) => syncTitleToFile(context, s)), id);
+  }
+  if (tail === ':getByDataFilter' && method === 'POST') {
+    return { ...sheets('getByDataFilter', () => { throw notImplemented('spreadsheets.getByDataFilter'); }, id), kind: 'read' };
+  }
+  if (tail.startsWith('/values:')) {
+    const verb = tail.slice('/values:'.length);
+    if (verb === 'batchGet' && method === 'GET') return sheets('values.batchGet', (context) => batchGetValues(context, id), id);
+    if (verb === 'batchUpdate' && method === 'POST') return sheets('values.batchUpdate', (context) => batchUpdateValues(context, id), id);
+    if (verb === 'batchClear' && method === 'POST') return sheets('values.batchClear', (context) => batchClearValues(context, id), id);
+    if (method === 'POST' && /^(batchGetByDataFilter|batchUpdateByDataFilter|batchClearByDataFilter)$/.test(verb)) {
+      return sheets(`values.${verb}`, () => { throw notImplemented(`spreadsheets.values.${verb}`); }, id);
+    }
+    return null;
+  }
+  if (tail.startsWith('/values/')) {
+    const rawRange = tail.slice('/values/'.length);
+    if (rawRange.endsWith(':append') && method === 'POST') {
+      const range = decodeSegment(rawRange.slice(0, -':append'.length));
+      return sheets('values.append', (context) => appendValues(context, id, range), id);
+    }
+    if (rawRange.endsWith(':clear') && method === 'POST') {
+      const range = decodeSegment(rawRange.slice(0, -':clear'.length));
+      return sheets('values.clear', (context) => clearValues(context, id, range), id);
+    }
+    const range = decodeSegment(rawRange);
+    if (method === 'GET') return sheets('values.get', (context) => getValues(context, id, range), id);
+    if (method === 'PUT') return sheets('values.update', (context) => updateValues(context, id, range), id);
+  }
+  return null;
+}
+
+function driveRoute(method: string, path: string, deps: ServerDependencies): Route | null {
+  const kind: RequestKind = method === 'GET' ? 'read' : 'write';
+  const drive = (op: string, run: Route['run'], fileId?: string): Route => ({
+    api: 'drive',
+    op: `drive.${op}`,
+    kind,
+    run,
+    // Drive calls on a spreadsheet's file are logged against the spreadsheet too.
+    ...(fileId !== undefined ? { spreadsheetId: fileId } : {}),
+  });
+  if (path.startsWith('/upload/drive/v3/')) return drive('files.upload', () => { throw notImplemented('Drive content uploads'); });
+  if (!path.startsWith('/drive/v3/')) return null;
+  const segments = path.slice('/drive/v3/'.length).split('/').map(decodeSegment);
+  const [first, second, third, fourth] = segments;
+  if (first === 'files') {
+    if (segments.length === 1) {
+      if (method === 'GET') return drive('files.list', listFiles);
+      if (method === 'POST') return drive('files.create', createFile);
+      return null;
+    }
+    const fileId = second as string;
+    if (segments.length === 2) {
+      if (method === 'GET') return drive('files.get', (context) => getFile(context, fileId), fileId);
+      if (method === 'PATCH') return drive('files.update', (context) => updateFile(context, fileId), fileId);
+      if (method === 'DELETE') return drive('files.delete', (context) => deleteFile(context, fileId), fileId);
+      return null;
+    }
+    if (third === 'copy' && segments.length === 3 && method === 'POST') return drive('files.copy', (context) => copyFile(context, fileId), fileId);
+    if (third === 'permissions') {
+      if (segments.length === 3 && method === 'GET') return drive('permissions.list', (context) => listPermissions(context, fileId), fileId);
+      if (segments.length === 3 && method === 'POST') return drive('permissions.create', (context) => createPermission(context, fileId), fileId);
+      const permissionId = fourth as string;
+      if (segments.length === 4 && method === 'GET') return drive('permissions.get', (context) => getPermission(context, fileId, permissionId), fileId);
+      if (segments.length === 4 && method === 'DELETE') return drive('permissions.delete', (context) => deletePermission(context, fileId, permissionId), fileId);
+    }
+    return null;
+  }
+  if (first === 'changes') {
+    if (segments.length === 1 && method === 'GET') return drive('changes.list', listChanges);
+    if (second === 'startPageToken' && method === 'GET') return drive('changes.getStartPageToken', getStartPageToken);
+    if (second === 'watch' && method === 'POST') return drive('changes.watch', (context) => ({ body: deps.channels.watch(context) }));
+    return null;
+  }
+  if (first === 'channels' && second === 'stop' && method === 'POST') {
+    return drive('channels.stop', (context) => {
+      deps.channels.stop(context, deps.projectNumber);
+      return { status: 204 };
+    });
+  }
+  return null;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw invalidArgument('Invalid JSON payload received. Unexpected token.');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed || res.headersSent) return;
+  if (status === 204 || body === undefined) {
+    res.writeHead(status, { 'Content-Length': '0' });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function injectedError(api: ApiName, fault: 'rate429' | 'rate500' | 'rate503', kind: RequestKind, deps: ServerDependencies): ApiError {
+  if (api === 'drive') {
+    if (fault === 'rate429') return new DriveApiError(429, 'Rate Limit Exceeded', 'rateLimitExceeded');
+    if (fault === 'rate500') return new DriveApiError(500, 'Internal Error', 'internalError');
+    return new DriveApiError(503, 'Service Unavailable', 'backendError');
+  }
+  if (fault === 'rate429') {
+    const limits = deps.quotas.current;
+    return deps.quotas.exceeded(kind, 'user', kind === 'read' ? limits.readPerMinutePerUser : limits.writePerMinutePerUser);
+  }
+  return fault === 'rate500' ? internalError() : unavailable();
+}
+
+export class EmulatorHttpServer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly heldTimers = new Set<NodeJS.Timeout>();
+  private seq = 0;
+  rootUrl = '';
+
+  constructor(private readonly deps: ServerDependencies) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        console.error('[sheets-emulator] unexpected error', error);
+        sendJson(res, 500, internalError().toBody());
+      });
+    });
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const address = this.server.address();
+        if (address === null || typeof address === 'string') reject(new Error('no TCP address'));
+        else resolve(address.port);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.heldTimers) clearTimeout(timer);
+    this.heldTimers.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  private record(entry: Omit<LogEntry, 'seq'>): void {
+    const log = this.deps.log;
+    this.seq += 1;
+    log.push({ seq: this.seq, ...entry });
+    if (log.length > MAX_LOG_ENTRIES) log.splice(0, log.length - MAX_LOG_ENTRIES);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const body = await readBody(req);
+    const path = url.pathname;
+    if (path.startsWith('/emulator/')) {
+      if (!(await this.deps.debug.handle(method, path, res))) sendJson(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
+      return;
+    }
+    let route: Route | null;
+    try {
+      route = sheetsRoute(method, path) ?? driveRoute(method, path, this.deps);
+    } catch (error) {
+      sendJson(res, error instanceof ApiError ? error.code : 500, (error instanceof ApiError ? error : internalError()).toBody());
+      return;
+    }
+    if (!route) {
+      sendJson(res, 404, { error: { code: 404, message: 'Method not found.', status: 'NOT_FOUND' } });
+      return;
+    }
+    const at = isoAt(this.deps.clock.now());
+    const base = {
+      at,
+      method,
+      api: route.api,
+      op: route.op,
+      kind: route.kind,
+      ...(route.spreadsheetId !== undefined ? { spreadsheetId: route.spreadsheetId } : {}),
+    };
+    const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const user = auth?.[1] ?? url.searchParams.get('access_token') ?? '';
+    if (!user) {
+      const error = route.api === 'drive' ? driveUnauthenticated() : unauthenticated();
+      this.record({ ...base, user: '', status: 401 });
+      sendJson(res, 401, error.toBody());
+      return;
+    }
+    const decision: FaultDecision = this.deps.faults.decide(route.api);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.fault && decision.fault !== 'timeout') {
+      const error = injectedError(route.api, decision.fault, route.kind, this.deps);
+      this.record({ ...base, user, status: error.code, fault: decision.fault });
+      sendJson(res, error.code, error.toBody());
+      return;
+    }
+    let status: number;
+    let responseBody: unknown;
+    const applies = decision.fault !== 'timeout' || decision.applyBeforeTimeout;
+    const quotaError = route.api === 'sheets' && applies ? this.deps.quotas.consume(user, route.kind) : null;
+    if (quotaError) {
+      status = quotaError.code;
+      responseBody = quotaError.toBody();
+    } else if (!applies) {
+      status = 0;
+    } else {
+      try {
+        const context: RequestContext = {
+          store: this.deps.store,
+          clock: this.deps.clock,
+          user,
+          query: url.searchParams,
+          body: parseJsonBody(body),
+          rootUrl: this.rootUrl,
+          projectNumber: this.deps.projectNumber,
+        };
+        const result = route.run(context);
+        status = result.status ?? 200;
+        responseBody = result.body;
+      } catch (error) {
+        if (!(error instanceof ApiError)) {
+          console.error(`[sheets-emulator] ${route.op} failed`, error);
+        }
+        const apiError = error instanceof ApiError ? error : internalError();
+        status = apiError.code;
+        responseBody = apiError.toBody();
+      }
+    }
+    if (decision.fault === 'timeout') {
+      this.record({ ...base, user, status: 0, fault: 'timeout', applied: applies && status >= 200 && status < 300 });
+      this.hold(req, decision.holdMs);
+      return;
+    }
+    this.record({ ...base, user, status });
+    sendJson(res, status, responseBody);
+  }
+
+  /** Keeps the client waiting, then drops the connection: the response is lost. */
+  private hold(req: IncomingMessage, holdMs: number): void {
+    const socket = req.socket;
+    const timer = setTimeout(() => {
+      this.heldTimers.delete(timer);
+      socket.destroy();
+    }, holdMs);
+    this.heldTimers.add(timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.heldTimers.delete(timer);
+    });
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The emulator's stored state. Shapes follow the Sheets v4 / Drive v3 JSON resources so that
+ * request bodies can be stored and rendered back with little translation; everything here is
+ * plain JSON so the whole state can be persisted with JSON.stringify.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface Color {
+  red?: number;
+  green?: number;
+  blue?: number;
+  alpha?: number;
+}
+
+export interface ErrorValue {
+  type: string;
+  message: string;
+}
+
+export interface ExtendedValue {
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  formulaValue?: string;
+  errorValue?: ErrorValue;
+}
+
+export interface NumberFormat {
+  type?: string;
+  pattern?: string;
+}
+
+/** CellFormat as the API sends it; kept as open JSON because masks address any nested field. */
+export type CellFormat = JsonObject & { numberFormat?: NumberFormat & JsonObject };
+
+export interface CellState {
+  userEnteredValue?: ExtendedValue;
+  userEnteredFormat?: CellFormat;
+  note?: string;
+  dataValidation?: JsonObject;
+  textFormatRuns?: Json[];
+  hyperlink?: string;
+}
+
+export interface GridRange {
+  sheetId?: number;
+  startRowIndex?: number;
+  endRowIndex?: number;
+  startColumnIndex?: number;
+  endColumnIndex?: number;
+}
+
+/** A GridRange with every bound resolved against a sheet's grid. */
+export interface Rect {
+  startRow: number;
+  endRow: number;
+  startCol: number;
+  endCol: number;
+}
+
+export interface GridProperties {
+  rowCount: number;
+  columnCount: number;
+  frozenRowCount?: number;
+  frozenColumnCount?: number;
+  hideGridlines?: boolean;
+  [key: string]: Json | undefined;
+}
+
+export interface SheetProperties {
+  sheetId: number;
+  title: string;
+  index: number;
+  sheetType: string;
+  gridProperties: GridProperties;
+  hidden?: boolean;
+  tabColor?: Color;
+  tabColorStyle?: JsonObject;
+  rightToLeft?: boolean;
+  [key: string]: Json | undefined | GridProperties | Color;
+}
+
+export interface DimensionProperties {
+  pixelSize?: number;
+  hiddenByUser?: boolean;
+  [key: string]: Json | undefined;
+}
+
+export interface ProtectedRange {
+  protectedRangeId: number;
+  range?: GridRange;
+  namedRangeId?: string;
+  description?: string;
+  warningOnly?: boolean;
+  requestingUserCanEdit?: boolean;
+  unprotectedRanges?: GridRange[];
+  editors?: { users?: string[]; groups?: string[]; domainUsersCanEdit?: boolean };
+}
+
+export interface ConditionalFormatRule {
+  ranges: GridRange[];
+  booleanRule?: JsonObject;
+  gradientRule?: JsonObject;
+}
+
+export type GridRows = (Array<CellState | null> | null)[];
+
+export interface SheetState {
+  properties: SheetProperties;
+  rows: GridRows;
+  rowMetadata: (DimensionProperties | null)[];
+  columnMetadata: (DimensionProperties | null)[];
+  merges: GridRange[];
+  conditionalFormats: ConditionalFormatRule[];
+  protectedRanges: ProtectedRange[];
+}
+
+export interface SpreadsheetProperties {
+  title: string;
+  locale: string;
+  timeZone: string;
+  autoRecalc: string;
+  defaultFormat?: JsonObject;
+  [key: string]: Json | undefined;
+}
+
+export interface SpreadsheetState {
+  spreadsheetId: string;
+  properties: SpreadsheetProperties;
+  sheets: SheetState[];
+}
+
+export type PermissionRole = 'owner' | 'organizer' | 'fileOrganizer' | 'writer' | 'commenter' | 'reader';
+export type PermissionType = 'user' | 'group' | 'domain' | 'anyone';
+
+export interface PermissionState {
+  id: string;
+  type: PermissionType;
+  role: PermissionRole;
+  emailAddress?: string;
+  domain?: string;
+  allowFileDiscovery?: boolean;
+}
+
+export interface DriveFileState {
+  id: string;
+  name: string;
+  mimeType: string;
+  description?: string;
+  parents: string[];
+  createdTime: number;
+  modifiedTime: number;
+  version: number;
+  trashed: boolean;
+  starred: boolean;
+  ownerEmail: string;
+  lastModifyingUserEmail: string;
+  appProperties: Record<string, string>;
+  properties: Record<string, string>;
+  permissions: PermissionState[];
+}
+
+export interface ChangeRecord {
+  changeId: number;
+  fileId: string;
+  time: number;
+  removed: boolean;
+  /** Who could see the file when it was removed or unshared, so they still learn about it. */
+  formerViewers?: string[];
+}
+
+export interface ChannelState {
+  id: string;
+  resourceId: string;
+  resourceUri: string;
+  token?: string;
+  address: string;
+  expiration: number;
+  user: string;
+  /** Changes at or after this change id concern the channel. */
+  pageToken: number;
+  messageNumber: number;
+}
+
+export interface EmulatorState {
+  formatVersion: 1;
+  /** Emulated clock reading when saved, so a restarted emulator never runs time backwards. */
+  clockMs: number;
+  spreadsheets: Record<string, SpreadsheetState>;
+  files: Record<string, DriveFileState>;
+  changes: ChangeRecord[];
+  nextChangeId: number;
+  channels: Record<string, ChannelState>;
+}
+
+export type ApiName = 'sheets' | 'drive';
+export type RequestKind = 'read' | 'write';
+
+export interface LogEntry {
+  seq: number;
+  /** Emulated time the request arrived, ISO 8601. */
+  at: string;
+  method: string;
+  api: ApiName;
+  op: string;
+  spreadsheetId?: string;
+  user: string;
+  kind: RequestKind;
+  status: number;
+  /** Set when the emulator injected the outcome rather than the API logic producing it. */
+  fault?: 'rate429' | 'rate500' | 'rate503' | 'timeout';
+  /** For an injected timeout (status 0: the response was lost): whether the request took effect. */
+  applied?: boolean;
+}
+
+export interface PushRecord {
+  seq: number;
+  at: string;
+  channelId: string;
+  state: 'sync' | 'change';
+  messageNumber: number;
+  address: string;
+  status?: number;
+  error?: string;
+}
