@@ -246,3 +246,99 @@ export function colorToRgb(color: sheets_v4.Schema$Color): Rgb {
       .toUpperCase();
   return `#${hex(color.red)}${hex(color.green)}${hex(color.blue)}`;
 }
+
+/**
+ * The same workbook as requests for one `spreadsheets.batchUpdate` on a spreadsheet that
+ * already exists (created through Drive with its appProperties, so a retried creation can be
+ * found again instead of duplicated). `defaultSheetId` is the blank tab a new spreadsheet
+ * starts with (gid 0), removed once the real tabs exist.
+ */
+export function toRenderRequests(model: WorkbookModel, opts: CreateBodyOptions & { defaultSheetId?: number | null } = {}): sheets_v4.Schema$Request[] {
+  const body = toSpreadsheetCreateBody(model, opts);
+  const requests: sheets_v4.Schema$Request[] = [
+    { updateSpreadsheetProperties: { properties: { title: model.title, locale: model.locale, timeZone: model.timeZone }, fields: 'title,locale,timeZone' } },
+  ];
+  for (const sheet of body.sheets ?? []) requests.push({ addSheet: { properties: sheet.properties! } });
+  if (opts.defaultSheetId !== null) requests.push({ deleteSheet: { sheetId: opts.defaultSheetId ?? 0 } });
+  for (const sheet of body.sheets ?? []) {
+    const sheetId = sheet.properties!.sheetId!;
+    for (const data of sheet.data ?? []) {
+      if (data.rowData?.length) {
+        requests.push({ updateCells: { start: { sheetId, rowIndex: data.startRow ?? 0, columnIndex: data.startColumn ?? 0 }, rows: data.rowData, fields: 'userEnteredValue,userEnteredFormat,note,dataValidation' } });
+      }
+      const dims: ['ROWS' | 'COLUMNS', sheets_v4.Schema$DimensionProperties[] | undefined][] = [
+        ['ROWS', data.rowMetadata],
+        ['COLUMNS', data.columnMetadata],
+      ];
+      for (const [dimension, metadata] of dims) {
+        metadata?.forEach((props, index) => {
+          const fields = [props.pixelSize !== undefined ? 'pixelSize' : '', props.hiddenByUser ? 'hiddenByUser' : ''].filter(Boolean).join(',');
+          if (!fields) return;
+          requests.push({ updateDimensionProperties: { range: { sheetId, dimension, startIndex: index, endIndex: index + 1 }, properties: props, fields } });
+        });
+      }
+    }
+    for (const range of sheet.merges ?? []) requests.push({ mergeCells: { range, mergeType: 'MERGE_ALL' } });
+    for (const protectedRange of sheet.protectedRanges ?? []) requests.push({ addProtectedRange: { protectedRange } });
+  }
+  return requests;
+}
+
+export interface ExistingSheet {
+  sheetId: number;
+  title: string;
+  rowCount: number;
+  columnCount: number;
+  protectedRangeIds: number[];
+}
+
+/**
+ * Requests replacing the whole content of existing tabs with `model` in one batchUpdate:
+ * rows beyond the new content are blanked (not left stale), merges and protections are
+ * rebuilt, and a missing tab is added. Strings are typed values: nothing becomes a formula.
+ */
+export function toReplaceContentRequests(model: WorkbookModel, existing: ExistingSheet[], opts: CreateBodyOptions = {}): sheets_v4.Schema$Request[] {
+  const body = toSpreadsheetCreateBody(model, opts);
+  const byTitle = new Map(existing.map((s) => [s.title, s]));
+  const requests: sheets_v4.Schema$Request[] = [];
+  // A tab that went missing gets a fresh id that cannot collide with the tabs still there.
+  let nextId = Math.max(0, ...existing.map((s) => s.sheetId)) + 1;
+  body.sheets?.forEach((sheet) => {
+    const props = sheet.properties!;
+    const current = byTitle.get(props.title!);
+    const sheetId = current?.sheetId ?? nextId++;
+    const rowCount = Math.max(props.gridProperties!.rowCount!, current?.rowCount ?? 0);
+    const columnCount = Math.max(props.gridProperties!.columnCount!, current?.columnCount ?? 0);
+    const gridProperties = { ...props.gridProperties, rowCount, columnCount };
+    if (!current) requests.push({ addSheet: { properties: { ...props, sheetId, gridProperties } } });
+    else {
+      requests.push({ updateSheetProperties: { properties: { sheetId, gridProperties, ...(props.tabColor ? { tabColor: props.tabColor } : {}) }, fields: 'gridProperties,tabColor' } });
+      requests.push({ unmergeCells: { range: { sheetId } } });
+      for (const id of current.protectedRangeIds) requests.push({ deleteProtectedRange: { protectedRangeId: id } });
+    }
+    const rowData = [...(sheet.data?.[0]?.rowData ?? [])];
+    while (rowData.length < rowCount) rowData.push({});
+    const blankRow = (r: sheets_v4.Schema$RowData) => {
+      const values = [...(r.values ?? [])];
+      while (values.length < columnCount) values.push({});
+      return { values };
+    };
+    requests.push({ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: rowData.map(blankRow), fields: 'userEnteredValue,userEnteredFormat,note,dataValidation' } });
+    const data = sheet.data?.[0];
+    const dims: ['ROWS' | 'COLUMNS', sheets_v4.Schema$DimensionProperties[] | undefined][] = [
+      ['ROWS', data?.rowMetadata],
+      ['COLUMNS', data?.columnMetadata],
+    ];
+    for (const [dimension, metadata] of dims) {
+      metadata?.forEach((p, index) => {
+        if (p.pixelSize === undefined && !p.hiddenByUser) return;
+        requests.push({ updateDimensionProperties: { range: { sheetId, dimension, startIndex: index, endIndex: index + 1 }, properties: { pixelSize: p.pixelSize ?? 21, hiddenByUser: Boolean(p.hiddenByUser) }, fields: 'pixelSize,hiddenByUser' } });
+      });
+    }
+    for (const range of sheet.merges ?? []) requests.push({ mergeCells: { range: { ...range, sheetId }, mergeType: 'MERGE_ALL' } });
+    for (const pr of sheet.protectedRanges ?? []) {
+      requests.push({ addProtectedRange: { protectedRange: { ...pr, range: { ...pr.range, sheetId }, unprotectedRanges: (pr.unprotectedRanges ?? []).map((u) => ({ ...u, sheetId })) } } });
+    }
+  });
+  return requests;
+}

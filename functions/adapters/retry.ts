@@ -1,0 +1,49 @@
+/**
+ * Bounded retries with exponential backoff and full jitter for Google API calls. The client
+ * library's own retry is turned off per call ({ retry: false }) so that retries, and how many
+ * requests a change costs, stay under the project's control.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onRetry?: (info: { attempt: number; delayMs: number; status: number | string | undefined; error: unknown }) => void;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 7, baseDelayMs: 1000, maxDelayMs: 32_000 };
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'ESOCKETTIMEDOUT']);
+
+export function statusOf(error: unknown): number | string | undefined {
+  const e = error as { status?: number; code?: number | string; response?: { status?: number }; cause?: { code?: string } };
+  return e?.status ?? e?.response?.status ?? e?.code ?? e?.cause?.code;
+}
+
+export function isRetryable(error: unknown): boolean {
+  const s = statusOf(error);
+  if (typeof s === 'number') return RETRYABLE_STATUS.has(s);
+  if (typeof s === 'string') return RETRYABLE_CODES.has(s) || /^5\d\d$/.test(s) || s === '429';
+  const message = String((error as Error)?.message ?? '');
+  return /socket hang up|timeout|timed out|network|aborted/i.test(message);
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  const sleep = policy.sleep ?? realSleep;
+  const random = policy.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= policy.attempts || !isRetryable(error)) throw error;
+      const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.round(random() * cap);
+      policy.onRetry?.({ attempt, delayMs, status: statusOf(error), error });
+      await sleep(delayMs);
+    }
+  }
+}

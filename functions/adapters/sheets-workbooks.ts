@@ -1,0 +1,119 @@
+/**
+ * Unit workbooks in Google Sheets: render a layout into a new spreadsheet, read everything a
+ * unit entered in one call, and write all feedback of a run in one batchUpdate.
+ *
+ * Reading uses `spreadsheets.get` with grid data rather than `values.batchGet`: a batchGet
+ * names its ranges by tab title and fails outright (400) when a clerk renamed or deleted a
+ * tab, whereas one `get` returns every tab, whatever its name, with formatted text (to quote
+ * what was typed), number formats (a date is not a number) and merges. Still one read.
+ */
+import type { sheets_v4 } from '@googleapis/sheets';
+import type { FeedbackPlan } from '../core/feedback.js';
+import type { WorkbookGrid } from '../core/grid.js';
+import { PALETTE } from '../layout/sheet-builder.js';
+import type { WorkbookModel } from '../layout/model.js';
+import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-read.js';
+import { rgbToColor, toRenderRequests } from '../layout/sheets-render.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+
+export interface UnitWorkbookRead {
+  grid: WorkbookGrid;
+  /** Tab title → sheetId, from the same read, for addressing feedback. */
+  sheetIds: Map<string, number>;
+}
+
+const TONE_FILL = { error: PALETTE.error, warning: PALETTE.warning, ok: PALETTE.ok, neutral: PALETTE.status } as const;
+const SEVERITY_FILL = { error: PALETTE.error, warning: PALETTE.warning } as const;
+
+export class SheetsWorkbooks {
+  constructor(
+    private readonly sheets: sheets_v4.Sheets,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /** Renders a workbook into an existing blank spreadsheet: one batchUpdate. */
+  async render(spreadsheetId: string, model: WorkbookModel, opts: { defaultSheetId?: number | null } = {}): Promise<void> {
+    const requests = toRenderRequests(model, opts);
+    await withRetry(() => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }), this.retry);
+  }
+
+  async read(spreadsheetId: string): Promise<UnitWorkbookRead> {
+    const res = await withRetry(
+      () => this.sheets.spreadsheets.get({ spreadsheetId, includeGridData: true, fields: UNIT_SHEET_READ_FIELDS }, { retry: false }),
+      this.retry,
+    );
+    const sheetIds = new Map<string, number>();
+    for (const s of res.data.sheets ?? []) {
+      if (s.properties?.title !== undefined && s.properties.title !== null) sheetIds.set(s.properties.title, s.properties.sheetId ?? 0);
+    }
+    return { grid: gridFromSpreadsheet(res.data), sheetIds };
+  }
+
+  /** All feedback of one run in one batchUpdate (all-or-nothing on Google's side). */
+  async writeFeedback(spreadsheetId: string, sheetIds: Map<string, number>, plan: FeedbackPlan): Promise<number> {
+    const requests = feedbackRequests(sheetIds, plan);
+    if (requests.length === 0) return 0;
+    await withRetry(() => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }), this.retry);
+    return requests.length;
+  }
+
+  /** Writes values as if typed (USER_ENTERED) or verbatim (RAW): the CLI import and the demo use this. */
+  async writeValues(spreadsheetId: string, data: { range: string; values: unknown[][] }[], valueInputOption: 'RAW' | 'USER_ENTERED'): Promise<void> {
+    if (data.length === 0) return;
+    await withRetry(
+      () => this.sheets.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption, data } }, { retry: false }),
+      this.retry,
+    );
+  }
+}
+
+export function feedbackRequests(sheetIds: Map<string, number>, plan: FeedbackPlan): sheets_v4.Schema$Request[] {
+  const requests: sheets_v4.Schema$Request[] = [];
+  const idOf = (title: string) => sheetIds.get(title);
+  for (const c of plan.clears) {
+    const sheetId = idOf(c.sheet);
+    if (sheetId === undefined) continue;
+    requests.push({
+      repeatCell: {
+        range: { sheetId, startRowIndex: c.range.startRow, endRowIndex: c.range.endRow, startColumnIndex: c.range.startCol, endColumnIndex: c.range.endCol },
+        cell: { userEnteredFormat: { backgroundColor: rgbToColor(PALETTE.input) } },
+        fields: 'note,userEnteredFormat.backgroundColor',
+      },
+    });
+  }
+  for (const t of plan.totals) {
+    const sheetId = idOf(t.sheet);
+    if (sheetId === undefined) continue;
+    requests.push({
+      updateCells: {
+        start: { sheetId, rowIndex: t.row, columnIndex: t.col },
+        rows: [{ values: [t.value === null ? {} : { userEnteredValue: { numberValue: t.value } }] }],
+        fields: 'userEnteredValue',
+      },
+    });
+  }
+  for (const m of plan.marks) {
+    const sheetId = idOf(m.sheet);
+    if (sheetId === undefined) continue;
+    requests.push({
+      updateCells: {
+        start: { sheetId, rowIndex: m.row, columnIndex: m.col },
+        rows: [{ values: [{ note: m.note, userEnteredFormat: { backgroundColor: rgbToColor(SEVERITY_FILL[m.severity]) } }] }],
+        fields: 'note,userEnteredFormat.backgroundColor',
+      },
+    });
+  }
+  for (const s of plan.statusCells) {
+    const sheetId = idOf(s.sheet);
+    if (sheetId === undefined) continue;
+    requests.push({
+      updateCells: {
+        start: { sheetId, rowIndex: s.row, columnIndex: s.col },
+        // A typed string value: whatever the text holds, it can never become a formula.
+        rows: [{ values: [{ userEnteredValue: { stringValue: s.text }, note: s.note, userEnteredFormat: { backgroundColor: rgbToColor(TONE_FILL[s.tone]) } }] }],
+        fields: 'userEnteredValue,note,userEnteredFormat.backgroundColor',
+      },
+    });
+  }
+  return requests;
+}

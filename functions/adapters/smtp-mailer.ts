@@ -1,0 +1,46 @@
+/** Sending mail over SMTP with nodemailer (maildev locally, the organisation's relay in production). */
+import type { Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string[];
+  subject: string;
+  text: string;
+  /** Deterministic per reminder, so a receiving server can drop a rare duplicate after a crash. */
+  messageId: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  pass?: string;
+  from: string;
+  connectionTimeoutMs?: number;
+}
+
+export async function createSmtpMailer(settings: SmtpSettings): Promise<Mailer> {
+  const nodemailer = (await import('nodemailer')).default;
+  const transport: Transporter = nodemailer.createTransport({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? '' } } : {}),
+    // Locally maildev speaks plain SMTP; in production the relay decides (STARTTLS when offered).
+    ignoreTLS: !settings.secure && !settings.user,
+    connectionTimeout: settings.connectionTimeoutMs ?? 10_000,
+    greetingTimeout: settings.connectionTimeoutMs ?? 10_000,
+    socketTimeout: 30_000,
+  });
+  return {
+    async send(mail) {
+      await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Content-Language': 'vi' } });
+    },
+    close: () => transport.close(),
+  };
+}

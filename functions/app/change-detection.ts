@@ -1,0 +1,113 @@
+/**
+ * Noticing unit sheet edits. Drive push notifications carry no data, are coalesced by Google
+ * (minutes for Sheets edits) and may be lost, so a push only wakes the poll; the poll reads
+ * the change feed from a stored page token and hands each changed sheet to processUnitSheet.
+ * The same poll runs on a schedule, catching anything a push missed.
+ *
+ * Only one poll runs at a time (a short lease); a push arriving meanwhile leaves a request the
+ * running poll picks up. The page token advances only when every change was processed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { DriveFiles } from '../adapters/drive-files.js';
+import { channelToken } from '../handlers/auth.js';
+import type { Logger } from './log.js';
+import { requestMasterRefresh } from './master.js';
+import { processUnitSheet, type PipelineDeps, type ProcessOutcome } from './process-unit-sheet.js';
+
+export interface ChangeDeps extends PipelineDeps {
+  files: DriveFiles;
+  store: FirestoreStore;
+  log: Logger;
+  /** How many sheets are processed at once (Sheets quotas are per minute; keep this small). */
+  concurrency?: number;
+  pollLeaseMs?: number;
+}
+
+export interface PollResult {
+  status: 'polled' | 'queued' | 'no-token';
+  changedFiles: number;
+  outcomes: Record<string, number>;
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
+  const { store, files } = deps;
+  const requestedAt = deps.now();
+  await store.patchMeta('driveWatch', { pollRequestedAt: requestedAt });
+  if (!(await store.tryLease('driveWatch', 'pollLeaseUntil', deps.now(), deps.pollLeaseMs ?? 9 * 60_000))) {
+    return { status: 'queued', changedFiles: 0, outcomes: {} };
+  }
+  const outcomes: Record<string, number> = {};
+  let changedFiles = 0;
+  try {
+    for (let round = 0; round < 20; round++) {
+      const started = deps.now();
+      const meta = await store.meta('driveWatch');
+      if (!meta.pageToken) return { status: 'no-token', changedFiles, outcomes };
+      const { changes, newStartPageToken } = await files.listChanges(meta.pageToken);
+      const latest = new Map<string, (typeof changes)[number]>();
+      for (const c of changes) latest.set(c.fileId, c);
+      const master = await store.meta('master');
+      const unitFiles = [...latest.values()].filter((c) => !c.removed && c.fileId !== master.spreadsheetId);
+      if (master.spreadsheetId && latest.has(master.spreadsheetId)) {
+        const v = latest.get(master.spreadsheetId)!.version;
+        // Coordinators ticking the shortlist edit the master; our own refreshes do too (skipped by version).
+        if (v === null || v > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now());
+      }
+      let failures = 0;
+      await mapLimit(unitFiles, deps.concurrency ?? 2, async (c) => {
+        try {
+          const r: ProcessOutcome = await processUnitSheet(deps, c.fileId);
+          outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+        } catch (error) {
+          failures++;
+          deps.log.error('processing a changed sheet failed; the change stays in the feed and is retried', { spreadsheetId: c.fileId, error: error as Error });
+        }
+      });
+      changedFiles += unitFiles.length;
+      if (failures > 0) throw new Error(`${failures} changed sheet(s) could not be processed; page token kept`);
+      await store.patchMeta('driveWatch', { pageToken: newStartPageToken, lastPollAt: deps.now() });
+      const after = await store.meta('driveWatch');
+      if ((after.pollRequestedAt ?? 0) <= started) break;
+    }
+  } finally {
+    await store.patchMeta('driveWatch', { pollLeaseUntil: 0 });
+  }
+  return { status: 'polled', changedFiles, outcomes };
+}
+
+export interface RenewResult {
+  status: 'renewed' | 'current' | 'no-address' | 'started-feed';
+  channelId?: string;
+  expiration?: number;
+}
+
+/** Keeps one live Drive changes channel pointing at the webhook, replacing it before it expires. */
+export async function renewWatch(deps: { store: FirestoreStore; files: DriveFiles; now: () => number; log: Logger }, opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number }): Promise<RenewResult> {
+  const { store, files } = deps;
+  let meta = await store.meta('driveWatch');
+  if (!meta.pageToken) {
+    await store.patchMeta('driveWatch', { pageToken: await files.startPageToken() });
+    meta = await store.meta('driveWatch');
+  }
+  if (!opts.address) return { status: 'no-address' };
+  const now = deps.now();
+  const current = meta.channel;
+  if (current && current.address === opts.address && current.expiration - now > (opts.renewBeforeMs ?? opts.ttlMs / 4)) {
+    return { status: 'current', channelId: current.id, expiration: current.expiration };
+  }
+  const id = randomUUID();
+  const channel = await files.watchChanges(meta.pageToken!, { id, address: opts.address, token: channelToken(opts.secret, id), expiration: now + opts.ttlMs });
+  await store.patchMeta('driveWatch', { channel: { id: channel.id, resourceId: channel.resourceId, expiration: channel.expiration, address: opts.address } });
+  if (current) await files.stopChannel(current.id, current.resourceId);
+  deps.log.info('drive watch channel renewed', { channelId: channel.id, expiration: new Date(channel.expiration).toISOString() });
+  return { status: 'renewed', channelId: channel.id, expiration: channel.expiration };
+}

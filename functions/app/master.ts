@@ -1,0 +1,82 @@
+/**
+ * Refreshing the coordinators' master sheet. Changes only mark the master as requested; a
+ * short scheduled job rebuilds it once for everything since the last refresh, so a burst of
+ * changes costs one read of the shortlist, one of the layout and one batchUpdate.
+ */
+import type { CampaignModel } from '../core/campaign-model.js';
+import { buildMasterView, consolidationNode, type MasterInput, type MasterView, type RoundInput } from '../core/master-view.js';
+import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
+import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { SheetsMaster } from '../adapters/sheets-master.js';
+import type { DriveFiles } from '../adapters/drive-files.js';
+import type { Logger } from './log.js';
+import { FLAGS_FIELD } from './flags.js';
+
+export interface MasterDeps {
+  model: CampaignModel;
+  store: FirestoreStore;
+  master: SheetsMaster | null;
+  /** To remember the file version our own write produced, so its change notification is ignored. */
+  files?: Pick<DriveFiles, 'meta'>;
+  now: () => number;
+  log: Logger;
+}
+
+export async function requestMasterRefresh(store: FirestoreStore, now: number): Promise<void> {
+  await store.patchMeta('master', { requestedAt: now });
+}
+
+/** Everything the master shows, read from Firestore (one query per collection and round). */
+export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>, now: number, shortlist: Set<string>): Promise<MasterInput> {
+  const { model, store } = deps;
+  const node = consolidationNode(model);
+  const sheets = await store.allUnitSheets();
+  const rounds: RoundInput[] = [];
+  for (const round of model.campaign.rounds) {
+    const [submissions, states, aggregates, flagsSnap] = await Promise.all([
+      store.submissionsOfRound(round.id),
+      store.statesOfRound(round.id),
+      store.aggregatesOfRound(round.id),
+      store.flagsCollection().where('roundId', '==', round.id).get(),
+    ]);
+    const agg = new Map(aggregates.map((a) => [a.nodeId, a]));
+    const top = agg.get(node);
+    rounds.push({
+      roundId: round.id,
+      submissions,
+      states,
+      consolidated: {
+        nodeId: node,
+        totals: top?.totals ?? {},
+        contributors: top?.contributors ?? 0,
+        children: model.children(node).map((c) => ({ nodeId: c.id, totals: agg.get(c.id)?.totals ?? {}, contributors: agg.get(c.id)?.contributors ?? 0 })),
+      },
+      sheetUrls: Object.fromEntries(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url])),
+      flags: flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []),
+    });
+  }
+  return { now, rounds, shortlist };
+}
+
+export async function currentMasterView(deps: Pick<MasterDeps, 'model' | 'store'>, now: number): Promise<MasterView> {
+  const meta = await deps.store.meta('master');
+  const shortlist = new Set<string>(meta.shortlist ?? []);
+  return buildMasterView(deps.model, await loadMasterInput(deps, now, shortlist));
+}
+
+/** Rebuilds the master sheet when something changed since the last refresh (or when forced). */
+export async function refreshMaster(deps: MasterDeps, opts: { force?: boolean } = {}): Promise<{ refreshed: boolean; requests: number }> {
+  const { store, master, model } = deps;
+  const meta = await store.meta('master');
+  if (!meta.spreadsheetId || !master) return { refreshed: false, requests: 0 };
+  if (!opts.force && (meta.requestedAt ?? 0) <= (meta.refreshedAt ?? -1)) return { refreshed: false, requests: 0 };
+  const startedAt = deps.now();
+  const [shortlist, structure] = await Promise.all([master.readShortlist(meta.spreadsheetId, NOMINATIONS_TAB_TITLE), master.structure(meta.spreadsheetId)]);
+  const view = buildMasterView(model, await loadMasterInput(deps, startedAt, shortlist));
+  const workbook = buildMasterWorkbook(model, view, startedAt);
+  const requests = await master.replaceContent(meta.spreadsheetId, workbook, structure);
+  const produced = deps.files ? (await deps.files.meta(meta.spreadsheetId))?.version : undefined;
+  await store.patchMeta('master', { refreshedAt: startedAt, shortlist: [...shortlist], ...(produced ? { seenVersion: produced } : {}) });
+  deps.log.info('master sheet refreshed', { requests, shortlisted: shortlist.size });
+  return { refreshed: true, requests };
+}

@@ -1,0 +1,91 @@
+/** The plain records the application stores (Firestore documents, JSON-safe, times as epoch ms). */
+import type { FigureTotals, FigureValues } from '../core/figures.js';
+import type { WorkbookStatus } from '../core/evaluate.js';
+import type { Issue } from '../core/issues.js';
+import type { Nomination, QuotaOverrun } from '../core/nominations.js';
+import type { NodeTotals } from '../core/aggregate.js';
+
+export type { NodeTotals };
+
+export type IssueRecord = Pick<Issue, 'sheet' | 'cell' | 'code' | 'severity' | 'message'>;
+
+/** Which unit and round a spreadsheet belongs to. The only source of a sheet's identity. */
+export interface SheetRegistration {
+  spreadsheetId: string;
+  unitId: string;
+  roundId: string;
+  url: string;
+  createdAt: number;
+}
+
+/** Latest parsed state of a unit's workbook for a round, accepted or not. */
+export interface UnitRoundState {
+  unitId: string;
+  roundId: string;
+  status: WorkbookStatus;
+  submitted: boolean;
+  errors: number;
+  warnings: number;
+  pendingCount: number;
+  issues: IssueRecord[];
+  issuesTruncated: boolean;
+  contentHash: string;
+  /** Drive file version the evaluated content was read at (or the version our own feedback write produced). */
+  seenVersion: number;
+  evaluatedAt: number;
+  feedbackHash: string | null;
+  /** The last ready content arrived after the lock time and was not taken in. */
+  lockedOut: boolean;
+  nominations: NominationRecord[];
+  quotaOverruns: QuotaOverrunRecord[];
+  dossierMissing: string[];
+}
+
+export type NominationRecord = Omit<Nomination, 'titles'> & { titles: Record<string, string | null> };
+export type QuotaOverrunRecord = Omit<QuotaOverrun, 'excess'>;
+
+/** The accepted submission that counts (the latest accepted version). */
+export interface SubmissionRecord {
+  unitId: string;
+  roundId: string;
+  kind: string;
+  parentId: string | null;
+  versionCount: number;
+  versionId: string;
+  sourceVersion: number;
+  contentHash: string;
+  acceptedAt: number;
+  firstAcceptedAt: number;
+  late: boolean;
+  /** The confirmation block as entered (preparer, phone, head of unit, link to the signed PDF…), by field code. */
+  confirmation: Record<string, string | null>;
+  values: Record<string, FigureValues>;
+  totals: Record<string, FigureTotals>;
+  nominations: NominationRecord[];
+  quotaOverruns: QuotaOverrunRecord[];
+  warnings: IssueRecord[];
+}
+
+export type SubmissionVersionRecord = SubmissionRecord & { versionNo: number };
+
+export interface AggregateRecord {
+  nodeId: string;
+  roundId: string;
+  parentId: string | null;
+  /** The node's own accepted submission totals (a district is both a unit and a node). */
+  own: NodeTotals | null;
+  ownSeq: number;
+  /** Direct children's totals, each with the child's sequence number (newer wins). */
+  children: Record<string, { totals: NodeTotals; seq: number; contributors: number }>;
+  totals: NodeTotals;
+  /** Units with an accepted submission in this subtree. */
+  contributors: number;
+  seq: number;
+  updatedAt: number;
+}
+
+export interface NomineeIndexEntry {
+  key: string;
+  award: string | null;
+  name: string;
+}

@@ -1,0 +1,172 @@
+/**
+ * The scheduled compliance run: gather every unit's state, apply the pure sweep rules, record
+ * the flags, and send each reminder exactly once. A message is claimed (create-if-absent)
+ * before it is sent and marked sent after; a failed send releases the claim so the next run
+ * retries it; two sweeps at once compute the same claim and only one of them sends.
+ */
+import { createHash } from 'node:crypto';
+import type { CampaignModel } from '../core/campaign-model.js';
+import { nominationId } from '../core/master-view.js';
+import { sweep, type PlannedEmail, type SweepInput, type SweepResult } from '../core/sweep.js';
+import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { Mailer } from '../adapters/smtp-mailer.js';
+import { FLAGS_FIELD } from './flags.js';
+import type { Logger } from './log.js';
+import { requestMasterRefresh } from './master.js';
+
+export interface SweepDeps {
+  model: CampaignModel;
+  store: FirestoreStore;
+  mailer: Mailer | null;
+  now: () => number;
+  log: Logger;
+  /** How long a claimed-but-unconfirmed message blocks others (a crashed sender's claim expires). */
+  claimTtlMs?: number;
+}
+
+export interface SweepRun extends SweepResult {
+  sent: { to: string[]; subject: string; unit: string | null }[];
+  failed: { to: string[]; subject: string; unit: string | null; error: string }[];
+  alreadySent: number;
+  dryRun: boolean;
+}
+
+const ALREADY_EXISTS = 6;
+
+export async function gatherSweepInput(model: CampaignModel, store: FirestoreStore, now: number): Promise<SweepInput> {
+  const sheets = await store.allUnitSheets();
+  const meta = await store.meta('master');
+  const shortlistIds = new Set(meta.shortlist ?? []);
+  const rounds: SweepInput['rounds'] = [];
+  const shortlisted: SweepInput['shortlisted'] = [];
+  for (const round of model.campaign.rounds) {
+    const [states, submissions] = await Promise.all([store.statesOfRound(round.id), store.submissionsOfRound(round.id)]);
+    const stateOf = new Map(states.map((s) => [s.unitId, s]));
+    const subOf = new Map(submissions.map((s) => [s.unitId, s]));
+    const urlOf = new Map(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url]));
+    for (const s of submissions) for (const n of s.nominations) if (shortlistIds.has(nominationId(s.unitId, n))) shortlisted.push(n);
+    rounds.push({
+      roundId: round.id,
+      units: model.campaign.units
+        .filter((u) => model.hasWorkbook(u.id, round.id))
+        .map((u) => {
+          const st = stateOf.get(u.id);
+          const sub = subOf.get(u.id);
+          return {
+            unitId: u.id,
+            state: st ? { status: st.status, errors: st.errors, warnings: st.warnings, pendingCount: st.pendingCount, quotaOverruns: st.quotaOverruns, nominations: st.nominations, dossierMissing: st.dossierMissing } : null,
+            submission: sub ? { firstAcceptedAt: sub.firstAcceptedAt, late: sub.late, versionCount: sub.versionCount } : null,
+            sheetUrl: urlOf.get(u.id) ?? null,
+          };
+        }),
+    });
+  }
+  return { now, rounds, shortlisted };
+}
+
+async function writeFlags(store: FirestoreStore, result: SweepResult, now: number): Promise<boolean> {
+  const grouped = new Map<string, { roundId: string; unitId: string; flags: { unitId: string; rule: string; reason: string }[] }>();
+  for (const f of result.findings) {
+    if (f.roundId === '*') continue;
+    const id = `${f.roundId}__${f.unitId}`;
+    const g = grouped.get(id) ?? { roundId: f.roundId, unitId: f.unitId, flags: [] };
+    if (!g.flags.some((x) => x.rule === f.rule)) g.flags.push({ unitId: f.unitId, rule: f.rule, reason: f.reason });
+    grouped.set(id, g);
+  }
+  const existing = await store.flagsCollection().get();
+  let changed = false;
+  for (const doc of existing.docs) {
+    if (!grouped.has(doc.id)) {
+      await doc.ref.delete();
+      changed = true;
+    }
+  }
+  const current = new Map(existing.docs.map((d) => [d.id, JSON.stringify(d.data()[FLAGS_FIELD])]));
+  for (const [id, g] of grouped) {
+    if (current.get(id) === JSON.stringify(g.flags)) continue;
+    await store.flagsCollection().doc(id).set({ roundId: g.roundId, unitId: g.unitId, [FLAGS_FIELD]: g.flags, at: now });
+    changed = true;
+  }
+  return changed;
+}
+
+type Claim = { status: 'claimed' | 'sent'; claimedAt: number; leaseUntil: number; keys: string[] };
+
+/** Claims the message for the still-unsent keys; null when nothing is left to send or someone else holds it. */
+async function claim(store: FirestoreStore, email: PlannedEmail, now: number, ttl: number): Promise<{ ref: FirebaseFirestore.DocumentReference; keys: string[]; messageKey: string } | null> {
+  const reminders = store.remindersCollection();
+  const snaps = await Promise.all(email.keys.map((k) => reminders.doc(k).get()));
+  const unsent = email.keys.filter((_k, i) => !snaps[i]!.exists);
+  if (unsent.length === 0) return null;
+  const messageKey = `msg__${createHash('sha256').update(unsent.slice().sort().join('\n')).digest('hex').slice(0, 32)}`;
+  const ref = reminders.doc(messageKey);
+  const record: Claim = { status: 'claimed', claimedAt: now, leaseUntil: now + ttl, keys: unsent };
+  try {
+    await ref.create(record);
+    return { ref, keys: unsent, messageKey };
+  } catch (e) {
+    if ((e as { code?: number }).code !== ALREADY_EXISTS) throw e;
+  }
+  // Someone claimed it: take over only a claim whose sender died before confirming.
+  const taken = await ref.firestore.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    const c = snap.data() as Claim | undefined;
+    if (!c || c.status === 'sent' || c.leaseUntil > now) return false;
+    tx.set(ref, record);
+    return true;
+  });
+  return taken ? { ref, keys: unsent, messageKey } : null;
+}
+
+export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: boolean } = {}): Promise<SweepRun> {
+  const { model, store } = deps;
+  const now = opts.at ?? deps.now();
+  const result = sweep(model, await gatherSweepInput(model, store, now));
+  const run: SweepRun = { ...result, sent: [], failed: [], alreadySent: 0, dryRun: Boolean(opts.dryRun) };
+  if (opts.dryRun) return run;
+
+  if (await writeFlags(store, result, now)) await requestMasterRefresh(store, now);
+  const ttl = deps.claimTtlMs ?? 10 * 60_000;
+  for (const email of result.emails) {
+    const summary = { to: email.to, subject: email.subject, unit: email.unitId };
+    const claimed = await claim(store, email, now, ttl);
+    if (!claimed) {
+      run.alreadySent++;
+      continue;
+    }
+    if (!deps.mailer) {
+      await claimed.ref.delete();
+      run.failed.push({ ...summary, error: 'no mailer configured' });
+      continue;
+    }
+    try {
+      await deps.mailer.send({ to: email.to, subject: email.subject, text: email.text, messageId: `<${claimed.messageKey}.${model.id}@bao-cao.local>` });
+    } catch (e) {
+      // Release the claim: the next run sends it again; nothing is marked sent that was not.
+      await claimed.ref.delete();
+      run.failed.push({ ...summary, error: (e as Error).message });
+      deps.log.error('reminder not sent; will retry on the next run', { unitId: email.unitId, subject: email.subject, error: e as Error });
+      continue;
+    }
+    const batch = store.remindersCollection().firestore.batch();
+    for (const k of claimed.keys) batch.set(store.remindersCollection().doc(k), { status: 'sent', sentAt: now, messageKey: claimed.messageKey, unitId: email.unitId });
+    batch.set(claimed.ref, { status: 'sent' }, { merge: true });
+    await batch.commit();
+    run.sent.push(summary);
+  }
+  deps.log.info('compliance sweep done', { at: new Date(now).toISOString(), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent, missing: result.missing.length, late: result.late.length });
+  return run;
+}
+
+export function sweepJson(run: SweepResult) {
+  return {
+    at: run.at,
+    missing: run.missing,
+    late: run.late,
+    dueSoon: run.dueSoon,
+    invalid: run.invalid,
+    quotaOverruns: run.quotaOverruns,
+    ineligible: run.ineligible,
+    emails: run.emails.map((e) => ({ to: e.to, subject: e.subject, unit: e.unitId })),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Configuration, parsed once from the environment with zod (pure: `parseConfig(env)`), failing
+ * fast with the names of what is missing. Secrets come from Secret Manager as environment
+ * variables in production; `redactedConfig` is the only form that is ever logged.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .string()
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s.toLowerCase()))
+  .optional();
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+const emailList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.email()));
+
+const envSchema = z
+  .object({
+    GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
+    CAMPAIGN_SCHEMA: z.string().min(1).optional(),
+    /** Emulator mode: both set, or neither (production Google APIs). */
+    SHEETS_ROOT_URL: z.url().optional(),
+    DRIVE_ROOT_URL: z.url().optional(),
+    /** Who the emulator thinks is calling (its bearer token); the service account in production. */
+    LOCAL_IDENTITY: z.email().optional(),
+    /** Domain-wide delegation: the Workspace user whose drive owns the sheets. */
+    GOOGLE_IMPERSONATE_SUBJECT: z.email().optional(),
+    SHARED_DRIVE_ID: z.string().min(1).optional(),
+    SERVICE_ACCOUNT_EMAIL: z.email().optional(),
+    GOOGLE_API_TIMEOUT_MS: int(30_000),
+    FIRESTORE_EMULATOR_HOST: z.string().min(1).optional(),
+    FIRESTORE_DATABASE: z.string().min(1).default('(default)'),
+    /** Public URL of the driveWebhook function (Drive pushes go there). */
+    WEBHOOK_URL: z.url().optional(),
+    WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET phải dài ít nhất 16 ký tự'),
+    SCHEDULER_AUTH: z.enum(['oidc', 'shared-secret']).default('oidc'),
+    SCHEDULER_AUDIENCE: z.string().min(1).optional(),
+    SCHEDULER_SERVICE_ACCOUNT: z.email().optional(),
+    SCHEDULER_SHARED_SECRET: z.string().min(16).optional(),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().positive().default(587),
+    SMTP_SECURE: bool,
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    MAIL_FROM: z.string().min(3).default('Bao cao 521 <no-reply@localhost>'),
+    COORDINATOR_EDITORS: emailList.optional(),
+    SHEETS_WRITES_PER_MINUTE: int(50),
+    WATCH_TTL_HOURS: int(24),
+    LOG_LEVEL: z.enum(['debug', 'info']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    const need = (cond: boolean, name: string, why: string) => !cond && ctx.addIssue({ code: 'custom', path: [name], message: `thiếu ${name} (${why})` });
+    const emulator = Boolean(e.SHEETS_ROOT_URL || e.DRIVE_ROOT_URL);
+    if (emulator) {
+      need(Boolean(e.SHEETS_ROOT_URL && e.DRIVE_ROOT_URL), e.SHEETS_ROOT_URL ? 'DRIVE_ROOT_URL' : 'SHEETS_ROOT_URL', 'chế độ giả lập cần cả hai địa chỉ');
+      need(Boolean(e.LOCAL_IDENTITY), 'LOCAL_IDENTITY', 'danh tính gọi trình giả lập');
+    } else {
+      need(Boolean(e.GOOGLE_CLOUD_PROJECT), 'GOOGLE_CLOUD_PROJECT', 'dự án Google Cloud');
+    }
+    if (e.SCHEDULER_AUTH === 'oidc') {
+      need(Boolean(e.SCHEDULER_AUDIENCE), 'SCHEDULER_AUDIENCE', 'audience của OIDC token Cloud Scheduler');
+      need(Boolean(e.SCHEDULER_SERVICE_ACCOUNT), 'SCHEDULER_SERVICE_ACCOUNT', 'tài khoản dịch vụ của Cloud Scheduler');
+    } else need(Boolean(e.SCHEDULER_SHARED_SECRET), 'SCHEDULER_SHARED_SECRET', 'khóa dùng chung cho bộ lập lịch cục bộ');
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export interface Config {
+  projectId: string;
+  campaignSchema: string | undefined;
+  google:
+    | { mode: 'emulator'; sheetsRootUrl: string; driveRootUrl: string; identity: string; timeoutMs: number }
+    | { mode: 'google'; impersonate?: string; timeoutMs: number };
+  sharedDriveId: string | null;
+  serviceAccount: string | null;
+  firestore: { emulatorHost: string | null; databaseId: string };
+  webhook: { url: string | null; secret: string };
+  scheduler: { mode: 'oidc'; audience: string; serviceAccount: string } | { mode: 'shared-secret'; secret: string };
+  smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string } | null;
+  coordinatorEditors: string[];
+  sheetsWritesPerMinute: number;
+  watchTtlMs: number;
+  logLevel: 'debug' | 'info';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Cấu hình không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)));
+  const e = parsed.data;
+  const google: Config['google'] =
+    e.SHEETS_ROOT_URL && e.DRIVE_ROOT_URL
+      ? { mode: 'emulator', sheetsRootUrl: e.SHEETS_ROOT_URL, driveRootUrl: e.DRIVE_ROOT_URL, identity: e.LOCAL_IDENTITY!, timeoutMs: e.GOOGLE_API_TIMEOUT_MS }
+      : { mode: 'google', ...(e.GOOGLE_IMPERSONATE_SUBJECT ? { impersonate: e.GOOGLE_IMPERSONATE_SUBJECT } : {}), timeoutMs: e.GOOGLE_API_TIMEOUT_MS };
+  return {
+    projectId: e.GOOGLE_CLOUD_PROJECT ?? 'demo-local',
+    campaignSchema: e.CAMPAIGN_SCHEMA,
+    google,
+    sharedDriveId: e.SHARED_DRIVE_ID ?? null,
+    serviceAccount: e.SERVICE_ACCOUNT_EMAIL ?? (google.mode === 'emulator' ? google.identity : null),
+    firestore: { emulatorHost: e.FIRESTORE_EMULATOR_HOST ?? null, databaseId: e.FIRESTORE_DATABASE },
+    webhook: { url: e.WEBHOOK_URL ?? null, secret: e.WEBHOOK_SECRET },
+    scheduler:
+      e.SCHEDULER_AUTH === 'oidc'
+        ? { mode: 'oidc', audience: e.SCHEDULER_AUDIENCE!, serviceAccount: e.SCHEDULER_SERVICE_ACCOUNT! }
+        : { mode: 'shared-secret', secret: e.SCHEDULER_SHARED_SECRET! },
+    smtp: e.SMTP_HOST
+      ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465, ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}), ...(e.SMTP_PASSWORD ? { pass: e.SMTP_PASSWORD } : {}), from: e.MAIL_FROM }
+      : null,
+    coordinatorEditors: e.COORDINATOR_EDITORS ?? [],
+    sheetsWritesPerMinute: e.SHEETS_WRITES_PER_MINUTE,
+    watchTtlMs: e.WATCH_TTL_HOURS * 3_600_000,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+const SECRET_KEYS = new Set(['secret', 'pass', 'password']);
+
+/** The configuration with every secret replaced, the only form that may be logged. */
+export function redactedConfig(config: Config): unknown {
+  return JSON.parse(JSON.stringify(config), (key, value) => (SECRET_KEYS.has(key) && typeof value === 'string' ? `[redacted ${value.length} chars]` : value));
+}

@@ -1,0 +1,114 @@
+/**
+ * What to write back into a unit's sheet after validating it: the status line on every tab,
+ * a note and a colour on each problem cell, the computed totals, and the clearing of marks
+ * left by the previous run. Pure: the Sheets adapter turns the plan into one batchUpdate.
+ *
+ * The plan's hash lets a run skip writing when nothing would change; this is what stops the
+ * change-detection loop from processing its own feedback forever.
+ */
+import type { RangeModel } from '../layout/model.js';
+import { contentHashOf } from './canonical-json.js';
+import type { CampaignModel } from './campaign-model.js';
+import type { Evaluation } from './evaluate.js';
+import { codeOf } from './grid.js';
+import type { Issue } from './issues.js';
+import { LABEL_COLUMN_CODE } from './markers.js';
+import type { StatusTone } from './status-text.js';
+
+export interface FeedbackMark {
+  sheet: string;
+  row: number;
+  col: number;
+  severity: 'error' | 'warning';
+  note: string;
+}
+
+export interface FeedbackPlan {
+  statusCells: { sheet: string; row: number; col: number; text: string; tone: StatusTone; note: string }[];
+  marks: FeedbackMark[];
+  /** Input areas whose notes and colours are reset before marking (removes last run's marks). */
+  clears: { sheet: string; range: RangeModel }[];
+  totals: { sheet: string; row: number; col: number; value: number | null }[];
+  hash: string;
+}
+
+/** Contiguous runs of the data columns of a region, skipping label columns. */
+function dataColumnRuns(startCol: number, endCol: number, labelCols: Set<number>): [number, number][] {
+  const runs: [number, number][] = [];
+  let start: number | null = null;
+  for (let c = startCol; c <= endCol; c++) {
+    const isData = c < endCol && !labelCols.has(c);
+    if (isData && start === null) start = c;
+    if (!isData && start !== null) {
+      runs.push([start, c]);
+      start = null;
+    }
+  }
+  return runs;
+}
+
+const MAX_NOTE_LENGTH = 2000;
+
+function joinNotes(issues: Issue[]): string {
+  const text = issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cần xem lại'}: ${i.message}`).join('\n\n');
+  return text.length > MAX_NOTE_LENGTH ? `${text.slice(0, MAX_NOTE_LENGTH - 1)}…` : text;
+}
+
+export function planFeedback(model: CampaignModel, ev: Evaluation, status: { text: string; tone: StatusTone }): FeedbackPlan {
+  const clears: FeedbackPlan['clears'] = [];
+  const totals: FeedbackPlan['totals'] = [];
+  for (const loc of ev.located.tables.values()) {
+    const codeRow = loc.sheet.rows[loc.anchor.row] ?? [];
+    const labelCols = new Set<number>();
+    codeRow.forEach((cell, col) => codeOf(cell) === LABEL_COLUMN_CODE && labelCols.add(col));
+    const { startRow, endRow, startCol, endCol } = loc.dataRegion;
+    if (endRow > startRow) {
+      for (const [a, b] of dataColumnRuns(startCol, endCol, labelCols)) clears.push({ sheet: loc.sheet.title, range: { startRow, endRow, startCol: a, endCol: b } });
+    }
+    if (loc.kind === 'list' && loc.form && loc.form.valueCol >= 0) {
+      for (const row of loc.form.rows.values()) clears.push({ sheet: loc.sheet.title, range: { startRow: row, endRow: row + 1, startCol: loc.form.valueCol, endCol: loc.form.valueCol + 1 } });
+    }
+    if (loc.kind === 'figures' && loc.totalRow !== null) {
+      const tableTotals = ev.totals[loc.table.id] ?? {};
+      for (const [code, col] of loc.columns) totals.push({ sheet: loc.sheet.title, row: loc.totalRow, col, value: tableTotals[code] ?? null });
+    }
+  }
+  const conf = ev.located.confirmation;
+  if (conf && conf.valueCol >= 0) {
+    for (const row of conf.rows.values()) clears.push({ sheet: conf.sheet.title, range: { startRow: row, endRow: row + 1, startCol: conf.valueCol, endCol: conf.valueCol + 1 } });
+  }
+
+  const byCell = new Map<string, Issue[]>();
+  const tabLevel: Issue[] = [];
+  for (const issue of ev.issues) {
+    if (issue.row === null || issue.col === null) {
+      tabLevel.push(issue);
+      continue;
+    }
+    const key = `${issue.sheet}\u0000${issue.row}\u0000${issue.col}`;
+    byCell.set(key, [...(byCell.get(key) ?? []), issue]);
+  }
+  const marks: FeedbackMark[] = [...byCell.values()].map((issues) => ({
+    sheet: issues[0]!.sheet,
+    row: issues[0]!.row!,
+    col: issues[0]!.col!,
+    severity: issues.some((i) => i.severity === 'error') ? 'error' : 'warning',
+    note: joinNotes(issues),
+  }));
+
+  const perSheet = new Map<string, { errors: number; warnings: number }>();
+  for (const i of ev.issues) {
+    const c = perSheet.get(i.sheet) ?? { errors: 0, warnings: 0 };
+    i.severity === 'error' ? c.errors++ : c.warnings++;
+    perSheet.set(i.sheet, c);
+  }
+  const tabNote = tabLevel.length ? joinNotes(tabLevel) : '';
+  const statusCells = ev.located.statusCells.map((s) => {
+    const here = perSheet.get(s.sheet);
+    const suffix = here && ev.errors + ev.warnings > (here.errors + here.warnings) ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
+    return { ...s, text: status.text + suffix, tone: status.tone, note: tabNote };
+  });
+
+  const plan = { statusCells, marks, clears, totals };
+  return { ...plan, hash: contentHashOf({ plan, model: model.id }) };
+}

@@ -1,0 +1,223 @@
+/**
+ * What the coordinators see, as plain data: per round the consolidated totals, figures per
+ * unit, each unit's state and timeliness, nominations against quotas and eligibility, and
+ * the open problems. The master sheet, its .xlsx and `master --json` are all drawn from this.
+ */
+import type { CampaignModel } from './campaign-model.js';
+import type { NodeTotals } from './aggregate.js';
+import type { WorkbookStatus } from './evaluate.js';
+import type { FigureTotals } from './figures.js';
+import { shortlistOverruns, type QuotaOverrun } from './nominations.js';
+
+export type UnitState = 'empty' | 'draft' | 'invalid' | 'submitted';
+export type Timeliness = 'on-time' | 'late' | 'missing' | 'pending';
+
+/** The minimum the view needs from stored records (kept structural so core does not import app types). */
+export interface ViewSubmission {
+  unitId: string;
+  contentHash: string;
+  versionCount: number;
+  acceptedAt: number;
+  firstAcceptedAt: number;
+  late: boolean;
+  totals: Record<string, FigureTotals>;
+  nominations: ViewNomination[];
+  confirmation: Record<string, string | null>;
+}
+export interface ViewState {
+  unitId: string;
+  status: WorkbookStatus;
+  contentHash: string;
+  errors: number;
+  warnings: number;
+  evaluatedAt: number;
+  lockedOut: boolean;
+  issues: { sheet: string; cell: string | null; code: string; severity: 'error' | 'warning'; message: string }[];
+  nominations: ViewNomination[];
+  quotaOverruns: Omit<QuotaOverrun, 'excess'>[];
+  dossierMissing: string[];
+}
+export interface ViewNomination {
+  rowNo: number;
+  award: string | null;
+  type: 'collective' | 'individual' | null;
+  scope: 'cand' | 'outside' | null;
+  name: string | null;
+  position: string | null;
+  titles: Record<string, string | null>;
+  giayKhen: number | null;
+  bangKhen: number | null;
+  key: string | null;
+  eligible: boolean | null;
+  ineligibleReasons: string[];
+  reportConfirmed: boolean;
+  originalSets: number | null;
+}
+export interface ViewFlag {
+  unitId: string;
+  rule: string;
+  reason: string;
+}
+
+export interface RoundInput {
+  roundId: string;
+  submissions: ViewSubmission[];
+  states: ViewState[];
+  /** Consolidated totals of the campaign's consolidation node and of its direct children. */
+  consolidated: { nodeId: string; totals: NodeTotals; contributors: number; children: { nodeId: string; totals: NodeTotals; contributors: number }[] };
+  sheetUrls: Record<string, string>;
+  flags: ViewFlag[];
+}
+
+export interface MasterInput {
+  now: number;
+  rounds: RoundInput[];
+  /** Nomination ids the coordinators marked for the Ministry. */
+  shortlist: Set<string>;
+}
+
+export function nominationId(unitId: string, n: Pick<ViewNomination, 'key' | 'award' | 'rowNo'>): string {
+  return `${unitId}:${n.key ?? `dong-${n.rowNo}`}:${n.award ?? '-'}`;
+}
+
+export function unitStateOf(state: ViewState | undefined, submission: ViewSubmission | undefined): UnitState {
+  if (!state) return submission ? 'submitted' : 'empty';
+  if (state.status === 'ready') return submission && submission.contentHash === state.contentHash ? 'submitted' : 'draft';
+  return state.status;
+}
+
+export function timelinessOf(model: CampaignModel, roundId: string, submission: ViewSubmission | undefined, now: number): Timeliness {
+  if (submission) return submission.firstAcceptedAt < model.dueAt(roundId) ? 'on-time' : 'late';
+  return now >= model.dueAt(roundId) ? 'missing' : 'pending';
+}
+
+/** The node the consolidated tables report on: from the root, down while a node has a single child. */
+export function consolidationNode(model: CampaignModel): string {
+  let node = model.roots()[0]!;
+  for (let kids = model.children(node.id); kids.length === 1; kids = model.children(node.id)) node = kids[0]!;
+  return node.id;
+}
+
+export interface MasterRound {
+  roundId: string;
+  totals: NodeTotals;
+  contributors: number;
+  rows: { nodeId: string; totals: NodeTotals; contributors: number }[];
+  byUnit: Record<string, NodeTotals>;
+  units: {
+    unitId: string;
+    state: UnitState;
+    timeliness: Timeliness;
+    expected: boolean;
+    versions: number;
+    firstAcceptedAt: number | null;
+    acceptedAt: number | null;
+    evaluatedAt: number | null;
+    errors: number;
+    warnings: number;
+    sheetUrl: string | null;
+    flags: ViewFlag[];
+    lockedOut: boolean;
+  }[];
+  nominations: {
+    id: string;
+    unitId: string;
+    source: 'submitted' | 'draft';
+    nomination: ViewNomination;
+    quotaExceeded: boolean;
+    shortlisted: boolean;
+  }[];
+  openIssues: { unitId: string; issue: ViewState['issues'][number] }[];
+}
+
+export interface MasterView {
+  rounds: MasterRound[];
+  shortlistOverruns: Omit<QuotaOverrun, 'excess'>[];
+}
+
+export function buildMasterView(model: CampaignModel, input: MasterInput): MasterView {
+  const rounds = input.rounds.map((r): MasterRound => {
+    const subs = new Map(r.submissions.map((s) => [s.unitId, s]));
+    const states = new Map(r.states.map((s) => [s.unitId, s]));
+    const flags = new Map<string, ViewFlag[]>();
+    for (const f of r.flags) flags.set(f.unitId, [...(flags.get(f.unitId) ?? []), f]);
+    const withWorkbook = model.campaign.units.filter((u) => model.hasWorkbook(u.id, r.roundId));
+    const units = withWorkbook.map((u) => {
+      const s = states.get(u.id);
+      const sub = subs.get(u.id);
+      return {
+        unitId: u.id,
+        state: unitStateOf(s, sub),
+        timeliness: timelinessOf(model, r.roundId, sub, input.now),
+        expected: model.isExpected(u.id, r.roundId),
+        versions: sub?.versionCount ?? 0,
+        firstAcceptedAt: sub?.firstAcceptedAt ?? null,
+        acceptedAt: sub?.acceptedAt ?? null,
+        evaluatedAt: s?.evaluatedAt ?? null,
+        errors: s?.errors ?? 0,
+        warnings: s?.warnings ?? 0,
+        sheetUrl: r.sheetUrls[u.id] ?? null,
+        flags: flags.get(u.id) ?? [],
+        lockedOut: s?.lockedOut ?? false,
+      };
+    });
+    const byUnit: Record<string, NodeTotals> = {};
+    for (const sub of r.submissions) if (model.findUnit(sub.unitId) && Object.keys(sub.totals).length) byUnit[sub.unitId] = sub.totals;
+
+    // Nominations: what was submitted counts; a unit's draft is shown too, marked as such.
+    const nominations: MasterRound['nominations'] = [];
+    for (const u of withWorkbook) {
+      const sub = subs.get(u.id);
+      const state = states.get(u.id);
+      const source = sub ? 'submitted' : 'draft';
+      const list = sub?.nominations ?? state?.nominations ?? [];
+      const overIds = new Set<number>();
+      if (!sub && state) {
+        // Rows beyond a quota, recomputed from the draft list for display.
+        for (const o of state.quotaOverruns) {
+          const matching = list.filter((n) => n.award === o.award && n.type !== null && (o.scope === 'any' || n.scope === o.scope) && (o.kind === 'total' || n.type === o.kind));
+          matching.slice(o.limit).forEach((n) => overIds.add(n.rowNo));
+        }
+      }
+      for (const n of list) {
+        const id = nominationId(u.id, n);
+        nominations.push({ id, unitId: u.id, source, nomination: n, quotaExceeded: overIds.has(n.rowNo), shortlisted: input.shortlist.has(id) });
+      }
+    }
+    const openIssues = r.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
+    return {
+      roundId: r.roundId,
+      totals: r.consolidated.totals,
+      contributors: r.consolidated.contributors,
+      rows: r.consolidated.children,
+      byUnit,
+      units,
+      nominations,
+      openIssues,
+    };
+  });
+  const shortlisted = rounds.flatMap((r) => r.nominations.filter((n) => n.shortlisted).map((n) => n.nomination));
+  return { rounds, shortlistOverruns: shortlistOverruns(model, shortlisted).map(({ excess, ...o }) => o) };
+}
+
+/** `master --json`: totals and byUnit are period totals of accepted submissions only. */
+export function masterJson(view: MasterView) {
+  return {
+    rounds: Object.fromEntries(
+      view.rounds.map((r) => [
+        r.roundId,
+        {
+          totals: r.totals,
+          byUnit: r.byUnit,
+          state: Object.fromEntries(r.units.map((u) => [u.unitId, u.state])),
+          timeliness: Object.fromEntries(r.units.filter((u) => u.expected).map((u) => [u.unitId, u.timeliness])),
+          nominations: r.nominations.reduce<Record<string, unknown[]>>((acc, n) => {
+            (acc[n.unitId] ??= []).push({ ...n.nomination, id: n.id, source: n.source, quotaExceeded: n.quotaExceeded, shortlisted: n.shortlisted });
+            return acc;
+          }, {}),
+        },
+      ]),
+    ),
+    shortlistOverruns: view.shortlistOverruns,
+  };
+}

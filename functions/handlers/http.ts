@@ -1,0 +1,111 @@
+/**
+ * HTTP functions. Each one authenticates, decodes and delegates; user mistakes never reach
+ * here (they are written into the sheet), so anything thrown is unexpected: it is logged with
+ * context and answered 500, which makes Google retry.
+ */
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { pollChanges, renewWatch } from '../app/change-detection.js';
+import { refreshMaster } from '../app/master.js';
+import { processUnitSheet } from '../app/process-unit-sheet.js';
+import { reconcileRound } from '../app/reconcile.js';
+import { runSweep, sweepJson } from '../app/sweep.js';
+import { verifyChannelToken, verifySheetActionSignature } from './auth.js';
+import { runtime, type Runtime } from './runtime.js';
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function guarded(res: Response, what: string, fn: (rt: Runtime) => Promise<void>): Promise<void> {
+  let rt: Runtime | undefined;
+  try {
+    rt = await runtime();
+    await fn(rt);
+  } catch (error) {
+    (rt?.log ?? console).error(`${what} failed`, { error: error as Error } as never);
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+  }
+}
+
+/** Drive push notification: headers only (X-Goog-Channel-*). */
+export async function driveWebhook(req: Request, res: Response): Promise<void> {
+  await guarded(res, 'drive webhook', async (rt) => {
+    const channelId = header(req, 'x-goog-channel-id');
+    if (!verifyChannelToken(rt.config.webhook.secret, channelId, header(req, 'x-goog-channel-token'))) {
+      rt.log.warn('drive push refused: bad channel token', { channelId });
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    const state = header(req, 'x-goog-resource-state');
+    if (state === 'sync') {
+      res.status(200).json({ status: 'sync' });
+      return;
+    }
+    const result = await pollChanges(rt);
+    res.status(200).json(result);
+  });
+}
+
+/** The optional Apps Script button "Kiểm tra ngay / Gửi báo cáo": a signed request for one sheet. */
+export async function sheetAction(req: Request, res: Response): Promise<void> {
+  await guarded(res, 'sheet action', async (rt) => {
+    const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
+    if (!verifySheetActionSignature(rt.config.webhook.secret, body, rt.now())) {
+      rt.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    const r = await processUnitSheet(rt, body.spreadsheetId as string);
+    res.status(200).json(r.outcome === 'processed' ? { outcome: r.outcome, status: r.evaluation.status, statusText: r.statusText } : { outcome: r.outcome });
+  });
+}
+
+async function schedulerAllowed(rt: Runtime, req: Request, res: Response): Promise<boolean> {
+  const verdict = await rt.schedulerAuth(header(req, 'authorization'));
+  if (verdict.ok) return true;
+  rt.log.warn('scheduled call refused', { reason: verdict.reason, path: req.path });
+  res.status(401).json({ error: 'unauthorized' });
+  return false;
+}
+
+/** Cloud Scheduler → compliance sweep. Body: { at?: ISO datetime, dryRun?: boolean }. */
+export async function complianceSweep(req: Request, res: Response): Promise<void> {
+  await guarded(res, 'compliance sweep', async (rt) => {
+    if (!(await schedulerAllowed(rt, req, res))) return;
+    const body = (req.body ?? {}) as { at?: unknown; dryRun?: unknown };
+    const at = typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : undefined;
+    const run = await runSweep({ ...rt, mailer: rt.mailer }, { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true });
+    res.status(200).json({ ...sweepJson(run), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent });
+  });
+}
+
+export const MAINTENANCE_JOBS = ['renew-watch', 'poll-changes', 'reconcile', 'refresh-master'] as const;
+export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
+
+/** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' }. */
+export async function maintenance(req: Request, res: Response): Promise<void> {
+  await guarded(res, 'maintenance', async (rt) => {
+    if (!(await schedulerAllowed(rt, req, res))) return;
+    const job = (req.body as { job?: unknown } | undefined)?.job;
+    switch (job as MaintenanceJob) {
+      case 'renew-watch':
+        res.json(await renewWatch(rt, { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs }));
+        return;
+      case 'poll-changes':
+        res.json(await pollChanges(rt));
+        return;
+      case 'reconcile': {
+        const results = [];
+        for (const round of rt.model.campaign.rounds) results.push(await reconcileRound(rt, round.id));
+        res.json({ results });
+        return;
+      }
+      case 'refresh-master':
+        res.json(await refreshMaster(rt));
+        return;
+      default:
+        res.status(400).json({ error: `unknown job; expected one of ${MAINTENANCE_JOBS.join(', ')}` });
+    }
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * The Cloud Functions entry module: registers every function with the Functions Framework.
+ * Importing it is cheap; client libraries load on the first request (see wiring.ts).
+ */
+import { cloudEvent, http } from '@google-cloud/functions-framework';
+import { onSubmissionWritten } from './handlers/events.js';
+import { complianceSweep, driveWebhook, maintenance, sheetAction } from './handlers/http.js';
+
+export const FUNCTIONS = {
+  driveWebhook: { signature: 'http', handler: driveWebhook },
+  sheetAction: { signature: 'http', handler: sheetAction },
+  complianceSweep: { signature: 'http', handler: complianceSweep },
+  maintenance: { signature: 'http', handler: maintenance },
+  onSubmissionWritten: { signature: 'cloudevent', handler: onSubmissionWritten },
+} as const;
+
+http('driveWebhook', driveWebhook);
+http('sheetAction', sheetAction);
+http('complianceSweep', complianceSweep);
+http('maintenance', maintenance);
+cloudEvent('onSubmissionWritten', onSubmissionWritten);

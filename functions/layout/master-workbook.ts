@@ -1,0 +1,300 @@
+/**
+ * The coordinators' master workbook: consolidated Bảng 1/Bảng 2 per round in the official
+ * shape, figures per unit, submission status, nominations against quotas with the city
+ * shortlist column, and open errors and warnings. View-only except the shortlist column.
+ */
+import type { CampaignModel } from '../core/campaign-model.js';
+import type { NodeTotals } from '../core/aggregate.js';
+import { indicatorLabel } from '../core/figures.js';
+import type { MasterRound, MasterView, Timeliness, UnitState } from '../core/master-view.js';
+import { formatCivilDate, formatViDateTime } from '../core/time.js';
+import { writeFiguresHeader } from './figures-header.js';
+import type { SheetModel, WorkbookModel } from './model.js';
+import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
+
+export const MASTER_KEYS = {
+  guide: 'huong_dan',
+  combined: 'hai_dot',
+  status: 'tinh_trang',
+  nominations: 'khen_thuong',
+  issues: 'loi_canh_bao',
+  consolidated: (tableId: string, roundId: string) => `tong_hop.${tableId}.${roundId}`,
+  byUnit: (roundId: string) => `theo_don_vi.${roundId}`,
+};
+/** Hidden code row on the nominations tab: the nomination id column and the shortlist column. */
+export const NOMINATION_ID_CODE = '#id';
+export const SHORTLIST_CODE = 'de_xuat_bo';
+export const NOMINATIONS_TAB_TITLE = 'Khen thưởng';
+
+const STATE_LABEL: Record<UnitState, string> = { empty: 'Chưa nhập', draft: 'Đang nhập, chưa gửi', invalid: 'Còn lỗi', submitted: 'Đã gửi' };
+const TIMELINESS_LABEL: Record<Timeliness, string> = { 'on-time': 'Đúng hạn', late: 'Nộp muộn', missing: 'Chưa nộp (quá hạn)', pending: 'Chưa đến hạn' };
+const TIMELINESS_FILL: Record<Timeliness, string> = { 'on-time': PALETTE.ok, late: PALETTE.warning, missing: PALETTE.error, pending: '#FFFFFF' };
+const SCOPE_LABEL = { cand: 'Trong CAND', outside: 'Ngoài CAND' } as const;
+const TYPE_LABEL = { collective: 'Tập thể', individual: 'Cá nhân' } as const;
+
+const PROTECTION = 'Bảng tổng hợp do hệ thống cập nhật; chỉ xem.';
+
+function title(b: SheetBuilder, text: string, subtitle: string, lastCol: number) {
+  b.set(0, 0, text, { ...STYLES.title, hAlign: 'left' }).merge(0, 0, 1, lastCol + 1).row(0, { height: 30 });
+  b.set(1, 0, subtitle, { italic: true, fontColor: PALETTE.muted }).merge(1, 0, 2, lastCol + 1);
+}
+
+function number(v: number | null | undefined) {
+  return v === null || v === undefined ? null : v;
+}
+
+function consolidatedSheet(model: CampaignModel, r: MasterRound, tableId: string, updated: string): SheetModel {
+  const table = model.figuresTable(tableId);
+  const round = model.round(r.roundId);
+  const title_ = `${table.label} – ${round.name}`;
+  const b = new SheetBuilder(title_, MASTER_KEYS.consolidated(tableId, r.roundId));
+  const lastCol = table.indicators.length + 1;
+  title(b, `${table.caption}: ${table.subtitle}`, `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận. Cập nhật: ${updated}.`, lastCol);
+  b.row(0, { height: 40 });
+  const top = 3;
+  b.set(top, 0, 'STT', STYLES.header).merge(top, 0, top + 3, 1);
+  b.style({ startRow: top, endRow: top + 3, startCol: 0, endCol: 1 }, STYLES.header);
+  const depth = writeFiguresHeader(b, table.indicators, top, 2, 1, 'Đơn vị');
+  let row = top + depth;
+  b.set(row, 1, 'Đơn vị tính', { ...STYLES.header, italic: true, bold: false });
+  table.indicators.forEach((ind, j) => {
+    b.set(row, 2 + j, ind.unit, { ...STYLES.header, italic: true, bold: false });
+    b.column(2 + j, { width: ind.width ?? 105 });
+  });
+  row++;
+  const fmt = (type: string) => (type === 'integer' ? '#,##0' : '#,##0.###');
+  const writeRow = (label: string, totals: NodeTotals, style: object, stt: string | number | null) => {
+    b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style });
+    b.set(row, 1, label, { ...STYLES.label, ...style });
+    table.indicators.forEach((ind, j) => b.set(row, 2 + j, number(totals[tableId]?.[ind.code]), { ...STYLES.label, numberFormat: fmt(ind.type), ...style }));
+    row++;
+  };
+  r.rows
+    .filter((c) => c.contributors > 0 || model.children(c.nodeId).length > 0 || model.hasWorkbook(c.nodeId, r.roundId))
+    .filter((c) => model.tablesFor(c.nodeId, r.roundId).some((t) => t.table.id === tableId) || model.children(c.nodeId).length > 0)
+    .forEach((c, i) => writeRow(`${model.unit(c.nodeId).name}${c.contributors > 1 ? ` (${c.contributors} đơn vị đã gửi)` : ''}`, c.totals, {}, i + 1));
+  writeRow(`Tổng cộng (${r.contributors} đơn vị đã gửi)`, { [tableId]: r.totals[tableId] ?? {} }, { bold: true, fill: PALETTE.computed }, null);
+  row++;
+  for (const note of ['Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.', ...table.footnotes.slice(0, 1)]) {
+    b.set(row, 1, note, STYLES.note).merge(row, 1, row + 1, lastCol + 1);
+    row++;
+  }
+  b.column(0, { width: 46 }).column(1, { width: 260 });
+  return b.build({ frozenRows: top + depth + 1, frozenCols: 2, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+}
+
+function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): SheetModel {
+  const round = model.round(r.roundId);
+  const b = new SheetBuilder(`Theo đơn vị – ${round.name}`, MASTER_KEYS.byUnit(r.roundId));
+  const tables = model.figuresTables().filter((t) => round.tables.includes(t.id));
+  const cols = tables.flatMap((t) => t.indicators.map((ind) => ({ t, ind })));
+  title(b, `Số liệu theo đơn vị – ${round.name}`, `Tổng các kỳ của từng đơn vị (chỉ tiêu tồn: kỳ cuối). Chỉ báo cáo đã tiếp nhận. Cập nhật: ${updated}.`, cols.length + 1);
+  const h = 3;
+  b.set(h, 0, 'Đơn vị', STYLES.header).merge(h, 0, h + 2, 1);
+  b.style({ startRow: h, endRow: h + 2, startCol: 0, endCol: 1 }, STYLES.header);
+  b.set(h, 1, 'Loại', STYLES.header).merge(h, 1, h + 2, 2);
+  b.style({ startRow: h, endRow: h + 2, startCol: 1, endCol: 2 }, STYLES.header);
+  let c = 2;
+  for (const t of tables) {
+    b.set(h, c, t.label, STYLES.header).merge(h, c, h + 1, c + t.indicators.length);
+    b.style({ startRow: h, endRow: h + 1, startCol: c, endCol: c + t.indicators.length }, STYLES.header);
+    t.indicators.forEach((ind, j) => {
+      b.set(h + 1, c + j, `${indicatorLabel(ind)} (${ind.unit})`, STYLES.header);
+      b.column(c + j, { width: 110 });
+    });
+    c += t.indicators.length;
+  }
+  b.row(h + 1, { height: 90 });
+  let row = h + 2;
+  const units = model.campaign.units.filter((u) => model.tablesFor(u.id, r.roundId).some((x) => x.table.kind === 'figures'));
+  for (const u of units) {
+    const totals = r.byUnit[u.id];
+    b.set(row, 0, u.name, STYLES.label).set(row, 1, model.kindOf(u.id).name, { ...STYLES.label, fontColor: PALETTE.muted });
+    cols.forEach(({ t, ind }, j) => b.set(row, 2 + j, number(totals?.[t.id]?.[ind.code]), { ...STYLES.label, numberFormat: ind.type === 'integer' ? '#,##0' : '#,##0.###', ...(totals ? {} : { fill: PALETTE.computed }) }));
+    row++;
+  }
+  b.column(0, { width: 260 }).column(1, { width: 140 });
+  return b.build({ frozenRows: h + 2, frozenCols: 1, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+}
+
+function combinedSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
+  const b = new SheetBuilder('Hai đợt cộng lại', MASTER_KEYS.combined);
+  const tables = model.figuresTables();
+  title(b, 'Cộng số liệu hai đợt (chỉ để tham khảo)', `Cập nhật: ${updated}.`, 4);
+  const windows = model.campaign.rounds.map((r) => `${r.name}: ${formatCivilDate(r.dataWindow.from)} – ${formatCivilDate(r.dataWindow.to)}`).join('; ');
+  b.set(2, 0, `CHÚ Ý: các đợt có khoảng thời gian chồng lấn (${windows}). Số liệu phát sinh trong khoảng chồng lấn có thể bị tính hai lần; báo cáo chính thức dùng số liệu từng đợt riêng.`, { bold: true, fill: PALETTE.warning, wrap: true }).merge(2, 0, 3, 5).row(2, { height: 54 });
+  let row = 4;
+  const header = ['Bảng', 'Chỉ tiêu', 'Đơn vị tính', ...view.rounds.map((r) => model.round(r.roundId).name), 'Cộng hai đợt'];
+  header.forEach((h, i) => b.set(row, i, h, STYLES.header));
+  row++;
+  for (const t of tables) {
+    for (const ind of t.indicators) {
+      const vals = view.rounds.map((r) => r.totals[t.id]?.[ind.code] ?? null);
+      const sum = vals.every((v) => v === null) ? null : vals.reduce<number>((s, v) => s + (v ?? 0), 0);
+      [t.label, indicatorLabel(ind), ind.unit, ...vals, sum].forEach((v, i) => b.set(row, i, v, { ...STYLES.label, ...(i === header.length - 1 ? { bold: true } : {}) }));
+      row++;
+    }
+  }
+  b.column(0, { width: 70 }).column(1, { width: 420 }).column(2, { width: 90 });
+  view.rounds.forEach((_r, i) => b.column(3 + i, { width: 130 }));
+  b.column(3 + view.rounds.length, { width: 130 });
+  return b.build({ frozenRows: 5, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+}
+
+function statusSheet(model: CampaignModel, view: MasterView, now: number, updated: string): SheetModel {
+  const b = new SheetBuilder('Tình trạng nộp', MASTER_KEYS.status);
+  const header = ['Đợt', 'Đơn vị', 'Loại', 'Tình trạng', 'Thời hạn', 'Số phiên bản', 'Gửi lần đầu', 'Gửi gần nhất', 'Kiểm tra gần nhất', 'Lỗi', 'Cảnh báo', 'Cần xử lý', 'Bảng tính'];
+  title(b, 'TÌNH TRẠNG NỘP BÁO CÁO', `Thời hạn tính theo "gửi trước ngày" (muộn nhất 23:59 ngày liền trước). Cập nhật: ${updated}.`, header.length - 1);
+  const counts = view.rounds.map((r) => {
+    const n = (t: Timeliness) => r.units.filter((u) => u.expected && u.timeliness === t).length;
+    return `${model.round(r.roundId).name}: ${n('on-time')} đúng hạn, ${n('late')} muộn, ${n('missing')} chưa nộp (quá hạn), ${n('pending')} chưa đến hạn`;
+  });
+  b.set(2, 0, counts.join(' · '), { bold: true }).merge(2, 0, 3, header.length);
+  header.forEach((h, i) => b.set(3, i, h, STYLES.header));
+  let row = 4;
+  const tz = model.timeZone;
+  const time = (t: number | null) => (t ? formatViDateTime(t, tz) : null);
+  for (const r of view.rounds) {
+    for (const u of r.units) {
+      const timeliness = u.expected ? TIMELINESS_LABEL[u.timeliness] : 'Không bắt buộc';
+      const cells = [
+        model.round(r.roundId).name,
+        model.unit(u.unitId).name,
+        model.kindOf(u.unitId).name,
+        STATE_LABEL[u.state] + (u.lockedOut ? ' (sửa sau khóa sổ, không tiếp nhận)' : ''),
+        timeliness,
+        u.versions,
+        time(u.firstAcceptedAt),
+        time(u.acceptedAt),
+        time(u.evaluatedAt),
+        u.errors,
+        u.warnings,
+        u.flags.map((f) => f.reason).join('\n') || null,
+        u.sheetUrl,
+      ];
+      cells.forEach((v, i) => b.set(row, i, v, { ...STYLES.label, ...(i === 4 && u.expected ? { fill: TIMELINESS_FILL[u.timeliness] } : {}), ...(i === 11 ? { wrap: true } : {}) }));
+      row++;
+    }
+  }
+  [130, 280, 180, 190, 150, 80, 130, 130, 130, 50, 70, 360, 300].forEach((w, i) => b.column(i, { width: w }));
+  void now;
+  return b.build({ frozenRows: 4, frozenCols: 2, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
+}
+
+function nominationsSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
+  const b = new SheetBuilder(NOMINATIONS_TAB_TITLE, MASTER_KEYS.nominations);
+  const years = model.campaign.eligibility.years.map(String);
+  const shortlistAward = model.campaign.cityShortlist.award;
+  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', `Đề xuất Bộ Công an (${model.award(shortlistAward).name})`];
+  const shortlistCol = header.length - 1;
+  title(b, 'ĐỀ NGHỊ KHEN THƯỞNG: ĐỊNH MỨC, TIÊU CHUẨN VÀ DANH SÁCH ĐỀ XUẤT LÊN BỘ', `Cột cuối: cán bộ tổng hợp tích chọn đề xuất lên Bộ (${model.campaign.cityShortlist.limits.map((l) => l.description).join('; ')}). Cập nhật: ${updated}.`, shortlistCol);
+  const over = view.shortlistOverruns;
+  b.set(2, 1, over.length ? `VƯỢT ĐỊNH MỨC ĐỀ XUẤT: ${over.map((o) => `${o.description}: đang chọn ${o.count}`).join('; ')}` : 'Danh sách đề xuất lên Bộ trong định mức.', { bold: true, fill: over.length ? PALETTE.error : PALETTE.ok }).merge(2, 1, 3, shortlistCol + 1);
+  header.forEach((h, i) => b.set(3, i, h, STYLES.header));
+  b.row(3, { height: 48 });
+  b.set(4, 0, NOMINATION_ID_CODE, STYLES.hidden).set(4, shortlistCol, SHORTLIST_CODE, STYLES.hidden).row(4, { hidden: true });
+  let row = 5;
+  const titleLabel = (v: string | null) => (v ? model.campaign.options[titleOptions(model)]?.find((o) => o.value === v)?.label ?? v : null);
+  for (const r of view.rounds) {
+    for (const n of r.nominations) {
+      const nom = n.nomination;
+      const cells = [
+        n.id,
+        model.round(r.roundId).name,
+        model.unit(n.unitId).name,
+        n.source === 'submitted' ? 'Đã gửi' : 'Bản nháp',
+        nom.award ? model.award(nom.award).name : null,
+        nom.type ? TYPE_LABEL[nom.type] : null,
+        nom.scope ? SCOPE_LABEL[nom.scope] : null,
+        nom.name,
+        nom.position,
+        ...years.map((y) => titleLabel(nom.titles[y] ?? null)),
+        nom.giayKhen,
+        nom.bangKhen,
+        nom.eligible === null ? 'Chưa đủ thông tin' : nom.eligible ? 'Đạt' : 'Không đạt',
+        nom.ineligibleReasons.join('\n') || null,
+        n.quotaExceeded ? 'Vượt định mức' : 'Trong định mức',
+        nom.reportConfirmed && nom.originalSets !== null && nom.award && nom.originalSets >= model.award(nom.award).originalSets ? 'Đủ' : 'Thiếu',
+      ];
+      cells.forEach((v, i) =>
+        b.set(row, i, v, {
+          ...STYLES.label,
+          ...(i === 0 ? STYLES.hidden : {}),
+          ...(v === 'Không đạt' || v === 'Vượt định mức' || v === 'Thiếu' ? { fill: PALETTE.error } : {}),
+          ...(i === 9 + years.length + 3 ? { wrap: true } : {}),
+        }),
+      );
+      if (nom.award === shortlistAward && n.source === 'submitted') {
+        b.set(row, shortlistCol, n.shortlisted, { ...STYLES.input, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
+        b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
+      } else b.set(row, shortlistCol, null, { ...STYLES.computed });
+      row++;
+    }
+  }
+  b.column(0, { hidden: true, width: 60 });
+  [0, 130, 240, 80, 170, 90, 100, 200, 200, ...years.map(() => 120), 70, 70, 110, 320, 110, 70, 150].forEach((w, i) => i > 0 && b.column(i, { width: w }));
+  return b.build({ frozenRows: 5, tabColor: PALETTE.tab.text, protection: PROTECTION });
+}
+
+function titleOptions(model: CampaignModel): string {
+  for (const t of model.campaign.tables) {
+    if (t.kind !== 'list' || t.role !== 'nominations' || !t.nominationFields) continue;
+    const code = Object.values(t.nominationFields.titles)[0];
+    const f = t.fields.find((x) => x.code === code);
+    if (f?.type === 'choice') return f.options;
+  }
+  return '';
+}
+
+function issuesSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
+  const b = new SheetBuilder('Lỗi và cảnh báo', MASTER_KEYS.issues);
+  const header = ['Đợt', 'Đơn vị', 'Trang', 'Ô', 'Mức', 'Mã quy tắc', 'Nội dung'];
+  title(b, 'LỖI VÀ CẢNH BÁO CÒN MỞ TRONG BẢNG TÍNH CỦA CÁC ĐƠN VỊ', `Theo lần kiểm tra gần nhất của từng đơn vị. Cập nhật: ${updated}.`, header.length - 1);
+  header.forEach((h, i) => b.set(3, i, h, STYLES.header));
+  let row = 4;
+  for (const r of view.rounds) {
+    for (const { unitId, issue } of r.openIssues) {
+      [model.round(r.roundId).name, model.unit(unitId).name, issue.sheet, issue.cell, issue.severity === 'error' ? 'Lỗi' : 'Cảnh báo', issue.code, issue.message].forEach((v, i) =>
+        b.set(row, i, v, { ...STYLES.label, ...(i === 4 ? { fill: issue.severity === 'error' ? PALETTE.error : PALETTE.warning } : {}), ...(i === 6 ? { wrap: true } : {}) }),
+      );
+      row++;
+    }
+  }
+  [130, 260, 130, 50, 80, 260, 620].forEach((w, i) => b.column(i, { width: w }));
+  return b.build({ frozenRows: 4, frozenCols: 2, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
+}
+
+function guideSheet(model: CampaignModel, updated: string): SheetModel {
+  const b = new SheetBuilder('Hướng dẫn', MASTER_KEYS.guide);
+  title(b, `BẢNG TỔNG HỢP: ${model.campaign.title}`, `${model.campaign.source}. Đơn vị tổng hợp: ${model.campaign.coordinator.name}. Cập nhật: ${updated}.`, 1);
+  const lines = [
+    'Bảng này do hệ thống tự cập nhật từ báo cáo các đơn vị đã gửi; không sửa trực tiếp (trừ cột "Đề xuất Bộ Công an" ở trang Khen thưởng).',
+    'Các trang "Bảng 1/Bảng 2 – <đợt>": số liệu tổng hợp theo mẫu chính thức, mỗi đợt một trang; chỉ tính báo cáo đã được tiếp nhận.',
+    'Trang "Theo đơn vị – <đợt>": số liệu từng đơn vị.',
+    'Trang "Hai đợt cộng lại": chỉ để tham khảo, vì khoảng thời gian hai đợt chồng lấn.',
+    'Trang "Tình trạng nộp": đúng hạn, muộn, chưa nộp, số phiên bản, các việc đơn vị cần xử lý.',
+    'Trang "Khen thưởng": đề nghị của các đơn vị, đối chiếu định mức và tiêu chuẩn; tích chọn đề xuất lên Bộ ở cột cuối.',
+    'Trang "Lỗi và cảnh báo": các lỗi, cảnh báo còn mở trong bảng tính của từng đơn vị.',
+  ];
+  lines.forEach((l, i) => b.set(3 + i, 0, `${i + 1}.`, { hAlign: 'right', vAlign: 'top' }).set(3 + i, 1, l, { wrap: true }).fitText(3 + i, l, 820));
+  b.column(0, { width: 40 }).column(1, { width: 820 });
+  return b.build({ tabColor: PALETTE.tab.instructions, protection: PROTECTION, landscape: false });
+}
+
+export function masterWorkbookTitle(model: CampaignModel): string {
+  return `${model.campaign.shortTitle} – Bảng tổng hợp`;
+}
+
+export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now: number, opts: { editors?: string[] } = {}): WorkbookModel {
+  const updated = formatViDateTime(now, model.timeZone);
+  const sheets: SheetModel[] = [guideSheet(model, updated)];
+  for (const r of view.rounds) {
+    const round = model.round(r.roundId);
+    for (const t of model.figuresTables().filter((x) => round.tables.includes(x.id))) sheets.push(consolidatedSheet(model, r, t.id, updated));
+    sheets.push(byUnitSheet(model, r, updated));
+  }
+  if (view.rounds.length > 1) sheets.push(combinedSheet(model, view, updated));
+  sheets.push(statusSheet(model, view, now, updated), nominationsSheet(model, view, updated), issuesSheet(model, view, updated));
+  if (opts.editors?.length) for (const s of sheets) if (s.protection) s.protection.editors = opts.editors;
+  return { title: masterWorkbookTitle(model), locale: model.campaign.locale, timeZone: model.timeZone, sheets };
+}

@@ -1,0 +1,83 @@
+/**
+ * The composition root: configuration → adapters → the application's dependencies. Heavy
+ * client libraries are imported here on first use, not when the functions module loads,
+ * so a cold start only pays for what a request needs.
+ */
+import type { Firestore } from '@google-cloud/firestore';
+import { loadCampaign } from '../sheets-schema/index.js';
+import { modelOf, type CampaignModel } from './core/campaign-model.js';
+import type { Config } from './config.js';
+import { createDriveClient, createSheetsClient } from './adapters/google-apis.js';
+import { DriveFiles } from './adapters/drive-files.js';
+import { FirestoreStore } from './adapters/firestore-store.js';
+import { SheetsMaster } from './adapters/sheets-master.js';
+import { SheetsWorkbooks } from './adapters/sheets-workbooks.js';
+import { createSmtpMailer, type Mailer } from './adapters/smtp-mailer.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './adapters/retry.js';
+import { createLogger, type Logger } from './app/log.js';
+
+export interface Dependencies {
+  config: Config;
+  model: CampaignModel;
+  db: Firestore;
+  store: FirestoreStore;
+  workbooks: SheetsWorkbooks;
+  master: SheetsMaster;
+  files: DriveFiles;
+  mailer: Mailer | null;
+  now: () => number;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface WiringOverrides {
+  now?: () => number;
+  log?: Logger;
+  retry?: RetryPolicy;
+  mailer?: Mailer | null;
+  firestore?: Firestore;
+}
+
+export async function createFirestore(config: Config): Promise<Firestore> {
+  const { Firestore } = await import('@google-cloud/firestore');
+  if (config.firestore.emulatorHost) {
+    // Explicit host and throwaway credentials: talk to the emulator named in the config,
+    // whatever FIRESTORE_EMULATOR_HOST this process inherited.
+    return new Firestore({
+      projectId: config.projectId,
+      databaseId: config.firestore.databaseId,
+      host: config.firestore.emulatorHost,
+      ssl: false,
+      credentials: { client_email: 'emulator@local', private_key: 'unused' },
+    });
+  }
+  return new Firestore({ projectId: config.projectId, databaseId: config.firestore.databaseId });
+}
+
+export async function createDependencies(config: Config, overrides: WiringOverrides = {}): Promise<Dependencies> {
+  const model = modelOf(loadCampaign(config.campaignSchema));
+  const retry = overrides.retry ?? DEFAULT_RETRY;
+  const [db, sheets, drive, mailer] = await Promise.all([
+    overrides.firestore ? Promise.resolve(overrides.firestore) : createFirestore(config),
+    createSheetsClient(config.google),
+    createDriveClient(config.google),
+    overrides.mailer !== undefined ? Promise.resolve(overrides.mailer) : config.smtp ? createSmtpMailer(config.smtp) : Promise.resolve(null),
+  ]);
+  const log = overrides.log ?? createLogger({ campaign: model.id }, undefined, config.logLevel);
+  return {
+    config,
+    model,
+    db,
+    store: new FirestoreStore(db, model.id),
+    workbooks: new SheetsWorkbooks(sheets, retry),
+    master: new SheetsMaster(sheets, retry),
+    files: new DriveFiles(drive, retry, config.sharedDriveId),
+    mailer,
+    now: overrides.now ?? Date.now,
+    log,
+    async close() {
+      mailer?.close();
+      if (!overrides.firestore) await db.terminate();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * What the stack-backed CLI commands run against: the emulators of a running `npm start`
+ * (found through its announcement file), or embedded ones started on the same local state
+ * directory and stopped when the command ends. Either way the same application code runs.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Config } from '../../functions/config.js';
+import { createDependencies } from '../../functions/wiring.js';
+import { createLogger, type Logger } from '../../functions/app/log.js';
+import { provisionCampaign } from '../../functions/app/provision.js';
+import { createRateLimiter } from '../../functions/app/rate-limiter.js';
+import { schedulerVerifierFor, type Runtime } from '../../functions/handlers/runtime.js';
+import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, startLocalStack } from '../local-stack/stack.js';
+import type { CliIo } from './io.js';
+
+export interface Session {
+  mode: 'connected' | 'embedded';
+  runtime: Runtime;
+  sheetsUrl: string;
+  stateDir: string;
+  /** Makes sure the round's sheets exist (embedded runs provision on first use). */
+  ensureProvisioned(roundId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function stateDirOf(io: CliIo): string {
+  return io.env.LOCAL_STATE_DIR ? resolve(io.cwd, io.env.LOCAL_STATE_DIR) : resolve(io.cwd, DEFAULT_STATE_DIR);
+}
+
+function cliLogger(io: CliIo): Logger {
+  // Only warnings and errors reach the terminal; the command prints its own results.
+  return createLogger({}, (line) => {
+    const { severity, message } = JSON.parse(line) as { severity: string; message: string };
+    if (severity === 'WARNING' || severity === 'ERROR') io.stderr(`[${severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${message}\n`);
+  });
+}
+
+export async function openSession(io: CliIo, opts: { now?: () => number; schema?: string } = {}): Promise<Session> {
+  const stateDir = stateDirOf(io);
+  const log = cliLogger(io);
+  const running = await findRunningStack(stateDir);
+  const provisionWith = (rt: Runtime, clockScale: number) => async (roundId: string) => {
+    const existing = await rt.store.allUnitSheets();
+    const needed = rt.model.campaign.units.filter((u) => rt.model.hasWorkbook(u.id, roundId));
+    const master = await rt.store.meta('master');
+    if (needed.every((u) => existing.some((s) => s.unitId === u.id && s.roundId === roundId)) && master.spreadsheetId) return;
+    io.stderr(`Đang tạo bảng tính cho đợt ${roundId}…\n`);
+    await provisionCampaign(
+      { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * clockScale), editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
+      { rounds: [roundId], webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } },
+    );
+  };
+  if (running) {
+    const secrets = JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as { webhook: string; scheduler: string };
+    const config: Config = {
+      projectId: 'demo-local',
+      campaignSchema: opts.schema ?? io.env.CAMPAIGN_SCHEMA,
+      google: { mode: 'emulator', sheetsRootUrl: running.sheetsUrl, driveRootUrl: running.sheetsUrl, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: 15_000 },
+      sharedDriveId: null,
+      serviceAccount: LOCAL_SERVICE_ACCOUNT,
+      firestore: { emulatorHost: running.firestoreHost, databaseId: '(default)' },
+      webhook: { url: running.functions.driveWebhook ?? null, secret: secrets.webhook },
+      scheduler: { mode: 'shared-secret', secret: secrets.scheduler },
+      smtp: { host: '127.0.0.1', port: running.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
+      coordinatorEditors: [],
+      sheetsWritesPerMinute: 50,
+      watchTtlMs: 24 * 3_600_000,
+      logLevel: 'info',
+    };
+    const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
+    const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
+    return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, running.sheetsClockScale ?? 1), close: () => deps.close() };
+  }
+  const stack = await startLocalStack({
+    stateDir,
+    scheduler: false,
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.schema ? { campaignSchema: opts.schema } : io.env.CAMPAIGN_SCHEMA ? { campaignSchema: io.env.CAMPAIGN_SCHEMA } : {}),
+    // Embedded runs keep Google's quotas but on a 60x clock, so a command never waits minutes.
+    sheetsClockScale: 60,
+  });
+  return {
+    mode: 'embedded',
+    runtime: stack.runtime,
+    sheetsUrl: stack.urls.sheets,
+    stateDir,
+    ensureProvisioned: provisionWith(stack.runtime, stack.sheetsClockScale),
+    close: async () => {
+      await stack.triggersIdle();
+      await stack.stop();
+    },
+  };
+}

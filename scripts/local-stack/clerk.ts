@@ -1,0 +1,102 @@
+/**
+ * Typing into a unit's live sheet as the unit's staff would: values go through
+ * `values.batchUpdate` with USER_ENTERED (parsed as a vi_VN sheet parses typing), under the
+ * unit's own account, so sheet protection and sharing apply as they do to people. Cells are
+ * addressed by table, period/row and code, located in the live sheet by its hidden codes.
+ */
+import { sheets as sheetsApi, type sheets_v4 } from '@googleapis/sheets';
+import { OAuth2Client } from 'google-auth-library';
+import { a1, quoteSheetName } from '../../functions/core/a1.js';
+import type { CampaignModel } from '../../functions/core/campaign-model.js';
+import type { GridCell, WorkbookGrid } from '../../functions/core/grid.js';
+import { IssueCollector } from '../../functions/core/issues.js';
+import { locateWorkbook, type LocatedWorkbook } from '../../functions/core/locate.js';
+import { typedText } from '../../functions/core/numbers.js';
+
+/** What a person typed: text exactly as typed, or a number/boolean value. null clears the cell. */
+export type Typed = string | number | boolean | null;
+
+export type Entry =
+  | { kind: 'figure'; table: string; period: string; code: string; value: Typed }
+  | { kind: 'list'; table: string; index: number; field: string; value: Typed }
+  | { kind: 'checklist'; table: string; item: string; column: 'noi_dung' | 'tham_chieu'; value: Typed }
+  | { kind: 'form'; table: string | 'xac_nhan'; field: string; value: Typed };
+
+function typedOf(cell: GridCell | null | undefined): Typed {
+  if (!cell || cell.v === null || cell.v === '') return null;
+  if (cell.kind === 'date' || cell.kind === 'error') return typedText(cell);
+  return cell.v;
+}
+
+function located(model: CampaignModel, unitId: string, roundId: string, grid: WorkbookGrid): LocatedWorkbook {
+  return locateWorkbook(model, unitId, roundId, grid, new IssueCollector(model));
+}
+
+/** Every input cell of a filled workbook (e.g. read from .xlsx), by meaning. Blank cells are included, as clears. */
+export function entriesFromGrid(model: CampaignModel, unitId: string, roundId: string, grid: WorkbookGrid): Entry[] {
+  const loc = located(model, unitId, roundId, grid);
+  const out: Entry[] = [];
+  for (const t of loc.tables.values()) {
+    const rows = t.sheet.rows;
+    if (t.kind === 'figures') {
+      for (const [period, row] of t.periodRows) for (const [code, col] of t.columns) out.push({ kind: 'figure', table: t.table.id, period, code, value: typedOf(rows[row]?.[col]) });
+    } else if (t.kind === 'checklist') {
+      for (const [item, row] of t.itemRows) for (const [column, col] of t.columns) out.push({ kind: 'checklist', table: t.table.id, item, column: column as 'noi_dung' | 'tham_chieu', value: typedOf(rows[row]?.[col]) });
+    } else {
+      t.rows.forEach((row, index) => {
+        for (const [field, col] of t.columns) out.push({ kind: 'list', table: t.table.id, index, field, value: typedOf(rows[row]?.[col]) });
+      });
+      if (t.form && t.form.valueCol >= 0) for (const [field, row] of t.form.rows) out.push({ kind: 'form', table: t.table.id, field, value: typedOf(rows[row]?.[t.form.valueCol]) });
+    }
+  }
+  const conf = loc.confirmation;
+  if (conf && conf.valueCol >= 0) for (const [field, row] of conf.rows) out.push({ kind: 'form', table: 'xac_nhan', field, value: typedOf(conf.sheet.rows[row]?.[conf.valueCol]) });
+  return out;
+}
+
+export interface CellWrite {
+  range: string;
+  values: Typed[][];
+}
+
+/** A1 writes for entries, positioned by the live sheet's own hidden codes. Entries it cannot place are returned apart. */
+export function writesFor(model: CampaignModel, unitId: string, roundId: string, liveGrid: WorkbookGrid, entries: Entry[]): { writes: CellWrite[]; unplaced: Entry[] } {
+  const loc = located(model, unitId, roundId, liveGrid);
+  const writes: CellWrite[] = [];
+  const unplaced: Entry[] = [];
+  const put = (sheet: string, row: number | undefined, col: number | undefined, e: Entry) => {
+    if (row === undefined || col === undefined || col < 0) unplaced.push(e);
+    // An empty string clears a cell through values.batchUpdate, as deleting its content does.
+    else writes.push({ range: `${quoteSheetName(sheet)}!${a1(row, col)}`, values: [[e.value === null ? '' : e.value]] });
+  };
+  for (const e of entries) {
+    if (e.kind === 'form' && e.table === 'xac_nhan') {
+      const c = loc.confirmation;
+      put(c?.sheet.title ?? '', c?.rows.get(e.field), c?.valueCol, e);
+      continue;
+    }
+    const t = loc.tables.get(e.table);
+    if (!t) {
+      unplaced.push(e);
+      continue;
+    }
+    if (e.kind === 'figure' && t.kind === 'figures') put(t.sheet.title, t.periodRows.get(e.period), t.columns.get(e.code), e);
+    else if (e.kind === 'checklist' && t.kind === 'checklist') put(t.sheet.title, t.itemRows.get(e.item), t.columns.get(e.column), e);
+    else if (e.kind === 'list' && t.kind === 'list') put(t.sheet.title, t.rows[e.index], t.columns.get(e.field), e);
+    else if (e.kind === 'form' && t.kind === 'list') put(t.sheet.title, t.form?.rows.get(e.field), t.form?.valueCol, e);
+    else unplaced.push(e);
+  }
+  return { writes, unplaced };
+}
+
+/** A Sheets client acting as a person (the emulator takes the bearer token as the caller's email). */
+export function sheetsAs(rootUrl: string, email: string): sheets_v4.Sheets {
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: email });
+  return sheetsApi({ version: 'v4', rootUrl, auth: auth as never });
+}
+
+export async function typeInto(client: sheets_v4.Sheets, spreadsheetId: string, writes: CellWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await client.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'USER_ENTERED', data: writes } });
+}

@@ -1,0 +1,238 @@
+/**
+ * The whole system on one machine, with nothing installed by hand: the Firestore emulator
+ * (in-process), the Sheets/Drive emulator, maildev, every Cloud Function served by the
+ * Functions Framework on its own port (the deployed code, not a copy), the Eventarc bridge
+ * for Firestore triggers, Drive push notifications to the webhook, and a scheduler firing
+ * the same jobs with the same payloads as Cloud Scheduler. Everything binds 127.0.0.1 and
+ * keeps its state under one directory, so a second start resumes.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Config } from '../../functions/config.js';
+import { createDependencies } from '../../functions/wiring.js';
+import type { RetryPolicy } from '../../functions/adapters/retry.js';
+import { createLogger, type Logger } from '../../functions/app/log.js';
+import { schedulerVerifierFor, useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
+import { SCHEDULED_JOBS, type ScheduledJob } from '../../functions/schedule.js';
+import { startSheetsEmulator, type SheetsEmulator } from '../emulators/sheets/index.js';
+import { startFirestoreEmulator } from './firestore-emulator.js';
+import { startFirestoreTriggerBridge } from './firestore-trigger-bridge.js';
+import { startMailServer } from './mail-server.js';
+import { freePort } from './free-port.js';
+
+export const DEFAULT_STATE_DIR = resolve('.local/state');
+export const LOCAL_SERVICE_ACCOUNT = 'functions@demo-local.iam.gserviceaccount.com';
+
+export interface LocalStackOptions {
+  stateDir?: string;
+  /** Fixed ports for people (npm start); 0 everywhere for tests. */
+  ports?: { sheets?: number; smtp?: number; mailWeb?: number; functions?: number };
+  /** Emulated Sheets time runs this much faster: quotas are per emulated minute. */
+  sheetsClockScale?: number;
+  sheetsQuotas?: boolean;
+  pushDelayMs?: number;
+  /** The clock the functions read (the demo runs simulated time). */
+  now?: () => number;
+  /** Local scheduler intervals; false to fire jobs only on demand. */
+  scheduler?: false | { scale?: number; only?: string[] };
+  log?: Logger;
+  retry?: RetryPolicy;
+  campaignSchema?: string;
+  /** Persist state in stateDir (default true). */
+  persist?: boolean;
+  /** Write stateDir/stack.json so CLI commands can find this running stack (npm start). */
+  announce?: boolean;
+}
+
+/** What a running stack publishes for CLI commands in other processes. */
+export interface StackAnnouncement {
+  pid: number;
+  sheetsUrl: string;
+  firestoreHost: string;
+  functions: Record<string, string>;
+  mailInbox: string;
+  smtpPort: number;
+  /** How much faster the Sheets emulator's quota minutes run than real ones. */
+  sheetsClockScale: number;
+  startedAt: string;
+}
+
+export const announcementFile = (stateDir: string) => join(stateDir, 'stack.json');
+
+/** The running stack for this state directory, if its process is alive. */
+export async function findRunningStack(stateDir: string): Promise<StackAnnouncement | null> {
+  try {
+    const a = JSON.parse(await readFile(announcementFile(stateDir), 'utf8')) as StackAnnouncement;
+    process.kill(a.pid, 0);
+    return a;
+  } catch {
+    return null;
+  }
+}
+
+export interface LocalStack {
+  runtime: Runtime;
+  sheets: SheetsEmulator;
+  urls: { sheets: string; mailInbox: string; functions: Record<string, string>; firestore: string; exports: string };
+  smtpPort: number;
+  sheetsClockScale: number;
+  stateDir: string;
+  secrets: { webhook: string; scheduler: string };
+  listEmails: Awaited<ReturnType<typeof startMailServer>>['listEmails'];
+  /** Fires one scheduled job now, exactly as the scheduler would. */
+  fire(jobName: string, extraBody?: Record<string, unknown>): Promise<unknown>;
+  /** Resolves when every Firestore trigger event queued so far has been delivered. */
+  triggersIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function loadSecrets(stateDir: string, persist: boolean): Promise<{ webhook: string; scheduler: string }> {
+  const file = join(stateDir, 'secrets.json');
+  if (persist) {
+    try {
+      return JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      /* first start */
+    }
+  }
+  const secrets = { webhook: randomBytes(24).toString('hex'), scheduler: randomBytes(24).toString('hex') };
+  if (persist) await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, '127.0.0.1', () => res((server.address() as { port: number }).port));
+  });
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const persist = opts.persist ?? true;
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  await mkdir(stateDir, { recursive: true });
+  const log = opts.log ?? createLogger({ component: 'local' });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
+  };
+  try {
+    const firestore = await startFirestoreEmulator({ ...(persist ? { stateFile: join(stateDir, 'firestore.json') } : {}), projectId: 'demo-local' });
+    stops.push(() => firestore.stop());
+    const sheets = await startSheetsEmulator({
+      port: opts.ports?.sheets ?? 0,
+      ...(persist ? { stateDir: join(stateDir, 'sheets') } : {}),
+      clockScale: opts.sheetsClockScale ?? 1,
+      quotas: { enabled: opts.sheetsQuotas ?? true },
+      pushDelayMs: opts.pushDelayMs ?? 500,
+    });
+    stops.push(() => sheets.stop());
+    const mail = await startMailServer({ smtpPort: opts.ports?.smtp ?? 0, webPort: opts.ports?.mailWeb ?? 0 });
+    stops.push(() => mail.stop());
+    const secrets = await loadSecrets(stateDir, persist);
+
+    const functionNames = ['driveWebhook', 'sheetAction', 'complianceSweep', 'maintenance', 'onSubmissionWritten'] as const;
+    const ports: Record<string, number> = {};
+    let nextPort = opts.ports?.functions ?? 0;
+    for (const name of functionNames) ports[name] = nextPort ? nextPort++ : await freePort();
+    const functionUrl = (name: string) => `http://127.0.0.1:${ports[name]}/`;
+
+    const config: Config = {
+      projectId: firestore.projectId,
+      campaignSchema: opts.campaignSchema,
+      google: { mode: 'emulator', sheetsRootUrl: sheets.url, driveRootUrl: sheets.url, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: 15_000 },
+      sharedDriveId: null,
+      serviceAccount: LOCAL_SERVICE_ACCOUNT,
+      firestore: { emulatorHost: firestore.host, databaseId: '(default)' },
+      webhook: { url: functionUrl('driveWebhook'), secret: secrets.webhook },
+      scheduler: { mode: 'shared-secret', secret: secrets.scheduler },
+      smtp: { host: '127.0.0.1', port: mail.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
+      coordinatorEditors: [],
+      sheetsWritesPerMinute: 50,
+      watchTtlMs: 24 * 3_600_000,
+      logLevel: 'info',
+    };
+    const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}), ...(opts.retry ? { retry: opts.retry } : {}) });
+    stops.push(() => deps.close());
+    const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
+    useRuntime(runtime);
+    stops.push(async () => useRuntime(null));
+
+    // Registers the functions with the Functions Framework, as the deployed entry point does.
+    await import('../../functions/index.js');
+    const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+    for (const name of functionNames) {
+      const server = getTestServer(name);
+      await listen(server, ports[name]!);
+      stops.push(() => new Promise<void>((r) => server.close(() => r())));
+    }
+
+    const bridge = await startFirestoreTriggerBridge({
+      firestore: deps.db,
+      collection: deps.store.submissionsPath,
+      targetUrl: functionUrl('onSubmissionWritten'),
+      projectId: firestore.projectId,
+      onError: (e) => log.warn('trigger delivery gave up', { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
+    });
+    stops.push(() => bridge.stop());
+
+    const fire = async (jobName: string, extraBody: Record<string, unknown> = {}) => {
+      const job = SCHEDULED_JOBS.find((j) => j.name === jobName);
+      if (!job) throw new Error(`unknown job ${jobName}`);
+      const res = await fetch(functionUrl(job.target), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.scheduler}` },
+        body: JSON.stringify({ ...job.body, ...extraBody }),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${jobName}: HTTP ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+
+    if (opts.scheduler !== false) {
+      const scale = opts.scheduler?.scale ?? 1;
+      const jobs = SCHEDULED_JOBS.filter((j) => !opts.scheduler || !opts.scheduler.only || opts.scheduler.only.includes(j.name));
+      const timers = jobs.map((job: ScheduledJob) => {
+        let running = false;
+        return setInterval(() => {
+          if (running) return; // like Cloud Scheduler with one attempt in flight
+          running = true;
+          fire(job.name)
+            .catch((e) => log.warn('scheduled job failed', { job: job.name, error: (e as Error).message }))
+            .finally(() => (running = false));
+        }, Math.max(200, job.localEveryMs / scale));
+      });
+      stops.push(async () => timers.forEach(clearInterval));
+    }
+
+    if (opts.announce) {
+      const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, startedAt: new Date().toISOString() };
+      await writeFile(announcementFile(stateDir), JSON.stringify(a, null, 2));
+      stops.push(() => rm(announcementFile(stateDir), { force: true }));
+    }
+    return {
+      runtime,
+      sheets,
+      urls: {
+        sheets: sheets.url,
+        mailInbox: mail.webUrl,
+        functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])),
+        firestore: firestore.host,
+        exports: `${sheets.url}emulator/spreadsheets`,
+      },
+      smtpPort: mail.smtpPort,
+      sheetsClockScale: opts.sheetsClockScale ?? 1,
+      stateDir,
+      secrets,
+      listEmails: mail.listEmails,
+      fire,
+      triggersIdle: () => bridge.idle(),
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
