@@ -253,13 +253,19 @@ export const campaignSchema = z
     confirmation: confirmationSchema,
     options: z.record(id, z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).min(1)),
     rules: z.array(ruleSchema).min(1),
-    awards: z.array(awardSchema),
-    quotas: z.array(quotaSchema),
-    cityShortlist: z.object({
-      award: id,
-      limits: z.array(z.object({ scope: nomineeScope, limits, description: z.string().min(1) })).min(1),
-    }),
-    eligibility: z.object({ years: z.array(z.number().int()).min(1), categories: z.array(eligibilityCategorySchema) }),
+    /**
+     * Awards, quotas, the city shortlist and eligibility only matter to a campaign with a
+     * nominations table; a campaign without one may leave them out (an empty shortlist then).
+     */
+    awards: z.array(awardSchema).default([]),
+    quotas: z.array(quotaSchema).default([]),
+    cityShortlist: z
+      .object({
+        award: id,
+        limits: z.array(z.object({ scope: nomineeScope, limits, description: z.string().min(1) })).min(1),
+      })
+      .default({ award: '', limits: [] }),
+    eligibility: z.object({ years: z.array(z.number().int()).min(1), categories: z.array(eligibilityCategorySchema) }).default({ years: [], categories: [] }),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -320,6 +326,8 @@ export const campaignSchema = z
       if (t.kind === 'list') {
         unique(t.fields, (f) => f.code, `tables.${i}.fields`, 'mã trường');
         if (t.role === 'nominations') {
+          if (c.awards.length === 0) issue(['awards'], `bảng đề nghị khen thưởng "${t.id}" cần ít nhất một hình thức khen thưởng`);
+          if (c.eligibility.years.length === 0) issue(['eligibility', 'years'], `bảng đề nghị khen thưởng "${t.id}" cần các năm xét danh hiệu`);
           if (!t.nominationFields) issue(['tables', i, 'nominationFields'], 'bảng đề nghị khen thưởng cần nominationFields');
           else {
             const codes = new Set(t.fields.map((f) => f.code));
@@ -359,7 +367,7 @@ export const campaignSchema = z
       if (!awardIds.has(q.award)) issue(['quotas', i, 'award'], `hình thức "${q.award}" không có trong awards`);
       if (q.kinds !== '*') q.kinds.forEach((k, j) => kindIds.has(k) || issue(['quotas', i, 'kinds', j], `loại đơn vị "${k}" không có`));
     });
-    if (!awardIds.has(c.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${c.cityShortlist.award}" không có trong awards`);
+    if (c.cityShortlist.limits.length > 0 && !awardIds.has(c.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${c.cityShortlist.award}" không có trong awards`);
     c.eligibility.categories.forEach((cat, i) => {
       if (!cat.ladder.includes(cat.minimumEveryYear)) issue(['eligibility', 'categories', i, 'minimumEveryYear'], 'danh hiệu tối thiểu không có trong thang danh hiệu');
       if (!cat.ladder.includes(cat.extra.title)) issue(['eligibility', 'categories', i, 'extra', 'title'], 'danh hiệu không có trong thang danh hiệu');

@@ -106,6 +106,7 @@ function readCodeRow(
   const labelColumns = new Set<number>();
   const row = sheet.rows[anchor.row] ?? [];
   const end = Math.max(lastColumn(sheet) + 1, row.length);
+  const unknown: { code: string; col: number }[] = [];
   for (let col = anchor.col + 1; col < row.length; col++) {
     const code = codeOf(row[col]);
     if (!code) continue;
@@ -114,7 +115,7 @@ function readCodeRow(
       continue;
     }
     if (!known.has(code)) {
-      issues.add('structure.code_unknown', { sheet: sheet.title, row: anchor.row, col }, { code: quoteTyped(code), expectedHint: 'xem biểu mẫu gốc' });
+      unknown.push({ code, col });
       continue;
     }
     const prev = columns.get(code);
@@ -124,9 +125,12 @@ function readCodeRow(
     }
     columns.set(code, col);
   }
-  for (const code of known) {
-    if (!columns.has(code)) issues.add('structure.column_missing', { sheet: sheet.title, row: null, col: null }, { code, label: labels.get(code) ?? code });
+  // An edited code is most likely one of the codes now missing: the message offers those.
+  const missing = [...known].filter((code) => !columns.has(code));
+  for (const u of unknown) {
+    issues.add('structure.code_unknown', { sheet: sheet.title, row: anchor.row, col: u.col }, { code: quoteTyped(u.code), expectedHint: missing.join(', ') || 'xem biểu mẫu gốc' });
   }
+  for (const code of missing) issues.add('structure.column_missing', { sheet: sheet.title, row: null, col: null }, { code, label: labels.get(code) ?? code });
   return { columns, labelColumns, endCol: end };
 }
 
@@ -176,24 +180,29 @@ function uncodedColumns(sheet: SheetGrid, anchor: CellPos, columns: Map<string, 
   return out;
 }
 
-function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, periods: string[], issues: IssueCollector): LocatedFigures {
+function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, periods: string[], periodLabel: (id: string) => string, issues: IssueCollector): LocatedFigures {
   const labels = new Map(table.indicators.map((i) => [i.code, i.header[i.header.length - 1]!]));
   const { columns, labelColumns, endCol } = readCodeRow(sheet, anchor, new Set(table.indicators.map((i) => i.code)), issues, labels);
   const { coded, uncoded, endRow } = readCodeColumn(sheet, anchor);
   const periodRows = new Map<string, number>();
   let totalRow: number | null = null;
   const strayRows: number[] = [...uncoded];
+  const unknown: { code: string; row: number }[] = [];
   for (const { code, row } of coded) {
     if (code === TOTAL_ROW_CODE) totalRow = row;
     else if (!periods.includes(code)) {
-      issues.add('structure.code_unknown', { sheet: sheet.title, row, col: anchor.col + 1 }, { code: quoteTyped(code), expectedHint: periods.join(', ') });
+      unknown.push({ code, row });
       strayRows.push(row);
     } else if (periodRows.has(code)) {
       issues.add('structure.code_duplicated', { sheet: sheet.title, row, col: anchor.col + 1 }, { code, other: a1(periodRows.get(code)!, anchor.col + 1) });
       strayRows.push(row);
     } else periodRows.set(code, row);
   }
-  for (const p of periods) if (!periodRows.has(p)) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code: p, label: p });
+  const missingPeriods = periods.filter((p) => !periodRows.has(p));
+  for (const u of unknown) {
+    issues.add('structure.code_unknown', { sheet: sheet.title, row: u.row, col: anchor.col + 1 }, { code: quoteTyped(u.code), expectedHint: (missingPeriods.length ? missingPeriods : periods).join(', ') });
+  }
+  for (const p of missingPeriods) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code: p, label: periodLabel(p) });
   const dataRows = [...periodRows.values()];
   const dataCols = [...columns.values()];
   reportUncodedData(sheet, dataRows, uncodedColumns(sheet, anchor, columns, labelColumns, endCol), issues);
@@ -259,16 +268,26 @@ function locateChecklist(sheet: SheetGrid, anchor: CellPos, table: ChecklistTabl
   const items = new Set(table.sections.flatMap((s) => s.items.map((i) => i.code)));
   const itemRows = new Map<string, number>();
   const stray: number[] = [...uncoded];
+  const unknown: { code: string; row: number }[] = [];
   for (const { code, row } of coded) {
     if (code === SECTION_MARKER) continue;
-    if (!items.has(code) || itemRows.has(code)) {
-      issues.add(itemRows.has(code) ? 'structure.code_duplicated' : 'structure.code_unknown', { sheet: sheet.title, row, col: anchor.col + 1 }, { code: quoteTyped(code), other: itemRows.has(code) ? a1(itemRows.get(code)!, anchor.col + 1) : '', expectedHint: 'mã mục của đề cương' });
+    if (itemRows.has(code)) {
+      issues.add('structure.code_duplicated', { sheet: sheet.title, row, col: anchor.col + 1 }, { code: quoteTyped(code), other: a1(itemRows.get(code)!, anchor.col + 1) });
+      stray.push(row);
+      continue;
+    }
+    if (!items.has(code)) {
+      unknown.push({ code, row });
       stray.push(row);
       continue;
     }
     itemRows.set(code, row);
   }
-  for (const code of items) if (!itemRows.has(code)) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code, label: `mục ${code}` });
+  const missingItems = [...items].filter((code) => !itemRows.has(code));
+  for (const u of unknown) {
+    issues.add('structure.code_unknown', { sheet: sheet.title, row: u.row, col: anchor.col + 1 }, { code: quoteTyped(u.code), expectedHint: missingItems.join(', ') || 'mã mục của đề cương' });
+  }
+  for (const code of missingItems) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code, label: `mục ${code}` });
   reportUncodedData(sheet, stray, [...columns.values()], issues);
   reportUncodedData(sheet, [...itemRows.values()], uncodedColumns(sheet, anchor, columns, labelColumns, endCol), issues);
   reportMergedData(sheet, [...itemRows.values()], [...columns.values()], issues);
@@ -322,7 +341,8 @@ export function locateWorkbook(model: CampaignModel, unitId: string, roundId: st
     if (!hit) continue;
     const sheet = grid.sheets[hit.sheetIndex]!;
     const anchor = { row: hit.row, col: hit.col };
-    tables.set(table.id, locateTable(sheet, anchor, table, round.periods, markers.get(formBlockAnchor(table.id))?.find((h) => h.sheetIndex === hit.sheetIndex), issues));
+    const formAnchor = markers.get(formBlockAnchor(table.id))?.find((h) => h.sheetIndex === hit.sheetIndex);
+    tables.set(table.id, locateTable(sheet, anchor, table, round.periods, (p) => model.period(p).label, formAnchor, issues));
   }
 
   const conf = model.campaign.confirmation;
@@ -341,10 +361,18 @@ export function locateWorkbook(model: CampaignModel, unitId: string, roundId: st
   return { identity, statusCells, tables, confirmation };
 }
 
-function locateTable(sheet: SheetGrid, anchor: CellPos, table: Table, periods: string[], formAnchor: MarkerHit | undefined, issues: IssueCollector): LocatedTable {
+function locateTable(
+  sheet: SheetGrid,
+  anchor: CellPos,
+  table: Table,
+  periods: string[],
+  periodLabel: (id: string) => string,
+  formAnchor: MarkerHit | undefined,
+  issues: IssueCollector,
+): LocatedTable {
   switch (table.kind) {
     case 'figures':
-      return locateFigures(sheet, anchor, table, periods, issues);
+      return locateFigures(sheet, anchor, table, periods, periodLabel, issues);
     case 'list':
       return locateList(sheet, anchor, table, formAnchor, issues);
     case 'checklist':

@@ -120,7 +120,9 @@ export function assessEligibility(model: CampaignModel, nom: Pick<Nomination, 'a
       continue;
     }
     const r = rank(t);
-    if (r === -1 && t !== NO_TITLE) {
+    // A title of another category's ladder is a wrong choice; an option in no ladder at all
+    // ("Không đạt danh hiệu") is simply below every minimum.
+    if (r === -1 && inSomeLadder(model, t)) {
       problems.push({ code: 'khen_thuong.title_not_in_ladder', field: { kind: 'title', year: y }, params: { typed: label(t), category: cat.label, ladder: cat.ladder.map(label).join(', ') }, definite: true });
     } else if (r < minRank) {
       problems.push({ code: 'khen_thuong.ineligible_title', field: { kind: 'title', year: y }, params: { year: y, name, title: label(t), minimum: label(cat.minimumEveryYear) }, definite: true });
@@ -149,8 +151,10 @@ function titleOptionsOf(model: CampaignModel): string {
   return field?.type === 'choice' ? field.options : '';
 }
 
-/** The explicit "did not achieve a title" option; below every ladder. */
-const NO_TITLE = 'khong_dat';
+/** Whether a title belongs to any category's ladder (options in none, like "did not achieve a title", rank below all). */
+function inSomeLadder(model: CampaignModel, title: string): boolean {
+  return model.campaign.eligibility.categories.some((c) => c.ladder.includes(title));
+}
 
 function toNomination(table: ListTable, e: ListEntry): Nomination {
   const f = table.nominationFields!;

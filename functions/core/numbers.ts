@@ -4,7 +4,7 @@
  * is refused with the rule code that explains it; nothing is guessed.
  */
 import type { GridCell } from './grid.js';
-import { formatViNumber } from './messages.js';
+import { formatViNumber, quoteTyped } from './messages.js';
 
 export type NumberType = 'integer' | 'decimal';
 
@@ -40,6 +40,8 @@ export function typedText(cell: GridCell): string {
 }
 
 function checkRange(value: number, type: NumberType, typed: string): ParsedNumber {
+  // Hundreds of digits pasted in one cell overflow to Infinity: not a figure anyone meant.
+  if (!Number.isFinite(value)) return { ok: false, code: 'value.not_number', params: { typed, example: '15' } };
   if (value < 0) return { ok: false, code: 'value.negative', params: { typed } };
   if (type === 'integer' && !isWhole(value)) {
     return { ok: false, code: 'value.fraction_in_integer', params: { typed, example: formatViNumber(Math.round(value)) } };
@@ -48,7 +50,8 @@ function checkRange(value: number, type: NumberType, typed: string): ParsedNumbe
 }
 
 function parseText(raw: string, type: NumberType): ParsedNumber {
-  const typed = raw;
+  // Messages quote what was typed, cut short: a 50,000-character paste must not become the message.
+  const typed = quoteTyped(raw);
   const s = raw.replace(IGNORED_CHARACTERS, '');
   if (s === '') return { ok: true, value: null };
   const negative = s.startsWith('-') && s.length > 1;
@@ -72,13 +75,13 @@ function parseText(raw: string, type: NumberType): ParsedNumber {
   if (DOT_DECIMAL.test(body)) {
     return { ok: false, code: 'value.dot_decimal', params: { typed, suggestion: body.replace('.', ',') } };
   }
-  return { ok: false, code: 'value.not_number', params: { typed, example: exampleFrom(typed) } };
+  return { ok: false, code: 'value.not_number', params: { typed, example: exampleFrom(raw) } };
 }
 
 /** Parses one figure cell. `null` value = blank ("not reported"), distinct from 0. */
 export function parseNumberCell(cell: GridCell | null | undefined, type: NumberType): ParsedNumber {
   if (!cell || cell.v === null) return { ok: true, value: null };
-  const typed = typedText(cell);
+  const typed = quoteTyped(typedText(cell));
   if (cell.kind === 'error') return { ok: false, code: 'value.error_value', params: { typed: String(cell.v) } };
   if (cell.kind === 'date') return { ok: false, code: 'value.date', params: { typed } };
   if (typeof cell.v === 'boolean') return { ok: false, code: 'value.boolean', params: { typed } };

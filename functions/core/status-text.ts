@@ -45,8 +45,10 @@ export function statusLine(model: CampaignModel, roundId: string, ev: StatusInpu
   }
   if (ev.status === 'empty') return { text: 'Chưa nhập số liệu.', tone: 'neutral' };
   const remaining = ev.pendingCount > 0 ? ` Còn ${ev.pendingCount} mục bắt buộc chưa điền.` : '';
+  const conf = model.campaign.confirmation;
+  const submitBox = conf.fields.find((f) => f.type === 'submit-checkbox')?.label ?? 'gửi báo cáo';
   return {
-    text: `Hợp lệ${warnings} — chưa gửi.${remaining} Khi xong, tích ô "Đã hoàn thành, gửi báo cáo" ở trang ${model.campaign.confirmation.sheetTitle}.${inForce}`,
+    text: `Hợp lệ${warnings} — chưa gửi.${remaining} Khi xong, tích ô "${submitBox}" ở trang ${conf.sheetTitle}.${inForce}`,
     tone: ev.warnings ? 'warning' : 'neutral',
   };
 }

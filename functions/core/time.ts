@@ -27,9 +27,11 @@ export function startOfCivilDate(date: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const utcMidnight = Date.UTC(y, m - 1, d);
   // Two passes settle the offset even when the zone changed offset that day.
-  let guess = utcMidnight - zoneOffsetMinutes(utcMidnight, timeZone) * 60_000;
-  guess = utcMidnight - zoneOffsetMinutes(guess, timeZone) * 60_000;
-  return guess;
+  const first = utcMidnight - zoneOffsetMinutes(utcMidnight, timeZone) * 60_000;
+  const second = utcMidnight - zoneOffsetMinutes(first, timeZone) * 60_000;
+  // Where clocks jump over midnight (summer time starting at 00:00), local midnight does not
+  // exist and the second pass lands on the previous evening: the day then begins at the jump.
+  return civilDateOf(second, timeZone) === date ? second : first;
 }
 
 export function addCivilDays(date: string, days: number): string {

@@ -290,7 +290,7 @@ function confirmationSheet(ctx: Context): SheetModel {
   }
   b.set(r + 1, LABEL_COL, '* Bắt buộc khi gửi báo cáo.', STYLES.note);
   b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 330 }).column(valueCol, { width: 420 });
-  return b.build({ tabColor: PALETTE.tab.confirm, protection: `Xác nhận: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
+  return b.build({ tabColor: PALETTE.tab.confirm, protection: `${conf.sheetTitle}: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
 }
 
 function instructionsSheet(ctx: Context, tables: { table: Table; requirement: TableRequirement }[]): SheetModel {
@@ -327,7 +327,10 @@ function instructionsSheet(ctx: Context, tables: { table: Table; requirement: Ta
     b.set(r, LABEL_COL, table.sheetTitle, { bold: true }).set(r, textCol, `${table.label}${requirement === 'optional' ? ' (không bắt buộc; nếu nhập thì nhập đủ)' : ''}`);
     r++;
   }
-  b.set(r, LABEL_COL, model.campaign.confirmation.sheetTitle, { bold: true }).set(r, textCol, 'Thông tin người lập, thủ trưởng, bản PDF đã ký và ô "Đã hoàn thành, gửi báo cáo"');
+  const conf = model.campaign.confirmation;
+  const box = conf.fields.filter((f) => f.type === 'submit-checkbox').map((f) => `ô "${f.label}"`);
+  const confirmationText = [...conf.fields.filter((f) => f.type !== 'submit-checkbox').map((f) => f.label), ...box].join('; ');
+  b.set(r, LABEL_COL, conf.sheetTitle, { bold: true }).set(r, textCol, confirmationText);
   r += 2;
   b.set(r, CODE_COL, IDENTITY_MARKER, STYLES.hidden)
     .set(r, LABEL_COL, ctx.unitId, STYLES.hidden)
@@ -336,7 +339,7 @@ function instructionsSheet(ctx: Context, tables: { table: Table; requirement: Ta
     .set(r, LABEL_COL + 3, model.campaign.version, STYLES.hidden);
   b.row(r, { hidden: true });
   b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 150 }).column(textCol, { width: INSTRUCTIONS_TEXT_WIDTH });
-  return b.build({ tabColor: PALETTE.tab.instructions, protection: `Hướng dẫn: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
+  return b.build({ tabColor: PALETTE.tab.instructions, protection: `${ins.sheetTitle}: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
 }
 
 export class NoWorkbookError extends Error {

@@ -1,0 +1,30 @@
+/** Blank unit templates, rendered to .xlsx and read back once per test file, handed out as fresh copies. */
+import type { CampaignModel } from '../../functions/core/campaign-model.js';
+import type { WorkbookGrid } from '../../functions/core/grid.js';
+import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
+import { readXlsxGrid, renderXlsx } from '../../functions/layout/xlsx.js';
+
+const cache = new Map<string, Promise<{ buffer: Buffer; grid: WorkbookGrid }>>();
+
+function rendered(model: CampaignModel, unitId: string, roundId: string) {
+  const key = `${model.id}\u0000${unitId}\u0000${roundId}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = (async () => {
+      const buffer = await renderXlsx(buildUnitWorkbook(model, unitId, roundId));
+      return { buffer, grid: await readXlsxGrid(buffer) };
+    })();
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+/** The unit's blank template as an .xlsx file. */
+export async function templateXlsx(model: CampaignModel, unitId: string, roundId: string): Promise<Buffer> {
+  return (await rendered(model, unitId, roundId)).buffer;
+}
+
+/** The unit's blank template as the grid the core reads (a deep copy: edit freely). */
+export async function templateGrid(model: CampaignModel, unitId: string, roundId: string): Promise<WorkbookGrid> {
+  return structuredClone((await rendered(model, unitId, roundId)).grid);
+}
