@@ -25,13 +25,17 @@ export interface Dependencies {
   master: SheetsMaster;
   files: DriveFiles;
   mailer: Mailer | null;
+  /** Business time: deadlines, acceptance, reminders (simulated in the demo, `--at` in the CLI). */
   now: () => number;
+  /** Google's clock: Drive channel lifetimes (the emulator's scaled clock locally). */
+  googleNow: () => number;
   log: Logger;
   close(): Promise<void>;
 }
 
 export interface WiringOverrides {
   now?: () => number;
+  googleNow?: () => number;
   log?: Logger;
   retry?: RetryPolicy;
   mailer?: Mailer | null;
@@ -74,6 +78,7 @@ export async function createDependencies(config: Config, overrides: WiringOverri
     files: new DriveFiles(drive, retry, config.sharedDriveId),
     mailer,
     now: overrides.now ?? Date.now,
+    googleNow: overrides.googleNow ?? Date.now,
     log,
     async close() {
       mailer?.close();

@@ -68,7 +68,7 @@ export const indicatorSchema = z.object({
 export const figuresTableSchema = z.object({
   kind: z.literal('figures'),
   id,
-  sheetTitle: z.string().min(1).max(100),
+  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
   label: z.string().min(1),
   caption: z.string().min(1),
   subtitle: z.string().min(1),
@@ -85,7 +85,7 @@ export const checklistItemSchema = z.object({
 export const checklistTableSchema = z.object({
   kind: z.literal('checklist'),
   id,
-  sheetTitle: z.string().min(1).max(100),
+  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
   label: z.string().min(1),
   caption: z.string().min(1),
   subtitle: z.string().min(1),
@@ -134,7 +134,7 @@ export const listTableSchema = z.object({
   /** 'examples': counted against minEntries; 'nominations': quotas, eligibility and dossier apply. */
   role: z.enum(['examples', 'nominations', 'generic']).default('generic'),
   nominationFields: nominationFieldsSchema.optional(),
-  sheetTitle: z.string().min(1).max(100),
+  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
   label: z.string().min(1),
   caption: z.string().min(1),
   subtitle: z.string().min(1),
@@ -154,7 +154,7 @@ export const listTableSchema = z.object({
 export const tableSchema = z.discriminatedUnion('kind', [figuresTableSchema, checklistTableSchema, listTableSchema]);
 
 export const confirmationSchema = z.object({
-  sheetTitle: z.string().min(1).max(100),
+  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
   caption: z.string().min(1),
   instructions: z.string().min(1),
   fields: z
@@ -248,7 +248,7 @@ export const campaignSchema = z
     reminders: z.object({ daysBefore: z.array(z.number().int().nonnegative()), overdueEveryDays: z.number().int().positive() }),
     unitKinds: z.array(unitKindSchema).min(1),
     units: z.array(unitSchema).min(1),
-    instructions: z.object({ sheetTitle: z.string().min(1).max(100), caption: z.string().min(1), lines: z.array(z.string().min(1)).min(1) }),
+    instructions: z.object({ sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"), caption: z.string().min(1), lines: z.array(z.string().min(1)).min(1) }),
     tables: z.array(tableSchema).min(1),
     confirmation: confirmationSchema,
     options: z.record(id, z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).min(1)),

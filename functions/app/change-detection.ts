@@ -91,7 +91,7 @@ export interface RenewResult {
 }
 
 /** Keeps one live Drive changes channel pointing at the webhook, replacing it before it expires. */
-export async function renewWatch(deps: { store: FirestoreStore; files: DriveFiles; now: () => number; log: Logger }, opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number }): Promise<RenewResult> {
+export async function renewWatch(deps: { store: FirestoreStore; files: DriveFiles; googleNow: () => number; log: Logger }, opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number }): Promise<RenewResult> {
   const { store, files } = deps;
   let meta = await store.meta('driveWatch');
   if (!meta.pageToken) {
@@ -99,7 +99,7 @@ export async function renewWatch(deps: { store: FirestoreStore; files: DriveFile
     meta = await store.meta('driveWatch');
   }
   if (!opts.address) return { status: 'no-address' };
-  const now = deps.now();
+  const now = deps.googleNow();
   const current = meta.channel;
   if (current && current.address === opts.address && current.expiration - now > (opts.renewBeforeMs ?? opts.ttlMs / 4)) {
     return { status: 'current', channelId: current.id, expiration: current.expiration };

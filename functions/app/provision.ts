@@ -26,6 +26,7 @@ export interface ProvisionDeps {
   workbooks: SheetsWorkbooks;
   master: SheetsMaster;
   now: () => number;
+  googleNow: () => number;
   log: Logger;
   /** Paces Sheets writes (the per-minute quota). */
   writes: RateLimiter;

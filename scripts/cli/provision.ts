@@ -19,7 +19,7 @@ export const provisionCommand: Command = async (args, io) => {
       {
         ...(values.round ? { rounds: values.round } : {}),
         dryRun: values['dry-run'],
-        webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs },
+        ...(session.mode === 'embedded' ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}),
         onProgress: (p) => io.stderr(`\r[${p.done}/${p.total}] ${p.label}: ${p.action} — còn khoảng ${Math.ceil(p.etaMs / 1000)} giây   `),
       },
     );

@@ -40,7 +40,8 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
   const stateDir = stateDirOf(io);
   const log = cliLogger(io);
   const running = await findRunningStack(stateDir);
-  const provisionWith = (rt: Runtime, clockScale: number) => async (roundId: string) => {
+  // Connected to a running stack, the stack keeps its own Drive watch; only embedded runs renew it.
+  const provisionWith = (rt: Runtime, clockScale: number, renew: boolean) => async (roundId: string) => {
     const existing = await rt.store.allUnitSheets();
     const needed = rt.model.campaign.units.filter((u) => rt.model.hasWorkbook(u.id, roundId));
     const master = await rt.store.meta('master');
@@ -48,7 +49,7 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
     io.stderr(`Đang tạo bảng tính cho đợt ${roundId}…\n`);
     await provisionCampaign(
       { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * clockScale), editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
-      { rounds: [roundId], webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } },
+      { rounds: [roundId], ...(renew ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}) },
     );
   };
   if (running) {
@@ -70,7 +71,7 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
     };
     const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
-    return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, running.sheetsClockScale ?? 1), close: () => deps.close() };
+    return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, running.sheetsClockScale ?? 1, false), close: () => deps.close() };
   }
   const stack = await startLocalStack({
     stateDir,
@@ -86,7 +87,7 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
     runtime: stack.runtime,
     sheetsUrl: stack.urls.sheets,
     stateDir,
-    ensureProvisioned: provisionWith(stack.runtime, stack.sheetsClockScale),
+    ensureProvisioned: provisionWith(stack.runtime, stack.sheetsClockScale, true),
     close: async () => {
       await stack.triggersIdle();
       await stack.stop();

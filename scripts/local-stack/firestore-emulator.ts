@@ -18,6 +18,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { FirestoreServer } from '@firestore-emulator/server';
+import { useIncrementalCollectionListeners } from './firestore-incremental-listen.js';
 import { Firestore } from '@google-cloud/firestore';
 
 export interface StartFirestoreEmulatorOptions {
@@ -115,6 +116,7 @@ export async function startFirestoreEmulator(opts: StartFirestoreEmulatorOptions
   const stateFile = opts.stateFile;
 
   const server = new FirestoreServer();
+  useIncrementalCollectionListeners(server);
   const port = await listenOn(server, bindHost, opts.port ?? 0);
   const host = `${formatHostForAddress(bindHost)}:${port}`;
 

@@ -35,8 +35,8 @@ export interface LocalStackOptions {
   pushDelayMs?: number;
   /** The clock the functions read (the demo runs simulated time). */
   now?: () => number;
-  /** Local scheduler intervals; false to fire jobs only on demand. */
-  scheduler?: false | { scale?: number; only?: string[] };
+  /** Local scheduler: false fires jobs only on demand; `intervals` overrides a job's real-time period. */
+  scheduler?: false | { only?: string[]; intervals?: Record<string, number> };
   log?: Logger;
   retry?: RetryPolicy;
   campaignSchema?: string;
@@ -154,7 +154,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       watchTtlMs: 24 * 3_600_000,
       logLevel: 'info',
     };
-    const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}), ...(opts.retry ? { retry: opts.retry } : {}) });
+    const deps = await createDependencies(config, { log, googleNow: () => sheets.clock.now(), ...(opts.now ? { now: opts.now } : {}), ...(opts.retry ? { retry: opts.retry } : {}) });
     stops.push(() => deps.close());
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
     useRuntime(runtime);
@@ -192,7 +192,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
 
     if (opts.scheduler !== false) {
-      const scale = opts.scheduler?.scale ?? 1;
+      const intervals = opts.scheduler?.intervals ?? {};
       const jobs = SCHEDULED_JOBS.filter((j) => !opts.scheduler || !opts.scheduler.only || opts.scheduler.only.includes(j.name));
       const timers = jobs.map((job: ScheduledJob) => {
         let running = false;
@@ -202,7 +202,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           fire(job.name)
             .catch((e) => log.warn('scheduled job failed', { job: job.name, error: (e as Error).message }))
             .finally(() => (running = false));
-        }, Math.max(200, job.localEveryMs / scale));
+        }, Math.max(200, intervals[job.name] ?? job.localEveryMs));
       });
       stops.push(async () => timers.forEach(clearInterval));
     }

@@ -1,33 +1,65 @@
 /**
  * Emulator state, its persistence and the Drive bookkeeping every mutation shares.
  *
- * Persistence writes the whole state as one JSON file, atomically (write a temp file, then
- * rename), debounced so a burst of API calls costs one write, and flushed on stop.
+ * Persistence keeps one JSON file per spreadsheet plus a small Drive index (files, change
+ * log, channels), each written atomically (temp file, then rename). Only spreadsheets that
+ * changed are rewritten, debounced so a burst of API calls costs one write, and everything is
+ * flushed on stop. (One file for everything meant serialising a whole provisioned campaign,
+ * tens of megabytes, after every edit.)
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorClock } from './clock.js';
 import type { ChangeRecord, DriveFileState, EmulatorState, SpreadsheetState } from './types.js';
 
-const STATE_FILE = 'state.json';
+/** The single-file format of earlier versions, still read. */
+const LEGACY_STATE_FILE = 'state.json';
+const DRIVE_FILE = 'drive.json';
+const SPREADSHEETS_DIR = 'spreadsheets';
 const SAVE_DEBOUNCE_MS = 200;
+
+type DriveIndex = Omit<EmulatorState, 'spreadsheets'>;
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function writeAtomically(target: string, text: string): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, text, 'utf8');
+  await rename(temp, target);
+}
 
 export function emptyState(clockMs: number): EmulatorState {
   return { formatVersion: 1, clockMs, spreadsheets: {}, files: {}, changes: [], nextChangeId: 1, channels: {} };
 }
 
 export async function loadState(stateDir: string): Promise<EmulatorState | null> {
-  let text: string;
-  try {
-    text = await readFile(join(stateDir, STATE_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+  const index = await readJson<DriveIndex>(join(stateDir, DRIVE_FILE));
+  if (!index) {
+    const legacy = await readJson<EmulatorState>(join(stateDir, LEGACY_STATE_FILE));
+    if (legacy && legacy.formatVersion !== 1) throw new Error(`Unsupported emulator state format ${String(legacy.formatVersion)} in ${stateDir}`);
+    return legacy;
   }
-  const parsed = JSON.parse(text) as EmulatorState;
-  if (parsed.formatVersion !== 1) throw new Error(`Unsupported emulator state format ${String(parsed.formatVersion)} in ${stateDir}`);
-  return parsed;
+  if (index.formatVersion !== 1) throw new Error(`Unsupported emulator state format ${String(index.formatVersion)} in ${stateDir}`);
+  const spreadsheets: Record<string, SpreadsheetState> = {};
+  let names: string[] = [];
+  try {
+    names = await readdir(join(stateDir, SPREADSHEETS_DIR));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    const sheet = await readJson<SpreadsheetState>(join(stateDir, SPREADSHEETS_DIR, name));
+    if (sheet) spreadsheets[sheet.spreadsheetId] = sheet;
+  }
+  return { ...index, spreadsheets };
 }
 
 /** Google file ids: 44 URL-safe characters, starting with "1" for files created in My Drive. */
@@ -47,6 +79,9 @@ export type ChangeListener = (change: ChangeRecord) => void;
 export class EmulatorStore {
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** Spreadsheets written or deleted since the last save; on the first save, all of them. */
+  private readonly dirty = new Set<string>();
+  private firstSave = true;
   private readonly changeListeners: ChangeListener[] = [];
 
   constructor(
@@ -96,6 +131,7 @@ export class EmulatorStore {
     if (formerViewers && formerViewers.length > 0) change.formerViewers = formerViewers;
     this.state.nextChangeId += 1;
     this.state.changes.push(change);
+    this.dirty.add(fileId);
     this.markDirty();
     for (const listener of this.changeListeners) listener(change);
     return change;
@@ -121,17 +157,25 @@ export class EmulatorStore {
   private save(): Promise<void> {
     const stateDir = this.stateDir;
     if (!stateDir) return Promise.resolve();
-    // Serialise now so the file reflects the state at this instant, then queue the write
-    // behind any write still in flight.
+    // Serialise now so the files reflect the state at this instant, then queue the writes
+    // behind any still in flight.
     this.state.clockMs = this.clock.now();
-    const text = JSON.stringify(this.state);
+    const { spreadsheets, ...index } = this.state;
+    const indexText = JSON.stringify(index);
+    const ids = this.firstSave ? new Set([...Object.keys(spreadsheets), ...this.dirty]) : new Set(this.dirty);
+    this.dirty.clear();
+    this.firstSave = false;
+    const sheetTexts = [...ids].map((id) => [id, spreadsheets[id] ? JSON.stringify(spreadsheets[id]) : null] as const);
     // A failed earlier write must not block later ones.
     this.saving = this.saving.catch(() => undefined).then(async () => {
-      await mkdir(stateDir, { recursive: true });
-      const target = join(stateDir, STATE_FILE);
-      const temp = `${target}.${process.pid}.tmp`;
-      await writeFile(temp, text, 'utf8');
-      await rename(temp, target);
+      await mkdir(join(stateDir, SPREADSHEETS_DIR), { recursive: true });
+      for (const [id, text] of sheetTexts) {
+        const target = join(stateDir, SPREADSHEETS_DIR, `${id}.json`);
+        if (text === null) await rm(target, { force: true });
+        else await writeAtomically(target, text);
+      }
+      await writeAtomically(join(stateDir, DRIVE_FILE), indexText);
+      await rm(join(stateDir, LEGACY_STATE_FILE), { force: true });
     });
     return this.saving;
   }

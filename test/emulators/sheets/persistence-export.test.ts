@@ -29,9 +29,10 @@ describe('persistence', () => {
     const versionBefore = (await client.drive.files.get({ fileId: id, fields: 'version' })).data.version;
     const clockBefore = first.clock.now();
     await first.stop();
-    // Atomic save: only the final file remains, no temp file.
-    expect(await readdir(stateDir)).toEqual(['state.json']);
-    expect(JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8'))).toMatchObject({ formatVersion: 1 });
+    // Atomic saves: only the final files remain, no temp file; one file per spreadsheet.
+    expect((await readdir(stateDir)).sort()).toEqual(['drive.json', 'spreadsheets']);
+    expect(await readdir(join(stateDir, 'spreadsheets'))).toEqual([`${id}.json`]);
+    expect(JSON.parse(await readFile(join(stateDir, 'drive.json'), 'utf8'))).toMatchObject({ formatVersion: 1 });
 
     const second = await startEmulator({ stateDir, quotas: { enabled: false } });
     try {
@@ -56,8 +57,7 @@ describe('persistence', () => {
     try {
       const created = await createSpreadsheet(clientsFor(emulator, FUNCTIONS), { properties: { title: 'Debounced' } });
       await sleep(400);
-      const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { spreadsheets: Record<string, unknown> };
-      expect(Object.keys(saved.spreadsheets)).toEqual([created.spreadsheetId]);
+      expect(await readdir(join(dir, 'spreadsheets'))).toEqual([`${created.spreadsheetId}.json`]);
     } finally {
       await emulator.stop();
       await rm(dir, { recursive: true, force: true });
@@ -168,10 +168,47 @@ describe('standalone process', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { spreadsheets: Record<string, unknown> };
-      expect(Object.keys(saved.spreadsheets)).toHaveLength(1);
+      expect(await readdir(join(dir, 'spreadsheets'))).toHaveLength(1);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('persistence cost', () => {
+  it('rewrites only the spreadsheet that changed, and still reads the earlier single-file format', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sheets-emulator-dirty-'));
+    try {
+      const first = await startEmulator({ stateDir: dir, quotas: { enabled: false } });
+      const client = clientsFor(first, FUNCTIONS);
+      const a = (await createSpreadsheet(client, { properties: { title: 'A' } })).spreadsheetId as string;
+      const b = (await createSpreadsheet(client, { properties: { title: 'B' } })).spreadsheetId as string;
+      await first.flush();
+      const bFile = join(dir, 'spreadsheets', `${b}.json`);
+      const { mtimeMs: before } = await import('node:fs/promises').then((fs) => fs.stat(bFile));
+      await sleep(30);
+      await client.sheets.spreadsheets.values.update({ spreadsheetId: a, range: 'A1', valueInputOption: 'RAW', requestBody: { values: [['chỉ A đổi']] } });
+      await first.flush();
+      const { mtimeMs: after } = await import('node:fs/promises').then((fs) => fs.stat(bFile));
+      expect(after).toBe(before);
+      await first.stop();
+
+      // A state directory written by the earlier format (one state.json) still loads.
+      const legacyDir = await mkdtemp(join(tmpdir(), 'sheets-emulator-legacy-'));
+      const index = JSON.parse(await readFile(join(dir, 'drive.json'), 'utf8')) as Record<string, unknown>;
+      const sheetA = JSON.parse(await readFile(join(dir, 'spreadsheets', `${a}.json`), 'utf8')) as unknown;
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(legacyDir, 'state.json'), JSON.stringify({ ...index, spreadsheets: { [a]: sheetA } }));
+      const legacy = await startEmulator({ stateDir: legacyDir, quotas: { enabled: false } });
+      try {
+        const v = await clientsFor(legacy, FUNCTIONS).sheets.spreadsheets.values.get({ spreadsheetId: a, range: 'A1' });
+        expect(v.data.values).toEqual([['chỉ A đổi']]);
+      } finally {
+        await legacy.stop();
+        await rm(legacyDir, { recursive: true, force: true });
+      }
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
