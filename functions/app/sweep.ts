@@ -61,7 +61,10 @@ export async function gatherSweepInput(model: CampaignModel, store: FirestoreSto
         }),
     });
   }
-  return { now, rounds, shortlisted };
+  // Keys already delivered (message claims are 'msg__…' and are not keys).
+  const sentSnap = await store.remindersCollection().where('status', '==', 'sent').get();
+  const sent = sentSnap.docs.map((d) => d.id).filter((id) => !id.startsWith('msg__'));
+  return { now, rounds, shortlisted, sent };
 }
 
 async function writeFlags(store: FirestoreStore, result: SweepResult, now: number): Promise<boolean> {
@@ -95,7 +98,7 @@ type Claim = { status: 'claimed' | 'sent'; claimedAt: number; leaseUntil: number
 /** Claims the message for the still-unsent keys; null when nothing is left to send or someone else holds it. */
 async function claim(store: FirestoreStore, email: PlannedEmail, now: number, ttl: number): Promise<{ ref: FirebaseFirestore.DocumentReference; keys: string[]; messageKey: string } | null> {
   const reminders = store.remindersCollection();
-  const snaps = await Promise.all(email.keys.map((k) => reminders.doc(k).get()));
+  const snaps = await reminders.firestore.getAll(...email.keys.map((k) => reminders.doc(k)));
   const unsent = email.keys.filter((_k, i) => !snaps[i]!.exists);
   if (unsent.length === 0) return null;
   const messageKey = `msg__${createHash('sha256').update(unsent.slice().sort().join('\n')).digest('hex').slice(0, 32)}`;

@@ -5,6 +5,8 @@
  *
  * Windows: before the due time, the reminder offsets (default 7 and 2 days before, and the
  * last day); after it, an overdue notice every `overdueEveryDays`; after the lock, one final notice.
+ * Flags (invalid, draft, quota, eligibility, dossier, late) hold whatever the window; mail goes
+ * only inside a window, and only to units with something to act on.
  */
 import type { CampaignModel } from './campaign-model.js';
 import type { ViewNomination } from './master-view.js';
@@ -33,6 +35,11 @@ export interface SweepInput {
   /** Nominations the coordinators marked for the Ministry (checked against the city quota). */
   shortlisted: Pick<ViewNomination, 'award' | 'type' | 'scope'>[];
   options?: { daysBefore?: number[]; overdueEveryDays?: number };
+  /**
+   * Reminder keys already delivered (from the adapter's records). A round is told again only
+   * with something new: a final notice, once said, is not repeated in later rounds' mail.
+   */
+  sent?: string[];
 }
 
 export type SweepRule = 'not-submitted' | 'final-missing' | 'late' | 'invalid' | 'draft' | 'quota' | 'ineligible' | 'dossier' | 'shortlist-quota';
@@ -67,6 +74,8 @@ export interface SweepResult {
   quotaOverruns: { unit: string; award: string; kind: string; limit: number; count: number }[];
   ineligible: { unit: string; nominee: string; award: string | null; reason: string }[];
   shortlistOverruns: Omit<QuotaOverrun, 'excess'>[];
+  /** Units with something to act on but no e-mail address: named in the digest instead. */
+  noContact: string[];
   emails: PlannedEmail[];
 }
 
@@ -89,16 +98,40 @@ export function reminderWindow(model: CampaignModel, roundId: string, now: numbe
 
 const windowKey = (w: Exclude<Window, null>) => (w.kind === 'before' ? `d-${w.offset}` : w.kind === 'overdue' ? `overdue-${w.index}` : 'final');
 
+/** Everything below is worded from the schema: no campaign's names, pages or deadline reading are spelled here. */
+function wording(model: CampaignModel) {
+  const tz = model.timeZone;
+  const c = model.campaign;
+  const submitBox = c.confirmation.fields.find((f) => f.type === 'submit-checkbox')?.label;
+  const lastDay = (roundId: string) => formatViDateWithWeekday(startOfCivilDate(model.lastOnTimeDate(roundId), tz), tz);
+  const strict = (roundId: string) => (model.round(roundId).deadlineReading ?? c.deadlineReading) === 'before-date';
+  return {
+    /** "trước ngày 15/07/2020" as the plan writes it, or "đến hết ngày 31/03/2025" for the 'by-date' reading. */
+    due: (roundId: string) => `${strict(roundId) ? 'trước ngày' : 'đến hết ngày'} ${formatCivilDate(model.round(roundId).dueDate)}`,
+    /** "trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020" */
+    dueInFull: (roundId: string) => (strict(roundId) ? `trước ngày ${formatCivilDate(model.round(roundId).dueDate)}, tức muộn nhất 23:59 ${lastDay(roundId)}` : `muộn nhất 23:59 ${lastDay(roundId)}`),
+    /** "00:00 thứ Tư, 22/07/2020" */
+    at: (instant: number) => `${formatViDateTime(instant, tz).slice(0, 5)} ${formatViDateWithWeekday(instant, tz)}`,
+    /** How a unit sends: tick the schema's submit box on the schema's confirmation page. */
+    howToSend: submitBox ? `tích ô "${submitBox}" ở trang ${c.confirmation.sheetTitle}` : `hoàn thành trang ${c.confirmation.sheetTitle}`,
+  };
+}
+
+const KIND_LABEL: Record<string, string> = { total: '', collective: ' tập thể', individual: ' cá nhân' };
+
+type UnitRoundPoints = { roundId: string; lines: string[]; keys: string[]; window: Exclude<Window, null>; url: string | null };
+
 export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
   const { now } = input;
   const daysBefore = input.options?.daysBefore ?? model.campaign.reminders.daysBefore;
   const every = input.options?.overdueEveryDays ?? model.campaign.reminders.overdueEveryDays;
   const tz = model.timeZone;
+  const w = wording(model);
   const findings: SweepFinding[] = [];
   const lists = { missing: new Set<string>(), late: new Set<string>(), dueSoon: new Set<string>(), invalid: new Set<string>() };
   const quotaList: SweepResult['quotaOverruns'] = [];
   const ineligibleList: SweepResult['ineligible'] = [];
-  const unitPoints = new Map<string, { roundId: string; lines: string[]; keys: string[]; window: Exclude<Window, null>; url: string | null }[]>();
+  const unitPoints = new Map<string, UnitRoundPoints[]>();
 
   for (const round of input.rounds) {
     const win = reminderWindow(model, round.roundId, now, daysBefore, every);
@@ -112,7 +145,7 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
       if (u.submission) {
         if (u.submission.late) {
           lists.late.add(u.unitId);
-          add('late', 'flag', `Nộp muộn: gửi lần đầu lúc ${formatViDateTime(u.submission.firstAcceptedAt, tz)}, hạn là trước ngày ${formatCivilDate(model.round(round.roundId).dueDate)}.`);
+          add('late', 'flag', `Nộp muộn: gửi lần đầu lúc ${formatViDateTime(u.submission.firstAcceptedAt, tz)}, hạn là ${w.due(round.roundId)}.`);
         }
         continue;
       }
@@ -120,43 +153,51 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
       if (overdue) lists.missing.add(u.unitId);
       else if (win) lists.dueSoon.add(u.unitId);
       if (u.state?.status === 'invalid') lists.invalid.add(u.unitId);
-      if (!win) continue;
-      const wk = windowKey(win);
+      // State findings are flagged whenever they hold; a reminder carries them only inside a window.
+      const wk = win ? windowKey(win) : 'flag';
       const points: string[] = [];
       const keys: string[] = [];
-      const point = (rule: SweepRule, reason: string, line: string) => {
-        keys.push(add(rule, wk, reason).key);
-        points.push(line);
+      /** A finding; inside a window also a reminder key, and a line of the message (null: the state line already says it). */
+      const point = (rule: SweepRule, reason: string, line: string | null) => {
+        const f = add(rule, wk, reason);
+        if (!win) return;
+        if (!keys.includes(f.key)) keys.push(f.key);
+        if (line !== null) points.push(line);
       };
-      if (win.kind === 'locked') {
+      if (win?.kind === 'locked') {
         point('final-missing', 'Đã khóa sổ, đơn vị chưa gửi báo cáo.', 'Đợt báo cáo đã khóa sổ mà hệ thống chưa nhận được báo cáo hợp lệ của đơn vị.');
       } else {
         const s = u.state;
-        const what =
-          !s || s.status === 'empty'
-            ? 'Bảng tính chưa có số liệu.'
-            : s.status === 'invalid'
-              ? `Bảng tính còn ${s.errors} lỗi${s.warnings ? `, ${s.warnings} cảnh báo` : ''} (ô tô đỏ), nên báo cáo chưa được tiếp nhận.`
-              : s.status === 'draft'
-                ? `Báo cáo chưa được gửi: chưa tích ô "Đã hoàn thành, gửi báo cáo"${s.pendingCount ? `, còn ${s.pendingCount} mục bắt buộc chưa điền` : ''}.`
-                : 'Báo cáo đã hợp lệ nhưng chưa được tiếp nhận; hãy kiểm tra lại bảng tính.';
-        point('not-submitted', overdue ? 'Quá hạn, chưa gửi báo cáo.' : 'Sắp đến hạn, chưa gửi báo cáo.', what);
-        if (s?.status === 'invalid') keys.push(add('invalid', wk, `Còn ${s.errors} lỗi.`).key);
-        if (s?.status === 'draft') keys.push(add('draft', wk, 'Đang nhập, chưa gửi.').key);
+        if (win) {
+          const what =
+            !s || s.status === 'empty'
+              ? 'Bảng tính chưa có số liệu.'
+              : s.status === 'invalid'
+                ? `Bảng tính còn ${s.errors} lỗi${s.warnings ? `, ${s.warnings} cảnh báo` : ''} (ô tô đỏ), nên báo cáo chưa được tiếp nhận.`
+                : s.status === 'draft'
+                  ? `Báo cáo chưa được gửi: chưa ${w.howToSend}${s.pendingCount ? `, còn ${s.pendingCount} mục bắt buộc chưa điền` : ''}.`
+                  : 'Báo cáo đã hợp lệ nhưng chưa được tiếp nhận; đề nghị đơn vị kiểm tra lại bảng tính.';
+          point('not-submitted', overdue ? 'Quá hạn, chưa gửi báo cáo.' : 'Sắp đến hạn, chưa gửi báo cáo.', what);
+        }
+        if (s?.status === 'invalid') point('invalid', `Còn ${s.errors} lỗi.`, null);
+        if (s?.status === 'draft') point('draft', 'Đang nhập, chưa gửi.', null);
         for (const o of s?.quotaOverruns ?? []) {
+          const award = model.award(o.award).name;
           quotaList.push({ unit: u.unitId, award: o.award, kind: o.kind, limit: o.limit, count: o.count });
-          point('quota', `Vượt định mức ${model.award(o.award).name}.`, `Đề nghị ${model.award(o.award).name} vượt định mức (${o.description}): đang đề nghị ${formatViNumber(o.count)}.`);
+          point('quota', `Vượt định mức ${award} (${o.description}): đang đề nghị ${formatViNumber(o.count)}${KIND_LABEL[o.kind] ?? ''}.`, `Đề nghị ${award} vượt định mức (${o.description}): đơn vị đang đề nghị ${formatViNumber(o.count)}${KIND_LABEL[o.kind] ?? ''}, tối đa ${formatViNumber(o.limit)}.`);
         }
         for (const n of s?.nominations ?? []) {
           if (n.eligible !== false) continue;
           const reason = n.ineligibleReasons.join(' ');
+          const who = n.name ?? '(chưa ghi tên)';
           ineligibleList.push({ unit: u.unitId, nominee: n.name ?? '', award: n.award, reason });
-          point('ineligible', `Đối tượng chưa đạt tiêu chuẩn: ${n.name}.`, `${n.name ?? '(chưa ghi tên)'}${n.award ? ` (${model.award(n.award).name})` : ''} chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
+          point('ineligible', `Đối tượng chưa đạt tiêu chuẩn: ${who}.`, `${who}${n.award ? ` (${model.award(n.award).name})` : ''} chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
         }
         if (s && s.dossierMissing.length && s.nominations.length) {
-          point('dossier', 'Hồ sơ khen thưởng còn thiếu.', `Hồ sơ đề nghị khen thưởng còn thiếu: ${s.dossierMissing.join('; ')}.`);
+          point('dossier', `Hồ sơ khen thưởng còn thiếu: ${s.dossierMissing.join('; ')}.`, `Hồ sơ đề nghị khen thưởng còn thiếu: ${s.dossierMissing.join('; ')}.`);
         }
       }
+      if (!win) continue;
       const list = unitPoints.get(u.unitId) ?? [];
       list.push({ roundId: round.roundId, lines: points, keys, window: win, url: u.sheetUrl });
       unitPoints.set(u.unitId, list);
@@ -165,14 +206,20 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
 
   const overShortlist = shortlistOverruns(model, input.shortlisted).map(({ excess, ...o }) => o);
   for (const o of overShortlist) {
-    findings.push({ roundId: '*', unitId: model.campaign.coordinator.unit, rule: 'shortlist-quota', window: 'flag', reason: `Danh sách đề xuất lên Bộ vượt định mức: ${o.description}, đang chọn ${o.count}.`, key: `shortlist__${o.scope}__${o.kind}` });
+    findings.push({ roundId: '*', unitId: model.campaign.coordinator.unit, rule: 'shortlist-quota', window: 'flag', reason: `Danh sách đề xuất ${model.award(o.award).name} vượt định mức: ${o.description}, đang chọn ${o.count}.`, key: `shortlist__${o.scope}__${o.kind}` });
   }
 
+  const sent = new Set(input.sent ?? []);
   const emails: PlannedEmail[] = [];
+  const noContact: string[] = [];
   for (const [unitId, rounds] of unitPoints) {
-    const unit = model.unit(unitId);
-    if (!unit.emails.length) continue;
-    emails.push(unitEmail(model, unitId, rounds, now));
+    const fresh = rounds.filter((r) => r.keys.some((k) => !sent.has(k)));
+    if (!fresh.length) continue;
+    if (!model.unit(unitId).emails.length) {
+      noContact.push(unitId);
+      continue;
+    }
+    emails.push(unitEmail(model, unitId, fresh, now));
   }
   const result: SweepResult = {
     at: new Date(now).toISOString(),
@@ -184,68 +231,89 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
     quotaOverruns: quotaList,
     ineligible: ineligibleList,
     shortlistOverruns: overShortlist,
+    noContact,
     emails,
   };
-  const active = input.rounds.some((r) => reminderWindow(model, r.roundId, now, daysBefore, every) !== null);
-  if (active || result.late.length || overShortlist.length) emails.push(digestEmail(model, input, result));
+  const digest = digestEmail(model, input, result, daysBefore, every, sent);
+  if (digest) emails.push(digest);
   return result;
 }
 
-function unitEmail(model: CampaignModel, unitId: string, rounds: { roundId: string; lines: string[]; keys: string[]; window: Exclude<Window, null>; url: string | null }[], now: number): PlannedEmail {
+function unitEmail(model: CampaignModel, unitId: string, rounds: UnitRoundPoints[], now: number): PlannedEmail {
   const tz = model.timeZone;
+  const w = wording(model);
   const unit = model.unit(unitId);
   const c = model.campaign;
   const worst = rounds.some((r) => r.window.kind === 'locked') ? 'locked' : rounds.some((r) => r.window.kind === 'overdue') ? 'overdue' : 'before';
   const subjectLead = worst === 'locked' ? 'Đã khóa sổ, đơn vị chưa gửi báo cáo' : worst === 'overdue' ? 'Báo cáo đã quá hạn' : 'Nhắc hạn gửi báo cáo';
   const parts: string[] = [`Kính gửi: ${unit.name},`, ''];
-  parts.push(`${c.coordinator.name} xin thông tin tình hình báo cáo ${c.title} theo ${c.source}, tính đến ${formatViDateTime(now, tz)}.`);
+  parts.push(`${c.coordinator.name} xin thông báo tình hình báo cáo ${c.title} theo ${c.source}, tính đến ${formatViDateTime(now, tz)}.`);
   for (const r of rounds) {
     const round = model.round(r.roundId);
-    const lastDay = formatViDateWithWeekday(startOfCivilDate(model.lastOnTimeDate(r.roundId), tz), tz);
     parts.push('', `${round.name.toUpperCase()} (${round.description})`);
-    if (r.window.kind === 'before') parts.push(`Hạn gửi: trước ngày ${formatCivilDate(round.dueDate)}, tức muộn nhất 23:59 ${lastDay}.`);
-    else if (r.window.kind === 'overdue') parts.push(`Hạn gửi (trước ngày ${formatCivilDate(round.dueDate)}) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc ${formatViDateTime(model.lockAt(r.roundId), tz)}.`);
-    else parts.push(`Đợt báo cáo đã khóa sổ lúc ${formatViDateTime(model.lockAt(r.roundId), tz)}. Đề nghị đơn vị liên hệ ${c.coordinator.name} để được hướng dẫn.`);
+    if (r.window.kind === 'before') parts.push(`Hạn gửi: ${w.dueInFull(r.roundId)}.`);
+    else if (r.window.kind === 'overdue') parts.push(`Hạn gửi (${w.dueInFull(r.roundId)}) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc ${w.at(model.lockAt(r.roundId))}.`);
+    else parts.push(`Đợt báo cáo đã khóa sổ lúc ${w.at(model.lockAt(r.roundId))}. Đề nghị đơn vị liên hệ ${c.coordinator.name} để được hướng dẫn.`);
     parts.push('Những việc cần hoàn thành:', ...r.lines.map((l) => `  - ${l}`));
     if (r.url) parts.push(`Bảng tính của đơn vị: ${r.url}`);
   }
-  parts.push(
-    '',
-    'Sau khi sửa xong, xin tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận; dòng "Tình trạng" ở đầu mỗi trang sẽ cho biết báo cáo đã được tiếp nhận.',
-    'Nếu đơn vị đã gửi báo cáo theo đường khác, xin trả lời thư này để chúng tôi cập nhật.',
-    '',
-    'Trân trọng,',
-    c.coordinator.name,
-    c.coordinator.emails.join(', '),
-  );
-  return { kind: 'unit', unitId, to: unit.emails, subject: `[${c.shortTitle}] ${subjectLead}: ${unit.name}`, text: parts.join('\n'), keys: rounds.flatMap((r) => r.keys) };
+  parts.push('');
+  if (rounds.some((r) => r.window.kind !== 'locked')) parts.push(`Sau khi hoàn thành, đề nghị đơn vị ${w.howToSend}; dòng "Tình trạng" ở đầu mỗi trang sẽ cho biết báo cáo đã được tiếp nhận.`);
+  parts.push('Nếu đơn vị đã gửi báo cáo theo đường khác, xin trả lời thư này để chúng tôi cập nhật.', '', 'Trân trọng,', c.coordinator.name, c.coordinator.emails.join(', '));
+  return { kind: 'unit', unitId, to: unit.emails, subject: `[${c.shortTitle}] ${subjectLead}: ${unit.name}`, text: parts.join('\n'), keys: [...new Set(rounds.flatMap((r) => r.keys))] };
 }
 
-function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResult): PlannedEmail {
+/**
+ * The coordinators' digest, only when there is something to report: at most once a day
+ * while a round is in its reminder or overdue period and still has missing or late units,
+ * once when a round locks with units missing or late (its final list), and once per new
+ * city-shortlist overrun. Nothing due, nothing missing or late: no digest.
+ */
+function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResult, daysBefore: number[], every: number, sent: Set<string>): PlannedEmail | null {
   const tz = model.timeZone;
+  const w = wording(model);
   const c = model.campaign;
   const name = (id: string) => model.findUnit(id)?.name ?? id;
-  const parts: string[] = [`Kính gửi: ${c.coordinator.name},`, '', `Tổng hợp tình hình báo cáo tính đến ${formatViDateTime(input.now, tz)}:`];
+  const day = civilDateOf(input.now, tz);
+  const keys: string[] = [];
+  const sections: string[] = [];
   for (const r of input.rounds) {
+    const win = reminderWindow(model, r.roundId, input.now, daysBefore, every);
+    if (!win) continue;
     const round = model.round(r.roundId);
     const expected = r.units.filter((u) => model.findUnit(u.unitId) && model.isExpected(u.unitId, r.roundId));
     const submitted = expected.filter((u) => u.submission);
     const late = submitted.filter((u) => u.submission!.late);
     const missing = expected.filter((u) => !u.submission);
+    if (!missing.length && !late.length) continue;
+    const key = win.kind === 'locked' ? `digest__${r.roundId}__final` : `digest__${day}`;
+    if (win.kind === 'locked' && sent.has(key)) continue;
+    keys.push(key);
     const invalid = missing.filter((u) => u.state?.status === 'invalid');
     const overdue = input.now >= model.dueAt(r.roundId);
-    parts.push(
+    const missingLabel = win.kind === 'locked' ? 'Chưa nộp (đã khóa sổ)' : overdue ? 'Chưa nộp (quá hạn)' : 'Chưa nộp';
+    sections.push(
       '',
-      `${round.name.toUpperCase()} (hạn: trước ngày ${formatCivilDate(round.dueDate)}; khóa sổ ${formatViDateTime(model.lockAt(r.roundId), tz)})`,
-      `  Phải nộp: ${expected.length}. Đã nộp: ${submitted.length} (đúng hạn ${submitted.length - late.length}, muộn ${late.length}). ${overdue ? 'Chưa nộp (quá hạn)' : 'Chưa nộp'}: ${missing.length}, trong đó còn lỗi: ${invalid.length}.`,
+      `${round.name.toUpperCase()} (hạn: ${w.due(r.roundId)}; khóa sổ lúc ${w.at(model.lockAt(r.roundId))})`,
+      `  Phải nộp: ${expected.length}. Đã nộp: ${submitted.length} (đúng hạn ${submitted.length - late.length}, muộn ${late.length}). ${missingLabel}: ${missing.length}, trong đó còn lỗi: ${invalid.length}.`,
     );
-    if (missing.length) parts.push(`  ${overdue ? 'Chưa nộp (quá hạn)' : 'Chưa nộp'}: ${missing.map((u) => name(u.unitId)).join('; ')}.`);
-    if (late.length) parts.push(`  Nộp muộn: ${late.map((u) => `${name(u.unitId)} (${formatViDateTime(u.submission!.firstAcceptedAt, tz)})`).join('; ')}.`);
+    if (missing.length) sections.push(`  ${missingLabel}: ${missing.map((u) => name(u.unitId)).join('; ')}.`);
+    if (late.length) sections.push(`  Nộp muộn: ${late.map((u) => `${name(u.unitId)} (${formatViDateTime(u.submission!.firstAcceptedAt, tz)})`).join('; ')}.`);
   }
-  if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)}: ${model.award(q.award).name}, đang đề nghị ${q.count}, tối đa ${q.limit}.`));
-  if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)}: ${i.nominee}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
-  parts.push('', result.shortlistOverruns.length ? `Danh sách đề xuất lên Bộ Công an VƯỢT định mức: ${result.shortlistOverruns.map((o) => `${o.description} (đang chọn ${o.count})`).join('; ')}.` : 'Danh sách đề xuất lên Bộ Công an trong định mức.');
+  for (const o of result.shortlistOverruns) keys.push(`digest__shortlist__${o.scope}__${o.kind}__${o.count}`);
+  const fresh = [...new Set(keys)].filter((k) => !sent.has(k));
+  if (!fresh.length) return null;
+
+  const parts: string[] = [`Kính gửi: ${c.coordinator.name},`, '', `Tổng hợp tình hình báo cáo ${c.title}, tính đến ${formatViDateTime(input.now, tz)}:`, ...sections];
+  const kind = (k: string) => KIND_LABEL[k] ?? '';
+  if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)}: ${model.award(q.award).name}, đang đề nghị ${q.count}${kind(q.kind)}, tối đa ${q.limit}.`));
+  if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)}: ${i.nominee || '(chưa ghi tên)'}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
+  if (result.noContact.length) parts.push('', `Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): ${result.noContact.map(name).join('; ')}.`);
+  // The city shortlist exists only in a campaign with nominations; its award names it.
+  if (c.cityShortlist.limits.length > 0) {
+    const list = `Danh sách đề xuất ${model.award(c.cityShortlist.award).name}`;
+    parts.push('', result.shortlistOverruns.length ? `${list} VƯỢT định mức: ${result.shortlistOverruns.map((o) => `${o.description} (đang chọn ${o.count})`).join('; ')}.` : `${list} trong định mức.`);
+  }
   parts.push('', 'Chi tiết từng đơn vị xem ở bảng tổng hợp (trang "Tình trạng nộp").', '', 'Hệ thống theo dõi báo cáo');
-  const day = civilDateOf(input.now, tz);
-  return { kind: 'digest', unitId: null, to: c.coordinator.emails, subject: `[${c.shortTitle}] Tổng hợp tình hình báo cáo ngày ${formatCivilDate(day)}`, text: parts.join('\n'), keys: [`digest__${day}`] };
+  return { kind: 'digest', unitId: null, to: c.coordinator.emails, subject: `[${c.shortTitle}] Tổng hợp tình hình báo cáo ngày ${formatCivilDate(day)}`, text: parts.join('\n'), keys: fresh };
 }

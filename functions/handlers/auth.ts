@@ -49,16 +49,19 @@ const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
  * `certs` is injectable so tests can sign their own tokens.
  */
 export function oidcVerifier(opts: { audience: string; serviceAccount: string; certs?: () => Promise<Record<string, string>> }): SchedulerVerifier {
+  // One client per verifier, so Google's certificates are cached between calls (per their max-age).
+  let client: Promise<import('google-auth-library').OAuth2Client> | null = null;
   return async (authorization) => {
     const token = authorization?.match(/^Bearer (.+)$/)?.[1];
     if (!token) return { ok: false, reason: 'missing bearer token' };
-    const { OAuth2Client } = await import('google-auth-library');
-    const client = new OAuth2Client();
     try {
-      const certs = opts.certs ? await opts.certs() : (await client.getFederatedSignonCertsAsync()).certs;
-      const ticket = await client.verifySignedJwtWithCertsAsync(token, certs as Record<string, string>, opts.audience, GOOGLE_ISSUERS);
+      client ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
+      const c = await client;
+      const certs = opts.certs ? await opts.certs() : (await c.getFederatedSignonCertsAsync()).certs;
+      const ticket = await c.verifySignedJwtWithCertsAsync(token, certs as Record<string, string>, opts.audience, GOOGLE_ISSUERS);
       const payload = ticket.getPayload();
-      if (!payload?.email_verified) return { ok: false, reason: 'email not verified' };
+      // Strictly the boolean true: a claim "false" (a string) must not pass as truthy.
+      if (payload?.email_verified !== true) return { ok: false, reason: 'email not verified' };
       if (payload.email !== opts.serviceAccount) return { ok: false, reason: `unexpected caller ${payload.email}` };
       return { ok: true, caller: payload.email };
     } catch (e) {

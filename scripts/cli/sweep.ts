@@ -1,5 +1,6 @@
 /** `sweep --at <ISO> [--json] [--dry-run]`: the compliance sweep as of an instant. */
 import { runSweep, sweepJson } from '../../functions/app/sweep.js';
+import { formatViDateTime } from '../../functions/core/time.js';
 import { loadModel, parseCommandArgs } from './common.js';
 import type { Command } from './io.js';
 import { openSession } from './session.js';
@@ -14,7 +15,7 @@ export const sweepCommand: Command = async (args, io) => {
     const run = await runSweep(session.runtime, { ...(at !== undefined ? { at } : {}), dryRun: values['dry-run'] });
     if (values.json) io.stdout(JSON.stringify(sweepJson(run)) + '\n');
     else {
-      io.stdout(`Rà soát lúc ${run.at}: ${run.missing.length} chưa nộp (quá hạn), ${run.late.length} nộp muộn, ${run.dueSoon.length} sắp đến hạn, ${run.invalid.length} còn lỗi.\n`);
+      io.stdout(`Rà soát lúc ${formatViDateTime(Date.parse(run.at), session.runtime.model.timeZone)}: ${run.missing.length} chưa nộp (quá hạn), ${run.late.length} nộp muộn, ${run.dueSoon.length} sắp đến hạn, ${run.invalid.length} còn lỗi.\n`);
       io.stdout(run.dryRun ? `Chạy thử: ${run.emails.length} thư sẽ được gửi, không gửi gì.\n` : `Đã gửi ${run.sent.length} thư, ${run.alreadySent} thư đã gửi trước đó, ${run.failed.length} thư lỗi (sẽ gửi lại lần sau).\n`);
     }
     return run.failed.length ? 1 : 0;

@@ -1,0 +1,59 @@
+/**
+ * The claim that makes a reminder exactly-once (issue 5), on the Firestore emulator and maildev:
+ * a message is claimed with create-if-absent before it is sent. A claim held by a live sender
+ * (its lease not run out) makes every other sweep skip that message; a claim left by a sender
+ * that died before confirming is taken over once its lease has run out, and the message goes
+ * out once. Runs the small second campaign (two wards) so each sweep sends three messages.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSweep } from '../../functions/app/sweep.js';
+import { SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const AT = Date.parse('2025-03-30T08:00:00+07:00');
+const MINUTE = 60_000;
+
+describe('reminder claims', () => {
+  let s: TestStack;
+  beforeAll(async () => {
+    s = await startTestStack({ campaignSchema: SECOND_CAMPAIGN_FILE, at: '2025-03-30T08:00:00+07:00' });
+  });
+  afterAll(async () => {
+    await s?.dispose();
+  });
+
+  /** The claim document a sender writes for a message carrying these keys. */
+  const claimRef = (keys: string[]) => s.runtime.store.remindersCollection().doc(`msg__${createHash('sha256').update([...keys].sort().join('\n')).digest('hex').slice(0, 32)}`);
+  const mailsTo = async (address: string) => (await s.listEmails()).filter((m) => m.to.includes(address));
+
+  it('a live claim is respected; a dead sender’s claim is taken over after its lease, and the message goes out once', async () => {
+    const plan = await runSweep(s.runtime, { at: AT, dryRun: true });
+    const haiChau = plan.emails.find((e) => e.unitId === 'phuong-hai-chau')!;
+    expect(haiChau.keys).toEqual(['tong-ket-2025__phuong-hai-chau__not-submitted__d-1']);
+
+    // Another sender claimed this message a moment ago and is still within its 10-minute lease.
+    await claimRef(haiChau.keys).create({ status: 'claimed', claimedAt: AT - MINUTE, leaseUntil: AT + 9 * MINUTE, keys: haiChau.keys });
+    const first = await runSweep(s.runtime, { at: AT });
+    expect(first.alreadySent).toBe(1);
+    expect(first.sent.map((x) => x.unit).sort()).toEqual([null, 'phuong-son-tra'].sort());
+    expect(await mailsTo('haichau@danang.example')).toEqual([]);
+
+    // Still within the lease, later that day: still not ours to send.
+    const during = await runSweep(s.runtime, { at: AT + 5 * MINUTE });
+    expect({ sent: during.sent.length, alreadySent: during.alreadySent }).toEqual({ sent: 0, alreadySent: 1 });
+
+    // That sender died: its lease runs out, the next sweep takes the claim over and sends, once.
+    const after = await runSweep(s.runtime, { at: AT + 11 * MINUTE });
+    expect(after.sent.map((x) => x.unit)).toEqual(['phuong-hai-chau']);
+    const mails = await mailsTo('haichau@danang.example');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('Kính gửi: UBND phường Hải Châu,');
+    expect((await claimRef(haiChau.keys).get()).data()).toMatchObject({ status: 'sent' });
+    expect((await s.runtime.store.remindersCollection().doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
+
+    const again = await runSweep(s.runtime, { at: AT + 20 * MINUTE });
+    expect({ emails: again.emails, sent: again.sent }).toEqual({ emails: [], sent: [] });
+    expect(await s.listEmails()).toHaveLength(3);
+  });
+});
