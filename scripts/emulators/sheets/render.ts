@@ -67,6 +67,12 @@ export function outputFormat<T extends Json | undefined>(value: T): T {
   return out as T;
 }
 
+function pick(o: JsonObject, keys: string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k]!;
+  return out;
+}
+
 function deepMerge(base: JsonObject, overlay: JsonObject): JsonObject {
   const out: JsonObject = structuredClone(base);
   for (const [key, value] of Object.entries(overlay)) {
@@ -106,27 +112,54 @@ export function isDateCell(format: CellFormat | undefined): boolean {
 export interface RenderContext {
   session: EvaluationSession;
   locale: string;
+  /**
+   * Which parts of a cell the request's field mask selects (all when absent). Rendering
+   * effective formats for every cell of a workbook dominated the cost of a read, and the
+   * projection would drop what was not asked for anyway.
+   */
+  cellParts?: CellParts;
+}
+
+export interface CellParts {
+  userEnteredValue: boolean;
+  effectiveValue: boolean;
+  formattedValue: boolean;
+  userEnteredFormat: boolean;
+  effectiveFormat: boolean;
+  /** Top-level keys of effectiveFormat the mask selects; null means all of them. */
+  effectiveFormatKeys: string[] | null;
+  note: boolean;
+  dataValidation: boolean;
+  textFormatRuns: boolean;
+  hyperlink: boolean;
 }
 
 export function renderCell(context: RenderContext, sheet: SheetState, row: number, col: number): JsonObject {
   const cell = getCell(sheet, row, col);
   if (!cell || isEmptyCell(cell)) return {};
+  const want = context.cellParts;
   const out: JsonObject = {};
-  if (cell.userEnteredValue) out['userEnteredValue'] = structuredClone(cell.userEnteredValue) as JsonObject;
-  const effective = cell.userEnteredValue ? context.session.effectiveValue(sheet, row, col) : undefined;
-  if (effective) out['effectiveValue'] = effective as JsonObject;
-  const formatted = formattedValueOf(effective, cell.userEnteredFormat, context.locale);
-  if (formatted !== undefined) out['formattedValue'] = formatted;
-  if (cell.userEnteredFormat && Object.keys(cell.userEnteredFormat).length > 0) {
+  if (cell.userEnteredValue && (!want || want.userEnteredValue)) out['userEnteredValue'] = structuredClone(cell.userEnteredValue) as JsonObject;
+  const needEffective = !want || want.effectiveValue || want.formattedValue;
+  const effective = cell.userEnteredValue && needEffective ? context.session.effectiveValue(sheet, row, col) : undefined;
+  if (effective && (!want || want.effectiveValue)) out['effectiveValue'] = effective as JsonObject;
+  if (!want || want.formattedValue) {
+    const formatted = formattedValueOf(effective, cell.userEnteredFormat, context.locale);
+    if (formatted !== undefined) out['formattedValue'] = formatted;
+  }
+  if (cell.userEnteredFormat && Object.keys(cell.userEnteredFormat).length > 0 && (!want || want.userEnteredFormat)) {
     out['userEnteredFormat'] = outputFormat(cell.userEnteredFormat);
   }
-  if (effective || cell.userEnteredFormat) {
-    out['effectiveFormat'] = outputFormat(deepMerge(DEFAULT_CELL_FORMAT, (cell.userEnteredFormat ?? {}) as JsonObject));
+  if ((cell.userEnteredValue || cell.userEnteredFormat) && (!want || want.effectiveFormat)) {
+    const keys = want?.effectiveFormatKeys ?? null;
+    const userFormat = (cell.userEnteredFormat ?? {}) as JsonObject;
+    const effectiveFormat = keys ? outputFormat(deepMerge(pick(DEFAULT_CELL_FORMAT, keys), pick(userFormat, keys))) : outputFormat(deepMerge(DEFAULT_CELL_FORMAT, userFormat));
+    if (Object.keys(effectiveFormat).length > 0) out['effectiveFormat'] = effectiveFormat;
   }
-  if (cell.note !== undefined && cell.note !== '') out['note'] = cell.note;
-  if (cell.dataValidation) out['dataValidation'] = structuredClone(cell.dataValidation);
-  if (cell.textFormatRuns) out['textFormatRuns'] = structuredClone(cell.textFormatRuns);
-  if (cell.hyperlink) out['hyperlink'] = cell.hyperlink;
+  if (cell.note !== undefined && cell.note !== '' && (!want || want.note)) out['note'] = cell.note;
+  if (cell.dataValidation && (!want || want.dataValidation)) out['dataValidation'] = structuredClone(cell.dataValidation);
+  if (cell.textFormatRuns && (!want || want.textFormatRuns)) out['textFormatRuns'] = structuredClone(cell.textFormatRuns);
+  if (cell.hyperlink && (!want || want.hyperlink)) out['hyperlink'] = cell.hyperlink;
   return out;
 }
 

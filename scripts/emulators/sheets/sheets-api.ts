@@ -6,11 +6,11 @@ import { WHOLE_CELL_MASK, applyCellData, validateCellData } from './cells.js';
 import { type ApiResponse, type RequestContext, bodyObject, openSpreadsheet, queryFlag } from './context.js';
 import { invalidArgument } from './errors.js';
 import { EvaluationSession } from './evaluation.js';
-import { FieldMaskError, maskSelects, parseFieldMask, projectFields } from './field-mask.js';
+import { FieldMaskError, maskSelects, parseFieldMask, projectFields, subMask } from './field-mask.js';
 import type { MaskTree } from './field-mask.js';
 import { canEditProtectedCells } from './protection.js';
 import { clipForRead, resolveRange } from './ranges.js';
-import { renderSpreadsheet } from './render.js';
+import { renderSpreadsheet, type CellParts } from './render.js';
 import { sheetRect } from './grid.js';
 import { localeSpec } from './number-format.js';
 import { newFileId, newSheetId } from './store.js';
@@ -256,10 +256,23 @@ export function parseFieldsParam(context: RequestContext): MaskTree | null {
   }
 }
 
-export function renderForUser(context: RequestContext, spreadsheet: SpreadsheetState, ownerEmail: string, gridData?: Map<number, Rect[]>, onlySheets?: Set<number>): JsonObject {
+const CELL_PARTS = ['userEnteredValue', 'effectiveValue', 'formattedValue', 'userEnteredFormat', 'effectiveFormat', 'note', 'dataValidation', 'textFormatRuns', 'hyperlink'] as const;
+
+/** What of each cell the mask selects; null (everything) without a mask. */
+function cellPartsOf(mask: MaskTree | null): CellParts | undefined {
+  if (!mask) return undefined;
+  const path = ['sheets', 'data', 'rowData', 'values'];
+  const parts = Object.fromEntries(CELL_PARTS.map((p) => [p, maskSelects(mask, [...path, p])])) as unknown as CellParts;
+  const sub = subMask(mask, [...path, 'effectiveFormat']);
+  parts.effectiveFormatKeys = sub && !sub.has('*') ? [...sub.keys()] : null;
+  return parts;
+}
+
+export function renderForUser(context: RequestContext, spreadsheet: SpreadsheetState, ownerEmail: string, gridData?: Map<number, Rect[]>, onlySheets?: Set<number>, mask: MaskTree | null = null): JsonObject {
   const identity = { user: context.user, ownerEmail };
+  const cellParts = cellPartsOf(mask);
   return renderSpreadsheet(
-    { session: new EvaluationSession(spreadsheet), locale: spreadsheet.properties.locale },
+    { session: new EvaluationSession(spreadsheet), locale: spreadsheet.properties.locale, ...(cellParts ? { cellParts } : {}) },
     spreadsheet,
     { ...(gridData ? { gridData } : {}), ...(onlySheets ? { onlySheets } : {}), canEditProtected: (range) => canEditProtectedCells(identity, range) },
   );
@@ -293,7 +306,7 @@ export function getSpreadsheet(context: RequestContext, spreadsheetId: string): 
   } else if (includeGridData) {
     gridData = new Map(spreadsheet.sheets.map((sheet) => [sheet.properties.sheetId, [sheetRect(sheet)]]));
   }
-  const rendered = renderForUser(context, spreadsheet, file.ownerEmail, includeGridData ? gridData : undefined, onlySheets);
+  const rendered = renderForUser(context, spreadsheet, file.ownerEmail, includeGridData ? gridData : undefined, onlySheets, mask);
   return { body: mask ? projectFields(rendered, mask) : rendered };
 }
 
