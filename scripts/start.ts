@@ -11,17 +11,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../functions/app/log.js';
-import { provisionCampaign } from '../functions/app/provision.js';
-import { createRateLimiter } from '../functions/app/rate-limiter.js';
 import { formatViDateTime } from '../functions/core/time.js';
-import { demoScenario } from './demo/scenario.js';
-import { SimClock, loadDemoState, runDemo, type DemoHandle } from './demo/runner.js';
-import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, startLocalStack } from './local-stack/stack.js';
+import { modelOf } from '../functions/core/campaign-model.js';
+import { loadCampaign } from '../sheets-schema/index.js';
+import { loadDemoState } from './demo/runner.js';
+import { DEFAULT_STATE_DIR, findRunningStack } from './local-stack/stack.js';
+import { startSystem } from './local-stack/system.js';
 
 const DEFAULT_PORTS = { sheets: 8085, smtp: 1025, mailWeb: 1080, functions: 8091 };
 /** Quota minutes of the Sheets emulator run 10x faster, so the demo's weeks fit in minutes. */
 const SHEETS_CLOCK_SCALE = 10;
-/** One real second is four simulated hours. */
+/** One real second is four simulated hours (simulated ms per real ms). */
 const DEMO_SPEED = 4 * 3600;
 
 async function portFree(port: number): Promise<boolean> {
@@ -60,35 +60,22 @@ async function main() {
     const o = JSON.parse(line) as { severity: string; message: string };
     if (o.severity === 'WARNING' || o.severity === 'ERROR') process.stderr.write(`  [${o.severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${o.message}\n`);
   });
+  const campaign = modelOf(loadCampaign(process.env.CAMPAIGN_SCHEMA));
+  const model = () => campaign;
   say('Khởi động hệ thống báo cáo (cục bộ, trình giả lập)…');
-  const ports = await choosePorts();
-  // The scenario starts the morning after the first round's data window; its model is loaded later by the stack.
-  let clock: SimClock | null = null;
-  const stack = await startLocalStack({
+  say('Tạo hoặc kiểm tra bảng tính của các đơn vị và bảng tổng hợp…');
+  const system = await startSystem({
     stateDir,
-    ports,
-    sheetsClockScale: SHEETS_CLOCK_SCALE,
-    announce: true,
     log,
-    now: () => (clock ? clock.now() : Date.now()),
-    scheduler: { intervals: demo ? { 'compliance-sweep': 3_000, 'refresh-master': 2_000, 'reconcile': 20_000, 'poll-changes': 10_000 } : {} },
+    ports: await choosePorts(),
+    announce: true,
+    sheetsClockScale: SHEETS_CLOCK_SCALE,
+    demo: demo ? { speed: DEMO_SPEED, onEdit: (e) => say(`  ${formatViDateTime(e.at, model().timeZone)}  ${model().unit(e.unitId).name}: ${e.note}`) } : false,
+    onProvisionProgress: (p) => process.stdout.write(`\r  [${String(p.done).padStart(3)}/${p.total}] ${p.label.padEnd(36)} ${p.action.padEnd(10)} còn ~${Math.ceil(p.etaMs / 1000)} giây `),
   });
-  const rt = stack.runtime;
-  if (demo) clock = new SimClock(saved?.simNow ?? demoScenario(rt.model).startsAt, DEMO_SPEED);
-
-  const registered = await rt.store.allUnitSheets();
-  const expected = rt.model.campaign.rounds.reduce((n, r) => n + rt.model.campaign.units.filter((u) => rt.model.hasWorkbook(u.id, r.id)).length, 0);
-  if (registered.length < expected || !(await rt.store.meta('master')).spreadsheetId) {
-    say(`Tạo bảng tính cho ${expected} biểu mẫu và bảng tổng hợp (lần đầu)…`);
-  }
-  await provisionCampaign(
-    { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * SHEETS_CLOCK_SCALE), editors: [LOCAL_SERVICE_ACCOUNT] },
-    {
-      webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs },
-      onProgress: (p) => process.stdout.write(`\r  [${String(p.done).padStart(3)}/${p.total}] ${p.label.padEnd(36)} ${p.action.padEnd(10)} còn ~${Math.ceil(p.etaMs / 1000)} giây `),
-    },
-  );
   process.stdout.write('\n');
+  const { stack, demo: demoHandle } = system;
+  const rt = stack.runtime;
 
   const master = await rt.store.meta('master');
   const f = stack.urls.functions;
@@ -111,11 +98,9 @@ async function main() {
   for (const [k, v] of rows) say(`  ${k.padEnd(34)} ${v}`);
   say('  Xuất mọi bảng tính ra .xlsx: npm run cli -- export --out ./out');
 
-  let demoHandle: DemoHandle | null = null;
-  if (demo && clock) {
+  if (demoHandle) {
     say('');
-    say(`Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, bắt đầu ${formatViDateTime(clock.now(), rt.model.timeZone)}.`);
-    demoHandle = await runDemo(stack, clock, { stateFile: demoFile, log, onEdit: (e) => say(`  ${formatViDateTime(e.at, rt.model.timeZone)}  ${rt.model.unit(e.unitId).name}: ${e.note}`) });
+    say(`Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, đang ở ${formatViDateTime(demoHandle.clock.now(), rt.model.timeZone)}.`);
   }
   const status = setInterval(async () => {
     try {
@@ -134,8 +119,7 @@ async function main() {
     stopping = true;
     say('\nĐang dừng…');
     clearInterval(status);
-    await demoHandle?.stop();
-    await stack.stop();
+    await system.stop();
     say('Đã dừng; trạng thái được giữ lại cho lần chạy sau.');
     process.exit(0);
   };

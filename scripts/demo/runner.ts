@@ -12,10 +12,22 @@ import type { Logger } from '../../functions/app/log.js';
 import { sheetsAs, typeInto, writesFor } from '../local-stack/clerk.js';
 import type { LocalStack } from '../local-stack/stack.js';
 import { demoScenario, type DemoEdit } from './scenario.js';
+import { civilDateOf, startOfCivilDate } from '../../functions/core/time.js';
 
 const DAY = 86_400_000;
 
 /** Simulated time: `speed` simulated ms per real ms, and it may jump over quiet stretches. */
+/** Types one demo edit into the unit's sheet as its clerk. */
+async function applyEdit(stack: LocalStack, e: DemoEdit): Promise<void> {
+  const model = stack.runtime.model;
+  const reg = await stack.runtime.store.unitSheet(e.roundId, e.unitId);
+  if (!reg) throw new Error(`demo: ${e.roundId}/${e.unitId} has no sheet`);
+  const template = gridOfWorkbookModel(buildUnitWorkbook(model, e.unitId, e.roundId));
+  const { writes } = writesFor(model, e.unitId, e.roundId, template, e.entries);
+  const clerk = sheetsAs(stack.urls.sheets, model.unit(e.unitId).emails[0] ?? 'clerk@hanoi.example');
+  await withRetry(() => typeInto(clerk, reg.spreadsheetId, writes), { attempts: 8, baseDelayMs: 500, maxDelayMs: 8000 });
+}
+
 export class SimClock {
   private baseSim: number;
   private baseReal = Date.now();
@@ -85,17 +97,7 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
 
   const persist = () => writeFile(opts.stateFile, JSON.stringify({ simNow: clock.now(), done: [...done], finished } satisfies DemoState));
 
-  const apply = async (e: DemoEdit) => {
-    const reg = await rt.store.unitSheet(e.roundId, e.unitId);
-    if (!reg) {
-      opts.log.warn('demo: unit has no sheet yet', { unitId: e.unitId, roundId: e.roundId });
-      return;
-    }
-    const template = gridOfWorkbookModel(buildUnitWorkbook(model, e.unitId, e.roundId));
-    const { writes } = writesFor(model, e.unitId, e.roundId, template, e.entries);
-    const clerk = sheetsAs(stack.urls.sheets, model.unit(e.unitId).emails[0] ?? 'clerk@hanoi.example');
-    await withRetry(() => typeInto(clerk, reg.spreadsheetId, writes), { attempts: 8, baseDelayMs: 500, maxDelayMs: 8000 });
-  };
+  const apply = (e: DemoEdit) => applyEdit(stack, e);
 
   const tick = async () => {
     const now = clock.now();
@@ -143,4 +145,40 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
       await persist();
     },
   };
+}
+
+/**
+ * The demo driven step by step instead of against the wall clock: simulated time jumps to
+ * each moment something is due, the due edits are typed, and the same jobs the scheduler
+ * fires (poll, sweep, master) are fired through their HTTP functions and awaited. The outcome
+ * no longer depends on how fast the machine is, which is what a test needs.
+ */
+export async function stepDemo(stack: LocalStack, clock: SimClock, opts: { until: number; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void }): Promise<{ edits: number }> {
+  const model = stack.runtime.model;
+  const { edits, startsAt } = demoScenario(model, opts.seed ?? 521);
+  const tz = model.timeZone;
+  const sweepTimes: number[] = [];
+  // One sweep a day at 08:00 local time, as the production schedule does.
+  for (let day = startOfCivilDate(civilDateOf(startsAt, tz), tz) + 8 * 3_600_000; day <= opts.until; day += DAY) sweepTimes.push(day);
+  const moments = [...new Set([...edits.map((e) => e.at).filter((t) => t <= opts.until), ...sweepTimes])].sort((a, b) => a - b);
+  let applied = 0;
+  for (const t of moments) {
+    clock.jumpTo(t);
+    const due = edits.filter((e) => e.at === t);
+    for (const e of due) {
+      await applyEdit(stack, e);
+      applied++;
+      opts.onEdit?.(e);
+    }
+    if (due.length) {
+      await stack.fire('poll-changes');
+      await stack.triggersIdle();
+    }
+    if (sweepTimes.includes(t)) {
+      await stack.fire('compliance-sweep');
+      await stack.fire('refresh-master');
+    }
+  }
+  clock.jumpTo(opts.until);
+  return { edits: applied };
 }

@@ -102,6 +102,18 @@ async function loadSecrets(stateDir: string, persist: boolean): Promise<{ webhoo
   return secrets;
 }
 
+/** Lets in-flight requests finish for a moment, then cuts the connections: every step they were in is idempotent. */
+function closeServer(server: Server, graceMs = 2_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((res, rej) => {
     server.once('error', rej);
@@ -166,7 +178,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const name of functionNames) {
       const server = getTestServer(name);
       await listen(server, ports[name]!);
-      stops.push(() => new Promise<void>((r) => server.close(() => r())));
+      stops.push(() => closeServer(server));
     }
 
     const bridge = await startFirestoreTriggerBridge({

@@ -1,0 +1,81 @@
+/**
+ * `npm start` headless: the same system (stack, provisioning, demo scenario) on random ports,
+ * with simulated time advanced step by step (each step types the due edits, then fires the
+ * poll, sweep and master jobs through their HTTP functions), so the outcome does not depend
+ * on how busy the machine is. By the first round's lock the master must hold figures from
+ * most districts, the status tab on-time, late and missing units, and the mailbox reminders
+ * and a digest.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../functions/app/log.js';
+import { currentMasterView } from '../../functions/app/master.js';
+import { startSystem, type LocalSystem } from '../../scripts/local-stack/system.js';
+
+
+
+describe('the local campaign, headless (npm start with accelerated time)', () => {
+  let system: LocalSystem;
+  let dir: string;
+  const log = memoryLogger();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bao-cao-e2e-'));
+    system = await startSystem({ stateDir: dir, log, persist: false, sheetsClockScale: 60, demo: { stepped: true } });
+    const rt = system.stack.runtime;
+    // Play the campaign until a day after the first round is locked (22/07/2020).
+    await system.stepTo(rt.model.lockAt('so-ket-2020') + 86_400_000);
+    await system.stack.fire('poll-changes');
+    await system.stack.triggersIdle();
+    await system.stack.fire('reconcile');
+    await system.stack.fire('refresh-master');
+  }, 600_000);
+
+  afterAll(async () => {
+    await system?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('consolidates figures from most districts into the master', async () => {
+    const rt = system.stack.runtime;
+    const view = await currentMasterView(rt, system.clock!.now());
+    const round = view.rounds.find((r) => r.roundId === 'so-ket-2020')!;
+    const districts = rt.model.campaign.units.filter((u) => u.kind === 'district').map((u) => u.id);
+    const withFigures = districts.filter((d) => round.byUnit[d]);
+    expect(withFigures.length).toBeGreaterThan(districts.length / 2);
+    expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeGreaterThan(0);
+    // The consolidated total equals the sum over submitting units (flow indicator).
+    const sum = Object.values(round.byUnit).reduce((s, t) => s + (t.bang1?.['tuyen_truyen.dai_chung'] ?? 0), 0);
+    expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeCloseTo(sum, 6);
+  });
+
+  it('shows on-time, late and missing units in the master sheet status tab', async () => {
+    const rt = system.stack.runtime;
+    const { spreadsheetId } = await rt.store.meta('master');
+    const state = system.stack.sheets.toWorkbookModel(spreadsheetId!);
+    const statusTab = state.sheets.find((s) => s.title === 'Tình trạng nộp')!;
+    const texts = new Set(statusTab.cells.map((c) => c.value).filter((v): v is string => typeof v === 'string'));
+    expect(texts).toContain('Đúng hạn');
+    expect(texts).toContain('Nộp muộn');
+    expect(texts).toContain('Chưa nộp (quá hạn)');
+    const consolidated = state.sheets.find((s) => s.title === 'Bảng 1 – Báo cáo sơ kết')!;
+    expect(consolidated.cells.some((c) => typeof c.value === 'string' && c.value.startsWith('Tổng cộng ('))).toBe(true);
+  });
+
+  it('has sent reminders to units and a digest to the coordinators', async () => {
+    const mails = await system.stack.listEmails();
+    const reminders = mails.filter((m) => /Nhắc hạn gửi báo cáo|Báo cáo đã quá hạn/.test(m.subject));
+    const digests = mails.filter((m) => /Tổng hợp tình hình báo cáo/.test(m.subject));
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(digests.length).toBeGreaterThan(0);
+    const reminder = reminders[0]!;
+    expect(reminder.text).toMatch(/^Kính gửi: /);
+    expect(reminder.text).toMatch(/trước ngày 15\/07\/2020/);
+    expect(reminder.text).toMatch(/Bảng tính của đơn vị: https:\/\/docs\.google\.com\/spreadsheets\/d\//);
+    expect(digests[0]!.to).toEqual(['xdpt-tonghop@hanoi.example']);
+    // No error was logged by any function during the whole run.
+    expect(log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
+  });
+});
