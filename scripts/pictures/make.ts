@@ -1,0 +1,118 @@
+/**
+ * `npm run pictures`: the README's pictures, rendered from the running system. Plays the
+ * demo campaign step by step on the local stack, and at chosen moments renders the real
+ * sheets held by the Sheets emulator (a unit sheet with feedback, the master's tabs) and
+ * screenshots the maildev inbox. Needs Debian's chromium and libreoffice-calc (apt); not
+ * part of `npm test`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createLogger } from '../../functions/app/log.js';
+import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
+import { writeWorkbookXlsx } from '../../functions/layout/xlsx.js';
+import { demoScenario } from '../demo/scenario.js';
+import { startSystem } from '../local-stack/system.js';
+import { sheetHtml, type SheetPictureOptions } from './sheet-html.js';
+
+const OUT = resolve('docs/pictures');
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'];
+
+function chromium(args: string[]): void {
+  const bin = ['chromium', 'chromium-browser'].find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (!bin) throw new Error('chromium not found: apt-get install chromium');
+  const profile = join(tmpdir(), `pictures-chromium-${process.pid}`);
+  const r = spawnSync(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { stdio: 'pipe', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`chromium failed: ${r.stderr}`);
+}
+
+async function screenshotHtml(html: string, file: string, size: [number, number]): Promise<void> {
+  const page = join(tmpdir(), `picture-${Date.now()}.html`);
+  await writeFile(page, html);
+  chromium([`--screenshot=${file}`, `--window-size=${size[0]},${size[1]}`, `file://${page}`]);
+  await rm(page, { force: true });
+  process.stdout.write(`  ${file}\n`);
+}
+
+/** The blank template's Bảng 1 as LibreOffice prints it (what a clerk gets in Excel). */
+async function templatePicture(dir: string, model: Parameters<typeof buildUnitWorkbook>[0]): Promise<void> {
+  const xlsx = join(dir, 'mau-ba-dinh.xlsx');
+  await writeWorkbookXlsx(buildUnitWorkbook(model, 'ubnd-ba-dinh', 'so-ket-2020'), xlsx);
+  const lo = spawnSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, xlsx], { stdio: 'pipe', timeout: 120_000 });
+  if (lo.status !== 0) throw new Error(`libreoffice failed: ${lo.stderr}`);
+  const out = join(OUT, 'mau-bang1');
+  const pp = spawnSync('pdftoppm', ['-png', '-r', '150', '-f', '2', '-l', '2', '-x', '70', '-y', '70', '-W', '1620', '-H', '520', '-singlefile', join(dir, 'mau-ba-dinh.pdf'), out], { stdio: 'pipe' });
+  if (pp.status !== 0) throw new Error(`pdftoppm failed: ${pp.stderr}`);
+  process.stdout.write(`  ${out}.png\n`);
+}
+
+async function main() {
+  await mkdir(OUT, { recursive: true });
+  const dir = await mkdtemp(join(tmpdir(), 'pictures-'));
+  const log = createLogger({}, () => {});
+  process.stdout.write('Đang chạy hệ thống cục bộ và kịch bản trình diễn…\n');
+  const system = await startSystem({ stateDir: dir, log, persist: false, sheetsClockScale: 60, demo: { stepped: true } });
+  try {
+    const { stack } = system;
+    const rt = stack.runtime;
+    const model = rt.model;
+    await templatePicture(dir, model);
+
+    const picture = async (unitId: string, tab: string, opts: Omit<SheetPictureOptions, 'title'>, file: string, size: [number, number]) => {
+      const reg = await rt.store.unitSheet('so-ket-2020', unitId);
+      const wb = stack.sheets.toWorkbookModel(reg!.spreadsheetId);
+      const sheet = wb.sheets.find((s) => s.title === tab)!;
+      await screenshotHtml(sheetHtml(sheet, { ...opts, title: `${wb.title} — ${tab}` }), join(OUT, file), size);
+    };
+
+    // 1. A clerk types "12 buổi" into a number cell: the cell turns red, the note explains, the status says so.
+    const { edits } = demoScenario(model);
+    const first = edits.find((e) => e.note === 'gõ chữ vào ô số')!;
+    await system.stepTo(first.at + 3_600_000);
+    const bad = (await rt.store.state('so-ket-2020', first.unitId))!.issues.find((i) => i.code === 'value.not_number')!;
+    await picture(first.unitId, bad.sheet, { rows: [0, 20], cols: [0, 9], openNotes: [bad.cell!] }, 'phan-hoi-o-loi.png', [1400, 720]);
+
+    // 2. A part larger than its total in Bảng 2, typed and ticked: the box is ticked but the report is not taken in.
+    const part = edits.find((e) => e.note === 'phần lớn hơn tổng')!;
+    await system.stepTo(part.at + 3_600_000);
+    const lte = (await rt.store.state('so-ket-2020', part.unitId))!.issues.find((i) => i.code === 'tin_bao.co_gia_tri_vuot_tong_so')!;
+    const col = lte.cell!.replace(/\d+/g, '');
+    const colIndex = [...col].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+    await picture(part.unitId, lte.sheet, { rows: [0, 20], cols: [0, 2], openNotes: [] }, 'phan-hoi-trang-thai.png', [900, 260]);
+    await picture(part.unitId, lte.sheet, { rows: [0, 20], cols: [colIndex - 2, colIndex + 2], openNotes: [lte.cell!] }, 'phan-hoi-bang2.png', [1100, 720]);
+
+    // 3. The campaign a day after the first round locks: the master and the mailbox.
+    await system.stepTo(model.lockAt('so-ket-2020') + 86_400_000);
+    await stack.fire('reconcile');
+    await stack.fire('refresh-master');
+    const { spreadsheetId } = await rt.store.meta('master');
+    const master = stack.sheets.toWorkbookModel(spreadsheetId!);
+    const tab = (title: string) => master.sheets.find((s) => s.title === title)!;
+    await screenshotHtml(sheetHtml(tab('Bảng 1 – Báo cáo sơ kết'), { rows: [0, 22], cols: [0, 10], title: `${master.title} — Bảng 1 – Báo cáo sơ kết` }), join(OUT, 'tong-hop-bang1.png'), [1500, 820]);
+    await screenshotHtml(sheetHtml(tab('Tình trạng nộp'), { rows: [0, 26], cols: [0, 12], title: `${master.title} — Tình trạng nộp` }), join(OUT, 'tong-hop-tinh-trang.png'), [1600, 820]);
+    await screenshotHtml(sheetHtml(tab('Khen thưởng'), { rows: [0, 16], cols: [1, 13], title: `${master.title} — Khen thưởng` }), join(OUT, 'tong-hop-khen-thuong.png'), [1600, 600]);
+
+    const mails = await stack.listEmails();
+    const reminder = mails.find((m) => /Báo cáo đã quá hạn/.test(m.subject)) ?? mails.find((m) => /Nhắc hạn/.test(m.subject));
+    const digest = [...mails].reverse().find((m) => /Tổng hợp tình hình/.test(m.subject));
+    const mailPage = (m: { subject: string; from: string; to: string[]; text?: string }) =>
+      `<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>body{font-family:Arial,"Noto Sans",sans-serif;margin:16px;color:#202124}
+      .h{border-bottom:1px solid #ddd;padding-bottom:8px;margin-bottom:12px}.s{font-size:18px;font-weight:bold}.m{color:#5f6368;font-size:13px}
+      pre{font-family:inherit;white-space:pre-wrap;font-size:14px;line-height:1.45}</style></head><body><div class="h"><div class="s">${m.subject.replace(/</g, '&lt;')}</div>
+      <div class="m">Từ: ${m.from.replace(/</g, '&lt;')} — Đến: ${m.to.join(', ')}</div></div><pre>${(m.text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre></body></html>`;
+    if (reminder) await screenshotHtml(mailPage(reminder), join(OUT, 'thu-nhac.png'), [1000, 900]);
+    if (digest) await screenshotHtml(mailPage(digest), join(OUT, 'thu-tong-hop.png'), [1000, 1100]);
+    // The real maildev inbox, to show where the mail arrives locally.
+    chromium([`--screenshot=${join(OUT, 'hop-thu-maildev.png')}`, '--window-size=1400,800', '--virtual-time-budget=8000', stack.urls.mailInbox]);
+    process.stdout.write(`  ${join(OUT, 'hop-thu-maildev.png')}\n`);
+  } finally {
+    await system.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
