@@ -8,6 +8,7 @@
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import type { NodeTotals } from '../core/aggregate.js';
 import { sumTotals } from '../core/aggregate.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { PeerStats } from '../core/statistics.js';
 import type {
   AggregateRecord,
@@ -19,10 +20,23 @@ import type {
 } from '../app/records.js';
 
 export const docId = (roundId: string, unitId: string) => `${roundId}__${unitId}`;
-export const versionId = (sourceVersion: number) => `v${String(sourceVersion).padStart(12, '0')}`;
+/**
+ * Id of an accepted version: its number in the unit's history (1, 2, …). Not the Drive file
+ * version it was read at: a unit's sheet can be replaced (deleted in Drive, provisioned
+ * again), and the new file's versions start again from 1.
+ */
+export const versionId = (versionNo: number) => `v${String(versionNo).padStart(12, '0')}`;
+
+/**
+ * The stored state also names the spreadsheet its `seenVersion` belongs to: Drive versions
+ * only compare within one file. (States written before this field existed have none.)
+ */
+export type StoredUnitState = UnitRoundState & { spreadsheetId?: string };
 
 export interface CommitInput {
   state: Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'>;
+  /** The spreadsheet the evaluated content was read from (absent: compare versions as if one file). */
+  spreadsheetId?: string;
   /** Present when the evaluated content is ready to be accepted. */
   candidate: Omit<SubmissionRecord, 'versionCount' | 'versionId' | 'sourceVersion' | 'acceptedAt' | 'firstAcceptedAt' | 'late'> | null;
   sourceVersion: number;
@@ -42,21 +56,51 @@ export type CommitResult =
     };
 
 export interface MetaDocs {
-  master: { spreadsheetId?: string; url?: string; requestedAt?: number; refreshedAt?: number; shortlist?: string[]; seenVersion?: number };
+  master: {
+    spreadsheetId?: string;
+    url?: string;
+    requestedAt?: number;
+    /** Changes with every request for a refresh (see requestMasterRefresh). */
+    requestId?: string;
+    refreshedAt?: number;
+    /** The request id the last refresh started from. */
+    refreshedRequestId?: string | null;
+    shortlist?: string[];
+    seenVersion?: number;
+  };
   driveWatch: {
     pageToken?: string;
     channel?: { id: string; resourceId: string; expiration: number; address: string };
     pollLeaseUntil?: number;
     pollRequestedAt?: number;
+    /** Changes with every request to poll; a running poll goes round again when it changed meanwhile. */
+    pollRequestId?: string;
     lastPollAt?: number;
   };
 }
 
 export class FirestoreStore {
+  /**
+   * Document reads made through this store since it was created (or last reset), counted as
+   * Firestore bills them: one per document a get or a transaction read fetches (a missing
+   * document still costs one), and one per document a query returns (at least one per query).
+   * Tests use it to show that a change costs the same whatever the number of units.
+   */
+  reads = 0;
+
   constructor(
     private readonly db: Firestore,
     readonly campaignId: string,
   ) {}
+
+  private counted<T extends { exists: boolean }>(snap: T): T {
+    this.reads += 1;
+    return snap;
+  }
+  private countedQuery<T extends { size: number }>(snap: T): T {
+    this.reads += Math.max(1, snap.size);
+    return snap;
+  }
 
   private get root() {
     return this.db.collection('campaigns').doc(this.campaignId);
@@ -90,60 +134,72 @@ export class FirestoreStore {
   // Registry --------------------------------------------------------------
 
   async registration(spreadsheetId: string): Promise<SheetRegistration | null> {
-    const snap = await this.sheetRef(spreadsheetId).get();
+    const snap = this.counted(await this.sheetRef(spreadsheetId).get());
     return snap.exists ? (snap.data() as SheetRegistration) : null;
   }
   async unitSheet(roundId: string, unitId: string): Promise<SheetRegistration | null> {
-    const snap = await this.unitSheetRef(roundId, unitId).get();
+    const snap = this.counted(await this.unitSheetRef(roundId, unitId).get());
     return snap.exists ? (snap.data() as SheetRegistration) : null;
   }
+  /**
+   * Registers a unit's sheet. A sheet that replaces another (the first was deleted in Drive and
+   * provisioned again) takes its place: the old file is no longer registered, so if it is ever
+   * restored, its edits are ignored rather than taken as the unit's.
+   */
   async register(reg: SheetRegistration): Promise<void> {
-    const batch = this.db.batch();
-    batch.set(this.sheetRef(reg.spreadsheetId), reg);
-    batch.set(this.unitSheetRef(reg.roundId, reg.unitId), reg);
-    await batch.commit();
+    const unitRef = this.unitSheetRef(reg.roundId, reg.unitId);
+    await this.db.runTransaction(async (tx) => {
+      const current = this.counted(await tx.get(unitRef));
+      const previousId = current.exists ? (current.data() as SheetRegistration).spreadsheetId : null;
+      if (previousId && previousId !== reg.spreadsheetId) tx.delete(this.sheetRef(previousId));
+      tx.set(this.sheetRef(reg.spreadsheetId), reg);
+      tx.set(unitRef, reg);
+    });
   }
   async allUnitSheets(): Promise<SheetRegistration[]> {
-    const snap = await this.col('unitSheets').get();
+    const snap = this.countedQuery(await this.col('unitSheets').get());
     return snap.docs.map((d) => d.data() as SheetRegistration);
   }
 
   // Unit state and submissions --------------------------------------------
 
-  async state(roundId: string, unitId: string): Promise<UnitRoundState | null> {
-    const snap = await this.stateRef(roundId, unitId).get();
-    return snap.exists ? (snap.data() as UnitRoundState) : null;
+  async state(roundId: string, unitId: string): Promise<StoredUnitState | null> {
+    const snap = this.counted(await this.stateRef(roundId, unitId).get());
+    return snap.exists ? (snap.data() as StoredUnitState) : null;
   }
   async submission(roundId: string, unitId: string): Promise<SubmissionRecord | null> {
-    const snap = await this.submissionRef(roundId, unitId).get();
+    const snap = this.counted(await this.submissionRef(roundId, unitId).get());
     return snap.exists ? (snap.data() as SubmissionRecord) : null;
   }
   async versions(roundId: string, unitId: string): Promise<SubmissionVersionRecord[]> {
-    const snap = await this.submissionRef(roundId, unitId).collection('versions').orderBy('sourceVersion').get();
+    const snap = this.countedQuery(await this.submissionRef(roundId, unitId).collection('versions').orderBy('versionNo').get());
     return snap.docs.map((d) => d.data() as SubmissionVersionRecord);
   }
   async statesOfRound(roundId: string): Promise<UnitRoundState[]> {
-    const snap = await this.col('states').where('roundId', '==', roundId).get();
+    const snap = this.countedQuery(await this.col('states').where('roundId', '==', roundId).get());
     return snap.docs.map((d) => d.data() as UnitRoundState);
   }
   async submissionsOfRound(roundId: string): Promise<SubmissionRecord[]> {
-    const snap = await this.col('submissions').where('roundId', '==', roundId).get();
+    const snap = this.countedQuery(await this.col('submissions').where('roundId', '==', roundId).get());
     return snap.docs.map((d) => d.data() as SubmissionRecord);
   }
 
   /**
    * Stores one evaluation: the latest state, and a new accepted version when the content is
    * ready, changed and the round is not locked. A read older than one already stored
-   * (a lower Drive version) changes nothing: an older read never overwrites a newer one.
+   * (a lower Drive version of the same file) changes nothing: an older read never overwrites
+   * a newer one. A read of another file (the unit's replacement sheet) is not compared.
    */
   async commitEvaluation(input: CommitInput): Promise<CommitResult> {
-    const { state, candidate, sourceVersion, now, dueAt, lockAt } = input;
+    const { state, candidate, sourceVersion, now, dueAt, lockAt, spreadsheetId } = input;
     const stateRef = this.stateRef(state.roundId, state.unitId);
     const subRef = this.submissionRef(state.roundId, state.unitId);
     return this.db.runTransaction(async (tx) => {
       const [stateSnap, subSnap] = (await tx.getAll(stateRef, subRef)) as [DocumentSnapshot, DocumentSnapshot];
-      const previous = stateSnap.exists ? (stateSnap.data() as UnitRoundState) : null;
-      if (previous && previous.seenVersion >= sourceVersion) return { outcome: 'stale', seenVersion: previous.seenVersion } as const;
+      this.reads += 2;
+      const previous = stateSnap.exists ? (stateSnap.data() as StoredUnitState) : null;
+      const sameFile = !spreadsheetId || !previous?.spreadsheetId || previous.spreadsheetId === spreadsheetId;
+      if (previous && sameFile && previous.seenVersion >= sourceVersion) return { outcome: 'stale', seenVersion: previous.seenVersion } as const;
       let submission = subSnap.exists ? (subSnap.data() as SubmissionRecord) : null;
       let accepted = false;
       let lockedOut = false;
@@ -152,22 +208,25 @@ export class FirestoreStore {
         else {
           accepted = true;
           const firstAcceptedAt = submission?.firstAcceptedAt ?? now;
+          const versionNo = (submission?.versionCount ?? 0) + 1;
           submission = {
             ...candidate,
-            versionCount: (submission?.versionCount ?? 0) + 1,
-            versionId: versionId(sourceVersion),
+            versionCount: versionNo,
+            versionId: versionId(versionNo),
             sourceVersion,
             acceptedAt: now,
             firstAcceptedAt,
             late: firstAcceptedAt >= dueAt,
           };
-          tx.set(subRef.collection('versions').doc(versionId(sourceVersion)), { ...submission, versionNo: submission.versionCount });
+          tx.set(subRef.collection('versions').doc(versionId(versionNo)), { ...submission, versionNo });
           tx.set(subRef, submission);
         }
       }
-      const next: UnitRoundState = { ...state, seenVersion: sourceVersion, feedbackHash: previous?.feedbackHash ?? null, lockedOut };
+      // A replacement sheet holds none of the feedback written into the old one.
+      const feedbackHash = sameFile ? (previous?.feedbackHash ?? null) : null;
+      const next: StoredUnitState = { ...state, seenVersion: sourceVersion, feedbackHash, lockedOut, ...(spreadsheetId ? { spreadsheetId } : {}) };
       tx.set(stateRef, next);
-      return { outcome: 'committed', accepted, lockedOut, submission, previousFeedbackHash: previous?.feedbackHash ?? null } as const;
+      return { outcome: 'committed', accepted, lockedOut, submission, previousFeedbackHash: feedbackHash } as const;
     });
   }
 
@@ -175,7 +234,7 @@ export class FirestoreStore {
   async recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null): Promise<void> {
     const ref = this.stateRef(roundId, unitId);
     await this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
+      const snap = this.counted(await tx.get(ref));
       if (!snap.exists) return;
       const s = snap.data() as UnitRoundState;
       tx.update(ref, { feedbackHash, ...(producedVersion !== null && producedVersion > s.seenVersion ? { seenVersion: producedVersion } : {}) });
@@ -185,17 +244,18 @@ export class FirestoreStore {
   // Aggregates ---------------------------------------------------------------
 
   async aggregate(roundId: string, nodeId: string): Promise<AggregateRecord | null> {
-    const snap = await this.aggregateRef(roundId, nodeId).get();
+    const snap = this.counted(await this.aggregateRef(roundId, nodeId).get());
     return snap.exists ? (snap.data() as AggregateRecord) : null;
   }
   async aggregatesOfRound(roundId: string): Promise<AggregateRecord[]> {
-    const snap = await this.col('aggregates').where('roundId', '==', roundId).get();
+    const snap = this.countedQuery(await this.col('aggregates').where('roundId', '==', roundId).get());
     return snap.docs.map((d) => d.data() as AggregateRecord);
   }
 
   /**
    * Recomputes one node in a transaction: `change` sets its own totals or one child's entry
-   * (kept only when newer by sequence number), then totals are summed again from scratch.
+   * (kept only when newer by sequence number; own totals also when the same number brings
+   * different totals), then totals are summed again from scratch.
    * Returns the node as stored, and whether anything changed.
    */
   async updateNode(
@@ -207,7 +267,7 @@ export class FirestoreStore {
   ): Promise<{ node: AggregateRecord; changed: boolean }> {
     const ref = this.aggregateRef(roundId, nodeId);
     return this.db.runTransaction(async (tx: Transaction) => {
-      const snap = await tx.get(ref);
+      const snap = this.counted(await tx.get(ref));
       const node: AggregateRecord = snap.exists
         ? (snap.data() as AggregateRecord)
         : { nodeId, roundId, parentId, own: null, ownSeq: 0, children: {}, totals: {}, contributors: 0, seq: 0, updatedAt: now };
@@ -216,7 +276,10 @@ export class FirestoreStore {
         if (prev && prev.seq >= change.seq) return { node, changed: false };
         node.children[change.childId] = { totals: change.totals, seq: change.seq, contributors: change.contributors };
       } else {
-        if (snap.exists && node.ownSeq >= change.ownSeq) return { node, changed: false };
+        // Older loses; the same sequence number changes nothing unless the totals differ (a
+        // rewrite of the same version, e.g. by a repair or a seeding tool, still lands).
+        const same = node.ownSeq === change.ownSeq && canonicalJson(node.own) === canonicalJson(change.own);
+        if (snap.exists && (node.ownSeq > change.ownSeq || same)) return { node, changed: false };
         node.own = change.own;
         node.ownSeq = change.ownSeq;
       }
@@ -237,25 +300,34 @@ export class FirestoreStore {
   // Peers and nominees ------------------------------------------------------
 
   async peerStats(roundId: string, kind: string): Promise<PeerStats | undefined> {
-    const snap = await this.col('peerStats').doc(docId(roundId, kind)).get();
+    const snap = this.counted(await this.col('peerStats').doc(docId(roundId, kind)).get());
     return snap.exists ? (snap.data()?.stats as PeerStats) : undefined;
   }
   async putPeerStats(roundId: string, kind: string, stats: PeerStats, now: number): Promise<void> {
     await this.col('peerStats').doc(docId(roundId, kind)).set({ roundId, kind, stats, computedAt: now });
   }
   async nomineeIndex(roundId: string): Promise<Record<string, NomineeIndexEntry[]>> {
-    const snap = await this.col('nominees').doc(roundId).get();
+    const snap = this.counted(await this.col('nominees').doc(roundId).get());
     return (snap.exists ? (snap.data()?.units as Record<string, NomineeIndexEntry[]>) : undefined) ?? {};
   }
-  /** Only this unit's entry is replaced (a merge), so units never overwrite each other's nominees. */
+  /**
+   * Only this unit's entry is replaced, so units never overwrite each other's nominees. A
+   * read-modify-write in a transaction rather than a merge: a merge of `units.<unit id>` sends
+   * a quoted field path (unit ids hold hyphens), which the local emulator silently drops.
+   */
   async putNominees(roundId: string, unitId: string, entries: NomineeIndexEntry[]): Promise<void> {
-    await this.col('nominees').doc(roundId).set({ units: { [unitId]: entries } }, { merge: true });
+    const ref = this.col('nominees').doc(roundId);
+    await this.db.runTransaction(async (tx) => {
+      const snap = this.counted(await tx.get(ref));
+      const units = { ...((snap.exists ? (snap.data()?.units as Record<string, NomineeIndexEntry[]> | undefined) : undefined) ?? {}), [unitId]: entries };
+      tx.set(ref, { roundId, units });
+    });
   }
 
   // Meta (master sheet, Drive watch) -----------------------------------------
 
   async meta<K extends keyof MetaDocs>(name: K): Promise<MetaDocs[K]> {
-    const snap = await this.metaRef(name).get();
+    const snap = this.counted(await this.metaRef(name).get());
     return (snap.exists ? snap.data() : {}) as MetaDocs[K];
   }
   async patchMeta<K extends keyof MetaDocs>(name: K, patch: Partial<MetaDocs[K]>): Promise<void> {
@@ -268,7 +340,7 @@ export class FirestoreStore {
   async tryLease(name: 'driveWatch', field: 'pollLeaseUntil', now: number, durationMs: number): Promise<boolean> {
     const ref = this.metaRef(name);
     return this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
+      const snap = this.counted(await tx.get(ref));
       const until = (snap.data()?.[field] as number | undefined) ?? 0;
       if (until > now) return false;
       tx.set(ref, { [field]: now + durationMs }, { merge: true });
@@ -290,10 +362,10 @@ export class FirestoreStore {
     let count = 0;
     const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'peerStats', 'nominees', 'meta', 'flags', 'reminders'];
     for (const name of names) {
-      const snap = await this.col(name).get();
+      const snap = this.countedQuery(await this.col(name).get());
       for (const doc of snap.docs) {
         if (name === 'submissions') {
-          const versions = await doc.ref.collection('versions').get();
+          const versions = this.countedQuery(await doc.ref.collection('versions').get());
           for (const v of versions.docs) {
             await v.ref.delete();
             count++;

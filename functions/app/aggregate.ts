@@ -1,8 +1,10 @@
 /**
  * Triggered by a write to a unit's submission: recompute the path from that unit up to the
  * root. The event only says which document changed; the current submission is read again,
- * so duplicated, retried or reordered events all converge on the same totals. Firestore reads
- * per change: the submission plus one node per level, whatever the number of units.
+ * so duplicated, retried or reordered events all converge on the same totals. A unit's own
+ * sequence number is its version count, which only grows (a Drive version would start
+ * again from 1 in a replacement sheet). Firestore reads per change: the submission plus one
+ * node per level, whatever the number of units.
  */
 import { totalsFromSubmission } from '../core/aggregate.js';
 import type { CampaignModel } from '../core/campaign-model.js';
@@ -33,15 +35,16 @@ export async function aggregateSubmission(deps: AggregationDeps, roundId: string
   if (!submission) return { updated: [] };
   const now = deps.now();
   const updated: string[] = [];
-  let { node, changed } = await store.updateNode(roundId, unitId, unit.parent, { own: totalsFromSubmission(submission.totals), ownSeq: submission.sourceVersion }, now);
-  if (!changed) return { updated };
-  updated.push(unitId);
+  let { node, changed } = await store.updateNode(roundId, unitId, unit.parent, { own: totalsFromSubmission(submission.totals), ownSeq: submission.versionCount }, now);
+  if (changed) updated.push(unitId);
+  // Every level is offered the node below even when that node did not change: a delivery that
+  // failed half-way up (the unit's node stored, its parent not) is retried, and the retry must
+  // finish the path. A level that already holds the child's sequence number changes nothing.
   for (const ancestor of model.ancestors(unitId)) {
     const r = await store.updateNode(roundId, ancestor.id, ancestor.parent, { childId: node.nodeId, totals: node.totals, seq: node.seq, contributors: node.contributors }, now);
-    if (!r.changed) break;
-    updated.push(ancestor.id);
+    if (r.changed) updated.push(ancestor.id);
     node = r.node;
   }
-  await requestMasterRefresh(store, now);
+  if (updated.length) await requestMasterRefresh(store, now);
   return { updated };
 }

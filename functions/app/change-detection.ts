@@ -40,8 +40,9 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
 
 export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
   const { store, files } = deps;
-  const requestedAt = deps.now();
-  await store.patchMeta('driveWatch', { pollRequestedAt: requestedAt });
+  // Each request is a fresh id rather than a time: the business clock may stand still (tests)
+  // or run simulated, so "requested after the round started" cannot be read from timestamps.
+  await store.patchMeta('driveWatch', { pollRequestedAt: deps.now(), pollRequestId: randomUUID() });
   if (!(await store.tryLease('driveWatch', 'pollLeaseUntil', deps.now(), deps.pollLeaseMs ?? 9 * 60_000))) {
     return { status: 'queued', changedFiles: 0, outcomes: {} };
   }
@@ -49,7 +50,6 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
   let changedFiles = 0;
   try {
     for (let round = 0; round < 20; round++) {
-      const started = deps.now();
       const meta = await store.meta('driveWatch');
       if (!meta.pageToken) return { status: 'no-token', changedFiles, outcomes };
       const { changes, newStartPageToken } = await files.listChanges(meta.pageToken);
@@ -76,7 +76,8 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
       if (failures > 0) throw new Error(`${failures} changed sheet(s) could not be processed; page token kept`);
       await store.patchMeta('driveWatch', { pageToken: newStartPageToken, lastPollAt: deps.now() });
       const after = await store.meta('driveWatch');
-      if ((after.pollRequestedAt ?? 0) <= started) break;
+      // A push that arrived during this round left a new request id: go round again for it.
+      if (after.pollRequestId === meta.pollRequestId) break;
     }
   } finally {
     await store.patchMeta('driveWatch', { pollLeaseUntil: 0 });

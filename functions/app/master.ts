@@ -3,10 +3,11 @@
  * short scheduled job rebuilds it once for everything since the last refresh, so a burst of
  * changes costs one read of the shortlist, one of the layout and one batchUpdate.
  */
+import { randomUUID } from 'node:crypto';
 import type { CampaignModel } from '../core/campaign-model.js';
 import { buildMasterView, consolidationNode, type MasterInput, type MasterView, type RoundInput } from '../core/master-view.js';
 import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { FirestoreStore, MetaDocs } from '../adapters/firestore-store.js';
 import type { SheetsMaster } from '../adapters/sheets-master.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
@@ -22,8 +23,20 @@ export interface MasterDeps {
   log: Logger;
 }
 
+/**
+ * What marks the master as requested. The id, not the time, decides whether a refresh is due:
+ * business time may stand still or be replayed (`--at`), so a request can carry a time no later
+ * than the last refresh and must still be seen.
+ */
+export const masterRefreshRequest = (now: number) => ({ requestedAt: now, requestId: randomUUID() });
+
 export async function requestMasterRefresh(store: FirestoreStore, now: number): Promise<void> {
-  await store.patchMeta('master', { requestedAt: now });
+  await store.patchMeta('master', masterRefreshRequest(now));
+}
+
+function refreshPending(meta: MetaDocs['master']): boolean {
+  if (meta.requestId !== undefined) return meta.requestId !== meta.refreshedRequestId;
+  return (meta.requestedAt ?? 0) > (meta.refreshedAt ?? -1); // state written before request ids existed
 }
 
 /** Everything the master shows, read from Firestore (one query per collection and round). */
@@ -69,14 +82,15 @@ export async function refreshMaster(deps: MasterDeps, opts: { force?: boolean } 
   const { store, master, model } = deps;
   const meta = await store.meta('master');
   if (!meta.spreadsheetId || !master) return { refreshed: false, requests: 0 };
-  if (!opts.force && (meta.requestedAt ?? 0) <= (meta.refreshedAt ?? -1)) return { refreshed: false, requests: 0 };
+  if (!opts.force && !refreshPending(meta)) return { refreshed: false, requests: 0 };
   const startedAt = deps.now();
   const [shortlist, structure] = await Promise.all([master.readShortlist(meta.spreadsheetId, NOMINATIONS_TAB_TITLE), master.structure(meta.spreadsheetId)]);
   const view = buildMasterView(model, await loadMasterInput(deps, startedAt, shortlist));
   const workbook = buildMasterWorkbook(model, view, startedAt);
   const requests = await master.replaceContent(meta.spreadsheetId, workbook, structure);
   const produced = deps.files ? (await deps.files.meta(meta.spreadsheetId))?.version : undefined;
-  await store.patchMeta('master', { refreshedAt: startedAt, shortlist: [...shortlist], ...(produced ? { seenVersion: produced } : {}) });
+  // The request seen at the start: one made during this refresh leaves a different id, so the next run refreshes again.
+  await store.patchMeta('master', { refreshedAt: startedAt, refreshedRequestId: meta.requestId ?? null, shortlist: [...shortlist], ...(produced ? { seenVersion: produced } : {}) });
   deps.log.info('master sheet refreshed', { requests, shortlisted: shortlist.size });
   return { refreshed: true, requests };
 }

@@ -102,7 +102,9 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   }
   if (!opts.force) {
     const known = await store.state(roundId, unitId);
-    if (known && meta.version <= known.seenVersion) return { outcome: 'unchanged', unitId, roundId };
+    // Drive versions compare only within one file: a replacement sheet starts again from 1.
+    const sameFile = (known?.spreadsheetId ?? spreadsheetId) === spreadsheetId;
+    if (known && sameFile && meta.version <= known.seenVersion) return { outcome: 'unchanged', unitId, roundId };
   }
 
   const { grid, sheetIds } = await workbooks.read(spreadsheetId);
@@ -120,6 +122,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   const commit = await store.commitEvaluation({
     state: stateOf(ev, now),
     candidate: candidateOf(model, ev),
+    spreadsheetId,
     sourceVersion: meta.version,
     now,
     dueAt: model.dueAt(roundId),

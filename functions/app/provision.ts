@@ -18,6 +18,7 @@ import { buildUnitWorkbook, unitWorkbookTitle } from '../layout/unit-workbook.js
 import type { Logger } from './log.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { renewWatch, type RenewResult } from './change-detection.js';
+import { masterRefreshRequest } from './master.js';
 
 export interface ProvisionDeps {
   model: CampaignModel;
@@ -124,7 +125,7 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       const url = file.webViewLink ?? `https://docs.google.com/spreadsheets/d/${file.id}/edit`;
       if (!wasRegistered) {
         if (t.kind === 'unit') await store.register({ spreadsheetId: file.id, unitId: t.unitId, roundId: t.roundId, url, createdAt: deps.now() });
-        else await store.patchMeta('master', { spreadsheetId: file.id, url, requestedAt: deps.now() });
+        else await store.patchMeta('master', { spreadsheetId: file.id, url, ...masterRefreshRequest(deps.now()) });
       }
       const outcome = created ? 'created' : needsRender || shared || !wasRegistered ? 'repaired' : 'unchanged';
       if (t.kind === 'master') report.master = outcome;
@@ -134,7 +135,8 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
     done++;
     const elapsed = deps.now() - started;
     const remainingWrites = targets.length - done;
-    const etaMs = Math.max(writes.etaMs(remainingWrites), done ? (elapsed / done) * remainingWrites : 0);
+    // Nothing left is nothing left to wait for, whatever slot the limiter has reserved next.
+    const etaMs = remainingWrites === 0 ? 0 : Math.max(writes.etaMs(remainingWrites), done ? (elapsed / done) * remainingWrites : 0);
     opts.onProgress?.({ done, total: targets.length, label, action, etaMs });
   }
   if (!opts.dryRun && opts.webhook) report.watch = await renewWatch(deps, opts.webhook);

@@ -22,7 +22,7 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
   const submissions = await store.submissionsOfRound(roundId);
   const known = submissions.filter((s) => model.findUnit(s.unitId));
   const own = new Map<string, NodeTotals>(known.map((s) => [s.unitId, totalsFromSubmission(s.totals)]));
-  const ownSeq = new Map(known.map((s) => [s.unitId, s.sourceVersion]));
+  const ownSeq = new Map(known.map((s) => [s.unitId, s.versionCount]));
   const expected = computeAllNodes(model, own);
   const stored = new Map((await store.aggregatesOfRound(roundId)).map((a) => [a.nodeId, a]));
 

@@ -82,7 +82,8 @@ export function nominationId(unitId: string, n: Pick<ViewNomination, 'key' | 'aw
 
 export function unitStateOf(state: ViewState | undefined, submission: ViewSubmission | undefined): UnitState {
   if (!state) return submission ? 'submitted' : 'empty';
-  if (state.status === 'ready') return submission && submission.contentHash === state.contentHash ? 'submitted' : 'draft';
+  // Ready content refused after the lock leaves the accepted version in force: still submitted.
+  if (state.status === 'ready') return submission && (submission.contentHash === state.contentHash || state.lockedOut) ? 'submitted' : 'draft';
   return state.status;
 }
 

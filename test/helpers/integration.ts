@@ -1,0 +1,192 @@
+/**
+ * Helpers for the integration suites: reading what a person would see in the emulator's
+ * stored sheets, counting requests since a point, acting as the sheet owner, switching the
+ * Drive watch off where a test drives the pipeline itself, and generated campaigns.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { sheets_v4 } from '@googleapis/sheets';
+import { renewWatch } from '../../functions/app/change-detection.js';
+import { provisionCampaign } from '../../functions/app/provision.js';
+import { createRateLimiter } from '../../functions/app/rate-limiter.js';
+import { a1, quoteSheetName } from '../../functions/core/a1.js';
+import type { CampaignModel } from '../../functions/core/campaign-model.js';
+import { contentHashOf } from '../../functions/core/canonical-json.js';
+import { periodTotals, type FigureTotals, type FigureValues } from '../../functions/core/figures.js';
+import type { CommitInput } from '../../functions/adapters/firestore-store.js';
+import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
+import { colorToRgb } from '../../functions/layout/sheets-render.js';
+import { sheetsAs } from '../../scripts/local-stack/clerk.js';
+import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
+import type { LogEntry, SpreadsheetState } from '../../scripts/emulators/sheets/index.js';
+import { parseCampaign } from '../../sheets-schema/index.js';
+import { rawCampaign } from './campaign.js';
+import { figuresFor } from './fill-workbook.js';
+import type { TestStack } from './stack.js';
+
+export { LOCAL_SERVICE_ACCOUNT };
+
+/** What a person sees in one cell of the emulator's stored sheet. */
+export interface SeenCell {
+  value: string | number | boolean | null;
+  note: string | null;
+  /** '#RRGGBB', or null when the cell has no background of its own. */
+  background: string | null;
+}
+
+export function seenCell(state: SpreadsheetState, sheetTitle: string, row: number, col: number): SeenCell {
+  const sheet = state.sheets.find((s) => s.properties.title === sheetTitle);
+  if (!sheet) throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
+  const cell = sheet.rows[row]?.[col] ?? null;
+  const v = cell?.userEnteredValue;
+  const value = v ? (v.stringValue ?? v.numberValue ?? v.boolValue ?? v.formulaValue ?? null) : null;
+  const bg = cell?.userEnteredFormat?.['backgroundColor'] as { red?: number; green?: number; blue?: number } | undefined;
+  return { value, note: cell?.note ?? null, background: bg ? colorToRgb(bg) : null };
+}
+
+/** Every row of a tab as the values typed or written there (strings, numbers, booleans; null for blank). */
+export function tabValues(state: SpreadsheetState, sheetTitle: string): (string | number | boolean | null)[][] {
+  const sheet = state.sheets.find((s) => s.properties.title === sheetTitle);
+  if (!sheet) throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
+  return sheet.rows.map((r) =>
+    (r ?? []).map((c) => {
+      const v = c?.userEnteredValue;
+      return v ? (v.stringValue ?? v.numberValue ?? v.boolValue ?? null) : null;
+    }),
+  );
+}
+
+/** The first row of a tab whose cell in column `col` equals (or matches) `label`. */
+export function rowWhere(rows: (string | number | boolean | null)[][], col: number, label: string | RegExp): (string | number | boolean | null)[] {
+  const row = rows.find((r) => (typeof label === 'string' ? r[col] === label : typeof r[col] === 'string' && label.test(r[col] as string)));
+  if (!row) throw new Error(`no row with ${String(label)} in column ${col}`);
+  return row;
+}
+
+/** Requests logged by the emulator from now on, filtered. */
+export function requestsSince(s: TestStack): (filter?: (e: LogEntry) => boolean) => LogEntry[] {
+  const last = s.sheets.log.at(-1)?.seq ?? 0;
+  return (filter = () => true) => s.sheets.log.filter((e) => e.seq > last && filter(e));
+}
+
+export const sheetsOn = (spreadsheetId: string) => (e: LogEntry) => e.api === 'sheets' && e.spreadsheetId === spreadsheetId;
+
+/** A Sheets client acting as the spreadsheets' owner (the service account), who may edit protected cells. */
+export function sheetsAsOwner(s: TestStack): sheets_v4.Sheets {
+  return sheetsAs(s.urls.sheets, LOCAL_SERVICE_ACCOUNT);
+}
+
+/** Writes raw values into cells as `client` (USER_ENTERED, as typed). */
+export async function writeCells(client: sheets_v4.Sheets, spreadsheetId: string, sheetTitle: string, cells: { row: number; col: number; value: string | number | boolean }[]): Promise<void> {
+  await client.spreadsheets.values.batchUpdate({
+    spreadsheetId,
+    requestBody: { valueInputOption: 'USER_ENTERED', data: cells.map((c) => ({ range: `${quoteSheetName(sheetTitle)}!${a1(c.row, c.col)}`, values: [[c.value]] })) },
+  });
+}
+
+/** Polls `check` until it returns a value (not undefined, null or false) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== null && v !== false) return v as T;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until the emulator has seen no request and sent no push for `quietMs` (pushes and the work they cause have settled). */
+export async function settled(s: TestStack, quietMs = 300, timeoutMs = 10_000): Promise<void> {
+  const mark = () => `${s.sheets.log.at(-1)?.seq ?? 0}/${s.sheets.pushes.length}`;
+  const until = Date.now() + timeoutMs;
+  let last = mark();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > until) throw new Error('the emulator never went quiet');
+    await new Promise((r) => setTimeout(r, 25));
+    const now = mark();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+}
+
+/**
+ * The part of provisioning one unit sheet needs, for a few units only (provisioning the whole
+ * campaign is proven in provision-quotas.test.ts): create the file with its appProperties,
+ * render the unit's workbook, share it with the clerk, register it. Also starts the Drive
+ * change feed so the poll has a page token, with a watch channel to the webhook when `watch`.
+ */
+export async function registerUnitSheets(s: TestStack, roundId: string, unitIds: string[], opts: { watch?: boolean } = {}): Promise<Record<string, string>> {
+  const { model, files, workbooks, store } = s.runtime;
+  const ids: Record<string, string> = {};
+  for (const unitId of unitIds) {
+    const file = await files.createSpreadsheet(unitWorkbookTitle(model, unitId, roundId), { campaign: model.id, unit: unitId, round: roundId });
+    await workbooks.render(file.id, buildUnitWorkbook(model, unitId, roundId, { editors: [LOCAL_SERVICE_ACCOUNT] }));
+    for (const email of model.unit(unitId).emails) await files.share(file.id, email, 'writer');
+    await store.register({ spreadsheetId: file.id, unitId, roundId, url: file.webViewLink ?? '', createdAt: s.clock.now });
+    ids[unitId] = file.id;
+  }
+  await renewWatch(s.runtime, { address: opts.watch ? s.runtime.config.webhook.url : null, secret: s.runtime.config.webhook.secret, ttlMs: s.runtime.config.watchTtlMs });
+  return ids;
+}
+
+/** Provisioning with no round: only the coordinators' master sheet (created, rendered, shared, registered). */
+export async function provisionMaster(s: TestStack): Promise<void> {
+  const r = await provisionCampaign({ ...s.runtime, writes: createRateLimiter(1_000_000), editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [] });
+  if (r.master === 'unchanged' && !(await s.runtime.store.meta('master')).spreadsheetId) throw new Error('no master sheet');
+}
+
+/**
+ * Stores an accepted submission without any sheet, as the pipeline would after evaluating a
+ * ready workbook with these figures (`figuresFor` by default): the same CommitInput shape,
+ * totals computed by the core. For seeding many units fast, and for store-level tests.
+ */
+export function commitInputFor(model: CampaignModel, unitId: string, roundId: string, opts: { sourceVersion: number; now: number; figures?: Record<string, FigureValues>; status?: 'ready' | 'draft' }): CommitInput {
+  const unit = model.unit(unitId);
+  const periods = model.round(roundId).periods;
+  const values: Record<string, FigureValues> = {};
+  const totals: Record<string, FigureTotals> = {};
+  for (const { table } of model.tablesFor(unitId, roundId)) {
+    if (table.kind !== 'figures') continue;
+    values[table.id] = opts.figures?.[table.id] ?? figuresFor(model, unitId, roundId, table.id);
+    totals[table.id] = periodTotals(table, periods, values[table.id]!);
+  }
+  const contentHash = contentHashOf({ values });
+  const status = opts.status ?? 'ready';
+  return {
+    state: { unitId, roundId, status, submitted: status === 'ready', errors: 0, warnings: 0, pendingCount: 0, issues: [], issuesTruncated: false, contentHash, evaluatedAt: opts.now, nominations: [], quotaOverruns: [], dossierMissing: [] },
+    candidate: status === 'ready' ? { unitId, roundId, kind: unit.kind, parentId: unit.parent, contentHash, confirmation: { xac_nhan: 'TRUE' }, values, totals, nominations: [], quotaOverruns: [], warnings: [] } : null,
+    sourceVersion: opts.sourceVersion,
+    now: opts.now,
+    dueAt: model.dueAt(roundId),
+    lockAt: model.lockAt(roundId),
+  };
+}
+
+/** District ids of the real campaign, in registry order. */
+export function districtIds(raw = rawCampaign()): string[] {
+  return (raw.units as { id: string; kind: string }[]).filter((u) => u.kind === 'district').map((u) => u.id);
+}
+
+/**
+ * The real campaign plus `communes` generated commune units (kind `commune`, filling Bảng 1
+ * and Bảng 2), spread over the districts, written to a temp file for `startTestStack`.
+ */
+export async function campaignWithCommunes(communes: number): Promise<{ file: string; communeIds: string[]; parentOf: Record<string, string> }> {
+  const raw = rawCampaign();
+  const districts = districtIds(raw);
+  const communeIds: string[] = [];
+  const parentOf: Record<string, string> = {};
+  for (let i = 0; i < communes; i++) {
+    const parent = districts[i % districts.length]!;
+    const id = `xa-${String(i + 1).padStart(3, '0')}-${parent.replace(/^ubnd-/, '')}`;
+    raw.units.push({ id, name: `UBND xã số ${i + 1} (${parent})`, kind: 'commune', parent, emails: [`${id}@hanoi.example`] });
+    communeIds.push(id);
+    parentOf[id] = parent;
+  }
+  parseCampaign(raw, 'generated'); // fails here, not in the stack, if the generated registry is invalid
+  const dir = await mkdtemp(join(tmpdir(), 'bao-cao-campaign-'));
+  const file = join(dir, `communes-${communes}.json`);
+  await writeFile(file, JSON.stringify(raw));
+  return { file, communeIds, parentOf };
+}

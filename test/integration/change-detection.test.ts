@@ -1,0 +1,146 @@
+/**
+ * Issue 3: the unit sheet is live. A clerk's edit reaches the pipeline through Drive's push
+ * to the driveWebhook function (nothing here calls processUnitSheet); a push that does not
+ * carry the channel's token is refused and changes nothing; pushes that never arrive are made
+ * up for by the scheduled poll of the change feed; the watch channel is replaced before it
+ * expires.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollChanges, renewWatch, type ChangeDeps } from '../../functions/app/change-detection.js';
+import { channelToken } from '../../functions/handlers/auth.js';
+import { eventually, registerUnitSheets, requestsSince, seenCell, settled } from '../helpers/integration.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const ROUND = 'so-ket-2020';
+const DEAD = 'http://127.0.0.1:9/khong-ai-nghe';
+
+let s: TestStack;
+beforeAll(async () => {
+  s = await startTestStack();
+  await registerUnitSheets(s, ROUND, ['ubnd-hoan-kiem', 'ubnd-tay-ho', 'ubnd-cau-giay', 'ubnd-dong-da', 'ubnd-thanh-xuan'], { watch: true });
+}, 60_000);
+afterAll(async () => {
+  await s.triggersIdle();
+  await s.dispose();
+});
+
+const stateOf = (unitId: string) => s.runtime.store.state(ROUND, unitId);
+const versionOf = async (unitId: string) => s.sheets.getDriveFileState(await s.sheetOf(unitId, ROUND))!.version;
+const channel = async () => (await s.runtime.store.meta('driveWatch')).channel!;
+const watch = (address: string) => renewWatch(s.runtime, { address, secret: s.runtime.config.webhook.secret, ttlMs: s.runtime.config.watchTtlMs });
+const statusCellText = async (unitId: string) => {
+  const sheet = s.sheets.getSpreadsheetState(await s.sheetOf(unitId, ROUND))!;
+  return seenCell(sheet, 'Bảng 1', 1, 2).value;
+};
+
+async function pushTo(headers: Record<string, string>) {
+  const res = await fetch(s.urls.functions.driveWebhook!, { method: 'POST', headers: { 'x-goog-resource-state': 'change', ...headers } });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('a clerk edit is processed through Drive push → driveWebhook', () => {
+  it('the push arrives, the webhook polls the feed, the sheet gets its feedback', async () => {
+    const ch = await channel();
+    expect(ch.address).toBe(s.urls.functions.driveWebhook);
+    const pushesBefore = s.sheets.pushes.length;
+    await s.type('ubnd-hoan-kiem', ROUND, [{ kind: 'figure', table: 'bang1', period: '2018', code: 'tdkt.giay_khen', value: 'khoảng 20' }]);
+    const state = await eventually(async () => {
+      const st = await stateOf('ubnd-hoan-kiem');
+      return st && st.seenVersion === (await versionOf('ubnd-hoan-kiem')) && st;
+    }, 10_000, 'the webhook to process the edit');
+    expect(state.status).toBe('invalid');
+    expect(state.issues.map((i) => [i.cell, i.code])).toEqual([['K16', 'value.not_number']]);
+    expect(await statusCellText('ubnd-hoan-kiem')).toBe('Còn 1 lỗi — ô tô đỏ là lỗi, ô tô vàng cần xem lại.');
+    await settled(s); // the push is recorded once answered; the echo of our own feedback write follows it
+    const pushes = s.sheets.pushes.slice(pushesBefore);
+    expect(pushes.length).toBeGreaterThan(0);
+    expect(pushes.every((p) => p.channelId === ch.id && p.state === 'change' && p.status === 200)).toBe(true);
+    expect(s.log.lines.some((l) => l.message === 'drive push refused: bad channel token')).toBe(false);
+  });
+});
+
+describe('pushes that are forged or lost', () => {
+  it('a push with a wrong channel token is answered 401 and nothing is read or processed', async () => {
+    await watch(DEAD); // from here on real pushes go nowhere, so only the forged one could process the edit
+    await s.type('ubnd-tay-ho', ROUND, [{ kind: 'figure', table: 'bang1', period: '2018', code: 'tdkt.giay_khen', value: 'hai mươi' }]);
+    const since = requestsSince(s);
+    const ch = await channel();
+    const forged = await pushTo({ 'x-goog-channel-id': ch.id, 'x-goog-channel-token': 'doan-mo' });
+    expect(forged).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    const noToken = await pushTo({ 'x-goog-channel-id': ch.id });
+    expect(noToken.status).toBe(401);
+    const otherSecret = await pushTo({ 'x-goog-channel-id': ch.id, 'x-goog-channel-token': channelToken('mot-bi-mat-khac-dai-hon-16', ch.id) });
+    expect(otherSecret.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(since()).toEqual([]);
+    expect(await stateOf('ubnd-tay-ho')).toBeNull();
+    expect(s.log.lines.filter((l) => l.message === 'drive push refused: bad channel token')).toHaveLength(3);
+  });
+
+  it('a missed push (sent to a dead address) is caught by the poll-changes job', async () => {
+    await eventually(() => s.sheets.pushes.some((p) => p.address === DEAD && p.state === 'change' && p.error), 5_000, 'the lost push');
+    expect(await stateOf('ubnd-tay-ho')).toBeNull();
+    const result = (await s.fire('poll-changes')) as { status: string; changedFiles: number; outcomes: Record<string, number> };
+    expect(result).toEqual({ status: 'polled', changedFiles: 1, outcomes: { processed: 1 } });
+    const st = await stateOf('ubnd-tay-ho');
+    expect(st?.issues.map((i) => i.code)).toEqual(['value.not_number']);
+    expect(st?.seenVersion).toBe(await versionOf('ubnd-tay-ho'));
+    expect(await statusCellText('ubnd-tay-ho')).toMatch(/^Còn 1 lỗi/);
+  });
+
+  it('a push arriving while a poll is running is not lost: the running poll goes round again', async () => {
+    // The first poll is held right after it read the feed; meanwhile a clerk edits another
+    // sheet and Drive's push for that edit reaches the webhook, which finds the poll leased.
+    let queued: unknown;
+    const held: ChangeDeps = {
+      ...s.runtime,
+      files: Object.assign(Object.create(s.runtime.files), {
+        listChanges: async (token: string) => {
+          const feed = await s.runtime.files.listChanges(token);
+          if (queued === undefined) {
+            await s.type('ubnd-cau-giay', ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: '3 lượt' }]);
+            queued = (await pushTo({ 'x-goog-channel-id': 'kenh-thu', 'x-goog-channel-token': channelToken(s.secrets.webhook, 'kenh-thu') })).body;
+          }
+          return feed;
+        },
+      }),
+    };
+    await s.type('ubnd-dong-da', ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: '4 lượt' }]);
+    const result = await pollChanges(held);
+    expect(queued).toEqual({ status: 'queued', changedFiles: 0, outcomes: {} });
+    expect(result.status).toBe('polled');
+    expect((await stateOf('ubnd-dong-da'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
+    expect((await stateOf('ubnd-cau-giay'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
+    expect(result.outcomes.processed).toBe(2);
+  });
+});
+
+describe('watch renewal', () => {
+  it('points the channel back at the webhook, keeps a current one, and replaces one about to expire', async () => {
+    const dead = await channel();
+    const back = (await s.fire('renew-watch')) as { status: string; channelId: string };
+    expect(back.status).toBe('renewed');
+    const live = await channel();
+    expect(live).toMatchObject({ id: back.channelId, address: s.urls.functions.driveWebhook });
+    expect(live.id).not.toBe(dead.id);
+
+    expect(await s.fire('renew-watch')).toEqual({ status: 'current', channelId: live.id, expiration: live.expiration });
+
+    // Google's clock runs on to 3 hours before the channel's end: less than a quarter of its life is left.
+    s.sheets.clock.advance(live.expiration - s.sheets.clock.now() - 3 * 3_600_000);
+    const renewed = (await s.fire('renew-watch')) as { status: string; channelId: string; expiration: number };
+    expect(renewed.status).toBe('renewed');
+    expect(renewed.channelId).not.toBe(live.id);
+    expect(renewed.expiration - s.sheets.clock.now()).toBeGreaterThan(23 * 3_600_000);
+    expect((await channel()).id).toBe(renewed.channelId);
+
+    // The old channel was stopped: the next edit is pushed on the new one only, and processed.
+    const pushesBefore = s.sheets.pushes.length;
+    await s.type('ubnd-thanh-xuan', ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: 'mười' }]);
+    await eventually(async () => (await stateOf('ubnd-thanh-xuan'))?.seenVersion === (await versionOf('ubnd-thanh-xuan')), 10_000, 'the push on the renewed channel');
+    await settled(s);
+    const pushes = s.sheets.pushes.slice(pushesBefore).filter((p) => p.state === 'change');
+    expect(pushes.length).toBeGreaterThan(0);
+    expect(new Set(pushes.map((p) => p.channelId))).toEqual(new Set([renewed.channelId]));
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Issue 4: reads are flat. Generated registries put communes (xã, phường) under the 30
+ * districts, 30 of them and then 600, every commune with an accepted submission aggregated up
+ * commune → district → city → ministry. One more change costs the same number of Firestore
+ * document reads at both sizes: a store change with its aggregation, and a clerk's edit of a
+ * real sheet through the whole pipeline. Reads are counted by the store itself
+ * (`FirestoreStore.reads`: one per document fetched, transactions included).
+ *
+ * Speed: the in-process emulator takes ~15 ms per transaction, so aggregating 600 submissions
+ * one event at a time would take about a minute. Each size therefore lives in a Firestore
+ * namespace of its own (a campaign id no trigger bridge watches): accepted submissions are
+ * seeded in batches and the aggregates built once by the reconciliation job; the measured change
+ * then runs the production functions (commitEvaluation, processUnitSheet, aggregateSubmission)
+ * against that namespace, exactly as the trigger would call them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregateSubmission } from '../../functions/app/aggregate.js';
+import { memoryLogger } from '../../functions/app/log.js';
+import { processUnitSheet } from '../../functions/app/process-unit-sheet.js';
+import { reconcileRound } from '../../functions/app/reconcile.js';
+import type { SubmissionRecord } from '../../functions/app/records.js';
+import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
+import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
+import { loadCampaign } from '../../sheets-schema/index.js';
+import { figuresFor } from '../helpers/fill-workbook.js';
+import { campaignWithCommunes, commitInputFor, registerUnitSheets } from '../helpers/integration.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const SK = 'so-ket-2020';
+const AT = '2020-07-10T09:00:00+07:00';
+const FLOW = 'tuyen_truyen.dai_chung';
+
+interface Measured {
+  communes: number;
+  units: number;
+  /** Reads of one more accepted version of a commune's submission and its aggregation. */
+  storeChange: number;
+  /** Reads of a clerk's edit processed through the pipeline, and its aggregation. */
+  sheetChange: number;
+  /** Reads of one query over the round's submissions: grows with the units, so the counter can tell. */
+  allSubmissions: number;
+  cityContributors: number;
+}
+
+let s: TestStack;
+let sheetUnit: string;
+let sheetId: string;
+const measured: Measured[] = [];
+
+async function seed(model: CampaignModel, store: FirestoreStore, communeIds: string[]) {
+  const now = s.clock.now;
+  const figures = { bang1: figuresFor(model, communeIds[0]!, SK, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SK, 'bang2') };
+  for (let i = 0; i < communeIds.length; i += 300) {
+    const batch = s.runtime.db.batch();
+    for (const id of communeIds.slice(i, i + 300)) {
+      const input = commitInputFor(model, id, SK, { sourceVersion: 3, now, figures });
+      const sub: SubmissionRecord = { ...input.candidate!, versionCount: 1, versionId: versionId(1), sourceVersion: 3, acceptedAt: now, firstAcceptedAt: now, late: false };
+      batch.set(store.submissionRef(SK, id), sub);
+    }
+    await batch.commit();
+  }
+  const built = await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SK);
+  expect(built.repaired).toContain('ha-noi');
+}
+
+async function measure(communes: number): Promise<Measured> {
+  const { file, communeIds } = await campaignWithCommunes(communes);
+  const model = modelOf(loadCampaign(file));
+  const store = new FirestoreStore(s.runtime.db, `${model.id}-phang-${communes}`);
+  const deps = { ...s.runtime, model, store };
+  await seed(model, store, communeIds);
+  const city = (await store.aggregate(SK, 'ha-noi'))!;
+
+  // One more accepted version of the last commune's submission, and the aggregation its trigger runs.
+  const target = communeIds.at(-1)!;
+  const changed = structuredClone((await store.submission(SK, target))!.values);
+  changed.bang1!['2020-h1']![FLOW]! += 7;
+  let mark = store.reads;
+  const commit = await store.commitEvaluation(commitInputFor(model, target, SK, { sourceVersion: 9, now: s.clock.now, figures: changed }));
+  expect(commit).toMatchObject({ outcome: 'committed', accepted: true });
+  expect((await aggregateSubmission(deps, SK, target)).updated).toEqual([target, model.unit(target).parent, 'ha-noi', 'bca']);
+  const storeChange = store.reads - mark;
+  // The city's total moved by exactly that commune's change (+7 in one period of a flow).
+  expect((await store.aggregate(SK, 'ha-noi'))!.totals.bang1![FLOW]).toBe(city.totals.bang1![FLOW]! + 7);
+
+  // A clerk's edit of the one real sheet (the same commune in both registries), processed through the pipeline.
+  const reg = (await s.runtime.store.unitSheet(SK, sheetUnit))!;
+  await store.register(reg);
+  await s.type(sheetUnit, SK, [{ kind: 'figure', table: 'bang1', period: '2019', code: FLOW, value: 100 + communes }]);
+  mark = store.reads;
+  const r = await processUnitSheet(deps, sheetId);
+  expect(r.outcome === 'processed' && r.accepted && r.feedbackWritten).toBe(true);
+  expect((await aggregateSubmission(deps, SK, sheetUnit)).updated).toHaveLength(4);
+  const sheetChange = store.reads - mark;
+
+  mark = store.reads;
+  await store.submissionsOfRound(SK);
+  const allSubmissions = store.reads - mark;
+  return { communes, units: model.campaign.units.length, storeChange, sheetChange, allSubmissions, cityContributors: city.contributors };
+}
+
+beforeAll(async () => {
+  // The stack runs the larger registry, so the clerk can type into a commune's sheet.
+  const large = await campaignWithCommunes(600);
+  s = await startTestStack({ campaignSchema: large.file, at: AT });
+  expect(s.runtime.model.campaign.units.filter((u) => u.kind === 'commune')).toHaveLength(600);
+  sheetUnit = large.communeIds[1]!;
+  sheetId = (await registerUnitSheets(s, SK, [sheetUnit]))[sheetUnit]!;
+  await s.typeSubmission(sheetUnit, SK);
+  measured.push(await measure(30));
+  measured.push(await measure(600));
+}, 180_000);
+afterAll(async () => {
+  await s.triggersIdle();
+  await s.dispose();
+});
+
+describe('Firestore reads per processed change', () => {
+  it('are counted by the store: a query over the round costs one read per submission', () => {
+    const [small, large] = measured as [Measured, Measured];
+    expect([small.units, large.units]).toEqual([77 + 30, 77 + 600]);
+    expect([small.cityContributors, large.cityContributors]).toEqual([30, 600]);
+    // The seeded communes, and the commune with the real sheet (already one of them).
+    expect([small.allSubmissions, large.allSubmissions]).toEqual([30, 600]);
+  });
+
+  it('do not grow from 30 to 600 units', () => {
+    const [small, large] = measured as [Measured, Measured];
+    // commitEvaluation reads state + submission (2); the aggregation reads the submission (1)
+    // and one node per level: commune, district, city, ministry (4).
+    expect([small.storeChange, large.storeChange]).toEqual([7, 7]);
+    // The pipeline adds the registration, the state check, the peer statistics of the kind,
+    // and the feedback record (4) to those 7.
+    expect([small.sheetChange, large.sheetChange]).toEqual([11, 11]);
+  });
+});

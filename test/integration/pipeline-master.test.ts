@@ -1,0 +1,276 @@
+/**
+ * Issue 4, the whole path on the emulators: clerks type complete workbooks into their live
+ * sheets (both rounds, several units and kinds), the pipeline writes feedback and stores
+ * accepted versions, the Firestore trigger (through the Eventarc bridge) aggregates up the
+ * hierarchy, and the `refresh-master` job rebuilds the coordinators' master sheet. Totals are
+ * checked by value: a flow indicator sums every period, a stock indicator takes each unit's
+ * last period, and both add up across units. Then versions, lateness and the lock.
+ *
+ * Only the sheets the story needs are created (provisioning the whole campaign is proven in
+ * provision-quotas.test.ts), with no Drive watch: each change is processed once, by the test,
+ * at the business time the test sets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figuresFor, validSubmission, type Submission } from '../helpers/fill-workbook.js';
+import { provisionMaster, registerUnitSheets, requestsSince, rowWhere, seenCell, tabValues, writeCells } from '../helpers/integration.js';
+import { sheetsAs } from '../../scripts/local-stack/clerk.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const SK = 'so-ket-2020';
+const BS = 'bo-sung-2020';
+const FLOW = 'tuyen_truyen.dai_chung';
+const STOCK = 'mo_hinh.hien_co';
+const DECIMAL_FLOW = 'ngan_sach.xdpt_chung';
+
+let s: TestStack;
+/** What each unit has submitted so far, per round: the figures typed, for the expected totals. */
+const typed: Record<string, Record<string, Submission>> = { [SK]: {}, [BS]: {} };
+
+beforeAll(async () => {
+  s = await startTestStack();
+  await registerUnitSheets(s, SK, ['ubnd-ba-dinh', 'ca-ba-dinh', 'catp-anctnb', 'mttq-tp', 'ubnd-hoan-kiem']);
+  await registerUnitSheets(s, BS, ['ubnd-ba-dinh', 'ubnd-tay-ho', 'thanh-doan', 'ubnd-long-bien']);
+  await provisionMaster(s);
+}, 90_000);
+afterAll(async () => {
+  await s.triggersIdle();
+  await s.dispose();
+});
+
+const model = () => s.runtime.model;
+const name = (unitId: string) => model().unit(unitId).name;
+
+/** Types a unit's submission at `at`, processes the change, waits for the triggered aggregation. */
+async function submit(unitId: string, roundId: string, at: string, edit?: (sub: Submission) => void) {
+  s.clock.set(at);
+  const sub = typed[roundId]![unitId] ?? validSubmission(model(), unitId, roundId);
+  edit?.(sub);
+  await s.typeSubmission(unitId, roundId, sub);
+  const r = await s.process(unitId, roundId);
+  if (r.outcome !== 'processed') throw new Error(`${unitId}: ${r.outcome}`);
+  if (r.accepted) typed[roundId]![unitId] = sub;
+  await s.triggersIdle();
+  return r;
+}
+
+/** Flow: every period of every unit; stock: each unit's last period, summed across units. */
+function expected(roundId: string, code: string, aggregate: 'flow' | 'stock'): number {
+  const periods = model().round(roundId).periods;
+  let total = 0;
+  for (const sub of Object.values(typed[roundId]!)) {
+    const byPeriod = sub.figures.bang1;
+    if (!byPeriod) continue;
+    if (aggregate === 'stock') total += Number(byPeriod[periods.at(-1)!]![code]);
+    else for (const p of periods) total += Number(byPeriod[p]![code]);
+  }
+  return Math.round(total * 1000) / 1000;
+}
+
+async function refreshMaster() {
+  const r = (await s.fire('refresh-master')) as { refreshed: boolean; requests: number };
+  const meta = await s.runtime.store.meta('master');
+  return { ...r, sheet: s.sheets.getSpreadsheetState(meta.spreadsheetId!)! };
+}
+
+const indicatorCol = (code: string) => 2 + model().figuresTable('bang1').indicators.findIndex((i) => i.code === code);
+const totalRow = (sheet: ReturnType<typeof tabValues>) => rowWhere(sheet, 1, /^Tổng cộng \(/);
+const statusRow = (sheet: ReturnType<typeof tabValues>, roundId: string, unitId: string) =>
+  sheet.find((r) => r[0] === model().round(roundId).name && r[1] === name(unitId)) ?? (() => { throw new Error(`no status row for ${unitId}`); })();
+
+describe('so-ket-2020: several units, through the trigger, into the master sheet', () => {
+  it('accepted submissions are aggregated up the hierarchy, by value', async () => {
+    for (const unitId of ['ubnd-ba-dinh', 'ca-ba-dinh', 'catp-anctnb']) {
+      const r = await submit(unitId, SK, '2020-07-10T09:00:00+07:00');
+      expect([unitId, r.accepted, r.statusText]).toEqual([unitId, true, 'Đã gửi lúc 09:00 10/07/2020.']);
+    }
+    const { store } = s.runtime;
+    const city = (await store.aggregate(SK, 'ha-noi'))!;
+    expect(city.contributors).toBe(3);
+    expect(city.totals.bang1?.[FLOW]).toBe(expected(SK, FLOW, 'flow'));
+    expect(city.totals.bang1?.[STOCK]).toBe(expected(SK, STOCK, 'stock'));
+    // The stock is the last period's value, not the sum of the periods.
+    const own = figuresFor(model(), 'ubnd-ba-dinh', SK, 'bang1');
+    expect(city.totals.bang1?.[STOCK]).toBe(own['2020-h1']![STOCK]);
+    expect(city.totals.bang1?.[STOCK]).toBeLessThan(Object.values(own).reduce((n, p) => n + p[STOCK]!, 0));
+    // The police units report nominations only: they count as submitted under the city police, with no figures.
+    expect((await store.aggregate(SK, 'catp'))).toMatchObject({ contributors: 2, totals: {} });
+    expect((await store.aggregate(SK, 'bca'))?.totals).toEqual(city.totals);
+  });
+
+  it('the refresh-master job writes the consolidated Bảng 1, the status and the nominations tabs', async () => {
+    const { refreshed, sheet } = await refreshMaster();
+    expect(refreshed).toBe(true);
+    const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết');
+    expect(totalRow(bang1)[1]).toBe('Tổng cộng (3 đơn vị đã gửi)');
+    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
+    expect(totalRow(bang1)[indicatorCol(STOCK)]).toBe(expected(SK, STOCK, 'stock'));
+    expect(rowWhere(bang1, 1, name('ubnd-ba-dinh'))[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
+
+    const status = tabValues(sheet, 'Tình trạng nộp');
+    expect(statusRow(status, SK, 'ubnd-ba-dinh').slice(3, 8)).toEqual(['Đã gửi', 'Đúng hạn', 1, '09:00 10/07/2020', '09:00 10/07/2020']);
+    expect(statusRow(status, SK, 'ubnd-hoan-kiem').slice(3, 6)).toEqual(['Chưa nhập', 'Chưa đến hạn', 0]);
+
+    const noms = tabValues(sheet, 'Khen thưởng');
+    const baDinh = noms.filter((r) => r[2] === name('ubnd-ba-dinh'));
+    expect(baDinh.map((r) => [r[3], r[4], r[5], r[6]])).toEqual([
+      ['Đã gửi', 'Bằng khen UBND Thành phố', 'Tập thể', 'Ngoài CAND'],
+      ['Đã gửi', 'Bằng khen UBND Thành phố', 'Cá nhân', 'Ngoài CAND'],
+      ['Đã gửi', 'Giấy khen Giám đốc CATP', 'Tập thể', 'Ngoài CAND'],
+    ]);
+    const police = noms.find((r) => r[2] === name('ca-ba-dinh') && r[4] === 'Bằng khen Bộ Công an')!;
+    expect(police.slice(5, 8)).toEqual(['Cá nhân', 'Trong CAND', 'Thượng tá Trần Văn Minh (Ba Đình)']);
+    // Titles 2015–2019, Giấy khen, Bằng khen, eligibility, reasons, quota, dossier, and the shortlist box (unticked).
+    expect(police.slice(9)).toEqual(['Chiến sĩ tiên tiến', 'Chiến sĩ thi đua cơ sở', 'Chiến sĩ tiên tiến', 'Chiến sĩ tiên tiến', 'Chiến sĩ thi đua cơ sở', 3, 1, 'Đạt', null, 'Trong định mức', 'Đủ', false]);
+  });
+
+  it("a coordinator's tick in the shortlist column comes back through the change feed and stays after the next refresh", async () => {
+    const { spreadsheetId } = await s.runtime.store.meta('master');
+    const noms = tabValues(s.sheets.getSpreadsheetState(spreadsheetId!)!, 'Khen thưởng');
+    const codeRow = noms.findIndex((r) => r[0] === '#id');
+    const markCol = noms[codeRow]!.indexOf('de_xuat_bo');
+    const row = noms.findIndex((r) => r[2] === name('ca-ba-dinh') && r[4] === 'Bằng khen Bộ Công an');
+    const id = noms[row]![0] as string;
+    const coordinator = model().campaign.coordinator.emails[0]!;
+    await writeCells(sheetsAs(s.urls.sheets, coordinator), spreadsheetId!, 'Khen thưởng', [{ row, col: markCol, value: true }]);
+
+    const polled = (await s.fire('poll-changes')) as { status: string };
+    expect(polled.status).toBe('polled');
+    const { refreshed, sheet } = await refreshMaster();
+    expect(refreshed).toBe(true);
+    expect((await s.runtime.store.meta('master')).shortlist).toEqual([id]);
+    const after = tabValues(sheet, 'Khen thưởng');
+    expect(after.find((r) => r[0] === id)![markCol]).toBe(true);
+    expect(after[2]![1]).toBe('Danh sách đề xuất lên Bộ trong định mức.');
+    // Our own refresh is a change in the feed too; it does not ask for another refresh.
+    await s.fire('poll-changes');
+    expect((await refreshMaster()).refreshed).toBe(false);
+  });
+
+  it('a change processed at the same business time as the last refresh still reaches the master', async () => {
+    const r = await submit('mttq-tp', SK, '2020-07-10T09:00:00+07:00');
+    expect(r.accepted).toBe(true);
+    const { refreshed, sheet } = await refreshMaster();
+    expect(refreshed).toBe(true);
+    const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết');
+    expect(totalRow(bang1)[1]).toBe('Tổng cộng (4 đơn vị đã gửi)');
+    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
+    expect(rowWhere(bang1, 1, name('mttq-tp'))[indicatorCol(STOCK)]).toBe(figuresFor(model(), 'mttq-tp', SK, 'bang1')['2020-h1']![STOCK]);
+    // Nothing changed since: the next run of the job does nothing.
+    const since = requestsSince(s);
+    expect((await refreshMaster()).refreshed).toBe(false);
+    expect(since((e) => e.api === 'sheets')).toEqual([]);
+  });
+
+  it('a first submission after the due time is late; its status cell and the master say so', async () => {
+    // Hoàn Kiếm also proposes a person Ba Đình proposed: a warning, found through the nominee index.
+    const nameField = model().listTable('khen_thuong').nominationFields!.name;
+    const r = await submit('ubnd-hoan-kiem', SK, '2020-07-16T10:30:00+07:00', (sub) => (sub.lists.khen_thuong![1]![nameField] = 'Nguyễn Thị Lan (Ba Đình)'));
+    expect(r.accepted).toBe(true);
+    expect(r.submission).toMatchObject({ late: true, versionCount: 1 });
+    if (r.outcome !== 'processed') throw new Error(r.outcome);
+    expect(r.evaluation.issues.map((i) => [i.code, i.severity, i.message])).toEqual([
+      ['khen_thuong.duplicate_across_units', 'warning', 'Ô F19: "Nguyễn Thị Lan (Ba Đình)" cũng được UBND quận Ba Đình đề nghị (Bằng khen UBND Thành phố). Hãy phối hợp để tránh đề nghị trùng.'],
+    ]);
+    const sheet = s.sheets.getSpreadsheetState(await s.sheetOf('ubnd-hoan-kiem', SK))!;
+    expect(seenCell(sheet, 'Hướng dẫn', 1, 2).value).toBe('Đã gửi lúc 10:30 16/07/2020 (nộp muộn), 1 cảnh báo.');
+    expect(seenCell(sheet, 'Khen thưởng', 18, 5)).toMatchObject({ value: 'Nguyễn Thị Lan (Ba Đình)', background: '#FCE5CD' });
+    expect(Object.keys(await s.runtime.store.nomineeIndex(SK)).sort()).toEqual(['ca-ba-dinh', 'catp-anctnb', 'ubnd-ba-dinh', 'ubnd-hoan-kiem']);
+    const status = tabValues((await refreshMaster()).sheet, 'Tình trạng nộp');
+    expect(statusRow(status, SK, 'ubnd-hoan-kiem').slice(3, 7)).toEqual(['Đã gửi', 'Nộp muộn', 1, '10:30 16/07/2020']);
+    expect(statusRow(status, SK, 'ubnd-ba-dinh')[4]).toBe('Đúng hạn');
+    expect(status[2]?.[0]).toMatch(/^Báo cáo sơ kết: 4 đúng hạn, 1 muộn, \d+ chưa nộp \(quá hạn\), 0 chưa đến hạn/);
+  });
+});
+
+describe('versions and the lock', () => {
+  it('a later edit is a new version; history is kept; the latest accepted version counts; lateness stays with the first', async () => {
+    const before = expected(SK, FLOW, 'flow');
+    const r = await submit('ubnd-ba-dinh', SK, '2020-07-18T14:05:00+07:00', (sub) => {
+      sub.figures.bang1!['2020-h1']![FLOW] = Number(sub.figures.bang1!['2020-h1']![FLOW]) + 100;
+      sub.figures.bang1!['2020-h1']![STOCK] = Number(sub.figures.bang1!['2020-h1']![STOCK]) + 5;
+    });
+    expect(r.accepted).toBe(true);
+    expect(r.submission).toMatchObject({ versionCount: 2, late: false, firstAcceptedAt: Date.parse('2020-07-10T09:00:00+07:00'), acceptedAt: Date.parse('2020-07-18T14:05:00+07:00') });
+    // Hoàn Kiếm's later proposal of the same person now warns Ba Đình too.
+    expect(r.statusText).toBe('Đã gửi lúc 14:05 18/07/2020, 1 cảnh báo.');
+    const versions = await s.runtime.store.versions(SK, 'ubnd-ba-dinh');
+    expect(versions.map((v) => [v.versionNo, v.acceptedAt])).toEqual([
+      [1, Date.parse('2020-07-10T09:00:00+07:00')],
+      [2, Date.parse('2020-07-18T14:05:00+07:00')],
+    ]);
+    expect(versions[1]!.values.bang1!['2020-h1']![FLOW]).toBe(versions[0]!.values.bang1!['2020-h1']![FLOW]! + 100);
+    expect(versions[0]!.sourceVersion).toBeLessThan(versions[1]!.sourceVersion);
+
+    const city = (await s.runtime.store.aggregate(SK, 'ha-noi'))!;
+    expect(city.totals.bang1?.[FLOW]).toBe(before + 100);
+    expect(city.totals.bang1?.[STOCK]).toBe(expected(SK, STOCK, 'stock'));
+    const { sheet } = await refreshMaster();
+    expect(totalRow(tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(before + 100);
+    expect(statusRow(tabValues(sheet, 'Tình trạng nộp'), SK, 'ubnd-ba-dinh').slice(3, 8)).toEqual(['Đã gửi', 'Đúng hạn', 2, '09:00 10/07/2020', '14:05 18/07/2020']);
+  });
+
+  it('after the lock an edit is not taken in: the sheet says why, the accepted version stays', async () => {
+    const cityBefore = (await s.runtime.store.aggregate(SK, 'ha-noi'))!;
+    s.clock.set('2020-07-23T08:00:00+07:00');
+    await s.type('ubnd-ba-dinh', SK, [{ kind: 'figure', table: 'bang1', period: '2019', code: FLOW, value: 999 }]);
+    const r = await s.process('ubnd-ba-dinh', SK);
+    if (r.outcome !== 'processed') throw new Error(r.outcome);
+    expect([r.evaluation.status, r.accepted, r.lockedOut]).toEqual(['ready', false, true]);
+    const locked = 'Đợt báo cáo đã khóa sổ lúc 00:00 22/07/2020: thay đổi sau thời điểm này không được tiếp nhận. Bản đã gửi lúc 14:05 18/07/2020 vẫn có hiệu lực.';
+    expect(r.statusText).toBe(locked);
+    const sheet = s.sheets.getSpreadsheetState(await s.sheetOf('ubnd-ba-dinh', SK))!;
+    // 999 stands out against the unit's other years (a warning, not an error): the content is ready, and refused.
+    expect(r.evaluation.issues.map((i) => [i.sheet, i.cell, i.code, i.severity])).toEqual([
+      ['Bảng 1', 'C17', 'so_lieu.bat_thuong_so_voi_ky_khac', 'warning'],
+      ['Khen thưởng', 'F19', 'khen_thuong.duplicate_across_units', 'warning'],
+    ]);
+    for (const c of r.evaluation.located.statusCells) {
+      const suffix = c.sheet === 'Khen thưởng' || c.sheet === 'Bảng 1' ? ' (trang này: 1 cảnh báo)' : '';
+      expect(seenCell(sheet, c.sheet, c.row, c.col).value).toBe(`${locked}${suffix}`);
+    }
+
+    await s.triggersIdle();
+    const sub = await s.runtime.store.submission(SK, 'ubnd-ba-dinh');
+    expect(sub).toMatchObject({ versionCount: 2, acceptedAt: Date.parse('2020-07-18T14:05:00+07:00') });
+    expect(sub!.values.bang1!['2019']![FLOW]).not.toBe(999);
+    expect(await s.runtime.store.versions(SK, 'ubnd-ba-dinh')).toHaveLength(2);
+    expect((await s.runtime.store.aggregate(SK, 'ha-noi'))?.totals).toEqual(cityBefore.totals);
+    expect((await s.runtime.store.state(SK, 'ubnd-ba-dinh'))?.lockedOut).toBe(true);
+
+    const { sheet: master } = await refreshMaster();
+    expect(statusRow(tabValues(master, 'Tình trạng nộp'), SK, 'ubnd-ba-dinh').slice(3, 6)).toEqual(['Đã gửi (sửa sau khóa sổ, không tiếp nhận)', 'Đúng hạn', 2]);
+    expect(totalRow(tabValues(master, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(cityBefore.totals.bang1?.[FLOW]);
+  });
+});
+
+describe('bo-sung-2020: the second round is kept apart', () => {
+  it('its own consolidated tab, by value, and the two-round tab warns about the overlap', async () => {
+    const skCity = (await s.runtime.store.aggregate(SK, 'ha-noi'))!;
+    for (const unitId of ['ubnd-ba-dinh', 'ubnd-tay-ho', 'thanh-doan']) expect((await submit(unitId, BS, '2020-09-01T16:20:00+07:00')).accepted).toBe(true);
+    const late = await submit('ubnd-long-bien', BS, '2020-09-04T07:00:00+07:00');
+    expect(late.submission?.late).toBe(true);
+
+    const bsCity = (await s.runtime.store.aggregate(BS, 'ha-noi'))!;
+    expect(bsCity.contributors).toBe(4);
+    expect(bsCity.totals.bang1?.[FLOW]).toBe(expected(BS, FLOW, 'flow'));
+    expect(bsCity.totals.bang1?.[STOCK]).toBe(expected(BS, STOCK, 'stock'));
+    expect(bsCity.totals.bang1?.[DECIMAL_FLOW]).toBeCloseTo(expected(BS, DECIMAL_FLOW, 'flow'), 6);
+    expect((await s.runtime.store.aggregate(SK, 'ha-noi'))?.totals).toEqual(skCity.totals);
+
+    const { sheet } = await refreshMaster();
+    const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo bổ sung');
+    expect(totalRow(bang1)[1]).toBe('Tổng cộng (4 đơn vị đã gửi)');
+    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(BS, FLOW, 'flow'));
+    expect(totalRow(bang1)[indicatorCol(STOCK)]).toBe(expected(BS, STOCK, 'stock'));
+    expect(totalRow(tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(skCity.totals.bang1?.[FLOW]);
+
+    const both = tabValues(sheet, 'Hai đợt cộng lại');
+    expect(String(both[2]?.[0])).toMatch(/^CHÚ Ý: các đợt có khoảng thời gian chồng lấn/);
+    const flowRow = both.find((r) => r[0] === 'Bảng 1' && typeof r[1] === 'string' && r[1].includes('Tuyên truyền trên thông tin đại chúng'))!;
+    expect(flowRow.slice(3, 6)).toEqual([skCity.totals.bang1?.[FLOW], expected(BS, FLOW, 'flow'), skCity.totals.bang1![FLOW]! + expected(BS, FLOW, 'flow')]);
+
+    const status = tabValues(sheet, 'Tình trạng nộp');
+    expect(statusRow(status, BS, 'ubnd-long-bien').slice(3, 5)).toEqual(['Đã gửi', 'Nộp muộn']);
+    expect(statusRow(status, BS, 'thanh-doan').slice(3, 5)).toEqual(['Đã gửi', 'Đúng hạn']);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Issue 4, reconciliation: the scheduled `reconcile` job recomputes every node from the
+ * accepted submissions and repairs whatever the event path left wrong: a submission stored
+ * while its aggregation never ran (the function was killed, the event lost: Cloud Functions
+ * do not retry event triggers unless asked to), and drift written into an aggregate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeAllNodes, totalsFromSubmission } from '../../functions/core/aggregate.js';
+import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
+import { commitInputFor } from '../helpers/integration.js';
+import { figuresFor } from '../helpers/fill-workbook.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const SK = 'so-ket-2020';
+const FLOW = 'tuyen_truyen.dai_chung';
+const AT = '2020-07-10T09:00:00+07:00';
+
+let s: TestStack;
+let version = 10;
+
+beforeAll(async () => {
+  s = await startTestStack({ at: AT });
+  for (const unitId of ['ubnd-ba-dinh', 'ubnd-tay-ho', 'mttq-tp', 'ca-ba-dinh']) await accept(unitId);
+  await s.triggersIdle();
+}, 60_000);
+afterAll(async () => {
+  await s.triggersIdle();
+  await s.dispose();
+});
+
+/** An accepted submission stored as the pipeline stores it; the trigger aggregates it. */
+async function accept(unitId: string, delta = 0) {
+  const { model, store } = s.runtime;
+  const figures: Record<string, Record<string, Record<string, number>>> = {};
+  for (const { table } of model.tablesFor(unitId, SK)) if (table.kind === 'figures') figures[table.id] = figuresFor(model, unitId, SK, table.id);
+  if (figures.bang1) figures.bang1['2020-h1']![FLOW]! += delta;
+  const r = await store.commitEvaluation(commitInputFor(model, unitId, SK, { sourceVersion: ++version, now: s.clock.now, figures }));
+  expect(r).toMatchObject({ outcome: 'committed', accepted: true });
+}
+
+/** What every node should hold, from the source submissions. */
+async function expectedNodes() {
+  const { model, store } = s.runtime;
+  const subs = await store.submissionsOfRound(SK);
+  return computeAllNodes(model, new Map(subs.map((x) => [x.unitId, totalsFromSubmission(x.totals)])));
+}
+
+async function storedMatchesSources(): Promise<void> {
+  const expected = await expectedNodes();
+  const stored = new Map((await s.runtime.store.aggregatesOfRound(SK)).map((a) => [a.nodeId, a]));
+  for (const node of expected.values()) {
+    if (node.contributors === 0) continue;
+    expect(stored.get(node.nodeId), node.nodeId).toMatchObject({ totals: node.totals, contributors: node.contributors, own: node.own });
+  }
+}
+
+/** Runs `fn` while the trigger's aggregation finds no submission: the event is consumed and nothing is aggregated, as if lost. */
+async function withLostEvents(fn: () => Promise<void>): Promise<void> {
+  const store = s.runtime.store as FirestoreStore & { submission: FirestoreStore['submission'] };
+  const real = store.submission;
+  store.submission = async () => null;
+  try {
+    await fn();
+    await s.triggersIdle();
+  } finally {
+    store.submission = real;
+  }
+}
+
+const fire = async () => ((await s.fire('reconcile')) as { results: { roundId: string; repaired: string[]; checked: number }[] }).results;
+
+describe('the reconcile job', () => {
+  it('finds nothing to repair when every event was aggregated', async () => {
+    await storedMatchesSources();
+    const results = await fire();
+    expect(results.map((r) => [r.roundId, r.repaired])).toEqual([
+      [SK, []],
+      ['bo-sung-2020', []],
+    ]);
+    expect(results[0]!.checked).toBe(s.runtime.model.campaign.units.length);
+    // It also leaves the peer statistics the outlier warnings use.
+    expect(await s.runtime.store.peerStats(SK, 'district')).toBeDefined();
+  });
+
+  it('repairs a submission that was stored but never aggregated', async () => {
+    const { store } = s.runtime;
+    const cityBefore = (await store.aggregate(SK, 'ha-noi'))!;
+    await withLostEvents(() => accept('ubnd-hoan-kiem'));
+    expect(await store.submission(SK, 'ubnd-hoan-kiem')).not.toBeNull();
+    expect(await store.aggregate(SK, 'ubnd-hoan-kiem')).toBeNull();
+    expect((await store.aggregate(SK, 'ha-noi'))?.totals).toEqual(cityBefore.totals);
+
+    const [sk] = await fire();
+    expect(sk!.repaired).toEqual(['ubnd-hoan-kiem', 'ha-noi', 'bca']);
+    expect(s.log.lines.some((l) => l.message === 'aggregates repaired from source submissions' && l.count === 3)).toBe(true);
+    await storedMatchesSources();
+    const hoanKiem = (await store.submission(SK, 'ubnd-hoan-kiem'))!;
+    expect((await store.aggregate(SK, 'ha-noi'))!.totals.bang1![FLOW]).toBe(cityBefore.totals.bang1![FLOW]! + hoanKiem.totals.bang1![FLOW]!);
+    expect((await store.aggregate(SK, 'ha-noi'))!.contributors).toBe(cityBefore.contributors + 1);
+  });
+
+  it('repairs drift written into aggregates, and a second run finds nothing', async () => {
+    const { store } = s.runtime;
+    const city = (await store.aggregate(SK, 'ha-noi'))!;
+    const drifted = structuredClone(city);
+    drifted.totals.bang1![FLOW]! += 1000;
+    drifted.contributors += 2;
+    delete drifted.children['mttq-tp'];
+    await store.putAggregate(drifted);
+    const tayHo = (await store.aggregate(SK, 'ubnd-tay-ho'))!;
+    await store.putAggregate({ ...tayHo, own: { bang1: { [FLOW]: 1 } }, totals: { bang1: { [FLOW]: 1 } } });
+
+    const [sk] = await fire();
+    // The ministry's node still holds the right numbers (the drift was below it): it is left as it is.
+    expect(sk!.repaired.sort()).toEqual(['ha-noi', 'ubnd-tay-ho']);
+    await storedMatchesSources();
+    expect((await store.aggregate(SK, 'ha-noi'))!.totals).toEqual(city.totals);
+    expect((await fire())[0]!.repaired).toEqual([]);
+  });
+
+  it('after a repair, the event path goes on from the repaired nodes', async () => {
+    const { store } = s.runtime;
+    const before = (await store.aggregate(SK, 'ha-noi'))!;
+    const old = (await store.submission(SK, 'ubnd-ba-dinh'))!;
+    await accept('ubnd-ba-dinh', 40);
+    await s.triggersIdle();
+    const after = (await store.aggregate(SK, 'ha-noi'))!;
+    expect(after.totals.bang1![FLOW]).toBe(before.totals.bang1![FLOW]! + 40);
+    expect(after.seq).toBeGreaterThan(before.seq);
+    expect((await store.submission(SK, 'ubnd-ba-dinh'))!.totals.bang1![FLOW]).toBe(old.totals.bang1![FLOW]! + 40);
+    await storedMatchesSources();
+    expect((await fire())[0]!.repaired).toEqual([]);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Issue 3: the Sheets and Drive adapters run the real Google client libraries against the
+ * project's emulator, a change to a unit's sheet costs at most one read and one write of that
+ * sheet, and the feedback a clerk sees (highlight, Vietnamese note, status line) is really in
+ * the sheet, and goes away once the entry is fixed.
+ *
+ * There is no Drive watch channel in this file, so nothing but the test processes a sheet;
+ * the webhook path is exercised with a push signed like the real channel's.
+ */
+import { readFile } from 'node:fs/promises';
+import { drive_v3 } from '@googleapis/drive';
+import { sheets_v4 } from '@googleapis/sheets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelToken } from '../../functions/handlers/auth.js';
+import { PALETTE } from '../../functions/layout/sheet-builder.js';
+import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
+import { figuresFor } from '../helpers/fill-workbook.js';
+import { registerUnitSheets, requestsSince, seenCell, sheetsOn } from '../helpers/integration.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const ROUND = 'so-ket-2020';
+const UNIT = 'ubnd-ba-dinh';
+const ADAPTERS = ['sheets-workbooks', 'sheets-master', 'drive-files', 'google-apis'];
+
+let s: TestStack;
+let sheetId: string;
+beforeAll(async () => {
+  s = await startTestStack();
+  sheetId = (await registerUnitSheets(s, ROUND, [UNIT]))[UNIT]!;
+}, 60_000);
+afterAll(async () => {
+  await s.triggersIdle();
+  await s.dispose();
+});
+
+/** A Drive push as the real channel sends it: headers only, signed with the channel token. */
+async function push(channelId = 'kenh-thu', token = channelToken(s.secrets.webhook, channelId)) {
+  const res = await fetch(s.urls.functions.driveWebhook!, {
+    method: 'POST',
+    headers: { 'x-goog-channel-id': channelId, 'x-goog-channel-token': token, 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' },
+  });
+  return { status: res.status, body: (await res.json()) as { status?: string; changedFiles?: number; outcomes?: Record<string, number> } };
+}
+
+describe('the adapters are the real client libraries', () => {
+  it('have no hand-built HTTP, and hold @googleapis clients', async () => {
+    for (const name of ADAPTERS) {
+      const source = await readFile(new URL(`../../functions/adapters/${name}.ts`, import.meta.url), 'utf8');
+      expect(source, name).not.toMatch(/\bfetch\(|node:https?|from 'gaxios'|\bhttps?\.request\(/);
+    }
+    const google = await readFile(new URL('../../functions/adapters/google-apis.ts', import.meta.url), 'utf8');
+    expect(google).toContain("import('@googleapis/sheets')");
+    expect(google).toContain("import('@googleapis/drive')");
+    // The runtime's adapters wrap the library's own client classes.
+    const rt = s.runtime as unknown as { workbooks: { sheets: unknown }; master: { sheets: unknown }; files: { drive: unknown } };
+    expect(rt.workbooks.sheets).toBeInstanceOf(sheets_v4.Sheets);
+    expect(rt.master.sheets).toBeInstanceOf(sheets_v4.Sheets);
+    expect(rt.files.drive).toBeInstanceOf(drive_v3.Drive);
+  });
+
+  it('reach the emulator as the service account, by the API methods Google has', async () => {
+    const since = requestsSince(s);
+    const read = await s.runtime.workbooks.read(sheetId);
+    const meta = await s.runtime.files.meta(sheetId);
+    expect(read.sheetIds.get('Bảng 1')).toBeGreaterThan(0);
+    expect(meta).toMatchObject({ id: sheetId, appProperties: { campaign: s.runtime.model.id, unit: UNIT, round: ROUND } });
+    expect(since().map((e) => [e.api, e.op, e.user, e.status])).toEqual([
+      ['sheets', 'spreadsheets.get', LOCAL_SERVICE_ACCOUNT, 200],
+      ['drive', 'drive.files.get', LOCAL_SERVICE_ACCOUNT, 200],
+    ]);
+  });
+});
+
+describe('requests per change', () => {
+  it('a change costs 1 read and 1 write of the sheet; a forced re-run 1 read and 0 writes; a normal re-run nothing', async () => {
+    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2017', code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
+    let since = requestsSince(s);
+    const first = await s.process(UNIT, ROUND);
+    expect(first.outcome).toBe('processed');
+    expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get', 'write spreadsheets.batchUpdate']);
+
+    since = requestsSince(s);
+    expect((await s.process(UNIT, ROUND)).outcome).toBe('unchanged');
+    expect(since((e) => e.api === 'sheets')).toEqual([]);
+
+    since = requestsSince(s);
+    expect((await s.process(UNIT, ROUND, { force: true })).outcome).toBe('unchanged');
+    expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get']);
+  });
+
+  it('a change whose feedback is already in the sheet costs 1 read and 0 writes', async () => {
+    // Typing the same value again makes a new Drive version with the same content and feedback.
+    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2017', code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
+    const since = requestsSince(s);
+    const r = await s.process(UNIT, ROUND);
+    expect(r.outcome === 'processed' && r.feedbackWritten).toBe(false);
+    expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get']);
+  });
+
+  it("our own feedback write comes back through the webhook as a change and costs no Sheets request", async () => {
+    await push(); // drain whatever the feed holds so far
+    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2017', code: 'tuyen_truyen.pano_khau_hieu', value: 96 }]);
+    const viaWebhook = await push();
+    expect(viaWebhook).toEqual({ status: 200, body: { status: 'polled', changedFiles: 1, outcomes: { processed: 1 } } });
+    const written = s.sheets.getDriveFileState(sheetId)!.version;
+    expect((await s.runtime.store.state(ROUND, UNIT))?.seenVersion).toBe(written);
+
+    // The feed now holds only the version our feedback write produced: the echo.
+    const since = requestsSince(s);
+    const echo = await push();
+    expect(echo).toEqual({ status: 200, body: { status: 'polled', changedFiles: 1, outcomes: { unchanged: 1 } } });
+    expect(since((e) => e.api === 'sheets')).toEqual([]);
+    expect(since().map((e) => e.op)).toEqual(['drive.changes.list', 'drive.files.get']);
+  });
+});
+
+describe('feedback in the sheet', () => {
+  it('a bad entry is highlighted with a Vietnamese note and counted in the status line of every tab', async () => {
+    await s.type(UNIT, ROUND, [
+      { kind: 'figure', table: 'bang1', period: '2016', code: 'tuyen_truyen.dai_chung', value: '12 buổi' },
+      { kind: 'figure', table: 'bang2', period: '2016', code: 'tin_bao.co_gia_tri', value: 5 },
+      { kind: 'figure', table: 'bang2', period: '2016', code: 'tin_bao.lam_ro_vu', value: 9 },
+    ]);
+    const r = await s.process(UNIT, ROUND);
+    if (r.outcome !== 'processed') throw new Error(`expected processed, got ${r.outcome}`);
+    const bad = r.evaluation.issues.find((i) => i.code === 'value.not_number')!;
+    const doubtful = r.evaluation.issues.find((i) => i.code === 'tin_bao.lam_ro_vu_vuot_co_gia_tri')!;
+    expect([bad.sheet, bad.cell, doubtful.sheet, doubtful.cell]).toEqual(['Bảng 1', 'C14', 'Bảng 2', 'Q14']);
+
+    const sheet = s.sheets.getSpreadsheetState(sheetId)!;
+    expect(seenCell(sheet, 'Bảng 1', bad.row!, bad.col!)).toEqual({
+      value: '12 buổi',
+      note: 'Lỗi: Ô C14 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Năm 2016): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.',
+      background: PALETTE.error,
+    });
+    expect(seenCell(sheet, 'Bảng 2', doubtful.row!, doubtful.col!)).toEqual({
+      value: 9,
+      note: 'Cần xem lại: Ô Q14 (Năm 2016): số vụ đã điều tra làm rõ (9) nhiều hơn số tin có giá trị (5, ô P14). Có thể đúng, nhưng hãy kiểm tra lại.',
+      background: PALETTE.warning,
+    });
+    const status = Object.fromEntries(r.evaluation.located.statusCells.map((c) => [c.sheet, seenCell(sheet, c.sheet, c.row, c.col)]));
+    const line = 'Còn 1 lỗi, 1 cảnh báo — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
+    expect(status['Hướng dẫn']).toEqual({ value: line, note: '', background: PALETTE.error });
+    expect(status['Bảng 1']?.value).toBe(`${line} (trang này: 1 lỗi)`);
+    expect(status['Bảng 2']?.value).toBe(`${line} (trang này: 1 cảnh báo)`);
+    expect(Object.keys(status)).toEqual(['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Đề cương báo cáo', 'Điển hình', 'Khen thưởng', 'Xác nhận']);
+  });
+
+  it('fixing the entries clears the stale notes and highlights; acceptance shows "Đã gửi lúc HH:mm dd/MM/yyyy" and the totals', async () => {
+    await s.typeSubmission(UNIT, ROUND); // every figure typed again, valid, box ticked
+    const r = await s.process(UNIT, ROUND);
+    if (r.outcome !== 'processed') throw new Error(`expected processed, got ${r.outcome}`);
+    expect(r.accepted).toBe(true);
+    const sheet = s.sheets.getSpreadsheetState(sheetId)!;
+    const valid = figuresFor(s.runtime.model, UNIT, ROUND, 'bang1')['2016']!['tuyen_truyen.dai_chung']!;
+    expect(seenCell(sheet, 'Bảng 1', 13, 2)).toEqual({ value: valid, note: null, background: PALETTE.input });
+    expect(seenCell(sheet, 'Bảng 2', 13, 16)).toMatchObject({ note: null, background: PALETTE.input });
+    for (const c of r.evaluation.located.statusCells) {
+      expect(seenCell(sheet, c.sheet, c.row, c.col)).toEqual({ value: 'Đã gửi lúc 09:00 10/07/2020.', note: '', background: PALETTE.ok });
+    }
+    // The total row of Bảng 1: flows summed over the periods, stocks = the last period's value.
+    const loc = r.evaluation.located.tables.get('bang1');
+    if (loc?.kind !== 'figures' || loc.totalRow === null) throw new Error('no total row located');
+    const typed = figuresFor(s.runtime.model, UNIT, ROUND, 'bang1');
+    const periods = s.runtime.model.round(ROUND).periods;
+    const flow = periods.reduce((n, p) => n + typed[p]!['tuyen_truyen.dai_chung']!, 0);
+    const stock = typed[periods.at(-1)!]!['mo_hinh.hien_co']!;
+    expect(seenCell(sheet, 'Bảng 1', loc.totalRow, loc.columns.get('tuyen_truyen.dai_chung')!).value).toBe(flow);
+    expect(seenCell(sheet, 'Bảng 1', loc.totalRow, loc.columns.get('mo_hinh.hien_co')!).value).toBe(stock);
+    expect(stock).not.toBe(periods.reduce((n, p) => n + typed[p]!['mo_hinh.hien_co']!, 0));
+  });
+});

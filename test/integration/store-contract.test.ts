@@ -1,0 +1,258 @@
+/**
+ * Contract of FirestoreStore: what the pipeline relies on, checked against a Firestore
+ * emulator. By default the in-process one (@firestore-emulator/server); set
+ * FIRESTORE_EMULATOR_HOST to run the same contract against another emulator, e.g. Google's:
+ *
+ *   firebase emulators:start --only firestore          # on a machine with firebase-tools and Java ≥ 21;
+ *                                                       # firebase.json binds it to 127.0.0.1:8080
+ *   FIRESTORE_EMULATOR_HOST=127.0.0.1:8080 npx vitest run test/integration/store-contract.test.ts
+ *
+ * (Run this file alone when the variable is set: the Firestore client lets the variable
+ * override any configured host, so the other suites' own in-process emulators would be
+ * bypassed too.) Every run works in a campaign namespace of its own, so a shared emulator can
+ * be reused. Google's emulator also isolates transactions, which the in-process one does not.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FirestoreStore, versionId, type CommitInput } from '../../functions/adapters/firestore-store.js';
+import { createEmulatorClient, startFirestoreEmulator, type FirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
+import { model } from '../helpers/campaign.js';
+import { figuresFor } from '../helpers/fill-workbook.js';
+import { commitInputFor } from '../helpers/integration.js';
+
+const SK = 'so-ket-2020';
+const BS = 'bo-sung-2020';
+const UNIT = 'ubnd-ba-dinh';
+const external = process.env.FIRESTORE_EMULATOR_HOST;
+
+let emulator: FirestoreEmulator | null = null;
+let db: Firestore;
+let store: FirestoreStore;
+const t = (iso: string) => Date.parse(iso);
+const ON_TIME = t('2020-07-10T09:00:00+07:00');
+const LATE = t('2020-07-16T09:00:00+07:00');
+const LOCKED = t('2020-07-23T09:00:00+07:00');
+
+beforeAll(async () => {
+  if (!external) emulator = await startFirestoreEmulator({ projectId: 'demo-contract' });
+  db = createEmulatorClient(external ?? emulator!.host, 'demo-contract');
+  store = new FirestoreStore(db, `hop-dong-${randomUUID().slice(0, 8)}`);
+});
+afterAll(async () => {
+  await store?.deleteAll();
+  await db?.terminate();
+  await emulator?.stop();
+});
+
+/** The same unit's evaluation with the 2020-h1 flow figure shifted by `delta`. */
+function input(sourceVersion: number, now: number, delta = 0, opts: { unitId?: string; status?: 'ready' | 'draft' } = {}): CommitInput {
+  const unitId = opts.unitId ?? UNIT;
+  const bang1 = figuresFor(model, unitId, SK, 'bang1');
+  bang1['2020-h1']!['tuyen_truyen.dai_chung']! += delta;
+  return commitInputFor(model, unitId, SK, { sourceVersion, now, figures: { bang1, bang2: figuresFor(model, unitId, SK, 'bang2') }, ...(opts.status ? { status: opts.status } : {}) });
+}
+
+describe('commitEvaluation', () => {
+  it('accepts ready content as version 1, on time, and records the state at the read version', async () => {
+    const r = await store.commitEvaluation(input(10, ON_TIME));
+    expect(r).toMatchObject({ outcome: 'committed', accepted: true, lockedOut: false, previousFeedbackHash: null });
+    expect(r.outcome === 'committed' && r.submission).toMatchObject({ versionCount: 1, versionId: versionId(1), sourceVersion: 10, acceptedAt: ON_TIME, firstAcceptedAt: ON_TIME, late: false });
+    expect(await store.state(SK, UNIT)).toMatchObject({ seenVersion: 10, status: 'ready', feedbackHash: null, lockedOut: false });
+  });
+
+  it('refuses a read at the same or an older version, whatever it says', async () => {
+    expect(await store.commitEvaluation(input(10, ON_TIME, 50))).toEqual({ outcome: 'stale', seenVersion: 10 });
+    expect(await store.commitEvaluation(input(7, ON_TIME, 50))).toEqual({ outcome: 'stale', seenVersion: 10 });
+    expect((await store.submission(SK, UNIT))?.versionCount).toBe(1);
+    expect((await store.submission(SK, UNIT))?.values.bang1!['2020-h1']!['tuyen_truyen.dai_chung']).toBe(figuresFor(model, UNIT, SK, 'bang1')['2020-h1']!['tuyen_truyen.dai_chung']);
+  });
+
+  it('a newer read with the same content moves the state on and makes no version', async () => {
+    const r = await store.commitEvaluation(input(12, LATE));
+    expect(r).toMatchObject({ outcome: 'committed', accepted: false, lockedOut: false });
+    expect(r.outcome === 'committed' && r.submission?.versionCount).toBe(1);
+    expect((await store.state(SK, UNIT))?.seenVersion).toBe(12);
+  });
+
+  it('a draft (not ready) changes the state only; the accepted version stays in force', async () => {
+    const r = await store.commitEvaluation(input(13, LATE, 3, { status: 'draft' }));
+    expect(r).toMatchObject({ outcome: 'committed', accepted: false });
+    expect(r.outcome === 'committed' && r.submission?.versionCount).toBe(1);
+    expect(await store.state(SK, UNIT)).toMatchObject({ status: 'draft', seenVersion: 13 });
+  });
+
+  it('new ready content is version 2; lateness is decided by the first acceptance', async () => {
+    const r = await store.commitEvaluation(input(15, LATE, 1));
+    expect(r.outcome === 'committed' && r.submission).toMatchObject({ versionCount: 2, versionId: versionId(2), sourceVersion: 15, acceptedAt: LATE, firstAcceptedAt: ON_TIME, late: false });
+    const versions = await store.versions(SK, UNIT);
+    expect(versions.map((v) => [v.versionNo, v.sourceVersion, v.acceptedAt])).toEqual([
+      [1, 10, ON_TIME],
+      [2, 15, LATE],
+    ]);
+  });
+
+  it('a first acceptance after the due time is late', async () => {
+    const r = await store.commitEvaluation(input(4, LATE, 0, { unitId: 'ubnd-tay-ho' }));
+    expect(r.outcome === 'committed' && r.submission).toMatchObject({ versionCount: 1, late: true, firstAcceptedAt: LATE });
+  });
+
+  it('after the lock, new ready content is refused and flagged; the version in force stays', async () => {
+    const r = await store.commitEvaluation(input(20, LOCKED, 2));
+    expect(r).toMatchObject({ outcome: 'committed', accepted: false, lockedOut: true });
+    expect(r.outcome === 'committed' && r.submission).toMatchObject({ versionCount: 2, sourceVersion: 15 });
+    expect(await store.state(SK, UNIT)).toMatchObject({ seenVersion: 20, lockedOut: true });
+    expect(await store.versions(SK, UNIT)).toHaveLength(2);
+  });
+});
+
+describe('a unit whose sheet was replaced by another file', () => {
+  it('reads of the new file are compared with each other, not with the old file’s versions', async () => {
+    const unit = 'ubnd-gia-lam';
+    const at = (v: number, file: string, delta: number) => ({ ...input(v, ON_TIME, delta, { unitId: unit }), spreadsheetId: file });
+    expect(await store.commitEvaluation(at(60, 'tep-cu', 0))).toMatchObject({ outcome: 'committed', accepted: true });
+    expect(await store.commitEvaluation(at(59, 'tep-cu', 1))).toMatchObject({ outcome: 'stale', seenVersion: 60 });
+    const moved = await store.commitEvaluation(at(4, 'tep-moi', 1));
+    expect(moved).toMatchObject({ outcome: 'committed', accepted: true });
+    expect(moved.outcome === 'committed' && moved.submission).toMatchObject({ versionCount: 2, versionId: versionId(2), sourceVersion: 4 });
+    expect(await store.state(SK, unit)).toMatchObject({ spreadsheetId: 'tep-moi', seenVersion: 4 });
+    expect(await store.commitEvaluation(at(3, 'tep-moi', 2))).toMatchObject({ outcome: 'stale', seenVersion: 4 });
+    // History keeps both versions, whatever the Drive versions they were read at.
+    expect((await store.versions(SK, unit)).map((v) => [v.versionNo, v.sourceVersion])).toEqual([
+      [1, 60],
+      [2, 4],
+    ]);
+  });
+
+  it('registering the replacement unregisters the old file', async () => {
+    const reg = (id: string) => ({ spreadsheetId: id, unitId: 'ubnd-gia-lam', roundId: SK, url: `https://docs.google.com/spreadsheets/d/${id}/edit`, createdAt: 1 });
+    await store.register(reg('tep-cu'));
+    await store.register(reg('tep-moi'));
+    expect(await store.registration('tep-cu')).toBeNull();
+    expect(await store.registration('tep-moi')).toEqual(reg('tep-moi'));
+    expect(await store.unitSheet(SK, 'ubnd-gia-lam')).toEqual(reg('tep-moi'));
+    await store.register(reg('tep-moi')); // again: nothing to unregister
+    expect(await store.registration('tep-moi')).toEqual(reg('tep-moi'));
+  });
+});
+
+describe('recordFeedback', () => {
+  it('keeps the feedback hash, and moves the seen version forward to what our own write produced, never back', async () => {
+    await store.recordFeedback(SK, UNIT, 'h1', 21);
+    expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h1', seenVersion: 21 });
+    await store.recordFeedback(SK, UNIT, 'h2', 18);
+    expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h2', seenVersion: 21 });
+    await store.recordFeedback(SK, UNIT, 'h3', null);
+    expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h3', seenVersion: 21 });
+    const next = await store.commitEvaluation(input(22, LOCKED, 2));
+    expect(next).toMatchObject({ outcome: 'committed', previousFeedbackHash: 'h3' });
+    expect((await store.state(SK, UNIT))?.feedbackHash).toBe('h3');
+  });
+
+  it('does nothing for a unit without a state', async () => {
+    await store.recordFeedback(SK, 'ubnd-soc-son', 'h', 5);
+    expect(await store.state(SK, 'ubnd-soc-son')).toBeNull();
+  });
+});
+
+describe('updateNode', () => {
+  const own = (n: number) => ({ bang1: { 'tuyen_truyen.dai_chung': n, 'mo_hinh.hien_co': null } });
+
+  it('stores a node’s own totals: an older sequence number loses, the same one changes nothing unless the totals differ', async () => {
+    const a = await store.updateNode(BS, 'ubnd-long-bien', 'ha-noi', { own: own(5), ownSeq: 3 }, 100);
+    expect(a).toMatchObject({ changed: true, node: { nodeId: 'ubnd-long-bien', parentId: 'ha-noi', ownSeq: 3, seq: 1, contributors: 1, totals: own(5), updatedAt: 100 } });
+    expect(await store.updateNode(BS, 'ubnd-long-bien', 'ha-noi', { own: own(5), ownSeq: 3 }, 200)).toMatchObject({ changed: false, node: { seq: 1, totals: own(5), updatedAt: 100 } });
+    expect(await store.updateNode(BS, 'ubnd-long-bien', 'ha-noi', { own: own(9), ownSeq: 2 }, 200)).toMatchObject({ changed: false, node: { seq: 1, totals: own(5) } });
+    expect(await store.updateNode(BS, 'ubnd-long-bien', 'ha-noi', { own: own(7), ownSeq: 3 }, 250)).toMatchObject({ changed: true, node: { seq: 2, ownSeq: 3, totals: own(7) } });
+    expect(await store.updateNode(BS, 'ubnd-long-bien', 'ha-noi', { own: own(9), ownSeq: 4 }, 300)).toMatchObject({ changed: true, node: { seq: 3, totals: own(9), updatedAt: 300 } });
+  });
+
+  it('keeps one entry per child, the newer by sequence number winning, and sums own and children again', async () => {
+    await store.updateNode(BS, 'ha-noi', 'bca', { own: own(1), ownSeq: 1 }, 1);
+    await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'ubnd-long-bien', totals: own(9), seq: 2, contributors: 1 }, 2);
+    await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'catp', totals: own(20), seq: 5, contributors: 3 }, 3);
+    expect(await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'ubnd-long-bien', totals: own(5), seq: 1, contributors: 1 }, 4)).toMatchObject({ changed: false });
+    expect(await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'catp', totals: own(20), seq: 5, contributors: 3 }, 4)).toMatchObject({ changed: false });
+    const node = (await store.aggregate(BS, 'ha-noi'))!;
+    expect(node).toMatchObject({ seq: 3, contributors: 1 + 1 + 3, totals: { bang1: { 'tuyen_truyen.dai_chung': 30, 'mo_hinh.hien_co': null } } });
+    expect(Object.keys(node.children).sort()).toEqual(['catp', 'ubnd-long-bien']);
+    expect(node.children['ubnd-long-bien']).toEqual({ totals: own(9), seq: 2, contributors: 1 });
+    expect((await store.aggregatesOfRound(BS)).map((a) => a.nodeId).sort()).toEqual(['ha-noi', 'ubnd-long-bien']);
+  });
+});
+
+describe('nominee index, peer statistics, registry', () => {
+  it('merges one unit’s nominees without touching another’s', async () => {
+    await store.putNominees(SK, 'ubnd-ba-dinh', [{ key: 'nguyen thi lan', award: 'bkubnd', name: 'Nguyễn Thị Lan' }]);
+    await store.putNominees(SK, 'ca-ba-dinh', [{ key: 'tran van minh', award: 'bkbca', name: 'Trần Văn Minh' }]);
+    await store.putNominees(SK, 'ubnd-ba-dinh', [{ key: 'to dan pho so 7', award: 'bkubnd', name: 'Tổ dân phố số 7' }]);
+    expect(await store.nomineeIndex(SK)).toEqual({
+      'ubnd-ba-dinh': [{ key: 'to dan pho so 7', award: 'bkubnd', name: 'Tổ dân phố số 7' }],
+      'ca-ba-dinh': [{ key: 'tran van minh', award: 'bkbca', name: 'Trần Văn Minh' }],
+    });
+    expect(await store.nomineeIndex(BS)).toEqual({});
+  });
+
+  it('stores peer statistics per round and kind', async () => {
+    expect(await store.peerStats(SK, 'district')).toBeUndefined();
+    await store.putPeerStats(SK, 'district', { bang1: {} } as never, 5);
+    expect(await store.peerStats(SK, 'district')).toEqual({ bang1: {} });
+  });
+
+  it('registers a sheet under both its id and its unit and round', async () => {
+    const reg = { spreadsheetId: 'sheet-1', unitId: UNIT, roundId: SK, url: 'https://docs.google.com/spreadsheets/d/sheet-1/edit', createdAt: 1 };
+    await store.register(reg);
+    expect(await store.registration('sheet-1')).toEqual(reg);
+    expect(await store.unitSheet(SK, UNIT)).toEqual(reg);
+    expect(await store.registration('sheet-2')).toBeNull();
+    expect((await store.allUnitSheets()).map((r) => r.spreadsheetId).sort()).toEqual(['sheet-1', 'tep-moi']);
+  });
+
+  it('lists states and submissions of one round only', async () => {
+    expect((await store.statesOfRound(SK)).map((s) => s.unitId).sort()).toEqual(['ubnd-ba-dinh', 'ubnd-gia-lam', 'ubnd-tay-ho']);
+    expect((await store.submissionsOfRound(SK)).map((s) => s.unitId).sort()).toEqual(['ubnd-ba-dinh', 'ubnd-gia-lam', 'ubnd-tay-ho']);
+    expect(await store.submissionsOfRound(BS)).toEqual([]);
+  });
+});
+
+describe('meta and leases', () => {
+  it('meta is empty until patched, and patches merge', async () => {
+    expect(await store.meta('driveWatch')).toEqual({});
+    await store.patchMeta('driveWatch', { pageToken: '7' });
+    await store.patchMeta('driveWatch', { lastPollAt: 9 });
+    expect(await store.meta('driveWatch')).toEqual({ pageToken: '7', lastPollAt: 9 });
+  });
+
+  it('a lease is taken once until it runs out', async () => {
+    expect(await store.tryLease('driveWatch', 'pollLeaseUntil', 1_000, 500)).toBe(true);
+    expect(await store.tryLease('driveWatch', 'pollLeaseUntil', 1_200, 500)).toBe(false);
+    expect(await store.tryLease('driveWatch', 'pollLeaseUntil', 1_500, 500)).toBe(true);
+    expect((await store.meta('driveWatch')).pollLeaseUntil).toBe(2_000);
+    expect((await store.meta('driveWatch')).pageToken).toBe('7');
+  });
+});
+
+describe('read counting and namespacing', () => {
+  it('counts one read per document fetched, a missing one included, and one per query result (at least one)', async () => {
+    let mark = store.reads;
+    await store.state(SK, UNIT);
+    await store.state(SK, 'ubnd-soc-son');
+    expect(store.reads - mark).toBe(2);
+    mark = store.reads;
+    await store.submissionsOfRound(SK);
+    await store.submissionsOfRound(BS);
+    expect(store.reads - mark).toBe(3 + 1);
+    mark = store.reads;
+    await store.commitEvaluation(input(1, LOCKED)); // stale, but its transaction still read two documents
+    expect(store.reads - mark).toBe(2);
+  });
+
+  it('another campaign’s store sees none of these documents, and deleteAll removes only its own', async () => {
+    const other = new FirestoreStore(db, `khac-${randomUUID().slice(0, 8)}`);
+    await other.commitEvaluation(input(3, ON_TIME));
+    expect((await other.submissionsOfRound(SK)).map((s) => s.unitId)).toEqual([UNIT]);
+    expect(await other.registration('sheet-1')).toBeNull();
+    expect(await other.deleteAll()).toBe(3); // its state, its submission and that submission's version
+    expect((await store.submissionsOfRound(SK)).length).toBe(3);
+  });
+});
