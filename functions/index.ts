@@ -3,7 +3,7 @@
  * Importing it is cheap; client libraries load on the first request (see wiring.ts).
  */
 import { cloudEvent, http } from '@google-cloud/functions-framework';
-import { onSubmissionWritten } from './handlers/events.js';
+import { onPollRequested, onSubmissionWritten } from './handlers/events.js';
 import { complianceSweep, driveWebhook, maintenance, sheetAction } from './handlers/http.js';
 
 export const FUNCTIONS = {
@@ -12,6 +12,7 @@ export const FUNCTIONS = {
   complianceSweep: { signature: 'http', handler: complianceSweep },
   maintenance: { signature: 'http', handler: maintenance },
   onSubmissionWritten: { signature: 'cloudevent', handler: onSubmissionWritten },
+  onPollRequested: { signature: 'cloudevent', handler: onPollRequested },
 } as const;
 
 http('driveWebhook', driveWebhook);
@@ -19,3 +20,4 @@ http('sheetAction', sheetAction);
 http('complianceSweep', complianceSweep);
 http('maintenance', maintenance);
 cloudEvent('onSubmissionWritten', onSubmissionWritten);
+cloudEvent('onPollRequested', onPollRequested);

@@ -45,15 +45,22 @@ export interface WiringOverrides {
 export async function createFirestore(config: Config): Promise<Firestore> {
   const { Firestore } = await import('@google-cloud/firestore');
   if (config.firestore.emulatorHost) {
-    // Explicit host and throwaway credentials: talk to the emulator named in the config,
-    // whatever FIRESTORE_EMULATOR_HOST this process inherited.
-    return new Firestore({
-      projectId: config.projectId,
-      databaseId: config.firestore.databaseId,
-      host: config.firestore.emulatorHost,
-      ssl: false,
-      credentials: { client_email: 'emulator@local', private_key: 'unused' },
-    });
+    // Explicit host and throwaway credentials: talk to the emulator named in the config. The
+    // client lets an inherited FIRESTORE_EMULATOR_HOST override `host`, so the variable is
+    // hidden for the (synchronous) construction.
+    const inherited = process.env.FIRESTORE_EMULATOR_HOST;
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    try {
+      return new Firestore({
+        projectId: config.projectId,
+        databaseId: config.firestore.databaseId,
+        host: config.firestore.emulatorHost,
+        ssl: false,
+        credentials: { client_email: 'emulator@local', private_key: 'unused' },
+      });
+    } finally {
+      if (inherited !== undefined) process.env.FIRESTORE_EMULATOR_HOST = inherited;
+    }
   }
   return new Firestore({ projectId: config.projectId, databaseId: config.firestore.databaseId });
 }

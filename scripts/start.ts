@@ -35,7 +35,7 @@ async function portFree(port: number): Promise<boolean> {
 async function choosePorts() {
   const ports = { ...DEFAULT_PORTS };
   for (const [k, p] of Object.entries(ports) as [keyof typeof ports, number][]) {
-    const span = k === 'functions' ? 5 : 1;
+    const span = k === 'functions' ? 6 : 1;
     let ok = true;
     for (let i = 0; i < span; i++) ok &&= await portFree(p + i);
     if (!ok) ports[k] = 0;
@@ -91,6 +91,7 @@ async function main() {
     ['Hàm complianceSweep', f.complianceSweep!],
     ['Hàm maintenance', f.maintenance!],
     ['Hàm onSubmissionWritten', f.onSubmissionWritten!],
+    ['Hàm onPollRequested', f.onPollRequested!],
     ['Firestore (giả lập)', stack.urls.firestore],
     ['SMTP (maildev)', `127.0.0.1:${stack.smtpPort}`],
     ['Trạng thái', stateDir],

@@ -5,6 +5,7 @@
  * isolate them, which is why every write here is also safe to repeat, and why a scheduled
  * reconciliation recomputes aggregates from source documents.
  */
+import { randomUUID } from 'node:crypto';
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import type { NodeTotals } from '../core/aggregate.js';
 import { sumTotals } from '../core/aggregate.js';
@@ -31,7 +32,6 @@ export const versionId = (versionNo: number) => `v${String(versionNo).padStart(1
  * The stored state also names the spreadsheet its `seenVersion` belongs to: Drive versions
  * only compare within one file. (States written before this field existed have none.)
  */
-export type StoredUnitState = UnitRoundState & { spreadsheetId?: string };
 
 export interface CommitInput {
   state: Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'>;
@@ -127,6 +127,21 @@ export class FirestoreStore {
     return this.col('meta').doc(name);
   }
   /** Collection path of submissions: what the Firestore trigger watches. */
+  /** Collection path of Drive poll requests: what the poll trigger watches. */
+  get pollRequestsPath(): string {
+    return this.col('pollRequests').path;
+  }
+  /**
+   * Asks for the Drive change feed to be read. The write fires the poll trigger; the request
+   * id also tells a poll that is already running to go round once more.
+   */
+  async requestPoll(now: number, reason: string): Promise<string> {
+    const requestId = randomUUID();
+    await this.col('pollRequests').doc('drive').set({ requestId, requestedAt: now, reason });
+    await this.patchMeta('driveWatch', { pollRequestedAt: now, pollRequestId: requestId });
+    return requestId;
+  }
+
   get submissionsPath(): string {
     return this.col('submissions').path;
   }
@@ -163,9 +178,9 @@ export class FirestoreStore {
 
   // Unit state and submissions --------------------------------------------
 
-  async state(roundId: string, unitId: string): Promise<StoredUnitState | null> {
+  async state(roundId: string, unitId: string): Promise<UnitRoundState | null> {
     const snap = this.counted(await this.stateRef(roundId, unitId).get());
-    return snap.exists ? (snap.data() as StoredUnitState) : null;
+    return snap.exists ? (snap.data() as UnitRoundState) : null;
   }
   async submission(roundId: string, unitId: string): Promise<SubmissionRecord | null> {
     const snap = this.counted(await this.submissionRef(roundId, unitId).get());
@@ -197,7 +212,7 @@ export class FirestoreStore {
     return this.db.runTransaction(async (tx) => {
       const [stateSnap, subSnap] = (await tx.getAll(stateRef, subRef)) as [DocumentSnapshot, DocumentSnapshot];
       this.reads += 2;
-      const previous = stateSnap.exists ? (stateSnap.data() as StoredUnitState) : null;
+      const previous = stateSnap.exists ? (stateSnap.data() as UnitRoundState) : null;
       const sameFile = !spreadsheetId || !previous?.spreadsheetId || previous.spreadsheetId === spreadsheetId;
       if (previous && sameFile && previous.seenVersion >= sourceVersion) return { outcome: 'stale', seenVersion: previous.seenVersion } as const;
       let submission = subSnap.exists ? (subSnap.data() as SubmissionRecord) : null;
@@ -224,7 +239,7 @@ export class FirestoreStore {
       }
       // A replacement sheet holds none of the feedback written into the old one.
       const feedbackHash = sameFile ? (previous?.feedbackHash ?? null) : null;
-      const next: StoredUnitState = { ...state, seenVersion: sourceVersion, feedbackHash, lockedOut, ...(spreadsheetId ? { spreadsheetId } : {}) };
+      const next: UnitRoundState = { ...state, seenVersion: sourceVersion, feedbackHash, lockedOut, ...(spreadsheetId ? { spreadsheetId } : {}) };
       tx.set(stateRef, next);
       return { outcome: 'committed', accepted, lockedOut, submission, previousFeedbackHash: feedbackHash } as const;
     });
@@ -295,6 +310,18 @@ export class FirestoreStore {
 
   async putAggregate(record: AggregateRecord): Promise<void> {
     await this.aggregateRef(record.roundId, record.nodeId).set(record);
+  }
+
+  /** Writes `record` only if the node's sequence number is still `expectedSeq` (null: the node must not exist). */
+  async replaceAggregateIfUnchanged(record: AggregateRecord, expectedSeq: number | null): Promise<boolean> {
+    const ref = this.aggregateRef(record.roundId, record.nodeId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = this.counted(await tx.get(ref));
+      const seq = snap.exists ? ((snap.data() as AggregateRecord).seq ?? 0) : null;
+      if (seq !== expectedSeq) return false;
+      tx.set(ref, record);
+      return true;
+    });
   }
 
   // Peers and nominees ------------------------------------------------------

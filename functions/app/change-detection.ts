@@ -1,11 +1,14 @@
 /**
  * Noticing unit sheet edits. Drive push notifications carry no data, are coalesced by Google
- * (minutes for Sheets edits) and may be lost, so a push only wakes the poll; the poll reads
- * the change feed from a stored page token and hands each changed sheet to processUnitSheet.
- * The same poll runs on a schedule, catching anything a push missed.
+ * (minutes for Sheets edits) and may be lost, so a push only records a poll request and is
+ * answered at once (a webhook must answer fast; processing belongs to a function with a long
+ * timeout). The request's Firestore write triggers the poll, which reads the change feed from
+ * a stored page token and hands each changed sheet to processUnitSheet. The same poll runs on
+ * a schedule, catching anything a push missed.
  *
- * Only one poll runs at a time (a short lease); a push arriving meanwhile leaves a request the
- * running poll picks up. The page token advances only when every change was processed.
+ * Only one poll runs at a time (a short lease on Google's clock); a request arriving meanwhile
+ * changes the request id, and the running poll goes round again. The page token advances only
+ * when every change was processed.
  */
 import { randomUUID } from 'node:crypto';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
@@ -19,6 +22,8 @@ export interface ChangeDeps extends PipelineDeps {
   files: DriveFiles;
   store: FirestoreStore;
   log: Logger;
+  /** Wall-clock time for the lease: the business clock may be simulated or stand still. */
+  googleNow: () => number;
   /** How many sheets are processed at once (Sheets quotas are per minute; keep this small). */
   concurrency?: number;
   pollLeaseMs?: number;
@@ -43,7 +48,7 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
   // Each request is a fresh id rather than a time: the business clock may stand still (tests)
   // or run simulated, so "requested after the round started" cannot be read from timestamps.
   await store.patchMeta('driveWatch', { pollRequestedAt: deps.now(), pollRequestId: randomUUID() });
-  if (!(await store.tryLease('driveWatch', 'pollLeaseUntil', deps.now(), deps.pollLeaseMs ?? 9 * 60_000))) {
+  if (!(await store.tryLease('driveWatch', 'pollLeaseUntil', deps.googleNow(), deps.pollLeaseMs ?? 9 * 60_000))) {
     return { status: 'queued', changedFiles: 0, outcomes: {} };
   }
   const outcomes: Record<string, number> = {};

@@ -109,6 +109,12 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
 
   const { grid, sheetIds } = await workbooks.read(spreadsheetId);
   const now = deps.now();
+  // A submission counts from when the clerk saved it in Google Sheets, not from when this run
+  // got to it: Drive coalesces pushes for minutes, and a box ticked at 23:58 on the last day
+  // must not turn late because it was processed at 00:03. Never later than now (a simulated
+  // or replayed business clock runs behind Google's).
+  const modified = meta.modifiedTime ? Date.parse(meta.modifiedTime) : Number.NaN;
+  const receivedAt = Number.isFinite(modified) ? Math.min(now, modified) : now;
   const withNominations = hasNominations(model, unitId, roundId);
   const [peerStats, nomineeIndex] = await Promise.all([
     store.peerStats(roundId, model.unit(unitId).kind),
@@ -124,7 +130,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     candidate: candidateOf(model, ev),
     spreadsheetId,
     sourceVersion: meta.version,
-    now,
+    now: receivedAt,
     dueAt: model.dueAt(roundId),
     lockAt: model.lockAt(roundId),
   });
@@ -140,7 +146,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     if (JSON.stringify(mine) !== before) await store.putNominees(roundId, unitId, mine);
   }
 
-  const lockedOut = now >= model.lockAt(roundId) && ev.contentHash !== commit.submission?.contentHash && ev.status !== 'empty';
+  const lockedOut = receivedAt >= model.lockAt(roundId) && ev.contentHash !== commit.submission?.contentHash && ev.status !== 'empty';
   const status = statusLine(model, roundId, { ...ev, pendingCount: ev.pending.length }, {
     acceptedAt: commit.submission?.acceptedAt ?? null,
     late: commit.submission?.late ?? false,

@@ -13,20 +13,26 @@ import type { AggregationDeps } from './aggregate.js';
 export interface ReconcileResult {
   roundId: string;
   repaired: string[];
+  /** Nodes that changed while this run computed them (a live aggregation won). */
+  skipped: string[];
   checked: number;
 }
 
 export async function reconcileRound(deps: AggregationDeps, roundId: string): Promise<ReconcileResult> {
   const { model, store } = deps;
   const now = deps.now();
+  // Aggregates are read before submissions, and each repair is written only if its node did
+  // not change since: a live aggregation that runs meanwhile always wins, and a repair never
+  // puts back numbers older than the ones it replaces. What is skipped, the next run checks.
+  const stored = new Map((await store.aggregatesOfRound(roundId)).map((a) => [a.nodeId, a]));
   const submissions = await store.submissionsOfRound(roundId);
   const known = submissions.filter((s) => model.findUnit(s.unitId));
   const own = new Map<string, NodeTotals>(known.map((s) => [s.unitId, totalsFromSubmission(s.totals)]));
   const ownSeq = new Map(known.map((s) => [s.unitId, s.versionCount]));
   const expected = computeAllNodes(model, own);
-  const stored = new Map((await store.aggregatesOfRound(roundId)).map((a) => [a.nodeId, a]));
 
   const repaired: string[] = [];
+  const skipped: string[] = [];
   // Children before parents, so each parent records its children's new sequence numbers.
   const depth = (id: string) => model.ancestors(id).length;
   const order = [...expected.values()].sort((a, b) => depth(b.nodeId) - depth(a.nodeId));
@@ -63,14 +69,18 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
       seq: (current?.seq ?? 0) + 1,
       updatedAt: now,
     };
-    await store.putAggregate(record);
+    if (!(await store.replaceAggregateIfUnchanged(record, current?.seq ?? null))) {
+      skipped.push(node.nodeId);
+      continue;
+    }
     seqOf.set(node.nodeId, record.seq);
     repaired.push(node.nodeId);
   }
   if (repaired.length) deps.log.warn('aggregates repaired from source submissions', { roundId, repaired: repaired.slice(0, 50), count: repaired.length });
+  if (skipped.length) deps.log.info('aggregates changed while reconciling; left for the next run', { roundId, skipped: skipped.slice(0, 50), count: skipped.length });
 
   const byKind = new Map<string, (typeof known)[number]['values'][]>();
   for (const s of known) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.values]);
   for (const [kind, values] of byKind) await store.putPeerStats(roundId, kind, computePeerStats(values), now);
-  return { roundId, repaired, checked: expected.size };
+  return { roundId, repaired, skipped, checked: expected.size };
 }

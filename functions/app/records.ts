@@ -39,6 +39,8 @@ export interface UnitRoundState {
   nominations: NominationRecord[];
   quotaOverruns: QuotaOverrunRecord[];
   dossierMissing: string[];
+  /** The spreadsheet the state was read from: Drive versions only compare within one file. */
+  spreadsheetId?: string;
 }
 
 export type NominationRecord = Omit<Nomination, 'titles'> & { titles: Record<string, string | null> };

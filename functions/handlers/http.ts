@@ -42,8 +42,9 @@ export async function driveWebhook(req: Request, res: Response): Promise<void> {
       res.status(200).json({ status: 'sync' });
       return;
     }
-    const result = await pollChanges(rt);
-    res.status(200).json(result);
+    // Answer Drive at once; the poll runs in onPollRequested, triggered by this write.
+    const requestId = await rt.store.requestPoll(rt.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
+    res.status(202).json({ status: 'poll-requested', requestId });
   });
 }
 

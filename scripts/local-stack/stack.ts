@@ -127,7 +127,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await mkdir(stateDir, { recursive: true });
   const log = opts.log ?? createLogger({ component: 'local' });
   const stops: (() => Promise<void>)[] = [];
+  let drain: () => Promise<void> = async () => {};
   const stop = async () => {
+    // Let trigger deliveries already queued finish (briefly), so handlers do not run into
+    // emulators that are shutting down.
+    await Promise.race([drain().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
     for (const s of stops.reverse()) await s().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
   };
   try {
@@ -145,7 +149,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     stops.push(() => mail.stop());
     const secrets = await loadSecrets(stateDir, persist);
 
-    const functionNames = ['driveWebhook', 'sheetAction', 'complianceSweep', 'maintenance', 'onSubmissionWritten'] as const;
+    const functionNames = ['driveWebhook', 'sheetAction', 'complianceSweep', 'maintenance', 'onSubmissionWritten', 'onPollRequested'] as const;
     const ports: Record<string, number> = {};
     let nextPort = opts.ports?.functions ?? 0;
     for (const name of functionNames) ports[name] = nextPort ? nextPort++ : await freePort();
@@ -189,6 +193,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       onError: (e) => log.warn('trigger delivery gave up', { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
     });
     stops.push(() => bridge.stop());
+    const pollBridge = await startFirestoreTriggerBridge({
+      firestore: deps.db,
+      collection: deps.store.pollRequestsPath,
+      targetUrl: functionUrl('onPollRequested'),
+      projectId: firestore.projectId,
+      onError: (e) => log.warn('poll trigger delivery gave up', { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
+    });
+    stops.push(() => pollBridge.stop());
+    drain = async () => {
+      await pollBridge.idle();
+      await bridge.idle();
+    };
 
     const fire = async (jobName: string, extraBody: Record<string, unknown> = {}) => {
       const job = SCHEDULED_JOBS.find((j) => j.name === jobName);
@@ -240,7 +256,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       secrets,
       listEmails: mail.listEmails,
       fire,
-      triggersIdle: () => bridge.idle(),
+      triggersIdle: async () => {
+        await pollBridge.idle();
+        await bridge.idle();
+        await pollBridge.idle();
+      },
       stop,
     };
   } catch (e) {

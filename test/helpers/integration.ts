@@ -18,6 +18,7 @@ import type { CommitInput } from '../../functions/adapters/firestore-store.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import { colorToRgb } from '../../functions/layout/sheets-render.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
+import { channelToken } from '../../functions/handlers/auth.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
 import type { LogEntry, SpreadsheetState } from '../../scripts/emulators/sheets/index.js';
 import { parseCampaign } from '../../sheets-schema/index.js';
@@ -189,4 +190,30 @@ export async function campaignWithCommunes(communes: number): Promise<{ file: st
   const file = join(dir, `communes-${communes}.json`);
   await writeFile(file, JSON.stringify(raw));
   return { file, communeIds, parentOf };
+}
+
+export interface PolledResult {
+  status: string;
+  changedFiles: number;
+  outcomes: Record<string, number>;
+}
+
+/**
+ * A Drive push as the real channel sends it (headers only, signed with the channel token).
+ * The webhook answers 202 at once; the poll it requested runs in onPollRequested. This waits
+ * for the trigger and returns what the poll(s) started by this push reported.
+ */
+export async function pushAndPoll(s: TestStack, channelId = 'kenh-thu', token?: string): Promise<{ status: number; body: unknown; polled: PolledResult | null }> {
+  const before = s.log.lines.length;
+  const res = await fetch(s.urls.functions.driveWebhook!, {
+    method: 'POST',
+    headers: { 'x-goog-channel-id': channelId, 'x-goog-channel-token': token ?? channelToken(s.secrets.webhook, channelId), 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' },
+  });
+  const body = (await res.json()) as unknown;
+  await s.triggersIdle();
+  const polls = s.log.lines.slice(before).filter((l) => l.message === 'drive changes polled') as unknown as PolledResult[];
+  if (polls.length === 0) return { status: res.status, body, polled: null };
+  const outcomes: Record<string, number> = {};
+  for (const p of polls) for (const [k, v] of Object.entries(p.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
+  return { status: res.status, body, polled: { status: polls.some((p) => p.status === 'polled') ? 'polled' : polls[0]!.status, changedFiles: polls.reduce((n, p) => n + p.changedFiles, 0), outcomes } };
 }

@@ -20,7 +20,7 @@ import type { AggregateRecord } from '../../functions/app/records.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
 import { memoryLogger } from '../../functions/app/log.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
-import { commitInputFor, registerUnitSheets, seenCell } from '../helpers/integration.js';
+import { commitInputFor, pushAndPoll, registerUnitSheets, seenCell } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SK = 'so-ket-2020';
@@ -90,8 +90,9 @@ const meaning = (aggs: AggregateRecord[]) =>
     .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 
 async function webhookPush(s: TestStack) {
-  const res = await fetch(s.urls.functions.driveWebhook!, { method: 'POST', headers: { 'x-goog-channel-id': 'kenh', 'x-goog-channel-token': channelToken(s.secrets.webhook, 'kenh'), 'x-goog-resource-state': 'change' } });
-  return (await res.json()) as { status: string; outcomes: Record<string, number> };
+  const r = await pushAndPoll(s, 'kenh');
+  expect(r.status).toBe(202);
+  return r.polled;
 }
 async function button(s: TestStack, spreadsheetId: string) {
   const timestamp = s.clock.now;

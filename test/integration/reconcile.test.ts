@@ -132,3 +132,38 @@ describe('the reconcile job', () => {
     expect((await fire())[0]!.repaired).toEqual([]);
   });
 });
+
+describe('reconciliation racing a live aggregation', () => {
+  it('never puts back older numbers: a node that changed after it was read is left for the next run', async () => {
+    await s.triggersIdle();
+    const { reconcileRound } = await import('../../functions/app/reconcile.js');
+    const { aggregateSubmission } = await import('../../functions/app/aggregate.js');
+    const rt = s.runtime;
+    // Reconcile reads the submissions; before it writes, a new version of Ba Đình is accepted
+    // and aggregated live. Its computed repairs are then older than what is stored.
+    const racing = {
+      ...rt,
+      store: Object.assign(Object.create(rt.store), {
+        submissionsOfRound: async (roundId: string) => {
+          const old = await rt.store.submissionsOfRound(roundId);
+          await accept('ubnd-ba-dinh', 777);
+          await aggregateSubmission(rt, SK, 'ubnd-ba-dinh');
+          return old;
+        },
+      }) as FirestoreStore,
+    };
+    const city = (await rt.store.aggregate(SK, 'ha-noi'))!;
+    const cityBefore = city.totals.bang1![FLOW]!;
+    // The city node has drifted, so this run will want to rewrite it.
+    await rt.store.putAggregate({ ...city, totals: { ...city.totals, bang1: { ...city.totals.bang1, [FLOW]: 1 } } });
+    const result = await reconcileRound(racing, SK);
+    expect(result.skipped).toContain('ha-noi');
+    expect(result.repaired).not.toContain('ha-noi');
+    // The live numbers stand: every node, the city included, matches the submissions as they
+    // are now, new version and all (the run's older computation was not written).
+    expect((await rt.store.aggregate(SK, 'ha-noi'))!.totals.bang1![FLOW]).not.toBe(cityBefore);
+    await storedMatchesSources();
+    // And the next run finds nothing to repair.
+    expect((await reconcileRound(rt, SK)).repaired).toEqual([]);
+  });
+});

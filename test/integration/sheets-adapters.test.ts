@@ -11,11 +11,10 @@ import { readFile } from 'node:fs/promises';
 import { drive_v3 } from '@googleapis/drive';
 import { sheets_v4 } from '@googleapis/sheets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelToken } from '../../functions/handlers/auth.js';
 import { PALETTE } from '../../functions/layout/sheet-builder.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
-import { registerUnitSheets, requestsSince, seenCell, sheetsOn } from '../helpers/integration.js';
+import { pushAndPoll, registerUnitSheets, requestsSince, seenCell, sheetsOn } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const ROUND = 'so-ket-2020';
@@ -33,14 +32,6 @@ afterAll(async () => {
   await s.dispose();
 });
 
-/** A Drive push as the real channel sends it: headers only, signed with the channel token. */
-async function push(channelId = 'kenh-thu', token = channelToken(s.secrets.webhook, channelId)) {
-  const res = await fetch(s.urls.functions.driveWebhook!, {
-    method: 'POST',
-    headers: { 'x-goog-channel-id': channelId, 'x-goog-channel-token': token, 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' },
-  });
-  return { status: res.status, body: (await res.json()) as { status?: string; changedFiles?: number; outcomes?: Record<string, number> } };
-}
 
 describe('the adapters are the real client libraries', () => {
   it('have no hand-built HTTP, and hold @googleapis clients', async () => {
@@ -98,17 +89,18 @@ describe('requests per change', () => {
   });
 
   it("our own feedback write comes back through the webhook as a change and costs no Sheets request", async () => {
-    await push(); // drain whatever the feed holds so far
+    await pushAndPoll(s); // drain whatever the feed holds so far
     await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2017', code: 'tuyen_truyen.pano_khau_hieu', value: 96 }]);
-    const viaWebhook = await push();
-    expect(viaWebhook).toEqual({ status: 200, body: { status: 'polled', changedFiles: 1, outcomes: { processed: 1 } } });
+    const viaWebhook = await pushAndPoll(s);
+    // The webhook answers Drive at once; the poll it requested runs in onPollRequested.
+    expect(viaWebhook).toMatchObject({ status: 202, body: { status: 'poll-requested' }, polled: { status: 'polled', changedFiles: 1, outcomes: { processed: 1 } } });
     const written = s.sheets.getDriveFileState(sheetId)!.version;
     expect((await s.runtime.store.state(ROUND, UNIT))?.seenVersion).toBe(written);
 
     // The feed now holds only the version our feedback write produced: the echo.
     const since = requestsSince(s);
-    const echo = await push();
-    expect(echo).toEqual({ status: 200, body: { status: 'polled', changedFiles: 1, outcomes: { unchanged: 1 } } });
+    const echo = await pushAndPoll(s);
+    expect(echo).toMatchObject({ status: 202, polled: { status: 'polled', changedFiles: 1, outcomes: { unchanged: 1 } } });
     expect(since((e) => e.api === 'sheets')).toEqual([]);
     expect(since().map((e) => e.op)).toEqual(['drive.changes.list', 'drive.files.get']);
   });
