@@ -10,11 +10,6 @@ const bool = z
   .transform((s) => ['1', 'true', 'yes', 'on'].includes(s.toLowerCase()))
   .optional();
 const int = (def: number) => z.coerce.number().int().positive().default(def);
-const emailList = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.email()));
-
 const envSchema = z
   .object({
     GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
@@ -44,7 +39,6 @@ const envSchema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('Bao cao 521 <no-reply@localhost>'),
-    COORDINATOR_EDITORS: emailList.optional(),
     SHEETS_WRITES_PER_MINUTE: int(50),
     WATCH_TTL_HOURS: int(24),
     LOG_LEVEL: z.enum(['debug', 'info']).default('info'),
@@ -78,7 +72,6 @@ export interface Config {
   webhook: { url: string | null; secret: string };
   scheduler: { mode: 'oidc'; audience: string; serviceAccount: string } | { mode: 'shared-secret'; secret: string };
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string } | null;
-  coordinatorEditors: string[];
   sheetsWritesPerMinute: number;
   watchTtlMs: number;
   logLevel: 'debug' | 'info';
@@ -114,7 +107,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     smtp: e.SMTP_HOST
       ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465, ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}), ...(e.SMTP_PASSWORD ? { pass: e.SMTP_PASSWORD } : {}), from: e.MAIL_FROM }
       : null,
-    coordinatorEditors: e.COORDINATOR_EDITORS ?? [],
     sheetsWritesPerMinute: e.SHEETS_WRITES_PER_MINUTE,
     watchTtlMs: e.WATCH_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,

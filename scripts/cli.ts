@@ -13,9 +13,9 @@ export const commands: Record<string, { run: Command; help: string }> = {
   template: { run: templateCommand, help: 'template --unit <mã> --round <mã> --out <tệp.xlsx>   tạo biểu mẫu trống của đơn vị' },
   check: { run: checkCommand, help: 'check <tệp.xlsx> --unit <mã> --round <mã> [--json]    kiểm tra biểu mẫu đã điền (không cần mạng)' },
   import: { run: importCommand, help: 'import <tệp.xlsx> --unit <mã> --round <mã> [--at <thời điểm>] [--json]   nhập vào bảng tính trực tuyến như cán bộ gõ, rồi xử lý' },
-  master: { run: masterCommand, help: 'master [--round <mã>] [--at <thời điểm>] [--json] [--xlsx <tệp>]   bảng tổng hợp' },
-  sweep: { run: sweepCommand, help: 'sweep [--at <thời điểm>] [--json] [--dry-run]   rà soát chưa nộp, nộp muộn, vượt định mức; gửi thư nhắc' },
-  provision: { run: provisionCommand, help: 'provision [--round <mã>] [--dry-run]   tạo và chia sẻ bảng tính của các đơn vị và bảng tổng hợp' },
+  master: { run: masterCommand, help: 'master [--round <mã>] [--at <thời điểm>] [--json] [--xlsx <tệp>] [--target google]   bảng tổng hợp' },
+  sweep: { run: sweepCommand, help: 'sweep [--at <thời điểm>] [--json] [--dry-run] [--target google]   rà soát chưa nộp, nộp muộn, vượt định mức; gửi thư nhắc' },
+  provision: { run: provisionCommand, help: 'provision [--round <mã>] [--dry-run] [--target google]   tạo và chia sẻ bảng tính của các đơn vị và bảng tổng hợp' },
   export: { run: exportCommand, help: 'export --out <thư mục>   xuất mọi bảng tính ra .xlsx' },
   reset: { run: resetCommand, help: 'reset   xóa trạng thái cục bộ' },
 };

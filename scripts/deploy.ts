@@ -21,7 +21,6 @@ function main(): number {
       'shared-drive-id': { type: 'string' },
       impersonate: { type: 'string' },
       schema: { type: 'string' },
-      'coordinator-editor': { type: 'string', multiple: true },
       'dry-run': { type: 'boolean', default: false },
     },
     strict: true,
@@ -37,7 +36,6 @@ function main(): number {
     sharedDriveId: values['shared-drive-id'],
     impersonate: values.impersonate,
     campaignSchema: values.schema,
-    coordinatorEditors: values['coordinator-editor'],
   });
   if (!parsed.success) {
     process.stderr.write(`Thiếu hoặc sai tham số triển khai:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(chung)'}: ${i.message}`).join('\n')}\n`);

@@ -12,11 +12,11 @@ import { parseAt } from './time-option.js';
 const LABEL: Record<Timeliness, string> = { 'on-time': 'đúng hạn', late: 'muộn', missing: 'chưa nộp (quá hạn)', pending: 'chưa đến hạn' };
 
 export const masterCommand: Command = async (args, io) => {
-  const { values } = parseCommandArgs(args, { round: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false }, xlsx: { type: 'string' } });
+  const { values } = parseCommandArgs(args, { target: { type: 'string' }, round: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false }, xlsx: { type: 'string' } });
   const model = loadModel(values.schema, io);
   if (values.round && !model.findRound(values.round)) throw new UsageError(`Không có đợt báo cáo "${values.round}".`);
   const at = parseAt(values.at);
-  const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}) });
+  const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
     const now = at ?? session.runtime.now();
     const full = await currentMasterView(session.runtime, now);

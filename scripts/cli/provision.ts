@@ -7,19 +7,21 @@ import { UsageError, type Command } from './io.js';
 import { openSession } from './session.js';
 
 export const provisionCommand: Command = async (args, io) => {
-  const { values } = parseCommandArgs(args, { 'dry-run': { type: 'boolean', default: false }, round: { type: 'string', multiple: true } });
+  const { values } = parseCommandArgs(args, { target: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, round: { type: 'string', multiple: true } });
   const model = loadModel(values.schema, io);
   for (const r of values.round ?? []) if (!model.findRound(r)) throw new UsageError(`Không có đợt báo cáo "${r}".`);
-  const session = await openSession(io, values.schema ? { schema: values.schema } : {});
+  const session = await openSession(io, { ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
     const rt = session.runtime;
     const scale = session.mode === 'embedded' ? 60 : 1;
+    // On Google the watch address is the deployed driveWebhook; locally only an embedded run renews it.
+    const renew = session.mode !== 'connected';
     const report = await provisionCampaign(
       { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * scale), editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
       {
         ...(values.round ? { rounds: values.round } : {}),
         dryRun: values['dry-run'],
-        ...(session.mode === 'embedded' ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}),
+        ...(renew ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}),
         onProgress: (p) => io.stderr(`\r[${p.done}/${p.total}] ${p.label}: ${p.action} — còn khoảng ${Math.ceil(p.etaMs / 1000)} giây   `),
       },
     );

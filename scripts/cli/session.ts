@@ -12,10 +12,12 @@ import { provisionCampaign } from '../../functions/app/provision.js';
 import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import { schedulerVerifierFor, type Runtime } from '../../functions/handlers/runtime.js';
 import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, startLocalStack } from '../local-stack/stack.js';
-import type { CliIo } from './io.js';
+import { UsageError, type CliIo } from './io.js';
+import { ConfigError, parseConfig, redactedConfig } from '../../functions/config.js';
 
 export interface Session {
-  mode: 'connected' | 'embedded';
+  /** connected: a running `npm start`; embedded: emulators started for this command; google: the real services. */
+  mode: 'connected' | 'embedded' | 'google';
   runtime: Runtime;
   sheetsUrl: string;
   stateDir: string;
@@ -36,9 +38,11 @@ function cliLogger(io: CliIo): Logger {
   });
 }
 
-export async function openSession(io: CliIo, opts: { now?: () => number; schema?: string } = {}): Promise<Session> {
+export async function openSession(io: CliIo, opts: { now?: () => number; schema?: string; target?: string } = {}): Promise<Session> {
   const stateDir = stateDirOf(io);
   const log = cliLogger(io);
+  if (opts.target === 'google') return openGoogleSession(io, log, opts);
+  if (opts.target !== undefined && opts.target !== 'local') throw new UsageError(`--target phải là local hoặc google, không phải "${opts.target}".`);
   const running = await findRunningStack(stateDir);
   // Connected to a running stack, the stack keeps its own Drive watch; only embedded runs renew it.
   const provisionWith = (rt: Runtime, clockScale: number, renew: boolean) => async (roundId: string) => {
@@ -64,7 +68,6 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
       webhook: { url: running.functions.driveWebhook ?? null, secret: secrets.webhook },
       scheduler: { mode: 'shared-secret', secret: secrets.scheduler },
       smtp: { host: '127.0.0.1', port: running.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
-      coordinatorEditors: [],
       sheetsWritesPerMinute: 50,
       watchTtlMs: 24 * 3_600_000,
       logLevel: 'info',
@@ -92,5 +95,34 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
       await stack.triggersIdle();
       await stack.stop();
     },
+  };
+}
+
+/**
+ * The real Google APIs and Firestore, configured from the environment exactly as the deployed
+ * functions are (the operator's Application Default Credentials must be allowed to act for the
+ * service account or on the shared drive). Nothing is provisioned implicitly.
+ */
+async function openGoogleSession(io: CliIo, log: Logger, opts: { now?: () => number; schema?: string }): Promise<Session> {
+  let config;
+  try {
+    config = parseConfig({ ...io.env, ...(opts.schema ? { CAMPAIGN_SCHEMA: opts.schema } : {}) });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (config.google.mode !== 'google') throw new UsageError('--target google cần cấu hình thật: bỏ SHEETS_ROOT_URL và DRIVE_ROOT_URL.');
+  io.stderr(`Kết nối Google Cloud, dự án ${config.projectId}. Cấu hình: ${JSON.stringify(redactedConfig(config))}\n`);
+  const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
+  const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
+  return {
+    mode: 'google',
+    runtime,
+    sheetsUrl: 'https://sheets.googleapis.com/',
+    stateDir: stateDirOf(io),
+    ensureProvisioned: async () => {
+      throw new UsageError('Trên Google Cloud, hãy chạy npm run provision -- --target google trước.');
+    },
+    close: () => deps.close(),
   };
 }

@@ -7,10 +7,10 @@ import { openSession } from './session.js';
 import { parseAt } from './time-option.js';
 
 export const sweepCommand: Command = async (args, io) => {
-  const { values } = parseCommandArgs(args, { at: { type: 'string' }, json: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } });
+  const { values } = parseCommandArgs(args, { target: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } });
   loadModel(values.schema, io);
   const at = parseAt(values.at);
-  const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}) });
+  const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
     const run = await runSweep(session.runtime, { ...(at !== undefined ? { at } : {}), dryRun: values['dry-run'] });
     if (values.json) io.stdout(JSON.stringify(sweepJson(run)) + '\n');

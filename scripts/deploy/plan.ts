@@ -20,7 +20,6 @@ export const deployOptionsSchema = z
     sharedDriveId: z.string().min(1).optional(),
     impersonate: z.email().optional(),
     campaignSchema: z.string().optional(),
-    coordinatorEditors: z.array(z.email()).default([]),
   })
   .refine((o) => Boolean(o.sharedDriveId) !== Boolean(o.impersonate), {
     message: 'chọn đúng một cách sở hữu tệp: --shared-drive-id (ổ dùng chung) hoặc --impersonate (ủy quyền toàn miền)',
@@ -81,7 +80,6 @@ function envFor(o: DeployOptions, fn: FunctionSpec): string {
     ...(o.sharedDriveId ? { SHARED_DRIVE_ID: o.sharedDriveId } : {}),
     ...(o.impersonate ? { GOOGLE_IMPERSONATE_SUBJECT: o.impersonate } : {}),
     ...(o.campaignSchema ? { CAMPAIGN_SCHEMA: o.campaignSchema } : {}),
-    ...(o.coordinatorEditors.length ? { COORDINATOR_EDITORS: o.coordinatorEditors.join(',') } : {}),
   };
   // gcloud's alternative delimiter syntax (^;^) lets values contain commas.
   return `^;^${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(';')}`;

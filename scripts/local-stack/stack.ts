@@ -165,7 +165,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       webhook: { url: functionUrl('driveWebhook'), secret: secrets.webhook },
       scheduler: { mode: 'shared-secret', secret: secrets.scheduler },
       smtp: { host: '127.0.0.1', port: mail.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
-      coordinatorEditors: [],
       sheetsWritesPerMinute: 50,
       watchTtlMs: 24 * 3_600_000,
       logLevel: 'info',
