@@ -5,7 +5,7 @@
  * prove every function registers.
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,8 +22,9 @@ export async function build(opts: { outDir?: string; lock?: boolean } = {}): Pro
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', out], process.cwd());
-  // The campaign file is data, read at run time: ship it beside the compiled loader.
-  await cp('sheets-schema/hanoi-521-2020.json', join(out, 'sheets-schema/hanoi-521-2020.json'));
+  // Campaign files are data, read at run time (CAMPAIGN_SCHEMA names one): ship them all
+  // beside the compiled loader.
+  for (const f of await readdir('sheets-schema')) if (f.endsWith('.json')) await cp(join('sheets-schema', f), join(out, 'sheets-schema', f));
   const root = JSON.parse(await readFile('package.json', 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; engines: Record<string, string> };
   const pkg = {
     name: `${root.name}-functions`,
