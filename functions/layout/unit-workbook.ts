@@ -19,6 +19,7 @@ import {
 } from '../core/markers.js';
 import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import type { DataValidation, SheetModel, WorkbookModel } from './model.js';
+import { writeFiguresHeader } from './figures-header.js';
 import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
 
 /** Hidden code column; everything a person sees starts in column B. */
@@ -76,32 +77,7 @@ function figuresSheet(ctx: Context, table: FiguresTable, requirement: TableRequi
   const inds = table.indicators;
   const lastCol = FIRST_DATA_COL + inds.length - 1;
   const top = headerBlock(b, ctx, lastCol, table.caption, table.subtitle, table.label + (requirement === 'optional' ? ' (không bắt buộc)' : ''));
-  const depth = Math.max(...inds.map((i) => i.header.length));
-
-  b.set(top, LABEL_COL, 'Kỳ báo cáo', STYLES.header).merge(top, LABEL_COL, top + depth, LABEL_COL + 1);
-  b.style({ startRow: top, endRow: top + depth, startCol: LABEL_COL, endCol: LABEL_COL + 1 }, STYLES.header);
-  for (let level = 0; level < depth; level++) {
-    let runStart = 0;
-    for (let j = 1; j <= inds.length; j++) {
-      const same =
-        j < inds.length &&
-        inds[j]!.header.length > level + 1 &&
-        inds[runStart]!.header.length > level + 1 &&
-        inds[j]!.header.slice(0, level + 1).join('\u0000') === inds[runStart]!.header.slice(0, level + 1).join('\u0000');
-      if (same) continue;
-      const first = inds[runStart]!;
-      if (first.header.length > level) {
-        const col = FIRST_DATA_COL + runStart;
-        const isLeaf = first.header.length === level + 1;
-        b.set(top + level, col, first.header[level]!, STYLES.header);
-        const endRow = isLeaf ? top + depth : top + level + 1;
-        b.merge(top + level, col, endRow, FIRST_DATA_COL + j);
-        b.style({ startRow: top + level, endRow, startCol: col, endCol: FIRST_DATA_COL + j }, STYLES.header);
-      }
-      runStart = j;
-    }
-  }
-  for (let level = 0; level < depth; level++) b.row(top + level, { height: level === depth - 1 ? 64 : 36 });
+  const depth = writeFiguresHeader(b, inds, top, FIRST_DATA_COL, LABEL_COL, 'Kỳ báo cáo');
 
   const unitRow = top + depth;
   const numberRow = unitRow + 1;

@@ -8,19 +8,7 @@ import type { FiguresTable, ListTable } from '../../sheets-schema/campaign-schem
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import type { Entry, Typed } from '../local-stack/clerk.js';
 
-export type Rng = () => number;
-
-/** mulberry32: a small seeded generator, so a demo run is reproducible. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Rng } from '../local-stack/seeded-random.js';
 
 export function seedOf(text: string): number {
   let h = 2166136261;

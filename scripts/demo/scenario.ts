@@ -15,10 +15,9 @@ import {
   outlineEntries,
   planNominations,
   seedOf,
-  seededRng,
   type NomineePlan,
-  type Rng,
 } from './generate.js';
+import { seededRandom, type Rng } from '../local-stack/seeded-random.js';
 
 export interface DemoEdit {
   id: string;
@@ -49,7 +48,7 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
   const behaviours = new Map<string, Behaviour>();
 
   rounds.forEach((round, roundIndex) => {
-    const rng = seededRng(seed + roundIndex);
+    const rng = seededRandom(seed + roundIndex);
     const dueAt = model.dueAt(round.id);
     const open = Math.max(startsAt + HOUR, dueAt - 14 * DAY);
     const units = model.campaign.units.filter((u) => model.isExpected(u.id, round.id));
@@ -61,7 +60,7 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
       const r = rng();
       const behaviour: Behaviour = showIndex >= 0 && showIndex < showcase.length ? showcase[showIndex]! : r < 0.62 ? 'on-time' : r < 0.78 ? 'late' : r < 0.92 ? 'draft' : 'empty';
       behaviours.set(`${round.id}/${u.id}`, behaviour);
-      const urng: Rng = seededRng(seedOf(`${seed}/${round.id}/${u.id}`));
+      const urng: Rng = seededRandom(seedOf(`${seed}/${round.id}/${u.id}`));
       const size = 0.6 + urng();
       const figures = figureEntries(model, u.id, round.id, size, urng);
       const outline = outlineEntries(model, u.id, round.id, urng);

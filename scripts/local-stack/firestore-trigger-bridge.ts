@@ -20,6 +20,7 @@ import {
 } from '@google-cloud/firestore';
 import type { DocumentData, DocumentSnapshot, Firestore, QuerySnapshot } from '@google-cloud/firestore';
 import { google } from '@skunkteam/google-cloudevents-firestore';
+import { seededRandom } from './seeded-random.js';
 
 const eventsV1 = google.events.cloud.firestore.v1;
 type EventValue = google.events.cloud.firestore.v1.IValue;
@@ -438,18 +439,6 @@ function firestoreValuesEqual(a: unknown, b: unknown): boolean {
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
-
-/** mulberry32: tiny, good enough to make test runs repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

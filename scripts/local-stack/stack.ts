@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   scheduler?: false | { only?: string[]; intervals?: Record<string, number> };
   log?: Logger;
   retry?: RetryPolicy;
+  /** The functions' Google API client timeout (default 15 s); fault-injection tests shorten it. */
+  googleTimeoutMs?: number;
   campaignSchema?: string;
   /** Persist state in stateDir (default true). */
   persist?: boolean;
@@ -158,7 +160,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const config: Config = {
       projectId: firestore.projectId,
       campaignSchema: opts.campaignSchema,
-      google: { mode: 'emulator', sheetsRootUrl: sheets.url, driveRootUrl: sheets.url, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: 15_000 },
+      google: { mode: 'emulator', sheetsRootUrl: sheets.url, driveRootUrl: sheets.url, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: opts.googleTimeoutMs ?? 15_000 },
       sharedDriveId: null,
       serviceAccount: LOCAL_SERVICE_ACCOUNT,
       firestore: { emulatorHost: firestore.host, databaseId: '(default)' },
@@ -184,22 +186,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       stops.push(() => closeServer(server));
     }
 
-    const bridge = await startFirestoreTriggerBridge({
-      firestore: deps.db,
-      collection: deps.store.submissionsPath,
-      targetUrl: functionUrl('onSubmissionWritten'),
-      projectId: firestore.projectId,
-      onError: (e) => log.warn('trigger delivery gave up', { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
-    });
-    stops.push(() => bridge.stop());
-    const pollBridge = await startFirestoreTriggerBridge({
-      firestore: deps.db,
-      collection: deps.store.pollRequestsPath,
-      targetUrl: functionUrl('onPollRequested'),
-      projectId: firestore.projectId,
-      onError: (e) => log.warn('poll trigger delivery gave up', { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
-    });
-    stops.push(() => pollBridge.stop());
+    // Eventarc, locally: each Firestore-triggered function gets the writes of its collection.
+    const trigger = async (collection: string, target: string) => {
+      const b = await startFirestoreTriggerBridge({
+        firestore: deps.db,
+        collection,
+        targetUrl: functionUrl(target),
+        projectId: firestore.projectId,
+        onError: (e) => log.warn(`${target} trigger delivery gave up`, { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
+      });
+      stops.push(() => b.stop());
+      return b;
+    };
+    const bridge = await trigger(deps.store.submissionsPath, 'onSubmissionWritten');
+    const pollBridge = await trigger(deps.store.pollRequestsPath, 'onPollRequested');
     drain = async () => {
       await pollBridge.idle();
       await bridge.idle();

@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../scripts/cli.js';
-import type { CliIo } from '../../scripts/cli/io.js';
 import { SECOND_CAMPAIGN_FILE, model } from '../helpers/campaign.js';
 import { figuresFor, nomineeRow, validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { fillXlsx } from '../helpers/xlsx-fill.js';
+import { runCliCaptured } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROUND = 'so-ket-2020';
@@ -30,13 +29,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd: dir };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCliCaptured(args, { cwd: dir });
 
 interface CheckJson {
   unit: string;

@@ -8,12 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../scripts/cli.js';
-import type { CliIo } from '../../scripts/cli/io.js';
 import { model } from '../helpers/campaign.js';
 import { figuresFor, validSubmission } from '../helpers/fill-workbook.js';
 import { templateXlsx } from '../helpers/template.js';
 import { fillXlsx } from '../helpers/xlsx-fill.js';
+import { runCliCaptured } from '../helpers/cli.js';
 
 const SK = 'so-ket-2020';
 const FLOW = 'tuyen_truyen.dai_chung';
@@ -27,13 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { LOCAL_STATE_DIR: join(dir, 'state') }, cwd: dir };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCliCaptured(args, { cwd: dir, env: { LOCAL_STATE_DIR: join(dir, 'state') } });
 
 async function filled(unitId: string): Promise<string> {
   const file = `${unitId}.xlsx`;

@@ -8,9 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../scripts/cli.js';
-import type { CliIo } from '../../scripts/cli/io.js';
 import { model, unitsOfKind } from '../helpers/campaign.js';
+import { runCliCaptured } from '../helpers/cli.js';
 
 const EXPECTED = ['district', 'district-police', 'catp-department', 'catp-security-department', 'sector'].flatMap((k) => unitsOfKind(model, k));
 
@@ -23,13 +22,7 @@ describe('the sweep command', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function cli(...args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { LOCAL_STATE_DIR: join(dir, 'state') }, cwd: dir };
-    const code = await runCli(args, io);
-    return { code, stdout, stderr };
-  }
+  const cli = (...args: string[]) => runCliCaptured(args, { cwd: dir, env: { LOCAL_STATE_DIR: join(dir, 'state') } });
 
   it('rejects an instant it cannot read, before starting anything', async () => {
     expect(await cli('sweep', '--at', '15/07/2020', '--json')).toEqual({ code: 2, stdout: '', stderr: '--at "15/07/2020" không phải thời điểm hợp lệ; ví dụ 2020-07-14T23:59:59+07:00.\n' });
