@@ -39,6 +39,7 @@ const envSchema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('Bao cao 521 <no-reply@localhost>'),
+    SHEETS_READS_PER_MINUTE: int(50),
     SHEETS_WRITES_PER_MINUTE: int(50),
     WATCH_TTL_HOURS: int(24),
     LOG_LEVEL: z.enum(['debug', 'info']).default('info'),
@@ -72,6 +73,8 @@ export interface Config {
   webhook: { url: string | null; secret: string };
   scheduler: { mode: 'oidc'; audience: string; serviceAccount: string } | { mode: 'shared-secret'; secret: string };
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string } | null;
+  /** Pace of the service account's Sheets requests (quota: 60 per minute per user). */
+  sheetsReadsPerMinute: number;
   sheetsWritesPerMinute: number;
   watchTtlMs: number;
   logLevel: 'debug' | 'info';
@@ -107,6 +110,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     smtp: e.SMTP_HOST
       ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465, ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}), ...(e.SMTP_PASSWORD ? { pass: e.SMTP_PASSWORD } : {}), from: e.MAIL_FROM }
       : null,
+    sheetsReadsPerMinute: e.SHEETS_READS_PER_MINUTE,
     sheetsWritesPerMinute: e.SHEETS_WRITES_PER_MINUTE,
     watchTtlMs: e.WATCH_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,

@@ -14,6 +14,7 @@ import { SheetsMaster } from './adapters/sheets-master.js';
 import { SheetsWorkbooks } from './adapters/sheets-workbooks.js';
 import { createSmtpMailer, type Mailer } from './adapters/smtp-mailer.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './adapters/retry.js';
+import { createSheetsPace, type SheetsPace } from './adapters/rate-limiter.js';
 import { createLogger, type Logger } from './app/log.js';
 
 export interface Dependencies {
@@ -25,6 +26,8 @@ export interface Dependencies {
   master: SheetsMaster;
   files: DriveFiles;
   mailer: Mailer | null;
+  /** Paces every Sheets request of this process under the per-minute quota. */
+  sheetsPace: SheetsPace;
   /** Business time: deadlines, acceptance, reminders (simulated in the demo, `--at` in the CLI). */
   now: () => number;
   /** Google's clock: Drive channel lifetimes (the emulator's scaled clock locally). */
@@ -75,13 +78,15 @@ export async function createDependencies(config: Config, overrides: WiringOverri
     overrides.mailer !== undefined ? Promise.resolve(overrides.mailer) : config.smtp ? createSmtpMailer(config.smtp) : Promise.resolve(null),
   ]);
   const log = overrides.log ?? createLogger({ campaign: model.id }, undefined, config.logLevel);
+  const sheetsPace = createSheetsPace(config.sheetsReadsPerMinute, config.sheetsWritesPerMinute);
   return {
     config,
     model,
     db,
     store: new FirestoreStore(db, model.id),
-    workbooks: new SheetsWorkbooks(sheets, retry),
-    master: new SheetsMaster(sheets, retry),
+    workbooks: new SheetsWorkbooks(sheets, retry, sheetsPace),
+    master: new SheetsMaster(sheets, retry, sheetsPace),
+    sheetsPace,
     files: new DriveFiles(drive, retry, config.sharedDriveId),
     mailer,
     now: overrides.now ?? Date.now,

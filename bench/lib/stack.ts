@@ -5,7 +5,6 @@
  * back-off lasts as long in emulated (quota) time as it would against Google.
  */
 import { DEFAULT_RETRY, type RetryPolicy } from '../../functions/adapters/retry.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { renewWatch } from '../../functions/app/change-detection.js';
 import { gridOfWorkbookModel } from '../../functions/layout/model-grid.js';
@@ -55,7 +54,7 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
     const rt = stack.runtime;
     // Provisioning with quotas off (it paces itself in production; here it would take an hour).
     await provisionCampaign(
-      { ...rt, writes: createRateLimiter(1_000_000), editors: [LOCAL_SERVICE_ACCOUNT] },
+      { ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
       { rounds: [ROUND], ...(opts.webhook ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}) },
     );
     if (!opts.webhook) await renewWatch(rt, { address: null, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs });

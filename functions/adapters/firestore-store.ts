@@ -239,20 +239,25 @@ export class FirestoreStore {
       }
       // A replacement sheet holds none of the feedback written into the old one.
       const feedbackHash = sameFile ? (previous?.feedbackHash ?? null) : null;
-      const next: UnitRoundState = { ...state, seenVersion: sourceVersion, feedbackHash, lockedOut, ...(spreadsheetId ? { spreadsheetId } : {}) };
+      const next: UnitRoundState = { ...state, seenVersion: sourceVersion, feedbackHash, feedbackPending: true, lockedOut, ...(spreadsheetId ? { spreadsheetId } : {}) };
       tx.set(stateRef, next);
       return { outcome: 'committed', accepted, lockedOut, submission, previousFeedbackHash: feedbackHash } as const;
     });
   }
 
-  /** After writing feedback: remember its hash, and the file version our own write produced (never moving backwards). */
-  async recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null): Promise<void> {
+  /**
+   * After writing feedback (or finding none to write): remember its hash, and the file version
+   * our own write produced (never moving backwards). The feedback of the version read at
+   * `readVersion` is then done: unless a newer read was stored meanwhile, nothing is pending.
+   */
+  async recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null, readVersion?: number): Promise<void> {
     const ref = this.stateRef(roundId, unitId);
     await this.db.runTransaction(async (tx) => {
       const snap = this.counted(await tx.get(ref));
       if (!snap.exists) return;
       const s = snap.data() as UnitRoundState;
-      tx.update(ref, { feedbackHash, ...(producedVersion !== null && producedVersion > s.seenVersion ? { seenVersion: producedVersion } : {}) });
+      const done = readVersion === undefined || s.seenVersion <= readVersion;
+      tx.update(ref, { feedbackHash, ...(done ? { feedbackPending: false } : {}), ...(producedVersion !== null && producedVersion > s.seenVersion ? { seenVersion: producedVersion } : {}) });
     });
   }
 

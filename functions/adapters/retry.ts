@@ -5,6 +5,11 @@
  */
 export interface RetryPolicy {
   attempts: number;
+  /**
+   * Attempts after a 429. Sheets quotas refill per minute, so the waits after a quota error
+   * are never shorter than half their cap and add up to more than a minute.
+   */
+  quotaAttempts?: number;
   baseDelayMs: number;
   maxDelayMs: number;
   sleep?: (ms: number) => Promise<void>;
@@ -12,7 +17,7 @@ export interface RetryPolicy {
   onRetry?: (info: { attempt: number; delayMs: number; status: number | string | undefined; error: unknown }) => void;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 7, baseDelayMs: 1000, maxDelayMs: 32_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 7, quotaAttempts: 9, baseDelayMs: 1000, maxDelayMs: 32_000 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'ESOCKETTIMEDOUT']);
@@ -39,9 +44,13 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy = D
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= policy.attempts || !isRetryable(error)) throw error;
+      const quota = statusOf(error) === 429 || statusOf(error) === '429';
+      const limit = quota ? (policy.quotaAttempts ?? policy.attempts) : policy.attempts;
+      if (attempt >= limit || !isRetryable(error)) throw error;
       const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.round(random() * cap);
+      // Full jitter for transient errors; "equal jitter" after a quota error, so that the
+      // waits cannot all be short while the per-minute window is still full.
+      const delayMs = Math.round(quota ? cap / 2 + (random() * cap) / 2 : random() * cap);
       policy.onRetry?.({ attempt, delayMs, status: statusOf(error), error });
       await sleep(delayMs);
     }

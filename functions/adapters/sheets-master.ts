@@ -5,19 +5,22 @@ import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE } from '../layout/master-workbook.js';
 import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { UNPACED, pacedRequest, type SheetsPace } from './rate-limiter.js';
 
 export class SheetsMaster {
   constructor(
     private readonly sheets: sheets_v4.Sheets,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly pace: SheetsPace = UNPACED,
   ) {}
 
+  private call<T>(kind: 'reads' | 'writes', request: () => Promise<T>): Promise<T> {
+    return pacedRequest(this.pace, kind, this.retry, request);
+  }
+
   async structure(spreadsheetId: string): Promise<ExistingSheet[]> {
-    const res = await withRetry(
-      () => this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId))' }, { retry: false }),
-      this.retry,
-    );
+    const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId))' }, { retry: false }));
     return (res.data.sheets ?? []).map((s) => ({
       sheetId: s.properties?.sheetId ?? 0,
       title: s.properties?.title ?? '',
@@ -29,10 +32,7 @@ export class SheetsMaster {
 
   /** Nomination ids ticked in the shortlist column, found by the tab's hidden code row. */
   async readShortlist(spreadsheetId: string, tabTitle: string): Promise<Set<string>> {
-    const res = await withRetry(
-      () => this.sheets.spreadsheets.values.get({ spreadsheetId, range: quoteSheetName(tabTitle), valueRenderOption: 'UNFORMATTED_VALUE' }, { retry: false }),
-      this.retry,
-    );
+    const res = await this.call('reads', () => this.sheets.spreadsheets.values.get({ spreadsheetId, range: quoteSheetName(tabTitle), valueRenderOption: 'UNFORMATTED_VALUE' }, { retry: false }));
     const rows = (res.data.values ?? []) as unknown[][];
     const codeRowIndex = rows.findIndex((r) => r.some((v) => v === NOMINATION_ID_CODE));
     if (codeRowIndex < 0) return new Set();
@@ -50,7 +50,7 @@ export class SheetsMaster {
 
   async replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number> {
     const requests = toReplaceContentRequests(model, existing, { firstSheetId: 1 });
-    await withRetry(() => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }), this.retry);
+    await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
     return requests.length;
   }
 }

@@ -14,7 +14,8 @@ import { PALETTE } from '../layout/sheet-builder.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-read.js';
 import { rgbToColor, toRenderRequests } from '../layout/sheets-render.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { UNPACED, pacedRequest, type SheetsPace } from './rate-limiter.js';
 
 export interface UnitWorkbookRead {
   grid: WorkbookGrid;
@@ -29,19 +30,21 @@ export class SheetsWorkbooks {
   constructor(
     private readonly sheets: sheets_v4.Sheets,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly pace: SheetsPace = UNPACED,
   ) {}
+
+  private call<T>(kind: 'reads' | 'writes', request: () => Promise<T>): Promise<T> {
+    return pacedRequest(this.pace, kind, this.retry, request);
+  }
 
   /** Renders a workbook into an existing blank spreadsheet: one batchUpdate. */
   async render(spreadsheetId: string, model: WorkbookModel, opts: { defaultSheetId?: number | null } = {}): Promise<void> {
     const requests = toRenderRequests(model, opts);
-    await withRetry(() => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }), this.retry);
+    await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
   }
 
   async read(spreadsheetId: string): Promise<UnitWorkbookRead> {
-    const res = await withRetry(
-      () => this.sheets.spreadsheets.get({ spreadsheetId, includeGridData: true, fields: UNIT_SHEET_READ_FIELDS }, { retry: false }),
-      this.retry,
-    );
+    const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, includeGridData: true, fields: UNIT_SHEET_READ_FIELDS }, { retry: false }));
     const sheetIds = new Map<string, number>();
     for (const s of res.data.sheets ?? []) {
       if (s.properties?.title !== undefined && s.properties.title !== null) sheetIds.set(s.properties.title, s.properties.sheetId ?? 0);
@@ -53,17 +56,14 @@ export class SheetsWorkbooks {
   async writeFeedback(spreadsheetId: string, sheetIds: Map<string, number>, plan: FeedbackPlan): Promise<number> {
     const requests = feedbackRequests(sheetIds, plan);
     if (requests.length === 0) return 0;
-    await withRetry(() => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }), this.retry);
+    await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
     return requests.length;
   }
 
   /** Writes values as if typed (USER_ENTERED) or verbatim (RAW): the CLI import and the demo use this. */
   async writeValues(spreadsheetId: string, data: { range: string; values: unknown[][] }[], valueInputOption: 'RAW' | 'USER_ENTERED'): Promise<void> {
     if (data.length === 0) return;
-    await withRetry(
-      () => this.sheets.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption, data } }, { retry: false }),
-      this.retry,
-    );
+    await this.call('writes', () => this.sheets.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption, data } }, { retry: false }));
   }
 }
 

@@ -16,7 +16,7 @@ import { buildMasterView } from '../core/master-view.js';
 import { buildMasterWorkbook, masterWorkbookTitle } from '../layout/master-workbook.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../layout/unit-workbook.js';
 import type { Logger } from './log.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from '../adapters/rate-limiter.js';
 import { renewWatch, type RenewResult } from './change-detection.js';
 import { masterRefreshRequest } from './master.js';
 
@@ -29,7 +29,7 @@ export interface ProvisionDeps {
   now: () => number;
   googleNow: () => number;
   log: Logger;
-  /** Paces Sheets writes (the per-minute quota). */
+  /** The pace of Sheets writes the adapters keep (the per-minute quota); gives the ETA. */
   writes: RateLimiter;
   /** Accounts allowed to edit protected cells (the service account that writes feedback). */
   editors: string[];
@@ -108,7 +108,6 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       // Registration happens after rendering, so only an unregistered file can be blank.
       const needsRender = created || (!wasRegistered && !(await hasRendered(deps, file.id)));
       if (needsRender) {
-        await writes.take();
         if (t.kind === 'unit') await workbooks.render(file.id, buildUnitWorkbook(model, t.unitId, t.roundId, { editors: deps.editors }));
         else {
           const now = deps.now();

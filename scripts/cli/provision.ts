@@ -1,6 +1,5 @@
 /** `provision [--dry-run] [--round <id>]`: creates and shares every unit's sheet and the master; idempotent. */
 import { provisionCampaign } from '../../functions/app/provision.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../local-stack/stack.js';
 import { loadModel, parseCommandArgs } from './common.js';
 import { UsageError, type Command } from './io.js';
@@ -13,11 +12,10 @@ export const provisionCommand: Command = async (args, io) => {
   const session = await openSession(io, { ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
     const rt = session.runtime;
-    const scale = session.mode === 'embedded' ? 60 : 1;
     // On Google the watch address is the deployed driveWebhook; locally only an embedded run renews it.
     const renew = session.mode !== 'connected';
     const report = await provisionCampaign(
-      { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * scale), editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
+      { ...rt, writes: rt.sheetsPace.writes, editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
       {
         ...(values.round ? { rounds: values.round } : {}),
         dryRun: values['dry-run'],

@@ -9,9 +9,8 @@ import type { Config } from '../../functions/config.js';
 import { createDependencies } from '../../functions/wiring.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import { schedulerVerifierFor, type Runtime } from '../../functions/handlers/runtime.js';
-import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, startLocalStack } from '../local-stack/stack.js';
+import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, localConfig, startLocalStack } from '../local-stack/stack.js';
 import { UsageError, type CliIo } from './io.js';
 import { ConfigError, parseConfig, redactedConfig } from '../../functions/config.js';
 
@@ -45,36 +44,32 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
   if (opts.target !== undefined && opts.target !== 'local') throw new UsageError(`--target phải là local hoặc google, không phải "${opts.target}".`);
   const running = await findRunningStack(stateDir);
   // Connected to a running stack, the stack keeps its own Drive watch; only embedded runs renew it.
-  const provisionWith = (rt: Runtime, clockScale: number, renew: boolean) => async (roundId: string) => {
+  const provisionWith = (rt: Runtime, renew: boolean) => async (roundId: string) => {
     const existing = await rt.store.allUnitSheets();
     const needed = rt.model.campaign.units.filter((u) => rt.model.hasWorkbook(u.id, roundId));
     const master = await rt.store.meta('master');
     if (needed.every((u) => existing.some((s) => s.unitId === u.id && s.roundId === roundId)) && master.spreadsheetId) return;
     io.stderr(`Đang tạo bảng tính cho đợt ${roundId}…\n`);
     await provisionCampaign(
-      { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * clockScale), editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
+      { ...rt, writes: rt.sheetsPace.writes, editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
       { rounds: [roundId], ...(renew ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}) },
     );
   };
   if (running) {
     const secrets = JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as { webhook: string; scheduler: string };
-    const config: Config = {
+    const config = localConfig({
       projectId: 'demo-local',
-      campaignSchema: opts.schema ?? io.env.CAMPAIGN_SCHEMA,
-      google: { mode: 'emulator', sheetsRootUrl: running.sheetsUrl, driveRootUrl: running.sheetsUrl, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: 15_000 },
-      sharedDriveId: null,
-      serviceAccount: LOCAL_SERVICE_ACCOUNT,
-      firestore: { emulatorHost: running.firestoreHost, databaseId: '(default)' },
-      webhook: { url: running.functions.driveWebhook ?? null, secret: secrets.webhook },
-      scheduler: { mode: 'shared-secret', secret: secrets.scheduler },
-      smtp: { host: '127.0.0.1', port: running.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
-      sheetsWritesPerMinute: 50,
-      watchTtlMs: 24 * 3_600_000,
-      logLevel: 'info',
-    };
+      ...((opts.schema ?? io.env.CAMPAIGN_SCHEMA) ? { campaignSchema: (opts.schema ?? io.env.CAMPAIGN_SCHEMA)! } : {}),
+      sheetsUrl: running.sheetsUrl,
+      firestoreHost: running.firestoreHost,
+      webhookUrl: running.functions.driveWebhook ?? null,
+      secrets,
+      smtpPort: running.smtpPort,
+      quotaClockScale: running.sheetsQuotas === false ? null : (running.sheetsClockScale ?? 1),
+    });
     const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
-    return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, running.sheetsClockScale ?? 1, false), close: () => deps.close() };
+    return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, false), close: () => deps.close() };
   }
   const stack = await startLocalStack({
     stateDir,
@@ -90,7 +85,7 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
     runtime: stack.runtime,
     sheetsUrl: stack.urls.sheets,
     stateDir,
-    ensureProvisioned: provisionWith(stack.runtime, stack.sheetsClockScale, true),
+    ensureProvisioned: provisionWith(stack.runtime, true),
     close: async () => {
       await stack.triggersIdle();
       await stack.stop();

@@ -48,6 +48,41 @@ export interface LocalStackOptions {
   announce?: boolean;
 }
 
+/**
+ * The functions' configuration on the local stack (what production reads from its
+ * environment). Sheets requests are paced at 50 a minute on the emulator's quota clock, or not
+ * at all when its quotas are off.
+ */
+export function localConfig(p: {
+  projectId: string;
+  campaignSchema?: string;
+  sheetsUrl: string;
+  firestoreHost: string;
+  webhookUrl: string | null;
+  secrets: { webhook: string; scheduler: string };
+  smtpPort: number;
+  /** null: the emulator enforces no quota. */
+  quotaClockScale: number | null;
+  timeoutMs?: number;
+}): Config {
+  const perMinute = p.quotaClockScale === null ? Number.POSITIVE_INFINITY : 50 * p.quotaClockScale;
+  return {
+    projectId: p.projectId,
+    campaignSchema: p.campaignSchema,
+    google: { mode: 'emulator', sheetsRootUrl: p.sheetsUrl, driveRootUrl: p.sheetsUrl, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: p.timeoutMs ?? 15_000 },
+    sharedDriveId: null,
+    serviceAccount: LOCAL_SERVICE_ACCOUNT,
+    firestore: { emulatorHost: p.firestoreHost, databaseId: '(default)' },
+    webhook: { url: p.webhookUrl, secret: p.secrets.webhook },
+    scheduler: { mode: 'shared-secret', secret: p.secrets.scheduler },
+    smtp: { host: '127.0.0.1', port: p.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
+    sheetsReadsPerMinute: perMinute,
+    sheetsWritesPerMinute: perMinute,
+    watchTtlMs: 24 * 3_600_000,
+    logLevel: 'info',
+  };
+}
+
 /** What a running stack publishes for CLI commands in other processes. */
 export interface StackAnnouncement {
   pid: number;
@@ -58,6 +93,7 @@ export interface StackAnnouncement {
   smtpPort: number;
   /** How much faster the Sheets emulator's quota minutes run than real ones. */
   sheetsClockScale: number;
+  sheetsQuotas: boolean;
   startedAt: string;
 }
 
@@ -157,20 +193,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const name of functionNames) ports[name] = nextPort ? nextPort++ : await freePort();
     const functionUrl = (name: string) => `http://127.0.0.1:${ports[name]}/`;
 
-    const config: Config = {
+    const config = localConfig({
       projectId: firestore.projectId,
-      campaignSchema: opts.campaignSchema,
-      google: { mode: 'emulator', sheetsRootUrl: sheets.url, driveRootUrl: sheets.url, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: opts.googleTimeoutMs ?? 15_000 },
-      sharedDriveId: null,
-      serviceAccount: LOCAL_SERVICE_ACCOUNT,
-      firestore: { emulatorHost: firestore.host, databaseId: '(default)' },
-      webhook: { url: functionUrl('driveWebhook'), secret: secrets.webhook },
-      scheduler: { mode: 'shared-secret', secret: secrets.scheduler },
-      smtp: { host: '127.0.0.1', port: mail.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
-      sheetsWritesPerMinute: 50,
-      watchTtlMs: 24 * 3_600_000,
-      logLevel: 'info',
-    };
+      ...(opts.campaignSchema ? { campaignSchema: opts.campaignSchema } : {}),
+      sheetsUrl: sheets.url,
+      firestoreHost: firestore.host,
+      webhookUrl: functionUrl('driveWebhook'),
+      secrets,
+      smtpPort: mail.smtpPort,
+      quotaClockScale: (opts.sheetsQuotas ?? true) ? (opts.sheetsClockScale ?? 1) : null,
+      ...(opts.googleTimeoutMs ? { timeoutMs: opts.googleTimeoutMs } : {}),
+    });
     const deps = await createDependencies(config, { log, googleNow: () => sheets.clock.now(), ...(opts.now ? { now: opts.now } : {}), ...(opts.retry ? { retry: opts.retry } : {}) });
     stops.push(() => deps.close());
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
@@ -235,7 +268,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
 
     if (opts.announce) {
-      const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, startedAt: new Date().toISOString() };
+      const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
       await writeFile(announcementFile(stateDir), JSON.stringify(a, null, 2));
       stops.push(() => rm(announcementFile(stateDir), { force: true }));
     }

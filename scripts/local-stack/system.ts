@@ -4,7 +4,6 @@
  * headless, on random ports and with faster simulated time.
  */
 import { provisionCampaign, type ProvisionOptions } from '../../functions/app/provision.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import type { Logger } from '../../functions/app/log.js';
 import { demoScenario } from '../demo/scenario.js';
 import { SimClock, loadDemoState, runDemo, stepDemo, type DemoHandle } from '../demo/runner.js';
@@ -60,7 +59,7 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
   try {
     const rt = stack.runtime;
     await provisionCampaign(
-      { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * opts.sheetsClockScale), editors: [LOCAL_SERVICE_ACCOUNT] },
+      { ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
       {
         webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs },
         ...(opts.onProvisionProgress ? { onProgress: opts.onProvisionProgress } : {}),

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { renewWatch } from '../../functions/app/change-detection.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import { a1, quoteSheetName } from '../../functions/core/a1.js';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { contentHashOf } from '../../functions/core/canonical-json.js';
@@ -133,7 +132,7 @@ export async function registerUnitSheets(s: TestStack, roundId: string, unitIds:
 
 /** Provisioning with no round: only the coordinators' master sheet (created, rendered, shared, registered). */
 export async function provisionMaster(s: TestStack): Promise<void> {
-  const r = await provisionCampaign({ ...s.runtime, writes: createRateLimiter(1_000_000), editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [] });
+  const r = await provisionCampaign({ ...s.runtime, writes: s.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [] });
   if (r.master === 'unchanged' && !(await s.runtime.store.meta('master')).spreadsheetId) throw new Error('no master sheet');
 }
 

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { memoryLogger, type Logger } from '../../functions/app/log.js';
 import { processUnitSheet, type ProcessOutcome } from '../../functions/app/process-unit-sheet.js';
 import { provisionCampaign, type ProvisionReport } from '../../functions/app/provision.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import type { RetryPolicy } from '../../functions/adapters/retry.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { gridOfWorkbookModel } from '../../functions/layout/model-grid.js';
@@ -77,7 +76,7 @@ export async function startTestStack(opts: Partial<LocalStackOptions> & { at?: s
     log,
     clock,
     provision: (rounds) =>
-      provisionCampaign({ ...rt, writes: createRateLimiter(1_000_000), editors: [LOCAL_SERVICE_ACCOUNT] }, { ...(rounds ? { rounds } : {}), webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } }),
+      provisionCampaign({ ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { ...(rounds ? { rounds } : {}), webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } }),
     sheetOf,
     type,
     typeSubmission: (unitId, roundId, submission) => type(unitId, roundId, submissionEntries(submission ?? validSubmission(rt.model, unitId, roundId))),

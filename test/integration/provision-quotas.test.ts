@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionCampaign, type ProvisionReport } from '../../functions/app/provision.js';
-import { createRateLimiter } from '../../functions/app/rate-limiter.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import type { LogEntry } from '../../scripts/emulators/sheets/index.js';
 import { LOCAL_SERVICE_ACCOUNT, requestsSince } from '../helpers/integration.js';
@@ -31,8 +30,8 @@ const targets = () => s.runtime.model.campaign.rounds.flatMap((r) => s.runtime.m
 function provision(opts: { watch?: boolean } = {}): Promise<ProvisionReport> {
   const rt = s.runtime;
   return provisionCampaign(
-    // The pacing a deployment uses, at the emulator's speed: writes per real minute × scale.
-    { ...rt, writes: createRateLimiter(rt.config.sheetsWritesPerMinute * SCALE), editors: [LOCAL_SERVICE_ACCOUNT] },
+    // The pacing a deployment uses (the adapters' 50 writes a minute), on the emulator's clock.
+    { ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
     { ...(opts.watch === false ? {} : { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } }), onProgress: (p) => progress.push(p) },
   );
 }

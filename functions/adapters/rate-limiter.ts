@@ -1,0 +1,51 @@
+import { withRetry, type RetryPolicy } from './retry.js';
+
+/**
+ * Spacing requests under a per-minute quota (Sheets: 60 writes per minute per user). A caller
+ * waits for its slot instead of collecting a 429; `etaMs` gives provisioning its estimate.
+ */
+export interface RateLimiter {
+  take(): Promise<void>;
+  etaMs(requests: number): number;
+}
+
+export function createRateLimiter(perMinute: number, clock: { now: () => number; sleep: (ms: number) => Promise<void> } = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }): RateLimiter {
+  const interval = 60_000 / perMinute;
+  let nextSlot = 0;
+  return {
+    async take() {
+      const now = clock.now();
+      const slot = Math.max(now, nextSlot);
+      nextSlot = slot + interval;
+      if (slot > now) await clock.sleep(slot - now);
+    },
+    etaMs(requests) {
+      return Math.max(0, nextSlot - clock.now()) + requests * interval;
+    },
+  };
+}
+
+/**
+ * The service account's Sheets quotas are per minute and per user, reads and writes apart:
+ * one limiter each, shared by every Sheets adapter of the process (the Drive poll runs one at
+ * a time, so within an instance this keeps the pipeline under the quota instead of collecting
+ * 429s). An unlimited pace (Infinity) never waits.
+ */
+export interface SheetsPace {
+  reads: RateLimiter;
+  writes: RateLimiter;
+}
+
+export function createSheetsPace(readsPerMinute: number, writesPerMinute: number): SheetsPace {
+  return { reads: createRateLimiter(readsPerMinute), writes: createRateLimiter(writesPerMinute) };
+}
+
+export const UNPACED: SheetsPace = createSheetsPace(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+
+/** One Sheets request: each attempt, retries included, waits for its slot under the quota. */
+export function pacedRequest<T>(pace: SheetsPace, kind: keyof SheetsPace, retry: RetryPolicy, request: () => Promise<T>): Promise<T> {
+  return withRetry(async () => {
+    await pace[kind].take();
+    return request();
+  }, retry);
+}
