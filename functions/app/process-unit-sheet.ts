@@ -9,7 +9,7 @@ import { planFeedback } from '../core/feedback.js';
 import type { OtherNomination } from '../core/nominations.js';
 import { statusLine } from '../core/status-text.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { CommitResult, FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetsWorkbooks } from '../adapters/sheets-workbooks.js';
 import type { Logger } from './log.js';
 import type { IssueRecord, NomineeIndexEntry, NominationRecord, SubmissionRecord, UnitRoundState } from './records.js';
@@ -100,11 +100,16 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     log.warn('registered sheet no longer exists in Drive');
     return { outcome: 'ignored', reason: 'deleted' };
   }
+  // A run that stored this very version but died before its feedback was written: finish it.
+  let unfinished: UnitRoundState | null = null;
   if (!opts.force) {
     const known = await store.state(roundId, unitId);
     // Drive versions compare only within one file: a replacement sheet starts again from 1.
     const sameFile = (known?.spreadsheetId ?? spreadsheetId) === spreadsheetId;
-    if (known && sameFile && meta.version <= known.seenVersion) return { outcome: 'unchanged', unitId, roundId };
+    if (known && sameFile && meta.version <= known.seenVersion) {
+      if (!(known.feedbackPending && meta.version === known.seenVersion)) return { outcome: 'unchanged', unitId, roundId };
+      unfinished = known;
+    }
   }
 
   const { grid, sheetIds } = await workbooks.read(spreadsheetId);
@@ -125,15 +130,21 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     .flatMap(([id, entries]) => entries.map((e) => ({ unitId: id, unitName: model.unit(id).name, key: e.key, award: e.award })));
   const ev = evaluateWorkbook(model, unitId, roundId, grid, { ...(peerStats ? { peerStats } : {}), otherNominations });
 
-  const commit = await store.commitEvaluation({
-    state: stateOf(ev, now),
-    candidate: candidateOf(model, ev),
-    spreadsheetId,
-    sourceVersion: meta.version,
-    now: receivedAt,
-    dueAt: model.dueAt(roundId),
-    lockAt: model.lockAt(roundId),
-  });
+  // Resuming, the evaluation of this version is already stored (and accepted, if it was):
+  // what remains is everything after the commit. Two runs of one version at once may both
+  // write the same feedback; that costs a write, never a wrong sheet.
+  const commit: CommitResult = unfinished
+    ? { outcome: 'committed', accepted: false, lockedOut: unfinished.lockedOut, submission: await store.submission(roundId, unitId), previousFeedbackHash: unfinished.feedbackHash }
+    : await store.commitEvaluation({
+        state: stateOf(ev, now),
+        candidate: candidateOf(model, ev),
+        spreadsheetId,
+        sourceVersion: meta.version,
+        now: receivedAt,
+        dueAt: model.dueAt(roundId),
+        lockAt: model.lockAt(roundId),
+      });
+  if (unfinished) log.warn('finishing the work of a run that stopped after storing this version', { version: meta.version });
   if (commit.outcome === 'stale') {
     log.info('older or duplicate read; newer state already stored', { readVersion: meta.version, storedVersion: commit.seenVersion });
     return { outcome: 'unchanged', unitId, roundId };
@@ -161,8 +172,8 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     // processed again. Only when nothing else happened in between (exactly one version later).
     const after = await files.meta(spreadsheetId);
     const produced = after && after.version === meta.version + 1 ? after.version : null;
-    await store.recordFeedback(roundId, unitId, plan.hash, produced);
-  }
+    await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);
+  } else await store.recordFeedback(roundId, unitId, plan.hash, null, meta.version);
   if (commit.accepted) {
     log.info('submission accepted', { version: commit.submission?.versionCount, late: commit.submission?.late, totals: totalsFromSubmission(ev.totals) });
   }

@@ -34,6 +34,13 @@ export interface UnitRoundState {
   seenVersion: number;
   evaluatedAt: number;
   feedbackHash: string | null;
+  /**
+   * Set with the state by the run that stored this version, cleared once its feedback is in the
+   * sheet: a run that died in between (after storing, before writing back) left it set, and the
+   * next delivery of the same version finishes that work instead of skipping it as seen.
+   * (Absent in states written before this field existed: nothing pending.)
+   */
+  feedbackPending?: boolean;
   /** The last ready content arrived after the lock time and was not taken in. */
   lockedOut: boolean;
   nominations: NominationRecord[];
