@@ -340,20 +340,25 @@ export class FirestoreStore {
   }
   async nomineeIndex(roundId: string): Promise<Record<string, NomineeIndexEntry[]>> {
     const snap = this.counted(await this.col('nominees').doc(roundId).get());
-    return (snap.exists ? (snap.data()?.units as Record<string, NomineeIndexEntry[]>) : undefined) ?? {};
+    const units = (snap.exists ? (snap.data()?.units as Record<string, NomineeSlot | NomineeIndexEntry[]> | undefined) : undefined) ?? {};
+    const index: Record<string, NomineeIndexEntry[]> = {};
+    // Slots written before the field names were escaped held the entries under the raw unit id.
+    for (const [field, slot] of Object.entries(units)) {
+      if (Array.isArray(slot)) index[field] = slot;
+      else index[slot.unitId] = slot.entries;
+    }
+    return index;
   }
   /**
-   * Only this unit's entry is replaced, so units never overwrite each other's nominees. A
-   * read-modify-write in a transaction rather than a merge: a merge of `units.<unit id>` sends
-   * a quoted field path (unit ids hold hyphens), which the local emulator silently drops.
+   * Only this unit's slot is written, by a merge on the field path `units.<slot>`, without
+   * reading the document: units never overwrite each other's nominees, however many write at
+   * once, on any Firestore (the local emulator does not isolate read-modify-write
+   * transactions). The slot name is the unit id escaped to a plain identifier, because the
+   * local emulator silently drops merges on quoted field paths (ids hold hyphens and dots).
    */
   async putNominees(roundId: string, unitId: string, entries: NomineeIndexEntry[]): Promise<void> {
-    const ref = this.col('nominees').doc(roundId);
-    await this.db.runTransaction(async (tx) => {
-      const snap = this.counted(await tx.get(ref));
-      const units = { ...((snap.exists ? (snap.data()?.units as Record<string, NomineeIndexEntry[]> | undefined) : undefined) ?? {}), [unitId]: entries };
-      tx.set(ref, { roundId, units });
-    });
+    const slot: NomineeSlot = { unitId, entries };
+    await this.col('nominees').doc(roundId).set({ roundId, units: { [nomineeSlotName(unitId)]: slot } }, { merge: true });
   }
 
   // Meta (master sheet, Drive watch) -----------------------------------------
@@ -409,4 +414,14 @@ export class FirestoreStore {
     }
     return count;
   }
+}
+
+interface NomineeSlot {
+  unitId: string;
+  entries: NomineeIndexEntry[];
+}
+
+/** A unit id as a field name that needs no quoting in a field path: `ubnd-tay-ho` → `u_ubnd_2dtay_2dho`. */
+export function nomineeSlotName(unitId: string): string {
+  return `u_${unitId.replace(/[^a-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`;
 }

@@ -193,6 +193,18 @@ describe('nominee index, peer statistics, registry', () => {
     expect(await store.nomineeIndex(BS)).toEqual({});
   });
 
+  it('keeps every unit’s nominees when many units write at the same moment', async () => {
+    // Ids with hyphens, dots and underscores: each gets its own slot, none collides.
+    const units = ['ubnd-tay-ho', 'ubnd.tay.ho', 'ubnd_tay_ho', ...Array.from({ length: 27 }, (_, i) => `ubnd-quan-${i}`)];
+    await Promise.all(units.map((u) => store.putNominees(BS, u, [{ key: `nguoi cua ${u}`, award: 'gkcatp', name: `Người của ${u}` }])));
+    const index = await store.nomineeIndex(BS);
+    expect(Object.keys(index).sort()).toEqual([...units].sort());
+    for (const u of units) expect(index[u]).toEqual([{ key: `nguoi cua ${u}`, award: 'gkcatp', name: `Người của ${u}` }]);
+    await store.putNominees(BS, 'ubnd-tay-ho', []);
+    expect((await store.nomineeIndex(BS))['ubnd-tay-ho']).toEqual([]);
+    expect((await store.nomineeIndex(BS))['ubnd.tay.ho']).toHaveLength(1);
+  });
+
   it('stores peer statistics per round and kind', async () => {
     expect(await store.peerStats(SK, 'district')).toBeUndefined();
     await store.putPeerStats(SK, 'district', { bang1: {} } as never, 5);
