@@ -87,7 +87,16 @@ export function parseNumberCell(cell: GridCell | null | undefined, type: NumberT
   if (typeof cell.v === 'boolean') return { ok: false, code: 'value.boolean', params: { typed } };
   if (typeof cell.v === 'number') {
     if (!Number.isFinite(cell.v)) return { ok: false, code: 'value.not_number', params: { typed, example: '15' } };
-    return checkRange(cell.v, type, typed);
+    // Quote the number itself, not the cell's display: a '#,##0' input cell shows 1,5 as "2",
+    // and "không có phần thập phân ("2")" would make no sense to the clerk who typed 1,5.
+    const value = formatViNumber(cell.v);
+    // A live sheet (vi_VN) turns "1,234" typed into an integer column into 1,234: the same
+    // ambiguity as the text "1,234", so the same message.
+    if (type === 'integer' && /^[1-9]\d{0,2},\d{3}$/.test(value)) {
+      const plain = value.replace(',', '');
+      return { ok: false, code: 'value.comma_in_integer', params: { typed: value, plain, suggestion: formatViNumber(Number(plain)) } };
+    }
+    return checkRange(cell.v, type, quoteTyped(value));
   }
   return parseText(cell.v, type);
 }

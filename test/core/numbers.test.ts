@@ -205,6 +205,11 @@ describe('rejected forms: rule code and message', () => {
     expect(parseNumberCell(gridCell('1.5'), 'integer')).toEqual({ ok: false, code: 'value.dot_decimal', params: { typed: '1.5', suggestion: '1,5' } });
     expect(parseNumberCell(gridCell('12 buổi'), 'integer')).toEqual({ ok: false, code: 'value.not_number', params: { typed: '12 buổi', example: '12' } });
     expect(parseNumberCell(gridCell({ error: '#N/A' }), 'decimal')).toEqual({ ok: false, code: 'value.error_value', params: { typed: '#N/A' } });
+    // A live vi_VN sheet has already turned what was typed into a number: "1,234" typed is 1.234,
+    // "1,5" typed shows as "2" in an integer cell. Messages quote the number, not the display.
+    expect(parseNumberCell({ v: 1.234, text: '1' }, 'integer')).toEqual({ ok: false, code: 'value.comma_in_integer', params: { typed: '1,234', plain: '1234', suggestion: '1.234' } });
+    expect(parseNumberCell({ v: 1.5, text: '2' }, 'integer')).toEqual({ ok: false, code: 'value.fraction_in_integer', params: { typed: '1,5', example: '2' } });
+    expect(parseNumberCell({ v: 1.234, text: '1,23' }, 'decimal')).toEqual({ ok: true, value: 1.234 });
     expect(parseNumberCell(gridCell(1234.5), 'decimal')).toEqual({ ok: true, value: 1234.5 });
     expect(parseNumberCell(gridCell('1.234,5'), 'decimal')).toEqual({ ok: true, value: 1234.5 });
   });
