@@ -9,6 +9,7 @@ import { canonicalJson } from '../core/canonical-json.js';
 import { computePeerStats } from '../core/statistics.js';
 import type { AggregateRecord } from './records.js';
 import type { AggregationDeps } from './aggregate.js';
+import { requestMasterRefresh } from './master.js';
 
 export interface ReconcileResult {
   roundId: string;
@@ -76,7 +77,11 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
     seqOf.set(node.nodeId, record.seq);
     repaired.push(node.nodeId);
   }
-  if (repaired.length) deps.log.warn('aggregates repaired from source submissions', { roundId, repaired: repaired.slice(0, 50), count: repaired.length });
+  if (repaired.length) {
+    deps.log.warn('aggregates repaired from source submissions', { roundId, repaired: repaired.slice(0, 50), count: repaired.length });
+    // The master shows the repaired numbers only once it is rebuilt.
+    await requestMasterRefresh(store, now);
+  }
   if (skipped.length) deps.log.info('aggregates changed while reconciling; left for the next run', { roundId, skipped: skipped.slice(0, 50), count: skipped.length });
 
   const byKind = new Map<string, (typeof known)[number]['values'][]>();
