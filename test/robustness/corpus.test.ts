@@ -1,0 +1,187 @@
+/**
+ * Issue 7, item 1: the bad-input corpus (corpus/bad-inputs.ts) played against live unit
+ * sheets. Every unit in the corpus first has a valid submission accepted (09:00 10/07/2020);
+ * then its case changes the sheet through the Sheets API (the clerk typing, or the owner
+ * changing the structure), and the change reaches the system through a handler: the sheet's
+ * signed button (sheetAction) or a Drive push to driveWebhook and the poll it triggers.
+ * For each case: the handler answers 2xx; the expected issues are stored with their rule
+ * code, tab and cell and a Vietnamese message naming the cell or tab and saying what to do;
+ * the same message is the note on that cell in the sheet and the status line says the
+ * accepted version still stands; the unit's accepted submission, a witness unit's data and
+ * the consolidated totals are unchanged. At the end no handler logged an error and no unit's
+ * submission or aggregate moved.
+ *
+ * One stack for the file; each case has a unit (and sheet) of its own, so a deleted or
+ * duplicated tab never leaks into the next case.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmac } from '../../functions/handlers/auth.js';
+import { sheetsAs } from '../../scripts/local-stack/clerk.js';
+import { unitsOfKind } from '../helpers/campaign.js';
+import { pushAndPoll, registerUnitSheets, seenCell, sheetsAsOwner } from '../helpers/integration.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { BAD_INPUTS, type BadInputCase } from './corpus/bad-inputs.js';
+import { addressOf, applyOp, resolve } from './corpus/operations.js';
+
+const SK = 'so-ket-2020';
+const BS = 'bo-sung-2020';
+const AT = '2020-07-10T09:00:00+07:00';
+/** Units no case touches: their data must never change. */
+const WITNESS: Record<string, string> = { [SK]: 'ubnd-ba-dinh', [BS]: 'ubnd-ba-dinh' };
+const witnessOf = (roundId: string) => WITNESS[roundId]!;
+const IN_FORCE = 'Bản đã gửi lúc 09:00 10/07/2020 vẫn có hiệu lực.';
+
+let s: TestStack;
+const slotOf = new Map<string, { unitId: string; roundId: string; spreadsheetId: string }>();
+let initial: { submissions: unknown; aggregates: unknown };
+
+/** Each case gets the next unit of its pool. */
+function allocate(cases: BadInputCase[]): Map<string, { unitId: string; roundId: string }> {
+  const m = s.runtime.model;
+  const pools = {
+    'so-ket': [...unitsOfKind(m, 'district'), ...unitsOfKind(m, 'sector')].filter((u) => u !== witnessOf(SK)).map((unitId) => ({ unitId, roundId: SK })),
+    police: unitsOfKind(m, 'district-police').map((unitId) => ({ unitId, roundId: SK })),
+    'bo-sung': [...unitsOfKind(m, 'district'), ...unitsOfKind(m, 'sector')].filter((u) => u !== witnessOf(BS)).map((unitId) => ({ unitId, roundId: BS })),
+  };
+  const out = new Map<string, { unitId: string; roundId: string }>();
+  for (const c of cases) {
+    const next = pools[c.slot].shift();
+    if (!next) throw new Error(`no unit left in the ${c.slot} pool for ${c.id}`);
+    out.set(c.id, next);
+  }
+  return out;
+}
+
+const byNode = <T extends { nodeId?: string; unitId?: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.nodeId ?? a.unitId).localeCompare(String(b.nodeId ?? b.unitId)));
+async function everything() {
+  const { store } = s.runtime;
+  return {
+    submissions: byNode([...(await store.submissionsOfRound(SK)), ...(await store.submissionsOfRound(BS))]),
+    aggregates: byNode([...(await store.aggregatesOfRound(SK)), ...(await store.aggregatesOfRound(BS))]),
+  };
+}
+
+beforeAll(async () => {
+  s = await startTestStack({ at: AT });
+  const slots = allocate(BAD_INPUTS);
+  for (const roundId of [SK, BS]) {
+    const units = [...new Set([...[...slots.values()].filter((x) => x.roundId === roundId).map((x) => x.unitId), witnessOf(roundId)])];
+    const ids = await registerUnitSheets(s, roundId, units);
+    for (const unitId of units) {
+      await s.typeSubmission(unitId, roundId);
+      const r = await s.process(unitId, roundId);
+      if (r.outcome !== 'processed' || !r.accepted) throw new Error(`${unitId}/${roundId} was not accepted: ${JSON.stringify(r.outcome === 'processed' ? r.evaluation.issues.slice(0, 3) : r)}`);
+    }
+    for (const [id, slot] of slots) if (slot.roundId === roundId) slotOf.set(id, { ...slot, spreadsheetId: ids[slot.unitId]! });
+  }
+  await s.triggersIdle();
+  await s.fire('poll-changes'); // the feed is drained: what it holds next is the cases'
+  initial = await everything();
+}, 120_000);
+
+afterAll(async () => {
+  await s?.triggersIdle();
+  await s?.dispose();
+});
+
+async function button(spreadsheetId: string) {
+  const timestamp = s.clock.now;
+  const res = await fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spreadsheetId, timestamp, signature: hmac(s.secrets.webhook, `${spreadsheetId}.${timestamp}`) }) });
+  return { status: res.status, body: (await res.json()) as { outcome: string; status?: string; statusText?: string } };
+}
+
+const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const withCell = (re: RegExp, cell: string | null) => new RegExp(cell === null ? re.source : re.source.replaceAll('{cell}', escapeRe(cell)), re.flags);
+/** "C14" or "C14:D14" → the 0-based position of its first cell. */
+function position(address: string): { row: number; col: number } {
+  const m = /^([A-Z]+)(\d+)/.exec(address)!;
+  const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+  return { row: Number(m[2]) - 1, col };
+}
+
+describe('the bad-input corpus', () => {
+  it('has at least 40 distinct kinds, values and structure, each with a Vietnamese description', () => {
+    expect(new Set(BAD_INPUTS.map((c) => c.id)).size).toBe(BAD_INPUTS.length);
+    expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
+    expect(BAD_INPUTS.filter((c) => c.kind === 'value').length).toBeGreaterThanOrEqual(25);
+    expect(BAD_INPUTS.filter((c) => c.kind === 'structure').length).toBeGreaterThanOrEqual(15);
+    for (const c of BAD_INPUTS) expect(c.description, c.id).toMatch(/[àáảãạăâđèéêìíòóôơùúưỳý]/i);
+    // Both ways in are exercised.
+    expect(new Set(BAD_INPUTS.map((c) => c.deliver))).toEqual(new Set(['button', 'push']));
+  });
+
+  it.each(BAD_INPUTS.map((c) => [`${c.id} — ${c.description}`, c] as const))('%s', async (_name, c) => {
+    const { store, workbooks, model } = s.runtime;
+    const { unitId, roundId, spreadsheetId } = slotOf.get(c.id)!;
+    const witness = WITNESS[roundId]!;
+    const snapshot = async () => ({
+      own: await store.submission(roundId, unitId),
+      ownVersions: (await store.versions(roundId, unitId)).length,
+      witness: { state: await store.state(roundId, witness), submission: await store.submission(roundId, witness) },
+      city: await store.aggregate(roundId, 'ha-noi'),
+    });
+    const before = await snapshot();
+    expect(before.own?.versionCount).toBe(1);
+
+    // Where things are, as the clerk sees the sheet before the change.
+    const { grid, sheetIds } = await workbooks.read(spreadsheetId);
+    const expected = c.expect.map((e) => ({ ...e, address: e.cell === null ? null : typeof e.cell === 'string' ? e.cell : addressOf(resolve(grid, e.cell)) }));
+    const clients = { clerk: sheetsAs(s.urls.sheets, model.unit(unitId).emails[0]!), owner: sheetsAsOwner(s) };
+    for (const op of c.apply) await applyOp(clients, spreadsheetId, grid, sheetIds, op);
+
+    // Through a handler, as in production.
+    if (c.deliver === 'button') {
+      const r = await button(spreadsheetId);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ outcome: 'processed' });
+    } else {
+      const r = await pushAndPoll(s);
+      expect(r.status).toBe(202);
+      expect(r.polled?.status).toBe('polled');
+      expect(r.polled?.outcomes.processed).toBe(1);
+      expect(Object.keys(r.polled!.outcomes).every((k) => k === 'processed' || k === 'unchanged')).toBe(true);
+    }
+    await s.triggersIdle();
+
+    // The issues, where they are, with their messages.
+    const state = (await store.state(roundId, unitId))!;
+    for (const e of expected) {
+      const found = state.issues.filter((i) => i.code === e.code && i.sheet === e.tab && i.cell === e.address);
+      expect(found, `${e.code} at ${e.tab}!${e.address} among ${JSON.stringify(state.issues.slice(0, 5))}`).toHaveLength(1);
+      const issue = found[0]!;
+      expect(issue.severity).toBe(e.severity);
+      expect(issue.message, issue.message).toMatch(withCell(e.message, e.address));
+      // It names the cell (or the tab, or the workbook) and says what to do.
+      if (e.address) expect(issue.message).toContain(e.address.split(':')[0]);
+      else expect(issue.message).toMatch(new RegExp(`"${escapeRe(e.tab)}"|^Bảng tính này|dòng ẩn ở trang`));
+      expect(issue.message).toMatch(/[Hh]ãy |Chỉ nhập |cần có /);
+    }
+    const allowed = new Set([...c.expect.map((e) => e.code), ...(c.alsoAllowed ?? [])]);
+    const unexpected = state.issues.filter((i) => !allowed.has(i.code)).map((i) => [i.code, i.cell, i.message]);
+    expect(unexpected, JSON.stringify(unexpected)).toEqual([]);
+    const hasError = c.expect.some((e) => e.severity === 'error');
+    expect(state.status).toBe(hasError ? 'invalid' : 'ready');
+
+    // In the sheet: the note on each cell, the status line saying the accepted version stands.
+    const sheet = s.sheets.getSpreadsheetState(spreadsheetId)!;
+    for (const e of expected) {
+      if (!e.address) continue;
+      const { row, col } = position(e.address);
+      expect(seenCell(sheet, e.tab, row, col).note, `note at ${e.tab}!${e.address}`).toContain(state.issues.find((i) => i.code === e.code && i.cell === e.address)!.message);
+    }
+    const status = seenCell(sheet, 'Hướng dẫn', 1, 2).value;
+    if (hasError) expect(status).toMatch(new RegExp(`^Còn \\d+ lỗi.* ${escapeRe(IN_FORCE)}$`));
+    else expect(status).toMatch(/^Đã gửi lúc 09:00 10\/07\/2020, \d+ cảnh báo\.$/);
+
+    // Nothing accepted moved: the unit's submission and history, the witness, the city.
+    const after = await snapshot();
+    expect(after).toEqual(before);
+  });
+
+  it('no handler logged an error, and no unit’s submission or aggregate changed over the whole corpus', async () => {
+    await s.triggersIdle();
+    expect(s.log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
+    expect(await everything()).toEqual(initial);
+    expect((initial.submissions as unknown[]).length).toBe(BAD_INPUTS.length + 2);
+  });
+});

@@ -1,0 +1,286 @@
+/**
+ * Issue 7, item 2: the platform misbehaves and nothing is lost. The same 30-district story is
+ * played twice on one stack (Firestore emptied, fresh sheets): once without faults, once with
+ *  - the Sheets/Drive emulator answering 429, 500 or timing out (the response lost, the
+ *    request applied or not) on 20% of the system's requests, with a short client timeout;
+ *  - the SMTP relay refusing connections during the first reminder sweep;
+ *  - the processing of two sheets killed right after their evaluation was stored (before the
+ *    feedback, the nominee index, the master request);
+ *  - the aggregation of the late submissions lost (the trigger consumed, nothing aggregated).
+ * Clerks type as always (their requests are not the system's); the system's work goes through
+ * the real paths: Drive push → driveWebhook → onPollRequested, the scheduled poll, refresh,
+ * reconcile and sweep jobs over HTTP. Afterwards the master (view and sheet), every unit's
+ * status, submission and sheet, the nominee index, the aggregates and the mail sent are the
+ * same as in the fault-free run; no reminder went out twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentMasterView } from '../../functions/app/master.js';
+import type { AggregateRecord } from '../../functions/app/records.js';
+import { createSmtpMailer } from '../../functions/adapters/smtp-mailer.js';
+import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
+import type { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
+import { useRuntime } from '../../functions/handlers/runtime.js';
+import { freePort } from '../../scripts/local-stack/free-port.js';
+import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
+import { districtIds, provisionMaster, pushAndPoll, registerUnitSheets, seenCell, tabValues } from '../helpers/integration.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const SK = 'so-ket-2020';
+const DISTRICTS = districtIds();
+const ON_TIME = DISTRICTS.slice(0, 15);
+const WITH_ERRORS = DISTRICTS.slice(15, 18);
+const LATER = DISTRICTS.slice(18, 24);
+const LATE = DISTRICTS.slice(24);
+/** Whose processing is killed right after its evaluation is stored. */
+const KILLED = LATER.slice(0, 2);
+const FAULTS = { rate429: 0.08, rate500: 0.07, timeoutRate: 0.05, timeoutHoldMs: 1_500, seed: 20_200_715 };
+const GOOGLE_TIMEOUT_MS = 600;
+
+let s: TestStack;
+type Outcome = Awaited<ReturnType<typeof outcome>>;
+const runs: { clean?: Outcome; faulty?: Outcome } = {};
+const faultLog: { injected: Record<string, number>; sweeps: { sent: number; failed: number }[]; killed: string[]; lostBeforeReconcile: number; cleanCity?: number } = { injected: {}, sweeps: [], killed: [], lostBeforeReconcile: 0 };
+
+beforeAll(async () => {
+  s = await startTestStack({ googleTimeoutMs: GOOGLE_TIMEOUT_MS, at: '2020-07-08T08:00:00+07:00' });
+}, 60_000);
+afterAll(async () => {
+  s?.sheets.faults.clear();
+  await s?.triggersIdle();
+  await s?.dispose();
+});
+
+function withError(unitId: string): Submission {
+  const sub = validSubmission(s.runtime.model, unitId, SK);
+  sub.figures.bang1!['2017']!['tuyen_truyen.dai_chung'] = 'khoảng 120';
+  return sub;
+}
+
+/** A scheduled job as Cloud Scheduler runs it: a failed attempt is tried again. */
+async function job(name: string, body: Record<string, unknown> = {}): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await s.fire(name, body);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
+}
+
+/** The poll job until a run finds nothing more to process. */
+async function drain(): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    const r = (await job('poll-changes')) as { outcomes: Record<string, number> };
+    if (!r.outcomes.processed) return;
+  }
+  throw new Error('the change feed never drained');
+}
+
+async function play(faulty: boolean) {
+  const rt = s.runtime;
+  await s.triggersIdle();
+  await rt.store.deleteAll();
+  await s.triggersIdle();
+  s.clock.set('2020-07-08T08:00:00+07:00');
+  const sheetIds = await registerUnitSheets(s, SK, DISTRICTS);
+  await provisionMaster(s);
+  const mailsBefore = (await s.listEmails()).length;
+  const logBefore = s.sheets.log.at(-1)?.seq ?? 0;
+  const faultsOn = () => faulty && s.sheets.faults.set(FAULTS);
+  const faultsOff = () => s.sheets.faults.clear();
+
+  const sweep = async (at: string) => {
+    s.clock.set(at);
+    return (await job('compliance-sweep', { at })) as { sent: number; failed: number };
+  };
+
+  /** Clerks type at `at`; then the system, under faults, notices and processes. */
+  const phase = async (at: string, typing: [string, Submission][], opts: { kill?: string[]; loseAggregation?: boolean } = {}) => {
+    s.clock.set(at);
+    for (const [unitId, sub] of typing) await s.typeSubmission(unitId, SK, sub);
+    const store = rt.store as FirestoreStore & Record<string, unknown>;
+    const realCommit = store.commitEvaluation;
+    const realSubmission = store.submission;
+    const toKill = new Set((opts.kill ?? []).map((u) => sheetIds[u]!));
+    if (toKill.size) {
+      // The instance dies right after the transaction that stored the evaluation.
+      store.commitEvaluation = async function (this: FirestoreStore, input) {
+        const r = await realCommit.call(this, input);
+        const id = input.spreadsheetId;
+        if (id && toKill.delete(id)) {
+          faultLog.killed.push(input.state.unitId);
+          throw new Error('instance killed after storing the evaluation');
+        }
+        return r;
+      } as FirestoreStore['commitEvaluation'];
+    }
+    // The aggregation trigger runs but finds nothing: its event is consumed and lost.
+    if (opts.loseAggregation) store.submission = (async () => null) as FirestoreStore['submission'];
+    faultsOn();
+    try {
+      const pushed = await pushAndPoll(s, 'kenh-su-co');
+      expect(pushed.status).toBe(202);
+      await drain();
+      await s.triggersIdle();
+      await job('refresh-master');
+    } finally {
+      faultsOff();
+      store.commitEvaluation = realCommit;
+      store.submission = realSubmission;
+    }
+  };
+
+  // 08/07 08:00, d-7: the first sweep; in the faulty run the SMTP relay refuses connections.
+  if (faulty) {
+    const dead = await createSmtpMailer({ host: '127.0.0.1', port: await freePort(), secure: false, from: 'x <x@hanoi.example>', connectionTimeoutMs: 1_000 });
+    useRuntime({ ...rt, mailer: dead });
+    try {
+      faultLog.sweeps.push(await sweep('2020-07-08T08:00:00+07:00'));
+    } finally {
+      useRuntime(rt);
+      dead.close();
+    }
+  } else await sweep('2020-07-08T08:00:00+07:00');
+  // 09:00: the next sweep delivers whatever the first could not.
+  const retried = await sweep('2020-07-08T09:00:00+07:00');
+  if (faulty) faultLog.sweeps.push(retried);
+
+  // 10/07: fifteen districts submit; three with an error.
+  await phase('2020-07-10T09:00:00+07:00', [...ON_TIME.map((u) => [u, validSubmission(rt.model, u, SK)] as [string, Submission]), ...WITH_ERRORS.map((u) => [u, withError(u)] as [string, Submission])]);
+  // 14/07: the errors fixed, six more; two processings killed after storing.
+  await phase('2020-07-14T10:00:00+07:00', [...WITH_ERRORS, ...LATER].map((u) => [u, validSubmission(rt.model, u, SK)]), faulty ? { kill: KILLED } : {});
+  // 15/07 08:00: overdue notices.
+  await sweep('2020-07-15T08:00:00+07:00');
+  // 16/07: six late submissions, whose aggregation is lost in the faulty run.
+  await phase('2020-07-16T09:00:00+07:00', LATE.map((u) => [u, validSubmission(rt.model, u, SK)]), faulty ? { loseAggregation: true } : {});
+
+  // 16/07 12:00: the scheduled repair and refresh, under faults too.
+  s.clock.set('2020-07-16T12:00:00+07:00');
+  if (faulty) faultLog.lostBeforeReconcile = (await rt.store.aggregate(SK, 'ha-noi'))?.contributors ?? 0;
+  faultsOn();
+  try {
+    await job('reconcile');
+    await job('refresh-master');
+  } finally {
+    faultsOff();
+  }
+  await s.triggersIdle();
+  if (faulty) for (const e of s.sheets.log.filter((x) => x.seq > logBefore && x.fault)) faultLog.injected[e.fault!] = (faultLog.injected[e.fault!] ?? 0) + 1;
+  return outcome(sheetIds, mailsBefore);
+}
+
+const URL_RE = /https:\/\/docs\.google\.com\/spreadsheets\/d\/[^\s"/]+(\/edit)?/g;
+/** Sheet links differ between runs by construction (fresh files): compare them by unit. */
+function normaliseUrls<T>(x: T, urlToUnit: Map<string, string>): T {
+  return JSON.parse(JSON.stringify(x).replace(URL_RE, (u) => `<sheet of ${urlToUnit.get(u) ?? '?'}>`)) as T;
+}
+
+/** Aggregates as numbers: what they hold, whatever number of events or repairs built them. */
+const meaning = (aggs: AggregateRecord[]) =>
+  aggs
+    .map((a) => ({ nodeId: a.nodeId, parentId: a.parentId, own: a.own, totals: a.totals, contributors: a.contributors, children: Object.fromEntries(Object.entries(a.children).map(([k, c]) => [k, { totals: c.totals, contributors: c.contributors }])) }))
+    .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+
+async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
+  const { store } = s.runtime;
+  const urlToUnit = new Map<string, string>();
+  for (const reg of await store.allUnitSheets()) urlToUnit.set(reg.url, reg.unitId);
+  const master = await store.meta('master');
+  urlToUnit.set(master.url ?? '', 'master');
+  const masterSheet = s.sheets.getSpreadsheetState(master.spreadsheetId!)!;
+  const mails = (await s.listEmails()).slice(mailsBefore).map((m) => ({ to: m.to.join(','), subject: m.subject }));
+  const reminders = (await store.remindersCollection().get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
+  return {
+    masterView: normaliseUrls(await currentMasterView(s.runtime, s.clock.now), urlToUnit),
+    // When it was last rebuilt may differ (a repair asks for one more refresh); what it shows may not.
+    masterSheet: JSON.parse(JSON.stringify(normaliseUrls(masterSheet.sheets.map((t) => ({ title: t.properties.title, rows: tabValues(masterSheet, t.properties.title) })), urlToUnit)).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …')) as { title: string; rows: unknown[][] }[],
+    states: Object.fromEntries(
+      (await store.statesOfRound(SK)).map((st) => {
+        // The file a state was read from and its Drive version differ between runs by construction.
+        const { spreadsheetId: _f, seenVersion: _v, ...rest } = st;
+        return [st.unitId, rest];
+      }),
+    ),
+    submissions: Object.fromEntries(
+      (await store.submissionsOfRound(SK)).map((sub) => {
+        const { sourceVersion: _v, ...rest } = sub;
+        return [sub.unitId, rest];
+      }),
+    ),
+    versions: Object.fromEntries(await Promise.all(DISTRICTS.map(async (u) => [u, (await store.versions(SK, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const))),
+    nominees: await store.nomineeIndex(SK),
+    aggregates: meaning(await store.aggregatesOfRound(SK)),
+    flags: (await store.flagsCollection().get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
+    /** What each clerk sees: every cell of every tab, value, note and colour. */
+    sheets: Object.fromEntries(
+      DISTRICTS.map((u) => {
+        const st = s.sheets.getSpreadsheetState(sheetIds[u]!)!;
+        return [u, st.sheets.map((t) => ({ title: t.properties.title, cells: t.rows.map((row, r) => (row ?? []).map((_c, c) => seenCell(st, t.properties.title, r, c))) }))];
+      }),
+    ),
+    mails: mails.sort((a, b) => `${a.to}|${a.subject}`.localeCompare(`${b.to}|${b.subject}`)),
+    sentKeys: reminders.filter((r) => !r.id.startsWith('msg__') && r.status === 'sent').map((r) => r.id).sort(),
+    messages: reminders.filter((r) => r.id.startsWith('msg__')),
+  };
+}
+
+describe('the 30-district story, without and with faults', () => {
+  it('runs cleanly without faults', async () => {
+    runs.clean = await play(false);
+    const c = runs.clean;
+    expect(Object.keys(c.submissions)).toHaveLength(30);
+    expect(Object.values(c.submissions).filter((x) => x.late)).toHaveLength(LATE.length);
+    expect(c.masterView.rounds[0]!.totals).toBeDefined();
+    expect(c.aggregates.find((a) => a.nodeId === 'ha-noi')?.contributors).toBe(30);
+    faultLog.cleanCity = 30;
+  }, 120_000);
+
+  it('runs again with Sheets/Drive errors and timeouts on 20% of requests, SMTP down, a killed processing and lost aggregations', async () => {
+    runs.faulty = await play(true);
+    // The faults really happened.
+    expect(faultLog.injected.rate429).toBeGreaterThan(5);
+    expect(faultLog.injected.rate500).toBeGreaterThan(5);
+    expect(faultLog.injected.timeout).toBeGreaterThan(2);
+    expect(faultLog.sweeps[0]).toMatchObject({ sent: 0, failed: 75 });
+    expect(faultLog.sweeps[1]).toMatchObject({ sent: 75, failed: 0 });
+    expect(faultLog.killed.sort()).toEqual([...KILLED].sort());
+    // The late submissions were stored but never aggregated, until reconcile.
+    expect(faultLog.lostBeforeReconcile).toBe(30 - LATE.length);
+  }, 180_000);
+
+  it('the master sheet and its view are the same', () => {
+    const { clean, faulty } = runs as Required<typeof runs>;
+    expect(faulty.masterView).toEqual(clean.masterView);
+    expect(faulty.masterSheet).toEqual(clean.masterSheet);
+    const status = clean.masterSheet.find((t) => t.title === 'Tình trạng nộp')!.rows;
+    expect(status.flat()).toEqual(expect.arrayContaining(['Đúng hạn', 'Nộp muộn']));
+  });
+
+  it('every unit’s status, accepted submission, history and sheet are the same; aggregates and nominees too', () => {
+    const { clean, faulty } = runs as Required<typeof runs>;
+    expect(faulty.states).toEqual(clean.states);
+    expect(faulty.submissions).toEqual(clean.submissions);
+    expect(faulty.versions).toEqual(clean.versions);
+    expect(faulty.aggregates).toEqual(clean.aggregates);
+    expect(faulty.nominees).toEqual(clean.nominees);
+    expect(faulty.flags).toEqual(clean.flags);
+    for (const u of DISTRICTS) expect(faulty.sheets[u], u).toEqual(clean.sheets[u]);
+    // What the killed units' clerks see: the submission acknowledged, as in the clean run.
+    const statusOf = (o: Outcome, u: string) => o.sheets[u]!.find((t) => t.title === 'Hướng dẫn')!.cells[1]![2]!.value;
+    for (const u of KILLED) expect(statusOf(faulty, u)).toBe('Đã gửi lúc 10:00 14/07/2020.');
+  });
+
+  it('the same mail went out, and no reminder twice', () => {
+    const { clean, faulty } = runs as Required<typeof runs>;
+    expect(faulty.mails).toEqual(clean.mails);
+    expect(faulty.sentKeys).toEqual(clean.sentKeys);
+    for (const run of [clean, faulty]) {
+      // Every message record was sent, each reminder key by exactly one message, one mail per message.
+      expect(run.messages.every((m) => m.status === 'sent')).toBe(true);
+      const keys = run.messages.flatMap((m) => m.keys ?? []);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(run.mails).toHaveLength(run.messages.length);
+    }
+    expect(clean.mails.length).toBeGreaterThan(75 + 30);
+  });
+});
