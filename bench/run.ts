@@ -12,6 +12,7 @@ import { firestoreBench } from './firestore.js';
 import { importBench } from './import-cost.js';
 import { describeMachine, loadAverage, machine } from './lib/machine.js';
 import { markdownTable, textTable } from './lib/report.js';
+import { resultsBlock, writeBetweenMarkers } from './lib/readme-results.js';
 import type { BenchContext, BenchResult, Benchmark, Figure } from './lib/types.js';
 import { sheetsBench } from './sheets-requests.js';
 import { sweepBench } from './sweep.js';
@@ -104,6 +105,13 @@ async function main() {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, JSON.stringify({ machine: { ...m, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, quick, only, figures, markdown: markdownTable(figures), results }, null, 2) + '\n');
   console.log(`\nwritten: ${out}`);
+  if (!only && !quick && !failed.length) {
+    const block = resultsBlock({ machine: { ...m, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, figures });
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+    for (const [file, marker] of [[join(root, 'README.md'), 'bench'], [join(root, 'bench', 'README.md'), 'results']] as const) {
+      if (await writeBetweenMarkers(file, marker, block)) console.log(`written: ${file} (results table)`);
+    }
+  }
   // Emulators and clients may hold sockets open; everything is stopped above.
   process.exit(failed.length ? 1 : 0);
 }
