@@ -9,6 +9,12 @@
  * Only one poll runs at a time (a short lease on Google's clock); a request arriving meanwhile
  * changes the request id, and the running poll goes round again. The page token advances only
  * when every change was processed.
+ *
+ * A poll stops taking new sheets when its time budget is spent (a burst of hundreds of changed
+ * sheets, paced under the Sheets quota, takes longer than a function may run): the rest stays
+ * in the feed and the poll asks for another one, which finds the finished sheets unchanged
+ * without reading them. Without the budget the function would time out with its lease still
+ * held, and the next poll would run beside the one still working, reading the same sheets twice.
  */
 import { randomUUID } from 'node:crypto';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
@@ -27,6 +33,8 @@ export interface ChangeDeps extends PipelineDeps {
   /** How many sheets are processed at once (Sheets quotas are per minute; keep this small). */
   concurrency?: number;
   pollLeaseMs?: number;
+  /** Stop taking new sheets after this long (Google's clock): well inside the lease and the function's 540 s. */
+  pollBudgetMs?: number;
 }
 
 export interface PollResult {
@@ -53,6 +61,9 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
   }
   const outcomes: Record<string, number> = {};
   let changedFiles = 0;
+  const started = deps.googleNow();
+  const budgetMs = deps.pollBudgetMs ?? 6 * 60_000;
+  let deferred = 0;
   try {
     for (let round = 0; round < 20; round++) {
       const meta = await store.meta('driveWatch');
@@ -68,7 +79,14 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
         if (v === null || v > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now());
       }
       let failures = 0;
+      let taken = 0;
       await mapLimit(unitFiles, deps.concurrency ?? 2, async (c) => {
+        // At least one sheet per poll, so that every poll makes progress.
+        if (taken > 0 && deps.googleNow() - started > budgetMs) {
+          deferred++;
+          return;
+        }
+        taken++;
         try {
           const r: ProcessOutcome = await processUnitSheet(deps, c.fileId);
           outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
@@ -79,6 +97,7 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
       });
       changedFiles += unitFiles.length;
       if (failures > 0) throw new Error(`${failures} changed sheet(s) could not be processed; page token kept`);
+      if (deferred > 0) break;
       await store.patchMeta('driveWatch', { pageToken: newStartPageToken, lastPollAt: deps.now() });
       const after = await store.meta('driveWatch');
       // A push that arrived during this round left a new request id: go round again for it.
@@ -86,6 +105,12 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
     }
   } finally {
     await store.patchMeta('driveWatch', { pollLeaseUntil: 0 });
+  }
+  if (deferred > 0) {
+    // After the lease is released, so that the poll this request triggers can take it.
+    outcomes.deferred = deferred;
+    deps.log.info('poll ran out of its time budget; the rest stays in the feed for the next poll', { deferred, processedSoFar: changedFiles - deferred });
+    await store.requestPoll(deps.now(), `continuing a poll that ran out of time (${deferred} sheets left)`);
   }
   return { status: 'polled', changedFiles, outcomes };
 }

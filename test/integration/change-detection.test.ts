@@ -118,6 +118,34 @@ describe('pushes that are forged or lost', () => {
   });
 });
 
+describe('a burst longer than one poll may run', () => {
+  it('a poll out of its time budget leaves the rest in the feed and asks for another, which finishes; no sheet is read twice', async () => {
+    await watch(DEAD); // pushes go nowhere: only the polls below process the edits
+    await pollChanges(s.runtime); // the feed starts empty
+    const units = ['ubnd-thanh-xuan', 'ubnd-hoan-kiem', 'ubnd-tay-ho'];
+    for (const [i, u] of units.entries()) await s.type(u, ROUND, [{ kind: 'figure', table: 'bang1', period: '2017', code: 'tdkt.giay_khen', value: `${i + 5} lần` }]);
+    const tokenBefore = (await s.runtime.store.meta('driveWatch')).pageToken;
+    const since = requestsSince(s);
+
+    // A budget already spent: the poll takes its one sheet and defers the others.
+    const first = await pollChanges({ ...s.runtime, pollBudgetMs: -1 });
+    expect(first).toEqual({ status: 'polled', changedFiles: 3, outcomes: { processed: 1, deferred: 2 } });
+    expect(s.log.lines.some((l) => l.message === 'poll ran out of its time budget; the rest stays in the feed for the next poll' && l.deferred === 2)).toBe(true);
+    // The request it left triggers onPollRequested, whose poll finishes the feed.
+    await s.triggersIdle();
+    for (const [i, u] of units.entries()) {
+      const st = await stateOf(u);
+      expect(st?.issues.some((x) => x.code === 'value.not_number' && x.message.includes(`"${i + 5} lần"`)), u).toBe(true);
+      expect(st?.seenVersion).toBe(await versionOf(u));
+    }
+    expect((await s.runtime.store.meta('driveWatch')).pageToken).not.toBe(tokenBefore);
+    // Each sheet read once: the second poll found the first one's sheet unchanged without reading it.
+    const readsPerSheet = new Map<string, number>();
+    for (const e of since((x) => x.api === 'sheets' && x.kind === 'read')) readsPerSheet.set(e.spreadsheetId!, (readsPerSheet.get(e.spreadsheetId!) ?? 0) + 1);
+    expect([...readsPerSheet.values()]).toEqual([1, 1, 1]);
+  });
+});
+
 describe('watch renewal', () => {
   it('points the channel back at the webhook, keeps a current one, and replaces one about to expire', async () => {
     const dead = await channel();
