@@ -7,6 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { sheets_v4 } from '@googleapis/sheets';
+import { expect } from 'vitest';
 import { renewWatch } from '../../functions/app/change-detection.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { a1, quoteSheetName } from '../../functions/core/a1.js';
@@ -14,6 +15,7 @@ import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { contentHashOf } from '../../functions/core/canonical-json.js';
 import { periodTotals, type FigureTotals, type FigureValues } from '../../functions/core/figures.js';
 import type { CommitInput } from '../../functions/adapters/firestore-store.js';
+import type { AggregateRecord } from '../../functions/app/records.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import { colorToRgb } from '../../functions/layout/sheets-render.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
@@ -43,6 +45,34 @@ export function seenCell(state: SpreadsheetState, sheetTitle: string, row: numbe
   const value = v ? (v.stringValue ?? v.numberValue ?? v.boolValue ?? v.formulaValue ?? null) : null;
   const bg = cell?.userEnteredFormat?.['backgroundColor'] as { red?: number; green?: number; blue?: number } | undefined;
   return { value, note: cell?.note ?? null, background: bg ? colorToRgb(bg) : null };
+}
+
+/** Every cell of every tab as a person sees it: value, note, background. */
+export function everyCell(state: SpreadsheetState): { title: string; cells: SeenCell[][] }[] {
+  return state.sheets.map((t) => ({ title: t.properties.title, cells: t.rows.map((row, r) => (row ?? []).map((_c, c) => seenCell(state, t.properties.title, r, c))) }));
+}
+
+/** Aggregates as numbers: what they hold, whatever number or order of events or repairs built them. */
+export function aggregateMeaning(aggs: AggregateRecord[]) {
+  return aggs
+    .map((a) => ({ nodeId: a.nodeId, parentId: a.parentId, own: a.own, totals: a.totals, contributors: a.contributors, children: Object.fromEntries(Object.entries(a.children).map(([k, c]) => [k, { totals: c.totals, contributors: c.contributors }])) }))
+    .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+}
+
+/** Two runs' outcomes agree on each named part (and per unit for `perUnit` parts), each failure naming the part. */
+export function expectSameOutcome<T extends Record<string, unknown>>(actual: T, expected: T, parts: (keyof T & string)[], perUnit: (keyof T & string)[] = []): void {
+  for (const part of parts) expect(actual[part], part).toEqual(expected[part]);
+  for (const part of perUnit) {
+    const e = expected[part] as Record<string, unknown>;
+    expect(Object.keys(actual[part] as object).sort(), part).toEqual(Object.keys(e).sort());
+    for (const unit of Object.keys(e)) expect((actual[part] as Record<string, unknown>)[unit], `${part} of ${unit}`).toEqual(e[unit]);
+  }
+}
+
+const SHEET_URL = /https:\/\/docs\.google\.com\/spreadsheets\/d\/[^\s"/]+(\/edit)?/g;
+/** Sheet links differ between runs on fresh files by construction: `x` with each replaced by whose sheet it is. */
+export function withSheetUrlsByOwner<T>(x: T, urlToOwner: Map<string, string>): T {
+  return JSON.parse(JSON.stringify(x).replace(SHEET_URL, (u) => `<sheet of ${urlToOwner.get(u) ?? '?'}>`)) as T;
 }
 
 /** Every row of a tab as the values typed or written there (strings, numbers, booleans; null for blank). */

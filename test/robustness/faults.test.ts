@@ -15,14 +15,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentMasterView } from '../../functions/app/master.js';
-import type { AggregateRecord } from '../../functions/app/records.js';
 import { createSmtpMailer } from '../../functions/adapters/smtp-mailer.js';
 import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import type { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
 import { useRuntime } from '../../functions/handlers/runtime.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
-import { districtIds, provisionMaster, pushAndPoll, registerUnitSheets, seenCell, tabValues } from '../helpers/integration.js';
+import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, provisionMaster, pushAndPoll, registerUnitSheets, tabValues, withSheetUrlsByOwner } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SK = 'so-ket-2020';
@@ -169,18 +168,6 @@ async function play(faulty: boolean) {
   return outcome(sheetIds, mailsBefore);
 }
 
-const URL_RE = /https:\/\/docs\.google\.com\/spreadsheets\/d\/[^\s"/]+(\/edit)?/g;
-/** Sheet links differ between runs by construction (fresh files): compare them by unit. */
-function normaliseUrls<T>(x: T, urlToUnit: Map<string, string>): T {
-  return JSON.parse(JSON.stringify(x).replace(URL_RE, (u) => `<sheet of ${urlToUnit.get(u) ?? '?'}>`)) as T;
-}
-
-/** Aggregates as numbers: what they hold, whatever number of events or repairs built them. */
-const meaning = (aggs: AggregateRecord[]) =>
-  aggs
-    .map((a) => ({ nodeId: a.nodeId, parentId: a.parentId, own: a.own, totals: a.totals, contributors: a.contributors, children: Object.fromEntries(Object.entries(a.children).map(([k, c]) => [k, { totals: c.totals, contributors: c.contributors }])) }))
-    .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
-
 async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
   const { store } = s.runtime;
   const urlToUnit = new Map<string, string>();
@@ -191,9 +178,9 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
   const mails = (await s.listEmails()).slice(mailsBefore).map((m) => ({ to: m.to.join(','), subject: m.subject }));
   const reminders = (await store.remindersCollection().get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
   return {
-    masterView: normaliseUrls(await currentMasterView(s.runtime, s.clock.now), urlToUnit),
+    masterView: withSheetUrlsByOwner(await currentMasterView(s.runtime, s.clock.now), urlToUnit),
     // When it was last rebuilt may differ (a repair asks for one more refresh); what it shows may not.
-    masterSheet: JSON.parse(JSON.stringify(normaliseUrls(masterSheet.sheets.map((t) => ({ title: t.properties.title, rows: tabValues(masterSheet, t.properties.title) })), urlToUnit)).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …')) as { title: string; rows: unknown[][] }[],
+    masterSheet: JSON.parse(JSON.stringify(withSheetUrlsByOwner(masterSheet.sheets.map((t) => ({ title: t.properties.title, rows: tabValues(masterSheet, t.properties.title) })), urlToUnit)).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …')) as { title: string; rows: unknown[][] }[],
     states: Object.fromEntries(
       (await store.statesOfRound(SK)).map((st) => {
         // The file a state was read from and its Drive version differ between runs by construction.
@@ -209,13 +196,13 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
     ),
     versions: Object.fromEntries(await Promise.all(DISTRICTS.map(async (u) => [u, (await store.versions(SK, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const))),
     nominees: await store.nomineeIndex(SK),
-    aggregates: meaning(await store.aggregatesOfRound(SK)),
+    aggregates: aggregateMeaning(await store.aggregatesOfRound(SK)),
     flags: (await store.flagsCollection().get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
     /** What each clerk sees: every cell of every tab, value, note and colour. */
     sheets: Object.fromEntries(
       DISTRICTS.map((u) => {
         const st = s.sheets.getSpreadsheetState(sheetIds[u]!)!;
-        return [u, st.sheets.map((t) => ({ title: t.properties.title, cells: t.rows.map((row, r) => (row ?? []).map((_c, c) => seenCell(st, t.properties.title, r, c))) }))];
+        return [u, everyCell(st)];
       }),
     ),
     mails: mails.sort((a, b) => `${a.to}|${a.subject}`.localeCompare(`${b.to}|${b.subject}`)),
@@ -258,13 +245,7 @@ describe('the 30-district story, without and with faults', () => {
 
   it('every unit’s status, accepted submission, history and sheet are the same; aggregates and nominees too', () => {
     const { clean, faulty } = runs as Required<typeof runs>;
-    expect(faulty.states).toEqual(clean.states);
-    expect(faulty.submissions).toEqual(clean.submissions);
-    expect(faulty.versions).toEqual(clean.versions);
-    expect(faulty.aggregates).toEqual(clean.aggregates);
-    expect(faulty.nominees).toEqual(clean.nominees);
-    expect(faulty.flags).toEqual(clean.flags);
-    for (const u of DISTRICTS) expect(faulty.sheets[u], u).toEqual(clean.sheets[u]);
+    expectSameOutcome(faulty, clean, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'flags'], ['sheets']);
     // What the killed units' clerks see: the submission acknowledged, as in the clean run.
     const statusOf = (o: Outcome, u: string) => o.sheets[u]!.find((t) => t.title === 'Hướng dẫn')!.cells[1]![2]!.value;
     for (const u of KILLED) expect(statusOf(faulty, u)).toBe('Đã gửi lúc 10:00 14/07/2020.');
