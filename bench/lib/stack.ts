@@ -5,6 +5,7 @@
  * back-off lasts as long in emulated (quota) time as it would against Google.
  */
 import { DEFAULT_RETRY, type RetryPolicy } from '../../functions/adapters/retry.js';
+import { createSheetsPace } from '../../functions/adapters/rate-limiter.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { renewWatch } from '../../functions/app/change-detection.js';
 import { gridOfWorkbookModel } from '../../functions/layout/model-grid.js';
@@ -76,6 +77,10 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
         // Sheets their edits in the browser do not draw on the project's API quota. The service
         // account is one user, so its 60 per minute binds long before a 300 per-project limit.
         stack.sheets.quotas.set({ enabled: on, readPerMinutePerUser: 60, writePerMinutePerUser: 60, readPerMinutePerProject: 1e9, writePerMinutePerProject: 1e9 });
+        // With quotas on, the functions pace themselves as deployed (the default 50 reads and 50
+        // writes per minute), in emulated minutes: the adapters share this object.
+        const perRealMinute = on ? 50 * scale : Number.POSITIVE_INFINITY;
+        Object.assign(rt.sheetsPace, createSheetsPace(perRealMinute, perRealMinute));
       },
       async typeWrites(unitId: string, writes: CellWrite[]) {
         let client = clients.get(unitId);
