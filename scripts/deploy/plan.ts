@@ -146,7 +146,7 @@ export function deploymentPlan(o: DeployOptions): PlannedCommand[] {
     });
   }
   cmds.push(
-    { title: 'Luật bảo mật và chỉ mục Firestore (firebase.json)', argv: ['npx', 'firebase-tools', 'deploy', '--only', 'firestore:rules,firestore:indexes', '--project', o.project, '--non-interactive'] },
+    { title: 'Luật bảo mật và chỉ mục Firestore (firebase.json)', argv: ['npx', 'firebase', 'deploy', '--only', 'firestore:rules,firestore:indexes', '--project', o.project, '--non-interactive'] },
     { title: 'Tạo bảng tính cho các đơn vị, bảng tổng hợp và kênh theo dõi Drive', argv: ['npm', 'run', 'provision', '--', '--target', 'google'] },
   );
   return cmds;

@@ -47,6 +47,16 @@ describe('the deployment plan', () => {
     }
   });
 
+  it('deploys the Firestore rules and indexes of firebase.json with the firebase CLI, a dev dependency', async () => {
+    const step = plan.find((c) => c.argv.includes('firestore:rules,firestore:indexes'))!;
+    expect(step.argv.slice(0, 3)).toEqual(['npx', 'firebase', 'deploy']);
+    expect(flag(step.argv, 'project') ?? step.argv[step.argv.indexOf('--project') + 1]).toBe('bao-cao-hanoi');
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { devDependencies: Record<string, string>; dependencies: Record<string, string> };
+    expect(pkg.devDependencies['firebase-tools']).toBeDefined();
+    expect(pkg.dependencies['firebase-tools']).toBeUndefined();
+    // Not run here: firebase-tools stays off every path npm test needs.
+  });
+
   it('schedules every job with OIDC, calling the same function with the same body as the local scheduler', () => {
     for (const job of SCHEDULED_JOBS) {
       const argv = plan.find((c) => c.argv.includes(`bao-cao-${job.name}`))!.argv;
