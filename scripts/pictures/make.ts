@@ -1,11 +1,12 @@
 /**
  * `npm run pictures`: the README's pictures, rendered from the running system. Plays the
  * demo campaign step by step on the local stack, and at chosen moments renders the real
- * sheets held by the Sheets emulator (a unit sheet with feedback, the master's tabs) and
- * screenshots the maildev inbox. Needs Debian's chromium and libreoffice-calc (apt); not
+ * sheets held by the Sheets emulator (a unit sheet with feedback, the master's tabs) and the
+ * mail that reached maildev (a reminder, the digest). Needs Debian's chromium and libreoffice-calc (apt); not
  * part of `npm test`.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,9 @@ function chromium(args: string[]): void {
   const profile = join(tmpdir(), `pictures-chromium-${process.pid}`);
   const r = spawnSync(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { stdio: 'pipe', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`chromium failed: ${r.stderr}`);
+  // Chromium exits 0 even when it wrote no screenshot.
+  const shot = args.find((a) => a.startsWith('--screenshot='))?.slice('--screenshot='.length);
+  if (shot && !existsSync(shot)) throw new Error(`chromium wrote no screenshot to ${shot}: ${r.stderr}`);
 }
 
 async function screenshotHtml(html: string, file: string, size: [number, number]): Promise<void> {
@@ -103,9 +107,6 @@ async function main() {
       <div class="m">Từ: ${m.from.replace(/</g, '&lt;')} — Đến: ${m.to.join(', ')}</div></div><pre>${(m.text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre></body></html>`;
     if (reminder) await screenshotHtml(mailPage(reminder), join(OUT, 'thu-nhac.png'), [1000, 900]);
     if (digest) await screenshotHtml(mailPage(digest), join(OUT, 'thu-tong-hop.png'), [1000, 1100]);
-    // The real maildev inbox, to show where the mail arrives locally.
-    chromium([`--screenshot=${join(OUT, 'hop-thu-maildev.png')}`, '--window-size=1400,800', '--virtual-time-budget=8000', stack.urls.mailInbox]);
-    process.stdout.write(`  ${join(OUT, 'hop-thu-maildev.png')}\n`);
   } finally {
     await system.stop();
     await rm(dir, { recursive: true, force: true });
