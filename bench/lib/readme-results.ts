@@ -24,10 +24,18 @@ export function resultsBlock(run: RunSummary): string {
     '',
     markdownTable(run.figures),
     '',
+    verdict(run.figures),
+    '',
     'Notes (from the same run):',
     '',
     ...run.figures.filter((f) => f.note).map((f) => `- **${f.label}**: ${f.note}`),
   ].join('\n');
+}
+
+function verdict(figures: Figure[]): string {
+  const missed = figures.filter((f) => f.met === false);
+  const targets = figures.filter((f) => f.met !== null).length;
+  return missed.length ? `**Missed in this run** (${missed.length} of ${targets} targets): ${missed.map((f) => f.label).join('; ')}.` : `Every target (${targets}) is met in this run.`;
 }
 
 /** Replaces what lies between `<!-- {marker}:start -->` and `<!-- {marker}:end -->`; false if the file has no such markers. */
