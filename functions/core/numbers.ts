@@ -49,6 +49,12 @@ function checkRange(value: number, type: NumberType, typed: string): ParsedNumbe
   return { ok: true, value: type === 'integer' ? Math.round(value) : value };
 }
 
+/** "1,234" in an integer column: a decimal comma or a foreign thousands separator? Not guessed. */
+function commaInInteger(digits: string, typed: string): ParsedNumber {
+  const plain = digits.replace(',', '');
+  return { ok: false, code: 'value.comma_in_integer', params: { typed, plain, suggestion: formatViNumber(Number(plain)) } };
+}
+
 function parseText(raw: string, type: NumberType): ParsedNumber {
   // Messages quote what was typed, cut short: a 50,000-character paste must not become the message.
   const typed = quoteTyped(raw);
@@ -62,10 +68,7 @@ function parseText(raw: string, type: NumberType): ParsedNumber {
   if (THOUSANDS_GROUPS.test(body)) return checkRange(sign * Number(body.replace(/\./g, '')), type, typed);
   if (DECIMAL_COMMA.test(body) || GROUPED_DECIMAL_COMMA.test(body)) {
     const value = sign * Number(body.replace(/\./g, '').replace(',', '.'));
-    if (type === 'integer' && SINGLE_COMMA_THOUSAND.test(body)) {
-      const plain = body.replace(',', '');
-      return { ok: false, code: 'value.comma_in_integer', params: { typed, plain, suggestion: formatViNumber(Number(plain)) } };
-    }
+    if (type === 'integer' && SINGLE_COMMA_THOUSAND.test(body)) return commaInInteger(body, typed);
     return checkRange(value, type, typed);
   }
   if (COMMA_THOUSANDS.test(body)) {
@@ -91,11 +94,8 @@ export function parseNumberCell(cell: GridCell | null | undefined, type: NumberT
     // and "không có phần thập phân ("2")" would make no sense to the clerk who typed 1,5.
     const value = formatViNumber(cell.v);
     // A live sheet (vi_VN) turns "1,234" typed into an integer column into 1,234: the same
-    // ambiguity as the text "1,234", so the same message.
-    if (type === 'integer' && /^[1-9]\d{0,2},\d{3}$/.test(value)) {
-      const plain = value.replace(',', '');
-      return { ok: false, code: 'value.comma_in_integer', params: { typed: value, plain, suggestion: formatViNumber(Number(plain)) } };
-    }
+    // ambiguity as the text "1,234", so the same message (0,234 is only a fraction).
+    if (type === 'integer' && cell.v >= 1 && SINGLE_COMMA_THOUSAND.test(value)) return commaInInteger(value, value);
     return checkRange(cell.v, type, quoteTyped(value));
   }
   return parseText(cell.v, type);
