@@ -161,6 +161,8 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
   return run;
 }
 
+export type SweepJson = ReturnType<typeof sweepJson>;
+
 export function sweepJson(run: SweepResult) {
   return {
     at: run.at,

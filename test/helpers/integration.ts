@@ -19,7 +19,7 @@ import type { AggregateRecord } from '../../functions/app/records.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import { colorToRgb } from '../../functions/layout/sheets-render.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
-import { channelToken } from '../../functions/handlers/auth.js';
+import { channelToken, hmac } from '../../functions/handlers/auth.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
 import type { LogEntry, SpreadsheetState } from '../../scripts/emulators/sheets/index.js';
 import { parseCampaign } from '../../sheets-schema/index.js';
@@ -225,6 +225,26 @@ export interface PolledResult {
   status: string;
   changedFiles: number;
   outcomes: Record<string, number>;
+}
+
+/** What sheetAction answers: the outcome, and for a processed sheet its status and status line. */
+export interface SheetActionReply {
+  outcome?: string;
+  status?: string;
+  statusText?: string;
+  error?: string;
+}
+
+/** POSTs `body` to the sheetAction function, as the sheet's Apps Script button does. */
+export async function postSheetAction(s: TestStack, body: unknown): Promise<{ status: number; body: SheetActionReply }> {
+  const res = await fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as SheetActionReply };
+}
+
+/** The sheet's "Kiểm tra ngay" button pressed now (business clock), signed with the webhook secret. */
+export function pressSheetButton(s: TestStack, spreadsheetId: string): Promise<{ status: number; body: SheetActionReply }> {
+  const timestamp = s.clock.now;
+  return postSheetAction(s, { spreadsheetId, timestamp, signature: hmac(s.secrets.webhook, `${spreadsheetId}.${timestamp}`) });
 }
 
 /**

@@ -15,11 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { processUnitSheet, type PipelineDeps } from '../../functions/app/process-unit-sheet.js';
 import { FirestoreStore } from '../../functions/adapters/firestore-store.js';
-import { channelToken, hmac } from '../../functions/handlers/auth.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
 import { memoryLogger } from '../../functions/app/log.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
-import { aggregateMeaning, commitInputFor, everyCell, expectSameOutcome, pushAndPoll, registerUnitSheets } from '../helpers/integration.js';
+import { aggregateMeaning, commitInputFor, everyCell, expectSameOutcome, pressSheetButton, pushAndPoll, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SK = 'so-ket-2020';
@@ -83,11 +82,6 @@ async function webhookPush(s: TestStack) {
   expect(r.status).toBe(202);
   return r.polled;
 }
-async function button(s: TestStack, spreadsheetId: string) {
-  const timestamp = s.clock.now;
-  const res = await fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spreadsheetId, timestamp, signature: hmac(s.secrets.webhook, `${spreadsheetId}.${timestamp}`) }) });
-  return (await res.json()) as { outcome: string };
-}
 
 describe('the same story, delivered cleanly and delivered messily', () => {
   it('clean: every change processed once', async () => {
@@ -133,7 +127,7 @@ describe('the same story, delivered cleanly and delivered messily', () => {
     // The same changes, twice more: the direct call and the button.
     for (const u of UNITS) {
       expect((await s.process(u, SK)).outcome).toBe('unchanged');
-      expect(await button(s, sheetIds[u]!)).toEqual({ outcome: 'unchanged' });
+      expect((await pressSheetButton(s, sheetIds[u]!)).body).toEqual({ outcome: 'unchanged' });
     }
     // A stale evaluation handed straight to the store is refused too.
     const stale = await rt.store.commitEvaluation(commitInputFor(rt.model, 'ubnd-ba-dinh', SK, { sourceVersion: 2, now: s.clock.now }));

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSweep, type SweepRun } from '../../functions/app/sweep.js';
+import { runSweep, type SweepJson, type SweepRun } from '../../functions/app/sweep.js';
 import { FLAGS_FIELD } from '../../functions/app/flags.js';
 import { createSmtpMailer, type Mailer } from '../../functions/adapters/smtp-mailer.js';
 import type { CaughtEmail } from '../../scripts/local-stack/mail-server.js';
@@ -24,19 +24,8 @@ const ROUND = 'so-ket-2020';
 const COORDINATOR_MAIL = 'xdpt-tonghop@hanoi.example';
 const FROM = 'He thong bao cao 521 <bao-cao@hanoi.example>';
 
-interface SweepResponse {
-  at: string;
-  missing: string[];
-  late: string[];
-  dueSoon: string[];
-  invalid: string[];
-  quotaOverruns: { unit: string; award: string; kind: string; limit: number; count: number }[];
-  ineligible: { unit: string; nominee: string; award: string | null; reason: string }[];
-  emails: { to: string[]; subject: string; unit: string | null }[];
-  sent: number;
-  failed: number;
-  alreadySent: number;
-}
+/** What the complianceSweep function answers: the CLI's JSON shape plus what was sent. */
+type SweepResponse = SweepJson & { sent: number; failed: number; alreadySent: number };
 
 /** An SMTP server in this process: rejects the recipients in `reject`, keeps what it accepts. */
 async function startSmtp() {

@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { acceptsConnection } from '../helpers/net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,18 +42,6 @@ function clientOf(emulator: FirestoreEmulator): Firestore {
   const client = createEmulatorClient(emulator.host, emulator.projectId);
   cleanups.push(() => client.terminate());
   return client;
-}
-
-/** Whether something accepts TCP connections at host:port. */
-function acceptsConnection(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** References compare by path: each one holds its own client. */

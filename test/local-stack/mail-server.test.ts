@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { acceptsConnection } from '../helpers/net.js';
 
 import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,17 +25,6 @@ async function send(server: MailServer, message: { to: string; subject: string; 
   } finally {
     transport.close();
   }
-}
-
-function acceptsConnection(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 describe('startMailServer', () => {

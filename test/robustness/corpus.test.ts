@@ -15,10 +15,9 @@
  * duplicated tab never leaks into the next case.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmac } from '../../functions/handlers/auth.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { unitsOfKind } from '../helpers/campaign.js';
-import { pushAndPoll, registerUnitSheets, seenCell, sheetsAsOwner } from '../helpers/integration.js';
+import { pressSheetButton, pushAndPoll, registerUnitSheets, seenCell, sheetsAsOwner } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { BAD_INPUTS, type BadInputCase } from './corpus/bad-inputs.js';
 import { addressOf, applyOp, resolve } from './corpus/operations.js';
@@ -84,12 +83,6 @@ afterAll(async () => {
   await s?.dispose();
 });
 
-async function button(spreadsheetId: string) {
-  const timestamp = s.clock.now;
-  const res = await fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spreadsheetId, timestamp, signature: hmac(s.secrets.webhook, `${spreadsheetId}.${timestamp}`) }) });
-  return { status: res.status, body: (await res.json()) as { outcome: string; status?: string; statusText?: string } };
-}
-
 const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const withCell = (re: RegExp, cell: string | null) => new RegExp(cell === null ? re.source : re.source.replaceAll('{cell}', escapeRe(cell)), re.flags);
 /** "C14" or "C14:D14" → the 0-based position of its first cell. */
@@ -131,7 +124,7 @@ describe('the bad-input corpus', () => {
 
     // Through a handler, as in production.
     if (c.deliver === 'button') {
-      const r = await button(spreadsheetId);
+      const r = await pressSheetButton(s, spreadsheetId);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ outcome: 'processed' });
     } else {

@@ -17,11 +17,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentMasterView, refreshMaster } from '../../functions/app/master.js';
 import { processUnitSheet, type PipelineDeps } from '../../functions/app/process-unit-sheet.js';
-import { hmac } from '../../functions/handlers/auth.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
 import { seededRandom } from '../../scripts/local-stack/seeded-random.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
-import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, provisionMaster, pushAndPoll, registerUnitSheets, withSheetUrlsByOwner } from '../helpers/integration.js';
+import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, pressSheetButton, provisionMaster, pushAndPoll, registerUnitSheets, withSheetUrlsByOwner } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SK = 'so-ket-2020';
@@ -53,12 +52,6 @@ const STORY: { at: string; typing: [string, 1 | 2 | 3][] }[] = [
   { at: '2020-07-13T10:00:00+07:00', typing: [E1, E2, E3, CHANGED].map((u) => [u, 2]) },
   { at: '2020-07-16T09:00:00+07:00', typing: [[LATE_CHANGE, 3]] },
 ];
-
-async function button(spreadsheetId: string): Promise<number> {
-  const timestamp = s.clock.now;
-  const res = await fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spreadsheetId, timestamp, signature: hmac(s.secrets.webhook, `${spreadsheetId}.${timestamp}`) }) });
-  return res.status;
-}
 
 /** Every stored submission delivered again to the aggregation function, twice each, shuffled. */
 async function replayAggregationEvents(seed: number): Promise<number> {
@@ -125,7 +118,7 @@ async function play(messy: boolean) {
         () => pushAndPoll(s, 'kenh'),
         () => pushAndPoll(s, 'kenh'),
         () => s.fire('poll-changes'),
-        ...changed.flatMap((u) => [() => button(ids[u]!), () => button(ids[u]!), () => s.process(u, SK)]),
+        ...changed.flatMap((u) => [() => pressSheetButton(s, ids[u]!), () => pressSheetButton(s, ids[u]!), () => s.process(u, SK)]),
       ];
       // Fisher–Yates with the seeded generator: the same shuffle every run.
       for (let i = notifications.length - 1; i > 0; i--) {

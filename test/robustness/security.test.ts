@@ -21,7 +21,7 @@ import { hmac } from '../../functions/handlers/auth.js';
 import { useRuntime } from '../../functions/handlers/runtime.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { quoteSheetName } from '../../functions/core/a1.js';
-import { provisionMaster, registerUnitSheets, requestsSince, tabValues } from '../helpers/integration.js';
+import { postSheetAction, provisionMaster, registerUnitSheets, requestsSince, tabValues } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SK = 'so-ket-2020';
@@ -42,8 +42,7 @@ afterAll(async () => {
   await s?.dispose();
 });
 
-const press = (body: unknown) =>
-  fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+const press = (body: unknown) => postSheetAction(s, body);
 
 describe('the sheet button (sheetAction)', () => {
   it('refuses unsigned, forged, misdirected and replayed requests with 401, and reads, stores and requests nothing', async () => {
