@@ -12,11 +12,12 @@
  * (`google.sheets(…)`, `google.drive(…)`) instead: what importing googleapis costs. Runs
  * alternate between the two; medians are reported.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { runMarkedChild } from './lib/child.js';
 import { median } from './lib/stats.js';
 import { stats } from './lib/report.js';
 import { figure, type Benchmark } from './lib/types.js';
@@ -116,19 +117,7 @@ function runChild(files: { entry: string; runtime: string }, script = CHILD): Pr
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: '2525',
   };
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: dirname(files.entry), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', rej);
-    child.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(MARK));
-      if (code !== 0 || !line) return rej(new Error(`import child exited ${code}: ${err || out}`));
-      res(JSON.parse(line.slice(MARK.length)));
-    });
-  });
+  return runMarkedChild('import', MARK, ['--input-type=module', '-e', script], { cwd: dirname(files.entry), env });
 }
 
 export const importBench: Benchmark = {

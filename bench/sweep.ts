@@ -12,7 +12,6 @@
  * Firestore's network time for ~25,000 documents, which the local emulator cannot stand for (it
  * needs minutes to hold 11,000 units); its read phase is measured at 600 units instead.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { generatedModel } from './lib/campaign.js';
 import { countFirestore } from './lib/firestore-counter.js';
 import { stats } from './lib/report.js';
 import { communeEvaluation, seedCommunes } from './lib/seed.js';
+import { runMarkedChild } from './lib/child.js';
 import { median } from './lib/stats.js';
 import { figure, type Benchmark, type BenchContext } from './lib/types.js';
 
@@ -52,19 +52,7 @@ interface ChildResult {
 }
 
 function runChild(script: string, units: number, template: string, mode: 'memory' | 'time' | 'projected'): Promise<ChildResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [script, String(units), template, AT, mode], { cwd: resolve(here, '..'), env: { ...process.env, BENCH_CAMPAIGN_FILE: DEFAULT_CAMPAIGN_FILE }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', rej);
-    child.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(MARK));
-      if (code !== 0 || !line) return rej(new Error(`sweep child exited ${code}: ${err || out}`));
-      res(JSON.parse(line.slice(MARK.length)) as ChildResult);
-    });
-  });
+  return runMarkedChild<ChildResult>('sweep', MARK, [script, String(units), template, AT, mode], { cwd: resolve(here, '..'), env: { ...process.env, BENCH_CAMPAIGN_FILE: DEFAULT_CAMPAIGN_FILE } });
 }
 
 /** The read phase against the local Firestore emulator (real client, real deserialisation) at 600 units. */
