@@ -1,4 +1,5 @@
-import { withRetry, type RetryPolicy } from './retry.js';
+import type { sheets_v4 } from '@googleapis/sheets';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
 /**
  * Spacing requests under a per-minute quota (Sheets: 60 writes per minute per user). A caller
@@ -48,4 +49,17 @@ export function pacedRequest<T>(pace: SheetsPace, kind: keyof SheetsPace, retry:
     await pace[kind].take();
     return request();
   }, retry);
+}
+
+/** What every Sheets adapter shares: the client, and each request paced under the quota and retried. */
+export abstract class PacedSheetsAdapter {
+  constructor(
+    protected readonly sheets: sheets_v4.Sheets,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly pace: SheetsPace = UNPACED,
+  ) {}
+
+  protected call<T>(kind: keyof SheetsPace, request: () => Promise<T>): Promise<T> {
+    return pacedRequest(this.pace, kind, this.retry, request);
+  }
 }

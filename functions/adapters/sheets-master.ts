@@ -1,24 +1,12 @@
 /** The coordinators' master spreadsheet: read the shortlist marks, replace the content in one batchUpdate. */
-import type { sheets_v4 } from '@googleapis/sheets';
 import { codeOf } from '../core/grid.js';
 import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE } from '../layout/master-workbook.js';
 import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { UNPACED, pacedRequest, type SheetsPace } from './rate-limiter.js';
+import { PacedSheetsAdapter } from './rate-limiter.js';
 
-export class SheetsMaster {
-  constructor(
-    private readonly sheets: sheets_v4.Sheets,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    private readonly pace: SheetsPace = UNPACED,
-  ) {}
-
-  private call<T>(kind: 'reads' | 'writes', request: () => Promise<T>): Promise<T> {
-    return pacedRequest(this.pace, kind, this.retry, request);
-  }
-
+export class SheetsMaster extends PacedSheetsAdapter {
   async structure(spreadsheetId: string): Promise<ExistingSheet[]> {
     const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId))' }, { retry: false }));
     return (res.data.sheets ?? []).map((s) => ({

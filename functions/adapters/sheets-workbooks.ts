@@ -14,8 +14,7 @@ import { PALETTE } from '../layout/sheet-builder.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-read.js';
 import { rgbToColor, toRenderRequests } from '../layout/sheets-render.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { UNPACED, pacedRequest, type SheetsPace } from './rate-limiter.js';
+import { PacedSheetsAdapter } from './rate-limiter.js';
 
 export interface UnitWorkbookRead {
   grid: WorkbookGrid;
@@ -26,17 +25,7 @@ export interface UnitWorkbookRead {
 const TONE_FILL = { error: PALETTE.error, warning: PALETTE.warning, ok: PALETTE.ok, neutral: PALETTE.status } as const;
 const SEVERITY_FILL = { error: PALETTE.error, warning: PALETTE.warning } as const;
 
-export class SheetsWorkbooks {
-  constructor(
-    private readonly sheets: sheets_v4.Sheets,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    private readonly pace: SheetsPace = UNPACED,
-  ) {}
-
-  private call<T>(kind: 'reads' | 'writes', request: () => Promise<T>): Promise<T> {
-    return pacedRequest(this.pace, kind, this.retry, request);
-  }
-
+export class SheetsWorkbooks extends PacedSheetsAdapter {
   /** Renders a workbook into an existing blank spreadsheet: one batchUpdate. */
   async render(spreadsheetId: string, model: WorkbookModel, opts: { defaultSheetId?: number | null } = {}): Promise<void> {
     const requests = toRenderRequests(model, opts);
