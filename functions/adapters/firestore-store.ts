@@ -250,14 +250,13 @@ export class FirestoreStore {
    * our own write produced (never moving backwards). The feedback of the version read at
    * `readVersion` is then done: unless a newer read was stored meanwhile, nothing is pending.
    */
-  async recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null, readVersion?: number): Promise<void> {
+  async recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null, readVersion: number): Promise<void> {
     const ref = this.stateRef(roundId, unitId);
     await this.db.runTransaction(async (tx) => {
       const snap = this.counted(await tx.get(ref));
       if (!snap.exists) return;
       const s = snap.data() as UnitRoundState;
-      const done = readVersion === undefined || s.seenVersion <= readVersion;
-      tx.update(ref, { feedbackHash, ...(done ? { feedbackPending: false } : {}), ...(producedVersion !== null && producedVersion > s.seenVersion ? { seenVersion: producedVersion } : {}) });
+      tx.update(ref, { feedbackHash, ...(s.seenVersion <= readVersion ? { feedbackPending: false } : {}), ...(producedVersion !== null && producedVersion > s.seenVersion ? { seenVersion: producedVersion } : {}) });
     });
   }
 

@@ -164,16 +164,17 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     lockedOut,
   });
   const plan = planFeedback(model, ev, status);
-  let feedbackWritten = false;
-  if (plan.hash !== commit.previousFeedbackHash) {
+  const feedbackWritten = plan.hash !== commit.previousFeedbackHash;
+  let produced: number | null = null;
+  if (feedbackWritten) {
     await workbooks.writeFeedback(spreadsheetId, sheetIds, plan);
-    feedbackWritten = true;
     // Our own write bumps the file version; remember it so its change notification is not
     // processed again. Only when nothing else happened in between (exactly one version later).
     const after = await files.meta(spreadsheetId);
-    const produced = after && after.version === meta.version + 1 ? after.version : null;
-    await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);
-  } else await store.recordFeedback(roundId, unitId, plan.hash, null, meta.version);
+    if (after && after.version === meta.version + 1) produced = after.version;
+  }
+  // Also when nothing was written: this version's feedback is no longer pending.
+  await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);
   if (commit.accepted) {
     log.info('submission accepted', { version: commit.submission?.versionCount, late: commit.submission?.late, totals: totalsFromSubmission(ev.totals) });
   }

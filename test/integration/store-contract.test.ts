@@ -138,19 +138,31 @@ describe('a unit whose sheet was replaced by another file', () => {
 
 describe('recordFeedback', () => {
   it('keeps the feedback hash, and moves the seen version forward to what our own write produced, never back', async () => {
-    await store.recordFeedback(SK, UNIT, 'h1', 21);
+    const read = (await store.state(SK, UNIT))!.seenVersion;
+    await store.recordFeedback(SK, UNIT, 'h1', 21, read);
     expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h1', seenVersion: 21 });
-    await store.recordFeedback(SK, UNIT, 'h2', 18);
+    await store.recordFeedback(SK, UNIT, 'h2', 18, read);
     expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h2', seenVersion: 21 });
-    await store.recordFeedback(SK, UNIT, 'h3', null);
+    await store.recordFeedback(SK, UNIT, 'h3', null, read);
     expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h3', seenVersion: 21 });
     const next = await store.commitEvaluation(input(22, LOCKED, 2));
     expect(next).toMatchObject({ outcome: 'committed', previousFeedbackHash: 'h3' });
     expect((await store.state(SK, UNIT))?.feedbackHash).toBe('h3');
   });
 
+  it('leaves a stored version’s feedback pending until the run that read that version records it', async () => {
+    const seen = (await store.state(SK, UNIT))!.seenVersion;
+    await store.commitEvaluation(input(seen + 1, LOCKED, 2));
+    expect(await store.state(SK, UNIT)).toMatchObject({ seenVersion: seen + 1, feedbackPending: true });
+    // A run that read an older version finishes late: the newer version's feedback is still owed.
+    await store.recordFeedback(SK, UNIT, 'h4', null, seen);
+    expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h4', feedbackPending: true });
+    await store.recordFeedback(SK, UNIT, 'h5', seen + 2, seen + 1);
+    expect(await store.state(SK, UNIT)).toMatchObject({ feedbackHash: 'h5', feedbackPending: false, seenVersion: seen + 2 });
+  });
+
   it('does nothing for a unit without a state', async () => {
-    await store.recordFeedback(SK, 'ubnd-soc-son', 'h', 5);
+    await store.recordFeedback(SK, 'ubnd-soc-son', 'h', 5, 5);
     expect(await store.state(SK, 'ubnd-soc-son')).toBeNull();
   });
 });
