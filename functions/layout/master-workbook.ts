@@ -11,6 +11,7 @@ import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import { writeFiguresHeader } from './figures-header.js';
 import type { SheetModel, WorkbookModel } from './model.js';
 import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
+import { bannerStart } from './frozen.js';
 
 export const MASTER_KEYS = {
   guide: 'huong_dan',
@@ -34,9 +35,14 @@ const TYPE_LABEL = { collective: 'Tập thể', individual: 'Cá nhân' } as con
 
 const PROTECTION = 'Bảng tổng hợp do hệ thống cập nhật; chỉ xem.';
 
-function title(b: SheetBuilder, text: string, subtitle: string, lastCol: number) {
-  b.set(0, 0, text, { ...STYLES.title, hAlign: 'left' }).merge(0, 0, 1, lastCol + 1).row(0, { height: 30 });
-  b.set(1, 0, subtitle, { italic: true, fontColor: PALETTE.muted }).merge(1, 0, 2, lastCol + 1);
+/**
+ * The title and subtitle rows. With `frozenCols` they span the scrolling columns only: Google
+ * refuses a merge across the freeze line (see layout/frozen.ts).
+ */
+function title(b: SheetBuilder, text: string, subtitle: string, lastCol: number, frozenCols = 0) {
+  const from = bannerStart(0, frozenCols);
+  b.set(0, from, text, { ...STYLES.title, hAlign: 'left' }).merge(0, from, 1, lastCol + 1).row(0, { height: 30 });
+  b.set(1, from, subtitle, { italic: true, fontColor: PALETTE.muted }).merge(1, from, 2, lastCol + 1);
 }
 
 function number(v: number | null | undefined) {
@@ -49,7 +55,8 @@ function consolidatedSheet(model: CampaignModel, r: MasterRound, tableId: string
   const title_ = `${table.label} – ${round.name}`;
   const b = new SheetBuilder(title_, MASTER_KEYS.consolidated(tableId, r.roundId));
   const lastCol = table.indicators.length + 1;
-  title(b, `${table.caption}: ${table.subtitle}`, `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận. Cập nhật: ${updated}.`, lastCol);
+  const frozenCols = 2;
+  title(b, `${table.caption}: ${table.subtitle}`, `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận. Cập nhật: ${updated}.`, lastCol, frozenCols);
   b.row(0, { height: 40 });
   const top = 3;
   b.set(top, 0, 'STT', STYLES.header).merge(top, 0, top + 3, 1);
@@ -76,11 +83,12 @@ function consolidatedSheet(model: CampaignModel, r: MasterRound, tableId: string
   writeRow(`Tổng cộng (${r.contributors} đơn vị đã gửi)`, { [tableId]: r.totals[tableId] ?? {} }, { bold: true, fill: PALETTE.computed }, null);
   row++;
   for (const note of ['Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.', ...table.footnotes.slice(0, 1)]) {
-    b.set(row, 1, note, STYLES.note).merge(row, 1, row + 1, lastCol + 1);
+    const from = bannerStart(1, frozenCols);
+    b.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1);
     row++;
   }
   b.column(0, { width: 46 }).column(1, { width: 260 });
-  return b.build({ frozenRows: top + depth + 1, frozenCols: 2, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+  return b.build({ frozenRows: top + depth + 1, frozenCols, tabColor: PALETTE.tab.figures, protection: PROTECTION });
 }
 
 function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): SheetModel {
@@ -88,7 +96,8 @@ function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): She
   const b = new SheetBuilder(`Theo đơn vị – ${round.name}`, MASTER_KEYS.byUnit(r.roundId));
   const tables = model.figuresTables().filter((t) => round.tables.includes(t.id));
   const cols = tables.flatMap((t) => t.indicators.map((ind) => ({ t, ind })));
-  title(b, `Số liệu theo đơn vị – ${round.name}`, `Tổng các kỳ của từng đơn vị (chỉ tiêu tồn: kỳ cuối). Chỉ báo cáo đã tiếp nhận. Cập nhật: ${updated}.`, cols.length + 1);
+  const frozenCols = 1;
+  title(b, `Số liệu theo đơn vị – ${round.name}`, `Tổng các kỳ của từng đơn vị (chỉ tiêu tồn: kỳ cuối). Chỉ báo cáo đã tiếp nhận. Cập nhật: ${updated}.`, cols.length + 1, frozenCols);
   const h = 3;
   b.set(h, 0, 'Đơn vị', STYLES.header).merge(h, 0, h + 2, 1);
   b.style({ startRow: h, endRow: h + 2, startCol: 0, endCol: 1 }, STYLES.header);
@@ -114,7 +123,7 @@ function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): She
     row++;
   }
   b.column(0, { width: 260 }).column(1, { width: 140 });
-  return b.build({ frozenRows: h + 2, frozenCols: 1, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+  return b.build({ frozenRows: h + 2, frozenCols, tabColor: PALETTE.tab.figures, protection: PROTECTION });
 }
 
 function combinedSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
@@ -144,12 +153,13 @@ function combinedSheet(model: CampaignModel, view: MasterView, updated: string):
 function statusSheet(model: CampaignModel, view: MasterView, now: number, updated: string): SheetModel {
   const b = new SheetBuilder('Tình trạng nộp', MASTER_KEYS.status);
   const header = ['Đợt', 'Đơn vị', 'Loại', 'Tình trạng', 'Thời hạn', 'Số phiên bản', 'Gửi lần đầu', 'Gửi gần nhất', 'Kiểm tra gần nhất', 'Lỗi', 'Cảnh báo', 'Cần xử lý', 'Bảng tính'];
-  title(b, 'TÌNH TRẠNG NỘP BÁO CÁO', `Thời hạn tính theo "gửi trước ngày" (muộn nhất 23:59 ngày liền trước). Cập nhật: ${updated}.`, header.length - 1);
+  const frozenCols = 2;
+  title(b, 'TÌNH TRẠNG NỘP BÁO CÁO', `Thời hạn tính theo "gửi trước ngày" (muộn nhất 23:59 ngày liền trước). Cập nhật: ${updated}.`, header.length - 1, frozenCols);
   const counts = view.rounds.map((r) => {
     const n = (t: Timeliness) => r.units.filter((u) => u.expected && u.timeliness === t).length;
     return `${model.round(r.roundId).name}: ${n('on-time')} đúng hạn, ${n('late')} muộn, ${n('missing')} chưa nộp (quá hạn), ${n('pending')} chưa đến hạn`;
   });
-  b.set(2, 0, counts.join(' · '), { bold: true }).merge(2, 0, 3, header.length);
+  b.set(2, frozenCols, counts.join(' · '), { bold: true }).merge(2, frozenCols, 3, header.length);
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   let row = 4;
   const tz = model.timeZone;
@@ -178,14 +188,17 @@ function statusSheet(model: CampaignModel, view: MasterView, now: number, update
   }
   [130, 280, 180, 190, 150, 80, 130, 130, 130, 50, 70, 360, 300].forEach((w, i) => b.column(i, { width: w }));
   void now;
-  return b.build({ frozenRows: 4, frozenCols: 2, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
+  return b.build({ frozenRows: 4, frozenCols, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
 }
 
 function nominationsSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
   const b = new SheetBuilder(NOMINATIONS_TAB_TITLE, MASTER_KEYS.nominations);
   const years = model.campaign.eligibility.years.map(String);
   const shortlistAward = model.campaign.cityShortlist.award;
-  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', `Đề xuất Bộ Công an (${model.award(shortlistAward).name})`];
+  // A campaign without awards (no nominations table) has no shortlist award to name.
+  const shortlistAwardName = model.campaign.awards.find((a) => a.id === shortlistAward)?.name;
+  const shortlistHeader = shortlistAwardName ? `Đề xuất Bộ Công an (${shortlistAwardName})` : 'Đề xuất Bộ Công an';
+  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', shortlistHeader];
   const shortlistCol = header.length - 1;
   title(b, 'ĐỀ NGHỊ KHEN THƯỞNG: ĐỊNH MỨC, TIÊU CHUẨN VÀ DANH SÁCH ĐỀ XUẤT LÊN BỘ', `Cột cuối: cán bộ tổng hợp tích chọn đề xuất lên Bộ (${model.campaign.cityShortlist.limits.map((l) => l.description).join('; ')}). Cập nhật: ${updated}.`, shortlistCol);
   const over = view.shortlistOverruns;
@@ -249,7 +262,8 @@ function titleOptions(model: CampaignModel): string {
 function issuesSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
   const b = new SheetBuilder('Lỗi và cảnh báo', MASTER_KEYS.issues);
   const header = ['Đợt', 'Đơn vị', 'Trang', 'Ô', 'Mức', 'Mã quy tắc', 'Nội dung'];
-  title(b, 'LỖI VÀ CẢNH BÁO CÒN MỞ TRONG BẢNG TÍNH CỦA CÁC ĐƠN VỊ', `Theo lần kiểm tra gần nhất của từng đơn vị. Cập nhật: ${updated}.`, header.length - 1);
+  const frozenCols = 2;
+  title(b, 'LỖI VÀ CẢNH BÁO CÒN MỞ TRONG BẢNG TÍNH CỦA CÁC ĐƠN VỊ', `Theo lần kiểm tra gần nhất của từng đơn vị. Cập nhật: ${updated}.`, header.length - 1, frozenCols);
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   let row = 4;
   for (const r of view.rounds) {
@@ -261,7 +275,7 @@ function issuesSheet(model: CampaignModel, view: MasterView, updated: string): S
     }
   }
   [130, 260, 130, 50, 80, 260, 620].forEach((w, i) => b.column(i, { width: w }));
-  return b.build({ frozenRows: 4, frozenCols: 2, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
+  return b.build({ frozenRows: 4, frozenCols, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
 }
 
 function guideSheet(model: CampaignModel, updated: string): SheetModel {

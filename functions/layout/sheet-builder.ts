@@ -1,5 +1,6 @@
 /** A small mutable helper for assembling a SheetModel cell by cell. */
 import type { CellModel, CellStyle, DataValidation, RangeModel, SheetModel } from './model.js';
+import { mergesCrossingFrozenLines } from './frozen.js';
 
 export const PALETTE = {
   header: '#D9E2F3',
@@ -99,7 +100,7 @@ export class SheetBuilder {
   }
 
   build(opts: { frozenRows?: number; frozenCols?: number; tabColor?: string; protection: string; editors?: string[]; landscape?: boolean }): SheetModel {
-    return {
+    const sheet: SheetModel = {
       title: this.title,
       key: this.key,
       rowCount: Math.max(this.maxRow + 1 + 10, 30),
@@ -114,5 +115,9 @@ export class SheetBuilder {
       protection: { description: opts.protection, unprotected: this.unprotected, ...(opts.editors?.length ? { editors: opts.editors } : {}) },
       print: { landscape: opts.landscape ?? true, fitToWidth: true },
     };
+    // Google refuses the whole batchUpdate (or create) holding such a merge: fail here, where the layout is written.
+    const crossing = mergesCrossingFrozenLines(sheet);
+    if (crossing.length > 0) throw new Error(`Tab "${this.title}": merges cross the frozen rows/columns: ${JSON.stringify(crossing)}`);
+    return sheet;
   }
 }
