@@ -191,7 +191,26 @@ function statusSheet(model: CampaignModel, view: MasterView, now: number, update
   return b.build({ frozenRows: 4, frozenCols, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
 }
 
-function nominationsSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
+/**
+ * The nominations as they stand on the live tab, read before a refresh: each data row's
+ * hidden nomination id and its cell values. A refresh keeps every nominee on its row (see
+ * nominationsSheet).
+ */
+export interface NominationRowsOnSheet {
+  rows: { row: number; id: string; values: (string | number | boolean | null)[] }[];
+}
+
+/** First data row of the nominations tab, below the hidden code row. */
+export const NOMINATIONS_FIRST_ROW = 5;
+export const WITHDRAWN_SOURCE = 'Không còn trong báo cáo';
+
+/**
+ * Rows stay put: a nominee already on the tab keeps its row, new nominees are appended below
+ * the last one, and a nominee no longer reported keeps its row with its last values, marked
+ * "Không còn trong báo cáo". A coordinator's tick therefore never moves to another nominee,
+ * and the shortlist column's values are the coordinators' alone (peopleOwned).
+ */
+function nominationsSheet(model: CampaignModel, view: MasterView, updated: string, onSheet: NominationRowsOnSheet | undefined): SheetModel {
   const b = new SheetBuilder(NOMINATIONS_TAB_TITLE, MASTER_KEYS.nominations);
   const years = model.campaign.eligibility.years.map(String);
   const shortlistAward = model.campaign.cityShortlist.award;
@@ -200,53 +219,75 @@ function nominationsSheet(model: CampaignModel, view: MasterView, updated: strin
   const shortlistHeader = shortlistAwardName ? `Đề xuất Bộ Công an (${shortlistAwardName})` : 'Đề xuất Bộ Công an';
   const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', shortlistHeader];
   const shortlistCol = header.length - 1;
+  const sourceCol = 3;
   title(b, 'ĐỀ NGHỊ KHEN THƯỞNG: ĐỊNH MỨC, TIÊU CHUẨN VÀ DANH SÁCH ĐỀ XUẤT LÊN BỘ', `Cột cuối: cán bộ tổng hợp tích chọn đề xuất lên Bộ (${model.campaign.cityShortlist.limits.map((l) => l.description).join('; ')}). Cập nhật: ${updated}.`, shortlistCol);
   const over = view.shortlistOverruns;
   b.set(2, 1, over.length ? `VƯỢT ĐỊNH MỨC ĐỀ XUẤT: ${over.map((o) => `${o.description}: đang chọn ${o.count}`).join('; ')}` : 'Danh sách đề xuất lên Bộ trong định mức.', { bold: true, fill: over.length ? PALETTE.error : PALETTE.ok }).merge(2, 1, 3, shortlistCol + 1);
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   b.row(3, { height: 48 });
   b.set(4, 0, NOMINATION_ID_CODE, STYLES.hidden).set(4, shortlistCol, SHORTLIST_CODE, STYLES.hidden).row(4, { hidden: true });
-  let row = 5;
-  const titleLabel = (v: string | null) => (v ? model.campaign.options[titleOptions(model)]?.find((o) => o.value === v)?.label ?? v : null);
+  b.ownedByPeople(shortlistCol, NOMINATIONS_FIRST_ROW);
+
+  // Each nominee on the tab keeps its row (an id seen twice keeps both rows, in order); the rest are appended.
+  const freeRows = new Map<string, number[]>();
+  for (const r of onSheet?.rows ?? []) freeRows.set(r.id, [...(freeRows.get(r.id) ?? []), r.row]);
+  let nextRow = Math.max(NOMINATIONS_FIRST_ROW, ...(onSheet?.rows ?? []).map((r) => r.row + 1));
+  const placed: { row: number; r: MasterRound; n: MasterRound['nominations'][number] }[] = [];
   for (const r of view.rounds) {
     for (const n of r.nominations) {
-      const nom = n.nomination;
-      const cells = [
-        n.id,
-        model.round(r.roundId).name,
-        model.unit(n.unitId).name,
-        n.source === 'submitted' ? 'Đã gửi' : 'Bản nháp',
-        nom.award ? model.award(nom.award).name : null,
-        nom.type ? TYPE_LABEL[nom.type] : null,
-        nom.scope ? SCOPE_LABEL[nom.scope] : null,
-        nom.name,
-        nom.position,
-        ...years.map((y) => titleLabel(nom.titles[y] ?? null)),
-        nom.giayKhen,
-        nom.bangKhen,
-        nom.eligible === null ? 'Chưa đủ thông tin' : nom.eligible ? 'Đạt' : 'Không đạt',
-        nom.ineligibleReasons.join('\n') || null,
-        n.quotaExceeded ? 'Vượt định mức' : 'Trong định mức',
-        nom.reportConfirmed && nom.originalSets !== null && nom.award && nom.originalSets >= model.award(nom.award).originalSets ? 'Đủ' : 'Thiếu',
-      ];
-      cells.forEach((v, i) =>
-        b.set(row, i, v, {
-          ...STYLES.label,
-          ...(i === 0 ? STYLES.hidden : {}),
-          ...(v === 'Không đạt' || v === 'Vượt định mức' || v === 'Thiếu' ? { fill: PALETTE.error } : {}),
-          ...(i === 9 + years.length + 3 ? { wrap: true } : {}),
-        }),
-      );
-      if (nom.award === shortlistAward && n.source === 'submitted') {
-        b.set(row, shortlistCol, n.shortlisted, { ...STYLES.input, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
-        b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
-      } else b.set(row, shortlistCol, null, { ...STYLES.computed });
-      row++;
+      const kept = freeRows.get(n.id)?.shift();
+      placed.push({ row: kept ?? nextRow++, r, n });
+    }
+  }
+  const titleLabel = (v: string | null) => (v ? model.campaign.options[titleOptions(model)]?.find((o) => o.value === v)?.label ?? v : null);
+  for (const { row, r, n } of placed) {
+    const nom = n.nomination;
+    const cells = [
+      n.id,
+      model.round(r.roundId).name,
+      model.unit(n.unitId).name,
+      n.source === 'submitted' ? 'Đã gửi' : 'Bản nháp',
+      nom.award ? model.award(nom.award).name : null,
+      nom.type ? TYPE_LABEL[nom.type] : null,
+      nom.scope ? SCOPE_LABEL[nom.scope] : null,
+      nom.name,
+      nom.position,
+      ...years.map((y) => titleLabel(nom.titles[y] ?? null)),
+      nom.giayKhen,
+      nom.bangKhen,
+      nom.eligible === null ? 'Chưa đủ thông tin' : nom.eligible ? 'Đạt' : 'Không đạt',
+      nom.ineligibleReasons.join('\n') || null,
+      n.quotaExceeded ? 'Vượt định mức' : 'Trong định mức',
+      nom.reportConfirmed && nom.originalSets !== null && nom.award && nom.originalSets >= model.award(nom.award).originalSets ? 'Đủ' : 'Thiếu',
+    ];
+    cells.forEach((v, i) =>
+      b.set(row, i, v, {
+        ...STYLES.label,
+        ...(i === 0 ? STYLES.hidden : {}),
+        ...(v === 'Không đạt' || v === 'Vượt định mức' || v === 'Thiếu' ? { fill: PALETTE.error } : {}),
+        ...(i === 9 + years.length + 3 ? { wrap: true } : {}),
+      }),
+    );
+    if (nom.award === shortlistAward && n.source === 'submitted') {
+      b.set(row, shortlistCol, n.shortlisted, { ...STYLES.input, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
+      b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
+    } else b.set(row, shortlistCol, null, { ...STYLES.computed });
+  }
+  // Nominees no longer reported: their last values stay on their row, marked; a leftover tick can still be cleared.
+  for (const rows of freeRows.values()) {
+    for (const row of rows) {
+      const previous = onSheet!.rows.find((x) => x.row === row)!;
+      for (let i = 0; i < shortlistCol; i++) {
+        const v = i === sourceCol ? WITHDRAWN_SOURCE : (previous.values[i] ?? null);
+        b.set(row, i, v, { ...STYLES.label, ...(i === 0 ? STYLES.hidden : { fill: PALETTE.computed, fontColor: PALETTE.muted, italic: true }) });
+      }
+      b.set(row, shortlistCol, null, { ...STYLES.computed, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
+      b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
     }
   }
   b.column(0, { hidden: true, width: 60 });
   [0, 130, 240, 80, 170, 90, 100, 200, 200, ...years.map(() => 120), 70, 70, 110, 320, 110, 70, 150].forEach((w, i) => i > 0 && b.column(i, { width: w }));
-  return b.build({ frozenRows: 5, tabColor: PALETTE.tab.text, protection: PROTECTION });
+  return b.build({ frozenRows: NOMINATIONS_FIRST_ROW, tabColor: PALETTE.tab.text, protection: PROTECTION });
 }
 
 function titleOptions(model: CampaignModel): string {
@@ -299,7 +340,8 @@ export function masterWorkbookTitle(model: CampaignModel): string {
   return `${model.campaign.shortTitle} – Bảng tổng hợp`;
 }
 
-export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now: number, opts: { editors?: string[] } = {}): WorkbookModel {
+/** `nominationsOnSheet`: the live nominations tab read before a refresh, so that every nominee keeps its row. */
+export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now: number, opts: { editors?: string[]; nominationsOnSheet?: NominationRowsOnSheet } = {}): WorkbookModel {
   const updated = formatViDateTime(now, model.timeZone);
   const sheets: SheetModel[] = [guideSheet(model, updated)];
   for (const r of view.rounds) {
@@ -308,7 +350,7 @@ export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now:
     sheets.push(byUnitSheet(model, r, updated));
   }
   if (view.rounds.length > 1) sheets.push(combinedSheet(model, view, updated));
-  sheets.push(statusSheet(model, view, now, updated), nominationsSheet(model, view, updated), issuesSheet(model, view, updated));
+  sheets.push(statusSheet(model, view, now, updated), nominationsSheet(model, view, updated, opts.nominationsOnSheet), issuesSheet(model, view, updated));
   if (opts.editors?.length) for (const s of sheets) if (s.protection) s.protection.editors = opts.editors;
   return { title: masterWorkbookTitle(model), locale: model.campaign.locale, timeZone: model.timeZone, sheets };
 }

@@ -36,6 +36,7 @@ export class SheetBuilder {
   private maxRow = 0;
   private maxCol = 0;
   readonly unprotected: RangeModel[] = [];
+  private readonly peopleOwned: { col: number; fromRow: number }[] = [];
 
   constructor(
     readonly title: string,
@@ -82,6 +83,12 @@ export class SheetBuilder {
     return this;
   }
 
+  /** The values of column `col` from `fromRow` down are people's (see SheetModel.peopleOwned). */
+  ownedByPeople(col: number, fromRow: number): this {
+    this.peopleOwned.push({ col, fromRow });
+    return this;
+  }
+
   allowEditing(range: RangeModel): this {
     this.unprotected.push(range);
     return this;
@@ -113,6 +120,7 @@ export class SheetBuilder {
       cells: [...this.cells.values()].sort((a, b) => a.row - b.row || a.col - b.col),
       merges: this.merges,
       protection: { description: opts.protection, unprotected: this.unprotected, ...(opts.editors?.length ? { editors: opts.editors } : {}) },
+      ...(this.peopleOwned.length ? { peopleOwned: this.peopleOwned } : {}),
       print: { landscape: opts.landscape ?? true, fitToWidth: true },
     };
     // Google refuses the whole batchUpdate (or create) holding such a merge: fail here, where the layout is written.
