@@ -2,7 +2,7 @@
 import { codeOf } from '../core/grid.js';
 import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
-import { NOMINATION_ID_CODE, SHORTLIST_CODE } from '../layout/master-workbook.js';
+import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
 import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
 import { PacedSheetsAdapter } from './rate-limiter.js';
 
@@ -18,22 +18,19 @@ export class SheetsMaster extends PacedSheetsAdapter {
     }));
   }
 
-  /** Nomination ids ticked in the shortlist column, found by the tab's hidden code row. */
-  async readShortlist(spreadsheetId: string, tabTitle: string): Promise<Set<string>> {
+  /**
+   * The nominations tab as it stands: the ids ticked in the shortlist column, and every data
+   * row's nomination id and values (found by the tab's hidden code row), so that a refresh
+   * keeps each nominee on its row.
+   */
+  async readNominations(spreadsheetId: string, tabTitle: string): Promise<{ shortlist: Set<string>; onSheet: NominationRowsOnSheet }> {
     const res = await this.call('reads', () => this.sheets.spreadsheets.values.get({ spreadsheetId, range: quoteSheetName(tabTitle), valueRenderOption: 'UNFORMATTED_VALUE' }, { retry: false }));
-    const rows = (res.data.values ?? []) as unknown[][];
-    const codeRowIndex = rows.findIndex((r) => r.some((v) => v === NOMINATION_ID_CODE));
-    if (codeRowIndex < 0) return new Set();
-    const codeRow = rows[codeRowIndex]!;
-    const idCol = codeRow.findIndex((v) => v === NOMINATION_ID_CODE);
-    const markCol = codeRow.findIndex((v) => codeOf({ v: v as string }) === SHORTLIST_CODE);
-    const out = new Set<string>();
-    if (markCol < 0) return out;
-    for (const r of rows.slice(codeRowIndex + 1)) {
-      const mark = r[markCol];
-      if ((mark === true || String(mark).toUpperCase() === 'TRUE') && typeof r[idCol] === 'string') out.add(r[idCol] as string);
-    }
-    return out;
+    return nominationsOfValues((res.data.values ?? []) as unknown[][]);
+  }
+
+  /** Nomination ids ticked in the shortlist column. */
+  async readShortlist(spreadsheetId: string, tabTitle: string): Promise<Set<string>> {
+    return (await this.readNominations(spreadsheetId, tabTitle)).shortlist;
   }
 
   async replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number> {
@@ -41,4 +38,27 @@ export class SheetsMaster extends PacedSheetsAdapter {
     await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
     return requests.length;
   }
+}
+
+type SheetValue = string | number | boolean | null;
+
+/** The nominations tab's values (UNFORMATTED_VALUE, trailing blanks omitted) read as ticks and rows. */
+export function nominationsOfValues(rows: unknown[][]): { shortlist: Set<string>; onSheet: NominationRowsOnSheet } {
+  const shortlist = new Set<string>();
+  const onSheet: NominationRowsOnSheet = { rows: [] };
+  const codeRowIndex = rows.findIndex((r) => r.some((v) => v === NOMINATION_ID_CODE));
+  if (codeRowIndex < 0) return { shortlist, onSheet };
+  const codeRow = rows[codeRowIndex]!;
+  const idCol = codeRow.findIndex((v) => v === NOMINATION_ID_CODE);
+  const markCol = codeRow.findIndex((v) => codeOf({ v: v as string }) === SHORTLIST_CODE);
+  rows.forEach((r, row) => {
+    if (row <= codeRowIndex) return;
+    const id = r[idCol];
+    if (typeof id !== 'string' || id === '') return;
+    const values = r.map((v): SheetValue => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null));
+    onSheet.rows.push({ row, id, values });
+    const mark = markCol < 0 ? undefined : r[markCol];
+    if (mark === true || String(mark).toUpperCase() === 'TRUE') shortlist.add(id);
+  });
+  return { shortlist, onSheet };
 }

@@ -84,9 +84,11 @@ export async function refreshMaster(deps: MasterDeps, opts: { force?: boolean } 
   if (!meta.spreadsheetId || !master) return { refreshed: false, requests: 0 };
   if (!opts.force && !refreshPending(meta)) return { refreshed: false, requests: 0 };
   const startedAt = deps.now();
-  const [shortlist, structure] = await Promise.all([master.readShortlist(meta.spreadsheetId, NOMINATIONS_TAB_TITLE), master.structure(meta.spreadsheetId)]);
+  // The nominations tab as read here decides where each nominee's row stays; the shortlist
+  // column itself is never written back (a tick typed after this read survives the write).
+  const [{ shortlist, onSheet }, structure] = await Promise.all([master.readNominations(meta.spreadsheetId, NOMINATIONS_TAB_TITLE), master.structure(meta.spreadsheetId)]);
   const view = buildMasterView(model, await loadMasterInput(deps, startedAt, shortlist));
-  const workbook = buildMasterWorkbook(model, view, startedAt);
+  const workbook = buildMasterWorkbook(model, view, startedAt, { nominationsOnSheet: onSheet });
   const requests = await master.replaceContent(meta.spreadsheetId, workbook, structure);
   const produced = deps.files ? (await deps.files.meta(meta.spreadsheetId))?.version : undefined;
   // The request seen at the start: one made during this refresh leaves a different id, so the next run refreshes again.

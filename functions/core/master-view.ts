@@ -182,7 +182,10 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
       }
       for (const n of list) {
         const id = nominationId(u.id, n);
-        nominations.push({ id, unitId: u.id, source, nomination: n, quotaExceeded: overIds.has(n.rowNo), shortlisted: input.shortlist.has(id) });
+        // Only a submitted nomination for the shortlist award has a box to tick; a tick left on a
+        // row that no longer qualifies (the refresh never erases the coordinators' ticks) does not count.
+        const tickable = source === 'submitted' && n.award === model.campaign.cityShortlist.award;
+        nominations.push({ id, unitId: u.id, source, nomination: n, quotaExceeded: overIds.has(n.rowNo), shortlisted: tickable && input.shortlist.has(id) });
       }
     }
     const openIssues = r.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));

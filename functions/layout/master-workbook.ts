@@ -11,6 +11,7 @@ import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import { writeFiguresHeader } from './figures-header.js';
 import type { SheetModel, WorkbookModel } from './model.js';
 import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
+import { bannerStart } from './frozen.js';
 
 export const MASTER_KEYS = {
   guide: 'huong_dan',
@@ -34,9 +35,14 @@ const TYPE_LABEL = { collective: 'Tập thể', individual: 'Cá nhân' } as con
 
 const PROTECTION = 'Bảng tổng hợp do hệ thống cập nhật; chỉ xem.';
 
-function title(b: SheetBuilder, text: string, subtitle: string, lastCol: number) {
-  b.set(0, 0, text, { ...STYLES.title, hAlign: 'left' }).merge(0, 0, 1, lastCol + 1).row(0, { height: 30 });
-  b.set(1, 0, subtitle, { italic: true, fontColor: PALETTE.muted }).merge(1, 0, 2, lastCol + 1);
+/**
+ * The title and subtitle rows. With `frozenCols` they span the scrolling columns only: Google
+ * refuses a merge across the freeze line (see layout/frozen.ts).
+ */
+function title(b: SheetBuilder, text: string, subtitle: string, lastCol: number, frozenCols = 0) {
+  const from = bannerStart(0, frozenCols);
+  b.set(0, from, text, { ...STYLES.title, hAlign: 'left' }).merge(0, from, 1, lastCol + 1).row(0, { height: 30 });
+  b.set(1, from, subtitle, { italic: true, fontColor: PALETTE.muted }).merge(1, from, 2, lastCol + 1);
 }
 
 function number(v: number | null | undefined) {
@@ -49,7 +55,8 @@ function consolidatedSheet(model: CampaignModel, r: MasterRound, tableId: string
   const title_ = `${table.label} – ${round.name}`;
   const b = new SheetBuilder(title_, MASTER_KEYS.consolidated(tableId, r.roundId));
   const lastCol = table.indicators.length + 1;
-  title(b, `${table.caption}: ${table.subtitle}`, `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận. Cập nhật: ${updated}.`, lastCol);
+  const frozenCols = 2;
+  title(b, `${table.caption}: ${table.subtitle}`, `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận. Cập nhật: ${updated}.`, lastCol, frozenCols);
   b.row(0, { height: 40 });
   const top = 3;
   b.set(top, 0, 'STT', STYLES.header).merge(top, 0, top + 3, 1);
@@ -76,11 +83,12 @@ function consolidatedSheet(model: CampaignModel, r: MasterRound, tableId: string
   writeRow(`Tổng cộng (${r.contributors} đơn vị đã gửi)`, { [tableId]: r.totals[tableId] ?? {} }, { bold: true, fill: PALETTE.computed }, null);
   row++;
   for (const note of ['Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.', ...table.footnotes.slice(0, 1)]) {
-    b.set(row, 1, note, STYLES.note).merge(row, 1, row + 1, lastCol + 1);
+    const from = bannerStart(1, frozenCols);
+    b.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1);
     row++;
   }
   b.column(0, { width: 46 }).column(1, { width: 260 });
-  return b.build({ frozenRows: top + depth + 1, frozenCols: 2, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+  return b.build({ frozenRows: top + depth + 1, frozenCols, tabColor: PALETTE.tab.figures, protection: PROTECTION });
 }
 
 function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): SheetModel {
@@ -88,7 +96,8 @@ function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): She
   const b = new SheetBuilder(`Theo đơn vị – ${round.name}`, MASTER_KEYS.byUnit(r.roundId));
   const tables = model.figuresTables().filter((t) => round.tables.includes(t.id));
   const cols = tables.flatMap((t) => t.indicators.map((ind) => ({ t, ind })));
-  title(b, `Số liệu theo đơn vị – ${round.name}`, `Tổng các kỳ của từng đơn vị (chỉ tiêu tồn: kỳ cuối). Chỉ báo cáo đã tiếp nhận. Cập nhật: ${updated}.`, cols.length + 1);
+  const frozenCols = 1;
+  title(b, `Số liệu theo đơn vị – ${round.name}`, `Tổng các kỳ của từng đơn vị (chỉ tiêu tồn: kỳ cuối). Chỉ báo cáo đã tiếp nhận. Cập nhật: ${updated}.`, cols.length + 1, frozenCols);
   const h = 3;
   b.set(h, 0, 'Đơn vị', STYLES.header).merge(h, 0, h + 2, 1);
   b.style({ startRow: h, endRow: h + 2, startCol: 0, endCol: 1 }, STYLES.header);
@@ -114,7 +123,7 @@ function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): She
     row++;
   }
   b.column(0, { width: 260 }).column(1, { width: 140 });
-  return b.build({ frozenRows: h + 2, frozenCols: 1, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+  return b.build({ frozenRows: h + 2, frozenCols, tabColor: PALETTE.tab.figures, protection: PROTECTION });
 }
 
 function combinedSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
@@ -144,12 +153,13 @@ function combinedSheet(model: CampaignModel, view: MasterView, updated: string):
 function statusSheet(model: CampaignModel, view: MasterView, now: number, updated: string): SheetModel {
   const b = new SheetBuilder('Tình trạng nộp', MASTER_KEYS.status);
   const header = ['Đợt', 'Đơn vị', 'Loại', 'Tình trạng', 'Thời hạn', 'Số phiên bản', 'Gửi lần đầu', 'Gửi gần nhất', 'Kiểm tra gần nhất', 'Lỗi', 'Cảnh báo', 'Cần xử lý', 'Bảng tính'];
-  title(b, 'TÌNH TRẠNG NỘP BÁO CÁO', `Thời hạn tính theo "gửi trước ngày" (muộn nhất 23:59 ngày liền trước). Cập nhật: ${updated}.`, header.length - 1);
+  const frozenCols = 2;
+  title(b, 'TÌNH TRẠNG NỘP BÁO CÁO', `Thời hạn tính theo "gửi trước ngày" (muộn nhất 23:59 ngày liền trước). Cập nhật: ${updated}.`, header.length - 1, frozenCols);
   const counts = view.rounds.map((r) => {
     const n = (t: Timeliness) => r.units.filter((u) => u.expected && u.timeliness === t).length;
     return `${model.round(r.roundId).name}: ${n('on-time')} đúng hạn, ${n('late')} muộn, ${n('missing')} chưa nộp (quá hạn), ${n('pending')} chưa đến hạn`;
   });
-  b.set(2, 0, counts.join(' · '), { bold: true }).merge(2, 0, 3, header.length);
+  b.set(2, frozenCols, counts.join(' · '), { bold: true }).merge(2, frozenCols, 3, header.length);
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   let row = 4;
   const tz = model.timeZone;
@@ -178,62 +188,106 @@ function statusSheet(model: CampaignModel, view: MasterView, now: number, update
   }
   [130, 280, 180, 190, 150, 80, 130, 130, 130, 50, 70, 360, 300].forEach((w, i) => b.column(i, { width: w }));
   void now;
-  return b.build({ frozenRows: 4, frozenCols: 2, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
+  return b.build({ frozenRows: 4, frozenCols, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
 }
 
-function nominationsSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
+/**
+ * The nominations as they stand on the live tab, read before a refresh: each data row's
+ * hidden nomination id and its cell values. A refresh keeps every nominee on its row (see
+ * nominationsSheet).
+ */
+export interface NominationRowsOnSheet {
+  rows: { row: number; id: string; values: (string | number | boolean | null)[] }[];
+}
+
+/** First data row of the nominations tab, below the hidden code row. */
+export const NOMINATIONS_FIRST_ROW = 5;
+export const WITHDRAWN_SOURCE = 'Không còn trong báo cáo';
+
+/**
+ * Rows stay put: a nominee already on the tab keeps its row, new nominees are appended below
+ * the last one, and a nominee no longer reported keeps its row with its last values, marked
+ * "Không còn trong báo cáo". A coordinator's tick therefore never moves to another nominee,
+ * and the shortlist column's values are the coordinators' alone (peopleOwned).
+ */
+function nominationsSheet(model: CampaignModel, view: MasterView, updated: string, onSheet: NominationRowsOnSheet | undefined): SheetModel {
   const b = new SheetBuilder(NOMINATIONS_TAB_TITLE, MASTER_KEYS.nominations);
   const years = model.campaign.eligibility.years.map(String);
   const shortlistAward = model.campaign.cityShortlist.award;
-  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', `Đề xuất Bộ Công an (${model.award(shortlistAward).name})`];
+  // A campaign without awards (no nominations table) has no shortlist award to name.
+  const shortlistAwardName = model.campaign.awards.find((a) => a.id === shortlistAward)?.name;
+  const shortlistHeader = shortlistAwardName ? `Đề xuất Bộ Công an (${shortlistAwardName})` : 'Đề xuất Bộ Công an';
+  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', shortlistHeader];
   const shortlistCol = header.length - 1;
+  const sourceCol = 3;
   title(b, 'ĐỀ NGHỊ KHEN THƯỞNG: ĐỊNH MỨC, TIÊU CHUẨN VÀ DANH SÁCH ĐỀ XUẤT LÊN BỘ', `Cột cuối: cán bộ tổng hợp tích chọn đề xuất lên Bộ (${model.campaign.cityShortlist.limits.map((l) => l.description).join('; ')}). Cập nhật: ${updated}.`, shortlistCol);
   const over = view.shortlistOverruns;
   b.set(2, 1, over.length ? `VƯỢT ĐỊNH MỨC ĐỀ XUẤT: ${over.map((o) => `${o.description}: đang chọn ${o.count}`).join('; ')}` : 'Danh sách đề xuất lên Bộ trong định mức.', { bold: true, fill: over.length ? PALETTE.error : PALETTE.ok }).merge(2, 1, 3, shortlistCol + 1);
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   b.row(3, { height: 48 });
   b.set(4, 0, NOMINATION_ID_CODE, STYLES.hidden).set(4, shortlistCol, SHORTLIST_CODE, STYLES.hidden).row(4, { hidden: true });
-  let row = 5;
-  const titleLabel = (v: string | null) => (v ? model.campaign.options[titleOptions(model)]?.find((o) => o.value === v)?.label ?? v : null);
+  b.ownedByPeople(shortlistCol, NOMINATIONS_FIRST_ROW);
+
+  // Each nominee on the tab keeps its row (an id seen twice keeps both rows, in order); the rest are appended.
+  const freeRows = new Map<string, number[]>();
+  for (const r of onSheet?.rows ?? []) freeRows.set(r.id, [...(freeRows.get(r.id) ?? []), r.row]);
+  let nextRow = Math.max(NOMINATIONS_FIRST_ROW, ...(onSheet?.rows ?? []).map((r) => r.row + 1));
+  const placed: { row: number; r: MasterRound; n: MasterRound['nominations'][number] }[] = [];
   for (const r of view.rounds) {
     for (const n of r.nominations) {
-      const nom = n.nomination;
-      const cells = [
-        n.id,
-        model.round(r.roundId).name,
-        model.unit(n.unitId).name,
-        n.source === 'submitted' ? 'Đã gửi' : 'Bản nháp',
-        nom.award ? model.award(nom.award).name : null,
-        nom.type ? TYPE_LABEL[nom.type] : null,
-        nom.scope ? SCOPE_LABEL[nom.scope] : null,
-        nom.name,
-        nom.position,
-        ...years.map((y) => titleLabel(nom.titles[y] ?? null)),
-        nom.giayKhen,
-        nom.bangKhen,
-        nom.eligible === null ? 'Chưa đủ thông tin' : nom.eligible ? 'Đạt' : 'Không đạt',
-        nom.ineligibleReasons.join('\n') || null,
-        n.quotaExceeded ? 'Vượt định mức' : 'Trong định mức',
-        nom.reportConfirmed && nom.originalSets !== null && nom.award && nom.originalSets >= model.award(nom.award).originalSets ? 'Đủ' : 'Thiếu',
-      ];
-      cells.forEach((v, i) =>
-        b.set(row, i, v, {
-          ...STYLES.label,
-          ...(i === 0 ? STYLES.hidden : {}),
-          ...(v === 'Không đạt' || v === 'Vượt định mức' || v === 'Thiếu' ? { fill: PALETTE.error } : {}),
-          ...(i === 9 + years.length + 3 ? { wrap: true } : {}),
-        }),
-      );
-      if (nom.award === shortlistAward && n.source === 'submitted') {
-        b.set(row, shortlistCol, n.shortlisted, { ...STYLES.input, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
-        b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
-      } else b.set(row, shortlistCol, null, { ...STYLES.computed });
-      row++;
+      const kept = freeRows.get(n.id)?.shift();
+      placed.push({ row: kept ?? nextRow++, r, n });
+    }
+  }
+  const titleLabel = (v: string | null) => (v ? model.campaign.options[titleOptions(model)]?.find((o) => o.value === v)?.label ?? v : null);
+  for (const { row, r, n } of placed) {
+    const nom = n.nomination;
+    const cells = [
+      n.id,
+      model.round(r.roundId).name,
+      model.unit(n.unitId).name,
+      n.source === 'submitted' ? 'Đã gửi' : 'Bản nháp',
+      nom.award ? model.award(nom.award).name : null,
+      nom.type ? TYPE_LABEL[nom.type] : null,
+      nom.scope ? SCOPE_LABEL[nom.scope] : null,
+      nom.name,
+      nom.position,
+      ...years.map((y) => titleLabel(nom.titles[y] ?? null)),
+      nom.giayKhen,
+      nom.bangKhen,
+      nom.eligible === null ? 'Chưa đủ thông tin' : nom.eligible ? 'Đạt' : 'Không đạt',
+      nom.ineligibleReasons.join('\n') || null,
+      n.quotaExceeded ? 'Vượt định mức' : 'Trong định mức',
+      nom.reportConfirmed && nom.originalSets !== null && nom.award && nom.originalSets >= model.award(nom.award).originalSets ? 'Đủ' : 'Thiếu',
+    ];
+    cells.forEach((v, i) =>
+      b.set(row, i, v, {
+        ...STYLES.label,
+        ...(i === 0 ? STYLES.hidden : {}),
+        ...(v === 'Không đạt' || v === 'Vượt định mức' || v === 'Thiếu' ? { fill: PALETTE.error } : {}),
+        ...(i === 9 + years.length + 3 ? { wrap: true } : {}),
+      }),
+    );
+    if (nom.award === shortlistAward && n.source === 'submitted') {
+      b.set(row, shortlistCol, n.shortlisted, { ...STYLES.input, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
+      b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
+    } else b.set(row, shortlistCol, null, { ...STYLES.computed });
+  }
+  // Nominees no longer reported: their last values stay on their row, marked; a leftover tick can still be cleared.
+  for (const rows of freeRows.values()) {
+    for (const row of rows) {
+      const previous = onSheet!.rows.find((x) => x.row === row)!;
+      for (let i = 0; i < shortlistCol; i++) {
+        const v = i === sourceCol ? WITHDRAWN_SOURCE : (previous.values[i] ?? null);
+        b.set(row, i, v, { ...STYLES.label, ...(i === 0 ? STYLES.hidden : { fill: PALETTE.computed, fontColor: PALETTE.muted, italic: true }) });
+      }
+      b.set(row, shortlistCol, null, { ...STYLES.computed, hAlign: 'center' }, { validation: { kind: 'checkbox' } });
+      b.allowEditing({ startRow: row, endRow: row + 1, startCol: shortlistCol, endCol: shortlistCol + 1 });
     }
   }
   b.column(0, { hidden: true, width: 60 });
   [0, 130, 240, 80, 170, 90, 100, 200, 200, ...years.map(() => 120), 70, 70, 110, 320, 110, 70, 150].forEach((w, i) => i > 0 && b.column(i, { width: w }));
-  return b.build({ frozenRows: 5, tabColor: PALETTE.tab.text, protection: PROTECTION });
+  return b.build({ frozenRows: NOMINATIONS_FIRST_ROW, tabColor: PALETTE.tab.text, protection: PROTECTION });
 }
 
 function titleOptions(model: CampaignModel): string {
@@ -249,7 +303,8 @@ function titleOptions(model: CampaignModel): string {
 function issuesSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
   const b = new SheetBuilder('Lỗi và cảnh báo', MASTER_KEYS.issues);
   const header = ['Đợt', 'Đơn vị', 'Trang', 'Ô', 'Mức', 'Mã quy tắc', 'Nội dung'];
-  title(b, 'LỖI VÀ CẢNH BÁO CÒN MỞ TRONG BẢNG TÍNH CỦA CÁC ĐƠN VỊ', `Theo lần kiểm tra gần nhất của từng đơn vị. Cập nhật: ${updated}.`, header.length - 1);
+  const frozenCols = 2;
+  title(b, 'LỖI VÀ CẢNH BÁO CÒN MỞ TRONG BẢNG TÍNH CỦA CÁC ĐƠN VỊ', `Theo lần kiểm tra gần nhất của từng đơn vị. Cập nhật: ${updated}.`, header.length - 1, frozenCols);
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   let row = 4;
   for (const r of view.rounds) {
@@ -261,7 +316,7 @@ function issuesSheet(model: CampaignModel, view: MasterView, updated: string): S
     }
   }
   [130, 260, 130, 50, 80, 260, 620].forEach((w, i) => b.column(i, { width: w }));
-  return b.build({ frozenRows: 4, frozenCols: 2, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
+  return b.build({ frozenRows: 4, frozenCols, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
 }
 
 function guideSheet(model: CampaignModel, updated: string): SheetModel {
@@ -285,7 +340,8 @@ export function masterWorkbookTitle(model: CampaignModel): string {
   return `${model.campaign.shortTitle} – Bảng tổng hợp`;
 }
 
-export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now: number, opts: { editors?: string[] } = {}): WorkbookModel {
+/** `nominationsOnSheet`: the live nominations tab read before a refresh, so that every nominee keeps its row. */
+export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now: number, opts: { editors?: string[]; nominationsOnSheet?: NominationRowsOnSheet } = {}): WorkbookModel {
   const updated = formatViDateTime(now, model.timeZone);
   const sheets: SheetModel[] = [guideSheet(model, updated)];
   for (const r of view.rounds) {
@@ -294,7 +350,7 @@ export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now:
     sheets.push(byUnitSheet(model, r, updated));
   }
   if (view.rounds.length > 1) sheets.push(combinedSheet(model, view, updated));
-  sheets.push(statusSheet(model, view, now, updated), nominationsSheet(model, view, updated), issuesSheet(model, view, updated));
+  sheets.push(statusSheet(model, view, now, updated), nominationsSheet(model, view, updated, opts.nominationsOnSheet), issuesSheet(model, view, updated));
   if (opts.editors?.length) for (const s of sheets) if (s.protection) s.protection.editors = opts.editors;
   return { title: masterWorkbookTitle(model), locale: model.campaign.locale, timeZone: model.timeZone, sheets };
 }

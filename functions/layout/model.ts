@@ -73,6 +73,13 @@ export interface SheetModel {
   cells: CellModel[];
   merges: RangeModel[];
   protection?: SheetProtection;
+  /**
+   * Columns whose values belong to people from `fromRow` down (the coordinators' shortlist
+   * ticks): rewriting an existing sheet writes their format and validation, never their values,
+   * so an entry typed while the system rebuilds the tab is not overwritten. A new sheet is
+   * written whole.
+   */
+  peopleOwned?: { col: number; fromRow: number }[];
   /** How the tab prints: clerks print Bảng 1/Bảng 2 to sign and stamp them. */
   print?: { landscape: boolean; fitToWidth: boolean };
 }

@@ -1,5 +1,6 @@
 /** A small mutable helper for assembling a SheetModel cell by cell. */
 import type { CellModel, CellStyle, DataValidation, RangeModel, SheetModel } from './model.js';
+import { mergesCrossingFrozenLines } from './frozen.js';
 
 export const PALETTE = {
   header: '#D9E2F3',
@@ -35,6 +36,7 @@ export class SheetBuilder {
   private maxRow = 0;
   private maxCol = 0;
   readonly unprotected: RangeModel[] = [];
+  private readonly peopleOwned: { col: number; fromRow: number }[] = [];
 
   constructor(
     readonly title: string,
@@ -81,6 +83,12 @@ export class SheetBuilder {
     return this;
   }
 
+  /** The values of column `col` from `fromRow` down are people's (see SheetModel.peopleOwned). */
+  ownedByPeople(col: number, fromRow: number): this {
+    this.peopleOwned.push({ col, fromRow });
+    return this;
+  }
+
   allowEditing(range: RangeModel): this {
     this.unprotected.push(range);
     return this;
@@ -99,7 +107,7 @@ export class SheetBuilder {
   }
 
   build(opts: { frozenRows?: number; frozenCols?: number; tabColor?: string; protection: string; editors?: string[]; landscape?: boolean }): SheetModel {
-    return {
+    const sheet: SheetModel = {
       title: this.title,
       key: this.key,
       rowCount: Math.max(this.maxRow + 1 + 10, 30),
@@ -112,7 +120,12 @@ export class SheetBuilder {
       cells: [...this.cells.values()].sort((a, b) => a.row - b.row || a.col - b.col),
       merges: this.merges,
       protection: { description: opts.protection, unprotected: this.unprotected, ...(opts.editors?.length ? { editors: opts.editors } : {}) },
+      ...(this.peopleOwned.length ? { peopleOwned: this.peopleOwned } : {}),
       print: { landscape: opts.landscape ?? true, fitToWidth: true },
     };
+    // Google refuses the whole batchUpdate (or create) holding such a merge: fail here, where the layout is written.
+    const crossing = mergesCrossingFrozenLines(sheet);
+    if (crossing.length > 0) throw new Error(`Tab "${this.title}": merges cross the frozen rows/columns: ${JSON.stringify(crossing)}`);
+    return sheet;
   }
 }

@@ -292,14 +292,52 @@ export interface ExistingSheet {
   protectedRangeIds: number[];
 }
 
+/** The values a model leaves to people, by sheet title (see SheetModel.peopleOwned). */
+function peopleOwnedOf(model: WorkbookModel): Map<string, { col: number; fromRow: number }[]> {
+  return new Map(model.sheets.filter((s) => s.peopleOwned?.length).map((s) => [s.title, s.peopleOwned!]));
+}
+
+const ALL_CELL_FIELDS = 'userEnteredValue,userEnteredFormat,note,dataValidation';
+/** Everything but the value: what a refresh may write into cells whose values are people's. */
+const PRESENTATION_FIELDS = 'userEnteredFormat,note,dataValidation';
+
+/**
+ * updateCells requests writing `rows` (a full grid from A1) except the values of the people's
+ * columns below their first row: those columns get their own request without the value in the
+ * field mask, and the rest of their rows is written around them.
+ */
+function gridWriteRequests(sheetId: number, rows: sheets_v4.Schema$RowData[], columnCount: number, owned: { col: number; fromRow: number }[]): sheets_v4.Schema$Request[] {
+  if (owned.length === 0) return [{ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows, fields: ALL_CELL_FIELDS } }];
+  const fromRow = Math.min(...owned.map((o) => o.fromRow));
+  if (owned.some((o) => o.fromRow !== fromRow)) throw new Error('people-owned columns must start on the same row');
+  const ownedCols = [...new Set(owned.map((o) => o.col))].sort((a, b) => a - b);
+  const slice = (from: number, to: number, start: number) => rows.slice(start).map((r) => ({ values: (r.values ?? []).slice(from, to) }));
+  const requests: sheets_v4.Schema$Request[] = [];
+  if (fromRow > 0) requests.push({ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: rows.slice(0, fromRow), fields: ALL_CELL_FIELDS } });
+  if (fromRow >= rows.length) return requests;
+  let from = 0;
+  for (const col of [...ownedCols, columnCount]) {
+    if (col > from) requests.push({ updateCells: { start: { sheetId, rowIndex: fromRow, columnIndex: from }, rows: slice(from, col, fromRow), fields: ALL_CELL_FIELDS } });
+    if (col < columnCount) requests.push({ updateCells: { start: { sheetId, rowIndex: fromRow, columnIndex: col }, rows: slice(col, col + 1, fromRow), fields: PRESENTATION_FIELDS } });
+    from = col + 1;
+  }
+  return requests;
+}
+
 /**
  * Requests replacing the whole content of existing tabs with `model` in one batchUpdate:
  * rows beyond the new content are blanked (not left stale), merges and protections are
  * rebuilt, and a missing tab is added. Strings are typed values: nothing becomes a formula.
+ *
+ * Order per tab, so that no request meets a state Google refuses (a merge across a frozen
+ * line, or a freeze through a merge, fails the whole batch): unmerge everything first, then
+ * set the grid and the freeze, write the cells, and merge last, against the new freeze.
+ * Values in the model's people-owned columns are never written (SheetModel.peopleOwned).
  */
 export function toReplaceContentRequests(model: WorkbookModel, existing: ExistingSheet[], opts: CreateBodyOptions = {}): sheets_v4.Schema$Request[] {
   const body = toSpreadsheetCreateBody(model, opts);
   const byTitle = new Map(existing.map((s) => [s.title, s]));
+  const owned = peopleOwnedOf(model);
   const requests: sheets_v4.Schema$Request[] = [];
   // A tab that went missing gets a fresh id that cannot collide with the tabs still there.
   let nextId = Math.max(0, ...existing.map((s) => s.sheetId)) + 1;
@@ -309,11 +347,12 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
     const sheetId = current?.sheetId ?? nextId++;
     const rowCount = Math.max(props.gridProperties!.rowCount!, current?.rowCount ?? 0);
     const columnCount = Math.max(props.gridProperties!.columnCount!, current?.columnCount ?? 0);
-    const gridProperties = { ...props.gridProperties, rowCount, columnCount };
+    // Written whole, so that a freeze the model does not ask for is removed (0), not kept.
+    const gridProperties = { ...props.gridProperties, rowCount, columnCount, frozenRowCount: props.gridProperties!.frozenRowCount ?? 0, frozenColumnCount: props.gridProperties!.frozenColumnCount ?? 0 };
     if (!current) requests.push({ addSheet: { properties: { ...props, sheetId, gridProperties } } });
     else {
-      requests.push({ updateSheetProperties: { properties: { sheetId, gridProperties, ...(props.tabColor ? { tabColor: props.tabColor } : {}) }, fields: 'gridProperties,tabColor' } });
       requests.push({ unmergeCells: { range: { sheetId } } });
+      requests.push({ updateSheetProperties: { properties: { sheetId, gridProperties, ...(props.tabColor ? { tabColor: props.tabColor } : {}) }, fields: 'gridProperties,tabColor' } });
       for (const id of current.protectedRangeIds) requests.push({ deleteProtectedRange: { protectedRangeId: id } });
     }
     const rowData = [...(sheet.data?.[0]?.rowData ?? [])];
@@ -323,7 +362,8 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
       while (values.length < columnCount) values.push({});
       return { values };
     };
-    requests.push({ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: rowData.map(blankRow), fields: 'userEnteredValue,userEnteredFormat,note,dataValidation' } });
+    // A new tab has no people's values yet: it is written whole.
+    requests.push(...gridWriteRequests(sheetId, rowData.map(blankRow), columnCount, current ? (owned.get(props.title!) ?? []) : []));
     const data = sheet.data?.[0];
     const dims: ['ROWS' | 'COLUMNS', sheets_v4.Schema$DimensionProperties[] | undefined][] = [
       ['ROWS', data?.rowMetadata],

@@ -21,6 +21,7 @@ import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import type { DataValidation, SheetModel, WorkbookModel } from './model.js';
 import { writeFiguresHeader } from './figures-header.js';
 import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
+import { bannerStart } from './frozen.js';
 
 /** Hidden code column; everything a person sees starts in column B. */
 const CODE_COL = 0;
@@ -29,6 +30,9 @@ const FIRST_DATA_COL = 2;
 export const INITIAL_STATUS = 'Chưa nhập số liệu';
 const INSTRUCTIONS_TEXT_WIDTH = 640;
 const CHECKLIST_TEXT_WIDTH = 420;
+const FIGURES_LABEL_WIDTH = 200;
+/** Figures tabs keep the period label column frozen: a clerk scrolls across some twenty indicator columns. */
+const FIGURES_FROZEN_COLS = LABEL_COL + 1;
 const PROTECTION_NOTE = 'Tiêu đề và mã ẩn của biểu mẫu: chỉ nhập vào các ô nền trắng.';
 
 interface Context {
@@ -38,16 +42,24 @@ interface Context {
   editors: string[];
 }
 
-function headerBlock(b: SheetBuilder, ctx: Context, lastCol: number, caption: string, subtitle: string, rightLabel?: string): number {
+/**
+ * The banner rows above a table. `frozenCols` is the tab's frozen column count: Google refuses
+ * a merge across the freeze line, so when the label column is frozen the unit line wraps inside
+ * it and the title rows span the scrolling columns only (see layout/frozen.ts).
+ */
+function headerBlock(b: SheetBuilder, ctx: Context, lastCol: number, caption: string, subtitle: string, opts: { frozenCols: number; labelWidth: number; rightLabel?: string }): number {
   const unit = ctx.model.unit(ctx.unitId);
-  b.set(0, LABEL_COL, `ĐƠN VỊ: ${unit.name}`, { bold: true, fontColor: PALETTE.title }).merge(0, LABEL_COL, 1, Math.min(lastCol, LABEL_COL + 3) + 1);
-  if (rightLabel && lastCol > LABEL_COL + 3) b.set(0, lastCol, rightLabel, { bold: true, italic: true, hAlign: 'right' });
+  const unitLine = `ĐƠN VỊ: ${unit.name}`;
+  if (opts.frozenCols > LABEL_COL) b.set(0, LABEL_COL, unitLine, { bold: true, fontColor: PALETTE.title, wrap: true, vAlign: 'middle' }).fitText(0, unitLine, opts.labelWidth);
+  else b.set(0, LABEL_COL, unitLine, { bold: true, fontColor: PALETTE.title }).merge(0, LABEL_COL, 1, Math.min(lastCol, LABEL_COL + 3) + 1);
+  if (opts.rightLabel && lastCol > LABEL_COL + 3) b.set(0, lastCol, opts.rightLabel, { bold: true, italic: true, hAlign: 'right' });
   statusRow(b, 1, lastCol);
-  b.set(2, LABEL_COL, caption, STYLES.title).merge(2, LABEL_COL, 3, lastCol + 1).row(2, { height: 28 });
-  b.set(3, LABEL_COL, subtitle, STYLES.subtitle).merge(3, LABEL_COL, 4, lastCol + 1).row(3, { height: 40 });
+  const from = bannerStart(LABEL_COL, opts.frozenCols);
+  b.set(2, from, caption, STYLES.title).merge(2, from, 3, lastCol + 1).row(2, { height: 28 });
+  b.set(3, from, subtitle, STYLES.subtitle).merge(3, from, 4, lastCol + 1).row(3, { height: 40 });
   const round = ctx.model.round(ctx.roundId);
   const period = `${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}`;
-  b.set(4, LABEL_COL, `${round.name}: số liệu từ ${period}; gửi trước ngày ${formatCivilDate(round.dueDate)}.`, { italic: true, hAlign: 'center' }).merge(4, LABEL_COL, 5, lastCol + 1);
+  b.set(4, from, `${round.name}: số liệu từ ${period}; gửi trước ngày ${formatCivilDate(round.dueDate)}.`, { italic: true, hAlign: 'center' }).merge(4, from, 5, lastCol + 1);
   return 6;
 }
 
@@ -76,7 +88,11 @@ function figuresSheet(ctx: Context, table: FiguresTable, requirement: TableRequi
   const b = new SheetBuilder(table.sheetTitle, table.id);
   const inds = table.indicators;
   const lastCol = FIRST_DATA_COL + inds.length - 1;
-  const top = headerBlock(b, ctx, lastCol, table.caption, table.subtitle, table.label + (requirement === 'optional' ? ' (không bắt buộc)' : ''));
+  const top = headerBlock(b, ctx, lastCol, table.caption, table.subtitle, {
+    frozenCols: FIGURES_FROZEN_COLS,
+    labelWidth: FIGURES_LABEL_WIDTH,
+    rightLabel: table.label + (requirement === 'optional' ? ' (không bắt buộc)' : ''),
+  });
   const depth = writeFiguresHeader(b, inds, top, FIRST_DATA_COL, LABEL_COL, 'Kỳ báo cáo');
 
   const unitRow = top + depth;
@@ -114,18 +130,19 @@ function figuresSheet(ctx: Context, table: FiguresTable, requirement: TableRequi
   r++;
   b.set(r, CODE_COL, END_MARKER, STYLES.hidden);
   r++;
+  const notesFrom = bannerStart(LABEL_COL, FIGURES_FROZEN_COLS);
   for (const note of table.footnotes) {
-    b.set(r, LABEL_COL, note, STYLES.note).merge(r, LABEL_COL, r + 1, lastCol + 1);
+    b.set(r, notesFrom, note, STYLES.note).merge(r, notesFrom, r + 1, lastCol + 1);
     r++;
   }
-  b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 200 });
-  return b.build({ frozenRows: codeRow + 1, frozenCols: LABEL_COL + 1, tabColor: PALETTE.tab.figures, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
+  b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: FIGURES_LABEL_WIDTH });
+  return b.build({ frozenRows: codeRow + 1, frozenCols: FIGURES_FROZEN_COLS, tabColor: PALETTE.tab.figures, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
 }
 
 function checklistSheet(ctx: Context, table: ChecklistTable): SheetModel {
   const b = new SheetBuilder(table.sheetTitle, table.id);
   const [itemCol, textCol, contentCol, refCol] = [LABEL_COL, LABEL_COL + 1, LABEL_COL + 2, LABEL_COL + 3];
-  const top = headerBlock(b, ctx, refCol, table.caption, table.subtitle);
+  const top = headerBlock(b, ctx, refCol, table.caption, table.subtitle, { frozenCols: 0, labelWidth: 70 });
   b.set(top, LABEL_COL, table.instructions, STYLES.note).merge(top, LABEL_COL, top + 1, refCol + 1).row(top, { height: 48 });
   const headerRow = top + 1;
   ['Mục', 'Nội dung yêu cầu', table.columns.content, table.columns.reference].forEach((h, i) => b.set(headerRow, LABEL_COL + i, h, STYLES.header));
@@ -173,7 +190,9 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
   const b = new SheetBuilder(table.sheetTitle, table.id);
   const fields = table.fields;
   const lastCol = FIRST_DATA_COL + fields.length - 1;
-  let r = headerBlock(b, ctx, lastCol, table.caption, table.subtitle);
+  // No frozen columns: the frozen one would be the narrow STT column, and the banner, the
+  // instructions and the form block merge from column B across the table (see layout/frozen.ts).
+  let r = headerBlock(b, ctx, lastCol, table.caption, table.subtitle, { frozenCols: 0, labelWidth: 46 });
   b.set(r, LABEL_COL, table.instructions, STYLES.note).merge(r, LABEL_COL, r + 1, lastCol + 1).row(r, { height: 48 });
   r += 2;
 
@@ -236,7 +255,7 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
   b.allowEditing({ startRow: first, endRow: first + table.rows, startCol: FIRST_DATA_COL, endCol: lastCol + 1 });
   b.set(first + table.rows, CODE_COL, END_MARKER, STYLES.hidden);
   b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 46 });
-  return b.build({ frozenRows: codeRow + 1, frozenCols: LABEL_COL + 1, tabColor: PALETTE.tab.text, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
+  return b.build({ frozenRows: codeRow + 1, tabColor: PALETTE.tab.text, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
 }
 
 function confirmationSheet(ctx: Context): SheetModel {

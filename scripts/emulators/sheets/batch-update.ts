@@ -11,6 +11,7 @@ import { ApiError, invalidArgument, notImplemented } from './errors.js';
 import { EvaluationSession } from './evaluation.js';
 import { applyUpdateMask } from './field-mask.js';
 import { cellForWrite, contains, findSheetById, getCell, intersect, pruneCell, reindexSheets, setCell, usedExtent } from './grid.js';
+import { assertFreezeKeepsMergesWhole, assertMergeWithinFrozenLines, assertWithinCellLimit } from './limits.js';
 import { assertCanChangeStructure, assertCanEditCells, assertCanModifyProtection, canEditProtectedCells } from './protection.js';
 import type { EditorIdentity } from './protection.js';
 import { clipForRead, resolveRange } from './ranges.js';
@@ -198,6 +199,8 @@ const handlers: Record<string, Handler> = {
     if (next.hidden && context.spreadsheet.sheets.every((s) => s === sheet || s.properties.hidden)) {
       throw fail(context, "You can't hide all the sheets in a document.");
     }
+    // Against the merges as they are before this request's resize (a shrink clips merges afterwards).
+    assertFreezeKeepsMergesWhole(sheet, grid.frozenRowCount ?? 0, grid.frozenColumnCount ?? 0, context.where);
     const newIndex = typeof next.index === 'number' ? next.index : before.index;
     next.index = before.index;
     sheet.properties = next;
@@ -326,6 +329,7 @@ const handlers: Record<string, Handler> = {
     else for (let c = rect.startCol; c < rect.endCol; c += 1) created.push({ ...rect, startCol: c, endCol: c + 1 });
     for (const piece of created) {
       if ((piece.endRow - piece.startRow) * (piece.endCol - piece.startCol) < 2) continue;
+      assertMergeWithinFrozenLines(sheet, piece, context.where);
       kept.push({ sheetId: sheet.properties.sheetId, startRowIndex: piece.startRow, endRowIndex: piece.endRow, startColumnIndex: piece.startCol, endColumnIndex: piece.endCol });
       // Merging keeps only the top-left value, as the Sheets UI warns.
       forEachCell(piece, (r, c) => {
@@ -578,7 +582,11 @@ export function batchUpdateSpreadsheet(context: RequestContext, spreadsheetId: s
     const handler = handlers[type];
     if (!handler) throw notImplemented(`the batchUpdate request "${type}"`);
     const payload = isObject(request[type]) ? request[type] : {};
-    const reply = handler({ spreadsheet: working, identity: open.identity, where: `Invalid requests[${i}].${type}` }, payload);
+    const where = `Invalid requests[${i}].${type}`;
+    const reply = handler({ spreadsheet: working, identity: open.identity, where }, payload);
+    // Any request that grows a grid (addSheet, duplicateSheet, appendDimension, insertDimension,
+    // updateSheetProperties, appendCells) is refused past Google's cells-per-spreadsheet limit.
+    assertWithinCellLimit(working, where);
     return reply ? { [type]: reply } : {};
   });
   commitSpreadsheet(context, working);

@@ -4,6 +4,7 @@
  * formattedValue, effectiveFormat…) sent back by a client are ignored, as Sheets ignores them.
  */
 import { invalidArgument } from './errors.js';
+import { assertCellTextWithinLimit } from './limits.js';
 import { FieldMaskError, applyUpdateMask, parseFieldMask } from './field-mask.js';
 import type { MaskTree } from './field-mask.js';
 import { getCell, setCell } from './grid.js';
@@ -49,6 +50,8 @@ export function validateCellData(data: Record<string, unknown>, where: string): 
     throw invalidArgument(`Invalid JSON payload received. Oneof field 'value' is already set. Cannot set '${kinds[1]}'`);
   }
   if (kinds[0] === 'errorValue') throw invalidArgument(`${where}: An error value cannot be entered.`);
+  const text = (value as Record<string, unknown>)[kinds[0] ?? ''];
+  if (typeof text === 'string') assertCellTextWithinLimit(text, where);
 }
 
 export function applyCellData(sheet: SheetState, row: number, col: number, data: Record<string, unknown>, mask: MaskTree): void {

@@ -8,6 +8,7 @@ import { invalidArgument } from './errors.js';
 import { EvaluationSession } from './evaluation.js';
 import { FieldMaskError, maskSelects, parseFieldMask, projectFields, subMask } from './field-mask.js';
 import type { MaskTree } from './field-mask.js';
+import { assertMergeWithinFrozenLines, assertWithinCellLimit } from './limits.js';
 import { canEditProtectedCells } from './protection.js';
 import { clipForRead, resolveRange } from './ranges.js';
 import { renderSpreadsheet, type CellParts } from './render.js';
@@ -221,7 +222,8 @@ export function buildSpreadsheet(body: Record<string, unknown>, creator: string,
     if (Array.isArray(sheetInput['merges'])) {
       sheet.merges = (structuredClone(sheetInput['merges']) as GridRange[]).map((merge) => {
         const withSheet = { ...merge, sheetId: sheet.properties.sheetId };
-        checkGridRange(sheet, withSheet, `${where}.merges`);
+        const rect = checkGridRange(sheet, withSheet, `${where}.merges`);
+        assertMergeWithinFrozenLines(sheet, rect, `${where}.merges`);
         return withSheet;
       });
     }
@@ -240,6 +242,7 @@ export function buildSpreadsheet(body: Record<string, unknown>, creator: string,
     }
   });
   if (spreadsheet.sheets.length === 0) spreadsheet.sheets.push(emptySheet(newSheetProperties(spreadsheet, {}, 'Invalid sheets[0]')));
+  assertWithinCellLimit(spreadsheet);
   spreadsheet.sheets.sort((a, b) => a.properties.index - b.properties.index);
   spreadsheet.sheets.forEach((sheet, index) => (sheet.properties.index = index));
   return spreadsheet;

@@ -19,6 +19,7 @@ import { formattedValueOf, isDateCell, numberFormatOf } from './render.js';
 import { insertDimensionInto } from './structure.js';
 import type { Rect, SheetState, SpreadsheetState } from './types.js';
 import { parseRaw, parseUserEntered } from './user-entered.js';
+import { assertCellTextWithinLimit, assertWithinCellLimit } from './limits.js';
 
 type MajorDimension = 'ROWS' | 'COLUMNS';
 type ValueRenderOption = 'FORMATTED_VALUE' | 'UNFORMATTED_VALUE' | 'FORMULA';
@@ -183,6 +184,7 @@ function writeMatrix(
   // The values API grows the grid to fit the data, unlike batchUpdate requests.
   grid.rowCount = Math.max(grid.rowCount, rect.endRow);
   grid.columnCount = Math.max(grid.columnCount, rect.endCol);
+  assertWithinCellLimit(spreadsheet);
   assertCanEditCells(open.identity, sheet, rect);
   const touchedRows = new Set<number>();
   const touchedCols = new Set<number>();
@@ -193,6 +195,8 @@ function writeMatrix(
       const c = startCol + j;
       const parsed = inputOption === 'RAW' ? parseRaw(input) : parseUserEntered(input, locale, isPlainTextCell(sheet, r, c));
       if (parsed === undefined) return;
+      const text = parsed.value?.stringValue ?? parsed.value?.formulaValue;
+      if (typeof text === 'string') assertCellTextWithinLimit(text);
       touchedRows.add(r);
       touchedCols.add(c);
       updatedCells += 1;

@@ -55,7 +55,7 @@ function fullSpreadsheet(): sheets_v4.Schema$Spreadsheet {
             columnMetadata: [{ pixelSize: 300 }, { pixelSize: 80, hiddenByUser: true }],
           },
         ],
-        merges: [{ startRowIndex: 4, endRowIndex: 5, startColumnIndex: 0, endColumnIndex: 3 }],
+        merges: [{ startRowIndex: 4, endRowIndex: 5, startColumnIndex: 1, endColumnIndex: 3 }],
         conditionalFormats: [
           {
             ranges: [{ startRowIndex: 1, endRowIndex: 10, startColumnIndex: 0, endColumnIndex: 1 }],
@@ -104,7 +104,7 @@ describe('spreadsheets.create and spreadsheets.get', () => {
     expect(protectedRange?.protectedRangeId).toEqual(expect.any(Number));
     expect(protectedRange?.editors?.users).toEqual(expect.arrayContaining([FUNCTIONS, 'lead@ubnd-ha-noi.example']));
     expect(protectedRange?.requestingUserCanEdit).toBe(true);
-    expect(first?.merges).toEqual([{ sheetId: 0, startRowIndex: 4, endRowIndex: 5, startColumnIndex: 0, endColumnIndex: 3 }]);
+    expect(first?.merges).toEqual([{ sheetId: 0, startRowIndex: 4, endRowIndex: 5, startColumnIndex: 1, endColumnIndex: 3 }]);
     expect(first?.conditionalFormats?.[0]?.ranges?.[0]).toMatchObject({ sheetId: 0, startRowIndex: 1 });
   });
 

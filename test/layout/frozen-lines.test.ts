@@ -1,0 +1,88 @@
+/**
+ * Google Sheets refuses a merge that crosses a frozen row or column line ("You can't merge
+ * frozen and non-frozen columns"), and a batchUpdate holding one such merge fails whole: a
+ * template with one would stop provisioning, a master with one every refresh. Every workbook
+ * the system renders is checked here, for every unit and round of both campaigns.
+ */
+import { describe, expect, it } from 'vitest';
+import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
+import { buildMasterView, consolidationNode } from '../../functions/core/master-view.js';
+import { buildMasterWorkbook } from '../../functions/layout/master-workbook.js';
+import type { SheetModel, WorkbookModel } from '../../functions/layout/model.js';
+import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
+import { loadCampaign } from '../../sheets-schema/index.js';
+import { SECOND_CAMPAIGN_FILE, model as hanoi } from '../helpers/campaign.js';
+
+const campaigns: [string, CampaignModel][] = [
+  ['Hà Nội 2020', hanoi],
+  ['second campaign', modelOf(loadCampaign(SECOND_CAMPAIGN_FILE))],
+];
+
+/** Written out here rather than imported, so the test does not trust the code it checks. */
+function crossings(sheet: SheetModel): string[] {
+  const rows = sheet.frozenRows ?? 0;
+  const cols = sheet.frozenCols ?? 0;
+  return sheet.merges
+    .filter((m) => (rows > 0 && m.startRow < rows && rows < m.endRow) || (cols > 0 && m.startCol < cols && cols < m.endCol))
+    .map((m) => `${sheet.title}: rows ${m.startRow}–${m.endRow}, columns ${m.startCol}–${m.endCol} (frozen ${rows} rows, ${cols} columns)`);
+}
+
+function unitWorkbooks(m: CampaignModel): [string, () => WorkbookModel][] {
+  const out: [string, () => WorkbookModel][] = [];
+  for (const round of m.campaign.rounds) {
+    for (const unit of m.campaign.units) if (m.hasWorkbook(unit.id, round.id)) out.push([`${unit.id} × ${round.id}`, () => buildUnitWorkbook(m, unit.id, round.id)]);
+  }
+  return out;
+}
+
+function emptyMasterView(m: CampaignModel) {
+  const node = consolidationNode(m);
+  return buildMasterView(m, {
+    now: Date.UTC(2026, 11, 5),
+    shortlist: new Set(),
+    rounds: m.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], consolidated: { nodeId: node, totals: {}, contributors: 0, children: [] }, sheetUrls: {}, flags: [] })),
+  });
+}
+
+describe.each(campaigns)('no merge crosses a frozen line: %s', (_name, m) => {
+  it('every unit workbook of every round', () => {
+    const workbooks = unitWorkbooks(m);
+    expect(workbooks.length).toBeGreaterThan(0);
+    const bad: string[] = [];
+    let frozenWithMerges = 0;
+    for (const [label, build] of workbooks) {
+      let wb: WorkbookModel;
+      try {
+        wb = build();
+      } catch (error) {
+        bad.push(`${label}: ${(error as Error).message}`);
+        continue;
+      }
+      for (const sheet of wb.sheets) {
+        if ((sheet.frozenRows || sheet.frozenCols) && sheet.merges.length) frozenWithMerges++;
+        bad.push(...crossings(sheet).map((c) => `${label} ${c}`));
+      }
+    }
+    expect(bad.length, `first crossings:\n${bad.slice(0, 10).join('\n')}`).toBe(0);
+    // The check must have something to bite on: tabs that freeze panes and merge headers.
+    expect(frozenWithMerges).toBeGreaterThan(0);
+  });
+
+  it('the master workbook', () => {
+    const wb = buildMasterWorkbook(m, emptyMasterView(m), Date.UTC(2026, 11, 5));
+    expect(wb.sheets.some((s) => s.frozenCols && s.merges.length)).toBe(true);
+    expect(wb.sheets.flatMap(crossings)).toEqual([]);
+  });
+});
+
+describe('figures tabs keep what a clerk needs on screen and on paper', () => {
+  it('the period label column stays frozen, and the title spans the whole scrolling width', () => {
+    const wb = buildUnitWorkbook(hanoi, 'ubnd-ba-dinh', 'so-ket-2020');
+    const b1 = wb.sheets.find((s) => s.title === 'Bảng 1')!;
+    expect(b1.frozenCols).toBe(2);
+    const caption = b1.cells.find((c) => c.row === 2 && typeof c.value === 'string' && c.value.length > 0)!;
+    const merge = b1.merges.find((r) => r.startRow === 2 && r.startCol === caption.col)!;
+    expect(merge.startCol).toBe(2);
+    expect(merge.endCol).toBe(b1.colCount - 2);
+  });
+});
