@@ -8,7 +8,7 @@
  * object whatever failed. Exit 0: every check passed; 1: some failed; 2: bad usage.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../functions/config.js';
 import { createDriveClient } from '../../functions/adapters/google-apis.js';
@@ -37,6 +37,8 @@ interface Target {
   platform: Platform;
   expectations: PlanExpectations;
   workload: Omit<WorkloadContext, 'runId'>;
+  /** The fix shown when a check fails with an unexpected error. */
+  fixOnError: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,12 @@ function stderrLogger(io: CliIo): Logger {
   });
 }
 
+/** The campaign file, relative paths against the caller's directory (as the CLI does). */
+const campaignFile = (io: CliIo, option: string | undefined): string | undefined => {
+  const file = option ?? io.env.CAMPAIGN_SCHEMA;
+  return file ? resolve(io.cwd, file) : undefined;
+};
+
 async function readSecrets(stateDir: string): Promise<{ webhook: string; scheduler: string } | null> {
   try {
     return JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as { webhook: string; scheduler: string };
@@ -62,8 +70,8 @@ async function readSecrets(stateDir: string): Promise<{ webhook: string; schedul
 
 async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | null; schema?: string }): Promise<Target> {
   const stateDir = stateDirOf(io);
-  const schema = opts.schema ?? io.env.CAMPAIGN_SCHEMA;
-  const { expectations } = planFor({ project: 'demo-local', ...(schema ? { campaignSchema: schema } : {}) });
+  const schema = campaignFile(io, opts.schema);
+  const { expectations } = planFor({ project: 'demo-local' });
   const running = await findRunningStack(stateDir);
   let deps: Dependencies;
   let functionUrls: Record<string, string>;
@@ -113,6 +121,7 @@ async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | nul
       editors: [deps.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT],
       target: 'local',
     },
+    fixOnError: 'xem lỗi ở trên; khởi động lại npm start (hoặc npm run cli -- reset nếu trạng thái cục bộ hỏng) rồi chạy lại npm run preflight -- --target local',
     close,
   };
 }
@@ -122,7 +131,7 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
   if (!opts.sharedDriveId) throw new UsageError(`--target google cần --shared-drive-id <mã ổ dùng chung chứa các bảng tính>.\n${USAGE}`);
   let planned;
   try {
-    planned = planFor({ project: opts.project, ...(opts.region ? { region: opts.region } : {}), sharedDriveId: opts.sharedDriveId, ...(opts.schema ? { campaignSchema: opts.schema } : {}) });
+    planned = planFor({ project: opts.project, ...(opts.region ? { region: opts.region } : {}), sharedDriveId: opts.sharedDriveId });
   } catch (e) {
     throw new UsageError(`Tham số không hợp lệ: ${(e as Error).message}`);
   }
@@ -132,7 +141,7 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
   // The functions' own configuration, minus what the preflight does not use (mail, scheduler auth).
   const config: Config = {
     projectId: options.project,
-    campaignSchema: opts.schema ?? io.env.CAMPAIGN_SCHEMA,
+    campaignSchema: campaignFile(io, opts.schema),
     google: { mode: 'google', timeoutMs: 30_000 },
     sharedDriveId: opts.sharedDriveId,
     serviceAccount,
@@ -145,13 +154,15 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
     watchTtlMs: 24 * 3_600_000,
     logLevel: 'info',
   };
-  io.stderr(`Kiểm tra dự án ${options.project} (${options.region}), ổ dùng chung ${opts.sharedDriveId}, với thông tin đăng nhập mặc định (gcloud auth application-default login).\n`);
+  io.stderr(`Kiểm tra dự án ${options.project} (${options.region}), ổ dùng chung ${opts.sharedDriveId}, với thông tin đăng nhập mặc định (Application Default Credentials; nên là ${serviceAccount} qua --impersonate-service-account).\n`);
   const deps = await createDependencies(config, { log, mailer: null });
   const drive = await createDriveClient(config.google);
   return {
     expectations,
     platform: googlePlatform(expectations, inject.gcloud),
     workload: { deps, drive, webhookUrl: config.webhook.url, webhookSecret, shareTest: opts.shareTest, sharedDriveId: opts.sharedDriveId, editors: [serviceAccount], target: 'google' },
+    // The preflight must act as the functions do: files, channels and Firestore writes belong to their service account.
+    fixOnError: `xem lỗi ở trên; lỗi đăng nhập hay quyền (401/403): chạy với danh tính của các hàm — gcloud auth application-default login --impersonate-service-account=${serviceAccount} (cần roles/iam.serviceAccountTokenCreator trên tài khoản đó) — rồi chạy lại npm run preflight`,
     close: () => deps.close(),
   };
 }
@@ -219,7 +230,7 @@ export async function runPreflight(argv: string[], io: CliIo, inject: PreflightI
     print(`Kiểm tra trước khi dùng (${target}), lượt ${runId}:\n`);
     // The probes send refused requests on purpose; say so before the functions log them.
     io.stderr('(Các cảnh báo "refused"/"ignored" của các hàm trong lúc kiểm tra là do các bước thử cố ý gửi yêu cầu sai.)\n');
-    report = await runChecks(target as 'local' | 'google', [...checks, ...platformChecks(opened.expectations, platform)], cleanup, (r) => print(formatResult(r)));
+    report = await runChecks(target as 'local' | 'google', [...checks, ...platformChecks(opened.expectations, platform)], cleanup, (r) => print(formatResult(r)), opened.fixOnError);
     print(`${formatSummary(report).trimEnd()}, trong ${Math.round((Date.now() - started) / 1000)} giây.\n`);
   } finally {
     await opened.close();

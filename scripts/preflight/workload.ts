@@ -68,6 +68,15 @@ function scratchTarget(model: WorkloadContext['deps']['model']): { unitId: strin
 
 const TEXT_IN_NUMBER_CELL = '12 buổi';
 
+/** Builds a layout; an exception here is the code's or the campaign file's, not Google's refusal. */
+function buildLocally<T>(build: () => T, where: string): { built: T } | { verdict: Verdict } {
+  try {
+    return { built: build() };
+  } catch (e) {
+    return { verdict: fail(`Không dựng được bố cục từ tệp chiến dịch (chưa gửi gì tới Google): ${errorText(e)}`, `sửa tệp chiến dịch (--schema) hoặc ${where}`) };
+  }
+}
+
 export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks: Check[]; cleanup: Check } {
   const { deps } = ctx;
   const { model } = deps;
@@ -100,25 +109,28 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       id: 'unit-workbook',
       title: 'Tạo bảng tính đơn vị thử với bố cục thật',
       async run() {
+        const workbook = buildLocally(() => buildUnitWorkbook(model, unitId, roundId, { editors: ctx.editors }), 'functions/layout/unit-workbook.ts');
+        if ('verdict' in workbook) return workbook.verdict;
         const id = await create(unitWorkbookTitle(model, unitId, roundId), 'unit');
-        const workbook = buildUnitWorkbook(model, unitId, roundId, { editors: ctx.editors });
         try {
-          await deps.workbooks.render(id, workbook);
+          await deps.workbooks.render(id, workbook.built);
         } catch (e) {
           return fail(`Google từ chối các yêu cầu bố cục của ${unitId}/${roundId}: ${errorText(e)}`, 'lỗi nói về gộp ô (merge) hay cố định dòng/cột (frozen): sửa bố cục trong functions/layout; lỗi quyền (403): ' + driveFix);
         }
         unitFile = id;
-        return pass(`đã tạo và dựng ${workbook.sheets.length} trang cho ${unitId}/${roundId} (${id})`);
+        return pass(`đã tạo và dựng ${workbook.built.sheets.length} trang cho ${unitId}/${roundId} (${id})`);
       },
     },
     {
       id: 'master-workbook',
       title: 'Tạo bảng tổng hợp thử và làm mới nó như lịch refresh-master',
       async run() {
-        const id = await create(masterWorkbookTitle(model), 'master');
         const now = deps.now();
+        const workbook = buildLocally(() => buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, { editors: ctx.editors }), 'functions/layout/master-workbook.ts');
+        if ('verdict' in workbook) return workbook.verdict;
+        const id = await create(masterWorkbookTitle(model), 'master');
         try {
-          await deps.workbooks.render(id, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, { editors: ctx.editors }));
+          await deps.workbooks.render(id, workbook.built);
         } catch (e) {
           return fail(`Google từ chối các yêu cầu dựng bảng tổng hợp: ${errorText(e)}`, 'sửa bố cục trong functions/layout/master-workbook.ts (gộp ô qua dòng/cột cố định bị từ chối)');
         }

@@ -9,6 +9,7 @@ import { SCHEDULED_JOBS } from '../../functions/schedule.js';
 import { FUNCTION_SPECS, SECRETS, deployOptionsSchema, deploymentPlan, shellLine, type PlannedCommand } from '../../scripts/deploy/plan.js';
 import { durationSeconds, expectationsOf, planFor } from '../../scripts/preflight/expectations.js';
 import { gcloudCommands, googlePlatform, judgeBinding, judgeJobs, judgeRuntimes, judgeSecret } from '../../scripts/preflight/google-platform.js';
+import { localPlatform } from '../../scripts/preflight/local-platform.js';
 import { platformChecks } from '../../scripts/preflight/platform-checks.js';
 import { exitCodeOf, fail, formatResult, pass, runChecks, type Check, type CheckResult } from '../../scripts/preflight/report.js';
 
@@ -114,6 +115,29 @@ describe('the google platform', () => {
     });
     expect((await platform.binding(invoker)).ok).toBe(true);
     expect(calls).toEqual([gcloudCommands.describeFunction('maintenance', REGION, PROJECT), gcloudCommands.policy(invoker, PROJECT, 'maintenance-svc')]);
+  });
+});
+
+describe('the local platform', () => {
+  const local = (secrets: { webhook: string; scheduler: string } | null = { webhook: 'w'.repeat(48), scheduler: 's'.repeat(48) }) =>
+    localPlatform({ functionUrls: {}, secrets, secretsFile: '/tmp/state/secrets.json', nodeVersion: 'v20.20.2', projectId: 'demo-local' });
+
+  it('requires the plan\'s jobs to be exactly the local scheduler\'s (functions/schedule.ts)', async () => {
+    expect(await local().jobs(x.jobs)).toMatchObject({ ok: true });
+    const withoutLast = await local().jobs(x.jobs.slice(0, -1));
+    expect(withoutLast).toMatchObject({ ok: false, detail: `bộ lập lịch cục bộ chạy ${SCHEDULED_JOBS.at(-1)!.name} nhưng kế hoạch triển khai không tạo lịch đó` });
+    const otherBody = await local().jobs([{ ...x.jobs[0]!, body: { job: 'other' } }, ...x.jobs.slice(1)]);
+    expect(otherBody.ok).toBe(false);
+    expect(otherBody.detail).toContain(`lịch ${x.jobs[0]!.name} (maintenance {"job":"other"}`);
+  });
+
+  it('names the local Node next to the plan\'s runtime, and fails a webhook secret it cannot read', async () => {
+    const r = await local().runtimes([{ name: 'maintenance', runtime: 'nodejs22', fix: '' }]);
+    expect(r).toMatchObject({ ok: true, detail: expect.stringContaining('cục bộ các hàm chạy trên Node 20.20.2; bản triển khai dùng nodejs22') });
+    expect((await local().runtimes([{ name: 'maintenance', runtime: null, fix: '' }])).ok).toBe(false);
+    const webhook = x.secrets.find((s) => s.name === SECRETS.webhook)!;
+    expect(await local(null).secret(webhook)).toMatchObject({ ok: false, fix: expect.stringContaining('/tmp/state/secrets.json') });
+    expect((await local().secret(webhook)).ok).toBe(true);
   });
 });
 
