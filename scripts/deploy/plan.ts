@@ -138,19 +138,37 @@ function envFlagValue(env: Record<string, string>): string {
   return `^;^${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(';')}`;
 }
 
-/** `latest` of a secret, or a version of it; a number or a `${PLACEHOLDER}` filled at run time. */
-function secretsFlag(previousWebhookVersion?: string): string {
+/**
+ * Which webhook secret versions a deployment mounts: numbers (or `${PLACEHOLDER}`s filled at run
+ * time), never `latest`. A secret mounted as `latest` changes in each new instance as soon as a
+ * version is added, without a deploy (https://cloud.google.com/functions/docs/configuring/secrets:
+ * Google recommends pinned versions); pinned, a rotation takes effect exactly when it redeploys.
+ */
+interface WebhookVersions {
+  current: string;
+  previous?: string;
+}
+
+function secretsFlag(webhook: WebhookVersions): string {
   return [
-    `WEBHOOK_SECRET=${SECRETS.webhook}:latest`,
-    ...(previousWebhookVersion ? [`WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:${previousWebhookVersion}`] : []),
+    `WEBHOOK_SECRET=${SECRETS.webhook}:${webhook.current}`,
+    ...(webhook.previous ? [`WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:${webhook.previous}`] : []),
+    // Read at instance start; after changing the SMTP password, re-run the deployment.
     `SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`,
   ].join(',');
 }
 
+/** Reads the number of the webhook secret's newest version into `${name}`. */
+const captureLatestWebhookVersion = (p: string[], name: string, title: string): PlannedCommand => ({
+  title,
+  argv: ['gcloud', 'secrets', 'versions', 'describe', 'latest', `--secret=${SECRETS.webhook}`, '--format=value(name.basename())', ...p],
+  capture: name,
+});
+
 /** A read printing the name of one enabled version of `secret`, or nothing when it has none. */
 const enabledVersion = (secret: string, p: string[]) => ['gcloud', 'secrets', 'versions', 'list', secret, '--filter=state:ENABLED', '--limit=1', '--format=value(name)', ...p];
 
-function functionDeployments(o: DeployOptions, previousWebhookVersion?: string): PlannedCommand[] {
+function functionDeployments(o: DeployOptions, webhook: WebhookVersions): PlannedCommand[] {
   const p = ['--project', o.project];
   const fnSa = serviceAccountEmail(o, o.functionsAccount);
   return FUNCTION_SPECS.map((fn) => {
@@ -158,7 +176,7 @@ function functionDeployments(o: DeployOptions, previousWebhookVersion?: string):
       'gcloud', 'functions', 'deploy', fn.name, '--gen2', `--runtime=${FUNCTIONS_RUNTIME.id}`, `--region=${o.region}`, `--source=${o.source}`, `--entry-point=${fn.name}`,
       `--service-account=${fnSa}`, `--memory=${fn.memory}`, `--timeout=${fn.timeoutSeconds}s`, '--min-instances=0', `--max-instances=${fn.maxInstances}`,
       `--set-env-vars=${envFlagValue(functionEnvironment(o, fn.name))}`,
-      `--set-secrets=${secretsFlag(previousWebhookVersion)}`,
+      `--set-secrets=${secretsFlag(webhook)}`,
       ...p,
     ];
     if (fn.trigger === 'firestore') {
@@ -212,8 +230,9 @@ export function deploymentPlan(o: DeployOptions): PlannedCommand[] {
       argv: ['gcloud', 'secrets', 'add-iam-policy-binding', s, `--member=serviceAccount:${fnSa}`, '--role=roles/secretmanager.secretAccessor', ...p],
     })),
     { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị (các hàm đọc nó khi khởi động)', argv: enabledVersion(SECRETS.smtpPassword, p), check: { failure: SMTP_MISSING(o) } },
+    captureLatestWebhookVersion(p, 'WEBHOOK_VERSION', 'Số phiên bản bí mật webhook mà các hàm sẽ dùng (cố định, không dùng "latest")'),
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(o),
+    ...functionDeployments(o, { current: '${WEBHOOK_VERSION}' }),
   ];
   for (const fn of FUNCTION_SPECS.filter((f) => f.trigger === 'firestore')) {
     // Eventarc calls the (private) Cloud Run service behind the function as its trigger account.
@@ -250,7 +269,7 @@ export function deploymentPlan(o: DeployOptions): PlannedCommand[] {
       argv: ['npm', 'run', 'provision', '--', '--target', 'google'],
       env: {
         ...functionEnvironment(o, 'maintenance'),
-        WEBHOOK_SECRET: { fromCommand: ['gcloud', 'secrets', 'versions', 'access', 'latest', `--secret=${SECRETS.webhook}`, ...p] },
+        WEBHOOK_SECRET: { fromCommand: ['gcloud', 'secrets', 'versions', 'access', '${WEBHOOK_VERSION}', `--secret=${SECRETS.webhook}`, ...p] },
       },
     },
   );
@@ -274,15 +293,12 @@ export function rotationAfterwards(o: DeployOptions): string[] {
 export function rotateWebhookSecretPlan(o: DeployOptions): PlannedCommand[] {
   const p = ['--project', o.project];
   return [
-    {
-      title: 'Ghi nhớ phiên bản bí mật đang dùng',
-      argv: ['gcloud', 'secrets', 'versions', 'describe', 'latest', `--secret=${SECRETS.webhook}`, '--format=value(name.basename())', ...p],
-      capture: 'PREVIOUS_VERSION',
-    },
+    captureLatestWebhookVersion(p, 'PREVIOUS_VERSION', 'Ghi nhớ phiên bản bí mật đang dùng'),
     { title: 'Phiên bản mới, ngẫu nhiên, của bí mật', argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...p], stdin: 'random-secret' },
+    captureLatestWebhookVersion(p, 'WEBHOOK_VERSION', 'Số của phiên bản mới'),
     { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị', argv: enabledVersion(SECRETS.smtpPassword, p), check: { failure: SMTP_MISSING(o) } },
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(o, '${PREVIOUS_VERSION}').map((c) => ({ ...c, title: `${c.title}: chấp nhận cả bí mật mới và bí mật cũ` })),
+    ...functionDeployments(o, { current: '${WEBHOOK_VERSION}', previous: '${PREVIOUS_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chấp nhận cả bí mật mới và bí mật cũ` })),
   ];
 }
 
@@ -290,8 +306,9 @@ export function rotateWebhookSecretPlan(o: DeployOptions): PlannedCommand[] {
 export function finishWebhookRotationPlan(o: DeployOptions, previousVersion: string): PlannedCommand[] {
   const p = ['--project', o.project];
   return [
+    captureLatestWebhookVersion(p, 'WEBHOOK_VERSION', 'Số của phiên bản bí mật mới'),
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(o).map((c) => ({ ...c, title: `${c.title}: chỉ chấp nhận bí mật mới` })),
+    ...functionDeployments(o, { current: '${WEBHOOK_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chỉ chấp nhận bí mật mới` })),
     { title: `Vô hiệu hóa phiên bản cũ ${previousVersion} của bí mật`, argv: ['gcloud', 'secrets', 'versions', 'disable', previousVersion, `--secret=${SECRETS.webhook}`, ...p] },
   ];
 }

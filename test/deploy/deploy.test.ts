@@ -120,7 +120,8 @@ describe('the deployment plan', () => {
       expect(env).not.toHaveProperty('WEBHOOK_SECRET');
       expect(env).not.toHaveProperty('SMTP_PASSWORD');
       expect(env).not.toHaveProperty('GOOGLE_IMPERSONATE_SUBJECT');
-      expect(flag(argv, 'set-secrets')).toBe(`WEBHOOK_SECRET=${SECRETS.webhook}:latest,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`);
+      // The webhook secret pinned to the version read just before (a new version changes nothing until a redeploy).
+      expect(flag(argv, 'set-secrets')).toBe(`WEBHOOK_SECRET=${SECRETS.webhook}:\${WEBHOOK_VERSION},SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`);
       // What the function sees at run time: the env plus the mounted secrets.
       const config = parseConfig({ ...env, WEBHOOK_SECRET: 'x'.repeat(64), SMTP_PASSWORD: 'mat-khau' });
       expect(config.google).toEqual({ mode: 'google', timeoutMs: 30_000 });
@@ -140,7 +141,7 @@ describe('the deployment plan', () => {
     expect(provision.argv).toEqual(['npm', 'run', 'provision', '--', '--target', 'google']);
     expect(plan.indexOf(grant)).toBeLessThan(plan.indexOf(provision));
     const { WEBHOOK_SECRET, ...literal } = provision.env!;
-    expect(WEBHOOK_SECRET).toEqual({ fromCommand: ['gcloud', 'secrets', 'versions', 'access', 'latest', `--secret=${SECRETS.webhook}`, '--project', 'bao-cao-hanoi'] });
+    expect(WEBHOOK_SECRET).toEqual({ fromCommand: ['gcloud', 'secrets', 'versions', 'access', '${WEBHOOK_VERSION}', `--secret=${SECRETS.webhook}`, '--project', 'bao-cao-hanoi'] });
     const config = googleSessionConfig(parseConfig({ ...(literal as Record<string, string>), WEBHOOK_SECRET: 'x'.repeat(64) }));
     expect(config.google).toEqual({ mode: 'google', timeoutMs: 30_000, actAs: FN_SA });
     expect(config.sharedDriveId).toBe('0AbCdEf');
@@ -163,6 +164,11 @@ describe('the deployment plan', () => {
     const firstDeploy = plan.findIndex((c) => c.argv.slice(0, 3).join(' ') === 'gcloud functions deploy');
     expect(check).toBeGreaterThan(plan.findIndex((c) => c.argv.slice(0, 3).join(' ') === `gcloud secrets create` && c.argv[3] === SECRETS.smtpPassword));
     expect(check).toBeLessThan(firstDeploy);
+    // The version the functions mount is read after the conditional add, before any deploy.
+    const pin = plan.findIndex((c) => c.capture === 'WEBHOOK_VERSION');
+    expect(plan[pin]!.argv.slice(0, 5)).toEqual(['gcloud', 'secrets', 'versions', 'describe', 'latest']);
+    expect(pin).toBeGreaterThan(plan.indexOf(adds[0]!));
+    expect(pin).toBeLessThan(firstDeploy);
   });
 
   it('refuses incomplete options with the missing names, and the retired domain-wide delegation', async () => {
@@ -194,7 +200,9 @@ describe('the deployment plan', () => {
       `if [ -z "$(gcloud secrets versions list ${SECRETS.webhook} --filter=state:ENABLED --limit=1 '--format=value(name)' --project bao-cao-hanoi)" ]; then openssl rand -hex 32 | tr -d '\\n' | gcloud secrets versions add ${SECRETS.webhook} --data-file=- --project bao-cao-hanoi; fi`,
     );
     expect(stdout).toContain(`#    chỉ khi bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật`);
-    expect(stdout).toContain(`WEBHOOK_SECRET="$(gcloud secrets versions access latest --secret=${SECRETS.webhook} --project bao-cao-hanoi)" npm run provision -- --target google`);
+    expect(stdout).toContain(`WEBHOOK_VERSION="$(gcloud secrets versions describe latest --secret=${SECRETS.webhook} '--format=value(name.basename())' --project bao-cao-hanoi)"`);
+    expect(stdout).toContain(`"--set-secrets=WEBHOOK_SECRET=${SECRETS.webhook}:\${WEBHOOK_VERSION},SMTP_PASSWORD=${SECRETS.smtpPassword}:latest"`);
+    expect(stdout).toContain(`WEBHOOK_SECRET="$(gcloud secrets versions access "\${WEBHOOK_VERSION}" --secret=${SECRETS.webhook} --project bao-cao-hanoi)" npm run provision -- --target google`);
   }, 60_000);
 });
 
@@ -204,21 +212,25 @@ describe('the deployment plan', () => {
  * live Drive channel and every Apps Script copy).
  */
 describe('running the plan', () => {
-  function fakeGcloud(existing: { webhookVersion: boolean; smtpVersion: boolean; jobs: boolean; latestWebhookVersion?: string }) {
+  /** Secret versions are numbered from 1; `latest` is the newest; an add creates the next. */
+  function fakeGcloud(existing: { webhookVersions: number; smtpVersion: boolean; jobs: boolean }) {
+    let webhookVersions = existing.webhookVersions;
     const ran: { argv: string[]; input?: string; env?: Record<string, string> }[] = [];
     const exec: Exec = (argv, opts) => {
       const text = argv.join(' ');
+      const answer = (stdout: string) => ({ status: 0, stdout, stderr: '' });
       if (opts.capture) {
-        if (text.startsWith(`gcloud secrets versions list ${SECRETS.webhook} `)) return { status: 0, stdout: existing.webhookVersion ? 'projects/1/secrets/x/versions/1\n' : '', stderr: '' };
-        if (text.startsWith(`gcloud secrets versions list ${SECRETS.smtpPassword} `)) return { status: 0, stdout: existing.smtpVersion ? 'projects/1/secrets/y/versions/1\n' : '', stderr: '' };
-        if (text.startsWith('gcloud scheduler jobs list ')) return { status: 0, stdout: existing.jobs ? 'projects/p/locations/l/jobs/j\n' : '', stderr: '' };
-        if (text.startsWith('gcloud secrets versions access latest ')) return { status: 0, stdout: 'bi-mat-hien-tai-0123456789abcdef\n', stderr: '' };
-        if (text.startsWith('gcloud secrets versions describe latest ')) return { status: 0, stdout: `${existing.latestWebhookVersion ?? '1'}\n`, stderr: '' };
+        if (text.startsWith(`gcloud secrets versions list ${SECRETS.webhook} `)) return answer(webhookVersions ? `projects/1/secrets/x/versions/${webhookVersions}\n` : '');
+        if (text.startsWith(`gcloud secrets versions list ${SECRETS.smtpPassword} `)) return answer(existing.smtpVersion ? 'projects/1/secrets/y/versions/1\n' : '');
+        if (text.startsWith('gcloud scheduler jobs list ')) return answer(existing.jobs ? 'projects/p/locations/l/jobs/j\n' : '');
+        if (text.startsWith('gcloud secrets versions access ')) return answer(`bi-mat-phien-ban-${argv[4]}-0123456789abcdef\n`);
+        if (text.startsWith('gcloud secrets versions describe latest ')) return webhookVersions ? answer(`${webhookVersions}\n`) : { status: 1, stdout: '', stderr: 'NOT_FOUND' };
         return { status: 1, stdout: '', stderr: `unexpected read ${text}` };
       }
       ran.push({ argv, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.env ? { env: opts.env } : {}) });
-      if (existing.webhookVersion && /create|firestore databases create/.test(text) && !text.includes('scheduler')) return { status: 1, stdout: '', stderr: 'ERROR: ALREADY_EXISTS' };
-      return { status: 0, stdout: '', stderr: '' };
+      if (text.startsWith(`gcloud secrets versions add ${SECRETS.webhook} `)) webhookVersions += 1;
+      if (existing.webhookVersions && /create/.test(text) && !text.includes('scheduler')) return { status: 1, stdout: '', stderr: 'ERROR: ALREADY_EXISTS' };
+      return answer('');
     };
     const out: string[] = [];
     const err: string[] = [];
@@ -227,18 +239,20 @@ describe('running the plan', () => {
   const startsWith = (argv: string[], prefix: string) => argv.join(' ').startsWith(prefix);
 
   it('a first run adds the webhook secret value once and creates the scheduler jobs', () => {
-    const g = fakeGcloud({ webhookVersion: false, smtpVersion: true, jobs: false });
+    const g = fakeGcloud({ webhookVersions: 0, smtpVersion: true, jobs: false });
     expect(runPlan(plan, g.exec, g.io, () => 'gia-tri-ngau-nhien')).toBe(0);
     const adds = g.ran.filter((r) => startsWith(r.argv, `gcloud secrets versions add ${SECRETS.webhook}`));
     expect(adds).toEqual([{ argv: expect.any(Array), input: 'gia-tri-ngau-nhien' }]);
+    for (const d of g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))) expect(flag(d.argv, 'set-secrets')).toMatch(new RegExp(`^WEBHOOK_SECRET=${SECRETS.webhook}:1,`));
     expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs create http'))).toHaveLength(SCHEDULED_JOBS.length);
     expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs update http'))).toHaveLength(0);
     expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))).toHaveLength(FUNCTION_SPECS.length);
   });
 
   it('a re-run adds no webhook secret version and updates the scheduler jobs in place', () => {
-    const g = fakeGcloud({ webhookVersion: true, smtpVersion: true, jobs: true });
+    const g = fakeGcloud({ webhookVersions: 2, smtpVersion: true, jobs: true });
     expect(runPlan(plan, g.exec, g.io, () => 'gia-tri-ngau-nhien')).toBe(0);
+    for (const d of g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))) expect(flag(d.argv, 'set-secrets')).toMatch(new RegExp(`^WEBHOOK_SECRET=${SECRETS.webhook}:2,`));
     expect(g.ran.some((r) => startsWith(r.argv, `gcloud secrets versions add`))).toBe(false);
     expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs create http'))).toHaveLength(0);
     expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs update http'))).toHaveLength(SCHEDULED_JOBS.length);
@@ -246,36 +260,37 @@ describe('running the plan', () => {
     // The provision step got the configuration, the secret read from Secret Manager included.
     const provision = g.ran.at(-1)!;
     expect(provision.argv).toEqual(['npm', 'run', 'provision', '--', '--target', 'google']);
-    expect(provision.env).toMatchObject({ WEBHOOK_SECRET: 'bi-mat-hien-tai-0123456789abcdef', SERVICE_ACCOUNT_EMAIL: FN_SA, SHARED_DRIVE_ID: '0AbCdEf' });
+    expect(provision.env).toMatchObject({ WEBHOOK_SECRET: 'bi-mat-phien-ban-2-0123456789abcdef', SERVICE_ACCOUNT_EMAIL: FN_SA, SHARED_DRIVE_ID: '0AbCdEf' });
   });
 
   it('stops before building or deploying any function while the SMTP password has no value, saying how to add it', () => {
-    const g = fakeGcloud({ webhookVersion: true, smtpVersion: false, jobs: true });
+    const g = fakeGcloud({ webhookVersions: 1, smtpVersion: false, jobs: true });
     expect(runPlan(plan, g.exec, g.io, () => 'x')).toBe(1);
     expect(g.ran.some((r) => startsWith(r.argv, 'npm run build') || startsWith(r.argv, 'gcloud functions deploy'))).toBe(false);
     expect(g.err.join('')).toMatch(/Bí mật bao-cao-smtp-password chưa có giá trị nên chưa thể triển khai các hàm\. Thêm mật khẩu SMTP rồi chạy lại: printf %s "<mật khẩu SMTP>" \| gcloud secrets versions add bao-cao-smtp-password --data-file=- --project bao-cao-hanoi/);
   });
 
   it('rotation: remembers the version in use, adds a new one, and redeploys every function accepting both; finishing accepts the new one alone and disables the old', () => {
-    const g = fakeGcloud({ webhookVersion: true, smtpVersion: true, jobs: true, latestWebhookVersion: '4' });
+    const g = fakeGcloud({ webhookVersions: 4, smtpVersion: true, jobs: true });
     expect(runPlan(rotateWebhookSecretPlan(options), g.exec, g.io, () => 'moi')).toBe(0);
     const order = g.ran.map((r) => r.argv.slice(0, 4).join(' '));
     expect(order[0]).toBe('gcloud secrets versions add');
     expect(g.ran[0]!.input).toBe('moi');
     const deploys = g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'));
     expect(deploys).toHaveLength(FUNCTION_SPECS.length);
-    for (const d of deploys) expect(flag(d.argv, 'set-secrets')).toBe(`WEBHOOK_SECRET=${SECRETS.webhook}:latest,WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:4,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`);
+    for (const d of deploys) expect(flag(d.argv, 'set-secrets')).toBe(`WEBHOOK_SECRET=${SECRETS.webhook}:5,WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:4,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`);
     // What the functions then see: both secrets accepted.
     const env = Object.fromEntries(flag(deploys[0]!.argv, 'set-env-vars')!.slice(3).split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     expect(parseConfig({ ...env, WEBHOOK_SECRET: 'n'.repeat(64), WEBHOOK_SECRET_PREVIOUS: 'o'.repeat(64) }).webhook.previousSecret).toBe('o'.repeat(64));
 
-    const finish = finishWebhookRotationPlan(options, '4');
-    expect(finish.filter((c) => c.argv[2] === 'deploy').map((c) => flag(c.argv, 'set-secrets'))).toEqual(FUNCTION_SPECS.map(() => `WEBHOOK_SECRET=${SECRETS.webhook}:latest,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`));
-    expect(finish.at(-1)!.argv).toEqual(['gcloud', 'secrets', 'versions', 'disable', '4', `--secret=${SECRETS.webhook}`, '--project', 'bao-cao-hanoi']);
+    const finished = fakeGcloud({ webhookVersions: 5, smtpVersion: true, jobs: true });
+    expect(runPlan(finishWebhookRotationPlan(options, '4'), finished.exec, finished.io, () => 'x')).toBe(0);
+    expect(finished.ran.filter((r) => r.argv[2] === 'deploy').map((r) => flag(r.argv, 'set-secrets'))).toEqual(FUNCTION_SPECS.map(() => `WEBHOOK_SECRET=${SECRETS.webhook}:5,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`));
+    expect(finished.ran.at(-1)!.argv).toEqual(['gcloud', 'secrets', 'versions', 'disable', '4', `--secret=${SECRETS.webhook}`, '--project', 'bao-cao-hanoi']);
     // The dry run keeps the version a shell variable.
     const printed = rotateWebhookSecretPlan(options).map(shellLine);
     expect(printed[0]).toBe(`PREVIOUS_VERSION="$(gcloud secrets versions describe latest --secret=${SECRETS.webhook} '--format=value(name.basename())' --project bao-cao-hanoi)"`);
-    expect(printed.find((l) => l.startsWith('gcloud functions deploy driveWebhook'))).toContain(`"--set-secrets=WEBHOOK_SECRET=${SECRETS.webhook}:latest,WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:\${PREVIOUS_VERSION},SMTP_PASSWORD=`);
+    expect(printed.find((l) => l.startsWith('gcloud functions deploy driveWebhook'))).toContain(`"--set-secrets=WEBHOOK_SECRET=${SECRETS.webhook}:\${WEBHOOK_VERSION},WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:\${PREVIOUS_VERSION},SMTP_PASSWORD=`);
   });
 
   it('a read that fails (no login, no permission) stops the plan instead of guessing', () => {

@@ -30,9 +30,9 @@ describe('the deployment commands, parsed by the real gcloud', () => {
 
   it.skipIf(!gcloud)('every command of the plan, the rotation and its end gets past parsing', async () => {
     const commands = [
-      ...everyCommand(deploymentPlan(options), {}),
-      ...everyCommand(rotateWebhookSecretPlan(options), { PREVIOUS_VERSION: '3' }),
-      ...everyCommand(finishWebhookRotationPlan(options, '3'), {}),
+      ...everyCommand(deploymentPlan(options), { WEBHOOK_VERSION: '3' }),
+      ...everyCommand(rotateWebhookSecretPlan(options), { PREVIOUS_VERSION: '3', WEBHOOK_VERSION: '4' }),
+      ...everyCommand(finishWebhookRotationPlan(options, '3'), { WEBHOOK_VERSION: '4' }),
     ].filter((argv) => argv[0] === 'gcloud');
     // Conditions, checks and reads are in: the plan alone has more gcloud commands than steps.
     expect(commands.length).toBeGreaterThan(deploymentPlan(options).length);
