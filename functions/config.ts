@@ -19,8 +19,12 @@ const envSchema = z
     DRIVE_ROOT_URL: z.url().optional(),
     /** Who the emulator thinks is calling (its bearer token); the service account in production. */
     LOCAL_IDENTITY: z.email().optional(),
-    /** Domain-wide delegation: the Workspace user whose drive owns the sheets. */
-    GOOGLE_IMPERSONATE_SUBJECT: z.email().optional(),
+    /**
+     * Retired: domain-wide delegation. On Cloud Functions the credentials come from the metadata
+     * server, which ignores `subject`, so this mode silently ran as the service account. Refused
+     * with a message that names the supported way (a shared drive).
+     */
+    GOOGLE_IMPERSONATE_SUBJECT: z.string().optional(),
     SHARED_DRIVE_ID: z.string().min(1).optional(),
     SERVICE_ACCOUNT_EMAIL: z.email().optional(),
     GOOGLE_API_TIMEOUT_MS: int(30_000),
@@ -29,6 +33,8 @@ const envSchema = z
     /** Public URL of the driveWebhook function (Drive pushes go there). */
     WEBHOOK_URL: z.url().optional(),
     WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET phải dài ít nhất 16 ký tự'),
+    /** During a rotation of the webhook secret: the version being retired, still accepted on arrival. */
+    WEBHOOK_SECRET_PREVIOUS: z.string().min(16, 'WEBHOOK_SECRET_PREVIOUS phải dài ít nhất 16 ký tự').optional(),
     SCHEDULER_AUTH: z.enum(['oidc', 'shared-secret']).default('oidc'),
     SCHEDULER_AUDIENCE: z.string().min(1).optional(),
     SCHEDULER_SERVICE_ACCOUNT: z.email().optional(),
@@ -46,12 +52,21 @@ const envSchema = z
   })
   .superRefine((e, ctx) => {
     const need = (cond: boolean, name: string, why: string) => !cond && ctx.addIssue({ code: 'custom', path: [name], message: `thiếu ${name} (${why})` });
+    if (e.GOOGLE_IMPERSONATE_SUBJECT !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GOOGLE_IMPERSONATE_SUBJECT'],
+        message:
+          'chế độ ủy quyền toàn miền (GOOGLE_IMPERSONATE_SUBJECT) đã bị bỏ: trên Cloud Functions thông tin xác thực lấy từ máy chủ metadata, vốn bỏ qua người dùng được ủy quyền, nên các hàm vẫn chạy bằng tài khoản dịch vụ. Hãy dùng ổ dùng chung: đặt SHARED_DRIVE_ID và thêm tài khoản dịch vụ vào ổ đó với vai trò Quản lý nội dung.',
+      });
     const emulator = Boolean(e.SHEETS_ROOT_URL || e.DRIVE_ROOT_URL);
     if (emulator) {
       need(Boolean(e.SHEETS_ROOT_URL && e.DRIVE_ROOT_URL), e.SHEETS_ROOT_URL ? 'DRIVE_ROOT_URL' : 'SHEETS_ROOT_URL', 'chế độ giả lập cần cả hai địa chỉ');
       need(Boolean(e.LOCAL_IDENTITY), 'LOCAL_IDENTITY', 'danh tính gọi trình giả lập');
     } else {
       need(Boolean(e.GOOGLE_CLOUD_PROJECT), 'GOOGLE_CLOUD_PROJECT', 'dự án Google Cloud');
+      // A service account has no Drive storage of its own: the sheets live in a shared drive.
+      need(Boolean(e.SHARED_DRIVE_ID), 'SHARED_DRIVE_ID', 'ổ dùng chung chứa các bảng tính, nơi tài khoản dịch vụ là Quản lý nội dung');
     }
     if (e.SCHEDULER_AUTH === 'oidc') {
       need(Boolean(e.SCHEDULER_AUDIENCE), 'SCHEDULER_AUDIENCE', 'audience của OIDC token Cloud Scheduler');
@@ -66,11 +81,13 @@ export interface Config {
   campaignSchema: string | undefined;
   google:
     | { mode: 'emulator'; sheetsRootUrl: string; driveRootUrl: string; identity: string; timeoutMs: number }
-    | { mode: 'google'; impersonate?: string; timeoutMs: number };
+    /** `actAs`: never from the environment; an operator's command sets it (see google-apis.ts). */
+    | { mode: 'google'; timeoutMs: number; actAs?: string };
   sharedDriveId: string | null;
   serviceAccount: string | null;
   firestore: { emulatorHost: string | null; databaseId: string };
-  webhook: { url: string | null; secret: string };
+  /** `previousSecret`: set only while a rotation is under way (see acceptedWebhookSecrets). */
+  webhook: { url: string | null; secret: string; previousSecret?: string };
   scheduler: { mode: 'oidc'; audience: string; serviceAccount: string } | { mode: 'shared-secret'; secret: string };
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string } | null;
   /** Pace of the service account's Sheets requests (quota: 60 per minute per user). */
@@ -94,7 +111,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const google: Config['google'] =
     e.SHEETS_ROOT_URL && e.DRIVE_ROOT_URL
       ? { mode: 'emulator', sheetsRootUrl: e.SHEETS_ROOT_URL, driveRootUrl: e.DRIVE_ROOT_URL, identity: e.LOCAL_IDENTITY!, timeoutMs: e.GOOGLE_API_TIMEOUT_MS }
-      : { mode: 'google', ...(e.GOOGLE_IMPERSONATE_SUBJECT ? { impersonate: e.GOOGLE_IMPERSONATE_SUBJECT } : {}), timeoutMs: e.GOOGLE_API_TIMEOUT_MS };
+      : { mode: 'google', timeoutMs: e.GOOGLE_API_TIMEOUT_MS };
   return {
     projectId: e.GOOGLE_CLOUD_PROJECT ?? 'demo-local',
     campaignSchema: e.CAMPAIGN_SCHEMA,
@@ -102,7 +119,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     sharedDriveId: e.SHARED_DRIVE_ID ?? null,
     serviceAccount: e.SERVICE_ACCOUNT_EMAIL ?? (google.mode === 'emulator' ? google.identity : null),
     firestore: { emulatorHost: e.FIRESTORE_EMULATOR_HOST ?? null, databaseId: e.FIRESTORE_DATABASE },
-    webhook: { url: e.WEBHOOK_URL ?? null, secret: e.WEBHOOK_SECRET },
+    webhook: { url: e.WEBHOOK_URL ?? null, secret: e.WEBHOOK_SECRET, ...(e.WEBHOOK_SECRET_PREVIOUS ? { previousSecret: e.WEBHOOK_SECRET_PREVIOUS } : {}) },
     scheduler:
       e.SCHEDULER_AUTH === 'oidc'
         ? { mode: 'oidc', audience: e.SCHEDULER_AUDIENCE!, serviceAccount: e.SCHEDULER_SERVICE_ACCOUNT! }
@@ -117,7 +134,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
-const SECRET_KEYS = new Set(['secret', 'pass', 'password']);
+/**
+ * The webhook secrets an arriving request may be signed with: the current one, and during a
+ * rotation the previous one too (live Drive channels and Apps Script copies still carry it
+ * until they are renewed). New channel tokens are always made with the current secret.
+ */
+export function acceptedWebhookSecrets(webhook: Config['webhook']): string[] {
+  return webhook.previousSecret ? [webhook.secret, webhook.previousSecret] : [webhook.secret];
+}
+
+const SECRET_KEYS = new Set(['secret', 'previousSecret', 'pass', 'password']);
 
 /** The configuration with every secret replaced, the only form that may be logged. */
 export function redactedConfig(config: Config): unknown {

@@ -9,6 +9,7 @@ import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FUNCTIONS_RUNTIME } from './deploy/plan.js';
 
 export const DEPLOY_DIR = resolve('dist/deploy');
 
@@ -32,7 +33,7 @@ export async function build(opts: { outDir?: string; lock?: boolean } = {}): Pro
     private: true,
     type: 'module',
     main: 'functions/index.js',
-    engines: { node: '20' },
+    engines: { node: String(FUNCTIONS_RUNTIME.nodeMajor) },
     dependencies: root.dependencies,
     allowScripts: { protobufjs: false },
   };

@@ -1,30 +1,65 @@
 /**
- * `npm run deploy -- --project <id> --smtp-host <host> --mail-from <addr> (--shared-drive-id <id> | --impersonate <user>) [--dry-run]`
- * Prints (--dry-run) or runs, in order, every command that puts the system on Google Cloud.
- * Re-running is safe: steps that create something already there are skipped.
+ * `npm run deploy -- [rotate-webhook-secret | finish-webhook-rotation --previous-version <n>]
+ *   --project <id> --smtp-host <host> --mail-from <addr> --shared-drive-id <id> --operator <email> [--dry-run]`
+ * Prints (--dry-run, as a bash script) or runs, in order, every command that puts the system on
+ * Google Cloud, or that rotates the webhook secret. Re-running the deployment is safe: it
+ * converges (see scripts/deploy/plan.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { deployOptionsSchema, deploymentPlan, shellLine, functionUrl } from './deploy/plan.js';
+import { IMPERSONATE_RETIRED, deployOptionsSchema, deploymentPlan, finishWebhookRotationPlan, functionUrl, rotateWebhookSecretPlan, rotationAfterwards, shellLine, type PlannedCommand } from './deploy/plan.js';
+import { runPlan, type Exec } from './deploy/run.js';
+
+const ACTIONS = ['deploy', 'rotate-webhook-secret', 'finish-webhook-rotation'] as const;
+
+const exec: Exec = (argv, opts) => {
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    stdio: [opts.input !== undefined ? 'pipe' : 'inherit', opts.capture ? 'pipe' : 'inherit', 'pipe'],
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+    encoding: 'utf8',
+  });
+  if (!opts.capture) process.stderr.write(r.stderr ?? '');
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+};
 
 function main(): number {
-  const { values } = parseArgs({
-    options: {
-      project: { type: 'string' },
-      region: { type: 'string' },
-      'firestore-location': { type: 'string' },
-      'smtp-host': { type: 'string' },
-      'smtp-port': { type: 'string' },
-      'smtp-user': { type: 'string' },
-      'mail-from': { type: 'string' },
-      'shared-drive-id': { type: 'string' },
-      impersonate: { type: 'string' },
-      schema: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({
+      options: {
+        project: { type: 'string' },
+        region: { type: 'string' },
+        'firestore-location': { type: 'string' },
+        'smtp-host': { type: 'string' },
+        'smtp-port': { type: 'string' },
+        'smtp-user': { type: 'string' },
+        'mail-from': { type: 'string' },
+        'shared-drive-id': { type: 'string' },
+        operator: { type: 'string' },
+        impersonate: { type: 'string' },
+        schema: { type: 'string' },
+        'previous-version': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    process.stderr.write(`Tham số không hợp lệ: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsedArgs;
+  if (values.impersonate !== undefined) {
+    process.stderr.write(`${IMPERSONATE_RETIRED}\n`);
+    return 2;
+  }
+  const action = (positionals[0] ?? 'deploy') as (typeof ACTIONS)[number];
+  if (!ACTIONS.includes(action) || positionals.length > 1) {
+    process.stderr.write(`Việc cần làm phải là một trong: ${ACTIONS.join(', ')}.\n`);
+    return 2;
+  }
   const parsed = deployOptionsSchema.safeParse({
     project: values.project,
     region: values.region,
@@ -34,36 +69,44 @@ function main(): number {
     smtpUser: values['smtp-user'],
     mailFrom: values['mail-from'],
     sharedDriveId: values['shared-drive-id'],
-    impersonate: values.impersonate,
+    operator: values.operator,
     campaignSchema: values.schema,
   });
   if (!parsed.success) {
     process.stderr.write(`Thiếu hoặc sai tham số triển khai:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(chung)'}: ${i.message}`).join('\n')}\n`);
     return 2;
   }
-  const plan = deploymentPlan(parsed.data);
+  const o = parsed.data;
+  let plan: PlannedCommand[];
+  let afterwards: string[] = [];
+  if (action === 'finish-webhook-rotation') {
+    if (!values['previous-version'] || !/^\d+$/.test(values['previous-version'])) {
+      process.stderr.write('finish-webhook-rotation cần --previous-version <số>: phiên bản cũ mà rotate-webhook-secret đã in (PREVIOUS_VERSION=…).\n');
+      return 2;
+    }
+    plan = finishWebhookRotationPlan(o, values['previous-version']);
+  } else if (action === 'rotate-webhook-secret') {
+    plan = rotateWebhookSecretPlan(o);
+    afterwards = rotationAfterwards(o);
+  } else plan = deploymentPlan(o);
+
   if (values['dry-run']) {
-    process.stdout.write(`# Triển khai lên dự án ${parsed.data.project} (${parsed.data.region}); ${plan.length} bước.\n`);
-    plan.forEach((c, i) => process.stdout.write(`\n# ${i + 1}. ${c.title}\n${shellLine(c)}\n`));
-    process.stdout.write(`\n# Địa chỉ nhận thông báo Drive: ${functionUrl(parsed.data, 'driveWebhook')}\n`);
+    const heading = action === 'deploy' ? 'Triển khai lên' : action === 'rotate-webhook-secret' ? 'Đổi bí mật webhook của' : 'Kết thúc đổi bí mật webhook của';
+    process.stdout.write(`# ${heading} dự án ${o.project} (${o.region}); ${plan.length} bước.\n`);
+    plan.forEach((c, i) => process.stdout.write(`\n# ${i + 1}. ${c.title}${c.onlyIf ? `\n#    chỉ khi ${c.onlyIf.meaning}` : ''}\n${shellLine(c)}\n`));
+    if (action === 'deploy') process.stdout.write(`\n# Địa chỉ nhận thông báo Drive: ${functionUrl(o, 'driveWebhook')}\n`);
+    for (const a of afterwards) process.stdout.write(`\n# Sau đó: ${a}`);
+    if (afterwards.length) process.stdout.write('\n');
     return 0;
   }
   if (spawnSync('gcloud', ['--version'], { stdio: 'ignore' }).status !== 0) {
     process.stderr.write('Không tìm thấy gcloud. Cài Google Cloud SDK và đăng nhập (gcloud auth login), hoặc dùng --dry-run để xem các lệnh.\n');
     return 2;
   }
-  for (const [i, c] of plan.entries()) {
-    process.stdout.write(`\n[${i + 1}/${plan.length}] ${c.title}\n$ ${shellLine(c)}\n`);
-    const r = spawnSync(c.argv[0]!, c.argv.slice(1), { stdio: [c.stdin ? 'pipe' : 'inherit', 'inherit', 'pipe'], input: c.stdin === 'random-secret' ? randomBytes(32).toString('hex') : undefined, encoding: 'utf8' });
-    const err = r.stderr ?? '';
-    process.stderr.write(err);
-    if (r.status !== 0) {
-      if (c.okIfExists && /already exists|ALREADY_EXISTS|đã tồn tại/i.test(err)) continue;
-      process.stderr.write(`Bước ${i + 1} thất bại; sửa lỗi rồi chạy lại (các bước đã xong sẽ được bỏ qua).\n`);
-      return 1;
-    }
-  }
-  return 0;
+  const code = runPlan(plan, exec, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, () => randomBytes(32).toString('hex'));
+  if (code === 0) for (const a of afterwards) process.stdout.write(`\nSau đó: ${a}\n`);
+  return code;
 }
 
-process.exit(main());
+// exitCode, not exit(): a long plan printed to a pipe must not be cut short.
+process.exitCode = main();

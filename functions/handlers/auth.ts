@@ -18,17 +18,18 @@ export function safeEqual(a: string, b: string): boolean {
 
 export const channelToken = (secret: string, channelId: string) => hmac(secret, `drive-channel:${channelId}`);
 
-export function verifyChannelToken(secret: string, channelId: string | undefined, token: string | undefined): boolean {
+/** `secrets`: every secret currently accepted (two during a rotation: current and previous). */
+export function verifyChannelToken(secrets: string | readonly string[], channelId: string | undefined, token: string | undefined): boolean {
   if (!channelId || !token) return false;
-  return safeEqual(channelToken(secret, channelId), token);
+  return [secrets].flat().some((secret) => safeEqual(channelToken(secret, channelId), token));
 }
 
 /** Apps Script "Kiểm tra ngay / Gửi báo cáo": HMAC of `spreadsheetId.timestamp`, at most 5 minutes old. */
-export function verifySheetActionSignature(secret: string, body: { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown }, now: number, maxSkewMs = 5 * 60_000): boolean {
+export function verifySheetActionSignature(secrets: string | readonly string[], body: { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown }, now: number, maxSkewMs = 5 * 60_000): boolean {
   const { spreadsheetId, timestamp, signature } = body;
   if (typeof spreadsheetId !== 'string' || typeof timestamp !== 'number' || typeof signature !== 'string') return false;
   if (Math.abs(now - timestamp) > maxSkewMs) return false;
-  return safeEqual(hmac(secret, `${spreadsheetId}.${timestamp}`), signature);
+  return [secrets].flat().some((secret) => safeEqual(hmac(secret, `${spreadsheetId}.${timestamp}`), signature));
 }
 
 export type SchedulerVerifier = (authorization: string | undefined) => Promise<{ ok: true; caller: string } | { ok: false; reason: string }>;

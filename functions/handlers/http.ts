@@ -9,6 +9,7 @@ import { refreshMaster } from '../app/master.js';
 import { processUnitSheet } from '../app/process-unit-sheet.js';
 import { reconcileRound } from '../app/reconcile.js';
 import { runSweep, sweepJson } from '../app/sweep.js';
+import { acceptedWebhookSecrets } from '../config.js';
 import { verifyChannelToken, verifySheetActionSignature } from './auth.js';
 import { runtime, type Runtime } from './runtime.js';
 
@@ -32,7 +33,7 @@ async function guarded(res: Response, what: string, fn: (rt: Runtime) => Promise
 export async function driveWebhook(req: Request, res: Response): Promise<void> {
   await guarded(res, 'drive webhook', async (rt) => {
     const channelId = header(req, 'x-goog-channel-id');
-    if (!verifyChannelToken(rt.config.webhook.secret, channelId, header(req, 'x-goog-channel-token'))) {
+    if (!verifyChannelToken(acceptedWebhookSecrets(rt.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
       rt.log.warn('drive push refused: bad channel token', { channelId });
       res.status(401).json({ error: 'unauthorized' });
       return;
@@ -52,7 +53,7 @@ export async function driveWebhook(req: Request, res: Response): Promise<void> {
 export async function sheetAction(req: Request, res: Response): Promise<void> {
   await guarded(res, 'sheet action', async (rt) => {
     const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
-    if (!verifySheetActionSignature(rt.config.webhook.secret, body, rt.now())) {
+    if (!verifySheetActionSignature(acceptedWebhookSecrets(rt.config.webhook), body, rt.now())) {
       rt.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
       res.status(401).json({ error: 'unauthorized' });
       return;

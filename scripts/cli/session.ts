@@ -94,9 +94,24 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
 }
 
 /**
+ * The operator's command acts on Sheets and Drive AS the functions' service account
+ * (SERVICE_ACCOUNT_EMAIL), impersonated from the operator's Application Default Credentials:
+ * files, app properties, the Drive watch channel and the changes page token must belong to the
+ * account the deployed functions run as, or the functions would not find or renew them. The
+ * operator needs roles/iam.serviceAccountTokenCreator on that account (the deployment plan
+ * grants it to --operator). Firestore is reached with the operator's own credentials.
+ */
+export function googleSessionConfig(config: Config): Config {
+  if (config.google.mode !== 'google') throw new UsageError('--target google cần cấu hình thật: bỏ SHEETS_ROOT_URL và DRIVE_ROOT_URL.');
+  if (!config.serviceAccount)
+    throw new UsageError('--target google cần SERVICE_ACCOUNT_EMAIL (tài khoản dịch vụ của các hàm, ví dụ bao-cao-functions@<dự án>.iam.gserviceaccount.com): lệnh chạy dưới danh nghĩa tài khoản đó.');
+  return { ...config, google: { ...config.google, actAs: config.serviceAccount } };
+}
+
+/**
  * The real Google APIs and Firestore, configured from the environment exactly as the deployed
- * functions are (the operator's Application Default Credentials must be allowed to act for the
- * service account or on the shared drive). Nothing is provisioned implicitly.
+ * functions are, acting as their service account (googleSessionConfig). Nothing is provisioned
+ * implicitly.
  */
 async function openGoogleSession(io: CliIo, log: Logger, opts: { now?: () => number; schema?: string }): Promise<Session> {
   let config;
@@ -106,8 +121,8 @@ async function openGoogleSession(io: CliIo, log: Logger, opts: { now?: () => num
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  if (config.google.mode !== 'google') throw new UsageError('--target google cần cấu hình thật: bỏ SHEETS_ROOT_URL và DRIVE_ROOT_URL.');
-  io.stderr(`Kết nối Google Cloud, dự án ${config.projectId}. Cấu hình: ${JSON.stringify(redactedConfig(config))}\n`);
+  config = googleSessionConfig(config);
+  io.stderr(`Kết nối Google Cloud, dự án ${config.projectId}, dưới danh nghĩa ${config.serviceAccount}. Cấu hình: ${JSON.stringify(redactedConfig(config))}\n`);
   const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
   const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
   return {
