@@ -157,9 +157,11 @@ export function expectationsOf(plan: PlannedCommand[], o: Pick<DeployOptions, 'p
  * The deployment options and plan for the preflight's options. Mail settings do not change
  * any binding, secret, runtime or job, so placeholders stand in for them.
  */
-export function planFor(o: { project: string; region?: string; sharedDriveId?: string; campaignSchema?: string }): { options: DeployOptions; expectations: PlanExpectations } {
+export function planFor(o: { project: string; region?: string; sharedDriveId?: string; operator?: string; campaignSchema?: string }): { options: DeployOptions; expectations: PlanExpectations } {
   const options = deployOptionsSchema.parse({
     project: o.project,
+    // Locally no operator acts as the service account: a placeholder keeps the plan whole.
+    operator: o.operator ?? 'operator@preflight.invalid',
     ...(o.region ? { region: o.region } : {}),
     smtpHost: 'smtp.invalid',
     mailFrom: 'preflight <preflight@invalid>',

@@ -43,7 +43,7 @@ interface Target {
 }
 
 const USAGE =
-  'Cách dùng: npm run preflight -- --target google --project <mã dự án> --shared-drive-id <mã ổ> [--share-test <địa chỉ>] [--region <vùng>] [--json]\n' +
+  'Cách dùng: npm run preflight -- --target google --project <mã dự án> --shared-drive-id <mã ổ> --operator <email người vận hành> [--share-test <địa chỉ>] [--region <vùng>] [--json]\n' +
   '           npm run preflight -- --target local [--share-test <địa chỉ>] [--json]\n';
 
 /** Only warnings and errors of the application reach the terminal (stderr): the checks print their own results. */
@@ -126,12 +126,13 @@ async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | nul
   };
 }
 
-async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; region?: string; sharedDriveId?: string; shareTest: string | null; schema?: string }, inject: PreflightInjections): Promise<Target> {
+async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; region?: string; sharedDriveId?: string; operator?: string; shareTest: string | null; schema?: string }, inject: PreflightInjections): Promise<Target> {
   if (!opts.project) throw new UsageError(`--target google cần --project <mã dự án>.\n${USAGE}`);
   if (!opts.sharedDriveId) throw new UsageError(`--target google cần --shared-drive-id <mã ổ dùng chung chứa các bảng tính>.\n${USAGE}`);
+  if (!opts.operator) throw new UsageError(`--target google cần --operator <email>: người chạy kiểm tra, như khi triển khai (npm run deploy -- --operator …).\n${USAGE}`);
   let planned;
   try {
-    planned = planFor({ project: opts.project, ...(opts.region ? { region: opts.region } : {}), sharedDriveId: opts.sharedDriveId });
+    planned = planFor({ project: opts.project, ...(opts.region ? { region: opts.region } : {}), sharedDriveId: opts.sharedDriveId, operator: opts.operator });
   } catch (e) {
     throw new UsageError(`Tham số không hợp lệ: ${(e as Error).message}`);
   }
@@ -142,7 +143,9 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
   const config: Config = {
     projectId: options.project,
     campaignSchema: campaignFile(io, opts.schema),
-    google: { mode: 'google', timeoutMs: 30_000 },
+    // Act as the functions do (the operator's credentials exchanged for the service account's,
+    // as provisioning does): files, channels and Firestore writes then belong to that account.
+    google: { mode: 'google', timeoutMs: 30_000, actAs: serviceAccount },
     sharedDriveId: opts.sharedDriveId,
     serviceAccount,
     firestore: { emulatorHost: null, databaseId: '(default)' },
@@ -154,7 +157,7 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
     watchTtlMs: 24 * 3_600_000,
     logLevel: 'info',
   };
-  io.stderr(`Kiểm tra dự án ${options.project} (${options.region}), ổ dùng chung ${opts.sharedDriveId}, với thông tin đăng nhập mặc định (Application Default Credentials; nên là ${serviceAccount} qua --impersonate-service-account).\n`);
+  io.stderr(`Kiểm tra dự án ${options.project} (${options.region}), ổ dùng chung ${opts.sharedDriveId}, dưới danh nghĩa ${serviceAccount} (từ thông tin đăng nhập mặc định của ${opts.operator}).\n`);
   const deps = await createDependencies(config, { log, mailer: null });
   const drive = await createDriveClient(config.google);
   return {
@@ -162,7 +165,7 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
     platform: googlePlatform(expectations, inject.gcloud),
     workload: { deps, drive, webhookUrl: config.webhook.url, webhookSecret, shareTest: opts.shareTest, sharedDriveId: opts.sharedDriveId, editors: [serviceAccount], target: 'google' },
     // The preflight must act as the functions do: files, channels and Firestore writes belong to their service account.
-    fixOnError: `xem lỗi ở trên; lỗi đăng nhập hay quyền (401/403): chạy với danh tính của các hàm — gcloud auth application-default login --impersonate-service-account=${serviceAccount} (cần roles/iam.serviceAccountTokenCreator trên tài khoản đó) — rồi chạy lại npm run preflight`,
+    fixOnError: `xem lỗi ở trên; lỗi đăng nhập hay quyền (401/403): đăng nhập (gcloud auth application-default login) bằng ${opts.operator}, tài khoản cần roles/iam.serviceAccountTokenCreator trên ${serviceAccount} (bước của npm run deploy), rồi chạy lại npm run preflight`,
     close: () => deps.close(),
   };
 }
@@ -178,6 +181,7 @@ export async function runPreflight(argv: string[], io: CliIo, inject: PreflightI
         project: { type: 'string' },
         region: { type: 'string' },
         'shared-drive-id': { type: 'string' },
+        operator: { type: 'string' },
         'share-test': { type: 'string' },
         schema: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -204,6 +208,7 @@ export async function runPreflight(argv: string[], io: CliIo, inject: PreflightI
           ...(values.project ? { project: values.project } : {}),
           ...(values.region ? { region: values.region } : {}),
           ...(values['shared-drive-id'] ? { sharedDriveId: values['shared-drive-id'] } : {}),
+          ...(values.operator ? { operator: values.operator } : {}),
           ...(values.schema ? { schema: values.schema } : {}),
         },
         inject,

@@ -15,9 +15,9 @@ import { exitCodeOf, fail, formatResult, pass, runChecks, type Check, type Check
 
 const PROJECT = 'bao-cao-hanoi';
 const REGION = 'asia-southeast1';
-const options = deployOptionsSchema.parse({ project: PROJECT, smtpHost: 'smtp.hanoi.gov.vn', mailFrom: 'X <x@hanoi.gov.vn>', sharedDriveId: '0AbCdEf' });
+const options = deployOptionsSchema.parse({ project: PROJECT, smtpHost: 'smtp.hanoi.gov.vn', mailFrom: 'X <x@hanoi.gov.vn>', sharedDriveId: '0AbCdEf', operator: 'ops@hanoi.gov.vn' });
 const plan = deploymentPlan(options);
-const { expectations: x } = planFor({ project: PROJECT, sharedDriveId: '0AbCdEf' });
+const { expectations: x } = planFor({ project: PROJECT, sharedDriveId: '0AbCdEf', operator: 'ops@hanoi.gov.vn' });
 const FN_SA = `serviceAccount:bao-cao-functions@${PROJECT}.iam.gserviceaccount.com`;
 const SCHED_SA = `bao-cao-scheduler@${PROJECT}.iam.gserviceaccount.com`;
 
@@ -91,12 +91,14 @@ describe('the google platform', () => {
     expect(judgeRuntimes(new Map([['maintenance', { buildConfig: { runtime: 'nodejs20' } }]]), [{ name: 'maintenance', runtime: 'nodejs20', fix: '' }], PROJECT).ok).toBe(false);
 
     const job = x.jobs[0]!;
-    const asListed = (body: unknown, deadline?: string) => ({
+    // The plan sets an attempt deadline on every job; Cloud Scheduler lists it as a duration.
+    expect(job.attemptDeadlineSeconds).toBe(540);
+    const asListed = (body: unknown, deadline = `${job.attemptDeadlineSeconds}s`) => ({
       name: `projects/${PROJECT}/locations/${REGION}/jobs/${job.name}`,
       schedule: job.schedule!,
       timeZone: job.timeZone!,
       state: 'ENABLED',
-      ...(deadline ? { attemptDeadline: deadline } : {}),
+      attemptDeadline: deadline,
       httpTarget: { uri: job.uri!, body: Buffer.from(JSON.stringify(body)).toString('base64'), oidcToken: { serviceAccountEmail: SCHED_SA, audience: job.uri! } },
     });
     expect(judgeJobs([asListed(job.body)], [job]).ok).toBe(true);

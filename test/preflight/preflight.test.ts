@@ -106,8 +106,10 @@ describe('a failing check in a real local run', () => {
     expect(await runPreflight(['--target', 'moon'], io)).toBe(2);
     expect(await runPreflight(['--target', 'google'], io)).toBe(2);
     expect(await runPreflight(['--target', 'google', '--project', 'bao-cao-hanoi'], io)).toBe(2);
+    expect(await runPreflight(['--target', 'google', '--project', 'bao-cao-hanoi', '--shared-drive-id', '0AbCdEf'], io)).toBe(2);
     expect(await runPreflight(['--bogus'], io)).toBe(2);
     expect(err.join('')).toMatch(/--target google cần --project/);
     expect(err.join('')).toMatch(/--target google cần --shared-drive-id/);
+    expect(err.join('')).toMatch(/--target google cần --operator/);
   });
 });
