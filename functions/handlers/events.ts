@@ -15,6 +15,7 @@ import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
 import type { Logger } from '../app/log.js';
 import { runtime } from './runtime.js';
+import { withinBudget } from './time-budget.js';
 
 /**
  * gRPC status codes (Firestore's client) that a retry can get past: CANCELLED, UNKNOWN,
@@ -68,7 +69,11 @@ function settle(log: Logger, fn: string, event: CloudEvent<unknown>, context: Re
 
 const SUBMISSION_PATH = /^campaigns\/([^/]+)\/submissions\/([^/]+)__([^/]+)$/;
 
-export async function onSubmissionWritten(event: CloudEvent<unknown>): Promise<void> {
+export function onSubmissionWritten(event: CloudEvent<unknown>): Promise<void> {
+  return withinBudget('onSubmissionWritten', () => submissionWritten(event));
+}
+
+async function submissionWritten(event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
   const decoded = decodeOrAcknowledge(rt.log, 'onSubmissionWritten', event);
   if (!decoded) return;
@@ -93,7 +98,11 @@ export async function onSubmissionWritten(event: CloudEvent<unknown>): Promise<v
 const POLL_REQUEST_PATH = /^campaigns\/([^/]+)\/pollRequests\/[^/]+$/;
 
 /** Firestore `document.written` on a poll request (left by driveWebhook): read the Drive change feed. */
-export async function onPollRequested(event: CloudEvent<unknown>): Promise<void> {
+export function onPollRequested(event: CloudEvent<unknown>): Promise<void> {
+  return withinBudget('onPollRequested', () => pollRequested(event));
+}
+
+async function pollRequested(event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
   const decoded = decodeOrAcknowledge(rt.log, 'onPollRequested', event);
   if (!decoded) return;

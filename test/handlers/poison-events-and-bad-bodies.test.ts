@@ -13,6 +13,7 @@ import type { Server } from 'node:http';
 import { google } from '@skunkteam/google-cloudevents-firestore';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../functions/app/log.js';
+import { currentDeadline, QuotaDeferredError } from '../../functions/adapters/shared-pace.js';
 import { BODY_NOT_JSON, BODY_UNREADABLE } from '../../functions/handlers/framework-errors.js';
 import { isTransientFailure } from '../../functions/handlers/events.js';
 import { useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
@@ -25,6 +26,8 @@ const documentName = (path: string) => `projects/demo-p/databases/(default)/docu
 let failure: unknown = null;
 let log = memoryLogger();
 let workStarted = 0;
+/** The invocation deadline the work saw (withinBudget in the handlers). */
+let deadlineSeen: number | null = null;
 
 /** Just enough of a runtime for the handlers: the aggregation and the poll fail with `failure` on their first use of the store. */
 function fakeRuntime(extra: Record<string, unknown> = {}): Runtime {
@@ -33,6 +36,7 @@ function fakeRuntime(extra: Record<string, unknown> = {}): Runtime {
     model: { id: CAMPAIGN },
     get store(): never {
       workStarted++;
+      deadlineSeen = currentDeadline();
       throw failure;
     },
     ...extra,
@@ -81,6 +85,7 @@ beforeEach(() => {
   log = memoryLogger();
   failure = null;
   workStarted = 0;
+  deadlineSeen = null;
   useRuntime(fakeRuntime());
 });
 
@@ -147,6 +152,33 @@ describe('poison events are acknowledged, transient failures retried', () => {
     const acknowledged = log.lines.filter((l) => /failed permanently; event acknowledged/.test(String(l.message)));
     expect(acknowledged).toHaveLength(2);
     expect(acknowledged[0]).toMatchObject({ eventId: 'evt-42', roundId: 'r1', unitId: 'u1' });
+  });
+});
+
+describe('each invocation runs within its function’s time budget', () => {
+  it.each([
+    ['onSubmissionWritten', 120, () => postEvent(urls.onSubmissionWritten!, encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`))],
+    ['onPollRequested', 540, () => postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`))],
+  ])('%s: the work sees a deadline of its timeout (%i s) less a tenth', async (_fn, timeoutSeconds, send) => {
+    failure = new TypeError('stop here');
+    const before = Date.now();
+    await send();
+    const after = Date.now();
+    expect(deadlineSeen).not.toBeNull();
+    expect(deadlineSeen!).toBeGreaterThanOrEqual(before + timeoutSeconds * 900);
+    expect(deadlineSeen!).toBeLessThanOrEqual(after + timeoutSeconds * 900);
+  });
+
+  it('work deferred by the Sheets quota: an HTTP function answers 503 with Retry-After (the scheduler retries), an event function 500 (Eventarc redelivers)', async () => {
+    failure = new QuotaDeferredError('sheets-reads', 42_300, 3_000);
+    useRuntime(fakeRuntime({ schedulerAuth: async () => ({ ok: true, caller: 'test' }) }));
+    const res = await fetch(urls.maintenance!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"job":"poll-changes"}' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('43');
+    expect(await res.json()).toEqual({ error: 'quota-deferred', retryAfterSeconds: 43 });
+    expect(deadlineSeen).not.toBeNull();
+    expect(log.lines.find((l) => l.message === 'maintenance deferred: Sheets quota')).toMatchObject({ quota: 'sheets-reads', waitMs: 42_300 });
+    expect((await postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`))).status).toBe(500);
   });
 });
 
