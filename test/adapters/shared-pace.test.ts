@@ -20,6 +20,7 @@ import { createSheetsClient } from '../../functions/adapters/google-apis.js';
 import { createRateLimiter } from '../../functions/adapters/rate-limiter.js';
 import { createSharedRateLimiter, QUOTA_PACE_COLLECTION, QuotaDeferredError, withTimeBudget } from '../../functions/adapters/shared-pace.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../../scripts/emulators/sheets/index.js';
+import { startFirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
 import { startOfficialFirestoreEmulator, type OfficialFirestoreEmulator } from '../../scripts/local-stack/official-firestore-emulator.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
 
@@ -74,6 +75,20 @@ describe('the shared limiter on Firestore', () => {
     await withTimeBudget(START + 10_000, () => second.take());
     await second.take();
     expect(waits).toEqual([10_000, 20_000]);
+  }, 30_000);
+
+  it('on the in-process Firestore stand-in (no transaction isolation) one process still gets distinct slots: its reservations are made one at a time', async () => {
+    const standIn = await startFirestoreEmulator({ projectId: 'demo-stand-in' });
+    const db = new Firestore({ projectId: 'demo-stand-in', host: standIn.host, ssl: false, credentials: { client_email: 'emulator@local', private_key: 'unused' } });
+    try {
+      const { waits, clock } = stillClock();
+      const limiter = createSharedRateLimiter({ db, quota: 'local', perMinute: 6, clock });
+      await Promise.all(Array.from({ length: 10 }, () => limiter.take()));
+      expect(waits).toEqual(Array.from({ length: 9 }, (_, i) => (i + 1) * 10_000));
+    } finally {
+      await db.terminate();
+      await standIn.stop();
+    }
   }, 30_000);
 
   it('the in-process pacer defers past the budget the same way', async () => {
