@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSheetsClient } from '../../functions/adapters/google-apis.js';
-import { createRateLimiter } from '../../functions/adapters/rate-limiter.js';
+import { createRateLimiter, pacedRequest } from '../../functions/adapters/rate-limiter.js';
+import { DEFAULT_RETRY } from '../../functions/adapters/retry.js';
 import { createSharedRateLimiter, QUOTA_PACE_COLLECTION, QuotaDeferredError, withTimeBudget } from '../../functions/adapters/shared-pace.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../../scripts/emulators/sheets/index.js';
 import { startFirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
@@ -97,6 +98,19 @@ describe('the shared limiter on Firestore', () => {
     await pacer.take();
     await expect(withTimeBudget(START + 9_999, () => pacer.take())).rejects.toBeInstanceOf(QuotaDeferredError);
     await expect(withTimeBudget(START + 10_000, () => pacer.take())).resolves.toBeUndefined();
+  });
+
+  it('a deferred request is neither sent nor retried in place: the caller gets the deferral at once', async () => {
+    const { clock } = stillClock();
+    const pacer = createRateLimiter(6, clock);
+    await pacer.take();
+    let sent = 0;
+    let retries = 0;
+    const request = withTimeBudget(START + 1_000, () =>
+      pacedRequest({ reads: pacer, writes: pacer }, 'reads', { ...DEFAULT_RETRY, sleep: async () => void retries++ }, async () => void sent++),
+    );
+    await expect(request).rejects.toBeInstanceOf(QuotaDeferredError);
+    expect({ sent, retries }).toEqual({ sent: 0, retries: 0 });
   });
 
   it('an unlimited pace never waits and never touches Firestore', async () => {
