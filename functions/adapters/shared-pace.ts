@@ -6,15 +6,15 @@
  *
  * So the pace lives in Firestore: one document per quota (reads, writes) holds the next free
  * slot, reserved in a transaction (slot = max(now, next); next = slot + 60 s / limit) and then
- * waited for. Transactions are serialisable in Firestore (the official emulator isolates them
- * too), so two instances never get the same slot; within one process reservations are made one
+ * waited for. Transactions are serialisable in Firestore
+ * (https://firebase.google.com/docs/firestore/transaction-data-contention; the official emulator
+ * isolates them too), so two instances never get the same slot; within one process reservations are made one
  * at a time, which also keeps the in-process Firestore stand-in (whose racing transactions lose
  * updates) correct for the single-process local stack.
  *
  * At the default 50 a minute a quota document takes under one write a second, Firestore's
- * sustained rate for a single document
- * (https://cloud.google.com/firestore/docs/best-practices#hotspots); a limit far above 60 a
- * minute would need the document sharded.
+ * sustained write rate for a single document (https://firebase.google.com/docs/firestore/quotas);
+ * a limit far above 60 a minute would need the document sharded.
  *
  * A request whose slot falls after its invocation's deadline (see withTimeBudget) is not
  * reserved: the caller gets a QuotaDeferredError, a transient failure, so the work is retried
