@@ -4,7 +4,12 @@
  */
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { onPollRequested, onSubmissionWritten } from './handlers/events.js';
+import { answerFrameworkErrorsInJson } from './handlers/framework-errors.js';
 import { complianceSweep, driveWebhook, maintenance, sheetAction } from './handlers/http.js';
+
+// Bodies the framework cannot parse are answered 400 in JSON, not with an HTML stack trace.
+// Installed at load: the framework builds its Express app after loading this module.
+answerFrameworkErrorsInJson();
 
 export const FUNCTIONS = {
   driveWebhook: { signature: 'http', handler: driveWebhook },

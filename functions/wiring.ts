@@ -15,6 +15,7 @@ import { SheetsWorkbooks } from './adapters/sheets-workbooks.js';
 import { createSmtpMailer, type Mailer } from './adapters/smtp-mailer.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './adapters/retry.js';
 import { createSheetsPace, type SheetsPace } from './adapters/rate-limiter.js';
+import { createSharedSheetsPace } from './adapters/shared-pace.js';
 import { createLogger, type Logger } from './app/log.js';
 
 export interface Dependencies {
@@ -26,7 +27,7 @@ export interface Dependencies {
   master: SheetsMaster;
   files: DriveFiles;
   mailer: Mailer | null;
-  /** Paces every Sheets request of this process under the per-minute quota. */
+  /** Paces every Sheets request under the per-minute quota, across instances (shared) or in this process only. */
   sheetsPace: SheetsPace;
   /** Business time: deadlines, acceptance, reminders (simulated in the demo, `--at` in the CLI). */
   now: () => number;
@@ -43,6 +44,13 @@ export interface WiringOverrides {
   retry?: RetryPolicy;
   mailer?: Mailer | null;
   firestore?: Firestore;
+  /**
+   * 'shared' (default; production and the local stack): the quota's pace is kept in Firestore,
+   * so every instance and process acting as the service account holds it together.
+   * 'in-process': this process paces itself only; right when it is the only one sending
+   * requests (unit tests, a Firestore that cannot run transactions).
+   */
+  sheetsPace?: 'shared' | 'in-process';
 }
 
 export async function createFirestore(config: Config): Promise<Firestore> {
@@ -78,7 +86,10 @@ export async function createDependencies(config: Config, overrides: WiringOverri
     overrides.mailer !== undefined ? Promise.resolve(overrides.mailer) : config.smtp ? createSmtpMailer(config.smtp) : Promise.resolve(null),
   ]);
   const log = overrides.log ?? createLogger({ campaign: model.id }, undefined, config.logLevel);
-  const sheetsPace = createSheetsPace(config.sheetsReadsPerMinute, config.sheetsWritesPerMinute);
+  const sheetsPace =
+    (overrides.sheetsPace ?? 'shared') === 'shared'
+      ? createSharedSheetsPace(db, config.sheetsReadsPerMinute, config.sheetsWritesPerMinute)
+      : createSheetsPace(config.sheetsReadsPerMinute, config.sheetsWritesPerMinute);
   return {
     config,
     model,

@@ -65,13 +65,36 @@ interface DocumentLike {
   updateTime?: unknown;
 }
 
+/**
+ * The event's data cannot be read as a Firestore document event (garbage bytes, a protobuf of
+ * another message, unparsable JSON, no document named). Decoding is deterministic, so a
+ * redelivery fails the same way: handlers acknowledge such a poison event instead of having
+ * Eventarc retry it for a day.
+ */
+export class UndecodableEventError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UndecodableEventError';
+  }
+}
+
+/** Throws UndecodableEventError (and nothing else) when `data` is not a readable document event. */
 export function decodeDocumentWrittenEvent(data: Buffer | Uint8Array | unknown): DecodedDocumentWrittenEvent {
+  try {
+    return decodeEvent(data);
+  } catch (error) {
+    if (error instanceof UndecodableEventError) throw error;
+    throw new UndecodableEventError(`undecodable Firestore event data: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
+function decodeEvent(data: unknown): DecodedDocumentWrittenEvent {
   const event = toEventObject(data);
   const value = documentOrNull(event.value);
   const oldValue = documentOrNull(event.oldValue);
   const fullName = nameOf(value) ?? nameOf(oldValue);
   if (fullName === undefined) {
-    throw new Error('Firestore event data names no document: neither value nor oldValue is set');
+    throw new UndecodableEventError('Firestore event data names no document: neither value nor oldValue is set');
   }
   const maskPaths = isRecord(event.updateMask) ? event.updateMask.fieldPaths : undefined;
   return {

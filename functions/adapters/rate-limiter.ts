@@ -1,15 +1,21 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { currentDeadline, QuotaDeferredError } from './shared-pace.js';
 
 /**
  * Spacing requests under a per-minute quota (Sheets: 60 writes per minute per user). A caller
  * waits for its slot instead of collecting a 429; `etaMs` gives provisioning its estimate.
+ * A slot after the invocation's deadline (withTimeBudget) is not taken: QuotaDeferredError.
  */
 export interface RateLimiter {
   take(): Promise<void>;
   etaMs(requests: number): number;
 }
 
+/**
+ * This process's own pace: holds the quota only while one process sends every request (tests,
+ * a CLI run alone). Deployed functions and the local stack use the shared pace (shared-pace.ts).
+ */
 export function createRateLimiter(perMinute: number, clock: { now: () => number; sleep: (ms: number) => Promise<void> } = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }): RateLimiter {
   const interval = 60_000 / perMinute;
   let nextSlot = 0;
@@ -17,6 +23,8 @@ export function createRateLimiter(perMinute: number, clock: { now: () => number;
     async take() {
       const now = clock.now();
       const slot = Math.max(now, nextSlot);
+      const deadline = currentDeadline();
+      if (deadline !== null && slot > deadline) throw new QuotaDeferredError(`${perMinute}/min (in-process)`, slot - now, deadline - now);
       nextSlot = slot + interval;
       if (slot > now) await clock.sleep(slot - now);
     },

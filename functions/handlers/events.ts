@@ -1,15 +1,83 @@
-/** Firestore `document.written` events (Eventarc): submissions are aggregated; poll requests run the Drive poll. */
+/**
+ * Firestore `document.written` events (Eventarc): submissions are aggregated; poll requests run the Drive poll.
+ *
+ * Eventarc delivers at least once and, with retries on, redelivers an event whose function
+ * failed for up to a day (https://cloud.google.com/functions/docs/bestpractices/retries). So a handler throws only for a failure that a later attempt can get
+ * past (Firestore or Google unavailable, a timeout, a quota): an event that can never succeed
+ * (undecodable data, a bug that fails the same way every time) is logged with its context and
+ * acknowledged. Work it should have done is caught up by the scheduled jobs (poll-changes,
+ * reconcile, refresh-master).
+ */
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { decodeDocumentWrittenEvent } from '../adapters/firestore-event.js';
+import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from '../adapters/firestore-event.js';
+import { isRetryable } from '../adapters/retry.js';
 import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
+import type { Logger } from '../app/log.js';
 import { runtime } from './runtime.js';
+import { withinBudget } from './time-budget.js';
+
+/**
+ * gRPC status codes (Firestore's client) that a retry can get past: CANCELLED, UNKNOWN,
+ * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE
+ * (https://github.com/grpc/grpc/blob/master/doc/statuscodes.md, the codes Firestore reports:
+ * https://cloud.google.com/firestore/docs/understand-error-codes).
+ */
+const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]);
+
+/** True for failures worth a redelivery; everything else would fail the same way again. */
+export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof UndecodableEventError) return false;
+  const e = error as { code?: unknown; details?: unknown; metadata?: unknown; transient?: unknown } | null;
+  // An error that says so itself (e.g. the shared Sheets quota deferring work past the time budget).
+  if (e?.transient === true) return true;
+  // gRPC errors carry a small numeric code and details/metadata; HTTP statuses are ≥ 100.
+  if (typeof e?.code === 'number' && e.code < 100 && ('details' in e || 'metadata' in e)) return TRANSIENT_GRPC_CODES.has(e.code);
+  return isRetryable(error);
+}
+
+/** What Eventarc told us about the event: enough to find it again in the logs. */
+function eventContext(event: CloudEvent<unknown>): Record<string, unknown> {
+  const data = event.data;
+  return {
+    eventId: event.id,
+    eventType: event.type,
+    subject: event.subject,
+    source: event.source,
+    dataBytes: data instanceof Uint8Array ? data.byteLength : typeof data === 'string' ? data.length : undefined,
+  };
+}
+
+/** The decoded event, or null after logging a poison event (acknowledged: never retried). */
+function decodeOrAcknowledge(log: Logger, fn: string, event: CloudEvent<unknown>): DecodedDocumentWrittenEvent | null {
+  try {
+    return decodeDocumentWrittenEvent(event.data);
+  } catch (error) {
+    log.error(`${fn}: undecodable event acknowledged without processing`, { ...eventContext(event), error: error as Error });
+    return null;
+  }
+}
+
+/** Rethrows a transient failure (Eventarc redelivers); logs and acknowledges a permanent one. */
+function settle(log: Logger, fn: string, event: CloudEvent<unknown>, context: Record<string, unknown>, error: unknown): void {
+  if (isTransientFailure(error)) {
+    log.error(`${fn} failed; the event will be retried`, { ...eventContext(event), ...context, error: error as Error });
+    throw error;
+  }
+  log.error(`${fn} failed permanently; event acknowledged, the scheduled jobs catch up`, { ...eventContext(event), ...context, error: error as Error });
+}
 
 const SUBMISSION_PATH = /^campaigns\/([^/]+)\/submissions\/([^/]+)__([^/]+)$/;
 
-export async function onSubmissionWritten(event: CloudEvent<unknown>): Promise<void> {
+export function onSubmissionWritten(event: CloudEvent<unknown>): Promise<void> {
+  return withinBudget('onSubmissionWritten', () => submissionWritten(event));
+}
+
+async function submissionWritten(event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
-  const { documentPath } = decodeDocumentWrittenEvent(event.data);
+  const decoded = decodeOrAcknowledge(rt.log, 'onSubmissionWritten', event);
+  if (!decoded) return;
+  const { documentPath } = decoded;
   const m = SUBMISSION_PATH.exec(documentPath);
   if (!m) {
     rt.log.warn('event for a document that is not a submission; ignored', { documentPath, eventId: event.id });
@@ -23,17 +91,22 @@ export async function onSubmissionWritten(event: CloudEvent<unknown>): Promise<v
   try {
     await aggregateSubmission(rt, roundId, unitId);
   } catch (error) {
-    rt.log.error('aggregation failed; the event will be retried', { roundId, unitId, eventId: event.id, error: error as Error });
-    throw error;
+    settle(rt.log, 'aggregation', event, { roundId, unitId }, error);
   }
 }
 
 const POLL_REQUEST_PATH = /^campaigns\/([^/]+)\/pollRequests\/[^/]+$/;
 
 /** Firestore `document.written` on a poll request (left by driveWebhook): read the Drive change feed. */
-export async function onPollRequested(event: CloudEvent<unknown>): Promise<void> {
+export function onPollRequested(event: CloudEvent<unknown>): Promise<void> {
+  return withinBudget('onPollRequested', () => pollRequested(event));
+}
+
+async function pollRequested(event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
-  const { documentPath, value } = decodeDocumentWrittenEvent(event.data);
+  const decoded = decodeOrAcknowledge(rt.log, 'onPollRequested', event);
+  if (!decoded) return;
+  const { documentPath, value } = decoded;
   const m = POLL_REQUEST_PATH.exec(documentPath);
   if (!m || m[1] !== rt.model.id || value === null) {
     rt.log.warn('poll trigger for an unexpected document; ignored', { documentPath, eventId: event.id });
@@ -43,7 +116,6 @@ export async function onPollRequested(event: CloudEvent<unknown>): Promise<void>
     const result = await pollChanges(rt);
     rt.log.info('drive changes polled', { eventId: event.id, ...result });
   } catch (error) {
-    rt.log.error('drive poll failed; the event will be retried', { eventId: event.id, error: error as Error });
-    throw error;
+    settle(rt.log, 'drive poll', event, {}, error);
   }
 }

@@ -10,20 +10,32 @@ import { processUnitSheet } from '../app/process-unit-sheet.js';
 import { reconcileRound } from '../app/reconcile.js';
 import { runSweep, sweepJson } from '../app/sweep.js';
 import { acceptedWebhookSecrets } from '../config.js';
+import { QuotaDeferredError } from '../adapters/shared-pace.js';
 import { verifyChannelToken, verifySheetActionSignature } from './auth.js';
 import { runtime, type Runtime } from './runtime.js';
+import { withinBudget, type FunctionName } from './time-budget.js';
 
 function header(req: Request, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function guarded(res: Response, what: string, fn: (rt: Runtime) => Promise<void>): Promise<void> {
+/**
+ * Runs one invocation within its function's time budget. Work deferred by the shared Sheets
+ * quota is answered 503 with Retry-After (the scheduler retries it), anything else 500.
+ */
+async function guarded(res: Response, fn: FunctionName, what: string, body: (rt: Runtime) => Promise<void>): Promise<void> {
   let rt: Runtime | undefined;
   try {
     rt = await runtime();
-    await fn(rt);
+    const ready = rt;
+    await withinBudget(fn, () => body(ready));
   } catch (error) {
+    if (error instanceof QuotaDeferredError) {
+      rt?.log.warn(`${what} deferred: Sheets quota`, { quota: error.quota, waitMs: error.waitMs, budgetMs: error.budgetMs });
+      if (!res.headersSent) res.status(503).set('Retry-After', String(Math.ceil(error.waitMs / 1000))).json({ error: 'quota-deferred', retryAfterSeconds: Math.ceil(error.waitMs / 1000) });
+      return;
+    }
     (rt?.log ?? console).error(`${what} failed`, { error: error as Error } as never);
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });
   }
@@ -31,7 +43,7 @@ async function guarded(res: Response, what: string, fn: (rt: Runtime) => Promise
 
 /** Drive push notification: headers only (X-Goog-Channel-*). */
 export async function driveWebhook(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'drive webhook', async (rt) => {
+  await guarded(res, 'driveWebhook', 'drive webhook', async (rt) => {
     const channelId = header(req, 'x-goog-channel-id');
     if (!verifyChannelToken(acceptedWebhookSecrets(rt.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
       rt.log.warn('drive push refused: bad channel token', { channelId });
@@ -51,7 +63,7 @@ export async function driveWebhook(req: Request, res: Response): Promise<void> {
 
 /** The optional Apps Script button "Kiểm tra ngay / Gửi báo cáo": a signed request for one sheet. */
 export async function sheetAction(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'sheet action', async (rt) => {
+  await guarded(res, 'sheetAction', 'sheet action', async (rt) => {
     const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
     if (!verifySheetActionSignature(acceptedWebhookSecrets(rt.config.webhook), body, rt.now())) {
       rt.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
@@ -73,7 +85,7 @@ async function schedulerAllowed(rt: Runtime, req: Request, res: Response): Promi
 
 /** Cloud Scheduler → compliance sweep. Body: { at?: ISO datetime, dryRun?: boolean }. */
 export async function complianceSweep(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'compliance sweep', async (rt) => {
+  await guarded(res, 'complianceSweep', 'compliance sweep', async (rt) => {
     if (!(await schedulerAllowed(rt, req, res))) return;
     const body = (req.body ?? {}) as { at?: unknown; dryRun?: unknown };
     const at = typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : undefined;
@@ -87,7 +99,7 @@ export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
 
 /** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' }. */
 export async function maintenance(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'maintenance', async (rt) => {
+  await guarded(res, 'maintenance', 'maintenance', async (rt) => {
     if (!(await schedulerAllowed(rt, req, res))) return;
     const job = (req.body as { job?: unknown } | undefined)?.job;
     switch (job as MaintenanceJob) {

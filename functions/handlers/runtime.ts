@@ -12,9 +12,14 @@ export interface Runtime extends Dependencies {
 
 let current: Promise<Runtime> | null = null;
 
+/**
+ * The scheduled functions (complianceSweep, maintenance) are deployed private
+ * (--no-allow-unauthenticated, see scripts/deploy/plan.ts 'http-private'): Cloud Run's IAM
+ * verifies the scheduler's token and strips its signature, so the verifier trusts IAM for it.
+ */
 export function schedulerVerifierFor(deps: Dependencies): SchedulerVerifier {
   const s = deps.config.scheduler;
-  return s.mode === 'oidc' ? oidcVerifier({ audience: s.audience, serviceAccount: s.serviceAccount }) : sharedSecretVerifier(s.secret);
+  return s.mode === 'oidc' ? oidcVerifier({ audience: s.audience, serviceAccount: s.serviceAccount, behindIam: true }) : sharedSecretVerifier(s.secret);
 }
 
 export function runtime(): Promise<Runtime> {

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { SCHEDULED_JOBS } from '../../functions/schedule.js';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/handlers/time-budget.js';
 
 /**
  * Cloud Functions runtime. nodejs20 was decommissioned on 2026-10-30 (no deploys or updates);
@@ -87,13 +88,13 @@ interface FunctionSpec {
 /** Every function in functions/index.ts, with how it is reached. */
 export const FUNCTION_SPECS: FunctionSpec[] = [
   // Drive cannot authenticate its pushes: the channel token (an HMAC we chose) is checked instead.
-  { name: 'driveWebhook', trigger: 'http-public', memory: '256Mi', timeoutSeconds: 30, maxInstances: 10 },
+  { name: 'driveWebhook', trigger: 'http-public', memory: '256Mi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.driveWebhook, maxInstances: 10 },
   // Apps Script button: its request is signed with the webhook secret.
-  { name: 'sheetAction', trigger: 'http-public', memory: '512Mi', timeoutSeconds: 60, maxInstances: 10 },
-  { name: 'complianceSweep', trigger: 'http-private', memory: '1Gi', timeoutSeconds: 540, maxInstances: 1 },
-  { name: 'maintenance', trigger: 'http-private', memory: '1Gi', timeoutSeconds: 540, maxInstances: 2 },
-  { name: 'onSubmissionWritten', trigger: 'firestore', memory: '512Mi', timeoutSeconds: 120, maxInstances: 20, document: 'campaigns/{campaignId}/submissions/{submissionId}' },
-  { name: 'onPollRequested', trigger: 'firestore', memory: '1Gi', timeoutSeconds: 540, maxInstances: 1, document: 'campaigns/{campaignId}/pollRequests/{requestId}' },
+  { name: 'sheetAction', trigger: 'http-public', memory: '512Mi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.sheetAction, maxInstances: 10 },
+  { name: 'complianceSweep', trigger: 'http-private', memory: '1Gi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.complianceSweep, maxInstances: 1 },
+  { name: 'maintenance', trigger: 'http-private', memory: '1Gi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.maintenance, maxInstances: 2 },
+  { name: 'onSubmissionWritten', trigger: 'firestore', memory: '512Mi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.onSubmissionWritten, maxInstances: 20, document: 'campaigns/{campaignId}/submissions/{submissionId}' },
+  { name: 'onPollRequested', trigger: 'firestore', memory: '1Gi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.onPollRequested, maxInstances: 1, document: 'campaigns/{campaignId}/pollRequests/{requestId}' },
 ];
 
 /**

@@ -9,8 +9,8 @@
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oidcVerifier, sharedSecretVerifier } from '../../functions/handlers/auth.js';
-import { useRuntime } from '../../functions/handlers/runtime.js';
+import { oidcVerifier, sharedSecretVerifier, SIGNATURE_REMOVED_BY_GOOGLE } from '../../functions/handlers/auth.js';
+import { schedulerVerifierFor, useRuntime } from '../../functions/handlers/runtime.js';
 import { SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -31,6 +31,12 @@ function idToken(claims: Record<string, unknown>, opts: { key?: ReturnType<typeo
   const payload = b64url(JSON.stringify({ iss: 'https://accounts.google.com', sub: '1234567890', email: SCHEDULER_SA, email_verified: true, iat: now - 10, exp: now + 3_600, ...claims }));
   const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(opts.key ?? trusted.privateKey);
   return `${header}.${payload}.${b64url(signature)}`;
+}
+
+/** The same token as a private function receives it behind Cloud Run's IAM check: signature replaced. */
+function iamForwarded(claims: Record<string, unknown>): string {
+  const [header, payload] = idToken(claims).split('.');
+  return `${header}.${payload}.${SIGNATURE_REMOVED_BY_GOOGLE}`;
 }
 
 describe('the scheduled HTTP functions refuse callers without valid credentials', () => {
@@ -122,6 +128,63 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       } finally {
         useRuntime(s.runtime);
       }
+    });
+
+    describe('behind Cloud Run IAM (the private complianceSweep and maintenance): the signature arrives removed', () => {
+      /** What production wires: the verifier built from an OIDC configuration, no injected keys. */
+      const production = () => schedulerVerifierFor({ ...s.runtime, config: { ...s.runtime.config, scheduler: { mode: 'oidc', audience: url, serviceAccount: SCHEDULER_SA } } });
+      const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+      it('the scheduler’s token with the right claims is accepted, and the function runs the job', async () => {
+        expect(await production()(`Bearer ${iamForwarded({ aud: url })}`)).toEqual({ ok: true, caller: SCHEDULER_SA });
+        // An audience given as a list (JWT allows it) naming this function is accepted too.
+        expect((await production()(`Bearer ${iamForwarded({ aud: [url] })}`)).ok).toBe(true);
+        useRuntime({ ...s.runtime, schedulerAuth: production() });
+        try {
+          // Past authentication: an unknown job is answered 400 by the job switch, not 401.
+          const res = await post(`Bearer ${iamForwarded({ aud: url })}`, { job: 'no-such-job' }, s.urls.functions.maintenance);
+          expect(res.status).toBe(400);
+          expect(((await res.json()) as { error: string }).error).toMatch(/unknown job/);
+        } finally {
+          useRuntime(s.runtime);
+        }
+        expect(await sideEffects()).toEqual(NOTHING);
+      });
+
+      it.each([
+        ['another audience', () => iamForwarded({ aud: 'https://europe-west1-other.cloudfunctions.net/complianceSweep' }), /audience/],
+        ['no audience', () => iamForwarded({ aud: undefined }), /audience/],
+        ['another service account', () => iamForwarded({ aud: url, email: 'someone@bao-cao-prod.iam.gserviceaccount.com' }), /unexpected caller someone@/],
+        ['another issuer', () => iamForwarded({ aud: url, iss: 'https://evil.example.com' }), /Invalid issuer/],
+        ['an unverified e-mail', () => iamForwarded({ aud: url, email_verified: 'true' }), /email not verified/],
+        ['an expired token', () => iamForwarded({ aud: url, iat: nowSeconds() - 7_200, exp: nowSeconds() - 3_600 }), /too late/],
+        ['no expiry', () => iamForwarded({ aud: url, exp: undefined }), /expiration/],
+        ['a token issued in the future', () => iamForwarded({ aud: url, iat: nowSeconds() + 3_600, exp: nowSeconds() + 7_200 }), /too early/],
+        ['a payload that is not JSON', () => `e30.bm90LWpzb24.${SIGNATURE_REMOVED_BY_GOOGLE}`, /JSON/],
+      ])('%s: refused with a reason; through the function, 401 and nothing happens', async (_what, token, reason) => {
+        const verdict = await production()(`Bearer ${token()}`);
+        expect(verdict.ok ? '' : verdict.reason).toMatch(reason);
+        useRuntime({ ...s.runtime, schedulerAuth: production() });
+        try {
+          const res = await post(`Bearer ${token()}`);
+          expect(res.status).toBe(401);
+        } finally {
+          useRuntime(s.runtime);
+        }
+        expect(await sideEffects()).toEqual(NOTHING);
+      });
+
+      it('a token that still carries a signature is verified in full: a forged one is refused', async () => {
+        const v = oidcVerifier({ audience: url, serviceAccount: SCHEDULER_SA, behindIam: true, certs });
+        expect((await v(`Bearer ${idToken({ aud: url })}`)).ok).toBe(true);
+        const forged = await v(`Bearer ${idToken({ aud: url }, { key: stranger.privateKey })}`);
+        expect(forged.ok ? '' : forged.reason).toMatch(/Invalid token signature/);
+      });
+
+      it('a public endpoint (not behind IAM) refuses a token without its signature, whatever its claims', async () => {
+        const verdict = await verifier()(`Bearer ${iamForwarded({ aud: url })}`);
+        expect(verdict.ok ? '' : verdict.reason).toMatch(/not behind Cloud Run IAM/);
+      });
     });
 
     it('the scheduler’s own token is accepted: the sweep runs, flags and mails the two wards and the coordinators', async () => {

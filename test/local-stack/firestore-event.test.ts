@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeDocumentWrittenEvent,
   documentIdFromSubject,
+  UndecodableEventError,
 } from '../../functions/adapters/firestore-event.js';
 
 const DocumentEventData = google.events.cloud.firestore.v1.DocumentEventData;
@@ -120,7 +121,28 @@ describe('decodeDocumentWrittenEvent', () => {
 
   it('rejects data that names no document', () => {
     expect(() => decodeDocumentWrittenEvent(DocumentEventData.encode({}).finish())).toThrow(/names no document/);
-    expect(() => decodeDocumentWrittenEvent(null)).toThrow(TypeError);
+    expect(() => decodeDocumentWrittenEvent(null)).toThrow(UndecodableEventError);
+  });
+
+  it('every way of failing is one error type, so a handler can acknowledge a poison event', () => {
+    const poison: unknown[] = [
+      Uint8Array.from([0x0f, 0xff, 0xff, 0xff, 0x07]), // protobuf: invalid wire type
+      Buffer.from('{"value":'), // JSON text cut short, handed as bytes
+      '{"value":', // JSON text cut short
+      null,
+      42,
+      DocumentEventData.encode({}).finish(), // a valid message naming no document
+      { value: { name: NAME, fields: { at: { timestampValue: 17 } } } }, // an unreadable timestamp
+    ];
+    for (const data of poison) {
+      let thrown: unknown;
+      try {
+        decodeDocumentWrittenEvent(data);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, `for ${String(data)}`).toBeInstanceOf(UndecodableEventError);
+    }
   });
 });
 
