@@ -9,7 +9,7 @@ import { ScaledClock } from './clock.js';
 import { renderXlsxBuffer, toWorkbookModel, writeXlsx } from './export.js';
 import { FaultInjector } from './faults.js';
 import type { FaultSettings } from './faults.js';
-import { QuotaTracker } from './quotas.js';
+import { DEFAULT_QUOTAS, QuotaTracker } from './quotas.js';
 import type { QuotaSettings } from './quotas.js';
 import { spreadsheetUrl } from './render.js';
 import { EmulatorHttpServer, sendJson } from './server.js';
@@ -23,7 +23,10 @@ export interface SheetsEmulatorOptions {
   host?: string;
   /** Load state from here at start; save it (atomically, debounced ~200 ms) after mutations and on stop. */
   stateDir?: string;
-  /** Default: enabled, 60 reads and 60 writes per minute per user, 300 and 300 per project. */
+  /**
+   * Default: enabled; Sheets 60 reads and 60 writes per minute per user, 300 and 300 per project;
+   * Drive 12,000 requests per minute per user and per project.
+   */
   quotas?: Partial<QuotaSettings>;
   /** Emulated time runs this many times faster than real time. Default 1. */
   clockScale?: number;
@@ -185,7 +188,7 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
       set: (settings) => quotas.set(settings),
       reset: () => {
         quotas.reset();
-        quotas.set({ enabled: true, readPerMinutePerUser: 60, writePerMinutePerUser: 60, readPerMinutePerProject: 300, writePerMinutePerProject: 300, ...initialQuotas });
+        quotas.set({ ...DEFAULT_QUOTAS, ...initialQuotas });
       },
       current: () => quotas.current,
     },

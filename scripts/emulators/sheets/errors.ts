@@ -28,13 +28,16 @@ export class DriveApiError extends ApiError {
     message: string,
     readonly reason: string,
     readonly location?: { location: string; locationType: string },
+    /** `domain` is 'global' except for quota errors ('usageLimits'), which also carry `extendedHelp`. */
+    readonly detail: { domain?: string; extendedHelp?: string } = {},
   ) {
     super(code, '', message);
   }
 
   override toBody(): { error: Record<string, unknown> } {
-    const detail: Record<string, unknown> = { message: this.message, domain: 'global', reason: this.reason };
+    const detail: Record<string, unknown> = { message: this.message, domain: this.detail.domain ?? 'global', reason: this.reason };
     if (this.location) Object.assign(detail, this.location);
+    if (this.detail.extendedHelp) detail['extendedHelp'] = this.detail.extendedHelp;
     return { error: { code: this.code, message: this.message, errors: [detail] } };
   }
 }
@@ -99,6 +102,61 @@ export function driveInsufficientPermissions(): DriveApiError {
 
 export function driveInvalidValue(parameter: string, message = 'Invalid Value'): DriveApiError {
   return new DriveApiError(400, message, 'invalid', { location: parameter, locationType: 'parameter' });
+}
+
+/**
+ * Sheets' answer to a `fields` path that names no field: the generic message, the path in a
+ * BadRequest field violation (as client libraries print it).
+ */
+export function unknownFieldsPath(path: string): ApiError {
+  return new ApiError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', {
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.BadRequest',
+        fieldViolations: [{ description: `Error expanding 'fields' parameter. Cannot find matching fields for path '${path}'.` }],
+      },
+    ],
+  });
+}
+
+/** Drive's answer to a `fields` selection naming no field. */
+export function driveInvalidFieldSelection(name: string): DriveApiError {
+  return new DriveApiError(400, `Invalid field selection ${name}`, 'invalidParameter', { location: 'fields', locationType: 'parameter' });
+}
+
+/** Unknown names in a JSON body: one line per name, one field violation per name. */
+export function unknownJsonNames(unknown: { name: string; at: string }[]): ApiError {
+  const lines = unknown.map(({ name, at }) => `Invalid JSON payload received. Unknown name "${name}"${at === '' ? '' : ` at '${at}'`}: Cannot find field.`);
+  return new ApiError(400, 'INVALID_ARGUMENT', lines.join('\n'), {
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.BadRequest',
+        fieldViolations: unknown.map(({ at }, i) => ({ ...(at === '' ? {} : { field: at }), description: lines[i] })),
+      },
+    ],
+  });
+}
+
+/** The front end's own cap on a request body (the Sheets documentation only recommends 2 MB). */
+export const MAX_REQUEST_BYTES = 10_485_760;
+
+export function payloadTooLarge(): ApiError {
+  return invalidArgument(`Request payload size exceeds the limit: ${MAX_REQUEST_BYTES} bytes.`);
+}
+
+export function driveUserRateLimitExceeded(projectNumber: string): DriveApiError {
+  const console = `https://console.developers.google.com/apis/api/drive.googleapis.com/quotas?project=${projectNumber}`;
+  return new DriveApiError(
+    403,
+    `User Rate Limit Exceeded. Rate of requests for user exceed configured project quota. You may consider re-evaluating expected per-user traffic to the API and adjust project quota limits accordingly. You may monitor aggregate quota usage and adjust limits in the API Console: ${console}`,
+    'userRateLimitExceeded',
+    undefined,
+    { domain: 'usageLimits', extendedHelp: console },
+  );
+}
+
+export function driveRateLimitExceeded(): DriveApiError {
+  return new DriveApiError(403, 'Rate Limit Exceeded', 'rateLimitExceeded', undefined, { domain: 'usageLimits' });
 }
 
 export function driveBadRequest(message: string, reason = 'badRequest'): DriveApiError {

@@ -1,6 +1,6 @@
 /**
  * Deterministic fault injection. A seeded PRNG decides, request by request, whether to answer
- * 429 / 500 / 503 (before anything is applied), to "time out" (apply the request or not, then
+ * 429 / 403 (Drive) / 500 / 503 (before anything is applied), to "time out" (apply the request or not, then
  * hold the socket and finally destroy it: the response is lost), and how much latency to add.
  * The same seed and the same request sequence give the same pattern.
  */
@@ -8,6 +8,11 @@ import type { ApiName } from './types.js';
 
 export interface FaultSettings {
   rate429?: number;
+  /**
+   * Drive only: 403 `userRateLimitExceeded` (domain `usageLimits`), Drive's usual answer to a burst,
+   * which clients must retry like a 429. Sheets has no 403 rate limit, so Sheets requests never get it.
+   */
+  rate403?: number;
   rate500?: number;
   rate503?: number;
   timeoutRate?: number;
@@ -19,7 +24,7 @@ export interface FaultSettings {
   apis?: ApiName[];
 }
 
-export type InjectedFault = 'rate429' | 'rate500' | 'rate503' | 'timeout';
+export type InjectedFault = 'rate429' | 'rate403' | 'rate500' | 'rate503' | 'timeout';
 
 export interface FaultDecision {
   fault: InjectedFault | null;
@@ -48,7 +53,7 @@ export class FaultInjector {
   private random: () => number = mulberry32(1);
 
   set(settings: FaultSettings): void {
-    for (const key of ['rate429', 'rate500', 'rate503', 'timeoutRate'] as const) {
+    for (const key of ['rate429', 'rate403', 'rate500', 'rate503', 'timeoutRate'] as const) {
       const rate = settings[key];
       if (rate !== undefined && (rate < 0 || rate > 1)) throw new Error(`${key} must be between 0 and 1`);
     }
@@ -66,6 +71,7 @@ export class FaultInjector {
     const roll = this.random();
     const thresholds: [InjectedFault, number][] = [
       ['rate429', settings.rate429 ?? 0],
+      ['rate403', api === 'drive' ? (settings.rate403 ?? 0) : 0],
       ['rate500', settings.rate500 ?? 0],
       ['rate503', settings.rate503 ?? 0],
       ['timeout', settings.timeoutRate ?? 0],

@@ -150,3 +150,49 @@ export function applyUpdateMask(target: Record<string, unknown>, source: Record<
     else target[key] = nested;
   }
 }
+
+/**
+ * The field paths a mask names, expanded: `a(b,c/d),e` gives [a,b] [a,c,d] [e]. Unlike
+ * parseFieldMask, whitespace can be kept as part of a name: Sheets does not trim it (a mask
+ * `properties, sheets.properties` is refused for the path ' sheets.properties'), Drive does.
+ */
+export function maskPaths(text: string, options: { keepWhitespace: boolean }): string[][] {
+  const src = options.keepWhitespace ? text : text.replace(/\s+/g, '');
+  let pos = 0;
+  const paths: string[][] = [];
+  const fail = (): never => {
+    throw new FieldMaskError(`Invalid field mask "${text}" at position ${pos}`);
+  };
+
+  function parseName(): string {
+    const match = /^[^,()./]+/.exec(src.slice(pos));
+    if (!match) return fail();
+    pos += match[0].length;
+    return match[0];
+  }
+
+  function parseList(prefix: string[]): void {
+    for (;;) {
+      const path = [...prefix, parseName()];
+      while (src[pos] === '.' || src[pos] === '/') {
+        pos += 1;
+        path.push(parseName());
+      }
+      if (src[pos] === '(') {
+        pos += 1;
+        parseList(path);
+        if (src[pos] !== ')') fail();
+        pos += 1;
+      } else {
+        paths.push(path);
+      }
+      if (src[pos] !== ',') return;
+      pos += 1;
+    }
+  }
+
+  if (src === '') return paths;
+  parseList([]);
+  if (pos !== src.length) fail();
+  return paths;
+}

@@ -10,9 +10,15 @@
  * minute, so a client that stays within it here stays within it there.
  *
  * Only requests that reach the API logic count; requests refused for quota do not consume it.
+ *
+ * Drive counts every request per user and per project (one request, one query): Drive's usage
+ * limits page has stated 12,000 queries per 60 seconds, per user and per project (projects created
+ * from May 2026 are metered in "quota units" whose per-method weights are not modelled here). Drive
+ * answers an exceeded per-user quota with 403 `userRateLimitExceeded` (domain `usageLimits`), not
+ * 429, and clients must retry it like a 429.
  */
 import type { EmulatorClock } from './clock.js';
-import { ApiError } from './errors.js';
+import { ApiError, driveRateLimitExceeded, driveUserRateLimitExceeded } from './errors.js';
 import type { RequestKind } from './types.js';
 
 export interface QuotaSettings {
@@ -21,6 +27,10 @@ export interface QuotaSettings {
   writePerMinutePerUser: number;
   readPerMinutePerProject: number;
   writePerMinutePerProject: number;
+  /** Drive requests (any method) per minute per user. */
+  drivePerMinutePerUser: number;
+  /** Drive requests (any method) per minute for the project. */
+  drivePerMinutePerProject: number;
 }
 
 export const DEFAULT_QUOTAS: QuotaSettings = {
@@ -29,6 +39,8 @@ export const DEFAULT_QUOTAS: QuotaSettings = {
   writePerMinutePerUser: 60,
   readPerMinutePerProject: 300,
   writePerMinutePerProject: 300,
+  drivePerMinutePerUser: 12_000,
+  drivePerMinutePerProject: 12_000,
 };
 
 const WINDOW_MS = 60_000;
@@ -36,7 +48,7 @@ const WINDOW_MS = 60_000;
 export class QuotaTracker {
   private settings: QuotaSettings;
   private readonly userWindows = new Map<string, number[]>();
-  private readonly projectWindows = new Map<RequestKind, number[]>();
+  private readonly projectWindows = new Map<RequestKind | 'drive', number[]>();
 
   constructor(
     private readonly clock: EmulatorClock,
@@ -71,6 +83,19 @@ export class QuotaTracker {
     const perProject = kind === 'read' ? this.settings.readPerMinutePerProject : this.settings.writePerMinutePerProject;
     if (userWindow.length >= perUser) return this.exceeded(kind, 'user', perUser);
     if (projectWindow.length >= perProject) return this.exceeded(kind, 'project', perProject);
+    userWindow.push(now);
+    projectWindow.push(now);
+    return null;
+  }
+
+  /** Counts a Drive request, or returns Drive's 403 rate-limit error if a limit is reached. */
+  consumeDrive(user: string): ApiError | null {
+    if (!this.settings.enabled) return null;
+    const now = this.clock.now();
+    const userWindow = this.prune(this.userWindows, `drive:${user.toLowerCase()}`, now);
+    const projectWindow = this.prune(this.projectWindows, 'drive', now);
+    if (userWindow.length >= this.settings.drivePerMinutePerUser) return driveUserRateLimitExceeded(this.projectNumber);
+    if (projectWindow.length >= this.settings.drivePerMinutePerProject) return driveRateLimitExceeded();
     userWindow.push(now);
     projectWindow.push(now);
     return null;

@@ -3,8 +3,10 @@
  * (`/v4/spreadsheets/…`, `/drive/v3/…`), authenticates, injects faults, enforces quotas, runs
  * the handler, logs, and answers with Google-shaped JSON. Debug routes live under `/emulator/`.
  *
- * Order of a request: route → auth (401) → injected latency → injected 429/5xx (nothing applied)
- * → quota (Sheets only, 429) → handler → injected timeout (the response is lost) → response.
+ * Order of a request: route → auth (401) → request checks Google makes before any API logic
+ * (body size, JSON syntax, unknown names in the body, `fields` masks: 400) → injected latency →
+ * injected 429/403/5xx (nothing applied) → quota (Sheets 429, Drive 403) → handler → injected
+ * timeout (the response is lost) → response.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -29,17 +31,26 @@ import {
   addSpreadsheet,
   updateFile,
 } from './drive-api.js';
+import { apiSchema, unknownBodyNames, unknownMaskPath } from './api-schema.js';
+import type { SchemaApi } from './api-schema.js';
 import {
   ApiError,
   DriveApiError,
+  MAX_REQUEST_BYTES,
+  driveInvalidFieldSelection,
   driveUnauthenticated,
+  driveUserRateLimitExceeded,
   internalError,
   invalidArgument,
   notImplemented,
+  payloadTooLarge,
   unauthenticated,
   unavailable,
+  unknownFieldsPath,
+  unknownJsonNames,
 } from './errors.js';
-import type { FaultDecision, FaultInjector } from './faults.js';
+import { FieldMaskError } from './field-mask.js';
+import type { FaultDecision, FaultInjector, InjectedFault } from './faults.js';
 import type { QuotaTracker } from './quotas.js';
 import { createSpreadsheet, getSpreadsheet } from './sheets-api.js';
 import type { EmulatorStore } from './store.js';
@@ -190,13 +201,173 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
   return null;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+interface ReceivedBody {
+  bytes: Buffer;
+  /** Longer than Google's front end accepts: the rest was read and dropped. */
+  tooLarge: boolean;
+}
+
+function readBody(req: IncomingMessage): Promise<ReceivedBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ bytes: size <= MAX_REQUEST_BYTES ? Buffer.concat(chunks) : Buffer.alloc(0), tooLarge: size > MAX_REQUEST_BYTES }));
     req.on('error', reject);
   });
+}
+
+/** The message a method answers with, by operation: what its `fields` parameter selects from. */
+const RESPONSE_TYPES: Record<string, string> = {
+  'spreadsheets.create': 'Spreadsheet',
+  'spreadsheets.get': 'Spreadsheet',
+  'spreadsheets.getByDataFilter': 'Spreadsheet',
+  'spreadsheets.batchUpdate': 'BatchUpdateSpreadsheetResponse',
+  'spreadsheets.values.get': 'ValueRange',
+  'spreadsheets.values.batchGet': 'BatchGetValuesResponse',
+  'spreadsheets.values.update': 'UpdateValuesResponse',
+  'spreadsheets.values.append': 'AppendValuesResponse',
+  'spreadsheets.values.batchUpdate': 'BatchUpdateValuesResponse',
+  'spreadsheets.values.clear': 'ClearValuesResponse',
+  'spreadsheets.values.batchClear': 'BatchClearValuesResponse',
+  'drive.files.get': 'File',
+  'drive.files.create': 'File',
+  'drive.files.update': 'File',
+  'drive.files.copy': 'File',
+  'drive.files.list': 'FileList',
+  'drive.permissions.get': 'Permission',
+  'drive.permissions.create': 'Permission',
+  'drive.permissions.list': 'PermissionList',
+  'drive.changes.list': 'ChangeList',
+  'drive.changes.getStartPageToken': 'StartPageToken',
+  'drive.changes.watch': 'Channel',
+};
+
+/** The message a Sheets method's JSON body is, by operation. */
+const SHEETS_BODY_TYPES: Record<string, string> = {
+  'spreadsheets.create': 'Spreadsheet',
+  'spreadsheets.batchUpdate': 'BatchUpdateSpreadsheetRequest',
+  'spreadsheets.values.update': 'ValueRange',
+  'spreadsheets.values.append': 'ValueRange',
+  'spreadsheets.values.batchUpdate': 'BatchUpdateValuesRequest',
+  'spreadsheets.values.clear': 'ClearValuesRequest',
+  'spreadsheets.values.batchClear': 'BatchClearValuesRequest',
+};
+
+/**
+ * What the `fields` update mask of each batchUpdate request type is a mask of. Every request type
+ * with a `fields` member must be here (server-rules.test.ts checks it against the schema).
+ */
+export const UPDATE_MASK_TARGETS: Record<string, string> = {
+  AppendCellsRequest: 'CellData',
+  RepeatCellRequest: 'CellData',
+  UpdateCellsRequest: 'CellData',
+  UpdateBandingRequest: 'BandedRange',
+  UpdateDataSourceRequest: 'DataSource',
+  UpdateDeveloperMetadataRequest: 'DeveloperMetadata',
+  UpdateDimensionGroupRequest: 'DimensionGroup',
+  UpdateDimensionPropertiesRequest: 'DimensionProperties',
+  UpdateEmbeddedObjectBorderRequest: 'EmbeddedObjectBorder',
+  UpdateEmbeddedObjectPositionRequest: 'EmbeddedObjectPosition',
+  UpdateFilterViewRequest: 'FilterView',
+  UpdateNamedRangeRequest: 'NamedRange',
+  UpdateProtectedRangeRequest: 'ProtectedRange',
+  UpdateSheetPropertiesRequest: 'SheetProperties',
+  UpdateSlicerSpecRequest: 'SlicerSpec',
+  UpdateSpreadsheetPropertiesRequest: 'SpreadsheetProperties',
+  UpdateTableRequest: 'Table',
+};
+
+/** An update mask Google documents as optional (used only when the new position is not a new sheet). */
+const OPTIONAL_UPDATE_MASKS = new Set(['UpdateEmbeddedObjectPositionRequest']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `fields` query parameter must name existing fields of the response (Sheets keeps whitespace, Drive trims it). */
+function checkFieldsParameter(api: SchemaApi, op: string, query: URLSearchParams): void {
+  const fields = query.get('fields');
+  const responseType = RESPONSE_TYPES[op];
+  if (fields === null || fields === '' || !responseType) return;
+  let unknown: string | null;
+  try {
+    unknown = unknownMaskPath(api, responseType, fields, { keepWhitespace: api === 'sheets' });
+  } catch (error) {
+    if (!(error instanceof FieldMaskError)) throw error;
+    throw api === 'drive' ? driveInvalidFieldSelection(fields) : invalidArgument(`Invalid field selection: ${error.message}`);
+  }
+  if (unknown === null) return;
+  throw api === 'drive' ? driveInvalidFieldSelection(unknown.split('.').join('/')) : unknownFieldsPath(unknown);
+}
+
+/** Each batchUpdate request's `fields` mask must be present and name fields of what it updates. */
+function checkUpdateMasks(body: Record<string, unknown>): void {
+  const requests = Array.isArray(body['requests']) ? body['requests'] : [];
+  const requestTypes = apiSchemaRequestTypes();
+  requests.forEach((request: unknown, i) => {
+    if (!isRecord(request)) return;
+    for (const [name, payload] of Object.entries(request)) {
+      const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+      const requestType = requestTypes[camel];
+      const target = requestType ? UPDATE_MASK_TARGETS[requestType] : undefined;
+      if (!requestType || !target || !isRecord(payload)) continue;
+      const where = `Invalid requests[${i}].${camel}`;
+      const mask = payload['fields'];
+      if (mask === undefined || mask === null || mask === '') {
+        if (OPTIONAL_UPDATE_MASKS.has(requestType)) continue;
+        throw invalidArgument(`${where}: At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)`);
+      }
+      if (typeof mask !== 'string') continue;
+      let unknown: string | null;
+      try {
+        unknown = unknownMaskPath('sheets', target, mask, { keepWhitespace: false });
+      } catch (error) {
+        if (!(error instanceof FieldMaskError)) throw error;
+        throw invalidArgument(`${where}: ${error.message}`);
+      }
+      if (unknown !== null) {
+        throw invalidArgument(`${where}: Invalid field mask: '${unknown}' is not a field of ${target}.`);
+      }
+    }
+  });
+}
+
+let requestTypesCache: Record<string, string> | undefined;
+/** batchUpdate request name → its message type (`repeatCell` → `RepeatCellRequest`). */
+function apiSchemaRequestTypes(): Record<string, string> {
+  if (!requestTypesCache) {
+    requestTypesCache = {};
+    for (const [name, type] of Object.entries(sheetsRequestSchema())) if (typeof type === 'string') requestTypesCache[name] = type;
+  }
+  return requestTypesCache;
+}
+
+function sheetsRequestSchema(): Record<string, string | null> {
+  return apiSchema().sheets['Request'] ?? {};
+}
+
+/**
+ * What Google's front end refuses before any API logic runs: an oversized body, a body that is not
+ * JSON, names its message does not have, and `fields` masks naming fields that do not exist.
+ * Returns the parsed body.
+ */
+function checkRequest(route: Route, query: URLSearchParams, received: ReceivedBody): unknown {
+  if (received.tooLarge && route.api === 'sheets') throw payloadTooLarge();
+  const body = parseJsonBody(received.bytes);
+  if (route.api === 'sheets') {
+    const bodyType = SHEETS_BODY_TYPES[route.op];
+    if (bodyType && body !== undefined) {
+      const unknown = unknownBodyNames('sheets', bodyType, body);
+      if (unknown.length > 0) throw unknownJsonNames(unknown);
+    }
+    if (route.op === 'spreadsheets.batchUpdate' && isRecord(body)) checkUpdateMasks(body);
+  }
+  checkFieldsParameter(route.api, route.op, query);
+  return body;
 }
 
 function parseJsonBody(body: Buffer): unknown {
@@ -224,8 +395,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-function injectedError(api: ApiName, fault: 'rate429' | 'rate500' | 'rate503', kind: RequestKind, deps: ServerDependencies): ApiError {
+function injectedError(api: ApiName, fault: Exclude<InjectedFault, 'timeout'>, kind: RequestKind, deps: ServerDependencies): ApiError {
   if (api === 'drive') {
+    if (fault === 'rate403') return driveUserRateLimitExceeded(deps.projectNumber);
     if (fault === 'rate429') return new DriveApiError(429, 'Rate Limit Exceeded', 'rateLimitExceeded');
     if (fault === 'rate500') return new DriveApiError(500, 'Internal Error', 'internalError');
     return new DriveApiError(503, 'Service Unavailable', 'backendError');
@@ -286,7 +458,7 @@ export class EmulatorHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://emulator.local');
-    const body = await readBody(req);
+    const received = await readBody(req);
     const path = url.pathname;
     if (path.startsWith('/emulator/')) {
       if (!(await this.deps.debug.handle(method, path, res))) sendJson(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
@@ -320,6 +492,16 @@ export class EmulatorHttpServer {
       sendJson(res, 401, error.toBody());
       return;
     }
+    let body: unknown;
+    try {
+      body = checkRequest(route, url.searchParams, received);
+    } catch (error) {
+      const refusal = error instanceof ApiError ? error : internalError();
+      if (!(error instanceof ApiError)) console.error(`[sheets-emulator] ${route.op} check failed`, error);
+      this.record({ ...base, user, status: refusal.code });
+      sendJson(res, refusal.code, refusal.toBody());
+      return;
+    }
     const decision: FaultDecision = this.deps.faults.decide(route.api);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.fault && decision.fault !== 'timeout') {
@@ -331,7 +513,8 @@ export class EmulatorHttpServer {
     let status: number;
     let responseBody: unknown;
     const applies = decision.fault !== 'timeout' || decision.applyBeforeTimeout;
-    const quotaError = route.api === 'sheets' && applies ? this.deps.quotas.consume(user, route.kind) : null;
+    let quotaError: ApiError | null = null;
+    if (applies) quotaError = route.api === 'sheets' ? this.deps.quotas.consume(user, route.kind) : this.deps.quotas.consumeDrive(user);
     if (quotaError) {
       status = quotaError.code;
       responseBody = quotaError.toBody();
@@ -344,7 +527,7 @@ export class EmulatorHttpServer {
           clock: this.deps.clock,
           user,
           query: url.searchParams,
-          body: parseJsonBody(body),
+          body,
           rootUrl: this.rootUrl,
           projectNumber: this.deps.projectNumber,
         };

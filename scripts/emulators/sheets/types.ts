@@ -210,7 +210,7 @@ export interface LogEntry {
   kind: RequestKind;
   status: number;
   /** Set when the emulator injected the outcome rather than the API logic producing it. */
-  fault?: 'rate429' | 'rate500' | 'rate503' | 'timeout';
+  fault?: 'rate429' | 'rate403' | 'rate500' | 'rate503' | 'timeout';
   /** For an injected timeout (status 0: the response was lost): whether the request took effect. */
   applied?: boolean;
 }

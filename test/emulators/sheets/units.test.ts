@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { columnIndex, columnLetters, formatRange, parseA1, quoteSheetName } from '../../../scripts/emulators/sheets/a1.js';
-import { applyUpdateMask, parseFieldMask, projectFields } from '../../../scripts/emulators/sheets/field-mask.js';
+import { FieldMaskError, applyUpdateMask, maskPaths, parseFieldMask, projectFields } from '../../../scripts/emulators/sheets/field-mask.js';
+import { unknownBodyNames, unknownMaskPath } from '../../../scripts/emulators/sheets/api-schema.js';
 import { formatNumber } from '../../../scripts/emulators/sheets/number-format.js';
 import { parseDriveQuery } from '../../../scripts/emulators/sheets/drive-query.js';
 import { parseUserEntered } from '../../../scripts/emulators/sheets/user-entered.js';
@@ -48,6 +49,22 @@ describe('field masks', () => {
     const target: Record<string, unknown> = { note: 'old', userEnteredFormat: { backgroundColor: { red: 1 }, textFormat: { bold: true } } };
     applyUpdateMask(target, { userEnteredFormat: { backgroundColor: { blue: 1 } } }, parseFieldMask('note,userEnteredFormat.backgroundColor'));
     expect(target).toEqual({ userEnteredFormat: { backgroundColor: { blue: 1 }, textFormat: { bold: true } } });
+  });
+
+  it('expands a mask into paths, keeping spaces only when asked', () => {
+    expect(maskPaths('a,b(c,d/e),f.g', { keepWhitespace: false })).toEqual([['a'], ['b', 'c'], ['b', 'd', 'e'], ['f', 'g']]);
+    expect(maskPaths('a, b', { keepWhitespace: true })).toEqual([['a'], [' b']]);
+    expect(maskPaths('a, b', { keepWhitespace: false })).toEqual([['a'], ['b']]);
+    expect(() => maskPaths('a(b', { keepWhitespace: false })).toThrow(FieldMaskError);
+  });
+
+  it('checks paths and body names against the API schema, maps and snake_case included', () => {
+    expect(unknownMaskPath('sheets', 'Spreadsheet', 'sheets(properties(sheetId,title),data/rowData/values/userEnteredValue)', { keepWhitespace: true })).toBeNull();
+    expect(unknownMaskPath('sheets', 'Spreadsheet', 'sheets.properties.title.length', { keepWhitespace: true })).toBe('sheets.properties.title.length');
+    expect(unknownMaskPath('drive', 'File', 'appProperties/anyKey,capabilities/canEdit', { keepWhitespace: false })).toBeNull();
+    expect(unknownBodyNames('sheets', 'BatchUpdateSpreadsheetRequest', { requests: [{ repeat_cell: { cell: { user_entered_value: { stringValue: 'x' } }, fieldz: 'note' } }] })).toEqual([
+      { name: 'fieldz', at: 'requests[0].repeat_cell' },
+    ]);
   });
 });
 
