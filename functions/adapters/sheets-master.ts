@@ -33,10 +33,23 @@ export class SheetsMaster extends PacedSheetsAdapter {
     return (await this.readNominations(spreadsheetId, tabTitle)).shortlist;
   }
 
+  /**
+   * One batchUpdate replacing the content. A retry follows a failure whose outcome is unknown (a
+   * timeout may come after Google applied the request): resending the same requests would then
+   * delete protected ranges and merges that are already gone, and Google refuses the whole batch.
+   * So every retry rebuilds the requests against the structure as it is now.
+   */
   async replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number> {
-    const requests = toReplaceContentRequests(model, existing, { firstSheetId: 1 });
-    await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
-    return requests.length;
+    let structure = existing;
+    let attempts = 0;
+    let sent = 0;
+    await this.call('writes', async () => {
+      if (attempts++ > 0) structure = await this.structure(spreadsheetId);
+      const requests = toReplaceContentRequests(model, structure, { firstSheetId: 1 });
+      sent = requests.length;
+      return this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false });
+    });
+    return sent;
   }
 }
 
