@@ -39,7 +39,9 @@ import {
   unauthenticated,
   unavailable,
 } from './errors.js';
-import type { FaultDecision, FaultInjector } from './faults.js';
+import type { FaultDecision, FaultInjector, InjectedFault } from './faults.js';
+import { driveRateLimit403 } from './drive-rate-limits.js';
+import { sharedDriveRoute } from './shared-drives.js';
 import type { QuotaTracker } from './quotas.js';
 import { createSpreadsheet, getSpreadsheet } from './sheets-api.js';
 import type { EmulatorStore } from './store.js';
@@ -181,6 +183,7 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
     if (second === 'watch' && method === 'POST') return drive('changes.watch', (context) => ({ body: deps.channels.watch(context) }));
     return null;
   }
+  if (first === 'drives') return sharedDriveRoute(method, segments, drive);
   if (first === 'channels' && second === 'stop' && method === 'POST') {
     return drive('channels.stop', (context) => {
       deps.channels.stop(context, deps.projectNumber);
@@ -224,7 +227,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-function injectedError(api: ApiName, fault: 'rate429' | 'rate500' | 'rate503', kind: RequestKind, deps: ServerDependencies): ApiError {
+function injectedError(api: ApiName, fault: Exclude<InjectedFault, 'timeout'>, kind: RequestKind, deps: ServerDependencies): ApiError {
+  if (fault === 'rate403') return driveRateLimit403(deps.faults.reason403());
   if (api === 'drive') {
     if (fault === 'rate429') return new DriveApiError(429, 'Rate Limit Exceeded', 'rateLimitExceeded');
     if (fault === 'rate500') return new DriveApiError(500, 'Internal Error', 'internalError');
@@ -320,7 +324,7 @@ export class EmulatorHttpServer {
       sendJson(res, 401, error.toBody());
       return;
     }
-    const decision: FaultDecision = this.deps.faults.decide(route.api);
+    const decision: FaultDecision = this.deps.faults.decide(route.api, route.op);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.fault && decision.fault !== 'timeout') {
       const error = injectedError(route.api, decision.fault, route.kind, this.deps);
