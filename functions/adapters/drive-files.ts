@@ -1,6 +1,6 @@
 /** The Drive v3 calls the system needs: file versions, creating and sharing sheets, change feeds. */
 import type { drive_v3 } from '@googleapis/drive';
-import { DEFAULT_RETRY, statusOf, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, reasonOf, statusOf, withRetry, type RetryPolicy } from './retry.js';
 
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
 
@@ -32,6 +32,38 @@ export interface ChangedFile {
   fileId: string;
   version: number | null;
   removed: boolean;
+}
+
+/** What became of one grant: already there, made, made by inviting (no Google account), or refused by Drive. */
+export type ShareOutcome =
+  | { status: 'present' }
+  | { status: 'granted' }
+  | { status: 'invited' }
+  | { status: 'refused'; reason: string; message: string };
+
+/** A permission as Drive lists it; `inherited` for a shared drive's members, which no file-level change removes. */
+export interface FilePermission {
+  id: string;
+  role: string;
+  emailAddress: string | null;
+  type: string;
+  domain: string | null;
+  inherited: boolean;
+}
+
+/** The restrictions of a shared drive (drives.get), as Drive names them. */
+export interface SharedDriveRestrictions {
+  domainUsersOnly?: boolean;
+  driveMembersOnly?: boolean;
+  sharingFoldersRequiresOrganizerPermission?: boolean;
+  copyRequiresWriterPermission?: boolean;
+}
+
+const ROLE_RANK: Record<string, number> = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 };
+
+/** Drive refuses an address without a Google account unless the invitation mail is sent. */
+function needsInvitation(error: unknown): boolean {
+  return statusOf(error) === 400 && reasonOf(error) === 'invalidSharingRequest' && /no Google account/i.test(String((error as Error)?.message ?? ''));
 }
 
 /** Quotes a value inside a Drive query string. */
@@ -92,7 +124,15 @@ export class DriveFiles {
   async createSpreadsheet(name: string, appProperties: Record<string, string>, parentId?: string): Promise<FileMeta> {
     const res = await this.drive.files.create(
       {
-        requestBody: { name, mimeType: SPREADSHEET_MIME, appProperties, ...(parentId ? { parents: [parentId] } : this.sharedDriveId ? { parents: [this.sharedDriveId] } : {}) },
+        requestBody: {
+          name,
+          mimeType: SPREADSHEET_MIME,
+          appProperties,
+          ...(parentId ? { parents: [parentId] } : this.sharedDriveId ? { parents: [this.sharedDriveId] } : {}),
+          // Only the system shares a sheet: writers (the units' clerks) may not re-share it.
+          // Drive ignores this for shared-drive items, where the drive's restrictions decide.
+          ...(this.sharedDriveId ? {} : { writersCanShare: false }),
+        },
         fields: FILE_FIELDS,
         supportsAllDrives: true,
       },
@@ -101,26 +141,97 @@ export class DriveFiles {
     return toMeta(res.data);
   }
 
-  async permissions(fileId: string): Promise<{ id: string; role: string; emailAddress: string | null; type: string }[]> {
-    const res = await this.call(() =>
-      this.drive.permissions.list({ fileId, fields: 'permissions(id,role,emailAddress,type)', supportsAllDrives: true }, { retry: false }),
-    );
-    return (res.data.permissions ?? []).map((p) => ({ id: p.id!, role: p.role!, emailAddress: p.emailAddress ?? null, type: p.type ?? 'user' }));
+  async permissions(fileId: string): Promise<FilePermission[]> {
+    const out: FilePermission[] = [];
+    let pageToken: string | undefined;
+    do {
+      const res = await this.call(() =>
+        this.drive.permissions.list(
+          {
+            fileId,
+            // Only shared-drive items have permissionDetails (members' access is inherited from the drive).
+            fields: `nextPageToken,permissions(id,role,emailAddress,type,domain${this.sharedDriveId ? ',permissionDetails(inherited)' : ''})`,
+            supportsAllDrives: true,
+            ...(pageToken ? { pageToken } : {}),
+          },
+          { retry: false },
+        ),
+      );
+      for (const p of res.data.permissions ?? []) {
+        const details = p.permissionDetails ?? [];
+        out.push({
+          id: p.id!,
+          role: p.role!,
+          emailAddress: p.emailAddress ?? null,
+          type: p.type ?? 'user',
+          domain: p.domain ?? null,
+          inherited: details.length > 0 && details.every((d) => d.inherited === true),
+        });
+      }
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    return out;
   }
 
-  /** Grants `role` to `email` unless an equal or stronger grant exists. Returns whether a grant was created. */
-  async share(fileId: string, email: string, role: 'reader' | 'writer', existing?: { role: string; emailAddress: string | null }[]): Promise<boolean> {
+  /**
+   * Grants `role` to `email` unless an equal or stronger grant exists. An address without a
+   * Google account is invited instead (Drive sends the notification mail, carrying
+   * `invitation`); any other refusal of this contact (outside the shared drive's
+   * organisation, a sharing policy, a rate limit that outlived the retries) is returned, not
+   * thrown, so that one bad contact does not stop the rest. Only failures that are not about
+   * the contact (the file is gone, the service is down) are thrown.
+   */
+  async share(fileId: string, email: string, role: 'reader' | 'writer', existing?: { role: string; emailAddress: string | null }[], invitation?: string): Promise<ShareOutcome> {
     const current = existing ?? (await this.permissions(fileId));
-    const rank = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 } as Record<string, number>;
     const have = current.find((p) => p.emailAddress?.toLowerCase() === email.toLowerCase());
-    if (have && (rank[have.role] ?? 0) >= rank[role]!) return false;
-    await this.call(() =>
-      this.drive.permissions.create(
-        { fileId, sendNotificationEmail: false, supportsAllDrives: true, requestBody: { role, type: 'user', emailAddress: email } },
-        { retry: false },
-      ),
-    );
-    return true;
+    if (have && (ROLE_RANK[have.role] ?? 0) >= ROLE_RANK[role]!) return { status: 'present' };
+    const create = (notify: boolean) =>
+      this.call(() =>
+        this.drive.permissions.create(
+          {
+            fileId,
+            supportsAllDrives: true,
+            sendNotificationEmail: notify,
+            ...(notify && invitation ? { emailMessage: invitation } : {}),
+            requestBody: { role, type: 'user', emailAddress: email },
+          },
+          { retry: false },
+        ),
+      );
+    try {
+      await create(false);
+      return { status: 'granted' };
+    } catch (error) {
+      if (!needsInvitation(error)) return refusalOf(error);
+    }
+    try {
+      await create(true);
+      return { status: 'invited' };
+    } catch (error) {
+      return refusalOf(error);
+    }
+  }
+
+  /** Whether writers may re-share the file, and the shared drive holding it (if any). */
+  async sharingSettings(fileId: string): Promise<{ writersCanShare: boolean | null; driveId: string | null }> {
+    const res = await this.call(() => this.drive.files.get({ fileId, fields: 'writersCanShare,driveId', supportsAllDrives: true }, { retry: false }));
+    return { writersCanShare: res.data.writersCanShare ?? null, driveId: res.data.driveId ?? null };
+  }
+
+  /** Only the owner (the system) may change the file's sharing from now on. My Drive only. */
+  async forbidWritersSharing(fileId: string): Promise<void> {
+    await this.call(() => this.drive.files.update({ fileId, supportsAllDrives: true, requestBody: { writersCanShare: false }, fields: 'id' }, { retry: false }));
+  }
+
+  /** A shared drive's name and restrictions (drives.get). */
+  async sharedDrive(driveId: string): Promise<{ id: string; name: string; restrictions: SharedDriveRestrictions }> {
+    const res = await this.call(() => this.drive.drives.get({ driveId, fields: 'id,name,restrictions' }, { retry: false }));
+    return { id: res.data.id ?? driveId, name: res.data.name ?? '', restrictions: (res.data.restrictions as SharedDriveRestrictions | undefined) ?? {} };
+  }
+
+  /** The shared drive the service account works in, if any. */
+  get sharedDriveIdInUse(): string | null {
+    return this.sharedDriveId;
   }
 
   async startPageToken(): Promise<string> {
@@ -185,4 +296,13 @@ export class DriveFiles {
       if (statusOf(e) !== 404) throw e;
     }
   }
+}
+
+/** A refusal that concerns the contact becomes an outcome; anything else is thrown. */
+function refusalOf(error: unknown): ShareOutcome {
+  const status = statusOf(error);
+  if (status === 400 || status === 403) {
+    return { status: 'refused', reason: reasonOf(error) ?? String(status), message: String((error as Error)?.message ?? '') };
+  }
+  throw error;
 }

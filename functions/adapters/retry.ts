@@ -27,7 +27,28 @@ export function statusOf(error: unknown): number | string | undefined {
   return e?.status ?? e?.response?.status ?? e?.code ?? e?.cause?.code;
 }
 
+/**
+ * Drive answers its rate limits with 403 and a reason (a 403 is otherwise a refusal no retry
+ * fixes); Google asks for exponential backoff as for 429
+ * (https://developers.google.com/workspace/drive/api/guides/limits).
+ */
+export const DRIVE_RATE_LIMIT_REASONS: ReadonlySet<string> = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'sharingRateLimitExceeded']);
+
+/** The first `errors[].reason` of a Drive-style error body (gaxios exposes it both ways). */
+export function reasonOf(error: unknown): string | undefined {
+  const e = error as { errors?: { reason?: string }[]; response?: { data?: { error?: { errors?: { reason?: string }[] } } } };
+  return e?.errors?.[0]?.reason ?? e?.response?.data?.error?.errors?.[0]?.reason;
+}
+
+/** A quota answer: 429, or Drive's 403 with a rate-limit reason. */
+export function isQuotaError(error: unknown): boolean {
+  const s = statusOf(error);
+  if (s === 429 || s === '429') return true;
+  return (s === 403 || s === '403') && DRIVE_RATE_LIMIT_REASONS.has(reasonOf(error) ?? '');
+}
+
 export function isRetryable(error: unknown): boolean {
+  if (isQuotaError(error)) return true;
   const s = statusOf(error);
   if (typeof s === 'number') return RETRYABLE_STATUS.has(s);
   if (typeof s === 'string') return RETRYABLE_CODES.has(s) || /^5\d\d$/.test(s) || s === '429';
@@ -44,12 +65,12 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy = D
     try {
       return await fn();
     } catch (error) {
-      const quota = statusOf(error) === 429 || statusOf(error) === '429';
+      const quota = isQuotaError(error);
       const limit = quota ? (policy.quotaAttempts ?? policy.attempts) : policy.attempts;
       if (attempt >= limit || !isRetryable(error)) throw error;
       const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      // Full jitter for transient errors; "equal jitter" after a quota error, so that the
-      // waits cannot all be short while the per-minute window is still full.
+      // Full jitter for transient errors; "equal jitter" after a quota error (429 or Drive's
+      // 403 rate limits), so that the waits cannot all be short while the window is still full.
       const delayMs = Math.round(quota ? cap / 2 + (random() * cap) / 2 : random() * cap);
       policy.onRetry?.({ attempt, delayMs, status: statusOf(error), error });
       await sleep(delayMs);

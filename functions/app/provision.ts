@@ -5,9 +5,16 @@
  * Drive appProperties, so a second run creates nothing and only repairs drift (a missing
  * registration, a missing share, a file deleted in Drive). Sheets writes are paced under the
  * per-minute quota so no 429 reaches the operator.
+ *
+ * Sharing survives Drive's rules: an address without a Google account is invited with
+ * Drive's notification mail (a Vietnamese message); a contact Drive refuses (outside a shared
+ * drive's organisation, a sharing policy, a rate limit that outlived the retries) is listed
+ * at the end and provisioning carries on. Only the system shares a unit's sheet: outside
+ * shared drives every sheet has `writersCanShare: false`; on a shared drive the drive's
+ * restrictions decide, and the report says which to change.
  */
 import type { CampaignModel } from '../core/campaign-model.js';
-import type { DriveFiles, FileMeta } from '../adapters/drive-files.js';
+import type { DriveFiles, FileMeta, SharedDriveRestrictions } from '../adapters/drive-files.js';
 import { isRetryable } from '../adapters/retry.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetsMaster } from '../adapters/sheets-master.js';
@@ -51,6 +58,100 @@ export interface ProvisionReport {
   watch: RenewResult | null;
   dryRun: boolean;
   planned: { label: string; action: string }[];
+  /** Contacts without a Google account, invited through Drive's notification mail. */
+  invited: { label: string; email: string }[];
+  /** Every contact Drive would not share with, and why. Provisioning carried on past each. */
+  shareFailures: ShareFailure[];
+  /** Sheets whose `writersCanShare` was switched off by this run (My Drive only). */
+  lockedSharing: string[];
+  /** The shared drive in use and what to change in its settings (Vietnamese), if any. */
+  sharedDrive: SharedDriveCheck | null;
+}
+
+export interface ShareFailure {
+  label: string;
+  email: string;
+  role: 'reader' | 'writer';
+  /** Drive's reason (e.g. teamDriveDomainUsersOnlyRestriction). */
+  reason: string;
+  /** What the operator should do, in Vietnamese. */
+  explanation: string;
+}
+
+export interface SharedDriveCheck {
+  driveId: string;
+  name: string;
+  restrictions: SharedDriveRestrictions;
+  problems: string[];
+}
+
+/** The organisation's domain as the campaign knows it: the coordinators' mail domain. */
+function organisationDomain(model: CampaignModel): string | null {
+  const first = model.campaign.coordinator.emails[0];
+  return first ? first.slice(first.lastIndexOf('@') + 1).toLowerCase() : null;
+}
+
+function allContacts(model: CampaignModel): string[] {
+  return [...new Set([...model.campaign.coordinator.emails, ...model.campaign.units.flatMap((u) => u.emails)].map((e) => e.toLowerCase()))];
+}
+
+/**
+ * Which of a shared drive's restrictions stop the campaign from working or let a clerk
+ * re-share a unit's sheet, in Vietnamese, for the provisioning report and the preflight check.
+ * Drive has no per-file `writersCanShare` in shared drives: its restrictions are the only lock.
+ */
+export function sharedDriveSharingProblems(restrictions: SharedDriveRestrictions, contacts: string[], domain: string | null): string[] {
+  const problems: string[] = [];
+  const outside = domain ? contacts.filter((e) => !e.toLowerCase().endsWith(`@${domain}`)) : [];
+  if (restrictions.driveMembersOnly) {
+    problems.push('Tắt "Chỉ thành viên bộ nhớ dùng chung mới được truy cập tệp" (driveMembersOnly): cán bộ đơn vị không phải thành viên nên không chia sẻ được bảng tính cho họ.');
+  }
+  if (restrictions.domainUsersOnly && outside.length) {
+    problems.push(`Bộ nhớ dùng chung chỉ cho người trong tổ chức (domainUsersOnly) nên không chia sẻ được cho ${outside.length} địa chỉ ngoài ${domain}: ${outside.join(', ')}. Đổi sang địa chỉ của tổ chức hoặc tắt hạn chế này.`);
+  }
+  if (!restrictions.domainUsersOnly) {
+    problems.push(
+      outside.length
+        ? `Bộ nhớ dùng chung cho phép chia sẻ ra ngoài tổ chức (domainUsersOnly tắt): cán bộ có quyền sửa có thể chia sẻ bảng tính (cả qua đường liên kết) cho bất kỳ ai. Nên bật domainUsersOnly sau khi chuyển ${outside.length} địa chỉ ngoài ${domain} sang địa chỉ của tổ chức.`
+        : 'Bật "Chỉ người dùng trong tổ chức" (domainUsersOnly): hiện cán bộ có quyền sửa có thể chia sẻ bảng tính (cả qua đường liên kết) ra ngoài tổ chức.',
+    );
+  }
+  return problems;
+}
+
+/** Reads the shared drive in use (drives.get) and judges its restrictions; null outside shared drives. For preflight too. */
+export async function checkSharedDriveSharing(files: DriveFiles, model: CampaignModel): Promise<SharedDriveCheck | null> {
+  const driveId = files.sharedDriveIdInUse;
+  if (!driveId) return null;
+  const drive = await files.sharedDrive(driveId);
+  return { driveId, name: drive.name, restrictions: drive.restrictions, problems: sharedDriveSharingProblems(drive.restrictions, allContacts(model), organisationDomain(model)) };
+}
+
+/** What the operator should do about a contact Drive refused, by Drive's reason. */
+export function explainShareFailure(reason: string, email: string): string {
+  switch (reason) {
+    case 'teamDriveDomainUsersOnlyRestriction':
+    case 'shareOutNotPermitted':
+    case 'shareOutNotPermittedToUser':
+      return `${email} ở ngoài tổ chức, bộ nhớ dùng chung/chính sách chia sẻ không cho chia sẻ ra ngoài: dùng địa chỉ của tổ chức hoặc đề nghị quản trị viên cho phép.`;
+    case 'teamDriveTeamMembersOnlyRestriction':
+      return `Bộ nhớ dùng chung chỉ cho thành viên truy cập tệp: tắt hạn chế này hoặc thêm ${email} làm thành viên.`;
+    case 'invalidSharingRequest':
+    case 'cannotShareTeamDriveWithNonGoogleAccounts':
+      return `${email} chưa có tài khoản Google và Drive không gửi được thư mời: đề nghị đơn vị tạo tài khoản Google bằng địa chỉ này (hoặc cung cấp địa chỉ khác) rồi chạy lại provision.`;
+    case 'userRateLimitExceeded':
+    case 'rateLimitExceeded':
+    case 'sharingRateLimitExceeded':
+      return `Drive tạm giới hạn số lần chia sẻ: chạy lại provision sau ít phút, hệ thống sẽ chia sẻ nốt cho ${email}.`;
+    default:
+      return `Drive từ chối chia sẻ cho ${email} (${reason}): kiểm tra địa chỉ rồi chạy lại provision.`;
+  }
+}
+
+/** The note Drive's invitation mail carries for a contact without a Google account. */
+function invitationText(model: CampaignModel, t: Target): string {
+  const what = t.kind === 'unit' ? `bảng tính báo cáo của ${model.unit(t.unitId).name}` : 'bảng tổng hợp';
+  return `${model.campaign.shortTitle}: đây là ${what}. Địa chỉ thư này chưa gắn với tài khoản Google; để mở bảng tính, đề nghị đăng nhập hoặc tạo tài khoản Google bằng chính địa chỉ này.`;
 }
 
 type Target = { kind: 'unit'; unitId: string; roundId: string } | { kind: 'master' };
@@ -81,7 +182,21 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
   const targets: Target[] = [];
   for (const roundId of rounds) for (const u of model.campaign.units) if (model.hasWorkbook(u.id, roundId)) targets.push({ kind: 'unit', unitId: u.id, roundId });
   targets.push({ kind: 'master' });
-  const report: ProvisionReport = { created: [], repaired: [], unchanged: [], shares: 0, master: 'unchanged', watch: null, dryRun: Boolean(opts.dryRun), planned: [] };
+  const report: ProvisionReport = {
+    created: [],
+    repaired: [],
+    unchanged: [],
+    shares: 0,
+    master: 'unchanged',
+    watch: null,
+    dryRun: Boolean(opts.dryRun),
+    planned: [],
+    invited: [],
+    shareFailures: [],
+    lockedSharing: [],
+    sharedDrive: await checkSharedDriveSharing(files, model),
+  };
+  for (const problem of report.sharedDrive?.problems ?? []) deps.log.warn('shared drive setting to change', { driveId: report.sharedDrive!.driveId, problem });
   const coordinators = model.campaign.coordinator.emails;
   const started = deps.now();
   let done = 0;
@@ -119,14 +234,32 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       const grants: [string, 'reader' | 'writer'][] =
         t.kind === 'unit' ? [...model.unit(t.unitId).emails.map((e) => [e, 'writer'] as [string, 'writer']), ...coordinators.map((e) => [e, 'reader'] as [string, 'reader'])] : coordinators.map((e) => [e, 'writer']);
       let shared = 0;
-      for (const [email, role] of grants) if (await files.share(file.id, email, role, existing)) shared++;
+      for (const [email, role] of grants) {
+        const outcome = await files.share(file.id, email, role, existing, invitationText(model, t));
+        if (outcome.status === 'granted' || outcome.status === 'invited') shared++;
+        if (outcome.status === 'invited') report.invited.push({ label, email });
+        if (outcome.status === 'refused') {
+          report.shareFailures.push({ label, email, role, reason: outcome.reason, explanation: explainShareFailure(outcome.reason, email) });
+          deps.log.warn('Drive refused to share a sheet with a contact; carrying on', { label, email, reason: outcome.reason, message: outcome.message });
+        }
+      }
       report.shares += shared;
+      // Outside shared drives, writers must not re-share: new files are created so, older ones are repaired.
+      let locked = false;
+      if (!created && !files.sharedDriveIdInUse) {
+        const settings = await files.sharingSettings(file.id);
+        if (settings.driveId === null && settings.writersCanShare !== false) {
+          await files.forbidWritersSharing(file.id);
+          report.lockedSharing.push(label);
+          locked = true;
+        }
+      }
       const url = file.webViewLink ?? `https://docs.google.com/spreadsheets/d/${file.id}/edit`;
       if (!wasRegistered) {
         if (t.kind === 'unit') await store.register({ spreadsheetId: file.id, unitId: t.unitId, roundId: t.roundId, url, createdAt: deps.now() });
         else await store.patchMeta('master', { spreadsheetId: file.id, url, ...masterRefreshRequest(deps.now()) });
       }
-      const outcome = created ? 'created' : needsRender || shared || !wasRegistered ? 'repaired' : 'unchanged';
+      const outcome = created ? 'created' : needsRender || shared || locked || !wasRegistered ? 'repaired' : 'unchanged';
       if (t.kind === 'master') report.master = outcome;
       else report[outcome].push(label);
       action = outcome === 'created' ? 'đã tạo' : outcome === 'repaired' ? 'đã sửa' : 'không đổi';
@@ -139,7 +272,15 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
     opts.onProgress?.({ done, total: targets.length, label, action, etaMs });
   }
   if (!opts.dryRun && opts.webhook) report.watch = await renewWatch(deps, opts.webhook);
-  deps.log.info('provisioning done', { created: report.created.length, repaired: report.repaired.length, unchanged: report.unchanged.length, shares: report.shares, master: report.master });
+  deps.log.info('provisioning done', {
+    created: report.created.length,
+    repaired: report.repaired.length,
+    unchanged: report.unchanged.length,
+    shares: report.shares,
+    invited: report.invited.length,
+    shareFailures: report.shareFailures.length,
+    master: report.master,
+  });
   return report;
 }
 

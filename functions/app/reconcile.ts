@@ -2,7 +2,8 @@
  * Scheduled repair: every node recomputed from the accepted submissions and compared with what
  * is stored; whatever drifted (a crash between storing a submission and aggregating it, a lost
  * event, a race the local emulator does not isolate) is rewritten. Also refreshes the peer
- * statistics the outlier warnings use.
+ * statistics the outlier warnings use, and (reconcileSharing) flags every unit sheet shared
+ * beyond the grants the system made.
  */
 import { computeAllNodes, totalsFromSubmission, type NodeTotals } from '../core/aggregate.js';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -10,6 +11,12 @@ import { computePeerStats } from '../core/statistics.js';
 import type { AggregateRecord } from './records.js';
 import type { AggregationDeps } from './aggregate.js';
 import { requestMasterRefresh } from './master.js';
+import type { CampaignModel } from '../core/campaign-model.js';
+import type { DriveFiles } from '../adapters/drive-files.js';
+import type { FirestoreStore } from '../adapters/firestore-store.js';
+import { statusOf } from '../adapters/retry.js';
+import { SHARING_RULE, isSharingFlagId, sharingFlagId, type SharingFlagDoc } from './flags.js';
+import type { Logger } from './log.js';
 
 export interface ReconcileResult {
   roundId: string;
@@ -88,4 +95,121 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
   for (const s of known) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.values]);
   for (const [kind, values] of byKind) await store.putPeerStats(roundId, kind, computePeerStats(values), now);
   return { roundId, repaired, skipped, checked: expected.size };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharing: only the system shares a unit's sheet.
+
+export interface SharingReconcileDeps {
+  model: CampaignModel;
+  store: FirestoreStore;
+  files: Pick<DriveFiles, 'permissions'>;
+  now: () => number;
+  log: Logger;
+  /** The accounts the system itself acts as (the functions' service account): theirs are expected. */
+  systemAccounts: string[];
+}
+
+export interface ExtraGrant {
+  type: string;
+  role: string;
+  /** E-mail for a user or group, domain for a domain grant, null for "anyone". */
+  who: string | null;
+}
+
+export interface SharingReconcileResult {
+  checked: number;
+  /** Unit sheets (round/unit) with grants the system did not make. */
+  flagged: { roundId: string; unitId: string; grants: ExtraGrant[] }[];
+  /** Sheets whose permissions could not be read (deleted in Drive): the next provisioning repairs them. */
+  missing: string[];
+}
+
+const ROLE_RANK: Record<string, number> = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 };
+const ROLE_LABEL: Record<string, string> = { reader: 'xem', commenter: 'nhận xét', writer: 'sửa', fileOrganizer: 'quản lý', organizer: 'quản lý', owner: 'chủ sở hữu' };
+
+function describeGrant(g: ExtraGrant): string {
+  const role = ROLE_LABEL[g.role] ?? g.role;
+  if (g.type === 'anyone') return `bất kỳ ai có đường liên kết (${role})`;
+  if (g.type === 'domain') return `mọi người thuộc ${g.who} có đường liên kết (${role})`;
+  return `${g.who} (${role})`;
+}
+
+/** The grants on one unit's sheet beyond those the system made (contacts writer, coordinators reader, itself). */
+export function extraGrants(
+  permissions: { type: string; role: string; emailAddress: string | null; domain: string | null; inherited?: boolean }[],
+  expected: { writers: string[]; readers: string[]; system: string[] },
+): ExtraGrant[] {
+  const allowed = new Map<string, number>();
+  const allow = (email: string, role: string) => allowed.set(email.toLowerCase(), Math.max(allowed.get(email.toLowerCase()) ?? 0, ROLE_RANK[role]!));
+  for (const e of expected.readers) allow(e, 'reader');
+  for (const e of expected.writers) allow(e, 'writer');
+  for (const e of expected.system) allow(e, 'owner');
+  const extra: ExtraGrant[] = [];
+  for (const p of permissions) {
+    // The file's owner is the system (outside shared drives); a shared drive's members inherit
+    // their access from the drive, which its organizers manage, not from this sheet.
+    if (p.inherited || (p.role === 'owner' && p.emailAddress && expected.system.some((s) => s.toLowerCase() === p.emailAddress!.toLowerCase()))) continue;
+    const email = p.emailAddress?.toLowerCase();
+    if ((p.type === 'user' || p.type === 'group') && email && (ROLE_RANK[p.role] ?? 9) <= (allowed.get(email) ?? 0)) continue;
+    extra.push({ type: p.type, role: p.role, who: p.type === 'anyone' ? null : p.type === 'domain' ? p.domain : (p.emailAddress ?? null) });
+  }
+  return extra;
+}
+
+/**
+ * Compares every unit sheet's permissions with those the system granted and flags each extra
+ * grant (an added person, a role above the one granted, "anyone with the link", a domain) to
+ * the coordinators: a flag the master's status tab shows and the digest mail reports.
+ * It never removes a grant: a coordinator may have shared on purpose (a deputy covering a
+ * clerk, an inspector), and cutting someone off in the middle of a report is worse than a
+ * day's exposure the coordinators can judge; the decision is theirs.
+ */
+export async function reconcileSharing(deps: SharingReconcileDeps): Promise<SharingReconcileResult> {
+  const { model, store, files } = deps;
+  const now = deps.now();
+  const coordinators = model.campaign.coordinator.emails;
+  const result: SharingReconcileResult = { checked: 0, flagged: [], missing: [] };
+  const wanted = new Map<string, SharingFlagDoc>();
+  for (const reg of await store.allUnitSheets()) {
+    const unit = model.findUnit(reg.unitId);
+    if (!unit || !model.findRound(reg.roundId)) continue;
+    let permissions;
+    try {
+      permissions = await files.permissions(reg.spreadsheetId);
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+      result.missing.push(`${reg.roundId}/${reg.unitId}`);
+      continue;
+    }
+    result.checked++;
+    const extra = extraGrants(permissions, { writers: unit.emails, readers: coordinators, system: deps.systemAccounts });
+    if (!extra.length) continue;
+    result.flagged.push({ roundId: reg.roundId, unitId: reg.unitId, grants: extra });
+    const reason = `Bảng tính được chia sẻ ngoài hệ thống cho: ${extra.map(describeGrant).join('; ')}. Hệ thống không tự gỡ quyền: đề nghị cán bộ tổng hợp kiểm tra và gỡ nếu không đúng.`;
+    wanted.set(sharingFlagId(reg.roundId, reg.unitId), {
+      roundId: reg.roundId,
+      unitId: reg.unitId,
+      flags: [{ unitId: reg.unitId, rule: SHARING_RULE, reason }],
+      grants: extra.map((g) => `${g.type}:${g.who ?? ''}:${g.role}`).sort(),
+      at: now,
+    });
+  }
+  // Write only what changed; clear the flags of sheets that are back to the system's grants.
+  const existing = (await store.flagsCollection().get()).docs.filter((d) => isSharingFlagId(d.id));
+  let changed = false;
+  for (const doc of existing) {
+    if (wanted.has(doc.id)) continue;
+    await doc.ref.delete();
+    changed = true;
+  }
+  const before = new Map(existing.map((d) => [d.id, JSON.stringify((d.data() as SharingFlagDoc).grants)]));
+  for (const [id, doc] of wanted) {
+    if (before.get(id) === JSON.stringify(doc.grants)) continue;
+    await store.flagsCollection().doc(id).set(doc);
+    changed = true;
+  }
+  if (result.flagged.length) deps.log.warn('unit sheets shared beyond the system grants', { count: result.flagged.length, sheets: result.flagged.slice(0, 50).map((f) => `${f.roundId}/${f.unitId}`) });
+  if (changed) await requestMasterRefresh(store, now);
+  return result;
 }

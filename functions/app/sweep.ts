@@ -10,7 +10,7 @@ import { nominationId } from '../core/master-view.js';
 import { sweep, type PlannedEmail, type SweepInput, type SweepResult } from '../core/sweep.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { Mailer } from '../adapters/smtp-mailer.js';
-import { FLAGS_FIELD } from './flags.js';
+import { FLAGS_FIELD, isSharingFlagId, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
 import { requestMasterRefresh } from './master.js';
 
@@ -64,7 +64,12 @@ export async function gatherSweepInput(model: CampaignModel, store: FirestoreSto
   // Keys already delivered (message claims are 'msg__…' and are not keys).
   const sentSnap = await store.remindersCollection().where('status', '==', 'sent').get();
   const sent = sentSnap.docs.map((d) => d.id).filter((id) => !id.startsWith('msg__'));
-  return { now, rounds, shortlisted, sent };
+  // Sheets shared beyond the system's grants, as the hourly reconcile found them.
+  const sharing = (await store.flagsCollection().get()).docs
+    .filter((d) => isSharingFlagId(d.id))
+    .map((d) => d.data() as SharingFlagDoc)
+    .map((f) => ({ roundId: f.roundId, unitId: f.unitId, reason: f.flags[0]?.reason ?? '', grants: f.grants }));
+  return { now, rounds, shortlisted, sent, sharing };
 }
 
 async function writeFlags(store: FirestoreStore, result: SweepResult, now: number): Promise<boolean> {
@@ -79,7 +84,8 @@ async function writeFlags(store: FirestoreStore, result: SweepResult, now: numbe
   const existing = await store.flagsCollection().get();
   let changed = false;
   for (const doc of existing.docs) {
-    if (!grouped.has(doc.id)) {
+    // Sharing flags belong to the reconcile (reconcileSharing), not to the sweep.
+    if (!grouped.has(doc.id) && !isSharingFlagId(doc.id)) {
       await doc.ref.delete();
       changed = true;
     }

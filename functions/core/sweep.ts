@@ -40,6 +40,8 @@ export interface SweepInput {
    * with something new: a final notice, once said, is not repeated in later rounds' mail.
    */
   sent?: string[];
+  /** Unit sheets shared beyond the system's grants (the hourly reconcile's flags), for the digest. */
+  sharing?: { roundId: string; unitId: string; reason: string; grants: string[] }[];
 }
 
 export type SweepRule = 'not-submitted' | 'final-missing' | 'late' | 'invalid' | 'draft' | 'quota' | 'ineligible' | 'dossier' | 'shortlist-quota';
@@ -301,6 +303,9 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
     if (late.length) sections.push(`  Nộp muộn: ${late.map((u) => `${name(u.unitId)} (${formatViDateTime(u.submission!.firstAcceptedAt, tz)})`).join('; ')}.`);
   }
   for (const o of result.shortlistOverruns) keys.push(`digest__shortlist__${o.scope}__${o.kind}__${o.count}`);
+  // Each new set of extra grants on a sheet is news once; the section repeats while they stay.
+  const sharing = input.sharing ?? [];
+  for (const f of sharing) keys.push(`digest__sharing__${f.roundId}__${f.unitId}__${grantsKey(f.grants)}`);
   const fresh = [...new Set(keys)].filter((k) => !sent.has(k));
   if (!fresh.length) return null;
 
@@ -308,6 +313,7 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
   const kind = (k: string) => KIND_LABEL[k] ?? '';
   if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)}: ${model.award(q.award).name}, đang đề nghị ${q.count}${kind(q.kind)}, tối đa ${q.limit}.`));
   if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)}: ${i.nominee || '(chưa ghi tên)'}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
+  if (sharing.length) parts.push('', 'Bảng tính đơn vị được chia sẻ ngoài hệ thống (kiểm tra và gỡ quyền nếu không đúng):', ...sharing.map((f) => `  - ${name(f.unitId)} (${model.findRound(f.roundId)?.name ?? f.roundId}): ${f.reason}`));
   if (result.noContact.length) parts.push('', `Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): ${result.noContact.map(name).join('; ')}.`);
   // The city shortlist exists only in a campaign with nominations; its award names it.
   if (c.cityShortlist.limits.length > 0) {
@@ -316,4 +322,14 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
   }
   parts.push('', 'Chi tiết từng đơn vị xem ở bảng tổng hợp (trang "Tình trạng nộp").', '', 'Hệ thống theo dõi báo cáo');
   return { kind: 'digest', unitId: null, to: c.coordinator.emails, subject: `[${c.shortTitle}] Tổng hợp tình hình báo cáo ngày ${formatCivilDate(day)}`, text: parts.join('\n'), keys: fresh };
+}
+
+/** A short, stable key for a set of grants (FNV-1a, hex): document ids stay short whatever the grants. */
+function grantsKey(grants: string[]): string {
+  let h = 0x811c9dc5;
+  for (const ch of grants.join('\n')) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }

@@ -7,7 +7,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { pollChanges, renewWatch } from '../app/change-detection.js';
 import { refreshMaster } from '../app/master.js';
 import { processUnitSheet } from '../app/process-unit-sheet.js';
-import { reconcileRound } from '../app/reconcile.js';
+import { reconcileRound, reconcileSharing } from '../app/reconcile.js';
 import { runSweep, sweepJson } from '../app/sweep.js';
 import { acceptedWebhookSecrets } from '../config.js';
 import { QuotaDeferredError } from '../adapters/shared-pace.js';
@@ -112,7 +112,8 @@ export async function maintenance(req: Request, res: Response): Promise<void> {
       case 'reconcile': {
         const results = [];
         for (const round of rt.model.campaign.rounds) results.push(await reconcileRound(rt, round.id));
-        res.json({ results });
+        const sharing = await reconcileSharing({ ...rt, systemAccounts: rt.config.serviceAccount ? [rt.config.serviceAccount] : [] });
+        res.json({ results, sharing });
         return;
       }
       case 'refresh-master':

@@ -1,5 +1,5 @@
 /** `provision [--dry-run] [--round <id>]`: creates and shares every unit's sheet and the master; idempotent. */
-import { provisionCampaign } from '../../functions/app/provision.js';
+import { provisionCampaign, type ProvisionReport } from '../../functions/app/provision.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../local-stack/stack.js';
 import { loadModel, parseCommandArgs } from './common.js';
 import { UsageError, type Command } from './io.js';
@@ -26,8 +26,29 @@ export const provisionCommand: Command = async (args, io) => {
     io.stderr('\n');
     if (report.dryRun) io.stdout(report.planned.map((p) => `${p.label}: ${p.action}`).join('\n') + '\n');
     io.stdout(`Tạo mới ${report.created.length}, sửa ${report.repaired.length}, không đổi ${report.unchanged.length}; chia sẻ thêm ${report.shares}; bảng tổng hợp: ${report.master}.\n`);
-    return 0;
+    io.stdout(sharingSummary(report));
+    // Provisioning finished, but some contacts cannot open their sheet: the operator must act.
+    return report.shareFailures.length ? 1 : 0;
   } finally {
     await session.close();
   }
 };
+
+/** The sharing part of the report, in Vietnamese: invitations, sheets locked, contacts Drive refused, shared-drive settings. */
+export function sharingSummary(report: ProvisionReport): string {
+  const lines: string[] = [];
+  if (report.lockedSharing.length) lines.push(`Đã khóa quyền chia sẻ của người sửa (writersCanShare) trên ${report.lockedSharing.length} bảng tính.`);
+  if (report.invited.length) {
+    lines.push(`Đã mời qua thư (địa chỉ chưa có tài khoản Google, cần tạo tài khoản Google để mở bảng tính): ${report.invited.length}`);
+    for (const i of report.invited) lines.push(`  - ${i.label}: ${i.email}`);
+  }
+  if (report.sharedDrive?.problems.length) {
+    lines.push(`Bộ nhớ dùng chung "${report.sharedDrive.name}" (${report.sharedDrive.driveId}) — cần đổi cài đặt:`);
+    for (const p of report.sharedDrive.problems) lines.push(`  - ${p}`);
+  }
+  if (report.shareFailures.length) {
+    lines.push(`KHÔNG chia sẻ được ${report.shareFailures.length} lượt (các lượt khác đã xong):`);
+    for (const f of report.shareFailures) lines.push(`  - ${f.label}: ${f.email} (${f.role === 'writer' ? 'sửa' : 'xem'}; ${f.reason}) — ${f.explanation}`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

@@ -40,6 +40,22 @@ describe('withRetry', () => {
     expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThan(60_000);
   });
 
+  it("retries Drive's 403 rate limits (errors[0].reason) like a 429, and no other 403", async () => {
+    const driveError = (reason: string) => Object.assign(new Error(reason), { status: 403, response: { data: { error: { code: 403, errors: [{ domain: 'usageLimits', reason }] } } } });
+    for (const reason of ['userRateLimitExceeded', 'rateLimitExceeded', 'sharingRateLimitExceeded']) {
+      const { policy, waits } = recorder(() => 0);
+      let calls = 0;
+      const fn = async () => {
+        if (calls++ < 2) throw driveError(reason);
+        return 'ok';
+      };
+      await expect(withRetry(fn, policy)).resolves.toBe('ok');
+      // Equal jitter, as after a 429: never shorter than half the cap.
+      expect(waits).toEqual([500, 1000]);
+    }
+    for (const reason of ['insufficientFilePermissions', 'teamDriveDomainUsersOnlyRestriction']) expect(isRetryable(driveError(reason))).toBe(false);
+  });
+
   it('does not retry what a retry cannot fix (400, 403, 404)', async () => {
     for (const status of [400, 403, 404]) {
       const { policy, waits } = recorder(() => 0.5);

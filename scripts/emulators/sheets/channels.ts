@@ -9,9 +9,16 @@
  * polling changes.list.
  *
  * Expiration follows the Drive push guide: 3600 s when the request gives none, and at most
- * 604800 s (one week) for a changes channel (files channels: one day); a later request is capped.
+ * 604800 s (one week) for a changes channel (files channels: one day); a later request is capped
+ * silently (the answer carries the real expiration).
+ *
+ * Google delivers only to HTTPS addresses ("WebHook callback must be HTTPS", 400
+ * push.webhookUrlNotHttps; https://developers.google.com/workspace/drive/api/guides/push).
+ * The emulator also accepts plain http to a loopback host (127.0.0.0/8, localhost, ::1), so
+ * the local stack can receive pushes without a certificate; any other http address is refused.
  */
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { EmulatorClock } from './clock.js';
 import { isoAt } from './clock.js';
@@ -57,6 +64,7 @@ export class ChannelService {
     if (typeof id !== 'string' || id === '') throw driveBadRequest('Channel id is required.', 'required');
     if (type !== 'web_hook' && type !== 'webhook') throw driveBadRequest(`Unsupported channel type: ${String(type)}`, 'invalid');
     if (typeof address !== 'string' || !/^https?:\/\//.test(address)) throw driveBadRequest('Invalid address for the notification channel.', 'invalid');
+    if (!acceptedPushAddress(address)) throw driveBadRequest(`WebHook callback must be HTTPS: ${address}`, 'push.webhookUrlNotHttps');
     if (this.store.state.channels[id]) throw driveBadRequest(`Channel id ${id} not unique`, 'channelIdNotUnique');
     const now = this.clock.now();
     const requested = body['expiration'] === undefined || body['expiration'] === null ? undefined : Number(body['expiration']);
@@ -171,6 +179,7 @@ export class ChannelService {
         resolve();
       };
       try {
+        const request = channel.address.startsWith('https:') ? httpsRequest : httpRequest;
         const req = request(channel.address, { method: 'POST', headers, agent: false, timeout: PUSH_TIMEOUT_MS }, (res) => {
           res.resume();
           const status = res.statusCode ?? 0;
@@ -186,4 +195,17 @@ export class ChannelService {
     this.inFlight.add(delivery);
     void delivery.then(() => this.inFlight.delete(delivery));
   }
+}
+
+/** HTTPS, or (emulator only) plain http to this machine. */
+export function acceptedPushAddress(address: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
 }

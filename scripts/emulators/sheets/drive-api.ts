@@ -8,7 +8,7 @@
  */
 import { accessOf, atLeast, sameEmail } from './access.js';
 import { isoAt } from './clock.js';
-import { type ApiResponse, type RequestContext, bodyObject } from './context.js';
+import { type ApiResponse, type RequestContext, bodyObject, queryFlag } from './context.js';
 import {
   DriveApiError,
   driveBadRequest,
@@ -30,6 +30,7 @@ import {
   viewersOf,
 } from './drive-resources.js';
 import { buildSpreadsheet } from './sheets-api.js';
+import { addDriveMember, checkSharing, drivesOf, isSharedDriveId, listScope, notificationOf, visibleToCaller } from './shared-drives.js';
 import { newFileId } from './store.js';
 import type { DriveFileState, JsonObject, PermissionRole, PermissionState, PermissionType, SpreadsheetState } from './types.js';
 
@@ -71,7 +72,7 @@ function mergeProperties(target: Record<string, string>, patch: Record<string, s
 
 function fileFor(context: RequestContext, fileId: string): DriveFileState {
   const file = context.store.file(fileId);
-  if (!file || accessOf(file, context.user) === 'none') throw driveFileNotFound(fileId);
+  if (!file || accessOf(file, context.user) === 'none' || !visibleToCaller(context, file)) throw driveFileNotFound(fileId);
   return file;
 }
 
@@ -165,10 +166,11 @@ function sorter(orderBy: string | null): (a: DriveFileState, b: DriveFileState) 
 
 export function listFiles(context: RequestContext): ApiResponse {
   const predicate = parseDriveQuery(context.query.get('q') ?? '');
+  const inScope = listScope(context, { corporaParameter: true });
   const pageSize = pageSizeOf(context, 100, 1000);
   const offset = decodePageToken(context.query.get('pageToken'));
   const matches = Object.values(context.store.state.files)
-    .filter((file) => accessOf(file, context.user) !== 'none' && predicate(file, context.user))
+    .filter((file) => accessOf(file, context.user) !== 'none' && inScope(file) && predicate(file, context.user))
     .sort(sorter(context.query.get('orderBy')));
   const page = matches.slice(offset, offset + pageSize);
   const body: JsonObject = {
@@ -186,7 +188,9 @@ export function createFile(context: RequestContext): ApiResponse {
   const mimeType = typeof body['mimeType'] === 'string' ? body['mimeType'] : 'application/octet-stream';
   const name = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : mimeType === SPREADSHEET_MIME ? 'Untitled spreadsheet' : 'Untitled';
   const parents = Array.isArray(body['parents']) ? body['parents'].filter((p): p is string => typeof p === 'string') : [];
+  const driveId = sharedDriveParent(context, parents);
   for (const parent of parents) {
+    if (parent === driveId) continue;
     const folder = context.store.file(parent);
     if (!folder || !atLeast(accessOf(folder, context.user), 'writer')) throw driveFileNotFound(parent);
   }
@@ -202,7 +206,23 @@ export function createFile(context: RequestContext): ApiResponse {
   mergeProperties(file.appProperties, stringMap(body['appProperties'], 'appProperties'));
   mergeProperties(file.properties, stringMap(body['properties'], 'properties'));
   if (typeof body['description'] === 'string') file.description = body['description'];
+  if (driveId) file.driveId = driveId;
+  else if (typeof body['writersCanShare'] === 'boolean') file.writersCanShare = body['writersCanShare'];
   return { body: project(context, renderFile(file, context.user), 'kind,id,name,mimeType') };
+}
+
+/**
+ * The shared drive a new file goes into (its parent is the drive's id), if any: Drive answers
+ * 404 for it unless the caller supports shared drives and may add items there.
+ */
+function sharedDriveParent(context: RequestContext, parents: string[]): string | undefined {
+  const driveId = parents.find((p) => isSharedDriveId(context, p));
+  if (driveId === undefined) return undefined;
+  const drive = drivesOf(context)[driveId];
+  const role = drive?.members[context.user.toLowerCase()];
+  if (!queryFlag(context.query, 'supportsAllDrives') || !role) throw driveFileNotFound(driveId);
+  if (!['organizer', 'fileOrganizer', 'writer'].includes(role)) throw driveInsufficientPermissions();
+  return driveId;
 }
 
 export function updateFile(context: RequestContext, fileId: string): ApiResponse {
@@ -218,6 +238,11 @@ export function updateFile(context: RequestContext, fileId: string): ApiResponse
   }
   if (typeof body['description'] === 'string') file.description = body['description'];
   if (typeof body['starred'] === 'boolean') file.starred = body['starred'];
+  if (typeof body['writersCanShare'] === 'boolean' && file.driveId === undefined) {
+    // Only the owner decides whether writers may share (writers could otherwise undo it).
+    if (access !== 'owner') throw driveInsufficientPermissions();
+    file.writersCanShare = body['writersCanShare'];
+  }
   if (typeof body['trashed'] === 'boolean') file.trashed = body['trashed'];
   mergeProperties(file.appProperties, stringMap(body['appProperties'], 'appProperties'));
   mergeProperties(file.properties, stringMap(body['properties'], 'properties'));
@@ -273,6 +298,7 @@ function permissionId(permission: Omit<PermissionState, 'id'>): string {
 }
 
 export function createPermission(context: RequestContext, fileId: string): ApiResponse {
+  if (isSharedDriveId(context, fileId)) return addDriveMember(context, fileId);
   const file = fileFor(context, fileId);
   if (!atLeast(accessOf(file, context.user), 'writer')) throw driveInsufficientPermissions();
   const body = bodyObject(context);
@@ -305,8 +331,11 @@ export function createPermission(context: RequestContext, fileId: string): ApiRe
   if (emailAddress && sameEmail(emailAddress, file.ownerEmail)) {
     throw driveBadRequest('The owner of a file already has full access.', 'invalidSharingRequest');
   }
+  checkSharing(context, file, accessOf(file, context.user) === 'owner', { type, ...(emailAddress ? { emailAddress } : {}), ...(domain ? { domain } : {}) });
   const fields: Omit<PermissionState, 'id'> = { type, role };
   if (emailAddress) fields.emailAddress = emailAddress;
+  const notified = notificationOf(context, type);
+  if (notified) fields.notified = notified;
   if (type === 'domain' && domain) fields.domain = domain.toLowerCase();
   if (type === 'anyone' || type === 'domain') fields.allowFileDiscovery = body['allowFileDiscovery'] === true;
   const permission: PermissionState = { id: permissionId(fields), ...fields };
@@ -351,6 +380,8 @@ export function deletePermission(context: RequestContext, fileId: string, permis
 }
 
 export function getStartPageToken(context: RequestContext): ApiResponse {
+  // A drive's change feed exists only for its members (and callers supporting shared drives).
+  listScope(context, { corporaParameter: false });
   return { body: project(context, { kind: 'drive#startPageToken', startPageToken: String(context.store.state.nextChangeId) }, '*') };
 }
 
@@ -363,6 +394,7 @@ export function listChanges(context: RequestContext): ApiResponse {
   }
   const pageSize = pageSizeOf(context, 100, 1000);
   const includeRemoved = context.query.get('includeRemoved') !== 'false';
+  const inScope = listScope(context, { corporaParameter: false });
   const latest = new Map<string, { changeId: number; time: number; visibility: 'present' | 'removed' }>();
   let nextPageToken: number | undefined;
   const startIndex = state.changes.findIndex((change) => change.changeId >= token);
@@ -372,6 +404,8 @@ export function listChanges(context: RequestContext): ApiResponse {
       if (!change) continue;
       const visibility = changeVisibility(state, change, context.user);
       if (visibility === 'hidden' || (visibility === 'removed' && !includeRemoved)) continue;
+      const changedFile = state.files[change.fileId];
+      if (changedFile && !inScope(changedFile)) continue;
       if (!latest.has(change.fileId) && latest.size >= pageSize) {
         nextPageToken = change.changeId;
         break;

@@ -85,7 +85,8 @@ export function renderFile(file: DriveFileState, caller: string): JsonObject {
     ownedByMe: isOwner,
     viewersCanCopyContent: true,
     copyRequiresWriterPermission: false,
-    writersCanShare: true,
+    // Not populated for items in shared drives; their drive's restrictions decide.
+    ...(file.driveId === undefined ? { writersCanShare: file.writersCanShare ?? true } : { driveId: file.driveId }),
     permissionIds: [permissionIdFor(file.ownerEmail), ...file.permissions.map((p) => p.id)],
     quotaBytesUsed: '0',
     isAppAuthorized: true,
@@ -97,7 +98,7 @@ export function renderFile(file: DriveFileState, caller: string): JsonObject {
       canTrash: isOwner,
       canUntrash: isOwner,
       canRename: canEdit,
-      canShare: canEdit,
+      canShare: isOwner || (canEdit && (file.driveId !== undefined || file.writersCanShare !== false)),
       canDownload: true,
       canReadRevisions: canEdit,
       canModifyContent: canEdit,

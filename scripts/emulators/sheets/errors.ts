@@ -159,6 +159,24 @@ export function driveRateLimitExceeded(): DriveApiError {
   return new DriveApiError(403, 'Rate Limit Exceeded', 'rateLimitExceeded', undefined, { domain: 'usageLimits' });
 }
 
+/** Too many sharing requests (permissions.create) in a short time. */
+export function driveSharingRateLimitExceeded(): DriveApiError {
+  return new DriveApiError(403, 'Rate limit exceeded. User message: "Sorry, you have exceeded your sharing quota."', 'sharingRateLimitExceeded', undefined, { domain: 'usageLimits' });
+}
+
+/**
+ * Drive's 403 rate-limit answers, all in the `usageLimits` domain; Google asks clients to retry
+ * each of them with exponential backoff, like a 429
+ * (https://developers.google.com/workspace/drive/api/guides/limits,
+ *  https://developers.google.com/workspace/drive/api/guides/handle-errors).
+ */
+export type DriveRateLimitReason = 'userRateLimitExceeded' | 'rateLimitExceeded' | 'sharingRateLimitExceeded';
+
+export function driveRateLimit403(reason: DriveRateLimitReason, projectNumber: string): DriveApiError {
+  if (reason === 'userRateLimitExceeded') return driveUserRateLimitExceeded(projectNumber);
+  return reason === 'rateLimitExceeded' ? driveRateLimitExceeded() : driveSharingRateLimitExceeded();
+}
+
 export function driveBadRequest(message: string, reason = 'badRequest'): DriveApiError {
   return new DriveApiError(400, message, reason);
 }

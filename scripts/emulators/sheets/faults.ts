@@ -4,15 +4,14 @@
  * hold the socket and finally destroy it: the response is lost), and how much latency to add.
  * The same seed and the same request sequence give the same pattern.
  */
+import type { DriveRateLimitReason } from './errors.js';
 import type { ApiName } from './types.js';
 
 export interface FaultSettings {
   rate429?: number;
-  /**
-   * Drive only: 403 `userRateLimitExceeded` (domain `usageLimits`), Drive's usual answer to a burst,
-   * which clients must retry like a 429. Sheets has no 403 rate limit, so Sheets requests never get it.
-   */
+  /** Drive's 403 rate-limit answer (Drive requests only), with `reason403` (default userRateLimitExceeded). */
   rate403?: number;
+  reason403?: DriveRateLimitReason;
   rate500?: number;
   rate503?: number;
   timeoutRate?: number;
@@ -22,6 +21,8 @@ export interface FaultSettings {
   seed?: number;
   /** Which APIs the faults apply to; both when absent. */
   apis?: ApiName[];
+  /** Which operations the faults apply to (e.g. 'drive.permissions.create'); all when absent. */
+  ops?: string[];
 }
 
 export type InjectedFault = 'rate429' | 'rate403' | 'rate500' | 'rate503' | 'timeout';
@@ -65,12 +66,18 @@ export class FaultInjector {
     this.settings = null;
   }
 
-  decide(api: ApiName): FaultDecision {
+  reason403(): DriveRateLimitReason {
+    return this.settings?.reason403 ?? 'userRateLimitExceeded';
+  }
+
+  decide(api: ApiName, op?: string): FaultDecision {
     const settings = this.settings;
     if (!settings || (settings.apis && !settings.apis.includes(api))) return NO_FAULT;
+    if (settings.ops && (op === undefined || !settings.ops.includes(op))) return NO_FAULT;
     const roll = this.random();
     const thresholds: [InjectedFault, number][] = [
       ['rate429', settings.rate429 ?? 0],
+      // Drive answers its rate limits with 403; Sheets never does.
       ['rate403', api === 'drive' ? (settings.rate403 ?? 0) : 0],
       ['rate500', settings.rate500 ?? 0],
       ['rate503', settings.rate503 ?? 0],

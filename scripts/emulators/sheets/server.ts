@@ -39,7 +39,7 @@ import {
   MAX_REQUEST_BYTES,
   driveInvalidFieldSelection,
   driveUnauthenticated,
-  driveUserRateLimitExceeded,
+  driveRateLimit403,
   internalError,
   invalidArgument,
   notImplemented,
@@ -51,6 +51,7 @@ import {
 } from './errors.js';
 import { FieldMaskError } from './field-mask.js';
 import type { FaultDecision, FaultInjector, InjectedFault } from './faults.js';
+import { sharedDriveRoute } from './shared-drives.js';
 import type { QuotaTracker } from './quotas.js';
 import { createSpreadsheet, getSpreadsheet } from './sheets-api.js';
 import type { EmulatorStore } from './store.js';
@@ -192,6 +193,7 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
     if (second === 'watch' && method === 'POST') return drive('changes.watch', (context) => ({ body: deps.channels.watch(context) }));
     return null;
   }
+  if (first === 'drives') return sharedDriveRoute(method, segments, drive);
   if (first === 'channels' && second === 'stop' && method === 'POST') {
     return drive('channels.stop', (context) => {
       deps.channels.stop(context, deps.projectNumber);
@@ -396,8 +398,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 function injectedError(api: ApiName, fault: Exclude<InjectedFault, 'timeout'>, kind: RequestKind, deps: ServerDependencies): ApiError {
+  if (fault === 'rate403') return driveRateLimit403(deps.faults.reason403(), deps.projectNumber);
   if (api === 'drive') {
-    if (fault === 'rate403') return driveUserRateLimitExceeded(deps.projectNumber);
     if (fault === 'rate429') return new DriveApiError(429, 'Rate Limit Exceeded', 'rateLimitExceeded');
     if (fault === 'rate500') return new DriveApiError(500, 'Internal Error', 'internalError');
     return new DriveApiError(503, 'Service Unavailable', 'backendError');
@@ -502,7 +504,7 @@ export class EmulatorHttpServer {
       sendJson(res, refusal.code, refusal.toBody());
       return;
     }
-    const decision: FaultDecision = this.deps.faults.decide(route.api);
+    const decision: FaultDecision = this.deps.faults.decide(route.api, route.op);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.fault && decision.fault !== 'timeout') {
       const error = injectedError(route.api, decision.fault, route.kind, this.deps);

@@ -142,6 +142,8 @@ export interface PermissionState {
   emailAddress?: string;
   domain?: string;
   allowFileDiscovery?: boolean;
+  /** The notification Drive sent when the grant was made (sendNotificationEmail), with its emailMessage. */
+  notified?: { message: string | null };
 }
 
 export interface DriveFileState {
@@ -160,6 +162,32 @@ export interface DriveFileState {
   appProperties: Record<string, string>;
   properties: Record<string, string>;
   permissions: PermissionState[];
+  /** Drive's `writersCanShare`; absent means true (Drive's default). Not used for shared-drive items. */
+  writersCanShare?: boolean;
+  /** The shared drive holding the file; absent for My Drive files. */
+  driveId?: string;
+}
+
+/** Drive's `drive#drive` restrictions (the ones the emulator enforces are documented in shared-drives.ts). */
+export interface SharedDriveRestrictions {
+  domainUsersOnly: boolean;
+  driveMembersOnly: boolean;
+  sharingFoldersRequiresOrganizerPermission: boolean;
+  copyRequiresWriterPermission: boolean;
+  adminManagedRestrictions: boolean;
+}
+
+export interface SharedDriveState {
+  id: string;
+  name: string;
+  createdTime: number;
+  /** The organisation the drive belongs to: its creator's domain. */
+  domain: string;
+  restrictions: SharedDriveRestrictions;
+  /** Members by email (lower case) → role. */
+  members: Record<string, PermissionRole>;
+  /** drives.create's requestId, so a repeated create returns the same drive. */
+  requestId: string;
 }
 
 export interface ChangeRecord {
@@ -193,6 +221,8 @@ export interface EmulatorState {
   changes: ChangeRecord[];
   nextChangeId: number;
   channels: Record<string, ChannelState>;
+  /** Shared drives by id (absent in state saved before they existed). */
+  drives?: Record<string, SharedDriveState>;
 }
 
 export type ApiName = 'sheets' | 'drive';
