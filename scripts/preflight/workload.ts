@@ -22,6 +22,7 @@ import { channelToken } from '../../functions/handlers/auth.js';
 import { buildMasterWorkbook, masterWorkbookTitle, NOMINATIONS_TAB_TITLE } from '../../functions/layout/master-workbook.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import { statusOf } from '../../functions/adapters/retry.js';
+import { checkSharedDriveSharing } from '../../functions/app/provision.js';
 import { errorText, fail, pass, type Check, type Verdict } from './report.js';
 
 export interface WorkloadContext {
@@ -263,15 +264,12 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       id: 'shared-drive',
       title: `Cài đặt chia sẻ của ổ dùng chung ${ctx.sharedDriveId}`,
       async run() {
-        const res = await ctx.drive.drives.get({ driveId: ctx.sharedDriveId!, fields: 'id,name,restrictions' });
-        const r = res.data.restrictions ?? {};
-        const problems: string[] = [];
-        if (r.driveMembersOnly) problems.push('chỉ thành viên của ổ mới mở được tệp (driveMembersOnly): đơn vị sẽ không mở được bảng tính');
-        const domains = new Set(model.campaign.units.flatMap((u) => u.emails).map((e) => e.split('@')[1]?.toLowerCase()));
-        if (r.domainUsersOnly && domains.size > 1) problems.push(`chỉ chia sẻ được trong tổ chức (domainUsersOnly) mà địa chỉ các đơn vị thuộc ${domains.size} tên miền`);
-        return problems.length
-          ? fail(`Ổ "${res.data.name}": ${problems.join('; ')}`, 'người quản lý ổ mở Cài đặt ổ dùng chung và cho phép người ngoài ổ/ngoài tổ chức truy cập tệp')
-          : pass(`ổ "${res.data.name}" cho phép chia sẻ tệp với các đơn vị`);
+        // The same judgement provisioning reports (functions/app/provision.ts), so the two never disagree.
+        const found = await checkSharedDriveSharing(deps.files, model);
+        if (!found) return fail('các hàm không dùng ổ dùng chung (SHARED_DRIVE_ID trống)', 'triển khai lại với --shared-drive-id');
+        return found.problems.length
+          ? fail(`Ổ "${found.name}": ${found.problems.join(' ')}`, 'người quản lý ổ mở Cài đặt ổ dùng chung và đổi như trên, rồi chạy lại npm run preflight')
+          : pass(`ổ "${found.name}" cho phép chia sẻ tệp với các đơn vị và không cho chia sẻ ra ngoài tổ chức`);
       },
     });
   }
