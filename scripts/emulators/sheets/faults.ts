@@ -17,6 +17,8 @@ export interface FaultSettings {
   seed?: number;
   /** Which APIs the faults apply to; both when absent. */
   apis?: ApiName[];
+  /** Only requests about these spreadsheets (files) get faults; all requests when absent. */
+  spreadsheetIds?: string[];
 }
 
 export type InjectedFault = 'rate429' | 'rate500' | 'rate503' | 'timeout';
@@ -32,7 +34,7 @@ export interface FaultDecision {
 const NO_FAULT: FaultDecision = { fault: null, applyBeforeTimeout: true, latencyMs: 0, holdMs: 0 };
 
 /** mulberry32: small, fast, good enough to spread faults evenly. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -60,9 +62,10 @@ export class FaultInjector {
     this.settings = null;
   }
 
-  decide(api: ApiName): FaultDecision {
+  decide(api: ApiName, spreadsheetId?: string): FaultDecision {
     const settings = this.settings;
     if (!settings || (settings.apis && !settings.apis.includes(api))) return NO_FAULT;
+    if (settings.spreadsheetIds && (spreadsheetId === undefined || !settings.spreadsheetIds.includes(spreadsheetId))) return NO_FAULT;
     const roll = this.random();
     const thresholds: [InjectedFault, number][] = [
       ['rate429', settings.rate429 ?? 0],
