@@ -88,7 +88,7 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
         }
         taken++;
         try {
-          const r: ProcessOutcome = await processUnitSheet(deps, c.fileId);
+          const r: ProcessOutcome = await processUnitSheet(deps, c.fileId, c.version !== null ? { notifiedVersion: c.version } : {});
           outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
         } catch (error) {
           failures++;

@@ -48,6 +48,12 @@ export interface UnitRoundState {
   dossierMissing: string[];
   /** The spreadsheet the state was read from: Drive versions only compare within one file. */
   spreadsheetId?: string;
+  /**
+   * When someone other than the service account last saved the sheet, as Drive showed it just
+   * before the content was read (epoch ms on Google's clock; 0: no such save visible). A newer
+   * version whose revisions since are all ours is our own write. (Absent in older states.)
+   */
+  clerkSavedAt?: number;
 }
 
 export type NominationRecord = Omit<Nomination, 'titles'> & { titles: Record<string, string | null> };
