@@ -104,3 +104,26 @@ export interface NomineeIndexEntry {
   award: string | null;
   name: string;
 }
+
+/**
+ * A changed sheet whose processing failed (see app/quarantine.ts): kept until it is processed
+ * again. Quarantined, it no longer holds the Drive page token and is retried at `nextRetryAt`.
+ */
+export interface SheetFailureRecord {
+  spreadsheetId: string;
+  /** From the sheet's registration; null for a file no unit owns. */
+  unitId: string | null;
+  roundId: string | null;
+  /** The latest error, short ("500: Internal error"). */
+  error: string;
+  /** Whether the latest error was transient (429, 5xx, timeouts). */
+  transient: boolean;
+  /** Failing attempts in a row. */
+  attempts: number;
+  /** Business clock. */
+  firstFailedAt: number;
+  lastFailedAt: number;
+  quarantined: boolean;
+  /** Google's clock; 0 while not quarantined (the next poll retries it with the feed). */
+  nextRetryAt: number;
+}
