@@ -261,21 +261,6 @@ export class FirestoreStore {
     });
   }
 
-  /**
-   * A newer version of the same file turned out to be our own write: remember it as seen
-   * (never backwards, never over a pending feedback or another file's state).
-   */
-  async advanceSeenVersion(roundId: string, unitId: string, spreadsheetId: string, version: number): Promise<void> {
-    const ref = this.stateRef(roundId, unitId);
-    await this.db.runTransaction(async (tx) => {
-      const snap = this.counted(await tx.get(ref));
-      if (!snap.exists) return;
-      const s = snap.data() as UnitRoundState;
-      if ((s.spreadsheetId ?? spreadsheetId) !== spreadsheetId || s.feedbackPending || s.seenVersion >= version) return;
-      tx.update(ref, { seenVersion: version });
-    });
-  }
-
   // Sheets whose processing failed (quarantine) -------------------------------
 
   /** Every sheet with a failure on record; few, and one query per poll. */

@@ -122,10 +122,9 @@ const modifiedAt = (meta: FileMeta): number => {
  * the latest revision not made by us. Read before the sheet's content, it is never later than
  * the content read: a lower bound, so an edit made meanwhile is seen as new next time.
  */
-async function clerkSaveTime(files: DriveFiles, spreadsheetId: string, meta: FileMeta, revisions: RevisionMeta[] | null): Promise<number> {
+async function clerkSaveTime(files: DriveFiles, spreadsheetId: string, meta: FileMeta): Promise<number> {
   if (meta.lastModifiedByMe !== true) return modifiedAt(meta);
-  const list = revisions ?? (await files.revisions(spreadsheetId));
-  return latestNotMine(list)?.modifiedTime ?? 0;
+  return latestNotMine(await files.revisions(spreadsheetId))?.modifiedTime ?? 0;
 }
 
 function latestNotMine(revisions: RevisionMeta[]): RevisionMeta | undefined {
@@ -148,6 +147,26 @@ export function isOwnWrite(meta: FileMeta, revisions: RevisionMeta[], clerkSaved
 }
 
 /**
+ * The version our feedback write produced, so that its change notification costs no read:
+ * Drive's version moves by any amount, so the write is recognised by its author, not by + 1.
+ * Waits briefly for the metadata to show the write (it may lag). Null when it does not, or
+ * when someone else saved after what we read (their edit must be read): the notification of
+ * our write then reads the sheet once more, finds the same feedback, and writes nothing.
+ * Only this system writes as the service account, so a write of ours right after the feedback
+ * cannot be told apart from it, and needs none (it is our own content).
+ */
+async function ownWriteVersion(files: DriveFiles, spreadsheetId: string, readVersion: number, clerkSavedAt: number): Promise<number | null> {
+  let after = await files.meta(spreadsheetId);
+  for (const wait of LAG_WAITS_MS) {
+    if (!after || after.version > readVersion) break;
+    await new Promise((r) => setTimeout(r, wait));
+    after = await files.meta(spreadsheetId);
+  }
+  if (!after || after.version <= readVersion || after.lastModifiedByMe !== true) return null;
+  return isOwnWrite(after, await files.revisions(spreadsheetId), clerkSavedAt) ? after.version : null;
+}
+
+/**
  * `notifiedVersion`: the version the change feed reported. Drive's metadata can lag a write;
  * a files.get showing an older version would make a clerk's edit look already seen.
  */
@@ -167,7 +186,6 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   }
   // A run that stored this very version but died before its feedback was written: finish it.
   let unfinished: UnitRoundState | null = null;
-  let revisions: RevisionMeta[] | null = null;
   if (!opts.force) {
     const known = await store.state(roundId, unitId);
     // Drive versions compare only within one file: a replacement sheet starts again from 1.
@@ -176,19 +194,9 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
       if (!(known.feedbackPending && meta.version === known.seenVersion)) return { outcome: 'unchanged', unitId, roundId };
       unfinished = known;
     }
-    // A newer version made by our own write (feedback, status) since the content we read costs
-    // no Sheets read; a clerk's edit made between our read and our write is seen as newer.
-    if (!unfinished && known && sameFile && !known.feedbackPending && known.clerkSavedAt !== undefined && meta.lastModifiedByMe === true) {
-      revisions = await files.revisions(spreadsheetId);
-      if (isOwnWrite(meta, revisions, known.clerkSavedAt)) {
-        await store.advanceSeenVersion(roundId, unitId, spreadsheetId, meta.version);
-        log.info('newer version is our own write; not read again', { version: meta.version, seenVersion: known.seenVersion });
-        return { outcome: 'unchanged', unitId, roundId };
-      }
-    }
   }
 
-  const clerkSavedAt = await clerkSaveTime(files, spreadsheetId, meta, revisions);
+  const clerkSavedAt = await clerkSaveTime(files, spreadsheetId, meta);
   const { grid, sheetIds } = await workbooks.read(spreadsheetId);
   const now = deps.now();
   // A submission counts from when the clerk saved it in Google Sheets, not from when this run
@@ -244,11 +252,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   let produced: number | null = null;
   if (feedbackWritten) {
     await workbooks.writeFeedback(spreadsheetId, sheetIds, plan);
-    // Our own write moves the file version (by any amount); remember it so its change
-    // notification costs no read. Only when no one else saved since what we read; otherwise
-    // (or while Drive's metadata lags) the notification is checked again when it arrives.
-    const after = await files.meta(spreadsheetId);
-    if (after && after.version > meta.version && after.lastModifiedByMe === true && isOwnWrite(after, await files.revisions(spreadsheetId), clerkSavedAt)) produced = after.version;
+    produced = await ownWriteVersion(files, spreadsheetId, meta.version, clerkSavedAt);
   }
   // Also when nothing was written: this version's feedback is no longer pending.
   await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);

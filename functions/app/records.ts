@@ -50,8 +50,9 @@ export interface UnitRoundState {
   spreadsheetId?: string;
   /**
    * When someone other than the service account last saved the sheet, as Drive showed it just
-   * before the content was read (epoch ms on Google's clock; 0: no such save visible). A newer
-   * version whose revisions since are all ours is our own write. (Absent in older states.)
+   * before the content was read (epoch ms on Google's clock; 0: no such save visible): the
+   * submission time, and what tells our feedback write from a clerk's edit made after our
+   * read (see isOwnWrite). (Absent in older states.)
    */
   clerkSavedAt?: number;
 }
