@@ -10,11 +10,26 @@ export interface FileMeta {
   version: number;
   modifiedTime: string | null;
   lastModifyingUser: string | null;
+  /**
+   * Whether the latest change was made by the caller (the service account): Drive's
+   * `lastModifyingUser.me`. Null when Drive names no user (the field is filled only when a
+   * signed-in user made the change).
+   */
+  lastModifiedByMe: boolean | null;
   webViewLink: string | null;
   appProperties: Record<string, string>;
 }
 
-const FILE_FIELDS = 'id,name,version,modifiedTime,lastModifyingUser(emailAddress),webViewLink,appProperties,trashed';
+const FILE_FIELDS = 'id,name,version,modifiedTime,lastModifyingUser(emailAddress,me),webViewLink,appProperties,trashed';
+
+/** One edit of a file, as Drive's revisions list describes it. */
+export interface RevisionMeta {
+  id: string;
+  /** Epoch ms. */
+  modifiedTime: number;
+  /** The revision's author is the caller (the service account); null when Drive names no user. */
+  byMe: boolean | null;
+}
 
 function toMeta(f: drive_v3.Schema$File): FileMeta {
   return {
@@ -23,6 +38,7 @@ function toMeta(f: drive_v3.Schema$File): FileMeta {
     version: Number(f.version ?? 0),
     modifiedTime: f.modifiedTime ?? null,
     lastModifyingUser: f.lastModifyingUser?.emailAddress ?? null,
+    lastModifiedByMe: f.lastModifyingUser ? Boolean(f.lastModifyingUser.me) : null,
     webViewLink: f.webViewLink ?? null,
     appProperties: (f.appProperties as Record<string, string> | undefined) ?? {},
   };
@@ -89,6 +105,30 @@ export class DriveFiles {
       if (statusOf(e) === 404) return null;
       throw e;
     }
+  }
+
+  /**
+   * Every revision Drive still lists for the file, oldest first (all pages). Drive prunes old
+   * revisions and may merge a burst of edits into one, so callers rely only on the latest ones.
+   */
+  async revisions(fileId: string): Promise<RevisionMeta[]> {
+    const out: RevisionMeta[] = [];
+    let pageToken: string | undefined;
+    do {
+      const res = await this.call(() =>
+        this.drive.revisions.list(
+          { fileId, pageSize: 1000, fields: 'nextPageToken,revisions(id,modifiedTime,lastModifyingUser(me))', ...(pageToken ? { pageToken } : {}) },
+          { retry: false },
+        ),
+      );
+      for (const r of res.data.revisions ?? []) {
+        const time = Date.parse(r.modifiedTime ?? '');
+        if (!r.id || !Number.isFinite(time)) continue;
+        out.push({ id: r.id, modifiedTime: time, byMe: r.lastModifyingUser ? Boolean(r.lastModifyingUser.me) : null });
+      }
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    return out;
   }
 
   async findByAppProperties(props: Record<string, string>): Promise<FileMeta[]> {

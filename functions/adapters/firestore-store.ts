@@ -14,6 +14,7 @@ import type { PeerStats } from '../core/statistics.js';
 import type {
   AggregateRecord,
   NomineeIndexEntry,
+  SheetFailureRecord,
   SheetRegistration,
   SubmissionRecord,
   SubmissionVersionRecord,
@@ -260,6 +261,20 @@ export class FirestoreStore {
     });
   }
 
+  // Sheets whose processing failed (quarantine) -------------------------------
+
+  /** Every sheet with a failure on record; few, and one query per poll. */
+  async sheetFailures(): Promise<SheetFailureRecord[]> {
+    const snap = this.countedQuery(await this.col('sheetFailures').get());
+    return snap.docs.map((d) => d.data() as SheetFailureRecord);
+  }
+  async putSheetFailure(record: SheetFailureRecord): Promise<void> {
+    await this.col('sheetFailures').doc(record.spreadsheetId).set(record);
+  }
+  async clearSheetFailure(spreadsheetId: string): Promise<void> {
+    await this.col('sheetFailures').doc(spreadsheetId).delete();
+  }
+
   // Aggregates ---------------------------------------------------------------
 
   async aggregate(roundId: string, nodeId: string): Promise<AggregateRecord | null> {
@@ -396,7 +411,7 @@ export class FirestoreStore {
   /** Deletes everything of this campaign (local `reset`): documents are listed through queries, which every emulator implements. */
   async deleteAll(): Promise<number> {
     let count = 0;
-    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'peerStats', 'nominees', 'meta', 'flags', 'reminders'];
+    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'peerStats', 'nominees', 'meta', 'flags', 'reminders', 'sheetFailures'];
     for (const name of names) {
       const snap = this.countedQuery(await this.col(name).get());
       for (const doc of snap.docs) {

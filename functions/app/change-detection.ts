@@ -8,7 +8,8 @@
  *
  * Only one poll runs at a time (a short lease on Google's clock); a request arriving meanwhile
  * changes the request id, and the running poll goes round again. The page token advances only
- * when every change was processed.
+ * when every change was processed or set aside: a sheet that keeps failing is quarantined
+ * (app/quarantine.ts) so that it cannot hold the feed, and the poll retries it with backoff.
  *
  * A poll stops taking new sheets when its time budget is spent (a burst of hundreds of changed
  * sheets, paced under the Sheets quota, takes longer than a function may run): the rest stays
@@ -23,6 +24,8 @@ import { channelToken } from '../handlers/auth.js';
 import type { Logger } from './log.js';
 import { requestMasterRefresh } from './master.js';
 import { processUnitSheet, type PipelineDeps, type ProcessOutcome } from './process-unit-sheet.js';
+import { noteSheetFailure } from './quarantine.js';
+import type { SheetFailureRecord } from './records.js';
 
 export interface ChangeDeps extends PipelineDeps {
   files: DriveFiles;
@@ -64,7 +67,45 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
   const started = deps.googleNow();
   const budgetMs = deps.pollBudgetMs ?? 6 * 60_000;
   let deferred = 0;
+  const count = (key: string) => (outcomes[key] = (outcomes[key] ?? 0) + 1);
   try {
+    // Sheets with a failure on record: cleared when processed, set aside when failing on.
+    const failing = new Map((await store.sheetFailures()).map((f) => [f.spreadsheetId, f] as const));
+    const attempted = new Set<string>();
+    /** Processes one sheet; on failure records it and says whether it now holds the feed. */
+    const attempt = async (fileId: string, opts: { notifiedVersion?: number }): Promise<'ok' | 'quarantined' | 'holds-feed'> => {
+      attempted.add(fileId);
+      try {
+        const r: ProcessOutcome = await processUnitSheet(deps, fileId, opts);
+        count(r.outcome);
+        if (failing.has(fileId)) {
+          await store.clearSheetFailure(fileId);
+          const was = failing.get(fileId)!;
+          failing.delete(fileId);
+          deps.log.info('a sheet that had failed was processed again', { spreadsheetId: fileId, unitId: was.unitId, attempts: was.attempts, wasQuarantined: was.quarantined });
+          if (was.quarantined) await requestMasterRefresh(store, deps.now()); // its flag goes away
+        }
+        return 'ok';
+      } catch (error) {
+        const previous: SheetFailureRecord | undefined = failing.get(fileId);
+        const record = await noteSheetFailure(store, previous, fileId, error, { now: deps.now(), googleNow: deps.googleNow() });
+        failing.set(fileId, record);
+        if (!record.quarantined) {
+          deps.log.error('processing a changed sheet failed; the change stays in the feed and is retried', { spreadsheetId: fileId, attempts: record.attempts, error: error as Error });
+          return 'holds-feed';
+        }
+        deps.log.error('processing a sheet keeps failing; it is quarantined, flagged to coordinators and retried later', {
+          spreadsheetId: fileId,
+          unitId: record.unitId,
+          attempts: record.attempts,
+          transient: record.transient,
+          nextRetryAt: new Date(record.nextRetryAt).toISOString(),
+          error: error as Error,
+        });
+        if (!previous?.quarantined) await requestMasterRefresh(store, deps.now()); // show the flag
+        return 'quarantined';
+      }
+    };
     for (let round = 0; round < 20; round++) {
       const meta = await store.meta('driveWatch');
       if (!meta.pageToken) return { status: 'no-token', changedFiles, outcomes };
@@ -87,13 +128,9 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
           return;
         }
         taken++;
-        try {
-          const r: ProcessOutcome = await processUnitSheet(deps, c.fileId);
-          outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-        } catch (error) {
-          failures++;
-          deps.log.error('processing a changed sheet failed; the change stays in the feed and is retried', { spreadsheetId: c.fileId, error: error as Error });
-        }
+        const result = await attempt(c.fileId, c.version !== null ? { notifiedVersion: c.version } : {});
+        if (result === 'holds-feed') failures++;
+        if (result === 'quarantined') count('quarantined');
       });
       changedFiles += unitFiles.length;
       if (failures > 0) throw new Error(`${failures} changed sheet(s) could not be processed; page token kept`);
@@ -102,6 +139,14 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
       const after = await store.meta('driveWatch');
       // A push that arrived during this round left a new request id: go round again for it.
       if (after.pollRequestId === meta.pollRequestId) break;
+    }
+    // Quarantined sheets due for a retry (Google's clock), unless this poll just tried them.
+    if (deferred === 0) {
+      const due = [...failing.values()].filter((f) => f.quarantined && f.nextRetryAt <= deps.googleNow() && !attempted.has(f.spreadsheetId));
+      for (const f of due) {
+        const result = await attempt(f.spreadsheetId, {});
+        count(result === 'ok' ? 'recovered' : 'still-quarantined');
+      }
     }
   } finally {
     await store.patchMeta('driveWatch', { pollLeaseUntil: 0 });

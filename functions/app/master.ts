@@ -12,6 +12,7 @@ import type { SheetsMaster } from '../adapters/sheets-master.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
 import { FLAGS_FIELD } from './flags.js';
+import { quarantineFlags } from './quarantine.js';
 
 export interface MasterDeps {
   model: CampaignModel;
@@ -44,6 +45,7 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
   const { model, store } = deps;
   const node = consolidationNode(model);
   const sheets = await store.allUnitSheets();
+  const failures = await store.sheetFailures(); // quarantined sheets show as flags on their units
   const rounds: RoundInput[] = [];
   for (const round of model.campaign.rounds) {
     const [submissions, states, aggregates, flagsSnap] = await Promise.all([
@@ -65,7 +67,7 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
         children: model.children(node).map((c) => ({ nodeId: c.id, totals: agg.get(c.id)?.totals ?? {}, contributors: agg.get(c.id)?.contributors ?? 0 })),
       },
       sheetUrls: Object.fromEntries(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url])),
-      flags: flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []),
+      flags: [...flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []), ...quarantineFlags(failures, round.id)],
     });
   }
   return { now, rounds, shortlist };

@@ -8,7 +8,7 @@ import { evaluateWorkbook, type Evaluation } from '../core/evaluate.js';
 import { planFeedback } from '../core/feedback.js';
 import type { OtherNomination } from '../core/nominations.js';
 import { statusLine } from '../core/status-text.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
+import type { DriveFiles, FileMeta, RevisionMeta } from '../adapters/drive-files.js';
 import type { CommitResult, FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetsWorkbooks } from '../adapters/sheets-workbooks.js';
 import type { Logger } from './log.js';
@@ -45,8 +45,9 @@ const MAX_STORED_ISSUES = 300;
 const issueRecords = (ev: Evaluation): IssueRecord[] => ev.issues.slice(0, MAX_STORED_ISSUES).map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 const nominationRecords = (ev: Evaluation): NominationRecord[] => ev.nominations.map((n) => ({ ...n }));
 
-function stateOf(ev: Evaluation, now: number): Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'> {
+function stateOf(ev: Evaluation, now: number, clerkSavedAt: number): Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'> {
   return {
+    clerkSavedAt,
     unitId: ev.unitId,
     roundId: ev.roundId,
     status: ev.status,
@@ -86,7 +87,90 @@ function hasNominations(model: CampaignModel, unitId: string, roundId: string): 
   return model.tablesFor(unitId, roundId).some(({ table }) => table.kind === 'list' && table.role === 'nominations');
 }
 
-export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string, opts: { force?: boolean } = {}): Promise<ProcessOutcome> {
+/** Drive metadata still showed an older version than the change feed after waiting: retried by the next poll. */
+export class MetadataLagError extends Error {
+  /** Transient, like a 503: the same request succeeds once Drive catches up. */
+  readonly status = 503;
+  constructor(spreadsheetId: string, seen: number, notified: number) {
+    super(`Drive metadata of ${spreadsheetId} still shows version ${seen} after the change feed reported ${notified}`);
+  }
+}
+
+/** Waits (briefly) for files.get to show at least the version the change feed reported. */
+const LAG_WAITS_MS = [250, 500, 1_000, 2_000];
+
+async function currentMeta(files: DriveFiles, spreadsheetId: string, notifiedVersion: number | undefined): Promise<FileMeta | null> {
+  let meta = await files.meta(spreadsheetId);
+  for (const wait of LAG_WAITS_MS) {
+    if (!meta || notifiedVersion === undefined || meta.version >= notifiedVersion) return meta;
+    await new Promise((r) => setTimeout(r, wait));
+    meta = await files.meta(spreadsheetId);
+  }
+  if (meta && notifiedVersion !== undefined && meta.version < notifiedVersion) throw new MetadataLagError(spreadsheetId, meta.version, notifiedVersion);
+  return meta;
+}
+
+const modifiedAt = (meta: FileMeta): number => {
+  const t = meta.modifiedTime ? Date.parse(meta.modifiedTime) : Number.NaN;
+  return Number.isFinite(t) ? t : 0;
+};
+
+/**
+ * When someone other than the service account last saved the sheet (epoch ms, Google's clock;
+ * 0 when Drive shows no such save). Drive's modifiedTime moves with our own feedback writes
+ * too, so when the latest change is ours (`lastModifyingUser.me`), the clerk's time is that of
+ * the latest revision not made by us. Read before the sheet's content, it is never later than
+ * the content read: a lower bound, so an edit made meanwhile is seen as new next time.
+ */
+async function clerkSaveTime(files: DriveFiles, spreadsheetId: string, meta: FileMeta): Promise<number> {
+  if (meta.lastModifiedByMe !== true) return modifiedAt(meta);
+  return latestNotMine(await files.revisions(spreadsheetId))?.modifiedTime ?? 0;
+}
+
+function latestNotMine(revisions: RevisionMeta[]): RevisionMeta | undefined {
+  for (let i = revisions.length - 1; i >= 0; i--) if (revisions[i]!.byMe !== true) return revisions[i];
+  return undefined;
+}
+
+/**
+ * Whether the file's latest changes are all ours since the content we read (whose clerk save
+ * time was `clerkSavedAt`): the latest change is ours, the revisions list has caught up with
+ * the metadata (its head is that change), and no revision by anyone else is newer than what we
+ * read. Drive's version numbers are not compared: nothing promises + 1 per write.
+ */
+export function isOwnWrite(meta: FileMeta, revisions: RevisionMeta[], clerkSavedAt: number): boolean {
+  if (meta.lastModifiedByMe !== true) return false;
+  const head = revisions[revisions.length - 1];
+  if (!head || head.byMe !== true || head.modifiedTime < modifiedAt(meta)) return false;
+  const clerk = latestNotMine(revisions);
+  return !clerk || clerk.modifiedTime <= clerkSavedAt;
+}
+
+/**
+ * The version our feedback write produced, so that its change notification costs no read:
+ * Drive's version moves by any amount, so the write is recognised by its author, not by + 1.
+ * Waits briefly for the metadata to show the write (it may lag). Null when it does not, or
+ * when someone else saved after what we read (their edit must be read): the notification of
+ * our write then reads the sheet once more, finds the same feedback, and writes nothing.
+ * Only this system writes as the service account, so a write of ours right after the feedback
+ * cannot be told apart from it, and needs none (it is our own content).
+ */
+async function ownWriteVersion(files: DriveFiles, spreadsheetId: string, readVersion: number, clerkSavedAt: number): Promise<number | null> {
+  let after = await files.meta(spreadsheetId);
+  for (const wait of LAG_WAITS_MS) {
+    if (!after || after.version > readVersion) break;
+    await new Promise((r) => setTimeout(r, wait));
+    after = await files.meta(spreadsheetId);
+  }
+  if (!after || after.version <= readVersion || after.lastModifiedByMe !== true) return null;
+  return isOwnWrite(after, await files.revisions(spreadsheetId), clerkSavedAt) ? after.version : null;
+}
+
+/**
+ * `notifiedVersion`: the version the change feed reported. Drive's metadata can lag a write;
+ * a files.get showing an older version would make a clerk's edit look already seen.
+ */
+export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string, opts: { force?: boolean; notifiedVersion?: number } = {}): Promise<ProcessOutcome> {
   const { model, store, workbooks, files } = deps;
   const reg = await store.registration(spreadsheetId);
   if (!reg || !model.findUnit(reg.unitId) || !model.findRound(reg.roundId)) {
@@ -95,7 +179,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   }
   const { unitId, roundId } = reg;
   const log = deps.log.child({ spreadsheetId, unitId, roundId });
-  const meta = await files.meta(spreadsheetId);
+  const meta = await currentMeta(files, spreadsheetId, opts.notifiedVersion);
   if (!meta) {
     log.warn('registered sheet no longer exists in Drive');
     return { outcome: 'ignored', reason: 'deleted' };
@@ -112,14 +196,14 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     }
   }
 
+  const clerkSavedAt = await clerkSaveTime(files, spreadsheetId, meta);
   const { grid, sheetIds } = await workbooks.read(spreadsheetId);
   const now = deps.now();
   // A submission counts from when the clerk saved it in Google Sheets, not from when this run
-  // got to it: Drive coalesces pushes for minutes, and a box ticked at 23:58 on the last day
-  // must not turn late because it was processed at 00:03. Never later than now (a simulated
-  // or replayed business clock runs behind Google's).
-  const modified = meta.modifiedTime ? Date.parse(meta.modifiedTime) : Number.NaN;
-  const receivedAt = Number.isFinite(modified) ? Math.min(now, modified) : now;
+  // got to it (Drive coalesces pushes for minutes) nor from our own feedback write: a box ticked
+  // at 23:58 on the last day is on time when feedback was written at 00:01 and it is processed
+  // at 00:03. Never later than now (a simulated or replayed business clock runs behind Google's).
+  const receivedAt = clerkSavedAt > 0 ? Math.min(now, clerkSavedAt) : now;
   const withNominations = hasNominations(model, unitId, roundId);
   const [peerStats, nomineeIndex] = await Promise.all([
     store.peerStats(roundId, model.unit(unitId).kind),
@@ -136,7 +220,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   const commit: CommitResult = unfinished
     ? { outcome: 'committed', accepted: false, lockedOut: unfinished.lockedOut, submission: await store.submission(roundId, unitId), previousFeedbackHash: unfinished.feedbackHash }
     : await store.commitEvaluation({
-        state: stateOf(ev, now),
+        state: stateOf(ev, now, clerkSavedAt),
         candidate: candidateOf(model, ev),
         spreadsheetId,
         sourceVersion: meta.version,
@@ -168,10 +252,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   let produced: number | null = null;
   if (feedbackWritten) {
     await workbooks.writeFeedback(spreadsheetId, sheetIds, plan);
-    // Our own write bumps the file version; remember it so its change notification is not
-    // processed again. Only when nothing else happened in between (exactly one version later).
-    const after = await files.meta(spreadsheetId);
-    if (after && after.version === meta.version + 1) produced = after.version;
+    produced = await ownWriteVersion(files, spreadsheetId, meta.version, clerkSavedAt);
   }
   // Also when nothing was written: this version's feedback is no longer pending.
   await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);

@@ -48,6 +48,13 @@ export interface UnitRoundState {
   dossierMissing: string[];
   /** The spreadsheet the state was read from: Drive versions only compare within one file. */
   spreadsheetId?: string;
+  /**
+   * When someone other than the service account last saved the sheet, as Drive showed it just
+   * before the content was read (epoch ms on Google's clock; 0: no such save visible): the
+   * submission time, and what tells our feedback write from a clerk's edit made after our
+   * read (see isOwnWrite). (Absent in older states.)
+   */
+  clerkSavedAt?: number;
 }
 
 export type NominationRecord = Omit<Nomination, 'titles'> & { titles: Record<string, string | null> };
@@ -97,4 +104,27 @@ export interface NomineeIndexEntry {
   key: string;
   award: string | null;
   name: string;
+}
+
+/**
+ * A changed sheet whose processing failed (see app/quarantine.ts): kept until it is processed
+ * again. Quarantined, it no longer holds the Drive page token and is retried at `nextRetryAt`.
+ */
+export interface SheetFailureRecord {
+  spreadsheetId: string;
+  /** From the sheet's registration; null for a file no unit owns. */
+  unitId: string | null;
+  roundId: string | null;
+  /** The latest error, short ("500: Internal error"). */
+  error: string;
+  /** Whether the latest error was transient (429, 5xx, timeouts). */
+  transient: boolean;
+  /** Failing attempts in a row. */
+  attempts: number;
+  /** Business clock. */
+  firstFailedAt: number;
+  lastFailedAt: number;
+  quarantined: boolean;
+  /** Google's clock; 0 while not quarantined (the next poll retries it with the feed). */
+  nextRetryAt: number;
 }

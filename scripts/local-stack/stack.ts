@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   ports?: { sheets?: number; smtp?: number; mailWeb?: number; functions?: number };
   /** Emulated Sheets time runs this much faster: quotas are per emulated minute. */
   sheetsClockScale?: number;
+  /** Where Google's (the emulator's) clock starts, e.g. on a campaign's last day (default: now). */
+  sheetsClockStartAt?: number;
   sheetsQuotas?: boolean;
   pushDelayMs?: number;
   /** The clock the functions read (the demo runs simulated time). */
@@ -179,6 +181,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       port: opts.ports?.sheets ?? 0,
       ...(persist ? { stateDir: join(stateDir, 'sheets') } : {}),
       clockScale: opts.sheetsClockScale ?? 1,
+      ...(opts.sheetsClockStartAt !== undefined ? { clockStartAt: opts.sheetsClockStartAt } : {}),
       quotas: { enabled: opts.sheetsQuotas ?? true },
       pushDelayMs: opts.pushDelayMs ?? 500,
     });

@@ -49,6 +49,9 @@ async function freshStart() {
 
 beforeAll(async () => {
   s = await startTestStack({ at: AT });
+  // Drive versions here count the writes each run made, so each write moves them by one (Drive
+  // itself promises no step: the pipeline never relies on one, see own-writes.test.ts).
+  s.sheets.drive.set({ versionStep: { min: 1, max: 1 } });
 }, 60_000);
 afterAll(async () => {
   await s.triggersIdle();
@@ -61,11 +64,13 @@ async function everything(ids: Record<string, string>) {
   const perUnit = async <T>(f: (u: string) => Promise<T>) => Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, await f(u)] as const)));
   const sheet = (u: string) => everyCell(s.sheets.getSpreadsheetState(ids[u]!)!);
   return {
-    // Each run has sheets of its own: the file a state was read from differs by construction.
+    // Each run has sheets of its own: the file a state was read from, and the time Google's
+    // clock showed when its clerk saved it, differ by construction.
     states: await perUnit(async (u) => {
       const st = await store.state(SK, u);
       expect(st?.spreadsheetId).toBe(ids[u]);
-      const { spreadsheetId: _file, ...rest } = st!;
+      expect(st?.clerkSavedAt).toBeGreaterThan(0);
+      const { spreadsheetId: _file, clerkSavedAt: _saved, ...rest } = st!;
       return rest;
     }),
     submissions: await perUnit((u) => store.submission(SK, u)),

@@ -149,7 +149,8 @@ async function everything(ids: Record<string, string>) {
   const masterView = withSheetUrlsByOwner(await currentMasterView(s.runtime, s.clock.now), urlToUnit);
   return {
     states: await perUnit(async (u) => {
-      const { spreadsheetId: _file, seenVersion: _seen, ...rest } = (await store.state(SK, u))!;
+      // clerkSavedAt is Google's clock when this run's clerk typed: it differs between runs.
+      const { spreadsheetId: _file, seenVersion: _seen, clerkSavedAt: _saved, ...rest } = (await store.state(SK, u))!;
       return rest;
     }),
     submissions: await perUnit(async (u) => {

@@ -27,7 +27,9 @@ import {
   permissionIdFor,
   renderFile,
   renderPermission,
+  renderRevision,
   viewersOf,
+  visibleMetadata,
 } from './drive-resources.js';
 import { buildSpreadsheet } from './sheets-api.js';
 import { addDriveMember, checkSharing, drivesOf, isSharedDriveId, listScope, notificationOf, visibleToCaller } from './shared-drives.js';
@@ -93,6 +95,8 @@ function newFile(context: RequestContext, fields: { id?: string; name: string; m
     appProperties: {},
     properties: {},
     permissions: [],
+    // Creating the file is its first revision.
+    revisions: [{ id: '1', modifiedTime: now, lastModifyingUserEmail: context.user }],
   };
 }
 
@@ -116,7 +120,7 @@ export function getFile(context: RequestContext, fileId: string): ApiResponse {
     }
     throw notImplemented('file content download');
   }
-  return { body: project(context, renderFile(file, context.user), 'kind,id,name,mimeType') };
+  return { body: project(context, renderFile(file, context.user, context.clock.now()), 'kind,id,name,mimeType') };
 }
 
 interface PageCursor {
@@ -176,7 +180,7 @@ export function listFiles(context: RequestContext): ApiResponse {
   const body: JsonObject = {
     kind: 'drive#fileList',
     incompleteSearch: false,
-    files: page.map((file) => renderFile(file, context.user)),
+    files: page.map((file) => renderFile(file, context.user, context.clock.now())),
   };
   if (offset + pageSize < matches.length) body['nextPageToken'] = Buffer.from(JSON.stringify({ offset: offset + pageSize })).toString('base64url');
   return { body: project(context, body, 'kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)') };
@@ -427,4 +431,36 @@ export function listChanges(context: RequestContext): ApiResponse {
   return {
     body: project(context, body, 'kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))'),
   };
+}
+
+/**
+ * Revisions (metadata only). Google: revisions.list needs the file's `canReadRevisions`
+ * capability (editors), pages at most 1000 (default 200), returns oldest first, and by default
+ * only kind, id, mimeType and modifiedTime; `lastModifyingUser` must be asked for in `fields`.
+ * While metadata lags a write, the revisions it added are not listed yet either.
+ */
+function revisionsFor(context: RequestContext, fileId: string): { file: DriveFileState; revisions: ReturnType<typeof visibleMetadata>['revisions'] } {
+  const file = fileFor(context, fileId);
+  if (!atLeast(accessOf(file, context.user), 'writer')) throw driveInsufficientPermissions();
+  return { file, revisions: visibleMetadata(file, context.clock.now()).revisions };
+}
+
+export function listRevisions(context: RequestContext, fileId: string): ApiResponse {
+  const { file, revisions } = revisionsFor(context, fileId);
+  const pageSize = pageSizeOf(context, 200, 1000);
+  const offset = decodePageToken(context.query.get('pageToken'));
+  const body: JsonObject = { kind: 'drive#revisionList', revisions: revisions.slice(offset, offset + pageSize).map((r) => renderRevision(r, file, context.user)) };
+  if (offset + pageSize < revisions.length) body['nextPageToken'] = Buffer.from(JSON.stringify({ offset: offset + pageSize })).toString('base64url');
+  return { body: project(context, body, 'kind,nextPageToken,revisions(kind,id,mimeType,modifiedTime)') };
+}
+
+export function getRevision(context: RequestContext, fileId: string, revisionId: string): ApiResponse {
+  const { file, revisions } = revisionsFor(context, fileId);
+  if (context.query.get('alt') === 'media') {
+    throw new DriveApiError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', { location: 'alt', locationType: 'parameter' });
+  }
+  // "head" names the latest revision, as in Drive.
+  const revision = revisionId === 'head' ? revisions[revisions.length - 1] : revisions.find((r) => r.id === revisionId);
+  if (!revision) throw new DriveApiError(404, `Revision not found: ${revisionId}.`, 'notFound', { location: 'revisionId', locationType: 'parameter' });
+  return { body: project(context, renderRevision(revision, file, context.user), 'kind,id,mimeType,modifiedTime') };
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { accessOf, atLeast, displayNameOf, sameEmail } from './access.js';
 import { isoAt } from './clock.js';
-import type { ChangeRecord, DriveFileState, EmulatorState, JsonObject, PermissionState } from './types.js';
+import type { ChangeRecord, DriveFileState, EmulatorState, JsonObject, PermissionState, RevisionState } from './types.js';
 
 export const FOLDER_MIME_TYPE = 'application/vnd.google-apps.folder';
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
@@ -57,8 +57,36 @@ export function webViewLinkOf(file: DriveFileState): string {
   return `https://drive.google.com/file/d/${file.id}/view?usp=drivesdk`;
 }
 
-export function renderFile(file: DriveFileState, caller: string): JsonObject {
+/** What a reader sees of a file's edit bookkeeping at `now`: the state before recent writes while metadata lags. */
+export function visibleMetadata(file: DriveFileState, now: number | undefined): { version: number; modifiedTime: number; lastModifyingUserEmail: string; revisions: RevisionState[] } {
+  const revisions = file.revisions ?? [];
+  const lag = file.lagging;
+  if (now !== undefined && lag && lag.until > now) {
+    return { version: lag.version, modifiedTime: lag.modifiedTime, lastModifyingUserEmail: lag.lastModifyingUserEmail, revisions: revisions.slice(0, lag.revisionCount) };
+  }
+  return { version: file.version, modifiedTime: file.modifiedTime, lastModifyingUserEmail: file.lastModifyingUserEmail, revisions };
+}
+
+export function renderRevision(revision: RevisionState, file: DriveFileState, caller: string): JsonObject {
+  return {
+    kind: 'drive#revision',
+    id: revision.id,
+    mimeType: file.mimeType,
+    modifiedTime: isoAt(revision.modifiedTime),
+    lastModifyingUser: renderUser(revision.lastModifyingUserEmail, caller),
+    published: false,
+    publishAuto: false,
+    publishedOutsideDomain: false,
+  };
+}
+
+/**
+ * `now` given (files.get, files.list): the metadata a reader sees then, which may lag a write.
+ * Absent (a change entry): the file as the change left it.
+ */
+export function renderFile(file: DriveFileState, caller: string, now?: number): JsonObject {
   const access = accessOf(file, caller);
+  const seen = visibleMetadata(file, now);
   const isOwner = access === 'owner';
   const canEdit = atLeast(access, 'writer');
   const out: JsonObject = {
@@ -71,16 +99,17 @@ export function renderFile(file: DriveFileState, caller: string): JsonObject {
     explicitlyTrashed: file.trashed,
     parents: [...file.parents],
     spaces: ['drive'],
-    version: String(file.version),
+    version: String(seen.version),
     webViewLink: webViewLinkOf(file),
     iconLink: `https://drive-thirdparty.googleusercontent.com/16/type/${file.mimeType}`,
     hasThumbnail: false,
     viewedByMe: true,
     createdTime: isoAt(file.createdTime),
-    modifiedTime: isoAt(file.modifiedTime),
-    modifiedByMe: sameEmail(file.lastModifyingUserEmail, caller),
+    modifiedTime: isoAt(seen.modifiedTime),
+    // Whether the caller ever modified the file, not whether it made the latest change.
+    modifiedByMe: sameEmail(seen.lastModifyingUserEmail, caller) || seen.revisions.some((r) => sameEmail(r.lastModifyingUserEmail, caller)),
     owners: [renderUser(file.ownerEmail, caller)],
-    lastModifyingUser: renderUser(file.lastModifyingUserEmail, caller),
+    lastModifyingUser: renderUser(seen.lastModifyingUserEmail, caller),
     shared: file.permissions.length > 0,
     ownedByMe: isOwner,
     viewersCanCopyContent: true,

@@ -14,7 +14,7 @@ import type { QuotaSettings } from './quotas.js';
 import { spreadsheetUrl } from './render.js';
 import { EmulatorHttpServer, sendJson } from './server.js';
 import { EmulatorStore, emptyState, loadState } from './store.js';
-import type { DriveFileState, LogEntry, PushRecord, SpreadsheetState } from './types.js';
+import type { DriveBehaviour, DriveFileState, LogEntry, PushRecord, SpreadsheetState } from './types.js';
 
 export interface SheetsEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -34,6 +34,10 @@ export interface SheetsEmulatorOptions {
   pushDelayMs?: number;
   /** Appears in quota messages and channel errors. Default '123456789012'. */
   projectNumber?: string;
+  /** Emulated time at start (default: now, or the saved clock if later). Lets a test live on a campaign's dates. */
+  clockStartAt?: number;
+  /** How Drive versions move and whether metadata lags (see DriveBehaviour; default steps of 1–3, no lag). */
+  drive?: Partial<DriveBehaviour>;
 }
 
 export type RequestFilter = Partial<Omit<LogEntry, 'seq' | 'at'>> | ((entry: LogEntry) => boolean);
@@ -60,6 +64,8 @@ export interface SheetsEmulator {
     current(): QuotaSettings;
   };
   readonly faults: { set(settings: FaultSettings): void; clear(): void };
+  /** Drive's version steps and metadata lag, changeable while running. */
+  readonly drive: { set(settings: Partial<DriveBehaviour>): void; current(): DriveBehaviour };
   /** Every API request, oldest first (capped at the last 10 000). */
   readonly log: LogEntry[];
   /** Every push notification attempt. */
@@ -87,8 +93,9 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
   const projectNumber = options.projectNumber ?? '123456789012';
   const loaded = options.stateDir ? await loadState(options.stateDir) : null;
   // Never let emulated time run backwards across a restart (clockScale > 1 runs ahead of real time).
-  const clock = new ScaledClock(options.clockScale ?? 1, Math.max(Date.now(), loaded?.clockMs ?? 0));
+  const clock = new ScaledClock(options.clockScale ?? 1, Math.max(options.clockStartAt ?? Date.now(), loaded?.clockMs ?? 0));
   const store = new EmulatorStore(loaded ?? emptyState(clock.now()), clock, options.stateDir);
+  if (options.drive) store.setDriveBehaviour(options.drive);
   const initialQuotas = { ...options.quotas };
   const quotas = new QuotaTracker(clock, projectNumber, initialQuotas);
   const faults = new FaultInjector();
@@ -193,6 +200,7 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
       current: () => quotas.current,
     },
     faults: { set: (settings) => faults.set(settings), clear: () => faults.clear() },
+    drive: { set: (settings) => store.setDriveBehaviour(settings), current: () => store.driveBehaviour },
     log,
     pushes,
     clearLog: () => {

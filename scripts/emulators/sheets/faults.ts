@@ -23,6 +23,8 @@ export interface FaultSettings {
   apis?: ApiName[];
   /** Which operations the faults apply to (e.g. 'drive.permissions.create'); all when absent. */
   ops?: string[];
+  /** Only requests about these spreadsheets (files) get faults; all requests when absent. */
+  spreadsheetIds?: string[];
 }
 
 export type InjectedFault = 'rate429' | 'rate403' | 'rate500' | 'rate503' | 'timeout';
@@ -38,7 +40,7 @@ export interface FaultDecision {
 const NO_FAULT: FaultDecision = { fault: null, applyBeforeTimeout: true, latencyMs: 0, holdMs: 0 };
 
 /** mulberry32: small, fast, good enough to spread faults evenly. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -70,10 +72,12 @@ export class FaultInjector {
     return this.settings?.reason403 ?? 'userRateLimitExceeded';
   }
 
-  decide(api: ApiName, op?: string): FaultDecision {
+  /** `op` and `spreadsheetId` let a test aim faults at one operation or one spreadsheet. */
+  decide(api: ApiName, target: { op?: string; spreadsheetId?: string } = {}): FaultDecision {
     const settings = this.settings;
     if (!settings || (settings.apis && !settings.apis.includes(api))) return NO_FAULT;
-    if (settings.ops && (op === undefined || !settings.ops.includes(op))) return NO_FAULT;
+    if (settings.ops && (target.op === undefined || !settings.ops.includes(target.op))) return NO_FAULT;
+    if (settings.spreadsheetIds && (target.spreadsheetId === undefined || !settings.spreadsheetIds.includes(target.spreadsheetId))) return NO_FAULT;
     const roll = this.random();
     const thresholds: [InjectedFault, number][] = [
       ['rate429', settings.rate429 ?? 0],

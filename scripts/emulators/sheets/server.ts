@@ -24,10 +24,12 @@ import {
   deletePermission,
   getFile,
   getPermission,
+  getRevision,
   getStartPageToken,
   listChanges,
   listFiles,
   listPermissions,
+  listRevisions,
   addSpreadsheet,
   updateFile,
 } from './drive-api.js';
@@ -178,6 +180,10 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
       return null;
     }
     if (third === 'copy' && segments.length === 3 && method === 'POST') return drive('files.copy', (context) => copyFile(context, fileId), fileId);
+    if (third === 'revisions' && method === 'GET') {
+      if (segments.length === 3) return drive('revisions.list', (context) => listRevisions(context, fileId), fileId);
+      if (segments.length === 4) return drive('revisions.get', (context) => getRevision(context, fileId, fourth as string), fileId);
+    }
     if (third === 'permissions') {
       if (segments.length === 3 && method === 'GET') return drive('permissions.list', (context) => listPermissions(context, fileId), fileId);
       if (segments.length === 3 && method === 'POST') return drive('permissions.create', (context) => createPermission(context, fileId), fileId);
@@ -504,7 +510,7 @@ export class EmulatorHttpServer {
       sendJson(res, refusal.code, refusal.toBody());
       return;
     }
-    const decision: FaultDecision = this.deps.faults.decide(route.api, route.op);
+    const decision: FaultDecision = this.deps.faults.decide(route.api, { op: route.op, ...(route.spreadsheetId !== undefined ? { spreadsheetId: route.spreadsheetId } : {}) });
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.fault && decision.fault !== 'timeout') {
       const error = injectedError(route.api, decision.fault, route.kind, this.deps);

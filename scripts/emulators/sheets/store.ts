@@ -11,7 +11,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorClock } from './clock.js';
-import type { ChangeRecord, DriveFileState, EmulatorState, SpreadsheetState } from './types.js';
+import { mulberry32 } from './faults.js';
+import type { ChangeRecord, DriveBehaviour, DriveFileState, EmulatorState, SpreadsheetState } from './types.js';
+
+/** Google-like by default: a write may move `version` by more than one; metadata is current (tests turn the lag on). */
+export const DEFAULT_DRIVE_BEHAVIOUR: DriveBehaviour = { versionStep: { min: 1, max: 3 }, metadataLagMs: 0, seed: 1 };
 
 /** The single-file format of earlier versions, still read. */
 const LEGACY_STATE_FILE = 'state.json';
@@ -83,6 +87,8 @@ export class EmulatorStore {
   private readonly dirty = new Set<string>();
   private firstSave = true;
   private readonly changeListeners: ChangeListener[] = [];
+  private behaviour: DriveBehaviour = DEFAULT_DRIVE_BEHAVIOUR;
+  private random: () => number = mulberry32(DEFAULT_DRIVE_BEHAVIOUR.seed);
 
   constructor(
     public state: EmulatorState,
@@ -102,27 +108,76 @@ export class EmulatorStore {
     this.changeListeners.push(listener);
   }
 
+  /** Changes how versions move and whether metadata lags (unset fields keep their current value). */
+  setDriveBehaviour(settings: Partial<DriveBehaviour>): void {
+    const next = { ...this.behaviour, ...settings };
+    const { min, max } = next.versionStep;
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) throw new Error('versionStep must be integers with 1 <= min <= max');
+    if (!(next.metadataLagMs >= 0)) throw new Error('metadataLagMs must be >= 0');
+    this.behaviour = next;
+    if (settings.seed !== undefined) this.random = mulberry32(settings.seed);
+  }
+
+  get driveBehaviour(): DriveBehaviour {
+    return this.behaviour;
+  }
+
+  /** How far `version` moves for one change: Drive promises only that it increases. */
+  private versionStep(): number {
+    const { min, max } = this.behaviour.versionStep;
+    return min + Math.floor(this.random() * (max - min + 1));
+  }
+
   /**
-   * A file changed: Drive bumps `version` by one (it counts every server-side change, visible
-   * or not), sets modifiedTime and lastModifyingUser, and appends an entry to the change log.
+   * Before a change, remember what readers keep seeing while metadata lags. During a lag,
+   * further writes keep the older snapshot (readers catch up when it ends, not before).
+   */
+  private beginLag(file: DriveFileState): void {
+    const lag = this.behaviour.metadataLagMs;
+    const now = this.clock.now();
+    if (lag <= 0) {
+      delete file.lagging;
+      return;
+    }
+    if (file.lagging && file.lagging.until > now) return;
+    file.lagging = {
+      version: file.version,
+      modifiedTime: file.modifiedTime,
+      lastModifyingUserEmail: file.lastModifyingUserEmail,
+      revisionCount: file.revisions?.length ?? 0,
+      until: now + lag,
+    };
+  }
+
+  /**
+   * A file was edited (by any writer, the service account included): `version` moves by a step
+   * (it counts every server-side change, visible or not), modifiedTime and lastModifyingUser
+   * become this write's, a revision is added, and the change log gets an entry.
+   * One revision per write: Google may merge a burst of one user's edits into one revision,
+   * which readers of the latest revision cannot tell apart from one write.
    */
   touchFile(fileId: string, user: string): void {
     const file = this.state.files[fileId];
     if (!file) return;
-    file.version += 1;
+    this.beginLag(file);
+    file.version += this.versionStep();
     file.modifiedTime = Math.max(this.clock.now(), file.modifiedTime);
     file.lastModifyingUserEmail = user;
+    const revisions = (file.revisions ??= []);
+    const lastId = Number(revisions[revisions.length - 1]?.id ?? 0);
+    revisions.push({ id: String(lastId + 1), modifiedTime: file.modifiedTime, lastModifyingUserEmail: user });
     this.recordChange(fileId, false);
   }
 
   /**
-   * A change that is not an edit (sharing): the version still grows, but modifiedTime and
-   * lastModifyingUser describe edits and stay as they were.
+   * A change that is not an edit (sharing): the version still grows, but modifiedTime,
+   * lastModifyingUser and revisions describe edits and stay as they were.
    */
   bumpVersion(fileId: string, formerViewers?: string[]): void {
     const file = this.state.files[fileId];
     if (!file) return;
-    file.version += 1;
+    this.beginLag(file);
+    file.version += this.versionStep();
     this.recordChange(fileId, false, formerViewers);
   }
 

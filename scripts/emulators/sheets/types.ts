@@ -166,6 +166,39 @@ export interface DriveFileState {
   writersCanShare?: boolean;
   /** The shared drive holding the file; absent for My Drive files. */
   driveId?: string;
+  /** One entry per edit (see EmulatorStore.touchFile); absent in state saved before revisions existed. */
+  revisions?: RevisionState[];
+  /** Metadata readers see while it lags a write (see DriveBehaviour.metadataLagMs); absent when current. */
+  lagging?: LaggingMetadata;
+}
+
+/** A Drive revision as the Revisions resource describes it (metadata only: Sheets revisions cannot be downloaded). */
+export interface RevisionState {
+  id: string;
+  modifiedTime: number;
+  lastModifyingUserEmail: string;
+}
+
+/** The file's metadata as it was before the writes readers cannot see yet, shown until `until` (emulated ms). */
+export interface LaggingMetadata {
+  version: number;
+  modifiedTime: number;
+  lastModifyingUserEmail: string;
+  revisionCount: number;
+  until: number;
+}
+
+/**
+ * How Drive's bookkeeping moves, for tests to tune. Drive documents `version` only as
+ * monotonically increasing (every server-side change, even invisible ones), so a write may move
+ * it by more than one; and metadata read right after a write may still show the previous state.
+ */
+export interface DriveBehaviour {
+  /** Each change moves `version` by a step drawn from [min, max] (seeded). Default 1–3. */
+  versionStep: { min: number; max: number };
+  /** For this long (emulated ms) after a write, files.get/list and revisions show the state before it. Default 0 (off). */
+  metadataLagMs: number;
+  seed: number;
 }
 
 /** Drive's `drive#drive` restrictions (the ones the emulator enforces are documented in shared-drives.ts). */

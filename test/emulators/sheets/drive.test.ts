@@ -29,7 +29,7 @@ async function writeCell(client: Clients, spreadsheetId: string, value: unknown)
 }
 
 describe('files', () => {
-  it('bumps version by one, modifiedTime and lastModifyingUser with each Sheets write', async () => {
+  it('moves version forward, modifiedTime and lastModifyingUser with each Sheets write', async () => {
     const id = await newSpreadsheet('Version');
     await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'writer', type: 'user', emailAddress: CLERK } });
     const fields = 'version,modifiedTime,lastModifyingUser(emailAddress,displayName)';
@@ -38,13 +38,14 @@ describe('files', () => {
     emulator.clock.advance(5_000);
     await writeCell(clerk, id, 1);
     const v1 = (await functions.drive.files.get({ fileId: id, fields })).data;
-    expect(Number(v1.version)).toBe(Number(v0.version) + 1);
+    // Drive promises only that version increases (steps of more than one: drive-versions.test.ts).
+    expect(Number(v1.version)).toBeGreaterThan(Number(v0.version));
     expect(Date.parse(v1.modifiedTime as string)).toBeGreaterThanOrEqual(Date.parse(v0.modifiedTime as string) + 5_000);
     expect(v1.lastModifyingUser).toEqual({ emailAddress: CLERK, displayName: 'clerk' });
     await functions.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ addSheet: {} }, { addSheet: {} }] } });
     await functions.sheets.spreadsheets.values.clear({ spreadsheetId: id, range: 'S!A1' });
     const v3 = (await functions.drive.files.get({ fileId: id, fields })).data;
-    expect(Number(v3.version)).toBe(Number(v1.version) + 2);
+    expect(Number(v3.version)).toBeGreaterThanOrEqual(Number(v1.version) + 2);
     // Reads change nothing.
     await functions.sheets.spreadsheets.get({ spreadsheetId: id });
     expect((await functions.drive.files.get({ fileId: id, fields: 'version' })).data.version).toBe(v3.version);

@@ -148,10 +148,12 @@ describe('fault injection', () => {
       expect(Date.now() - started).toBeLessThan(1500);
       versions.push((emulator.getDriveFileState(id)?.version ?? 0) - before);
     }
-    expect(versions).toContain(0);
-    expect(versions).toContain(1);
+    // Applied or not, as the version moved (by a step of one or more) or not.
+    const applied = versions.map((v) => (v > 0 ? 1 : 0));
+    expect(applied).toContain(0);
+    expect(applied).toContain(1);
     expect(emulator.countRequests({ fault: 'timeout', status: 0 })).toBe(6);
-    expect(emulator.log.filter((e) => e.fault === 'timeout').map((e) => (e.applied ? 1 : 0))).toEqual(versions);
+    expect(emulator.log.filter((e) => e.fault === 'timeout').map((e) => (e.applied ? 1 : 0))).toEqual(applied);
   });
 
   it('limits faults to the chosen APIs and adds latency', async () => {

@@ -1,0 +1,84 @@
+/**
+ * One broken sheet must not stop the others. The poll keeps the Drive page token while a
+ * changed sheet fails, so that the change is retried; a sheet that keeps failing would then
+ * hold the token for ever and every poll would fail with it. Such a sheet is quarantined: its
+ * failure is recorded in Firestore (`sheetFailures/{spreadsheetId}`: error, attempts, when),
+ * the feed moves on without it, coordinators see it flagged in the master's status tab, and the
+ * poll retries it on its own, with backoff, until it is processed again.
+ *
+ * Policy: a transient failure (429, 5xx, timeouts, Firestore's unavailable/deadline, Drive
+ * metadata lagging — all already retried inside the adapters) keeps the token for the next
+ * poll, up to QUARANTINE_AFTER failing polls in a row; anything else (a refusal such as 400,
+ * 403 or 404, or a defect in our own code) will not pass by retrying the same change, so it is
+ * quarantined at once.
+ */
+import { isRetryable, statusOf } from '../adapters/retry.js';
+import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { SheetFailureRecord } from './records.js';
+
+/** Failing polls in a row, for a transient failure, before the sheet is set aside. */
+export const QUARANTINE_AFTER = 3;
+/** First retry of a quarantined sheet after 5 minutes (Google's clock), doubling up to 6 hours. */
+const RETRY_BASE_MS = 5 * 60_000;
+const RETRY_MAX_MS = 6 * 3_600_000;
+const MAX_ERROR_TEXT = 300;
+/** gRPC codes of Firestore errors worth retrying: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE. */
+const TRANSIENT_GRPC = new Set([4, 8, 10, 14]);
+
+export function isTransientFailure(error: unknown): boolean {
+  if (isRetryable(error)) return true;
+  const status = statusOf(error);
+  if (typeof status === 'number' && TRANSIENT_GRPC.has(status) && !(error as { response?: unknown }).response) return true;
+  // Drive answers its rate limits with 403 (userRateLimitExceeded, rateLimitExceeded, sharingRateLimitExceeded).
+  return status === 403 && /rate ?limit/i.test(String((error as Error)?.message ?? ''));
+}
+
+export const retryDelayMs = (attempts: number): number => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
+
+const errorText = (error: unknown): string => {
+  const status = statusOf(error);
+  const message = String((error as Error)?.message ?? error);
+  return (status !== undefined ? `${status}: ${message}` : message).slice(0, MAX_ERROR_TEXT);
+};
+
+/**
+ * Records one more failure of a sheet and decides whether it is now quarantined.
+ * `now` is the business clock (shown to people); `googleNow` schedules the retry.
+ */
+export async function noteSheetFailure(
+  store: FirestoreStore,
+  previous: SheetFailureRecord | undefined,
+  spreadsheetId: string,
+  error: unknown,
+  clocks: { now: number; googleNow: number },
+): Promise<SheetFailureRecord> {
+  const transient = isTransientFailure(error);
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const quarantined = Boolean(previous?.quarantined) || !transient || attempts >= QUARANTINE_AFTER;
+  const reg = previous ? { unitId: previous.unitId, roundId: previous.roundId } : await store.registration(spreadsheetId);
+  const record: SheetFailureRecord = {
+    spreadsheetId,
+    unitId: reg?.unitId ?? null,
+    roundId: reg?.roundId ?? null,
+    error: errorText(error),
+    transient,
+    attempts,
+    firstFailedAt: previous?.firstFailedAt ?? clocks.now,
+    lastFailedAt: clocks.now,
+    quarantined,
+    nextRetryAt: quarantined ? clocks.googleNow + retryDelayMs(attempts) : 0,
+  };
+  await store.putSheetFailure(record);
+  return record;
+}
+
+/** How a quarantined sheet shows in the master's status tab (a flag on the unit's row). */
+export function quarantineFlags(records: SheetFailureRecord[], roundId: string): { unitId: string; rule: string; reason: string }[] {
+  return records
+    .filter((r) => r.quarantined && r.roundId === roundId && r.unitId)
+    .map((r) => ({
+      unitId: r.unitId!,
+      rule: 'sheet.quarantined',
+      reason: `Hệ thống chưa xử lý được bảng tính của đơn vị sau ${r.attempts} lần thử (lỗi: ${r.error}); đã tạm gác lại để xử lý các đơn vị khác và sẽ tự thử lại. Nếu vẫn còn, đề nghị kiểm tra bảng tính.`,
+    }));
+}
