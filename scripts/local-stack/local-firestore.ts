@@ -38,6 +38,8 @@ export interface LocalFirestore {
   description: string;
   /** Why the stand-in runs (only for kind 'inprocess'). */
   fallbackReason?: string;
+  /** The process group of an emulator this stack started (official, not shared). */
+  processGroup?: number;
   /** Writes the state to the state directory now (no-op without one). */
   save(): Promise<void>;
   /** Saves (with a state directory), then ends the emulator or clears this stack's project. */
@@ -135,7 +137,7 @@ async function startOwnOfficial(projectId: string, opts: StartLocalFirestoreOpti
   try {
     if (stateDir && !importData && (await (await inProcess()).importStateFile(join(stateDir, STATE_FILE), emulator.host, projectId))) {
       // Carried over from the in-process emulator's file; from now on the export is the state.
-      await exportInto(emulator, stateDir);
+      await exportInto(emulator, projectId, stateDir);
     }
   } catch (error) {
     await emulator.stop();
@@ -144,7 +146,7 @@ async function startOwnOfficial(projectId: string, opts: StartLocalFirestoreOpti
   const save = (): Promise<void> => {
     if (!stateDir) return Promise.resolve();
     // One export at a time, in order: a save waits for the one running, then exports what is there now.
-    const run = () => exportInto(emulator, stateDir);
+    const run = () => exportInto(emulator, projectId, stateDir);
     exports = exports.then(run, run);
     return exports;
   };
@@ -166,6 +168,7 @@ async function startOwnOfficial(projectId: string, opts: StartLocalFirestoreOpti
     host: emulator.host,
     projectId,
     shared: false,
+    processGroup: emulator.processGroup,
     description: `${OFFICIAL_DESCRIPTION}${stateDir ? `, state exported to ${join(stateDir, EXPORT_DIR)}` : ''}`,
     save,
     stop() {
@@ -187,12 +190,12 @@ async function startOwnOfficial(projectId: string, opts: StartLocalFirestoreOpti
  * previous one, the new one the current one, the previous one is removed. A kill between the
  * two renames leaves only the previous export, which the next start then uses.
  */
-async function exportInto(emulator: OfficialFirestoreEmulator, stateDir: string): Promise<void> {
+async function exportInto(emulator: OfficialFirestoreEmulator, projectId: string, stateDir: string): Promise<void> {
   await mkdir(stateDir, { recursive: true });
   const fresh = join(stateDir, `${EXPORT_IN_PROGRESS}${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(fresh);
   try {
-    await emulator.exportTo(fresh, EXPORT_NAME);
+    await emulator.exportTo(projectId, fresh, EXPORT_NAME);
   } catch (error) {
     await rm(fresh, { recursive: true, force: true });
     throw error;

@@ -78,10 +78,12 @@ export interface OfficialFirestoreEmulator {
   /** The process group holding the JVM (for tests that check nothing is left behind). */
   processGroup: number;
   /**
-   * Writes every project's documents as a Firestore export named `name` under `directory`
-   * (which must exist): `directory/name/name.overall_export_metadata` is what `importData` takes.
+   * Writes the project's documents as a Firestore export named `name` under `directory`
+   * (which must exist): `directory/name/name.overall_export_metadata` is what `importData`
+   * takes. An export holds one project; an emulator started on it shows those documents
+   * under whatever project id a client uses.
    */
-  exportTo(directory: string, name: string): Promise<string>;
+  exportTo(projectId: string, directory: string, name: string): Promise<string>;
   /** Ends the emulator's whole process group and waits until every process of it is gone. */
   stop(): Promise<void>;
 }
@@ -175,13 +177,12 @@ export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestor
     host,
     port,
     processGroup: group,
-    async exportTo(directory, name) {
-      // The emulator's own HTTP API, as firebase-tools' `emulators:export` calls it; the
-      // database named does not limit it: every project's documents are written.
-      const res = await fetch(`http://${host}/emulator/v1/projects/demo-export:export`, {
+    async exportTo(projectId, directory, name) {
+      // The emulator's own HTTP API, as firebase-tools' `emulators:export` calls it.
+      const res = await fetch(`http://${host}/emulator/v1/projects/${projectId}:export`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ database: 'projects/demo-export/databases/(default)', export_directory: directory, export_name: name }),
+        body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: directory, export_name: name }),
       });
       if (!res.ok) throw new Error(`Firestore emulator export failed: HTTP ${res.status} ${await res.text()}`);
       const metadata = exportMetadataFile(directory, name);
