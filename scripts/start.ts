@@ -93,7 +93,7 @@ async function main() {
     ['Hàm maintenance', f.maintenance!],
     ['Hàm onSubmissionWritten', f.onSubmissionWritten!],
     ['Hàm onPollRequested', f.onPollRequested!],
-    [stack.firestore.kind === 'official' ? 'Firestore (trình giả lập của Google)' : 'Firestore (trình giả lập thay thế, trong tiến trình)', stack.urls.firestore],
+    [stack.firestore.kind === 'official' ? 'Firestore (giả lập của Google)' : 'Firestore (giả lập thay thế)', stack.urls.firestore],
     ['SMTP (maildev)', `127.0.0.1:${stack.smtpPort}`],
     ['Trạng thái', stateDir],
   ];
