@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
-import { EXPORT_DIR, STATE_FILE, hasSavedFirestoreState, startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
+import { EXPORT_DIR, STATE_FILE, chooseFirestoreEmulator, hasSavedFirestoreState, startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
 import { processGroupAlive } from '../../scripts/local-stack/official-firestore-emulator.js';
 import { eventually } from '../helpers/integration.js';
 
@@ -144,6 +144,22 @@ describe('the in-process fallback', () => {
     expect(hasSavedFirestoreState(dir)).toBe(true);
     const second = await start({ kind: 'inprocess', stateDir: dir });
     expect(await documentIds(second)).toEqual(['dong-da']);
+  });
+
+  it('is chosen, saying why, where Java is missing; FIRESTORE_EMULATOR=official then fails instead', () => {
+    const saved = { PATH: process.env.PATH, JAVA: process.env.JAVA, FIRESTORE_EMULATOR: process.env.FIRESTORE_EMULATOR };
+    process.env.PATH = '/nonexistent';
+    delete process.env.JAVA;
+    delete process.env.FIRESTORE_EMULATOR;
+    try {
+      expect(chooseFirestoreEmulator()).toEqual({ kind: 'inprocess', reason: expect.stringMatching(/no Java runtime/) });
+      expect(() => chooseFirestoreEmulator('official')).toThrow(/FIRESTORE_EMULATOR=official, but Google's Firestore emulator cannot run here: no Java runtime/);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('FIRESTORE_EMULATOR accepts only the two names', async () => {
