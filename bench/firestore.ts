@@ -21,7 +21,8 @@ import type { CampaignModel } from '../functions/core/campaign-model.js';
 import { canonicalJson } from '../functions/core/canonical-json.js';
 import { consolidationNode } from '../functions/core/master-view.js';
 import type { FirestoreStore } from '../functions/adapters/firestore-store.js';
-import { createEmulatorClient, startFirestoreEmulator } from '../scripts/local-stack/firestore-emulator.js';
+import { createEmulatorClient } from '../scripts/local-stack/firestore-emulator.js';
+import { startLocalFirestore, type FirestoreEmulatorKind } from '../scripts/local-stack/local-firestore.js';
 import { unitScale } from '../test/helpers/fill-workbook.js';
 import { communesOf, generatedModel, ROUND } from './lib/campaign.js';
 import { countFirestore, type FirestoreCounts } from './lib/firestore-counter.js';
@@ -38,6 +39,8 @@ export const SIZES = [30, 600, 11_000] as const;
 export interface ScaleRun {
   units: number;
   backend: 'memory' | 'emulator';
+  /** Which emulator served an 'emulator' run: Google's where installed, else the in-process stand-in. */
+  emulatorKind?: FirestoreEmulatorKind;
   seededDocuments: number;
   seedMs: number;
   incremental: { reads: number[]; writes: number[]; ms: number[]; storeReads: number[] };
@@ -60,13 +63,15 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
   let db: Firestore;
   let counts: () => FirestoreCounts;
   let close: () => Promise<void>;
+  let emulatorKind: FirestoreEmulatorKind | undefined;
   if (backend === 'memory') {
     const mem = new MemoryFirestore();
     db = mem.asFirestore;
     counts = () => ({ ...mem.counts });
     close = async () => {};
   } else {
-    const emulator = await startFirestoreEmulator({ projectId: 'demo-local' });
+    const emulator = await startLocalFirestore({ projectId: 'demo-local' });
+    emulatorKind = emulator.kind;
     db = createEmulatorClient(emulator.host, emulator.projectId);
     const counter = countFirestore(db);
     counts = () => ({ ...counter.counts });
@@ -85,7 +90,7 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
     const ids = communesOf(model);
     const city = consolidationNode(model);
     const storeReads = () => (store as unknown as { reads?: number }).reads ?? NaN;
-    const run: ScaleRun = { units, backend, seededDocuments: seeded.documents, seedMs, incremental: { reads: [], writes: [], ms: [], storeReads: [] }, recompute: { reads: [], ms: [] }, consistent: true, largestAggregateKB: 0 };
+    const run: ScaleRun = { units, backend, ...(emulatorKind ? { emulatorKind } : {}), seededDocuments: seeded.documents, seedMs, incremental: { reads: [], writes: [], ms: [], storeReads: [] }, recompute: { reads: [], ms: [] }, consistent: true, largestAggregateKB: 0 };
     for (let j = 0; j < changes; j++) {
       const unitId = ids[(j * 7919) % ids.length]!;
       const sub = submissionFor(model, ev, unitId, j + 2, AT, unitScale(unitId) * (1.05 + j / 100));
@@ -123,7 +128,7 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
       run.largestAggregateKB = Math.max(run.largestAggregateKB, Buffer.byteLength(JSON.stringify(await store.aggregate(ROUND, d))) / 1024);
     }
     ctx.log(
-      `${backend} ${units} units: seeded ${seeded.documents} docs in ${(seedMs / 1000).toFixed(1)} s; reads/change ${mean(run.incremental.reads)} (recompute ${mean(run.recompute.reads)}), ${mean(run.incremental.ms).toFixed(1)} ms vs ${mean(run.recompute.ms).toFixed(0)} ms${run.consistent ? '' : ', CITY TOTAL INCONSISTENT'}`,
+      `${emulatorKind ? `${emulatorKind} emulator` : backend} ${units} units: seeded ${seeded.documents} docs in ${(seedMs / 1000).toFixed(1)} s; reads/change ${mean(run.incremental.reads)} (recompute ${mean(run.recompute.reads)}), ${mean(run.incremental.ms).toFixed(1)} ms vs ${mean(run.recompute.ms).toFixed(0)} ms${run.consistent ? '' : ', CITY TOTAL INCONSISTENT'}`,
     );
     return run;
   } finally {
@@ -162,7 +167,7 @@ export const firestoreBench: Benchmark = {
         baseline: { label: 'recompute everything', value: mean(r.recompute.reads) },
         target: 'flat in units',
         met: flat && consistent,
-        note: `${mean(r.incremental.writes)} writes/change; ${mean(r.incremental.ms).toFixed(1)} ms vs ${mean(r.recompute.ms).toFixed(0)} ms in memory; largest aggregate document ${r.largestAggregateKB.toFixed(0)} KB (Firestore's limit: 1,024 KB)${r.units === 30 ? `; emulator cross-check ${agree ? 'agrees' : 'DISAGREES'} (${emulatorNote})` : ''}${consistent ? '' : `; city total inconsistent: ${runs.find((x) => x.firstDifference)?.firstDifference}`}`,
+        note: `${mean(r.incremental.writes)} writes/change; ${mean(r.incremental.ms).toFixed(1)} ms vs ${mean(r.recompute.ms).toFixed(0)} ms in memory; largest aggregate document ${r.largestAggregateKB.toFixed(0)} KB (Firestore's limit: 1,024 KB)${r.units === 30 ? `; emulator cross-check (${runs.find((x) => x.emulatorKind)?.emulatorKind === 'official' ? "Google's emulator" : 'in-process stand-in'}) ${agree ? 'agrees' : 'DISAGREES'} (${emulatorNote})` : ''}${consistent ? '' : `; city total inconsistent: ${runs.find((x) => x.firstDifference)?.firstDifference}`}`,
       }),
     );
     return {

@@ -15,6 +15,7 @@ import { formatViDateTime } from '../functions/core/time.js';
 import { modelOf } from '../functions/core/campaign-model.js';
 import { loadCampaign } from '../sheets-schema/index.js';
 import { loadDemoState } from './demo/runner.js';
+import { hasSavedFirestoreState } from './local-stack/local-firestore.js';
 import { DEFAULT_STATE_DIR, findRunningStack } from './local-stack/stack.js';
 import { startSystem } from './local-stack/system.js';
 
@@ -53,7 +54,7 @@ async function main() {
   }
   const demoFile = join(stateDir, 'demo.json');
   const saved = await loadDemoState(demoFile);
-  const firstRun = !(await import('node:fs')).existsSync(join(stateDir, 'firestore.json'));
+  const firstRun = !hasSavedFirestoreState(stateDir);
   const demo = values['no-demo'] ? false : values.demo || firstRun || Boolean(saved);
 
   const log = createLogger({}, (line) => {
@@ -92,12 +93,17 @@ async function main() {
     ['Hàm maintenance', f.maintenance!],
     ['Hàm onSubmissionWritten', f.onSubmissionWritten!],
     ['Hàm onPollRequested', f.onPollRequested!],
-    ['Firestore (giả lập)', stack.urls.firestore],
+    [stack.firestore.kind === 'official' ? 'Firestore (giả lập của Google)' : 'Firestore (giả lập thay thế)', stack.urls.firestore],
     ['SMTP (maildev)', `127.0.0.1:${stack.smtpPort}`],
     ['Trạng thái', stateDir],
   ];
   for (const [k, v] of rows) say(`  ${k.padEnd(34)} ${v}`);
   say('  Xuất mọi bảng tính ra .xlsx: npm run cli -- export --out ./out');
+  say(
+    stack.firestore.kind === 'official'
+      ? '  Firestore chạy trên trình giả lập chính thức của Google (Cloud SDK); trạng thái được xuất định kỳ và khi dừng.'
+      : `  Firestore chạy trên trình giả lập thay thế vì không dùng được trình giả lập của Google (${stack.firestore.fallbackReason}).`,
+  );
 
   if (demoHandle) {
     say('');

@@ -58,7 +58,8 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
   if (running) {
     const secrets = JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as { webhook: string; scheduler: string };
     const config = localConfig({
-      projectId: 'demo-local',
+      // Announcements of older stacks name no project: theirs was always demo-local.
+      projectId: running.firestoreProjectId ?? 'demo-local',
       ...((opts.schema ?? io.env.CAMPAIGN_SCHEMA) ? { campaignSchema: (opts.schema ?? io.env.CAMPAIGN_SCHEMA)! } : {}),
       sheetsUrl: running.sheetsUrl,
       firestoreHost: running.firestoreHost,

@@ -252,6 +252,17 @@ async function writeFileAtomically(file: string, contents: string): Promise<void
 // ---------------------------------------------------------------------------------------
 // Import
 
+/**
+ * Writes a saved state file's documents into any emulator (Google's too, when a state
+ * directory saved by the in-process emulator moves to it). False when there is no file.
+ */
+export async function importStateFile(file: string, host: string, projectId: string): Promise<boolean> {
+  const saved = await readStateFile(file);
+  if (saved === null) return false;
+  await importState(saved, host, projectId);
+  return true;
+}
+
 async function readStateFile(file: string): Promise<ExportedState | null> {
   let text: string;
   try {

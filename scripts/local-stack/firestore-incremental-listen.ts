@@ -9,6 +9,9 @@
  * limit beyond the client's implicit order by document name, which is what the Eventarc
  * bridge uses) with that behaviour. Other targets keep the
  * emulator's own handling.
+ *
+ * Only the in-process fallback is patched: Google's emulator, which runs wherever Java and the
+ * Cloud SDK component are installed (local-firestore.ts), already sends only what changed.
  */
 import { createRequire } from 'node:module';
 import type { FirestoreServer } from '@firestore-emulator/server';

@@ -8,6 +8,14 @@
  * The component's launcher script is skipped: the JVM is started directly (as the script
  * would) in its own process group, so that stopping it ends every process it started. Stopping
  * `gcloud emulators firestore start` instead leaves the Java process running.
+ *
+ * A small `sh` watchdog in that group holds the read end of a pipe from this process: when
+ * this process dies, even by SIGKILL (no exit hook runs then), the pipe closes and the watchdog
+ * ends the JVM, so a killed stack or test run leaves no emulator behind.
+ *
+ * The emulator's own `--export-on-exit` flag writes nothing (1.19.9, on SIGTERM, SIGINT or its
+ * /shutdown endpoint; firebase-tools implements that option itself through the export
+ * endpoint), so state is saved with `exportTo()` instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
@@ -58,8 +66,6 @@ export interface StartOfficialFirestoreEmulatorOptions {
   rules?: string;
   /** An export's `.overall_export_metadata` file to start from. */
   importData?: string;
-  /** Directory the emulator exports to when it is stopped gracefully. */
-  exportOnExit?: string;
   /** How long to wait for the emulator to answer (default 60 s: a busy 2-core machine starts the JVM slowly). */
   startTimeoutMs?: number;
 }
@@ -69,8 +75,32 @@ export interface OfficialFirestoreEmulator {
   /** `HOST:PORT` for FIRESTORE_EMULATOR_HOST or the client's `host`. */
   host: string;
   port: number;
-  /** Ends the emulator's whole process group (gracefully first, so --export-on-exit runs). */
+  /** The process group holding the JVM (for tests that check nothing is left behind). */
+  processGroup: number;
+  /**
+   * Writes the project's documents as a Firestore export named `name` under `directory`
+   * (which must exist): `directory/name/name.overall_export_metadata` is what `importData`
+   * takes. An export holds one project; an emulator started on it shows those documents
+   * under whatever project id a client uses.
+   */
+  exportTo(projectId: string, directory: string, name: string): Promise<string>;
+  /** Ends the emulator's whole process group and waits until every process of it is gone. */
   stop(): Promise<void>;
+}
+
+/** The export file `importData` takes for an export named `name` in `directory`. */
+export function exportMetadataFile(directory: string, name: string): string {
+  return join(directory, name, `${name}.overall_export_metadata`);
+}
+
+/** True while any process of the group is alive. */
+export function processGroupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const running = new Set<ChildProcess>();
@@ -86,7 +116,8 @@ function killAllOnExit(): void {
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  // The group, not the shell: the JVM may outlive a shell that was signalled alone.
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
@@ -111,9 +142,11 @@ export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestor
   const args = ['-Duser.language=en', '-cp', install.jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${bindHost}`, `--port=${port}`];
   if (opts.rules) args.push(`--rules=${opts.rules}`);
   if (opts.importData) args.push(`--import-data=${opts.importData}`);
-  if (opts.exportOnExit) args.push(`--export-on-exit=${opts.exportOnExit}`);
 
-  const child = spawn(install.java, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The JVM runs in the background of a shell that waits on fd 3 (the pipe from this process,
+  // kept open for the child's lifetime) and ends the JVM when that pipe closes.
+  const watchdog = 'exec 3<&0; "$@" & jvm=$!; { read -r _ <&3; kill -TERM "$jvm" 2>/dev/null; } & wait "$jvm"';
+  const child = spawn('/bin/sh', ['-c', watchdog, 'firestore-emulator', install.java, ...args], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   killAllOnExit();
   let output = '';
@@ -123,7 +156,6 @@ export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestor
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => running.delete(child));
 
   const host = `${bindHost}:${port}`;
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
@@ -138,17 +170,46 @@ export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestor
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  const group = child.pid!;
   let stopping: Promise<void> | null = null;
   return {
     kind: 'official',
     host,
     port,
+    processGroup: group,
+    async exportTo(projectId, directory, name) {
+      // The emulator's own HTTP API, as firebase-tools' `emulators:export` calls it.
+      const res = await fetch(`http://${host}/emulator/v1/projects/${projectId}:export`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: directory, export_name: name }),
+      });
+      if (!res.ok) throw new Error(`Firestore emulator export failed: HTTP ${res.status} ${await res.text()}`);
+      const metadata = exportMetadataFile(directory, name);
+      if (!existsSync(metadata)) throw new Error(`Firestore emulator export wrote no ${metadata}`);
+      return metadata;
+    },
     stop() {
       stopping ??= (async () => {
-        killGroup(child, 'SIGTERM');
-        const killer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+        // The JVM ends on SIGTERM within a second; the group signal reaches it and the watchdog.
+        try {
+          process.kill(-group, 'SIGTERM');
+        } catch {
+          return;
+        }
+        const deadline = Date.now() + 10_000;
+        while (processGroupAlive(group)) {
+          if (Date.now() > deadline) {
+            try {
+              process.kill(-group, 'SIGKILL');
+            } catch {
+              /* gone meanwhile */
+            }
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await exited;
-        clearTimeout(killer);
+        running.delete(child);
       })();
       return stopping;
     },

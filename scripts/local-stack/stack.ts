@@ -1,6 +1,7 @@
 /**
  * The whole system on one machine, with nothing installed by hand: the Firestore emulator
- * (in-process), the Sheets/Drive emulator, maildev, every Cloud Function served by the
+ * (Google's where Java and the Cloud SDK component are installed, the in-process stand-in
+ * otherwise: local-firestore.ts), the Sheets/Drive emulator, maildev, every Cloud Function served by the
  * Functions Framework on its own port (the deployed code, not a copy), the Eventarc bridge
  * for Firestore triggers, Drive push notifications to the webhook, and a scheduler firing
  * the same jobs with the same payloads as Cloud Scheduler. Everything binds 127.0.0.1 and
@@ -17,7 +18,7 @@ import { createLogger, type Logger } from '../../functions/app/log.js';
 import { schedulerVerifierFor, useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
 import { SCHEDULED_JOBS, type ScheduledJob } from '../../functions/schedule.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../emulators/sheets/index.js';
-import { startFirestoreEmulator } from './firestore-emulator.js';
+import { startLocalFirestore, type FirestoreEmulatorKind } from './local-firestore.js';
 import { startFirestoreTriggerBridge } from './firestore-trigger-bridge.js';
 import { startMailServer } from './mail-server.js';
 import { freePort } from './free-port.js';
@@ -90,6 +91,9 @@ export interface StackAnnouncement {
   pid: number;
   sheetsUrl: string;
   firestoreHost: string;
+  /** The project the stack's documents live in (CLI clients must use the same). */
+  firestoreProjectId: string;
+  firestoreKind: FirestoreEmulatorKind;
   functions: Record<string, string>;
   mailInbox: string;
   smtpPort: number;
@@ -116,6 +120,8 @@ export interface LocalStack {
   runtime: Runtime;
   sheets: SheetsEmulator;
   urls: { sheets: string; mailInbox: string; functions: Record<string, string>; firestore: string; exports: string };
+  /** Which Firestore emulator runs, in one line for people, and the project the stack uses there. */
+  firestore: { kind: FirestoreEmulatorKind; description: string; projectId: string; fallbackReason?: string };
   smtpPort: number;
   sheetsClockScale: number;
   stateDir: string;
@@ -175,7 +181,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const s of stops.reverse()) await s().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
   };
   try {
-    const firestore = await startFirestoreEmulator({ ...(persist ? { stateFile: join(stateDir, 'firestore.json') } : {}), projectId: 'demo-local' });
+    const firestore = await startLocalFirestore({ projectId: 'demo-local', ...(persist ? { stateDir } : {}), warn: (m) => log.warn(m) });
     stops.push(() => firestore.stop());
     const sheets = await startSheetsEmulator({
       port: opts.ports?.sheets ?? 0,
@@ -271,7 +277,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
 
     if (opts.announce) {
-      const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
+      const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, firestoreProjectId: firestore.projectId, firestoreKind: firestore.kind, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
       await writeFile(announcementFile(stateDir), JSON.stringify(a, null, 2));
       stops.push(() => rm(announcementFile(stateDir), { force: true }));
     }
@@ -285,6 +291,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         firestore: firestore.host,
         exports: `${sheets.url}emulator/spreadsheets`,
       },
+      firestore: { kind: firestore.kind, description: firestore.description, projectId: firestore.projectId, ...(firestore.fallbackReason ? { fallbackReason: firestore.fallbackReason } : {}) },
       smtpPort: mail.smtpPort,
       sheetsClockScale: opts.sheetsClockScale ?? 1,
       stateDir,

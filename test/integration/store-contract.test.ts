@@ -1,22 +1,15 @@
 /**
- * Contract of FirestoreStore: what the pipeline relies on, checked against a Firestore
- * emulator. By default the in-process one (@firestore-emulator/server); set
- * FIRESTORE_EMULATOR_HOST to run the same contract against another emulator, e.g. Google's:
- *
- *   firebase emulators:start --only firestore          # on a machine with firebase-tools and Java ≥ 21;
- *                                                       # firebase.json binds it to 127.0.0.1:8080
- *   FIRESTORE_EMULATOR_HOST=127.0.0.1:8080 npx vitest run test/integration/store-contract.test.ts
- *
- * (Run this file alone when the variable is set: the Firestore client lets the variable
- * override any configured host, so the other suites' own in-process emulators would be
- * bypassed too.) Every run works in a campaign namespace of its own, so a shared emulator can
- * be reused. Google's emulator also isolates transactions, which the in-process one does not.
+ * Contract of FirestoreStore: what the pipeline relies on, checked against the run's Firestore
+ * emulator: Google's where it is installed (test/setup/firestore.ts), the in-process stand-in
+ * otherwise or with FIRESTORE_EMULATOR=inprocess. The suite works in a project and a campaign
+ * namespace of its own.
  */
 import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirestoreStore, versionId, type CommitInput } from '../../functions/adapters/firestore-store.js';
-import { createEmulatorClient, startFirestoreEmulator, type FirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
+import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
+import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
 import { model } from '../helpers/campaign.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
 import { commitInputFor } from '../helpers/integration.js';
@@ -24,9 +17,7 @@ import { commitInputFor } from '../helpers/integration.js';
 const SK = 'so-ket-2020';
 const BS = 'bo-sung-2020';
 const UNIT = 'ubnd-ba-dinh';
-const external = process.env.FIRESTORE_EMULATOR_HOST;
-
-let emulator: FirestoreEmulator | null = null;
+let emulator: LocalFirestore | null = null;
 let db: Firestore;
 let store: FirestoreStore;
 const t = (iso: string) => Date.parse(iso);
@@ -35,8 +26,8 @@ const LATE = t('2020-07-16T09:00:00+07:00');
 const LOCKED = t('2020-07-23T09:00:00+07:00');
 
 beforeAll(async () => {
-  if (!external) emulator = await startFirestoreEmulator({ projectId: 'demo-contract' });
-  db = createEmulatorClient(external ?? emulator!.host, 'demo-contract');
+  emulator = await startLocalFirestore({ projectId: 'demo-contract' });
+  db = createEmulatorClient(emulator.host, emulator.projectId);
   store = new FirestoreStore(db, `hop-dong-${randomUUID().slice(0, 8)}`);
 });
 afterAll(async () => {

@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { decodeDocumentWrittenEvent } from '../../functions/adapters/firestore-event.js';
 import type { DecodedDocumentWrittenEvent } from '../../functions/adapters/firestore-event.js';
-import { createEmulatorClient, startFirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
-import type { FirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
+import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
+import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
 import type {
   BridgeDelivery,
@@ -61,14 +61,15 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-let emulator: FirestoreEmulator;
+let emulator: LocalFirestore;
 let db: Firestore;
 let collectionCounter = 0;
 const cleanups: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  emulator = await startFirestoreEmulator({ projectId: PROJECT_ID });
-  db = createEmulatorClient(emulator.host, PROJECT_ID);
+  // The run's emulator (Google's where installed), in a project of this suite's own.
+  emulator = await startLocalFirestore({ projectId: PROJECT_ID });
+  db = createEmulatorClient(emulator.host, emulator.projectId);
 });
 
 afterAll(async () => {
@@ -95,7 +96,7 @@ async function bridgeTo(
     firestore: db,
     collection,
     targetUrl,
-    projectId: PROJECT_ID,
+    projectId: emulator.projectId,
     retry: { attempts: 3, baseDelayMs: 10 },
     ...extra,
   });
@@ -132,11 +133,11 @@ describe('startFirestoreTriggerBridge', () => {
         'content-type': 'application/protobuf',
         'ce-specversion': '1.0',
         'ce-type': 'google.cloud.firestore.document.v1.written',
-        'ce-source': `//firestore.googleapis.com/projects/${PROJECT_ID}/databases/(default)`,
+        'ce-source': `//firestore.googleapis.com/projects/${emulator.projectId}/databases/(default)`,
         'ce-subject': `documents/${collection}/hoan-kiem`,
         'ce-document': `${collection}/hoan-kiem`,
         'ce-database': '(default)',
-        'ce-project': PROJECT_ID,
+        'ce-project': emulator.projectId,
       });
       expect(request.headers['ce-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(Number.isNaN(Date.parse(String(request.headers['ce-time'])))).toBe(false);
@@ -145,7 +146,7 @@ describe('startFirestoreTriggerBridge', () => {
 
     expect(created).toMatchObject({
       documentPath: `${collection}/hoan-kiem`,
-      fullName: `projects/${PROJECT_ID}/databases/(default)/documents/${collection}/hoan-kiem`,
+      fullName: `projects/${emulator.projectId}/databases/(default)/documents/${collection}/hoan-kiem`,
       value: { unit: 'Hoàn Kiếm', rows: 12, submittedAt: new Date(1_700_000_000_000) },
       oldValue: null,
       updateMask: [],
