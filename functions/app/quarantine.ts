@@ -6,11 +6,12 @@
  * the feed moves on without it, coordinators see it flagged in the master's status tab, and the
  * poll retries it on its own, with backoff, until it is processed again.
  *
- * Policy: a transient failure (429, 5xx, timeouts, Firestore's unavailable/deadline, Drive
- * metadata lagging — all already retried inside the adapters) keeps the token for the next
- * poll, up to QUARANTINE_AFTER failing polls in a row; anything else (a refusal such as 400,
- * 403 or 404, or a defect in our own code) will not pass by retrying the same change, so it is
- * quarantined at once.
+ * Policy: a refusal by Google (an HTTP 4xx other than a rate limit: 400, 403, 404) will not
+ * pass by retrying the same change, so the sheet is quarantined at once. Anything else — a
+ * transient failure (429, 5xx, timeouts, Firestore's unavailable/deadline, Drive metadata
+ * lagging, all already retried inside the adapters) or an error without a status (an instance
+ * that died mid-way looks like that, and the next delivery finishes its work) — keeps the token
+ * for the next poll, up to QUARANTINE_AFTER failing polls in a row.
  */
 import { isRetryable, statusOf } from '../adapters/retry.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
@@ -31,6 +32,12 @@ export function isTransientFailure(error: unknown): boolean {
   if (typeof status === 'number' && TRANSIENT_GRPC.has(status) && !(error as { response?: unknown }).response) return true;
   // Drive answers its rate limits with 403 (userRateLimitExceeded, rateLimitExceeded, sharingRateLimitExceeded).
   return status === 403 && /rate ?limit/i.test(String((error as Error)?.message ?? ''));
+}
+
+/** Google refused the request itself (4xx, not a rate limit): the same change would be refused again. */
+export function isRefusal(error: unknown): boolean {
+  const status = statusOf(error);
+  return typeof status === 'number' && status >= 400 && status < 500 && !isTransientFailure(error);
 }
 
 export const retryDelayMs = (attempts: number): number => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
@@ -54,7 +61,7 @@ export async function noteSheetFailure(
 ): Promise<SheetFailureRecord> {
   const transient = isTransientFailure(error);
   const attempts = (previous?.attempts ?? 0) + 1;
-  const quarantined = Boolean(previous?.quarantined) || !transient || attempts >= QUARANTINE_AFTER;
+  const quarantined = Boolean(previous?.quarantined) || isRefusal(error) || attempts >= QUARANTINE_AFTER;
   const reg = previous ? { unitId: previous.unitId, roundId: previous.roundId } : await store.registration(spreadsheetId);
   const record: SheetFailureRecord = {
     spreadsheetId,

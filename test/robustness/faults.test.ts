@@ -183,8 +183,9 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
     masterSheet: JSON.parse(JSON.stringify(withSheetUrlsByOwner(masterSheet.sheets.map((t) => ({ title: t.properties.title, rows: tabValues(masterSheet, t.properties.title) })), urlToUnit)).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …')) as { title: string; rows: unknown[][] }[],
     states: Object.fromEntries(
       (await store.statesOfRound(SK)).map((st) => {
-        // The file a state was read from and its Drive version differ between runs by construction.
-        const { spreadsheetId: _f, seenVersion: _v, ...rest } = st;
+        // The file a state was read from, its Drive version and Google's clock when the clerk
+        // saved differ between runs by construction.
+        const { spreadsheetId: _f, seenVersion: _v, clerkSavedAt: _saved, ...rest } = st;
         return [st.unitId, rest];
       }),
     ),

@@ -70,7 +70,7 @@ describe('version', () => {
 });
 
 describe('modifiedTime and lastModifyingUser', () => {
-  it('move with every writer, the service account included; `me` is true for the caller', async () => {
+  it('move with every writer, the service account included; lastModifyingUser.me is true for the caller', async () => {
     const id = await sharedSheet('Ai sửa');
     emulator.clock.advance(60_000);
     await writeCell(clerk, id, 'clerk');
