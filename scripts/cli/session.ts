@@ -10,7 +10,7 @@ import { createDependencies } from '../../functions/wiring.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { schedulerVerifierFor, type Runtime } from '../../functions/handlers/runtime.js';
-import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, localConfig, startLocalStack } from '../local-stack/stack.js';
+import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, localConfig, startLocalStack, type StackAnnouncement } from '../local-stack/stack.js';
 import { UsageError, type CliIo } from './io.js';
 import { ConfigError, parseConfig, redactedConfig } from '../../functions/config.js';
 
@@ -37,6 +37,21 @@ function cliLogger(io: CliIo): Logger {
   });
 }
 
+/** The functions' configuration for a process joining a running `npm start` (CLI commands, the preflight). */
+export function configOfRunningStack(running: StackAnnouncement, secrets: { webhook: string; scheduler: string }, campaignSchema?: string): Config {
+  return localConfig({
+    // Announcements of older stacks name no project: theirs was always demo-local.
+    projectId: running.firestoreProjectId ?? 'demo-local',
+    ...(campaignSchema ? { campaignSchema } : {}),
+    sheetsUrl: running.sheetsUrl,
+    firestoreHost: running.firestoreHost,
+    webhookUrl: running.functions.driveWebhook ?? null,
+    secrets,
+    smtpPort: running.smtpPort,
+    quotaClockScale: running.sheetsQuotas === false ? null : (running.sheetsClockScale ?? 1),
+  });
+}
+
 export async function openSession(io: CliIo, opts: { now?: () => number; schema?: string; target?: string } = {}): Promise<Session> {
   const stateDir = stateDirOf(io);
   const log = cliLogger(io);
@@ -57,17 +72,8 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
   };
   if (running) {
     const secrets = JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as { webhook: string; scheduler: string };
-    const config = localConfig({
-      // Announcements of older stacks name no project: theirs was always demo-local.
-      projectId: running.firestoreProjectId ?? 'demo-local',
-      ...((opts.schema ?? io.env.CAMPAIGN_SCHEMA) ? { campaignSchema: (opts.schema ?? io.env.CAMPAIGN_SCHEMA)! } : {}),
-      sheetsUrl: running.sheetsUrl,
-      firestoreHost: running.firestoreHost,
-      webhookUrl: running.functions.driveWebhook ?? null,
-      secrets,
-      smtpPort: running.smtpPort,
-      quotaClockScale: running.sheetsQuotas === false ? null : (running.sheetsClockScale ?? 1),
-    });
+    const schema = opts.schema ?? io.env.CAMPAIGN_SCHEMA;
+    const config = configOfRunningStack(running, secrets, schema);
     const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
     return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, false), close: () => deps.close() };

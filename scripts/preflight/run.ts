@@ -15,9 +15,9 @@ import { createDriveClient } from '../../functions/adapters/google-apis.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
 import { createDependencies, type Dependencies } from '../../functions/wiring.js';
 import { functionUrl } from '../deploy/plan.js';
-import { stateDirOf } from '../cli/session.js';
+import { configOfRunningStack, stateDirOf } from '../cli/session.js';
 import { UsageError, type CliIo } from '../cli/io.js';
-import { LOCAL_SERVICE_ACCOUNT, findRunningStack, localConfig, startLocalStack } from '../local-stack/stack.js';
+import { LOCAL_SERVICE_ACCOUNT, findRunningStack, startLocalStack } from '../local-stack/stack.js';
 import { planFor, type PlanExpectations } from './expectations.js';
 import { googlePlatform, type GcloudRunner } from './google-platform.js';
 import { localPlatform } from './local-platform.js';
@@ -81,16 +81,7 @@ async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | nul
     io.stderr(`Dùng ngăn xếp cục bộ đang chạy (npm start, pid ${running.pid}).\n`);
     secrets = await readSecrets(stateDir);
     if (!secrets) throw new UsageError(`Không đọc được ${join(stateDir, 'secrets.json')} của ngăn xếp đang chạy.`);
-    const config = localConfig({
-      projectId: 'demo-local',
-      ...(schema ? { campaignSchema: schema } : {}),
-      sheetsUrl: running.sheetsUrl,
-      firestoreHost: running.firestoreHost,
-      webhookUrl: running.functions.driveWebhook ?? null,
-      secrets,
-      smtpPort: running.smtpPort,
-      quotaClockScale: running.sheetsQuotas === false ? null : (running.sheetsClockScale ?? 1),
-    });
+    const config = configOfRunningStack(running, secrets, schema);
     deps = await createDependencies(config, { log });
     functionUrls = running.functions;
     close = () => deps.close();

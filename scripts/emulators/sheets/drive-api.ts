@@ -17,7 +17,7 @@ import {
   driveInvalidValue,
   notImplemented,
 } from './errors.js';
-import { FieldMaskError, parseFieldMask, projectFields } from './field-mask.js';
+import { projectDriveFields } from './field-mask.js';
 import { parseDriveQuery } from './drive-query.js';
 import {
   FOLDER_MIME_TYPE,
@@ -43,13 +43,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function project(context: RequestContext, value: unknown, defaultFields: string): unknown {
-  const fields = context.query.get('fields') ?? defaultFields;
-  try {
-    return projectFields(value, parseFieldMask(fields));
-  } catch (error) {
-    if (error instanceof FieldMaskError) throw driveInvalidValue('fields', `Invalid field selection ${fields}`);
-    throw error;
-  }
+  return projectDriveFields(context.query.get('fields'), value, defaultFields);
 }
 
 function stringMap(value: unknown, name: string): Record<string, string | null> {

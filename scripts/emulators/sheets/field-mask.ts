@@ -5,6 +5,8 @@
  */
 
 /** null marks a selected leaf: the whole value below it is selected. */
+import { driveInvalidValue } from './errors.js';
+
 export type MaskTree = Map<string, MaskTree | null>;
 
 export class FieldMaskError extends Error {}
@@ -195,4 +197,18 @@ export function maskPaths(text: string, options: { keepWhitespace: boolean }): s
   parseList([]);
   if (pos !== src.length) fail();
   return paths;
+}
+
+/**
+ * A Drive resource cut to the request's `fields` (or the method's default). A mask Drive cannot
+ * read is its 400 "Invalid field selection" (server.ts refuses unknown field names before this).
+ */
+export function projectDriveFields(fields: string | null, value: unknown, defaultFields: string): unknown {
+  const mask = fields ?? defaultFields;
+  try {
+    return projectFields(value, parseFieldMask(mask));
+  } catch (error) {
+    if (error instanceof FieldMaskError) throw driveInvalidValue('fields', `Invalid field selection ${mask}`);
+    throw error;
+  }
 }

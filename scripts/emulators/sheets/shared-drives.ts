@@ -31,7 +31,7 @@ import { domainOf } from './access.js';
 import { isoAt } from './clock.js';
 import { type ApiResponse, type RequestContext, bodyObject, queryFlag } from './context.js';
 import { DriveApiError, driveBadRequest, driveInsufficientPermissions, driveInvalidValue } from './errors.js';
-import { FieldMaskError, parseFieldMask, projectFields } from './field-mask.js';
+import { projectDriveFields } from './field-mask.js';
 import { permissionIdFor } from './drive-resources.js';
 import type { DriveFileState, JsonObject, PermissionRole, SharedDriveRestrictions, SharedDriveState } from './types.js';
 
@@ -127,13 +127,7 @@ function renderDrive(drive: SharedDriveState, caller: string): JsonObject {
 }
 
 function project(context: RequestContext, value: unknown, defaultFields: string): unknown {
-  const fields = context.query.get('fields') ?? defaultFields;
-  try {
-    return projectFields(value, parseFieldMask(fields));
-  } catch (error) {
-    if (error instanceof FieldMaskError) throw driveInvalidValue('fields', `Invalid field selection ${fields}`);
-    throw error;
-  }
+  return projectDriveFields(context.query.get('fields'), value, defaultFields);
 }
 
 function restrictionsPatch(value: unknown): Partial<SharedDriveRestrictions> {
