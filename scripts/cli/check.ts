@@ -9,7 +9,7 @@ import { evaluateWorkbook, type Evaluation } from '../../functions/core/evaluate
 import type { WorkbookGrid } from '../../functions/core/grid.js';
 import { statusLine } from '../../functions/core/status-text.js';
 import { readXlsxGrid } from '../../functions/layout/xlsx.js';
-import { loadModel, parseCommandArgs, requireUnitAndRound } from './common.js';
+import { loadModel, parseCommandArgs, requireOneWorkbookFile, requireUnitAndRound } from './common.js';
 import { UsageError, type Command } from './io.js';
 
 /** Identity problems mean the file is not this unit's template for this round: unusable, not merely invalid. */
@@ -72,10 +72,10 @@ export function readableReport(model: CampaignModel, ev: Evaluation): string {
 
 export const checkCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { unit: { type: 'string' }, round: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
+  const fileArgument = requireOneWorkbookFile(positionals, 'check');
   const model = loadModel(values.schema, io);
   const { unitId, roundId } = requireUnitAndRound(model, values.unit, values.round);
-  if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp .xlsx: check <tệp.xlsx> --unit <mã> --round <mã>.');
-  const file = resolve(io.cwd, positionals[0]!);
+  const file = resolve(io.cwd, fileArgument);
   const grid = await readWorkbookFile(file);
   const ev = evaluateWorkbook(model, unitId, roundId, grid);
   const identity = ev.issues.find((i) => NOT_THIS_TEMPLATE.has(i.code));

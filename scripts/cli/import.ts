@@ -9,7 +9,7 @@ import { processUnitSheet } from '../../functions/app/process-unit-sheet.js';
 import { evaluateWorkbook } from '../../functions/core/evaluate.js';
 import { entriesFromGrid, sheetsAs, typeInto, writesFor } from '../local-stack/clerk.js';
 import { checkJson, readWorkbookFile } from './check.js';
-import { loadModel, parseCommandArgs, requireUnitAndRound } from './common.js';
+import { loadModel, parseCommandArgs, requireOneWorkbookFile, requireUnitAndRound } from './common.js';
 import { UsageError, type Command } from './io.js';
 import { openSession } from './session.js';
 import { parseAt } from './time-option.js';
@@ -18,11 +18,11 @@ const NOT_THIS_TEMPLATE = new Set(['structure.identity_missing', 'structure.wron
 
 export const importCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { unit: { type: 'string' }, round: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
+  const fileArgument = requireOneWorkbookFile(positionals, 'import');
   const model = loadModel(values.schema, io);
   const { unitId, roundId } = requireUnitAndRound(model, values.unit, values.round);
-  if (positionals.length !== 1) throw new UsageError('Cần đúng một tệp .xlsx: import <tệp.xlsx> --unit <mã> --round <mã>.');
   const at = parseAt(values.at);
-  const grid = await readWorkbookFile(resolve(io.cwd, positionals[0]!));
+  const grid = await readWorkbookFile(resolve(io.cwd, fileArgument));
   const offline = evaluateWorkbook(model, unitId, roundId, grid);
   const identity = offline.issues.find((i) => NOT_THIS_TEMPLATE.has(i.code));
   if (identity) throw new UsageError(identity.message);

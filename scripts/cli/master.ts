@@ -4,7 +4,7 @@ import { currentMasterView } from '../../functions/app/master.js';
 import { masterJson, type Timeliness } from '../../functions/core/master-view.js';
 import { buildMasterWorkbook } from '../../functions/layout/master-workbook.js';
 import { writeWorkbookXlsx } from '../../functions/layout/xlsx.js';
-import { loadModel, parseCommandArgs } from './common.js';
+import { loadModel, parseCommandArgs, unknownRoundMessage } from './common.js';
 import { UsageError, type Command } from './io.js';
 import { openSession } from './session.js';
 import { parseAt } from './time-option.js';
@@ -14,7 +14,7 @@ const LABEL: Record<Timeliness, string> = { 'on-time': 'đúng hạn', late: 'mu
 export const masterCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, { target: { type: 'string' }, round: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false }, xlsx: { type: 'string' } });
   const model = loadModel(values.schema, io);
-  if (values.round && !model.findRound(values.round)) throw new UsageError(`Không có đợt báo cáo "${values.round}".`);
+  if (values.round && !model.findRound(values.round)) throw new UsageError(unknownRoundMessage(model, values.round));
   const at = parseAt(values.at);
   const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {

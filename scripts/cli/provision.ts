@@ -1,14 +1,14 @@
 /** `provision [--dry-run] [--round <id>]`: creates and shares every unit's sheet and the master; idempotent. */
 import { provisionCampaign, type ProvisionReport } from '../../functions/app/provision.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../local-stack/stack.js';
-import { loadModel, parseCommandArgs } from './common.js';
+import { loadModel, parseCommandArgs, unknownRoundMessage } from './common.js';
 import { UsageError, type Command } from './io.js';
 import { openSession } from './session.js';
 
 export const provisionCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, { target: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, round: { type: 'string', multiple: true } });
   const model = loadModel(values.schema, io);
-  for (const r of values.round ?? []) if (!model.findRound(r)) throw new UsageError(`Không có đợt báo cáo "${r}".`);
+  for (const r of values.round ?? []) if (!model.findRound(r)) throw new UsageError(unknownRoundMessage(model, r));
   const session = await openSession(io, { ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
     const rt = session.runtime;

@@ -26,7 +26,8 @@ export interface Session {
 }
 
 export function stateDirOf(io: CliIo): string {
-  return io.env.LOCAL_STATE_DIR ? resolve(io.cwd, io.env.LOCAL_STATE_DIR) : resolve(io.cwd, DEFAULT_STATE_DIR);
+  // Resolved as `npm start` resolves it, so the CLI finds the running stack's state.
+  return io.env.LOCAL_STATE_DIR ? resolve(io.envBase ?? io.cwd, io.env.LOCAL_STATE_DIR) : DEFAULT_STATE_DIR;
 }
 
 function cliLogger(io: CliIo): Logger {

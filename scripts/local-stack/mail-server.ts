@@ -5,8 +5,10 @@
  * through rather than probed with freePort() (which could race with another process).
  * Each instance gets a private mail directory: maildev otherwise shares
  * `$TMPDIR/maildev` between instances and `deleteAll()` would wipe its neighbours' files.
+ * Given `mailDirectory` (the stack passes `<state dir>/mail`), the mailbox is kept there and
+ * loaded back at the next start: mail survives a restart, as the rest of the local state does.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +19,11 @@ export interface StartMailServerOptions {
   smtpPort?: number;
   /** 0 (default) picks a free port. */
   webPort?: number;
+  /**
+   * Where the mailbox is kept (.eml files), reloaded at start and left in place at stop. Without
+   * it the mailbox lives in a temporary directory removed at stop.
+   */
+  mailDirectory?: string;
 }
 
 export interface CaughtEmail {
@@ -58,7 +65,10 @@ interface MaildevEmail {
 }
 
 export async function startMailServer(opts: StartMailServerOptions = {}): Promise<MailServer> {
-  const mailDirectory = await mkdtemp(join(tmpdir(), 'maildev-'));
+  const kept = opts.mailDirectory !== undefined;
+  const mailDirectory = kept ? opts.mailDirectory! : await mkdtemp(join(tmpdir(), 'maildev-'));
+  if (kept) await mkdir(mailDirectory, { recursive: true });
+  const removeTemporaryDirectory = () => (kept ? Promise.resolve() : rm(mailDirectory, { recursive: true, force: true }));
   const maildev = new MailDev({
     smtp: opts.smtpPort ?? 0,
     ip: BIND_HOST,
@@ -71,14 +81,14 @@ export async function startMailServer(opts: StartMailServerOptions = {}): Promis
   let smtpPort: number;
   let webPort: number;
   try {
-    const servers = await maildev.start();
+    const servers = await startQuietly(() => maildev.start());
     smtpPort = servers.smtp.getAddress().port;
     const webAddress = servers.api?.getAddress();
     if (!webAddress) throw new Error('maildev started without its web API');
     webPort = webAddress.port;
   } catch (error) {
     await maildev.stop().catch(() => undefined);
-    await rm(mailDirectory, { recursive: true, force: true });
+    await removeTemporaryDirectory();
     throw error;
   }
 
@@ -117,10 +127,24 @@ export async function startMailServer(opts: StartMailServerOptions = {}): Promis
       try {
         await maildev.stop();
       } finally {
-        await rm(mailDirectory, { recursive: true, force: true });
+        await removeTemporaryDirectory();
       }
     },
   };
+}
+
+/**
+ * maildev's API server prints "MailDev API running at …" with console.info even when `silent`,
+ * i.e. on stdout, where a CLI command's JSON result goes. During start that line goes to stderr.
+ */
+async function startQuietly<T>(start: () => Promise<T>): Promise<T> {
+  const info = console.info;
+  console.info = (...args: unknown[]) => console.error(...args);
+  try {
+    return await start();
+  } finally {
+    console.info = info;
+  }
 }
 
 function toCaughtEmail(email: MaildevEmail): CaughtEmail {

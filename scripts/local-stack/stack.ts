@@ -192,7 +192,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       pushDelayMs: opts.pushDelayMs ?? 500,
     });
     stops.push(() => sheets.stop());
-    const mail = await startMailServer({ smtpPort: opts.ports?.smtp ?? 0, webPort: opts.ports?.mailWeb ?? 0 });
+    // The mailbox is local state like the sheets: kept in the state directory, it survives a restart.
+    const mail = await startMailServer({ smtpPort: opts.ports?.smtp ?? 0, webPort: opts.ports?.mailWeb ?? 0, ...(persist ? { mailDirectory: join(stateDir, 'mail') } : {}) });
     stops.push(() => mail.stop());
     const secrets = await loadSecrets(stateDir, persist);
 

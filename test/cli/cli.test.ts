@@ -3,7 +3,7 @@
  * Excel (here exceljs, writing cells found by the template's hidden codes, typing some
  * numbers as text the Vietnamese way); `check` reads it back and reports issues, values and
  * nominations. Exit codes: 0 no error, 1 errors, 2 unusable input. Runs in-process with fake
- * io, plus one real `npx tsx scripts/cli.ts` to prove the entry point works.
+ * io, plus one real `npm run cli` from another directory to prove the entry point works.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,9 +16,12 @@ import { SECOND_CAMPAIGN_FILE, model } from '../helpers/campaign.js';
 import { figuresFor, nomineeRow, validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { fillXlsx } from '../helpers/xlsx-fill.js';
 import { runCliCaptured } from '../helpers/cli.js';
+import { commands } from '../../scripts/cli.js';
+import { processIo } from '../../scripts/cli/io.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROUND = 'so-ket-2020';
+const GENERAL = 'Tùy chọn chung: --schema <tệp chiến dịch .json> (mặc định: kế hoạch 2020 của Hà Nội); --help để xem hướng dẫn.';
 const COORDINATOR = 'Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố)';
 
 let dir: string;
@@ -318,17 +321,19 @@ describe('exit code 2: input the check cannot use', () => {
   it('missing or unknown arguments and commands', async () => {
     expect(await cli('check', 'x.xlsx', '--round', ROUND)).toEqual({ code: 2, stdout: '', stderr: 'Thiếu --unit <mã đơn vị>, ví dụ --unit ubnd-ba-dinh.\n' });
     expect(await cli('check', 'x.xlsx', '--unit', 'ubnd-ba-dinh')).toEqual({ code: 2, stdout: '', stderr: 'Thiếu --round <mã đợt>: so-ket-2020, bo-sung-2020.\n' });
-    expect(await cli('check', '--unit', 'ubnd-ba-dinh', '--round', ROUND)).toEqual({ code: 2, stdout: '', stderr: 'Cần đúng một tệp .xlsx: check <tệp.xlsx> --unit <mã> --round <mã>.\n' });
+    expect(await cli('check', '--unit', 'ubnd-ba-dinh', '--round', ROUND)).toEqual({ code: 2, stdout: '', stderr: 'Thiếu tệp .xlsx cần kiểm tra: check <tệp.xlsx> --unit <mã> --round <mã>.\n' });
     expect(await cli('template', '--unit', 'ubnd-ba-dinh', '--round', ROUND)).toEqual({ code: 2, stdout: '', stderr: 'Thiếu --out <tệp.xlsx>.\n' });
     const badOption = await cli('template', '--unit', 'ubnd-ba-dinh', '--round', ROUND, '--ra', 'x.xlsx');
     expect(badOption.code).toBe(2);
-    expect(badOption.stderr).toMatch(/^Tham số không hợp lệ: .*--ra/);
+    expect(badOption.stderr).toBe(`Tham số không hợp lệ: không có tùy chọn --ra.\nDùng: npm run cli -- ${commands.template!.help}\n${GENERAL}\n`);
     const unknown = await cli('kiem-tra');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nCác lệnh:\n  template --unit <mã> --round <mã> --out <tệp.xlsx>/);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nDùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n  template --unit <mã> --round <mã> --out <tệp.xlsx>/);
     const none = await cli();
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^Các lệnh:\n/);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^Dùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n/);
   });
 
   it('a broken campaign file given with --schema names the path', async () => {
@@ -338,6 +343,67 @@ describe('exit code 2: input the check cannot use', () => {
     const r = await cli('template', '--schema', 'hong.json', '--unit', 'phuong-hai-chau', '--round', 'tong-ket-2025', '--out', 'x.xlsx');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`Tệp chiến dịch ${join(dir, 'hong.json')} không hợp lệ:\n  - units.1.parent: đơn vị cấp trên "tp-hue" không có trong units\n`);
+  });
+});
+
+describe('CLI manners', () => {
+  it('help, --help and -h print every command on stdout and exit 0', async () => {
+    for (const asked of [['help'], ['--help'], ['-h']]) {
+      const r = await cli(...asked);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Dùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n/);
+      for (const name of Object.keys(commands)) expect(r.stdout).toContain(`\n  ${commands[name]!.help}\n`);
+    }
+  });
+
+  it('<command> --help and help <command> print that command\'s usage on stdout and exit 0, without running it', async () => {
+    const masterUsage = `Dùng: npm run cli -- ${commands.master!.help}\n${GENERAL}\n`;
+    expect(await cli('master', '--help')).toEqual({ code: 0, stdout: masterUsage, stderr: '' });
+    expect(await cli('help', 'master')).toEqual({ code: 0, stdout: masterUsage, stderr: '' });
+    // Arguments that would otherwise be refused do not matter once help is asked for.
+    expect(await cli('check', '--unit', 'khong-co', '-h')).toEqual({ code: 0, stdout: `Dùng: npm run cli -- ${commands.check!.help}\n${GENERAL}\n`, stderr: '' });
+    const unknown = await cli('help', 'kiem-tra');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nDùng:/);
+  });
+
+  it('a mistaken option is explained in Vietnamese, with the command\'s usage, exit 2', async () => {
+    const usage = (name: string) => `Dùng: npm run cli -- ${commands[name]!.help}\n${GENERAL}\n`;
+    expect(await cli('master', '--json=yes')).toEqual({ code: 2, stdout: '', stderr: `Tham số không hợp lệ: tùy chọn --json không nhận giá trị.\n${usage('master')}` });
+    expect(await cli('template', '--round', ROUND, '--unit')).toEqual({ code: 2, stdout: '', stderr: `Tham số không hợp lệ: tùy chọn --unit cần một giá trị.\n${usage('template')}` });
+    expect(await cli('master', 'thua.xlsx')).toEqual({ code: 2, stdout: '', stderr: `Tham số không hợp lệ: lệnh này không nhận tham số "thua.xlsx".\n${usage('master')}` });
+    expect(await cli('sweep', '-x')).toEqual({ code: 2, stdout: '', stderr: `Tham số không hợp lệ: không có tùy chọn -x.\n${usage('sweep')}` });
+  });
+
+  it('check and import without a file name the missing file first', async () => {
+    expect(await cli('check')).toEqual({ code: 2, stdout: '', stderr: 'Thiếu tệp .xlsx cần kiểm tra: check <tệp.xlsx> --unit <mã> --round <mã>.\n' });
+    expect(await cli('import', '--unit', 'ubnd-ba-dinh', '--round', ROUND)).toEqual({ code: 2, stdout: '', stderr: 'Thiếu tệp .xlsx cần nhập: import <tệp.xlsx> --unit <mã> --round <mã>.\n' });
+    expect(await cli('check', 'a.xlsx', 'b.xlsx', '--unit', 'ubnd-ba-dinh', '--round', ROUND)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'Mỗi lần chỉ một tệp .xlsx, nhưng đã cho 2: a.xlsx, b.xlsx. Dùng: check <tệp.xlsx> --unit <mã> --round <mã>.\n',
+    });
+  });
+
+  it('master and provision with an unknown round list the rounds, before starting anything', async () => {
+    const expected = { code: 2, stdout: '', stderr: 'Không có đợt báo cáo "nope"; các đợt: so-ket-2020, bo-sung-2020.\n' };
+    expect(await cli('master', '--round', 'nope')).toEqual(expected);
+    expect(await cli('provision', '--round', 'nope')).toEqual(expected);
+  });
+
+  it('the process\'s paths: command-line paths from INIT_CWD (where npm run was typed), environment paths from the package root', () => {
+    const saved = process.env.INIT_CWD;
+    try {
+      process.env.INIT_CWD = dir;
+      expect(processIo()).toMatchObject({ cwd: dir, envBase: process.cwd() });
+      delete process.env.INIT_CWD;
+      expect(processIo()).toMatchObject({ cwd: process.cwd(), envBase: process.cwd() });
+    } finally {
+      if (saved === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = saved;
+    }
   });
 });
 
@@ -366,13 +432,16 @@ describe('another campaign through the same CLI', () => {
 });
 
 describe('the real entry point', () => {
-  it('`npx tsx scripts/cli.ts check … --json` prints the JSON and exits with the check\'s code', async () => {
+  it('`npm run -s cli -- check <relative file> … --json` from another directory finds the file there, prints the JSON and exits with the check\'s code', async () => {
     await cli('template', '--unit', 'ca-ba-dinh', '--round', ROUND, '--out', 'that-mau.xlsx');
     const s = validSubmission(model, 'ca-ba-dinh', ROUND);
     s.lists.khen_thuong![0]!.so_bo_ban_chinh = 2;
     const file = join(dir, 'that.xlsx');
     await writeFile(file, await fillXlsx(await readFile(join(dir, 'that-mau.xlsx')), s));
-    const result = await promisify(execFile)('npx', ['tsx', 'scripts/cli.ts', 'check', file, '--unit', 'ca-ba-dinh', '--round', ROUND, '--json'], { cwd: ROOT }).then(
+    // Typed in the directory holding the file, outside the package: npm runs the script in the
+    // package root and leaves the user's directory in INIT_CWD; the file is named relative to it.
+    expect(file).toBe(join(dir, 'that.xlsx'));
+    const result = await promisify(execFile)('npm', ['--prefix', ROOT, 'run', '-s', 'cli', '--', 'check', 'that.xlsx', '--unit', 'ca-ba-dinh', '--round', ROUND, '--json'], { cwd: dir }).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
     );
