@@ -160,7 +160,8 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
   const loop = () => {
     if (stopped) return;
     running = tick().finally(() => {
-      if (!stopped) timer = setTimeout(loop, 250);
+      // Often: the clock waits at the next edit until it is typed.
+      if (!stopped) timer = setTimeout(loop, 50);
     });
   };
   if (saved && !finished) clock.jumpTo(saved.simNow);

@@ -4,7 +4,8 @@
  * otherwise: local-firestore.ts), the Sheets/Drive emulator, maildev, every Cloud Function served by the
  * Functions Framework on its own port (the deployed code, not a copy), the Eventarc bridge
  * for Firestore triggers, Drive push notifications to the webhook, and a scheduler firing
- * the same jobs with the same payloads as Cloud Scheduler. Everything binds 127.0.0.1 and
+ * the same jobs with the same payloads as Cloud Scheduler, at their cron times on the business
+ * clock (scheduler.ts). Everything binds 127.0.0.1 and
  * keeps its state under one directory, so a second start resumes.
  */
 import { randomBytes } from 'node:crypto';

@@ -59,7 +59,8 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
     ...(opts.persist !== undefined ? { persist: opts.persist } : {}),
     announce: opts.announce ?? false,
     sheetsClockScale: opts.sheetsClockScale,
-    ...(clock ? { sheetsTimeSource: clock.now } : {}),
+    // Google's time of day is the business clock's, so a clerk's save carries the time the clerk saw.
+    sheetsTimeSource: businessNow,
     log: opts.log,
     now: businessNow,
     // Started below, once the campaign exists: a sweep before that would find every unit missing.
