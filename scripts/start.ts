@@ -108,6 +108,8 @@ async function main() {
   if (demoHandle) {
     say('');
     say(`Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, đang ở ${formatViDateTime(demoHandle.clock.now(), rt.model.timeZone)}.`);
+    say('  Mọi việc chạy theo đồng hồ mô phỏng: rà soát lúc 08:00 và 16:00 mỗi ngày, Google ghi giờ lưu theo giờ mô phỏng;');
+    say('  đồng hồ dừng ở mỗi lượt nhập và mỗi lần rà soát cho đến khi xong, nên giờ ghi nhận đúng giờ đơn vị bấm gửi.');
   }
   const status = setInterval(async () => {
     try {

@@ -12,11 +12,12 @@ import type { Logger } from '../../functions/app/log.js';
 import { sheetsAs, typeInto, writesFor } from '../local-stack/clerk.js';
 import type { LocalStack } from '../local-stack/stack.js';
 import { demoScenario, type DemoEdit } from './scenario.js';
-import { civilDateOf, startOfCivilDate } from '../../functions/core/time.js';
+import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE } from '../../functions/schedule.js';
+import { cronTimesBetween } from '../local-stack/cron.js';
 
 const DAY = 86_400_000;
+const HOLD_OWNER = 'demo';
 
-/** Simulated time: `speed` simulated ms per real ms, and it may jump over quiet stretches. */
 /** Types one demo edit into the unit's sheet as its clerk. */
 async function applyEdit(stack: LocalStack, e: DemoEdit): Promise<void> {
   const model = stack.runtime.model;
@@ -28,17 +29,28 @@ async function applyEdit(stack: LocalStack, e: DemoEdit): Promise<void> {
   await withRetry(() => typeInto(clerk, reg.spreadsheetId, writes), { attempts: 8, baseDelayMs: 500, maxDelayMs: 8000 });
 }
 
+/**
+ * Simulated time: `speed` simulated ms per real ms; it may jump over quiet stretches, stand
+ * still (frozen: provisioning, stepped tests, the end of the demo), and be held: while an
+ * owner holds it at an instant (the scheduler at the next sweep, the demo at the next clerk's
+ * edit), it does not pass that instant, so what happens there happens at exactly that time
+ * however long it takes in real time.
+ */
 export class SimClock {
   private baseSim: number;
   private baseReal = Date.now();
   private frozen = false;
+  private readonly holds = new Map<string, number>();
   constructor(
     start: number,
     readonly speed: number,
   ) {
     this.baseSim = start;
   }
-  now = (): number => (this.frozen ? this.baseSim : this.baseSim + (Date.now() - this.baseReal) * this.speed);
+  private raw(): number {
+    return this.frozen ? this.baseSim : this.baseSim + (Date.now() - this.baseReal) * this.speed;
+  }
+  now = (): number => Math.min(this.raw(), ...this.holds.values());
   jumpTo(t: number): void {
     this.baseSim = t;
     this.baseReal = Date.now();
@@ -47,6 +59,19 @@ export class SimClock {
     this.baseSim = this.now();
     this.frozen = true;
   }
+  /** Lets a frozen clock run again from where it stands. */
+  resume(): void {
+    if (!this.frozen) return;
+    this.baseReal = Date.now();
+    this.frozen = false;
+  }
+  hold = (owner: string, at: number | null): void => {
+    // A running clock continues from where the hold kept it, rather than leaping over the
+    // time it stood still; a frozen one keeps where it was sent (a jump stops at each hold).
+    if (!this.frozen) this.jumpTo(this.now());
+    if (at === null) this.holds.delete(owner);
+    else this.holds.set(owner, at);
+  };
 }
 
 interface DemoState {
@@ -98,6 +123,9 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
   const persist = () => writeFile(opts.stateFile, JSON.stringify({ simNow: clock.now(), done: [...done], finished } satisfies DemoState));
 
   const apply = (e: DemoEdit) => applyEdit(stack, e);
+  // The clock waits at each clerk's moment until the clerk has typed: Google stamps the save
+  // with the clock's time (the emulator follows it), so the recorded time is the clerk's own.
+  const holdAtNextEdit = () => clock.hold(HOLD_OWNER, finished ? null : (edits.find((e) => !done.has(e.id))?.at ?? null));
 
   const tick = async () => {
     const now = clock.now();
@@ -107,6 +135,7 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
       try {
         await apply(e);
         done.add(e.id);
+        holdAtNextEdit();
         opts.onEdit?.(e);
         await persist();
       } catch (error) {
@@ -118,6 +147,7 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
     if (next === undefined || now >= end) {
       if (!finished) {
         finished = true;
+        holdAtNextEdit();
         clock.freeze();
         await persist();
       }
@@ -130,10 +160,12 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
   const loop = () => {
     if (stopped) return;
     running = tick().finally(() => {
-      if (!stopped) timer = setTimeout(loop, 250);
+      // Often: the clock waits at the next edit until it is typed.
+      if (!stopped) timer = setTimeout(loop, 50);
     });
   };
   if (saved && !finished) clock.jumpTo(saved.simNow);
+  holdAtNextEdit();
   loop();
   return {
     clock,
@@ -143,6 +175,7 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
       clearTimeout(timer);
       await running;
       await persist();
+      clock.hold(HOLD_OWNER, null);
     },
   };
 }
@@ -156,10 +189,9 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
 export async function stepDemo(stack: LocalStack, clock: SimClock, opts: { until: number; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void }): Promise<{ edits: number }> {
   const model = stack.runtime.model;
   const { edits, startsAt } = demoScenario(model, opts.seed ?? 521);
-  const tz = model.timeZone;
-  const sweepTimes: number[] = [];
-  // One sweep a day at 08:00 local time, as the production schedule does.
-  for (let day = startOfCivilDate(civilDateOf(startsAt, tz), tz) + 8 * 3_600_000; day <= opts.until; day += DAY) sweepTimes.push(day);
+  // The sweep at the times its cron names (08:00 and 16:00), from the demo's first morning.
+  const sweep = SCHEDULED_JOBS.find((j) => j.name === 'compliance-sweep')!;
+  const sweepTimes = cronTimesBetween(sweep.cron, startsAt - 1, opts.until, SCHEDULE_TIME_ZONE);
   const moments = [...new Set([...edits.map((e) => e.at).filter((t) => t <= opts.until), ...sweepTimes])].sort((a, b) => a - b);
   let applied = 0;
   for (const t of moments) {

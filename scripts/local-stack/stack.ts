@@ -4,7 +4,8 @@
  * otherwise: local-firestore.ts), the Sheets/Drive emulator, maildev, every Cloud Function served by the
  * Functions Framework on its own port (the deployed code, not a copy), the Eventarc bridge
  * for Firestore triggers, Drive push notifications to the webhook, and a scheduler firing
- * the same jobs with the same payloads as Cloud Scheduler. Everything binds 127.0.0.1 and
+ * the same jobs with the same payloads as Cloud Scheduler, at their cron times on the business
+ * clock (scheduler.ts). Everything binds 127.0.0.1 and
  * keeps its state under one directory, so a second start resumes.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,7 +17,8 @@ import { createDependencies } from '../../functions/wiring.js';
 import type { RetryPolicy } from '../../functions/adapters/retry.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
 import { schedulerVerifierFor, useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
-import { SCHEDULED_JOBS, type ScheduledJob } from '../../functions/schedule.js';
+import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE } from '../../functions/schedule.js';
+import { startCronScheduler, type SchedulerClock } from './scheduler.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../emulators/sheets/index.js';
 import { startLocalFirestore, type FirestoreEmulatorKind } from './local-firestore.js';
 import { startFirestoreTriggerBridge } from './firestore-trigger-bridge.js';
@@ -34,12 +36,22 @@ export interface LocalStackOptions {
   sheetsClockScale?: number;
   /** Where Google's (the emulator's) clock starts, e.g. on a campaign's last day (default: now). */
   sheetsClockStartAt?: number;
+  /**
+   * Google's time of day in the emulator follows this clock (the demo's simulated business
+   * clock): Drive's modifiedTime and revision times, hence the clerk's save time the pipeline
+   * records. Quota minutes and channel lifetimes stay on the scaled clock above.
+   */
+  sheetsTimeSource?: () => number;
   sheetsQuotas?: boolean;
   pushDelayMs?: number;
   /** The clock the functions read (the demo runs simulated time). */
   now?: () => number;
-  /** Local scheduler: false fires jobs only on demand; `intervals` overrides a job's real-time period. */
-  scheduler?: false | { only?: string[]; intervals?: Record<string, number> };
+  /**
+   * Local scheduler (scheduler.ts: each job at its cron times on the business clock `now`):
+   * false fires jobs only on demand (`fire`, or a scheduler started later with startCronScheduler);
+   * `hold` lets the scheduler hold a simulated clock at the next sweep.
+   */
+  scheduler?: false | { only?: string[]; hold?: SchedulerClock['hold'] };
   log?: Logger;
   retry?: RetryPolicy;
   /** The functions' Google API client timeout (default 15 s); fault-injection tests shorten it. */
@@ -188,6 +200,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...(persist ? { stateDir: join(stateDir, 'sheets') } : {}),
       clockScale: opts.sheetsClockScale ?? 1,
       ...(opts.sheetsClockStartAt !== undefined ? { clockStartAt: opts.sheetsClockStartAt } : {}),
+      ...(opts.sheetsTimeSource ? { timeSource: opts.sheetsTimeSource } : {}),
       quotas: { enabled: opts.sheetsQuotas ?? true },
       pushDelayMs: opts.pushDelayMs ?? 500,
     });
@@ -262,19 +275,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
 
     if (opts.scheduler !== false) {
-      const intervals = opts.scheduler?.intervals ?? {};
-      const jobs = SCHEDULED_JOBS.filter((j) => !opts.scheduler || !opts.scheduler.only || opts.scheduler.only.includes(j.name));
-      const timers = jobs.map((job: ScheduledJob) => {
-        let running = false;
-        return setInterval(() => {
-          if (running) return; // like Cloud Scheduler with one attempt in flight
-          running = true;
-          fire(job.name)
-            .catch((e) => log.warn('scheduled job failed', { job: job.name, error: (e as Error).message }))
-            .finally(() => (running = false));
-        }, Math.max(200, intervals[job.name] ?? job.localEveryMs));
+      const only = opts.scheduler?.only;
+      const hold = opts.scheduler?.hold;
+      const scheduler = startCronScheduler({
+        jobs: SCHEDULED_JOBS.filter((j) => !only || only.includes(j.name)),
+        timeZone: SCHEDULE_TIME_ZONE,
+        clock: { now: opts.now ?? Date.now, ...(hold ? { hold } : {}) },
+        fire: (job) => fire(job.name),
+        log,
       });
-      stops.push(async () => timers.forEach(clearInterval));
+      stops.push(() => scheduler.stop());
     }
 
     if (opts.announce) {

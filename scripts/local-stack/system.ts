@@ -9,9 +9,11 @@ import { demoScenario } from '../demo/scenario.js';
 import { SimClock, loadDemoState, runDemo, stepDemo, type DemoHandle } from '../demo/runner.js';
 import type { DemoEdit } from '../demo/scenario.js';
 import { LOCAL_SERVICE_ACCOUNT, startLocalStack, type LocalStack, type LocalStackOptions } from './stack.js';
+import { startCronScheduler, type CronScheduler } from './scheduler.js';
+import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE } from '../../functions/schedule.js';
+import { modelOf } from '../../functions/core/campaign-model.js';
+import { loadCampaign } from '../../sheets-schema/index.js';
 import { join } from 'node:path';
-
-const HOUR = 3_600_000;
 
 export interface SystemOptions {
   stateDir: string;
@@ -37,25 +39,35 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
-/** Scheduler cadence for a demo speed: a sweep every ~12 simulated hours, the master every ~2 s. */
-export function demoIntervals(speed: number): Record<string, number> {
-  const simulated = (ms: number) => Math.max(250, Math.round(ms / speed));
-  return { 'compliance-sweep': simulated(12 * HOUR), 'refresh-master': Math.min(2_000, simulated(6 * HOUR)), reconcile: 20_000, 'poll-changes': 10_000 };
-}
-
 export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
   const demoFile = join(opts.stateDir, 'demo.json');
+  // Nothing may run on the real clock while a demo is to be played: the demo's clock exists
+  // before anything starts, standing still at the demo's first morning (or where a previous
+  // run left it) until the campaign is provisioned, and every reader of business time (the
+  // functions, the scheduler, Google's timestamps in the emulator) reads it.
   let clock: SimClock | null = null;
+  if (opts.demo) {
+    const saved = opts.persist === false ? null : await loadDemoState(demoFile);
+    const model = modelOf(loadCampaign()); // the schema the stack loads
+    clock = new SimClock(saved?.simNow ?? demoScenario(model, opts.demo.seed).startsAt, 'stepped' in opts.demo ? 0 : opts.demo.speed);
+    clock.freeze();
+  }
+  const businessNow = clock ? clock.now : Date.now;
   const stack = await startLocalStack({
     stateDir: opts.stateDir,
     ...(opts.ports ? { ports: opts.ports } : {}),
     ...(opts.persist !== undefined ? { persist: opts.persist } : {}),
     announce: opts.announce ?? false,
     sheetsClockScale: opts.sheetsClockScale,
+    // Google's time of day is the business clock's, so a clerk's save carries the time the clerk saw.
+    sheetsTimeSource: businessNow,
     log: opts.log,
-    now: () => (clock ? clock.now() : Date.now()),
-    scheduler: opts.demo && 'stepped' in opts.demo ? false : { intervals: opts.demo ? demoIntervals(opts.demo.speed) : {} },
+    now: businessNow,
+    // Started below, once the campaign exists: a sweep before that would find every unit missing.
+    scheduler: false,
   });
+  let scheduler: CronScheduler | null = null;
+  let demo: DemoHandle | null = null;
   try {
     const rt = stack.runtime;
     await provisionCampaign(
@@ -65,16 +77,21 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
         ...(opts.onProvisionProgress ? { onProgress: opts.onProvisionProgress } : {}),
       },
     );
-    // Simulated time starts once the campaign exists, so provisioning does not eat into it.
-    if (opts.demo) {
-      const saved = opts.persist === false ? null : await loadDemoState(demoFile);
-      clock = new SimClock(saved?.simNow ?? demoScenario(rt.model, opts.demo.seed).startsAt, 'stepped' in opts.demo ? 0 : opts.demo.speed);
-      if ('stepped' in opts.demo) clock.freeze();
+    const stepped = opts.demo && 'stepped' in opts.demo;
+    if (!stepped) {
+      scheduler = startCronScheduler({
+        jobs: SCHEDULED_JOBS,
+        timeZone: SCHEDULE_TIME_ZONE,
+        clock: clock ? { now: clock.now, hold: clock.hold } : { now: Date.now },
+        fire: (job) => stack.fire(job.name),
+        log: opts.log,
+      });
     }
-    const demo =
-      opts.demo && clock && 'speed' in opts.demo
-        ? await runDemo(stack, clock, { stateFile: demoFile, log: opts.log, ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}), ...(opts.demo.onEdit ? { onEdit: opts.demo.onEdit } : {}) })
-        : null;
+    if (opts.demo && clock && 'speed' in opts.demo) {
+      // The demo's hold on its first edit is in place before the clock runs.
+      demo = await runDemo(stack, clock, { stateFile: demoFile, log: opts.log, ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}), ...(opts.demo.onEdit ? { onEdit: opts.demo.onEdit } : {}) });
+      if (!demo.progress().finished) clock.resume();
+    }
     return {
       stack,
       demo,
@@ -85,10 +102,13 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
       },
       async stop() {
         await demo?.stop();
+        await scheduler?.stop();
         await stack.stop();
       },
     };
   } catch (e) {
+    await demo?.stop();
+    await scheduler?.stop();
     await stack.stop();
     throw e;
   }

@@ -4,7 +4,8 @@
  * poll, sweep and master jobs through their HTTP functions), so the outcome does not depend
  * on how busy the machine is. By the first round's lock the master must hold figures from
  * most districts, the status tab on-time, late and missing units, and the mailbox reminders
- * and a digest.
+ * and a digest. Everything happens on the demo's clock: the sweep at 08:00 and 16:00 of every
+ * simulated day, Google's timestamps in the simulated weeks, every on-time clerk on time.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,12 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../functions/app/log.js';
 import { currentMasterView } from '../../functions/app/master.js';
 import { startSystem, type LocalSystem } from '../../scripts/local-stack/system.js';
+import { demoScenario } from '../../scripts/demo/scenario.js';
+
+const HOUR = 3_600_000;
+/** "2020-07-14 08:00" in Asia/Ho_Chi_Minh (UTC+7, no summer time). */
+const ict = (t: number) => new Date(t + 7 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
 
 
 
 describe('the local campaign, headless (npm start with accelerated time)', () => {
   let system: LocalSystem;
   let dir: string;
+  let until: number;
   const log = memoryLogger();
 
   beforeAll(async () => {
@@ -26,7 +33,8 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
     system = await startSystem({ stateDir: dir, log, persist: false, sheetsClockScale: 60, demo: { stepped: true } });
     const rt = system.stack.runtime;
     // Play the campaign until a day after the first round is locked (22/07/2020).
-    await system.stepTo(rt.model.lockAt('so-ket-2020') + 86_400_000);
+    until = rt.model.lockAt('so-ket-2020') + 86_400_000;
+    await system.stepTo(until);
     await system.stack.fire('poll-changes');
     await system.stack.triggersIdle();
     await system.stack.fire('reconcile');
@@ -77,5 +85,35 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
     expect(digests[0]!.to).toEqual(['xdpt-tonghop@hanoi.example']);
     // No error was logged by any function during the whole run.
     expect(log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
+  });
+
+  it('runs the compliance sweep at 08:00 and 16:00 of every simulated day, the last days before the deadline included', () => {
+    const { startsAt } = demoScenario(system.stack.runtime.model);
+    const sweeps = log.lines.filter((l) => l.message === 'compliance sweep done').map((l) => Date.parse(l.at as string));
+    expect(sweeps.length).toBeGreaterThan(0);
+    expect(sweeps.every((t) => t >= startsAt && t <= until)).toBe(true); // none on the real clock
+    const labels = sweeps.map(ict);
+    expect(labels.every((l) => l.endsWith(' 08:00') || l.endsWith(' 16:00'))).toBe(true);
+    expect(labels).toEqual(expect.arrayContaining(['2020-07-13 08:00', '2020-07-13 16:00', '2020-07-14 08:00', '2020-07-14 16:00']));
+    // Every simulated day, twice, in order.
+    const days = Math.floor((until - startsAt) / (24 * HOUR));
+    expect(sweeps.length).toBeGreaterThanOrEqual(2 * days);
+    expect([...sweeps].sort((a, b) => a - b)).toEqual(sweeps);
+  });
+
+  it("stamps Google's times on the demo's clock and records every on-time clerk at the moment they ticked", async () => {
+    const rt = system.stack.runtime;
+    const { startsAt, edits, behaviours } = demoScenario(rt.model);
+    for (const sheet of system.stack.sheets.listSpreadsheets()) {
+      expect(Date.parse(sheet.modifiedTime)).toBeGreaterThanOrEqual(startsAt);
+      expect(Date.parse(sheet.modifiedTime)).toBeLessThanOrEqual(until);
+    }
+    const round = 'so-ket-2020';
+    const ticks = edits.filter((e) => e.roundId === round && behaviours.get(`${round}/${e.unitId}`) === 'on-time' && e.note === 'xác nhận và gửi');
+    expect(ticks.length).toBeGreaterThan(10);
+    for (const tick of ticks) {
+      const sub = await rt.store.submission(round, tick.unitId);
+      expect({ unit: tick.unitId, acceptedAt: sub && ict(sub.acceptedAt), late: sub?.late }).toEqual({ unit: tick.unitId, acceptedAt: ict(tick.at), late: false });
+    }
   });
 });

@@ -46,6 +46,35 @@ export class ScaledClock implements EmulatorClock {
   }
 }
 
+/**
+ * Google's clock as the local demo needs it: it reads an outside source (the demo's simulated
+ * business clock), so the times Google stamps on files, revisions and changes are the
+ * simulated ones: a clerk who ticks at 20:57 on the simulated 14/07 gets a Drive
+ * modifiedTime of 20:57 on 14/07. `advance` adds to the source (tests can still move it);
+ * scale belongs to the quota clock, which keeps measuring emulated minutes (quotas.ts).
+ */
+export class FollowingClock implements EmulatorClock {
+  private offset = 0;
+
+  constructor(
+    private readonly source: () => number,
+    private readonly onSetScale: (scale: number) => void = () => undefined,
+  ) {}
+
+  now(): number {
+    return Math.floor(this.source() + this.offset);
+  }
+
+  advance(ms: number): void {
+    if (ms < 0) throw new Error('The emulated clock only moves forward');
+    this.offset += ms;
+  }
+
+  setScale(scale: number): void {
+    this.onSetScale(scale);
+  }
+}
+
 export function isoAt(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import type { WorkbookModel } from '../../../functions/layout/model.js';
 import { ChannelService } from './channels.js';
-import { ScaledClock } from './clock.js';
+import { FollowingClock, ScaledClock } from './clock.js';
 import { renderXlsxBuffer, toWorkbookModel, writeXlsx } from './export.js';
 import { FaultInjector } from './faults.js';
 import type { FaultSettings } from './faults.js';
@@ -36,6 +36,14 @@ export interface SheetsEmulatorOptions {
   projectNumber?: string;
   /** Emulated time at start (default: now, or the saved clock if later). Lets a test live on a campaign's dates. */
   clockStartAt?: number;
+  /**
+   * Where Google's time of day comes from, when not from the emulator's own scaled clock:
+   * the local demo hands its simulated business clock, so the times stamped on files,
+   * revisions and changes are simulated ones (a clerk's save time is theirs). The scaled clock
+   * (clockScale, clockStartAt; `clock` below) still measures durations: quota minutes, push
+   * channel lifetimes (compared with the functions' googleNow), and it is what `clock` returns.
+   */
+  timeSource?: () => number;
   /** How Drive versions move and whether metadata lags (see DriveBehaviour; default steps of 1–3, no lag). */
   drive?: Partial<DriveBehaviour>;
 }
@@ -94,7 +102,9 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
   const loaded = options.stateDir ? await loadState(options.stateDir) : null;
   // Never let emulated time run backwards across a restart (clockScale > 1 runs ahead of real time).
   const clock = new ScaledClock(options.clockScale ?? 1, Math.max(options.clockStartAt ?? Date.now(), loaded?.clockMs ?? 0));
-  const store = new EmulatorStore(loaded ?? emptyState(clock.now()), clock, options.stateDir);
+  const source = options.timeSource;
+  const stampClock = source ? new FollowingClock(source, (scale) => clock.setScale(scale)) : clock;
+  const store = new EmulatorStore(loaded ?? emptyState(stampClock.now()), stampClock, options.stateDir);
   if (options.drive) store.setDriveBehaviour(options.drive);
   const initialQuotas = { ...options.quotas };
   const quotas = new QuotaTracker(clock, projectNumber, initialQuotas);
@@ -169,7 +179,7 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
     },
   };
 
-  const server = new EmulatorHttpServer({ store, clock, quotas, faults, channels, projectNumber, log, debug });
+  const server = new EmulatorHttpServer({ store, clock: stampClock, quotas, faults, channels, projectNumber, log, debug });
   const port = await server.listen(options.port ?? 0, host);
   rootUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   server.rootUrl = rootUrl;
