@@ -10,7 +10,7 @@
  * updated when present.
  */
 import { z } from 'zod';
-import { SCHEDULED_JOBS } from '../../functions/schedule.js';
+import { SCHEDULE_TIME_ZONE, SCHEDULED_JOBS } from '../../functions/schedule.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/handlers/time-budget.js';
 
 /**
@@ -246,7 +246,7 @@ export function deploymentPlan(o: DeployOptions): PlannedCommand[] {
     const uri = functionUrl(o, job.target);
     const name = `bao-cao-${job.name}`;
     const common = [
-      `--location=${o.region}`, `--schedule=${job.cron}`, '--time-zone=Asia/Ho_Chi_Minh', `--uri=${uri}`, '--http-method=POST', `--message-body=${JSON.stringify(job.body)}`,
+      `--location=${o.region}`, `--schedule=${job.cron}`, `--time-zone=${SCHEDULE_TIME_ZONE}`, `--uri=${uri}`, '--http-method=POST', `--message-body=${JSON.stringify(job.body)}`,
       `--oidc-service-account-email=${schedSa}`, `--oidc-token-audience=${uri}`, `--attempt-deadline=${attemptDeadlineSeconds(job.target)}s`,
     ];
     const exists = ['gcloud', 'scheduler', 'jobs', 'list', `--location=${o.region}`, `--filter=name~/jobs/${name}$`, '--format=value(name)', ...p];
