@@ -56,6 +56,28 @@ export function isRetryable(error: unknown): boolean {
   return /socket hang up|timeout|timed out|network|aborted/i.test(message);
 }
 
+/**
+ * gRPC status codes (Firestore's client) that a retry can get past: CANCELLED, UNKNOWN,
+ * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE
+ * (https://github.com/grpc/grpc/blob/master/doc/statuscodes.md, the codes Firestore reports:
+ * https://cloud.google.com/firestore/docs/understand-error-codes).
+ */
+const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]);
+
+/**
+ * A failure that may pass when the same work is tried again later: an error that says so itself
+ * (`transient: true`, e.g. the shared Sheets quota deferring work past the time budget), a
+ * transient Firestore gRPC code, or what `isRetryable` retries (429, Drive's 403 rate limits,
+ * 5xx, timeouts, resets). Used where work is retried as a whole: event redelivery, the poll.
+ */
+export function isTransientError(error: unknown): boolean {
+  const e = error as { code?: unknown; details?: unknown; metadata?: unknown; transient?: unknown } | null;
+  if (e?.transient === true) return true;
+  // gRPC errors carry a small numeric code and details/metadata; HTTP statuses are ≥ 100.
+  if (typeof e?.code === 'number' && e.code < 100 && ('details' in e || 'metadata' in e)) return TRANSIENT_GRPC_CODES.has(e.code);
+  return isRetryable(error);
+}
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {

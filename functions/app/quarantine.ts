@@ -13,7 +13,7 @@
  * that died mid-way looks like that, and the next delivery finishes its work) — keeps the token
  * for the next poll, up to QUARANTINE_AFTER failing polls in a row.
  */
-import { isRetryable, statusOf } from '../adapters/retry.js';
+import { isTransientError, statusOf } from '../adapters/retry.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetFailureRecord } from './records.js';
 
@@ -23,21 +23,10 @@ export const QUARANTINE_AFTER = 3;
 const RETRY_BASE_MS = 5 * 60_000;
 const RETRY_MAX_MS = 6 * 3_600_000;
 const MAX_ERROR_TEXT = 300;
-/** gRPC codes of Firestore errors worth retrying: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE. */
-const TRANSIENT_GRPC = new Set([4, 8, 10, 14]);
-
-export function isTransientFailure(error: unknown): boolean {
-  if (isRetryable(error)) return true;
-  const status = statusOf(error);
-  if (typeof status === 'number' && TRANSIENT_GRPC.has(status) && !(error as { response?: unknown }).response) return true;
-  // Drive answers its rate limits with 403 (userRateLimitExceeded, rateLimitExceeded, sharingRateLimitExceeded).
-  return status === 403 && /rate ?limit/i.test(String((error as Error)?.message ?? ''));
-}
-
 /** Google refused the request itself (4xx, not a rate limit): the same change would be refused again. */
 export function isRefusal(error: unknown): boolean {
   const status = statusOf(error);
-  return typeof status === 'number' && status >= 400 && status < 500 && !isTransientFailure(error);
+  return typeof status === 'number' && status >= 400 && status < 500 && !isTransientError(error);
 }
 
 export const retryDelayMs = (attempts: number): number => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
@@ -59,7 +48,7 @@ export async function noteSheetFailure(
   error: unknown,
   clocks: { now: number; googleNow: number },
 ): Promise<SheetFailureRecord> {
-  const transient = isTransientFailure(error);
+  const transient = isTransientError(error);
   const attempts = (previous?.attempts ?? 0) + 1;
   const quarantined = Boolean(previous?.quarantined) || isRefusal(error) || attempts >= QUARANTINE_AFTER;
   const reg = previous ? { unitId: previous.unitId, roundId: previous.roundId } : await store.registration(spreadsheetId);

@@ -10,30 +10,16 @@
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from '../adapters/firestore-event.js';
-import { isRetryable } from '../adapters/retry.js';
+import { isTransientError } from '../adapters/retry.js';
 import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
 import type { Logger } from '../app/log.js';
 import { runtime } from './runtime.js';
 import { withinBudget } from './time-budget.js';
 
-/**
- * gRPC status codes (Firestore's client) that a retry can get past: CANCELLED, UNKNOWN,
- * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE
- * (https://github.com/grpc/grpc/blob/master/doc/statuscodes.md, the codes Firestore reports:
- * https://cloud.google.com/firestore/docs/understand-error-codes).
- */
-const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]);
-
-/** True for failures worth a redelivery; everything else would fail the same way again. */
+/** True for failures worth a redelivery; an undecodable event, or any other failure, would fail the same way again. */
 export function isTransientFailure(error: unknown): boolean {
-  if (error instanceof UndecodableEventError) return false;
-  const e = error as { code?: unknown; details?: unknown; metadata?: unknown; transient?: unknown } | null;
-  // An error that says so itself (e.g. the shared Sheets quota deferring work past the time budget).
-  if (e?.transient === true) return true;
-  // gRPC errors carry a small numeric code and details/metadata; HTTP statuses are ≥ 100.
-  if (typeof e?.code === 'number' && e.code < 100 && ('details' in e || 'metadata' in e)) return TRANSIENT_GRPC_CODES.has(e.code);
-  return isRetryable(error);
+  return !(error instanceof UndecodableEventError) && isTransientError(error);
 }
 
 /** What Eventarc told us about the event: enough to find it again in the logs. */
