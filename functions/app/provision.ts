@@ -86,6 +86,11 @@ export interface SharedDriveCheck {
 }
 
 /** The organisation's domain as the campaign knows it: the coordinators' mail domain. */
+/** Who the system grants what on a unit's sheet: the unit's contacts write, the coordinators read. Reconcile flags anything else. */
+export function unitSheetGrants(model: CampaignModel, unitId: string): { writers: string[]; readers: string[] } {
+  return { writers: model.unit(unitId).emails, readers: model.campaign.coordinator.emails };
+}
+
 function organisationDomain(model: CampaignModel): string | null {
   const first = model.campaign.coordinator.emails[0];
   return first ? first.slice(first.lastIndexOf('@') + 1).toLowerCase() : null;
@@ -231,8 +236,9 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
         }
       }
       const existing = await files.permissions(file.id);
-      const grants: [string, 'reader' | 'writer'][] =
-        t.kind === 'unit' ? [...model.unit(t.unitId).emails.map((e) => [e, 'writer'] as [string, 'writer']), ...coordinators.map((e) => [e, 'reader'] as [string, 'reader'])] : coordinators.map((e) => [e, 'writer']);
+      // The master: the coordinators write (the shortlist column; the rest is protected).
+      const { writers, readers } = t.kind === 'unit' ? unitSheetGrants(model, t.unitId) : { writers: coordinators, readers: [] };
+      const grants: [string, 'reader' | 'writer'][] = [...writers.map((e) => [e, 'writer'] as [string, 'writer']), ...readers.map((e) => [e, 'reader'] as [string, 'reader'])];
       let shared = 0;
       for (const [email, role] of grants) {
         const outcome = await files.share(file.id, email, role, existing, invitationText(model, t));

@@ -11,6 +11,7 @@ import { computePeerStats } from '../core/statistics.js';
 import type { AggregateRecord } from './records.js';
 import type { AggregationDeps } from './aggregate.js';
 import { requestMasterRefresh } from './master.js';
+import { unitSheetGrants } from './provision.js';
 import type { CampaignModel } from '../core/campaign-model.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
@@ -168,7 +169,6 @@ export function extraGrants(
 export async function reconcileSharing(deps: SharingReconcileDeps): Promise<SharingReconcileResult> {
   const { model, store, files } = deps;
   const now = deps.now();
-  const coordinators = model.campaign.coordinator.emails;
   const result: SharingReconcileResult = { checked: 0, flagged: [], missing: [] };
   const wanted = new Map<string, SharingFlagDoc>();
   for (const reg of await store.allUnitSheets()) {
@@ -183,7 +183,7 @@ export async function reconcileSharing(deps: SharingReconcileDeps): Promise<Shar
       continue;
     }
     result.checked++;
-    const extra = extraGrants(permissions, { writers: unit.emails, readers: coordinators, system: deps.systemAccounts });
+    const extra = extraGrants(permissions, { ...unitSheetGrants(model, unit.id), system: deps.systemAccounts });
     if (!extra.length) continue;
     result.flagged.push({ roundId: reg.roundId, unitId: reg.unitId, grants: extra });
     const reason = `Bảng tính được chia sẻ ngoài hệ thống cho: ${extra.map(describeGrant).join('; ')}. Hệ thống không tự gỡ quyền: đề nghị cán bộ tổng hợp kiểm tra và gỡ nếu không đúng.`;
