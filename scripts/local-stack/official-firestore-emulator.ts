@@ -66,6 +66,8 @@ export interface StartOfficialFirestoreEmulatorOptions {
   rules?: string;
   /** An export's `.overall_export_metadata` file to start from. */
   importData?: string;
+  /** How a port is chosen when none is given (default: one the OS reports free); tests inject a taken one. */
+  choosePort?: (host: string) => Promise<number>;
   /** How long to wait for the emulator to answer (default 60 s: a busy 2-core machine starts the JVM slowly). */
   startTimeoutMs?: number;
 }
@@ -134,11 +136,28 @@ async function answers(host: string): Promise<boolean> {
   }
 }
 
+/** The JVM could not bind its port: another process took it between freePort() and the bind. */
+class PortTakenError extends Error {}
+
+/**
+ * The JVM is given a port found free a moment earlier (it cannot bind port 0 and report it), so
+ * another process may take it first: then a new free port is tried, a few times.
+ */
 export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestoreEmulatorOptions = {}): Promise<OfficialFirestoreEmulator> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || opts.port || attempt >= 4) throw error;
+    }
+  }
+}
+
+async function startOnce(opts: StartOfficialFirestoreEmulatorOptions): Promise<OfficialFirestoreEmulator> {
   const install = findOfficialFirestoreEmulator();
   if ('missing' in install) throw new Error(`Google's Firestore emulator is not available: ${install.missing}`);
   const bindHost = opts.host ?? '127.0.0.1';
-  const port = opts.port || (await freePort(bindHost));
+  const port = opts.port || (await (opts.choosePort ?? freePort)(bindHost));
   const args = ['-Duser.language=en', '-cp', install.jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${bindHost}`, `--port=${port}`];
   if (opts.rules) args.push(`--rules=${opts.rules}`);
   if (opts.importData) args.push(`--import-data=${opts.importData}`);
@@ -161,7 +180,8 @@ export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestor
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   while (!(await answers(host))) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`Google's Firestore emulator exited during start-up (code ${child.exitCode ?? child.signalCode}):\n${output}`);
+      const message = `Google's Firestore emulator exited during start-up (code ${child.exitCode ?? child.signalCode}):\n${output}`;
+      throw /java\.net\.BindException|Address already in use/.test(output) ? new PortTakenError(message) : new Error(message);
     }
     if (Date.now() > deadline) {
       killGroup(child, 'SIGKILL');
