@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../functions/config.js';
 import { createDependencies } from '../../functions/wiring.js';
@@ -23,7 +23,6 @@ import { startSheetsEmulator, type SheetsEmulator } from '../emulators/sheets/in
 import { startLocalFirestore, type FirestoreEmulatorKind } from './local-firestore.js';
 import { startFirestoreTriggerBridge } from './firestore-trigger-bridge.js';
 import { startMailServer } from './mail-server.js';
-import { freePort } from './free-port.js';
 
 export const DEFAULT_STATE_DIR = resolve('.local/state');
 export const LOCAL_SERVICE_ACCOUNT = 'functions@demo-local.iam.gserviceaccount.com';
@@ -211,9 +210,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const secrets = await loadSecrets(stateDir, persist);
 
     const functionNames = ['driveWebhook', 'sheetAction', 'complianceSweep', 'maintenance', 'onSubmissionWritten', 'onPollRequested'] as const;
+    // Each function's server is bound before its URL goes into the config (the webhook address is
+    // one): a port probed free and bound later can be taken in between by another process.
+    // The Functions Framework's app is attached to the bound server once the functions are registered.
     const ports: Record<string, number> = {};
+    const functionServers: Record<string, Server> = {};
     let nextPort = opts.ports?.functions ?? 0;
-    for (const name of functionNames) ports[name] = nextPort ? nextPort++ : await freePort();
+    for (const name of functionNames) {
+      const server = createServer();
+      ports[name] = await listen(server, nextPort ? nextPort++ : 0);
+      functionServers[name] = server;
+      stops.push(() => closeServer(server));
+    }
     const functionUrl = (name: string) => `http://127.0.0.1:${ports[name]}/`;
 
     const config = localConfig({
@@ -237,9 +245,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await import('../../functions/index.js');
     const { getTestServer } = await import('@google-cloud/functions-framework/testing');
     for (const name of functionNames) {
-      const server = getTestServer(name);
-      await listen(server, ports[name]!);
-      stops.push(() => closeServer(server));
+      // getTestServer builds an http.Server around the function's express app; its request
+      // listener is that app, which the pre-bound server now serves.
+      const app = getTestServer(name).listeners('request')[0] as RequestListener;
+      functionServers[name]!.on('request', app);
     }
 
     // Eventarc, locally: each Firestore-triggered function gets the writes of its collection.
