@@ -14,7 +14,7 @@ import { PALETTE } from '../layout/sheet-builder.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-read.js';
 import { rgbToColor, toRenderRequests } from '../layout/sheets-render.js';
-import { PacedSheetsAdapter } from './rate-limiter.js';
+import { PacedSheetsAdapter } from './sheets-pace.js';
 
 export interface UnitWorkbookRead {
   grid: WorkbookGrid;
@@ -26,10 +26,26 @@ const TONE_FILL = { error: PALETTE.error, warning: PALETTE.warning, ok: PALETTE.
 const SEVERITY_FILL = { error: PALETTE.error, warning: PALETTE.warning } as const;
 
 export class SheetsWorkbooks extends PacedSheetsAdapter {
-  /** Renders a workbook into an existing blank spreadsheet: one batchUpdate. */
+  /**
+   * Renders a workbook into an existing blank spreadsheet: one batchUpdate. A retry follows a
+   * failure whose outcome is unknown (a timeout may come after Google applied the batch), and
+   * resending would add tabs that now exist, which Google refuses ("Sheet with id 1 already
+   * exists"). A batchUpdate is all-or-nothing, so before resending, the tabs are looked up: if
+   * the model's tabs are there, the first attempt was applied and the render is done.
+   */
   async render(spreadsheetId: string, model: WorkbookModel, opts: { defaultSheetId?: number | null } = {}): Promise<void> {
     const requests = toRenderRequests(model, opts);
-    await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
+    let attempts = 0;
+    await this.call('writes', async () => {
+      if (attempts++ > 0 && (await this.hasTabs(spreadsheetId, model.sheets.map((s) => s.title)))) return;
+      await this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false });
+    });
+  }
+
+  private async hasTabs(spreadsheetId: string, titles: string[]): Promise<boolean> {
+    const res = await this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties.title' }, { retry: false });
+    const present = new Set((res.data.sheets ?? []).map((s) => s.properties?.title));
+    return titles.every((t) => present.has(t));
   }
 
   async read(spreadsheetId: string): Promise<UnitWorkbookRead> {

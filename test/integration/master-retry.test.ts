@@ -3,13 +3,16 @@
  * retried. Resending the same requests would delete protected ranges and merges that are
  * already gone, and Google refuses the whole batch: the refresh would fail every attempt. The
  * retry rebuilds the requests against the sheet as it is now, and the master ends as a clean
- * refresh leaves it.
+ * refresh leaves it. The same holds for the first render of a new sheet: its retry must not add
+ * the tabs again (Google refuses "Sheet with id 1 already exists").
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshMaster } from '../../functions/app/master.js';
 import { createSheetsClient } from '../../functions/adapters/google-apis.js';
 import { SheetsMaster } from '../../functions/adapters/sheets-master.js';
+import { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
+import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { provisionMaster, registerUnitSheets } from '../helpers/integration.js';
 import { FAST_RETRY, startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -64,5 +67,19 @@ describe('master refresh after a lost answer', () => {
     expect(afterRetry.some((sheet) => sheet.protectedRanges > 0 && sheet.merges.length > 0)).toBe(true);
     await refreshMaster(s.runtime, { force: true });
     expect(afterRetry).toEqual(shape());
+  });
+});
+
+describe('first render after a lost answer', () => {
+  it('does not resend a batch that was applied: the tabs are there, and the retry adds none', async () => {
+    const real = await createSheetsClient(s.runtime.config.google);
+    const created = await real.spreadsheets.create({ requestBody: { properties: { title: 'render retry' } } });
+    const spreadsheetId = created.data.spreadsheetId!;
+    const { client, batchUpdates } = await clientLosingFirstAnswer();
+    const model = buildUnitWorkbook(s.runtime.model, 'ubnd-hoan-kiem', SK);
+    await expect(new SheetsWorkbooks(client, FAST_RETRY).render(spreadsheetId, model)).resolves.toBeUndefined();
+    expect(batchUpdates()).toBe(1);
+    const titles = s.sheets.getSpreadsheetState(spreadsheetId)!.sheets.map((sheet) => sheet.properties.title);
+    expect(titles).toEqual(model.sheets.map((sheet) => sheet.title));
   });
 });
