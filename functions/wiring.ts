@@ -14,7 +14,7 @@ import { SheetsMaster } from './adapters/sheets-master.js';
 import { SheetsWorkbooks } from './adapters/sheets-workbooks.js';
 import { createSmtpMailer, type Mailer } from './adapters/smtp-mailer.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './adapters/retry.js';
-import { createSheetsPace, type SheetsPace } from './adapters/rate-limiter.js';
+import { createSheetsPace, type SheetsPace } from './adapters/sheets-pace.js';
 import { createSharedSheetsPace } from './adapters/shared-pace.js';
 import { createLogger, type Logger } from './app/log.js';
 

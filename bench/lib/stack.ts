@@ -5,7 +5,7 @@
  * back-off lasts as long in emulated (quota) time as it would against Google.
  */
 import { DEFAULT_RETRY, type RetryPolicy } from '../../functions/adapters/retry.js';
-import { createSheetsPace } from '../../functions/adapters/rate-limiter.js';
+import { createSheetsPace } from '../../functions/adapters/sheets-pace.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { renewWatch } from '../../functions/app/change-detection.js';
 import { gridOfWorkbookModel } from '../../functions/layout/model-grid.js';

@@ -27,7 +27,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Firestore } from '@google-cloud/firestore';
-import type { RateLimiter, SheetsPace } from './rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { SheetsPace } from './sheets-pace.js';
 
 /** Where the quota documents live (one collection for the project: the quota is the project's). */
 export const QUOTA_PACE_COLLECTION = 'quotaPace';

@@ -4,7 +4,7 @@ import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
 import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
-import { PacedSheetsAdapter } from './rate-limiter.js';
+import { PacedSheetsAdapter } from './sheets-pace.js';
 
 export class SheetsMaster extends PacedSheetsAdapter {
   async structure(spreadsheetId: string): Promise<ExistingSheet[]> {

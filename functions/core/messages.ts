@@ -1,5 +1,4 @@
 /** Vietnamese messages come from the campaign's rules; this fills their {placeholders}. */
-import type { CampaignModel } from './campaign-model.js';
 
 export type MessageParams = Record<string, string | number | null | undefined>;
 
@@ -22,8 +21,4 @@ export function formatViNumber(n: number): string {
 export function quoteTyped(text: string, max = 40): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
-}
-
-export function ruleMessage(model: CampaignModel, code: string, params: MessageParams): string {
-  return fillTemplate(model.rule(code).message, params);
 }

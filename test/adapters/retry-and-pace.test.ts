@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, isRetryable, withRetry, type RetryPolicy } from '../../functions/adapters/retry.js';
-import { createRateLimiter, pacedRequest, type SheetsPace } from '../../functions/adapters/rate-limiter.js';
+import { createRateLimiter } from '../../functions/adapters/rate-limiter.js';
+import { pacedRequest, type SheetsPace } from '../../functions/adapters/sheets-pace.js';
 
 const failing = (statuses: (number | string)[], value = 'ok') => {
   let i = 0;

@@ -73,15 +73,6 @@ export function rectOf(range: GridRange, sheet: SheetState): Rect {
   };
 }
 
-export function gridRangeOf(sheetId: number, rect: Rect): GridRange {
-  return {
-    sheetId,
-    startRowIndex: rect.startRow,
-    endRowIndex: rect.endRow,
-    startColumnIndex: rect.startCol,
-    endColumnIndex: rect.endCol,
-  };
-}
 
 export function rectIsEmpty(rect: Rect): boolean {
   return rect.endRow <= rect.startRow || rect.endCol <= rect.startCol;
