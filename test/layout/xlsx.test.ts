@@ -128,7 +128,7 @@ describe('renderXlsx → readXlsxGrid round trip', () => {
     // A covered cell keeps its own border, so the merged header is boxed on every side.
     expect(sheet.getCell('D2').border).toMatchObject({ right: { style: 'thin' } });
     expect(sheet.getCell('C3').font).toMatchObject({ italic: true, color: { argb: 'FFC00000' } });
-    expect(sheet.getCell('C4').numFmt).toBe('#,##0');
+    expect(sheet.getCell('C4').numFmt).toBe('[$-42A]#,##0');
     expect(sheet.getCell('B4').note).toBe('Đếm cả các đơn vị đã sáp nhập trong kỳ.');
     expect(sheet.getCell('C6').value).toEqual({ formula: 'SUM(C4:C5)', result: 12 });
   });
@@ -151,7 +151,7 @@ describe('renderXlsx → readXlsxGrid round trip', () => {
       errorStyle: 'warning',
     });
     expect(sheet.getCell('E5').dataValidation).toMatchObject({ type: 'list', formulae: ['"Có,Không"'] });
-    expect(sheet.getCell('F4').dataValidation).toMatchObject({ type: 'list', formulae: ['"TRUE,FALSE"'] });
+    expect(sheet.getCell('F4').dataValidation).toMatchObject({ type: 'list', formulae: ['"☐,☑"'] });
 
     const commaList = sheet.getCell('E4').dataValidation;
     const longList = sheet.getCell('B5').dataValidation;
