@@ -21,6 +21,8 @@ export const REPORT_FILE_NAMES = {
 };
 
 const PROTECTION = 'Văn bản do hệ thống lập từ số liệu đã tiếp nhận; chỉnh sửa trên bản sao.';
+/** Pixels: wide enough for "UBND huyện Đan Phượng" on one line; longer labels wrap and their row grows. */
+const UNIT_COLUMN_WIDTH = 240;
 export const NOT_REPORTED = 'Chưa báo cáo';
 export const HEADLINE_LABEL = 'TOÀN THÀNH PHỐ';
 const INTEGER_FORMAT = '#,##0';
@@ -124,7 +126,7 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
   row++;
   const figures = (label: string, stt: string | number | null, totals: NodeTotals | undefined, style: CellStyle) => {
     b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style });
-    b.set(row, 1, label, { ...STYLES.label, ...style });
+    b.set(row, 1, label, { ...STYLES.label, ...style }).fitText(row, label, UNIT_COLUMN_WIDTH);
     table.indicators.forEach((ind, j) => {
       const v = totals?.[tableId]?.[ind.code];
       b.set(row, 2 + j, v ?? null, { ...STYLES.label, hAlign: 'right', numberFormat: ind.type === 'integer' ? INTEGER_FORMAT : DECIMAL_FORMAT, ...style });
@@ -136,14 +138,14 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
     const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'][gi] ?? String(gi + 1);
     const kindName = model.campaign.unitKinds.find((k) => k.id === g.id)?.name ?? g.label;
     b.set(row, 0, roman, { ...STYLES.label, ...groupStyle, fill: PALETTE.section, hAlign: 'center' });
-    b.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section });
+    b.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section }).fitText(row, kindName, UNIT_COLUMN_WIDTH);
     b.style({ startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
     row++;
     g.unitIds.forEach((unitId, i) => {
       const totals = r.byUnit[unitId];
       if (totals) return figures(model.unit(unitId).name, i + 1, totals, {});
       // A unit without accepted figures is a row that says so, not a row of blanks or zeros.
-      b.set(row, 0, i + 1, { ...STYLES.label, hAlign: 'center' }).set(row, 1, model.unit(unitId).name, STYLES.label);
+      b.set(row, 0, i + 1, { ...STYLES.label, hAlign: 'center' }).set(row, 1, model.unit(unitId).name, STYLES.label).fitText(row, model.unit(unitId).name, UNIT_COLUMN_WIDTH);
       b.set(row, 2, NOT_REPORTED, { ...STYLES.label, italic: true, fontColor: PALETTE.muted, hAlign: 'center' }).merge(row, 2, row + 1, lastCol + 1);
       b.style({ startRow: row, endRow: row + 1, startCol: 3, endCol: lastCol + 1 }, STYLES.label);
       row++;
@@ -167,7 +169,7 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
     row++;
   }
   signatureBlock(b, row + 1, now, model, lastCol, frozenCols);
-  b.column(0, { width: 40 }).column(1, { width: 230 });
+  b.column(0, { width: 40 }).column(1, { width: UNIT_COLUMN_WIDTH });
   return b.build({ frozenRows, frozenCols, protection: PROTECTION });
 }
 
