@@ -333,7 +333,7 @@ function guideSheet(model: CampaignModel, updated: string): SheetModel {
   ];
   lines.forEach((l, i) => b.set(3 + i, 0, `${i + 1}.`, { hAlign: 'right', vAlign: 'top' }).set(3 + i, 1, l, { wrap: true }).fitText(3 + i, l, 820));
   b.column(0, { width: 40 }).column(1, { width: 820 });
-  return b.build({ tabColor: PALETTE.tab.instructions, protection: PROTECTION, landscape: false });
+  return b.build({ tabColor: PALETTE.tab.instructions, protection: PROTECTION });
 }
 
 export function masterWorkbookTitle(model: CampaignModel): string {

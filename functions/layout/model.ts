@@ -81,7 +81,32 @@ export interface SheetModel {
    */
   peopleOwned?: { col: number; fromRow: number }[];
   /** How the tab prints: clerks print Bảng 1/Bảng 2 to sign and stamp them. */
-  print?: { landscape: boolean; fitToWidth: boolean };
+  print?: PrintSetup;
+}
+
+/**
+ * Page setup of a tab. The .xlsx carries it (A4, margins, print titles, print area); the Sheets
+ * API v4 has no page-setup fields, so a live Google sheet prints with the settings chosen in
+ * its print dialog.
+ */
+export interface PrintSetup {
+  landscape: boolean;
+  /** Scale so the table fits the page width (any number of pages down). */
+  fitToWidth: boolean;
+  /** Rows printed at the top of every page, 0-based inclusive [first, last]: the table header. */
+  repeatRows?: [number, number];
+  /** Columns printed at the left of every page, 0-based inclusive [first, last]: the unit/label column. */
+  repeatCols?: [number, number];
+}
+
+/** Print titles from the frozen panes: what stays on screen while scrolling is what each page repeats. */
+export function printSetupFromPanes(frozenRows: number | undefined, frozenCols: number | undefined, landscape = true): PrintSetup {
+  return {
+    landscape,
+    fitToWidth: true,
+    ...(frozenRows ? { repeatRows: [0, frozenRows - 1] as [number, number] } : {}),
+    ...(frozenCols ? { repeatCols: [0, frozenCols - 1] as [number, number] } : {}),
+  };
 }
 
 export interface WorkbookModel {

@@ -1,5 +1,5 @@
 /** A small mutable helper for assembling a SheetModel cell by cell. */
-import type { CellModel, CellStyle, DataValidation, RangeModel, SheetModel } from './model.js';
+import { printSetupFromPanes, type CellModel, type CellStyle, type DataValidation, type RangeModel, type SheetModel } from './model.js';
 import { mergesCrossingFrozenLines } from './frozen.js';
 
 export const PALETTE = {
@@ -121,7 +121,7 @@ export class SheetBuilder {
       merges: this.merges,
       protection: { description: opts.protection, unprotected: this.unprotected, ...(opts.editors?.length ? { editors: opts.editors } : {}) },
       ...(this.peopleOwned.length ? { peopleOwned: this.peopleOwned } : {}),
-      print: { landscape: opts.landscape ?? true, fitToWidth: true },
+      print: printSetupFromPanes(opts.frozenRows, opts.frozenCols, opts.landscape ?? true),
     };
     // Google refuses the whole batchUpdate (or create) holding such a merge: fail here, where the layout is written.
     const crossing = mergesCrossingFrozenLines(sheet);

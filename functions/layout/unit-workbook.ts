@@ -285,7 +285,7 @@ function confirmationSheet(ctx: Context): SheetModel {
   }
   b.set(r + 1, LABEL_COL, '* Bắt buộc khi gửi báo cáo.', STYLES.note);
   b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 330 }).column(valueCol, { width: 420 });
-  return b.build({ tabColor: PALETTE.tab.confirm, protection: `${conf.sheetTitle}: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
+  return b.build({ tabColor: PALETTE.tab.confirm, protection: `${conf.sheetTitle}: ${PROTECTION_NOTE}`, editors: ctx.editors });
 }
 
 function instructionsSheet(ctx: Context, tables: { table: Table; requirement: TableRequirement }[]): SheetModel {
@@ -334,7 +334,7 @@ function instructionsSheet(ctx: Context, tables: { table: Table; requirement: Ta
     .set(r, LABEL_COL + 3, model.campaign.version, STYLES.hidden);
   b.row(r, { hidden: true });
   b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 150 }).column(textCol, { width: INSTRUCTIONS_TEXT_WIDTH });
-  return b.build({ tabColor: PALETTE.tab.instructions, protection: `${ins.sheetTitle}: ${PROTECTION_NOTE}`, editors: ctx.editors, landscape: false });
+  return b.build({ tabColor: PALETTE.tab.instructions, protection: `${ins.sheetTitle}: ${PROTECTION_NOTE}`, editors: ctx.editors });
 }
 
 export class NoWorkbookError extends Error {

@@ -7,7 +7,7 @@
  */
 import type { Cell, CellValue as ExcelCellValue, DataValidation as ExcelDataValidation, Style, Workbook, Worksheet } from 'exceljs';
 import type { GridCell, SheetGrid, WorkbookGrid } from '../core/grid.js';
-import type { CellModel, CellStyle, DataValidation, RangeModel, Rgb, SheetModel, WorkbookModel } from './model.js';
+import type { CellModel, CellStyle, DataValidation, PrintSetup, RangeModel, Rgb, SheetModel, WorkbookModel } from './model.js';
 
 type ExcelModule = typeof import('exceljs');
 
@@ -74,14 +74,7 @@ async function renderSheet(worksheet: Worksheet, sheet: SheetModel, lists: ListS
   if (sheet.frozenRows || sheet.frozenCols) {
     worksheet.views = [{ state: 'frozen', xSplit: sheet.frozenCols ?? 0, ySplit: sheet.frozenRows ?? 0 }];
   }
-  if (sheet.print) {
-    worksheet.pageSetup = {
-      ...worksheet.pageSetup,
-      orientation: sheet.print.landscape ? 'landscape' : 'portrait',
-      paperSize: 9, // A4
-      ...(sheet.print.fitToWidth ? { fitToPage: true, fitToWidth: 1, fitToHeight: 0 } : {}),
-    };
-  }
+  if (sheet.print) applyPrintSetup(worksheet, sheet, sheet.print);
   for (const column of sheet.columns) {
     const excelColumn = worksheet.getColumn(column.index + 1);
     if (column.width !== undefined) excelColumn.width = pixelsToCharacterWidth(column.width);
@@ -136,7 +129,71 @@ async function renderSheet(worksheet: Worksheet, sheet: SheetModel, lists: ListS
   }
 }
 
+/** A ticked / unticked checkbox in .xlsx: text, so it prints as a box (see `excelValueOf`). */
+export const CHECKBOX_ON = '☑';
+export const CHECKBOX_OFF = '☐';
+
+function checkboxText(ticked: boolean): string {
+  return ticked ? CHECKBOX_ON : CHECKBOX_OFF;
+}
+
+/**
+ * Number formats in .xlsx are written in the file format's neutral syntax ('#,##0.###': ','
+ * groups thousands, '.' marks decimals); the separators shown come from the format's locale.
+ * The `[$-42A]` tag (LCID 0x042A, Vietnamese) makes LibreOffice show 1.234.567,25; Excel shows
+ * the separators of the computer's regional settings. Text ('@'), General and formats that
+ * already name a locale are left as they are.
+ */
+export const VIETNAMESE_FORMAT_TAG = '[$-42A]';
+export function vietnameseNumberFormat(format: string): string {
+  if (format === '@' || /^general$/i.test(format) || format.includes('[$')) return format;
+  return `${VIETNAMESE_FORMAT_TAG}${format}`;
+}
+
+/** Paper margins in inches (exceljs' unit): narrow enough for wide tables, room for a binding and the page number. */
+const PRINT_MARGINS = { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 };
+
+function applyPrintSetup(worksheet: Worksheet, sheet: SheetModel, print: PrintSetup): void {
+  const area = printedBounds(sheet);
+  worksheet.pageSetup = {
+    ...worksheet.pageSetup,
+    orientation: print.landscape ? 'landscape' : 'portrait',
+    paperSize: 9, // A4
+    margins: PRINT_MARGINS,
+    horizontalCentered: true,
+    ...(print.fitToWidth ? { fitToPage: true, fitToWidth: 1, fitToHeight: 0 } : {}),
+    ...(print.repeatRows ? { printTitlesRow: `${print.repeatRows[0] + 1}:${print.repeatRows[1] + 1}` } : {}),
+    ...(print.repeatCols ? { printTitlesColumn: `${columnLetter(print.repeatCols[0])}:${columnLetter(print.repeatCols[1])}` } : {}),
+    // Without it, styled blank cells past the table (the spare rows and columns a sheet keeps
+    // for typing) print as empty pages.
+    ...(area ? { printArea: `A1:${columnLetter(area.lastCol)}${area.lastRow + 1}` } : {}),
+  };
+  worksheet.headerFooter = { ...worksheet.headerFooter, oddFooter: '&C&9Trang &P/&N' };
+}
+
+/**
+ * Last row and column holding a value, a formula, a validation (a blank input), a border (a
+ * blank table cell) or a merge: the printed part of the sheet.
+ */
+function printedBounds(sheet: SheetModel): { lastRow: number; lastCol: number } | null {
+  let lastRow = -1;
+  let lastCol = -1;
+  const extend = (row: number, col: number) => {
+    lastRow = Math.max(lastRow, row);
+    lastCol = Math.max(lastCol, col);
+  };
+  for (const cell of sheet.cells) {
+    const hasValue = cell.value !== null && cell.value !== undefined && cell.value !== '';
+    if (hasValue || cell.formula !== undefined || cell.validation !== undefined || cell.style?.border) extend(cell.row, cell.col);
+  }
+  for (const merge of sheet.merges) extend(merge.endRow - 1, merge.endCol - 1);
+  return lastRow < 0 ? null : { lastRow, lastCol };
+}
+
 function excelValueOf(cellModel: CellModel): ExcelCellValue {
+  // Excel prints a boolean as TRUE/FALSE whatever its number format, so a checkbox is the text ☑/☐.
+  if (cellModel.formula === undefined && typeof cellModel.value === 'boolean') return checkboxText(cellModel.value);
+  if (cellModel.formula === undefined && cellModel.validation?.kind === 'checkbox' && cellModel.value === false) return CHECKBOX_OFF;
   if (cellModel.formula !== undefined) {
     const formula = cellModel.formula.startsWith('=') ? cellModel.formula.slice(1) : cellModel.formula;
     const result = cellModel.value;
@@ -165,7 +222,7 @@ function excelStyleOf(style: CellStyle | undefined, unlocked: boolean): Partial<
     if (style.border) {
       excelStyle.border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
     }
-    if (style.numberFormat) excelStyle.numFmt = style.numberFormat;
+    if (style.numberFormat) excelStyle.numFmt = vietnameseNumberFormat(style.numberFormat);
   }
   if (unlocked) excelStyle.protection = { locked: false };
   return excelStyle;
@@ -189,7 +246,7 @@ function excelValidationOf(validation: DataValidation, lists: ListSheet): ExcelD
         ...validationMessages(validation.strict, validation.message),
       };
     case 'checkbox':
-      return { type: 'list', allowBlank: true, formulae: ['"TRUE,FALSE"'], showErrorMessage: true };
+      return { type: 'list', allowBlank: true, formulae: [`"${CHECKBOX_OFF},${CHECKBOX_ON}"`], showErrorMessage: true };
   }
 }
 
@@ -381,6 +438,8 @@ function plainCellOf(value: unknown, numFmt: string | undefined): GridCell | nul
     const isGeneral = !numFmt || numFmt === 'General';
     return isGeneral ? { v: value, text: String(value) } : { v: value };
   }
+  // The checkbox text the writer puts in place of a boolean (see `excelValueOf`) reads back as one.
+  if (value === CHECKBOX_ON || value === CHECKBOX_OFF) return { v: value === CHECKBOX_ON, text: value === CHECKBOX_ON ? 'TRUE' : 'FALSE' };
   if (typeof value === 'string') return { v: value, text: value };
   if (typeof value === 'boolean') return { v: value, text: value ? 'TRUE' : 'FALSE' };
   if (value instanceof Date) {

@@ -300,6 +300,6 @@ describe('the rendered .xlsx keeps it', () => {
     expect(ws.getCell('Q13').dataValidation).toMatchObject({ type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0] });
     const kt = wb.getWorksheet('Khen thưởng')!;
     expect(kt.getCell('C18').dataValidation).toMatchObject({ type: 'list', formulae: ['"Bằng khen Bộ Công an,Bằng khen UBND Thành phố,Giấy khen Giám đốc CATP"'] });
-    expect(kt.getCell('P18').dataValidation).toMatchObject({ type: 'list', formulae: ['"TRUE,FALSE"'] });
+    expect(kt.getCell('P18').dataValidation).toMatchObject({ type: 'list', formulae: ['"☐,☑"'] });
   });
 });

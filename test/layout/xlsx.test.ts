@@ -6,9 +6,13 @@ import type { Workbook, Worksheet } from 'exceljs';
 import { cellAt } from '../../functions/core/grid.js';
 import type { WorkbookGrid } from '../../functions/core/grid.js';
 import type { WorkbookModel } from '../../functions/layout/model.js';
+import { printSetupFromPanes } from '../../functions/layout/model.js';
 import {
+  CHECKBOX_OFF,
+  CHECKBOX_ON,
   XLSX_LIST_SHEET_TITLE,
   pixelsToCharacterWidth,
+  vietnameseNumberFormat,
   readXlsxGrid,
   renderXlsx,
   writeWorkbookXlsx,
@@ -128,7 +132,7 @@ describe('renderXlsx → readXlsxGrid round trip', () => {
     // A covered cell keeps its own border, so the merged header is boxed on every side.
     expect(sheet.getCell('D2').border).toMatchObject({ right: { style: 'thin' } });
     expect(sheet.getCell('C3').font).toMatchObject({ italic: true, color: { argb: 'FFC00000' } });
-    expect(sheet.getCell('C4').numFmt).toBe('#,##0');
+    expect(sheet.getCell('C4').numFmt).toBe('[$-42A]#,##0');
     expect(sheet.getCell('B4').note).toBe('Đếm cả các đơn vị đã sáp nhập trong kỳ.');
     expect(sheet.getCell('C6').value).toEqual({ formula: 'SUM(C4:C5)', result: 12 });
   });
@@ -151,7 +155,7 @@ describe('renderXlsx → readXlsxGrid round trip', () => {
       errorStyle: 'warning',
     });
     expect(sheet.getCell('E5').dataValidation).toMatchObject({ type: 'list', formulae: ['"Có,Không"'] });
-    expect(sheet.getCell('F4').dataValidation).toMatchObject({ type: 'list', formulae: ['"TRUE,FALSE"'] });
+    expect(sheet.getCell('F4').dataValidation).toMatchObject({ type: 'list', formulae: ['"☐,☑"'] });
 
     const commaList = sheet.getCell('E4').dataValidation;
     const longList = sheet.getCell('B5').dataValidation;
@@ -189,6 +193,54 @@ describe('renderXlsx → readXlsxGrid round trip', () => {
     const model: WorkbookModel = sampleWorkbook();
     model.sheets[0]!.title = 'Biểu 01 – Tình hình thực hiện chính sách giai đoạn 2015–2020';
     await expect(renderXlsx(model)).rejects.toThrow(/31 characters/);
+  });
+});
+
+describe('print setup and what prints', () => {
+  it('tags number formats Vietnamese (1.234.567,25), leaving text, General and formats that name a locale', () => {
+    expect(vietnameseNumberFormat('#,##0')).toBe('[$-42A]#,##0');
+    expect(vietnameseNumberFormat('#,##0.###')).toBe('[$-42A]#,##0.###');
+    expect(vietnameseNumberFormat('@')).toBe('@');
+    expect(vietnameseNumberFormat('General')).toBe('General');
+    expect(vietnameseNumberFormat('[$-409]dd/mm/yyyy')).toBe('[$-409]dd/mm/yyyy');
+  });
+
+  it('writes A4, orientation, fit to width, print titles from the model and a print area ending at the last used cell', async () => {
+    const model = sampleWorkbook();
+    const first = model.sheets[0]!;
+    first.print = printSetupFromPanes(first.frozenRows, first.frozenCols);
+    model.sheets[1]!.print = { landscape: false, fitToWidth: false };
+    const workbook = await loadWithExceljs(await renderXlsx(model));
+    const lastRow = Math.max(...first.cells.map((c) => c.row), ...first.merges.map((m) => m.endRow - 1)) + 1;
+    const lastCol = Math.max(...first.cells.map((c) => c.col), ...first.merges.map((m) => m.endCol - 1));
+    expect(lastRow).toBeLessThan(first.rowCount);
+    expect(sheetNamed(workbook, first.title).pageSetup).toMatchObject({
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:3',
+      printTitlesColumn: 'A:B',
+      printArea: `A1:${String.fromCharCode(65 + lastCol)}${lastRow}`,
+    });
+    const second = sheetNamed(workbook, model.sheets[1]!.title).pageSetup;
+    expect(second).toMatchObject({ paperSize: 9, orientation: 'portrait' });
+    expect(second.printTitlesRow).toBeUndefined();
+    expect(second.fitToPage).toBeFalsy();
+  });
+
+  it('writes a boolean as ☑/☐ text, which prints as a box and reads back as the boolean', async () => {
+    const model = sampleWorkbook();
+    model.sheets[0]!.cells.push({ row: 14, col: 1, value: true }, { row: 14, col: 2, value: false }, { row: 14, col: 3, value: null, validation: { kind: 'checkbox' } });
+    const buffer = await renderXlsx(model);
+    const sheet = sheetNamed(await loadWithExceljs(buffer), model.sheets[0]!.title);
+    expect([sheet.getCell('B15').value, sheet.getCell('C15').value, sheet.getCell('D15').value]).toEqual([CHECKBOX_ON, CHECKBOX_OFF, null]);
+    const grid = await readXlsxGrid(buffer);
+    expect([cellAt(grid.sheets[0]!, 14, 1), cellAt(grid.sheets[0]!, 14, 2)]).toEqual([
+      { v: true, text: 'TRUE' },
+      { v: false, text: 'FALSE' },
+    ]);
   });
 });
 

@@ -1,16 +1,18 @@
 /**
  * Turns an emulated spreadsheet into the shared WorkbookModel (functions/layout/model.ts), so a
  * local run can be inspected as an .xlsx file. Lossy by design: only what the model can hold
- * (values, formulas, notes, basic styles, validations, merges, sizes, sheet protection).
+ * (values, formulas, notes, basic styles, validations, merges, sizes, sheet protection), plus
+ * print settings derived from the frozen panes.
  */
-import type {
-  CellModel,
-  CellStyle,
-  DataValidation,
-  RangeModel,
-  SheetModel,
-  SheetProtection,
-  WorkbookModel,
+import {
+  printSetupFromPanes,
+  type CellModel,
+  type CellStyle,
+  type DataValidation,
+  type RangeModel,
+  type SheetModel,
+  type SheetProtection,
+  type WorkbookModel,
 } from '../../../functions/layout/model.js';
 import { EvaluationSession } from './evaluation.js';
 import { rectOf } from './grid.js';
@@ -171,6 +173,9 @@ export function toWorkbookModel(spreadsheet: SpreadsheetState): WorkbookModel {
       };
       if (grid.frozenRowCount) model.frozenRows = grid.frozenRowCount;
       if (grid.frozenColumnCount) model.frozenCols = grid.frozenColumnCount;
+      // Google keeps no page setup in the API; the download prints like the system's own files:
+      // A4 landscape, fit to width, the frozen header rows and label columns on every page.
+      model.print = printSetupFromPanes(grid.frozenRowCount, grid.frozenColumnCount);
       const tabColor = rgbOf(sheet.properties.tabColor, sheet.properties.tabColorStyle);
       if (tabColor) model.tabColor = tabColor;
       if (sheet.properties.hidden) model.hidden = true;

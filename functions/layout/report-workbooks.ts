@@ -1,0 +1,416 @@
+/**
+ * The documents the coordinators sign and send at the end of a round (DOMAIN.md "What the
+ * coordinators must produce"), as workbooks: the consolidated Bảng 1/Bảng 2, the award lists
+ * ("danh sách đề nghị khen thưởng") and the supplementary round's activities. Pure layout over
+ * the master view: the numbers are the view's, only arranged for paper.
+ */
+import type { CampaignModel } from '../core/campaign-model.js';
+import { sumTotals, type NodeTotals } from '../core/aggregate.js';
+import type { MasterRound, MasterView, ViewNomination } from '../core/master-view.js';
+import { civilDateOf, formatCivilDate, formatViDateTime } from '../core/time.js';
+import { writeFiguresHeader } from './figures-header.js';
+import { bannerStart } from './frozen.js';
+import type { CellStyle, SheetModel, WorkbookModel } from './model.js';
+import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
+
+/** File names the `report` command and the Google job write. */
+export const REPORT_FILE_NAMES = {
+  consolidated: (roundId: string) => `bang-tong-hop-${roundId}.xlsx`,
+  awardList: (award: string) => `khen-thuong-${award}.xlsx`,
+  activities: (roundId: string) => `hoat-dong-${roundId}.xlsx`,
+};
+
+const PROTECTION = 'Văn bản do hệ thống lập từ số liệu đã tiếp nhận; chỉnh sửa trên bản sao.';
+/** Pixels: wide enough for "UBND huyện Đan Phượng" on one line; longer labels wrap and their row grows. */
+const UNIT_COLUMN_WIDTH = 240;
+export const NOT_REPORTED = 'Chưa báo cáo';
+export const HEADLINE_LABEL = 'TOÀN THÀNH PHỐ';
+const INTEGER_FORMAT = '#,##0';
+const DECIMAL_FORMAT = '#,##0.###';
+
+function roundOf(view: MasterView, roundId: string): MasterRound {
+  const r = view.rounds.find((x) => x.roundId === roundId);
+  if (!r) throw new Error(`Không có đợt báo cáo "${roundId}" trong số liệu tổng hợp`);
+  return r;
+}
+
+function workbook(model: CampaignModel, title: string, sheets: SheetModel[]): WorkbookModel {
+  // Documents, not forms: the coordinators may adjust a line before signing, so no sheet protection.
+  for (const sheet of sheets) delete sheet.protection;
+  return { title, locale: model.campaign.locale, timeZone: model.timeZone, sheets };
+}
+
+/**
+ * The letterhead and title rows of a document: issuing office at the left, the title across.
+ * Returns the next free row.
+ */
+function documentHead(b: SheetBuilder, model: CampaignModel, lastCol: number, frozenCols: number, title: string, subtitle: string): number {
+  const from = bannerStart(0, frozenCols);
+  b.set(0, from, model.campaign.coordinator.name.toUpperCase(), { bold: true, fontColor: PALETTE.title }).merge(0, from, 1, lastCol + 1);
+  b.set(1, from, title, STYLES.title).merge(1, from, 2, lastCol + 1).row(1, { height: 44 });
+  b.set(2, from, subtitle, { ...STYLES.subtitle, bold: false, italic: true }).merge(2, from, 3, lastCol + 1).row(2, { height: 34 });
+  return 4;
+}
+
+/**
+ * Date and signature blocks under a table, as on every document sent up. With frozen columns
+ * the left block stays inside them: a merge may not cross the freeze line (layout/frozen.ts).
+ */
+function signatureBlock(b: SheetBuilder, row: number, now: number, model: CampaignModel, lastCol: number, frozenCols: number): void {
+  const [year, month, day] = civilDateOf(now, model.timeZone).split('-').map(Number) as [number, number, number];
+  const mid = Math.max(frozenCols, 1, Math.ceil((lastCol + 1) / 2));
+  b.set(row, mid, `Ngày ${day} tháng ${month} năm ${year}`, { italic: true, hAlign: 'center' }).merge(row, mid, row + 1, lastCol + 1);
+  if (frozenCols > 0) b.set(row + 1, frozenCols - 1, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' });
+  else b.set(row + 1, 0, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' }).merge(row + 1, 0, row + 2, mid);
+  b.set(row + 1, mid, 'LÃNH ĐẠO ĐƠN VỊ', { bold: true, hAlign: 'center' }).merge(row + 1, mid, row + 2, lastCol + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consolidated Bảng 1 / Bảng 2
+
+export interface ReportGroup {
+  id: string;
+  /** Subtotal label, e.g. "Cộng quận, huyện, thị xã". */
+  label: string;
+  unitIds: string[];
+  /** The group whose subtotal is the city's headline figure. */
+  headline: boolean;
+}
+
+/**
+ * The consolidation groups: one per unit kind that files figures in the round, in the schema's
+ * order, the districts' group being the headline (the territory; DOMAIN.md "Consolidation").
+ * Derived from unit kinds until the schema's `consolidation.groups` is merged; then this reads them.
+ */
+const SUBTOTAL_LABEL: Record<string, string> = { district: 'Cộng quận, huyện, thị xã', sector: 'Cộng sở, ban, ngành, đoàn thể' };
+
+export function reportGroups(model: CampaignModel, roundId: string): ReportGroup[] {
+  const files = (unitId: string) => model.tablesFor(unitId, roundId).some((t) => t.table.kind === 'figures');
+  const groups = model.campaign.unitKinds
+    .map((kind) => ({ kind, unitIds: model.campaign.units.filter((u) => u.kind === kind.id && files(u.id)).map((u) => u.id) }))
+    .filter((g) => g.unitIds.length > 0)
+    .map(({ kind, unitIds }) => ({ id: kind.id, label: SUBTOTAL_LABEL[kind.id] ?? `Cộng: ${kind.name}`, unitIds, headline: kind.id === 'district' }));
+  if (groups.length > 0 && !groups.some((g) => g.headline)) groups[0]!.headline = true;
+  return groups;
+}
+
+/** Sum of the view's per-unit figures over a group (units without figures add nothing). */
+export function groupTotals(view: MasterRound, group: ReportGroup): NodeTotals {
+  return sumTotals(group.unitIds.map((id) => view.byUnit[id]));
+}
+
+function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: string, groups: ReportGroup[], now: number): SheetModel {
+  const table = model.figuresTable(tableId);
+  const round = model.round(r.roundId);
+  const b = new SheetBuilder(table.label, `tong_hop.${tableId}`);
+  const lastCol = table.indicators.length + 1;
+  const frozenCols = 2;
+  const top = documentHead(
+    b,
+    model,
+    lastCol,
+    frozenCols,
+    `${table.caption}: ${table.subtitle}`,
+    `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận đến ${formatViDateTime(now, model.timeZone)}.`,
+  );
+  b.set(top, 0, 'STT', STYLES.header);
+  const depth = writeFiguresHeader(b, table.indicators, top, 2, 1, 'Đơn vị');
+  b.merge(top, 0, top + depth, 1).style({ startRow: top, endRow: top + depth, startCol: 0, endCol: 1 }, STYLES.header);
+  let row = top + depth;
+  b.set(row, 0, null, STYLES.header).set(row, 1, 'Đơn vị tính', { ...STYLES.header, italic: true, bold: false });
+  table.indicators.forEach((ind, j) => {
+    b.set(row, 2 + j, ind.unit, { ...STYLES.header, italic: true, bold: false });
+    b.column(2 + j, { width: ind.width ?? 90 });
+  });
+  const frozenRows = row + 1;
+  row++;
+  const figures = (label: string, stt: string | number | null, totals: NodeTotals | undefined, style: CellStyle) => {
+    b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style });
+    b.set(row, 1, label, { ...STYLES.label, ...style }).fitText(row, label, UNIT_COLUMN_WIDTH);
+    table.indicators.forEach((ind, j) => {
+      const v = totals?.[tableId]?.[ind.code];
+      b.set(row, 2 + j, v ?? null, { ...STYLES.label, hAlign: 'right', numberFormat: ind.type === 'integer' ? INTEGER_FORMAT : DECIMAL_FORMAT, ...style });
+    });
+    row++;
+  };
+  const groupStyle: CellStyle = { bold: true, fill: PALETTE.computed };
+  groups.forEach((g, gi) => {
+    const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'][gi] ?? String(gi + 1);
+    const kindName = model.campaign.unitKinds.find((k) => k.id === g.id)?.name ?? g.label;
+    b.set(row, 0, roman, { ...STYLES.label, ...groupStyle, fill: PALETTE.section, hAlign: 'center' });
+    b.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section }).fitText(row, kindName, UNIT_COLUMN_WIDTH);
+    b.style({ startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
+    row++;
+    g.unitIds.forEach((unitId, i) => {
+      const totals = r.byUnit[unitId];
+      if (totals) return figures(model.unit(unitId).name, i + 1, totals, {});
+      // A unit without accepted figures is a row that says so, not a row of blanks or zeros.
+      b.set(row, 0, i + 1, { ...STYLES.label, hAlign: 'center' }).set(row, 1, model.unit(unitId).name, STYLES.label).fitText(row, model.unit(unitId).name, UNIT_COLUMN_WIDTH);
+      b.set(row, 2, NOT_REPORTED, { ...STYLES.label, italic: true, fontColor: PALETTE.muted, hAlign: 'center' }).merge(row, 2, row + 1, lastCol + 1);
+      b.style({ startRow: row, endRow: row + 1, startCol: 3, endCol: lastCol + 1 }, STYLES.label);
+      row++;
+    });
+    const reported = g.unitIds.filter((id) => r.byUnit[id]).length;
+    figures(`${g.label} (${reported}/${g.unitIds.length} đơn vị đã báo cáo)`, null, groupTotals(r, g), groupStyle);
+  });
+  const headline = groups.find((g) => g.headline);
+  if (headline) {
+    figures(`${HEADLINE_LABEL} (= ${headline.label})`, null, groupTotals(r, headline), { bold: true, fill: PALETTE.status });
+  }
+  row++;
+  const notes = [
+    'Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.',
+    ...(groups.length > 1 && headline ? [`Số liệu toàn thành phố = dòng "${headline.label}"; hoạt động của các nhóm khác diễn ra trên cùng địa bàn nên không cộng thêm.`] : []),
+    ...table.footnotes.slice(0, 1),
+  ];
+  for (const note of notes) {
+    const from = bannerStart(1, frozenCols);
+    b.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1).fitText(row, note, 900);
+    row++;
+  }
+  signatureBlock(b, row + 1, now, model, lastCol, frozenCols);
+  b.column(0, { width: 40 }).column(1, { width: UNIT_COLUMN_WIDTH });
+  return b.build({ frozenRows, frozenCols, protection: PROTECTION });
+}
+
+export function buildConsolidatedWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
+  const r = roundOf(view, roundId);
+  const round = model.round(roundId);
+  const groups = reportGroups(model, roundId);
+  const sheets = model
+    .figuresTables()
+    .filter((t) => round.tables.includes(t.id))
+    .map((t) => consolidatedTableSheet(model, r, t.id, groups, now));
+  return workbook(model, `Bảng tổng hợp – ${round.name}`, sheets);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Award lists
+
+export type Verdict = 'ok' | 'incomplete' | 'ineligible' | 'over_quota';
+type RoundNomination = MasterRound['nominations'][number];
+
+const VERDICT_LABEL: Record<Verdict, string> = {
+  ok: 'Đủ điều kiện',
+  incomplete: 'Chưa đủ hồ sơ/thông tin',
+  ineligible: 'Không đủ tiêu chuẩn',
+  over_quota: 'Vượt chỉ tiêu',
+};
+const TYPE_LABEL = { collective: 'Tập thể', individual: 'Cá nhân' } as const;
+const SCOPE_LABEL = { cand: 'Trong CAND', outside: 'Ngoài CAND' } as const;
+
+/**
+ * A nominee's verdict from what the view holds today. The nominations helper adds `verdict` to
+ * the view; then this returns it.
+ */
+export function verdictOf(model: CampaignModel, n: RoundNomination): { verdict: Verdict; reasons: string[] } {
+  const nom = n.nomination;
+  if (nom.eligible === false) return { verdict: 'ineligible', reasons: nom.ineligibleReasons.length ? nom.ineligibleReasons : ['Không đủ tiêu chuẩn khen thưởng'] };
+  if (n.quotaExceeded) return { verdict: 'over_quota', reasons: ['Vượt số lượng được đề nghị của đơn vị'] };
+  const reasons: string[] = [];
+  if (n.source === 'draft') reasons.push('Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)');
+  if (nom.eligible === null) reasons.push('Chưa đủ thông tin danh hiệu thi đua để xét tiêu chuẩn');
+  if (!nom.reportConfirmed) reasons.push('Báo cáo thành tích chưa được cấp trên xác nhận');
+  const required = nom.award ? model.campaign.awards.find((a) => a.id === nom.award)?.originalSets : undefined;
+  if (required !== undefined && (nom.originalSets ?? 0) < required) reasons.push(`Hồ sơ gốc: ${nom.originalSets ?? 0}/${required} bộ`);
+  return reasons.length ? { verdict: 'incomplete', reasons } : { verdict: 'ok', reasons: [] };
+}
+
+function dossierText(model: CampaignModel, nom: ViewNomination): string {
+  const required = nom.award ? model.campaign.awards.find((a) => a.id === nom.award)?.originalSets : undefined;
+  const sets = required !== undefined ? `${nom.originalSets ?? 0}/${required} bộ gốc` : `${nom.originalSets ?? 0} bộ gốc`;
+  return `${sets}; báo cáo thành tích ${nom.reportConfirmed ? 'đã' : 'chưa'} xác nhận`;
+}
+
+function achievementText(nom: ViewNomination): string {
+  const years = Object.entries(nom.titles)
+    .filter(([, t]) => t)
+    .map(([year, t]) => `${year}: ${t}`);
+  const counts = [nom.giayKhen ? `${nom.giayKhen} Giấy khen` : null, nom.bangKhen ? `${nom.bangKhen} Bằng khen` : null].filter(Boolean);
+  return [...years, ...(counts.length ? [`Đã được tặng ${counts.join(', ')}`] : [])].join('; ') || '(chưa ghi)';
+}
+
+const AWARD_COLUMNS = [
+  { header: 'STT', width: 40 },
+  { header: 'Họ và tên / Tên tập thể', width: 190 },
+  { header: 'Tập thể / Cá nhân', width: 80 },
+  { header: 'Trong / Ngoài CAND', width: 85 },
+  { header: 'Chức vụ, đơn vị công tác', width: 190 },
+  { header: 'Đơn vị đề nghị', width: 150 },
+  { header: 'Tóm tắt thành tích', width: 300 },
+  { header: 'Kết quả xét', width: 110 },
+  { header: 'Hồ sơ', width: 150 },
+];
+
+export function buildAwardListWorkbook(model: CampaignModel, view: MasterView, roundId: string, award: string, now: number): WorkbookModel {
+  const r = roundOf(view, roundId);
+  const awardName = model.award(award).name;
+  const forMinistry = award === model.campaign.cityShortlist.award;
+  const nominations = r.nominations.filter((n) => n.nomination.award === award);
+  const proposed: { n: RoundNomination; verdict: Verdict }[] = [];
+  const heldBack: { n: RoundNomination; reason: string }[] = [];
+  for (const n of nominations) {
+    const { verdict, reasons } = verdictOf(model, n);
+    if (verdict !== 'ok') heldBack.push({ n, reason: `${VERDICT_LABEL[verdict]}: ${reasons.join('; ')}` });
+    // The Ministry's list is the coordinators' shortlist (ticked in the master), not every valid nominee.
+    else if (forMinistry && !n.shortlisted) heldBack.push({ n, reason: 'Không được chọn vào danh sách trình Bộ Công an' });
+    else proposed.push({ n, verdict });
+  }
+
+  const b = new SheetBuilder('Danh sách đề nghị', `khen_thuong.${award}`);
+  const lastCol = AWARD_COLUMNS.length - 1;
+  const top = documentHead(
+    b,
+    model,
+    lastCol,
+    0,
+    `DANH SÁCH ĐỀ NGHỊ TẶNG ${awardName.toUpperCase()}`,
+    `${model.campaign.title}. Lập ${formatViDateTime(now, model.timeZone)} từ danh sách các đơn vị đã gửi${forMinistry ? '; gồm các trường hợp được chọn trình Bộ Công an' : ''}.`,
+  );
+  AWARD_COLUMNS.forEach((c, j) => b.set(top, j, c.header, STYLES.header).column(j, { width: c.width }));
+  b.row(top, { height: 40 });
+  let row = top + 1;
+  const cellStyle: CellStyle = { ...STYLES.label, vAlign: 'top' };
+  const nomineeCells = (stt: number, n: RoundNomination) => {
+    const nom = n.nomination;
+    b.set(row, 0, stt, { ...cellStyle, hAlign: 'center' });
+    b.set(row, 1, nom.name ?? '(chưa ghi tên)', { ...cellStyle, bold: true });
+    b.set(row, 2, nom.type ? TYPE_LABEL[nom.type] : null, cellStyle);
+    b.set(row, 3, nom.scope ? SCOPE_LABEL[nom.scope] : null, cellStyle);
+    b.set(row, 4, nom.position, cellStyle);
+    b.set(row, 5, model.unit(n.unitId).name, cellStyle);
+  };
+  proposed.forEach(({ n, verdict }, i) => {
+    nomineeCells(i + 1, n);
+    const achievement = achievementText(n.nomination);
+    b.set(row, 6, achievement, cellStyle).set(row, 7, VERDICT_LABEL[verdict], cellStyle).set(row, 8, dossierText(model, n.nomination), cellStyle);
+    b.fitText(row, achievement, AWARD_COLUMNS[6]!.width);
+    row++;
+  });
+  if (proposed.length === 0) {
+    b.set(row, 0, 'Không có trường hợp nào đủ điều kiện đề nghị.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
+    row++;
+  }
+  b.set(row, 0, `Tổng số: ${proposed.length} (${proposed.filter((p) => p.n.nomination.type === 'collective').length} tập thể, ${proposed.filter((p) => p.n.nomination.type === 'individual').length} cá nhân)`, { bold: true }).merge(row, 0, row + 1, lastCol + 1);
+  row += 2;
+
+  b.set(row, 0, 'KHÔNG ĐỀ NGHỊ (LÝ DO)', { ...STYLES.subtitle, hAlign: 'left' }).merge(row, 0, row + 1, lastCol + 1);
+  row++;
+  ['STT', 'Họ và tên / Tên tập thể', 'Tập thể / Cá nhân', 'Trong / Ngoài CAND', 'Chức vụ, đơn vị công tác', 'Đơn vị đề nghị', 'Lý do không đề nghị'].forEach((h, j) => b.set(row, j, h, STYLES.header));
+  b.merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 6, endCol: lastCol + 1 }, STYLES.header);
+  row++;
+  heldBack.forEach(({ n, reason }, i) => {
+    nomineeCells(i + 1, n);
+    b.set(row, 6, reason, cellStyle).merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 7, endCol: lastCol + 1 }, cellStyle);
+    b.fitText(row, reason, AWARD_COLUMNS[6]!.width + AWARD_COLUMNS[7]!.width + AWARD_COLUMNS[8]!.width);
+    row++;
+  });
+  if (heldBack.length === 0) {
+    b.set(row, 0, 'Không có.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
+    row++;
+  }
+  signatureBlock(b, row + 1, now, model, lastCol, 0);
+  return workbook(model, `Danh sách đề nghị ${awardName}`, [b.build({ frozenRows: top + 1, protection: PROTECTION })]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activities of the supplementary round
+
+export interface ActivityEntry {
+  unitId: string;
+  date: string | null;
+  name: string;
+  kind: string;
+  level: string;
+  participants: number | null;
+  summary: string | null;
+}
+export interface ActivitiesInput {
+  /** Counts per (kind, level), as compiled from the units' activities tables. */
+  byKindLevel: { kind: string; level: string; count: number; participants: number }[];
+  list: ActivityEntry[];
+}
+
+/** Counts per kind and level of a list of activities (kinds and levels in order of first appearance). */
+export function summariseActivities(list: ActivityEntry[]): ActivitiesInput['byKindLevel'] {
+  const out = new Map<string, ActivitiesInput['byKindLevel'][number]>();
+  for (const a of list) {
+    const key = `${a.kind}\u0000${a.level}`;
+    const cell = out.get(key) ?? { kind: a.kind, level: a.level, count: 0, participants: 0 };
+    cell.count++;
+    cell.participants += a.participants ?? 0;
+    out.set(key, cell);
+  }
+  return [...out.values()];
+}
+
+/**
+ * The activities of a round as the view carries them. The activities helper adds
+ * `rounds[r].activities` to the view; until then a round without them has none.
+ */
+export function activitiesOf(view: MasterView, roundId: string): ActivitiesInput {
+  const r = roundOf(view, roundId) as MasterRound & { activities?: Partial<ActivitiesInput> };
+  const list = r.activities?.list ?? [];
+  return { list, byKindLevel: r.activities?.byKindLevel ?? summariseActivities(list) };
+}
+
+function activitiesSummarySheet(model: CampaignModel, roundId: string, input: ActivitiesInput, now: number): SheetModel {
+  const round = model.round(roundId);
+  const kinds = [...new Set(input.byKindLevel.map((c) => c.kind))];
+  const levels = [...new Set(input.byKindLevel.map((c) => c.level))];
+  const b = new SheetBuilder('Theo loại và cấp', 'hoat_dong.tong_hop');
+  const lastCol = levels.length + 2;
+  const frozenCols = 2;
+  const top = documentHead(b, model, Math.max(lastCol, 4), frozenCols, 'TỔNG HỢP CÁC HOẠT ĐỘNG THEO LOẠI VÀ CẤP TỔ CHỨC', `${round.name} (${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Số hoạt động (số người tham gia). Lập ${formatViDateTime(now, model.timeZone)}.`);
+  ['STT', 'Loại hoạt động', ...levels, 'Cộng'].forEach((h, j) => b.set(top, j, h, STYLES.header).column(j, { width: j === 0 ? 40 : j === 1 ? 300 : 120 }));
+  b.row(top, { height: 40 });
+  let row = top + 1;
+  const count = (kind: string | null, level: string | null) =>
+    input.byKindLevel.filter((c) => (kind === null || c.kind === kind) && (level === null || c.level === level)).reduce((acc, c) => ({ count: acc.count + c.count, participants: acc.participants + c.participants }), { count: 0, participants: 0 });
+  const line = (stt: number | null, label: string, kind: string | null, style: CellStyle) => {
+    b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style }).set(row, 1, label, { ...STYLES.label, ...style });
+    [...levels, null].forEach((level, j) => {
+      const c = count(kind, level);
+      b.set(row, 2 + j, c.count, { ...STYLES.label, numberFormat: INTEGER_FORMAT, ...style });
+    });
+    row++;
+  };
+  kinds.forEach((kind, i) => line(i + 1, kind, kind, {}));
+  line(null, 'Tổng cộng', null, { bold: true, fill: PALETTE.computed });
+  const people = count(null, null).participants;
+  row++;
+  b.set(row, 1, `Tổng số người tham gia: ${people.toLocaleString('vi-VN')}.`, { italic: true });
+  signatureBlock(b, row + 2, now, model, Math.max(lastCol, 4), frozenCols);
+  return b.build({ frozenRows: top + 1, frozenCols, protection: PROTECTION });
+}
+
+function activitiesListSheet(model: CampaignModel, input: ActivitiesInput): SheetModel {
+  const b = new SheetBuilder('Danh sách hoạt động', 'hoat_dong.danh_sach');
+  const columns = [
+    { header: 'STT', width: 40 },
+    { header: 'Đơn vị', width: 170 },
+    { header: 'Ngày', width: 80 },
+    { header: 'Tên hoạt động', width: 240 },
+    { header: 'Loại', width: 170 },
+    { header: 'Cấp', width: 110 },
+    { header: 'Số người tham gia', width: 90 },
+    { header: 'Tóm tắt', width: 260 },
+  ];
+  b.set(0, 0, 'DANH SÁCH HOẠT ĐỘNG CÁC ĐƠN VỊ ĐÃ BÁO CÁO', STYLES.title).merge(0, 0, 1, columns.length).row(0, { height: 30 });
+  columns.forEach((c, j) => b.set(1, j, c.header, STYLES.header).column(j, { width: c.width }));
+  const style: CellStyle = { ...STYLES.label, vAlign: 'top' };
+  input.list.forEach((a, i) => {
+    const r = 2 + i;
+    b.set(r, 0, i + 1, { ...style, hAlign: 'center' }).set(r, 1, model.findUnit(a.unitId)?.name ?? a.unitId, style).set(r, 2, a.date ? formatCivilDate(a.date) : null, style);
+    b.set(r, 3, a.name, style).set(r, 4, a.kind, style).set(r, 5, a.level, style).set(r, 6, a.participants, { ...style, numberFormat: INTEGER_FORMAT }).set(r, 7, a.summary, style);
+    b.fitText(r, `${a.summary ?? ''}`, 260);
+  });
+  if (input.list.length === 0) b.set(2, 0, 'Chưa có đơn vị nào báo cáo hoạt động.', { ...style, italic: true }).merge(2, 0, 3, columns.length);
+  // No frozen column: the list fits the page width, and the title and the empty-list line span it.
+  return b.build({ frozenRows: 2, protection: PROTECTION });
+}
+
+export function buildActivitiesWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
+  const input = activitiesOf(view, roundId);
+  return workbook(model, `Hoạt động – ${model.round(roundId).name}`, [activitiesSummarySheet(model, roundId, input, now), activitiesListSheet(model, input)]);
+}
