@@ -18,6 +18,7 @@ import { loadDemoState } from './demo/runner.js';
 import { hasSavedFirestoreState } from './local-stack/local-firestore.js';
 import { DEFAULT_STATE_DIR, findRunningStack } from './local-stack/stack.js';
 import { startSystem } from './local-stack/system.js';
+import { operatorLine } from './local-stack/log-vi.js';
 
 const DEFAULT_PORTS = { sheets: 8085, smtp: 1025, mailWeb: 1080, functions: 8091 };
 /** Quota minutes of the Sheets emulator run 10x faster, so the demo's weeks fit in minutes. */
@@ -57,9 +58,10 @@ async function main() {
   const firstRun = !hasSavedFirestoreState(stateDir);
   const demo = values['no-demo'] ? false : values.demo || firstRun || Boolean(saved);
 
+  // Warnings and errors, in Vietnamese (the structured log's English is for developers).
   const log = createLogger({}, (line) => {
-    const o = JSON.parse(line) as { severity: string; message: string };
-    if (o.severity === 'WARNING' || o.severity === 'ERROR') process.stderr.write(`  [${o.severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${o.message}\n`);
+    const shown = operatorLine(line);
+    if (shown !== null) process.stderr.write(`  ${shown}\n`);
   });
   const campaign = modelOf(loadCampaign(process.env.CAMPAIGN_SCHEMA));
   const model = () => campaign;

@@ -253,7 +253,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   /** Removes the announcement file (set once it is written). */
   let announced: (() => Promise<void>) | null = null;
   const stop = async () => {
-    await announced?.().catch((e) => log.warn('không xóa được tệp stack.json', { error: e as Error }));
+    await announced?.().catch((e) => log.warn('stack.json could not be removed', { error: e as Error }));
     // Let trigger deliveries already queued finish (briefly), so handlers do not run into
     // emulators that are shutting down.
     await Promise.race([drain().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
