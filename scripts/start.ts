@@ -18,6 +18,7 @@ import { loadDemoState } from './demo/runner.js';
 import { hasSavedFirestoreState } from './local-stack/local-firestore.js';
 import { DEFAULT_STATE_DIR, findRunningStack } from './local-stack/stack.js';
 import { startSystem } from './local-stack/system.js';
+import { operatorLine } from './local-stack/log-vi.js';
 
 const DEFAULT_PORTS = { sheets: 8085, smtp: 1025, mailWeb: 1080, functions: 8091 };
 /** Quota minutes of the Sheets emulator run 10x faster, so the demo's weeks fit in minutes. */
@@ -57,9 +58,10 @@ async function main() {
   const firstRun = !hasSavedFirestoreState(stateDir);
   const demo = values['no-demo'] ? false : values.demo || firstRun || Boolean(saved);
 
+  // Warnings and errors, in Vietnamese (the structured log's English is for developers).
   const log = createLogger({}, (line) => {
-    const o = JSON.parse(line) as { severity: string; message: string };
-    if (o.severity === 'WARNING' || o.severity === 'ERROR') process.stderr.write(`  [${o.severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${o.message}\n`);
+    const shown = operatorLine(line);
+    if (shown !== null) process.stderr.write(`  ${shown}\n`);
   });
   const campaign = modelOf(loadCampaign(process.env.CAMPAIGN_SCHEMA));
   const model = () => campaign;
@@ -111,12 +113,17 @@ async function main() {
     say('  Mọi việc chạy theo đồng hồ mô phỏng: rà soát lúc 08:00 và 16:00 mỗi ngày, Google ghi giờ lưu theo giờ mô phỏng;');
     say('  đồng hồ dừng ở mỗi lượt nhập và mỗi lần rà soát cho đến khi xong, nên giờ ghi nhận đúng giờ đơn vị bấm gửi.');
   }
+  // The line is printed when it says something new: once the demo has ended (and nothing
+  // arrives) it stays as it was, instead of the same line every 15 seconds.
+  let lastStatus = '';
   const status = setInterval(async () => {
     try {
       const mails = await stack.listEmails();
       const subs = (await Promise.all(rt.model.campaign.rounds.map((r) => rt.store.submissionsOfRound(r.id)))).flat();
       const p = demoHandle?.progress();
-      say(`— ${p ? `giờ mô phỏng ${formatViDateTime(p.simNow, rt.model.timeZone)}, ${p.done}/${p.total} lượt nhập${p.finished ? ' (kết thúc)' : ''}; ` : ''}${subs.length} báo cáo đã tiếp nhận, ${mails.length} thư trong hộp thư`);
+      const line = `— ${p ? `giờ mô phỏng ${formatViDateTime(p.simNow, rt.model.timeZone)}, ${p.done}/${p.total} lượt nhập${p.finished ? ' (kết thúc)' : ''}; ` : ''}${subs.length} báo cáo đã tiếp nhận, ${mails.length} thư trong hộp thư`;
+      if (line !== lastStatus) say(line);
+      lastStatus = line;
     } catch {
       /* the next report will say */
     }
@@ -124,13 +131,24 @@ async function main() {
 
   let stopping = false;
   const shutdown = async () => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: leave now (the stack's exit hook still removes stack.json).
+      say('Dừng ngay.');
+      process.exit(130);
+    }
     stopping = true;
     say('\nĐang dừng…');
     clearInterval(status);
-    await system.stop();
-    say('Đã dừng; trạng thái được giữ lại cho lần chạy sau.');
-    process.exit(0);
+    try {
+      await system.stop();
+      say('Đã dừng; trạng thái được giữ lại cho lần chạy sau.');
+      process.exitCode = 0;
+    } catch (e) {
+      process.stderr.write(`  [lỗi] Dừng không trọn vẹn: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    } finally {
+      process.exit();
+    }
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -12,6 +12,7 @@ import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { Mailer } from '../adapters/smtp-mailer.js';
 import { FLAGS_FIELD, isSharingFlagId, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
+import type { SubmissionRecord } from './records.js';
 import { requestMasterRefresh } from './master.js';
 
 export interface SweepDeps {
@@ -33,15 +34,37 @@ export interface SweepRun extends SweepResult {
 
 const ALREADY_EXISTS = 6;
 
+/**
+ * The accepted submission as it stood at `at`: none if its first acceptance came later; the
+ * last version accepted at or before `at` if it changed since (from the version history the
+ * store keeps); the stored one otherwise.
+ */
+export async function submissionAsOf(store: FirestoreStore, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
+  if (sub.firstAcceptedAt > at) return null;
+  if (sub.acceptedAt <= at) return sub;
+  const earlier = (await store.versions(sub.roundId, sub.unitId)).filter((v) => v.acceptedAt <= at);
+  const last = earlier.at(-1);
+  if (!last) return null;
+  const { versionNo: _versionNo, ...record } = last;
+  return record;
+}
+
+/**
+ * Everything the sweep knows at `now`, and only what existed then: a sweep `--at` an earlier
+ * instant does not see submissions, versions, sheets, sharing flags or sent mail that came
+ * later. A unit's working state is kept only in its latest form: one evaluated after `now`
+ * is not known at `now` (null, as for a sheet nobody has evaluated).
+ */
 export async function gatherSweepInput(model: CampaignModel, store: FirestoreStore, now: number): Promise<SweepInput> {
-  const sheets = await store.allUnitSheets();
+  const sheets = (await store.allUnitSheets()).filter((s) => s.createdAt <= now);
   const meta = await store.meta('master');
   const shortlistIds = new Set(meta.shortlist ?? []);
   const rounds: SweepInput['rounds'] = [];
   const shortlisted: SweepInput['shortlisted'] = [];
   for (const round of model.campaign.rounds) {
-    const [states, submissions] = await Promise.all([store.statesOfRound(round.id), store.submissionsOfRound(round.id)]);
-    const stateOf = new Map(states.map((s) => [s.unitId, s]));
+    const [states, stored] = await Promise.all([store.statesOfRound(round.id), store.submissionsOfRound(round.id)]);
+    const submissions = (await Promise.all(stored.map((s) => submissionAsOf(store, s, now)))).filter((s): s is SubmissionRecord => s !== null);
+    const stateOf = new Map(states.filter((s) => s.evaluatedAt <= now).map((s) => [s.unitId, s]));
     const subOf = new Map(submissions.map((s) => [s.unitId, s]));
     const urlOf = new Map(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url]));
     for (const s of submissions) for (const n of s.nominations) if (shortlistIds.has(nominationId(s.unitId, n))) shortlisted.push(n);
@@ -63,14 +86,18 @@ export async function gatherSweepInput(model: CampaignModel, store: FirestoreSto
   }
   // Keys already delivered (message claims are 'msg__…' and are not keys).
   const sentSnap = await store.remindersCollection().where('status', '==', 'sent').get();
-  const sent = sentSnap.docs.map((d) => d.id).filter((id) => !id.startsWith('msg__'));
+  const sent = sentSnap.docs.filter((d) => !d.id.startsWith('msg__') && sentBy(d.data(), now)).map((d) => d.id);
   // Sheets shared beyond the system's grants, as the hourly reconcile found them.
   const sharing = (await store.flagsCollection().get()).docs
     .filter((d) => isSharingFlagId(d.id))
     .map((d) => d.data() as SharingFlagDoc)
+    .filter((f) => !(f.at > now))
     .map((f) => ({ roundId: f.roundId, unitId: f.unitId, reason: f.flags[0]?.reason ?? '', grants: f.grants }));
   return { now, rounds, shortlisted, sent, sharing };
 }
+
+/** A reminder record sent at or before `at` (records without a time count as sent: older data). */
+const sentBy = (record: { sentAt?: unknown }, at: number) => typeof record.sentAt !== 'number' || record.sentAt <= at;
 
 async function writeFlags(store: FirestoreStore, result: SweepResult, now: number): Promise<boolean> {
   const grouped = new Map<string, { roundId: string; unitId: string; flags: { unitId: string; rule: string; reason: string }[] }>();
@@ -169,13 +196,21 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
 
 export type SweepJson = ReturnType<typeof sweepJson>;
 
-export function sweepJson(run: SweepResult) {
+/**
+ * The sweep as JSON. Every finding and every list names its round (`roundId`): a unit late in
+ * one round and missing in another shows both, each with its round. `missing`, `late`,
+ * `dueSoon` and `invalid` at the top are the units so listed in any round (kept for callers of
+ * the HTTP endpoint); `rounds` says which.
+ */
+export function sweepJson(run: SweepResult, model?: CampaignModel) {
   return {
     at: run.at,
+    rounds: run.byRound.map((r) => ({ roundId: r.roundId, ...(model ? { name: model.round(r.roundId).name } : {}), missing: r.missing, late: r.late, dueSoon: r.dueSoon, invalid: r.invalid })),
     missing: run.missing,
     late: run.late,
     dueSoon: run.dueSoon,
     invalid: run.invalid,
+    findings: run.findings.map((f) => ({ roundId: f.roundId, unit: f.unitId, rule: f.rule, window: f.window, reason: f.reason })),
     quotaOverruns: run.quotaOverruns,
     ineligible: run.ineligible,
     emails: run.emails.map((e) => ({ to: e.to, subject: e.subject, unit: e.unitId })),

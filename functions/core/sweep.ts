@@ -66,15 +66,26 @@ export interface PlannedEmail {
   keys: string[];
 }
 
-export interface SweepResult {
-  at: string;
-  findings: SweepFinding[];
+/** One round's lists: a unit missing in one round and late in another is told apart by its round. */
+export interface SweepRoundLists {
+  roundId: string;
   missing: string[];
   late: string[];
   dueSoon: string[];
   invalid: string[];
-  quotaOverruns: { unit: string; award: string; kind: string; limit: number; count: number }[];
-  ineligible: { unit: string; nominee: string; award: string | null; reason: string }[];
+}
+
+export interface SweepResult {
+  at: string;
+  findings: SweepFinding[];
+  /** Units missing in any round (the union of `byRound`); which round is in `byRound` and in each finding. */
+  missing: string[];
+  late: string[];
+  dueSoon: string[];
+  invalid: string[];
+  byRound: SweepRoundLists[];
+  quotaOverruns: { roundId: string; unit: string; award: string; kind: string; limit: number; count: number }[];
+  ineligible: { roundId: string; unit: string; nominee: string; award: string | null; reason: string }[];
   shortlistOverruns: Omit<QuotaOverrun, 'excess'>[];
   /** Units with something to act on but no e-mail address: named in the digest instead. */
   noContact: string[];
@@ -131,12 +142,19 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
   const w = wording(model);
   const findings: SweepFinding[] = [];
   const lists = { missing: new Set<string>(), late: new Set<string>(), dueSoon: new Set<string>(), invalid: new Set<string>() };
+  const byRound: SweepRoundLists[] = [];
   const quotaList: SweepResult['quotaOverruns'] = [];
   const ineligibleList: SweepResult['ineligible'] = [];
   const unitPoints = new Map<string, UnitRoundPoints[]>();
 
   for (const round of input.rounds) {
     const win = reminderWindow(model, round.roundId, now, daysBefore, every);
+    const roundLists: SweepRoundLists = { roundId: round.roundId, missing: [], late: [], dueSoon: [], invalid: [] };
+    byRound.push(roundLists);
+    const list = (name: 'missing' | 'late' | 'dueSoon' | 'invalid', unitId: string) => {
+      lists[name].add(unitId);
+      roundLists[name].push(unitId);
+    };
     for (const u of round.units) {
       if (!model.findUnit(u.unitId) || !model.isExpected(u.unitId, round.roundId)) continue;
       const add = (rule: SweepRule, window: string, reason: string) => {
@@ -146,15 +164,15 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
       };
       if (u.submission) {
         if (u.submission.late) {
-          lists.late.add(u.unitId);
+          list('late', u.unitId);
           add('late', 'flag', `Nộp muộn: gửi lần đầu lúc ${formatViDateTime(u.submission.firstAcceptedAt, tz)}, hạn là ${w.due(round.roundId)}.`);
         }
         continue;
       }
       const overdue = now >= model.dueAt(round.roundId);
-      if (overdue) lists.missing.add(u.unitId);
-      else if (win) lists.dueSoon.add(u.unitId);
-      if (u.state?.status === 'invalid') lists.invalid.add(u.unitId);
+      if (overdue) list('missing', u.unitId);
+      else if (win) list('dueSoon', u.unitId);
+      if (u.state?.status === 'invalid') list('invalid', u.unitId);
       // State findings are flagged whenever they hold; a reminder carries them only inside a window.
       const wk = win ? windowKey(win) : 'flag';
       const points: string[] = [];
@@ -175,7 +193,7 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
             !s || s.status === 'empty'
               ? 'Bảng tính chưa có số liệu.'
               : s.status === 'invalid'
-                ? `Bảng tính còn ${s.errors} lỗi${s.warnings ? `, ${s.warnings} cảnh báo` : ''} (ô tô đỏ), nên báo cáo chưa được tiếp nhận.`
+                ? `Bảng tính còn ${s.errors} lỗi (ô tô đỏ)${s.warnings ? `, ${s.warnings} cảnh báo (ô tô vàng)` : ''}, nên báo cáo chưa được tiếp nhận.`
                 : s.status === 'draft'
                   ? `Báo cáo chưa được gửi: chưa ${w.howToSend}${s.pendingCount ? `, còn ${s.pendingCount} mục bắt buộc chưa điền` : ''}.`
                   : 'Báo cáo đã hợp lệ nhưng chưa được tiếp nhận; đề nghị đơn vị kiểm tra lại bảng tính.';
@@ -185,14 +203,14 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
         if (s?.status === 'draft') point('draft', 'Đang nhập, chưa gửi.', null);
         for (const o of s?.quotaOverruns ?? []) {
           const award = model.award(o.award).name;
-          quotaList.push({ unit: u.unitId, award: o.award, kind: o.kind, limit: o.limit, count: o.count });
+          quotaList.push({ roundId: round.roundId, unit: u.unitId, award: o.award, kind: o.kind, limit: o.limit, count: o.count });
           point('quota', `Vượt định mức ${award} (${o.description}): đang đề nghị ${formatViNumber(o.count)}${KIND_LABEL[o.kind] ?? ''}.`, `Đề nghị ${award} vượt định mức (${o.description}): đơn vị đang đề nghị ${formatViNumber(o.count)}${KIND_LABEL[o.kind] ?? ''}, tối đa ${formatViNumber(o.limit)}.`);
         }
         for (const n of s?.nominations ?? []) {
           if (n.eligible !== false) continue;
           const reason = n.ineligibleReasons.join(' ');
           const who = n.name ?? '(chưa ghi tên)';
-          ineligibleList.push({ unit: u.unitId, nominee: n.name ?? '', award: n.award, reason });
+          ineligibleList.push({ roundId: round.roundId, unit: u.unitId, nominee: n.name ?? '', award: n.award, reason });
           point('ineligible', `Đối tượng chưa đạt tiêu chuẩn: ${who}.`, `${who}${n.award ? ` (${model.award(n.award).name})` : ''} chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
         }
         if (s && s.dossierMissing.length && s.nominations.length) {
@@ -200,9 +218,9 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
         }
       }
       if (!win) continue;
-      const list = unitPoints.get(u.unitId) ?? [];
-      list.push({ roundId: round.roundId, lines: points, keys, window: win, url: u.sheetUrl });
-      unitPoints.set(u.unitId, list);
+      const pointsOfUnit = unitPoints.get(u.unitId) ?? [];
+      pointsOfUnit.push({ roundId: round.roundId, lines: points, keys, window: win, url: u.sheetUrl });
+      unitPoints.set(u.unitId, pointsOfUnit);
     }
   }
 
@@ -230,6 +248,7 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
     late: [...lists.late],
     dueSoon: [...lists.dueSoon],
     invalid: [...lists.invalid],
+    byRound,
     quotaOverruns: quotaList,
     ineligible: ineligibleList,
     shortlistOverruns: overShortlist,
@@ -276,6 +295,7 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
   const w = wording(model);
   const c = model.campaign;
   const name = (id: string) => model.findUnit(id)?.name ?? id;
+  const roundName = (id: string) => model.findRound(id)?.name ?? id;
   const day = civilDateOf(input.now, tz);
   const keys: string[] = [];
   const sections: string[] = [];
@@ -311,14 +331,20 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
 
   const parts: string[] = [`Kính gửi: ${c.coordinator.name},`, '', `Tổng hợp tình hình báo cáo ${c.title}, tính đến ${formatViDateTime(input.now, tz)}:`, ...sections];
   const kind = (k: string) => KIND_LABEL[k] ?? '';
-  if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)}: ${model.award(q.award).name}, đang đề nghị ${q.count}${kind(q.kind)}, tối đa ${q.limit}.`));
-  if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)}: ${i.nominee || '(chưa ghi tên)'}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
+  if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)} (${roundName(q.roundId)}): ${model.award(q.award).name}, đang đề nghị ${q.count}${kind(q.kind)}, tối đa ${q.limit}.`));
+  if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)} (${roundName(i.roundId)}): ${i.nominee || '(chưa ghi tên)'}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
   if (sharing.length) parts.push('', 'Bảng tính đơn vị được chia sẻ ngoài hệ thống (kiểm tra và gỡ quyền nếu không đúng):', ...sharing.map((f) => `  - ${name(f.unitId)} (${model.findRound(f.roundId)?.name ?? f.roundId}): ${f.reason}`));
   if (result.noContact.length) parts.push('', `Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): ${result.noContact.map(name).join('; ')}.`);
-  // The city shortlist exists only in a campaign with nominations; its award names it.
+  // The city shortlist exists only in a campaign with nominations; its award names it. A section
+  // of its own, one full sentence per quota line (a bare "… trong định mức." read as a fragment).
   if (c.cityShortlist.limits.length > 0) {
-    const list = `Danh sách đề xuất ${model.award(c.cityShortlist.award).name}`;
-    parts.push('', result.shortlistOverruns.length ? `${list} VƯỢT định mức: ${result.shortlistOverruns.map((o) => `${o.description} (đang chọn ${o.count})`).join('; ')}.` : `${list} trong định mức.`);
+    const award = c.cityShortlist.award;
+    parts.push('', `Danh sách đề xuất ${model.award(award).name} của thành phố, theo từng định mức:`);
+    for (const l of c.cityShortlist.limits) {
+      const chosen = input.shortlisted.filter((n) => n.award === award && n.scope === l.scope);
+      const over = result.shortlistOverruns.some((o) => o.scope === l.scope);
+      parts.push(`  - ${l.description}: đang chọn ${formatViNumber(chosen.length)}, ${over ? 'VƯỢT định mức, cần bớt' : 'trong định mức'}.`);
+    }
   }
   parts.push('', 'Chi tiết từng đơn vị xem ở bảng tổng hợp (trang "Tình trạng nộp").', '', 'Hệ thống theo dõi báo cáo');
   return { kind: 'digest', unitId: null, to: c.coordinator.emails, subject: `[${c.shortTitle}] Tổng hợp tình hình báo cáo ngày ${formatCivilDate(day)}`, text: parts.join('\n'), keys: fresh };

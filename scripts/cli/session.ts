@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../../functions/config.js';
 import { createDependencies } from '../../functions/wiring.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
+import { operatorLine } from '../local-stack/log-vi.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { schedulerVerifierFor, type Runtime } from '../../functions/handlers/runtime.js';
 import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, localConfig, startLocalStack, type StackAnnouncement } from '../local-stack/stack.js';
@@ -32,9 +33,10 @@ export function stateDirOf(io: CliIo): string {
 
 function cliLogger(io: CliIo): Logger {
   // Only warnings and errors reach the terminal; the command prints its own results.
+  // In Vietnamese: the log's English message is for developers and Cloud Logging.
   return createLogger({}, (line) => {
-    const { severity, message } = JSON.parse(line) as { severity: string; message: string };
-    if (severity === 'WARNING' || severity === 'ERROR') io.stderr(`[${severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${message}\n`);
+    const shown = operatorLine(line);
+    if (shown !== null) io.stderr(`${shown}\n`);
   });
 }
 

@@ -13,9 +13,14 @@ export const sweepCommand: Command = async (args, io) => {
   const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
     const run = await runSweep(session.runtime, { ...(at !== undefined ? { at } : {}), dryRun: values['dry-run'] });
-    if (values.json) io.stdout(JSON.stringify(sweepJson(run)) + '\n');
+    const model = session.runtime.model;
+    if (values.json) io.stdout(JSON.stringify(sweepJson(run, model)) + '\n');
     else {
-      io.stdout(`Rà soát lúc ${formatViDateTime(Date.parse(run.at), session.runtime.model.timeZone)}: ${run.missing.length} chưa nộp (quá hạn), ${run.late.length} nộp muộn, ${run.dueSoon.length} sắp đến hạn, ${run.invalid.length} còn lỗi.\n`);
+      // One line per round, named: a unit late in one round and missing in another is counted in each.
+      io.stdout(`Rà soát lúc ${formatViDateTime(Date.parse(run.at), model.timeZone)}:\n`);
+      for (const r of run.byRound) {
+        io.stdout(`  ${model.round(r.roundId).name}: ${r.missing.length} chưa nộp (quá hạn), ${r.late.length} nộp muộn, ${r.dueSoon.length} sắp đến hạn, ${r.invalid.length} còn lỗi.\n`);
+      }
       io.stdout(run.dryRun ? `Chạy thử: ${run.emails.length} thư sẽ được gửi, không gửi gì.\n` : `Đã gửi ${run.sent.length} thư, ${run.alreadySent} thư đã gửi trước đó, ${run.failed.length} thư lỗi (sẽ gửi lại lần sau).\n`);
     }
     return run.failed.length ? 1 : 0;

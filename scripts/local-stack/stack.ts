@@ -9,7 +9,9 @@
  * keeps its state under one directory, so a second start resumes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../functions/config.js';
@@ -116,15 +118,78 @@ export interface StackAnnouncement {
 
 export const announcementFile = (stateDir: string) => join(stateDir, 'stack.json');
 
-/** The running stack for this state directory, if its process is alive. */
-export async function findRunningStack(stateDir: string): Promise<StackAnnouncement | null> {
+/** Whether a process with this id exists (EPERM: it exists, owned by someone else). */
+function processAlive(pid: number): boolean {
   try {
-    const a = JSON.parse(await readFile(announcementFile(stateDir), 'utf8')) as StackAnnouncement;
-    process.kill(a.pid, 0);
-    return a;
-  } catch {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether something accepts connections at the announced Sheets emulator's address. */
+function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((res) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return res(false);
+    }
+    const socket = connect({ host: u.hostname, port: Number(u.port) || 80 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      res(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * The running stack for this state directory, or null. An announcement is stale when its
+ * process is gone, when it names this very process (a container restarts with the same small
+ * pids, so a new `npm start` can get the id of the one that left the file), or when its
+ * services no longer answer; a stale file is removed so nobody else trips on it.
+ */
+export async function findRunningStack(stateDir: string): Promise<StackAnnouncement | null> {
+  const file = announcementFile(stateDir);
+  let a: StackAnnouncement;
+  try {
+    a = JSON.parse(await readFile(file, 'utf8')) as StackAnnouncement;
+  } catch (e) {
+    // Unreadable (half written, or not JSON): not a running stack; an absent one: nothing to do.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') await rm(file, { force: true });
     return null;
   }
+  const ours = a.pid === process.pid && announcedHere.has(resolve(stateDir));
+  const other = typeof a.pid === 'number' && a.pid !== process.pid && processAlive(a.pid);
+  if ((ours || other) && (await answers(a.sheetsUrl))) return a;
+  await rm(file, { force: true });
+  return null;
+}
+
+/** State directories this process announced a stack in (its own pid there is not stale). */
+const announcedHere = new Set<string>();
+
+/**
+ * Removes the announcement at process exit, whatever the way out (a signal handler calling
+ * process.exit, an uncaught error): only if it is still this process's own.
+ */
+function removeAnnouncementAtExit(stateDir: string): () => void {
+  const file = announcementFile(stateDir);
+  const onExit = () => {
+    try {
+      const a = JSON.parse(readFileSync(file, 'utf8')) as StackAnnouncement;
+      if (a.pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', onExit);
+  return () => process.removeListener('exit', onExit);
 }
 
 export interface LocalStack {
@@ -185,7 +250,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const log = opts.log ?? createLogger({ component: 'local' });
   const stops: (() => Promise<void>)[] = [];
   let drain: () => Promise<void> = async () => {};
+  /** Removes the announcement file (set once it is written). */
+  let announced: (() => Promise<void>) | null = null;
   const stop = async () => {
+    await announced?.().catch((e) => log.warn('stack.json could not be removed', { error: e as Error }));
     // Let trigger deliveries already queued finish (briefly), so handlers do not run into
     // emulators that are shutting down.
     await Promise.race([drain().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
@@ -298,8 +366,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     if (opts.announce) {
       const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, firestoreProjectId: firestore.projectId, firestoreKind: firestore.kind, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
-      await writeFile(announcementFile(stateDir), JSON.stringify(a, null, 2));
-      stops.push(() => rm(announcementFile(stateDir), { force: true }));
+      // Written whole, then renamed: a reader never sees half a file.
+      const file = announcementFile(stateDir);
+      await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(a, null, 2));
+      await rename(`${file}.${process.pid}.tmp`, file);
+      const forgetExit = removeAnnouncementAtExit(stateDir);
+      announcedHere.add(resolve(stateDir));
+      // First thing on stop (before services wind down): no CLI should find a stack that is going.
+      announced = async () => {
+        forgetExit();
+        announcedHere.delete(resolve(stateDir));
+        await rm(file, { force: true });
+      };
     }
     return {
       runtime,

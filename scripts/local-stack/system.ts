@@ -101,9 +101,14 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
         return stepDemo(stack, clock, { until, log: opts.log, ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}) });
       },
       async stop() {
-        await demo?.stop();
-        await scheduler?.stop();
-        await stack.stop();
+        // The stack stops (and takes its announcement file away) even if the demo or the
+        // scheduler fails to stop cleanly.
+        try {
+          await demo?.stop();
+          await scheduler?.stop();
+        } finally {
+          await stack.stop();
+        }
       },
     };
   } catch (e) {

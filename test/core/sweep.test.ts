@@ -256,6 +256,33 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
   });
 });
 
+describe('every finding names its round (issue 13)', () => {
+  it('a unit late in one round and missing in the other is listed in each round for what it is there', () => {
+    const [first, second] = model.campaign.rounds.map((r) => r.id) as [string, string];
+    const at = model.dueAt(second) + 24 * 3600_000;
+    const r = sweep(model, {
+      ...inputAt(new Date(at).toISOString()),
+      rounds: inputAt(new Date(at).toISOString()).rounds.map((round) => ({
+        ...round,
+        units: round.units.map((u) => (round.roundId === first && u.unitId === 'ubnd-ba-dinh' ? { ...u, submission: { firstAcceptedAt: model.dueAt(first) + 3600_000, late: true, versionCount: 1 } } : u)),
+      })),
+    });
+    const byRound = Object.fromEntries(r.byRound.map((x) => [x.roundId, x]));
+    expect(byRound[first]!.late).toEqual(['ubnd-ba-dinh']);
+    expect(byRound[first]!.missing).not.toContain('ubnd-ba-dinh');
+    expect(byRound[second]!.missing).toContain('ubnd-ba-dinh');
+    expect(byRound[second]!.late).toEqual([]);
+    expect(r.findings.filter((f) => f.unitId === 'ubnd-ba-dinh').map((f) => [f.roundId, f.rule])).toEqual([
+      [first, 'late'],
+      [second, 'not-submitted'],
+    ]);
+    // The digest says which round each list is of: the late unit under the first round's heading only.
+    const digest = digestOf(r)!.text;
+    const firstSection = digest.slice(digest.indexOf(model.round(first).name.toUpperCase()), digest.indexOf(model.round(second).name.toUpperCase()));
+    expect(firstSection).toContain('Nộp muộn: UBND quận Ba Đình');
+  });
+});
+
 describe('escalation after the due time, and the lock', () => {
   it('an overdue notice every 3 days (a new key each interval), then one final notice at the lock', () => {
     const keysOn = (iso: string) => mailTo(run(iso), 'ubnd-ba-dinh')!.keys;
@@ -323,7 +350,7 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
         'BÁO CÁO SƠ KẾT (Báo cáo sơ kết, số liệu từ tháng 01/2015 đến tháng 6/2020, kèm đề nghị khen thưởng)',
         'Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.',
         'Những việc cần hoàn thành:',
-        '  - Bảng tính còn 3 lỗi, 1 cảnh báo (ô tô đỏ), nên báo cáo chưa được tiếp nhận.',
+        '  - Bảng tính còn 3 lỗi (ô tô đỏ), 1 cảnh báo (ô tô vàng), nên báo cáo chưa được tiếp nhận.',
         `Bảng tính của đơn vị: ${url(SO_KET, 'ubnd-hoan-kiem')}`,
         '',
         'Sau khi hoàn thành, đề nghị đơn vị tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận; dòng "Tình trạng" ở đầu mỗi trang sẽ cho biết báo cáo đã được tiếp nhận.',
@@ -417,9 +444,11 @@ describe('the coordinators’ digest', () => {
     expect(lines.slice(7)).toEqual([
       '',
       'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):',
-      '  - Công an quận Ba Đình: Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.',
+      '  - Công an quận Ba Đình (Báo cáo sơ kết): Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.',
       '',
-      'Danh sách đề xuất Bằng khen Bộ Công an trong định mức.',
+      // The shortlist is a section of its own, every line a full sentence (issue 13: it ended on a fragment).
+      'Danh sách đề xuất Bằng khen Bộ Công an của thành phố, theo từng định mức:',
+      ...model.campaign.cityShortlist.limits.map((l) => `  - ${l.description}: đang chọn 0, trong định mức.`),
       '',
       'Chi tiết từng đơn vị xem ở bảng tổng hợp (trang "Tình trạng nộp").',
       '',
@@ -436,7 +465,7 @@ describe('the coordinators’ digest', () => {
     ]);
     expect(r.emails).toHaveLength(1);
     expect(digestOf(r)!.keys).toEqual(['digest__shortlist__cand__total__2']);
-    expect(digestOf(r)!.text).toContain('Danh sách đề xuất Bằng khen Bộ Công an VƯỢT định mức: 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố (đang chọn 2).');
+    expect(digestOf(r)!.text).toContain('\n  - 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố: đang chọn 2, VƯỢT định mức, cần bớt.\n');
     // Within quota (one CATP nominee, one outside collective and one outside individual): nothing to say.
     const ok = run('2020-07-30T08:00:00+07:00', {}, model, {
       shortlisted: [cand, { award: 'bkbca', type: 'collective', scope: 'outside' }, { award: 'bkbca', type: 'individual', scope: 'outside' }],
@@ -516,7 +545,7 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
     const state = await nominationsState(unit, specs);
     expect(state.status).toBe('invalid');
     const r = run('2020-07-12T08:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
-    expect(r.quotaOverruns).toEqual([{ unit, ...overrun }]);
+    expect(r.quotaOverruns).toEqual([{ roundId: SO_KET, unit, ...overrun }]);
     expect(r.ineligible).toEqual([]);
     expect(findingsOf(r, unit)).toEqual([
       ['not-submitted', 'd-2'],
@@ -534,7 +563,7 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
   it('an overrun is flagged even outside a reminder window, without mail', async () => {
     const state = await nominationsState('catp-tham-muu', cases[0]!.specs);
     const r = run('2020-07-01T08:00:00+07:00', { [SO_KET]: { 'catp-tham-muu': { state } } });
-    expect(r.quotaOverruns).toEqual([{ unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
+    expect(r.quotaOverruns).toEqual([{ roundId: SO_KET, unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
     expect(findingsOf(r, 'catp-tham-muu')).toEqual([
       ['invalid', 'flag'],
       ['quota', 'flag'],
@@ -586,7 +615,7 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
     const state = await nominationsState(unit, [spec]);
     expect(state.nominations.map((n) => [n.name, n.eligible, n.ineligibleReasons])).toEqual([[spec.name, false, [reason]]]);
     const r = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
-    expect(r.ineligible).toEqual([{ unit, nominee: spec.name, award: spec.award, reason }]);
+    expect(r.ineligible).toEqual([{ roundId: SO_KET, unit, nominee: spec.name, award: spec.award, reason }]);
     expect(r.findings.find((f) => f.unitId === unit && f.rule === 'ineligible')).toEqual({
       roundId: SO_KET,
       unitId: unit,
@@ -596,7 +625,7 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
       key: `so-ket-2020__${unit}__ineligible__d-0`,
     });
     expect(mailTo(r, unit)!.text).toContain(`  - ${spec.name} (${model.award(spec.award).name}) chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
-    expect(digestOf(r)!.text).toContain(`Đối tượng đề nghị chưa đạt tiêu chuẩn:\n  - ${model.unit(unit).name}: ${spec.name} (${model.award(spec.award).name}).`);
+    expect(digestOf(r)!.text).toContain(`Đối tượng đề nghị chưa đạt tiêu chuẩn:\n  - ${model.unit(unit).name} (${model.round(SO_KET).name}): ${spec.name} (${model.award(spec.award).name}).`);
   });
 
   it('two ineligible nominees: both lines in one message, one reminder key', async () => {
@@ -641,7 +670,7 @@ describe('no campaign fact in code: the wording follows the schema', () => {
     expect(text).toContain('đề nghị đơn vị tích ô "Gửi chính thức" ở trang Ký gửi;');
     expect(text).not.toContain('Đã hoàn thành, gửi báo cáo');
     expect(text).not.toContain('Xác nhận');
-    expect(digestOf(r)!.text).toContain('Danh sách đề xuất Bằng khen Bộ trưởng trong định mức.');
+    expect(digestOf(r)!.text).toContain('Danh sách đề xuất Bằng khen Bộ trưởng của thành phố, theo từng định mức:');
     expect(digestOf(r)!.text).not.toContain('Bộ Công an');
   });
 

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { model, unitsOfKind } from '../helpers/campaign.js';
 import { runCliCaptured } from '../helpers/cli.js';
 
+/** The text output's lines, one per round by name: the first round `missing` overdue, the others nothing yet. */
+const roundLines = (missing: number) => model.campaign.rounds.map((r, i) => `  ${r.name}: ${i === 0 ? missing : 0} chưa nộp (quá hạn), 0 nộp muộn, 0 sắp đến hạn, 0 còn lỗi.\n`).join('');
 const EXPECTED = ['district', 'district-police', 'catp-department', 'catp-security-department', 'sector'].flatMap((k) => unitsOfKind(model, k));
 
 describe('the sweep command', () => {
@@ -33,7 +35,15 @@ describe('the sweep command', () => {
     const dry = await cli('sweep', '--at', '2020-07-15T08:00:00', '--json', '--dry-run');
     expect(dry.code).toBe(0);
     const json = JSON.parse(dry.stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['at', 'missing', 'late', 'dueSoon', 'invalid', 'quotaOverruns', 'ineligible', 'emails']);
+    expect(Object.keys(json)).toEqual(['at', 'rounds', 'missing', 'late', 'dueSoon', 'invalid', 'findings', 'quotaOverruns', 'ineligible', 'emails']);
+    // Every finding names its round; the lists are given per round, with the round's name.
+    const roundIds = model.campaign.rounds.map((r) => r.id);
+    const findings = json.findings as { roundId: string; unit: string; rule: string }[];
+    expect(findings.length).toBeGreaterThanOrEqual(EXPECTED.length);
+    for (const f of findings) expect(roundIds).toContain(f.roundId);
+    const rounds = json.rounds as { roundId: string; name: string; missing: string[] }[];
+    expect(rounds.map((r) => [r.roundId, r.name])).toEqual(model.campaign.rounds.map((r) => [r.id, r.name]));
+    expect([...rounds[0]!.missing].sort()).toEqual([...EXPECTED].sort());
     expect(json.at).toBe('2020-07-15T01:00:00.000Z');
     expect([...(json.missing as string[])].sort()).toEqual([...EXPECTED].sort());
     expect({ late: json.late, dueSoon: json.dueSoon, invalid: json.invalid, quotaOverruns: json.quotaOverruns, ineligible: json.ineligible }).toEqual({ late: [], dueSoon: [], invalid: [], quotaOverruns: [], ineligible: [] });
@@ -45,13 +55,13 @@ describe('the sweep command', () => {
     const real = await cli('sweep', '--at', '2020-07-15T08:00:00+07:00');
     expect(real).toMatchObject({
       code: 0,
-      stdout: 'Rà soát lúc 08:00 15/07/2020: 74 chưa nộp (quá hạn), 0 nộp muộn, 0 sắp đến hạn, 0 còn lỗi.\nĐã gửi 75 thư, 0 thư đã gửi trước đó, 0 thư lỗi (sẽ gửi lại lần sau).\n',
+      stdout: `Rà soát lúc 08:00 15/07/2020:\n${roundLines(74)}Đã gửi 75 thư, 0 thư đã gửi trước đó, 0 thư lỗi (sẽ gửi lại lần sau).\n`,
     });
 
     const again = await cli('sweep', '--at', '2020-07-15T16:00:00+07:00');
     expect(again).toMatchObject({
       code: 0,
-      stdout: 'Rà soát lúc 16:00 15/07/2020: 74 chưa nộp (quá hạn), 0 nộp muộn, 0 sắp đến hạn, 0 còn lỗi.\nĐã gửi 0 thư, 0 thư đã gửi trước đó, 0 thư lỗi (sẽ gửi lại lần sau).\n',
+      stdout: `Rà soát lúc 16:00 15/07/2020:\n${roundLines(74)}Đã gửi 0 thư, 0 thư đã gửi trước đó, 0 thư lỗi (sẽ gửi lại lần sau).\n`,
     });
   }, 120_000);
 });

@@ -137,9 +137,9 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(r.late).toEqual([]);
     expect([...r.dueSoon].sort()).toEqual(EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').sort());
     expect(r.invalid).toEqual(['ubnd-hoan-kiem', 'ca-ba-dinh']);
-    expect(r.quotaOverruns).toEqual([{ unit: 'ca-ba-dinh', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
+    expect(r.quotaOverruns).toEqual([{ roundId: ROUND, unit: 'ca-ba-dinh', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
     expect(r.ineligible).toEqual([
-      { unit: 'ca-ba-dinh', nominee: 'Đại úy Lê Văn Nam', award: 'gkcatp', reason: 'Ô I20: năm 2016 "Đại úy Lê Văn Nam" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Chiến sĩ tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).' },
+      { roundId: ROUND, unit: 'ca-ba-dinh', nominee: 'Đại úy Lê Văn Nam', award: 'gkcatp', reason: 'Ô I20: năm 2016 "Đại úy Lê Văn Nam" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Chiến sĩ tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).' },
     ]);
     expect(r.emails).toHaveLength(EXPECTED.length);
     expect({ sent: r.sent, failed: r.failed, alreadySent: r.alreadySent }).toEqual({ sent: EXPECTED.length, failed: 0, alreadySent: 0 });
@@ -167,8 +167,8 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     const digest = mails.find((m) => m.to.includes(COORDINATOR_MAIL))!;
     expect(digest.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Tổng hợp tình hình báo cáo ngày 08/07/2020');
     expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 1 (đúng hạn 1, muộn 0). Chưa nộp: 73, trong đó còn lỗi: 2.');
-    expect(digest.text).toContain('  - Công an quận Ba Đình: Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.');
-    expect(digest.text).toContain('  - Công an quận Ba Đình: Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP).');
+    expect(digest.text).toContain('  - Công an quận Ba Đình (Báo cáo sơ kết): Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.');
+    expect(digest.text).toContain('  - Công an quận Ba Đình (Báo cáo sơ kết): Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP).');
 
     // Flags with reason and rule, per round and unit; the master is asked to refresh its status tab.
     const flag = await s.runtime.store.flagsCollection().doc(`${ROUND}__ubnd-hoan-kiem`).get();
