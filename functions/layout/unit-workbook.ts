@@ -247,7 +247,7 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
     b.set(row, LABEL_COL, i + 1, { ...STYLES.computed, bold: false, hAlign: 'center' });
     fields.forEach((f, j) => {
       const validation = fieldValidation(ctx, f);
-      const style = { ...STYLES.input, wrap: f.type === 'text', ...(f.type === 'checkbox' ? { hAlign: 'center' as const } : {}), ...(f.type === 'integer' ? { numberFormat: '#,##0' } : {}) };
+      const style = { ...STYLES.input, wrap: f.type === 'text', ...(f.type === 'checkbox' ? { hAlign: 'center' as const } : {}), ...(f.type === 'integer' ? { numberFormat: '#,##0' } : {}), ...(f.type === 'date' ? { numberFormat: 'dd/mm/yyyy', hAlign: 'center' as const } : {}) };
       b.set(row, FIRST_DATA_COL + j, f.type === 'checkbox' ? false : null, style, validation ? { validation } : undefined);
     });
     b.row(row, { height: 40 });

@@ -106,6 +106,8 @@ function listFieldValue(model: CampaignModel, table: ListTable, field: ListTable
   switch (field.type) {
     case 'checkbox':
       return true;
+    case 'date':
+      return '19/08/2020';
     case 'integer':
       return 1 + Math.floor(rng() * 3);
     case 'choice': {
