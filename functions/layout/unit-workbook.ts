@@ -181,6 +181,8 @@ function fieldValidation(ctx: Context, field: ListField): DataValidation | undef
       return { kind: 'checkbox' };
     case 'choice':
       return { kind: 'list', values: ctx.model.options(field.options).map((o) => o.label), strict: false, message: 'Chọn trong danh sách thả xuống' };
+    case 'date':
+      return { kind: 'date', strict: false, message: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 19/08/2020' };
     case 'text':
       return undefined;
   }
