@@ -106,6 +106,8 @@ export const listFieldSchema = z.discriminatedUnion('type', [
   z.object({ ...fieldBase, type: z.literal('text'), maxLength: z.number().int().positive().default(2000) }),
   z.object({ ...fieldBase, type: z.literal('integer') }),
   z.object({ ...fieldBase, type: z.literal('checkbox') }),
+  /** A calendar date: typed dd/mm/yyyy or entered as a real date; read as YYYY-MM-DD. */
+  z.object({ ...fieldBase, type: z.literal('date') }),
   /** A drop-down whose options come from named option lists in the campaign (awards, titles, …). */
   z.object({ ...fieldBase, type: z.literal('choice'), options: id }),
 ]);
@@ -128,12 +130,26 @@ export const nominationFieldsSchema = z.object({
   originalSets: fieldCode,
 });
 
+/** Which field of an activities list carries which fact, so the master compiles them with no field names in code. */
+export const activityFieldsSchema = z.object({
+  date: fieldCode,
+  name: fieldCode,
+  kind: fieldCode,
+  level: fieldCode,
+  participants: fieldCode,
+  summary: fieldCode,
+});
+
 export const listTableSchema = z.object({
   kind: z.literal('list'),
   id,
-  /** 'examples': counted against minEntries; 'nominations': quotas, eligibility and dossier apply. */
-  role: z.enum(['examples', 'nominations', 'generic']).default('generic'),
+  /**
+   * 'examples': counted against minEntries; 'nominations': quotas, eligibility and dossier apply;
+   * 'activities': at least one row or the form block's `noneBox` ticked, dates within the round's window.
+   */
+  role: z.enum(['examples', 'nominations', 'activities', 'generic']).default('generic'),
   nominationFields: nominationFieldsSchema.optional(),
+  activityFields: activityFieldsSchema.optional(),
   sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
   label: z.string().min(1),
   caption: z.string().min(1),
@@ -149,6 +165,21 @@ export const listTableSchema = z.object({
       fields: z.array(z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), label: z.string().min(1), type: z.literal('checkbox'), requiredWhenEntries: z.boolean().default(true) })).min(1),
     })
     .optional(),
+  /** The form block's checkbox that says "nothing to list" (e.g. "Không tổ chức hoạt động"): then no row is needed. */
+  noneBox: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
+});
+
+/**
+ * How units' figures are consolidated: each group lists unit kinds; a group's subtotal adds
+ * the hierarchy totals of its units (a unit with an ancestor in the same group is already in
+ * that ancestor's totals). The headline figure adds the groups marked `headline` only.
+ */
+export const consolidationGroupSchema = z.object({
+  id,
+  label: z.string().min(1),
+  subtotalLabel: z.string().min(1),
+  kinds: z.array(id).min(1),
+  headline: z.boolean(),
 });
 
 export const tableSchema = z.discriminatedUnion('kind', [figuresTableSchema, checklistTableSchema, listTableSchema]);
@@ -266,6 +297,8 @@ export const campaignSchema = z
       })
       .default({ award: '', limits: [] }),
     eligibility: z.object({ years: z.array(z.number().int()).min(1), categories: z.array(eligibilityCategorySchema) }).default({ years: [], categories: [] }),
+    /** Absent: one headline group of every unit kind that files a figures table. */
+    consolidation: z.object({ groups: z.array(consolidationGroupSchema).min(1) }).optional(),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -348,6 +381,18 @@ export const campaignSchema = z
             expect(t.nominationFields.award, c.awards.map((a) => a.id), 'award');
           }
         }
+        if (t.role === 'activities') {
+          if (!t.activityFields) issue(['tables', i, 'activityFields'], 'bảng hoạt động cần activityFields');
+          else {
+            const byCode = new Map(t.fields.map((f) => [f.code, f]));
+            const want = { date: 'date', name: 'text', kind: 'choice', level: 'choice', participants: 'integer', summary: 'text' } as const;
+            for (const [role, type] of Object.entries(want)) {
+              const code = t.activityFields[role as keyof typeof want];
+              if (byCode.get(code)?.type !== type) issue(['tables', i, 'activityFields', role], `trường "${code}" phải có trong fields, kiểu ${type}`);
+            }
+          }
+        }
+        if (t.noneBox !== undefined && !t.formBlock?.fields.some((f) => f.code === t.noneBox)) issue(['tables', i, 'noneBox'], `ô "${t.noneBox}" không có trong formBlock`);
         t.fields.forEach((f, j) => {
           if (f.type === 'choice' && !c.options[f.options]) issue(['tables', i, 'fields', j, 'options'], `danh sách lựa chọn "${f.options}" không có trong options`);
         });
@@ -367,6 +412,19 @@ export const campaignSchema = z
       if (!awardIds.has(q.award)) issue(['quotas', i, 'award'], `hình thức "${q.award}" không có trong awards`);
       if (q.kinds !== '*') q.kinds.forEach((k, j) => kindIds.has(k) || issue(['quotas', i, 'kinds', j], `loại đơn vị "${k}" không có`));
     });
+    if (c.consolidation) {
+      const groups = c.consolidation.groups;
+      unique(groups, (g) => g.id, 'consolidation.groups', 'nhóm tổng hợp');
+      const grouped = new Set<string>();
+      groups.forEach((g, i) =>
+        g.kinds.forEach((k, j) => {
+          if (!kindIds.has(k)) issue(['consolidation', 'groups', i, 'kinds', j], `loại đơn vị "${k}" không có trong unitKinds`);
+          if (grouped.has(k)) issue(['consolidation', 'groups', i, 'kinds', j], `loại đơn vị "${k}" đã thuộc nhóm khác`);
+          grouped.add(k);
+        }),
+      );
+      if (!groups.some((g) => g.headline)) issue(['consolidation', 'groups'], 'cần ít nhất một nhóm tính vào số liệu chung của toàn thành phố (headline)');
+    }
     if (c.cityShortlist.limits.length > 0 && !awardIds.has(c.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${c.cityShortlist.award}" không có trong awards`);
     c.eligibility.categories.forEach((cat, i) => {
       if (!cat.ladder.includes(cat.minimumEveryYear)) issue(['eligibility', 'categories', i, 'minimumEveryYear'], 'danh hiệu tối thiểu không có trong thang danh hiệu');
@@ -386,6 +444,7 @@ export type FiguresTable = z.output<typeof figuresTableSchema>;
 export type ChecklistTable = z.output<typeof checklistTableSchema>;
 export type ListTable = z.output<typeof listTableSchema>;
 export type ListField = z.output<typeof listFieldSchema>;
+export type ConsolidationGroup = z.output<typeof consolidationGroupSchema>;
 export type Table = z.output<typeof tableSchema>;
 export type Rule = z.output<typeof ruleSchema>;
 export type Award = z.output<typeof awardSchema>;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CampaignModel } from '../core/campaign-model.js';
-import { buildMasterView, consolidationNode, type MasterInput, type MasterView, type RoundInput } from '../core/master-view.js';
+import { buildMasterView, type MasterInput, type MasterView, type RoundInput } from '../core/master-view.js';
 import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
 import type { FirestoreStore, MetaDocs } from '../adapters/firestore-store.js';
 import type { SheetsMaster } from '../adapters/sheets-master.js';
@@ -43,7 +43,6 @@ function refreshPending(meta: MetaDocs['master']): boolean {
 /** Everything the master shows, read from Firestore (one query per collection and round). */
 export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>, now: number, shortlist: Set<string>): Promise<MasterInput> {
   const { model, store } = deps;
-  const node = consolidationNode(model);
   const sheets = await store.allUnitSheets();
   const failures = await store.sheetFailures(); // quarantined sheets show as flags on their units
   const rounds: RoundInput[] = [];
@@ -54,18 +53,11 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
       store.aggregatesOfRound(round.id),
       store.flagsCollection().where('roundId', '==', round.id).get(),
     ]);
-    const agg = new Map(aggregates.map((a) => [a.nodeId, a]));
-    const top = agg.get(node);
     rounds.push({
       roundId: round.id,
       submissions,
       states,
-      consolidated: {
-        nodeId: node,
-        totals: top?.totals ?? {},
-        contributors: top?.contributors ?? 0,
-        children: model.children(node).map((c) => ({ nodeId: c.id, totals: agg.get(c.id)?.totals ?? {}, contributors: agg.get(c.id)?.contributors ?? 0 })),
-      },
+      nodes: Object.fromEntries(aggregates.map((a) => [a.nodeId, { totals: a.totals, contributors: a.contributors }])),
       sheetUrls: Object.fromEntries(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url])),
       flags: [...flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []), ...quarantineFlags(failures, round.id)],
     });

@@ -14,6 +14,7 @@ import type { SheetsWorkbooks } from '../adapters/sheets-workbooks.js';
 import type { Logger } from './log.js';
 import type { IssueRecord, NomineeIndexEntry, NominationRecord, SubmissionRecord, UnitRoundState } from './records.js';
 import { totalsFromSubmission } from '../core/aggregate.js';
+import { activityRecordsOf } from '../core/lists.js';
 import { requestMasterRefresh } from './master.js';
 
 export interface PipelineDeps {
@@ -77,6 +78,7 @@ function candidateOf(model: CampaignModel, ev: Evaluation) {
     confirmation: ev.confirmation,
     values: ev.values,
     totals: ev.totals,
+    activities: activityRecordsOf(model, ev.examples),
     nominations: nominationRecords(ev),
     quotaOverruns: ev.quotaOverruns.map(({ excess, ...o }) => o),
     warnings: issueRecords(ev).filter((i) => i.severity === 'warning'),

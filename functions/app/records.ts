@@ -4,6 +4,7 @@ import type { WorkbookStatus } from '../core/evaluate.js';
 import type { Issue } from '../core/issues.js';
 import type { Nomination, QuotaOverrun } from '../core/nominations.js';
 import type { NodeTotals } from '../core/aggregate.js';
+import type { ActivityRecord } from '../core/lists.js';
 
 export type { NodeTotals };
 
@@ -77,6 +78,8 @@ export interface SubmissionRecord {
   confirmation: Record<string, string | null>;
   values: Record<string, FigureValues>;
   totals: Record<string, FigureTotals>;
+  /** Rows of the round's activities tables by table id (absent in submissions stored before activities existed). */
+  activities?: Record<string, ActivityRecord[]>;
   nominations: NominationRecord[];
   quotaOverruns: QuotaOverrunRecord[];
   warnings: IssueRecord[];

@@ -94,7 +94,7 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
       quotaOverruns = r.overruns;
       entered += nominations.length;
     } else {
-      examples[table.id] = evaluateExamples(model, table, loc?.kind === 'list' ? loc : undefined, issues);
+      examples[table.id] = evaluateExamples(model, table, loc?.kind === 'list' ? loc : undefined, issues, roundId);
       entered += examples[table.id]!.length;
     }
   }

@@ -1,4 +1,4 @@
-/** List tables (typical examples, nominations): one entry per non-empty row, each field typed by the schema. */
+/** List tables (typical examples, activities, nominations): one entry per non-empty row, each field typed by the schema. */
 import type { ListField, ListTable } from '../../sheets-schema/campaign-schema.js';
 import type { CampaignModel } from './campaign-model.js';
 import { isBlankCell, type GridCell } from './grid.js';
@@ -6,6 +6,7 @@ import type { IssueCollector } from './issues.js';
 import type { LocatedList } from './locate.js';
 import { quoteTyped } from './messages.js';
 import { parseNumberCell, typedText } from './numbers.js';
+import { formatCivilDate } from './time.js';
 
 export type FieldValue = string | number | boolean | null;
 
@@ -42,6 +43,31 @@ function readCheckbox(cell: GridCell | null | undefined): boolean | 'invalid' {
   if (typeof cell.v === 'boolean') return cell.v;
   if (typeof cell.v === 'string' && /^(true|false)$/i.test(cell.v.trim())) return cell.v.trim().toLowerCase() === 'true';
   return 'invalid';
+}
+
+const SERIAL_EPOCH = Date.UTC(1899, 11, 30); // Sheets' and Excel's day 0
+const DAY_MS = 86_400_000;
+
+/** YYYY-MM-DD when a real calendar date (not 31/02). */
+function isoDate(year: number, month: number, day: number): string | null {
+  const t = new Date(Date.UTC(year, month - 1, day));
+  if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) return null;
+  return t.toISOString().slice(0, 10);
+}
+
+/**
+ * A date cell as YYYY-MM-DD: a real date (a serial the reader marked as a date) or text typed
+ * day first as Vietnamese staff write it (19/8/2020, 19-08-2020, 19.08.2020). A bare number
+ * or anything else is refused rather than guessed.
+ */
+export function readDate(cell: GridCell): string | null {
+  if (cell.kind === 'date' && typeof cell.v === 'number') {
+    const t = new Date(SERIAL_EPOCH + Math.floor(cell.v) * DAY_MS);
+    return isoDate(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+  }
+  if (typeof cell.v !== 'string') return null;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(normaliseText(cell.v));
+  return m ? isoDate(Number(m[3]), Number(m[2]), Number(m[1])) : null;
 }
 
 export function fieldLabel(field: ListField): string {
@@ -84,6 +110,15 @@ function readField(
         return { value: null, invalid: true };
       }
       return { value: match.value, invalid: false };
+    }
+    case 'date': {
+      if (isBlankCell(cell)) return { value: null, invalid: false };
+      const date = readDate(cell!);
+      if (date === null) {
+        issues.add('value.date_invalid', at, { label, typed: quoteTyped(typedText(cell!)) });
+        return { value: null, invalid: true };
+      }
+      return { value: date, invalid: false };
     }
     case 'text': {
       if (isBlankCell(cell)) return { value: null, invalid: false };
@@ -148,8 +183,9 @@ export interface ListRecord {
   complete: boolean;
 }
 
-/** Typical examples (section III.2.e): at least `minEntries` complete rows at submission. */
-export function evaluateExamples(model: CampaignModel, table: ListTable, located: LocatedList | undefined, issues: IssueCollector): ListRecord[] {
+/** Typical examples (section III.2.e): at least `minEntries` complete rows at submission. Activities tables are read by evaluateActivities. */
+export function evaluateExamples(model: CampaignModel, table: ListTable, located: LocatedList | undefined, issues: IssueCollector, roundId?: string): ListRecord[] {
+  if (table.role === 'activities') return evaluateActivities(model, table, located, issues, roundId);
   const entries = readListEntries(model, table, located, issues);
   const complete = entries.filter((e) => isComplete(table, e));
   if (located && complete.length < table.minEntries) {
@@ -160,4 +196,110 @@ export function evaluateExamples(model: CampaignModel, table: ListTable, located
     issues.addPending('dien_hinh.too_few', { sheet: located.sheet.title, ...at }, { min: table.minEntries, count: complete.length, ...(at.row === null ? { cell: table.sheetTitle } : {}) });
   }
   return entries.map((e) => ({ values: e.values, complete: isComplete(table, e) }));
+}
+
+/** The form block's checkbox `code` on the sheet: ticked, and where it is. */
+function formBox(located: LocatedList | undefined, code: string, label: string, issues: IssueCollector): { ticked: boolean; at: { row: number; col: number } | null } {
+  const form = located?.form;
+  const row = form?.rows.get(code);
+  if (!located || !form || row === undefined || form.valueCol < 0) return { ticked: false, at: null };
+  const cell = located.sheet.rows[row]?.[form.valueCol];
+  const read = readCheckbox(cell);
+  if (read === 'invalid') issues.add('value.invalid_checkbox', { sheet: located.sheet.title, row, col: form.valueCol }, { label, typed: quoteTyped(typedText(cell!)) });
+  return { ticked: read === true, at: { row, col: form.valueCol } };
+}
+
+/**
+ * The supplementary round's activities: one row per activity, or the "no activity" box ticked.
+ * Neither is an error at submission (at the list's first free row); both is a warning at the
+ * box, since the rows are what the coordinators compile. A date outside the round's data
+ * window is a warning (an activity of the previous round typed here, or a typing slip).
+ */
+export function evaluateActivities(model: CampaignModel, table: ListTable, located: LocatedList | undefined, issues: IssueCollector, roundId?: string): ListRecord[] {
+  const entries = readListEntries(model, table, located, issues);
+  if (!located) return [];
+  const sheet = located.sheet.title;
+  const boxField = table.formBlock?.fields.find((f) => f.code === table.noneBox);
+  const box = boxField ? formBox(located, boxField.code, boxField.label, issues) : { ticked: false, at: null };
+  const boxLabel = boxField?.label ?? '';
+  if (entries.length === 0 && !box.ticked) {
+    const firstField = located.columns.get(table.fields[0]!.code);
+    const at = located.rows[0] !== undefined && firstField !== undefined ? { row: located.rows[0], col: firstField } : { row: null, col: null };
+    issues.addPending('hoat_dong.none', { sheet, ...at }, { box: boxLabel, ...(at.row === null ? { cell: table.sheetTitle } : {}) });
+  }
+  if (entries.length > 0 && box.ticked && box.at) issues.add('hoat_dong.none_and_rows', { sheet, ...box.at }, { box: boxLabel, count: entries.length });
+  const window = roundId ? model.round(roundId).dataWindow : null;
+  const dateCode = table.activityFields?.date;
+  const dateField = table.fields.find((f) => f.code === dateCode);
+  if (window && dateCode && dateField) {
+    for (const e of entries) {
+      const date = e.values[dateCode];
+      const pos = e.cells[dateCode];
+      if (typeof date !== 'string' || !pos || (date >= window.from && date <= window.to)) continue;
+      issues.add('hoat_dong.date_outside_window', { sheet, ...pos }, { label: `${fieldLabel(dateField)}, dòng ${e.rowNo}`, date: formatCivilDate(date), from: formatCivilDate(window.from), to: formatCivilDate(window.to) });
+    }
+  }
+  return entries.map((e) => ({ values: e.values, complete: isComplete(table, e) }));
+}
+
+/** One activity as stored with a submission: the row's values by field code. */
+export type ActivityRecord = Record<string, FieldValue>;
+
+/** What a submission stores of the round's activities tables (only complete rows count). */
+export function activityRecordsOf(model: CampaignModel, lists: Record<string, ListRecord[]>): Record<string, ActivityRecord[]> {
+  const out: Record<string, ActivityRecord[]> = {};
+  for (const [tableId, records] of Object.entries(lists)) {
+    const table = model.campaign.tables.find((t) => t.id === tableId);
+    if (table?.kind === 'list' && table.role === 'activities') out[tableId] = records.filter((r) => r.complete).map((r) => ({ ...r.values }));
+  }
+  return out;
+}
+
+export interface CompiledActivity {
+  unitId: string;
+  date: string | null;
+  name: string | null;
+  kind: string | null;
+  level: string | null;
+  participants: number | null;
+  summary: string | null;
+}
+
+export interface ActivitiesCompiled {
+  tableId: string;
+  /** kind option value → level option value → number of activities and of participants. */
+  byKindLevel: Record<string, Record<string, { activities: number; participants: number }>>;
+  /** Every activity with its unit, by unit in registry order then as listed. */
+  list: CompiledActivity[];
+}
+
+/** The round's activities compiled by kind and level; null when the round has no activities table. */
+export function compileActivities(model: CampaignModel, roundId: string, submissions: { unitId: string; activities: Record<string, ActivityRecord[]> }[]): ActivitiesCompiled | null {
+  const round = model.round(roundId);
+  const table = model.campaign.tables.find((t): t is ListTable => t.kind === 'list' && t.role === 'activities' && round.tables.includes(t.id) && t.activityFields !== undefined);
+  if (!table) return null;
+  const f = table.activityFields!;
+  const order = new Map(model.campaign.units.map((u, i) => [u.id, i]));
+  const text = (v: FieldValue | undefined) => (typeof v === 'string' ? v : null);
+  const list: CompiledActivity[] = [...submissions]
+    .sort((a, b) => (order.get(a.unitId) ?? 0) - (order.get(b.unitId) ?? 0))
+    .flatMap((s) =>
+      (s.activities[table.id] ?? []).map((a) => ({
+        unitId: s.unitId,
+        date: text(a[f.date]),
+        name: text(a[f.name]),
+        kind: text(a[f.kind]),
+        level: text(a[f.level]),
+        participants: typeof a[f.participants] === 'number' ? (a[f.participants] as number) : null,
+        summary: text(a[f.summary]),
+      })),
+    );
+  const byKindLevel: ActivitiesCompiled['byKindLevel'] = {};
+  for (const a of list) {
+    if (a.kind === null || a.level === null) continue;
+    const cell = ((byKindLevel[a.kind] ??= {})[a.level] ??= { activities: 0, participants: 0 });
+    cell.activities += 1;
+    cell.participants += a.participants ?? 0;
+  }
+  return { tableId: table.id, byKindLevel, list };
 }

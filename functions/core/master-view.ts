@@ -4,7 +4,8 @@
  * the open problems. The master sheet, its .xlsx and `master --json` are all drawn from this.
  */
 import type { CampaignModel } from './campaign-model.js';
-import type { NodeTotals } from './aggregate.js';
+import { consolidateByGroups, type GroupConsolidation, type NodeFigures, type NodeTotals } from './aggregate.js';
+import { compileActivities, type ActivitiesCompiled, type ActivityRecord } from './lists.js';
 import type { WorkbookStatus } from './evaluate.js';
 import type { FigureTotals } from './figures.js';
 import { shortlistOverruns, type QuotaOverrun } from './nominations.js';
@@ -23,6 +24,8 @@ export interface ViewSubmission {
   totals: Record<string, FigureTotals>;
   nominations: ViewNomination[];
   confirmation: Record<string, string | null>;
+  /** Rows of the round's activities tables (table id → rows); absent where the round has none. */
+  activities?: Record<string, ActivityRecord[]>;
 }
 export interface ViewState {
   unitId: string;
@@ -63,8 +66,8 @@ export interface RoundInput {
   roundId: string;
   submissions: ViewSubmission[];
   states: ViewState[];
-  /** Consolidated totals of the campaign's consolidation node and of its direct children. */
-  consolidated: { nodeId: string; totals: NodeTotals; contributors: number; children: { nodeId: string; totals: NodeTotals; contributors: number }[] };
+  /** Each hierarchy node's totals (own figures plus descendants'), by unit id, from the aggregates. */
+  nodes: Record<string, NodeFigures>;
   sheetUrls: Record<string, string>;
   flags: ViewFlag[];
 }
@@ -92,7 +95,7 @@ export function timelinessOf(model: CampaignModel, roundId: string, submission: 
   return now >= model.dueAt(roundId) ? 'missing' : 'pending';
 }
 
-/** The node the consolidated tables report on: from the root, down while a node has a single child. */
+/** The hierarchy node every aggregate rolls up to: from the root, down while a node has a single child (the city). */
 export function consolidationNode(model: CampaignModel): string {
   let node = model.roots()[0]!;
   for (let kids = model.children(node.id); kids.length === 1; kids = model.children(node.id)) node = kids[0]!;
@@ -101,9 +104,13 @@ export function consolidationNode(model: CampaignModel): string {
 
 export interface MasterRound {
   roundId: string;
+  /** The headline figure: the headline groups' subtotal (the districts), never the sectors. */
   totals: NodeTotals;
   contributors: number;
-  rows: { nodeId: string; totals: NodeTotals; contributors: number }[];
+  /** Per consolidation group: a row per unit that files figures, and the group's subtotal. */
+  groups: GroupConsolidation[];
+  /** The round's activities (supplementary round), compiled by kind and level; null where the round has none. */
+  activities: ActivitiesCompiled | null;
   byUnit: Record<string, NodeTotals>;
   units: {
     unitId: string;
@@ -188,12 +195,19 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
         nominations.push({ id, unitId: u.id, source, nomination: n, quotaExceeded: overIds.has(n.rowNo), shortlisted: tickable && input.shortlist.has(id) });
       }
     }
+    const consolidation = consolidateByGroups(model, r.roundId, (unitId) => r.nodes[unitId]);
+    const activities = compileActivities(
+      model,
+      r.roundId,
+      r.submissions.filter((s) => model.findUnit(s.unitId)).map((s) => ({ unitId: s.unitId, activities: s.activities ?? {} })),
+    );
     const openIssues = r.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
     return {
       roundId: r.roundId,
-      totals: r.consolidated.totals,
-      contributors: r.consolidated.contributors,
-      rows: r.consolidated.children,
+      totals: consolidation.headline.totals,
+      contributors: consolidation.headline.contributors,
+      groups: consolidation.groups,
+      activities,
       byUnit,
       units,
       nominations,
@@ -204,7 +218,11 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
   return { rounds, shortlistOverruns: shortlistOverruns(model, shortlisted).map(({ excess, ...o }) => o) };
 }
 
-/** `master --json`: totals and byUnit are period totals of accepted submissions only. */
+/**
+ * `master --json`: totals (the headline: headline groups only), groupTotals (each group's
+ * subtotal) and byUnit are period totals of accepted submissions only; activities for a round
+ * with an activities table.
+ */
 export function masterJson(view: MasterView) {
   return {
     rounds: Object.fromEntries(
@@ -212,7 +230,9 @@ export function masterJson(view: MasterView) {
         r.roundId,
         {
           totals: r.totals,
+          groupTotals: Object.fromEntries(r.groups.map((g) => [g.id, g.subtotal])),
           byUnit: r.byUnit,
+          ...(r.activities ? { activities: r.activities } : {}),
           state: Object.fromEntries(r.units.map((u) => [u.unitId, u.state])),
           timeliness: Object.fromEntries(r.units.filter((u) => u.expected).map((u) => [u.unitId, u.timeliness])),
           nominations: r.nominations.reduce<Record<string, unknown[]>>((acc, n) => {

@@ -4,9 +4,10 @@
  * shortlist column, and open errors and warnings. View-only except the shortlist column.
  */
 import type { CampaignModel } from '../core/campaign-model.js';
-import type { NodeTotals } from '../core/aggregate.js';
+import { consolidationGroups, type NodeTotals } from '../core/aggregate.js';
 import { indicatorLabel } from '../core/figures.js';
-import type { MasterRound, MasterView, Timeliness, UnitState } from '../core/master-view.js';
+import { consolidationNode, type MasterRound, type MasterView, type Timeliness, type UnitState } from '../core/master-view.js';
+import type { ActivitiesCompiled } from '../core/lists.js';
 import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import { writeFiguresHeader } from './figures-header.js';
 import type { SheetModel, WorkbookModel } from './model.js';
@@ -15,7 +16,7 @@ import { bannerStart } from './frozen.js';
 
 export const MASTER_KEYS = {
   guide: 'huong_dan',
-  combined: 'hai_dot',
+  activities: (roundId: string) => `hoat_dong.${roundId}`,
   status: 'tinh_trang',
   nominations: 'khen_thuong',
   issues: 'loi_canh_bao',
@@ -76,13 +77,28 @@ function consolidatedSheet(model: CampaignModel, r: MasterRound, tableId: string
     table.indicators.forEach((ind, j) => b.set(row, 2 + j, number(totals[tableId]?.[ind.code]), { ...STYLES.label, numberFormat: fmt(ind.type), ...style }));
     row++;
   };
-  r.rows
-    .filter((c) => c.contributors > 0 || model.children(c.nodeId).length > 0 || model.hasWorkbook(c.nodeId, r.roundId))
-    .filter((c) => model.tablesFor(c.nodeId, r.roundId).some((t) => t.table.id === tableId) || model.children(c.nodeId).length > 0)
-    .forEach((c, i) => writeRow(`${model.unit(c.nodeId).name}${c.contributors > 1 ? ` (${c.contributors} đơn vị đã gửi)` : ''}`, c.totals, {}, i + 1));
-  writeRow(`Tổng cộng (${r.contributors} đơn vị đã gửi)`, { [tableId]: r.totals[tableId] ?? {} }, { bold: true, fill: PALETTE.computed }, null);
+  // The headline first: the city's figure is the headline groups' subtotal (the districts), never the sectors'.
+  const headlineGroups = r.groups.filter((g) => g.headline);
+  const others = r.groups.filter((g) => !g.headline);
+  const city = model.unit(consolidationNode(model)).name;
+  writeRow(`Tổng cộng (${r.contributors} đơn vị đã gửi): số liệu chung ${city} = ${headlineGroups.map((g) => g.subtotalLabel).join(' + ')}`, { [tableId]: r.totals[tableId] ?? {} }, { bold: true, fill: PALETTE.computed }, null);
+  for (const g of r.groups) {
+    const members = g.rows.filter((c) => model.tablesFor(c.unitId, r.roundId).some((t) => t.table.id === tableId));
+    if (members.length === 0) continue;
+    const groupRow = row;
+    b.set(row, 0, null, { ...STYLES.label, fill: PALETTE.section });
+    b.set(row, 1, g.label, { ...STYLES.label, bold: true, fill: PALETTE.section });
+    b.style({ startRow: groupRow, endRow: groupRow + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
+    row++;
+    members.forEach((c, i) => writeRow(`${model.unit(c.unitId).name}${c.contributors > 1 ? ` (${c.contributors} đơn vị đã gửi)` : ''}`, c.totals, {}, i + 1));
+    const note = g.headline ? '' : ' – ghi riêng, không cộng vào tổng chung';
+    writeRow(`${g.subtotalLabel} (${g.contributors} đơn vị đã gửi)${note}`, { [tableId]: g.subtotal[tableId] ?? {} }, { bold: true, fill: g.headline ? PALETTE.computed : PALETTE.section }, null);
+  }
   row++;
-  for (const note of ['Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.', ...table.footnotes.slice(0, 1)]) {
+  const apart = others.length
+    ? [`Số liệu chung ${city} chỉ cộng ${headlineGroups.map((g) => g.label.toLowerCase()).join(', ')}; ${others.map((g) => g.label.toLowerCase()).join(', ')} báo cáo hoạt động diễn ra trên cùng địa bàn nên ghi riêng (${others.map((g) => `"${g.subtotalLabel}"`).join(', ')}), không cộng vào để tránh tính trùng.`]
+    : [];
+  for (const note of [...apart, 'Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ. Không cộng số liệu giữa các đợt (thời gian các đợt chồng lấn).', ...table.footnotes.slice(0, 1)]) {
     const from = bannerStart(1, frozenCols);
     b.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1);
     row++;
@@ -126,28 +142,69 @@ function byUnitSheet(model: CampaignModel, r: MasterRound, updated: string): She
   return b.build({ frozenRows: h + 2, frozenCols, tabColor: PALETTE.tab.figures, protection: PROTECTION });
 }
 
-function combinedSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
-  const b = new SheetBuilder('Hai đợt cộng lại', MASTER_KEYS.combined);
-  const tables = model.figuresTables();
-  title(b, 'Cộng số liệu hai đợt (chỉ để tham khảo)', `Cập nhật: ${updated}.`, 4);
-  const windows = model.campaign.rounds.map((r) => `${r.name}: ${formatCivilDate(r.dataWindow.from)} – ${formatCivilDate(r.dataWindow.to)}`).join('; ');
-  b.set(2, 0, `CHÚ Ý: các đợt có khoảng thời gian chồng lấn (${windows}). Số liệu phát sinh trong khoảng chồng lấn có thể bị tính hai lần; báo cáo chính thức dùng số liệu từng đợt riêng.`, { bold: true, fill: PALETTE.warning, wrap: true }).merge(2, 0, 3, 5).row(2, { height: 54 });
-  let row = 4;
-  const header = ['Bảng', 'Chỉ tiêu', 'Đơn vị tính', ...view.rounds.map((r) => model.round(r.roundId).name), 'Cộng hai đợt'];
+/**
+ * The supplementary round's activities: a matrix kind × level (number of activities and of
+ * participants, with totals), then every activity with its unit.
+ */
+function activitiesSheet(model: CampaignModel, r: MasterRound, activities: ActivitiesCompiled, updated: string): SheetModel {
+  const round = model.round(r.roundId);
+  const table = model.listTable(activities.tableId);
+  const f = table.activityFields!;
+  const optionsOf = (code: string) => {
+    const field = table.fields.find((x) => x.code === code);
+    return field?.type === 'choice' ? model.options(field.options) : [];
+  };
+  const kinds = optionsOf(f.kind);
+  const levels = optionsOf(f.level);
+  const b = new SheetBuilder(`Hoạt động – ${round.name}`, MASTER_KEYS.activities(r.roundId));
+  const lastCol = Math.max(1 + 2 * (levels.length + 1), 7);
+  title(b, `${table.caption}: TỔNG HỢP THEO HÌNH THỨC VÀ CẤP TỔ CHỨC`, `${round.name} (${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận: ${activities.list.length} hoạt động. Cập nhật: ${updated}.`, lastCol);
+  const top = 3;
+  b.set(top, 0, 'STT', STYLES.header).merge(top, 0, top + 2, 1);
+  b.set(top, 1, 'Hình thức hoạt động', STYLES.header).merge(top, 1, top + 2, 2);
+  b.style({ startRow: top, endRow: top + 2, startCol: 0, endCol: 2 }, STYLES.header);
+  [...levels.map((l) => l.label), 'Cộng'].forEach((label, j) => {
+    const col = 2 + 2 * j;
+    b.set(top, col, label, STYLES.header).merge(top, col, top + 1, col + 2);
+    b.style({ startRow: top, endRow: top + 1, startCol: col, endCol: col + 2 }, STYLES.header);
+    b.set(top + 1, col, 'Số hoạt động', STYLES.header).set(top + 1, col + 1, 'Số người tham gia', STYLES.header);
+    b.column(col, { width: 90 }).column(col + 1, { width: 110 });
+  });
+  b.row(top, { height: 48 });
+  let row = top + 2;
+  const cellOf = (kind: string, level: string) => activities.byKindLevel[kind]?.[level] ?? { activities: 0, participants: 0 };
+  const writeMatrixRow = (stt: number | null, label: string, pick: (level: string) => { activities: number; participants: number }, style: object) => {
+    b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style }).set(row, 1, label, { ...STYLES.label, wrap: true, ...style });
+    let all = { activities: 0, participants: 0 };
+    levels.forEach((l, j) => {
+      const c = pick(l.value);
+      all = { activities: all.activities + c.activities, participants: all.participants + c.participants };
+      b.set(row, 2 + 2 * j, c.activities, { ...STYLES.label, numberFormat: '#,##0', ...style }).set(row, 3 + 2 * j, c.participants, { ...STYLES.label, numberFormat: '#,##0', ...style });
+    });
+    const col = 2 + 2 * levels.length;
+    b.set(row, col, all.activities, { ...STYLES.label, numberFormat: '#,##0', bold: true, ...style }).set(row, col + 1, all.participants, { ...STYLES.label, numberFormat: '#,##0', bold: true, ...style });
+    row++;
+  };
+  kinds.forEach((k, i) => writeMatrixRow(i + 1, k.label, (level) => cellOf(k.value, level), {}));
+  const sumLevel = (level: string) => kinds.reduce((acc, k) => ({ activities: acc.activities + cellOf(k.value, level).activities, participants: acc.participants + cellOf(k.value, level).participants }), { activities: 0, participants: 0 });
+  writeMatrixRow(null, 'Cộng', sumLevel, { bold: true, fill: PALETTE.computed });
+  row++;
+
+  b.set(row, 0, 'DANH SÁCH HOẠT ĐỘNG', { bold: true, fontColor: PALETTE.title });
+  row++;
+  const header = ['STT', 'Đơn vị', 'Ngày', 'Tên hoạt động', 'Hình thức', 'Cấp tổ chức', 'Số người tham gia', 'Tóm tắt'];
   header.forEach((h, i) => b.set(row, i, h, STYLES.header));
   row++;
-  for (const t of tables) {
-    for (const ind of t.indicators) {
-      const vals = view.rounds.map((r) => r.totals[t.id]?.[ind.code] ?? null);
-      const sum = vals.every((v) => v === null) ? null : vals.reduce<number>((s, v) => s + (v ?? 0), 0);
-      [t.label, indicatorLabel(ind), ind.unit, ...vals, sum].forEach((v, i) => b.set(row, i, v, { ...STYLES.label, ...(i === header.length - 1 ? { bold: true } : {}) }));
-      row++;
-    }
-  }
-  b.column(0, { width: 70 }).column(1, { width: 420 }).column(2, { width: 90 });
-  view.rounds.forEach((_r, i) => b.column(3 + i, { width: 130 }));
-  b.column(3 + view.rounds.length, { width: 130 });
-  return b.build({ frozenRows: 5, tabColor: PALETTE.tab.figures, protection: PROTECTION });
+  const label = (options: { value: string; label: string }[], v: string | null) => (v === null ? null : (options.find((o) => o.value === v)?.label ?? v));
+  activities.list.forEach((a, i) => {
+    [i + 1, model.unit(a.unitId).name, a.date ? formatCivilDate(a.date) : null, a.name, label(kinds, a.kind), label(levels, a.level), a.participants, a.summary].forEach((v, j) =>
+      b.set(row, j, v, { ...STYLES.label, ...(j === 0 ? { hAlign: 'center' as const } : {}), ...(j === 6 ? { numberFormat: '#,##0' } : {}), ...(j === 3 || j === 7 ? { wrap: true } : {}) }),
+    );
+    row++;
+  });
+  b.column(0, { width: 46 }).column(1, { width: 300 });
+  if (2 * (levels.length + 1) < 6) [90, 300, 150, 150, 100, 400].forEach((w, i) => b.column(2 + i, { width: w }));
+  return b.build({ tabColor: PALETTE.tab.text, protection: PROTECTION });
 }
 
 function statusSheet(model: CampaignModel, view: MasterView, now: number, updated: string): SheetModel {
@@ -319,14 +376,15 @@ function issuesSheet(model: CampaignModel, view: MasterView, updated: string): S
   return b.build({ frozenRows: 4, frozenCols, tabColor: PALETTE.tab.confirm, protection: PROTECTION });
 }
 
-function guideSheet(model: CampaignModel, updated: string): SheetModel {
+function guideSheet(model: CampaignModel, view: MasterView, updated: string): SheetModel {
   const b = new SheetBuilder('Hướng dẫn', MASTER_KEYS.guide);
   title(b, `BẢNG TỔNG HỢP: ${model.campaign.title}`, `${model.campaign.source}. Đơn vị tổng hợp: ${model.campaign.coordinator.name}. Cập nhật: ${updated}.`, 1);
   const lines = [
     'Bảng này do hệ thống tự cập nhật từ báo cáo các đơn vị đã gửi; không sửa trực tiếp (trừ cột "Đề xuất Bộ Công an" ở trang Khen thưởng).',
     'Các trang "Bảng 1/Bảng 2 – <đợt>": số liệu tổng hợp theo mẫu chính thức, mỗi đợt một trang; chỉ tính báo cáo đã được tiếp nhận.',
     'Trang "Theo đơn vị – <đợt>": số liệu từng đơn vị.',
-    'Trang "Hai đợt cộng lại": chỉ để tham khảo, vì khoảng thời gian hai đợt chồng lấn.',
+    `Số liệu chung (dòng "Tổng cộng") chỉ cộng nhóm ${consolidationGroups(model).filter((g) => g.headline).map((g) => `"${g.label}"`).join(', ')}; nhóm khác có dòng cộng riêng, không cộng vào để tránh tính trùng. Không cộng số liệu giữa các đợt vì thời gian các đợt chồng lấn.`,
+    ...(view.rounds.some((r) => r.activities) ? ['Trang "Hoạt động – <đợt>": các hoạt động đơn vị đã báo cáo, tổng hợp theo hình thức và cấp tổ chức, kèm danh sách từng hoạt động.'] : []),
     'Trang "Tình trạng nộp": đúng hạn, muộn, chưa nộp, số phiên bản, các việc đơn vị cần xử lý.',
     'Trang "Khen thưởng": đề nghị của các đơn vị, đối chiếu định mức và tiêu chuẩn; tích chọn đề xuất lên Bộ ở cột cuối.',
     'Trang "Lỗi và cảnh báo": các lỗi, cảnh báo còn mở trong bảng tính của từng đơn vị.',
@@ -343,13 +401,13 @@ export function masterWorkbookTitle(model: CampaignModel): string {
 /** `nominationsOnSheet`: the live nominations tab read before a refresh, so that every nominee keeps its row. */
 export function buildMasterWorkbook(model: CampaignModel, view: MasterView, now: number, opts: { editors?: string[]; nominationsOnSheet?: NominationRowsOnSheet } = {}): WorkbookModel {
   const updated = formatViDateTime(now, model.timeZone);
-  const sheets: SheetModel[] = [guideSheet(model, updated)];
+  const sheets: SheetModel[] = [guideSheet(model, view, updated)];
   for (const r of view.rounds) {
     const round = model.round(r.roundId);
     for (const t of model.figuresTables().filter((x) => round.tables.includes(x.id))) sheets.push(consolidatedSheet(model, r, t.id, updated));
     sheets.push(byUnitSheet(model, r, updated));
+    if (r.activities) sheets.push(activitiesSheet(model, r, r.activities, updated));
   }
-  if (view.rounds.length > 1) sheets.push(combinedSheet(model, view, updated));
   sheets.push(statusSheet(model, view, now, updated), nominationsSheet(model, view, updated, opts.nominationsOnSheet), issuesSheet(model, view, updated));
   if (opts.editors?.length) for (const s of sheets) if (s.protection) s.protection.editors = opts.editors;
   return { title: masterWorkbookTitle(model), locale: model.campaign.locale, timeZone: model.timeZone, sheets };

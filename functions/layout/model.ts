@@ -29,7 +29,9 @@ export type CellValue = string | number | boolean | null;
 export type DataValidation =
   | { kind: 'number'; min?: number; integer?: boolean; strict: boolean; message?: string }
   | { kind: 'list'; values: string[]; strict: boolean; message?: string }
-  | { kind: 'checkbox' };
+  | { kind: 'checkbox' }
+  /** A real date (Sheets' DATE_IS_VALID; Excel's date type). */
+  | { kind: 'date'; strict: boolean; message?: string };
 
 export interface CellModel {
   row: number;

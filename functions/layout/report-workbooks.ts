@@ -5,7 +5,7 @@
  * the master view: the numbers are the view's, only arranged for paper.
  */
 import type { CampaignModel } from '../core/campaign-model.js';
-import { sumTotals, type NodeTotals } from '../core/aggregate.js';
+import { consolidationGroups, sumTotals, type NodeTotals } from '../core/aggregate.js';
 import type { MasterRound, MasterView, ViewNomination } from '../core/master-view.js';
 import { civilDateOf, formatCivilDate, formatViDateTime } from '../core/time.js';
 import { writeFiguresHeader } from './figures-header.js';
@@ -70,6 +70,8 @@ function signatureBlock(b: SheetBuilder, row: number, now: number, model: Campai
 
 export interface ReportGroup {
   id: string;
+  /** The group's heading, e.g. "Quận, huyện, thị xã". */
+  title: string;
   /** Subtotal label, e.g. "Cộng quận, huyện, thị xã". */
   label: string;
   unitIds: string[];
@@ -78,25 +80,20 @@ export interface ReportGroup {
 }
 
 /**
- * The consolidation groups: one per unit kind that files figures in the round, in the schema's
- * order, the districts' group being the headline (the territory; DOMAIN.md "Consolidation").
- * Derived from unit kinds until the schema's `consolidation.groups` is merged; then this reads them.
+ * The consolidation groups of the campaign file (`consolidation.groups`: districts as the
+ * headline, sectors beside it; DOMAIN.md "Consolidation"), each with the units that file
+ * figures in the round, in registry order.
  */
-const SUBTOTAL_LABEL: Record<string, string> = { district: 'Cộng quận, huyện, thị xã', sector: 'Cộng sở, ban, ngành, đoàn thể' };
-
 export function reportGroups(model: CampaignModel, roundId: string): ReportGroup[] {
   const files = (unitId: string) => model.tablesFor(unitId, roundId).some((t) => t.table.kind === 'figures');
-  const groups = model.campaign.unitKinds
-    .map((kind) => ({ kind, unitIds: model.campaign.units.filter((u) => u.kind === kind.id && files(u.id)).map((u) => u.id) }))
-    .filter((g) => g.unitIds.length > 0)
-    .map(({ kind, unitIds }) => ({ id: kind.id, label: SUBTOTAL_LABEL[kind.id] ?? `Cộng: ${kind.name}`, unitIds, headline: kind.id === 'district' }));
-  if (groups.length > 0 && !groups.some((g) => g.headline)) groups[0]!.headline = true;
-  return groups;
+  return consolidationGroups(model)
+    .map((g) => ({ id: g.id, title: g.label, label: g.subtotalLabel, unitIds: model.campaign.units.filter((u) => g.kinds.includes(u.kind) && files(u.id)).map((u) => u.id), headline: g.headline }))
+    .filter((g) => g.unitIds.length > 0);
 }
 
-/** Sum of the view's per-unit figures over a group (units without figures add nothing). */
+/** A group's subtotal as the master view consolidated it (the same figures `master --json` gives as groupTotals). */
 export function groupTotals(view: MasterRound, group: ReportGroup): NodeTotals {
-  return sumTotals(group.unitIds.map((id) => view.byUnit[id]));
+  return view.groups.find((g) => g.id === group.id)?.subtotal ?? sumTotals(group.unitIds.map((id) => view.byUnit[id]));
 }
 
 function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: string, groups: ReportGroup[], now: number): SheetModel {
@@ -136,7 +133,7 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
   const groupStyle: CellStyle = { bold: true, fill: PALETTE.computed };
   groups.forEach((g, gi) => {
     const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'][gi] ?? String(gi + 1);
-    const kindName = model.campaign.unitKinds.find((k) => k.id === g.id)?.name ?? g.label;
+    const kindName = g.title;
     b.set(row, 0, roman, { ...STYLES.label, ...groupStyle, fill: PALETTE.section, hAlign: 'center' });
     b.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section }).fitText(row, kindName, UNIT_COLUMN_WIDTH);
     b.style({ startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
@@ -153,14 +150,14 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
     const reported = g.unitIds.filter((id) => r.byUnit[id]).length;
     figures(`${g.label} (${reported}/${g.unitIds.length} đơn vị đã báo cáo)`, null, groupTotals(r, g), groupStyle);
   });
-  const headline = groups.find((g) => g.headline);
-  if (headline) {
-    figures(`${HEADLINE_LABEL} (= ${headline.label})`, null, groupTotals(r, headline), { bold: true, fill: PALETTE.status });
+  const headline = groups.filter((g) => g.headline);
+  if (headline.length > 0) {
+    figures(`${HEADLINE_LABEL} (= ${headline.map((g) => g.label).join(' + ')})`, null, r.totals, { bold: true, fill: PALETTE.status });
   }
   row++;
   const notes = [
     'Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.',
-    ...(groups.length > 1 && headline ? [`Số liệu toàn thành phố = dòng "${headline.label}"; hoạt động của các nhóm khác diễn ra trên cùng địa bàn nên không cộng thêm.`] : []),
+    ...(groups.length > headline.length && headline.length > 0 ? [`Số liệu toàn thành phố = dòng "${headline.map((g) => g.label).join(' + ')}"; hoạt động của các nhóm khác diễn ra trên cùng địa bàn nên không cộng thêm.`] : []),
     ...table.footnotes.slice(0, 1),
   ];
   for (const note of notes) {
@@ -345,13 +342,30 @@ export function summariseActivities(list: ActivityEntry[]): ActivitiesInput['byK
 }
 
 /**
- * The activities of a round as the view carries them. The activities helper adds
- * `rounds[r].activities` to the view; until then a round without them has none.
+ * The activities of a round as the master view compiled them (`rounds[r].activities`), with the
+ * option values of kind and level shown by their labels; a round without an activities table has none.
  */
-export function activitiesOf(view: MasterView, roundId: string): ActivitiesInput {
-  const r = roundOf(view, roundId) as MasterRound & { activities?: Partial<ActivitiesInput> };
-  const list = r.activities?.list ?? [];
-  return { list, byKindLevel: r.activities?.byKindLevel ?? summariseActivities(list) };
+export function activitiesOf(model: CampaignModel, view: MasterView, roundId: string): ActivitiesInput {
+  const compiled = roundOf(view, roundId).activities;
+  if (!compiled) return { list: [], byKindLevel: [] };
+  const table = model.campaign.tables.find((t) => t.id === compiled.tableId);
+  const labelOf = (fieldCode: string | undefined, value: string | null) => {
+    const field = table?.kind === 'list' ? table.fields.find((f) => f.code === fieldCode) : undefined;
+    const options = field?.type === 'choice' ? model.campaign.options[field.options] : undefined;
+    return value === null ? null : (options?.find((o) => o.value === value)?.label ?? value);
+  };
+  const fields = table?.kind === 'list' ? table.activityFields : undefined;
+  const list: ActivityEntry[] = compiled.list.map((a) => ({
+    unitId: a.unitId,
+    date: a.date,
+    name: a.name ?? '',
+    kind: labelOf(fields?.kind, a.kind) ?? '',
+    level: labelOf(fields?.level, a.level) ?? '',
+    participants: a.participants,
+    summary: a.summary,
+  }));
+  // Rows without a kind or a level are listed but not counted, as compileActivities counts them.
+  return { list, byKindLevel: summariseActivities(list.filter((a) => a.kind !== '' && a.level !== '')) };
 }
 
 function activitiesSummarySheet(model: CampaignModel, roundId: string, input: ActivitiesInput, now: number): SheetModel {
@@ -411,6 +425,6 @@ function activitiesListSheet(model: CampaignModel, input: ActivitiesInput): Shee
 }
 
 export function buildActivitiesWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
-  const input = activitiesOf(view, roundId);
+  const input = activitiesOf(model, view, roundId);
   return workbook(model, `Hoạt động – ${model.round(roundId).name}`, [activitiesSummarySheet(model, roundId, input, now), activitiesListSheet(model, input)]);
 }

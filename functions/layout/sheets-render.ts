@@ -185,6 +185,8 @@ function toValidationRule(validation: DataValidation, address: string): sheets_v
       );
     case 'checkbox':
       return { condition: { type: 'BOOLEAN' } };
+    case 'date':
+      return withMessage({ condition: { type: 'DATE_IS_VALID' }, strict: validation.strict }, validation.message);
   }
 }
 

@@ -181,6 +181,8 @@ function fieldValidation(ctx: Context, field: ListField): DataValidation | undef
       return { kind: 'checkbox' };
     case 'choice':
       return { kind: 'list', values: ctx.model.options(field.options).map((o) => o.label), strict: false, message: 'Chọn trong danh sách thả xuống' };
+    case 'date':
+      return { kind: 'date', strict: false, message: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 19/08/2020' };
     case 'text':
       return undefined;
   }
@@ -247,7 +249,7 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
     b.set(row, LABEL_COL, i + 1, { ...STYLES.computed, bold: false, hAlign: 'center' });
     fields.forEach((f, j) => {
       const validation = fieldValidation(ctx, f);
-      const style = { ...STYLES.input, wrap: f.type === 'text', ...(f.type === 'checkbox' ? { hAlign: 'center' as const } : {}), ...(f.type === 'integer' ? { numberFormat: '#,##0' } : {}) };
+      const style = { ...STYLES.input, wrap: f.type === 'text', ...(f.type === 'checkbox' ? { hAlign: 'center' as const } : {}), ...(f.type === 'integer' ? { numberFormat: '#,##0' } : {}), ...(f.type === 'date' ? { numberFormat: 'dd/mm/yyyy', hAlign: 'center' as const } : {}) };
       b.set(row, FIRST_DATA_COL + j, f.type === 'checkbox' ? false : null, style, validation ? { validation } : undefined);
     });
     b.row(row, { height: 40 });

@@ -247,6 +247,9 @@ function excelValidationOf(validation: DataValidation, lists: ListSheet): ExcelD
       };
     case 'checkbox':
       return { type: 'list', allowBlank: true, formulae: [`"${CHECKBOX_OFF},${CHECKBOX_ON}"`], showErrorMessage: true };
+    case 'date':
+      // Excel has no "any valid date": a date after its first day (1 January 1900) is one.
+      return { type: 'date', allowBlank: true, operator: 'greaterThanOrEqual', formulae: [new Date(Date.UTC(1900, 0, 1))], ...validationMessages(validation.strict, validation.message) };
   }
 }
 

@@ -29,7 +29,8 @@ export const masterCommand: Command = async (args, io) => {
     else if (!values.xlsx) {
       for (const r of view.rounds) {
         const counts = (t: Timeliness) => r.units.filter((u) => u.expected && u.timeliness === t).length;
-        io.stdout(`${model.round(r.roundId).name}: ${r.contributors} đơn vị đã được tổng hợp; ${(['on-time', 'late', 'missing', 'pending'] as const).map((t) => `${counts(t)} ${LABEL[t]}`).join(', ')}\n`);
+        const groups = r.groups.map((g) => `${g.label.toLowerCase()}: ${g.contributors} đơn vị${g.headline ? '' : ' (ghi riêng)'}`).join(', ');
+        io.stdout(`${model.round(r.roundId).name}: đã tổng hợp ${groups}; ${(['on-time', 'late', 'missing', 'pending'] as const).map((t) => `${counts(t)} ${LABEL[t]}`).join(', ')}\n`);
       }
     }
     return 0;

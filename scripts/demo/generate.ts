@@ -106,6 +106,8 @@ function listFieldValue(model: CampaignModel, table: ListTable, field: ListTable
   switch (field.type) {
     case 'checkbox':
       return true;
+    case 'date':
+      return '19/08/2020';
     case 'integer':
       return 1 + Math.floor(rng() * 3);
     case 'choice': {
@@ -118,16 +120,24 @@ function listFieldValue(model: CampaignModel, table: ListTable, field: ListTable
   void table;
 }
 
-/** Typical examples: enough complete rows to satisfy the table's minimum. */
+/** Typical examples: enough complete rows to satisfy the table's minimum; activities: one to three. */
 export function exampleEntries(model: CampaignModel, unitId: string, roundId: string, rng: Rng): Entry[] {
   const out: Entry[] = [];
   const unitName = model.unit(unitId).name;
   for (const { table } of model.tablesFor(unitId, roundId)) {
-    if (table.kind !== 'list' || table.role !== 'examples') continue;
-    const n = table.minEntries + Math.floor(rng() * 2);
+    if (table.kind !== 'list' || (table.role !== 'examples' && table.role !== 'activities')) continue;
+    const activities = table.role === 'activities';
+    const n = activities ? 1 + Math.floor(rng() * 3) : table.minEntries + Math.floor(rng() * 2);
     for (let i = 0; i < n; i++) {
       for (const f of table.fields) {
-        const value = f.type === 'text' && f.maxLength <= 300 ? (i % 2 ? personName(rng) : collectiveName(rng, unitName)) : listFieldValue(model, table, f, rng, unitName);
+        const value =
+          activities && f.code === table.activityFields?.participants
+            ? 50 + Math.floor(rng() * 400)
+            : f.type === 'text' && f.maxLength <= 300
+              ? i % 2
+                ? personName(rng)
+                : collectiveName(rng, unitName)
+              : listFieldValue(model, table, f, rng, unitName);
         out.push({ kind: 'list', table: table.id, index: i, field: f.code, value });
       }
     }

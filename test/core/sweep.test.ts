@@ -97,6 +97,7 @@ describe('who is expected in each round', () => {
     expect(model.tablesFor('mttq-tp', BO_SUNG).map((x) => [x.table.id, x.requirement])).toEqual([
       ['bang1', 'required'],
       ['bang2', 'optional'],
+      ['hoat_dong', 'required'],
     ]);
     const r = run('2020-09-04T08:00:00+07:00');
     const overdueIn = (res: SweepResult, roundId: string) => sorted(res.findings.filter((f) => f.roundId === roundId && f.rule === 'not-submitted').map((f) => f.unitId));
@@ -109,7 +110,9 @@ describe('who is expected in each round', () => {
 
   it('a unit whose tables in a round are all optional is not expected there: no flag, no mail, not missing', () => {
     const m = modifiedModel((raw) => {
-      raw.unitKinds.find((k: { id: string }) => k.id === 'sector').tables.bang1 = 'optional';
+      const sector = raw.unitKinds.find((k: { id: string }) => k.id === 'sector');
+      sector.tables.bang1 = 'optional';
+      sector.tables.hoat_dong = 'optional';
     });
     expect(m.hasWorkbook('mttq-tp', BO_SUNG)).toBe(true);
     expect(m.isExpected('mttq-tp', BO_SUNG)).toBe(false);

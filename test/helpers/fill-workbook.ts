@@ -5,6 +5,7 @@
  * blank template, locating every cell by its hidden codes.
  */
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
+import type { ListTable } from '../../sheets-schema/campaign-schema.js';
 import type { WorkbookGrid } from '../../functions/core/grid.js';
 import type { FigureValues } from '../../functions/core/figures.js';
 import { confirmationCell, figureCell, formCell, listCell, outlineCell, put, type CellRef, type Typed } from './grid-edit.js';
@@ -203,6 +204,24 @@ const EXAMPLES = [
   { ten: 'Trường THCS Nguyễn Trãi', loai: 'Tập thể', thanh_tich: 'Tổ chức Ngày hội toàn dân bảo vệ ANTQ trong nhà trường hằng năm với 1.200 học sinh tham gia.' },
 ];
 
+/** One complete activity dated on the first day of the round's window, with the first kind and level offered. */
+export function activityRow(model: CampaignModel, table: ListTable, roundId: string): Record<string, Typed> {
+  const f = table.activityFields!;
+  const firstLabel = (code: string) => {
+    const field = table.fields.find((x) => x.code === code);
+    return field?.type === 'choice' ? model.options(field.options)[0]!.label : '';
+  };
+  const [y, m, d] = model.round(roundId).dataWindow.from.split('-');
+  return {
+    [f.date]: `${d}/${m}/${y}`,
+    [f.name]: 'Ngày hội toàn dân bảo vệ ANTQ tại tổ dân phố số 7',
+    [f.kind]: firstLabel(f.kind),
+    [f.level]: firstLabel(f.level),
+    [f.participants]: 150,
+    [f.summary]: 'Biểu dương 5 tập thể, cá nhân điển hình; ký cam kết giữ gìn an ninh trật tự.',
+  };
+}
+
 /** A complete, valid, ticked submission of one unit for one round. */
 export function validSubmission(model: CampaignModel, unitId: string, roundId: string): Submission {
   const s: Submission = { figures: {}, outline: {}, lists: {}, forms: {}, confirmation: {} };
@@ -218,6 +237,8 @@ export function validSubmission(model: CampaignModel, unitId: string, roundId: s
     } else if (table.role === 'nominations') {
       s.lists[table.id] = defaultNominees(model, unitId).map((n) => nomineeRow(model, n));
       s.forms[table.id] = Object.fromEntries((table.formBlock?.fields ?? []).map((f) => [f.code, true]));
+    } else if (table.role === 'activities') {
+      s.lists[table.id] = [activityRow(model, table, roundId)];
     } else {
       s.lists[table.id] = EXAMPLES.slice(0, Math.max(table.minEntries, 3)).map((e) => ({ ...e }));
     }

@@ -57,6 +57,9 @@ describe('npm run cli -- import … and master --json', () => {
     const flow = (f: typeof a) => periods.reduce((n, p) => n + f[p]![FLOW]!, 0);
     expect(view.totals.bang1[FLOW]).toBe(flow(a) + flow(b));
     expect(view.totals.bang1[STOCK]).toBe(a['2020-h1']![STOCK]! + b['2020-h1']![STOCK]!);
+    // The headline is the districts' subtotal; with no sector reported, the sectors' subtotal is empty.
+    expect(view.groupTotals.districts).toEqual(view.totals);
+    expect(view.groupTotals.sectors).toEqual({});
     expect(view.byUnit['ubnd-ba-dinh'].bang1[FLOW]).toBe(flow(a));
     expect(Object.keys(view.byUnit).sort()).toEqual(['ubnd-ba-dinh', 'ubnd-hoan-kiem']);
     expect([view.state['ubnd-ba-dinh'], view.state['ubnd-hoan-kiem'], view.state['ubnd-tay-ho']]).toEqual(['submitted', 'submitted', 'empty']);

@@ -53,11 +53,12 @@ async function submit(unitId: string, roundId: string, at: string, edit?: (sub: 
   return r;
 }
 
-/** Flow: every period of every unit; stock: each unit's last period, summed across units. */
-function expected(roundId: string, code: string, aggregate: 'flow' | 'stock'): number {
+/** Flow: every period of every unit; stock: each unit's last period, summed across units (of one kind when `kind` is given). */
+function expected(roundId: string, code: string, aggregate: 'flow' | 'stock', kind?: string): number {
   const periods = model().round(roundId).periods;
   let total = 0;
-  for (const sub of Object.values(typed[roundId]!)) {
+  for (const [unitId, sub] of Object.entries(typed[roundId]!)) {
+    if (kind && model().unit(unitId).kind !== kind) continue;
     const byPeriod = sub.figures.bang1;
     if (!byPeriod) continue;
     if (aggregate === 'stock') total += Number(byPeriod[periods.at(-1)!]![code]);
@@ -74,6 +75,9 @@ async function refreshMaster() {
 
 const indicatorCol = (code: string) => 2 + model().figuresTable('bang1').indicators.findIndex((i) => i.code === code);
 const totalRow = (sheet: ReturnType<typeof tabValues>) => rowWhere(sheet, 1, /^Tổng cộng \(/);
+/** The headline row's label: the city's figure is the districts' subtotal, sectors apart (issue 11, item 7). */
+const headline = (n: number) => `Tổng cộng (${n} đơn vị đã gửi): số liệu chung ${name('ha-noi')} = Cộng quận, huyện, thị xã`;
+const sectorsRow = (sheet: ReturnType<typeof tabValues>) => rowWhere(sheet, 1, /^Cộng sở, ban, ngành, đoàn thể \(/);
 const statusRow = (sheet: ReturnType<typeof tabValues>, roundId: string, unitId: string) =>
   sheet.find((r) => r[0] === model().round(roundId).name && r[1] === name(unitId)) ?? (() => { throw new Error(`no status row for ${unitId}`); })();
 
@@ -101,9 +105,11 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
     const { refreshed, sheet } = await refreshMaster();
     expect(refreshed).toBe(true);
     const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết');
-    expect(totalRow(bang1)[1]).toBe('Tổng cộng (3 đơn vị đã gửi)');
+    // The police units sent nominations only: they have no row in the figure tables and are not counted here.
+    expect(totalRow(bang1)[1]).toBe(headline(1));
     expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
     expect(totalRow(bang1)[indicatorCol(STOCK)]).toBe(expected(SK, STOCK, 'stock'));
+    expect(bang1.some((r) => r[1] === name('catp') || r[1] === name('ca-ba-dinh'))).toBe(false);
     expect(rowWhere(bang1, 1, name('ubnd-ba-dinh'))[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
 
     const status = tabValues(sheet, 'Tình trạng nộp');
@@ -152,8 +158,11 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
     const { refreshed, sheet } = await refreshMaster();
     expect(refreshed).toBe(true);
     const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết');
-    expect(totalRow(bang1)[1]).toBe('Tổng cộng (4 đơn vị đã gửi)');
-    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
+    // A sector's figures go to its own subtotal, never into the headline.
+    expect(totalRow(bang1)[1]).toBe(headline(1));
+    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow', 'district'));
+    expect(sectorsRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow', 'sector'));
+    expect(expected(SK, FLOW, 'flow', 'sector')).toBeGreaterThan(0);
     expect(rowWhere(bang1, 1, name('mttq-tp'))[indicatorCol(STOCK)]).toBe(figuresFor(model(), 'mttq-tp', SK, 'bang1')['2020-h1']![STOCK]);
     // Nothing changed since: the next run of the job does nothing.
     const since = requestsSince(s);
@@ -185,6 +194,7 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
 describe('versions and the lock', () => {
   it('a later edit is a new version; history is kept; the latest accepted version counts; lateness stays with the first', async () => {
     const before = expected(SK, FLOW, 'flow');
+    const headlineBefore = expected(SK, FLOW, 'flow', 'district');
     const r = await submit('ubnd-ba-dinh', SK, '2020-07-18T14:05:00+07:00', (sub) => {
       sub.figures.bang1!['2020-h1']![FLOW] = Number(sub.figures.bang1!['2020-h1']![FLOW]) + 100;
       sub.figures.bang1!['2020-h1']![STOCK] = Number(sub.figures.bang1!['2020-h1']![STOCK]) + 5;
@@ -205,7 +215,7 @@ describe('versions and the lock', () => {
     expect(city.totals.bang1?.[FLOW]).toBe(before + 100);
     expect(city.totals.bang1?.[STOCK]).toBe(expected(SK, STOCK, 'stock'));
     const { sheet } = await refreshMaster();
-    expect(totalRow(tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(before + 100);
+    expect(totalRow(tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(headlineBefore + 100);
     expect(statusRow(tabValues(sheet, 'Tình trạng nộp'), SK, 'ubnd-ba-dinh').slice(3, 8)).toEqual(['Đã gửi', 'Đúng hạn', 2, '09:00 10/07/2020', '14:05 18/07/2020']);
   });
 
@@ -239,12 +249,12 @@ describe('versions and the lock', () => {
 
     const { sheet: master } = await refreshMaster();
     expect(statusRow(tabValues(master, 'Tình trạng nộp'), SK, 'ubnd-ba-dinh').slice(3, 6)).toEqual(['Đã gửi (sửa sau khóa sổ, không tiếp nhận)', 'Đúng hạn', 2]);
-    expect(totalRow(tabValues(master, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(cityBefore.totals.bang1?.[FLOW]);
+    expect(totalRow(tabValues(master, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow', 'district'));
   });
 });
 
 describe('bo-sung-2020: the second round is kept apart', () => {
-  it('its own consolidated tab, by value, and the two-round tab warns about the overlap', async () => {
+  it('its own consolidated tab, by value; no tab adds the two rounds; the activities compiled by kind and level', async () => {
     const skCity = (await s.runtime.store.aggregate(SK, 'ha-noi'))!;
     for (const unitId of ['ubnd-ba-dinh', 'ubnd-tay-ho', 'thanh-doan']) expect((await submit(unitId, BS, '2020-09-01T16:20:00+07:00')).accepted).toBe(true);
     const late = await submit('ubnd-long-bien', BS, '2020-09-04T07:00:00+07:00');
@@ -259,15 +269,22 @@ describe('bo-sung-2020: the second round is kept apart', () => {
 
     const { sheet } = await refreshMaster();
     const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo bổ sung');
-    expect(totalRow(bang1)[1]).toBe('Tổng cộng (4 đơn vị đã gửi)');
-    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(BS, FLOW, 'flow'));
-    expect(totalRow(bang1)[indicatorCol(STOCK)]).toBe(expected(BS, STOCK, 'stock'));
-    expect(totalRow(tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(skCity.totals.bang1?.[FLOW]);
+    expect(totalRow(bang1)[1]).toBe(headline(3));
+    expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(BS, FLOW, 'flow', 'district'));
+    expect(totalRow(bang1)[indicatorCol(STOCK)]).toBe(expected(BS, STOCK, 'stock', 'district'));
+    expect(sectorsRow(bang1)[indicatorCol(STOCK)]).toBe(expected(BS, STOCK, 'stock', 'sector'));
+    expect(totalRow(tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết'))[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow', 'district'));
+    // The rounds' windows overlap: nothing adds them together.
+    expect(sheet.sheets.map((t) => t.properties.title).filter((t) => /hai đợt/i.test(t))).toEqual([]);
 
-    const both = tabValues(sheet, 'Hai đợt cộng lại');
-    expect(String(both[2]?.[0])).toMatch(/^CHÚ Ý: các đợt có khoảng thời gian chồng lấn/);
-    const flowRow = both.find((r) => r[0] === 'Bảng 1' && typeof r[1] === 'string' && r[1].includes('Tuyên truyền trên thông tin đại chúng'))!;
-    expect(flowRow.slice(3, 6)).toEqual([skCity.totals.bang1?.[FLOW], expected(BS, FLOW, 'flow'), skCity.totals.bang1![FLOW]! + expected(BS, FLOW, 'flow')]);
+    // Each of the four units listed one activity (the first kind, the first level, 150 people).
+    const activities = tabValues(sheet, 'Hoạt động – Báo cáo bổ sung');
+    const festival = rowWhere(activities, 1, 'Ngày hội toàn dân bảo vệ ANTQ 19/8');
+    expect(festival.slice(2, 4)).toEqual([4, 600]);
+    expect(rowWhere(activities, 1, 'Cộng').slice(2, 4)).toEqual([4, 600]);
+    expect(activities.filter((r) => r[3] === 'Ngày hội toàn dân bảo vệ ANTQ tại tổ dân phố số 7').map((r) => r[1])).toEqual(
+      ['ubnd-ba-dinh', 'ubnd-tay-ho', 'ubnd-long-bien', 'thanh-doan'].map(name),
+    );
 
     const status = tabValues(sheet, 'Tình trạng nộp');
     expect(statusRow(status, BS, 'ubnd-long-bien').slice(3, 5)).toEqual(['Đã gửi', 'Nộp muộn']);

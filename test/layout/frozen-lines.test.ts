@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
-import { buildMasterView, consolidationNode } from '../../functions/core/master-view.js';
+import { buildMasterView } from '../../functions/core/master-view.js';
 import { buildMasterWorkbook } from '../../functions/layout/master-workbook.js';
 import type { SheetModel, WorkbookModel } from '../../functions/layout/model.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
@@ -36,11 +36,10 @@ function unitWorkbooks(m: CampaignModel): [string, () => WorkbookModel][] {
 }
 
 function emptyMasterView(m: CampaignModel) {
-  const node = consolidationNode(m);
   return buildMasterView(m, {
     now: Date.UTC(2026, 11, 5),
     shortlist: new Set(),
-    rounds: m.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], consolidated: { nodeId: node, totals: {}, contributors: 0, children: [] }, sheetUrls: {}, flags: [] })),
+    rounds: m.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] })),
   });
 }
 

@@ -95,17 +95,14 @@ export function sampleView(model: CampaignModel): SampleView {
   const view = buildMasterView(model, {
     now: NOW,
     shortlist: new Set(withNominations ? [nominationId(d1, nominations[3]!)] : []),
-    rounds: model.campaign.rounds.map((r) => ({
-      roundId: r.id,
-      submissions:
+    rounds: model.campaign.rounds.map((r) => {
+      const submissions =
         r.id === roundId
           ? [submission(d1, 3, nominations), submission(d2, 7, withNominations ? [nominee(1, 'bkbca', NOMINEES.notShortlisted)] : []), ...reported.sectors.map((s, i) => submission(s, 11 + i))]
-          : [],
-      states: [],
-      consolidated: { nodeId: node, totals: {}, contributors: 0, children: [] },
-      sheetUrls: {},
-      flags: [],
-    })),
+          : [];
+      // No communes here: each unit's aggregate node holds just its own accepted figures.
+      return { roundId: r.id, submissions, states: [], nodes: Object.fromEntries(submissions.map((s) => [s.unitId, { totals: s.totals, contributors: 1 }])), sheetUrls: {}, flags: [] };
+    }),
   });
   const silentDistrict = districts.find((d) => !reported.districts.includes(d))!;
   return { view, roundId, tableIds, reported, silentDistrict };

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SheetGrid } from '../../functions/core/grid.js';
 import type { MasterRound } from '../../functions/core/master-view.js';
-import { buildActivitiesWorkbook, buildAwardListWorkbook, buildConsolidatedWorkbook, HEADLINE_LABEL, NOT_REPORTED, reportGroups, type ActivityEntry } from '../../functions/layout/report-workbooks.js';
+import { buildActivitiesWorkbook, buildAwardListWorkbook, buildConsolidatedWorkbook, HEADLINE_LABEL, NOT_REPORTED, reportGroups } from '../../functions/layout/report-workbooks.js';
+import type { CompiledActivity } from '../../functions/core/lists.js';
 import { readXlsxGrid, renderXlsx } from '../../functions/layout/xlsx.js';
 import { model } from '../helpers/campaign.js';
 import { loadXlsx, workbookPrintProblems } from './print-checks.js';
@@ -37,8 +38,8 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
     const grid = await readXlsxGrid(await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)));
     expect(grid.sheets.map((s) => s.title)).toEqual(sample.tableIds.map((id) => model.figuresTable(id).label));
     const [districts, sectors] = reportGroups(model, sample.roundId);
-    expect(districts).toMatchObject({ id: 'district', headline: true });
-    expect(sectors).toMatchObject({ id: 'sector', headline: false });
+    expect(districts).toMatchObject({ id: 'districts', headline: true, label: 'Cộng quận, huyện, thị xã' });
+    expect(sectors).toMatchObject({ id: 'sectors', headline: false, label: 'Cộng sở, ban, ngành, đoàn thể' });
     for (const tableId of sample.tableIds) {
       const sheet = grid.sheets.find((s) => s.title === model.figuresTable(tableId).label)!;
       const indicators = model.figuresTable(tableId).indicators;
@@ -64,13 +65,16 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
     }
   });
 
-  it('groups exactly the units of each kind that file figures in the round, districts first', () => {
+  it("groups exactly the units of the campaign file's groups that file figures in the round, districts first", () => {
     const groups = reportGroups(model, sample.roundId);
+    const declared = model.campaign.consolidation!.groups;
+    expect(groups.map((g) => g.id)).toEqual(declared.map((g) => g.id));
     for (const g of groups) {
-      const expected = model.campaign.units.filter((u) => u.kind === g.id && model.tablesFor(u.id, sample.roundId).some((t) => t.table.kind === 'figures')).map((u) => u.id);
+      const kinds = declared.find((d) => d.id === g.id)!.kinds;
+      const expected = model.campaign.units.filter((u) => kinds.includes(u.kind) && model.tablesFor(u.id, sample.roundId).some((t) => t.table.kind === 'figures')).map((u) => u.id);
       expect(g.unitIds).toEqual(expected);
     }
-    expect(groups.filter((g) => g.headline).map((g) => g.id)).toEqual(['district']);
+    expect(groups.filter((g) => g.headline).map((g) => g.id)).toEqual(['districts']);
   });
 });
 
@@ -114,17 +118,19 @@ describe('activities of the supplementary round', () => {
   it('counts activities by kind and level, with a total, and lists them', async () => {
     const roundId = sample.roundId;
     const [d1, d2] = sample.reported.districts as [string, string];
-    const list: ActivityEntry[] = [
-      { unitId: d1, date: '2020-08-19', name: 'Ngày hội phường', kind: 'Ngày hội 19/8', level: 'xã/phường', participants: 300, summary: null },
-      { unitId: d1, date: '2020-08-18', name: 'Ngày hội tổ 5', kind: 'Ngày hội 19/8', level: 'thôn/tổ dân phố', participants: 80, summary: 'Có văn nghệ' },
-      { unitId: d2, date: '2020-08-10', name: 'Thăm gia đình chính sách', kind: 'Thăm hỏi, tặng quà', level: 'xã/phường', participants: 20, summary: null },
+    // As the master view compiles them: option values, shown in the document by their labels.
+    const list: CompiledActivity[] = [
+      { unitId: d1, date: '2020-08-19', name: 'Ngày hội phường', kind: 'ngay_hoi_19_8', level: 'xa_phuong', participants: 300, summary: null },
+      { unitId: d1, date: '2020-08-18', name: 'Ngày hội tổ 5', kind: 'ngay_hoi_19_8', level: 'thon_to', participants: 80, summary: 'Có văn nghệ' },
+      { unitId: d2, date: '2020-08-10', name: 'Thăm gia đình chính sách', kind: 'tham_hoi_tang_qua', level: 'xa_phuong', participants: 20, summary: null },
     ];
-    const view = { ...sample.view, rounds: sample.view.rounds.map((r) => (r.roundId === roundId ? { ...r, activities: { list } } : r)) };
+    const activities = { tableId: 'hoat_dong', byKindLevel: {}, list };
+    const view = { ...sample.view, rounds: sample.view.rounds.map((r) => (r.roundId === roundId ? { ...r, activities } : r)) };
     const grid = await readXlsxGrid(await renderXlsx(buildActivitiesWorkbook(model, view, roundId, NOW)));
     const summary = grid.sheets[0]!;
     const header = rowStarting(summary, 'Loại hoạt động');
-    expect(header.slice(2)).toEqual(['xã/phường', 'thôn/tổ dân phố', 'Cộng']);
-    expect(rowStarting(summary, 'Ngày hội 19/8').slice(2)).toEqual([1, 1, 2]);
+    expect(header.slice(2)).toEqual(['Xã/phường/thị trấn', 'Thôn/tổ dân phố', 'Cộng']);
+    expect(rowStarting(summary, 'Ngày hội toàn dân bảo vệ ANTQ 19/8').slice(2)).toEqual([1, 1, 2]);
     expect(rowStarting(summary, 'Thăm hỏi, tặng quà').slice(2)).toEqual([1, 0, 1]);
     expect(rowStarting(summary, 'Tổng cộng').slice(2)).toEqual([2, 1, 3]);
     const names = grid.sheets[1]!.rows.map((r) => text(r[3]?.v));

@@ -34,14 +34,14 @@ const codeColumn = (s: SheetModel) => s.cells.filter((c) => c.col === 0 && c.val
 describe('tabs: only what the unit kind submits in the round', () => {
   it.each([
     ['ubnd-ba-dinh', SO_KET, ['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Đề cương báo cáo', 'Điển hình', 'Khen thưởng', 'Xác nhận']],
-    ['ubnd-ung-hoa', BO_SUNG, ['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Xác nhận']],
+    ['ubnd-ung-hoa', BO_SUNG, ['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Hoạt động', 'Xác nhận']],
     ['ca-ba-dinh', SO_KET, ['Hướng dẫn', 'Khen thưởng', 'Xác nhận']],
     ['catp-tham-muu', SO_KET, ['Hướng dẫn', 'Khen thưởng', 'Xác nhận']],
     ['catp-xdpt', SO_KET, ['Hướng dẫn', 'Khen thưởng', 'Xác nhận']],
     ['catp-anctnb', SO_KET, ['Hướng dẫn', 'Khen thưởng', 'Xác nhận']],
     ['catp-ankt', SO_KET, ['Hướng dẫn', 'Khen thưởng', 'Xác nhận']],
     ['so-gddt', SO_KET, ['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Đề cương báo cáo', 'Điển hình', 'Xác nhận']],
-    ['thanh-doan', BO_SUNG, ['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Xác nhận']],
+    ['thanh-doan', BO_SUNG, ['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Hoạt động', 'Xác nhận']],
   ])('%s in %s', (unitId, roundId, tabs) => {
     const wb = buildUnitWorkbook(model, unitId, roundId);
     expect(wb.sheets.map((s) => s.title)).toEqual(tabs);

@@ -5,7 +5,7 @@
  * requests: `{addSheet:{properties}}` and the like where the API has a reply, `{}` elsewhere.
  */
 import { formatRange } from './a1.js';
-import { applyCellData, parseMaskOrThrow, validateCellData } from './cells.js';
+import { applyCellData, parseMaskOrThrow, validateCellData, validateDataValidationRule } from './cells.js';
 import { type ApiResponse, type RequestContext, bodyObject, commitSpreadsheet, openSpreadsheet } from './context.js';
 import { ApiError, invalidArgument, notImplemented } from './errors.js';
 import { EvaluationSession } from './evaluation.js';
@@ -361,6 +361,7 @@ const handlers: Record<string, Handler> = {
     const { sheet, rect } = gridRangeArg(context, request['range']);
     const rule = isObject(request['rule']) ? (structuredClone(request['rule']) as JsonObject) : undefined;
     if (rule && !isObject(rule['condition'])) throw fail(context, 'A data validation rule needs a condition.');
+    validateDataValidationRule(rule, context.where);
     assertCanEditCells(context.identity, sheet, rect);
     forEachCell(rect, (r, c) => {
       if (rule) cellForWrite(sheet, r, c).dataValidation = structuredClone(rule);

@@ -41,7 +41,53 @@ function expandWildcard(mask: MaskTree): MaskTree {
   return expanded;
 }
 
+/**
+ * The BooleanCondition types Google documents as "Supported by data validation"
+ * (https://developers.google.com/workspace/sheets/api/reference/rest/v4/other#ConditionType).
+ * The others (TEXT_STARTS_WITH, BLANK, NOT_BLANK… for conditional formatting and filters;
+ * TEXT_NOT_EQ, DATE_NOT_EQ, FILTER_EXPRESSION for data source filters) are refused in a rule.
+ */
+export const DATA_VALIDATION_CONDITION_TYPES = new Set([
+  'NUMBER_GREATER',
+  'NUMBER_GREATER_THAN_EQ',
+  'NUMBER_LESS',
+  'NUMBER_LESS_THAN_EQ',
+  'NUMBER_EQ',
+  'NUMBER_NOT_EQ',
+  'NUMBER_BETWEEN',
+  'NUMBER_NOT_BETWEEN',
+  'TEXT_CONTAINS',
+  'TEXT_NOT_CONTAINS',
+  'TEXT_EQ',
+  'TEXT_IS_EMAIL',
+  'TEXT_IS_URL',
+  'DATE_EQ',
+  'DATE_BEFORE',
+  'DATE_AFTER',
+  'DATE_ON_OR_BEFORE',
+  'DATE_ON_OR_AFTER',
+  'DATE_BETWEEN',
+  'DATE_NOT_BETWEEN',
+  'DATE_IS_VALID',
+  'ONE_OF_RANGE',
+  'ONE_OF_LIST',
+  'CUSTOM_FORMULA',
+  'BOOLEAN',
+]);
+
+/** A data validation rule's condition must be of a type data validation supports. */
+export function validateDataValidationRule(rule: unknown, where: string): void {
+  if (rule === undefined || rule === null || typeof rule !== 'object') return;
+  const condition = (rule as Record<string, unknown>)['condition'];
+  if (!condition || typeof condition !== 'object') return;
+  const type = (condition as Record<string, unknown>)['type'];
+  if (typeof type !== 'string' || !DATA_VALIDATION_CONDITION_TYPES.has(type)) {
+    throw invalidArgument(`${where}: Invalid ConditionType ${typeof type === 'string' ? type : 'CONDITION_TYPE_UNSPECIFIED'} for data validation.`);
+  }
+}
+
 export function validateCellData(data: Record<string, unknown>, where: string): void {
+  validateDataValidationRule(data['dataValidation'], where);
   const value = data['userEnteredValue'];
   if (value === undefined || value === null) return;
   if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`${where}: userEnteredValue must be an object.`);

@@ -86,6 +86,8 @@ function validationOf(rule: Record<string, unknown> | undefined): DataValidation
       return { kind: 'checkbox' };
     case 'ONE_OF_LIST':
       return withMessage({ kind: 'list', values: conditionValues(condition), strict });
+    case 'DATE_IS_VALID':
+      return withMessage({ kind: 'date', strict });
     case 'NUMBER_GREATER_THAN_EQ':
     case 'NUMBER_GREATER': {
       const min = Number(conditionValues(condition)[0]);
