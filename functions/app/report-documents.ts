@@ -7,6 +7,8 @@
 import type { CampaignModel } from '../core/campaign-model.js';
 import type { MasterView } from '../core/master-view.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
+import type { DriveFiles } from '../adapters/drive-files.js';
+import type { Logger } from './log.js';
 import type { SubmissionRecord } from './records.js';
 import { currentMasterView } from './master.js';
 import type { UnitNarrative } from '../layout/report-docx.js';
@@ -76,4 +78,49 @@ export async function buildRoundDocuments(deps: ReportDeps, roundId: string, now
   }
   if (isSupplementary(model, roundId)) docs.push({ fileName: `hoat-dong-${roundId}.xlsx`, mimeType: XLSX_MIME, content: await renderXlsx(buildActivitiesWorkbook(model, masterView, roundId, now)) });
   return docs;
+}
+
+export interface PublishDeps extends ReportDeps {
+  files: Pick<DriveFiles, 'upsertFile'>;
+  log: Logger;
+}
+
+export interface PublishedRound {
+  roundId: string;
+  files: { name: string; fileId: string; url: string | null; created: boolean }[];
+}
+
+/**
+ * Writes a round's documents into the campaign's Drive (the shared drive the sheets live in),
+ * replacing the files of an earlier run (found by their appProperties), and records their
+ * links for the master. Idempotent: run twice, one file each.
+ */
+export async function publishRoundDocuments(deps: PublishDeps, roundId: string, now: number): Promise<PublishedRound> {
+  const docs = await buildRoundDocuments(deps, roundId, now);
+  const files: PublishedRound['files'] = [];
+  for (const doc of docs) {
+    const { file, created, duplicates } = await deps.files.upsertFile(doc.fileName, doc.mimeType, doc.content, { campaignId: deps.model.id, reportFile: doc.fileName });
+    if (duplicates > 0) deps.log.warn('report file found more than once in Drive; the first one was replaced', { name: doc.fileName, duplicates });
+    files.push({ name: doc.fileName, fileId: file.id, url: file.webViewLink, created });
+  }
+  await deps.store.patchMeta('reports', { [roundId]: { publishedAt: now, files: files.map(({ created, ...f }) => f) } });
+  deps.log.info('round documents published', { roundId, files: files.length, created: files.filter((f) => f.created).length });
+  return { roundId, files };
+}
+
+/**
+ * The scheduled run: each round whose due time has passed and whose documents were not
+ * written since, once. On demand: `roundId` (that round) or `all` (every round), now,
+ * whatever was written before.
+ */
+export async function publishDueReports(deps: PublishDeps, now: number, opts: { roundId?: string; all?: boolean } = {}): Promise<PublishedRound[]> {
+  const meta = await deps.store.meta('reports');
+  const rounds = opts.roundId
+    ? [deps.model.round(opts.roundId)]
+    : opts.all
+      ? deps.model.campaign.rounds
+      : deps.model.campaign.rounds.filter((r) => now >= deps.model.dueAt(r.id) && (meta[r.id]?.publishedAt ?? -Infinity) < deps.model.dueAt(r.id));
+  const out: PublishedRound[] = [];
+  for (const round of rounds) out.push(await publishRoundDocuments(deps, round.id, now));
+  return out;
 }
