@@ -35,5 +35,6 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
   { name: 'poll-changes', target: 'maintenance', body: { job: 'poll-changes' }, cron: '*/5 * * * *', description: 'Đọc nguồn thay đổi của Drive, bắt các thay đổi mà thông báo đẩy bỏ sót', catchUp: 'once', localMinGapMs: 10_000 },
   { name: 'renew-watch', target: 'maintenance', body: { job: 'renew-watch' }, cron: '0 */6 * * *', description: 'Gia hạn kênh theo dõi thay đổi của Drive trước khi hết hạn', catchUp: 'once', localMinGapMs: 0 },
   { name: 'reconcile', target: 'maintenance', body: { job: 'reconcile' }, cron: '17 * * * *', description: 'Tính lại số liệu tổng hợp từ báo cáo gốc, sửa mọi sai lệch', catchUp: 'once', localMinGapMs: 20_000 },
+  { name: 'publish-reports', target: 'maintenance', body: { job: 'publish-reports' }, cron: '30 0 * * *', description: 'Sau hạn nộp của mỗi đợt: ghi bảng tổng hợp, dự thảo báo cáo, danh sách khen thưởng vào Drive (một lần mỗi đợt)', catchUp: 'once', localMinGapMs: 0 },
   { name: 'compliance-sweep', target: 'complianceSweep', body: {}, cron: '0 8,16 * * *', description: 'Rà soát đơn vị chưa nộp, nộp muộn, vượt định mức; gửi thư nhắc và thư tổng hợp', catchUp: 'every', localMinGapMs: 0 },
 ];

@@ -4,6 +4,7 @@ import { flushed, processIo, UsageError, type CliIo, type Command } from './cli/
 import { templateCommand } from './cli/template.js';
 import { importCommand } from './cli/import.js';
 import { masterCommand } from './cli/master.js';
+import { reportCommand } from './cli/report.js';
 import { sweepCommand } from './cli/sweep.js';
 import { resetCommand } from './cli/reset.js';
 import { exportCommand } from './cli/export.js';
@@ -14,6 +15,7 @@ export const commands: Record<string, { run: Command; help: string }> = {
   check: { run: checkCommand, help: 'check <tệp.xlsx> --unit <mã> --round <mã> [--json]    kiểm tra biểu mẫu đã điền (không cần mạng)' },
   import: { run: importCommand, help: 'import <tệp.xlsx> --unit <mã> --round <mã> [--at <thời điểm>] [--json]   nhập vào bảng tính trực tuyến như cán bộ gõ, rồi xử lý' },
   master: { run: masterCommand, help: 'master [--round <mã>] [--at <thời điểm>] [--json] [--xlsx <tệp>] [--target google]   bảng tổng hợp' },
+  report: { run: reportCommand, help: 'report --round <mã> --out <thư mục> [--at <thời điểm>] [--json] [--target google]   ghi bảng tổng hợp, dự thảo báo cáo (.docx), danh sách khen thưởng' },
   sweep: { run: sweepCommand, help: 'sweep [--at <thời điểm>] [--json] [--dry-run] [--target google]   rà soát chưa nộp, nộp muộn, vượt định mức; gửi thư nhắc' },
   provision: { run: provisionCommand, help: 'provision [--round <mã>] [--dry-run] [--target google]   tạo và chia sẻ bảng tính của các đơn vị và bảng tổng hợp' },
   export: { run: exportCommand, help: 'export --out <thư mục>   xuất mọi bảng tính ra .xlsx' },

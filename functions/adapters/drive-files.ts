@@ -1,4 +1,5 @@
 /** The Drive v3 calls the system needs: file versions, creating and sharing sheets, change feeds. */
+import { Readable } from 'node:stream';
 import type { drive_v3 } from '@googleapis/drive';
 import { DEFAULT_RETRY, reasonOf, statusOf, withRetry, type RetryPolicy } from './retry.js';
 
@@ -179,6 +180,37 @@ export class DriveFiles {
       { retry: false },
     );
     return toMeta(res.data);
+  }
+
+  /**
+   * Writes a binary file (a report the coordinators download), replacing the content of the
+   * one found by `appProperties` if there is one: re-running never makes a second copy.
+   * Drive's files.update with media replaces the content in place (same id, same link);
+   * https://developers.google.com/workspace/drive/api/reference/rest/v3/files/update.
+   * A creation is not retried blindly (its outcome may be unknown): the next run finds it.
+   */
+  async upsertFile(name: string, mimeType: string, content: Buffer, appProperties: Record<string, string>, parentId?: string): Promise<{ file: FileMeta; created: boolean; duplicates: number }> {
+    const found = await this.findByAppProperties(appProperties);
+    const media = () => ({ mimeType, body: Readable.from([content]) });
+    // googleapis-common rewrites a method's URL to the client's rootUrl but builds the upload
+    // (media) URL from the per-call options only: without this, an emulator-bound client would
+    // upload to www.googleapis.com.
+    const rootUrl = (this.drive as unknown as { context?: { _options?: { rootUrl?: string } } }).context?._options?.rootUrl;
+    const callOptions = { retry: false, ...(rootUrl ? { rootUrl } : {}) };
+    if (found.length > 0) {
+      const res = await this.call(() => this.drive.files.update({ fileId: found[0]!.id, requestBody: { name, mimeType }, media: media(), fields: FILE_FIELDS, supportsAllDrives: true }, callOptions));
+      return { file: toMeta(res.data), created: false, duplicates: found.length - 1 };
+    }
+    const res = await this.drive.files.create(
+      {
+        requestBody: { name, mimeType, appProperties, ...(parentId ? { parents: [parentId] } : this.sharedDriveId ? { parents: [this.sharedDriveId] } : {}) },
+        media: media(),
+        fields: FILE_FIELDS,
+        supportsAllDrives: true,
+      },
+      callOptions,
+    );
+    return { file: toMeta(res.data), created: true, duplicates: 0 };
   }
 
   async permissions(fileId: string): Promise<FilePermission[]> {

@@ -69,6 +69,8 @@ export interface MetaDocs {
     shortlist?: string[];
     seenVersion?: number;
   };
+  /** The round documents written to Drive (app/report-documents.ts publishRoundDocuments), by round id. */
+  reports: Record<string, { publishedAt: number; files: { name: string; fileId: string; url: string | null }[] }>;
   driveWatch: {
     pageToken?: string;
     channel?: { id: string; resourceId: string; expiration: number; address: string };

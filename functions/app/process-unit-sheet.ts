@@ -82,6 +82,9 @@ function candidateOf(model: CampaignModel, ev: Evaluation) {
     nominations: nominationRecords(ev),
     quotaOverruns: ev.quotaOverruns.map(({ excess, ...o }) => o),
     warnings: issueRecords(ev).filter((i) => i.severity === 'warning'),
+    // Kept for the draft city report (app/report-documents.ts), which quotes each unit's text.
+    outline: ev.outline,
+    examples: Object.fromEntries(Object.entries(ev.examples).map(([table, rows]) => [table, rows.filter((r) => r.complete).map((r) => r.values)])),
   };
 }
 

@@ -83,6 +83,13 @@ export interface SubmissionRecord {
   nominations: NominationRecord[];
   quotaOverruns: QuotaOverrunRecord[];
   warnings: IssueRecord[];
+  /**
+   * The narrative-report outline as entered (item code → summary / page reference) and the
+   * typical examples (list table id → complete rows), for the draft city report.
+   * (Absent in submissions accepted before these fields existed.)
+   */
+  outline?: Record<string, { content: string | null; reference: string | null }>;
+  examples?: Record<string, Record<string, string | number | boolean | null>[]>;
 }
 
 export type SubmissionVersionRecord = SubmissionRecord & { versionNo: number };

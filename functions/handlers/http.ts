@@ -7,6 +7,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { pollChanges, renewWatch } from '../app/change-detection.js';
 import { refreshMaster } from '../app/master.js';
 import { processUnitSheet } from '../app/process-unit-sheet.js';
+import { publishDueReports } from '../app/report-documents.js';
 import { reconcileRound, reconcileSharing } from '../app/reconcile.js';
 import { runSweep, sweepJson } from '../app/sweep.js';
 import { acceptedWebhookSecrets } from '../config.js';
@@ -70,6 +71,12 @@ export async function sheetAction(req: Request, res: Response): Promise<void> {
       res.status(401).json({ error: 'unauthorized' });
       return;
     }
+    // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
+    if ((await rt.store.meta('master')).spreadsheetId === body.spreadsheetId) {
+      const published = await publishDueReports(rt, rt.now(), { all: true });
+      res.status(200).json({ outcome: 'reports-published', rounds: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => ({ name: f.name, url: f.url })) })) });
+      return;
+    }
     const r = await processUnitSheet(rt, body.spreadsheetId as string);
     res.status(200).json(r.outcome === 'processed' ? { outcome: r.outcome, status: r.evaluation.status, statusText: r.statusText } : { outcome: r.outcome });
   });
@@ -94,10 +101,10 @@ export async function complianceSweep(req: Request, res: Response): Promise<void
   });
 }
 
-export const MAINTENANCE_JOBS = ['renew-watch', 'poll-changes', 'reconcile', 'refresh-master'] as const;
+export const MAINTENANCE_JOBS = ['renew-watch', 'poll-changes', 'reconcile', 'refresh-master', 'publish-reports'] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
 
-/** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' }. */
+/** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' | 'publish-reports', round?: id }. */
 export async function maintenance(req: Request, res: Response): Promise<void> {
   await guarded(res, 'maintenance', 'maintenance', async (rt) => {
     if (!(await schedulerAllowed(rt, req, res))) return;
@@ -119,6 +126,16 @@ export async function maintenance(req: Request, res: Response): Promise<void> {
       case 'refresh-master':
         res.json(await refreshMaster(rt));
         return;
+      case 'publish-reports': {
+        const round = (req.body as { round?: unknown }).round;
+        if (round !== undefined && (typeof round !== 'string' || !rt.model.findRound(round))) {
+          res.status(400).json({ error: `unknown round; expected one of ${rt.model.campaign.rounds.map((r) => r.id).join(', ')}` });
+          return;
+        }
+        const published = await publishDueReports(rt, rt.now(), typeof round === 'string' ? { roundId: round } : {});
+        res.json({ published: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => f.name) })) });
+        return;
+      }
       default:
         res.status(400).json({ error: `unknown job; expected one of ${MAINTENANCE_JOBS.join(', ')}` });
     }

@@ -11,6 +11,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger } from '../../functions/app/log.js';
+import { buildRoundDocuments } from '../../functions/app/report-documents.js';
+import type { Runtime } from '../../functions/handlers/runtime.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { writeWorkbookXlsx } from '../../functions/layout/xlsx.js';
 import { demoScenario } from '../demo/scenario.js';
@@ -49,6 +51,31 @@ async function templatePicture(dir: string, model: Parameters<typeof buildUnitWo
   const pp = spawnSync('pdftoppm', ['-png', '-r', '150', '-f', '2', '-l', '2', '-x', '70', '-y', '70', '-W', '1620', '-H', '520', '-singlefile', join(dir, 'mau-ba-dinh.pdf'), out], { stdio: 'pipe' });
   if (pp.status !== 0) throw new Error(`pdftoppm failed: ${pp.stderr}`);
   process.stdout.write(`  ${out}.png\n`);
+}
+
+/**
+ * Issue 12: the first printed page of the consolidated table and of the draft city report, as
+ * LibreOffice renders the files the `report` command writes (its own profile directory, so it
+ * does not clash with another LibreOffice running on the machine).
+ */
+async function reportPictures(dir: string, rt: Runtime, roundId: string): Promise<void> {
+  const docs = await buildRoundDocuments(rt, roundId, rt.now());
+  const wanted: [string, string][] = [
+    [`bang-tong-hop-${roundId}.xlsx`, 'bao-cao-bang-tong-hop'],
+    [`bao-cao-tong-hop-${roundId}.docx`, 'bao-cao-du-thao'],
+  ];
+  for (const [fileName, picture] of wanted) {
+    const doc = docs.find((d) => d.fileName === fileName);
+    if (!doc) throw new Error(`report documents have no ${fileName}`);
+    const file = join(dir, fileName);
+    await writeFile(file, doc.content);
+    const lo = spawnSync('soffice', [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 180_000 });
+    if (lo.status !== 0) throw new Error(`soffice failed on ${fileName}: ${lo.stderr}`);
+    const pdf = file.replace(/\.(xlsx|docx)$/, '.pdf');
+    const pp = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(OUT, picture)], { stdio: 'pipe' });
+    if (pp.status !== 0) throw new Error(`pdftoppm failed on ${fileName}: ${pp.stderr}`);
+    process.stdout.write(`  ${join(OUT, picture)}.png\n`);
+  }
 }
 
 async function main() {
@@ -95,6 +122,7 @@ async function main() {
     const tab = (title: string) => master.sheets.find((s) => s.title === title)!;
     await screenshotHtml(sheetHtml(tab('Bảng 1 – Báo cáo sơ kết'), { rows: [0, 22], cols: [0, 10], title: `${master.title} — Bảng 1 – Báo cáo sơ kết` }), join(OUT, 'tong-hop-bang1.png'), [1500, 820]);
     await screenshotHtml(sheetHtml(tab('Tình trạng nộp'), { rows: [0, 26], cols: [0, 12], title: `${master.title} — Tình trạng nộp` }), join(OUT, 'tong-hop-tinh-trang.png'), [1600, 820]);
+    await reportPictures(dir, rt, 'so-ket-2020');
     await screenshotHtml(sheetHtml(tab('Khen thưởng'), { rows: [0, 16], cols: [1, 13], title: `${master.title} — Khen thưởng` }), join(OUT, 'tong-hop-khen-thuong.png'), [1600, 600]);
 
     const mails = await stack.listEmails();

@@ -15,6 +15,8 @@ export interface RequestContext {
   user: string;
   query: URLSearchParams;
   body: unknown;
+  /** The content of a Drive upload (the /upload/drive/v3 endpoints). */
+  upload?: { bytes: Buffer; mimeType: string };
   /** The emulator's root URL with a trailing slash. */
   rootUrl: string;
   projectNumber: string;

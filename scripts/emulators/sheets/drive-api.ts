@@ -112,7 +112,8 @@ export function getFile(context: RequestContext, fileId: string): ApiResponse {
         locationType: 'parameter',
       });
     }
-    throw notImplemented('file content download');
+    if (file.content === undefined) throw notImplemented('file content download of a file created without content');
+    return { body: Buffer.from(file.content, 'base64') };
   }
   return { body: project(context, renderFile(file, context.user, context.clock.now()), 'kind,id,name,mimeType') };
 }
@@ -181,9 +182,10 @@ export function listFiles(context: RequestContext): ApiResponse {
 }
 
 export function createFile(context: RequestContext): ApiResponse {
-  if (context.query.get('uploadType')) throw notImplemented('Drive content uploads');
-  const body = bodyObject(context);
-  const mimeType = typeof body['mimeType'] === 'string' ? body['mimeType'] : 'application/octet-stream';
+  const body = context.body === undefined && context.upload ? {} : bodyObject(context);
+  const mimeType = typeof body['mimeType'] === 'string' ? body['mimeType'] : (context.upload?.mimeType ?? 'application/octet-stream');
+  // Drive converts an upload into a Docs editors file; that conversion is not emulated.
+  if (context.upload && mimeType.startsWith('application/vnd.google-apps.')) throw notImplemented('converting an upload to a Google Docs editors file');
   const name = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : mimeType === SPREADSHEET_MIME ? 'Untitled spreadsheet' : 'Untitled';
   const parents = Array.isArray(body['parents']) ? body['parents'].filter((p): p is string => typeof p === 'string') : [];
   const driveId = sharedDriveParent(context, parents);
@@ -198,6 +200,7 @@ export function createFile(context: RequestContext): ApiResponse {
     file = addSpreadsheet(context, spreadsheet, parents.length > 0 ? { parents } : {});
   } else {
     file = newFile(context, { name, mimeType, parents });
+    if (context.upload) file.content = context.upload.bytes.toString('base64');
     context.store.state.files[file.id] = file;
     context.store.recordChange(file.id, false);
   }
@@ -227,8 +230,13 @@ export function updateFile(context: RequestContext, fileId: string): ApiResponse
   const file = fileFor(context, fileId);
   const access = accessOf(file, context.user);
   if (!atLeast(access, 'writer')) throw driveInsufficientPermissions();
-  const body = bodyObject(context);
+  const body = context.body === undefined && context.upload ? {} : bodyObject(context);
   if (body['trashed'] !== undefined && access !== 'owner') throw driveInsufficientPermissions();
+  if (context.upload) {
+    // New content for the same file: Docs editors files take no binary content.
+    if (file.mimeType.startsWith('application/vnd.google-apps.')) throw notImplemented('uploading content into a Google Docs editors file');
+    file.content = context.upload.bytes.toString('base64');
+  }
   if (typeof body['name'] === 'string' && body['name'] !== '') {
     file.name = body['name'];
     const spreadsheet = context.store.spreadsheet(fileId);

@@ -68,6 +68,8 @@ interface Route {
   kind: RequestKind;
   spreadsheetId?: string;
   run: (context: RequestContext) => ApiResponse;
+  /** A Drive upload endpoint: the body is the file's content (and metadata), not JSON. */
+  upload?: boolean;
 }
 
 export interface DebugRoutes {
@@ -162,7 +164,15 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
     // Drive calls on a spreadsheet's file are logged against the spreadsheet too.
     ...(fileId !== undefined ? { spreadsheetId: fileId } : {}),
   });
-  if (path.startsWith('/upload/drive/v3/')) return drive('files.upload', () => { throw notImplemented('Drive content uploads'); });
+  if (path.startsWith('/upload/drive/v3/')) {
+    // Simple and multipart uploads (https://developers.google.com/workspace/drive/api/guides/manage-uploads):
+    // the same methods as the metadata endpoint, with the content in the body.
+    const upload = path.slice('/upload/drive/v3/'.length).split('/').map(decodeSegment);
+    if (upload[0] !== 'files') return null;
+    if (upload.length === 1 && method === 'POST') return { ...drive('files.create', createFile), upload: true };
+    if (upload.length === 2 && method === 'PATCH') return { ...drive('files.update', (context) => updateFile(context, upload[1]!), upload[1]!), upload: true };
+    return drive('files.upload', () => { throw notImplemented('this Drive upload method'); });
+  }
   if (!path.startsWith('/drive/v3/')) return null;
   const segments = path.slice('/drive/v3/'.length).split('/').map(decodeSegment);
   const [first, second, third, fourth] = segments;
@@ -365,6 +375,7 @@ function sheetsRequestSchema(): Record<string, string | null> {
  */
 function checkRequest(route: Route, query: URLSearchParams, received: ReceivedBody): unknown {
   if (received.tooLarge && route.api === 'sheets') throw payloadTooLarge();
+  if (route.upload) return undefined; // read by readUpload
   const body = parseJsonBody(received.bytes);
   if (route.api === 'sheets') {
     const bodyType = SHEETS_BODY_TYPES[route.op];
@@ -376,6 +387,42 @@ function checkRequest(route: Route, query: URLSearchParams, received: ReceivedBo
   }
   checkFieldsParameter(route.api, route.op, query);
   return body;
+}
+
+/**
+ * The metadata and content of a Drive upload. `uploadType=media`: the body is the content;
+ * `multipart`: a multipart/related body, the JSON metadata first, then the content
+ * (https://developers.google.com/workspace/drive/api/guides/manage-uploads). Resumable
+ * uploads are not emulated.
+ */
+function readUpload(query: URLSearchParams, contentType: string | undefined, bytes: Buffer): { metadata: unknown; upload: { bytes: Buffer; mimeType: string } } {
+  const uploadType = query.get('uploadType');
+  if (uploadType === 'media') return { metadata: undefined, upload: { bytes, mimeType: contentType ?? 'application/octet-stream' } };
+  if (uploadType !== 'multipart') {
+    if (uploadType === 'resumable') throw notImplemented('resumable Drive uploads');
+    throw invalidArgument(`Invalid value for uploadType: ${uploadType ?? '(missing)'}`);
+  }
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!/^multipart\/related/i.test(contentType ?? '') || !boundary) throw invalidArgument('Multipart uploads need a multipart/related body with a boundary.');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { headers: string; body: Buffer }[] = [];
+  let at = bytes.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (bytes.subarray(start, start + 2).toString() === '--') break; // closing delimiter
+    const next = bytes.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = bytes.subarray(start, next);
+    const split = part.indexOf('\r\n\r\n');
+    if (split >= 0) {
+      const body = part.subarray(split + 4);
+      parts.push({ headers: part.subarray(0, split).toString('utf8'), body: body.subarray(0, body.length - (body.subarray(-2).toString() === '\r\n' ? 2 : 0)) });
+    }
+    at = next;
+  }
+  if (parts.length !== 2) throw invalidArgument('A multipart upload has exactly two parts: the metadata, then the media.');
+  const mediaType = /content-type:\s*([^\r\n;]+)/i.exec(parts[1]!.headers)?.[1]?.trim() ?? 'application/octet-stream';
+  return { metadata: parseJsonBody(parts[0]!.body), upload: { bytes: parts[1]!.body, mimeType: mediaType } };
 }
 
 function parseJsonBody(body: Buffer): unknown {
@@ -501,8 +548,10 @@ export class EmulatorHttpServer {
       return;
     }
     let body: unknown;
+    let upload: RequestContext['upload'];
     try {
       body = checkRequest(route, url.searchParams, received);
+      if (route.upload) ({ metadata: body, upload } = readUpload(url.searchParams, req.headers['content-type'], received.bytes));
     } catch (error) {
       const refusal = error instanceof ApiError ? error : internalError();
       if (!(error instanceof ApiError)) console.error(`[sheets-emulator] ${route.op} check failed`, error);
@@ -536,6 +585,7 @@ export class EmulatorHttpServer {
           user,
           query: url.searchParams,
           body,
+          ...(upload ? { upload } : {}),
           rootUrl: this.rootUrl,
           projectNumber: this.deps.projectNumber,
         };
@@ -557,6 +607,12 @@ export class EmulatorHttpServer {
       return;
     }
     this.record({ ...base, user, status });
+    if (Buffer.isBuffer(responseBody)) {
+      // A file's content (files.get with alt=media).
+      res.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': responseBody.length });
+      res.end(responseBody);
+      return;
+    }
     sendJson(res, status, responseBody);
   }
 

@@ -170,6 +170,8 @@ export interface DriveFileState {
   revisions?: RevisionState[];
   /** Metadata readers see while it lags a write (see DriveBehaviour.metadataLagMs); absent when current. */
   lagging?: LaggingMetadata;
+  /** Uploaded binary content (base64), for files that are not Google Docs editors files. */
+  content?: string;
 }
 
 /** A Drive revision as the Revisions resource describes it (metadata only: Sheets revisions cannot be downloaded). */
