@@ -50,7 +50,11 @@ export interface SheetTableOptions {
 export const SHEET_TABLE_CSS = `
 table.sheet { border-collapse: separate; border-spacing: 0; table-layout: fixed; font-family: Arial, "Noto Sans", sans-serif; font-size: 13px; background: #fff; }
 table.sheet th { background: #f8f9fa; color: #5f6368; font-weight: normal; border-right: 1px solid #c0c0c0; border-bottom: 1px solid #c0c0c0; font-size: 11px; padding: 0; }
-table.sheet td { border-right: 1px solid #e2e2e2; border-bottom: 1px solid #e2e2e2; padding: 2px 4px; overflow: hidden; vertical-align: bottom; position: relative; background: #fff; color: #000; }
+table.sheet { background: #fff; }
+/* Cells are transparent so that text spilling out of a cell (see .spill) shows over its empty neighbours. */
+table.sheet td { border-right: 1px solid #e2e2e2; border-bottom: 1px solid #e2e2e2; padding: 2px 4px; overflow: hidden; vertical-align: bottom; position: relative; color: #000; }
+table.sheet td.sticky { background: #fff; }
+table.sheet td.spill { overflow: visible; z-index: 1; }
 /* separate borders: a bordered cell darkens its own right/bottom edges and, with a shadow, its neighbours' */
 table.sheet td.b { border-right-color: #000; border-bottom-color: #000; box-shadow: -1px -1px 0 0 #000; }
 table.sheet td.check { text-align: center; font-size: 15px; }
@@ -134,7 +138,9 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
 
   const open = new Set(opts.openNotes ?? []);
   const out: string[] = [];
-  out.push(`<table class="sheet" data-sheet="${escapeHtml(sheet.title)}"><colgroup><col style="width:${ROW_HEADER_WIDTH}px">`);
+  // A fixed layout honours the column widths only when the table's own width is set.
+  const tableWidth = ROW_HEADER_WIDTH + cols.reduce((sum, c) => sum + (width.get(c) ?? DEFAULT_WIDTH), 0);
+  out.push(`<table class="sheet" data-sheet="${escapeHtml(sheet.title)}" style="width:${tableWidth}px"><colgroup><col style="width:${ROW_HEADER_WIDTH}px">`);
   for (const c of cols) out.push(`<col style="width:${width.get(c) ?? DEFAULT_WIDTH}px">`);
   out.push(`</colgroup><thead><tr style="height:${COLUMN_HEADER_HEIGHT}px"><th class="${sticky ? 'sticky corner' : ''}" style="${sticky ? 'top:0;left:0' : ''}"></th>`);
   for (const c of cols) {
@@ -170,7 +176,13 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
       if (cellLeft !== undefined) css.push(`left:${cellLeft}px`);
       if (cellTop !== undefined && cellLeft !== undefined) css.push('z-index:3');
       const addr = `${columnLetters(c)}${r + 1}`;
+      // Google lets unwrapped, left-aligned text run on over empty cells to its right.
+      const nextCol = cols[cols.indexOf(c) + (span?.colspan ?? 1)];
+      const next = nextCol === undefined ? undefined : cells.get(`${r}:${nextCol}`);
+      const nextEmpty = nextCol === undefined || (!covered.has(`${r}:${nextCol}`) && (next?.value === undefined || next.value === null || next.value === '') && next?.validation?.kind !== 'checkbox');
+      const spills = typeof cell?.value === 'string' && shown !== '' && !st.wrap && (st.hAlign ?? 'left') === 'left' && nextEmpty && cellTop === undefined && cellLeft === undefined;
       const classes = [
+        spills ? 'spill' : '',
         st.border ? 'b' : '',
         isCheckbox ? 'check' : '',
         cell?.note ? 'has-note' : '',
