@@ -96,7 +96,7 @@ describe('the list at /', () => {
     const unitRow = rows.find((r) => r.attribs['data-id'] === unitSheetId)!;
     const cellsText = DomUtils.findAll((e) => e.name === 'td', unitRow.children).map((c) => DomUtils.textContent(c));
     expect(cellsText[1]).toContain(s.runtime.model.unit(UNIT).name);
-    expect(cellsText[2]).toBe(round);
+    expect(cellsText[2]).toBe(`${s.runtime.model.round(round).name} ${round}`);
     expect(cellsText[3]).not.toBe('');
     expect(cellsText[4]).toMatch(/^\d\d:\d\d \d\d\/\d\d\/\d{4}$/);
     const links = DomUtils.findAll((e) => e.name === 'a', unitRow.children).map((a) => a.attribs['href']);

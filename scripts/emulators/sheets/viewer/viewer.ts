@@ -41,6 +41,7 @@ header h1 { font-size: 18px; margin: 0; font-weight: normal; flex: 1; }
 header a, td a { color: #1a73e8; text-decoration: none; }
 header a:hover, td a:hover { text-decoration: underline; }
 .muted { color: #5f6368; font-size: 12px; }
+.nowrap { white-space: nowrap; }
 main.list { padding: 12px 16px; }
 table.files { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.files th { text-align: left; background: #f1f3f4; padding: 6px 8px; border-bottom: 1px solid #dadce0; position: sticky; top: 0; }
@@ -139,19 +140,22 @@ function listed(store: EmulatorStore): Listed[] {
     const props = file?.appProperties ?? {};
     return { spreadsheet, file, unit: props['unit'] ?? '', round: props['round'] ?? '', master: props['role'] === 'master' };
   });
-  // The coordinators' master first, then round by round, then by title (the unit's name).
+  // The coordinators' master first, then round by round in the order provisioning created them
+  // (the campaign's order; the store keeps insertion order), then by title (the unit's name).
+  const roundOrder = new Map<string, number>();
+  for (const row of rows) if (!roundOrder.has(row.round)) roundOrder.set(row.round, roundOrder.size);
   return rows.sort(
     (a, b) =>
       Number(b.master) - Number(a.master) ||
-      a.round.localeCompare(b.round) ||
+      (roundOrder.get(a.round) ?? 0) - (roundOrder.get(b.round) ?? 0) ||
       a.spreadsheet.properties.title.localeCompare(b.spreadsheet.properties.title, 'vi'),
   );
 }
 
-/** The unit's name as the title carries it ("<campaign> – <round> – <unit>"), else its id. */
-function unitName(title: string, unitId: string): string {
+/** The unit's and the round's names as a unit sheet's title carries them ("<campaign> – <round> – <unit>"), else their ids. */
+function namesOf(title: string, unitId: string, roundId: string): { unit: string; round: string } {
   const parts = title.split(' – ');
-  return parts.length >= 3 ? (parts[parts.length - 1] as string) : unitId;
+  return parts.length >= 3 ? { unit: parts[parts.length - 1] as string, round: parts[parts.length - 2] as string } : { unit: unitId, round: roundId };
 }
 
 function listPage(store: EmulatorStore): string {
@@ -166,15 +170,16 @@ function listPage(store: EmulatorStore): string {
       const id = spreadsheet.spreadsheetId;
       const title = spreadsheet.properties.title;
       const status = statusOf(spreadsheet);
-      const unit = row.master ? 'Bảng tổng hợp (đầu mối)' : row.unit ? unitName(title, row.unit) : '';
+      const names = namesOf(title, row.unit, row.round);
+      const unit = row.master ? 'Bảng tổng hợp (đầu mối)' : row.unit ? names.unit : '';
       const modified = file ? vietnameseDateTime(file.modifiedTime, spreadsheet.properties.timeZone) : '';
       body.push(
         `<tr data-id="${escapeHtml(id)}"><td><a href="/view/${encodeURIComponent(id)}">${escapeHtml(title)}</a>${file?.trashed ? ' <span class="muted">(trong thùng rác)</span>' : ''}</td>` +
           `<td>${escapeHtml(unit)}${row.unit ? ` <span class="muted">${escapeHtml(row.unit)}</span>` : ''}</td>` +
-          `<td>${escapeHtml(row.round)}</td>` +
+          `<td>${row.round ? `${escapeHtml(names.round)} <span class="muted">${escapeHtml(row.round)}</span>` : ''}</td>` +
           `<td>${status ? `<span class="status"${status.fill ? ` style="background:${status.fill}"` : ''}>${escapeHtml(status.text)}</span>` : ''}</td>` +
-          `<td>${escapeHtml(modified)}</td>` +
-          `<td><a href="/emulator/spreadsheets/${encodeURIComponent(id)}.xlsx">Tải .xlsx</a></td></tr>`,
+          `<td class="nowrap">${escapeHtml(modified)}</td>` +
+          `<td class="nowrap"><a href="/emulator/spreadsheets/${encodeURIComponent(id)}.xlsx">Tải .xlsx</a></td></tr>`,
       );
     }
     body.push('</tbody></table>');
