@@ -5,11 +5,12 @@
  * mail that reached maildev (a reminder, the digest). Needs Debian's chromium and libreoffice-calc (apt); not
  * part of `npm test`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { createLogger } from '../../functions/app/log.js';
 import { buildRoundDocuments } from '../../functions/app/report-documents.js';
 import type { Runtime } from '../../functions/handlers/runtime.js';
@@ -39,6 +40,26 @@ async function screenshotHtml(html: string, file: string, size: [number, number]
   chromium([`--screenshot=${file}`, `--window-size=${size[0]},${size[1]}`, `file://${page}`]);
   await rm(page, { force: true });
   process.stdout.write(`  ${file}\n`);
+}
+
+/**
+ * A page the Sheets emulator's viewer serves, as Chromium shows it. Asynchronous: the emulator
+ * answers from this very process, so a blocking spawn would leave Chromium waiting for a page
+ * that never comes.
+ */
+async function screenshotViewer(url: string, file: string, size: [number, number]): Promise<void> {
+  const bin = ['chromium', 'chromium-browser'].find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (!bin) throw new Error('chromium not found: apt-get install chromium');
+  const profile = join(tmpdir(), `pictures-chromium-viewer-${process.pid}`);
+  await promisify(execFile)(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--screenshot=${file}`, `--window-size=${size[0]},${size[1]}`, url], { timeout: 60_000 });
+  if (!existsSync(file)) throw new Error(`chromium wrote no screenshot to ${file}`);
+  process.stdout.write(`  ${file}\n`);
+}
+
+/** The viewer at the emulator's root (`/view/<id>?sheet=<tab>`, or the list at `/` without an id). */
+async function viewerPicture(sheetsUrl: string, file: string, target?: { spreadsheetId: string; tab: string }): Promise<void> {
+  const url = target ? `${sheetsUrl}view/${encodeURIComponent(target.spreadsheetId)}?sheet=${encodeURIComponent(target.tab)}` : sheetsUrl;
+  await screenshotViewer(url, join(OUT, file), [1400, 800]);
 }
 
 /** The blank template's Bảng 1 as LibreOffice prints it (what a clerk gets in Excel). */
@@ -103,6 +124,8 @@ async function main() {
     await system.stepTo(first.at + 3_600_000);
     const bad = (await rt.store.state('so-ket-2020', first.unitId))!.issues.find((i) => i.code === 'value.not_number')!;
     await picture(first.unitId, bad.sheet, { rows: [0, 20], cols: [0, 9], openNotes: [bad.cell!] }, 'phan-hoi-o-loi.png', [1400, 720]);
+    const badSheet = await rt.store.unitSheet('so-ket-2020', first.unitId);
+    await viewerPicture(stack.urls.sheets, 'viewer-unit.png', { spreadsheetId: badSheet!.spreadsheetId, tab: bad.sheet });
 
     // 2. A part larger than its total in Bảng 2, typed and ticked: the box is ticked but the report is not taken in.
     const part = edits.find((e) => e.note === 'phần lớn hơn tổng')!;
@@ -123,6 +146,8 @@ async function main() {
     await screenshotHtml(sheetHtml(tab('Bảng 1 – Báo cáo sơ kết'), { rows: [0, 22], cols: [0, 10], title: `${master.title} — Bảng 1 – Báo cáo sơ kết` }), join(OUT, 'tong-hop-bang1.png'), [1500, 820]);
     await screenshotHtml(sheetHtml(tab('Tình trạng nộp'), { rows: [0, 26], cols: [0, 12], title: `${master.title} — Tình trạng nộp` }), join(OUT, 'tong-hop-tinh-trang.png'), [1600, 820]);
     await reportPictures(dir, rt, 'so-ket-2020');
+    await viewerPicture(stack.urls.sheets, 'viewer-master.png', { spreadsheetId: spreadsheetId!, tab: 'Tình trạng nộp' });
+    await viewerPicture(stack.urls.sheets, 'viewer-list.png');
     await screenshotHtml(sheetHtml(tab('Khen thưởng'), { rows: [0, 16], cols: [1, 13], title: `${master.title} — Khen thưởng` }), join(OUT, 'tong-hop-khen-thuong.png'), [1600, 600]);
 
     const mails = await stack.listEmails();

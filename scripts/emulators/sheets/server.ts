@@ -58,6 +58,7 @@ import type { QuotaTracker } from './quotas.js';
 import { createSpreadsheet, getSpreadsheet } from './sheets-api.js';
 import type { EmulatorStore } from './store.js';
 import type { ApiName, LogEntry, RequestKind, SpreadsheetState } from './types.js';
+import { handleViewerRequest, isViewerPath } from './viewer/viewer.js';
 import { appendValues, batchClearValues, batchGetValues, batchUpdateValues, clearValues, getValues, updateValues } from './values-api.js';
 
 const MAX_LOG_ENTRIES = 10_000;
@@ -515,6 +516,8 @@ export class EmulatorHttpServer {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const received = await readBody(req);
     const path = url.pathname;
+    // The read-only viewer (`/`, `/view/…`): no Google API path starts so.
+    if (isViewerPath(path) && handleViewerRequest(method, url, this.deps.store, res)) return;
     if (path.startsWith('/emulator/')) {
       if (!(await this.deps.debug.handle(method, path, res))) sendJson(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
       return;
