@@ -43,3 +43,10 @@ export const yearlyModel: CampaignModel = modifiedModel((raw) => {
   raw.periods = [...yearly, ...raw.periods.filter((p: { id: string }) => p.id === '2020-bs')];
   raw.rounds.find((r: { id: string }) => r.id === 'so-ket-2020').periods = YEARLY_PERIODS;
 });
+
+/**
+ * The period figures are typed into in the main round: the last (and in the 2020 plan the only)
+ * period of `so-ket-2020`, so a stock's total is its value there. Tests take it from here rather
+ * than naming a period id.
+ */
+export const MAIN_PERIOD: string = model.round('so-ket-2020').periods.at(-1)!;

@@ -15,6 +15,7 @@ import { figuresFor, validSubmission, type Submission } from '../helpers/fill-wo
 import { provisionMaster, registerUnitSheets, requestsSince, rowWhere, seenCell, tabValues, writeCells } from '../helpers/integration.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SK = 'so-ket-2020';
 const BS = 'bo-sung-2020';
@@ -90,7 +91,7 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
     expect(city.totals.bang1?.[STOCK]).toBe(expected(SK, STOCK, 'stock'));
     // The stock is the last period's value, not the sum of the periods.
     const own = figuresFor(model(), 'ubnd-ba-dinh', SK, 'bang1');
-    expect(city.totals.bang1?.[STOCK]).toBe(own['2020-h1']![STOCK]);
+    expect(city.totals.bang1?.[STOCK]).toBe(own[MAIN_PERIOD]![STOCK]);
     expect(city.totals.bang1?.[STOCK]).toBeLessThan(Object.values(own).reduce((n, p) => n + p[STOCK]!, 0));
     // The police units report nominations only: they count as submitted under the city police, with no figures.
     expect((await store.aggregate(SK, 'catp'))).toMatchObject({ contributors: 2, totals: {} });
@@ -154,7 +155,7 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
     const bang1 = tabValues(sheet, 'Bảng 1 – Báo cáo sơ kết');
     expect(totalRow(bang1)[1]).toBe('Tổng cộng (4 đơn vị đã gửi)');
     expect(totalRow(bang1)[indicatorCol(FLOW)]).toBe(expected(SK, FLOW, 'flow'));
-    expect(rowWhere(bang1, 1, name('mttq-tp'))[indicatorCol(STOCK)]).toBe(figuresFor(model(), 'mttq-tp', SK, 'bang1')['2020-h1']![STOCK]);
+    expect(rowWhere(bang1, 1, name('mttq-tp'))[indicatorCol(STOCK)]).toBe(figuresFor(model(), 'mttq-tp', SK, 'bang1')[MAIN_PERIOD]![STOCK]);
     // Nothing changed since: the next run of the job does nothing.
     const since = requestsSince(s);
     expect((await refreshMaster()).refreshed).toBe(false);
@@ -186,8 +187,8 @@ describe('versions and the lock', () => {
   it('a later edit is a new version; history is kept; the latest accepted version counts; lateness stays with the first', async () => {
     const before = expected(SK, FLOW, 'flow');
     const r = await submit('ubnd-ba-dinh', SK, '2020-07-18T14:05:00+07:00', (sub) => {
-      sub.figures.bang1!['2020-h1']![FLOW] = Number(sub.figures.bang1!['2020-h1']![FLOW]) + 100;
-      sub.figures.bang1!['2020-h1']![STOCK] = Number(sub.figures.bang1!['2020-h1']![STOCK]) + 5;
+      sub.figures.bang1![MAIN_PERIOD]![FLOW] = Number(sub.figures.bang1![MAIN_PERIOD]![FLOW]) + 100;
+      sub.figures.bang1![MAIN_PERIOD]![STOCK] = Number(sub.figures.bang1![MAIN_PERIOD]![STOCK]) + 5;
     });
     expect(r.accepted).toBe(true);
     expect(r.submission).toMatchObject({ versionCount: 2, late: false, firstAcceptedAt: Date.parse('2020-07-10T09:00:00+07:00'), acceptedAt: Date.parse('2020-07-18T14:05:00+07:00') });
@@ -198,7 +199,7 @@ describe('versions and the lock', () => {
       [1, Date.parse('2020-07-10T09:00:00+07:00')],
       [2, Date.parse('2020-07-18T14:05:00+07:00')],
     ]);
-    expect(versions[1]!.values.bang1!['2020-h1']![FLOW]).toBe(versions[0]!.values.bang1!['2020-h1']![FLOW]! + 100);
+    expect(versions[1]!.values.bang1![MAIN_PERIOD]![FLOW]).toBe(versions[0]!.values.bang1![MAIN_PERIOD]![FLOW]! + 100);
     expect(versions[0]!.sourceVersion).toBeLessThan(versions[1]!.sourceVersion);
 
     const city = (await s.runtime.store.aggregate(SK, 'ha-noi'))!;
@@ -212,7 +213,7 @@ describe('versions and the lock', () => {
   it('after the lock an edit is not taken in: the sheet says why, the accepted version stays', async () => {
     const cityBefore = (await s.runtime.store.aggregate(SK, 'ha-noi'))!;
     s.clock.set('2020-07-23T08:00:00+07:00');
-    await s.type('ubnd-ba-dinh', SK, [{ kind: 'figure', table: 'bang1', period: '2019', code: FLOW, value: 999 }]);
+    await s.type('ubnd-ba-dinh', SK, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: FLOW, value: 999 }]);
     const r = await s.process('ubnd-ba-dinh', SK);
     if (r.outcome !== 'processed') throw new Error(r.outcome);
     expect([r.evaluation.status, r.accepted, r.lockedOut]).toEqual(['ready', false, true]);
@@ -232,7 +233,7 @@ describe('versions and the lock', () => {
     await s.triggersIdle();
     const sub = await s.runtime.store.submission(SK, 'ubnd-ba-dinh');
     expect(sub).toMatchObject({ versionCount: 2, acceptedAt: Date.parse('2020-07-18T14:05:00+07:00') });
-    expect(sub!.values.bang1!['2019']![FLOW]).not.toBe(999);
+    expect(sub!.values.bang1![MAIN_PERIOD]![FLOW]).not.toBe(999);
     expect(await s.runtime.store.versions(SK, 'ubnd-ba-dinh')).toHaveLength(2);
     expect((await s.runtime.store.aggregate(SK, 'ha-noi'))?.totals).toEqual(cityBefore.totals);
     expect((await s.runtime.store.state(SK, 'ubnd-ba-dinh'))?.lockedOut).toBe(true);
