@@ -50,7 +50,7 @@ describe('a clerk edit is processed through Drive push → driveWebhook', () => 
       return st && st.seenVersion === (await versionOf('ubnd-hoan-kiem')) && st;
     }, 10_000, 'the webhook to process the edit');
     expect(state.status).toBe('invalid');
-    expect(state.issues.map((i) => [i.cell, i.code])).toEqual([['K16', 'value.not_number']]);
+    expect(state.issues.map((i) => [i.cell, i.code])).toEqual([['K13', 'value.not_number']]);
     expect(await statusCellText('ubnd-hoan-kiem')).toBe('Còn 1 lỗi — ô tô đỏ là lỗi, ô tô vàng cần xem lại.');
     await settled(s); // the push is recorded once answered; the echo of our own feedback write follows it
     const pushes = s.sheets.pushes.slice(pushesBefore);
