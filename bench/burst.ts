@@ -33,6 +33,7 @@ import { counterFor } from './lib/firestore-counter.js';
 import { sleep, waitFor } from './lib/stats.js';
 import { SA, sharedStack, type BenchStack } from './lib/stack.js';
 import { figure, type Benchmark, type BenchContext } from './lib/types.js';
+import { MAIN_PERIOD } from '../test/helpers/campaign.js';
 
 export const SCALE = 4;
 const EDITS = 5;
@@ -41,8 +42,8 @@ const CLERKS_AT_ONCE = 4;
 /** The two corrections of edit k (2…5): figures of 2019 in Bảng 1, always valid. */
 function correction(base: Record<string, number>, k: number): Entry[] {
   return [
-    { kind: 'figure', table: 'bang1', period: '2019', code: 'tuyen_truyen.dai_chung', value: (base['tuyen_truyen.dai_chung'] ?? 0) + k },
-    { kind: 'figure', table: 'bang1', period: '2019', code: 'tuyen_truyen.pano_khau_hieu', value: (base['tuyen_truyen.pano_khau_hieu'] ?? 0) + 2 * k },
+    { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.dai_chung', value: (base['tuyen_truyen.dai_chung'] ?? 0) + k },
+    { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: (base['tuyen_truyen.pano_khau_hieu'] ?? 0) + 2 * k },
   ];
 }
 
@@ -148,7 +149,7 @@ export async function runBurst(ctx: BenchContext, s: BenchStack, scale: number):
   const plans = new Map<string, { full: ReturnType<BenchStack['writesOf']>; corrections: ReturnType<BenchStack['writesOf']>[] }>();
   for (const u of units) {
     const sub = validSubmission(model, u, ROUND);
-    const base = sub.figures.bang1!['2019']! as Record<string, number>;
+    const base = sub.figures.bang1![MAIN_PERIOD]! as Record<string, number>;
     plans.set(u, { full: s.writesOf(u, submissionEntries(sub)), corrections: [2, 3, 4, 5].map((k) => s.writesOf(u, correction(base, k))) });
   }
   // Wave k holds every unit's k-th edit, in a shuffled (seeded) order.

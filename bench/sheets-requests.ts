@@ -12,7 +12,7 @@
  */
 import { refreshMaster } from '../functions/app/master.js';
 import { processUnitSheet } from '../functions/app/process-unit-sheet.js';
-import { unitsOfKind } from '../test/helpers/campaign.js';
+import { unitsOfKind, MAIN_PERIOD } from '../test/helpers/campaign.js';
 import { validSubmission } from '../test/helpers/fill-workbook.js';
 import { submissionEntries } from '../test/helpers/stack.js';
 import type { LogEntry } from '../scripts/emulators/sheets/types.js';
@@ -56,8 +56,8 @@ export const sheetsBench: Benchmark = {
         for (const [i, unitId] of units.entries()) {
           const sub = validSubmission(model, unitId, ROUND);
           if (i % 3 === 0) {
-            sub.figures.bang1!['2018']!['tuyen_truyen.dai_chung'] = -5;
-            sub.figures.bang2!['2019']![Object.keys(sub.figures.bang2!['2019']!)[0]!] = '12,5';
+            sub.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = -5;
+            sub.figures.bang2![MAIN_PERIOD]![Object.keys(sub.figures.bang2![MAIN_PERIOD]!)[0]!] = '12,5';
           }
           await s.typeWrites(unitId, s.writesOf(unitId, submissionEntries(sub)));
         }

@@ -63,6 +63,12 @@ export const indicatorSchema = z.object({
   type: z.enum(['integer', 'decimal']),
   aggregate: z.enum(['flow', 'stock']),
   width: z.number().int().positive().optional(),
+  /**
+   * Set when this column's heading, grouping or unit is our reading rather than legible in the
+   * source plan (its table reached us with scrambled headers): says why, so the file itself tells
+   * coordinators what to confirm against the signed plan. Documentation only; nothing computes on it.
+   */
+  reconstructed: z.string().min(1).optional(),
 });
 
 export const figuresTableSchema = z.object({
@@ -74,6 +80,12 @@ export const figuresTableSchema = z.object({
   subtitle: z.string().min(1),
   indicators: z.array(indicatorSchema).min(1),
   footnotes: z.array(z.string()).default([]),
+  /**
+   * What of this table's layout is reconstructed (group headings, sub-columns, units the source does
+   * not show legibly). Printed under the table in the unit workbook, after the footnotes, and in the
+   * master's guide tab, so coordinators confirm the layout against the signed plan before provisioning.
+   */
+  layoutNotes: z.array(z.string().min(1)).default([]),
 });
 
 export const checklistItemSchema = z.object({

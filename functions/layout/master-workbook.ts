@@ -388,6 +388,7 @@ function guideSheet(model: CampaignModel, view: MasterView, updated: string): Sh
     'Trang "Tình trạng nộp": đúng hạn, muộn, chưa nộp, số phiên bản, các việc đơn vị cần xử lý.',
     'Trang "Khen thưởng": đề nghị của các đơn vị, đối chiếu định mức và tiêu chuẩn; tích chọn đề xuất lên Bộ ở cột cuối.',
     'Trang "Lỗi và cảnh báo": các lỗi, cảnh báo còn mở trong bảng tính của từng đơn vị.',
+    ...model.figuresTables().flatMap((t) => t.layoutNotes.map((note) => `${t.label}: ${note}`)),
   ];
   lines.forEach((l, i) => b.set(3 + i, 0, `${i + 1}.`, { hAlign: 'right', vAlign: 'top' }).set(3 + i, 1, l, { wrap: true }).fitText(3 + i, l, 820));
   b.column(0, { width: 40 }).column(1, { width: 820 });

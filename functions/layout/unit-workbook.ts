@@ -131,7 +131,8 @@ function figuresSheet(ctx: Context, table: FiguresTable, requirement: TableRequi
   b.set(r, CODE_COL, END_MARKER, STYLES.hidden);
   r++;
   const notesFrom = bannerStart(LABEL_COL, FIGURES_FROZEN_COLS);
-  for (const note of table.footnotes) {
+  // Layout notes follow the footnotes: where the campaign file says its layout is reconstructed, the template says so too.
+  for (const note of [...table.footnotes, ...table.layoutNotes]) {
     b.set(r, notesFrom, note, STYLES.note).merge(r, notesFrom, r + 1, lastCol + 1);
     r++;
   }

@@ -1,14 +1,16 @@
 /**
- * Realistic submissions generated from the schema alone (no indicator code is named here):
- * magnitudes follow each indicator's unit of measure and the unit's size, stocks grow slowly,
- * and the schema's own rules (a ≤ b, no people without events) are satisfied, so a clean
- * submission validates and the demo's mistakes are the only errors.
+ * Realistic submissions generated from the schema: figures of the indicators `figure-ranges.ts`
+ * documents for the unit's kind lie in those plausible ranges (scaled by the period's length);
+ * any other indicator (another campaign) gets a magnitude from its unit of measure and the unit's
+ * size. Stocks grow slowly, and the schema's own rules (a ≤ b, no people without events) are
+ * satisfied, so a clean submission validates and the demo's mistakes are the only errors.
  */
 import type { FiguresTable, ListTable } from '../../sheets-schema/campaign-schema.js';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import type { Entry, Typed } from '../local-stack/clerk.js';
 
 import type { Rng } from '../local-stack/seeded-random.js';
+import { FIGURE_RANGES, periodFactor, type RangeTable } from './figure-ranges.js';
 
 export function seedOf(text: string): number {
   let h = 2166136261;
@@ -32,13 +34,43 @@ export function viTyped(n: number, rng: Rng): Typed {
   return n >= 1000 && rng() < 0.5 ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.') : n;
 }
 
-export function generateFigures(model: CampaignModel, table: FiguresTable, periods: string[], size: number, rng: Rng): Record<string, Record<string, number>> {
+/**
+ * `kindId`: the unit's kind, selecting its documented ranges; `size` (0.6 … 1.6) puts bigger units
+ * higher in a range, never outside it.
+ */
+export function generateFigures(model: CampaignModel, table: FiguresTable, periods: string[], size: number, rng: Rng, kindId?: string): Record<string, Record<string, number>> {
   const values: Record<string, Record<string, number>> = Object.fromEntries(periods.map((p) => [p, {}]));
   const periodWeight = (p: string) => {
     const { from, to } = model.period(p);
     return Math.min(1, (Date.parse(to) - Date.parse(from) + 86_400_000) / (365 * 86_400_000));
   };
+  const ranges: RangeTable = (kindId !== undefined ? FIGURE_RANGES[kindId] : undefined) ?? {};
+  const ranged = table.indicators.filter((ind) => ranges[ind.code] !== undefined && (ranges[ind.code]!.per === undefined || table.indicators.some((x) => x.code === ranges[ind.code]!.per)));
+  const position = () => Math.min(1, Math.max(0, (size - 0.6) * 0.5 + rng() * 0.5));
+  const round = (type: 'integer' | 'decimal', v: number) => (type === 'integer' ? Math.max(0, Math.round(v)) : Math.round(v * 100) / 100);
+  // Indicators given as a multiple or share of another come after it, whatever the column order.
+  const pending = [...ranged];
+  while (pending.length) {
+    const i = pending.findIndex((ind) => {
+      const per = ranges[ind.code]!.per;
+      return per === undefined || !pending.some((x) => x.code === per);
+    });
+    if (i < 0) throw new Error(`figure-ranges: vòng lặp "per" trong bảng ${table.id}`);
+    const [ind] = pending.splice(i, 1) as [FiguresTable['indicators'][number]];
+    const row = ranges[ind.code]!;
+    const { range, per } = row;
+    const pick = () => range[0] + position() * (range[1] - range[0]);
+    let stock: number | undefined;
+    for (const p of periods) {
+      let v: number;
+      if (per !== undefined) v = pick() * values[p]![per]!;
+      else if (ind.aggregate === 'stock') v = stock = stock === undefined ? pick() : Math.min(range[1], stock * (1 + rng() * 0.03));
+      else v = pick() * periodFactor(row, ind.aggregate, model.period(p));
+      values[p]![ind.code] = round(ind.type, v);
+    }
+  }
   for (const ind of table.indicators) {
+    if (ranged.includes(ind)) continue;
     const [lo, hi] = magnitude(ind.unit);
     let stock = (lo + rng() * (hi - lo)) * size;
     for (const p of periods) {
@@ -80,7 +112,7 @@ export function figureEntries(model: CampaignModel, unitId: string, roundId: str
   for (const { table } of model.tablesFor(unitId, roundId)) {
     if (table.kind !== 'figures') continue;
     const periods = model.round(roundId).periods;
-    const values = generateFigures(model, table, periods, size, rng);
+    const values = generateFigures(model, table, periods, size, rng, model.kindOf(unitId).id);
     for (const p of periods) for (const ind of table.indicators) out.push({ kind: 'figure', table: table.id, period: p, code: ind.code, value: viTyped(values[p]![ind.code]!, rng) });
   }
   return out;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECOND_CAMPAIGN_FILE, model } from '../helpers/campaign.js';
+import { SECOND_CAMPAIGN_FILE, model, MAIN_PERIOD } from '../helpers/campaign.js';
 import { figuresFor, nomineeRow, validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { fillXlsx } from '../helpers/xlsx-fill.js';
 import { runCliCaptured } from '../helpers/cli.js';
@@ -63,10 +63,10 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
   /** The valid submission, with some figures typed as text the Vietnamese way. */
   const typedSubmission = () => {
     const s = validSubmission(model, UNIT, ROUND);
-    s.figures.bang1!['2016']!['tuyen_truyen.tai_lieu_ban'] = '3.456';
-    s.figures.bang1!['2016']!['ngan_sach.xdpt_chung'] = '850,5';
-    s.figures.bang1!['2019']!['ngan_sach.bvdp'] = '1.234,75';
-    s.figures.bang2!['2017']!['ngay_hoi.thon_to.nguoi'] = '31 250';
+    s.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tai_lieu_ban'] = '3.456';
+    s.figures.bang1![MAIN_PERIOD]!['ngan_sach.xdpt_chung'] = '850,5';
+    s.figures.bang1![MAIN_PERIOD]!['ngan_sach.bvdp'] = '1.234,75';
+    s.figures.bang2![MAIN_PERIOD]!['ngay_hoi.thon_to.nguoi'] = '31 250';
     return s;
   };
 
@@ -78,13 +78,13 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
     expect(json.round).toBe(ROUND);
     expect(json.status).toBe('ready');
     expect(json.issues).toEqual([]);
-    expect(json.values.bang1!['2016']!['tuyen_truyen.dai_chung']).toBe(figures['2016']!['tuyen_truyen.dai_chung']);
-    expect(json.values.bang1!['2016']!['tuyen_truyen.tai_lieu_ban']).toBe(3456);
-    expect(json.values.bang1!['2016']!['ngan_sach.xdpt_chung']).toBe(850.5);
-    expect(json.values.bang1!['2019']!['ngan_sach.bvdp']).toBe(1234.75);
-    expect(json.values.bang1!['2020-h1']).toEqual(figures['2020-h1']);
-    expect(json.values.bang2!['2017']!['ngay_hoi.thon_to.nguoi']).toBe(31250);
-    expect(json.values.bang2!['2015']).toEqual(figuresFor(model, UNIT, ROUND, 'bang2')['2015']);
+    expect(json.values.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung']).toBe(figures[MAIN_PERIOD]!['tuyen_truyen.dai_chung']);
+    expect(json.values.bang1![MAIN_PERIOD]!['tuyen_truyen.tai_lieu_ban']).toBe(3456);
+    expect(json.values.bang1![MAIN_PERIOD]!['ngan_sach.xdpt_chung']).toBe(850.5);
+    expect(json.values.bang1![MAIN_PERIOD]!['ngan_sach.bvdp']).toBe(1234.75);
+    expect(json.values.bang1![MAIN_PERIOD]).toEqual({ ...figures[MAIN_PERIOD], 'tuyen_truyen.tai_lieu_ban': 3456, 'ngan_sach.xdpt_chung': 850.5, 'ngan_sach.bvdp': 1234.75 });
+    expect(json.values.bang2![MAIN_PERIOD]!['ngay_hoi.thon_to.nguoi']).toBe(31250);
+    expect(json.values.bang2![MAIN_PERIOD]).toEqual({ ...figuresFor(model, UNIT, ROUND, 'bang2')[MAIN_PERIOD], 'ngay_hoi.thon_to.nguoi': 31250 });
     expect(json.nominations.map((n) => [n.row, n.cell, n.award, n.type, n.scope, n.name, n.eligible])).toEqual([
       [1, 'F18', 'bkubnd', 'collective', 'outside', 'Tổ dân phố số 7 (Ba Đình)', true],
       [2, 'F19', 'bkubnd', 'individual', 'outside', 'Nguyễn Thị Lan (Ba Đình)', true],
@@ -99,27 +99,27 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
 
   it('"12 buổi" typed in a number cell: exit 1, the issue at its cell with its message', async () => {
     const s = typedSubmission();
-    s.figures.bang1!['2017']!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
+    s.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
     const { code, json } = await checkJson(await templateAndFill(UNIT, 'ba-dinh-loi.xlsx', s), UNIT);
     expect(code).toBe(1);
     expect(json.status).toBe('invalid');
     expect(json.issues).toEqual([
       {
         sheet: 'Bảng 1',
-        cell: 'G15',
+        cell: 'G13',
         code: 'value.not_number',
         severity: 'error',
-        message: 'Ô G15 (Tuyên truyền tập trung – Buổi, Năm 2017): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.',
+        message: 'Ô G13 (Tuyên truyền tập trung – Buổi, Giai đoạn 2015 – 2020): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.',
       },
     ]);
-    expect(json.values.bang1!['2017']!['tuyen_truyen.tap_trung_buoi']).toBeNull();
-    expect(json.values.bang1!['2016']!['tuyen_truyen.tai_lieu_ban']).toBe(3456);
+    expect(json.values.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi']).toBeNull();
+    expect(json.values.bang1![MAIN_PERIOD]!['tuyen_truyen.tai_lieu_ban']).toBe(3456);
   });
 
   it('the readable report groups the issues by tab, in tab order, errors and warnings marked', async () => {
     const s = typedSubmission();
-    s.figures.bang1!['2017']!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
-    Object.assign(s.figures.bang2!['2018']!, { 'tin_bao.co_gia_tri': 20, 'tin_bao.lam_ro_vu': 25 });
+    s.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
+    Object.assign(s.figures.bang2![MAIN_PERIOD]!, { 'tin_bao.co_gia_tri': 20, 'tin_bao.lam_ro_vu': 25 });
     s.confirmation.dien_thoai = '0912 345';
     const file = await templateAndFill(UNIT, 'ba-dinh-bao-cao.xlsx', s);
     const r = await cli('check', file, '--unit', UNIT, '--round', ROUND);
@@ -131,10 +131,10 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
         'Tình trạng: Còn 2 lỗi, 1 cảnh báo — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).',
         '',
         'Trang "Bảng 1":',
-        '  LỖI      G15    Ô G15 (Tuyên truyền tập trung – Buổi, Năm 2017): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.',
+        '  LỖI      G13    Ô G13 (Tuyên truyền tập trung – Buổi, Giai đoạn 2015 – 2020): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.',
         '',
         'Trang "Bảng 2":',
-        '  CẢNH BÁO Q16    Ô Q16 (Năm 2018): số vụ đã điều tra làm rõ (25) nhiều hơn số tin có giá trị (20, ô P16). Có thể đúng, nhưng hãy kiểm tra lại.',
+        '  CẢNH BÁO Q13    Ô Q13 (Giai đoạn 2015 – 2020): số vụ đã điều tra làm rõ (25) nhiều hơn số tin có giá trị (20, ô P13). Có thể đúng, nhưng hãy kiểm tra lại.',
         '',
         'Trang "Xác nhận":',
         '  LỖI      C9     Ô C9: số điện thoại "0912 345" không hợp lệ. Hãy nhập số di động 10 chữ số hoặc số cố định 11 chữ số (có mã vùng), ví dụ 0912 345 678 hoặc 024 3942 1234.',

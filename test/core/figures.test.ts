@@ -7,25 +7,34 @@ import { describe, expect, it } from 'vitest';
 import { evaluateWorkbook, type Evaluation } from '../../functions/core/evaluate.js';
 import { periodTotals } from '../../functions/core/figures.js';
 import { computePeerStats, median, type PeerStats } from '../../functions/core/statistics.js';
-import { model, unitsOfKind } from '../helpers/campaign.js';
+import type { CampaignModel } from '../../functions/core/campaign-model.js';
+import { model, unitsOfKind, yearlyModel, YEARLY_PERIODS } from '../helpers/campaign.js';
 import { figuresFor, filledGrid, peerFigures, type Submission, type Typed } from '../helpers/fill-workbook.js';
 
 const UNIT = 'ubnd-ba-dinh';
 const ROUND = 'so-ket-2020';
-const PERIODS = ['2015', '2016', '2017', '2018', '2019', '2020-h1'];
+/** The plan asks for one figure per indicator for the round's whole window: one period row (row 13). */
+const [PERIOD] = model.round(ROUND).periods as [string];
+const LABEL = model.period(PERIOD).label;
+const ROW = 13;
 
 /** Sets one indicator for every period of the round (a number for all, or one value per period). */
-function column(s: Submission, table: string, code: string, values: Typed | Typed[]) {
-  PERIODS.forEach((p, i) => (s.figures[table]![p]![code] = Array.isArray(values) ? values[i]! : values));
+function column(s: Submission, table: string, code: string, values: Typed | Typed[], periods: string[] = model.round(ROUND).periods) {
+  periods.forEach((p, i) => (s.figures[table]![p]![code] = Array.isArray(values) ? values[i]! : values));
 }
 
-async function evaluate(edit: (s: Submission) => void, opts: { peerStats?: PeerStats; submitted?: boolean } = {}): Promise<Evaluation> {
-  const grid = await filledGrid(model, UNIT, ROUND, (s) => {
+async function evaluate(edit: (s: Submission) => void, opts: { peerStats?: PeerStats; submitted?: boolean; model?: CampaignModel } = {}): Promise<Evaluation> {
+  const m = opts.model ?? model;
+  const grid = await filledGrid(m, UNIT, ROUND, (s) => {
     edit(s);
     if (opts.submitted === false) s.confirmation.da_hoan_thanh = false;
   });
-  return evaluateWorkbook(model, UNIT, ROUND, grid, opts.peerStats ? { peerStats: opts.peerStats } : {});
+  return evaluateWorkbook(m, UNIT, ROUND, grid, opts.peerStats ? { peerStats: opts.peerStats } : {});
 }
+
+/** The several-periods option (the campaign split by year): rows 13 … 18 for 2015 … 6/2020. */
+const evaluateYearly = (edit: (s: Submission) => void, opts: { peerStats?: PeerStats } = {}) => evaluate(edit, { ...opts, model: yearlyModel });
+const yearlyColumn = (s: Submission, table: string, code: string, values: Typed | Typed[]) => column(s, table, code, values, YEARLY_PERIODS);
 
 /** Numbers as Vietnamese write them (1.234,5), independently of the code under test. */
 const vi = (n: number) => n.toLocaleString('de-DE');
@@ -43,14 +52,15 @@ describe('the valid submission the other tests start from', () => {
 
 /**
  * One case per cross-field rule of the campaign: the values set (all other figures stay
- * realistic), and the single issue expected, in year 2017 (row 15).
+ * realistic), and the single issue expected, in the round's one period row.
  */
 const FESTIVALS: [string, string, string, string][] = [
-  ['co_quan', 'Ngày hội ở cơ quan, doanh nghiệp, nhà trường', 'C', 'D'],
-  ['thon_to', 'Ngày hội ở thôn, xóm, tổ dân phố', 'E', 'F'],
-  ['xa_phuong', 'Ngày hội ở xã, phường, thị trấn', 'G', 'H'],
-  ['quan_huyen', 'Ngày hội ở cấp quận, huyện, thị xã', 'I', 'J'],
-  ['thanh_pho', 'Ngày hội ở cấp Thành phố', 'K', 'L'],
+  // level, name in the rule's message, column of Số lượt, column of Số người tham gia (people first, as in the seed)
+  ['co_quan', 'Ngày hội ở cơ quan, doanh nghiệp, nhà trường', 'D', 'C'],
+  ['thon_to', 'Ngày hội ở thôn, xóm, tổ dân phố', 'F', 'E'],
+  ['xa_phuong', 'Ngày hội ở xã, phường, thị trấn', 'H', 'G'],
+  ['quan_huyen', 'Ngày hội ở cấp quận, huyện, thị xã', 'J', 'I'],
+  ['thanh_pho', 'Ngày hội ở cấp Thành phố', 'L', 'K'],
 ];
 
 interface RuleCase {
@@ -67,25 +77,25 @@ const RULE_CASES: RuleCase[] = [
     code: 'tin_bao.co_gia_tri_vuot_tong_so',
     severity: 'error',
     sheet: 'Bảng 2',
-    set: (s) => Object.assign(s.figures.bang2!['2017']!, { 'tin_bao.tong_so': 100, 'tin_bao.co_gia_tri': 130, 'tin_bao.lam_ro_vu': 30 }),
-    cell: 'P15',
-    message: 'Ô P15 (Năm 2017): Tin có giá trị (130) nhiều hơn Tổng số tin (100, ô O15). Tin có giá trị là một phần của tổng số tin; hãy kiểm tra lại.',
+    set: (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.tong_so': 100, 'tin_bao.co_gia_tri': 130, 'tin_bao.lam_ro_vu': 30 }),
+    cell: `P${ROW}`,
+    message: `Ô P${ROW} (${LABEL}): Tin có giá trị (130) nhiều hơn Tổng số tin (100, ô O${ROW}). Tin có giá trị là một phần của tổng số tin; hãy kiểm tra lại.`,
   },
   {
     code: 'giao_duc.khong_tai_pham_vuot_tong_so',
     severity: 'error',
     sheet: 'Bảng 2',
-    set: (s) => Object.assign(s.figures.bang2!['2017']!, { 'giao_duc.tong_so': 40, 'giao_duc.khong_tai_pham': 42 }),
-    cell: 'T15',
-    message: 'Ô T15 (Năm 2017): Số không tái phạm (42) nhiều hơn Tổng số người lầm lỗi được giáo dục (40, ô S15); hãy kiểm tra lại.',
+    set: (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'giao_duc.tong_so': 40, 'giao_duc.khong_tai_pham': 42 }),
+    cell: `T${ROW}`,
+    message: `Ô T${ROW} (${LABEL}): Số không tái phạm (42) nhiều hơn Tổng số người lầm lỗi được giáo dục (40, ô S${ROW}); hãy kiểm tra lại.`,
   },
   {
     code: 'tin_bao.lam_ro_vu_vuot_co_gia_tri',
     severity: 'warning',
     sheet: 'Bảng 2',
-    set: (s) => Object.assign(s.figures.bang2!['2017']!, { 'tin_bao.co_gia_tri': 60, 'tin_bao.lam_ro_vu': 65 }),
-    cell: 'Q15',
-    message: 'Ô Q15 (Năm 2017): số vụ đã điều tra làm rõ (65) nhiều hơn số tin có giá trị (60, ô P15). Có thể đúng, nhưng hãy kiểm tra lại.',
+    set: (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.co_gia_tri': 60, 'tin_bao.lam_ro_vu': 65 }),
+    cell: `Q${ROW}`,
+    message: `Ô Q${ROW} (${LABEL}): số vụ đã điều tra làm rõ (65) nhiều hơn số tin có giá trị (60, ô P${ROW}). Có thể đúng, nhưng hãy kiểm tra lại.`,
   },
   {
     code: 'tuyen_truyen.tai_lieu_ban_it_hon_dau_loai',
@@ -93,10 +103,10 @@ const RULE_CASES: RuleCase[] = [
     sheet: 'Bảng 1',
     set: (s) => {
       column(s, 'bang1', 'tuyen_truyen.tai_lieu_dau_loai', 10);
-      column(s, 'bang1', 'tuyen_truyen.tai_lieu_ban', [25, 25, 8, 25, 25, 25]);
+      column(s, 'bang1', 'tuyen_truyen.tai_lieu_ban', 8);
     },
-    cell: 'F15',
-    message: 'Ô F15 (Năm 2017): số bản phát hành (8) ít hơn số đầu, loại tài liệu (10, ô E15); mỗi đầu tài liệu có ít nhất một bản. Hãy kiểm tra lại.',
+    cell: `F${ROW}`,
+    message: `Ô F${ROW} (${LABEL}): số bản phát hành (8) ít hơn số đầu, loại tài liệu (10, ô E${ROW}); mỗi đầu tài liệu có ít nhất một bản. Hãy kiểm tra lại.`,
   },
   {
     code: 'tuyen_truyen.nguoi_du_it_hon_buoi',
@@ -104,21 +114,21 @@ const RULE_CASES: RuleCase[] = [
     sheet: 'Bảng 1',
     set: (s) => {
       column(s, 'bang1', 'tuyen_truyen.tap_trung_buoi', 10);
-      column(s, 'bang1', 'tuyen_truyen.tap_trung_nguoi', [30, 30, 9, 30, 30, 30]);
+      column(s, 'bang1', 'tuyen_truyen.tap_trung_nguoi', 9);
     },
-    cell: 'H15',
-    message: 'Ô H15 (Năm 2017): số người dự (9) ít hơn số buổi tuyên truyền (10, ô G15); hãy kiểm tra lại.',
+    cell: `H${ROW}`,
+    message: `Ô H${ROW} (${LABEL}): số người dự (9) ít hơn số buổi tuyên truyền (10, ô G${ROW}); hãy kiểm tra lại.`,
   },
   {
     code: 'tuyen_truyen.nguoi_du_khi_khong_co_buoi',
     severity: 'error',
     sheet: 'Bảng 1',
     set: (s) => {
-      column(s, 'bang1', 'tuyen_truyen.tap_trung_buoi', [10, 10, 0, 10, 10, 10]);
+      column(s, 'bang1', 'tuyen_truyen.tap_trung_buoi', 0);
       column(s, 'bang1', 'tuyen_truyen.tap_trung_nguoi', 150);
     },
-    cell: 'H15',
-    message: 'Ô H15 (Năm 2017): có 150 lượt người dự nhưng số buổi tuyên truyền tập trung là 0 (ô G15). Hãy nhập số buổi hoặc sửa số người dự.',
+    cell: `H${ROW}`,
+    message: `Ô H${ROW} (${LABEL}): có 150 lượt người dự nhưng số buổi tuyên truyền tập trung là 0 (ô G${ROW}). Hãy nhập số buổi hoặc sửa số người dự.`,
   },
   ...FESTIVALS.flatMap(([level, name, luotCol, nguoiCol]): RuleCase[] => [
     {
@@ -126,11 +136,11 @@ const RULE_CASES: RuleCase[] = [
       severity: 'error',
       sheet: 'Bảng 2',
       set: (s) => {
-        column(s, 'bang2', `ngay_hoi.${level}.luot`, [10, 10, 0, 10, 10, 10]);
+        column(s, 'bang2', `ngay_hoi.${level}.luot`, 0);
         column(s, 'bang2', `ngay_hoi.${level}.nguoi`, 1500);
       },
-      cell: `${nguoiCol}15`,
-      message: `Ô ${nguoiCol}15 (Năm 2017): có 1.500 người tham gia nhưng số lượt ${name} là 0 (ô ${luotCol}15). Hãy nhập số lượt hoặc sửa số người.`,
+      cell: `${nguoiCol}${ROW}`,
+      message: `Ô ${nguoiCol}${ROW} (${LABEL}): có 1.500 người tham gia nhưng số lượt ${name} là 0 (ô ${luotCol}${ROW}). Hãy nhập số lượt hoặc sửa số người.`,
     },
     {
       code: `ngay_hoi.${level}.nguoi_it_hon_luot`,
@@ -138,10 +148,10 @@ const RULE_CASES: RuleCase[] = [
       sheet: 'Bảng 2',
       set: (s) => {
         column(s, 'bang2', `ngay_hoi.${level}.luot`, 10);
-        column(s, 'bang2', `ngay_hoi.${level}.nguoi`, [30, 30, 9, 30, 30, 30]);
+        column(s, 'bang2', `ngay_hoi.${level}.nguoi`, 9);
       },
-      cell: `${nguoiCol}15`,
-      message: `Ô ${nguoiCol}15 (Năm 2017): số người tham gia ${name} (9) ít hơn số lượt tổ chức (10, ô ${luotCol}15); hãy kiểm tra lại.`,
+      cell: `${nguoiCol}${ROW}`,
+      message: `Ô ${nguoiCol}${ROW} (${LABEL}): số người tham gia ${name} (9) ít hơn số lượt tổ chức (10, ô ${luotCol}${ROW}); hãy kiểm tra lại.`,
     },
   ]),
 ];
@@ -161,20 +171,20 @@ describe('cross-field rules', () => {
   });
 
   it('holds when the two sides are equal, and is not applied when either side is blank', async () => {
-    const equal = await evaluate((s) => Object.assign(s.figures.bang2!['2017']!, { 'tin_bao.tong_so': 100, 'tin_bao.co_gia_tri': 100, 'tin_bao.lam_ro_vu': 30 }));
+    const equal = await evaluate((s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.tong_so': 100, 'tin_bao.co_gia_tri': 100, 'tin_bao.lam_ro_vu': 30 }));
     expect(equal.issues).toEqual([]);
     const blank = await evaluate(
-      (s) => Object.assign(s.figures.bang2!['2017']!, { 'tin_bao.tong_so': null, 'tin_bao.co_gia_tri': 500, 'tin_bao.lam_ro_vu': 30 }),
+      (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.tong_so': null, 'tin_bao.co_gia_tri': 500, 'tin_bao.lam_ro_vu': 30 }),
       { submitted: false },
     );
     expect(blank.issues).toEqual([]);
-    expect(blank.pending.map((i) => [i.cell, i.code])).toEqual([['O15', 'required.blank']]);
+    expect(blank.pending.map((i) => [i.cell, i.code])).toEqual([['O13', 'required.blank']]);
   });
 
   it('zero events with zero people is fine; people > 0 with events blank is only incomplete', async () => {
-    const zeros = await evaluate((s) => Object.assign(s.figures.bang2!['2017']!, { 'ngay_hoi.co_quan.luot': 0, 'ngay_hoi.co_quan.nguoi': 0 }));
+    const zeros = await evaluate((s) => Object.assign(s.figures.bang2![PERIOD]!, { 'ngay_hoi.co_quan.luot': 0, 'ngay_hoi.co_quan.nguoi': 0 }));
     expect(zeros.issues).toEqual([]);
-    const blankEvents = await evaluate((s) => Object.assign(s.figures.bang2!['2017']!, { 'ngay_hoi.co_quan.luot': null }), { submitted: false });
+    const blankEvents = await evaluate((s) => Object.assign(s.figures.bang2![PERIOD]!, { 'ngay_hoi.co_quan.luot': null }), { submitted: false });
     expect(blankEvents.issues).toEqual([]);
     expect(blankEvents.status).toBe('draft');
   });
@@ -183,8 +193,8 @@ describe('cross-field rules', () => {
 describe('blank versus zero, completeness at submission', () => {
   it('blank required cells are pending while the box is unticked, errors once it is ticked', async () => {
     const blank = (s: Submission) => {
-      s.figures.bang1!['2015']!['tuyen_truyen.dai_chung'] = null;
-      s.figures.bang2!['2020-h1']!['tai_hoa_nhap.duoc_giup_do'] = null;
+      s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = null;
+      s.figures.bang2![PERIOD]!['tai_hoa_nhap.duoc_giup_do'] = null;
     };
     const draft = await evaluate(blank, { submitted: false });
     expect(draft.status).toBe('draft');
@@ -192,9 +202,9 @@ describe('blank versus zero, completeness at submission', () => {
     expect(draft.errors).toBe(0);
     expect(draft.pending.map((i) => ({ sheet: i.sheet, cell: i.cell, code: i.code, severity: i.severity }))).toEqual([
       { sheet: 'Bảng 1', cell: 'C13', code: 'required.blank', severity: 'error' },
-      { sheet: 'Bảng 2', cell: 'U18', code: 'required.blank', severity: 'error' },
+      { sheet: 'Bảng 2', cell: 'U13', code: 'required.blank', severity: 'error' },
     ]);
-    expect(draft.values.bang1!['2015']!['tuyen_truyen.dai_chung']).toBeNull();
+    expect(draft.values.bang1![PERIOD]!['tuyen_truyen.dai_chung']).toBeNull();
 
     const submitted = await evaluate(blank);
     expect(submitted.status).toBe('invalid');
@@ -205,14 +215,14 @@ describe('blank versus zero, completeness at submission', () => {
         cell: 'C13',
         code: 'required.blank',
         severity: 'error',
-        message: 'Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Năm 2015) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
+        message: 'Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
       },
       {
         sheet: 'Bảng 2',
-        cell: 'U18',
+        cell: 'U13',
         code: 'required.blank',
         severity: 'error',
-        message: 'Ô U18 (Giúp đỡ người tái hòa nhập cộng đồng – Tổng số người được giúp đỡ, 6 tháng đầu năm 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
+        message: 'Ô U13 (Giúp đỡ người tái hòa nhập cộng đồng – Tổng số người được giúp đỡ, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
       },
     ]);
   });
@@ -220,7 +230,7 @@ describe('blank versus zero, completeness at submission', () => {
   it('a blank Bảng 2 is an error for a district, where it is required', async () => {
     const ev = await evaluate((s) => delete s.figures.bang2);
     expect(ev.status).toBe('invalid');
-    expect(ev.errors).toBe(19 * 6);
+    expect(ev.errors).toBe(19);
     expect(new Set(ev.issues.map((i) => `${i.sheet}/${i.code}`))).toEqual(new Set(['Bảng 2/required.blank']));
   });
 });
@@ -236,28 +246,28 @@ describe('an optional table (a sector\'s Bảng 2)', () => {
     const ev = await evaluateSector((s) => delete s.figures.bang2);
     expect(ev.status).toBe('ready');
     expect(ev.issues).toEqual([]);
-    expect(ev.values.bang2!['2017']!['tin_bao.tong_so']).toBeNull();
+    expect(ev.values.bang2![PERIOD]!['tin_bao.tong_so']).toBeNull();
     expect(ev.totals.bang2!['tin_bao.tong_so']).toBeNull();
   });
 
   it('once partly filled, must be filled entirely', async () => {
     const ev = await evaluateSector((s) => {
-      s.figures.bang2 = { '2017': { 'tin_bao.tong_so': 35 } };
+      s.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 35 } };
     });
     expect(ev.status).toBe('invalid');
-    expect(ev.errors).toBe(19 * 6 - 1);
+    expect(ev.errors).toBe(19 - 1);
     expect(ev.issues.every((i) => i.sheet === 'Bảng 2' && i.code === 'required.blank')).toBe(true);
-    expect(ev.issues.some((i) => i.cell === 'O15')).toBe(false);
-    expect(ev.issues[0]!.message).toBe('Ô C13 (Ngày hội ở cơ quan, doanh nghiệp, nhà trường – Số lượt, Năm 2015) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.');
-    expect(ev.values.bang2!['2017']!['tin_bao.tong_so']).toBe(35);
+    expect(ev.issues.some((i) => i.cell === 'O13')).toBe(false);
+    expect(ev.issues[0]!.message).toBe('Ô C13 (Cơ quan, doanh nghiệp, nhà trường – Số người tham gia, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.');
+    expect(ev.values.bang2![PERIOD]!['tin_bao.tong_so']).toBe(35);
   });
 
   it('an unreadable value makes it "entered" too, and is reported as such', async () => {
     const ev = await evaluateSector((s) => {
-      s.figures.bang2 = { '2017': { 'tin_bao.tong_so': 'ba mươi' } };
+      s.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 'ba mươi' } };
     });
-    expect(ev.issues.find((i) => i.cell === 'O15')).toMatchObject({ code: 'value.not_number', severity: 'error' });
-    expect(ev.issues.filter((i) => i.code === 'required.blank')).toHaveLength(19 * 6 - 1);
+    expect(ev.issues.find((i) => i.cell === 'O13')).toMatchObject({ code: 'value.not_number', severity: 'error' });
+    expect(ev.issues.filter((i) => i.code === 'required.blank')).toHaveLength(19 - 1);
   });
 });
 
@@ -268,9 +278,9 @@ describe('outliers against peer units of the same kind', () => {
   const own = figuresFor(model, UNIT, ROUND, 'bang1');
 
   it('summarises 29 peer districts per table, indicator and period', () => {
-    expect(stats.bang1!['tuyen_truyen.dai_chung']!['2017']).toEqual({
+    expect(stats.bang1!['tuyen_truyen.dai_chung']![PERIOD]).toEqual({
       n: 29,
-      median: peerMedian('bang1', 'tuyen_truyen.dai_chung', '2017'),
+      median: peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD),
       mad: expect.any(Number),
     });
   });
@@ -281,16 +291,16 @@ describe('outliers against peer units of the same kind', () => {
   });
 
   it('an extra zero typed is flagged against the peers', async () => {
-    const typed = own['2017']!['tuyen_truyen.dai_chung']! * 10;
-    const m = peerMedian('bang1', 'tuyen_truyen.dai_chung', '2017');
-    const ev = await evaluate((s) => (s.figures.bang1!['2017']!['tuyen_truyen.dai_chung'] = typed), { peerStats: stats });
+    const typed = own[PERIOD]!['tuyen_truyen.dai_chung']! * 10;
+    const m = peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD);
+    const ev = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = typed), { peerStats: stats });
     expect(brief(ev)).toEqual([
       {
         sheet: 'Bảng 1',
-        cell: 'C15',
+        cell: 'C13',
         code: 'so_lieu.bat_thuong_so_voi_don_vi_khac',
         severity: 'warning',
-        message: `Ô C15 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Năm 2017): ${vi(typed)} cao bất thường so với các đơn vị cùng loại (trung vị ${vi(m)}). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.`,
+        message: `Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020): ${vi(typed)} cao bất thường so với các đơn vị cùng loại (trung vị ${vi(m)}). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.`,
       },
     ]);
     expect(ev.status).toBe('ready');
@@ -298,17 +308,17 @@ describe('outliers against peer units of the same kind', () => {
 
   it('a normal big district (three times the median everywhere) is not flagged', async () => {
     const big = { bang1: figuresFor(model, UNIT, ROUND, 'bang1', 3), bang2: figuresFor(model, UNIT, ROUND, 'bang2', 3) };
-    expect(big.bang1['2017']!['tuyen_truyen.dai_chung']! / peerMedian('bang1', 'tuyen_truyen.dai_chung', '2017')).toBeGreaterThan(2.5);
+    expect(big.bang1[PERIOD]!['tuyen_truyen.dai_chung']! / peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD)).toBeGreaterThan(2.5);
     const ev = await evaluate((s) => Object.assign(s.figures, big), { peerStats: stats });
     expect(ev.issues).toEqual([]);
   });
 
   it('a missing zero is flagged when the peers agree closely', async () => {
-    const tight = computePeerStats([100, 102, 98, 101, 99, 100].map((v) => ({ bang2: { '2017': { 'tin_bao.tong_so': v } } })));
+    const tight = computePeerStats([100, 102, 98, 101, 99, 100].map((v) => ({ bang2: { [PERIOD]: { 'tin_bao.tong_so': v } } })));
     const ev = await evaluate(
       (s) => {
-        column(s, 'bang2', 'tin_bao.tong_so', [95, 98, 10, 100, 104, 50]);
-        column(s, 'bang2', 'tin_bao.co_gia_tri', [5, 5, 4, 5, 5, 3]);
+        column(s, 'bang2', 'tin_bao.tong_so', 10);
+        column(s, 'bang2', 'tin_bao.co_gia_tri', 4);
         column(s, 'bang2', 'tin_bao.lam_ro_vu', 2);
       },
       { peerStats: tight },
@@ -316,10 +326,10 @@ describe('outliers against peer units of the same kind', () => {
     expect(brief(ev)).toEqual([
       {
         sheet: 'Bảng 2',
-        cell: 'O15',
+        cell: 'O13',
         code: 'so_lieu.bat_thuong_so_voi_don_vi_khac',
         severity: 'warning',
-        message: 'Ô O15 (Tin về ANTT do nhân dân cung cấp – Tổng số tin, Năm 2017): 10 thấp bất thường so với các đơn vị cùng loại (trung vị 100). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.',
+        message: 'Ô O13 (Tin về ANTT do nhân dân cung cấp – Tổng số tin, Giai đoạn 2015 – 2020): 10 thấp bất thường so với các đơn vị cùng loại (trung vị 100). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.',
       },
     ]);
   });
@@ -327,22 +337,37 @@ describe('outliers against peer units of the same kind', () => {
   it('needs at least minPeers (5) peers to say anything', async () => {
     const four = computePeerStats(peerFigures(model, peers.slice(0, 4), ROUND));
     const five = computePeerStats(peerFigures(model, peers.slice(0, 5), ROUND));
-    const extraZero = (s: Submission) => (s.figures.bang1!['2017']!['tuyen_truyen.pano_khau_hieu'] = own['2017']!['tuyen_truyen.pano_khau_hieu']! * 100);
-    // Without peers the unit's own periods still catch it; with too few peers that is the only flag.
+    const extraZero = (s: Submission) => (s.figures.bang1![PERIOD]!['tuyen_truyen.pano_khau_hieu'] = own[PERIOD]!['tuyen_truyen.pano_khau_hieu']! * 100);
+    // One period: no other period of the unit to compare with, so with too few peers nothing is said.
     const withFour = await evaluate(extraZero, { peerStats: four });
-    expect(withFour.issues.map((i) => [i.cell, i.code])).toEqual([['D15', 'so_lieu.bat_thuong_so_voi_ky_khac']]);
+    expect(withFour.issues).toEqual([]);
     const withFive = await evaluate(extraZero, { peerStats: five });
+    expect(withFive.issues.map((i) => [i.cell, i.code])).toEqual([['D13', 'so_lieu.bat_thuong_so_voi_don_vi_khac']]);
+  });
+
+  it('with several periods (campaign split by year), too few peers leave the unit\'s own periods to catch it', async () => {
+    const yearlyPeers = (n: number) => computePeerStats(peerFigures(yearlyModel, peers.slice(0, n), ROUND));
+    const ownYearly = figuresFor(yearlyModel, UNIT, ROUND, 'bang1');
+    const extraZero = (s: Submission) => (s.figures.bang1!['2017']!['tuyen_truyen.pano_khau_hieu'] = ownYearly['2017']!['tuyen_truyen.pano_khau_hieu']! * 100);
+    const withFour = await evaluateYearly(extraZero, { peerStats: yearlyPeers(4) });
+    expect(withFour.issues.map((i) => [i.cell, i.code])).toEqual([['D15', 'so_lieu.bat_thuong_so_voi_ky_khac']]);
+    const withFive = await evaluateYearly(extraZero, { peerStats: yearlyPeers(5) });
     expect(withFive.issues.map((i) => [i.cell, i.code])).toEqual([['D15', 'so_lieu.bat_thuong_so_voi_don_vi_khac']]);
   });
 });
 
-describe('outliers against the unit\'s own periods', () => {
-  const own = figuresFor(model, UNIT, ROUND, 'bang1');
-  const othersMedian = (code: string, except: string) => median(PERIODS.filter((p) => p !== except).map((p) => own[p]![code]!));
+describe('outliers against the unit\'s own periods (campaign split by year)', () => {
+  it('a campaign with one period per round has no own-period comparison to make', async () => {
+    const ev = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.tai_lieu_ban'] = 1_000_000));
+    expect(ev.issues.filter((i) => i.code === 'so_lieu.bat_thuong_so_voi_ky_khac')).toEqual([]);
+  });
+
+  const own = figuresFor(yearlyModel, UNIT, ROUND, 'bang1');
+  const othersMedian = (code: string, except: string) => median(YEARLY_PERIODS.filter((p) => p !== except).map((p) => own[p]![code]!));
 
   it('an extra zero in one year is flagged, with the median of the other periods', async () => {
     const typed = own['2018']!['tuyen_truyen.tai_lieu_ban']! * 10;
-    const ev = await evaluate((s) => (s.figures.bang1!['2018']!['tuyen_truyen.tai_lieu_ban'] = typed));
+    const ev = await evaluateYearly((s) => (s.figures.bang1!['2018']!['tuyen_truyen.tai_lieu_ban'] = typed));
     const m = othersMedian('tuyen_truyen.tai_lieu_ban', '2018');
     expect(brief(ev)).toEqual([
       {
@@ -357,7 +382,7 @@ describe('outliers against the unit\'s own periods', () => {
 
   it('a value ten times too small is flagged as low', async () => {
     const typed = Math.round(own['2016']!['tuyen_truyen.tap_trung_nguoi']! / 10);
-    const ev = await evaluate((s) => (s.figures.bang1!['2016']!['tuyen_truyen.tap_trung_nguoi'] = typed));
+    const ev = await evaluateYearly((s) => (s.figures.bang1!['2016']!['tuyen_truyen.tap_trung_nguoi'] = typed));
     const m = othersMedian('tuyen_truyen.tap_trung_nguoi', '2016');
     expect(brief(ev)).toEqual([
       {
@@ -371,20 +396,20 @@ describe('outliers against the unit\'s own periods', () => {
   });
 
   it('small counts are left alone (minRatio 8, minAbsolute 20)', async () => {
-    const ratioSeven = await evaluate((s) => column(s, 'bang1', 'tdkt.bang_khen_tp', [2, 3, 14, 2, 3, 1]));
+    const ratioSeven = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'tdkt.bang_khen_tp', [2, 3, 14, 2, 3, 1]));
     expect(ratioSeven.issues).toEqual([]);
-    const tinyAbsolute = await evaluate((s) => column(s, 'bang1', 'tdkt.bang_khen_tp', [1, 1, 9, 1, 1, 1]));
+    const tinyAbsolute = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'tdkt.bang_khen_tp', [1, 1, 9, 1, 1, 1]));
     expect(tinyAbsolute.issues).toEqual([]);
-    const both = await evaluate((s) => column(s, 'bang1', 'tdkt.bang_khen_tp', [3, 3, 30, 3, 3, 3]));
+    const both = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'tdkt.bang_khen_tp', [3, 3, 30, 3, 3, 3]));
     expect(both.issues.map((i) => [i.cell, i.code, i.message])).toEqual([
       ['L15', 'so_lieu.bat_thuong_so_voi_ky_khac', 'Ô L15 (Công tác TĐKT – Số lượt tập thể, cá nhân được Cờ, Bằng khen của UBND Thành phố, Năm 2017): 30 cao bất thường so với các kỳ khác của đơn vị (trung vị 3). Hãy kiểm tra lại.'],
     ]);
   });
 });
 
-describe('a stock falling by more than half', () => {
+describe('a stock falling by more than half (campaign split by year)', () => {
   it('is a warning naming the previous period\'s value and cell', async () => {
-    const ev = await evaluate((s) => column(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 340, 730, 740]));
+    const ev = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 340, 730, 740]));
     expect(brief(ev)).toEqual([
       {
         sheet: 'Bảng 1',
@@ -397,19 +422,19 @@ describe('a stock falling by more than half', () => {
   });
 
   it('exactly half is not flagged, nor is a flow that falls, nor a stock that grows back', async () => {
-    const half = await evaluate((s) => column(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 360, 730, 740]));
+    const half = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 360, 730, 740]));
     expect(half.issues).toEqual([]);
-    const flow = await evaluate((s) => column(s, 'bang1', 'tuyen_truyen.pano_khau_hieu', [90, 95, 100, 30, 100, 50]));
+    const flow = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'tuyen_truyen.pano_khau_hieu', [90, 95, 100, 30, 100, 50]));
     expect(flow.issues).toEqual([]);
   });
 });
 
-describe('period totals', () => {
+describe('period totals (campaign split by year)', () => {
   it('sums flows, takes the last reported value of stocks, and keeps decimal sums exact', async () => {
-    const ev = await evaluate((s) => {
-      column(s, 'bang1', 'tuyen_truyen.dai_chung', [100, 110, 120, 130, 140, 70]);
-      column(s, 'bang1', 'mo_hinh.hien_co', [40, 45, 50, 55, 60, 62]);
-      column(s, 'bang1', 'ngan_sach.xdpt_chung', ['800,7', '800,4', '801,3', '401,1', '800,6', '400,4']);
+    const ev = await evaluateYearly((s) => {
+      yearlyColumn(s, 'bang1', 'tuyen_truyen.dai_chung', [100, 110, 120, 130, 140, 70]);
+      yearlyColumn(s, 'bang1', 'mo_hinh.hien_co', [40, 45, 50, 55, 60, 62]);
+      yearlyColumn(s, 'bang1', 'ngan_sach.xdpt_chung', ['800,7', '800,4', '801,3', '401,1', '800,6', '400,4']);
     });
     expect(ev.issues).toEqual([]);
     expect(ev.values.bang1!['2019']!['ngan_sach.xdpt_chung']).toBe(800.6);

@@ -16,22 +16,24 @@ const UNIT = 'ubnd-ba-dinh';
 const ROUND = 'so-ket-2020';
 const INT = 'tuyen_truyen.dai_chung';
 const DEC = 'ngan_sach.xdpt_chung';
-const INT_LABEL = 'Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Năm 2016';
-const DEC_LABEL = 'Đầu tư ngân sách (triệu đồng) – Phục vụ công tác xây dựng phong trào nói chung, Năm 2016';
+/** The round's one period (the plan asks one figure per indicator for the whole window), on row 13. */
+const [PERIOD] = model.round(ROUND).periods as [string];
+const INT_LABEL = 'Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020';
+const DEC_LABEL = 'Đầu tư ngân sách (triệu đồng) – Phục vụ công tác xây dựng phong trào nói chung, Giai đoạn 2015 – 2020';
 
 let blank: WorkbookGrid;
 beforeAll(async () => {
   blank = await templateGrid(model, UNIT, ROUND);
 });
 
-/** Types one value into Bảng 1, year 2016, of a blank template and evaluates the workbook. */
+/** Types one value into Bảng 1, the round's period, of a blank template and evaluates the workbook. */
 function typeInto(code: string, value: Typed) {
   const grid = structuredClone(blank);
-  const ref = figureCell(grid, 'bang1', '2016', code);
+  const ref = figureCell(grid, 'bang1', PERIOD, code);
   put(ref, value);
   const ev = evaluateWorkbook(model, UNIT, ROUND, grid);
   const cell = addressOf(ref);
-  return { cell, value: ev.values.bang1!['2016']![code], issues: ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })) };
+  return { cell, value: ev.values.bang1![PERIOD]![code], issues: ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })) };
 }
 
 describe('accepted forms', () => {
@@ -72,97 +74,97 @@ describe('accepted forms', () => {
   });
 
   it('at submission a blank required cell is an error, a 0 is not', async () => {
-    const withBlank = await filledGrid(model, UNIT, ROUND, (s) => (s.figures.bang1!['2016']![INT] = null));
+    const withBlank = await filledGrid(model, UNIT, ROUND, (s) => (s.figures.bang1![PERIOD]![INT] = null));
     const ev = evaluateWorkbook(model, UNIT, ROUND, withBlank);
     expect(ev.status).toBe('invalid');
     expect(ev.issues).toEqual([
       expect.objectContaining({
         sheet: 'Bảng 1',
-        cell: 'C14',
+        cell: 'C13',
         code: 'required.blank',
         severity: 'error',
-        message: `Ô C14 (${INT_LABEL}) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.`,
+        message: `Ô C13 (${INT_LABEL}) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.`,
       }),
     ]);
-    const withZero = await filledGrid(model, UNIT, ROUND, (s) => (s.figures.bang1!['2016']![INT] = 0));
+    const withZero = await filledGrid(model, UNIT, ROUND, (s) => (s.figures.bang1![PERIOD]![INT] = 0));
     const ok = evaluateWorkbook(model, UNIT, ROUND, withZero);
     expect(ok.status).toBe('ready');
     expect(ok.issues).toEqual([]);
-    expect(ok.values.bang1!['2016']![INT]).toBe(0);
+    expect(ok.values.bang1![PERIOD]![INT]).toBe(0);
   });
 });
 
 describe('rejected forms: rule code and message', () => {
   const cases: [string, string, Typed, string, string][] = [
-    ['words after the number', INT, '12 buổi', 'value.not_number', `Ô C14 (${INT_LABEL}): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.`],
-    ['an estimate in words', INT, 'khoảng 20', 'value.not_number', `Ô C14 (${INT_LABEL}): "khoảng 20" không phải là số. Chỉ nhập chữ số, ví dụ 20; đơn vị tính đã ghi ở tiêu đề cột.`],
-    ['words only', DEC, 'không có', 'value.not_number', `Ô Q14 (${DEC_LABEL}): "không có" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`],
+    ['words after the number', INT, '12 buổi', 'value.not_number', `Ô C13 (${INT_LABEL}): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.`],
+    ['an estimate in words', INT, 'khoảng 20', 'value.not_number', `Ô C13 (${INT_LABEL}): "khoảng 20" không phải là số. Chỉ nhập chữ số, ví dụ 20; đơn vị tính đã ghi ở tiêu đề cột.`],
+    ['words only', DEC, 'không có', 'value.not_number', `Ô Q13 (${DEC_LABEL}): "không có" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`],
     [
       'a comma in an integer column',
       INT,
       '1,234',
       'value.comma_in_integer',
-      `Ô C14 (${INT_LABEL}): "1,234" không rõ là số nào: dấu phẩy là dấu thập phân, mà chỉ tiêu này là số nguyên. Nếu ý là 1.234, hãy nhập 1234 hoặc 1.234.`,
+      `Ô C13 (${INT_LABEL}): "1,234" không rõ là số nào: dấu phẩy là dấu thập phân, mà chỉ tiêu này là số nguyên. Nếu ý là 1.234, hãy nhập 1234 hoặc 1.234.`,
     ],
     [
       'foreign thousands separators',
       INT,
       '12,345,678',
       'value.comma_thousands',
-      `Ô C14 (${INT_LABEL}): "12,345,678" viết theo kiểu nước ngoài: ở Việt Nam dấu phẩy là dấu thập phân, hàng nghìn dùng dấu chấm. Hãy nhập 12.345.678.`,
+      `Ô C13 (${INT_LABEL}): "12,345,678" viết theo kiểu nước ngoài: ở Việt Nam dấu phẩy là dấu thập phân, hàng nghìn dùng dấu chấm. Hãy nhập 12.345.678.`,
     ],
     [
       'foreign thousands separators in a decimal column',
       DEC,
       '1,234,567',
       'value.comma_thousands',
-      `Ô Q14 (${DEC_LABEL}): "1,234,567" viết theo kiểu nước ngoài: ở Việt Nam dấu phẩy là dấu thập phân, hàng nghìn dùng dấu chấm. Hãy nhập 1.234.567.`,
+      `Ô Q13 (${DEC_LABEL}): "1,234,567" viết theo kiểu nước ngoài: ở Việt Nam dấu phẩy là dấu thập phân, hàng nghìn dùng dấu chấm. Hãy nhập 1.234.567.`,
     ],
     [
       'a decimal point',
       DEC,
       '1.5',
       'value.dot_decimal',
-      `Ô Q14 (${DEC_LABEL}): "1.5" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn (1.234). Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 1,5.`,
+      `Ô Q13 (${DEC_LABEL}): "1.5" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn (1.234). Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 1,5.`,
     ],
     [
       'a decimal point with two digits',
       DEC,
       '12.25',
       'value.dot_decimal',
-      `Ô Q14 (${DEC_LABEL}): "12.25" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn (1.234). Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 12,25.`,
+      `Ô Q13 (${DEC_LABEL}): "12.25" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn (1.234). Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 12,25.`,
     ],
-    ['a negative number typed', INT, '-5', 'value.negative', `Ô C14 (${INT_LABEL}): số âm (-5) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
-    ['a negative number with thousands', DEC, '-1.234,5', 'value.negative', `Ô Q14 (${DEC_LABEL}): số âm (-1.234,5) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
-    ['a negative number stored as a number', INT, -3, 'value.negative', `Ô C14 (${INT_LABEL}): số âm (-3) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
+    ['a negative number typed', INT, '-5', 'value.negative', `Ô C13 (${INT_LABEL}): số âm (-5) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
+    ['a negative number with thousands', DEC, '-1.234,5', 'value.negative', `Ô Q13 (${DEC_LABEL}): số âm (-1.234,5) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
+    ['a negative number stored as a number', INT, -3, 'value.negative', `Ô C13 (${INT_LABEL}): số âm (-3) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
     [
       'a decimal comma in an integer column',
       INT,
       '1,5',
       'value.fraction_in_integer',
-      `Ô C14 (${INT_LABEL}): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân ("1,5"). Hãy nhập số nguyên, ví dụ 2.`,
+      `Ô C13 (${INT_LABEL}): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân ("1,5"). Hãy nhập số nguyên, ví dụ 2.`,
     ],
     [
       'a fraction stored as a number in an integer column',
       INT,
       12.4,
       'value.fraction_in_integer',
-      `Ô C14 (${INT_LABEL}): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân ("12,4"). Hãy nhập số nguyên, ví dụ 12.`,
+      `Ô C13 (${INT_LABEL}): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân ("12,4"). Hãy nhập số nguyên, ví dụ 12.`,
     ],
-    ['#REF!', INT, { error: '#REF!' }, 'value.error_value', `Ô C14 (${INT_LABEL}) đang báo lỗi #REF!. Hãy xóa công thức và nhập số trực tiếp.`],
-    ['#VALUE!', DEC, { error: '#VALUE!' }, 'value.error_value', `Ô Q14 (${DEC_LABEL}) đang báo lỗi #VALUE!. Hãy xóa công thức và nhập số trực tiếp.`],
-    ['#DIV/0!', INT, { error: '#DIV/0!' }, 'value.error_value', `Ô C14 (${INT_LABEL}) đang báo lỗi #DIV/0!. Hãy xóa công thức và nhập số trực tiếp.`],
+    ['#REF!', INT, { error: '#REF!' }, 'value.error_value', `Ô C13 (${INT_LABEL}) đang báo lỗi #REF!. Hãy xóa công thức và nhập số trực tiếp.`],
+    ['#VALUE!', DEC, { error: '#VALUE!' }, 'value.error_value', `Ô Q13 (${DEC_LABEL}) đang báo lỗi #VALUE!. Hãy xóa công thức và nhập số trực tiếp.`],
+    ['#DIV/0!', INT, { error: '#DIV/0!' }, 'value.error_value', `Ô C13 (${INT_LABEL}) đang báo lỗi #DIV/0!. Hãy xóa công thức và nhập số trực tiếp.`],
     [
       'a date the spreadsheet made of "14/7"',
       INT,
       { date: '2020-07-14' },
       'value.date',
-      `Ô C14 (${INT_LABEL}) đang chứa ngày tháng (14/07/2020), không phải số. Hãy nhập số; nếu bảng tính tự đổi thành ngày, hãy định dạng ô là Số (Định dạng → Số).`,
+      `Ô C13 (${INT_LABEL}) đang chứa ngày tháng (14/07/2020), không phải số. Hãy nhập số; nếu bảng tính tự đổi thành ngày, hãy định dạng ô là Số (Định dạng → Số).`,
     ],
-    ['TRUE', INT, true, 'value.boolean', `Ô C14 (${INT_LABEL}) đang chứa giá trị đúng/sai (TRUE), không phải số. Hãy nhập số.`],
-    ['FALSE', DEC, false, 'value.boolean', `Ô Q14 (${DEC_LABEL}) đang chứa giá trị đúng/sai (FALSE), không phải số. Hãy nhập số.`],
-    ['a plus sign', INT, '+5', 'value.not_number', `Ô C14 (${INT_LABEL}): "+5" không phải là số. Chỉ nhập chữ số, ví dụ 5; đơn vị tính đã ghi ở tiêu đề cột.`],
-    ['a formula typed as text', INT, '=1+1', 'value.not_number', `Ô C14 (${INT_LABEL}): "=1+1" không phải là số. Chỉ nhập chữ số, ví dụ 1; đơn vị tính đã ghi ở tiêu đề cột.`],
+    ['TRUE', INT, true, 'value.boolean', `Ô C13 (${INT_LABEL}) đang chứa giá trị đúng/sai (TRUE), không phải số. Hãy nhập số.`],
+    ['FALSE', DEC, false, 'value.boolean', `Ô Q13 (${DEC_LABEL}) đang chứa giá trị đúng/sai (FALSE), không phải số. Hãy nhập số.`],
+    ['a plus sign', INT, '+5', 'value.not_number', `Ô C13 (${INT_LABEL}): "+5" không phải là số. Chỉ nhập chữ số, ví dụ 5; đơn vị tính đã ghi ở tiêu đề cột.`],
+    ['a formula typed as text', INT, '=1+1', 'value.not_number', `Ô C13 (${INT_LABEL}): "=1+1" không phải là số. Chỉ nhập chữ số, ví dụ 1; đơn vị tính đã ghi ở tiêu đề cột.`],
   ];
 
   it.each(cases)('%s: %j', (_what, code, typed, rule, message) => {
@@ -177,10 +179,10 @@ describe('rejected forms: rule code and message', () => {
     expect(r.issues).toEqual([
       {
         sheet: 'Bảng 1',
-        cell: 'C14',
+        cell: 'C13',
         code: 'value.not_number',
         severity: 'error',
-        message: `Ô C14 (${INT_LABEL}): "${'x'.repeat(40)}…" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`,
+        message: `Ô C13 (${INT_LABEL}): "${'x'.repeat(40)}…" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`,
       },
     ]);
   });
@@ -191,10 +193,10 @@ describe('rejected forms: rule code and message', () => {
     expect(r.issues).toEqual([
       {
         sheet: 'Bảng 1',
-        cell: 'Q14',
+        cell: 'Q13',
         code: 'value.not_number',
         severity: 'error',
-        message: `Ô Q14 (${DEC_LABEL}): "${'9'.repeat(40)}…" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`,
+        message: `Ô Q13 (${DEC_LABEL}): "${'9'.repeat(40)}…" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`,
       },
     ]);
   });

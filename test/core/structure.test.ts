@@ -7,7 +7,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateWorkbook, type Evaluation } from '../../functions/core/evaluate.js';
 import type { WorkbookGrid } from '../../functions/core/grid.js';
-import { model } from '../helpers/campaign.js';
+// Read on the campaign split by year (six period rows), so that rows inserted, deleted or shifted inside a
+// figures table have neighbours whose figures must still read right; the 2020 plan's one period per round
+// takes the same code path with a single row (see the last test).
+import { model as planModel, yearlyModel as model } from '../helpers/campaign.js';
 import { figuresFor, filledGrid } from '../helpers/fill-workbook.js';
 import {
   codeColumn,
@@ -249,9 +252,9 @@ describe('hidden codes', () => {
     expect(stray).toHaveLength(19);
     expect(stray.every((i) => i.code === 'structure.uncoded_data' && i.cell!.endsWith('14'))).toBe(true);
     expect(stray[0]!.message).toBe(
-      `Ô C14 có dữ liệu ("${bang2['2016']!['ngay_hoi.co_quan.luot']}") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.`,
+      `Ô C14 có dữ liệu ("${bang2['2016']!['ngay_hoi.co_quan.nguoi']!.toLocaleString('de-DE')}") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.`,
     );
-    expect(ev.values.bang2!['2016']!['ngay_hoi.co_quan.luot']).toBeNull();
+    expect(ev.values.bang2!['2016']!['ngay_hoi.co_quan.nguoi']).toBeNull();
   });
 
   it('an indicator code edited: unknown code (offering the original), missing column, its data not counted', () => {
@@ -423,5 +426,26 @@ describe('identity: the workbook of another unit or another round', () => {
         message: 'Không tìm thấy thông tin nhận diện biểu mẫu (dòng ẩn ở trang "Hướng dẫn"). Có thể tệp không phải biểu mẫu do hệ thống cấp; hãy dùng đúng tệp mẫu.',
       },
     ]);
+  });
+});
+
+describe('the 2020 plan: one period row per round', () => {
+  it('the period row deleted is an error naming the period, and nothing of the table is counted', async () => {
+    const grid = await filledGrid(planModel, UNIT, ROUND);
+    const [period] = planModel.round(ROUND).periods as [string];
+    deleteRow(sheetNamed(grid, 'Bảng 1'), codeRow(grid, 'bang1', period));
+    const ev = evaluateWorkbook(planModel, UNIT, ROUND, grid);
+    expect(brief(ev)).toEqual([
+      {
+        sheet: 'Bảng 1',
+        cell: null,
+        code: 'structure.row_missing',
+        severity: 'error',
+        message: 'Trang "Bảng 1": không tìm thấy dòng "Giai đoạn 2015 – 2020" (mã ẩn 2015-2020 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
+      },
+    ]);
+    expect(ev.status).toBe('invalid');
+    expect(Object.values(ev.values.bang1![period]!).every((v) => v === null)).toBe(true);
+    expect(ev.values.bang2).toEqual(figuresFor(planModel, UNIT, ROUND, 'bang2'));
   });
 });

@@ -25,3 +25,28 @@ export function modifiedModel(change: (raw: any) => void): CampaignModel {
 export function unitsOfKind(m: CampaignModel, kind: string): string[] {
   return m.campaign.units.filter((u) => u.kind === kind).map((u) => u.id);
 }
+
+/**
+ * The real campaign with its main round split by year (2015 … 2019 and the first half of 2020):
+ * the "several periods" option a campaign file may choose, where flows sum over periods, stocks
+ * take the last reported period, and a unit's own periods are compared with each other. The 2020
+ * plan itself asks for one figure per round; tests of the multi-period rules use this variant or
+ * the second campaign.
+ */
+export const YEARLY_PERIODS = ['2015', '2016', '2017', '2018', '2019', '2020-h1'];
+export const yearlyModel: CampaignModel = modifiedModel((raw) => {
+  const yearly = YEARLY_PERIODS.map((id) =>
+    id === '2020-h1'
+      ? { id, label: '6 tháng đầu năm 2020', from: '2020-01-01', to: '2020-06-30' }
+      : { id, label: `Năm ${id}`, from: `${id}-01-01`, to: `${id}-12-31` },
+  );
+  raw.periods = [...yearly, ...raw.periods.filter((p: { id: string }) => p.id === '2020-bs')];
+  raw.rounds.find((r: { id: string }) => r.id === 'so-ket-2020').periods = YEARLY_PERIODS;
+});
+
+/**
+ * The period figures are typed into in the main round: the last (and in the 2020 plan the only)
+ * period of `so-ket-2020`, so a stock's total is its value there. Tests take it from here rather
+ * than naming a period id.
+ */
+export const MAIN_PERIOD: string = model.round('so-ket-2020').periods.at(-1)!;

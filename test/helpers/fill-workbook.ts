@@ -83,7 +83,7 @@ const ONCE_A_YEAR = new Set(['ngay_hoi.quan_huyen.luot']);
 
 /**
  * Realistic figures for one unit: scaled by the unit's size, growing a little every year,
- * half a year's worth for 6-month periods; stocks grow slowly and are never summed. They
+ * a period's length worth (half a year for 6-month periods, 5.5 years for 01/2015–06/2020); stocks grow slowly and are never summed. They
  * meet every rule of the campaign (people ≥ events, valuable tips ≤ all tips…).
  */
 export function figuresFor(model: CampaignModel, unitId: string, roundId: string, tableId: string, scale = unitScale(unitId)): Record<string, Record<string, number>> {
@@ -93,7 +93,8 @@ export function figuresFor(model: CampaignModel, unitId: string, roundId: string
     const period = model.period(periodId);
     const year = Number(period.from.slice(0, 4));
     const months = (Date.parse(period.to) - Date.parse(period.from)) / (30.44 * 86_400_000);
-    const share = Math.min(1, Math.max(0.25, Math.round(months) / 12));
+    // A period's flows are its length's worth: a quarter of a year at least, five and a half years for 2015 – 6/2020.
+    const share = Math.max(0.25, Math.round(months) / 12);
     const growth = 1 + 0.06 * (year - 2015);
     out[periodId] = {};
     for (const ind of table.indicators) {

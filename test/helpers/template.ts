@@ -4,10 +4,13 @@ import type { WorkbookGrid } from '../../functions/core/grid.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { readXlsxGrid, renderXlsx } from '../../functions/layout/xlsx.js';
 
-const cache = new Map<string, Promise<{ buffer: Buffer; grid: WorkbookGrid }>>();
+// Keyed by the model object, not its id: a test's variant of a campaign (e.g. split by year) keeps the id.
+const caches = new WeakMap<CampaignModel, Map<string, Promise<{ buffer: Buffer; grid: WorkbookGrid }>>>();
 
 function rendered(model: CampaignModel, unitId: string, roundId: string) {
-  const key = `${model.id}\u0000${unitId}\u0000${roundId}`;
+  let cache = caches.get(model);
+  if (!cache) caches.set(model, (cache = new Map()));
+  const key = `${unitId}\u0000${roundId}`;
   let hit = cache.get(key);
   if (!hit) {
     hit = (async () => {

@@ -10,6 +10,7 @@ import { pollChanges, renewWatch, type ChangeDeps } from '../../functions/app/ch
 import { channelToken } from '../../functions/handlers/auth.js';
 import { eventually, registerUnitSheets, requestsSince, seenCell, settled } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const ROUND = 'so-ket-2020';
 const DEAD = 'http://127.0.0.1:9/khong-ai-nghe';
@@ -43,13 +44,13 @@ describe('a clerk edit is processed through Drive push → driveWebhook', () => 
     const ch = await channel();
     expect(ch.address).toBe(s.urls.functions.driveWebhook);
     const pushesBefore = s.sheets.pushes.length;
-    await s.type('ubnd-hoan-kiem', ROUND, [{ kind: 'figure', table: 'bang1', period: '2018', code: 'tdkt.giay_khen', value: 'khoảng 20' }]);
+    await s.type('ubnd-hoan-kiem', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 'khoảng 20' }]);
     const state = await eventually(async () => {
       const st = await stateOf('ubnd-hoan-kiem');
       return st && st.seenVersion === (await versionOf('ubnd-hoan-kiem')) && st;
     }, 10_000, 'the webhook to process the edit');
     expect(state.status).toBe('invalid');
-    expect(state.issues.map((i) => [i.cell, i.code])).toEqual([['K16', 'value.not_number']]);
+    expect(state.issues.map((i) => [i.cell, i.code])).toEqual([['K13', 'value.not_number']]);
     expect(await statusCellText('ubnd-hoan-kiem')).toBe('Còn 1 lỗi — ô tô đỏ là lỗi, ô tô vàng cần xem lại.');
     await settled(s); // the push is recorded once answered; the echo of our own feedback write follows it
     const pushes = s.sheets.pushes.slice(pushesBefore);
@@ -63,7 +64,7 @@ describe('a clerk edit is processed through Drive push → driveWebhook', () => 
 describe('pushes that are forged or lost', () => {
   it('a push with a wrong channel token is answered 401 and nothing is read or processed', async () => {
     await watch(DEAD); // from here on real pushes go nowhere, so only the forged one could process the edit
-    await s.type('ubnd-tay-ho', ROUND, [{ kind: 'figure', table: 'bang1', period: '2018', code: 'tdkt.giay_khen', value: 'hai mươi' }]);
+    await s.type('ubnd-tay-ho', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 'hai mươi' }]);
     const since = requestsSince(s);
     const ch = await channel();
     const forged = await pushTo({ 'x-goog-channel-id': ch.id, 'x-goog-channel-token': 'doan-mo' });
@@ -99,14 +100,14 @@ describe('pushes that are forged or lost', () => {
         listChanges: async (token: string) => {
           const feed = await s.runtime.files.listChanges(token);
           if (queued === undefined) {
-            await s.type('ubnd-cau-giay', ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: '3 lượt' }]);
+            await s.type('ubnd-cau-giay', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: '3 lượt' }]);
             queued = (await pushTo({ 'x-goog-channel-id': 'kenh-thu', 'x-goog-channel-token': channelToken(s.secrets.webhook, 'kenh-thu') })).body;
           }
           return feed;
         },
       }),
     };
-    await s.type('ubnd-dong-da', ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: '4 lượt' }]);
+    await s.type('ubnd-dong-da', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: '4 lượt' }]);
     const result = await pollChanges(held);
     // The push is answered at once; the poll it requested finds this one leased, and the
     // new request id makes the running poll go round again.
@@ -123,7 +124,7 @@ describe('a burst longer than one poll may run', () => {
     await watch(DEAD); // pushes go nowhere: only the polls below process the edits
     await pollChanges(s.runtime); // the feed starts empty
     const units = ['ubnd-thanh-xuan', 'ubnd-hoan-kiem', 'ubnd-tay-ho'];
-    for (const [i, u] of units.entries()) await s.type(u, ROUND, [{ kind: 'figure', table: 'bang1', period: '2017', code: 'tdkt.giay_khen', value: `${i + 5} lần` }]);
+    for (const [i, u] of units.entries()) await s.type(u, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: `${i + 5} lần` }]);
     const tokenBefore = (await s.runtime.store.meta('driveWatch')).pageToken;
     const since = requestsSince(s);
 
@@ -167,7 +168,7 @@ describe('watch renewal', () => {
 
     // The old channel was stopped: the next edit is pushed on the new one only, and processed.
     const pushesBefore = s.sheets.pushes.length;
-    await s.type('ubnd-thanh-xuan', ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: 'mười' }]);
+    await s.type('ubnd-thanh-xuan', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 'mười' }]);
     await eventually(async () => (await stateOf('ubnd-thanh-xuan'))?.seenVersion === (await versionOf('ubnd-thanh-xuan')), 10_000, 'the push on the renewed channel');
     await settled(s);
     const pushes = s.sheets.pushes.slice(pushesBefore).filter((p) => p.state === 'change');

@@ -23,7 +23,7 @@ import { modelOf } from '../../functions/core/campaign-model.js';
 import { loadCampaign } from '../../sheets-schema/index.js';
 import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
 import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
-import { model, SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
+import { model, SECOND_CAMPAIGN_FILE, MAIN_PERIOD } from '../helpers/campaign.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
 import { commitInputFor, districtIds } from '../helpers/integration.js';
 
@@ -54,7 +54,7 @@ function storesOf(namespace = `dua-${randomUUID().slice(0, 8)}`): FirestoreStore
 /** A unit's ready evaluation read at `sourceVersion`, its content made distinct by `marker`. */
 function evaluation(unitId: string, sourceVersion: number, marker: number): CommitInput {
   const bang1 = figuresFor(model, unitId, SK, 'bang1');
-  bang1['2020-h1']!['tuyen_truyen.dai_chung'] = 1_000 + marker;
+  bang1[MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 1_000 + marker;
   return commitInputFor(model, unitId, SK, { sourceVersion, now: ON_TIME + marker, figures: { bang1, bang2: figuresFor(model, unitId, SK, 'bang2') } });
 }
 

@@ -25,6 +25,7 @@ import { loadCampaign } from '../../sheets-schema/index.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
 import { campaignWithCommunes, commitInputFor, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SK = 'so-ket-2020';
 const AT = '2020-07-10T09:00:00+07:00';
@@ -74,7 +75,7 @@ async function measure(communes: number): Promise<Measured> {
   // One more accepted version of the last commune's submission, and the aggregation its trigger runs.
   const target = communeIds.at(-1)!;
   const changed = structuredClone((await store.submission(SK, target))!.values);
-  changed.bang1!['2020-h1']![FLOW]! += 7;
+  changed.bang1![MAIN_PERIOD]![FLOW]! += 7;
   let mark = store.reads;
   const commit = await store.commitEvaluation(commitInputFor(model, target, SK, { sourceVersion: 9, now: s.clock.now, figures: changed }));
   expect(commit).toMatchObject({ outcome: 'committed', accepted: true });
@@ -86,7 +87,7 @@ async function measure(communes: number): Promise<Measured> {
   // A clerk's edit of the one real sheet (the same commune in both registries), processed through the pipeline.
   const reg = (await s.runtime.store.unitSheet(SK, sheetUnit))!;
   await store.register(reg);
-  await s.type(sheetUnit, SK, [{ kind: 'figure', table: 'bang1', period: '2019', code: FLOW, value: 100 + communes }]);
+  await s.type(sheetUnit, SK, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: FLOW, value: 100 + communes }]);
   mark = store.reads;
   const r = await processUnitSheet(deps, sheetId);
   expect(r.outcome === 'processed' && r.accepted && r.feedbackWritten).toBe(true);

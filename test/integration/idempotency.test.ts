@@ -20,6 +20,7 @@ import { memoryLogger } from '../../functions/app/log.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { aggregateMeaning, commitInputFor, everyCell, expectSameOutcome, pressSheetButton, pushAndPoll, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SK = 'so-ket-2020';
 const UNITS = ['ubnd-ba-dinh', 'mttq-tp', 'ca-ba-dinh'];
@@ -33,7 +34,7 @@ let cleanResult: Everything;
 /** ubnd-ba-dinh's first typing has an error; the second fixes it. */
 function firstTyping(unitId: string): Submission {
   const sub = validSubmission(s.runtime.model, unitId, SK);
-  if (unitId === 'ubnd-ba-dinh') sub.figures.bang1!['2016']!['tuyen_truyen.dai_chung'] = '12 buổi';
+  if (unitId === 'ubnd-ba-dinh') sub.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
   return sub;
 }
 const fixedTyping = () => validSubmission(s.runtime.model, 'ubnd-ba-dinh', SK);

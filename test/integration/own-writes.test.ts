@@ -11,6 +11,7 @@ import { isOwnWrite, type PipelineDeps } from '../../functions/app/process-unit-
 import type { FileMeta } from '../../functions/adapters/drive-files.js';
 import { LOCAL_SERVICE_ACCOUNT, registerUnitSheets, requestsSince } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const ROUND = 'so-ket-2020';
 let s: TestStack;
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 const stateOf = (unitId: string) => s.runtime.store.state(ROUND, unitId);
 const sheetReadsOf = (spreadsheetId: string) => (e: { api: string; kind: string; spreadsheetId?: string }) => e.api === 'sheets' && e.kind === 'read' && e.spreadsheetId === spreadsheetId;
-const typo = (unitId: string, value: string) => s.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: '2018', code: 'tdkt.giay_khen', value }]);
+const typo = (unitId: string, value: string) => s.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
 
 describe("the system's own writes", () => {
   it('our feedback write, moving the version by 3 and seen late by files.get, is never read back; the state catches up with it', async () => {

@@ -11,6 +11,7 @@ import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/uni
 import type { LogEntry } from '../../scripts/emulators/sheets/index.js';
 import { LOCAL_SERVICE_ACCOUNT, requestsSince } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SCALE = 60;
 const ROUND = 'so-ket-2020';
@@ -134,7 +135,7 @@ describe('a unit sheet deleted in Drive and provisioned again', () => {
     await s.typeSubmission(UNIT, ROUND);
     expect((await s.process(UNIT, ROUND)).outcome).toBe('processed');
     for (const v of [130, 131, 132, 133, 134, 135]) {
-      await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: v }]);
+      await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: v }]);
       expect((await s.process(UNIT, ROUND)).outcome).toBe('processed');
     }
     const old = await s.sheetOf(UNIT, ROUND);
@@ -151,14 +152,14 @@ describe('a unit sheet deleted in Drive and provisioned again', () => {
     // The clerk types the same report again into the new sheet: nothing new to accept, but
     // the new sheet gets its feedback (none of what was written into the old one is there).
     await s.typeSubmission(UNIT, ROUND);
-    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: 135 }]);
+    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 135 }]);
     const same = await s.process(UNIT, ROUND);
     expect(same).toMatchObject({ outcome: 'processed', accepted: false, feedbackWritten: true, statusText: 'Đã gửi lúc 09:00 10/07/2020.' });
     expect(s.sheets.getSpreadsheetState(fresh)!.sheets[0]!.rows[1]![2]!.userEnteredValue?.stringValue).toBe('Đã gửi lúc 09:00 10/07/2020.');
 
     // Then a real change.
     s.clock.set('2020-07-12T15:00:00+07:00');
-    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: '2019', code: 'tdkt.giay_khen', value: 140 }]);
+    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 140 }]);
     const p = await s.process(UNIT, ROUND);
     expect(p.outcome).toBe('processed');
     if (p.outcome !== 'processed') return;

@@ -13,6 +13,7 @@ import { currentMasterView } from '../../functions/app/master.js';
 import { QUARANTINE_AFTER, retryDelayMs } from '../../functions/app/quarantine.js';
 import { registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const ROUND = 'so-ket-2020';
 let s: TestStack;
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 const stateOf = (unitId: string) => s.runtime.store.state(ROUND, unitId);
 const pageToken = async () => (await s.runtime.store.meta('driveWatch')).pageToken;
-const typo = (unitId: string, value: string) => s.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: '2018', code: 'tdkt.giay_khen', value }]);
+const typo = (unitId: string, value: string) => s.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
 const flagsOf = async (unitId: string) => {
   const view = await currentMasterView(s.runtime, s.clock.now);
   return view.rounds.find((r) => r.roundId === ROUND)!.units.find((u) => u.unitId === unitId)!.flags;

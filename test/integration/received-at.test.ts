@@ -10,6 +10,7 @@ import { processUnitSheet, type PipelineDeps } from '../../functions/app/process
 import { validSubmission } from '../helpers/fill-workbook.js';
 import { LOCAL_SERVICE_ACCOUNT, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, submissionEntries, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const ROUND = 'so-ket-2020';
 const at = (iso: string) => Date.parse(iso);
@@ -86,7 +87,7 @@ describe('the time a submission is received', () => {
 
   it('is never later than the pipeline\'s clock (a replayed or simulated campaign runs behind Google)', async () => {
     s.clock.set('2020-07-14T22:00:00+07:00'); // Google's clock stays at 00:04 on 15/07
-    await s.type('ubnd-ba-dinh', ROUND, [{ kind: 'figure', table: 'bang1', period: '2015', code: 'tuyen_truyen.dai_chung', value: 121 }]);
+    await s.type('ubnd-ba-dinh', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.dai_chung', value: 121 }]);
     const r = await s.process('ubnd-ba-dinh', ROUND);
     expect(r.outcome === 'processed' && r.accepted).toBe(true);
     const sub = await s.runtime.store.submission(ROUND, 'ubnd-ba-dinh');

@@ -10,6 +10,7 @@ import type { FirestoreStore } from '../../functions/adapters/firestore-store.js
 import { commitInputFor } from '../helpers/integration.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SK = 'so-ket-2020';
 const FLOW = 'tuyen_truyen.dai_chung';
@@ -33,7 +34,7 @@ async function accept(unitId: string, delta = 0) {
   const { model, store } = s.runtime;
   const figures: Record<string, Record<string, Record<string, number>>> = {};
   for (const { table } of model.tablesFor(unitId, SK)) if (table.kind === 'figures') figures[table.id] = figuresFor(model, unitId, SK, table.id);
-  if (figures.bang1) figures.bang1['2020-h1']![FLOW]! += delta;
+  if (figures.bang1) figures.bang1[MAIN_PERIOD]![FLOW]! += delta;
   const r = await store.commitEvaluation(commitInputFor(model, unitId, SK, { sourceVersion: ++version, now: s.clock.now, figures }));
   expect(r).toMatchObject({ outcome: 'committed', accepted: true });
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirestoreStore, versionId, type CommitInput } from '../../functions/adapters/firestore-store.js';
 import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
 import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
-import { model } from '../helpers/campaign.js';
+import { model, MAIN_PERIOD } from '../helpers/campaign.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
 import { commitInputFor } from '../helpers/integration.js';
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 function input(sourceVersion: number, now: number, delta = 0, opts: { unitId?: string; status?: 'ready' | 'draft' } = {}): CommitInput {
   const unitId = opts.unitId ?? UNIT;
   const bang1 = figuresFor(model, unitId, SK, 'bang1');
-  bang1['2020-h1']!['tuyen_truyen.dai_chung']! += delta;
+  bang1[MAIN_PERIOD]!['tuyen_truyen.dai_chung']! += delta;
   return commitInputFor(model, unitId, SK, { sourceVersion, now, figures: { bang1, bang2: figuresFor(model, unitId, SK, 'bang2') }, ...(opts.status ? { status: opts.status } : {}) });
 }
 
@@ -56,7 +56,7 @@ describe('commitEvaluation', () => {
     expect(await store.commitEvaluation(input(10, ON_TIME, 50))).toEqual({ outcome: 'stale', seenVersion: 10 });
     expect(await store.commitEvaluation(input(7, ON_TIME, 50))).toEqual({ outcome: 'stale', seenVersion: 10 });
     expect((await store.submission(SK, UNIT))?.versionCount).toBe(1);
-    expect((await store.submission(SK, UNIT))?.values.bang1!['2020-h1']!['tuyen_truyen.dai_chung']).toBe(figuresFor(model, UNIT, SK, 'bang1')['2020-h1']!['tuyen_truyen.dai_chung']);
+    expect((await store.submission(SK, UNIT))?.values.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung']).toBe(figuresFor(model, UNIT, SK, 'bang1')[MAIN_PERIOD]!['tuyen_truyen.dai_chung']);
   });
 
   it('a newer read with the same content moves the state on and makes no version', async () => {

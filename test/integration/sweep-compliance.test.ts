@@ -16,7 +16,7 @@ import { FLAGS_FIELD } from '../../functions/app/flags.js';
 import { createSmtpMailer, type Mailer } from '../../functions/adapters/smtp-mailer.js';
 import type { CaughtEmail } from '../../scripts/local-stack/mail-server.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
-import { model, unitsOfKind } from '../helpers/campaign.js';
+import { model, unitsOfKind, MAIN_PERIOD } from '../helpers/campaign.js';
 import { nomineeRow, validSubmission } from '../helpers/fill-workbook.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -86,7 +86,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     await s.typeSubmission('ubnd-ba-dinh', ROUND);
     // Still invalid: one figure typed as words.
     const invalid = validSubmission(m, 'ubnd-hoan-kiem', ROUND);
-    invalid.figures.bang1!['2016']!['tuyen_truyen.dai_chung'] = '12 buổi';
+    invalid.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
     await s.typeSubmission('ubnd-hoan-kiem', ROUND, invalid);
     // Two Bằng khen Bộ Công an (quota: 1 in total), and one nominee below the yearly title.
     const police = validSubmission(m, 'ca-ba-dinh', ROUND);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Worksheet } from 'exceljs';
 import { NoWorkbookError, buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import type { CellModel, RangeModel, SheetModel, WorkbookModel } from '../../functions/layout/model.js';
-import { model } from '../helpers/campaign.js';
+import { model, yearlyModel } from '../helpers/campaign.js';
 import { templateXlsx } from '../helpers/template.js';
 import { loadWorkbook } from '../helpers/xlsx-fill.js';
 
@@ -101,7 +101,17 @@ describe('the unit and the round, written on the workbook', () => {
 describe('figures tables', () => {
   it('one row per period of the round plus a total row, each coded', () => {
     const b1 = sheet(buildUnitWorkbook(model, 'ubnd-ba-dinh', SO_KET), 'Bảng 1');
+    // The plan asks one figure per indicator for the round's whole window: one period row.
     expect(codeColumn(b1).slice(1)).toEqual([
+      [11, '#bang1'],
+      [12, '2015-2020'],
+      [13, 'total'],
+      [14, '#end'],
+    ]);
+    expect([12, 13].map((r) => valueAt(b1, r, 1))).toEqual(['Giai đoạn 2015 – 2020', 'Tổng cộng (hệ thống tự tính)']);
+    // A campaign may split a round into several periods (here by year): one coded row each.
+    const yearly = sheet(buildUnitWorkbook(yearlyModel, 'ubnd-ba-dinh', SO_KET), 'Bảng 1');
+    expect(codeColumn(yearly).slice(1)).toEqual([
       [11, '#bang1'],
       [12, '2015'],
       [13, '2016'],
@@ -112,7 +122,7 @@ describe('figures tables', () => {
       [18, 'total'],
       [19, '#end'],
     ]);
-    expect([12, 13, 14, 15, 16, 17, 18].map((r) => valueAt(b1, r, 1))).toEqual(['Năm 2015', 'Năm 2016', 'Năm 2017', 'Năm 2018', 'Năm 2019', '6 tháng đầu năm 2020', 'Tổng cộng (hệ thống tự tính)']);
+    expect([12, 17].map((r) => valueAt(yearly, r, 1))).toEqual(['Năm 2015', '6 tháng đầu năm 2020']);
     const b2 = sheet(buildUnitWorkbook(model, 'ubnd-ba-dinh', BO_SUNG), 'Bảng 2');
     expect(codeColumn(b2).slice(1)).toEqual([
       [11, '#bang2'],
@@ -136,7 +146,9 @@ describe('figures tables', () => {
     expect(span(s, 'Buổi')).toEqual([8, 9, 6, 7]);
     expect(span(s, 'Người dự')).toEqual([8, 9, 7, 8]);
     expect(span(s, 'Công tác xây dựng mô hình')).toEqual([6, 7, 8, 10]);
+    expect(span(s, 'Tổng số mô hình xây dựng trong giai đoạn')).toEqual([7, 9, 8, 9]);
     expect(span(s, 'Tổng số mô hình hiện có')).toEqual([7, 9, 9, 10]);
+    expect(span(s, 'Số CBCS Đội XDPT cấp huyện')).toEqual([7, 9, 15, 16]);
     expect(span(s, 'Công tác TĐKT')).toEqual([6, 7, 10, 12]);
     expect(span(s, 'Xây dựng lực lượng')).toEqual([6, 7, 12, 16]);
     expect(span(s, 'Đầu tư ngân sách (triệu đồng)')).toEqual([6, 7, 16, 20]);
@@ -149,7 +161,7 @@ describe('figures tables', () => {
     const s = sheet(buildUnitWorkbook(model, 'ubnd-ba-dinh', SO_KET), 'Bảng 2');
     expect(span(s, 'Kết quả tổ chức Ngày hội toàn dân bảo vệ ANTQ')).toEqual([6, 7, 2, 12]);
     expect(
-      ['Ngày hội ở cơ quan, doanh nghiệp, nhà trường', 'Ngày hội ở thôn, xóm, tổ dân phố', 'Ngày hội ở xã, phường, thị trấn', 'Ngày hội cấp quận, huyện, thị xã', 'Ngày hội cấp Thành phố'].map((t) => span(s, t)),
+      ['Cơ quan, doanh nghiệp, nhà trường', 'Thôn, xóm, tổ dân phố', 'Xã, phường, thị trấn', 'Cấp quận, huyện, thị xã', 'Cấp Thành phố'].map((t) => span(s, t)),
     ).toEqual([
       [7, 8, 2, 4],
       [7, 8, 4, 6],
@@ -158,9 +170,13 @@ describe('figures tables', () => {
       [7, 8, 10, 12],
     ]);
     expect(s.cells.filter((c) => c.row === 8 && (c.value === 'Số lượt' || c.value === 'Số người tham gia')).map((c) => [c.col, c.value])).toEqual(
-      [2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((col) => [col, col % 2 === 0 ? 'Số lượt' : 'Số người tham gia']),
+      // The seed's order: "Số người tham gia" before "Số lượt" at every level.
+      [2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((col) => [col, col % 2 === 0 ? 'Số người tham gia' : 'Số lượt']),
     );
-    expect(span(s, 'Chuyển hóa địa bàn')).toEqual([6, 7, 12, 14]);
+    // No group heading over these two in the seed: each header spans every header row.
+    expect(span(s, 'Địa bàn phức tạp về ANTT')).toEqual([6, 9, 12, 13]);
+    expect(span(s, 'Khiếu kiện')).toEqual([6, 9, 13, 14]);
+    expect(s.cells.some((c) => c.value === 'Chuyển hóa địa bàn')).toBe(false);
     expect(span(s, 'Tin về ANTT do nhân dân cung cấp')).toEqual([6, 7, 14, 18]);
     expect(span(s, 'Giáo dục người lầm lỗi')).toEqual([6, 7, 18, 20]);
     expect(span(s, 'Giúp đỡ người tái hòa nhập cộng đồng')).toEqual([6, 7, 20, 21]);
@@ -169,15 +185,15 @@ describe('figures tables', () => {
 
   it('number cells: validations (≥ 0, whole numbers where counted) and Vietnamese number formats', () => {
     const s = sheet(buildUnitWorkbook(model, 'ubnd-ba-dinh', SO_KET), 'Bảng 1');
-    const dataCells = s.cells.filter((c) => c.row >= 12 && c.row <= 17 && c.col >= 2);
-    expect(dataCells).toHaveLength(6 * 18);
+    const dataCells = s.cells.filter((c) => c.row === 12 && c.col >= 2);
+    expect(dataCells).toHaveLength(18);
     expect(cell(s, 12, 2)?.validation).toEqual({ kind: 'number', min: 0, integer: true, strict: false, message: 'Nhập số nguyên từ 0 trở lên, ví dụ 1.234' });
     expect(cell(s, 12, 2)?.style?.numberFormat).toBe('#,##0');
-    expect(cell(s, 17, 16)?.validation).toEqual({ kind: 'number', min: 0, integer: false, strict: false, message: 'Nhập số từ 0 trở lên, phần thập phân dùng dấu phẩy, ví dụ 12,5' });
-    expect(cell(s, 17, 16)?.style?.numberFormat).toBe('#,##0.###');
+    expect(cell(s, 12, 16)?.validation).toEqual({ kind: 'number', min: 0, integer: false, strict: false, message: 'Nhập số từ 0 trở lên, phần thập phân dùng dấu phẩy, ví dụ 12,5' });
+    expect(cell(s, 12, 16)?.style?.numberFormat).toBe('#,##0.###');
     expect(dataCells.every((c) => c.value === null && c.validation?.kind === 'number' && c.validation.min === 0)).toBe(true);
     // The total row is computed by the system: no validation, not an input.
-    expect(s.cells.filter((c) => c.row === 18 && c.col >= 2).every((c) => !c.validation)).toBe(true);
+    expect(s.cells.filter((c) => c.row === 13 && c.col >= 2).every((c) => !c.validation)).toBe(true);
   });
 });
 
@@ -239,7 +255,7 @@ describe('protection: only input cells are open', () => {
   const wb = buildUnitWorkbook(model, 'ubnd-ba-dinh', SO_KET);
 
   it('exact input ranges of Bảng 1, Điển hình and Xác nhận; none on the guide', () => {
-    expect(sheet(wb, 'Bảng 1').protection?.unprotected).toEqual([{ startRow: 12, endRow: 18, startCol: 2, endCol: 20 }]);
+    expect(sheet(wb, 'Bảng 1').protection?.unprotected).toEqual([{ startRow: 12, endRow: 13, startCol: 2, endCol: 20 }]);
     expect(sheet(wb, 'Điển hình').protection?.unprotected).toEqual([{ startRow: 10, endRow: 20, startCol: 2, endCol: 5 }]);
     expect(sheet(wb, 'Xác nhận').protection?.unprotected).toEqual([6, 7, 8, 9, 10].map((r) => ({ startRow: r, endRow: r + 1, startCol: 2, endCol: 3 })));
     expect(sheet(wb, 'Hướng dẫn').protection?.unprotected).toEqual([]);

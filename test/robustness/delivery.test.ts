@@ -22,6 +22,7 @@ import { seededRandom } from '../../scripts/local-stack/seeded-random.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, pressSheetButton, provisionMaster, pushAndPoll, registerUnitSheets, withSheetUrlsByOwner } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SK = 'so-ket-2020';
 const UNITS = [...districtIds().slice(0, 8), 'mttq-tp'];
@@ -40,9 +41,9 @@ afterAll(async () => {
 function typing(unitId: string, day: 1 | 2 | 3): Submission {
   const sub = validSubmission(s.runtime.model, unitId, SK);
   const b1 = sub.figures.bang1;
-  if (day === 1 && [E1, E2, E3].includes(unitId)) b1!['2017']!['tuyen_truyen.dai_chung'] = '12 buổi';
-  if (day >= 2 && unitId === CHANGED) b1!['2018']!['tuyen_truyen.dai_chung'] = 321;
-  if (day === 3 && unitId === LATE_CHANGE) b1!['2019']!['tuyen_truyen.dai_chung'] = 77;
+  if (day === 1 && [E1, E2, E3].includes(unitId)) b1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
+  if (day >= 2 && unitId === CHANGED) b1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 321;
+  if (day === 3 && unitId === LATE_CHANGE) b1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 77;
   return sub;
 }
 

@@ -23,6 +23,7 @@ import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, provisionMaster, pushAndPoll, registerUnitSheets, tabValues, withSheetUrlsByOwner } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SK = 'so-ket-2020';
 const DISTRICTS = districtIds();
@@ -51,7 +52,7 @@ afterAll(async () => {
 
 function withError(unitId: string): Submission {
   const sub = validSubmission(s.runtime.model, unitId, SK);
-  sub.figures.bang1!['2017']!['tuyen_truyen.dai_chung'] = 'khoảng 120';
+  sub.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 'khoảng 120';
   return sub;
 }
 

@@ -12,6 +12,7 @@
  * each case has a unit of its own, with a valid submission accepted before the case starts.
  */
 import type { Op, Ref, Value } from './operations.js';
+import { MAIN_PERIOD } from '../../helpers/campaign.js';
 
 export interface ExpectedIssue {
   code: string;
@@ -40,8 +41,8 @@ export interface BadInputCase {
 // ---------------------------------------------------------------------------------------------
 // Shorthands
 
-const B1 = (code: string, period = '2016'): Ref => ({ figure: ['bang1', period, code] });
-const B2 = (code: string, period = '2016'): Ref => ({ figure: ['bang2', period, code] });
+const B1 = (code: string, period = MAIN_PERIOD): Ref => ({ figure: ['bang1', period, code] });
+const B2 = (code: string, period = MAIN_PERIOD): Ref => ({ figure: ['bang2', period, code] });
 const KT = (index: number, field: string): Ref => ({ list: ['khen_thuong', index, field] });
 const DH = (index: number, field: string): Ref => ({ list: ['dien_hinh', index, field] });
 const type = (at: Ref, value: Value, extra: Partial<Extract<Op, { op: 'type' }>> = {}): Op => ({ op: 'type', at, value, ...extra });
@@ -56,7 +57,7 @@ function figure(id: string, description: string, at: Ref, value: Value, code: st
 
 /** A typed extra zero is also far from the unit's other years: a warning beside the error. */
 const OUTLIER = 'so_lieu.bat_thuong_so_voi_ky_khac';
-const DAI_CHUNG = 'Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Năm 2016';
+const DAI_CHUNG = 'Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020';
 const COORDINATOR = 'Phòng Xây dựng phong trào bảo vệ ANTQ \\(Công an thành phố\\)';
 /** 50,000 characters (the most a Google Sheets cell holds), no blank at either end. */
 const LONG_TEXT = `${'Tổ dân phố số 7 duy trì mô hình camera an ninh. '.repeat(1_100).slice(0, 49_999)}.`;
@@ -68,23 +69,23 @@ const values: BadInputCase[] = [
   figure('words-after-number', 'Gõ kèm đơn vị tính sau số: "12 buổi"', B1('tuyen_truyen.dai_chung'), '12 buổi', 'value.not_number',
     new RegExp(`^Ô {cell} \\(${DAI_CHUNG}\\): "12 buổi" không phải là số\\. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột\\.$`)),
   figure('estimate-in-words', 'Ghi ước lượng bằng chữ: "khoảng 20"', B1('tuyen_truyen.tap_trung_buoi'), 'khoảng 20', 'value.not_number',
-    /^Ô {cell} \(.+, Năm 2016\): "khoảng 20" không phải là số\. Chỉ nhập chữ số, ví dụ 20;/, { deliver: 'push' }),
+    /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): "khoảng 20" không phải là số\. Chỉ nhập chữ số, ví dụ 20;/, { deliver: 'push' }),
   figure('currency-words', 'Ghi kèm "triệu" trong cột tiền: "850,5 triệu"', B1('ngan_sach.xdpt_chung'), '850,5 triệu', 'value.not_number',
-    /^Ô {cell} \(Đầu tư ngân sách \(triệu đồng\) – .+, Năm 2016\): "850,5 triệu" không phải là số\. Chỉ nhập chữ số, ví dụ 850,5;/),
+    /^Ô {cell} \(Đầu tư ngân sách \(triệu đồng\) – .+, Giai đoạn 2015 – 2020\): "850,5 triệu" không phải là số\. Chỉ nhập chữ số, ví dụ 850,5;/),
   figure('comma-in-integer', 'Dấu phẩy trong cột số nguyên: "1,234" (bảng tính hiểu là 1,234)', B1('tuyen_truyen.tai_lieu_dau_loai'), '1,234', 'value.comma_in_integer',
-    /^Ô {cell} \(.+, Năm 2016\): "1,234" không rõ là số nào: dấu phẩy là dấu thập phân, mà chỉ tiêu này là số nguyên\. Nếu ý là 1\.234, hãy nhập 1234 hoặc 1\.234\.$/),
+    /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): "1,234" không rõ là số nào: dấu phẩy là dấu thập phân, mà chỉ tiêu này là số nguyên\. Nếu ý là 1\.234, hãy nhập 1234 hoặc 1\.234\.$/),
   figure('foreign-thousands', 'Phân cách hàng nghìn kiểu nước ngoài: "12,345,678"', B1('tuyen_truyen.tai_lieu_ban'), '12,345,678', 'value.comma_thousands',
-    /^Ô {cell} \(.+, Năm 2016\): "12,345,678" viết theo kiểu nước ngoài: .+ Hãy nhập 12\.345\.678\.$/),
+    /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): "12,345,678" viết theo kiểu nước ngoài: .+ Hãy nhập 12\.345\.678\.$/),
   figure('dot-decimal', 'Dấu chấm thập phân trong cột tiền: "1.5"', B1('ngan_sach.cong_an_xa'), '1.5', 'value.dot_decimal',
-    /^Ô {cell} \(.+, Năm 2016\): "1\.5" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn \(1\.234\)\. Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 1,5\.$/, { deliver: 'push' }),
-  figure('negative-integer', 'Số âm: "-5"', B1('tdkt.giay_khen'), '-5', 'value.negative', /^Ô {cell} \(.+, Năm 2016\): số âm \(-5\) không hợp lệ\. Hãy nhập số từ 0 trở lên\.$/),
-  figure('negative-decimal', 'Số âm có phần thập phân: "-1.234,5"', B1('ngan_sach.bvdp'), '-1.234,5', 'value.negative', /^Ô {cell} \(.+, Năm 2016\): số âm \(-1\.234,5\) không hợp lệ\./),
+    /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): "1\.5" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn \(1\.234\)\. Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 1,5\.$/, { deliver: 'push' }),
+  figure('negative-integer', 'Số âm: "-5"', B1('tdkt.giay_khen'), '-5', 'value.negative', /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): số âm \(-5\) không hợp lệ\. Hãy nhập số từ 0 trở lên\.$/),
+  figure('negative-decimal', 'Số âm có phần thập phân: "-1.234,5"', B1('ngan_sach.bvdp'), '-1.234,5', 'value.negative', /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): số âm \(-1\.234,5\) không hợp lệ\./),
   figure('fraction-in-integer', 'Phần thập phân trong cột số nguyên: "1,5" (ô hiển thị làm tròn thành 2)', B1('luc_luong.doi_xdpt'), '1,5', 'value.fraction_in_integer',
-    /^Ô {cell} \(.+, Năm 2016\): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân \("1,5"\)\. Hãy nhập số nguyên, ví dụ 2\.$/),
+    /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân \("1,5"\)\. Hãy nhập số nguyên, ví dụ 2\.$/),
   figure('percent-in-integer', 'Gõ phần trăm vào cột số nguyên: "50%"', B1('tdkt.bang_khen_tp'), '50%', 'value.fraction_in_integer', /^Ô {cell} \(.+\): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân \("0,5"\)\. Hãy nhập số nguyên/),
   figure('nbsp-grouped-fraction', 'Số dán từ Word, cách nhóm bằng dấu cách không ngắt, có phần thập phân: "1 234,5"', B1('mo_hinh.xay_dung_moi'), '1\u00A0234,5', 'value.fraction_in_integer',
     /^Ô {cell} \(.+\): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân \("1 234,5"\)\. Hãy nhập số nguyên, ví dụ 1\.235\.$/),
-  figure('error-div0', 'Công thức chia cho 0: =1/0', B2('tin_bao.tong_so'), '=1/0', 'value.error_value', /^Ô {cell} \(Tin về ANTT do nhân dân cung cấp – Tổng số tin, Năm 2016\) đang báo lỗi #DIV\/0!\. Hãy xóa công thức và nhập số trực tiếp\.$/),
+  figure('error-div0', 'Công thức chia cho 0: =1/0', B2('tin_bao.tong_so'), '=1/0', 'value.error_value', /^Ô {cell} \(Tin về ANTT do nhân dân cung cấp – Tổng số tin, Giai đoạn 2015 – 2020\) đang báo lỗi #DIV\/0!\. Hãy xóa công thức và nhập số trực tiếp\.$/),
   figure('error-name', 'Công thức gọi hàm không có: =KHONGCO(1)', B2('dia_ban.phuc_tap'), '=KHONGCO(1)', 'value.error_value', /^Ô {cell} \(.+\) đang báo lỗi #NAME\?\. Hãy xóa công thức và nhập số trực tiếp\.$/),
   figure('error-ref', 'Công thức trỏ tới trang đã xóa: =\'Bảng tạm\'!B2', B2('dia_ban.khieu_kien'), "='Bảng tạm'!B2", 'value.error_value', /^Ô {cell} \(.+\) đang báo lỗi #REF!\. Hãy xóa công thức/, { deliver: 'push' }),
   figure('error-value', 'Công thức nhân chữ với số: ="mười"*2', B2('giao_duc.tong_so'), '="mười"*2', 'value.error_value', /^Ô {cell} \(.+\) đang báo lỗi #VALUE!\. Hãy xóa công thức/),
@@ -104,25 +105,25 @@ const values: BadInputCase[] = [
     /^Ô {cell} \(.+\): "Tổ dân phố số 7 duy trì mô hình camera a…" không phải là số\. Chỉ nhập chữ số, ví dụ 7;/),
   figure('long-digits', 'Dán 50.000 chữ số vào một ô (không được thành vô cực)', B1('ngan_sach.xdpt_chung', '2020-bs'), '9'.repeat(50_000), 'value.not_number', /^Ô {cell} \(.+, Từ 10\/6 đến 31\/8\/2020\): "9{40}…" không phải là số\. Chỉ nhập chữ số, ví dụ 15;/, { slot: 'bo-sung' }),
   figure('zero-width-only', 'Ô chỉ còn ký tự vô hình (zero-width space) dán từ trang web', B1('tuyen_truyen.pano_khau_hieu'), '\u200B', 'required.blank',
-    /^Ô {cell} \(.+, Năm 2016\) chưa có số liệu\. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0\.$/),
+    /^Ô {cell} \(.+, Giai đoạn 2015 – 2020\) chưa có số liệu\. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0\.$/),
   figure('nbsp-only', 'Ô chỉ còn dấu cách không ngắt (non-breaking space)', B2('tin_bao.bat_giu', '2020-bs'), '\u00A0\u00A0', 'required.blank', /^Ô {cell} \(.+\) chưa có số liệu\. .+ hãy nhập 0\.$/, { slot: 'bo-sung' }),
   figure('cleared', 'Xóa trắng một ô bắt buộc', B1('luc_luong.cong_an_xa', '2020-bs'), null, 'required.blank', /^Ô {cell} \(.+, Từ 10\/6 đến 31\/8\/2020\) chưa có số liệu\./, { slot: 'bo-sung', deliver: 'push' }),
-  figure('text-equals', 'Chữ bắt đầu bằng "=" (gõ \'=1+1 để giữ nguyên)', B1('tuyen_truyen.dai_chung', '2017'), "'=1+1", 'value.not_number', /^Ô {cell} \(.+\): "=1\+1" không phải là số\. Chỉ nhập chữ số/),
-  figure('text-plus', 'Chữ bắt đầu bằng "+" ("+5 so với năm trước")', B1('tuyen_truyen.dai_chung', '2018'), '+5 so với năm trước', 'value.not_number', /^Ô {cell} \(.+\): "\+5 so với năm trước" không phải là số\./),
-  figure('text-minus', 'Chữ bắt đầu bằng "-" ("-khoảng 5")', B1('tuyen_truyen.pano_khau_hieu', '2017'), '-khoảng 5', 'value.not_number', /^Ô {cell} \(.+\): "-khoảng 5" không phải là số\./),
-  figure('text-at', 'Chữ bắt đầu bằng "@" (dán RAW từ tin nhắn: "@Lan 15")', B1('tuyen_truyen.tai_lieu_ban', '2017'), '@Lan 15', 'value.not_number', /^Ô {cell} \(.+\): "@Lan 15" không phải là số\. Chỉ nhập chữ số, ví dụ 15;/, { input: 'RAW' }),
+  figure('text-equals', 'Chữ bắt đầu bằng "=" (gõ \'=1+1 để giữ nguyên)', B1('tuyen_truyen.dai_chung'), "'=1+1", 'value.not_number', /^Ô {cell} \(.+\): "=1\+1" không phải là số\. Chỉ nhập chữ số/),
+  figure('text-plus', 'Chữ bắt đầu bằng "+" ("+5 so với năm trước")', B1('tuyen_truyen.dai_chung'), '+5 so với năm trước', 'value.not_number', /^Ô {cell} \(.+\): "\+5 so với năm trước" không phải là số\./),
+  figure('text-minus', 'Chữ bắt đầu bằng "-" ("-khoảng 5")', B1('tuyen_truyen.pano_khau_hieu'), '-khoảng 5', 'value.not_number', /^Ô {cell} \(.+\): "-khoảng 5" không phải là số\./),
+  figure('text-at', 'Chữ bắt đầu bằng "@" (dán RAW từ tin nhắn: "@Lan 15")', B1('tuyen_truyen.tai_lieu_ban'), '@Lan 15', 'value.not_number', /^Ô {cell} \(.+\): "@Lan 15" không phải là số\. Chỉ nhập chữ số, ví dụ 15;/, { input: 'RAW' }),
   figure('tips-valuable-over-total', 'Tin có giá trị nhiều hơn tổng số tin', B2('tin_bao.co_gia_tri'), 100_000, 'tin_bao.co_gia_tri_vuot_tong_so',
-    /^Ô {cell} \(Năm 2016\): Tin có giá trị \(100\.000\) nhiều hơn Tổng số tin \([\d.]+, ô [A-Z]+\d+\)\. .+ hãy kiểm tra lại\.$/, { alsoAllowed: [OUTLIER] }),
-  figure('reformed-over-total', 'Số không tái phạm nhiều hơn tổng số người được giáo dục', B2('giao_duc.khong_tai_pham', '2018'), 99_999, 'giao_duc.khong_tai_pham_vuot_tong_so',
-    /^Ô {cell} \(Năm 2018\): Số không tái phạm \(99\.999\) nhiều hơn Tổng số người lầm lỗi được giáo dục \([\d.]+, ô [A-Z]+\d+\); hãy kiểm tra lại\.$/, { alsoAllowed: [OUTLIER] }),
+    /^Ô {cell} \(Giai đoạn 2015 – 2020\): Tin có giá trị \(100\.000\) nhiều hơn Tổng số tin \([\d.]+, ô [A-Z]+\d+\)\. .+ hãy kiểm tra lại\.$/, { alsoAllowed: [OUTLIER] }),
+  figure('reformed-over-total', 'Số không tái phạm nhiều hơn tổng số người được giáo dục', B2('giao_duc.khong_tai_pham'), 99_999, 'giao_duc.khong_tai_pham_vuot_tong_so',
+    /^Ô {cell} \(Giai đoạn 2015 – 2020\): Số không tái phạm \(99\.999\) nhiều hơn Tổng số người lầm lỗi được giáo dục \([\d.]+, ô [A-Z]+\d+\); hãy kiểm tra lại\.$/, { alsoAllowed: [OUTLIER] }),
   {
     id: 'people-without-events',
     kind: 'value',
     description: 'Ngày hội cấp xã: 0 lượt nhưng vẫn có người tham gia',
     slot: 'so-ket',
     deliver: 'button',
-    apply: [type(B2('ngay_hoi.xa_phuong.luot', '2017'), 0)],
-    expect: [{ code: 'ngay_hoi.xa_phuong.nguoi_khi_khong_luot', severity: 'error', tab: 'Bảng 2', cell: B2('ngay_hoi.xa_phuong.nguoi', '2017'), message: /^Ô {cell} \(Năm 2017\): có [\d.]+ người tham gia nhưng số lượt Ngày hội ở xã, phường, thị trấn là 0 \(ô [A-Z]+\d+\)\. Hãy nhập số lượt hoặc sửa số người\.$/ }],
+    apply: [type(B2('ngay_hoi.xa_phuong.luot'), 0)],
+    expect: [{ code: 'ngay_hoi.xa_phuong.nguoi_khi_khong_luot', severity: 'error', tab: 'Bảng 2', cell: B2('ngay_hoi.xa_phuong.nguoi'), message: /^Ô {cell} \(Giai đoạn 2015 – 2020\): có [\d.]+ người tham gia nhưng số lượt Ngày hội ở xã, phường, thị trấn là 0 \(ô [A-Z]+\d+\)\. Hãy nhập số lượt hoặc sửa số người\.$/ }],
   },
   {
     id: 'attendees-without-sessions',
@@ -130,8 +131,8 @@ const values: BadInputCase[] = [
     description: 'Tuyên truyền tập trung: 0 buổi nhưng có người dự',
     slot: 'so-ket',
     deliver: 'button',
-    apply: [type(B1('tuyen_truyen.tap_trung_buoi', '2019'), 0)],
-    expect: [{ code: 'tuyen_truyen.nguoi_du_khi_khong_co_buoi', severity: 'error', tab: 'Bảng 1', cell: B1('tuyen_truyen.tap_trung_nguoi', '2019'), message: /^Ô {cell} \(Năm 2019\): có [\d.]+ lượt người dự nhưng số buổi tuyên truyền tập trung là 0 \(ô [A-Z]+\d+\)\. Hãy nhập số buổi/ }],
+    apply: [type(B1('tuyen_truyen.tap_trung_buoi'), 0)],
+    expect: [{ code: 'tuyen_truyen.nguoi_du_khi_khong_co_buoi', severity: 'error', tab: 'Bảng 1', cell: B1('tuyen_truyen.tap_trung_nguoi'), message: /^Ô {cell} \(Giai đoạn 2015 – 2020\): có [\d.]+ lượt người dự nhưng số buổi tuyên truyền tập trung là 0 \(ô [A-Z]+\d+\)\. Hãy nhập số buổi/ }],
   },
   {
     id: 'example-too-long',
@@ -327,11 +328,11 @@ const structure: BadInputCase[] = [
   {
     id: 'row-deleted',
     kind: 'structure',
-    description: 'Xóa dòng "Năm 2018" của Bảng 1',
+    description: 'Xóa dòng "Giai đoạn 2015 – 2020" của Bảng 1',
     slot: 'so-ket',
     deliver: 'button',
-    apply: [{ op: 'deleteRow', at: B1('tuyen_truyen.dai_chung', '2018') }],
-    expect: [{ code: 'structure.row_missing', severity: 'error', tab: 'Bảng 1', cell: null, message: /^Trang "Bảng 1": không tìm thấy dòng "Năm 2018" \(mã ẩn 2018 đã bị xóa hoặc sửa\)\. .+hãy khôi phục dòng từ Tệp → Lịch sử phiên bản\.$/ }],
+    apply: [{ op: 'deleteRow', at: B1('tuyen_truyen.dai_chung') }],
+    expect: [{ code: 'structure.row_missing', severity: 'error', tab: 'Bảng 1', cell: null, message: /^Trang "Bảng 1": không tìm thấy dòng "Giai đoạn 2015 – 2020" \(mã ẩn 2015-2020 đã bị xóa hoặc sửa\)\. .+hãy khôi phục dòng từ Tệp → Lịch sử phiên bản\.$/ }],
   },
   {
     id: 'row-code-cleared',
