@@ -178,6 +178,14 @@ export const confirmationSchema = z.object({
       z.object({
         code: z.string().regex(/^[a-z][a-z0-9_]*$/),
         label: z.string().min(1),
+        /**
+         * The label for a unit whose workbook holds nominations only (district police, CATP
+         * departments): they link the signed submission letter (tờ trình), not a report.
+         */
+        labelWhenNominatesOnly: z.string().min(1).optional(),
+        /** For a url field: what the link must point to, quoted in the message of a bad link. */
+        document: z.string().min(1).optional(),
+        documentWhenNominatesOnly: z.string().min(1).optional(),
         type: z.enum(['submit-checkbox', 'text', 'phone', 'url']),
         required: z.boolean().default(true),
         maxLength: z.number().int().positive().default(300),

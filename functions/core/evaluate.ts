@@ -11,7 +11,7 @@ import { IssueCollector, countBySeverity, type Issue } from './issues.js';
 import { evaluateExamples, type ListRecord } from './lists.js';
 import { locateWorkbook, type LocatedWorkbook } from './locate.js';
 import { evaluateNominations, judgeNominees, type Nomination, type OtherNomination, type QuotaOverrun } from './nominations.js';
-import { evaluateConfirmation, evaluateOutline, type OutlineEntry } from './report.js';
+import { evaluateConfirmation, evaluateOutline, nominatesOnly, type OutlineEntry } from './report.js';
 import type { PeerStats } from './statistics.js';
 
 /**
@@ -41,8 +41,12 @@ export interface Evaluation {
   warnings: number;
   /** The report's completeness problems left; errors only once submitted, shown as a count before. */
   pending: Issue[];
+  /** The issues `errors` and `warnings` count (the report's, without the nominees'). */
+  reportIssues: Issue[];
   /** Nominees whose verdict is not `ok`. */
   nomineesNeedingAttention: number;
+  /** 0-based sheet row of each nomination (same order as `nominations`), for its verdict cell. */
+  nomineeSheetRows: number[];
   values: Record<string, FigureValues>;
   totals: Record<string, FigureTotals>;
   nominations: Nomination[];
@@ -109,7 +113,8 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
       entered += examples[table.id]!.length;
     }
   }
-  const confirmation = evaluateConfirmation(model, located.confirmation, issues);
+  const onlyNominates = nominatesOnly(model, unitId, roundId);
+  const confirmation = evaluateConfirmation(model, located.confirmation, issues, onlyNominates);
   entered += Object.entries(confirmation.fields).filter(([, v]) => v !== null).length;
 
   const sheetOrder = new Map(grid.sheets.map((s, i) => [s.title, i]));
@@ -121,17 +126,17 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
   // Nominees are judged apart from the report: an issue on a nominee's row is the nominee's.
   // The unit-level dossier belongs to the nominations too, except for a unit that only
   // nominates, for which the nominations with their dossier are what it submits.
-  const nominatesOnly = model.tablesFor(unitId, roundId).every(({ table }) => table.kind === 'list' && table.role === 'nominations');
   const nomineeRows = new Set(nominationsAt?.sheetRows ?? []);
   const dossierRows = new Set(nominationsAt?.dossierRows ?? []);
   const onNominee = (i: Issue) => nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && nomineeRows.has(i.row);
   const onDossier = (i: Issue) => nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && dossierRows.has(i.row);
-  const ofReport = (i: Issue) => !onNominee(i) && (nominatesOnly || !onDossier(i));
+  const ofReport = (i: Issue) => !onNominee(i) && (onlyNominates || !onDossier(i));
   if (nominationsAt) {
     const dossierIssues = [...issues.issues, ...issues.pending].filter((i) => onDossier(i) && i.severity === 'error').sort(byPosition);
     judgeNominees(nominations, nominationsAt.sheetTitle, nominationsAt.sheetRows, issues.issues, issues.pending, dossierIssues);
   }
-  const { errors, warnings } = countBySeverity(all.filter(ofReport));
+  const reportIssues = all.filter(ofReport);
+  const { errors, warnings } = countBySeverity(reportIssues);
   const status: WorkbookStatus = errors > 0 ? 'invalid' : confirmation.submitted ? 'ready' : entered > 0 ? 'draft' : 'empty';
 
   const content = { values, nominations: nominations.map(({ eligible, ineligibleReasons, verdict, issues, ...n }) => n), dossier, examples, outline, confirmation };
@@ -145,7 +150,9 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
     errors,
     warnings,
     pending: issues.pending.filter(ofReport).sort(byPosition),
+    reportIssues,
     nomineesNeedingAttention: nominations.filter((n) => n.verdict !== 'ok').length,
+    nomineeSheetRows: nominationsAt?.sheetRows ?? [],
     values,
     totals,
     nominations,

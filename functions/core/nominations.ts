@@ -381,6 +381,11 @@ export function judgeNominees(nominations: Nomination[], sheetTitle: string, she
   });
 }
 
+/** The campaign's nominations list, if it has one. */
+export function nominationsTable(model: CampaignModel): ListTable | undefined {
+  return model.campaign.tables.find((t): t is ListTable => t.kind === 'list' && t.role === 'nominations');
+}
+
 /** The verdict in the campaign's words ("Hợp lệ", "Vượt định mức"…). */
 export function verdictLabel(model: CampaignModel, table: ListTable | undefined, verdict: NomineeVerdict): string {
   const options = table?.verdictColumn?.options;
