@@ -43,7 +43,7 @@ export interface Evaluation {
   pending: Issue[];
   /** The issues `errors` and `warnings` count (the report's, without the nominees'). */
   reportIssues: Issue[];
-  /** Nominees whose verdict is not `ok`. */
+  /** Nominees whose verdict is not `ok`, or with a warning (the same person proposed twice). */
   nomineesNeedingAttention: number;
   /** 0-based sheet row of each nomination (same order as `nominations`), for its verdict cell. */
   nomineeSheetRows: number[];
@@ -151,7 +151,7 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
     warnings,
     pending: issues.pending.filter(ofReport).sort(byPosition),
     reportIssues,
-    nomineesNeedingAttention: nominations.filter((n) => n.verdict !== 'ok').length,
+    nomineesNeedingAttention: nominations.filter((n) => n.verdict !== 'ok' || n.issues.length > 0).length,
     nomineeSheetRows: nominationsAt?.sheetRows ?? [],
     values,
     totals,

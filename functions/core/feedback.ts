@@ -101,9 +101,9 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
     note: joinNotes(issues),
   }));
 
-  // The per-tab count beside the status line counts what the status line counts: the report's issues.
+  // The per-tab count says where the marks are: every issue, the report's and the nominees'.
   const perSheet = new Map<string, { errors: number; warnings: number }>();
-  for (const i of ev.reportIssues) {
+  for (const i of ev.issues) {
     const c = perSheet.get(i.sheet) ?? { errors: 0, warnings: 0 };
     i.severity === 'error' ? c.errors++ : c.warnings++;
     perSheet.set(i.sheet, c);
@@ -111,7 +111,7 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
   const tabNote = tabLevel.length ? joinNotes(tabLevel) : '';
   const statusCells = ev.located.statusCells.map((s) => {
     const here = perSheet.get(s.sheet);
-    const suffix = here && ev.errors + ev.warnings > (here.errors + here.warnings) ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
+    const suffix = here && ev.issues.length > here.errors + here.warnings ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
     return { ...s, text: status.text + suffix, tone: status.tone, note: tabNote };
   });
 
