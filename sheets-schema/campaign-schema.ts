@@ -50,6 +50,12 @@ export const unitSchema = z.object({
   kind: id,
   parent: id.nullable(),
   emails: z.array(z.email()),
+  /**
+   * The place a unit belongs to when several nominating units share one ("ba-dinh" for both
+   * UBND quận Ba Đình and Công an quận Ba Đình): the plan's "tối đa 01" Bằng khen Bộ Công an
+   * per locality is checked across the units of one locality.
+   */
+  locality: id.optional(),
 });
 
 const headerPath = z.array(z.string().min(1)).min(1).max(4);
@@ -140,6 +146,11 @@ export const nominationFieldsSchema = z.object({
   summary: fieldCode,
   reportConfirmed: fieldCode,
   originalSets: fieldCode,
+  /**
+   * "Thuộc diện xét danh hiệu thi đua" (Có / Không; blank = Có): with the option value `khong`
+   * the criteria an eligibility category marks `onlyWhenAssessed` are not applied.
+   */
+  assessed: fieldCode.optional(),
 });
 
 /** Which field of an activities list carries which fact, so the master compiles them with no field names in code. */
@@ -170,6 +181,11 @@ export const listTableSchema = z.object({
   rows: z.number().int().positive().max(500),
   minEntries: z.number().int().nonnegative().default(0),
   fields: z.array(listFieldSchema).min(1),
+  /**
+   * A nominations list's column the system writes: each nominee's verdict, in the labels of an
+   * option list whose values are ok, incomplete, ineligible, over_quota.
+   */
+  verdictColumn: z.object({ header: z.string().min(1), options: id, width: z.number().int().positive().optional() }).optional(),
   /** Optional block of unit-level checkboxes above the list (the nomination dossier). */
   formBlock: z
     .object({
@@ -205,6 +221,14 @@ export const confirmationSchema = z.object({
       z.object({
         code: z.string().regex(/^[a-z][a-z0-9_]*$/),
         label: z.string().min(1),
+        /**
+         * The label for a unit whose workbook holds nominations only (district police, CATP
+         * departments): they link the signed submission letter (tờ trình), not a report.
+         */
+        labelWhenNominatesOnly: z.string().min(1).optional(),
+        /** For a url field: what the link must point to, quoted in the message of a bad link. */
+        document: z.string().min(1).optional(),
+        documentWhenNominatesOnly: z.string().min(1).optional(),
         type: z.enum(['submit-checkbox', 'text', 'phone', 'url']),
         required: z.boolean().default(true),
         maxLength: z.number().int().positive().default(300),
@@ -267,6 +291,12 @@ export const eligibilityCategorySchema = z.object({
   /** Titles from lowest to highest. */
   ladder: z.array(z.string().min(1)).min(1),
   minimumEveryYear: z.string().min(1),
+  /**
+   * Criteria the plan applies only to a unit or person assessed for emulation titles ("đơn vị
+   * là đầu mối xét danh hiệu thi đua", "thuộc diện xét danh hiệu thi đua"): skipped for a
+   * nominee marked "Không" in the nominations' `assessed` field.
+   */
+  onlyWhenAssessed: z.array(z.enum(['minimumEveryYear', 'extraTitle'])).default([]),
   extra: z.object({
     awards: z.array(id).min(1),
     title: z.string().min(1),
@@ -377,7 +407,7 @@ export const campaignSchema = z
           else {
             const codes = new Set(t.fields.map((f) => f.code));
             const { titles, ...single } = t.nominationFields;
-            for (const [role, code] of Object.entries(single)) if (!codes.has(code)) issue(['tables', i, 'nominationFields', role], `trường "${code}" không có trong fields`);
+            for (const [role, code] of Object.entries(single)) if (code !== undefined && !codes.has(code)) issue(['tables', i, 'nominationFields', role], `trường "${code}" không có trong fields`);
             for (const [year, code] of Object.entries(titles)) if (!codes.has(code)) issue(['tables', i, 'nominationFields', 'titles', year], `trường "${code}" không có trong fields`);
             for (const y of c.eligibility.years) if (!titles[String(y)]) issue(['tables', i, 'nominationFields', 'titles'], `thiếu trường danh hiệu năm ${y}`);
             const optionValues = (code: string) => {
@@ -391,6 +421,11 @@ export const campaignSchema = z
             expect(t.nominationFields.type, ['collective', 'individual'], 'type');
             expect(t.nominationFields.scope, ['cand', 'outside'], 'scope');
             expect(t.nominationFields.award, c.awards.map((a) => a.id), 'award');
+            if (t.verdictColumn) {
+              const have = new Set((c.options[t.verdictColumn.options] ?? []).map((o) => o.value));
+              if (['ok', 'incomplete', 'ineligible', 'over_quota'].some((v) => !have.has(v))) issue(['tables', i, 'verdictColumn', 'options'], 'danh sách kết quả xét phải có các giá trị ok, incomplete, ineligible, over_quota');
+            }
+            if (t.nominationFields.assessed) expect(t.nominationFields.assessed, ['co', 'khong'], 'assessed');
           }
         }
         if (t.role === 'activities') {

@@ -10,11 +10,16 @@ import type { WorkbookGrid } from './grid.js';
 import { IssueCollector, countBySeverity, type Issue } from './issues.js';
 import { evaluateExamples, type ListRecord } from './lists.js';
 import { locateWorkbook, type LocatedWorkbook } from './locate.js';
-import { evaluateNominations, type Nomination, type OtherNomination, type QuotaOverrun } from './nominations.js';
-import { evaluateConfirmation, evaluateOutline, type OutlineEntry } from './report.js';
+import { evaluateNominations, judgeNominees, type Nomination, type OtherNomination, type QuotaOverrun } from './nominations.js';
+import { evaluateConfirmation, evaluateOutline, nominatesOnly, type OutlineEntry } from './report.js';
 import type { PeerStats } from './statistics.js';
 
-/** empty: nothing entered; draft: being filled; invalid: errors; ready: box ticked and no error. */
+/**
+ * The state of the unit's REPORT: empty: nothing entered; draft: being filled; invalid: errors;
+ * ready: box ticked and no error. A nominee's problems never change it (each nominee has its
+ * own verdict); for a unit that only nominates, the report is its confirmation and the
+ * unit-level dossier of its nominations.
+ */
 export type WorkbookStatus = 'empty' | 'draft' | 'invalid' | 'ready';
 
 export interface EvaluationContext {
@@ -29,11 +34,19 @@ export interface Evaluation {
   status: WorkbookStatus;
   /** The unit ticked "Đã hoàn thành, gửi báo cáo". */
   submitted: boolean;
+  /** Every issue, the report's and the nominees'. */
   issues: Issue[];
+  /** Errors and warnings of the report (what `status` is judged on); nominees' are in their verdicts. */
   errors: number;
   warnings: number;
-  /** Completeness problems left; errors only once submitted, shown as a count before. */
+  /** The report's completeness problems left; errors only once submitted, shown as a count before. */
   pending: Issue[];
+  /** The issues `errors` and `warnings` count (the report's, without the nominees'). */
+  reportIssues: Issue[];
+  /** Nominees whose verdict is not `ok`, or with a warning (the same person proposed twice). */
+  nomineesNeedingAttention: number;
+  /** 0-based sheet row of each nomination (same order as `nominations`), for its verdict cell. */
+  nomineeSheetRows: number[];
   values: Record<string, FigureValues>;
   totals: Record<string, FigureTotals>;
   nominations: Nomination[];
@@ -76,6 +89,7 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
   let quotaOverruns: QuotaOverrun[] = [];
   let dossier: Record<string, boolean> = {};
   let dossierMissing: string[] = [];
+  let nominationsAt: { sheetTitle: string; sheetRows: number[]; dossierRows: number[] } | null = null;
   let entered = 0;
 
   for (const { table, requirement } of model.tablesFor(unitId, roundId)) {
@@ -92,13 +106,15 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
       const r = evaluateNominations(model, unitId, table, loc?.kind === 'list' ? loc : undefined, issues, context.otherNominations);
       ({ nominations, dossier, dossierMissing } = r);
       quotaOverruns = r.overruns;
+      nominationsAt = r;
       entered += nominations.length;
     } else {
       examples[table.id] = evaluateExamples(model, table, loc?.kind === 'list' ? loc : undefined, issues, roundId);
       entered += examples[table.id]!.length;
     }
   }
-  const confirmation = evaluateConfirmation(model, located.confirmation, issues);
+  const onlyNominates = nominatesOnly(model, unitId, roundId);
+  const confirmation = evaluateConfirmation(model, located.confirmation, issues, onlyNominates);
   entered += Object.entries(confirmation.fields).filter(([, v]) => v !== null).length;
 
   const sheetOrder = new Map(grid.sheets.map((s, i) => [s.title, i]));
@@ -106,10 +122,24 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
     (sheetOrder.get(a.sheet) ?? -1) - (sheetOrder.get(b.sheet) ?? -1) || (a.row ?? -1) - (b.row ?? -1) || (a.col ?? -1) - (b.col ?? -1) || a.code.localeCompare(b.code);
   const all = confirmation.submitted ? [...issues.issues, ...issues.pending] : [...issues.issues];
   all.sort(byPosition);
-  const { errors, warnings } = countBySeverity(all);
+
+  // Nominees are judged apart from the report: an issue on a nominee's row is the nominee's.
+  // The unit-level dossier belongs to the nominations too, except for a unit that only
+  // nominates, for which the nominations with their dossier are what it submits.
+  const nomineeRows = new Set(nominationsAt?.sheetRows ?? []);
+  const dossierRows = new Set(nominationsAt?.dossierRows ?? []);
+  const onNominee = (i: Issue) => nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && nomineeRows.has(i.row);
+  const onDossier = (i: Issue) => nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && dossierRows.has(i.row);
+  const ofReport = (i: Issue) => !onNominee(i) && (onlyNominates || !onDossier(i));
+  if (nominationsAt) {
+    const dossierIssues = [...issues.issues, ...issues.pending].filter((i) => onDossier(i) && i.severity === 'error').sort(byPosition);
+    judgeNominees(nominations, nominationsAt.sheetTitle, nominationsAt.sheetRows, issues.issues, issues.pending, dossierIssues);
+  }
+  const reportIssues = all.filter(ofReport);
+  const { errors, warnings } = countBySeverity(reportIssues);
   const status: WorkbookStatus = errors > 0 ? 'invalid' : confirmation.submitted ? 'ready' : entered > 0 ? 'draft' : 'empty';
 
-  const content = { values, nominations: nominations.map(({ eligible, ineligibleReasons, ...n }) => n), dossier, examples, outline, confirmation };
+  const content = { values, nominations: nominations.map(({ eligible, ineligibleReasons, verdict, issues, ...n }) => n), dossier, examples, outline, confirmation };
   return {
     campaignId: model.id,
     unitId,
@@ -119,7 +149,10 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
     issues: all,
     errors,
     warnings,
-    pending: [...issues.pending].sort(byPosition),
+    pending: issues.pending.filter(ofReport).sort(byPosition),
+    reportIssues,
+    nomineesNeedingAttention: nominations.filter((n) => n.verdict !== 'ok' || n.issues.length > 0).length,
+    nomineeSheetRows: nominationsAt?.sheetRows ?? [],
     values,
     totals,
     nominations,

@@ -12,7 +12,8 @@ import type { CampaignModel } from './campaign-model.js';
 import type { Evaluation } from './evaluate.js';
 import { codeOf } from './grid.js';
 import type { Issue } from './issues.js';
-import { LABEL_COLUMN_CODE } from './markers.js';
+import { LABEL_COLUMN_CODE, VERDICT_COLUMN_CODE } from './markers.js';
+import { verdictLabel, type NomineeVerdict } from './nominations.js';
 import type { StatusTone } from './status-text.js';
 
 export interface FeedbackMark {
@@ -24,6 +25,10 @@ export interface FeedbackMark {
 }
 
 export interface FeedbackPlan {
+  /**
+   * Every cell the system writes a line of text into: the status line of each tab, and the
+   * verdict of each row of a nominations list (blank on a row without a nominee).
+   */
   statusCells: { sheet: string; row: number; col: number; text: string; tone: StatusTone; note: string }[];
   marks: FeedbackMark[];
   /** Input areas whose notes and colours are reset before marking (removes last run's marks). */
@@ -96,6 +101,7 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
     note: joinNotes(issues),
   }));
 
+  // The per-tab count says where the marks are: every issue, the report's and the nominees'.
   const perSheet = new Map<string, { errors: number; warnings: number }>();
   for (const i of ev.issues) {
     const c = perSheet.get(i.sheet) ?? { errors: 0, warnings: 0 };
@@ -105,10 +111,37 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
   const tabNote = tabLevel.length ? joinNotes(tabLevel) : '';
   const statusCells = ev.located.statusCells.map((s) => {
     const here = perSheet.get(s.sheet);
-    const suffix = here && ev.errors + ev.warnings > (here.errors + here.warnings) ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
+    const suffix = here && ev.issues.length > here.errors + here.warnings ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
     return { ...s, text: status.text + suffix, tone: status.tone, note: tabNote };
   });
 
+  statusCells.push(...verdictCells(model, ev));
+
   const plan = { statusCells, marks, clears, totals };
   return { ...plan, hash: contentHashOf({ plan, model: model.id }) };
+}
+
+const VERDICT_TONE: Record<NomineeVerdict, StatusTone> = { ok: 'ok', incomplete: 'warning', ineligible: 'error', over_quota: 'error' };
+
+/** The verdict of each nominee on its row, its reasons in the note; rows without a nominee are blanked. */
+function verdictCells(model: CampaignModel, ev: Evaluation): FeedbackPlan['statusCells'] {
+  const out: FeedbackPlan['statusCells'] = [];
+  for (const loc of ev.located.tables.values()) {
+    if (loc.kind !== 'list' || loc.table.role !== 'nominations') continue;
+    const col = (loc.sheet.rows[loc.anchor.row] ?? []).findIndex((cell) => codeOf(cell) === VERDICT_COLUMN_CODE);
+    if (col < 0) continue;
+    const byRow = new Map(ev.nomineeSheetRows.map((row, i) => [row, ev.nominations[i]!]));
+    for (const row of loc.rows) {
+      const n = byRow.get(row);
+      if (!n) {
+        out.push({ sheet: loc.sheet.title, row, col, text: '', tone: 'neutral', note: '' });
+        continue;
+      }
+      const reasons = n.issues.filter((i) => n.verdict === 'ok' || i.severity === 'error').map((i) => i.message);
+      const exempt = n.exempt ? 'Không thuộc diện xét danh hiệu thi đua: không áp dụng tiêu chuẩn danh hiệu chỉ dành cho đối tượng được bình xét.' : '';
+      const note = [exempt, ...reasons].filter(Boolean).join('\n\n');
+      out.push({ sheet: loc.sheet.title, row, col, text: verdictLabel(model, loc.table, n.verdict), tone: VERDICT_TONE[n.verdict], note: note.length > MAX_NOTE_LENGTH ? `${note.slice(0, MAX_NOTE_LENGTH - 1)}…` : note });
+    }
+  }
+  return out;
 }

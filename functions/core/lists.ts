@@ -139,7 +139,14 @@ function readField(
 }
 
 /** Reads every non-empty row; reports unreadable cells and, as pending, missing required fields. */
-export function readListEntries(model: CampaignModel, table: ListTable, located: LocatedList | undefined, issues: IssueCollector): ListEntry[] {
+export function readListEntries(
+  model: CampaignModel,
+  table: ListTable,
+  located: LocatedList | undefined,
+  issues: IssueCollector,
+  /** Required fields an entry may leave blank (a nominee exempt from title criteria needs no titles). */
+  notRequired: (entry: ListEntry) => ReadonlySet<string> = () => new Set(),
+): ListEntry[] {
   if (!located) return [];
   const sheet = located.sheet;
   const entries: ListEntry[] = [];
@@ -164,8 +171,10 @@ export function readListEntries(model: CampaignModel, table: ListTable, located:
       entry.values[field.code] = value;
       if (invalid) entry.invalid.add(field.code);
     }
+    const waived = notRequired(entry);
     for (const field of table.fields) {
       const pos = entry.cells[field.code];
+      if (waived.has(field.code)) continue;
       if (!field.required || !pos || entry.invalid.has(field.code) || entry.values[field.code] !== null) continue;
       issues.addPending('required.field', { sheet: sheet.title, ...pos }, { rowNo: entry.rowNo, label: fieldLabel(field) });
     }

@@ -13,6 +13,7 @@ import {
   FORM_VALUE_CODE,
   IDENTITY_MARKER,
   LABEL_COLUMN_CODE,
+  VERDICT_COLUMN_CODE,
   SECTION_MARKER,
   STATUS_MARKER,
   TOTAL_ROW_CODE,
@@ -110,7 +111,8 @@ function readCodeRow(
   for (let col = anchor.col + 1; col < row.length; col++) {
     const code = codeOf(row[col]);
     if (!code) continue;
-    if (code === LABEL_COLUMN_CODE) {
+    // The verdict column is written by the system, like a label column it is not data.
+    if (code === LABEL_COLUMN_CODE || code === VERDICT_COLUMN_CODE) {
       labelColumns.add(col);
       continue;
     }

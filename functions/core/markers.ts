@@ -17,6 +17,8 @@ export const IDENTITY_MARKER = '#identity';
 export const SECTION_MARKER = '#section';
 /** Marks, in a code row, the column that holds row labels (periods, numbering), not data. */
 export const LABEL_COLUMN_CODE = '#label';
+/** Marks, in a list's code row, the column the system writes each nominee's verdict into (never read as data). */
+export const VERDICT_COLUMN_CODE = '#ket_qua';
 /** The total row of a figures table (computed by the system, never read). */
 export const TOTAL_ROW_CODE = 'total';
 /** The anchor of a confirmation or dossier form block: field codes run below it. */

@@ -8,7 +8,7 @@ import { consolidateByGroups, type GroupConsolidation, type NodeFigures, type No
 import { compileActivities, type ActivitiesCompiled, type ActivityRecord } from './lists.js';
 import type { WorkbookStatus } from './evaluate.js';
 import type { FigureTotals } from './figures.js';
-import { shortlistOverruns, type QuotaOverrun } from './nominations.js';
+import { localityOverlaps, shortlistOverruns, type LocalityOverlap, type NomineeIssue, type NomineeVerdict, type QuotaOverrun } from './nominations.js';
 
 export type UnitState = 'empty' | 'draft' | 'invalid' | 'submitted';
 export type Timeliness = 'on-time' | 'late' | 'missing' | 'pending';
@@ -55,6 +55,15 @@ export interface ViewNomination {
   ineligibleReasons: string[];
   reportConfirmed: boolean;
   originalSets: number | null;
+  /** Absent in records stored before nominees had verdicts (read through `verdictOf`). */
+  exempt?: boolean;
+  verdict?: NomineeVerdict;
+  issues?: NomineeIssue[];
+}
+
+/** A nominee's verdict; a record from before verdicts existed is judged by its eligibility alone. */
+export function verdictOf(n: Pick<ViewNomination, 'verdict' | 'eligible'>): NomineeVerdict {
+  return n.verdict ?? (n.eligible === false ? 'ineligible' : 'ok');
 }
 export interface ViewFlag {
   unitId: string;
@@ -132,9 +141,13 @@ export interface MasterRound {
     unitId: string;
     source: 'submitted' | 'draft';
     nomination: ViewNomination;
+    verdict: NomineeVerdict;
+    exempt: boolean;
     quotaExceeded: boolean;
     shortlisted: boolean;
   }[];
+  /** Localities where more than one unit nominates for the once-per-locality award (bkbca). */
+  localityWarnings: LocalityOverlap[];
   openIssues: { unitId: string; issue: ViewState['issues'][number] }[];
 }
 
@@ -192,7 +205,8 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
         // Only a submitted nomination for the shortlist award has a box to tick; a tick left on a
         // row that no longer qualifies (the refresh never erases the coordinators' ticks) does not count.
         const tickable = source === 'submitted' && n.award === model.campaign.cityShortlist.award;
-        nominations.push({ id, unitId: u.id, source, nomination: n, quotaExceeded: overIds.has(n.rowNo), shortlisted: tickable && input.shortlist.has(id) });
+        const quotaExceeded = overIds.has(n.rowNo) || verdictOf(n) === 'over_quota' || (n.issues ?? []).some((i) => i.code === 'khen_thuong.quota_exceeded');
+        nominations.push({ id, unitId: u.id, source, nomination: n, verdict: verdictOf(n), exempt: n.exempt ?? false, quotaExceeded, shortlisted: tickable && input.shortlist.has(id) });
       }
     }
     const consolidation = consolidateByGroups(model, r.roundId, (unitId) => r.nodes[unitId]);
@@ -201,6 +215,9 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
       r.roundId,
       r.submissions.filter((s) => model.findUnit(s.unitId)).map((s) => ({ unitId: s.unitId, activities: s.activities ?? {} })),
     );
+    const byUnitNominations = new Map<string, { award: string | null }[]>();
+    for (const n of nominations) byUnitNominations.set(n.unitId, [...(byUnitNominations.get(n.unitId) ?? []), n.nomination]);
+    const localityWarnings = localityOverlaps(model, byUnitNominations);
     const openIssues = r.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
     return {
       roundId: r.roundId,
@@ -211,6 +228,7 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
       byUnit,
       units,
       nominations,
+      localityWarnings,
       openIssues,
     };
   });
@@ -236,9 +254,10 @@ export function masterJson(view: MasterView) {
           state: Object.fromEntries(r.units.map((u) => [u.unitId, u.state])),
           timeliness: Object.fromEntries(r.units.filter((u) => u.expected).map((u) => [u.unitId, u.timeliness])),
           nominations: r.nominations.reduce<Record<string, unknown[]>>((acc, n) => {
-            (acc[n.unitId] ??= []).push({ ...n.nomination, id: n.id, source: n.source, quotaExceeded: n.quotaExceeded, shortlisted: n.shortlisted });
+            (acc[n.unitId] ??= []).push({ ...n.nomination, verdict: n.verdict, exempt: n.exempt, issues: n.nomination.issues ?? [], id: n.id, source: n.source, quotaExceeded: n.quotaExceeded, shortlisted: n.shortlisted });
             return acc;
           }, {}),
+          localityWarnings: r.localityWarnings,
         },
       ]),
     ),

@@ -7,10 +7,27 @@ import type { EligibilityCategory, ListTable, NomineeScope, NomineeType, Quota }
 import { a1 } from './a1.js';
 import type { CampaignModel } from './campaign-model.js';
 import { isBlankCell } from './grid.js';
-import type { IssueCollector } from './issues.js';
+import type { Issue, IssueCollector } from './issues.js';
 import { fillTemplate, formatViNumber } from './messages.js';
 import type { LocatedList } from './locate.js';
 import { nameKey, readListEntries, type ListEntry } from './lists.js';
+
+/**
+ * A nominee's own verdict, apart from the unit's report. When several apply the first of
+ * ineligible > incomplete > over_quota wins: an ineligible nominee stays so whatever papers are
+ * added, and a row beyond the quota is only worth trimming once the others are in order. Every
+ * reason stays listed in the nominee's `issues`.
+ */
+export type NomineeVerdict = 'ok' | 'incomplete' | 'ineligible' | 'over_quota';
+export const NOMINEE_VERDICTS: readonly NomineeVerdict[] = ['ok', 'incomplete', 'ineligible', 'over_quota'];
+
+/** One problem of a nominee, as the unit and the coordinators read it. */
+export interface NomineeIssue {
+  cell: string | null;
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
 
 export interface Nomination {
   rowNo: number;
@@ -27,11 +44,16 @@ export interface Nomination {
   summary: string | null;
   reportConfirmed: boolean;
   originalSets: number | null;
+  /** "Thuộc diện xét danh hiệu thi đua: Không": criteria limited to assessed nominees are not applied. */
+  exempt: boolean;
   /** Loose key of the name for duplicate detection. */
   key: string | null;
   /** false: fails a criterion; null: cannot tell yet (titles not all entered); true: meets the checkable criteria. */
   eligible: boolean | null;
   ineligibleReasons: string[];
+  verdict: NomineeVerdict;
+  /** Every problem found on the nominee's row (and the unit's missing dossier), errors and warnings. */
+  issues: NomineeIssue[];
 }
 
 export interface OtherNomination {
@@ -103,9 +125,21 @@ export interface EligibilityProblem {
 }
 
 /** Section IV.3, the checkable parts: every year at least the base title; more for the higher awards. */
-export function assessEligibility(model: CampaignModel, nom: Pick<Nomination, 'award' | 'type' | 'scope' | 'name' | 'titles' | 'giayKhen' | 'bangKhen'>): { eligible: boolean | null; problems: EligibilityProblem[] } {
+/** Which of a category's title criteria apply to a nominee (an exempt one skips those the plan limits to assessed nominees). */
+export function applicableCriteria(cat: EligibilityCategory, exempt: boolean, award: string | null): { minimumEveryYear: boolean; extraTitle: boolean; commendations: boolean } {
+  const extra = award !== null && cat.extra.awards.includes(award);
+  const applies = (c: 'minimumEveryYear' | 'extraTitle') => !exempt || !cat.onlyWhenAssessed.includes(c);
+  return { minimumEveryYear: applies('minimumEveryYear'), extraTitle: extra && applies('extraTitle'), commendations: extra };
+}
+
+export function assessEligibility(
+  model: CampaignModel,
+  nom: Pick<Nomination, 'award' | 'type' | 'scope' | 'name' | 'titles' | 'giayKhen' | 'bangKhen'> & { exempt?: boolean },
+): { eligible: boolean | null; problems: EligibilityProblem[] } {
   const cat = eligibilityCategory(model, nom.scope, nom.type);
   if (!cat) return { eligible: null, problems: [] };
+  const criteria = applicableCriteria(cat, nom.exempt ?? false, nom.award);
+  const titlesNeeded = criteria.minimumEveryYear || criteria.extraTitle;
   const problems: EligibilityProblem[] = [];
   const rank = (title: string) => cat.ladder.indexOf(title);
   const minRank = rank(cat.minimumEveryYear);
@@ -115,6 +149,7 @@ export function assessEligibility(model: CampaignModel, nom: Pick<Nomination, 'a
   for (const y of model.campaign.eligibility.years.map(String)) {
     const t = nom.titles[y] ?? null;
     if (t === null) {
+      if (!titlesNeeded) continue;
       unknown = true;
       problems.push({ code: 'khen_thuong.title_missing', field: { kind: 'title', year: y }, params: { year: y, name, minimum: label(cat.minimumEveryYear) }, definite: false });
       continue;
@@ -124,14 +159,14 @@ export function assessEligibility(model: CampaignModel, nom: Pick<Nomination, 'a
     // ("Không đạt danh hiệu") is simply below every minimum.
     if (r === -1 && inSomeLadder(model, t)) {
       problems.push({ code: 'khen_thuong.title_not_in_ladder', field: { kind: 'title', year: y }, params: { typed: label(t), category: cat.label, ladder: cat.ladder.map(label).join(', ') }, definite: true });
-    } else if (r < minRank) {
+    } else if (criteria.minimumEveryYear && r < minRank) {
       problems.push({ code: 'khen_thuong.ineligible_title', field: { kind: 'title', year: y }, params: { year: y, name, title: label(t), minimum: label(cat.minimumEveryYear) }, definite: true });
     }
   }
-  if (nom.award && cat.extra.awards.includes(nom.award)) {
+  if (nom.award && criteria.commendations) {
     const awardName = model.award(nom.award).name;
     const years = Object.values(nom.titles).filter((t) => t !== null && rank(t) >= rank(cat.extra.title)).length;
-    if (years < cat.extra.minYears) {
+    if (criteria.extraTitle && years < cat.extra.minYears) {
       problems.push({ code: 'khen_thuong.ineligible_extra_title', field: { kind: 'extra-title' }, params: { award: awardName, category: cat.label, minYears: cat.extra.minYears, title: label(cat.extra.title), name, years }, definite: !unknown });
     }
     const c = cat.extra.commendations;
@@ -176,14 +211,22 @@ function toNomination(table: ListTable, e: ListEntry): Nomination {
     summary: str(f.summary),
     reportConfirmed: e.values[f.reportConfirmed] === true,
     originalSets: num(f.originalSets),
+    exempt: f.assessed !== undefined && e.values[f.assessed] === 'khong',
     key: name ? nameKey(name) : null,
     eligible: null,
     ineligibleReasons: [],
+    verdict: 'ok',
+    issues: [],
   };
 }
 
 export interface NominationsResult {
   nominations: Nomination[];
+  /** The tab and the 0-based sheet row of each nomination (same order), to tell its issues apart. */
+  sheetTitle: string;
+  sheetRows: number[];
+  /** Sheet rows of the unit-level dossier block. */
+  dossierRows: number[];
   dossier: Record<string, boolean>;
   overruns: QuotaOverrun[];
   /** Dossier items still missing, in words (for reminders). */
@@ -198,8 +241,16 @@ export function evaluateNominations(
   issues: IssueCollector,
   others: OtherNomination[] = [],
 ): NominationsResult {
-  const entries = readListEntries(model, table, located, issues);
   const f = table.nominationFields!;
+  // An exempt nominee whose category needs no titles of it may leave the title columns blank.
+  const titleCodes = new Set(Object.values(f.titles));
+  const entries = readListEntries(model, table, located, issues, (e) => {
+    if (!f.assessed || e.values[f.assessed] !== 'khong') return new Set();
+    const cat = eligibilityCategory(model, e.values[f.scope] as NomineeScope | null, e.values[f.type] as NomineeType | null);
+    if (!cat) return new Set();
+    const c = applicableCriteria(cat, true, (e.values[f.award] as string | null) ?? null);
+    return c.minimumEveryYear || c.extraTitle ? new Set() : titleCodes;
+  });
   const unit = model.unit(unitId);
   const kind = model.kindOf(unitId);
   const sheetTitle = located?.sheet.title ?? table.sheetTitle;
@@ -293,7 +344,94 @@ export function evaluateNominations(
     }
   });
 
-  return { nominations, dossier, overruns, dossierMissing };
+  const dossierRows = form ? [...form.rows.values()] : [];
+  return { nominations, dossier, overruns, dossierMissing, sheetTitle, sheetRows: entries.map((e) => e.row), dossierRows };
+}
+
+const INELIGIBLE_CODES = new Set([
+  'khen_thuong.scope_not_allowed',
+  'khen_thuong.award_not_allowed',
+  'khen_thuong.ineligible_title',
+  'khen_thuong.title_not_in_ladder',
+  'khen_thuong.ineligible_extra_title',
+  'khen_thuong.ineligible_commendations',
+]);
+const OVER_QUOTA_CODES = new Set(['khen_thuong.quota_exceeded']);
+
+/**
+ * Each nominee's verdict from the issues on its row: `definite` are the issues found (errors
+ * whatever the state of the workbook), `pending` the completeness problems (a nominee missing
+ * a field or a paper is incomplete whether or not the unit has sent). `dossierIssues` are the
+ * unit-level papers still missing: without them no nominee of the unit can be processed.
+ */
+export function judgeNominees(nominations: Nomination[], sheetTitle: string, sheetRows: number[], definite: Issue[], pending: Issue[], dossierIssues: Issue[]): void {
+  const brief = (i: Issue): NomineeIssue => ({ cell: i.cell, code: i.code, severity: i.severity, message: i.message });
+  nominations.forEach((n, idx) => {
+    const row = sheetRows[idx];
+    const onRow = (i: Issue) => i.sheet === sheetTitle && i.row === row;
+    const found = definite.filter(onRow);
+    const missing = pending.filter(onRow);
+    const errors = found.filter((i) => i.severity === 'error');
+    const ineligible = errors.some((i) => INELIGIBLE_CODES.has(i.code));
+    const incomplete = missing.length > 0 || dossierIssues.length > 0 || errors.some((i) => !INELIGIBLE_CODES.has(i.code) && !OVER_QUOTA_CODES.has(i.code));
+    const over = errors.some((i) => OVER_QUOTA_CODES.has(i.code));
+    n.verdict = ineligible ? 'ineligible' : incomplete ? 'incomplete' : over ? 'over_quota' : 'ok';
+    const byCell = (a: Issue, b: Issue) => (a.col ?? -1) - (b.col ?? -1) || a.code.localeCompare(b.code);
+    n.issues = [...found, ...missing].sort(byCell).concat(dossierIssues).map(brief);
+  });
+}
+
+/** The campaign's nominations list, if it has one. */
+export function nominationsTable(model: CampaignModel): ListTable | undefined {
+  return model.campaign.tables.find((t): t is ListTable => t.kind === 'list' && t.role === 'nominations');
+}
+
+/** The verdict in the campaign's words ("Hợp lệ", "Vượt định mức"…). */
+export function verdictLabel(model: CampaignModel, table: ListTable | undefined, verdict: NomineeVerdict): string {
+  const options = table?.verdictColumn?.options;
+  return options ? model.optionLabel(options, verdict) : verdict;
+}
+
+/** Units of one locality that both nominate for the award the plan allows once per locality. */
+export interface LocalityOverlap {
+  locality: string;
+  award: string;
+  unitIds: string[];
+  message: string;
+}
+
+/**
+ * "Các đơn vị, địa phương lựa chọn tối đa 01": a district's UBND and its police are separate
+ * nominating units with a quota each; when both nominate for the per-locality award (the quota
+ * row with kinds "*" and a total limit), the coordinators must see it for that locality.
+ */
+export function localityOverlaps(model: CampaignModel, nominationsByUnit: Map<string, { award: string | null }[]>): LocalityOverlap[] {
+  const perLocality = model.campaign.quotas.filter((q) => q.kinds === '*' && q.limits.total !== undefined);
+  const out: LocalityOverlap[] = [];
+  const localities = new Map<string, string[]>();
+  for (const u of model.campaign.units) if (u.locality) localities.set(u.locality, [...(localities.get(u.locality) ?? []), u.id]);
+  for (const q of perLocality) {
+    for (const [locality, unitIds] of localities) {
+      const nominating = unitIds.filter((id) => (nominationsByUnit.get(id) ?? []).some((n) => n.award === q.award));
+      const count = nominating.reduce((sum, id) => sum + nominationsByUnit.get(id)!.filter((n) => n.award === q.award).length, 0);
+      if (nominating.length < 2 || count <= q.limits.total!) continue;
+      const message = fillTemplate(model.rule('khen_thuong.bkbca_same_locality').message, {
+        locality: localityName(model, unitIds),
+        units: nominating.map((id) => model.unit(id).name).join(' và '),
+        award: model.award(q.award).name,
+      });
+      out.push({ locality, award: q.award, unitIds: nominating, message });
+    }
+  }
+  return out;
+}
+
+/** "Ba Đình" from the units of the locality ("UBND quận Ba Đình", "Công an quận Ba Đình"): the longest common ending. */
+function localityName(model: CampaignModel, unitIds: string[]): string {
+  const names = unitIds.map((id) => model.unit(id).name.split(' '));
+  let k = 0;
+  while (names.every((n) => k < n.length && n[n.length - 1 - k] === names[0]![names[0]!.length - 1 - k])) k++;
+  return k > 0 ? `Địa bàn ${names[0]!.slice(-k).join(' ')}` : `Địa bàn ${unitIds.join(', ')}`;
 }
 
 function fieldOptions(table: ListTable, code: string): string {

@@ -1,5 +1,5 @@
 /** The narrative-report checklist (each outline item needs content or a page reference) and the confirmation block. */
-import type { ChecklistTable } from '../../sheets-schema/campaign-schema.js';
+import type { Campaign, ChecklistTable } from '../../sheets-schema/campaign-schema.js';
 import type { CampaignModel } from './campaign-model.js';
 import { isBlankCell, type GridCell, type SheetGrid } from './grid.js';
 import type { IssueCollector } from './issues.js';
@@ -69,19 +69,39 @@ export function normalisePhone(typed: string): string {
   return digits.startsWith('+84') ? `0${digits.slice(3)}` : digits.startsWith('84') && digits.length === 11 ? `0${digits.slice(2)}` : digits;
 }
 
+/** A unit whose workbook for the round holds nominations only (district police, CATP departments): it writes no report. */
+export function nominatesOnly(model: CampaignModel, unitId: string, roundId: string): boolean {
+  const tables = model.tablesFor(unitId, roundId);
+  return tables.length > 0 && tables.every(({ table }) => table.kind === 'list' && table.role === 'nominations');
+}
+
+type ConfirmationField = Campaign['confirmation']['fields'][number];
+
+/**
+ * A confirmation field in the words of the unit's workbook: a unit that only nominates links
+ * its signed submission letter (tờ trình), not a report PDF it does not write.
+ */
+export function confirmationWording(field: ConfirmationField, onlyNominates: boolean): { label: string; document: string } {
+  const label = (onlyNominates && field.labelWhenNominatesOnly) || field.label;
+  const document = (onlyNominates && field.documentWhenNominatesOnly) || field.document || label;
+  return { label, document };
+}
+
 export function evaluateConfirmation(
   model: CampaignModel,
   located: { sheet: SheetGrid; rows: Map<string, number>; valueCol: number } | null,
   issues: IssueCollector,
+  onlyNominates = false,
 ): ConfirmationResult {
   const conf = model.campaign.confirmation;
   const fields: Record<string, string | null> = {};
   let submitted = false;
   for (const f of conf.fields) {
     const row = located?.rows.get(f.code);
+    const { label, document } = confirmationWording(f, onlyNominates);
     if (!located || row === undefined || located.valueCol < 0) {
       fields[f.code] = null;
-      if (located) issues.add('structure.row_missing', { sheet: located.sheet.title, row: null, col: null }, { code: f.code, label: f.label });
+      if (located) issues.add('structure.row_missing', { sheet: located.sheet.title, row: null, col: null }, { code: f.code, label });
       continue;
     }
     const at = { sheet: located.sheet.title, row, col: located.valueCol };
@@ -98,12 +118,12 @@ export function evaluateConfirmation(
     const text = textOf(cell);
     fields[f.code] = text;
     if (text === null) {
-      if (f.required) issues.addPending('xac_nhan.field_missing', at, { label: f.label });
+      if (f.required) issues.addPending('xac_nhan.field_missing', at, { label });
       continue;
     }
     if (f.type === 'phone' && !PHONE.test(normalisePhone(text))) issues.add('xac_nhan.phone_invalid', at, { typed: quoteTyped(text) });
-    if (f.type === 'url' && !URL.test(text)) issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text) });
-    if (text.length > f.maxLength) issues.add('value.text_too_long', at, { label: f.label, length: text.length, max: f.maxLength });
+    if (f.type === 'url' && !URL.test(text)) issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text), document });
+    if (text.length > f.maxLength) issues.add('value.text_too_long', at, { label, length: text.length, max: f.maxLength });
   }
   return { submitted, fields };
 }

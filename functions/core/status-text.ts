@@ -9,6 +9,8 @@ export interface StatusInput {
   errors: number;
   warnings: number;
   pendingCount: number;
+  /** Nominees whose verdict is not "Hợp lệ": said apart, they never hold the report back. */
+  nomineesNeedingAttention?: number;
 }
 
 export interface AcceptanceInfo {
@@ -21,7 +23,26 @@ export interface AcceptanceInfo {
 
 export type StatusTone = 'error' | 'warning' | 'ok' | 'neutral';
 
+/** " Đề nghị khen thưởng: 2 đối tượng cần xem lại (cột "Kết quả xét" ở trang Khen thưởng)." — or nothing. */
+function nomineePhrase(model: CampaignModel, count: number | undefined): string {
+  if (!count) return '';
+  const table = model.campaign.tables.find((t) => t.kind === 'list' && t.role === 'nominations');
+  if (!table || table.kind !== 'list') return '';
+  const column = table.verdictColumn ? `cột "${table.verdictColumn.header}" ở ` : '';
+  return ` ${table.label}: ${count} đối tượng cần xem lại (${column}trang ${table.sheetTitle}).`;
+}
+
 export function statusLine(model: CampaignModel, roundId: string, ev: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
+  const line = reportLine(model, roundId, ev, acceptance);
+  if (acceptance?.lockedOut) return line;
+  const nominees = nomineePhrase(model, ev.nomineesNeedingAttention);
+  if (!nominees) return line;
+  const text = /[.:]$/.test(line.text) ? `${line.text}${nominees}` : `${line.text}.${nominees}`;
+  return { text, tone: line.tone === 'ok' || line.tone === 'neutral' ? 'warning' : line.tone };
+}
+
+/** The report's own state: figures, outline, examples, confirmation (and a nominating unit's dossier). */
+function reportLine(model: CampaignModel, roundId: string, ev: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
   const tz = model.timeZone;
   const warnings = ev.warnings > 0 ? `, ${ev.warnings} cảnh báo` : '';
   const inForce = acceptance?.acceptedAt ? ` Bản đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, tz)} vẫn có hiệu lực.` : '';

@@ -11,7 +11,7 @@
 import type { CampaignModel } from './campaign-model.js';
 import type { ViewNomination } from './master-view.js';
 import { formatViNumber } from './messages.js';
-import { shortlistOverruns, type QuotaOverrun } from './nominations.js';
+import { localityOverlaps, nominationsTable, shortlistOverruns, verdictLabel, type QuotaOverrun } from './nominations.js';
 import { civilDateOf, civilDaysBetween, formatCivilDate, formatViDateTime, formatViDateWithWeekday, startOfCivilDate } from './time.js';
 
 export interface SweepUnitInput {
@@ -22,7 +22,7 @@ export interface SweepUnitInput {
     warnings: number;
     pendingCount: number;
     quotaOverruns: Omit<QuotaOverrun, 'excess'>[];
-    nominations: Pick<ViewNomination, 'name' | 'award' | 'eligible' | 'ineligibleReasons'>[];
+    nominations: Pick<ViewNomination, 'name' | 'award' | 'eligible' | 'ineligibleReasons' | 'verdict' | 'exempt'>[];
     dossierMissing: string[];
   } | null;
   submission: { firstAcceptedAt: number; late: boolean; versionCount: number } | null;
@@ -132,7 +132,15 @@ function wording(model: CampaignModel) {
 
 const KIND_LABEL: Record<string, string> = { total: '', collective: ' tập thể', individual: ' cá nhân' };
 
-type UnitRoundPoints = { roundId: string; lines: string[]; keys: string[]; window: Exclude<Window, null>; url: string | null };
+type UnitRoundPoints = {
+  roundId: string;
+  lines: string[];
+  keys: string[];
+  window: Exclude<Window, null>;
+  url: string | null;
+  /** The unit's nominees with their verdicts, told in its mail apart from the report's points. */
+  nominees?: NonNullable<SweepUnitInput['state']>['nominations'];
+};
 
 export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
   const { now } = input;
@@ -219,7 +227,7 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
       }
       if (!win) continue;
       const pointsOfUnit = unitPoints.get(u.unitId) ?? [];
-      pointsOfUnit.push({ roundId: round.roundId, lines: points, keys, window: win, url: u.sheetUrl });
+      pointsOfUnit.push({ roundId: round.roundId, lines: points, keys, window: win, url: u.sheetUrl, nominees: u.state?.nominations ?? [] });
       unitPoints.set(u.unitId, pointsOfUnit);
     }
   }
@@ -276,6 +284,17 @@ function unitEmail(model: CampaignModel, unitId: string, rounds: UnitRoundPoints
     else if (r.window.kind === 'overdue') parts.push(`Hạn gửi (${w.dueInFull(r.roundId)}) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc ${w.at(model.lockAt(r.roundId))}.`);
     else parts.push(`Đợt báo cáo đã khóa sổ lúc ${w.at(model.lockAt(r.roundId))}. Đề nghị đơn vị liên hệ ${c.coordinator.name} để được hướng dẫn.`);
     parts.push('Những việc cần hoàn thành:', ...r.lines.map((l) => `  - ${l}`));
+    // Each nominee's own verdict: a nominee's problem never holds the report back, so it is said apart.
+    const nominees = r.nominees ?? [];
+    if (nominees.length) {
+      const table = nominationsTable(model);
+      parts.push(`Kết quả xét ${(table?.label ?? 'đề nghị khen thưởng').toLowerCase()} (không ảnh hưởng việc tiếp nhận báo cáo):`);
+      for (const n of nominees) {
+        const verdict = n.verdict ?? (n.eligible === false ? 'ineligible' : 'ok');
+        const exempt = n.exempt ? ', không thuộc diện xét danh hiệu thi đua' : '';
+        parts.push(`  - ${n.name ?? '(chưa ghi tên)'}${n.award ? ` (${model.award(n.award).name}${exempt})` : ''}: ${verdictLabel(model, table, verdict)}.`);
+      }
+    }
     if (r.url) parts.push(`Bảng tính của đơn vị: ${r.url}`);
   }
   parts.push('');
@@ -323,6 +342,15 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
     if (late.length) sections.push(`  Nộp muộn: ${late.map((u) => `${name(u.unitId)} (${formatViDateTime(u.submission!.firstAcceptedAt, tz)})`).join('; ')}.`);
   }
   for (const o of result.shortlistOverruns) keys.push(`digest__shortlist__${o.scope}__${o.kind}__${o.count}`);
+  // A locality whose UBND and police both nominate for the once-per-locality award: news once per locality and round.
+  const localityLines: string[] = [];
+  for (const r of input.rounds) {
+    const byUnit = new Map(r.units.filter((u) => u.state?.nominations.length).map((u) => [u.unitId, u.state!.nominations]));
+    for (const o of localityOverlaps(model, byUnit)) {
+      keys.push(`digest__locality__${r.roundId}__${o.award}__${o.locality}`);
+      localityLines.push(`  - ${input.rounds.length > 1 ? `${model.round(r.roundId).name}: ` : ''}${o.message}`);
+    }
+  }
   // Each new set of extra grants on a sheet is news once; the section repeats while they stay.
   const sharing = input.sharing ?? [];
   for (const f of sharing) keys.push(`digest__sharing__${f.roundId}__${f.unitId}__${grantsKey(f.grants)}`);
@@ -333,6 +361,7 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
   const kind = (k: string) => KIND_LABEL[k] ?? '';
   if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)} (${roundName(q.roundId)}): ${model.award(q.award).name}, đang đề nghị ${q.count}${kind(q.kind)}, tối đa ${q.limit}.`));
   if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)} (${roundName(i.roundId)}): ${i.nominee || '(chưa ghi tên)'}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
+  if (localityLines.length) parts.push('', 'Cùng một địa phương đề nghị nhiều hơn định mức:', ...localityLines);
   if (sharing.length) parts.push('', 'Bảng tính đơn vị được chia sẻ ngoài hệ thống (kiểm tra và gỡ quyền nếu không đúng):', ...sharing.map((f) => `  - ${name(f.unitId)} (${model.findRound(f.roundId)?.name ?? f.roundId}): ${f.reason}`));
   if (result.noContact.length) parts.push('', `Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): ${result.noContact.map(name).join('; ')}.`);
   // The city shortlist exists only in a campaign with nominations; its award names it. A section

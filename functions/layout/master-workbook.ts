@@ -8,6 +8,7 @@ import { consolidationGroups, type NodeTotals } from '../core/aggregate.js';
 import { indicatorLabel } from '../core/figures.js';
 import { consolidationNode, type MasterRound, type MasterView, type Timeliness, type UnitState } from '../core/master-view.js';
 import type { ActivitiesCompiled } from '../core/lists.js';
+import { nominationsTable, verdictLabel, type NomineeVerdict } from '../core/nominations.js';
 import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import { writeFiguresHeader } from './figures-header.js';
 import type { SheetModel, WorkbookModel } from './model.js';
@@ -274,12 +275,16 @@ function nominationsSheet(model: CampaignModel, view: MasterView, updated: strin
   // A campaign without awards (no nominations table) has no shortlist award to name.
   const shortlistAwardName = model.campaign.awards.find((a) => a.id === shortlistAward)?.name;
   const shortlistHeader = shortlistAwardName ? `Đề xuất Bộ Công an (${shortlistAwardName})` : 'Đề xuất Bộ Công an';
-  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', shortlistHeader];
+  const header = ['', 'Đợt', 'Đơn vị đề nghị', 'Nguồn', 'Hình thức', 'Tập thể / Cá nhân', 'Trong / ngoài CAND', 'Tên', 'Chức vụ, đơn vị', ...years.map((y) => `Danh hiệu ${y}`), 'Giấy khen', 'Bằng khen', 'Đủ tiêu chuẩn', 'Lý do', 'Định mức', 'Hồ sơ', 'Kết quả xét', 'Thuộc diện xét danh hiệu thi đua', shortlistHeader];
   const shortlistCol = header.length - 1;
   const sourceCol = 3;
   title(b, 'ĐỀ NGHỊ KHEN THƯỞNG: ĐỊNH MỨC, TIÊU CHUẨN VÀ DANH SÁCH ĐỀ XUẤT LÊN BỘ', `Cột cuối: cán bộ tổng hợp tích chọn đề xuất lên Bộ (${model.campaign.cityShortlist.limits.map((l) => l.description).join('; ')}). Cập nhật: ${updated}.`, shortlistCol);
   const over = view.shortlistOverruns;
-  b.set(2, 1, over.length ? `VƯỢT ĐỊNH MỨC ĐỀ XUẤT: ${over.map((o) => `${o.description}: đang chọn ${o.count}`).join('; ')}` : 'Danh sách đề xuất lên Bộ trong định mức.', { bold: true, fill: over.length ? PALETTE.error : PALETTE.ok }).merge(2, 1, 3, shortlistCol + 1);
+  const shortlistLine = over.length ? `VƯỢT ĐỊNH MỨC ĐỀ XUẤT: ${over.map((o) => `${o.description}: đang chọn ${o.count}`).join('; ')}` : 'Danh sách đề xuất lên Bộ trong định mức.';
+  // Localities where the UBND and the police both nominate for the once-per-locality award.
+  const localityLines = view.rounds.flatMap((r) => r.localityWarnings.map((w) => `${view.rounds.length > 1 ? `${model.round(r.roundId).name}: ` : ''}${w.message}`));
+  b.set(2, 1, [shortlistLine, ...localityLines].join('\n'), { bold: true, wrap: localityLines.length > 0, fill: over.length ? PALETTE.error : localityLines.length ? PALETTE.warning : PALETTE.ok }).merge(2, 1, 3, shortlistCol + 1);
+  if (localityLines.length) b.row(2, { height: 20 * (1 + localityLines.length) });
   header.forEach((h, i) => b.set(3, i, h, STYLES.header));
   b.row(3, { height: 48 });
   b.set(4, 0, NOMINATION_ID_CODE, STYLES.hidden).set(4, shortlistCol, SHORTLIST_CODE, STYLES.hidden).row(4, { hidden: true });
@@ -316,12 +321,17 @@ function nominationsSheet(model: CampaignModel, view: MasterView, updated: strin
       nom.ineligibleReasons.join('\n') || null,
       n.quotaExceeded ? 'Vượt định mức' : 'Trong định mức',
       nom.reportConfirmed && nom.originalSets !== null && nom.award && nom.originalSets >= model.award(nom.award).originalSets ? 'Đủ' : 'Thiếu',
+      verdictLabel(model, nominationsTable(model), n.verdict),
+      n.exempt ? 'Không (không áp dụng tiêu chuẩn chỉ dành cho đối tượng được bình xét)' : 'Có',
     ];
+    const verdictCol = shortlistCol - 2;
     cells.forEach((v, i) =>
       b.set(row, i, v, {
         ...STYLES.label,
         ...(i === 0 ? STYLES.hidden : {}),
         ...(v === 'Không đạt' || v === 'Vượt định mức' || v === 'Thiếu' ? { fill: PALETTE.error } : {}),
+        ...(i === verdictCol ? { bold: true, fill: VERDICT_FILL[n.verdict] } : {}),
+        ...(i === verdictCol + 1 && n.exempt ? { fill: PALETTE.warning, wrap: true } : {}),
         ...(i === 9 + years.length + 3 ? { wrap: true } : {}),
       }),
     );
@@ -343,9 +353,11 @@ function nominationsSheet(model: CampaignModel, view: MasterView, updated: strin
     }
   }
   b.column(0, { hidden: true, width: 60 });
-  [0, 130, 240, 80, 170, 90, 100, 200, 200, ...years.map(() => 120), 70, 70, 110, 320, 110, 70, 150].forEach((w, i) => i > 0 && b.column(i, { width: w }));
+  [0, 130, 240, 80, 170, 90, 100, 200, 200, ...years.map(() => 120), 70, 70, 110, 320, 110, 70, 130, 150, 150].forEach((w, i) => i > 0 && b.column(i, { width: w }));
   return b.build({ frozenRows: NOMINATIONS_FIRST_ROW, tabColor: PALETTE.tab.text, protection: PROTECTION });
 }
+
+const VERDICT_FILL: Record<NomineeVerdict, string> = { ok: PALETTE.ok, incomplete: PALETTE.warning, ineligible: PALETTE.error, over_quota: PALETTE.error };
 
 function titleOptions(model: CampaignModel): string {
   for (const t of model.campaign.tables) {

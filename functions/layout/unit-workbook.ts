@@ -10,6 +10,7 @@ import {
   FORM_VALUE_CODE,
   IDENTITY_MARKER,
   LABEL_COLUMN_CODE,
+  VERDICT_COLUMN_CODE,
   SECTION_MARKER,
   STATUS_MARKER,
   TOTAL_ROW_CODE,
@@ -17,6 +18,7 @@ import {
   formBlockAnchor,
   tableAnchor,
 } from '../core/markers.js';
+import { confirmationWording, nominatesOnly } from '../core/report.js';
 import { formatCivilDate, formatViDateTime } from '../core/time.js';
 import type { DataValidation, SheetModel, WorkbookModel } from './model.js';
 import { writeFiguresHeader } from './figures-header.js';
@@ -192,7 +194,10 @@ function fieldValidation(ctx: Context, field: ListField): DataValidation | undef
 function listSheet(ctx: Context, table: ListTable): SheetModel {
   const b = new SheetBuilder(table.sheetTitle, table.id);
   const fields = table.fields;
-  const lastCol = FIRST_DATA_COL + fields.length - 1;
+  const lastFieldCol = FIRST_DATA_COL + fields.length - 1;
+  // A nominations list ends with the column the system writes each nominee's verdict into.
+  const verdictCol = table.verdictColumn ? lastFieldCol + 1 : null;
+  const lastCol = verdictCol ?? lastFieldCol;
   // No frozen columns: the frozen one would be the narrow STT column, and the banner, the
   // instructions and the form block merge from column B across the table (see layout/frozen.ts).
   let r = headerBlock(b, ctx, lastCol, table.caption, table.subtitle, { frozenCols: 0, labelWidth: 46 });
@@ -236,6 +241,10 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
     }
     runStart = j;
   }
+  if (verdictCol !== null) {
+    b.set(top, verdictCol, table.verdictColumn!.header, STYLES.header).merge(top, verdictCol, top + depth, verdictCol + 1);
+    b.style({ startRow: top, endRow: top + depth, startCol: verdictCol, endCol: verdictCol + 1 }, STYLES.header);
+  }
   for (let level = 0; level < depth; level++) b.row(top + level, { height: level === depth - 1 ? 48 : 30 });
   const codeRow = top + depth;
   b.set(codeRow, CODE_COL, tableAnchor(table.id), STYLES.hidden).set(codeRow, LABEL_COL, LABEL_COLUMN_CODE, STYLES.hidden);
@@ -243,6 +252,10 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
     b.set(codeRow, FIRST_DATA_COL + j, f.code, STYLES.hidden);
     b.column(FIRST_DATA_COL + j, { width: f.width ?? 120 });
   });
+  if (verdictCol !== null) {
+    b.set(codeRow, verdictCol, VERDICT_COLUMN_CODE, STYLES.hidden);
+    b.column(verdictCol, { width: table.verdictColumn!.width ?? 140 });
+  }
   b.row(codeRow, { hidden: true });
   const first = codeRow + 1;
   for (let i = 0; i < table.rows; i++) {
@@ -253,9 +266,10 @@ function listSheet(ctx: Context, table: ListTable): SheetModel {
       const style = { ...STYLES.input, wrap: f.type === 'text', ...(f.type === 'checkbox' ? { hAlign: 'center' as const } : {}), ...(f.type === 'integer' ? { numberFormat: '#,##0' } : {}), ...(f.type === 'date' ? { numberFormat: 'dd/mm/yyyy', hAlign: 'center' as const } : {}) };
       b.set(row, FIRST_DATA_COL + j, f.type === 'checkbox' ? false : null, style, validation ? { validation } : undefined);
     });
+    if (verdictCol !== null) b.set(row, verdictCol, null, { ...STYLES.computed, bold: false, wrap: true });
     b.row(row, { height: 40 });
   }
-  b.allowEditing({ startRow: first, endRow: first + table.rows, startCol: FIRST_DATA_COL, endCol: lastCol + 1 });
+  b.allowEditing({ startRow: first, endRow: first + table.rows, startCol: FIRST_DATA_COL, endCol: lastFieldCol + 1 });
   b.set(first + table.rows, CODE_COL, END_MARKER, STYLES.hidden);
   b.column(CODE_COL, { width: 60, hidden: true }).column(LABEL_COL, { width: 46 });
   return b.build({ frozenRows: codeRow + 1, tabColor: PALETTE.tab.text, protection: `${table.label}: ${PROTECTION_NOTE}`, editors: ctx.editors });
@@ -274,9 +288,10 @@ function confirmationSheet(ctx: Context): SheetModel {
   b.set(anchorRow, CODE_COL, confirmationAnchor, STYLES.hidden).set(anchorRow, valueCol, FORM_VALUE_CODE, STYLES.hidden);
   b.row(anchorRow, { hidden: true });
   let r = anchorRow + 1;
+  const onlyNominates = nominatesOnly(ctx.model, ctx.unitId, ctx.roundId);
   for (const f of conf.fields) {
     b.set(r, CODE_COL, f.code, STYLES.hidden);
-    b.set(r, LABEL_COL, f.label + (f.required ? ' *' : ''), { ...STYLES.label, bold: f.type === 'submit-checkbox' });
+    b.set(r, LABEL_COL, confirmationWording(f, onlyNominates).label + (f.required ? ' *' : ''), { ...STYLES.label, bold: f.type === 'submit-checkbox' });
     if (f.type === 'submit-checkbox') {
       b.set(r, valueCol, false, { ...STYLES.input, hAlign: 'left' }, { validation: { kind: 'checkbox' } });
     } else {
@@ -327,7 +342,8 @@ function instructionsSheet(ctx: Context, tables: { table: Table; requirement: Ta
   }
   const conf = model.campaign.confirmation;
   const box = conf.fields.filter((f) => f.type === 'submit-checkbox').map((f) => `ô "${f.label}"`);
-  const confirmationText = [...conf.fields.filter((f) => f.type !== 'submit-checkbox').map((f) => f.label), ...box].join('; ');
+  const onlyNominates = nominatesOnly(model, ctx.unitId, ctx.roundId);
+  const confirmationText = [...conf.fields.filter((f) => f.type !== 'submit-checkbox').map((f) => confirmationWording(f, onlyNominates).label), ...box].join('; ');
   b.set(r, LABEL_COL, conf.sheetTitle, { bold: true }).set(r, textCol, confirmationText);
   r += 2;
   b.set(r, CODE_COL, IDENTITY_MARKER, STYLES.hidden)

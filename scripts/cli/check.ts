@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { evaluateWorkbook, type Evaluation } from '../../functions/core/evaluate.js';
 import type { WorkbookGrid } from '../../functions/core/grid.js';
+import { nominationsTable, verdictLabel } from '../../functions/core/nominations.js';
 import { statusLine } from '../../functions/core/status-text.js';
 import { readXlsxGrid } from '../../functions/layout/xlsx.js';
 import { loadModel, parseCommandArgs, requireOneWorkbookFile, requireUnitAndRound } from './common.js';
@@ -51,6 +52,9 @@ export function checkJson(ev: Evaluation) {
       originalSets: n.originalSets,
       eligible: n.eligible,
       ineligibleReasons: n.ineligibleReasons,
+      exempt: n.exempt,
+      verdict: n.verdict,
+      issues: n.issues,
     })),
   };
 }
@@ -67,6 +71,16 @@ export function readableReport(model: CampaignModel, ev: Evaluation): string {
     for (const i of issues) lines.push(`  ${i.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${(i.cell ?? '').padEnd(6)} ${i.message}`);
   }
   if (ev.issues.length === 0) lines.push('', ev.status === 'empty' ? 'Biểu mẫu chưa có số liệu.' : 'Không có lỗi hay cảnh báo.');
+  // Only the nominees needing attention: a list of "Hợp lệ" would bury them.
+  const attention = ev.nominations.filter((n) => n.verdict !== 'ok');
+  if (attention.length) {
+    const table = nominationsTable(model);
+    lines.push('', `Đối tượng đề nghị khen thưởng cần xem lại (không ảnh hưởng tình trạng báo cáo):`);
+    for (const n of attention) {
+      const exempt = n.exempt ? ' [không thuộc diện xét danh hiệu thi đua]' : '';
+      lines.push(`  ${String(n.rowNo).padStart(2)}. ${n.name ?? '(chưa ghi tên)'}${n.award ? ` (${model.award(n.award).name})` : ''}${exempt}: ${verdictLabel(model, table, n.verdict)}`);
+    }
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -81,5 +95,6 @@ export const checkCommand: Command = async (args, io) => {
   const identity = ev.issues.find((i) => NOT_THIS_TEMPLATE.has(i.code));
   if (identity) throw new UsageError(identity.message);
   io.stdout(values.json ? JSON.stringify(checkJson(ev)) + '\n' : readableReport(model, ev));
-  return ev.errors > 0 ? 1 : 0;
+  // "No error" means none at all: a nominee's error fails the check even though the report is ready.
+  return ev.issues.some((i) => i.severity === 'error') ? 1 : 0;
 };

@@ -175,6 +175,9 @@ describe('round trip: a district police unit (ca-ba-dinh)', () => {
         originalSets: 3,
         eligible: true,
         ineligibleReasons: [],
+        exempt: false,
+        verdict: 'ok',
+        issues: [],
       },
       {
         row: 2,
@@ -191,6 +194,9 @@ describe('round trip: a district police unit (ca-ba-dinh)', () => {
         originalSets: 2,
         eligible: true,
         ineligibleReasons: [],
+        exempt: false,
+        verdict: 'ok',
+        issues: [],
       },
       {
         row: 3,
@@ -207,6 +213,9 @@ describe('round trip: a district police unit (ca-ba-dinh)', () => {
         originalSets: 1,
         eligible: true,
         ineligibleReasons: [],
+        exempt: false,
+        verdict: 'ok',
+        issues: [],
       },
     ]);
   });
@@ -215,8 +224,18 @@ describe('round trip: a district police unit (ca-ba-dinh)', () => {
     const s = validSubmission(model, UNIT, ROUND);
     for (const name of ['Trung úy Đỗ Văn Hải', 'Thượng úy Phạm Thị Thu', 'Thiếu úy Vũ Minh Đức']) s.lists.khen_thuong!.push(nomineeRow(model, { award: 'gkcatp', type: 'individual', scope: 'cand', name }));
     const { code, json } = await checkJson(await templateAndFill(UNIT, 'ca-ba-dinh-vuot.xlsx', s), UNIT);
+    // Exit 1: an error remains, but it is the excess nominee's; the report itself is ready.
     expect(code).toBe(1);
-    expect(json.status).toBe('invalid');
+    expect(json.status).toBe('ready');
+    expect(json.nominations.map((n) => n.verdict)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'over_quota']);
+    expect(json.nominations[5]!.issues).toEqual([
+      {
+        cell: 'C23',
+        code: 'khen_thuong.quota_exceeded',
+        severity: 'error',
+        message: 'Ô C23: vượt số lượng đề nghị Giấy khen Giám đốc CATP: 01 tập thể và 03 cá nhân thuộc lực lượng CAND; đơn vị đang đề nghị 4. Hãy bớt 1 đề nghị.',
+      },
+    ]);
     expect(json.issues).toEqual([
       {
         sheet: 'Khen thưởng',
@@ -447,7 +466,9 @@ describe('the real entry point', () => {
     );
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout) as CheckJson;
-    expect(json.status).toBe('invalid');
+    // The missing original set is the nominee's: incomplete, the report ready.
+    expect(json.status).toBe('ready');
+    expect(json.nominations[0]!.verdict).toBe('incomplete');
     expect(json.issues).toEqual([
       { sheet: 'Khen thưởng', cell: 'Q18', code: 'khen_thuong.original_sets', severity: 'error', message: 'Ô Q18: hồ sơ đề nghị Bằng khen Bộ Công an cần 3 bộ bản chính; số bộ đã ghi: 2.' },
     ]);

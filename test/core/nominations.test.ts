@@ -65,9 +65,12 @@ describe('the nominations the helpers propose for each kind of unit', () => {
         summary: 'Có thành tích xuất sắc trong tổ chức Ngày hội toàn dân bảo vệ ANTQ giai đoạn 2015 – 2020 (Đội Cảnh sát khu vực).',
         reportConfirmed: true,
         originalSets: 2,
+        exempt: false,
         key: 'doi canh sat khu vuc',
         eligible: true,
         ineligibleReasons: [],
+        verdict: 'ok',
+        issues: [],
       },
     ]);
   });
@@ -131,7 +134,10 @@ describe('quotas: every row of the campaign, at the limit and one over', () => {
         message: `Ô ${cell}: vượt số lượng đề nghị ${awardName(c.award)}: ${c.description}; đơn vị đang đề nghị ${c.limit + 1}. Hãy bớt 1 đề nghị.`,
       },
     ]);
-    expect(over.status).toBe('invalid');
+    // Over quota is the excess row's verdict, not the unit's: the report still counts.
+    expect(over.status).toBe('ready');
+    expect(over.nominations.map((n) => n.verdict)).toEqual([...Array(c.limit).fill('ok'), 'over_quota']);
+    expect(over.nomineesNeedingAttention).toBe(1);
     expect(over.quotaOverruns).toEqual([{ award: c.award, scope: c.scope, kind: c.limitKind, limit: c.limit, count: c.limit + 1, description: c.description, excess: [c.limit] }]);
   });
 
@@ -253,13 +259,17 @@ describe('eligibility (mục IV.3), per category', () => {
       const draft = await evaluateNoms(cat.unitId, [spec({ titles: titlesWith(0, null) })], { submitted: false });
       expect(draft.issues).toEqual([]);
       expect(draft.status).toBe('draft');
-      expect(draft.pending.map((i) => [i.cell, i.code])).toEqual([
+      // A nominee's missing fields are the nominee's, not the report's.
+      expect(draft.pending).toEqual([]);
+      expect(draft.nominations[0]!.verdict).toBe('incomplete');
+      expect(draft.nominations[0]!.issues.map((i) => [i.cell, i.code])).toEqual([
         ['H18', 'khen_thuong.title_missing'],
         ['H18', 'required.field'],
       ]);
       expect(draft.nominations[0]!.eligible).toBeNull();
       const submitted = await evaluateNoms(cat.unitId, [spec({ titles: titlesWith(0, null) })]);
-      expect(submitted.status).toBe('invalid');
+      expect(submitted.status).toBe('ready');
+      expect(submitted.nominations[0]!.verdict).toBe('incomplete');
       expect(brief(submitted)).toEqual([
         {
           sheet: 'Khen thưởng',
@@ -284,7 +294,7 @@ describe('eligibility (mục IV.3), per category', () => {
     const draft = await evaluateNoms('ubnd-ba-dinh', [{ award: 'bkubnd', type: 'collective', scope: 'outside', name: 'Tổ dân phố số 9', titles }], { submitted: false });
     expect(draft.issues).toEqual([]);
     expect(draft.nominations[0]!.eligible).toBeNull();
-    expect(draft.pending.map((i) => [i.cell, i.code, i.message])).toEqual([
+    expect(draft.nominations[0]!.issues.map((i) => [i.cell, i.code, i.message])).toEqual([
       ['H18', 'khen_thuong.ineligible_extra_title', 'Ô H18: đề nghị Bằng khen UBND Thành phố cho tập thể ngoài lực lượng CAND cần ít nhất 1 năm đạt "Tập thể lao động xuất sắc" trở lên; "Tổ dân phố số 9" mới có 0 năm.'],
       ['L18', 'khen_thuong.title_missing', 'Ô L18: chưa ghi danh hiệu thi đua năm 2019 của "Tổ dân phố số 9". Tiêu chuẩn yêu cầu mỗi năm 2015–2019 đạt từ "Tập thể lao động tiên tiến" trở lên.'],
       ['L18', 'required.field', 'Ô L18: dòng 1 còn thiếu "Danh hiệu thi đua – Năm 2019". Hãy ghi đủ hoặc xóa cả dòng.'],
@@ -380,7 +390,8 @@ describe('the dossier (mục IV.5)', () => {
   it('each nominee needs an achievement report confirmed by the superior', async () => {
     const draft = await evaluateNoms('ubnd-ba-dinh', [{ ...one[0]!, reportConfirmed: false }], { submitted: false });
     expect(draft.issues).toEqual([]);
-    expect(draft.pending.map((i) => [i.cell, i.code])).toEqual([['P18', 'khen_thuong.dossier_report_missing']]);
+    expect(draft.nominations[0]!.issues.map((i) => [i.cell, i.code])).toEqual([['P18', 'khen_thuong.dossier_report_missing']]);
+    expect(draft.nominations[0]!.verdict).toBe('incomplete');
     const ev = await evaluateNoms('ubnd-ba-dinh', [{ ...one[0]!, reportConfirmed: false }]);
     expect(brief(ev)).toEqual([
       {

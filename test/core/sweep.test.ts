@@ -438,7 +438,8 @@ describe('the coordinators’ digest', () => {
       'Tổng hợp tình hình báo cáo Sơ kết thực hiện Quyết định số 521/QĐ-TTg về "Ngày hội toàn dân bảo vệ an ninh Tổ quốc" giai đoạn 2015 – 2020, tính đến 08:00 13/07/2020:',
       '',
       'BÁO CÁO SƠ KẾT (hạn: trước ngày 15/07/2020; khóa sổ lúc 00:00 thứ Tư, 22/07/2020)',
-      '  Phải nộp: 74. Đã nộp: 1 (đúng hạn 1, muộn 0). Chưa nộp: 73, trong đó còn lỗi: 1.',
+      // The over-quota nominee is the nominee's problem: the police unit's report has no error.
+      '  Phải nộp: 74. Đã nộp: 1 (đúng hạn 1, muộn 0). Chưa nộp: 73, trong đó còn lỗi: 0.',
     ]);
     expect(lines[6]).toMatch(/^ {2}Chưa nộp: UBND quận Hoàn Kiếm; .*; Công an quận Ba Đình; .*; Sở Thông tin và Truyền thông\.$/);
     expect(lines[6]).not.toContain('UBND quận Ba Đình;');
@@ -546,17 +547,20 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
 
   it.each(cases)('$name', async ({ unit, specs, overrun, line }) => {
     const state = await nominationsState(unit, specs);
-    expect(state.status).toBe('invalid');
+    // Over quota is the excess nominee's verdict; the report itself is ready.
+    expect(state.status).toBe('ready');
     const r = run('2020-07-12T08:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
     expect(r.quotaOverruns).toEqual([{ roundId: SO_KET, unit, ...overrun }]);
     expect(r.ineligible).toEqual([]);
     expect(findingsOf(r, unit)).toEqual([
       ['not-submitted', 'd-2'],
-      ['invalid', 'd-2'],
       ['quota', 'd-2'],
     ]);
     const mail = mailTo(r, unit)!;
     expect(mail.text).toContain(`  - ${line}`);
+    const excess = specs[specs.length - 1]!;
+    expect(mail.text).toContain(`  - ${excess.name} (${model.award(excess.award).name}): Vượt định mức.`);
+    expect(mail.text).toContain(`  - ${specs[0]!.name} (${model.award(specs[0]!.award).name}): Hợp lệ.`);
     expect(mail.keys).toContain(`so-ket-2020__${unit}__quota__d-2`);
     // At the limit exactly: no overrun.
     const within = await nominationsState(unit, specs.slice(0, overrun.limit));
@@ -567,10 +571,7 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
     const state = await nominationsState('catp-tham-muu', cases[0]!.specs);
     const r = run('2020-07-01T08:00:00+07:00', { [SO_KET]: { 'catp-tham-muu': { state } } });
     expect(r.quotaOverruns).toEqual([{ roundId: SO_KET, unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
-    expect(findingsOf(r, 'catp-tham-muu')).toEqual([
-      ['invalid', 'flag'],
-      ['quota', 'flag'],
-    ]);
+    expect(findingsOf(r, 'catp-tham-muu')).toEqual([['quota', 'flag']]);
     expect(r.emails).toEqual([]);
   });
 });
@@ -641,7 +642,8 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
     const mail = mailTo(r, 'ubnd-ba-dinh')!;
     expect(mail.text).toContain('  - Trần Văn Hải (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: ');
     expect(mail.text).toContain('  - Lê Thị Hoa (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: ');
-    expect(mail.keys).toEqual(['so-ket-2020__ubnd-ba-dinh__not-submitted__d-0', 'so-ket-2020__ubnd-ba-dinh__invalid__d-0', 'so-ket-2020__ubnd-ba-dinh__ineligible__d-0']);
+    expect(mail.keys).toEqual(['so-ket-2020__ubnd-ba-dinh__not-submitted__d-0', 'so-ket-2020__ubnd-ba-dinh__ineligible__d-0']);
+    expect(mail.text).toContain('Kết quả xét đề nghị khen thưởng (không ảnh hưởng việc tiếp nhận báo cáo):\n  - Trần Văn Hải (Giấy khen Giám đốc CATP): Chưa đủ tiêu chuẩn.\n  - Lê Thị Hoa (Giấy khen Giám đốc CATP): Chưa đủ tiêu chuẩn.');
   });
 
   it('an incomplete dossier (a box not ticked, a nominee without a confirmed report) is a point of its own', async () => {

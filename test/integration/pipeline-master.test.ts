@@ -127,7 +127,8 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
     const police = noms.find((r) => r[2] === name('ca-ba-dinh') && r[4] === 'Bằng khen Bộ Công an')!;
     expect(police.slice(5, 8)).toEqual(['Cá nhân', 'Trong CAND', 'Thượng tá Trần Văn Minh (Ba Đình)']);
     // Titles 2015–2019, Giấy khen, Bằng khen, eligibility, reasons, quota, dossier, and the shortlist box: unticked, empty (the refresh never writes the coordinators' column).
-    expect(police.slice(9)).toEqual(['Chiến sĩ tiên tiến', 'Chiến sĩ thi đua cơ sở', 'Chiến sĩ tiên tiến', 'Chiến sĩ tiên tiến', 'Chiến sĩ thi đua cơ sở', 3, 1, 'Đạt', null, 'Trong định mức', 'Đủ', null]);
+    // Then the nominee's verdict and whether it is assessed for emulation titles.
+    expect(police.slice(9)).toEqual(['Chiến sĩ tiên tiến', 'Chiến sĩ thi đua cơ sở', 'Chiến sĩ tiên tiến', 'Chiến sĩ tiên tiến', 'Chiến sĩ thi đua cơ sở', 3, 1, 'Đạt', null, 'Trong định mức', 'Đủ', 'Hợp lệ', 'Có', null]);
   });
 
   it("a coordinator's tick in the shortlist column comes back through the change feed and stays after the next refresh", async () => {
@@ -182,7 +183,8 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
       ['khen_thuong.duplicate_across_units', 'warning', 'Ô F19: "Nguyễn Thị Lan (Ba Đình)" cũng được UBND quận Ba Đình đề nghị (Bằng khen UBND Thành phố). Hãy phối hợp để tránh đề nghị trùng.'],
     ]);
     const sheet = s.sheets.getSpreadsheetState(await s.sheetOf('ubnd-hoan-kiem', SK))!;
-    expect(seenCell(sheet, 'Hướng dẫn', 1, 2).value).toBe('Đã gửi lúc 10:30 16/07/2020 (nộp muộn), 1 cảnh báo.');
+    // The warning is the nominee's: the status line says it apart from the report's state.
+    expect(seenCell(sheet, 'Hướng dẫn', 1, 2).value).toBe('Đã gửi lúc 10:30 16/07/2020 (nộp muộn). Đề nghị khen thưởng: 1 đối tượng cần xem lại (cột "Kết quả xét (hệ thống ghi)" ở trang Khen thưởng).');
     expect(seenCell(sheet, 'Khen thưởng', 18, 5)).toMatchObject({ value: 'Nguyễn Thị Lan (Ba Đình)', background: '#FCE5CD' });
     expect(Object.keys(await s.runtime.store.nomineeIndex(SK)).sort()).toEqual(['ca-ba-dinh', 'catp-anctnb', 'ubnd-ba-dinh', 'ubnd-hoan-kiem']);
     const status = tabValues((await refreshMaster()).sheet, 'Tình trạng nộp');
@@ -203,7 +205,7 @@ describe('versions and the lock', () => {
     expect(r.accepted).toBe(true);
     expect(r.submission).toMatchObject({ versionCount: 2, late: false, firstAcceptedAt: Date.parse('2020-07-10T09:00:00+07:00'), acceptedAt: Date.parse('2020-07-18T14:05:00+07:00') });
     // Hoàn Kiếm's later proposal of the same person now warns Ba Đình too.
-    expect(r.statusText).toBe('Đã gửi lúc 14:05 18/07/2020, 1 cảnh báo.');
+    expect(r.statusText).toBe('Đã gửi lúc 14:05 18/07/2020. Đề nghị khen thưởng: 1 đối tượng cần xem lại (cột "Kết quả xét (hệ thống ghi)" ở trang Khen thưởng).');
     const versions = await s.runtime.store.versions(SK, 'ubnd-ba-dinh');
     expect(versions.map((v) => [v.versionNo, v.acceptedAt])).toEqual([
       [1, Date.parse('2020-07-10T09:00:00+07:00')],

@@ -95,6 +95,8 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
       nomineeRow(m, { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 }),
       nomineeRow(m, { award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Đại úy Lê Văn Nam', titles: ['chien_si_tien_tien', 'khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'], giayKhen: 0, bangKhen: 0 }),
     ];
+    // Nominees never hold a report back (issue 11): a report error keeps this unit unsent, so it is chased.
+    police.confirmation.dien_thoai = '0912 345';
     await s.typeSubmission('ca-ba-dinh', ROUND, police);
     // Complete but the box not ticked: a draft.
     const draft = validSubmission(m, 'ubnd-tay-ho', ROUND);
