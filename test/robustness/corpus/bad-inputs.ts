@@ -36,6 +36,12 @@ export interface BadInputCase {
   expect: ExpectedIssue[];
   /** Other rule codes that may also be reported (e.g. every stray cell of a shifted table). */
   alsoAllowed?: string[];
+  /**
+   * 'nominee': the problem is on one nominee's row. A nominee is judged apart from the report
+   * (DOMAIN.md "Submission"): the report stays ready and the edit is a new accepted version,
+   * the nominee gets its verdict. Default 'report': the edit is refused, the last version stands.
+   */
+  judged?: 'report' | 'nominee';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +219,7 @@ const values: BadInputCase[] = [
   {
     id: 'nominee-count-in-words',
     kind: 'value',
+    judged: 'nominee',
     description: 'Số lần được tặng Giấy khen ghi bằng chữ: "hai"',
     slot: 'police',
     deliver: 'button',
@@ -222,6 +229,7 @@ const values: BadInputCase[] = [
   {
     id: 'nominee-sets-fraction',
     kind: 'value',
+    judged: 'nominee',
     description: 'Số bộ hồ sơ bản chính có phần thập phân: "1,5"',
     slot: 'police',
     deliver: 'push',
@@ -231,6 +239,7 @@ const values: BadInputCase[] = [
   {
     id: 'award-not-in-list',
     kind: 'value',
+    judged: 'nominee',
     description: 'Gõ một hình thức khen thưởng không có trong danh sách thả xuống',
     slot: 'police',
     deliver: 'button',
@@ -240,6 +249,7 @@ const values: BadInputCase[] = [
   {
     id: 'quota-exceeded',
     kind: 'value',
+    judged: 'nominee',
     description: 'Đề nghị Bằng khen Bộ Công an thứ hai (định mức 1)',
     slot: 'police',
     deliver: 'button',
@@ -250,6 +260,7 @@ const values: BadInputCase[] = [
   {
     id: 'nominee-name-cleared',
     kind: 'value',
+    judged: 'nominee',
     description: 'Xóa tên người được đề nghị, các cột khác vẫn còn',
     slot: 'police',
     deliver: 'button',
