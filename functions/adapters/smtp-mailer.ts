@@ -7,6 +7,12 @@ export interface OutgoingMail {
   text: string;
   /** Deterministic per reminder, so a receiving server can drop a rare duplicate after a crash. */
   messageId: string;
+  /**
+   * The Date header (ms): the instant of the sweep that wrote the mail. In production that is
+   * now; in the demo and in a replay (`sweep --at`) it is the business clock's time, so a mail
+   * about 14/07/2020 is dated 14/07/2020, not the day the demo ran.
+   */
+  date?: number;
 }
 
 export interface Mailer {
@@ -45,7 +51,7 @@ export async function createSmtpMailer(settings: SmtpSettings): Promise<Mailer> 
   });
   return {
     async send(mail) {
-      await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Content-Language': 'vi' } });
+      await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Content-Language': 'vi' }, ...(mail.date !== undefined ? { date: new Date(mail.date) } : {}) });
     },
     close: () => transport.close(),
   };

@@ -176,7 +176,7 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
       continue;
     }
     try {
-      await deps.mailer.send({ to: email.to, subject: email.subject, text: email.text, messageId: `<${claimed.messageKey}.${model.id}@bao-cao.local>` });
+      await deps.mailer.send({ to: email.to, subject: email.subject, text: email.text, messageId: `<${claimed.messageKey}.${model.id}@bao-cao.local>`, date: now });
     } catch (e) {
       // Release the claim: the next run sends it again; nothing is marked sent that was not.
       await claimed.ref.delete();

@@ -47,6 +47,8 @@ export interface MailServer {
   webUrl: string;
   /** Every caught message, oldest first. */
   listEmails(): Promise<CaughtEmail[]>;
+  /** The message's Date header as an ISO time (null without one), read from its source: maildev's JSON leaves it out. */
+  dateHeader(id: string): Promise<string | null>;
   deleteAll(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -117,6 +119,13 @@ export async function startMailServer(opts: StartMailServerOptions = {}): Promis
         ),
       );
       return complete.map(toCaughtEmail);
+    },
+    async dateHeader(id) {
+      const response = await fetch(`${webUrl}/api/email/${encodeURIComponent(id)}/source`);
+      if (!response.ok) throw new Error(`maildev GET source of ${id} answered ${response.status}`);
+      const head = (await response.text()).split(/\r?\n\r?\n/)[0] ?? '';
+      const date = /^Date:\s*(.+)$/im.exec(head)?.[1];
+      return date ? new Date(date).toISOString() : null;
     },
     async deleteAll() {
       await api('DELETE', '/api/email/all');

@@ -203,6 +203,7 @@ export interface LocalStack {
   stateDir: string;
   secrets: { webhook: string; scheduler: string };
   listEmails: Awaited<ReturnType<typeof startMailServer>>['listEmails'];
+  mailDateHeader: Awaited<ReturnType<typeof startMailServer>>['dateHeader'];
   /** Fires one scheduled job now, exactly as the scheduler would. */
   fire(jobName: string, extraBody?: Record<string, unknown>): Promise<unknown>;
   /** Resolves when every Firestore trigger event queued so far has been delivered. */
@@ -395,6 +396,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       stateDir,
       secrets,
       listEmails: mail.listEmails,
+      mailDateHeader: mail.dateHeader,
       fire,
       triggersIdle: async () => {
         await pollBridge.idle();

@@ -49,6 +49,8 @@ describe('reminder claims', () => {
     const mails = await mailsTo('haichau@danang.example');
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('Kính gửi: UBND phường Hải Châu,');
+    // Dated by the sweep that wrote it (the business clock), not by the machine's clock.
+    expect(await s.mailDateHeader(mails[0]!.id)).toBe(new Date(AT + 11 * MINUTE).toISOString());
     expect((await claimRef(haiChau.keys).get()).data()).toMatchObject({ status: 'sent' });
     expect((await s.runtime.store.remindersCollection().doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
 
