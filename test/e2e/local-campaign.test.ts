@@ -54,9 +54,15 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
     const withFigures = districts.filter((d) => round.byUnit[d]);
     expect(withFigures.length).toBeGreaterThan(districts.length / 2);
     expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeGreaterThan(0);
-    // The consolidated total equals the sum over submitting units (flow indicator).
-    const sum = Object.values(round.byUnit).reduce((s, t) => s + (t.bang1?.['tuyen_truyen.dai_chung'] ?? 0), 0);
-    expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeCloseTo(sum, 6);
+    // The headline equals the sum over the submitting districts only (flow indicator); the
+    // sectors' figures are in their own subtotal, never added in.
+    const sumOver = (kind: string) =>
+      Object.entries(round.byUnit)
+        .filter(([unitId]) => rt.model.unit(unitId).kind === kind)
+        .reduce((s, [, t]) => s + (t.bang1?.['tuyen_truyen.dai_chung'] ?? 0), 0);
+    expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeCloseTo(sumOver('district'), 6);
+    const sectors = round.groups.find((g) => g.id === 'sectors')!;
+    expect(sectors.subtotal.bang1?.['tuyen_truyen.dai_chung'] ?? 0).toBeCloseTo(sumOver('sector'), 6);
   });
 
   it('shows on-time, late and missing units in the master sheet status tab', async () => {
