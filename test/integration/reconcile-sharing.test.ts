@@ -76,7 +76,8 @@ describe('only the system shares a unit sheet', () => {
   });
 
   it("the coordinators' digest reports them, and the sweep leaves the reconcile's flags alone", async () => {
-    await s.fire('compliance-sweep', { at: '2020-07-10T08:00:00+07:00' });
+    // The afternoon sweep: the flags were raised this morning (a sweep sees only what existed at its instant).
+    await s.fire('compliance-sweep', { at: '2020-07-10T16:00:00+07:00' });
     const digest = (await s.listEmails()).find((m) => m.subject?.includes('Tổng hợp tình hình'));
     expect(digest?.text).toContain('Bảng tính đơn vị được chia sẻ ngoài hệ thống');
     expect(digest?.text).toContain(INTRUDER);
