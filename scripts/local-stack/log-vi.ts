@@ -8,6 +8,7 @@
 
 /** Messages written as plain strings. */
 const EXACT: Record<string, string> = {
+  'report file found more than once in Drive; the first one was replaced': 'Một tệp hồ sơ gửi đi có nhiều bản trên Drive; đã ghi đè bản đầu tiên, hãy xóa các bản thừa.',
   'submission for an unknown unit or round; not aggregated': 'Báo cáo của một đơn vị hoặc đợt không có trong kế hoạch; không được cộng vào số tổng hợp.',
   'processing a changed sheet failed; the change stays in the feed and is retried': 'Xử lý một bảng tính vừa thay đổi bị lỗi; thay đổi được giữ lại và sẽ xử lý lại.',
   'processing a sheet keeps failing; it is quarantined, flagged to coordinators and retried later': 'Một bảng tính lỗi nhiều lần liên tiếp; tạm gác lại, báo cho cán bộ tổng hợp và sẽ thử lại sau.',

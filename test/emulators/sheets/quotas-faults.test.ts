@@ -84,12 +84,12 @@ describe('quotas', () => {
 
   it('runs windows on the scaled clock', async () => {
     emulator.quotas.set({ readPerMinutePerUser: 2 });
-    emulator.clock.setScale(60_000); // one emulated minute per real millisecond
+    emulator.clock.setScale(120); // one emulated minute per half a real second
     try {
       await repeat(2, () => readOnce(functions));
       expect((await failure(readOnce(functions))).status, 'the third read in the same emulated minute').toBe(429);
-      // 5 real ms are 5 emulated minutes: the window has passed, so two more reads go through.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // 0.6 real seconds are more than an emulated minute: the window has passed, two more reads go through.
+      await new Promise((resolve) => setTimeout(resolve, 600));
       await expect(repeat(2, () => readOnce(functions))).resolves.toBeUndefined();
     } finally {
       emulator.clock.setScale(1);
