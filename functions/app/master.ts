@@ -43,7 +43,7 @@ function refreshPending(meta: MetaDocs['master']): boolean {
 /** Everything the master shows, read from Firestore (one query per collection and round). */
 export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>, now: number, shortlist: Set<string>): Promise<MasterInput> {
   const { model, store } = deps;
-  const sheets = await store.allUnitSheets();
+  const [sheets, reports] = await Promise.all([store.allUnitSheets(), store.meta('reports')]);
   const failures = await store.sheetFailures(); // quarantined sheets show as flags on their units
   const rounds: RoundInput[] = [];
   for (const round of model.campaign.rounds) {
@@ -62,7 +62,8 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
       flags: [...flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []), ...quarantineFlags(failures, round.id)],
     });
   }
-  return { now, rounds, shortlist };
+  const documents = Object.fromEntries(Object.entries(reports).map(([roundId, r]) => [roundId, { publishedAt: r.publishedAt, files: r.files.map((f) => ({ name: f.name, url: f.url })) }]));
+  return { now, rounds, shortlist, documents };
 }
 
 export async function currentMasterView(deps: Pick<MasterDeps, 'model' | 'store'>, now: number): Promise<MasterView> {

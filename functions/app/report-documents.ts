@@ -10,7 +10,7 @@ import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
 import type { SubmissionRecord } from './records.js';
-import { currentMasterView } from './master.js';
+import { currentMasterView, requestMasterRefresh } from './master.js';
 import type { UnitNarrative } from '../layout/report-docx.js';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -104,6 +104,8 @@ export async function publishRoundDocuments(deps: PublishDeps, roundId: string, 
     files.push({ name: doc.fileName, fileId: file.id, url: file.webViewLink, created });
   }
   await deps.store.patchMeta('reports', { [roundId]: { publishedAt: now, files: files.map(({ created, ...f }) => f) } });
+  // The master links the files: its next refresh shows them.
+  await requestMasterRefresh(deps.store, now);
   deps.log.info('round documents published', { roundId, files: files.length, created: files.filter((f) => f.created).length });
   return { roundId, files };
 }

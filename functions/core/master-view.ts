@@ -86,7 +86,12 @@ export interface MasterInput {
   rounds: RoundInput[];
   /** Nomination ids the coordinators marked for the Ministry. */
   shortlist: Set<string>;
+  /** The documents last written for each round (publish-reports), linked from the master. */
+  documents?: RoundDocuments;
 }
+
+/** round id → when its documents were written, and each file's name and link. */
+export type RoundDocuments = Record<string, { publishedAt: number; files: { name: string; url: string | null }[] }>;
 
 export function nominationId(unitId: string, n: Pick<ViewNomination, 'key' | 'award' | 'rowNo'>): string {
   return `${unitId}:${n.key ?? `dong-${n.rowNo}`}:${n.award ?? '-'}`;
@@ -154,6 +159,7 @@ export interface MasterRound {
 export interface MasterView {
   rounds: MasterRound[];
   shortlistOverruns: Omit<QuotaOverrun, 'excess'>[];
+  documents: RoundDocuments;
 }
 
 export function buildMasterView(model: CampaignModel, input: MasterInput): MasterView {
@@ -233,7 +239,7 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
     };
   });
   const shortlisted = rounds.flatMap((r) => r.nominations.filter((n) => n.shortlisted).map((n) => n.nomination));
-  return { rounds, shortlistOverruns: shortlistOverruns(model, shortlisted).map(({ excess, ...o }) => o) };
+  return { rounds, shortlistOverruns: shortlistOverruns(model, shortlisted).map(({ excess, ...o }) => o), documents: input.documents ?? {} };
 }
 
 /**

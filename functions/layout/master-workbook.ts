@@ -403,6 +403,22 @@ function guideSheet(model: CampaignModel, view: MasterView, updated: string): Sh
     ...model.figuresTables().flatMap((t) => t.layoutNotes.map((note) => `${t.label}: ${note}`)),
   ];
   lines.forEach((l, i) => b.set(3 + i, 0, `${i + 1}.`, { hAlign: 'right', vAlign: 'top' }).set(3 + i, 1, l, { wrap: true }).fitText(3 + i, l, 820));
+  // The documents the coordinators send on (publish-reports), each linked where Drive gave a link.
+  let row = 3 + lines.length + 1;
+  b.set(row, 1, 'HỒ SƠ GỬI ĐI (bảng tổng hợp, dự thảo báo cáo, danh sách khen thưởng)', { bold: true });
+  row++;
+  const published = model.campaign.rounds.filter((r) => view.documents[r.id]);
+  if (published.length === 0) b.set(row++, 1, 'Chưa lập. Hệ thống lập sau hạn nộp của mỗi đợt, hoặc khi bấm nút cập nhật ngay trên bảng này.', { italic: true });
+  for (const round of published) {
+    const docs = view.documents[round.id]!;
+    b.set(row++, 1, `${round.name} — lập lúc ${formatViDateTime(docs.publishedAt, model.timeZone)}:`, { italic: true });
+    for (const file of docs.files) {
+      // A link the system builds from Drive's own URL (no user text in it but the file name, quoted).
+      if (file.url) b.set(row, 1, file.name, { fontColor: '#1155CC' }, { formula: `HYPERLINK("${file.url.replace(/"/g, '""')}","${file.name.replace(/"/g, '""')}")` });
+      else b.set(row, 1, file.name);
+      row++;
+    }
+  }
   b.column(0, { width: 40 }).column(1, { width: 820 });
   return b.build({ tabColor: PALETTE.tab.instructions, protection: PROTECTION });
 }

@@ -43,10 +43,11 @@ export class SheetBuilder {
     readonly key: string,
   ) {}
 
-  set(row: number, col: number, value: CellModel['value'], style?: CellStyle, extra?: { note?: string; validation?: DataValidation }): this {
+  set(row: number, col: number, value: CellModel['value'], style?: CellStyle, extra?: { note?: string; validation?: DataValidation; formula?: string }): this {
     const key = `${row}:${col}`;
     const prev = this.cells.get(key);
     const cell: CellModel = { row, col, value, ...(style || prev?.style ? { style: { ...prev?.style, ...style } } : {}) };
+    if (extra?.formula) cell.formula = extra.formula;
     if (extra?.note) cell.note = extra.note;
     if (extra?.validation) cell.validation = extra.validation;
     this.cells.set(key, cell);

@@ -80,6 +80,15 @@ describe('publish-reports job', () => {
     // The master's button rewrites every round, the supplementary one too.
     const supplementary = s.runtime.model.campaign.rounds[1]!.id;
     for (const name of documentFileNames(s.runtime.model, supplementary)) expect(await copiesOf(name)).toHaveLength(1);
+
+    // The master links them: its guide tab, once refreshed, has a link per file to the file's Drive page.
+    await s.fire('refresh-master');
+    const guide = s.sheets.getSpreadsheetState(master)!.sheets.find((t) => t.properties.title === 'Hướng dẫn')!;
+    const formulas = guide.rows.flatMap((row) => (row ?? []).map((cell) => String(cell?.userEnteredValue?.formulaValue ?? ''))).filter((f) => f.startsWith('=HYPERLINK('));
+    for (const name of documentFileNames(s.runtime.model, SK)) {
+      const file = (await copiesOf(name))[0]!;
+      expect(formulas, name).toContain(`=HYPERLINK("${file.webViewLink}","${name}")`);
+    }
   }, 120_000);
 
   it('refuses an unknown round', async () => {

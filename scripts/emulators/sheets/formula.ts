@@ -504,6 +504,15 @@ function callFunction(name: string, argNodes: Node[], evaluate: (node: Node) => 
       if (!(value instanceof FormulaError)) return value;
       return argNodes[1] ? scalar(argNodes[1]) : null;
     }
+    case 'HYPERLINK': {
+      // The cell shows the label (or the URL without one); the link itself is the formula's.
+      if (argNodes.length < 1 || argNodes.length > 2) return wrongArgs(name, 'between 1 and 2', argNodes.length);
+      const url = scalar(argNodes[0] as Node);
+      if (url instanceof FormulaError) return url;
+      const label = argNodes[1] ? scalar(argNodes[1]) : url;
+      if (label instanceof FormulaError) return label;
+      return label === null ? '' : label;
+    }
     default:
       return new FormulaError('#NAME?', `Unknown function: '${name}'.`);
   }

@@ -131,6 +131,9 @@ describe('values.update with USER_ENTERED (vi_VN) and RAW', () => {
       ['#REF!', '#ERROR!', 2468],
     ]);
     expect(await read('Sheet2!A3:A3', 'FORMULA')).toEqual([['=A2+B2*2']]);
+    // A link shows its label, or its URL without one; the formula keeps the link.
+    await write('Sheet2!D2', [['=HYPERLINK("https://drive.google.com/file/d/x/view","bang-tong-hop.xlsx")', '=HYPERLINK("https://example.org")', '=HYPERLINK()']]);
+    expect(await read('Sheet2!D2:F2')).toEqual([['bang-tong-hop.xlsx', 'https://example.org', '#N/A']]);
     const grid = await functions.sheets.spreadsheets.get({ spreadsheetId: id, ranges: ['Sheet2!A4:B4'], fields: 'sheets(data(rowData(values(effectiveValue,formattedValue))))' });
     expect(grid.data.sheets?.[0]?.data?.[0]?.rowData?.[0]?.values).toEqual([
       { effectiveValue: { errorValue: { type: 'NAME', message: "Unknown function: 'FOO'." } }, formattedValue: '#NAME?' },
