@@ -116,12 +116,14 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
   ];
 
   const figuresTableFor = (tableId: string): FiguresTable | undefined => model.figuresTables().find((t) => t.id === tableId && round.totals[t.id] !== undefined);
+  // The groups that are not the headline (the sectors) are quoted beside it, never added in.
+  const beside = round.groups.filter((g) => !g.headline && g.contributors > 0);
   const figuresBlock = (t: FiguresTable): Block[] => [
-    para(`Số liệu tổng hợp toàn Thành phố (cộng quận, huyện, thị xã), từ báo cáo của ${round.contributors} đơn vị đã được tổng hợp:`, { indent: true }),
+    para(`Số liệu tổng hợp toàn Thành phố (cộng quận, huyện, thị xã), từ báo cáo của ${round.contributors} đơn vị đã được tổng hợp${beside.length ? `; ${beside.map((g) => `${g.subtotalLabel.replace(/^Cộng /, '')} (${g.contributors} đơn vị)`).join('; ')} ghi riêng bên cạnh, không cộng vào số chung vì hoạt động diễn ra trên cùng địa bàn` : ''}:`, { indent: true }),
     table(
-      ['Nội dung', 'Đơn vị tính', CITY_TOTAL_LABEL],
-      t.indicators.map((i) => [indicatorLabel(i), i.unit, formatFigure(round.totals[t.id]?.[i.code])]),
-      [60, 15, 25],
+      ['Nội dung', 'Đơn vị tính', CITY_TOTAL_LABEL, ...beside.map((g) => `${g.subtotalLabel} (ghi riêng)`)],
+      t.indicators.map((i) => [indicatorLabel(i), i.unit, formatFigure(round.totals[t.id]?.[i.code]), ...beside.map((g) => formatFigure(g.subtotal[t.id]?.[i.code]))]),
+      beside.length ? [45, 11, 22, ...beside.map(() => Math.floor(22 / beside.length))] : [60, 15, 25],
     ),
   ];
 

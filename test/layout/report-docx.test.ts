@@ -25,6 +25,7 @@ const HOUR = 3_600_000;
 const OWN_EXAMPLE = (unitId: string) => `Tổ an ninh xung kích của ${unitId}`;
 
 let view: MasterView;
+const byUnitOf = (unitId: string) => view.rounds[0]!.byUnit[unitId]!;
 let narratives: UnitNarrative[];
 let text: string;
 let html: string;
@@ -123,10 +124,14 @@ describe('draft city report (.docx)', () => {
         const value = totals[tableId]![ind.code]!;
         expect(typeof value).toBe('number');
         const label = ind.header.slice(-2).join(' – ');
-        expect(html).toContain(`<td><p>${escapeHtml(label)}</p></td><td><p>${escapeHtml(ind.unit)}</p></td><td><p>${formatFigure(value)}</p></td>`);
+        // The sectors' subtotal beside the headline, never added into it.
+        const sectors = view.rounds[0]!.groups.find((g) => g.id === 'sectors')!.subtotal[tableId]![ind.code]!;
+        expect(sectors).toBe(byUnitOf(SECTOR)[tableId]![ind.code]);
+        expect(html).toContain(`<td><p>${escapeHtml(label)}</p></td><td><p>${escapeHtml(ind.unit)}</p></td><td><p>${formatFigure(value)}</p></td><td><p>${formatFigure(sectors)}</p></td>`);
       }
     }
     expect(text).toContain(CITY_TOTAL_LABEL);
+    expect(text).toContain('Cộng sở, ban, ngành, đoàn thể (ghi riêng)');
     // A large figure is written the Vietnamese way: dots between thousands.
     expect(formatFigure(1234567.5)).toBe('1.234.567,5');
     // Bảng 1's table comes after III's heading and before III.1.a; Bảng 2's before III.2.a.
