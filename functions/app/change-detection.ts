@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
-import { channelToken } from '../handlers/auth.js';
+import { channelToken } from '../core/signatures.js';
 import type { Logger } from './log.js';
 import { requestMasterRefresh } from './master.js';
 import { processUnitSheet, type PipelineDeps, type ProcessOutcome } from './process-unit-sheet.js';
@@ -52,6 +52,14 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
     while (next < items.length) await fn(items[next++]!);
   });
   await Promise.all(workers);
+}
+
+/**
+ * A Drive push arrived: leave a poll request (its document write triggers onPollRequested),
+ * so Drive is answered at once and the poll runs in its own invocation. Returns the request id.
+ */
+export async function requestPoll(deps: Pick<ChangeDeps, 'store'>, now: number, reason: string): Promise<string> {
+  return deps.store.requestPoll(now, reason);
 }
 
 export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {

@@ -35,6 +35,11 @@ export async function requestMasterRefresh(store: FirestoreStore, now: number): 
   await store.patchMeta('master', masterRefreshRequest(now));
 }
 
+/** Whether a spreadsheet is the coordinators' master (its button asks for the round documents). */
+export async function isMasterSpreadsheet(deps: Pick<MasterDeps, 'store'>, spreadsheetId: unknown): Promise<boolean> {
+  return typeof spreadsheetId === 'string' && (await deps.store.meta('master')).spreadsheetId === spreadsheetId;
+}
+
 function refreshPending(meta: MetaDocs['master']): boolean {
   if (meta.requestId !== undefined) return meta.requestId !== meta.refreshedRequestId;
   return (meta.requestedAt ?? 0) > (meta.refreshedAt ?? -1); // state written before request ids existed

@@ -15,7 +15,7 @@
  */
 import type { CampaignModel } from '../core/campaign-model.js';
 import type { DriveFiles, FileMeta, SharedDriveRestrictions } from '../adapters/drive-files.js';
-import { isRetryable } from '../adapters/retry.js';
+import { isRetryable } from '../app/failures.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetsMaster } from '../adapters/sheets-master.js';
 import type { SheetsWorkbooks } from '../adapters/sheets-workbooks.js';

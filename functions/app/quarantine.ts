@@ -13,7 +13,7 @@
  * that died mid-way looks like that, and the next delivery finishes its work) — keeps the token
  * for the next poll, up to QUARANTINE_AFTER failing polls in a row.
  */
-import { isTransientError, statusOf } from '../adapters/retry.js';
+import { isTransientError, statusOf } from '../app/failures.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetFailureRecord } from './records.js';
 

@@ -15,7 +15,7 @@ import { unitSheetGrants } from './provision.js';
 import type { CampaignModel } from '../core/campaign-model.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
 import type { FirestoreStore } from '../adapters/firestore-store.js';
-import { statusOf } from '../adapters/retry.js';
+import { statusOf } from '../app/failures.js';
 import { SHARING_RULE, isSharingFlagId, sharingFlagId, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
 

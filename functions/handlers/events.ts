@@ -9,8 +9,8 @@
  * reconcile, refresh-master).
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from '../adapters/firestore-event.js';
-import { isTransientError } from '../adapters/retry.js';
+import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from './firestore-event.js';
+import { isTransientError } from '../app/failures.js';
 import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
 import type { Logger } from '../app/log.js';

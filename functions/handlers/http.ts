@@ -4,14 +4,14 @@
  * context and answered 500, which makes Google retry.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { pollChanges, renewWatch } from '../app/change-detection.js';
-import { refreshMaster } from '../app/master.js';
+import { pollChanges, renewWatch, requestPoll } from '../app/change-detection.js';
+import { isMasterSpreadsheet, refreshMaster } from '../app/master.js';
 import { processUnitSheet } from '../app/process-unit-sheet.js';
 import { publishDueReports } from '../app/report-documents.js';
 import { reconcileRound, reconcileSharing } from '../app/reconcile.js';
 import { runSweep, sweepJson } from '../app/sweep.js';
 import { acceptedWebhookSecrets } from '../config.js';
-import { QuotaDeferredError } from '../adapters/shared-pace.js';
+import { QuotaDeferredError } from '../app/time-budget.js';
 import { verifyChannelToken, verifySheetActionSignature } from './auth.js';
 import { runtime, type Runtime } from './runtime.js';
 import { withinBudget, type FunctionName } from './time-budget.js';
@@ -57,7 +57,7 @@ export async function driveWebhook(req: Request, res: Response): Promise<void> {
       return;
     }
     // Answer Drive at once; the poll runs in onPollRequested, triggered by this write.
-    const requestId = await rt.store.requestPoll(rt.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
+    const requestId = await requestPoll(rt, rt.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
     res.status(202).json({ status: 'poll-requested', requestId });
   });
 }
@@ -72,7 +72,7 @@ export async function sheetAction(req: Request, res: Response): Promise<void> {
       return;
     }
     // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
-    if ((await rt.store.meta('master')).spreadsheetId === body.spreadsheetId) {
+    if (await isMasterSpreadsheet(rt, body.spreadsheetId)) {
       const published = await publishDueReports(rt, rt.now(), { all: true });
       res.status(200).json({ outcome: 'reports-published', rounds: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => ({ name: f.name, url: f.url })) })) });
       return;

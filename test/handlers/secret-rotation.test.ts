@@ -36,6 +36,8 @@ function stubRuntime(config: Config) {
         return `poll-${pollRequests.length}`;
       },
       registration: async () => null,
+      // No master registered: a press is a unit sheet's.
+      meta: async () => ({}),
     },
   } as unknown as Runtime;
   useRuntime(rt);
