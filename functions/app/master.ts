@@ -11,7 +11,6 @@ import type { FirestoreStore, MetaDocs } from '../adapters/firestore-store.js';
 import type { SheetsMaster } from '../adapters/sheets-master.js';
 import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
-import { FLAGS_FIELD } from './flags.js';
 import { quarantineFlags } from './quarantine.js';
 
 export interface MasterDeps {
@@ -52,11 +51,11 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
   const failures = await store.sheetFailures(); // quarantined sheets show as flags on their units
   const rounds: RoundInput[] = [];
   for (const round of model.campaign.rounds) {
-    const [submissions, states, aggregates, flagsSnap] = await Promise.all([
+    const [submissions, states, aggregates, flagRecords] = await Promise.all([
       store.submissionsOfRound(round.id),
       store.statesOfRound(round.id),
       store.aggregatesOfRound(round.id),
-      store.flagsCollection().where('roundId', '==', round.id).get(),
+      store.flagsOfRound(round.id),
     ]);
     rounds.push({
       roundId: round.id,
@@ -64,7 +63,7 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
       states,
       nodes: Object.fromEntries(aggregates.map((a) => [a.nodeId, { totals: a.totals, contributors: a.contributors }])),
       sheetUrls: Object.fromEntries(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url])),
-      flags: [...flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []), ...quarantineFlags(failures, round.id)],
+      flags: [...flagRecords.flatMap((r) => r.flags ?? []), ...quarantineFlags(failures, round.id)],
     });
   }
   return { now, rounds, shortlist };

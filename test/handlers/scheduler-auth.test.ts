@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcVerifier, sharedSecretVerifier, SIGNATURE_REMOVED_BY_GOOGLE } from '../../functions/handlers/auth.js';
 import { schedulerVerifierFor, useRuntime } from '../../functions/handlers/runtime.js';
 import { SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
+import { storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SCHEDULER_SA = 'scheduler@bao-cao-prod.iam.gserviceaccount.com';
@@ -47,8 +48,8 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
 
   /** Everything an accepted sweep would have left behind. */
   const sideEffects = async () => ({
-    flags: (await s.runtime.store.flagsCollection().get()).size,
-    reminders: (await s.runtime.store.remindersCollection().get()).size,
+    flags: (await storedCollection(s.runtime, 'flags').get()).size,
+    reminders: (await storedCollection(s.runtime, 'reminders').get()).size,
     mails: (await s.listEmails()).length,
     masterRequested: (await s.runtime.store.meta('master')).requestedAt ?? null,
   });
