@@ -49,60 +49,12 @@ const ALREADY_EXISTS = 6;
  */
 export const versionId = (versionNo: number) => `v${String(versionNo).padStart(12, '0')}`;
 
-/**
- * The stored state also names the spreadsheet its `seenVersion` belongs to: Drive versions
- * only compare within one file. (States written before this field existed have none.)
- */
+import type { CommitInput, CommitResult, MetaDocs, Store } from '../app/ports.js';
 
-export interface CommitInput {
-  state: Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'>;
-  /** The spreadsheet the evaluated content was read from (absent: compare versions as if one file). */
-  spreadsheetId?: string;
-  /** Present when the evaluated content is ready to be accepted. */
-  candidate: Omit<SubmissionRecord, 'versionCount' | 'versionId' | 'sourceVersion' | 'acceptedAt' | 'firstAcceptedAt' | 'late'> | null;
-  sourceVersion: number;
-  now: number;
-  dueAt: number;
-  lockAt: number;
-}
+// The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
+export type { CommitInput, CommitResult, MetaDocs };
 
-export type CommitResult =
-  | { outcome: 'stale'; seenVersion: number }
-  | {
-      outcome: 'committed';
-      accepted: boolean;
-      lockedOut: boolean;
-      submission: SubmissionRecord | null;
-      previousFeedbackHash: string | null;
-    };
-
-export interface MetaDocs {
-  master: {
-    spreadsheetId?: string;
-    url?: string;
-    requestedAt?: number;
-    /** Changes with every request for a refresh (see requestMasterRefresh). */
-    requestId?: string;
-    refreshedAt?: number;
-    /** The request id the last refresh started from. */
-    refreshedRequestId?: string | null;
-    shortlist?: string[];
-    seenVersion?: number;
-  };
-  /** The round documents written to Drive (app/report-documents.ts publishRoundDocuments), by round id. */
-  reports: Record<string, { publishedAt: number; files: { name: string; fileId: string; url: string | null }[] }>;
-  driveWatch: {
-    pageToken?: string;
-    channel?: { id: string; resourceId: string; expiration: number; address: string };
-    pollLeaseUntil?: number;
-    pollRequestedAt?: number;
-    /** Changes with every request to poll; a running poll goes round again when it changed meanwhile. */
-    pollRequestId?: string;
-    lastPollAt?: number;
-  };
-}
-
-export class FirestoreStore {
+export class FirestoreStore implements Store {
   /**
    * Document reads made through this store since it was created (or last reset), counted as
    * Firestore bills them: one per document a get or a transaction read fetches (a missing

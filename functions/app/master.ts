@@ -7,18 +7,16 @@ import { randomUUID } from 'node:crypto';
 import type { CampaignModel } from '../core/campaign-model.js';
 import { buildMasterView, type MasterInput, type MasterView, type RoundInput } from '../core/master-view.js';
 import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
-import type { FirestoreStore, MetaDocs } from '../adapters/firestore-store.js';
-import type { SheetsMaster } from '../adapters/sheets-master.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
 import { quarantineFlags } from './quarantine.js';
+import type { Files, MasterSheets, MetaDocs, Store } from './ports.js';
 
 export interface MasterDeps {
   model: CampaignModel;
-  store: FirestoreStore;
-  master: SheetsMaster | null;
+  store: Store;
+  master: MasterSheets | null;
   /** To remember the file version our own write produced, so its change notification is ignored. */
-  files?: Pick<DriveFiles, 'meta'>;
+  files?: Pick<Files, 'meta'>;
   now: () => number;
   log: Logger;
 }
@@ -30,7 +28,7 @@ export interface MasterDeps {
  */
 export const masterRefreshRequest = (now: number) => ({ requestedAt: now, requestId: randomUUID() });
 
-export async function requestMasterRefresh(store: FirestoreStore, now: number): Promise<void> {
+export async function requestMasterRefresh(store: Store, now: number): Promise<void> {
   await store.patchMeta('master', masterRefreshRequest(now));
 }
 

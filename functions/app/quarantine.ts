@@ -14,8 +14,8 @@
  * for the next poll, up to QUARANTINE_AFTER failing polls in a row.
  */
 import { isTransientError, statusOf } from '../app/failures.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { SheetFailureRecord } from './records.js';
+import type { Store } from './ports.js';
 
 /** Failing polls in a row, for a transient failure, before the sheet is set aside. */
 export const QUARANTINE_AFTER = 3;
@@ -42,7 +42,7 @@ const errorText = (error: unknown): string => {
  * `now` is the business clock (shown to people); `googleNow` schedules the retry.
  */
 export async function noteSheetFailure(
-  store: FirestoreStore,
+  store: Store,
   previous: SheetFailureRecord | undefined,
   spreadsheetId: string,
   error: unknown,

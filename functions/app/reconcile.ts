@@ -13,11 +13,10 @@ import type { AggregationDeps } from './aggregate.js';
 import { requestMasterRefresh } from './master.js';
 import { unitSheetGrants } from './provision.js';
 import type { CampaignModel } from '../core/campaign-model.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
 import { statusOf } from '../app/failures.js';
 import { SHARING_RULE, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
+import type { Files, Store } from './ports.js';
 
 export interface ReconcileResult {
   roundId: string;
@@ -103,8 +102,8 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
 
 export interface SharingReconcileDeps {
   model: CampaignModel;
-  store: FirestoreStore;
-  files: Pick<DriveFiles, 'permissions'>;
+  store: Store;
+  files: Pick<Files, 'permissions'>;
   now: () => number;
   log: Logger;
   /** The accounts the system itself acts as (the functions' service account): theirs are expected. */

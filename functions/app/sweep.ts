@@ -7,15 +7,14 @@
 import type { CampaignModel } from '../core/campaign-model.js';
 import { nominationId } from '../core/master-view.js';
 import { sweep, type PlannedEmail, type SweepInput, type SweepResult } from '../core/sweep.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
-import type { Mailer } from '../adapters/smtp-mailer.js';
 import type { Logger } from './log.js';
 import type { SubmissionRecord, UnitFlagsRecord } from './records.js';
 import { requestMasterRefresh } from './master.js';
+import type { Mailer, Store } from './ports.js';
 
 export interface SweepDeps {
   model: CampaignModel;
-  store: FirestoreStore;
+  store: Store;
   mailer: Mailer | null;
   now: () => number;
   log: Logger;
@@ -35,7 +34,7 @@ export interface SweepRun extends SweepResult {
  * last version accepted at or before `at` if it changed since (from the version history the
  * store keeps); the stored one otherwise.
  */
-export async function submissionAsOf(store: FirestoreStore, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
+export async function submissionAsOf(store: Store, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
   if (sub.firstAcceptedAt > at) return null;
   if (sub.acceptedAt <= at) return sub;
   const earlier = (await store.versions(sub.roundId, sub.unitId)).filter((v) => v.acceptedAt <= at);
@@ -51,7 +50,7 @@ export async function submissionAsOf(store: FirestoreStore, sub: SubmissionRecor
  * later. A unit's working state is kept only in its latest form: one evaluated after `now`
  * is not known at `now` (null, as for a sheet nobody has evaluated).
  */
-export async function gatherSweepInput(model: CampaignModel, store: FirestoreStore, now: number): Promise<SweepInput> {
+export async function gatherSweepInput(model: CampaignModel, store: Store, now: number): Promise<SweepInput> {
   const sheets = (await store.allUnitSheets()).filter((s) => s.createdAt <= now);
   const meta = await store.meta('master');
   const shortlistIds = new Set(meta.shortlist ?? []);
