@@ -10,6 +10,7 @@ import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from
 import type { NodeTotals } from '../core/aggregate.js';
 import { sumTotals } from '../core/aggregate.js';
 import { canonicalJson } from '../core/canonical-json.js';
+import { acceptVersion } from '../core/submission-rules.js';
 import type { PeerStats } from '../core/statistics.js';
 import type {
   AggregateRecord,
@@ -193,24 +194,15 @@ export class FirestoreStore implements Store {
       let submission = subSnap.exists ? (subSnap.data() as SubmissionRecord) : null;
       let accepted = false;
       let lockedOut = false;
-      if (candidate && candidate.contentHash !== submission?.contentHash) {
-        if (now >= lockAt) lockedOut = true;
-        else {
-          accepted = true;
-          const firstAcceptedAt = submission?.firstAcceptedAt ?? now;
-          const versionNo = (submission?.versionCount ?? 0) + 1;
-          submission = {
-            ...candidate,
-            versionCount: versionNo,
-            versionId: versionId(versionNo),
-            sourceVersion,
-            acceptedAt: now,
-            firstAcceptedAt,
-            late: firstAcceptedAt >= dueAt,
-          };
-          tx.set(subRef.collection('versions').doc(versionId(versionNo)), { ...submission, versionNo });
-          tx.set(subRef, submission);
-        }
+      // The rule (changed content, before the lock; lateness fixed by the first acceptance) is core's.
+      const verdict = acceptVersion(submission, candidate?.contentHash ?? null, now, { dueAt, lockAt });
+      if (verdict.decision === 'locked-out') lockedOut = true;
+      if (verdict.decision === 'accept' && candidate) {
+        accepted = true;
+        const { versionNo, firstAcceptedAt, late } = verdict;
+        submission = { ...candidate, versionCount: versionNo, versionId: versionId(versionNo), sourceVersion, acceptedAt: now, firstAcceptedAt, late };
+        tx.set(subRef.collection('versions').doc(versionId(versionNo)), { ...submission, versionNo });
+        tx.set(subRef, submission);
       }
       // A replacement sheet holds none of the feedback written into the old one.
       const feedbackHash = sameFile ? (previous?.feedbackHash ?? null) : null;
