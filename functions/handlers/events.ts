@@ -15,7 +15,7 @@ import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
 import { pollRequestCampaignOfPath, submissionOfPath } from '../app/documents.js';
 import type { Logger } from '../app/log.js';
-import { runtime } from './runtime.js';
+import type { RuntimeSource } from './runtime.js';
 import { withinBudget } from './time-budget.js';
 
 /** True for failures worth a redelivery; an undecodable event, or any other failure, would fail the same way again. */
@@ -54,11 +54,7 @@ function settle(log: Logger, fn: string, event: CloudEvent<unknown>, context: Re
   log.error(`${fn} failed permanently; event acknowledged, the scheduled jobs catch up`, { ...eventContext(event), ...context, error: error as Error });
 }
 
-export function onSubmissionWritten(event: CloudEvent<unknown>): Promise<void> {
-  return withinBudget('onSubmissionWritten', () => submissionWritten(event));
-}
-
-async function submissionWritten(event: CloudEvent<unknown>): Promise<void> {
+async function submissionWritten(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
   const decoded = decodeOrAcknowledge(rt.log, 'onSubmissionWritten', event);
   if (!decoded) return;
@@ -81,11 +77,7 @@ async function submissionWritten(event: CloudEvent<unknown>): Promise<void> {
 }
 
 /** Firestore `document.written` on a poll request (left by driveWebhook): read the Drive change feed. */
-export function onPollRequested(event: CloudEvent<unknown>): Promise<void> {
-  return withinBudget('onPollRequested', () => pollRequested(event));
-}
-
-async function pollRequested(event: CloudEvent<unknown>): Promise<void> {
+async function pollRequested(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
   const decoded = decodeOrAcknowledge(rt.log, 'onPollRequested', event);
   if (!decoded) return;
@@ -100,4 +92,17 @@ async function pollRequested(event: CloudEvent<unknown>): Promise<void> {
   } catch (error) {
     settle(rt.log, 'drive poll', event, {}, error);
   }
+}
+
+export interface EventHandlers {
+  onSubmissionWritten(event: CloudEvent<unknown>): Promise<void>;
+  onPollRequested(event: CloudEvent<unknown>): Promise<void>;
+}
+
+/** The Firestore-triggered functions, answering with the runtime `runtime` gives. */
+export function createEventHandlers(runtime: RuntimeSource): EventHandlers {
+  return {
+    onSubmissionWritten: (event) => withinBudget('onSubmissionWritten', () => submissionWritten(runtime, event)),
+    onPollRequested: (event) => withinBudget('onPollRequested', () => pollRequested(runtime, event)),
+  };
 }

@@ -18,7 +18,6 @@ import { currentMasterView } from '../../functions/app/master.js';
 import { createSmtpMailer } from '../../functions/adapters/smtp-mailer.js';
 import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import type { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
-import { useRuntime } from '../../functions/handlers/runtime.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { storedCollection } from '../helpers/store-documents.js';
@@ -134,11 +133,11 @@ async function play(faulty: boolean) {
   // 08/07 08:00, d-7: the first sweep; in the faulty run the SMTP relay refuses connections.
   if (faulty) {
     const dead = await createSmtpMailer({ host: '127.0.0.1', port: await freePort(), secure: false, from: 'x <x@hanoi.example>', connectionTimeoutMs: 1_000 });
-    useRuntime({ ...rt, mailer: dead });
+    s.useRuntime({ ...rt, mailer: dead });
     try {
       faultLog.sweeps.push(await sweep('2020-07-08T08:00:00+07:00'));
     } finally {
-      useRuntime(rt);
+      s.useRuntime(rt);
       dead.close();
     }
   } else await sweep('2020-07-08T08:00:00+07:00');
