@@ -1,7 +1,7 @@
 /**
  * Cold start of the functions: in a fresh Node process, the time and memory to import the entry
  * module (functions/index.ts, which registers every function) and then to serve what a first
- * request needs: `runtime()` from the environment, i.e. parseConfig + createDependencies, which
+ * request needs: `runtimeFromEnvironment()` (handlers/runtime.ts), i.e. parseConfig + createDependencies, which
  * loads @google-cloud/firestore, @googleapis/sheets, @googleapis/drive, google-auth-library and
  * nodemailer and builds every client (no network: clients connect on first call).
  *
@@ -42,8 +42,8 @@ const CHILD = `
 const t0 = performance.now();
 await import(process.env.BENCH_ENTRY);
 const t1 = performance.now();
-const { runtime } = await import(process.env.BENCH_RUNTIME);
-const deps = await runtime();
+const { runtimeFromEnvironment } = await import(process.env.BENCH_RUNTIME);
+const deps = await runtimeFromEnvironment()();
 const t2 = performance.now();
 const mem = process.memoryUsage();
 const out = { importMs: t1 - t0, firstRequestMs: t2 - t1, totalMs: t2 - t0, sinceStartMs: t2, rssMB: mem.rss / 2 ** 20, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB: mem.heapUsed / 2 ** 20 };
@@ -63,8 +63,8 @@ await import('@googleapis/sheets'); step('@googleapis/sheets');
 await import('@googleapis/drive'); step('@googleapis/drive');
 await import('google-auth-library'); step('google-auth-library');
 await import('nodemailer'); step('nodemailer');
-const { runtime } = await import(process.env.BENCH_RUNTIME);
-const deps = await runtime(); step('campaign schema + building the clients');
+const { runtimeFromEnvironment } = await import(process.env.BENCH_RUNTIME);
+const deps = await runtimeFromEnvironment()(); step('campaign schema + building the clients');
 process.stdout.write('\\n${MARK}' + JSON.stringify(steps) + '\\n');
 await deps.close();
 process.exit(0);

@@ -1,28 +1,20 @@
 /**
  * The Cloud Functions entry module: registers every function with the Functions Framework.
- * Importing it is cheap; client libraries load on the first request (see wiring.ts).
+ * Importing it is cheap; the runtime (client libraries, configuration) is built from the
+ * environment on the first request (handlers/runtime.ts runtimeFromEnvironment, wiring.ts).
  */
 import { cloudEvent, http } from '@google-cloud/functions-framework';
-import { onPollRequested, onSubmissionWritten } from './handlers/events.js';
 import { answerFrameworkErrorsInJson } from './handlers/framework-errors.js';
-import { complianceSweep, driveWebhook, maintenance, sheetAction } from './handlers/http.js';
+import { createFunctions } from './handlers/functions.js';
+import { runtimeFromEnvironment } from './handlers/runtime.js';
 
 // Bodies the framework cannot parse are answered 400 in JSON, not with an HTML stack trace.
 // Installed at load: the framework builds its Express app after loading this module.
 answerFrameworkErrorsInJson();
 
-export const FUNCTIONS = {
-  driveWebhook: { signature: 'http', handler: driveWebhook },
-  sheetAction: { signature: 'http', handler: sheetAction },
-  complianceSweep: { signature: 'http', handler: complianceSweep },
-  maintenance: { signature: 'http', handler: maintenance },
-  onSubmissionWritten: { signature: 'cloudevent', handler: onSubmissionWritten },
-  onPollRequested: { signature: 'cloudevent', handler: onPollRequested },
-} as const;
+export const FUNCTIONS = createFunctions(runtimeFromEnvironment());
 
-http('driveWebhook', driveWebhook);
-http('sheetAction', sheetAction);
-http('complianceSweep', complianceSweep);
-http('maintenance', maintenance);
-cloudEvent('onSubmissionWritten', onSubmissionWritten);
-cloudEvent('onPollRequested', onPollRequested);
+for (const [name, fn] of Object.entries(FUNCTIONS)) {
+  if (fn.signature === 'http') http(name, fn.handler);
+  else cloudEvent(name, fn.handler);
+}

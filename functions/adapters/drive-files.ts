@@ -5,32 +5,12 @@ import { DEFAULT_RETRY, reasonOf, statusOf, withRetry, type RetryPolicy } from '
 
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
 
-export interface FileMeta {
-  id: string;
-  name: string;
-  version: number;
-  modifiedTime: string | null;
-  lastModifyingUser: string | null;
-  /**
-   * Whether the latest change was made by the caller (the service account): Drive's
-   * `lastModifyingUser.me`. Null when Drive names no user (the field is filled only when a
-   * signed-in user made the change).
-   */
-  lastModifiedByMe: boolean | null;
-  webViewLink: string | null;
-  appProperties: Record<string, string>;
-}
+import type { FileMeta, RevisionMeta, ChangedFile, ShareOutcome, FilePermission, SharedDriveRestrictions, Files } from '../app/ports.js';
+
+// The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
+export type { FileMeta, RevisionMeta, ChangedFile, ShareOutcome, FilePermission, SharedDriveRestrictions };
 
 const FILE_FIELDS = 'id,name,version,modifiedTime,lastModifyingUser(emailAddress,me),webViewLink,appProperties,trashed';
-
-/** One edit of a file, as Drive's revisions list describes it. */
-export interface RevisionMeta {
-  id: string;
-  /** Epoch ms. */
-  modifiedTime: number;
-  /** The revision's author is the caller (the service account); null when Drive names no user. */
-  byMe: boolean | null;
-}
 
 function toMeta(f: drive_v3.Schema$File): FileMeta {
   return {
@@ -45,37 +25,6 @@ function toMeta(f: drive_v3.Schema$File): FileMeta {
   };
 }
 
-export interface ChangedFile {
-  fileId: string;
-  version: number | null;
-  removed: boolean;
-}
-
-/** What became of one grant: already there, made, made by inviting (no Google account), or refused by Drive. */
-export type ShareOutcome =
-  | { status: 'present' }
-  | { status: 'granted' }
-  | { status: 'invited' }
-  | { status: 'refused'; reason: string; message: string };
-
-/** A permission as Drive lists it; `inherited` for a shared drive's members, which no file-level change removes. */
-export interface FilePermission {
-  id: string;
-  role: string;
-  emailAddress: string | null;
-  type: string;
-  domain: string | null;
-  inherited: boolean;
-}
-
-/** The restrictions of a shared drive (drives.get), as Drive names them. */
-export interface SharedDriveRestrictions {
-  domainUsersOnly?: boolean;
-  driveMembersOnly?: boolean;
-  sharingFoldersRequiresOrganizerPermission?: boolean;
-  copyRequiresWriterPermission?: boolean;
-}
-
 const ROLE_RANK: Record<string, number> = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 };
 
 /** Drive refuses an address without a Google account unless the invitation mail is sent. */
@@ -83,10 +32,11 @@ function needsInvitation(error: unknown): boolean {
   return statusOf(error) === 400 && reasonOf(error) === 'invalidSharingRequest' && /no Google account/i.test(String((error as Error)?.message ?? ''));
 }
 
+
 /** Quotes a value inside a Drive query string. */
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export class DriveFiles {
+export class DriveFiles implements Files {
   constructor(
     private readonly drive: drive_v3.Drive,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,

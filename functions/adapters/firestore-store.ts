@@ -5,23 +5,44 @@
  * isolate them, which is why every write here is also safe to repeat, and why a scheduled
  * reconciliation recomputes aggregates from source documents.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import type { NodeTotals } from '../core/aggregate.js';
 import { sumTotals } from '../core/aggregate.js';
 import { canonicalJson } from '../core/canonical-json.js';
+import { acceptVersion } from '../core/submission-rules.js';
 import type { PeerStats } from '../core/statistics.js';
 import type {
   AggregateRecord,
+  FlagOwner,
+  MessageClaim,
   NomineeIndexEntry,
   SheetFailureRecord,
   SheetRegistration,
   SubmissionRecord,
   SubmissionVersionRecord,
+  UnitFlagsRecord,
   UnitRoundState,
 } from '../app/records.js';
+import { docId } from '../app/documents.js';
 
-export const docId = (roundId: string, unitId: string) => `${roundId}__${unitId}`;
+/**
+ * Flag documents: the sweep's under `{round}__{unit}`, the reconcile's sharing findings under
+ * `sharing__{round}__{unit}`, in one collection so the master reads them with one query.
+ */
+const SHARING_FLAG_PREFIX = 'sharing__';
+export const flagDocId = (owner: FlagOwner, roundId: string, unitId: string) => (owner === 'sharing' ? `${SHARING_FLAG_PREFIX}${docId(roundId, unitId)}` : docId(roundId, unitId));
+const flagOwnerOf = (id: string): FlagOwner => (id.startsWith(SHARING_FLAG_PREFIX) ? 'sharing' : 'sweep');
+
+/**
+ * A reminder message's claim lives beside the reminder keys it carries, under `msg__` and a hash
+ * of those keys: two sweeps that plan the same message compute the same claim.
+ */
+const MESSAGE_PREFIX = 'msg__';
+export const messageKeyOf = (keys: readonly string[]) => `${MESSAGE_PREFIX}${createHash('sha256').update([...keys].sort().join('\n')).digest('hex').slice(0, 32)}`;
+type Claim = { status: 'claimed' | 'sent'; claimedAt: number; leaseUntil: number; keys: string[] };
+/** gRPC ALREADY_EXISTS: create() found the document there. */
+const ALREADY_EXISTS = 6;
 /**
  * Id of an accepted version: its number in the unit's history (1, 2, …). Not the Drive file
  * version it was read at: a unit's sheet can be replaced (deleted in Drive, provisioned
@@ -29,60 +50,12 @@ export const docId = (roundId: string, unitId: string) => `${roundId}__${unitId}
  */
 export const versionId = (versionNo: number) => `v${String(versionNo).padStart(12, '0')}`;
 
-/**
- * The stored state also names the spreadsheet its `seenVersion` belongs to: Drive versions
- * only compare within one file. (States written before this field existed have none.)
- */
+import type { CommitInput, CommitResult, MetaDocs, Store } from '../app/ports.js';
 
-export interface CommitInput {
-  state: Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'>;
-  /** The spreadsheet the evaluated content was read from (absent: compare versions as if one file). */
-  spreadsheetId?: string;
-  /** Present when the evaluated content is ready to be accepted. */
-  candidate: Omit<SubmissionRecord, 'versionCount' | 'versionId' | 'sourceVersion' | 'acceptedAt' | 'firstAcceptedAt' | 'late'> | null;
-  sourceVersion: number;
-  now: number;
-  dueAt: number;
-  lockAt: number;
-}
+// The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
+export type { CommitInput, CommitResult, MetaDocs };
 
-export type CommitResult =
-  | { outcome: 'stale'; seenVersion: number }
-  | {
-      outcome: 'committed';
-      accepted: boolean;
-      lockedOut: boolean;
-      submission: SubmissionRecord | null;
-      previousFeedbackHash: string | null;
-    };
-
-export interface MetaDocs {
-  master: {
-    spreadsheetId?: string;
-    url?: string;
-    requestedAt?: number;
-    /** Changes with every request for a refresh (see requestMasterRefresh). */
-    requestId?: string;
-    refreshedAt?: number;
-    /** The request id the last refresh started from. */
-    refreshedRequestId?: string | null;
-    shortlist?: string[];
-    seenVersion?: number;
-  };
-  /** The round documents written to Drive (app/report-documents.ts publishRoundDocuments), by round id. */
-  reports: Record<string, { publishedAt: number; files: { name: string; fileId: string; url: string | null }[] }>;
-  driveWatch: {
-    pageToken?: string;
-    channel?: { id: string; resourceId: string; expiration: number; address: string };
-    pollLeaseUntil?: number;
-    pollRequestedAt?: number;
-    /** Changes with every request to poll; a running poll goes round again when it changed meanwhile. */
-    pollRequestId?: string;
-    lastPollAt?: number;
-  };
-}
-
-export class FirestoreStore {
+export class FirestoreStore implements Store {
   /**
    * Document reads made through this store since it was created (or last reset), counted as
    * Firestore bills them: one per document a get or a transaction read fetches (a missing
@@ -221,24 +194,15 @@ export class FirestoreStore {
       let submission = subSnap.exists ? (subSnap.data() as SubmissionRecord) : null;
       let accepted = false;
       let lockedOut = false;
-      if (candidate && candidate.contentHash !== submission?.contentHash) {
-        if (now >= lockAt) lockedOut = true;
-        else {
-          accepted = true;
-          const firstAcceptedAt = submission?.firstAcceptedAt ?? now;
-          const versionNo = (submission?.versionCount ?? 0) + 1;
-          submission = {
-            ...candidate,
-            versionCount: versionNo,
-            versionId: versionId(versionNo),
-            sourceVersion,
-            acceptedAt: now,
-            firstAcceptedAt,
-            late: firstAcceptedAt >= dueAt,
-          };
-          tx.set(subRef.collection('versions').doc(versionId(versionNo)), { ...submission, versionNo });
-          tx.set(subRef, submission);
-        }
+      // The rule (changed content, before the lock; lateness fixed by the first acceptance) is core's.
+      const verdict = acceptVersion(submission, candidate?.contentHash ?? null, now, { dueAt, lockAt });
+      if (verdict.decision === 'locked-out') lockedOut = true;
+      if (verdict.decision === 'accept' && candidate) {
+        accepted = true;
+        const { versionNo, firstAcceptedAt, late } = verdict;
+        submission = { ...candidate, versionCount: versionNo, versionId: versionId(versionNo), sourceVersion, acceptedAt: now, firstAcceptedAt, late };
+        tx.set(subRef.collection('versions').doc(versionId(versionNo)), { ...submission, versionNo });
+        tx.set(subRef, submission);
       }
       // A replacement sheet holds none of the feedback written into the old one.
       const feedbackHash = sameFile ? (previous?.feedbackHash ?? null) : null;
@@ -403,11 +367,92 @@ export class FirestoreStore {
 
   // Compliance: flags and reminders -------------------------------------------
 
-  flagsCollection() {
-    return this.col('flags');
+  /** Every flag record of a round, whoever wrote it (the master's status tab). */
+  async flagsOfRound(roundId: string): Promise<UnitFlagsRecord[]> {
+    const snap = this.countedQuery(await this.col('flags').where('roundId', '==', roundId).get());
+    return snap.docs.map((d) => d.data() as UnitFlagsRecord);
   }
-  remindersCollection() {
-    return this.col('reminders');
+
+  /** The flag records one owner wrote, in every round. */
+  async flagsOf(owner: FlagOwner): Promise<UnitFlagsRecord[]> {
+    const snap = this.countedQuery(await this.col('flags').get());
+    return snap.docs.filter((d) => flagOwnerOf(d.id) === owner).map((d) => d.data() as UnitFlagsRecord);
+  }
+
+  /**
+   * Makes `wanted` the owner's whole set of flag records: records no longer wanted are deleted,
+   * changed ones written; one whose flags and grants are unchanged keeps its time. The other
+   * owner's records are left alone. Returns whether anything changed.
+   */
+  async replaceFlags(owner: FlagOwner, wanted: readonly UnitFlagsRecord[]): Promise<boolean> {
+    const byId = new Map(wanted.map((r) => [flagDocId(owner, r.roundId, r.unitId), r]));
+    const existing = this.countedQuery(await this.col('flags').get()).docs.filter((d) => flagOwnerOf(d.id) === owner);
+    let changed = false;
+    for (const doc of existing) {
+      if (byId.has(doc.id)) continue;
+      await doc.ref.delete();
+      changed = true;
+    }
+    const sameMeaning = (r: Partial<UnitFlagsRecord> | undefined) => JSON.stringify([r?.flags, r?.grants ?? null]);
+    const before = new Map(existing.map((d) => [d.id, sameMeaning(d.data() as UnitFlagsRecord)]));
+    for (const [id, record] of byId) {
+      if (before.get(id) === sameMeaning(record)) continue;
+      await this.col('flags').doc(id).set(record);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Reminder keys marked sent at or before `at` (records without a time count as sent: older data). */
+  async sentReminderKeys(at: number): Promise<string[]> {
+    const snap = this.countedQuery(await this.col('reminders').where('status', '==', 'sent').get());
+    return snap.docs.filter((d) => !d.id.startsWith(MESSAGE_PREFIX)).filter((d) => {
+      const sentAt = (d.data() as { sentAt?: unknown }).sentAt;
+      return typeof sentAt !== 'number' || sentAt <= at;
+    }).map((d) => d.id);
+  }
+
+  /**
+   * Claims the message carrying the still-unsent `keys` (create-if-absent); a claim whose sender
+   * died before confirming (its lease is over) is taken over. Null when nothing is left to send
+   * or someone else holds the claim.
+   */
+  async claimMessage(keys: readonly string[], now: number, leaseMs: number): Promise<MessageClaim | null> {
+    const reminders = this.col('reminders');
+    const snaps = await this.db.getAll(...keys.map((k) => reminders.doc(k)));
+    this.reads += snaps.length;
+    const unsent = keys.filter((_k, i) => !snaps[i]!.exists);
+    if (unsent.length === 0) return null;
+    const messageKey = messageKeyOf(unsent);
+    const ref = reminders.doc(messageKey);
+    const record: Claim = { status: 'claimed', claimedAt: now, leaseUntil: now + leaseMs, keys: unsent };
+    try {
+      await ref.create(record);
+      return { messageKey, keys: unsent };
+    } catch (e) {
+      if ((e as { code?: number }).code !== ALREADY_EXISTS) throw e;
+    }
+    const taken = await this.db.runTransaction(async (tx) => {
+      const claim = this.counted(await tx.get(ref)).data() as Claim | undefined;
+      if (!claim || claim.status === 'sent' || claim.leaseUntil > now) return false;
+      tx.set(ref, record);
+      return true;
+    });
+    return taken ? { messageKey, keys: unsent } : null;
+  }
+
+  /** Gives a claim up (the send failed or could not be tried): the next sweep sends the message. */
+  async releaseMessage(claim: MessageClaim): Promise<void> {
+    await this.col('reminders').doc(claim.messageKey).delete();
+  }
+
+  /** The message went out: its keys are sent (never sent again) and its claim is closed, in one batch. */
+  async markMessageSent(claim: MessageClaim, unitId: string | null, now: number): Promise<void> {
+    const reminders = this.col('reminders');
+    const batch = this.db.batch();
+    for (const k of claim.keys) batch.set(reminders.doc(k), { status: 'sent', sentAt: now, messageKey: claim.messageKey, unitId });
+    batch.set(reminders.doc(claim.messageKey), { status: 'sent' }, { merge: true });
+    await batch.commit();
   }
 
   /** Deletes everything of this campaign (local `reset`): documents are listed through queries, which every emulator implements. */

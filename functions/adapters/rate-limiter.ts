@@ -1,14 +1,9 @@
 import { currentDeadline, QuotaDeferredError } from './shared-pace.js';
 
-/**
- * Spacing requests under a per-minute quota (Sheets: 60 writes per minute per user). A caller
- * waits for its slot instead of collecting a 429; `etaMs` gives provisioning its estimate.
- * A slot after the invocation's deadline (withTimeBudget) is not taken: QuotaDeferredError.
- */
-export interface RateLimiter {
-  take(): Promise<void>;
-  etaMs(requests: number): number;
-}
+import type { RateLimiter } from '../app/ports.js';
+
+// The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
+export type { RateLimiter };
 
 /**
  * This process's own pace: holds the quota only while one process sends every request (tests,

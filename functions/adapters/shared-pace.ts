@@ -25,7 +25,7 @@
  * clock: the caller scales `perMinute` (50 × scale per real minute), exactly as for the
  * in-process pacer.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentDeadline, QuotaDeferredError } from '../app/time-budget.js';
 import type { Firestore } from '@google-cloud/firestore';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SheetsPace } from './sheets-pace.js';
@@ -33,44 +33,9 @@ import type { SheetsPace } from './sheets-pace.js';
 /** Where the quota documents live (one collection for the project: the quota is the project's). */
 export const QUOTA_PACE_COLLECTION = 'quotaPace';
 
-// ---------------------------------------------------------------------------------------------
-// The invocation's time budget
-
-const budget = new AsyncLocalStorage<{ deadlineMs: number }>();
-
-/**
- * Runs `fn` with a deadline (wall-clock ms): shared-quota slots after it are not reserved. The
- * handlers set it from their function's timeout; code outside any budget (CLI, provisioning)
- * waits as long as the quota needs.
- */
-export function withTimeBudget<T>(deadlineMs: number, fn: () => Promise<T>): Promise<T> {
-  return budget.run({ deadlineMs }, fn);
-}
-
-/** The deadline of the invocation this code runs in, or null outside one. */
-export function currentDeadline(): number | null {
-  return budget.getStore()?.deadlineMs ?? null;
-}
-
-/**
- * The next free slot of a shared quota lies beyond this invocation's deadline: nothing was
- * reserved, and the work should be retried later. `transient` marks it for the event handlers
- * (rethrow, Eventarc redelivers); it is no HTTP status, so withRetry does not retry it in place.
- */
-export class QuotaDeferredError extends Error {
-  readonly transient = true;
-  readonly code = 'QUOTA_DEFERRED';
-  constructor(
-    readonly quota: string,
-    /** How long from now the next free slot is. */
-    readonly waitMs: number,
-    /** What was left of the invocation's budget. */
-    readonly budgetMs: number,
-  ) {
-    super(`Sheets quota ${quota}: next free slot in ${Math.ceil(waitMs / 1000)} s, after this invocation's remaining ${Math.max(0, Math.floor(budgetMs / 1000))} s; work deferred`);
-    this.name = 'QuotaDeferredError';
-  }
-}
+// The invocation's time budget and the deferral it causes belong to the application (the
+// handlers set the budget); this adapter reads them.
+export { currentDeadline, QuotaDeferredError, withTimeBudget } from '../app/time-budget.js';
 
 // ---------------------------------------------------------------------------------------------
 // The shared limiter

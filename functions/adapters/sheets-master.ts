@@ -5,8 +5,9 @@ import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
 import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
 import { PacedSheetsAdapter } from './sheets-pace.js';
+import type { MasterSheets } from '../app/ports.js';
 
-export class SheetsMaster extends PacedSheetsAdapter {
+export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
   async structure(spreadsheetId: string): Promise<ExistingSheet[]> {
     const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId))' }, { retry: false }));
     return (res.data.sheets ?? []).map((s) => ({

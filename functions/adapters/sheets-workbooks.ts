@@ -16,16 +16,15 @@ import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-re
 import { rgbToColor, toRenderRequests } from '../layout/sheets-render.js';
 import { PacedSheetsAdapter } from './sheets-pace.js';
 
-export interface UnitWorkbookRead {
-  grid: WorkbookGrid;
-  /** Tab title → sheetId, from the same read, for addressing feedback. */
-  sheetIds: Map<string, number>;
-}
+import type { UnitWorkbookRead, UnitWorkbooks } from '../app/ports.js';
+
+// The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
+export type { UnitWorkbookRead };
 
 const TONE_FILL = { error: PALETTE.error, warning: PALETTE.warning, ok: PALETTE.ok, neutral: PALETTE.status } as const;
 const SEVERITY_FILL = { error: PALETTE.error, warning: PALETTE.warning } as const;
 
-export class SheetsWorkbooks extends PacedSheetsAdapter {
+export class SheetsWorkbooks extends PacedSheetsAdapter implements UnitWorkbooks {
   /**
    * Renders a workbook into an existing blank spreadsheet: one batchUpdate. A retry follows a
    * failure whose outcome is unknown (a timeout may come after Google applied the batch), and

@@ -1,24 +1,10 @@
 /** Sending mail over SMTP with nodemailer (maildev locally, the organisation's relay in production). */
 import type { Transporter } from 'nodemailer';
 
-export interface OutgoingMail {
-  to: string[];
-  subject: string;
-  text: string;
-  /** Deterministic per reminder, so a receiving server can drop a rare duplicate after a crash. */
-  messageId: string;
-  /**
-   * The Date header (ms): the instant of the sweep that wrote the mail. In production that is
-   * now; in the demo and in a replay (`sweep --at`) it is the business clock's time, so a mail
-   * about 14/07/2020 is dated 14/07/2020, not the day the demo ran.
-   */
-  date?: number;
-}
+import type { OutgoingMail, Mailer } from '../app/ports.js';
 
-export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
-  close(): void;
-}
+// The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
+export type { OutgoingMail, Mailer };
 
 export interface SmtpSettings {
   host: string;

@@ -8,13 +8,13 @@
  */
 import { totalsFromSubmission } from '../core/aggregate.js';
 import type { CampaignModel } from '../core/campaign-model.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
 import type { Logger } from './log.js';
 import { requestMasterRefresh } from './master.js';
+import type { Store } from './ports.js';
 
 export interface AggregationDeps {
   model: CampaignModel;
-  store: FirestoreStore;
+  store: Store;
   now: () => number;
   log: Logger;
 }

@@ -18,18 +18,17 @@
  * held, and the next poll would run beside the one still working, reading the same sheets twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
-import { channelToken } from '../handlers/auth.js';
+import { channelToken } from '../core/signatures.js';
 import type { Logger } from './log.js';
 import { requestMasterRefresh } from './master.js';
 import { processUnitSheet, type PipelineDeps, type ProcessOutcome } from './process-unit-sheet.js';
 import { noteSheetFailure } from './quarantine.js';
 import type { SheetFailureRecord } from './records.js';
+import type { Files, Store } from './ports.js';
 
 export interface ChangeDeps extends PipelineDeps {
-  files: DriveFiles;
-  store: FirestoreStore;
+  files: Files;
+  store: Store;
   log: Logger;
   /** Wall-clock time for the lease: the business clock may be simulated or stand still. */
   googleNow: () => number;
@@ -52,6 +51,14 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
     while (next < items.length) await fn(items[next++]!);
   });
   await Promise.all(workers);
+}
+
+/**
+ * A Drive push arrived: leave a poll request (its document write triggers onPollRequested),
+ * so Drive is answered at once and the poll runs in its own invocation. Returns the request id.
+ */
+export async function requestPoll(deps: Pick<ChangeDeps, 'store'>, now: number, reason: string): Promise<string> {
+  return deps.store.requestPoll(now, reason);
 }
 
 export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
@@ -167,7 +174,7 @@ export interface RenewResult {
 }
 
 /** Keeps one live Drive changes channel pointing at the webhook, replacing it before it expires. */
-export async function renewWatch(deps: { store: FirestoreStore; files: DriveFiles; googleNow: () => number; log: Logger }, opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number }): Promise<RenewResult> {
+export async function renewWatch(deps: { store: Store; files: Files; googleNow: () => number; log: Logger }, opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number }): Promise<RenewResult> {
   const { store, files } = deps;
   let meta = await store.meta('driveWatch');
   if (!meta.pageToken) {

@@ -7,19 +7,16 @@ import { randomUUID } from 'node:crypto';
 import type { CampaignModel } from '../core/campaign-model.js';
 import { buildMasterView, type MasterInput, type MasterView, type RoundInput } from '../core/master-view.js';
 import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
-import type { FirestoreStore, MetaDocs } from '../adapters/firestore-store.js';
-import type { SheetsMaster } from '../adapters/sheets-master.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
-import { FLAGS_FIELD } from './flags.js';
 import { quarantineFlags } from './quarantine.js';
+import type { Files, MasterSheets, MetaDocs, Store } from './ports.js';
 
 export interface MasterDeps {
   model: CampaignModel;
-  store: FirestoreStore;
-  master: SheetsMaster | null;
+  store: Store;
+  master: MasterSheets | null;
   /** To remember the file version our own write produced, so its change notification is ignored. */
-  files?: Pick<DriveFiles, 'meta'>;
+  files?: Pick<Files, 'meta'>;
   now: () => number;
   log: Logger;
 }
@@ -31,8 +28,13 @@ export interface MasterDeps {
  */
 export const masterRefreshRequest = (now: number) => ({ requestedAt: now, requestId: randomUUID() });
 
-export async function requestMasterRefresh(store: FirestoreStore, now: number): Promise<void> {
+export async function requestMasterRefresh(store: Store, now: number): Promise<void> {
   await store.patchMeta('master', masterRefreshRequest(now));
+}
+
+/** Whether a spreadsheet is the coordinators' master (its button asks for the round documents). */
+export async function isMasterSpreadsheet(deps: Pick<MasterDeps, 'store'>, spreadsheetId: unknown): Promise<boolean> {
+  return typeof spreadsheetId === 'string' && (await deps.store.meta('master')).spreadsheetId === spreadsheetId;
 }
 
 function refreshPending(meta: MetaDocs['master']): boolean {
@@ -47,11 +49,11 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
   const failures = await store.sheetFailures(); // quarantined sheets show as flags on their units
   const rounds: RoundInput[] = [];
   for (const round of model.campaign.rounds) {
-    const [submissions, states, aggregates, flagsSnap] = await Promise.all([
+    const [submissions, states, aggregates, flagRecords] = await Promise.all([
       store.submissionsOfRound(round.id),
       store.statesOfRound(round.id),
       store.aggregatesOfRound(round.id),
-      store.flagsCollection().where('roundId', '==', round.id).get(),
+      store.flagsOfRound(round.id),
     ]);
     rounds.push({
       roundId: round.id,
@@ -59,7 +61,7 @@ export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>,
       states,
       nodes: Object.fromEntries(aggregates.map((a) => [a.nodeId, { totals: a.totals, contributors: a.contributors }])),
       sheetUrls: Object.fromEntries(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url])),
-      flags: [...flagsSnap.docs.flatMap((d) => (d.data()[FLAGS_FIELD] as { unitId: string; rule: string; reason: string }[] | undefined) ?? []), ...quarantineFlags(failures, round.id)],
+      flags: [...flagRecords.flatMap((r) => r.flags ?? []), ...quarantineFlags(failures, round.id)],
     });
   }
   const documents = Object.fromEntries(Object.entries(reports).map(([roundId, r]) => [roundId, { publishedAt: r.publishedAt, files: r.files.map((f) => ({ name: f.name, url: f.url })) }]));

@@ -8,20 +8,18 @@ import { evaluateWorkbook, type Evaluation } from '../core/evaluate.js';
 import { planFeedback } from '../core/feedback.js';
 import type { OtherNomination } from '../core/nominations.js';
 import { statusLine } from '../core/status-text.js';
-import type { DriveFiles, FileMeta, RevisionMeta } from '../adapters/drive-files.js';
-import type { CommitResult, FirestoreStore } from '../adapters/firestore-store.js';
-import type { SheetsWorkbooks } from '../adapters/sheets-workbooks.js';
 import type { Logger } from './log.js';
 import type { IssueRecord, NomineeIndexEntry, NominationRecord, SubmissionRecord, UnitRoundState } from './records.js';
 import { totalsFromSubmission } from '../core/aggregate.js';
 import { activityRecordsOf } from '../core/lists.js';
 import { requestMasterRefresh } from './master.js';
+import type { CommitResult, FileMeta, Files, RevisionMeta, Store, UnitWorkbooks } from './ports.js';
 
 export interface PipelineDeps {
   model: CampaignModel;
-  store: FirestoreStore;
-  workbooks: SheetsWorkbooks;
-  files: DriveFiles;
+  store: Store;
+  workbooks: UnitWorkbooks;
+  files: Files;
   now: () => number;
   log: Logger;
 }
@@ -104,7 +102,7 @@ export class MetadataLagError extends Error {
 /** Waits (briefly) for files.get to show at least the version the change feed reported. */
 const LAG_WAITS_MS = [250, 500, 1_000, 2_000];
 
-async function currentMeta(files: DriveFiles, spreadsheetId: string, notifiedVersion: number | undefined): Promise<FileMeta | null> {
+async function currentMeta(files: Files, spreadsheetId: string, notifiedVersion: number | undefined): Promise<FileMeta | null> {
   let meta = await files.meta(spreadsheetId);
   for (const wait of LAG_WAITS_MS) {
     if (!meta || notifiedVersion === undefined || meta.version >= notifiedVersion) return meta;
@@ -127,7 +125,7 @@ const modifiedAt = (meta: FileMeta): number => {
  * the latest revision not made by us. Read before the sheet's content, it is never later than
  * the content read: a lower bound, so an edit made meanwhile is seen as new next time.
  */
-async function clerkSaveTime(files: DriveFiles, spreadsheetId: string, meta: FileMeta): Promise<number> {
+async function clerkSaveTime(files: Files, spreadsheetId: string, meta: FileMeta): Promise<number> {
   if (meta.lastModifiedByMe !== true) return modifiedAt(meta);
   return latestNotMine(await files.revisions(spreadsheetId))?.modifiedTime ?? 0;
 }
@@ -160,7 +158,7 @@ export function isOwnWrite(meta: FileMeta, revisions: RevisionMeta[], clerkSaved
  * Only this system writes as the service account, so a write of ours right after the feedback
  * cannot be told apart from it, and needs none (it is our own content).
  */
-async function ownWriteVersion(files: DriveFiles, spreadsheetId: string, readVersion: number, clerkSavedAt: number): Promise<number | null> {
+async function ownWriteVersion(files: Files, spreadsheetId: string, readVersion: number, clerkSavedAt: number): Promise<number | null> {
   let after = await files.meta(spreadsheetId);
   for (const wait of LAG_WAITS_MS) {
     if (!after || after.version > readVersion) break;

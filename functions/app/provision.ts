@@ -14,25 +14,21 @@
  * restrictions decide, and the report says which to change.
  */
 import type { CampaignModel } from '../core/campaign-model.js';
-import type { DriveFiles, FileMeta, SharedDriveRestrictions } from '../adapters/drive-files.js';
-import { isRetryable } from '../adapters/retry.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
-import type { SheetsMaster } from '../adapters/sheets-master.js';
-import type { SheetsWorkbooks } from '../adapters/sheets-workbooks.js';
+import { isRetryable } from '../app/failures.js';
 import { buildMasterView } from '../core/master-view.js';
 import { buildMasterWorkbook, masterWorkbookTitle } from '../layout/master-workbook.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../layout/unit-workbook.js';
 import type { Logger } from './log.js';
-import type { RateLimiter } from '../adapters/rate-limiter.js';
 import { renewWatch, type RenewResult } from './change-detection.js';
 import { masterRefreshRequest } from './master.js';
+import type { FileMeta, Files, MasterSheets, RateLimiter, SharedDriveRestrictions, Store, UnitWorkbooks } from './ports.js';
 
 export interface ProvisionDeps {
   model: CampaignModel;
-  store: FirestoreStore;
-  files: DriveFiles;
-  workbooks: SheetsWorkbooks;
-  master: SheetsMaster;
+  store: Store;
+  files: Files;
+  workbooks: UnitWorkbooks;
+  master: MasterSheets;
   now: () => number;
   googleNow: () => number;
   log: Logger;
@@ -125,7 +121,7 @@ export function sharedDriveSharingProblems(restrictions: SharedDriveRestrictions
 }
 
 /** Reads the shared drive in use (drives.get) and judges its restrictions; null outside shared drives. For preflight too. */
-export async function checkSharedDriveSharing(files: DriveFiles, model: CampaignModel): Promise<SharedDriveCheck | null> {
+export async function checkSharedDriveSharing(files: Files, model: CampaignModel): Promise<SharedDriveCheck | null> {
   const driveId = files.sharedDriveIdInUse;
   if (!driveId) return null;
   const drive = await files.sharedDrive(driveId);
@@ -168,7 +164,7 @@ const appPropsOf = (campaignId: string, t: Target): Record<string, string> =>
  * Finds the target's file by appProperties, or creates it. A creation whose outcome is unknown
  * (a timeout, a 5xx) is followed by another look-up, never by a blind second creation.
  */
-async function findOrCreate(files: DriveFiles, name: string, props: Record<string, string>): Promise<{ file: FileMeta; created: boolean }> {
+async function findOrCreate(files: Files, name: string, props: Record<string, string>): Promise<{ file: FileMeta; created: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const found = await files.findByAppProperties(props);
     if (found.length) return { file: found.sort((a, b) => a.id.localeCompare(b.id))[0]!, created: false };

@@ -13,9 +13,9 @@
  * that died mid-way looks like that, and the next delivery finishes its work) — keeps the token
  * for the next poll, up to QUARANTINE_AFTER failing polls in a row.
  */
-import { isTransientError, statusOf } from '../adapters/retry.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
+import { isTransientError, statusOf } from '../app/failures.js';
 import type { SheetFailureRecord } from './records.js';
+import type { Store } from './ports.js';
 
 /** Failing polls in a row, for a transient failure, before the sheet is set aside. */
 export const QUARANTINE_AFTER = 3;
@@ -42,7 +42,7 @@ const errorText = (error: unknown): string => {
  * `now` is the business clock (shown to people); `googleNow` schedules the retry.
  */
 export async function noteSheetFailure(
-  store: FirestoreStore,
+  store: Store,
   previous: SheetFailureRecord | undefined,
   spreadsheetId: string,
   error: unknown,

@@ -13,11 +13,10 @@ import type { AggregationDeps } from './aggregate.js';
 import { requestMasterRefresh } from './master.js';
 import { unitSheetGrants } from './provision.js';
 import type { CampaignModel } from '../core/campaign-model.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
-import { statusOf } from '../adapters/retry.js';
-import { SHARING_RULE, isSharingFlagId, sharingFlagId, type SharingFlagDoc } from './flags.js';
+import { statusOf } from '../app/failures.js';
+import { SHARING_RULE, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
+import type { Files, Store } from './ports.js';
 
 export interface ReconcileResult {
   roundId: string;
@@ -103,8 +102,8 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
 
 export interface SharingReconcileDeps {
   model: CampaignModel;
-  store: FirestoreStore;
-  files: Pick<DriveFiles, 'permissions'>;
+  store: Store;
+  files: Pick<Files, 'permissions'>;
   now: () => number;
   log: Logger;
   /** The accounts the system itself acts as (the functions' service account): theirs are expected. */
@@ -187,7 +186,7 @@ export async function reconcileSharing(deps: SharingReconcileDeps): Promise<Shar
     if (!extra.length) continue;
     result.flagged.push({ roundId: reg.roundId, unitId: reg.unitId, grants: extra });
     const reason = `Bảng tính được chia sẻ ngoài hệ thống cho: ${extra.map(describeGrant).join('; ')}. Hệ thống không tự gỡ quyền: đề nghị cán bộ tổng hợp kiểm tra và gỡ nếu không đúng.`;
-    wanted.set(sharingFlagId(reg.roundId, reg.unitId), {
+    wanted.set(JSON.stringify([reg.roundId, reg.unitId]), {
       roundId: reg.roundId,
       unitId: reg.unitId,
       flags: [{ unitId: reg.unitId, rule: SHARING_RULE, reason }],
@@ -196,19 +195,7 @@ export async function reconcileSharing(deps: SharingReconcileDeps): Promise<Shar
     });
   }
   // Write only what changed; clear the flags of sheets that are back to the system's grants.
-  const existing = (await store.flagsCollection().get()).docs.filter((d) => isSharingFlagId(d.id));
-  let changed = false;
-  for (const doc of existing) {
-    if (wanted.has(doc.id)) continue;
-    await doc.ref.delete();
-    changed = true;
-  }
-  const before = new Map(existing.map((d) => [d.id, JSON.stringify((d.data() as SharingFlagDoc).grants)]));
-  for (const [id, doc] of wanted) {
-    if (before.get(id) === JSON.stringify(doc.grants)) continue;
-    await store.flagsCollection().doc(id).set(doc);
-    changed = true;
-  }
+  const changed = await store.replaceFlags('sharing', [...wanted.values()]);
   if (result.flagged.length) deps.log.warn('unit sheets shared beyond the system grants', { count: result.flagged.length, sheets: result.flagged.slice(0, 50).map((f) => `${f.roundId}/${f.unitId}`) });
   if (changed) await requestMasterRefresh(store, now);
   return result;

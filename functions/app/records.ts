@@ -138,3 +138,32 @@ export interface SheetFailureRecord {
   /** Google's clock; 0 while not quarantined (the next poll retries it with the feed). */
   nextRetryAt: number;
 }
+
+/** One compliance finding shown on the master's status tab. */
+export interface UnitFlag {
+  unitId: string;
+  rule: string;
+  reason: string;
+}
+
+/**
+ * A unit's flags in one round, as the sweep (compliance rules) or the reconcile (sharing beyond
+ * the system's grants) found them. The two writers own separate records: each replaces its own.
+ */
+export interface UnitFlagsRecord {
+  roundId: string;
+  unitId: string;
+  flags: UnitFlag[];
+  /** Sharing flags only: the extra grants, one line each ("anyone:reader"), sorted. */
+  grants?: string[];
+  at: number;
+}
+
+/** Who wrote a flag record: the compliance sweep or the sharing reconcile. */
+export type FlagOwner = 'sweep' | 'sharing';
+
+/** A reminder message claimed for sending: its key (also its Message-ID) and the reminder keys it carries. */
+export interface MessageClaim {
+  messageKey: string;
+  keys: string[];
+}

@@ -6,12 +6,11 @@
  */
 import type { CampaignModel } from '../core/campaign-model.js';
 import type { MasterView } from '../core/master-view.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
-import type { DriveFiles } from '../adapters/drive-files.js';
 import type { Logger } from './log.js';
 import type { SubmissionRecord } from './records.js';
 import { currentMasterView, requestMasterRefresh } from './master.js';
 import type { UnitNarrative } from '../layout/report-docx.js';
+import type { Files, Store } from './ports.js';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -24,7 +23,7 @@ export interface RoundDocument {
 
 export interface ReportDeps {
   model: CampaignModel;
-  store: FirestoreStore;
+  store: Store;
 }
 
 /** The list table holding a round's typical examples (role 'examples'), if the round has one. */
@@ -81,7 +80,7 @@ export async function buildRoundDocuments(deps: ReportDeps, roundId: string, now
 }
 
 export interface PublishDeps extends ReportDeps {
-  files: Pick<DriveFiles, 'upsertFile'>;
+  files: Pick<Files, 'upsertFile'>;
   log: Logger;
 }
 

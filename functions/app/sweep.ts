@@ -4,20 +4,17 @@
  * before it is sent and marked sent after; a failed send releases the claim so the next run
  * retries it; two sweeps at once compute the same claim and only one of them sends.
  */
-import { createHash } from 'node:crypto';
 import type { CampaignModel } from '../core/campaign-model.js';
 import { nominationId } from '../core/master-view.js';
 import { sweep, type PlannedEmail, type SweepInput, type SweepResult } from '../core/sweep.js';
-import type { FirestoreStore } from '../adapters/firestore-store.js';
-import type { Mailer } from '../adapters/smtp-mailer.js';
-import { FLAGS_FIELD, isSharingFlagId, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
-import type { SubmissionRecord } from './records.js';
+import type { SubmissionRecord, UnitFlagsRecord } from './records.js';
 import { requestMasterRefresh } from './master.js';
+import type { Mailer, Store } from './ports.js';
 
 export interface SweepDeps {
   model: CampaignModel;
-  store: FirestoreStore;
+  store: Store;
   mailer: Mailer | null;
   now: () => number;
   log: Logger;
@@ -32,14 +29,12 @@ export interface SweepRun extends SweepResult {
   dryRun: boolean;
 }
 
-const ALREADY_EXISTS = 6;
-
 /**
  * The accepted submission as it stood at `at`: none if its first acceptance came later; the
  * last version accepted at or before `at` if it changed since (from the version history the
  * store keeps); the stored one otherwise.
  */
-export async function submissionAsOf(store: FirestoreStore, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
+export async function submissionAsOf(store: Store, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
   if (sub.firstAcceptedAt > at) return null;
   if (sub.acceptedAt <= at) return sub;
   const earlier = (await store.versions(sub.roundId, sub.unitId)).filter((v) => v.acceptedAt <= at);
@@ -55,7 +50,7 @@ export async function submissionAsOf(store: FirestoreStore, sub: SubmissionRecor
  * later. A unit's working state is kept only in its latest form: one evaluated after `now`
  * is not known at `now` (null, as for a sheet nobody has evaluated).
  */
-export async function gatherSweepInput(model: CampaignModel, store: FirestoreStore, now: number): Promise<SweepInput> {
+export async function gatherSweepInput(model: CampaignModel, store: Store, now: number): Promise<SweepInput> {
   const sheets = (await store.allUnitSheets()).filter((s) => s.createdAt <= now);
   const meta = await store.meta('master');
   const shortlistIds = new Set(meta.shortlist ?? []);
@@ -84,74 +79,25 @@ export async function gatherSweepInput(model: CampaignModel, store: FirestoreSto
         }),
     });
   }
-  // Keys already delivered (message claims are 'msg__…' and are not keys).
-  const sentSnap = await store.remindersCollection().where('status', '==', 'sent').get();
-  const sent = sentSnap.docs.filter((d) => !d.id.startsWith('msg__') && sentBy(d.data(), now)).map((d) => d.id);
+  const sent = await store.sentReminderKeys(now);
   // Sheets shared beyond the system's grants, as the hourly reconcile found them.
-  const sharing = (await store.flagsCollection().get()).docs
-    .filter((d) => isSharingFlagId(d.id))
-    .map((d) => d.data() as SharingFlagDoc)
+  const sharing = (await store.flagsOf('sharing'))
     .filter((f) => !(f.at > now))
-    .map((f) => ({ roundId: f.roundId, unitId: f.unitId, reason: f.flags[0]?.reason ?? '', grants: f.grants }));
+    .map((f) => ({ roundId: f.roundId, unitId: f.unitId, reason: f.flags[0]?.reason ?? '', grants: f.grants ?? [] }));
   return { now, rounds, shortlisted, sent, sharing };
 }
 
-/** A reminder record sent at or before `at` (records without a time count as sent: older data). */
-const sentBy = (record: { sentAt?: unknown }, at: number) => typeof record.sentAt !== 'number' || record.sentAt <= at;
-
-async function writeFlags(store: FirestoreStore, result: SweepResult, now: number): Promise<boolean> {
-  const grouped = new Map<string, { roundId: string; unitId: string; flags: { unitId: string; rule: string; reason: string }[] }>();
+/** The sweep's flags, one record per unit and round (findings for the whole campaign, round '*', are not flags). */
+function flagRecords(result: SweepResult, now: number): UnitFlagsRecord[] {
+  const grouped = new Map<string, UnitFlagsRecord>();
   for (const f of result.findings) {
     if (f.roundId === '*') continue;
-    const id = `${f.roundId}__${f.unitId}`;
-    const g = grouped.get(id) ?? { roundId: f.roundId, unitId: f.unitId, flags: [] };
-    if (!g.flags.some((x) => x.rule === f.rule)) g.flags.push({ unitId: f.unitId, rule: f.rule, reason: f.reason });
-    grouped.set(id, g);
+    const key = JSON.stringify([f.roundId, f.unitId]);
+    const record = grouped.get(key) ?? { roundId: f.roundId, unitId: f.unitId, flags: [], at: now };
+    if (!record.flags.some((x) => x.rule === f.rule)) record.flags.push({ unitId: f.unitId, rule: f.rule, reason: f.reason });
+    grouped.set(key, record);
   }
-  const existing = await store.flagsCollection().get();
-  let changed = false;
-  for (const doc of existing.docs) {
-    // Sharing flags belong to the reconcile (reconcileSharing), not to the sweep.
-    if (!grouped.has(doc.id) && !isSharingFlagId(doc.id)) {
-      await doc.ref.delete();
-      changed = true;
-    }
-  }
-  const current = new Map(existing.docs.map((d) => [d.id, JSON.stringify(d.data()[FLAGS_FIELD])]));
-  for (const [id, g] of grouped) {
-    if (current.get(id) === JSON.stringify(g.flags)) continue;
-    await store.flagsCollection().doc(id).set({ roundId: g.roundId, unitId: g.unitId, [FLAGS_FIELD]: g.flags, at: now });
-    changed = true;
-  }
-  return changed;
-}
-
-type Claim = { status: 'claimed' | 'sent'; claimedAt: number; leaseUntil: number; keys: string[] };
-
-/** Claims the message for the still-unsent keys; null when nothing is left to send or someone else holds it. */
-async function claim(store: FirestoreStore, email: PlannedEmail, now: number, ttl: number): Promise<{ ref: FirebaseFirestore.DocumentReference; keys: string[]; messageKey: string } | null> {
-  const reminders = store.remindersCollection();
-  const snaps = await reminders.firestore.getAll(...email.keys.map((k) => reminders.doc(k)));
-  const unsent = email.keys.filter((_k, i) => !snaps[i]!.exists);
-  if (unsent.length === 0) return null;
-  const messageKey = `msg__${createHash('sha256').update(unsent.slice().sort().join('\n')).digest('hex').slice(0, 32)}`;
-  const ref = reminders.doc(messageKey);
-  const record: Claim = { status: 'claimed', claimedAt: now, leaseUntil: now + ttl, keys: unsent };
-  try {
-    await ref.create(record);
-    return { ref, keys: unsent, messageKey };
-  } catch (e) {
-    if ((e as { code?: number }).code !== ALREADY_EXISTS) throw e;
-  }
-  // Someone claimed it: take over only a claim whose sender died before confirming.
-  const taken = await ref.firestore.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const c = snap.data() as Claim | undefined;
-    if (!c || c.status === 'sent' || c.leaseUntil > now) return false;
-    tx.set(ref, record);
-    return true;
-  });
-  return taken ? { ref, keys: unsent, messageKey } : null;
+  return [...grouped.values()];
 }
 
 export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: boolean } = {}): Promise<SweepRun> {
@@ -161,17 +107,18 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
   const run: SweepRun = { ...result, sent: [], failed: [], alreadySent: 0, dryRun: Boolean(opts.dryRun) };
   if (opts.dryRun) return run;
 
-  if (await writeFlags(store, result, now)) await requestMasterRefresh(store, now);
+  // Sharing flags belong to the reconcile (reconcileSharing): the sweep replaces only its own.
+  if (await store.replaceFlags('sweep', flagRecords(result, now))) await requestMasterRefresh(store, now);
   const ttl = deps.claimTtlMs ?? 10 * 60_000;
   for (const email of result.emails) {
     const summary = { to: email.to, subject: email.subject, unit: email.unitId };
-    const claimed = await claim(store, email, now, ttl);
+    const claimed = await store.claimMessage(email.keys, now, ttl);
     if (!claimed) {
       run.alreadySent++;
       continue;
     }
     if (!deps.mailer) {
-      await claimed.ref.delete();
+      await store.releaseMessage(claimed);
       run.failed.push({ ...summary, error: 'no mailer configured' });
       continue;
     }
@@ -179,15 +126,12 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
       await deps.mailer.send({ to: email.to, subject: email.subject, text: email.text, messageId: `<${claimed.messageKey}.${model.id}@bao-cao.local>`, date: now });
     } catch (e) {
       // Release the claim: the next run sends it again; nothing is marked sent that was not.
-      await claimed.ref.delete();
+      await store.releaseMessage(claimed);
       run.failed.push({ ...summary, error: (e as Error).message });
       deps.log.error('reminder not sent; will retry on the next run', { unitId: email.unitId, subject: email.subject, error: e as Error });
       continue;
     }
-    const batch = store.remindersCollection().firestore.batch();
-    for (const k of claimed.keys) batch.set(store.remindersCollection().doc(k), { status: 'sent', sentAt: now, messageKey: claimed.messageKey, unitId: email.unitId });
-    batch.set(claimed.ref, { status: 'sent' }, { merge: true });
-    await batch.commit();
+    await store.markMessageSent(claimed, email.unitId, now);
     run.sent.push(summary);
   }
   deps.log.info('compliance sweep done', { at: new Date(now).toISOString(), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent, missing: result.missing.length, late: result.late.length });

@@ -6,7 +6,7 @@
  * The plan's hash lets a run skip writing when nothing would change; this is what stops the
  * change-detection loop from processing its own feedback forever.
  */
-import type { RangeModel } from '../layout/model.js';
+import type { RangeModel } from './grid.js';
 import { contentHashOf } from './canonical-json.js';
 import type { CampaignModel } from './campaign-model.js';
 import type { Evaluation } from './evaluate.js';

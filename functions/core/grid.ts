@@ -6,7 +6,13 @@
  * recognisable (`text`) so messages can quote it, and must say when a number is really
  * a date or an error value, because UNFORMATTED numbers alone cannot tell.
  */
-import type { RangeModel } from '../layout/model.js';
+/** A rectangle of cells, 0-based, end-exclusive (the Sheets GridRange convention). */
+export interface RangeModel {
+  startRow: number;
+  endRow: number;
+  startCol: number;
+  endCol: number;
+}
 
 export type GridValue = string | number | boolean | null;
 

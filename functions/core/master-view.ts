@@ -8,6 +8,7 @@ import { consolidateByGroups, type GroupConsolidation, type NodeFigures, type No
 import { compileActivities, type ActivitiesCompiled, type ActivityRecord } from './lists.js';
 import type { WorkbookStatus } from './evaluate.js';
 import type { FigureTotals } from './figures.js';
+import { isLate } from './submission-rules.js';
 import { localityOverlaps, shortlistOverruns, type LocalityOverlap, type NomineeIssue, type NomineeVerdict, type QuotaOverrun } from './nominations.js';
 
 export type UnitState = 'empty' | 'draft' | 'invalid' | 'submitted';
@@ -105,7 +106,7 @@ export function unitStateOf(state: ViewState | undefined, submission: ViewSubmis
 }
 
 export function timelinessOf(model: CampaignModel, roundId: string, submission: ViewSubmission | undefined, now: number): Timeliness {
-  if (submission) return submission.firstAcceptedAt < model.dueAt(roundId) ? 'on-time' : 'late';
+  if (submission) return isLate(submission.firstAcceptedAt, model.dueAt(roundId)) ? 'late' : 'on-time';
   return now >= model.dueAt(roundId) ? 'missing' : 'pending';
 }
 

@@ -4,19 +4,16 @@
  * token from its service account (a shared secret stands in for it locally). Comparisons are
  * constant-time; a refused request changes nothing.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { channelToken, hmac } from '../core/signatures.js';
 
-export function hmac(secret: string, message: string): string {
-  return createHmac('sha256', secret).update(message).digest('hex');
-}
+export { channelToken, hmac };
 
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-
-export const channelToken = (secret: string, channelId: string) => hmac(secret, `drive-channel:${channelId}`);
 
 /** `secrets`: every secret currently accepted (two during a rotation: current and previous). */
 export function verifyChannelToken(secrets: string | readonly string[], channelId: string | undefined, token: string | undefined): boolean {

@@ -9,12 +9,13 @@
  * reconcile, refresh-master).
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from '../adapters/firestore-event.js';
-import { isTransientError } from '../adapters/retry.js';
+import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from './firestore-event.js';
+import { isTransientError } from '../app/failures.js';
 import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
+import { pollRequestCampaignOfPath, submissionOfPath } from '../app/documents.js';
 import type { Logger } from '../app/log.js';
-import { runtime } from './runtime.js';
+import type { RuntimeSource } from './runtime.js';
 import { withinBudget } from './time-budget.js';
 
 /** True for failures worth a redelivery; an undecodable event, or any other failure, would fail the same way again. */
@@ -53,23 +54,17 @@ function settle(log: Logger, fn: string, event: CloudEvent<unknown>, context: Re
   log.error(`${fn} failed permanently; event acknowledged, the scheduled jobs catch up`, { ...eventContext(event), ...context, error: error as Error });
 }
 
-const SUBMISSION_PATH = /^campaigns\/([^/]+)\/submissions\/([^/]+)__([^/]+)$/;
-
-export function onSubmissionWritten(event: CloudEvent<unknown>): Promise<void> {
-  return withinBudget('onSubmissionWritten', () => submissionWritten(event));
-}
-
-async function submissionWritten(event: CloudEvent<unknown>): Promise<void> {
+async function submissionWritten(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
   const decoded = decodeOrAcknowledge(rt.log, 'onSubmissionWritten', event);
   if (!decoded) return;
   const { documentPath } = decoded;
-  const m = SUBMISSION_PATH.exec(documentPath);
-  if (!m) {
+  const submission = submissionOfPath(documentPath);
+  if (!submission) {
     rt.log.warn('event for a document that is not a submission; ignored', { documentPath, eventId: event.id });
     return;
   }
-  const [, campaignId, roundId, unitId] = m as unknown as [string, string, string, string];
+  const { campaignId, roundId, unitId } = submission;
   if (campaignId !== rt.model.id) {
     rt.log.warn('submission of another campaign; ignored', { documentPath });
     return;
@@ -81,20 +76,13 @@ async function submissionWritten(event: CloudEvent<unknown>): Promise<void> {
   }
 }
 
-const POLL_REQUEST_PATH = /^campaigns\/([^/]+)\/pollRequests\/[^/]+$/;
-
 /** Firestore `document.written` on a poll request (left by driveWebhook): read the Drive change feed. */
-export function onPollRequested(event: CloudEvent<unknown>): Promise<void> {
-  return withinBudget('onPollRequested', () => pollRequested(event));
-}
-
-async function pollRequested(event: CloudEvent<unknown>): Promise<void> {
+async function pollRequested(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {
   const rt = await runtime();
   const decoded = decodeOrAcknowledge(rt.log, 'onPollRequested', event);
   if (!decoded) return;
   const { documentPath, value } = decoded;
-  const m = POLL_REQUEST_PATH.exec(documentPath);
-  if (!m || m[1] !== rt.model.id || value === null) {
+  if (pollRequestCampaignOfPath(documentPath) !== rt.model.id || value === null) {
     rt.log.warn('poll trigger for an unexpected document; ignored', { documentPath, eventId: event.id });
     return;
   }
@@ -104,4 +92,17 @@ async function pollRequested(event: CloudEvent<unknown>): Promise<void> {
   } catch (error) {
     settle(rt.log, 'drive poll', event, {}, error);
   }
+}
+
+export interface EventHandlers {
+  onSubmissionWritten(event: CloudEvent<unknown>): Promise<void>;
+  onPollRequested(event: CloudEvent<unknown>): Promise<void>;
+}
+
+/** The Firestore-triggered functions, answering with the runtime `runtime` gives. */
+export function createEventHandlers(runtime: RuntimeSource): EventHandlers {
+  return {
+    onSubmissionWritten: (event) => withinBudget('onSubmissionWritten', () => submissionWritten(runtime, event)),
+    onPollRequested: (event) => withinBudget('onPollRequested', () => pollRequested(runtime, event)),
+  };
 }

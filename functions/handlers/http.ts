@@ -4,16 +4,16 @@
  * context and answered 500, which makes Google retry.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { pollChanges, renewWatch } from '../app/change-detection.js';
-import { refreshMaster } from '../app/master.js';
+import { pollChanges, renewWatch, requestPoll } from '../app/change-detection.js';
+import { isMasterSpreadsheet, refreshMaster } from '../app/master.js';
 import { processUnitSheet } from '../app/process-unit-sheet.js';
 import { publishDueReports } from '../app/report-documents.js';
 import { reconcileRound, reconcileSharing } from '../app/reconcile.js';
 import { runSweep, sweepJson } from '../app/sweep.js';
 import { acceptedWebhookSecrets } from '../config.js';
-import { QuotaDeferredError } from '../adapters/shared-pace.js';
+import { QuotaDeferredError } from '../app/time-budget.js';
 import { verifyChannelToken, verifySheetActionSignature } from './auth.js';
-import { runtime, type Runtime } from './runtime.js';
+import type { Runtime, RuntimeSource } from './runtime.js';
 import { withinBudget, type FunctionName } from './time-budget.js';
 
 function header(req: Request, name: string): string | undefined {
@@ -25,7 +25,7 @@ function header(req: Request, name: string): string | undefined {
  * Runs one invocation within its function's time budget. Work deferred by the shared Sheets
  * quota is answered 503 with Retry-After (the scheduler retries it), anything else 500.
  */
-async function guarded(res: Response, fn: FunctionName, what: string, body: (rt: Runtime) => Promise<void>): Promise<void> {
+async function guarded(runtime: RuntimeSource, res: Response, fn: FunctionName, what: string, body: (rt: Runtime) => Promise<void>): Promise<void> {
   let rt: Runtime | undefined;
   try {
     rt = await runtime();
@@ -42,102 +42,115 @@ async function guarded(res: Response, fn: FunctionName, what: string, body: (rt:
   }
 }
 
-/** Drive push notification: headers only (X-Goog-Channel-*). */
-export async function driveWebhook(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'driveWebhook', 'drive webhook', async (rt) => {
-    const channelId = header(req, 'x-goog-channel-id');
-    if (!verifyChannelToken(acceptedWebhookSecrets(rt.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
-      rt.log.warn('drive push refused: bad channel token', { channelId });
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    const state = header(req, 'x-goog-resource-state');
-    if (state === 'sync') {
-      res.status(200).json({ status: 'sync' });
-      return;
-    }
-    // Answer Drive at once; the poll runs in onPollRequested, triggered by this write.
-    const requestId = await rt.store.requestPoll(rt.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
-    res.status(202).json({ status: 'poll-requested', requestId });
-  });
-}
-
-/** The optional Apps Script button "Kiểm tra ngay / Gửi báo cáo": a signed request for one sheet. */
-export async function sheetAction(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'sheetAction', 'sheet action', async (rt) => {
-    const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
-    if (!verifySheetActionSignature(acceptedWebhookSecrets(rt.config.webhook), body, rt.now())) {
-      rt.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
-    if ((await rt.store.meta('master')).spreadsheetId === body.spreadsheetId) {
-      const published = await publishDueReports(rt, rt.now(), { all: true });
-      res.status(200).json({ outcome: 'reports-published', rounds: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => ({ name: f.name, url: f.url })) })) });
-      return;
-    }
-    const r = await processUnitSheet(rt, body.spreadsheetId as string);
-    res.status(200).json(r.outcome === 'processed' ? { outcome: r.outcome, status: r.evaluation.status, statusText: r.statusText } : { outcome: r.outcome });
-  });
-}
-
-async function schedulerAllowed(rt: Runtime, req: Request, res: Response): Promise<boolean> {
-  const verdict = await rt.schedulerAuth(header(req, 'authorization'));
-  if (verdict.ok) return true;
-  rt.log.warn('scheduled call refused', { reason: verdict.reason, path: req.path });
-  res.status(401).json({ error: 'unauthorized' });
-  return false;
-}
-
-/** Cloud Scheduler → compliance sweep. Body: { at?: ISO datetime, dryRun?: boolean }. */
-export async function complianceSweep(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'complianceSweep', 'compliance sweep', async (rt) => {
-    if (!(await schedulerAllowed(rt, req, res))) return;
-    const body = (req.body ?? {}) as { at?: unknown; dryRun?: unknown };
-    const at = typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : undefined;
-    const run = await runSweep({ ...rt, mailer: rt.mailer }, { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true });
-    res.status(200).json({ ...sweepJson(run), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent });
-  });
-}
-
 export const MAINTENANCE_JOBS = ['renew-watch', 'poll-changes', 'reconcile', 'refresh-master', 'publish-reports'] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
 
-/** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' | 'publish-reports', round?: id }. */
-export async function maintenance(req: Request, res: Response): Promise<void> {
-  await guarded(res, 'maintenance', 'maintenance', async (rt) => {
-    if (!(await schedulerAllowed(rt, req, res))) return;
-    const job = (req.body as { job?: unknown } | undefined)?.job;
-    switch (job as MaintenanceJob) {
-      case 'renew-watch':
-        res.json(await renewWatch(rt, { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs }));
-        return;
-      case 'poll-changes':
-        res.json(await pollChanges(rt));
-        return;
-      case 'reconcile': {
-        const results = [];
-        for (const round of rt.model.campaign.rounds) results.push(await reconcileRound(rt, round.id));
-        const sharing = await reconcileSharing({ ...rt, systemAccounts: rt.config.serviceAccount ? [rt.config.serviceAccount] : [] });
-        res.json({ results, sharing });
+export interface HttpHandlers {
+  driveWebhook(req: Request, res: Response): Promise<void>;
+  sheetAction(req: Request, res: Response): Promise<void>;
+  complianceSweep(req: Request, res: Response): Promise<void>;
+  maintenance(req: Request, res: Response): Promise<void>;
+}
+
+/** The HTTP functions, answering with the runtime `runtime` gives (one per deployment, stack or test). */
+export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
+  /** Drive push notification: headers only (X-Goog-Channel-*). */
+  async function driveWebhook(req: Request, res: Response): Promise<void> {
+    await guarded(runtime, res, 'driveWebhook', 'drive webhook', async (rt) => {
+      const channelId = header(req, 'x-goog-channel-id');
+      if (!verifyChannelToken(acceptedWebhookSecrets(rt.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
+        rt.log.warn('drive push refused: bad channel token', { channelId });
+        res.status(401).json({ error: 'unauthorized' });
         return;
       }
-      case 'refresh-master':
-        res.json(await refreshMaster(rt));
+      const state = header(req, 'x-goog-resource-state');
+      if (state === 'sync') {
+        res.status(200).json({ status: 'sync' });
         return;
-      case 'publish-reports': {
-        const round = (req.body as { round?: unknown }).round;
-        if (round !== undefined && (typeof round !== 'string' || !rt.model.findRound(round))) {
-          res.status(400).json({ error: `unknown round; expected one of ${rt.model.campaign.rounds.map((r) => r.id).join(', ')}` });
+      }
+      // Answer Drive at once; the poll runs in onPollRequested, triggered by this write.
+      const requestId = await requestPoll(rt, rt.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
+      res.status(202).json({ status: 'poll-requested', requestId });
+    });
+  }
+
+  /** The optional Apps Script button "Kiểm tra ngay / Gửi báo cáo": a signed request for one sheet. */
+  async function sheetAction(req: Request, res: Response): Promise<void> {
+    await guarded(runtime, res, 'sheetAction', 'sheet action', async (rt) => {
+      const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
+      if (!verifySheetActionSignature(acceptedWebhookSecrets(rt.config.webhook), body, rt.now())) {
+        rt.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
+        res.status(401).json({ error: 'unauthorized' });
+        return;
+      }
+      // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
+      if (await isMasterSpreadsheet(rt, body.spreadsheetId)) {
+        const published = await publishDueReports(rt, rt.now(), { all: true });
+        res.status(200).json({ outcome: 'reports-published', rounds: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => ({ name: f.name, url: f.url })) })) });
+        return;
+      }
+      const r = await processUnitSheet(rt, body.spreadsheetId as string);
+      res.status(200).json(r.outcome === 'processed' ? { outcome: r.outcome, status: r.evaluation.status, statusText: r.statusText } : { outcome: r.outcome });
+    });
+  }
+
+  async function schedulerAllowed(rt: Runtime, req: Request, res: Response): Promise<boolean> {
+    const verdict = await rt.schedulerAuth(header(req, 'authorization'));
+    if (verdict.ok) return true;
+    rt.log.warn('scheduled call refused', { reason: verdict.reason, path: req.path });
+    res.status(401).json({ error: 'unauthorized' });
+    return false;
+  }
+
+  /** Cloud Scheduler → compliance sweep. Body: { at?: ISO datetime, dryRun?: boolean }. */
+  async function complianceSweep(req: Request, res: Response): Promise<void> {
+    await guarded(runtime, res, 'complianceSweep', 'compliance sweep', async (rt) => {
+      if (!(await schedulerAllowed(rt, req, res))) return;
+      const body = (req.body ?? {}) as { at?: unknown; dryRun?: unknown };
+      const at = typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : undefined;
+      const run = await runSweep({ ...rt, mailer: rt.mailer }, { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true });
+      res.status(200).json({ ...sweepJson(run), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent });
+    });
+  }
+
+
+  /** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' | 'publish-reports', round?: id }. */
+  async function maintenance(req: Request, res: Response): Promise<void> {
+    await guarded(runtime, res, 'maintenance', 'maintenance', async (rt) => {
+      if (!(await schedulerAllowed(rt, req, res))) return;
+      const job = (req.body as { job?: unknown } | undefined)?.job;
+      switch (job as MaintenanceJob) {
+        case 'renew-watch':
+          res.json(await renewWatch(rt, { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs }));
+          return;
+        case 'poll-changes':
+          res.json(await pollChanges(rt));
+          return;
+        case 'reconcile': {
+          const results = [];
+          for (const round of rt.model.campaign.rounds) results.push(await reconcileRound(rt, round.id));
+          const sharing = await reconcileSharing({ ...rt, systemAccounts: rt.config.serviceAccount ? [rt.config.serviceAccount] : [] });
+          res.json({ results, sharing });
           return;
         }
-        const published = await publishDueReports(rt, rt.now(), typeof round === 'string' ? { roundId: round } : {});
-        res.json({ published: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => f.name) })) });
-        return;
+        case 'refresh-master':
+          res.json(await refreshMaster(rt));
+          return;
+        case 'publish-reports': {
+          const round = (req.body as { round?: unknown }).round;
+          if (round !== undefined && (typeof round !== 'string' || !rt.model.findRound(round))) {
+            res.status(400).json({ error: `unknown round; expected one of ${rt.model.campaign.rounds.map((r) => r.id).join(', ')}` });
+            return;
+          }
+          const published = await publishDueReports(rt, rt.now(), typeof round === 'string' ? { roundId: round } : {});
+          res.json({ published: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => f.name) })) });
+          return;
+        }
+        default:
+          res.status(400).json({ error: `unknown job; expected one of ${MAINTENANCE_JOBS.join(', ')}` });
       }
-      default:
-        res.status(400).json({ error: `unknown job; expected one of ${MAINTENANCE_JOBS.join(', ')}` });
-    }
-  });
+    });
+  }
+
+  return { driveWebhook, sheetAction, complianceSweep, maintenance };
 }

@@ -1,6 +1,7 @@
 /**
- * The dependencies handlers use, built once per instance from the environment (production)
- * or handed in (tests and the local stack, which run the very same handlers).
+ * The dependencies handlers use: built once per instance from the environment (production,
+ * functions/index.ts) or handed in (tests and the local stack, which run the very same
+ * handlers, each with its own runtime: nothing here is process-wide).
  */
 import { parseConfig, redactedConfig } from '../config.js';
 import { createDependencies, type Dependencies } from '../wiring.js';
@@ -9,8 +10,6 @@ import { oidcVerifier, sharedSecretVerifier, type SchedulerVerifier } from './au
 export interface Runtime extends Dependencies {
   schedulerAuth: SchedulerVerifier;
 }
-
-let current: Promise<Runtime> | null = null;
 
 /**
  * The scheduled functions (complianceSweep, maintenance) are deployed private
@@ -22,18 +21,27 @@ export function schedulerVerifierFor(deps: Dependencies): SchedulerVerifier {
   return s.mode === 'oidc' ? oidcVerifier({ audience: s.audience, serviceAccount: s.serviceAccount, behindIam: true }) : sharedSecretVerifier(s.secret);
 }
 
-export function runtime(): Promise<Runtime> {
-  current ??= (async () => {
-    const config = parseConfig(process.env);
-    const deps = await createDependencies(config);
-    deps.log.info('functions configured', { config: redactedConfig(config) });
-    return { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
-  })();
-  current.catch(() => (current = null));
-  return current;
+/** Where handlers get their runtime: asked on every invocation, so it can be built lazily. */
+export type RuntimeSource = () => Promise<Runtime>;
+
+/**
+ * The deployed runtime: built from the environment on the first request (importing the entry
+ * module stays cheap), then kept by this source for the instance's lifetime; a failed build is
+ * forgotten, so the next request tries again.
+ */
+export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeSource {
+  let built: Promise<Runtime> | null = null;
+  return () => {
+    built ??= (async () => {
+      const config = parseConfig(env);
+      const deps = await createDependencies(config);
+      deps.log.info('functions configured', { config: redactedConfig(config) });
+      return { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
+    })();
+    built.catch(() => (built = null));
+    return built;
+  };
 }
 
-/** Installs prepared dependencies (tests, local stack). */
-export function useRuntime(rt: Runtime | Promise<Runtime> | null): void {
-  current = rt ? Promise.resolve(rt) : null;
-}
+/** A source for prepared dependencies (tests, the local stack). */
+export const runtimeOf = (rt: Runtime): RuntimeSource => () => Promise.resolve(rt);

@@ -4,7 +4,7 @@
  * Firestore, answering). Shared-quota slots past the deadline are not reserved; the work is
  * deferred to a retry instead of the function being killed mid-way.
  */
-import { withTimeBudget } from '../adapters/shared-pace.js';
+import { withTimeBudget } from '../app/time-budget.js';
 
 export const FUNCTION_TIMEOUT_SECONDS = {
   driveWebhook: 30,

@@ -5,6 +5,10 @@
  * Coordinates are 0-based; ranges are half-open like the Sheets API's GridRange
  * (endRow/endCol exclusive), so a model maps onto API requests without off-by-one shims.
  */
+// A rectangle of cells is a core notion (grids and feedback speak of it); the layout reuses it.
+import type { RangeModel } from '../core/grid.js';
+
+export type { RangeModel };
 
 /** '#RRGGBB' */
 export type Rgb = string;
@@ -44,12 +48,6 @@ export interface CellModel {
   validation?: DataValidation;
 }
 
-export interface RangeModel {
-  startRow: number;
-  endRow: number;
-  startCol: number;
-  endCol: number;
-}
 
 export interface SheetProtection {
   description: string;

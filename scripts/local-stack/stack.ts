@@ -18,7 +18,9 @@ import type { Config } from '../../functions/config.js';
 import { createDependencies } from '../../functions/wiring.js';
 import type { RetryPolicy } from '../../functions/adapters/retry.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
-import { schedulerVerifierFor, useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
+import { runtimeFromEnvironment, runtimeOf, schedulerVerifierFor, type Runtime, type RuntimeSource } from '../../functions/handlers/runtime.js';
+import { createFunctions } from '../../functions/handlers/functions.js';
+import { answerFrameworkErrorsInJson } from '../../functions/handlers/framework-errors.js';
 import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE } from '../../functions/schedule.js';
 import { startCronScheduler, type SchedulerClock } from './scheduler.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../emulators/sheets/index.js';
@@ -192,8 +194,13 @@ function removeAnnouncementAtExit(stateDir: string): () => void {
   return () => process.removeListener('exit', onExit);
 }
 
+/** Stacks started in this process: each registers its functions under its own names. */
+let stacksStarted = 0;
+
 export interface LocalStack {
   runtime: Runtime;
+  /** The runtime this stack's functions answer with from now on (null: built from the environment, as deployed). */
+  useRuntime(rt: Runtime | null): void;
   sheets: SheetsEmulator;
   urls: { sheets: string; mailInbox: string; functions: Record<string, string>; firestore: string; exports: string };
   /** Which Firestore emulator runs, in one line for people, and the project the stack uses there. */
@@ -307,16 +314,25 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const deps = await createDependencies(config, { log, googleNow: () => sheets.clock.now(), ...(opts.now ? { now: opts.now } : {}), ...(opts.retry ? { retry: opts.retry } : {}) });
     stops.push(() => deps.close());
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
-    useRuntime(runtime);
-    stops.push(async () => useRuntime(null));
+    // This stack's functions answer with this stack's runtime (another stack in the same process
+    // has its own); a test may swap it (useRuntime), null meaning "from the environment".
+    let runtimeSource: RuntimeSource = runtimeOf(runtime);
+    const functions = createFunctions(() => runtimeSource());
 
-    // Registers the functions with the Functions Framework, as the deployed entry point does.
-    await import('../../functions/index.js');
+    // Registers the functions with the Functions Framework, as the deployed entry point does,
+    // under names of this stack (the framework's registry is per process).
+    answerFrameworkErrorsInJson();
+    const { cloudEvent, http } = await import('@google-cloud/functions-framework');
     const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+    const stackId = ++stacksStarted;
     for (const name of functionNames) {
+      const registered = `${name}-stack${stackId}`;
+      const fn = functions[name as keyof typeof functions];
+      if (fn.signature === 'http') http(registered, fn.handler);
+      else cloudEvent(registered, fn.handler);
       // getTestServer builds an http.Server around the function's express app; its request
       // listener is that app, which the pre-bound server now serves.
-      const app = getTestServer(name).listeners('request')[0] as RequestListener;
+      const app = getTestServer(registered).listeners('request')[0] as RequestListener;
       functionServers[name]!.on('request', app);
     }
 
@@ -382,6 +398,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
     return {
       runtime,
+      useRuntime: (rt: Runtime | null) => {
+        runtimeSource = rt ? runtimeOf(rt) : runtimeFromEnvironment();
+      },
       sheets,
       urls: {
         sheets: sheets.url,

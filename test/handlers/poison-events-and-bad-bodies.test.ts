@@ -16,7 +16,9 @@ import { memoryLogger } from '../../functions/app/log.js';
 import { currentDeadline, QuotaDeferredError } from '../../functions/adapters/shared-pace.js';
 import { BODY_NOT_JSON, BODY_UNREADABLE } from '../../functions/handlers/framework-errors.js';
 import { isTransientFailure } from '../../functions/handlers/events.js';
-import { useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
+import { cloudEvent, http } from '@google-cloud/functions-framework';
+import { createFunctions } from '../../functions/handlers/functions.js';
+import type { Runtime } from '../../functions/handlers/runtime.js';
 
 const CAMPAIGN = 'c-test';
 const DocumentEventData = google.events.cloud.firestore.v1.DocumentEventData;
@@ -73,9 +75,25 @@ function postEvent(url: string, body: Uint8Array | string, headers: Record<strin
 
 const encodedWrite = (path: string) => DocumentEventData.encode({ value: { name: documentName(path), fields: { n: { integerValue: 1 } } } }).finish();
 
+/** The runtime the functions of this file answer with (each test installs its own fake). */
+let current: Runtime | null = null;
+const useRuntime = (rt: Runtime | null) => {
+  current = rt;
+};
+
 beforeAll(async () => {
+  // The deployed entry module, for what it installs at load (bad bodies answered in JSON).
   await import('../../functions/index.js');
-  for (const name of ['onSubmissionWritten', 'onPollRequested', 'sheetAction', 'maintenance', 'driveWebhook']) urls[name] = await serve(name);
+  const functions = createFunctions(async () => {
+    if (!current) throw new Error('no runtime installed');
+    return current;
+  });
+  for (const name of ['onSubmissionWritten', 'onPollRequested', 'sheetAction', 'maintenance', 'driveWebhook'] as const) {
+    const fn = functions[name];
+    if (fn.signature === 'http') http(`${name}-poison`, fn.handler);
+    else cloudEvent(`${name}-poison`, fn.handler);
+    urls[name] = await serve(`${name}-poison`);
+  }
 });
 afterAll(async () => {
   useRuntime(null);

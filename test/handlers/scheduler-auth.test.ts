@@ -10,8 +10,9 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcVerifier, sharedSecretVerifier, SIGNATURE_REMOVED_BY_GOOGLE } from '../../functions/handlers/auth.js';
-import { schedulerVerifierFor, useRuntime } from '../../functions/handlers/runtime.js';
+import { schedulerVerifierFor } from '../../functions/handlers/runtime.js';
 import { SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
+import { storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SCHEDULER_SA = 'scheduler@bao-cao-prod.iam.gserviceaccount.com';
@@ -47,8 +48,8 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
 
   /** Everything an accepted sweep would have left behind. */
   const sideEffects = async () => ({
-    flags: (await s.runtime.store.flagsCollection().get()).size,
-    reminders: (await s.runtime.store.remindersCollection().get()).size,
+    flags: (await storedCollection(s.runtime, 'flags').get()).size,
+    reminders: (await storedCollection(s.runtime, 'reminders').get()).size,
     mails: (await s.listEmails()).length,
     masterRequested: (await s.runtime.store.meta('master')).requestedAt ?? null,
   });
@@ -117,7 +118,7 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       expect(verdict.ok).toBe(false);
       expect(verdict.ok ? '' : verdict.reason).toMatch(reason);
 
-      useRuntime({ ...s.runtime, schedulerAuth: verifier() });
+      s.useRuntime({ ...s.runtime, schedulerAuth: verifier() });
       try {
         const res = await post(`Bearer ${token()}`);
         expect(res.status).toBe(401);
@@ -126,7 +127,7 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
         expect((await post(`Bearer ${s.secrets.scheduler}`)).status).toBe(401);
         expect(await sideEffects()).toEqual(NOTHING);
       } finally {
-        useRuntime(s.runtime);
+        s.useRuntime(s.runtime);
       }
     });
 
@@ -139,14 +140,14 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
         expect(await production()(`Bearer ${iamForwarded({ aud: url })}`)).toEqual({ ok: true, caller: SCHEDULER_SA });
         // An audience given as a list (JWT allows it) naming this function is accepted too.
         expect((await production()(`Bearer ${iamForwarded({ aud: [url] })}`)).ok).toBe(true);
-        useRuntime({ ...s.runtime, schedulerAuth: production() });
+        s.useRuntime({ ...s.runtime, schedulerAuth: production() });
         try {
           // Past authentication: an unknown job is answered 400 by the job switch, not 401.
           const res = await post(`Bearer ${iamForwarded({ aud: url })}`, { job: 'no-such-job' }, s.urls.functions.maintenance);
           expect(res.status).toBe(400);
           expect(((await res.json()) as { error: string }).error).toMatch(/unknown job/);
         } finally {
-          useRuntime(s.runtime);
+          s.useRuntime(s.runtime);
         }
         expect(await sideEffects()).toEqual(NOTHING);
       });
@@ -164,12 +165,12 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       ])('%s: refused with a reason; through the function, 401 and nothing happens', async (_what, token, reason) => {
         const verdict = await production()(`Bearer ${token()}`);
         expect(verdict.ok ? '' : verdict.reason).toMatch(reason);
-        useRuntime({ ...s.runtime, schedulerAuth: production() });
+        s.useRuntime({ ...s.runtime, schedulerAuth: production() });
         try {
           const res = await post(`Bearer ${token()}`);
           expect(res.status).toBe(401);
         } finally {
-          useRuntime(s.runtime);
+          s.useRuntime(s.runtime);
         }
         expect(await sideEffects()).toEqual(NOTHING);
       });
@@ -189,7 +190,7 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
 
     it('the scheduler’s own token is accepted: the sweep runs, flags and mails the two wards and the coordinators', async () => {
       expect(await verifier()(`Bearer ${idToken({ aud: url })}`)).toEqual({ ok: true, caller: SCHEDULER_SA });
-      useRuntime({ ...s.runtime, schedulerAuth: verifier() });
+      s.useRuntime({ ...s.runtime, schedulerAuth: verifier() });
       try {
         const res = await post(`Bearer ${idToken({ aud: url })}`);
         expect(res.status).toBe(200);
@@ -203,7 +204,7 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
         ]);
         expect(body.sent).toBe(3);
       } finally {
-        useRuntime(s.runtime);
+        s.useRuntime(s.runtime);
       }
       const after = await sideEffects();
       expect(after).toEqual({ flags: 2, reminders: 3 + 3, mails: 3, masterRequested: Date.parse(AT) });

@@ -9,8 +9,8 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../functions/config.js';
 import { channelToken, hmac } from '../../functions/handlers/auth.js';
-import { driveWebhook, sheetAction } from '../../functions/handlers/http.js';
-import { useRuntime, type Runtime } from '../../functions/handlers/runtime.js';
+import { createHttpHandlers } from '../../functions/handlers/http.js';
+import type { Runtime } from '../../functions/handlers/runtime.js';
 
 const CURRENT = 'c'.repeat(64);
 const PREVIOUS = 'p'.repeat(64);
@@ -20,6 +20,13 @@ const NOW = Date.parse('2026-12-05T10:00:00Z');
 function configWith(env: Record<string, string>): Config {
   return parseConfig({ SHEETS_ROOT_URL: 'http://127.0.0.1:9/', DRIVE_ROOT_URL: 'http://127.0.0.1:9/', LOCAL_IDENTITY: 'sa@local.test', SCHEDULER_AUTH: 'shared-secret', SCHEDULER_SHARED_SECRET: 'x'.repeat(32), WEBHOOK_SECRET: CURRENT, ...env });
 }
+
+/** The runtime the handlers of this file answer with, installed by each test. */
+let current: Runtime | null = null;
+const { driveWebhook, sheetAction } = createHttpHandlers(async () => {
+  if (!current) throw new Error('no runtime installed');
+  return current;
+});
 
 /** The handlers' view of the world: config, a clock, and a store that records poll requests. */
 function stubRuntime(config: Config) {
@@ -40,7 +47,7 @@ function stubRuntime(config: Config) {
       meta: async () => ({}),
     },
   } as unknown as Runtime;
-  useRuntime(rt);
+  current = rt;
   return { pollRequests };
 }
 
@@ -69,7 +76,9 @@ const press = (secret: string) => {
   return call(sheetAction, { body: { ...body, signature: hmac(secret, `${body.spreadsheetId}.${body.timestamp}`) } });
 };
 
-afterEach(() => useRuntime(null));
+afterEach(() => {
+  current = null;
+});
 
 describe('the webhook secret during a rotation', () => {
   it('accepts Drive pushes and button presses signed with the current or the previous secret, and nothing else', async () => {

@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { drive_v3 } from '@googleapis/drive';
 import { extraGrants } from '../../functions/app/reconcile.js';
 import { currentMasterView } from '../../functions/app/master.js';
-import { sharingFlagId, FLAGS_FIELD } from '../../functions/app/flags.js';
+import { FLAGS_FIELD } from '../../functions/app/flags.js';
+import { flagDocId } from '../../functions/adapters/firestore-store.js';
 import { clientsFor, failure } from '../emulators/sheets/helpers.js';
 import { LOCAL_SERVICE_ACCOUNT, registerUnitSheets } from '../helpers/integration.js';
+import { storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const ROUND = 'so-ket-2020';
@@ -62,7 +64,7 @@ describe('only the system shares a unit sheet', () => {
     });
     // Nothing was removed: a coordinator decides.
     expect(s.sheets.getDriveFileState(ids[LINKED]!)!.permissions.map((p) => p.type)).toContain('anyone');
-    const flag = (await s.runtime.store.flagsCollection().doc(sharingFlagId(ROUND, LINKED)).get()).data()!;
+    const flag = (await storedCollection(s.runtime, 'flags').doc(flagDocId('sharing', ROUND, LINKED)).get()).data()!;
     expect(flag[FLAGS_FIELD][0].reason).toContain('bất kỳ ai có đường liên kết (xem)');
     expect(flag[FLAGS_FIELD][0].reason).toContain(`${INTRUDER} (sửa)`);
   });
@@ -81,7 +83,7 @@ describe('only the system shares a unit sheet', () => {
     const digest = (await s.listEmails()).find((m) => m.subject?.includes('Tổng hợp tình hình'));
     expect(digest?.text).toContain('Bảng tính đơn vị được chia sẻ ngoài hệ thống');
     expect(digest?.text).toContain(INTRUDER);
-    expect((await s.runtime.store.flagsCollection().doc(sharingFlagId(ROUND, LINKED)).get()).exists).toBe(true);
+    expect((await storedCollection(s.runtime, 'flags').doc(flagDocId('sharing', ROUND, LINKED)).get()).exists).toBe(true);
   });
 
   it('once the extra grants are removed, the next reconcile clears the flags', async () => {
@@ -90,8 +92,8 @@ describe('only the system shares a unit sheet', () => {
     await drive.permissions.create({ fileId: ids[RAISED]!, sendNotificationEmail: false, requestBody: { role: 'reader', type: 'user', emailAddress: COORDINATOR } });
     const response = (await s.fire('reconcile')) as ReconcileResponse;
     expect(response.sharing.flagged).toEqual([]);
-    expect((await s.runtime.store.flagsCollection().doc(sharingFlagId(ROUND, LINKED)).get()).exists).toBe(false);
-    expect((await s.runtime.store.flagsCollection().doc(sharingFlagId(ROUND, RAISED)).get()).exists).toBe(false);
+    expect((await storedCollection(s.runtime, 'flags').doc(flagDocId('sharing', ROUND, LINKED)).get()).exists).toBe(false);
+    expect((await storedCollection(s.runtime, 'flags').doc(flagDocId('sharing', ROUND, RAISED)).get()).exists).toBe(false);
   });
 });
 

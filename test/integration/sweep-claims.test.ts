@@ -5,10 +5,11 @@
  * that died before confirming is taken over once its lease has run out, and the message goes
  * out once. Runs the small second campaign (two wards) so each sweep sends three messages.
  */
-import { createHash } from 'node:crypto';
+import { messageKeyOf } from '../../functions/adapters/firestore-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../functions/app/sweep.js';
 import { SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
+import { storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const AT = Date.parse('2025-03-30T08:00:00+07:00');
@@ -24,7 +25,7 @@ describe('reminder claims', () => {
   });
 
   /** The claim document a sender writes for a message carrying these keys. */
-  const claimRef = (keys: string[]) => s.runtime.store.remindersCollection().doc(`msg__${createHash('sha256').update([...keys].sort().join('\n')).digest('hex').slice(0, 32)}`);
+  const claimRef = (keys: string[]) => storedCollection(s.runtime, 'reminders').doc(messageKeyOf(keys));
   const mailsTo = async (address: string) => (await s.listEmails()).filter((m) => m.to.includes(address));
 
   it('a live claim is respected; a dead sender’s claim is taken over after its lease, and the message goes out once', async () => {
@@ -52,7 +53,7 @@ describe('reminder claims', () => {
     // Dated by the sweep that wrote it (the business clock), not by the machine's clock.
     expect(await s.mailDateHeader(mails[0]!.id)).toBe(new Date(AT + 11 * MINUTE).toISOString());
     expect((await claimRef(haiChau.keys).get()).data()).toMatchObject({ status: 'sent' });
-    expect((await s.runtime.store.remindersCollection().doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
+    expect((await storedCollection(s.runtime, 'reminders').doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
 
     const again = await runSweep(s.runtime, { at: AT + 20 * MINUTE });
     expect({ emails: again.emails, sent: again.sent }).toEqual({ emails: [], sent: [] });

@@ -17,6 +17,7 @@ import { createSmtpMailer, type Mailer } from '../../functions/adapters/smtp-mai
 import type { CaughtEmail } from '../../scripts/local-stack/mail-server.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { model, unitsOfKind, MAIN_PERIOD } from '../helpers/campaign.js';
+import { storedCollection } from '../helpers/store-documents.js';
 import { nomineeRow, validSubmission } from '../helpers/fill-workbook.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -68,7 +69,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
 
   const sweepAt = async (iso: string, extra: Record<string, unknown> = {}) => (await s.fire('compliance-sweep', { at: iso, ...extra })) as SweepResponse;
   const mailsAt = async (hhmmDate: string): Promise<CaughtEmail[]> => (await s.listEmails()).filter((m) => m.text?.includes(`tính đến ${hhmmDate}`));
-  const reminderIds = async () => (await s.runtime.store.remindersCollection().get()).docs.map((d) => d.id);
+  const reminderIds = async () => (await storedCollection(s.runtime, 'reminders').get()).docs.map((d) => d.id);
   const mailer = async (port: number) => {
     const m = await createSmtpMailer({ host: '127.0.0.1', port, secure: false, from: FROM, connectionTimeoutMs: 2_000 });
     mailers.push(m);
@@ -129,7 +130,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(r.sent).toBe(0);
     expect(await s.listEmails()).toEqual([]);
     expect(await reminderIds()).toEqual([]);
-    expect((await s.runtime.store.flagsCollection().get()).size).toBe(0);
+    expect((await storedCollection(s.runtime, 'flags').get()).size).toBe(0);
   });
 
   it('d-7 through the HTTP function: one message per unit with something to do, the digest, the flags', async () => {
@@ -173,17 +174,17 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(digest.text).toContain('  - Công an quận Ba Đình (Báo cáo sơ kết): Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP).');
 
     // Flags with reason and rule, per round and unit; the master is asked to refresh its status tab.
-    const flag = await s.runtime.store.flagsCollection().doc(`${ROUND}__ubnd-hoan-kiem`).get();
+    const flag = await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ubnd-hoan-kiem`).get();
     expect(flag.data()?.[FLAGS_FIELD]).toEqual([
       { unitId: 'ubnd-hoan-kiem', rule: 'not-submitted', reason: 'Sắp đến hạn, chưa gửi báo cáo.' },
       { unitId: 'ubnd-hoan-kiem', rule: 'invalid', reason: 'Còn 1 lỗi.' },
     ]);
-    const policeFlags = (await s.runtime.store.flagsCollection().doc(`${ROUND}__ca-ba-dinh`).get()).data()?.[FLAGS_FIELD] as { rule: string }[];
+    const policeFlags = (await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ca-ba-dinh`).get()).data()?.[FLAGS_FIELD] as { rule: string }[];
     expect(policeFlags.map((f) => f.rule)).toEqual(['not-submitted', 'invalid', 'quota', 'ineligible']);
-    expect((await s.runtime.store.flagsCollection().doc(`${ROUND}__ubnd-ba-dinh`).get()).exists).toBe(false);
+    expect((await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ubnd-ba-dinh`).get()).exists).toBe(false);
     expect((await s.runtime.store.meta('master')).requestedAt).toBe(Date.parse('2020-07-08T08:00:00+07:00'));
     // Each reminder key is recorded as sent.
-    const key = (await s.runtime.store.remindersCollection().doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-7`).get()).data();
+    const key = (await storedCollection(s.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-7`).get()).data();
     expect(key).toMatchObject({ status: 'sent', unitId: 'ubnd-hoan-kiem', sentAt: Date.parse('2020-07-08T08:00:00+07:00') });
   });
 
@@ -205,7 +206,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(Object.values(countBy(recipients(d2))).every((n) => n === 1)).toBe(true);
     expect(d2.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!.text).toContain('Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.');
     // No claim is left half-done: every message record is marked sent.
-    const claims = (await s.runtime.store.remindersCollection().get()).docs.filter((d) => d.id.startsWith('msg__'));
+    const claims = (await storedCollection(s.runtime, 'reminders').get()).docs.filter((d) => d.id.startsWith('msg__'));
     expect(claims.every((d) => d.data().status === 'sent')).toBe(true);
     expect(claims).toHaveLength(74 * 2);
   });
@@ -228,7 +229,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(partial.failed.map((f) => f.unit).sort()).toEqual(['ca-ba-dinh', 'ubnd-hoan-kiem']);
     expect(partial.sent).toHaveLength(72);
     expect(smtp.inbox).toHaveLength(72);
-    expect((await s.runtime.store.remindersCollection().doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-0`).get()).exists).toBe(false);
+    expect((await storedCollection(s.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-0`).get()).exists).toBe(false);
 
     // 3. Fixed: the next run sends exactly the two that failed, once.
     smtp.reject.clear();
@@ -275,7 +276,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 2 (đúng hạn 1, muộn 1). Chưa nộp (quá hạn): 72, trong đó còn lỗi: 2.');
     expect(digest.text).toContain('  Nộp muộn: UBND quận Tây Hồ (09:00 16/07/2020).');
     expect(digest.text).not.toMatch(/Chưa nộp \(quá hạn\): [^\n]*UBND quận Tây Hồ/);
-    const flags = (await s.runtime.store.flagsCollection().doc(`${ROUND}__ubnd-tay-ho`).get()).data()?.[FLAGS_FIELD];
+    const flags = (await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ubnd-tay-ho`).get()).data()?.[FLAGS_FIELD];
     expect(flags).toEqual([{ unitId: 'ubnd-tay-ho', rule: 'late', reason: 'Nộp muộn: gửi lần đầu lúc 09:00 16/07/2020, hạn là trước ngày 15/07/2020.' }]);
 
     // 18/07: the second interval: a new notice to every unit still missing (not Tây Hồ, not Ba Đình).

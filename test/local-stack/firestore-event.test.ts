@@ -5,7 +5,7 @@ import {
   decodeDocumentWrittenEvent,
   documentIdFromSubject,
   UndecodableEventError,
-} from '../../functions/adapters/firestore-event.js';
+} from '../../functions/handlers/firestore-event.js';
 
 const DocumentEventData = google.events.cloud.firestore.v1.DocumentEventData;
 const NAME = 'projects/demo-p/databases/(default)/documents/submissions/s1';

@@ -9,8 +9,8 @@ import { Timestamp } from '@google-cloud/firestore';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { decodeDocumentWrittenEvent } from '../../functions/adapters/firestore-event.js';
-import type { DecodedDocumentWrittenEvent } from '../../functions/adapters/firestore-event.js';
+import { decodeDocumentWrittenEvent } from '../../functions/handlers/firestore-event.js';
+import type { DecodedDocumentWrittenEvent } from '../../functions/handlers/firestore-event.js';
 import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
 import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';

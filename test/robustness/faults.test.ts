@@ -18,9 +18,9 @@ import { currentMasterView } from '../../functions/app/master.js';
 import { createSmtpMailer } from '../../functions/adapters/smtp-mailer.js';
 import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import type { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
-import { useRuntime } from '../../functions/handlers/runtime.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
+import { storedCollection } from '../helpers/store-documents.js';
 import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, provisionMaster, pushAndPoll, registerUnitSheets, tabValues, withSheetUrlsByOwner } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
@@ -133,11 +133,11 @@ async function play(faulty: boolean) {
   // 08/07 08:00, d-7: the first sweep; in the faulty run the SMTP relay refuses connections.
   if (faulty) {
     const dead = await createSmtpMailer({ host: '127.0.0.1', port: await freePort(), secure: false, from: 'x <x@hanoi.example>', connectionTimeoutMs: 1_000 });
-    useRuntime({ ...rt, mailer: dead });
+    s.useRuntime({ ...rt, mailer: dead });
     try {
       faultLog.sweeps.push(await sweep('2020-07-08T08:00:00+07:00'));
     } finally {
-      useRuntime(rt);
+      s.useRuntime(rt);
       dead.close();
     }
   } else await sweep('2020-07-08T08:00:00+07:00');
@@ -177,7 +177,7 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
   urlToUnit.set(master.url ?? '', 'master');
   const masterSheet = s.sheets.getSpreadsheetState(master.spreadsheetId!)!;
   const mails = (await s.listEmails()).slice(mailsBefore).map((m) => ({ to: m.to.join(','), subject: m.subject }));
-  const reminders = (await store.remindersCollection().get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
+  const reminders = (await storedCollection(s.runtime, 'reminders').get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
   return {
     masterView: withSheetUrlsByOwner(await currentMasterView(s.runtime, s.clock.now), urlToUnit),
     // When it was last rebuilt may differ (a repair asks for one more refresh); what it shows may not.
@@ -199,7 +199,7 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
     versions: Object.fromEntries(await Promise.all(DISTRICTS.map(async (u) => [u, (await store.versions(SK, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const))),
     nominees: await store.nomineeIndex(SK),
     aggregates: aggregateMeaning(await store.aggregatesOfRound(SK)),
-    flags: (await store.flagsCollection().get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
+    flags: (await storedCollection(s.runtime, 'flags').get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
     /** What each clerk sees: every cell of every tab, value, note and colour. */
     sheets: Object.fromEntries(
       DISTRICTS.map((u) => {

@@ -18,7 +18,6 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refreshMaster } from '../../functions/app/master.js';
 import { hmac } from '../../functions/handlers/auth.js';
-import { useRuntime } from '../../functions/handlers/runtime.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { quoteSheetName } from '../../functions/core/a1.js';
 import { postSheetAction, provisionMaster, registerUnitSheets, requestsSince, tabValues } from '../helpers/integration.js';
@@ -38,7 +37,7 @@ beforeAll(async () => {
   await provisionMaster(s);
 }, 60_000);
 afterAll(async () => {
-  useRuntime(s?.runtime ?? null);
+  s?.useRuntime(s.runtime);
   await s?.dispose();
 });
 
@@ -158,7 +157,7 @@ describe('secrets and the logs, on the production path', () => {
       SMTP_USER: 'bao-cao',
       ...SECRETS,
     });
-    useRuntime(null); // the next request builds the runtime from the environment, as in production
+    s.useRuntime(null); // the next request builds the runtime from the environment, as in production
     try {
       const id = sheetIds[UNIT]!;
       // A forged button press, a push with a wrong token, a scheduler call with a wrong secret.
@@ -175,7 +174,7 @@ describe('secrets and the logs, on the production path', () => {
     } finally {
       write.mockRestore();
       process.env = env;
-      useRuntime(s.runtime);
+      s.useRuntime(s.runtime);
     }
 
     const lines = out.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
