@@ -200,7 +200,21 @@ const SCOPE_LABEL = { cand: 'Trong CAND', outside: 'Ngoài CAND' } as const;
  * A nominee's verdict from what the view holds today. The nominations helper adds `verdict` to
  * the view; then this returns it.
  */
+/**
+ * The nominee's verdict as the core judged it (the master shows the same), with the reasons a
+ * held-back nominee is listed with: its own error messages, or, for a record from before verdicts
+ * existed, reasons read from its fields. A nominee of a list still in draft is held back too.
+ */
 export function verdictOf(model: CampaignModel, n: RoundNomination): { verdict: Verdict; reasons: string[] } {
+  const fromFields = verdictFromFields(model, n);
+  const verdict: Verdict = n.nomination.verdict === undefined ? fromFields.verdict : n.verdict;
+  const draft = n.source === 'draft' ? ['Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)'] : [];
+  if (verdict === 'ok') return draft.length ? { verdict: 'incomplete', reasons: draft } : { verdict: 'ok', reasons: [] };
+  const ownMessages = (n.nomination.issues ?? []).filter((i) => i.severity === 'error').map((i) => i.message);
+  return { verdict, reasons: [...draft, ...(ownMessages.length ? ownMessages : fromFields.reasons)] };
+}
+
+function verdictFromFields(model: CampaignModel, n: RoundNomination): { verdict: Verdict; reasons: string[] } {
   const nom = n.nomination;
   if (nom.eligible === false) return { verdict: 'ineligible', reasons: nom.ineligibleReasons.length ? nom.ineligibleReasons : ['Không đủ tiêu chuẩn khen thưởng'] };
   if (n.quotaExceeded) return { verdict: 'over_quota', reasons: ['Vượt số lượng được đề nghị của đơn vị'] };

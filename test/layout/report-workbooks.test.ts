@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SheetGrid } from '../../functions/core/grid.js';
 import type { MasterRound } from '../../functions/core/master-view.js';
-import { buildActivitiesWorkbook, buildAwardListWorkbook, buildConsolidatedWorkbook, HEADLINE_LABEL, NOT_REPORTED, reportGroups } from '../../functions/layout/report-workbooks.js';
+import { buildActivitiesWorkbook, buildAwardListWorkbook, buildConsolidatedWorkbook, HEADLINE_LABEL, NOT_REPORTED, reportGroups, verdictOf } from '../../functions/layout/report-workbooks.js';
 import type { CompiledActivity } from '../../functions/core/lists.js';
 import { readXlsxGrid, renderXlsx } from '../../functions/layout/xlsx.js';
 import { model } from '../helpers/campaign.js';
 import { loadXlsx, workbookPrintProblems } from './print-checks.js';
-import { INELIGIBLE_REASON, NOMINEES, NOW, sampleView } from './report-fixtures.js';
+import { INELIGIBLE_REASON, NOMINEES, NOW, nominee, sampleView } from './report-fixtures.js';
 
 const sample = sampleView(model);
 const round = (): MasterRound => sample.view.rounds.find((r) => r.roundId === sample.roundId)!;
@@ -79,6 +79,23 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
 });
 
 describe('award lists', () => {
+  it("follow the core's verdict: an exempt nominee with blank titles is proposed; a judged one is held back with its own messages", () => {
+    const judged = (over: Parameters<typeof nominee>[3], verdict: MasterRound['nominations'][number]['verdict']) => ({
+      id: 'x',
+      unitId: 'ubnd-ba-dinh',
+      source: 'submitted' as const,
+      nomination: nominee(1, 'gkcatp', 'Tập thể nhân dân tổ dân phố số 5', { ...over, verdict }),
+      verdict,
+      exempt: over?.exempt ?? false,
+      quotaExceeded: verdict === 'over_quota',
+      shortlisted: false,
+    });
+    // Not assessed for emulation titles: no titles, no eligibility to read from the fields, and the core says ok.
+    expect(verdictOf(model, judged({ exempt: true, titles: {}, eligible: null }, 'ok'))).toEqual({ verdict: 'ok', reasons: [] });
+    const message = 'Ô H7: dòng 1 còn thiếu "Tóm tắt thành tích". Hãy ghi đủ hoặc xóa cả dòng.';
+    expect(verdictOf(model, judged({ issues: [{ cell: 'H7', code: 'required.field', severity: 'error', message }] }, 'incomplete'))).toEqual({ verdict: 'incomplete', reasons: [message] });
+  });
+
   async function list(award: string) {
     const grid = await readXlsxGrid(await renderXlsx(buildAwardListWorkbook(model, sample.view, sample.roundId, award, NOW)));
     const rows = grid.sheets[0]!.rows.map((r) => r.map((c) => text(c?.v)));
