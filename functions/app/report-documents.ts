@@ -94,8 +94,8 @@ export interface PublishedRound {
  * replacing the files of an earlier run (found by their appProperties), and records their
  * links for the master. Idempotent: run twice, one file each.
  */
-export async function publishRoundDocuments(deps: PublishDeps, roundId: string, now: number): Promise<PublishedRound> {
-  const docs = await buildRoundDocuments(deps, roundId, now);
+export async function publishRoundDocuments(deps: PublishDeps, roundId: string, now: number, view?: MasterView): Promise<PublishedRound> {
+  const docs = await buildRoundDocuments(deps, roundId, now, view);
   const files: PublishedRound['files'] = [];
   for (const doc of docs) {
     const { file, created, duplicates } = await deps.files.upsertFile(doc.fileName, doc.mimeType, doc.content, { campaignId: deps.model.id, reportFile: doc.fileName });
@@ -122,6 +122,9 @@ export async function publishDueReports(deps: PublishDeps, now: number, opts: { 
       ? deps.model.campaign.rounds
       : deps.model.campaign.rounds.filter((r) => now >= deps.model.dueAt(r.id) && (meta[r.id]?.publishedAt ?? -Infinity) < deps.model.dueAt(r.id));
   const out: PublishedRound[] = [];
-  for (const round of rounds) out.push(await publishRoundDocuments(deps, round.id, now));
+  if (rounds.length === 0) return out;
+  // One master view (every round's submissions, states and aggregates) serves every round written.
+  const view = await currentMasterView(deps, now);
+  for (const round of rounds) out.push(await publishRoundDocuments(deps, round.id, now, view));
   return out;
 }

@@ -5,7 +5,7 @@
  * the master view: the numbers are the view's, only arranged for paper.
  */
 import type { CampaignModel } from '../core/campaign-model.js';
-import { consolidationGroups, sumTotals, type NodeTotals } from '../core/aggregate.js';
+import type { NodeTotals } from '../core/aggregate.js';
 import type { MasterRound, MasterView, ViewNomination } from '../core/master-view.js';
 import { civilDateOf, formatCivilDate, formatViDateTime } from '../core/time.js';
 import { writeFiguresHeader } from './figures-header.js';
@@ -77,23 +77,19 @@ export interface ReportGroup {
   unitIds: string[];
   /** The group whose subtotal is the city's headline figure. */
   headline: boolean;
+  /** The group's subtotal as the master view consolidated it (`master --json`'s groupTotals). */
+  subtotal: NodeTotals;
 }
 
 /**
- * The consolidation groups of the campaign file (`consolidation.groups`: districts as the
- * headline, sectors beside it; DOMAIN.md "Consolidation"), each with the units that file
- * figures in the round, in registry order.
+ * The consolidation groups (`consolidation.groups`: districts as the headline, sectors beside
+ * it; DOMAIN.md "Consolidation") as the master view consolidated them for the round: the units
+ * that file figures, in registry order, and each group's subtotal.
  */
-export function reportGroups(model: CampaignModel, roundId: string): ReportGroup[] {
-  const files = (unitId: string) => model.tablesFor(unitId, roundId).some((t) => t.table.kind === 'figures');
-  return consolidationGroups(model)
-    .map((g) => ({ id: g.id, title: g.label, label: g.subtotalLabel, unitIds: model.campaign.units.filter((u) => g.kinds.includes(u.kind) && files(u.id)).map((u) => u.id), headline: g.headline }))
+export function reportGroups(round: MasterRound): ReportGroup[] {
+  return round.groups
+    .map((g) => ({ id: g.id, title: g.label, label: g.subtotalLabel, unitIds: g.rows.map((row) => row.unitId), headline: g.headline, subtotal: g.subtotal }))
     .filter((g) => g.unitIds.length > 0);
-}
-
-/** A group's subtotal as the master view consolidated it (the same figures `master --json` gives as groupTotals). */
-export function groupTotals(view: MasterRound, group: ReportGroup): NodeTotals {
-  return view.groups.find((g) => g.id === group.id)?.subtotal ?? sumTotals(group.unitIds.map((id) => view.byUnit[id]));
 }
 
 function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: string, groups: ReportGroup[], now: number): SheetModel {
@@ -148,7 +144,7 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
       row++;
     });
     const reported = g.unitIds.filter((id) => r.byUnit[id]).length;
-    figures(`${g.label} (${reported}/${g.unitIds.length} đơn vị đã báo cáo)`, null, groupTotals(r, g), groupStyle);
+    figures(`${g.label} (${reported}/${g.unitIds.length} đơn vị đã báo cáo)`, null, g.subtotal, groupStyle);
   });
   const headline = groups.filter((g) => g.headline);
   if (headline.length > 0) {
@@ -173,7 +169,7 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
 export function buildConsolidatedWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
   const r = roundOf(view, roundId);
   const round = model.round(roundId);
-  const groups = reportGroups(model, roundId);
+  const groups = reportGroups(r);
   const sheets = model
     .figuresTables()
     .filter((t) => round.tables.includes(t.id))

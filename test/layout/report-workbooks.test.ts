@@ -37,7 +37,7 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
   it('groups districts then sectors, each with its subtotal equal to the sum of its units', async () => {
     const grid = await readXlsxGrid(await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)));
     expect(grid.sheets.map((s) => s.title)).toEqual(sample.tableIds.map((id) => model.figuresTable(id).label));
-    const [districts, sectors] = reportGroups(model, sample.roundId);
+    const [districts, sectors] = reportGroups(round());
     expect(districts).toMatchObject({ id: 'districts', headline: true, label: 'Cộng quận, huyện, thị xã' });
     expect(sectors).toMatchObject({ id: 'sectors', headline: false, label: 'Cộng sở, ban, ngành, đoàn thể' });
     for (const tableId of sample.tableIds) {
@@ -66,7 +66,7 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
   });
 
   it("groups exactly the units of the campaign file's groups that file figures in the round, districts first", () => {
-    const groups = reportGroups(model, sample.roundId);
+    const groups = reportGroups(round());
     const declared = model.campaign.consolidation!.groups;
     expect(groups.map((g) => g.id)).toEqual(declared.map((g) => g.id));
     for (const g of groups) {
