@@ -7,19 +7,8 @@
  */
 import type { Workbook, Worksheet } from 'exceljs';
 
-type ExcelModule = typeof import('exceljs');
-
-export async function exceljs(): Promise<ExcelModule> {
-  const mod = await import('exceljs');
-  return ((mod as { default?: ExcelModule }).default ?? mod) as ExcelModule;
-}
-
-export async function loadXlsx(buffer: Buffer): Promise<Workbook> {
-  const ExcelJS = await exceljs();
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(buffer as unknown as Parameters<Workbook['xlsx']['load']>[0]);
-  return workbook;
-}
+/** A produced file read back with exceljs, as a person opening it would (the same loader as the fill helpers). */
+export { loadWorkbook as loadXlsx } from '../helpers/xlsx-fill.js';
 
 function frozenPanes(ws: Worksheet): { rows: number; cols: number } {
   const view = ws.views?.[0] as { state?: string; xSplit?: number; ySplit?: number } | undefined;
