@@ -1,5 +1,5 @@
 /**
- * The documents the coordinators send on at the end of a round (issue 12): the consolidated
+ * The documents the coordinators send on at the end of a round: the consolidated
  * tables, the draft city report, the award lists (main round) and the activities (supplementary
  * round). Built from the same master view as the master sheet and `master --json`, so the
  * figures in the files are the figures the coordinators see.

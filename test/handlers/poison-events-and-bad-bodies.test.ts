@@ -1,5 +1,5 @@
 /**
- * Poison events and bad bodies (issue 10, item 12), through the Functions Framework's own server
+ * Poison events and bad bodies, through the Functions Framework's own server
  * (getTestServer, as the local stack serves the functions):
  * - an undecodable CloudEvent is logged with its context and acknowledged (2xx), since Eventarc
  *   with retries on would redeliver it for a day; a failure a retry can get past is still

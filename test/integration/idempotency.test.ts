@@ -1,5 +1,5 @@
 /**
- * Issue 4: at-least-once, unordered delivery changes nothing. The same business story is
+ * At-least-once, unordered delivery changes nothing. The same business story is
  * played twice at the same business times, on fresh sheets and an emptied Firestore each
  * time: once delivering every change once, cleanly; once delivering each change three times
  * (a Drive push through the webhook, a direct call, the sheet's "Kiểm tra ngay" button),

@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 13: only the system shares a unit's sheet. A clerk (writer) cannot re-share a
+ * Only the system shares a unit's sheet. A clerk (writer) cannot re-share a
  * provisioned sheet (writersCanShare is off); grants made some other way (an "anyone with the
  * link" switch, an added person, a coordinator raised to writer) are found by the hourly
  * reconcile job, flagged in the master's status tab and in the coordinators' digest, and left

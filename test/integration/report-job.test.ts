@@ -1,5 +1,5 @@
 /**
- * Issue 12 on Google (here the local stack: the functions over HTTP, the Drive emulator): the
+ * The round documents on Google (here the local stack: the functions over HTTP, the Drive emulator): the
  * job that writes the round documents into Drive. Scheduled, it writes a round once after its
  * due time; on demand (the master's button, or the job with a round) it rewrites them. Either
  * way each document is one file, replaced in place, never a second copy.
