@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { google } from '@skunkteam/google-cloudevents-firestore';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { currentDeadline, QuotaDeferredError } from '../../functions/adapters/shared-pace.js';
 import { BODY_NOT_JSON, BODY_UNREADABLE } from '../../functions/handlers/framework-errors.js';
 import { isTransientFailure } from '../../functions/handlers/events.js';

@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { processUnitSheet } from '../../functions/app/process-unit-sheet.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
 import type { SubmissionRecord } from '../../functions/app/records.js';

@@ -16,7 +16,7 @@ import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { processUnitSheet, type PipelineDeps } from '../../functions/app/process-unit-sheet.js';
 import { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { aggregateMeaning, commitInputFor, everyCell, expectSameOutcome, pressSheetButton, pushAndPoll, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
