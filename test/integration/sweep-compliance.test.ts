@@ -12,12 +12,11 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep, type SweepJson, type SweepRun } from '../../functions/app/sweep.js';
-import { FLAGS_FIELD } from '../../functions/app/flags.js';
 import { createSmtpMailer, type Mailer } from '../../functions/adapters/smtp-mailer.js';
 import type { CaughtEmail } from '../../scripts/local-stack/mail-server.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { model, unitsOfKind, MAIN_PERIOD } from '../helpers/campaign.js';
-import { storedCollection } from '../helpers/store-documents.js';
+import { FLAGS_FIELD, storedCollection } from '../helpers/store-documents.js';
 import { nomineeRow, validSubmission } from '../helpers/fill-workbook.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
