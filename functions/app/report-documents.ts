@@ -40,13 +40,6 @@ export function narrativesOf(model: CampaignModel, submissions: Pick<SubmissionR
     .filter((n) => Object.values(n.outline).some((e) => e.content || e.reference) || n.examples.length > 0);
 }
 
-export function documentFileNames(model: CampaignModel, roundId: string): string[] {
-  const names = [`bang-tong-hop-${roundId}.xlsx`, `bao-cao-tong-hop-${roundId}.docx`];
-  if (roundHasTable(model, roundId, (t) => t.kind === 'list' && t.role === 'nominations')) names.push(...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`));
-  if (isSupplementary(model, roundId)) names.push(`hoat-dong-${roundId}.xlsx`);
-  return names;
-}
-
 function roundHasTable(model: CampaignModel, roundId: string, test: (t: CampaignModel['campaign']['tables'][number]) => boolean): boolean {
   return model.round(roundId).tables.some((id) => test(model.table(id)));
 }
