@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only import,validation] [-- --quick]`: runs the benchmarks of issue 7,
+ * `npm run bench [-- --only import,validation] [-- --quick]`: runs every benchmark (or those named),
  * prints one table (figure, value, baseline, ratio, target, met?) and writes
  * bench/results/latest.json with the machine description. Not part of `npm test`.
  */

@@ -1,8 +1,5 @@
 import type { UnitFlagsRecord } from './records.js';
 
-/** Where the compliance sweep leaves its findings per unit and round, for the master's status tab. */
-export const FLAGS_FIELD = 'flags';
-
 /**
  * Sharing findings (grants on a unit's sheet the system did not make) are flags too, so the
  * master's status tab shows them; the reconcile owns them, and the sweep, which replaces its own

@@ -30,11 +30,4 @@ export function createLogger(base: LogContext = {}, sink: Sink = (l) => process.
   };
 }
 
-/** A logger that keeps lines in memory: tests assert on what was logged (and what was not). */
-export function memoryLogger(): Logger & { lines: LogContext[] } {
-  const lines: LogContext[] = [];
-  const logger = createLogger({}, (l) => lines.push(JSON.parse(l) as LogContext), 'debug');
-  return Object.assign(logger, { lines });
-}
-
 export const silentLogger: Logger = createLogger({}, () => {});

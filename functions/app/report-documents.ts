@@ -1,5 +1,5 @@
 /**
- * The documents the coordinators send on at the end of a round (issue 12): the consolidated
+ * The documents the coordinators send on at the end of a round: the consolidated
  * tables, the draft city report, the award lists (main round) and the activities (supplementary
  * round). Built from the same master view as the master sheet and `master --json`, so the
  * figures in the files are the figures the coordinators see.
@@ -38,13 +38,6 @@ export function narrativesOf(model: CampaignModel, submissions: Pick<SubmissionR
     .filter((s) => model.findUnit(s.unitId))
     .map((s) => ({ unitId: s.unitId, outline: s.outline ?? {}, examples: (examplesTable && s.examples?.[examplesTable]) || [] }))
     .filter((n) => Object.values(n.outline).some((e) => e.content || e.reference) || n.examples.length > 0);
-}
-
-export function documentFileNames(model: CampaignModel, roundId: string): string[] {
-  const names = [`bang-tong-hop-${roundId}.xlsx`, `bao-cao-tong-hop-${roundId}.docx`];
-  if (roundHasTable(model, roundId, (t) => t.kind === 'list' && t.role === 'nominations')) names.push(...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`));
-  if (isSupplementary(model, roundId)) names.push(`hoat-dong-${roundId}.xlsx`);
-  return names;
 }
 
 function roundHasTable(model: CampaignModel, roundId: string, test: (t: CampaignModel['campaign']['tables'][number]) => boolean): boolean {

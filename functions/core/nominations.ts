@@ -19,7 +19,6 @@ import { nameKey, readListEntries, type ListEntry } from './lists.js';
  * reason stays listed in the nominee's `issues`.
  */
 export type NomineeVerdict = 'ok' | 'incomplete' | 'ineligible' | 'over_quota';
-export const NOMINEE_VERDICTS: readonly NomineeVerdict[] = ['ok', 'incomplete', 'ineligible', 'over_quota'];
 
 /** One problem of a nominee, as the unit and the coordinators read it. */
 export interface NomineeIssue {

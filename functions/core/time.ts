@@ -5,7 +5,7 @@
  * campaign's vocabulary ("YYYY-MM-DD" civil dates, the Vietnamese formats of the sheets and mails).
  * Per-function imports keep the cold start from loading all of date-fns.
  */
-import { TZDate, tzOffset } from '@date-fns/tz';
+import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { format } from 'date-fns/format';
@@ -15,11 +15,6 @@ import { startOfDay } from 'date-fns/startOfDay';
 function civilDate(date: string, timeZone: string): TZDate {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new TZDate(y, m - 1, d, timeZone);
-}
-
-/** Offset of `timeZone` from UTC at `instant`, in minutes (ICT: +420). */
-export function zoneOffsetMinutes(instant: number, timeZone: string): number {
-  return tzOffset(timeZone, new Date(instant));
 }
 
 /**
@@ -41,11 +36,6 @@ export function civilDateOf(instant: number, timeZone: string): string {
 
 export function civilDaysBetween(fromDate: string, toDate: string): number {
   return differenceInCalendarDays(civilDate(toDate, 'UTC'), civilDate(fromDate, 'UTC'));
-}
-
-/** "14/07/2020" */
-export function formatViDate(instant: number, timeZone: string): string {
-  return format(new TZDate(instant, timeZone), 'dd/MM/yyyy');
 }
 
 /** "09:12 14/07/2020", the way the status cell writes a time. */

@@ -107,17 +107,6 @@ function decodeEvent(data: unknown): DecodedDocumentWrittenEvent {
   };
 }
 
-/** 'documents/submissions/abc' (a CloudEvent subject) → 'abc'. */
-export function documentIdFromSubject(subject: string): string {
-  const path = subject.startsWith('documents/') ? subject.slice('documents/'.length) : subject;
-  const segments = path.split('/');
-  const id = segments[segments.length - 1];
-  if (segments.length < 2 || segments.length % 2 !== 0 || !id) {
-    throw new Error(`not a Firestore document subject: ${JSON.stringify(subject)}`);
-  }
-  return id;
-}
-
 /** 'projects/P/databases/D/documents/a/b' → 'a/b'; a path without that prefix is returned as is. */
 export function relativeDocumentPath(fullName: string): string {
   const marker = '/documents/';

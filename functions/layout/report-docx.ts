@@ -1,5 +1,5 @@
 /**
- * The draft of the city's report (.docx), issue 12: the outline I–V of the campaign's narrative
+ * The draft of the city's report (.docx): the outline I–V of the campaign's narrative
  * checklist, under each item what the units wrote (each attributed to its unit), the consolidated
  * figures where III.1 and III.2 ask for them, the typical examples compiled (III.2.e) and who
  * reported on time, late or not at all. A draft for Phòng XDPT to edit, in Word, LibreOffice or

@@ -13,13 +13,6 @@ import { bannerStart } from './frozen.js';
 import type { CellStyle, SheetModel, WorkbookModel } from './model.js';
 import { PALETTE, STYLES, SheetBuilder } from './sheet-builder.js';
 
-/** File names the `report` command and the Google job write. */
-export const REPORT_FILE_NAMES = {
-  consolidated: (roundId: string) => `bang-tong-hop-${roundId}.xlsx`,
-  awardList: (award: string) => `khen-thuong-${award}.xlsx`,
-  activities: (roundId: string) => `hoat-dong-${roundId}.xlsx`,
-};
-
 const PROTECTION = 'Văn bản do hệ thống lập từ số liệu đã tiếp nhận; chỉnh sửa trên bản sao.';
 /** Pixels: wide enough for "UBND huyện Đan Phượng" on one line; longer labels wrap and their row grows. */
 const UNIT_COLUMN_WIDTH = 240;

@@ -75,7 +75,7 @@ async function templatePicture(dir: string, model: Parameters<typeof buildUnitWo
 }
 
 /**
- * Issue 12: the first printed page of the consolidated table and of the draft city report, as
+ * The report pictures: the first printed page of the consolidated table and of the draft city report, as
  * LibreOffice renders the files the `report` command writes (its own profile directory, so it
  * does not clash with another LibreOffice running on the machine).
  */

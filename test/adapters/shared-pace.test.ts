@@ -1,5 +1,5 @@
 /**
- * The Sheets quota across instances (issue 10, item 10). Google counts 60 requests per minute
+ * The Sheets quota shared across function instances. Google counts 60 requests per minute
  * per user, and every instance of every function is the same user (the service account). The
  * shared pace keeps the next free slot in a Firestore document reserved by a transaction; these
  * tests run it on Google's own Firestore emulator, which isolates transactions as production does.

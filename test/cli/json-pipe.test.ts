@@ -1,5 +1,5 @@
 /**
- * `--json` through a pipe is one whole JSON document (issue 13, item 4). The real entry point runs
+ * `--json` through a pipe is one whole JSON document. The real entry point runs
  * in a child process with stdout as a pipe, on a campaign of 1,577 units whose `master --json` is
  * about 160 KB, well over a pipe's 64 KiB capacity. The test reads nothing from the pipe (a FIFO)
  * until the child has exited: an entry point that calls process.exit() with output still queued loses it

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- report` (issue 12) after importing units through the CLI, as the clerks would
+ * `npm run cli -- report` after importing units through the CLI, as the clerks would
  * type them: the files are written, the consolidated totals in the .xlsx equal `master --json`'s
  * exactly, and the draft report carries what the units wrote through the whole pipeline.
  * (Slow like cli-import-master: each command starts its own embedded stack on the local state.)

@@ -1,5 +1,5 @@
 /**
- * The supplementary round's activities (issue 11, item 8): the bo-sung workbook carries the
+ * The supplementary round's activities: the bo-sung workbook carries the
  * `hoat_dong` list; at submission it needs at least one activity or the "Không tổ chức hoạt
  * động" box; dates are read day first and checked against the round's window; the master
  * compiles them by kind and level.

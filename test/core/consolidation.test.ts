@@ -1,5 +1,5 @@
 /**
- * Consolidation by group (issue 11, item 7): the city's headline figure is the districts'
+ * Consolidation by group: the city's headline figure is the districts'
  * subtotal only; the sectors' figures appear in their own subtotal, beside it and never added
  * in; units that file no figures have no row; no tab adds rounds together.
  */

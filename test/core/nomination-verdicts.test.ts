@@ -1,5 +1,5 @@
 /**
- * Issue 11, items 3–6: nominees judged apart from the report (a verdict per nominee, on its
+ * Nominations: nominees judged apart from the report (a verdict per nominee, on its
  * row, in the status line, the master and the mail), the exemption from criteria the plan
  * limits to assessed nominees, the per-locality Bằng khen Bộ Công an, and the tờ trình link
  * of units that only nominate. Messages are checked word for word.
@@ -39,7 +39,7 @@ const verdictCell = (m: CampaignModel, ev: Evaluation, row: number) => {
   return plan.statusCells.find((c) => c.sheet === SHEET && c.row === row && c.col === VERDICT_COL);
 };
 
-describe('a nominee never stops the report (issue 11, item 3)', () => {
+describe('a nominee never stops the report', () => {
   it('a complete district workbook with an ineligible nominee is ready; the verdict is on the nominee\'s row', async () => {
     const ev = await evaluate('ubnd-ba-dinh', [
       { award: 'bkubnd', type: 'collective', scope: 'outside', name: 'Tổ dân phố số 7', bangKhen: 1 },
@@ -117,7 +117,7 @@ describe('a nominee never stops the report (issue 11, item 3)', () => {
   });
 });
 
-describe('exemption from emulation-title criteria (issue 11, item 4)', () => {
+describe('exemption from emulation-title criteria', () => {
   const tdp = (award: string, assessed?: 'Có' | 'Không') =>
     ({ award, type: 'collective', scope: 'outside', name: 'Tập thể nhân dân tổ dân phố số 5, phường Ngọc Hà', titles: [null, null, null, null, null], bangKhen: 1, ...(assessed ? { assessed } : {}) }) as NomineeSpec & { assessed?: 'Có' | 'Không' };
 
@@ -182,7 +182,7 @@ describe('exemption from emulation-title criteria (issue 11, item 4)', () => {
   });
 });
 
-describe('bkbca per locality (issue 11, item 5)', () => {
+describe('bkbca per locality', () => {
   const bkbca = (name: string) => [{ award: 'bkbca' as string | null, name }];
 
   it('the UBND and the police of one district both nominate: a warning for that locality', () => {
@@ -247,7 +247,7 @@ describe('bkbca per locality (issue 11, item 5)', () => {
   });
 });
 
-describe('the confirmation of a unit that only nominates asks for the tờ trình (issue 11, item 6)', () => {
+describe('the confirmation of a unit that only nominates asks for the tờ trình', () => {
   const LINK_LABEL = 'Đường dẫn tờ trình đề nghị khen thưởng đã ký, đóng dấu';
 
   it.each(['ca-ba-dinh', 'catp-xdpt', 'catp-ankt'])('%s: the template, the missing-field and the bad-link messages', async (unitId) => {
@@ -268,7 +268,7 @@ describe('the confirmation of a unit that only nominates asks for the tờ trìn
   });
 });
 
-describe('the coordinators\' digest names the locality (issue 11, item 5)', () => {
+describe('the coordinators\' digest names the locality', () => {
   it('one line per locality, once', () => {
     const nominating = (unitId: string, name: string) => ({
       unitId,

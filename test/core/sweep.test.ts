@@ -1,5 +1,5 @@
 /**
- * The compliance sweep's pure rules (issue 5): who has not done what by when, at an instant
+ * The compliance sweep's pure rules: who has not done what by when, at an instant
  * in Asia/Ho_Chi_Minh. Instants are taken a second either side of each deadline ("trước ngày
  * 15/7/2020" read strictly: on time through 14/07/2020 23:59:59 ICT = 16:59:59 UTC), across
  * UTC midnight, at each reminder offset and at the lock; nominations come from real workbook
@@ -259,7 +259,7 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
   });
 });
 
-describe('every finding names its round (issue 13)', () => {
+describe('every finding names its round', () => {
   it('a unit late in one round and missing in the other is listed in each round for what it is there', () => {
     const [first, second] = model.campaign.rounds.map((r) => r.id) as [string, string];
     const at = model.dueAt(second) + 24 * 3600_000;
@@ -450,7 +450,7 @@ describe('the coordinators’ digest', () => {
       'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):',
       '  - Công an quận Ba Đình (Báo cáo sơ kết): Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.',
       '',
-      // The shortlist is a section of its own, every line a full sentence (issue 13: it ended on a fragment).
+      // The shortlist is a section of its own, every line a full sentence (it once ended on a fragment).
       'Danh sách đề xuất Bằng khen Bộ Công an của thành phố, theo từng định mức:',
       ...model.campaign.cityShortlist.limits.map((l) => `  - ${l.description}: đang chọn 0, trong định mức.`),
       '',

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "the road to Google Cloud", and issue 10 item 6, checked as far as this machine
+ * The deployment to Google Cloud, checked as far as this machine
  * allows: the build packages functions that load and register, importing no development-only
  * package; the deployment plan deploys every registered function on Node 22 with the right
  * trigger and access (Eventarc's account may invoke the event functions), schedules every job

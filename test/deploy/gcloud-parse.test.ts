@@ -1,5 +1,5 @@
 /**
- * Issue 16 item 6: every gcloud command the deployment can run — the plan, its conditions,
+ * Every gcloud command the deployment can run — the plan, its conditions,
  * checks and environment reads, the rotation and its end — goes through the installed gcloud
  * with an empty configuration and no credentials. Each must get past argument parsing: the
  * only acceptable error is the missing account. The checker itself is shown to refuse an

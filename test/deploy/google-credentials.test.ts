@@ -1,5 +1,5 @@
 /**
- * Who the production code acts as (issue 10 items 4 and 6).
+ * Who the production code acts as, and the secrets it accepts.
  * - Domain-wide delegation is gone: on Cloud Functions the metadata server ignores `subject`, so
  *   GOOGLE_IMPERSONATE_SUBJECT would silently run as the service account. The configuration
  *   refuses it and names the supported way, a shared drive (required on Google).

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { currentMasterView } from '../../functions/app/master.js';
 import { startSystem, type LocalSystem } from '../../scripts/local-stack/system.js';
 import { demoScenario } from '../../scripts/demo/scenario.js';

@@ -1,5 +1,5 @@
 /**
- * Poison events and bad bodies (issue 10, item 12), through the Functions Framework's own server
+ * Poison events and bad bodies, through the Functions Framework's own server
  * (getTestServer, as the local stack serves the functions):
  * - an undecodable CloudEvent is logged with its context and acknowledged (2xx), since Eventarc
  *   with retries on would redeliver it for a day; a failure a retry can get past is still
@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { google } from '@skunkteam/google-cloudevents-firestore';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { currentDeadline, QuotaDeferredError } from '../../functions/adapters/shared-pace.js';
 import { BODY_NOT_JSON, BODY_UNREADABLE } from '../../functions/handlers/framework-errors.js';
 import { isTransientFailure } from '../../functions/handlers/events.js';

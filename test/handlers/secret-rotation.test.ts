@@ -1,5 +1,5 @@
 /**
- * Rotating the webhook secret (issue 10 item 6): while a rotation is under way the functions
+ * Rotating the webhook secret: while a rotation is under way the functions
  * accept both the current and the previous secret, for Drive channel tokens (a live channel
  * was opened with the previous one) and for the Apps Script button (copies not yet updated
  * still sign with it). Outside a rotation only the current secret passes, and a secret that is

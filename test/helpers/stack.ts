@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryLogger, type Logger } from '../../functions/app/log.js';
+import type { Logger } from '../../functions/app/log.js';
+import { memoryLogger } from './memory-logger.js';
 import { processUnitSheet, type ProcessOutcome } from '../../functions/app/process-unit-sheet.js';
 import { provisionCampaign, type ProvisionReport } from '../../functions/app/provision.js';
 import type { RetryPolicy } from '../../functions/adapters/retry.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the unit sheet is live. A clerk's edit reaches the pipeline through Drive's push
+ * The unit sheet is live. A clerk's edit reaches the pipeline through Drive's push
  * to the driveWebhook function (nothing here calls processUnitSheet); a push that does not
  * carry the channel's token is refused and changes nothing; pushes that never arrive are made
  * up for by the scheduled poll of the change feed; the watch channel is replaced before it

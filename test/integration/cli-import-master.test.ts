@@ -1,5 +1,5 @@
 /**
- * Issue 4 through the CLI, once (it is slow: every command starts its own embedded stack on
+ * From import to master through the CLI, once (it is slow: every command starts its own embedded stack on
  * the local state directory, and the first one provisions the round with Google's quotas on a
  * 60× clock): `import` two filled workbooks at two business times, as their clerks would type
  * them, then `master --json` reads the consolidated view back from that persisted state.

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FirestoreStore, versionId, type CommitInput } from '../../functions/adapters/firestore-store.js';
 import type { Mailer, OutgoingMail } from '../../functions/adapters/smtp-mailer.js';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { runSweep } from '../../functions/app/sweep.js';
 import { sumTotals, totalsFromSubmission } from '../../functions/core/aggregate.js';
 import { modelOf } from '../../functions/core/campaign-model.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 4: reads are flat. Generated registries put communes (xã, phường) under the 30
+ * Reads are flat. Generated registries put communes (xã, phường) under the 30
  * districts, 30 of them and then 600, every commune with an accepted submission aggregated up
  * commune → district → city → ministry. One more change costs the same number of Firestore
  * document reads at both sizes: a store change with its aggregation, and a clerk's edit of a
@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { processUnitSheet } from '../../functions/app/process-unit-sheet.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
 import type { SubmissionRecord } from '../../functions/app/records.js';

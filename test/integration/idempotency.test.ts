@@ -1,5 +1,5 @@
 /**
- * Issue 4: at-least-once, unordered delivery changes nothing. The same business story is
+ * At-least-once, unordered delivery changes nothing. The same business story is
  * played twice at the same business times, on fresh sheets and an emptied Firestore each
  * time: once delivering every change once, cleanly; once delivering each change three times
  * (a Drive push through the webhook, a direct call, the sheet's "Kiểm tra ngay" button),
@@ -16,7 +16,7 @@ import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { processUnitSheet, type PipelineDeps } from '../../functions/app/process-unit-sheet.js';
 import { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { aggregateMeaning, commitInputFor, everyCell, expectSameOutcome, pressSheetButton, pushAndPoll, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 11, the coordinators' own column. The master refresh reads the shortlist ticks,
+ * The shortlist, the coordinators' own column of the master. The master refresh reads the shortlist ticks,
  * rebuilds the master and writes it back; the coordinators keep ticking meanwhile. The refresh
  * never writes the shortlist column's values, and every nominee keeps its row between
  * refreshes, so a tick typed between the refresh's read and its write survives, and a tick

@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 7: the system recognises its own writes into a unit sheet without assuming
+ * The system recognises its own writes into a unit sheet without assuming
  * that Drive's `version` moves by one per write (Drive documents it only as increasing), and
  * while Drive's metadata lags a write. Our feedback write is never read back as if a clerk had
  * edited; a clerk's edit made between our read and our feedback write is never lost.

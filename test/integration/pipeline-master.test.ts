@@ -1,5 +1,5 @@
 /**
- * Issue 4, the whole path on the emulators: clerks type complete workbooks into their live
+ * The whole path on the emulators: clerks type complete workbooks into their live
  * sheets (both rounds, several units and kinds), the pipeline writes feedback and stores
  * accepted versions, the Firestore trigger (through the Eventarc bridge) aggregates up the
  * hierarchy, and the `refresh-master` job rebuilds the coordinators' master sheet. Totals are
@@ -76,7 +76,7 @@ async function refreshMaster() {
 
 const indicatorCol = (code: string) => 2 + model().figuresTable('bang1').indicators.findIndex((i) => i.code === code);
 const totalRow = (sheet: ReturnType<typeof tabValues>) => rowWhere(sheet, 1, /^Tổng cộng \(/);
-/** The headline row's label: the city's figure is the districts' subtotal, sectors apart (issue 11, item 7). */
+/** The headline row's label: the city's figure is the districts' subtotal, sectors apart. */
 const headline = (n: number) => `Tổng cộng (${n} đơn vị đã gửi): số liệu chung ${name('ha-noi')} = Cộng quận, huyện, thị xã`;
 const sectorsRow = (sheet: ReturnType<typeof tabValues>) => rowWhere(sheet, 1, /^Cộng sở, ban, ngành, đoàn thể \(/);
 const statusRow = (sheet: ReturnType<typeof tabValues>, roundId: string, unitId: string) =>

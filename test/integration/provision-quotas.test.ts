@@ -1,5 +1,5 @@
 /**
- * Issue 3: provisioning the whole 2020 campaign against the emulator with Google's quotas on
+ * Provisioning the whole 2020 campaign against the emulator with Google's quotas on
  * (60 writes per minute per user, on a 60× emulated clock so the suite does not wait minutes),
  * paced by the rate limiter at the same scaled rate: no 429 is ever answered, a re-run creates
  * nothing, and files left behind by a crash (created with their appProperties but not rendered

@@ -1,5 +1,5 @@
 /**
- * Issue 10 items 5 and 13, provisioning side: sharing survives Drive's rules. Against the
+ * Sharing at provisioning survives Drive's rules. Against the
  * emulator, with a campaign whose contacts include an address without a Google account and
  * one outside the organisation:
  * - in My Drive, the address without an account is invited with Drive's notification mail

@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 9: one broken sheet never stops the rest. A sheet whose reads always fail
+ * One broken sheet never stops the rest. A sheet whose reads always fail
  * (the emulator answers 500 for that spreadsheet only, after the adapter's own retries) holds
  * the Drive page token for QUARANTINE_AFTER polls, as a transient failure may; then it is
  * quarantined (recorded in Firestore, flagged on the unit's row of the master's status tab),

@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 13: only the system shares a unit's sheet. A clerk (writer) cannot re-share a
+ * Only the system shares a unit's sheet. A clerk (writer) cannot re-share a
  * provisioned sheet (writersCanShare is off); grants made some other way (an "anyone with the
  * link" switch, an added person, a coordinator raised to writer) are found by the hourly
  * reconcile job, flagged in the master's status tab and in the coordinators' digest, and left
@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { drive_v3 } from '@googleapis/drive';
 import { extraGrants } from '../../functions/app/reconcile.js';
 import { currentMasterView } from '../../functions/app/master.js';
-import { FLAGS_FIELD } from '../../functions/app/flags.js';
 import { flagDocId } from '../../functions/adapters/firestore-store.js';
 import { clientsFor, failure } from '../emulators/sheets/helpers.js';
 import { LOCAL_SERVICE_ACCOUNT, registerUnitSheets } from '../helpers/integration.js';
-import { storedCollection } from '../helpers/store-documents.js';
+import { FLAGS_FIELD, storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const ROUND = 'so-ket-2020';

@@ -1,5 +1,5 @@
 /**
- * Issue 4, reconciliation: the scheduled `reconcile` job recomputes every node from the
+ * Reconciliation: the scheduled `reconcile` job recomputes every node from the
  * accepted submissions and repairs whatever the event path left wrong: a submission stored
  * while its aggregation never ran (the function was killed, the event lost: Cloud Functions
  * do not retry event triggers unless asked to), and drift written into an aggregate.

@@ -1,17 +1,30 @@
 /**
- * Issue 12 on Google (here the local stack: the functions over HTTP, the Drive emulator): the
+ * The round documents on Google (here the local stack: the functions over HTTP, the Drive emulator): the
  * job that writes the round documents into Drive. Scheduled, it writes a round once after its
  * due time; on demand (the master's button, or the job with a round) it rewrites them. Either
  * way each document is one file, replaced in place, never a second copy.
  */
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentFileNames } from '../../functions/app/report-documents.js';
+import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { validSubmission } from '../helpers/fill-workbook.js';
 import { LOCAL_SERVICE_ACCOUNT, pressSheetButton, provisionMaster, registerUnitSheets } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SK = 'so-ket-2020';
+
+/**
+ * The files a round's documents are, stated here independently of the code that writes them: the
+ * consolidated table and the draft report always, one award list per award where the round takes
+ * nominations, the activities where its units list them.
+ */
+function documentFileNames(model: CampaignModel, roundId: string): string[] {
+  const tables = model.round(roundId).tables.map((id) => model.table(id));
+  const names = [`bang-tong-hop-${roundId}.xlsx`, `bao-cao-tong-hop-${roundId}.docx`];
+  if (tables.some((t) => t.kind === 'list' && t.role === 'nominations')) names.push(...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`));
+  if (tables.some((t) => t.kind === 'list' && t.role === 'activities')) names.push(`hoat-dong-${roundId}.xlsx`);
+  return names;
+}
 let s: TestStack;
 
 beforeAll(async () => {

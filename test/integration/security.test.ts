@@ -1,5 +1,5 @@
 /**
- * Issue 4, security: a sheet's identity is the registry, never what its cells say. A
+ * Security: a sheet's identity is the registry, never what its cells say. A
  * spreadsheet that is not in the registry is ignored (and logged) and changes nothing; a
  * registered sheet whose hidden identity row claims another unit changes nothing of that unit
  * and gets the wrong-unit error; clients cannot reach Firestore at all (`firestore.rules`),

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the Sheets and Drive adapters run the real Google client libraries against the
+ * The Sheets and Drive adapters run the real Google client libraries against the
  * project's emulator, a change to a unit's sheet costs at most one read and one write of that
  * sheet, and the feedback a clerk sees (highlight, Vietnamese note, status line) is really in
  * the sheet, and goes away once the entry is fixed.

@@ -1,5 +1,5 @@
 /**
- * `sweep --at` an instant sees only what existed then (issue 13, item 6): submissions and
+ * `sweep --at` an instant sees only what existed then: submissions and
  * versions accepted later, mail sent later, sharing flags raised later are not seen, and every
  * finding names its round. Seen before: at 16/07/2020 the sweep listed as late a unit whose
  * lateness was in September's round, and a unit appeared "both missing and late" with no round.

@@ -1,5 +1,5 @@
 /**
- * The claim that makes a reminder exactly-once (issue 5), on the Firestore emulator and maildev:
+ * The claim that makes a reminder exactly-once, on the Firestore emulator and maildev:
  * a message is claimed with create-if-absent before it is sent. A claim held by a live sender
  * (its lease not run out) makes every other sweep skip that message; a claim left by a sender
  * that died before confirming is taken over once its lease has run out, and the message goes

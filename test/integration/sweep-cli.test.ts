@@ -1,5 +1,5 @@
 /**
- * `sweep --at <ISO datetime> [--json] [--dry-run]` (issue 5), through `runCli` with fake io:
+ * `sweep --at <ISO datetime> [--json] [--dry-run]`, through `runCli` with fake io:
  * each run starts the embedded local stack on the state directory LOCAL_STATE_DIR, so what a
  * run records is what the next run finds. A dry run plans and prints but sends and records
  * nothing (the real run after it still sends everything); a second real run sends nothing.

@@ -1,5 +1,5 @@
 /**
- * The compliance sweep on the whole local stack (issue 5): provisioned sheets typed by clerks
+ * The compliance sweep on the whole local stack: provisioned sheets typed by clerks
  * and processed by the real pipeline, the real HTTP function called with the local scheduler's
  * secret, Firestore (emulator) for flags and reminder claims, and real SMTP: maildev behind the
  * function, and an in-process `smtp-server` the test controls to make deliveries fail.
@@ -12,12 +12,11 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep, type SweepJson, type SweepRun } from '../../functions/app/sweep.js';
-import { FLAGS_FIELD } from '../../functions/app/flags.js';
 import { createSmtpMailer, type Mailer } from '../../functions/adapters/smtp-mailer.js';
 import type { CaughtEmail } from '../../scripts/local-stack/mail-server.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { model, unitsOfKind, MAIN_PERIOD } from '../helpers/campaign.js';
-import { storedCollection } from '../helpers/store-documents.js';
+import { FLAGS_FIELD, storedCollection } from '../helpers/store-documents.js';
 import { nomineeRow, validSubmission } from '../helpers/fill-workbook.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -96,7 +95,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
       nomineeRow(m, { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 }),
       nomineeRow(m, { award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Đại úy Lê Văn Nam', titles: ['chien_si_tien_tien', 'khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'], giayKhen: 0, bangKhen: 0 }),
     ];
-    // Nominees never hold a report back (issue 11): a report error keeps this unit unsent, so it is chased.
+    // Nominees never hold a report back: a report error keeps this unit unsent, so it is chased.
     police.confirmation.dien_thoai = '0912 345';
     await s.typeSubmission('ca-ba-dinh', ROUND, police);
     // Complete but the box not ticked: a draft.

@@ -1,5 +1,5 @@
 /**
- * Issue 12 item 2: every workbook the system produces or serves prints on A4 landscape, one
+ * Every workbook the system produces or serves prints on A4 landscape, one
  * page wide, with its header rows (and frozen label columns) on every page, only its table in
  * the print area, Vietnamese number formats, and checkboxes as ☑/☐ — never TRUE/FALSE.
  * Checked on the files themselves, read back with exceljs (see print-checks.ts).

@@ -1,5 +1,5 @@
 /**
- * The draft city report (.docx, issue 12), read back with a maintained reader (mammoth), never
+ * The draft city report (.docx), read back with a maintained reader (mammoth), never
  * by searching the zip: from real filled workbooks, evaluated as the pipeline evaluates them,
  * to the master view and the document.
  */

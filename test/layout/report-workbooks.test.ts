@@ -1,5 +1,5 @@
 /**
- * The documents the coordinators sign and send (issue 12 item 1, .xlsx parts): the figures
+ * The documents the coordinators sign and send (the .xlsx parts): the figures
  * printed are the view's per-unit figures summed per group, the held-back nominees appear with
  * their reason, and every sheet is print-ready. The files are read back with exceljs and
  * readXlsxGrid, as the recipients' programs would read them.

@@ -1,6 +1,6 @@
 /**
  * The announcement file (stateDir/stack.json) tells CLI commands and a second `npm start`
- * that a stack runs (issue 13, item 8: one stop in four left a stale one). A stale file (its
+ * that a stack runs (one stop in four once left a stale one). A stale file (its
  * process gone, or naming the reader's own pid after a container restart, or its services
  * silent) is ignored and removed; a live one is found; stopping a stack removes it.
  */

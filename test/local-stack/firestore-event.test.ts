@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 
 import {
   decodeDocumentWrittenEvent,
-  documentIdFromSubject,
   UndecodableEventError,
 } from '../../functions/handlers/firestore-event.js';
 
@@ -143,16 +142,5 @@ describe('decodeDocumentWrittenEvent', () => {
       }
       expect(thrown, `for ${String(data)}`).toBeInstanceOf(UndecodableEventError);
     }
-  });
-});
-
-describe('documentIdFromSubject', () => {
-  it('returns the last path segment of a document subject', () => {
-    expect(documentIdFromSubject('documents/submissions/s1')).toBe('s1');
-    expect(documentIdFromSubject('documents/submissions/s1/revisions/r9')).toBe('r9');
-  });
-
-  it('rejects a collection subject', () => {
-    expect(() => documentIdFromSubject('documents/submissions')).toThrow(/not a Firestore document subject/);
   });
 });

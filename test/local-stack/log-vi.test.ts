@@ -1,6 +1,6 @@
 /**
- * The operator of `npm start` and of the CLI reads warnings and errors in Vietnamese (issue 13,
- * item 8: "aggregates repaired from source submissions" in a Vietnamese log). Every warning or
+ * The operator of `npm start` and of the CLI reads warnings and errors in Vietnamese (not
+ * "aggregates repaired from source submissions" in the middle of a Vietnamese log). Every warning or
  * error message written in functions/ and scripts/ must have a Vietnamese line; a new English
  * one without it fails here.
  */

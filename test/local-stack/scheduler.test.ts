@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE, type ScheduledJob } from '../../functions/schedule.js';
 import { SimClock } from '../../scripts/demo/runner.js';
 import { startCronScheduler } from '../../scripts/local-stack/scheduler.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../functions/app/log.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
 import { createDriveClient } from '../../functions/adapters/google-apis.js';
 import { statusOf } from '../../functions/adapters/retry.js';
 import { SECRETS } from '../../scripts/deploy/plan.js';

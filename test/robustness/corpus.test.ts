@@ -1,5 +1,5 @@
 /**
- * Issue 7, item 1: the bad-input corpus (corpus/bad-inputs.ts) played against live unit
+ * The bad-input corpus (corpus/bad-inputs.ts) played against live unit
  * sheets. Every unit in the corpus first has a valid submission accepted (09:00 10/07/2020);
  * then its case changes the sheet through the Sheets API (the clerk typing, or the owner
  * changing the structure), and the change reaches the system through a handler: the sheet's

@@ -1,5 +1,5 @@
 /**
- * Issue 7, item 3: delivery semantics. One story (nine units, three business days: first
+ * Duplicated, reordered and stale deliveries change nothing anyone sees. One story (nine units, three business days: first
  * typing with errors, fixes and new figures before the due date, a late change) is delivered
  * twice on one stack, each time on fresh sheets and an emptied Firestore:
  *  - in order, once: after each day's typing one Drive push, whose poll processes each changed

@@ -1,5 +1,5 @@
 /**
- * Issue 7, item 2: the platform misbehaves and nothing is lost. The same 30-district story is
+ * When the platform misbehaves, nothing is lost. The same 30-district story is
  * played twice on one stack (Firestore emptied, fresh sheets): once without faults, once with
  *  - the Sheets/Drive emulator answering 429, 500 or timing out (the response lost, the
  *    request applied or not) on 20% of the system's requests, with a short client timeout;

@@ -1,5 +1,5 @@
 /**
- * Issue 7, item 4, in one place (the other guards have suites of their own and are named here
+ * The system's guards in one place (those with suites of their own are named here
  * so the whole picture is visible):
  *  - the Drive webhook's channel token: test/integration/change-detection.test.ts;
  *  - the scheduler's OIDC token (audience, issuer, signature, expiry) and the local shared

@@ -1,5 +1,5 @@
 /**
- * The Sheets emulator's read-only viewer (issue 13, "see the sheets"): `/` lists every
+ * The Sheets emulator's read-only viewer: `/` lists every
  * spreadsheet, `/view/<id>` renders a tab as Google Sheets shows it. Fetched over HTTP from the
  * local stack's emulator holding a provisioned unit sheet (with a clerk's typing and the
  * system's feedback) and the coordinators' master, and parsed with htmlparser2 (no browser).

@@ -1,5 +1,5 @@
 /**
- * The bad-input corpus (issue 7, item 1), as data: what people type and do to a unit's live
+ * The bad-input corpus, as data: what people type and do to a unit's live
  * sheet that the system must survive. Each case says, in Vietnamese, what happened; how to do
  * it to the sheet (operations.ts); and what the unit must be told: the rule code, the tab and
  * cell, and a message (a pattern in which `{cell}` stands for the cell's address) that names
