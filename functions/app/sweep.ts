@@ -40,6 +40,7 @@ async function asOf<S extends { acceptedAt: number; firstAcceptedAt: number }>(s
   const last = (await history()).filter((v) => v.acceptedAt <= at).at(-1);
   if (!last) return null;
   const { versionNo: _versionNo, ...record } = last;
+  // A version is the submission as accepted plus its number: without the number it is an S (TypeScript cannot see an Omit of an intersection as S).
   return record as unknown as S;
 }
 
