@@ -122,25 +122,15 @@ export function aggregateDocs(store: FirestoreStore, model: CampaignModel, submi
 const colPath = (store: FirestoreStore, name: string) => store.submissionsPath.replace(/submissions$/, name);
 
 /** Every commune's documents, collection by collection, each built only when that collection is read. */
-function* communeCollection(model: CampaignModel, ev: SubmissionTemplate, at: number, part: 'registration' | 'state' | 'submission', projected = false): Generator<[string, Record<string, unknown>]> {
+function* communeCollection(model: CampaignModel, ev: SubmissionTemplate, at: number, part: 'registration' | 'state' | 'submission'): Generator<[string, Record<string, unknown>]> {
   const ids = communesOf(model);
   for (let i = 0; i < ids.length; i++) {
     const unitId = ids[i]!;
     const status = statusMix(i);
     const doc =
       part === 'registration' ? registrationFor(unitId, at) : part === 'state' ? stateFor(unitId, status, at) : status === 'submitted' ? submissionFor(model, ev, unitId, 1, at) : null;
-    if (doc) yield [`${ROUND}__${unitId}`, (projected ? project(part, doc as unknown as Record<string, unknown>) : doc) as unknown as Record<string, unknown>];
+    if (doc) yield [`${ROUND}__${unitId}`, doc as unknown as Record<string, unknown>];
   }
-}
-
-/** The fields gatherSweepInput uses, as a Firestore `select(...)` would return them. */
-export const SWEEP_FIELDS: Record<'registration' | 'state' | 'submission', string[]> = {
-  registration: ['unitId', 'roundId', 'url'],
-  state: ['unitId', 'status', 'errors', 'warnings', 'pendingCount', 'quotaOverruns', 'nominations', 'dossierMissing'],
-  submission: ['unitId', 'firstAcceptedAt', 'late', 'versionCount', 'nominations'],
-};
-function project(part: keyof typeof SWEEP_FIELDS, doc: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(SWEEP_FIELDS[part].filter((k) => k in doc).map((k) => [k, doc[k]]));
 }
 
 const PARTS = [
@@ -153,9 +143,9 @@ const PARTS = [
  * The communes' registrations, states and submissions as virtual collections of the memory
  * double: generated afresh on every read, never stored, so the reader's memory is all there is.
  */
-export function virtualCommunes(db: MemoryFirestore, model: CampaignModel, ev: SubmissionTemplate, at: number, opts: { projected?: boolean } = {}): FirestoreStore {
+export function virtualCommunes(db: MemoryFirestore, model: CampaignModel, ev: SubmissionTemplate, at: number): FirestoreStore {
   const store = new FirestoreStore(db.asFirestore, model.id);
-  for (const [name, part] of PARTS) db.defineVirtual(colPath(store, name), () => communeCollection(model, ev, at, part, opts.projected));
+  for (const [name, part] of PARTS) db.defineVirtual(colPath(store, name), () => communeCollection(model, ev, at, part));
   return store;
 }
 

@@ -111,17 +111,37 @@ class Query {
     readonly path: string,
     protected readonly filters: { field: string; value: unknown }[] = [],
     protected readonly order: string | null = null,
+    /** A field mask (`select`): null returns whole documents. */
+    protected readonly mask: string[] | null = null,
   ) {}
   where(field: string, op: string, value: unknown): Query {
     if (op !== '==') throw new Error(`memory firestore: only == filters (got ${op})`);
-    return new Query(this.firestore, this.path, [...this.filters, { field, value }], this.order);
+    return new Query(this.firestore, this.path, [...this.filters, { field, value }], this.order, this.mask);
   }
   orderBy(field: string): Query {
-    return new Query(this.firestore, this.path, this.filters, field);
+    return new Query(this.firestore, this.path, this.filters, field, this.mask);
+  }
+  /**
+   * As Firestore's Query.select: each document returned carries only the named fields (dotted
+   * paths reach into maps, not into arrays; a field the document lacks is absent); no field at
+   * all returns the documents without their data. Billed like the same query without a mask.
+   */
+  select(...fields: string[]): Query {
+    return new Query(this.firestore, this.path, this.filters, this.order, fields);
   }
   async get(): Promise<QuerySnap> {
-    return this.firestore.query(this.path, this.filters, this.order);
+    return this.firestore.query(this.path, this.filters, this.order, this.mask);
   }
+}
+
+/** `data` restricted to the field mask, as Firestore returns a projection. */
+export function projectFields(data: Data, mask: readonly string[]): Data {
+  const out: Data = {};
+  for (const path of mask) {
+    const value = fieldOf(data, path);
+    if (value !== undefined) setPath(out, path, value);
+  }
+  return out;
 }
 
 class CollectionRef extends Query {
@@ -230,14 +250,29 @@ export class MemoryFirestore {
     });
   }
 
-  query(path: string, filters: { field: string; value: unknown }[], order: string | null): QuerySnap {
+  query(path: string, filters: { field: string; value: unknown }[], order: string | null, mask: string[] | null = null): QuerySnap {
     this.counts.readCalls++;
     const gen = this.virtual.get(path);
-    const entries: Snapshot[] = gen
-      ? [...gen()].map(([id, data]) => new Snapshot(new DocRef(this, `${path}/${id}`), undefined, data))
-      : [...(this.collections.get(path) ?? new Map<string, string>())].map(([id, json]) => new Snapshot(new DocRef(this, `${path}/${id}`), json));
-    let docs = entries.filter((s) => filters.every((f) => fieldOf(s.data()!, f.field) === f.value));
-    if (order) docs = docs.sort((a, b) => Number(fieldOf(a.data()!, order)) - Number(fieldOf(b.data()!, order)));
+    let docs: Snapshot[];
+    if (mask) {
+      // The server filters, orders and cuts each document to the mask before sending: the
+      // reader never holds a whole document, so neither does this double (one at a time).
+      const kept: { snap: Snapshot; sortKey: number }[] = [];
+      const source: Iterable<[string, Data | string]> = gen ? gen() : (this.collections.get(path) ?? new Map<string, string>());
+      for (const [id, raw] of source) {
+        const data = typeof raw === 'string' ? (JSON.parse(raw) as Data) : raw;
+        if (!filters.every((f) => fieldOf(data, f.field) === f.value)) continue;
+        kept.push({ snap: new Snapshot(new DocRef(this, `${path}/${id}`), undefined, projectFields(data, mask)), sortKey: order ? Number(fieldOf(data, order)) : 0 });
+      }
+      if (order) kept.sort((a, b) => a.sortKey - b.sortKey);
+      docs = kept.map((k) => k.snap);
+    } else {
+      const entries: Snapshot[] = gen
+        ? [...gen()].map(([id, data]) => new Snapshot(new DocRef(this, `${path}/${id}`), undefined, data))
+        : [...(this.collections.get(path) ?? new Map<string, string>())].map(([id, json]) => new Snapshot(new DocRef(this, `${path}/${id}`), json));
+      docs = entries.filter((s) => filters.every((f) => fieldOf(s.data()!, f.field) === f.value));
+      if (order) docs = docs.sort((a, b) => Number(fieldOf(a.data()!, order)) - Number(fieldOf(b.data()!, order)));
+    }
     this.counts.reads += Math.max(1, docs.length);
     return new QuerySnap(docs);
   }

@@ -15,6 +15,7 @@ import type {
   AggregateRecord,
   FlagOwner,
   MessageClaim,
+  NominationRecord,
   NomineeIndexEntry,
   SheetFailureRecord,
   SheetRegistration,
@@ -181,6 +182,25 @@ export interface MetaDocs {
   };
 }
 
+// The compliance sweep's reads (app/sweep.ts gatherSweepInput) --------------------------------
+
+/**
+ * What the sweep reads of a unit sheet's registration: a projection (Firestore `select`) of
+ * SheetRegistration, so that 11,000 units' documents are not held whole. Billed the same (one
+ * read per document); only the transfer and the reader's memory shrink.
+ */
+export type SweepSheetView = Pick<SheetRegistration, 'unitId' | 'roundId' | 'url' | 'createdAt'>;
+/** What the sweep reads of a unit's latest state (core/sweep.ts SweepUnitInput['state'], and the time it was evaluated for `--at`). */
+export type SweepStateView = Pick<UnitRoundState, 'unitId' | 'status' | 'errors' | 'warnings' | 'pendingCount' | 'quotaOverruns' | 'nominations' | 'dossierMissing' | 'evaluatedAt'>;
+/**
+ * What the sweep reads of an accepted submission: lateness, the times that decide which
+ * version stood at an instant (`--at`), and the nominees only when the coordinators shortlisted
+ * some (the city quota check needs them; otherwise they are not fetched).
+ */
+export type SweepSubmissionView = Pick<SubmissionRecord, 'unitId' | 'roundId' | 'versionCount' | 'acceptedAt' | 'firstAcceptedAt' | 'late'> & { nominations?: NominationRecord[] };
+/** One accepted version, as the sweep reads it (its number orders the history). */
+export type SweepVersionView = SweepSubmissionView & { versionNo: number };
+
 /** The campaign's state (Firestore): registrations, evaluations, accepted versions, aggregates, flags, reminders. */
 export interface Store {
   /**
@@ -202,6 +222,11 @@ export interface Store {
   versions(roundId: string, unitId: string): Promise<SubmissionVersionRecord[]>;
   statesOfRound(roundId: string): Promise<UnitRoundState[]>;
   submissionsOfRound(roundId: string): Promise<SubmissionRecord[]>;
+  // The sweep's projected reads: only the fields its Sweep*View types name (a Firestore field mask).
+  sweepUnitSheets(): Promise<SweepSheetView[]>;
+  sweepStatesOfRound(roundId: string): Promise<SweepStateView[]>;
+  sweepSubmissionsOfRound(roundId: string, opts: { nominations: boolean }): Promise<SweepSubmissionView[]>;
+  sweepVersions(roundId: string, unitId: string, opts: { nominations: boolean }): Promise<SweepVersionView[]>;
   /**
    * Stores one evaluation: the latest state, and a new accepted version when the content is
    * ready, changed and the round is not locked. A read older than one already stored

@@ -10,7 +10,7 @@ import { sweep, type PlannedEmail, type SweepInput, type SweepResult } from '../
 import type { Logger } from './log.js';
 import type { SubmissionRecord, UnitFlagsRecord } from './records.js';
 import { requestMasterRefresh } from './master.js';
-import type { Mailer, Store } from './ports.js';
+import type { Mailer, Store, SweepSubmissionView } from './ports.js';
 
 export interface SweepDeps {
   model: CampaignModel;
@@ -32,16 +32,26 @@ export interface SweepRun extends SweepResult {
 /**
  * The accepted submission as it stood at `at`: none if its first acceptance came later; the
  * last version accepted at or before `at` if it changed since (from the version history the
- * store keeps); the stored one otherwise.
+ * store keeps, read only then); the stored one otherwise.
  */
-export async function submissionAsOf(store: Store, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
+async function asOf<S extends { acceptedAt: number; firstAcceptedAt: number }>(sub: S, at: number, history: () => Promise<(S & { versionNo: number })[]>): Promise<S | null> {
   if (sub.firstAcceptedAt > at) return null;
   if (sub.acceptedAt <= at) return sub;
-  const earlier = (await store.versions(sub.roundId, sub.unitId)).filter((v) => v.acceptedAt <= at);
-  const last = earlier.at(-1);
+  const last = (await history()).filter((v) => v.acceptedAt <= at).at(-1);
   if (!last) return null;
   const { versionNo: _versionNo, ...record } = last;
-  return record;
+  // A version is the submission as accepted plus its number: without the number it is an S (TypeScript cannot see an Omit of an intersection as S).
+  return record as unknown as S;
+}
+
+/** The whole accepted submission as it stood at `at` (see `asOf`). */
+export function submissionAsOf(store: Store, sub: SubmissionRecord, at: number): Promise<SubmissionRecord | null> {
+  return asOf(sub, at, () => store.versions(sub.roundId, sub.unitId));
+}
+
+/** The sweep's view of the accepted submission as it stood at `at` (see `asOf`): versions are read through the same field mask. */
+export function sweepSubmissionAsOf(store: Store, sub: SweepSubmissionView, at: number, opts: { nominations: boolean }): Promise<SweepSubmissionView | null> {
+  return asOf(sub, at, () => store.sweepVersions(sub.roundId, sub.unitId, opts));
 }
 
 /**
@@ -49,20 +59,27 @@ export async function submissionAsOf(store: Store, sub: SubmissionRecord, at: nu
  * instant does not see submissions, versions, sheets, sharing flags or sent mail that came
  * later. A unit's working state is kept only in its latest form: one evaluated after `now`
  * is not known at `now` (null, as for a sheet nobody has evaluated).
+ *
+ * The reads are projections (the store's sweep* operations): only the fields the sweep uses
+ * cross the wire and are held, and a submission's nominees only when the coordinators have
+ * shortlisted some (the city quota check is their only use here). Rounds are read one after
+ * the other, so only one round's documents are held at a time besides what the sweep keeps.
  */
 export async function gatherSweepInput(model: CampaignModel, store: Store, now: number): Promise<SweepInput> {
-  const sheets = (await store.allUnitSheets()).filter((s) => s.createdAt <= now);
+  const sheets = (await store.sweepUnitSheets()).filter((s) => s.createdAt <= now);
   const meta = await store.meta('master');
   const shortlistIds = new Set(meta.shortlist ?? []);
+  const withNominations = { nominations: shortlistIds.size > 0 };
   const rounds: SweepInput['rounds'] = [];
   const shortlisted: SweepInput['shortlisted'] = [];
   for (const round of model.campaign.rounds) {
-    const [states, stored] = await Promise.all([store.statesOfRound(round.id), store.submissionsOfRound(round.id)]);
-    const submissions = (await Promise.all(stored.map((s) => submissionAsOf(store, s, now)))).filter((s): s is SubmissionRecord => s !== null);
+    const [states, stored] = await Promise.all([store.sweepStatesOfRound(round.id), store.sweepSubmissionsOfRound(round.id, withNominations)]);
+    // Only a submission accepted again after `now` needs its history read; the rest stand as stored.
+    const submissions = await Promise.all(stored.map((s) => (s.acceptedAt <= now ? s : sweepSubmissionAsOf(store, s, now, withNominations))));
     const stateOf = new Map(states.filter((s) => s.evaluatedAt <= now).map((s) => [s.unitId, s]));
-    const subOf = new Map(submissions.map((s) => [s.unitId, s]));
+    const subOf = new Map(submissions.filter((s): s is SweepSubmissionView => s !== null).map((s) => [s.unitId, s]));
     const urlOf = new Map(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url]));
-    for (const s of submissions) for (const n of s.nominations) if (shortlistIds.has(nominationId(s.unitId, n))) shortlisted.push(n);
+    for (const s of subOf.values()) for (const n of s.nominations ?? []) if (shortlistIds.has(nominationId(s.unitId, n))) shortlisted.push(n);
     rounds.push({
       roundId: round.id,
       units: model.campaign.units
