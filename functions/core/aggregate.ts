@@ -6,28 +6,19 @@
  */
 import type { CampaignModel } from './campaign-model.js';
 import type { FigureTotals } from './figures.js';
-import { roundFigure } from './figures.js';
 
 /** table → indicator → summed period totals across units (null: nobody reported it). */
 export type NodeTotals = Record<string, Record<string, number | null>>;
 
-/** Across units both flow and stock indicators add up (a stock's period total is already its last value). */
+/**
+ * Across units both flow and stock indicators add up (a stock's period total is already its last
+ * value). Summed in millionths, roundFigure's grid, through the same ledger the stored nodes keep
+ * (TotalsLedger): the result does not depend on the order of the parts, and a node kept by deltas
+ * reads exactly what this computes afresh. (Adding rounded floats one by one, as this did before,
+ * gives the same numbers below 10^9, and drifts off the grid above: 3136239896.800001.)
+ */
 export function sumTotals(parts: (NodeTotals | null | undefined)[]): NodeTotals {
-  const out: NodeTotals = {};
-  for (const part of parts) {
-    if (!part) continue;
-    for (const [table, byCode] of Object.entries(part)) {
-      const target = (out[table] ??= {});
-      for (const [code, v] of Object.entries(byCode)) {
-        if (v === null || v === undefined) {
-          if (!(code in target)) target[code] = null;
-          continue;
-        }
-        target[code] = roundFigure((target[code] ?? 0) + v);
-      }
-    }
-  }
-  return out;
+  return totalsOfLedger(ledgerOf(parts));
 }
 
 /**
@@ -39,11 +30,10 @@ export function sumTotals(parts: (NodeTotals | null | undefined)[]): NodeTotals 
  * null semantics: a number once any part has one, null when parts hold only nulls, absent
  * when no part holds the key. Bounded by the number of indicators, whatever the parts.
  *
- * Exact (equal, bit for bit, to sumTotals over the same parts in any order) while every
- * partial sum stays below 10^9 in absolute value: micro-units then stay below 2^53 with room
- * for the rounding of v × 10^6, and sumTotals' own per-step rounding lands on the same grid
- * value (test/core/aggregate-ledger.test.ts). The campaigns' largest figures are budgets in
- * millions of đồng, far below.
+ * Exact while every figure and every partial sum stays below 9 × 10^9 in absolute value (2^53
+ * millionths: integers a double holds exactly), so deltas in any order equal the sum afresh,
+ * bit for bit (test/core/aggregate-ledger.test.ts). The campaigns' largest figures are counts of
+ * people and budgets in millions of đồng: a city's total is far below.
  */
 export type TotalsLedger = Record<string, { parts: number; codes: Record<string, LedgerEntry> }>;
 /** [sum in millionths, parts with a number, parts with the key]. */
