@@ -3,11 +3,11 @@
  * submission, aggregate tree), built from one real evaluation with every figure scaled per
  * unit. No heavy imports: the sweep's child process uses this without loading exceljs.
  */
-import { computeAllNodes, type NodeTotals } from '../../functions/core/aggregate.js';
+import { computeAllNodes, ledgerOf, type NodeTotals } from '../../functions/core/aggregate.js';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import type { Evaluation } from '../../functions/core/evaluate.js';
 import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
-import type { AggregateRecord, IssueRecord, SheetRegistration, SubmissionRecord, UnitRoundState } from '../../functions/app/records.js';
+import type { AggregatePartRecord, AggregateRecord, IssueRecord, SheetRegistration, SubmissionRecord, UnitRoundState } from '../../functions/app/records.js';
 import { communesOf, ROUND } from './campaign.js';
 import type { MemoryFirestore } from './memory-firestore.js';
 
@@ -95,11 +95,16 @@ export function stateFor(unitId: string, status: SeededStatus, at: number): Unit
   };
 }
 
-/** The aggregate tree for these submissions, as the incremental path would have stored it. */
-export function aggregateDocs(store: FirestoreStore, model: CampaignModel, submitted: Map<string, NodeTotals>, at: number): [string, AggregateRecord][] {
-  const out: [string, AggregateRecord][] = [];
+/**
+ * The aggregate tree for these submissions, as the incremental path would have stored it: each
+ * node with its exact ledger, and one part document per direct child with figures.
+ */
+export function aggregateDocs(store: FirestoreStore, model: CampaignModel, submitted: Map<string, NodeTotals>, at: number): [string, AggregateRecord | AggregatePartRecord][] {
+  const out: [string, AggregateRecord | AggregatePartRecord][] = [];
   for (const node of computeAllNodes(model, submitted).values()) {
     if (node.contributors === 0) continue;
+    const epoch = `seeded-${node.nodeId}`;
+    const children = Object.entries(node.children).filter(([, c]) => c.contributors > 0);
     out.push([
       store.aggregateRef(ROUND, node.nodeId).path,
       {
@@ -108,13 +113,17 @@ export function aggregateDocs(store: FirestoreStore, model: CampaignModel, submi
         parentId: node.parentId,
         own: node.own,
         ownSeq: node.own ? 1 : 0,
-        children: Object.fromEntries(Object.entries(node.children).filter(([, c]) => c.contributors > 0).map(([id, c]) => [id, { totals: c.totals, contributors: c.contributors, seq: 1 }])),
         totals: node.totals,
         contributors: node.contributors,
         seq: 1,
         updatedAt: at,
+        epoch,
+        ledger: ledgerOf([node.own, ...children.map(([, c]) => c.totals)]),
       },
     ]);
+    for (const [childId, c] of children) {
+      out.push([store.aggregatePartRef(ROUND, node.nodeId, childId).path, { roundId: ROUND, nodeId: node.nodeId, childId, totals: c.totals, seq: 1, contributors: c.contributors, epoch, updatedAt: at }]);
+    }
   }
   return out;
 }

@@ -8,11 +8,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import type { NodeTotals } from '../core/aggregate.js';
-import { sumTotals } from '../core/aggregate.js';
+import { applyToLedger, ledgerOf, totalsOfLedger } from '../core/aggregate.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { acceptVersion } from '../core/submission-rules.js';
 import type { PeerStats } from '../core/statistics.js';
 import type {
+  AggregatePartRecord,
   AggregateRecord,
   FlagOwner,
   MessageClaim,
@@ -50,7 +51,7 @@ const ALREADY_EXISTS = 6;
  */
 export const versionId = (versionNo: number) => `v${String(versionNo).padStart(12, '0')}`;
 
-import type { CommitInput, CommitResult, MetaDocs, Store, SweepSheetView, SweepStateView, SweepSubmissionView, SweepVersionView } from '../app/ports.js';
+import type { CommitInput, CommitResult, MetaDocs, NodeRepair, Store, SweepSheetView, SweepStateView, SweepSubmissionView, SweepVersionView } from '../app/ports.js';
 
 // The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
 export type { CommitInput, CommitResult, MetaDocs };
@@ -98,6 +99,9 @@ export class FirestoreStore implements Store {
   }
   aggregateRef(roundId: string, nodeId: string) {
     return this.col('aggregates').doc(docId(roundId, nodeId));
+  }
+  aggregatePartRef(roundId: string, nodeId: string, childId: string) {
+    return this.col('aggregateParts').doc(`${docId(roundId, nodeId)}__${childId}`);
   }
   metaRef<K extends keyof MetaDocs>(name: K): DocumentReference {
     return this.col('meta').doc(name);
@@ -278,12 +282,25 @@ export class FirestoreStore implements Store {
     const snap = this.countedQuery(await this.col('aggregates').where('roundId', '==', roundId).get());
     return snap.docs.map((d) => d.data() as AggregateRecord);
   }
+  async aggregatePartsOfRound(roundId: string): Promise<AggregatePartRecord[]> {
+    const snap = this.countedQuery(await this.col('aggregateParts').where('roundId', '==', roundId).get());
+    return snap.docs.map((d) => d.data() as AggregatePartRecord);
+  }
+  /**
+   * The parts of one node (tests and tools: the event path reads one part at a time). Queried on
+   * the node alone, which a single-field index serves, and narrowed to the round here.
+   */
+  async aggregatePartsOf(roundId: string, nodeId: string): Promise<AggregatePartRecord[]> {
+    const snap = this.countedQuery(await this.col('aggregateParts').where('nodeId', '==', nodeId).get());
+    return snap.docs.map((d) => d.data() as AggregatePartRecord).filter((p) => p.roundId === roundId);
+  }
 
   /**
-   * Recomputes one node in a transaction: `change` sets its own totals or one child's entry
-   * (kept only when newer by sequence number; own totals also when the same number brings
-   * different totals), then totals are summed again from scratch.
-   * Returns the node as stored, and whether anything changed.
+   * Applies one change to one node in a transaction (see the Store port). A child's change
+   * reads the node and that child's part (2 reads, whatever the number of children), takes
+   * the part's previous totals out of the node's ledger and puts the new ones in; own totals
+   * read the node alone. Totals are then read off the ledger: exactly what summing every part
+   * afresh gives (core TotalsLedger), while neither document grows with the children.
    */
   async updateNode(
     roundId: string,
@@ -294,46 +311,113 @@ export class FirestoreStore implements Store {
   ): Promise<{ node: AggregateRecord; changed: boolean }> {
     const ref = this.aggregateRef(roundId, nodeId);
     return this.db.runTransaction(async (tx: Transaction) => {
-      const snap = this.counted(await tx.get(ref));
-      const node: AggregateRecord = snap.exists
-        ? (snap.data() as AggregateRecord)
-        : { nodeId, roundId, parentId, own: null, ownSeq: 0, children: {}, totals: {}, contributors: 0, seq: 0, updatedAt: now };
       if ('childId' in change) {
-        const prev = node.children[change.childId];
-        if (prev && prev.seq >= change.seq) return { node, changed: false };
-        node.children[change.childId] = { totals: change.totals, seq: change.seq, contributors: change.contributors };
-      } else {
-        // Older loses; the same sequence number changes nothing unless the totals differ (a
-        // rewrite of the same version, e.g. by a repair or a seeding tool, still lands).
-        const same = node.ownSeq === change.ownSeq && canonicalJson(node.own) === canonicalJson(change.own);
-        if (snap.exists && (node.ownSeq > change.ownSeq || same)) return { node, changed: false };
-        node.own = change.own;
-        node.ownSeq = change.ownSeq;
+        const partRef = this.aggregatePartRef(roundId, nodeId, change.childId);
+        const [snap, partSnap] = (await tx.getAll(ref, partRef)) as [DocumentSnapshot, DocumentSnapshot];
+        this.reads += 2;
+        const node = nodeFrom(snap, roundId, nodeId, parentId, now);
+        const stored = partSnap.exists ? (partSnap.data() as AggregatePartRecord) : null;
+        // A part left from another incarnation of the node is not in its sums.
+        const counted = stored && stored.epoch === node.epoch ? stored : null;
+        if (counted && counted.seq >= change.seq) return { node, changed: false };
+        applyToLedger(node.ledger, counted?.totals, -1);
+        applyToLedger(node.ledger, change.totals, 1);
+        node.contributors += change.contributors - (counted?.contributors ?? 0);
+        const part: AggregatePartRecord = { roundId, nodeId, childId: change.childId, totals: change.totals, seq: change.seq, contributors: change.contributors, epoch: node.epoch, updatedAt: now };
+        tx.set(partRef, part);
+        return { node: this.setNode(tx, node, parentId, now), changed: true };
       }
-      node.totals = sumTotals([node.own, ...Object.values(node.children).map((c) => c.totals)]);
-      node.contributors = (node.own ? 1 : 0) + Object.values(node.children).reduce((n, c) => n + c.contributors, 0);
-      node.seq += 1;
-      node.updatedAt = now;
-      node.parentId = parentId;
-      tx.set(ref, node);
-      return { node, changed: true };
+      const snap = this.counted(await tx.get(ref));
+      const node = nodeFrom(snap, roundId, nodeId, parentId, now);
+      // Older loses; the same sequence number changes nothing unless the totals differ (a
+      // rewrite of the same version, e.g. by a repair or a seeding tool, still lands).
+      const same = node.ownSeq === change.ownSeq && canonicalJson(node.own) === canonicalJson(change.own);
+      if (snap.exists && (node.ownSeq > change.ownSeq || same)) return { node, changed: false };
+      applyToLedger(node.ledger, node.own, -1);
+      applyToLedger(node.ledger, change.own, 1);
+      node.contributors += (change.own ? 1 : 0) - (node.own ? 1 : 0);
+      node.own = change.own;
+      node.ownSeq = change.ownSeq;
+      return { node: this.setNode(tx, node, parentId, now), changed: true };
     });
+  }
+
+  /** Totals read off the ledger, the sequence number moved on, and the node written in `tx`. */
+  private setNode(tx: Transaction, node: AggregateRecord, parentId: string | null, now: number): AggregateRecord {
+    node.totals = totalsOfLedger(node.ledger);
+    node.seq += 1;
+    node.updatedAt = now;
+    node.parentId = parentId;
+    tx.set(this.aggregateRef(node.roundId, node.nodeId), node);
+    return node;
   }
 
   async putAggregate(record: AggregateRecord): Promise<void> {
     await this.aggregateRef(record.roundId, record.nodeId).set(record);
   }
 
-  /** Writes `record` only if the node's sequence number is still `expectedSeq` (null: the node must not exist). */
-  async replaceAggregateIfUnchanged(record: AggregateRecord, expectedSeq: number | null): Promise<boolean> {
-    const ref = this.aggregateRef(record.roundId, record.nodeId);
-    return this.db.runTransaction(async (tx) => {
-      const snap = this.counted(await tx.get(ref));
-      const seq = snap.exists ? ((snap.data() as AggregateRecord).seq ?? 0) : null;
-      if (seq !== expectedSeq) return false;
-      tx.set(ref, record);
-      return true;
-    });
+  /**
+   * See the Store port. A node is repaired in one transaction when its part writes fit in one
+   * (Firestore takes at most 500 writes per transaction); a node with more parts to write is
+   * repaired in several, each guarded by the sequence number the previous one left, each a
+   * complete delta on the ledger (the parts it rewrites are read in it), the last one setting
+   * the node from `repair` outright. A run interrupted between them leaves a consistent node
+   * (its sums match its counted parts) for the next run to finish.
+   */
+  async repairNode(repair: NodeRepair, expectedSeq: number | null, now: number): Promise<AggregateRecord | null> {
+    const { roundId, nodeId } = repair;
+    const ref = this.aggregateRef(roundId, nodeId);
+    const wanted = new Map(repair.parts.map((p) => [p.childId, p]));
+    // A node without an epoch (created here, or written before parts existed) counts no part:
+    // each of its parts is written in the new epoch.
+    const current = await this.aggregate(roundId, nodeId);
+    const fresh = !current?.epoch;
+    const writes = [...new Set([...(fresh ? repair.parts.map((p) => p.childId) : repair.write), ...repair.remove])];
+    const chunks: string[][] = [];
+    for (let i = 0; i < writes.length; i += MAX_PART_WRITES_PER_TRANSACTION) chunks.push(writes.slice(i, i + MAX_PART_WRITES_PER_TRANSACTION));
+    if (!chunks.length) chunks.push([]);
+    let seq = expectedSeq;
+    let epoch = current?.epoch ?? randomUUID();
+    let result: AggregateRecord | null = null;
+    for (const [index, chunk] of chunks.entries()) {
+      const last = index === chunks.length - 1;
+      result = await this.db.runTransaction(async (tx) => {
+        const partRefs = chunk.map((childId) => this.aggregatePartRef(roundId, nodeId, childId));
+        const snaps = (await tx.getAll(ref, ...partRefs)) as DocumentSnapshot[];
+        this.reads += snaps.length;
+        const [snap, ...partSnaps] = snaps as [DocumentSnapshot, ...DocumentSnapshot[]];
+        const stored = snap.exists ? (snap.data() as AggregateRecord) : null;
+        if ((stored ? (stored.seq ?? 0) : null) !== seq) return null;
+        const node: AggregateRecord = stored?.epoch === epoch ? stored : { ...rebased(stored, roundId, nodeId, repair.parentId, now), epoch };
+        chunk.forEach((childId, i) => {
+          const old = partSnaps[i]!.exists ? (partSnaps[i]!.data() as AggregatePartRecord) : null;
+          const counted = old && old.epoch === epoch ? old : null;
+          const next = wanted.get(childId);
+          applyToLedger(node.ledger, counted?.totals, -1);
+          node.contributors -= counted?.contributors ?? 0;
+          if (!next || repair.remove.includes(childId)) {
+            tx.delete(partRefs[i]!);
+            return;
+          }
+          applyToLedger(node.ledger, next.totals, 1);
+          node.contributors += next.contributors;
+          tx.set(partRefs[i]!, { roundId, nodeId, childId, totals: next.totals, seq: next.seq, contributors: next.contributors, epoch, updatedAt: now } satisfies AggregatePartRecord);
+        });
+        if (last) {
+          // Every part now reads as `repair` says: the node's sums are set from them outright,
+          // which also clears any drift in the ledger itself.
+          node.own = repair.own;
+          node.ownSeq = repair.ownSeq;
+          node.ledger = ledgerOf([repair.own, ...repair.parts.map((p) => p.totals)]);
+          node.contributors = (repair.own ? 1 : 0) + repair.parts.reduce((n, p) => n + p.contributors, 0);
+        }
+        return this.setNode(tx, node, repair.parentId, now);
+      });
+      if (!result) return null;
+      seq = result.seq;
+      epoch = result.epoch;
+    }
+    return result;
   }
 
   // Peers and nominees ------------------------------------------------------
@@ -485,7 +569,7 @@ export class FirestoreStore implements Store {
   /** Deletes everything of this campaign (local `reset`): documents are listed through queries, which every emulator implements. */
   async deleteAll(): Promise<number> {
     let count = 0;
-    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'peerStats', 'nominees', 'meta', 'flags', 'reminders', 'sheetFailures'];
+    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'aggregateParts', 'peerStats', 'nominees', 'meta', 'flags', 'reminders', 'sheetFailures'];
     for (const name of names) {
       const snap = this.countedQuery(await this.col(name).get());
       for (const doc of snap.docs) {
@@ -502,6 +586,36 @@ export class FirestoreStore implements Store {
     }
     return count;
   }
+}
+
+/**
+ * Part documents one repair transaction writes or deletes, below Firestore's 500 writes per
+ * transaction with the node's own write and room to spare
+ * (https://firebase.google.com/docs/firestore/quotas#writes_and_transactions).
+ */
+const MAX_PART_WRITES_PER_TRANSACTION = 400;
+
+/** A node no part has reached yet, in an epoch of its own. */
+function newNode(roundId: string, nodeId: string, parentId: string | null, now: number): AggregateRecord {
+  return { nodeId, roundId, parentId, own: null, ownSeq: 0, totals: {}, contributors: 0, seq: 0, updatedAt: now, epoch: randomUUID(), ledger: {} };
+}
+
+/**
+ * The node a transaction read. One written before parts existed (a `children` map, no epoch
+ * nor ledger) becomes a new incarnation holding only its own totals: its children's totals
+ * come back with each child's next change, and the scheduled reconcile rewrites it whole. (The
+ * project had not been deployed when parts came in; this only keeps old local data working.)
+ */
+function nodeFrom(snap: DocumentSnapshot, roundId: string, nodeId: string, parentId: string | null, now: number): AggregateRecord {
+  const stored = snap.exists ? (snap.data() as AggregateRecord) : null;
+  return stored?.epoch ? stored : rebased(stored, roundId, nodeId, parentId, now);
+}
+
+/** A new incarnation of `stored` (or a new node): its own totals and sequence numbers, no part counted. */
+function rebased(stored: AggregateRecord | null, roundId: string, nodeId: string, parentId: string | null, now: number): AggregateRecord {
+  const node = newNode(roundId, nodeId, parentId, now);
+  if (!stored) return node;
+  return { ...node, own: stored.own, ownSeq: stored.ownSeq ?? 0, seq: stored.seq ?? 0, ledger: ledgerOf([stored.own]), contributors: stored.own ? 1 : 0, totals: totalsOfLedger(ledgerOf([stored.own])) };
 }
 
 interface NomineeSlot {

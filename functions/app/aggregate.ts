@@ -3,8 +3,9 @@
  * root. The event only says which document changed; the current submission is read again,
  * so duplicated, retried or reordered events all converge on the same totals. A unit's own
  * sequence number is its version count, which only grows (a Drive version would start
- * again from 1 in a replacement sheet). Firestore reads per change: the submission plus one
- * node per level, whatever the number of units.
+ * again from 1 in a replacement sheet). Firestore reads per change: the submission, the unit's
+ * node, then two per level above (the node and the part its child holds in it), whatever the
+ * number of units or children.
  */
 import { totalsFromSubmission } from '../core/aggregate.js';
 import type { CampaignModel } from '../core/campaign-model.js';

@@ -12,6 +12,7 @@ import type { NominationRowsOnSheet } from '../layout/master-workbook.js';
 import type { WorkbookModel } from '../layout/model.js';
 import type { ExistingSheet } from '../layout/sheets-render.js';
 import type {
+  AggregatePartRecord,
   AggregateRecord,
   FlagOwner,
   MessageClaim,
@@ -201,6 +202,21 @@ export type SweepSubmissionView = Pick<SubmissionRecord, 'unitId' | 'roundId' | 
 /** One accepted version, as the sweep reads it (its number orders the history). */
 export type SweepVersionView = SweepSubmissionView & { versionNo: number };
 
+/** A node as the reconcile recomputed it from the sources, and which of its part documents to rewrite. */
+export interface NodeRepair {
+  roundId: string;
+  nodeId: string;
+  parentId: string | null;
+  own: NodeTotals | null;
+  ownSeq: number;
+  /** Every child with contributors, as its part should read (the node's totals are summed from these and `own`). */
+  parts: { childId: string; totals: NodeTotals; contributors: number; seq: number }[];
+  /** Children whose part document is written (the others already read as `parts` says, in this node's epoch). */
+  write: string[];
+  /** Children whose part document is deleted (no contribution any more, or no such child). */
+  remove: string[];
+}
+
 /** The campaign's state (Firestore): registrations, evaluations, accepted versions, aggregates, flags, reminders. */
 export interface Store {
   /**
@@ -246,10 +262,13 @@ export interface Store {
   clearSheetFailure(spreadsheetId: string): Promise<void>;
   aggregate(roundId: string, nodeId: string): Promise<AggregateRecord | null>;
   aggregatesOfRound(roundId: string): Promise<AggregateRecord[]>;
+  /** Every child's part of every node of a round (the reconcile compares them with the sources). */
+  aggregatePartsOfRound(roundId: string): Promise<AggregatePartRecord[]>;
   /**
-   * Recomputes one node in a transaction: `change` sets its own totals or one child's entry
-   * (kept only when newer by sequence number; own totals also when the same number brings
-   * different totals), then totals are summed again from scratch.
+   * Applies one change to one node in a transaction: its own totals (an older sequence number
+   * loses; the same number changes nothing unless the totals differ), or one child's part
+   * (kept only when newer by the child's sequence number), as a delta on the node's exact
+   * ledger. Reads the node, plus the child's part for a child's change: at most 2 documents.
    * Returns the node as stored, and whether anything changed.
    */
   updateNode(roundId: string, nodeId: string, parentId: string | null, change: {
@@ -264,9 +283,15 @@ export interface Store {
       node: AggregateRecord;
       changed: boolean;
   }>;
+  /** Writes a node document as given (tests and tools; the event path uses updateNode). */
   putAggregate(record: AggregateRecord): Promise<void>;
-  /** Writes `record` only if the node's sequence number is still `expectedSeq` (null: the node must not exist). */
-  replaceAggregateIfUnchanged(record: AggregateRecord, expectedSeq: number | null): Promise<boolean>;
+  /**
+   * Rewrites a node and the parts `repair` names, only if the node's sequence number is still
+   * `expectedSeq` (null: the node must not exist). Every counted part's change also changes its
+   * node's sequence number, so the guard covers the parts read with the node. Null when the
+   * node changed meanwhile (a live aggregation won); otherwise the node as stored.
+   */
+  repairNode(repair: NodeRepair, expectedSeq: number | null, now: number): Promise<AggregateRecord | null>;
   peerStats(roundId: string, kind: string): Promise<PeerStats | undefined>;
   putPeerStats(roundId: string, kind: string, stats: PeerStats, now: number): Promise<void>;
   nomineeIndex(roundId: string): Promise<Record<string, NomineeIndexEntry[]>>;

@@ -5,10 +5,10 @@
  * statistics the outlier warnings use, and (reconcileSharing) flags every unit sheet shared
  * beyond the grants the system made.
  */
-import { computeAllNodes, totalsFromSubmission, type NodeTotals } from '../core/aggregate.js';
+import { computeAllNodes, ledgerOf, totalsFromSubmission, type NodeTotals } from '../core/aggregate.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { computePeerStats } from '../core/statistics.js';
-import type { AggregateRecord } from './records.js';
+import type { AggregatePartRecord } from './records.js';
 import type { AggregationDeps } from './aggregate.js';
 import { requestMasterRefresh } from './master.js';
 import { unitSheetGrants } from './provision.js';
@@ -16,7 +16,7 @@ import type { CampaignModel } from '../core/campaign-model.js';
 import { statusOf } from '../app/failures.js';
 import { SHARING_RULE, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
-import type { Files, Store } from './ports.js';
+import type { Files, NodeRepair, Store } from './ports.js';
 
 export interface ReconcileResult {
   roundId: string;
@@ -29,10 +29,16 @@ export interface ReconcileResult {
 export async function reconcileRound(deps: AggregationDeps, roundId: string): Promise<ReconcileResult> {
   const { model, store } = deps;
   const now = deps.now();
-  // Aggregates are read before submissions, and each repair is written only if its node did
-  // not change since: a live aggregation that runs meanwhile always wins, and a repair never
-  // puts back numbers older than the ones it replaces. What is skipped, the next run checks.
+  // Aggregates and their parts are read before submissions, and each repair is written only if
+  // its node did not change since (a counted part never changes without its node): a live
+  // aggregation that runs meanwhile always wins, and a repair never puts back numbers older
+  // than the ones it replaces. What is skipped, the next run checks.
   const stored = new Map((await store.aggregatesOfRound(roundId)).map((a) => [a.nodeId, a]));
+  const storedParts = new Map<string, Map<string, AggregatePartRecord>>();
+  for (const p of await store.aggregatePartsOfRound(roundId)) {
+    if (!storedParts.has(p.nodeId)) storedParts.set(p.nodeId, new Map());
+    storedParts.get(p.nodeId)!.set(p.childId, p);
+  }
   const submissions = await store.submissionsOfRound(roundId);
   const known = submissions.filter((s) => model.findUnit(s.unitId));
   const own = new Map<string, NodeTotals>(known.map((s) => [s.unitId, totalsFromSubmission(s.totals)]));
@@ -41,47 +47,45 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
 
   const repaired: string[] = [];
   const skipped: string[] = [];
-  // Children before parents, so each parent records its children's new sequence numbers.
+  // Children before parents, so each parent's parts carry their children's new sequence numbers.
   const depth = (id: string) => model.ancestors(id).length;
   const order = [...expected.values()].sort((a, b) => depth(b.nodeId) - depth(a.nodeId));
   const seqOf = new Map<string, number>();
   for (const node of order) {
     const current = stored.get(node.nodeId);
-    const children = Object.fromEntries(
-      Object.entries(node.children)
-        .filter(([, c]) => c.contributors > 0)
-        .map(([id, c]) => [id, { totals: c.totals, contributors: c.contributors, seq: seqOf.get(id) ?? stored.get(id)?.seq ?? 0 }]),
-    );
-    const childTotals = (c: Record<string, { totals: NodeTotals; contributors: number }>) =>
-      canonicalJson(Object.fromEntries(Object.entries(c).filter(([, v]) => v.contributors > 0).map(([k, v]) => [k, v.totals])));
+    const parts = Object.entries(node.children)
+      .filter(([, c]) => c.contributors > 0)
+      .map(([childId, c]) => ({ childId, totals: c.totals, contributors: c.contributors, seq: seqOf.get(childId) ?? stored.get(childId)?.seq ?? 0 }));
+    const wanted = new Set(parts.map((p) => p.childId));
+    const storedOfNode = storedParts.get(node.nodeId) ?? new Map<string, AggregatePartRecord>();
+    // A part counts only in its node's epoch: one from another incarnation is written again.
+    const write = parts
+      .filter((p) => {
+        const s = storedOfNode.get(p.childId);
+        return !s || !current?.epoch || s.epoch !== current.epoch || s.contributors !== p.contributors || canonicalJson(s.totals) !== canonicalJson(p.totals);
+      })
+      .map((p) => p.childId);
+    const remove = [...storedOfNode.keys()].filter((childId) => !wanted.has(childId));
     const same =
-      current &&
+      current?.epoch &&
+      !write.length &&
+      !remove.length &&
       canonicalJson(current.totals) === canonicalJson(node.totals) &&
       canonicalJson(current.own) === canonicalJson(node.own) &&
       current.contributors === node.contributors &&
-      childTotals(current.children) === childTotals(children);
+      canonicalJson(current.ledger) === canonicalJson(ledgerOf([node.own, ...parts.map((p) => p.totals)]));
     if (same) {
       seqOf.set(node.nodeId, current.seq);
       continue;
     }
-    if (!current && node.contributors === 0) continue; // nothing to store for an empty subtree
-    const record: AggregateRecord = {
-      nodeId: node.nodeId,
-      roundId,
-      parentId: node.parentId,
-      own: node.own,
-      ownSeq: ownSeq.get(node.nodeId) ?? 0,
-      children,
-      totals: node.totals,
-      contributors: node.contributors,
-      seq: (current?.seq ?? 0) + 1,
-      updatedAt: now,
-    };
-    if (!(await store.replaceAggregateIfUnchanged(record, current?.seq ?? null))) {
+    if (!current && node.contributors === 0) continue; // nothing to store for an empty subtree (stray parts count in no node)
+    const repair: NodeRepair = { roundId, nodeId: node.nodeId, parentId: node.parentId, own: node.own, ownSeq: ownSeq.get(node.nodeId) ?? 0, parts, write, remove };
+    const written = await store.repairNode(repair, current?.seq ?? null, now);
+    if (!written) {
       skipped.push(node.nodeId);
       continue;
     }
-    seqOf.set(node.nodeId, record.seq);
+    seqOf.set(node.nodeId, written.seq);
     repaired.push(node.nodeId);
   }
   if (repaired.length) {

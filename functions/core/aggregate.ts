@@ -1,30 +1,82 @@
 /**
- * Consolidation up the unit hierarchy. Each node's totals are recomputed from its own
- * submission and its direct children's totals, never incremented, so replaying, duplicating
- * or reordering events cannot drift the numbers.
+ * Consolidation up the unit hierarchy. A node's totals are its own submission's plus its direct
+ * children's. computeAllNodes recomputes them from scratch; the stored aggregates apply one
+ * child's change at a time to an exact ledger (TotalsLedger), guarded by per-child sequence
+ * numbers so that replaying, duplicating or reordering events cannot drift the numbers.
  */
 import type { CampaignModel } from './campaign-model.js';
 import type { FigureTotals } from './figures.js';
-import { roundFigure } from './figures.js';
 
 /** table → indicator → summed period totals across units (null: nobody reported it). */
 export type NodeTotals = Record<string, Record<string, number | null>>;
 
-/** Across units both flow and stock indicators add up (a stock's period total is already its last value). */
+/**
+ * Across units both flow and stock indicators add up (a stock's period total is already its last
+ * value). Summed in millionths, roundFigure's grid, through the same ledger the stored nodes keep
+ * (TotalsLedger): the result does not depend on the order of the parts, and a node kept by deltas
+ * reads exactly what this computes afresh. (Adding rounded floats one by one, as this did before,
+ * gives the same numbers below 10^9, and drifts off the grid above: 3136239896.800001.)
+ */
 export function sumTotals(parts: (NodeTotals | null | undefined)[]): NodeTotals {
-  const out: NodeTotals = {};
-  for (const part of parts) {
-    if (!part) continue;
-    for (const [table, byCode] of Object.entries(part)) {
-      const target = (out[table] ??= {});
-      for (const [code, v] of Object.entries(byCode)) {
-        if (v === null || v === undefined) {
-          if (!(code in target)) target[code] = null;
-          continue;
-        }
-        target[code] = roundFigure((target[code] ?? 0) + v);
+  return totalsOfLedger(ledgerOf(parts));
+}
+
+/**
+ * Running sums that let a node take one part's change as a delta (old part out, new part in)
+ * and still hold exactly what sumTotals would compute from every part afresh. Per table: how
+ * many parts hold the table; per indicator: the sum in millionths (roundFigure's grid, so
+ * every figure is an integer there and integer sums are exact and order-free), how many parts
+ * hold a number for it, and how many hold the key at all. Those two counts keep sumTotals'
+ * null semantics: a number once any part has one, null when parts hold only nulls, absent
+ * when no part holds the key. Bounded by the number of indicators, whatever the parts.
+ *
+ * Exact while every figure and every partial sum stays below 9 × 10^9 in absolute value (2^53
+ * millionths: integers a double holds exactly), so deltas in any order equal the sum afresh,
+ * bit for bit (test/core/aggregate-ledger.test.ts). The campaigns' largest figures are counts of
+ * people and budgets in millions of đồng: a city's total is far below.
+ */
+export type TotalsLedger = Record<string, { parts: number; codes: Record<string, LedgerEntry> }>;
+/** [sum in millionths, parts with a number, parts with the key]. */
+export type LedgerEntry = [number, number, number];
+
+const MICRO = 1e6;
+/** A figure on roundFigure's grid as an integer count of millionths. */
+export const toMicro = (v: number): number => Math.round(v * MICRO);
+
+/** Adds (sign 1) or removes (sign −1) one part's totals; entries no part holds any more are dropped. */
+export function applyToLedger(ledger: TotalsLedger, part: NodeTotals | null | undefined, sign: 1 | -1): void {
+  if (!part) return;
+  for (const [table, byCode] of Object.entries(part)) {
+    const t = (ledger[table] ??= { parts: 0, codes: {} });
+    t.parts += sign;
+    for (const [code, v] of Object.entries(byCode)) {
+      const e = (t.codes[code] ??= [0, 0, 0]);
+      const isNumber = v !== null && v !== undefined;
+      if (isNumber) {
+        e[0] += sign * toMicro(v);
+        e[1] += sign;
       }
+      e[2] += sign;
+      // -0 and 0 mean the same; keep one so a ledger built by deltas equals one built afresh.
+      if (e[0] === 0) e[0] = 0;
+      if (e[2] === 0) delete t.codes[code];
     }
+    if (t.parts === 0) delete ledger[table];
+  }
+}
+
+export function ledgerOf(parts: (NodeTotals | null | undefined)[]): TotalsLedger {
+  const ledger: TotalsLedger = {};
+  for (const p of parts) applyToLedger(ledger, p, 1);
+  return ledger;
+}
+
+/** The totals the ledger stands for: sumTotals over the parts it was built from. */
+export function totalsOfLedger(ledger: TotalsLedger): NodeTotals {
+  const out: NodeTotals = {};
+  for (const [table, { codes }] of Object.entries(ledger)) {
+    const target: Record<string, number | null> = (out[table] = {});
+    for (const [code, [micro, numbers]] of Object.entries(codes)) target[code] = numbers > 0 ? micro / MICRO : null;
   }
   return out;
 }

@@ -53,9 +53,9 @@ export function everyCell(state: SpreadsheetState): { title: string; cells: Seen
 }
 
 /** Aggregates as numbers: what they hold, whatever number or order of events or repairs built them. */
-export function aggregateMeaning(aggs: AggregateRecord[]) {
+export function aggregateMeaning(aggs: Pick<AggregateRecord, 'nodeId' | 'parentId' | 'own' | 'totals' | 'contributors' | 'ledger'>[]) {
   return aggs
-    .map((a) => ({ nodeId: a.nodeId, parentId: a.parentId, own: a.own, totals: a.totals, contributors: a.contributors, children: Object.fromEntries(Object.entries(a.children).map(([k, c]) => [k, { totals: c.totals, contributors: c.contributors }])) }))
+    .map((a) => ({ nodeId: a.nodeId, parentId: a.parentId, own: a.own, totals: a.totals, contributors: a.contributors, ledger: a.ledger }))
     .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 }
 

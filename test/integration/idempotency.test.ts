@@ -76,7 +76,8 @@ async function everything(ids: Record<string, string>) {
     }),
     submissions: await perUnit((u) => store.submission(SK, u)),
     versions: await perUnit((u) => store.versions(SK, u)),
-    aggregates: (await store.aggregatesOfRound(SK)).sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
+    // A node's epoch names its incarnation, random by construction: each run creates its own.
+    aggregates: (await store.aggregatesOfRound(SK)).map(({ epoch: _epoch, ...rest }) => rest).sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
     nominees: await store.nomineeIndex(SK),
     driveVersions: await perUnit(async (u) => s.sheets.getDriveFileState(ids[u]!)!.version),
     sheets: await perUnit(async (u) => sheet(u)),

@@ -106,8 +106,9 @@ describe('the reconcile job', () => {
     const drifted = structuredClone(city);
     drifted.totals.bang1![FLOW]! += 1000;
     drifted.contributors += 2;
-    delete drifted.children['mttq-tp'];
     await store.putAggregate(drifted);
+    // A child's part lost from the city node.
+    await store.aggregatePartRef(SK, 'ha-noi', 'mttq-tp').delete();
     const tayHo = (await store.aggregate(SK, 'ubnd-tay-ho'))!;
     await store.putAggregate({ ...tayHo, own: { bang1: { [FLOW]: 1 } }, totals: { bang1: { [FLOW]: 1 } } });
 

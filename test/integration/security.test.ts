@@ -37,6 +37,7 @@ async function firestoreView() {
     states: await store.statesOfRound(SK),
     submissions: await store.submissionsOfRound(SK),
     aggregates: await store.aggregatesOfRound(SK),
+    aggregateParts: await store.aggregatePartsOfRound(SK),
     nominees: await store.nomineeIndex(SK),
     versions: await store.versions(SK, 'ubnd-hoan-kiem'),
   };
@@ -138,6 +139,7 @@ describe('Firestore configuration', () => {
       expect(o.indexes).toEqual([]);
       expect(queries.some((q) => q.collection.toLowerCase() === o.collectionGroup.toLowerCase() && q.fields.includes(o.fieldPath))).toBe(false);
     }
-    expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregates', fieldPath: 'children', indexes: [] });
+    expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregates', fieldPath: 'ledger', indexes: [] });
+    expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregateParts', fieldPath: 'totals', indexes: [] });
   });
 });

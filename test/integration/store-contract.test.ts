@@ -170,7 +170,7 @@ describe('updateNode', () => {
     expect(await store.updateNode(BS, 'ubnd-long-bien', 'ha-noi', { own: own(9), ownSeq: 4 }, 300)).toMatchObject({ changed: true, node: { seq: 3, totals: own(9), updatedAt: 300 } });
   });
 
-  it('keeps one entry per child, the newer by sequence number winning, and sums own and children again', async () => {
+  it('keeps one part per child, the newer by sequence number winning, and sums own and parts exactly', async () => {
     await store.updateNode(BS, 'ha-noi', 'bca', { own: own(1), ownSeq: 1 }, 1);
     await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'ubnd-long-bien', totals: own(9), seq: 2, contributors: 1 }, 2);
     await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'catp', totals: own(20), seq: 5, contributors: 3 }, 3);
@@ -178,8 +178,11 @@ describe('updateNode', () => {
     expect(await store.updateNode(BS, 'ha-noi', 'bca', { childId: 'catp', totals: own(20), seq: 5, contributors: 3 }, 4)).toMatchObject({ changed: false });
     const node = (await store.aggregate(BS, 'ha-noi'))!;
     expect(node).toMatchObject({ seq: 3, contributors: 1 + 1 + 3, totals: { bang1: { 'tuyen_truyen.dai_chung': 30, 'mo_hinh.hien_co': null } } });
-    expect(Object.keys(node.children).sort()).toEqual(['catp', 'ubnd-long-bien']);
-    expect(node.children['ubnd-long-bien']).toEqual({ totals: own(9), seq: 2, contributors: 1 });
+    const parts = await store.aggregatePartsOf(BS, 'ha-noi');
+    expect(parts.map((p) => p.childId).sort()).toEqual(['catp', 'ubnd-long-bien']);
+    expect(parts.find((p) => p.childId === 'ubnd-long-bien')).toMatchObject({ nodeId: 'ha-noi', totals: own(9), seq: 2, contributors: 1, epoch: node.epoch });
+    // The node holds no per-child entry: its size does not depend on its children.
+    expect(Object.keys(node).sort()).toEqual(['contributors', 'epoch', 'ledger', 'nodeId', 'own', 'ownSeq', 'parentId', 'roundId', 'seq', 'totals', 'updatedAt']);
     expect((await store.aggregatesOfRound(BS)).map((a) => a.nodeId).sort()).toEqual(['ha-noi', 'ubnd-long-bien']);
   });
 });
