@@ -3,7 +3,7 @@ import { codeOf } from '../core/grid.js';
 import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
-import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
+import { toChangedContentRequests, toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
 import { PacedSheetsAdapter } from './sheets-pace.js';
 import type { MasterSheets } from '../app/ports.js';
 
@@ -51,6 +51,23 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
       return this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false });
     });
     return sent;
+  }
+
+  /**
+   * One batchUpdate writing what differs between the content the sheet holds and `next`; none
+   * when nothing differs. The same retry discipline as replaceContent: a retry rebuilds the
+   * requests against the structure as it is now (a tab replaced whole by the first attempt
+   * must not have its old protections deleted twice); the cell writes are idempotent.
+   */
+  async writeChanges(spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): Promise<{ requests: number; cellsWritten: number }> {
+    let changes = toChangedContentRequests(previous, next, existing);
+    if (changes.requests.length === 0) return { requests: 0, cellsWritten: 0 };
+    let attempts = 0;
+    await this.call('writes', async () => {
+      if (attempts++ > 0) changes = toChangedContentRequests(previous, next, await this.structure(spreadsheetId));
+      return this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: changes.requests } }, { retry: false });
+    });
+    return { requests: changes.requests.length, cellsWritten: changes.cellsWritten };
   }
 }
 
