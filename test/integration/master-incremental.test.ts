@@ -253,4 +253,16 @@ describe('the incremental master equals a full rebuild after any sequence of cha
     expect(log.lines.filter((l) => l.severity === 'ERROR'), `seed ${SEED}`).toEqual([]);
     expect(s.clock.now, 'the steps passed the due time').toBeGreaterThan(model.dueAt(SK));
   }, 120_000);
+
+  it('the nightly reconcile job asks for the proof: the next refresh rebuilds in full, finds no difference, and is equal to master B', async () => {
+    const { store } = s.runtime;
+    await s.fire('reconcile');
+    expect((await store.masterChanges()).map((m) => m.kind)).toContain('verify');
+    log.lines.length = 0;
+    expect(await refreshMaster({ ...s.runtime, now: () => s.clock.now, log })).toMatchObject({ refreshed: true, mode: 'full' });
+    expect(log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
+    expect(await store.masterChanges()).toEqual([]);
+    await refreshMaster(fullRebuildDeps(s.clock.now), { force: true });
+    await expectSameMasters(`seed ${SEED}, after the nightly rebuild`);
+  }, 60_000);
 });
