@@ -8,9 +8,10 @@
  * the sheet's content (meta 'master' renderId), a refresh reads only the marked units'
  * documents and the aggregates on their paths, rebuilds the view and workbook in memory, and
  * writes only the cells that changed, in one batchUpdate. A cold instance, a marker 'all', a
- * forced refresh ("làm mới toàn bộ") or the nightly check ('verify') read everything and
- * replace the whole content; with a cache in hand they also compare it with the incremental
- * result and log any difference.
+ * forced refresh ("làm mới toàn bộ") or the nightly check ('verify') read everything; a forced
+ * refresh or a cold instance then replaces the whole content, the others write what differs
+ * from the sheet's known content. With a cache in hand, forced and nightly refreshes also
+ * compare the full result with the incremental one and log any difference.
  */
 import { randomUUID } from 'node:crypto';
 import type { NodeFigures } from '../core/aggregate.js';
@@ -279,8 +280,16 @@ async function refreshOnce(deps: MasterDeps, opts: { force?: boolean }, cache: M
       const differences = workbookDifferences(workbook, incremental, 10);
       if (differences.length) deps.log.error('master: incremental view differs from a full rebuild', { differences });
     }
-    requests = await master.replaceContent(spreadsheetId, workbook, structure);
-    cellsWritten = cellsIn(toReplaceContentRequests(workbook, structure));
+    if (held && !opts.force) {
+      // The sheet holds the cached workbook (the cache is valid): writing what differs from it
+      // leaves the full workbook on the sheet, without resending every cell (a whole master
+      // is about 15 KB per unit and round; Google's request cap is 10 MB).
+      ({ requests, cellsWritten } = await master.writeChanges(spreadsheetId, held.workbook, workbook, structure));
+    } else {
+      // Forced ("làm mới toàn bộ") or nothing known of the sheet: every cell is written.
+      requests = await master.replaceContent(spreadsheetId, workbook, structure);
+      cellsWritten = cellsIn(toReplaceContentRequests(workbook, structure));
+    }
   }
   const produced = deps.files && requests > 0 ? (await deps.files.meta(spreadsheetId))?.version : undefined;
   const renderId = randomUUID();

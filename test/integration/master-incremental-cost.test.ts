@@ -8,7 +8,7 @@
  *   rows that name that commune, its district or the totals, the same number of cells at both;
  * - a change made while the refresh runs keeps its marker and reaches the master on the next one;
  * - the nightly full rebuild finds and logs a cache that no longer matches the documents, and
- *   writes the full master.
+ *   puts the full master on the sheet, writing only the cells that differ from what it holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { sheets_v4 } from '@googleapis/sheets';
@@ -196,9 +196,17 @@ describe('an incremental master refresh after one unit changed', () => {
     const target = c.communeIds[2]!;
     // The cache goes wrong without any marker (as a lost marker would leave it): the commune's figures are forgotten.
     c.cache.current!.index.get(SK)!.submissions.delete(target);
+    // The next incremental refresh (for another commune's change) then shows the commune as having sent nothing.
+    await changeCommune(c, c.communeIds[3]!, 333, 30);
+    expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
+    expect(byUnitFigure(c, target)).toBeNull();
     await requestMasterRefresh(c.store, s.clock.now, 'verify');
     c.log.lines.length = 0;
-    expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'full' });
+    const nightly = await refreshMaster(c.deps());
+    expect(nightly).toMatchObject({ refreshed: true, mode: 'full' });
+    // Everything was read again, but the sheet's content was known: only what differs was written.
+    expect(nightly.cellsWritten).toBeGreaterThan(0);
+    expect(nightly.cellsWritten).toBeLessThan(200);
     const errors = c.log.lines.filter((l) => l.severity === 'ERROR');
     expect(errors.map((e) => e.message)).toEqual(['master: incremental view differs from a full rebuild']);
     const differences = errors[0]!.differences as { tab: string; cell: string | null }[];
