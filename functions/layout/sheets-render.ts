@@ -540,3 +540,68 @@ export function workbookDifferences(a: WorkbookModel, b: WorkbookModel, limit = 
   }
   return found;
 }
+
+/**
+ * Consecutive requests in batches of at most about `maxBytes` of JSON each, in order (each batch
+ * is a valid continuation of the ones before it). An updateCells larger than that is cut into
+ * requests of fewer rows. Google's front end refuses a request body over 10 MB and its guide
+ * recommends 2 MB; a whole master is about 15 KB per unit and round.
+ */
+export function inBatches(requests: sheets_v4.Schema$Request[], maxBytes: number): sheets_v4.Schema$Request[][] {
+  const sizeOf = (x: unknown) => utf8Length(JSON.stringify(x));
+  const batches: sheets_v4.Schema$Request[][] = [];
+  let current: sheets_v4.Schema$Request[] = [];
+  let size = 0;
+  const add = (request: sheets_v4.Schema$Request, bytes: number) => {
+    if (current.length > 0 && size + bytes > maxBytes) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(request);
+    size += bytes;
+  };
+  for (const request of requests) {
+    const bytes = sizeOf(request);
+    const cells = request.updateCells;
+    if (bytes <= maxBytes || !cells?.rows || cells.rows.length < 2) {
+      add(request, bytes);
+      continue;
+    }
+    // Rows in chunks that each fit (measured row by row: rows differ in size).
+    let chunk: sheets_v4.Schema$RowData[] = [];
+    let chunkBytes = 0;
+    let firstRow = cells.start?.rowIndex ?? 0;
+    const flush = () => {
+      if (chunk.length === 0) return;
+      add({ updateCells: { ...cells, start: { ...cells.start, rowIndex: firstRow }, rows: chunk } }, chunkBytes + 200);
+      firstRow += chunk.length;
+      chunk = [];
+      chunkBytes = 0;
+    };
+    for (const row of cells.rows) {
+      const rowBytes = sizeOf(row) + 1;
+      if (chunk.length > 0 && chunkBytes + rowBytes > maxBytes - 200) flush();
+      chunk.push(row);
+      chunkBytes += rowBytes;
+    }
+    flush();
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Bytes of a string in UTF-8 (Vietnamese letters take two or three): what a request body weighs. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code < 0xdc00) {
+      bytes += 4; // a surrogate pair: one code point of four bytes
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -4,12 +4,14 @@
  * the next rows folded in); a tab whose structure changed is replaced whole; the people's
  * column keeps its rule (its values are never written); nothing changed, nothing sent. On the
  * Sheets emulator, applying the changes to a sheet holding the first model gives the same cells
- * as a full replacement with the second.
+ * as a full replacement with the second. A content larger than one request may carry is sent
+ * in several batchUpdates, in order, and ends the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { CellModel, SheetModel, WorkbookModel } from '../../functions/layout/model.js';
-import { toChangedContentRequests, toReplaceContentRequests, workbookDifferences, type ExistingSheet } from '../../functions/layout/sheets-render.js';
+import { inBatches, toChangedContentRequests, toReplaceContentRequests, workbookDifferences, type ExistingSheet } from '../../functions/layout/sheets-render.js';
+import { SheetsMaster } from '../../functions/adapters/sheets-master.js';
 import type { SheetsEmulator } from '../../scripts/emulators/sheets/index.js';
 import { FUNCTIONS, clientsFor, createSpreadsheet, startEmulator, type Clients } from '../emulators/sheets/helpers.js';
 
@@ -93,6 +95,23 @@ describe('only what differs', () => {
   });
 });
 
+/** A tab of `rows` rows of six numbered cells. */
+const bigSheet = (rows: number) => sheetModel({ rowCount: rows + 2, cells: Array.from({ length: rows * 6 }, (_, i) => ({ row: 1 + Math.floor(i / 6), col: i % 6, value: i, style: { border: true, numberFormat: '#,##0' } })), merges: [{ startRow: 0, endRow: 1, startCol: 0, endCol: 4 }] });
+
+describe('batches under a size', () => {
+  it('keeps the order, cuts a large updateCells by rows, and each batch stays under the size', () => {
+    const requests = toReplaceContentRequests(workbook(bigSheet(200)), existing);
+    const batches = inBatches(requests, 20_000);
+    expect(batches.length).toBeGreaterThan(3);
+    for (const b of batches) expect(JSON.stringify(b).length).toBeLessThan(20_000 + 1_000);
+    const flat = batches.flat();
+    const rowsWritten = (rs: typeof requests) => rs.flatMap((r) => (r.updateCells ? r.updateCells.rows!.map((_row, i) => r.updateCells!.start!.rowIndex! + i) : []));
+    expect(rowsWritten(flat)).toEqual(rowsWritten(requests));
+    expect(flat.filter((r) => !r.updateCells)).toEqual(requests.filter((r) => !r.updateCells));
+    expect(inBatches(requests, 10_000_000)).toEqual([requests]);
+  });
+});
+
 describe('on the Sheets emulator', () => {
   let emulator: SheetsEmulator;
   let clients: Clients;
@@ -123,6 +142,36 @@ describe('on the Sheets emulator', () => {
       return { rows: tab.rows.map((r) => (r ?? []).map((c) => JSON.stringify(c ?? {}))), merges: tab.merges };
     };
     expect(seen(ids[0]!).rows.flat().filter((c) => c !== '{}').length).toBeGreaterThan(5);
+    expect(seen(ids[0]!)).toEqual(seen(ids[1]!));
+  });
+
+  it('a content larger than one request may carry goes in several batchUpdates, is rebuilt whole after a lost answer, and ends as one would leave it', async () => {
+    let batchUpdates = 0;
+    /** The call whose answer is lost after the emulator applied it (a timeout): the second part of the first replace. */
+    const loseAnswerOf = 2;
+    const counting = Object.create(clients.sheets) as typeof clients.sheets;
+    const spreadsheets = Object.create(clients.sheets.spreadsheets) as typeof clients.sheets.spreadsheets;
+    spreadsheets.batchUpdate = ((...args: unknown[]) => {
+      const call = ++batchUpdates;
+      const answer = (clients.sheets.spreadsheets.batchUpdate as (...a: unknown[]) => Promise<unknown>)(...args);
+      return call === loseAnswerOf ? answer.then(() => Promise.reject(Object.assign(new Error('socket timed out after the request was applied'), { code: 'ETIMEDOUT' }))) : answer;
+    }) as never;
+    Object.defineProperty(counting, 'spreadsheets', { value: spreadsheets });
+    const ids: string[] = [];
+    for (const maxBatchBytes of [20_000, 8_000_000]) {
+      const master = new SheetsMaster(counting, { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 });
+      master.maxBatchBytes = maxBatchBytes;
+      const created = await createSpreadsheet(clients, { sheets: [{ properties: { sheetId: 4, title: 'Tổng hợp', gridProperties: { rowCount: 12, columnCount: 8 } } }] });
+      const before = batchUpdates;
+      await master.replaceContent(created.spreadsheetId!, workbook(bigSheet(200)), await master.structure(created.spreadsheetId!));
+      expect(batchUpdates - before > 1, `batchUpdates at ${maxBatchBytes} bytes`).toBe(maxBatchBytes === 20_000);
+      ids.push(created.spreadsheetId!);
+    }
+    const seen = (id: string) => {
+      const tab = emulator.getSpreadsheetState(id)!.sheets.find((t) => t.properties.title === 'Tổng hợp')!;
+      return { rows: tab.rows.map((r) => (r ?? []).map((c) => JSON.stringify(c ?? {}))), merges: tab.merges, grid: tab.properties.gridProperties };
+    };
+    expect(seen(ids[0]!).rows.length).toBeGreaterThan(200);
     expect(seen(ids[0]!)).toEqual(seen(ids[1]!));
   });
 });
