@@ -237,6 +237,9 @@ export async function refreshMaster(deps: MasterDeps, opts: { force?: boolean } 
   return run;
 }
 
+/** Marked units beyond which a refresh reads everything (about ten documents each, against one per unit). */
+export const MAX_UNIT_CHANGES = 300;
+
 const NOT_REFRESHED: MasterRefreshResult = { refreshed: false, requests: 0, mode: null, cellsWritten: 0 };
 
 async function refreshOnce(deps: MasterDeps, opts: { force?: boolean }, cache: MasterCache | null): Promise<MasterRefreshResult> {
@@ -251,7 +254,8 @@ async function refreshOnce(deps: MasterDeps, opts: { force?: boolean }, cache: M
   const held = cache?.current && cache.current.renderId === meta.renderId && cache.current.spreadsheetId === spreadsheetId ? cache.current : null;
   // Until this refresh's write is recorded, what the sheet holds is not known for sure.
   if (cache) cache.current = null;
-  const everything = changes.some((c) => c.kind === 'all');
+  // Past a few hundred units, one query per collection costs less than each unit's documents.
+  const everything = changes.some((c) => c.kind === 'all') || changes.filter((c) => c.kind === 'unit').length > MAX_UNIT_CHANGES;
   const verify = Boolean(opts.force) || changes.some((c) => c.kind === 'verify');
   const mode = held && !everything && !verify ? 'incremental' : 'full';
   // The nominations tab as read here decides where each nominee's row stays; the shortlist

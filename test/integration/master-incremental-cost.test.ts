@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { memoryLogger } from '../../functions/app/log.js';
-import { createMasterCache, refreshMaster, requestMasterRefresh, type MasterCache, type MasterDeps } from '../../functions/app/master.js';
+import { createMasterCache, MAX_UNIT_CHANGES, refreshMaster, requestMasterRefresh, type MasterCache, type MasterDeps } from '../../functions/app/master.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
 import type { SubmissionRecord } from '../../functions/app/records.js';
 import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
@@ -168,6 +168,21 @@ describe('an incremental master refresh after one unit changed', () => {
     // The commune's own row is among them, with its new figure.
     expect(measured[150]!.rows.some((r) => r.includes(names[0]!))).toBe(true);
     expect(byUnitFigure(c, target)).toBe(777);
+  });
+
+  it('past MAX_UNIT_CHANGES marked units (a burst, a provisioning), one query per collection: a full load, only what differs written', async () => {
+    const c = campaigns[150]!;
+    const units = c.model.campaign.units.map((u) => u.id);
+    for (const roundId of [SK, 'bo-sung-2020']) for (const unitId of units) await c.store.markMasterChange({ roundId, unitId }, s.clock.now);
+    expect(2 * units.length).toBeGreaterThan(MAX_UNIT_CHANGES);
+    await requestMasterRefresh(c.store, s.clock.now, 'master');
+    c.store.reads = 0;
+    const r = await refreshMaster(c.deps());
+    expect(r).toMatchObject({ refreshed: true, mode: 'full', cellsWritten: 0 });
+    // The markers (read, then checked as they are cleared) and one query per collection: under
+    // three reads per marked unit, where reading each unit's documents would cost about twelve.
+    expect(c.store.reads).toBeLessThan(2 * units.length * 3);
+    expect(await c.store.masterChanges()).toEqual([]);
   });
 
   it('a change made during a refresh keeps its marker and reaches the master on the next refresh', async () => {
