@@ -17,6 +17,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './adapters/retry.js';
 import { createSheetsPace, type SheetsPace } from './adapters/sheets-pace.js';
 import { createSharedSheetsPace } from './adapters/shared-pace.js';
 import { createLogger, type Logger } from './app/log.js';
+import { createMasterCache, type MasterCache } from './app/master.js';
 
 export interface Dependencies {
   config: Config;
@@ -34,6 +35,11 @@ export interface Dependencies {
   /** Google's clock: Drive channel lifetimes (the emulator's scaled clock locally). */
   googleNow: () => number;
   log: Logger;
+  /**
+   * What this instance last wrote to the master, so the next refresh writes only what changed
+   * (app/master.ts). Lives as long as the runtime: one per Cloud Functions instance.
+   */
+  masterCache: MasterCache;
   close(): Promise<void>;
 }
 
@@ -103,6 +109,7 @@ export async function createDependencies(config: Config, overrides: WiringOverri
     now: overrides.now ?? Date.now,
     googleNow: overrides.googleNow ?? Date.now,
     log,
+    masterCache: createMasterCache(),
     async close() {
       mailer?.close();
       if (!overrides.firestore) await db.terminate();

@@ -218,6 +218,10 @@ export class MemoryFirestore {
     return result;
   }
   async terminate(): Promise<void> {}
+  /** Several documents in one call (the master's incremental refresh reads a unit's flag documents so). */
+  async getAll(...refs: DocRef[]): Promise<Snapshot[]> {
+    return this.read(refs);
+  }
 
   /** Serves `collectionPath` from `generate` on every read instead of from stored documents (read-only). */
   defineVirtual(collectionPath: string, generate: () => Iterable<[string, Data]>): void {

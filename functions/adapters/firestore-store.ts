@@ -16,6 +16,8 @@ import type {
   AggregatePartRecord,
   AggregateRecord,
   FlagOwner,
+  MasterChangeRecord,
+  MasterChangeScope,
   MessageClaim,
   NomineeIndexEntry,
   SheetFailureRecord,
@@ -484,6 +486,14 @@ export class FirestoreStore implements Store {
     return snap.docs.map((d) => d.data() as UnitFlagsRecord);
   }
 
+  /** One unit's flag records in a round, whoever wrote them: its two documents, in one call. */
+  async unitFlags(roundId: string, unitId: string): Promise<UnitFlagsRecord[]> {
+    const refs = (['sweep', 'sharing'] as const).map((owner) => this.col('flags').doc(flagDocId(owner, roundId, unitId)));
+    const snaps = await this.db.getAll(...refs);
+    this.reads += snaps.length;
+    return snaps.filter((d) => d.exists).map((d) => d.data() as UnitFlagsRecord);
+  }
+
   /** The flag records one owner wrote, in every round. */
   async flagsOf(owner: FlagOwner): Promise<UnitFlagsRecord[]> {
     const snap = this.countedQuery(await this.col('flags').get());
@@ -566,10 +576,40 @@ export class FirestoreStore implements Store {
     await batch.commit();
   }
 
+  // Master change markers ----------------------------------------------------
+
+  /** Marks what changed for the master's next refresh (see MasterChangeRecord). */
+  async markMasterChange(scope: MasterChangeScope, now: number): Promise<void> {
+    const record: MasterChangeRecord =
+      typeof scope === 'string' ? { id: scope, kind: scope, token: randomUUID(), at: now } : { id: docId(scope.roundId, scope.unitId), kind: 'unit', roundId: scope.roundId, unitId: scope.unitId, token: randomUUID(), at: now };
+    await this.col('masterChanges').doc(record.id).set(record);
+  }
+  async masterChanges(): Promise<MasterChangeRecord[]> {
+    const snap = this.countedQuery(await this.col('masterChanges').get());
+    return snap.docs.map((d) => d.data() as MasterChangeRecord);
+  }
+  /**
+   * In a transaction: a marker whose token changed since it was read is left (the change it
+   * marks came during the refresh and is not in what was written). Chunks keep each
+   * transaction small.
+   */
+  async clearMasterChanges(seen: readonly MasterChangeRecord[]): Promise<void> {
+    for (let i = 0; i < seen.length; i += 200) {
+      const chunk = seen.slice(i, i + 200);
+      await this.db.runTransaction(async (tx) => {
+        const snaps = await tx.getAll(...chunk.map((m) => this.col('masterChanges').doc(m.id)));
+        this.reads += snaps.length;
+        snaps.forEach((snap, j) => {
+          if (snap.exists && (snap.data() as MasterChangeRecord).token === chunk[j]!.token) tx.delete(snap.ref);
+        });
+      });
+    }
+  }
+
   /** Deletes everything of this campaign (local `reset`): documents are listed through queries, which every emulator implements. */
   async deleteAll(): Promise<number> {
     let count = 0;
-    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'aggregateParts', 'peerStats', 'nominees', 'meta', 'flags', 'reminders', 'sheetFailures'];
+    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'aggregateParts', 'peerStats', 'nominees', 'meta', 'flags', 'reminders', 'sheetFailures', 'masterChanges'];
     for (const name of names) {
       const snap = this.countedQuery(await this.col(name).get());
       for (const doc of snap.docs) {

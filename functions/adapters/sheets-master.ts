@@ -3,7 +3,8 @@ import { codeOf } from '../core/grid.js';
 import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
-import { toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
+import type { sheets_v4 } from '@googleapis/sheets';
+import { inBatches, toChangedContentRequests, toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
 import { PacedSheetsAdapter } from './sheets-pace.js';
 import type { MasterSheets } from '../app/ports.js';
 
@@ -35,24 +36,70 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
   }
 
   /**
-   * One batchUpdate replacing the content. A retry follows a failure whose outcome is unknown (a
-   * timeout may come after Google applied the request): resending the same requests would then
-   * delete protected ranges and merges that are already gone, and Google refuses the whole batch.
-   * So every retry rebuilds the requests against the structure as it is now.
+   * The largest request body sent at once. Google's front end refuses a body over 10 MB (its
+   * usage guide, https://developers.google.com/sheets/api/limits, recommends 2 MB for speed); a
+   * whole master is about 15 KB per unit and round, so a large one goes in several batchUpdates.
+   * Kept near the cap so that a master of a few hundred units is still replaced atomically.
+   */
+  maxBatchBytes = 8_000_000;
+
+  /**
+   * Replaces the content: one batchUpdate, or several in order when the content is larger than
+   * maxBatchBytes (then the sheet is half-written for the seconds in between). A retry follows a
+   * failure whose outcome is unknown (a timeout may come after Google applied the request):
+   * resending the same requests would then delete protected ranges and merges that are already
+   * gone, and Google refuses the whole batch. So every retry rebuilds all the requests against
+   * the structure as it is now, and sends them all again.
    */
   async replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number> {
-    let structure = existing;
-    let attempts = 0;
-    let sent = 0;
-    await this.call('writes', async () => {
-      if (attempts++ > 0) structure = await this.structure(spreadsheetId);
-      const requests = toReplaceContentRequests(model, structure, { firstSheetId: 1 });
-      sent = requests.length;
-      return this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false });
+    return (await this.sendRebuilt(spreadsheetId, existing, (structure) => toReplaceContentRequests(model, structure, { firstSheetId: 1 }))).requests;
+  }
+
+  /**
+   * Writes what differs between the content the sheet holds and `next` (see
+   * toChangedContentRequests); nothing at all when nothing differs. The same retry discipline as
+   * replaceContent: a tab replaced whole by a first attempt must not have its old protections
+   * deleted twice; the cell writes are idempotent.
+   */
+  async writeChanges(spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): Promise<{ requests: number; cellsWritten: number }> {
+    let cellsWritten = 0;
+    const { requests } = await this.sendRebuilt(spreadsheetId, existing, (structure) => {
+      const changes = toChangedContentRequests(previous, next, structure);
+      cellsWritten = changes.cellsWritten;
+      return changes.requests;
     });
-    return sent;
+    return { requests, cellsWritten };
+  }
+
+  private async sendRebuilt(spreadsheetId: string, existing: ExistingSheet[], build: (structure: ExistingSheet[]) => sheets_v4.Schema$Request[]): Promise<{ requests: number }> {
+    let structure = existing;
+    for (let round = 1; ; round++) {
+      const all = build(structure);
+      if (all.length === 0) return { requests: 0 };
+      let outcomeUnknown = false;
+      try {
+        for (const requests of inBatches(all, this.maxBatchBytes)) {
+          let attempts = 0;
+          await this.call('writes', async () => {
+            if (attempts++ > 0) {
+              // This call is being retried: its first attempt may have been applied.
+              outcomeUnknown = true;
+              throw new Error('master write to be rebuilt against the current structure');
+            }
+            return this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false });
+          });
+        }
+        return { requests: all.length };
+      } catch (error) {
+        if (!outcomeUnknown || round >= MAX_REBUILDS) throw error;
+        structure = await this.structure(spreadsheetId);
+      }
+    }
   }
 }
+
+/** Rounds of rebuilding the requests after failures whose outcome is unknown. */
+const MAX_REBUILDS = 5;
 
 type SheetValue = string | number | boolean | null;
 

@@ -46,6 +46,6 @@ export async function aggregateSubmission(deps: AggregationDeps, roundId: string
     if (r.changed) updated.push(ancestor.id);
     node = r.node;
   }
-  if (updated.length) await requestMasterRefresh(store, now);
+  if (updated.length) await requestMasterRefresh(store, now, { roundId, unitId }); // the unit and the nodes above it
   return { updated };
 }

@@ -90,7 +90,7 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
           const was = failing.get(fileId)!;
           failing.delete(fileId);
           deps.log.info('a sheet that had failed was processed again', { spreadsheetId: fileId, unitId: was.unitId, attempts: was.attempts, wasQuarantined: was.quarantined });
-          if (was.quarantined) await requestMasterRefresh(store, deps.now()); // its flag goes away
+          if (was.quarantined) await requestMasterRefresh(store, deps.now(), 'master'); // its flag goes away (failures are read on every refresh)
         }
         return 'ok';
       } catch (error) {
@@ -109,7 +109,7 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
           nextRetryAt: new Date(record.nextRetryAt).toISOString(),
           error: error as Error,
         });
-        if (!previous?.quarantined) await requestMasterRefresh(store, deps.now()); // show the flag
+        if (!previous?.quarantined) await requestMasterRefresh(store, deps.now(), 'master'); // show the flag
         return 'quarantined';
       }
     };
@@ -124,7 +124,7 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
       if (master.spreadsheetId && latest.has(master.spreadsheetId)) {
         const v = latest.get(master.spreadsheetId)!.version;
         // Coordinators ticking the shortlist edit the master; our own refreshes do too (skipped by version).
-        if (v === null || v > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now());
+        if (v === null || v > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now(), 'master');
       }
       let failures = 0;
       let taken = 0;

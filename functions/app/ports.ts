@@ -15,6 +15,8 @@ import type {
   AggregatePartRecord,
   AggregateRecord,
   FlagOwner,
+  MasterChangeRecord,
+  MasterChangeScope,
   MessageClaim,
   NominationRecord,
   NomineeIndexEntry,
@@ -169,6 +171,11 @@ export interface MetaDocs {
     refreshedRequestId?: string | null;
     shortlist?: string[];
     seenVersion?: number;
+    /**
+     * Names the content the last refresh wrote (app/master.ts): an instance whose cache holds
+     * the same id knows the sheet's content and may write only what changed since.
+     */
+    renderId?: string;
   };
   /** The round documents written to Drive (app/report-documents.ts publishRoundDocuments), by round id. */
   reports: Record<string, { publishedAt: number; files: { name: string; fileId: string; url: string | null }[] }>;
@@ -312,6 +319,8 @@ export interface Store {
   tryLease(name: 'driveWatch', field: 'pollLeaseUntil', now: number, durationMs: number): Promise<boolean>;
   /** Every flag record of a round, whoever wrote it (the master's status tab). */
   flagsOfRound(roundId: string): Promise<UnitFlagsRecord[]>;
+  /** One unit's flag records in a round, whoever wrote them (the master's incremental refresh). */
+  unitFlags(roundId: string, unitId: string): Promise<UnitFlagsRecord[]>;
   /** The flag records one owner wrote, in every round. */
   flagsOf(owner: FlagOwner): Promise<UnitFlagsRecord[]>;
   /**
@@ -332,6 +341,17 @@ export interface Store {
   releaseMessage(claim: MessageClaim): Promise<void>;
   /** The message went out: its keys are sent (never sent again) and its claim is closed, in one batch. */
   markMessageSent(claim: MessageClaim, unitId: string | null, now: number): Promise<void>;
+
+  // Master change markers (app/master.ts): what a refresh must read again.
+  /** Marks what changed, under a deterministic id with a fresh token (a burst coalesces). */
+  markMasterChange(scope: MasterChangeScope, now: number): Promise<void>;
+  /** Every pending marker (one query). */
+  masterChanges(): Promise<MasterChangeRecord[]>;
+  /**
+   * Deletes the markers a refresh has seen and shown, each only if its token is still the one
+   * read: a marker written again meanwhile (a change during the refresh) survives.
+   */
+  clearMasterChanges(seen: readonly MasterChangeRecord[]): Promise<void>;
 }
 
 /** Drive: file versions, creating and sharing sheets, the change feed. */
@@ -428,6 +448,12 @@ export interface MasterSheets {
    * So every retry rebuilds the requests against the structure as it is now.
    */
   replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number>;
+  /**
+   * One batchUpdate writing only what differs between `previous` (the content the sheet holds)
+   * and `next`: changed cells where a tab kept its structure, a full replacement of a tab whose
+   * structure changed. Nothing changed: no request at all.
+   */
+  writeChanges(spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): Promise<{ requests: number; cellsWritten: number }>;
 }
 
 /** Units' workbooks: render a layout, read what was entered, write feedback. */

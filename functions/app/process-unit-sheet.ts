@@ -237,7 +237,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     return { outcome: 'unchanged', unitId, roundId };
   }
 
-  await requestMasterRefresh(store, now);
+  await requestMasterRefresh(store, now, { roundId, unitId });
   if (withNominations) {
     const mine: NomineeIndexEntry[] = ev.nominations.filter((n) => n.key).map((n) => ({ key: n.key!, award: n.award, name: n.name! }));
     const before = JSON.stringify(nomineeIndex[unitId] ?? []);

@@ -258,7 +258,10 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       }
       const url = file.webViewLink ?? `https://docs.google.com/spreadsheets/d/${file.id}/edit`;
       if (!wasRegistered) {
-        if (t.kind === 'unit') await store.register({ spreadsheetId: file.id, unitId: t.unitId, roundId: t.roundId, url, createdAt: deps.now() });
+        if (t.kind === 'unit') {
+          await store.register({ spreadsheetId: file.id, unitId: t.unitId, roundId: t.roundId, url, createdAt: deps.now() });
+          await store.markMasterChange({ roundId: t.roundId, unitId: t.unitId }, deps.now()); // its link, at the master's next refresh
+        }
         else await store.patchMeta('master', { spreadsheetId: file.id, url, ...masterRefreshRequest(deps.now()) });
       }
       const outcome = created ? 'created' : needsRender || shared || locked || !wasRegistered ? 'repaired' : 'unchanged';

@@ -91,7 +91,7 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
   if (repaired.length) {
     deps.log.warn('aggregates repaired from source submissions', { roundId, repaired: repaired.slice(0, 50), count: repaired.length });
     // The master shows the repaired numbers only once it is rebuilt.
-    await requestMasterRefresh(store, now);
+    await requestMasterRefresh(store, now, 'all');
   }
   if (skipped.length) deps.log.info('aggregates changed while reconciling; left for the next run', { roundId, skipped: skipped.slice(0, 50), count: skipped.length });
 
@@ -201,6 +201,6 @@ export async function reconcileSharing(deps: SharingReconcileDeps): Promise<Shar
   // Write only what changed; clear the flags of sheets that are back to the system's grants.
   const changed = await store.replaceFlags('sharing', [...wanted.values()]);
   if (result.flagged.length) deps.log.warn('unit sheets shared beyond the system grants', { count: result.flagged.length, sheets: result.flagged.slice(0, 50).map((f) => `${f.roundId}/${f.unitId}`) });
-  if (changed) await requestMasterRefresh(store, now);
+  if (changed) await requestMasterRefresh(store, now, 'flags');
   return result;
 }

@@ -201,3 +201,28 @@ export interface MessageClaim {
   messageKey: string;
   keys: string[];
 }
+
+/**
+ * What changed since the master was last refreshed (app/master.ts requestMasterRefresh): one unit
+ * of a round (its submission, state, registration, flags, the aggregates on its path), the flags
+ * of every round (the sweep or the sharing reconcile replaced them), only what every refresh
+ * reads anyway ('master': the shortlist on the sheet, the published documents, quarantines),
+ * everything ('all': aggregates repaired, a layout change), or a full rebuild that also proves
+ * the incremental master equal to it ('verify': the nightly reconcile).
+ */
+export type MasterChangeScope = { roundId: string; unitId: string } | 'flags' | 'master' | 'all' | 'verify';
+
+/**
+ * One marker. Its id is deterministic (`{round}__{unit}`, `flags`, `master`, `all`, `verify`) so
+ * a burst of changes to the same thing coalesces into one document; the token changes with
+ * every request, so a refresh deletes only the markers it has seen (one written again during
+ * the refresh keeps its new token and survives).
+ */
+export interface MasterChangeRecord {
+  id: string;
+  kind: 'unit' | 'flags' | 'master' | 'all' | 'verify';
+  roundId?: string;
+  unitId?: string;
+  token: string;
+  at: number;
+}

@@ -97,7 +97,7 @@ export async function publishRoundDocuments(deps: PublishDeps, roundId: string, 
   }
   await deps.store.patchMeta('reports', { [roundId]: { publishedAt: now, files: files.map(({ created, ...f }) => f) } });
   // The master links the files: its next refresh shows them.
-  await requestMasterRefresh(deps.store, now);
+  await requestMasterRefresh(deps.store, now, 'master');
   deps.log.info('round documents published', { roundId, files: files.length, created: files.filter((f) => f.created).length });
   return { roundId, files };
 }

@@ -125,7 +125,7 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
   if (opts.dryRun) return run;
 
   // Sharing flags belong to the reconcile (reconcileSharing): the sweep replaces only its own.
-  if (await store.replaceFlags('sweep', flagRecords(result, now))) await requestMasterRefresh(store, now);
+  if (await store.replaceFlags('sweep', flagRecords(result, now))) await requestMasterRefresh(store, now, 'flags');
   const ttl = deps.claimTtlMs ?? 10 * 60_000;
   for (const email of result.emails) {
     const summary = { to: email.to, subject: email.subject, unit: email.unitId };

@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { pollChanges, renewWatch, requestPoll } from '../app/change-detection.js';
-import { isMasterSpreadsheet, refreshMaster } from '../app/master.js';
+import { isMasterSpreadsheet, refreshMaster, requestMasterRefresh } from '../app/master.js';
 import { processUnitSheet } from '../app/process-unit-sheet.js';
 import { publishDueReports } from '../app/report-documents.js';
 import { reconcileRound, reconcileSharing } from '../app/reconcile.js';
@@ -130,6 +130,8 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
           const results = [];
           for (const round of rt.model.campaign.rounds) results.push(await reconcileRound(rt, round.id));
           const sharing = await reconcileSharing({ ...rt, systemAccounts: rt.config.serviceAccount ? [rt.config.serviceAccount] : [] });
+          // Nightly: the next master refresh rebuilds in full and proves the incremental master equal to it.
+          await requestMasterRefresh(rt.store, rt.now(), 'verify');
           res.json({ results, sharing });
           return;
         }

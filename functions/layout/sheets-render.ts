@@ -384,3 +384,224 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
   });
   return requests;
 }
+
+/**
+ * A tab's structure: everything a full replacement sets besides the cells (grid size, freeze,
+ * tab colour, visibility, row and column sizes, merges, protection, the people's columns).
+ * Two models whose tab has the same structure differ only in cells.
+ */
+function structureOf(sheet: SheetModel): string {
+  const { data, ...rest } = toSheet(sheet, 0, DEFAULT_FIRST_SHEET_ID);
+  const { rowData: _cells, ...dims } = data?.[0] ?? {};
+  return JSON.stringify([rest, dims, sheet.peopleOwned ?? null]);
+}
+
+/** Every cell of a tab as the API's CellData, serialized for comparison ('' for a blank cell). */
+function cellKeys(sheet: SheetModel): Map<number, string[]> {
+  const rows = new Map<number, string[]>();
+  for (const cell of sheet.cells) {
+    const row = rows.get(cell.row) ?? [];
+    row[cell.col] = JSON.stringify(toCellData(cell));
+    rows.set(cell.row, row);
+  }
+  return rows;
+}
+
+/** The presentation part of a serialized CellData (what may be written into a people's cell). */
+function presentationOf(key: string | undefined): string {
+  if (!key) return '';
+  const { userEnteredValue: _value, ...rest } = JSON.parse(key) as sheets_v4.Schema$CellData;
+  return JSON.stringify(rest);
+}
+
+/** What toChangedContentRequests asks of Google, and how many cells it writes. */
+export interface ChangedContent {
+  requests: sheets_v4.Schema$Request[];
+  cellsWritten: number;
+}
+
+/**
+ * Requests for one batchUpdate turning a sheet that holds `previous` into `next`, writing only
+ * what differs. A tab whose structure is unchanged gets updateCells for its changed cells only
+ * (contiguous changed cells of a row in one request, and the same run on following rows
+ * folded into it); a tab whose structure changed, or that is new or missing, is replaced whole
+ * (toReplaceContentRequests on those tabs). The people's columns keep their rule: their values
+ * are never written, only their presentation. Resending the same requests is harmless: they
+ * set cells to fixed contents.
+ */
+export function toChangedContentRequests(previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): ChangedContent {
+  const before = new Map(previous.sheets.map((s) => [s.title, s]));
+  const onSheet = new Map(existing.map((s) => [s.title, s]));
+  const replaced: SheetModel[] = [];
+  const requests: sheets_v4.Schema$Request[] = [];
+  let cellsWritten = 0;
+  for (const sheet of next.sheets) {
+    const old = before.get(sheet.title);
+    const current = onSheet.get(sheet.title);
+    if (!old || !current || structureOf(old) !== structureOf(sheet)) {
+      replaced.push(sheet);
+      continue;
+    }
+    const written = changedCellRequests(current.sheetId, old, sheet);
+    requests.push(...written.requests);
+    cellsWritten += written.cellsWritten;
+  }
+  if (replaced.length > 0) {
+    const whole = toReplaceContentRequests({ ...next, sheets: replaced }, existing);
+    requests.push(...whole);
+    cellsWritten += cellsIn(whole);
+  }
+  return { requests, cellsWritten };
+}
+
+/** Cells the updateCells requests among `requests` write. */
+export function cellsIn(requests: sheets_v4.Schema$Request[]): number {
+  let n = 0;
+  for (const r of requests) for (const row of r.updateCells?.rows ?? []) n += row.values?.length ?? 0;
+  return n;
+}
+
+function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel): ChangedContent {
+  const was = cellKeys(old);
+  const now = cellKeys(sheet);
+  const owned = sheet.peopleOwned ?? [];
+  const isOwned = (row: number, col: number) => owned.some((o) => o.col === col && row >= o.fromRow);
+  const cellData = new Map<string, sheets_v4.Schema$CellData>();
+  for (const cell of sheet.cells) cellData.set(`${cell.row}:${cell.col}`, toCellData(cell));
+  const requests: sheets_v4.Schema$Request[] = [];
+  let cellsWritten = 0;
+  // The last request, to fold the same run on the next row into it.
+  let last: { row: number; col: number; end: number; fields: string; request: sheets_v4.Schema$UpdateCellsRequest } | null = null;
+  const emit = (row: number, col: number, end: number, fields: string) => {
+    const values = Array.from({ length: end - col }, (_, i) => {
+      const data = cellData.get(`${row}:${col + i}`) ?? {};
+      if (fields !== PRESENTATION_FIELDS) return data;
+      const { userEnteredValue: _value, ...presentation } = data;
+      return presentation;
+    });
+    cellsWritten += values.length;
+    if (last && last.row === row - 1 && last.col === col && last.end === end && last.fields === fields) {
+      last.request.rows!.push({ values });
+      last.row = row;
+      return;
+    }
+    const request: sheets_v4.Schema$UpdateCellsRequest = { start: { sheetId, rowIndex: row, columnIndex: col }, rows: [{ values }], fields };
+    requests.push({ updateCells: request });
+    last = { row, col, end, fields, request };
+  };
+  const rows = [...new Set([...was.keys(), ...now.keys()])].sort((a, b) => a - b);
+  for (const row of rows) {
+    const a = was.get(row) ?? [];
+    const b = now.get(row) ?? [];
+    const width = Math.max(a.length, b.length);
+    let runStart = -1;
+    for (let col = 0; col <= width; col++) {
+      const inRange = col < width;
+      const ownedCell = inRange && isOwned(row, col);
+      const changed = inRange && !ownedCell && (a[col] ?? '') !== (b[col] ?? '');
+      if (changed && runStart < 0) runStart = col;
+      if (!changed && runStart >= 0) {
+        emit(row, runStart, col, ALL_CELL_FIELDS);
+        runStart = -1;
+      }
+      if (ownedCell && presentationOf(a[col]) !== presentationOf(b[col])) emit(row, col, col + 1, PRESENTATION_FIELDS);
+    }
+  }
+  return { requests, cellsWritten };
+}
+
+/**
+ * Where two workbooks differ, tab by tab and cell by cell (A1), at most `limit` places: a tab
+ * only one has, or whose structure differs, is named without a cell.
+ */
+export function workbookDifferences(a: WorkbookModel, b: WorkbookModel, limit = 10): { tab: string; cell: string | null }[] {
+  const found: { tab: string; cell: string | null }[] = [];
+  const other = new Map(b.sheets.map((s) => [s.title, s]));
+  const titles = [...new Set([...a.sheets.map((s) => s.title), ...b.sheets.map((s) => s.title)])];
+  const mine = new Map(a.sheets.map((s) => [s.title, s]));
+  for (const tab of titles) {
+    if (found.length >= limit) break;
+    const x = mine.get(tab);
+    const y = other.get(tab);
+    if (!x || !y || structureOf(x) !== structureOf(y)) {
+      found.push({ tab, cell: null });
+      continue;
+    }
+    const cx = cellKeys(x);
+    const cy = cellKeys(y);
+    const rows = [...new Set([...cx.keys(), ...cy.keys()])].sort((p, q) => p - q);
+    for (const row of rows) {
+      const rx = cx.get(row) ?? [];
+      const ry = cy.get(row) ?? [];
+      for (let col = 0; col < Math.max(rx.length, ry.length) && found.length < limit; col++) {
+        if ((rx[col] ?? '') !== (ry[col] ?? '')) found.push({ tab, cell: a1Address(row, col) });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Consecutive requests in batches of at most about `maxBytes` of JSON each, in order (each batch
+ * is a valid continuation of the ones before it). An updateCells larger than that is cut into
+ * requests of fewer rows. Google's front end refuses a request body over 10 MB and its guide
+ * recommends 2 MB; a whole master is about 15 KB per unit and round.
+ */
+export function inBatches(requests: sheets_v4.Schema$Request[], maxBytes: number): sheets_v4.Schema$Request[][] {
+  const sizeOf = (x: unknown) => utf8Length(JSON.stringify(x));
+  const batches: sheets_v4.Schema$Request[][] = [];
+  let current: sheets_v4.Schema$Request[] = [];
+  let size = 0;
+  const add = (request: sheets_v4.Schema$Request, bytes: number) => {
+    if (current.length > 0 && size + bytes > maxBytes) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(request);
+    size += bytes;
+  };
+  for (const request of requests) {
+    const bytes = sizeOf(request);
+    const cells = request.updateCells;
+    if (bytes <= maxBytes || !cells?.rows || cells.rows.length < 2) {
+      add(request, bytes);
+      continue;
+    }
+    // Rows in chunks that each fit (measured row by row: rows differ in size).
+    let chunk: sheets_v4.Schema$RowData[] = [];
+    let chunkBytes = 0;
+    let firstRow = cells.start?.rowIndex ?? 0;
+    const flush = () => {
+      if (chunk.length === 0) return;
+      add({ updateCells: { ...cells, start: { ...cells.start, rowIndex: firstRow }, rows: chunk } }, chunkBytes + 200);
+      firstRow += chunk.length;
+      chunk = [];
+      chunkBytes = 0;
+    };
+    for (const row of cells.rows) {
+      const rowBytes = sizeOf(row) + 1;
+      if (chunk.length > 0 && chunkBytes + rowBytes > maxBytes - 200) flush();
+      chunk.push(row);
+      chunkBytes += rowBytes;
+    }
+    flush();
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Bytes of a string in UTF-8 (Vietnamese letters take two or three): what a request body weighs. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code < 0xdc00) {
+      bytes += 4; // a surrogate pair: one code point of four bytes
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
