@@ -116,7 +116,7 @@ async function main() {
   // The line is printed when it says something new: once the demo has ended (and nothing
   // arrives) it stays as it was, instead of the same line every 15 seconds.
   let lastStatus = '';
-  const status = setInterval(async () => {
+  const reportStatus = async () => {
     try {
       const mails = await stack.listEmails();
       const subs = (await Promise.all(rt.model.campaign.rounds.map((r) => rt.store.submissionsOfRound(r.id)))).flat();
@@ -127,7 +127,8 @@ async function main() {
     } catch {
       /* the next report will say */
     }
-  }, 15_000);
+  };
+  const status = setInterval(() => void reportStatus(), 15_000);
 
   let stopping = false;
   const shutdown = async () => {
@@ -150,8 +151,9 @@ async function main() {
       process.exit();
     }
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // shutdown handles its own errors; a listener's return value is ignored by Node.
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
 }
 
 main().catch((e) => {

@@ -9,7 +9,6 @@
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { FeedbackPlan } from '../core/feedback.js';
-import type { WorkbookGrid } from '../core/grid.js';
 import { PALETTE } from '../layout/sheet-builder.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-read.js';

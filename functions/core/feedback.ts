@@ -105,7 +105,8 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
   const perSheet = new Map<string, { errors: number; warnings: number }>();
   for (const i of ev.issues) {
     const c = perSheet.get(i.sheet) ?? { errors: 0, warnings: 0 };
-    i.severity === 'error' ? c.errors++ : c.warnings++;
+    if (i.severity === 'error') c.errors++;
+    else c.warnings++;
     perSheet.set(i.sheet, c);
   }
   const tabNote = tabLevel.length ? joinNotes(tabLevel) : '';

@@ -13,8 +13,9 @@ export type ParsedNumber =
   | { ok: false; code: string; params: Record<string, string | number> };
 
 // Regular, non-breaking, narrow and thin spaces, and the invisible zero-width characters
-// that come along when figures are pasted from Word or a web page.
-const IGNORED_CHARACTERS = /[\s\u00A0\u202F\u2007\u2009\u200A\u200B\u200C\u200D\u2060\uFEFF]/g;
+// that come along when figures are pasted from Word or a web page. The zero-width joiner
+// (U+200D) stands outside the class: inside it, it would read as joining its neighbours.
+const IGNORED_CHARACTERS = /[\s\u00A0\u202F\u2007\u2009\u200A\u200B\u200C\u2060\uFEFF]|\u200D/g;
 
 const PLAIN_DIGITS = /^\d+$/;
 const THOUSANDS_GROUPS = /^\d{1,3}(\.\d{3})+$/;

@@ -419,8 +419,9 @@ function sheetGridOf(worksheet: Worksheet, valueTypes: ExcelModule['ValueType'])
 
 function gridCellOf(cell: Cell, valueTypes: ExcelModule['ValueType']): GridCell | null {
   switch (cell.type) {
+    // A blank cell; and a covered cell of a merge, which reports its top-left cell's value where
+    // Sheets reports it blank.
     case valueTypes.Null:
-    // A covered cell of a merge reports its top-left cell's value; Sheets reports it blank.
     case valueTypes.Merge:
       return null;
     case valueTypes.Formula: {

@@ -89,7 +89,6 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         : 'cấp quyền Drive cho tài khoản đang chạy (xem mục "Who owns the spreadsheets" trong README)'
       : 'kiểm tra trình giả lập Sheets/Drive (npm start)';
   let unitFile: string | null = null;
-  let masterFile: string | null = null;
   let lastRead: { ev: Evaluation; sheetIds: Map<string, number> } | null = null;
 
   const create = async (title: string, role: string) => {
@@ -139,7 +138,6 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         try {
           const [shortlist, structure] = await Promise.all([deps.master.readShortlist(id, NOMINATIONS_TAB_TITLE), deps.master.structure(id)]);
           const requests = await deps.master.replaceContent(id, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist }), now), structure);
-          masterFile = id;
           return pass(`đã dựng bảng tổng hợp (${structure.length} trang) và làm mới bằng ${requests} yêu cầu (${id})`);
         } catch (e) {
           return fail(`Google từ chối lần làm mới bảng tổng hợp: ${errorText(e)}`, 'thứ tự bỏ gộp / cố định / gộp ô khi làm mới phải hợp lệ ở mọi bước (functions/layout/sheets-render.ts)');

@@ -348,7 +348,7 @@ describe('exit code 2: input the check cannot use', () => {
     const unknown = await cli('kiem-tra');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nDùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n  template --unit <mã> --round <mã> --out <tệp.xlsx>/);
+    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nDùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n {2}template --unit <mã> --round <mã> --out <tệp.xlsx>/);
     const none = await cli();
     expect(none.code).toBe(2);
     expect(none.stdout).toBe('');

@@ -12,7 +12,6 @@ import { validSubmission } from '../helpers/fill-workbook.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const [FIRST, SECOND] = model.campaign.rounds.map((r) => r.id) as [string, string];
-const t = (iso: string) => Date.parse(iso);
 /** A district: expected in both rounds. */
 const LATE_IN_SECOND = 'ubnd-ba-dinh';
 const LATE_IN_FIRST = 'ubnd-tay-ho';

@@ -4,7 +4,7 @@
  * without), and nominations of every verdict. Round and indicator ids come from the model.
  */
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
-import { buildMasterView, consolidationNode, nominationId, type MasterView, type ViewNomination, type ViewSubmission } from '../../functions/core/master-view.js';
+import { buildMasterView, nominationId, type MasterView, type ViewNomination, type ViewSubmission } from '../../functions/core/master-view.js';
 import { unitsOfKind } from '../helpers/campaign.js';
 
 export const NOW = Date.UTC(2020, 6, 20, 3, 0);
@@ -91,7 +91,6 @@ export function sampleView(model: CampaignModel): SampleView {
         nominee(4, 'bkbca', NOMINEES.shortlisted, { type: 'collective', name: NOMINEES.shortlisted }),
       ]
     : [];
-  const node = consolidationNode(model);
   const view = buildMasterView(model, {
     now: NOW,
     shortlist: new Set(withNominations ? [nominationId(d1, nominations[3]!)] : []),

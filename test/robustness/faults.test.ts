@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentMasterView } from '../../functions/app/master.js';
 import { createSmtpMailer } from '../../functions/adapters/smtp-mailer.js';
 import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
-import type { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { storedCollection } from '../helpers/store-documents.js';

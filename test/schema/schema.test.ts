@@ -12,7 +12,7 @@ import { evaluateWorkbook } from '../../functions/core/evaluate.js';
 import { statusLine } from '../../functions/core/status-text.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { CampaignSchemaError, DEFAULT_CAMPAIGN_FILE, loadCampaign, parseCampaign } from '../../sheets-schema/index.js';
-import { SECOND_CAMPAIGN_FILE, hanoi, model, rawCampaign } from '../helpers/campaign.js';
+import { SECOND_CAMPAIGN_FILE, hanoi, model, rawCampaign, type RawCampaignJson } from '../helpers/campaign.js';
 import { applyToGrid, type Submission } from '../helpers/fill-workbook.js';
 import { confirmationCell, figureCell, put, sheetNamed } from '../helpers/grid-edit.js';
 import { templateGrid } from '../helpers/template.js';
@@ -88,7 +88,7 @@ describe('the 2020 Hà Nội campaign', () => {
 });
 
 describe('a broken campaign file fails at load, naming the offending path', () => {
-  function problemsOf(change: (raw: any) => void): { error: CampaignSchemaError; paths: string[] } {
+  function problemsOf(change: (raw: RawCampaignJson) => void): { error: CampaignSchemaError; paths: string[] } {
     const raw = rawCampaign();
     change(raw);
     try {
@@ -101,7 +101,7 @@ describe('a broken campaign file fails at load, naming the offending path', () =
     throw new Error('the broken campaign loaded');
   }
 
-  it.each<[string, (raw: any) => void, string, string]>([
+  it.each<[string, (raw: RawCampaignJson) => void, string, string]>([
     ['a unit with an unknown parent', (raw) => (raw.units[3].parent = 'ha-tay'), 'units.3.parent', 'đơn vị cấp trên "ha-tay" không có trong units'],
     ['a duplicate unit id', (raw) => (raw.units[4].id = 'ubnd-ba-dinh'), 'units.4', 'đơn vị "ubnd-ba-dinh" bị trùng'],
     ['a unit of an unknown kind', (raw) => (raw.units[40].kind = 'phuong'), 'units.40.kind', 'loại đơn vị "phuong" không có trong unitKinds'],
@@ -109,14 +109,14 @@ describe('a broken campaign file fails at load, naming the offending path', () =
     ['a unit that is its own grandparent', (raw) => (raw.units[0].parent = 'ha-noi'), 'units.0.parent', 'vòng lặp cấp trên'],
     [
       'a rule referencing a missing indicator',
-      (raw) => (raw.rules.find((r: any) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so').left = 'tin_bao.co_gia_tri_x'),
-      `rules.${rawCampaign().rules.findIndex((r: any) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so')}.left`,
+      (raw) => (raw.rules.find((r: RawCampaignJson) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so').left = 'tin_bao.co_gia_tri_x'),
+      `rules.${rawCampaign().rules.findIndex((r: RawCampaignJson) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so')}.left`,
       'mã chỉ tiêu "tin_bao.co_gia_tri_x" không có trong bảng bang2',
     ],
     [
       'a rule on a missing table',
-      (raw) => (raw.rules.find((r: any) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi').table = 'bang9'),
-      `rules.${rawCampaign().rules.findIndex((r: any) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi')}.table`,
+      (raw) => (raw.rules.find((r: RawCampaignJson) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi').table = 'bang9'),
+      `rules.${rawCampaign().rules.findIndex((r: RawCampaignJson) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi')}.table`,
       'bảng số liệu "bang9" không có',
     ],
     ['a quota referencing a missing award', (raw) => (raw.quotas[2].award = 'bkqh'), 'quotas.2.award', 'hình thức "bkqh" không có trong awards'],
