@@ -81,7 +81,8 @@ export default {
     return {
       VariableDeclarator(declarator) {
         const declaration = declarator.parent;
-        const loopCounterAllowed = declaration.parent.type === 'ForStatement' && declaration.parent.init === declaration;
+        const loopCounterAllowed =
+          declaration.parent.type === 'ForStatement' && declaration.parent.init === declaration;
         for (const identifier of boundIdentifiers(declarator.id)) check(identifier, { loopCounterAllowed });
       },
       FunctionDeclaration: checkFunction,

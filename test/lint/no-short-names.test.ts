@@ -29,22 +29,27 @@ async function shortNamesIn(code: string): Promise<string[]> {
 
 describe('no-short-names', () => {
   it('reports a short const and a short parameter of a function with a body', async () => {
-    const code = ['export const ab = 1;', 'export function total(q: number): number {', '  return q * ab;', '}'].join('\n');
+    const code = ['export const ab = 1;', 'export function total(q: number): number {', '  return q * ab;', '}'].join(
+      '\n',
+    );
     expect(await shortNamesIn(code)).toEqual(['ab', 'q']);
   });
 
   it('reports the parameters of an arrow function with a block body, and destructured names', async () => {
-    const code = [
-      'export const pick = (r: { a: number }) => {',
-      '  const { a } = r;',
-      '  return a;',
-      '};',
-    ].join('\n');
+    const code = ['export const pick = (r: { a: number }) => {', '  const { a } = r;', '  return a;', '};'].join('\n');
     expect(await shortNamesIn(code)).toEqual(['r', 'a']);
   });
 
   it('reports short class members and function names', async () => {
-    const code = ['export class Box {', '  w = 1;', '  hw(): number {', '    return this.w;', '  }', '}', 'export function fn(): void {}'].join('\n');
+    const code = [
+      'export class Box {',
+      '  w = 1;',
+      '  hw(): number {',
+      '    return this.w;',
+      '  }',
+      '}',
+      'export function fn(): void {}',
+    ].join('\n');
     expect(await shortNamesIn(code)).toEqual(['w', 'hw', 'fn']);
   });
 
