@@ -54,8 +54,8 @@ export class IssueCollector {
 export function countBySeverity(issues: Issue[]): { errors: number; warnings: number } {
   let errors = 0;
   let warnings = 0;
-  for (const i of issues) {
-    if (i.severity === 'error') errors++;
+  for (const issue of issues) {
+    if (issue.severity === 'error') errors++;
     else warnings++;
   }
   return { errors, warnings };
