@@ -13,12 +13,14 @@
 //   i, j, k        loop counters, only where a `for (…; …; …)` statement declares them
 //   x, y           coordinates
 //   id, ok         already words in practice (an identifier, a success flag)
+//   a1             a cell address in Google Sheets' "A1 notation", the name its documentation uses
 //   tx             a database transaction (Firestore's own documentation names it so)
 //   db, fs, os     a database handle, the node:fs and node:os modules
+//   io             a command's input and output (CliIo: stdout, stderr, cwd)
 //   to, at, by, of, on, up
 //                  English words: `from`/`to` bounds, `at` a moment, `by` a grouping key…
 //   _, __          an unused parameter kept for a callback's shape
-const ALLOWED_EVERYWHERE = new Set(['x', 'y', 'id', 'ok', 'tx', 'db', 'fs', 'os', 'to', 'at', 'by', 'of', 'on', 'up']);
+const ALLOWED_EVERYWHERE = new Set('x y id ok a1 tx db fs os io to at by of on up'.split(' '));
 const LOOP_COUNTERS = new Set(['i', 'j', 'k']);
 const MAX_SHORT_LENGTH = 2;
 
