@@ -29,8 +29,8 @@ export function modifiedModel(change: (raw: RawCampaignJson) => void): CampaignM
 }
 
 /** Ids of the units of one kind, in registry order. */
-export function unitsOfKind(m: CampaignModel, kind: string): string[] {
-  return m.campaign.units.filter((u) => u.kind === kind).map((u) => u.id);
+export function unitsOfKind(model: CampaignModel, kind: string): string[] {
+  return model.campaign.units.filter((u) => u.kind === kind).map((u) => u.id);
 }
 
 /**
