@@ -38,98 +38,98 @@ export interface LatencySamples {
  * Waits until no push can be pending (no write and no push for longer than the push delay)
  * and no poll is running, so that a sample does not join a push scheduled by earlier writes.
  */
-export async function settle(s: BenchStack): Promise<void> {
+export async function settle(stack: BenchStack): Promise<void> {
   const lastWrite = () => {
-    for (let i = s.sheets.log.length - 1; i >= 0; i--) if (s.sheets.log[i]!.kind === 'write') return s.sheets.log[i]!.seq;
+    for (let i = stack.sheets.log.length - 1; i >= 0; i--) if (stack.sheets.log[i]!.kind === 'write') return stack.sheets.log[i]!.seq;
     return 0;
   };
-  const marker = () => `${s.sheets.pushes.length}/${lastWrite()}`;
+  const marker = () => `${stack.sheets.pushes.length}/${lastWrite()}`;
   let last = '';
   let since = performance.now();
   await waitFor(
     'the stack to settle',
     async () => {
-      const m = marker();
-      if (m !== last) {
-        last = m;
+      const mark = marker();
+      if (mark !== last) {
+        last = mark;
         since = performance.now();
         return undefined;
       }
       if (performance.now() - since < PUSH_DELAY_MS + 150) return undefined;
-      return ((await s.runtime.store.meta('driveWatch')).pollLeaseUntil ?? 0) > 0 ? undefined : true;
+      return ((await stack.runtime.store.meta('driveWatch')).pollLeaseUntil ?? 0) > 0 ? undefined : true;
     },
     120_000,
     25,
   );
 }
 
-export async function measureLatency(ctx: BenchContext, s: BenchStack, units: number, samples: number): Promise<LatencySamples> {
-  const rt = s.runtime;
-  const model = rt.model;
-  s.setScale(1);
-  s.setQuotas(true);
+export async function measureLatency(ctx: BenchContext, stack: BenchStack, units: number, samples: number): Promise<LatencySamples> {
+  const runtime = stack.runtime;
+  const model = runtime.model;
+  stack.setScale(1);
+  stack.setQuotas(true);
   const city = consolidationNode(model);
   const ids = communesOf(model);
   const out: LatencySamples = { units, feedbackMs: [], masterMs: [], refreshMs: [], refreshReads: [], afterPushMs: [] };
-  const reads = counterFor(rt.db);
+  const reads = counterFor(runtime.db);
   // Sampled units spread over the districts; typed entries prepared before timing.
   const chosen = Array.from({ length: samples }, (_, i) => ids[Math.floor((i * ids.length) / samples)]!);
-  const prepared = chosen.map((u) => s.writesOf(u, submissionEntries(validSubmission(model, u, ROUND))));
-  for (const [i, unitId] of chosen.entries()) {
+  const prepared = chosen.map((u) => stack.writesOf(u, submissionEntries(validSubmission(model, u, ROUND))));
+  for (const [index, unitId] of chosen.entries()) {
     // Independent samples: the previous sample's own writes (feedback, master) scheduled a push
     // that a new edit would join; let it fire and its poll finish first.
-    await settle(s);
-    const sheetId = s.spreadsheetIds.get(unitId)!;
-    const before = (await rt.store.aggregate(ROUND, city))?.contributors ?? 0;
-    const fromSeq = s.sheets.log.at(-1)?.seq ?? 0;
-    const pushesBefore = s.sheets.pushes.length;
-    const t0 = performance.now();
-    await s.typeWrites(unitId, prepared[i]!);
+    await settle(stack);
+    const sheetId = stack.spreadsheetIds.get(unitId)!;
+    const before = (await runtime.store.aggregate(ROUND, city))?.contributors ?? 0;
+    const fromSeq = stack.sheets.log.at(-1)?.seq ?? 0;
+    const pushesBefore = stack.sheets.pushes.length;
+    const startedAt = performance.now();
+    await stack.typeWrites(unitId, prepared[index]!);
     const written = await waitFor(
       `feedback on ${unitId}`,
-      () => s.sheets.log.find((e) => e.seq > fromSeq && e.user === SA && e.api === 'sheets' && e.kind === 'write' && e.spreadsheetId === sheetId && e.status === 200),
+      () => stack.sheets.log.find((e) => e.seq > fromSeq && e.user === SA && e.api === 'sheets' && e.kind === 'write' && e.spreadsheetId === sheetId && e.status === 200),
       60_000,
       2,
     );
-    out.feedbackMs.push(performance.now() - t0);
-    const pushed = s.sheets.pushes[pushesBefore];
+    out.feedbackMs.push(performance.now() - startedAt);
+    const pushed = stack.sheets.pushes[pushesBefore];
     if (pushed) out.afterPushMs.push(Date.parse(written.at) - Date.parse(pushed.at));
-    await waitFor(`aggregation of ${unitId}`, async () => (((await rt.store.aggregate(ROUND, city))?.contributors ?? 0) > before ? true : undefined), 60_000, 10);
-    const t1 = performance.now();
+    await waitFor(`aggregation of ${unitId}`, async () => (((await runtime.store.aggregate(ROUND, city))?.contributors ?? 0) > before ? true : undefined), 60_000, 10);
+    const endedAt = performance.now();
     const readsBefore = reads.counts.reads;
-    const r = (await s.fire('refresh-master')) as { refreshed?: boolean };
-    if (!r?.refreshed) throw new Error(`refresh-master did not refresh after ${unitId}`);
-    out.masterMs.push(performance.now() - t0);
-    out.refreshMs.push(performance.now() - t1);
+    const refresh = (await stack.fire('refresh-master')) as { refreshed?: boolean };
+    if (!refresh?.refreshed) throw new Error(`refresh-master did not refresh after ${unitId}`);
+    out.masterMs.push(performance.now() - startedAt);
+    out.refreshMs.push(performance.now() - endedAt);
     out.refreshReads.push(reads.counts.reads - readsBefore);
   }
   ctx.log(`${units} units: feedback p50 ${percentile(out.feedbackMs, 50).toFixed(0)} ms, master p50 ${percentile(out.masterMs, 50).toFixed(0)} ms (refresh job ${percentile(out.refreshMs, 50).toFixed(0)} ms) over ${samples}`);
   return out;
 }
 
-function latencyFigures(r: LatencySamples, base: LatencySamples | null): Figure[] {
-  const p = (xs: number[], q: number) => percentile(xs, q);
-  const mk = (what: 'feedback' | 'master', q: 50 | 95): Figure => {
-    const xs = what === 'feedback' ? r.feedbackMs : r.masterMs;
-    const bx = base ? (what === 'feedback' ? base.feedbackMs : base.masterMs) : null;
+function latencyFigures(samples: LatencySamples, base: LatencySamples | null): Figure[] {
+  const percentileOf = (xs: number[], q: number) => percentile(xs, q);
+  const figureOf = (what: 'feedback' | 'master', quantile: 50 | 95): Figure => {
+    const values = what === 'feedback' ? samples.feedbackMs : samples.masterMs;
+    const baseValues = base ? (what === 'feedback' ? base.feedbackMs : base.masterMs) : null;
     return figure({
-      id: `e2e.${what}P${q}.${r.units}`,
-      label: `E2E ${what === 'feedback' ? 'change → feedback written' : 'change → master updated'}, p${q}, ${r.units} units`,
-      value: p(xs, q),
+      id: `e2e.${what}P${quantile}.${samples.units}`,
+      label: `E2E ${what === 'feedback' ? 'change → feedback written' : 'change → master updated'}, p${quantile}, ${samples.units} units`,
+      value: percentileOf(values, quantile),
       unit: 'ms',
-      baseline: bx ? { label: `same, ${base!.units} units`, value: p(bx, q) } : null,
+      baseline: baseValues ? { label: `same, ${base!.units} units`, value: percentileOf(baseValues, quantile) } : null,
       // A master refresh costs what changed, not the campaign: at 600 units it may take at most
       // 1.2 times what it takes at 30.
-      ...(what === 'master' && q === 50 && bx ? { target: '≤ 1.2× the 30-unit figure', met: p(xs, q) <= 1.2 * p(bx, q) } : {}),
+      ...(what === 'master' && quantile === 50 && baseValues ? { target: '≤ 1.2× the 30-unit figure', met: percentileOf(values, quantile) <= 1.2 * percentileOf(baseValues, quantile) } : {}),
       note:
-        q === 50
+        quantile === 50
           ? what === 'feedback'
-            ? `${xs.length} sequential samples; includes the ${PUSH_DELAY_MS} ms push delay of the local stack (Google coalesces Sheets edits for minutes); from the push to the feedback write p50 ${p(r.afterPushMs, 50).toFixed(0)} ms`
-            : `refresh-master job p50 ${p(r.refreshMs, 50).toFixed(0)} ms of it, reading ${p(r.refreshReads, 50).toFixed(0)} Firestore documents; the job's cadence (1 min in production) not included`
+            ? `${values.length} sequential samples; includes the ${PUSH_DELAY_MS} ms push delay of the local stack (Google coalesces Sheets edits for minutes); from the push to the feedback write p50 ${percentileOf(samples.afterPushMs, 50).toFixed(0)} ms`
+            : `refresh-master job p50 ${percentileOf(samples.refreshMs, 50).toFixed(0)} ms of it, reading ${percentileOf(samples.refreshReads, 50).toFixed(0)} Firestore documents; the job's cadence (1 min in production) not included`
           : undefined,
     });
   };
-  return [mk('feedback', 50), mk('feedback', 95), mk('master', 50), mk('master', 95)];
+  return [figureOf('feedback', 50), figureOf('feedback', 95), figureOf('master', 50), figureOf('master', 95)];
 }
 
 /** At 30 units, on a stack of its own (stopped afterwards: the functions' runtime is one per process). */
@@ -138,14 +138,14 @@ export const e2e30Bench: Benchmark = {
   group: 'e2e',
   title: 'Local end-to-end latency at 30 units',
   async run(ctx) {
-    const s = await startBenchStack({ communes: 30, pushDelayMs: PUSH_DELAY_MS, webhook: true });
+    const stack = await startBenchStack({ communes: 30, pushDelayMs: PUSH_DELAY_MS, webhook: true });
     try {
-      ctx.log(`stack with 30 communes ready in ${(s.startupMs / 1000).toFixed(1)} s (${s.spreadsheetIds.size} unit sheets)`);
-      const r = await measureLatency(ctx, s, 30, ctx.quick ? 5 : 15);
-      ctx.shared.set('e2e-30', Promise.resolve(r));
-      return { figures: latencyFigures(r, null), details: { feedbackMs: stats(r.feedbackMs), masterMs: stats(r.masterMs), refreshMs: stats(r.refreshMs), refreshReads: stats(r.refreshReads), afterPushMs: stats(r.afterPushMs), raw: r } };
+      ctx.log(`stack with 30 communes ready in ${(stack.startupMs / 1000).toFixed(1)} s (${stack.spreadsheetIds.size} unit sheets)`);
+      const samples = await measureLatency(ctx, stack, 30, ctx.quick ? 5 : 15);
+      ctx.shared.set('e2e-30', Promise.resolve(samples));
+      return { figures: latencyFigures(samples, null), details: { feedbackMs: stats(samples.feedbackMs), masterMs: stats(samples.masterMs), refreshMs: stats(samples.refreshMs), refreshReads: stats(samples.refreshReads), afterPushMs: stats(samples.afterPushMs), raw: samples } };
     } finally {
-      await s.dispose();
+      await stack.dispose();
     }
   },
 };
@@ -159,8 +159,8 @@ export const e2e600Bench: Benchmark = {
     void sharedStack(ctx, 600).catch(() => {});
   },
   async run(ctx) {
-    const r = await measureLatency(ctx, await sharedStack(ctx, 600), 600, ctx.quick ? 4 : 10);
+    const samples = await measureLatency(ctx, await sharedStack(ctx, 600), 600, ctx.quick ? 4 : 10);
     const base = (await (ctx.shared.get('e2e-30') as Promise<LatencySamples> | undefined)) ?? null;
-    return { figures: latencyFigures(r, base), details: { feedbackMs: stats(r.feedbackMs), masterMs: stats(r.masterMs), refreshMs: stats(r.refreshMs), refreshReads: stats(r.refreshReads), afterPushMs: stats(r.afterPushMs), raw: r } };
+    return { figures: latencyFigures(samples, base), details: { feedbackMs: stats(samples.feedbackMs), masterMs: stats(samples.masterMs), refreshMs: stats(samples.refreshMs), refreshReads: stats(samples.refreshReads), afterPushMs: stats(samples.afterPushMs), raw: samples } };
   },
 };

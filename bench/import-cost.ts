@@ -78,7 +78,7 @@ async function builds(): Promise<{ perApi: { entry: string; runtime: string }; m
   await rm(monolithDir, { recursive: true, force: true });
   await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', perApiDir, '--sourceMap', 'false'], { cwd: root });
   // Campaign files are data shipped beside the compiled loader, as `npm run build` does.
-  for (const f of await readdir(join(root, 'sheets-schema'))) if (f.endsWith('.json')) await cp(join(root, 'sheets-schema', f), join(perApiDir, 'sheets-schema', f));
+  for (const file of await readdir(join(root, 'sheets-schema'))) if (file.endsWith('.json')) await cp(join(root, 'sheets-schema', file), join(perApiDir, 'sheets-schema', file));
   await cp(perApiDir, monolithDir, { recursive: true });
   const shimDir = join(buildDir, 'shims');
   await mkdir(shimDir, { recursive: true });
@@ -127,29 +127,29 @@ export const importBench: Benchmark = {
     const { perApi, monolith } = await builds();
     ctx.log('compiled the deploy build and its googleapis copy');
     const runs = ctx.quick ? 3 : 5;
-    const a: Sample[] = [];
-    const b: Sample[] = [];
+    const builtSamples: Sample[] = [];
+    const baselineSamples: Sample[] = [];
     await runChild(perApi); // warm the OS file cache for both, unmeasured
     await runChild(monolith);
     for (let i = 0; i < runs; i++) {
-      a.push(await runChild(perApi));
-      b.push(await runChild(monolith));
+      builtSamples.push(await runChild(perApi));
+      baselineSamples.push(await runChild(monolith));
     }
     const breakdowns: [string, number][][] = [];
     for (let i = 0; i < 3; i++) breakdowns.push(await runChild(perApi, BREAKDOWN));
     const breakdown = breakdowns[0]!.map(([name], i) => [name, median(breakdowns.map((b) => b[i]![1]))] as [string, number]);
-    const m = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
-    ctx.log(`per-API ${m(a, 'totalMs').toFixed(0)} ms / ${m(a, 'maxRssMB').toFixed(0)} MB; googleapis ${m(b, 'totalMs').toFixed(0)} ms / ${m(b, 'maxRssMB').toFixed(0)} MB`);
-    const coldMs = m(a, 'totalMs');
-    const coldRss = m(a, 'maxRssMB');
+    const medianOf = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
+    ctx.log(`per-API ${medianOf(builtSamples, 'totalMs').toFixed(0)} ms / ${medianOf(builtSamples, 'maxRssMB').toFixed(0)} MB; googleapis ${medianOf(baselineSamples, 'totalMs').toFixed(0)} ms / ${medianOf(baselineSamples, 'maxRssMB').toFixed(0)} MB`);
+    const coldMs = medianOf(builtSamples, 'totalMs');
+    const coldRss = medianOf(builtSamples, 'maxRssMB');
     return {
       figures: [
         figure({
           id: 'import.entryMs',
           label: 'Import of the functions entry module',
-          value: m(a, 'importMs'),
+          value: medianOf(builtSamples, 'importMs'),
           unit: 'ms',
-          baseline: { label: 'same, googleapis build', value: m(b, 'importMs') },
+          baseline: { label: 'same, googleapis build', value: medianOf(baselineSamples, 'importMs') },
           note: 'clients load lazily, so the entry alone costs the same in both builds',
         }),
         figure({
@@ -157,10 +157,10 @@ export const importBench: Benchmark = {
           label: 'Cold start: entry import + first-request dependencies',
           value: coldMs,
           unit: 'ms',
-          baseline: { label: 'same entry importing googleapis', value: m(b, 'totalMs') },
+          baseline: { label: 'same entry importing googleapis', value: medianOf(baselineSamples, 'totalMs') },
           target: '< 500 ms',
           met: coldMs < 500,
-          note: `median of ${runs} fresh processes; ${m(a, 'sinceStartMs').toFixed(0)} ms from process start incl. Node bootstrap (googleapis: ${m(b, 'sinceStartMs').toFixed(0)} ms); where it goes: ${breakdown
+          note: `median of ${runs} fresh processes; ${medianOf(builtSamples, 'sinceStartMs').toFixed(0)} ms from process start incl. Node bootstrap (googleapis: ${medianOf(baselineSamples, 'sinceStartMs').toFixed(0)} ms); where it goes: ${breakdown
             .slice()
             .sort((x, y) => y[1] - x[1])
             .map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`)
@@ -171,17 +171,17 @@ export const importBench: Benchmark = {
           label: 'Cold start peak RSS',
           value: coldRss,
           unit: 'MB',
-          baseline: { label: 'same entry importing googleapis', value: m(b, 'maxRssMB') },
+          baseline: { label: 'same entry importing googleapis', value: medianOf(baselineSamples, 'maxRssMB') },
           target: '< 120 MB',
           met: coldRss < 120,
-          note: `peak RSS of the process (MiB); heap used ${m(a, 'heapMB').toFixed(0)} MB vs ${m(b, 'heapMB').toFixed(0)} MB`,
+          note: `peak RSS of the process (MiB); heap used ${medianOf(builtSamples, 'heapMB').toFixed(0)} MB vs ${medianOf(baselineSamples, 'heapMB').toFixed(0)} MB`,
         }),
       ],
       details: {
         runs,
         breakdownMs: Object.fromEntries(breakdown),
-        perApi: Object.fromEntries((Object.keys(a[0]!) as (keyof Sample)[]).map((k) => [k, stats(a.map((x) => x[k]))])),
-        monolith: Object.fromEntries((Object.keys(b[0]!) as (keyof Sample)[]).map((k) => [k, stats(b.map((x) => x[k]))])),
+        perApi: Object.fromEntries((Object.keys(builtSamples[0]!) as (keyof Sample)[]).map((k) => [k, stats(builtSamples.map((x) => x[k]))])),
+        monolith: Object.fromEntries((Object.keys(baselineSamples[0]!) as (keyof Sample)[]).map((k) => [k, stats(baselineSamples.map((x) => x[k]))])),
       },
     };
   },

@@ -35,14 +35,14 @@ function parseArgs(argv: string[]) {
   let only: string[] | null = null;
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
-    else if (a.startsWith('--only=')) only = a.slice(7).split(',').filter(Boolean);
-    else if (a === '--quick') quick = true;
-    else if (a === '--help' || a === '-h') {
+    const argument = argv[i]!;
+    if (argument === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (argument.startsWith('--only=')) only = argument.slice(7).split(',').filter(Boolean);
+    else if (argument === '--quick') quick = true;
+    else if (argument === '--help' || argument === '-h') {
       console.log(`usage: npm run bench [-- --only ${ALL.map((b) => b.id).join(',')}|e2e] [-- --quick]`);
       process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
+    } else throw new Error(`unknown argument ${argument}`);
   }
   const unknown = (only ?? []).filter((id) => !ALL.some((b) => b.id === id || b.group === id));
   if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${ALL.map((b) => b.id).join(', ')}, e2e`);
@@ -59,55 +59,55 @@ async function main() {
   }
   const { only, quick } = args;
   const selected = RUN_ORDER.map((id) => ALL.find((b) => b.id === id)!).filter((b) => !only || only.includes(b.id) || (b.group !== undefined && only.includes(b.group)));
-  const m = machine();
+  const machineInfo = machine();
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
-  console.error(`bench: ${selected.map((b) => b.id).join(', ')} on ${describeMachine(m)}${quick ? ' (quick)' : ''}`);
+  console.error(`bench: ${selected.map((b) => b.id).join(', ')} on ${describeMachine(machineInfo)}${quick ? ' (quick)' : ''}`);
   const shared = new Map<string, Promise<unknown>>();
   const cleanups: (() => Promise<void>)[] = [];
   const results: Record<string, BenchResult & { title: string; ms: number; error?: string }> = {};
   const context = (id: string): BenchContext => ({ log: (msg) => console.error(`[${elapsed()}] ${id}: ${msg}`), shared, cleanups, quick });
   let prepared = false;
   try {
-    for (const b of selected) {
-      if (!prepared && !BEFORE_PREPARE.includes(b.id)) {
+    for (const benchmark of selected) {
+      if (!prepared && !BEFORE_PREPARE.includes(benchmark.id)) {
         prepared = true;
-        for (const p of selected) p.prepare?.(context(p.id));
+        for (const toPrepare of selected) toPrepare.prepare?.(context(toPrepare.id));
       }
-      const ctx = context(b.id);
-      const t = performance.now();
+      const ctx = context(benchmark.id);
+      const startedAt = performance.now();
       ctx.log('start');
       try {
-        const r = await b.run(ctx);
-        results[b.id] = { ...r, title: b.title, ms: Math.round(performance.now() - t) };
-        ctx.log(`done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+        const result = await benchmark.run(ctx);
+        results[benchmark.id] = { ...result, title: benchmark.title, ms: Math.round(performance.now() - startedAt) };
+        ctx.log(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
       } catch (error) {
         const message = (error as Error).stack ?? String(error);
-        results[b.id] = { figures: [], details: {}, title: b.title, ms: Math.round(performance.now() - t), error: message };
+        results[benchmark.id] = { figures: [], details: {}, title: benchmark.title, ms: Math.round(performance.now() - startedAt), error: message };
         ctx.log(`FAILED: ${message}`);
       }
     }
   } finally {
-    for (const c of cleanups.reverse()) await c().catch((e) => console.error('cleanup failed', e));
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error('cleanup failed', e));
   }
   const figures: Figure[] = ALL.flatMap((b) => results[b.id]?.figures ?? []);
   const durationMs = Math.round(performance.now() - started);
   const loadAtEnd = loadAverage();
-  console.log(`\nMachine: ${describeMachine(m)}, ${loadAtEnd.join(' / ')} at the end`);
+  console.log(`\nMachine: ${describeMachine(machineInfo)}, ${loadAtEnd.join(' / ')} at the end`);
   console.log(`Run: ${startedAt}, ${(durationMs / 1000).toFixed(0)} s${quick ? ' (quick)' : ''}\n`);
   console.log(textTable(figures));
   const failed = Object.entries(results).filter(([, r]) => r.error);
-  for (const [id, r] of failed) console.log(`\n${id} FAILED: ${r.error?.split('\n')[0]}`);
+  for (const [id, result] of failed) console.log(`\n${id} FAILED: ${result.error?.split('\n')[0]}`);
   const notes = figures.filter((f) => f.note);
   if (notes.length) console.log(`\nNotes:\n${notes.map((f) => `- ${f.label}: ${f.note}`).join('\n')}`);
 
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', only || quick ? `partial-${selected.map((b) => b.id).join('+')}${quick ? '-quick' : ''}.json` : 'latest.json');
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ machine: { ...m, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, quick, only, figures, markdown: markdownTable(figures), results }, null, 2) + '\n');
+  await writeFile(out, JSON.stringify({ machine: { ...machineInfo, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, quick, only, figures, markdown: markdownTable(figures), results }, null, 2) + '\n');
   console.log(`\nwritten: ${out}`);
   if (!only && !quick && !failed.length) {
-    const block = resultsBlock({ machine: { ...m, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, figures });
+    const block = resultsBlock({ machine: { ...machineInfo, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, figures });
     const root = join(dirname(fileURLToPath(import.meta.url)), '..');
     for (const [file, marker] of [[join(root, 'README.md'), 'bench'], [join(root, 'bench', 'README.md'), 'results']] as const) {
       if (await writeBetweenMarkers(file, marker, block)) console.log(`written: ${file} (results table)`);

@@ -39,52 +39,52 @@ export const sheetsBench: Benchmark = {
   id: 'sheets',
   title: 'Sheets API requests per processed change vs a naive adapter',
   async run(ctx) {
-    const s = await startBenchStack({ communes: null, pushDelayMs: 60_000, webhook: false });
-    ctx.log(`stack up, ${s.spreadsheetIds.size} unit sheets provisioned`);
+    const stack = await startBenchStack({ communes: null, pushDelayMs: 60_000, webhook: false });
+    ctx.log(`stack up, ${stack.spreadsheetIds.size} unit sheets provisioned`);
     try {
-      const rt = s.runtime;
-      const model = rt.model;
-      const masterId = (await rt.store.meta('master')).spreadsheetId!;
-      const unitOfSheet = new Map([...s.spreadsheetIds].map(([unitId, id]) => [id, { unitId, roundId: ROUND }]));
-      const naive = new NaiveWorkbooks((rt.workbooks as unknown as { sheets: ConstructorParameters<typeof NaiveWorkbooks>[0] }).sheets, model, (id) => unitOfSheet.get(id)!, { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 });
-      const fs = counterFor(rt.db);
+      const runtime = stack.runtime;
+      const model = runtime.model;
+      const masterId = (await runtime.store.meta('master')).spreadsheetId!;
+      const unitOfSheet = new Map([...stack.spreadsheetIds].map(([unitId, id]) => [id, { unitId, roundId: ROUND }]));
+      const naive = new NaiveWorkbooks((runtime.workbooks as unknown as { sheets: ConstructorParameters<typeof NaiveWorkbooks>[0] }).sheets, model, (id) => unitOfSheet.get(id)!, { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 });
+      const fs = counterFor(runtime.db);
       const districts = unitsOfKind(model, 'district');
       const perChange = ctx.quick ? 6 : PER_ADAPTER;
       const groups = { pipeline: districts.slice(0, perChange), naive: districts.slice(perChange, 2 * perChange) };
 
       const typeAll = async (units: string[]) => {
-        for (const [i, unitId] of units.entries()) {
+        for (const [index, unitId] of units.entries()) {
           const sub = validSubmission(model, unitId, ROUND);
-          if (i % 3 === 0) {
+          if (index % 3 === 0) {
             sub.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = -5;
             sub.figures.bang2![MAIN_PERIOD]![Object.keys(sub.figures.bang2![MAIN_PERIOD]!)[0]!] = '12,5';
           }
-          await s.typeWrites(unitId, s.writesOf(unitId, submissionEntries(sub)));
+          await stack.typeWrites(unitId, stack.writesOf(unitId, submissionEntries(sub)));
         }
       };
       const saSheets = (e: LogEntry) => e.api === 'sheets' && e.user === SA;
       const tally = async (units: string[], adapter: 'pipeline' | 'naive'): Promise<Tally> => {
         await typeAll(units);
-        const from = s.sheets.log.length ? s.sheets.log[s.sheets.log.length - 1]!.seq : 0;
-        const entries = () => s.sheets.log.filter((e) => e.seq > from);
+        const from = stack.sheets.log.length ? stack.sheets.log[stack.sheets.log.length - 1]!.seq : 0;
+        const entries = () => stack.sheets.log.filter((e) => e.seq > from);
         const fsBefore = { ...fs.counts };
         let flaggedChanges = 0;
         let masterRefreshes = 0;
-        const deps = adapter === 'pipeline' ? rt : { ...rt, workbooks: naive.asWorkbooks() };
+        const deps = adapter === 'pipeline' ? runtime : { ...runtime, workbooks: naive.asWorkbooks() };
         for (const unitId of units) {
-          const r = await processUnitSheet(deps, s.spreadsheetIds.get(unitId)!);
-          if (r.outcome !== 'processed') throw new Error(`${unitId}: ${r.outcome}`);
-          if (r.evaluation.errors > 0) flaggedChanges++;
+          const outcome = await processUnitSheet(deps, stack.spreadsheetIds.get(unitId)!);
+          if (outcome.outcome !== 'processed') throw new Error(`${unitId}: ${outcome.outcome}`);
+          if (outcome.evaluation.errors > 0) flaggedChanges++;
           if (adapter === 'naive') {
-            await s.triggersIdle();
-            if ((await refreshMaster(rt, { force: true })).refreshed) masterRefreshes++;
+            await stack.triggersIdle();
+            if ((await refreshMaster(runtime, { force: true })).refreshed) masterRefreshes++;
           }
         }
-        await s.triggersIdle();
+        await stack.triggersIdle();
         const firestoreReads = fs.counts.reads - fsBefore.reads;
-        if (adapter === 'pipeline' && (await refreshMaster(rt)).refreshed) masterRefreshes++;
+        if (adapter === 'pipeline' && (await refreshMaster(runtime)).refreshed) masterRefreshes++;
         const log = entries();
-        const unitSheets = new Set(units.map((u) => s.spreadsheetIds.get(u)!));
+        const unitSheets = new Set(units.map((u) => stack.spreadsheetIds.get(u)!));
         return {
           changes: units.length,
           unitReads: log.filter((e) => saSheets(e) && e.kind === 'read' && unitSheets.has(e.spreadsheetId ?? '')).length,
@@ -96,16 +96,16 @@ export const sheetsBench: Benchmark = {
           flaggedChanges,
         };
       };
-      const a = await tally(groups.pipeline, 'pipeline');
-      const b = await tally(groups.naive, 'naive');
+      const pipeline = await tally(groups.pipeline, 'pipeline');
+      const naiveTally = await tally(groups.naive, 'naive');
       const per = (t: Tally, n: number) => n / t.changes;
-      const f2 = (x: number) => String(Number(x.toFixed(2)));
-      const unitA = per(a, a.unitReads + a.unitWrites);
-      const unitB = per(b, b.unitReads + b.unitWrites);
-      const allA = per(a, a.unitReads + a.unitWrites + a.masterRequests);
-      const allB = per(b, b.unitReads + b.unitWrites + b.masterRequests);
-      ctx.log(`pipeline ${JSON.stringify(a)}`);
-      ctx.log(`naive ${JSON.stringify(b)}`);
+      const twoDecimals = (x: number) => String(Number(x.toFixed(2)));
+      const unitA = per(pipeline, pipeline.unitReads + pipeline.unitWrites);
+      const unitB = per(naiveTally, naiveTally.unitReads + naiveTally.unitWrites);
+      const allA = per(pipeline, pipeline.unitReads + pipeline.unitWrites + pipeline.masterRequests);
+      const allB = per(naiveTally, naiveTally.unitReads + naiveTally.unitWrites + naiveTally.masterRequests);
+      ctx.log(`pipeline ${JSON.stringify(pipeline)}`);
+      ctx.log(`naive ${JSON.stringify(naiveTally)}`);
       return {
         figures: [
           figure({
@@ -116,7 +116,7 @@ export const sheetsBench: Benchmark = {
             baseline: { label: 'naive: a read per tab, a write per flagged cell', value: unitB },
             target: '≤ 2 per change',
             met: unitA <= 2,
-            note: `${a.changes} changes each (${a.flaggedChanges} and ${b.flaggedChanges} with flagged cells); pipeline ${f2(per(a, a.unitReads))} read + ${f2(per(a, a.unitWrites))} write, naive ${f2(per(b, b.unitReads))} reads + ${f2(per(b, b.unitWrites))} writes; Drive (separate quota): ${f2(per(a, a.driveRequests))} vs ${f2(per(b, b.driveRequests))} requests/change`,
+            note: `${pipeline.changes} changes each (${pipeline.flaggedChanges} and ${naiveTally.flaggedChanges} with flagged cells); pipeline ${twoDecimals(per(pipeline, pipeline.unitReads))} read + ${twoDecimals(per(pipeline, pipeline.unitWrites))} write, naive ${twoDecimals(per(naiveTally, naiveTally.unitReads))} reads + ${twoDecimals(per(naiveTally, naiveTally.unitWrites))} writes; Drive (separate quota): ${twoDecimals(per(pipeline, pipeline.driveRequests))} vs ${twoDecimals(per(naiveTally, naiveTally.driveRequests))} requests/change`,
           }),
           figure({
             id: 'sheets.requestsPerChangeWithMaster',
@@ -125,14 +125,14 @@ export const sheetsBench: Benchmark = {
             unit: 'req',
             baseline: { label: 'naive + master refresh per change', value: allB },
             target: 'master refreshes coalesced',
-            met: a.masterRefreshes === 1 && a.changes > 1,
-            note: `master refreshed ${a.masterRefreshes}× for ${a.changes} changes (${a.masterRequests} requests) vs ${b.masterRefreshes}× (${b.masterRequests} requests); ${f2(a.firestoreReads / a.changes)} Firestore reads per change in the pipeline incl. aggregation`,
+            met: pipeline.masterRefreshes === 1 && pipeline.changes > 1,
+            note: `master refreshed ${pipeline.masterRefreshes}× for ${pipeline.changes} changes (${pipeline.masterRequests} requests) vs ${naiveTally.masterRefreshes}× (${naiveTally.masterRequests} requests); ${twoDecimals(pipeline.firestoreReads / pipeline.changes)} Firestore reads per change in the pipeline incl. aggregation`,
           }),
         ],
-        details: { pipeline: a, naive: b },
+        details: { pipeline: pipeline, naive: naiveTally },
       };
     } finally {
-      await s.dispose();
+      await stack.dispose();
     }
   },
 };

@@ -27,40 +27,40 @@ import { percentile } from './lib/stats.js';
 import { figure, type Benchmark } from './lib/types.js';
 
 const UNIT = 'ubnd-ba-dinh';
-const SA = 'functions@demo-local.iam.gserviceaccount.com';
+const SERVICE_ACCOUNT = 'functions@demo-local.iam.gserviceaccount.com';
 
-function time(fn: () => unknown, n: number): number[] {
+function time(work: () => unknown, runs: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    out.push(performance.now() - t);
+  for (let i = 0; i < runs; i++) {
+    const startedAt = performance.now();
+    work();
+    out.push(performance.now() - startedAt);
   }
   return out;
 }
 
-async function readBaseline(n: number): Promise<{ ms: number[]; cells: number }> {
+async function readBaseline(runs: number): Promise<{ ms: number[]; cells: number }> {
   const emulator = await startSheetsEmulator({ quotas: { enabled: false }, pushDelayMs: 60_000 });
   try {
-    const access = { mode: 'emulator' as const, sheetsRootUrl: emulator.url, driveRootUrl: emulator.url, identity: SA, timeoutMs: 15_000 };
+    const access = { mode: 'emulator' as const, sheetsRootUrl: emulator.url, driveRootUrl: emulator.url, identity: SERVICE_ACCOUNT, timeoutMs: 15_000 };
     const [sheets, drive] = await Promise.all([createSheetsClient(access), createDriveClient(access)]);
     const workbooks = new SheetsWorkbooks(sheets);
     const file = await new DriveFiles(drive).createSpreadsheet('bench validation', {});
-    const layout = buildUnitWorkbook(model, UNIT, ROUND, { editors: [SA] });
+    const layout = buildUnitWorkbook(model, UNIT, ROUND, { editors: [SERVICE_ACCOUNT] });
     await workbooks.render(file.id, layout);
     const { writes, unplaced } = writesFor(model, UNIT, ROUND, gridOfWorkbookModel(layout), submissionEntries(validSubmission(model, UNIT, ROUND)));
     if (unplaced.length) throw new Error('validation bench: entries without a cell');
     await workbooks.writeValues(file.id, writes, 'USER_ENTERED');
     for (let i = 0; i < 5; i++) await workbooks.read(file.id);
-    const ms: number[] = [];
+    const durations: number[] = [];
     let cells = 0;
-    for (let i = 0; i < n; i++) {
-      const t = performance.now();
-      const r = await workbooks.read(file.id);
-      ms.push(performance.now() - t);
-      cells = r.grid.sheets.reduce((s, sh) => s + sh.rows.reduce((a, row) => a + row.filter(Boolean).length, 0), 0);
+    for (let i = 0; i < runs; i++) {
+      const startedAt = performance.now();
+      const read = await workbooks.read(file.id);
+      durations.push(performance.now() - startedAt);
+      cells = read.grid.sheets.reduce((s, sh) => s + sh.rows.reduce((a, row) => a + row.filter(Boolean).length, 0), 0);
     }
-    return { ms, cells };
+    return { ms: durations, cells };
   } finally {
     await emulator.stop();
   }
@@ -82,12 +82,12 @@ export const validationBench: Benchmark = {
     const cells = grid.sheets.reduce((s, sh) => s + sh.rows.reduce((a, row) => a + row.filter(Boolean).length, 0), 0);
 
     time(() => evaluateWorkbook(model, UNIT, ROUND, grid, context), 100); // warm-up (JIT)
-    const n = ctx.quick ? 200 : 1000;
-    const ms = time(() => evaluateWorkbook(model, UNIT, ROUND, grid, context), n);
-    const p50 = percentile(ms, 50);
+    const runs = ctx.quick ? 200 : 1000;
+    const durations = time(() => evaluateWorkbook(model, UNIT, ROUND, grid, context), runs);
+    const p50 = percentile(durations, 50);
     const read = await readBaseline(ctx.quick ? 20 : 60);
     const readP50 = percentile(read.ms, 50);
-    ctx.log(`evaluateWorkbook p50 ${p50.toFixed(3)} ms, p95 ${percentile(ms, 95).toFixed(3)} ms over ${n}; Sheets read p50 ${readP50.toFixed(1)} ms`);
+    ctx.log(`evaluateWorkbook p50 ${p50.toFixed(3)} ms, p95 ${percentile(durations, 95).toFixed(3)} ms over ${runs}; Sheets read p50 ${readP50.toFixed(1)} ms`);
     return {
       figures: [
         figure({
@@ -98,10 +98,10 @@ export const validationBench: Benchmark = {
           baseline: { label: 'reading it: spreadsheets.get from the emulator + grid', value: readP50 },
           target: 'p50 < 2 ms',
           met: p50 < 2,
-          note: `${cells} non-empty cells in ${grid.sheets.length} tabs; p95 ${percentile(ms, 95).toFixed(2)} ms over ${n} runs after 100 warm-up`,
+          note: `${cells} non-empty cells in ${grid.sheets.length} tabs; p95 ${percentile(durations, 95).toFixed(2)} ms over ${runs} runs after 100 warm-up`,
         }),
       ],
-      details: { unit: UNIT, round: ROUND, tabs: grid.sheets.length, cells, validateMs: stats(ms), sheetsReadMs: stats(read.ms), readCells: read.cells },
+      details: { unit: UNIT, round: ROUND, tabs: grid.sheets.length, cells, validateMs: stats(durations), sheetsReadMs: stats(read.ms), readCells: read.cells },
     };
   },
 };

@@ -50,28 +50,28 @@ const envSchema = z
     WATCH_TTL_HOURS: int(24),
     LOG_LEVEL: z.enum(['debug', 'info']).default('info'),
   })
-  .superRefine((e, ctx) => {
+  .superRefine((env, ctx) => {
     const need = (cond: boolean, name: string, why: string) => !cond && ctx.addIssue({ code: 'custom', path: [name], message: `thiếu ${name} (${why})` });
-    if (e.GOOGLE_IMPERSONATE_SUBJECT !== undefined)
+    if (env.GOOGLE_IMPERSONATE_SUBJECT !== undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['GOOGLE_IMPERSONATE_SUBJECT'],
         message:
           'chế độ ủy quyền toàn miền (GOOGLE_IMPERSONATE_SUBJECT) đã bị bỏ: trên Cloud Functions thông tin xác thực lấy từ máy chủ metadata, vốn bỏ qua người dùng được ủy quyền, nên các hàm vẫn chạy bằng tài khoản dịch vụ. Hãy dùng ổ dùng chung: đặt SHARED_DRIVE_ID và thêm tài khoản dịch vụ vào ổ đó với vai trò Quản lý nội dung.',
       });
-    const emulator = Boolean(e.SHEETS_ROOT_URL || e.DRIVE_ROOT_URL);
+    const emulator = Boolean(env.SHEETS_ROOT_URL || env.DRIVE_ROOT_URL);
     if (emulator) {
-      need(Boolean(e.SHEETS_ROOT_URL && e.DRIVE_ROOT_URL), e.SHEETS_ROOT_URL ? 'DRIVE_ROOT_URL' : 'SHEETS_ROOT_URL', 'chế độ giả lập cần cả hai địa chỉ');
-      need(Boolean(e.LOCAL_IDENTITY), 'LOCAL_IDENTITY', 'danh tính gọi trình giả lập');
+      need(Boolean(env.SHEETS_ROOT_URL && env.DRIVE_ROOT_URL), env.SHEETS_ROOT_URL ? 'DRIVE_ROOT_URL' : 'SHEETS_ROOT_URL', 'chế độ giả lập cần cả hai địa chỉ');
+      need(Boolean(env.LOCAL_IDENTITY), 'LOCAL_IDENTITY', 'danh tính gọi trình giả lập');
     } else {
-      need(Boolean(e.GOOGLE_CLOUD_PROJECT), 'GOOGLE_CLOUD_PROJECT', 'dự án Google Cloud');
+      need(Boolean(env.GOOGLE_CLOUD_PROJECT), 'GOOGLE_CLOUD_PROJECT', 'dự án Google Cloud');
       // A service account has no Drive storage of its own: the sheets live in a shared drive.
-      need(Boolean(e.SHARED_DRIVE_ID), 'SHARED_DRIVE_ID', 'ổ dùng chung chứa các bảng tính, nơi tài khoản dịch vụ là Quản lý nội dung');
+      need(Boolean(env.SHARED_DRIVE_ID), 'SHARED_DRIVE_ID', 'ổ dùng chung chứa các bảng tính, nơi tài khoản dịch vụ là Quản lý nội dung');
     }
-    if (e.SCHEDULER_AUTH === 'oidc') {
-      need(Boolean(e.SCHEDULER_AUDIENCE), 'SCHEDULER_AUDIENCE', 'audience của OIDC token Cloud Scheduler');
-      need(Boolean(e.SCHEDULER_SERVICE_ACCOUNT), 'SCHEDULER_SERVICE_ACCOUNT', 'tài khoản dịch vụ của Cloud Scheduler');
-    } else need(Boolean(e.SCHEDULER_SHARED_SECRET), 'SCHEDULER_SHARED_SECRET', 'khóa dùng chung cho bộ lập lịch cục bộ');
+    if (env.SCHEDULER_AUTH === 'oidc') {
+      need(Boolean(env.SCHEDULER_AUDIENCE), 'SCHEDULER_AUDIENCE', 'audience của OIDC token Cloud Scheduler');
+      need(Boolean(env.SCHEDULER_SERVICE_ACCOUNT), 'SCHEDULER_SERVICE_ACCOUNT', 'tài khoản dịch vụ của Cloud Scheduler');
+    } else need(Boolean(env.SCHEDULER_SHARED_SECRET), 'SCHEDULER_SHARED_SECRET', 'khóa dùng chung cho bộ lập lịch cục bộ');
   });
 
 export type Env = z.output<typeof envSchema>;
@@ -107,30 +107,30 @@ export class ConfigError extends Error {
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)));
-  const e = parsed.data;
+  const values = parsed.data;
   const google: Config['google'] =
-    e.SHEETS_ROOT_URL && e.DRIVE_ROOT_URL
-      ? { mode: 'emulator', sheetsRootUrl: e.SHEETS_ROOT_URL, driveRootUrl: e.DRIVE_ROOT_URL, identity: e.LOCAL_IDENTITY!, timeoutMs: e.GOOGLE_API_TIMEOUT_MS }
-      : { mode: 'google', timeoutMs: e.GOOGLE_API_TIMEOUT_MS };
+    values.SHEETS_ROOT_URL && values.DRIVE_ROOT_URL
+      ? { mode: 'emulator', sheetsRootUrl: values.SHEETS_ROOT_URL, driveRootUrl: values.DRIVE_ROOT_URL, identity: values.LOCAL_IDENTITY!, timeoutMs: values.GOOGLE_API_TIMEOUT_MS }
+      : { mode: 'google', timeoutMs: values.GOOGLE_API_TIMEOUT_MS };
   return {
-    projectId: e.GOOGLE_CLOUD_PROJECT ?? 'demo-local',
-    campaignSchema: e.CAMPAIGN_SCHEMA,
+    projectId: values.GOOGLE_CLOUD_PROJECT ?? 'demo-local',
+    campaignSchema: values.CAMPAIGN_SCHEMA,
     google,
-    sharedDriveId: e.SHARED_DRIVE_ID ?? null,
-    serviceAccount: e.SERVICE_ACCOUNT_EMAIL ?? (google.mode === 'emulator' ? google.identity : null),
-    firestore: { emulatorHost: e.FIRESTORE_EMULATOR_HOST ?? null, databaseId: e.FIRESTORE_DATABASE },
-    webhook: { url: e.WEBHOOK_URL ?? null, secret: e.WEBHOOK_SECRET, ...(e.WEBHOOK_SECRET_PREVIOUS ? { previousSecret: e.WEBHOOK_SECRET_PREVIOUS } : {}) },
+    sharedDriveId: values.SHARED_DRIVE_ID ?? null,
+    serviceAccount: values.SERVICE_ACCOUNT_EMAIL ?? (google.mode === 'emulator' ? google.identity : null),
+    firestore: { emulatorHost: values.FIRESTORE_EMULATOR_HOST ?? null, databaseId: values.FIRESTORE_DATABASE },
+    webhook: { url: values.WEBHOOK_URL ?? null, secret: values.WEBHOOK_SECRET, ...(values.WEBHOOK_SECRET_PREVIOUS ? { previousSecret: values.WEBHOOK_SECRET_PREVIOUS } : {}) },
     scheduler:
-      e.SCHEDULER_AUTH === 'oidc'
-        ? { mode: 'oidc', audience: e.SCHEDULER_AUDIENCE!, serviceAccount: e.SCHEDULER_SERVICE_ACCOUNT! }
-        : { mode: 'shared-secret', secret: e.SCHEDULER_SHARED_SECRET! },
-    smtp: e.SMTP_HOST
-      ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465, ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}), ...(e.SMTP_PASSWORD ? { pass: e.SMTP_PASSWORD } : {}), from: e.MAIL_FROM }
+      values.SCHEDULER_AUTH === 'oidc'
+        ? { mode: 'oidc', audience: values.SCHEDULER_AUDIENCE!, serviceAccount: values.SCHEDULER_SERVICE_ACCOUNT! }
+        : { mode: 'shared-secret', secret: values.SCHEDULER_SHARED_SECRET! },
+    smtp: values.SMTP_HOST
+      ? { host: values.SMTP_HOST, port: values.SMTP_PORT, secure: values.SMTP_SECURE ?? values.SMTP_PORT === 465, ...(values.SMTP_USER ? { user: values.SMTP_USER } : {}), ...(values.SMTP_PASSWORD ? { pass: values.SMTP_PASSWORD } : {}), from: values.MAIL_FROM }
       : null,
-    sheetsReadsPerMinute: e.SHEETS_READS_PER_MINUTE,
-    sheetsWritesPerMinute: e.SHEETS_WRITES_PER_MINUTE,
-    watchTtlMs: e.WATCH_TTL_HOURS * 3_600_000,
-    logLevel: e.LOG_LEVEL,
+    sheetsReadsPerMinute: values.SHEETS_READS_PER_MINUTE,
+    sheetsWritesPerMinute: values.SHEETS_WRITES_PER_MINUTE,
+    watchTtlMs: values.WATCH_TTL_HOURS * 3_600_000,
+    logLevel: values.LOG_LEVEL,
   };
 }
 

@@ -14,7 +14,7 @@ answerFrameworkErrorsInJson();
 
 export const FUNCTIONS = createFunctions(runtimeFromEnvironment());
 
-for (const [name, fn] of Object.entries(FUNCTIONS)) {
-  if (fn.signature === 'http') http(name, fn.handler);
-  else cloudEvent(name, fn.handler);
+for (const [name, definition] of Object.entries(FUNCTIONS)) {
+  if (definition.signature === 'http') http(name, definition.handler);
+  else cloudEvent(name, definition.handler);
 }

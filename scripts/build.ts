@@ -14,8 +14,8 @@ import { FUNCTIONS_RUNTIME } from './deploy/plan.js';
 export const DEPLOY_DIR = resolve('dist/deploy');
 
 function run(cmd: string, args: string[], cwd: string): void {
-  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);
+  const result = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${result.status})`);
 }
 
 export async function build(opts: { outDir?: string; lock?: boolean } = {}): Promise<string> {
@@ -25,7 +25,7 @@ export async function build(opts: { outDir?: string; lock?: boolean } = {}): Pro
   run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', out], process.cwd());
   // Campaign files are data, read at run time (CAMPAIGN_SCHEMA names one): ship them all
   // beside the compiled loader.
-  for (const f of await readdir('sheets-schema')) if (f.endsWith('.json')) await cp(join('sheets-schema', f), join(out, 'sheets-schema', f));
+  for (const file of await readdir('sheets-schema')) if (file.endsWith('.json')) await cp(join('sheets-schema', file), join(out, 'sheets-schema', file));
   const root = JSON.parse(await readFile('package.json', 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; engines: Record<string, string> };
   const pkg = {
     name: `${root.name}-functions`,
@@ -58,8 +58,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       const names = await registeredFunctions(dir);
       process.stdout.write(`Đã đóng gói ${dir}\nCác hàm: ${names.join(', ')}\n`);
     })
-    .catch((e) => {
-      console.error(e);
+    .catch((error) => {
+      console.error(error);
       process.exit(1);
     });
 }

@@ -116,7 +116,7 @@ const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]
 if (invokedDirectly) {
   const root = resolve(process.argv[2] ?? '.');
   const violations = checkLayers(root);
-  for (const v of violations) console.error(`${v.file}:${v.line}: ${v.message}`);
+  for (const violation of violations) console.error(`${violation.file}:${violation.line}: ${violation.message}`);
   if (violations.length) {
     console.error(`${violations.length} layer violation(s); see DEVELOPERS.md "Layout"`);
     process.exit(1);

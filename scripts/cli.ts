@@ -105,8 +105,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   keepStdoutForResults();
   runCli(process.argv.slice(2), processIo()).then(
     (code) => exitWhenFlushed(code),
-    (e) => {
-      console.error(e);
+    (error) => {
+      console.error(error);
       return exitWhenFlushed(3);
     },
   );

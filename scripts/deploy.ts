@@ -14,14 +14,14 @@ import { runPlan, type Exec } from './deploy/run.js';
 const ACTIONS = ['deploy', 'rotate-webhook-secret', 'finish-webhook-rotation'] as const;
 
 const exec: Exec = (argv, opts) => {
-  const r = spawnSync(argv[0]!, argv.slice(1), {
+  const result = spawnSync(argv[0]!, argv.slice(1), {
     stdio: [opts.input !== undefined ? 'pipe' : 'inherit', opts.capture ? 'pipe' : 'inherit', 'pipe'],
     ...(opts.input !== undefined ? { input: opts.input } : {}),
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     encoding: 'utf8',
   });
-  if (!opts.capture) process.stderr.write(r.stderr ?? '');
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  if (!opts.capture) process.stderr.write(result.stderr ?? '');
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 };
 
 function main(): number {
@@ -76,7 +76,7 @@ function main(): number {
     process.stderr.write(`Thiếu hoặc sai tham số triển khai:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(chung)'}: ${i.message}`).join('\n')}\n`);
     return 2;
   }
-  const o = parsed.data;
+  const options = parsed.data;
   let plan: PlannedCommand[];
   let afterwards: string[] = [];
   if (action === 'finish-webhook-rotation') {
@@ -84,18 +84,18 @@ function main(): number {
       process.stderr.write('finish-webhook-rotation cần --previous-version <số>: phiên bản cũ mà rotate-webhook-secret đã in (PREVIOUS_VERSION=…).\n');
       return 2;
     }
-    plan = finishWebhookRotationPlan(o, values['previous-version']);
+    plan = finishWebhookRotationPlan(options, values['previous-version']);
   } else if (action === 'rotate-webhook-secret') {
-    plan = rotateWebhookSecretPlan(o);
-    afterwards = rotationAfterwards(o);
-  } else plan = deploymentPlan(o);
+    plan = rotateWebhookSecretPlan(options);
+    afterwards = rotationAfterwards(options);
+  } else plan = deploymentPlan(options);
 
   if (values['dry-run']) {
     const heading = action === 'deploy' ? 'Triển khai lên' : action === 'rotate-webhook-secret' ? 'Đổi bí mật webhook của' : 'Kết thúc đổi bí mật webhook của';
-    process.stdout.write(`# ${heading} dự án ${o.project} (${o.region}); ${plan.length} bước.\n`);
+    process.stdout.write(`# ${heading} dự án ${options.project} (${options.region}); ${plan.length} bước.\n`);
     plan.forEach((c, i) => process.stdout.write(`\n# ${i + 1}. ${c.title}${c.onlyIf ? `\n#    chỉ khi ${c.onlyIf.meaning}` : ''}\n${shellLine(c)}\n`));
-    if (action === 'deploy') process.stdout.write(`\n# Địa chỉ nhận thông báo Drive: ${functionUrl(o, 'driveWebhook')}\n`);
-    for (const a of afterwards) process.stdout.write(`\n# Sau đó: ${a}`);
+    if (action === 'deploy') process.stdout.write(`\n# Địa chỉ nhận thông báo Drive: ${functionUrl(options, 'driveWebhook')}\n`);
+    for (const afterward of afterwards) process.stdout.write(`\n# Sau đó: ${afterward}`);
     if (afterwards.length) process.stdout.write('\n');
     return 0;
   }
@@ -104,7 +104,7 @@ function main(): number {
     return 2;
   }
   const code = runPlan(plan, exec, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, () => randomBytes(32).toString('hex'));
-  if (code === 0) for (const a of afterwards) process.stdout.write(`\nSau đó: ${a}\n`);
+  if (code === 0) for (const afterward of afterwards) process.stdout.write(`\nSau đó: ${afterward}\n`);
   return code;
 }
 

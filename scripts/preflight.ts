@@ -15,8 +15,8 @@ const io = { ...processIo(), cwd: process.env.INIT_CWD ?? process.cwd(), stdout:
 runPreflight(process.argv.slice(2), io).then(
   // Exit once stdout has flushed (a pipe is written asynchronously), even if a client library keeps a handle open.
   (code) => realStdout('', () => process.exit(code)),
-  (e) => {
-    console.error(e);
+  (error) => {
+    console.error(error);
     process.exit(3);
   },
 );

@@ -28,19 +28,19 @@ const DEMO_SPEED = 4 * 3600;
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+    const server = createServer();
+    server.once('error', () => res(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => res(true)));
   });
 }
 
 async function choosePorts() {
   const ports = { ...DEFAULT_PORTS };
-  for (const [k, p] of Object.entries(ports) as [keyof typeof ports, number][]) {
-    const span = k === 'functions' ? 6 : 1;
+  for (const [service, port] of Object.entries(ports) as [keyof typeof ports, number][]) {
+    const span = service === 'functions' ? 6 : 1;
     let ok = true;
-    for (let i = 0; i < span; i++) ok &&= await portFree(p + i);
-    if (!ok) ports[k] = 0;
+    for (let i = 0; i < span; i++) ok &&= await portFree(port + i);
+    if (!ok) ports[service] = 0;
   }
   return ports;
 }
@@ -78,10 +78,10 @@ async function main() {
   });
   process.stdout.write('\n');
   const { stack, demo: demoHandle } = system;
-  const rt = stack.runtime;
+  const runtime = stack.runtime;
 
-  const master = await rt.store.meta('master');
-  const f = stack.urls.functions;
+  const master = await runtime.store.meta('master');
+  const functionUrls = stack.urls.functions;
   say('');
   say('Hệ thống đang chạy (mọi dịch vụ chỉ nghe trên 127.0.0.1):');
   const rows: [string, string][] = [
@@ -89,17 +89,17 @@ async function main() {
     ['Bảng tính giả lập (Sheets/Drive)', stack.urls.sheets],
     ['  danh sách, tải .xlsx', stack.urls.exports],
     ['  bảng tổng hợp (.xlsx)', master.spreadsheetId ? `${stack.urls.sheets}emulator/spreadsheets/${master.spreadsheetId}.xlsx` : '(chưa có)'],
-    ['Hàm driveWebhook', f.driveWebhook!],
-    ['Hàm sheetAction', f.sheetAction!],
-    ['Hàm complianceSweep', f.complianceSweep!],
-    ['Hàm maintenance', f.maintenance!],
-    ['Hàm onSubmissionWritten', f.onSubmissionWritten!],
-    ['Hàm onPollRequested', f.onPollRequested!],
+    ['Hàm driveWebhook', functionUrls.driveWebhook!],
+    ['Hàm sheetAction', functionUrls.sheetAction!],
+    ['Hàm complianceSweep', functionUrls.complianceSweep!],
+    ['Hàm maintenance', functionUrls.maintenance!],
+    ['Hàm onSubmissionWritten', functionUrls.onSubmissionWritten!],
+    ['Hàm onPollRequested', functionUrls.onPollRequested!],
     [stack.firestore.kind === 'official' ? 'Firestore (giả lập của Google)' : 'Firestore (giả lập thay thế)', stack.urls.firestore],
     ['SMTP (maildev)', `127.0.0.1:${stack.smtpPort}`],
     ['Trạng thái', stateDir],
   ];
-  for (const [k, v] of rows) say(`  ${k.padEnd(34)} ${v}`);
+  for (const [label, value] of rows) say(`  ${label.padEnd(34)} ${value}`);
   say('  Xuất mọi bảng tính ra .xlsx: npm run cli -- export --out ./out');
   say(
     stack.firestore.kind === 'official'
@@ -109,25 +109,26 @@ async function main() {
 
   if (demoHandle) {
     say('');
-    say(`Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, đang ở ${formatViDateTime(demoHandle.clock.now(), rt.model.timeZone)}.`);
+    say(`Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, đang ở ${formatViDateTime(demoHandle.clock.now(), runtime.model.timeZone)}.`);
     say('  Mọi việc chạy theo đồng hồ mô phỏng: rà soát lúc 08:00 và 16:00 mỗi ngày, Google ghi giờ lưu theo giờ mô phỏng;');
     say('  đồng hồ dừng ở mỗi lượt nhập và mỗi lần rà soát cho đến khi xong, nên giờ ghi nhận đúng giờ đơn vị bấm gửi.');
   }
   // The line is printed when it says something new: once the demo has ended (and nothing
   // arrives) it stays as it was, instead of the same line every 15 seconds.
   let lastStatus = '';
-  const status = setInterval(async () => {
+  const reportStatus = async () => {
     try {
       const mails = await stack.listEmails();
-      const subs = (await Promise.all(rt.model.campaign.rounds.map((r) => rt.store.submissionsOfRound(r.id)))).flat();
-      const p = demoHandle?.progress();
-      const line = `— ${p ? `giờ mô phỏng ${formatViDateTime(p.simNow, rt.model.timeZone)}, ${p.done}/${p.total} lượt nhập${p.finished ? ' (kết thúc)' : ''}; ` : ''}${subs.length} báo cáo đã tiếp nhận, ${mails.length} thư trong hộp thư`;
+      const subs = (await Promise.all(runtime.model.campaign.rounds.map((r) => runtime.store.submissionsOfRound(r.id)))).flat();
+      const progress = demoHandle?.progress();
+      const line = `— ${progress ? `giờ mô phỏng ${formatViDateTime(progress.simNow, runtime.model.timeZone)}, ${progress.done}/${progress.total} lượt nhập${progress.finished ? ' (kết thúc)' : ''}; ` : ''}${subs.length} báo cáo đã tiếp nhận, ${mails.length} thư trong hộp thư`;
       if (line !== lastStatus) say(line);
       lastStatus = line;
     } catch {
       /* the next report will say */
     }
-  }, 15_000);
+  };
+  const status = setInterval(() => void reportStatus(), 15_000);
 
   let stopping = false;
   const shutdown = async () => {
@@ -150,11 +151,12 @@ async function main() {
       process.exit();
     }
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // shutdown handles its own errors; a listener's return value is ignored by Node.
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((error) => {
+  console.error(error);
   process.exit(1);
 });

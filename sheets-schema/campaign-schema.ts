@@ -342,141 +342,141 @@ export const campaignSchema = z
     /** Absent: one headline group of every unit kind that files a figures table. */
     consolidation: z.object({ groups: z.array(consolidationGroupSchema).min(1) }).optional(),
   })
-  .superRefine((c, ctx) => {
+  .superRefine((campaign, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     const unique = <T>(items: T[], key: (t: T) => string, path: string, what: string) => {
       const seen = new Set<string>();
-      items.forEach((it, i) => {
-        const k = key(it);
-        if (seen.has(k)) issue([path, i], `${what} "${k}" bị trùng`);
-        seen.add(k);
+      items.forEach((item, itemIndex) => {
+        const itemKey = key(item);
+        if (seen.has(itemKey)) issue([path, itemIndex], `${what} "${itemKey}" bị trùng`);
+        seen.add(itemKey);
       });
     };
-    unique(c.periods, (p) => p.id, 'periods', 'kỳ');
-    unique(c.rounds, (r) => r.id, 'rounds', 'đợt');
-    unique(c.unitKinds, (k) => k.id, 'unitKinds', 'loại đơn vị');
-    unique(c.units, (u) => u.id, 'units', 'đơn vị');
-    unique(c.tables, (t) => t.id, 'tables', 'bảng');
-    unique(c.rules, (r) => r.code, 'rules', 'mã quy tắc');
-    unique(c.awards, (a) => a.id, 'awards', 'hình thức khen thưởng');
-    const sheetTitles = [c.instructions.sheetTitle, c.confirmation.sheetTitle, ...c.tables.map((t) => t.sheetTitle)];
+    unique(campaign.periods, (p) => p.id, 'periods', 'kỳ');
+    unique(campaign.rounds, (r) => r.id, 'rounds', 'đợt');
+    unique(campaign.unitKinds, (k) => k.id, 'unitKinds', 'loại đơn vị');
+    unique(campaign.units, (u) => u.id, 'units', 'đơn vị');
+    unique(campaign.tables, (t) => t.id, 'tables', 'bảng');
+    unique(campaign.rules, (r) => r.code, 'rules', 'mã quy tắc');
+    unique(campaign.awards, (a) => a.id, 'awards', 'hình thức khen thưởng');
+    const sheetTitles = [campaign.instructions.sheetTitle, campaign.confirmation.sheetTitle, ...campaign.tables.map((t) => t.sheetTitle)];
     unique(sheetTitles, (t) => t, 'tables', 'tên trang');
 
-    const periodIds = new Set(c.periods.map((p) => p.id));
-    const tableIds = new Set(c.tables.map((t) => t.id));
-    const kindIds = new Set(c.unitKinds.map((k) => k.id));
-    const unitIds = new Set(c.units.map((u) => u.id));
-    const awardIds = new Set(c.awards.map((a) => a.id));
+    const periodIds = new Set(campaign.periods.map((p) => p.id));
+    const tableIds = new Set(campaign.tables.map((t) => t.id));
+    const kindIds = new Set(campaign.unitKinds.map((k) => k.id));
+    const unitIds = new Set(campaign.units.map((u) => u.id));
+    const awardIds = new Set(campaign.awards.map((a) => a.id));
 
-    c.rounds.forEach((r, i) => {
-      r.periods.forEach((p, j) => periodIds.has(p) || issue(['rounds', i, 'periods', j], `kỳ "${p}" không có trong periods`));
-      r.tables.forEach((t, j) => tableIds.has(t) || issue(['rounds', i, 'tables', j], `bảng "${t}" không có trong tables`));
-      if (Date.parse(r.lockAt) < Date.parse(`${r.dueDate}T00:00:00Z`)) issue(['rounds', i, 'lockAt'], 'thời điểm khóa sớm hơn hạn gửi');
+    campaign.rounds.forEach((round, roundIndex) => {
+      round.periods.forEach((p, j) => periodIds.has(p) || issue(['rounds', roundIndex, 'periods', j], `kỳ "${p}" không có trong periods`));
+      round.tables.forEach((t, j) => tableIds.has(t) || issue(['rounds', roundIndex, 'tables', j], `bảng "${t}" không có trong tables`));
+      if (Date.parse(round.lockAt) < Date.parse(`${round.dueDate}T00:00:00Z`)) issue(['rounds', roundIndex, 'lockAt'], 'thời điểm khóa sớm hơn hạn gửi');
     });
-    c.unitKinds.forEach((k, i) =>
+    campaign.unitKinds.forEach((k, i) =>
       Object.keys(k.tables).forEach((t) => tableIds.has(t) || issue(['unitKinds', i, 'tables', t], `bảng "${t}" không có trong tables`)),
     );
-    c.units.forEach((u, i) => {
-      if (!kindIds.has(u.kind)) issue(['units', i, 'kind'], `loại đơn vị "${u.kind}" không có trong unitKinds`);
-      if (u.parent !== null && !unitIds.has(u.parent)) issue(['units', i, 'parent'], `đơn vị cấp trên "${u.parent}" không có trong units`);
+    campaign.units.forEach((unit, unitIndex) => {
+      if (!kindIds.has(unit.kind)) issue(['units', unitIndex, 'kind'], `loại đơn vị "${unit.kind}" không có trong unitKinds`);
+      if (unit.parent !== null && !unitIds.has(unit.parent)) issue(['units', unitIndex, 'parent'], `đơn vị cấp trên "${unit.parent}" không có trong units`);
     });
     // The hierarchy must be a forest: following parents from any unit must end at a root.
-    const parentOf = new Map(c.units.map((u) => [u.id, u.parent]));
-    c.units.forEach((u, i) => {
+    const parentOf = new Map(campaign.units.map((u) => [u.id, u.parent]));
+    campaign.units.forEach((unit, unitIndex) => {
       const seen = new Set<string>();
-      for (let at: string | null | undefined = u.id; at; at = parentOf.get(at)) {
+      for (let at: string | null | undefined = unit.id; at; at = parentOf.get(at)) {
         if (seen.has(at)) {
-          issue(['units', i, 'parent'], `vòng lặp cấp trên qua "${at}"`);
+          issue(['units', unitIndex, 'parent'], `vòng lặp cấp trên qua "${at}"`);
           break;
         }
         seen.add(at);
       }
     });
-    if (!unitIds.has(c.coordinator.unit)) issue(['coordinator', 'unit'], `đơn vị "${c.coordinator.unit}" không có trong units`);
+    if (!unitIds.has(campaign.coordinator.unit)) issue(['coordinator', 'unit'], `đơn vị "${campaign.coordinator.unit}" không có trong units`);
 
-    c.tables.forEach((t, i) => {
-      if (t.kind === 'figures') {
-        unique(t.indicators, (ind) => ind.code, `tables.${i}.indicators`, 'mã chỉ tiêu');
+    campaign.tables.forEach((table, tableIndex) => {
+      if (table.kind === 'figures') {
+        unique(table.indicators, (ind) => ind.code, `tables.${tableIndex}.indicators`, 'mã chỉ tiêu');
       }
-      if (t.kind === 'list') {
-        unique(t.fields, (f) => f.code, `tables.${i}.fields`, 'mã trường');
-        if (t.role === 'nominations') {
-          if (c.awards.length === 0) issue(['awards'], `bảng đề nghị khen thưởng "${t.id}" cần ít nhất một hình thức khen thưởng`);
-          if (c.eligibility.years.length === 0) issue(['eligibility', 'years'], `bảng đề nghị khen thưởng "${t.id}" cần các năm xét danh hiệu`);
-          if (!t.nominationFields) issue(['tables', i, 'nominationFields'], 'bảng đề nghị khen thưởng cần nominationFields');
+      if (table.kind === 'list') {
+        unique(table.fields, (f) => f.code, `tables.${tableIndex}.fields`, 'mã trường');
+        if (table.role === 'nominations') {
+          if (campaign.awards.length === 0) issue(['awards'], `bảng đề nghị khen thưởng "${table.id}" cần ít nhất một hình thức khen thưởng`);
+          if (campaign.eligibility.years.length === 0) issue(['eligibility', 'years'], `bảng đề nghị khen thưởng "${table.id}" cần các năm xét danh hiệu`);
+          if (!table.nominationFields) issue(['tables', tableIndex, 'nominationFields'], 'bảng đề nghị khen thưởng cần nominationFields');
           else {
-            const codes = new Set(t.fields.map((f) => f.code));
-            const { titles, ...single } = t.nominationFields;
-            for (const [role, code] of Object.entries(single)) if (code !== undefined && !codes.has(code)) issue(['tables', i, 'nominationFields', role], `trường "${code}" không có trong fields`);
-            for (const [year, code] of Object.entries(titles)) if (!codes.has(code)) issue(['tables', i, 'nominationFields', 'titles', year], `trường "${code}" không có trong fields`);
-            for (const y of c.eligibility.years) if (!titles[String(y)]) issue(['tables', i, 'nominationFields', 'titles'], `thiếu trường danh hiệu năm ${y}`);
+            const codes = new Set(table.fields.map((f) => f.code));
+            const { titles, ...single } = table.nominationFields;
+            for (const [role, code] of Object.entries(single)) if (code !== undefined && !codes.has(code)) issue(['tables', tableIndex, 'nominationFields', role], `trường "${code}" không có trong fields`);
+            for (const [year, code] of Object.entries(titles)) if (!codes.has(code)) issue(['tables', tableIndex, 'nominationFields', 'titles', year], `trường "${code}" không có trong fields`);
+            for (const y of campaign.eligibility.years) if (!titles[String(y)]) issue(['tables', tableIndex, 'nominationFields', 'titles'], `thiếu trường danh hiệu năm ${y}`);
             const optionValues = (code: string) => {
-              const f = t.fields.find((x) => x.code === code);
-              return f?.type === 'choice' ? new Set((c.options[f.options] ?? []).map((o) => o.value)) : new Set<string>();
+              const field = table.fields.find((x) => x.code === code);
+              return field?.type === 'choice' ? new Set((campaign.options[field.options] ?? []).map((o) => o.value)) : new Set<string>();
             };
             const expect = (code: string, values: string[], role: string) => {
               const have = optionValues(code);
-              if (values.some((v) => !have.has(v))) issue(['tables', i, 'nominationFields', role], `trường "${code}" phải là danh sách có các giá trị ${values.join(', ')}`);
+              if (values.some((v) => !have.has(v))) issue(['tables', tableIndex, 'nominationFields', role], `trường "${code}" phải là danh sách có các giá trị ${values.join(', ')}`);
             };
-            expect(t.nominationFields.type, ['collective', 'individual'], 'type');
-            expect(t.nominationFields.scope, ['cand', 'outside'], 'scope');
-            expect(t.nominationFields.award, c.awards.map((a) => a.id), 'award');
-            if (t.verdictColumn) {
-              const have = new Set((c.options[t.verdictColumn.options] ?? []).map((o) => o.value));
-              if (['ok', 'incomplete', 'ineligible', 'over_quota'].some((v) => !have.has(v))) issue(['tables', i, 'verdictColumn', 'options'], 'danh sách kết quả xét phải có các giá trị ok, incomplete, ineligible, over_quota');
+            expect(table.nominationFields.type, ['collective', 'individual'], 'type');
+            expect(table.nominationFields.scope, ['cand', 'outside'], 'scope');
+            expect(table.nominationFields.award, campaign.awards.map((a) => a.id), 'award');
+            if (table.verdictColumn) {
+              const have = new Set((campaign.options[table.verdictColumn.options] ?? []).map((o) => o.value));
+              if (['ok', 'incomplete', 'ineligible', 'over_quota'].some((v) => !have.has(v))) issue(['tables', tableIndex, 'verdictColumn', 'options'], 'danh sách kết quả xét phải có các giá trị ok, incomplete, ineligible, over_quota');
             }
-            if (t.nominationFields.assessed) expect(t.nominationFields.assessed, ['co', 'khong'], 'assessed');
+            if (table.nominationFields.assessed) expect(table.nominationFields.assessed, ['co', 'khong'], 'assessed');
           }
         }
-        if (t.role === 'activities') {
-          if (!t.activityFields) issue(['tables', i, 'activityFields'], 'bảng hoạt động cần activityFields');
+        if (table.role === 'activities') {
+          if (!table.activityFields) issue(['tables', tableIndex, 'activityFields'], 'bảng hoạt động cần activityFields');
           else {
-            const byCode = new Map(t.fields.map((f) => [f.code, f]));
+            const byCode = new Map(table.fields.map((f) => [f.code, f]));
             const want = { date: 'date', name: 'text', kind: 'choice', level: 'choice', participants: 'integer', summary: 'text' } as const;
             for (const [role, type] of Object.entries(want)) {
-              const code = t.activityFields[role as keyof typeof want];
-              if (byCode.get(code)?.type !== type) issue(['tables', i, 'activityFields', role], `trường "${code}" phải có trong fields, kiểu ${type}`);
+              const code = table.activityFields[role as keyof typeof want];
+              if (byCode.get(code)?.type !== type) issue(['tables', tableIndex, 'activityFields', role], `trường "${code}" phải có trong fields, kiểu ${type}`);
             }
           }
         }
-        if (t.noneBox !== undefined && !t.formBlock?.fields.some((f) => f.code === t.noneBox)) issue(['tables', i, 'noneBox'], `ô "${t.noneBox}" không có trong formBlock`);
-        t.fields.forEach((f, j) => {
-          if (f.type === 'choice' && !c.options[f.options]) issue(['tables', i, 'fields', j, 'options'], `danh sách lựa chọn "${f.options}" không có trong options`);
+        if (table.noneBox !== undefined && !table.formBlock?.fields.some((f) => f.code === table.noneBox)) issue(['tables', tableIndex, 'noneBox'], `ô "${table.noneBox}" không có trong formBlock`);
+        table.fields.forEach((field, fieldIndex) => {
+          if (field.type === 'choice' && !campaign.options[field.options]) issue(['tables', tableIndex, 'fields', fieldIndex, 'options'], `danh sách lựa chọn "${field.options}" không có trong options`);
         });
       }
     });
     const indicatorCodes = new Map<string, Set<string>>();
-    c.tables.forEach((t) => t.kind === 'figures' && indicatorCodes.set(t.id, new Set(t.indicators.map((ind) => ind.code))));
-    c.rules.forEach((r, i) => {
-      if (r.kind === 'lte' || r.kind === 'zero-implies-zero') {
-        const codes = indicatorCodes.get(r.table);
-        if (!codes) return issue(['rules', i, 'table'], `bảng số liệu "${r.table}" không có`);
-        const pair = r.kind === 'lte' ? [['left', r.left], ['right', r.right]] : [['ifZero', r.ifZero], ['thenZero', r.thenZero]];
-        for (const [k, code] of pair) if (!codes.has(code!)) issue(['rules', i, k!], `mã chỉ tiêu "${code}" không có trong bảng ${r.table}`);
+    campaign.tables.forEach((t) => t.kind === 'figures' && indicatorCodes.set(t.id, new Set(t.indicators.map((ind) => ind.code))));
+    campaign.rules.forEach((rule, ruleIndex) => {
+      if (rule.kind === 'lte' || rule.kind === 'zero-implies-zero') {
+        const codes = indicatorCodes.get(rule.table);
+        if (!codes) return issue(['rules', ruleIndex, 'table'], `bảng số liệu "${rule.table}" không có`);
+        const pair = rule.kind === 'lte' ? [['left', rule.left], ['right', rule.right]] : [['ifZero', rule.ifZero], ['thenZero', rule.thenZero]];
+        for (const [key, code] of pair) if (!codes.has(code!)) issue(['rules', ruleIndex, key!], `mã chỉ tiêu "${code}" không có trong bảng ${rule.table}`);
       }
     });
-    c.quotas.forEach((q, i) => {
-      if (!awardIds.has(q.award)) issue(['quotas', i, 'award'], `hình thức "${q.award}" không có trong awards`);
-      if (q.kinds !== '*') q.kinds.forEach((k, j) => kindIds.has(k) || issue(['quotas', i, 'kinds', j], `loại đơn vị "${k}" không có`));
+    campaign.quotas.forEach((quota, quotaIndex) => {
+      if (!awardIds.has(quota.award)) issue(['quotas', quotaIndex, 'award'], `hình thức "${quota.award}" không có trong awards`);
+      if (quota.kinds !== '*') quota.kinds.forEach((k, j) => kindIds.has(k) || issue(['quotas', quotaIndex, 'kinds', j], `loại đơn vị "${k}" không có`));
     });
-    if (c.consolidation) {
-      const groups = c.consolidation.groups;
+    if (campaign.consolidation) {
+      const groups = campaign.consolidation.groups;
       unique(groups, (g) => g.id, 'consolidation.groups', 'nhóm tổng hợp');
       const grouped = new Set<string>();
       groups.forEach((g, i) =>
-        g.kinds.forEach((k, j) => {
-          if (!kindIds.has(k)) issue(['consolidation', 'groups', i, 'kinds', j], `loại đơn vị "${k}" không có trong unitKinds`);
-          if (grouped.has(k)) issue(['consolidation', 'groups', i, 'kinds', j], `loại đơn vị "${k}" đã thuộc nhóm khác`);
-          grouped.add(k);
+        g.kinds.forEach((kind, kindIndex) => {
+          if (!kindIds.has(kind)) issue(['consolidation', 'groups', i, 'kinds', kindIndex], `loại đơn vị "${kind}" không có trong unitKinds`);
+          if (grouped.has(kind)) issue(['consolidation', 'groups', i, 'kinds', kindIndex], `loại đơn vị "${kind}" đã thuộc nhóm khác`);
+          grouped.add(kind);
         }),
       );
       if (!groups.some((g) => g.headline)) issue(['consolidation', 'groups'], 'cần ít nhất một nhóm tính vào số liệu chung của toàn thành phố (headline)');
     }
-    if (c.cityShortlist.limits.length > 0 && !awardIds.has(c.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${c.cityShortlist.award}" không có trong awards`);
-    c.eligibility.categories.forEach((cat, i) => {
-      if (!cat.ladder.includes(cat.minimumEveryYear)) issue(['eligibility', 'categories', i, 'minimumEveryYear'], 'danh hiệu tối thiểu không có trong thang danh hiệu');
-      if (!cat.ladder.includes(cat.extra.title)) issue(['eligibility', 'categories', i, 'extra', 'title'], 'danh hiệu không có trong thang danh hiệu');
-      cat.extra.awards.forEach((a, j) => awardIds.has(a) || issue(['eligibility', 'categories', i, 'extra', 'awards', j], `hình thức "${a}" không có`));
+    if (campaign.cityShortlist.limits.length > 0 && !awardIds.has(campaign.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${campaign.cityShortlist.award}" không có trong awards`);
+    campaign.eligibility.categories.forEach((cat, categoryIndex) => {
+      if (!cat.ladder.includes(cat.minimumEveryYear)) issue(['eligibility', 'categories', categoryIndex, 'minimumEveryYear'], 'danh hiệu tối thiểu không có trong thang danh hiệu');
+      if (!cat.ladder.includes(cat.extra.title)) issue(['eligibility', 'categories', categoryIndex, 'extra', 'title'], 'danh hiệu không có trong thang danh hiệu');
+      cat.extra.awards.forEach((a, j) => awardIds.has(a) || issue(['eligibility', 'categories', categoryIndex, 'extra', 'awards', j], `hình thức "${a}" không có`));
     });
   });
 

@@ -34,20 +34,20 @@ export function generatedCampaignJson(communes: number): Record<string, unknown>
   const districts = raw.units.filter((u) => u.kind === 'district');
   const perDistrict = new Map<string, number>();
   for (let i = 0; i < communes; i++) {
-    const d = districts[i % districts.length]!;
-    const n = (perDistrict.get(d.id) ?? 0) + 1;
-    perDistrict.set(d.id, n);
-    const id = communeId(d.id, n);
-    raw.units.push({ id, name: `UBND xã số ${n}, ${d.name.replace(/^UBND /, '')}`, kind: 'commune', parent: d.id, emails: [`${id}@hanoi.example`] });
+    const district = districts[i % districts.length]!;
+    const ordinal = (perDistrict.get(district.id) ?? 0) + 1;
+    perDistrict.set(district.id, ordinal);
+    const id = communeId(district.id, ordinal);
+    raw.units.push({ id, name: `UBND xã số ${ordinal}, ${district.name.replace(/^UBND /, '')}`, kind: 'commune', parent: district.id, emails: [`${id}@hanoi.example`] });
   }
   return raw;
 }
 
 const campaigns = new Map<number, Campaign>();
 export function generatedCampaign(communes: number): Campaign {
-  let c = campaigns.get(communes);
-  if (!c) campaigns.set(communes, (c = parseCampaign(generatedCampaignJson(communes), `bench-${communes}`)));
-  return c;
+  let campaign = campaigns.get(communes);
+  if (!campaign) campaigns.set(communes, (campaign = parseCampaign(generatedCampaignJson(communes), `bench-${communes}`)));
+  return campaign;
 }
 
 export function generatedModel(communes: number): CampaignModel {

@@ -33,33 +33,33 @@ type Funnels = {
 
 export function countFirestore(db: Firestore): FirestoreCounter {
   const counts: FirestoreCounts = { reads: 0, writes: 0, readCalls: 0, commits: 0 };
-  const f = db as unknown as Funnels;
-  const request = f.request.bind(db);
-  const requestStream = f.requestStream.bind(db);
-  f.request = async (method, req, tag, retryCodes) => {
+  const funnels = db as unknown as Funnels;
+  const request = funnels.request.bind(db);
+  const requestStream = funnels.requestStream.bind(db);
+  funnels.request = async (method, req, tag, retryCodes) => {
     if (method === 'commit') {
       counts.commits++;
       counts.writes += ((req as { writes?: unknown[] }).writes ?? []).length;
     }
     return request(method, req, tag, retryCodes);
   };
-  f.requestStream = async (method, bidi, req, tag) => {
+  funnels.requestStream = async (method, bidi, req, tag) => {
     const stream = await requestStream(method, bidi, req, tag);
     if (method !== 'batchGetDocuments' && method !== 'runQuery' && method !== 'runAggregationQuery') return stream;
     counts.readCalls++;
     let docs = 0;
     const counter = new Transform({
       objectMode: true,
-      transform(chunk: { found?: unknown; missing?: unknown; document?: unknown; result?: unknown }, _enc, cb) {
+      transform(chunk: { found?: unknown; missing?: unknown; document?: unknown; result?: unknown }, _enc, callback) {
         if (method === 'batchGetDocuments' && (chunk.found || chunk.missing)) docs++;
         else if (method === 'runQuery' && chunk.document) docs++;
         else if (method === 'runAggregationQuery' && chunk.result) docs++;
-        cb(null, chunk);
+        callback(null, chunk);
       },
-      flush(cb) {
+      flush(callback) {
         // A query that returns nothing is still billed one read.
         counts.reads += method === 'batchGetDocuments' ? docs : Math.max(1, docs);
-        cb();
+        callback();
       },
     });
     stream.on('error', (e) => counter.destroy(e));
@@ -80,7 +80,7 @@ export function countFirestore(db: Firestore): FirestoreCounter {
 const counters = new WeakMap<Firestore, FirestoreCounter>();
 /** One counter per client, however many benchmarks ask for it. */
 export function counterFor(db: Firestore): FirestoreCounter {
-  let c = counters.get(db);
-  if (!c) counters.set(db, (c = countFirestore(db)));
-  return c;
+  let counter = counters.get(db);
+  if (!counter) counters.set(db, (counter = countFirestore(db)));
+  return counter;
 }

@@ -39,7 +39,7 @@ export class NaiveWorkbooks {
       parts.push(...(res.data.sheets ?? []));
     }
     const sheetIds = new Map<string, number>();
-    for (const s of parts) if (s.properties?.title) sheetIds.set(s.properties.title, s.properties.sheetId ?? 0);
+    for (const schemaSheet of parts) if (schemaSheet.properties?.title) sheetIds.set(schemaSheet.properties.title, schemaSheet.properties.sheetId ?? 0);
     return { grid: gridFromSpreadsheet({ sheets: parts }), sheetIds };
   }
 

@@ -15,12 +15,12 @@ export interface RunSummary {
 }
 
 export function resultsBlock(run: RunSummary): string {
-  const m = run.machine;
+  const machine = run.machine;
   const when = `${run.startedAt.slice(0, 10)} ${run.startedAt.slice(11, 16)} UTC`;
-  const busy = Math.max(...m.loadAverage, ...m.loadAverageAtEnd) > m.cores;
+  const busy = Math.max(...machine.loadAverage, ...machine.loadAverageAtEnd) > machine.cores;
   return [
-    `Measured ${when} by \`npm run bench\` in ${Math.round(run.durationMs / 1000)} s on: **${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node.replace(/^v/, '')}, ${m.platform} (kernel ${m.kernel})**. ` +
-      `Load average (1/5/15 min) ${m.loadAverage.join(' / ')} at the start and ${m.loadAverageAtEnd.join(' / ')} at the end${busy ? ': other work shared the cores, so times are on a busy machine' : ''}.`,
+    `Measured ${when} by \`npm run bench\` in ${Math.round(run.durationMs / 1000)} s on: **${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, Node ${machine.node.replace(/^v/, '')}, ${machine.platform} (kernel ${machine.kernel})**. ` +
+      `Load average (1/5/15 min) ${machine.loadAverage.join(' / ')} at the start and ${machine.loadAverageAtEnd.join(' / ')} at the end${busy ? ': other work shared the cores, so times are on a busy machine' : ''}.`,
     '',
     markdownTable(run.figures),
     '',
@@ -43,9 +43,9 @@ export async function writeBetweenMarkers(file: string, marker: string, content:
   const text = await readFile(file, 'utf8');
   const start = `<!-- ${marker}:start -->`;
   const end = `<!-- ${marker}:end -->`;
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) return false;
-  await writeFile(file, `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`);
+  const startAt = text.indexOf(start);
+  const endAt = text.indexOf(end);
+  if (startAt < 0 || endAt < startAt) return false;
+  await writeFile(file, `${text.slice(0, startAt + start.length)}\n${content}\n${text.slice(endAt)}`);
   return true;
 }

@@ -8,17 +8,17 @@ export function stats(values: number[]) {
   return { n: values.length, mean: round(mean(values), 3), p50: round(percentile(values, 50), 3), p95: round(percentile(values, 95), 3), min: round(Math.min(...values), 3), max: round(Math.max(...values), 3) };
 }
 
-export function formatNumber(v: number | null, unit = ''): string {
-  if (v === null || Number.isNaN(v)) return '–';
-  const abs = Math.abs(v);
+export function formatNumber(value: number | null, unit = ''): string {
+  if (value === null || Number.isNaN(value)) return '–';
+  const abs = Math.abs(value);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  const text = v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  const text = value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   return unit ? `${text} ${unit}` : text;
 }
 
-export function formatRatio(r: number | null): string {
-  if (r === null || Number.isNaN(r)) return '–';
-  return r >= 10 ? `${r.toFixed(0)}×` : r >= 0.1 ? `${r.toFixed(2)}×` : `${Number(r.toPrecision(2))}×`;
+export function formatRatio(ratio: number | null): string {
+  if (ratio === null || Number.isNaN(ratio)) return '–';
+  return ratio >= 10 ? `${ratio.toFixed(0)}×` : ratio >= 0.1 ? `${ratio.toFixed(2)}×` : `${Number(ratio.toPrecision(2))}×`;
 }
 
 const met = (m: boolean | null) => (m === null ? '–' : m ? 'yes' : 'NO');

@@ -27,13 +27,13 @@ export async function writeAll(db: Firestore, docs: [string, object][]): Promise
 const templates = new WeakMap<CampaignModel, Promise<Evaluation>>();
 /** One commune's valid workbook, evaluated (the template every seeded submission is scaled from). */
 export function communeEvaluation(model: CampaignModel): Promise<Evaluation> {
-  let p = templates.get(model);
-  if (!p) {
+  let promise = templates.get(model);
+  if (!promise) {
     const unitId = communesOf(model)[0]!;
-    p = filledGrid(model, unitId, ROUND).then((grid) => evaluateWorkbook(model, unitId, ROUND, grid));
-    templates.set(model, p);
+    promise = filledGrid(model, unitId, ROUND).then((grid) => evaluateWorkbook(model, unitId, ROUND, grid));
+    templates.set(model, promise);
   }
-  return p;
+  return promise;
 }
 
 export interface SeedResult {
@@ -53,17 +53,17 @@ export async function seedCommunes(
   opts: { at: number; registrations?: boolean; states?: boolean; status?: (i: number) => SeededStatus },
 ): Promise<SeedResult> {
   const store = new FirestoreStore(db, model.id);
-  const ev = await communeEvaluation(model);
+  const evaluation = await communeEvaluation(model);
   const docs: [string, object][] = [];
   const submitted = new Map<string, NodeTotals>();
-  communesOf(model).forEach((unitId, i) => {
-    const d = communeDocs(model, ev, unitId, (opts.status ?? statusMix)(i), opts.at);
-    if (opts.registrations !== false) docs.push([store.sheetRef(d.registration.spreadsheetId).path, d.registration], [store.unitSheetRef(ROUND, unitId).path, d.registration]);
-    if (d.submission) {
-      docs.push([store.submissionRef(ROUND, unitId).path, d.submission]);
-      submitted.set(unitId, totalsFromSubmission(d.submission.totals));
+  communesOf(model).forEach((unitId, index) => {
+    const communeDocuments = communeDocs(model, evaluation, unitId, (opts.status ?? statusMix)(index), opts.at);
+    if (opts.registrations !== false) docs.push([store.sheetRef(communeDocuments.registration.spreadsheetId).path, communeDocuments.registration], [store.unitSheetRef(ROUND, unitId).path, communeDocuments.registration]);
+    if (communeDocuments.submission) {
+      docs.push([store.submissionRef(ROUND, unitId).path, communeDocuments.submission]);
+      submitted.set(unitId, totalsFromSubmission(communeDocuments.submission.totals));
     }
-    if (opts.states !== false && d.state) docs.push([store.stateRef(ROUND, unitId).path, d.state]);
+    if (opts.states !== false && communeDocuments.state) docs.push([store.stateRef(ROUND, unitId).path, communeDocuments.state]);
   });
   docs.push(...aggregateDocs(store, model, submitted, opts.at));
   await writeAll(db, docs);

@@ -37,7 +37,7 @@ export interface BenchStack extends TestStack {
 }
 
 export async function startBenchStack(opts: { communes: number | null; pushDelayMs: number; webhook: boolean }): Promise<BenchStack> {
-  const t0 = performance.now();
+  const startedAt = performance.now();
   let scale = 1;
   const retries = new Map<string, number>();
   const retry: RetryPolicy = {
@@ -52,23 +52,23 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
     sheetsQuotas: false,
   });
   try {
-    const rt = stack.runtime;
+    const runtime = stack.runtime;
     // Provisioning with quotas off (it paces itself in production; here it would take an hour).
     await provisionCampaign(
-      { ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
-      { rounds: [ROUND], ...(opts.webhook ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}) },
+      { ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
+      { rounds: [ROUND], ...(opts.webhook ? { webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs } } : {}) },
     );
-    if (!opts.webhook) await renewWatch(rt, { address: null, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs });
-    const spreadsheetIds = new Map((await rt.store.allUnitSheets()).filter((r) => r.roundId === ROUND).map((r) => [r.unitId, r.spreadsheetId]));
+    if (!opts.webhook) await renewWatch(runtime, { address: null, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs });
+    const spreadsheetIds = new Map((await runtime.store.allUnitSheets()).filter((r) => r.roundId === ROUND).map((r) => [r.unitId, r.spreadsheetId]));
     const clients = new Map<string, sheets_v4.Sheets>();
     const layouts = new Map<string, ReturnType<typeof gridOfWorkbookModel>>();
     return Object.assign(stack, {
       spreadsheetIds,
       retries,
-      startupMs: performance.now() - t0,
-      setScale(s: number) {
-        scale = s;
-        stack.sheets.clock.setScale(s);
+      startupMs: performance.now() - startedAt,
+      setScale(newScale: number) {
+        scale = newScale;
+        stack.sheets.clock.setScale(newScale);
       },
       scale: () => scale,
       setQuotas(on: boolean) {
@@ -80,19 +80,19 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
         // With quotas on, the functions pace themselves as deployed (the default 50 reads and 50
         // writes per minute), in emulated minutes: the adapters share this object.
         const perRealMinute = on ? 50 * scale : Number.POSITIVE_INFINITY;
-        Object.assign(rt.sheetsPace, createSheetsPace(perRealMinute, perRealMinute));
+        Object.assign(runtime.sheetsPace, createSheetsPace(perRealMinute, perRealMinute));
       },
       async typeWrites(unitId: string, writes: CellWrite[]) {
         let client = clients.get(unitId);
-        if (!client) clients.set(unitId, (client = sheetsAs(stack.urls.sheets, rt.model.unit(unitId).emails[0] ?? `${unitId}@hanoi.example`)));
+        if (!client) clients.set(unitId, (client = sheetsAs(stack.urls.sheets, runtime.model.unit(unitId).emails[0] ?? `${unitId}@hanoi.example`)));
         const id = spreadsheetIds.get(unitId);
         if (!id) throw new Error(`no sheet for ${unitId}`);
         await typeInto(client, id, writes);
       },
       writesOf(unitId: string, entries: Entry[]) {
         let grid = layouts.get(unitId);
-        if (!grid) layouts.set(unitId, (grid = gridOfWorkbookModel(buildUnitWorkbook(rt.model, unitId, ROUND))));
-        const { writes, unplaced } = writesFor(rt.model, unitId, ROUND, grid, entries);
+        if (!grid) layouts.set(unitId, (grid = gridOfWorkbookModel(buildUnitWorkbook(runtime.model, unitId, ROUND))));
+        const { writes, unplaced } = writesFor(runtime.model, unitId, ROUND, grid, entries);
         if (unplaced.length) throw new Error(`entries without a cell: ${JSON.stringify(unplaced.slice(0, 2))}`);
         return writes;
       },
@@ -106,15 +106,15 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
 /** One stack per size for the whole run (the 600-unit one serves e2e and burst), stopped at the end. */
 export function sharedStack(ctx: BenchContext, communes: number): Promise<BenchStack> {
   const key = `stack-${communes}`;
-  let p = ctx.shared.get(key) as Promise<BenchStack> | undefined;
-  if (!p) {
+  let promise = ctx.shared.get(key) as Promise<BenchStack> | undefined;
+  if (!promise) {
     ctx.log(`starting the local stack with ${communes} generated communes and provisioning their sheets`);
-    p = startBenchStack({ communes, pushDelayMs: PUSH_DELAY_MS, webhook: true });
-    ctx.shared.set(key, p);
-    ctx.cleanups.push(async () => (await p!).dispose());
-    void p.then((s) => ctx.log(`stack with ${communes} communes ready in ${(s.startupMs / 1000).toFixed(1)} s (${s.spreadsheetIds.size} unit sheets)`)).catch(() => {});
+    promise = startBenchStack({ communes, pushDelayMs: PUSH_DELAY_MS, webhook: true });
+    ctx.shared.set(key, promise);
+    ctx.cleanups.push(async () => (await promise!).dispose());
+    void promise.then((s) => ctx.log(`stack with ${communes} communes ready in ${(s.startupMs / 1000).toFixed(1)} s (${s.spreadsheetIds.size} unit sheets)`)).catch(() => {});
   }
-  return p;
+  return promise;
 }
 
 /** Drive push delay of `npm start` (the local stack's default): changes within it coalesce into one push. */

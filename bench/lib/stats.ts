@@ -1,11 +1,11 @@
 /** Small statistics helpers. */
-export function percentile(values: number[], p: number): number {
+export function percentile(values: number[], quantile: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+  const rank = (quantile / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 export const median = (values: number[]) => percentile(values, 50);
 export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -16,8 +16,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 10): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
+    const value = await check();
+    if (value !== undefined) return value;
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }

@@ -47,9 +47,9 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 
-export function figure(f: Omit<Figure, 'ratio' | 'baseline' | 'target' | 'met'> & Partial<Pick<Figure, 'baseline' | 'target' | 'met' | 'ratio'>>): Figure {
-  const baseline = f.baseline ?? null;
+export function figure(fields: Omit<Figure, 'ratio' | 'baseline' | 'target' | 'met'> & Partial<Pick<Figure, 'baseline' | 'target' | 'met' | 'ratio'>>): Figure {
+  const baseline = fields.baseline ?? null;
   const ratio =
-    f.ratio !== undefined ? f.ratio : baseline && baseline.value !== null && baseline.value !== 0 && f.value !== null ? f.value / baseline.value : null;
-  return { ...f, baseline, ratio, target: f.target ?? null, met: f.met ?? null };
+    fields.ratio !== undefined ? fields.ratio : baseline && baseline.value !== null && baseline.value !== 0 && fields.value !== null ? fields.value / baseline.value : null;
+  return { ...fields, baseline, ratio, target: fields.target ?? null, met: fields.met ?? null };
 }

@@ -12,16 +12,16 @@ export type { FileMeta, RevisionMeta, ChangedFile, ShareOutcome, FilePermission,
 
 const FILE_FIELDS = 'id,name,version,modifiedTime,lastModifyingUser(emailAddress,me),webViewLink,appProperties,trashed';
 
-function toMeta(f: drive_v3.Schema$File): FileMeta {
+function toMeta(file: drive_v3.Schema$File): FileMeta {
   return {
-    id: f.id!,
-    name: f.name ?? '',
-    version: Number(f.version ?? 0),
-    modifiedTime: f.modifiedTime ?? null,
-    lastModifyingUser: f.lastModifyingUser?.emailAddress ?? null,
-    lastModifiedByMe: f.lastModifyingUser ? Boolean(f.lastModifyingUser.me) : null,
-    webViewLink: f.webViewLink ?? null,
-    appProperties: (f.appProperties as Record<string, string> | undefined) ?? {},
+    id: file.id!,
+    name: file.name ?? '',
+    version: Number(file.version ?? 0),
+    modifiedTime: file.modifiedTime ?? null,
+    lastModifyingUser: file.lastModifyingUser?.emailAddress ?? null,
+    lastModifiedByMe: file.lastModifyingUser ? Boolean(file.lastModifyingUser.me) : null,
+    webViewLink: file.webViewLink ?? null,
+    appProperties: (file.appProperties as Record<string, string> | undefined) ?? {},
   };
 }
 
@@ -34,7 +34,7 @@ function needsInvitation(error: unknown): boolean {
 
 
 /** Quotes a value inside a Drive query string. */
-const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const quoteLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export class DriveFiles implements Files {
   constructor(
@@ -44,8 +44,8 @@ export class DriveFiles implements Files {
     private readonly sharedDriveId: string | null = null,
   ) {}
 
-  private call<T>(fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, this.retry);
+  private call<T>(request: () => Promise<T>): Promise<T> {
+    return withRetry(request, this.retry);
   }
 
   async meta(fileId: string): Promise<FileMeta | null> {
@@ -72,10 +72,10 @@ export class DriveFiles implements Files {
           { retry: false },
         ),
       );
-      for (const r of res.data.revisions ?? []) {
-        const time = Date.parse(r.modifiedTime ?? '');
-        if (!r.id || !Number.isFinite(time)) continue;
-        out.push({ id: r.id, modifiedTime: time, byMe: r.lastModifyingUser ? Boolean(r.lastModifyingUser.me) : null });
+      for (const revision of res.data.revisions ?? []) {
+        const time = Date.parse(revision.modifiedTime ?? '');
+        if (!revision.id || !Number.isFinite(time)) continue;
+        out.push({ id: revision.id, modifiedTime: time, byMe: revision.lastModifyingUser ? Boolean(revision.lastModifyingUser.me) : null });
       }
       pageToken = res.data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -83,7 +83,7 @@ export class DriveFiles implements Files {
   }
 
   async findByAppProperties(props: Record<string, string>): Promise<FileMeta[]> {
-    const clauses = Object.entries(props).map(([k, v]) => `appProperties has { key=${q(k)} and value=${q(v)} }`);
+    const clauses = Object.entries(props).map(([k, v]) => `appProperties has { key=${quoteLiteral(k)} and value=${quoteLiteral(v)} }`);
     clauses.push('trashed = false');
     const out: FileMeta[] = [];
     let pageToken: string | undefined;
@@ -179,14 +179,14 @@ export class DriveFiles implements Files {
           { retry: false },
         ),
       );
-      for (const p of res.data.permissions ?? []) {
-        const details = p.permissionDetails ?? [];
+      for (const permission of res.data.permissions ?? []) {
+        const details = permission.permissionDetails ?? [];
         out.push({
-          id: p.id!,
-          role: p.role!,
-          emailAddress: p.emailAddress ?? null,
-          type: p.type ?? 'user',
-          domain: p.domain ?? null,
+          id: permission.id!,
+          role: permission.role!,
+          emailAddress: permission.emailAddress ?? null,
+          type: permission.type ?? 'user',
+          domain: permission.domain ?? null,
           inherited: details.length > 0 && details.every((d) => d.inherited === true),
         });
       }
@@ -283,10 +283,10 @@ export class DriveFiles implements Files {
           { retry: false },
         ),
       );
-      for (const c of res.data.changes ?? []) {
-        if (!c.fileId) continue;
-        if (c.file?.mimeType && c.file.mimeType !== SPREADSHEET_MIME) continue;
-        changes.push({ fileId: c.fileId, version: c.file?.version ? Number(c.file.version) : null, removed: Boolean(c.removed || c.file?.trashed) });
+      for (const change of res.data.changes ?? []) {
+        if (!change.fileId) continue;
+        if (change.file?.mimeType && change.file.mimeType !== SPREADSHEET_MIME) continue;
+        changes.push({ fileId: change.fileId, version: change.file?.version ? Number(change.file.version) : null, removed: Boolean(change.removed || change.file?.trashed) });
       }
       if (res.data.newStartPageToken) return { changes, newStartPageToken: res.data.newStartPageToken };
       token = res.data.nextPageToken ?? undefined;

@@ -27,12 +27,12 @@ export { DRIVE_RATE_LIMIT_REASONS, isQuotaError, isRetryable, isTransientError, 
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
   const sleep = policy.sleep ?? realSleep;
   const random = policy.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await operation();
     } catch (error) {
       const quota = isQuotaError(error);
       const limit = quota ? (policy.quotaAttempts ?? policy.attempts) : policy.attempts;

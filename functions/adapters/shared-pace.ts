@@ -78,10 +78,10 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
       const deadline = currentDeadline();
       const reservation = queue.then(() => reserve(deadline));
       queue = reservation.catch(() => undefined);
-      const r = await reservation;
-      lastKnownNext = r.next;
-      if (!r.reserved) throw new QuotaDeferredError(opts.quota, r.slot - r.now, (deadline ?? r.now) - r.now);
-      const wait = r.slot - clock.now();
+      const booking = await reservation;
+      lastKnownNext = booking.next;
+      if (!booking.reserved) throw new QuotaDeferredError(opts.quota, booking.slot - booking.now, (deadline ?? booking.now) - booking.now);
+      const wait = booking.slot - clock.now();
       if (wait > 0) await clock.sleep(wait);
     },
     etaMs(requests) {

@@ -9,7 +9,6 @@
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { FeedbackPlan } from '../core/feedback.js';
-import type { WorkbookGrid } from '../core/grid.js';
 import { PALETTE } from '../layout/sheet-builder.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../layout/sheets-read.js';
@@ -50,8 +49,8 @@ export class SheetsWorkbooks extends PacedSheetsAdapter implements UnitWorkbooks
   async read(spreadsheetId: string): Promise<UnitWorkbookRead> {
     const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, includeGridData: true, fields: UNIT_SHEET_READ_FIELDS }, { retry: false }));
     const sheetIds = new Map<string, number>();
-    for (const s of res.data.sheets ?? []) {
-      if (s.properties?.title !== undefined && s.properties.title !== null) sheetIds.set(s.properties.title, s.properties.sheetId ?? 0);
+    for (const sheet of res.data.sheets ?? []) {
+      if (sheet.properties?.title !== undefined && sheet.properties.title !== null) sheetIds.set(sheet.properties.title, sheet.properties.sheetId ?? 0);
     }
     return { grid: gridFromSpreadsheet(res.data), sheetIds };
   }
@@ -74,47 +73,47 @@ export class SheetsWorkbooks extends PacedSheetsAdapter implements UnitWorkbooks
 export function feedbackRequests(sheetIds: Map<string, number>, plan: FeedbackPlan): sheets_v4.Schema$Request[] {
   const requests: sheets_v4.Schema$Request[] = [];
   const idOf = (title: string) => sheetIds.get(title);
-  for (const c of plan.clears) {
-    const sheetId = idOf(c.sheet);
+  for (const clear of plan.clears) {
+    const sheetId = idOf(clear.sheet);
     if (sheetId === undefined) continue;
     requests.push({
       repeatCell: {
-        range: { sheetId, startRowIndex: c.range.startRow, endRowIndex: c.range.endRow, startColumnIndex: c.range.startCol, endColumnIndex: c.range.endCol },
+        range: { sheetId, startRowIndex: clear.range.startRow, endRowIndex: clear.range.endRow, startColumnIndex: clear.range.startCol, endColumnIndex: clear.range.endCol },
         cell: { userEnteredFormat: { backgroundColor: rgbToColor(PALETTE.input) } },
         fields: 'note,userEnteredFormat.backgroundColor',
       },
     });
   }
-  for (const t of plan.totals) {
-    const sheetId = idOf(t.sheet);
+  for (const total of plan.totals) {
+    const sheetId = idOf(total.sheet);
     if (sheetId === undefined) continue;
     requests.push({
       updateCells: {
-        start: { sheetId, rowIndex: t.row, columnIndex: t.col },
-        rows: [{ values: [t.value === null ? {} : { userEnteredValue: { numberValue: t.value } }] }],
+        start: { sheetId, rowIndex: total.row, columnIndex: total.col },
+        rows: [{ values: [total.value === null ? {} : { userEnteredValue: { numberValue: total.value } }] }],
         fields: 'userEnteredValue',
       },
     });
   }
-  for (const m of plan.marks) {
-    const sheetId = idOf(m.sheet);
+  for (const mark of plan.marks) {
+    const sheetId = idOf(mark.sheet);
     if (sheetId === undefined) continue;
     requests.push({
       updateCells: {
-        start: { sheetId, rowIndex: m.row, columnIndex: m.col },
-        rows: [{ values: [{ note: m.note, userEnteredFormat: { backgroundColor: rgbToColor(SEVERITY_FILL[m.severity]) } }] }],
+        start: { sheetId, rowIndex: mark.row, columnIndex: mark.col },
+        rows: [{ values: [{ note: mark.note, userEnteredFormat: { backgroundColor: rgbToColor(SEVERITY_FILL[mark.severity]) } }] }],
         fields: 'note,userEnteredFormat.backgroundColor',
       },
     });
   }
-  for (const s of plan.statusCells) {
-    const sheetId = idOf(s.sheet);
+  for (const statusCell of plan.statusCells) {
+    const sheetId = idOf(statusCell.sheet);
     if (sheetId === undefined) continue;
     requests.push({
       updateCells: {
-        start: { sheetId, rowIndex: s.row, columnIndex: s.col },
+        start: { sheetId, rowIndex: statusCell.row, columnIndex: statusCell.col },
         // A typed string value: whatever the text holds, it can never become a formula.
-        rows: [{ values: [{ userEnteredValue: { stringValue: s.text }, note: s.note, userEnteredFormat: { backgroundColor: rgbToColor(TONE_FILL[s.tone]) } }] }],
+        rows: [{ values: [{ userEnteredValue: { stringValue: statusCell.text }, note: statusCell.note, userEnteredFormat: { backgroundColor: rgbToColor(TONE_FILL[statusCell.tone]) } }] }],
         fields: 'userEnteredValue,note,userEnteredFormat.backgroundColor',
       },
     });

@@ -45,10 +45,10 @@ export interface PollResult {
   outcomes: Record<string, number>;
 }
 
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await work(items[next++]!);
   });
   await Promise.all(workers);
 }
@@ -83,8 +83,8 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
     const attempt = async (fileId: string, opts: { notifiedVersion?: number }): Promise<'ok' | 'quarantined' | 'holds-feed'> => {
       attempted.add(fileId);
       try {
-        const r: ProcessOutcome = await processUnitSheet(deps, fileId, opts);
-        count(r.outcome);
+        const outcome: ProcessOutcome = await processUnitSheet(deps, fileId, opts);
+        count(outcome.outcome);
         if (failing.has(fileId)) {
           await store.clearSheetFailure(fileId);
           const was = failing.get(fileId)!;
@@ -118,24 +118,24 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
       if (!meta.pageToken) return { status: 'no-token', changedFiles, outcomes };
       const { changes, newStartPageToken } = await files.listChanges(meta.pageToken);
       const latest = new Map<string, (typeof changes)[number]>();
-      for (const c of changes) latest.set(c.fileId, c);
+      for (const change of changes) latest.set(change.fileId, change);
       const master = await store.meta('master');
       const unitFiles = [...latest.values()].filter((c) => !c.removed && c.fileId !== master.spreadsheetId);
       if (master.spreadsheetId && latest.has(master.spreadsheetId)) {
-        const v = latest.get(master.spreadsheetId)!.version;
+        const version = latest.get(master.spreadsheetId)!.version;
         // Coordinators ticking the shortlist edit the master; our own refreshes do too (skipped by version).
-        if (v === null || v > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now(), 'master');
+        if (version === null || version > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now(), 'master');
       }
       let failures = 0;
       let taken = 0;
-      await mapLimit(unitFiles, deps.concurrency ?? 2, async (c) => {
+      await mapLimit(unitFiles, deps.concurrency ?? 2, async (changedFile) => {
         // At least one sheet per poll, so that every poll makes progress.
         if (taken > 0 && deps.googleNow() - started > budgetMs) {
           deferred++;
           return;
         }
         taken++;
-        const result = await attempt(c.fileId, c.version !== null ? { notifiedVersion: c.version } : {});
+        const result = await attempt(changedFile.fileId, changedFile.version !== null ? { notifiedVersion: changedFile.version } : {});
         if (result === 'holds-feed') failures++;
         if (result === 'quarantined') count('quarantined');
       });
@@ -150,8 +150,8 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
     // Quarantined sheets due for a retry (Google's clock), unless this poll just tried them.
     if (deferred === 0) {
       const due = [...failing.values()].filter((f) => f.quarantined && f.nextRetryAt <= deps.googleNow() && !attempted.has(f.spreadsheetId));
-      for (const f of due) {
-        const result = await attempt(f.spreadsheetId, {});
+      for (const failure of due) {
+        const result = await attempt(failure.spreadsheetId, {});
         count(result === 'ok' ? 'recovered' : 'still-quarantined');
       }
     }

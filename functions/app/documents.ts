@@ -13,8 +13,8 @@ const POLL_REQUEST_PATH = /^campaigns\/([^/]+)\/pollRequests\/[^/]+$/;
 
 /** Which submission a document path names (`campaigns/{campaign}/submissions/{round}__{unit}`), or null when it names none. */
 export function submissionOfPath(documentPath: string): { campaignId: string; roundId: string; unitId: string } | null {
-  const m = SUBMISSION_PATH.exec(documentPath);
-  return m ? { campaignId: m[1]!, roundId: m[2]!, unitId: m[3]! } : null;
+  const match = SUBMISSION_PATH.exec(documentPath);
+  return match ? { campaignId: match[1]!, roundId: match[2]!, unitId: match[3]! } : null;
 }
 
 /** The campaign whose Drive poll request a document path names (`campaigns/{campaign}/pollRequests/…`), or null. */

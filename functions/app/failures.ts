@@ -8,8 +8,8 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'ESOCKETTIMEDOUT']);
 
 export function statusOf(error: unknown): number | string | undefined {
-  const e = error as { status?: number; code?: number | string; response?: { status?: number }; cause?: { code?: string } };
-  return e?.status ?? e?.response?.status ?? e?.code ?? e?.cause?.code;
+  const details = error as { status?: number; code?: number | string; response?: { status?: number }; cause?: { code?: string } };
+  return details?.status ?? details?.response?.status ?? details?.code ?? details?.cause?.code;
 }
 
 /**
@@ -21,22 +21,22 @@ export const DRIVE_RATE_LIMIT_REASONS: ReadonlySet<string> = new Set(['userRateL
 
 /** The first `errors[].reason` of a Drive-style error body (gaxios exposes it both ways). */
 export function reasonOf(error: unknown): string | undefined {
-  const e = error as { errors?: { reason?: string }[]; response?: { data?: { error?: { errors?: { reason?: string }[] } } } };
-  return e?.errors?.[0]?.reason ?? e?.response?.data?.error?.errors?.[0]?.reason;
+  const details = error as { errors?: { reason?: string }[]; response?: { data?: { error?: { errors?: { reason?: string }[] } } } };
+  return details?.errors?.[0]?.reason ?? details?.response?.data?.error?.errors?.[0]?.reason;
 }
 
 /** A quota answer: 429, or Drive's 403 with a rate-limit reason. */
 export function isQuotaError(error: unknown): boolean {
-  const s = statusOf(error);
-  if (s === 429 || s === '429') return true;
-  return (s === 403 || s === '403') && DRIVE_RATE_LIMIT_REASONS.has(reasonOf(error) ?? '');
+  const status = statusOf(error);
+  if (status === 429 || status === '429') return true;
+  return (status === 403 || status === '403') && DRIVE_RATE_LIMIT_REASONS.has(reasonOf(error) ?? '');
 }
 
 export function isRetryable(error: unknown): boolean {
   if (isQuotaError(error)) return true;
-  const s = statusOf(error);
-  if (typeof s === 'number') return RETRYABLE_STATUS.has(s);
-  if (typeof s === 'string') return RETRYABLE_CODES.has(s) || /^5\d\d$/.test(s) || s === '429';
+  const status = statusOf(error);
+  if (typeof status === 'number') return RETRYABLE_STATUS.has(status);
+  if (typeof status === 'string') return RETRYABLE_CODES.has(status) || /^5\d\d$/.test(status) || status === '429';
   const message = String((error as Error)?.message ?? '');
   return /socket hang up|timeout|timed out|network|aborted/i.test(message);
 }
@@ -56,10 +56,10 @@ const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]);
  * 5xx, timeouts, resets). Used where work is retried as a whole: event redelivery, the poll.
  */
 export function isTransientError(error: unknown): boolean {
-  const e = error as { code?: unknown; details?: unknown; metadata?: unknown; transient?: unknown } | null;
-  if (e?.transient === true) return true;
+  const details = error as { code?: unknown; details?: unknown; metadata?: unknown; transient?: unknown } | null;
+  if (details?.transient === true) return true;
   // gRPC errors carry a small numeric code and details/metadata; HTTP statuses are ≥ 100.
-  if (typeof e?.code === 'number' && e.code < 100 && ('details' in e || 'metadata' in e)) return TRANSIENT_GRPC_CODES.has(e.code);
+  if (typeof details?.code === 'number' && details.code < 100 && ('details' in details || 'metadata' in details)) return TRANSIENT_GRPC_CODES.has(details.code);
   return isRetryable(error);
 }
 

@@ -44,45 +44,45 @@ const MAX_STORED_ISSUES = 300;
 const issueRecords = (ev: Evaluation): IssueRecord[] => ev.issues.slice(0, MAX_STORED_ISSUES).map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 const nominationRecords = (ev: Evaluation): NominationRecord[] => ev.nominations.map((n) => ({ ...n }));
 
-function stateOf(ev: Evaluation, now: number, clerkSavedAt: number): Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'> {
+function stateOf(evaluation: Evaluation, now: number, clerkSavedAt: number): Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'> {
   return {
     clerkSavedAt,
-    unitId: ev.unitId,
-    roundId: ev.roundId,
-    status: ev.status,
-    submitted: ev.submitted,
-    errors: ev.errors,
-    warnings: ev.warnings,
-    pendingCount: ev.pending.length,
-    issues: issueRecords(ev),
-    issuesTruncated: ev.issues.length > MAX_STORED_ISSUES,
-    contentHash: ev.contentHash,
+    unitId: evaluation.unitId,
+    roundId: evaluation.roundId,
+    status: evaluation.status,
+    submitted: evaluation.submitted,
+    errors: evaluation.errors,
+    warnings: evaluation.warnings,
+    pendingCount: evaluation.pending.length,
+    issues: issueRecords(evaluation),
+    issuesTruncated: evaluation.issues.length > MAX_STORED_ISSUES,
+    contentHash: evaluation.contentHash,
     evaluatedAt: now,
-    nominations: nominationRecords(ev),
-    quotaOverruns: ev.quotaOverruns.map(({ excess, ...o }) => o),
-    dossierMissing: ev.dossierMissing,
+    nominations: nominationRecords(evaluation),
+    quotaOverruns: evaluation.quotaOverruns.map(({ excess, ...o }) => o),
+    dossierMissing: evaluation.dossierMissing,
   };
 }
 
-function candidateOf(model: CampaignModel, ev: Evaluation) {
-  if (ev.status !== 'ready') return null;
-  const unit = model.unit(ev.unitId);
+function candidateOf(model: CampaignModel, evaluation: Evaluation) {
+  if (evaluation.status !== 'ready') return null;
+  const unit = model.unit(evaluation.unitId);
   return {
-    unitId: ev.unitId,
-    roundId: ev.roundId,
+    unitId: evaluation.unitId,
+    roundId: evaluation.roundId,
     kind: unit.kind,
     parentId: unit.parent,
-    contentHash: ev.contentHash,
-    confirmation: ev.confirmation,
-    values: ev.values,
-    totals: ev.totals,
-    activities: activityRecordsOf(model, ev.examples),
-    nominations: nominationRecords(ev),
-    quotaOverruns: ev.quotaOverruns.map(({ excess, ...o }) => o),
-    warnings: issueRecords(ev).filter((i) => i.severity === 'warning'),
+    contentHash: evaluation.contentHash,
+    confirmation: evaluation.confirmation,
+    values: evaluation.values,
+    totals: evaluation.totals,
+    activities: activityRecordsOf(model, evaluation.examples),
+    nominations: nominationRecords(evaluation),
+    quotaOverruns: evaluation.quotaOverruns.map(({ excess, ...o }) => o),
+    warnings: issueRecords(evaluation).filter((i) => i.severity === 'warning'),
     // Kept for the draft city report (app/report-documents.ts), which quotes each unit's text.
-    outline: ev.outline,
-    examples: Object.fromEntries(Object.entries(ev.examples).map(([table, rows]) => [table, rows.filter((r) => r.complete).map((r) => r.values)])),
+    outline: evaluation.outline,
+    examples: Object.fromEntries(Object.entries(evaluation.examples).map(([table, rows]) => [table, rows.filter((r) => r.complete).map((r) => r.values)])),
   };
 }
 
@@ -114,8 +114,8 @@ async function currentMeta(files: Files, spreadsheetId: string, notifiedVersion:
 }
 
 const modifiedAt = (meta: FileMeta): number => {
-  const t = meta.modifiedTime ? Date.parse(meta.modifiedTime) : Number.NaN;
-  return Number.isFinite(t) ? t : 0;
+  const modifiedAt = meta.modifiedTime ? Date.parse(meta.modifiedTime) : Number.NaN;
+  return Number.isFinite(modifiedAt) ? modifiedAt : 0;
 };
 
 /**
@@ -215,7 +215,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   const otherNominations: OtherNomination[] = Object.entries(nomineeIndex)
     .filter(([id]) => id !== unitId && model.findUnit(id))
     .flatMap(([id, entries]) => entries.map((e) => ({ unitId: id, unitName: model.unit(id).name, key: e.key, award: e.award })));
-  const ev = evaluateWorkbook(model, unitId, roundId, grid, { ...(peerStats ? { peerStats } : {}), otherNominations });
+  const evaluation = evaluateWorkbook(model, unitId, roundId, grid, { ...(peerStats ? { peerStats } : {}), otherNominations });
 
   // Resuming, the evaluation of this version is already stored (and accepted, if it was):
   // what remains is everything after the commit. Two runs of one version at once may both
@@ -223,8 +223,8 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   const commit: CommitResult = unfinished
     ? { outcome: 'committed', accepted: false, lockedOut: unfinished.lockedOut, submission: await store.submission(roundId, unitId), previousFeedbackHash: unfinished.feedbackHash }
     : await store.commitEvaluation({
-        state: stateOf(ev, now, clerkSavedAt),
-        candidate: candidateOf(model, ev),
+        state: stateOf(evaluation, now, clerkSavedAt),
+        candidate: candidateOf(model, evaluation),
         spreadsheetId,
         sourceVersion: meta.version,
         now: receivedAt,
@@ -239,18 +239,18 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
 
   await requestMasterRefresh(store, now, { roundId, unitId });
   if (withNominations) {
-    const mine: NomineeIndexEntry[] = ev.nominations.filter((n) => n.key).map((n) => ({ key: n.key!, award: n.award, name: n.name! }));
+    const mine: NomineeIndexEntry[] = evaluation.nominations.filter((n) => n.key).map((n) => ({ key: n.key!, award: n.award, name: n.name! }));
     const before = JSON.stringify(nomineeIndex[unitId] ?? []);
     if (JSON.stringify(mine) !== before) await store.putNominees(roundId, unitId, mine);
   }
 
-  const lockedOut = receivedAt >= model.lockAt(roundId) && ev.contentHash !== commit.submission?.contentHash && ev.status !== 'empty';
-  const status = statusLine(model, roundId, { ...ev, pendingCount: ev.pending.length }, {
+  const lockedOut = receivedAt >= model.lockAt(roundId) && evaluation.contentHash !== commit.submission?.contentHash && evaluation.status !== 'empty';
+  const status = statusLine(model, roundId, { ...evaluation, pendingCount: evaluation.pending.length }, {
     acceptedAt: commit.submission?.acceptedAt ?? null,
     late: commit.submission?.late ?? false,
     lockedOut,
   });
-  const plan = planFeedback(model, ev, status);
+  const plan = planFeedback(model, evaluation, status);
   const feedbackWritten = plan.hash !== commit.previousFeedbackHash;
   let produced: number | null = null;
   if (feedbackWritten) {
@@ -260,7 +260,7 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   // Also when nothing was written: this version's feedback is no longer pending.
   await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);
   if (commit.accepted) {
-    log.info('submission accepted', { version: commit.submission?.versionCount, late: commit.submission?.late, totals: totalsFromSubmission(ev.totals) });
+    log.info('submission accepted', { version: commit.submission?.versionCount, late: commit.submission?.late, totals: totalsFromSubmission(evaluation.totals) });
   }
-  return { outcome: 'processed', unitId, roundId, evaluation: ev, accepted: commit.accepted, lockedOut, submission: commit.submission, statusText: status.text, feedbackWritten };
+  return { outcome: 'processed', unitId, roundId, evaluation: evaluation, accepted: commit.accepted, lockedOut, submission: commit.submission, statusText: status.text, feedbackWritten };
 }

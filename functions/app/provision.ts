@@ -150,8 +150,8 @@ export function explainShareFailure(reason: string, email: string): string {
 }
 
 /** The note Drive's invitation mail carries for a contact without a Google account. */
-function invitationText(model: CampaignModel, t: Target): string {
-  const what = t.kind === 'unit' ? `bảng tính báo cáo của ${model.unit(t.unitId).name}` : 'bảng tổng hợp';
+function invitationText(model: CampaignModel, target: Target): string {
+  const what = target.kind === 'unit' ? `bảng tính báo cáo của ${model.unit(target.unitId).name}` : 'bảng tổng hợp';
   return `${model.campaign.shortTitle}: đây là ${what}. Địa chỉ thư này chưa gắn với tài khoản Google; để mở bảng tính, đề nghị đăng nhập hoặc tạo tài khoản Google bằng chính địa chỉ này.`;
 }
 
@@ -181,7 +181,7 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
   const { model, store, files, workbooks, writes } = deps;
   const rounds = opts.rounds ?? model.campaign.rounds.map((r) => r.id);
   const targets: Target[] = [];
-  for (const roundId of rounds) for (const u of model.campaign.units) if (model.hasWorkbook(u.id, roundId)) targets.push({ kind: 'unit', unitId: u.id, roundId });
+  for (const roundId of rounds) for (const unit of model.campaign.units) if (model.hasWorkbook(unit.id, roundId)) targets.push({ kind: 'unit', unitId: unit.id, roundId });
   targets.push({ kind: 'master' });
   const report: ProvisionReport = {
     created: [],
@@ -202,11 +202,11 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
   const started = deps.now();
   let done = 0;
 
-  for (const t of targets) {
-    const label = t.kind === 'unit' ? `${t.roundId}/${t.unitId}` : 'master';
-    const props = appPropsOf(model.id, t);
-    const registered = t.kind === 'unit' ? await store.unitSheet(t.roundId, t.unitId) : null;
-    const masterMeta = t.kind === 'master' ? await store.meta('master') : null;
+  for (const target of targets) {
+    const label = target.kind === 'unit' ? `${target.roundId}/${target.unitId}` : 'master';
+    const props = appPropsOf(model.id, target);
+    const registered = target.kind === 'unit' ? await store.unitSheet(target.roundId, target.unitId) : null;
+    const masterMeta = target.kind === 'master' ? await store.meta('master') : null;
     const knownId = registered?.spreadsheetId ?? masterMeta?.spreadsheetId;
     const known = knownId ? await files.meta(knownId) : null;
     let action: string;
@@ -217,14 +217,14 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       let file = known;
       let created = false;
       if (!file) {
-        const name = t.kind === 'unit' ? unitWorkbookTitle(model, t.unitId, t.roundId) : masterWorkbookTitle(model);
+        const name = target.kind === 'unit' ? unitWorkbookTitle(model, target.unitId, target.roundId) : masterWorkbookTitle(model);
         ({ file, created } = await findOrCreate(files, name, props));
       }
-      const wasRegistered = t.kind === 'unit' ? registered?.spreadsheetId === file.id : masterMeta?.spreadsheetId === file.id;
+      const wasRegistered = target.kind === 'unit' ? registered?.spreadsheetId === file.id : masterMeta?.spreadsheetId === file.id;
       // Registration happens after rendering, so only an unregistered file can be blank.
       const needsRender = created || (!wasRegistered && !(await hasRendered(deps, file.id)));
       if (needsRender) {
-        if (t.kind === 'unit') await workbooks.render(file.id, buildUnitWorkbook(model, t.unitId, t.roundId, { editors: deps.editors }));
+        if (target.kind === 'unit') await workbooks.render(file.id, buildUnitWorkbook(model, target.unitId, target.roundId, { editors: deps.editors }));
         else {
           const now = deps.now();
           const view = buildMasterView(model, { now, rounds: [], shortlist: new Set() });
@@ -233,11 +233,11 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       }
       const existing = await files.permissions(file.id);
       // The master: the coordinators write (the shortlist column; the rest is protected).
-      const { writers, readers } = t.kind === 'unit' ? unitSheetGrants(model, t.unitId) : { writers: coordinators, readers: [] };
+      const { writers, readers } = target.kind === 'unit' ? unitSheetGrants(model, target.unitId) : { writers: coordinators, readers: [] };
       const grants: [string, 'reader' | 'writer'][] = [...writers.map((e) => [e, 'writer'] as [string, 'writer']), ...readers.map((e) => [e, 'reader'] as [string, 'reader'])];
       let shared = 0;
       for (const [email, role] of grants) {
-        const outcome = await files.share(file.id, email, role, existing, invitationText(model, t));
+        const outcome = await files.share(file.id, email, role, existing, invitationText(model, target));
         if (outcome.status === 'granted' || outcome.status === 'invited') shared++;
         if (outcome.status === 'invited') report.invited.push({ label, email });
         if (outcome.status === 'refused') {
@@ -258,14 +258,14 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       }
       const url = file.webViewLink ?? `https://docs.google.com/spreadsheets/d/${file.id}/edit`;
       if (!wasRegistered) {
-        if (t.kind === 'unit') {
-          await store.register({ spreadsheetId: file.id, unitId: t.unitId, roundId: t.roundId, url, createdAt: deps.now() });
-          await store.markMasterChange({ roundId: t.roundId, unitId: t.unitId }, deps.now()); // its link, at the master's next refresh
+        if (target.kind === 'unit') {
+          await store.register({ spreadsheetId: file.id, unitId: target.unitId, roundId: target.roundId, url, createdAt: deps.now() });
+          await store.markMasterChange({ roundId: target.roundId, unitId: target.unitId }, deps.now()); // its link, at the master's next refresh
         }
         else await store.patchMeta('master', { spreadsheetId: file.id, url, ...masterRefreshRequest(deps.now()) });
       }
       const outcome = created ? 'created' : needsRender || shared || locked || !wasRegistered ? 'repaired' : 'unchanged';
-      if (t.kind === 'master') report.master = outcome;
+      if (target.kind === 'master') report.master = outcome;
       else report[outcome].push(label);
       action = outcome === 'created' ? 'đã tạo' : outcome === 'repaired' ? 'đã sửa' : 'không đổi';
     }

@@ -12,8 +12,8 @@ const budget = new AsyncLocalStorage<{ deadlineMs: number }>();
  * handlers set it from their function's timeout; code outside any budget (CLI, provisioning)
  * waits as long as the quota needs.
  */
-export function withTimeBudget<T>(deadlineMs: number, fn: () => Promise<T>): Promise<T> {
-  return budget.run({ deadlineMs }, fn);
+export function withTimeBudget<T>(deadlineMs: number, operation: () => Promise<T>): Promise<T> {
+  return budget.run({ deadlineMs }, operation);
 }
 
 /** The deadline of the invocation this code runs in, or null outside one. */

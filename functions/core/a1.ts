@@ -1,14 +1,14 @@
 /** A1 addresses as a person clicks them: 0-based (row, col) → "C12". */
 
 export function columnLetters(col: number): string {
-  let n = col + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
+  let remaining = col + 1;
+  let letters = '';
+  while (remaining > 0) {
+    const letterIndex = (remaining - 1) % 26;
+    letters = String.fromCharCode(65 + letterIndex) + letters;
+    remaining = Math.floor((remaining - 1) / 26);
   }
-  return s;
+  return letters;
 }
 
 export function a1(row: number, col: number): string {
@@ -16,9 +16,9 @@ export function a1(row: number, col: number): string {
 }
 
 /** "C10:D10" for a half-open range. */
-export function a1Range(r: { startRow: number; endRow: number; startCol: number; endCol: number }): string {
-  const start = a1(r.startRow, r.startCol);
-  const end = a1(r.endRow - 1, r.endCol - 1);
+export function a1Range(range: { startRow: number; endRow: number; startCol: number; endCol: number }): string {
+  const start = a1(range.startRow, range.startCol);
+  const end = a1(range.endRow - 1, range.endCol - 1);
   return start === end ? start : `${start}:${end}`;
 }
 

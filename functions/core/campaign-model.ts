@@ -45,11 +45,11 @@ export class CampaignModel {
     this.periodsById = new Map(campaign.periods.map((p) => [p.id, p]));
     this.tablesById = new Map(campaign.tables.map((t) => [t.id, t]));
     this.rulesByCode = new Map(campaign.rules.map((r) => [r.code, r]));
-    for (const u of campaign.units) {
-      if (!u.parent) continue;
-      const list = this.childrenById.get(u.parent) ?? [];
-      list.push(u);
-      this.childrenById.set(u.parent, list);
+    for (const unit of campaign.units) {
+      if (!unit.parent) continue;
+      const list = this.childrenById.get(unit.parent) ?? [];
+      list.push(unit);
+      this.childrenById.set(unit.parent, list);
     }
   }
 
@@ -64,51 +64,51 @@ export class CampaignModel {
     return this.unitsById.get(id);
   }
   unit(id: string): Unit {
-    const u = this.unitsById.get(id);
-    if (!u) throw new UnknownReferenceError('unit', id);
-    return u;
+    const unit = this.unitsById.get(id);
+    if (!unit) throw new UnknownReferenceError('unit', id);
+    return unit;
   }
   kindOf(unitId: string): UnitKind {
     const kindId = this.unit(unitId).kind;
-    const k = this.kindsById.get(kindId);
-    if (!k) throw new UnknownReferenceError('kind', kindId);
-    return k;
+    const kind = this.kindsById.get(kindId);
+    if (!kind) throw new UnknownReferenceError('kind', kindId);
+    return kind;
   }
   findRound(id: string): Round | undefined {
     return this.roundsById.get(id);
   }
   round(id: string): Round {
-    const r = this.roundsById.get(id);
-    if (!r) throw new UnknownReferenceError('round', id);
-    return r;
+    const round = this.roundsById.get(id);
+    if (!round) throw new UnknownReferenceError('round', id);
+    return round;
   }
   period(id: string): Period {
-    const p = this.periodsById.get(id);
-    if (!p) throw new UnknownReferenceError('period', id);
-    return p;
+    const period = this.periodsById.get(id);
+    if (!period) throw new UnknownReferenceError('period', id);
+    return period;
   }
   table(id: string): Table {
-    const t = this.tablesById.get(id);
-    if (!t) throw new UnknownReferenceError('table', id);
-    return t;
+    const table = this.tablesById.get(id);
+    if (!table) throw new UnknownReferenceError('table', id);
+    return table;
   }
   figuresTables(): FiguresTable[] {
     return this.campaign.tables.filter((t): t is FiguresTable => t.kind === 'figures');
   }
   figuresTable(id: string): FiguresTable {
-    const t = this.table(id);
-    if (t.kind !== 'figures') throw new UnknownReferenceError('table', id);
-    return t;
+    const table = this.table(id);
+    if (table.kind !== 'figures') throw new UnknownReferenceError('table', id);
+    return table;
   }
   listTable(id: string): ListTable {
-    const t = this.table(id);
-    if (t.kind !== 'list') throw new UnknownReferenceError('table', id);
-    return t;
+    const table = this.table(id);
+    if (table.kind !== 'list') throw new UnknownReferenceError('table', id);
+    return table;
   }
   checklistTable(id: string): ChecklistTable {
-    const t = this.table(id);
-    if (t.kind !== 'checklist') throw new UnknownReferenceError('table', id);
-    return t;
+    const table = this.table(id);
+    if (table.kind !== 'checklist') throw new UnknownReferenceError('table', id);
+    return table;
   }
   indicator(tableId: string, code: string): Indicator | undefined {
     return this.figuresTable(tableId).indicators.find((i) => i.code === code);
@@ -135,26 +135,26 @@ export class CampaignModel {
   }
 
   rule(code: string): Rule {
-    const r = this.rulesByCode.get(code);
-    if (!r) throw new UnknownReferenceError('rule', code);
-    return r;
+    const rule = this.rulesByCode.get(code);
+    if (!rule) throw new UnknownReferenceError('rule', code);
+    return rule;
   }
   rulesOfKind<K extends Rule['kind']>(kind: K): Extract<Rule, { kind: K }>[] {
     return this.campaign.rules.filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
   }
 
   options(name: string): { value: string; label: string }[] {
-    const o = this.campaign.options[name];
-    if (!o) throw new UnknownReferenceError('options', name);
-    return o;
+    const choices = this.campaign.options[name];
+    if (!choices) throw new UnknownReferenceError('options', name);
+    return choices;
   }
   optionLabel(name: string, value: string): string {
     return this.options(name).find((o) => o.value === value)?.label ?? value;
   }
   award(id: string) {
-    const a = this.campaign.awards.find((x) => x.id === id);
-    if (!a) throw new UnknownReferenceError('award', id);
-    return a;
+    const award = this.campaign.awards.find((x) => x.id === id);
+    if (!award) throw new UnknownReferenceError('award', id);
+    return award;
   }
 
   children(unitId: string): Unit[] {
@@ -163,7 +163,7 @@ export class CampaignModel {
   /** From the unit's parent up to the root. */
   ancestors(unitId: string): Unit[] {
     const out: Unit[] = [];
-    for (let p = this.unit(unitId).parent; p; p = this.unit(p).parent) out.push(this.unit(p));
+    for (let ancestorId = this.unit(unitId).parent; ancestorId; ancestorId = this.unit(ancestorId).parent) out.push(this.unit(ancestorId));
     return out;
   }
   roots(): Unit[] {
@@ -193,7 +193,7 @@ export class CampaignModel {
 
 const models = new WeakMap<Campaign, CampaignModel>();
 export function modelOf(campaign: Campaign): CampaignModel {
-  let m = models.get(campaign);
-  if (!m) models.set(campaign, (m = new CampaignModel(campaign)));
-  return m;
+  let model = models.get(campaign);
+  if (!model) models.set(campaign, (model = new CampaignModel(campaign)));
+  return model;
 }

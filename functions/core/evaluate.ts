@@ -95,18 +95,18 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
   for (const { table, requirement } of model.tablesFor(unitId, roundId)) {
     const loc = located.tables.get(table.id);
     if (table.kind === 'figures') {
-      const r = evaluateFigures(model, table, requirement, round.periods, loc?.kind === 'figures' ? loc : undefined, issues, context.peerStats);
-      values[table.id] = r.values;
-      totals[table.id] = r.totals;
-      entered += r.entered;
+      const result = evaluateFigures(model, table, requirement, round.periods, loc?.kind === 'figures' ? loc : undefined, issues, context.peerStats);
+      values[table.id] = result.values;
+      totals[table.id] = result.totals;
+      entered += result.entered;
     } else if (table.kind === 'checklist') {
       outline = evaluateOutline(model, table, loc?.kind === 'checklist' ? loc : undefined, issues);
       entered += Object.values(outline).filter((o) => o.content || o.reference).length;
     } else if (table.role === 'nominations') {
-      const r = evaluateNominations(model, unitId, table, loc?.kind === 'list' ? loc : undefined, issues, context.otherNominations);
-      ({ nominations, dossier, dossierMissing } = r);
-      quotaOverruns = r.overruns;
-      nominationsAt = r;
+      const result = evaluateNominations(model, unitId, table, loc?.kind === 'list' ? loc : undefined, issues, context.otherNominations);
+      ({ nominations, dossier, dossierMissing } = result);
+      quotaOverruns = result.overruns;
+      nominationsAt = result;
       entered += nominations.length;
     } else {
       examples[table.id] = evaluateExamples(model, table, loc?.kind === 'list' ? loc : undefined, issues, roundId);

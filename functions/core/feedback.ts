@@ -41,11 +41,11 @@ export interface FeedbackPlan {
 function dataColumnRuns(startCol: number, endCol: number, labelCols: Set<number>): [number, number][] {
   const runs: [number, number][] = [];
   let start: number | null = null;
-  for (let c = startCol; c <= endCol; c++) {
-    const isData = c < endCol && !labelCols.has(c);
-    if (isData && start === null) start = c;
+  for (let col = startCol; col <= endCol; col++) {
+    const isData = col < endCol && !labelCols.has(col);
+    if (isData && start === null) start = col;
     if (!isData && start !== null) {
-      runs.push([start, c]);
+      runs.push([start, col]);
       start = null;
     }
   }
@@ -59,33 +59,33 @@ function joinNotes(issues: Issue[]): string {
   return text.length > MAX_NOTE_LENGTH ? `${text.slice(0, MAX_NOTE_LENGTH - 1)}…` : text;
 }
 
-export function planFeedback(model: CampaignModel, ev: Evaluation, status: { text: string; tone: StatusTone }): FeedbackPlan {
+export function planFeedback(model: CampaignModel, evaluation: Evaluation, status: { text: string; tone: StatusTone }): FeedbackPlan {
   const clears: FeedbackPlan['clears'] = [];
   const totals: FeedbackPlan['totals'] = [];
-  for (const loc of ev.located.tables.values()) {
+  for (const loc of evaluation.located.tables.values()) {
     const codeRow = loc.sheet.rows[loc.anchor.row] ?? [];
     const labelCols = new Set<number>();
     codeRow.forEach((cell, col) => codeOf(cell) === LABEL_COLUMN_CODE && labelCols.add(col));
     const { startRow, endRow, startCol, endCol } = loc.dataRegion;
     if (endRow > startRow) {
-      for (const [a, b] of dataColumnRuns(startCol, endCol, labelCols)) clears.push({ sheet: loc.sheet.title, range: { startRow, endRow, startCol: a, endCol: b } });
+      for (const [runStart, runEnd] of dataColumnRuns(startCol, endCol, labelCols)) clears.push({ sheet: loc.sheet.title, range: { startRow, endRow, startCol: runStart, endCol: runEnd } });
     }
     if (loc.kind === 'list' && loc.form && loc.form.valueCol >= 0) {
       for (const row of loc.form.rows.values()) clears.push({ sheet: loc.sheet.title, range: { startRow: row, endRow: row + 1, startCol: loc.form.valueCol, endCol: loc.form.valueCol + 1 } });
     }
     if (loc.kind === 'figures' && loc.totalRow !== null) {
-      const tableTotals = ev.totals[loc.table.id] ?? {};
+      const tableTotals = evaluation.totals[loc.table.id] ?? {};
       for (const [code, col] of loc.columns) totals.push({ sheet: loc.sheet.title, row: loc.totalRow, col, value: tableTotals[code] ?? null });
     }
   }
-  const conf = ev.located.confirmation;
+  const conf = evaluation.located.confirmation;
   if (conf && conf.valueCol >= 0) {
     for (const row of conf.rows.values()) clears.push({ sheet: conf.sheet.title, range: { startRow: row, endRow: row + 1, startCol: conf.valueCol, endCol: conf.valueCol + 1 } });
   }
 
   const byCell = new Map<string, Issue[]>();
   const tabLevel: Issue[] = [];
-  for (const issue of ev.issues) {
+  for (const issue of evaluation.issues) {
     if (issue.row === null || issue.col === null) {
       tabLevel.push(issue);
       continue;
@@ -103,19 +103,20 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
 
   // The per-tab count says where the marks are: every issue, the report's and the nominees'.
   const perSheet = new Map<string, { errors: number; warnings: number }>();
-  for (const i of ev.issues) {
-    const c = perSheet.get(i.sheet) ?? { errors: 0, warnings: 0 };
-    i.severity === 'error' ? c.errors++ : c.warnings++;
-    perSheet.set(i.sheet, c);
+  for (const issue of evaluation.issues) {
+    const counts = perSheet.get(issue.sheet) ?? { errors: 0, warnings: 0 };
+    if (issue.severity === 'error') counts.errors++;
+    else counts.warnings++;
+    perSheet.set(issue.sheet, counts);
   }
   const tabNote = tabLevel.length ? joinNotes(tabLevel) : '';
-  const statusCells = ev.located.statusCells.map((s) => {
-    const here = perSheet.get(s.sheet);
-    const suffix = here && ev.issues.length > here.errors + here.warnings ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
-    return { ...s, text: status.text + suffix, tone: status.tone, note: tabNote };
+  const statusCells = evaluation.located.statusCells.map((statusCell) => {
+    const here = perSheet.get(statusCell.sheet);
+    const suffix = here && evaluation.issues.length > here.errors + here.warnings ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
+    return { ...statusCell, text: status.text + suffix, tone: status.tone, note: tabNote };
   });
 
-  statusCells.push(...verdictCells(model, ev));
+  statusCells.push(...verdictCells(model, evaluation));
 
   const plan = { statusCells, marks, clears, totals };
   return { ...plan, hash: contentHashOf({ plan, model: model.id }) };
@@ -124,23 +125,23 @@ export function planFeedback(model: CampaignModel, ev: Evaluation, status: { tex
 const VERDICT_TONE: Record<NomineeVerdict, StatusTone> = { ok: 'ok', incomplete: 'warning', ineligible: 'error', over_quota: 'error' };
 
 /** The verdict of each nominee on its row, its reasons in the note; rows without a nominee are blanked. */
-function verdictCells(model: CampaignModel, ev: Evaluation): FeedbackPlan['statusCells'] {
+function verdictCells(model: CampaignModel, evaluation: Evaluation): FeedbackPlan['statusCells'] {
   const out: FeedbackPlan['statusCells'] = [];
-  for (const loc of ev.located.tables.values()) {
+  for (const loc of evaluation.located.tables.values()) {
     if (loc.kind !== 'list' || loc.table.role !== 'nominations') continue;
     const col = (loc.sheet.rows[loc.anchor.row] ?? []).findIndex((cell) => codeOf(cell) === VERDICT_COLUMN_CODE);
     if (col < 0) continue;
-    const byRow = new Map(ev.nomineeSheetRows.map((row, i) => [row, ev.nominations[i]!]));
+    const byRow = new Map(evaluation.nomineeSheetRows.map((row, i) => [row, evaluation.nominations[i]!]));
     for (const row of loc.rows) {
-      const n = byRow.get(row);
-      if (!n) {
+      const nomination = byRow.get(row);
+      if (!nomination) {
         out.push({ sheet: loc.sheet.title, row, col, text: '', tone: 'neutral', note: '' });
         continue;
       }
-      const reasons = n.issues.filter((i) => n.verdict === 'ok' || i.severity === 'error').map((i) => i.message);
-      const exempt = n.exempt ? 'Không thuộc diện xét danh hiệu thi đua: không áp dụng tiêu chuẩn danh hiệu chỉ dành cho đối tượng được bình xét.' : '';
+      const reasons = nomination.issues.filter((i) => nomination.verdict === 'ok' || i.severity === 'error').map((i) => i.message);
+      const exempt = nomination.exempt ? 'Không thuộc diện xét danh hiệu thi đua: không áp dụng tiêu chuẩn danh hiệu chỉ dành cho đối tượng được bình xét.' : '';
       const note = [exempt, ...reasons].filter(Boolean).join('\n\n');
-      out.push({ sheet: loc.sheet.title, row, col, text: verdictLabel(model, loc.table, n.verdict), tone: VERDICT_TONE[n.verdict], note: note.length > MAX_NOTE_LENGTH ? `${note.slice(0, MAX_NOTE_LENGTH - 1)}…` : note });
+      out.push({ sheet: loc.sheet.title, row, col, text: verdictLabel(model, loc.table, nomination.verdict), tone: VERDICT_TONE[nomination.verdict], note: note.length > MAX_NOTE_LENGTH ? `${note.slice(0, MAX_NOTE_LENGTH - 1)}…` : note });
     }
   }
   return out;

@@ -21,10 +21,10 @@ export function periodTotals(table: FiguresTable, periods: string[], values: Fig
   const totals: FigureTotals = {};
   for (const ind of table.indicators) {
     let total: number | null = null;
-    for (const p of periods) {
-      const v = values[p]?.[ind.code];
-      if (v === null || v === undefined) continue;
-      total = ind.aggregate === 'flow' ? (total ?? 0) + v : v;
+    for (const period of periods) {
+      const value = values[period]?.[ind.code];
+      if (value === null || value === undefined) continue;
+      total = ind.aggregate === 'flow' ? (total ?? 0) + value : value;
     }
     totals[ind.code] = total === null ? null : roundFigure(total);
   }
@@ -32,8 +32,8 @@ export function periodTotals(table: FiguresTable, periods: string[], values: Fig
 }
 
 /** Keeps decimal sums free of binary noise (0.1 + 0.2). */
-export function roundFigure(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
+export function roundFigure(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }
 
 export function emptyFigureValues(table: FiguresTable, periods: string[]): FigureValues {
@@ -71,62 +71,62 @@ export function evaluateFigures(
 
   let entered = 0;
   const invalid = new Set<string>();
-  for (const p of periods) {
+  for (const period of periods) {
     for (const ind of table.indicators) {
-      const pos = cellOf(p, ind.code);
+      const pos = cellOf(period, ind.code);
       if (!pos) continue;
       const parsed = parseNumberCell(sheet.rows[pos.row]?.[pos.col], ind.type);
-      const label = `${indicatorLabel(ind)}, ${periodLabel(p)}`;
+      const label = `${indicatorLabel(ind)}, ${periodLabel(period)}`;
       if (!parsed.ok) {
         entered++;
-        invalid.add(`${p}\u0000${ind.code}`);
+        invalid.add(`${period}\u0000${ind.code}`);
         issues.add(parsed.code, at(pos.row, pos.col), { ...parsed.params, label });
         continue;
       }
       if (parsed.value !== null) entered++;
-      values[p]![ind.code] = parsed.value;
+      values[period]![ind.code] = parsed.value;
     }
   }
 
   let blanks = 0;
   if (requirement === 'required' || entered > 0) {
-    for (const p of periods) {
+    for (const period of periods) {
       for (const ind of table.indicators) {
-        const pos = cellOf(p, ind.code);
-        if (!pos || values[p]![ind.code] !== null || invalid.has(`${p}\u0000${ind.code}`)) continue;
+        const pos = cellOf(period, ind.code);
+        if (!pos || values[period]![ind.code] !== null || invalid.has(`${period}\u0000${ind.code}`)) continue;
         blanks++;
-        issues.addPending('required.blank', at(pos.row, pos.col), { label: `${indicatorLabel(ind)}, ${periodLabel(p)}` });
+        issues.addPending('required.blank', at(pos.row, pos.col), { label: `${indicatorLabel(ind)}, ${periodLabel(period)}` });
       }
     }
   }
 
   for (const rule of model.rulesOfKind('lte')) {
     if (rule.table !== table.id) continue;
-    for (const p of periods) {
-      const l = values[p]![rule.left];
-      const r = values[p]![rule.right];
-      if (l === null || l === undefined || r === null || r === undefined || l <= r) continue;
-      const lp = cellOf(p, rule.left)!;
-      const rp = cellOf(p, rule.right)!;
-      const pos = rule.at === 'left' ? lp : rp;
+    for (const period of periods) {
+      const left = values[period]![rule.left];
+      const right = values[period]![rule.right];
+      if (left === null || left === undefined || right === null || right === undefined || left <= right) continue;
+      const leftCell = cellOf(period, rule.left)!;
+      const rightCell = cellOf(period, rule.right)!;
+      const pos = rule.at === 'left' ? leftCell : rightCell;
       issues.add(rule.code, at(pos.row, pos.col), {
-        period: periodLabel(p),
-        leftValue: formatViNumber(l),
-        rightValue: formatViNumber(r),
-        leftCell: a1(lp.row, lp.col),
-        rightCell: a1(rp.row, rp.col),
+        period: periodLabel(period),
+        leftValue: formatViNumber(left),
+        rightValue: formatViNumber(right),
+        leftCell: a1(leftCell.row, leftCell.col),
+        rightCell: a1(rightCell.row, rightCell.col),
       });
     }
   }
   for (const rule of model.rulesOfKind('zero-implies-zero')) {
     if (rule.table !== table.id) continue;
-    for (const p of periods) {
-      const cond = values[p]![rule.ifZero];
-      const then = values[p]![rule.thenZero];
+    for (const period of periods) {
+      const cond = values[period]![rule.ifZero];
+      const then = values[period]![rule.thenZero];
       if (cond !== 0 || then === null || then === undefined || then <= 0) continue;
-      const ip = cellOf(p, rule.ifZero)!;
-      const tp = cellOf(p, rule.thenZero)!;
-      issues.add(rule.code, at(tp.row, tp.col), { period: periodLabel(p), thenValue: formatViNumber(then), ifCell: a1(ip.row, ip.col) });
+      const ifZeroCell = cellOf(period, rule.ifZero)!;
+      const thenZeroCell = cellOf(period, rule.thenZero)!;
+      issues.add(rule.code, at(thenZeroCell.row, thenZeroCell.col), { period: periodLabel(period), thenValue: formatViNumber(then), ifCell: a1(ifZeroCell.row, ifZeroCell.col) });
     }
   }
 
@@ -146,39 +146,39 @@ function checkOutliers(
 ) {
   const at = (pos: { row: number; col: number }) => ({ sheet: sheetTitle, row: pos.row, col: pos.col });
   const flagged = new Set<string>();
-  const flag = (p: string, code: string) => {
-    const k = `${p}\u0000${code}`;
-    if (flagged.has(k)) return false;
-    flagged.add(k);
+  const flag = (period: string, code: string) => {
+    const key = `${period}\u0000${code}`;
+    if (flagged.has(key)) return false;
+    flagged.add(key);
     return true;
   };
   for (const ind of table.indicators) {
-    for (const p of periods) {
-      const x = values[p]![ind.code];
-      const pos = cellOf(p, ind.code);
+    for (const period of periods) {
+      const x = values[period]![ind.code];
+      const pos = cellOf(period, ind.code);
       if (x === null || x === undefined || !pos) continue;
-      const label = `${indicatorLabel(ind)}, ${model.period(p).label}`;
+      const label = `${indicatorLabel(ind)}, ${model.period(period).label}`;
 
       for (const rule of model.rulesOfKind('outlier-peer')) {
-        const s = peerStats?.[table.id]?.[ind.code]?.[p];
-        if (!s || s.n < rule.minPeers) continue;
-        const scale = Math.max(1.4826 * s.mad, 0.1 * Math.abs(s.median), 1);
-        const z = (x - s.median) / scale;
-        const high = z > rule.robustZ && x >= rule.minRatio * Math.max(s.median, 1);
-        const low = z < -rule.robustZ && x > 0 && x * rule.minRatio <= s.median;
-        if ((high || low) && flag(p, ind.code)) {
-          issues.add(rule.code, at(pos), { label, value: formatViNumber(x), median: formatViNumber(Math.round(s.median * 100) / 100), direction: high ? 'cao' : 'thấp' });
+        const stat = peerStats?.[table.id]?.[ind.code]?.[period];
+        if (!stat || stat.n < rule.minPeers) continue;
+        const scale = Math.max(1.4826 * stat.mad, 0.1 * Math.abs(stat.median), 1);
+        const zScore = (x - stat.median) / scale;
+        const high = zScore > rule.robustZ && x >= rule.minRatio * Math.max(stat.median, 1);
+        const low = zScore < -rule.robustZ && x > 0 && x * rule.minRatio <= stat.median;
+        if ((high || low) && flag(period, ind.code)) {
+          issues.add(rule.code, at(pos), { label, value: formatViNumber(x), median: formatViNumber(Math.round(stat.median * 100) / 100), direction: high ? 'cao' : 'thấp' });
         }
       }
 
       for (const rule of model.rulesOfKind('outlier-own')) {
-        const others = periods.filter((q) => q !== p).map((q) => values[q]![ind.code]).filter((v): v is number => v !== null && v !== undefined);
+        const others = periods.filter((q) => q !== period).map((q) => values[q]![ind.code]).filter((v): v is number => v !== null && v !== undefined);
         if (others.length < rule.minOtherPeriods) continue;
-        const m = median(others);
-        const high = x >= rule.minRatio * Math.max(m, 1) && x - m >= rule.minAbsolute;
-        const low = x > 0 && x * rule.minRatio <= m && m - x >= rule.minAbsolute;
-        if ((high || low) && flag(p, ind.code)) {
-          issues.add(rule.code, at(pos), { label, value: formatViNumber(x), median: formatViNumber(Math.round(m * 100) / 100), direction: high ? 'cao' : 'thấp' });
+        const othersMedian = median(others);
+        const high = x >= rule.minRatio * Math.max(othersMedian, 1) && x - othersMedian >= rule.minAbsolute;
+        const low = x > 0 && x * rule.minRatio <= othersMedian && othersMedian - x >= rule.minAbsolute;
+        if ((high || low) && flag(period, ind.code)) {
+          issues.add(rule.code, at(pos), { label, value: formatViNumber(x), median: formatViNumber(Math.round(othersMedian * 100) / 100), direction: high ? 'cao' : 'thấp' });
         }
       }
     }

@@ -49,6 +49,6 @@ export function isBlankCell(cell: GridCell | null | undefined): boolean {
 /** The string a hidden code cell holds, normalised (codes are written as text but may come back as numbers). */
 export function codeOf(cell: GridCell | null | undefined): string | null {
   if (!cell || cell.v === null) return null;
-  const s = String(cell.v).trim();
-  return s === '' ? null : s;
+  const text = String(cell.v).trim();
+  return text === '' ? null : text;
 }

@@ -54,6 +54,9 @@ export class IssueCollector {
 export function countBySeverity(issues: Issue[]): { errors: number; warnings: number } {
   let errors = 0;
   let warnings = 0;
-  for (const i of issues) i.severity === 'error' ? errors++ : warnings++;
+  for (const issue of issues) {
+    if (issue.severity === 'error') errors++;
+    else warnings++;
+  }
   return { errors, warnings };
 }

@@ -24,13 +24,13 @@ export interface ListEntry {
 
 const FORMULA_LIKE = /^[=+\-@]/;
 
-export function normaliseText(s: string): string {
-  return s.normalize('NFC').replace(/[\s\u00A0]+/g, ' ').trim();
+export function normaliseText(text: string): string {
+  return text.normalize('NFC').replace(/[\s\u00A0]+/g, ' ').trim();
 }
 
 /** Loose key for recognising the same nominee typed twice ("Nguyễn Văn  An" vs "nguyen van an"). */
-export function nameKey(s: string): string {
-  return normaliseText(s)
+export function nameKey(text: string): string {
+  return normaliseText(text)
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/đ/g, 'd')
@@ -50,9 +50,9 @@ const DAY_MS = 86_400_000;
 
 /** YYYY-MM-DD when a real calendar date (not 31/02). */
 function isoDate(year: number, month: number, day: number): string | null {
-  const t = new Date(Date.UTC(year, month - 1, day));
-  if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) return null;
-  return t.toISOString().slice(0, 10);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return date.toISOString().slice(0, 10);
 }
 
 /**
@@ -62,12 +62,12 @@ function isoDate(year: number, month: number, day: number): string | null {
  */
 export function readDate(cell: GridCell): string | null {
   if (cell.kind === 'date' && typeof cell.v === 'number') {
-    const t = new Date(SERIAL_EPOCH + Math.floor(cell.v) * DAY_MS);
-    return isoDate(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+    const date = new Date(SERIAL_EPOCH + Math.floor(cell.v) * DAY_MS);
+    return isoDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
   }
   if (typeof cell.v !== 'string') return null;
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(normaliseText(cell.v));
-  return m ? isoDate(Number(m[3]), Number(m[2]), Number(m[1])) : null;
+  const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(normaliseText(cell.v));
+  return match ? isoDate(Number(match[3]), Number(match[2]), Number(match[1])) : null;
 }
 
 export function fieldLabel(field: ListField): string {
@@ -85,12 +85,12 @@ function readField(
   const label = `${fieldLabel(field)}, dòng ${rowNo}`;
   switch (field.type) {
     case 'checkbox': {
-      const v = readCheckbox(cell);
-      if (v === 'invalid') {
+      const value = readCheckbox(cell);
+      if (value === 'invalid') {
         issues.add('value.invalid_checkbox', at, { label, typed: quoteTyped(typedText(cell!)) });
         return { value: null, invalid: true };
       }
-      return { value: v, invalid: false };
+      return { value: value, invalid: false };
     }
     case 'integer': {
       const parsed = parseNumberCell(cell, 'integer');
@@ -152,11 +152,11 @@ export function readListEntries(
   const entries: ListEntry[] = [];
   located.rows.forEach((row, index) => {
     const cells = sheet.rows[row] ?? [];
-    const anything = table.fields.some((f) => {
-      const col = located.columns.get(f.code);
+    const anything = table.fields.some((field) => {
+      const col = located.columns.get(field.code);
       if (col === undefined) return false;
-      const c = cells[col];
-      return !isBlankCell(c) && c?.v !== false;
+      const cell = cells[col];
+      return !isBlankCell(cell) && cell?.v !== false;
     });
     if (!anything) return;
     const entry: ListEntry = { row, rowNo: index + 1, values: {}, invalid: new Set(), cells: {} };
@@ -241,11 +241,11 @@ export function evaluateActivities(model: CampaignModel, table: ListTable, locat
   const dateCode = table.activityFields?.date;
   const dateField = table.fields.find((f) => f.code === dateCode);
   if (window && dateCode && dateField) {
-    for (const e of entries) {
-      const date = e.values[dateCode];
-      const pos = e.cells[dateCode];
+    for (const entry of entries) {
+      const date = entry.values[dateCode];
+      const pos = entry.cells[dateCode];
       if (typeof date !== 'string' || !pos || (date >= window.from && date <= window.to)) continue;
-      issues.add('hoat_dong.date_outside_window', { sheet, ...pos }, { label: `${fieldLabel(dateField)}, dòng ${e.rowNo}`, date: formatCivilDate(date), from: formatCivilDate(window.from), to: formatCivilDate(window.to) });
+      issues.add('hoat_dong.date_outside_window', { sheet, ...pos }, { label: `${fieldLabel(dateField)}, dòng ${entry.rowNo}`, date: formatCivilDate(date), from: formatCivilDate(window.from), to: formatCivilDate(window.to) });
     }
   }
   return entries.map((e) => ({ values: e.values, complete: isComplete(table, e) }));
@@ -287,7 +287,7 @@ export function compileActivities(model: CampaignModel, roundId: string, submiss
   const round = model.round(roundId);
   const table = model.campaign.tables.find((t): t is ListTable => t.kind === 'list' && t.role === 'activities' && round.tables.includes(t.id) && t.activityFields !== undefined);
   if (!table) return null;
-  const f = table.activityFields!;
+  const fields = table.activityFields!;
   const order = new Map(model.campaign.units.map((u, i) => [u.id, i]));
   const text = (v: FieldValue | undefined) => (typeof v === 'string' ? v : null);
   const list: CompiledActivity[] = [...submissions]
@@ -295,20 +295,20 @@ export function compileActivities(model: CampaignModel, roundId: string, submiss
     .flatMap((s) =>
       (s.activities[table.id] ?? []).map((a) => ({
         unitId: s.unitId,
-        date: text(a[f.date]),
-        name: text(a[f.name]),
-        kind: text(a[f.kind]),
-        level: text(a[f.level]),
-        participants: typeof a[f.participants] === 'number' ? (a[f.participants] as number) : null,
-        summary: text(a[f.summary]),
+        date: text(a[fields.date]),
+        name: text(a[fields.name]),
+        kind: text(a[fields.kind]),
+        level: text(a[fields.level]),
+        participants: typeof a[fields.participants] === 'number' ? (a[fields.participants] as number) : null,
+        summary: text(a[fields.summary]),
       })),
     );
   const byKindLevel: ActivitiesCompiled['byKindLevel'] = {};
-  for (const a of list) {
-    if (a.kind === null || a.level === null) continue;
-    const cell = ((byKindLevel[a.kind] ??= {})[a.level] ??= { activities: 0, participants: 0 });
+  for (const activity of list) {
+    if (activity.kind === null || activity.level === null) continue;
+    const cell = ((byKindLevel[activity.kind] ??= {})[activity.level] ??= { activities: 0, participants: 0 });
     cell.activities += 1;
-    cell.participants += a.participants ?? 0;
+    cell.participants += activity.participants ?? 0;
   }
   return { tableId: table.id, byKindLevel, list };
 }

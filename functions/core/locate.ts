@@ -80,11 +80,11 @@ function scanMarkers(grid: WorkbookGrid): Map<string, MarkerHit[]> {
   grid.sheets.forEach((sheet, sheetIndex) => {
     sheet.rows.forEach((cells, row) => {
       cells?.forEach((cell, col) => {
-        const v = cell?.v;
-        if (!isMarker(v)) return;
-        const list = hits.get(v) ?? [];
+        const value = cell?.v;
+        if (!isMarker(value)) return;
+        const list = hits.get(value) ?? [];
         list.push({ sheetIndex, row, col });
-        hits.set(v, list);
+        hits.set(value, list);
       });
     });
   });
@@ -129,8 +129,8 @@ function readCodeRow(
   }
   // An edited code is most likely one of the codes now missing: the message offers those.
   const missing = [...known].filter((code) => !columns.has(code));
-  for (const u of unknown) {
-    issues.add('structure.code_unknown', { sheet: sheet.title, row: anchor.row, col: u.col }, { code: quoteTyped(u.code), expectedHint: missing.join(', ') || 'xem biểu mẫu gốc' });
+  for (const unit of unknown) {
+    issues.add('structure.code_unknown', { sheet: sheet.title, row: anchor.row, col: unit.col }, { code: quoteTyped(unit.code), expectedHint: missing.join(', ') || 'xem biểu mẫu gốc' });
   }
   for (const code of missing) issues.add('structure.column_missing', { sheet: sheet.title, row: null, col: null }, { code, label: labels.get(code) ?? code });
   return { columns, labelColumns, endCol: end };
@@ -165,20 +165,20 @@ function reportMergedData(sheet: SheetGrid, rows: number[], cols: number[], issu
   if (rows.length === 0 || cols.length === 0) return;
   const rowSet = new Set(rows);
   const colSet = new Set(cols);
-  for (const m of sheet.merges) {
+  for (const merge of sheet.merges) {
     let touches = false;
-    for (let r = m.startRow; r < m.endRow && !touches; r++) {
-      if (!rowSet.has(r)) continue;
-      for (let c = m.startCol; c < m.endCol; c++) if (colSet.has(c)) touches = true;
+    for (let row = merge.startRow; row < merge.endRow && !touches; row++) {
+      if (!rowSet.has(row)) continue;
+      for (let col = merge.startCol; col < merge.endCol; col++) if (colSet.has(col)) touches = true;
     }
-    if (touches) issues.add('structure.merged_cells', { sheet: sheet.title, row: m.startRow, col: m.startCol }, { cell: a1Range(m) });
+    if (touches) issues.add('structure.merged_cells', { sheet: sheet.title, row: merge.startRow, col: merge.startCol }, { cell: a1Range(merge) });
   }
 }
 
 function uncodedColumns(sheet: SheetGrid, anchor: CellPos, columns: Map<string, number>, labelColumns: Set<number>, endCol: number): number[] {
   const used = new Set([...columns.values(), ...labelColumns]);
   const out: number[] = [];
-  for (let c = anchor.col + 1; c < endCol; c++) if (!used.has(c)) out.push(c);
+  for (let column = anchor.col + 1; column < endCol; column++) if (!used.has(column)) out.push(column);
   return out;
 }
 
@@ -201,10 +201,10 @@ function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, p
     } else periodRows.set(code, row);
   }
   const missingPeriods = periods.filter((p) => !periodRows.has(p));
-  for (const u of unknown) {
-    issues.add('structure.code_unknown', { sheet: sheet.title, row: u.row, col: anchor.col + 1 }, { code: quoteTyped(u.code), expectedHint: (missingPeriods.length ? missingPeriods : periods).join(', ') });
+  for (const unit of unknown) {
+    issues.add('structure.code_unknown', { sheet: sheet.title, row: unit.row, col: anchor.col + 1 }, { code: quoteTyped(unit.code), expectedHint: (missingPeriods.length ? missingPeriods : periods).join(', ') });
   }
-  for (const p of missingPeriods) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code: p, label: periodLabel(p) });
+  for (const period of missingPeriods) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code: period, label: periodLabel(period) });
   const dataRows = [...periodRows.values()];
   const dataCols = [...columns.values()];
   reportUncodedData(sheet, dataRows, uncodedColumns(sheet, anchor, columns, labelColumns, endCol), issues);
@@ -225,16 +225,16 @@ function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, p
 function locateFormBlock(sheet: SheetGrid, anchor: CellPos): { rows: Map<string, number>; valueCol: number } {
   const row = sheet.rows[anchor.row] ?? [];
   let valueCol = -1;
-  for (let c = anchor.col + 1; c < row.length; c++) if (codeOf(row[c]) === FORM_VALUE_CODE) valueCol = c;
+  for (let column = anchor.col + 1; column < row.length; column++) if (codeOf(row[column]) === FORM_VALUE_CODE) valueCol = column;
   const rows = new Map<string, number>();
-  for (let r = anchor.row + 1; r < sheet.rows.length; r++) {
-    const code = codeOf(sheet.rows[r]?.[anchor.col]);
+  for (let row = anchor.row + 1; row < sheet.rows.length; row++) {
+    const code = codeOf(sheet.rows[row]?.[anchor.col]);
     if (!code) {
       if (rows.size > 0) break;
       continue;
     }
     if (isMarker(code)) break;
-    if (!rows.has(code)) rows.set(code, r);
+    if (!rows.has(code)) rows.set(code, row);
   }
   return { rows, valueCol };
 }
@@ -286,8 +286,8 @@ function locateChecklist(sheet: SheetGrid, anchor: CellPos, table: ChecklistTabl
     itemRows.set(code, row);
   }
   const missingItems = [...items].filter((code) => !itemRows.has(code));
-  for (const u of unknown) {
-    issues.add('structure.code_unknown', { sheet: sheet.title, row: u.row, col: anchor.col + 1 }, { code: quoteTyped(u.code), expectedHint: missingItems.join(', ') || 'mã mục của đề cương' });
+  for (const unit of unknown) {
+    issues.add('structure.code_unknown', { sheet: sheet.title, row: unit.row, col: anchor.col + 1 }, { code: quoteTyped(unit.code), expectedHint: missingItems.join(', ') || 'mã mục của đề cương' });
   }
   for (const code of missingItems) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code, label: `mục ${code}` });
   reportUncodedData(sheet, stray, [...columns.values()], issues);

@@ -63,8 +63,8 @@ export interface ViewNomination {
 }
 
 /** A nominee's verdict; a record from before verdicts existed is judged by its eligibility alone. */
-export function verdictOf(n: Pick<ViewNomination, 'verdict' | 'eligible'>): NomineeVerdict {
-  return n.verdict ?? (n.eligible === false ? 'ineligible' : 'ok');
+export function verdictOf(nomination: Pick<ViewNomination, 'verdict' | 'eligible'>): NomineeVerdict {
+  return nomination.verdict ?? (nomination.eligible === false ? 'ineligible' : 'ok');
 }
 export interface ViewFlag {
   unitId: string;
@@ -94,8 +94,8 @@ export interface MasterInput {
 /** round id → when its documents were written, and each file's name and link. */
 export type RoundDocuments = Record<string, { publishedAt: number; files: { name: string; url: string | null }[] }>;
 
-export function nominationId(unitId: string, n: Pick<ViewNomination, 'key' | 'award' | 'rowNo'>): string {
-  return `${unitId}:${n.key ?? `dong-${n.rowNo}`}:${n.award ?? '-'}`;
+export function nominationId(unitId: string, nomination: Pick<ViewNomination, 'key' | 'award' | 'rowNo'>): string {
+  return `${unitId}:${nomination.key ?? `dong-${nomination.rowNo}`}:${nomination.award ?? '-'}`;
 }
 
 export function unitStateOf(state: ViewState | undefined, submission: ViewSubmission | undefined): UnitState {
@@ -164,70 +164,70 @@ export interface MasterView {
 }
 
 export function buildMasterView(model: CampaignModel, input: MasterInput): MasterView {
-  const rounds = input.rounds.map((r): MasterRound => {
-    const subs = new Map(r.submissions.map((s) => [s.unitId, s]));
-    const states = new Map(r.states.map((s) => [s.unitId, s]));
+  const rounds = input.rounds.map((round): MasterRound => {
+    const subs = new Map(round.submissions.map((s) => [s.unitId, s]));
+    const states = new Map(round.states.map((s) => [s.unitId, s]));
     const flags = new Map<string, ViewFlag[]>();
-    for (const f of r.flags) flags.set(f.unitId, [...(flags.get(f.unitId) ?? []), f]);
-    const withWorkbook = model.campaign.units.filter((u) => model.hasWorkbook(u.id, r.roundId));
-    const units = withWorkbook.map((u) => {
-      const s = states.get(u.id);
-      const sub = subs.get(u.id);
+    for (const flag of round.flags) flags.set(flag.unitId, [...(flags.get(flag.unitId) ?? []), flag]);
+    const withWorkbook = model.campaign.units.filter((u) => model.hasWorkbook(u.id, round.roundId));
+    const units = withWorkbook.map((unit) => {
+      const state = states.get(unit.id);
+      const sub = subs.get(unit.id);
       return {
-        unitId: u.id,
-        state: unitStateOf(s, sub),
-        timeliness: timelinessOf(model, r.roundId, sub, input.now),
-        expected: model.isExpected(u.id, r.roundId),
+        unitId: unit.id,
+        state: unitStateOf(state, sub),
+        timeliness: timelinessOf(model, round.roundId, sub, input.now),
+        expected: model.isExpected(unit.id, round.roundId),
         versions: sub?.versionCount ?? 0,
         firstAcceptedAt: sub?.firstAcceptedAt ?? null,
         acceptedAt: sub?.acceptedAt ?? null,
-        evaluatedAt: s?.evaluatedAt ?? null,
-        errors: s?.errors ?? 0,
-        warnings: s?.warnings ?? 0,
-        sheetUrl: r.sheetUrls[u.id] ?? null,
-        flags: flags.get(u.id) ?? [],
-        lockedOut: s?.lockedOut ?? false,
+        evaluatedAt: state?.evaluatedAt ?? null,
+        errors: state?.errors ?? 0,
+        warnings: state?.warnings ?? 0,
+        sheetUrl: round.sheetUrls[unit.id] ?? null,
+        flags: flags.get(unit.id) ?? [],
+        lockedOut: state?.lockedOut ?? false,
       };
     });
     const byUnit: Record<string, NodeTotals> = {};
-    for (const sub of r.submissions) if (model.findUnit(sub.unitId) && Object.keys(sub.totals).length) byUnit[sub.unitId] = sub.totals;
+    for (const sub of round.submissions) if (model.findUnit(sub.unitId) && Object.keys(sub.totals).length) byUnit[sub.unitId] = sub.totals;
 
     // Nominations: what was submitted counts; a unit's draft is shown too, marked as such.
     const nominations: MasterRound['nominations'] = [];
-    for (const u of withWorkbook) {
-      const sub = subs.get(u.id);
-      const state = states.get(u.id);
+    for (const unit of withWorkbook) {
+      const sub = subs.get(unit.id);
+      const state = states.get(unit.id);
       const source = sub ? 'submitted' : 'draft';
       const list = sub?.nominations ?? state?.nominations ?? [];
       const overIds = new Set<number>();
       if (!sub && state) {
         // Rows beyond a quota, recomputed from the draft list for display.
-        for (const o of state.quotaOverruns) {
-          const matching = list.filter((n) => n.award === o.award && n.type !== null && (o.scope === 'any' || n.scope === o.scope) && (o.kind === 'total' || n.type === o.kind));
-          matching.slice(o.limit).forEach((n) => overIds.add(n.rowNo));
+        for (const overrun of state.quotaOverruns) {
+          const matching = list.filter((n) => n.award === overrun.award && n.type !== null && (overrun.scope === 'any' || n.scope === overrun.scope) && (overrun.kind === 'total' || n.type === overrun.kind));
+          matching.slice(overrun.limit).forEach((n) => overIds.add(n.rowNo));
         }
       }
-      for (const n of list) {
-        const id = nominationId(u.id, n);
+      for (const nomination of list) {
+        const id = nominationId(unit.id, nomination);
         // Only a submitted nomination for the shortlist award has a box to tick; a tick left on a
         // row that no longer qualifies (the refresh never erases the coordinators' ticks) does not count.
-        const tickable = source === 'submitted' && n.award === model.campaign.cityShortlist.award;
-        const quotaExceeded = overIds.has(n.rowNo) || verdictOf(n) === 'over_quota' || (n.issues ?? []).some((i) => i.code === 'khen_thuong.quota_exceeded');
-        nominations.push({ id, unitId: u.id, source, nomination: n, verdict: verdictOf(n), exempt: n.exempt ?? false, quotaExceeded, shortlisted: tickable && input.shortlist.has(id) });
+        const tickable = source === 'submitted' && nomination.award === model.campaign.cityShortlist.award;
+        const quotaExceeded = overIds.has(nomination.rowNo) || verdictOf(nomination) === 'over_quota' || (nomination.issues ?? []).some((i) => i.code === 'khen_thuong.quota_exceeded');
+        nominations.push({ id, unitId: unit.id, source, nomination: nomination, verdict: verdictOf(nomination), exempt: nomination.exempt ?? false, quotaExceeded, shortlisted: tickable && input.shortlist.has(id) });
       }
     }
-    const consolidation = consolidateByGroups(model, r.roundId, (unitId) => r.nodes[unitId]);
+    const consolidation = consolidateByGroups(model, round.roundId, (unitId) => round.nodes[unitId]);
     const activities = compileActivities(
       model,
-      r.roundId,
-      r.submissions.filter((s) => model.findUnit(s.unitId)).map((s) => ({ unitId: s.unitId, activities: s.activities ?? {} })),
+      round.roundId,
+      round.submissions.filter((s) => model.findUnit(s.unitId)).map((s) => ({ unitId: s.unitId, activities: s.activities ?? {} })),
     );
     const byUnitNominations = new Map<string, { award: string | null }[]>();
-    for (const n of nominations) byUnitNominations.set(n.unitId, [...(byUnitNominations.get(n.unitId) ?? []), n.nomination]);
+    for (const nomination of nominations) byUnitNominations.set(nomination.unitId, [...(byUnitNominations.get(nomination.unitId) ?? []), nomination.nomination]);
     const localityWarnings = localityOverlaps(model, byUnitNominations);
-    const openIssues = r.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
+    const openIssues = round.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
     return {
-      roundId: r.roundId,
+      roundId: round.roundId,
       totals: consolidation.headline.totals,
       contributors: consolidation.headline.contributors,
       groups: consolidation.groups,
@@ -260,8 +260,8 @@ export function masterJson(view: MasterView) {
           ...(r.activities ? { activities: r.activities } : {}),
           state: Object.fromEntries(r.units.map((u) => [u.unitId, u.state])),
           timeliness: Object.fromEntries(r.units.filter((u) => u.expected).map((u) => [u.unitId, u.timeliness])),
-          nominations: r.nominations.reduce<Record<string, unknown[]>>((acc, n) => {
-            (acc[n.unitId] ??= []).push({ ...n.nomination, verdict: n.verdict, exempt: n.exempt, issues: n.nomination.issues ?? [], id: n.id, source: n.source, quotaExceeded: n.quotaExceeded, shortlisted: n.shortlisted });
+          nominations: r.nominations.reduce<Record<string, unknown[]>>((acc, nomination) => {
+            (acc[nomination.unitId] ??= []).push({ ...nomination.nomination, verdict: nomination.verdict, exempt: nomination.exempt, issues: nomination.nomination.issues ?? [], id: nomination.id, source: nomination.source, quotaExceeded: nomination.quotaExceeded, shortlisted: nomination.shortlisted });
             return acc;
           }, {}),
           localityWarnings: r.localityWarnings,

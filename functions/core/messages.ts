@@ -4,15 +4,15 @@ export type MessageParams = Record<string, string | number | null | undefined>;
 
 export function fillTemplate(template: string, params: MessageParams): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const v = params[name];
-    return v === undefined || v === null ? whole : String(v);
+    const value = params[name];
+    return value === undefined || value === null ? whole : String(value);
   });
 }
 
 /** Numbers the Vietnamese way: 1.234.567 and 1,5. */
-export function formatViNumber(n: number): string {
-  const negative = n < 0;
-  const [intPart, frac] = Math.abs(n).toString().split('.') as [string, string | undefined];
+export function formatViNumber(value: number): string {
+  const negative = value < 0;
+  const [intPart, frac] = Math.abs(value).toString().split('.') as [string, string | undefined];
   const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   return `${negative ? '-' : ''}${grouped}${frac ? `,${frac}` : ''}`;
 }

@@ -79,16 +79,16 @@ type Nominee = Pick<Nomination, 'award' | 'type' | 'scope'>;
 
 function overrunsFor(rows: { award: string; scope: Quota['scope']; limits: Quota['limits']; description: string }[], noms: Nominee[]): QuotaOverrun[] {
   const out: QuotaOverrun[] = [];
-  for (const q of rows) {
-    const matching = noms.map((n, i) => ({ n, i })).filter(({ n }) => n.award === q.award && n.type !== null && (q.scope === 'any' || n.scope === q.scope));
+  for (const quota of rows) {
+    const matching = noms.map((n, i) => ({ n, i })).filter(({ n }) => n.award === quota.award && n.type !== null && (quota.scope === 'any' || n.scope === quota.scope));
     const check = (kind: QuotaLimitKind, limit: number | undefined, pick: (n: Nominee) => boolean) => {
       if (limit === undefined) return;
       const hits = matching.filter(({ n }) => pick(n));
-      if (hits.length > limit) out.push({ award: q.award, scope: q.scope, kind, limit, count: hits.length, description: q.description, excess: hits.slice(limit).map((h) => h.i) });
+      if (hits.length > limit) out.push({ award: quota.award, scope: quota.scope, kind, limit, count: hits.length, description: quota.description, excess: hits.slice(limit).map((h) => h.i) });
     };
-    check('total', q.limits.total, () => true);
-    check('collective', q.limits.collective, (n) => n.type === 'collective');
-    check('individual', q.limits.individual, (n) => n.type === 'individual');
+    check('total', quota.limits.total, () => true);
+    check('collective', quota.limits.collective, (n) => n.type === 'collective');
+    check('individual', quota.limits.individual, (n) => n.type === 'individual');
   }
   return out;
 }
@@ -104,9 +104,9 @@ export function unitQuotaOverruns(model: CampaignModel, unitKind: string, noms: 
 
 /** City-level shortlist for the Ministry, checked against its own quota. */
 export function shortlistOverruns(model: CampaignModel, shortlisted: Nominee[]): QuotaOverrun[] {
-  const s = model.campaign.cityShortlist;
+  const shortlist = model.campaign.cityShortlist;
   return overrunsFor(
-    s.limits.map((l) => ({ award: s.award, scope: l.scope, limits: l.limits, description: l.description })),
+    shortlist.limits.map((l) => ({ award: shortlist.award, scope: l.scope, limits: l.limits, description: l.description })),
     shortlisted,
   );
 }
@@ -146,20 +146,20 @@ export function assessEligibility(
   const label = (v: string) => model.optionLabel(titleOptionsOf(model), v);
   let unknown = false;
   for (const y of model.campaign.eligibility.years.map(String)) {
-    const t = nom.titles[y] ?? null;
-    if (t === null) {
+    const title = nom.titles[y] ?? null;
+    if (title === null) {
       if (!titlesNeeded) continue;
       unknown = true;
       problems.push({ code: 'khen_thuong.title_missing', field: { kind: 'title', year: y }, params: { year: y, name, minimum: label(cat.minimumEveryYear) }, definite: false });
       continue;
     }
-    const r = rank(t);
+    const titleRank = rank(title);
     // A title of another category's ladder is a wrong choice; an option in no ladder at all
     // ("Không đạt danh hiệu") is simply below every minimum.
-    if (r === -1 && inSomeLadder(model, t)) {
-      problems.push({ code: 'khen_thuong.title_not_in_ladder', field: { kind: 'title', year: y }, params: { typed: label(t), category: cat.label, ladder: cat.ladder.map(label).join(', ') }, definite: true });
-    } else if (criteria.minimumEveryYear && r < minRank) {
-      problems.push({ code: 'khen_thuong.ineligible_title', field: { kind: 'title', year: y }, params: { year: y, name, title: label(t), minimum: label(cat.minimumEveryYear) }, definite: true });
+    if (titleRank === -1 && inSomeLadder(model, title)) {
+      problems.push({ code: 'khen_thuong.title_not_in_ladder', field: { kind: 'title', year: y }, params: { typed: label(title), category: cat.label, ladder: cat.ladder.map(label).join(', ') }, definite: true });
+    } else if (criteria.minimumEveryYear && titleRank < minRank) {
+      problems.push({ code: 'khen_thuong.ineligible_title', field: { kind: 'title', year: y }, params: { year: y, name, title: label(title), minimum: label(cat.minimumEveryYear) }, definite: true });
     }
   }
   if (nom.award && criteria.commendations) {
@@ -168,10 +168,10 @@ export function assessEligibility(
     if (criteria.extraTitle && years < cat.extra.minYears) {
       problems.push({ code: 'khen_thuong.ineligible_extra_title', field: { kind: 'extra-title' }, params: { award: awardName, category: cat.label, minYears: cat.extra.minYears, title: label(cat.extra.title), name, years }, definite: !unknown });
     }
-    const c = cat.extra.commendations;
-    const actual = c.of.reduce((sum, k) => sum + ((k === 'giay_khen' ? nom.giayKhen : nom.bangKhen) ?? 0), 0);
-    if (actual < c.count) {
-      problems.push({ code: 'khen_thuong.ineligible_commendations', field: { kind: 'commendations' }, params: { award: awardName, category: cat.label, count: c.count, what: c.label, name, actual: formatViNumber(actual) }, definite: true });
+    const commendations = cat.extra.commendations;
+    const actual = commendations.of.reduce((sum, k) => sum + ((k === 'giay_khen' ? nom.giayKhen : nom.bangKhen) ?? 0), 0);
+    if (actual < commendations.count) {
+      problems.push({ code: 'khen_thuong.ineligible_commendations', field: { kind: 'commendations' }, params: { award: awardName, category: cat.label, count: commendations.count, what: commendations.label, name, actual: formatViNumber(actual) }, definite: true });
     }
   }
   const definite = problems.some((p) => p.definite);
@@ -190,27 +190,27 @@ function inSomeLadder(model: CampaignModel, title: string): boolean {
   return model.campaign.eligibility.categories.some((c) => c.ladder.includes(title));
 }
 
-function toNomination(table: ListTable, e: ListEntry): Nomination {
-  const f = table.nominationFields!;
-  const str = (code: string) => (e.values[code] as string | null | undefined) ?? null;
-  const num = (code: string) => (e.values[code] as number | null | undefined) ?? null;
-  const nameCell = e.cells[f.name] ?? Object.values(e.cells)[0]!;
-  const name = str(f.name);
+function toNomination(table: ListTable, entry: ListEntry): Nomination {
+  const fields = table.nominationFields!;
+  const str = (code: string) => (entry.values[code] as string | null | undefined) ?? null;
+  const num = (code: string) => (entry.values[code] as number | null | undefined) ?? null;
+  const nameCell = entry.cells[fields.name] ?? Object.values(entry.cells)[0]!;
+  const name = str(fields.name);
   return {
-    rowNo: e.rowNo,
+    rowNo: entry.rowNo,
     cell: a1(nameCell.row, nameCell.col),
-    award: str(f.award),
-    type: str(f.type) as NomineeType | null,
-    scope: str(f.scope) as NomineeScope | null,
+    award: str(fields.award),
+    type: str(fields.type) as NomineeType | null,
+    scope: str(fields.scope) as NomineeScope | null,
     name,
-    position: str(f.position),
-    titles: Object.fromEntries(Object.entries(f.titles).map(([y, code]) => [y, str(code)])),
-    giayKhen: num(f.giayKhen),
-    bangKhen: num(f.bangKhen),
-    summary: str(f.summary),
-    reportConfirmed: e.values[f.reportConfirmed] === true,
-    originalSets: num(f.originalSets),
-    exempt: f.assessed !== undefined && e.values[f.assessed] === 'khong',
+    position: str(fields.position),
+    titles: Object.fromEntries(Object.entries(fields.titles).map(([y, code]) => [y, str(code)])),
+    giayKhen: num(fields.giayKhen),
+    bangKhen: num(fields.bangKhen),
+    summary: str(fields.summary),
+    reportConfirmed: entry.values[fields.reportConfirmed] === true,
+    originalSets: num(fields.originalSets),
+    exempt: fields.assessed !== undefined && entry.values[fields.assessed] === 'khong',
     key: name ? nameKey(name) : null,
     eligible: null,
     ineligibleReasons: [],
@@ -240,58 +240,58 @@ export function evaluateNominations(
   issues: IssueCollector,
   others: OtherNomination[] = [],
 ): NominationsResult {
-  const f = table.nominationFields!;
+  const fields = table.nominationFields!;
   // An exempt nominee whose category needs no titles of it may leave the title columns blank.
-  const titleCodes = new Set(Object.values(f.titles));
-  const entries = readListEntries(model, table, located, issues, (e) => {
-    if (!f.assessed || e.values[f.assessed] !== 'khong') return new Set();
-    const cat = eligibilityCategory(model, e.values[f.scope] as NomineeScope | null, e.values[f.type] as NomineeType | null);
+  const titleCodes = new Set(Object.values(fields.titles));
+  const entries = readListEntries(model, table, located, issues, (entry) => {
+    if (!fields.assessed || entry.values[fields.assessed] !== 'khong') return new Set();
+    const cat = eligibilityCategory(model, entry.values[fields.scope] as NomineeScope | null, entry.values[fields.type] as NomineeType | null);
     if (!cat) return new Set();
-    const c = applicableCriteria(cat, true, (e.values[f.award] as string | null) ?? null);
-    return c.minimumEveryYear || c.extraTitle ? new Set() : titleCodes;
+    const criteria = applicableCriteria(cat, true, (entry.values[fields.award] as string | null) ?? null);
+    return criteria.minimumEveryYear || criteria.extraTitle ? new Set() : titleCodes;
   });
   const unit = model.unit(unitId);
   const kind = model.kindOf(unitId);
   const sheetTitle = located?.sheet.title ?? table.sheetTitle;
   const at = (pos: { row: number; col: number } | undefined) => (pos ? { sheet: sheetTitle, row: pos.row, col: pos.col } : { sheet: sheetTitle, row: null, col: null });
   const nominations = entries.map((e) => toNomination(table, e));
-  const scopeLabel = (s: string) => model.optionLabel(fieldOptions(table, f.scope), s);
+  const scopeLabel = (s: string) => model.optionLabel(fieldOptions(table, fields.scope), s);
 
   // Who may propose what.
   const allowedQuotas = quotasFor(model, kind.id);
-  nominations.forEach((n, i) => {
-    const e = entries[i]!;
-    if (n.scope && !kind.nominates.includes(n.scope)) {
-      issues.add('khen_thuong.scope_not_allowed', at(e.cells[f.scope]), { unit: unit.name, scope: scopeLabel(n.scope), allowed: kind.nominates.map(scopeLabel).join(', ') || 'không đề nghị khen thưởng' });
-    } else if (n.award && n.scope && !allowedQuotas.some((q) => q.award === n.award && (q.scope === 'any' || q.scope === n.scope))) {
-      issues.add('khen_thuong.award_not_allowed', at(e.cells[f.award]), { unit: unit.name, award: model.award(n.award).name, scope: scopeLabel(n.scope) });
+  nominations.forEach((nomination, nominationIndex) => {
+    const entry = entries[nominationIndex]!;
+    if (nomination.scope && !kind.nominates.includes(nomination.scope)) {
+      issues.add('khen_thuong.scope_not_allowed', at(entry.cells[fields.scope]), { unit: unit.name, scope: scopeLabel(nomination.scope), allowed: kind.nominates.map(scopeLabel).join(', ') || 'không đề nghị khen thưởng' });
+    } else if (nomination.award && nomination.scope && !allowedQuotas.some((q) => q.award === nomination.award && (q.scope === 'any' || q.scope === nomination.scope))) {
+      issues.add('khen_thuong.award_not_allowed', at(entry.cells[fields.award]), { unit: unit.name, award: model.award(nomination.award).name, scope: scopeLabel(nomination.scope) });
     }
   });
 
   const overruns = unitQuotaOverruns(model, kind.id, nominations);
-  for (const o of overruns) {
-    for (const idx of o.excess) {
-      issues.add('khen_thuong.quota_exceeded', at(entries[idx]!.cells[f.award]), { award: model.award(o.award).name, quota: o.description, count: o.count, excess: o.count - o.limit });
+  for (const overrun of overruns) {
+    for (const idx of overrun.excess) {
+      issues.add('khen_thuong.quota_exceeded', at(entries[idx]!.cells[fields.award]), { award: model.award(overrun.award).name, quota: overrun.description, count: overrun.count, excess: overrun.count - overrun.limit });
     }
   }
 
   // Eligibility.
-  nominations.forEach((n, i) => {
-    const e = entries[i]!;
-    const { eligible, problems } = assessEligibility(model, n);
-    n.eligible = eligible;
-    for (const p of problems) {
+  nominations.forEach((nomination, nominationIndex) => {
+    const entry = entries[nominationIndex]!;
+    const { eligible, problems } = assessEligibility(model, nomination);
+    nomination.eligible = eligible;
+    for (const problem of problems) {
       const pos =
-        p.field.kind === 'title'
-          ? e.cells[f.titles[p.field.year]!]
-          : p.field.kind === 'commendations'
-            ? e.cells[f.giayKhen]
-            : e.cells[f.titles[String(model.campaign.eligibility.years[0])]!];
-      if (p.definite) {
-        issues.add(p.code, at(pos), p.params);
-        n.ineligibleReasons.push(fillTemplate(model.rule(p.code).message, { ...p.params, cell: pos ? a1(pos.row, pos.col) : '' }));
-      } else if (!e.invalid.has(p.field.kind === 'title' ? f.titles[p.field.year]! : '')) {
-        issues.addPending(p.code, at(pos), p.params);
+        problem.field.kind === 'title'
+          ? entry.cells[fields.titles[problem.field.year]!]
+          : problem.field.kind === 'commendations'
+            ? entry.cells[fields.giayKhen]
+            : entry.cells[fields.titles[String(model.campaign.eligibility.years[0])]!];
+      if (problem.definite) {
+        issues.add(problem.code, at(pos), problem.params);
+        nomination.ineligibleReasons.push(fillTemplate(model.rule(problem.code).message, { ...problem.params, cell: pos ? a1(pos.row, pos.col) : '' }));
+      } else if (!entry.invalid.has(problem.field.kind === 'title' ? fields.titles[problem.field.year]! : '')) {
+        issues.addPending(problem.code, at(pos), problem.params);
       }
     }
   });
@@ -313,33 +313,33 @@ export function evaluateNominations(
       issues.addPending('khen_thuong.dossier_unit_missing', at(row !== undefined && form!.valueCol >= 0 ? { row, col: form!.valueCol } : undefined), { label: field.label });
     }
   }
-  nominations.forEach((n, i) => {
-    const e = entries[i]!;
-    const who = n.name ?? `dòng ${n.rowNo}`;
-    if (!n.reportConfirmed && !e.invalid.has(f.reportConfirmed)) {
+  nominations.forEach((nomination, nominationIndex) => {
+    const entry = entries[nominationIndex]!;
+    const who = nomination.name ?? `dòng ${nomination.rowNo}`;
+    if (!nomination.reportConfirmed && !entry.invalid.has(fields.reportConfirmed)) {
       dossierMissing.push(`báo cáo thành tích của ${who}`);
-      issues.addPending('khen_thuong.dossier_report_missing', at(e.cells[f.reportConfirmed]), { name: who });
+      issues.addPending('khen_thuong.dossier_report_missing', at(entry.cells[fields.reportConfirmed]), { name: who });
     }
-    if (n.award && !e.invalid.has(f.originalSets)) {
-      const required = model.award(n.award).originalSets;
-      if (n.originalSets === null || n.originalSets < required) {
+    if (nomination.award && !entry.invalid.has(fields.originalSets)) {
+      const required = model.award(nomination.award).originalSets;
+      if (nomination.originalSets === null || nomination.originalSets < required) {
         dossierMissing.push(`số bộ hồ sơ bản chính của ${who}`);
-        issues.addPending('khen_thuong.original_sets', at(e.cells[f.originalSets]), { award: model.award(n.award).name, required, actual: n.originalSets === null ? 'chưa ghi' : formatViNumber(n.originalSets) });
+        issues.addPending('khen_thuong.original_sets', at(entry.cells[fields.originalSets]), { award: model.award(nomination.award).name, required, actual: nomination.originalSets === null ? 'chưa ghi' : formatViNumber(nomination.originalSets) });
       }
     }
   });
 
   // The same nominee twice: within the unit, then across units.
   const firstByKey = new Map<string, Nomination>();
-  nominations.forEach((n, i) => {
-    if (!n.key) return;
-    const prev = firstByKey.get(n.key);
+  nominations.forEach((nomination, nominationIndex) => {
+    if (!nomination.key) return;
+    const prev = firstByKey.get(nomination.key);
     if (prev) {
-      issues.add('khen_thuong.duplicate_in_unit', at(entries[i]!.cells[f.name]), { name: n.name!, otherRow: prev.rowNo, otherAward: prev.award ? model.award(prev.award).name : 'chưa chọn hình thức' });
-    } else firstByKey.set(n.key, n);
-    for (const o of others) {
-      if (o.unitId === unitId || o.key !== n.key) continue;
-      issues.add('khen_thuong.duplicate_across_units', at(entries[i]!.cells[f.name]), { name: n.name!, otherUnit: o.unitName, otherAward: o.award ? model.award(o.award).name : 'chưa chọn hình thức' });
+      issues.add('khen_thuong.duplicate_in_unit', at(entries[nominationIndex]!.cells[fields.name]), { name: nomination.name!, otherRow: prev.rowNo, otherAward: prev.award ? model.award(prev.award).name : 'chưa chọn hình thức' });
+    } else firstByKey.set(nomination.key, nomination);
+    for (const other of others) {
+      if (other.unitId === unitId || other.key !== nomination.key) continue;
+      issues.add('khen_thuong.duplicate_across_units', at(entries[nominationIndex]!.cells[fields.name]), { name: nomination.name!, otherUnit: other.unitName, otherAward: other.award ? model.award(other.award).name : 'chưa chọn hình thức' });
     }
   });
 
@@ -365,7 +365,7 @@ const OVER_QUOTA_CODES = new Set(['khen_thuong.quota_exceeded']);
  */
 export function judgeNominees(nominations: Nomination[], sheetTitle: string, sheetRows: number[], definite: Issue[], pending: Issue[], dossierIssues: Issue[]): void {
   const brief = (i: Issue): NomineeIssue => ({ cell: i.cell, code: i.code, severity: i.severity, message: i.message });
-  nominations.forEach((n, idx) => {
+  nominations.forEach((nomination, idx) => {
     const row = sheetRows[idx];
     const onRow = (i: Issue) => i.sheet === sheetTitle && i.row === row;
     const found = definite.filter(onRow);
@@ -374,9 +374,9 @@ export function judgeNominees(nominations: Nomination[], sheetTitle: string, she
     const ineligible = errors.some((i) => INELIGIBLE_CODES.has(i.code));
     const incomplete = missing.length > 0 || dossierIssues.length > 0 || errors.some((i) => !INELIGIBLE_CODES.has(i.code) && !OVER_QUOTA_CODES.has(i.code));
     const over = errors.some((i) => OVER_QUOTA_CODES.has(i.code));
-    n.verdict = ineligible ? 'ineligible' : incomplete ? 'incomplete' : over ? 'over_quota' : 'ok';
+    nomination.verdict = ineligible ? 'ineligible' : incomplete ? 'incomplete' : over ? 'over_quota' : 'ok';
     const byCell = (a: Issue, b: Issue) => (a.col ?? -1) - (b.col ?? -1) || a.code.localeCompare(b.code);
-    n.issues = [...found, ...missing].sort(byCell).concat(dossierIssues).map(brief);
+    nomination.issues = [...found, ...missing].sort(byCell).concat(dossierIssues).map(brief);
   });
 }
 
@@ -408,18 +408,18 @@ export function localityOverlaps(model: CampaignModel, nominationsByUnit: Map<st
   const perLocality = model.campaign.quotas.filter((q) => q.kinds === '*' && q.limits.total !== undefined);
   const out: LocalityOverlap[] = [];
   const localities = new Map<string, string[]>();
-  for (const u of model.campaign.units) if (u.locality) localities.set(u.locality, [...(localities.get(u.locality) ?? []), u.id]);
-  for (const q of perLocality) {
+  for (const unit of model.campaign.units) if (unit.locality) localities.set(unit.locality, [...(localities.get(unit.locality) ?? []), unit.id]);
+  for (const quota of perLocality) {
     for (const [locality, unitIds] of localities) {
-      const nominating = unitIds.filter((id) => (nominationsByUnit.get(id) ?? []).some((n) => n.award === q.award));
-      const count = nominating.reduce((sum, id) => sum + nominationsByUnit.get(id)!.filter((n) => n.award === q.award).length, 0);
-      if (nominating.length < 2 || count <= q.limits.total!) continue;
+      const nominating = unitIds.filter((id) => (nominationsByUnit.get(id) ?? []).some((n) => n.award === quota.award));
+      const count = nominating.reduce((sum, id) => sum + nominationsByUnit.get(id)!.filter((n) => n.award === quota.award).length, 0);
+      if (nominating.length < 2 || count <= quota.limits.total!) continue;
       const message = fillTemplate(model.rule('khen_thuong.bkbca_same_locality').message, {
         locality: localityName(model, unitIds),
         units: nominating.map((id) => model.unit(id).name).join(' và '),
-        award: model.award(q.award).name,
+        award: model.award(quota.award).name,
       });
-      out.push({ locality, award: q.award, unitIds: nominating, message });
+      out.push({ locality, award: quota.award, unitIds: nominating, message });
     }
   }
   return out;
@@ -428,9 +428,9 @@ export function localityOverlaps(model: CampaignModel, nominationsByUnit: Map<st
 /** "Ba Đình" from the units of the locality ("UBND quận Ba Đình", "Công an quận Ba Đình"): the longest common ending. */
 function localityName(model: CampaignModel, unitIds: string[]): string {
   const names = unitIds.map((id) => model.unit(id).name.split(' '));
-  let k = 0;
-  while (names.every((n) => k < n.length && n[n.length - 1 - k] === names[0]![names[0]!.length - 1 - k])) k++;
-  return k > 0 ? `Địa bàn ${names[0]!.slice(-k).join(' ')}` : `Địa bàn ${unitIds.join(', ')}`;
+  let sharedWords = 0;
+  while (names.every((n) => sharedWords < n.length && n[n.length - 1 - sharedWords] === names[0]![names[0]!.length - 1 - sharedWords])) sharedWords++;
+  return sharedWords > 0 ? `Địa bàn ${names[0]!.slice(-sharedWords).join(' ')}` : `Địa bàn ${unitIds.join(', ')}`;
 }
 
 function fieldOptions(table: ListTable, code: string): string {

@@ -13,8 +13,9 @@ export type ParsedNumber =
   | { ok: false; code: string; params: Record<string, string | number> };
 
 // Regular, non-breaking, narrow and thin spaces, and the invisible zero-width characters
-// that come along when figures are pasted from Word or a web page.
-const IGNORED_CHARACTERS = /[\s\u00A0\u202F\u2007\u2009\u200A\u200B\u200C\u200D\u2060\uFEFF]/g;
+// that come along when figures are pasted from Word or a web page. The zero-width joiner
+// (U+200D) stands outside the class: inside it, it would read as joining its neighbours.
+const IGNORED_CHARACTERS = /[\s\u00A0\u202F\u2007\u2009\u200A\u200B\u200C\u2060\uFEFF]|\u200D/g;
 
 const PLAIN_DIGITS = /^\d+$/;
 const THOUSANDS_GROUPS = /^\d{1,3}(\.\d{3})+$/;
@@ -28,8 +29,8 @@ const isWhole = (n: number) => Math.abs(n - Math.round(n)) < 1e-9;
 
 /** An example the message can offer: the digits in what was typed ("12 buổi" → 12), else 15. */
 function exampleFrom(text: string): string {
-  const m = text.match(/\d+(?:[.,]\d+)*/);
-  return m ? m[0] : '15';
+  const match = text.match(/\d+(?:[.,]\d+)*/);
+  return match ? match[0] : '15';
 }
 
 export function typedText(cell: GridCell): string {
@@ -58,10 +59,10 @@ function commaInInteger(digits: string, typed: string): ParsedNumber {
 function parseText(raw: string, type: NumberType): ParsedNumber {
   // Messages quote what was typed, cut short: a 50,000-character paste must not become the message.
   const typed = quoteTyped(raw);
-  const s = raw.replace(IGNORED_CHARACTERS, '');
-  if (s === '') return { ok: true, value: null };
-  const negative = s.startsWith('-') && s.length > 1;
-  const body = negative ? s.slice(1) : s;
+  const text = raw.replace(IGNORED_CHARACTERS, '');
+  if (text === '') return { ok: true, value: null };
+  const negative = text.startsWith('-') && text.length > 1;
+  const body = negative ? text.slice(1) : text;
   const sign = negative ? -1 : 1;
 
   if (PLAIN_DIGITS.test(body)) return checkRange(sign * Number(body), type, typed);

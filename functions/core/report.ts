@@ -96,34 +96,34 @@ export function evaluateConfirmation(
   const conf = model.campaign.confirmation;
   const fields: Record<string, string | null> = {};
   let submitted = false;
-  for (const f of conf.fields) {
-    const row = located?.rows.get(f.code);
-    const { label, document } = confirmationWording(f, onlyNominates);
+  for (const field of conf.fields) {
+    const row = located?.rows.get(field.code);
+    const { label, document } = confirmationWording(field, onlyNominates);
     if (!located || row === undefined || located.valueCol < 0) {
-      fields[f.code] = null;
-      if (located) issues.add('structure.row_missing', { sheet: located.sheet.title, row: null, col: null }, { code: f.code, label });
+      fields[field.code] = null;
+      if (located) issues.add('structure.row_missing', { sheet: located.sheet.title, row: null, col: null }, { code: field.code, label });
       continue;
     }
     const at = { sheet: located.sheet.title, row, col: located.valueCol };
     const cell = located.sheet.rows[row]?.[located.valueCol];
-    if (f.type === 'submit-checkbox') {
-      const v = cell?.v;
-      if (v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true')) submitted = true;
-      else if (!(v === false || v === null || v === undefined || (typeof v === 'string' && /^(false|)$/i.test(v.trim())))) {
-        issues.add('value.invalid_checkbox', at, { label: f.label, typed: quoteTyped(typedText(cell!)) });
+    if (field.type === 'submit-checkbox') {
+      const value = cell?.v;
+      if (value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true')) submitted = true;
+      else if (!(value === false || value === null || value === undefined || (typeof value === 'string' && /^(false|)$/i.test(value.trim())))) {
+        issues.add('value.invalid_checkbox', at, { label: field.label, typed: quoteTyped(typedText(cell!)) });
       }
-      fields[f.code] = submitted ? 'TRUE' : null;
+      fields[field.code] = submitted ? 'TRUE' : null;
       continue;
     }
     const text = textOf(cell);
-    fields[f.code] = text;
+    fields[field.code] = text;
     if (text === null) {
-      if (f.required) issues.addPending('xac_nhan.field_missing', at, { label });
+      if (field.required) issues.addPending('xac_nhan.field_missing', at, { label });
       continue;
     }
-    if (f.type === 'phone' && !PHONE.test(normalisePhone(text))) issues.add('xac_nhan.phone_invalid', at, { typed: quoteTyped(text) });
-    if (f.type === 'url' && !URL.test(text)) issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text), document });
-    if (text.length > f.maxLength) issues.add('value.text_too_long', at, { label, length: text.length, max: f.maxLength });
+    if (field.type === 'phone' && !PHONE.test(normalisePhone(text))) issues.add('xac_nhan.phone_invalid', at, { typed: quoteTyped(text) });
+    if (field.type === 'url' && !URL.test(text)) issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text), document });
+    if (text.length > field.maxLength) issues.add('value.text_too_long', at, { label, length: text.length, max: field.maxLength });
   }
   return { submitted, fields };
 }

@@ -3,9 +3,9 @@ import type { FigureValues } from './figures.js';
 
 export function median(values: number[]): number {
   if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Median absolute deviation. */
@@ -28,11 +28,11 @@ export function computePeerStats(peers: Record<string, FigureValues>[]): PeerSta
   for (const unit of peers) {
     for (const [tableId, byPeriod] of Object.entries(unit)) {
       for (const [periodId, byCode] of Object.entries(byPeriod)) {
-        for (const [code, v] of Object.entries(byCode)) {
-          if (v === null || v === undefined) continue;
+        for (const [code, value] of Object.entries(byCode)) {
+          if (value === null || value === undefined) continue;
           const key = `${tableId}\u0000${code}\u0000${periodId}`;
           const list = samples.get(key) ?? [];
-          list.push(v);
+          list.push(value);
           samples.set(key, list);
         }
       }
@@ -41,8 +41,8 @@ export function computePeerStats(peers: Record<string, FigureValues>[]): PeerSta
   const out: PeerStats = {};
   for (const [key, values] of samples) {
     const [tableId, code, periodId] = key.split('\u0000') as [string, string, string];
-    const m = median(values);
-    ((out[tableId] ??= {})[code] ??= {})[periodId] = { median: m, mad: mad(values, m), n: values.length };
+    const middle = median(values);
+    ((out[tableId] ??= {})[code] ??= {})[periodId] = { median: middle, mad: mad(values, middle), n: values.length };
   }
   return out;
 }

@@ -32,44 +32,44 @@ function nomineePhrase(model: CampaignModel, count: number | undefined): string 
   return ` ${table.label}: ${count} đối tượng cần xem lại (${column}trang ${table.sheetTitle}).`;
 }
 
-export function statusLine(model: CampaignModel, roundId: string, ev: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
-  const line = reportLine(model, roundId, ev, acceptance);
+export function statusLine(model: CampaignModel, roundId: string, status: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
+  const line = reportLine(model, roundId, status, acceptance);
   if (acceptance?.lockedOut) return line;
-  const nominees = nomineePhrase(model, ev.nomineesNeedingAttention);
+  const nominees = nomineePhrase(model, status.nomineesNeedingAttention);
   if (!nominees) return line;
   const text = /[.:]$/.test(line.text) ? `${line.text}${nominees}` : `${line.text}.${nominees}`;
   return { text, tone: line.tone === 'ok' || line.tone === 'neutral' ? 'warning' : line.tone };
 }
 
 /** The report's own state: figures, outline, examples, confirmation (and a nominating unit's dossier). */
-function reportLine(model: CampaignModel, roundId: string, ev: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
-  const tz = model.timeZone;
-  const warnings = ev.warnings > 0 ? `, ${ev.warnings} cảnh báo` : '';
-  const inForce = acceptance?.acceptedAt ? ` Bản đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, tz)} vẫn có hiệu lực.` : '';
+function reportLine(model: CampaignModel, roundId: string, status: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
+  const timeZone = model.timeZone;
+  const warnings = status.warnings > 0 ? `, ${status.warnings} cảnh báo` : '';
+  const inForce = acceptance?.acceptedAt ? ` Bản đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, timeZone)} vẫn có hiệu lực.` : '';
   if (acceptance?.lockedOut) {
-    const lock = formatViDateTime(model.lockAt(roundId), tz);
+    const lock = formatViDateTime(model.lockAt(roundId), timeZone);
     return {
       text: `Đợt báo cáo đã khóa sổ lúc ${lock}: thay đổi sau thời điểm này không được tiếp nhận.${inForce || ' Đơn vị chưa gửi báo cáo trước khi khóa sổ; hãy liên hệ ' + model.campaign.coordinator.name + '.'}`,
       tone: 'error',
     };
   }
-  if (ev.errors > 0) {
-    const action = ev.submitted ? ' — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).' : ' — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
-    return { text: `Còn ${ev.errors} lỗi${warnings}${action}${inForce}`, tone: 'error' };
+  if (status.errors > 0) {
+    const action = status.submitted ? ' — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).' : ' — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
+    return { text: `Còn ${status.errors} lỗi${warnings}${action}${inForce}`, tone: 'error' };
   }
-  if (ev.status === 'ready') {
+  if (status.status === 'ready') {
     if (acceptance?.acceptedAt) {
       const late = acceptance.late ? ' (nộp muộn)' : '';
-      return { text: `Đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, tz)}${late}${warnings}.`, tone: acceptance.late || ev.warnings ? 'warning' : 'ok' };
+      return { text: `Đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, timeZone)}${late}${warnings}.`, tone: acceptance.late || status.warnings ? 'warning' : 'ok' };
     }
     return { text: `Hợp lệ${warnings}: sẵn sàng gửi.`, tone: 'ok' };
   }
-  if (ev.status === 'empty') return { text: 'Chưa nhập số liệu.', tone: 'neutral' };
-  const remaining = ev.pendingCount > 0 ? ` Còn ${ev.pendingCount} mục bắt buộc chưa điền.` : '';
+  if (status.status === 'empty') return { text: 'Chưa nhập số liệu.', tone: 'neutral' };
+  const remaining = status.pendingCount > 0 ? ` Còn ${status.pendingCount} mục bắt buộc chưa điền.` : '';
   const conf = model.campaign.confirmation;
   const submitBox = conf.fields.find((f) => f.type === 'submit-checkbox')?.label ?? 'gửi báo cáo';
   return {
     text: `Hợp lệ${warnings} — chưa gửi.${remaining} Khi xong, tích ô "${submitBox}" ở trang ${conf.sheetTitle}.${inForce}`,
-    tone: ev.warnings ? 'warning' : 'neutral',
+    tone: status.warnings ? 'warning' : 'neutral',
   };
 }

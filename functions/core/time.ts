@@ -13,8 +13,8 @@ import { startOfDay } from 'date-fns/startOfDay';
 
 /** A civil date ('2020-07-15') as midnight in `timeZone` (TZDate moves past a midnight that does not exist). */
 function civilDate(date: string, timeZone: string): TZDate {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, timeZone);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new TZDate(year, month - 1, day, timeZone);
 }
 
 /**

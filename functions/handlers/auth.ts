@@ -9,9 +9,9 @@ import { channelToken, hmac } from '../core/signatures.js';
 
 export { channelToken, hmac };
 
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+export function safeEqual(left: string, right: string): boolean {
+  const x = Buffer.from(left);
+  const y = Buffer.from(right);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -123,9 +123,9 @@ export function oidcVerifier(opts: { audience: string; serviceAccount: string; b
         return iamVerifiedClaimsVerdict(decodeJwtPart(segments[1]!) as IdTokenClaims, opts, Math.floor(now() / 1000));
       }
       client ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
-      const c = await client;
-      const certs = opts.certs ? await opts.certs() : (await c.getFederatedSignonCertsAsync()).certs;
-      const ticket = await c.verifySignedJwtWithCertsAsync(token, certs as Record<string, string>, opts.audience, GOOGLE_ISSUERS);
+      const oauthClient = await client;
+      const certs = opts.certs ? await opts.certs() : (await oauthClient.getFederatedSignonCertsAsync()).certs;
+      const ticket = await oauthClient.verifySignedJwtWithCertsAsync(token, certs as Record<string, string>, opts.audience, GOOGLE_ISSUERS);
       return callerVerdict(ticket.getPayload() ?? {}, opts.serviceAccount);
     } catch (e) {
       return { ok: false, reason: (e as Error).message };

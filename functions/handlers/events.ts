@@ -36,61 +36,61 @@ function eventContext(event: CloudEvent<unknown>): Record<string, unknown> {
 }
 
 /** The decoded event, or null after logging a poison event (acknowledged: never retried). */
-function decodeOrAcknowledge(log: Logger, fn: string, event: CloudEvent<unknown>): DecodedDocumentWrittenEvent | null {
+function decodeOrAcknowledge(log: Logger, functionName: string, event: CloudEvent<unknown>): DecodedDocumentWrittenEvent | null {
   try {
     return decodeDocumentWrittenEvent(event.data);
   } catch (error) {
-    log.error(`${fn}: undecodable event acknowledged without processing`, { ...eventContext(event), error: error as Error });
+    log.error(`${functionName}: undecodable event acknowledged without processing`, { ...eventContext(event), error: error as Error });
     return null;
   }
 }
 
 /** Rethrows a transient failure (Eventarc redelivers); logs and acknowledges a permanent one. */
-function settle(log: Logger, fn: string, event: CloudEvent<unknown>, context: Record<string, unknown>, error: unknown): void {
+function settle(log: Logger, functionName: string, event: CloudEvent<unknown>, context: Record<string, unknown>, error: unknown): void {
   if (isTransientFailure(error)) {
-    log.error(`${fn} failed; the event will be retried`, { ...eventContext(event), ...context, error: error as Error });
+    log.error(`${functionName} failed; the event will be retried`, { ...eventContext(event), ...context, error: error as Error });
     throw error;
   }
-  log.error(`${fn} failed permanently; event acknowledged, the scheduled jobs catch up`, { ...eventContext(event), ...context, error: error as Error });
+  log.error(`${functionName} failed permanently; event acknowledged, the scheduled jobs catch up`, { ...eventContext(event), ...context, error: error as Error });
 }
 
 async function submissionWritten(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {
-  const rt = await runtime();
-  const decoded = decodeOrAcknowledge(rt.log, 'onSubmissionWritten', event);
+  const resolved = await runtime();
+  const decoded = decodeOrAcknowledge(resolved.log, 'onSubmissionWritten', event);
   if (!decoded) return;
   const { documentPath } = decoded;
   const submission = submissionOfPath(documentPath);
   if (!submission) {
-    rt.log.warn('event for a document that is not a submission; ignored', { documentPath, eventId: event.id });
+    resolved.log.warn('event for a document that is not a submission; ignored', { documentPath, eventId: event.id });
     return;
   }
   const { campaignId, roundId, unitId } = submission;
-  if (campaignId !== rt.model.id) {
-    rt.log.warn('submission of another campaign; ignored', { documentPath });
+  if (campaignId !== resolved.model.id) {
+    resolved.log.warn('submission of another campaign; ignored', { documentPath });
     return;
   }
   try {
-    await aggregateSubmission(rt, roundId, unitId);
+    await aggregateSubmission(resolved, roundId, unitId);
   } catch (error) {
-    settle(rt.log, 'aggregation', event, { roundId, unitId }, error);
+    settle(resolved.log, 'aggregation', event, { roundId, unitId }, error);
   }
 }
 
 /** Firestore `document.written` on a poll request (left by driveWebhook): read the Drive change feed. */
 async function pollRequested(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {
-  const rt = await runtime();
-  const decoded = decodeOrAcknowledge(rt.log, 'onPollRequested', event);
+  const resolved = await runtime();
+  const decoded = decodeOrAcknowledge(resolved.log, 'onPollRequested', event);
   if (!decoded) return;
   const { documentPath, value } = decoded;
-  if (pollRequestCampaignOfPath(documentPath) !== rt.model.id || value === null) {
-    rt.log.warn('poll trigger for an unexpected document; ignored', { documentPath, eventId: event.id });
+  if (pollRequestCampaignOfPath(documentPath) !== resolved.model.id || value === null) {
+    resolved.log.warn('poll trigger for an unexpected document; ignored', { documentPath, eventId: event.id });
     return;
   }
   try {
-    const result = await pollChanges(rt);
-    rt.log.info('drive changes polled', { eventId: event.id, ...result });
+    const result = await pollChanges(resolved);
+    resolved.log.info('drive changes polled', { eventId: event.id, ...result });
   } catch (error) {
-    settle(rt.log, 'drive poll', event, {}, error);
+    settle(resolved.log, 'drive poll', event, {}, error);
   }
 }
 

@@ -34,9 +34,9 @@ export const BODY_UNREADABLE = { error: 'invalid-body', message: 'Không đọc 
 /** The status and JSON body for an error raised before the function ran (body-parser's errors carry `status` and `type`). */
 export function frameworkErrorAnswer(err: unknown): { status: number; body: Record<string, string> } {
   if (err === undefined) return { status: 404, body: { error: 'not found' } };
-  const e = err as { status?: unknown; statusCode?: unknown; type?: unknown };
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
-  if (status >= 400 && status < 500) return { status, body: e.type === 'entity.parse.failed' ? { ...BODY_NOT_JSON } : { ...BODY_UNREADABLE } };
+  const fields = err as { status?: unknown; statusCode?: unknown; type?: unknown };
+  const status = typeof fields?.status === 'number' ? fields.status : typeof fields?.statusCode === 'number' ? fields.statusCode : 500;
+  if (status >= 400 && status < 500) return { status, body: fields.type === 'entity.parse.failed' ? { ...BODY_NOT_JSON } : { ...BODY_UNREADABLE } };
   return { status: 500, body: { error: 'internal error' } };
 }
 
@@ -59,9 +59,9 @@ export function answerFrameworkErrorsInJson(log: Logger = createLogger({ compone
       const isFrameworkApp = res.locals !== undefined && 'functionExecutionFinished' in res.locals;
       if (!isFrameworkApp || res.headersSent) return finalhandler(req, res, { env: this.get('env') })(err);
       const answer = frameworkErrorAnswer(err);
-      const e = err as { type?: unknown; message?: unknown } | undefined;
+      const fields = err as { type?: unknown; message?: unknown } | undefined;
       // Never the body itself: it may carry a signature or personal data.
-      const context = { status: answer.status, method: req.method, path: req.url, contentType: req.headers['content-type'], contentLength: req.headers['content-length'], type: e?.type, reason: e?.message };
+      const context = { status: answer.status, method: req.method, path: req.url, contentType: req.headers['content-type'], contentLength: req.headers['content-length'], type: fields?.type, reason: fields?.message };
       if (answer.status >= 500) log.error('request failed before the function ran', context);
       else log.warn('request refused before the function ran', context);
       res.statusCode = answer.status;

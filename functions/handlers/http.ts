@@ -17,27 +17,27 @@ import type { Runtime, RuntimeSource } from './runtime.js';
 import { withinBudget, type FunctionName } from './time-budget.js';
 
 function header(req: Request, name: string): string | undefined {
-  const v = req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**
  * Runs one invocation within its function's time budget. Work deferred by the shared Sheets
  * quota is answered 503 with Retry-After (the scheduler retries it), anything else 500.
  */
-async function guarded(runtime: RuntimeSource, res: Response, fn: FunctionName, what: string, body: (rt: Runtime) => Promise<void>): Promise<void> {
-  let rt: Runtime | undefined;
+async function guarded(runtime: RuntimeSource, res: Response, functionName: FunctionName, what: string, body: (rt: Runtime) => Promise<void>): Promise<void> {
+  let resolved: Runtime | undefined;
   try {
-    rt = await runtime();
-    const ready = rt;
-    await withinBudget(fn, () => body(ready));
+    resolved = await runtime();
+    const ready = resolved;
+    await withinBudget(functionName, () => body(ready));
   } catch (error) {
     if (error instanceof QuotaDeferredError) {
-      rt?.log.warn(`${what} deferred: Sheets quota`, { quota: error.quota, waitMs: error.waitMs, budgetMs: error.budgetMs });
+      resolved?.log.warn(`${what} deferred: Sheets quota`, { quota: error.quota, waitMs: error.waitMs, budgetMs: error.budgetMs });
       if (!res.headersSent) res.status(503).set('Retry-After', String(Math.ceil(error.waitMs / 1000))).json({ error: 'quota-deferred', retryAfterSeconds: Math.ceil(error.waitMs / 1000) });
       return;
     }
-    (rt?.log ?? console).error(`${what} failed`, { error: error as Error } as never);
+    (resolved?.log ?? console).error(`${what} failed`, { error: error as Error } as never);
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });
   }
 }
@@ -56,10 +56,10 @@ export interface HttpHandlers {
 export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
   /** Drive push notification: headers only (X-Goog-Channel-*). */
   async function driveWebhook(req: Request, res: Response): Promise<void> {
-    await guarded(runtime, res, 'driveWebhook', 'drive webhook', async (rt) => {
+    await guarded(runtime, res, 'driveWebhook', 'drive webhook', async (runtime) => {
       const channelId = header(req, 'x-goog-channel-id');
-      if (!verifyChannelToken(acceptedWebhookSecrets(rt.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
-        rt.log.warn('drive push refused: bad channel token', { channelId });
+      if (!verifyChannelToken(acceptedWebhookSecrets(runtime.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
+        runtime.log.warn('drive push refused: bad channel token', { channelId });
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
@@ -69,46 +69,46 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
         return;
       }
       // Answer Drive at once; the poll runs in onPollRequested, triggered by this write.
-      const requestId = await requestPoll(rt, rt.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
+      const requestId = await requestPoll(runtime, runtime.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
       res.status(202).json({ status: 'poll-requested', requestId });
     });
   }
 
   /** The optional Apps Script button "Kiểm tra ngay / Gửi báo cáo": a signed request for one sheet. */
   async function sheetAction(req: Request, res: Response): Promise<void> {
-    await guarded(runtime, res, 'sheetAction', 'sheet action', async (rt) => {
+    await guarded(runtime, res, 'sheetAction', 'sheet action', async (runtime) => {
       const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
-      if (!verifySheetActionSignature(acceptedWebhookSecrets(rt.config.webhook), body, rt.now())) {
-        rt.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
+      if (!verifySheetActionSignature(acceptedWebhookSecrets(runtime.config.webhook), body, runtime.now())) {
+        runtime.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
       // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
-      if (await isMasterSpreadsheet(rt, body.spreadsheetId)) {
-        const published = await publishDueReports(rt, rt.now(), { all: true });
+      if (await isMasterSpreadsheet(runtime, body.spreadsheetId)) {
+        const published = await publishDueReports(runtime, runtime.now(), { all: true });
         res.status(200).json({ outcome: 'reports-published', rounds: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => ({ name: f.name, url: f.url })) })) });
         return;
       }
-      const r = await processUnitSheet(rt, body.spreadsheetId as string);
-      res.status(200).json(r.outcome === 'processed' ? { outcome: r.outcome, status: r.evaluation.status, statusText: r.statusText } : { outcome: r.outcome });
+      const outcome = await processUnitSheet(runtime, body.spreadsheetId as string);
+      res.status(200).json(outcome.outcome === 'processed' ? { outcome: outcome.outcome, status: outcome.evaluation.status, statusText: outcome.statusText } : { outcome: outcome.outcome });
     });
   }
 
-  async function schedulerAllowed(rt: Runtime, req: Request, res: Response): Promise<boolean> {
-    const verdict = await rt.schedulerAuth(header(req, 'authorization'));
+  async function schedulerAllowed(runtime: Runtime, req: Request, res: Response): Promise<boolean> {
+    const verdict = await runtime.schedulerAuth(header(req, 'authorization'));
     if (verdict.ok) return true;
-    rt.log.warn('scheduled call refused', { reason: verdict.reason, path: req.path });
+    runtime.log.warn('scheduled call refused', { reason: verdict.reason, path: req.path });
     res.status(401).json({ error: 'unauthorized' });
     return false;
   }
 
   /** Cloud Scheduler → compliance sweep. Body: { at?: ISO datetime, dryRun?: boolean }. */
   async function complianceSweep(req: Request, res: Response): Promise<void> {
-    await guarded(runtime, res, 'complianceSweep', 'compliance sweep', async (rt) => {
-      if (!(await schedulerAllowed(rt, req, res))) return;
+    await guarded(runtime, res, 'complianceSweep', 'compliance sweep', async (runtime) => {
+      if (!(await schedulerAllowed(runtime, req, res))) return;
       const body = (req.body ?? {}) as { at?: unknown; dryRun?: unknown };
       const at = typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : undefined;
-      const run = await runSweep({ ...rt, mailer: rt.mailer }, { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true });
+      const run = await runSweep({ ...runtime, mailer: runtime.mailer }, { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true });
       res.status(200).json({ ...sweepJson(run), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent });
     });
   }
@@ -116,35 +116,35 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
 
   /** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' | 'publish-reports', round?: id }. */
   async function maintenance(req: Request, res: Response): Promise<void> {
-    await guarded(runtime, res, 'maintenance', 'maintenance', async (rt) => {
-      if (!(await schedulerAllowed(rt, req, res))) return;
+    await guarded(runtime, res, 'maintenance', 'maintenance', async (runtime) => {
+      if (!(await schedulerAllowed(runtime, req, res))) return;
       const job = (req.body as { job?: unknown } | undefined)?.job;
       switch (job as MaintenanceJob) {
         case 'renew-watch':
-          res.json(await renewWatch(rt, { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs }));
+          res.json(await renewWatch(runtime, { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs }));
           return;
         case 'poll-changes':
-          res.json(await pollChanges(rt));
+          res.json(await pollChanges(runtime));
           return;
         case 'reconcile': {
           const results = [];
-          for (const round of rt.model.campaign.rounds) results.push(await reconcileRound(rt, round.id));
-          const sharing = await reconcileSharing({ ...rt, systemAccounts: rt.config.serviceAccount ? [rt.config.serviceAccount] : [] });
+          for (const round of runtime.model.campaign.rounds) results.push(await reconcileRound(runtime, round.id));
+          const sharing = await reconcileSharing({ ...runtime, systemAccounts: runtime.config.serviceAccount ? [runtime.config.serviceAccount] : [] });
           // Nightly: the next master refresh rebuilds in full and proves the incremental master equal to it.
-          await requestMasterRefresh(rt.store, rt.now(), 'verify');
+          await requestMasterRefresh(runtime.store, runtime.now(), 'verify');
           res.json({ results, sharing });
           return;
         }
         case 'refresh-master':
-          res.json(await refreshMaster(rt));
+          res.json(await refreshMaster(runtime));
           return;
         case 'publish-reports': {
           const round = (req.body as { round?: unknown }).round;
-          if (round !== undefined && (typeof round !== 'string' || !rt.model.findRound(round))) {
-            res.status(400).json({ error: `unknown round; expected one of ${rt.model.campaign.rounds.map((r) => r.id).join(', ')}` });
+          if (round !== undefined && (typeof round !== 'string' || !runtime.model.findRound(round))) {
+            res.status(400).json({ error: `unknown round; expected one of ${runtime.model.campaign.rounds.map((r) => r.id).join(', ')}` });
             return;
           }
-          const published = await publishDueReports(rt, rt.now(), typeof round === 'string' ? { roundId: round } : {});
+          const published = await publishDueReports(runtime, runtime.now(), typeof round === 'string' ? { roundId: round } : {});
           res.json({ published: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => f.name) })) });
           return;
         }

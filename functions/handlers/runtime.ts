@@ -17,8 +17,8 @@ export interface Runtime extends Dependencies {
  * verifies the scheduler's token and strips its signature, so the verifier trusts IAM for it.
  */
 export function schedulerVerifierFor(deps: Dependencies): SchedulerVerifier {
-  const s = deps.config.scheduler;
-  return s.mode === 'oidc' ? oidcVerifier({ audience: s.audience, serviceAccount: s.serviceAccount, behindIam: true }) : sharedSecretVerifier(s.secret);
+  const scheduler = deps.config.scheduler;
+  return scheduler.mode === 'oidc' ? oidcVerifier({ audience: scheduler.audience, serviceAccount: scheduler.serviceAccount, behindIam: true }) : sharedSecretVerifier(scheduler.secret);
 }
 
 /** Where handlers get their runtime: asked on every invocation, so it can be built lazily. */

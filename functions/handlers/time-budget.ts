@@ -18,12 +18,12 @@ export const FUNCTION_TIMEOUT_SECONDS = {
 export type FunctionName = keyof typeof FUNCTION_TIMEOUT_SECONDS;
 
 /** A tenth of the timeout, at least 5 s. */
-export function invocationDeadline(fn: FunctionName, startedAt: number = Date.now()): number {
-  const timeoutMs = FUNCTION_TIMEOUT_SECONDS[fn] * 1000;
+export function invocationDeadline(functionName: FunctionName, startedAt: number = Date.now()): number {
+  const timeoutMs = FUNCTION_TIMEOUT_SECONDS[functionName] * 1000;
   return startedAt + timeoutMs - Math.max(5_000, timeoutMs / 10);
 }
 
 /** Runs one invocation of `fn` within its budget. */
-export function withinBudget<T>(fn: FunctionName, body: () => Promise<T>): Promise<T> {
-  return withTimeBudget(invocationDeadline(fn), body);
+export function withinBudget<T>(functionName: FunctionName, body: () => Promise<T>): Promise<T> {
+  return withTimeBudget(invocationDeadline(functionName), body);
 }

@@ -7,10 +7,10 @@ import { STYLES, type SheetBuilder } from './sheet-builder.js';
  * header (e.g. "Kỳ báo cáo", "Đơn vị") at `labelCol` spanning every header row.
  * Returns the number of header rows.
  */
-export function writeFiguresHeader(b: SheetBuilder, indicators: Indicator[], top: number, firstCol: number, labelCol: number, labelText: string): number {
+export function writeFiguresHeader(builder: SheetBuilder, indicators: Indicator[], top: number, firstCol: number, labelCol: number, labelText: string): number {
   const depth = Math.max(...indicators.map((i) => i.header.length));
-  b.set(top, labelCol, labelText, STYLES.header).merge(top, labelCol, top + depth, labelCol + 1);
-  b.style({ startRow: top, endRow: top + depth, startCol: labelCol, endCol: labelCol + 1 }, STYLES.header);
+  builder.set(top, labelCol, labelText, STYLES.header).merge(top, labelCol, top + depth, labelCol + 1);
+  builder.style({ startRow: top, endRow: top + depth, startCol: labelCol, endCol: labelCol + 1 }, STYLES.header);
   for (let level = 0; level < depth; level++) {
     let runStart = 0;
     for (let j = 1; j <= indicators.length; j++) {
@@ -24,13 +24,13 @@ export function writeFiguresHeader(b: SheetBuilder, indicators: Indicator[], top
       if (first.header.length > level) {
         const col = firstCol + runStart;
         const endRow = first.header.length === level + 1 ? top + depth : top + level + 1;
-        b.set(top + level, col, first.header[level]!, STYLES.header);
-        b.merge(top + level, col, endRow, firstCol + j);
-        b.style({ startRow: top + level, endRow, startCol: col, endCol: firstCol + j }, STYLES.header);
+        builder.set(top + level, col, first.header[level]!, STYLES.header);
+        builder.merge(top + level, col, endRow, firstCol + j);
+        builder.style({ startRow: top + level, endRow, startCol: col, endCol: firstCol + j }, STYLES.header);
       }
       runStart = j;
     }
   }
-  for (let level = 0; level < depth; level++) b.row(top + level, { height: level === depth - 1 ? 64 : 36 });
+  for (let level = 0; level < depth; level++) builder.row(top + level, { height: level === depth - 1 ? 64 : 36 });
   return depth;
 }

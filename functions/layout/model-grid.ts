@@ -4,14 +4,14 @@ import type { WorkbookModel } from './model.js';
 
 export function gridOfWorkbookModel(model: WorkbookModel): WorkbookGrid {
   return {
-    sheets: model.sheets.map((s) => {
+    sheets: model.sheets.map((sheet) => {
       const rows: (GridCell | null)[][] = [];
-      for (const c of s.cells) {
-        if (c.value === null || c.value === undefined) continue;
-        (rows[c.row] ??= [])[c.col] = { v: c.value };
+      for (const cell of sheet.cells) {
+        if (cell.value === null || cell.value === undefined) continue;
+        (rows[cell.row] ??= [])[cell.col] = { v: cell.value };
       }
-      for (let r = 0; r < rows.length; r++) rows[r] ??= [];
-      return { title: s.title, rows, merges: s.merges };
+      for (let row = 0; row < rows.length; row++) rows[row] ??= [];
+      return { title: sheet.title, rows, merges: sheet.merges };
     }),
   };
 }

@@ -39,8 +39,8 @@ export const TIMELINESS_HEADINGS: Record<Exclude<Timeliness, 'pending'>, string>
   missing: 'Các đơn vị chưa báo cáo',
 };
 
-const A4 = { width: 11906, height: 16838 }; // twentieths of a point
-const CM = 567;
+const A4_PAGE = { width: 11906, height: 16838 }; // twentieths of a point
+const TWIPS_PER_CM = 567;
 const BODY_SIZE = 28; // half-points: 14 pt
 const TABLE_SIZE = 26; // 13 pt
 
@@ -61,14 +61,14 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
     new Paragraph({
       alignment: opts.center ? AlignmentType.CENTER : AlignmentType.JUSTIFIED,
       spacing: { after: 80, line: 300 },
-      ...(opts.indent ? { indent: { firstLine: Math.round(1.27 * CM) } } : {}),
+      ...(opts.indent ? { indent: { firstLine: Math.round(1.27 * TWIPS_PER_CM) } } : {}),
       children: [new TextRun({ text, bold: opts.bold ?? false, italics: opts.italic ?? false, ...(opts.size ? { size: opts.size } : {}) })],
     });
   const attributed = (unit: string, text: string) =>
     new Paragraph({
       alignment: AlignmentType.JUSTIFIED,
       spacing: { after: 80, line: 300 },
-      indent: { firstLine: Math.round(1.27 * CM) },
+      indent: { firstLine: Math.round(1.27 * TWIPS_PER_CM) },
       children: [new TextRun({ text: `${unit}: `, bold: true }), new TextRun({ text })],
     });
   const cell = (text: string, opts: { bold?: boolean; center?: boolean; width?: number } = {}) =>
@@ -87,7 +87,7 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
   const noBorders = { top: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' }, bottom: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' }, left: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' }, right: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' } };
 
   // Header block of an administrative document: the issuing body left, the national motto right.
-  const [y, m, d] = civilDateOf(now, model.timeZone).split('-');
+  const [year, month, day] = civilDateOf(now, model.timeZone).split('-');
   const headerBlock = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     borders: { ...noBorders, insideHorizontal: noBorders.top, insideVertical: noBorders.top },
@@ -98,7 +98,7 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
           new TableCell({
             width: { size: 58, type: WidthType.PERCENTAGE },
             borders: noBorders,
-            children: [para('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true, size: TABLE_SIZE }), para('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }), para(`Hà Nội, ngày ${d} tháng ${m} năm ${y}`, { italic: true, center: true })],
+            children: [para('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true, size: TABLE_SIZE }), para('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }), para(`Hà Nội, ngày ${day} tháng ${month} năm ${year}`, { italic: true, center: true })],
           }),
         ],
       }),
@@ -136,14 +136,14 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
         if (at && !figuresShown.has(at.prefix)) {
           figuresShown.add(at.prefix);
           blocks.push(para(at.heading, { bold: true }));
-          const t = figuresTableFor(at.tableId);
-          if (t) blocks.push(...figuresBlock(t));
+          const table = figuresTableFor(at.tableId);
+          if (table) blocks.push(...figuresBlock(table));
         }
         blocks.push(para(`${item.code}. ${item.text}`, { bold: true, italic: true }));
-        const said = ordered.flatMap((n) => {
-          const e = n.outline[item.code];
-          if (e?.content) return [attributed(unitName(n.unitId), e.content)];
-          if (e?.reference) return [attributed(unitName(n.unitId), `xem báo cáo đính kèm (${e.reference}).`)];
+        const said = ordered.flatMap((narrative) => {
+          const entry = narrative.outline[item.code];
+          if (entry?.content) return [attributed(unitName(narrative.unitId), entry.content)];
+          if (entry?.reference) return [attributed(unitName(narrative.unitId), `xem báo cáo đính kèm (${entry.reference}).`)];
           return [];
         });
         blocks.push(...(said.length ? said : [para('(Chưa có đơn vị nào báo cáo nội dung này.)', { italic: true, indent: true })]));
@@ -153,7 +153,7 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
   } else {
     // A round without the narrative outline (the supplementary round): its figures only.
     blocks.push(para('I. SỐ LIỆU TỔNG HỢP', { bold: true }));
-    for (const t of model.figuresTables()) if (round.totals[t.id]) blocks.push(para(`${t.label}: ${t.subtitle ?? t.caption}`, { bold: true, italic: true }), ...figuresBlock(t));
+    for (const table of model.figuresTables()) if (round.totals[table.id]) blocks.push(para(`${table.label}: ${table.subtitle ?? table.caption}`, { bold: true, italic: true }), ...figuresBlock(table));
   }
 
   blocks.push(para(checklist ? 'PHỤ LỤC: TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ' : 'II. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ', { bold: true }), ...timelinessBlock());
@@ -173,9 +173,9 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
   function timelinessBlock(): Block[] {
     const expected = round!.units.filter((u) => u.expected);
     const out: Block[] = [];
-    for (const t of ['on-time', 'late', 'missing'] as const) {
-      const units = expected.filter((u) => u.timeliness === t);
-      out.push(para(`${TIMELINESS_HEADINGS[t]} (${units.length}):`, { bold: true, indent: true }));
+    for (const timeliness of ['on-time', 'late', 'missing'] as const) {
+      const units = expected.filter((u) => u.timeliness === timeliness);
+      out.push(para(`${TIMELINESS_HEADINGS[timeliness]} (${units.length}):`, { bold: true, indent: true }));
       const detail = (u: MasterRound['units'][number]) => (u.firstAcceptedAt !== null ? `${unitName(u.unitId)} (gửi lúc ${formatViDateTime(u.firstAcceptedAt, model.timeZone)})` : unitName(u.unitId));
       out.push(para(units.length ? units.map(detail).join('; ') + '.' : 'Không có.', { indent: true }));
     }
@@ -188,7 +188,7 @@ export async function renderCityReportDocx(model: CampaignModel, view: MasterVie
     creator: model.campaign.coordinator.name,
     title: `Báo cáo tổng hợp – ${roundDef.name}`,
     styles: { default: { document: { run: { font: 'Times New Roman', size: BODY_SIZE } } } },
-    sections: [{ properties: { page: { size: A4, margin: { top: 2 * CM, bottom: 2 * CM, left: 3 * CM, right: 1.5 * CM } } }, children: blocks }],
+    sections: [{ properties: { page: { size: A4_PAGE, margin: { top: 2 * TWIPS_PER_CM, bottom: 2 * TWIPS_PER_CM, left: 3 * TWIPS_PER_CM, right: 1.5 * TWIPS_PER_CM } } }, children: blocks }],
   });
   return Packer.toBuffer(doc);
 }

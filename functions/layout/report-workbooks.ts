@@ -22,9 +22,9 @@ const INTEGER_FORMAT = '#,##0';
 const DECIMAL_FORMAT = '#,##0.###';
 
 function roundOf(view: MasterView, roundId: string): MasterRound {
-  const r = view.rounds.find((x) => x.roundId === roundId);
-  if (!r) throw new Error(`Không có đợt báo cáo "${roundId}" trong số liệu tổng hợp`);
-  return r;
+  const round = view.rounds.find((x) => x.roundId === roundId);
+  if (!round) throw new Error(`Không có đợt báo cáo "${roundId}" trong số liệu tổng hợp`);
+  return round;
 }
 
 function workbook(model: CampaignModel, title: string, sheets: SheetModel[]): WorkbookModel {
@@ -37,11 +37,11 @@ function workbook(model: CampaignModel, title: string, sheets: SheetModel[]): Wo
  * The letterhead and title rows of a document: issuing office at the left, the title across.
  * Returns the next free row.
  */
-function documentHead(b: SheetBuilder, model: CampaignModel, lastCol: number, frozenCols: number, title: string, subtitle: string): number {
+function documentHead(builder: SheetBuilder, model: CampaignModel, lastCol: number, frozenCols: number, title: string, subtitle: string): number {
   const from = bannerStart(0, frozenCols);
-  b.set(0, from, model.campaign.coordinator.name.toUpperCase(), { bold: true, fontColor: PALETTE.title }).merge(0, from, 1, lastCol + 1);
-  b.set(1, from, title, STYLES.title).merge(1, from, 2, lastCol + 1).row(1, { height: 44 });
-  b.set(2, from, subtitle, { ...STYLES.subtitle, bold: false, italic: true }).merge(2, from, 3, lastCol + 1).row(2, { height: 34 });
+  builder.set(0, from, model.campaign.coordinator.name.toUpperCase(), { bold: true, fontColor: PALETTE.title }).merge(0, from, 1, lastCol + 1);
+  builder.set(1, from, title, STYLES.title).merge(1, from, 2, lastCol + 1).row(1, { height: 44 });
+  builder.set(2, from, subtitle, { ...STYLES.subtitle, bold: false, italic: true }).merge(2, from, 3, lastCol + 1).row(2, { height: 34 });
   return 4;
 }
 
@@ -49,13 +49,13 @@ function documentHead(b: SheetBuilder, model: CampaignModel, lastCol: number, fr
  * Date and signature blocks under a table, as on every document sent up. With frozen columns
  * the left block stays inside them: a merge may not cross the freeze line (layout/frozen.ts).
  */
-function signatureBlock(b: SheetBuilder, row: number, now: number, model: CampaignModel, lastCol: number, frozenCols: number): void {
+function signatureBlock(builder: SheetBuilder, row: number, now: number, model: CampaignModel, lastCol: number, frozenCols: number): void {
   const [year, month, day] = civilDateOf(now, model.timeZone).split('-').map(Number) as [number, number, number];
   const mid = Math.max(frozenCols, 1, Math.ceil((lastCol + 1) / 2));
-  b.set(row, mid, `Ngày ${day} tháng ${month} năm ${year}`, { italic: true, hAlign: 'center' }).merge(row, mid, row + 1, lastCol + 1);
-  if (frozenCols > 0) b.set(row + 1, frozenCols - 1, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' });
-  else b.set(row + 1, 0, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' }).merge(row + 1, 0, row + 2, mid);
-  b.set(row + 1, mid, 'LÃNH ĐẠO ĐƠN VỊ', { bold: true, hAlign: 'center' }).merge(row + 1, mid, row + 2, lastCol + 1);
+  builder.set(row, mid, `Ngày ${day} tháng ${month} năm ${year}`, { italic: true, hAlign: 'center' }).merge(row, mid, row + 1, lastCol + 1);
+  if (frozenCols > 0) builder.set(row + 1, frozenCols - 1, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' });
+  else builder.set(row + 1, 0, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' }).merge(row + 1, 0, row + 2, mid);
+  builder.set(row + 1, mid, 'LÃNH ĐẠO ĐƠN VỊ', { bold: true, hAlign: 'center' }).merge(row + 1, mid, row + 2, lastCol + 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -85,63 +85,63 @@ export function reportGroups(round: MasterRound): ReportGroup[] {
     .filter((g) => g.unitIds.length > 0);
 }
 
-function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: string, groups: ReportGroup[], now: number): SheetModel {
+function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, tableId: string, groups: ReportGroup[], now: number): SheetModel {
   const table = model.figuresTable(tableId);
-  const round = model.round(r.roundId);
-  const b = new SheetBuilder(table.label, `tong_hop.${tableId}`);
+  const round = model.round(masterRound.roundId);
+  const builder = new SheetBuilder(table.label, `tong_hop.${tableId}`);
   const lastCol = table.indicators.length + 1;
   const frozenCols = 2;
   const top = documentHead(
-    b,
+    builder,
     model,
     lastCol,
     frozenCols,
     `${table.caption}: ${table.subtitle}`,
     `${round.name} (số liệu ${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Chỉ tính báo cáo đã được tiếp nhận đến ${formatViDateTime(now, model.timeZone)}.`,
   );
-  b.set(top, 0, 'STT', STYLES.header);
-  const depth = writeFiguresHeader(b, table.indicators, top, 2, 1, 'Đơn vị');
-  b.merge(top, 0, top + depth, 1).style({ startRow: top, endRow: top + depth, startCol: 0, endCol: 1 }, STYLES.header);
+  builder.set(top, 0, 'STT', STYLES.header);
+  const depth = writeFiguresHeader(builder, table.indicators, top, 2, 1, 'Đơn vị');
+  builder.merge(top, 0, top + depth, 1).style({ startRow: top, endRow: top + depth, startCol: 0, endCol: 1 }, STYLES.header);
   let row = top + depth;
-  b.set(row, 0, null, STYLES.header).set(row, 1, 'Đơn vị tính', { ...STYLES.header, italic: true, bold: false });
-  table.indicators.forEach((ind, j) => {
-    b.set(row, 2 + j, ind.unit, { ...STYLES.header, italic: true, bold: false });
-    b.column(2 + j, { width: ind.width ?? 90 });
+  builder.set(row, 0, null, STYLES.header).set(row, 1, 'Đơn vị tính', { ...STYLES.header, italic: true, bold: false });
+  table.indicators.forEach((ind, indicatorIndex) => {
+    builder.set(row, 2 + indicatorIndex, ind.unit, { ...STYLES.header, italic: true, bold: false });
+    builder.column(2 + indicatorIndex, { width: ind.width ?? 90 });
   });
   const frozenRows = row + 1;
   row++;
   const figures = (label: string, stt: string | number | null, totals: NodeTotals | undefined, style: CellStyle) => {
-    b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style });
-    b.set(row, 1, label, { ...STYLES.label, ...style }).fitText(row, label, UNIT_COLUMN_WIDTH);
-    table.indicators.forEach((ind, j) => {
-      const v = totals?.[tableId]?.[ind.code];
-      b.set(row, 2 + j, v ?? null, { ...STYLES.label, hAlign: 'right', numberFormat: ind.type === 'integer' ? INTEGER_FORMAT : DECIMAL_FORMAT, ...style });
+    builder.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style });
+    builder.set(row, 1, label, { ...STYLES.label, ...style }).fitText(row, label, UNIT_COLUMN_WIDTH);
+    table.indicators.forEach((ind, indicatorIndex) => {
+      const value = totals?.[tableId]?.[ind.code];
+      builder.set(row, 2 + indicatorIndex, value ?? null, { ...STYLES.label, hAlign: 'right', numberFormat: ind.type === 'integer' ? INTEGER_FORMAT : DECIMAL_FORMAT, ...style });
     });
     row++;
   };
   const groupStyle: CellStyle = { bold: true, fill: PALETTE.computed };
-  groups.forEach((g, gi) => {
-    const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'][gi] ?? String(gi + 1);
-    const kindName = g.title;
-    b.set(row, 0, roman, { ...STYLES.label, ...groupStyle, fill: PALETTE.section, hAlign: 'center' });
-    b.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section }).fitText(row, kindName, UNIT_COLUMN_WIDTH);
-    b.style({ startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
+  groups.forEach((group, groupIndex) => {
+    const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'][groupIndex] ?? String(groupIndex + 1);
+    const kindName = group.title;
+    builder.set(row, 0, roman, { ...STYLES.label, ...groupStyle, fill: PALETTE.section, hAlign: 'center' });
+    builder.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section }).fitText(row, kindName, UNIT_COLUMN_WIDTH);
+    builder.style({ startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
     row++;
-    g.unitIds.forEach((unitId, i) => {
-      const totals = r.byUnit[unitId];
-      if (totals) return figures(model.unit(unitId).name, i + 1, totals, {});
+    group.unitIds.forEach((unitId, unitIndex) => {
+      const totals = masterRound.byUnit[unitId];
+      if (totals) return figures(model.unit(unitId).name, unitIndex + 1, totals, {});
       // A unit without accepted figures is a row that says so, not a row of blanks or zeros.
-      b.set(row, 0, i + 1, { ...STYLES.label, hAlign: 'center' }).set(row, 1, model.unit(unitId).name, STYLES.label).fitText(row, model.unit(unitId).name, UNIT_COLUMN_WIDTH);
-      b.set(row, 2, NOT_REPORTED, { ...STYLES.label, italic: true, fontColor: PALETTE.muted, hAlign: 'center' }).merge(row, 2, row + 1, lastCol + 1);
-      b.style({ startRow: row, endRow: row + 1, startCol: 3, endCol: lastCol + 1 }, STYLES.label);
+      builder.set(row, 0, unitIndex + 1, { ...STYLES.label, hAlign: 'center' }).set(row, 1, model.unit(unitId).name, STYLES.label).fitText(row, model.unit(unitId).name, UNIT_COLUMN_WIDTH);
+      builder.set(row, 2, NOT_REPORTED, { ...STYLES.label, italic: true, fontColor: PALETTE.muted, hAlign: 'center' }).merge(row, 2, row + 1, lastCol + 1);
+      builder.style({ startRow: row, endRow: row + 1, startCol: 3, endCol: lastCol + 1 }, STYLES.label);
       row++;
     });
-    const reported = g.unitIds.filter((id) => r.byUnit[id]).length;
-    figures(`${g.label} (${reported}/${g.unitIds.length} đơn vị đã báo cáo)`, null, g.subtotal, groupStyle);
+    const reported = group.unitIds.filter((id) => masterRound.byUnit[id]).length;
+    figures(`${group.label} (${reported}/${group.unitIds.length} đơn vị đã báo cáo)`, null, group.subtotal, groupStyle);
   });
   const headline = groups.filter((g) => g.headline);
   if (headline.length > 0) {
-    figures(`${HEADLINE_LABEL} (= ${headline.map((g) => g.label).join(' + ')})`, null, r.totals, { bold: true, fill: PALETTE.status });
+    figures(`${HEADLINE_LABEL} (= ${headline.map((g) => g.label).join(' + ')})`, null, masterRound.totals, { bold: true, fill: PALETTE.status });
   }
   row++;
   const notes = [
@@ -151,22 +151,22 @@ function consolidatedTableSheet(model: CampaignModel, r: MasterRound, tableId: s
   ];
   for (const note of notes) {
     const from = bannerStart(1, frozenCols);
-    b.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1).fitText(row, note, 900);
+    builder.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1).fitText(row, note, 900);
     row++;
   }
-  signatureBlock(b, row + 1, now, model, lastCol, frozenCols);
-  b.column(0, { width: 40 }).column(1, { width: UNIT_COLUMN_WIDTH });
-  return b.build({ frozenRows, frozenCols, protection: PROTECTION });
+  signatureBlock(builder, row + 1, now, model, lastCol, frozenCols);
+  builder.column(0, { width: 40 }).column(1, { width: UNIT_COLUMN_WIDTH });
+  return builder.build({ frozenRows, frozenCols, protection: PROTECTION });
 }
 
 export function buildConsolidatedWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
-  const r = roundOf(view, roundId);
+  const masterRound = roundOf(view, roundId);
   const round = model.round(roundId);
-  const groups = reportGroups(r);
+  const groups = reportGroups(masterRound);
   const sheets = model
     .figuresTables()
     .filter((t) => round.tables.includes(t.id))
-    .map((t) => consolidatedTableSheet(model, r, t.id, groups, now));
+    .map((t) => consolidatedTableSheet(model, masterRound, t.id, groups, now));
   return workbook(model, `Bảng tổng hợp – ${round.name}`, sheets);
 }
 
@@ -194,21 +194,21 @@ const SCOPE_LABEL = { cand: 'Trong CAND', outside: 'Ngoài CAND' } as const;
  * held-back nominee is listed with: its own error messages, or, for a record from before verdicts
  * existed, reasons read from its fields. A nominee of a list still in draft is held back too.
  */
-export function verdictOf(model: CampaignModel, n: RoundNomination): { verdict: Verdict; reasons: string[] } {
-  const fromFields = verdictFromFields(model, n);
-  const verdict: Verdict = n.nomination.verdict === undefined ? fromFields.verdict : n.verdict;
-  const draft = n.source === 'draft' ? ['Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)'] : [];
+export function verdictOf(model: CampaignModel, nomination: RoundNomination): { verdict: Verdict; reasons: string[] } {
+  const fromFields = verdictFromFields(model, nomination);
+  const verdict: Verdict = nomination.nomination.verdict === undefined ? fromFields.verdict : nomination.verdict;
+  const draft = nomination.source === 'draft' ? ['Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)'] : [];
   if (verdict === 'ok') return draft.length ? { verdict: 'incomplete', reasons: draft } : { verdict: 'ok', reasons: [] };
-  const ownMessages = (n.nomination.issues ?? []).filter((i) => i.severity === 'error').map((i) => i.message);
+  const ownMessages = (nomination.nomination.issues ?? []).filter((i) => i.severity === 'error').map((i) => i.message);
   return { verdict, reasons: [...draft, ...(ownMessages.length ? ownMessages : fromFields.reasons)] };
 }
 
-function verdictFromFields(model: CampaignModel, n: RoundNomination): { verdict: Verdict; reasons: string[] } {
-  const nom = n.nomination;
+function verdictFromFields(model: CampaignModel, nomination: RoundNomination): { verdict: Verdict; reasons: string[] } {
+  const nom = nomination.nomination;
   if (nom.eligible === false) return { verdict: 'ineligible', reasons: nom.ineligibleReasons.length ? nom.ineligibleReasons : ['Không đủ tiêu chuẩn khen thưởng'] };
-  if (n.quotaExceeded) return { verdict: 'over_quota', reasons: ['Vượt số lượng được đề nghị của đơn vị'] };
+  if (nomination.quotaExceeded) return { verdict: 'over_quota', reasons: ['Vượt số lượng được đề nghị của đơn vị'] };
   const reasons: string[] = [];
-  if (n.source === 'draft') reasons.push('Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)');
+  if (nomination.source === 'draft') reasons.push('Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)');
   if (nom.eligible === null) reasons.push('Chưa đủ thông tin danh hiệu thi đua để xét tiêu chuẩn');
   if (!nom.reportConfirmed) reasons.push('Báo cáo thành tích chưa được cấp trên xác nhận');
   const required = nom.award ? model.campaign.awards.find((a) => a.id === nom.award)?.originalSets : undefined;
@@ -243,74 +243,74 @@ const AWARD_COLUMNS = [
 ];
 
 export function buildAwardListWorkbook(model: CampaignModel, view: MasterView, roundId: string, award: string, now: number): WorkbookModel {
-  const r = roundOf(view, roundId);
+  const round = roundOf(view, roundId);
   const awardName = model.award(award).name;
   const forMinistry = award === model.campaign.cityShortlist.award;
-  const nominations = r.nominations.filter((n) => n.nomination.award === award);
+  const nominations = round.nominations.filter((n) => n.nomination.award === award);
   const proposed: { n: RoundNomination; verdict: Verdict }[] = [];
   const heldBack: { n: RoundNomination; reason: string }[] = [];
-  for (const n of nominations) {
-    const { verdict, reasons } = verdictOf(model, n);
-    if (verdict !== 'ok') heldBack.push({ n, reason: `${VERDICT_LABEL[verdict]}: ${reasons.join('; ')}` });
+  for (const nomination of nominations) {
+    const { verdict, reasons } = verdictOf(model, nomination);
+    if (verdict !== 'ok') heldBack.push({ n: nomination, reason: `${VERDICT_LABEL[verdict]}: ${reasons.join('; ')}` });
     // The Ministry's list is the coordinators' shortlist (ticked in the master), not every valid nominee.
-    else if (forMinistry && !n.shortlisted) heldBack.push({ n, reason: 'Không được chọn vào danh sách trình Bộ Công an' });
-    else proposed.push({ n, verdict });
+    else if (forMinistry && !nomination.shortlisted) heldBack.push({ n: nomination, reason: 'Không được chọn vào danh sách trình Bộ Công an' });
+    else proposed.push({ n: nomination, verdict });
   }
 
-  const b = new SheetBuilder('Danh sách đề nghị', `khen_thuong.${award}`);
+  const builder = new SheetBuilder('Danh sách đề nghị', `khen_thuong.${award}`);
   const lastCol = AWARD_COLUMNS.length - 1;
   const top = documentHead(
-    b,
+    builder,
     model,
     lastCol,
     0,
     `DANH SÁCH ĐỀ NGHỊ TẶNG ${awardName.toUpperCase()}`,
     `${model.campaign.title}. Lập ${formatViDateTime(now, model.timeZone)} từ danh sách các đơn vị đã gửi${forMinistry ? '; gồm các trường hợp được chọn trình Bộ Công an' : ''}.`,
   );
-  AWARD_COLUMNS.forEach((c, j) => b.set(top, j, c.header, STYLES.header).column(j, { width: c.width }));
-  b.row(top, { height: 40 });
+  AWARD_COLUMNS.forEach((c, j) => builder.set(top, j, c.header, STYLES.header).column(j, { width: c.width }));
+  builder.row(top, { height: 40 });
   let row = top + 1;
   const cellStyle: CellStyle = { ...STYLES.label, vAlign: 'top' };
-  const nomineeCells = (stt: number, n: RoundNomination) => {
-    const nom = n.nomination;
-    b.set(row, 0, stt, { ...cellStyle, hAlign: 'center' });
-    b.set(row, 1, nom.name ?? '(chưa ghi tên)', { ...cellStyle, bold: true });
-    b.set(row, 2, nom.type ? TYPE_LABEL[nom.type] : null, cellStyle);
-    b.set(row, 3, nom.scope ? SCOPE_LABEL[nom.scope] : null, cellStyle);
-    b.set(row, 4, nom.position, cellStyle);
-    b.set(row, 5, model.unit(n.unitId).name, cellStyle);
+  const nomineeCells = (stt: number, nomination: RoundNomination) => {
+    const nom = nomination.nomination;
+    builder.set(row, 0, stt, { ...cellStyle, hAlign: 'center' });
+    builder.set(row, 1, nom.name ?? '(chưa ghi tên)', { ...cellStyle, bold: true });
+    builder.set(row, 2, nom.type ? TYPE_LABEL[nom.type] : null, cellStyle);
+    builder.set(row, 3, nom.scope ? SCOPE_LABEL[nom.scope] : null, cellStyle);
+    builder.set(row, 4, nom.position, cellStyle);
+    builder.set(row, 5, model.unit(nomination.unitId).name, cellStyle);
   };
-  proposed.forEach(({ n, verdict }, i) => {
-    nomineeCells(i + 1, n);
-    const achievement = achievementText(n.nomination);
-    b.set(row, 6, achievement, cellStyle).set(row, 7, VERDICT_LABEL[verdict], cellStyle).set(row, 8, dossierText(model, n.nomination), cellStyle);
-    b.fitText(row, achievement, AWARD_COLUMNS[6]!.width);
+  proposed.forEach(({ n: nomination, verdict }, index) => {
+    nomineeCells(index + 1, nomination);
+    const achievement = achievementText(nomination.nomination);
+    builder.set(row, 6, achievement, cellStyle).set(row, 7, VERDICT_LABEL[verdict], cellStyle).set(row, 8, dossierText(model, nomination.nomination), cellStyle);
+    builder.fitText(row, achievement, AWARD_COLUMNS[6]!.width);
     row++;
   });
   if (proposed.length === 0) {
-    b.set(row, 0, 'Không có trường hợp nào đủ điều kiện đề nghị.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
+    builder.set(row, 0, 'Không có trường hợp nào đủ điều kiện đề nghị.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
     row++;
   }
-  b.set(row, 0, `Tổng số: ${proposed.length} (${proposed.filter((p) => p.n.nomination.type === 'collective').length} tập thể, ${proposed.filter((p) => p.n.nomination.type === 'individual').length} cá nhân)`, { bold: true }).merge(row, 0, row + 1, lastCol + 1);
+  builder.set(row, 0, `Tổng số: ${proposed.length} (${proposed.filter((p) => p.n.nomination.type === 'collective').length} tập thể, ${proposed.filter((p) => p.n.nomination.type === 'individual').length} cá nhân)`, { bold: true }).merge(row, 0, row + 1, lastCol + 1);
   row += 2;
 
-  b.set(row, 0, 'KHÔNG ĐỀ NGHỊ (LÝ DO)', { ...STYLES.subtitle, hAlign: 'left' }).merge(row, 0, row + 1, lastCol + 1);
+  builder.set(row, 0, 'KHÔNG ĐỀ NGHỊ (LÝ DO)', { ...STYLES.subtitle, hAlign: 'left' }).merge(row, 0, row + 1, lastCol + 1);
   row++;
-  ['STT', 'Họ và tên / Tên tập thể', 'Tập thể / Cá nhân', 'Trong / Ngoài CAND', 'Chức vụ, đơn vị công tác', 'Đơn vị đề nghị', 'Lý do không đề nghị'].forEach((h, j) => b.set(row, j, h, STYLES.header));
-  b.merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 6, endCol: lastCol + 1 }, STYLES.header);
+  ['STT', 'Họ và tên / Tên tập thể', 'Tập thể / Cá nhân', 'Trong / Ngoài CAND', 'Chức vụ, đơn vị công tác', 'Đơn vị đề nghị', 'Lý do không đề nghị'].forEach((h, j) => builder.set(row, j, h, STYLES.header));
+  builder.merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 6, endCol: lastCol + 1 }, STYLES.header);
   row++;
-  heldBack.forEach(({ n, reason }, i) => {
-    nomineeCells(i + 1, n);
-    b.set(row, 6, reason, cellStyle).merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 7, endCol: lastCol + 1 }, cellStyle);
-    b.fitText(row, reason, AWARD_COLUMNS[6]!.width + AWARD_COLUMNS[7]!.width + AWARD_COLUMNS[8]!.width);
+  heldBack.forEach(({ n: nomination, reason }, index) => {
+    nomineeCells(index + 1, nomination);
+    builder.set(row, 6, reason, cellStyle).merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 7, endCol: lastCol + 1 }, cellStyle);
+    builder.fitText(row, reason, AWARD_COLUMNS[6]!.width + AWARD_COLUMNS[7]!.width + AWARD_COLUMNS[8]!.width);
     row++;
   });
   if (heldBack.length === 0) {
-    b.set(row, 0, 'Không có.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
+    builder.set(row, 0, 'Không có.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
     row++;
   }
-  signatureBlock(b, row + 1, now, model, lastCol, 0);
-  return workbook(model, `Danh sách đề nghị ${awardName}`, [b.build({ frozenRows: top + 1, protection: PROTECTION })]);
+  signatureBlock(builder, row + 1, now, model, lastCol, 0);
+  return workbook(model, `Danh sách đề nghị ${awardName}`, [builder.build({ frozenRows: top + 1, protection: PROTECTION })]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,11 +334,11 @@ export interface ActivitiesInput {
 /** Counts per kind and level of a list of activities (kinds and levels in order of first appearance). */
 export function summariseActivities(list: ActivityEntry[]): ActivitiesInput['byKindLevel'] {
   const out = new Map<string, ActivitiesInput['byKindLevel'][number]>();
-  for (const a of list) {
-    const key = `${a.kind}\u0000${a.level}`;
-    const cell = out.get(key) ?? { kind: a.kind, level: a.level, count: 0, participants: 0 };
+  for (const activityEntry of list) {
+    const key = `${activityEntry.kind}\u0000${activityEntry.level}`;
+    const cell = out.get(key) ?? { kind: activityEntry.kind, level: activityEntry.level, count: 0, participants: 0 };
     cell.count++;
-    cell.participants += a.participants ?? 0;
+    cell.participants += activityEntry.participants ?? 0;
     out.set(key, cell);
   }
   return [...out.values()];
@@ -375,20 +375,20 @@ function activitiesSummarySheet(model: CampaignModel, roundId: string, input: Ac
   const round = model.round(roundId);
   const kinds = [...new Set(input.byKindLevel.map((c) => c.kind))];
   const levels = [...new Set(input.byKindLevel.map((c) => c.level))];
-  const b = new SheetBuilder('Theo loại và cấp', 'hoat_dong.tong_hop');
+  const builder = new SheetBuilder('Theo loại và cấp', 'hoat_dong.tong_hop');
   const lastCol = levels.length + 2;
   const frozenCols = 2;
-  const top = documentHead(b, model, Math.max(lastCol, 4), frozenCols, 'TỔNG HỢP CÁC HOẠT ĐỘNG THEO LOẠI VÀ CẤP TỔ CHỨC', `${round.name} (${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Số hoạt động (số người tham gia). Lập ${formatViDateTime(now, model.timeZone)}.`);
-  ['STT', 'Loại hoạt động', ...levels, 'Cộng'].forEach((h, j) => b.set(top, j, h, STYLES.header).column(j, { width: j === 0 ? 40 : j === 1 ? 300 : 120 }));
-  b.row(top, { height: 40 });
+  const top = documentHead(builder, model, Math.max(lastCol, 4), frozenCols, 'TỔNG HỢP CÁC HOẠT ĐỘNG THEO LOẠI VÀ CẤP TỔ CHỨC', `${round.name} (${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Số hoạt động (số người tham gia). Lập ${formatViDateTime(now, model.timeZone)}.`);
+  ['STT', 'Loại hoạt động', ...levels, 'Cộng'].forEach((h, j) => builder.set(top, j, h, STYLES.header).column(j, { width: j === 0 ? 40 : j === 1 ? 300 : 120 }));
+  builder.row(top, { height: 40 });
   let row = top + 1;
   const count = (kind: string | null, level: string | null) =>
     input.byKindLevel.filter((c) => (kind === null || c.kind === kind) && (level === null || c.level === level)).reduce((acc, c) => ({ count: acc.count + c.count, participants: acc.participants + c.participants }), { count: 0, participants: 0 });
   const line = (stt: number | null, label: string, kind: string | null, style: CellStyle) => {
-    b.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style }).set(row, 1, label, { ...STYLES.label, ...style });
-    [...levels, null].forEach((level, j) => {
-      const c = count(kind, level);
-      b.set(row, 2 + j, c.count, { ...STYLES.label, numberFormat: INTEGER_FORMAT, ...style });
+    builder.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style }).set(row, 1, label, { ...STYLES.label, ...style });
+    [...levels, null].forEach((level, index) => {
+      const counts = count(kind, level);
+      builder.set(row, 2 + index, counts.count, { ...STYLES.label, numberFormat: INTEGER_FORMAT, ...style });
     });
     row++;
   };
@@ -396,13 +396,13 @@ function activitiesSummarySheet(model: CampaignModel, roundId: string, input: Ac
   line(null, 'Tổng cộng', null, { bold: true, fill: PALETTE.computed });
   const people = count(null, null).participants;
   row++;
-  b.set(row, 1, `Tổng số người tham gia: ${people.toLocaleString('vi-VN')}.`, { italic: true });
-  signatureBlock(b, row + 2, now, model, Math.max(lastCol, 4), frozenCols);
-  return b.build({ frozenRows: top + 1, frozenCols, protection: PROTECTION });
+  builder.set(row, 1, `Tổng số người tham gia: ${people.toLocaleString('vi-VN')}.`, { italic: true });
+  signatureBlock(builder, row + 2, now, model, Math.max(lastCol, 4), frozenCols);
+  return builder.build({ frozenRows: top + 1, frozenCols, protection: PROTECTION });
 }
 
 function activitiesListSheet(model: CampaignModel, input: ActivitiesInput): SheetModel {
-  const b = new SheetBuilder('Danh sách hoạt động', 'hoat_dong.danh_sach');
+  const builder = new SheetBuilder('Danh sách hoạt động', 'hoat_dong.danh_sach');
   const columns = [
     { header: 'STT', width: 40 },
     { header: 'Đơn vị', width: 170 },
@@ -413,18 +413,18 @@ function activitiesListSheet(model: CampaignModel, input: ActivitiesInput): Shee
     { header: 'Số người tham gia', width: 90 },
     { header: 'Tóm tắt', width: 260 },
   ];
-  b.set(0, 0, 'DANH SÁCH HOẠT ĐỘNG CÁC ĐƠN VỊ ĐÃ BÁO CÁO', STYLES.title).merge(0, 0, 1, columns.length).row(0, { height: 30 });
-  columns.forEach((c, j) => b.set(1, j, c.header, STYLES.header).column(j, { width: c.width }));
+  builder.set(0, 0, 'DANH SÁCH HOẠT ĐỘNG CÁC ĐƠN VỊ ĐÃ BÁO CÁO', STYLES.title).merge(0, 0, 1, columns.length).row(0, { height: 30 });
+  columns.forEach((c, j) => builder.set(1, j, c.header, STYLES.header).column(j, { width: c.width }));
   const style: CellStyle = { ...STYLES.label, vAlign: 'top' };
-  input.list.forEach((a, i) => {
-    const r = 2 + i;
-    b.set(r, 0, i + 1, { ...style, hAlign: 'center' }).set(r, 1, model.findUnit(a.unitId)?.name ?? a.unitId, style).set(r, 2, a.date ? formatCivilDate(a.date) : null, style);
-    b.set(r, 3, a.name, style).set(r, 4, a.kind, style).set(r, 5, a.level, style).set(r, 6, a.participants, { ...style, numberFormat: INTEGER_FORMAT }).set(r, 7, a.summary, style);
-    b.fitText(r, `${a.summary ?? ''}`, 260);
+  input.list.forEach((activityEntry, index) => {
+    const row = 2 + index;
+    builder.set(row, 0, index + 1, { ...style, hAlign: 'center' }).set(row, 1, model.findUnit(activityEntry.unitId)?.name ?? activityEntry.unitId, style).set(row, 2, activityEntry.date ? formatCivilDate(activityEntry.date) : null, style);
+    builder.set(row, 3, activityEntry.name, style).set(row, 4, activityEntry.kind, style).set(row, 5, activityEntry.level, style).set(row, 6, activityEntry.participants, { ...style, numberFormat: INTEGER_FORMAT }).set(row, 7, activityEntry.summary, style);
+    builder.fitText(row, `${activityEntry.summary ?? ''}`, 260);
   });
-  if (input.list.length === 0) b.set(2, 0, 'Chưa có đơn vị nào báo cáo hoạt động.', { ...style, italic: true }).merge(2, 0, 3, columns.length);
+  if (input.list.length === 0) builder.set(2, 0, 'Chưa có đơn vị nào báo cáo hoạt động.', { ...style, italic: true }).merge(2, 0, 3, columns.length);
   // No frozen column: the list fits the page width, and the title and the empty-list line span it.
-  return b.build({ frozenRows: 2, protection: PROTECTION });
+  return builder.build({ frozenRows: 2, protection: PROTECTION });
 }
 
 export function buildActivitiesWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {

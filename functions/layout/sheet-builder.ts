@@ -58,10 +58,10 @@ export class SheetBuilder {
 
   /** Styles every cell of a range (creating blank cells), e.g. borders on a merged header. */
   style(range: RangeModel, style: CellStyle): this {
-    for (let r = range.startRow; r < range.endRow; r++) {
-      for (let c = range.startCol; c < range.endCol; c++) {
-        const prev = this.cells.get(`${r}:${c}`);
-        this.set(r, c, prev?.value ?? null, style, prev && { ...(prev.note ? { note: prev.note } : {}), ...(prev.validation ? { validation: prev.validation } : {}) });
+    for (let row = range.startRow; row < range.endRow; row++) {
+      for (let col = range.startCol; col < range.endCol; col++) {
+        const prev = this.cells.get(`${row}:${col}`);
+        this.set(row, col, prev?.value ?? null, style, prev && { ...(prev.note ? { note: prev.note } : {}), ...(prev.validation ? { validation: prev.validation } : {}) });
       }
     }
     return this;

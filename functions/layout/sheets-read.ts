@@ -53,7 +53,7 @@ function sheetGridOf(sheet: sheets_v4.Schema$Sheet): SheetGrid {
     });
   }
   // Holes would make `for…of` over rows yield undefined where callers expect an array.
-  for (let r = 0; r < rows.length; r++) rows[r] ??= [];
+  for (let row = 0; row < rows.length; row++) rows[row] ??= [];
   const grid = sheet.properties?.gridProperties;
   return {
     title: sheet.properties?.title ?? '',

@@ -280,7 +280,7 @@ class ListSheet {
   constructor(takenTitles: string[]) {
     const taken = new Set(takenTitles.map((title) => title.toLowerCase()));
     let title = XLSX_LIST_SHEET_TITLE;
-    for (let n = 2; taken.has(title.toLowerCase()); n++) title = `${XLSX_LIST_SHEET_TITLE}${n}`;
+    for (let suffix = 2; taken.has(title.toLowerCase()); suffix++) title = `${XLSX_LIST_SHEET_TITLE}${suffix}`;
     this.title = title;
   }
 
@@ -327,9 +327,9 @@ class CellKeySet {
 
   *cells(): Generator<[number, number]> {
     const seen = new Set<string>();
-    for (const r of this.ranges) {
-      for (let row = r.startRow; row < r.endRow; row++) {
-        for (let col = r.startCol; col < r.endCol; col++) {
+    for (const range of this.ranges) {
+      for (let row = range.startRow; row < range.endRow; row++) {
+        for (let col = range.startCol; col < range.endCol; col++) {
           const key = `${row}:${col}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -355,8 +355,8 @@ export function pixelsToPoints(pixels: number): number {
 
 function columnLetter(index: number): string {
   let letters = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let remaining = index + 1; remaining > 0; remaining = Math.floor((remaining - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((remaining - 1) % 26)) + letters;
   }
   return letters;
 }
@@ -413,14 +413,15 @@ function sheetGridOf(worksheet: Worksheet, valueTypes: ExcelModule['ValueType'])
     if (cells.length > 0) rows[rowNumber - 1] = cells;
   });
   // Holes would make `for…of` over rows yield undefined where callers expect an array.
-  for (let r = 0; r < rows.length; r++) rows[r] ??= [];
+  for (let row = 0; row < rows.length; row++) rows[row] ??= [];
   return { title: worksheet.name, rows, merges: mergesOf(worksheet) };
 }
 
 function gridCellOf(cell: Cell, valueTypes: ExcelModule['ValueType']): GridCell | null {
   switch (cell.type) {
+    // A blank cell; and a covered cell of a merge, which reports its top-left cell's value where
+    // Sheets reports it blank.
     case valueTypes.Null:
-    // A covered cell of a merge reports its top-left cell's value; Sheets reports it blank.
     case valueTypes.Merge:
       return null;
     case valueTypes.Formula: {

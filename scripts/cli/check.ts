@@ -30,14 +30,14 @@ export async function readWorkbookFile(file: string): Promise<WorkbookGrid> {
   }
 }
 
-export function checkJson(ev: Evaluation) {
+export function checkJson(evaluation: Evaluation) {
   return {
-    unit: ev.unitId,
-    round: ev.roundId,
-    status: ev.status,
-    issues: ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })),
-    values: ev.values,
-    nominations: ev.nominations.map((n) => ({
+    unit: evaluation.unitId,
+    round: evaluation.roundId,
+    status: evaluation.status,
+    issues: evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })),
+    values: evaluation.values,
+    nominations: evaluation.nominations.map((n) => ({
       row: n.rowNo,
       cell: n.cell,
       award: n.award,
@@ -59,26 +59,26 @@ export function checkJson(ev: Evaluation) {
   };
 }
 
-export function readableReport(model: CampaignModel, ev: Evaluation): string {
+export function readableReport(model: CampaignModel, evaluation: Evaluation): string {
   const lines: string[] = [];
-  const status = statusLine(model, ev.roundId, { ...ev, pendingCount: ev.pending.length }, null);
-  lines.push(`Đơn vị: ${model.unit(ev.unitId).name} — ${model.round(ev.roundId).name}`);
+  const status = statusLine(model, evaluation.roundId, { ...evaluation, pendingCount: evaluation.pending.length }, null);
+  lines.push(`Đơn vị: ${model.unit(evaluation.unitId).name} — ${model.round(evaluation.roundId).name}`);
   lines.push(`Tình trạng: ${status.text}`);
-  const bySheet = new Map<string, typeof ev.issues>();
-  for (const i of ev.issues) bySheet.set(i.sheet, [...(bySheet.get(i.sheet) ?? []), i]);
+  const bySheet = new Map<string, typeof evaluation.issues>();
+  for (const issue of evaluation.issues) bySheet.set(issue.sheet, [...(bySheet.get(issue.sheet) ?? []), issue]);
   for (const [sheet, issues] of bySheet) {
     lines.push('', `Trang "${sheet}":`);
-    for (const i of issues) lines.push(`  ${i.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${(i.cell ?? '').padEnd(6)} ${i.message}`);
+    for (const issue of issues) lines.push(`  ${issue.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${(issue.cell ?? '').padEnd(6)} ${issue.message}`);
   }
-  if (ev.issues.length === 0) lines.push('', ev.status === 'empty' ? 'Biểu mẫu chưa có số liệu.' : 'Không có lỗi hay cảnh báo.');
+  if (evaluation.issues.length === 0) lines.push('', evaluation.status === 'empty' ? 'Biểu mẫu chưa có số liệu.' : 'Không có lỗi hay cảnh báo.');
   // Only the nominees needing attention: a list of "Hợp lệ" would bury them.
-  const attention = ev.nominations.filter((n) => n.verdict !== 'ok');
+  const attention = evaluation.nominations.filter((n) => n.verdict !== 'ok');
   if (attention.length) {
     const table = nominationsTable(model);
     lines.push('', `Đối tượng đề nghị khen thưởng cần xem lại (không ảnh hưởng tình trạng báo cáo):`);
-    for (const n of attention) {
-      const exempt = n.exempt ? ' [không thuộc diện xét danh hiệu thi đua]' : '';
-      lines.push(`  ${String(n.rowNo).padStart(2)}. ${n.name ?? '(chưa ghi tên)'}${n.award ? ` (${model.award(n.award).name})` : ''}${exempt}: ${verdictLabel(model, table, n.verdict)}`);
+    for (const nomination of attention) {
+      const exempt = nomination.exempt ? ' [không thuộc diện xét danh hiệu thi đua]' : '';
+      lines.push(`  ${String(nomination.rowNo).padStart(2)}. ${nomination.name ?? '(chưa ghi tên)'}${nomination.award ? ` (${model.award(nomination.award).name})` : ''}${exempt}: ${verdictLabel(model, table, nomination.verdict)}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -91,10 +91,10 @@ export const checkCommand: Command = async (args, io) => {
   const { unitId, roundId } = requireUnitAndRound(model, values.unit, values.round);
   const file = resolve(io.cwd, fileArgument);
   const grid = await readWorkbookFile(file);
-  const ev = evaluateWorkbook(model, unitId, roundId, grid);
-  const identity = ev.issues.find((i) => NOT_THIS_TEMPLATE.has(i.code));
+  const evaluation = evaluateWorkbook(model, unitId, roundId, grid);
+  const identity = evaluation.issues.find((i) => NOT_THIS_TEMPLATE.has(i.code));
   if (identity) throw new UsageError(identity.message);
-  io.stdout(values.json ? JSON.stringify(checkJson(ev)) + '\n' : readableReport(model, ev));
+  io.stdout(values.json ? JSON.stringify(checkJson(evaluation)) + '\n' : readableReport(model, evaluation));
   // "No error" means none at all: a nominee's error fails the check even though the report is ready.
-  return ev.issues.some((i) => i.severity === 'error') ? 1 : 0;
+  return evaluation.issues.some((i) => i.severity === 'error') ? 1 : 0;
 };

@@ -13,18 +13,18 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
 }
 
 /** node:util's parseArgs explains in English; the user reads Vietnamese. Its message quotes the offending word. */
-function parseArgsMessage(e: Error & { code?: string }): string {
-  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+function parseArgsMessage(error: Error & { code?: string }): string {
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
   const option = quoted.split(' ')[0];
-  switch (e.code) {
+  switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `không có tùy chọn ${option}.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return / does not take an argument/.test(e.message) ? `tùy chọn ${option} không nhận giá trị.` : `tùy chọn ${option} cần một giá trị.`;
+      return / does not take an argument/.test(error.message) ? `tùy chọn ${option} không nhận giá trị.` : `tùy chọn ${option} cần một giá trị.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `lệnh này không nhận tham số "${quoted}".`;
     default:
-      return e.message;
+      return error.message;
   }
 }
 

@@ -13,15 +13,15 @@ export const exportCommand: Command = async (args, io) => {
   await mkdir(out, { recursive: true });
   const session = await openSession(io, values.schema ? { schema: values.schema } : {});
   try {
-    const rt = session.runtime;
-    const sheets = await rt.store.allUnitSheets();
-    const master = await rt.store.meta('master');
+    const runtime = session.runtime;
+    const sheets = await runtime.store.allUnitSheets();
+    const master = await runtime.store.meta('master');
     const targets = [...sheets.map((s) => ({ id: s.spreadsheetId, file: `${s.roundId}__${s.unitId}.xlsx` })), ...(master.spreadsheetId ? [{ id: master.spreadsheetId, file: `${model.id}__tong-hop.xlsx` }] : [])];
     if (!targets.length) throw new UsageError('Chưa có bảng tính nào; hãy chạy npm start hoặc npm run provision trước.');
-    for (const t of targets) {
-      const res = await fetch(`${session.sheetsUrl}emulator/spreadsheets/${t.id}.xlsx`);
-      if (!res.ok) throw new Error(`export of ${t.id} failed: HTTP ${res.status}`);
-      await writeFile(join(out, t.file), Buffer.from(await res.arrayBuffer()));
+    for (const target of targets) {
+      const res = await fetch(`${session.sheetsUrl}emulator/spreadsheets/${target.id}.xlsx`);
+      if (!res.ok) throw new Error(`export of ${target.id} failed: HTTP ${res.status}`);
+      await writeFile(join(out, target.file), Buffer.from(await res.arrayBuffer()));
     }
     io.stdout(`Đã xuất ${targets.length} tệp vào ${out}\n`);
     return 0;

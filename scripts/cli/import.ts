@@ -29,29 +29,29 @@ export const importCommand: Command = async (args, io) => {
 
   const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}) });
   try {
-    const rt = session.runtime;
+    const runtime = session.runtime;
     await session.ensureProvisioned(roundId);
-    const reg = await rt.store.unitSheet(roundId, unitId);
+    const reg = await runtime.store.unitSheet(roundId, unitId);
     if (!reg) throw new UsageError(`Chưa có bảng tính của ${model.unit(unitId).name} cho đợt ${roundId}.`);
-    const live = await rt.workbooks.read(reg.spreadsheetId);
+    const live = await runtime.workbooks.read(reg.spreadsheetId);
     const { writes, unplaced } = writesFor(model, unitId, roundId, live.grid, entriesFromGrid(model, unitId, roundId, grid));
     if (unplaced.length) io.stderr(`Lưu ý: ${unplaced.length} ô không tìm thấy chỗ tương ứng trong bảng tính trực tuyến và không được nhập.\n`);
-    const clerkEmail = model.unit(unitId).emails[0] ?? rt.config.serviceAccount!;
+    const clerkEmail = model.unit(unitId).emails[0] ?? runtime.config.serviceAccount!;
     await typeInto(sheetsAs(session.sheetsUrl, clerkEmail), reg.spreadsheetId, writes);
-    const result = await processUnitSheet(rt, reg.spreadsheetId);
+    const result = await processUnitSheet(runtime, reg.spreadsheetId);
     if (result.outcome !== 'processed') throw new UsageError(`Không xử lý được bảng tính (${result.outcome}).`);
     // The Firestore trigger aggregates too; doing it here as well (idempotent) means the
     // command returns with the consolidated figures already up to date.
-    if (result.accepted) await aggregateSubmission(rt, roundId, unitId);
-    const ev = result.evaluation;
+    if (result.accepted) await aggregateSubmission(runtime, roundId, unitId);
+    const evaluation = result.evaluation;
     if (values.json) {
-      io.stdout(JSON.stringify({ ...checkJson(ev), accepted: result.accepted, version: result.submission?.versionCount ?? 0, late: result.submission?.late ?? null, statusText: result.statusText, spreadsheetUrl: reg.url }) + '\n');
+      io.stdout(JSON.stringify({ ...checkJson(evaluation), accepted: result.accepted, version: result.submission?.versionCount ?? 0, late: result.submission?.late ?? null, statusText: result.statusText, spreadsheetUrl: reg.url }) + '\n');
     } else {
       io.stdout(`${model.unit(unitId).name} — ${model.round(roundId).name}\nTình trạng: ${result.statusText}\n`);
-      for (const i of ev.issues) io.stdout(`  ${i.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${i.sheet}!${i.cell ?? ''} ${i.message}\n`);
+      for (const issue of evaluation.issues) io.stdout(`  ${issue.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${issue.sheet}!${issue.cell ?? ''} ${issue.message}\n`);
       io.stdout(`Bảng tính: ${reg.url}\n`);
     }
-    return ev.errors > 0 ? 1 : 0;
+    return evaluation.errors > 0 ? 1 : 0;
   } finally {
     await session.close();
   }

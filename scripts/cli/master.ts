@@ -27,10 +27,10 @@ export const masterCommand: Command = async (args, io) => {
     }
     if (values.json) io.stdout(JSON.stringify(masterJson(view)) + '\n');
     else if (!values.xlsx) {
-      for (const r of view.rounds) {
-        const counts = (t: Timeliness) => r.units.filter((u) => u.expected && u.timeliness === t).length;
-        const groups = r.groups.map((g) => `${g.label.toLowerCase()}: ${g.contributors} đơn vị${g.headline ? '' : ' (ghi riêng)'}`).join(', ');
-        io.stdout(`${model.round(r.roundId).name}: đã tổng hợp ${groups}; ${(['on-time', 'late', 'missing', 'pending'] as const).map((t) => `${counts(t)} ${LABEL[t]}`).join(', ')}\n`);
+      for (const round of view.rounds) {
+        const counts = (t: Timeliness) => round.units.filter((u) => u.expected && u.timeliness === t).length;
+        const groups = round.groups.map((g) => `${g.label.toLowerCase()}: ${g.contributors} đơn vị${g.headline ? '' : ' (ghi riêng)'}`).join(', ');
+        io.stdout(`${model.round(round.roundId).name}: đã tổng hợp ${groups}; ${(['on-time', 'late', 'missing', 'pending'] as const).map((t) => `${counts(t)} ${LABEL[t]}`).join(', ')}\n`);
       }
     }
     return 0;

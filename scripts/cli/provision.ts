@@ -8,18 +8,18 @@ import { openSession } from './session.js';
 export const provisionCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, { target: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, round: { type: 'string', multiple: true } });
   const model = loadModel(values.schema, io);
-  for (const r of values.round ?? []) if (!model.findRound(r)) throw new UsageError(unknownRoundMessage(model, r));
+  for (const roundId of values.round ?? []) if (!model.findRound(roundId)) throw new UsageError(unknownRoundMessage(model, roundId));
   const session = await openSession(io, { ...(values.schema ? { schema: values.schema } : {}), ...(values.target ? { target: values.target } : {}) });
   try {
-    const rt = session.runtime;
+    const runtime = session.runtime;
     // On Google the watch address is the deployed driveWebhook; locally only an embedded run renews it.
     const renew = session.mode !== 'connected';
     const report = await provisionCampaign(
-      { ...rt, writes: rt.sheetsPace.writes, editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
+      { ...runtime, writes: runtime.sheetsPace.writes, editors: [runtime.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
       {
         ...(values.round ? { rounds: values.round } : {}),
         dryRun: values['dry-run'],
-        ...(renew ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}),
+        ...(renew ? { webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs } } : {}),
         onProgress: (p) => io.stderr(`\r[${p.done}/${p.total}] ${p.label}: ${p.action} — còn khoảng ${Math.ceil(p.etaMs / 1000)} giây   `),
       },
     );
@@ -40,15 +40,15 @@ export function sharingSummary(report: ProvisionReport): string {
   if (report.lockedSharing.length) lines.push(`Đã khóa quyền chia sẻ của người sửa (writersCanShare) trên ${report.lockedSharing.length} bảng tính.`);
   if (report.invited.length) {
     lines.push(`Đã mời qua thư (địa chỉ chưa có tài khoản Google, cần tạo tài khoản Google để mở bảng tính): ${report.invited.length}`);
-    for (const i of report.invited) lines.push(`  - ${i.label}: ${i.email}`);
+    for (const invited of report.invited) lines.push(`  - ${invited.label}: ${invited.email}`);
   }
   if (report.sharedDrive?.problems.length) {
     lines.push(`Bộ nhớ dùng chung "${report.sharedDrive.name}" (${report.sharedDrive.driveId}) — cần đổi cài đặt:`);
-    for (const p of report.sharedDrive.problems) lines.push(`  - ${p}`);
+    for (const problem of report.sharedDrive.problems) lines.push(`  - ${problem}`);
   }
   if (report.shareFailures.length) {
     lines.push(`KHÔNG chia sẻ được ${report.shareFailures.length} lượt (các lượt khác đã xong):`);
-    for (const f of report.shareFailures) lines.push(`  - ${f.label}: ${f.email} (${f.role === 'writer' ? 'sửa' : 'xem'}; ${f.reason}) — ${f.explanation}`);
+    for (const failure of report.shareFailures) lines.push(`  - ${failure.label}: ${failure.email} (${failure.role === 'writer' ? 'sửa' : 'xem'}; ${failure.reason}) — ${failure.explanation}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -18,8 +18,8 @@ export const sweepCommand: Command = async (args, io) => {
     else {
       // One line per round, named: a unit late in one round and missing in another is counted in each.
       io.stdout(`Rà soát lúc ${formatViDateTime(Date.parse(run.at), model.timeZone)}:\n`);
-      for (const r of run.byRound) {
-        io.stdout(`  ${model.round(r.roundId).name}: ${r.missing.length} chưa nộp (quá hạn), ${r.late.length} nộp muộn, ${r.dueSoon.length} sắp đến hạn, ${r.invalid.length} còn lỗi.\n`);
+      for (const roundLists of run.byRound) {
+        io.stdout(`  ${model.round(roundLists.roundId).name}: ${roundLists.missing.length} chưa nộp (quá hạn), ${roundLists.late.length} nộp muộn, ${roundLists.dueSoon.length} sắp đến hạn, ${roundLists.invalid.length} còn lỗi.\n`);
       }
       io.stdout(run.dryRun ? `Chạy thử: ${run.emails.length} thư sẽ được gửi, không gửi gì.\n` : `Đã gửi ${run.sent.length} thư, ${run.alreadySent} thư đã gửi trước đó, ${run.failed.length} thư lỗi (sẽ gửi lại lần sau).\n`);
     }

@@ -122,9 +122,9 @@ export function periodYears(from: string, to: string): number {
 
 /** How many festival days (19 August) fall in the period. */
 export function festivalsIn(from: string, to: string): number {
-  let n = 0;
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (`${y}-08-19` >= from && `${y}-08-19` <= to) n++;
-  return n;
+  let count = 0;
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (`${y}-08-19` >= from && `${y}-08-19` <= to) count++;
+  return count;
 }
 
 /** What a row's `range` is multiplied by in a period: its length in years, its festivals, or 1 for a stock. */
@@ -140,7 +140,7 @@ export function periodFactor(row: FigureRange, aggregate: 'flow' | 'stock', peri
  */
 export function boundsOf(row: FigureRange, aggregate: 'flow' | 'stock', type: 'integer' | 'decimal', period: { from: string; to: string }, perValue: number | undefined): [number, number] {
   const factor = row.per !== undefined ? (perValue ?? 0) : periodFactor(row, aggregate, period);
-  const lo = row.range[0] * factor;
-  const hi = row.range[1] * factor;
-  return type === 'integer' ? [Math.floor(lo), Math.ceil(hi)] : [Math.floor(lo * 100) / 100, Math.ceil(hi * 100) / 100];
+  const low = row.range[0] * factor;
+  const high = row.range[1] * factor;
+  return type === 'integer' ? [Math.floor(low), Math.ceil(high)] : [Math.floor(low * 100) / 100, Math.ceil(high * 100) / 100];
 }

@@ -13,9 +13,9 @@ import type { Rng } from '../local-stack/seeded-random.js';
 import { FIGURE_RANGES, periodFactor, type RangeTable } from './figure-ranges.js';
 
 export function seedOf(text: string): number {
-  let h = 2166136261;
-  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
-  return h;
+  let hash = 2166136261;
+  for (const character of text) hash = Math.imul(hash ^ character.codePointAt(0)!, 16777619) >>> 0;
+  return hash;
 }
 
 /** Typical yearly magnitude for a unit of measure. */
@@ -29,9 +29,9 @@ function magnitude(unit: string): [number, number] {
 }
 
 /** Vietnamese typing: "1.234" for thousands, "12,5" for decimals, sometimes a bare number. */
-export function viTyped(n: number, rng: Rng): Typed {
-  if (!Number.isInteger(n)) return n.toFixed(2).replace(/0+$/, '').replace('.', ',').replace(/\B(?=(\d{3})+(?!\d),)/g, '.');
-  return n >= 1000 && rng() < 0.5 ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.') : n;
+export function viTyped(value: number, rng: Rng): Typed {
+  if (!Number.isInteger(value)) return value.toFixed(2).replace(/0+$/, '').replace('.', ',').replace(/\B(?=(\d{3})+(?!\d),)/g, '.');
+  return value >= 1000 && rng() < 0.5 ? String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '.') : value;
 }
 
 /**
@@ -40,8 +40,8 @@ export function viTyped(n: number, rng: Rng): Typed {
  */
 export function generateFigures(model: CampaignModel, table: FiguresTable, periods: string[], size: number, rng: Rng, kindId?: string): Record<string, Record<string, number>> {
   const values: Record<string, Record<string, number>> = Object.fromEntries(periods.map((p) => [p, {}]));
-  const periodWeight = (p: string) => {
-    const { from, to } = model.period(p);
+  const periodWeight = (period: string) => {
+    const { from, to } = model.period(period);
     return Math.min(1, (Date.parse(to) - Date.parse(from) + 86_400_000) / (365 * 86_400_000));
   };
   const ranges: RangeTable = (kindId !== undefined ? FIGURE_RANGES[kindId] : undefined) ?? {};
@@ -51,49 +51,49 @@ export function generateFigures(model: CampaignModel, table: FiguresTable, perio
   // Indicators given as a multiple or share of another come after it, whatever the column order.
   const pending = [...ranged];
   while (pending.length) {
-    const i = pending.findIndex((ind) => {
+    const index = pending.findIndex((ind) => {
       const per = ranges[ind.code]!.per;
       return per === undefined || !pending.some((x) => x.code === per);
     });
-    if (i < 0) throw new Error(`figure-ranges: vòng lặp "per" trong bảng ${table.id}`);
-    const [ind] = pending.splice(i, 1) as [FiguresTable['indicators'][number]];
+    if (index < 0) throw new Error(`figure-ranges: vòng lặp "per" trong bảng ${table.id}`);
+    const [ind] = pending.splice(index, 1) as [FiguresTable['indicators'][number]];
     const row = ranges[ind.code]!;
     const { range, per } = row;
     const pick = () => range[0] + position() * (range[1] - range[0]);
     let stock: number | undefined;
-    for (const p of periods) {
-      let v: number;
-      if (per !== undefined) v = pick() * values[p]![per]!;
-      else if (ind.aggregate === 'stock') v = stock = stock === undefined ? pick() : Math.min(range[1], stock * (1 + rng() * 0.03));
-      else v = pick() * periodFactor(row, ind.aggregate, model.period(p));
-      values[p]![ind.code] = round(ind.type, v);
+    for (const period of periods) {
+      let value: number;
+      if (per !== undefined) value = pick() * values[period]![per]!;
+      else if (ind.aggregate === 'stock') value = stock = stock === undefined ? pick() : Math.min(range[1], stock * (1 + rng() * 0.03));
+      else value = pick() * periodFactor(row, ind.aggregate, model.period(period));
+      values[period]![ind.code] = round(ind.type, value);
     }
   }
   for (const ind of table.indicators) {
     if (ranged.includes(ind)) continue;
-    const [lo, hi] = magnitude(ind.unit);
-    let stock = (lo + rng() * (hi - lo)) * size;
-    for (const p of periods) {
-      let v: number;
+    const [low, high] = magnitude(ind.unit);
+    let stock = (low + rng() * (high - low)) * size;
+    for (const period of periods) {
+      let value: number;
       if (ind.aggregate === 'stock') {
         stock *= 1 + rng() * 0.08;
-        v = stock;
-      } else v = (lo + rng() * (hi - lo)) * size * periodWeight(p);
-      values[p]![ind.code] = ind.type === 'integer' ? Math.max(0, Math.round(v)) : Math.round(v * 100) / 100;
+        value = stock;
+      } else value = (low + rng() * (high - low)) * size * periodWeight(period);
+      values[period]![ind.code] = ind.type === 'integer' ? Math.max(0, Math.round(value)) : Math.round(value * 100) / 100;
     }
   }
   // The schema's consistency rules, satisfied the way a careful clerk would.
   for (let pass = 0; pass < 3; pass++) {
     for (const rule of model.rulesOfKind('lte')) {
       if (rule.table !== table.id) continue;
-      for (const p of periods) {
-        const v = values[p]!;
-        if ((v[rule.left] ?? 0) > (v[rule.right] ?? 0)) v[rule.left] = Math.floor((v[rule.right] ?? 0) * (0.3 + rng() * 0.5));
+      for (const period of periods) {
+        const periodValues = values[period]!;
+        if ((periodValues[rule.left] ?? 0) > (periodValues[rule.right] ?? 0)) periodValues[rule.left] = Math.floor((periodValues[rule.right] ?? 0) * (0.3 + rng() * 0.5));
       }
     }
     for (const rule of model.rulesOfKind('zero-implies-zero')) {
       if (rule.table !== table.id) continue;
-      for (const p of periods) if (values[p]![rule.ifZero] === 0) values[p]![rule.thenZero] = 0;
+      for (const period of periods) if (values[period]![rule.ifZero] === 0) values[period]![rule.thenZero] = 0;
     }
   }
   return values;
@@ -113,7 +113,7 @@ export function figureEntries(model: CampaignModel, unitId: string, roundId: str
     if (table.kind !== 'figures') continue;
     const periods = model.round(roundId).periods;
     const values = generateFigures(model, table, periods, size, rng, model.kindOf(unitId).id);
-    for (const p of periods) for (const ind of table.indicators) out.push({ kind: 'figure', table: table.id, period: p, code: ind.code, value: viTyped(values[p]![ind.code]!, rng) });
+    for (const period of periods) for (const ind of table.indicators) out.push({ kind: 'figure', table: table.id, period: period, code: ind.code, value: viTyped(values[period]![ind.code]!, rng) });
   }
   return out;
 }
@@ -123,8 +123,8 @@ export function outlineEntries(model: CampaignModel, unitId: string, roundId: st
   for (const { table } of model.tablesFor(unitId, roundId)) {
     if (table.kind !== 'checklist') continue;
     let page = 2;
-    for (const s of table.sections) {
-      for (const item of s.items) {
+    for (const section of table.sections) {
+      for (const item of section.items) {
         page += 1 + Math.floor(rng() * 2);
         if (rng() < 0.6) out.push({ kind: 'checklist', table: table.id, item: item.code, column: 'tham_chieu', value: `tr. ${page}–${page + 1}` });
         else out.push({ kind: 'checklist', table: table.id, item: item.code, column: 'noi_dung', value: `Đã thực hiện đầy đủ; số liệu cụ thể tại mục ${item.code} báo cáo đính kèm.` });
@@ -159,18 +159,18 @@ export function exampleEntries(model: CampaignModel, unitId: string, roundId: st
   for (const { table } of model.tablesFor(unitId, roundId)) {
     if (table.kind !== 'list' || (table.role !== 'examples' && table.role !== 'activities')) continue;
     const activities = table.role === 'activities';
-    const n = activities ? 1 + Math.floor(rng() * 3) : table.minEntries + Math.floor(rng() * 2);
-    for (let i = 0; i < n; i++) {
-      for (const f of table.fields) {
+    const count = activities ? 1 + Math.floor(rng() * 3) : table.minEntries + Math.floor(rng() * 2);
+    for (let i = 0; i < count; i++) {
+      for (const field of table.fields) {
         const value =
-          activities && f.code === table.activityFields?.participants
+          activities && field.code === table.activityFields?.participants
             ? 50 + Math.floor(rng() * 400)
-            : f.type === 'text' && f.maxLength <= 300
+            : field.type === 'text' && field.maxLength <= 300
               ? i % 2
                 ? personName(rng)
                 : collectiveName(rng, unitName)
-              : listFieldValue(model, table, f, rng, unitName);
-        out.push({ kind: 'list', table: table.id, index: i, field: f.code, value });
+              : listFieldValue(model, table, field, rng, unitName);
+        out.push({ kind: 'list', table: table.id, index: i, field: field.code, value });
       }
     }
   }
@@ -191,31 +191,31 @@ export function nominationEntries(model: CampaignModel, unitId: string, roundId:
   const unitName = model.unit(unitId).name;
   for (const { table } of model.tablesFor(unitId, roundId)) {
     if (table.kind !== 'list' || table.role !== 'nominations' || !table.nominationFields) continue;
-    const f = table.nominationFields;
+    const fields = table.nominationFields;
     const label = (fieldCode: string, value: string) => {
       const field = table.fields.find((x) => x.code === fieldCode);
       return field?.type === 'choice' ? model.optionLabel(field.options, value) : value;
     };
-    plan.forEach((n, i) => {
-      const cat = model.campaign.eligibility.categories.find((c) => c.scope === n.scope && c.type === n.type)!;
-      const put = (field: string, value: Typed) => out.push({ kind: 'list', table: table.id, index: i, field, value });
-      put(f.award, label(f.award, n.award));
-      put(f.type, label(f.type, n.type));
-      put(f.scope, label(f.scope, n.scope));
-      put(f.name, n.type === 'individual' ? personName(rng) : collectiveName(rng, unitName));
-      put(f.position, n.type === 'individual' ? `Cán bộ, ${unitName}` : unitName);
-      const years = Object.entries(f.titles);
+    plan.forEach((nominee, index) => {
+      const cat = model.campaign.eligibility.categories.find((c) => c.scope === nominee.scope && c.type === nominee.type)!;
+      const put = (field: string, value: Typed) => out.push({ kind: 'list', table: table.id, index: index, field, value });
+      put(fields.award, label(fields.award, nominee.award));
+      put(fields.type, label(fields.type, nominee.type));
+      put(fields.scope, label(fields.scope, nominee.scope));
+      put(fields.name, nominee.type === 'individual' ? personName(rng) : collectiveName(rng, unitName));
+      put(fields.position, nominee.type === 'individual' ? `Cán bộ, ${unitName}` : unitName);
+      const years = Object.entries(fields.titles);
       years.forEach(([_, code], y) => {
-        const title = n.ineligible && y === 2 ? (model.options(optionsOf(table, code)).find((o) => !cat.ladder.includes(o.value))?.value ?? cat.minimumEveryYear) : y < cat.extra.minYears + 1 ? cat.extra.title : cat.minimumEveryYear;
+        const title = nominee.ineligible && y === 2 ? (model.options(optionsOf(table, code)).find((o) => !cat.ladder.includes(o.value))?.value ?? cat.minimumEveryYear) : y < cat.extra.minYears + 1 ? cat.extra.title : cat.minimumEveryYear;
         put(code, label(code, title));
       });
-      put(f.giayKhen, 1 + Math.floor(rng() * 3));
-      put(f.bangKhen, 1 + Math.floor(rng() * 2));
-      put(f.summary, 'Tích cực tham mưu, tổ chức Ngày hội toàn dân bảo vệ ANTQ; phát hiện, cung cấp nhiều tin có giá trị.');
-      put(f.reportConfirmed, true);
-      put(f.originalSets, model.award(n.award).originalSets);
+      put(fields.giayKhen, 1 + Math.floor(rng() * 3));
+      put(fields.bangKhen, 1 + Math.floor(rng() * 2));
+      put(fields.summary, 'Tích cực tham mưu, tổ chức Ngày hội toàn dân bảo vệ ANTQ; phát hiện, cung cấp nhiều tin có giá trị.');
+      put(fields.reportConfirmed, true);
+      put(fields.originalSets, model.award(nominee.award).originalSets);
     });
-    for (const ff of table.formBlock?.fields ?? []) out.push({ kind: 'form', table: table.id, field: ff.code, value: plan.length > 0 });
+    for (const field of table.formBlock?.fields ?? []) out.push({ kind: 'form', table: table.id, field: field.code, value: plan.length > 0 });
   }
   return out;
 }
@@ -230,11 +230,11 @@ export function planNominations(model: CampaignModel, unitId: string, rng: Rng):
   const kind = model.kindOf(unitId);
   const plan: NomineePlan[] = [];
   for (const scope of kind.nominates) {
-    for (const q of model.campaign.quotas) {
-      if (q.award === model.campaign.cityShortlist.award) continue; // the highest award is added below, at most one
-      if (!(q.kinds === '*' || q.kinds.includes(kind.id)) || q.scope !== scope) continue;
-      if ((q.limits.collective ?? 0) > 0 && rng() < 0.7) plan.push({ award: q.award, type: 'collective', scope });
-      if ((q.limits.individual ?? 0) > 0) plan.push({ award: q.award, type: 'individual', scope });
+    for (const quota of model.campaign.quotas) {
+      if (quota.award === model.campaign.cityShortlist.award) continue; // the highest award is added below, at most one
+      if (!(quota.kinds === '*' || quota.kinds.includes(kind.id)) || quota.scope !== scope) continue;
+      if ((quota.limits.collective ?? 0) > 0 && rng() < 0.7) plan.push({ award: quota.award, type: 'collective', scope });
+      if ((quota.limits.individual ?? 0) > 0) plan.push({ award: quota.award, type: 'individual', scope });
     }
   }
   if (kind.nominates.length && rng() < 0.5) plan.push({ award: model.campaign.cityShortlist.award, type: rng() < 0.5 ? 'collective' : 'individual', scope: kind.nominates[0]! });
@@ -242,9 +242,9 @@ export function planNominations(model: CampaignModel, unitId: string, rng: Rng):
 }
 
 export function confirmationEntries(model: CampaignModel, rng: Rng, submit: boolean): Entry[] {
-  return model.campaign.confirmation.fields.map((f) => {
+  return model.campaign.confirmation.fields.map((field) => {
     const value: Typed =
-      f.type === 'submit-checkbox' ? submit : f.type === 'phone' ? `09${Math.floor(10 + rng() * 89)} ${Math.floor(100 + rng() * 899)} ${Math.floor(100 + rng() * 899)}` : f.type === 'url' ? `https://drive.google.com/file/d/${seedOf(String(rng())).toString(36)}/view` : personName(rng);
-    return { kind: 'form', table: 'xac_nhan', field: f.code, value } as Entry;
+      field.type === 'submit-checkbox' ? submit : field.type === 'phone' ? `09${Math.floor(10 + rng() * 89)} ${Math.floor(100 + rng() * 899)} ${Math.floor(100 + rng() * 899)}` : field.type === 'url' ? `https://drive.google.com/file/d/${seedOf(String(rng())).toString(36)}/view` : personName(rng);
+    return { kind: 'form', table: 'xac_nhan', field: field.code, value } as Entry;
   });
 }

@@ -19,13 +19,13 @@ const DAY = 86_400_000;
 const HOLD_OWNER = 'demo';
 
 /** Types one demo edit into the unit's sheet as its clerk. */
-async function applyEdit(stack: LocalStack, e: DemoEdit): Promise<void> {
+async function applyEdit(stack: LocalStack, edit: DemoEdit): Promise<void> {
   const model = stack.runtime.model;
-  const reg = await stack.runtime.store.unitSheet(e.roundId, e.unitId);
-  if (!reg) throw new Error(`demo: ${e.roundId}/${e.unitId} has no sheet`);
-  const template = gridOfWorkbookModel(buildUnitWorkbook(model, e.unitId, e.roundId));
-  const { writes } = writesFor(model, e.unitId, e.roundId, template, e.entries);
-  const clerk = sheetsAs(stack.urls.sheets, model.unit(e.unitId).emails[0] ?? 'clerk@hanoi.example');
+  const reg = await stack.runtime.store.unitSheet(edit.roundId, edit.unitId);
+  if (!reg) throw new Error(`demo: ${edit.roundId}/${edit.unitId} has no sheet`);
+  const template = gridOfWorkbookModel(buildUnitWorkbook(model, edit.unitId, edit.roundId));
+  const { writes } = writesFor(model, edit.unitId, edit.roundId, template, edit.entries);
+  const clerk = sheetsAs(stack.urls.sheets, model.unit(edit.unitId).emails[0] ?? 'clerk@hanoi.example');
   await withRetry(() => typeInto(clerk, reg.spreadsheetId, writes), { attempts: 8, baseDelayMs: 500, maxDelayMs: 8000 });
 }
 
@@ -51,8 +51,8 @@ export class SimClock {
     return this.frozen ? this.baseSim : this.baseSim + (Date.now() - this.baseReal) * this.speed;
   }
   now = (): number => Math.min(this.raw(), ...this.holds.values());
-  jumpTo(t: number): void {
-    this.baseSim = t;
+  jumpTo(moment: number): void {
+    this.baseSim = moment;
     this.baseReal = Date.now();
   }
   freeze(): void {
@@ -91,11 +91,11 @@ export async function loadDemoState(file: string): Promise<DemoState | null> {
 /** Instants worth living through at normal speed: edits, reminder days, deadlines, locks. */
 function interestingInstants(model: CampaignModel, edits: DemoEdit[]): number[] {
   const out = edits.map((e) => e.at);
-  for (const r of model.campaign.rounds) {
-    const due = model.dueAt(r.id);
-    for (const d of model.campaign.reminders.daysBefore) out.push(due - (d + 1) * DAY);
-    for (let t = due; t < model.lockAt(r.id); t += model.campaign.reminders.overdueEveryDays * DAY) out.push(t);
-    out.push(model.lockAt(r.id));
+  for (const round of model.campaign.rounds) {
+    const due = model.dueAt(round.id);
+    for (const daysBefore of model.campaign.reminders.daysBefore) out.push(due - (daysBefore + 1) * DAY);
+    for (let moment = due; moment < model.lockAt(round.id); moment += model.campaign.reminders.overdueEveryDays * DAY) out.push(moment);
+    out.push(model.lockAt(round.id));
   }
   return out.sort((a, b) => a - b);
 }
@@ -107,8 +107,8 @@ export interface DemoHandle {
 }
 
 export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateFile: string; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void }): Promise<DemoHandle> {
-  const rt = stack.runtime;
-  const model = rt.model;
+  const runtime = stack.runtime;
+  const model = runtime.model;
   const { edits } = demoScenario(model, opts.seed ?? 521);
   const saved = await loadDemoState(opts.stateFile);
   const done = new Set(saved?.done ?? []);
@@ -129,17 +129,17 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
 
   const tick = async () => {
     const now = clock.now();
-    for (const e of edits) {
-      if (stopped || e.at > now) break;
-      if (done.has(e.id)) continue;
+    for (const edit of edits) {
+      if (stopped || edit.at > now) break;
+      if (done.has(edit.id)) continue;
       try {
-        await apply(e);
-        done.add(e.id);
+        await apply(edit);
+        done.add(edit.id);
         holdAtNextEdit();
-        opts.onEdit?.(e);
+        opts.onEdit?.(edit);
         await persist();
       } catch (error) {
-        opts.log.warn('demo edit failed; retrying on the next tick', { edit: e.id, error: (error as Error).message });
+        opts.log.warn('demo edit failed; retrying on the next tick', { edit: edit.id, error: (error as Error).message });
         return;
       }
     }
@@ -194,19 +194,19 @@ export async function stepDemo(stack: LocalStack, clock: SimClock, opts: { until
   const sweepTimes = cronTimesBetween(sweep.cron, startsAt - 1, opts.until, SCHEDULE_TIME_ZONE);
   const moments = [...new Set([...edits.map((e) => e.at).filter((t) => t <= opts.until), ...sweepTimes])].sort((a, b) => a - b);
   let applied = 0;
-  for (const t of moments) {
-    clock.jumpTo(t);
-    const due = edits.filter((e) => e.at === t);
-    for (const e of due) {
-      await applyEdit(stack, e);
+  for (const moment of moments) {
+    clock.jumpTo(moment);
+    const due = edits.filter((e) => e.at === moment);
+    for (const edit of due) {
+      await applyEdit(stack, edit);
       applied++;
-      opts.onEdit?.(e);
+      opts.onEdit?.(edit);
     }
     if (due.length) {
       await stack.fire('poll-changes');
       await stack.triggersIdle();
     }
-    if (sweepTimes.includes(t)) {
+    if (sweepTimes.includes(moment)) {
       await stack.fire('compliance-sweep');
       await stack.fire('refresh-master');
     }

@@ -35,15 +35,15 @@ const DAY = 24 * HOUR;
 
 /** Replaces the value of the first entry matching `pick`. */
 function mutate(entries: Entry[], pick: (e: Entry) => boolean, value: Entry['value']): Entry[] {
-  const i = entries.findIndex(pick);
-  return i < 0 ? entries : entries.map((e, j) => (j === i ? ({ ...e, value } as Entry) : e));
+  const index = entries.findIndex(pick);
+  return index < 0 ? entries : entries.map((e, j) => (j === index ? ({ ...e, value } as Entry) : e));
 }
 
 export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdit[]; behaviours: Map<string, Behaviour>; startsAt: number } {
-  const tz = model.timeZone;
+  const timeZone = model.timeZone;
   const rounds = model.campaign.rounds;
   const first = rounds[0]!;
-  const startsAt = startOfCivilDate(first.dataWindow.to, tz) + 8 * HOUR; // the morning after the data window closes
+  const startsAt = startOfCivilDate(first.dataWindow.to, timeZone) + 8 * HOUR; // the morning after the data window closes
   const edits: DemoEdit[] = [];
   const behaviours = new Map<string, Behaviour>();
 
@@ -55,37 +55,37 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
     // Showcase mistakes go to the units that fill the most tables (districts in 2020).
     const rich = units.filter((u) => model.tablesFor(u.id, round.id).length >= 3);
     const showcase: Behaviour[] = roundIndex === 0 ? ['text-in-number', 'part-over-total', 'over-quota', 'ineligible'] : ['text-in-number'];
-    units.forEach((u) => {
-      const showIndex = rich.indexOf(u);
-      const r = rng();
-      const behaviour: Behaviour = showIndex >= 0 && showIndex < showcase.length ? showcase[showIndex]! : r < 0.62 ? 'on-time' : r < 0.78 ? 'late' : r < 0.92 ? 'draft' : 'empty';
-      behaviours.set(`${round.id}/${u.id}`, behaviour);
-      const urng: Rng = seededRandom(seedOf(`${seed}/${round.id}/${u.id}`));
+    units.forEach((unit) => {
+      const showIndex = rich.indexOf(unit);
+      const draw = rng();
+      const behaviour: Behaviour = showIndex >= 0 && showIndex < showcase.length ? showcase[showIndex]! : draw < 0.62 ? 'on-time' : draw < 0.78 ? 'late' : draw < 0.92 ? 'draft' : 'empty';
+      behaviours.set(`${round.id}/${unit.id}`, behaviour);
+      const urng: Rng = seededRandom(seedOf(`${seed}/${round.id}/${unit.id}`));
       const size = 0.6 + urng();
-      const figures = figureEntries(model, u.id, round.id, size, urng);
-      const outline = outlineEntries(model, u.id, round.id, urng);
-      const examples = exampleEntries(model, u.id, round.id, urng);
-      let plan: NomineePlan[] = planNominations(model, u.id, urng);
+      const figures = figureEntries(model, unit.id, round.id, size, urng);
+      const outline = outlineEntries(model, unit.id, round.id, urng);
+      const examples = exampleEntries(model, unit.id, round.id, urng);
+      let plan: NomineePlan[] = planNominations(model, unit.id, urng);
       if (behaviour === 'over-quota') {
         const award = model.campaign.cityShortlist.award;
-        const scope = model.kindOf(u.id).nominates[0] ?? 'outside';
+        const scope = model.kindOf(unit.id).nominates[0] ?? 'outside';
         plan = [...plan.filter((n) => n.award !== award), { award, type: 'collective', scope }, { award, type: 'individual', scope }];
       }
       if (behaviour === 'ineligible' && plan.length) plan = plan.map((n, i) => (i === 0 ? { ...n, ineligible: true } : n));
-      const nominations = nominationEntries(model, u.id, round.id, plan, urng);
+      const nominations = nominationEntries(model, unit.id, round.id, plan, urng);
       const rest = [...outline, ...examples, ...nominations];
-      const edit = (at: number, entries: Entry[], note: string) => entries.length && edits.push({ id: `${round.id}/${u.id}/${edits.length}`, at: Math.round(at), unitId: u.id, roundId: round.id, entries, note });
-      const t = (from: number, to: number) => from + urng() * (to - from);
+      const edit = (at: number, entries: Entry[], note: string) => entries.length && edits.push({ id: `${round.id}/${unit.id}/${edits.length}`, at: Math.round(at), unitId: unit.id, roundId: round.id, entries, note });
+      const between = (from: number, to: number) => from + urng() * (to - from);
       const firstFigure = (e: Entry) => e.kind === 'figure';
       switch (behaviour) {
         case 'empty':
           break;
         case 'draft':
-          edit(t(open, dueAt - 3 * DAY), figures.slice(0, Math.ceil(figures.length / 2)), 'bắt đầu nhập, chưa xong');
+          edit(between(open, dueAt - 3 * DAY), figures.slice(0, Math.ceil(figures.length / 2)), 'bắt đầu nhập, chưa xong');
           break;
         case 'on-time':
         case 'late': {
-          const finish = behaviour === 'on-time' ? t(dueAt - 6 * DAY, dueAt - 2 * HOUR) : t(dueAt + 8 * HOUR, dueAt + 4 * DAY);
+          const finish = behaviour === 'on-time' ? between(dueAt - 6 * DAY, dueAt - 2 * HOUR) : between(dueAt + 8 * HOUR, dueAt + 4 * DAY);
           edit(finish - 3 * DAY, figures, 'nhập số liệu');
           edit(finish - 1 * DAY, rest, 'nhập đề cương, điển hình, khen thưởng');
           edit(finish, confirmationEntries(model, urng, true), 'xác nhận và gửi');

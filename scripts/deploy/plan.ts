@@ -111,26 +111,26 @@ export const operatorMember = (operator: string) => (operator.includes(':') ? op
 
 /** The attempt deadline of a job calling `target`: the function's own timeout, within the scheduler's limits. */
 export function attemptDeadlineSeconds(target: string): number {
-  const fn = FUNCTION_SPECS.find((f) => f.name === target);
-  if (!fn) throw new Error(`no function ${target}`);
-  return Math.min(SCHEDULER_HTTP_DEADLINE_SECONDS.max, Math.max(SCHEDULER_HTTP_DEADLINE_SECONDS.min, fn.timeoutSeconds));
+  const functionSpec = FUNCTION_SPECS.find((f) => f.name === target);
+  if (!functionSpec) throw new Error(`no function ${target}`);
+  return Math.min(SCHEDULER_HTTP_DEADLINE_SECONDS.max, Math.max(SCHEDULER_HTTP_DEADLINE_SECONDS.min, functionSpec.timeoutSeconds));
 }
 
 /** The environment every function gets (secrets apart), as name → value. */
-export function functionEnvironment(o: DeployOptions, fnName: string): Record<string, string> {
+export function functionEnvironment(options: DeployOptions, fnName: string): Record<string, string> {
   return {
-    GOOGLE_CLOUD_PROJECT: o.project,
-    SERVICE_ACCOUNT_EMAIL: serviceAccountEmail(o, o.functionsAccount),
-    WEBHOOK_URL: functionUrl(o, 'driveWebhook'),
+    GOOGLE_CLOUD_PROJECT: options.project,
+    SERVICE_ACCOUNT_EMAIL: serviceAccountEmail(options, options.functionsAccount),
+    WEBHOOK_URL: functionUrl(options, 'driveWebhook'),
     SCHEDULER_AUTH: 'oidc',
-    SCHEDULER_AUDIENCE: functionUrl(o, fnName),
-    SCHEDULER_SERVICE_ACCOUNT: serviceAccountEmail(o, o.schedulerAccount),
-    SMTP_HOST: o.smtpHost,
-    SMTP_PORT: String(o.smtpPort),
-    MAIL_FROM: o.mailFrom,
-    ...(o.smtpUser ? { SMTP_USER: o.smtpUser } : {}),
-    SHARED_DRIVE_ID: o.sharedDriveId,
-    ...(o.campaignSchema ? { CAMPAIGN_SCHEMA: o.campaignSchema } : {}),
+    SCHEDULER_AUDIENCE: functionUrl(options, fnName),
+    SCHEDULER_SERVICE_ACCOUNT: serviceAccountEmail(options, options.schedulerAccount),
+    SMTP_HOST: options.smtpHost,
+    SMTP_PORT: String(options.smtpPort),
+    MAIL_FROM: options.mailFrom,
+    ...(options.smtpUser ? { SMTP_USER: options.smtpUser } : {}),
+    SHARED_DRIVE_ID: options.sharedDriveId,
+    ...(options.campaignSchema ? { CAMPAIGN_SCHEMA: options.campaignSchema } : {}),
   };
 }
 
@@ -169,108 +169,108 @@ const captureLatestWebhookVersion = (p: string[], name: string, title: string): 
 /** A read printing the name of one enabled version of `secret`, or nothing when it has none. */
 const enabledVersion = (secret: string, p: string[]) => ['gcloud', 'secrets', 'versions', 'list', secret, '--filter=state:ENABLED', '--limit=1', '--format=value(name)', ...p];
 
-function functionDeployments(o: DeployOptions, webhook: WebhookVersions): PlannedCommand[] {
-  const p = ['--project', o.project];
-  const fnSa = serviceAccountEmail(o, o.functionsAccount);
-  return FUNCTION_SPECS.map((fn) => {
+function functionDeployments(options: DeployOptions, webhook: WebhookVersions): PlannedCommand[] {
+  const projectFlag = ['--project', options.project];
+  const fnSa = serviceAccountEmail(options, options.functionsAccount);
+  return FUNCTION_SPECS.map((functionSpec) => {
     const argv = [
-      'gcloud', 'functions', 'deploy', fn.name, '--gen2', `--runtime=${FUNCTIONS_RUNTIME.id}`, `--region=${o.region}`, `--source=${o.source}`, `--entry-point=${fn.name}`,
-      `--service-account=${fnSa}`, `--memory=${fn.memory}`, `--timeout=${fn.timeoutSeconds}s`, '--min-instances=0', `--max-instances=${fn.maxInstances}`,
-      `--set-env-vars=${envFlagValue(functionEnvironment(o, fn.name))}`,
+      'gcloud', 'functions', 'deploy', functionSpec.name, '--gen2', `--runtime=${FUNCTIONS_RUNTIME.id}`, `--region=${options.region}`, `--source=${options.source}`, `--entry-point=${functionSpec.name}`,
+      `--service-account=${fnSa}`, `--memory=${functionSpec.memory}`, `--timeout=${functionSpec.timeoutSeconds}s`, '--min-instances=0', `--max-instances=${functionSpec.maxInstances}`,
+      `--set-env-vars=${envFlagValue(functionEnvironment(options, functionSpec.name))}`,
       `--set-secrets=${secretsFlag(webhook)}`,
-      ...p,
+      ...projectFlag,
     ];
-    if (fn.trigger === 'firestore') {
+    if (functionSpec.trigger === 'firestore') {
       argv.push(
-        `--trigger-location=${o.firestoreLocation}`,
+        `--trigger-location=${options.firestoreLocation}`,
         '--trigger-event-filters=type=google.cloud.firestore.document.v1.written',
         '--trigger-event-filters=database=(default)',
-        `--trigger-event-filters-path-pattern=document=${fn.document}`,
+        `--trigger-event-filters-path-pattern=document=${functionSpec.document}`,
         `--trigger-service-account=${fnSa}`,
         '--retry',
       );
-    } else argv.push('--trigger-http', fn.trigger === 'http-public' ? '--allow-unauthenticated' : '--no-allow-unauthenticated');
-    return { title: `Triển khai hàm ${fn.name} (${FUNCTIONS_RUNTIME.id})`, argv };
+    } else argv.push('--trigger-http', functionSpec.trigger === 'http-public' ? '--allow-unauthenticated' : '--no-allow-unauthenticated');
+    return { title: `Triển khai hàm ${functionSpec.name} (${FUNCTIONS_RUNTIME.id})`, argv };
   });
 }
 
 const SMTP_MISSING = (o: DeployOptions) =>
   `Bí mật ${SECRETS.smtpPassword} chưa có giá trị nên chưa thể triển khai các hàm. Thêm mật khẩu SMTP rồi chạy lại: printf %s "<mật khẩu SMTP>" | gcloud secrets versions add ${SECRETS.smtpPassword} --data-file=- --project ${o.project}`;
 
-export function deploymentPlan(o: DeployOptions): PlannedCommand[] {
-  const p = ['--project', o.project];
-  const fnSa = serviceAccountEmail(o, o.functionsAccount);
-  const schedSa = serviceAccountEmail(o, o.schedulerAccount);
+export function deploymentPlan(options: DeployOptions): PlannedCommand[] {
+  const projectFlag = ['--project', options.project];
+  const fnSa = serviceAccountEmail(options, options.functionsAccount);
+  const schedSa = serviceAccountEmail(options, options.schedulerAccount);
   const cmds: PlannedCommand[] = [
     {
       title: 'Bật các API cần dùng',
-      argv: ['gcloud', 'services', 'enable', 'cloudfunctions.googleapis.com', 'run.googleapis.com', 'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com', 'eventarc.googleapis.com', 'firestore.googleapis.com', 'cloudscheduler.googleapis.com', 'secretmanager.googleapis.com', 'sheets.googleapis.com', 'drive.googleapis.com', 'iamcredentials.googleapis.com', ...p],
+      argv: ['gcloud', 'services', 'enable', 'cloudfunctions.googleapis.com', 'run.googleapis.com', 'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com', 'eventarc.googleapis.com', 'firestore.googleapis.com', 'cloudscheduler.googleapis.com', 'secretmanager.googleapis.com', 'sheets.googleapis.com', 'drive.googleapis.com', 'iamcredentials.googleapis.com', ...projectFlag],
     },
-    { title: 'Tạo cơ sở dữ liệu Firestore (chế độ native)', argv: ['gcloud', 'firestore', 'databases', 'create', `--location=${o.firestoreLocation}`, '--type=firestore-native', ...p], okIfExists: true },
-    { title: 'Tài khoản dịch vụ của các hàm', argv: ['gcloud', 'iam', 'service-accounts', 'create', o.functionsAccount, '--display-name=Bao cao 521 functions', ...p], okIfExists: true },
-    { title: 'Tài khoản dịch vụ của Cloud Scheduler', argv: ['gcloud', 'iam', 'service-accounts', 'create', o.schedulerAccount, '--display-name=Bao cao 521 scheduler', ...p], okIfExists: true },
+    { title: 'Tạo cơ sở dữ liệu Firestore (chế độ native)', argv: ['gcloud', 'firestore', 'databases', 'create', `--location=${options.firestoreLocation}`, '--type=firestore-native', ...projectFlag], okIfExists: true },
+    { title: 'Tài khoản dịch vụ của các hàm', argv: ['gcloud', 'iam', 'service-accounts', 'create', options.functionsAccount, '--display-name=Bao cao 521 functions', ...projectFlag], okIfExists: true },
+    { title: 'Tài khoản dịch vụ của Cloud Scheduler', argv: ['gcloud', 'iam', 'service-accounts', 'create', options.schedulerAccount, '--display-name=Bao cao 521 scheduler', ...projectFlag], okIfExists: true },
     ...['roles/datastore.user', 'roles/eventarc.eventReceiver', 'roles/logging.logWriter'].map((role) => ({
       title: `Quyền ${role} cho tài khoản của các hàm`,
-      argv: ['gcloud', 'projects', 'add-iam-policy-binding', o.project, `--member=serviceAccount:${fnSa}`, `--role=${role}`, '--condition=None'],
+      argv: ['gcloud', 'projects', 'add-iam-policy-binding', options.project, `--member=serviceAccount:${fnSa}`, `--role=${role}`, '--condition=None'],
     })),
     {
       // npm run provision -- --target google acts as the functions' account (IAM Credentials generateAccessToken).
-      title: `Cho người vận hành ${o.operator} hành động dưới danh nghĩa tài khoản của các hàm (provision)`,
-      argv: ['gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', fnSa, `--member=${operatorMember(o.operator)}`, '--role=roles/iam.serviceAccountTokenCreator', ...p],
+      title: `Cho người vận hành ${options.operator} hành động dưới danh nghĩa tài khoản của các hàm (provision)`,
+      argv: ['gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', fnSa, `--member=${operatorMember(options.operator)}`, '--role=roles/iam.serviceAccountTokenCreator', ...projectFlag],
     },
-    { title: 'Bí mật dùng cho kênh Drive và nút Apps Script', argv: ['gcloud', 'secrets', 'create', SECRETS.webhook, '--replication-policy=automatic', ...p], okIfExists: true },
+    { title: 'Bí mật dùng cho kênh Drive và nút Apps Script', argv: ['gcloud', 'secrets', 'create', SECRETS.webhook, '--replication-policy=automatic', ...projectFlag], okIfExists: true },
     {
       title: 'Giá trị ngẫu nhiên cho bí mật đó, chỉ khi chưa có (thêm phiên bản mới sẽ làm hỏng kênh Drive đang chạy và mọi bản Apps Script; đổi bí mật: rotate-webhook-secret)',
-      argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...p],
+      argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...projectFlag],
       stdin: 'random-secret',
-      onlyIf: { argv: enabledVersion(SECRETS.webhook, p), when: 'absent', meaning: `bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật` },
+      onlyIf: { argv: enabledVersion(SECRETS.webhook, projectFlag), when: 'absent', meaning: `bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật` },
     },
-    { title: 'Bí mật mật khẩu SMTP', argv: ['gcloud', 'secrets', 'create', SECRETS.smtpPassword, '--replication-policy=automatic', ...p], okIfExists: true },
+    { title: 'Bí mật mật khẩu SMTP', argv: ['gcloud', 'secrets', 'create', SECRETS.smtpPassword, '--replication-policy=automatic', ...projectFlag], okIfExists: true },
     ...Object.values(SECRETS).map((s) => ({
       title: `Cho các hàm đọc bí mật ${s}`,
-      argv: ['gcloud', 'secrets', 'add-iam-policy-binding', s, `--member=serviceAccount:${fnSa}`, '--role=roles/secretmanager.secretAccessor', ...p],
+      argv: ['gcloud', 'secrets', 'add-iam-policy-binding', s, `--member=serviceAccount:${fnSa}`, '--role=roles/secretmanager.secretAccessor', ...projectFlag],
     })),
-    { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị (các hàm đọc nó khi khởi động)', argv: enabledVersion(SECRETS.smtpPassword, p), check: { failure: SMTP_MISSING(o) } },
-    captureLatestWebhookVersion(p, 'WEBHOOK_VERSION', 'Số phiên bản bí mật webhook mà các hàm sẽ dùng (cố định, không dùng "latest")'),
+    { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị (các hàm đọc nó khi khởi động)', argv: enabledVersion(SECRETS.smtpPassword, projectFlag), check: { failure: SMTP_MISSING(options) } },
+    captureLatestWebhookVersion(projectFlag, 'WEBHOOK_VERSION', 'Số phiên bản bí mật webhook mà các hàm sẽ dùng (cố định, không dùng "latest")'),
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(o, { current: '${WEBHOOK_VERSION}' }),
+    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}' }),
   ];
-  for (const fn of FUNCTION_SPECS.filter((f) => f.trigger === 'firestore')) {
+  for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'firestore')) {
     // Eventarc calls the (private) Cloud Run service behind the function as its trigger account.
-    cmds.push({ title: `Cho Eventarc (tài khoản ${o.functionsAccount}) gọi ${fn.name}: roles/run.invoker`, argv: ['gcloud', 'functions', 'add-invoker-policy-binding', fn.name, `--region=${o.region}`, `--member=serviceAccount:${fnSa}`, ...p] });
+    cmds.push({ title: `Cho Eventarc (tài khoản ${options.functionsAccount}) gọi ${functionSpec.name}: roles/run.invoker`, argv: ['gcloud', 'functions', 'add-invoker-policy-binding', functionSpec.name, `--region=${options.region}`, `--member=serviceAccount:${fnSa}`, ...projectFlag] });
   }
-  for (const fn of FUNCTION_SPECS.filter((f) => f.trigger === 'http-private')) {
-    cmds.push({ title: `Cho Cloud Scheduler gọi ${fn.name}: roles/run.invoker`, argv: ['gcloud', 'functions', 'add-invoker-policy-binding', fn.name, `--region=${o.region}`, `--member=serviceAccount:${schedSa}`, ...p] });
+  for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'http-private')) {
+    cmds.push({ title: `Cho Cloud Scheduler gọi ${functionSpec.name}: roles/run.invoker`, argv: ['gcloud', 'functions', 'add-invoker-policy-binding', functionSpec.name, `--region=${options.region}`, `--member=serviceAccount:${schedSa}`, ...projectFlag] });
   }
   for (const job of SCHEDULED_JOBS) {
-    const uri = functionUrl(o, job.target);
+    const uri = functionUrl(options, job.target);
     const name = `bao-cao-${job.name}`;
     const common = [
-      `--location=${o.region}`, `--schedule=${job.cron}`, `--time-zone=${SCHEDULE_TIME_ZONE}`, `--uri=${uri}`, '--http-method=POST', `--message-body=${JSON.stringify(job.body)}`,
+      `--location=${options.region}`, `--schedule=${job.cron}`, `--time-zone=${SCHEDULE_TIME_ZONE}`, `--uri=${uri}`, '--http-method=POST', `--message-body=${JSON.stringify(job.body)}`,
       `--oidc-service-account-email=${schedSa}`, `--oidc-token-audience=${uri}`, `--attempt-deadline=${attemptDeadlineSeconds(job.target)}s`,
     ];
-    const exists = ['gcloud', 'scheduler', 'jobs', 'list', `--location=${o.region}`, `--filter=name~/jobs/${name}$`, '--format=value(name)', ...p];
+    const exists = ['gcloud', 'scheduler', 'jobs', 'list', `--location=${options.region}`, `--filter=name~/jobs/${name}$`, '--format=value(name)', ...projectFlag];
     cmds.push(
       {
         title: `Lịch "${job.name}": ${job.description} — tạo mới`,
-        argv: ['gcloud', 'scheduler', 'jobs', 'create', 'http', name, ...common, '--headers=Content-Type=application/json', ...p],
+        argv: ['gcloud', 'scheduler', 'jobs', 'create', 'http', name, ...common, '--headers=Content-Type=application/json', ...projectFlag],
         onlyIf: { argv: exists, when: 'absent', meaning: `chưa có lịch ${name}` },
       },
       {
         title: `Lịch "${job.name}" — cập nhật cho khớp kế hoạch`,
-        argv: ['gcloud', 'scheduler', 'jobs', 'update', 'http', name, ...common, '--update-headers=Content-Type=application/json', ...p],
+        argv: ['gcloud', 'scheduler', 'jobs', 'update', 'http', name, ...common, '--update-headers=Content-Type=application/json', ...projectFlag],
         onlyIf: { argv: exists, when: 'present', meaning: `đã có lịch ${name}` },
       },
     );
   }
   cmds.push(
-    { title: 'Luật bảo mật và chỉ mục Firestore (firebase.json)', argv: ['npx', 'firebase', 'deploy', '--only', 'firestore:rules,firestore:indexes', '--project', o.project, '--non-interactive'] },
+    { title: 'Luật bảo mật và chỉ mục Firestore (firebase.json)', argv: ['npx', 'firebase', 'deploy', '--only', 'firestore:rules,firestore:indexes', '--project', options.project, '--non-interactive'] },
     {
       title: `Tạo bảng tính cho các đơn vị, bảng tổng hợp và kênh theo dõi Drive, dưới danh nghĩa ${fnSa}`,
       argv: ['npm', 'run', 'provision', '--', '--target', 'google'],
       env: {
-        ...functionEnvironment(o, 'maintenance'),
-        WEBHOOK_SECRET: { fromCommand: ['gcloud', 'secrets', 'versions', 'access', '${WEBHOOK_VERSION}', `--secret=${SECRETS.webhook}`, ...p] },
+        ...functionEnvironment(options, 'maintenance'),
+        WEBHOOK_SECRET: { fromCommand: ['gcloud', 'secrets', 'versions', 'access', '${WEBHOOK_VERSION}', `--secret=${SECRETS.webhook}`, ...projectFlag] },
       },
     },
   );
@@ -278,9 +278,9 @@ export function deploymentPlan(o: DeployOptions): PlannedCommand[] {
 }
 
 /** What a rotation leaves to people, printed after its commands. */
-export function rotationAfterwards(o: DeployOptions): string[] {
+export function rotationAfterwards(options: DeployOptions): string[] {
   return [
-    `Cập nhật thuộc tính WEBHOOK_SECRET của Apps Script trong mọi bảng tính có nút "Kiểm tra ngay / Gửi báo cáo" (giá trị: gcloud secrets versions access latest --secret=${SECRETS.webhook} --project ${o.project}). Trong lúc đó bí mật cũ vẫn được chấp nhận.`,
+    `Cập nhật thuộc tính WEBHOOK_SECRET của Apps Script trong mọi bảng tính có nút "Kiểm tra ngay / Gửi báo cáo" (giá trị: gcloud secrets versions access latest --secret=${SECRETS.webhook} --project ${options.project}). Trong lúc đó bí mật cũ vẫn được chấp nhận.`,
     'Kênh theo dõi Drive hiện tại mang mã ký bằng bí mật cũ và vẫn được chấp nhận; lịch renew-watch mở kênh mới (ký bằng bí mật mới) trước khi kênh cũ hết hạn, tức trong vòng 24 giờ.',
     `Sau ít nhất 24 giờ và khi mọi bản Apps Script đã cập nhật: npm run deploy -- finish-webhook-rotation --previous-version <số phiên bản cũ> … (cùng các tham số) để thôi chấp nhận và vô hiệu hóa bí mật cũ.`,
   ];
@@ -291,32 +291,32 @@ export function rotationAfterwards(o: DeployOptions): string[] {
  * redeploy every function with both (WEBHOOK_SECRET = new, WEBHOOK_SECRET_PREVIOUS = old), so
  * the live Drive channel and the Apps Script copies keep working while they move over.
  */
-export function rotateWebhookSecretPlan(o: DeployOptions): PlannedCommand[] {
-  const p = ['--project', o.project];
+export function rotateWebhookSecretPlan(options: DeployOptions): PlannedCommand[] {
+  const projectFlag = ['--project', options.project];
   return [
-    captureLatestWebhookVersion(p, 'PREVIOUS_VERSION', 'Ghi nhớ phiên bản bí mật đang dùng'),
-    { title: 'Phiên bản mới, ngẫu nhiên, của bí mật', argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...p], stdin: 'random-secret' },
-    captureLatestWebhookVersion(p, 'WEBHOOK_VERSION', 'Số của phiên bản mới'),
-    { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị', argv: enabledVersion(SECRETS.smtpPassword, p), check: { failure: SMTP_MISSING(o) } },
+    captureLatestWebhookVersion(projectFlag, 'PREVIOUS_VERSION', 'Ghi nhớ phiên bản bí mật đang dùng'),
+    { title: 'Phiên bản mới, ngẫu nhiên, của bí mật', argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...projectFlag], stdin: 'random-secret' },
+    captureLatestWebhookVersion(projectFlag, 'WEBHOOK_VERSION', 'Số của phiên bản mới'),
+    { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị', argv: enabledVersion(SECRETS.smtpPassword, projectFlag), check: { failure: SMTP_MISSING(options) } },
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(o, { current: '${WEBHOOK_VERSION}', previous: '${PREVIOUS_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chấp nhận cả bí mật mới và bí mật cũ` })),
+    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}', previous: '${PREVIOUS_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chấp nhận cả bí mật mới và bí mật cũ` })),
   ];
 }
 
 /** Second half, once every channel and Apps Script copy uses the new secret: accept it alone, disable the old version. */
-export function finishWebhookRotationPlan(o: DeployOptions, previousVersion: string): PlannedCommand[] {
-  const p = ['--project', o.project];
+export function finishWebhookRotationPlan(options: DeployOptions, previousVersion: string): PlannedCommand[] {
+  const projectFlag = ['--project', options.project];
   return [
-    captureLatestWebhookVersion(p, 'WEBHOOK_VERSION', 'Số của phiên bản bí mật mới'),
+    captureLatestWebhookVersion(projectFlag, 'WEBHOOK_VERSION', 'Số của phiên bản bí mật mới'),
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(o, { current: '${WEBHOOK_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chỉ chấp nhận bí mật mới` })),
-    { title: `Vô hiệu hóa phiên bản cũ ${previousVersion} của bí mật`, argv: ['gcloud', 'secrets', 'versions', 'disable', previousVersion, `--secret=${SECRETS.webhook}`, ...p] },
+    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chỉ chấp nhận bí mật mới` })),
+    { title: `Vô hiệu hóa phiên bản cũ ${previousVersion} của bí mật`, argv: ['gcloud', 'secrets', 'versions', 'disable', previousVersion, `--secret=${SECRETS.webhook}`, ...projectFlag] },
   ];
 }
 
 /** Every command the runner may execute for a step: its conditions, checks and environment reads included. */
-export function commandsOf(c: PlannedCommand): string[][] {
-  return [...(c.onlyIf ? [c.onlyIf.argv] : []), ...Object.values(c.env ?? {}).flatMap((v) => (typeof v === 'string' ? [] : [v.fromCommand])), c.argv];
+export function commandsOf(command: PlannedCommand): string[][] {
+  return [...(command.onlyIf ? [command.onlyIf.argv] : []), ...Object.values(command.env ?? {}).flatMap((v) => (typeof v === 'string' ? [] : [v.fromCommand])), command.argv];
 }
 
 const PLACEHOLDER = /\$\{([A-Z_]+)\}/g;
@@ -326,28 +326,28 @@ const HAS_PLACEHOLDER = /\$\{[A-Z_]+\}/;
 export function fillPlaceholders(argv: string[], values: Record<string, string>): string[] {
   return argv.map((a) =>
     a.replace(PLACEHOLDER, (_, name: string) => {
-      const v = values[name];
-      if (v === undefined) throw new Error(`no value for \${${name}}`);
-      return v;
+      const value = values[name];
+      if (value === undefined) throw new Error(`no value for \${${name}}`);
+      return value;
     }),
   );
 }
 
-function quote(a: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(a)) return a;
+function quote(argument: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(argument)) return argument;
   // A placeholder stays a shell variable: double quotes (the rest of such arguments is plain).
-  if (HAS_PLACEHOLDER.test(a) && !/["`\\]/.test(a.replace(PLACEHOLDER, ''))) return `"${a}"`;
-  return `'${a.replace(/'/g, `'\\''`)}'`;
+  if (HAS_PLACEHOLDER.test(argument) && !/["`\\]/.test(argument.replace(PLACEHOLDER, ''))) return `"${argument}"`;
+  return `'${argument.replace(/'/g, `'\\''`)}'`;
 }
 const line = (argv: string[]) => argv.map(quote).join(' ');
 
 /** A step as a person would paste it into a shell (bash): conditions become `if`, checks `|| exit`. */
-export function shellLine(c: PlannedCommand): string {
-  const env = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? quote(v) : `"$(${line(v.fromCommand)})"`} `);
-  let text = `${env.join('')}${line(c.argv)}`;
-  if (c.stdin === 'random-secret') text = `openssl rand -hex 32 | tr -d '\\n' | ${text}`;
-  if (c.capture) text = `${c.capture}="$(${text})"`;
-  if (c.check) text = `[ -n "$(${text})" ] || { echo ${quote(c.check.failure)} >&2; exit 1; }`;
-  if (c.onlyIf) text = `if [ ${c.onlyIf.when === 'absent' ? '-z' : '-n'} "$(${line(c.onlyIf.argv)})" ]; then ${text}; fi`;
+export function shellLine(command: PlannedCommand): string {
+  const env = Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? quote(v) : `"$(${line(v.fromCommand)})"`} `);
+  let text = `${env.join('')}${line(command.argv)}`;
+  if (command.stdin === 'random-secret') text = `openssl rand -hex 32 | tr -d '\\n' | ${text}`;
+  if (command.capture) text = `${command.capture}="$(${text})"`;
+  if (command.check) text = `[ -n "$(${text})" ] || { echo ${quote(command.check.failure)} >&2; exit 1; }`;
+  if (command.onlyIf) text = `if [ ${command.onlyIf.when === 'absent' ? '-z' : '-n'} "$(${line(command.onlyIf.argv)})" ]; then ${text}; fi`;
   return text;
 }

@@ -23,43 +23,43 @@ export interface RunOutput {
 export function runPlan(plan: PlannedCommand[], exec: Exec, io: RunOutput, randomSecret: () => string): number {
   const captured: Record<string, string> = {};
   const read = (argv: string[], step: number): string | null => {
-    const r = exec(fillPlaceholders(argv, captured), { capture: true });
-    if (r.status === 0) return r.stdout.trim();
-    io.err(r.stderr);
+    const result = exec(fillPlaceholders(argv, captured), { capture: true });
+    if (result.status === 0) return result.stdout.trim();
+    io.err(result.stderr);
     io.err(`Bước ${step}: không đọc được (${argv.slice(0, 4).join(' ')} …); kiểm tra đăng nhập gcloud và quyền, rồi chạy lại.\n`);
     return null;
   };
-  for (const [i, c] of plan.entries()) {
-    const step = i + 1;
-    io.out(`\n[${step}/${plan.length}] ${c.title}\n$ ${shellLine(c)}\n`);
-    if (c.onlyIf) {
-      const printed = read(c.onlyIf.argv, step);
+  for (const [index, command] of plan.entries()) {
+    const step = index + 1;
+    io.out(`\n[${step}/${plan.length}] ${command.title}\n$ ${shellLine(command)}\n`);
+    if (command.onlyIf) {
+      const printed = read(command.onlyIf.argv, step);
       if (printed === null) return 1;
-      const holds = c.onlyIf.when === 'absent' ? printed === '' : printed !== '';
+      const holds = command.onlyIf.when === 'absent' ? printed === '' : printed !== '';
       if (!holds) {
-        io.out(`Bỏ qua: điều kiện "${c.onlyIf.meaning}" không đúng.\n`);
+        io.out(`Bỏ qua: điều kiện "${command.onlyIf.meaning}" không đúng.\n`);
         continue;
       }
     }
-    if (c.check || c.capture) {
-      const printed = read(c.argv, step);
+    if (command.check || command.capture) {
+      const printed = read(command.argv, step);
       if (printed === null) return 1;
-      if (c.check && printed === '') {
-        io.err(`${c.check.failure}\n`);
+      if (command.check && printed === '') {
+        io.err(`${command.check.failure}\n`);
         return 1;
       }
-      if (c.capture) {
+      if (command.capture) {
         if (printed === '') {
-          io.err(`Bước ${step}: không lấy được giá trị ${c.capture}.\n`);
+          io.err(`Bước ${step}: không lấy được giá trị ${command.capture}.\n`);
           return 1;
         }
-        captured[c.capture] = printed;
-        io.out(`${c.capture}=${printed}\n`);
+        captured[command.capture] = printed;
+        io.out(`${command.capture}=${printed}\n`);
       }
       continue;
     }
     const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(c.env ?? {})) {
+    for (const [name, value] of Object.entries(command.env ?? {})) {
       if (typeof value === 'string') env[name] = value;
       else {
         const printed = read(value.fromCommand, step);
@@ -67,9 +67,9 @@ export function runPlan(plan: PlannedCommand[], exec: Exec, io: RunOutput, rando
         env[name] = printed;
       }
     }
-    const r = exec(fillPlaceholders(c.argv, captured), { capture: false, ...(c.stdin === 'random-secret' ? { input: randomSecret() } : {}), ...(c.env ? { env } : {}) });
-    if (r.status !== 0) {
-      if (c.okIfExists && /already exists|ALREADY_EXISTS|đã tồn tại/i.test(r.stderr)) {
+    const result = exec(fillPlaceholders(command.argv, captured), { capture: false, ...(command.stdin === 'random-secret' ? { input: randomSecret() } : {}), ...(command.env ? { env } : {}) });
+    if (result.status !== 0) {
+      if (command.okIfExists && /already exists|ALREADY_EXISTS|đã tồn tại/i.test(result.stderr)) {
         io.out('Đã có sẵn: bỏ qua.\n');
         continue;
       }

@@ -36,17 +36,17 @@ function located(model: CampaignModel, unitId: string, roundId: string, grid: Wo
 export function entriesFromGrid(model: CampaignModel, unitId: string, roundId: string, grid: WorkbookGrid): Entry[] {
   const loc = located(model, unitId, roundId, grid);
   const out: Entry[] = [];
-  for (const t of loc.tables.values()) {
-    const rows = t.sheet.rows;
-    if (t.kind === 'figures') {
-      for (const [period, row] of t.periodRows) for (const [code, col] of t.columns) out.push({ kind: 'figure', table: t.table.id, period, code, value: typedOf(rows[row]?.[col]) });
-    } else if (t.kind === 'checklist') {
-      for (const [item, row] of t.itemRows) for (const [column, col] of t.columns) out.push({ kind: 'checklist', table: t.table.id, item, column: column as 'noi_dung' | 'tham_chieu', value: typedOf(rows[row]?.[col]) });
+  for (const table of loc.tables.values()) {
+    const rows = table.sheet.rows;
+    if (table.kind === 'figures') {
+      for (const [period, row] of table.periodRows) for (const [code, col] of table.columns) out.push({ kind: 'figure', table: table.table.id, period, code, value: typedOf(rows[row]?.[col]) });
+    } else if (table.kind === 'checklist') {
+      for (const [item, row] of table.itemRows) for (const [column, col] of table.columns) out.push({ kind: 'checklist', table: table.table.id, item, column: column as 'noi_dung' | 'tham_chieu', value: typedOf(rows[row]?.[col]) });
     } else {
-      t.rows.forEach((row, index) => {
-        for (const [field, col] of t.columns) out.push({ kind: 'list', table: t.table.id, index, field, value: typedOf(rows[row]?.[col]) });
+      table.rows.forEach((row, index) => {
+        for (const [field, col] of table.columns) out.push({ kind: 'list', table: table.table.id, index, field, value: typedOf(rows[row]?.[col]) });
       });
-      if (t.form && t.form.valueCol >= 0) for (const [field, row] of t.form.rows) out.push({ kind: 'form', table: t.table.id, field, value: typedOf(rows[row]?.[t.form.valueCol]) });
+      if (table.form && table.form.valueCol >= 0) for (const [field, row] of table.form.rows) out.push({ kind: 'form', table: table.table.id, field, value: typedOf(rows[row]?.[table.form.valueCol]) });
     }
   }
   const conf = loc.confirmation;
@@ -64,27 +64,27 @@ export function writesFor(model: CampaignModel, unitId: string, roundId: string,
   const loc = located(model, unitId, roundId, liveGrid);
   const writes: CellWrite[] = [];
   const unplaced: Entry[] = [];
-  const put = (sheet: string, row: number | undefined, col: number | undefined, e: Entry) => {
-    if (row === undefined || col === undefined || col < 0) unplaced.push(e);
+  const put = (sheet: string, row: number | undefined, col: number | undefined, entry: Entry) => {
+    if (row === undefined || col === undefined || col < 0) unplaced.push(entry);
     // An empty string clears a cell through values.batchUpdate, as deleting its content does.
-    else writes.push({ range: `${quoteSheetName(sheet)}!${a1(row, col)}`, values: [[e.value === null ? '' : e.value]] });
+    else writes.push({ range: `${quoteSheetName(sheet)}!${a1(row, col)}`, values: [[entry.value === null ? '' : entry.value]] });
   };
-  for (const e of entries) {
-    if (e.kind === 'form' && e.table === 'xac_nhan') {
-      const c = loc.confirmation;
-      put(c?.sheet.title ?? '', c?.rows.get(e.field), c?.valueCol, e);
+  for (const entry of entries) {
+    if (entry.kind === 'form' && entry.table === 'xac_nhan') {
+      const confirmation = loc.confirmation;
+      put(confirmation?.sheet.title ?? '', confirmation?.rows.get(entry.field), confirmation?.valueCol, entry);
       continue;
     }
-    const t = loc.tables.get(e.table);
-    if (!t) {
-      unplaced.push(e);
+    const table = loc.tables.get(entry.table);
+    if (!table) {
+      unplaced.push(entry);
       continue;
     }
-    if (e.kind === 'figure' && t.kind === 'figures') put(t.sheet.title, t.periodRows.get(e.period), t.columns.get(e.code), e);
-    else if (e.kind === 'checklist' && t.kind === 'checklist') put(t.sheet.title, t.itemRows.get(e.item), t.columns.get(e.column), e);
-    else if (e.kind === 'list' && t.kind === 'list') put(t.sheet.title, t.rows[e.index], t.columns.get(e.field), e);
-    else if (e.kind === 'form' && t.kind === 'list') put(t.sheet.title, t.form?.rows.get(e.field), t.form?.valueCol, e);
-    else unplaced.push(e);
+    if (entry.kind === 'figure' && table.kind === 'figures') put(table.sheet.title, table.periodRows.get(entry.period), table.columns.get(entry.code), entry);
+    else if (entry.kind === 'checklist' && table.kind === 'checklist') put(table.sheet.title, table.itemRows.get(entry.item), table.columns.get(entry.column), entry);
+    else if (entry.kind === 'list' && table.kind === 'list') put(table.sheet.title, table.rows[entry.index], table.columns.get(entry.field), entry);
+    else if (entry.kind === 'form' && table.kind === 'list') put(table.sheet.title, table.form?.rows.get(entry.field), table.form?.valueCol, entry);
+    else unplaced.push(entry);
   }
   return { writes, unplaced };
 }

@@ -23,13 +23,13 @@ const cache = new Map<string, CronFields>();
 function parseField(text: string, min: number, max: number, what: string): Set<number> {
   const out = new Set<number>();
   for (const part of text.split(',')) {
-    const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!m) throw new Error(`cron: cannot read ${what} "${part}"`);
-    const from = m[1] === '*' ? min : Number(m[2]);
-    const to = m[1] === '*' ? max : m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? max : from;
-    const step = m[4] !== undefined ? Number(m[4]) : 1;
+    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) throw new Error(`cron: cannot read ${what} "${part}"`);
+    const from = match[1] === '*' ? min : Number(match[2]);
+    const to = match[1] === '*' ? max : match[3] !== undefined ? Number(match[3]) : match[4] !== undefined ? max : from;
+    const step = match[4] !== undefined ? Number(match[4]) : 1;
     if (from < min || to > max || from > to || step < 1) throw new Error(`cron: ${what} "${part}" is outside ${min}–${max}`);
-    for (let v = from; v <= to; v += step) out.add(v);
+    for (let value = from; value <= to; value += step) out.add(value);
   }
   return out;
 }
@@ -39,17 +39,17 @@ export function parseCron(expression: string): CronFields {
   if (hit) return hit;
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5) throw new Error(`cron: "${expression}" needs 5 fields (minute hour day month weekday)`);
-  const [mi, h, d, mo, w] = parts as [string, string, string, string, string];
-  const weekdays = parseField(w, 0, 7, 'day of week');
+  const [minutes, hours, daysOfMonth, months, weekdayField] = parts as [string, string, string, string, string];
+  const weekdays = parseField(weekdayField, 0, 7, 'day of week');
   if (weekdays.has(7)) weekdays.add(0);
   const fields: CronFields = {
-    minutes: parseField(mi, 0, 59, 'minute'),
-    hours: parseField(h, 0, 23, 'hour'),
-    days: parseField(d, 1, 31, 'day of month'),
-    months: parseField(mo, 1, 12, 'month'),
+    minutes: parseField(minutes, 0, 59, 'minute'),
+    hours: parseField(hours, 0, 23, 'hour'),
+    days: parseField(daysOfMonth, 1, 31, 'day of month'),
+    months: parseField(months, 1, 12, 'month'),
     weekdays,
-    daysRestricted: d !== '*',
-    weekdaysRestricted: w !== '*',
+    daysRestricted: daysOfMonth !== '*',
+    weekdaysRestricted: weekdayField !== '*',
   };
   cache.set(expression, fields);
   return fields;
@@ -62,10 +62,10 @@ function offsetMs(instant: number, timeZone: string): number {
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
 }
 
-function dayMatches(f: CronFields, wall: Date): boolean {
-  const dom = f.days.has(wall.getUTCDate());
-  const dow = f.weekdays.has(wall.getUTCDay());
-  if (f.daysRestricted && f.weekdaysRestricted) return dom || dow;
+function dayMatches(fields: CronFields, wall: Date): boolean {
+  const dom = fields.days.has(wall.getUTCDate());
+  const dow = fields.weekdays.has(wall.getUTCDay());
+  if (fields.daysRestricted && fields.weekdaysRestricted) return dom || dow;
   return dom && dow;
 }
 
@@ -75,22 +75,22 @@ function dayMatches(f: CronFields, wall: Date): boolean {
  * converts back with the zone's offset; skips whole days and hours that cannot match.
  */
 export function nextCronTime(expression: string, after: number, timeZone: string): number {
-  const f = parseCron(expression);
+  const fields = parseCron(expression);
   const offset = offsetMs(after, timeZone);
   // The next whole minute after `after`, on the wall clock.
   let wall = Math.floor((after + offset) / MINUTE) * MINUTE + MINUTE;
   const limit = wall + 5 * 366 * 86_400_000; // e.g. 30 February never comes
   while (wall < limit) {
-    const d = new Date(wall);
-    if (!f.months.has(d.getUTCMonth() + 1) || !dayMatches(f, d)) {
-      wall = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+    const candidate = new Date(wall);
+    if (!fields.months.has(candidate.getUTCMonth() + 1) || !dayMatches(fields, candidate)) {
+      wall = Date.UTC(candidate.getUTCFullYear(), candidate.getUTCMonth(), candidate.getUTCDate() + 1);
       continue;
     }
-    if (!f.hours.has(d.getUTCHours())) {
-      wall = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1);
+    if (!fields.hours.has(candidate.getUTCHours())) {
+      wall = Date.UTC(candidate.getUTCFullYear(), candidate.getUTCMonth(), candidate.getUTCDate(), candidate.getUTCHours() + 1);
       continue;
     }
-    if (!f.minutes.has(d.getUTCMinutes())) {
+    if (!fields.minutes.has(candidate.getUTCMinutes())) {
       wall += MINUTE;
       continue;
     }
@@ -106,6 +106,6 @@ export function nextCronTime(expression: string, after: number, timeZone: string
 /** Every instant in (after, until] at which `expression` is due, in order. */
 export function cronTimesBetween(expression: string, after: number, until: number, timeZone: string): number[] {
   const out: number[] = [];
-  for (let t = nextCronTime(expression, after, timeZone); t <= until; t = nextCronTime(expression, t, timeZone)) out.push(t);
+  for (let moment = nextCronTime(expression, after, timeZone); moment <= until; moment = nextCronTime(expression, moment, timeZone)) out.push(moment);
   return out;
 }

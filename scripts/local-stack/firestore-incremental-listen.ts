@@ -53,27 +53,27 @@ export function useIncrementalCollectionListeners(server: FirestoreServer): void
   }
   const original = state.v1Listen.bind(state);
   const readTime = () => {
-    const ms = Date.now();
-    return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
+    const now = Date.now();
+    return { seconds: Math.floor(now / 1000), nanos: (now % 1000) * 1_000_000 };
   };
-  const { ListenResponse, TargetChangeTargetChangeType: T } = proto;
+  const { ListenResponse, TargetChangeTargetChangeType: ChangeType } = proto;
 
   state.v1Listen = (listen, callback, onEnd) => {
     const target = listen.has_add_target && listen.add_target.has_query ? listen.add_target : null;
-    const sq = target?.query.structured_query;
-    const plain = sq && sq.from.length === 1 && !sq.from[0]!.all_descendants && !sq.has_where && !sq.has_limit && !sq.has_offset && !sq.has_start_at && !sq.has_end_at && sq.order_by.every((o) => o.field.field_path === '__name__');
-    if (!target || !sq || !plain) return original(listen, callback, onEnd);
+    const structuredQuery = target?.query.structured_query;
+    const plain = structuredQuery && structuredQuery.from.length === 1 && !structuredQuery.from[0]!.all_descendants && !structuredQuery.has_where && !structuredQuery.has_limit && !structuredQuery.has_offset && !structuredQuery.has_start_at && !structuredQuery.has_end_at && structuredQuery.order_by.every((o) => o.field.field_path === '__name__');
+    if (!target || !structuredQuery || !plain) return original(listen, callback, onEnd);
 
     const targetId = target.target_id;
-    const prefix = `${target.query.parent}/${sq.from[0]!.collection_id}/`;
+    const prefix = `${target.query.parent}/${structuredQuery.from[0]!.collection_id}/`;
     const inCollection = (path: string) => path.startsWith(prefix) && !path.slice(prefix.length).includes('/');
-    const globalSnapshot = () => callback(ListenResponse.fromObject({ target_change: { read_time: readTime(), target_change_type: T.NO_CHANGE, target_ids: [] } }));
+    const globalSnapshot = () => callback(ListenResponse.fromObject({ target_change: { read_time: readTime(), target_change_type: ChangeType.NO_CHANGE, target_ids: [] } }));
 
-    callback(ListenResponse.fromObject({ target_change: { target_change_type: T.ADD, target_ids: [targetId] } }));
-    for (const doc of state.v1Query(target.query.parent, sq)) {
+    callback(ListenResponse.fromObject({ target_change: { target_change_type: ChangeType.ADD, target_ids: [targetId] } }));
+    for (const doc of state.v1Query(target.query.parent, structuredQuery)) {
       callback(ListenResponse.fromObject({ document_change: { document: doc.toV1DocumentObject(), target_ids: [targetId] } }));
     }
-    callback(ListenResponse.fromObject({ target_change: { read_time: readTime(), target_change_type: T.CURRENT, target_ids: [targetId] } }));
+    callback(ListenResponse.fromObject({ target_change: { read_time: readTime(), target_change_type: ChangeType.CURRENT, target_ids: [targetId] } }));
     globalSnapshot();
 
     const onWrite = ({ document }: { document: EmulatorDocument }) => {
@@ -86,9 +86,9 @@ export function useIncrementalCollectionListeners(server: FirestoreServer): void
         globalSnapshot();
       });
     };
-    for (const e of WRITE_EVENTS) state.emitter.on(e, onWrite);
+    for (const event of WRITE_EVENTS) state.emitter.on(event, onWrite);
     onEnd(() => {
-      for (const e of WRITE_EVENTS) state.emitter.off(e, onWrite);
+      for (const event of WRITE_EVENTS) state.emitter.off(event, onWrite);
     });
   };
 }

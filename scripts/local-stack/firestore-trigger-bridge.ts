@@ -415,23 +415,23 @@ function isPlainMap(value: unknown): value is DocumentData {
   return prototype === Object.prototype || prototype === null;
 }
 
-function firestoreValuesEqual(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || a === b;
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (a instanceof Timestamp) return b instanceof Timestamp && a.isEqual(b);
-  if (a instanceof GeoPoint) return b instanceof GeoPoint && a.isEqual(b);
-  if (a instanceof DocumentReference) return b instanceof DocumentReference && a.path === b.path;
-  if (a instanceof VectorValue) return b instanceof VectorValue && a.isEqual(b);
-  if (a instanceof Uint8Array) return b instanceof Uint8Array && Buffer.from(a).equals(Buffer.from(b));
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, index) => firestoreValuesEqual(item, b[index]));
+function firestoreValuesEqual(left: unknown, right: unknown): boolean {
+  if (typeof left === 'number' && typeof right === 'number') return Object.is(left, right) || left === right;
+  if (left === right) return true;
+  if (left === null || right === null || typeof left !== 'object' || typeof right !== 'object') return false;
+  if (left instanceof Timestamp) return right instanceof Timestamp && left.isEqual(right);
+  if (left instanceof GeoPoint) return right instanceof GeoPoint && left.isEqual(right);
+  if (left instanceof DocumentReference) return right instanceof DocumentReference && left.path === right.path;
+  if (left instanceof VectorValue) return right instanceof VectorValue && left.isEqual(right);
+  if (left instanceof Uint8Array) return right instanceof Uint8Array && Buffer.from(left).equals(Buffer.from(right));
+  if (Array.isArray(left)) {
+    return Array.isArray(right) && left.length === right.length && left.every((item, index) => firestoreValuesEqual(item, right[index]));
   }
-  if (isPlainMap(a) && isPlainMap(b)) {
-    const keys = Object.keys(a);
+  if (isPlainMap(left) && isPlainMap(right)) {
+    const keys = Object.keys(left);
     return (
-      keys.length === Object.keys(b).length &&
-      keys.every((key) => Object.hasOwn(b, key) && firestoreValuesEqual(a[key], b[key]))
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => Object.hasOwn(right, key) && firestoreValuesEqual(left[key], right[key]))
     );
   }
   return false;
@@ -440,7 +440,7 @@ function firestoreValuesEqual(a: unknown, b: unknown): boolean {
 // ---------------------------------------------------------------------------------------
 // Small helpers
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(delayMs: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
@@ -448,18 +448,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, delayMs);
     signal.addEventListener('abort', done, { once: true });
   });
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, milliseconds: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+        timer = setTimeout(() => reject(new Error(`${message} within ${milliseconds} ms`)), milliseconds);
       }),
     ]);
   } finally {

@@ -48,9 +48,9 @@ const PATTERNS: [RegExp, (...groups: string[]) => string][] = [
 export function operatorMessage(message: string): string {
   const exact = EXACT[message];
   if (exact) return exact;
-  for (const [re, say] of PATTERNS) {
-    const m = re.exec(message);
-    if (m) return say(...m.slice(1));
+  for (const [pattern, say] of PATTERNS) {
+    const match = pattern.exec(message);
+    if (match) return say(...match.slice(1));
   }
   return message;
 }

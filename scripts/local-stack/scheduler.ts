@@ -85,22 +85,22 @@ export function startCronScheduler(opts: CronSchedulerOptions): CronScheduler {
       const due = next.get(job.name)!;
       if (due > now) return;
       if (job.catchUp === 'every') {
-        for (let t = due; t <= now; t = nextCronTime(job.cron, t, timeZone)) events.push({ job, dueAt: t, order });
+        for (let moment = due; moment <= now; moment = nextCronTime(job.cron, moment, timeZone)) events.push({ job, dueAt: moment, order });
       } else if (realNow() - (lastRealRun.get(job.name) ?? -Infinity) >= job.localMinGapMs) {
         events.push({ job, dueAt: due, order });
       }
     });
     events.sort((a, b) => a.dueAt - b.dueAt || a.order - b.order);
     const fired: FiredJob[] = [];
-    for (const e of events) {
+    for (const event of events) {
       if (stopped) break;
-      fired.push(await fireOne(e.job, e.dueAt));
-      if (e.job.catchUp === 'every') {
-        next.set(e.job.name, nextCronTime(e.job.cron, e.dueAt, timeZone));
+      fired.push(await fireOne(event.job, event.dueAt));
+      if (event.job.catchUp === 'every') {
+        next.set(event.job.name, nextCronTime(event.job.cron, event.dueAt, timeZone));
         holdAtNextEveryJob(); // the clock may move on to the next sweep
       } else {
-        next.set(e.job.name, nextCronTime(e.job.cron, now, timeZone));
-        lastRealRun.set(e.job.name, realNow());
+        next.set(event.job.name, nextCronTime(event.job.cron, now, timeZone));
+        lastRealRun.set(event.job.name, realNow());
       }
     }
     return fired;
@@ -126,9 +126,9 @@ export function startCronScheduler(opts: CronSchedulerOptions): CronScheduler {
   return {
     runDue,
     nextDue: (name) => {
-      const t = next.get(name);
-      if (t === undefined) throw new Error(`unknown job ${name}`);
-      return t;
+      const nextAt = next.get(name);
+      if (nextAt === undefined) throw new Error(`unknown job ${name}`);
+      return nextAt;
     },
     async stop() {
       stopped = true;

@@ -71,7 +71,7 @@ export interface LocalStackOptions {
  * environment). Sheets requests are paced at 50 a minute on the emulator's quota clock, or not
  * at all when its quotas are off.
  */
-export function localConfig(p: {
+export function localConfig(params: {
   projectId: string;
   campaignSchema?: string;
   sheetsUrl: string;
@@ -83,17 +83,17 @@ export function localConfig(p: {
   quotaClockScale: number | null;
   timeoutMs?: number;
 }): Config {
-  const perMinute = p.quotaClockScale === null ? Number.POSITIVE_INFINITY : 50 * p.quotaClockScale;
+  const perMinute = params.quotaClockScale === null ? Number.POSITIVE_INFINITY : 50 * params.quotaClockScale;
   return {
-    projectId: p.projectId,
-    campaignSchema: p.campaignSchema,
-    google: { mode: 'emulator', sheetsRootUrl: p.sheetsUrl, driveRootUrl: p.sheetsUrl, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: p.timeoutMs ?? 15_000 },
+    projectId: params.projectId,
+    campaignSchema: params.campaignSchema,
+    google: { mode: 'emulator', sheetsRootUrl: params.sheetsUrl, driveRootUrl: params.sheetsUrl, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: params.timeoutMs ?? 15_000 },
     sharedDriveId: null,
     serviceAccount: LOCAL_SERVICE_ACCOUNT,
-    firestore: { emulatorHost: p.firestoreHost, databaseId: '(default)' },
-    webhook: { url: p.webhookUrl, secret: p.secrets.webhook },
-    scheduler: { mode: 'shared-secret', secret: p.secrets.scheduler },
-    smtp: { host: '127.0.0.1', port: p.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
+    firestore: { emulatorHost: params.firestoreHost, databaseId: '(default)' },
+    webhook: { url: params.webhookUrl, secret: params.secrets.webhook },
+    scheduler: { mode: 'shared-secret', secret: params.secrets.scheduler },
+    smtp: { host: '127.0.0.1', port: params.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
     sheetsReadsPerMinute: perMinute,
     sheetsWritesPerMinute: perMinute,
     watchTtlMs: 24 * 3_600_000,
@@ -133,13 +133,13 @@ function processAlive(pid: number): boolean {
 /** Whether something accepts connections at the announced Sheets emulator's address. */
 function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((res) => {
-    let u: URL;
+    let parsed: URL;
     try {
-      u = new URL(url);
+      parsed = new URL(url);
     } catch {
       return res(false);
     }
-    const socket = connect({ host: u.hostname, port: Number(u.port) || 80 });
+    const socket = connect({ host: parsed.hostname, port: Number(parsed.port) || 80 });
     const done = (ok: boolean) => {
       socket.destroy();
       res(ok);
@@ -158,17 +158,17 @@ function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
  */
 export async function findRunningStack(stateDir: string): Promise<StackAnnouncement | null> {
   const file = announcementFile(stateDir);
-  let a: StackAnnouncement;
+  let announcement: StackAnnouncement;
   try {
-    a = JSON.parse(await readFile(file, 'utf8')) as StackAnnouncement;
+    announcement = JSON.parse(await readFile(file, 'utf8')) as StackAnnouncement;
   } catch (e) {
     // Unreadable (half written, or not JSON): not a running stack; an absent one: nothing to do.
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') await rm(file, { force: true });
     return null;
   }
-  const ours = a.pid === process.pid && announcedHere.has(resolve(stateDir));
-  const other = typeof a.pid === 'number' && a.pid !== process.pid && processAlive(a.pid);
-  if ((ours || other) && (await answers(a.sheetsUrl))) return a;
+  const ours = announcement.pid === process.pid && announcedHere.has(resolve(stateDir));
+  const other = typeof announcement.pid === 'number' && announcement.pid !== process.pid && processAlive(announcement.pid);
+  if ((ours || other) && (await answers(announcement.sheetsUrl))) return announcement;
   await rm(file, { force: true });
   return null;
 }
@@ -184,8 +184,8 @@ function removeAnnouncementAtExit(stateDir: string): () => void {
   const file = announcementFile(stateDir);
   const onExit = () => {
     try {
-      const a = JSON.parse(readFileSync(file, 'utf8')) as StackAnnouncement;
-      if (a.pid === process.pid) rmSync(file, { force: true });
+      const announcement = JSON.parse(readFileSync(file, 'utf8')) as StackAnnouncement;
+      if (announcement.pid === process.pid) rmSync(file, { force: true });
     } catch {
       /* already gone */
     }
@@ -265,7 +265,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Let trigger deliveries already queued finish (briefly), so handlers do not run into
     // emulators that are shutting down.
     await Promise.race([drain().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
-    for (const s of stops.reverse()) await s().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
+    for (const stop of stops.reverse()) await stop().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
   };
   try {
     const firestore = await startLocalFirestore({ projectId: 'demo-local', ...(persist ? { stateDir } : {}), warn: (m) => log.warn(m) });
@@ -327,9 +327,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const stackId = ++stacksStarted;
     for (const name of functionNames) {
       const registered = `${name}-stack${stackId}`;
-      const fn = functions[name as keyof typeof functions];
-      if (fn.signature === 'http') http(registered, fn.handler);
-      else cloudEvent(registered, fn.handler);
+      const definition = functions[name as keyof typeof functions];
+      if (definition.signature === 'http') http(registered, definition.handler);
+      else cloudEvent(registered, definition.handler);
       // getTestServer builds an http.Server around the function's express app; its request
       // listener is that app, which the pre-bound server now serves.
       const app = getTestServer(registered).listeners('request')[0] as RequestListener;
@@ -338,15 +338,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     // Eventarc, locally: each Firestore-triggered function gets the writes of its collection.
     const trigger = async (collection: string, target: string) => {
-      const b = await startFirestoreTriggerBridge({
+      const bridge = await startFirestoreTriggerBridge({
         firestore: deps.db,
         collection,
         targetUrl: functionUrl(target),
         projectId: firestore.projectId,
         onError: (e) => log.warn(`${target} trigger delivery gave up`, { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
       });
-      stops.push(() => b.stop());
-      return b;
+      stops.push(() => bridge.stop());
+      return bridge;
     };
     const bridge = await trigger(deps.store.submissionsPath, 'onSubmissionWritten');
     const pollBridge = await trigger(deps.store.pollRequestsPath, 'onPollRequested');
@@ -382,10 +382,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
 
     if (opts.announce) {
-      const a: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, firestoreProjectId: firestore.projectId, firestoreKind: firestore.kind, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
+      const announcement: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, firestoreProjectId: firestore.projectId, firestoreKind: firestore.kind, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
       // Written whole, then renamed: a reader never sees half a file.
       const file = announcementFile(stateDir);
-      await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(a, null, 2));
+      await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(announcement, null, 2));
       await rename(`${file}.${process.pid}.tmp`, file);
       const forgetExit = removeAnnouncementAtExit(stateDir);
       announcedHere.add(resolve(stateDir));
@@ -398,8 +398,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
     return {
       runtime,
-      useRuntime: (rt: Runtime | null) => {
-        runtimeSource = rt ? runtimeOf(rt) : runtimeFromEnvironment();
+      useRuntime: (runtime: Runtime | null) => {
+        runtimeSource = runtime ? runtimeOf(runtime) : runtimeFromEnvironment();
       },
       sheets,
       urls: {

@@ -69,11 +69,11 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
   let scheduler: CronScheduler | null = null;
   let demo: DemoHandle | null = null;
   try {
-    const rt = stack.runtime;
+    const runtime = stack.runtime;
     await provisionCampaign(
-      { ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
+      { ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
       {
-        webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs },
+        webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs },
         ...(opts.onProvisionProgress ? { onProgress: opts.onProvisionProgress } : {}),
       },
     );

@@ -27,11 +27,11 @@ function chromium(args: string[]): void {
   const bin = ['chromium', 'chromium-browser'].find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
   if (!bin) throw new Error('chromium not found: apt-get install chromium');
   const profile = join(tmpdir(), `pictures-chromium-${process.pid}`);
-  const r = spawnSync(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { stdio: 'pipe', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`chromium failed: ${r.stderr}`);
+  const result = spawnSync(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { stdio: 'pipe', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`chromium failed: ${result.stderr}`);
   // Chromium exits 0 even when it wrote no screenshot.
   const shot = args.find((a) => a.startsWith('--screenshot='))?.slice('--screenshot='.length);
-  if (shot && !existsSync(shot)) throw new Error(`chromium wrote no screenshot to ${shot}: ${r.stderr}`);
+  if (shot && !existsSync(shot)) throw new Error(`chromium wrote no screenshot to ${shot}: ${result.stderr}`);
 }
 
 async function screenshotHtml(html: string, file: string, size: [number, number]): Promise<void> {
@@ -66,11 +66,11 @@ async function viewerPicture(sheetsUrl: string, file: string, target?: { spreads
 async function templatePicture(dir: string, model: Parameters<typeof buildUnitWorkbook>[0]): Promise<void> {
   const xlsx = join(dir, 'mau-ba-dinh.xlsx');
   await writeWorkbookXlsx(buildUnitWorkbook(model, 'ubnd-ba-dinh', 'so-ket-2020'), xlsx);
-  const lo = spawnSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, xlsx], { stdio: 'pipe', timeout: 120_000 });
-  if (lo.status !== 0) throw new Error(`libreoffice failed: ${lo.stderr}`);
+  const libreOffice = spawnSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, xlsx], { stdio: 'pipe', timeout: 120_000 });
+  if (libreOffice.status !== 0) throw new Error(`libreoffice failed: ${libreOffice.stderr}`);
   const out = join(OUT, 'mau-bang1');
-  const pp = spawnSync('pdftoppm', ['-png', '-r', '150', '-f', '2', '-l', '2', '-x', '70', '-y', '70', '-W', '1620', '-H', '520', '-singlefile', join(dir, 'mau-ba-dinh.pdf'), out], { stdio: 'pipe' });
-  if (pp.status !== 0) throw new Error(`pdftoppm failed: ${pp.stderr}`);
+  const pdfToPng = spawnSync('pdftoppm', ['-png', '-r', '150', '-f', '2', '-l', '2', '-x', '70', '-y', '70', '-W', '1620', '-H', '520', '-singlefile', join(dir, 'mau-ba-dinh.pdf'), out], { stdio: 'pipe' });
+  if (pdfToPng.status !== 0) throw new Error(`pdftoppm failed: ${pdfToPng.stderr}`);
   process.stdout.write(`  ${out}.png\n`);
 }
 
@@ -79,8 +79,8 @@ async function templatePicture(dir: string, model: Parameters<typeof buildUnitWo
  * LibreOffice renders the files the `report` command writes (its own profile directory, so it
  * does not clash with another LibreOffice running on the machine).
  */
-async function reportPictures(dir: string, rt: Runtime, roundId: string): Promise<void> {
-  const docs = await buildRoundDocuments(rt, roundId, rt.now());
+async function reportPictures(dir: string, runtime: Runtime, roundId: string): Promise<void> {
+  const docs = await buildRoundDocuments(runtime, roundId, runtime.now());
   const wanted: [string, string][] = [
     [`bang-tong-hop-${roundId}.xlsx`, 'bao-cao-bang-tong-hop'],
     [`bao-cao-tong-hop-${roundId}.docx`, 'bao-cao-du-thao'],
@@ -90,11 +90,11 @@ async function reportPictures(dir: string, rt: Runtime, roundId: string): Promis
     if (!doc) throw new Error(`report documents have no ${fileName}`);
     const file = join(dir, fileName);
     await writeFile(file, doc.content);
-    const lo = spawnSync('soffice', [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 180_000 });
-    if (lo.status !== 0) throw new Error(`soffice failed on ${fileName}: ${lo.stderr}`);
+    const libreOffice = spawnSync('soffice', [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 180_000 });
+    if (libreOffice.status !== 0) throw new Error(`soffice failed on ${fileName}: ${libreOffice.stderr}`);
     const pdf = file.replace(/\.(xlsx|docx)$/, '.pdf');
-    const pp = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(OUT, picture)], { stdio: 'pipe' });
-    if (pp.status !== 0) throw new Error(`pdftoppm failed on ${fileName}: ${pp.stderr}`);
+    const pdfToPng = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(OUT, picture)], { stdio: 'pipe' });
+    if (pdfToPng.status !== 0) throw new Error(`pdftoppm failed on ${fileName}: ${pdfToPng.stderr}`);
     process.stdout.write(`  ${join(OUT, picture)}.png\n`);
   }
 }
@@ -107,30 +107,30 @@ async function main() {
   const system = await startSystem({ stateDir: dir, log, persist: false, sheetsClockScale: 60, demo: { stepped: true } });
   try {
     const { stack } = system;
-    const rt = stack.runtime;
-    const model = rt.model;
+    const runtime = stack.runtime;
+    const model = runtime.model;
     await templatePicture(dir, model);
 
     const picture = async (unitId: string, tab: string, opts: Omit<SheetPictureOptions, 'title'>, file: string, size: [number, number]) => {
-      const reg = await rt.store.unitSheet('so-ket-2020', unitId);
-      const wb = stack.sheets.toWorkbookModel(reg!.spreadsheetId);
-      const sheet = wb.sheets.find((s) => s.title === tab)!;
-      await screenshotHtml(sheetHtml(sheet, { ...opts, title: `${wb.title} — ${tab}` }), join(OUT, file), size);
+      const reg = await runtime.store.unitSheet('so-ket-2020', unitId);
+      const workbook = stack.sheets.toWorkbookModel(reg!.spreadsheetId);
+      const sheet = workbook.sheets.find((s) => s.title === tab)!;
+      await screenshotHtml(sheetHtml(sheet, { ...opts, title: `${workbook.title} — ${tab}` }), join(OUT, file), size);
     };
 
     // 1. A clerk types "12 buổi" into a number cell: the cell turns red, the note explains, the status says so.
     const { edits } = demoScenario(model);
     const first = edits.find((e) => e.note === 'gõ chữ vào ô số')!;
     await system.stepTo(first.at + 3_600_000);
-    const bad = (await rt.store.state('so-ket-2020', first.unitId))!.issues.find((i) => i.code === 'value.not_number')!;
+    const bad = (await runtime.store.state('so-ket-2020', first.unitId))!.issues.find((i) => i.code === 'value.not_number')!;
     await picture(first.unitId, bad.sheet, { rows: [0, 20], cols: [0, 9], openNotes: [bad.cell!] }, 'phan-hoi-o-loi.png', [1400, 720]);
-    const badSheet = await rt.store.unitSheet('so-ket-2020', first.unitId);
+    const badSheet = await runtime.store.unitSheet('so-ket-2020', first.unitId);
     await viewerPicture(stack.urls.sheets, 'viewer-unit.png', { spreadsheetId: badSheet!.spreadsheetId, tab: bad.sheet });
 
     // 2. A part larger than its total in Bảng 2, typed and ticked: the box is ticked but the report is not taken in.
     const part = edits.find((e) => e.note === 'phần lớn hơn tổng')!;
     await system.stepTo(part.at + 3_600_000);
-    const lte = (await rt.store.state('so-ket-2020', part.unitId))!.issues.find((i) => i.code === 'tin_bao.co_gia_tri_vuot_tong_so')!;
+    const lte = (await runtime.store.state('so-ket-2020', part.unitId))!.issues.find((i) => i.code === 'tin_bao.co_gia_tri_vuot_tong_so')!;
     const col = lte.cell!.replace(/\d+/g, '');
     const colIndex = [...col].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
     await picture(part.unitId, lte.sheet, { rows: [0, 20], cols: [0, 2], openNotes: [] }, 'phan-hoi-trang-thai.png', [900, 260]);
@@ -140,12 +140,12 @@ async function main() {
     await system.stepTo(model.lockAt('so-ket-2020') + 86_400_000);
     await stack.fire('reconcile');
     await stack.fire('refresh-master');
-    const { spreadsheetId } = await rt.store.meta('master');
+    const { spreadsheetId } = await runtime.store.meta('master');
     const master = stack.sheets.toWorkbookModel(spreadsheetId!);
     const tab = (title: string) => master.sheets.find((s) => s.title === title)!;
     await screenshotHtml(sheetHtml(tab('Bảng 1 – Báo cáo sơ kết'), { rows: [0, 22], cols: [0, 10], title: `${master.title} — Bảng 1 – Báo cáo sơ kết` }), join(OUT, 'tong-hop-bang1.png'), [1500, 820]);
     await screenshotHtml(sheetHtml(tab('Tình trạng nộp'), { rows: [0, 26], cols: [0, 12], title: `${master.title} — Tình trạng nộp` }), join(OUT, 'tong-hop-tinh-trang.png'), [1600, 820]);
-    await reportPictures(dir, rt, 'so-ket-2020');
+    await reportPictures(dir, runtime, 'so-ket-2020');
     await viewerPicture(stack.urls.sheets, 'viewer-master.png', { spreadsheetId: spreadsheetId!, tab: 'Tình trạng nộp' });
     await viewerPicture(stack.urls.sheets, 'viewer-list.png');
     await screenshotHtml(sheetHtml(tab('Khen thưởng'), { rows: [0, 16], cols: [1, 13], title: `${master.title} — Khen thưởng` }), join(OUT, 'tong-hop-khen-thuong.png'), [1600, 600]);
@@ -166,7 +166,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((error) => {
+  console.error(error);
   process.exit(1);
 });

@@ -62,9 +62,9 @@ export interface PlanExpectations {
 /** `--name=value` (or `--name value`) of a gcloud argv; null when absent. */
 export function flagValue(argv: string[], name: string): string | null {
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-    if (a === `--${name}` && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) return argv[i + 1]!;
+    const argument = argv[i]!;
+    if (argument.startsWith(`--${name}=`)) return argument.slice(name.length + 3);
+    if (argument === `--${name}` && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) return argv[i + 1]!;
   }
   return null;
 }
@@ -72,9 +72,9 @@ export function flagValue(argv: string[], name: string): string | null {
 /** The positional arguments after `gcloud`, up to the first flag. */
 function positionals(argv: string[]): string[] {
   const out: string[] = [];
-  for (const a of argv.slice(1)) {
-    if (a.startsWith('--')) break;
-    out.push(a);
+  for (const argument of argv.slice(1)) {
+    if (argument.startsWith('--')) break;
+    out.push(argument);
   }
   return out;
 }
@@ -82,10 +82,10 @@ function positionals(argv: string[]): string[] {
 /** "540s", "9m", "1h", "30" → seconds (gcloud durations); null when not understood. */
 export function durationSeconds(text: string | null | undefined): number | null {
   if (!text) return null;
-  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (!match) return null;
+  const amount = Number(match[1]);
+  return match[2] === 'h' ? amount * 3600 : match[2] === 'm' ? amount * 60 : amount;
 }
 
 const parseBody = (text: string | null): unknown => {
@@ -99,30 +99,30 @@ const parseBody = (text: string | null): unknown => {
 
 const LOCATOR_FLAGS = ['region', 'location', 'project'];
 
-function bindingOf(c: PlannedCommand, project: string): ExpectedBinding | null {
-  const pos = positionals(c.argv);
+function bindingOf(command: PlannedCommand, project: string): ExpectedBinding | null {
+  const pos = positionals(command.argv);
   const verbAt = pos.findIndex((p) => p === 'add-iam-policy-binding' || p === 'add-invoker-policy-binding');
-  if (c.argv[0] !== 'gcloud' || verbAt < 0) return null;
+  if (command.argv[0] !== 'gcloud' || verbAt < 0) return null;
   const group = pos.slice(0, verbAt);
   const resource = pos[verbAt + 1] ?? project;
-  const member = flagValue(c.argv, 'member');
+  const member = flagValue(command.argv, 'member');
   // `functions add-invoker-policy-binding` grants Cloud Run's invoker role on a 2nd-gen function's service.
-  const role = pos[verbAt] === 'add-invoker-policy-binding' ? 'roles/run.invoker' : flagValue(c.argv, 'role');
+  const role = pos[verbAt] === 'add-invoker-policy-binding' ? 'roles/run.invoker' : flagValue(command.argv, 'role');
   if (!member || !role) return null;
-  const locators = c.argv.filter((a) => LOCATOR_FLAGS.some((f) => a.startsWith(`--${f}=`)));
-  return { group, resource, member, role, locators, title: c.title, fix: shellLine(c) };
+  const locators = command.argv.filter((a) => LOCATOR_FLAGS.some((f) => a.startsWith(`--${f}=`)));
+  return { group, resource, member, role, locators, title: command.title, fix: shellLine(command) };
 }
 
 /** Reads the expectations off a plan (pure; the plan is data). */
-export function expectationsOf(plan: PlannedCommand[], o: Pick<DeployOptions, 'project' | 'region'>): PlanExpectations {
+export function expectationsOf(plan: PlannedCommand[], options: Pick<DeployOptions, 'project' | 'region'>): PlanExpectations {
   const bindings: ExpectedBinding[] = [];
   const secrets: ExpectedSecret[] = [];
   const functions: ExpectedFunction[] = [];
   const jobs: ExpectedJob[] = [];
-  for (const c of plan) {
-    if (c.argv[0] !== 'gcloud') continue;
-    const pos = positionals(c.argv);
-    const binding = bindingOf(c, o.project);
+  for (const command of plan) {
+    if (command.argv[0] !== 'gcloud') continue;
+    const pos = positionals(command.argv);
+    const binding = bindingOf(command, options.project);
     if (binding) {
       bindings.push(binding);
       continue;
@@ -130,43 +130,43 @@ export function expectationsOf(plan: PlannedCommand[], o: Pick<DeployOptions, 'p
     const head = pos.slice(0, 3).join(' ');
     if (head.startsWith('secrets create ')) secrets.push({ name: pos[2]!, addVersion: null });
     else if (head.startsWith('secrets versions add')) {
-      const s = secrets.find((x) => x.name === pos[3]);
-      if (s) s.addVersion = shellLine(c);
+      const secret = secrets.find((x) => x.name === pos[3]);
+      if (secret) secret.addVersion = shellLine(command);
     } else if (head.startsWith('functions deploy ')) {
-      functions.push({ name: pos[2]!, runtime: flagValue(c.argv, 'runtime'), fix: `npm run deploy -- --project ${o.project} … (bước "${c.title}")` });
+      functions.push({ name: pos[2]!, runtime: flagValue(command.argv, 'runtime'), fix: `npm run deploy -- --project ${options.project} … (bước "${command.title}")` });
     } else if (pos.slice(0, 4).join(' ') === 'scheduler jobs create http') {
-      const uri = flagValue(c.argv, 'uri');
+      const uri = flagValue(command.argv, 'uri');
       jobs.push({
         name: pos[4]!,
-        schedule: flagValue(c.argv, 'schedule'),
-        timeZone: flagValue(c.argv, 'time-zone'),
+        schedule: flagValue(command.argv, 'schedule'),
+        timeZone: flagValue(command.argv, 'time-zone'),
         uri,
         targetFunction: uri ? (new URL(uri).pathname.split('/').filter(Boolean).pop() ?? null) : null,
-        body: parseBody(flagValue(c.argv, 'message-body')),
-        oidcServiceAccount: flagValue(c.argv, 'oidc-service-account-email'),
-        oidcAudience: flagValue(c.argv, 'oidc-token-audience'),
-        attemptDeadlineSeconds: durationSeconds(flagValue(c.argv, 'attempt-deadline')),
-        fix: shellLine(c),
+        body: parseBody(flagValue(command.argv, 'message-body')),
+        oidcServiceAccount: flagValue(command.argv, 'oidc-service-account-email'),
+        oidcAudience: flagValue(command.argv, 'oidc-token-audience'),
+        attemptDeadlineSeconds: durationSeconds(flagValue(command.argv, 'attempt-deadline')),
+        fix: shellLine(command),
       });
     }
   }
-  return { project: o.project, region: o.region, bindings, secrets, functions, jobs };
+  return { project: options.project, region: options.region, bindings, secrets, functions, jobs };
 }
 
 /**
  * The deployment options and plan for the preflight's options. Mail settings do not change
  * any binding, secret, runtime or job, so placeholders stand in for them.
  */
-export function planFor(o: { project: string; region?: string; sharedDriveId?: string; operator?: string; campaignSchema?: string }): { options: DeployOptions; expectations: PlanExpectations } {
+export function planFor(params: { project: string; region?: string; sharedDriveId?: string; operator?: string; campaignSchema?: string }): { options: DeployOptions; expectations: PlanExpectations } {
   const options = deployOptionsSchema.parse({
-    project: o.project,
+    project: params.project,
     // Locally no operator acts as the service account: a placeholder keeps the plan whole.
-    operator: o.operator ?? 'operator@preflight.invalid',
-    ...(o.region ? { region: o.region } : {}),
+    operator: params.operator ?? 'operator@preflight.invalid',
+    ...(params.region ? { region: params.region } : {}),
     smtpHost: 'smtp.invalid',
     mailFrom: 'preflight <preflight@invalid>',
-    sharedDriveId: o.sharedDriveId ?? 'preflight-shared-drive',
-    ...(o.campaignSchema ? { campaignSchema: o.campaignSchema } : {}),
+    sharedDriveId: params.sharedDriveId ?? 'preflight-shared-drive',
+    ...(params.campaignSchema ? { campaignSchema: params.campaignSchema } : {}),
   });
   return { options, expectations: expectationsOf(deploymentPlan(options), options) };
 }

@@ -54,14 +54,14 @@ const withProject = (argv: string[], project: string) => (argv.some((a) => a.sta
 
 export const gcloudCommands = {
   /** The IAM policy holding a binding the plan adds, with the plan's own locating flags. */
-  policy(b: ExpectedBinding, project: string, runService?: string): string[] {
-    if (b.group.join(' ') === 'functions') {
+  policy(binding: ExpectedBinding, project: string, runService?: string): string[] {
+    if (binding.group.join(' ') === 'functions') {
       // A 2nd-gen function's invoker binding lives on its Cloud Run service.
-      const region = b.locators.find((l) => l.startsWith('--region='));
-      return withProject(['gcloud', 'run', 'services', 'get-iam-policy', runService ?? b.resource.toLowerCase(), ...(region ? [region] : []), '--format=json'], project);
+      const region = binding.locators.find((l) => l.startsWith('--region='));
+      return withProject(['gcloud', 'run', 'services', 'get-iam-policy', runService ?? binding.resource.toLowerCase(), ...(region ? [region] : []), '--format=json'], project);
     }
-    if (b.group.join(' ') === 'projects') return ['gcloud', 'projects', 'get-iam-policy', b.resource, '--format=json'];
-    return withProject(['gcloud', ...b.group, 'get-iam-policy', b.resource, ...b.locators.filter((l) => !l.startsWith('--project=')), '--format=json'], project);
+    if (binding.group.join(' ') === 'projects') return ['gcloud', 'projects', 'get-iam-policy', binding.resource, '--format=json'];
+    return withProject(['gcloud', ...binding.group, 'get-iam-policy', binding.resource, ...binding.locators.filter((l) => !l.startsWith('--project=')), '--format=json'], project);
   },
   secretVersions: (secret: string, project: string) => ['gcloud', 'secrets', 'versions', 'list', secret, `--project=${project}`, '--format=json'],
   describeFunction: (name: string, region: string, project: string) => ['gcloud', 'functions', 'describe', name, `--region=${region}`, '--gen2', `--project=${project}`, '--format=json'],
@@ -74,10 +74,10 @@ interface Policy {
   bindings?: { role?: string; members?: string[] }[];
 }
 
-export function judgeBinding(policy: Policy | null, b: ExpectedBinding): Verdict {
-  const holds = (policy?.bindings ?? []).some((x) => x.role === b.role && (x.members ?? []).some((m) => m.toLowerCase() === b.member.toLowerCase()));
-  const on = b.group.join(' ') === 'projects' ? `dự án ${b.resource}` : `${b.group.join(' ')} ${b.resource}`;
-  return holds ? pass(`${b.member} có ${b.role} trên ${on}`) : fail(`Chưa cấp quyền ${b.role} cho ${b.member} trên ${on}`, `chạy: ${b.fix}`);
+export function judgeBinding(policy: Policy | null, binding: ExpectedBinding): Verdict {
+  const holds = (policy?.bindings ?? []).some((x) => x.role === binding.role && (x.members ?? []).some((m) => m.toLowerCase() === binding.member.toLowerCase()));
+  const on = binding.group.join(' ') === 'projects' ? `dự án ${binding.resource}` : `${binding.group.join(' ')} ${binding.resource}`;
+  return holds ? pass(`${binding.member} có ${binding.role} trên ${on}`) : fail(`Chưa cấp quyền ${binding.role} cho ${binding.member} trên ${on}`, `chạy: ${binding.fix}`);
 }
 
 interface SecretVersion {
@@ -85,11 +85,11 @@ interface SecretVersion {
   state?: string;
 }
 
-export function judgeSecret(versions: SecretVersion[] | null, s: ExpectedSecret, project: string): Verdict {
+export function judgeSecret(versions: SecretVersion[] | null, secret: ExpectedSecret, project: string): Verdict {
   const enabled = (versions ?? []).filter((v) => v.state === 'ENABLED');
-  if (enabled.length > 0) return pass(`bí mật ${s.name} có ${enabled.length} phiên bản đang bật`);
-  const add = s.addVersion ?? `printf '%s' '<giá trị>' | gcloud secrets versions add ${s.name} --data-file=- --project=${project}`;
-  return fail(`Bí mật ${s.name} chưa có phiên bản nào đang bật: các hàm dùng nó sẽ không khởi động được`, `thêm giá trị: ${add}`);
+  if (enabled.length > 0) return pass(`bí mật ${secret.name} có ${enabled.length} phiên bản đang bật`);
+  const add = secret.addVersion ?? `printf '%s' '<giá trị>' | gcloud secrets versions add ${secret.name} --data-file=- --project=${project}`;
+  return fail(`Bí mật ${secret.name} chưa có phiên bản nào đang bật: các hàm dùng nó sẽ không khởi động được`, `thêm giá trị: ${add}`);
 }
 
 interface FunctionDescription {
@@ -101,13 +101,13 @@ interface FunctionDescription {
 export function judgeRuntimes(described: Map<string, FunctionDescription | Error>, fns: ExpectedFunction[], project: string): Verdict {
   const problems: string[] = [];
   const seen: string[] = [];
-  for (const f of fns) {
-    if (f.runtime && isDecommissioned(f.runtime)) problems.push(`kế hoạch triển khai ${f.name} trên ${f.runtime}, runtime Google đã ngừng (không triển khai hay cập nhật được nữa)`);
-    const d = described.get(f.name);
-    if (!d || d instanceof Error) continue; // reported by functionsUp
-    const actual = d.buildConfig?.runtime ?? null;
-    seen.push(`${f.name}: ${actual ?? '?'}`);
-    if (actual !== f.runtime) problems.push(`${f.name} chạy ${actual ?? '(không rõ)'}, kế hoạch là ${f.runtime ?? '(không ghi)'}`);
+  for (const expected of fns) {
+    if (expected.runtime && isDecommissioned(expected.runtime)) problems.push(`kế hoạch triển khai ${expected.name} trên ${expected.runtime}, runtime Google đã ngừng (không triển khai hay cập nhật được nữa)`);
+    const description = described.get(expected.name);
+    if (!description || description instanceof Error) continue; // reported by functionsUp
+    const actual = description.buildConfig?.runtime ?? null;
+    seen.push(`${expected.name}: ${actual ?? '?'}`);
+    if (actual !== expected.runtime) problems.push(`${expected.name} chạy ${actual ?? '(không rõ)'}, kế hoạch là ${expected.runtime ?? '(không ghi)'}`);
   }
   return problems.length === 0
     ? pass(`mọi hàm chạy đúng runtime của kế hoạch (${[...new Set(fns.map((f) => f.runtime))].join(', ')})`)
@@ -116,11 +116,11 @@ export function judgeRuntimes(described: Map<string, FunctionDescription | Error
 
 export function judgeFunctionsUp(described: Map<string, FunctionDescription | Error>, fns: ExpectedFunction[], project: string): Verdict {
   const problems: string[] = [];
-  for (const f of fns) {
-    const d = described.get(f.name);
-    if (!d) problems.push(`${f.name}: chưa đọc được`);
-    else if (d instanceof Error) problems.push(/NOT_FOUND|not found|404/i.test(d.message) ? `${f.name}: chưa được triển khai` : `${f.name}: ${d.message}`);
-    else if (d.state !== 'ACTIVE') problems.push(`${f.name}: trạng thái ${d.state ?? '(không rõ)'}`);
+  for (const expected of fns) {
+    const description = described.get(expected.name);
+    if (!description) problems.push(`${expected.name}: chưa đọc được`);
+    else if (description instanceof Error) problems.push(/NOT_FOUND|not found|404/i.test(description.message) ? `${expected.name}: chưa được triển khai` : `${expected.name}: ${description.message}`);
+    else if (description.state !== 'ACTIVE') problems.push(`${expected.name}: trạng thái ${description.state ?? '(không rõ)'}`);
   }
   return problems.length === 0
     ? pass(`${fns.length} hàm đã triển khai và đang chạy (ACTIVE)`)
@@ -152,26 +152,26 @@ export function judgeJobs(observed: SchedulerJob[], expected: ExpectedJob[]): Ve
   const byName = new Map(observed.map((j) => [(j.name ?? '').split('/').pop()!, j]));
   const problems: string[] = [];
   const fixes: string[] = [];
-  for (const e of expected) {
-    const j = byName.get(e.name);
-    if (!j) {
-      problems.push(`thiếu lịch ${e.name}`);
-      fixes.push(e.fix);
+  for (const expectedJob of expected) {
+    const job = byName.get(expectedJob.name);
+    if (!job) {
+      problems.push(`thiếu lịch ${expectedJob.name}`);
+      fixes.push(expectedJob.fix);
       continue;
     }
     const diffs: string[] = [];
     const compare = (what: string, want: unknown, got: unknown) => want !== null && want !== undefined && want !== got && diffs.push(`${what} là ${String(got)} thay vì ${String(want)}`);
-    compare('lịch chạy', e.schedule, j.schedule);
-    compare('múi giờ', e.timeZone, j.timeZone);
-    compare('địa chỉ gọi', e.uri, j.httpTarget?.uri);
-    compare('tài khoản OIDC', e.oidcServiceAccount, j.httpTarget?.oidcToken?.serviceAccountEmail);
-    compare('audience OIDC', e.oidcAudience, j.httpTarget?.oidcToken?.audience ?? e.uri);
-    if (e.attemptDeadlineSeconds !== null) compare('hạn mỗi lần gọi (giây)', e.attemptDeadlineSeconds, durationSeconds(j.attemptDeadline));
-    if (!sameBody(e.body, bodyOf(j))) diffs.push(`nội dung gửi là ${JSON.stringify(bodyOf(j))} thay vì ${JSON.stringify(e.body)}`);
-    if (j.state && j.state !== 'ENABLED') diffs.push(`đang ở trạng thái ${j.state}`);
+    compare('lịch chạy', expectedJob.schedule, job.schedule);
+    compare('múi giờ', expectedJob.timeZone, job.timeZone);
+    compare('địa chỉ gọi', expectedJob.uri, job.httpTarget?.uri);
+    compare('tài khoản OIDC', expectedJob.oidcServiceAccount, job.httpTarget?.oidcToken?.serviceAccountEmail);
+    compare('audience OIDC', expectedJob.oidcAudience, job.httpTarget?.oidcToken?.audience ?? expectedJob.uri);
+    if (expectedJob.attemptDeadlineSeconds !== null) compare('hạn mỗi lần gọi (giây)', expectedJob.attemptDeadlineSeconds, durationSeconds(job.attemptDeadline));
+    if (!sameBody(expectedJob.body, bodyOf(job))) diffs.push(`nội dung gửi là ${JSON.stringify(bodyOf(job))} thay vì ${JSON.stringify(expectedJob.body)}`);
+    if (job.state && job.state !== 'ENABLED') diffs.push(`đang ở trạng thái ${job.state}`);
     if (diffs.length) {
-      problems.push(`lịch ${e.name}: ${diffs.join(', ')}`);
-      fixes.push(`gcloud scheduler jobs delete ${e.name} --location=… rồi: ${e.fix}`);
+      problems.push(`lịch ${expectedJob.name}: ${diffs.join(', ')}`);
+      fixes.push(`gcloud scheduler jobs delete ${expectedJob.name} --location=… rồi: ${expectedJob.fix}`);
     }
   }
   return problems.length === 0 ? pass(`${expected.length} lịch Cloud Scheduler khớp kế hoạch`) : fail(problems.join('; '), fixes.join(' ; '));
@@ -199,23 +199,23 @@ export function googlePlatform(x: PlanExpectations, run: GcloudRunner = spawnGcl
   };
   return {
     target: 'google',
-    async binding(b) {
+    async binding(binding) {
       let service: string | undefined;
-      if (b.group.join(' ') === 'functions') {
-        const d = await describe(b.resource);
-        service = d instanceof Error ? undefined : d.serviceConfig?.service?.split('/').pop();
+      if (binding.group.join(' ') === 'functions') {
+        const description = await describe(binding.resource);
+        service = description instanceof Error ? undefined : description.serviceConfig?.service?.split('/').pop();
       }
-      return judgeBinding(await policy(gcloudCommands.policy(b, x.project, service)), b);
+      return judgeBinding(await policy(gcloudCommands.policy(binding, x.project, service)), binding);
     },
-    async secret(s) {
-      return judgeSecret((await run(gcloudCommands.secretVersions(s.name, x.project))) as SecretVersion[] | null, s, x.project);
+    async secret(secret) {
+      return judgeSecret((await run(gcloudCommands.secretVersions(secret.name, x.project))) as SecretVersion[] | null, secret, x.project);
     },
     async runtimes(fns) {
-      for (const f of fns) await describe(f.name);
+      for (const expected of fns) await describe(expected.name);
       return judgeRuntimes(described, fns, x.project);
     },
     async functionsUp(fns) {
-      for (const f of fns) await describe(f.name);
+      for (const expected of fns) await describe(expected.name);
       return judgeFunctionsUp(described, fns, x.project);
     },
     async jobs(expected) {

@@ -23,8 +23,8 @@ export interface Platform {
 
 /** Node's major version in a Cloud Functions runtime id ("nodejs22" → 22). */
 export const runtimeMajor = (runtime: string | null | undefined): number | null => {
-  const m = /^nodejs(\d+)$/.exec(runtime ?? '');
-  return m ? Number(m[1]) : null;
+  const match = /^nodejs(\d+)$/.exec(runtime ?? '');
+  return match ? Number(match[1]) : null;
 };
 
 /**
@@ -38,7 +38,7 @@ export const isDecommissioned = (runtime: string | null | undefined): boolean =>
 };
 
 /** Two job bodies mean the same thing (JSON compared structurally). */
-export function sameBody(a: unknown, b: unknown): boolean {
+export function sameBody(left: unknown, right: unknown): boolean {
   const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x));
-  return canon(a) === canon(b);
+  return canon(left) === canon(right);
 }

@@ -35,19 +35,19 @@ export interface PreflightReport {
 export const pass = (detail: string): Verdict => ({ ok: true, detail });
 export const fail = (detail: string, fix: string): Verdict => ({ ok: false, detail, fix });
 
-export function errorText(e: unknown): string {
-  if (e instanceof Error) {
-    const status = (e as { status?: unknown; code?: unknown }).status ?? (e as { code?: unknown }).code;
-    return typeof status === 'number' || typeof status === 'string' ? `${e.message} (${status})` : e.message;
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const status = (error as { status?: unknown; code?: unknown }).status ?? (error as { code?: unknown }).code;
+    return typeof status === 'number' || typeof status === 'string' ? `${error.message} (${status})` : error.message;
   }
-  return String(e);
+  return String(error);
 }
 
 /** Runs one check; an exception is its failure, with a generic fix unless the check gave one. */
 export async function runCheck(check: Check, fixOnError: string): Promise<CheckResult> {
   try {
-    const v = await check.run();
-    return { id: check.id, title: check.title, ok: v.ok, detail: v.detail, ...(v.ok || !v.fix ? {} : { fix: v.fix }) };
+    const verdict = await check.run();
+    return { id: check.id, title: check.title, ok: verdict.ok, detail: verdict.detail, ...(verdict.ok || !verdict.fix ? {} : { fix: verdict.fix }) };
   } catch (e) {
     return { id: check.id, title: check.title, ok: false, detail: `Lỗi: ${errorText(e)}`, fix: fixOnError };
   }
@@ -67,22 +67,22 @@ export async function runChecks(
   const results: CheckResult[] = [];
   try {
     for (const check of checks) {
-      const r = await runCheck(check, fixOnError);
-      results.push(r);
-      onResult(r);
+      const result = await runCheck(check, fixOnError);
+      results.push(result);
+      onResult(result);
     }
   } finally {
-    const r = await runCheck(cleanup, 'Xóa thủ công các tệp và tài liệu "preflight" còn lại (xem chi tiết).');
-    results.push(r);
-    onResult(r);
+    const result = await runCheck(cleanup, 'Xóa thủ công các tệp và tài liệu "preflight" còn lại (xem chi tiết).');
+    results.push(result);
+    onResult(result);
   }
   return { target, checks: results, ok: results.every((r) => r.ok) };
 }
 
 /** One line per check for people, and a fix line under each failure. */
-export function formatResult(r: CheckResult): string {
-  const head = `${r.ok ? '✔ ĐẠT ' : '✘ LỖI '} ${r.title}: ${r.detail}`;
-  return r.ok || !r.fix ? `${head}\n` : `${head}\n        → Cách sửa: ${r.fix}\n`;
+export function formatResult(result: CheckResult): string {
+  const head = `${result.ok ? '✔ ĐẠT ' : '✘ LỖI '} ${result.title}: ${result.detail}`;
+  return result.ok || !result.fix ? `${head}\n` : `${head}\n        → Cách sửa: ${result.fix}\n`;
 }
 
 export function formatSummary(report: PreflightReport): string {

@@ -89,7 +89,6 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         : 'cấp quyền Drive cho tài khoản đang chạy (xem mục "Who owns the spreadsheets" trong README)'
       : 'kiểm tra trình giả lập Sheets/Drive (npm start)';
   let unitFile: string | null = null;
-  let masterFile: string | null = null;
   let lastRead: { ev: Evaluation; sheetIds: Map<string, number> } | null = null;
 
   const create = async (title: string, role: string) => {
@@ -99,9 +98,9 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
   };
   const readAndEvaluate = async (id: string) => {
     const { grid, sheetIds } = await deps.workbooks.read(id);
-    const ev = evaluateWorkbook(model, unitId, roundId, grid, { otherNominations: [] });
-    lastRead = { ev, sheetIds };
-    return { ev, sheetIds, grid };
+    const evaluation = evaluateWorkbook(model, unitId, roundId, grid, { otherNominations: [] });
+    lastRead = { ev: evaluation, sheetIds };
+    return { ev: evaluation, sheetIds, grid };
   };
   const needs = (what: string | null, step: string): Verdict | null => (what ? null : fail(`Bỏ qua vì bước "${step}" chưa thành công`, `sửa lỗi ở bước "${step}" trước`));
 
@@ -139,7 +138,6 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         try {
           const [shortlist, structure] = await Promise.all([deps.master.readShortlist(id, NOMINATIONS_TAB_TITLE), deps.master.structure(id)]);
           const requests = await deps.master.replaceContent(id, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist }), now), structure);
-          masterFile = id;
           return pass(`đã dựng bảng tổng hợp (${structure.length} trang) và làm mới bằng ${requests} yêu cầu (${id})`);
         } catch (e) {
           return fail(`Google từ chối lần làm mới bảng tổng hợp: ${errorText(e)}`, 'thứ tự bỏ gộp / cố định / gộp ô khi làm mới phải hợp lệ ở mọi bước (functions/layout/sheets-render.ts)');
@@ -152,15 +150,15 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       async run() {
         const blocked = needs(unitFile, 'Tạo bảng tính đơn vị thử');
         if (blocked) return blocked;
-        const { ev } = await readAndEvaluate(unitFile!);
+        const { ev: evaluation } = await readAndEvaluate(unitFile!);
         const expected = model.tablesFor(unitId, roundId).length;
-        const structural = ev.issues.filter((i) => i.code.startsWith('structure.'));
-        const identityOk = ev.located.identity?.unitId === unitId && ev.located.identity.roundId === roundId;
-        if (!identityOk || ev.located.tables.size !== expected || structural.length) {
-          const what = [!identityOk ? 'không nhận ra đơn vị/đợt' : '', ev.located.tables.size !== expected ? `tìm thấy ${ev.located.tables.size}/${expected} bảng` : '', ...structural.slice(0, 3).map((i) => `${i.sheet}!${i.cell ?? ''} ${i.message}`)].filter(Boolean);
+        const structural = evaluation.issues.filter((i) => i.code.startsWith('structure.'));
+        const identityOk = evaluation.located.identity?.unitId === unitId && evaluation.located.identity.roundId === roundId;
+        if (!identityOk || evaluation.located.tables.size !== expected || structural.length) {
+          const what = [!identityOk ? 'không nhận ra đơn vị/đợt' : '', evaluation.located.tables.size !== expected ? `tìm thấy ${evaluation.located.tables.size}/${expected} bảng` : '', ...structural.slice(0, 3).map((i) => `${i.sheet}!${i.cell ?? ''} ${i.message}`)].filter(Boolean);
           return fail(`Bảng tính đọc lại không khớp bố cục: ${what.join('; ')}`, 'field mask UNIT_SHEET_READ_FIELDS (functions/layout/sheets-read.ts) phải trả đủ giá trị và ô gộp; so với trình giả lập');
         }
-        return pass(`tìm thấy mã đơn vị và ${expected} bảng, trạng thái "${ev.status}"`);
+        return pass(`tìm thấy mã đơn vị và ${expected} bảng, trạng thái "${evaluation.status}"`);
       },
     },
     {
@@ -176,11 +174,11 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         const cell = a1(row, col);
         // A clerk's typical mistake, typed as a clerk types it.
         await deps.workbooks.writeValues(unitFile!, [{ range: `${quoteSheetName(figures.sheet.title)}!${cell}`, values: [[TEXT_IN_NUMBER_CELL]] }], 'USER_ENTERED');
-        const { ev, sheetIds } = await readAndEvaluate(unitFile!);
-        const flagged = ev.issues.find((i) => i.sheet === figures.sheet.title && i.cell === cell && i.severity === 'error');
+        const { ev: evaluation, sheetIds } = await readAndEvaluate(unitFile!);
+        const flagged = evaluation.issues.find((i) => i.sheet === figures.sheet.title && i.cell === cell && i.severity === 'error');
         if (!flagged) return fail(`Gõ "${TEXT_IN_NUMBER_CELL}" vào ${figures.sheet.title}!${cell} nhưng không thấy lỗi ở ô đó`, 'kiểm tra cách đọc giá trị đã gõ (formattedValue, userEnteredValue) trong functions/layout/sheets-read.ts');
-        const status = statusLine(model, roundId, { ...ev, pendingCount: ev.pending.length }, null);
-        const plan = planFeedback(model, ev, status);
+        const status = statusLine(model, roundId, { ...evaluation, pendingCount: evaluation.pending.length }, null);
+        const plan = planFeedback(model, evaluation, status);
         const requests = await deps.workbooks.writeFeedback(unitFile!, sheetIds, plan);
         const after = await deps.workbooks.read(unitFile!);
         const statusCell = plan.statusCells[0];
@@ -290,25 +288,25 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
           left.push(`kênh ${channel.id} (${errorText(e)})`);
         }
       }
-      for (const f of [...scratch.files]) {
+      for (const file of [...scratch.files]) {
         try {
-          await ctx.drive.files.delete({ fileId: f.id, supportsAllDrives: true });
-          done.push(`xóa ${f.label} ${f.id}`);
+          await ctx.drive.files.delete({ fileId: file.id, supportsAllDrives: true });
+          done.push(`xóa ${file.label} ${file.id}`);
         } catch (e) {
           // In a shared drive only a manager may delete outright; a content manager may trash.
           if (statusOf(e) !== 403) {
-            left.push(`tệp ${f.id} (${errorText(e)})`);
+            left.push(`tệp ${file.id} (${errorText(e)})`);
             continue;
           }
           try {
-            await ctx.drive.files.update({ fileId: f.id, supportsAllDrives: true, requestBody: { trashed: true } });
-            done.push(`chuyển ${f.label} ${f.id} vào thùng rác`);
+            await ctx.drive.files.update({ fileId: file.id, supportsAllDrives: true, requestBody: { trashed: true } });
+            done.push(`chuyển ${file.label} ${file.id} vào thùng rác`);
           } catch (e2) {
-            left.push(`tệp ${f.id} (${errorText(e2)})`);
+            left.push(`tệp ${file.id} (${errorText(e2)})`);
             continue;
           }
         }
-        scratch.files.splice(scratch.files.indexOf(f), 1);
+        scratch.files.splice(scratch.files.indexOf(file), 1);
       }
       if (scratch.firestoreDoc) {
         try {

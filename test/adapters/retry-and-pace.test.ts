@@ -10,11 +10,11 @@ import { createRateLimiter } from '../../functions/adapters/rate-limiter.js';
 import { pacedRequest, type SheetsPace } from '../../functions/adapters/sheets-pace.js';
 
 const failing = (statuses: (number | string)[], value = 'ok') => {
-  let i = 0;
+  let index = 0;
   return async () => {
-    const s = statuses[i++];
-    if (s === undefined) return value;
-    throw Object.assign(new Error(`status ${s}`), typeof s === 'number' ? { status: s } : { code: s });
+    const status = statuses[index++];
+    if (status === undefined) return value;
+    throw Object.assign(new Error(`status ${status}`), typeof status === 'number' ? { status: status } : { code: status });
   };
 };
 
@@ -28,9 +28,9 @@ describe('withRetry', () => {
     const { policy, waits } = recorder(() => 0);
     await expect(withRetry(failing([500, 503, 'ECONNRESET']), policy)).resolves.toBe('ok');
     expect(waits).toEqual([0, 0, 0]);
-    const r = recorder(() => 0.999);
-    await expect(withRetry(failing(Array(10).fill(500)), r.policy)).rejects.toThrow('status 500');
-    expect(r.waits).toHaveLength(DEFAULT_RETRY.attempts - 1);
+    const recording = recorder(() => 0.999);
+    await expect(withRetry(failing(Array(10).fill(500)), recording.policy)).rejects.toThrow('status 500');
+    expect(recording.waits).toHaveLength(DEFAULT_RETRY.attempts - 1);
   });
 
   it('after a 429 waits at least half of each cap, for more than a minute in all before giving up', async () => {
@@ -46,11 +46,11 @@ describe('withRetry', () => {
     for (const reason of ['userRateLimitExceeded', 'rateLimitExceeded', 'sharingRateLimitExceeded']) {
       const { policy, waits } = recorder(() => 0);
       let calls = 0;
-      const fn = async () => {
+      const action = async () => {
         if (calls++ < 2) throw driveError(reason);
         return 'ok';
       };
-      await expect(withRetry(fn, policy)).resolves.toBe('ok');
+      await expect(withRetry(action, policy)).resolves.toBe('ok');
       // Equal jitter, as after a 429: never shorter than half the cap.
       expect(waits).toEqual([500, 1000]);
     }

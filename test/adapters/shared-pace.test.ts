@@ -54,9 +54,9 @@ describe('the shared limiter on Firestore', () => {
 
   it('reservations racing from two instances get distinct slots, one interval apart', async () => {
     const { waits, clock } = stillClock();
-    const a = createSharedRateLimiter({ db: client('demo-race'), quota: 'race', perMinute: 6, clock });
-    const b = createSharedRateLimiter({ db: client('demo-race'), quota: 'race', perMinute: 6, clock });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take()));
+    const first = createSharedRateLimiter({ db: client('demo-race'), quota: 'race', perMinute: 6, clock });
+    const second = createSharedRateLimiter({ db: client('demo-race'), quota: 'race', perMinute: 6, clock });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).take()));
     // The first slot is now (no wait); the nine others each 10 s after the previous one.
     expect([...waits].sort((x, y) => x - y)).toEqual(Array.from({ length: 9 }, (_, i) => (i + 1) * 10_000));
     const doc = await client('demo-race').collection(QUOTA_PACE_COLLECTION).doc('race').get();
@@ -174,9 +174,9 @@ describe('three processes acting as the service account against the Sheets quota
         child,
         ready: Promise.race([ready, exited]),
         next: async () => {
-          const l = await Promise.race([line(), exited]);
-          if (!l.startsWith('RESULT ')) throw new Error(`unexpected worker output: ${l}`);
-          return JSON.parse(l.slice('RESULT '.length)) as WorkerResult;
+          const nextLine = await Promise.race([line(), exited]);
+          if (!nextLine.startsWith('RESULT ')) throw new Error(`unexpected worker output: ${nextLine}`);
+          return JSON.parse(nextLine.slice('RESULT '.length)) as WorkerResult;
         },
       };
     });
@@ -184,11 +184,11 @@ describe('three processes acting as the service account against the Sheets quota
   }, 180_000);
   afterAll(async () => {
     await Promise.all(
-      workers.map((w) => {
-        if (w.child.exitCode !== null) return undefined;
-        const gone = new Promise((r) => w.child.once('exit', r));
-        w.child.stdin!.end('exit\n');
-        const timer = setTimeout(() => w.child.kill(), 10_000);
+      workers.map((worker) => {
+        if (worker.child.exitCode !== null) return undefined;
+        const gone = new Promise((r) => worker.child.once('exit', r));
+        worker.child.stdin!.end('exit\n');
+        const timer = setTimeout(() => worker.child.kill(), 10_000);
         return gone.finally(() => clearTimeout(timer));
       }),
     );
@@ -200,7 +200,7 @@ describe('three processes acting as the service account against the Sheets quota
     sheets.quotas.reset();
     sheets.clearLog();
     const results = workers.map((w) => w.next());
-    for (const w of workers) w.child.stdin!.write(`go ${pace}\n`);
+    for (const worker of workers) worker.child.stdin!.write(`go ${pace}\n`);
     return Promise.all(results);
   }
 

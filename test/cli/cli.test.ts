@@ -46,15 +46,15 @@ interface CheckJson {
 /** `template` for a unit, then the template filled with `submission`, saved as `name`. */
 async function templateAndFill(unitId: string, name: string, submission: Submission): Promise<string> {
   const template = `${unitId}-mau.xlsx`;
-  const t = await cli('template', '--unit', unitId, '--round', ROUND, '--out', template);
-  expect(t).toEqual({ code: 0, stdout: `Đã tạo biểu mẫu của ${model.unit(unitId).name}, Báo cáo sơ kết: ${join(dir, template)}\n`, stderr: '' });
+  const templateRun = await cli('template', '--unit', unitId, '--round', ROUND, '--out', template);
+  expect(templateRun).toEqual({ code: 0, stdout: `Đã tạo biểu mẫu của ${model.unit(unitId).name}, Báo cáo sơ kết: ${join(dir, template)}\n`, stderr: '' });
   await writeFile(join(dir, name), await fillXlsx(await readFile(join(dir, template)), submission));
   return name;
 }
 
 async function checkJson(file: string, unitId: string): Promise<{ code: number; json: CheckJson; stderr: string }> {
-  const r = await cli('check', file, '--unit', unitId, '--round', ROUND, '--json');
-  return { code: r.code, json: r.stdout ? (JSON.parse(r.stdout) as CheckJson) : (undefined as never), stderr: r.stderr };
+  const run = await cli('check', file, '--unit', unitId, '--round', ROUND, '--json');
+  return { code: run.code, json: run.stdout ? (JSON.parse(run.stdout) as CheckJson) : (undefined as never), stderr: run.stderr };
 }
 
 describe('round trip: a district (ubnd-ba-dinh)', () => {
@@ -62,12 +62,12 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
   const figures = figuresFor(model, UNIT, ROUND, 'bang1');
   /** The valid submission, with some figures typed as text the Vietnamese way. */
   const typedSubmission = () => {
-    const s = validSubmission(model, UNIT, ROUND);
-    s.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tai_lieu_ban'] = '3.456';
-    s.figures.bang1![MAIN_PERIOD]!['ngan_sach.xdpt_chung'] = '850,5';
-    s.figures.bang1![MAIN_PERIOD]!['ngan_sach.bvdp'] = '1.234,75';
-    s.figures.bang2![MAIN_PERIOD]!['ngay_hoi.thon_to.nguoi'] = '31 250';
-    return s;
+    const submission = validSubmission(model, UNIT, ROUND);
+    submission.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tai_lieu_ban'] = '3.456';
+    submission.figures.bang1![MAIN_PERIOD]!['ngan_sach.xdpt_chung'] = '850,5';
+    submission.figures.bang1![MAIN_PERIOD]!['ngan_sach.bvdp'] = '1.234,75';
+    submission.figures.bang2![MAIN_PERIOD]!['ngay_hoi.thon_to.nguoi'] = '31 250';
+    return submission;
   };
 
   it('a complete, ticked workbook: exit 0, ready, the values as typed', async () => {
@@ -98,9 +98,9 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
   });
 
   it('"12 buổi" typed in a number cell: exit 1, the issue at its cell with its message', async () => {
-    const s = typedSubmission();
-    s.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
-    const { code, json } = await checkJson(await templateAndFill(UNIT, 'ba-dinh-loi.xlsx', s), UNIT);
+    const submission = typedSubmission();
+    submission.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
+    const { code, json } = await checkJson(await templateAndFill(UNIT, 'ba-dinh-loi.xlsx', submission), UNIT);
     expect(code).toBe(1);
     expect(json.status).toBe('invalid');
     expect(json.issues).toEqual([
@@ -117,15 +117,15 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
   });
 
   it('the readable report groups the issues by tab, in tab order, errors and warnings marked', async () => {
-    const s = typedSubmission();
-    s.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
-    Object.assign(s.figures.bang2![MAIN_PERIOD]!, { 'tin_bao.co_gia_tri': 20, 'tin_bao.lam_ro_vu': 25 });
-    s.confirmation.dien_thoai = '0912 345';
-    const file = await templateAndFill(UNIT, 'ba-dinh-bao-cao.xlsx', s);
-    const r = await cli('check', file, '--unit', UNIT, '--round', ROUND);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(
+    const submission = typedSubmission();
+    submission.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.tap_trung_buoi'] = '12 buổi';
+    Object.assign(submission.figures.bang2![MAIN_PERIOD]!, { 'tin_bao.co_gia_tri': 20, 'tin_bao.lam_ro_vu': 25 });
+    submission.confirmation.dien_thoai = '0912 345';
+    const file = await templateAndFill(UNIT, 'ba-dinh-bao-cao.xlsx', submission);
+    const run = await cli('check', file, '--unit', UNIT, '--round', ROUND);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(
       [
         'Đơn vị: UBND quận Ba Đình — Báo cáo sơ kết',
         'Tình trạng: Còn 2 lỗi, 1 cảnh báo — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).',
@@ -145,8 +145,8 @@ describe('round trip: a district (ubnd-ba-dinh)', () => {
 
   it('a blank template checks as empty, exit 0', async () => {
     await cli('template', '--unit', UNIT, '--round', ROUND, '--out', 'trong.xlsx');
-    const r = await cli('check', 'trong.xlsx', '--unit', UNIT, '--round', ROUND);
-    expect(r).toEqual({ code: 0, stdout: 'Đơn vị: UBND quận Ba Đình — Báo cáo sơ kết\nTình trạng: Chưa nhập số liệu.\n\nBiểu mẫu chưa có số liệu.\n', stderr: '' });
+    const run = await cli('check', 'trong.xlsx', '--unit', UNIT, '--round', ROUND);
+    expect(run).toEqual({ code: 0, stdout: 'Đơn vị: UBND quận Ba Đình — Báo cáo sơ kết\nTình trạng: Chưa nhập số liệu.\n\nBiểu mẫu chưa có số liệu.\n', stderr: '' });
   });
 });
 
@@ -221,9 +221,9 @@ describe('round trip: a district police unit (ca-ba-dinh)', () => {
   });
 
   it('one Giấy khen over the quota of 3 CAND individuals: exit 1 at the excess row', async () => {
-    const s = validSubmission(model, UNIT, ROUND);
-    for (const name of ['Trung úy Đỗ Văn Hải', 'Thượng úy Phạm Thị Thu', 'Thiếu úy Vũ Minh Đức']) s.lists.khen_thuong!.push(nomineeRow(model, { award: 'gkcatp', type: 'individual', scope: 'cand', name }));
-    const { code, json } = await checkJson(await templateAndFill(UNIT, 'ca-ba-dinh-vuot.xlsx', s), UNIT);
+    const submission = validSubmission(model, UNIT, ROUND);
+    for (const name of ['Trung úy Đỗ Văn Hải', 'Thượng úy Phạm Thị Thu', 'Thiếu úy Vũ Minh Đức']) submission.lists.khen_thuong!.push(nomineeRow(model, { award: 'gkcatp', type: 'individual', scope: 'cand', name }));
+    const { code, json } = await checkJson(await templateAndFill(UNIT, 'ca-ba-dinh-vuot.xlsx', submission), UNIT);
     // Exit 1: an error remains, but it is the excess nominee's; the report itself is ready.
     expect(code).toBe(1);
     expect(json.status).toBe('ready');
@@ -268,10 +268,10 @@ describe('round trip: a security department (catp-ankt)', () => {
   });
 
   it('an outside individual without a Giấy khen is not eligible for a Bằng khen: exit 1, the reason in the nomination', async () => {
-    const s = validSubmission(model, UNIT, ROUND);
-    s.lists.khen_thuong![4] = nomineeRow(model, { award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Bà Hoàng Thị Mai', giayKhen: 0, bangKhen: 0 });
-    s.forms.khen_thuong!.bien_ban = false;
-    const { code, json } = await checkJson(await templateAndFill(UNIT, 'ankt-loi.xlsx', s), UNIT);
+    const submission = validSubmission(model, UNIT, ROUND);
+    submission.lists.khen_thuong![4] = nomineeRow(model, { award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Bà Hoàng Thị Mai', giayKhen: 0, bangKhen: 0 });
+    submission.forms.khen_thuong!.bien_ban = false;
+    const { code, json } = await checkJson(await templateAndFill(UNIT, 'ankt-loi.xlsx', submission), UNIT);
     expect(code).toBe(1);
     const message = 'Ô M22: đề nghị Bằng khen UBND Thành phố cho cá nhân ngoài lực lượng CAND cần ít nhất 1 lần được tặng Giấy khen trở lên; "Bà Hoàng Thị Mai" mới ghi 0.';
     expect(json.issues).toEqual([
@@ -326,9 +326,9 @@ describe('exit code 2: input the check cannot use', () => {
 
   it('another round\'s template', async () => {
     await cli('template', '--unit', 'ubnd-ba-dinh', '--round', 'bo-sung-2020', '--out', 'bo-sung.xlsx');
-    const r = await cli('check', 'bo-sung.xlsx', '--unit', 'ubnd-ba-dinh', '--round', ROUND);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Bảng tính này ghi là của đợt "Báo cáo bổ sung", không phải đợt "Báo cáo sơ kết". Hãy dùng đúng biểu mẫu của đợt này hoặc liên hệ ${COORDINATOR}.\n`);
+    const run = await cli('check', 'bo-sung.xlsx', '--unit', 'ubnd-ba-dinh', '--round', ROUND);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`Bảng tính này ghi là của đợt "Báo cáo bổ sung", không phải đợt "Báo cáo sơ kết". Hãy dùng đúng biểu mẫu của đợt này hoặc liên hệ ${COORDINATOR}.\n`);
   });
 
   it('a unit with no workbook in the round', async () => {
@@ -348,7 +348,7 @@ describe('exit code 2: input the check cannot use', () => {
     const unknown = await cli('kiem-tra');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nDùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n  template --unit <mã> --round <mã> --out <tệp.xlsx>/);
+    expect(unknown.stderr).toMatch(/^Không có lệnh "kiem-tra"\.\nDùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n {2}template --unit <mã> --round <mã> --out <tệp.xlsx>/);
     const none = await cli();
     expect(none.code).toBe(2);
     expect(none.stdout).toBe('');
@@ -359,20 +359,20 @@ describe('exit code 2: input the check cannot use', () => {
     const raw = JSON.parse(await readFile(SECOND_CAMPAIGN_FILE, 'utf8'));
     raw.units[1].parent = 'tp-hue';
     await writeFile(join(dir, 'hong.json'), JSON.stringify(raw));
-    const r = await cli('template', '--schema', 'hong.json', '--unit', 'phuong-hai-chau', '--round', 'tong-ket-2025', '--out', 'x.xlsx');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Tệp chiến dịch ${join(dir, 'hong.json')} không hợp lệ:\n  - units.1.parent: đơn vị cấp trên "tp-hue" không có trong units\n`);
+    const run = await cli('template', '--schema', 'hong.json', '--unit', 'phuong-hai-chau', '--round', 'tong-ket-2025', '--out', 'x.xlsx');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`Tệp chiến dịch ${join(dir, 'hong.json')} không hợp lệ:\n  - units.1.parent: đơn vị cấp trên "tp-hue" không có trong units\n`);
   });
 });
 
 describe('CLI manners', () => {
   it('help, --help and -h print every command on stdout and exit 0', async () => {
     for (const asked of [['help'], ['--help'], ['-h']]) {
-      const r = await cli(...asked);
-      expect(r.code).toBe(0);
-      expect(r.stderr).toBe('');
-      expect(r.stdout).toMatch(/^Dùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n/);
-      for (const name of Object.keys(commands)) expect(r.stdout).toContain(`\n  ${commands[name]!.help}\n`);
+      const run = await cli(...asked);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/^Dùng: npm run cli -- <lệnh> \[tùy chọn\]\nCác lệnh:\n/);
+      for (const name of Object.keys(commands)) expect(run.stdout).toContain(`\n  ${commands[name]!.help}\n`);
     }
   });
 
@@ -428,20 +428,20 @@ describe('CLI manners', () => {
 
 describe('another campaign through the same CLI', () => {
   it('--schema: template and check a Đà Nẵng ward with its own codes', async () => {
-    const t = await cli('template', '--schema', SECOND_CAMPAIGN_FILE, '--unit', 'phuong-son-tra', '--round', 'tong-ket-2025', '--out', 'son-tra.xlsx');
-    expect(t.code).toBe(0);
-    expect(t.stdout).toBe(`Đã tạo biểu mẫu của UBND phường Sơn Trà, Báo cáo tổng kết: ${join(dir, 'son-tra.xlsx')}\n`);
-    const s: Submission = {
+    const templateRun = await cli('template', '--schema', SECOND_CAMPAIGN_FILE, '--unit', 'phuong-son-tra', '--round', 'tong-ket-2025', '--out', 'son-tra.xlsx');
+    expect(templateRun.code).toBe(0);
+    expect(templateRun.stdout).toBe(`Đã tạo biểu mẫu của UBND phường Sơn Trà, Báo cáo tổng kết: ${join(dir, 'son-tra.xlsx')}\n`);
+    const submission: Submission = {
       figures: { so_lieu: { '2021': { 'hoi_nghi.so_buoi': 4, 'hoi_nghi.so_nguoi': 2 }, '2022': { 'kinh_phi.ho_tro': '12,5' } } },
       outline: {},
       lists: {},
       forms: {},
       confirmation: { nguoi_lap: 'Phan Thị Hồng' },
     };
-    await writeFile(join(dir, 'son-tra-dien.xlsx'), await fillXlsx(await readFile(join(dir, 'son-tra.xlsx')), s));
-    const r = await cli('check', 'son-tra-dien.xlsx', '--schema', SECOND_CAMPAIGN_FILE, '--unit', 'phuong-son-tra', '--round', 'tong-ket-2025', '--json');
-    expect(r.code).toBe(1);
-    const json = JSON.parse(r.stdout) as CheckJson;
+    await writeFile(join(dir, 'son-tra-dien.xlsx'), await fillXlsx(await readFile(join(dir, 'son-tra.xlsx')), submission));
+    const run = await cli('check', 'son-tra-dien.xlsx', '--schema', SECOND_CAMPAIGN_FILE, '--unit', 'phuong-son-tra', '--round', 'tong-ket-2025', '--json');
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as CheckJson;
     expect(json.issues).toEqual([
       { sheet: 'Biểu số liệu', cell: 'D12', code: 'hoi_nghi.nguoi_it_hon_buoi', severity: 'error', message: '[Đà Nẵng] D12 (Năm 2021): 2 người dự mà có 4 buổi (ô C12); mỗi buổi phải có người dự.' },
     ]);
@@ -453,10 +453,10 @@ describe('another campaign through the same CLI', () => {
 describe('the real entry point', () => {
   it('`npm run -s cli -- check <relative file> … --json` from another directory finds the file there, prints the JSON and exits with the check\'s code', async () => {
     await cli('template', '--unit', 'ca-ba-dinh', '--round', ROUND, '--out', 'that-mau.xlsx');
-    const s = validSubmission(model, 'ca-ba-dinh', ROUND);
-    s.lists.khen_thuong![0]!.so_bo_ban_chinh = 2;
+    const submission = validSubmission(model, 'ca-ba-dinh', ROUND);
+    submission.lists.khen_thuong![0]!.so_bo_ban_chinh = 2;
     const file = join(dir, 'that.xlsx');
-    await writeFile(file, await fillXlsx(await readFile(join(dir, 'that-mau.xlsx')), s));
+    await writeFile(file, await fillXlsx(await readFile(join(dir, 'that-mau.xlsx')), submission));
     // Typed in the directory holding the file, outside the package: npm runs the script in the
     // package root and leaves the user's directory in INIT_CWD; the file is named relative to it.
     expect(file).toBe(join(dir, 'that.xlsx'));

@@ -96,13 +96,13 @@ function runWithUnreadPipe(args: string[], env: NodeJS.ProcessEnv): Promise<{ co
 
 describe('--json through a pipe', () => {
   it('master --json, starting its own emulators: stdout is exactly one whole JSON document, logs on stderr', async () => {
-    const r = await runWithUnreadPipe(['master', '--json', '--schema', schema], { LOCAL_STATE_DIR: join(dir, 'state') });
-    expect(r.code).toBe(0);
-    expect(Buffer.byteLength(r.stdout)).toBeGreaterThan(PIPE_CAPACITY);
-    expect(r.stdout.endsWith('}\n')).toBe(true);
-    const master = JSON.parse(r.stdout) as { rounds: Record<string, { state: Record<string, string> }> };
+    const run = await runWithUnreadPipe(['master', '--json', '--schema', schema], { LOCAL_STATE_DIR: join(dir, 'state') });
+    expect(run.code).toBe(0);
+    expect(Buffer.byteLength(run.stdout)).toBeGreaterThan(PIPE_CAPACITY);
+    expect(run.stdout.endsWith('}\n')).toBe(true);
+    const master = JSON.parse(run.stdout) as { rounds: Record<string, { state: Record<string, string> }> };
     expect(Object.keys(master.rounds['so-ket-2020']!.state)).toContain(`ubnd-them-${EXTRA_UNITS - 1}`);
     // maildev's banner is a log line: on stderr, not in the document.
-    expect(r.stderr).toContain('MailDev API running at http://127.0.0.1:');
+    expect(run.stderr).toContain('MailDev API running at http://127.0.0.1:');
   }, 120_000);
 });

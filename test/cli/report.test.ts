@@ -18,7 +18,7 @@ import { templateXlsx } from '../helpers/template.js';
 import { fillXlsx } from '../helpers/xlsx-fill.js';
 import { runCliCaptured } from '../helpers/cli.js';
 
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const UNITS = ['ubnd-ba-dinh', 'ubnd-hoan-kiem'];
 
 let dir: string;
@@ -33,23 +33,23 @@ const cli = (...args: string[]) => runCliCaptured(args, { cwd: dir, env: { LOCAL
 
 async function filled(unitId: string): Promise<string> {
   const file = `${unitId}.xlsx`;
-  const submission = validSubmission(model, unitId, SK);
+  const submission = validSubmission(model, unitId, SO_KET);
   submission.outline['bao_cao']!['I.1'] = { content: `Tình hình riêng của ${unitId}.` };
-  await writeFile(join(dir, file), await fillXlsx(await templateXlsx(model, unitId, SK), submission));
+  await writeFile(join(dir, file), await fillXlsx(await templateXlsx(model, unitId, SO_KET), submission));
   return file;
 }
 
 /** The headline row of each figures sheet, read back cell by cell: indicator code → number. */
 async function headlineTotals(file: string): Promise<Record<string, Record<string, number | null>>> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
   const out: Record<string, Record<string, number | null>> = {};
   for (const table of model.figuresTables()) {
-    const ws = wb.getWorksheet(table.label);
-    if (!ws) continue;
+    const worksheet = workbook.getWorksheet(table.label);
+    if (!worksheet) continue;
     // Columns: STT, Đơn vị, then the indicators; the headline row is labelled in the unit column.
     let headline: ExcelJS.Row | undefined;
-    ws.eachRow((row) => {
+    worksheet.eachRow((row) => {
       if (String(row.getCell(2).value ?? '').startsWith(HEADLINE_LABEL)) headline = row;
     });
     expect(headline, `${table.label} has the headline row`).toBeDefined();
@@ -61,32 +61,32 @@ async function headlineTotals(file: string): Promise<Record<string, Record<strin
 describe('npm run cli -- report', () => {
   it('writes the round documents; the consolidated totals equal master --json; the draft quotes the units', async () => {
     for (const unitId of UNITS) {
-      const r = await cli('import', await filled(unitId), '--unit', unitId, '--round', SK, '--at', '2020-07-10T09:00:00+07:00', '--json');
-      expect(r.code).toBe(0);
+      const run = await cli('import', await filled(unitId), '--unit', unitId, '--round', SO_KET, '--at', '2020-07-10T09:00:00+07:00', '--json');
+      expect(run.code).toBe(0);
     }
     const at = '2020-07-20T08:00:00+07:00';
-    const master = await cli('master', '--json', '--round', SK, '--at', at);
+    const master = await cli('master', '--json', '--round', SO_KET, '--at', at);
     expect(master.code).toBe(0);
-    const masterTotals = JSON.parse(master.stdout).rounds[SK].totals;
+    const masterTotals = JSON.parse(master.stdout).rounds[SO_KET].totals;
 
-    const report = await cli('report', '--round', SK, '--out', 'ra', '--at', at, '--json');
+    const report = await cli('report', '--round', SO_KET, '--out', 'ra', '--at', at, '--json');
     expect(report.stderr).not.toMatch(/Error/);
     expect(report.code).toBe(0);
     const listed = JSON.parse(report.stdout);
-    const names = [`bang-tong-hop-${SK}.xlsx`, `bao-cao-tong-hop-${SK}.docx`, ...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`)];
+    const names = [`bang-tong-hop-${SO_KET}.xlsx`, `bao-cao-tong-hop-${SO_KET}.docx`, ...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`)];
     expect(listed.files.map((f: { name: string }) => f.name)).toEqual(names);
     // Relative --out is the caller's directory, and the listing tells the truth about each file.
     expect((await readdir(join(dir, 'ra'))).sort()).toEqual([...names].sort());
-    for (const f of listed.files) {
-      const bytes = await readFile(join(dir, 'ra', f.name));
-      expect({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ bytes: f.bytes, sha256: f.sha256 });
+    for (const file of listed.files) {
+      const bytes = await readFile(join(dir, 'ra', file.name));
+      expect({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ bytes: file.bytes, sha256: file.sha256 });
     }
 
-    const consolidated = await headlineTotals(join(dir, 'ra', `bang-tong-hop-${SK}.xlsx`));
+    const consolidated = await headlineTotals(join(dir, 'ra', `bang-tong-hop-${SO_KET}.xlsx`));
     expect(Object.keys(consolidated).sort()).toEqual(Object.keys(masterTotals).sort());
     expect(consolidated).toEqual(masterTotals);
 
-    const text = (await mammoth.extractRawText({ path: join(dir, 'ra', `bao-cao-tong-hop-${SK}.docx`) })).value;
+    const text = (await mammoth.extractRawText({ path: join(dir, 'ra', `bao-cao-tong-hop-${SO_KET}.docx`) })).value;
     for (const unitId of UNITS) expect(text).toContain(`${model.unit(unitId).name}: Tình hình riêng của ${unitId}.`);
     expect(text).toContain('Các đơn vị báo cáo đúng hạn (2):');
   }, 240_000);
@@ -94,6 +94,6 @@ describe('npm run cli -- report', () => {
   it('refuses a missing round or folder in Vietnamese', async () => {
     expect(await cli('report', '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Thiếu --round') });
     expect(await cli('report', '--round', 'khong-co', '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Không có đợt báo cáo "khong-co"') });
-    expect(await cli('report', '--round', SK)).toMatchObject({ code: 2, stderr: expect.stringContaining('Thiếu --out') });
+    expect(await cli('report', '--round', SO_KET)).toMatchObject({ code: 2, stderr: expect.stringContaining('Thiếu --out') });
   });
 });

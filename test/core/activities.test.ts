@@ -18,7 +18,7 @@ const BO_SUNG = 'bo-sung-2020';
 const SO_KET = 'so-ket-2020';
 const UNIT = 'ubnd-ba-dinh';
 const table = model.listTable('hoat_dong');
-const f = table.activityFields!;
+const fields = table.activityFields!;
 
 const issuesOf = (ev: ReturnType<typeof evaluateWorkbook>, code: string) => ev.issues.filter((i) => i.code === code);
 
@@ -44,7 +44,7 @@ describe('the bo-sung workbook carries the activities table', () => {
     const dateCells = sheet.cells.filter((c) => c.style?.numberFormat === 'dd/mm/yyyy');
     expect(dateCells).toHaveLength(table.rows);
     // Rendered as Sheets' DATE_IS_VALID (and Excel's date type): a warning, not a refusal, so "19/8/2020" typed as text still gets our message.
-    for (const c of dateCells) expect(c.validation).toEqual({ kind: 'date', strict: false, message: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 19/08/2020' });
+    for (const cell of dateCells) expect(cell.validation).toEqual({ kind: 'date', strict: false, message: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 19/08/2020' });
     const box = sheet.cells.find((c) => c.value === 'Không tổ chức hoạt động')!;
     const firstDate = sheet.cells.find((c) => c.style?.numberFormat === 'dd/mm/yyyy')!;
     expect(box.row).toBeLessThan(firstDate.row);
@@ -54,32 +54,32 @@ describe('the bo-sung workbook carries the activities table', () => {
 
 describe('submission of the activities', () => {
   it('one complete activity: ready, stored with its date as YYYY-MM-DD and the option values', async () => {
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, await filledGrid(model, UNIT, BO_SUNG));
-    expect(ev.issues).toEqual([]);
-    expect(ev.status).toBe('ready');
-    expect(ev.examples['hoat_dong']).toEqual([
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, await filledGrid(model, UNIT, BO_SUNG));
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.examples['hoat_dong']).toEqual([
       {
         complete: true,
         values: {
-          [f.date]: '2020-06-10',
-          [f.name]: 'Ngày hội toàn dân bảo vệ ANTQ tại tổ dân phố số 7',
-          [f.kind]: 'ngay_hoi_19_8',
-          [f.level]: 'thon_to',
-          [f.participants]: 150,
-          [f.summary]: 'Biểu dương 5 tập thể, cá nhân điển hình; ký cam kết giữ gìn an ninh trật tự.',
+          [fields.date]: '2020-06-10',
+          [fields.name]: 'Ngày hội toàn dân bảo vệ ANTQ tại tổ dân phố số 7',
+          [fields.kind]: 'ngay_hoi_19_8',
+          [fields.level]: 'thon_to',
+          [fields.participants]: 150,
+          [fields.summary]: 'Biểu dương 5 tập thể, cá nhân điển hình; ký cam kết giữ gìn an ninh trật tự.',
         },
       },
     ]);
   });
 
   it('neither a row nor the box: submission refused with the exact message at the list\'s first cell', async () => {
-    const grid = await filledGrid(model, UNIT, BO_SUNG, (s) => {
-      s.lists['hoat_dong'] = [];
+    const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
+      submission.lists['hoat_dong'] = [];
     });
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
-    expect(ev.status).toBe('invalid');
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    expect(evaluation.status).toBe('invalid');
     const at = addressOf(listCell(grid, 'hoat_dong', 0, table.fields[0]!.code));
-    expect(issuesOf(ev, 'hoat_dong.none')).toEqual([
+    expect(issuesOf(evaluation, 'hoat_dong.none')).toEqual([
       expect.objectContaining({
         sheet: 'Hoạt động',
         cell: at,
@@ -91,29 +91,29 @@ describe('submission of the activities', () => {
 
   it('before the box "Đã hoàn thành" is ticked an empty list is only pending, not an error', async () => {
     const grid = await templateGrid(model, UNIT, BO_SUNG);
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
-    expect(issuesOf(ev, 'hoat_dong.none')).toEqual([]);
-    expect(ev.pending.map((i) => i.code)).toContain('hoat_dong.none');
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    expect(issuesOf(evaluation, 'hoat_dong.none')).toEqual([]);
+    expect(evaluation.pending.map((i) => i.code)).toContain('hoat_dong.none');
   });
 
   it('the box ticked and no row: ready', async () => {
-    const grid = await filledGrid(model, UNIT, BO_SUNG, (s) => {
-      s.lists['hoat_dong'] = [];
-      s.forms['hoat_dong'] = { khong_to_chuc: true };
+    const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
+      submission.lists['hoat_dong'] = [];
+      submission.forms['hoat_dong'] = { khong_to_chuc: true };
     });
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
-    expect(ev.issues).toEqual([]);
-    expect(ev.status).toBe('ready');
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.status).toBe('ready');
   });
 
   it('the box ticked and rows: a warning at the box, the rows still count', async () => {
-    const grid = await filledGrid(model, UNIT, BO_SUNG, (s) => {
-      s.forms['hoat_dong'] = { khong_to_chuc: true };
+    const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
+      submission.forms['hoat_dong'] = { khong_to_chuc: true };
     });
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
     const at = addressOf(formCell(grid, 'hoat_dong', 'khong_to_chuc'));
-    expect(ev.status).toBe('ready');
-    expect(ev.issues).toEqual([
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.issues).toEqual([
       expect.objectContaining({
         code: 'hoat_dong.none_and_rows',
         cell: at,
@@ -121,30 +121,30 @@ describe('submission of the activities', () => {
         message: `Ô ${at}: đã tích "Không tổ chức hoạt động" nhưng danh sách vẫn có 1 hoạt động. Các hoạt động này vẫn được tổng hợp; nếu đơn vị không tổ chức hoạt động nào, hãy xóa các dòng, nếu có thì bỏ tích ô này.`,
       }),
     ]);
-    expect(ev.examples['hoat_dong']).toHaveLength(1);
+    expect(evaluation.examples['hoat_dong']).toHaveLength(1);
   });
 
   it('a date that is not one: an error quoting what was typed', async () => {
-    const grid = await filledGrid(model, UNIT, BO_SUNG, (s) => {
-      s.lists['hoat_dong']![0]![f.date] = '31/02/2020';
+    const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
+      submission.lists['hoat_dong']![0]![fields.date] = '31/02/2020';
     });
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
-    const at = addressOf(listCell(grid, 'hoat_dong', 0, f.date));
-    expect(ev.status).toBe('invalid');
-    expect(issuesOf(ev, 'value.date_invalid')).toEqual([
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    const at = addressOf(listCell(grid, 'hoat_dong', 0, fields.date));
+    expect(evaluation.status).toBe('invalid');
+    expect(issuesOf(evaluation, 'value.date_invalid')).toEqual([
       expect.objectContaining({ cell: at, severity: 'error', message: `Ô ${at} (Ngày tổ chức, dòng 1): "31/02/2020" không phải là ngày. Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 19/08/2020.` }),
     ]);
   });
 
   it('a real date cell, and a date outside the round\'s window (a warning naming the window)', async () => {
-    const grid = await filledGrid(model, UNIT, BO_SUNG, (s) => {
-      s.lists['hoat_dong']!.push({ ...activityRow(model, table, BO_SUNG), [f.date]: { date: '2020-08-19' } }, { ...activityRow(model, table, BO_SUNG), [f.date]: '5/1/2020' });
+    const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
+      submission.lists['hoat_dong']!.push({ ...activityRow(model, table, BO_SUNG), [fields.date]: { date: '2020-08-19' } }, { ...activityRow(model, table, BO_SUNG), [fields.date]: '5/1/2020' });
     });
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
-    const at = addressOf(listCell(grid, 'hoat_dong', 2, f.date));
-    expect(ev.status).toBe('ready');
-    expect(ev.examples['hoat_dong']!.map((r) => r.values[f.date])).toEqual(['2020-06-10', '2020-08-19', '2020-01-05']);
-    expect(ev.issues).toEqual([
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    const at = addressOf(listCell(grid, 'hoat_dong', 2, fields.date));
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.examples['hoat_dong']!.map((r) => r.values[fields.date])).toEqual(['2020-06-10', '2020-08-19', '2020-01-05']);
+    expect(evaluation.issues).toEqual([
       expect.objectContaining({
         code: 'hoat_dong.date_outside_window',
         cell: at,
@@ -155,12 +155,12 @@ describe('submission of the activities', () => {
   });
 
   it('participants must be a whole number from 0', async () => {
-    const grid = await filledGrid(model, UNIT, BO_SUNG, (s) => {
-      s.lists['hoat_dong']![0]![f.participants] = -3;
+    const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
+      submission.lists['hoat_dong']![0]![fields.participants] = -3;
     });
-    const ev = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
-    expect(ev.status).toBe('invalid');
-    expect(ev.issues.map((i) => i.code)).toEqual(['value.negative']);
+    const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
+    expect(evaluation.status).toBe('invalid');
+    expect(evaluation.issues.map((i) => i.code)).toEqual(['value.negative']);
   });
 });
 
@@ -186,7 +186,7 @@ describe('readDate', () => {
 
 describe('the master compiles activities by kind and level', () => {
   it('counts of activities and participants per kind × level, and the list with each unit', () => {
-    const row = (kind: string, level: string, participants: number, name: string) => ({ [f.date]: '2020-08-19', [f.name]: name, [f.kind]: kind, [f.level]: level, [f.participants]: participants, [f.summary]: 'Tốt' });
+    const row = (kind: string, level: string, participants: number, name: string) => ({ [fields.date]: '2020-08-19', [fields.name]: name, [fields.kind]: kind, [fields.level]: level, [fields.participants]: participants, [fields.summary]: 'Tốt' });
     const compiled = compileActivities(model, BO_SUNG, [
       { unitId: 'thanh-doan', activities: { hoat_dong: [row('ngay_hoi_19_8', 'thanh_pho', 300, 'Ngày hội thanh niên')] } },
       { unitId: UNIT, activities: { hoat_dong: [row('ngay_hoi_19_8', 'thon_to', 120, 'A'), row('ngay_hoi_19_8', 'thon_to', 80, 'B'), row('tham_hoi_tang_qua', 'quan_huyen', 15, 'C')] } },

@@ -19,9 +19,9 @@ function submission(unitId: string, value: number): ViewSubmission {
   return { unitId, contentHash: unitId, versionCount: 1, acceptedAt: NOW, firstAcceptedAt: NOW, late: false, totals: { bang1: { [CODE]: value } }, nominations: [], confirmation: {} };
 }
 
-function viewOf(m: CampaignModel, subs: ViewSubmission[]) {
-  const nodes = computeAllNodes(m, new Map(subs.map((s) => [s.unitId, totalsFromSubmission(s.totals)])));
-  return buildMasterView(m, {
+function viewOf(model: CampaignModel, subs: ViewSubmission[]) {
+  const nodes = computeAllNodes(model, new Map(subs.map((s) => [s.unitId, totalsFromSubmission(s.totals)])));
+  return buildMasterView(model, {
     now: NOW,
     shortlist: new Set(),
     rounds: [{ roundId: ROUND, submissions: subs, states: [], nodes: Object.fromEntries([...nodes].map(([id, n]) => [id, { totals: n.totals, contributors: n.contributors }])), sheetUrls: {}, flags: [] }],
@@ -61,8 +61,8 @@ describe('the headline is the districts only', () => {
   });
 
   it('the consolidated Bảng 1 tab: headline row, districts subtotal, sectors subtotal apart; no row for units without figures', () => {
-    const wb = buildMasterWorkbook(model, view, NOW);
-    const sheet = wb.sheets.find((s) => s.title === 'Bảng 1 – Báo cáo bổ sung')!;
+    const workbookModel = buildMasterWorkbook(model, view, NOW);
+    const sheet = workbookModel.sheets.find((s) => s.title === 'Bảng 1 – Báo cáo bổ sung')!;
     expect(rowValue(sheet, 'Tổng cộng (2 đơn vị đã gửi): số liệu chung')).toBe(30);
     expect(rowValue(sheet, 'Cộng quận, huyện, thị xã (2 đơn vị đã gửi)')).toBe(30);
     expect(rowValue(sheet, 'Cộng sở, ban, ngành, đoàn thể (1 đơn vị đã gửi) – ghi riêng, không cộng vào tổng chung')).toBe(500);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { addCivilDays, civilDateOf, civilDaysBetween, formatCivilDate, formatViDateTime, formatViDateWithWeekday, startOfCivilDate } from '../../functions/core/time.js';
 import { model, modifiedModel } from '../helpers/campaign.js';
 
-const TZ = 'Asia/Ho_Chi_Minh';
+const timeZone = 'Asia/Ho_Chi_Minh';
 const utc = (iso: string) => Date.parse(iso);
 const onTime = (m: typeof model, roundId: string, at: number) => at < m.dueAt(roundId);
 
@@ -26,15 +26,15 @@ describe('strict reading ("before-date", the campaign setting)', () => {
   it('across UTC midnight: the civil date in Hà Nội decides, not the UTC date', () => {
     // 06:30 on the 14th in Hà Nội is still the 13th in UTC: on time.
     const early = utc('2020-07-13T23:30:00Z');
-    expect(civilDateOf(early, TZ)).toBe('2020-07-14');
+    expect(civilDateOf(early, timeZone)).toBe('2020-07-14');
     expect(onTime(model, 'so-ket-2020', early)).toBe(true);
     // 18:00 UTC on the 14th is already 01:00 on the 15th in Hà Nội: late, although UTC still says the 14th.
     const lateNight = utc('2020-07-14T18:00:00Z');
     expect(new Date(lateNight).toISOString().slice(0, 10)).toBe('2020-07-14');
-    expect(civilDateOf(lateNight, TZ)).toBe('2020-07-15');
+    expect(civilDateOf(lateNight, timeZone)).toBe('2020-07-15');
     expect(onTime(model, 'so-ket-2020', lateNight)).toBe(false);
     // 23:59 UTC on the 14th is 06:59 on the 15th in Hà Nội.
-    expect(formatViDateTime(utc('2020-07-14T23:59:00Z'), TZ)).toBe('06:59 15/07/2020');
+    expect(formatViDateTime(utc('2020-07-14T23:59:00Z'), timeZone)).toBe('06:59 15/07/2020');
   });
 
   it('bo-sung-2020: due 04/09/2020 means on time through 03/09/2020 23:59:59 ICT', () => {
@@ -47,7 +47,7 @@ describe('strict reading ("before-date", the campaign setting)', () => {
   it('lock times are instants with their offset', () => {
     expect(model.lockAt('so-ket-2020')).toBe(utc('2020-07-21T17:00:00Z'));
     expect(model.lockAt('bo-sung-2020')).toBe(utc('2020-09-10T17:00:00Z'));
-    expect(formatViDateTime(model.lockAt('so-ket-2020'), TZ)).toBe('00:00 22/07/2020');
+    expect(formatViDateTime(model.lockAt('so-ket-2020'), timeZone)).toBe('00:00 22/07/2020');
     expect(model.lockAt('so-ket-2020')).toBeGreaterThan(model.dueAt('so-ket-2020'));
   });
 });
@@ -74,22 +74,22 @@ describe('lenient reading ("by-date"), a schema setting', () => {
 
 describe('Vietnamese dates and times', () => {
   it('formatViDateTime: HH:mm dd/MM/yyyy in the campaign zone', () => {
-    expect(formatViDateTime(utc('2020-07-14T02:12:00Z'), TZ)).toBe('09:12 14/07/2020');
-    expect(formatViDateTime(utc('2020-07-14T16:59:59Z'), TZ)).toBe('23:59 14/07/2020');
-    expect(formatViDateTime(utc('2020-07-14T17:00:00Z'), TZ)).toBe('00:00 15/07/2020');
-    expect(formatViDateTime(utc('2019-12-31T17:00:00Z'), TZ)).toBe('00:00 01/01/2020');
+    expect(formatViDateTime(utc('2020-07-14T02:12:00Z'), timeZone)).toBe('09:12 14/07/2020');
+    expect(formatViDateTime(utc('2020-07-14T16:59:59Z'), timeZone)).toBe('23:59 14/07/2020');
+    expect(formatViDateTime(utc('2020-07-14T17:00:00Z'), timeZone)).toBe('00:00 15/07/2020');
+    expect(formatViDateTime(utc('2019-12-31T17:00:00Z'), timeZone)).toBe('00:00 01/01/2020');
   });
 
   it('formatViDateWithWeekday: "thứ …" or "Chủ nhật"', () => {
-    expect(formatViDateWithWeekday(utc('2020-07-14T10:00:00+07:00'), TZ)).toBe('thứ Ba, 14/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-14T17:00:00Z'), TZ)).toBe('thứ Tư, 15/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-13T20:00:00Z'), TZ)).toBe('thứ Ba, 14/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-16T08:00:00+07:00'), TZ)).toBe('thứ Năm, 16/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-17T08:00:00+07:00'), TZ)).toBe('thứ Sáu, 17/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-18T08:00:00+07:00'), TZ)).toBe('thứ Bảy, 18/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-19T08:00:00+07:00'), TZ)).toBe('Chủ nhật, 19/07/2020');
-    expect(formatViDateWithWeekday(utc('2020-07-20T08:00:00+07:00'), TZ)).toBe('thứ Hai, 20/07/2020');
-    expect(formatViDateWithWeekday(model.dueAt('bo-sung-2020') - 1000, TZ)).toBe('thứ Năm, 03/09/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-14T10:00:00+07:00'), timeZone)).toBe('thứ Ba, 14/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-14T17:00:00Z'), timeZone)).toBe('thứ Tư, 15/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-13T20:00:00Z'), timeZone)).toBe('thứ Ba, 14/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-16T08:00:00+07:00'), timeZone)).toBe('thứ Năm, 16/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-17T08:00:00+07:00'), timeZone)).toBe('thứ Sáu, 17/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-18T08:00:00+07:00'), timeZone)).toBe('thứ Bảy, 18/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-19T08:00:00+07:00'), timeZone)).toBe('Chủ nhật, 19/07/2020');
+    expect(formatViDateWithWeekday(utc('2020-07-20T08:00:00+07:00'), timeZone)).toBe('thứ Hai, 20/07/2020');
+    expect(formatViDateWithWeekday(model.dueAt('bo-sung-2020') - 1000, timeZone)).toBe('thứ Năm, 03/09/2020');
   });
 
   it('civil-date helpers', () => {
@@ -98,7 +98,7 @@ describe('Vietnamese dates and times', () => {
     expect(addCivilDays('2020-02-28', 1)).toBe('2020-02-29');
     expect(addCivilDays('2020-12-31', 1)).toBe('2021-01-01');
     expect(civilDaysBetween('2020-07-08', '2020-07-15')).toBe(7);
-    expect(startOfCivilDate('2020-07-15', TZ)).toBe(utc('2020-07-14T17:00:00Z'));
+    expect(startOfCivilDate('2020-07-15', timeZone)).toBe(utc('2020-07-14T17:00:00Z'));
     expect(startOfCivilDate('2020-07-15', 'UTC')).toBe(utc('2020-07-15T00:00:00Z'));
   });
 

@@ -19,17 +19,17 @@ const LABEL = model.period(PERIOD).label;
 const ROW = 13;
 
 /** Sets one indicator for every period of the round (a number for all, or one value per period). */
-function column(s: Submission, table: string, code: string, values: Typed | Typed[], periods: string[] = model.round(ROUND).periods) {
-  periods.forEach((p, i) => (s.figures[table]![p]![code] = Array.isArray(values) ? values[i]! : values));
+function column(submission: Submission, table: string, code: string, values: Typed | Typed[], periods: string[] = model.round(ROUND).periods) {
+  periods.forEach((p, i) => (submission.figures[table]![p]![code] = Array.isArray(values) ? values[i]! : values));
 }
 
 async function evaluate(edit: (s: Submission) => void, opts: { peerStats?: PeerStats; submitted?: boolean; model?: CampaignModel } = {}): Promise<Evaluation> {
-  const m = opts.model ?? model;
-  const grid = await filledGrid(m, UNIT, ROUND, (s) => {
-    edit(s);
-    if (opts.submitted === false) s.confirmation.da_hoan_thanh = false;
+  const campaignModel = opts.model ?? model;
+  const grid = await filledGrid(campaignModel, UNIT, ROUND, (submission) => {
+    edit(submission);
+    if (opts.submitted === false) submission.confirmation.da_hoan_thanh = false;
   });
-  return evaluateWorkbook(m, UNIT, ROUND, grid, opts.peerStats ? { peerStats: opts.peerStats } : {});
+  return evaluateWorkbook(campaignModel, UNIT, ROUND, grid, opts.peerStats ? { peerStats: opts.peerStats } : {});
 }
 
 /** The several-periods option (the campaign split by year): rows 13 … 18 for 2015 … 6/2020. */
@@ -37,16 +37,16 @@ const evaluateYearly = (edit: (s: Submission) => void, opts: { peerStats?: PeerS
 const yearlyColumn = (s: Submission, table: string, code: string, values: Typed | Typed[]) => column(s, table, code, values, YEARLY_PERIODS);
 
 /** Numbers as Vietnamese write them (1.234,5), independently of the code under test. */
-const vi = (n: number) => n.toLocaleString('de-DE');
+const germanDigits = (n: number) => n.toLocaleString('de-DE');
 const brief = (ev: Evaluation) => ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 
 describe('the valid submission the other tests start from', () => {
   it('is ready with no issue, and its values are what was typed', async () => {
-    const ev = await evaluate(() => {});
-    expect(ev.status).toBe('ready');
-    expect(ev.issues).toEqual([]);
-    expect(ev.values.bang1).toEqual(figuresFor(model, UNIT, ROUND, 'bang1'));
-    expect(ev.values.bang2).toEqual(figuresFor(model, UNIT, ROUND, 'bang2'));
+    const evaluation = await evaluate(() => {});
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.values.bang1).toEqual(figuresFor(model, UNIT, ROUND, 'bang1'));
+    expect(evaluation.values.bang2).toEqual(figuresFor(model, UNIT, ROUND, 'bang2'));
   });
 });
 
@@ -101,9 +101,9 @@ const RULE_CASES: RuleCase[] = [
     code: 'tuyen_truyen.tai_lieu_ban_it_hon_dau_loai',
     severity: 'warning',
     sheet: 'Bảng 1',
-    set: (s) => {
-      column(s, 'bang1', 'tuyen_truyen.tai_lieu_dau_loai', 10);
-      column(s, 'bang1', 'tuyen_truyen.tai_lieu_ban', 8);
+    set: (submission) => {
+      column(submission, 'bang1', 'tuyen_truyen.tai_lieu_dau_loai', 10);
+      column(submission, 'bang1', 'tuyen_truyen.tai_lieu_ban', 8);
     },
     cell: `F${ROW}`,
     message: `Ô F${ROW} (${LABEL}): số bản phát hành (8) ít hơn số đầu, loại tài liệu (10, ô E${ROW}); mỗi đầu tài liệu có ít nhất một bản. Hãy kiểm tra lại.`,
@@ -112,9 +112,9 @@ const RULE_CASES: RuleCase[] = [
     code: 'tuyen_truyen.nguoi_du_it_hon_buoi',
     severity: 'warning',
     sheet: 'Bảng 1',
-    set: (s) => {
-      column(s, 'bang1', 'tuyen_truyen.tap_trung_buoi', 10);
-      column(s, 'bang1', 'tuyen_truyen.tap_trung_nguoi', 9);
+    set: (submission) => {
+      column(submission, 'bang1', 'tuyen_truyen.tap_trung_buoi', 10);
+      column(submission, 'bang1', 'tuyen_truyen.tap_trung_nguoi', 9);
     },
     cell: `H${ROW}`,
     message: `Ô H${ROW} (${LABEL}): số người dự (9) ít hơn số buổi tuyên truyền (10, ô G${ROW}); hãy kiểm tra lại.`,
@@ -123,9 +123,9 @@ const RULE_CASES: RuleCase[] = [
     code: 'tuyen_truyen.nguoi_du_khi_khong_co_buoi',
     severity: 'error',
     sheet: 'Bảng 1',
-    set: (s) => {
-      column(s, 'bang1', 'tuyen_truyen.tap_trung_buoi', 0);
-      column(s, 'bang1', 'tuyen_truyen.tap_trung_nguoi', 150);
+    set: (submission) => {
+      column(submission, 'bang1', 'tuyen_truyen.tap_trung_buoi', 0);
+      column(submission, 'bang1', 'tuyen_truyen.tap_trung_nguoi', 150);
     },
     cell: `H${ROW}`,
     message: `Ô H${ROW} (${LABEL}): có 150 lượt người dự nhưng số buổi tuyên truyền tập trung là 0 (ô G${ROW}). Hãy nhập số buổi hoặc sửa số người dự.`,
@@ -135,9 +135,9 @@ const RULE_CASES: RuleCase[] = [
       code: `ngay_hoi.${level}.nguoi_khi_khong_luot`,
       severity: 'error',
       sheet: 'Bảng 2',
-      set: (s) => {
-        column(s, 'bang2', `ngay_hoi.${level}.luot`, 0);
-        column(s, 'bang2', `ngay_hoi.${level}.nguoi`, 1500);
+      set: (submission) => {
+        column(submission, 'bang2', `ngay_hoi.${level}.luot`, 0);
+        column(submission, 'bang2', `ngay_hoi.${level}.nguoi`, 1500);
       },
       cell: `${nguoiCol}${ROW}`,
       message: `Ô ${nguoiCol}${ROW} (${LABEL}): có 1.500 người tham gia nhưng số lượt ${name} là 0 (ô ${luotCol}${ROW}). Hãy nhập số lượt hoặc sửa số người.`,
@@ -146,9 +146,9 @@ const RULE_CASES: RuleCase[] = [
       code: `ngay_hoi.${level}.nguoi_it_hon_luot`,
       severity: 'warning',
       sheet: 'Bảng 2',
-      set: (s) => {
-        column(s, 'bang2', `ngay_hoi.${level}.luot`, 10);
-        column(s, 'bang2', `ngay_hoi.${level}.nguoi`, 9);
+      set: (submission) => {
+        column(submission, 'bang2', `ngay_hoi.${level}.luot`, 10);
+        column(submission, 'bang2', `ngay_hoi.${level}.nguoi`, 9);
       },
       cell: `${nguoiCol}${ROW}`,
       message: `Ô ${nguoiCol}${ROW} (${LABEL}): số người tham gia ${name} (9) ít hơn số lượt tổ chức (10, ô ${luotCol}${ROW}); hãy kiểm tra lại.`,
@@ -163,11 +163,11 @@ describe('cross-field rules', () => {
     expect(inCampaign).toHaveLength(16);
   });
 
-  it.each(RULE_CASES.map((c) => [c.code, c] as const))('%s', async (_code, c) => {
-    const ev = await evaluate(c.set);
-    expect(brief(ev)).toEqual([{ sheet: c.sheet, cell: c.cell, code: c.code, severity: c.severity, message: c.message }]);
-    expect(ev.status).toBe(c.severity === 'error' ? 'invalid' : 'ready');
-    expect(model.rule(c.code).severity).toBe(c.severity);
+  it.each(RULE_CASES.map((c) => [c.code, c] as const))('%s', async (_code, ruleCase) => {
+    const evaluation = await evaluate(ruleCase.set);
+    expect(brief(evaluation)).toEqual([{ sheet: ruleCase.sheet, cell: ruleCase.cell, code: ruleCase.code, severity: ruleCase.severity, message: ruleCase.message }]);
+    expect(evaluation.status).toBe(ruleCase.severity === 'error' ? 'invalid' : 'ready');
+    expect(model.rule(ruleCase.code).severity).toBe(ruleCase.severity);
   });
 
   it('holds when the two sides are equal, and is not applied when either side is blank', async () => {
@@ -192,9 +192,9 @@ describe('cross-field rules', () => {
 
 describe('blank versus zero, completeness at submission', () => {
   it('blank required cells are pending while the box is unticked, errors once it is ticked', async () => {
-    const blank = (s: Submission) => {
-      s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = null;
-      s.figures.bang2![PERIOD]!['tai_hoa_nhap.duoc_giup_do'] = null;
+    const blank = (submission: Submission) => {
+      submission.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = null;
+      submission.figures.bang2![PERIOD]!['tai_hoa_nhap.duoc_giup_do'] = null;
     };
     const draft = await evaluate(blank, { submitted: false });
     expect(draft.status).toBe('draft');
@@ -228,10 +228,10 @@ describe('blank versus zero, completeness at submission', () => {
   });
 
   it('a blank Bảng 2 is an error for a district, where it is required', async () => {
-    const ev = await evaluate((s) => delete s.figures.bang2);
-    expect(ev.status).toBe('invalid');
-    expect(ev.errors).toBe(19);
-    expect(new Set(ev.issues.map((i) => `${i.sheet}/${i.code}`))).toEqual(new Set(['Bảng 2/required.blank']));
+    const evaluation = await evaluate((s) => delete s.figures.bang2);
+    expect(evaluation.status).toBe('invalid');
+    expect(evaluation.errors).toBe(19);
+    expect(new Set(evaluation.issues.map((i) => `${i.sheet}/${i.code}`))).toEqual(new Set(['Bảng 2/required.blank']));
   });
 });
 
@@ -243,31 +243,31 @@ describe('an optional table (a sector\'s Bảng 2)', () => {
   }
 
   it('may stay entirely blank', async () => {
-    const ev = await evaluateSector((s) => delete s.figures.bang2);
-    expect(ev.status).toBe('ready');
-    expect(ev.issues).toEqual([]);
-    expect(ev.values.bang2![PERIOD]!['tin_bao.tong_so']).toBeNull();
-    expect(ev.totals.bang2!['tin_bao.tong_so']).toBeNull();
+    const evaluation = await evaluateSector((s) => delete s.figures.bang2);
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.values.bang2![PERIOD]!['tin_bao.tong_so']).toBeNull();
+    expect(evaluation.totals.bang2!['tin_bao.tong_so']).toBeNull();
   });
 
   it('once partly filled, must be filled entirely', async () => {
-    const ev = await evaluateSector((s) => {
-      s.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 35 } };
+    const evaluation = await evaluateSector((submission) => {
+      submission.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 35 } };
     });
-    expect(ev.status).toBe('invalid');
-    expect(ev.errors).toBe(19 - 1);
-    expect(ev.issues.every((i) => i.sheet === 'Bảng 2' && i.code === 'required.blank')).toBe(true);
-    expect(ev.issues.some((i) => i.cell === 'O13')).toBe(false);
-    expect(ev.issues[0]!.message).toBe('Ô C13 (Cơ quan, doanh nghiệp, nhà trường – Số người tham gia, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.');
-    expect(ev.values.bang2![PERIOD]!['tin_bao.tong_so']).toBe(35);
+    expect(evaluation.status).toBe('invalid');
+    expect(evaluation.errors).toBe(19 - 1);
+    expect(evaluation.issues.every((i) => i.sheet === 'Bảng 2' && i.code === 'required.blank')).toBe(true);
+    expect(evaluation.issues.some((i) => i.cell === 'O13')).toBe(false);
+    expect(evaluation.issues[0]!.message).toBe('Ô C13 (Cơ quan, doanh nghiệp, nhà trường – Số người tham gia, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.');
+    expect(evaluation.values.bang2![PERIOD]!['tin_bao.tong_so']).toBe(35);
   });
 
   it('an unreadable value makes it "entered" too, and is reported as such', async () => {
-    const ev = await evaluateSector((s) => {
-      s.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 'ba mươi' } };
+    const evaluation = await evaluateSector((submission) => {
+      submission.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 'ba mươi' } };
     });
-    expect(ev.issues.find((i) => i.cell === 'O13')).toMatchObject({ code: 'value.not_number', severity: 'error' });
-    expect(ev.issues.filter((i) => i.code === 'required.blank')).toHaveLength(19 - 1);
+    expect(evaluation.issues.find((i) => i.cell === 'O13')).toMatchObject({ code: 'value.not_number', severity: 'error' });
+    expect(evaluation.issues.filter((i) => i.code === 'required.blank')).toHaveLength(19 - 1);
   });
 });
 
@@ -286,44 +286,44 @@ describe('outliers against peer units of the same kind', () => {
   });
 
   it('realistic figures of every district raise no outlier', async () => {
-    const ev = await evaluate(() => {}, { peerStats: stats });
-    expect(ev.issues).toEqual([]);
+    const evaluation = await evaluate(() => {}, { peerStats: stats });
+    expect(evaluation.issues).toEqual([]);
   });
 
   it('an extra zero typed is flagged against the peers', async () => {
     const typed = own[PERIOD]!['tuyen_truyen.dai_chung']! * 10;
-    const m = peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD);
-    const ev = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = typed), { peerStats: stats });
-    expect(brief(ev)).toEqual([
+    const median = peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD);
+    const evaluation = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = typed), { peerStats: stats });
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'C13',
         code: 'so_lieu.bat_thuong_so_voi_don_vi_khac',
         severity: 'warning',
-        message: `Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020): ${vi(typed)} cao bất thường so với các đơn vị cùng loại (trung vị ${vi(m)}). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.`,
+        message: `Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020): ${germanDigits(typed)} cao bất thường so với các đơn vị cùng loại (trung vị ${germanDigits(median)}). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.`,
       },
     ]);
-    expect(ev.status).toBe('ready');
+    expect(evaluation.status).toBe('ready');
   });
 
   it('a normal big district (three times the median everywhere) is not flagged', async () => {
     const big = { bang1: figuresFor(model, UNIT, ROUND, 'bang1', 3), bang2: figuresFor(model, UNIT, ROUND, 'bang2', 3) };
     expect(big.bang1[PERIOD]!['tuyen_truyen.dai_chung']! / peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD)).toBeGreaterThan(2.5);
-    const ev = await evaluate((s) => Object.assign(s.figures, big), { peerStats: stats });
-    expect(ev.issues).toEqual([]);
+    const evaluation = await evaluate((s) => Object.assign(s.figures, big), { peerStats: stats });
+    expect(evaluation.issues).toEqual([]);
   });
 
   it('a missing zero is flagged when the peers agree closely', async () => {
     const tight = computePeerStats([100, 102, 98, 101, 99, 100].map((v) => ({ bang2: { [PERIOD]: { 'tin_bao.tong_so': v } } })));
-    const ev = await evaluate(
-      (s) => {
-        column(s, 'bang2', 'tin_bao.tong_so', 10);
-        column(s, 'bang2', 'tin_bao.co_gia_tri', 4);
-        column(s, 'bang2', 'tin_bao.lam_ro_vu', 2);
+    const evaluation = await evaluate(
+      (submission) => {
+        column(submission, 'bang2', 'tin_bao.tong_so', 10);
+        column(submission, 'bang2', 'tin_bao.co_gia_tri', 4);
+        column(submission, 'bang2', 'tin_bao.lam_ro_vu', 2);
       },
       { peerStats: tight },
     );
-    expect(brief(ev)).toEqual([
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 2',
         cell: 'O13',
@@ -358,8 +358,8 @@ describe('outliers against peer units of the same kind', () => {
 
 describe('outliers against the unit\'s own periods (campaign split by year)', () => {
   it('a campaign with one period per round has no own-period comparison to make', async () => {
-    const ev = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.tai_lieu_ban'] = 1_000_000));
-    expect(ev.issues.filter((i) => i.code === 'so_lieu.bat_thuong_so_voi_ky_khac')).toEqual([]);
+    const evaluation = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.tai_lieu_ban'] = 1_000_000));
+    expect(evaluation.issues.filter((i) => i.code === 'so_lieu.bat_thuong_so_voi_ky_khac')).toEqual([]);
   });
 
   const own = figuresFor(yearlyModel, UNIT, ROUND, 'bang1');
@@ -367,30 +367,30 @@ describe('outliers against the unit\'s own periods (campaign split by year)', ()
 
   it('an extra zero in one year is flagged, with the median of the other periods', async () => {
     const typed = own['2018']!['tuyen_truyen.tai_lieu_ban']! * 10;
-    const ev = await evaluateYearly((s) => (s.figures.bang1!['2018']!['tuyen_truyen.tai_lieu_ban'] = typed));
-    const m = othersMedian('tuyen_truyen.tai_lieu_ban', '2018');
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateYearly((s) => (s.figures.bang1!['2018']!['tuyen_truyen.tai_lieu_ban'] = typed));
+    const median = othersMedian('tuyen_truyen.tai_lieu_ban', '2018');
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'F16',
         code: 'so_lieu.bat_thuong_so_voi_ky_khac',
         severity: 'warning',
-        message: `Ô F16 (Phát tài liệu – Số lượng bản phát hành, Năm 2018): ${vi(typed)} cao bất thường so với các kỳ khác của đơn vị (trung vị ${vi(m)}). Hãy kiểm tra lại.`,
+        message: `Ô F16 (Phát tài liệu – Số lượng bản phát hành, Năm 2018): ${germanDigits(typed)} cao bất thường so với các kỳ khác của đơn vị (trung vị ${germanDigits(median)}). Hãy kiểm tra lại.`,
       },
     ]);
   });
 
   it('a value ten times too small is flagged as low', async () => {
     const typed = Math.round(own['2016']!['tuyen_truyen.tap_trung_nguoi']! / 10);
-    const ev = await evaluateYearly((s) => (s.figures.bang1!['2016']!['tuyen_truyen.tap_trung_nguoi'] = typed));
-    const m = othersMedian('tuyen_truyen.tap_trung_nguoi', '2016');
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateYearly((s) => (s.figures.bang1!['2016']!['tuyen_truyen.tap_trung_nguoi'] = typed));
+    const median = othersMedian('tuyen_truyen.tap_trung_nguoi', '2016');
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'H14',
         code: 'so_lieu.bat_thuong_so_voi_ky_khac',
         severity: 'warning',
-        message: `Ô H14 (Tuyên truyền tập trung – Người dự, Năm 2016): ${typed} thấp bất thường so với các kỳ khác của đơn vị (trung vị ${vi(m)}). Hãy kiểm tra lại.`,
+        message: `Ô H14 (Tuyên truyền tập trung – Người dự, Năm 2016): ${typed} thấp bất thường so với các kỳ khác của đơn vị (trung vị ${germanDigits(median)}). Hãy kiểm tra lại.`,
       },
     ]);
   });
@@ -409,8 +409,8 @@ describe('outliers against the unit\'s own periods (campaign split by year)', ()
 
 describe('a stock falling by more than half (campaign split by year)', () => {
   it('is a warning naming the previous period\'s value and cell', async () => {
-    const ev = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 340, 730, 740]));
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 340, 730, 740]));
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'N16',
@@ -431,16 +431,16 @@ describe('a stock falling by more than half (campaign split by year)', () => {
 
 describe('period totals (campaign split by year)', () => {
   it('sums flows, takes the last reported value of stocks, and keeps decimal sums exact', async () => {
-    const ev = await evaluateYearly((s) => {
-      yearlyColumn(s, 'bang1', 'tuyen_truyen.dai_chung', [100, 110, 120, 130, 140, 70]);
-      yearlyColumn(s, 'bang1', 'mo_hinh.hien_co', [40, 45, 50, 55, 60, 62]);
-      yearlyColumn(s, 'bang1', 'ngan_sach.xdpt_chung', ['800,7', '800,4', '801,3', '401,1', '800,6', '400,4']);
+    const evaluation = await evaluateYearly((submission) => {
+      yearlyColumn(submission, 'bang1', 'tuyen_truyen.dai_chung', [100, 110, 120, 130, 140, 70]);
+      yearlyColumn(submission, 'bang1', 'mo_hinh.hien_co', [40, 45, 50, 55, 60, 62]);
+      yearlyColumn(submission, 'bang1', 'ngan_sach.xdpt_chung', ['800,7', '800,4', '801,3', '401,1', '800,6', '400,4']);
     });
-    expect(ev.issues).toEqual([]);
-    expect(ev.values.bang1!['2019']!['ngan_sach.xdpt_chung']).toBe(800.6);
-    expect(ev.totals.bang1!['tuyen_truyen.dai_chung']).toBe(670);
-    expect(ev.totals.bang1!['mo_hinh.hien_co']).toBe(62);
-    expect(ev.totals.bang1!['ngan_sach.xdpt_chung']).toBe(4004.5);
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.values.bang1!['2019']!['ngan_sach.xdpt_chung']).toBe(800.6);
+    expect(evaluation.totals.bang1!['tuyen_truyen.dai_chung']).toBe(670);
+    expect(evaluation.totals.bang1!['mo_hinh.hien_co']).toBe(62);
+    expect(evaluation.totals.bang1!['ngan_sach.xdpt_chung']).toBe(4004.5);
     // The naive sum is not: the total is rounded free of binary noise.
     expect([800.7, 800.4, 801.3, 401.1, 800.6, 400.4].reduce((a, b) => a + b, 0)).not.toBe(4004.5);
   });

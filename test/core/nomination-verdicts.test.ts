@@ -25,92 +25,92 @@ const VERDICT_COL = 18; // S
 const FIRST_ROW = 17; // 0-based row of the first nominee (A1 row 18)
 
 async function evaluate(unitId: string, specs: (NomineeSpec & { assessed?: 'Có' | 'Không' })[], opts: { edit?: (s: Submission) => void; model?: CampaignModel } = {}): Promise<Evaluation> {
-  const m = opts.model ?? model;
-  const grid = await filledGrid(m, unitId, ROUND, (s) => {
-    s.lists.khen_thuong = specs.map(({ assessed, ...spec }) => ({ ...nomineeRow(m, spec), ...(assessed ? { thuoc_dien_xet: assessed } : {}) }));
-    opts.edit?.(s);
+  const campaignModel = opts.model ?? model;
+  const grid = await filledGrid(campaignModel, unitId, ROUND, (submission) => {
+    submission.lists.khen_thuong = specs.map(({ assessed, ...spec }) => ({ ...nomineeRow(campaignModel, spec), ...(assessed ? { thuoc_dien_xet: assessed } : {}) }));
+    opts.edit?.(submission);
   });
-  return evaluateWorkbook(m, unitId, ROUND, grid);
+  return evaluateWorkbook(campaignModel, unitId, ROUND, grid);
 }
 
 const verdicts = (ev: Evaluation) => ev.nominations.map((n) => [n.name, n.verdict]);
-const verdictCell = (m: CampaignModel, ev: Evaluation, row: number) => {
-  const plan = planFeedback(m, ev, statusLine(m, ROUND, { ...ev, pendingCount: ev.pending.length }, null));
+const verdictCell = (model: CampaignModel, evaluation: Evaluation, row: number) => {
+  const plan = planFeedback(model, evaluation, statusLine(model, ROUND, { ...evaluation, pendingCount: evaluation.pending.length }, null));
   return plan.statusCells.find((c) => c.sheet === SHEET && c.row === row && c.col === VERDICT_COL);
 };
 
 describe('a nominee never stops the report', () => {
   it('a complete district workbook with an ineligible nominee is ready; the verdict is on the nominee\'s row', async () => {
-    const ev = await evaluate('ubnd-ba-dinh', [
+    const evaluation = await evaluate('ubnd-ba-dinh', [
       { award: 'bkubnd', type: 'collective', scope: 'outside', name: 'Tổ dân phố số 7', bangKhen: 1 },
       { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hằng', titles: ['khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] },
     ]);
-    expect(ev.status).toBe('ready');
-    expect(ev.errors).toBe(0);
-    expect(ev.issues.map((i) => [i.cell, i.code, i.severity])).toEqual([['H19', 'khen_thuong.ineligible_title', 'error']]);
-    expect(verdicts(ev)).toEqual([
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.errors).toBe(0);
+    expect(evaluation.issues.map((i) => [i.cell, i.code, i.severity])).toEqual([['H19', 'khen_thuong.ineligible_title', 'error']]);
+    expect(verdicts(evaluation)).toEqual([
       ['Tổ dân phố số 7', 'ok'],
       ['Lê Thị Hằng', 'ineligible'],
     ]);
     const message = 'Ô H19: năm 2015 "Lê Thị Hằng" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Lao động tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).';
-    expect(ev.nominations[1]!.issues).toEqual([{ cell: 'H19', code: 'khen_thuong.ineligible_title', severity: 'error', message }]);
-    expect(verdictCell(model, ev, FIRST_ROW)).toMatchObject({ text: 'Hợp lệ', tone: 'ok', note: '' });
-    expect(verdictCell(model, ev, FIRST_ROW + 1)).toMatchObject({ text: 'Chưa đủ tiêu chuẩn', tone: 'error', note: message });
+    expect(evaluation.nominations[1]!.issues).toEqual([{ cell: 'H19', code: 'khen_thuong.ineligible_title', severity: 'error', message }]);
+    expect(verdictCell(model, evaluation, FIRST_ROW)).toMatchObject({ text: 'Hợp lệ', tone: 'ok', note: '' });
+    expect(verdictCell(model, evaluation, FIRST_ROW + 1)).toMatchObject({ text: 'Chưa đủ tiêu chuẩn', tone: 'error', note: message });
     // A row without a nominee has its verdict cell blanked (a deleted nominee leaves no stale verdict).
-    expect(verdictCell(model, ev, FIRST_ROW + 2)).toMatchObject({ text: '', tone: 'neutral' });
+    expect(verdictCell(model, evaluation, FIRST_ROW + 2)).toMatchObject({ text: '', tone: 'neutral' });
     // The cell stays marked on the sheet.
-    const plan = planFeedback(model, ev, { text: '', tone: 'ok' });
+    const plan = planFeedback(model, evaluation, { text: '', tone: 'ok' });
     expect(plan.marks.find((mk) => mk.sheet === SHEET && mk.row === FIRST_ROW + 1 && mk.col === 7)).toMatchObject({ severity: 'error' });
   });
 
   it('over quota: the rows beyond the quota, in listing order, are over_quota; the report is ready and the status line says it apart', async () => {
     const specs: NomineeSpec[] = ['Tổ 1', 'Tổ 2', 'Tổ 3', 'Tổ 4'].map((n) => ({ award: 'gkcatp', type: 'collective', scope: 'outside', name: `Tổ dân phố ${n}` }));
-    const ev = await evaluate('ubnd-ba-dinh', specs);
-    expect(ev.status).toBe('ready');
-    expect(verdicts(ev).map(([, v]) => v)).toEqual(['ok', 'ok', 'ok', 'over_quota']);
-    expect(ev.nomineesNeedingAttention).toBe(1);
-    expect(verdictCell(model, ev, FIRST_ROW + 3)).toMatchObject({ text: 'Vượt định mức', tone: 'error' });
-    expect(statusLine(model, ROUND, { ...ev, pendingCount: ev.pending.length }, null)).toEqual({
+    const evaluation = await evaluate('ubnd-ba-dinh', specs);
+    expect(evaluation.status).toBe('ready');
+    expect(verdicts(evaluation).map(([, v]) => v)).toEqual(['ok', 'ok', 'ok', 'over_quota']);
+    expect(evaluation.nomineesNeedingAttention).toBe(1);
+    expect(verdictCell(model, evaluation, FIRST_ROW + 3)).toMatchObject({ text: 'Vượt định mức', tone: 'error' });
+    expect(statusLine(model, ROUND, { ...evaluation, pendingCount: evaluation.pending.length }, null)).toEqual({
       text: 'Hợp lệ: sẵn sàng gửi. Đề nghị khen thưởng: 1 đối tượng cần xem lại (cột "Kết quả xét (hệ thống ghi)" ở trang Khen thưởng).',
       tone: 'warning',
     });
   });
 
   it('a report error still makes the unit invalid, and its status line counts only the report\'s errors', async () => {
-    const ev = await evaluate('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hằng', titles: ['khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] }], {
+    const evaluation = await evaluate('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hằng', titles: ['khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] }], {
       edit: (s) => (s.confirmation.dien_thoai = '0912 345'),
     });
-    expect(ev.status).toBe('invalid');
-    expect(ev.errors).toBe(1);
-    expect(statusLine(model, ROUND, { ...ev, pendingCount: ev.pending.length }, null).text).toBe(
+    expect(evaluation.status).toBe('invalid');
+    expect(evaluation.errors).toBe(1);
+    expect(statusLine(model, ROUND, { ...evaluation, pendingCount: evaluation.pending.length }, null).text).toBe(
       'Còn 1 lỗi — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn). Đề nghị khen thưởng: 1 đối tượng cần xem lại (cột "Kết quả xét (hệ thống ghi)" ở trang Khen thưởng).',
     );
   });
 
   it('precedence: ineligible over incomplete over over_quota, every reason listed', async () => {
     // Two bkbca nominees (quota 1): the second is over quota, ineligible and missing an original set.
-    const ev = await evaluate('ubnd-ba-dinh', [
+    const evaluation = await evaluate('ubnd-ba-dinh', [
       { award: 'bkbca', type: 'collective', scope: 'outside', name: 'Phường Trúc Bạch' },
       { award: 'bkbca', type: 'individual', scope: 'outside', name: 'Ông Đỗ Văn Hải', giayKhen: 0, bangKhen: 0, originalSets: 1 },
       { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Bà Vũ Thị Thu', originalSets: null },
     ]);
-    expect(ev.status).toBe('ready');
-    expect(verdicts(ev).map(([, v]) => v)).toEqual(['ok', 'ineligible', 'incomplete']);
-    expect(ev.nominations[1]!.issues.map((i) => i.code)).toEqual(['khen_thuong.quota_exceeded', 'khen_thuong.ineligible_commendations', 'khen_thuong.original_sets']);
-    expect(ev.nominations[2]!.issues.map((i) => [i.cell, i.message])).toEqual([['Q20', 'Ô Q20: hồ sơ đề nghị Giấy khen Giám đốc CATP cần 1 bộ bản chính; số bộ đã ghi: chưa ghi.']]);
+    expect(evaluation.status).toBe('ready');
+    expect(verdicts(evaluation).map(([, v]) => v)).toEqual(['ok', 'ineligible', 'incomplete']);
+    expect(evaluation.nominations[1]!.issues.map((i) => i.code)).toEqual(['khen_thuong.quota_exceeded', 'khen_thuong.ineligible_commendations', 'khen_thuong.original_sets']);
+    expect(evaluation.nominations[2]!.issues.map((i) => [i.cell, i.message])).toEqual([['Q20', 'Ô Q20: hồ sơ đề nghị Giấy khen Giám đốc CATP cần 1 bộ bản chính; số bộ đã ghi: chưa ghi.']]);
   });
 
   it('the unit-level dossier: for a district it makes every nominee incomplete, not the report invalid', async () => {
-    const ev = await evaluate('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Bà Vũ Thị Thu' }], { edit: (s) => (s.forms.khen_thuong!.bien_ban = false) });
-    expect(ev.status).toBe('ready');
-    expect(ev.nominations[0]!.verdict).toBe('incomplete');
-    expect(ev.nominations[0]!.issues.map((i) => i.message)).toEqual(['Ô F12: chưa đánh dấu "Biên bản họp Hội đồng Thi đua, khen thưởng" trong hồ sơ chung của đơn vị (mục IV.5 Kế hoạch 127).']);
+    const evaluation = await evaluate('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Bà Vũ Thị Thu' }], { edit: (s) => (s.forms.khen_thuong!.bien_ban = false) });
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.nominations[0]!.verdict).toBe('incomplete');
+    expect(evaluation.nominations[0]!.issues.map((i) => i.message)).toEqual(['Ô F12: chưa đánh dấu "Biên bản họp Hội đồng Thi đua, khen thưởng" trong hồ sơ chung của đơn vị (mục IV.5 Kế hoạch 127).']);
   });
 
   it('the unit-level dossier: for a unit that only nominates it is part of what it submits', async () => {
-    const ev = await evaluate('ca-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Trung úy Đỗ Văn Hải' }], { edit: (s) => (s.forms.khen_thuong!.bien_ban = false) });
-    expect(ev.status).toBe('invalid');
-    expect(ev.reportIssues.map((i) => [i.cell, i.code])).toEqual([['F12', 'khen_thuong.dossier_unit_missing']]);
+    const evaluation = await evaluate('ca-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Trung úy Đỗ Văn Hải' }], { edit: (s) => (s.forms.khen_thuong!.bien_ban = false) });
+    expect(evaluation.status).toBe('invalid');
+    expect(evaluation.reportIssues.map((i) => [i.cell, i.code])).toEqual([['F12', 'khen_thuong.dossier_unit_missing']]);
     // A police unit's ineligible nominee, with the dossier complete, leaves it ready.
     const ok = await evaluate('ca-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Trung úy Đỗ Văn Hải', titles: ['khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'] }]);
     expect([ok.status, ok.nominations[0]!.verdict]).toEqual(['ready', 'ineligible']);
@@ -122,10 +122,10 @@ describe('exemption from emulation-title criteria', () => {
     ({ award, type: 'collective', scope: 'outside', name: 'Tập thể nhân dân tổ dân phố số 5, phường Ngọc Hà', titles: [null, null, null, null, null], bangKhen: 1, ...(assessed ? { assessed } : {}) }) as NomineeSpec & { assessed?: 'Có' | 'Không' };
 
   it.each(['gkcatp', 'bkubnd'])('a "Tập thể nhân dân" marked "Không" with blank titles is ok for %s', async (award) => {
-    const ev = await evaluate('ubnd-ba-dinh', [tdp(award, 'Không')]);
-    expect(ev.issues).toEqual([]);
-    expect(ev.nominations[0]).toMatchObject({ exempt: true, eligible: true, verdict: 'ok', issues: [] });
-    expect(verdictCell(model, ev, FIRST_ROW)).toMatchObject({
+    const evaluation = await evaluate('ubnd-ba-dinh', [tdp(award, 'Không')]);
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.nominations[0]).toMatchObject({ exempt: true, eligible: true, verdict: 'ok', issues: [] });
+    expect(verdictCell(model, evaluation, FIRST_ROW)).toMatchObject({
       text: 'Hợp lệ',
       note: 'Không thuộc diện xét danh hiệu thi đua: không áp dụng tiêu chuẩn danh hiệu chỉ dành cho đối tượng được bình xét.',
     });
@@ -133,10 +133,10 @@ describe('exemption from emulation-title criteria', () => {
 
   it('blank means "Có": the same row with blank titles is incomplete', async () => {
     for (const spec of [tdp('gkcatp'), tdp('gkcatp', 'Có')]) {
-      const ev = await evaluate('ubnd-ba-dinh', [spec]);
-      expect(ev.status).toBe('ready');
-      expect(ev.nominations[0]).toMatchObject({ exempt: false, verdict: 'incomplete' });
-      expect(ev.nominations[0]!.issues[0]).toEqual({
+      const evaluation = await evaluate('ubnd-ba-dinh', [spec]);
+      expect(evaluation.status).toBe('ready');
+      expect(evaluation.nominations[0]).toMatchObject({ exempt: false, verdict: 'incomplete' });
+      expect(evaluation.nominations[0]!.issues[0]).toEqual({
         cell: 'H18',
         code: 'khen_thuong.title_missing',
         severity: 'error',
@@ -146,9 +146,9 @@ describe('exemption from emulation-title criteria', () => {
   });
 
   it('the criteria that are not limited to assessed nominees still apply: the Bằng khen commendation', async () => {
-    const ev = await evaluate('ubnd-ba-dinh', [{ ...tdp('bkubnd', 'Không'), bangKhen: 0 }]);
-    expect(ev.nominations[0]!.verdict).toBe('ineligible');
-    expect(ev.nominations[0]!.issues.map((i) => i.message)).toEqual([
+    const evaluation = await evaluate('ubnd-ba-dinh', [{ ...tdp('bkubnd', 'Không'), bangKhen: 0 }]);
+    expect(evaluation.nominations[0]!.verdict).toBe('ineligible');
+    expect(evaluation.nominations[0]!.issues.map((i) => i.message)).toEqual([
       'Ô M18: đề nghị Bằng khen UBND Thành phố cho tập thể ngoài lực lượng CAND cần ít nhất 1 lần được tặng Bằng khen của Bộ Công an hoặc UBND Thành phố; "Tập thể nhân dân tổ dân phố số 5, phường Ngọc Hà" mới ghi 0.',
     ]);
   });
@@ -164,10 +164,10 @@ describe('exemption from emulation-title criteria', () => {
 
   it('which criteria an exemption lifts is campaign data (onlyWhenAssessed), not code', async () => {
     const strict = modifiedModel((raw) => {
-      for (const c of raw.eligibility.categories) c.onlyWhenAssessed = [];
+      for (const category of raw.eligibility.categories) category.onlyWhenAssessed = [];
     });
-    const ev = await evaluate('ubnd-ba-dinh', [tdp('gkcatp', 'Không')], { model: strict });
-    expect(ev.nominations[0]).toMatchObject({ exempt: true, verdict: 'incomplete' });
+    const evaluation = await evaluate('ubnd-ba-dinh', [tdp('gkcatp', 'Không')], { model: strict });
+    expect(evaluation.nominations[0]).toMatchObject({ exempt: true, verdict: 'incomplete' });
   });
 
   it('the exemption column is on the unit\'s tab as a Có / Không drop-down', () => {
@@ -212,8 +212,8 @@ describe('bkbca per locality', () => {
 
   it('coordinators see it in master --json and on the master\'s nominations tab', async () => {
     const state = async (unitId: string, specs: (NomineeSpec & { assessed?: 'Có' | 'Không' })[]): Promise<ViewState> => {
-      const ev = await evaluate(unitId, specs);
-      return { unitId, status: ev.status, contentHash: ev.contentHash, errors: ev.errors, warnings: ev.warnings, evaluatedAt: 0, lockedOut: false, issues: [], nominations: ev.nominations, quotaOverruns: [], dossierMissing: [] };
+      const evaluation = await evaluate(unitId, specs);
+      return { unitId, status: evaluation.status, contentHash: evaluation.contentHash, errors: evaluation.errors, warnings: evaluation.warnings, evaluatedAt: 0, lockedOut: false, issues: [], nominations: evaluation.nominations, quotaOverruns: [], dossierMissing: [] };
     };
     const states = [
       await state('ubnd-ba-dinh', [

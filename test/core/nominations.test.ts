@@ -20,13 +20,13 @@ async function evaluateNoms(
   specs: NomineeSpec[],
   opts: { submitted?: boolean; context?: EvaluationContext; model?: CampaignModel; edit?: (s: Submission) => void } = {},
 ): Promise<Evaluation> {
-  const m = opts.model ?? model;
-  const grid = await filledGrid(m, unitId, ROUND, (s) => {
-    s.lists.khen_thuong = specs.map((n) => nomineeRow(m, n));
-    if (opts.submitted === false) s.confirmation.da_hoan_thanh = false;
-    opts.edit?.(s);
+  const campaignModel = opts.model ?? model;
+  const grid = await filledGrid(campaignModel, unitId, ROUND, (submission) => {
+    submission.lists.khen_thuong = specs.map((n) => nomineeRow(campaignModel, n));
+    if (opts.submitted === false) submission.confirmation.da_hoan_thanh = false;
+    opts.edit?.(submission);
   });
-  return evaluateWorkbook(m, unitId, ROUND, grid, opts.context ?? {});
+  return evaluateWorkbook(campaignModel, unitId, ROUND, grid, opts.context ?? {});
 }
 
 const brief = (ev: Evaluation) => ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
@@ -34,8 +34,8 @@ const awardName = (id: string) => model.award(id).name;
 
 describe('the nominations the helpers propose for each kind of unit', () => {
   it.each(['ubnd-ba-dinh', 'ca-ba-dinh', 'catp-tham-muu', 'catp-ankt'])('%s: within quota, eligible, dossier complete', async (unitId) => {
-    const ev = await evaluateNoms(unitId, []);
-    expect(ev.issues).toEqual([]);
+    const evaluation = await evaluateNoms(unitId, []);
+    expect(evaluation.issues).toEqual([]);
     const full = await evaluateWorkbook(model, unitId, ROUND, await filledGrid(model, unitId, ROUND));
     expect(full.status).toBe('ready');
     expect(full.issues).toEqual([]);
@@ -46,11 +46,11 @@ describe('the nominations the helpers propose for each kind of unit', () => {
   });
 
   it('reads every field of a nomination', async () => {
-    const ev = await evaluateNoms('ca-ba-dinh', [
+    const evaluation = await evaluateNoms('ca-ba-dinh', [
       { award: 'bkubnd', type: 'collective', scope: 'cand', name: 'Đội  Cảnh sát khu vực', position: 'Công an quận Ba Đình', giayKhen: 2, bangKhen: 1 },
     ]);
-    expect(ev.issues).toEqual([]);
-    expect(ev.nominations).toEqual([
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.nominations).toEqual([
       {
         rowNo: 1,
         cell: 'F18',
@@ -84,12 +84,12 @@ describe('quotas: every row of the campaign, at the limit and one over', () => {
     'catp-department': 'catp-xdpt',
     'catp-security-department': 'catp-anctnb',
   };
-  const cases = model.campaign.quotas.flatMap((q, row) => {
-    const kinds = q.kinds === '*' ? Object.keys(UNIT_OF_KIND) : q.kinds;
+  const cases = model.campaign.quotas.flatMap((quota, row) => {
+    const kinds = quota.kinds === '*' ? Object.keys(UNIT_OF_KIND) : quota.kinds;
     return kinds.flatMap((kind) =>
       (['total', 'collective', 'individual'] as const)
-        .filter((k) => q.limits[k] !== undefined)
-        .map((k) => ({ row, award: q.award, scope: q.scope, kind, unitId: UNIT_OF_KIND[kind]!, limitKind: k, limit: q.limits[k]!, description: q.description })),
+        .filter((k) => quota.limits[k] !== undefined)
+        .map((k) => ({ row, award: quota.award, scope: quota.scope, kind, unitId: UNIT_OF_KIND[kind]!, limitKind: k, limit: quota.limits[k]!, description: quota.description })),
     );
   });
 
@@ -109,50 +109,50 @@ describe('quotas: every row of the campaign, at the limit and one over', () => {
   });
 
   /** `n` distinct eligible nominees matching a quota limit (for 'total', alternating collective/individual). */
-  function nominees(c: (typeof cases)[number], n: number): NomineeSpec[] {
-    const kind = model.campaign.unitKinds.find((k) => k.id === c.kind)!;
-    const scope = c.scope === 'any' ? kind.nominates[0]! : c.scope;
-    return Array.from({ length: n }, (_, i) => {
-      const type = c.limitKind === 'total' ? (i % 2 ? 'individual' : 'collective') : c.limitKind;
-      return { award: c.award, type, scope, name: `${type === 'collective' ? 'Tập thể' : 'Cá nhân'} số ${i + 1}` };
+  function nominees(cell: (typeof cases)[number], count: number): NomineeSpec[] {
+    const kind = model.campaign.unitKinds.find((k) => k.id === cell.kind)!;
+    const scope = cell.scope === 'any' ? kind.nominates[0]! : cell.scope;
+    return Array.from({ length: count }, (_, index) => {
+      const type = cell.limitKind === 'total' ? (index % 2 ? 'individual' : 'collective') : cell.limitKind;
+      return { award: cell.award, type, scope, name: `${type === 'collective' ? 'Tập thể' : 'Cá nhân'} số ${index + 1}` };
     });
   }
 
-  it.each(cases.map((c) => [`${c.award} ${c.scope} ${c.limitKind} ≤ ${c.limit} for ${c.kind}`, c] as const))('%s', async (_name, c) => {
-    const atLimit = await evaluateNoms(c.unitId, nominees(c, c.limit));
+  it.each(cases.map((c) => [`${c.award} ${c.scope} ${c.limitKind} ≤ ${c.limit} for ${c.kind}`, c] as const))('%s', async (_name, quotaCase) => {
+    const atLimit = await evaluateNoms(quotaCase.unitId, nominees(quotaCase, quotaCase.limit));
     expect(atLimit.issues).toEqual([]);
     expect(atLimit.quotaOverruns).toEqual([]);
 
-    const over = await evaluateNoms(c.unitId, nominees(c, c.limit + 1));
-    const cell = `${COL.award}${FIRST_ROW + c.limit}`;
+    const over = await evaluateNoms(quotaCase.unitId, nominees(quotaCase, quotaCase.limit + 1));
+    const cell = `${COL.award}${FIRST_ROW + quotaCase.limit}`;
     expect(brief(over)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell,
         code: 'khen_thuong.quota_exceeded',
         severity: 'error',
-        message: `Ô ${cell}: vượt số lượng đề nghị ${awardName(c.award)}: ${c.description}; đơn vị đang đề nghị ${c.limit + 1}. Hãy bớt 1 đề nghị.`,
+        message: `Ô ${cell}: vượt số lượng đề nghị ${awardName(quotaCase.award)}: ${quotaCase.description}; đơn vị đang đề nghị ${quotaCase.limit + 1}. Hãy bớt 1 đề nghị.`,
       },
     ]);
     // Over quota is the excess row's verdict, not the unit's: the report still counts.
     expect(over.status).toBe('ready');
-    expect(over.nominations.map((n) => n.verdict)).toEqual([...Array(c.limit).fill('ok'), 'over_quota']);
+    expect(over.nominations.map((n) => n.verdict)).toEqual([...Array(quotaCase.limit).fill('ok'), 'over_quota']);
     expect(over.nomineesNeedingAttention).toBe(1);
-    expect(over.quotaOverruns).toEqual([{ award: c.award, scope: c.scope, kind: c.limitKind, limit: c.limit, count: c.limit + 1, description: c.description, excess: [c.limit] }]);
+    expect(over.quotaOverruns).toEqual([{ award: quotaCase.award, scope: quotaCase.scope, kind: quotaCase.limitKind, limit: quotaCase.limit, count: quotaCase.limit + 1, description: quotaCase.description, excess: [quotaCase.limit] }]);
   });
 
   it('two over the limit flags both excess rows, with the count and how many to drop', async () => {
     const specs: NomineeSpec[] = [1, 2, 3].map((i) => ({ award: 'bkubnd', type: 'individual', scope: 'outside', name: `Nguyễn Văn ${i}` }));
-    const ev = await evaluateNoms('ubnd-ba-dinh', specs);
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', specs);
     const message = (cell: string) => `Ô ${cell}: vượt số lượng đề nghị Bằng khen UBND Thành phố: 01 tập thể và 01 cá nhân ngoài lực lượng CAND; đơn vị đang đề nghị 3. Hãy bớt 2 đề nghị.`;
-    expect(brief(ev)).toEqual([
+    expect(brief(evaluation)).toEqual([
       { sheet: 'Khen thưởng', cell: 'C19', code: 'khen_thuong.quota_exceeded', severity: 'error', message: message('C19') },
       { sheet: 'Khen thưởng', cell: 'C20', code: 'khen_thuong.quota_exceeded', severity: 'error', message: message('C20') },
     ]);
   });
 
   it('counts CAND and outside nominees of a security department against their own rows', async () => {
-    const ev = await evaluateNoms('catp-ankt', [
+    const evaluation = await evaluateNoms('catp-ankt', [
       { award: 'bkubnd', type: 'collective', scope: 'cand', name: 'Đội 1, Phòng ANKT' },
       { award: 'bkubnd', type: 'collective', scope: 'outside', name: 'Công ty Điện lực Hoàn Kiếm' },
       { award: 'bkubnd', type: 'collective', scope: 'outside', name: 'Bệnh viện Đa khoa Xanh Pôn' },
@@ -160,14 +160,14 @@ describe('quotas: every row of the campaign, at the limit and one over', () => {
       { award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Bà Hoàng Thị Mai' },
       { award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Ông Đỗ Văn Hải' },
     ]);
-    expect(ev.issues).toEqual([]);
+    expect(evaluation.issues).toEqual([]);
   });
 });
 
 describe('who may propose whom', () => {
   it('a district may not propose a CAND nominee', async () => {
-    const ev = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Thiếu tá Vũ Văn Long' }]);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Thiếu tá Vũ Văn Long' }]);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'E18',
@@ -179,8 +179,8 @@ describe('who may propose whom', () => {
   });
 
   it('district police may not propose a nominee outside CAND', async () => {
-    const ev = await evaluateNoms('ca-hai-ba-trung', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Trường THPT Trần Nhân Tông' }]);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateNoms('ca-hai-ba-trung', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Trường THPT Trần Nhân Tông' }]);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'E18',
@@ -195,8 +195,8 @@ describe('who may propose whom', () => {
     const noDistrictGiayKhen = modifiedModel((raw) => {
       raw.quotas = raw.quotas.filter((q: { award: string; kinds: string[] | string }) => !(q.award === 'gkcatp' && Array.isArray(q.kinds) && q.kinds.includes('district')));
     });
-    const ev = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Tổ dân phố số 2' }], { model: noDistrictGiayKhen });
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Tổ dân phố số 2' }], { model: noDistrictGiayKhen });
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'C18',
@@ -233,17 +233,17 @@ describe('eligibility (mục IV.3), per category', () => {
 
     it('a year below the minimum makes the nominee ineligible for any award', async () => {
       for (const award of ['bkubnd', 'gkcatp']) {
-        const ev = await evaluateNoms(cat.unitId, [spec({ award, titles: titlesWith(0, 'khong_dat') })]);
+        const evaluation = await evaluateNoms(cat.unitId, [spec({ award, titles: titlesWith(0, 'khong_dat') })]);
         const message = `Ô H18: năm 2015 "${name}" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "${cat.minimum}" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).`;
-        expect(brief(ev)).toEqual([{ sheet: 'Khen thưởng', cell: 'H18', code: 'khen_thuong.ineligible_title', severity: 'error', message }]);
-        expect(ev.nominations[0]!.eligible).toBe(false);
-        expect(ev.nominations[0]!.ineligibleReasons).toEqual([message]);
+        expect(brief(evaluation)).toEqual([{ sheet: 'Khen thưởng', cell: 'H18', code: 'khen_thuong.ineligible_title', severity: 'error', message }]);
+        expect(evaluation.nominations[0]!.eligible).toBe(false);
+        expect(evaluation.nominations[0]!.ineligibleReasons).toEqual([message]);
       }
     });
 
     it('a title from another ladder is the wrong choice for the category', async () => {
-      const ev = await evaluateNoms(cat.unitId, [spec({ award: 'gkcatp', titles: titlesWith(2, cat.foreign) })]);
-      expect(brief(ev)).toEqual([
+      const evaluation = await evaluateNoms(cat.unitId, [spec({ award: 'gkcatp', titles: titlesWith(2, cat.foreign) })]);
+      expect(brief(evaluation)).toEqual([
         {
           sheet: 'Khen thưởng',
           cell: 'J18',
@@ -252,7 +252,7 @@ describe('eligibility (mục IV.3), per category', () => {
           message: `Ô J18: danh hiệu "${cat.foreignLabel}" không dùng cho ${cat.label}. Hãy chọn: ${cat.ladder}.`,
         },
       ]);
-      expect(ev.nominations[0]!.eligible).toBe(false);
+      expect(evaluation.nominations[0]!.eligible).toBe(false);
     });
 
     it('missing titles are pending (eligibility unknown), errors at submission', async () => {
@@ -309,22 +309,22 @@ describe('eligibility (mục IV.3), per category', () => {
       { key: 'outside/individual', unitId: 'ubnd-ba-dinh', label: 'cá nhân ngoài lực lượng CAND', title: 'Lao động xuất sắc', need: 1, titles: Array(5).fill('lao_dong_tien_tien'), have: 0 },
     ];
 
-    it.each(EXTRA)('$label: too few years of "$title"', async (c) => {
-      const [scope, type] = c.key.split('/') as ['cand' | 'outside', 'collective' | 'individual'];
+    it.each(EXTRA)('$label: too few years of "$title"', async (cell) => {
+      const [scope, type] = cell.key.split('/') as ['cand' | 'outside', 'collective' | 'individual'];
       for (const award of ['bkbca', 'bkubnd']) {
-        const ev = await evaluateNoms(c.unitId, [{ award, type, scope, name: 'Đối tượng A', titles: c.titles }]);
-        expect(brief(ev)).toEqual([
+        const evaluation = await evaluateNoms(cell.unitId, [{ award, type, scope, name: 'Đối tượng A', titles: cell.titles }]);
+        expect(brief(evaluation)).toEqual([
           {
             sheet: 'Khen thưởng',
             cell: 'H18',
             code: 'khen_thuong.ineligible_extra_title',
             severity: 'error',
-            message: `Ô H18: đề nghị ${awardName(award)} cho ${c.label} cần ít nhất ${c.need} năm đạt "${c.title}" trở lên; "Đối tượng A" mới có ${c.have} năm.`,
+            message: `Ô H18: đề nghị ${awardName(award)} cho ${cell.label} cần ít nhất ${cell.need} năm đạt "${cell.title}" trở lên; "Đối tượng A" mới có ${cell.have} năm.`,
           },
         ]);
       }
       // The same history is enough for a Giấy khen.
-      expect((await evaluateNoms(c.unitId, [{ award: 'gkcatp', type, scope, name: 'Đối tượng A', titles: c.titles }])).issues).toEqual([]);
+      expect((await evaluateNoms(cell.unitId, [{ award: 'gkcatp', type, scope, name: 'Đối tượng A', titles: cell.titles }])).issues).toEqual([]);
     });
 
     it.each([
@@ -332,16 +332,16 @@ describe('eligibility (mục IV.3), per category', () => {
       { key: 'outside/collective', unitId: 'ubnd-ba-dinh', label: 'tập thể ngoài lực lượng CAND', what: 'Bằng khen của Bộ Công an hoặc UBND Thành phố', giayKhen: 5, bangKhen: 0, actual: '0' },
       { key: 'cand/individual', unitId: 'ca-ba-dinh', label: 'cá nhân trong lực lượng CAND', what: 'Giấy khen trở lên', giayKhen: null, bangKhen: null, actual: '0' },
       { key: 'outside/individual', unitId: 'ubnd-ba-dinh', label: 'cá nhân ngoài lực lượng CAND', what: 'Giấy khen trở lên', giayKhen: 0, bangKhen: 0, actual: '0' },
-    ])('$label: too few commendations ($what)', async (c) => {
-      const [scope, type] = c.key.split('/') as ['cand' | 'outside', 'collective' | 'individual'];
-      const ev = await evaluateNoms(c.unitId, [{ award: 'bkubnd', type, scope, name: 'Đối tượng B', giayKhen: c.giayKhen, bangKhen: c.bangKhen }]);
-      expect(brief(ev)).toEqual([
+    ])('$label: too few commendations ($what)', async (cell) => {
+      const [scope, type] = cell.key.split('/') as ['cand' | 'outside', 'collective' | 'individual'];
+      const evaluation = await evaluateNoms(cell.unitId, [{ award: 'bkubnd', type, scope, name: 'Đối tượng B', giayKhen: cell.giayKhen, bangKhen: cell.bangKhen }]);
+      expect(brief(evaluation)).toEqual([
         {
           sheet: 'Khen thưởng',
           cell: 'M18',
           code: 'khen_thuong.ineligible_commendations',
           severity: 'error',
-          message: `Ô M18: đề nghị Bằng khen UBND Thành phố cho ${c.label} cần ít nhất 1 lần được tặng ${c.what}; "Đối tượng B" mới ghi ${c.actual}.`,
+          message: `Ô M18: đề nghị Bằng khen UBND Thành phố cho ${cell.label} cần ít nhất 1 lần được tặng ${cell.what}; "Đối tượng B" mới ghi ${cell.actual}.`,
         },
       ]);
     });
@@ -359,8 +359,8 @@ describe('the dossier (mục IV.5)', () => {
   const one: NomineeSpec[] = [{ award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Nguyễn Thị Hoa' }];
 
   it('each unit document must be ticked once something is nominated', async () => {
-    const ev = await evaluateNoms('ubnd-ba-dinh', one, { edit: (s) => Object.assign(s.forms.khen_thuong!, { to_trinh: false, trich_ngang: null }) });
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', one, { edit: (s) => Object.assign(s.forms.khen_thuong!, { to_trinh: false, trich_ngang: null }) });
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'F11',
@@ -376,15 +376,15 @@ describe('the dossier (mục IV.5)', () => {
         message: 'Ô F13: chưa đánh dấu "Bản trích ngang thành tích có xác nhận của thủ trưởng đơn vị" trong hồ sơ chung của đơn vị (mục IV.5 Kế hoạch 127).',
       },
     ]);
-    expect(ev.dossier).toEqual({ to_trinh: false, bien_ban: true, trich_ngang: false });
-    expect(ev.dossierMissing).toEqual(['Tờ trình đề nghị khen thưởng', 'Bản trích ngang thành tích có xác nhận của thủ trưởng đơn vị']);
+    expect(evaluation.dossier).toEqual({ to_trinh: false, bien_ban: true, trich_ngang: false });
+    expect(evaluation.dossierMissing).toEqual(['Tờ trình đề nghị khen thưởng', 'Bản trích ngang thành tích có xác nhận của thủ trưởng đơn vị']);
   });
 
   it('is not asked for when nothing is nominated', async () => {
-    const ev = await evaluateNoms('ubnd-ba-dinh', [], { edit: (s) => (s.forms.khen_thuong = { to_trinh: false, bien_ban: false, trich_ngang: false }) });
-    expect(ev.issues).toEqual([]);
-    expect(ev.status).toBe('ready');
-    expect(ev.dossierMissing).toEqual([]);
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [], { edit: (s) => (s.forms.khen_thuong = { to_trinh: false, bien_ban: false, trich_ngang: false }) });
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.dossierMissing).toEqual([]);
   });
 
   it('each nominee needs an achievement report confirmed by the superior', async () => {
@@ -392,8 +392,8 @@ describe('the dossier (mục IV.5)', () => {
     expect(draft.issues).toEqual([]);
     expect(draft.nominations[0]!.issues.map((i) => [i.cell, i.code])).toEqual([['P18', 'khen_thuong.dossier_report_missing']]);
     expect(draft.nominations[0]!.verdict).toBe('incomplete');
-    const ev = await evaluateNoms('ubnd-ba-dinh', [{ ...one[0]!, reportConfirmed: false }]);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [{ ...one[0]!, reportConfirmed: false }]);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'P18',
@@ -402,37 +402,37 @@ describe('the dossier (mục IV.5)', () => {
         message: 'Ô P18: "Nguyễn Thị Hoa" chưa có báo cáo thành tích có xác nhận của cấp trên trực tiếp (mục IV.5).',
       },
     ]);
-    expect(ev.dossierMissing).toEqual(['báo cáo thành tích của Nguyễn Thị Hoa']);
+    expect(evaluation.dossierMissing).toEqual(['báo cáo thành tích của Nguyễn Thị Hoa']);
   });
 
   it.each([
     { award: 'bkbca', name: 'Bằng khen Bộ Công an', required: 3, typed: 2, actual: '2' },
     { award: 'bkubnd', name: 'Bằng khen UBND Thành phố', required: 2, typed: 1, actual: '1' },
     { award: 'gkcatp', name: 'Giấy khen Giám đốc CATP', required: 1, typed: null, actual: 'chưa ghi' },
-  ])('$name needs $required original sets', async (c) => {
-    const spec: NomineeSpec = { award: c.award, type: 'collective', scope: 'outside', name: 'Phường Trúc Bạch', originalSets: c.typed };
-    const ev = await evaluateNoms('ubnd-ba-dinh', [spec]);
-    expect(brief(ev)).toEqual([
+  ])('$name needs $required original sets', async (cell) => {
+    const spec: NomineeSpec = { award: cell.award, type: 'collective', scope: 'outside', name: 'Phường Trúc Bạch', originalSets: cell.typed };
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [spec]);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'Q18',
         code: 'khen_thuong.original_sets',
         severity: 'error',
-        message: `Ô Q18: hồ sơ đề nghị ${c.name} cần ${c.required} bộ bản chính; số bộ đã ghi: ${c.actual}.`,
+        message: `Ô Q18: hồ sơ đề nghị ${cell.name} cần ${cell.required} bộ bản chính; số bộ đã ghi: ${cell.actual}.`,
       },
     ]);
-    expect((await evaluateNoms('ubnd-ba-dinh', [{ ...spec, originalSets: c.required }])).issues).toEqual([]);
-    expect((await evaluateNoms('ubnd-ba-dinh', [{ ...spec, originalSets: c.required + 1 }])).issues).toEqual([]);
+    expect((await evaluateNoms('ubnd-ba-dinh', [{ ...spec, originalSets: cell.required }])).issues).toEqual([]);
+    expect((await evaluateNoms('ubnd-ba-dinh', [{ ...spec, originalSets: cell.required + 1 }])).issues).toEqual([]);
   });
 });
 
 describe('the same nominee twice', () => {
   it('within a unit: a warning on the second row, naming the first', async () => {
-    const ev = await evaluateNoms('ubnd-ba-dinh', [
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [
       { award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Nguyễn Thị Lan' },
       { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'nguyễn  thị lan' },
     ]);
-    expect(brief(ev)).toEqual([
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'F19',
@@ -441,12 +441,12 @@ describe('the same nominee twice', () => {
         message: 'Ô F19: "nguyễn thị lan" đã được đề nghị ở dòng 1 (Bằng khen UBND Thành phố). Một đối tượng thường chỉ đề nghị một hình thức; hãy kiểm tra lại.',
       },
     ]);
-    expect(ev.status).toBe('ready');
+    expect(evaluation.status).toBe('ready');
   });
 
   it('across units: a warning naming the other unit and its award; the unit\'s own entries are ignored', async () => {
     const name = 'Trần Văn Cường';
-    const ev = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name }], {
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name }], {
       context: {
         otherNominations: [
           { unitId: 'ubnd-hoan-kiem', unitName: 'UBND quận Hoàn Kiếm', key: nameKey('Tran Van Cuong'), award: 'bkubnd' },
@@ -455,7 +455,7 @@ describe('the same nominee twice', () => {
         ],
       },
     });
-    expect(brief(ev)).toEqual([
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'F18',
@@ -464,31 +464,31 @@ describe('the same nominee twice', () => {
         message: 'Ô F18: "Trần Văn Cường" cũng được UBND quận Hoàn Kiếm đề nghị (Bằng khen UBND Thành phố). Hãy phối hợp để tránh đề nghị trùng.',
       },
     ]);
-    expect(ev.status).toBe('ready');
+    expect(evaluation.status).toBe('ready');
   });
 });
 
 describe('quota functions used by the master sheet', () => {
   type N = { award: string; type: 'collective' | 'individual' | null; scope: 'cand' | 'outside' | null };
-  const n = (award: string, type: N['type'], scope: N['scope']): N => ({ award, type, scope });
+  const nominee = (award: string, type: N['type'], scope: N['scope']): N => ({ award, type, scope });
 
   it('shortlistOverruns: 1 inside CATP, 1 collective + 1 individual outside CAND', () => {
-    expect(shortlistOverruns(model, [n('bkbca', 'collective', 'cand'), n('bkbca', 'collective', 'outside'), n('bkbca', 'individual', 'outside')])).toEqual([]);
-    expect(shortlistOverruns(model, [n('bkbca', 'collective', 'cand'), n('bkbca', 'individual', 'cand'), n('bkbca', 'individual', 'outside'), n('bkbca', 'individual', 'outside')])).toEqual([
+    expect(shortlistOverruns(model, [nominee('bkbca', 'collective', 'cand'), nominee('bkbca', 'collective', 'outside'), nominee('bkbca', 'individual', 'outside')])).toEqual([]);
+    expect(shortlistOverruns(model, [nominee('bkbca', 'collective', 'cand'), nominee('bkbca', 'individual', 'cand'), nominee('bkbca', 'individual', 'outside'), nominee('bkbca', 'individual', 'outside')])).toEqual([
       { award: 'bkbca', scope: 'cand', kind: 'total', limit: 1, count: 2, description: '01 tập thể hoặc 01 cá nhân thuộc Công an thành phố', excess: [1] },
       { award: 'bkbca', scope: 'outside', kind: 'individual', limit: 1, count: 2, description: '01 tập thể và 01 cá nhân ngoài lực lượng CAND', excess: [3] },
     ]);
     // Other awards and nominees of unknown type are not part of the shortlist count.
-    expect(shortlistOverruns(model, [n('bkubnd', 'collective', 'cand'), n('bkbca', null, 'cand'), n('bkbca', 'collective', 'cand')])).toEqual([]);
+    expect(shortlistOverruns(model, [nominee('bkubnd', 'collective', 'cand'), nominee('bkbca', null, 'cand'), nominee('bkbca', 'collective', 'cand')])).toEqual([]);
   });
 
   it('unitQuotaOverruns: every row that applies to the kind, separately', () => {
     const security = [
-      n('bkbca', 'collective', 'cand'),
-      n('bkbca', 'individual', 'outside'),
-      n('gkcatp', 'collective', 'cand'),
-      n('gkcatp', 'collective', 'cand'),
-      ...Array.from({ length: 6 }, () => n('gkcatp', 'individual', 'outside')),
+      nominee('bkbca', 'collective', 'cand'),
+      nominee('bkbca', 'individual', 'outside'),
+      nominee('gkcatp', 'collective', 'cand'),
+      nominee('gkcatp', 'collective', 'cand'),
+      ...Array.from({ length: 6 }, () => nominee('gkcatp', 'individual', 'outside')),
     ];
     expect(unitQuotaOverruns(model, 'catp-security-department', security)).toEqual([
       { award: 'bkbca', scope: 'any', kind: 'total', limit: 1, count: 2, description: 'tối đa 01 tập thể hoặc 01 cá nhân', excess: [1] },
@@ -519,8 +519,8 @@ describe('titles outside every ladder', () => {
       opt.label = 'Chưa đạt danh hiệu';
     });
     const titles = ['chua_dat', ...ELIGIBLE_TITLES['outside/individual']!.slice(1)];
-    const ev = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hằng', titles }], { model: renamed });
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluateNoms('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hằng', titles }], { model: renamed });
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Khen thưởng',
         cell: 'H18',

@@ -31,9 +31,9 @@ function typeInto(code: string, value: Typed) {
   const grid = structuredClone(blank);
   const ref = figureCell(grid, 'bang1', PERIOD, code);
   put(ref, value);
-  const ev = evaluateWorkbook(model, UNIT, ROUND, grid);
+  const evaluation = evaluateWorkbook(model, UNIT, ROUND, grid);
   const cell = addressOf(ref);
-  return { cell, value: ev.values.bang1![PERIOD]![code], issues: ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })) };
+  return { cell, value: evaluation.values.bang1![PERIOD]![code], issues: evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })) };
 }
 
 describe('accepted forms', () => {
@@ -58,9 +58,9 @@ describe('accepted forms', () => {
     ['zero typed', INT, '0', 0],
     ['zero as a number', INT, 0, 0],
   ])('%s: %j → %d', (_what, code, typed, expected) => {
-    const r = typeInto(code, typed);
-    expect(r.issues).toEqual([]);
-    expect(r.value).toBe(expected);
+    const result = typeInto(code, typed);
+    expect(result.issues).toEqual([]);
+    expect(result.value).toBe(expected);
   });
 
   it('keeps blank ("not reported") apart from 0', () => {
@@ -75,9 +75,9 @@ describe('accepted forms', () => {
 
   it('at submission a blank required cell is an error, a 0 is not', async () => {
     const withBlank = await filledGrid(model, UNIT, ROUND, (s) => (s.figures.bang1![PERIOD]![INT] = null));
-    const ev = evaluateWorkbook(model, UNIT, ROUND, withBlank);
-    expect(ev.status).toBe('invalid');
-    expect(ev.issues).toEqual([
+    const evaluation = evaluateWorkbook(model, UNIT, ROUND, withBlank);
+    expect(evaluation.status).toBe('invalid');
+    expect(evaluation.issues).toEqual([
       expect.objectContaining({
         sheet: 'Bảng 1',
         cell: 'C13',
@@ -168,15 +168,15 @@ describe('rejected forms: rule code and message', () => {
   ];
 
   it.each(cases)('%s: %j', (_what, code, typed, rule, message) => {
-    const r = typeInto(code, typed);
-    expect(r.value).toBeNull();
-    expect(r.issues).toEqual([{ sheet: 'Bảng 1', cell: r.cell, code: rule, severity: 'error', message }]);
+    const result = typeInto(code, typed);
+    expect(result.value).toBeNull();
+    expect(result.issues).toEqual([{ sheet: 'Bảng 1', cell: result.cell, code: rule, severity: 'error', message }]);
   });
 
   it('a 50,000-character paste is refused and quoted short', () => {
-    const r = typeInto(INT, 'x'.repeat(50_000));
-    expect(r.value).toBeNull();
-    expect(r.issues).toEqual([
+    const result = typeInto(INT, 'x'.repeat(50_000));
+    expect(result.value).toBeNull();
+    expect(result.issues).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'C13',
@@ -188,9 +188,9 @@ describe('rejected forms: rule code and message', () => {
   });
 
   it('50,000 digits are not a figure either (no Infinity)', () => {
-    const r = typeInto(DEC, '9'.repeat(50_000));
-    expect(r.value).toBeNull();
-    expect(r.issues).toEqual([
+    const result = typeInto(DEC, '9'.repeat(50_000));
+    expect(result.value).toBeNull();
+    expect(result.issues).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'Q13',

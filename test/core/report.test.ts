@@ -13,9 +13,9 @@ const UNIT = 'ubnd-ba-dinh';
 const ROUND = 'so-ket-2020';
 
 async function evaluate(edit: (s: Submission) => void, submitted = true): Promise<Evaluation> {
-  const grid = await filledGrid(model, UNIT, ROUND, (s) => {
-    edit(s);
-    if (!submitted) s.confirmation.da_hoan_thanh = false;
+  const grid = await filledGrid(model, UNIT, ROUND, (submission) => {
+    edit(submission);
+    if (!submitted) submission.confirmation.da_hoan_thanh = false;
   });
   return evaluateWorkbook(model, UNIT, ROUND, grid);
 }
@@ -23,17 +23,17 @@ const brief = (ev: Evaluation) => ev.issues.map(({ sheet, cell, code, severity, 
 
 describe('the outline checklist', () => {
   it('reads content and page references per item', async () => {
-    const ev = await evaluate((s) => (s.outline.bao_cao!['III.2.e'] = { content: 'Xem trang Điển hình', reference: 'tr. 12–14' }));
-    expect(ev.issues).toEqual([]);
-    expect(ev.outline['III.2.e']).toEqual({ content: 'Xem trang Điển hình', reference: 'tr. 12–14' });
-    expect(ev.outline['I.1']).toEqual({ content: 'Mục I.1: đã thực hiện, kết quả nêu tại báo cáo đính kèm.', reference: null });
-    expect(Object.keys(ev.outline)).toEqual(['I.1', 'I.2', 'II.1', 'II.2', 'II.3', 'III.1.a', 'III.1.b', 'III.1.c', 'III.1.d', 'III.1.e', 'III.1.g', 'III.2.a', 'III.2.b', 'III.2.c', 'III.2.d', 'III.2.e', 'IV.1', 'IV.2', 'IV.3', 'IV.4', 'V.1']);
+    const evaluation = await evaluate((s) => (s.outline.bao_cao!['III.2.e'] = { content: 'Xem trang Điển hình', reference: 'tr. 12–14' }));
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.outline['III.2.e']).toEqual({ content: 'Xem trang Điển hình', reference: 'tr. 12–14' });
+    expect(evaluation.outline['I.1']).toEqual({ content: 'Mục I.1: đã thực hiện, kết quả nêu tại báo cáo đính kèm.', reference: null });
+    expect(Object.keys(evaluation.outline)).toEqual(['I.1', 'I.2', 'II.1', 'II.2', 'II.3', 'III.1.a', 'III.1.b', 'III.1.c', 'III.1.d', 'III.1.e', 'III.1.g', 'III.2.a', 'III.2.b', 'III.2.c', 'III.2.d', 'III.2.e', 'IV.1', 'IV.2', 'IV.3', 'IV.4', 'V.1']);
   });
 
   it('an item with neither content nor a page reference is pending, then an error naming the item and both cells', async () => {
-    const missing = (s: Submission) => {
-      s.outline.bao_cao!['I.2'] = {};
-      s.outline.bao_cao!['IV.3'] = { content: '   ' };
+    const missing = (submission: Submission) => {
+      submission.outline.bao_cao!['I.2'] = {};
+      submission.outline.bao_cao!['IV.3'] = { content: '   ' };
     };
     const draft = await evaluate(missing, false);
     expect(draft.issues).toEqual([]);
@@ -42,9 +42,9 @@ describe('the outline checklist', () => {
       ['Đề cương báo cáo', 'D12', 'bao_cao.item_missing'],
       ['Đề cương báo cáo', 'D32', 'bao_cao.item_missing'],
     ]);
-    const ev = await evaluate(missing);
-    expect(ev.status).toBe('invalid');
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate(missing);
+    expect(evaluation.status).toBe('invalid');
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Đề cương báo cáo',
         cell: 'D12',
@@ -63,20 +63,20 @@ describe('the outline checklist', () => {
   });
 
   it('a page reference alone, or a page number typed as a number, is enough', async () => {
-    const ev = await evaluate((s) => {
-      s.outline.bao_cao!['I.1'] = { reference: 'tr. 2' };
-      s.outline.bao_cao!['I.2'] = { reference: 3 };
+    const evaluation = await evaluate((submission) => {
+      submission.outline.bao_cao!['I.1'] = { reference: 'tr. 2' };
+      submission.outline.bao_cao!['I.2'] = { reference: 3 };
     });
-    expect(ev.issues).toEqual([]);
-    expect(ev.outline['I.2']).toEqual({ content: null, reference: '3' });
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.outline['I.2']).toEqual({ content: null, reference: '3' });
   });
 
   it('text that looks like a formula is kept but flagged; text over the limit is refused', async () => {
-    const ev = await evaluate((s) => {
-      s.outline.bao_cao!['I.1'] = { content: '=Tổng hợp từ các phường' };
-      s.outline.bao_cao!['II.1'] = { content: 'a'.repeat(5001), reference: 'tr. 4' };
+    const evaluation = await evaluate((submission) => {
+      submission.outline.bao_cao!['I.1'] = { content: '=Tổng hợp từ các phường' };
+      submission.outline.bao_cao!['II.1'] = { content: 'a'.repeat(5001), reference: 'tr. 4' };
     });
-    expect(brief(ev)).toEqual([
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Đề cương báo cáo',
         cell: 'D11',
@@ -92,8 +92,8 @@ describe('the outline checklist', () => {
         message: 'Ô D14 (mục II.1) dài 5001 ký tự, quá 5000 ký tự cho phép. Hãy tóm tắt ngắn lại và ghi chi tiết trong báo cáo đính kèm.',
       },
     ]);
-    expect(ev.outline['I.1']!.content).toBe('=Tổng hợp từ các phường');
-    expect(ev.outline['II.1']).toEqual({ content: null, reference: 'tr. 4' });
+    expect(evaluation.outline['I.1']!.content).toBe('=Tổng hợp từ các phường');
+    expect(evaluation.outline['II.1']).toEqual({ content: null, reference: 'tr. 4' });
   });
 });
 
@@ -103,8 +103,8 @@ describe('typical examples (mục III.2.e)', () => {
     const draft = await evaluate(two, false);
     expect(draft.issues).toEqual([]);
     expect(draft.pending.map((i) => [i.cell, i.code])).toEqual([['C13', 'dien_hinh.too_few']]);
-    const ev = await evaluate(two);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate(two);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Điển hình',
         cell: 'C13',
@@ -113,12 +113,12 @@ describe('typical examples (mục III.2.e)', () => {
         message: 'Cần ít nhất 3 điển hình tiên tiến (mục III.2.e của đề cương); hiện mới có 2. Hãy bổ sung từ ô C13.',
       },
     ]);
-    expect(ev.examples.dien_hinh).toHaveLength(2);
+    expect(evaluation.examples.dien_hinh).toHaveLength(2);
   });
 
   it('an incomplete row does not count, and its missing field is named', async () => {
-    const ev = await evaluate((s) => (s.lists.dien_hinh![1]!.thanh_tich = null));
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate((s) => (s.lists.dien_hinh![1]!.thanh_tich = null));
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Điển hình',
         cell: 'E12',
@@ -134,12 +134,12 @@ describe('typical examples (mục III.2.e)', () => {
         message: 'Cần ít nhất 3 điển hình tiên tiến (mục III.2.e của đề cương); hiện mới có 2. Hãy bổ sung từ ô C14.',
       },
     ]);
-    expect(ev.examples.dien_hinh!.map((e) => e.complete)).toEqual([true, false, true]);
+    expect(evaluation.examples.dien_hinh!.map((e) => e.complete)).toEqual([true, false, true]);
   });
 
   it('a type that is not in the drop-down is refused with the choices', async () => {
-    const ev = await evaluate((s) => (s.lists.dien_hinh![0]!.loai = 'Hộ gia đình'));
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate((s) => (s.lists.dien_hinh![0]!.loai = 'Hộ gia đình'));
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Điển hình',
         cell: 'D11',
@@ -158,17 +158,17 @@ describe('typical examples (mục III.2.e)', () => {
   });
 
   it('three complete rows, typed in any case, are enough', async () => {
-    const ev = await evaluate((s) => (s.lists.dien_hinh![2]!.loai = 'tập thể'));
-    expect(ev.issues).toEqual([]);
-    expect(ev.examples.dien_hinh![2]!.values.loai).toBe('collective');
+    const evaluation = await evaluate((s) => (s.lists.dien_hinh![2]!.loai = 'tập thể'));
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.examples.dien_hinh![2]!.values.loai).toBe('collective');
   });
 });
 
 describe('the confirmation block', () => {
   it('reads the fields and the ticked box', async () => {
-    const ev = await evaluate(() => {});
-    expect(ev.submitted).toBe(true);
-    expect(ev.confirmation).toEqual({
+    const evaluation = await evaluate(() => {});
+    expect(evaluation.submitted).toBe(true);
+    expect(evaluation.confirmation).toEqual({
       da_hoan_thanh: 'TRUE',
       nguoi_lap: 'Nguyễn Văn An',
       dien_thoai: '0912 345 678',
@@ -182,8 +182,8 @@ describe('the confirmation block', () => {
     const draft = await evaluate(blank, false);
     expect(draft.issues).toEqual([]);
     expect(draft.pending).toHaveLength(3);
-    const ev = await evaluate(blank);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate(blank);
+    expect(brief(evaluation)).toEqual([
       { sheet: 'Xác nhận', cell: 'C8', code: 'xac_nhan.field_missing', severity: 'error', message: 'Ô C8: chưa ghi "Họ và tên người lập báo cáo". Khi gửi báo cáo cần có thông tin này.' },
       { sheet: 'Xác nhận', cell: 'C10', code: 'xac_nhan.field_missing', severity: 'error', message: 'Ô C10: chưa ghi "Họ và tên thủ trưởng đơn vị". Khi gửi báo cáo cần có thông tin này.' },
       { sheet: 'Xác nhận', cell: 'C11', code: 'xac_nhan.field_missing', severity: 'error', message: 'Ô C11: chưa ghi "Đường dẫn bản PDF báo cáo đã ký, đóng dấu". Khi gửi báo cáo cần có thông tin này.' },
@@ -191,8 +191,8 @@ describe('the confirmation block', () => {
   });
 
   it.each(['0912 345', '12345678901234', 'số máy bàn', '0912.345.67', '+1 202 555 0100'])('a bad phone number %j is an error, even before submission', async (phone) => {
-    const ev = await evaluate((s) => (s.confirmation.dien_thoai = phone), false);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate((s) => (s.confirmation.dien_thoai = phone), false);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Xác nhận',
         cell: 'C9',
@@ -201,7 +201,7 @@ describe('the confirmation block', () => {
         message: `Ô C9: số điện thoại "${phone}" không hợp lệ. Hãy nhập số di động 10 chữ số hoặc số cố định 11 chữ số (có mã vùng), ví dụ 0912 345 678 hoặc 024 3942 1234.`,
       },
     ]);
-    expect(ev.status).toBe('invalid');
+    expect(evaluation.status).toBe('invalid');
   });
 
   it.each([
@@ -214,14 +214,14 @@ describe('the confirmation block', () => {
     ['0912\u00A0345\u00A0678', '0912345678'],
   ])('a valid phone number %j (%s)', async (phone, normalised) => {
     expect(normalisePhone(phone)).toBe(normalised);
-    const ev = await evaluate((s) => (s.confirmation.dien_thoai = phone));
-    expect(ev.issues).toEqual([]);
-    expect(ev.status).toBe('ready');
+    const evaluation = await evaluate((s) => (s.confirmation.dien_thoai = phone));
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.status).toBe('ready');
   });
 
   it.each(['drive.google.com/file/d/1AbC/view', 'https://', 'xem bản giấy gửi kèm', 'ftp://files.hanoi.example/bao-cao.pdf', 'https://drive google.com/x'])('a bad link %j is an error', async (link) => {
-    const ev = await evaluate((s) => (s.confirmation.link_bao_cao = link));
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate((s) => (s.confirmation.link_bao_cao = link));
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Xác nhận',
         cell: 'C11',
@@ -236,9 +236,9 @@ describe('the confirmation block', () => {
     const typedTrue = await evaluate((s) => (s.confirmation.da_hoan_thanh = 'TRUE'));
     expect(typedTrue.submitted).toBe(true);
     expect(typedTrue.status).toBe('ready');
-    const ev = await evaluate((s) => (s.confirmation.da_hoan_thanh = 'có'));
-    expect(ev.submitted).toBe(false);
-    expect(brief(ev)).toEqual([
+    const evaluation = await evaluate((s) => (s.confirmation.da_hoan_thanh = 'có'));
+    expect(evaluation.submitted).toBe(false);
+    expect(brief(evaluation)).toEqual([
       {
         sheet: 'Xác nhận',
         cell: 'C7',
@@ -260,16 +260,16 @@ describe('the status line at the top of every tab', () => {
     [{ status: 'ready', submitted: true, errors: 0, warnings: 1, pendingCount: 0 }, { acceptedAt: Date.parse('2020-07-15T01:00:00Z'), late: true, lockedOut: false }, 'Đã gửi lúc 08:00 15/07/2020 (nộp muộn), 1 cảnh báo.', 'warning'],
     [{ status: 'empty', submitted: false, errors: 0, warnings: 0, pendingCount: 0 }, null, 'Chưa nhập số liệu.', 'neutral'],
     [{ status: 'draft', submitted: false, errors: 0, warnings: 0, pendingCount: 4 }, null, 'Hợp lệ — chưa gửi. Còn 4 mục bắt buộc chưa điền. Khi xong, tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận.', 'neutral'],
-  ] as const)('%j → %s', (ev, acceptance, text, tone) => {
-    expect(statusLine(model, ROUND, ev, acceptance)).toEqual({ text, tone });
+  ] as const)('%j → %s', (event, acceptance, text, tone) => {
+    expect(statusLine(model, ROUND, event, acceptance)).toEqual({ text, tone });
   });
 
   it('after the lock time, says the change was not taken in', () => {
-    const ev = { status: 'ready', submitted: true, errors: 0, warnings: 0, pendingCount: 0 } as const;
-    expect(statusLine(model, ROUND, ev, { acceptedAt: at, late: false, lockedOut: true }).text).toBe(
+    const event = { status: 'ready', submitted: true, errors: 0, warnings: 0, pendingCount: 0 } as const;
+    expect(statusLine(model, ROUND, event, { acceptedAt: at, late: false, lockedOut: true }).text).toBe(
       'Đợt báo cáo đã khóa sổ lúc 00:00 22/07/2020: thay đổi sau thời điểm này không được tiếp nhận. Bản đã gửi lúc 09:12 14/07/2020 vẫn có hiệu lực.',
     );
-    expect(statusLine(model, ROUND, ev, { acceptedAt: null, late: false, lockedOut: true }).text).toBe(
+    expect(statusLine(model, ROUND, event, { acceptedAt: null, late: false, lockedOut: true }).text).toBe(
       'Đợt báo cáo đã khóa sổ lúc 00:00 22/07/2020: thay đổi sau thời điểm này không được tiếp nhận. Đơn vị chưa gửi báo cáo trước khi khóa sổ; hãy liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố).',
     );
   });

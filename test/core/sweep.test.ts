@@ -18,7 +18,7 @@ import { ELIGIBLE_TITLES, filledGrid, nomineeRow, type NomineeSpec } from '../he
 
 const SO_KET = 'so-ket-2020';
 const BO_SUNG = 'bo-sung-2020';
-const t = (iso: string) => Date.parse(iso);
+const time = (iso: string) => Date.parse(iso);
 const url = (roundId: string, unitId: string) => `https://docs.google.com/spreadsheets/d/${roundId}--${unitId}/edit`;
 
 type State = NonNullable<SweepUnitInput['state']>;
@@ -29,24 +29,24 @@ interface Facts {
 }
 
 /** The sweep's input at `iso`, as the adapter gathers it: every unit with a workbook; a submission only once it happened. */
-function inputAt(iso: string, facts: Record<string, Record<string, Facts>> = {}, m: CampaignModel = model, extra: Partial<SweepInput> = {}): SweepInput {
-  const now = t(iso);
+function inputAt(iso: string, facts: Record<string, Record<string, Facts>> = {}, campaignModel: CampaignModel = model, extra: Partial<SweepInput> = {}): SweepInput {
+  const now = time(iso);
   return {
     now,
     shortlisted: [],
     ...extra,
-    rounds: m.campaign.rounds.map((r) => ({
+    rounds: campaignModel.campaign.rounds.map((r) => ({
       roundId: r.id,
-      units: m.campaign.units
-        .filter((u) => m.hasWorkbook(u.id, r.id))
-        .map((u) => {
-          const f = facts[r.id]?.[u.id] ?? {};
-          const at = f.submittedAt ? t(f.submittedAt) : null;
+      units: campaignModel.campaign.units
+        .filter((u) => campaignModel.hasWorkbook(u.id, r.id))
+        .map((unit) => {
+          const unitFacts = facts[r.id]?.[unit.id] ?? {};
+          const at = unitFacts.submittedAt ? time(unitFacts.submittedAt) : null;
           return {
-            unitId: u.id,
-            state: f.state ?? null,
-            submission: at !== null && at <= now ? { firstAcceptedAt: at, late: at >= m.dueAt(r.id), versionCount: 1 } : null,
-            sheetUrl: url(r.id, u.id),
+            unitId: unit.id,
+            state: unitFacts.state ?? null,
+            submission: at !== null && at <= now ? { firstAcceptedAt: at, late: at >= campaignModel.dueAt(r.id), versionCount: 1 } : null,
+            sheetUrl: url(r.id, unit.id),
           };
         }),
     })),
@@ -59,21 +59,21 @@ const digestOf = (r: SweepResult) => r.emails.find((e) => e.kind === 'digest');
 const findingsOf = (r: SweepResult, unitId: string, roundId = SO_KET) => r.findings.filter((f) => f.unitId === unitId && f.roundId === roundId).map((f) => [f.rule, f.window]);
 
 /** The state the pipeline stores for an evaluated workbook (what the adapter hands the sweep). */
-function stateOf(ev: Evaluation): State {
+function stateOf(evaluation: Evaluation): State {
   return {
-    status: ev.status,
-    errors: ev.errors,
-    warnings: ev.warnings,
-    pendingCount: ev.pending.length,
-    quotaOverruns: ev.quotaOverruns.map(({ excess, ...o }) => o),
-    nominations: ev.nominations,
-    dossierMissing: ev.dossierMissing,
+    status: evaluation.status,
+    errors: evaluation.errors,
+    warnings: evaluation.warnings,
+    pendingCount: evaluation.pending.length,
+    quotaOverruns: evaluation.quotaOverruns.map(({ excess, ...o }) => o),
+    nominations: evaluation.nominations,
+    dossierMissing: evaluation.dossierMissing,
   };
 }
 async function nominationsState(unitId: string, specs: NomineeSpec[], edit?: (s: Parameters<NonNullable<Parameters<typeof filledGrid>[3]>>[0]) => void): Promise<State> {
-  const grid = await filledGrid(model, unitId, SO_KET, (s) => {
-    s.lists.khen_thuong = specs.map((n) => nomineeRow(model, n));
-    edit?.(s);
+  const grid = await filledGrid(model, unitId, SO_KET, (submission) => {
+    submission.lists.khen_thuong = specs.map((n) => nomineeRow(model, n));
+    edit?.(submission);
   });
   return stateOf(evaluateWorkbook(model, unitId, SO_KET, grid));
 }
@@ -89,8 +89,8 @@ const without = (xs: string[], ...drop: string[]) => sorted(xs.filter((x) => !dr
 describe('who is expected in each round', () => {
   it('so-ket-2020: 30 districts, 30 district police, 4 CATP departments, 10 sectors', () => {
     expect(EXPECTED_SO_KET).toHaveLength(74);
-    const r = run('2020-07-15T08:00:00+07:00');
-    expect(sorted(r.missing)).toEqual(sorted(EXPECTED_SO_KET));
+    const result = run('2020-07-15T08:00:00+07:00');
+    expect(sorted(result.missing)).toEqual(sorted(EXPECTED_SO_KET));
   });
 
   it('bo-sung-2020: districts and sectors (Bảng 1 is required of a sector; its only optional table, Bảng 2, does not make it optional)', () => {
@@ -99,33 +99,33 @@ describe('who is expected in each round', () => {
       ['bang2', 'optional'],
       ['hoat_dong', 'required'],
     ]);
-    const r = run('2020-09-04T08:00:00+07:00');
+    const result = run('2020-09-04T08:00:00+07:00');
     const overdueIn = (res: SweepResult, roundId: string) => sorted(res.findings.filter((f) => f.roundId === roundId && f.rule === 'not-submitted').map((f) => f.unitId));
-    expect(overdueIn(r, BO_SUNG)).toEqual(sorted(EXPECTED_BO_SUNG));
+    expect(overdueIn(result, BO_SUNG)).toEqual(sorted(EXPECTED_BO_SUNG));
     // `missing` lists units missing in any round: so-ket-2020 is locked by then, so the district police are there for it.
-    expect(sorted(r.missing)).toEqual(sorted(EXPECTED_SO_KET));
-    expect(mailTo(r, 'mttq-tp')?.text).toContain('BÁO CÁO BỔ SUNG');
-    expect(mailTo(r, 'ca-ba-dinh')?.text).not.toContain('BÁO CÁO BỔ SUNG');
+    expect(sorted(result.missing)).toEqual(sorted(EXPECTED_SO_KET));
+    expect(mailTo(result, 'mttq-tp')?.text).toContain('BÁO CÁO BỔ SUNG');
+    expect(mailTo(result, 'ca-ba-dinh')?.text).not.toContain('BÁO CÁO BỔ SUNG');
   });
 
   it('a unit whose tables in a round are all optional is not expected there: no flag, no mail, not missing', () => {
-    const m = modifiedModel((raw) => {
+    const model = modifiedModel((raw) => {
       const sector = raw.unitKinds.find((k: { id: string }) => k.id === 'sector');
       sector.tables.bang1 = 'optional';
       sector.tables.hoat_dong = 'optional';
     });
-    expect(m.hasWorkbook('mttq-tp', BO_SUNG)).toBe(true);
-    expect(m.isExpected('mttq-tp', BO_SUNG)).toBe(false);
-    const r = run('2020-09-04T08:00:00+07:00', {}, m);
-    expect(sorted(r.findings.filter((f) => f.roundId === BO_SUNG).map((f) => f.unitId))).toEqual(sorted(unitsOfKind(m, 'district')));
-    expect(r.findings.filter((f) => f.unitId === 'mttq-tp' && f.roundId === BO_SUNG)).toEqual([]);
+    expect(model.hasWorkbook('mttq-tp', BO_SUNG)).toBe(true);
+    expect(model.isExpected('mttq-tp', BO_SUNG)).toBe(false);
+    const result = run('2020-09-04T08:00:00+07:00', {}, model);
+    expect(sorted(result.findings.filter((f) => f.roundId === BO_SUNG).map((f) => f.unitId))).toEqual(sorted(unitsOfKind(model, 'district')));
+    expect(result.findings.filter((f) => f.unitId === 'mttq-tp' && f.roundId === BO_SUNG)).toEqual([]);
     // mttq-tp is still expected in so-ket-2020 (locked by then); its final notice names only that round.
-    expect(mailTo(r, 'mttq-tp')?.text).not.toContain('BÁO CÁO BỔ SUNG');
+    expect(mailTo(result, 'mttq-tp')?.text).not.toContain('BÁO CÁO BỔ SUNG');
   });
 });
 
 describe('reminder windows in ICT (default offsets 7, 2 and 0 days before; overdue every 3 days; then the lock)', () => {
-  const win = (roundId: string, iso: string) => reminderWindow(model, roundId, t(iso), [7, 2, 0], 3);
+  const win = (roundId: string, iso: string) => reminderWindow(model, roundId, time(iso), [7, 2, 0], 3);
   it.each([
     [SO_KET, '2020-07-06T23:59:59+07:00', null],
     [SO_KET, '2020-07-07T00:00:00+07:00', { kind: 'before', offset: 7 }],
@@ -159,21 +159,21 @@ describe('reminder windows in ICT (default offsets 7, 2 and 0 days before; overd
   });
 
   it('offsets and the overdue interval are settings (options override the schema)', () => {
-    expect(reminderWindow(model, SO_KET, t('2020-07-11T08:00:00+07:00'), [3], 1)).toEqual({ kind: 'before', offset: 3 });
-    expect(reminderWindow(model, SO_KET, t('2020-07-10T08:00:00+07:00'), [3], 1)).toBeNull();
-    expect(reminderWindow(model, SO_KET, t('2020-07-16T08:00:00+07:00'), [3], 1)).toEqual({ kind: 'overdue', index: 1 });
-    const r = run('2020-07-10T08:00:00+07:00', {}, model, { options: { daysBefore: [3] } });
-    expect(r.emails).toEqual([]);
-    expect(r.dueSoon).toEqual([]);
-    const r2 = run('2020-07-11T08:00:00+07:00', {}, model, { options: { daysBefore: [3] } });
-    expect(r2.findings.find((f) => f.unitId === 'ubnd-ba-dinh')?.window).toBe('d-3');
+    expect(reminderWindow(model, SO_KET, time('2020-07-11T08:00:00+07:00'), [3], 1)).toEqual({ kind: 'before', offset: 3 });
+    expect(reminderWindow(model, SO_KET, time('2020-07-10T08:00:00+07:00'), [3], 1)).toBeNull();
+    expect(reminderWindow(model, SO_KET, time('2020-07-16T08:00:00+07:00'), [3], 1)).toEqual({ kind: 'overdue', index: 1 });
+    const result = run('2020-07-10T08:00:00+07:00', {}, model, { options: { daysBefore: [3] } });
+    expect(result.emails).toEqual([]);
+    expect(result.dueSoon).toEqual([]);
+    const shorterRun = run('2020-07-11T08:00:00+07:00', {}, model, { options: { daysBefore: [3] } });
+    expect(shorterRun.findings.find((f) => f.unitId === 'ubnd-ba-dinh')?.window).toBe('d-3');
   });
 
   it("the 'by-date' reading (a schema setting) moves every window a day", () => {
     const byDate = modifiedModel((raw) => (raw.deadlineReading = 'by-date'));
-    expect(reminderWindow(byDate, SO_KET, t('2020-07-14T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'before', offset: 2 });
-    expect(reminderWindow(byDate, SO_KET, t('2020-07-15T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'before', offset: 0 });
-    expect(reminderWindow(byDate, SO_KET, t('2020-07-16T00:00:00+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'overdue', index: 0 });
+    expect(reminderWindow(byDate, SO_KET, time('2020-07-14T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'before', offset: 2 });
+    expect(reminderWindow(byDate, SO_KET, time('2020-07-15T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'before', offset: 0 });
+    expect(reminderWindow(byDate, SO_KET, time('2020-07-16T00:00:00+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'overdue', index: 0 });
   });
 });
 
@@ -189,32 +189,32 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
   };
 
   it('at 23:59:59 on the 14th: nobody is missing; every unit not yet in is due soon; a submission that second is on time', () => {
-    const r = run('2020-07-14T23:59:59+07:00', facts);
-    expect(r.missing).toEqual([]);
-    expect(r.late).toEqual([]);
-    expect(sorted(r.dueSoon)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh', 'ubnd-long-bien'));
-    expect(r.invalid).toEqual(['ubnd-hoan-kiem']);
-    expect(findingsOf(r, 'ubnd-hoan-kiem')).toEqual([
+    const result = run('2020-07-14T23:59:59+07:00', facts);
+    expect(result.missing).toEqual([]);
+    expect(result.late).toEqual([]);
+    expect(sorted(result.dueSoon)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh', 'ubnd-long-bien'));
+    expect(result.invalid).toEqual(['ubnd-hoan-kiem']);
+    expect(findingsOf(result, 'ubnd-hoan-kiem')).toEqual([
       ['not-submitted', 'd-0'],
       ['invalid', 'd-0'],
     ]);
-    expect(findingsOf(r, 'ubnd-tay-ho')).toEqual([
+    expect(findingsOf(result, 'ubnd-tay-ho')).toEqual([
       ['not-submitted', 'd-0'],
       ['draft', 'd-0'],
     ]);
-    expect(findingsOf(r, 'ubnd-long-bien')).toEqual([]);
-    expect(mailTo(r, 'ubnd-ba-dinh')).toBeUndefined();
-    expect(mailTo(r, 'ubnd-long-bien')).toBeUndefined();
-    expect(mailTo(r, 'ubnd-hoan-kiem')?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(findingsOf(result, 'ubnd-long-bien')).toEqual([]);
+    expect(mailTo(result, 'ubnd-ba-dinh')).toBeUndefined();
+    expect(mailTo(result, 'ubnd-long-bien')).toBeUndefined();
+    expect(mailTo(result, 'ubnd-hoan-kiem')?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
   });
 
   it('one second later (00:00:00 on the 15th, 17:00:00 UTC on the 14th): everyone not in is missing, and a first submission now is late', () => {
-    const r = run('2020-07-15T00:00:00+07:00', facts);
-    expect(r.at).toBe('2020-07-14T17:00:00.000Z');
-    expect(sorted(r.missing)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh', 'ubnd-long-bien', 'ubnd-cau-giay'));
-    expect(r.dueSoon).toEqual([]);
-    expect(r.late).toEqual(['ubnd-cau-giay']);
-    expect(r.findings.filter((f) => f.rule === 'late')).toEqual([
+    const result = run('2020-07-15T00:00:00+07:00', facts);
+    expect(result.at).toBe('2020-07-14T17:00:00.000Z');
+    expect(sorted(result.missing)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh', 'ubnd-long-bien', 'ubnd-cau-giay'));
+    expect(result.dueSoon).toEqual([]);
+    expect(result.late).toEqual(['ubnd-cau-giay']);
+    expect(result.findings.filter((f) => f.rule === 'late')).toEqual([
       {
         roundId: SO_KET,
         unitId: 'ubnd-cau-giay',
@@ -224,22 +224,22 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
         key: 'so-ket-2020__ubnd-cau-giay__late__flag',
       },
     ]);
-    expect(findingsOf(r, 'ubnd-hoan-kiem')).toEqual([
+    expect(findingsOf(result, 'ubnd-hoan-kiem')).toEqual([
       ['not-submitted', 'overdue-0'],
       ['invalid', 'overdue-0'],
     ]);
-    expect(mailTo(r, 'ubnd-hoan-kiem')?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Báo cáo đã quá hạn: UBND quận Hoàn Kiếm');
-    expect(mailTo(r, 'ubnd-cau-giay')).toBeUndefined();
-    const digest = digestOf(r)!;
+    expect(mailTo(result, 'ubnd-hoan-kiem')?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Báo cáo đã quá hạn: UBND quận Hoàn Kiếm');
+    expect(mailTo(result, 'ubnd-cau-giay')).toBeUndefined();
+    const digest = digestOf(result)!;
     expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 3 (đúng hạn 2, muộn 1). Chưa nộp (quá hạn): 71, trong đó còn lỗi: 1.');
     expect(digest.text).toContain('  Nộp muộn: UBND quận Cầu Giấy (00:00 15/07/2020).');
     expect(digest.keys).toEqual(['digest__2020-07-15']);
   });
 
   it('across UTC midnight: 23:30 UTC on the 14th is 06:30 on the 15th in Hà Nội, overdue; the digest is dated the 15th', () => {
-    const r = run('2020-07-14T23:30:00Z', facts);
-    expect(r.missing).toContain('ubnd-hoan-kiem');
-    expect(digestOf(r)?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Tổng hợp tình hình báo cáo ngày 15/07/2020');
+    const result = run('2020-07-14T23:30:00Z', facts);
+    expect(result.missing).toContain('ubnd-hoan-kiem');
+    expect(digestOf(result)?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Tổng hợp tình hình báo cáo ngày 15/07/2020');
     // …while 23:30 UTC on the 13th is already the last day (d-0), not two days before.
     const early = run('2020-07-13T23:30:00Z', facts);
     expect(early.missing).toEqual([]);
@@ -248,11 +248,11 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
   });
 
   it('bo-sung-2020: 03/09/2020 23:59:59 is on time, 04/09/2020 00:00:00 is late', () => {
-    const bs = { [BO_SUNG]: { 'ubnd-ba-dinh': { submittedAt: '2020-09-03T23:59:59+07:00' }, 'ubnd-hoan-kiem': { submittedAt: '2020-09-04T00:00:00+07:00' } } };
-    const before = run('2020-09-03T23:59:59+07:00', bs);
+    const boSungSubmissions = { [BO_SUNG]: { 'ubnd-ba-dinh': { submittedAt: '2020-09-03T23:59:59+07:00' }, 'ubnd-hoan-kiem': { submittedAt: '2020-09-04T00:00:00+07:00' } } };
+    const before = run('2020-09-03T23:59:59+07:00', boSungSubmissions);
     expect(before.findings.filter((f) => f.roundId === BO_SUNG && f.rule === 'late')).toEqual([]);
     expect(before.findings.filter((f) => f.roundId === BO_SUNG && f.unitId === 'ubnd-dong-da').map((f) => f.window)).toEqual(['d-0']);
-    const after = run('2020-09-04T00:00:00+07:00', bs);
+    const after = run('2020-09-04T00:00:00+07:00', boSungSubmissions);
     expect(after.late).toEqual(['ubnd-hoan-kiem']);
     expect(after.findings.find((f) => f.roundId === BO_SUNG && f.rule === 'late')?.reason).toBe('Nộp muộn: gửi lần đầu lúc 00:00 04/09/2020, hạn là trước ngày 04/09/2020.');
     expect(after.findings.filter((f) => f.roundId === BO_SUNG && f.unitId === 'ubnd-dong-da').map((f) => f.window)).toEqual(['overdue-0']);
@@ -263,24 +263,24 @@ describe('every finding names its round', () => {
   it('a unit late in one round and missing in the other is listed in each round for what it is there', () => {
     const [first, second] = model.campaign.rounds.map((r) => r.id) as [string, string];
     const at = model.dueAt(second) + 24 * 3600_000;
-    const r = sweep(model, {
+    const result = sweep(model, {
       ...inputAt(new Date(at).toISOString()),
       rounds: inputAt(new Date(at).toISOString()).rounds.map((round) => ({
         ...round,
         units: round.units.map((u) => (round.roundId === first && u.unitId === 'ubnd-ba-dinh' ? { ...u, submission: { firstAcceptedAt: model.dueAt(first) + 3600_000, late: true, versionCount: 1 } } : u)),
       })),
     });
-    const byRound = Object.fromEntries(r.byRound.map((x) => [x.roundId, x]));
+    const byRound = Object.fromEntries(result.byRound.map((x) => [x.roundId, x]));
     expect(byRound[first]!.late).toEqual(['ubnd-ba-dinh']);
     expect(byRound[first]!.missing).not.toContain('ubnd-ba-dinh');
     expect(byRound[second]!.missing).toContain('ubnd-ba-dinh');
     expect(byRound[second]!.late).toEqual([]);
-    expect(r.findings.filter((f) => f.unitId === 'ubnd-ba-dinh').map((f) => [f.roundId, f.rule])).toEqual([
+    expect(result.findings.filter((f) => f.unitId === 'ubnd-ba-dinh').map((f) => [f.roundId, f.rule])).toEqual([
       [first, 'late'],
       [second, 'not-submitted'],
     ]);
     // The digest says which round each list is of: the late unit under the first round's heading only.
-    const digest = digestOf(r)!.text;
+    const digest = digestOf(result)!.text;
     const firstSection = digest.slice(digest.indexOf(model.round(first).name.toUpperCase()), digest.indexOf(model.round(second).name.toUpperCase()));
     expect(firstSection).toContain('Nộp muộn: UBND quận Ba Đình');
   });
@@ -310,39 +310,39 @@ describe('escalation after the due time, and the lock', () => {
 
   it('after the lock: the final missing list; state problems are no longer chased; the final notice is said once', () => {
     const facts = { [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-16T10:00:00+07:00' }, 'ubnd-hoan-kiem': { state: INVALID } } };
-    const r = run('2020-07-22T00:00:00+07:00', facts);
-    expect(sorted(r.missing)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh'));
-    expect(r.late).toEqual(['ubnd-ba-dinh']);
-    expect(findingsOf(r, 'ubnd-hoan-kiem')).toEqual([['final-missing', 'final']]);
-    const mail = mailTo(r, 'ubnd-hoan-kiem')!;
+    const result = run('2020-07-22T00:00:00+07:00', facts);
+    expect(sorted(result.missing)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh'));
+    expect(result.late).toEqual(['ubnd-ba-dinh']);
+    expect(findingsOf(result, 'ubnd-hoan-kiem')).toEqual([['final-missing', 'final']]);
+    const mail = mailTo(result, 'ubnd-hoan-kiem')!;
     expect(mail.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Đã khóa sổ, đơn vị chưa gửi báo cáo: UBND quận Hoàn Kiếm');
     expect(mail.text).toContain('Đợt báo cáo đã khóa sổ lúc 00:00 thứ Tư, 22/07/2020. Đề nghị đơn vị liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố) để được hướng dẫn.');
     expect(mail.text).toContain('  - Đợt báo cáo đã khóa sổ mà hệ thống chưa nhận được báo cáo hợp lệ của đơn vị.');
     expect(mail.text).not.toContain('tích ô');
-    const digest = digestOf(r)!;
+    const digest = digestOf(result)!;
     expect(digest.keys).toEqual(['digest__so-ket-2020__final']);
     expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 1 (đúng hạn 0, muộn 1). Chưa nộp (đã khóa sổ): 73, trong đó còn lỗi: 1.');
 
     // Days later nothing new is planned: no unit mail, no digest (the final list was delivered).
-    const sent = r.emails.flatMap((e) => e.keys);
+    const sent = result.emails.flatMap((e) => e.keys);
     const later = run('2020-07-30T08:00:00+07:00', facts, model, { sent });
-    expect(sorted(later.missing)).toEqual(sorted(r.missing));
+    expect(sorted(later.missing)).toEqual(sorted(result.missing));
     expect(later.emails).toEqual([]);
     // In the next round's reminders, the locked round is not repeated and does not set the subject.
-    const bs = run('2020-08-28T08:00:00+07:00', facts, model, { sent });
-    const m = mailTo(bs, 'ubnd-hoan-kiem')!;
-    expect(m.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
-    expect(m.text).toContain('BÁO CÁO BỔ SUNG');
-    expect(m.text).not.toContain('BÁO CÁO SƠ KẾT');
-    expect(m.keys).toEqual(['bo-sung-2020__ubnd-hoan-kiem__not-submitted__d-7']);
-    expect(digestOf(bs)?.text).not.toContain('BÁO CÁO SƠ KẾT');
+    const boSungRun = run('2020-08-28T08:00:00+07:00', facts, model, { sent });
+    const hoanKiemMail = mailTo(boSungRun, 'ubnd-hoan-kiem')!;
+    expect(hoanKiemMail.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(hoanKiemMail.text).toContain('BÁO CÁO BỔ SUNG');
+    expect(hoanKiemMail.text).not.toContain('BÁO CÁO SƠ KẾT');
+    expect(hoanKiemMail.keys).toEqual(['bo-sung-2020__ubnd-hoan-kiem__not-submitted__d-7']);
+    expect(digestOf(boSungRun)?.text).not.toContain('BÁO CÁO SƠ KẾT');
   });
 });
 
 describe('the mail to a unit: plain, polite Vietnamese, all its open points in one message', () => {
   it('an invalid district at d-7: the whole message', () => {
-    const r = run('2020-07-08T08:00:00+07:00', { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID } } });
-    const mail = mailTo(r, 'ubnd-hoan-kiem')!;
+    const result = run('2020-07-08T08:00:00+07:00', { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID } } });
+    const mail = mailTo(result, 'ubnd-hoan-kiem')!;
     expect(mail.to).toEqual(['ubnd-hoan-kiem@hanoi.example']);
     expect(mail.text).toBe(
       [
@@ -368,17 +368,17 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
   });
 
   it('empty and draft workbooks say what is missing; overdue mail gives the due date with its weekday and the lock', () => {
-    const r = run('2020-07-16T08:00:00+07:00', { [SO_KET]: { 'ubnd-tay-ho': { state: DRAFT } } });
-    const draft = mailTo(r, 'ubnd-tay-ho')!.text;
+    const result = run('2020-07-16T08:00:00+07:00', { [SO_KET]: { 'ubnd-tay-ho': { state: DRAFT } } });
+    const draft = mailTo(result, 'ubnd-tay-ho')!.text;
     expect(draft).toContain('  - Báo cáo chưa được gửi: chưa tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận, còn 4 mục bắt buộc chưa điền.');
     expect(draft).toContain('Hạn gửi (trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
-    expect(mailTo(r, 'ubnd-long-bien')!.text).toContain('  - Bảng tính chưa có số liệu.');
+    expect(mailTo(result, 'ubnd-long-bien')!.text).toContain('  - Bảng tính chưa có số liệu.');
   });
 
   it('one message per unit even with points in both rounds', () => {
     // 04/09/2020: so-ket-2020 locked (final notice), bo-sung-2020 overdue.
-    const r = run('2020-09-04T08:00:00+07:00');
-    const mails = r.emails.filter((e) => e.unitId === 'ubnd-ba-dinh');
+    const result = run('2020-09-04T08:00:00+07:00');
+    const mails = result.emails.filter((e) => e.unitId === 'ubnd-ba-dinh');
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('BÁO CÁO SƠ KẾT');
     expect(mails[0]!.text).toContain('BÁO CÁO BỔ SUNG');
@@ -386,40 +386,40 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
     expect(mails[0]!.text).toContain(url(BO_SUNG, 'ubnd-ba-dinh'));
     expect(mails[0]!.keys).toEqual(['so-ket-2020__ubnd-ba-dinh__final-missing__final', 'bo-sung-2020__ubnd-ba-dinh__not-submitted__overdue-0']);
     // District police have no workbook in bo-sung-2020: only the final notice of so-ket-2020.
-    expect(mailTo(r, 'ca-ba-dinh')!.text).not.toContain('BÁO CÁO BỔ SUNG');
+    expect(mailTo(result, 'ca-ba-dinh')!.text).not.toContain('BÁO CÁO BỔ SUNG');
   });
 
   it('units with nothing to act on get no mail; units without an address are named in the digest instead', () => {
-    const m = modifiedModel((raw) => {
+    const model = modifiedModel((raw) => {
       raw.units.find((u: { id: string }) => u.id === 'ubnd-son-tay').emails = [];
     });
-    const r = run('2020-07-08T08:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-07T10:00:00+07:00' } } }, m);
-    expect(mailTo(r, 'ubnd-ba-dinh')).toBeUndefined();
-    expect(mailTo(r, 'ubnd-son-tay')).toBeUndefined();
-    expect(r.noContact).toEqual(['ubnd-son-tay']);
-    expect(r.dueSoon).toContain('ubnd-son-tay');
-    expect(findingsOf(r, 'ubnd-son-tay')).toEqual([['not-submitted', 'd-7']]);
-    expect(r.emails.every((e) => e.to.length > 0)).toBe(true);
-    expect(r.emails.filter((e) => e.kind === 'unit')).toHaveLength(72);
-    expect(digestOf(r)!.text).toContain('Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): UBND thị xã Sơn Tây.');
+    const result = run('2020-07-08T08:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-07T10:00:00+07:00' } } }, model);
+    expect(mailTo(result, 'ubnd-ba-dinh')).toBeUndefined();
+    expect(mailTo(result, 'ubnd-son-tay')).toBeUndefined();
+    expect(result.noContact).toEqual(['ubnd-son-tay']);
+    expect(result.dueSoon).toContain('ubnd-son-tay');
+    expect(findingsOf(result, 'ubnd-son-tay')).toEqual([['not-submitted', 'd-7']]);
+    expect(result.emails.every((e) => e.to.length > 0)).toBe(true);
+    expect(result.emails.filter((e) => e.kind === 'unit')).toHaveLength(72);
+    expect(digestOf(result)!.text).toContain('Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): UBND thị xã Sơn Tây.');
   });
 });
 
 describe('the coordinators’ digest', () => {
   it('nothing due (before the first reminder offset): no mail at all, though flags are still raised', () => {
-    const r = run('2020-07-06T08:00:00+07:00', { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID } } });
-    expect(r.emails).toEqual([]);
-    expect(r.dueSoon).toEqual([]);
-    expect(r.missing).toEqual([]);
-    expect(r.invalid).toEqual(['ubnd-hoan-kiem']);
-    expect(r.findings).toEqual([{ roundId: SO_KET, unitId: 'ubnd-hoan-kiem', rule: 'invalid', window: 'flag', reason: 'Còn 3 lỗi.', key: 'so-ket-2020__ubnd-hoan-kiem__invalid__flag' }]);
+    const result = run('2020-07-06T08:00:00+07:00', { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID } } });
+    expect(result.emails).toEqual([]);
+    expect(result.dueSoon).toEqual([]);
+    expect(result.missing).toEqual([]);
+    expect(result.invalid).toEqual(['ubnd-hoan-kiem']);
+    expect(result.findings).toEqual([{ roundId: SO_KET, unitId: 'ubnd-hoan-kiem', rule: 'invalid', window: 'flag', reason: 'Còn 3 lỗi.', key: 'so-ket-2020__ubnd-hoan-kiem__invalid__flag' }]);
   });
 
   it('everyone in on time, inside a reminder window: nothing to act on, no mail', () => {
     const all = Object.fromEntries(EXPECTED_SO_KET.map((u) => [u, { submittedAt: '2020-07-09T10:00:00+07:00' }]));
-    const r = run('2020-07-12T08:00:00+07:00', { [SO_KET]: all });
-    expect(r.emails).toEqual([]);
-    expect(r.findings).toEqual([]);
+    const result = run('2020-07-12T08:00:00+07:00', { [SO_KET]: all });
+    expect(result.emails).toEqual([]);
+    expect(result.findings).toEqual([]);
   });
 
   it('counts, missing and late units, quota and eligibility problems, the shortlist check', async () => {
@@ -427,8 +427,8 @@ describe('the coordinators’ digest', () => {
       { award: 'bkbca', type: 'individual', scope: 'cand', name: 'Thượng tá Trần Văn Minh', giayKhen: 3 },
       { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 },
     ]);
-    const r = run('2020-07-13T08:00:00+07:00', { [SO_KET]: { 'ca-ba-dinh': { state: overQuota }, 'ubnd-ba-dinh': { submittedAt: '2020-07-10T09:12:00+07:00' } } });
-    const digest = digestOf(r)!;
+    const result = run('2020-07-13T08:00:00+07:00', { [SO_KET]: { 'ca-ba-dinh': { state: overQuota }, 'ubnd-ba-dinh': { submittedAt: '2020-07-10T09:12:00+07:00' } } });
+    const digest = digestOf(result)!;
     expect(digest.to).toEqual(['xdpt-tonghop@hanoi.example']);
     expect(digest.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Tổng hợp tình hình báo cáo ngày 13/07/2020');
     const lines = digest.text.split('\n');
@@ -462,14 +462,14 @@ describe('the coordinators’ digest', () => {
 
   it('a city shortlist over its quota is flagged and reported, even when no round is in a window', () => {
     const cand = { award: 'bkbca', type: 'individual', scope: 'cand' } as const;
-    const r = run('2020-07-30T08:00:00+07:00', {}, model, { shortlisted: [cand, { ...cand, type: 'collective' }], sent: EXPECTED_SO_KET.map((u) => `so-ket-2020__${u}__final-missing__final`).concat('digest__so-ket-2020__final') });
-    expect(r.shortlistOverruns).toEqual([{ award: 'bkbca', scope: 'cand', kind: 'total', limit: 1, count: 2, description: '01 tập thể hoặc 01 cá nhân thuộc Công an thành phố' }]);
-    expect(r.findings.filter((f) => f.rule === 'shortlist-quota')).toEqual([
+    const result = run('2020-07-30T08:00:00+07:00', {}, model, { shortlisted: [cand, { ...cand, type: 'collective' }], sent: EXPECTED_SO_KET.map((u) => `so-ket-2020__${u}__final-missing__final`).concat('digest__so-ket-2020__final') });
+    expect(result.shortlistOverruns).toEqual([{ award: 'bkbca', scope: 'cand', kind: 'total', limit: 1, count: 2, description: '01 tập thể hoặc 01 cá nhân thuộc Công an thành phố' }]);
+    expect(result.findings.filter((f) => f.rule === 'shortlist-quota')).toEqual([
       { roundId: '*', unitId: 'catp-xdpt', rule: 'shortlist-quota', window: 'flag', reason: 'Danh sách đề xuất Bằng khen Bộ Công an vượt định mức: 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố, đang chọn 2.', key: 'shortlist__cand__total' },
     ]);
-    expect(r.emails).toHaveLength(1);
-    expect(digestOf(r)!.keys).toEqual(['digest__shortlist__cand__total__2']);
-    expect(digestOf(r)!.text).toContain('\n  - 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố: đang chọn 2, VƯỢT định mức, cần bớt.\n');
+    expect(result.emails).toHaveLength(1);
+    expect(digestOf(result)!.keys).toEqual(['digest__shortlist__cand__total__2']);
+    expect(digestOf(result)!.text).toContain('\n  - 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố: đang chọn 2, VƯỢT định mức, cần bớt.\n');
     // Within quota (one CATP nominee, one outside collective and one outside individual): nothing to say.
     const ok = run('2020-07-30T08:00:00+07:00', {}, model, {
       shortlisted: [cand, { award: 'bkbca', type: 'collective', scope: 'outside' }, { award: 'bkbca', type: 'individual', scope: 'outside' }],
@@ -549,14 +549,14 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
     const state = await nominationsState(unit, specs);
     // Over quota is the excess nominee's verdict; the report itself is ready.
     expect(state.status).toBe('ready');
-    const r = run('2020-07-12T08:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
-    expect(r.quotaOverruns).toEqual([{ roundId: SO_KET, unit, ...overrun }]);
-    expect(r.ineligible).toEqual([]);
-    expect(findingsOf(r, unit)).toEqual([
+    const result = run('2020-07-12T08:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
+    expect(result.quotaOverruns).toEqual([{ roundId: SO_KET, unit, ...overrun }]);
+    expect(result.ineligible).toEqual([]);
+    expect(findingsOf(result, unit)).toEqual([
       ['not-submitted', 'd-2'],
       ['quota', 'd-2'],
     ]);
-    const mail = mailTo(r, unit)!;
+    const mail = mailTo(result, unit)!;
     expect(mail.text).toContain(`  - ${line}`);
     const excess = specs[specs.length - 1]!;
     expect(mail.text).toContain(`  - ${excess.name} (${model.award(excess.award).name}): Vượt định mức.`);
@@ -569,18 +569,18 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
 
   it('an overrun is flagged even outside a reminder window, without mail', async () => {
     const state = await nominationsState('catp-tham-muu', cases[0]!.specs);
-    const r = run('2020-07-01T08:00:00+07:00', { [SO_KET]: { 'catp-tham-muu': { state } } });
-    expect(r.quotaOverruns).toEqual([{ roundId: SO_KET, unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
-    expect(findingsOf(r, 'catp-tham-muu')).toEqual([['quota', 'flag']]);
-    expect(r.emails).toEqual([]);
+    const result = run('2020-07-01T08:00:00+07:00', { [SO_KET]: { 'catp-tham-muu': { state } } });
+    expect(result.quotaOverruns).toEqual([{ roundId: SO_KET, unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
+    expect(findingsOf(result, 'catp-tham-muu')).toEqual([['quota', 'flag']]);
+    expect(result.emails).toEqual([]);
   });
 });
 
 describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
   const titles = (key: string, change: (ts: string[]) => void) => {
-    const ts = [...ELIGIBLE_TITLES[key]!];
-    change(ts);
-    return ts;
+    const titles = [...ELIGIBLE_TITLES[key]!];
+    change(titles);
+    return titles;
   };
   const cases: { name: string; unit: string; spec: NomineeSpec; reason: string }[] = [
     {
@@ -618,9 +618,9 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
   it.each(cases)('$name', async ({ unit, spec, reason }) => {
     const state = await nominationsState(unit, [spec]);
     expect(state.nominations.map((n) => [n.name, n.eligible, n.ineligibleReasons])).toEqual([[spec.name, false, [reason]]]);
-    const r = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
-    expect(r.ineligible).toEqual([{ roundId: SO_KET, unit, nominee: spec.name, award: spec.award, reason }]);
-    expect(r.findings.find((f) => f.unitId === unit && f.rule === 'ineligible')).toEqual({
+    const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
+    expect(result.ineligible).toEqual([{ roundId: SO_KET, unit, nominee: spec.name, award: spec.award, reason }]);
+    expect(result.findings.find((f) => f.unitId === unit && f.rule === 'ineligible')).toEqual({
       roundId: SO_KET,
       unitId: unit,
       rule: 'ineligible',
@@ -628,8 +628,8 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
       reason: `Đối tượng chưa đạt tiêu chuẩn: ${spec.name}.`,
       key: `so-ket-2020__${unit}__ineligible__d-0`,
     });
-    expect(mailTo(r, unit)!.text).toContain(`  - ${spec.name} (${model.award(spec.award).name}) chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
-    expect(digestOf(r)!.text).toContain(`Đối tượng đề nghị chưa đạt tiêu chuẩn:\n  - ${model.unit(unit).name} (${model.round(SO_KET).name}): ${spec.name} (${model.award(spec.award).name}).`);
+    expect(mailTo(result, unit)!.text).toContain(`  - ${spec.name} (${model.award(spec.award).name}) chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
+    expect(digestOf(result)!.text).toContain(`Đối tượng đề nghị chưa đạt tiêu chuẩn:\n  - ${model.unit(unit).name} (${model.round(SO_KET).name}): ${spec.name} (${model.award(spec.award).name}).`);
   });
 
   it('two ineligible nominees: both lines in one message, one reminder key', async () => {
@@ -637,9 +637,9 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
       { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Trần Văn Hải', titles: ['lao_dong_tien_tien', 'khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] },
       { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hoa', titles: ['khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] },
     ]);
-    const r = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { state } } });
-    expect(r.ineligible.map((i) => i.nominee)).toEqual(['Trần Văn Hải', 'Lê Thị Hoa']);
-    const mail = mailTo(r, 'ubnd-ba-dinh')!;
+    const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { state } } });
+    expect(result.ineligible.map((i) => i.nominee)).toEqual(['Trần Văn Hải', 'Lê Thị Hoa']);
+    const mail = mailTo(result, 'ubnd-ba-dinh')!;
     expect(mail.text).toContain('  - Trần Văn Hải (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: ');
     expect(mail.text).toContain('  - Lê Thị Hoa (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: ');
     expect(mail.keys).toEqual(['so-ket-2020__ubnd-ba-dinh__not-submitted__d-0', 'so-ket-2020__ubnd-ba-dinh__ineligible__d-0']);
@@ -647,36 +647,36 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
   });
 
   it('an incomplete dossier (a box not ticked, a nominee without a confirmed report) is a point of its own', async () => {
-    const state = await nominationsState('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Trường THCS Nguyễn Trãi', titles: Array(5).fill('tap_the_ldtt'), reportConfirmed: false }], (s) => {
-      s.forms.khen_thuong!.bien_ban = false;
-      s.confirmation.da_hoan_thanh = false;
+    const state = await nominationsState('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Trường THCS Nguyễn Trãi', titles: Array(5).fill('tap_the_ldtt'), reportConfirmed: false }], (submission) => {
+      submission.forms.khen_thuong!.bien_ban = false;
+      submission.confirmation.da_hoan_thanh = false;
     });
     expect(state.status).toBe('draft');
-    const r = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { state } } });
-    expect(findingsOf(r, 'ubnd-ba-dinh')).toEqual([
+    const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { state } } });
+    expect(findingsOf(result, 'ubnd-ba-dinh')).toEqual([
       ['not-submitted', 'd-0'],
       ['draft', 'd-0'],
       ['dossier', 'd-0'],
     ]);
-    expect(mailTo(r, 'ubnd-ba-dinh')!.text).toContain('  - Hồ sơ đề nghị khen thưởng còn thiếu: Biên bản họp Hội đồng Thi đua, khen thưởng; báo cáo thành tích của Trường THCS Nguyễn Trãi.');
+    expect(mailTo(result, 'ubnd-ba-dinh')!.text).toContain('  - Hồ sơ đề nghị khen thưởng còn thiếu: Biên bản họp Hội đồng Thi đua, khen thưởng; báo cáo thành tích của Trường THCS Nguyễn Trãi.');
   });
 });
 
 describe('no campaign fact in code: the wording follows the schema', () => {
   it('renamed submit box, confirmation page and shortlist award appear as the schema says', () => {
-    const m = modifiedModel((raw) => {
+    const model = modifiedModel((raw) => {
       raw.confirmation.sheetTitle = 'Ký gửi';
       raw.confirmation.fields.find((f: { type: string }) => f.type === 'submit-checkbox').label = 'Gửi chính thức';
       raw.awards.find((a: { id: string }) => a.id === 'bkbca').name = 'Bằng khen Bộ trưởng';
     });
-    const r = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-tay-ho': { state: DRAFT } } }, m);
-    const text = mailTo(r, 'ubnd-tay-ho')!.text;
+    const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-tay-ho': { state: DRAFT } } }, model);
+    const text = mailTo(result, 'ubnd-tay-ho')!.text;
     expect(text).toContain('chưa tích ô "Gửi chính thức" ở trang Ký gửi');
     expect(text).toContain('đề nghị đơn vị tích ô "Gửi chính thức" ở trang Ký gửi;');
     expect(text).not.toContain('Đã hoàn thành, gửi báo cáo');
     expect(text).not.toContain('Xác nhận');
-    expect(digestOf(r)!.text).toContain('Danh sách đề xuất Bằng khen Bộ trưởng của thành phố, theo từng định mức:');
-    expect(digestOf(r)!.text).not.toContain('Bộ Công an');
+    expect(digestOf(result)!.text).toContain('Danh sách đề xuất Bằng khen Bộ trưởng của thành phố, theo từng định mức:');
+    expect(digestOf(result)!.text).not.toContain('Bộ Công an');
   });
 
   it('the second campaign (Đà Nẵng, no nominations, deadline read "by-date"): reminders, overdue, lock, digest', () => {
@@ -706,7 +706,7 @@ describe('no campaign fact in code: the wording follows the schema', () => {
     expect(overdue.late).toEqual(['phuong-son-tra']);
     expect(overdue.findings.find((f) => f.rule === 'late')?.reason).toBe('Nộp muộn: gửi lần đầu lúc 00:00 01/04/2025, hạn là đến hết ngày 31/03/2025.');
     expect(mailTo(overdue, 'phuong-hai-chau')!.text).toContain('Hạn gửi (muộn nhất 23:59 thứ Hai, 31/03/2025) đã qua.');
-    expect(reminderWindow(second, 'tong-ket-2025', t('2025-04-03T00:00:00+07:00'), [5, 1], 2)).toEqual({ kind: 'overdue', index: 1 });
+    expect(reminderWindow(second, 'tong-ket-2025', time('2025-04-03T00:00:00+07:00'), [5, 1], 2)).toEqual({ kind: 'overdue', index: 1 });
     const locked = run('2025-04-07T00:00:00+07:00', {}, second);
     expect(mailTo(locked, 'phuong-son-tra')!.keys).toEqual(['tong-ket-2025__phuong-son-tra__final-missing__final']);
     expect(locked.shortlistOverruns).toEqual([]);
@@ -717,13 +717,13 @@ describe('no campaign fact in code: the wording follows the schema', () => {
 describe('keys', () => {
   it('one key per (round, unit, rule, window), and every message carries only distinct keys', () => {
     for (const iso of ['2020-07-08T08:00:00+07:00', '2020-07-15T08:00:00+07:00', '2020-07-22T08:00:00+07:00', '2020-09-04T08:00:00+07:00']) {
-      const r = run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } });
-      const keys = r.findings.map((f) => f.key);
+      const result = run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } });
+      const keys = result.findings.map((f) => f.key);
       expect(new Set(keys).size).toBe(keys.length);
-      for (const f of r.findings) expect(f.key).toBe(f.roundId === '*' ? f.key : `${f.roundId}__${f.unitId}__${f.rule}__${f.window}`);
-      for (const e of r.emails) expect(new Set(e.keys).size).toBe(e.keys.length);
+      for (const finding of result.findings) expect(finding.key).toBe(finding.roundId === '*' ? finding.key : `${finding.roundId}__${finding.unitId}__${finding.rule}__${finding.window}`);
+      for (const email of result.emails) expect(new Set(email.keys).size).toBe(email.keys.length);
       // The sweep is a function of its input: the same instant plans the same messages.
-      expect(run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } })).toEqual(r);
+      expect(run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } })).toEqual(result);
     }
   });
 });

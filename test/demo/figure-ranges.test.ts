@@ -21,10 +21,10 @@ const COMPLETE = new Set(['on-time', 'late', 'text-in-number', 'part-over-total'
 
 /** What each unit's figures tabs hold at the end of the demo: round/unit → table → period → code → typed. */
 const typedAtEnd = new Map<string, Record<string, Record<string, Record<string, Typed>>>>();
-for (const e of [...edits].sort((a, b) => a.at - b.at)) {
-  for (const x of e.entries) {
+for (const edit of [...edits].sort((a, b) => a.at - b.at)) {
+  for (const x of edit.entries) {
     if (x.kind !== 'figure') continue;
-    const key = `${e.roundId}/${e.unitId}`;
+    const key = `${edit.roundId}/${edit.unitId}`;
     const byTable = typedAtEnd.get(key) ?? {};
     typedAtEnd.set(key, byTable);
     ((byTable[x.table] ??= {})[x.period] ??= {})[x.code] = x.value;
@@ -39,9 +39,9 @@ function parsed(roundId: string, unitId: string): Record<string, FigureValues> {
     for (const [period, byCode] of Object.entries(byPeriod)) {
       out[tableId]![period] = {};
       for (const ind of table.indicators) {
-        const r = parseNumberCell({ v: byCode[ind.code] ?? null }, ind.type);
-        if (!r.ok) throw new Error(`${roundId}/${unitId} ${ind.code}: "${String(byCode[ind.code])}" is not a number`);
-        out[tableId]![period]![ind.code] = r.value;
+        const result = parseNumberCell({ v: byCode[ind.code] ?? null }, ind.type);
+        if (!result.ok) throw new Error(`${roundId}/${unitId} ${ind.code}: "${String(byCode[ind.code])}" is not a number`);
+        out[tableId]![period]![ind.code] = result.value;
       }
     }
   }
@@ -97,9 +97,9 @@ describe('every demo unit that completes its figures', () => {
         for (const [periodId, byCode] of Object.entries(byPeriod)) {
           for (const ind of table.indicators) {
             const row = FIGURE_RANGES[kind]![ind.code]!;
-            const [lo, hi] = boundsOf(row, ind.aggregate, ind.type, model.period(periodId), row.per ? byCode[row.per]! : undefined);
-            const v = byCode[ind.code]!;
-            if (!(v >= lo && v <= hi)) outside.push(`${roundId}/${unitId} ${periodId} ${ind.code}: ${v} ∉ [${lo}, ${hi}]`);
+            const [low, high] = boundsOf(row, ind.aggregate, ind.type, model.period(periodId), row.per ? byCode[row.per]! : undefined);
+            const value = byCode[ind.code]!;
+            if (!(value >= low && value <= high)) outside.push(`${roundId}/${unitId} ${periodId} ${ind.code}: ${value} ∉ [${low}, ${high}]`);
           }
         }
       }
@@ -111,12 +111,12 @@ describe('every demo unit that completes its figures', () => {
     const flagged: string[] = [];
     for (const { roundId, unitId, kind } of cases) {
       const peers = cases.filter((c) => c.roundId === roundId && c.kind === kind && c.unitId !== unitId).map((c) => parsed(c.roundId, c.unitId));
-      const grid = await filledGrid(model, unitId, roundId, (s) => {
-        s.figures = typedAtEnd.get(`${roundId}/${unitId}`)!;
+      const grid = await filledGrid(model, unitId, roundId, (submission) => {
+        submission.figures = typedAtEnd.get(`${roundId}/${unitId}`)!;
       });
-      const ev = evaluateWorkbook(model, unitId, roundId, grid, { peerStats: computePeerStats(peers) });
+      const evaluation = evaluateWorkbook(model, unitId, roundId, grid, { peerStats: computePeerStats(peers) });
       const figureSheets = new Set(model.figuresTables().map((t) => t.sheetTitle));
-      for (const i of ev.issues) if (figureSheets.has(i.sheet)) flagged.push(`${roundId}/${unitId} ${i.cell} ${i.code}: ${i.message}`);
+      for (const issue of evaluation.issues) if (figureSheets.has(issue.sheet)) flagged.push(`${roundId}/${unitId} ${issue.cell} ${issue.code}: ${issue.message}`);
     }
     expect(flagged).toEqual([]);
   }, 120_000);

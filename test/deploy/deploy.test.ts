@@ -112,8 +112,8 @@ describe('the deployment plan', () => {
   });
 
   it('gives every function an environment the configuration parser accepts, secrets from Secret Manager only', () => {
-    for (const fn of FUNCTION_SPECS) {
-      const argv = deployOf(fn.name);
+    for (const functionSpec of FUNCTION_SPECS) {
+      const argv = deployOf(functionSpec.name);
       const envFlag = flag(argv, 'set-env-vars')!;
       expect(envFlag.startsWith('^;^')).toBe(true);
       const env = Object.fromEntries(envFlag.slice(3).split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -125,7 +125,7 @@ describe('the deployment plan', () => {
       // What the function sees at run time: the env plus the mounted secrets.
       const config = parseConfig({ ...env, WEBHOOK_SECRET: 'x'.repeat(64), SMTP_PASSWORD: 'mat-khau' });
       expect(config.google).toEqual({ mode: 'google', timeoutMs: 30_000 });
-      expect(config.scheduler).toEqual({ mode: 'oidc', audience: functionUrl(options, fn.name), serviceAccount: 'bao-cao-scheduler@bao-cao-hanoi.iam.gserviceaccount.com' });
+      expect(config.scheduler).toEqual({ mode: 'oidc', audience: functionUrl(options, functionSpec.name), serviceAccount: 'bao-cao-scheduler@bao-cao-hanoi.iam.gserviceaccount.com' });
       expect(config.webhook.url).toBe(functionUrl(options, 'driveWebhook'));
       expect(config.sharedDriveId).toBe('0AbCdEf');
       expect(config.smtp).toMatchObject({ host: 'smtp.hanoi.gov.vn', port: 587, pass: 'mat-khau' });
@@ -181,12 +181,12 @@ describe('the deployment plan', () => {
     ]);
     const badOperator = deployOptionsSchema.safeParse({ ...options, operator: 'khong-phai-email' });
     expect(badOperator.error!.issues.map((i) => i.path.join('.'))).toEqual(['operator']);
-    const r = await promisify(execFile)('npx', ['tsx', 'scripts/deploy.ts', '--project', 'bao-cao-hanoi', '--smtp-host', 'h', '--mail-from', 'x@y.vn', '--operator', 'a@b.vn', '--impersonate', 'bao-cao@hanoi.gov.vn', '--dry-run'], { timeout: 60_000 }).then(
+    const run = await promisify(execFile)('npx', ['tsx', 'scripts/deploy.ts', '--project', 'bao-cao-hanoi', '--smtp-host', 'h', '--mail-from', 'x@y.vn', '--operator', 'a@b.vn', '--impersonate', 'bao-cao@hanoi.gov.vn', '--dry-run'], { timeout: 60_000 }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
-    expect(r?.code).toBe(2);
-    expect(r?.stderr).toMatch(/--impersonate \(ủy quyền toàn miền\) đã bị bỏ.*--shared-drive-id/);
+    expect(run?.code).toBe(2);
+    expect(run?.stderr).toMatch(/--impersonate \(ủy quyền toàn miền\) đã bị bỏ.*--shared-drive-id/);
   }, 60_000);
 
   it('prints the exact commands on --dry-run, through the real entry point: nodejs22, run.invoker for the trigger account, attempt deadlines, the conditional secret step', async () => {
@@ -239,46 +239,46 @@ describe('running the plan', () => {
   const startsWith = (argv: string[], prefix: string) => argv.join(' ').startsWith(prefix);
 
   it('a first run adds the webhook secret value once and creates the scheduler jobs', () => {
-    const g = fakeGcloud({ webhookVersions: 0, smtpVersion: true, jobs: false });
-    expect(runPlan(plan, g.exec, g.io, () => 'gia-tri-ngau-nhien')).toBe(0);
-    const adds = g.ran.filter((r) => startsWith(r.argv, `gcloud secrets versions add ${SECRETS.webhook}`));
+    const gcloud = fakeGcloud({ webhookVersions: 0, smtpVersion: true, jobs: false });
+    expect(runPlan(plan, gcloud.exec, gcloud.io, () => 'gia-tri-ngau-nhien')).toBe(0);
+    const adds = gcloud.ran.filter((r) => startsWith(r.argv, `gcloud secrets versions add ${SECRETS.webhook}`));
     expect(adds).toEqual([{ argv: expect.any(Array), input: 'gia-tri-ngau-nhien' }]);
-    for (const d of g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))) expect(flag(d.argv, 'set-secrets')).toMatch(new RegExp(`^WEBHOOK_SECRET=${SECRETS.webhook}:1,`));
-    expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs create http'))).toHaveLength(SCHEDULED_JOBS.length);
-    expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs update http'))).toHaveLength(0);
-    expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))).toHaveLength(FUNCTION_SPECS.length);
+    for (const command of gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))) expect(flag(command.argv, 'set-secrets')).toMatch(new RegExp(`^WEBHOOK_SECRET=${SECRETS.webhook}:1,`));
+    expect(gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs create http'))).toHaveLength(SCHEDULED_JOBS.length);
+    expect(gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs update http'))).toHaveLength(0);
+    expect(gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))).toHaveLength(FUNCTION_SPECS.length);
   });
 
   it('a re-run adds no webhook secret version and updates the scheduler jobs in place', () => {
-    const g = fakeGcloud({ webhookVersions: 2, smtpVersion: true, jobs: true });
-    expect(runPlan(plan, g.exec, g.io, () => 'gia-tri-ngau-nhien')).toBe(0);
-    for (const d of g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))) expect(flag(d.argv, 'set-secrets')).toMatch(new RegExp(`^WEBHOOK_SECRET=${SECRETS.webhook}:2,`));
-    expect(g.ran.some((r) => startsWith(r.argv, `gcloud secrets versions add`))).toBe(false);
-    expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs create http'))).toHaveLength(0);
-    expect(g.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs update http'))).toHaveLength(SCHEDULED_JOBS.length);
-    expect(g.out.join('')).toContain(`Bỏ qua: điều kiện "bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật" không đúng.`);
+    const gcloud = fakeGcloud({ webhookVersions: 2, smtpVersion: true, jobs: true });
+    expect(runPlan(plan, gcloud.exec, gcloud.io, () => 'gia-tri-ngau-nhien')).toBe(0);
+    for (const command of gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'))) expect(flag(command.argv, 'set-secrets')).toMatch(new RegExp(`^WEBHOOK_SECRET=${SECRETS.webhook}:2,`));
+    expect(gcloud.ran.some((r) => startsWith(r.argv, `gcloud secrets versions add`))).toBe(false);
+    expect(gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs create http'))).toHaveLength(0);
+    expect(gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud scheduler jobs update http'))).toHaveLength(SCHEDULED_JOBS.length);
+    expect(gcloud.out.join('')).toContain(`Bỏ qua: điều kiện "bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật" không đúng.`);
     // The provision step got the configuration, the secret read from Secret Manager included.
-    const provision = g.ran.at(-1)!;
+    const provision = gcloud.ran.at(-1)!;
     expect(provision.argv).toEqual(['npm', 'run', 'provision', '--', '--target', 'google']);
     expect(provision.env).toMatchObject({ WEBHOOK_SECRET: 'bi-mat-phien-ban-2-0123456789abcdef', SERVICE_ACCOUNT_EMAIL: FN_SA, SHARED_DRIVE_ID: '0AbCdEf' });
   });
 
   it('stops before building or deploying any function while the SMTP password has no value, saying how to add it', () => {
-    const g = fakeGcloud({ webhookVersions: 1, smtpVersion: false, jobs: true });
-    expect(runPlan(plan, g.exec, g.io, () => 'x')).toBe(1);
-    expect(g.ran.some((r) => startsWith(r.argv, 'npm run build') || startsWith(r.argv, 'gcloud functions deploy'))).toBe(false);
-    expect(g.err.join('')).toMatch(/Bí mật bao-cao-smtp-password chưa có giá trị nên chưa thể triển khai các hàm\. Thêm mật khẩu SMTP rồi chạy lại: printf %s "<mật khẩu SMTP>" \| gcloud secrets versions add bao-cao-smtp-password --data-file=- --project bao-cao-hanoi/);
+    const gcloud = fakeGcloud({ webhookVersions: 1, smtpVersion: false, jobs: true });
+    expect(runPlan(plan, gcloud.exec, gcloud.io, () => 'x')).toBe(1);
+    expect(gcloud.ran.some((r) => startsWith(r.argv, 'npm run build') || startsWith(r.argv, 'gcloud functions deploy'))).toBe(false);
+    expect(gcloud.err.join('')).toMatch(/Bí mật bao-cao-smtp-password chưa có giá trị nên chưa thể triển khai các hàm\. Thêm mật khẩu SMTP rồi chạy lại: printf %s "<mật khẩu SMTP>" \| gcloud secrets versions add bao-cao-smtp-password --data-file=- --project bao-cao-hanoi/);
   });
 
   it('rotation: remembers the version in use, adds a new one, and redeploys every function accepting both; finishing accepts the new one alone and disables the old', () => {
-    const g = fakeGcloud({ webhookVersions: 4, smtpVersion: true, jobs: true });
-    expect(runPlan(rotateWebhookSecretPlan(options), g.exec, g.io, () => 'moi')).toBe(0);
-    const order = g.ran.map((r) => r.argv.slice(0, 4).join(' '));
+    const gcloud = fakeGcloud({ webhookVersions: 4, smtpVersion: true, jobs: true });
+    expect(runPlan(rotateWebhookSecretPlan(options), gcloud.exec, gcloud.io, () => 'moi')).toBe(0);
+    const order = gcloud.ran.map((r) => r.argv.slice(0, 4).join(' '));
     expect(order[0]).toBe('gcloud secrets versions add');
-    expect(g.ran[0]!.input).toBe('moi');
-    const deploys = g.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'));
+    expect(gcloud.ran[0]!.input).toBe('moi');
+    const deploys = gcloud.ran.filter((r) => startsWith(r.argv, 'gcloud functions deploy'));
     expect(deploys).toHaveLength(FUNCTION_SPECS.length);
-    for (const d of deploys) expect(flag(d.argv, 'set-secrets')).toBe(`WEBHOOK_SECRET=${SECRETS.webhook}:5,WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:4,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`);
+    for (const deploy of deploys) expect(flag(deploy.argv, 'set-secrets')).toBe(`WEBHOOK_SECRET=${SECRETS.webhook}:5,WEBHOOK_SECRET_PREVIOUS=${SECRETS.webhook}:4,SMTP_PASSWORD=${SECRETS.smtpPassword}:latest`);
     // What the functions then see: both secrets accepted.
     const env = Object.fromEntries(flag(deploys[0]!.argv, 'set-env-vars')!.slice(3).split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     expect(parseConfig({ ...env, WEBHOOK_SECRET: 'n'.repeat(64), WEBHOOK_SECRET_PREVIOUS: 'o'.repeat(64) }).webhook.previousSecret).toBe('o'.repeat(64));
@@ -321,9 +321,9 @@ describe('the build', () => {
     const root = JSON.parse(await readFile('package.json', 'utf8')) as { devDependencies: Record<string, string> };
     const dev = Object.keys(root.devDependencies).filter((d) => !d.startsWith('@types/'));
     const files = (await readdir(out, { recursive: true })).filter((f) => String(f).endsWith('.js'));
-    for (const f of files) {
-      const js = await readFile(join(out, String(f)), 'utf8');
-      for (const d of dev) expect(js, `${f} imports ${d}`).not.toMatch(new RegExp(`from ['"]${d}(/|['"])|import\\(['"]${d}(/|['"])`));
+    for (const file of files) {
+      const source = await readFile(join(out, String(file)), 'utf8');
+      for (const dependency of dev) expect(source, `${file} imports ${dependency}`).not.toMatch(new RegExp(`from ['"]${dependency}(/|['"])|import\\(['"]${dependency}(/|['"])`));
     }
     // Cloud Build installs the dependencies beside the code (npm ci); the project's own stand in.
     await symlink(resolve('node_modules'), join(out, 'node_modules'), 'dir');

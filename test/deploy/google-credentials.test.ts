@@ -17,11 +17,11 @@ import { ConfigError, acceptedWebhookSecrets, parseConfig, redactedConfig } from
 import { GOOGLE_SCOPES, createDriveClient, createSheetsClient, googleAuthFor } from '../../functions/adapters/google-apis.js';
 import { googleSessionConfig } from '../../scripts/cli/session.js';
 
-const SA = 'bao-cao-functions@bao-cao-hanoi.iam.gserviceaccount.com';
+const SERVICE_ACCOUNT = 'bao-cao-functions@bao-cao-hanoi.iam.gserviceaccount.com';
 /** The environment the deployment plan gives a function (secrets mounted). */
 const PRODUCTION_ENV = {
   GOOGLE_CLOUD_PROJECT: 'bao-cao-hanoi',
-  SERVICE_ACCOUNT_EMAIL: SA,
+  SERVICE_ACCOUNT_EMAIL: SERVICE_ACCOUNT,
   SHARED_DRIVE_ID: '0AbCdEf',
   WEBHOOK_URL: 'https://asia-southeast1-bao-cao-hanoi.cloudfunctions.net/driveWebhook',
   WEBHOOK_SECRET: 'w'.repeat(64),
@@ -94,7 +94,7 @@ describe('an operator command on Google acts as the functions service account', 
 
   it('the session impersonates SERVICE_ACCOUNT_EMAIL, and refuses to run without it', () => {
     const config = googleSessionConfig(parseConfig(PRODUCTION_ENV));
-    expect(config.google).toEqual({ mode: 'google', timeoutMs: 30_000, actAs: SA });
+    expect(config.google).toEqual({ mode: 'google', timeoutMs: 30_000, actAs: SERVICE_ACCOUNT });
     expect(() => googleSessionConfig(parseConfig({ ...PRODUCTION_ENV, SERVICE_ACCOUNT_EMAIL: undefined }))).toThrow(/SERVICE_ACCOUNT_EMAIL/);
   });
 
@@ -107,12 +107,12 @@ describe('an operator command on Google acts as the functions service account', 
     for (const client of [sheets, drive]) {
       const auth = client.context._options.auth as unknown as Impersonated;
       expect(auth).toBeInstanceOf(Impersonated);
-      expect(auth.getTargetPrincipal()).toBe(SA);
+      expect(auth.getTargetPrincipal()).toBe(SERVICE_ACCOUNT);
       const headers = await auth.getRequestHeaders();
       expect(headers.get('authorization')).toBe('Bearer token-of-the-service-account');
     }
     expect(exchanges[0]).toEqual({
-      path: `/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`,
+      path: `/v1/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`,
       authorization: 'Bearer token-of-the-operator',
       body: expect.objectContaining({ scope: GOOGLE_SCOPES, lifetime: '3600s' }),
     });

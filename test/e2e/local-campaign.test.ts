@@ -31,9 +31,9 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bao-cao-e2e-'));
     system = await startSystem({ stateDir: dir, log, persist: false, sheetsClockScale: 60, demo: { stepped: true } });
-    const rt = system.stack.runtime;
+    const runtime = system.stack.runtime;
     // Play the campaign until a day after the first round is locked (22/07/2020).
-    until = rt.model.lockAt('so-ket-2020') + 86_400_000;
+    until = runtime.model.lockAt('so-ket-2020') + 86_400_000;
     await system.stepTo(until);
     await system.stack.fire('poll-changes');
     await system.stack.triggersIdle();
@@ -47,10 +47,10 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
   });
 
   it('consolidates figures from most districts into the master', async () => {
-    const rt = system.stack.runtime;
-    const view = await currentMasterView(rt, system.clock!.now());
+    const runtime = system.stack.runtime;
+    const view = await currentMasterView(runtime, system.clock!.now());
     const round = view.rounds.find((r) => r.roundId === 'so-ket-2020')!;
-    const districts = rt.model.campaign.units.filter((u) => u.kind === 'district').map((u) => u.id);
+    const districts = runtime.model.campaign.units.filter((u) => u.kind === 'district').map((u) => u.id);
     const withFigures = districts.filter((d) => round.byUnit[d]);
     expect(withFigures.length).toBeGreaterThan(districts.length / 2);
     expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeGreaterThan(0);
@@ -58,7 +58,7 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
     // sectors' figures are in their own subtotal, never added in.
     const sumOver = (kind: string) =>
       Object.entries(round.byUnit)
-        .filter(([unitId]) => rt.model.unit(unitId).kind === kind)
+        .filter(([unitId]) => runtime.model.unit(unitId).kind === kind)
         .reduce((s, [, t]) => s + (t.bang1?.['tuyen_truyen.dai_chung'] ?? 0), 0);
     expect(round.totals.bang1?.['tuyen_truyen.dai_chung']).toBeCloseTo(sumOver('district'), 6);
     const sectors = round.groups.find((g) => g.id === 'sectors')!;
@@ -66,8 +66,8 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
   });
 
   it('shows on-time, late and missing units in the master sheet status tab', async () => {
-    const rt = system.stack.runtime;
-    const { spreadsheetId } = await rt.store.meta('master');
+    const runtime = system.stack.runtime;
+    const { spreadsheetId } = await runtime.store.meta('master');
     const state = system.stack.sheets.toWorkbookModel(spreadsheetId!);
     const statusTab = state.sheets.find((s) => s.title === 'Tình trạng nộp')!;
     const texts = new Set(statusTab.cells.map((c) => c.value).filter((v): v is string => typeof v === 'string'));
@@ -108,8 +108,8 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
   });
 
   it("stamps Google's times on the demo's clock and records every on-time clerk at the moment they ticked", async () => {
-    const rt = system.stack.runtime;
-    const { startsAt, edits, behaviours } = demoScenario(rt.model);
+    const runtime = system.stack.runtime;
+    const { startsAt, edits, behaviours } = demoScenario(runtime.model);
     for (const sheet of system.stack.sheets.listSpreadsheets()) {
       expect(Date.parse(sheet.modifiedTime)).toBeGreaterThanOrEqual(startsAt);
       expect(Date.parse(sheet.modifiedTime)).toBeLessThanOrEqual(until);
@@ -118,7 +118,7 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
     const ticks = edits.filter((e) => e.roundId === round && behaviours.get(`${round}/${e.unitId}`) === 'on-time' && e.note === 'xác nhận và gửi');
     expect(ticks.length).toBeGreaterThan(10);
     for (const tick of ticks) {
-      const sub = await rt.store.submission(round, tick.unitId);
+      const sub = await runtime.store.submission(round, tick.unitId);
       expect({ unit: tick.unitId, acceptedAt: sub && ict(sub.acceptedAt), late: sub?.late }).toEqual({ unit: tick.unitId, acceptedAt: ict(tick.at), late: false });
     }
   });

@@ -77,8 +77,8 @@ const encodedWrite = (path: string) => DocumentEventData.encode({ value: { name:
 
 /** The runtime the functions of this file answer with (each test installs its own fake). */
 let current: Runtime | null = null;
-const useRuntime = (rt: Runtime | null) => {
-  current = rt;
+const useRuntime = (runtime: Runtime | null) => {
+  current = runtime;
 };
 
 beforeAll(async () => {
@@ -89,9 +89,9 @@ beforeAll(async () => {
     return current;
   });
   for (const name of ['onSubmissionWritten', 'onPollRequested', 'sheetAction', 'maintenance', 'driveWebhook'] as const) {
-    const fn = functions[name];
-    if (fn.signature === 'http') http(`${name}-poison`, fn.handler);
-    else cloudEvent(`${name}-poison`, fn.handler);
+    const action = functions[name];
+    if (action.signature === 'http') http(`${name}-poison`, action.handler);
+    else cloudEvent(`${name}-poison`, action.handler);
     urls[name] = await serve(`${name}-poison`);
   }
 });
@@ -110,11 +110,11 @@ beforeEach(() => {
 describe('poison events are acknowledged, transient failures retried', () => {
   const GARBAGE = Uint8Array.from([0x0f, 0xff, 0xff, 0xff, 0x07, 0x13, 0x37, 0x00, 0x42]);
 
-  it.each(['onSubmissionWritten', 'onPollRequested'])('%s: a garbage protobuf body is acknowledged, logged with the event’s context', async (fn) => {
-    const res = await postEvent(urls[fn]!, GARBAGE);
+  it.each(['onSubmissionWritten', 'onPollRequested'])('%s: a garbage protobuf body is acknowledged, logged with the event’s context', async (action) => {
+    const res = await postEvent(urls[action]!, GARBAGE);
     expect(res.status).toBe(204);
     const line = log.lines.find((l) => l.severity === 'ERROR')!;
-    expect(line.message).toBe(`${fn}: undecodable event acknowledged without processing`);
+    expect(line.message).toBe(`${action}: undecodable event acknowledged without processing`);
     expect(line).toMatchObject({ eventId: 'evt-42', eventType: 'google.cloud.firestore.document.v1.written', subject: `documents/campaigns/${CAMPAIGN}/submissions/r1__u1`, dataBytes: GARBAGE.byteLength });
     expect((line.error as { name: string }).name).toBe('UndecodableEventError');
     expect(workStarted).toBe(0);
@@ -209,8 +209,8 @@ describe('a body the framework cannot parse gets a 400 JSON answer', () => {
     expect(JSON.parse(text)).toEqual(body);
   };
 
-  it.each(['sheetAction', 'maintenance', 'driveWebhook', 'onSubmissionWritten'])('%s: JSON content type, text that is not JSON → 400 with a short message', async (fn) => {
-    const res = await fetch(urls[fn]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"spreadsheetId": "abc", ' });
+  it.each(['sheetAction', 'maintenance', 'driveWebhook', 'onSubmissionWritten'])('%s: JSON content type, text that is not JSON → 400 with a short message', async (action) => {
+    const res = await fetch(urls[action]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"spreadsheetId": "abc", ' });
     await expectJson(res, 400, BODY_NOT_JSON);
     expect(log.lines).toEqual([]); // the function never ran
   });
@@ -241,8 +241,8 @@ describe('a body the framework cannot parse gets a 400 JSON answer', () => {
     const app = express();
     app.use(bodyParser.json());
     app.post('/', (_req, res) => res.json({ ok: true }));
-    const server = await new Promise<Server>((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
+    const server = await new Promise<Server>((resolve) => {
+      const server = app.listen(0, '127.0.0.1', () => resolve(server));
     });
     servers.push(server);
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });

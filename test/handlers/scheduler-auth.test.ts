@@ -16,7 +16,7 @@ import { storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SCHEDULER_SA = 'scheduler@bao-cao-prod.iam.gserviceaccount.com';
-const AT = '2025-03-30T08:00:00+07:00';
+const SWEEP_AT = '2025-03-30T08:00:00+07:00';
 
 const b64url = (x: string | Buffer) => Buffer.from(x).toString('base64url');
 const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -41,26 +41,26 @@ function iamForwarded(claims: Record<string, unknown>): string {
 }
 
 describe('the scheduled HTTP functions refuse callers without valid credentials', () => {
-  let s: TestStack;
+  let stack: TestStack;
   let url: string;
-  const post = (authorization: string | null, body: Record<string, unknown> = { at: AT }, target = url) =>
+  const post = (authorization: string | null, body: Record<string, unknown> = { at: SWEEP_AT }, target = url) =>
     fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization !== null ? { authorization } : {}) }, body: JSON.stringify(body) });
 
   /** Everything an accepted sweep would have left behind. */
   const sideEffects = async () => ({
-    flags: (await storedCollection(s.runtime, 'flags').get()).size,
-    reminders: (await storedCollection(s.runtime, 'reminders').get()).size,
-    mails: (await s.listEmails()).length,
-    masterRequested: (await s.runtime.store.meta('master')).requestedAt ?? null,
+    flags: (await storedCollection(stack.runtime, 'flags').get()).size,
+    reminders: (await storedCollection(stack.runtime, 'reminders').get()).size,
+    mails: (await stack.listEmails()).length,
+    masterRequested: (await stack.runtime.store.meta('master')).requestedAt ?? null,
   });
   const NOTHING = { flags: 0, reminders: 0, mails: 0, masterRequested: null };
 
   beforeAll(async () => {
-    s = await startTestStack({ campaignSchema: SECOND_CAMPAIGN_FILE, at: AT });
-    url = s.urls.functions.complianceSweep!;
+    stack = await startTestStack({ campaignSchema: SECOND_CAMPAIGN_FILE, at: SWEEP_AT });
+    url = stack.urls.functions.complianceSweep!;
   });
   afterAll(async () => {
-    await s?.dispose();
+    await stack?.dispose();
   });
 
   describe('locally: the shared secret', () => {
@@ -72,7 +72,7 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       ['the secret in another scheme', 'SECRET-BASIC'],
       ['the secret without a scheme', 'SECRET-BARE'],
     ])('%s: 401, and nothing happens', async (_what, auth) => {
-      const secret = s.secrets.scheduler;
+      const secret = stack.secrets.scheduler;
       const header = auth === 'CHANGE' ? `Bearer ${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}` : auth === 'SECRET-BASIC' ? `Basic ${secret}` : auth === 'SECRET-BARE' ? secret : auth;
       const res = await post(header);
       expect(res.status).toBe(401);
@@ -81,16 +81,16 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
     });
 
     it('the maintenance function is guarded the same way', async () => {
-      const res = await post('Bearer wrong', { job: 'refresh-master' }, s.urls.functions.maintenance);
+      const res = await post('Bearer wrong', { job: 'refresh-master' }, stack.urls.functions.maintenance);
       expect(res.status).toBe(401);
       expect(await sideEffects()).toEqual(NOTHING);
     });
 
     it('the verifier itself says why', async () => {
-      const v = sharedSecretVerifier('s3cret');
-      expect(await v(undefined)).toEqual({ ok: false, reason: 'missing bearer token' });
-      expect(await v('Bearer s3cre')).toEqual({ ok: false, reason: 'wrong shared secret' });
-      expect(await v('Bearer s3cret')).toEqual({ ok: true, caller: 'local-scheduler' });
+      const verifier = sharedSecretVerifier('s3cret');
+      expect(await verifier(undefined)).toEqual({ ok: false, reason: 'missing bearer token' });
+      expect(await verifier('Bearer s3cre')).toEqual({ ok: false, reason: 'wrong shared secret' });
+      expect(await verifier('Bearer s3cret')).toEqual({ ok: true, caller: 'local-scheduler' });
       // An empty configured secret never matches anything.
       expect((await sharedSecretVerifier('')('Bearer ')).ok).toBe(false);
     });
@@ -109,8 +109,8 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       ['a token signed by another key', () => idToken({ aud: url }, { key: stranger.privateKey }), /Invalid token signature/],
       ['a token with an unknown key id', () => idToken({ aud: url }, { kid: 'other-key' }), /No pem found/],
       ['a token with its payload altered after signing', () => {
-        const [h, , sig] = idToken({ aud: url }).split('.');
-        return `${h}.${b64url(JSON.stringify({ iss: 'https://accounts.google.com', aud: url, email: SCHEDULER_SA, email_verified: true, iat: 1, exp: 9_999_999_999 }))}.${sig}`;
+        const [height, , sig] = idToken({ aud: url }).split('.');
+        return `${height}.${b64url(JSON.stringify({ iss: 'https://accounts.google.com', aud: url, email: SCHEDULER_SA, email_verified: true, iat: 1, exp: 9_999_999_999 }))}.${sig}`;
       }, /Invalid token signature/],
       ['not a JWT (the local secret)', () => 'not.a-jwt', /segments|parse|Unexpected|JSON/],
     ])('%s: refused with a reason; through the function, 401 and nothing happens', async (_what, token, reason) => {
@@ -118,36 +118,36 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       expect(verdict.ok).toBe(false);
       expect(verdict.ok ? '' : verdict.reason).toMatch(reason);
 
-      s.useRuntime({ ...s.runtime, schedulerAuth: verifier() });
+      stack.useRuntime({ ...stack.runtime, schedulerAuth: verifier() });
       try {
         const res = await post(`Bearer ${token()}`);
         expect(res.status).toBe(401);
         expect(await sideEffects()).toEqual(NOTHING);
         // The local secret is no key in production.
-        expect((await post(`Bearer ${s.secrets.scheduler}`)).status).toBe(401);
+        expect((await post(`Bearer ${stack.secrets.scheduler}`)).status).toBe(401);
         expect(await sideEffects()).toEqual(NOTHING);
       } finally {
-        s.useRuntime(s.runtime);
+        stack.useRuntime(stack.runtime);
       }
     });
 
     describe('behind Cloud Run IAM (the private complianceSweep and maintenance): the signature arrives removed', () => {
       /** What production wires: the verifier built from an OIDC configuration, no injected keys. */
-      const production = () => schedulerVerifierFor({ ...s.runtime, config: { ...s.runtime.config, scheduler: { mode: 'oidc', audience: url, serviceAccount: SCHEDULER_SA } } });
+      const production = () => schedulerVerifierFor({ ...stack.runtime, config: { ...stack.runtime.config, scheduler: { mode: 'oidc', audience: url, serviceAccount: SCHEDULER_SA } } });
       const nowSeconds = () => Math.floor(Date.now() / 1000);
 
       it('the scheduler’s token with the right claims is accepted, and the function runs the job', async () => {
         expect(await production()(`Bearer ${iamForwarded({ aud: url })}`)).toEqual({ ok: true, caller: SCHEDULER_SA });
         // An audience given as a list (JWT allows it) naming this function is accepted too.
         expect((await production()(`Bearer ${iamForwarded({ aud: [url] })}`)).ok).toBe(true);
-        s.useRuntime({ ...s.runtime, schedulerAuth: production() });
+        stack.useRuntime({ ...stack.runtime, schedulerAuth: production() });
         try {
           // Past authentication: an unknown job is answered 400 by the job switch, not 401.
-          const res = await post(`Bearer ${iamForwarded({ aud: url })}`, { job: 'no-such-job' }, s.urls.functions.maintenance);
+          const res = await post(`Bearer ${iamForwarded({ aud: url })}`, { job: 'no-such-job' }, stack.urls.functions.maintenance);
           expect(res.status).toBe(400);
           expect(((await res.json()) as { error: string }).error).toMatch(/unknown job/);
         } finally {
-          s.useRuntime(s.runtime);
+          stack.useRuntime(stack.runtime);
         }
         expect(await sideEffects()).toEqual(NOTHING);
       });
@@ -165,20 +165,20 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       ])('%s: refused with a reason; through the function, 401 and nothing happens', async (_what, token, reason) => {
         const verdict = await production()(`Bearer ${token()}`);
         expect(verdict.ok ? '' : verdict.reason).toMatch(reason);
-        s.useRuntime({ ...s.runtime, schedulerAuth: production() });
+        stack.useRuntime({ ...stack.runtime, schedulerAuth: production() });
         try {
           const res = await post(`Bearer ${token()}`);
           expect(res.status).toBe(401);
         } finally {
-          s.useRuntime(s.runtime);
+          stack.useRuntime(stack.runtime);
         }
         expect(await sideEffects()).toEqual(NOTHING);
       });
 
       it('a token that still carries a signature is verified in full: a forged one is refused', async () => {
-        const v = oidcVerifier({ audience: url, serviceAccount: SCHEDULER_SA, behindIam: true, certs });
-        expect((await v(`Bearer ${idToken({ aud: url })}`)).ok).toBe(true);
-        const forged = await v(`Bearer ${idToken({ aud: url }, { key: stranger.privateKey })}`);
+        const verifier = oidcVerifier({ audience: url, serviceAccount: SCHEDULER_SA, behindIam: true, certs });
+        expect((await verifier(`Bearer ${idToken({ aud: url })}`)).ok).toBe(true);
+        const forged = await verifier(`Bearer ${idToken({ aud: url }, { key: stranger.privateKey })}`);
         expect(forged.ok ? '' : forged.reason).toMatch(/Invalid token signature/);
       });
 
@@ -190,7 +190,7 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
 
     it('the scheduler’s own token is accepted: the sweep runs, flags and mails the two wards and the coordinators', async () => {
       expect(await verifier()(`Bearer ${idToken({ aud: url })}`)).toEqual({ ok: true, caller: SCHEDULER_SA });
-      s.useRuntime({ ...s.runtime, schedulerAuth: verifier() });
+      stack.useRuntime({ ...stack.runtime, schedulerAuth: verifier() });
       try {
         const res = await post(`Bearer ${idToken({ aud: url })}`);
         expect(res.status).toBe(200);
@@ -204,11 +204,11 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
         ]);
         expect(body.sent).toBe(3);
       } finally {
-        s.useRuntime(s.runtime);
+        stack.useRuntime(stack.runtime);
       }
       const after = await sideEffects();
-      expect(after).toEqual({ flags: 2, reminders: 3 + 3, mails: 3, masterRequested: Date.parse(AT) });
-      const mail = (await s.listEmails()).find((m) => m.to.includes('haichau@danang.example'))!;
+      expect(after).toEqual({ flags: 2, reminders: 3 + 3, mails: 3, masterRequested: Date.parse(SWEEP_AT) });
+      const mail = (await stack.listEmails()).find((m) => m.to.includes('haichau@danang.example'))!;
       expect(mail.text).toContain('Kính gửi: UBND phường Hải Châu,');
       expect(mail.text).toContain('Hạn gửi: muộn nhất 23:59 thứ Hai, 31/03/2025.');
       expect(mail.text).toContain('  - Bảng tính chưa có số liệu.');

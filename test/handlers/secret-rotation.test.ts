@@ -32,7 +32,7 @@ const { driveWebhook, sheetAction } = createHttpHandlers(async () => {
 function stubRuntime(config: Config) {
   const pollRequests: string[] = [];
   const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
-  const rt = {
+  const runtime = {
     config,
     now: () => NOW,
     log: silent,
@@ -47,7 +47,7 @@ function stubRuntime(config: Config) {
       meta: async () => ({}),
     },
   } as unknown as Runtime;
-  current = rt;
+  current = runtime;
   return { pollRequests };
 }
 

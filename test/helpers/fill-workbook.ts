@@ -27,9 +27,9 @@ export interface Submission {
 
 /** A stable pseudo-random number in [0, 1) from a string. */
 function unitNoise(id: string): number {
-  let h = 2166136261;
-  for (const ch of id) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
-  return (h % 10_000) / 10_000;
+  let height = 2166136261;
+  for (const character of id) height = Math.imul(height ^ character.codePointAt(0)!, 16777619) >>> 0;
+  return (height % 10_000) / 10_000;
 }
 
 /** How big a unit is relative to a typical one: 0.6 … 1.6, stable per unit id. */
@@ -99,11 +99,11 @@ export function figuresFor(model: CampaignModel, unitId: string, roundId: string
     out[periodId] = {};
     for (const ind of table.indicators) {
       const base = BASE[ind.code] ?? 10;
-      let v: number;
-      if (ind.aggregate === 'stock') v = base * scale * (1 + 0.03 * (year - 2015) + (share < 1 ? 0.02 : 0));
-      else if (ONCE_A_YEAR.has(ind.code)) v = base;
-      else v = base * scale * growth * share;
-      out[periodId]![ind.code] = ind.type === 'integer' ? Math.round(v) : Math.round(v * 10) / 10;
+      let value: number;
+      if (ind.aggregate === 'stock') value = base * scale * (1 + 0.03 * (year - 2015) + (share < 1 ? 0.02 : 0));
+      else if (ONCE_A_YEAR.has(ind.code)) value = base;
+      else value = base * scale * growth * share;
+      out[periodId]![ind.code] = ind.type === 'integer' ? Math.round(value) : Math.round(value * 10) / 10;
     }
   });
   return out;
@@ -111,9 +111,9 @@ export function figuresFor(model: CampaignModel, unitId: string, roundId: string
 
 /** Figures of several units as `computePeerStats` takes them. */
 export function peerFigures(model: CampaignModel, unitIds: string[], roundId: string): Record<string, FigureValues>[] {
-  return unitIds.map((u) => {
+  return unitIds.map((unitId) => {
     const byTable: Record<string, FigureValues> = {};
-    for (const { table } of model.tablesFor(u, roundId)) if (table.kind === 'figures') byTable[table.id] = figuresFor(model, u, roundId, table.id);
+    for (const { table } of model.tablesFor(unitId, roundId)) if (table.kind === 'figures') byTable[table.id] = figuresFor(model, unitId, roundId, table.id);
     return byTable;
   });
 }
@@ -145,7 +145,7 @@ export const ELIGIBLE_TITLES: Record<string, string[]> = {
 export function nomineeRow(model: CampaignModel, spec: NomineeSpec): Record<string, Typed> {
   const table = model.campaign.tables.find((t) => t.kind === 'list' && t.role === 'nominations');
   if (!table || table.kind !== 'list' || !table.nominationFields) throw new Error('no nominations table');
-  const f = table.nominationFields;
+  const fields = table.nominationFields;
   const optionsOf = (code: string) => {
     const field = table.fields.find((x) => x.code === code);
     return field?.type === 'choice' ? field.options : '';
@@ -153,18 +153,18 @@ export function nomineeRow(model: CampaignModel, spec: NomineeSpec): Record<stri
   const label = (code: string, value: string | null) => (value === null ? null : model.optionLabel(optionsOf(code), value));
   const titles = spec.titles ?? ELIGIBLE_TITLES[`${spec.scope}/${spec.type}`]!;
   const row: Record<string, Typed> = {
-    [f.award]: label(f.award, spec.award),
-    [f.type]: label(f.type, spec.type),
-    [f.scope]: label(f.scope, spec.scope),
-    [f.name]: spec.name,
-    [f.position]: spec.position ?? (spec.type === 'collective' ? 'Tập thể' : 'Cán bộ'),
-    [f.giayKhen]: spec.giayKhen === undefined ? 2 : spec.giayKhen,
-    [f.bangKhen]: spec.bangKhen === undefined ? 1 : spec.bangKhen,
-    [f.summary]: spec.summary ?? `Có thành tích xuất sắc trong tổ chức Ngày hội toàn dân bảo vệ ANTQ giai đoạn 2015 – 2020 (${spec.name}).`,
-    [f.reportConfirmed]: spec.reportConfirmed ?? true,
-    [f.originalSets]: spec.originalSets === undefined ? model.award(spec.award).originalSets : spec.originalSets,
+    [fields.award]: label(fields.award, spec.award),
+    [fields.type]: label(fields.type, spec.type),
+    [fields.scope]: label(fields.scope, spec.scope),
+    [fields.name]: spec.name,
+    [fields.position]: spec.position ?? (spec.type === 'collective' ? 'Tập thể' : 'Cán bộ'),
+    [fields.giayKhen]: spec.giayKhen === undefined ? 2 : spec.giayKhen,
+    [fields.bangKhen]: spec.bangKhen === undefined ? 1 : spec.bangKhen,
+    [fields.summary]: spec.summary ?? `Có thành tích xuất sắc trong tổ chức Ngày hội toàn dân bảo vệ ANTQ giai đoạn 2015 – 2020 (${spec.name}).`,
+    [fields.reportConfirmed]: spec.reportConfirmed ?? true,
+    [fields.originalSets]: spec.originalSets === undefined ? model.award(spec.award).originalSets : spec.originalSets,
   };
-  Object.entries(f.titles)
+  Object.entries(fields.titles)
     .sort(([a], [b]) => a.localeCompare(b))
     .forEach(([, code], i) => (row[code] = label(code, titles[i] ?? null)));
   return row;
@@ -207,76 +207,76 @@ const EXAMPLES = [
 
 /** One complete activity dated on the first day of the round's window, with the first kind and level offered. */
 export function activityRow(model: CampaignModel, table: ListTable, roundId: string): Record<string, Typed> {
-  const f = table.activityFields!;
+  const fields = table.activityFields!;
   const firstLabel = (code: string) => {
     const field = table.fields.find((x) => x.code === code);
     return field?.type === 'choice' ? model.options(field.options)[0]!.label : '';
   };
-  const [y, m, d] = model.round(roundId).dataWindow.from.split('-');
+  const [year, month, day] = model.round(roundId).dataWindow.from.split('-');
   return {
-    [f.date]: `${d}/${m}/${y}`,
-    [f.name]: 'Ngày hội toàn dân bảo vệ ANTQ tại tổ dân phố số 7',
-    [f.kind]: firstLabel(f.kind),
-    [f.level]: firstLabel(f.level),
-    [f.participants]: 150,
-    [f.summary]: 'Biểu dương 5 tập thể, cá nhân điển hình; ký cam kết giữ gìn an ninh trật tự.',
+    [fields.date]: `${day}/${month}/${year}`,
+    [fields.name]: 'Ngày hội toàn dân bảo vệ ANTQ tại tổ dân phố số 7',
+    [fields.kind]: firstLabel(fields.kind),
+    [fields.level]: firstLabel(fields.level),
+    [fields.participants]: 150,
+    [fields.summary]: 'Biểu dương 5 tập thể, cá nhân điển hình; ký cam kết giữ gìn an ninh trật tự.',
   };
 }
 
 /** A complete, valid, ticked submission of one unit for one round. */
 export function validSubmission(model: CampaignModel, unitId: string, roundId: string): Submission {
-  const s: Submission = { figures: {}, outline: {}, lists: {}, forms: {}, confirmation: {} };
+  const submission: Submission = { figures: {}, outline: {}, lists: {}, forms: {}, confirmation: {} };
   for (const { table } of model.tablesFor(unitId, roundId)) {
-    if (table.kind === 'figures') s.figures[table.id] = figuresFor(model, unitId, roundId, table.id);
+    if (table.kind === 'figures') submission.figures[table.id] = figuresFor(model, unitId, roundId, table.id);
     else if (table.kind === 'checklist') {
-      s.outline[table.id] = {};
+      submission.outline[table.id] = {};
       table.sections.forEach((section, i) =>
-        section.items.forEach((item, j) => {
-          s.outline[table.id]![item.code] = j % 3 === 2 ? { reference: `tr. ${i + 3}` } : { content: `Mục ${item.code}: đã thực hiện, kết quả nêu tại báo cáo đính kèm.` };
+        section.items.forEach((item, itemIndex) => {
+          submission.outline[table.id]![item.code] = itemIndex % 3 === 2 ? { reference: `tr. ${i + 3}` } : { content: `Mục ${item.code}: đã thực hiện, kết quả nêu tại báo cáo đính kèm.` };
         }),
       );
     } else if (table.role === 'nominations') {
-      s.lists[table.id] = defaultNominees(model, unitId).map((n) => nomineeRow(model, n));
-      s.forms[table.id] = Object.fromEntries((table.formBlock?.fields ?? []).map((f) => [f.code, true]));
+      submission.lists[table.id] = defaultNominees(model, unitId).map((n) => nomineeRow(model, n));
+      submission.forms[table.id] = Object.fromEntries((table.formBlock?.fields ?? []).map((f) => [f.code, true]));
     } else if (table.role === 'activities') {
-      s.lists[table.id] = [activityRow(model, table, roundId)];
+      submission.lists[table.id] = [activityRow(model, table, roundId)];
     } else {
-      s.lists[table.id] = EXAMPLES.slice(0, Math.max(table.minEntries, 3)).map((e) => ({ ...e }));
+      submission.lists[table.id] = EXAMPLES.slice(0, Math.max(table.minEntries, 3)).map((e) => ({ ...e }));
     }
   }
-  for (const f of model.campaign.confirmation.fields) {
-    s.confirmation[f.code] = { 'submit-checkbox': true, text: f.code === 'thu_truong' ? 'Trần Văn Bình' : 'Nguyễn Văn An', phone: '0912 345 678', url: 'https://drive.google.com/file/d/1AbCdEf/view' }[f.type];
+  for (const field of model.campaign.confirmation.fields) {
+    submission.confirmation[field.code] = { 'submit-checkbox': true, text: field.code === 'thu_truong' ? 'Trần Văn Bình' : 'Nguyễn Văn An', phone: '0912 345 678', url: 'https://drive.google.com/file/d/1AbCdEf/view' }[field.type];
   }
-  return s;
+  return submission;
 }
 
 /** Every cell a submission types, located by hidden codes in `grid` (a blank template). */
-export function submissionWrites(grid: WorkbookGrid, s: Submission): { ref: CellRef; value: Typed }[] {
+export function submissionWrites(grid: WorkbookGrid, submission: Submission): { ref: CellRef; value: Typed }[] {
   const out: { ref: CellRef; value: Typed }[] = [];
-  for (const [tableId, byPeriod] of Object.entries(s.figures))
+  for (const [tableId, byPeriod] of Object.entries(submission.figures))
     for (const [periodId, byCode] of Object.entries(byPeriod))
       for (const [code, value] of Object.entries(byCode)) out.push({ ref: figureCell(grid, tableId, periodId, code), value });
-  for (const [tableId, items] of Object.entries(s.outline))
+  for (const [tableId, items] of Object.entries(submission.outline))
     for (const [item, { content, reference }] of Object.entries(items)) {
       if (content !== undefined) out.push({ ref: outlineCell(grid, tableId, item, 'noi_dung'), value: content });
       if (reference !== undefined) out.push({ ref: outlineCell(grid, tableId, item, 'tham_chieu'), value: reference });
     }
-  for (const [tableId, rows] of Object.entries(s.lists))
+  for (const [tableId, rows] of Object.entries(submission.lists))
     rows.forEach((row, i) => Object.entries(row).forEach(([field, value]) => out.push({ ref: listCell(grid, tableId, i, field), value })));
-  for (const [tableId, fields] of Object.entries(s.forms))
+  for (const [tableId, fields] of Object.entries(submission.forms))
     for (const [field, value] of Object.entries(fields)) out.push({ ref: formCell(grid, tableId, field), value });
-  for (const [field, value] of Object.entries(s.confirmation)) out.push({ ref: confirmationCell(grid, field), value });
+  for (const [field, value] of Object.entries(submission.confirmation)) out.push({ ref: confirmationCell(grid, field), value });
   return out;
 }
 
-export function applyToGrid(grid: WorkbookGrid, s: Submission): WorkbookGrid {
-  for (const { ref, value } of submissionWrites(grid, s)) put(ref, value);
+export function applyToGrid(grid: WorkbookGrid, submission: Submission): WorkbookGrid {
+  for (const { ref, value } of submissionWrites(grid, submission)) put(ref, value);
   return grid;
 }
 
 /** The unit's template filled with a valid submission, after `edit` changed what is typed. */
 export async function filledGrid(model: CampaignModel, unitId: string, roundId: string, edit?: (s: Submission) => void): Promise<WorkbookGrid> {
-  const s = validSubmission(model, unitId, roundId);
-  edit?.(s);
-  return applyToGrid(await templateGrid(model, unitId, roundId), s);
+  const submission = validSubmission(model, unitId, roundId);
+  edit?.(submission);
+  return applyToGrid(await templateGrid(model, unitId, roundId), submission);
 }

@@ -26,22 +26,22 @@ export function gridCell(value: Typed): GridCell | null {
   if (typeof value === 'number') return { v: value };
   if (typeof value === 'boolean') return { v: value, text: value ? 'TRUE' : 'FALSE' };
   if ('date' in value) {
-    const [y, m, d] = value.date.split('-').map(Number) as [number, number, number];
-    const serial = Date.UTC(y, m - 1, d) / MS_PER_DAY + UNIX_EPOCH_SERIAL;
-    return { v: serial, text: `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`, kind: 'date' };
+    const [year, month, day] = value.date.split('-').map(Number) as [number, number, number];
+    const serial = Date.UTC(year, month - 1, day) / MS_PER_DAY + UNIX_EPOCH_SERIAL;
+    return { v: serial, text: `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`, kind: 'date' };
   }
   return { v: value.error, text: value.error, kind: 'error' };
 }
 
 export function sheetNamed(grid: WorkbookGrid, title: string): SheetGrid {
-  const s = grid.sheets.find((x) => x.title === title);
-  if (!s) throw new Error(`no sheet "${title}" (have ${grid.sheets.map((x) => x.title).join(', ')})`);
-  return s;
+  const sheet = grid.sheets.find((x) => x.title === title);
+  if (!sheet) throw new Error(`no sheet "${title}" (have ${grid.sheets.map((x) => x.title).join(', ')})`);
+  return sheet;
 }
 
 export function put(ref: CellRef, value: Typed): void {
   const row = (ref.sheet.rows[ref.row] ??= []);
-  for (let r = 0; r < ref.row; r++) ref.sheet.rows[r] ??= [];
+  for (let row = 0; row < ref.row; row++) ref.sheet.rows[row] ??= [];
   row[ref.col] = gridCell(value);
 }
 
@@ -128,21 +128,21 @@ export function confirmationCell(grid: WorkbookGrid, field: string): CellRef {
 function shiftMerges(sheet: SheetGrid, axis: 'row' | 'col', at: number, by: 1 | -1) {
   const [start, end] = axis === 'row' ? (['startRow', 'endRow'] as const) : (['startCol', 'endCol'] as const);
   const out: RangeModel[] = [];
-  for (const m of sheet.merges) {
-    const n = { ...m };
+  for (const merge of sheet.merges) {
+    const moved = { ...merge };
     if (by === 1) {
-      if (n[start] >= at) {
-        n[start]++;
-        n[end]++;
-      } else if (n[end] > at) n[end]++;
+      if (moved[start] >= at) {
+        moved[start]++;
+        moved[end]++;
+      } else if (moved[end] > at) moved[end]++;
     } else {
-      if (n[start] > at) {
-        n[start]--;
-        n[end]--;
-      } else if (n[end] > at) n[end]--;
-      if (n[end] <= n[start]) continue;
+      if (moved[start] > at) {
+        moved[start]--;
+        moved[end]--;
+      } else if (moved[end] > at) moved[end]--;
+      if (moved[end] <= moved[start]) continue;
     }
-    if (n.endRow - n.startRow > 1 || n.endCol - n.startCol > 1) out.push(n);
+    if (moved.endRow - moved.startRow > 1 || moved.endCol - moved.startCol > 1) out.push(moved);
   }
   sheet.merges = out;
 }
@@ -169,11 +169,11 @@ export function deleteRow(sheet: SheetGrid, row: number): void {
 
 /** Merges a range: the top-left cell keeps its value, covered cells read blank (as both readers report them). */
 export function mergeCells(sheet: SheetGrid, range: RangeModel): void {
-  for (let r = range.startRow; r < range.endRow; r++) {
-    for (let c = range.startCol; c < range.endCol; c++) {
-      if (r === range.startRow && c === range.startCol) continue;
-      const row = sheet.rows[r];
-      if (row && row.length > c) row[c] = null;
+  for (let rowIndex = range.startRow; rowIndex < range.endRow; rowIndex++) {
+    for (let col = range.startCol; col < range.endCol; col++) {
+      if (rowIndex === range.startRow && col === range.startCol) continue;
+      const row = sheet.rows[rowIndex];
+      if (row && row.length > col) row[col] = null;
     }
   }
   sheet.merges.push(range);
@@ -197,10 +197,10 @@ export function duplicateSheet(grid: WorkbookGrid, title: string, copyTitle = `B
 
 /** Moves every cell of a rectangular block `by` columns (positive: right), as a paste one column off does. */
 export function shiftBlock(sheet: SheetGrid, rows: number[], fromCol: number, toColExclusive: number, by: number): void {
-  for (const r of rows) {
-    const row = (sheet.rows[r] ??= []);
+  for (const rowIndex of rows) {
+    const row = (sheet.rows[rowIndex] ??= []);
     const moved = row.slice(fromCol, toColExclusive);
-    for (let c = fromCol; c < toColExclusive; c++) row[c] = null;
+    for (let col = fromCol; col < toColExclusive; col++) row[col] = null;
     moved.forEach((cell, i) => (row[fromCol + i + by] = cell ?? null));
   }
 }

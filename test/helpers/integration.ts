@@ -41,10 +41,10 @@ export function seenCell(state: SpreadsheetState, sheetTitle: string, row: numbe
   const sheet = state.sheets.find((s) => s.properties.title === sheetTitle);
   if (!sheet) throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
   const cell = sheet.rows[row]?.[col] ?? null;
-  const v = cell?.userEnteredValue;
-  const value = v ? (v.stringValue ?? v.numberValue ?? v.boolValue ?? v.formulaValue ?? null) : null;
-  const bg = cell?.userEnteredFormat?.['backgroundColor'] as { red?: number; green?: number; blue?: number } | undefined;
-  return { value, note: cell?.note ?? null, background: bg ? colorToRgb(bg) : null };
+  const userValue = cell?.userEnteredValue;
+  const value = userValue ? (userValue.stringValue ?? userValue.numberValue ?? userValue.boolValue ?? userValue.formulaValue ?? null) : null;
+  const background = cell?.userEnteredFormat?.['backgroundColor'] as { red?: number; green?: number; blue?: number } | undefined;
+  return { value, note: cell?.note ?? null, background: background ? colorToRgb(background) : null };
 }
 
 /** Every cell of every tab as a person sees it: value, note, background. */
@@ -63,9 +63,9 @@ export function aggregateMeaning(aggs: Pick<AggregateRecord, 'nodeId' | 'parentI
 export function expectSameOutcome<T extends Record<string, unknown>>(actual: T, expected: T, parts: (keyof T & string)[], perUnit: (keyof T & string)[] = []): void {
   for (const part of parts) expect(actual[part], part).toEqual(expected[part]);
   for (const part of perUnit) {
-    const e = expected[part] as Record<string, unknown>;
-    expect(Object.keys(actual[part] as object).sort(), part).toEqual(Object.keys(e).sort());
-    for (const unit of Object.keys(e)) expect((actual[part] as Record<string, unknown>)[unit], `${part} of ${unit}`).toEqual(e[unit]);
+    const error = expected[part] as Record<string, unknown>;
+    expect(Object.keys(actual[part] as object).sort(), part).toEqual(Object.keys(error).sort());
+    for (const unit of Object.keys(error)) expect((actual[part] as Record<string, unknown>)[unit], `${part} of ${unit}`).toEqual(error[unit]);
   }
 }
 
@@ -80,9 +80,9 @@ export function tabValues(state: SpreadsheetState, sheetTitle: string): (string 
   const sheet = state.sheets.find((s) => s.properties.title === sheetTitle);
   if (!sheet) throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
   return sheet.rows.map((r) =>
-    (r ?? []).map((c) => {
-      const v = c?.userEnteredValue;
-      return v ? (v.stringValue ?? v.numberValue ?? v.boolValue ?? null) : null;
+    (r ?? []).map((cellState) => {
+      const value = cellState?.userEnteredValue;
+      return value ? (value.stringValue ?? value.numberValue ?? value.boolValue ?? null) : null;
     }),
   );
 }
@@ -95,16 +95,16 @@ export function rowWhere(rows: (string | number | boolean | null)[][], col: numb
 }
 
 /** Requests logged by the emulator from now on, filtered. */
-export function requestsSince(s: TestStack): (filter?: (e: LogEntry) => boolean) => LogEntry[] {
-  const last = s.sheets.log.at(-1)?.seq ?? 0;
-  return (filter = () => true) => s.sheets.log.filter((e) => e.seq > last && filter(e));
+export function requestsSince(stack: TestStack): (filter?: (e: LogEntry) => boolean) => LogEntry[] {
+  const last = stack.sheets.log.at(-1)?.seq ?? 0;
+  return (filter = () => true) => stack.sheets.log.filter((e) => e.seq > last && filter(e));
 }
 
 export const sheetsOn = (spreadsheetId: string) => (e: LogEntry) => e.api === 'sheets' && e.spreadsheetId === spreadsheetId;
 
 /** A Sheets client acting as the spreadsheets' owner (the service account), who may edit protected cells. */
-export function sheetsAsOwner(s: TestStack): sheets_v4.Sheets {
-  return sheetsAs(s.urls.sheets, LOCAL_SERVICE_ACCOUNT);
+export function sheetsAsOwner(stack: TestStack): sheets_v4.Sheets {
+  return sheetsAs(stack.urls.sheets, LOCAL_SERVICE_ACCOUNT);
 }
 
 /** Writes raw values into cells as `client` (USER_ENTERED, as typed). */
@@ -119,16 +119,16 @@ export async function writeCells(client: sheets_v4.Sheets, spreadsheetId: string
 export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== null && v !== false) return v as T;
+    const value = await check();
+    if (value !== undefined && value !== null && value !== false) return value as T;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 /** Waits until the emulator has seen no request and sent no push for `quietMs` (pushes and the work they cause have settled). */
-export async function settled(s: TestStack, quietMs = 300, timeoutMs = 10_000): Promise<void> {
-  const mark = () => `${s.sheets.log.at(-1)?.seq ?? 0}/${s.sheets.pushes.length}`;
+export async function settled(stack: TestStack, quietMs = 300, timeoutMs = 10_000): Promise<void> {
+  const mark = () => `${stack.sheets.log.at(-1)?.seq ?? 0}/${stack.sheets.pushes.length}`;
   const until = Date.now() + timeoutMs;
   let last = mark();
   let since = Date.now();
@@ -146,24 +146,24 @@ export async function settled(s: TestStack, quietMs = 300, timeoutMs = 10_000): 
  * render the unit's workbook, share it with the clerk, register it. Also starts the Drive
  * change feed so the poll has a page token, with a watch channel to the webhook when `watch`.
  */
-export async function registerUnitSheets(s: TestStack, roundId: string, unitIds: string[], opts: { watch?: boolean } = {}): Promise<Record<string, string>> {
-  const { model, files, workbooks, store } = s.runtime;
+export async function registerUnitSheets(stack: TestStack, roundId: string, unitIds: string[], opts: { watch?: boolean } = {}): Promise<Record<string, string>> {
+  const { model, files, workbooks, store } = stack.runtime;
   const ids: Record<string, string> = {};
   for (const unitId of unitIds) {
     const file = await files.createSpreadsheet(unitWorkbookTitle(model, unitId, roundId), { campaign: model.id, unit: unitId, round: roundId });
     await workbooks.render(file.id, buildUnitWorkbook(model, unitId, roundId, { editors: [LOCAL_SERVICE_ACCOUNT] }));
     for (const email of model.unit(unitId).emails) await files.share(file.id, email, 'writer');
-    await store.register({ spreadsheetId: file.id, unitId, roundId, url: file.webViewLink ?? '', createdAt: s.clock.now });
+    await store.register({ spreadsheetId: file.id, unitId, roundId, url: file.webViewLink ?? '', createdAt: stack.clock.now });
     ids[unitId] = file.id;
   }
-  await renewWatch(s.runtime, { address: opts.watch ? s.runtime.config.webhook.url : null, secret: s.runtime.config.webhook.secret, ttlMs: s.runtime.config.watchTtlMs });
+  await renewWatch(stack.runtime, { address: opts.watch ? stack.runtime.config.webhook.url : null, secret: stack.runtime.config.webhook.secret, ttlMs: stack.runtime.config.watchTtlMs });
   return ids;
 }
 
 /** Provisioning with no round: only the coordinators' master sheet (created, rendered, shared, registered). */
-export async function provisionMaster(s: TestStack): Promise<void> {
-  const r = await provisionCampaign({ ...s.runtime, writes: s.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [] });
-  if (r.master === 'unchanged' && !(await s.runtime.store.meta('master')).spreadsheetId) throw new Error('no master sheet');
+export async function provisionMaster(stack: TestStack): Promise<void> {
+  const report = await provisionCampaign({ ...stack.runtime, writes: stack.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [] });
+  if (report.master === 'unchanged' && !(await stack.runtime.store.meta('master')).spreadsheetId) throw new Error('no master sheet');
 }
 
 /**
@@ -236,15 +236,15 @@ export interface SheetActionReply {
 }
 
 /** POSTs `body` to the sheetAction function, as the sheet's Apps Script button does. */
-export async function postSheetAction(s: TestStack, body: unknown): Promise<{ status: number; body: SheetActionReply }> {
-  const res = await fetch(s.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function postSheetAction(stack: TestStack, body: unknown): Promise<{ status: number; body: SheetActionReply }> {
+  const res = await fetch(stack.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as SheetActionReply };
 }
 
 /** The sheet's "Kiểm tra ngay" button pressed now (business clock), signed with the webhook secret. */
-export function pressSheetButton(s: TestStack, spreadsheetId: string): Promise<{ status: number; body: SheetActionReply }> {
-  const timestamp = s.clock.now;
-  return postSheetAction(s, { spreadsheetId, timestamp, signature: hmac(s.secrets.webhook, `${spreadsheetId}.${timestamp}`) });
+export function pressSheetButton(stack: TestStack, spreadsheetId: string): Promise<{ status: number; body: SheetActionReply }> {
+  const timestamp = stack.clock.now;
+  return postSheetAction(stack, { spreadsheetId, timestamp, signature: hmac(stack.secrets.webhook, `${spreadsheetId}.${timestamp}`) });
 }
 
 /**
@@ -252,17 +252,17 @@ export function pressSheetButton(s: TestStack, spreadsheetId: string): Promise<{
  * The webhook answers 202 at once; the poll it requested runs in onPollRequested. This waits
  * for the trigger and returns what the poll(s) started by this push reported.
  */
-export async function pushAndPoll(s: TestStack, channelId = 'kenh-thu', token?: string): Promise<{ status: number; body: unknown; polled: PolledResult | null }> {
-  const before = s.log.lines.length;
-  const res = await fetch(s.urls.functions.driveWebhook!, {
+export async function pushAndPoll(stack: TestStack, channelId = 'kenh-thu', token?: string): Promise<{ status: number; body: unknown; polled: PolledResult | null }> {
+  const before = stack.log.lines.length;
+  const res = await fetch(stack.urls.functions.driveWebhook!, {
     method: 'POST',
-    headers: { 'x-goog-channel-id': channelId, 'x-goog-channel-token': token ?? channelToken(s.secrets.webhook, channelId), 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' },
+    headers: { 'x-goog-channel-id': channelId, 'x-goog-channel-token': token ?? channelToken(stack.secrets.webhook, channelId), 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' },
   });
   const body = (await res.json()) as unknown;
-  await s.triggersIdle();
-  const polls = s.log.lines.slice(before).filter((l) => l.message === 'drive changes polled') as unknown as PolledResult[];
+  await stack.triggersIdle();
+  const polls = stack.log.lines.slice(before).filter((l) => l.message === 'drive changes polled') as unknown as PolledResult[];
   if (polls.length === 0) return { status: res.status, body, polled: null };
   const outcomes: Record<string, number> = {};
-  for (const p of polls) for (const [k, v] of Object.entries(p.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
+  for (const poll of polls) for (const [key, value] of Object.entries(poll.outcomes)) outcomes[key] = (outcomes[key] ?? 0) + value;
   return { status: res.status, body, polled: { status: polls.some((p) => p.status === 'polled') ? 'polled' : polls[0]!.status, changedFiles: polls.reduce((n, p) => n + p.changedFiles, 0), outcomes } };
 }

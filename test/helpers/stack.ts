@@ -35,18 +35,18 @@ export interface TestStack extends LocalStack {
   dispose(): Promise<void>;
 }
 
-export function submissionEntries(s: Submission): Entry[] {
+export function submissionEntries(submission: Submission): Entry[] {
   const out: Entry[] = [];
-  const v = (t: unknown): Typed => (t && typeof t === 'object' ? ('date' in t ? (t as { date: string }).date : (t as { error: string }).error) : (t as Typed));
-  for (const [table, byPeriod] of Object.entries(s.figures)) for (const [period, byCode] of Object.entries(byPeriod)) for (const [code, value] of Object.entries(byCode)) out.push({ kind: 'figure', table, period, code, value: v(value) });
-  for (const [table, items] of Object.entries(s.outline))
-    for (const [item, e] of Object.entries(items)) {
-      if (e.content !== undefined) out.push({ kind: 'checklist', table, item, column: 'noi_dung', value: v(e.content) });
-      if (e.reference !== undefined) out.push({ kind: 'checklist', table, item, column: 'tham_chieu', value: v(e.reference) });
+  const typedOf = (t: unknown): Typed => (t && typeof t === 'object' ? ('date' in t ? (t as { date: string }).date : (t as { error: string }).error) : (t as Typed));
+  for (const [table, byPeriod] of Object.entries(submission.figures)) for (const [period, byCode] of Object.entries(byPeriod)) for (const [code, value] of Object.entries(byCode)) out.push({ kind: 'figure', table, period, code, value: typedOf(value) });
+  for (const [table, items] of Object.entries(submission.outline))
+    for (const [item, error] of Object.entries(items)) {
+      if (error.content !== undefined) out.push({ kind: 'checklist', table, item, column: 'noi_dung', value: typedOf(error.content) });
+      if (error.reference !== undefined) out.push({ kind: 'checklist', table, item, column: 'tham_chieu', value: typedOf(error.reference) });
     }
-  for (const [table, rows] of Object.entries(s.lists)) rows.forEach((row, index) => Object.entries(row).forEach(([field, value]) => out.push({ kind: 'list', table, index, field, value: v(value) })));
-  for (const [table, fields] of Object.entries(s.forms)) for (const [field, value] of Object.entries(fields)) out.push({ kind: 'form', table, field, value: v(value) });
-  for (const [field, value] of Object.entries(s.confirmation)) out.push({ kind: 'form', table: 'xac_nhan', field, value: v(value) });
+  for (const [table, rows] of Object.entries(submission.lists)) rows.forEach((row, index) => Object.entries(row).forEach(([field, value]) => out.push({ kind: 'list', table, index, field, value: typedOf(value) })));
+  for (const [table, fields] of Object.entries(submission.forms)) for (const [field, value] of Object.entries(fields)) out.push({ kind: 'form', table, field, value: typedOf(value) });
+  for (const [field, value] of Object.entries(submission.confirmation)) out.push({ kind: 'form', table: 'xac_nhan', field, value: typedOf(value) });
   return out;
 }
 
@@ -55,33 +55,33 @@ export async function startTestStack(opts: Partial<LocalStackOptions> & { at?: s
   const log = memoryLogger();
   const clock = {
     now: Date.parse(opts.at ?? '2020-07-10T09:00:00+07:00'),
-    set(t: string | number) {
-      clock.now = typeof t === 'number' ? t : Date.parse(t);
+    set(moment: string | number) {
+      clock.now = typeof moment === 'number' ? moment : Date.parse(moment);
     },
   };
   const stack = await startLocalStack({ stateDir, persist: false, scheduler: false, sheetsQuotas: false, pushDelayMs: 50, retry: FAST_RETRY, log, now: () => clock.now, ...opts });
-  const rt = stack.runtime;
+  const runtime = stack.runtime;
   const sheetOf = async (unitId: string, roundId: string) => {
-    const reg = await rt.store.unitSheet(roundId, unitId);
+    const reg = await runtime.store.unitSheet(roundId, unitId);
     if (!reg) throw new Error(`no sheet for ${roundId}/${unitId}; provision first`);
     return reg.spreadsheetId;
   };
   const type = async (unitId: string, roundId: string, entries: Entry[]) => {
-    const template = gridOfWorkbookModel(buildUnitWorkbook(rt.model, unitId, roundId));
-    const { writes, unplaced } = writesFor(rt.model, unitId, roundId, template, entries);
+    const template = gridOfWorkbookModel(buildUnitWorkbook(runtime.model, unitId, roundId));
+    const { writes, unplaced } = writesFor(runtime.model, unitId, roundId, template, entries);
     if (unplaced.length) throw new Error(`entries without a cell: ${JSON.stringify(unplaced.slice(0, 3))}`);
-    await typeInto(sheetsAs(stack.urls.sheets, rt.model.unit(unitId).emails[0] ?? 'clerk@hanoi.example'), await sheetOf(unitId, roundId), writes);
+    await typeInto(sheetsAs(stack.urls.sheets, runtime.model.unit(unitId).emails[0] ?? 'clerk@hanoi.example'), await sheetOf(unitId, roundId), writes);
   };
   return {
     ...stack,
     log,
     clock,
     provision: (rounds) =>
-      provisionCampaign({ ...rt, writes: rt.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { ...(rounds ? { rounds } : {}), webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } }),
+      provisionCampaign({ ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { ...(rounds ? { rounds } : {}), webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs } }),
     sheetOf,
     type,
-    typeSubmission: (unitId, roundId, submission) => type(unitId, roundId, submissionEntries(submission ?? validSubmission(rt.model, unitId, roundId))),
-    process: async (unitId, roundId, o) => processUnitSheet(rt, await sheetOf(unitId, roundId), o),
+    typeSubmission: (unitId, roundId, submission) => type(unitId, roundId, submissionEntries(submission ?? validSubmission(runtime.model, unitId, roundId))),
+    process: async (unitId, roundId, o) => processUnitSheet(runtime, await sheetOf(unitId, roundId), o),
     async dispose() {
       await stack.stop();
       await rm(stateDir, { recursive: true, force: true });

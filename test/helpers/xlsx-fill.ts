@@ -13,9 +13,9 @@ export async function exceljs(): Promise<ExcelModule> {
 
 export async function loadWorkbook(buffer: Buffer): Promise<Workbook> {
   const ExcelJS = await exceljs();
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(buffer as unknown as Parameters<Workbook['xlsx']['load']>[0]);
-  return wb;
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(buffer as unknown as Parameters<Workbook['xlsx']['load']>[0]);
+  return workbook;
 }
 
 function excelValue(value: Typed) {
@@ -25,16 +25,16 @@ function excelValue(value: Typed) {
 }
 
 /** Locates every cell by the template's hidden codes, then writes the values with exceljs. */
-export async function fillXlsx(template: Buffer, s: Submission, after?: (wb: Workbook) => void): Promise<Buffer> {
+export async function fillXlsx(template: Buffer, submission: Submission, after?: (wb: Workbook) => void): Promise<Buffer> {
   const grid = await readXlsxGrid(template);
-  const writes = submissionWrites(grid, s);
-  const wb = await loadWorkbook(template);
+  const writes = submissionWrites(grid, submission);
+  const workbook = await loadWorkbook(template);
   for (const { ref, value } of writes) {
-    const ws = wb.getWorksheet(ref.sheet.title);
-    if (!ws) throw new Error(`no worksheet ${ref.sheet.title}`);
-    ws.getCell(ref.row + 1, ref.col + 1).value = excelValue(value);
+    const worksheet = workbook.getWorksheet(ref.sheet.title);
+    if (!worksheet) throw new Error(`no worksheet ${ref.sheet.title}`);
+    worksheet.getCell(ref.row + 1, ref.col + 1).value = excelValue(value);
   }
-  after?.(wb);
-  const out = await wb.xlsx.writeBuffer();
+  after?.(workbook);
+  const out = await workbook.xlsx.writeBuffer();
   return Buffer.isBuffer(out) ? out : Buffer.from(out);
 }

@@ -28,7 +28,7 @@ import { figuresFor } from '../helpers/fill-workbook.js';
 import { commitInputFor, districtIds } from '../helpers/integration.js';
 
 const official = inject('firestoreKind') === 'official';
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const ON_TIME = Date.parse('2020-07-10T09:00:00+07:00');
 /** Separate clients, as separate function instances have. */
 const INSTANCES = 4;
@@ -53,32 +53,32 @@ function storesOf(namespace = `dua-${randomUUID().slice(0, 8)}`): FirestoreStore
 
 /** A unit's ready evaluation read at `sourceVersion`, its content made distinct by `marker`. */
 function evaluation(unitId: string, sourceVersion: number, marker: number): CommitInput {
-  const bang1 = figuresFor(model, unitId, SK, 'bang1');
+  const bang1 = figuresFor(model, unitId, SO_KET, 'bang1');
   bang1[MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 1_000 + marker;
-  return commitInputFor(model, unitId, SK, { sourceVersion, now: ON_TIME + marker, figures: { bang1, bang2: figuresFor(model, unitId, SK, 'bang2') } });
+  return commitInputFor(model, unitId, SO_KET, { sourceVersion, now: ON_TIME + marker, figures: { bang1, bang2: figuresFor(model, unitId, SO_KET, 'bang2') } });
 }
 
 describe.runIf(official)('on Google’s emulator, transactions serialise', () => {
   it('two deliveries of different versions of one sheet at once: the newer wins, every version is kept, none twice', async () => {
-    const [a, b] = storesOf();
+    const [firstStore, secondStore] = storesOf();
     const unit = 'ubnd-hoan-kiem';
     let expectedVersions = 0;
     for (let round = 1; round <= 6; round++) {
       const older = evaluation(unit, 2 * round, 2 * round);
       const newer = evaluation(unit, 2 * round + 1, 2 * round + 1);
       // Alternate which instance gets which version, and which is sent first.
-      const [r1, r2] = round % 2 ? await Promise.all([a!.commitEvaluation(older), b!.commitEvaluation(newer)]) : await Promise.all([b!.commitEvaluation(newer), a!.commitEvaluation(older)]).then(([n, o]) => [o, n] as const);
+      const [firstResult, secondResult] = round % 2 ? await Promise.all([firstStore!.commitEvaluation(older), secondStore!.commitEvaluation(newer)]) : await Promise.all([secondStore!.commitEvaluation(newer), firstStore!.commitEvaluation(older)]).then(([n, o]) => [o, n] as const);
       // The newer always commits (nothing newer exists); the older commits only if it got there first.
-      expect(r2.outcome).toBe('committed');
-      expectedVersions += r1.outcome === 'committed' ? 2 : 1;
+      expect(secondResult.outcome).toBe('committed');
+      expectedVersions += firstResult.outcome === 'committed' ? 2 : 1;
 
-      const state = await a!.state(SK, unit);
+      const state = await firstStore!.state(SO_KET, unit);
       expect(state?.seenVersion).toBe(2 * round + 1);
-      const submission = await a!.submission(SK, unit);
+      const submission = await firstStore!.submission(SO_KET, unit);
       expect(submission?.contentHash).toBe(newer.candidate!.contentHash);
       expect(submission?.sourceVersion).toBe(2 * round + 1);
       expect(submission?.versionCount).toBe(expectedVersions);
-      const versions = await a!.versions(SK, unit);
+      const versions = await firstStore!.versions(SO_KET, unit);
       expect(versions.map((v) => v.versionNo)).toEqual(Array.from({ length: expectedVersions }, (_, i) => i + 1));
       expect(versions.map((v) => v.versionId)).toEqual(versions.map((v) => versionId(v.versionNo)));
       // Each committed read is one version, in the order of the reads.
@@ -94,9 +94,9 @@ describe.runIf(official)('on Google’s emulator, transactions serialise', () =>
     for (let round = 0; round < 4; round++) {
       const sent: OutgoingMail[] = [];
       const mailer: Mailer = { send: async (m) => void sent.push(m), close: () => {} };
-      const [a, b] = storesOf();
+      const [firstStore, secondStore] = storesOf();
       const sweepOn = (store: FirestoreStore) => runSweep({ model: second, store, mailer, now: () => at, log: memoryLogger() });
-      const [one, two] = await Promise.all([sweepOn(a!), sweepOn(b!)]);
+      const [one, two] = await Promise.all([sweepOn(firstStore!), sweepOn(secondStore!)]);
       const planned = one.emails.length;
       expect(planned).toBeGreaterThan(0);
       expect(one.sent.length + two.sent.length).toBe(planned);
@@ -110,20 +110,20 @@ describe.runIf(official)('on Google’s emulator, transactions serialise', () =>
     const stores = storesOf();
     const districts = districtIds().slice(0, 12);
     const log = memoryLogger();
-    await Promise.all(districts.map((unitId, i) => stores[i % INSTANCES]!.commitEvaluation(commitInputFor(model, unitId, SK, { sourceVersion: 1, now: ON_TIME }))));
-    await Promise.all(districts.map((unitId, i) => aggregateSubmission({ model, store: stores[i % INSTANCES]!, now: () => ON_TIME, log }, SK, unitId)));
+    await Promise.all(districts.map((unitId, i) => stores[i % INSTANCES]!.commitEvaluation(commitInputFor(model, unitId, SO_KET, { sourceVersion: 1, now: ON_TIME }))));
+    await Promise.all(districts.map((unitId, i) => aggregateSubmission({ model, store: stores[i % INSTANCES]!, now: () => ON_TIME, log }, SO_KET, unitId)));
 
     const store = stores[0]!;
-    const owns = await Promise.all(districts.map(async (unitId) => totalsFromSubmission((await store.submission(SK, unitId))!.totals)));
+    const owns = await Promise.all(districts.map(async (unitId) => totalsFromSubmission((await store.submission(SO_KET, unitId))!.totals)));
     const parentId = model.unit(districts[0]!).parent!;
-    const parent = await store.aggregate(SK, parentId);
-    expect((await store.aggregatePartsOf(SK, parentId)).map((p) => p.childId).sort()).toEqual([...districts].sort());
+    const parent = await store.aggregate(SO_KET, parentId);
+    expect((await store.aggregatePartsOf(SO_KET, parentId)).map((p) => p.childId).sort()).toEqual([...districts].sort());
     expect(parent!.contributors).toBe(districts.length);
     expect(parent!.totals).toEqual(sumTotals(owns));
     // And one level up, the parent's entry carries the same sum.
     const grandparentId = model.unit(parentId).parent;
     if (grandparentId) {
-      const entry = (await store.aggregatePartsOf(SK, grandparentId)).find((p) => p.childId === parentId);
+      const entry = (await store.aggregatePartsOf(SO_KET, grandparentId)).find((p) => p.childId === parentId);
       expect(entry!.totals).toEqual(sumTotals(owns));
       expect(entry!.seq).toBe(parent!.seq);
     }

@@ -27,8 +27,8 @@ import { campaignWithCommunes, commitInputFor, registerUnitSheets } from '../hel
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
-const SK = 'so-ket-2020';
-const AT = '2020-07-10T09:00:00+07:00';
+const SO_KET = 'so-ket-2020';
+const START_AT = '2020-07-10T09:00:00+07:00';
 const FLOW = 'tuyen_truyen.dai_chung';
 
 interface Measured {
@@ -43,59 +43,59 @@ interface Measured {
   cityContributors: number;
 }
 
-let s: TestStack;
+let stack: TestStack;
 let sheetUnit: string;
 let sheetId: string;
 const measured: Measured[] = [];
 
 async function seed(model: CampaignModel, store: FirestoreStore, communeIds: string[]) {
-  const now = s.clock.now;
-  const figures = { bang1: figuresFor(model, communeIds[0]!, SK, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SK, 'bang2') };
+  const now = stack.clock.now;
+  const figures = { bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2') };
   for (let i = 0; i < communeIds.length; i += 300) {
-    const batch = s.runtime.db.batch();
+    const batch = stack.runtime.db.batch();
     for (const id of communeIds.slice(i, i + 300)) {
-      const input = commitInputFor(model, id, SK, { sourceVersion: 3, now, figures });
+      const input = commitInputFor(model, id, SO_KET, { sourceVersion: 3, now, figures });
       const sub: SubmissionRecord = { ...input.candidate!, versionCount: 1, versionId: versionId(1), sourceVersion: 3, acceptedAt: now, firstAcceptedAt: now, late: false };
-      batch.set(store.submissionRef(SK, id), sub);
+      batch.set(store.submissionRef(SO_KET, id), sub);
     }
     await batch.commit();
   }
-  const built = await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SK);
+  const built = await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SO_KET);
   expect(built.repaired).toContain('ha-noi');
 }
 
 async function measure(communes: number): Promise<Measured> {
   const { file, communeIds } = await campaignWithCommunes(communes);
   const model = modelOf(loadCampaign(file));
-  const store = new FirestoreStore(s.runtime.db, `${model.id}-phang-${communes}`);
-  const deps = { ...s.runtime, model, store };
+  const store = new FirestoreStore(stack.runtime.db, `${model.id}-phang-${communes}`);
+  const deps = { ...stack.runtime, model, store };
   await seed(model, store, communeIds);
-  const city = (await store.aggregate(SK, 'ha-noi'))!;
+  const city = (await store.aggregate(SO_KET, 'ha-noi'))!;
 
   // One more accepted version of the last commune's submission, and the aggregation its trigger runs.
   const target = communeIds.at(-1)!;
-  const changed = structuredClone((await store.submission(SK, target))!.values);
+  const changed = structuredClone((await store.submission(SO_KET, target))!.values);
   changed.bang1![MAIN_PERIOD]![FLOW]! += 7;
   let mark = store.reads;
-  const commit = await store.commitEvaluation(commitInputFor(model, target, SK, { sourceVersion: 9, now: s.clock.now, figures: changed }));
+  const commit = await store.commitEvaluation(commitInputFor(model, target, SO_KET, { sourceVersion: 9, now: stack.clock.now, figures: changed }));
   expect(commit).toMatchObject({ outcome: 'committed', accepted: true });
-  expect((await aggregateSubmission(deps, SK, target)).updated).toEqual([target, model.unit(target).parent, 'ha-noi', 'bca']);
+  expect((await aggregateSubmission(deps, SO_KET, target)).updated).toEqual([target, model.unit(target).parent, 'ha-noi', 'bca']);
   const storeChange = store.reads - mark;
   // The city's total moved by exactly that commune's change (+7 in one period of a flow).
-  expect((await store.aggregate(SK, 'ha-noi'))!.totals.bang1![FLOW]).toBe(city.totals.bang1![FLOW]! + 7);
+  expect((await store.aggregate(SO_KET, 'ha-noi'))!.totals.bang1![FLOW]).toBe(city.totals.bang1![FLOW]! + 7);
 
   // A clerk's edit of the one real sheet (the same commune in both registries), processed through the pipeline.
-  const reg = (await s.runtime.store.unitSheet(SK, sheetUnit))!;
+  const reg = (await stack.runtime.store.unitSheet(SO_KET, sheetUnit))!;
   await store.register(reg);
-  await s.type(sheetUnit, SK, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: FLOW, value: 100 + communes }]);
+  await stack.type(sheetUnit, SO_KET, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: FLOW, value: 100 + communes }]);
   mark = store.reads;
-  const r = await processUnitSheet(deps, sheetId);
-  expect(r.outcome === 'processed' && r.accepted && r.feedbackWritten).toBe(true);
-  expect((await aggregateSubmission(deps, SK, sheetUnit)).updated).toHaveLength(4);
+  const outcome = await processUnitSheet(deps, sheetId);
+  expect(outcome.outcome === 'processed' && outcome.accepted && outcome.feedbackWritten).toBe(true);
+  expect((await aggregateSubmission(deps, SO_KET, sheetUnit)).updated).toHaveLength(4);
   const sheetChange = store.reads - mark;
 
   mark = store.reads;
-  await store.submissionsOfRound(SK);
+  await store.submissionsOfRound(SO_KET);
   const allSubmissions = store.reads - mark;
   return { communes, units: model.campaign.units.length, storeChange, sheetChange, allSubmissions, cityContributors: city.contributors };
 }
@@ -103,17 +103,17 @@ async function measure(communes: number): Promise<Measured> {
 beforeAll(async () => {
   // The stack runs the larger registry, so the clerk can type into a commune's sheet.
   const large = await campaignWithCommunes(600);
-  s = await startTestStack({ campaignSchema: large.file, at: AT });
-  expect(s.runtime.model.campaign.units.filter((u) => u.kind === 'commune')).toHaveLength(600);
+  stack = await startTestStack({ campaignSchema: large.file, at: START_AT });
+  expect(stack.runtime.model.campaign.units.filter((u) => u.kind === 'commune')).toHaveLength(600);
   sheetUnit = large.communeIds[1]!;
-  sheetId = (await registerUnitSheets(s, SK, [sheetUnit]))[sheetUnit]!;
-  await s.typeSubmission(sheetUnit, SK);
+  sheetId = (await registerUnitSheets(stack, SO_KET, [sheetUnit]))[sheetUnit]!;
+  await stack.typeSubmission(sheetUnit, SO_KET);
   measured.push(await measure(30));
   measured.push(await measure(600));
 }, 180_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
 describe('Firestore reads per processed change', () => {

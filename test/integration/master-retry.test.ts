@@ -16,22 +16,22 @@ import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { provisionMaster, registerUnitSheets } from '../helpers/integration.js';
 import { FAST_RETRY, startTestStack, type TestStack } from '../helpers/stack.js';
 
-const SK = 'so-ket-2020';
-let s: TestStack;
+const SO_KET = 'so-ket-2020';
+let stack: TestStack;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  await registerUnitSheets(s, SK, ['ubnd-ba-dinh', 'ca-ba-dinh']);
-  await provisionMaster(s);
+  stack = await startTestStack();
+  await registerUnitSheets(stack, SO_KET, ['ubnd-ba-dinh', 'ca-ba-dinh']);
+  await provisionMaster(stack);
 }, 90_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
 /** A Sheets client whose first batchUpdate is applied by the emulator, then answered by a timeout. */
 async function clientLosingFirstAnswer(): Promise<{ client: sheets_v4.Sheets; batchUpdates: () => number }> {
-  const real = await createSheetsClient(s.runtime.config.google);
+  const real = await createSheetsClient(stack.runtime.config.google);
   let calls = 0;
   const spreadsheets = Object.create(real.spreadsheets) as sheets_v4.Resource$Spreadsheets;
   spreadsheets.batchUpdate = (async (...args: Parameters<sheets_v4.Resource$Spreadsheets['batchUpdate']>) => {
@@ -46,17 +46,17 @@ async function clientLosingFirstAnswer(): Promise<{ client: sheets_v4.Sheets; ba
 
 describe('master refresh after a lost answer', () => {
   it('rebuilds the retry against the sheet as it now is, and ends equal to a clean refresh', async () => {
-    const masterId = (await s.runtime.store.meta('master')).spreadsheetId!;
+    const masterId = (await stack.runtime.store.meta('master')).spreadsheetId!;
     // A first refresh leaves protected ranges and merges for the next one to replace.
-    await refreshMaster(s.runtime, { force: true });
+    await refreshMaster(stack.runtime, { force: true });
     const { client, batchUpdates } = await clientLosingFirstAnswer();
     const flaky = new SheetsMaster(client, FAST_RETRY);
-    await expect(refreshMaster({ ...s.runtime, master: flaky }, { force: true })).resolves.toMatchObject({ refreshed: true });
+    await expect(refreshMaster({ ...stack.runtime, master: flaky }, { force: true })).resolves.toMatchObject({ refreshed: true });
     expect(batchUpdates()).toBe(2);
     // The emulator's live state: taken as a copy before the clean refresh changes it.
     const shape = () =>
       structuredClone(
-        s.sheets.getSpreadsheetState(masterId)!.sheets.map((sheet) => ({
+        stack.sheets.getSpreadsheetState(masterId)!.sheets.map((sheet) => ({
           title: sheet.properties.title,
           merges: sheet.merges,
           protectedRanges: sheet.protectedRanges.length,
@@ -65,21 +65,21 @@ describe('master refresh after a lost answer', () => {
       );
     const afterRetry = shape();
     expect(afterRetry.some((sheet) => sheet.protectedRanges > 0 && sheet.merges.length > 0)).toBe(true);
-    await refreshMaster(s.runtime, { force: true });
+    await refreshMaster(stack.runtime, { force: true });
     expect(afterRetry).toEqual(shape());
   });
 });
 
 describe('first render after a lost answer', () => {
   it('does not resend a batch that was applied: the tabs are there, and the retry adds none', async () => {
-    const real = await createSheetsClient(s.runtime.config.google);
+    const real = await createSheetsClient(stack.runtime.config.google);
     const created = await real.spreadsheets.create({ requestBody: { properties: { title: 'render retry' } } });
     const spreadsheetId = created.data.spreadsheetId!;
     const { client, batchUpdates } = await clientLosingFirstAnswer();
-    const model = buildUnitWorkbook(s.runtime.model, 'ubnd-hoan-kiem', SK);
+    const model = buildUnitWorkbook(stack.runtime.model, 'ubnd-hoan-kiem', SO_KET);
     await expect(new SheetsWorkbooks(client, FAST_RETRY).render(spreadsheetId, model)).resolves.toBeUndefined();
     expect(batchUpdates()).toBe(1);
-    const titles = s.sheets.getSpreadsheetState(spreadsheetId)!.sheets.map((sheet) => sheet.properties.title);
+    const titles = stack.sheets.getSpreadsheetState(spreadsheetId)!.sheets.map((sheet) => sheet.properties.title);
     expect(titles).toEqual(model.sheets.map((sheet) => sheet.title));
   });
 });

@@ -14,32 +14,32 @@ import { validSubmission } from '../helpers/fill-workbook.js';
 import { provisionMaster, registerUnitSheets, tabValues, writeCells } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-const SK = 'so-ket-2020';
-let s: TestStack;
+const SO_KET = 'so-ket-2020';
+let stack: TestStack;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  await registerUnitSheets(s, SK, ['ubnd-ba-dinh', 'ca-ba-dinh', 'catp-anctnb']);
-  await provisionMaster(s);
+  stack = await startTestStack();
+  await registerUnitSheets(stack, SO_KET, ['ubnd-ba-dinh', 'ca-ba-dinh', 'catp-anctnb']);
+  await provisionMaster(stack);
 }, 90_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
-const model = () => s.runtime.model;
-const masterId = async () => (await s.runtime.store.meta('master')).spreadsheetId!;
-const nominations = async () => tabValues(s.sheets.getSpreadsheetState(await masterId())!, NOMINATIONS_TAB_TITLE);
-const coordinator = () => sheetsAs(s.urls.sheets, model().campaign.coordinator.emails[0]!);
+const model = () => stack.runtime.model;
+const masterId = async () => (await stack.runtime.store.meta('master')).spreadsheetId!;
+const nominations = async () => tabValues(stack.sheets.getSpreadsheetState(await masterId())!, NOMINATIONS_TAB_TITLE);
+const coordinator = () => sheetsAs(stack.urls.sheets, model().campaign.coordinator.emails[0]!);
 
 async function submit(unitId: string, at: string, edit?: (sub: ReturnType<typeof validSubmission>) => void) {
-  s.clock.set(at);
-  const sub = validSubmission(model(), unitId, SK);
+  stack.clock.set(at);
+  const sub = validSubmission(model(), unitId, SO_KET);
   edit?.(sub);
-  await s.typeSubmission(unitId, SK, sub);
-  const r = await s.process(unitId, SK);
-  if (r.outcome !== 'processed' || !r.accepted) throw new Error(`${unitId}: not accepted`);
-  await s.triggersIdle();
+  await stack.typeSubmission(unitId, SO_KET, sub);
+  const outcome = await stack.process(unitId, SO_KET);
+  if (outcome.outcome !== 'processed' || !outcome.accepted) throw new Error(`${unitId}: not accepted`);
+  await stack.triggersIdle();
 }
 
 /** The shortlist column and the row of the Ministry-award nominee of `unitId`. */
@@ -55,7 +55,7 @@ async function shortlistCell(unitId: string) {
 
 /** A refresh during which the coordinator ticks `cell`: after the refresh read the tab, before it writes. */
 async function refreshWhileTicking(cell: () => Promise<{ row: number; col: number }>) {
-  const master = s.runtime.master;
+  const master = stack.runtime.master;
   let ticked = false;
   const racing = Object.assign(Object.create(master) as SheetsMaster, {
     async replaceContent(...args: Parameters<SheetsMaster['replaceContent']>) {
@@ -65,22 +65,22 @@ async function refreshWhileTicking(cell: () => Promise<{ row: number; col: numbe
       return master.replaceContent(...args);
     },
   });
-  const r = await refreshMaster({ ...s.runtime, master: racing }, { force: true });
-  expect([r.refreshed, ticked]).toEqual([true, true]);
+  const refresh = await refreshMaster({ ...stack.runtime, master: racing }, { force: true });
+  expect([refresh.refreshed, ticked]).toEqual([true, true]);
 }
 
 describe("the master refresh never writes the coordinators' shortlist column", () => {
   it('a tick typed between the refresh reading the tab and writing it survives the write', async () => {
     await submit('ca-ba-dinh', '2020-07-10T09:00:00+07:00');
-    await refreshMaster(s.runtime, { force: true });
+    await refreshMaster(stack.runtime, { force: true });
     const before = await shortlistCell('ca-ba-dinh');
     await refreshWhileTicking(async () => before);
     const after = await shortlistCell('ca-ba-dinh');
     expect(after.row).toBe(before.row);
     expect(after.rows[after.row]![after.col]).toBe(true);
     // The next refresh reads the tick and counts it.
-    await refreshMaster(s.runtime, { force: true });
-    expect((await s.runtime.store.meta('master')).shortlist).toEqual([before.id]);
+    await refreshMaster(stack.runtime, { force: true });
+    expect((await stack.runtime.store.meta('master')).shortlist).toEqual([before.id]);
     expect((await nominations())[before.row]![before.col]).toBe(true);
   });
 
@@ -89,7 +89,7 @@ describe("the master refresh never writes the coordinators' shortlist column", (
     // view order, its nominees would be written above theirs, moving every row under the ticks.
     const police = await shortlistCell('ca-ba-dinh');
     await submit('catp-anctnb', '2020-07-11T09:00:00+07:00');
-    await refreshMaster(s.runtime, { force: true });
+    await refreshMaster(stack.runtime, { force: true });
     const security = await shortlistCell('catp-anctnb');
     await submit('ubnd-ba-dinh', '2020-07-11T10:00:00+07:00');
     await refreshWhileTicking(async () => security);
@@ -111,7 +111,7 @@ describe("the master refresh never writes the coordinators' shortlist column", (
     const baDinhRows = rowsBefore.map((r, i) => [i, r] as const).filter(([, r]) => r[2] === model().unit('ubnd-ba-dinh').name);
     // Ba Đình resubmits without its first nominee.
     await submit('ubnd-ba-dinh', '2020-07-12T09:00:00+07:00', (sub) => void sub.lists.khen_thuong!.splice(0, 1));
-    await refreshMaster(s.runtime, { force: true });
+    await refreshMaster(stack.runtime, { force: true });
     const rows = await nominations();
     expect(rows[police.row]!.slice(0, 1)).toEqual([police.id]);
     expect(rows[police.row]![police.col]).toBe(true);

@@ -14,37 +14,37 @@ import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const ROUND = 'so-ket-2020';
-let s: TestStack;
+let stack: TestStack;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  ids = await registerUnitSheets(s, ROUND, ['ubnd-tay-ho', 'ubnd-long-bien']);
-  s.sheets.drive.set({ versionStep: { min: 3, max: 3 }, metadataLagMs: 300 });
+  stack = await startTestStack();
+  ids = await registerUnitSheets(stack, ROUND, ['ubnd-tay-ho', 'ubnd-long-bien']);
+  stack.sheets.drive.set({ versionStep: { min: 3, max: 3 }, metadataLagMs: 300 });
 }, 60_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
-const stateOf = (unitId: string) => s.runtime.store.state(ROUND, unitId);
+const stateOf = (unitId: string) => stack.runtime.store.state(ROUND, unitId);
 const sheetReadsOf = (spreadsheetId: string) => (e: { api: string; kind: string; spreadsheetId?: string }) => e.api === 'sheets' && e.kind === 'read' && e.spreadsheetId === spreadsheetId;
-const typo = (unitId: string, value: string) => s.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
+const typo = (unitId: string, value: string) => stack.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
 
 describe("the system's own writes", () => {
   it('our feedback write, moving the version by 3 and seen late by files.get, is never read back; the state catches up with it', async () => {
     const id = ids['ubnd-tay-ho']!;
     await typo('ubnd-tay-ho', '7 lần');
-    const first = await pollChanges(s.runtime);
+    const first = await pollChanges(stack.runtime);
     expect(first.outcomes.processed).toBe(1);
     expect((await stateOf('ubnd-tay-ho'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
-    expect(s.sheets.countRequests((e) => e.api === 'sheets' && e.op === 'spreadsheets.batchUpdate' && e.spreadsheetId === id && e.user === LOCAL_SERVICE_ACCOUNT)).toBeGreaterThan(0);
+    expect(stack.sheets.countRequests((e) => e.api === 'sheets' && e.op === 'spreadsheets.batchUpdate' && e.spreadsheetId === id && e.user === LOCAL_SERVICE_ACCOUNT)).toBeGreaterThan(0);
 
     // The feed now holds our own feedback write: polls find it ours and read nothing.
-    const since = requestsSince(s);
-    for (let i = 0; i < 3; i++) await pollChanges(s.runtime);
+    const since = requestsSince(stack);
+    for (let i = 0; i < 3; i++) await pollChanges(stack.runtime);
     expect(since(sheetReadsOf(id))).toEqual([]);
-    expect((await stateOf('ubnd-tay-ho'))?.seenVersion).toBe(s.sheets.getDriveFileState(id)!.version);
+    expect((await stateOf('ubnd-tay-ho'))?.seenVersion).toBe(stack.sheets.getDriveFileState(id)!.version);
   });
 
   it("a clerk's edit made between our read and our feedback write is read by the next poll", async () => {
@@ -54,39 +54,39 @@ describe("the system's own writes", () => {
     // (for "8 lần") is written after that correction, so Drive's latest change is ours.
     let corrected = false;
     const slow: PipelineDeps = {
-      ...s.runtime,
-      workbooks: Object.assign(Object.create(s.runtime.workbooks), {
-        writeFeedback: async (...args: Parameters<typeof s.runtime.workbooks.writeFeedback>) => {
+      ...stack.runtime,
+      workbooks: Object.assign(Object.create(stack.runtime.workbooks), {
+        writeFeedback: async (...args: Parameters<typeof stack.runtime.workbooks.writeFeedback>) => {
           if (!corrected) {
             corrected = true;
             await typo('ubnd-long-bien', '9 lượt');
           }
-          return s.runtime.workbooks.writeFeedback(...args);
+          return stack.runtime.workbooks.writeFeedback(...args);
         },
       }),
     };
-    await pollChanges({ ...s.runtime, ...slow });
+    await pollChanges({ ...stack.runtime, ...slow });
     expect(corrected).toBe(true);
     expect((await stateOf('ubnd-long-bien'))?.issues[0]?.message).toContain('"8 lần"');
-    expect(s.sheets.getDriveFileState(id)!.lastModifyingUserEmail).toBe(LOCAL_SERVICE_ACCOUNT);
+    expect(stack.sheets.getDriveFileState(id)!.lastModifyingUserEmail).toBe(LOCAL_SERVICE_ACCOUNT);
 
-    const since = requestsSince(s);
-    const next = await pollChanges(s.runtime);
+    const since = requestsSince(stack);
+    const next = await pollChanges(stack.runtime);
     expect(next.outcomes.processed).toBe(1);
     expect(since(sheetReadsOf(id))).toHaveLength(1);
     expect((await stateOf('ubnd-long-bien'))?.issues[0]?.message).toContain('"9 lượt"');
     // And then nothing more to read.
-    const after = requestsSince(s);
-    await pollChanges(s.runtime);
+    const after = requestsSince(stack);
+    await pollChanges(stack.runtime);
     expect(after(sheetReadsOf(id))).toEqual([]);
   });
 });
 
 describe('isOwnWrite', () => {
   const meta = (over: Partial<FileMeta>): FileMeta => ({ id: 'f', name: 'f', version: 9, modifiedTime: '2020-07-15T00:01:00.000Z', lastModifyingUser: 'sa', lastModifiedByMe: true, webViewLink: null, appProperties: {}, ...over });
-  const t = (iso: string) => Date.parse(iso);
-  const clerkAt = t('2020-07-14T23:58:00.000Z');
-  const ours = { id: '3', modifiedTime: t('2020-07-15T00:01:00.000Z'), byMe: true };
+  const time = (iso: string) => Date.parse(iso);
+  const clerkAt = time('2020-07-14T23:58:00.000Z');
+  const ours = { id: '3', modifiedTime: time('2020-07-15T00:01:00.000Z'), byMe: true };
 
   it('is ours when the latest change is ours and no one else saved since what we read', () => {
     expect(isOwnWrite(meta({}), [{ id: '2', modifiedTime: clerkAt, byMe: false }, ours], clerkAt)).toBe(true);

@@ -32,22 +32,22 @@ let schema: string;
 beforeAll(async () => {
   schemaDir = await mkdtemp(join(tmpdir(), 'bao-cao-schema-'));
   const campaign = JSON.parse(await readFile('sheets-schema/hanoi-521-2020.json', 'utf8')) as { units: { id: string; emails: string[] }[] };
-  for (const u of campaign.units) {
-    if (u.id === UNIT_WITHOUT_ACCOUNT) u.emails.push(NO_ACCOUNT);
-    if (u.id === UNIT_OUTSIDE) u.emails.push(OUTSIDE);
+  for (const unit of campaign.units) {
+    if (unit.id === UNIT_WITHOUT_ACCOUNT) unit.emails.push(NO_ACCOUNT);
+    if (unit.id === UNIT_OUTSIDE) unit.emails.push(OUTSIDE);
   }
   schema = join(schemaDir, 'campaign.json');
   await writeFile(schema, JSON.stringify(campaign));
 });
 afterAll(() => rm(schemaDir, { recursive: true, force: true }));
 
-function provisionWith(s: TestStack, files: DriveFiles): Promise<ProvisionReport> {
-  return provisionCampaign({ ...s.runtime, files, writes: s.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [ROUND] });
+function provisionWith(stack: TestStack, files: DriveFiles): Promise<ProvisionReport> {
+  return provisionCampaign({ ...stack.runtime, files, writes: stack.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [ROUND] });
 }
 
 /** Every (label, email, role) the campaign asks for in this round. */
-function expectedGrants(s: TestStack): { label: string; email: string; role: string }[] {
-  const { model } = s.runtime;
+function expectedGrants(stack: TestStack): { label: string; email: string; role: string }[] {
+  const { model } = stack.runtime;
   const coordinators = model.campaign.coordinator.emails;
   const units = model.campaign.units.filter((u) => model.hasWorkbook(u.id, ROUND));
   return [
@@ -56,13 +56,13 @@ function expectedGrants(s: TestStack): { label: string; email: string; role: str
   ];
 }
 
-async function grantsMade(s: TestStack, report: ProvisionReport): Promise<{ label: string; email: string; role: string }[]> {
+async function grantsMade(stack: TestStack, report: ProvisionReport): Promise<{ label: string; email: string; role: string }[]> {
   const out: { label: string; email: string; role: string }[] = [];
-  const { store } = s.runtime;
+  const { store } = stack.runtime;
   const labels = [...report.created, ...report.repaired, ...report.unchanged];
   for (const label of [...labels, 'master']) {
     const id = label === 'master' ? (await store.meta('master')).spreadsheetId! : (await store.unitSheet(ROUND, label.split('/')[1]!))!.spreadsheetId;
-    for (const p of s.sheets.getDriveFileState(id)!.permissions) out.push({ label, email: p.emailAddress!, role: p.role });
+    for (const permission of stack.sheets.getDriveFileState(id)!.permissions) out.push({ label, email: permission.emailAddress!, role: permission.role });
   }
   return out;
 }
@@ -70,78 +70,78 @@ async function grantsMade(s: TestStack, report: ProvisionReport): Promise<{ labe
 const key = (g: { label: string; email: string; role: string }) => `${g.label} ${g.email} ${g.role}`;
 
 describe('provisioning in My Drive: an address without a Google account, and a 403 rate-limit burst', () => {
-  let s: TestStack;
+  let stack: TestStack;
   let report: ProvisionReport;
 
   beforeAll(async () => {
-    s = await startTestStack({ campaignSchema: schema });
+    stack = await startTestStack({ campaignSchema: schema });
     // A burst of Drive's 403 userRateLimitExceeded on sharing: a third of the requests refused.
-    s.sheets.faults.set({ rate403: 0.35, reason403: 'userRateLimitExceeded', ops: ['drive.permissions.create'], seed: 7 });
+    stack.sheets.faults.set({ rate403: 0.35, reason403: 'userRateLimitExceeded', ops: ['drive.permissions.create'], seed: 7 });
     try {
-      report = await provisionWith(s, s.runtime.files);
+      report = await provisionWith(stack, stack.runtime.files);
     } finally {
-      s.sheets.faults.clear();
+      stack.sheets.faults.clear();
     }
   }, 120_000);
-  afterAll(() => s.dispose());
+  afterAll(() => stack.dispose());
 
   it('retried the 403s and shared with every contact; nothing is listed as failed', async () => {
-    expect(s.sheets.log.filter((e) => e.fault === 'rate403' && e.op === 'drive.permissions.create').length).toBeGreaterThan(5);
+    expect(stack.sheets.log.filter((e) => e.fault === 'rate403' && e.op === 'drive.permissions.create').length).toBeGreaterThan(5);
     expect(report.shareFailures).toEqual([]);
-    const made = new Set((await grantsMade(s, report)).map(key));
-    const missing = expectedGrants(s).filter((g) => !made.has(key(g)));
+    const made = new Set((await grantsMade(stack, report)).map(key));
+    const missing = expectedGrants(stack).filter((g) => !made.has(key(g)));
     expect(missing).toEqual([]);
   });
 
   it('invited the address without a Google account through the notification mail, with a Vietnamese message', () => {
     expect(report.invited).toEqual([{ label: `${ROUND}/${UNIT_WITHOUT_ACCOUNT}`, email: NO_ACCOUNT }]);
-    const id = s.sheets.listSpreadsheets().find((x) => x.title.includes('Ba Đình'))!.id;
-    const grant = s.sheets.getDriveFileState(id)!.permissions.find((p) => p.emailAddress === NO_ACCOUNT);
+    const id = stack.sheets.listSpreadsheets().find((x) => x.title.includes('Ba Đình'))!.id;
+    const grant = stack.sheets.getDriveFileState(id)!.permissions.find((p) => p.emailAddress === NO_ACCOUNT);
     expect(grant?.role).toBe('writer');
     expect(grant?.notified?.message).toContain('UBND quận Ba Đình');
     expect(grant?.notified?.message).toContain('tạo tài khoản Google');
     // Contacts with an account were shared silently (the system mails them itself).
-    expect(s.sheets.getDriveFileState(id)!.permissions.find((p) => p.emailAddress === 'ubnd-ba-dinh@hanoi.example')?.notified).toBeUndefined();
+    expect(stack.sheets.getDriveFileState(id)!.permissions.find((p) => p.emailAddress === 'ubnd-ba-dinh@hanoi.example')?.notified).toBeUndefined();
     expect(sharingSummary(report)).toContain(`${ROUND}/${UNIT_WITHOUT_ACCOUNT}: ${NO_ACCOUNT}`);
   });
 
   it('every sheet it made, the master too, forbids writers to share', () => {
-    const files = s.sheets.listSpreadsheets().map((x) => s.sheets.getDriveFileState(x.id)!);
+    const files = stack.sheets.listSpreadsheets().map((x) => stack.sheets.getDriveFileState(x.id)!);
     expect(files.length).toBe(report.created.length + 1);
     expect(files.filter((f) => f.writersCanShare !== false)).toEqual([]);
     expect(report.sharedDrive).toBeNull();
   });
 
   it('switches writersCanShare off on an older sheet that still allows it, once', async () => {
-    const id = (await s.runtime.store.unitSheet(ROUND, 'ubnd-tay-ho'))!.spreadsheetId;
-    const state = s.sheets.getDriveFileState(id)!;
+    const id = (await stack.runtime.store.unitSheet(ROUND, 'ubnd-tay-ho'))!.spreadsheetId;
+    const state = stack.sheets.getDriveFileState(id)!;
     delete state.writersCanShare; // as a sheet provisioned before this rule existed
-    const again = await provisionWith(s, s.runtime.files);
+    const again = await provisionWith(stack, stack.runtime.files);
     expect(again.lockedSharing).toEqual([`${ROUND}/ubnd-tay-ho`]);
     expect(again.repaired).toEqual([`${ROUND}/ubnd-tay-ho`]);
-    expect(s.sheets.getDriveFileState(id)!.writersCanShare).toBe(false);
-    expect((await provisionWith(s, s.runtime.files)).lockedSharing).toEqual([]);
+    expect(stack.sheets.getDriveFileState(id)!.writersCanShare).toBe(false);
+    expect((await provisionWith(stack, stack.runtime.files)).lockedSharing).toEqual([]);
   });
 });
 
 describe('provisioning on a shared drive restricted to the organisation', () => {
-  let s: TestStack;
+  let stack: TestStack;
   let report: ProvisionReport;
   let driveId: string;
 
   beforeAll(async () => {
-    s = await startTestStack({ campaignSchema: schema });
-    const admin = clientsFor(s.sheets, 'admin@hanoi.example');
+    stack = await startTestStack({ campaignSchema: schema });
+    const admin = clientsFor(stack.sheets, 'admin@hanoi.example');
     driveId = (await admin.drive.drives.create({ requestId: 'campaign', requestBody: { name: 'Báo cáo 521' } })).data.id!;
     await admin.drive.permissions.create({ fileId: driveId, supportsAllDrives: true, requestBody: { role: 'organizer', type: 'user', emailAddress: LOCAL_SERVICE_ACCOUNT } });
     await admin.drive.drives.update({ driveId, requestBody: { restrictions: { domainUsersOnly: true } } });
-    const drive = (s.runtime.files as unknown as { drive: import('@googleapis/drive').drive_v3.Drive }).drive;
-    report = await provisionWith(s, new DriveFiles(drive, FAST_RETRY, driveId));
+    const drive = (stack.runtime.files as unknown as { drive: import('@googleapis/drive').drive_v3.Drive }).drive;
+    report = await provisionWith(stack, new DriveFiles(drive, FAST_RETRY, driveId));
   }, 120_000);
-  afterAll(() => s.dispose());
+  afterAll(() => stack.dispose());
 
   it('finished, created every sheet in the drive, and refused only the two contacts outside the organisation', async () => {
-    const files = s.sheets.listSpreadsheets().map((x) => s.sheets.getDriveFileState(x.id)!);
+    const files = stack.sheets.listSpreadsheets().map((x) => stack.sheets.getDriveFileState(x.id)!);
     expect(files.every((f) => f.driveId === driveId)).toBe(true);
     expect(report.created.length + 1).toBe(files.length);
     expect(report.shareFailures.map((f) => [f.label, f.email, f.reason])).toEqual([
@@ -149,8 +149,8 @@ describe('provisioning on a shared drive restricted to the organisation', () => 
       [`${ROUND}/${UNIT_OUTSIDE}`, OUTSIDE, 'teamDriveDomainUsersOnlyRestriction'],
     ]);
     expect(report.shareFailures[1]!.explanation).toContain('ngoài tổ chức');
-    const made = new Set((await grantsMade(s, report)).map(key));
-    const missing = expectedGrants(s).filter((g) => !made.has(key(g)));
+    const made = new Set((await grantsMade(stack, report)).map(key));
+    const missing = expectedGrants(stack).filter((g) => !made.has(key(g)));
     expect(missing.map((g) => g.email).sort()).toEqual([OUTSIDE, NO_ACCOUNT].sort());
   });
 

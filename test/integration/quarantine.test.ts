@@ -16,24 +16,24 @@ import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const ROUND = 'so-ket-2020';
-let s: TestStack;
+let stack: TestStack;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  ids = await registerUnitSheets(s, ROUND, ['ubnd-soc-son', 'ubnd-dong-anh', 'ubnd-gia-lam']);
+  stack = await startTestStack();
+  ids = await registerUnitSheets(stack, ROUND, ['ubnd-soc-son', 'ubnd-dong-anh', 'ubnd-gia-lam']);
 }, 60_000);
 afterAll(async () => {
-  s.sheets.faults.clear();
-  await s.triggersIdle();
-  await s.dispose();
+  stack.sheets.faults.clear();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
-const stateOf = (unitId: string) => s.runtime.store.state(ROUND, unitId);
-const pageToken = async () => (await s.runtime.store.meta('driveWatch')).pageToken;
-const typo = (unitId: string, value: string) => s.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
+const stateOf = (unitId: string) => stack.runtime.store.state(ROUND, unitId);
+const pageToken = async () => (await stack.runtime.store.meta('driveWatch')).pageToken;
+const typo = (unitId: string, value: string) => stack.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
 const flagsOf = async (unitId: string) => {
-  const view = await currentMasterView(s.runtime, s.clock.now);
+  const view = await currentMasterView(stack.runtime, stack.clock.now);
   return view.rounds.find((r) => r.roundId === ROUND)!.units.find((u) => u.unitId === unitId)!.flags;
 };
 
@@ -42,75 +42,75 @@ describe('a sheet whose reads always fail', () => {
     const broken = ids['ubnd-soc-son']!;
     await typo('ubnd-soc-son', 'mười');
     await typo('ubnd-dong-anh', 'hai chục');
-    s.sheets.faults.set({ rate500: 1, apis: ['sheets'], spreadsheetIds: [broken] });
+    stack.sheets.faults.set({ rate500: 1, apis: ['sheets'], spreadsheetIds: [broken] });
     const tokenBefore = await pageToken();
 
     for (let poll = 1; poll < QUARANTINE_AFTER; poll++) {
-      await expect(pollChanges(s.runtime)).rejects.toThrow(/page token kept/);
+      await expect(pollChanges(stack.runtime)).rejects.toThrow(/page token kept/);
       expect(await pageToken()).toBe(tokenBefore);
     }
     // The healthy sheet was processed on the first of those polls all the same.
     expect((await stateOf('ubnd-dong-anh'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
 
-    const last = await pollChanges(s.runtime);
+    const last = await pollChanges(stack.runtime);
     expect(last.outcomes.quarantined).toBe(1);
     expect(await pageToken()).not.toBe(tokenBefore);
-    const [record] = await s.runtime.store.sheetFailures();
+    const [record] = await stack.runtime.store.sheetFailures();
     expect(record).toMatchObject({ spreadsheetId: broken, unitId: 'ubnd-soc-son', roundId: ROUND, quarantined: true, transient: true, attempts: QUARANTINE_AFTER });
     expect(record!.error).toMatch(/^500/);
-    expect(record!.nextRetryAt).toBeGreaterThan(s.sheets.clock.now());
+    expect(record!.nextRetryAt).toBeGreaterThan(stack.sheets.clock.now());
     expect(await flagsOf('ubnd-soc-son')).toEqual([expect.objectContaining({ rule: 'sheet.quarantined', reason: expect.stringContaining(`sau ${QUARANTINE_AFTER} lần thử`) })]);
     expect(await stateOf('ubnd-soc-son')).toBeNull();
 
     // Later edits of other sheets go through; the quarantined one is not retried before its time.
     await typo('ubnd-gia-lam', 'ba mươi');
-    const next = await pollChanges(s.runtime);
+    const next = await pollChanges(stack.runtime);
     expect(next.outcomes).toEqual({ processed: 1 });
     expect((await stateOf('ubnd-gia-lam'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
   });
 
   it('is retried with backoff and, once it works again, processed and no longer flagged', async () => {
     // Due, but still broken: retried, stays quarantined, next retry later.
-    const first = (await s.runtime.store.sheetFailures())[0]!;
-    s.sheets.clock.advance(first.nextRetryAt - s.sheets.clock.now() + 1);
-    const stillBroken = await pollChanges(s.runtime);
+    const first = (await stack.runtime.store.sheetFailures())[0]!;
+    stack.sheets.clock.advance(first.nextRetryAt - stack.sheets.clock.now() + 1);
+    const stillBroken = await pollChanges(stack.runtime);
     expect(stillBroken.outcomes['still-quarantined']).toBe(1);
-    const second = (await s.runtime.store.sheetFailures())[0]!;
+    const second = (await stack.runtime.store.sheetFailures())[0]!;
     expect(second.attempts).toBe(first.attempts + 1);
     // Backoff: each failed retry waits twice as long (Google's clock).
     expect(retryDelayMs(second.attempts)).toBe(2 * retryDelayMs(first.attempts));
-    expect(second.nextRetryAt - s.sheets.clock.now()).toBeGreaterThan(retryDelayMs(second.attempts) - 60_000);
+    expect(second.nextRetryAt - stack.sheets.clock.now()).toBeGreaterThan(retryDelayMs(second.attempts) - 60_000);
 
-    s.sheets.faults.clear(); // the sheet works again
-    expect((await pollChanges(s.runtime)).outcomes).toEqual({}); // not due yet
-    s.sheets.clock.advance(second.nextRetryAt - s.sheets.clock.now() + 1);
-    const recovered = await pollChanges(s.runtime);
+    stack.sheets.faults.clear(); // the sheet works again
+    expect((await pollChanges(stack.runtime)).outcomes).toEqual({}); // not due yet
+    stack.sheets.clock.advance(second.nextRetryAt - stack.sheets.clock.now() + 1);
+    const recovered = await pollChanges(stack.runtime);
     expect(recovered.outcomes).toMatchObject({ processed: 1, recovered: 1 });
     expect((await stateOf('ubnd-soc-son'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
-    expect(await s.runtime.store.sheetFailures()).toEqual([]);
+    expect(await stack.runtime.store.sheetFailures()).toEqual([]);
     expect(await flagsOf('ubnd-soc-son')).toEqual([]);
   });
 });
 
 describe('a failure that retrying cannot cure', () => {
   it('is quarantined at the first poll, without holding the feed', async () => {
-    const rt = s.runtime;
+    const runtime = stack.runtime;
     const broken = ids['ubnd-dong-anh']!;
     await typo('ubnd-dong-anh', 'bốn');
     await typo('ubnd-gia-lam', 'năm');
     const refusing = {
-      ...rt,
-      workbooks: Object.assign(Object.create(rt.workbooks), {
+      ...runtime,
+      workbooks: Object.assign(Object.create(runtime.workbooks), {
         read: async (id: string) => {
           if (id === broken) throw Object.assign(new Error('The caller does not have permission'), { status: 403 });
-          return rt.workbooks.read(id);
+          return runtime.workbooks.read(id);
         },
       }),
     };
     const tokenBefore = await pageToken();
-    const r = await pollChanges(refusing);
-    expect(r.outcomes).toMatchObject({ processed: 1, quarantined: 1 });
+    const result = await pollChanges(refusing);
+    expect(result.outcomes).toMatchObject({ processed: 1, quarantined: 1 });
     expect(await pageToken()).not.toBe(tokenBefore);
-    expect(await s.runtime.store.sheetFailures()).toEqual([expect.objectContaining({ spreadsheetId: broken, quarantined: true, transient: false, attempts: 1, error: '403: The caller does not have permission' })]);
+    expect(await stack.runtime.store.sheetFailures()).toEqual([expect.objectContaining({ spreadsheetId: broken, quarantined: true, transient: false, attempts: 1, error: '403: The caller does not have permission' })]);
   });
 });

@@ -12,90 +12,90 @@ import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { registerUnitSheets, requestsSince, sheetsAsOwner, seenCell, tabValues, writeCells } from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const ROOT = new URL('../../', import.meta.url);
 
-let s: TestStack;
+let stack: TestStack;
 beforeAll(async () => {
-  s = await startTestStack();
-  await registerUnitSheets(s, SK, ['ubnd-hoan-kiem', 'ubnd-ba-dinh']);
-  s.clock.set('2020-07-10T09:00:00+07:00');
-  await s.typeSubmission('ubnd-hoan-kiem', SK);
-  expect((await s.process('ubnd-hoan-kiem', SK)).outcome).toBe('processed');
-  await s.triggersIdle();
-  await s.fire('poll-changes'); // the change feed is drained: what it holds next is the test's
+  stack = await startTestStack();
+  await registerUnitSheets(stack, SO_KET, ['ubnd-hoan-kiem', 'ubnd-ba-dinh']);
+  stack.clock.set('2020-07-10T09:00:00+07:00');
+  await stack.typeSubmission('ubnd-hoan-kiem', SO_KET);
+  expect((await stack.process('ubnd-hoan-kiem', SO_KET)).outcome).toBe('processed');
+  await stack.triggersIdle();
+  await stack.fire('poll-changes'); // the change feed is drained: what it holds next is the test's
 }, 60_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
 /** Every campaign document a sheet could influence. */
 async function firestoreView() {
-  const { store } = s.runtime;
+  const { store } = stack.runtime;
   return {
-    states: await store.statesOfRound(SK),
-    submissions: await store.submissionsOfRound(SK),
-    aggregates: await store.aggregatesOfRound(SK),
-    aggregateParts: await store.aggregatePartsOfRound(SK),
-    nominees: await store.nomineeIndex(SK),
-    versions: await store.versions(SK, 'ubnd-hoan-kiem'),
+    states: await store.statesOfRound(SO_KET),
+    submissions: await store.submissionsOfRound(SO_KET),
+    aggregates: await store.aggregatesOfRound(SO_KET),
+    aggregateParts: await store.aggregatePartsOfRound(SO_KET),
+    nominees: await store.nomineeIndex(SO_KET),
+    versions: await store.versions(SO_KET, 'ubnd-hoan-kiem'),
   };
 }
 
 describe('a spreadsheet that is not in the registry', () => {
   it('is ignored and logged, whether handed over directly or found in the change feed, and changes nothing', async () => {
     // A copy of a real unit sheet, complete and ticked: it looks right, but the registry does not know it.
-    const hoanKiem = await s.sheetOf('ubnd-hoan-kiem', SK);
-    const drive = (s.runtime.files as unknown as { drive: import('@googleapis/drive').drive_v3.Drive }).drive;
+    const hoanKiem = await stack.sheetOf('ubnd-hoan-kiem', SO_KET);
+    const drive = (stack.runtime.files as unknown as { drive: import('@googleapis/drive').drive_v3.Drive }).drive;
     const copy = (await drive.files.copy({ fileId: hoanKiem, requestBody: { name: 'Bản sao – UBND quận Hoàn Kiếm' } })).data.id!;
-    await writeCells(sheetsAsOwner(s), copy, 'Bảng 1', [{ row: 13, col: 2, value: 99999 }]);
+    await writeCells(sheetsAsOwner(stack), copy, 'Bảng 1', [{ row: 13, col: 2, value: 99999 }]);
     const before = await firestoreView();
-    const since = requestsSince(s);
+    const since = requestsSince(stack);
 
-    expect(await processUnitSheet(s.runtime, copy)).toEqual({ outcome: 'ignored', reason: 'unregistered' });
-    const polled = (await s.fire('poll-changes')) as { outcomes: Record<string, number> };
+    expect(await processUnitSheet(stack.runtime, copy)).toEqual({ outcome: 'ignored', reason: 'unregistered' });
+    const polled = (await stack.fire('poll-changes')) as { outcomes: Record<string, number> };
     expect(polled.outcomes).toEqual({ ignored: 1 });
 
     expect(since((e) => e.spreadsheetId === copy)).toEqual([]); // not even read
-    expect(s.log.lines.filter((l) => l.message === 'sheet not registered to a unit; ignored' && l.spreadsheetId === copy)).toHaveLength(2);
-    await s.triggersIdle();
+    expect(stack.log.lines.filter((l) => l.message === 'sheet not registered to a unit; ignored' && l.spreadsheetId === copy)).toHaveLength(2);
+    await stack.triggersIdle();
     expect(await firestoreView()).toEqual(before);
-    expect(await s.runtime.store.registration(copy)).toBeNull();
+    expect(await stack.runtime.store.registration(copy)).toBeNull();
   });
 });
 
 describe('a sheet whose identity row claims another unit', () => {
   it("the clerk cannot edit the protected identity row", async () => {
-    const baDinh = await s.sheetOf('ubnd-ba-dinh', SK);
+    const baDinh = await stack.sheetOf('ubnd-ba-dinh', SO_KET);
     const { row, col } = identityCell(baDinh);
-    const clerk = sheetsAs(s.urls.sheets, 'ubnd-ba-dinh@hanoi.example');
+    const clerk = sheetsAs(stack.urls.sheets, 'ubnd-ba-dinh@hanoi.example');
     await expect(writeCells(clerk, baDinh, 'Hướng dẫn', [{ row, col, value: 'ubnd-hoan-kiem' }])).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/protected/) });
   });
 
   it('edited by the owner to say ubnd-hoan-kiem: nothing of Hoàn Kiếm changes, and the sheet gets the wrong-unit error', async () => {
-    const baDinh = await s.sheetOf('ubnd-ba-dinh', SK);
-    await s.typeSubmission('ubnd-ba-dinh', SK); // complete and ticked: it would be accepted if it were believed
+    const baDinh = await stack.sheetOf('ubnd-ba-dinh', SO_KET);
+    await stack.typeSubmission('ubnd-ba-dinh', SO_KET); // complete and ticked: it would be accepted if it were believed
     const { row, col } = identityCell(baDinh);
-    await writeCells(sheetsAsOwner(s), baDinh, 'Hướng dẫn', [{ row, col, value: 'ubnd-hoan-kiem' }]);
-    const hoanKiemBefore = { state: await s.runtime.store.state(SK, 'ubnd-hoan-kiem'), submission: await s.runtime.store.submission(SK, 'ubnd-hoan-kiem'), node: await s.runtime.store.aggregate(SK, 'ubnd-hoan-kiem') };
-    const cityBefore = await s.runtime.store.aggregate(SK, 'ha-noi');
+    await writeCells(sheetsAsOwner(stack), baDinh, 'Hướng dẫn', [{ row, col, value: 'ubnd-hoan-kiem' }]);
+    const hoanKiemBefore = { state: await stack.runtime.store.state(SO_KET, 'ubnd-hoan-kiem'), submission: await stack.runtime.store.submission(SO_KET, 'ubnd-hoan-kiem'), node: await stack.runtime.store.aggregate(SO_KET, 'ubnd-hoan-kiem') };
+    const cityBefore = await stack.runtime.store.aggregate(SO_KET, 'ha-noi');
 
-    const r = await s.process('ubnd-ba-dinh', SK);
-    if (r.outcome !== 'processed') throw new Error(r.outcome);
-    expect(r.unitId).toBe('ubnd-ba-dinh');
+    const outcome = await stack.process('ubnd-ba-dinh', SO_KET);
+    if (outcome.outcome !== 'processed') throw new Error(outcome.outcome);
+    expect(outcome.unitId).toBe('ubnd-ba-dinh');
     const message = 'Bảng tính này ghi là của "UBND quận Hoàn Kiếm", nhưng được cấp cho UBND quận Ba Đình. Số liệu chỉ được tính cho UBND quận Ba Đình; hãy dùng đúng bảng tính được cấp hoặc liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố).';
-    expect(r.evaluation.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.sheet, i.message])).toEqual([['structure.wrong_unit', 'Hướng dẫn', message]]);
-    expect([r.evaluation.status, r.accepted, r.submission]).toEqual(['invalid', false, null]);
+    expect(outcome.evaluation.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.sheet, i.message])).toEqual([['structure.wrong_unit', 'Hướng dẫn', message]]);
+    expect([outcome.evaluation.status, outcome.accepted, outcome.submission]).toEqual(['invalid', false, null]);
 
-    await s.triggersIdle();
-    expect({ state: await s.runtime.store.state(SK, 'ubnd-hoan-kiem'), submission: await s.runtime.store.submission(SK, 'ubnd-hoan-kiem'), node: await s.runtime.store.aggregate(SK, 'ubnd-hoan-kiem') }).toEqual(hoanKiemBefore);
-    expect(await s.runtime.store.aggregate(SK, 'ha-noi')).toEqual(cityBefore);
-    expect(await s.runtime.store.submission(SK, 'ubnd-ba-dinh')).toBeNull();
-    expect(await s.runtime.store.state(SK, 'ubnd-ba-dinh')).toMatchObject({ unitId: 'ubnd-ba-dinh', status: 'invalid', errors: 1 });
+    await stack.triggersIdle();
+    expect({ state: await stack.runtime.store.state(SO_KET, 'ubnd-hoan-kiem'), submission: await stack.runtime.store.submission(SO_KET, 'ubnd-hoan-kiem'), node: await stack.runtime.store.aggregate(SO_KET, 'ubnd-hoan-kiem') }).toEqual(hoanKiemBefore);
+    expect(await stack.runtime.store.aggregate(SO_KET, 'ha-noi')).toEqual(cityBefore);
+    expect(await stack.runtime.store.submission(SO_KET, 'ubnd-ba-dinh')).toBeNull();
+    expect(await stack.runtime.store.state(SO_KET, 'ubnd-ba-dinh')).toMatchObject({ unitId: 'ubnd-ba-dinh', status: 'invalid', errors: 1 });
 
     // At the sheet: the status line counts the error and its note explains it.
-    const sheet = s.sheets.getSpreadsheetState(baDinh)!;
+    const sheet = stack.sheets.getSpreadsheetState(baDinh)!;
     const status = seenCell(sheet, 'Hướng dẫn', 1, 2);
     expect(status.value).toBe('Còn 1 lỗi — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).');
     expect(status.note).toBe(`Lỗi: ${message}`);
@@ -103,7 +103,7 @@ describe('a sheet whose identity row claims another unit', () => {
 });
 
 function identityCell(spreadsheetId: string): { row: number; col: number } {
-  const rows = tabValues(s.sheets.getSpreadsheetState(spreadsheetId)!, 'Hướng dẫn');
+  const rows = tabValues(stack.sheets.getSpreadsheetState(spreadsheetId)!, 'Hướng dẫn');
   const row = rows.findIndex((r) => r.includes('#identity'));
   const col = rows[row]!.indexOf('#identity') + 1;
   expect(rows[row]![col]).toBe('ubnd-ba-dinh');
@@ -133,11 +133,11 @@ describe('Firestore configuration', () => {
     const sources = await Promise.all(['functions/adapters/firestore-store.ts', 'functions/app/master.ts', 'functions/app/sweep.ts'].map((f) => readFile(new URL(f, ROOT), 'utf8')));
     const queries = sources.flatMap((src) => [...src.matchAll(/(?:col\('(\w+)'\)|collection\('(\w+)'\)|(\w+)Collection\(\))((?:\.(?:where|orderBy)\('[^']+'[^)]*\))+)/g)].map((m) => ({ collection: m[1] ?? m[2] ?? m[3]!, fields: [...m[4]!.matchAll(/\.(?:where|orderBy)\('([^']+)'/g)].map((f) => f[1]!) })));
     expect(queries.map((q) => `${q.collection}:${q.fields.join('+')}`)).toEqual(expect.arrayContaining(['aggregates:roundId', 'flags:roundId', 'states:roundId', 'submissions:roundId', 'versions:versionNo']));
-    for (const q of queries) expect(new Set(q.fields).size, `${q.collection} needs a composite index`).toBe(1);
+    for (const query of queries) expect(new Set(query.fields).size, `${query.collection} needs a composite index`).toBe(1);
     // Large maps nobody queries are kept out of the automatic indexes; no queried field is.
-    for (const o of indexes.fieldOverrides) {
-      expect(o.indexes).toEqual([]);
-      expect(queries.some((q) => q.collection.toLowerCase() === o.collectionGroup.toLowerCase() && q.fields.includes(o.fieldPath))).toBe(false);
+    for (const override of indexes.fieldOverrides) {
+      expect(override.indexes).toEqual([]);
+      expect(queries.some((q) => q.collection.toLowerCase() === override.collectionGroup.toLowerCase() && q.fields.includes(override.fieldPath))).toBe(false);
     }
     expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregates', fieldPath: 'ledger', indexes: [] });
     expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregateParts', fieldPath: 'totals', indexes: [] });

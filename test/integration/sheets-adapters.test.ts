@@ -22,15 +22,15 @@ const ROUND = 'so-ket-2020';
 const UNIT = 'ubnd-ba-dinh';
 const ADAPTERS = ['sheets-workbooks', 'sheets-master', 'drive-files', 'google-apis'];
 
-let s: TestStack;
+let stack: TestStack;
 let sheetId: string;
 beforeAll(async () => {
-  s = await startTestStack();
-  sheetId = (await registerUnitSheets(s, ROUND, [UNIT]))[UNIT]!;
+  stack = await startTestStack();
+  sheetId = (await registerUnitSheets(stack, ROUND, [UNIT]))[UNIT]!;
 }, 60_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
 
@@ -44,18 +44,18 @@ describe('the adapters are the real client libraries', () => {
     expect(google).toContain("import('@googleapis/sheets')");
     expect(google).toContain("import('@googleapis/drive')");
     // The runtime's adapters wrap the library's own client classes.
-    const rt = s.runtime as unknown as { workbooks: { sheets: unknown }; master: { sheets: unknown }; files: { drive: unknown } };
-    expect(rt.workbooks.sheets).toBeInstanceOf(sheets_v4.Sheets);
-    expect(rt.master.sheets).toBeInstanceOf(sheets_v4.Sheets);
-    expect(rt.files.drive).toBeInstanceOf(drive_v3.Drive);
+    const runtime = stack.runtime as unknown as { workbooks: { sheets: unknown }; master: { sheets: unknown }; files: { drive: unknown } };
+    expect(runtime.workbooks.sheets).toBeInstanceOf(sheets_v4.Sheets);
+    expect(runtime.master.sheets).toBeInstanceOf(sheets_v4.Sheets);
+    expect(runtime.files.drive).toBeInstanceOf(drive_v3.Drive);
   });
 
   it('reach the emulator as the service account, by the API methods Google has', async () => {
-    const since = requestsSince(s);
-    const read = await s.runtime.workbooks.read(sheetId);
-    const meta = await s.runtime.files.meta(sheetId);
+    const since = requestsSince(stack);
+    const read = await stack.runtime.workbooks.read(sheetId);
+    const meta = await stack.runtime.files.meta(sheetId);
     expect(read.sheetIds.get('Bảng 1')).toBeGreaterThan(0);
-    expect(meta).toMatchObject({ id: sheetId, appProperties: { campaign: s.runtime.model.id, unit: UNIT, round: ROUND } });
+    expect(meta).toMatchObject({ id: sheetId, appProperties: { campaign: stack.runtime.model.id, unit: UNIT, round: ROUND } });
     expect(since().map((e) => [e.api, e.op, e.user, e.status])).toEqual([
       ['sheets', 'spreadsheets.get', LOCAL_SERVICE_ACCOUNT, 200],
       ['drive', 'drive.files.get', LOCAL_SERVICE_ACCOUNT, 200],
@@ -65,42 +65,42 @@ describe('the adapters are the real client libraries', () => {
 
 describe('requests per change', () => {
   it('a change costs 1 read and 1 write of the sheet; a forced re-run 1 read and 0 writes; a normal re-run nothing', async () => {
-    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
-    let since = requestsSince(s);
-    const first = await s.process(UNIT, ROUND);
+    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
+    let since = requestsSince(stack);
+    const first = await stack.process(UNIT, ROUND);
     expect(first.outcome).toBe('processed');
     expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get', 'write spreadsheets.batchUpdate']);
 
-    since = requestsSince(s);
-    expect((await s.process(UNIT, ROUND)).outcome).toBe('unchanged');
+    since = requestsSince(stack);
+    expect((await stack.process(UNIT, ROUND)).outcome).toBe('unchanged');
     expect(since((e) => e.api === 'sheets')).toEqual([]);
 
-    since = requestsSince(s);
-    expect((await s.process(UNIT, ROUND, { force: true })).outcome).toBe('unchanged');
+    since = requestsSince(stack);
+    expect((await stack.process(UNIT, ROUND, { force: true })).outcome).toBe('unchanged');
     expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get']);
   });
 
   it('a change whose feedback is already in the sheet costs 1 read and 0 writes', async () => {
     // Typing the same value again makes a new Drive version with the same content and feedback.
-    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
-    const since = requestsSince(s);
-    const r = await s.process(UNIT, ROUND);
-    expect(r.outcome === 'processed' && r.feedbackWritten).toBe(false);
+    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
+    const since = requestsSince(stack);
+    const outcome = await stack.process(UNIT, ROUND);
+    expect(outcome.outcome === 'processed' && outcome.feedbackWritten).toBe(false);
     expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get']);
   });
 
   it("our own feedback write comes back through the webhook as a change and costs no Sheets request", async () => {
-    await pushAndPoll(s); // drain whatever the feed holds so far
-    await s.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 96 }]);
-    const viaWebhook = await pushAndPoll(s);
+    await pushAndPoll(stack); // drain whatever the feed holds so far
+    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 96 }]);
+    const viaWebhook = await pushAndPoll(stack);
     // The webhook answers Drive at once; the poll it requested runs in onPollRequested.
     expect(viaWebhook).toMatchObject({ status: 202, body: { status: 'poll-requested' }, polled: { status: 'polled', changedFiles: 1, outcomes: { processed: 1 } } });
-    const written = s.sheets.getDriveFileState(sheetId)!.version;
-    expect((await s.runtime.store.state(ROUND, UNIT))?.seenVersion).toBe(written);
+    const written = stack.sheets.getDriveFileState(sheetId)!.version;
+    expect((await stack.runtime.store.state(ROUND, UNIT))?.seenVersion).toBe(written);
 
     // The feed now holds only the version our feedback write produced: the echo.
-    const since = requestsSince(s);
-    const echo = await pushAndPoll(s);
+    const since = requestsSince(stack);
+    const echo = await pushAndPoll(stack);
     expect(echo).toMatchObject({ status: 202, polled: { status: 'polled', changedFiles: 1, outcomes: { unchanged: 1 } } });
     expect(since((e) => e.api === 'sheets')).toEqual([]);
     expect(since().map((e) => e.op)).toEqual(['drive.changes.list', 'drive.files.get']);
@@ -109,18 +109,18 @@ describe('requests per change', () => {
 
 describe('feedback in the sheet', () => {
   it('a bad entry is highlighted with a Vietnamese note and counted in the status line of every tab', async () => {
-    await s.type(UNIT, ROUND, [
+    await stack.type(UNIT, ROUND, [
       { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.dai_chung', value: '12 buổi' },
       { kind: 'figure', table: 'bang2', period: MAIN_PERIOD, code: 'tin_bao.co_gia_tri', value: 5 },
       { kind: 'figure', table: 'bang2', period: MAIN_PERIOD, code: 'tin_bao.lam_ro_vu', value: 9 },
     ]);
-    const r = await s.process(UNIT, ROUND);
-    if (r.outcome !== 'processed') throw new Error(`expected processed, got ${r.outcome}`);
-    const bad = r.evaluation.issues.find((i) => i.code === 'value.not_number')!;
-    const doubtful = r.evaluation.issues.find((i) => i.code === 'tin_bao.lam_ro_vu_vuot_co_gia_tri')!;
+    const outcome = await stack.process(UNIT, ROUND);
+    if (outcome.outcome !== 'processed') throw new Error(`expected processed, got ${outcome.outcome}`);
+    const bad = outcome.evaluation.issues.find((i) => i.code === 'value.not_number')!;
+    const doubtful = outcome.evaluation.issues.find((i) => i.code === 'tin_bao.lam_ro_vu_vuot_co_gia_tri')!;
     expect([bad.sheet, bad.cell, doubtful.sheet, doubtful.cell]).toEqual(['Bảng 1', 'C13', 'Bảng 2', 'Q13']);
 
-    const sheet = s.sheets.getSpreadsheetState(sheetId)!;
+    const sheet = stack.sheets.getSpreadsheetState(sheetId)!;
     expect(seenCell(sheet, 'Bảng 1', bad.row!, bad.col!)).toEqual({
       value: '12 buổi',
       note: 'Lỗi: Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.',
@@ -131,7 +131,7 @@ describe('feedback in the sheet', () => {
       note: 'Cần xem lại: Ô Q13 (Giai đoạn 2015 – 2020): số vụ đã điều tra làm rõ (9) nhiều hơn số tin có giá trị (5, ô P13). Có thể đúng, nhưng hãy kiểm tra lại.',
       background: PALETTE.warning,
     });
-    const status = Object.fromEntries(r.evaluation.located.statusCells.map((c) => [c.sheet, seenCell(sheet, c.sheet, c.row, c.col)]));
+    const status = Object.fromEntries(outcome.evaluation.located.statusCells.map((c) => [c.sheet, seenCell(sheet, c.sheet, c.row, c.col)]));
     const line = 'Còn 1 lỗi, 1 cảnh báo — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
     expect(status['Hướng dẫn']).toEqual({ value: line, note: '', background: PALETTE.error });
     expect(status['Bảng 1']?.value).toBe(`${line} (trang này: 1 lỗi)`);
@@ -140,23 +140,23 @@ describe('feedback in the sheet', () => {
   });
 
   it('fixing the entries clears the stale notes and highlights; acceptance shows "Đã gửi lúc HH:mm dd/MM/yyyy" and the totals', async () => {
-    await s.typeSubmission(UNIT, ROUND); // every figure typed again, valid, box ticked
-    const r = await s.process(UNIT, ROUND);
-    if (r.outcome !== 'processed') throw new Error(`expected processed, got ${r.outcome}`);
-    expect(r.accepted).toBe(true);
-    const sheet = s.sheets.getSpreadsheetState(sheetId)!;
-    const valid = figuresFor(s.runtime.model, UNIT, ROUND, 'bang1')[MAIN_PERIOD]!['tuyen_truyen.dai_chung']!;
+    await stack.typeSubmission(UNIT, ROUND); // every figure typed again, valid, box ticked
+    const outcome = await stack.process(UNIT, ROUND);
+    if (outcome.outcome !== 'processed') throw new Error(`expected processed, got ${outcome.outcome}`);
+    expect(outcome.accepted).toBe(true);
+    const sheet = stack.sheets.getSpreadsheetState(sheetId)!;
+    const valid = figuresFor(stack.runtime.model, UNIT, ROUND, 'bang1')[MAIN_PERIOD]!['tuyen_truyen.dai_chung']!;
     expect(seenCell(sheet, 'Bảng 1', 12, 2)).toEqual({ value: valid, note: null, background: PALETTE.input });
     expect(seenCell(sheet, 'Bảng 2', 12, 16)).toMatchObject({ note: null, background: PALETTE.input });
-    for (const c of r.evaluation.located.statusCells) {
-      expect(seenCell(sheet, c.sheet, c.row, c.col)).toEqual({ value: 'Đã gửi lúc 09:00 10/07/2020.', note: '', background: PALETTE.ok });
+    for (const cell of outcome.evaluation.located.statusCells) {
+      expect(seenCell(sheet, cell.sheet, cell.row, cell.col)).toEqual({ value: 'Đã gửi lúc 09:00 10/07/2020.', note: '', background: PALETTE.ok });
     }
     // The total row of Bảng 1: flows summed over the periods, stocks = the last period's value (the 2020 plan has one
     // period per round, so both equal it; sums over several periods are tested on the by-year variant and the second campaign).
-    const loc = r.evaluation.located.tables.get('bang1');
+    const loc = outcome.evaluation.located.tables.get('bang1');
     if (loc?.kind !== 'figures' || loc.totalRow === null) throw new Error('no total row located');
-    const typed = figuresFor(s.runtime.model, UNIT, ROUND, 'bang1');
-    const periods = s.runtime.model.round(ROUND).periods;
+    const typed = figuresFor(stack.runtime.model, UNIT, ROUND, 'bang1');
+    const periods = stack.runtime.model.round(ROUND).periods;
     const flow = periods.reduce((n, p) => n + typed[p]!['tuyen_truyen.dai_chung']!, 0);
     const stock = typed[periods.at(-1)!]!['mo_hinh.hien_co']!;
     expect(seenCell(sheet, 'Bảng 1', loc.totalRow, loc.columns.get('tuyen_truyen.dai_chung')!).value).toBe(flow);

@@ -12,51 +12,51 @@ import { SECOND_CAMPAIGN_FILE } from '../helpers/campaign.js';
 import { storedCollection } from '../helpers/store-documents.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-const AT = Date.parse('2025-03-30T08:00:00+07:00');
+const SWEEP_AT = Date.parse('2025-03-30T08:00:00+07:00');
 const MINUTE = 60_000;
 
 describe('reminder claims', () => {
-  let s: TestStack;
+  let stack: TestStack;
   beforeAll(async () => {
-    s = await startTestStack({ campaignSchema: SECOND_CAMPAIGN_FILE, at: '2025-03-30T08:00:00+07:00' });
+    stack = await startTestStack({ campaignSchema: SECOND_CAMPAIGN_FILE, at: '2025-03-30T08:00:00+07:00' });
   });
   afterAll(async () => {
-    await s?.dispose();
+    await stack?.dispose();
   });
 
   /** The claim document a sender writes for a message carrying these keys. */
-  const claimRef = (keys: string[]) => storedCollection(s.runtime, 'reminders').doc(messageKeyOf(keys));
-  const mailsTo = async (address: string) => (await s.listEmails()).filter((m) => m.to.includes(address));
+  const claimRef = (keys: string[]) => storedCollection(stack.runtime, 'reminders').doc(messageKeyOf(keys));
+  const mailsTo = async (address: string) => (await stack.listEmails()).filter((m) => m.to.includes(address));
 
   it('a live claim is respected; a dead sender’s claim is taken over after its lease, and the message goes out once', async () => {
-    const plan = await runSweep(s.runtime, { at: AT, dryRun: true });
+    const plan = await runSweep(stack.runtime, { at: SWEEP_AT, dryRun: true });
     const haiChau = plan.emails.find((e) => e.unitId === 'phuong-hai-chau')!;
     expect(haiChau.keys).toEqual(['tong-ket-2025__phuong-hai-chau__not-submitted__d-1']);
 
     // Another sender claimed this message a moment ago and is still within its 10-minute lease.
-    await claimRef(haiChau.keys).create({ status: 'claimed', claimedAt: AT - MINUTE, leaseUntil: AT + 9 * MINUTE, keys: haiChau.keys });
-    const first = await runSweep(s.runtime, { at: AT });
+    await claimRef(haiChau.keys).create({ status: 'claimed', claimedAt: SWEEP_AT - MINUTE, leaseUntil: SWEEP_AT + 9 * MINUTE, keys: haiChau.keys });
+    const first = await runSweep(stack.runtime, { at: SWEEP_AT });
     expect(first.alreadySent).toBe(1);
     expect(first.sent.map((x) => x.unit).sort()).toEqual([null, 'phuong-son-tra'].sort());
     expect(await mailsTo('haichau@danang.example')).toEqual([]);
 
     // Still within the lease, later that day: still not ours to send.
-    const during = await runSweep(s.runtime, { at: AT + 5 * MINUTE });
+    const during = await runSweep(stack.runtime, { at: SWEEP_AT + 5 * MINUTE });
     expect({ sent: during.sent.length, alreadySent: during.alreadySent }).toEqual({ sent: 0, alreadySent: 1 });
 
     // That sender died: its lease runs out, the next sweep takes the claim over and sends, once.
-    const after = await runSweep(s.runtime, { at: AT + 11 * MINUTE });
+    const after = await runSweep(stack.runtime, { at: SWEEP_AT + 11 * MINUTE });
     expect(after.sent.map((x) => x.unit)).toEqual(['phuong-hai-chau']);
     const mails = await mailsTo('haichau@danang.example');
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('Kính gửi: UBND phường Hải Châu,');
     // Dated by the sweep that wrote it (the business clock), not by the machine's clock.
-    expect(await s.mailDateHeader(mails[0]!.id)).toBe(new Date(AT + 11 * MINUTE).toISOString());
+    expect(await stack.mailDateHeader(mails[0]!.id)).toBe(new Date(SWEEP_AT + 11 * MINUTE).toISOString());
     expect((await claimRef(haiChau.keys).get()).data()).toMatchObject({ status: 'sent' });
-    expect((await storedCollection(s.runtime, 'reminders').doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
+    expect((await storedCollection(stack.runtime, 'reminders').doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
 
-    const again = await runSweep(s.runtime, { at: AT + 20 * MINUTE });
+    const again = await runSweep(stack.runtime, { at: SWEEP_AT + 20 * MINUTE });
     expect({ emails: again.emails, sent: again.sent }).toEqual({ emails: [], sent: [] });
-    expect(await s.listEmails()).toHaveLength(3);
+    expect(await stack.listEmails()).toHaveLength(3);
   });
 });

@@ -40,7 +40,7 @@ describe('the sweep command', () => {
     const roundIds = model.campaign.rounds.map((r) => r.id);
     const findings = json.findings as { roundId: string; unit: string; rule: string }[];
     expect(findings.length).toBeGreaterThanOrEqual(EXPECTED.length);
-    for (const f of findings) expect(roundIds).toContain(f.roundId);
+    for (const finding of findings) expect(roundIds).toContain(finding.roundId);
     const rounds = json.rounds as { roundId: string; name: string; missing: string[] }[];
     expect(rounds.map((r) => [r.roundId, r.name])).toEqual(model.campaign.rounds.map((r) => [r.id, r.name]));
     expect([...rounds[0]!.missing].sort()).toEqual([...EXPECTED].sort());

@@ -35,17 +35,17 @@ async function startSmtp() {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onRcptTo(address, _session, cb) {
-      if (reject.has(address.address)) return cb(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }));
-      cb();
+    onRcptTo(address, _session, callback) {
+      if (reject.has(address.address)) return callback(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }));
+      callback();
     },
-    onData(stream, _session, cb) {
+    onData(stream, _session, callback) {
       simpleParser(stream).then(
-        (m) => {
-          inbox.push(m);
-          cb();
+        (mail) => {
+          inbox.push(mail);
+          callback();
         },
-        (e: Error) => cb(e),
+        (e: Error) => callback(e),
       );
     },
   });
@@ -60,101 +60,101 @@ const addressOf = (unitId: string) => `${unitId}@hanoi.example`;
 const parsedTo = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
 
 describe('compliance sweep end to end: exactly-once reminders over real SMTP', () => {
-  let s: TestStack;
+  let stack: TestStack;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   const mailers: Mailer[] = [];
   const EXPECTED = ['district', 'district-police', 'catp-department', 'catp-security-department', 'sector'].flatMap((k) => unitsOfKind(model, k));
   const sheetUrl: Record<string, string> = {};
 
-  const sweepAt = async (iso: string, extra: Record<string, unknown> = {}) => (await s.fire('compliance-sweep', { at: iso, ...extra })) as SweepResponse;
-  const mailsAt = async (hhmmDate: string): Promise<CaughtEmail[]> => (await s.listEmails()).filter((m) => m.text?.includes(`tính đến ${hhmmDate}`));
-  const reminderIds = async () => (await storedCollection(s.runtime, 'reminders').get()).docs.map((d) => d.id);
+  const sweepAt = async (iso: string, extra: Record<string, unknown> = {}) => (await stack.fire('compliance-sweep', { at: iso, ...extra })) as SweepResponse;
+  const mailsAt = async (hhmmDate: string): Promise<CaughtEmail[]> => (await stack.listEmails()).filter((m) => m.text?.includes(`tính đến ${hhmmDate}`));
+  const reminderIds = async () => (await storedCollection(stack.runtime, 'reminders').get()).docs.map((d) => d.id);
   const mailer = async (port: number) => {
-    const m = await createSmtpMailer({ host: '127.0.0.1', port, secure: false, from: FROM, connectionTimeoutMs: 2_000 });
-    mailers.push(m);
-    return m;
+    const mailer = await createSmtpMailer({ host: '127.0.0.1', port, secure: false, from: FROM, connectionTimeoutMs: 2_000 });
+    mailers.push(mailer);
+    return mailer;
   };
 
   beforeAll(async () => {
-    s = await startTestStack({ at: '2020-07-06T08:00:00+07:00' });
+    stack = await startTestStack({ at: '2020-07-06T08:00:00+07:00' });
     smtp = await startSmtp();
-    await s.provision([ROUND]);
-    const m = s.runtime.model;
-    for (const u of ['ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho', 'ubnd-ba-dinh']) sheetUrl[u] = (await s.runtime.store.unitSheet(ROUND, u))!.url;
+    await stack.provision([ROUND]);
+    const model = stack.runtime.model;
+    for (const unit of ['ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho', 'ubnd-ba-dinh']) sheetUrl[unit] = (await stack.runtime.store.unitSheet(ROUND, unit))!.url;
 
     // On time, 06/07: a complete valid submission.
-    await s.typeSubmission('ubnd-ba-dinh', ROUND);
+    await stack.typeSubmission('ubnd-ba-dinh', ROUND);
     // Still invalid: one figure typed as words.
-    const invalid = validSubmission(m, 'ubnd-hoan-kiem', ROUND);
+    const invalid = validSubmission(model, 'ubnd-hoan-kiem', ROUND);
     invalid.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
-    await s.typeSubmission('ubnd-hoan-kiem', ROUND, invalid);
+    await stack.typeSubmission('ubnd-hoan-kiem', ROUND, invalid);
     // Two Bằng khen Bộ Công an (quota: 1 in total), and one nominee below the yearly title.
-    const police = validSubmission(m, 'ca-ba-dinh', ROUND);
+    const police = validSubmission(model, 'ca-ba-dinh', ROUND);
     police.lists.khen_thuong = [
-      nomineeRow(m, { award: 'bkbca', type: 'individual', scope: 'cand', name: 'Thượng tá Trần Văn Minh', giayKhen: 3 }),
-      nomineeRow(m, { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 }),
-      nomineeRow(m, { award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Đại úy Lê Văn Nam', titles: ['chien_si_tien_tien', 'khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'], giayKhen: 0, bangKhen: 0 }),
+      nomineeRow(model, { award: 'bkbca', type: 'individual', scope: 'cand', name: 'Thượng tá Trần Văn Minh', giayKhen: 3 }),
+      nomineeRow(model, { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 }),
+      nomineeRow(model, { award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Đại úy Lê Văn Nam', titles: ['chien_si_tien_tien', 'khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'], giayKhen: 0, bangKhen: 0 }),
     ];
     // Nominees never hold a report back: a report error keeps this unit unsent, so it is chased.
     police.confirmation.dien_thoai = '0912 345';
-    await s.typeSubmission('ca-ba-dinh', ROUND, police);
+    await stack.typeSubmission('ca-ba-dinh', ROUND, police);
     // Complete but the box not ticked: a draft.
-    const draft = validSubmission(m, 'ubnd-tay-ho', ROUND);
+    const draft = validSubmission(model, 'ubnd-tay-ho', ROUND);
     draft.confirmation.da_hoan_thanh = false;
-    await s.typeSubmission('ubnd-tay-ho', ROUND, draft);
-    for (const u of ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho']) await s.process(u, ROUND);
-    await s.triggersIdle();
+    await stack.typeSubmission('ubnd-tay-ho', ROUND, draft);
+    for (const unit of ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho']) await stack.process(unit, ROUND);
+    await stack.triggersIdle();
   }, 120_000);
 
   afterAll(async () => {
-    for (const m of mailers) m.close();
+    for (const mailer of mailers) mailer.close();
     await smtp?.close();
-    await s?.dispose();
+    await stack?.dispose();
   });
 
   it('the states the pipeline stored are the ones the sweep will read', async () => {
     expect(EXPECTED).toHaveLength(74);
-    const st = (u: string) => s.runtime.store.state(ROUND, u);
-    expect((await s.runtime.store.submission(ROUND, 'ubnd-ba-dinh'))?.late).toBe(false);
-    expect((await st('ubnd-hoan-kiem'))?.status).toBe('invalid');
-    expect((await st('ubnd-hoan-kiem'))?.errors).toBe(1);
-    expect((await st('ca-ba-dinh'))?.quotaOverruns.map((o) => [o.award, o.kind, o.limit, o.count])).toEqual([['bkbca', 'total', 1, 2]]);
-    expect((await st('ubnd-tay-ho'))?.status).toBe('draft');
-    expect(await s.runtime.store.submission(ROUND, 'ubnd-tay-ho')).toBeNull();
+    const state = (u: string) => stack.runtime.store.state(ROUND, u);
+    expect((await stack.runtime.store.submission(ROUND, 'ubnd-ba-dinh'))?.late).toBe(false);
+    expect((await state('ubnd-hoan-kiem'))?.status).toBe('invalid');
+    expect((await state('ubnd-hoan-kiem'))?.errors).toBe(1);
+    expect((await state('ca-ba-dinh'))?.quotaOverruns.map((o) => [o.award, o.kind, o.limit, o.count])).toEqual([['bkbca', 'total', 1, 2]]);
+    expect((await state('ubnd-tay-ho'))?.status).toBe('draft');
+    expect(await stack.runtime.store.submission(ROUND, 'ubnd-tay-ho')).toBeNull();
   });
 
   it('a dry run at d-7 plans the mail but sends nothing and records nothing', async () => {
-    const r = await sweepAt('2020-07-08T08:00:00+07:00', { dryRun: true });
-    expect(r.emails).toHaveLength(EXPECTED.length - 1 + 1);
-    expect(r.sent).toBe(0);
-    expect(await s.listEmails()).toEqual([]);
+    const response = await sweepAt('2020-07-08T08:00:00+07:00', { dryRun: true });
+    expect(response.emails).toHaveLength(EXPECTED.length - 1 + 1);
+    expect(response.sent).toBe(0);
+    expect(await stack.listEmails()).toEqual([]);
     expect(await reminderIds()).toEqual([]);
-    expect((await storedCollection(s.runtime, 'flags').get()).size).toBe(0);
+    expect((await storedCollection(stack.runtime, 'flags').get()).size).toBe(0);
   });
 
   it('d-7 through the HTTP function: one message per unit with something to do, the digest, the flags', async () => {
-    const r = await sweepAt('2020-07-08T08:00:00+07:00');
-    expect(r.at).toBe('2020-07-08T01:00:00.000Z');
-    expect(r.missing).toEqual([]);
-    expect(r.late).toEqual([]);
-    expect([...r.dueSoon].sort()).toEqual(EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').sort());
-    expect(r.invalid).toEqual(['ubnd-hoan-kiem', 'ca-ba-dinh']);
-    expect(r.quotaOverruns).toEqual([{ roundId: ROUND, unit: 'ca-ba-dinh', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
-    expect(r.ineligible).toEqual([
+    const response = await sweepAt('2020-07-08T08:00:00+07:00');
+    expect(response.at).toBe('2020-07-08T01:00:00.000Z');
+    expect(response.missing).toEqual([]);
+    expect(response.late).toEqual([]);
+    expect([...response.dueSoon].sort()).toEqual(EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').sort());
+    expect(response.invalid).toEqual(['ubnd-hoan-kiem', 'ca-ba-dinh']);
+    expect(response.quotaOverruns).toEqual([{ roundId: ROUND, unit: 'ca-ba-dinh', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
+    expect(response.ineligible).toEqual([
       { roundId: ROUND, unit: 'ca-ba-dinh', nominee: 'Đại úy Lê Văn Nam', award: 'gkcatp', reason: 'Ô I20: năm 2016 "Đại úy Lê Văn Nam" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Chiến sĩ tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).' },
     ]);
-    expect(r.emails).toHaveLength(EXPECTED.length);
-    expect({ sent: r.sent, failed: r.failed, alreadySent: r.alreadySent }).toEqual({ sent: EXPECTED.length, failed: 0, alreadySent: 0 });
+    expect(response.emails).toHaveLength(EXPECTED.length);
+    expect({ sent: response.sent, failed: response.failed, alreadySent: response.alreadySent }).toEqual({ sent: EXPECTED.length, failed: 0, alreadySent: 0 });
 
-    const mails = await s.listEmails();
+    const mails = await stack.listEmails();
     expect(recipients(mails)).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
 
-    const hk = mails.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!;
-    expect(hk.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
-    expect(hk.text).toContain('Kính gửi: UBND quận Hoàn Kiếm,');
-    expect(hk.text).toContain('Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.');
-    expect(hk.text).toContain('  - Bảng tính còn 1 lỗi (ô tô đỏ), nên báo cáo chưa được tiếp nhận.');
-    expect(hk.text).toContain(`Bảng tính của đơn vị: ${sheetUrl['ubnd-hoan-kiem']}`);
+    const hoanKiem = mails.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!;
+    expect(hoanKiem.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(hoanKiem.text).toContain('Kính gửi: UBND quận Hoàn Kiếm,');
+    expect(hoanKiem.text).toContain('Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.');
+    expect(hoanKiem.text).toContain('  - Bảng tính còn 1 lỗi (ô tô đỏ), nên báo cáo chưa được tiếp nhận.');
+    expect(hoanKiem.text).toContain(`Bảng tính của đơn vị: ${sheetUrl['ubnd-hoan-kiem']}`);
     expect(sheetUrl['ubnd-hoan-kiem']).toMatch(/^https:\/\/docs\.google\.com\/spreadsheets\/d\/.+/);
 
     const police = mails.find((m) => m.to.includes(addressOf('ca-ba-dinh')))!;
@@ -173,17 +173,17 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(digest.text).toContain('  - Công an quận Ba Đình (Báo cáo sơ kết): Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP).');
 
     // Flags with reason and rule, per round and unit; the master is asked to refresh its status tab.
-    const flag = await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ubnd-hoan-kiem`).get();
+    const flag = await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-hoan-kiem`).get();
     expect(flag.data()?.[FLAGS_FIELD]).toEqual([
       { unitId: 'ubnd-hoan-kiem', rule: 'not-submitted', reason: 'Sắp đến hạn, chưa gửi báo cáo.' },
       { unitId: 'ubnd-hoan-kiem', rule: 'invalid', reason: 'Còn 1 lỗi.' },
     ]);
-    const policeFlags = (await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ca-ba-dinh`).get()).data()?.[FLAGS_FIELD] as { rule: string }[];
+    const policeFlags = (await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ca-ba-dinh`).get()).data()?.[FLAGS_FIELD] as { rule: string }[];
     expect(policeFlags.map((f) => f.rule)).toEqual(['not-submitted', 'invalid', 'quota', 'ineligible']);
-    expect((await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ubnd-ba-dinh`).get()).exists).toBe(false);
-    expect((await s.runtime.store.meta('master')).requestedAt).toBe(Date.parse('2020-07-08T08:00:00+07:00'));
+    expect((await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-ba-dinh`).get()).exists).toBe(false);
+    expect((await stack.runtime.store.meta('master')).requestedAt).toBe(Date.parse('2020-07-08T08:00:00+07:00'));
     // Each reminder key is recorded as sent.
-    const key = (await storedCollection(s.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-7`).get()).data();
+    const key = (await storedCollection(stack.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-7`).get()).data();
     expect(key).toMatchObject({ status: 'sent', unitId: 'ubnd-hoan-kiem', sentAt: Date.parse('2020-07-08T08:00:00+07:00') });
   });
 
@@ -193,26 +193,26 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     const afternoon = await sweepAt('2020-07-08T16:00:00+07:00');
     expect({ emails: afternoon.emails, sent: afternoon.sent }).toEqual({ emails: [], sent: 0 });
     expect(afternoon.dueSoon).toHaveLength(73);
-    expect(await s.listEmails()).toHaveLength(74);
+    expect(await stack.listEmails()).toHaveLength(74);
   });
 
   it('two sweeps at once (d-2) deliver each reminder once', async () => {
-    const [a, b] = await Promise.all([sweepAt('2020-07-12T08:00:00+07:00'), sweepAt('2020-07-12T08:00:00+07:00')]);
-    expect(a.failed + b.failed).toBe(0);
-    expect(a.sent + b.sent).toBe(74);
-    const d2 = await mailsAt('08:00 12/07/2020');
-    expect(recipients(d2)).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
-    expect(Object.values(countBy(recipients(d2))).every((n) => n === 1)).toBe(true);
-    expect(d2.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!.text).toContain('Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.');
+    const [first, second] = await Promise.all([sweepAt('2020-07-12T08:00:00+07:00'), sweepAt('2020-07-12T08:00:00+07:00')]);
+    expect(first.failed + second.failed).toBe(0);
+    expect(first.sent + second.sent).toBe(74);
+    const secondDay = await mailsAt('08:00 12/07/2020');
+    expect(recipients(secondDay)).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
+    expect(Object.values(countBy(recipients(secondDay))).every((n) => n === 1)).toBe(true);
+    expect(secondDay.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!.text).toContain('Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.');
     // No claim is left half-done: every message record is marked sent.
-    const claims = (await storedCollection(s.runtime, 'reminders').get()).docs.filter((d) => d.id.startsWith('msg__'));
+    const claims = (await storedCollection(stack.runtime, 'reminders').get()).docs.filter((d) => d.id.startsWith('msg__'));
     expect(claims.every((d) => d.data().status === 'sent')).toBe(true);
     expect(claims).toHaveLength(74 * 2);
   });
 
   it('SMTP failures (d-0): refused connection, then two recipients rejected; the next runs deliver exactly what failed', async () => {
     const at = Date.parse('2020-07-14T08:00:00+07:00');
-    const base = { ...s.runtime };
+    const base = { ...stack.runtime };
     const before = await reminderIds();
 
     // 1. The relay is down: every send fails, nothing is recorded as sent, no claim is left behind.
@@ -228,7 +228,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(partial.failed.map((f) => f.unit).sort()).toEqual(['ca-ba-dinh', 'ubnd-hoan-kiem']);
     expect(partial.sent).toHaveLength(72);
     expect(smtp.inbox).toHaveLength(72);
-    expect((await storedCollection(s.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-0`).get()).exists).toBe(false);
+    expect((await storedCollection(stack.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-0`).get()).exists).toBe(false);
 
     // 3. Fixed: the next run sends exactly the two that failed, once.
     smtp.reject.clear();
@@ -238,12 +238,12 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     const byRecipient = countBy(smtp.inbox.flatMap(parsedTo));
     expect(Object.keys(byRecipient).sort()).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
     expect(Object.values(byRecipient).every((n) => n === 1)).toBe(true);
-    const hk = smtp.inbox.find((m) => parsedTo(m).includes(addressOf('ubnd-hoan-kiem')))!;
-    expect(hk.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
-    expect(hk.text).toContain('Kính gửi: UBND quận Hoàn Kiếm,');
-    expect(hk.text).toContain('  - Bảng tính còn 1 lỗi (ô tô đỏ), nên báo cáo chưa được tiếp nhận.');
-    expect(hk.text).toContain(`Bảng tính của đơn vị: ${sheetUrl['ubnd-hoan-kiem']}`);
-    expect(hk.messageId).toMatch(/^<msg__[0-9a-f]{32}\.hanoi-521-2015-2020@bao-cao\.local>$/);
+    const hoanKiem = smtp.inbox.find((m) => parsedTo(m).includes(addressOf('ubnd-hoan-kiem')))!;
+    expect(hoanKiem.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(hoanKiem.text).toContain('Kính gửi: UBND quận Hoàn Kiếm,');
+    expect(hoanKiem.text).toContain('  - Bảng tính còn 1 lỗi (ô tô đỏ), nên báo cáo chưa được tiếp nhận.');
+    expect(hoanKiem.text).toContain(`Bảng tính của đơn vị: ${sheetUrl['ubnd-hoan-kiem']}`);
+    expect(hoanKiem.messageId).toMatch(/^<msg__[0-9a-f]{32}\.hanoi-521-2015-2020@bao-cao\.local>$/);
 
     // 4. And nothing more after that.
     const after = await runSweep({ ...base, mailer: await mailer(smtp.port) }, { at });
@@ -261,10 +261,10 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(tayHo.text).toContain('Hạn gửi (trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
 
     // Tây Hồ ticks the box on 16/07 at 09:00: accepted, late.
-    s.clock.set('2020-07-16T09:00:00+07:00');
-    await s.type('ubnd-tay-ho', ROUND, [{ kind: 'form', table: 'xac_nhan', field: 'da_hoan_thanh', value: true }]);
-    await s.process('ubnd-tay-ho', ROUND);
-    expect((await s.runtime.store.submission(ROUND, 'ubnd-tay-ho'))?.late).toBe(true);
+    stack.clock.set('2020-07-16T09:00:00+07:00');
+    await stack.type('ubnd-tay-ho', ROUND, [{ kind: 'form', table: 'xac_nhan', field: 'da_hoan_thanh', value: true }]);
+    await stack.process('ubnd-tay-ho', ROUND);
+    expect((await stack.runtime.store.submission(ROUND, 'ubnd-tay-ho'))?.late).toBe(true);
 
     // 17/07: still the first overdue interval (every 3 days): no unit mail, but the day's digest names the late unit.
     const mid = await sweepAt('2020-07-17T08:00:00+07:00');
@@ -275,7 +275,7 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 2 (đúng hạn 1, muộn 1). Chưa nộp (quá hạn): 72, trong đó còn lỗi: 2.');
     expect(digest.text).toContain('  Nộp muộn: UBND quận Tây Hồ (09:00 16/07/2020).');
     expect(digest.text).not.toMatch(/Chưa nộp \(quá hạn\): [^\n]*UBND quận Tây Hồ/);
-    const flags = (await storedCollection(s.runtime, 'flags').doc(`${ROUND}__ubnd-tay-ho`).get()).data()?.[FLAGS_FIELD];
+    const flags = (await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-tay-ho`).get()).data()?.[FLAGS_FIELD];
     expect(flags).toEqual([{ unitId: 'ubnd-tay-ho', rule: 'late', reason: 'Nộp muộn: gửi lần đầu lúc 09:00 16/07/2020, hạn là trước ngày 15/07/2020.' }]);
 
     // 18/07: the second interval: a new notice to every unit still missing (not Tây Hồ, not Ba Đình).
@@ -290,15 +290,15 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(locked.sent).toBe(73);
     expect(locked.quotaOverruns).toEqual([]);
     const finals = await mailsAt('08:00 22/07/2020');
-    const hk = finals.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!;
-    expect(hk.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Đã khóa sổ, đơn vị chưa gửi báo cáo: UBND quận Hoàn Kiếm');
-    expect(hk.text).toContain('Đợt báo cáo đã khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
+    const hoanKiem = finals.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!;
+    expect(hoanKiem.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Đã khóa sổ, đơn vị chưa gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(hoanKiem.text).toContain('Đợt báo cáo đã khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
     const digest = finals.find((m) => m.to.includes(COORDINATOR_MAIL))!;
     expect(digest.text).toContain('  Chưa nộp (đã khóa sổ): UBND quận Hoàn Kiếm; ');
-    const total = (await s.listEmails()).length;
+    const total = (await stack.listEmails()).length;
     const later = await sweepAt('2020-07-23T08:00:00+07:00');
     expect({ sent: later.sent, emails: later.emails }).toEqual({ sent: 0, emails: [] });
     expect(later.missing).toHaveLength(72);
-    expect(await s.listEmails()).toHaveLength(total);
+    expect(await stack.listEmails()).toHaveLength(total);
   });
 });

@@ -27,37 +27,37 @@ function crossings(sheet: SheetModel): string[] {
     .map((m) => `${sheet.title}: rows ${m.startRow}–${m.endRow}, columns ${m.startCol}–${m.endCol} (frozen ${rows} rows, ${cols} columns)`);
 }
 
-function unitWorkbooks(m: CampaignModel): [string, () => WorkbookModel][] {
+function unitWorkbooks(model: CampaignModel): [string, () => WorkbookModel][] {
   const out: [string, () => WorkbookModel][] = [];
-  for (const round of m.campaign.rounds) {
-    for (const unit of m.campaign.units) if (m.hasWorkbook(unit.id, round.id)) out.push([`${unit.id} × ${round.id}`, () => buildUnitWorkbook(m, unit.id, round.id)]);
+  for (const round of model.campaign.rounds) {
+    for (const unit of model.campaign.units) if (model.hasWorkbook(unit.id, round.id)) out.push([`${unit.id} × ${round.id}`, () => buildUnitWorkbook(model, unit.id, round.id)]);
   }
   return out;
 }
 
-function emptyMasterView(m: CampaignModel) {
-  return buildMasterView(m, {
+function emptyMasterView(model: CampaignModel) {
+  return buildMasterView(model, {
     now: Date.UTC(2026, 11, 5),
     shortlist: new Set(),
-    rounds: m.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] })),
+    rounds: model.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] })),
   });
 }
 
-describe.each(campaigns)('no merge crosses a frozen line: %s', (_name, m) => {
+describe.each(campaigns)('no merge crosses a frozen line: %s', (_name, model) => {
   it('every unit workbook of every round', () => {
-    const workbooks = unitWorkbooks(m);
+    const workbooks = unitWorkbooks(model);
     expect(workbooks.length).toBeGreaterThan(0);
     const bad: string[] = [];
     let frozenWithMerges = 0;
     for (const [label, build] of workbooks) {
-      let wb: WorkbookModel;
+      let workbookModel: WorkbookModel;
       try {
-        wb = build();
+        workbookModel = build();
       } catch (error) {
         bad.push(`${label}: ${(error as Error).message}`);
         continue;
       }
-      for (const sheet of wb.sheets) {
+      for (const sheet of workbookModel.sheets) {
         if ((sheet.frozenRows || sheet.frozenCols) && sheet.merges.length) frozenWithMerges++;
         bad.push(...crossings(sheet).map((c) => `${label} ${c}`));
       }
@@ -68,20 +68,20 @@ describe.each(campaigns)('no merge crosses a frozen line: %s', (_name, m) => {
   });
 
   it('the master workbook', () => {
-    const wb = buildMasterWorkbook(m, emptyMasterView(m), Date.UTC(2026, 11, 5));
-    expect(wb.sheets.some((s) => s.frozenCols && s.merges.length)).toBe(true);
-    expect(wb.sheets.flatMap(crossings)).toEqual([]);
+    const workbookModel = buildMasterWorkbook(model, emptyMasterView(model), Date.UTC(2026, 11, 5));
+    expect(workbookModel.sheets.some((s) => s.frozenCols && s.merges.length)).toBe(true);
+    expect(workbookModel.sheets.flatMap(crossings)).toEqual([]);
   });
 });
 
 describe('figures tabs keep what a clerk needs on screen and on paper', () => {
   it('the period label column stays frozen, and the title spans the whole scrolling width', () => {
-    const wb = buildUnitWorkbook(hanoi, 'ubnd-ba-dinh', 'so-ket-2020');
-    const b1 = wb.sheets.find((s) => s.title === 'Bảng 1')!;
-    expect(b1.frozenCols).toBe(2);
-    const caption = b1.cells.find((c) => c.row === 2 && typeof c.value === 'string' && c.value.length > 0)!;
-    const merge = b1.merges.find((r) => r.startRow === 2 && r.startCol === caption.col)!;
+    const workbookModel = buildUnitWorkbook(hanoi, 'ubnd-ba-dinh', 'so-ket-2020');
+    const bang1 = workbookModel.sheets.find((s) => s.title === 'Bảng 1')!;
+    expect(bang1.frozenCols).toBe(2);
+    const caption = bang1.cells.find((c) => c.row === 2 && typeof c.value === 'string' && c.value.length > 0)!;
+    const merge = bang1.merges.find((r) => r.startRow === 2 && r.startCol === caption.col)!;
     expect(merge.startCol).toBe(2);
-    expect(merge.endCol).toBe(b1.colCount - 2);
+    expect(merge.endCol).toBe(bang1.colCount - 2);
   });
 });

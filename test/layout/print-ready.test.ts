@@ -33,11 +33,11 @@ function unitTemplates(): [string, () => WorkbookModel][] {
 describe('unit templates', () => {
   it.each(unitTemplates())('%s prints well', async (_name, build) => {
     const modelWb = build();
-    const wb = await loadXlsx(await renderXlsx(modelWb));
-    expect(workbookPrintProblems(wb)).toEqual([]);
+    const workbook = await loadXlsx(await renderXlsx(modelWb));
+    expect(workbookPrintProblems(workbook)).toEqual([]);
     // The print area stops at the table: the spare rows and columns a sheet keeps for typing do not print.
     for (const sheet of modelWb.sheets) {
-      const area = wb.getWorksheet(sheet.title)!.pageSetup.printArea!;
+      const area = workbook.getWorksheet(sheet.title)!.pageSetup.printArea!;
       const [, lastCol, lastRow] = /^A1:([A-Z]+)(\d+)$/.exec(area)!;
       expect(Number(lastRow), `${sheet.title} ${area}`).toBeLessThan(sheet.rowCount);
       expect(lastCol!.length === 1 ? lastCol!.charCodeAt(0) - 64 : 27, `${sheet.title} ${area}`).toBeLessThan(sheet.colCount);
@@ -49,16 +49,16 @@ describe('unit templates', () => {
     const modelWb = buildUnitWorkbook(model, unitId, model.campaign.rounds[0]!.id);
     const boxes = modelWb.sheets.flatMap((s) => s.cells.filter((c) => c.validation?.kind === 'checkbox').map((c) => ({ sheet: s.title, c })));
     expect(boxes.length).toBeGreaterThan(0);
-    const wb = await loadXlsx(await renderXlsx(modelWb));
-    for (const { sheet, c } of boxes) {
-      const cell = wb.getWorksheet(sheet)!.getCell(c.row + 1, c.col + 1);
+    const workbook = await loadXlsx(await renderXlsx(modelWb));
+    for (const { sheet, c: cellModel } of boxes) {
+      const cell = workbook.getWorksheet(sheet)!.getCell(cellModel.row + 1, cellModel.col + 1);
       expect(cell.value, `${sheet} ${cell.address}`).toBe(CHECKBOX_OFF);
       expect(cell.dataValidation).toMatchObject({ type: 'list', formulae: [`"${CHECKBOX_OFF},${CHECKBOX_ON}"`] });
     }
     // A clerk ticks one in Excel by picking ☑ from the list: the grid reads a boolean, as from Sheets.
     const first = boxes[0]!;
-    wb.getWorksheet(first.sheet)!.getCell(first.c.row + 1, first.c.col + 1).value = CHECKBOX_ON;
-    const grid = await readXlsxGrid(Buffer.from(await wb.xlsx.writeBuffer()));
+    workbook.getWorksheet(first.sheet)!.getCell(first.c.row + 1, first.c.col + 1).value = CHECKBOX_ON;
+    const grid = await readXlsxGrid(Buffer.from(await workbook.xlsx.writeBuffer()));
     expect(cellAt(grid.sheets.find((s) => s.title === first.sheet)!, first.c.row, first.c.col)).toEqual({ v: true, text: 'TRUE' });
   });
 
@@ -66,15 +66,15 @@ describe('unit templates', () => {
     const round = model.campaign.rounds[0]!.id;
     const unitId = model.campaign.units.find((u) => model.hasWorkbook(u.id, round) && model.tablesFor(u.id, round).some((t) => t.table.kind === 'figures'))!.id;
     const modelWb = buildUnitWorkbook(model, unitId, round);
-    const wb = await loadXlsx(await renderXlsx(modelWb));
+    const workbook = await loadXlsx(await renderXlsx(modelWb));
     let numeric = 0;
     for (const sheet of modelWb.sheets) {
-      for (const c of sheet.cells.filter((x) => x.style?.numberFormat)) {
-        const numFmt = wb.getWorksheet(sheet.title)!.getCell(c.row + 1, c.col + 1).numFmt;
-        if (c.style!.numberFormat === '@') expect(numFmt).toBe('@');
+      for (const cell of sheet.cells.filter((x) => x.style?.numberFormat)) {
+        const numFmt = workbook.getWorksheet(sheet.title)!.getCell(cell.row + 1, cell.col + 1).numFmt;
+        if (cell.style!.numberFormat === '@') expect(numFmt).toBe('@');
         else {
           numeric++;
-          expect(numFmt, `${sheet.title} ${c.row},${c.col}`).toMatch(/^\[\$-42A\][#0,.]+$/);
+          expect(numFmt, `${sheet.title} ${cell.row},${cell.col}`).toMatch(/^\[\$-42A\][#0,.]+$/);
         }
       }
     }
@@ -87,11 +87,11 @@ describe('master --xlsx', () => {
     const { view } = sampleView(model);
     const modelWb = buildMasterWorkbook(model, view, NOW);
     expect(modelWb.sheets.flatMap((s) => s.cells).some((c) => typeof c.value === 'boolean')).toBe(true);
-    const wb = await loadXlsx(await renderXlsx(modelWb));
-    expect(workbookPrintProblems(wb)).toEqual([]);
-    const printed = wb.worksheets.flatMap((ws) => {
+    const workbook = await loadXlsx(await renderXlsx(modelWb));
+    expect(workbookPrintProblems(workbook)).toEqual([]);
+    const printed = workbook.worksheets.flatMap((worksheet) => {
       const values: unknown[] = [];
-      ws.eachRow((row) => row.eachCell((cell) => values.push(cell.value)));
+      worksheet.eachRow((row) => row.eachCell((cell) => values.push(cell.value)));
       return values;
     });
     expect(printed).toContain(CHECKBOX_ON);
@@ -107,15 +107,15 @@ describe("the emulator's download of a sheet", () => {
       const created = await createSpreadsheet(clientsFor(emulator, FUNCTIONS), toSpreadsheetCreateBody(master));
       const response = await fetch(`${emulator.url}emulator/spreadsheets/${created.spreadsheetId}.xlsx`);
       expect(response.status).toBe(200);
-      const wb = await loadXlsx(Buffer.from(await response.arrayBuffer()));
-      expect(wb.worksheets.map((w) => w.name)).toEqual(master.sheets.map((s) => s.title));
-      expect(workbookPrintProblems(wb)).toEqual([]);
+      const workbook = await loadXlsx(Buffer.from(await response.arrayBuffer()));
+      expect(workbook.worksheets.map((w) => w.name)).toEqual(master.sheets.map((s) => s.title));
+      expect(workbookPrintProblems(workbook)).toEqual([]);
       const frozen = master.sheets.filter((s) => s.frozenRows && s.frozenCols);
       expect(frozen.length).toBeGreaterThan(0);
-      for (const s of frozen) {
-        const setup = wb.getWorksheet(s.title)!.pageSetup;
-        expect(setup.printTitlesRow, s.title).toBe(`1:${s.frozenRows}`);
-        expect(setup.printTitlesColumn, s.title).toBe(s.frozenCols === 1 ? 'A:A' : `A:${String.fromCharCode(64 + s.frozenCols!)}`);
+      for (const sheetModel of frozen) {
+        const setup = workbook.getWorksheet(sheetModel.title)!.pageSetup;
+        expect(setup.printTitlesRow, sheetModel.title).toBe(`1:${sheetModel.frozenRows}`);
+        expect(setup.printTitlesColumn, sheetModel.title).toBe(sheetModel.frozenCols === 1 ? 'A:A' : `A:${String.fromCharCode(64 + sheetModel.frozenCols!)}`);
       }
     } finally {
       await emulator.stop();

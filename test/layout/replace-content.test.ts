@@ -43,15 +43,15 @@ describe('request order and the people-owned column', () => {
 
   it("never writes a value into the people's column below its first row", () => {
     const writes = requests.flatMap((r) => (r.updateCells ? [r.updateCells] : []));
-    const touchesOwned = (u: sheets_v4.Schema$UpdateCellsRequest) => {
-      const col = u.start!.columnIndex!;
-      const width = Math.max(...u.rows!.map((r) => r.values?.length ?? 0));
-      const endRow = u.start!.rowIndex! + u.rows!.length;
+    const touchesOwned = (updateCells: sheets_v4.Schema$UpdateCellsRequest) => {
+      const col = updateCells.start!.columnIndex!;
+      const width = Math.max(...updateCells.rows!.map((r) => r.values?.length ?? 0));
+      const endRow = updateCells.start!.rowIndex! + updateCells.rows!.length;
       return col <= 5 && 5 < col + width && endRow > 3;
     };
     const owned = writes.filter(touchesOwned);
     expect(owned.length).toBeGreaterThan(0);
-    for (const u of owned) expect(u.fields!.split(',')).not.toContain('userEnteredValue');
+    for (const updateCells of owned) expect(updateCells.fields!.split(',')).not.toContain('userEnteredValue');
     // The other cells are still written, values included.
     expect(writes.some((u) => u.fields!.includes('userEnteredValue') && u.start!.columnIndex === 0 && u.start!.rowIndex === 3)).toBe(true);
   });

@@ -14,11 +14,11 @@ import { narrativesOf } from '../../functions/app/report-documents.js';
 import { model } from '../helpers/campaign.js';
 import { filledGrid } from '../helpers/fill-workbook.js';
 
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const ON_TIME = 'ubnd-ba-dinh';
 const LATE = 'ubnd-hoan-kiem';
 const SECTOR = 'thanh-doan';
-const DUE = model.dueAt(SK);
+const DUE = model.dueAt(SO_KET);
 const NOW = DUE + 10 * 86_400_000;
 const HOUR = 3_600_000;
 /** One example of its own per unit, so the compiled list can be told apart from the template's three. */
@@ -38,15 +38,15 @@ beforeAll(async () => {
   ];
   const evaluations = await Promise.all(
     submitted.map(async ({ unitId }) => {
-      const grid = await filledGrid(model, unitId, SK, (s) => {
-        const examples = Object.keys(s.lists).find((t) => model.table(t).kind === 'list' && (model.table(t) as { role?: string }).role === 'examples')!;
-        s.lists[examples]!.push({ ten: OWN_EXAMPLE(unitId), loai: 'Tập thể', thanh_tich: `Thành tích riêng của ${unitId}.` });
-        const checklist = Object.keys(s.outline)[0]!;
-        s.outline[checklist]!['I.1'] = { content: `Đặc điểm riêng của ${unitId}.` };
+      const grid = await filledGrid(model, unitId, SO_KET, (submission) => {
+        const examples = Object.keys(submission.lists).find((t) => model.table(t).kind === 'list' && (model.table(t) as { role?: string }).role === 'examples')!;
+        submission.lists[examples]!.push({ ten: OWN_EXAMPLE(unitId), loai: 'Tập thể', thanh_tich: `Thành tích riêng của ${unitId}.` });
+        const checklist = Object.keys(submission.outline)[0]!;
+        submission.outline[checklist]!['I.1'] = { content: `Đặc điểm riêng của ${unitId}.` };
       });
-      const ev = evaluateWorkbook(model, unitId, SK, grid);
-      expect(ev.status).toBe('ready');
-      return ev;
+      const evaluation = evaluateWorkbook(model, unitId, SO_KET, grid);
+      expect(evaluation.status).toBe('ready');
+      return evaluation;
     }),
   );
   const submissions: ViewSubmission[] = evaluations.map((ev, i) => ({
@@ -65,14 +65,14 @@ beforeAll(async () => {
   view = buildMasterView(model, {
     now: NOW,
     shortlist: new Set(),
-    rounds: [{ roundId: SK, submissions, states: [], nodes, sheetUrls: {}, flags: [] }],
+    rounds: [{ roundId: SO_KET, submissions, states: [], nodes, sheetUrls: {}, flags: [] }],
   });
   // As stored by the pipeline: the complete example rows' values and the outline entries.
   narratives = narrativesOf(
     model,
     evaluations.map((ev) => ({ unitId: ev.unitId, outline: ev.outline, examples: Object.fromEntries(Object.entries(ev.examples).map(([t, rows]) => [t, rows.filter((r) => r.complete).map((r) => r.values)])) })),
   );
-  const buffer = await renderCityReportDocx(model, view, SK, NOW, narratives);
+  const buffer = await renderCityReportDocx(model, view, SO_KET, NOW, narratives);
   text = (await mammoth.extractRawText({ buffer })).value;
   html = (await mammoth.convertToHtml({ buffer })).value;
 }, 60_000);
@@ -93,11 +93,11 @@ describe('draft city report (.docx)', () => {
   });
 
   it("gathers each unit's summary under its item, attributed to the unit", () => {
-    const l = lines();
+    const textLines = lines();
     const under = (code: string) => {
-      const start = l.findIndex((x) => x.startsWith(`${code}. `));
-      const end = l.findIndex((x, i) => i > start && /^[IVX]+(\.\d(\.[a-z])?)?\. /.test(x));
-      return l.slice(start + 1, end);
+      const start = textLines.findIndex((x) => x.startsWith(`${code}. `));
+      const end = textLines.findIndex((x, i) => i > start && /^[IVX]+(\.\d(\.[a-z])?)?\. /.test(x));
+      return textLines.slice(start + 1, end);
     };
     for (const unitId of [ON_TIME, LATE, SECTOR]) expect(under('I.1')).toContain(`${model.unit(unitId).name}: Đặc điểm riêng của ${unitId}.`);
     // An item answered by a page reference only points to the attached report.
@@ -147,28 +147,28 @@ describe('draft city report (.docx)', () => {
     const expected = round.units.filter((u) => u.expected);
     const missing = expected.filter((u) => u.timeliness === 'missing');
     expect(missing.length).toBeGreaterThan(10);
-    const l = lines();
-    const listAfter = (heading: string) => l[l.findIndex((x) => x.startsWith(heading)) + 1]!;
-    expect(l).toContain('Các đơn vị báo cáo đúng hạn (2):');
+    const textLines = lines();
+    const listAfter = (heading: string) => textLines[textLines.findIndex((x) => x.startsWith(heading)) + 1]!;
+    expect(textLines).toContain('Các đơn vị báo cáo đúng hạn (2):');
     expect(listAfter('Các đơn vị báo cáo đúng hạn')).toContain(model.unit(ON_TIME).name);
     expect(listAfter('Các đơn vị báo cáo đúng hạn')).toContain(model.unit(SECTOR).name);
     expect(listAfter('Các đơn vị báo cáo muộn')).toMatch(new RegExp(`^${model.unit(LATE).name} \\(gửi lúc `));
-    expect(l).toContain(`Các đơn vị chưa báo cáo (${missing.length}):`);
+    expect(textLines).toContain(`Các đơn vị chưa báo cáo (${missing.length}):`);
     expect(listAfter('Các đơn vị chưa báo cáo')).toBe(missing.map((u) => model.unit(u.unitId).name).join('; ') + '.');
   });
 
   it('says so under an item no unit reported on, and still renders a round without an outline', async () => {
-    const silent = await renderCityReportDocx(model, view, SK, NOW, []);
-    const t = (await mammoth.extractRawText({ buffer: silent })).value;
-    expect(t).toContain('(Chưa có đơn vị nào báo cáo nội dung này.)');
-    expect(t).toContain('(Chưa có điển hình nào được báo cáo.)');
+    const silent = await renderCityReportDocx(model, view, SO_KET, NOW, []);
+    const silentText = (await mammoth.extractRawText({ buffer: silent })).value;
+    expect(silentText).toContain('(Chưa có đơn vị nào báo cáo nội dung này.)');
+    expect(silentText).toContain('(Chưa có điển hình nào được báo cáo.)');
     const supplementary = model.campaign.rounds[1]!.id;
     const emptyView = buildMasterView(model, { now: NOW, shortlist: new Set(), rounds: [{ roundId: supplementary, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] }] });
-    const bs = (await mammoth.extractRawText({ buffer: await renderCityReportDocx(model, emptyView, supplementary, NOW) })).value;
-    expect(bs).toContain('II. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ');
+    const boSungText = (await mammoth.extractRawText({ buffer: await renderCityReportDocx(model, emptyView, supplementary, NOW) })).value;
+    expect(boSungText).toContain('II. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ');
   });
 });
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -4,7 +4,7 @@
  * without), and nominations of every verdict. Round and indicator ids come from the model.
  */
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
-import { buildMasterView, consolidationNode, nominationId, type MasterView, type ViewNomination, type ViewSubmission } from '../../functions/core/master-view.js';
+import { buildMasterView, nominationId, type MasterView, type ViewNomination, type ViewSubmission } from '../../functions/core/master-view.js';
 import { unitsOfKind } from '../helpers/campaign.js';
 
 export const NOW = Date.UTC(2020, 6, 20, 3, 0);
@@ -81,7 +81,7 @@ export function sampleView(model: CampaignModel): SampleView {
     nominations,
     confirmation: {},
   });
-  const [d1, d2] = reported.districts as [string, string];
+  const [firstDistrict, secondDistrict] = reported.districts as [string, string];
   const withNominations = model.round(roundId).tables.includes('khen_thuong');
   const nominations = withNominations
     ? [
@@ -91,17 +91,16 @@ export function sampleView(model: CampaignModel): SampleView {
         nominee(4, 'bkbca', NOMINEES.shortlisted, { type: 'collective', name: NOMINEES.shortlisted }),
       ]
     : [];
-  const node = consolidationNode(model);
   const view = buildMasterView(model, {
     now: NOW,
-    shortlist: new Set(withNominations ? [nominationId(d1, nominations[3]!)] : []),
-    rounds: model.campaign.rounds.map((r) => {
+    shortlist: new Set(withNominations ? [nominationId(firstDistrict, nominations[3]!)] : []),
+    rounds: model.campaign.rounds.map((round) => {
       const submissions =
-        r.id === roundId
-          ? [submission(d1, 3, nominations), submission(d2, 7, withNominations ? [nominee(1, 'bkbca', NOMINEES.notShortlisted)] : []), ...reported.sectors.map((s, i) => submission(s, 11 + i))]
+        round.id === roundId
+          ? [submission(firstDistrict, 3, nominations), submission(secondDistrict, 7, withNominations ? [nominee(1, 'bkbca', NOMINEES.notShortlisted)] : []), ...reported.sectors.map((s, i) => submission(s, 11 + i))]
           : [];
       // No communes here: each unit's aggregate node holds just its own accepted figures.
-      return { roundId: r.id, submissions, states: [], nodes: Object.fromEntries(submissions.map((s) => [s.unitId, { totals: s.totals, contributors: 1 }])), sheetUrls: {}, flags: [] };
+      return { roundId: round.id, submissions, states: [], nodes: Object.fromEntries(submissions.map((s) => [s.unitId, { totals: s.totals, contributors: 1 }])), sheetUrls: {}, flags: [] };
     }),
   });
   const silentDistrict = districts.find((d) => !reported.districts.includes(d))!;

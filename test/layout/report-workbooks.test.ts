@@ -17,8 +17,8 @@ import { INELIGIBLE_REASON, NOMINEES, NOW, nominee, sampleView } from './report-
 const sample = sampleView(model);
 const round = (): MasterRound => sample.view.rounds.find((r) => r.roundId === sample.roundId)!;
 
-function text(v: unknown): string {
-  return v === null || v === undefined ? '' : String(v);
+function text(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
 }
 
 /** The row whose column `col` starts with `label`, as plain values. */
@@ -46,12 +46,12 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
       const districtTotal = rowStarting(sheet, districts!.label);
       const sectorTotal = rowStarting(sheet, sectors!.label);
       const headline = rowStarting(sheet, HEADLINE_LABEL);
-      indicators.forEach((ind, j) => {
+      indicators.forEach((ind, indicatorIndex) => {
         const fromDistricts = expectedSum(sample.reported.districts, tableId, ind.code);
-        expect(districtTotal[2 + j], `${tableId}.${ind.code}`).toBeCloseTo(fromDistricts, 6);
-        expect(sectorTotal[2 + j], `${tableId}.${ind.code}`).toBeCloseTo(expectedSum(sample.reported.sectors, tableId, ind.code), 6);
+        expect(districtTotal[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(fromDistricts, 6);
+        expect(sectorTotal[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(expectedSum(sample.reported.sectors, tableId, ind.code), 6);
         // The city's figure is the territory's: the sectors' subtotal is never added into it.
-        expect(headline[2 + j], `${tableId}.${ind.code}`).toBeCloseTo(fromDistricts, 6);
+        expect(headline[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(fromDistricts, 6);
       });
       // Each reporting unit has its own row with its own figures.
       for (const unitId of [...sample.reported.districts, ...sample.reported.sectors]) {
@@ -69,10 +69,10 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
     const groups = reportGroups(round());
     const declared = model.campaign.consolidation!.groups;
     expect(groups.map((g) => g.id)).toEqual(declared.map((g) => g.id));
-    for (const g of groups) {
-      const kinds = declared.find((d) => d.id === g.id)!.kinds;
+    for (const group of groups) {
+      const kinds = declared.find((d) => d.id === group.id)!.kinds;
       const expected = model.campaign.units.filter((u) => kinds.includes(u.kind) && model.tablesFor(u.id, sample.roundId).some((t) => t.table.kind === 'figures')).map((u) => u.id);
-      expect(g.unitIds).toEqual(expected);
+      expect(group.unitIds).toEqual(expected);
     }
     expect(groups.filter((g) => g.headline).map((g) => g.id)).toEqual(['districts']);
   });
@@ -134,12 +134,12 @@ describe('award lists', () => {
 describe('activities of the supplementary round', () => {
   it('counts activities by kind and level, with a total, and lists them', async () => {
     const roundId = sample.roundId;
-    const [d1, d2] = sample.reported.districts as [string, string];
+    const [firstDistrict, secondDistrict] = sample.reported.districts as [string, string];
     // As the master view compiles them: option values, shown in the document by their labels.
     const list: CompiledActivity[] = [
-      { unitId: d1, date: '2020-08-19', name: 'Ngày hội phường', kind: 'ngay_hoi_19_8', level: 'xa_phuong', participants: 300, summary: null },
-      { unitId: d1, date: '2020-08-18', name: 'Ngày hội tổ 5', kind: 'ngay_hoi_19_8', level: 'thon_to', participants: 80, summary: 'Có văn nghệ' },
-      { unitId: d2, date: '2020-08-10', name: 'Thăm gia đình chính sách', kind: 'tham_hoi_tang_qua', level: 'xa_phuong', participants: 20, summary: null },
+      { unitId: firstDistrict, date: '2020-08-19', name: 'Ngày hội phường', kind: 'ngay_hoi_19_8', level: 'xa_phuong', participants: 300, summary: null },
+      { unitId: firstDistrict, date: '2020-08-18', name: 'Ngày hội tổ 5', kind: 'ngay_hoi_19_8', level: 'thon_to', participants: 80, summary: 'Có văn nghệ' },
+      { unitId: secondDistrict, date: '2020-08-10', name: 'Thăm gia đình chính sách', kind: 'tham_hoi_tang_qua', level: 'xa_phuong', participants: 20, summary: null },
     ];
     const activities = { tableId: 'hoat_dong', byKindLevel: {}, list };
     const view = { ...sample.view, rounds: sample.view.rounds.map((r) => (r.roundId === roundId ? { ...r, activities } : r)) };
@@ -162,13 +162,13 @@ describe('every document is print-ready', () => {
     ['hoat-dong', () => buildActivitiesWorkbook(model, sample.view, sample.roundId, NOW)],
   ];
   it.each(documents)('%s: A4 landscape, one page wide, header rows repeated, no TRUE/FALSE', async (_name, build) => {
-    const wb = await loadXlsx(await renderXlsx(build()));
-    expect(wb.worksheets.length).toBeGreaterThan(0);
-    expect(workbookPrintProblems(wb, { headerRequired: true })).toEqual([]);
+    const workbook = await loadXlsx(await renderXlsx(build()));
+    expect(workbook.worksheets.length).toBeGreaterThan(0);
+    expect(workbookPrintProblems(workbook, { headerRequired: true })).toEqual([]);
   });
 
   it('the consolidated tables repeat the unit column on every page too', async () => {
-    const wb = await loadXlsx(await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)));
-    for (const ws of wb.worksheets) expect(ws.pageSetup.printTitlesColumn, ws.name).toBe('A:B');
+    const workbook = await loadXlsx(await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)));
+    for (const worksheet of workbook.worksheets) expect(worksheet.pageSetup.printTitlesColumn, worksheet.name).toBe('A:B');
   });
 });

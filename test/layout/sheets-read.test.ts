@@ -119,8 +119,8 @@ describe('gridFromSpreadsheet', () => {
         'merges)',
     );
     let depth = 0;
-    for (const ch of UNIT_SHEET_READ_FIELDS) {
-      depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    for (const field of UNIT_SHEET_READ_FIELDS) {
+      depth += field === '(' ? 1 : field === ')' ? -1 : 0;
       expect(depth).toBeGreaterThanOrEqual(0);
     }
     expect(depth).toBe(0);

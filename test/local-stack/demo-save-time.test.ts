@@ -15,10 +15,10 @@ const ROUND = 'so-ket-2020';
 const UNIT = 'ubnd-dan-phuong';
 const ict = (s: string) => Date.parse(`${s}+07:00`);
 
-let s: TestStack | undefined;
+let testStack: TestStack | undefined;
 afterEach(async () => {
-  await s?.dispose();
-  s = undefined;
+  await testStack?.dispose();
+  testStack = undefined;
 });
 
 /** A clerk saves the whole report, box ticked, at 20:57 on 14/07; the poll comes at 04:43 on 15/07. */
@@ -36,21 +36,21 @@ describe("the clerk's save time in the demo", () => {
   it('is the simulated 20:57 when the emulator follows the demo clock: on time, though processed at 04:43', async () => {
     const clock = new SimClock(ict('2020-07-14T20:00:00'), 0);
     clock.freeze();
-    s = await startTestStack({ now: clock.now, sheetsTimeSource: clock.now, sheetsQuotas: true, sheetsClockScale: 60 });
-    const sub = await tickAt2057ProcessAt0443(s, clock);
+    testStack = await startTestStack({ now: clock.now, sheetsTimeSource: clock.now, sheetsQuotas: true, sheetsClockScale: 60 });
+    const sub = await tickAt2057ProcessAt0443(testStack, clock);
     expect(sub.acceptedAt).toBe(ict('2020-07-14T20:57:00'));
     expect(sub.late).toBe(false);
-    const file = s.sheets.getDriveFileState(await s.sheetOf(UNIT, ROUND))!;
+    const file = testStack.sheets.getDriveFileState(await testStack.sheetOf(UNIT, ROUND))!;
     expect(file.revisions?.some((r) => r.modifiedTime === ict('2020-07-14T20:57:00') && r.lastModifyingUserEmail === `${UNIT}@hanoi.example`)).toBe(true);
     // Quota minutes stay on the emulator's own (real, scaled) clock, not the simulated one.
-    expect(s.sheets.clock.now()).toBeGreaterThan(Date.now() - 60_000);
+    expect(testStack.sheets.clock.now()).toBeGreaterThan(Date.now() - 60_000);
   }, 120_000);
 
   it('falls back to the processing time, late, when Google keeps its own clock (what the demo did before)', async () => {
     const clock = new SimClock(ict('2020-07-14T20:00:00'), 0);
     clock.freeze();
-    s = await startTestStack({ now: clock.now });
-    const sub = await tickAt2057ProcessAt0443(s, clock);
+    testStack = await startTestStack({ now: clock.now });
+    const sub = await tickAt2057ProcessAt0443(testStack, clock);
     expect(sub.acceptedAt).toBe(ict('2020-07-15T04:43:00'));
     expect(sub.late).toBe(true);
   }, 120_000);

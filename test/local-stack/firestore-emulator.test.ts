@@ -143,9 +143,9 @@ describe('startFirestoreEmulator', () => {
 
     const second = await start(stateFile);
     const restored = clientOf(second);
-    const s1 = await restored.doc('submissions/s1').get();
-    expect(withReferencePaths(s1.data())).toEqual(withReferencePaths(expectedS1));
-    const data = s1.data() ?? {};
+    const snapshot = await restored.doc('submissions/s1').get();
+    expect(withReferencePaths(snapshot.data())).toEqual(withReferencePaths(expectedS1));
+    const data = snapshot.data() ?? {};
     expect(data.unit).toBe('Phường Hàng Bạc – Hoàn Kiếm');
     expect(data.largestSafe).toBe(Number.MAX_SAFE_INTEGER);
     expect(data.notANumber).toBeNaN();

@@ -70,16 +70,16 @@ afterEach(async () => {
 
 describe.runIf(official)("Google's emulator", () => {
   it('runs by default, and a stack without state borrows the run’s emulator in a project of its own', async () => {
-    const a = await start({});
-    const b = await start({});
-    expect([a.kind, a.shared, b.kind, b.shared]).toEqual(['official', true, 'official', true]);
-    expect(a.host).toBe(b.host);
-    expect(a.projectId).not.toBe(b.projectId);
-    await write(a, 'only-in-a');
-    expect(await documentIds(a)).toEqual(['only-in-a']);
-    expect(await documentIds(b)).toEqual([]);
-    await a.stop();
-    expect(await documentIds(a)).toEqual([]); // a's project was cleared at stop
+    const first = await start({});
+    const second = await start({});
+    expect([first.kind, first.shared, second.kind, second.shared]).toEqual(['official', true, 'official', true]);
+    expect(first.host).toBe(second.host);
+    expect(first.projectId).not.toBe(second.projectId);
+    await write(first, 'only-in-a');
+    expect(await documentIds(first)).toEqual(['only-in-a']);
+    expect(await documentIds(second)).toEqual([]);
+    await first.stop();
+    expect(await documentIds(first)).toEqual([]); // a's project was cleared at stop
   });
 
   it('keeps state across a clean stop with its own export and import', async () => {

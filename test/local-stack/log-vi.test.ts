@@ -14,7 +14,7 @@ function warningAndErrorMessages(): { file: string; message: string }[] {
   const files = execFileSync('git', ['ls-files', 'functions/*.ts', 'scripts/*.ts'], { encoding: 'utf8' }).trim().split('\n');
   const call = /\b(?:log|logger)\??\.(?:warn|error)\(\s*(['`])((?:\\.|(?!\1)[\s\S])*?)\1/g;
   const out: { file: string; message: string }[] = [];
-  for (const file of files) for (const m of readFileSync(file, 'utf8').matchAll(call)) out.push({ file, message: m[2]! });
+  for (const file of files) for (const found of readFileSync(file, 'utf8').matchAll(call)) out.push({ file, message: found[2]! });
   return out;
 }
 

@@ -36,8 +36,8 @@ describe('the cron scheduler on a simulated clock', () => {
       jobs: [job('compliance-sweep')],
       timeZone: SCHEDULE_TIME_ZONE,
       clock,
-      fire: async (j: ScheduledJob) => {
-        seen.push({ job: j.name, at: clock.now() });
+      fire: async (job: ScheduledJob) => {
+        seen.push({ job: job.name, at: clock.now() });
       },
       log: memoryLogger(),
       tickMs: false,
@@ -94,8 +94,8 @@ describe('the cron scheduler on a simulated clock', () => {
       jobs: SCHEDULED_JOBS,
       timeZone: SCHEDULE_TIME_ZONE,
       clock,
-      fire: async (j) => {
-        fired.push(`${j.name}@${iso(clock.now())}`);
+      fire: async (job) => {
+        fired.push(`${job.name}@${iso(clock.now())}`);
       },
       log: memoryLogger(),
       realNow: () => 0, // no real time passes: the maintenance floors hold after a first run

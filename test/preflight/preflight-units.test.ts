@@ -49,9 +49,9 @@ describe('expectations read off the deployment plan', () => {
       { title: 'Eventarc gọi hàm', argv: ['gcloud', 'run', 'services', 'add-iam-policy-binding', 'onpollrequested', `--region=${REGION}`, `--member=${FN_SA}`, '--role=roles/run.invoker', '--project', PROJECT] },
       { title: 'Lịch', argv: ['gcloud', 'scheduler', 'jobs', 'create', 'http', 'bao-cao-x', `--location=${REGION}`, '--schedule=* * * * *', '--uri=https://r-p.cloudfunctions.net/maintenance', '--message-body={"job":"x"}', '--attempt-deadline=9m'] },
     ];
-    const g = expectationsOf(grown, options);
-    expect(g.bindings).toEqual([expect.objectContaining({ group: ['run', 'services'], resource: 'onpollrequested', role: 'roles/run.invoker', locators: [`--region=${REGION}`] })]);
-    expect(g.jobs[0]).toMatchObject({ name: 'bao-cao-x', targetFunction: 'maintenance', body: { job: 'x' }, attemptDeadlineSeconds: 540 });
+    const grownExpectations = expectationsOf(grown, options);
+    expect(grownExpectations.bindings).toEqual([expect.objectContaining({ group: ['run', 'services'], resource: 'onpollrequested', role: 'roles/run.invoker', locators: [`--region=${REGION}`] })]);
+    expect(grownExpectations.jobs[0]).toMatchObject({ name: 'bao-cao-x', targetFunction: 'maintenance', body: { job: 'x' }, attemptDeadlineSeconds: 540 });
     expect([durationSeconds('540s'), durationSeconds('1h'), durationSeconds('abc')]).toEqual([540, 3600, null]);
   });
 });
@@ -134,8 +134,8 @@ describe('the local platform', () => {
   });
 
   it('names the local Node next to the plan\'s runtime, and fails a webhook secret it cannot read', async () => {
-    const r = await local().runtimes([{ name: 'maintenance', runtime: 'nodejs22', fix: '' }]);
-    expect(r).toMatchObject({ ok: true, detail: expect.stringContaining('cục bộ các hàm chạy trên Node 20.20.2; bản triển khai dùng nodejs22') });
+    const result = await local().runtimes([{ name: 'maintenance', runtime: 'nodejs22', fix: '' }]);
+    expect(result).toMatchObject({ ok: true, detail: expect.stringContaining('cục bộ các hàm chạy trên Node 20.20.2; bản triển khai dùng nodejs22') });
     expect((await local().runtimes([{ name: 'maintenance', runtime: null, fix: '' }])).ok).toBe(false);
     const webhook = x.secrets.find((s) => s.name === SECRETS.webhook)!;
     expect(await local(null).secret(webhook)).toMatchObject({ ok: false, fix: expect.stringContaining('/tmp/state/secrets.json') });

@@ -23,74 +23,74 @@ import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { BAD_INPUTS, type BadInputCase } from './corpus/bad-inputs.js';
 import { addressOf, applyOp, resolve } from './corpus/operations.js';
 
-const SK = 'so-ket-2020';
-const BS = 'bo-sung-2020';
-const AT = '2020-07-10T09:00:00+07:00';
+const SO_KET = 'so-ket-2020';
+const BO_SUNG = 'bo-sung-2020';
+const START_AT = '2020-07-10T09:00:00+07:00';
 /** Units no case touches: their data must never change. */
-const WITNESS: Record<string, string> = { [SK]: 'ubnd-ba-dinh', [BS]: 'ubnd-ba-dinh' };
+const WITNESS: Record<string, string> = { [SO_KET]: 'ubnd-ba-dinh', [BO_SUNG]: 'ubnd-ba-dinh' };
 const witnessOf = (roundId: string) => WITNESS[roundId]!;
 const IN_FORCE = 'Bản đã gửi lúc 09:00 10/07/2020 vẫn có hiệu lực.';
 
-let s: TestStack;
+let stack: TestStack;
 const slotOf = new Map<string, { unitId: string; roundId: string; spreadsheetId: string }>();
 let initial: { submissions: unknown; aggregates: unknown };
 
 /** Each case gets the next unit of its pool. */
 function allocate(cases: BadInputCase[]): Map<string, { unitId: string; roundId: string }> {
-  const m = s.runtime.model;
+  const model = stack.runtime.model;
   const pools = {
-    'so-ket': [...unitsOfKind(m, 'district'), ...unitsOfKind(m, 'sector')].filter((u) => u !== witnessOf(SK)).map((unitId) => ({ unitId, roundId: SK })),
-    police: unitsOfKind(m, 'district-police').map((unitId) => ({ unitId, roundId: SK })),
-    'bo-sung': [...unitsOfKind(m, 'district'), ...unitsOfKind(m, 'sector')].filter((u) => u !== witnessOf(BS)).map((unitId) => ({ unitId, roundId: BS })),
+    'so-ket': [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')].filter((u) => u !== witnessOf(SO_KET)).map((unitId) => ({ unitId, roundId: SO_KET })),
+    police: unitsOfKind(model, 'district-police').map((unitId) => ({ unitId, roundId: SO_KET })),
+    'bo-sung': [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')].filter((u) => u !== witnessOf(BO_SUNG)).map((unitId) => ({ unitId, roundId: BO_SUNG })),
   };
   const out = new Map<string, { unitId: string; roundId: string }>();
-  for (const c of cases) {
-    const next = pools[c.slot].shift();
-    if (!next) throw new Error(`no unit left in the ${c.slot} pool for ${c.id}`);
-    out.set(c.id, next);
+  for (const corpusCase of cases) {
+    const next = pools[corpusCase.slot].shift();
+    if (!next) throw new Error(`no unit left in the ${corpusCase.slot} pool for ${corpusCase.id}`);
+    out.set(corpusCase.id, next);
   }
   return out;
 }
 
 const byNode = <T extends { nodeId?: string; unitId?: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.nodeId ?? a.unitId).localeCompare(String(b.nodeId ?? b.unitId)));
 async function everything() {
-  const { store } = s.runtime;
+  const { store } = stack.runtime;
   return {
-    submissions: byNode([...(await store.submissionsOfRound(SK)), ...(await store.submissionsOfRound(BS))]),
-    aggregates: byNode([...(await store.aggregatesOfRound(SK)), ...(await store.aggregatesOfRound(BS))]),
+    submissions: byNode([...(await store.submissionsOfRound(SO_KET)), ...(await store.submissionsOfRound(BO_SUNG))]),
+    aggregates: byNode([...(await store.aggregatesOfRound(SO_KET)), ...(await store.aggregatesOfRound(BO_SUNG))]),
   };
 }
 
 beforeAll(async () => {
-  s = await startTestStack({ at: AT });
+  stack = await startTestStack({ at: START_AT });
   const slots = allocate(BAD_INPUTS);
-  for (const roundId of [SK, BS]) {
+  for (const roundId of [SO_KET, BO_SUNG]) {
     const units = [...new Set([...[...slots.values()].filter((x) => x.roundId === roundId).map((x) => x.unitId), witnessOf(roundId)])];
-    const ids = await registerUnitSheets(s, roundId, units);
+    const ids = await registerUnitSheets(stack, roundId, units);
     for (const unitId of units) {
-      await s.typeSubmission(unitId, roundId);
-      const r = await s.process(unitId, roundId);
-      if (r.outcome !== 'processed' || !r.accepted) throw new Error(`${unitId}/${roundId} was not accepted: ${JSON.stringify(r.outcome === 'processed' ? r.evaluation.issues.slice(0, 3) : r)}`);
+      await stack.typeSubmission(unitId, roundId);
+      const outcome = await stack.process(unitId, roundId);
+      if (outcome.outcome !== 'processed' || !outcome.accepted) throw new Error(`${unitId}/${roundId} was not accepted: ${JSON.stringify(outcome.outcome === 'processed' ? outcome.evaluation.issues.slice(0, 3) : outcome)}`);
     }
     for (const [id, slot] of slots) if (slot.roundId === roundId) slotOf.set(id, { ...slot, spreadsheetId: ids[slot.unitId]! });
   }
-  await s.triggersIdle();
-  await s.fire('poll-changes'); // the feed is drained: what it holds next is the cases'
+  await stack.triggersIdle();
+  await stack.fire('poll-changes'); // the feed is drained: what it holds next is the cases'
   initial = await everything();
 }, 120_000);
 
 afterAll(async () => {
-  await s?.triggersIdle();
-  await s?.dispose();
+  await stack?.triggersIdle();
+  await stack?.dispose();
 });
 
 const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const withCell = (re: RegExp, cell: string | null) => new RegExp(cell === null ? re.source : re.source.replaceAll('{cell}', escapeRe(cell)), re.flags);
 /** "C14" or "C14:D14" → the 0-based position of its first cell. */
 function position(address: string): { row: number; col: number } {
-  const m = /^([A-Z]+)(\d+)/.exec(address)!;
-  const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-  return { row: Number(m[2]) - 1, col };
+  const match = /^([A-Z]+)(\d+)/.exec(address)!;
+  const col = [...match[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+  return { row: Number(match[2]) - 1, col };
 }
 
 describe('the bad-input corpus', () => {
@@ -99,14 +99,14 @@ describe('the bad-input corpus', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
     expect(BAD_INPUTS.filter((c) => c.kind === 'value').length).toBeGreaterThanOrEqual(25);
     expect(BAD_INPUTS.filter((c) => c.kind === 'structure').length).toBeGreaterThanOrEqual(15);
-    for (const c of BAD_INPUTS) expect(c.description, c.id).toMatch(/[àáảãạăâđèéêìíòóôơùúưỳý]/i);
+    for (const badInput of BAD_INPUTS) expect(badInput.description, badInput.id).toMatch(/[àáảãạăâđèéêìíòóôơùúưỳý]/i);
     // Both ways in are exercised.
     expect(new Set(BAD_INPUTS.map((c) => c.deliver))).toEqual(new Set(['button', 'push']));
   });
 
-  it.each(BAD_INPUTS.map((c) => [`${c.id} — ${c.description}`, c] as const))('%s', async (_name, c) => {
-    const { store, workbooks, model } = s.runtime;
-    const { unitId, roundId, spreadsheetId } = slotOf.get(c.id)!;
+  it.each(BAD_INPUTS.map((c) => [`${c.id} — ${c.description}`, c] as const))('%s', async (_name, badInput) => {
+    const { store, workbooks, model } = stack.runtime;
+    const { unitId, roundId, spreadsheetId } = slotOf.get(badInput.id)!;
     const witness = WITNESS[roundId]!;
     const snapshot = async () => ({
       own: await store.submission(roundId, unitId),
@@ -119,50 +119,50 @@ describe('the bad-input corpus', () => {
 
     // Where things are, as the clerk sees the sheet before the change.
     const { grid, sheetIds } = await workbooks.read(spreadsheetId);
-    const expected = c.expect.map((e) => ({ ...e, address: e.cell === null ? null : typeof e.cell === 'string' ? e.cell : addressOf(resolve(grid, e.cell)) }));
-    const clients = { clerk: sheetsAs(s.urls.sheets, model.unit(unitId).emails[0]!), owner: sheetsAsOwner(s) };
-    for (const op of c.apply) await applyOp(clients, spreadsheetId, grid, sheetIds, op);
+    const expected = badInput.expect.map((e) => ({ ...e, address: e.cell === null ? null : typeof e.cell === 'string' ? e.cell : addressOf(resolve(grid, e.cell)) }));
+    const clients = { clerk: sheetsAs(stack.urls.sheets, model.unit(unitId).emails[0]!), owner: sheetsAsOwner(stack) };
+    for (const operation of badInput.apply) await applyOp(clients, spreadsheetId, grid, sheetIds, operation);
 
     // Through a handler, as in production.
-    if (c.deliver === 'button') {
-      const r = await pressSheetButton(s, spreadsheetId);
-      expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ outcome: 'processed' });
+    if (badInput.deliver === 'button') {
+      const response = await pressSheetButton(stack, spreadsheetId);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ outcome: 'processed' });
     } else {
-      const r = await pushAndPoll(s);
-      expect(r.status).toBe(202);
-      expect(r.polled?.status).toBe('polled');
-      expect(r.polled?.outcomes.processed).toBe(1);
-      expect(Object.keys(r.polled!.outcomes).every((k) => k === 'processed' || k === 'unchanged')).toBe(true);
+      const response = await pushAndPoll(stack);
+      expect(response.status).toBe(202);
+      expect(response.polled?.status).toBe('polled');
+      expect(response.polled?.outcomes.processed).toBe(1);
+      expect(Object.keys(response.polled!.outcomes).every((k) => k === 'processed' || k === 'unchanged')).toBe(true);
     }
-    await s.triggersIdle();
+    await stack.triggersIdle();
 
     // The issues, where they are, with their messages.
     const state = (await store.state(roundId, unitId))!;
-    for (const e of expected) {
-      const found = state.issues.filter((i) => i.code === e.code && i.sheet === e.tab && i.cell === e.address);
-      expect(found, `${e.code} at ${e.tab}!${e.address} among ${JSON.stringify(state.issues.slice(0, 5))}`).toHaveLength(1);
+    for (const error of expected) {
+      const found = state.issues.filter((i) => i.code === error.code && i.sheet === error.tab && i.cell === error.address);
+      expect(found, `${error.code} at ${error.tab}!${error.address} among ${JSON.stringify(state.issues.slice(0, 5))}`).toHaveLength(1);
       const issue = found[0]!;
-      expect(issue.severity).toBe(e.severity);
-      expect(issue.message, issue.message).toMatch(withCell(e.message, e.address));
+      expect(issue.severity).toBe(error.severity);
+      expect(issue.message, issue.message).toMatch(withCell(error.message, error.address));
       // It names the cell (or the tab, or the workbook) and says what to do.
-      if (e.address) expect(issue.message).toContain(e.address.split(':')[0]);
-      else expect(issue.message).toMatch(new RegExp(`"${escapeRe(e.tab)}"|^Bảng tính này|dòng ẩn ở trang`));
+      if (error.address) expect(issue.message).toContain(error.address.split(':')[0]);
+      else expect(issue.message).toMatch(new RegExp(`"${escapeRe(error.tab)}"|^Bảng tính này|dòng ẩn ở trang`));
       expect(issue.message).toMatch(/[Hh]ãy |Chỉ nhập |cần có /);
     }
-    const allowed = new Set([...c.expect.map((e) => e.code), ...(c.alsoAllowed ?? [])]);
+    const allowed = new Set([...badInput.expect.map((e) => e.code), ...(badInput.alsoAllowed ?? [])]);
     const unexpected = state.issues.filter((i) => !allowed.has(i.code)).map((i) => [i.code, i.cell, i.message]);
     expect(unexpected, JSON.stringify(unexpected)).toEqual([]);
-    const hasError = c.expect.some((e) => e.severity === 'error');
-    const onNominee = c.judged === 'nominee';
+    const hasError = badInput.expect.some((e) => e.severity === 'error');
+    const onNominee = badInput.judged === 'nominee';
     expect(state.status).toBe(hasError && !onNominee ? 'invalid' : 'ready');
 
     // In the sheet: the note on each cell, the status line saying the accepted version stands.
-    const sheet = s.sheets.getSpreadsheetState(spreadsheetId)!;
-    for (const e of expected) {
-      if (!e.address) continue;
-      const { row, col } = position(e.address);
-      expect(seenCell(sheet, e.tab, row, col).note, `note at ${e.tab}!${e.address}`).toContain(state.issues.find((i) => i.code === e.code && i.cell === e.address)!.message);
+    const sheet = stack.sheets.getSpreadsheetState(spreadsheetId)!;
+    for (const error of expected) {
+      if (!error.address) continue;
+      const { row, col } = position(error.address);
+      expect(seenCell(sheet, error.tab, row, col).note, `note at ${error.tab}!${error.address}`).toContain(state.issues.find((i) => i.code === error.code && i.cell === error.address)!.message);
     }
     const status = seenCell(sheet, 'Hướng dẫn', 1, 2).value;
     if (onNominee) expect(status).toMatch(/^Đã gửi lúc .*Đề nghị khen thưởng: 1 đối tượng cần xem lại/);
@@ -185,8 +185,8 @@ describe('the bad-input corpus', () => {
   });
 
   it('no handler logged an error, and no unit’s submission or aggregate changed over the whole corpus', async () => {
-    await s.triggersIdle();
-    expect(s.log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
+    await stack.triggersIdle();
+    expect(stack.log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
     // Apart from the units whose edits were a nominee's problem (accepted as new versions).
     const judgedApart = new Set(BAD_INPUTS.filter((c) => c.judged === 'nominee').map((c) => slotOf.get(c.id)!.unitId));
     const others = (e: Awaited<ReturnType<typeof everything>>) => ({

@@ -24,43 +24,43 @@ import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, pressSheet
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const UNITS = [...districtIds().slice(0, 8), 'mttq-tp'];
-const [E1, E2, E3, CHANGED, LATE_CHANGE] = UNITS as [string, string, string, string, string];
+const [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD, CHANGED, LATE_CHANGE] = UNITS as [string, string, string, string, string];
 
-let s: TestStack;
+let stack: TestStack;
 
 beforeAll(async () => {
-  s = await startTestStack({ at: '2020-07-10T09:00:00+07:00' });
+  stack = await startTestStack({ at: '2020-07-10T09:00:00+07:00' });
 }, 60_000);
 afterAll(async () => {
-  await s?.triggersIdle();
-  await s?.dispose();
+  await stack?.triggersIdle();
+  await stack?.dispose();
 });
 
 function typing(unitId: string, day: 1 | 2 | 3): Submission {
-  const sub = validSubmission(s.runtime.model, unitId, SK);
-  const b1 = sub.figures.bang1;
-  if (day === 1 && [E1, E2, E3].includes(unitId)) b1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
-  if (day >= 2 && unitId === CHANGED) b1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 321;
-  if (day === 3 && unitId === LATE_CHANGE) b1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 77;
+  const sub = validSubmission(stack.runtime.model, unitId, SO_KET);
+  const bang1 = sub.figures.bang1;
+  if (day === 1 && [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD].includes(unitId)) bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
+  if (day >= 2 && unitId === CHANGED) bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 321;
+  if (day === 3 && unitId === LATE_CHANGE) bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 77;
   return sub;
 }
 
 /** Who types what, on which day. */
 const STORY: { at: string; typing: [string, 1 | 2 | 3][] }[] = [
   { at: '2020-07-10T09:00:00+07:00', typing: UNITS.map((u) => [u, 1]) },
-  { at: '2020-07-13T10:00:00+07:00', typing: [E1, E2, E3, CHANGED].map((u) => [u, 2]) },
+  { at: '2020-07-13T10:00:00+07:00', typing: [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD, CHANGED].map((u) => [u, 2]) },
   { at: '2020-07-16T09:00:00+07:00', typing: [[LATE_CHANGE, 3]] },
 ];
 
 /** Every stored submission delivered again to the aggregation function, twice each, shuffled. */
 async function replayAggregationEvents(seed: number): Promise<number> {
   const bridge = await startFirestoreTriggerBridge({
-    firestore: s.runtime.db,
-    collection: s.runtime.store.submissionsPath,
-    targetUrl: s.urls.functions.onSubmissionWritten!,
-    projectId: s.runtime.config.projectId,
+    firestore: stack.runtime.db,
+    collection: stack.runtime.store.submissionsPath,
+    targetUrl: stack.urls.functions.onSubmissionWritten!,
+    projectId: stack.runtime.config.projectId,
     skipInitial: false,
     duplicateRate: 1,
     shuffleWindowMs: 150,
@@ -73,12 +73,12 @@ async function replayAggregationEvents(seed: number): Promise<number> {
 }
 
 async function play(messy: boolean) {
-  await s.triggersIdle();
-  await s.runtime.store.deleteAll();
-  await s.triggersIdle();
-  s.clock.set(STORY[0]!.at);
-  const ids = await registerUnitSheets(s, SK, UNITS);
-  await provisionMaster(s);
+  await stack.triggersIdle();
+  await stack.runtime.store.deleteAll();
+  await stack.triggersIdle();
+  stack.clock.set(STORY[0]!.at);
+  const ids = await registerUnitSheets(stack, SO_KET, UNITS);
+  await provisionMaster(stack);
   const random = seededRandom(521);
   const stats = { deliveries: 0, staleRefused: 0, replayedEvents: 0 };
 
@@ -88,43 +88,43 @@ async function play(messy: boolean) {
     let release = () => {};
     if (messy && day > 0) {
       const gate = new Promise<void>((r) => (release = r));
-      for (const u of [CHANGED, LATE_CHANGE]) {
+      for (const unit of [CHANGED, LATE_CHANGE]) {
         let readDone!: () => void;
         const hasRead = new Promise<void>((r) => (readDone = r));
         const slow: PipelineDeps = {
-          ...s.runtime,
-          workbooks: Object.assign(Object.create(s.runtime.workbooks), {
+          ...stack.runtime,
+          workbooks: Object.assign(Object.create(stack.runtime.workbooks), {
             read: async (id: string) => {
-              const r = await s.runtime.workbooks.read(id);
+              const read = await stack.runtime.workbooks.read(id);
               readDone();
               await gate;
-              return r;
+              return read;
             },
           }),
         };
-        held.push(processUnitSheet(slow, ids[u]!, { force: true }).then((r) => r.outcome === 'unchanged' && stats.staleRefused++));
+        held.push(processUnitSheet(slow, ids[unit]!, { force: true }).then((r) => r.outcome === 'unchanged' && stats.staleRefused++));
         await hasRead;
       }
     }
 
-    s.clock.set(step.at);
-    for (const [u, d] of step.typing) await s.typeSubmission(u, SK, typing(u, d));
+    stack.clock.set(step.at);
+    for (const [unit, day] of step.typing) await stack.typeSubmission(unit, SO_KET, typing(unit, day));
 
     if (!messy) {
-      const r = await pushAndPoll(s, 'kenh');
-      expect(r.polled?.outcomes.processed).toBe(step.typing.length);
+      const response = await pushAndPoll(stack, 'kenh');
+      expect(response.polled?.outcomes.processed).toBe(step.typing.length);
     } else {
       const changed = step.typing.map(([u]) => u);
       const notifications: (() => Promise<unknown>)[] = [
-        () => pushAndPoll(s, 'kenh'),
-        () => pushAndPoll(s, 'kenh'),
-        () => s.fire('poll-changes'),
-        ...changed.flatMap((u) => [() => pressSheetButton(s, ids[u]!), () => pressSheetButton(s, ids[u]!), () => s.process(u, SK)]),
+        () => pushAndPoll(stack, 'kenh'),
+        () => pushAndPoll(stack, 'kenh'),
+        () => stack.fire('poll-changes'),
+        ...changed.flatMap((u) => [() => pressSheetButton(stack, ids[u]!), () => pressSheetButton(stack, ids[u]!), () => stack.process(u, SO_KET)]),
       ];
       // Fisher–Yates with the seeded generator: the same shuffle every run.
       for (let i = notifications.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [notifications[i], notifications[j]] = [notifications[j]!, notifications[i]!];
+        const index = Math.floor(random() * (i + 1));
+        [notifications[i], notifications[index]] = [notifications[index]!, notifications[i]!];
       }
       for (const deliver of notifications) {
         await deliver();
@@ -132,37 +132,37 @@ async function play(messy: boolean) {
       }
       release();
       await Promise.all(held);
-      await s.triggersIdle();
+      await stack.triggersIdle();
       stats.replayedEvents += await replayAggregationEvents(day + 7);
     }
-    await s.triggersIdle();
+    await stack.triggersIdle();
   }
-  await refreshMaster(s.runtime, { force: true });
+  await refreshMaster(stack.runtime, { force: true });
   return { result: await everything(ids), stats };
 }
 
 async function everything(ids: Record<string, string>) {
-  const { store } = s.runtime;
+  const { store } = stack.runtime;
   const perUnit = async <T>(f: (u: string) => Promise<T>) => Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, await f(u)] as const)));
   const urlToUnit = new Map<string, string>((await store.allUnitSheets()).map((r) => [r.url, r.unitId]));
   const master = await store.meta('master');
   urlToUnit.set(master.url ?? '', 'master');
-  const masterView = withSheetUrlsByOwner(await currentMasterView(s.runtime, s.clock.now), urlToUnit);
+  const masterView = withSheetUrlsByOwner(await currentMasterView(stack.runtime, stack.clock.now), urlToUnit);
   return {
-    states: await perUnit(async (u) => {
+    states: await perUnit(async (unit) => {
       // clerkSavedAt is Google's clock when this run's clerk typed: it differs between runs.
-      const { spreadsheetId: _file, seenVersion: _seen, clerkSavedAt: _saved, ...rest } = (await store.state(SK, u))!;
+      const { spreadsheetId: _file, seenVersion: _seen, clerkSavedAt: _saved, ...rest } = (await store.state(SO_KET, unit))!;
       return rest;
     }),
-    submissions: await perUnit(async (u) => {
-      const { sourceVersion: _v, ...rest } = (await store.submission(SK, u))!;
+    submissions: await perUnit(async (unit) => {
+      const { sourceVersion: _version, ...rest } = (await store.submission(SO_KET, unit))!;
       return rest;
     }),
-    versions: await perUnit(async (u) => (await store.versions(SK, u)).map(({ sourceVersion: _v, ...rest }) => rest)),
-    aggregates: aggregateMeaning(await store.aggregatesOfRound(SK)),
-    nominees: await store.nomineeIndex(SK),
+    versions: await perUnit(async (u) => (await store.versions(SO_KET, u)).map(({ sourceVersion: _v, ...rest }) => rest)),
+    aggregates: aggregateMeaning(await store.aggregatesOfRound(SO_KET)),
+    nominees: await store.nomineeIndex(SO_KET),
     masterView,
-    sheets: await perUnit(async (u) => everyCell(s.sheets.getSpreadsheetState(ids[u]!)!)),
+    sheets: await perUnit(async (u) => everyCell(stack.sheets.getSpreadsheetState(ids[u]!)!)),
   };
 }
 
@@ -176,12 +176,12 @@ describe('notifications duplicated and shuffled, older after newer', () => {
   }, 300_000);
 
   it('in order, once each', () => {
-    const r = inOrder.result;
-    expect(r.submissions[E1]).toMatchObject({ versionCount: 1, late: false });
-    expect(r.submissions[CHANGED]).toMatchObject({ versionCount: 2, late: false });
-    expect(r.submissions[LATE_CHANGE]).toMatchObject({ versionCount: 2, late: false });
-    expect(r.versions[LATE_CHANGE]).toHaveLength(2);
-    expect(r.aggregates.find((a) => a.nodeId === 'ha-noi')?.contributors).toBe(UNITS.length);
+    const result = inOrder.result;
+    expect(result.submissions[ERRING_FIRST]).toMatchObject({ versionCount: 1, late: false });
+    expect(result.submissions[CHANGED]).toMatchObject({ versionCount: 2, late: false });
+    expect(result.submissions[LATE_CHANGE]).toMatchObject({ versionCount: 2, late: false });
+    expect(result.versions[LATE_CHANGE]).toHaveLength(2);
+    expect(result.aggregates.find((a) => a.nodeId === 'ha-noi')?.contributors).toBe(UNITS.length);
   });
 
   it('duplicated, shuffled, with stale reads and replayed aggregation events', () => {
@@ -193,8 +193,8 @@ describe('notifications duplicated and shuffled, older after newer', () => {
   });
 
   it('ends in the same state as in-order delivery', () => {
-    const a = inOrder.result;
-    const b = messy.result;
-    expectSameOutcome(b, a, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'masterView'], ['sheets']);
+    const first = inOrder.result;
+    const second = messy.result;
+    expectSameOutcome(second, first, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'masterView'], ['sheets']);
   });
 });

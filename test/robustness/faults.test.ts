@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentMasterView } from '../../functions/app/master.js';
 import { createSmtpMailer } from '../../functions/adapters/smtp-mailer.js';
 import type { FirestoreStore } from '../../functions/adapters/firestore-store.js';
-import type { SheetsWorkbooks } from '../../functions/adapters/sheets-workbooks.js';
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { storedCollection } from '../helpers/store-documents.js';
@@ -25,7 +24,7 @@ import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, provisionM
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const DISTRICTS = districtIds();
 const ON_TIME = DISTRICTS.slice(0, 15);
 const WITH_ERRORS = DISTRICTS.slice(15, 18);
@@ -36,22 +35,22 @@ const KILLED = LATER.slice(0, 2);
 const FAULTS = { rate429: 0.08, rate500: 0.07, timeoutRate: 0.05, timeoutHoldMs: 1_500, seed: 20_200_715 };
 const GOOGLE_TIMEOUT_MS = 600;
 
-let s: TestStack;
+let stack: TestStack;
 type Outcome = Awaited<ReturnType<typeof outcome>>;
 const runs: { clean?: Outcome; faulty?: Outcome } = {};
 const faultLog: { injected: Record<string, number>; sweeps: { sent: number; failed: number }[]; killed: string[]; lostBeforeReconcile: number } = { injected: {}, sweeps: [], killed: [], lostBeforeReconcile: 0 };
 
 beforeAll(async () => {
-  s = await startTestStack({ googleTimeoutMs: GOOGLE_TIMEOUT_MS, at: '2020-07-08T08:00:00+07:00' });
+  stack = await startTestStack({ googleTimeoutMs: GOOGLE_TIMEOUT_MS, at: '2020-07-08T08:00:00+07:00' });
 }, 60_000);
 afterAll(async () => {
-  s?.sheets.faults.clear();
-  await s?.triggersIdle();
-  await s?.dispose();
+  stack?.sheets.faults.clear();
+  await stack?.triggersIdle();
+  await stack?.dispose();
 });
 
 function withError(unitId: string): Submission {
-  const sub = validSubmission(s.runtime.model, unitId, SK);
+  const sub = validSubmission(stack.runtime.model, unitId, SO_KET);
   sub.figures.bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 'khoảng 120';
   return sub;
 }
@@ -60,7 +59,7 @@ function withError(unitId: string): Submission {
 async function job(name: string, body: Record<string, unknown> = {}): Promise<unknown> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await s.fire(name, body);
+      return await stack.fire(name, body);
     } catch (e) {
       if (attempt >= 5) throw e;
     }
@@ -70,58 +69,58 @@ async function job(name: string, body: Record<string, unknown> = {}): Promise<un
 /** The poll job until a run finds nothing more to process. */
 async function drain(): Promise<void> {
   for (let i = 0; i < 12; i++) {
-    const r = (await job('poll-changes')) as { outcomes: Record<string, number> };
-    if (!r.outcomes.processed) return;
+    const outcome = (await job('poll-changes')) as { outcomes: Record<string, number> };
+    if (!outcome.outcomes.processed) return;
   }
   throw new Error('the change feed never drained');
 }
 
 async function play(faulty: boolean) {
-  const rt = s.runtime;
-  await s.triggersIdle();
-  await rt.store.deleteAll();
-  await s.triggersIdle();
-  s.clock.set('2020-07-08T08:00:00+07:00');
-  const sheetIds = await registerUnitSheets(s, SK, DISTRICTS);
-  await provisionMaster(s);
-  const mailsBefore = (await s.listEmails()).length;
-  const logBefore = s.sheets.log.at(-1)?.seq ?? 0;
-  const faultsOn = () => faulty && s.sheets.faults.set(FAULTS);
-  const faultsOff = () => s.sheets.faults.clear();
+  const runtime = stack.runtime;
+  await stack.triggersIdle();
+  await runtime.store.deleteAll();
+  await stack.triggersIdle();
+  stack.clock.set('2020-07-08T08:00:00+07:00');
+  const sheetIds = await registerUnitSheets(stack, SO_KET, DISTRICTS);
+  await provisionMaster(stack);
+  const mailsBefore = (await stack.listEmails()).length;
+  const logBefore = stack.sheets.log.at(-1)?.seq ?? 0;
+  const faultsOn = () => faulty && stack.sheets.faults.set(FAULTS);
+  const faultsOff = () => stack.sheets.faults.clear();
 
   const sweep = async (at: string) => {
-    s.clock.set(at);
+    stack.clock.set(at);
     return (await job('compliance-sweep', { at })) as { sent: number; failed: number };
   };
 
   /** Clerks type at `at`; then the system, under faults, notices and processes. */
   const phase = async (at: string, typing: [string, Submission][], opts: { kill?: string[]; loseAggregation?: boolean } = {}) => {
-    s.clock.set(at);
-    for (const [unitId, sub] of typing) await s.typeSubmission(unitId, SK, sub);
-    const store = rt.store as FirestoreStore & Record<string, unknown>;
+    stack.clock.set(at);
+    for (const [unitId, sub] of typing) await stack.typeSubmission(unitId, SO_KET, sub);
+    const store = runtime.store as FirestoreStore & Record<string, unknown>;
     const realCommit = store.commitEvaluation;
     const realSubmission = store.submission;
     const toKill = new Set((opts.kill ?? []).map((u) => sheetIds[u]!));
     if (toKill.size) {
       // The instance dies right after the transaction that stored the evaluation.
       store.commitEvaluation = async function (this: FirestoreStore, input) {
-        const r = await realCommit.call(this, input);
+        const result = await realCommit.call(this, input);
         const id = input.spreadsheetId;
         if (id && toKill.delete(id)) {
           faultLog.killed.push(input.state.unitId);
           throw new Error('instance killed after storing the evaluation');
         }
-        return r;
+        return result;
       } as FirestoreStore['commitEvaluation'];
     }
     // The aggregation trigger runs but finds nothing: its event is consumed and lost.
     if (opts.loseAggregation) store.submission = (async () => null) as FirestoreStore['submission'];
     faultsOn();
     try {
-      const pushed = await pushAndPoll(s, 'kenh-su-co');
+      const pushed = await pushAndPoll(stack, 'kenh-su-co');
       expect(pushed.status).toBe(202);
       await drain();
-      await s.triggersIdle();
+      await stack.triggersIdle();
       await job('refresh-master');
     } finally {
       faultsOff();
@@ -133,11 +132,11 @@ async function play(faulty: boolean) {
   // 08/07 08:00, d-7: the first sweep; in the faulty run the SMTP relay refuses connections.
   if (faulty) {
     const dead = await createSmtpMailer({ host: '127.0.0.1', port: await freePort(), secure: false, from: 'x <x@hanoi.example>', connectionTimeoutMs: 1_000 });
-    s.useRuntime({ ...rt, mailer: dead });
+    stack.useRuntime({ ...runtime, mailer: dead });
     try {
       faultLog.sweeps.push(await sweep('2020-07-08T08:00:00+07:00'));
     } finally {
-      s.useRuntime(rt);
+      stack.useRuntime(runtime);
       dead.close();
     }
   } else await sweep('2020-07-08T08:00:00+07:00');
@@ -146,17 +145,17 @@ async function play(faulty: boolean) {
   if (faulty) faultLog.sweeps.push(retried);
 
   // 10/07: fifteen districts submit; three with an error.
-  await phase('2020-07-10T09:00:00+07:00', [...ON_TIME.map((u) => [u, validSubmission(rt.model, u, SK)] as [string, Submission]), ...WITH_ERRORS.map((u) => [u, withError(u)] as [string, Submission])]);
+  await phase('2020-07-10T09:00:00+07:00', [...ON_TIME.map((u) => [u, validSubmission(runtime.model, u, SO_KET)] as [string, Submission]), ...WITH_ERRORS.map((u) => [u, withError(u)] as [string, Submission])]);
   // 14/07: the errors fixed, six more; two processings killed after storing.
-  await phase('2020-07-14T10:00:00+07:00', [...WITH_ERRORS, ...LATER].map((u) => [u, validSubmission(rt.model, u, SK)]), faulty ? { kill: KILLED } : {});
+  await phase('2020-07-14T10:00:00+07:00', [...WITH_ERRORS, ...LATER].map((u) => [u, validSubmission(runtime.model, u, SO_KET)]), faulty ? { kill: KILLED } : {});
   // 15/07 08:00: overdue notices.
   await sweep('2020-07-15T08:00:00+07:00');
   // 16/07: six late submissions, whose aggregation is lost in the faulty run.
-  await phase('2020-07-16T09:00:00+07:00', LATE.map((u) => [u, validSubmission(rt.model, u, SK)]), faulty ? { loseAggregation: true } : {});
+  await phase('2020-07-16T09:00:00+07:00', LATE.map((u) => [u, validSubmission(runtime.model, u, SO_KET)]), faulty ? { loseAggregation: true } : {});
 
   // 16/07 12:00: the scheduled repair and refresh, under faults too.
-  s.clock.set('2020-07-16T12:00:00+07:00');
-  if (faulty) faultLog.lostBeforeReconcile = (await rt.store.aggregate(SK, 'ha-noi'))?.contributors ?? 0;
+  stack.clock.set('2020-07-16T12:00:00+07:00');
+  if (faulty) faultLog.lostBeforeReconcile = (await runtime.store.aggregate(SO_KET, 'ha-noi'))?.contributors ?? 0;
   faultsOn();
   try {
     await job('reconcile');
@@ -164,47 +163,47 @@ async function play(faulty: boolean) {
   } finally {
     faultsOff();
   }
-  await s.triggersIdle();
-  if (faulty) for (const e of s.sheets.log.filter((x) => x.seq > logBefore && x.fault)) faultLog.injected[e.fault!] = (faultLog.injected[e.fault!] ?? 0) + 1;
+  await stack.triggersIdle();
+  if (faulty) for (const entry of stack.sheets.log.filter((x) => x.seq > logBefore && x.fault)) faultLog.injected[entry.fault!] = (faultLog.injected[entry.fault!] ?? 0) + 1;
   return outcome(sheetIds, mailsBefore);
 }
 
 async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
-  const { store } = s.runtime;
+  const { store } = stack.runtime;
   const urlToUnit = new Map<string, string>();
   for (const reg of await store.allUnitSheets()) urlToUnit.set(reg.url, reg.unitId);
   const master = await store.meta('master');
   urlToUnit.set(master.url ?? '', 'master');
-  const masterSheet = s.sheets.getSpreadsheetState(master.spreadsheetId!)!;
-  const mails = (await s.listEmails()).slice(mailsBefore).map((m) => ({ to: m.to.join(','), subject: m.subject }));
-  const reminders = (await storedCollection(s.runtime, 'reminders').get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
+  const masterSheet = stack.sheets.getSpreadsheetState(master.spreadsheetId!)!;
+  const mails = (await stack.listEmails()).slice(mailsBefore).map((m) => ({ to: m.to.join(','), subject: m.subject }));
+  const reminders = (await storedCollection(stack.runtime, 'reminders').get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
   return {
-    masterView: withSheetUrlsByOwner(await currentMasterView(s.runtime, s.clock.now), urlToUnit),
+    masterView: withSheetUrlsByOwner(await currentMasterView(stack.runtime, stack.clock.now), urlToUnit),
     // When it was last rebuilt may differ (a repair asks for one more refresh); what it shows may not.
     masterSheet: JSON.parse(JSON.stringify(withSheetUrlsByOwner(masterSheet.sheets.map((t) => ({ title: t.properties.title, rows: tabValues(masterSheet, t.properties.title) })), urlToUnit)).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …')) as { title: string; rows: unknown[][] }[],
     states: Object.fromEntries(
-      (await store.statesOfRound(SK)).map((st) => {
+      (await store.statesOfRound(SO_KET)).map((state) => {
         // The file a state was read from, its Drive version and Google's clock when the clerk
         // saved differ between runs by construction.
-        const { spreadsheetId: _f, seenVersion: _v, clerkSavedAt: _saved, ...rest } = st;
-        return [st.unitId, rest];
+        const { spreadsheetId: _spreadsheetId, seenVersion: _version, clerkSavedAt: _saved, ...rest } = state;
+        return [state.unitId, rest];
       }),
     ),
     submissions: Object.fromEntries(
-      (await store.submissionsOfRound(SK)).map((sub) => {
-        const { sourceVersion: _v, ...rest } = sub;
+      (await store.submissionsOfRound(SO_KET)).map((sub) => {
+        const { sourceVersion: _version, ...rest } = sub;
         return [sub.unitId, rest];
       }),
     ),
-    versions: Object.fromEntries(await Promise.all(DISTRICTS.map(async (u) => [u, (await store.versions(SK, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const))),
-    nominees: await store.nomineeIndex(SK),
-    aggregates: aggregateMeaning(await store.aggregatesOfRound(SK)),
-    flags: (await storedCollection(s.runtime, 'flags').get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
+    versions: Object.fromEntries(await Promise.all(DISTRICTS.map(async (u) => [u, (await store.versions(SO_KET, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const))),
+    nominees: await store.nomineeIndex(SO_KET),
+    aggregates: aggregateMeaning(await store.aggregatesOfRound(SO_KET)),
+    flags: (await storedCollection(stack.runtime, 'flags').get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
     /** What each clerk sees: every cell of every tab, value, note and colour. */
     sheets: Object.fromEntries(
-      DISTRICTS.map((u) => {
-        const st = s.sheets.getSpreadsheetState(sheetIds[u]!)!;
-        return [u, everyCell(st)];
+      DISTRICTS.map((unit) => {
+        const spreadsheetState = stack.sheets.getSpreadsheetState(sheetIds[unit]!)!;
+        return [unit, everyCell(spreadsheetState)];
       }),
     ),
     mails: mails.sort((a, b) => `${a.to}|${a.subject}`.localeCompare(`${b.to}|${b.subject}`)),
@@ -222,14 +221,14 @@ describe('the 30-district story, without and with faults', () => {
   }, 300_000);
 
   it('runs cleanly without faults', () => {
-    const c = runs.clean!;
-    expect(Object.keys(c.submissions)).toHaveLength(30);
-    expect(Object.values(c.submissions).filter((x) => x.late)).toHaveLength(LATE.length);
-    const city = c.aggregates.find((a) => a.nodeId === 'ha-noi');
+    const clean = runs.clean!;
+    expect(Object.keys(clean.submissions)).toHaveLength(30);
+    expect(Object.values(clean.submissions).filter((x) => x.late)).toHaveLength(LATE.length);
+    const city = clean.aggregates.find((a) => a.nodeId === 'ha-noi');
     expect(city?.contributors).toBe(30);
     // The master's headline is the 30 districts' figures, the same the city's aggregate node holds.
-    expect(c.masterView.rounds[0]!.totals).toEqual(city!.totals);
-    expect(c.masterView.rounds[0]!.totals.bang1?.['tuyen_truyen.dai_chung']).toBeGreaterThan(0);
+    expect(clean.masterView.rounds[0]!.totals).toEqual(city!.totals);
+    expect(clean.masterView.rounds[0]!.totals.bang1?.['tuyen_truyen.dai_chung']).toBeGreaterThan(0);
   });
 
   it('runs again with Sheets/Drive errors and timeouts on 20% of requests, SMTP down, a killed processing and lost aggregations', () => {
@@ -257,7 +256,7 @@ describe('the 30-district story, without and with faults', () => {
     expectSameOutcome(faulty, clean, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'flags'], ['sheets']);
     // What the killed units' clerks see: the submission acknowledged, as in the clean run.
     const statusOf = (o: Outcome, u: string) => o.sheets[u]!.find((t) => t.title === 'Hướng dẫn')!.cells[1]![2]!.value;
-    for (const u of KILLED) expect(statusOf(faulty, u)).toBe('Đã gửi lúc 10:00 14/07/2020.');
+    for (const unit of KILLED) expect(statusOf(faulty, unit)).toBe('Đã gửi lúc 10:00 14/07/2020.');
   });
 
   it('the same mail went out, and no reminder twice', () => {

@@ -36,9 +36,9 @@ describe('the campaign file says what is reconstructed', () => {
 
 describe('where coordinators confirm the layout', () => {
   it('every unit template prints the notes under the table, after the footnotes', () => {
-    const wb = buildUnitWorkbook(model, 'ubnd-ba-dinh', 'so-ket-2020');
+    const workbookModel = buildUnitWorkbook(model, 'ubnd-ba-dinh', 'so-ket-2020');
     for (const table of model.figuresTables()) {
-      const values = texts(wb, table.sheetTitle);
+      const values = texts(workbookModel, table.sheetTitle);
       const at = (text: string) => values.indexOf(text);
       expect(table.layoutNotes.length).toBeGreaterThan(0);
       for (const note of table.layoutNotes) expect(at(note)).toBeGreaterThan(at(table.footnotes.at(-1)!));
@@ -46,11 +46,11 @@ describe('where coordinators confirm the layout', () => {
   });
 
   it('a table without notes prints none (the field is optional)', () => {
-    const m = modifiedModel((raw) => {
-      for (const t of raw.tables) delete t.layoutNotes;
+    const model = modifiedModel((raw) => {
+      for (const table of raw.tables) delete table.layoutNotes;
     });
-    expect(m.figuresTable('bang1').layoutNotes).toEqual([]);
-    const values = texts(buildUnitWorkbook(m, 'ubnd-ba-dinh', 'so-ket-2020'), 'Bảng 1');
+    expect(model.figuresTable('bang1').layoutNotes).toEqual([]);
+    const values = texts(buildUnitWorkbook(model, 'ubnd-ba-dinh', 'so-ket-2020'), 'Bảng 1');
     expect(values.some((v) => typeof v === 'string' && v.startsWith('Bố cục cần xác nhận'))).toBe(false);
   });
 });

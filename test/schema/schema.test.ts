@@ -12,7 +12,7 @@ import { evaluateWorkbook } from '../../functions/core/evaluate.js';
 import { statusLine } from '../../functions/core/status-text.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { CampaignSchemaError, DEFAULT_CAMPAIGN_FILE, loadCampaign, parseCampaign } from '../../sheets-schema/index.js';
-import { SECOND_CAMPAIGN_FILE, hanoi, model, rawCampaign } from '../helpers/campaign.js';
+import { SECOND_CAMPAIGN_FILE, hanoi, model, rawCampaign, type RawCampaignJson } from '../helpers/campaign.js';
 import { applyToGrid, type Submission } from '../helpers/fill-workbook.js';
 import { confirmationCell, figureCell, put, sheetNamed } from '../helpers/grid-edit.js';
 import { templateGrid } from '../helpers/template.js';
@@ -81,14 +81,14 @@ describe('the 2020 Hà Nội campaign', () => {
   });
 
   it('every rule has a Vietnamese message, and every built-in code the core uses is defined', () => {
-    for (const r of hanoi.rules) expect(r.message).toMatch(/[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữựìíỉĩịòóỏõọùúủũụỳýỷỹỵ]/i);
+    for (const rule of hanoi.rules) expect(rule.message).toMatch(/[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữựìíỉĩịòóỏõọùúủũụỳýỷỹỵ]/i);
     const builtins = hanoi.rules.filter((r) => r.kind === 'builtin').map((r) => r.code);
     expect(builtins).toEqual(expect.arrayContaining(['value.not_number', 'required.blank', 'structure.wrong_unit', 'bao_cao.item_missing', 'dien_hinh.too_few', 'xac_nhan.phone_invalid', 'khen_thuong.quota_exceeded', 'khen_thuong.duplicate_across_units']));
   });
 });
 
 describe('a broken campaign file fails at load, naming the offending path', () => {
-  function problemsOf(change: (raw: any) => void): { error: CampaignSchemaError; paths: string[] } {
+  function problemsOf(change: (raw: RawCampaignJson) => void): { error: CampaignSchemaError; paths: string[] } {
     const raw = rawCampaign();
     change(raw);
     try {
@@ -101,7 +101,7 @@ describe('a broken campaign file fails at load, naming the offending path', () =
     throw new Error('the broken campaign loaded');
   }
 
-  it.each<[string, (raw: any) => void, string, string]>([
+  it.each<[string, (raw: RawCampaignJson) => void, string, string]>([
     ['a unit with an unknown parent', (raw) => (raw.units[3].parent = 'ha-tay'), 'units.3.parent', 'đơn vị cấp trên "ha-tay" không có trong units'],
     ['a duplicate unit id', (raw) => (raw.units[4].id = 'ubnd-ba-dinh'), 'units.4', 'đơn vị "ubnd-ba-dinh" bị trùng'],
     ['a unit of an unknown kind', (raw) => (raw.units[40].kind = 'phuong'), 'units.40.kind', 'loại đơn vị "phuong" không có trong unitKinds'],
@@ -109,14 +109,14 @@ describe('a broken campaign file fails at load, naming the offending path', () =
     ['a unit that is its own grandparent', (raw) => (raw.units[0].parent = 'ha-noi'), 'units.0.parent', 'vòng lặp cấp trên'],
     [
       'a rule referencing a missing indicator',
-      (raw) => (raw.rules.find((r: any) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so').left = 'tin_bao.co_gia_tri_x'),
-      `rules.${rawCampaign().rules.findIndex((r: any) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so')}.left`,
+      (raw) => (raw.rules.find((r: RawCampaignJson) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so').left = 'tin_bao.co_gia_tri_x'),
+      `rules.${rawCampaign().rules.findIndex((r: RawCampaignJson) => r.code === 'tin_bao.co_gia_tri_vuot_tong_so')}.left`,
       'mã chỉ tiêu "tin_bao.co_gia_tri_x" không có trong bảng bang2',
     ],
     [
       'a rule on a missing table',
-      (raw) => (raw.rules.find((r: any) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi').table = 'bang9'),
-      `rules.${rawCampaign().rules.findIndex((r: any) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi')}.table`,
+      (raw) => (raw.rules.find((r: RawCampaignJson) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi').table = 'bang9'),
+      `rules.${rawCampaign().rules.findIndex((r: RawCampaignJson) => r.code === 'tuyen_truyen.nguoi_du_khi_khong_co_buoi')}.table`,
       'bảng số liệu "bang9" không có',
     ],
     ['a quota referencing a missing award', (raw) => (raw.quotas[2].award = 'bkqh'), 'quotas.2.award', 'hình thức "bkqh" không có trong awards'],
@@ -190,7 +190,7 @@ describe('a broken campaign file fails at load, naming the offending path', () =
 
 describe('a second campaign is a second file, not a code change', () => {
   const second = loadCampaign(SECOND_CAMPAIGN_FILE);
-  const m = modelOf(second);
+  const model = modelOf(second);
   const UNIT = 'phuong-hai-chau';
   const ROUND = 'tong-ket-2025';
   const typed = (values: Record<string, Record<string, string | number | null>>, name: string | null = 'Lê Văn Tám'): Submission => ({
@@ -213,20 +213,20 @@ describe('a second campaign is a second file, not a code change', () => {
     expect(second.tables.map((t) => `${t.kind}:${t.id}`)).toEqual(['figures:so_lieu']);
     expect(second.awards).toEqual([]);
     expect(second.quotas).toEqual([]);
-    expect(m.tablesFor(UNIT, ROUND).map((t) => t.table.id)).toEqual(['so_lieu']);
-    expect(m.hasWorkbook('ca-tp-da-nang', ROUND)).toBe(false);
+    expect(model.tablesFor(UNIT, ROUND).map((t) => t.table.id)).toEqual(['so_lieu']);
+    expect(model.hasWorkbook('ca-tp-da-nang', ROUND)).toBe(false);
     // Read 'by-date': on time through 31/03/2025 in Đà Nẵng.
-    expect(m.dueAt(ROUND)).toBe(Date.parse('2025-03-31T17:00:00Z'));
-    expect(m.lastOnTimeDate(ROUND)).toBe('2025-03-31');
+    expect(model.dueAt(ROUND)).toBe(Date.parse('2025-03-31T17:00:00Z'));
+    expect(model.lastOnTimeDate(ROUND)).toBe('2025-03-31');
   });
 
   it('renders its own template: its tabs, headers, codes, confirmation fields', async () => {
-    const wb = buildUnitWorkbook(m, UNIT, ROUND);
-    expect(wb.title).toBe('Tổng kết ANTQ Đà Nẵng (2020–2025) – Báo cáo tổng kết – UBND phường Hải Châu');
-    expect(wb.sheets.map((s) => s.title)).toEqual(['Hướng dẫn nhập', 'Biểu số liệu', 'Gửi báo cáo']);
+    const workbookModel = buildUnitWorkbook(model, UNIT, ROUND);
+    expect(workbookModel.title).toBe('Tổng kết ANTQ Đà Nẵng (2020–2025) – Báo cáo tổng kết – UBND phường Hải Châu');
+    expect(workbookModel.sheets.map((s) => s.title)).toEqual(['Hướng dẫn nhập', 'Biểu số liệu', 'Gửi báo cáo']);
     // No text of the Hà Nội campaign anywhere: cells, notes, validations, protection descriptions.
-    expect(JSON.stringify(wb).match(/[^"]*(Hà Nội|521|CATP|XDPT|Xác nhận|Đã hoàn thành|Bảng \d|thủ trưởng|PDF)[^"]*/g)).toBeNull();
-    const grid = await templateGrid(m, UNIT, ROUND);
+    expect(JSON.stringify(workbookModel).match(/[^"]*(Hà Nội|521|CATP|XDPT|Xác nhận|Đã hoàn thành|Bảng \d|thủ trưởng|PDF)[^"]*/g)).toBeNull();
+    const grid = await templateGrid(model, UNIT, ROUND);
     const figures = sheetNamed(grid, 'Biểu số liệu');
     expect(figures.rows[0]?.[1]?.v).toBe('ĐƠN VỊ: UBND phường Hải Châu');
     expect(figures.rows[10]?.map((c) => c?.v ?? null)).toEqual(['#so_lieu', '#label', 'hoi_nghi.so_buoi', 'hoi_nghi.so_nguoi', 'to_an_ninh.hien_co', 'kinh_phi.ho_tro']);
@@ -240,54 +240,54 @@ describe('a second campaign is a second file, not a code change', () => {
   });
 
   it('evaluates a complete submission: ready, values and totals by its own aggregation', async () => {
-    const grid = applyToGrid(await templateGrid(m, UNIT, ROUND), typed(valid));
-    const ev = evaluateWorkbook(m, UNIT, ROUND, grid);
-    expect(ev.issues).toEqual([]);
-    expect(ev.status).toBe('ready');
-    expect(ev.campaignId).toBe('da-nang-an-ninh-2020-2025');
-    expect(ev.values.so_lieu!['2021']).toEqual({ 'hoi_nghi.so_buoi': 12, 'hoi_nghi.so_nguoi': 1450, 'to_an_ninh.hien_co': 40, 'kinh_phi.ho_tro': 120.5 });
-    expect(ev.totals.so_lieu).toEqual({ 'hoi_nghi.so_buoi': 57, 'hoi_nghi.so_nguoi': 6570, 'to_an_ninh.hien_co': 47, 'kinh_phi.ho_tro': 541.5 });
-    expect(ev.confirmation).toEqual({ gui: 'TRUE', nguoi_lap: 'Lê Văn Tám' });
+    const grid = applyToGrid(await templateGrid(model, UNIT, ROUND), typed(valid));
+    const evaluation = evaluateWorkbook(model, UNIT, ROUND, grid);
+    expect(evaluation.issues).toEqual([]);
+    expect(evaluation.status).toBe('ready');
+    expect(evaluation.campaignId).toBe('da-nang-an-ninh-2020-2025');
+    expect(evaluation.values.so_lieu!['2021']).toEqual({ 'hoi_nghi.so_buoi': 12, 'hoi_nghi.so_nguoi': 1450, 'to_an_ninh.hien_co': 40, 'kinh_phi.ho_tro': 120.5 });
+    expect(evaluation.totals.so_lieu).toEqual({ 'hoi_nghi.so_buoi': 57, 'hoi_nghi.so_nguoi': 6570, 'to_an_ninh.hien_co': 47, 'kinh_phi.ho_tro': 541.5 });
+    expect(evaluation.confirmation).toEqual({ gui: 'TRUE', nguoi_lap: 'Lê Văn Tám' });
   });
 
   it('applies its own rules with its own messages, severities and thresholds', async () => {
     // A fall of 28.6% is under its 30% threshold (Hà Nội's is 50%): no warning.
-    const mild = applyToGrid(await templateGrid(m, UNIT, ROUND), typed({ ...valid, '2023': { ...valid['2023'], 'to_an_ninh.hien_co': 30 } }));
-    expect(evaluateWorkbook(m, UNIT, ROUND, mild).issues).toEqual([]);
+    const mild = applyToGrid(await templateGrid(model, UNIT, ROUND), typed({ ...valid, '2023': { ...valid['2023'], 'to_an_ninh.hien_co': 30 } }));
+    expect(evaluateWorkbook(model, UNIT, ROUND, mild).issues).toEqual([]);
     const grid = applyToGrid(
-      await templateGrid(m, UNIT, ROUND),
+      await templateGrid(model, UNIT, ROUND),
       typed({
         ...valid,
         '2022': { ...valid['2022'], 'hoi_nghi.so_nguoi': 9 },
         '2023': { ...valid['2023'], 'to_an_ninh.hien_co': 29, 'kinh_phi.ho_tro': '12 triệu' },
       }),
     );
-    const ev = evaluateWorkbook(m, UNIT, ROUND, grid);
-    expect(ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }))).toEqual([
+    const evaluation = evaluateWorkbook(model, UNIT, ROUND, grid);
+    expect(evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }))).toEqual([
       { sheet: 'Biểu số liệu', cell: 'D13', code: 'hoi_nghi.nguoi_it_hon_buoi', severity: 'error', message: '[Đà Nẵng] D13 (Năm 2022): 9 người dự mà có 14 buổi (ô C13); mỗi buổi phải có người dự.' },
       { sheet: 'Biểu số liệu', cell: 'E14', code: 'to_an_ninh.giam_manh', severity: 'warning', message: '[Đà Nẵng] E14 (Tổ an ninh tự quản – Số tổ hiện có, Năm 2023): 29 tổ, giảm hơn 30% so với năm trước (42, ô E13).' },
       { sheet: 'Biểu số liệu', cell: 'F14', code: 'value.not_number', severity: 'error', message: '[Đà Nẵng] F14 – Kinh phí hỗ trợ (triệu đồng), Năm 2023: "12 triệu" chưa phải con số; gõ chữ số, ví dụ 12.' },
     ]);
-    expect(ev.status).toBe('invalid');
+    expect(evaluation.status).toBe('invalid');
   });
 
   it('completeness and structure messages come from its file too', async () => {
-    const grid = applyToGrid(await templateGrid(m, UNIT, ROUND), typed({ ...valid, '2024': { ...valid['2024'], 'hoi_nghi.so_buoi': null } }, null));
+    const grid = applyToGrid(await templateGrid(model, UNIT, ROUND), typed({ ...valid, '2024': { ...valid['2024'], 'hoi_nghi.so_buoi': null } }, null));
     grid.sheets.find((s) => s.title === 'Biểu số liệu')!.title = 'So lieu';
-    const ev = evaluateWorkbook(m, UNIT, ROUND, grid);
-    expect(ev.issues.map((i) => [i.code, i.message])).toEqual([
+    const evaluation = evaluateWorkbook(model, UNIT, ROUND, grid);
+    expect(evaluation.issues.map((i) => [i.code, i.message])).toEqual([
       ['structure.sheet_renamed', '[Đà Nẵng] Trang "Biểu số liệu" bị đổi tên thành "So lieu".'],
       ['required.blank', '[Đà Nẵng] C15 – Hội nghị tuyên truyền – Số buổi, Năm 2024: còn trống; không phát sinh thì nhập 0.'],
       ['xac_nhan.field_missing', '[Đà Nẵng] C8: chưa ghi "Người lập biểu".'],
     ]);
-    const other = await templateGrid(m, 'phuong-son-tra', ROUND);
+    const other = await templateGrid(model, 'phuong-son-tra', ROUND);
     put(figureCell(other, 'so_lieu', '2021', 'hoi_nghi.so_buoi'), 3);
     put(confirmationCell(other, 'gui'), false);
-    expect(evaluateWorkbook(m, UNIT, ROUND, other).issues.map((i) => i.message)).toEqual(['[Đà Nẵng] Biểu của "UBND phường Sơn Trà", không phải của UBND phường Hải Châu.']);
+    expect(evaluateWorkbook(model, UNIT, ROUND, other).issues.map((i) => i.message)).toEqual(['[Đà Nẵng] Biểu của "UBND phường Sơn Trà", không phải của UBND phường Hải Châu.']);
   });
 
   it('the status line names its own submit box and confirmation tab', () => {
-    expect(statusLine(m, ROUND, { status: 'draft', submitted: false, errors: 0, warnings: 0, pendingCount: 2 }, null).text).toBe(
+    expect(statusLine(model, ROUND, { status: 'draft', submitted: false, errors: 0, warnings: 0, pendingCount: 2 }, null).text).toBe(
       'Hợp lệ — chưa gửi. Còn 2 mục bắt buộc chưa điền. Khi xong, tích ô "Gửi báo cáo" ở trang Gửi báo cáo.',
     );
   });

@@ -25,20 +25,20 @@ const MAX_COLUMNS = 18278; // ZZZ
 const MAX_ROWS = 10_000_000;
 
 export function columnLetters(index: number): string {
-  let n = index + 1;
+  let remaining = index + 1;
   let letters = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
+  while (remaining > 0) {
+    const rem = (remaining - 1) % 26;
     letters = String.fromCharCode(65 + rem) + letters;
-    n = Math.floor((n - 1) / 26);
+    remaining = Math.floor((remaining - 1) / 26);
   }
   return letters;
 }
 
 export function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
+  let index = 0;
+  for (const character of letters.toUpperCase()) index = index * 26 + (character.charCodeAt(0) - 64);
+  return index - 1;
 }
 
 export function cellName(row: number, col: number): string {
@@ -139,26 +139,26 @@ export function parseA1(text: string): A1Reference | null {
   let sheetTitle: string | null = null;
   let cellPart: string | null = null;
   if (trimmed.startsWith("'")) {
-    let i = 1;
+    let index = 1;
     let title = '';
     for (;;) {
-      if (i >= trimmed.length) return null;
-      const ch = trimmed[i];
-      if (ch === "'") {
-        if (trimmed[i + 1] === "'") {
+      if (index >= trimmed.length) return null;
+      const character = trimmed[index];
+      if (character === "'") {
+        if (trimmed[index + 1] === "'") {
           title += "'";
-          i += 2;
+          index += 2;
           continue;
         }
-        i += 1;
+        index += 1;
         break;
       }
-      title += ch;
-      i += 1;
+      title += character;
+      index += 1;
     }
     sheetTitle = title;
-    if (i === trimmed.length) cellPart = null;
-    else if (trimmed[i] === '!') cellPart = trimmed.slice(i + 1);
+    if (index === trimmed.length) cellPart = null;
+    else if (trimmed[index] === '!') cellPart = trimmed.slice(index + 1);
     else return null;
   } else {
     const bang = trimmed.indexOf('!');

@@ -24,8 +24,8 @@ function levelOfRole(role: PermissionRole): AccessLevel {
   }
 }
 
-export function sameEmail(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+export function sameEmail(left: string | undefined, right: string | undefined): boolean {
+  return left !== undefined && right !== undefined && left.toLowerCase() === right.toLowerCase();
 }
 
 export function domainOf(email: string): string {

@@ -78,7 +78,7 @@ function gridRangeArg(context: BatchContext, value: unknown): { sheet: SheetStat
 }
 
 function forEachCell(rect: Rect, visit: (row: number, col: number) => void): void {
-  for (let r = rect.startRow; r < rect.endRow; r += 1) for (let c = rect.startCol; c < rect.endCol; c += 1) visit(r, c);
+  for (let row = rect.startRow; row < rect.endRow; row += 1) for (let col = rect.startCol; col < rect.endCol; col += 1) visit(row, col);
 }
 
 function dimensionRangeArg(context: BatchContext, value: unknown): { sheet: SheetState; dimension: Dimension; start: number; end: number } {
@@ -257,22 +257,22 @@ const handlers: Record<string, Handler> = {
       throw fail(context, `Range (${formatRange(sheet.properties.title, written)}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`);
     }
     if (written.endRow > written.startRow && written.endCol > written.startCol) assertCanEditCells(context.identity, sheet, written);
-    rows.forEach((row, i) => {
+    rows.forEach((row, rowIndex) => {
       const values = isObject(row) && Array.isArray(row['values']) ? row['values'] : [];
-      values.forEach((cellData, j) => {
+      values.forEach((cellData, valueIndex) => {
         const data = isObject(cellData) ? cellData : {};
         validateCellData(data, context.where);
-        applyCellData(sheet, origin.row + i, origin.col + j, data, mask);
+        applyCellData(sheet, origin.row + rowIndex, origin.col + valueIndex, data, mask);
       });
     });
     if (rect) {
       // Cells of the range not covered by `rows` have their masked fields cleared.
-      forEachCell(rect, (r, c) => {
-        const i = r - rect.startRow;
-        const j = c - rect.startCol;
-        const row = rows[i];
-        const covered = isObject(row) && Array.isArray(row['values']) && j < row['values'].length;
-        if (!covered) applyCellData(sheet, r, c, {}, mask);
+      forEachCell(rect, (sheetRow, column) => {
+        const index = sheetRow - rect.startRow;
+        const columnOffset = column - rect.startCol;
+        const row = rows[index];
+        const covered = isObject(row) && Array.isArray(row['values']) && columnOffset < row['values'].length;
+        if (!covered) applyCellData(sheet, sheetRow, column, {}, mask);
       });
     }
     return undefined;
@@ -291,12 +291,12 @@ const handlers: Record<string, Handler> = {
     }
     grid.rowCount = Math.max(grid.rowCount, start + rows.length);
     if (rows.length > 0 && width > 0) assertCanEditCells(context.identity, sheet, { startRow: start, endRow: start + rows.length, startCol: 0, endCol: width });
-    rows.forEach((row, i) => {
+    rows.forEach((row, rowIndex) => {
       const values = isObject(row) && Array.isArray(row['values']) ? row['values'] : [];
-      values.forEach((cellData, j) => {
+      values.forEach((cellData, valueIndex) => {
         const data = isObject(cellData) ? cellData : {};
         validateCellData(data, context.where);
-        applyCellData(sheet, start + i, j, data, mask);
+        applyCellData(sheet, start + rowIndex, valueIndex, data, mask);
       });
     });
     return undefined;
@@ -325,19 +325,19 @@ const handlers: Record<string, Handler> = {
     }
     const created: Rect[] = [];
     if (mergeType === 'MERGE_ALL') created.push(rect);
-    else if (mergeType === 'MERGE_ROWS') for (let r = rect.startRow; r < rect.endRow; r += 1) created.push({ ...rect, startRow: r, endRow: r + 1 });
-    else for (let c = rect.startCol; c < rect.endCol; c += 1) created.push({ ...rect, startCol: c, endCol: c + 1 });
+    else if (mergeType === 'MERGE_ROWS') for (let row = rect.startRow; row < rect.endRow; row += 1) created.push({ ...rect, startRow: row, endRow: row + 1 });
+    else for (let col = rect.startCol; col < rect.endCol; col += 1) created.push({ ...rect, startCol: col, endCol: col + 1 });
     for (const piece of created) {
       if ((piece.endRow - piece.startRow) * (piece.endCol - piece.startCol) < 2) continue;
       assertMergeWithinFrozenLines(sheet, piece, context.where);
       kept.push({ sheetId: sheet.properties.sheetId, startRowIndex: piece.startRow, endRowIndex: piece.endRow, startColumnIndex: piece.startCol, endColumnIndex: piece.endCol });
       // Merging keeps only the top-left value, as the Sheets UI warns.
-      forEachCell(piece, (r, c) => {
-        if (r === piece.startRow && c === piece.startCol) return;
-        const cell = getCell(sheet, r, c);
+      forEachCell(piece, (row, column) => {
+        if (row === piece.startRow && column === piece.startCol) return;
+        const cell = getCell(sheet, row, column);
         if (cell?.userEnteredValue) {
           delete cell.userEnteredValue;
-          pruneCell(sheet, r, c);
+          pruneCell(sheet, row, column);
         }
       });
     }
@@ -363,13 +363,13 @@ const handlers: Record<string, Handler> = {
     if (rule && !isObject(rule['condition'])) throw fail(context, 'A data validation rule needs a condition.');
     validateDataValidationRule(rule, context.where);
     assertCanEditCells(context.identity, sheet, rect);
-    forEachCell(rect, (r, c) => {
-      if (rule) cellForWrite(sheet, r, c).dataValidation = structuredClone(rule);
+    forEachCell(rect, (row, column) => {
+      if (rule) cellForWrite(sheet, row, column).dataValidation = structuredClone(rule);
       else {
-        const cell = getCell(sheet, r, c);
+        const cell = getCell(sheet, row, column);
         if (cell?.dataValidation) {
           delete cell.dataValidation;
-          pruneCell(sheet, r, c);
+          pruneCell(sheet, row, column);
         }
       }
     });
@@ -528,18 +528,18 @@ const handlers: Record<string, Handler> = {
       innerHorizontal: border('innerHorizontal'),
       innerVertical: border('innerVertical'),
     };
-    forEachCell(rect, (r, c) => {
+    forEachCell(rect, (row, column) => {
       const updates: Record<string, JsonObject | undefined> = {};
-      if (r === rect.startRow && sides.top) updates['top'] = sides.top;
-      if (r > rect.startRow && sides.innerHorizontal) updates['top'] = sides.innerHorizontal;
-      if (r === rect.endRow - 1 && sides.bottom) updates['bottom'] = sides.bottom;
-      if (r < rect.endRow - 1 && sides.innerHorizontal) updates['bottom'] = sides.innerHorizontal;
-      if (c === rect.startCol && sides.left) updates['left'] = sides.left;
-      if (c > rect.startCol && sides.innerVertical) updates['left'] = sides.innerVertical;
-      if (c === rect.endCol - 1 && sides.right) updates['right'] = sides.right;
-      if (c < rect.endCol - 1 && sides.innerVertical) updates['right'] = sides.innerVertical;
+      if (row === rect.startRow && sides.top) updates['top'] = sides.top;
+      if (row > rect.startRow && sides.innerHorizontal) updates['top'] = sides.innerHorizontal;
+      if (row === rect.endRow - 1 && sides.bottom) updates['bottom'] = sides.bottom;
+      if (row < rect.endRow - 1 && sides.innerHorizontal) updates['bottom'] = sides.innerHorizontal;
+      if (column === rect.startCol && sides.left) updates['left'] = sides.left;
+      if (column > rect.startCol && sides.innerVertical) updates['left'] = sides.innerVertical;
+      if (column === rect.endCol - 1 && sides.right) updates['right'] = sides.right;
+      if (column < rect.endCol - 1 && sides.innerVertical) updates['right'] = sides.innerVertical;
       if (Object.keys(updates).length === 0) return;
-      const cell = structuredClone(getCell(sheet, r, c) ?? {});
+      const cell = structuredClone(getCell(sheet, row, column) ?? {});
       const format = (cell.userEnteredFormat ?? {}) as JsonObject;
       const borders = (isObject(format['borders']) ? format['borders'] : {}) as JsonObject;
       for (const [side, value] of Object.entries(updates)) {
@@ -550,7 +550,7 @@ const handlers: Record<string, Handler> = {
       else delete format['borders'];
       if (Object.keys(format).length > 0) cell.userEnteredFormat = format;
       else delete cell.userEnteredFormat;
-      setCell(sheet, r, c, cell);
+      setCell(sheet, row, column, cell);
     });
     return undefined;
   },
@@ -568,22 +568,22 @@ export function batchUpdateSpreadsheet(context: RequestContext, spreadsheetId: s
   const requests = body['requests'];
   if (!Array.isArray(requests) || requests.length === 0) throw invalidArgument('Must specify at least one request.');
   // Unknown names are JSON payload errors, rejected before anything runs.
-  requests.forEach((request, i) => {
-    if (!isObject(request)) throw invalidArgument(`Invalid JSON payload received. Expected an object at 'requests[${i}]'.`);
+  requests.forEach((request, requestIndex) => {
+    if (!isObject(request)) throw invalidArgument(`Invalid JSON payload received. Expected an object at 'requests[${requestIndex}]'.`);
     const keys = Object.keys(request);
     for (const key of keys) {
-      if (!KNOWN_REQUEST_TYPES.has(key)) throw invalidArgument(`Invalid JSON payload received. Unknown name "${key}" at 'requests[${i}]': Cannot find field.`);
+      if (!KNOWN_REQUEST_TYPES.has(key)) throw invalidArgument(`Invalid JSON payload received. Unknown name "${key}" at 'requests[${requestIndex}]': Cannot find field.`);
     }
     if (keys.length > 1) throw invalidArgument(`Invalid JSON payload received. Oneof field 'kind' is already set. Cannot set '${keys[1]}'`);
-    if (keys.length === 0) throw invalidArgument(`Invalid requests[${i}]: No request set.`);
+    if (keys.length === 0) throw invalidArgument(`Invalid requests[${requestIndex}]: No request set.`);
   });
   const working = structuredClone(open.spreadsheet);
-  const replies = requests.map((request: RequestBody, i) => {
+  const replies = requests.map((request: RequestBody, requestIndex) => {
     const type = Object.keys(request)[0] as string;
     const handler = handlers[type];
     if (!handler) throw notImplemented(`the batchUpdate request "${type}"`);
     const payload = isObject(request[type]) ? request[type] : {};
-    const where = `Invalid requests[${i}].${type}`;
+    const where = `Invalid requests[${requestIndex}].${type}`;
     const reply = handler({ spreadsheet: working, identity: open.identity, where }, payload);
     // Any request that grows a grid (addSheet, duplicateSheet, appendDimension, insertDimension,
     // updateSheetProperties, appendCells) is refused past Google's cells-per-spreadsheet limit.

@@ -24,9 +24,9 @@ export class ScaledClock implements EmulatorClock {
     return Math.floor(this.emulatedAnchor + (Date.now() - this.realAnchor) * this.scale);
   }
 
-  advance(ms: number): void {
-    if (ms < 0) throw new Error('The emulated clock only moves forward');
-    this.emulatedAnchor += ms;
+  advance(milliseconds: number): void {
+    if (milliseconds < 0) throw new Error('The emulated clock only moves forward');
+    this.emulatedAnchor += milliseconds;
   }
 
   setScale(scale: number): void {
@@ -65,9 +65,9 @@ export class FollowingClock implements EmulatorClock {
     return Math.floor(this.source() + this.offset);
   }
 
-  advance(ms: number): void {
-    if (ms < 0) throw new Error('The emulated clock only moves forward');
-    this.offset += ms;
+  advance(milliseconds: number): void {
+    if (milliseconds < 0) throw new Error('The emulated clock only moves forward');
+    this.offset += milliseconds;
   }
 
   setScale(scale: number): void {
@@ -75,6 +75,6 @@ export class FollowingClock implements EmulatorClock {
   }
 }
 
-export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+export function isoAt(milliseconds: number): string {
+  return new Date(milliseconds).toISOString();
 }

@@ -50,9 +50,9 @@ function stringMap(value: unknown, name: string): Record<string, string | null> 
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw driveInvalidValue(name);
   const out: Record<string, string | null> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (v === null) out[key] = null;
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+  for (const [key, entryValue] of Object.entries(value)) {
+    if (entryValue === null) out[key] = null;
+    else if (typeof entryValue === 'string' || typeof entryValue === 'number' || typeof entryValue === 'boolean') out[key] = String(entryValue);
     else throw driveInvalidValue(name);
   }
   return out;
@@ -149,17 +149,17 @@ function sorter(orderBy: string | null): (a: DriveFileState, b: DriveFileState) 
     }
     return { key, descending: direction.toLowerCase() === 'desc' };
   });
-  return (a, b) => {
+  return (left, right) => {
     for (const { key, descending } of keys) {
       let order = 0;
-      if (key === 'name' || key === 'name_natural') order = a.name.localeCompare(b.name);
-      else if (key === 'createdTime') order = a.createdTime - b.createdTime;
-      else if (key === 'folder') order = Number(b.mimeType === FOLDER_MIME_TYPE) - Number(a.mimeType === FOLDER_MIME_TYPE);
-      else if (key === 'starred') order = Number(b.starred) - Number(a.starred);
-      else order = a.modifiedTime - b.modifiedTime;
+      if (key === 'name' || key === 'name_natural') order = left.name.localeCompare(right.name);
+      else if (key === 'createdTime') order = left.createdTime - right.createdTime;
+      else if (key === 'folder') order = Number(right.mimeType === FOLDER_MIME_TYPE) - Number(left.mimeType === FOLDER_MIME_TYPE);
+      else if (key === 'starred') order = Number(right.starred) - Number(left.starred);
+      else order = left.modifiedTime - right.modifiedTime;
       if (order !== 0) return descending ? -order : order;
     }
-    return a.id.localeCompare(b.id);
+    return left.id.localeCompare(right.id);
   };
 }
 

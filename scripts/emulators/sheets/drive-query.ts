@@ -20,52 +20,52 @@ function invalidQuery(): Error {
   return driveInvalidValue('q');
 }
 
-function tokenize(q: string): Token[] {
+function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < q.length) {
-    const ch = q[i] as string;
-    if (/\s/.test(ch)) {
-      i += 1;
+  let index = 0;
+  while (index < query.length) {
+    const character = query[index] as string;
+    if (/\s/.test(character)) {
+      index += 1;
       continue;
     }
-    if (ch === "'" || ch === '"') {
+    if (character === "'" || character === '"') {
       let value = '';
-      i += 1;
+      index += 1;
       for (;;) {
-        if (i >= q.length) throw invalidQuery();
-        const c = q[i] as string;
-        if (c === '\\' && i + 1 < q.length) {
-          value += q[i + 1];
-          i += 2;
+        if (index >= query.length) throw invalidQuery();
+        const quotedCharacter = query[index] as string;
+        if (quotedCharacter === '\\' && index + 1 < query.length) {
+          value += query[index + 1];
+          index += 2;
           continue;
         }
-        if (c === ch) {
-          i += 1;
+        if (quotedCharacter === character) {
+          index += 1;
           break;
         }
-        value += c;
-        i += 1;
+        value += quotedCharacter;
+        index += 1;
       }
       tokens.push({ kind: 'string', value });
       continue;
     }
-    const op = /^(!=|<=|>=|=|<|>|\(|\)|\{|\})/.exec(q.slice(i));
-    if (op) {
-      tokens.push({ kind: 'op', value: op[0] });
-      i += op[0].length;
+    const operatorMatch = /^(!=|<=|>=|=|<|>|\(|\)|\{|\})/.exec(query.slice(index));
+    if (operatorMatch) {
+      tokens.push({ kind: 'op', value: operatorMatch[0] });
+      index += operatorMatch[0].length;
       continue;
     }
-    const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(q.slice(i));
+    const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(query.slice(index));
     if (!word) throw invalidQuery();
     tokens.push({ kind: 'word', value: word[0] });
-    i += word[0].length;
+    index += word[0].length;
   }
   return tokens;
 }
 
-function compareValues(actual: string | number, op: string, expected: string | number): boolean {
-  switch (op) {
+function compareValues(actual: string | number, operator: string, expected: string | number): boolean {
+  switch (operator) {
     case '=':
       return actual === expected;
     case '!=':
@@ -83,8 +83,8 @@ function compareValues(actual: string | number, op: string, expected: string | n
   }
 }
 
-export function parseDriveQuery(q: string): FilePredicate {
-  const tokens = tokenize(q);
+export function parseDriveQuery(query: string): FilePredicate {
+  const tokens = tokenize(query);
   let pos = 0;
   const peek = (): Token | undefined => tokens[pos];
   const next = (): Token => {
@@ -109,8 +109,8 @@ export function parseDriveQuery(q: string): FilePredicate {
     while (isWord(peek(), 'or')) {
       pos += 1;
       const right = andExpr();
-      const l = left;
-      left = (file, user) => l(file, user) || right(file, user);
+      const leftPredicate = left;
+      left = (file, user) => leftPredicate(file, user) || right(file, user);
     }
     return left;
   }
@@ -120,8 +120,8 @@ export function parseDriveQuery(q: string): FilePredicate {
     while (isWord(peek(), 'and')) {
       pos += 1;
       const right = notExpr();
-      const l = left;
-      left = (file, user) => l(file, user) && right(file, user);
+      const leftPredicate = left;
+      left = (file, user) => leftPredicate(file, user) && right(file, user);
     }
     return left;
   }
@@ -178,32 +178,32 @@ export function parseDriveQuery(q: string): FilePredicate {
       return (file) => (field === 'appProperties' ? file.appProperties : file.properties)[key] === value;
     }
     const operator = next();
-    const op = operator.kind === 'word' && operator.value === 'contains' ? 'contains' : operator.kind === 'op' ? operator.value : '';
-    if (!op) throw invalidQuery();
+    const comparison = operator.kind === 'word' && operator.value === 'contains' ? 'contains' : operator.kind === 'op' ? operator.value : '';
+    if (!comparison) throw invalidQuery();
     switch (field) {
       case 'name': {
         const value = expectString();
-        if (op === 'contains') return (file) => file.name.toLowerCase().includes(value.toLowerCase());
-        if (op !== '=' && op !== '!=') throw invalidQuery();
-        return (file) => compareValues(file.name, op, value);
+        if (comparison === 'contains') return (file) => file.name.toLowerCase().includes(value.toLowerCase());
+        if (comparison !== '=' && comparison !== '!=') throw invalidQuery();
+        return (file) => compareValues(file.name, comparison, value);
       }
       case 'mimeType': {
         const value = expectString();
-        if (op !== '=' && op !== '!=') throw invalidQuery();
-        return (file) => compareValues(file.mimeType, op, value);
+        if (comparison !== '=' && comparison !== '!=') throw invalidQuery();
+        return (file) => compareValues(file.mimeType, comparison, value);
       }
       case 'trashed':
       case 'starred': {
         const token = next();
-        if (token.kind !== 'word' || !/^(true|false)$/i.test(token.value) || (op !== '=' && op !== '!=')) throw invalidQuery();
+        if (token.kind !== 'word' || !/^(true|false)$/i.test(token.value) || (comparison !== '=' && comparison !== '!=')) throw invalidQuery();
         const value = token.value.toLowerCase() === 'true';
-        return (file) => compareValues(String(file[field]), op, String(value));
+        return (file) => compareValues(String(file[field]), comparison, String(value));
       }
       case 'modifiedTime':
       case 'createdTime': {
         const value = Date.parse(expectString());
-        if (Number.isNaN(value) || op === 'contains') throw invalidQuery();
-        return (file) => compareValues(file[field], op, value);
+        if (Number.isNaN(value) || comparison === 'contains') throw invalidQuery();
+        return (file) => compareValues(file[field], comparison, value);
       }
       default:
         throw invalidQuery();

@@ -67,13 +67,13 @@ export class EvaluationSession {
         const sheet = byId(sheetId);
         if (!sheet) return;
         const lastRow = Math.min(rect.endRow, sheet.rows.length);
-        for (let r = rect.startRow; r < lastRow; r += 1) {
-          const cells = sheet.rows[r];
+        for (let row = rect.startRow; row < lastRow; row += 1) {
+          const cells = sheet.rows[row];
           if (!cells) continue;
           const lastCol = Math.min(rect.endCol, cells.length);
-          for (let c = rect.startCol; c < lastCol; c += 1) {
-            if (!cells[c]?.userEnteredValue) continue;
-            visit(this.scalar(sheet, r, c));
+          for (let col = rect.startCol; col < lastCol; col += 1) {
+            if (!cells[col]?.userEnteredValue) continue;
+            visit(this.scalar(sheet, row, col));
           }
         }
       },

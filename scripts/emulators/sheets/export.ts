@@ -24,8 +24,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function channel(value: unknown): string {
-  const n = typeof value === 'number' ? Math.round(Math.min(1, Math.max(0, value)) * 255) : 0;
-  return n.toString(16).padStart(2, '0').toUpperCase();
+  const channel = typeof value === 'number' ? Math.round(Math.min(1, Math.max(0, value)) * 255) : 0;
+  return channel.toString(16).padStart(2, '0').toUpperCase();
 }
 
 function rgbOf(color: unknown, style?: unknown): string | undefined {
@@ -153,8 +153,8 @@ export function toWorkbookModel(spreadsheet: SpreadsheetState): WorkbookModel {
       const grid = sheet.properties.gridProperties;
       const cells: CellModel[] = [];
       sheet.rows.forEach((row, r) =>
-        row?.forEach((cell, c) => {
-          const model = cell ? cellModel(session, sheet, r, c, cell) : null;
+        row?.forEach((cell, column) => {
+          const model = cell ? cellModel(session, sheet, r, column, cell) : null;
           if (model) cells.push(model);
         }),
       );

@@ -21,7 +21,7 @@ function mergeInto(target: MaskTree, key: string, sub: MaskTree | null): void {
     target.set(key, null);
     return;
   }
-  for (const [k, v] of sub) mergeInto(existing, k, v);
+  for (const [key, value] of sub) mergeInto(existing, key, value);
 }
 
 export function parseFieldMask(text: string): MaskTree {

@@ -100,115 +100,115 @@ function readReference(text: string, pos: number): { start: RefEndpoint; end: Re
 
 function tokenize(formula: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
+  let index = 0;
   const text = formula;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (/\s/.test(ch)) {
-      i += 1;
+  while (index < text.length) {
+    const character = text[index] as string;
+    if (/\s/.test(character)) {
+      index += 1;
       continue;
     }
-    if (ch === '"') {
+    if (character === '"') {
       let value = '';
-      i += 1;
+      index += 1;
       for (;;) {
-        if (i >= text.length) throw new ParseError('unterminated string');
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
+        if (index >= text.length) throw new ParseError('unterminated string');
+        if (text[index] === '"') {
+          if (text[index + 1] === '"') {
             value += '"';
-            i += 2;
+            index += 2;
             continue;
           }
-          i += 1;
+          index += 1;
           break;
         }
-        value += text[i];
-        i += 1;
+        value += text[index];
+        index += 1;
       }
       tokens.push({ kind: 'str', value });
       continue;
     }
-    if (ch === '#') {
-      const match = /^#(REF!|NAME\?|VALUE!|DIV\/0!|N\/A|NUM!|NULL!|ERROR!)/.exec(text.slice(i));
+    if (character === '#') {
+      const match = /^#(REF!|NAME\?|VALUE!|DIV\/0!|N\/A|NUM!|NULL!|ERROR!)/.exec(text.slice(index));
       if (!match) throw new ParseError('bad error literal');
       tokens.push({ kind: 'err', code: match[0] });
-      i += match[0].length;
+      index += match[0].length;
       continue;
     }
-    if (ch === "'") {
-      const from = i;
+    if (character === "'") {
+      const from = index;
       let title = '';
-      i += 1;
+      index += 1;
       for (;;) {
-        if (i >= text.length) throw new ParseError('unterminated sheet name');
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
+        if (index >= text.length) throw new ParseError('unterminated sheet name');
+        if (text[index] === "'") {
+          if (text[index + 1] === "'") {
             title += "'";
-            i += 2;
+            index += 2;
             continue;
           }
-          i += 1;
+          index += 1;
           break;
         }
-        title += text[i];
-        i += 1;
+        title += text[index];
+        index += 1;
       }
-      if (text[i] !== '!') throw new ParseError('expected ! after sheet name');
-      const ref = readReference(text, i + 1);
+      if (text[index] !== '!') throw new ParseError('expected ! after sheet name');
+      const ref = readReference(text, index + 1);
       if (!ref) throw new ParseError('expected a reference');
-      i += 1 + ref.length;
-      tokens.push({ kind: 'ref', ref: { sheet: title, start: ref.start, end: ref.end }, from, to: i });
+      index += 1 + ref.length;
+      tokens.push({ kind: 'ref', ref: { sheet: title, start: ref.start, end: ref.end }, from, to: index });
       continue;
     }
-    if (/[0-9.]/.test(ch)) {
-      const rowRange = readReference(text, i);
+    if (/[0-9.]/.test(character)) {
+      const rowRange = readReference(text, index);
       if (rowRange && rowRange.end) {
-        tokens.push({ kind: 'ref', ref: { sheet: null, start: rowRange.start, end: rowRange.end }, from: i, to: i + rowRange.length });
-        i += rowRange.length;
+        tokens.push({ kind: 'ref', ref: { sheet: null, start: rowRange.start, end: rowRange.end }, from: index, to: index + rowRange.length });
+        index += rowRange.length;
         continue;
       }
-      const match = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i));
+      const match = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(index));
       if (!match) throw new ParseError('bad number');
       tokens.push({ kind: 'num', value: Number(match[0]) });
-      i += match[0].length;
+      index += match[0].length;
       continue;
     }
-    if (/[A-Za-z_$]/.test(ch)) {
-      const ref = readReference(text, i);
+    if (/[A-Za-z_$]/.test(character)) {
+      const ref = readReference(text, index);
       if (ref) {
-        tokens.push({ kind: 'ref', ref: { sheet: null, start: ref.start, end: ref.end }, from: i, to: i + ref.length });
-        i += ref.length;
+        tokens.push({ kind: 'ref', ref: { sheet: null, start: ref.start, end: ref.end }, from: index, to: index + ref.length });
+        index += ref.length;
         continue;
       }
-      const word = /^[A-Za-z_$][A-Za-z0-9_.$]*/.exec(text.slice(i))?.[0] ?? ch;
-      const from = i;
-      i += word.length;
-      if (text[i] === '!') {
-        const sheetRef = readReference(text, i + 1);
+      const word = /^[A-Za-z_$][A-Za-z0-9_.$]*/.exec(text.slice(index))?.[0] ?? character;
+      const from = index;
+      index += word.length;
+      if (text[index] === '!') {
+        const sheetRef = readReference(text, index + 1);
         if (!sheetRef) throw new ParseError('expected a reference');
-        i += 1 + sheetRef.length;
-        tokens.push({ kind: 'ref', ref: { sheet: word, start: sheetRef.start, end: sheetRef.end }, from, to: i });
+        index += 1 + sheetRef.length;
+        tokens.push({ kind: 'ref', ref: { sheet: word, start: sheetRef.start, end: sheetRef.end }, from, to: index });
         continue;
       }
-      let look = i;
+      let look = index;
       while (look < text.length && /\s/.test(text[look] as string)) look += 1;
       if (text[look] === '(') tokens.push({ kind: 'func', name: word.toUpperCase() });
       else if (/^(TRUE|FALSE)$/i.test(word)) tokens.push({ kind: 'bool', value: word.toUpperCase() === 'TRUE' });
       else tokens.push({ kind: 'name', name: word });
       continue;
     }
-    const two = text.slice(i, i + 2);
+    const two = text.slice(index, index + 2);
     if (two === '<=' || two === '>=' || two === '<>') {
       tokens.push({ kind: 'op', op: two });
-      i += 2;
+      index += 2;
       continue;
     }
-    if ('+-*/^&(),;=<>%{}'.includes(ch)) {
-      tokens.push({ kind: 'op', op: ch });
-      i += 1;
+    if ('+-*/^&(),;=<>%{}'.includes(character)) {
+      tokens.push({ kind: 'op', op: character });
+      index += 1;
       continue;
     }
-    throw new ParseError(`unexpected character ${ch}`);
+    throw new ParseError(`unexpected character ${character}`);
   }
   return tokens;
 }
@@ -231,8 +231,8 @@ function parse(tokens: Token[]): Node {
     const token = tokens[pos];
     return token?.kind === 'op' ? token.op : undefined;
   };
-  const expectOp = (op: string): void => {
-    if (peekOp() !== op) throw new ParseError(`expected ${op}`);
+  const expectOp = (operator: string): void => {
+    if (peekOp() !== operator) throw new ParseError(`expected ${operator}`);
     pos += 1;
   };
 
@@ -240,10 +240,10 @@ function parse(tokens: Token[]): Node {
     return () => {
       let left = next();
       for (;;) {
-        const op = peekOp();
-        if (op === undefined || !ops.includes(op)) return left;
+        const operator = peekOp();
+        if (operator === undefined || !ops.includes(operator)) return left;
         pos += 1;
-        left = { type: 'binary', op, left, right: next() };
+        left = { type: 'binary', op: operator, left, right: next() };
       }
     };
   }
@@ -274,8 +274,8 @@ function parse(tokens: Token[]): Node {
         }
         for (;;) {
           args.push(comparison());
-          const op = peekOp();
-          if (op === ',' || op === ';') {
+          const operator = peekOp();
+          if (operator === ',' || operator === ';') {
             pos += 1;
             continue;
           }
@@ -303,10 +303,10 @@ function parse(tokens: Token[]): Node {
   }
 
   function unary(): Node {
-    const op = peekOp();
-    if (op === '-' || op === '+') {
+    const operator = peekOp();
+    if (operator === '-' || operator === '+') {
       pos += 1;
-      return { type: 'unary', op, operand: unary() };
+      return { type: 'unary', op: operator, operand: unary() };
     }
     return postfix();
   }
@@ -349,10 +349,10 @@ function resolveReference(ref: Reference, host: FormulaHost): RangeValue | Formu
   const sheet = host.resolveSheet(ref.sheet);
   if (!sheet) return new FormulaError('#REF!', `Unresolved sheet name '${ref.sheet ?? ''}'.`);
   const end = ref.end ?? ref.start;
-  const span = (a: number | undefined, b: number | undefined, size: number): [number, number] => {
-    if (a !== undefined && b !== undefined) return [Math.min(a, b), Math.max(a, b) + 1];
-    if (a !== undefined) return [a, size];
-    if (b !== undefined) return [0, b + 1];
+  const span = (left: number | undefined, right: number | undefined, size: number): [number, number] => {
+    if (left !== undefined && right !== undefined) return [Math.min(left, right), Math.max(left, right) + 1];
+    if (left !== undefined) return [left, size];
+    if (right !== undefined) return [0, right + 1];
     return [0, size];
   };
   const [startRow, endRow] = span(ref.start.row, end.row, sheet.rowCount);
@@ -371,7 +371,7 @@ function scalarOf(value: Evaluated, host: FormulaHost): ScalarValue {
   return new FormulaError('#VALUE!', 'The emulator does not expand array results; refer to a single cell.');
 }
 
-function coerceNumber(value: ScalarValue, fn: string, parameter: number): number | FormulaError {
+function coerceNumber(value: ScalarValue, functionName: string, parameter: number): number | FormulaError {
   if (value instanceof FormulaError) return value;
   if (value === null) return 0;
   if (typeof value === 'number') return value;
@@ -380,7 +380,7 @@ function coerceNumber(value: ScalarValue, fn: string, parameter: number): number
   if (trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
   return new FormulaError(
     '#VALUE!',
-    `Function ${fn} parameter ${parameter} expects number values. But '${value}' is a text and cannot be coerced to a number.`,
+    `Function ${functionName} parameter ${parameter} expects number values. But '${value}' is a text and cannot be coerced to a number.`,
   );
 }
 
@@ -395,11 +395,11 @@ const ARITHMETIC_NAMES: Record<string, string> = { '+': 'ADD', '-': 'MINUS', '*'
 
 function compare(left: ScalarValue, right: ScalarValue): number {
   const rank = (v: ScalarValue): number => (typeof v === 'number' || v === null ? 0 : typeof v === 'string' ? 1 : 2);
-  const a = left ?? (typeof right === 'string' ? '' : 0);
-  const b = right ?? (typeof left === 'string' ? '' : 0);
-  if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase().localeCompare(b.toLowerCase());
-  return Number(a) - Number(b);
+  const leftValue = left ?? (typeof right === 'string' ? '' : 0);
+  const rightValue = right ?? (typeof left === 'string' ? '' : 0);
+  if (rank(leftValue) !== rank(rightValue)) return rank(leftValue) - rank(rightValue);
+  if (typeof leftValue === 'string' && typeof rightValue === 'string') return leftValue.toLowerCase().localeCompare(rightValue.toLowerCase());
+  return Number(leftValue) - Number(rightValue);
 }
 
 interface Gathered {
@@ -409,7 +409,7 @@ interface Gathered {
 }
 
 /** Collects function arguments the way SUM-like functions read them: text in ranges is skipped. */
-function gather(args: Evaluated[], fn: string, host: FormulaHost): Gathered {
+function gather(args: Evaluated[], functionName: string, host: FormulaHost): Gathered {
   const result: Gathered = { numbers: [], nonEmpty: 0 };
   args.forEach((arg, index) => {
     if (result.error) return;
@@ -428,15 +428,15 @@ function gather(args: Evaluated[], fn: string, host: FormulaHost): Gathered {
     }
     if (arg === null) return;
     result.nonEmpty += 1;
-    const number = coerceNumber(arg, fn, index + 1);
+    const number = coerceNumber(arg, functionName, index + 1);
     if (number instanceof FormulaError) result.error = number;
     else result.numbers.push(number);
   });
   return result;
 }
 
-function wrongArgs(fn: string, expected: string, got: number): FormulaError {
-  return new FormulaError('#N/A', `Wrong number of arguments to ${fn}. Expected ${expected} arguments, but got ${got} arguments.`);
+function wrongArgs(functionName: string, expected: string, got: number): FormulaError {
+  return new FormulaError('#N/A', `Wrong number of arguments to ${functionName}. Expected ${expected} arguments, but got ${got} arguments.`);
 }
 
 function callFunction(name: string, argNodes: Node[], evaluate: (node: Node) => Evaluated, host: FormulaHost): ScalarValue {
@@ -567,22 +567,22 @@ function evaluateNode(node: Node, host: FormulaHost): Evaluated {
             return order >= 0;
         }
       }
-      const fn = ARITHMETIC_NAMES[node.op] ?? node.op;
-      const a = coerceNumber(left, fn, 1);
-      if (a instanceof FormulaError) return a;
-      const b = coerceNumber(right, fn, 2);
-      if (b instanceof FormulaError) return b;
+      const functionName = ARITHMETIC_NAMES[node.op] ?? node.op;
+      const leftNumber = coerceNumber(left, functionName, 1);
+      if (leftNumber instanceof FormulaError) return leftNumber;
+      const rightNumber = coerceNumber(right, functionName, 2);
+      if (rightNumber instanceof FormulaError) return rightNumber;
       switch (node.op) {
         case '+':
-          return a + b;
+          return leftNumber + rightNumber;
         case '-':
-          return a - b;
+          return leftNumber - rightNumber;
         case '*':
-          return a * b;
+          return leftNumber * rightNumber;
         case '/':
-          return b === 0 ? new FormulaError('#DIV/0!', 'Function DIVIDE parameter 2 cannot be zero.') : a / b;
+          return rightNumber === 0 ? new FormulaError('#DIV/0!', 'Function DIVIDE parameter 2 cannot be zero.') : leftNumber / rightNumber;
         default:
-          return a ** b;
+          return leftNumber ** rightNumber;
       }
     }
   }

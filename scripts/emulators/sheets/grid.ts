@@ -78,12 +78,12 @@ export function rectIsEmpty(rect: Rect): boolean {
   return rect.endRow <= rect.startRow || rect.endCol <= rect.startCol;
 }
 
-export function intersect(a: Rect, b: Rect): Rect | null {
+export function intersect(left: Rect, right: Rect): Rect | null {
   const rect = {
-    startRow: Math.max(a.startRow, b.startRow),
-    endRow: Math.min(a.endRow, b.endRow),
-    startCol: Math.max(a.startCol, b.startCol),
-    endCol: Math.min(a.endCol, b.endCol),
+    startRow: Math.max(left.startRow, right.startRow),
+    endRow: Math.min(left.endRow, right.endRow),
+    startCol: Math.max(left.startCol, right.startCol),
+    endCol: Math.min(left.endCol, right.endCol),
   };
   return rectIsEmpty(rect) ? null : rect;
 }
@@ -93,14 +93,14 @@ export function contains(outer: Rect, inner: Rect): boolean {
 }
 
 /** a minus b, as up to four disjoint rectangles. */
-export function subtract(a: Rect, b: Rect): Rect[] {
-  const overlap = intersect(a, b);
-  if (!overlap) return [a];
+export function subtract(left: Rect, right: Rect): Rect[] {
+  const overlap = intersect(left, right);
+  if (!overlap) return [left];
   const pieces: Rect[] = [
-    { startRow: a.startRow, endRow: overlap.startRow, startCol: a.startCol, endCol: a.endCol },
-    { startRow: overlap.endRow, endRow: a.endRow, startCol: a.startCol, endCol: a.endCol },
-    { startRow: overlap.startRow, endRow: overlap.endRow, startCol: a.startCol, endCol: overlap.startCol },
-    { startRow: overlap.startRow, endRow: overlap.endRow, startCol: overlap.endCol, endCol: a.endCol },
+    { startRow: left.startRow, endRow: overlap.startRow, startCol: left.startCol, endCol: left.endCol },
+    { startRow: overlap.endRow, endRow: left.endRow, startCol: left.startCol, endCol: left.endCol },
+    { startRow: overlap.startRow, endRow: overlap.endRow, startCol: left.startCol, endCol: overlap.startCol },
+    { startRow: overlap.startRow, endRow: overlap.endRow, startCol: overlap.endCol, endCol: left.endCol },
   ];
   return pieces.filter((piece) => !rectIsEmpty(piece));
 }
@@ -142,12 +142,12 @@ export function reindexSheets(spreadsheet: SpreadsheetState): void {
 export function usedExtent(sheet: SheetState): { rows: number; cols: number } {
   let rows = 0;
   let cols = 0;
-  sheet.rows.forEach((cells, r) => {
+  sheet.rows.forEach((cells, rowIndex) => {
     if (!cells) return;
-    cells.forEach((cell, c) => {
+    cells.forEach((cell, cellIndex) => {
       if (!isEmptyCell(cell)) {
-        rows = Math.max(rows, r + 1);
-        cols = Math.max(cols, c + 1);
+        rows = Math.max(rows, rowIndex + 1);
+        cols = Math.max(cols, cellIndex + 1);
       }
     });
   });

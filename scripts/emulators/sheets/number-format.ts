@@ -84,8 +84,8 @@ export interface DateParts {
 }
 
 export function partsFromSerial(serial: number): DateParts {
-  const ms = Math.round((serial * DAY_MS) / 1000) * 1000 + SERIAL_EPOCH_MS;
-  const date = new Date(ms);
+  const milliseconds = Math.round((serial * DAY_MS) / 1000) * 1000 + SERIAL_EPOCH_MS;
+  const date = new Date(milliseconds);
   return {
     year: date.getUTCFullYear(),
     month: date.getUTCMonth() + 1,
@@ -153,19 +153,19 @@ function splitSections(pattern: string): string[] {
   let current = '';
   let quoted = false;
   for (let i = 0; i < pattern.length; i += 1) {
-    const ch = pattern[i] as string;
-    if (ch === '"') quoted = !quoted;
-    if (ch === '\\' && i + 1 < pattern.length) {
-      current += ch + pattern[i + 1];
+    const character = pattern[i] as string;
+    if (character === '"') quoted = !quoted;
+    if (character === '\\' && i + 1 < pattern.length) {
+      current += character + pattern[i + 1];
       i += 1;
       continue;
     }
-    if (ch === ';' && !quoted) {
+    if (character === ';' && !quoted) {
       sections.push(current);
       current = '';
       continue;
     }
-    current += ch;
+    current += character;
   }
   sections.push(current);
   return sections;
@@ -179,39 +179,39 @@ interface PatternPiece {
 /** Splits a pattern into literal text and format tokens (letters, digit placeholders). */
 function tokenize(pattern: string, tokenRe: RegExp): PatternPiece[] {
   const pieces: PatternPiece[] = [];
-  let i = 0;
-  while (i < pattern.length) {
-    const ch = pattern[i] as string;
-    if (ch === '"') {
-      const end = pattern.indexOf('"', i + 1);
+  let index = 0;
+  while (index < pattern.length) {
+    const character = pattern[index] as string;
+    if (character === '"') {
+      const end = pattern.indexOf('"', index + 1);
       const stop = end < 0 ? pattern.length : end;
-      pieces.push({ literal: pattern.slice(i + 1, stop) });
-      i = stop + 1;
+      pieces.push({ literal: pattern.slice(index + 1, stop) });
+      index = stop + 1;
       continue;
     }
-    if (ch === '\\') {
-      pieces.push({ literal: pattern[i + 1] ?? '' });
-      i += 2;
+    if (character === '\\') {
+      pieces.push({ literal: pattern[index + 1] ?? '' });
+      index += 2;
       continue;
     }
-    if (ch === '[') {
-      const end = pattern.indexOf(']', i);
-      const inner = end < 0 ? '' : pattern.slice(i + 1, end);
+    if (character === '[') {
+      const end = pattern.indexOf(']', index);
+      const inner = end < 0 ? '' : pattern.slice(index + 1, end);
       // [$₫] or [$₫-42A] carries a currency symbol; colour and condition brackets show nothing.
       if (inner.startsWith('$')) pieces.push({ literal: inner.slice(1).split('-')[0] ?? '' });
-      i = end < 0 ? pattern.length : end + 1;
+      index = end < 0 ? pattern.length : end + 1;
       continue;
     }
-    tokenRe.lastIndex = i;
+    tokenRe.lastIndex = index;
     const match = tokenRe.exec(pattern);
-    if (match && match.index === i) {
+    if (match && match.index === index) {
       pieces.push({ token: match[0] });
-      i += match[0].length;
+      index += match[0].length;
       continue;
     }
-    pieces.push({ literal: ch === '_' || ch === '*' ? '' : ch });
-    if (ch === '_' || ch === '*') i += 1; // padding directives consume the next char
-    i += 1;
+    pieces.push({ literal: character === '_' || character === '*' ? '' : character });
+    if (character === '_' || character === '*') index += 1; // padding directives consume the next char
+    index += 1;
   }
   return pieces;
 }
@@ -244,10 +244,10 @@ function formatNumericSection(value: number, section: string, locale: string): s
   if (grouping) intDigits = groupDigits(intDigits, spec.group);
   const numberText = intDigits + (fracDigits ? spec.decimal + fracDigits : '') + exponentText;
   return pieces
-    .map((p) => {
-      if (p.literal !== undefined) return p.literal;
-      if (p === numeric) return numberText;
-      if (p.token === '%') return '%';
+    .map((piece) => {
+      if (piece.literal !== undefined) return piece.literal;
+      if (piece === numeric) return numberText;
+      if (piece.token === '%') return '%';
       return '';
     })
     .join('');

@@ -16,13 +16,13 @@ export interface EditorIdentity {
 }
 
 export function isSheetProtection(range: ProtectedRange): boolean {
-  const r = range.range;
+  const gridRange = range.range;
   return (
-    r !== undefined &&
-    r.startRowIndex === undefined &&
-    r.endRowIndex === undefined &&
-    r.startColumnIndex === undefined &&
-    r.endColumnIndex === undefined
+    gridRange !== undefined &&
+    gridRange.startRowIndex === undefined &&
+    gridRange.endRowIndex === undefined &&
+    gridRange.startColumnIndex === undefined &&
+    gridRange.endColumnIndex === undefined
   );
 }
 

@@ -67,9 +67,9 @@ export function outputFormat<T extends Json | undefined>(value: T): T {
   return out as T;
 }
 
-function pick(o: JsonObject, keys: string[]): JsonObject {
+function pick(object: JsonObject, keys: string[]): JsonObject {
   const out: JsonObject = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k]!;
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key]!;
   return out;
 }
 
@@ -166,13 +166,13 @@ export function renderCell(context: RenderContext, sheet: SheetState, row: numbe
 export function renderGridData(context: RenderContext, sheet: SheetState, rect: Rect): JsonObject {
   const rowData: Json[] = [];
   let lastRowWithData = -1;
-  for (let r = rect.startRow; r < rect.endRow && r < sheet.rows.length; r += 1) {
-    const cells = sheet.rows[r];
+  for (let row = rect.startRow; row < rect.endRow && row < sheet.rows.length; row += 1) {
+    const cells = sheet.rows[row];
     const values: Json[] = [];
     let lastCell = -1;
     if (cells) {
-      for (let c = rect.startCol; c < rect.endCol && c < cells.length; c += 1) {
-        const rendered = renderCell(context, sheet, r, c);
+      for (let col = rect.startCol; col < rect.endCol && col < cells.length; col += 1) {
+        const rendered = renderCell(context, sheet, row, col);
         values.push(rendered);
         if (Object.keys(rendered).length > 0) lastCell = values.length - 1;
       }

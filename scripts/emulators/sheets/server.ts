@@ -308,9 +308,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The `fields` query parameter must name existing fields of the response (Sheets keeps whitespace, Drive trims it). */
-function checkFieldsParameter(api: SchemaApi, op: string, query: URLSearchParams): void {
+function checkFieldsParameter(api: SchemaApi, operator: string, query: URLSearchParams): void {
   const fields = query.get('fields');
-  const responseType = RESPONSE_TYPES[op];
+  const responseType = RESPONSE_TYPES[operator];
   if (fields === null || fields === '' || !responseType) return;
   let unknown: string | null;
   try {
@@ -327,14 +327,14 @@ function checkFieldsParameter(api: SchemaApi, op: string, query: URLSearchParams
 function checkUpdateMasks(body: Record<string, unknown>): void {
   const requests = Array.isArray(body['requests']) ? body['requests'] : [];
   const requestTypes = apiSchemaRequestTypes();
-  requests.forEach((request: unknown, i) => {
+  requests.forEach((request: unknown, requestIndex) => {
     if (!isRecord(request)) return;
     for (const [name, payload] of Object.entries(request)) {
       const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
       const requestType = requestTypes[camel];
       const target = requestType ? UPDATE_MASK_TARGETS[requestType] : undefined;
       if (!requestType || !target || !isRecord(payload)) continue;
-      const where = `Invalid requests[${i}].${camel}`;
+      const where = `Invalid requests[${requestIndex}].${camel}`;
       const mask = payload['fields'];
       if (mask === undefined || mask === null || mask === '') {
         if (OPTIONAL_UPDATE_MASKS.has(requestType)) continue;
@@ -435,8 +435,8 @@ function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(delayMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, delayMs));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

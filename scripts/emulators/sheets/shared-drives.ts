@@ -134,9 +134,9 @@ function restrictionsPatch(value: unknown): Partial<SharedDriveRestrictions> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw driveInvalidValue('restrictions');
   const out: Partial<SharedDriveRestrictions> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (!(key in DEFAULT_RESTRICTIONS) || typeof v !== 'boolean') throw driveInvalidValue(`restrictions.${key}`);
-    out[key as keyof SharedDriveRestrictions] = v;
+  for (const [key, entryValue] of Object.entries(value as Record<string, unknown>)) {
+    if (!(key in DEFAULT_RESTRICTIONS) || typeof entryValue !== 'boolean') throw driveInvalidValue(`restrictions.${key}`);
+    out[key as keyof SharedDriveRestrictions] = entryValue;
   }
   return out;
 }

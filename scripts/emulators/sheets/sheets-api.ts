@@ -48,8 +48,8 @@ export function duplicateTitleError(where: string, title: string): Error {
 export function defaultSheetTitle(spreadsheet: SpreadsheetState): string {
   const prefix = localeSpec(spreadsheet.properties.locale).sheetTitlePrefix;
   const taken = new Set(spreadsheet.sheets.map((sheet) => sheet.properties.title.toLowerCase()));
-  for (let n = spreadsheet.sheets.length + 1; ; n += 1) {
-    const title = `${prefix}${n}`;
+  for (let suffix = spreadsheet.sheets.length + 1; ; suffix += 1) {
+    const title = `${prefix}${suffix}`;
     if (!taken.has(title.toLowerCase())) return title;
   }
 }
@@ -153,28 +153,28 @@ function writeGridData(sheet: SheetState, data: Record<string, unknown>, where: 
   const startCol = nonNegativeInt(data['startColumn'], `${where}.startColumn`) ?? 0;
   const grid = sheet.properties.gridProperties;
   const rowData = Array.isArray(data['rowData']) ? data['rowData'] : [];
-  rowData.forEach((row, i) => {
+  rowData.forEach((row, index) => {
     const values = isObject(row) && Array.isArray(row['values']) ? row['values'] : [];
-    values.forEach((cellData, j) => {
+    values.forEach((cellData, valueIndex) => {
       if (!isObject(cellData)) return;
-      const r = startRow + i;
-      const c = startCol + j;
-      if (r >= grid.rowCount || c >= grid.columnCount) {
+      const row = startRow + index;
+      const column = startCol + valueIndex;
+      if (row >= grid.rowCount || column >= grid.columnCount) {
         throw invalidArgument(`${where}: GridData exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`);
       }
       validateCellData(cellData, where);
-      applyCellData(sheet, r, c, cellData, WHOLE_CELL_MASK);
+      applyCellData(sheet, row, column, cellData, WHOLE_CELL_MASK);
     });
   });
   const copyMetadata = (list: unknown, into: (DimensionProperties | null)[], start: number): void => {
     if (!Array.isArray(list)) return;
-    list.forEach((meta, i) => {
+    list.forEach((meta, index) => {
       if (!isObject(meta)) return;
       const entry: DimensionProperties = {};
       if (typeof meta['pixelSize'] === 'number') entry.pixelSize = meta['pixelSize'];
       if (meta['hiddenByUser'] === true) entry.hiddenByUser = true;
-      while (into.length < start + i) into.push(null);
-      into[start + i] = Object.keys(entry).length > 0 ? entry : null;
+      while (into.length < start + index) into.push(null);
+      into[start + index] = Object.keys(entry).length > 0 ? entry : null;
     });
   };
   copyMetadata(data['rowMetadata'], sheet.rowMetadata, startRow);
@@ -197,27 +197,27 @@ export function buildSpreadsheet(body: Record<string, unknown>, creator: string,
   const sheetInputs = Array.isArray(body['sheets']) ? body['sheets'] : [];
   // Explicit ids first, so an auto-assigned id never collides with one given later in the list.
   const explicitIds = new Set<number>();
-  sheetInputs.forEach((input, i) => {
+  sheetInputs.forEach((input, inputIndex) => {
     const id = isObject(input) && isObject(input['properties']) ? input['properties']['sheetId'] : undefined;
     if (typeof id === 'number') {
-      if (explicitIds.has(id)) throw invalidArgument(`Invalid sheets[${i}]: Sheet with id ${id} already exists.`);
+      if (explicitIds.has(id)) throw invalidArgument(`Invalid sheets[${inputIndex}]: Sheet with id ${id} already exists.`);
       explicitIds.add(id);
     }
   });
-  sheetInputs.forEach((input, i) => {
-    const where = `Invalid sheets[${i}]`;
+  sheetInputs.forEach((input, inputIndex) => {
+    const where = `Invalid sheets[${inputIndex}]`;
     const sheetInput = isObject(input) ? input : {};
     const propsInput = isObject(sheetInput['properties']) ? { ...sheetInput['properties'] } : {};
     if (propsInput['sheetId'] === undefined) {
       const taken = new Set([...explicitIds, ...spreadsheet.sheets.map((sheet) => sheet.properties.sheetId)]);
       propsInput['sheetId'] = spreadsheet.sheets.length === 0 && !taken.has(0) ? 0 : newSheetId(taken);
     }
-    if (propsInput['index'] === undefined) propsInput['index'] = i;
+    if (propsInput['index'] === undefined) propsInput['index'] = inputIndex;
     const sheet = emptySheet(newSheetProperties(spreadsheet, propsInput, where));
     spreadsheet.sheets.push(sheet);
     const dataList = Array.isArray(sheetInput['data']) ? sheetInput['data'] : [];
-    dataList.forEach((data, j) => {
-      if (isObject(data)) writeGridData(sheet, data, `${where}.data[${j}]`);
+    dataList.forEach((data, index) => {
+      if (isObject(data)) writeGridData(sheet, data, `${where}.data[${index}]`);
     });
     if (Array.isArray(sheetInput['merges'])) {
       sheet.merges = (structuredClone(sheetInput['merges']) as GridRange[]).map((merge) => {
@@ -234,10 +234,10 @@ export function buildSpreadsheet(body: Record<string, unknown>, creator: string,
       }));
     }
     if (Array.isArray(sheetInput['protectedRanges'])) {
-      sheetInput['protectedRanges'].forEach((range, k) => {
+      sheetInput['protectedRanges'].forEach((range, rangeIndex) => {
         if (!isObject(range)) return;
         const withSheet = { ...range, range: { ...(isObject(range['range']) ? range['range'] : {}), sheetId: sheet.properties.sheetId } };
-        sheet.protectedRanges.push(buildProtectedRange(spreadsheet, withSheet, creator, `${where}.protectedRanges[${k}]`));
+        sheet.protectedRanges.push(buildProtectedRange(spreadsheet, withSheet, creator, `${where}.protectedRanges[${rangeIndex}]`));
       });
     }
   });

@@ -83,9 +83,9 @@ export function shiftFormulaReferences(spreadsheet: SpreadsheetState, target: Sh
       const end = shiftEndpoint(ref.end, dimension, index, count, 'end');
       if (!start || !end) return 'deleted';
       const key = dimension === 'ROWS' ? 'row' : 'col';
-      const a = start[key];
-      const b = end[key];
-      if (a !== undefined && b !== undefined && b < a) return 'deleted';
+      const startIndex = start[key];
+      const endIndex = end[key];
+      if (startIndex !== undefined && endIndex !== undefined && endIndex < startIndex) return 'deleted';
       return { ...ref, start, end };
     };
     for (const cells of sheet.rows) {

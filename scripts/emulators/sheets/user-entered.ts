@@ -20,10 +20,10 @@ function escapeRegExp(text: string): string {
 
 function parseLocaleNumber(text: string, locale: string): number | null {
   const { decimal, group } = localeSpec(locale);
-  const d = escapeRegExp(decimal);
-  const g = escapeRegExp(group);
-  const re = new RegExp(`^([+-]?)((?:\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${d}\\d*)?|${d}\\d+)(?:[eE]([+-]?\\d+))?$`);
-  const match = re.exec(text);
+  const decimalPattern = escapeRegExp(decimal);
+  const groupPattern = escapeRegExp(group);
+  const numberPattern = new RegExp(`^([+-]?)((?:\\d{1,3}(?:${groupPattern}\\d{3})+|\\d+)(?:${decimalPattern}\\d*)?|${decimalPattern}\\d+)(?:[eE]([+-]?\\d+))?$`);
+  const match = numberPattern.exec(text);
   if (!match) return null;
   const [, sign = '', body = '', exponent] = match;
   const normalised = body.split(group).join('').replace(decimal, '.');

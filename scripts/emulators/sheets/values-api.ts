@@ -81,11 +81,11 @@ export function readValues(spreadsheet: SpreadsheetState, sheet: SheetState, rec
   const locale = spreadsheet.properties.locale;
   const lastRow = Math.min(rect.endRow, sheet.rows.length);
   const matrix: CellOutput[][] = [];
-  for (let r = rect.startRow; r < lastRow; r += 1) {
-    const cells = sheet.rows[r];
+  for (let rowIndex = rect.startRow; rowIndex < lastRow; rowIndex += 1) {
+    const cells = sheet.rows[rowIndex];
     const row: CellOutput[] = [];
     const lastCol = Math.min(rect.endCol, cells?.length ?? 0);
-    for (let c = rect.startCol; c < lastCol; c += 1) row.push(cellOutput(session, sheet, r, c, options, locale));
+    for (let col = rect.startCol; col < lastCol; col += 1) row.push(cellOutput(session, sheet, rowIndex, col, options, locale));
     matrix.push(row);
   }
   if (options.majorDimension === 'ROWS') return trimTrailing(matrix);
@@ -165,9 +165,9 @@ function writeMatrix(
   const startRow = startRowOverride ?? resolved.rect.startRow;
   const startCol = resolved.rect.startCol;
   if (startRow >= grid.rowCount || startCol >= grid.columnCount) throw exceedsGridLimits({ ...resolved, sheet });
-  matrix.forEach((row, i) => {
-    if (resolved.rowsBounded && startRowOverride === undefined && startRow + i >= resolved.rect.endRow && row.some((v) => v !== undefined)) {
-      throw invalidArgument(`Requested writing within range [${resolved.label}], but tried writing to row [${startRow + i + 1}]`);
+  matrix.forEach((row, index) => {
+    if (resolved.rowsBounded && startRowOverride === undefined && startRow + index >= resolved.rect.endRow && row.some((v) => v !== undefined)) {
+      throw invalidArgument(`Requested writing within range [${resolved.label}], but tried writing to row [${startRow + index + 1}]`);
     }
     if (resolved.colsBounded && startCol + row.length > resolved.rect.endCol) {
       throw invalidArgument(`Requested writing within range [${resolved.label}], but tried writing to column [${columnLetters(resolved.rect.endCol)}]`);
@@ -189,31 +189,31 @@ function writeMatrix(
   const touchedRows = new Set<number>();
   const touchedCols = new Set<number>();
   let updatedCells = 0;
-  matrix.forEach((row, i) => {
-    row.forEach((input, j) => {
-      const r = startRow + i;
-      const c = startCol + j;
-      const parsed = inputOption === 'RAW' ? parseRaw(input) : parseUserEntered(input, locale, isPlainTextCell(sheet, r, c));
+  matrix.forEach((row, index) => {
+    row.forEach((input, columnOffset) => {
+      const row = startRow + index;
+      const column = startCol + columnOffset;
+      const parsed = inputOption === 'RAW' ? parseRaw(input) : parseUserEntered(input, locale, isPlainTextCell(sheet, row, column));
       if (parsed === undefined) return;
       const text = parsed.value?.stringValue ?? parsed.value?.formulaValue;
       if (typeof text === 'string') assertCellTextWithinLimit(text);
-      touchedRows.add(r);
-      touchedCols.add(c);
+      touchedRows.add(row);
+      touchedCols.add(column);
       updatedCells += 1;
       if (parsed.value === null) {
-        const cell = getCell(sheet, r, c);
+        const cell = getCell(sheet, row, column);
         if (cell) {
           delete cell.userEnteredValue;
-          pruneCell(sheet, r, c);
+          pruneCell(sheet, row, column);
         }
         return;
       }
-      const cell = cellForWrite(sheet, r, c);
+      const cell = cellForWrite(sheet, row, column);
       cell.userEnteredValue = parsed.value;
       if (parsed.autoFormat && !numberFormatOf(cell.userEnteredFormat)) {
         cell.userEnteredFormat = { ...(cell.userEnteredFormat ?? {}), numberFormat: { ...parsed.autoFormat } };
       }
-      if (isEmptyCell(cell)) pruneCell(sheet, r, c);
+      if (isEmptyCell(cell)) pruneCell(sheet, row, column);
     });
   });
   const response: Record<string, unknown> = {
@@ -300,14 +300,14 @@ function clearRect(open: OpenSpreadsheet, working: SpreadsheetState, text: strin
   const sheet = resolved.sheet;
   assertCanEditCells(open.identity, sheet, rect);
   // values.clear removes values only; formats, notes and validation stay.
-  for (let r = rect.startRow; r < Math.min(rect.endRow, sheet.rows.length); r += 1) {
-    const cells = sheet.rows[r];
+  for (let row = rect.startRow; row < Math.min(rect.endRow, sheet.rows.length); row += 1) {
+    const cells = sheet.rows[row];
     if (!cells) continue;
-    for (let c = rect.startCol; c < Math.min(rect.endCol, cells.length); c += 1) {
-      const cell = cells[c];
+    for (let col = rect.startCol; col < Math.min(rect.endCol, cells.length); col += 1) {
+      const cell = cells[col];
       if (cell?.userEnteredValue) {
         delete cell.userEnteredValue;
-        pruneCell(sheet, r, c);
+        pruneCell(sheet, row, col);
       }
     }
   }
@@ -347,13 +347,13 @@ export function appendValues(context: RequestContext, spreadsheetId: string, ran
   const rect = clipForRead(resolved);
   let firstDataRow = -1;
   let lastDataRow = -1;
-  for (let r = rect.startRow; r < Math.min(sheet.rows.length, rect.endRow); r += 1) {
-    const cells = sheet.rows[r];
+  for (let row = rect.startRow; row < Math.min(sheet.rows.length, rect.endRow); row += 1) {
+    const cells = sheet.rows[row];
     if (!cells) continue;
-    for (let c = rect.startCol; c < Math.min(rect.endCol, cells.length); c += 1) {
-      if (cells[c]?.userEnteredValue) {
-        if (firstDataRow < 0) firstDataRow = r;
-        lastDataRow = r;
+    for (let col = rect.startCol; col < Math.min(rect.endCol, cells.length); col += 1) {
+      if (cells[col]?.userEnteredValue) {
+        if (firstDataRow < 0) firstDataRow = row;
+        lastDataRow = row;
         break;
       }
     }

@@ -123,16 +123,16 @@ describe('shared drives', () => {
   });
 
   it('files.list returns shared-drive items only with includeItemsFromAllDrives, and corpora=drive needs driveId', async () => {
-    const q = "appProperties has { key='unit' and value='x' }";
-    expect((await service.drive.files.list({ q })).data.files).toEqual([]);
-    const all = await service.drive.files.list({ q, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: 'files(id)' });
+    const query = "appProperties has { key='unit' and value='x' }";
+    expect((await service.drive.files.list({ q: query })).data.files).toEqual([]);
+    const all = await service.drive.files.list({ q: query, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: 'files(id)' });
     expect(all.data.files).toEqual([{ id: fileId }]);
-    const inDrive = await service.drive.files.list({ q, corpora: 'drive', driveId, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: 'files(id)' });
+    const inDrive = await service.drive.files.list({ q: query, corpora: 'drive', driveId, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: 'files(id)' });
     expect(inDrive.data.files).toEqual([{ id: fileId }]);
-    const noDriveId = await failure(service.drive.files.list({ q, corpora: 'drive', supportsAllDrives: true, includeItemsFromAllDrives: true }));
+    const noDriveId = await failure(service.drive.files.list({ q: query, corpora: 'drive', supportsAllDrives: true, includeItemsFromAllDrives: true }));
     expect(noDriveId.status).toBe(400);
     expect(noDriveId.message).toBe('The driveId parameter must be specified if and only if corpora is set to drive.');
-    expect((await failure(service.drive.files.list({ q, driveId, supportsAllDrives: true, includeItemsFromAllDrives: true }))).status).toBe(400);
+    expect((await failure(service.drive.files.list({ q: query, driveId, supportsAllDrives: true, includeItemsFromAllDrives: true }))).status).toBe(400);
   });
 
   it('changes on a drive are listed with driveId + includeItemsFromAllDrives + supportsAllDrives', async () => {

@@ -59,9 +59,9 @@ describe('version', () => {
     const id = await sharedSheet('Bước cố định');
     emulator.drive.set({ versionStep: { min: 5, max: 5 } });
     try {
-      const v0 = Number((await meta(functions, id)).version);
+      const initialVersion = Number((await meta(functions, id)).version);
       await writeCell(clerk, id, 'x');
-      expect(Number((await meta(functions, id)).version)).toBe(v0 + 5);
+      expect(Number((await meta(functions, id)).version)).toBe(initialVersion + 5);
     } finally {
       emulator.drive.set({ versionStep: { min: 1, max: 3 } });
     }

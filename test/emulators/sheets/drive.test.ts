@@ -33,22 +33,22 @@ describe('files', () => {
     const id = await newSpreadsheet('Version');
     await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'writer', type: 'user', emailAddress: CLERK } });
     const fields = 'version,modifiedTime,lastModifyingUser(emailAddress,displayName)';
-    const v0 = (await functions.drive.files.get({ fileId: id, fields })).data;
-    expect(typeof v0.version).toBe('string');
+    const before = (await functions.drive.files.get({ fileId: id, fields })).data;
+    expect(typeof before.version).toBe('string');
     emulator.clock.advance(5_000);
     await writeCell(clerk, id, 1);
-    const v1 = (await functions.drive.files.get({ fileId: id, fields })).data;
+    const afterWrite = (await functions.drive.files.get({ fileId: id, fields })).data;
     // Drive promises only that version increases (steps of more than one: drive-versions.test.ts).
-    expect(Number(v1.version)).toBeGreaterThan(Number(v0.version));
-    expect(Date.parse(v1.modifiedTime as string)).toBeGreaterThanOrEqual(Date.parse(v0.modifiedTime as string) + 5_000);
-    expect(v1.lastModifyingUser).toEqual({ emailAddress: CLERK, displayName: 'clerk' });
+    expect(Number(afterWrite.version)).toBeGreaterThan(Number(before.version));
+    expect(Date.parse(afterWrite.modifiedTime as string)).toBeGreaterThanOrEqual(Date.parse(before.modifiedTime as string) + 5_000);
+    expect(afterWrite.lastModifyingUser).toEqual({ emailAddress: CLERK, displayName: 'clerk' });
     await functions.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ addSheet: {} }, { addSheet: {} }] } });
     await functions.sheets.spreadsheets.values.clear({ spreadsheetId: id, range: 'S!A1' });
-    const v3 = (await functions.drive.files.get({ fileId: id, fields })).data;
-    expect(Number(v3.version)).toBeGreaterThanOrEqual(Number(v1.version) + 2);
+    const afterStructure = (await functions.drive.files.get({ fileId: id, fields })).data;
+    expect(Number(afterStructure.version)).toBeGreaterThanOrEqual(Number(afterWrite.version) + 2);
     // Reads change nothing.
     await functions.sheets.spreadsheets.get({ spreadsheetId: id });
-    expect((await functions.drive.files.get({ fileId: id, fields: 'version' })).data.version).toBe(v3.version);
+    expect((await functions.drive.files.get({ fileId: id, fields: 'version' })).data.version).toBe(afterStructure.version);
   });
 
   it('returns only the default fields without a fields mask, and everything with *', async () => {
@@ -89,27 +89,27 @@ describe('files', () => {
   });
 
   it('lists files by appProperties, name, mimeType and trashed, only those the caller can see', async () => {
-    const a = await newSpreadsheet('Đợt 1 — Ba Đình');
-    const b = await newSpreadsheet('Đợt 1 — Hoàn Kiếm');
-    await functions.drive.files.update({ fileId: a, requestBody: { appProperties: { campaign: 'dot-1', unit: 'ba-dinh' } } });
-    await functions.drive.files.update({ fileId: b, requestBody: { appProperties: { campaign: 'dot-1', unit: 'hoan-kiem' } } });
-    const q = "appProperties has { key='campaign' and value='dot-1' } and mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false";
-    const both = await functions.drive.files.list({ q, fields: 'files(id,name,appProperties),nextPageToken', orderBy: 'name' });
-    expect(both.data.files?.map((f) => f.id)).toEqual([a, b]);
+    const first = await newSpreadsheet('Đợt 1 — Ba Đình');
+    const second = await newSpreadsheet('Đợt 1 — Hoàn Kiếm');
+    await functions.drive.files.update({ fileId: first, requestBody: { appProperties: { campaign: 'dot-1', unit: 'ba-dinh' } } });
+    await functions.drive.files.update({ fileId: second, requestBody: { appProperties: { campaign: 'dot-1', unit: 'hoan-kiem' } } });
+    const query = "appProperties has { key='campaign' and value='dot-1' } and mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false";
+    const both = await functions.drive.files.list({ q: query, fields: 'files(id,name,appProperties),nextPageToken', orderBy: 'name' });
+    expect(both.data.files?.map((f) => f.id)).toEqual([first, second]);
     expect(both.data.files?.[0]?.appProperties).toEqual({ campaign: 'dot-1', unit: 'ba-dinh' });
     const one = await functions.drive.files.list({ q: "appProperties has { key='unit' and value='hoan-kiem' } and name = 'Đợt 1 — Hoàn Kiếm'" });
-    expect(one.data.files).toEqual([{ kind: 'drive#file', id: b, name: 'Đợt 1 — Hoàn Kiếm', mimeType: 'application/vnd.google-apps.spreadsheet' }]);
-    const paged = await functions.drive.files.list({ q, pageSize: 1, orderBy: 'name', fields: 'files(id),nextPageToken' });
-    expect(paged.data.files?.map((f) => f.id)).toEqual([a]);
-    const next = await functions.drive.files.list({ q, pageSize: 1, orderBy: 'name', pageToken: paged.data.nextPageToken as string, fields: 'files(id),nextPageToken' });
-    expect(next.data.files?.map((f) => f.id)).toEqual([b]);
+    expect(one.data.files).toEqual([{ kind: 'drive#file', id: second, name: 'Đợt 1 — Hoàn Kiếm', mimeType: 'application/vnd.google-apps.spreadsheet' }]);
+    const paged = await functions.drive.files.list({ q: query, pageSize: 1, orderBy: 'name', fields: 'files(id),nextPageToken' });
+    expect(paged.data.files?.map((f) => f.id)).toEqual([first]);
+    const next = await functions.drive.files.list({ q: query, pageSize: 1, orderBy: 'name', pageToken: paged.data.nextPageToken as string, fields: 'files(id),nextPageToken' });
+    expect(next.data.files?.map((f) => f.id)).toEqual([second]);
     expect(next.data.nextPageToken).toBeUndefined();
-    expect((await other.drive.files.list({ q })).data.files).toEqual([]);
+    expect((await other.drive.files.list({ q: query })).data.files).toEqual([]);
     // An appProperty set to null is removed.
-    await functions.drive.files.update({ fileId: b, requestBody: { appProperties: { campaign: null } as unknown as Record<string, string> } });
-    expect((await functions.drive.files.list({ q })).data.files?.map((f) => f.id)).toEqual([a]);
-    await functions.drive.files.update({ fileId: a, requestBody: { trashed: true } });
-    expect((await functions.drive.files.list({ q })).data.files).toEqual([]);
+    await functions.drive.files.update({ fileId: second, requestBody: { appProperties: { campaign: null } as unknown as Record<string, string> } });
+    expect((await functions.drive.files.list({ q: query })).data.files?.map((f) => f.id)).toEqual([first]);
+    await functions.drive.files.update({ fileId: first, requestBody: { trashed: true } });
+    expect((await functions.drive.files.list({ q: query })).data.files).toEqual([]);
     const bad = await failure(functions.drive.files.list({ q: "name === 'x'" }));
     expect(bad).toMatchObject({ status: 400, message: 'Invalid Value' });
   });
@@ -161,16 +161,16 @@ describe('changes', () => {
   it('lists each changed file once, in its latest state, with newStartPageToken at the end', async () => {
     const start = (await functions.drive.changes.getStartPageToken({})).data.startPageToken as string;
     expect(start).toMatch(/^\d+$/);
-    const a = await newSpreadsheet('Change A');
-    const b = await newSpreadsheet('Change B');
-    await writeCell(functions, a, 1);
-    await writeCell(functions, a, 2);
-    await writeCell(functions, b, 3);
-    await writeCell(functions, a, 4);
+    const changeA = await newSpreadsheet('Change A');
+    const changeB = await newSpreadsheet('Change B');
+    await writeCell(functions, changeA, 1);
+    await writeCell(functions, changeA, 2);
+    await writeCell(functions, changeB, 3);
+    await writeCell(functions, changeA, 4);
     const page = await functions.drive.changes.list({ pageToken: start, fields: 'changes(fileId,removed,file(name,version)),nextPageToken,newStartPageToken' });
-    expect(page.data.changes?.map((c) => c.fileId)).toEqual([b, a]);
-    const latestA = page.data.changes?.find((c) => c.fileId === a);
-    expect(latestA?.file?.version).toBe(emulator.getDriveFileState(a)?.version.toString());
+    expect(page.data.changes?.map((c) => c.fileId)).toEqual([changeB, changeA]);
+    const latestA = page.data.changes?.find((c) => c.fileId === changeA);
+    expect(latestA?.file?.version).toBe(emulator.getDriveFileState(changeA)?.version.toString());
     expect(page.data.nextPageToken).toBeUndefined();
     const end = page.data.newStartPageToken as string;
     expect(Number(end)).toBeGreaterThan(Number(start));
@@ -178,10 +178,10 @@ describe('changes', () => {
     expect(none.data).toEqual({ kind: 'drive#changeList', changes: [], newStartPageToken: end });
     // Paging: one file per page.
     const first = await functions.drive.changes.list({ pageToken: start, pageSize: 1, fields: 'changes(fileId),nextPageToken,newStartPageToken' });
-    expect(first.data.changes?.map((c) => c.fileId)).toEqual([a]);
+    expect(first.data.changes?.map((c) => c.fileId)).toEqual([changeA]);
     expect(first.data.nextPageToken).toBeDefined();
     const second = await functions.drive.changes.list({ pageToken: first.data.nextPageToken as string, pageSize: 1, fields: 'changes(fileId),nextPageToken,newStartPageToken' });
-    expect(second.data.changes?.map((c) => c.fileId)).toEqual([b]);
+    expect(second.data.changes?.map((c) => c.fileId)).toEqual([changeB]);
   });
 
   it('shows only files the caller can see, and removals to those who lost them', async () => {

@@ -43,8 +43,8 @@ export async function failure(call: Promise<unknown>): Promise<ApiFailure> {
   try {
     await call;
   } catch (error) {
-    const e = error as { status?: number; message: string; response?: { data?: unknown } };
-    return { status: e.status ?? 0, message: e.message, body: e.response?.data };
+    const details = error as { status?: number; message: string; response?: { data?: unknown } };
+    return { status: details.status ?? 0, message: details.message, body: details.response?.data };
   }
   throw new Error('expected the call to fail');
 }
@@ -100,6 +100,6 @@ export class PushReceiver {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+export function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -184,13 +184,13 @@ describe('persistence cost', () => {
     try {
       const first = await startEmulator({ stateDir: dir, quotas: { enabled: false } });
       const client = clientsFor(first, FUNCTIONS);
-      const a = (await createSpreadsheet(client, { properties: { title: 'A' } })).spreadsheetId as string;
-      const b = (await createSpreadsheet(client, { properties: { title: 'B' } })).spreadsheetId as string;
+      const firstId = (await createSpreadsheet(client, { properties: { title: 'A' } })).spreadsheetId as string;
+      const second = (await createSpreadsheet(client, { properties: { title: 'B' } })).spreadsheetId as string;
       await first.flush();
-      const bFile = join(dir, 'spreadsheets', `${b}.json`);
+      const bFile = join(dir, 'spreadsheets', `${second}.json`);
       const { mtimeMs: before } = await import('node:fs/promises').then((fs) => fs.stat(bFile));
       await sleep(30);
-      await client.sheets.spreadsheets.values.update({ spreadsheetId: a, range: 'A1', valueInputOption: 'RAW', requestBody: { values: [['chỉ A đổi']] } });
+      await client.sheets.spreadsheets.values.update({ spreadsheetId: firstId, range: 'A1', valueInputOption: 'RAW', requestBody: { values: [['chỉ A đổi']] } });
       await first.flush();
       const { mtimeMs: after } = await import('node:fs/promises').then((fs) => fs.stat(bFile));
       expect(after).toBe(before);
@@ -199,13 +199,13 @@ describe('persistence cost', () => {
       // A state directory written by the earlier format (one state.json) still loads.
       const legacyDir = await mkdtemp(join(tmpdir(), 'sheets-emulator-legacy-'));
       const index = JSON.parse(await readFile(join(dir, 'drive.json'), 'utf8')) as Record<string, unknown>;
-      const sheetA = JSON.parse(await readFile(join(dir, 'spreadsheets', `${a}.json`), 'utf8')) as unknown;
+      const sheetA = JSON.parse(await readFile(join(dir, 'spreadsheets', `${firstId}.json`), 'utf8')) as unknown;
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(join(legacyDir, 'state.json'), JSON.stringify({ ...index, spreadsheets: { [a]: sheetA } }));
+      await writeFile(join(legacyDir, 'state.json'), JSON.stringify({ ...index, spreadsheets: { [firstId]: sheetA } }));
       const legacy = await startEmulator({ stateDir: legacyDir, quotas: { enabled: false } });
       try {
-        const v = await clientsFor(legacy, FUNCTIONS).sheets.spreadsheets.values.get({ spreadsheetId: a, range: 'A1' });
-        expect(v.data.values).toEqual([['chỉ A đổi']]);
+        const value = await clientsFor(legacy, FUNCTIONS).sheets.spreadsheets.values.get({ spreadsheetId: firstId, range: 'A1' });
+        expect(value.data.values).toEqual([['chỉ A đổi']]);
       } finally {
         await legacy.stop();
         await rm(legacyDir, { recursive: true, force: true });

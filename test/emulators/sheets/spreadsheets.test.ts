@@ -158,11 +158,11 @@ describe('spreadsheets.create and spreadsheets.get', () => {
   });
 
   it('creates a default sheet when none is given, named for the locale', async () => {
-    const vi = await createSpreadsheet(functions, { properties: { title: 'Trống', locale: 'vi_VN' } });
-    expect(vi.sheets?.[0]?.properties).toMatchObject({ sheetId: 0, title: 'Trang tính1', gridProperties: { rowCount: 1000, columnCount: 26 } });
-    const en = await createSpreadsheet(functions, {});
-    expect(en.properties?.title).toBe('Untitled spreadsheet');
-    expect(en.sheets?.[0]?.properties?.title).toBe('Sheet1');
+    const vietnamese = await createSpreadsheet(functions, { properties: { title: 'Trống', locale: 'vi_VN' } });
+    expect(vietnamese.sheets?.[0]?.properties).toMatchObject({ sheetId: 0, title: 'Trang tính1', gridProperties: { rowCount: 1000, columnCount: 26 } });
+    const english = await createSpreadsheet(functions, {});
+    expect(english.properties?.title).toBe('Untitled spreadsheet');
+    expect(english.sheets?.[0]?.properties?.title).toBe('Sheet1');
   });
 
   it('rejects a duplicate sheet title at create', async () => {

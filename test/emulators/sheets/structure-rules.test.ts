@@ -55,22 +55,22 @@ async function state() {
   const res = await functions.sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets(properties(gridProperties),merges)' });
   return res.data.sheets![0]!;
 }
-async function a6(): Promise<unknown> {
+async function readA6(): Promise<unknown> {
   const res = await functions.sheets.spreadsheets.values.get({ spreadsheetId: id, range: "'Bảng 1'!A6" });
   return res.data.values?.[0]?.[0];
 }
-function expectRefused(f: { status: number; message: string; body: unknown }, message: string, index: number, type: string) {
+function expectRefused(file: { status: number; message: string; body: unknown }, message: string, index: number, type: string) {
   const full = `Invalid requests[${index}].${type}: ${message}`;
-  expect(f.status).toBe(400);
-  expect(f.message).toBe(full);
-  expect(f.body).toEqual({ error: { code: 400, message: full, status: 'INVALID_ARGUMENT' } });
+  expect(file.status).toBe(400);
+  expect(file.message).toBe(full);
+  expect(file.body).toEqual({ error: { code: 400, message: full, status: 'INVALID_ARGUMENT' } });
 }
 
 describe('merges and frozen lines', () => {
   it('refuses a merge across the frozen column line, and the batch applies nothing', async () => {
-    const f = await failure(batch([writeA1('trước'), { mergeCells: { range: range(5, 6, 1, 4), mergeType: 'MERGE_ALL' } }]));
-    expectRefused(f, MERGE_COLUMNS, 1, 'mergeCells');
-    expect(await a6()).toBeUndefined();
+    const refusal = await failure(batch([writeA1('trước'), { mergeCells: { range: range(5, 6, 1, 4), mergeType: 'MERGE_ALL' } }]));
+    expectRefused(refusal, MERGE_COLUMNS, 1, 'mergeCells');
+    expect(await readA6()).toBeUndefined();
     expect((await state()).merges).toHaveLength(1);
   });
 
@@ -97,7 +97,7 @@ describe('merges and frozen lines', () => {
     await batch([{ mergeCells: { range: range(5, 9, 4, 5), mergeType: 'MERGE_ALL' } }]);
     const rows = await failure(batch([{ updateSheetProperties: { properties: { sheetId: SHEET, gridProperties: { frozenRowCount: 7 } }, fields: 'gridProperties.frozenRowCount' } }]));
     expectRefused(rows, FREEZE_ROWS, 0, 'updateSheetProperties');
-    expect(await a6()).toBeUndefined();
+    expect(await readA6()).toBeUndefined();
     expect((await state()).properties?.gridProperties).toMatchObject({ frozenRowCount: 3, frozenColumnCount: 2 });
   });
 
@@ -107,19 +107,19 @@ describe('merges and frozen lines', () => {
       { updateSheetProperties: { properties: { sheetId: SHEET, gridProperties: { rowCount: 20, columnCount: 10, frozenRowCount: 1, frozenColumnCount: 4 } }, fields: 'gridProperties' } },
       { mergeCells: { range: range(2, 3, 4, 10), mergeType: 'MERGE_ALL' } },
     ]);
-    const s = await state();
-    expect(s.properties?.gridProperties).toMatchObject({ frozenRowCount: 1, frozenColumnCount: 4 });
-    expect(s.merges).toEqual([range(2, 3, 4, 10)]);
+    const schemaSheet = await state();
+    expect(schemaSheet.properties?.gridProperties).toMatchObject({ frozenRowCount: 1, frozenColumnCount: 4 });
+    expect(schemaSheet.merges).toEqual([range(2, 3, 4, 10)]);
   });
 
   it('refuses a spreadsheets.create whose merge crosses its own freeze', async () => {
-    const f = await failure(
+    const refusal = await failure(
       createSpreadsheet(functions, {
         sheets: [{ properties: { title: 'A', gridProperties: { rowCount: 5, columnCount: 5, frozenColumnCount: 1 } }, merges: [{ startRowIndex: 0, endRowIndex: 1, startColumnIndex: 0, endColumnIndex: 3 }] }],
       }),
     );
-    expect(f.status).toBe(400);
-    expect(f.message).toBe(`Invalid sheets[0].merges: ${MERGE_COLUMNS}`);
+    expect(refusal.status).toBe(400);
+    expect(refusal.message).toBe(`Invalid sheets[0].merges: ${MERGE_COLUMNS}`);
   });
 });
 
@@ -129,7 +129,7 @@ describe('at most 50,000 characters in a cell', () => {
 
   it('values.update, values.batchUpdate and values.append refuse 50,001 characters and accept 50,000', async () => {
     await functions.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Bảng 1'!A6", valueInputOption: 'RAW', requestBody: { values: [[limit]] } });
-    expect(String(await a6())).toHaveLength(50_000);
+    expect(String(await readA6())).toHaveLength(50_000);
     const update = await failure(functions.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Bảng 1'!A7", valueInputOption: 'USER_ENTERED', requestBody: { values: [['ok', over]] } }));
     expect(update.status).toBe(400);
     expect(update.body).toEqual({ error: { code: 400, message: TOO_LONG, status: 'INVALID_ARGUMENT' } });
@@ -147,7 +147,7 @@ describe('at most 50,000 characters in a cell', () => {
     expectRefused(await failure(batch([writeA1('trước'), writeA1(over)])), TOO_LONG, 1, 'updateCells');
     const formula: sheets_v4.Schema$Request = { updateCells: { start: { sheetId: SHEET, rowIndex: 6, columnIndex: 0 }, rows: [{ values: [{ userEnteredValue: { formulaValue: `="${over}"` } }] }], fields: 'userEnteredValue' } };
     expectRefused(await failure(batch([formula])), TOO_LONG, 0, 'updateCells');
-    expect(await a6()).toBeUndefined();
+    expect(await readA6()).toBeUndefined();
   });
 });
 
@@ -181,6 +181,6 @@ describe('protected ranges stop everyone but their editors', () => {
     const append = await failure(clerk.sheets.spreadsheets.values.append({ spreadsheetId: id, range: "'Bảng 1'!A1:B1", valueInputOption: 'RAW', requestBody: { values: [['a', 'b']] } }));
     expect(append).toMatchObject({ status: 400, message: PROTECTED });
     await clerk.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Bảng 1'!C6", valueInputOption: 'RAW', requestBody: { values: [['mở']] } });
-    expect(await a6()).toBeUndefined();
+    expect(await readA6()).toBeUndefined();
   });
 });

@@ -18,7 +18,7 @@ import { clientsFor } from './helpers.js';
 const UNIT = 'ubnd-ba-dinh';
 const SCRIPT = '<script>alert("xss")</script>';
 
-let s: TestStack;
+let stack: TestStack;
 let round: string;
 let unitSheetId: string;
 let masterId: string;
@@ -27,7 +27,7 @@ let textInNumber: { sheet: string; cell: string };
 let scriptCell: { sheet: string; cell: string };
 
 async function get(path: string): Promise<{ status: number; type: string; text: string }> {
-  const response = await fetch(new URL(path, s.urls.sheets));
+  const response = await fetch(new URL(path, stack.urls.sheets));
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
@@ -39,38 +39,38 @@ function all(root: ReturnType<typeof parse>, test: (e: Element) => boolean): Ele
   return DomUtils.findAll(test, root.children);
 }
 
-function td(root: ReturnType<typeof parse>, addr: string): Element {
+function cellAt(root: ReturnType<typeof parse>, addr: string): Element {
   const found = all(root, (e) => e.name === 'td' && e.attribs['data-cell'] === addr);
   expect(found, `cell ${addr}`).toHaveLength(1);
   return found[0] as Element;
 }
 
 const viewUrl = (id: string, sheet: string) => `/view/${encodeURIComponent(id)}?sheet=${encodeURIComponent(sheet)}`;
-const a1 = (row: number, col: number) => `${String.fromCharCode(65 + col)}${row + 1}`;
+const addressOf = (row: number, col: number) => `${String.fromCharCode(65 + col)}${row + 1}`;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  const model = s.runtime.model;
+  stack = await startTestStack();
+  const model = stack.runtime.model;
   round = model.campaign.rounds[0]!.id;
-  unitSheetId = (await registerUnitSheets(s, round, [UNIT]))[UNIT]!;
-  await provisionMaster(s);
-  masterId = (await s.runtime.store.meta('master')).spreadsheetId!;
+  unitSheetId = (await registerUnitSheets(stack, round, [UNIT]))[UNIT]!;
+  await provisionMaster(stack);
+  masterId = (await stack.runtime.store.meta('master')).spreadsheetId!;
 
   // The clerk types text into the first number cell and a script into the first text cell of a list.
   const entries = submissionEntries(validSubmission(model, UNIT, round));
   const figure = entries.find((e) => e.kind === 'figure')!;
   const listText = entries.find((e) => e.kind === 'list' && typeof e.value === 'string')!;
-  await s.type(UNIT, round, [
+  await stack.type(UNIT, round, [
     { ...figure, value: '12 buổi' },
     { ...listText, value: SCRIPT },
   ]);
-  await s.process(UNIT, round, { force: true });
+  await stack.process(UNIT, round, { force: true });
 
-  const state = s.sheets.getSpreadsheetState(unitSheetId)!;
+  const state = stack.sheets.getSpreadsheetState(unitSheetId)!;
   const find = (test: (value: string | undefined) => boolean) => {
     for (const sheet of state.sheets)
-      for (const [r, row] of sheet.rows.entries())
-        for (const [c, cell] of (row ?? []).entries()) if (test(cell?.userEnteredValue?.stringValue)) return { sheet: sheet.properties.title, cell: a1(r, c) };
+      for (const [rowIndex, row] of sheet.rows.entries())
+        for (const [column, cell] of (row ?? []).entries()) if (test(cell?.userEnteredValue?.stringValue)) return { sheet: sheet.properties.title, cell: addressOf(rowIndex, column) };
     throw new Error('typed cell not found');
   };
   textInNumber = find((v) => v === '12 buổi');
@@ -78,7 +78,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await s?.dispose();
+  await stack?.dispose();
 });
 
 describe('the list at /', () => {
@@ -90,13 +90,13 @@ describe('the list at /', () => {
     expect(all(doc, (e) => e.name === 'html')[0]?.attribs['lang']).toBe('vi');
     const rows = all(doc, (e) => e.name === 'tr' && e.attribs['data-id'] !== undefined);
     const ids = rows.map((r) => r.attribs['data-id']);
-    expect([...ids].sort()).toEqual(s.sheets.listSpreadsheets().map((x) => x.id).sort());
+    expect([...ids].sort()).toEqual(stack.sheets.listSpreadsheets().map((x) => x.id).sort());
     // The master first, then the unit sheet with its unit and round from the Drive appProperties.
     expect(ids[0]).toBe(masterId);
     const unitRow = rows.find((r) => r.attribs['data-id'] === unitSheetId)!;
     const cellsText = DomUtils.findAll((e) => e.name === 'td', unitRow.children).map((c) => DomUtils.textContent(c));
-    expect(cellsText[1]).toContain(s.runtime.model.unit(UNIT).name);
-    expect(cellsText[2]).toBe(`${s.runtime.model.round(round).name} ${round}`);
+    expect(cellsText[1]).toContain(stack.runtime.model.unit(UNIT).name);
+    expect(cellsText[2]).toBe(`${stack.runtime.model.round(round).name} ${round}`);
     expect(cellsText[3]).not.toBe('');
     expect(cellsText[4]).toMatch(/^\d\d:\d\d \d\d\/\d\d\/\d{4}$/);
     const links = DomUtils.findAll((e) => e.name === 'a', unitRow.children).map((a) => a.attribs['href']);
@@ -117,62 +117,62 @@ describe('the list at /', () => {
 
 describe('a sheet at /view/<id>', () => {
   it('renders merged headers with the span of their merge', async () => {
-    const model = s.runtime.model;
+    const model = stack.runtime.model;
     const template = buildUnitWorkbook(model, UNIT, round);
     // A merge with no hidden row or column inside it spans exactly its size.
     const pick = (sheet: SheetModel) =>
-      sheet.merges.find((m) => {
+      sheet.merges.find((merge) => {
         const hidden = (list: { index: number; hidden?: boolean }[], from: number, to: number) => list.some((d) => d.hidden && d.index >= from && d.index < to);
-        return m.endRow - m.startRow > 1 && m.endCol - m.startCol > 1 ? false : m.endCol - m.startCol > 1 && !hidden(sheet.columns, m.startCol, m.endCol) && !hidden(sheet.rows, m.startRow, m.endRow);
+        return merge.endRow - merge.startRow > 1 && merge.endCol - merge.startCol > 1 ? false : merge.endCol - merge.startCol > 1 && !hidden(sheet.columns, merge.startCol, merge.endCol) && !hidden(sheet.rows, merge.startRow, merge.endRow);
       });
     const sheet = template.sheets.find((x) => !x.hidden && pick(x))!;
     const merge = pick(sheet)!;
     const doc = parse((await get(viewUrl(unitSheetId, sheet.title))).text);
-    const cell = td(doc, a1(merge.startRow, merge.startCol));
+    const cell = cellAt(doc, addressOf(merge.startRow, merge.startCol));
     expect(cell.attribs['colspan']).toBe(String(merge.endCol - merge.startCol));
     expect(cell.attribs['rowspan']).toBe(String(merge.endRow - merge.startRow));
     // The cells under the merge are not drawn again.
-    expect(all(doc, (e) => e.name === 'td' && e.attribs['data-cell'] === a1(merge.startRow, merge.startCol + 1))).toHaveLength(0);
+    expect(all(doc, (e) => e.name === 'td' && e.attribs['data-cell'] === addressOf(merge.startRow, merge.startCol + 1))).toHaveLength(0);
   });
 
   it('marks the feedback on a wrong cell red, with its note shown on hover', async () => {
     const doc = parse((await get(viewUrl(unitSheetId, textInNumber.sheet))).text);
-    const cell = td(doc, textInNumber.cell);
+    const cell = cellAt(doc, textInNumber.cell);
     expect(DomUtils.textContent(cell)).toContain('12 buổi');
     expect(cell.attribs['class']).toContain('has-note');
     const note = DomUtils.findAll((e) => e.attribs['class'] === 'note', cell.children)[0]!;
     expect(DomUtils.textContent(note).length).toBeGreaterThan(10);
-    const state = s.sheets.getSpreadsheetState(unitSheetId)!;
+    const state = stack.sheets.getSpreadsheetState(unitSheetId)!;
     const sheet = state.sheets.find((x) => x.properties.title === textInNumber.sheet)!;
     const stored = sheet.rows.flatMap((row) => row ?? []).find((c) => c?.userEnteredValue?.stringValue === '12 buổi')!;
     expect(DomUtils.textContent(note)).toBe(stored.note);
     // A red fill: strong red channel, weaker green and blue.
     const fill = /background:#([0-9A-F]{2})([0-9A-F]{2})([0-9A-F]{2})/.exec(cell.attribs['style'] ?? '');
     expect(fill, cell.attribs['style']).not.toBeNull();
-    const [r, g, b] = fill!.slice(1).map((h) => parseInt(h, 16)) as [number, number, number];
-    expect(r).toBeGreaterThan(g);
-    expect(r).toBeGreaterThan(b);
+    const [red, green, blue] = fill!.slice(1).map((h) => parseInt(h, 16)) as [number, number, number];
+    expect(red).toBeGreaterThan(green);
+    expect(red).toBeGreaterThan(blue);
   });
 
   it('shows checkboxes as ☐ and, once ticked, ☑', async () => {
-    const state = s.sheets.getSpreadsheetState(unitSheetId)!;
+    const state = stack.sheets.getSpreadsheetState(unitSheetId)!;
     let box: { sheet: string; row: number; col: number } | undefined;
     for (const sheet of state.sheets)
-      for (const [r, row] of sheet.rows.entries())
-        for (const [c, cell] of (row ?? []).entries())
-          if (!box && (cell?.dataValidation?.['condition'] as { type?: string } | undefined)?.type === 'BOOLEAN') box = { sheet: sheet.properties.title, row: r, col: c };
+      for (const [rowIndex, row] of sheet.rows.entries())
+        for (const [column, cell] of (row ?? []).entries())
+          if (!box && (cell?.dataValidation?.['condition'] as { type?: string } | undefined)?.type === 'BOOLEAN') box = { sheet: sheet.properties.title, row: rowIndex, col: column };
     expect(box).toBeDefined();
     const before = parse((await get(viewUrl(unitSheetId, box!.sheet))).text);
-    expect(DomUtils.textContent(td(before, a1(box!.row, box!.col)))).toBe('☐');
-    const clerk = clientsFor(s.sheets, s.runtime.model.unit(UNIT).emails[0]!);
+    expect(DomUtils.textContent(cellAt(before, addressOf(box!.row, box!.col)))).toBe('☐');
+    const clerk = clientsFor(stack.sheets, stack.runtime.model.unit(UNIT).emails[0]!);
     await clerk.sheets.spreadsheets.values.update({
       spreadsheetId: unitSheetId,
-      range: `'${box!.sheet}'!${a1(box!.row, box!.col)}`,
+      range: `'${box!.sheet}'!${addressOf(box!.row, box!.col)}`,
       valueInputOption: 'USER_ENTERED',
       requestBody: { values: [[true]] },
     });
     const after = parse((await get(viewUrl(unitSheetId, box!.sheet))).text);
-    expect(DomUtils.textContent(td(after, a1(box!.row, box!.col)))).toBe('☑');
+    expect(DomUtils.textContent(cellAt(after, addressOf(box!.row, box!.col)))).toBe('☑');
   });
 
   it('escapes what a clerk typed: a <script> in a cell stays text', async () => {
@@ -180,7 +180,7 @@ describe('a sheet at /view/<id>', () => {
     expect(page.text).not.toContain(SCRIPT);
     expect(page.text).toContain('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;');
     const doc = parse(page.text);
-    expect(DomUtils.textContent(td(doc, scriptCell.cell))).toBe(SCRIPT);
+    expect(DomUtils.textContent(cellAt(doc, scriptCell.cell))).toBe(SCRIPT);
     // The only script on the page is the viewer's own refresh.
     const scripts = all(doc, (e) => e.name === 'script');
     expect(scripts).toHaveLength(1);
@@ -189,7 +189,7 @@ describe('a sheet at /view/<id>', () => {
 
   it('lists the tabs as links and renders the master too', async () => {
     const doc = parse((await get(`/view/${masterId}`)).text);
-    const titles = s.sheets.getSpreadsheetState(masterId)!.sheets.map((x) => x.properties.title);
+    const titles = stack.sheets.getSpreadsheetState(masterId)!.sheets.map((x) => x.properties.title);
     const tabLinks = all(doc, (e) => e.name === 'a' && (e.attribs['href'] ?? '').includes('?sheet='));
     expect(tabLinks.map((a) => decodeURIComponent(a.attribs['href']!.split('?sheet=')[1]!)).sort()).toEqual([...titles].sort());
     expect(all(doc, (e) => e.name === 'table' && e.attribs['class'] === 'sheet')).toHaveLength(1);
@@ -197,8 +197,8 @@ describe('a sheet at /view/<id>', () => {
 
   it('reports a revision that moves when the sheet is edited', async () => {
     const before = JSON.parse((await get(`/view/${unitSheetId}/revision`)).text) as { version: string };
-    const clerk = clientsFor(s.sheets, s.runtime.model.unit(UNIT).emails[0]!);
-    const state = s.sheets.getSpreadsheetState(unitSheetId)!;
+    const clerk = clientsFor(stack.sheets, stack.runtime.model.unit(UNIT).emails[0]!);
+    const state = stack.sheets.getSpreadsheetState(unitSheetId)!;
     const sheet = state.sheets.find((x) => x.properties.title === scriptCell.sheet)!;
     await clerk.sheets.spreadsheets.values.update({
       spreadsheetId: unitSheetId,
@@ -222,7 +222,7 @@ describe('a sheet at /view/<id>', () => {
   });
 
   it('is read-only and leaves the API paths to the API', async () => {
-    const post = await fetch(new URL('/', s.urls.sheets), { method: 'POST', body: '{}' });
+    const post = await fetch(new URL('/', stack.urls.sheets), { method: 'POST', body: '{}' });
     expect(post.status).toBe(404);
     expect(post.headers.get('content-type')).toMatch(/json/);
     await post.text();
@@ -256,11 +256,11 @@ describe('the table renderer', () => {
     const text = DomUtils.textContent(doc);
     expect(text).not.toContain('ẩn cột');
     expect(text).not.toContain('ẩn dòng');
-    expect(td(doc, 'A1').attribs['colspan']).toBe('2');
-    expect(DomUtils.textContent(td(doc, 'A2'))).toBe('1.234,50');
-    expect(DomUtils.textContent(td(doc, 'C4'))).toBe('7');
+    expect(cellAt(doc, 'A1').attribs['colspan']).toBe('2');
+    expect(DomUtils.textContent(cellAt(doc, 'A2'))).toBe('1.234,50');
+    expect(DomUtils.textContent(cellAt(doc, 'C4'))).toBe('7');
     // Row 1 is frozen: it sticks under the column letters.
-    expect(td(doc, 'A1').attribs['style']).toContain('top:21px');
-    expect(td(doc, 'A2').attribs['style']).not.toContain('top:');
+    expect(cellAt(doc, 'A1').attribs['style']).toContain('top:21px');
+    expect(cellAt(doc, 'A2').attribs['style']).not.toContain('top:');
   });
 });

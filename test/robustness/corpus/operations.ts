@@ -67,8 +67,8 @@ export function resolve(grid: WorkbookGrid, ref: Ref): CellRef {
     const base = resolve(grid, ref.offset);
     return { sheet: base.sheet, row: base.row + (ref.dr ?? 0), col: base.col + (ref.dc ?? 0) };
   }
-  const m = findMarker(grid, ref.marker);
-  return { sheet: m.sheet, row: m.row + (ref.dr ?? 0), col: m.col + (ref.dc ?? 0) };
+  const marker = findMarker(grid, ref.marker);
+  return { sheet: marker.sheet, row: marker.row + (ref.dr ?? 0), col: marker.col + (ref.dc ?? 0) };
 }
 
 export const addressOf = (ref: CellRef) => a1(ref.row, ref.col);
@@ -83,27 +83,27 @@ export interface SheetClients {
  * the case began), as a person does: "type into the column I just inserted" is where the
  * original column was. Tab ids come from the live sheet.
  */
-export async function applyOp(c: SheetClients, spreadsheetId: string, initial: WorkbookGrid, sheetIds: Map<string, number>, op: Op): Promise<void> {
+export async function applyOp(clients: SheetClients, spreadsheetId: string, initial: WorkbookGrid, sheetIds: Map<string, number>, operation: Op): Promise<void> {
   const idOf = (title: string) => {
     const id = sheetIds.get(title);
     if (id === undefined) throw new Error(`no tab "${title}" in the live sheet`);
     return id;
   };
-  const batch = (requests: sheets_v4.Schema$Request[]) => c.owner.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } });
-  switch (op.op) {
+  const batch = (requests: sheets_v4.Schema$Request[]) => clients.owner.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } });
+  switch (operation.op) {
     case 'type': {
-      const at = resolve(initial, op.at);
-      const client = op.as === 'owner' ? c.owner : c.clerk;
-      const range = `${quoteSheetName(op.tab ?? at.sheet.title)}!${addressOf(at)}`;
+      const at = resolve(initial, operation.at);
+      const client = operation.as === 'owner' ? clients.owner : clients.clerk;
+      const range = `${quoteSheetName(operation.tab ?? at.sheet.title)}!${addressOf(at)}`;
       // An empty string clears a cell through the values API, as deleting its content does.
-      await client.spreadsheets.values.update({ spreadsheetId, range, valueInputOption: op.input ?? 'USER_ENTERED', requestBody: { values: [[op.value === null ? '' : op.value]] } });
+      await client.spreadsheets.values.update({ spreadsheetId, range, valueInputOption: operation.input ?? 'USER_ENTERED', requestBody: { values: [[operation.value === null ? '' : operation.value]] } });
       return;
     }
     case 'pasteDate': {
-      const at = resolve(initial, op.at);
-      const [y, m, d] = op.date.split('-').map(Number) as [number, number, number];
-      const serial = Date.UTC(y, m - 1, d) / 86_400_000 + 25_569;
-      await c.clerk.spreadsheets.batchUpdate({
+      const at = resolve(initial, operation.at);
+      const [year, month, day] = operation.date.split('-').map(Number) as [number, number, number];
+      const serial = Date.UTC(year, month - 1, day) / 86_400_000 + 25_569;
+      await clients.clerk.spreadsheets.batchUpdate({
         spreadsheetId,
         requestBody: {
           requests: [
@@ -120,43 +120,43 @@ export async function applyOp(c: SheetClients, spreadsheetId: string, initial: W
       return;
     }
     case 'renameTab':
-      await batch([{ updateSheetProperties: { properties: { sheetId: idOf(op.tab), title: op.to }, fields: 'title' } }]);
+      await batch([{ updateSheetProperties: { properties: { sheetId: idOf(operation.tab), title: operation.to }, fields: 'title' } }]);
       return;
     case 'deleteTab':
-      await batch([{ deleteSheet: { sheetId: idOf(op.tab) } }]);
+      await batch([{ deleteSheet: { sheetId: idOf(operation.tab) } }]);
       return;
     case 'duplicateTab': {
-      const index = initial.sheets.findIndex((s) => s.title === op.tab);
-      await batch([{ duplicateSheet: { sourceSheetId: idOf(op.tab), newSheetName: op.copy, insertSheetIndex: index + 1 } }]);
+      const index = initial.sheets.findIndex((s) => s.title === operation.tab);
+      await batch([{ duplicateSheet: { sourceSheetId: idOf(operation.tab), newSheetName: operation.copy, insertSheetIndex: index + 1 } }]);
       return;
     }
     case 'insertColumn':
     case 'deleteColumn':
     case 'insertRow':
     case 'deleteRow': {
-      const at = resolve(initial, op.at);
-      const dimension = op.op.endsWith('Column') ? 'COLUMNS' : 'ROWS';
+      const at = resolve(initial, operation.at);
+      const dimension = operation.op.endsWith('Column') ? 'COLUMNS' : 'ROWS';
       const index = dimension === 'COLUMNS' ? at.col : at.row;
       const range = { sheetId: idOf(at.sheet.title), dimension, startIndex: index, endIndex: index + 1 };
-      await batch([op.op.startsWith('insert') ? { insertDimension: { range, inheritFromBefore: false } } : { deleteDimension: { range } }]);
+      await batch([operation.op.startsWith('insert') ? { insertDimension: { range, inheritFromBefore: false } } : { deleteDimension: { range } }]);
       return;
     }
     case 'merge': {
-      const at = resolve(initial, op.at);
-      await batch([{ mergeCells: { range: { sheetId: idOf(at.sheet.title), startRowIndex: at.row, endRowIndex: at.row + op.rows, startColumnIndex: at.col, endColumnIndex: at.col + op.cols }, mergeType: 'MERGE_ALL' } }]);
+      const at = resolve(initial, operation.at);
+      await batch([{ mergeCells: { range: { sheetId: idOf(at.sheet.title), startRowIndex: at.row, endRowIndex: at.row + operation.rows, startColumnIndex: at.col, endColumnIndex: at.col + operation.cols }, mergeType: 'MERGE_ALL' } }]);
       return;
     }
     case 'pasteShifted': {
-      const first = figureCell(initial, op.table, op.rows[0]!, op.from);
-      const lastCol = codeColumn(initial, op.table, op.to);
-      const data = op.rows.map((period) => {
-        const row = codeRow(initial, op.table, period);
+      const first = figureCell(initial, operation.table, operation.rows[0]!, operation.from);
+      const lastCol = codeColumn(initial, operation.table, operation.to);
+      const data = operation.rows.map((period) => {
+        const row = codeRow(initial, operation.table, period);
         const cells = first.sheet.rows[row] ?? [];
         const moved = Array.from({ length: lastCol - first.col + 1 }, (_x, i) => cells[first.col + i]?.v ?? '');
         // The block lands `by` columns to the right; the cells it left are empty.
-        return { range: `${quoteSheetName(first.sheet.title)}!${a1(row, first.col)}:${a1(row, lastCol + op.by)}`, values: [[...Array(op.by).fill(''), ...moved]] };
+        return { range: `${quoteSheetName(first.sheet.title)}!${a1(row, first.col)}:${a1(row, lastCol + operation.by)}`, values: [[...Array(operation.by).fill(''), ...moved]] };
       });
-      await c.owner.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } });
+      await clients.owner.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } });
       return;
     }
   }

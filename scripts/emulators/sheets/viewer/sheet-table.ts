@@ -73,13 +73,13 @@ table.sheet td.has-note:hover .note, table.sheet td.note-open .note { display: b
 function usedBounds(sheet: SheetModel): { rows: number; cols: number } {
   let rows = sheet.frozenRows ?? 0;
   let cols = sheet.frozenCols ?? 0;
-  for (const c of sheet.cells) {
-    rows = Math.max(rows, c.row + 1);
-    cols = Math.max(cols, c.col + 1);
+  for (const cell of sheet.cells) {
+    rows = Math.max(rows, cell.row + 1);
+    cols = Math.max(cols, cell.col + 1);
   }
-  for (const m of sheet.merges) {
-    rows = Math.max(rows, m.endRow);
-    cols = Math.max(cols, m.endCol);
+  for (const merge of sheet.merges) {
+    rows = Math.max(rows, merge.endRow);
+    cols = Math.max(cols, merge.endCol);
   }
   return { rows: Math.min(rows, sheet.rowCount), cols: Math.min(cols, sheet.colCount) };
 }
@@ -96,24 +96,24 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
   const width = new Map(sheet.columns.map((c) => [c.index, c.width ?? DEFAULT_WIDTH]));
   const height = new Map(sheet.rows.map((r) => [r.index, r.height ?? DEFAULT_HEIGHT]));
   const rows: number[] = [];
-  for (let r = rowRange[0]; r < rowRange[1]; r++) if (!hiddenRows.has(r)) rows.push(r);
+  for (let row = rowRange[0]; row < rowRange[1]; row++) if (!hiddenRows.has(row)) rows.push(row);
   const cols: number[] = [];
-  for (let c = colRange[0]; c < colRange[1]; c++) if (!hiddenCols.has(c)) cols.push(c);
+  for (let column = colRange[0]; column < colRange[1]; column++) if (!hiddenCols.has(column)) cols.push(column);
 
   // A merge spans only its visible rows and columns inside the window; its anchor is its first visible cell.
   const covered = new Set<string>();
   const spans = new Map<string, { rowspan: number; colspan: number }>();
-  for (const m of sheet.merges) {
-    const mergeRows = rows.filter((r) => r >= m.startRow && r < m.endRow);
-    const mergeCols = cols.filter((c) => c >= m.startCol && c < m.endCol);
+  for (const merge of sheet.merges) {
+    const mergeRows = rows.filter((r) => r >= merge.startRow && r < merge.endRow);
+    const mergeCols = cols.filter((c) => c >= merge.startCol && c < merge.endCol);
     if (mergeRows.length === 0 || mergeCols.length === 0) continue;
     const anchorR = mergeRows[0] as number;
     const anchorC = mergeCols[0] as number;
     spans.set(`${anchorR}:${anchorC}`, { rowspan: mergeRows.length, colspan: mergeCols.length });
     // The merged value lives in the merge's top-left cell even when that cell is hidden or outside the window.
-    const source = cells.get(`${m.startRow}:${m.startCol}`);
+    const source = cells.get(`${merge.startRow}:${merge.startCol}`);
     if (source) cells.set(`${anchorR}:${anchorC}`, source);
-    for (const r of mergeRows) for (const c of mergeCols) if (r !== anchorR || c !== anchorC) covered.add(`${r}:${c}`);
+    for (const row of mergeRows) for (const col of mergeCols) if (row !== anchorR || col !== anchorC) covered.add(`${row}:${col}`);
   }
 
   // Sticky offsets: frozen rows stick below the column header, frozen columns right of the row numbers.
@@ -121,17 +121,17 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
   const frozenCols = sticky ? (sheet.frozenCols ?? 0) : 0;
   const top = new Map<number, number>();
   let y = COLUMN_HEADER_HEIGHT;
-  for (const r of rows) {
-    if (r >= frozenRows) break;
-    top.set(r, y);
-    y += height.get(r) ?? DEFAULT_HEIGHT;
+  for (const row of rows) {
+    if (row >= frozenRows) break;
+    top.set(row, y);
+    y += height.get(row) ?? DEFAULT_HEIGHT;
   }
   const left = new Map<number, number>();
   let x = ROW_HEADER_WIDTH;
-  for (const c of cols) {
-    if (c >= frozenCols) break;
-    left.set(c, x);
-    x += width.get(c) ?? DEFAULT_WIDTH;
+  for (const col of cols) {
+    if (col >= frozenCols) break;
+    left.set(col, x);
+    x += width.get(col) ?? DEFAULT_WIDTH;
   }
   const lastFrozenRow = [...top.keys()].pop();
   const lastFrozenCol = [...left.keys()].pop();
@@ -141,55 +141,55 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
   // A fixed layout honours the column widths only when the table's own width is set.
   const tableWidth = ROW_HEADER_WIDTH + cols.reduce((sum, c) => sum + (width.get(c) ?? DEFAULT_WIDTH), 0);
   out.push(`<table class="sheet" data-sheet="${escapeHtml(sheet.title)}" style="width:${tableWidth}px"><colgroup><col style="width:${ROW_HEADER_WIDTH}px">`);
-  for (const c of cols) out.push(`<col style="width:${width.get(c) ?? DEFAULT_WIDTH}px">`);
+  for (const col of cols) out.push(`<col style="width:${width.get(col) ?? DEFAULT_WIDTH}px">`);
   out.push(`</colgroup><thead><tr style="height:${COLUMN_HEADER_HEIGHT}px"><th class="${sticky ? 'sticky corner' : ''}" style="${sticky ? 'top:0;left:0' : ''}"></th>`);
-  for (const c of cols) {
-    const classes = [sticky ? 'sticky' : '', c === lastFrozenCol ? 'frozen-edge-col' : ''].filter(Boolean).join(' ');
-    out.push(`<th class="${classes}" style="${sticky ? `top:0${left.has(c) ? `;left:${left.get(c)}px;z-index:4` : ''}` : ''}">${columnLetters(c)}</th>`);
+  for (const col of cols) {
+    const classes = [sticky ? 'sticky' : '', col === lastFrozenCol ? 'frozen-edge-col' : ''].filter(Boolean).join(' ');
+    out.push(`<th class="${classes}" style="${sticky ? `top:0${left.has(col) ? `;left:${left.get(col)}px;z-index:4` : ''}` : ''}">${columnLetters(col)}</th>`);
   }
   out.push('</tr></thead><tbody>');
-  for (const r of rows) {
-    const rowTop = top.get(r);
-    const rowClasses = [sticky ? 'sticky' : '', r === lastFrozenRow ? 'frozen-edge-row' : ''].filter(Boolean).join(' ');
-    out.push(`<tr style="height:${height.get(r) ?? DEFAULT_HEIGHT}px"><th class="${rowClasses}" style="${sticky ? `left:0${rowTop !== undefined ? `;top:${rowTop}px;z-index:4` : ''}` : ''}">${r + 1}</th>`);
-    for (const c of cols) {
-      const key = `${r}:${c}`;
+  for (const row of rows) {
+    const rowTop = top.get(row);
+    const rowClasses = [sticky ? 'sticky' : '', row === lastFrozenRow ? 'frozen-edge-row' : ''].filter(Boolean).join(' ');
+    out.push(`<tr style="height:${height.get(row) ?? DEFAULT_HEIGHT}px"><th class="${rowClasses}" style="${sticky ? `left:0${rowTop !== undefined ? `;top:${rowTop}px;z-index:4` : ''}` : ''}">${row + 1}</th>`);
+    for (const col of cols) {
+      const key = `${row}:${col}`;
       if (covered.has(key)) continue;
       const cell = cells.get(key);
-      const st = cell?.style ?? {};
+      const style = cell?.style ?? {};
       const span = spans.get(key);
       const isCheckbox = cell?.validation?.kind === 'checkbox';
       const shown = cell ? (isCheckbox ? (cell.value === true ? '☑' : '☐') : text(cell)) : '';
       const css = [
-        st.fill ? `background:${st.fill}` : '',
-        st.bold ? 'font-weight:bold' : '',
-        st.italic ? 'font-style:italic' : '',
-        st.fontColor ? `color:${st.fontColor}` : '',
-        st.fontSize ? `font-size:${Math.round(st.fontSize * 1.333)}px` : '',
-        st.hAlign ? `text-align:${st.hAlign}` : typeof cell?.value === 'number' && !isCheckbox ? 'text-align:right' : typeof cell?.value === 'boolean' ? 'text-align:center' : '',
-        st.vAlign ? `vertical-align:${st.vAlign}` : '',
-        st.wrap ? 'white-space:pre-wrap;overflow-wrap:break-word' : 'white-space:pre',
+        style.fill ? `background:${style.fill}` : '',
+        style.bold ? 'font-weight:bold' : '',
+        style.italic ? 'font-style:italic' : '',
+        style.fontColor ? `color:${style.fontColor}` : '',
+        style.fontSize ? `font-size:${Math.round(style.fontSize * 1.333)}px` : '',
+        style.hAlign ? `text-align:${style.hAlign}` : typeof cell?.value === 'number' && !isCheckbox ? 'text-align:right' : typeof cell?.value === 'boolean' ? 'text-align:center' : '',
+        style.vAlign ? `vertical-align:${style.vAlign}` : '',
+        style.wrap ? 'white-space:pre-wrap;overflow-wrap:break-word' : 'white-space:pre',
       ];
-      const cellTop = top.get(r);
-      const cellLeft = left.get(c);
+      const cellTop = top.get(row);
+      const cellLeft = left.get(col);
       if (cellTop !== undefined) css.push(`top:${cellTop}px`);
       if (cellLeft !== undefined) css.push(`left:${cellLeft}px`);
       if (cellTop !== undefined && cellLeft !== undefined) css.push('z-index:3');
-      const addr = `${columnLetters(c)}${r + 1}`;
+      const addr = `${columnLetters(col)}${row + 1}`;
       // Google lets unwrapped, left-aligned text run on over empty cells to its right.
-      const nextCol = cols[cols.indexOf(c) + (span?.colspan ?? 1)];
-      const next = nextCol === undefined ? undefined : cells.get(`${r}:${nextCol}`);
-      const nextEmpty = nextCol === undefined || (!covered.has(`${r}:${nextCol}`) && (next?.value === undefined || next.value === null || next.value === '') && next?.validation?.kind !== 'checkbox');
-      const spills = typeof cell?.value === 'string' && shown !== '' && !st.wrap && (st.hAlign ?? 'left') === 'left' && nextEmpty && cellTop === undefined && cellLeft === undefined;
+      const nextCol = cols[cols.indexOf(col) + (span?.colspan ?? 1)];
+      const next = nextCol === undefined ? undefined : cells.get(`${row}:${nextCol}`);
+      const nextEmpty = nextCol === undefined || (!covered.has(`${row}:${nextCol}`) && (next?.value === undefined || next.value === null || next.value === '') && next?.validation?.kind !== 'checkbox');
+      const spills = typeof cell?.value === 'string' && shown !== '' && !style.wrap && (style.hAlign ?? 'left') === 'left' && nextEmpty && cellTop === undefined && cellLeft === undefined;
       const classes = [
         spills ? 'spill' : '',
-        st.border ? 'b' : '',
+        style.border ? 'b' : '',
         isCheckbox ? 'check' : '',
         cell?.note ? 'has-note' : '',
         cell?.note && open.has(addr) ? 'note-open' : '',
         cellTop !== undefined || cellLeft !== undefined ? 'sticky' : '',
-        span ? (rows.indexOf(r) + span.rowspan - 1 === rows.indexOf(lastFrozenRow ?? -1) ? 'frozen-edge-row' : '') : r === lastFrozenRow ? 'frozen-edge-row' : '',
-        span ? (cols.indexOf(c) + span.colspan - 1 === cols.indexOf(lastFrozenCol ?? -1) ? 'frozen-edge-col' : '') : c === lastFrozenCol ? 'frozen-edge-col' : '',
+        span ? (rows.indexOf(row) + span.rowspan - 1 === rows.indexOf(lastFrozenRow ?? -1) ? 'frozen-edge-row' : '') : row === lastFrozenRow ? 'frozen-edge-row' : '',
+        span ? (cols.indexOf(col) + span.colspan - 1 === cols.indexOf(lastFrozenCol ?? -1) ? 'frozen-edge-col' : '') : col === lastFrozenCol ? 'frozen-edge-col' : '',
       ].filter(Boolean);
       const note = cell?.note ? `<span class="noted"></span><div class="note">${escapeHtml(cell.note)}</div>` : '';
       out.push(

@@ -75,12 +75,12 @@ function sendNotFound(res: ServerResponse, what: string): void {
 }
 
 /** "20:57 14/07/2020" in the spreadsheet's time zone, as the demo's log writes times. */
-export function vietnameseDateTime(ms: number, timeZone: string): string {
+export function vietnameseDateTime(milliseconds: number, timeZone: string): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms);
+    parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(milliseconds);
   } catch {
-    return vietnameseDateTime(ms, 'Asia/Ho_Chi_Minh');
+    return vietnameseDateTime(milliseconds, 'Asia/Ho_Chi_Minh');
   }
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('hour')}:${part('minute')} ${part('day')}/${part('month')}/${part('year')}`;
@@ -107,12 +107,12 @@ function statusOf(spreadsheet: SpreadsheetState): StatusLine | null {
   const session = new EvaluationSession(spreadsheet);
   const text = formattedText(spreadsheet, session);
   for (const sheet of sortedSheets(spreadsheet)) {
-    for (let r = 0; r < Math.min(sheet.rows.length, 6); r++) {
-      const cells = sheet.rows[r] ?? [];
+    for (let row = 0; row < Math.min(sheet.rows.length, 6); row++) {
+      const cells = sheet.rows[row] ?? [];
       const labelCol = cells.findIndex((cell) => cell?.userEnteredValue?.stringValue === STATUS_LABEL);
       if (labelCol < 0) continue;
-      const status = text(sheet.properties.title, r, labelCol + 1);
-      const background = getCell(sheet, r, labelCol + 1)?.userEnteredFormat?.['backgroundColor'];
+      const status = text(sheet.properties.title, row, labelCol + 1);
+      const background = getCell(sheet, row, labelCol + 1)?.userEnteredFormat?.['backgroundColor'];
       return { text: status, ...(cssColor(background) ? { fill: cssColor(background) as string } : {}) };
     }
   }
@@ -121,9 +121,9 @@ function statusOf(spreadsheet: SpreadsheetState): StatusLine | null {
 
 function cssColor(color: unknown): string | undefined {
   if (typeof color !== 'object' || color === null) return undefined;
-  const c = color as Record<string, unknown>;
+  const channels = color as Record<string, unknown>;
   const channel = (v: unknown) => Math.round(Math.min(1, Math.max(0, typeof v === 'number' ? v : 0)) * 255);
-  return `rgb(${channel(c['red'])},${channel(c['green'])},${channel(c['blue'])})`;
+  return `rgb(${channel(channels['red'])},${channel(channels['green'])},${channel(channels['blue'])})`;
 }
 
 interface Listed {
@@ -225,10 +225,10 @@ function viewPage(store: EmulatorStore, spreadsheet: SpreadsheetState, sheetTitl
   const table = sheetTableHtml(sheet, { text: (cell: CellModel) => text(sheet.title, cell.row, cell.col) });
   // Google lists hidden tabs only in its "all sheets" menu; here they come last, marked.
   const tabs = [...visible, ...workbook.sheets.filter((s) => s.hidden)]
-    .map((s) => {
-      const classes = [s === sheet ? 'current' : '', s.hidden ? 'hidden-tab' : ''].filter(Boolean).join(' ');
-      const color = s.tabColor ? ` style="--tab:${s.tabColor}"` : '';
-      return `<a href="/view/${encodeURIComponent(id)}?sheet=${encodeURIComponent(s.title)}"${classes ? ` class="${classes}"` : ''}${color}>${escapeHtml(s.title)}${s.hidden ? ' (trang ẩn)' : ''}</a>`;
+    .map((tab) => {
+      const classes = [tab === sheet ? 'current' : '', tab.hidden ? 'hidden-tab' : ''].filter(Boolean).join(' ');
+      const color = tab.tabColor ? ` style="--tab:${tab.tabColor}"` : '';
+      return `<a href="/view/${encodeURIComponent(id)}?sheet=${encodeURIComponent(tab.title)}"${classes ? ` class="${classes}"` : ''}${color}>${escapeHtml(tab.title)}${tab.hidden ? ' (trang ẩn)' : ''}</a>`;
     })
     .join('');
   const modified = file ? `Sửa lần cuối ${vietnameseDateTime(file.modifiedTime, spreadsheet.properties.timeZone)}${file.lastModifyingUserEmail ? ` bởi ${file.lastModifyingUserEmail}` : ''}` : '';
