@@ -136,7 +136,8 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
           return;
         }
         case 'refresh-master':
-          res.json(await refreshMaster(runtime));
+          // `full: true`: the operator's full rebuild (every document read, every cell written).
+          res.json(await refreshMaster(runtime, { force: (req.body as { full?: unknown }).full === true }));
           return;
         case 'publish-reports': {
           const round = (req.body as { round?: unknown }).round;

@@ -170,6 +170,11 @@ describe('so-ket-2020: several units, through the trigger, into the master sheet
     const since = requestsSince(stack);
     expect((await refreshMaster()).refreshed).toBe(false);
     expect(since((e) => e.api === 'sheets')).toEqual([]);
+    // The operator's full rebuild ({"job":"refresh-master","full":true}) runs anyway and rewrites every cell.
+    const full = (await stack.fire('refresh-master', { full: true })) as { refreshed: boolean; mode: string; cellsWritten: number };
+    expect(full).toMatchObject({ refreshed: true, mode: 'full' });
+    expect(full.cellsWritten).toBeGreaterThan(1000);
+    expect(tabValues(stack.sheets.getSpreadsheetState((await stack.runtime.store.meta('master')).spreadsheetId!)!, 'Bảng 1 – Báo cáo sơ kết')).toEqual(bang1);
   });
 
   it('a first submission after the due time is late; its status cell and the master say so', async () => {
