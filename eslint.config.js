@@ -62,29 +62,5 @@ export default defineConfig(
       '@typescript-eslint/no-misused-promises': 'error',
     },
   },
-  {
-    // Renamed by the lead after merging: these files were being rewritten on other branches at
-    // the same time, so their short names are left for one pass after the merge. Remove this block then.
-    files: [
-      'functions/app/master.ts',
-      'functions/layout/sheets-render.ts',
-      'functions/adapters/sheets-master.ts',
-      'functions/wiring.ts',
-      'functions/app/ports.ts',
-      'functions/adapters/firestore-store.ts',
-      'functions/app/records.ts',
-      'functions/core/aggregate.ts',
-      'functions/app/aggregate.ts',
-      'functions/app/reconcile.ts',
-      'functions/app/sweep.ts',
-      'functions/core/sweep.ts',
-      'bench/lib/memory-firestore.ts',
-      'bench/lib/docs.ts',
-      'bench/firestore.ts',
-      'bench/sweep.ts',
-      'bench/sweep-child.ts',
-    ],
-    rules: { 'local/no-short-names': 'off' },
-  },
   prettier,
 );

@@ -33,7 +33,7 @@ import { communeEvaluation, seedCommunes } from './lib/seed.js';
 import { mean } from './lib/stats.js';
 import { figure, type Benchmark, type BenchContext } from './lib/types.js';
 
-const AT = Date.parse('2020-07-10T09:00:00+07:00');
+const START_AT = Date.parse('2020-07-10T09:00:00+07:00');
 export const SIZES = [30, 600, 11_000] as const;
 
 export interface ScaleRun {
@@ -87,26 +87,26 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
     };
   }
   try {
-    const t0 = performance.now();
-    const seeded = await seedCommunes(db, model, { at: AT, registrations: false, states: false, status: () => 'submitted' });
-    const seedMs = performance.now() - t0;
+    const seedStartedAt = performance.now();
+    const seeded = await seedCommunes(db, model, { at: START_AT, registrations: false, states: false, status: () => 'submitted' });
+    const seedMs = performance.now() - seedStartedAt;
     const { store } = seeded;
-    const ev = await communeEvaluation(model);
-    const deps = { model, store, now: () => AT, log: silentLogger };
+    const evaluation = await communeEvaluation(model);
+    const deps = { model, store, now: () => START_AT, log: silentLogger };
     const ids = communesOf(model);
     const city = consolidationNode(model);
     const storeReads = () => (store as unknown as { reads?: number }).reads ?? NaN;
     const run: ScaleRun = { units, backend, ...(emulatorKind ? { emulatorKind } : {}), seededDocuments: seeded.documents, seedMs, incremental: { reads: [], writes: [], ms: [], storeReads: [] }, recompute: { reads: [], ms: [] }, consistent: true, largestAggregateKB: 0, largestNodeKB: 0, largestPartKB: 0 };
     for (let j = 0; j < changes; j++) {
       const unitId = ids[(j * 7919) % ids.length]!;
-      const sub = submissionFor(model, ev, unitId, j + 2, AT, unitScale(unitId) * (1.05 + j / 100));
+      const sub = submissionFor(model, evaluation, unitId, j + 2, START_AT, unitScale(unitId) * (1.05 + j / 100));
       await db.doc(store.submissionRef(ROUND, unitId).path).set(sub);
 
       let before = counts();
       let storeBefore = storeReads();
-      let t = performance.now();
+      let startedAt = performance.now();
       await aggregateSubmission(deps, ROUND, unitId);
-      run.incremental.ms.push(performance.now() - t);
+      run.incremental.ms.push(performance.now() - startedAt);
       let after = counts();
       run.incremental.reads.push(after.reads - before.reads);
       run.incremental.writes.push(after.writes - before.writes);
@@ -116,9 +116,9 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
       if (j < recomputes) {
         before = counts();
         storeBefore = storeReads();
-        t = performance.now();
+        startedAt = performance.now();
         const nodes = await recomputeEverything(model, store);
-        run.recompute.ms.push(performance.now() - t);
+        run.recompute.ms.push(performance.now() - startedAt);
         after = counts();
         run.recompute.reads.push(after.reads - before.reads);
         const expected = nodes.get(city)?.totals ?? {};
@@ -130,9 +130,9 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
         }
       }
     }
-    const kb = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc)) / 1024;
-    for (const node of await store.aggregatesOfRound(ROUND)) run.largestNodeKB = Math.max(run.largestNodeKB, kb(node));
-    for (const part of await store.aggregatePartsOfRound(ROUND)) run.largestPartKB = Math.max(run.largestPartKB, kb(part));
+    const kilobytesOf = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc)) / 1024;
+    for (const node of await store.aggregatesOfRound(ROUND)) run.largestNodeKB = Math.max(run.largestNodeKB, kilobytesOf(node));
+    for (const part of await store.aggregatePartsOfRound(ROUND)) run.largestPartKB = Math.max(run.largestPartKB, kilobytesOf(part));
     run.largestAggregateKB = Math.max(run.largestNodeKB, run.largestPartKB);
     ctx.log(
       `${emulatorKind ? `${emulatorKind} emulator` : backend} ${units} units: seeded ${seeded.documents} docs in ${(seedMs / 1000).toFixed(1)} s; reads/change ${mean(run.incremental.reads)} (recompute ${mean(run.recompute.reads)}), ${mean(run.incremental.ms).toFixed(1)} ms vs ${mean(run.recompute.ms).toFixed(0)} ms${run.consistent ? '' : ', CITY TOTAL INCONSISTENT'}`,
@@ -156,9 +156,9 @@ export const firestoreBench: Benchmark = {
     const flat = memory.every((r) => r.incremental.reads.every((x) => x === flatValue));
     const agree = runs
       .filter((r) => r.backend === 'emulator')
-      .every((e) => {
-        const m = memory.find((x) => x.units === e.units)!;
-        return mean(e.incremental.reads) === mean(m.incremental.reads) && mean(e.recompute.reads) === mean(m.recompute.reads);
+      .every((emulatorRun) => {
+        const memoryRun = memory.find((x) => x.units === emulatorRun.units)!;
+        return mean(emulatorRun.incremental.reads) === mean(memoryRun.incremental.reads) && mean(emulatorRun.recompute.reads) === mean(memoryRun.recompute.reads);
       });
     const consistent = runs.every((r) => r.consistent);
     const emulatorNote = runs

@@ -46,7 +46,7 @@ import { communeEvaluation, seedCommunes } from './lib/seed.js';
 import { mean } from './lib/stats.js';
 import { figure, type Benchmark, type BenchContext, type Figure } from './lib/types.js';
 
-const AT = Date.parse('2020-07-10T09:00:00+07:00');
+const START_AT = Date.parse('2020-07-10T09:00:00+07:00');
 const SIZES = [30, 600, 11_000] as const;
 
 interface SizeRun {
@@ -133,13 +133,13 @@ async function runSize(ctx: BenchContext, units: number, backend: 'memory' | 'em
       master = new ComputedMaster();
     }
     const started = performance.now();
-    const seeded = await seedCommunes(db, model, { at: AT, status: () => 'submitted' });
+    const seeded = await seedCommunes(db, model, { at: START_AT, status: () => 'submitted' });
     const seedMs = performance.now() - started;
     const store: FirestoreStore = seeded.store;
     await store.patchMeta('master', { spreadsheetId });
     const log = errorRecorder();
     const cache: MasterCache = createMasterCache();
-    const deps: MasterDeps = { model, store, master, masterCache: cache, log, now: () => AT, ...(stack ? { files: stack.runtime.files } : {}) };
+    const deps: MasterDeps = { model, store, master, masterCache: cache, log, now: () => START_AT, ...(stack ? { files: stack.runtime.files } : {}) };
     await refreshMaster(deps, { force: true });
 
     const evaluation = await communeEvaluation(model);
@@ -147,8 +147,8 @@ async function runSize(ctx: BenchContext, units: number, backend: 'memory' | 'em
     const run: SizeRun = { units, backend, seedMs, incremental: { reads: [], cells: [], requests: [], ms: [], modes: [], otherRows: [] }, full: { reads: 0, cells: 0, requests: 0, ms: 0 }, consistent: true };
     for (let sample = 0; sample < samples; sample++) {
       const unitId = ids[(sample * 7919) % ids.length]!;
-      await db.doc(store.submissionRef(ROUND, unitId).path).set(submissionFor(model, evaluation, unitId, sample + 2, AT, unitScale(unitId) * (1.05 + sample / 100)));
-      await aggregateSubmission({ model, store, now: () => AT, log: silentLogger }, ROUND, unitId);
+      await db.doc(store.submissionRef(ROUND, unitId).path).set(submissionFor(model, evaluation, unitId, sample + 2, START_AT, unitScale(unitId) * (1.05 + sample / 100)));
+      await aggregateSubmission({ model, store, now: () => START_AT, log: silentLogger }, ROUND, unitId);
       const before = cache.current?.workbook;
       store.reads = 0;
       const clock = performance.now();

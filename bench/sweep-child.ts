@@ -35,28 +35,28 @@ function wholeDocumentSweepReads(store: FirestoreStore): Store {
   });
 }
 
-const [n, templateFile, atIso, mode] = process.argv.slice(2) as [string, string, string, SweepChildMode];
-const mb = (bytes: number) => bytes / 2 ** 20;
-const rssStart = mb(process.memoryUsage().rss);
-let t = performance.now();
-const model = generatedModel(Number(n));
-const modelMs = performance.now() - t;
+const [unitCount, templateFile, atIso, mode] = process.argv.slice(2) as [string, string, string, SweepChildMode];
+const megabytes = (bytes: number) => bytes / 2 ** 20;
+const rssStart = megabytes(process.memoryUsage().rss);
+let startedAt = performance.now();
+const model = generatedModel(Number(unitCount));
+const modelMs = performance.now() - startedAt;
 const template = JSON.parse(readFileSync(templateFile, 'utf8')) as SubmissionTemplate;
 const db = new MemoryFirestore();
 const seededAt = Date.parse(atIso) - 3 * 86_400_000;
 const firestoreStore = mode === 'time' ? await storedCommunes(db, model, template, seededAt) : virtualCommunes(db, model, template, seededAt);
 await db.doc(firestoreStore.metaRef('master').path).set({ spreadsheetId: 'master', shortlist: [] });
 const store: Store = mode === 'memory-full' ? wholeDocumentSweepReads(firestoreStore) : firestoreStore;
-const rssBefore = mb(process.memoryUsage().rss);
+const rssBefore = megabytes(process.memoryUsage().rss);
 const now = Date.parse(atIso);
-t = performance.now();
+startedAt = performance.now();
 const input = await gatherSweepInput(model, store, now);
-const gatherMs = performance.now() - t;
-t = performance.now();
+const gatherMs = performance.now() - startedAt;
+startedAt = performance.now();
 const result = sweep(model, input);
-const sweepMs = performance.now() - t;
+const sweepMs = performance.now() - startedAt;
 const out = {
-  units: Number(n),
+  units: Number(unitCount),
   mode,
   modelMs,
   gatherMs,
@@ -64,7 +64,7 @@ const out = {
   totalMs: gatherMs + sweepMs,
   rssStartMB: rssStart,
   rssBeforeMB: rssBefore,
-  rssAfterMB: mb(process.memoryUsage().rss),
+  rssAfterMB: megabytes(process.memoryUsage().rss),
   maxRssMB: process.resourceUsage().maxRSS / 1024,
   reads: db.counts.reads,
   units_in_input: input.rounds.reduce((a, r) => a + r.units.length, 0),

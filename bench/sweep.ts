@@ -35,7 +35,7 @@ import { figure, type Benchmark, type BenchContext } from './lib/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildDir = join(here, '.build', 'sweep');
-const AT = '2020-07-13T09:00:00+07:00';
+const SWEEP_AT = '2020-07-13T09:00:00+07:00';
 const MARK = '@@bench-sweep@@';
 
 interface ChildResult {
@@ -57,7 +57,7 @@ interface ChildResult {
 }
 
 function runChild(script: string, units: number, template: string, mode: SweepChildMode): Promise<ChildResult> {
-  return runMarkedChild<ChildResult>('sweep', MARK, [script, String(units), template, AT, mode], { cwd: resolve(here, '..'), env: { ...process.env, BENCH_CAMPAIGN_FILE: DEFAULT_CAMPAIGN_FILE } });
+  return runMarkedChild<ChildResult>('sweep', MARK, [script, String(units), template, SWEEP_AT, mode], { cwd: resolve(here, '..'), env: { ...process.env, BENCH_CAMPAIGN_FILE: DEFAULT_CAMPAIGN_FILE } });
 }
 
 /** The read phase against the local Firestore emulator (Google's where installed; real client, real deserialisation) at 600 units. */
@@ -66,16 +66,16 @@ async function emulatorReadPhase(ctx: BenchContext, units: number) {
   const db = createEmulatorClient(emulator.host, emulator.projectId);
   try {
     const model = generatedModel(units);
-    const t0 = performance.now();
-    const { store, documents } = await seedCommunes(db, model, { at: Date.parse(AT) - 3 * 86_400_000 });
-    const seedMs = performance.now() - t0;
+    const seedStartedAt = performance.now();
+    const { store, documents } = await seedCommunes(db, model, { at: Date.parse(SWEEP_AT) - 3 * 86_400_000 });
+    const seedMs = performance.now() - seedStartedAt;
     const counter = countFirestore(db);
-    const t1 = performance.now();
-    const input = await gatherSweepInput(model, store, Date.parse(AT));
-    const gatherMs = performance.now() - t1;
-    const t2 = performance.now();
+    const gatherStartedAt = performance.now();
+    const input = await gatherSweepInput(model, store, Date.parse(SWEEP_AT));
+    const gatherMs = performance.now() - gatherStartedAt;
+    const sweepStartedAt = performance.now();
     sweep(model, input);
-    const sweepMs = performance.now() - t2;
+    const sweepMs = performance.now() - sweepStartedAt;
     ctx.log(`${emulator.kind} emulator ${units} units: seeded ${documents} docs in ${(seedMs / 1000).toFixed(1)} s; read phase ${gatherMs.toFixed(0)} ms for ${counter.counts.reads} reads, sweep ${sweepMs.toFixed(0)} ms`);
     return { emulator: emulator.kind, units, seededDocuments: documents, seedMs, gatherMs, sweepMs, reads: counter.counts.reads, docsPerSecond: counter.counts.reads / (gatherMs / 1000) };
   } finally {
@@ -91,9 +91,9 @@ export const sweepBench: Benchmark = {
     await mkdir(buildDir, { recursive: true });
     const script = join(buildDir, 'sweep-child.mjs');
     await build({ entryPoints: [join(here, 'sweep-child.ts')], outfile: script, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
-    const ev = await communeEvaluation(generatedModel(30));
+    const evaluation = await communeEvaluation(generatedModel(30));
     const template = join(buildDir, 'template.json');
-    await writeFile(template, JSON.stringify({ values: ev.values, totals: ev.totals, confirmation: ev.confirmation }));
+    await writeFile(template, JSON.stringify({ values: evaluation.values, totals: evaluation.totals, confirmation: evaluation.confirmation }));
 
     const repeat = ctx.quick ? 1 : 2;
     const runs = { big: { time: [] as ChildResult[], memory: [] as ChildResult[] }, small: { time: [] as ChildResult[], memory: [] as ChildResult[] } };
@@ -106,14 +106,14 @@ export const sweepBench: Benchmark = {
       }
       wholeDocuments.push(await runChild(script, 11_000, template, 'memory-full'));
     }
-    const m = (xs: ChildResult[], k: keyof ChildResult) => median(xs.map((x) => x[k]));
+    const medianOf = (xs: ChildResult[], k: keyof ChildResult) => median(xs.map((x) => x[k]));
     const big = runs.big.time;
-    const b = big[0]!;
-    ctx.log(`11,000 units: read ${m(big, 'gatherMs').toFixed(0)} ms + sweep ${m(big, 'sweepMs').toFixed(0)} ms; peak RSS ${m(runs.big.memory, 'maxRssMB').toFixed(0)} MB; ${b.emails} e-mails, ${b.findings} findings`);
+    const firstBigRun = big[0]!;
+    ctx.log(`11,000 units: read ${medianOf(big, 'gatherMs').toFixed(0)} ms + sweep ${medianOf(big, 'sweepMs').toFixed(0)} ms; peak RSS ${medianOf(runs.big.memory, 'maxRssMB').toFixed(0)} MB; ${firstBigRun.emails} e-mails, ${firstBigRun.findings} findings`);
     const emulator = ctx.quick ? null : await emulatorReadPhase(ctx, 600);
-    const totalS = m(big, 'totalMs') / 1000;
-    const rss = m(runs.big.memory, 'maxRssMB');
-    const rssWhole = m(wholeDocuments, 'maxRssMB');
+    const totalS = medianOf(big, 'totalMs') / 1000;
+    const rss = medianOf(runs.big.memory, 'maxRssMB');
+    const rssWhole = medianOf(wholeDocuments, 'maxRssMB');
     return {
       figures: [
         figure({
@@ -121,10 +121,10 @@ export const sweepBench: Benchmark = {
           label: 'Compliance sweep, 11,000 units: read phase + sweep',
           value: totalS,
           unit: 's',
-          baseline: { label: 'same, 600 units', value: m(runs.small.time, 'totalMs') / 1000 },
+          baseline: { label: 'same, 600 units', value: medianOf(runs.small.time, 'totalMs') / 1000 },
           target: '< 5 s',
           met: totalS < 5,
-          note: `read phase ${(m(big, 'gatherMs') / 1000).toFixed(2)} s (${b.reads.toLocaleString('en')} documents parsed from the in-memory double; no network) + pure sweep ${(m(big, 'sweepMs') / 1000).toFixed(2)} s (${b.findings.toLocaleString('en')} findings, ${b.emails.toLocaleString('en')} e-mails); building the 11,000-unit registry ${(m(big, 'modelMs') / 1000).toFixed(2)} s not included${emulator ? `; local Firestore emulator (${emulator.emulator === 'official' ? "Google's" : 'in-process stand-in'}) read phase at 600 units: ${(emulator.gatherMs / 1000).toFixed(1)} s for ${emulator.reads} documents` : ''}`,
+          note: `read phase ${(medianOf(big, 'gatherMs') / 1000).toFixed(2)} s (${firstBigRun.reads.toLocaleString('en')} documents parsed from the in-memory double; no network) + pure sweep ${(medianOf(big, 'sweepMs') / 1000).toFixed(2)} s (${firstBigRun.findings.toLocaleString('en')} findings, ${firstBigRun.emails.toLocaleString('en')} e-mails); building the 11,000-unit registry ${(medianOf(big, 'modelMs') / 1000).toFixed(2)} s not included${emulator ? `; local Firestore emulator (${emulator.emulator === 'official' ? "Google's" : 'in-process stand-in'}) read phase at 600 units: ${(emulator.gatherMs / 1000).toFixed(1)} s for ${emulator.reads} documents` : ''}`,
         }),
         figure({
           id: 'sweep.peakRss.11000',
@@ -134,11 +134,11 @@ export const sweepBench: Benchmark = {
           baseline: { label: 'same, whole documents read', value: rssWhole },
           target: '< 150 MB',
           met: rss < 150,
-          note: `whole child process (Node + registry + documents read + result), MiB; ${m(runs.big.memory, 'rssBeforeMB').toFixed(0)} MB before reading; the store's sweep reads are Firestore projections (select), the same ${b.reads.toLocaleString('en')} billed reads as whole documents; 600 units with masks: ${m(runs.small.memory, 'maxRssMB').toFixed(0)} MB`,
+          note: `whole child process (Node + registry + documents read + result), MiB; ${medianOf(runs.big.memory, 'rssBeforeMB').toFixed(0)} MB before reading; the store's sweep reads are Firestore projections (select), the same ${firstBigRun.reads.toLocaleString('en')} billed reads as whole documents; 600 units with masks: ${medianOf(runs.small.memory, 'maxRssMB').toFixed(0)} MB`,
         }),
       ],
       details: {
-        at: AT,
+        at: SWEEP_AT,
         runs,
         wholeDocuments11000: wholeDocuments,
         summary: Object.fromEntries(

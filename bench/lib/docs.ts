@@ -16,9 +16,9 @@ export type SubmissionTemplate = Pick<Evaluation, 'values' | 'totals' | 'confirm
 
 /** A stable size factor per unit, 0.6 … 1.6. */
 export function unitFactor(unitId: string): number {
-  let h = 2166136261;
-  for (const ch of unitId) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
-  return 0.6 + (h % 1000) / 1000;
+  let hash = 2166136261;
+  for (const character of unitId) hash = Math.imul(hash ^ character.codePointAt(0)!, 16777619) >>> 0;
+  return 0.6 + (hash % 1000) / 1000;
 }
 
 function scaleNumbers<T>(value: T, factor: number): T {
@@ -28,7 +28,7 @@ function scaleNumbers<T>(value: T, factor: number): T {
   return value;
 }
 
-export function submissionFor(model: CampaignModel, ev: SubmissionTemplate, unitId: string, sourceVersion: number, at: number, factor = unitFactor(unitId)): SubmissionRecord {
+export function submissionFor(model: CampaignModel, template: SubmissionTemplate, unitId: string, sourceVersion: number, at: number, factor = unitFactor(unitId)): SubmissionRecord {
   const unit = model.unit(unitId);
   return {
     unitId,
@@ -42,9 +42,9 @@ export function submissionFor(model: CampaignModel, ev: SubmissionTemplate, unit
     acceptedAt: at,
     firstAcceptedAt: at,
     late: false,
-    confirmation: ev.confirmation,
-    values: scaleNumbers(ev.values, factor),
-    totals: scaleNumbers(ev.totals, factor),
+    confirmation: template.confirmation,
+    values: scaleNumbers(template.values, factor),
+    totals: scaleNumbers(template.totals, factor),
     nominations: [],
     quotaOverruns: [],
     warnings: [],
@@ -64,8 +64,8 @@ export interface CommuneDocs {
 }
 
 /** What processing commune number `i` would have left in Firestore, with the given status. */
-export function communeDocs(model: CampaignModel, ev: SubmissionTemplate, unitId: string, status: SeededStatus, at: number): CommuneDocs {
-  return { registration: registrationFor(unitId, at), state: stateFor(unitId, status, at), submission: status === 'submitted' ? submissionFor(model, ev, unitId, 1, at) : null };
+export function communeDocs(model: CampaignModel, template: SubmissionTemplate, unitId: string, status: SeededStatus, at: number): CommuneDocs {
+  return { registration: registrationFor(unitId, at), state: stateFor(unitId, status, at), submission: status === 'submitted' ? submissionFor(model, template, unitId, 1, at) : null };
 }
 
 export function registrationFor(unitId: string, at: number): SheetRegistration {
@@ -121,8 +121,8 @@ export function aggregateDocs(store: FirestoreStore, model: CampaignModel, submi
         ledger: ledgerOf([node.own, ...children.map(([, c]) => c.totals)]),
       },
     ]);
-    for (const [childId, c] of children) {
-      out.push([store.aggregatePartRef(ROUND, node.nodeId, childId).path, { roundId: ROUND, nodeId: node.nodeId, childId, totals: c.totals, seq: 1, contributors: c.contributors, epoch, updatedAt: at }]);
+    for (const [childId, child] of children) {
+      out.push([store.aggregatePartRef(ROUND, node.nodeId, childId).path, { roundId: ROUND, nodeId: node.nodeId, childId, totals: child.totals, seq: 1, contributors: child.contributors, epoch, updatedAt: at }]);
     }
   }
   return out;
@@ -131,13 +131,13 @@ export function aggregateDocs(store: FirestoreStore, model: CampaignModel, submi
 const colPath = (store: FirestoreStore, name: string) => store.submissionsPath.replace(/submissions$/, name);
 
 /** Every commune's documents, collection by collection, each built only when that collection is read. */
-function* communeCollection(model: CampaignModel, ev: SubmissionTemplate, at: number, part: 'registration' | 'state' | 'submission'): Generator<[string, Record<string, unknown>]> {
+function* communeCollection(model: CampaignModel, template: SubmissionTemplate, at: number, part: 'registration' | 'state' | 'submission'): Generator<[string, Record<string, unknown>]> {
   const ids = communesOf(model);
   for (let i = 0; i < ids.length; i++) {
     const unitId = ids[i]!;
     const status = statusMix(i);
     const doc =
-      part === 'registration' ? registrationFor(unitId, at) : part === 'state' ? stateFor(unitId, status, at) : status === 'submitted' ? submissionFor(model, ev, unitId, 1, at) : null;
+      part === 'registration' ? registrationFor(unitId, at) : part === 'state' ? stateFor(unitId, status, at) : status === 'submitted' ? submissionFor(model, template, unitId, 1, at) : null;
     if (doc) yield [`${ROUND}__${unitId}`, doc as unknown as Record<string, unknown>];
   }
 }
@@ -152,18 +152,18 @@ const PARTS = [
  * The communes' registrations, states and submissions as virtual collections of the memory
  * double: generated afresh on every read, never stored, so the reader's memory is all there is.
  */
-export function virtualCommunes(db: MemoryFirestore, model: CampaignModel, ev: SubmissionTemplate, at: number): FirestoreStore {
+export function virtualCommunes(db: MemoryFirestore, model: CampaignModel, template: SubmissionTemplate, at: number): FirestoreStore {
   const store = new FirestoreStore(db.asFirestore, model.id);
-  for (const [name, part] of PARTS) db.defineVirtual(colPath(store, name), () => communeCollection(model, ev, at, part));
+  for (const [name, part] of PARTS) db.defineVirtual(colPath(store, name), () => communeCollection(model, template, at, part));
   return store;
 }
 
 /** The same documents stored in the memory double (as JSON, parsed on each read like a client deserialises). */
-export async function storedCommunes(db: MemoryFirestore, model: CampaignModel, ev: SubmissionTemplate, at: number): Promise<FirestoreStore> {
+export async function storedCommunes(db: MemoryFirestore, model: CampaignModel, template: SubmissionTemplate, at: number): Promise<FirestoreStore> {
   const store = new FirestoreStore(db.asFirestore, model.id);
   for (const [name, part] of PARTS) {
     const batch = db.batch();
-    for (const [id, data] of communeCollection(model, ev, at, part)) batch.set(db.doc(`${colPath(store, name)}/${id}`), data);
+    for (const [id, data] of communeCollection(model, template, at, part)) batch.set(db.doc(`${colPath(store, name)}/${id}`), data);
     await batch.commit();
   }
   return store;

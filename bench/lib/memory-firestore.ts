@@ -20,21 +20,21 @@ const isPlain = (v: unknown): v is Data => typeof v === 'object' && v !== null &
 
 function deepMerge(target: Data, patch: Data): Data {
   const out: Data = { ...target };
-  for (const [k, v] of Object.entries(patch)) out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k] as Data, v) : v;
+  for (const [key, value] of Object.entries(patch)) out[key] = isPlain(value) && isPlain(out[key]) ? deepMerge(out[key] as Data, value) : value;
   return out;
 }
 
 function setPath(target: Data, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
-  let o = target;
-  for (const p of parts.slice(0, -1)) o = (isPlain(o[p]) ? o[p] : (o[p] = {})) as Data;
-  o[parts[parts.length - 1]!] = value;
+  let node = target;
+  for (const part of parts.slice(0, -1)) node = (isPlain(node[part]) ? node[part] : (node[part] = {})) as Data;
+  node[parts[parts.length - 1]!] = value;
 }
 
 function fieldOf(data: Data, dotted: string): unknown {
-  let o: unknown = data;
-  for (const p of dotted.split('.')) o = isPlain(o) ? o[p] : undefined;
-  return o;
+  let node: unknown = data;
+  for (const part of dotted.split('.')) node = isPlain(node) ? node[part] : undefined;
+  return node;
 }
 
 class AlreadyExists extends Error {
@@ -114,8 +114,8 @@ class Query {
     /** A field mask (`select`): null returns whole documents. */
     protected readonly mask: string[] | null = null,
   ) {}
-  where(field: string, op: string, value: unknown): Query {
-    if (op !== '==') throw new Error(`memory firestore: only == filters (got ${op})`);
+  where(field: string, operator: string, value: unknown): Query {
+    if (operator !== '==') throw new Error(`memory firestore: only == filters (got ${operator})`);
     return new Query(this.firestore, this.path, [...this.filters, { field, value }], this.order, this.mask);
   }
   orderBy(field: string): Query {
@@ -211,9 +211,9 @@ export class MemoryFirestore {
   batch(): Batch {
     return new Batch(this);
   }
-  async runTransaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  async runTransaction<T>(updateFunction: (tx: Transaction) => Promise<T>): Promise<T> {
     const tx = new Transaction(this);
-    const result = await fn(tx);
+    const result = await updateFunction(tx);
     await tx.commit();
     return result;
   }
@@ -230,14 +230,14 @@ export class MemoryFirestore {
 
   /** Number of stored documents (virtual collections excluded). */
   get size(): number {
-    let n = 0;
-    for (const c of this.collections.values()) n += c.size;
-    return n;
+    let count = 0;
+    for (const documents of this.collections.values()) count += documents.size;
+    return count;
   }
 
   private split(path: string): [string, string] {
-    const i = path.lastIndexOf('/');
-    return [path.slice(0, i), path.slice(i + 1)];
+    const slash = path.lastIndexOf('/');
+    return [path.slice(0, slash), path.slice(slash + 1)];
   }
 
   read(refs: DocRef[]): Snapshot[] {
@@ -283,31 +283,31 @@ export class MemoryFirestore {
 
   apply(writes: Write[]): void {
     this.counts.commits++;
-    for (const w of writes) {
+    for (const write of writes) {
       this.counts.writes++;
-      const [col, id] = this.split(w.path);
+      const [col, id] = this.split(write.path);
       if (this.virtual.has(col)) throw new Error(`memory firestore: ${col} is read-only`);
       let docs = this.collections.get(col);
       if (!docs) this.collections.set(col, (docs = new Map()));
       const current = docs.get(id);
-      switch (w.op) {
+      switch (write.op) {
         case 'delete':
           docs.delete(id);
           break;
         case 'create':
-          if (current !== undefined) throw new AlreadyExists(w.path);
-          docs.set(id, JSON.stringify(w.data));
+          if (current !== undefined) throw new AlreadyExists(write.path);
+          docs.set(id, JSON.stringify(write.data));
           break;
         case 'set':
-          docs.set(id, JSON.stringify(w.data));
+          docs.set(id, JSON.stringify(write.data));
           break;
         case 'merge':
-          docs.set(id, JSON.stringify(deepMerge(current === undefined ? {} : (JSON.parse(current) as Data), w.data!)));
+          docs.set(id, JSON.stringify(deepMerge(current === undefined ? {} : (JSON.parse(current) as Data), write.data!)));
           break;
         case 'update': {
-          if (current === undefined) throw Object.assign(new Error(`5 NOT_FOUND: No document to update: ${w.path}`), { code: 5 });
+          if (current === undefined) throw Object.assign(new Error(`5 NOT_FOUND: No document to update: ${write.path}`), { code: 5 });
           const next = JSON.parse(current) as Data;
-          for (const [k, v] of Object.entries(w.data!)) setPath(next, k, v);
+          for (const [fieldPath, value] of Object.entries(write.data!)) setPath(next, fieldPath, value);
           docs.set(id, JSON.stringify(next));
           break;
         }

@@ -255,8 +255,8 @@ export class FirestoreStore implements Store {
     await this.db.runTransaction(async (tx) => {
       const snap = this.counted(await tx.get(ref));
       if (!snap.exists) return;
-      const s = snap.data() as UnitRoundState;
-      tx.update(ref, { feedbackHash, ...(s.seenVersion <= readVersion ? { feedbackPending: false } : {}), ...(producedVersion !== null && producedVersion > s.seenVersion ? { seenVersion: producedVersion } : {}) });
+      const state = snap.data() as UnitRoundState;
+      tx.update(ref, { feedbackHash, ...(state.seenVersion <= readVersion ? { feedbackPending: false } : {}), ...(producedVersion !== null && producedVersion > state.seenVersion ? { seenVersion: producedVersion } : {}) });
     });
   }
 
@@ -391,19 +391,19 @@ export class FirestoreStore implements Store {
         const stored = snap.exists ? (snap.data() as AggregateRecord) : null;
         if ((stored ? (stored.seq ?? 0) : null) !== seq) return null;
         const node: AggregateRecord = stored?.epoch === epoch ? stored : { ...rebased(stored, roundId, nodeId, repair.parentId, now), epoch };
-        chunk.forEach((childId, i) => {
-          const old = partSnaps[i]!.exists ? (partSnaps[i]!.data() as AggregatePartRecord) : null;
+        chunk.forEach((childId, childIndex) => {
+          const old = partSnaps[childIndex]!.exists ? (partSnaps[childIndex]!.data() as AggregatePartRecord) : null;
           const counted = old && old.epoch === epoch ? old : null;
           const next = wanted.get(childId);
           applyToLedger(node.ledger, counted?.totals, -1);
           node.contributors -= counted?.contributors ?? 0;
           if (!next || repair.remove.includes(childId)) {
-            tx.delete(partRefs[i]!);
+            tx.delete(partRefs[childIndex]!);
             return;
           }
           applyToLedger(node.ledger, next.totals, 1);
           node.contributors += next.contributors;
-          tx.set(partRefs[i]!, { roundId, nodeId, childId, totals: next.totals, seq: next.seq, contributors: next.contributors, epoch, updatedAt: now } satisfies AggregatePartRecord);
+          tx.set(partRefs[childIndex]!, { roundId, nodeId, childId, totals: next.totals, seq: next.seq, contributors: next.contributors, epoch, updatedAt: now } satisfies AggregatePartRecord);
         });
         if (last) {
           // Every part now reads as `repair` says: the node's sums are set from them outright,
@@ -527,8 +527,8 @@ export class FirestoreStore implements Store {
   /** Reminder keys marked sent at or before `at` (records without a time count as sent: older data). */
   async sentReminderKeys(at: number): Promise<string[]> {
     const snap = this.countedQuery(await this.col('reminders').where('status', '==', 'sent').get());
-    return snap.docs.filter((d) => !d.id.startsWith(MESSAGE_PREFIX)).filter((d) => {
-      const sentAt = (d.data() as { sentAt?: unknown }).sentAt;
+    return snap.docs.filter((d) => !d.id.startsWith(MESSAGE_PREFIX)).filter((reminder) => {
+      const sentAt = (reminder.data() as { sentAt?: unknown }).sentAt;
       return typeof sentAt !== 'number' || sentAt <= at;
     }).map((d) => d.id);
   }
@@ -571,7 +571,7 @@ export class FirestoreStore implements Store {
   async markMessageSent(claim: MessageClaim, unitId: string | null, now: number): Promise<void> {
     const reminders = this.col('reminders');
     const batch = this.db.batch();
-    for (const k of claim.keys) batch.set(reminders.doc(k), { status: 'sent', sentAt: now, messageKey: claim.messageKey, unitId });
+    for (const reminderKey of claim.keys) batch.set(reminders.doc(reminderKey), { status: 'sent', sentAt: now, messageKey: claim.messageKey, unitId });
     batch.set(reminders.doc(claim.messageKey), { status: 'sent' }, { merge: true });
     await batch.commit();
   }
@@ -599,8 +599,8 @@ export class FirestoreStore implements Store {
       await this.db.runTransaction(async (tx) => {
         const snaps = await tx.getAll(...chunk.map((m) => this.col('masterChanges').doc(m.id)));
         this.reads += snaps.length;
-        snaps.forEach((snap, j) => {
-          if (snap.exists && (snap.data() as MasterChangeRecord).token === chunk[j]!.token) tx.delete(snap.ref);
+        snaps.forEach((snap, changeIndex) => {
+          if (snap.exists && (snap.data() as MasterChangeRecord).token === chunk[changeIndex]!.token) tx.delete(snap.ref);
         });
       });
     }
@@ -615,8 +615,8 @@ export class FirestoreStore implements Store {
       for (const doc of snap.docs) {
         if (name === 'submissions') {
           const versions = this.countedQuery(await doc.ref.collection('versions').get());
-          for (const v of versions.docs) {
-            await v.ref.delete();
+          for (const version of versions.docs) {
+            await version.ref.delete();
             count++;
           }
         }

@@ -112,13 +112,13 @@ export function nominationsOfValues(rows: unknown[][]): { shortlist: Set<string>
   const codeRow = rows[codeRowIndex]!;
   const idCol = codeRow.findIndex((v) => v === NOMINATION_ID_CODE);
   const markCol = codeRow.findIndex((v) => codeOf({ v: v as string }) === SHORTLIST_CODE);
-  rows.forEach((r, row) => {
+  rows.forEach((cells, row) => {
     if (row <= codeRowIndex) return;
-    const id = r[idCol];
+    const id = cells[idCol];
     if (typeof id !== 'string' || id === '') return;
-    const values = r.map((v): SheetValue => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null));
+    const values = cells.map((v): SheetValue => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null));
     onSheet.rows.push({ row, id, values });
-    const mark = markCol < 0 ? undefined : r[markCol];
+    const mark = markCol < 0 ? undefined : cells[markCol];
     if (mark === true || String(mark).toUpperCase() === 'TRUE') shortlist.add(id);
   });
   return { shortlist, onSheet };

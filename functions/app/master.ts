@@ -110,12 +110,12 @@ function refreshPending(meta: MetaDocs['master']): boolean {
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Only what the view reads: the cache holds every unit of the campaign, so it keeps no more. */
-function viewSubmission(s: SubmissionRecord): ViewSubmission {
-  const { unitId, contentHash, versionCount, acceptedAt, firstAcceptedAt, late, totals, nominations, confirmation, activities } = s;
+function viewSubmission(submission: SubmissionRecord): ViewSubmission {
+  const { unitId, contentHash, versionCount, acceptedAt, firstAcceptedAt, late, totals, nominations, confirmation, activities } = submission;
   return { unitId, contentHash, versionCount, acceptedAt, firstAcceptedAt, late, totals, nominations, confirmation, ...(activities ? { activities } : {}) };
 }
-function viewState(s: UnitRoundState): ViewState {
-  const { unitId, status, contentHash, errors, warnings, evaluatedAt, lockedOut, issues, nominations, quotaOverruns, dossierMissing } = s;
+function viewState(state: UnitRoundState): ViewState {
+  const { unitId, status, contentHash, errors, warnings, evaluatedAt, lockedOut, issues, nominations, quotaOverruns, dossierMissing } = state;
   return { unitId, status, contentHash, errors, warnings, evaluatedAt, lockedOut, issues, nominations, quotaOverruns, dossierMissing };
 }
 /** A unit's flags in one order whichever way they were read (one query, or the unit's two documents). */
@@ -140,7 +140,7 @@ async function loadIndex(deps: Pick<MasterDeps, 'model' | 'store'>): Promise<Mas
       store.flagsOfRound(round.id),
     ]);
     const flagsByUnit = new Map<string, UnitFlagsRecord[]>();
-    for (const r of flagRecords) flagsByUnit.set(r.unitId, [...(flagsByUnit.get(r.unitId) ?? []), r]);
+    for (const flagRecord of flagRecords) flagsByUnit.set(flagRecord.unitId, [...(flagsByUnit.get(flagRecord.unitId) ?? []), flagRecord]);
     index.set(round.id, {
       submissions: new Map(submissions.map((s) => [s.unitId, viewSubmission(s)])),
       states: new Map(states.map((s) => [s.unitId, viewState(s)])),
@@ -164,14 +164,14 @@ async function patchIndex(deps: Pick<MasterDeps, 'model' | 'store'>, index: Mast
     for (const round of model.campaign.rounds) {
       const records = await store.flagsOfRound(round.id);
       const byUnit = new Map<string, UnitFlagsRecord[]>();
-      for (const r of records) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r]);
-      const r = index.get(round.id);
-      if (r) r.flags = new Map([...byUnit].map(([unitId, rs]) => [unitId, flagsOfRecords(rs)]));
+      for (const flagRecord of records) byUnit.set(flagRecord.unitId, [...(byUnit.get(flagRecord.unitId) ?? []), flagRecord]);
+      const roundIndex = index.get(round.id);
+      if (roundIndex) roundIndex.flags = new Map([...byUnit].map(([unitId, rs]) => [unitId, flagsOfRecords(rs)]));
     }
   }
   const units = changes.filter((c) => c.kind === 'unit' && c.roundId && c.unitId && index.has(c.roundId));
   await mapLimit(units, 8, async ({ roundId, unitId }) => {
-    const r = index.get(roundId!)!;
+    const roundIndex = index.get(roundId!)!;
     const path = model.findUnit(unitId!) ? [unitId!, ...model.ancestors(unitId!).map((a) => a.id)] : [unitId!];
     const [submission, state, registration, flags, nodes] = await Promise.all([
       store.submission(roundId!, unitId!),
@@ -180,18 +180,18 @@ async function patchIndex(deps: Pick<MasterDeps, 'model' | 'store'>, index: Mast
       store.unitFlags(roundId!, unitId!),
       Promise.all(path.map((nodeId) => store.aggregate(roundId!, nodeId))),
     ]);
-    setOrDelete(r.submissions, unitId!, submission && viewSubmission(submission));
-    setOrDelete(r.states, unitId!, state && viewState(state));
-    setOrDelete(r.sheetUrls, unitId!, registration?.url);
-    setOrDelete(r.flags, unitId!, flags.length ? flagsOfRecords(flags) : null);
-    path.forEach((nodeId, i) => setOrDelete(r.nodes, nodeId, nodes[i] && { totals: nodes[i].totals, contributors: nodes[i].contributors }));
+    setOrDelete(roundIndex.submissions, unitId!, submission && viewSubmission(submission));
+    setOrDelete(roundIndex.states, unitId!, state && viewState(state));
+    setOrDelete(roundIndex.sheetUrls, unitId!, registration?.url);
+    setOrDelete(roundIndex.flags, unitId!, flags.length ? flagsOfRecords(flags) : null);
+    path.forEach((nodeId, i) => setOrDelete(roundIndex.nodes, nodeId, nodes[i] && { totals: nodes[i].totals, contributors: nodes[i].contributors }));
   });
 }
 
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await work(items[next++]!);
   }));
 }
 
@@ -200,14 +200,14 @@ async function inputOf(deps: Pick<MasterDeps, 'model' | 'store'>, index: MasterI
   const [reports, failures] = await Promise.all([deps.store.meta('reports'), deps.store.sheetFailures()]); // quarantined sheets show as flags on their units
   const sorted = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => byId(a, b));
   const rounds: RoundInput[] = deps.model.campaign.rounds.map((round) => {
-    const r = index.get(round.id)!;
+    const roundIndex = index.get(round.id)!;
     return {
       roundId: round.id,
-      submissions: sorted(r.submissions).map(([, s]) => s),
-      states: sorted(r.states).map(([, s]) => s),
-      nodes: Object.fromEntries(sorted(r.nodes)),
-      sheetUrls: Object.fromEntries(sorted(r.sheetUrls)),
-      flags: [...sorted(r.flags).flatMap(([, f]) => f), ...quarantineFlags(failures, round.id)],
+      submissions: sorted(roundIndex.submissions).map(([, s]) => s),
+      states: sorted(roundIndex.states).map(([, s]) => s),
+      nodes: Object.fromEntries(sorted(roundIndex.nodes)),
+      sheetUrls: Object.fromEntries(sorted(roundIndex.sheetUrls)),
+      flags: [...sorted(roundIndex.flags).flatMap(([, f]) => f), ...quarantineFlags(failures, round.id)],
     };
   });
   const documents = Object.fromEntries(Object.entries(reports).map(([roundId, r]) => [roundId, { publishedAt: r.publishedAt, files: r.files.map((f) => ({ name: f.name, url: f.url })) }]));

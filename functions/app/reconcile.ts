@@ -35,9 +35,9 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
   // than the ones it replaces. What is skipped, the next run checks.
   const stored = new Map((await store.aggregatesOfRound(roundId)).map((a) => [a.nodeId, a]));
   const storedParts = new Map<string, Map<string, AggregatePartRecord>>();
-  for (const p of await store.aggregatePartsOfRound(roundId)) {
-    if (!storedParts.has(p.nodeId)) storedParts.set(p.nodeId, new Map());
-    storedParts.get(p.nodeId)!.set(p.childId, p);
+  for (const storedPart of await store.aggregatePartsOfRound(roundId)) {
+    if (!storedParts.has(storedPart.nodeId)) storedParts.set(storedPart.nodeId, new Map());
+    storedParts.get(storedPart.nodeId)!.set(storedPart.childId, storedPart);
   }
   const submissions = await store.submissionsOfRound(roundId);
   const known = submissions.filter((s) => model.findUnit(s.unitId));
@@ -60,9 +60,9 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
     const storedOfNode = storedParts.get(node.nodeId) ?? new Map<string, AggregatePartRecord>();
     // A part counts only in its node's epoch: one from another incarnation is written again.
     const write = parts
-      .filter((p) => {
-        const s = storedOfNode.get(p.childId);
-        return !s || !current?.epoch || s.epoch !== current.epoch || s.contributors !== p.contributors || canonicalJson(s.totals) !== canonicalJson(p.totals);
+      .filter((part) => {
+        const storedPart = storedOfNode.get(part.childId);
+        return !storedPart || !current?.epoch || storedPart.epoch !== current.epoch || storedPart.contributors !== part.contributors || canonicalJson(storedPart.totals) !== canonicalJson(part.totals);
       })
       .map((p) => p.childId);
     const remove = [...storedOfNode.keys()].filter((childId) => !wanted.has(childId));
@@ -96,7 +96,7 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
   if (skipped.length) deps.log.info('aggregates changed while reconciling; left for the next run', { roundId, skipped: skipped.slice(0, 50), count: skipped.length });
 
   const byKind = new Map<string, (typeof known)[number]['values'][]>();
-  for (const s of known) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.values]);
+  for (const submission of known) byKind.set(submission.kind, [...(byKind.get(submission.kind) ?? []), submission.values]);
   for (const [kind, values] of byKind) await store.putPeerStats(roundId, kind, computePeerStats(values), now);
   return { roundId, repaired, skipped, checked: expected.size };
 }
@@ -132,11 +132,11 @@ export interface SharingReconcileResult {
 const ROLE_RANK: Record<string, number> = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 };
 const ROLE_LABEL: Record<string, string> = { reader: 'xem', commenter: 'nhận xét', writer: 'sửa', fileOrganizer: 'quản lý', organizer: 'quản lý', owner: 'chủ sở hữu' };
 
-function describeGrant(g: ExtraGrant): string {
-  const role = ROLE_LABEL[g.role] ?? g.role;
-  if (g.type === 'anyone') return `bất kỳ ai có đường liên kết (${role})`;
-  if (g.type === 'domain') return `mọi người thuộc ${g.who} có đường liên kết (${role})`;
-  return `${g.who} (${role})`;
+function describeGrant(grant: ExtraGrant): string {
+  const role = ROLE_LABEL[grant.role] ?? grant.role;
+  if (grant.type === 'anyone') return `bất kỳ ai có đường liên kết (${role})`;
+  if (grant.type === 'domain') return `mọi người thuộc ${grant.who} có đường liên kết (${role})`;
+  return `${grant.who} (${role})`;
 }
 
 /** The grants on one unit's sheet beyond those the system made (contacts writer, coordinators reader, itself). */
@@ -146,17 +146,17 @@ export function extraGrants(
 ): ExtraGrant[] {
   const allowed = new Map<string, number>();
   const allow = (email: string, role: string) => allowed.set(email.toLowerCase(), Math.max(allowed.get(email.toLowerCase()) ?? 0, ROLE_RANK[role]!));
-  for (const e of expected.readers) allow(e, 'reader');
-  for (const e of expected.writers) allow(e, 'writer');
-  for (const e of expected.system) allow(e, 'owner');
+  for (const email of expected.readers) allow(email, 'reader');
+  for (const email of expected.writers) allow(email, 'writer');
+  for (const email of expected.system) allow(email, 'owner');
   const extra: ExtraGrant[] = [];
-  for (const p of permissions) {
+  for (const permission of permissions) {
     // The file's owner is the system (outside shared drives); a shared drive's members inherit
     // their access from the drive, which its organizers manage, not from this sheet.
-    if (p.inherited || (p.role === 'owner' && p.emailAddress && expected.system.some((s) => s.toLowerCase() === p.emailAddress!.toLowerCase()))) continue;
-    const email = p.emailAddress?.toLowerCase();
-    if ((p.type === 'user' || p.type === 'group') && email && (ROLE_RANK[p.role] ?? 9) <= (allowed.get(email) ?? 0)) continue;
-    extra.push({ type: p.type, role: p.role, who: p.type === 'anyone' ? null : p.type === 'domain' ? p.domain : (p.emailAddress ?? null) });
+    if (permission.inherited || (permission.role === 'owner' && permission.emailAddress && expected.system.some((s) => s.toLowerCase() === permission.emailAddress!.toLowerCase()))) continue;
+    const email = permission.emailAddress?.toLowerCase();
+    if ((permission.type === 'user' || permission.type === 'group') && email && (ROLE_RANK[permission.role] ?? 9) <= (allowed.get(email) ?? 0)) continue;
+    extra.push({ type: permission.type, role: permission.role, who: permission.type === 'anyone' ? null : permission.type === 'domain' ? permission.domain : (permission.emailAddress ?? null) });
   }
   return extra;
 }

@@ -6,7 +6,7 @@
  */
 import type { CampaignModel } from '../core/campaign-model.js';
 import { nominationId } from '../core/master-view.js';
-import { sweep, type PlannedEmail, type SweepInput, type SweepResult } from '../core/sweep.js';
+import { sweep, type SweepInput, type SweepResult } from '../core/sweep.js';
 import type { Logger } from './log.js';
 import type { SubmissionRecord, UnitFlagsRecord } from './records.js';
 import { requestMasterRefresh } from './master.js';
@@ -79,19 +79,19 @@ export async function gatherSweepInput(model: CampaignModel, store: Store, now: 
     const stateOf = new Map(states.filter((s) => s.evaluatedAt <= now).map((s) => [s.unitId, s]));
     const subOf = new Map(submissions.filter((s): s is SweepSubmissionView => s !== null).map((s) => [s.unitId, s]));
     const urlOf = new Map(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url]));
-    for (const s of subOf.values()) for (const n of s.nominations ?? []) if (shortlistIds.has(nominationId(s.unitId, n))) shortlisted.push(n);
+    for (const submission of subOf.values()) for (const nomination of submission.nominations ?? []) if (shortlistIds.has(nominationId(submission.unitId, nomination))) shortlisted.push(nomination);
     rounds.push({
       roundId: round.id,
       units: model.campaign.units
         .filter((u) => model.hasWorkbook(u.id, round.id))
-        .map((u) => {
-          const st = stateOf.get(u.id);
-          const sub = subOf.get(u.id);
+        .map((unit) => {
+          const state = stateOf.get(unit.id);
+          const sub = subOf.get(unit.id);
           return {
-            unitId: u.id,
-            state: st ? { status: st.status, errors: st.errors, warnings: st.warnings, pendingCount: st.pendingCount, quotaOverruns: st.quotaOverruns, nominations: st.nominations, dossierMissing: st.dossierMissing } : null,
+            unitId: unit.id,
+            state: state ? { status: state.status, errors: state.errors, warnings: state.warnings, pendingCount: state.pendingCount, quotaOverruns: state.quotaOverruns, nominations: state.nominations, dossierMissing: state.dossierMissing } : null,
             submission: sub ? { firstAcceptedAt: sub.firstAcceptedAt, late: sub.late, versionCount: sub.versionCount } : null,
-            sheetUrl: urlOf.get(u.id) ?? null,
+            sheetUrl: urlOf.get(unit.id) ?? null,
           };
         }),
     });
@@ -107,11 +107,11 @@ export async function gatherSweepInput(model: CampaignModel, store: Store, now: 
 /** The sweep's flags, one record per unit and round (findings for the whole campaign, round '*', are not flags). */
 function flagRecords(result: SweepResult, now: number): UnitFlagsRecord[] {
   const grouped = new Map<string, UnitFlagsRecord>();
-  for (const f of result.findings) {
-    if (f.roundId === '*') continue;
-    const key = JSON.stringify([f.roundId, f.unitId]);
-    const record = grouped.get(key) ?? { roundId: f.roundId, unitId: f.unitId, flags: [], at: now };
-    if (!record.flags.some((x) => x.rule === f.rule)) record.flags.push({ unitId: f.unitId, rule: f.rule, reason: f.reason });
+  for (const finding of result.findings) {
+    if (finding.roundId === '*') continue;
+    const key = JSON.stringify([finding.roundId, finding.unitId]);
+    const record = grouped.get(key) ?? { roundId: finding.roundId, unitId: finding.unitId, flags: [], at: now };
+    if (!record.flags.some((x) => x.rule === finding.rule)) record.flags.push({ unitId: finding.unitId, rule: finding.rule, reason: finding.reason });
     grouped.set(key, record);
   }
   return [...grouped.values()];

@@ -47,27 +47,27 @@ export const toMicro = (v: number): number => Math.round(v * MICRO);
 export function applyToLedger(ledger: TotalsLedger, part: NodeTotals | null | undefined, sign: 1 | -1): void {
   if (!part) return;
   for (const [table, byCode] of Object.entries(part)) {
-    const t = (ledger[table] ??= { parts: 0, codes: {} });
-    t.parts += sign;
-    for (const [code, v] of Object.entries(byCode)) {
-      const e = (t.codes[code] ??= [0, 0, 0]);
-      const isNumber = v !== null && v !== undefined;
+    const tableLedger = (ledger[table] ??= { parts: 0, codes: {} });
+    tableLedger.parts += sign;
+    for (const [code, value] of Object.entries(byCode)) {
+      const entry = (tableLedger.codes[code] ??= [0, 0, 0]);
+      const isNumber = value !== null && value !== undefined;
       if (isNumber) {
-        e[0] += sign * toMicro(v);
-        e[1] += sign;
+        entry[0] += sign * toMicro(value);
+        entry[1] += sign;
       }
-      e[2] += sign;
+      entry[2] += sign;
       // -0 and 0 mean the same; keep one so a ledger built by deltas equals one built afresh.
-      if (e[0] === 0) e[0] = 0;
-      if (e[2] === 0) delete t.codes[code];
+      if (entry[0] === 0) entry[0] = 0;
+      if (entry[2] === 0) delete tableLedger.codes[code];
     }
-    if (t.parts === 0) delete ledger[table];
+    if (tableLedger.parts === 0) delete ledger[table];
   }
 }
 
 export function ledgerOf(parts: (NodeTotals | null | undefined)[]): TotalsLedger {
   const ledger: TotalsLedger = {};
-  for (const p of parts) applyToLedger(ledger, p, 1);
+  for (const part of parts) applyToLedger(ledger, part, 1);
   return ledger;
 }
 
@@ -106,8 +106,8 @@ export function computeAllNodes(model: CampaignModel, submissions: Map<string, N
     const own = submissions.get(nodeId) ?? null;
     const children: ComputedNode['children'] = {};
     for (const child of model.children(nodeId)) {
-      const c = visit(child.id);
-      children[child.id] = { totals: c.totals, contributors: c.contributors };
+      const computedChild = visit(child.id);
+      children[child.id] = { totals: computedChild.totals, contributors: computedChild.contributors };
     }
     const node: ComputedNode = {
       nodeId,
@@ -120,7 +120,7 @@ export function computeAllNodes(model: CampaignModel, submissions: Map<string, N
     out.set(nodeId, node);
     return node;
   };
-  for (const u of model.campaign.units) visit(u.id);
+  for (const unit of model.campaign.units) visit(unit.id);
   return out;
 }
 
@@ -175,15 +175,15 @@ export function consolidateByGroups(model: CampaignModel, roundId: string, nodes
     const top = topmost(unitIds).map(figures);
     return { totals: sumTotals(top.map((f) => f.totals)), contributors: top.reduce((n, f) => n + f.contributors, 0) };
   };
-  const groups = consolidationGroups(model).map((g): GroupConsolidation => {
-    const kinds = new Set(g.kinds);
+  const groups = consolidationGroups(model).map((group): GroupConsolidation => {
+    const kinds = new Set(group.kinds);
     const members = model.campaign.units.filter((u) => kinds.has(u.kind) && filesFigures(model, u.id, roundId)).map((u) => u.id);
     const { totals, contributors } = add(members);
     return {
-      id: g.id,
-      label: g.label,
-      subtotalLabel: g.subtotalLabel,
-      headline: g.headline,
+      id: group.id,
+      label: group.label,
+      subtotalLabel: group.subtotalLabel,
+      headline: group.headline,
       rows: members.map((unitId) => ({ unitId, ...figures(unitId) })),
       subtotal: totals,
       contributors,

@@ -95,15 +95,15 @@ export interface SweepResult {
 export type Window = { kind: 'before'; offset: number } | { kind: 'overdue'; index: number } | { kind: 'locked' } | null;
 
 export function reminderWindow(model: CampaignModel, roundId: string, now: number, daysBefore: number[], overdueEveryDays: number): Window {
-  const tz = model.timeZone;
-  const today = civilDateOf(now, tz);
+  const timeZone = model.timeZone;
+  const today = civilDateOf(now, timeZone);
   if (now < model.dueAt(roundId)) {
     const daysLeft = civilDaysBetween(today, model.lastOnTimeDate(roundId));
     const offset = [...daysBefore].sort((a, b) => a - b).find((d) => d >= daysLeft);
     return offset === undefined ? null : { kind: 'before', offset };
   }
   if (now < model.lockAt(roundId)) {
-    const firstLateDate = civilDateOf(model.dueAt(roundId), tz);
+    const firstLateDate = civilDateOf(model.dueAt(roundId), timeZone);
     return { kind: 'overdue', index: Math.floor(civilDaysBetween(firstLateDate, today) / overdueEveryDays) };
   }
   return { kind: 'locked' };
@@ -113,20 +113,20 @@ const windowKey = (w: Exclude<Window, null>) => (w.kind === 'before' ? `d-${w.of
 
 /** Everything below is worded from the schema: no campaign's names, pages or deadline reading are spelled here. */
 function wording(model: CampaignModel) {
-  const tz = model.timeZone;
-  const c = model.campaign;
-  const submitBox = c.confirmation.fields.find((f) => f.type === 'submit-checkbox')?.label;
-  const lastDay = (roundId: string) => formatViDateWithWeekday(startOfCivilDate(model.lastOnTimeDate(roundId), tz), tz);
-  const strict = (roundId: string) => (model.round(roundId).deadlineReading ?? c.deadlineReading) === 'before-date';
+  const timeZone = model.timeZone;
+  const campaign = model.campaign;
+  const submitBox = campaign.confirmation.fields.find((f) => f.type === 'submit-checkbox')?.label;
+  const lastDay = (roundId: string) => formatViDateWithWeekday(startOfCivilDate(model.lastOnTimeDate(roundId), timeZone), timeZone);
+  const strict = (roundId: string) => (model.round(roundId).deadlineReading ?? campaign.deadlineReading) === 'before-date';
   return {
     /** "trước ngày 15/07/2020" as the plan writes it, or "đến hết ngày 31/03/2025" for the 'by-date' reading. */
     due: (roundId: string) => `${strict(roundId) ? 'trước ngày' : 'đến hết ngày'} ${formatCivilDate(model.round(roundId).dueDate)}`,
     /** "trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020" */
     dueInFull: (roundId: string) => (strict(roundId) ? `trước ngày ${formatCivilDate(model.round(roundId).dueDate)}, tức muộn nhất 23:59 ${lastDay(roundId)}` : `muộn nhất 23:59 ${lastDay(roundId)}`),
     /** "00:00 thứ Tư, 22/07/2020" */
-    at: (instant: number) => `${formatViDateTime(instant, tz).slice(0, 5)} ${formatViDateWithWeekday(instant, tz)}`,
+    at: (instant: number) => `${formatViDateTime(instant, timeZone).slice(0, 5)} ${formatViDateWithWeekday(instant, timeZone)}`,
     /** How a unit sends: tick the schema's submit box on the schema's confirmation page. */
-    howToSend: submitBox ? `tích ô "${submitBox}" ở trang ${c.confirmation.sheetTitle}` : `hoàn thành trang ${c.confirmation.sheetTitle}`,
+    howToSend: submitBox ? `tích ô "${submitBox}" ở trang ${campaign.confirmation.sheetTitle}` : `hoàn thành trang ${campaign.confirmation.sheetTitle}`,
   };
 }
 
@@ -146,8 +146,8 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
   const { now } = input;
   const daysBefore = input.options?.daysBefore ?? model.campaign.reminders.daysBefore;
   const every = input.options?.overdueEveryDays ?? model.campaign.reminders.overdueEveryDays;
-  const tz = model.timeZone;
-  const w = wording(model);
+  const timeZone = model.timeZone;
+  const phrases = wording(model);
   const findings: SweepFinding[] = [];
   const lists = { missing: new Set<string>(), late: new Set<string>(), dueSoon: new Set<string>(), invalid: new Set<string>() };
   const byRound: SweepRoundLists[] = [];
@@ -163,78 +163,78 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
       lists[name].add(unitId);
       roundLists[name].push(unitId);
     };
-    for (const u of round.units) {
-      if (!model.findUnit(u.unitId) || !model.isExpected(u.unitId, round.roundId)) continue;
+    for (const unit of round.units) {
+      if (!model.findUnit(unit.unitId) || !model.isExpected(unit.unitId, round.roundId)) continue;
       const add = (rule: SweepRule, window: string, reason: string) => {
-        const f = { roundId: round.roundId, unitId: u.unitId, rule, window, reason, key: `${round.roundId}__${u.unitId}__${rule}__${window}` };
-        findings.push(f);
-        return f;
+        const finding = { roundId: round.roundId, unitId: unit.unitId, rule, window, reason, key: `${round.roundId}__${unit.unitId}__${rule}__${window}` };
+        findings.push(finding);
+        return finding;
       };
-      if (u.submission) {
-        if (u.submission.late) {
-          list('late', u.unitId);
-          add('late', 'flag', `Nộp muộn: gửi lần đầu lúc ${formatViDateTime(u.submission.firstAcceptedAt, tz)}, hạn là ${w.due(round.roundId)}.`);
+      if (unit.submission) {
+        if (unit.submission.late) {
+          list('late', unit.unitId);
+          add('late', 'flag', `Nộp muộn: gửi lần đầu lúc ${formatViDateTime(unit.submission.firstAcceptedAt, timeZone)}, hạn là ${phrases.due(round.roundId)}.`);
         }
         continue;
       }
       const overdue = now >= model.dueAt(round.roundId);
-      if (overdue) list('missing', u.unitId);
-      else if (win) list('dueSoon', u.unitId);
-      if (u.state?.status === 'invalid') list('invalid', u.unitId);
+      if (overdue) list('missing', unit.unitId);
+      else if (win) list('dueSoon', unit.unitId);
+      if (unit.state?.status === 'invalid') list('invalid', unit.unitId);
       // State findings are flagged whenever they hold; a reminder carries them only inside a window.
-      const wk = win ? windowKey(win) : 'flag';
+      const windowTag = win ? windowKey(win) : 'flag';
       const points: string[] = [];
       const keys: string[] = [];
       /** A finding; inside a window also a reminder key, and a line of the message (null: the state line already says it). */
       const point = (rule: SweepRule, reason: string, line: string | null) => {
-        const f = add(rule, wk, reason);
+        const finding = add(rule, windowTag, reason);
         if (!win) return;
-        if (!keys.includes(f.key)) keys.push(f.key);
+        if (!keys.includes(finding.key)) keys.push(finding.key);
         if (line !== null) points.push(line);
       };
       if (win?.kind === 'locked') {
         point('final-missing', 'Đã khóa sổ, đơn vị chưa gửi báo cáo.', 'Đợt báo cáo đã khóa sổ mà hệ thống chưa nhận được báo cáo hợp lệ của đơn vị.');
       } else {
-        const s = u.state;
+        const state = unit.state;
         if (win) {
           const what =
-            !s || s.status === 'empty'
+            !state || state.status === 'empty'
               ? 'Bảng tính chưa có số liệu.'
-              : s.status === 'invalid'
-                ? `Bảng tính còn ${s.errors} lỗi (ô tô đỏ)${s.warnings ? `, ${s.warnings} cảnh báo (ô tô vàng)` : ''}, nên báo cáo chưa được tiếp nhận.`
-                : s.status === 'draft'
-                  ? `Báo cáo chưa được gửi: chưa ${w.howToSend}${s.pendingCount ? `, còn ${s.pendingCount} mục bắt buộc chưa điền` : ''}.`
+              : state.status === 'invalid'
+                ? `Bảng tính còn ${state.errors} lỗi (ô tô đỏ)${state.warnings ? `, ${state.warnings} cảnh báo (ô tô vàng)` : ''}, nên báo cáo chưa được tiếp nhận.`
+                : state.status === 'draft'
+                  ? `Báo cáo chưa được gửi: chưa ${phrases.howToSend}${state.pendingCount ? `, còn ${state.pendingCount} mục bắt buộc chưa điền` : ''}.`
                   : 'Báo cáo đã hợp lệ nhưng chưa được tiếp nhận; đề nghị đơn vị kiểm tra lại bảng tính.';
           point('not-submitted', overdue ? 'Quá hạn, chưa gửi báo cáo.' : 'Sắp đến hạn, chưa gửi báo cáo.', what);
         }
-        if (s?.status === 'invalid') point('invalid', `Còn ${s.errors} lỗi.`, null);
-        if (s?.status === 'draft') point('draft', 'Đang nhập, chưa gửi.', null);
-        for (const o of s?.quotaOverruns ?? []) {
-          const award = model.award(o.award).name;
-          quotaList.push({ roundId: round.roundId, unit: u.unitId, award: o.award, kind: o.kind, limit: o.limit, count: o.count });
-          point('quota', `Vượt định mức ${award} (${o.description}): đang đề nghị ${formatViNumber(o.count)}${KIND_LABEL[o.kind] ?? ''}.`, `Đề nghị ${award} vượt định mức (${o.description}): đơn vị đang đề nghị ${formatViNumber(o.count)}${KIND_LABEL[o.kind] ?? ''}, tối đa ${formatViNumber(o.limit)}.`);
+        if (state?.status === 'invalid') point('invalid', `Còn ${state.errors} lỗi.`, null);
+        if (state?.status === 'draft') point('draft', 'Đang nhập, chưa gửi.', null);
+        for (const overrun of state?.quotaOverruns ?? []) {
+          const award = model.award(overrun.award).name;
+          quotaList.push({ roundId: round.roundId, unit: unit.unitId, award: overrun.award, kind: overrun.kind, limit: overrun.limit, count: overrun.count });
+          point('quota', `Vượt định mức ${award} (${overrun.description}): đang đề nghị ${formatViNumber(overrun.count)}${KIND_LABEL[overrun.kind] ?? ''}.`, `Đề nghị ${award} vượt định mức (${overrun.description}): đơn vị đang đề nghị ${formatViNumber(overrun.count)}${KIND_LABEL[overrun.kind] ?? ''}, tối đa ${formatViNumber(overrun.limit)}.`);
         }
-        for (const n of s?.nominations ?? []) {
-          if (n.eligible !== false) continue;
-          const reason = n.ineligibleReasons.join(' ');
-          const who = n.name ?? '(chưa ghi tên)';
-          ineligibleList.push({ roundId: round.roundId, unit: u.unitId, nominee: n.name ?? '', award: n.award, reason });
-          point('ineligible', `Đối tượng chưa đạt tiêu chuẩn: ${who}.`, `${who}${n.award ? ` (${model.award(n.award).name})` : ''} chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
+        for (const nomination of state?.nominations ?? []) {
+          if (nomination.eligible !== false) continue;
+          const reason = nomination.ineligibleReasons.join(' ');
+          const who = nomination.name ?? '(chưa ghi tên)';
+          ineligibleList.push({ roundId: round.roundId, unit: unit.unitId, nominee: nomination.name ?? '', award: nomination.award, reason });
+          point('ineligible', `Đối tượng chưa đạt tiêu chuẩn: ${who}.`, `${who}${nomination.award ? ` (${model.award(nomination.award).name})` : ''} chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
         }
-        if (s && s.dossierMissing.length && s.nominations.length) {
-          point('dossier', `Hồ sơ khen thưởng còn thiếu: ${s.dossierMissing.join('; ')}.`, `Hồ sơ đề nghị khen thưởng còn thiếu: ${s.dossierMissing.join('; ')}.`);
+        if (state && state.dossierMissing.length && state.nominations.length) {
+          point('dossier', `Hồ sơ khen thưởng còn thiếu: ${state.dossierMissing.join('; ')}.`, `Hồ sơ đề nghị khen thưởng còn thiếu: ${state.dossierMissing.join('; ')}.`);
         }
       }
       if (!win) continue;
-      const pointsOfUnit = unitPoints.get(u.unitId) ?? [];
-      pointsOfUnit.push({ roundId: round.roundId, lines: points, keys, window: win, url: u.sheetUrl, nominees: u.state?.nominations ?? [] });
-      unitPoints.set(u.unitId, pointsOfUnit);
+      const pointsOfUnit = unitPoints.get(unit.unitId) ?? [];
+      pointsOfUnit.push({ roundId: round.roundId, lines: points, keys, window: win, url: unit.sheetUrl, nominees: unit.state?.nominations ?? [] });
+      unitPoints.set(unit.unitId, pointsOfUnit);
     }
   }
 
   const overShortlist = shortlistOverruns(model, input.shortlisted).map(({ excess, ...o }) => o);
-  for (const o of overShortlist) {
-    findings.push({ roundId: '*', unitId: model.campaign.coordinator.unit, rule: 'shortlist-quota', window: 'flag', reason: `Danh sách đề xuất ${model.award(o.award).name} vượt định mức: ${o.description}, đang chọn ${o.count}.`, key: `shortlist__${o.scope}__${o.kind}` });
+  for (const overrun of overShortlist) {
+    findings.push({ roundId: '*', unitId: model.campaign.coordinator.unit, rule: 'shortlist-quota', window: 'flag', reason: `Danh sách đề xuất ${model.award(overrun.award).name} vượt định mức: ${overrun.description}, đang chọn ${overrun.count}.`, key: `shortlist__${overrun.scope}__${overrun.kind}` });
   }
 
   const sent = new Set(input.sent ?? []);
@@ -269,38 +269,38 @@ export function sweep(model: CampaignModel, input: SweepInput): SweepResult {
 }
 
 function unitEmail(model: CampaignModel, unitId: string, rounds: UnitRoundPoints[], now: number): PlannedEmail {
-  const tz = model.timeZone;
-  const w = wording(model);
+  const timeZone = model.timeZone;
+  const phrases = wording(model);
   const unit = model.unit(unitId);
-  const c = model.campaign;
+  const campaign = model.campaign;
   const worst = rounds.some((r) => r.window.kind === 'locked') ? 'locked' : rounds.some((r) => r.window.kind === 'overdue') ? 'overdue' : 'before';
   const subjectLead = worst === 'locked' ? 'Đã khóa sổ, đơn vị chưa gửi báo cáo' : worst === 'overdue' ? 'Báo cáo đã quá hạn' : 'Nhắc hạn gửi báo cáo';
   const parts: string[] = [`Kính gửi: ${unit.name},`, ''];
-  parts.push(`${c.coordinator.name} xin thông báo tình hình báo cáo ${c.title} theo ${c.source}, tính đến ${formatViDateTime(now, tz)}.`);
-  for (const r of rounds) {
-    const round = model.round(r.roundId);
+  parts.push(`${campaign.coordinator.name} xin thông báo tình hình báo cáo ${campaign.title} theo ${campaign.source}, tính đến ${formatViDateTime(now, timeZone)}.`);
+  for (const roundPoints of rounds) {
+    const round = model.round(roundPoints.roundId);
     parts.push('', `${round.name.toUpperCase()} (${round.description})`);
-    if (r.window.kind === 'before') parts.push(`Hạn gửi: ${w.dueInFull(r.roundId)}.`);
-    else if (r.window.kind === 'overdue') parts.push(`Hạn gửi (${w.dueInFull(r.roundId)}) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc ${w.at(model.lockAt(r.roundId))}.`);
-    else parts.push(`Đợt báo cáo đã khóa sổ lúc ${w.at(model.lockAt(r.roundId))}. Đề nghị đơn vị liên hệ ${c.coordinator.name} để được hướng dẫn.`);
-    parts.push('Những việc cần hoàn thành:', ...r.lines.map((l) => `  - ${l}`));
+    if (roundPoints.window.kind === 'before') parts.push(`Hạn gửi: ${phrases.dueInFull(roundPoints.roundId)}.`);
+    else if (roundPoints.window.kind === 'overdue') parts.push(`Hạn gửi (${phrases.dueInFull(roundPoints.roundId)}) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc ${phrases.at(model.lockAt(roundPoints.roundId))}.`);
+    else parts.push(`Đợt báo cáo đã khóa sổ lúc ${phrases.at(model.lockAt(roundPoints.roundId))}. Đề nghị đơn vị liên hệ ${campaign.coordinator.name} để được hướng dẫn.`);
+    parts.push('Những việc cần hoàn thành:', ...roundPoints.lines.map((l) => `  - ${l}`));
     // Each nominee's own verdict: a nominee's problem never holds the report back, so it is said apart.
-    const nominees = r.nominees ?? [];
+    const nominees = roundPoints.nominees ?? [];
     if (nominees.length) {
       const table = nominationsTable(model);
       parts.push(`Kết quả xét ${(table?.label ?? 'đề nghị khen thưởng').toLowerCase()} (không ảnh hưởng việc tiếp nhận báo cáo):`);
-      for (const n of nominees) {
-        const verdict = n.verdict ?? (n.eligible === false ? 'ineligible' : 'ok');
-        const exempt = n.exempt ? ', không thuộc diện xét danh hiệu thi đua' : '';
-        parts.push(`  - ${n.name ?? '(chưa ghi tên)'}${n.award ? ` (${model.award(n.award).name}${exempt})` : ''}: ${verdictLabel(model, table, verdict)}.`);
+      for (const nominee of nominees) {
+        const verdict = nominee.verdict ?? (nominee.eligible === false ? 'ineligible' : 'ok');
+        const exempt = nominee.exempt ? ', không thuộc diện xét danh hiệu thi đua' : '';
+        parts.push(`  - ${nominee.name ?? '(chưa ghi tên)'}${nominee.award ? ` (${model.award(nominee.award).name}${exempt})` : ''}: ${verdictLabel(model, table, verdict)}.`);
       }
     }
-    if (r.url) parts.push(`Bảng tính của đơn vị: ${r.url}`);
+    if (roundPoints.url) parts.push(`Bảng tính của đơn vị: ${roundPoints.url}`);
   }
   parts.push('');
-  if (rounds.some((r) => r.window.kind !== 'locked')) parts.push(`Sau khi hoàn thành, đề nghị đơn vị ${w.howToSend}; dòng "Tình trạng" ở đầu mỗi trang sẽ cho biết báo cáo đã được tiếp nhận.`);
-  parts.push('Nếu đơn vị đã gửi báo cáo theo đường khác, xin trả lời thư này để chúng tôi cập nhật.', '', 'Trân trọng,', c.coordinator.name, c.coordinator.emails.join(', '));
-  return { kind: 'unit', unitId, to: unit.emails, subject: `[${c.shortTitle}] ${subjectLead}: ${unit.name}`, text: parts.join('\n'), keys: [...new Set(rounds.flatMap((r) => r.keys))] };
+  if (rounds.some((r) => r.window.kind !== 'locked')) parts.push(`Sau khi hoàn thành, đề nghị đơn vị ${phrases.howToSend}; dòng "Tình trạng" ở đầu mỗi trang sẽ cho biết báo cáo đã được tiếp nhận.`);
+  parts.push('Nếu đơn vị đã gửi báo cáo theo đường khác, xin trả lời thư này để chúng tôi cập nhật.', '', 'Trân trọng,', campaign.coordinator.name, campaign.coordinator.emails.join(', '));
+  return { kind: 'unit', unitId, to: unit.emails, subject: `[${campaign.shortTitle}] ${subjectLead}: ${unit.name}`, text: parts.join('\n'), keys: [...new Set(rounds.flatMap((r) => r.keys))] };
 }
 
 /**
@@ -310,54 +310,54 @@ function unitEmail(model: CampaignModel, unitId: string, rounds: UnitRoundPoints
  * city-shortlist overrun. Nothing due, nothing missing or late: no digest.
  */
 function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResult, daysBefore: number[], every: number, sent: Set<string>): PlannedEmail | null {
-  const tz = model.timeZone;
-  const w = wording(model);
-  const c = model.campaign;
+  const timeZone = model.timeZone;
+  const phrases = wording(model);
+  const campaign = model.campaign;
   const name = (id: string) => model.findUnit(id)?.name ?? id;
   const roundName = (id: string) => model.findRound(id)?.name ?? id;
-  const day = civilDateOf(input.now, tz);
+  const day = civilDateOf(input.now, timeZone);
   const keys: string[] = [];
   const sections: string[] = [];
-  for (const r of input.rounds) {
-    const win = reminderWindow(model, r.roundId, input.now, daysBefore, every);
+  for (const roundInput of input.rounds) {
+    const win = reminderWindow(model, roundInput.roundId, input.now, daysBefore, every);
     if (!win) continue;
-    const round = model.round(r.roundId);
-    const expected = r.units.filter((u) => model.findUnit(u.unitId) && model.isExpected(u.unitId, r.roundId));
+    const round = model.round(roundInput.roundId);
+    const expected = roundInput.units.filter((u) => model.findUnit(u.unitId) && model.isExpected(u.unitId, roundInput.roundId));
     const submitted = expected.filter((u) => u.submission);
     const late = submitted.filter((u) => u.submission!.late);
     const missing = expected.filter((u) => !u.submission);
     if (!missing.length && !late.length) continue;
-    const key = win.kind === 'locked' ? `digest__${r.roundId}__final` : `digest__${day}`;
+    const key = win.kind === 'locked' ? `digest__${roundInput.roundId}__final` : `digest__${day}`;
     if (win.kind === 'locked' && sent.has(key)) continue;
     keys.push(key);
     const invalid = missing.filter((u) => u.state?.status === 'invalid');
-    const overdue = input.now >= model.dueAt(r.roundId);
+    const overdue = input.now >= model.dueAt(roundInput.roundId);
     const missingLabel = win.kind === 'locked' ? 'Chưa nộp (đã khóa sổ)' : overdue ? 'Chưa nộp (quá hạn)' : 'Chưa nộp';
     sections.push(
       '',
-      `${round.name.toUpperCase()} (hạn: ${w.due(r.roundId)}; khóa sổ lúc ${w.at(model.lockAt(r.roundId))})`,
+      `${round.name.toUpperCase()} (hạn: ${phrases.due(roundInput.roundId)}; khóa sổ lúc ${phrases.at(model.lockAt(roundInput.roundId))})`,
       `  Phải nộp: ${expected.length}. Đã nộp: ${submitted.length} (đúng hạn ${submitted.length - late.length}, muộn ${late.length}). ${missingLabel}: ${missing.length}, trong đó còn lỗi: ${invalid.length}.`,
     );
     if (missing.length) sections.push(`  ${missingLabel}: ${missing.map((u) => name(u.unitId)).join('; ')}.`);
-    if (late.length) sections.push(`  Nộp muộn: ${late.map((u) => `${name(u.unitId)} (${formatViDateTime(u.submission!.firstAcceptedAt, tz)})`).join('; ')}.`);
+    if (late.length) sections.push(`  Nộp muộn: ${late.map((u) => `${name(u.unitId)} (${formatViDateTime(u.submission!.firstAcceptedAt, timeZone)})`).join('; ')}.`);
   }
-  for (const o of result.shortlistOverruns) keys.push(`digest__shortlist__${o.scope}__${o.kind}__${o.count}`);
+  for (const overrun of result.shortlistOverruns) keys.push(`digest__shortlist__${overrun.scope}__${overrun.kind}__${overrun.count}`);
   // A locality whose UBND and police both nominate for the once-per-locality award: news once per locality and round.
   const localityLines: string[] = [];
-  for (const r of input.rounds) {
-    const byUnit = new Map(r.units.filter((u) => u.state?.nominations.length).map((u) => [u.unitId, u.state!.nominations]));
-    for (const o of localityOverlaps(model, byUnit)) {
-      keys.push(`digest__locality__${r.roundId}__${o.award}__${o.locality}`);
-      localityLines.push(`  - ${input.rounds.length > 1 ? `${model.round(r.roundId).name}: ` : ''}${o.message}`);
+  for (const roundInput of input.rounds) {
+    const byUnit = new Map(roundInput.units.filter((u) => u.state?.nominations.length).map((u) => [u.unitId, u.state!.nominations]));
+    for (const overlap of localityOverlaps(model, byUnit)) {
+      keys.push(`digest__locality__${roundInput.roundId}__${overlap.award}__${overlap.locality}`);
+      localityLines.push(`  - ${input.rounds.length > 1 ? `${model.round(roundInput.roundId).name}: ` : ''}${overlap.message}`);
     }
   }
   // Each new set of extra grants on a sheet is news once; the section repeats while they stay.
   const sharing = input.sharing ?? [];
-  for (const f of sharing) keys.push(`digest__sharing__${f.roundId}__${f.unitId}__${grantsKey(f.grants)}`);
+  for (const sharedSheet of sharing) keys.push(`digest__sharing__${sharedSheet.roundId}__${sharedSheet.unitId}__${grantsKey(sharedSheet.grants)}`);
   const fresh = [...new Set(keys)].filter((k) => !sent.has(k));
   if (!fresh.length) return null;
 
-  const parts: string[] = [`Kính gửi: ${c.coordinator.name},`, '', `Tổng hợp tình hình báo cáo ${c.title}, tính đến ${formatViDateTime(input.now, tz)}:`, ...sections];
+  const parts: string[] = [`Kính gửi: ${campaign.coordinator.name},`, '', `Tổng hợp tình hình báo cáo ${campaign.title}, tính đến ${formatViDateTime(input.now, timeZone)}:`, ...sections];
   const kind = (k: string) => KIND_LABEL[k] ?? '';
   if (result.quotaOverruns.length) parts.push('', 'Đề nghị khen thưởng vượt định mức (bản nháp, chưa được tiếp nhận):', ...result.quotaOverruns.map((q) => `  - ${name(q.unit)} (${roundName(q.roundId)}): ${model.award(q.award).name}, đang đề nghị ${q.count}${kind(q.kind)}, tối đa ${q.limit}.`));
   if (result.ineligible.length) parts.push('', 'Đối tượng đề nghị chưa đạt tiêu chuẩn:', ...result.ineligible.map((i) => `  - ${name(i.unit)} (${roundName(i.roundId)}): ${i.nominee || '(chưa ghi tên)'}${i.award ? ` (${model.award(i.award).name})` : ''}.`));
@@ -366,25 +366,25 @@ function digestEmail(model: CampaignModel, input: SweepInput, result: SweepResul
   if (result.noContact.length) parts.push('', `Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): ${result.noContact.map(name).join('; ')}.`);
   // The city shortlist exists only in a campaign with nominations; its award names it. A section
   // of its own, one full sentence per quota line (a bare "… trong định mức." read as a fragment).
-  if (c.cityShortlist.limits.length > 0) {
-    const award = c.cityShortlist.award;
+  if (campaign.cityShortlist.limits.length > 0) {
+    const award = campaign.cityShortlist.award;
     parts.push('', `Danh sách đề xuất ${model.award(award).name} của thành phố, theo từng định mức:`);
-    for (const l of c.cityShortlist.limits) {
-      const chosen = input.shortlisted.filter((n) => n.award === award && n.scope === l.scope);
-      const over = result.shortlistOverruns.some((o) => o.scope === l.scope);
-      parts.push(`  - ${l.description}: đang chọn ${formatViNumber(chosen.length)}, ${over ? 'VƯỢT định mức, cần bớt' : 'trong định mức'}.`);
+    for (const limit of campaign.cityShortlist.limits) {
+      const chosen = input.shortlisted.filter((n) => n.award === award && n.scope === limit.scope);
+      const over = result.shortlistOverruns.some((o) => o.scope === limit.scope);
+      parts.push(`  - ${limit.description}: đang chọn ${formatViNumber(chosen.length)}, ${over ? 'VƯỢT định mức, cần bớt' : 'trong định mức'}.`);
     }
   }
   parts.push('', 'Chi tiết từng đơn vị xem ở bảng tổng hợp (trang "Tình trạng nộp").', '', 'Hệ thống theo dõi báo cáo');
-  return { kind: 'digest', unitId: null, to: c.coordinator.emails, subject: `[${c.shortTitle}] Tổng hợp tình hình báo cáo ngày ${formatCivilDate(day)}`, text: parts.join('\n'), keys: fresh };
+  return { kind: 'digest', unitId: null, to: campaign.coordinator.emails, subject: `[${campaign.shortTitle}] Tổng hợp tình hình báo cáo ngày ${formatCivilDate(day)}`, text: parts.join('\n'), keys: fresh };
 }
 
 /** A short, stable key for a set of grants (FNV-1a, hex): document ids stay short whatever the grants. */
 function grantsKey(grants: string[]): string {
-  let h = 0x811c9dc5;
-  for (const ch of grants.join('\n')) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
+  let hash = 0x811c9dc5;
+  for (const character of grants.join('\n')) {
+    hash ^= character.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return h.toString(16).padStart(8, '0');
+  return hash.toString(16).padStart(8, '0');
 }

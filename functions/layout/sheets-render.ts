@@ -224,8 +224,8 @@ function toGridRange(range: RangeModel, sheetId: number): sheets_v4.Schema$GridR
 /** 'C10' for row 9, column 2 (0-based). */
 export function a1Address(row: number, col: number): string {
   let letters = '';
-  for (let n = col + 1; n > 0; n = Math.floor((n - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let columnNumber = col + 1; columnNumber > 0; columnNumber = Math.floor((columnNumber - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((columnNumber - 1) % 26)) + letters;
   }
   return `${letters}${row + 1}`;
 }
@@ -359,8 +359,8 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
     }
     const rowData = [...(sheet.data?.[0]?.rowData ?? [])];
     while (rowData.length < rowCount) rowData.push({});
-    const blankRow = (r: sheets_v4.Schema$RowData) => {
-      const values = [...(r.values ?? [])];
+    const blankRow = (sourceRow: sheets_v4.Schema$RowData) => {
+      const values = [...(sourceRow.values ?? [])];
       while (values.length < columnCount) values.push({});
       return { values };
     };
@@ -372,14 +372,14 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
       ['COLUMNS', data?.columnMetadata],
     ];
     for (const [dimension, metadata] of dims) {
-      metadata?.forEach((p, index) => {
-        if (p.pixelSize === undefined && !p.hiddenByUser) return;
-        requests.push({ updateDimensionProperties: { range: { sheetId, dimension, startIndex: index, endIndex: index + 1 }, properties: { pixelSize: p.pixelSize ?? 21, hiddenByUser: Boolean(p.hiddenByUser) }, fields: 'pixelSize,hiddenByUser' } });
+      metadata?.forEach((dimensionProperties, index) => {
+        if (dimensionProperties.pixelSize === undefined && !dimensionProperties.hiddenByUser) return;
+        requests.push({ updateDimensionProperties: { range: { sheetId, dimension, startIndex: index, endIndex: index + 1 }, properties: { pixelSize: dimensionProperties.pixelSize ?? 21, hiddenByUser: Boolean(dimensionProperties.hiddenByUser) }, fields: 'pixelSize,hiddenByUser' } });
       });
     }
     for (const range of sheet.merges ?? []) requests.push({ mergeCells: { range: { ...range, sheetId }, mergeType: 'MERGE_ALL' } });
-    for (const pr of sheet.protectedRanges ?? []) {
-      requests.push({ addProtectedRange: { protectedRange: { ...pr, range: { ...pr.range, sheetId }, unprotectedRanges: (pr.unprotectedRanges ?? []).map((u) => ({ ...u, sheetId })) } } });
+    for (const protectedRange of sheet.protectedRanges ?? []) {
+      requests.push({ addProtectedRange: { protectedRange: { ...protectedRange, range: { ...protectedRange.range, sheetId }, unprotectedRanges: (protectedRange.unprotectedRanges ?? []).map((u) => ({ ...u, sheetId })) } } });
     }
   });
   return requests;
@@ -456,9 +456,9 @@ export function toChangedContentRequests(previous: WorkbookModel, next: Workbook
 
 /** Cells the updateCells requests among `requests` write. */
 export function cellsIn(requests: sheets_v4.Schema$Request[]): number {
-  let n = 0;
-  for (const r of requests) for (const row of r.updateCells?.rows ?? []) n += row.values?.length ?? 0;
-  return n;
+  let count = 0;
+  for (const request of requests) for (const row of request.updateCells?.rows ?? []) count += row.values?.length ?? 0;
+  return count;
 }
 
 function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel): ChangedContent {
@@ -473,8 +473,8 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
   // The last request, to fold the same run on the next row into it.
   let last: { row: number; col: number; end: number; fields: string; request: sheets_v4.Schema$UpdateCellsRequest } | null = null;
   const emit = (row: number, col: number, end: number, fields: string) => {
-    const values = Array.from({ length: end - col }, (_, i) => {
-      const data = cellData.get(`${row}:${col + i}`) ?? {};
+    const values = Array.from({ length: end - col }, (_, offset) => {
+      const data = cellData.get(`${row}:${col + offset}`) ?? {};
       if (fields !== PRESENTATION_FIELDS) return data;
       const { userEnteredValue: _value, ...presentation } = data;
       return presentation;
@@ -491,20 +491,20 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
   };
   const rows = [...new Set([...was.keys(), ...now.keys()])].sort((a, b) => a - b);
   for (const row of rows) {
-    const a = was.get(row) ?? [];
-    const b = now.get(row) ?? [];
-    const width = Math.max(a.length, b.length);
+    const before = was.get(row) ?? [];
+    const after = now.get(row) ?? [];
+    const width = Math.max(before.length, after.length);
     let runStart = -1;
     for (let col = 0; col <= width; col++) {
       const inRange = col < width;
       const ownedCell = inRange && isOwned(row, col);
-      const changed = inRange && !ownedCell && (a[col] ?? '') !== (b[col] ?? '');
+      const changed = inRange && !ownedCell && (before[col] ?? '') !== (after[col] ?? '');
       if (changed && runStart < 0) runStart = col;
       if (!changed && runStart >= 0) {
         emit(row, runStart, col, ALL_CELL_FIELDS);
         runStart = -1;
       }
-      if (ownedCell && presentationOf(a[col]) !== presentationOf(b[col])) emit(row, col, col + 1, PRESENTATION_FIELDS);
+      if (ownedCell && presentationOf(before[col]) !== presentationOf(after[col])) emit(row, col, col + 1, PRESENTATION_FIELDS);
     }
   }
   return { requests, cellsWritten };
@@ -514,11 +514,11 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
  * Where two workbooks differ, tab by tab and cell by cell (A1), at most `limit` places: a tab
  * only one has, or whose structure differs, is named without a cell.
  */
-export function workbookDifferences(a: WorkbookModel, b: WorkbookModel, limit = 10): { tab: string; cell: string | null }[] {
+export function workbookDifferences(workbook: WorkbookModel, otherWorkbook: WorkbookModel, limit = 10): { tab: string; cell: string | null }[] {
   const found: { tab: string; cell: string | null }[] = [];
-  const other = new Map(b.sheets.map((s) => [s.title, s]));
-  const titles = [...new Set([...a.sheets.map((s) => s.title), ...b.sheets.map((s) => s.title)])];
-  const mine = new Map(a.sheets.map((s) => [s.title, s]));
+  const other = new Map(otherWorkbook.sheets.map((s) => [s.title, s]));
+  const titles = [...new Set([...workbook.sheets.map((s) => s.title), ...otherWorkbook.sheets.map((s) => s.title)])];
+  const mine = new Map(workbook.sheets.map((s) => [s.title, s]));
   for (const tab of titles) {
     if (found.length >= limit) break;
     const x = mine.get(tab);
@@ -527,14 +527,14 @@ export function workbookDifferences(a: WorkbookModel, b: WorkbookModel, limit = 
       found.push({ tab, cell: null });
       continue;
     }
-    const cx = cellKeys(x);
-    const cy = cellKeys(y);
-    const rows = [...new Set([...cx.keys(), ...cy.keys()])].sort((p, q) => p - q);
+    const cellsX = cellKeys(x);
+    const cellsY = cellKeys(y);
+    const rows = [...new Set([...cellsX.keys(), ...cellsY.keys()])].sort((p, q) => p - q);
     for (const row of rows) {
-      const rx = cx.get(row) ?? [];
-      const ry = cy.get(row) ?? [];
-      for (let col = 0; col < Math.max(rx.length, ry.length) && found.length < limit; col++) {
-        if ((rx[col] ?? '') !== (ry[col] ?? '')) found.push({ tab, cell: a1Address(row, col) });
+      const rowX = cellsX.get(row) ?? [];
+      const rowY = cellsY.get(row) ?? [];
+      for (let col = 0; col < Math.max(rowX.length, rowY.length) && found.length < limit; col++) {
+        if ((rowX[col] ?? '') !== (rowY[col] ?? '')) found.push({ tab, cell: a1Address(row, col) });
       }
     }
   }

@@ -14,13 +14,13 @@ const store = () => new FirestoreStore(new MemoryFirestore().asFirestore, 'marke
 
 describe('master change markers', () => {
   it('coalesce by what changed: one marker per unit of a round, per kind otherwise', async () => {
-    const s = store();
-    await s.markMasterChange({ roundId: 'r1', unitId: 'u1' }, 1);
-    await s.markMasterChange({ roundId: 'r1', unitId: 'u1' }, 2);
-    await s.markMasterChange({ roundId: 'r2', unitId: 'u1' }, 3);
-    await s.markMasterChange('flags', 4);
-    await s.markMasterChange('flags', 5);
-    const markers = await s.masterChanges();
+    const markerStore = store();
+    await markerStore.markMasterChange({ roundId: 'r1', unitId: 'u1' }, 1);
+    await markerStore.markMasterChange({ roundId: 'r1', unitId: 'u1' }, 2);
+    await markerStore.markMasterChange({ roundId: 'r2', unitId: 'u1' }, 3);
+    await markerStore.markMasterChange('flags', 4);
+    await markerStore.markMasterChange('flags', 5);
+    const markers = await markerStore.masterChanges();
     expect(markers.map((m) => [m.id, m.kind, m.at]).sort()).toEqual([
       ['flags', 'flags', 5],
       ['r1__u1', 'unit', 2],
@@ -30,27 +30,27 @@ describe('master change markers', () => {
   });
 
   it('clearing deletes the markers read, except one marked again since (its token changed)', async () => {
-    const s = store();
-    await s.markMasterChange({ roundId: 'r1', unitId: 'u1' }, 1);
-    await s.markMasterChange({ roundId: 'r1', unitId: 'u2' }, 1);
-    const seen = await s.masterChanges();
-    await s.markMasterChange({ roundId: 'r1', unitId: 'u2' }, 2); // during the refresh
-    await s.markMasterChange('all', 2); // new during the refresh, not seen
-    await s.clearMasterChanges(seen);
-    expect((await s.masterChanges()).map((m) => m.id).sort()).toEqual(['all', 'r1__u2']);
+    const markerStore = store();
+    await markerStore.markMasterChange({ roundId: 'r1', unitId: 'u1' }, 1);
+    await markerStore.markMasterChange({ roundId: 'r1', unitId: 'u2' }, 1);
+    const seen = await markerStore.masterChanges();
+    await markerStore.markMasterChange({ roundId: 'r1', unitId: 'u2' }, 2); // during the refresh
+    await markerStore.markMasterChange('all', 2); // new during the refresh, not seen
+    await markerStore.clearMasterChanges(seen);
+    expect((await markerStore.masterChanges()).map((m) => m.id).sort()).toEqual(['all', 'r1__u2']);
   });
 
   it("a unit's flags: the sweep's and the sharing reconcile's records, and nothing of other units", async () => {
-    const s = store();
-    await s.replaceFlags('sweep', [
+    const markerStore = store();
+    await markerStore.replaceFlags('sweep', [
       { roundId: 'r1', unitId: 'u1', flags: [{ unitId: 'u1', rule: 'late', reason: 'muộn' }], at: 1 },
       { roundId: 'r1', unitId: 'u2', flags: [{ unitId: 'u2', rule: 'late', reason: 'muộn' }], at: 1 },
     ]);
-    await s.replaceFlags('sharing', [{ roundId: 'r1', unitId: 'u1', flags: [{ unitId: 'u1', rule: 'sharing', reason: 'chia sẻ' }], grants: ['anyone:reader'], at: 1 }]);
-    s.reads = 0;
-    const flags = await s.unitFlags('r1', 'u1');
+    await markerStore.replaceFlags('sharing', [{ roundId: 'r1', unitId: 'u1', flags: [{ unitId: 'u1', rule: 'sharing', reason: 'chia sẻ' }], grants: ['anyone:reader'], at: 1 }]);
+    markerStore.reads = 0;
+    const flags = await markerStore.unitFlags('r1', 'u1');
     expect(flags.flatMap((r) => r.flags.map((f) => f.rule)).sort()).toEqual(['late', 'sharing']);
-    expect(s.reads).toBe(2);
-    expect(await s.unitFlags('r1', 'u3')).toEqual([]);
+    expect(markerStore.reads).toBe(2);
+    expect(await markerStore.unitFlags('r1', 'u3')).toEqual([]);
   });
 });

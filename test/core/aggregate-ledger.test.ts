@@ -12,21 +12,21 @@ import { roundFigure } from '../../functions/core/figures.js';
 
 /** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
 function generator(seed: number) {
-  let a = seed >>> 0;
+  let state = seed >>> 0;
   const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const shuffled = <T>(xs: readonly T[]): T[] => {
-    const out = [...xs];
+  const shuffled = <T>(items: readonly T[]): T[] => {
+    const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
-      const j = int(i + 1);
-      [out[i], out[j]] = [out[j]!, out[i]!];
+      const other = int(i + 1);
+      [out[i], out[other]] = [out[other]!, out[i]!];
     }
     return out;
   };
@@ -35,23 +35,23 @@ function generator(seed: number) {
 type Gen = ReturnType<typeof generator>;
 
 /** A figure as the figures table stores it: on roundFigure's grid, an integer or up to 6 decimals, below `max`. */
-function figure(g: Gen, max: number): number {
-  const magnitude = g.pick([1, 100, 10_000, max]);
-  const raw = g.next() * magnitude * (g.next() < 0.1 ? -1 : 1);
-  return g.next() < 0.5 ? Math.round(raw) : roundFigure(raw);
+function figure(random: Gen, max: number): number {
+  const magnitude = random.pick([1, 100, 10_000, max]);
+  const raw = random.next() * magnitude * (random.next() < 0.1 ? -1 : 1);
+  return random.next() < 0.5 ? Math.round(raw) : roundFigure(raw);
 }
 
 /** One part: some tables, each indicator absent, null or a number; now and then an empty table. */
-function part(g: Gen, max: number): NodeTotals | null {
-  if (g.next() < 0.1) return null;
+function part(random: Gen, max: number): NodeTotals | null {
+  if (random.next() < 0.1) return null;
   const out: NodeTotals = {};
   for (const table of ['bang1', 'bang2', 'bang3']) {
-    if (g.next() < 0.3) continue;
+    if (random.next() < 0.3) continue;
     const byCode: Record<string, number | null> = (out[table] = {});
     for (const code of ['a', 'b', 'c', 'd', 'e']) {
-      const r = g.next();
-      if (r < 0.3) continue;
-      byCode[code] = r < 0.45 ? null : figure(g, max);
+      const roll = random.next();
+      if (roll < 0.3) continue;
+      byCode[code] = roll < 0.45 ? null : figure(random, max);
     }
   }
   return out;
@@ -64,12 +64,12 @@ function sequentialSum(parts: (NodeTotals | null)[]): NodeTotals {
     if (!part) continue;
     for (const [table, byCode] of Object.entries(part)) {
       const target = (out[table] ??= {});
-      for (const [code, v] of Object.entries(byCode)) {
-        if (v === null) {
+      for (const [code, value] of Object.entries(byCode)) {
+        if (value === null) {
           if (!(code in target)) target[code] = null;
           continue;
         }
-        target[code] = roundFigure((target[code] ?? 0) + v);
+        target[code] = roundFigure((target[code] ?? 0) + value);
       }
     }
   }
@@ -84,27 +84,27 @@ const same = (ledger: TotalsLedger, parts: (NodeTotals | null)[], g: Gen) => can
 describe('the exact ledger', () => {
   it('sums as the figures were summed before it (rounded floats one by one) below 10^9, in any order', () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const g = generator(seed);
-      const parts = Array.from({ length: 1 + g.int(12) }, () => part(g, 1e8));
-      const ledger = ledgerOf(g.shuffled(parts));
+      const random = generator(seed);
+      const parts = Array.from({ length: 1 + random.int(12) }, () => part(random, 1e8));
+      const ledger = ledgerOf(random.shuffled(parts));
       expect(canonicalJson(totalsOfLedger(ledger)), `seed ${seed}`).toBe(canonicalJson(sequentialSum(parts)));
-      expect(canonicalJson(sumTotals(g.shuffled(parts))), `seed ${seed}, another order`).toBe(canonicalJson(sequentialSum(parts)));
+      expect(canonicalJson(sumTotals(random.shuffled(parts))), `seed ${seed}, another order`).toBe(canonicalJson(sequentialSum(parts)));
     }
   });
 
   it('kept by deltas (one part replaced, added or taken out at a time) equals the ledger built afresh, after every step', () => {
     for (let seed = 1; seed <= 60; seed++) {
-      const g = generator(1000 + seed);
-      const slots: (NodeTotals | null)[] = Array.from({ length: 1 + g.int(8) }, () => null);
+      const random = generator(1000 + seed);
+      const slots: (NodeTotals | null)[] = Array.from({ length: 1 + random.int(8) }, () => null);
       const ledger: TotalsLedger = {};
       for (let step = 0; step < 80; step++) {
-        const i = g.int(slots.length);
-        const next = g.next() < 0.15 ? null : part(g, 1e8);
-        applyToLedger(ledger, slots[i], -1);
+        const slot = random.int(slots.length);
+        const next = random.next() < 0.15 ? null : part(random, 1e8);
+        applyToLedger(ledger, slots[slot], -1);
         applyToLedger(ledger, next, 1);
-        slots[i] = next;
+        slots[slot] = next;
         expect(canonicalJson(ledger), `seed ${seed}, step ${step}`).toBe(canonicalJson(ledgerOf(slots)));
-        expect(same(ledger, slots, g), `seed ${seed}, step ${step}`).toBe(true);
+        expect(same(ledger, slots, random), `seed ${seed}, step ${step}`).toBe(true);
       }
     }
   });
@@ -112,18 +112,18 @@ describe('the exact ledger', () => {
   it('stays exact up to its stated bound, 9 × 10^9, where adding rounded floats one by one drifts off the grid', () => {
     let sequentialDrifts = 0;
     for (let seed = 1; seed <= 200; seed++) {
-      const g = generator(5000 + seed);
-      const figures = Array.from({ length: 2 + g.int(8) }, () => roundFigure(g.next() * 1e9));
+      const random = generator(5000 + seed);
+      const figures = Array.from({ length: 2 + random.int(8) }, () => roundFigure(random.next() * 1e9));
       const parts: NodeTotals[] = figures.map((a) => ({ bang1: { a } }));
       const ledger = ledgerOf(parts);
       // Swap one part for another and back: a float running total would keep the rounding of both trips.
-      const swapped: NodeTotals = { bang1: { a: roundFigure(g.next() * 9e8) } };
+      const swapped: NodeTotals = { bang1: { a: roundFigure(random.next() * 9e8) } };
       applyToLedger(ledger, parts[0], -1);
       applyToLedger(ledger, swapped, 1);
       applyToLedger(ledger, swapped, -1);
       applyToLedger(ledger, parts[0], 1);
       expect(totalsOfLedger(ledger).bang1!.a, `seed ${seed}`).toBe(exactSum(figures));
-      expect(sumTotals(g.shuffled(parts)).bang1!.a, `seed ${seed}`).toBe(exactSum(figures));
+      expect(sumTotals(random.shuffled(parts)).bang1!.a, `seed ${seed}`).toBe(exactSum(figures));
       if (sequentialSum(parts).bang1!.a !== exactSum(figures)) sequentialDrifts++;
     }
     // Why sumTotals counts millionths: summed the old way, some of these totals come out off the grid.

@@ -29,7 +29,7 @@ import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-st
 import { modifiedModel } from '../helpers/campaign.js';
 import { commitInputFor } from '../helpers/integration.js';
 
-const SK = 'so-ket-2020';
+const SO_KET = 'so-ket-2020';
 const DISTRICT = 'ubnd-ba-dinh';
 const NOW = Date.parse('2020-07-10T09:00:00+07:00');
 let emulator: LocalFirestore | null = null;
@@ -41,7 +41,7 @@ beforeAll(async () => {
   db = createEmulatorClient(emulator.host, emulator.projectId);
 }, 60_000);
 afterAll(async () => {
-  for (const s of stores) await s.deleteAll();
+  for (const store of stores) await store.deleteAll();
   await db?.terminate();
   await emulator?.stop();
 });
@@ -53,8 +53,8 @@ function storeFor(name: string): FirestoreStore {
 }
 
 /** The real campaign with `n` communes under one district. */
-function modelWithCommunes(n: number): { model: CampaignModel; communes: string[] } {
-  const communes = Array.from({ length: n }, (_, i) => `xa-${String(i + 1).padStart(3, '0')}-ba-dinh`);
+function modelWithCommunes(communeCount: number): { model: CampaignModel; communes: string[] } {
+  const communes = Array.from({ length: communeCount }, (_, i) => `xa-${String(i + 1).padStart(3, '0')}-ba-dinh`);
   const model = modifiedModel((raw) => {
     for (const id of communes) raw.units.push({ id, name: `UBND xã ${id}`, kind: 'commune', parent: DISTRICT, emails: [`${id}@hanoi.example`] });
   });
@@ -63,21 +63,21 @@ function modelWithCommunes(n: number): { model: CampaignModel; communes: string[
 
 /** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
 function generator(seed: number) {
-  let a = seed >>> 0;
+  let state = seed >>> 0;
   const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const shuffled = <T>(xs: readonly T[]): T[] => {
-    const out = [...xs];
+  const shuffled = <T>(items: readonly T[]): T[] => {
+    const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
-      const j = int(i + 1);
-      [out[i], out[j]] = [out[j]!, out[i]!];
+      const other = int(i + 1);
+      [out[i], out[other]] = [out[other]!, out[i]!];
     }
     return out;
   };
@@ -86,15 +86,15 @@ function generator(seed: number) {
 type Gen = ReturnType<typeof generator>;
 
 /** A submission's period totals: indicators absent, blank (null) or numbers on roundFigure's grid. */
-function randomTotals(g: Gen): Record<string, FigureTotals> {
+function randomTotals(random: Gen): Record<string, FigureTotals> {
   const out: Record<string, FigureTotals> = {};
   for (const table of ['bang1', 'bang2']) {
-    if (g.next() < 0.2) continue;
+    if (random.next() < 0.2) continue;
     const byCode: FigureTotals = (out[table] = {});
     for (const code of ['a', 'b', 'c', 'd']) {
-      const r = g.next();
-      if (r < 0.25) continue;
-      byCode[code] = r < 0.45 ? null : g.next() < 0.5 ? g.int(5000) : roundFigure(g.next() * 1000);
+      const roll = random.next();
+      if (roll < 0.25) continue;
+      byCode[code] = roll < 0.45 ? null : random.next() < 0.5 ? random.int(5000) : roundFigure(random.next() * 1000);
     }
   }
   return out;
@@ -103,23 +103,23 @@ function randomTotals(g: Gen): Record<string, FigureTotals> {
 /** A submission as the aggregation and the reconcile read it (the fields they use). */
 function submission(model: CampaignModel, unitId: string, versionCount: number, totals: Record<string, FigureTotals>): SubmissionRecord {
   const unit = model.unit(unitId);
-  return { unitId, roundId: SK, kind: unit.kind, parentId: unit.parent, versionCount, totals, values: {} } as unknown as SubmissionRecord;
+  return { unitId, roundId: SO_KET, kind: unit.kind, parentId: unit.parent, versionCount, totals, values: {} } as unknown as SubmissionRecord;
 }
 
 /** Every stored node against computeAllNodes from the stored submissions; every counted part against its child. */
 async function expectNodesMatchSources(model: CampaignModel, store: FirestoreStore, label: string) {
-  const subs = await store.submissionsOfRound(SK);
+  const subs = await store.submissionsOfRound(SO_KET);
   const expected = computeAllNodes(model, new Map(subs.map((s) => [s.unitId, totalsFromSubmission(s.totals)])));
-  const stored = new Map((await store.aggregatesOfRound(SK)).map((a) => [a.nodeId, a]));
-  const parts = await store.aggregatePartsOfRound(SK);
+  const stored = new Map((await store.aggregatesOfRound(SO_KET)).map((a) => [a.nodeId, a]));
+  const parts = await store.aggregatePartsOfRound(SO_KET);
   for (const node of expected.values()) {
-    const a = stored.get(node.nodeId);
+    const storedNode = stored.get(node.nodeId);
     if (node.contributors === 0) {
-      expect(a?.contributors ?? 0, `${label}: ${node.nodeId}`).toBe(0);
+      expect(storedNode?.contributors ?? 0, `${label}: ${node.nodeId}`).toBe(0);
       continue;
     }
-    expect(canonicalJson({ totals: a?.totals, contributors: a?.contributors, own: a?.own }), `${label}: ${node.nodeId}`).toBe(canonicalJson({ totals: node.totals, contributors: node.contributors, own: node.own }));
-    const counted = parts.filter((p) => p.nodeId === node.nodeId && p.epoch === a!.epoch && p.contributors > 0);
+    expect(canonicalJson({ totals: storedNode?.totals, contributors: storedNode?.contributors, own: storedNode?.own }), `${label}: ${node.nodeId}`).toBe(canonicalJson({ totals: node.totals, contributors: node.contributors, own: node.own }));
+    const counted = parts.filter((p) => p.nodeId === node.nodeId && p.epoch === storedNode!.epoch && p.contributors > 0);
     const wanted = Object.entries(node.children).filter(([, c]) => c.contributors > 0);
     expect(canonicalJson(Object.fromEntries(counted.map((p) => [p.childId, p.totals]))), `${label}: parts of ${node.nodeId}`).toBe(canonicalJson(Object.fromEntries(wanted.map(([id, c]) => [id, c.totals]))));
   }
@@ -131,37 +131,37 @@ describe('aggregates kept by parts and deltas', () => {
     // The communes, their district (a unit with figures of its own and children), a sibling district.
     const units = [...communes, DISTRICT, 'ubnd-tay-ho'];
     for (const seed of [11, 23, 37]) {
-      const g = generator(seed);
+      const random = generator(seed);
       const store = storeFor(`parts-${seed}`);
       const deps = { model, store, now: () => NOW, log: memoryLogger() };
       const versions = new Map<string, number>();
       // Offers the store has seen, replayed later: an older one must change nothing.
       const seen: { nodeId: string; parentId: string | null; change: Parameters<FirestoreStore['updateNode']>[3] }[] = [];
       for (let step = 0; step < 8; step++) {
-        const changed = g.shuffled(units).slice(0, 1 + g.int(3));
+        const changed = random.shuffled(units).slice(0, 1 + random.int(3));
         for (const unitId of changed) {
-          const v = (versions.get(unitId) ?? 0) + 1;
-          versions.set(unitId, v);
-          await store.submissionRef(SK, unitId).set(submission(model, unitId, v, randomTotals(g)));
+          const version = (versions.get(unitId) ?? 0) + 1;
+          versions.set(unitId, version);
+          await store.submissionRef(SO_KET, unitId).set(submission(model, unitId, version, randomTotals(random)));
         }
         // Each event one to three times, in a shuffled order, half of the steps concurrently.
-        const events = g.shuffled(changed.flatMap((u) => Array.from({ length: 1 + g.int(3) }, () => u)));
-        if (g.next() < 0.5) await Promise.all(events.map((u) => aggregateSubmission(deps, SK, u)));
-        else for (const u of events) await aggregateSubmission(deps, SK, u);
+        const events = random.shuffled(changed.flatMap((u) => Array.from({ length: 1 + random.int(3) }, () => u)));
+        if (random.next() < 0.5) await Promise.all(events.map((u) => aggregateSubmission(deps, SO_KET, u)));
+        else for (const unitId of events) await aggregateSubmission(deps, SO_KET, unitId);
         // Stale offers at the store: an older child entry or older own totals lose.
-        for (const old of g.shuffled(seen).slice(0, 3)) {
-          const before = await store.aggregate(SK, old.nodeId);
-          const r = await store.updateNode(SK, old.nodeId, old.parentId, old.change, NOW);
-          if (!r.changed) expect(await store.aggregate(SK, old.nodeId), `seed ${seed}, step ${step}: stale offer`).toEqual(before);
+        for (const old of random.shuffled(seen).slice(0, 3)) {
+          const before = await store.aggregate(SO_KET, old.nodeId);
+          const update = await store.updateNode(SO_KET, old.nodeId, old.parentId, old.change, NOW);
+          if (!update.changed) expect(await store.aggregate(SO_KET, old.nodeId), `seed ${seed}, step ${step}: stale offer`).toEqual(before);
         }
         await expectNodesMatchSources(model, store, `seed ${seed}, step ${step}`);
-        for (const a of await store.aggregatesOfRound(SK)) {
-          seen.push({ nodeId: a.nodeId, parentId: a.parentId, change: { own: a.own, ownSeq: a.ownSeq } });
-          if (a.parentId) seen.push({ nodeId: a.parentId, parentId: model.unit(a.parentId).parent, change: { childId: a.nodeId, totals: a.totals, seq: a.seq, contributors: a.contributors } });
+        for (const storedNode of await store.aggregatesOfRound(SO_KET)) {
+          seen.push({ nodeId: storedNode.nodeId, parentId: storedNode.parentId, change: { own: storedNode.own, ownSeq: storedNode.ownSeq } });
+          if (storedNode.parentId) seen.push({ nodeId: storedNode.parentId, parentId: model.unit(storedNode.parentId).parent, change: { childId: storedNode.nodeId, totals: storedNode.totals, seq: storedNode.seq, contributors: storedNode.contributors } });
         }
       }
       // The scheduled reconcile, recomputing everything, finds nothing to repair.
-      expect((await reconcileRound(deps, SK)).repaired, `seed ${seed}`).toEqual([]);
+      expect((await reconcileRound(deps, SO_KET)).repaired, `seed ${seed}`).toEqual([]);
     }
   }, 240_000);
 
@@ -169,42 +169,42 @@ describe('aggregates kept by parts and deltas', () => {
     const { model, communes } = modelWithCommunes(3);
     const store = storeFor('epoch');
     const deps = { model, store, now: () => NOW, log: memoryLogger() };
-    const g = generator(5);
-    for (const u of communes) {
-      await store.submissionRef(SK, u).set(submission(model, u, 1, randomTotals(g)));
-      await aggregateSubmission(deps, SK, u);
+    const random = generator(5);
+    for (const unitId of communes) {
+      await store.submissionRef(SO_KET, unitId).set(submission(model, unitId, 1, randomTotals(random)));
+      await aggregateSubmission(deps, SO_KET, unitId);
     }
-    await store.aggregateRef(SK, DISTRICT).delete();
+    await store.aggregateRef(SO_KET, DISTRICT).delete();
     // The parts are still there, at the sequence numbers the events offer again.
-    expect((await store.aggregatePartsOf(SK, DISTRICT)).length).toBe(3);
-    for (const u of communes) await aggregateSubmission(deps, SK, u);
+    expect((await store.aggregatePartsOf(SO_KET, DISTRICT)).length).toBe(3);
+    for (const unitId of communes) await aggregateSubmission(deps, SO_KET, unitId);
     await expectNodesMatchSources(model, store, 'rebuilt');
-    expect((await store.aggregate(SK, DISTRICT))!.contributors).toBe(3);
+    expect((await store.aggregate(SO_KET, DISTRICT))!.contributors).toBe(3);
   });
 });
 
 describe('the size of aggregate documents', () => {
   /** Canonical JSON length of the largest aggregate node and part of a district with `n` communes, built by the reconcile. */
-  async function largestAt(n: number) {
-    const { model, communes } = modelWithCommunes(n);
-    const store = storeFor(`size-${n}`);
+  async function largestAt(communeCount: number) {
+    const { model, communes } = modelWithCommunes(communeCount);
+    const store = storeFor(`size-${communeCount}`);
     // Every commune files the 2020 campaign's real tables: all of their indicators hold a number.
     for (let i = 0; i < communes.length; i += 300) {
       const batch = db.batch();
-      for (const [k, id] of communes.slice(i, i + 300).entries()) {
-        const totals = commitInputFor(model, id, SK, { sourceVersion: 1, now: NOW }).candidate!.totals;
-        for (const byCode of Object.values(totals)) for (const code of Object.keys(byCode)) if (byCode[code] !== null) byCode[code] = byCode[code]! * (1 + ((i + k) % 7)) + 0.125;
-        batch.set(store.submissionRef(SK, id), submission(model, id, 1, totals));
+      for (const [offset, id] of communes.slice(i, i + 300).entries()) {
+        const totals = commitInputFor(model, id, SO_KET, { sourceVersion: 1, now: NOW }).candidate!.totals;
+        for (const byCode of Object.values(totals)) for (const code of Object.keys(byCode)) if (byCode[code] !== null) byCode[code] = byCode[code]! * (1 + ((i + offset) % 7)) + 0.125;
+        batch.set(store.submissionRef(SO_KET, id), submission(model, id, 1, totals));
       }
       await batch.commit();
     }
-    const built = await reconcileRound({ model, store, now: () => NOW, log: memoryLogger() }, SK);
+    const built = await reconcileRound({ model, store, now: () => NOW, log: memoryLogger() }, SO_KET);
     expect(built.repaired).toContain(DISTRICT);
-    await expectNodesMatchSources(model, store, `${n} communes`);
+    await expectNodesMatchSources(model, store, `${communeCount} communes`);
     const size = (x: unknown) => canonicalJson(x).length;
-    const nodes: AggregateRecord[] = await store.aggregatesOfRound(SK);
-    const parts = await store.aggregatePartsOfRound(SK);
-    expect(parts.filter((p) => p.nodeId === DISTRICT)).toHaveLength(n);
+    const nodes: AggregateRecord[] = await store.aggregatesOfRound(SO_KET);
+    const parts = await store.aggregatePartsOfRound(SO_KET);
+    expect(parts.filter((p) => p.nodeId === DISTRICT)).toHaveLength(communeCount);
     return { model, store, node: Math.max(...nodes.map(size)), part: Math.max(...parts.map(size)) };
   }
 
@@ -225,13 +225,13 @@ describe('the size of aggregate documents', () => {
     // And the event path goes on from the nodes the reconcile built in several transactions.
     const { model, store } = huge;
     const target = 'xa-900-ba-dinh';
-    const previous = (await store.submission(SK, target))!;
+    const previous = (await store.submission(SO_KET, target))!;
     const bumped = structuredClone(previous.totals);
     bumped.bang1!['tuyen_truyen.dai_chung'] = (bumped.bang1!['tuyen_truyen.dai_chung'] ?? 0) + 7;
-    await store.submissionRef(SK, target).set({ ...previous, versionCount: 2, totals: bumped });
-    const before = (await store.aggregate(SK, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']!;
-    expect((await aggregateSubmission({ model, store, now: () => NOW, log: memoryLogger() }, SK, target)).updated).toEqual([target, DISTRICT, 'ha-noi', 'bca']);
-    expect((await store.aggregate(SK, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']).toBe(roundFigure(before + 7));
+    await store.submissionRef(SO_KET, target).set({ ...previous, versionCount: 2, totals: bumped });
+    const before = (await store.aggregate(SO_KET, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']!;
+    expect((await aggregateSubmission({ model, store, now: () => NOW, log: memoryLogger() }, SO_KET, target)).updated).toEqual([target, DISTRICT, 'ha-noi', 'bca']);
+    expect((await store.aggregate(SO_KET, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']).toBe(roundFigure(before + 7));
     await expectNodesMatchSources(model, store, '900 communes, one more version');
   }, 300_000);
 });
@@ -241,13 +241,13 @@ describe('a node stored before parts existed', () => {
     const { model, communes } = modelWithCommunes(2);
     const store = storeFor('legacy');
     const deps = { model, store, now: () => NOW, log: memoryLogger() };
-    const g = generator(9);
-    const subs = communes.map((u) => submission(model, u, 1, randomTotals(g)));
-    for (const s of subs) await store.submissionRef(SK, s.unitId).set(s);
+    const random = generator(9);
+    const subs = communes.map((u) => submission(model, u, 1, randomTotals(random)));
+    for (const record of subs) await store.submissionRef(SO_KET, record.unitId).set(record);
     const owns = subs.map((s) => totalsFromSubmission(s.totals));
     const legacy = (nodeId: string, parentId: string | null, children: Record<string, NodeTotals>) => ({
       nodeId,
-      roundId: SK,
+      roundId: SO_KET,
       parentId,
       own: null,
       ownSeq: 0,
@@ -258,16 +258,16 @@ describe('a node stored before parts existed', () => {
       updatedAt: NOW,
     });
     // The district's old document holds its communes' totals in a `children` map.
-    await store.aggregateRef(SK, DISTRICT).set(legacy(DISTRICT, 'ha-noi', Object.fromEntries(communes.map((u, i) => [u, owns[i]!]))));
-    const result = await reconcileRound(deps, SK);
+    await store.aggregateRef(SO_KET, DISTRICT).set(legacy(DISTRICT, 'ha-noi', Object.fromEntries(communes.map((u, i) => [u, owns[i]!]))));
+    const result = await reconcileRound(deps, SO_KET);
     expect(result.repaired).toContain(DISTRICT);
-    const district = (await store.aggregate(SK, DISTRICT))! as AggregateRecord & { children?: unknown };
+    const district = (await store.aggregate(SO_KET, DISTRICT))! as AggregateRecord & { children?: unknown };
     expect(district.children).toBeUndefined();
     expect(district.epoch).toEqual(expect.any(String));
     await expectNodesMatchSources(model, store, 'migrated');
     // A new version of one commune is then applied as a delta to the migrated node.
-    await store.submissionRef(SK, communes[0]!).set(submission(model, communes[0]!, 2, randomTotals(g)));
-    await aggregateSubmission(deps, SK, communes[0]!);
+    await store.submissionRef(SO_KET, communes[0]!).set(submission(model, communes[0]!, 2, randomTotals(random)));
+    await aggregateSubmission(deps, SO_KET, communes[0]!);
     await expectNodesMatchSources(model, store, 'after the migration');
   });
 });

@@ -29,8 +29,8 @@ import { campaignWithCommunes, commitInputFor, LOCAL_SERVICE_ACCOUNT, tabValues 
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
-const SK = 'so-ket-2020';
-const AT = '2020-07-10T09:00:00+07:00';
+const SO_KET = 'so-ket-2020';
+const START_AT = '2020-07-10T09:00:00+07:00';
 const FLOW = 'tuyen_truyen.dai_chung';
 
 interface Campaign {
@@ -45,31 +45,31 @@ interface Campaign {
   deps(master?: SheetsMaster): MasterDeps;
 }
 
-let s: TestStack;
+let stack: TestStack;
 const campaigns: Record<number, Campaign> = {};
 
 /** A namespace with `communes` communes, all submitted and aggregated, and its master refreshed once in full. */
 async function campaignOf(communes: number): Promise<Campaign> {
   const { file, communeIds } = await campaignWithCommunes(communes);
   const model = modelOf(loadCampaign(file));
-  const store = new FirestoreStore(s.runtime.db, `${model.id}-master-${communes}`);
-  const now = s.clock.now;
-  const figures = { bang1: figuresFor(model, communeIds[0]!, SK, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SK, 'bang2') };
+  const store = new FirestoreStore(stack.runtime.db, `${model.id}-master-${communes}`);
+  const now = stack.clock.now;
+  const figures = { bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2') };
   for (let i = 0; i < communeIds.length; i += 300) {
-    const batch = s.runtime.db.batch();
+    const batch = stack.runtime.db.batch();
     for (const id of communeIds.slice(i, i + 300)) {
-      const input = commitInputFor(model, id, SK, { sourceVersion: 3, now, figures });
+      const input = commitInputFor(model, id, SO_KET, { sourceVersion: 3, now, figures });
       const sub: SubmissionRecord = { ...input.candidate!, versionCount: 1, versionId: versionId(1), sourceVersion: 3, acceptedAt: now, firstAcceptedAt: now, late: false };
-      batch.set(store.submissionRef(SK, id), sub);
+      batch.set(store.submissionRef(SO_KET, id), sub);
     }
     await batch.commit();
   }
-  await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SK);
+  await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SO_KET);
   // Its master, made as provisioning makes one.
-  const spreadsheetId = (await s.runtime.files.createSpreadsheet(`Master ${communes}`, { test: `master-${communes}` })).id;
-  await s.runtime.workbooks.render(spreadsheetId, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, { editors: [LOCAL_SERVICE_ACCOUNT] }));
+  const spreadsheetId = (await stack.runtime.files.createSpreadsheet(`Master ${communes}`, { test: `master-${communes}` })).id;
+  await stack.runtime.workbooks.render(spreadsheetId, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, { editors: [LOCAL_SERVICE_ACCOUNT] }));
   await store.patchMeta('master', { spreadsheetId });
-  const c: Campaign = {
+  const campaign: Campaign = {
     model,
     store,
     communeIds,
@@ -77,76 +77,76 @@ async function campaignOf(communes: number): Promise<Campaign> {
     cache: createMasterCache(),
     log: memoryLogger(),
     written: [],
-    deps(master = recording(c)) {
-      return { ...s.runtime, model, store, master, masterCache: c.cache, files: undefined, now: () => s.clock.now, log: c.log };
+    deps(master = recording(campaign)) {
+      return { ...stack.runtime, model, store, master, masterCache: campaign.cache, files: undefined, now: () => stack.clock.now, log: campaign.log };
     },
   };
   await requestMasterRefresh(store, now, 'all');
-  expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'full' });
-  return c;
+  expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'full' });
+  return campaign;
 }
 
 /** The adapter, keeping the requests of each incremental write for the test to look at. */
-function recording(c: Campaign): SheetsMaster {
-  const master = s.runtime.master;
+function recording(campaign: Campaign): SheetsMaster {
+  const master = stack.runtime.master;
   return Object.assign(Object.create(master) as SheetsMaster, {
     async writeChanges(...args: Parameters<SheetsMaster['writeChanges']>) {
-      c.written = toChangedContentRequests(args[1], args[2], args[3]).requests;
+      campaign.written = toChangedContentRequests(args[1], args[2], args[3]).requests;
       return master.writeChanges(...args);
     },
   });
 }
 
 /** A commune's new accepted version with `flow` in its main period, stored, marked and aggregated as the pipeline does. */
-async function changeCommune(c: Campaign, unitId: string, flow: number, version: number) {
-  const figures = { bang1: structuredClone(figuresFor(c.model, unitId, SK, 'bang1')), bang2: figuresFor(c.model, unitId, SK, 'bang2') };
+async function changeCommune(campaign: Campaign, unitId: string, flow: number, version: number) {
+  const figures = { bang1: structuredClone(figuresFor(campaign.model, unitId, SO_KET, 'bang1')), bang2: figuresFor(campaign.model, unitId, SO_KET, 'bang2') };
   figures.bang1[MAIN_PERIOD]![FLOW] = flow;
-  const commit = await c.store.commitEvaluation(commitInputFor(c.model, unitId, SK, { sourceVersion: version, now: s.clock.now, figures }));
+  const commit = await campaign.store.commitEvaluation(commitInputFor(campaign.model, unitId, SO_KET, { sourceVersion: version, now: stack.clock.now, figures }));
   expect(commit).toMatchObject({ outcome: 'committed', accepted: true });
-  await requestMasterRefresh(c.store, s.clock.now, { roundId: SK, unitId });
-  await aggregateSubmission({ model: c.model, store: c.store, now: () => s.clock.now, log: memoryLogger() }, SK, unitId);
+  await requestMasterRefresh(campaign.store, stack.clock.now, { roundId: SO_KET, unitId });
+  await aggregateSubmission({ model: campaign.model, store: campaign.store, now: () => stack.clock.now, log: memoryLogger() }, SO_KET, unitId);
 }
 
-const sheetOf = (c: Campaign) => s.sheets.getSpreadsheetState(c.spreadsheetId)!;
-const byUnitTitle = (c: Campaign) => `Theo đơn vị – ${c.model.round(SK).name}`;
+const sheetOf = (c: Campaign) => stack.sheets.getSpreadsheetState(c.spreadsheetId)!;
+const byUnitTitle = (c: Campaign) => `Theo đơn vị – ${c.model.round(SO_KET).name}`;
 /** The commune's figure on the by-unit tab. */
-function byUnitFigure(c: Campaign, unitId: string): unknown {
-  const rows = tabValues(sheetOf(c), byUnitTitle(c));
+function byUnitFigure(campaign: Campaign, unitId: string): unknown {
+  const rows = tabValues(sheetOf(campaign), byUnitTitle(campaign));
   // Bảng 1's indicators come first, after the unit and kind columns.
-  const col = 2 + c.model.figuresTable('bang1').indicators.findIndex((i) => i.code === FLOW);
-  return rows.find((r) => r[0] === c.model.unit(unitId).name)![col];
+  const col = 2 + campaign.model.figuresTable('bang1').indicators.findIndex((i) => i.code === FLOW);
+  return rows.find((r) => r[0] === campaign.model.unit(unitId).name)![col];
 }
 
 const measured: Record<number, { reads: number; fullReads: number; cells: number; rows: string[] }> = {};
 
 beforeAll(async () => {
-  s = await startTestStack({ at: AT });
-  for (const n of [30, 150]) {
-    const c = (campaigns[n] = await campaignOf(n));
-    const target = c.communeIds.at(-1)!;
-    await changeCommune(c, target, 777, 9);
-    c.store.reads = 0;
-    const r = await refreshMaster(c.deps());
-    expect(r).toMatchObject({ refreshed: true, mode: 'incremental' });
-    const reads = c.store.reads;
+  stack = await startTestStack({ at: START_AT });
+  for (const size of [30, 150]) {
+    const campaign = (campaigns[size] = await campaignOf(size));
+    const target = campaign.communeIds.at(-1)!;
+    await changeCommune(campaign, target, 777, 9);
+    campaign.store.reads = 0;
+    const refresh = await refreshMaster(campaign.deps());
+    expect(refresh).toMatchObject({ refreshed: true, mode: 'incremental' });
+    const reads = campaign.store.reads;
     // Every written row, as the text of its row on the sheet (tab: cells joined).
-    const titleOf = new Map(sheetOf(c).sheets.map((t) => [t.properties.sheetId, t.properties.title]));
-    const rows = c.written.flatMap((q) => {
-      const u = q.updateCells!;
-      const title = titleOf.get(u.start!.sheetId!)!;
-      const values = tabValues(sheetOf(c), title);
-      return u.rows!.map((_r, i) => `${title}: ${values[u.start!.rowIndex! + i]!.filter((v) => v !== null).join(' | ')}`);
+    const titleOf = new Map(sheetOf(campaign).sheets.map((t) => [t.properties.sheetId, t.properties.title]));
+    const rows = campaign.written.flatMap((request) => {
+      const update = request.updateCells!;
+      const title = titleOf.get(update.start!.sheetId!)!;
+      const values = tabValues(sheetOf(campaign), title);
+      return update.rows!.map((_r, i) => `${title}: ${values[update.start!.rowIndex! + i]!.filter((v) => v !== null).join(' | ')}`);
     });
     // The same change refreshed in full, for comparison.
-    await requestMasterRefresh(c.store, s.clock.now, 'all');
-    c.store.reads = 0;
-    expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'full' });
-    measured[n] = { reads, fullReads: c.store.reads, cells: r.cellsWritten, rows };
+    await requestMasterRefresh(campaign.store, stack.clock.now, 'all');
+    campaign.store.reads = 0;
+    expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'full' });
+    measured[size] = { reads, fullReads: campaign.store.reads, cells: refresh.cellsWritten, rows };
   }
 }, 240_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
 describe('an incremental master refresh after one unit changed', () => {
@@ -159,81 +159,81 @@ describe('an incremental master refresh after one unit changed', () => {
   });
 
   it("writes only the commune's rows, its district's and the totals, the same number of cells at both sizes", () => {
-    const c = campaigns[150]!;
-    const target = c.communeIds.at(-1)!;
-    const names = [c.model.unit(target).name, c.model.unit(c.model.unit(target).parent!).name];
+    const campaign = campaigns[150]!;
+    const target = campaign.communeIds.at(-1)!;
+    const names = [campaign.model.unit(target).name, campaign.model.unit(campaign.model.unit(target).parent!).name];
     expect(measured[30]!.cells).toBe(measured[150]!.cells);
     expect(measured[150]!.rows.length).toBeGreaterThan(0);
     for (const row of measured[150]!.rows) expect(names.some((n) => row.includes(n)) || /: (Tổng cộng|Cộng)/.test(row), row).toBe(true);
     // The commune's own row is among them, with its new figure.
     expect(measured[150]!.rows.some((r) => r.includes(names[0]!))).toBe(true);
-    expect(byUnitFigure(c, target)).toBe(777);
+    expect(byUnitFigure(campaign, target)).toBe(777);
   });
 
   it('past MAX_UNIT_CHANGES marked units (a burst, a provisioning), one query per collection: a full load, only what differs written', async () => {
-    const c = campaigns[150]!;
-    const units = c.model.campaign.units.map((u) => u.id);
-    for (const roundId of [SK, 'bo-sung-2020']) for (const unitId of units) await c.store.markMasterChange({ roundId, unitId }, s.clock.now);
+    const campaign = campaigns[150]!;
+    const units = campaign.model.campaign.units.map((u) => u.id);
+    for (const roundId of [SO_KET, 'bo-sung-2020']) for (const unitId of units) await campaign.store.markMasterChange({ roundId, unitId }, stack.clock.now);
     expect(2 * units.length).toBeGreaterThan(MAX_UNIT_CHANGES);
-    await requestMasterRefresh(c.store, s.clock.now, 'master');
-    c.store.reads = 0;
-    const r = await refreshMaster(c.deps());
-    expect(r).toMatchObject({ refreshed: true, mode: 'full', cellsWritten: 0 });
+    await requestMasterRefresh(campaign.store, stack.clock.now, 'master');
+    campaign.store.reads = 0;
+    const refresh = await refreshMaster(campaign.deps());
+    expect(refresh).toMatchObject({ refreshed: true, mode: 'full', cellsWritten: 0 });
     // The markers (read, then checked as they are cleared) and one query per collection: under
     // three reads per marked unit, where reading each unit's documents would cost about twelve.
-    expect(c.store.reads).toBeLessThan(2 * units.length * 3);
-    expect(await c.store.masterChanges()).toEqual([]);
+    expect(campaign.store.reads).toBeLessThan(2 * units.length * 3);
+    expect(await campaign.store.masterChanges()).toEqual([]);
   });
 
   it('a change made during a refresh keeps its marker and reaches the master on the next refresh', async () => {
-    const c = campaigns[30]!;
-    const [first, second] = [c.communeIds[0]!, c.communeIds[1]!];
-    await changeCommune(c, first, 501, 20);
-    const master = recording(c);
+    const campaign = campaigns[30]!;
+    const [first, second] = [campaign.communeIds[0]!, campaign.communeIds[1]!];
+    await changeCommune(campaign, first, 501, 20);
+    const master = recording(campaign);
     const racing = Object.assign(Object.create(master) as SheetsMaster, {
       async writeChanges(...args: Parameters<SheetsMaster['writeChanges']>) {
         // The refresh has read its markers and documents; the second commune changes now.
-        await changeCommune(c, second, 502, 21);
+        await changeCommune(campaign, second, 502, 21);
         return master.writeChanges(...args);
       },
     });
-    expect(await refreshMaster(c.deps(racing))).toMatchObject({ refreshed: true, mode: 'incremental' });
-    expect(byUnitFigure(c, first)).toBe(501);
-    expect(byUnitFigure(c, second)).not.toBe(502);
-    expect((await c.store.masterChanges()).map((m) => m.id)).toEqual([`${SK}__${second}`]);
-    expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
-    expect(byUnitFigure(c, second)).toBe(502);
-    expect(await c.store.masterChanges()).toEqual([]);
+    expect(await refreshMaster(campaign.deps(racing))).toMatchObject({ refreshed: true, mode: 'incremental' });
+    expect(byUnitFigure(campaign, first)).toBe(501);
+    expect(byUnitFigure(campaign, second)).not.toBe(502);
+    expect((await campaign.store.masterChanges()).map((m) => m.id)).toEqual([`${SO_KET}__${second}`]);
+    expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
+    expect(byUnitFigure(campaign, second)).toBe(502);
+    expect(await campaign.store.masterChanges()).toEqual([]);
   });
 
   it('the nightly full rebuild logs where a stale cache would have shown other figures, and writes the full master', async () => {
-    const c = campaigns[30]!;
-    const target = c.communeIds[2]!;
+    const campaign = campaigns[30]!;
+    const target = campaign.communeIds[2]!;
     // The cache goes wrong without any marker (as a lost marker would leave it): the commune's figures are forgotten.
-    c.cache.current!.index.get(SK)!.submissions.delete(target);
+    campaign.cache.current!.index.get(SO_KET)!.submissions.delete(target);
     // The next incremental refresh (for another commune's change) then shows the commune as having sent nothing.
-    await changeCommune(c, c.communeIds[3]!, 333, 30);
-    expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
-    expect(byUnitFigure(c, target)).toBeNull();
-    await requestMasterRefresh(c.store, s.clock.now, 'verify');
-    c.log.lines.length = 0;
-    const nightly = await refreshMaster(c.deps());
+    await changeCommune(campaign, campaign.communeIds[3]!, 333, 30);
+    expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
+    expect(byUnitFigure(campaign, target)).toBeNull();
+    await requestMasterRefresh(campaign.store, stack.clock.now, 'verify');
+    campaign.log.lines.length = 0;
+    const nightly = await refreshMaster(campaign.deps());
     expect(nightly).toMatchObject({ refreshed: true, mode: 'full' });
     // Everything was read again, but the sheet's content was known: only what differs was written.
     expect(nightly.cellsWritten).toBeGreaterThan(0);
     expect(nightly.cellsWritten).toBeLessThan(200);
-    const errors = c.log.lines.filter((l) => l.severity === 'ERROR');
+    const errors = campaign.log.lines.filter((l) => l.severity === 'ERROR');
     expect(errors.map((e) => e.message)).toEqual(['master: incremental view differs from a full rebuild']);
     const differences = errors[0]!.differences as { tab: string; cell: string | null }[];
     expect(differences.length).toBeGreaterThan(0);
-    expect(differences.map((d) => d.tab)).toContain(byUnitTitle(c));
+    expect(differences.map((d) => d.tab)).toContain(byUnitTitle(campaign));
     expect(differences.every((d) => d.cell === null || /^[A-Z]+\d+$/.test(d.cell))).toBe(true);
     // The full master was written: the commune's row shows its figure.
-    expect(byUnitFigure(c, target)).toBe(figuresFor(c.model, c.communeIds[0]!, SK, 'bang1')[MAIN_PERIOD]![FLOW]);
+    expect(byUnitFigure(campaign, target)).toBe(figuresFor(campaign.model, campaign.communeIds[0]!, SO_KET, 'bang1')[MAIN_PERIOD]![FLOW]);
     // And without a difference, the nightly rebuild logs nothing.
-    await requestMasterRefresh(c.store, s.clock.now, 'verify');
-    c.log.lines.length = 0;
-    expect(await refreshMaster(c.deps())).toMatchObject({ refreshed: true, mode: 'full' });
-    expect(c.log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
+    await requestMasterRefresh(campaign.store, stack.clock.now, 'verify');
+    campaign.log.lines.length = 0;
+    expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'full' });
+    expect(campaign.log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
   });
 });

@@ -25,31 +25,31 @@ import { commitInputFor, LOCAL_SERVICE_ACCOUNT, provisionMaster, tabValues, writ
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
-const SK = 'so-ket-2020';
-const BS = 'bo-sung-2020';
+const SO_KET = 'so-ket-2020';
+const BO_SUNG = 'bo-sung-2020';
 const FLOW = 'tuyen_truyen.dai_chung';
 const UNITS: Record<string, string[]> = {
-  [SK]: ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ca-ba-dinh', 'mttq-tp', 'catp-anctnb'],
-  [BS]: ['ubnd-ba-dinh', 'ubnd-tay-ho', 'thanh-doan'],
+  [SO_KET]: ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ca-ba-dinh', 'mttq-tp', 'catp-anctnb'],
+  [BO_SUNG]: ['ubnd-ba-dinh', 'ubnd-tay-ho', 'thanh-doan'],
 };
 const SEED = Number(process.env.MASTER_PROPERTY_SEED ?? 20261206);
 const STEPS = 24;
 
-let s: TestStack;
+let stack: TestStack;
 let masterB: string;
 const log = memoryLogger();
 
 beforeAll(async () => {
-  s = await startTestStack({ at: '2020-07-01T09:00:00+07:00' });
-  await provisionMaster(s);
+  stack = await startTestStack({ at: '2020-07-01T09:00:00+07:00' });
+  await provisionMaster(stack);
   // Master B made as provisioning makes a master: a new spreadsheet rendered with the master's tabs.
-  masterB = (await s.runtime.files.createSpreadsheet('Master B (full rebuilds)', { test: 'master-b' })).id;
-  const view = await currentMasterView(s.runtime, s.clock.now);
-  await s.runtime.workbooks.render(masterB, buildMasterWorkbook(s.runtime.model, view, s.clock.now, { editors: [LOCAL_SERVICE_ACCOUNT] }));
+  masterB = (await stack.runtime.files.createSpreadsheet('Master B (full rebuilds)', { test: 'master-b' })).id;
+  const view = await currentMasterView(stack.runtime, stack.clock.now);
+  await stack.runtime.workbooks.render(masterB, buildMasterWorkbook(stack.runtime.model, view, stack.clock.now, { editors: [LOCAL_SERVICE_ACCOUNT] }));
 }, 90_000);
 afterAll(async () => {
-  await s.triggersIdle();
-  await s.dispose();
+  await stack.triggersIdle();
+  await stack.dispose();
 });
 
 /** A small deterministic generator (LCG, Numerical Recipes constants). */
@@ -60,14 +60,14 @@ function lcg(seed: number) {
 }
 
 /** A nominee for the city's shortlist award (tickable on the master once submitted). */
-function nominee(unitId: string, n: number): NominationRecord {
+function nominee(unitId: string, ordinal: number): NominationRecord {
   return {
-    rowNo: n,
-    cell: `C${10 + n}`,
-    award: s.runtime.model.campaign.cityShortlist.award,
+    rowNo: ordinal,
+    cell: `C${10 + ordinal}`,
+    award: stack.runtime.model.campaign.cityShortlist.award,
     type: 'collective',
     scope: 'cand',
-    name: `Tập thể số ${n} của ${unitId}`,
+    name: `Tập thể số ${ordinal} của ${unitId}`,
     position: null,
     titles: {},
     giayKhen: null,
@@ -76,7 +76,7 @@ function nominee(unitId: string, n: number): NominationRecord {
     reportConfirmed: true,
     originalSets: 1,
     exempt: false,
-    key: `tap the so ${n} ${unitId}`,
+    key: `tap the so ${ordinal} ${unitId}`,
     eligible: true,
     ineligibleReasons: [],
     verdict: 'ok',
@@ -89,7 +89,7 @@ function nominee(unitId: string, n: number): NominationRecord {
  * apart, no markers and no cache: every refresh is a full rebuild of B.
  */
 function fullRebuildDeps(now: number): MasterDeps {
-  const store = s.runtime.store;
+  const store = stack.runtime.store;
   let metaB: MetaDocs['master'] = { spreadsheetId: masterB };
   const storeB = Object.assign(Object.create(store) as Store, {
     async meta(name: keyof MetaDocs) {
@@ -104,7 +104,7 @@ function fullRebuildDeps(now: number): MasterDeps {
     },
     async clearMasterChanges() {},
   });
-  return { model: s.runtime.model, store: storeB, master: s.runtime.master, now: () => now, log: memoryLogger() };
+  return { model: stack.runtime.model, store: storeB, master: stack.runtime.master, now: () => now, log: memoryLogger() };
 }
 
 /** What a person sees of a tab, normalized: every cell's value, format, note and validation; merges; freezes. */
@@ -114,9 +114,9 @@ function seenTabs(state: SpreadsheetState, titles: string[]) {
     if (!sheet) return { title, missing: true };
     const cells: string[] = [];
     sheet.rows.forEach((row, r) =>
-      (row ?? []).forEach((c, col) => {
-        if (!c) return;
-        const { userEnteredValue, userEnteredFormat, note, dataValidation } = c;
+      (row ?? []).forEach((cell, col) => {
+        if (!cell) return;
+        const { userEnteredValue, userEnteredFormat, note, dataValidation } = cell;
         const seen = JSON.stringify({ userEnteredValue, userEnteredFormat, note, dataValidation });
         if (seen !== '{}') cells.push(`${r}:${col} ${seen}`);
       }),
@@ -128,12 +128,12 @@ function seenTabs(state: SpreadsheetState, titles: string[]) {
 }
 
 async function expectSameMasters(context: string) {
-  const idA = (await s.runtime.store.meta('master')).spreadsheetId!;
-  const a = s.sheets.getSpreadsheetState(idA)!;
-  const b = s.sheets.getSpreadsheetState(masterB)!;
-  const titles = a.sheets.map((t) => t.properties.title);
-  const seenA = seenTabs(a, titles);
-  const seenB = seenTabs(b, titles);
+  const idA = (await stack.runtime.store.meta('master')).spreadsheetId!;
+  const stateA = stack.sheets.getSpreadsheetState(idA)!;
+  const stateB = stack.sheets.getSpreadsheetState(masterB)!;
+  const titles = stateA.sheets.map((t) => t.properties.title);
+  const seenA = seenTabs(stateA, titles);
+  const seenB = seenTabs(stateB, titles);
   for (let i = 0; i < titles.length; i++) {
     const tabA = seenA[i]!;
     const tabB = seenB[i]!;
@@ -142,18 +142,18 @@ async function expectSameMasters(context: string) {
 }
 
 /** Ticks the nth nomination row of the shortlist column on both masters, as a coordinator would. */
-async function tickOnBoth(n: number): Promise<boolean> {
-  const idA = (await s.runtime.store.meta('master')).spreadsheetId!;
-  const rows = tabValues(s.sheets.getSpreadsheetState(idA)!, NOMINATIONS_TAB_TITLE);
+async function tickOnBoth(nth: number): Promise<boolean> {
+  const idA = (await stack.runtime.store.meta('master')).spreadsheetId!;
+  const rows = tabValues(stack.sheets.getSpreadsheetState(idA)!, NOMINATIONS_TAB_TITLE);
   const codeRow = rows.findIndex((r) => r.includes(NOMINATION_ID_CODE));
   if (codeRow < 0) return false;
   const idCol = rows[codeRow]!.indexOf(NOMINATION_ID_CODE);
   const markCol = rows[codeRow]!.indexOf(SHORTLIST_CODE);
   const dataRows = rows.map((r, i) => ({ r, i })).filter(({ r, i }) => i > codeRow && typeof r[idCol] === 'string' && r[idCol] !== '');
   if (dataRows.length === 0 || markCol < 0) return false;
-  const { i: row, r } = dataRows[n % dataRows.length]!;
-  const client = sheetsAs(s.urls.sheets, LOCAL_SERVICE_ACCOUNT);
-  const value = r[markCol] !== true;
+  const { i: row, r: rowValues } = dataRows[nth % dataRows.length]!;
+  const client = sheetsAs(stack.urls.sheets, LOCAL_SERVICE_ACCOUNT);
+  const value = rowValues[markCol] !== true;
   await writeCells(client, idA, NOMINATIONS_TAB_TITLE, [{ row, col: markCol, value }]);
   await writeCells(client, masterB, NOMINATIONS_TAB_TITLE, [{ row, col: markCol, value }]);
   return true;
@@ -162,25 +162,25 @@ async function tickOnBoth(n: number): Promise<boolean> {
 describe('the incremental master equals a full rebuild after any sequence of changes', () => {
   it(`seed ${SEED}: ${STEPS} random steps, compared cell for cell after each`, async () => {
     const rng = lcg(SEED);
-    const { store, model } = s.runtime;
+    const { store, model } = stack.runtime;
     const versions = new Map<string, number>();
-    const deps = (): MasterDeps => ({ ...s.runtime, now: () => s.clock.now, log });
+    const deps = (): MasterDeps => ({ ...stack.runtime, now: () => stack.clock.now, log });
     const modes: string[] = [];
 
     // A first refresh of each: A holds a cache from here on.
-    await requestMasterRefresh(store, s.clock.now, 'master');
+    await requestMasterRefresh(store, stack.clock.now, 'master');
     await refreshMaster(deps());
-    await refreshMaster(fullRebuildDeps(s.clock.now), { force: true });
+    await refreshMaster(fullRebuildDeps(stack.clock.now), { force: true });
     await expectSameMasters(`seed ${SEED}, start`);
 
     const steps: string[] = [];
     for (let step = 0; step < STEPS; step++) {
-      const roundId = rng.pick([SK, BS]);
+      const roundId = rng.pick([SO_KET, BO_SUNG]);
       const unitId = rng.pick(UNITS[roundId]!);
       // Half-way, business time passes the first round's due time (missing units become overdue).
       const kind = step === STEPS / 2 ? 'past-due' : rng.pick(['submit', 'submit', 'submit', 'invalid', 'flags', 'quarantine', 'documents', 'tick', 'drop-cache', 'other-instance', 'time'] as const);
       steps.push(`${kind} ${roundId}/${unitId}`);
-      const now = s.clock.now;
+      const now = stack.clock.now;
       const key = `${roundId}/${unitId}`;
       const version = (versions.get(key) ?? 0) + 1;
       versions.set(key, version);
@@ -193,7 +193,7 @@ describe('the incremental master equals a full rebuild after any sequence of cha
           await store.commitEvaluation(input);
           // What processUnitSheet asks after storing; the trigger then aggregates and asks again.
           await requestMasterRefresh(store, now, { roundId, unitId });
-          await s.triggersIdle();
+          await stack.triggersIdle();
           break;
         }
         case 'invalid': {
@@ -205,7 +205,7 @@ describe('the incremental master equals a full rebuild after any sequence of cha
         }
         case 'flags': {
           const wanted: UnitFlagsRecord[] = [];
-          for (const r of [SK, BS]) for (const u of UNITS[r]!) if (rng.int(3) === 0) wanted.push({ roundId: r, unitId: u, flags: [{ unitId: u, rule: 'deadline.missing', reason: `Chưa nộp (bước ${step})` }], at: now });
+          for (const roundId of [SO_KET, BO_SUNG]) for (const unitId of UNITS[roundId]!) if (rng.int(3) === 0) wanted.push({ roundId, unitId, flags: [{ unitId, rule: 'deadline.missing', reason: `Chưa nộp (bước ${step})` }], at: now });
           if (await store.replaceFlags('sweep', wanted)) await requestMasterRefresh(store, now, 'flags');
           break;
         }
@@ -226,7 +226,7 @@ describe('the incremental master equals a full rebuild after any sequence of cha
           await requestMasterRefresh(store, now, 'master'); // the change feed sees the coordinators' edit
           break;
         case 'drop-cache': // a cold instance
-          s.runtime.masterCache.current = null;
+          stack.runtime.masterCache.current = null;
           await requestMasterRefresh(store, now, 'master');
           break;
         case 'other-instance': // another instance refreshed: this one's cache no longer names the content
@@ -234,35 +234,35 @@ describe('the incremental master equals a full rebuild after any sequence of cha
           await requestMasterRefresh(store, now, 'master');
           break;
         case 'past-due':
-          s.clock.set(Math.max(now, model.dueAt(SK)) + 3_600_000);
-          await requestMasterRefresh(store, s.clock.now, 'master');
+          stack.clock.set(Math.max(now, model.dueAt(SO_KET)) + 3_600_000);
+          await requestMasterRefresh(store, stack.clock.now, 'master');
           break;
         case 'time': // business time passes
-          s.clock.set(now + (1 + rng.int(6)) * 86_400_000);
-          await requestMasterRefresh(store, s.clock.now, 'master');
+          stack.clock.set(now + (1 + rng.int(6)) * 86_400_000);
+          await requestMasterRefresh(store, stack.clock.now, 'master');
           break;
       }
-      const a = await refreshMaster(deps());
-      modes.push(a.mode ?? 'none');
-      await refreshMaster(fullRebuildDeps(s.clock.now), { force: true });
+      const refresh = await refreshMaster(deps());
+      modes.push(refresh.mode ?? 'none');
+      await refreshMaster(fullRebuildDeps(stack.clock.now), { force: true });
       await expectSameMasters(`seed ${SEED}, after step ${step} (${steps.join(' → ')})`);
     }
     // The sequence exercised both kinds of refresh, and the incremental one never disagreed with a full one.
     expect(modes, `seed ${SEED}`).toContain('incremental');
     expect(modes, `seed ${SEED}`).toContain('full');
     expect(log.lines.filter((l) => l.severity === 'ERROR'), `seed ${SEED}`).toEqual([]);
-    expect(s.clock.now, 'the steps passed the due time').toBeGreaterThan(model.dueAt(SK));
+    expect(stack.clock.now, 'the steps passed the due time').toBeGreaterThan(model.dueAt(SO_KET));
   }, 120_000);
 
   it('the nightly reconcile job asks for the proof: the next refresh rebuilds in full, finds no difference, and is equal to master B', async () => {
-    const { store } = s.runtime;
-    await s.fire('reconcile');
+    const { store } = stack.runtime;
+    await stack.fire('reconcile');
     expect((await store.masterChanges()).map((m) => m.kind)).toContain('verify');
     log.lines.length = 0;
-    expect(await refreshMaster({ ...s.runtime, now: () => s.clock.now, log })).toMatchObject({ refreshed: true, mode: 'full' });
+    expect(await refreshMaster({ ...stack.runtime, now: () => stack.clock.now, log })).toMatchObject({ refreshed: true, mode: 'full' });
     expect(log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
     expect(await store.masterChanges()).toEqual([]);
-    await refreshMaster(fullRebuildDeps(s.clock.now), { force: true });
+    await refreshMaster(fullRebuildDeps(stack.clock.now), { force: true });
     await expectSameMasters(`seed ${SEED}, after the nightly rebuild`);
   }, 60_000);
 });

@@ -24,11 +24,11 @@ import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-st
 import { model } from '../helpers/campaign.js';
 import { commitInputFor } from '../helpers/integration.js';
 
-const [SK, BS] = model.campaign.rounds.map((r) => r.id) as [string, string];
-const t = (iso: string) => Date.parse(iso);
-const FIRST_READ = t('2020-07-08T09:00:00+07:00');
-const REVISED_AT = t('2020-07-12T09:00:00+07:00');
-const SWEEP_AT = t('2020-07-13T09:00:00+07:00');
+const [SO_KET, BO_SUNG] = model.campaign.rounds.map((r) => r.id) as [string, string];
+const instant = (iso: string) => Date.parse(iso);
+const FIRST_READ = instant('2020-07-08T09:00:00+07:00');
+const REVISED_AT = instant('2020-07-12T09:00:00+07:00');
+const SWEEP_AT = instant('2020-07-13T09:00:00+07:00');
 /** Submitted on time, then revised with a nominee; one that is typing with errors and an ineligible nominee; one with a sheet only. */
 const [REVISED, TYPING, IDLE] = ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ubnd-tay-ho'] as const;
 
@@ -66,12 +66,12 @@ const shortlisted = nominee(1, 'Nguyễn Văn An');
  * The same store with the sweep's reads served from whole documents (the reads the sweep made
  * before projections): what the projected reads must reproduce.
  */
-function wholeDocumentReads(s: FirestoreStore): Store {
-  return Object.assign(Object.create(s) as FirestoreStore, {
-    sweepUnitSheets: () => s.allUnitSheets(),
-    sweepStatesOfRound: (roundId: string) => s.statesOfRound(roundId),
-    sweepSubmissionsOfRound: (roundId: string) => s.submissionsOfRound(roundId),
-    sweepVersions: (roundId: string, unitId: string) => s.versions(roundId, unitId),
+function wholeDocumentReads(realStore: FirestoreStore): Store {
+  return Object.assign(Object.create(realStore) as FirestoreStore, {
+    sweepUnitSheets: () => realStore.allUnitSheets(),
+    sweepStatesOfRound: (roundId: string) => realStore.statesOfRound(roundId),
+    sweepSubmissionsOfRound: (roundId: string) => realStore.submissionsOfRound(roundId),
+    sweepVersions: (roundId: string, unitId: string) => realStore.versions(roundId, unitId),
   });
 }
 
@@ -80,19 +80,19 @@ beforeAll(async () => {
   db = createEmulatorClient(emulator.host, emulator.projectId);
   store = new FirestoreStore(db, `ra-soat-${randomUUID().slice(0, 8)}`);
   for (const unitId of [REVISED, TYPING, IDLE]) {
-    await store.register({ spreadsheetId: `sheet-${unitId}`, unitId, roundId: SK, url: `https://docs.google.com/spreadsheets/d/sheet-${unitId}/edit`, createdAt: FIRST_READ });
+    await store.register({ spreadsheetId: `sheet-${unitId}`, unitId, roundId: SO_KET, url: `https://docs.google.com/spreadsheets/d/sheet-${unitId}/edit`, createdAt: FIRST_READ });
   }
   // A sheet provisioned after the sweep's instant: not seen by it.
-  await store.register({ spreadsheetId: `sheet-${IDLE}-bs`, unitId: IDLE, roundId: BS, url: 'https://docs.google.com/spreadsheets/d/later/edit', createdAt: SWEEP_AT + 86_400_000 });
-  expect((await store.commitEvaluation(commitInputFor(model, REVISED, SK, { sourceVersion: 3, now: FIRST_READ }))).outcome).toBe('committed');
-  const revised = commitInputFor(model, REVISED, SK, { sourceVersion: 7, now: REVISED_AT });
+  await store.register({ spreadsheetId: `sheet-${IDLE}-bs`, unitId: IDLE, roundId: BO_SUNG, url: 'https://docs.google.com/spreadsheets/d/later/edit', createdAt: SWEEP_AT + 86_400_000 });
+  expect((await store.commitEvaluation(commitInputFor(model, REVISED, SO_KET, { sourceVersion: 3, now: FIRST_READ }))).outcome).toBe('committed');
+  const revised = commitInputFor(model, REVISED, SO_KET, { sourceVersion: 7, now: REVISED_AT });
   revised.candidate!.nominations = [shortlisted];
   revised.candidate!.contentHash = 'h-revised';
   revised.state.contentHash = 'h-revised';
   revised.state.nominations = [shortlisted];
   const committed = await store.commitEvaluation(revised);
   expect(committed.outcome === 'committed' && committed.submission?.versionCount).toBe(2);
-  const typing = commitInputFor(model, TYPING, SK, { sourceVersion: 4, now: REVISED_AT, status: 'draft' });
+  const typing = commitInputFor(model, TYPING, SO_KET, { sourceVersion: 4, now: REVISED_AT, status: 'draft' });
   typing.state = {
     ...typing.state,
     status: 'invalid',
@@ -116,34 +116,34 @@ describe('the sweep reads through field masks', () => {
     const exact = emulator!.kind === 'official';
     const check = (records: object[], mask: readonly string[], whole: object[]) => {
       expect(records.length).toBe(whole.length);
-      for (const r of records) {
-        const keys = Object.keys(r).sort();
-        const wholeKeys = Object.keys(whole.find((w) => (w as { unitId: string }).unitId === (r as { unitId: string }).unitId)!).sort();
+      for (const record of records) {
+        const keys = Object.keys(record).sort();
+        const wholeKeys = Object.keys(whole.find((w) => (w as { unitId: string }).unitId === (record as { unitId: string }).unitId)!).sort();
         // The stored documents hold more than the mask, so a projection is visible.
         expect(wholeKeys.length).toBeGreaterThan(mask.length);
-        for (const f of mask) expect(keys).toContain(f);
+        for (const field of mask) expect(keys).toContain(field);
         if (exact) expect(keys).toEqual([...mask].sort());
         else expect(keys).toEqual(wholeKeys);
       }
     };
     check(await store.sweepUnitSheets(), SWEEP_SHEET_FIELDS, await store.allUnitSheets());
-    check(await store.sweepStatesOfRound(SK), SWEEP_STATE_FIELDS, await store.statesOfRound(SK));
+    check(await store.sweepStatesOfRound(SO_KET), SWEEP_STATE_FIELDS, await store.statesOfRound(SO_KET));
     const withoutNominees = sweepSubmissionFields({ nominations: false });
     expect(withoutNominees).not.toContain('nominations');
-    check(await store.sweepSubmissionsOfRound(SK, { nominations: false }), withoutNominees, await store.submissionsOfRound(SK));
-    check(await store.sweepSubmissionsOfRound(SK, { nominations: true }), sweepSubmissionFields({ nominations: true }), await store.submissionsOfRound(SK));
-    const versions = await store.sweepVersions(SK, REVISED, { nominations: false });
+    check(await store.sweepSubmissionsOfRound(SO_KET, { nominations: false }), withoutNominees, await store.submissionsOfRound(SO_KET));
+    check(await store.sweepSubmissionsOfRound(SO_KET, { nominations: true }), sweepSubmissionFields({ nominations: true }), await store.submissionsOfRound(SO_KET));
+    const versions = await store.sweepVersions(SO_KET, REVISED, { nominations: false });
     expect(versions.map((v) => v.versionNo)).toEqual([1, 2]);
-    if (exact) for (const v of versions) expect(Object.keys(v).sort()).toEqual([...withoutNominees, 'versionNo'].sort());
+    if (exact) for (const version of versions) expect(Object.keys(version).sort()).toEqual([...withoutNominees, 'versionNo'].sort());
   });
 
   it('bills one read per document, as the whole-document reads do', async () => {
     const before = store.reads;
-    await store.sweepStatesOfRound(SK);
-    await store.sweepSubmissionsOfRound(SK, { nominations: false });
+    await store.sweepStatesOfRound(SO_KET);
+    await store.sweepSubmissionsOfRound(SO_KET, { nominations: false });
     const projected = store.reads - before;
-    await store.statesOfRound(SK);
-    await store.submissionsOfRound(SK);
+    await store.statesOfRound(SO_KET);
+    await store.submissionsOfRound(SO_KET);
     expect(projected).toBe(store.reads - before - projected);
     expect(projected).toBe(2 + 1);
   });
@@ -157,7 +157,7 @@ describe('the sweep reads through field masks', () => {
     }
     // As of before the revision, the first version stands: the state seen then is unknown (evaluated later).
     const early = await gatherSweepInput(model, store, REVISED_AT - 1);
-    const revisedUnit = early.rounds.find((r) => r.roundId === SK)!.units.find((u) => u.unitId === REVISED)!;
+    const revisedUnit = early.rounds.find((r) => r.roundId === SO_KET)!.units.find((u) => u.unitId === REVISED)!;
     expect(revisedUnit.submission).toEqual({ firstAcceptedAt: FIRST_READ, late: false, versionCount: 1 });
     expect(revisedUnit.state).toBeNull();
 

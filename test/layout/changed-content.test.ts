@@ -50,13 +50,13 @@ describe('only what differs', () => {
     const cells = baseCells.map((c) => (c.row >= 2 && c.row <= 3 && (c.col === 1 || c.col === 2) ? { ...c, value: Number(c.value) + 100 } : c));
     const { requests, cellsWritten } = toChangedContentRequests(workbook(previous, other), workbook(withCells(cells), other), existing);
     expect(requests).toHaveLength(1);
-    const [u] = updates(requests);
-    expect(u!.start).toEqual({ sheetId: 4, rowIndex: 2, columnIndex: 1 });
-    expect(u!.rows!.map((r) => r.values!.map((v) => v.userEnteredValue?.numberValue))).toEqual([
+    const [update] = updates(requests);
+    expect(update!.start).toEqual({ sheetId: 4, rowIndex: 2, columnIndex: 1 });
+    expect(update!.rows!.map((r) => r.values!.map((v) => v.userEnteredValue?.numberValue))).toEqual([
       [110, 120],
       [101, 102],
     ]);
-    expect(u!.fields).toBe('userEnteredValue,userEnteredFormat,note,dataValidation');
+    expect(update!.fields).toBe('userEnteredValue,userEnteredFormat,note,dataValidation');
     expect(cellsWritten).toBe(4);
   });
 
@@ -74,9 +74,9 @@ describe('only what differs', () => {
     const ticked = baseCells.map((c) => (c.col === 5 ? { ...c, value: false } : c));
     expect(toChangedContentRequests(workbook(previous), workbook(withCells(ticked)), existing).requests).toEqual([]);
     const restyled = baseCells.map((c) => (c.col === 5 ? { ...c, value: false, style: { fill: '#FFEEEE' } } : c));
-    const [u] = updates(toChangedContentRequests(workbook(previous), workbook(withCells(restyled)), existing).requests);
-    expect(u!.fields).toBe('userEnteredFormat,note,dataValidation');
-    expect(u!.rows![0]!.values![0]!.userEnteredValue).toBeUndefined();
+    const [update] = updates(toChangedContentRequests(workbook(previous), workbook(withCells(restyled)), existing).requests);
+    expect(update!.fields).toBe('userEnteredFormat,note,dataValidation');
+    expect(update!.rows![0]!.values![0]!.userEnteredValue).toBeUndefined();
   });
 
   it('a tab whose structure changed is replaced whole; the others still get cell changes only', () => {
@@ -103,7 +103,7 @@ describe('batches under a size', () => {
     const requests = toReplaceContentRequests(workbook(bigSheet(200)), existing);
     const batches = inBatches(requests, 20_000);
     expect(batches.length).toBeGreaterThan(3);
-    for (const b of batches) expect(JSON.stringify(b).length).toBeLessThan(20_000 + 1_000);
+    for (const batch of batches) expect(JSON.stringify(batch).length).toBeLessThan(20_000 + 1_000);
     const flat = batches.flat();
     const rowsWritten = (rs: typeof requests) => rs.flatMap((r) => (r.updateCells ? r.updateCells.rows!.map((_row, i) => r.updateCells!.start!.rowIndex! + i) : []));
     expect(rowsWritten(flat)).toEqual(rowsWritten(requests));
