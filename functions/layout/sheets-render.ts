@@ -391,20 +391,52 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
  * Two models whose tab has the same structure differ only in cells.
  */
 function structureOf(sheet: SheetModel): string {
-  const { data, ...rest } = toSheet(sheet, 0, DEFAULT_FIRST_SHEET_ID);
-  const { rowData: _cells, ...dims } = data?.[0] ?? {};
-  return JSON.stringify([rest, dims, sheet.peopleOwned ?? null]);
+  let structure = structures.get(sheet);
+  if (structure === undefined) {
+    // Built without the cells (the grid keeps the size they need): a master holds tens of
+    // thousands of cells, and their request data is not part of the structure.
+    const bare = { ...sheet, cells: [], rowCount: requiredRowCount(sheet), colCount: requiredColumnCount(sheet) };
+    const { data, ...rest } = toSheet(bare, 0, DEFAULT_FIRST_SHEET_ID);
+    const { rowData: _cells, ...dims } = data?.[0] ?? {};
+    structure = JSON.stringify([rest, dims, sheet.peopleOwned ?? null]);
+    structures.set(sheet, structure);
+  }
+  return structure;
 }
 
+/** A tab's cells by row: each cell's model, and its CellData serialized for comparison. */
+interface CellRows {
+  keys: Map<number, string[]>;
+  cells: Map<number, CellModel[]>;
+}
+
+/**
+ * Computed once per model: the workbook a refresh writes is the one the next refresh compares
+ * against, and serializing every cell of a large master twice per refresh is most of its cost.
+ */
+const cellRowsOfSheet = new WeakMap<SheetModel, CellRows>();
+const structures = new WeakMap<SheetModel, string>();
+
 /** Every cell of a tab as the API's CellData, serialized for comparison ('' for a blank cell). */
-function cellKeys(sheet: SheetModel): Map<number, string[]> {
-  const rows = new Map<number, string[]>();
-  for (const cell of sheet.cells) {
-    const row = rows.get(cell.row) ?? [];
-    row[cell.col] = JSON.stringify(toCellData(cell));
-    rows.set(cell.row, row);
+function cellRows(sheet: SheetModel): CellRows {
+  let found = cellRowsOfSheet.get(sheet);
+  if (!found) {
+    found = { keys: new Map(), cells: new Map() };
+    for (const cell of sheet.cells) {
+      const keys = found.keys.get(cell.row) ?? [];
+      const cells = found.cells.get(cell.row) ?? [];
+      keys[cell.col] = JSON.stringify(toCellData(cell));
+      cells[cell.col] = cell;
+      found.keys.set(cell.row, keys);
+      found.cells.set(cell.row, cells);
+    }
+    cellRowsOfSheet.set(sheet, found);
   }
-  return rows;
+  return found;
+}
+
+function cellKeys(sheet: SheetModel): Map<number, string[]> {
+  return cellRows(sheet).keys;
 }
 
 /** The presentation part of a serialized CellData (what may be written into a people's cell). */
@@ -463,18 +495,21 @@ export function cellsIn(requests: sheets_v4.Schema$Request[]): number {
 
 function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel): ChangedContent {
   const was = cellKeys(old);
-  const now = cellKeys(sheet);
+  const { keys: now, cells } = cellRows(sheet);
   const owned = sheet.peopleOwned ?? [];
   const isOwned = (row: number, col: number) => owned.some((o) => o.col === col && row >= o.fromRow);
-  const cellData = new Map<string, sheets_v4.Schema$CellData>();
-  for (const cell of sheet.cells) cellData.set(`${cell.row}:${cell.col}`, toCellData(cell));
+  // Only the cells written are converted to request data.
+  const cellDataAt = (row: number, col: number): sheets_v4.Schema$CellData => {
+    const cell = cells.get(row)?.[col];
+    return cell ? toCellData(cell) : {};
+  };
   const requests: sheets_v4.Schema$Request[] = [];
   let cellsWritten = 0;
   // The last request, to fold the same run on the next row into it.
   let last: { row: number; col: number; end: number; fields: string; request: sheets_v4.Schema$UpdateCellsRequest } | null = null;
   const emit = (row: number, col: number, end: number, fields: string) => {
     const values = Array.from({ length: end - col }, (_, offset) => {
-      const data = cellData.get(`${row}:${col + offset}`) ?? {};
+      const data = cellDataAt(row, col + offset);
       if (fields !== PRESENTATION_FIELDS) return data;
       const { userEnteredValue: _value, ...presentation } = data;
       return presentation;
