@@ -467,7 +467,9 @@ export class FirestoreStore implements Store {
    * A short lease so bursts coalesce: the first caller takes the lease and does the work;
    * later callers only record that more work was requested, which the holder picks up.
    */
-  async tryLease(name: 'driveWatch', field: 'pollLeaseUntil', now: number, durationMs: number): Promise<boolean> {
+  async tryLease(name: 'driveWatch', field: 'pollLeaseUntil', now: number, durationMs: number): Promise<boolean>;
+  async tryLease(name: 'master', field: 'refreshLeaseUntil', now: number, durationMs: number): Promise<boolean>;
+  async tryLease(name: 'driveWatch' | 'master', field: 'pollLeaseUntil' | 'refreshLeaseUntil', now: number, durationMs: number): Promise<boolean> {
     const ref = this.metaRef(name);
     return this.db.runTransaction(async (tx) => {
       const snap = this.counted(await tx.get(ref));

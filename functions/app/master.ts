@@ -33,6 +33,11 @@ export interface MasterDeps {
   files?: Pick<Files, 'meta'>;
   /** This instance's memory of the master (wiring.ts creates one per runtime); absent: every refresh is full. */
   masterCache?: MasterCache;
+  /**
+   * Wall-clock time, for the lease that keeps two instances from refreshing at once (business
+   * time may stand still). Absent (a single-process tool or benchmark): no lease is taken.
+   */
+  googleNow?: () => number;
   now: () => number;
   log: Logger;
 }
@@ -242,9 +247,31 @@ export const MAX_UNIT_CHANGES = 300;
 
 const NOT_REFRESHED: MasterRefreshResult = { refreshed: false, requests: 0, mode: null, cellsWritten: 0 };
 
+/** Longer than the maintenance function may run (540 s): a lease left by a killed instance lapses. */
+export const MASTER_LEASE_MS = 10 * 60_000;
+
 async function refreshOnce(deps: MasterDeps, opts: { force?: boolean }, cache: MasterCache | null): Promise<MasterRefreshResult> {
+  const { store, master } = deps;
+  const seen = await store.meta('master');
+  if (!seen.spreadsheetId || !master) return NOT_REFRESHED;
+  if (!opts.force && !refreshPending(seen)) return NOT_REFRESHED;
+  if (!deps.googleNow) return refreshHeld(deps, opts, cache, seen);
+  // One refresh at a time across instances: two writing at once could each believe the sheet
+  // holds its own content. The other instance's refresh will see these changes' markers.
+  if (!(await store.tryLease('master', 'refreshLeaseUntil', deps.googleNow(), MASTER_LEASE_MS))) {
+    deps.log.info('master refresh skipped: another instance is refreshing');
+    return NOT_REFRESHED;
+  }
+  try {
+    // Read again under the lease: the previous holder may have written since.
+    return await refreshHeld(deps, opts, cache, await store.meta('master'));
+  } finally {
+    await store.patchMeta('master', { refreshLeaseUntil: 0 });
+  }
+}
+
+async function refreshHeld(deps: MasterDeps, opts: { force?: boolean }, cache: MasterCache | null, meta: MetaDocs['master']): Promise<MasterRefreshResult> {
   const { store, master, model } = deps;
-  const meta = await store.meta('master');
   if (!meta.spreadsheetId || !master) return NOT_REFRESHED;
   if (!opts.force && !refreshPending(meta)) return NOT_REFRESHED;
   const startedAt = deps.now();

@@ -176,6 +176,8 @@ export interface MetaDocs {
      * the same id knows the sheet's content and may write only what changed since.
      */
     renderId?: string;
+    /** Until when one instance's refresh holds the master (wall-clock ms): refreshes never overlap across instances. */
+    refreshLeaseUntil?: number;
   };
   /** The round documents written to Drive (app/report-documents.ts publishRoundDocuments), by round id. */
   reports: Record<string, { publishedAt: number; files: { name: string; fileId: string; url: string | null }[] }>;
@@ -317,6 +319,7 @@ export interface Store {
    * later callers only record that more work was requested, which the holder picks up.
    */
   tryLease(name: 'driveWatch', field: 'pollLeaseUntil', now: number, durationMs: number): Promise<boolean>;
+  tryLease(name: 'master', field: 'refreshLeaseUntil', now: number, durationMs: number): Promise<boolean>;
   /** Every flag record of a round, whoever wrote it (the master's status tab). */
   flagsOfRound(roundId: string): Promise<UnitFlagsRecord[]>;
   /** One unit's flag records in a round, whoever wrote them (the master's incremental refresh). */

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
-import { createMasterCache, MAX_UNIT_CHANGES, refreshMaster, requestMasterRefresh, type MasterCache, type MasterDeps } from '../../functions/app/master.js';
+import { createMasterCache, MASTER_LEASE_MS, MAX_UNIT_CHANGES, refreshMaster, requestMasterRefresh, type MasterCache, type MasterDeps } from '../../functions/app/master.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
 import type { SubmissionRecord } from '../../functions/app/records.js';
 import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
@@ -204,6 +204,24 @@ describe('an incremental master refresh after one unit changed', () => {
     expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
     expect(byUnitFigure(campaign, second)).toBe(502);
     expect(await campaign.store.masterChanges()).toEqual([]);
+  });
+
+  it('one refresh at a time across instances: while another holds the lease, a refresh leaves the changes for later', async () => {
+    const campaign = campaigns[30]!;
+    const unitId = campaign.communeIds[4]!;
+    await changeCommune(campaign, unitId, 404, 40);
+    // Another instance's refresh is running: it holds the lease (wall-clock time).
+    expect(await campaign.store.tryLease('master', 'refreshLeaseUntil', Date.now(), MASTER_LEASE_MS)).toBe(true);
+    const otherInstance: MasterDeps = { ...campaign.deps(), masterCache: createMasterCache() };
+    expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: false });
+    expect(await refreshMaster(otherInstance)).toMatchObject({ refreshed: false });
+    expect(byUnitFigure(campaign, unitId)).not.toBe(404);
+    expect((await campaign.store.masterChanges()).map((marker) => marker.id)).toEqual([`${SO_KET}__${unitId}`]);
+    // The holder finished (or its lease lapsed): the next refresh takes the lease, shows the change and lets go.
+    await campaign.store.patchMeta('master', { refreshLeaseUntil: Date.now() - 1 });
+    expect(await refreshMaster(campaign.deps())).toMatchObject({ refreshed: true, mode: 'incremental' });
+    expect(byUnitFigure(campaign, unitId)).toBe(404);
+    expect((await campaign.store.meta('master')).refreshLeaseUntil).toBe(0);
   });
 
   it('the nightly full rebuild logs where a stale cache would have shown other figures, and writes the full master', async () => {
