@@ -42,16 +42,30 @@ const CLERKS_AT_ONCE = 4;
 /** The two corrections of edit k (2…5): figures of 2019 in Bảng 1, always valid. */
 function correction(base: Record<string, number>, wave: number): Entry[] {
   return [
-    { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.dai_chung', value: (base['tuyen_truyen.dai_chung'] ?? 0) + wave },
-    { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: (base['tuyen_truyen.pano_khau_hieu'] ?? 0) + 2 * wave },
+    {
+      kind: 'figure',
+      table: 'bang1',
+      period: MAIN_PERIOD,
+      code: 'tuyen_truyen.dai_chung',
+      value: (base['tuyen_truyen.dai_chung'] ?? 0) + wave,
+    },
+    {
+      kind: 'figure',
+      table: 'bang1',
+      period: MAIN_PERIOD,
+      code: 'tuyen_truyen.pano_khau_hieu',
+      value: (base['tuyen_truyen.pano_khau_hieu'] ?? 0) + 2 * wave,
+    },
   ];
 }
 
 async function runPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** Totals each unit's final sheet yields, evaluated straight from the emulator's stored cells. */
@@ -78,15 +92,25 @@ function masterTotalRow(stack: BenchStack, masterId: string, tableId: string): R
   const label = sheet.cells.find((c) => c.col === 1 && typeof c.value === 'string' && c.value.startsWith('Tổng cộng'));
   if (!label) return null;
   const row = new Map(sheet.cells.filter((c) => c.row === label.row).map((c) => [c.col, c.value]));
-  return Object.fromEntries(table.indicators.map((ind, j) => [ind.code, typeof row.get(2 + j) === 'number' ? (row.get(2 + j) as number) : null]));
+  return Object.fromEntries(
+    table.indicators.map((ind, j) => [
+      ind.code,
+      typeof row.get(2 + j) === 'number' ? (row.get(2 + j) as number) : null,
+    ]),
+  );
 }
 
-function compareTotals(expected: NodeTotals, actual: NodeTotals | Record<string, Record<string, number | null> | null>, tables: string[]): string[] {
+function compareTotals(
+  expected: NodeTotals,
+  actual: NodeTotals | Record<string, Record<string, number | null> | null>,
+  tables: string[],
+): string[] {
   const diffs: string[] = [];
   for (const tableId of tables)
     for (const [code, value] of Object.entries(expected[tableId] ?? {})) {
       const got = actual[tableId]?.[code] ?? null;
-      if (value === null ? got !== null : got === null || Math.abs(got - value) > 1e-6) diffs.push(`${tableId}.${code}: expected ${value}, got ${got}`);
+      if (value === null ? got !== null : got === null || Math.abs(got - value) > 1e-6)
+        diffs.push(`${tableId}.${code}: expected ${value}, got ${got}`);
     }
   return diffs;
 }
@@ -146,15 +170,21 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
   const pushesBefore = stack.sheets.pushes.length;
 
   // Edits prepared before the clock starts: positions come from the layout, not from requests.
-  const plans = new Map<string, { full: ReturnType<BenchStack['writesOf']>; corrections: ReturnType<BenchStack['writesOf']>[] }>();
+  const plans = new Map<
+    string,
+    { full: ReturnType<BenchStack['writesOf']>; corrections: ReturnType<BenchStack['writesOf']>[] }
+  >();
   for (const unitId of units) {
     const sub = validSubmission(model, unitId, ROUND);
     const base = sub.figures.bang1![MAIN_PERIOD]! as Record<string, number>;
-    plans.set(unitId, { full: stack.writesOf(unitId, submissionEntries(sub)), corrections: [2, 3, 4, 5].map((k) => stack.writesOf(unitId, correction(base, k))) });
+    plans.set(unitId, {
+      full: stack.writesOf(unitId, submissionEntries(sub)),
+      corrections: [2, 3, 4, 5].map((k) => stack.writesOf(unitId, correction(base, k))),
+    });
   }
   // Wave k holds every unit's k-th edit, in a shuffled (seeded) order.
   let seed = 12345;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const waves = Array.from({ length: EDITS }, (_, waveNumber) => {
     const wave = units.map((unitId) => ({ unitId, k: waveNumber + 1 }));
     for (let i = wave.length - 1; i > 0; i--) {
@@ -174,7 +204,8 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
     setInterval(() => {
       if (running.has(job) || stopScheduler) return;
       running.add(job);
-      stack.fire(job)
+      stack
+        .fire(job)
         .then((result) => {
           if (job === 'refresh-master' && (result as { refreshed?: boolean })?.refreshed) masterRefreshes++;
         })
@@ -195,14 +226,19 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
         const plan = plans.get(unitId)!;
         await stack.typeWrites(unitId, wave === 1 ? plan.full : plan.corrections[wave - 2]!);
         if (wave === EDITS) {
-          lastVersion.set(unitId, Number(stack.sheets.getDriveFileState(stack.spreadsheetIds.get(unitId)!)?.version ?? 0));
+          lastVersion.set(
+            unitId,
+            Number(stack.sheets.getDriveFileState(stack.spreadsheetIds.get(unitId)!)?.version ?? 0),
+          );
           lastEditSeq.set(unitId, stack.sheets.log.at(-1)?.seq ?? 0);
         }
       });
     }
     const tTyped = performance.now();
     const eTyped = stack.sheets.clock.now();
-    ctx.log(`typed ${units.length * EDITS} edits in ${((tTyped - startedAt) / 1000).toFixed(1)} s; ${tally.unitReadsOk} unit reads so far, ${tally.sa429} × 429`);
+    ctx.log(
+      `typed ${units.length * EDITS} edits in ${((tTyped - startedAt) / 1000).toFixed(1)} s; ${tally.unitReadsOk} unit reads so far, ${tally.sa429} × 429`,
+    );
 
     // Drain: the service account has read every sheet after its last edit (from the request
     // log, which costs nothing to watch)…
@@ -211,12 +247,17 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
     for (let left = behind(); left.length; left = behind()) {
       if (performance.now() - lastReport > 15_000) {
         lastReport = performance.now();
-        ctx.log(`draining: ${left.length} units not yet read since their last edit; ${tally.unitReadsOk} unit reads, ${tally.sa429} × 429, emulated ${((stack.sheets.clock.now() - emulatedStart) / 60_000).toFixed(1)} min`);
+        ctx.log(
+          `draining: ${left.length} units not yet read since their last edit; ${tally.unitReadsOk} unit reads, ${tally.sa429} × 429, emulated ${((stack.sheets.clock.now() - emulatedStart) / 60_000).toFixed(1)} min`,
+        );
       }
-      if (performance.now() - startedAt > 480_000) throw new Error(`burst did not drain: ${left.length} units never read after their last edit`);
+      if (performance.now() - startedAt > 480_000)
+        throw new Error(`burst did not drain: ${left.length} units never read after their last edit`);
       await sleep(100);
     }
-    ctx.log(`every sheet read after its last edit, ${((performance.now() - tTyped) / 1000).toFixed(1)} s after the last edit`);
+    ctx.log(
+      `every sheet read after its last edit, ${((performance.now() - tTyped) / 1000).toFixed(1)} s after the last edit`,
+    );
     // …and every unit's stored state has taken that read in (checked in Firestore).
     const pending = new Set(units);
     while (pending.size) {
@@ -231,7 +272,8 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
         });
       }
       if (!pending.size) break;
-      if (performance.now() - startedAt > 480_000) throw new Error(`burst did not drain: ${pending.size} states behind`);
+      if (performance.now() - startedAt > 480_000)
+        throw new Error(`burst did not drain: ${pending.size} states behind`);
       await sleep(1000);
     }
     // …no poll running, the feed read to its end, every trigger delivered, and a final refresh.
@@ -247,14 +289,19 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
       200,
     ).catch(() => false);
     await stack.triggersIdle();
-    ctx.log(`states caught up, feed read to its end (${pageTokenAtEnd}), triggers delivered, ${((performance.now() - tTyped) / 1000).toFixed(1)} s after the last edit`);
+    ctx.log(
+      `states caught up, feed read to its end (${pageTokenAtEnd}), triggers delivered, ${((performance.now() - tTyped) / 1000).toFixed(1)} s after the last edit`,
+    );
     stopScheduler = true;
     await waitFor('scheduled jobs to finish', () => (running.size === 0 ? true : undefined), 120_000, 50);
     const readsBefore = counterFor(runtime.db).counts.reads;
     const refreshStarted = performance.now();
     const refresh = (await stack.fire('refresh-master')) as { refreshed?: boolean };
     if (refresh?.refreshed) masterRefreshes++;
-    const finalRefresh = { ms: performance.now() - refreshStarted, firestoreReads: counterFor(runtime.db).counts.reads - readsBefore };
+    const finalRefresh = {
+      ms: performance.now() - refreshStarted,
+      firestoreReads: counterFor(runtime.db).counts.reads - readsBefore,
+    };
     const tDrained = performance.now();
     const eDrained = stack.sheets.clock.now();
 
@@ -267,9 +314,13 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
     const failures = stack.log.lines
       .slice(logLinesBefore)
       .filter((l) => l.severity === 'ERROR')
-      .map((l) => `${String(l.message)}${(l.error as { message?: string } | undefined)?.message ? `: ${(l.error as { message: string }).message.slice(0, 160)}` : ''}`);
+      .map(
+        (l) =>
+          `${String(l.message)}${(l.error as { message?: string } | undefined)?.message ? `: ${(l.error as { message: string }).message.slice(0, 160)}` : ''}`,
+      );
     const retries: Record<string, number> = {};
-    for (const [key, value] of stack.retries) if (value - (retriesBefore.get(key) ?? 0) > 0) retries[key] = value - (retriesBefore.get(key) ?? 0);
+    for (const [key, value] of stack.retries)
+      if (value - (retriesBefore.get(key) ?? 0) > 0) retries[key] = value - (retriesBefore.get(key) ?? 0);
     const processedReads = tally.unitReadsOk;
     return {
       scale,
@@ -281,7 +332,12 @@ export async function runBurst(ctx: BenchContext, stack: BenchStack, scale: numb
       emulatedDrainAfterLastEditS: (eDrained - eTyped) / 1000,
       emulatedTotalS: (eDrained - emulatedStart) / 1000,
       processedReads,
-      serviceAccount: { reads: tally.saReads, writes: tally.saWrites, status429: tally.sa429, otherErrors: tally.saOther },
+      serviceAccount: {
+        reads: tally.saReads,
+        writes: tally.saWrites,
+        status429: tally.sa429,
+        otherErrors: tally.saOther,
+      },
       retries,
       // The service account's reads and writes each at 60 per minute: the least emulated time they need.
       quotaFloorS: (Math.max(tally.saReads, tally.saWrites) / 60) * 60,
@@ -310,7 +366,12 @@ function failureSummary(failures: string[]): string {
   for (const failure of failures) {
     const separator = failure.indexOf(': ');
     const message = separator < 0 ? failure : failure.slice(0, separator);
-    const cause = separator < 0 ? '' : /quota exceeded/i.test(failure.slice(separator)) ? ' ← 429 after the last retry' : ` ← ${failure.slice(separator + 2, separator + 60)}`;
+    const cause =
+      separator < 0
+        ? ''
+        : /quota exceeded/i.test(failure.slice(separator))
+          ? ' ← 429 after the last retry'
+          : ` ← ${failure.slice(separator + 2, separator + 60)}`;
     counts.set(`"${message}"${cause}`, (counts.get(`"${message}"${cause}`) ?? 0) + 1);
   }
   return [...counts].map(([k, n]) => `${n}× ${k}`).join('; ');
@@ -326,7 +387,13 @@ export const burstBench: Benchmark = {
     const stack = await sharedStack(ctx, 600);
     const outcome = await runBurst(ctx, stack, SCALE);
     ctx.log(JSON.stringify({ ...outcome, diffs: outcome.diffs.slice(0, 3), failures: outcome.failures.slice(0, 3) }));
-    const ok = outcome.failures.length === 0 && outcome.serviceAccount.otherErrors === 0 && outcome.pageTokenAtEnd && outcome.cityMatchesAggregate && outcome.cityMatchesMaster && outcome.notReady.length === 0;
+    const ok =
+      outcome.failures.length === 0 &&
+      outcome.serviceAccount.otherErrors === 0 &&
+      outcome.pageTokenAtEnd &&
+      outcome.cityMatchesAggregate &&
+      outcome.cityMatchesMaster &&
+      outcome.notReady.length === 0;
     const surfaced429 = outcome.failures.filter((f) => /429|quota/i.test(f)).length;
     const emulatedMin = outcome.emulatedTotalS / 60;
     return {

@@ -40,7 +40,8 @@ export interface LatencySamples {
  */
 export async function settle(stack: BenchStack): Promise<void> {
   const lastWrite = () => {
-    for (let i = stack.sheets.log.length - 1; i >= 0; i--) if (stack.sheets.log[i]!.kind === 'write') return stack.sheets.log[i]!.seq;
+    for (let i = stack.sheets.log.length - 1; i >= 0; i--)
+      if (stack.sheets.log[i]!.kind === 'write') return stack.sheets.log[i]!.seq;
     return 0;
   };
   const marker = () => `${stack.sheets.pushes.length}/${lastWrite()}`;
@@ -63,7 +64,12 @@ export async function settle(stack: BenchStack): Promise<void> {
   );
 }
 
-export async function measureLatency(ctx: BenchContext, stack: BenchStack, units: number, samples: number): Promise<LatencySamples> {
+export async function measureLatency(
+  ctx: BenchContext,
+  stack: BenchStack,
+  units: number,
+  samples: number,
+): Promise<LatencySamples> {
   const runtime = stack.runtime;
   const model = runtime.model;
   stack.setScale(1);
@@ -87,14 +93,28 @@ export async function measureLatency(ctx: BenchContext, stack: BenchStack, units
     await stack.typeWrites(unitId, prepared[index]!);
     const written = await waitFor(
       `feedback on ${unitId}`,
-      () => stack.sheets.log.find((e) => e.seq > fromSeq && e.user === SA && e.api === 'sheets' && e.kind === 'write' && e.spreadsheetId === sheetId && e.status === 200),
+      () =>
+        stack.sheets.log.find(
+          (e) =>
+            e.seq > fromSeq &&
+            e.user === SA &&
+            e.api === 'sheets' &&
+            e.kind === 'write' &&
+            e.spreadsheetId === sheetId &&
+            e.status === 200,
+        ),
       60_000,
       2,
     );
     out.feedbackMs.push(performance.now() - startedAt);
     const pushed = stack.sheets.pushes[pushesBefore];
     if (pushed) out.afterPushMs.push(Date.parse(written.at) - Date.parse(pushed.at));
-    await waitFor(`aggregation of ${unitId}`, async () => (((await runtime.store.aggregate(ROUND, city))?.contributors ?? 0) > before ? true : undefined), 60_000, 10);
+    await waitFor(
+      `aggregation of ${unitId}`,
+      async () => (((await runtime.store.aggregate(ROUND, city))?.contributors ?? 0) > before ? true : undefined),
+      60_000,
+      10,
+    );
     const endedAt = performance.now();
     const readsBefore = reads.counts.reads;
     const refresh = (await stack.fire('refresh-master')) as { refreshed?: boolean };
@@ -103,7 +123,9 @@ export async function measureLatency(ctx: BenchContext, stack: BenchStack, units
     out.refreshMs.push(performance.now() - endedAt);
     out.refreshReads.push(reads.counts.reads - readsBefore);
   }
-  ctx.log(`${units} units: feedback p50 ${percentile(out.feedbackMs, 50).toFixed(0)} ms, master p50 ${percentile(out.masterMs, 50).toFixed(0)} ms (refresh job ${percentile(out.refreshMs, 50).toFixed(0)} ms) over ${samples}`);
+  ctx.log(
+    `${units} units: feedback p50 ${percentile(out.feedbackMs, 50).toFixed(0)} ms, master p50 ${percentile(out.masterMs, 50).toFixed(0)} ms (refresh job ${percentile(out.refreshMs, 50).toFixed(0)} ms) over ${samples}`,
+  );
   return out;
 }
 
@@ -120,7 +142,12 @@ function latencyFigures(samples: LatencySamples, base: LatencySamples | null): F
       baseline: baseValues ? { label: `same, ${base!.units} units`, value: percentileOf(baseValues, quantile) } : null,
       // A master refresh costs what changed, not the campaign: at 600 units it may take at most
       // 1.2 times what it takes at 30.
-      ...(what === 'master' && quantile === 50 && baseValues ? { target: '≤ 1.2× the 30-unit figure', met: percentileOf(values, quantile) <= 1.2 * percentileOf(baseValues, quantile) } : {}),
+      ...(what === 'master' && quantile === 50 && baseValues
+        ? {
+            target: '≤ 1.2× the 30-unit figure',
+            met: percentileOf(values, quantile) <= 1.2 * percentileOf(baseValues, quantile),
+          }
+        : {}),
       note:
         quantile === 50
           ? what === 'feedback'
@@ -140,10 +167,22 @@ export const e2e30Bench: Benchmark = {
   async run(ctx) {
     const stack = await startBenchStack({ communes: 30, pushDelayMs: PUSH_DELAY_MS, webhook: true });
     try {
-      ctx.log(`stack with 30 communes ready in ${(stack.startupMs / 1000).toFixed(1)} s (${stack.spreadsheetIds.size} unit sheets)`);
+      ctx.log(
+        `stack with 30 communes ready in ${(stack.startupMs / 1000).toFixed(1)} s (${stack.spreadsheetIds.size} unit sheets)`,
+      );
       const samples = await measureLatency(ctx, stack, 30, ctx.quick ? 5 : 15);
       ctx.shared.set('e2e-30', Promise.resolve(samples));
-      return { figures: latencyFigures(samples, null), details: { feedbackMs: stats(samples.feedbackMs), masterMs: stats(samples.masterMs), refreshMs: stats(samples.refreshMs), refreshReads: stats(samples.refreshReads), afterPushMs: stats(samples.afterPushMs), raw: samples } };
+      return {
+        figures: latencyFigures(samples, null),
+        details: {
+          feedbackMs: stats(samples.feedbackMs),
+          masterMs: stats(samples.masterMs),
+          refreshMs: stats(samples.refreshMs),
+          refreshReads: stats(samples.refreshReads),
+          afterPushMs: stats(samples.afterPushMs),
+          raw: samples,
+        },
+      };
     } finally {
       await stack.dispose();
     }
@@ -161,6 +200,16 @@ export const e2e600Bench: Benchmark = {
   async run(ctx) {
     const samples = await measureLatency(ctx, await sharedStack(ctx, 600), 600, ctx.quick ? 4 : 10);
     const base = (await (ctx.shared.get('e2e-30') as Promise<LatencySamples> | undefined)) ?? null;
-    return { figures: latencyFigures(samples, base), details: { feedbackMs: stats(samples.feedbackMs), masterMs: stats(samples.masterMs), refreshMs: stats(samples.refreshMs), refreshReads: stats(samples.refreshReads), afterPushMs: stats(samples.afterPushMs), raw: samples } };
+    return {
+      figures: latencyFigures(samples, base),
+      details: {
+        feedbackMs: stats(samples.feedbackMs),
+        masterMs: stats(samples.masterMs),
+        refreshMs: stats(samples.refreshMs),
+        refreshReads: stats(samples.refreshReads),
+        afterPushMs: stats(samples.afterPushMs),
+        raw: samples,
+      },
+    };
   },
 };

@@ -59,12 +59,24 @@ export interface ScaleRun {
 }
 
 /** Recompute-everything: every submission of the round read, every node recomputed (writes not counted). */
-export async function recomputeEverything(model: CampaignModel, store: FirestoreStore): Promise<Map<string, { totals: NodeTotals }>> {
+export async function recomputeEverything(
+  model: CampaignModel,
+  store: FirestoreStore,
+): Promise<Map<string, { totals: NodeTotals }>> {
   const subs = await store.submissionsOfRound(ROUND);
-  return computeAllNodes(model, new Map(subs.filter((s) => model.findUnit(s.unitId)).map((s) => [s.unitId, totalsFromSubmission(s.totals)])));
+  return computeAllNodes(
+    model,
+    new Map(subs.filter((s) => model.findUnit(s.unitId)).map((s) => [s.unitId, totalsFromSubmission(s.totals)])),
+  );
 }
 
-async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'emulator', changes: number, recomputes: number): Promise<ScaleRun> {
+async function runScale(
+  ctx: BenchContext,
+  units: number,
+  backend: 'memory' | 'emulator',
+  changes: number,
+  recomputes: number,
+): Promise<ScaleRun> {
   const model = generatedModel(units);
   let db: Firestore;
   let counts: () => FirestoreCounts;
@@ -88,7 +100,12 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
   }
   try {
     const seedStartedAt = performance.now();
-    const seeded = await seedCommunes(db, model, { at: START_AT, registrations: false, states: false, status: () => 'submitted' });
+    const seeded = await seedCommunes(db, model, {
+      at: START_AT,
+      registrations: false,
+      states: false,
+      status: () => 'submitted',
+    });
     const seedMs = performance.now() - seedStartedAt;
     const { store } = seeded;
     const evaluation = await communeEvaluation(model);
@@ -96,7 +113,19 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
     const ids = communesOf(model);
     const city = consolidationNode(model);
     const storeReads = () => (store as unknown as { reads?: number }).reads ?? NaN;
-    const run: ScaleRun = { units, backend, ...(emulatorKind ? { emulatorKind } : {}), seededDocuments: seeded.documents, seedMs, incremental: { reads: [], writes: [], ms: [], storeReads: [] }, recompute: { reads: [], ms: [] }, consistent: true, largestAggregateKB: 0, largestNodeKB: 0, largestPartKB: 0 };
+    const run: ScaleRun = {
+      units,
+      backend,
+      ...(emulatorKind ? { emulatorKind } : {}),
+      seededDocuments: seeded.documents,
+      seedMs,
+      incremental: { reads: [], writes: [], ms: [], storeReads: [] },
+      recompute: { reads: [], ms: [] },
+      consistent: true,
+      largestAggregateKB: 0,
+      largestNodeKB: 0,
+      largestPartKB: 0,
+    };
     for (let j = 0; j < changes; j++) {
       const unitId = ids[(j * 7919) % ids.length]!;
       const sub = submissionFor(model, evaluation, unitId, j + 2, START_AT, unitScale(unitId) * (1.05 + j / 100));
@@ -124,15 +153,25 @@ async function runScale(ctx: BenchContext, units: number, backend: 'memory' | 'e
         const expected = nodes.get(city)?.totals ?? {};
         if (canonicalJson(expected) !== canonicalJson(stored?.totals ?? {})) {
           run.consistent = false;
-          run.firstDifference ??= Object.entries(expected)
-            .flatMap(([t, byCode]) => Object.entries(byCode).filter(([code, v]) => stored?.totals[t]?.[code] !== v).map(([code, v]) => `change ${j} (${unitId}): ${t}.${code} recomputed ${v}, stored ${stored?.totals[t]?.[code]}`))
-            .at(0) ?? 'stored city aggregate missing';
+          run.firstDifference ??=
+            Object.entries(expected)
+              .flatMap(([t, byCode]) =>
+                Object.entries(byCode)
+                  .filter(([code, v]) => stored?.totals[t]?.[code] !== v)
+                  .map(
+                    ([code, v]) =>
+                      `change ${j} (${unitId}): ${t}.${code} recomputed ${v}, stored ${stored?.totals[t]?.[code]}`,
+                  ),
+              )
+              .at(0) ?? 'stored city aggregate missing';
         }
       }
     }
     const kilobytesOf = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc)) / 1024;
-    for (const node of await store.aggregatesOfRound(ROUND)) run.largestNodeKB = Math.max(run.largestNodeKB, kilobytesOf(node));
-    for (const part of await store.aggregatePartsOfRound(ROUND)) run.largestPartKB = Math.max(run.largestPartKB, kilobytesOf(part));
+    for (const node of await store.aggregatesOfRound(ROUND))
+      run.largestNodeKB = Math.max(run.largestNodeKB, kilobytesOf(node));
+    for (const part of await store.aggregatePartsOfRound(ROUND))
+      run.largestPartKB = Math.max(run.largestPartKB, kilobytesOf(part));
     run.largestAggregateKB = Math.max(run.largestNodeKB, run.largestPartKB);
     ctx.log(
       `${emulatorKind ? `${emulatorKind} emulator` : backend} ${units} units: seeded ${seeded.documents} docs in ${(seedMs / 1000).toFixed(1)} s; reads/change ${mean(run.incremental.reads)} (recompute ${mean(run.recompute.reads)}), ${mean(run.incremental.ms).toFixed(1)} ms vs ${mean(run.recompute.ms).toFixed(0)} ms${run.consistent ? '' : ', CITY TOTAL INCONSISTENT'}`,
@@ -158,7 +197,10 @@ export const firestoreBench: Benchmark = {
       .filter((r) => r.backend === 'emulator')
       .every((emulatorRun) => {
         const memoryRun = memory.find((x) => x.units === emulatorRun.units)!;
-        return mean(emulatorRun.incremental.reads) === mean(memoryRun.incremental.reads) && mean(emulatorRun.recompute.reads) === mean(memoryRun.recompute.reads);
+        return (
+          mean(emulatorRun.incremental.reads) === mean(memoryRun.incremental.reads) &&
+          mean(emulatorRun.recompute.reads) === mean(memoryRun.recompute.reads)
+        );
       });
     const consistent = runs.every((r) => r.consistent);
     const emulatorNote = runs
@@ -185,7 +227,12 @@ export const firestoreBench: Benchmark = {
         consistent,
         runs: runs.map((r) => ({
           ...r,
-          incremental: { reads: stats(r.incremental.reads), writes: stats(r.incremental.writes), ms: stats(r.incremental.ms), storeReads: stats(r.incremental.storeReads) },
+          incremental: {
+            reads: stats(r.incremental.reads),
+            writes: stats(r.incremental.writes),
+            ms: stats(r.incremental.ms),
+            storeReads: stats(r.incremental.storeReads),
+          },
           recompute: { reads: stats(r.recompute.reads), ms: stats(r.recompute.ms) },
         })),
       },

@@ -71,27 +71,61 @@ process.exit(0);
 `;
 
 /** The deploy build (as `npm run build` compiles it), and a copy loading googleapis instead. */
-async function builds(): Promise<{ perApi: { entry: string; runtime: string }; monolith: { entry: string; runtime: string } }> {
+async function builds(): Promise<{
+  perApi: { entry: string; runtime: string };
+  monolith: { entry: string; runtime: string };
+}> {
   const perApiDir = join(buildDir, 'deploy-per-api');
   const monolithDir = join(buildDir, 'deploy-googleapis');
   await rm(perApiDir, { recursive: true, force: true });
   await rm(monolithDir, { recursive: true, force: true });
-  await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', perApiDir, '--sourceMap', 'false'], { cwd: root });
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      perApiDir,
+      '--sourceMap',
+      'false',
+    ],
+    { cwd: root },
+  );
   // Campaign files are data shipped beside the compiled loader, as `npm run build` does.
-  for (const file of await readdir(join(root, 'sheets-schema'))) if (file.endsWith('.json')) await cp(join(root, 'sheets-schema', file), join(perApiDir, 'sheets-schema', file));
+  for (const file of await readdir(join(root, 'sheets-schema')))
+    if (file.endsWith('.json')) await cp(join(root, 'sheets-schema', file), join(perApiDir, 'sheets-schema', file));
   await cp(perApiDir, monolithDir, { recursive: true });
   const shimDir = join(buildDir, 'shims');
   await mkdir(shimDir, { recursive: true });
-  await writeFile(join(shimDir, 'sheets.mjs'), "import { google } from 'googleapis';\nexport const sheets = (options) => google.sheets(options);\n");
-  await writeFile(join(shimDir, 'drive.mjs'), "import { google } from 'googleapis';\nexport const drive = (options) => google.drive(options);\n");
+  await writeFile(
+    join(shimDir, 'sheets.mjs'),
+    "import { google } from 'googleapis';\nexport const sheets = (options) => google.sheets(options);\n",
+  );
+  await writeFile(
+    join(shimDir, 'drive.mjs'),
+    "import { google } from 'googleapis';\nexport const drive = (options) => google.drive(options);\n",
+  );
   const adapter = join(monolithDir, 'functions/adapters/google-apis.js');
   const code = await readFile(adapter, 'utf8');
   const patched = code
-    .replace("import('@googleapis/sheets')", `import(${JSON.stringify(pathToFileURL(join(shimDir, 'sheets.mjs')).href)})`)
-    .replace("import('@googleapis/drive')", `import(${JSON.stringify(pathToFileURL(join(shimDir, 'drive.mjs')).href)})`);
-  if (patched.split('/shims/').length !== 3) throw new Error('import bench: google-apis.js no longer imports @googleapis/sheets and @googleapis/drive as expected');
+    .replace(
+      "import('@googleapis/sheets')",
+      `import(${JSON.stringify(pathToFileURL(join(shimDir, 'sheets.mjs')).href)})`,
+    )
+    .replace(
+      "import('@googleapis/drive')",
+      `import(${JSON.stringify(pathToFileURL(join(shimDir, 'drive.mjs')).href)})`,
+    );
+  if (patched.split('/shims/').length !== 3)
+    throw new Error(
+      'import bench: google-apis.js no longer imports @googleapis/sheets and @googleapis/drive as expected',
+    );
   await writeFile(adapter, patched);
-  const files = (dir: string) => ({ entry: join(dir, 'functions/index.js'), runtime: join(dir, 'functions/handlers/runtime.js') });
+  const files = (dir: string) => ({
+    entry: join(dir, 'functions/index.js'),
+    runtime: join(dir, 'functions/handlers/runtime.js'),
+  });
   return { perApi: files(perApiDir), monolith: files(monolithDir) };
 }
 
@@ -137,9 +171,13 @@ export const importBench: Benchmark = {
     }
     const breakdowns: [string, number][][] = [];
     for (let i = 0; i < 3; i++) breakdowns.push(await runChild(perApi, BREAKDOWN));
-    const breakdown = breakdowns[0]!.map(([name], i) => [name, median(breakdowns.map((b) => b[i]![1]))] as [string, number]);
+    const breakdown = breakdowns[0]!.map(
+      ([name], i) => [name, median(breakdowns.map((b) => b[i]![1]))] as [string, number],
+    );
     const medianOf = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
-    ctx.log(`per-API ${medianOf(builtSamples, 'totalMs').toFixed(0)} ms / ${medianOf(builtSamples, 'maxRssMB').toFixed(0)} MB; googleapis ${medianOf(baselineSamples, 'totalMs').toFixed(0)} ms / ${medianOf(baselineSamples, 'maxRssMB').toFixed(0)} MB`);
+    ctx.log(
+      `per-API ${medianOf(builtSamples, 'totalMs').toFixed(0)} ms / ${medianOf(builtSamples, 'maxRssMB').toFixed(0)} MB; googleapis ${medianOf(baselineSamples, 'totalMs').toFixed(0)} ms / ${medianOf(baselineSamples, 'maxRssMB').toFixed(0)} MB`,
+    );
     const coldMs = medianOf(builtSamples, 'totalMs');
     const coldRss = medianOf(builtSamples, 'maxRssMB');
     return {
@@ -180,8 +218,15 @@ export const importBench: Benchmark = {
       details: {
         runs,
         breakdownMs: Object.fromEntries(breakdown),
-        perApi: Object.fromEntries((Object.keys(builtSamples[0]!) as (keyof Sample)[]).map((k) => [k, stats(builtSamples.map((x) => x[k]))])),
-        monolith: Object.fromEntries((Object.keys(baselineSamples[0]!) as (keyof Sample)[]).map((k) => [k, stats(baselineSamples.map((x) => x[k]))])),
+        perApi: Object.fromEntries(
+          (Object.keys(builtSamples[0]!) as (keyof Sample)[]).map((k) => [k, stats(builtSamples.map((x) => x[k]))]),
+        ),
+        monolith: Object.fromEntries(
+          (Object.keys(baselineSamples[0]!) as (keyof Sample)[]).map((k) => [
+            k,
+            stats(baselineSamples.map((x) => x[k])),
+          ]),
+        ),
       },
     };
   },

@@ -53,7 +53,14 @@ interface SizeRun {
   units: number;
   backend: 'memory' | 'emulator';
   seedMs: number;
-  incremental: { reads: number[]; cells: number[]; requests: number[]; ms: number[]; modes: string[]; otherRows: number[] };
+  incremental: {
+    reads: number[];
+    cells: number[];
+    requests: number[];
+    ms: number[];
+    modes: string[];
+    otherRows: number[];
+  };
   full: { reads: number; cells: number; requests: number; ms: number };
   /** No "incremental view differs" error was logged when the full rebuild compared. */
   consistent: boolean;
@@ -81,7 +88,13 @@ class ComputedMaster implements MasterSheets {
     return new Set<string>();
   }
   async replaceContent(_spreadsheetId: string, model: WorkbookModel): Promise<number> {
-    this.sheets = model.sheets.map((sheet, index) => ({ sheetId: index + 1, title: sheet.title, rowCount: sheet.rowCount, columnCount: sheet.colCount, protectedRangeIds: [] }));
+    this.sheets = model.sheets.map((sheet, index) => ({
+      sheetId: index + 1,
+      title: sheet.title,
+      rowCount: sheet.rowCount,
+      columnCount: sheet.colCount,
+      protectedRangeIds: [],
+    }));
     return model.sheets.length;
   }
   async writeChanges(_spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]) {
@@ -91,7 +104,13 @@ class ComputedMaster implements MasterSheets {
 }
 
 /** Rows written that neither name the changed unit or one of its ancestors nor carry a total. */
-function rowsBeyondTheChange(model: CampaignModel, unitId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): number {
+function rowsBeyondTheChange(
+  model: CampaignModel,
+  unitId: string,
+  previous: WorkbookModel,
+  next: WorkbookModel,
+  existing: ExistingSheet[],
+): number {
   const names = [unitId, ...model.ancestors(unitId).map((a) => a.id)].map((id) => model.unit(id).name);
   const titleOf = new Map(existing.map((sheet) => [sheet.sheetId, sheet.title]));
   const written = new Set<string>();
@@ -115,7 +134,12 @@ function rowsBeyondTheChange(model: CampaignModel, unitId: string, previous: Wor
   return beyond;
 }
 
-async function runSize(ctx: BenchContext, units: number, backend: 'memory' | 'emulator', samples: number): Promise<SizeRun> {
+async function runSize(
+  ctx: BenchContext,
+  units: number,
+  backend: 'memory' | 'emulator',
+  samples: number,
+): Promise<SizeRun> {
   const model = generatedModel(units);
   let stack: TestStack | null = null;
   try {
@@ -139,15 +163,32 @@ async function runSize(ctx: BenchContext, units: number, backend: 'memory' | 'em
     await store.patchMeta('master', { spreadsheetId });
     const log = errorRecorder();
     const cache: MasterCache = createMasterCache();
-    const deps: MasterDeps = { model, store, master, masterCache: cache, log, now: () => START_AT, ...(stack ? { files: stack.runtime.files } : {}) };
+    const deps: MasterDeps = {
+      model,
+      store,
+      master,
+      masterCache: cache,
+      log,
+      now: () => START_AT,
+      ...(stack ? { files: stack.runtime.files } : {}),
+    };
     await refreshMaster(deps, { force: true });
 
     const evaluation = await communeEvaluation(model);
     const ids = communesOf(model);
-    const run: SizeRun = { units, backend, seedMs, incremental: { reads: [], cells: [], requests: [], ms: [], modes: [], otherRows: [] }, full: { reads: 0, cells: 0, requests: 0, ms: 0 }, consistent: true };
+    const run: SizeRun = {
+      units,
+      backend,
+      seedMs,
+      incremental: { reads: [], cells: [], requests: [], ms: [], modes: [], otherRows: [] },
+      full: { reads: 0, cells: 0, requests: 0, ms: 0 },
+      consistent: true,
+    };
     for (let sample = 0; sample < samples; sample++) {
       const unitId = ids[(sample * 7919) % ids.length]!;
-      await db.doc(store.submissionRef(ROUND, unitId).path).set(submissionFor(model, evaluation, unitId, sample + 2, START_AT, unitScale(unitId) * (1.05 + sample / 100)));
+      await db
+        .doc(store.submissionRef(ROUND, unitId).path)
+        .set(submissionFor(model, evaluation, unitId, sample + 2, START_AT, unitScale(unitId) * (1.05 + sample / 100)));
       await aggregateSubmission({ model, store, now: () => START_AT, log: silentLogger }, ROUND, unitId);
       const before = cache.current?.workbook;
       store.reads = 0;
@@ -159,7 +200,10 @@ async function runSize(ctx: BenchContext, units: number, backend: 'memory' | 'em
       run.incremental.requests.push(result.requests);
       run.incremental.modes.push(result.mode ?? 'none');
       const after = cache.current?.workbook;
-      if (before && after) run.incremental.otherRows.push(rowsBeyondTheChange(model, unitId, before, after, await master.structure(spreadsheetId)));
+      if (before && after)
+        run.incremental.otherRows.push(
+          rowsBeyondTheChange(model, unitId, before, after, await master.structure(spreadsheetId)),
+        );
     }
     store.reads = 0;
     const clock = performance.now();
@@ -186,7 +230,9 @@ export const masterBench: Benchmark = {
     const memory = runs.filter((r) => r.backend === 'memory');
     const at = (units: number) => memory.find((r) => r.units === units)!;
     const consistent = runs.every((r) => r.consistent && r.incremental.modes.every((m) => m === 'incremental'));
-    const agree = runs.filter((r) => r.backend === 'emulator').every((e) => mean(e.incremental.reads) === mean(at(e.units).incremental.reads));
+    const agree = runs
+      .filter((r) => r.backend === 'emulator')
+      .every((e) => mean(e.incremental.reads) === mean(at(e.units).incremental.reads));
     const base = mean(at(30).incremental.reads);
     const figures: Figure[] = memory.map((r) =>
       figure({
@@ -197,10 +243,14 @@ export const masterBench: Benchmark = {
         baseline: { label: 'full rebuild', value: r.full.reads },
         target: r.units === 30 ? 'flat in units' : '≤ 1.5× the 30-unit figure',
         met: consistent && mean(r.incremental.reads) <= 1.5 * base,
-        note: `${mean(r.incremental.ms).toFixed(0)} ms per refresh vs ${r.full.ms.toFixed(0)} ms full, in memory${r.units === 30 ? `; Google's emulator at 30 and 600 ${agree ? 'agrees' : 'DISAGREES'} (${runs
-          .filter((x) => x.backend === 'emulator')
-          .map((x) => `${x.units}: ${mean(x.incremental.reads)}`)
-          .join(', ')})` : ''}${consistent ? '' : '; INCONSISTENT (see the log)'}`,
+        note: `${mean(r.incremental.ms).toFixed(0)} ms per refresh vs ${r.full.ms.toFixed(0)} ms full, in memory${
+          r.units === 30
+            ? `; Google's emulator at 30 and 600 ${agree ? 'agrees' : 'DISAGREES'} (${runs
+                .filter((x) => x.backend === 'emulator')
+                .map((x) => `${x.units}: ${mean(x.incremental.reads)}`)
+                .join(', ')})`
+            : ''
+        }${consistent ? '' : '; INCONSISTENT (see the log)'}`,
       }),
     );
     const r600 = at(600);
@@ -223,7 +273,16 @@ export const masterBench: Benchmark = {
       details: {
         consistent,
         emulatorAgrees: agree,
-        runs: runs.map((r) => ({ ...r, incremental: { reads: stats(r.incremental.reads), cells: stats(r.incremental.cells), requests: stats(r.incremental.requests), ms: stats(r.incremental.ms), modes: r.incremental.modes } })),
+        runs: runs.map((r) => ({
+          ...r,
+          incremental: {
+            reads: stats(r.incremental.reads),
+            cells: stats(r.incremental.cells),
+            requests: stats(r.incremental.requests),
+            ms: stats(r.incremental.ms),
+            modes: r.incremental.modes,
+          },
+        })),
       },
     };
   },

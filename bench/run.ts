@@ -20,7 +20,17 @@ import { sweepBench } from './sweep.js';
 import { validationBench } from './validation.js';
 
 /** In the order of the issue (and of the printed table). */
-const ALL: Benchmark[] = [sheetsBench, firestoreBench, masterBench, validationBench, importBench, sweepBench, e2e30Bench, e2e600Bench, burstBench];
+const ALL: Benchmark[] = [
+  sheetsBench,
+  firestoreBench,
+  masterBench,
+  validationBench,
+  importBench,
+  sweepBench,
+  e2e30Bench,
+  e2e600Bench,
+  burstBench,
+];
 /**
  * The order they run in. First what measures time or memory of a quiet process, and what needs
  * a local stack of its own (one stack at a time: the functions' runtime is one per process).
@@ -45,7 +55,8 @@ function parseArgs(argv: string[]) {
     } else throw new Error(`unknown argument ${argument}`);
   }
   const unknown = (only ?? []).filter((id) => !ALL.some((b) => b.id === id || b.group === id));
-  if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${ALL.map((b) => b.id).join(', ')}, e2e`);
+  if (unknown.length)
+    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${ALL.map((b) => b.id).join(', ')}, e2e`);
   return { only, quick };
 }
 
@@ -58,16 +69,25 @@ async function main() {
     process.exit(2);
   }
   const { only, quick } = args;
-  const selected = RUN_ORDER.map((id) => ALL.find((b) => b.id === id)!).filter((b) => !only || only.includes(b.id) || (b.group !== undefined && only.includes(b.group)));
+  const selected = RUN_ORDER.map((id) => ALL.find((b) => b.id === id)!).filter(
+    (b) => !only || only.includes(b.id) || (b.group !== undefined && only.includes(b.group)),
+  );
   const machineInfo = machine();
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
-  console.error(`bench: ${selected.map((b) => b.id).join(', ')} on ${describeMachine(machineInfo)}${quick ? ' (quick)' : ''}`);
+  console.error(
+    `bench: ${selected.map((b) => b.id).join(', ')} on ${describeMachine(machineInfo)}${quick ? ' (quick)' : ''}`,
+  );
   const shared = new Map<string, Promise<unknown>>();
   const cleanups: (() => Promise<void>)[] = [];
   const results: Record<string, BenchResult & { title: string; ms: number; error?: string }> = {};
-  const context = (id: string): BenchContext => ({ log: (msg) => console.error(`[${elapsed()}] ${id}: ${msg}`), shared, cleanups, quick });
+  const context = (id: string): BenchContext => ({
+    log: (msg) => console.error(`[${elapsed()}] ${id}: ${msg}`),
+    shared,
+    cleanups,
+    quick,
+  });
   let prepared = false;
   try {
     for (const benchmark of selected) {
@@ -84,7 +104,13 @@ async function main() {
         ctx.log(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
       } catch (error) {
         const message = (error as Error).stack ?? String(error);
-        results[benchmark.id] = { figures: [], details: {}, title: benchmark.title, ms: Math.round(performance.now() - startedAt), error: message };
+        results[benchmark.id] = {
+          figures: [],
+          details: {},
+          title: benchmark.title,
+          ms: Math.round(performance.now() - startedAt),
+          error: message,
+        };
         ctx.log(`FAILED: ${message}`);
       }
     }
@@ -102,14 +128,42 @@ async function main() {
   const notes = figures.filter((f) => f.note);
   if (notes.length) console.log(`\nNotes:\n${notes.map((f) => `- ${f.label}: ${f.note}`).join('\n')}`);
 
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', only || quick ? `partial-${selected.map((b) => b.id).join('+')}${quick ? '-quick' : ''}.json` : 'latest.json');
+  const out = join(
+    dirname(fileURLToPath(import.meta.url)),
+    'results',
+    only || quick ? `partial-${selected.map((b) => b.id).join('+')}${quick ? '-quick' : ''}.json` : 'latest.json',
+  );
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ machine: { ...machineInfo, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, quick, only, figures, markdown: markdownTable(figures), results }, null, 2) + '\n');
+  await writeFile(
+    out,
+    JSON.stringify(
+      {
+        machine: { ...machineInfo, loadAverageAtEnd: loadAtEnd },
+        startedAt,
+        durationMs,
+        quick,
+        only,
+        figures,
+        markdown: markdownTable(figures),
+        results,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`\nwritten: ${out}`);
   if (!only && !quick && !failed.length) {
-    const block = resultsBlock({ machine: { ...machineInfo, loadAverageAtEnd: loadAtEnd }, startedAt, durationMs, figures });
+    const block = resultsBlock({
+      machine: { ...machineInfo, loadAverageAtEnd: loadAtEnd },
+      startedAt,
+      durationMs,
+      figures,
+    });
     const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-    for (const [file, marker] of [[join(root, 'README.md'), 'bench'], [join(root, 'bench', 'README.md'), 'results']] as const) {
+    for (const [file, marker] of [
+      [join(root, 'README.md'), 'bench'],
+      [join(root, 'bench', 'README.md'), 'results'],
+    ] as const) {
       if (await writeBetweenMarkers(file, marker, block)) console.log(`written: ${file} (results table)`);
     }
   }

@@ -46,7 +46,12 @@ export const sheetsBench: Benchmark = {
       const model = runtime.model;
       const masterId = (await runtime.store.meta('master')).spreadsheetId!;
       const unitOfSheet = new Map([...stack.spreadsheetIds].map(([unitId, id]) => [id, { unitId, roundId: ROUND }]));
-      const naive = new NaiveWorkbooks((runtime.workbooks as unknown as { sheets: ConstructorParameters<typeof NaiveWorkbooks>[0] }).sheets, model, (id) => unitOfSheet.get(id)!, { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 });
+      const naive = new NaiveWorkbooks(
+        (runtime.workbooks as unknown as { sheets: ConstructorParameters<typeof NaiveWorkbooks>[0] }).sheets,
+        model,
+        (id) => unitOfSheet.get(id)!,
+        { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
+      );
       const fs = counterFor(runtime.db);
       const districts = unitsOfKind(model, 'district');
       const perChange = ctx.quick ? 6 : PER_ADAPTER;
@@ -87,8 +92,10 @@ export const sheetsBench: Benchmark = {
         const unitSheets = new Set(units.map((u) => stack.spreadsheetIds.get(u)!));
         return {
           changes: units.length,
-          unitReads: log.filter((e) => saSheets(e) && e.kind === 'read' && unitSheets.has(e.spreadsheetId ?? '')).length,
-          unitWrites: log.filter((e) => saSheets(e) && e.kind === 'write' && unitSheets.has(e.spreadsheetId ?? '')).length,
+          unitReads: log.filter((e) => saSheets(e) && e.kind === 'read' && unitSheets.has(e.spreadsheetId ?? ''))
+            .length,
+          unitWrites: log.filter((e) => saSheets(e) && e.kind === 'write' && unitSheets.has(e.spreadsheetId ?? ''))
+            .length,
           masterRequests: log.filter((e) => saSheets(e) && e.spreadsheetId === masterId).length,
           masterRefreshes,
           driveRequests: log.filter((e) => e.api === 'drive' && e.user === SA).length,

@@ -44,7 +44,10 @@ const modelMs = performance.now() - startedAt;
 const template = JSON.parse(readFileSync(templateFile, 'utf8')) as SubmissionTemplate;
 const db = new MemoryFirestore();
 const seededAt = Date.parse(atIso) - 3 * 86_400_000;
-const firestoreStore = mode === 'time' ? await storedCommunes(db, model, template, seededAt) : virtualCommunes(db, model, template, seededAt);
+const firestoreStore =
+  mode === 'time'
+    ? await storedCommunes(db, model, template, seededAt)
+    : virtualCommunes(db, model, template, seededAt);
 await db.doc(firestoreStore.metaRef('master').path).set({ spreadsheetId: 'master', shortlist: [] });
 const store: Store = mode === 'memory-full' ? wholeDocumentSweepReads(firestoreStore) : firestoreStore;
 const rssBefore = megabytes(process.memoryUsage().rss);

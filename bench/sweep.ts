@@ -57,7 +57,10 @@ interface ChildResult {
 }
 
 function runChild(script: string, units: number, template: string, mode: SweepChildMode): Promise<ChildResult> {
-  return runMarkedChild<ChildResult>('sweep', MARK, [script, String(units), template, SWEEP_AT, mode], { cwd: resolve(here, '..'), env: { ...process.env, BENCH_CAMPAIGN_FILE: DEFAULT_CAMPAIGN_FILE } });
+  return runMarkedChild<ChildResult>('sweep', MARK, [script, String(units), template, SWEEP_AT, mode], {
+    cwd: resolve(here, '..'),
+    env: { ...process.env, BENCH_CAMPAIGN_FILE: DEFAULT_CAMPAIGN_FILE },
+  });
 }
 
 /** The read phase against the local Firestore emulator (Google's where installed; real client, real deserialisation) at 600 units. */
@@ -76,8 +79,19 @@ async function emulatorReadPhase(ctx: BenchContext, units: number) {
     const sweepStartedAt = performance.now();
     sweep(model, input);
     const sweepMs = performance.now() - sweepStartedAt;
-    ctx.log(`${emulator.kind} emulator ${units} units: seeded ${documents} docs in ${(seedMs / 1000).toFixed(1)} s; read phase ${gatherMs.toFixed(0)} ms for ${counter.counts.reads} reads, sweep ${sweepMs.toFixed(0)} ms`);
-    return { emulator: emulator.kind, units, seededDocuments: documents, seedMs, gatherMs, sweepMs, reads: counter.counts.reads, docsPerSecond: counter.counts.reads / (gatherMs / 1000) };
+    ctx.log(
+      `${emulator.kind} emulator ${units} units: seeded ${documents} docs in ${(seedMs / 1000).toFixed(1)} s; read phase ${gatherMs.toFixed(0)} ms for ${counter.counts.reads} reads, sweep ${sweepMs.toFixed(0)} ms`,
+    );
+    return {
+      emulator: emulator.kind,
+      units,
+      seededDocuments: documents,
+      seedMs,
+      gatherMs,
+      sweepMs,
+      reads: counter.counts.reads,
+      docsPerSecond: counter.counts.reads / (gatherMs / 1000),
+    };
   } finally {
     await db.terminate();
     await emulator.stop();
@@ -90,13 +104,28 @@ export const sweepBench: Benchmark = {
   async run(ctx) {
     await mkdir(buildDir, { recursive: true });
     const script = join(buildDir, 'sweep-child.mjs');
-    await build({ entryPoints: [join(here, 'sweep-child.ts')], outfile: script, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
+    await build({
+      entryPoints: [join(here, 'sweep-child.ts')],
+      outfile: script,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    });
     const evaluation = await communeEvaluation(generatedModel(30));
     const template = join(buildDir, 'template.json');
-    await writeFile(template, JSON.stringify({ values: evaluation.values, totals: evaluation.totals, confirmation: evaluation.confirmation }));
+    await writeFile(
+      template,
+      JSON.stringify({ values: evaluation.values, totals: evaluation.totals, confirmation: evaluation.confirmation }),
+    );
 
     const repeat = ctx.quick ? 1 : 2;
-    const runs = { big: { time: [] as ChildResult[], memory: [] as ChildResult[] }, small: { time: [] as ChildResult[], memory: [] as ChildResult[] } };
+    const runs = {
+      big: { time: [] as ChildResult[], memory: [] as ChildResult[] },
+      small: { time: [] as ChildResult[], memory: [] as ChildResult[] },
+    };
     /** The baseline of the peak RSS: the same sweep reading whole documents (as before field masks). */
     const wholeDocuments: ChildResult[] = [];
     for (let i = 0; i < repeat; i++) {
@@ -109,7 +138,9 @@ export const sweepBench: Benchmark = {
     const medianOf = (xs: ChildResult[], k: keyof ChildResult) => median(xs.map((x) => x[k]));
     const big = runs.big.time;
     const firstBigRun = big[0]!;
-    ctx.log(`11,000 units: read ${medianOf(big, 'gatherMs').toFixed(0)} ms + sweep ${medianOf(big, 'sweepMs').toFixed(0)} ms; peak RSS ${medianOf(runs.big.memory, 'maxRssMB').toFixed(0)} MB; ${firstBigRun.emails} e-mails, ${firstBigRun.findings} findings`);
+    ctx.log(
+      `11,000 units: read ${medianOf(big, 'gatherMs').toFixed(0)} ms + sweep ${medianOf(big, 'sweepMs').toFixed(0)} ms; peak RSS ${medianOf(runs.big.memory, 'maxRssMB').toFixed(0)} MB; ${firstBigRun.emails} e-mails, ${firstBigRun.findings} findings`,
+    );
     const emulator = ctx.quick ? null : await emulatorReadPhase(ctx, 600);
     const totalS = medianOf(big, 'totalMs') / 1000;
     const rss = medianOf(runs.big.memory, 'maxRssMB');
@@ -143,7 +174,15 @@ export const sweepBench: Benchmark = {
         wholeDocuments11000: wholeDocuments,
         summary: Object.fromEntries(
           (['big', 'small'] as const).flatMap((size) =>
-            (['time', 'memory'] as const).map((mode) => [`${size === 'big' ? 11_000 : 600}.${mode}`, Object.fromEntries((['gatherMs', 'sweepMs', 'totalMs', 'maxRssMB'] as const).map((k) => [k, stats(runs[size][mode].map((x) => x[k]))]))]),
+            (['time', 'memory'] as const).map((mode) => [
+              `${size === 'big' ? 11_000 : 600}.${mode}`,
+              Object.fromEntries(
+                (['gatherMs', 'sweepMs', 'totalMs', 'maxRssMB'] as const).map((k) => [
+                  k,
+                  stats(runs[size][mode].map((x) => x[k])),
+                ]),
+              ),
+            ]),
           ),
         ),
         emulatorReadPhase600: emulator,

@@ -42,13 +42,25 @@ function time(work: () => unknown, runs: number): number[] {
 async function readBaseline(runs: number): Promise<{ ms: number[]; cells: number }> {
   const emulator = await startSheetsEmulator({ quotas: { enabled: false }, pushDelayMs: 60_000 });
   try {
-    const access = { mode: 'emulator' as const, sheetsRootUrl: emulator.url, driveRootUrl: emulator.url, identity: SERVICE_ACCOUNT, timeoutMs: 15_000 };
+    const access = {
+      mode: 'emulator' as const,
+      sheetsRootUrl: emulator.url,
+      driveRootUrl: emulator.url,
+      identity: SERVICE_ACCOUNT,
+      timeoutMs: 15_000,
+    };
     const [sheets, drive] = await Promise.all([createSheetsClient(access), createDriveClient(access)]);
     const workbooks = new SheetsWorkbooks(sheets);
     const file = await new DriveFiles(drive).createSpreadsheet('bench validation', {});
     const layout = buildUnitWorkbook(model, UNIT, ROUND, { editors: [SERVICE_ACCOUNT] });
     await workbooks.render(file.id, layout);
-    const { writes, unplaced } = writesFor(model, UNIT, ROUND, gridOfWorkbookModel(layout), submissionEntries(validSubmission(model, UNIT, ROUND)));
+    const { writes, unplaced } = writesFor(
+      model,
+      UNIT,
+      ROUND,
+      gridOfWorkbookModel(layout),
+      submissionEntries(validSubmission(model, UNIT, ROUND)),
+    );
     if (unplaced.length) throw new Error('validation bench: entries without a cell');
     await workbooks.writeValues(file.id, writes, 'USER_ENTERED');
     for (let i = 0; i < 5; i++) await workbooks.read(file.id);
@@ -75,10 +87,20 @@ export const validationBench: Benchmark = {
     const peerStats = computePeerStats(peerFigures(model, districts, ROUND));
     const otherNominations: OtherNomination[] = districts
       .filter((d) => d !== UNIT)
-      .flatMap((d) => defaultNominees(model, d).map((n, i) => ({ unitId: d, unitName: model.unit(d).name, key: `${d}-${i}`, award: n.award })));
+      .flatMap((d) =>
+        defaultNominees(model, d).map((n, i) => ({
+          unitId: d,
+          unitName: model.unit(d).name,
+          key: `${d}-${i}`,
+          award: n.award,
+        })),
+      );
     const context = { peerStats, otherNominations };
     const first = evaluateWorkbook(model, UNIT, ROUND, grid, context);
-    if (first.status !== 'ready' || first.errors > 0) throw new Error(`validation bench: the workbook should be valid, got ${first.status} with ${first.errors} errors`);
+    if (first.status !== 'ready' || first.errors > 0)
+      throw new Error(
+        `validation bench: the workbook should be valid, got ${first.status} with ${first.errors} errors`,
+      );
     const cells = grid.sheets.reduce((s, sh) => s + sh.rows.reduce((a, row) => a + row.filter(Boolean).length, 0), 0);
 
     time(() => evaluateWorkbook(model, UNIT, ROUND, grid, context), 100); // warm-up (JIT)
@@ -87,7 +109,9 @@ export const validationBench: Benchmark = {
     const p50 = percentile(durations, 50);
     const read = await readBaseline(ctx.quick ? 20 : 60);
     const readP50 = percentile(read.ms, 50);
-    ctx.log(`evaluateWorkbook p50 ${p50.toFixed(3)} ms, p95 ${percentile(durations, 95).toFixed(3)} ms over ${runs}; Sheets read p50 ${readP50.toFixed(1)} ms`);
+    ctx.log(
+      `evaluateWorkbook p50 ${p50.toFixed(3)} ms, p95 ${percentile(durations, 95).toFixed(3)} ms over ${runs}; Sheets read p50 ${readP50.toFixed(1)} ms`,
+    );
     return {
       figures: [
         figure({
@@ -101,7 +125,15 @@ export const validationBench: Benchmark = {
           note: `${cells} non-empty cells in ${grid.sheets.length} tabs; p95 ${percentile(durations, 95).toFixed(2)} ms over ${runs} runs after 100 warm-up`,
         }),
       ],
-      details: { unit: UNIT, round: ROUND, tabs: grid.sheets.length, cells, validateMs: stats(durations), sheetsReadMs: stats(read.ms), readCells: read.cells },
+      details: {
+        unit: UNIT,
+        round: ROUND,
+        tabs: grid.sheets.length,
+        cells,
+        validateMs: stats(durations),
+        sheetsReadMs: stats(read.ms),
+        readCells: read.cells,
+      },
     };
   },
 };

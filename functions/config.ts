@@ -51,7 +51,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(['debug', 'info']).default('info'),
   })
   .superRefine((env, ctx) => {
-    const need = (cond: boolean, name: string, why: string) => !cond && ctx.addIssue({ code: 'custom', path: [name], message: `thiếu ${name} (${why})` });
+    const need = (cond: boolean, name: string, why: string) =>
+      !cond && ctx.addIssue({ code: 'custom', path: [name], message: `thiếu ${name} (${why})` });
     if (env.GOOGLE_IMPERSONATE_SUBJECT !== undefined)
       ctx.addIssue({
         code: 'custom',
@@ -61,17 +62,30 @@ const envSchema = z
       });
     const emulator = Boolean(env.SHEETS_ROOT_URL || env.DRIVE_ROOT_URL);
     if (emulator) {
-      need(Boolean(env.SHEETS_ROOT_URL && env.DRIVE_ROOT_URL), env.SHEETS_ROOT_URL ? 'DRIVE_ROOT_URL' : 'SHEETS_ROOT_URL', 'chế độ giả lập cần cả hai địa chỉ');
+      need(
+        Boolean(env.SHEETS_ROOT_URL && env.DRIVE_ROOT_URL),
+        env.SHEETS_ROOT_URL ? 'DRIVE_ROOT_URL' : 'SHEETS_ROOT_URL',
+        'chế độ giả lập cần cả hai địa chỉ',
+      );
       need(Boolean(env.LOCAL_IDENTITY), 'LOCAL_IDENTITY', 'danh tính gọi trình giả lập');
     } else {
       need(Boolean(env.GOOGLE_CLOUD_PROJECT), 'GOOGLE_CLOUD_PROJECT', 'dự án Google Cloud');
       // A service account has no Drive storage of its own: the sheets live in a shared drive.
-      need(Boolean(env.SHARED_DRIVE_ID), 'SHARED_DRIVE_ID', 'ổ dùng chung chứa các bảng tính, nơi tài khoản dịch vụ là Quản lý nội dung');
+      need(
+        Boolean(env.SHARED_DRIVE_ID),
+        'SHARED_DRIVE_ID',
+        'ổ dùng chung chứa các bảng tính, nơi tài khoản dịch vụ là Quản lý nội dung',
+      );
     }
     if (env.SCHEDULER_AUTH === 'oidc') {
       need(Boolean(env.SCHEDULER_AUDIENCE), 'SCHEDULER_AUDIENCE', 'audience của OIDC token Cloud Scheduler');
-      need(Boolean(env.SCHEDULER_SERVICE_ACCOUNT), 'SCHEDULER_SERVICE_ACCOUNT', 'tài khoản dịch vụ của Cloud Scheduler');
-    } else need(Boolean(env.SCHEDULER_SHARED_SECRET), 'SCHEDULER_SHARED_SECRET', 'khóa dùng chung cho bộ lập lịch cục bộ');
+      need(
+        Boolean(env.SCHEDULER_SERVICE_ACCOUNT),
+        'SCHEDULER_SERVICE_ACCOUNT',
+        'tài khoản dịch vụ của Cloud Scheduler',
+      );
+    } else
+      need(Boolean(env.SCHEDULER_SHARED_SECRET), 'SCHEDULER_SHARED_SECRET', 'khóa dùng chung cho bộ lập lịch cục bộ');
   });
 
 export type Env = z.output<typeof envSchema>;
@@ -106,11 +120,20 @@ export class ConfigError extends Error {
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)));
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+    );
   const values = parsed.data;
   const google: Config['google'] =
     values.SHEETS_ROOT_URL && values.DRIVE_ROOT_URL
-      ? { mode: 'emulator', sheetsRootUrl: values.SHEETS_ROOT_URL, driveRootUrl: values.DRIVE_ROOT_URL, identity: values.LOCAL_IDENTITY!, timeoutMs: values.GOOGLE_API_TIMEOUT_MS }
+      ? {
+          mode: 'emulator',
+          sheetsRootUrl: values.SHEETS_ROOT_URL,
+          driveRootUrl: values.DRIVE_ROOT_URL,
+          identity: values.LOCAL_IDENTITY!,
+          timeoutMs: values.GOOGLE_API_TIMEOUT_MS,
+        }
       : { mode: 'google', timeoutMs: values.GOOGLE_API_TIMEOUT_MS };
   return {
     projectId: values.GOOGLE_CLOUD_PROJECT ?? 'demo-local',
@@ -119,13 +142,24 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     sharedDriveId: values.SHARED_DRIVE_ID ?? null,
     serviceAccount: values.SERVICE_ACCOUNT_EMAIL ?? (google.mode === 'emulator' ? google.identity : null),
     firestore: { emulatorHost: values.FIRESTORE_EMULATOR_HOST ?? null, databaseId: values.FIRESTORE_DATABASE },
-    webhook: { url: values.WEBHOOK_URL ?? null, secret: values.WEBHOOK_SECRET, ...(values.WEBHOOK_SECRET_PREVIOUS ? { previousSecret: values.WEBHOOK_SECRET_PREVIOUS } : {}) },
+    webhook: {
+      url: values.WEBHOOK_URL ?? null,
+      secret: values.WEBHOOK_SECRET,
+      ...(values.WEBHOOK_SECRET_PREVIOUS ? { previousSecret: values.WEBHOOK_SECRET_PREVIOUS } : {}),
+    },
     scheduler:
       values.SCHEDULER_AUTH === 'oidc'
         ? { mode: 'oidc', audience: values.SCHEDULER_AUDIENCE!, serviceAccount: values.SCHEDULER_SERVICE_ACCOUNT! }
         : { mode: 'shared-secret', secret: values.SCHEDULER_SHARED_SECRET! },
     smtp: values.SMTP_HOST
-      ? { host: values.SMTP_HOST, port: values.SMTP_PORT, secure: values.SMTP_SECURE ?? values.SMTP_PORT === 465, ...(values.SMTP_USER ? { user: values.SMTP_USER } : {}), ...(values.SMTP_PASSWORD ? { pass: values.SMTP_PASSWORD } : {}), from: values.MAIL_FROM }
+      ? {
+          host: values.SMTP_HOST,
+          port: values.SMTP_PORT,
+          secure: values.SMTP_SECURE ?? values.SMTP_PORT === 465,
+          ...(values.SMTP_USER ? { user: values.SMTP_USER } : {}),
+          ...(values.SMTP_PASSWORD ? { pass: values.SMTP_PASSWORD } : {}),
+          from: values.MAIL_FROM,
+        }
       : null,
     sheetsReadsPerMinute: values.SHEETS_READS_PER_MINUTE,
     sheetsWritesPerMinute: values.SHEETS_WRITES_PER_MINUTE,
@@ -147,5 +181,7 @@ const SECRET_KEYS = new Set(['secret', 'previousSecret', 'pass', 'password']);
 
 /** The configuration with every secret replaced, the only form that may be logged. */
 export function redactedConfig(config: Config): unknown {
-  return JSON.parse(JSON.stringify(config), (key, value) => (SECRET_KEYS.has(key) && typeof value === 'string' ? `[redacted ${value.length} chars]` : value));
+  return JSON.parse(JSON.stringify(config), (key, value) =>
+    SECRET_KEYS.has(key) && typeof value === 'string' ? `[redacted ${value.length} chars]` : value,
+  );
 }

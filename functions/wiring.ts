@@ -89,7 +89,11 @@ export async function createDependencies(config: Config, overrides: WiringOverri
     overrides.firestore ? Promise.resolve(overrides.firestore) : createFirestore(config),
     createSheetsClient(config.google),
     createDriveClient(config.google),
-    overrides.mailer !== undefined ? Promise.resolve(overrides.mailer) : config.smtp ? createSmtpMailer(config.smtp) : Promise.resolve(null),
+    overrides.mailer !== undefined
+      ? Promise.resolve(overrides.mailer)
+      : config.smtp
+        ? createSmtpMailer(config.smtp)
+        : Promise.resolve(null),
   ]);
   const log = overrides.log ?? createLogger({ campaign: model.id }, undefined, config.logLevel);
   const sheetsPace =

@@ -25,8 +25,14 @@ export async function build(opts: { outDir?: string; lock?: boolean } = {}): Pro
   run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', out], process.cwd());
   // Campaign files are data, read at run time (CAMPAIGN_SCHEMA names one): ship them all
   // beside the compiled loader.
-  for (const file of await readdir('sheets-schema')) if (file.endsWith('.json')) await cp(join('sheets-schema', file), join(out, 'sheets-schema', file));
-  const root = JSON.parse(await readFile('package.json', 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; engines: Record<string, string> };
+  for (const file of await readdir('sheets-schema'))
+    if (file.endsWith('.json')) await cp(join('sheets-schema', file), join(out, 'sheets-schema', file));
+  const root = JSON.parse(await readFile('package.json', 'utf8')) as {
+    name: string;
+    version: string;
+    dependencies: Record<string, string>;
+    engines: Record<string, string>;
+  };
   const pkg = {
     name: `${root.name}-functions`,
     version: root.version,
@@ -39,7 +45,8 @@ export async function build(opts: { outDir?: string; lock?: boolean } = {}): Pro
   };
   await writeFile(join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   // Cloud Build runs `npm ci` when a lock is present: give the deploy its own, matching lock.
-  if (opts.lock !== false) run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], out);
+  if (opts.lock !== false)
+    run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], out);
   return out;
 }
 
@@ -47,7 +54,9 @@ export async function build(opts: { outDir?: string; lock?: boolean } = {}): Pro
 export async function registeredFunctions(dir: string): Promise<string[]> {
   await import(pathToFileURL(join(dir, 'functions/index.js')).href);
   const { getFunction } = await import('@google-cloud/functions-framework/testing');
-  const { FUNCTIONS } = (await import(pathToFileURL(join(dir, 'functions/index.js')).href)) as { FUNCTIONS: Record<string, unknown> };
+  const { FUNCTIONS } = (await import(pathToFileURL(join(dir, 'functions/index.js')).href)) as {
+    FUNCTIONS: Record<string, unknown>;
+  };
   return Object.keys(FUNCTIONS).filter((name) => getFunction(name) !== undefined);
 }
 

@@ -35,7 +35,8 @@ const ALLOWED: Record<Exclude<Layer, 'schema'>, readonly Layer[]> = {
 };
 
 /** Client libraries of the outside world: only adapters, handlers and the composition root import them. */
-const INFRASTRUCTURE_PACKAGES = /^(@google-cloud\/|@googleapis\/|googleapis$|google-auth-library$|nodemailer$|@skunkteam\/)/;
+const INFRASTRUCTURE_PACKAGES =
+  /^(@google-cloud\/|@googleapis\/|googleapis$|google-auth-library$|nodemailer$|@skunkteam\/)/;
 const PACKAGE_FREE_LAYERS: readonly Layer[] = ['core', 'app'];
 
 export interface Violation {
@@ -53,7 +54,9 @@ export function layerOf(relativePath: string): Layer | null {
   if (parts[0] !== 'functions') return null;
   if (parts.length === 2) return 'root';
   const folder = parts[1];
-  return folder === 'core' || folder === 'layout' || folder === 'app' || folder === 'adapters' || folder === 'handlers' ? folder : null;
+  return folder === 'core' || folder === 'layout' || folder === 'app' || folder === 'adapters' || folder === 'handlers'
+    ? folder
+    : null;
 }
 
 /** Every module specifier a file names: imports, re-exports, `import x = require()`, `import()` and `typeof import()`. */
@@ -61,11 +64,13 @@ function specifiersOf(fileName: string, text: string): { specifier: string; line
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const found: { specifier: string; line: number }[] = [];
   const add = (node: ts.Node | undefined) => {
-    if (node && ts.isStringLiteralLike(node)) found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
+    if (node && ts.isStringLiteralLike(node))
+      found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
+      add(node.moduleReference.expression);
     else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal);
     ts.forEachChild(node, visit);
@@ -91,21 +96,43 @@ export function checkLayers(root: string): Violation[] {
     const from = relative(root, file).split(sep).join('/');
     const layer = layerOf(from);
     if (layer === null || layer === 'schema') {
-      violations.push({ file: from, line: 1, specifier: '', message: `${from} lies in no layer: put it in core, layout, app, adapters or handlers` });
+      violations.push({
+        file: from,
+        line: 1,
+        specifier: '',
+        message: `${from} lies in no layer: put it in core, layout, app, adapters or handlers`,
+      });
       continue;
     }
     const text = readFileSync(file, 'utf8');
     for (const { specifier, line } of specifiersOf(file, text)) {
       if (specifier.startsWith('.')) {
-        const target = relative(root, resolve(dirname(file), specifier)).split(sep).join('/');
+        const target = relative(root, resolve(dirname(file), specifier))
+          .split(sep)
+          .join('/');
         const targetLayer = layerOf(target);
         if (targetLayer === null) {
-          violations.push({ file: from, line, specifier, message: `${layer} imports ${target}, outside functions/ and the schema` });
+          violations.push({
+            file: from,
+            line,
+            specifier,
+            message: `${layer} imports ${target}, outside functions/ and the schema`,
+          });
         } else if (!ALLOWED[layer].includes(targetLayer)) {
-          violations.push({ file: from, line, specifier, message: `${layer} must not import ${targetLayer} (${target}): dependencies point inward (core ← layout ← app ← adapters, handlers)` });
+          violations.push({
+            file: from,
+            line,
+            specifier,
+            message: `${layer} must not import ${targetLayer} (${target}): dependencies point inward (core ← layout ← app ← adapters, handlers)`,
+          });
         }
       } else if (PACKAGE_FREE_LAYERS.includes(layer) && INFRASTRUCTURE_PACKAGES.test(specifier)) {
-        violations.push({ file: from, line, specifier, message: `${layer} must not import the client library ${specifier}: reach it through a port (app/ports.ts) implemented by an adapter` });
+        violations.push({
+          file: from,
+          line,
+          specifier,
+          message: `${layer} must not import the client library ${specifier}: reach it through a port (app/ports.ts) implemented by an adapter`,
+        });
       }
     }
   }

@@ -11,28 +11,52 @@ import { exportCommand } from './cli/export.js';
 import { provisionCommand } from './cli/provision.js';
 
 export const commands: Record<string, { run: Command; help: string }> = {
-  template: { run: templateCommand, help: 'template --unit <mã> --round <mã> --out <tệp.xlsx>   tạo biểu mẫu trống của đơn vị' },
-  check: { run: checkCommand, help: 'check <tệp.xlsx> --unit <mã> --round <mã> [--json]    kiểm tra biểu mẫu đã điền (không cần mạng)' },
-  import: { run: importCommand, help: 'import <tệp.xlsx> --unit <mã> --round <mã> [--at <thời điểm>] [--json]   nhập vào bảng tính trực tuyến như cán bộ gõ, rồi xử lý' },
-  master: { run: masterCommand, help: 'master [--round <mã>] [--at <thời điểm>] [--json] [--xlsx <tệp>] [--target google]   bảng tổng hợp' },
-  report: { run: reportCommand, help: 'report --round <mã> --out <thư mục> [--at <thời điểm>] [--json] [--target google]   ghi bảng tổng hợp, dự thảo báo cáo (.docx), danh sách khen thưởng' },
-  sweep: { run: sweepCommand, help: 'sweep [--at <thời điểm>] [--json] [--dry-run] [--target google]   rà soát chưa nộp, nộp muộn, vượt định mức; gửi thư nhắc' },
-  provision: { run: provisionCommand, help: 'provision [--round <mã>] [--dry-run] [--target google]   tạo và chia sẻ bảng tính của các đơn vị và bảng tổng hợp' },
+  template: {
+    run: templateCommand,
+    help: 'template --unit <mã> --round <mã> --out <tệp.xlsx>   tạo biểu mẫu trống của đơn vị',
+  },
+  check: {
+    run: checkCommand,
+    help: 'check <tệp.xlsx> --unit <mã> --round <mã> [--json]    kiểm tra biểu mẫu đã điền (không cần mạng)',
+  },
+  import: {
+    run: importCommand,
+    help: 'import <tệp.xlsx> --unit <mã> --round <mã> [--at <thời điểm>] [--json]   nhập vào bảng tính trực tuyến như cán bộ gõ, rồi xử lý',
+  },
+  master: {
+    run: masterCommand,
+    help: 'master [--round <mã>] [--at <thời điểm>] [--json] [--xlsx <tệp>] [--target google]   bảng tổng hợp',
+  },
+  report: {
+    run: reportCommand,
+    help: 'report --round <mã> --out <thư mục> [--at <thời điểm>] [--json] [--target google]   ghi bảng tổng hợp, dự thảo báo cáo (.docx), danh sách khen thưởng',
+  },
+  sweep: {
+    run: sweepCommand,
+    help: 'sweep [--at <thời điểm>] [--json] [--dry-run] [--target google]   rà soát chưa nộp, nộp muộn, vượt định mức; gửi thư nhắc',
+  },
+  provision: {
+    run: provisionCommand,
+    help: 'provision [--round <mã>] [--dry-run] [--target google]   tạo và chia sẻ bảng tính của các đơn vị và bảng tổng hợp',
+  },
   export: { run: exportCommand, help: 'export --out <thư mục>   xuất mọi bảng tính ra .xlsx' },
   reset: { run: resetCommand, help: 'reset   xóa trạng thái cục bộ' },
 };
 
-const GENERAL_OPTIONS = 'Tùy chọn chung: --schema <tệp chiến dịch .json> (mặc định: kế hoạch 2020 của Hà Nội); --help để xem hướng dẫn.';
+const GENERAL_OPTIONS =
+  'Tùy chọn chung: --schema <tệp chiến dịch .json> (mặc định: kế hoạch 2020 của Hà Nội); --help để xem hướng dẫn.';
 
 function usage(): string {
-  return [
-    'Dùng: npm run cli -- <lệnh> [tùy chọn]',
-    'Các lệnh:',
-    ...Object.values(commands).map((c) => `  ${c.help}`),
-    '  help [<lệnh>]   hướng dẫn này',
-    GENERAL_OPTIONS,
-    'Đường dẫn tương đối được tính từ thư mục đang đứng khi gõ lệnh. Với --json, đầu ra chuẩn (stdout) chỉ có đúng một tài liệu JSON; thông báo đi ra stderr.',
-  ].join('\n') + '\n';
+  return (
+    [
+      'Dùng: npm run cli -- <lệnh> [tùy chọn]',
+      'Các lệnh:',
+      ...Object.values(commands).map((c) => `  ${c.help}`),
+      '  help [<lệnh>]   hướng dẫn này',
+      GENERAL_OPTIONS,
+      'Đường dẫn tương đối được tính từ thư mục đang đứng khi gõ lệnh. Với --json, đầu ra chuẩn (stdout) chỉ có đúng một tài liệu JSON; thông báo đi ra stderr.',
+    ].join('\n') + '\n'
+  );
 }
 
 function commandUsage(name: string): string {

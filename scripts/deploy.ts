@@ -8,7 +8,17 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { IMPERSONATE_RETIRED, deployOptionsSchema, deploymentPlan, finishWebhookRotationPlan, functionUrl, rotateWebhookSecretPlan, rotationAfterwards, shellLine, type PlannedCommand } from './deploy/plan.js';
+import {
+  IMPERSONATE_RETIRED,
+  deployOptionsSchema,
+  deploymentPlan,
+  finishWebhookRotationPlan,
+  functionUrl,
+  rotateWebhookSecretPlan,
+  rotationAfterwards,
+  shellLine,
+  type PlannedCommand,
+} from './deploy/plan.js';
 import { runPlan, type Exec } from './deploy/run.js';
 
 const ACTIONS = ['deploy', 'rotate-webhook-secret', 'finish-webhook-rotation'] as const;
@@ -73,7 +83,9 @@ function main(): number {
     campaignSchema: values.schema,
   });
   if (!parsed.success) {
-    process.stderr.write(`Thiếu hoặc sai tham số triển khai:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(chung)'}: ${i.message}`).join('\n')}\n`);
+    process.stderr.write(
+      `Thiếu hoặc sai tham số triển khai:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(chung)'}: ${i.message}`).join('\n')}\n`,
+    );
     return 2;
   }
   const options = parsed.data;
@@ -81,7 +93,9 @@ function main(): number {
   let afterwards: string[] = [];
   if (action === 'finish-webhook-rotation') {
     if (!values['previous-version'] || !/^\d+$/.test(values['previous-version'])) {
-      process.stderr.write('finish-webhook-rotation cần --previous-version <số>: phiên bản cũ mà rotate-webhook-secret đã in (PREVIOUS_VERSION=…).\n');
+      process.stderr.write(
+        'finish-webhook-rotation cần --previous-version <số>: phiên bản cũ mà rotate-webhook-secret đã in (PREVIOUS_VERSION=…).\n',
+      );
       return 2;
     }
     plan = finishWebhookRotationPlan(options, values['previous-version']);
@@ -91,19 +105,33 @@ function main(): number {
   } else plan = deploymentPlan(options);
 
   if (values['dry-run']) {
-    const heading = action === 'deploy' ? 'Triển khai lên' : action === 'rotate-webhook-secret' ? 'Đổi bí mật webhook của' : 'Kết thúc đổi bí mật webhook của';
+    const heading =
+      action === 'deploy'
+        ? 'Triển khai lên'
+        : action === 'rotate-webhook-secret'
+          ? 'Đổi bí mật webhook của'
+          : 'Kết thúc đổi bí mật webhook của';
     process.stdout.write(`# ${heading} dự án ${options.project} (${options.region}); ${plan.length} bước.\n`);
-    plan.forEach((c, i) => process.stdout.write(`\n# ${i + 1}. ${c.title}${c.onlyIf ? `\n#    chỉ khi ${c.onlyIf.meaning}` : ''}\n${shellLine(c)}\n`));
-    if (action === 'deploy') process.stdout.write(`\n# Địa chỉ nhận thông báo Drive: ${functionUrl(options, 'driveWebhook')}\n`);
+    plan.forEach((c, i) =>
+      process.stdout.write(
+        `\n# ${i + 1}. ${c.title}${c.onlyIf ? `\n#    chỉ khi ${c.onlyIf.meaning}` : ''}\n${shellLine(c)}\n`,
+      ),
+    );
+    if (action === 'deploy')
+      process.stdout.write(`\n# Địa chỉ nhận thông báo Drive: ${functionUrl(options, 'driveWebhook')}\n`);
     for (const afterward of afterwards) process.stdout.write(`\n# Sau đó: ${afterward}`);
     if (afterwards.length) process.stdout.write('\n');
     return 0;
   }
   if (spawnSync('gcloud', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    process.stderr.write('Không tìm thấy gcloud. Cài Google Cloud SDK và đăng nhập (gcloud auth login), hoặc dùng --dry-run để xem các lệnh.\n');
+    process.stderr.write(
+      'Không tìm thấy gcloud. Cài Google Cloud SDK và đăng nhập (gcloud auth login), hoặc dùng --dry-run để xem các lệnh.\n',
+    );
     return 2;
   }
-  const code = runPlan(plan, exec, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, () => randomBytes(32).toString('hex'));
+  const code = runPlan(plan, exec, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, () =>
+    randomBytes(32).toString('hex'),
+  );
   if (code === 0) for (const afterward of afterwards) process.stdout.write(`\nSau đó: ${afterward}\n`);
   return code;
 }

@@ -46,7 +46,10 @@ async function choosePorts() {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, 'state-dir': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, 'state-dir': { type: 'string' } },
+    strict: true,
+  });
   const stateDir = values['state-dir'] ?? process.env.LOCAL_STATE_DIR ?? DEFAULT_STATE_DIR;
   const say = (t: string) => process.stdout.write(t + '\n');
   if (await findRunningStack(stateDir)) {
@@ -73,8 +76,17 @@ async function main() {
     ports: await choosePorts(),
     announce: true,
     sheetsClockScale: SHEETS_CLOCK_SCALE,
-    demo: demo ? { speed: DEMO_SPEED, onEdit: (e) => say(`  ${formatViDateTime(e.at, model().timeZone)}  ${model().unit(e.unitId).name}: ${e.note}`) } : false,
-    onProvisionProgress: (p) => process.stdout.write(`\r  [${String(p.done).padStart(3)}/${p.total}] ${p.label.padEnd(36)} ${p.action.padEnd(10)} còn ~${Math.ceil(p.etaMs / 1000)} giây `),
+    demo: demo
+      ? {
+          speed: DEMO_SPEED,
+          onEdit: (e) =>
+            say(`  ${formatViDateTime(e.at, model().timeZone)}  ${model().unit(e.unitId).name}: ${e.note}`),
+        }
+      : false,
+    onProvisionProgress: (p) =>
+      process.stdout.write(
+        `\r  [${String(p.done).padStart(3)}/${p.total}] ${p.label.padEnd(36)} ${p.action.padEnd(10)} còn ~${Math.ceil(p.etaMs / 1000)} giây `,
+      ),
   });
   process.stdout.write('\n');
   const { stack, demo: demoHandle } = system;
@@ -88,14 +100,20 @@ async function main() {
     ['Hộp thư (maildev)', stack.urls.mailInbox],
     ['Bảng tính giả lập (Sheets/Drive)', stack.urls.sheets],
     ['  danh sách, tải .xlsx', stack.urls.exports],
-    ['  bảng tổng hợp (.xlsx)', master.spreadsheetId ? `${stack.urls.sheets}emulator/spreadsheets/${master.spreadsheetId}.xlsx` : '(chưa có)'],
+    [
+      '  bảng tổng hợp (.xlsx)',
+      master.spreadsheetId ? `${stack.urls.sheets}emulator/spreadsheets/${master.spreadsheetId}.xlsx` : '(chưa có)',
+    ],
     ['Hàm driveWebhook', functionUrls.driveWebhook!],
     ['Hàm sheetAction', functionUrls.sheetAction!],
     ['Hàm complianceSweep', functionUrls.complianceSweep!],
     ['Hàm maintenance', functionUrls.maintenance!],
     ['Hàm onSubmissionWritten', functionUrls.onSubmissionWritten!],
     ['Hàm onPollRequested', functionUrls.onPollRequested!],
-    [stack.firestore.kind === 'official' ? 'Firestore (giả lập của Google)' : 'Firestore (giả lập thay thế)', stack.urls.firestore],
+    [
+      stack.firestore.kind === 'official' ? 'Firestore (giả lập của Google)' : 'Firestore (giả lập thay thế)',
+      stack.urls.firestore,
+    ],
     ['SMTP (maildev)', `127.0.0.1:${stack.smtpPort}`],
     ['Trạng thái', stateDir],
   ];
@@ -109,9 +127,15 @@ async function main() {
 
   if (demoHandle) {
     say('');
-    say(`Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, đang ở ${formatViDateTime(demoHandle.clock.now(), runtime.model.timeZone)}.`);
-    say('  Mọi việc chạy theo đồng hồ mô phỏng: rà soát lúc 08:00 và 16:00 mỗi ngày, Google ghi giờ lưu theo giờ mô phỏng;');
-    say('  đồng hồ dừng ở mỗi lượt nhập và mỗi lần rà soát cho đến khi xong, nên giờ ghi nhận đúng giờ đơn vị bấm gửi.');
+    say(
+      `Chế độ trình diễn: 1 giây thật = ${DEMO_SPEED / 3600} giờ mô phỏng, đang ở ${formatViDateTime(demoHandle.clock.now(), runtime.model.timeZone)}.`,
+    );
+    say(
+      '  Mọi việc chạy theo đồng hồ mô phỏng: rà soát lúc 08:00 và 16:00 mỗi ngày, Google ghi giờ lưu theo giờ mô phỏng;',
+    );
+    say(
+      '  đồng hồ dừng ở mỗi lượt nhập và mỗi lần rà soát cho đến khi xong, nên giờ ghi nhận đúng giờ đơn vị bấm gửi.',
+    );
   }
   // The line is printed when it says something new: once the demo has ended (and nothing
   // arrives) it stays as it was, instead of the same line every 15 seconds.
@@ -119,7 +143,9 @@ async function main() {
   const reportStatus = async () => {
     try {
       const mails = await stack.listEmails();
-      const subs = (await Promise.all(runtime.model.campaign.rounds.map((r) => runtime.store.submissionsOfRound(r.id)))).flat();
+      const subs = (
+        await Promise.all(runtime.model.campaign.rounds.map((r) => runtime.store.submissionsOfRound(r.id)))
+      ).flat();
       const progress = demoHandle?.progress();
       const line = `— ${progress ? `giờ mô phỏng ${formatViDateTime(progress.simNow, runtime.model.timeZone)}, ${progress.done}/${progress.total} lượt nhập${progress.finished ? ' (kết thúc)' : ''}; ` : ''}${subs.length} báo cáo đã tiếp nhận, ${mails.length} thư trong hộp thư`;
       if (line !== lastStatus) say(line);

@@ -7,7 +7,12 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'mã chỉ gồm chữ thường không dấu, số, dấu chấm, gạch nối');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'ngày dạng YYYY-MM-DD');
-const isoInstant = z.string().refine((s) => /T.*(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'thời điểm ISO có múi giờ, ví dụ 2020-07-22T00:00:00+07:00');
+const isoInstant = z
+  .string()
+  .refine(
+    (s) => /T.*(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'thời điểm ISO có múi giờ, ví dụ 2020-07-22T00:00:00+07:00',
+  );
 const severity = z.enum(['error', 'warning']);
 const tableRequirement = z.enum(['required', 'optional']);
 const nomineeScope = z.enum(['cand', 'outside']);
@@ -80,7 +85,7 @@ export const indicatorSchema = z.object({
 export const figuresTableSchema = z.object({
   kind: z.literal('figures'),
   id,
-  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
+  sheetTitle: z.string().min(1).max(31, 'tên trang tối đa 31 ký tự (giới hạn của Excel)'),
   label: z.string().min(1),
   caption: z.string().min(1),
   subtitle: z.string().min(1),
@@ -103,12 +108,20 @@ export const checklistItemSchema = z.object({
 export const checklistTableSchema = z.object({
   kind: z.literal('checklist'),
   id,
-  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
+  sheetTitle: z.string().min(1).max(31, 'tên trang tối đa 31 ký tự (giới hạn của Excel)'),
   label: z.string().min(1),
   caption: z.string().min(1),
   subtitle: z.string().min(1),
   instructions: z.string().min(1),
-  sections: z.array(z.object({ code: z.string().regex(/^[IVX]+$/), title: z.string().min(1), items: z.array(checklistItemSchema).min(1) })).min(1),
+  sections: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[IVX]+$/),
+        title: z.string().min(1),
+        items: z.array(checklistItemSchema).min(1),
+      }),
+    )
+    .min(1),
   columns: z.object({ content: z.string().min(1), reference: z.string().min(1) }),
   maxLength: z.number().int().positive().default(5000),
 });
@@ -173,7 +186,7 @@ export const listTableSchema = z.object({
   role: z.enum(['examples', 'nominations', 'activities', 'generic']).default('generic'),
   nominationFields: nominationFieldsSchema.optional(),
   activityFields: activityFieldsSchema.optional(),
-  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
+  sheetTitle: z.string().min(1).max(31, 'tên trang tối đa 31 ký tự (giới hạn của Excel)'),
   label: z.string().min(1),
   caption: z.string().min(1),
   subtitle: z.string().min(1),
@@ -185,16 +198,30 @@ export const listTableSchema = z.object({
    * A nominations list's column the system writes: each nominee's verdict, in the labels of an
    * option list whose values are ok, incomplete, ineligible, over_quota.
    */
-  verdictColumn: z.object({ header: z.string().min(1), options: id, width: z.number().int().positive().optional() }).optional(),
+  verdictColumn: z
+    .object({ header: z.string().min(1), options: id, width: z.number().int().positive().optional() })
+    .optional(),
   /** Optional block of unit-level checkboxes above the list (the nomination dossier). */
   formBlock: z
     .object({
       caption: z.string().min(1),
-      fields: z.array(z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), label: z.string().min(1), type: z.literal('checkbox'), requiredWhenEntries: z.boolean().default(true) })).min(1),
+      fields: z
+        .array(
+          z.object({
+            code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+            label: z.string().min(1),
+            type: z.literal('checkbox'),
+            requiredWhenEntries: z.boolean().default(true),
+          }),
+        )
+        .min(1),
     })
     .optional(),
   /** The form block's checkbox that says "nothing to list" (e.g. "Không tổ chức hoạt động"): then no row is needed. */
-  noneBox: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
+  noneBox: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .optional(),
 });
 
 /**
@@ -213,7 +240,7 @@ export const consolidationGroupSchema = z.object({
 export const tableSchema = z.discriminatedUnion('kind', [figuresTableSchema, checklistTableSchema, listTableSchema]);
 
 export const confirmationSchema = z.object({
-  sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"),
+  sheetTitle: z.string().min(1).max(31, 'tên trang tối đa 31 ký tự (giới hạn của Excel)'),
   caption: z.string().min(1),
   instructions: z.string().min(1),
   fields: z
@@ -241,9 +268,26 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   /** A built-in check (value parsing, completeness, structure, nominations…); the code selects it. */
   z.object({ kind: z.literal('builtin'), code: z.string().min(1), severity, message: z.string().min(1) }),
   /** left ≤ right on every period row of a figures table. */
-  z.object({ kind: z.literal('lte'), code: z.string().min(1), severity, table: id, left: z.string(), right: z.string(), at: z.enum(['left', 'right']), message: z.string().min(1) }),
+  z.object({
+    kind: z.literal('lte'),
+    code: z.string().min(1),
+    severity,
+    table: id,
+    left: z.string(),
+    right: z.string(),
+    at: z.enum(['left', 'right']),
+    message: z.string().min(1),
+  }),
   /** when `ifZero` is 0, `thenZero` must be 0 too (events 0 but people > 0). */
-  z.object({ kind: z.literal('zero-implies-zero'), code: z.string().min(1), severity, table: id, ifZero: z.string(), thenZero: z.string(), message: z.string().min(1) }),
+  z.object({
+    kind: z.literal('zero-implies-zero'),
+    code: z.string().min(1),
+    severity,
+    table: id,
+    ifZero: z.string(),
+    thenZero: z.string(),
+    message: z.string().min(1),
+  }),
   z.object({
     kind: z.literal('outlier-peer'),
     code: z.string().min(1),
@@ -262,7 +306,13 @@ export const ruleSchema = z.discriminatedUnion('kind', [
     minAbsolute: z.number().nonnegative(),
     message: z.string().min(1),
   }),
-  z.object({ kind: z.literal('stock-drop'), code: z.string().min(1), severity, maxFallRatio: z.number().gt(0).lt(1), message: z.string().min(1) }),
+  z.object({
+    kind: z.literal('stock-drop'),
+    code: z.string().min(1),
+    severity,
+    maxFallRatio: z.number().gt(0).lt(1),
+    message: z.string().min(1),
+  }),
 ]);
 
 export const awardSchema = z.object({
@@ -272,8 +322,15 @@ export const awardSchema = z.object({
 });
 
 const limits = z
-  .object({ total: z.number().int().nonnegative().optional(), collective: z.number().int().nonnegative().optional(), individual: z.number().int().nonnegative().optional() })
-  .refine((l) => l.total !== undefined || l.collective !== undefined || l.individual !== undefined, 'cần ít nhất một giới hạn');
+  .object({
+    total: z.number().int().nonnegative().optional(),
+    collective: z.number().int().nonnegative().optional(),
+    individual: z.number().int().nonnegative().optional(),
+  })
+  .refine(
+    (l) => l.total !== undefined || l.collective !== undefined || l.individual !== undefined,
+    'cần ít nhất một giới hạn',
+  );
 
 export const quotaSchema = z.object({
   award: id,
@@ -301,7 +358,11 @@ export const eligibilityCategorySchema = z.object({
     awards: z.array(id).min(1),
     title: z.string().min(1),
     minYears: z.number().int().positive(),
-    commendations: z.object({ count: z.number().int().positive(), of: z.array(z.enum(['giay_khen', 'bang_khen'])).min(1), label: z.string().min(1) }),
+    commendations: z.object({
+      count: z.number().int().positive(),
+      of: z.array(z.enum(['giay_khen', 'bang_khen'])).min(1),
+      label: z.string().min(1),
+    }),
   }),
 });
 
@@ -318,10 +379,17 @@ export const campaignSchema = z
     coordinator: z.object({ unit: id, name: z.string().min(1), emails: z.array(z.email()).min(1) }),
     periods: z.array(periodSchema).min(1),
     rounds: z.array(roundSchema).min(1),
-    reminders: z.object({ daysBefore: z.array(z.number().int().nonnegative()), overdueEveryDays: z.number().int().positive() }),
+    reminders: z.object({
+      daysBefore: z.array(z.number().int().nonnegative()),
+      overdueEveryDays: z.number().int().positive(),
+    }),
     unitKinds: z.array(unitKindSchema).min(1),
     units: z.array(unitSchema).min(1),
-    instructions: z.object({ sheetTitle: z.string().min(1).max(31, "tên trang tối đa 31 ký tự (giới hạn của Excel)"), caption: z.string().min(1), lines: z.array(z.string().min(1)).min(1) }),
+    instructions: z.object({
+      sheetTitle: z.string().min(1).max(31, 'tên trang tối đa 31 ký tự (giới hạn của Excel)'),
+      caption: z.string().min(1),
+      lines: z.array(z.string().min(1)).min(1),
+    }),
     tables: z.array(tableSchema).min(1),
     confirmation: confirmationSchema,
     options: z.record(id, z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).min(1)),
@@ -338,7 +406,9 @@ export const campaignSchema = z
         limits: z.array(z.object({ scope: nomineeScope, limits, description: z.string().min(1) })).min(1),
       })
       .default({ award: '', limits: [] }),
-    eligibility: z.object({ years: z.array(z.number().int()).min(1), categories: z.array(eligibilityCategorySchema) }).default({ years: [], categories: [] }),
+    eligibility: z
+      .object({ years: z.array(z.number().int()).min(1), categories: z.array(eligibilityCategorySchema) })
+      .default({ years: [], categories: [] }),
     /** Absent: one headline group of every unit kind that files a figures table. */
     consolidation: z.object({ groups: z.array(consolidationGroupSchema).min(1) }).optional(),
   })
@@ -359,7 +429,11 @@ export const campaignSchema = z
     unique(campaign.tables, (t) => t.id, 'tables', 'bảng');
     unique(campaign.rules, (r) => r.code, 'rules', 'mã quy tắc');
     unique(campaign.awards, (a) => a.id, 'awards', 'hình thức khen thưởng');
-    const sheetTitles = [campaign.instructions.sheetTitle, campaign.confirmation.sheetTitle, ...campaign.tables.map((t) => t.sheetTitle)];
+    const sheetTitles = [
+      campaign.instructions.sheetTitle,
+      campaign.confirmation.sheetTitle,
+      ...campaign.tables.map((t) => t.sheetTitle),
+    ];
     unique(sheetTitles, (t) => t, 'tables', 'tên trang');
 
     const periodIds = new Set(campaign.periods.map((p) => p.id));
@@ -369,16 +443,25 @@ export const campaignSchema = z
     const awardIds = new Set(campaign.awards.map((a) => a.id));
 
     campaign.rounds.forEach((round, roundIndex) => {
-      round.periods.forEach((p, j) => periodIds.has(p) || issue(['rounds', roundIndex, 'periods', j], `kỳ "${p}" không có trong periods`));
-      round.tables.forEach((t, j) => tableIds.has(t) || issue(['rounds', roundIndex, 'tables', j], `bảng "${t}" không có trong tables`));
-      if (Date.parse(round.lockAt) < Date.parse(`${round.dueDate}T00:00:00Z`)) issue(['rounds', roundIndex, 'lockAt'], 'thời điểm khóa sớm hơn hạn gửi');
+      round.periods.forEach(
+        (p, j) => periodIds.has(p) || issue(['rounds', roundIndex, 'periods', j], `kỳ "${p}" không có trong periods`),
+      );
+      round.tables.forEach(
+        (t, j) => tableIds.has(t) || issue(['rounds', roundIndex, 'tables', j], `bảng "${t}" không có trong tables`),
+      );
+      if (Date.parse(round.lockAt) < Date.parse(`${round.dueDate}T00:00:00Z`))
+        issue(['rounds', roundIndex, 'lockAt'], 'thời điểm khóa sớm hơn hạn gửi');
     });
     campaign.unitKinds.forEach((k, i) =>
-      Object.keys(k.tables).forEach((t) => tableIds.has(t) || issue(['unitKinds', i, 'tables', t], `bảng "${t}" không có trong tables`)),
+      Object.keys(k.tables).forEach(
+        (t) => tableIds.has(t) || issue(['unitKinds', i, 'tables', t], `bảng "${t}" không có trong tables`),
+      ),
     );
     campaign.units.forEach((unit, unitIndex) => {
-      if (!kindIds.has(unit.kind)) issue(['units', unitIndex, 'kind'], `loại đơn vị "${unit.kind}" không có trong unitKinds`);
-      if (unit.parent !== null && !unitIds.has(unit.parent)) issue(['units', unitIndex, 'parent'], `đơn vị cấp trên "${unit.parent}" không có trong units`);
+      if (!kindIds.has(unit.kind))
+        issue(['units', unitIndex, 'kind'], `loại đơn vị "${unit.kind}" không có trong unitKinds`);
+      if (unit.parent !== null && !unitIds.has(unit.parent))
+        issue(['units', unitIndex, 'parent'], `đơn vị cấp trên "${unit.parent}" không có trong units`);
     });
     // The hierarchy must be a forest: following parents from any unit must end at a root.
     const parentOf = new Map(campaign.units.map((u) => [u.id, u.parent]));
@@ -392,7 +475,8 @@ export const campaignSchema = z
         seen.add(at);
       }
     });
-    if (!unitIds.has(campaign.coordinator.unit)) issue(['coordinator', 'unit'], `đơn vị "${campaign.coordinator.unit}" không có trong units`);
+    if (!unitIds.has(campaign.coordinator.unit))
+      issue(['coordinator', 'unit'], `đơn vị "${campaign.coordinator.unit}" không có trong units`);
 
     campaign.tables.forEach((table, tableIndex) => {
       if (table.kind === 'figures') {
@@ -401,63 +485,123 @@ export const campaignSchema = z
       if (table.kind === 'list') {
         unique(table.fields, (f) => f.code, `tables.${tableIndex}.fields`, 'mã trường');
         if (table.role === 'nominations') {
-          if (campaign.awards.length === 0) issue(['awards'], `bảng đề nghị khen thưởng "${table.id}" cần ít nhất một hình thức khen thưởng`);
-          if (campaign.eligibility.years.length === 0) issue(['eligibility', 'years'], `bảng đề nghị khen thưởng "${table.id}" cần các năm xét danh hiệu`);
-          if (!table.nominationFields) issue(['tables', tableIndex, 'nominationFields'], 'bảng đề nghị khen thưởng cần nominationFields');
+          if (campaign.awards.length === 0)
+            issue(['awards'], `bảng đề nghị khen thưởng "${table.id}" cần ít nhất một hình thức khen thưởng`);
+          if (campaign.eligibility.years.length === 0)
+            issue(['eligibility', 'years'], `bảng đề nghị khen thưởng "${table.id}" cần các năm xét danh hiệu`);
+          if (!table.nominationFields)
+            issue(['tables', tableIndex, 'nominationFields'], 'bảng đề nghị khen thưởng cần nominationFields');
           else {
             const codes = new Set(table.fields.map((f) => f.code));
             const { titles, ...single } = table.nominationFields;
-            for (const [role, code] of Object.entries(single)) if (code !== undefined && !codes.has(code)) issue(['tables', tableIndex, 'nominationFields', role], `trường "${code}" không có trong fields`);
-            for (const [year, code] of Object.entries(titles)) if (!codes.has(code)) issue(['tables', tableIndex, 'nominationFields', 'titles', year], `trường "${code}" không có trong fields`);
-            for (const y of campaign.eligibility.years) if (!titles[String(y)]) issue(['tables', tableIndex, 'nominationFields', 'titles'], `thiếu trường danh hiệu năm ${y}`);
+            for (const [role, code] of Object.entries(single))
+              if (code !== undefined && !codes.has(code))
+                issue(['tables', tableIndex, 'nominationFields', role], `trường "${code}" không có trong fields`);
+            for (const [year, code] of Object.entries(titles))
+              if (!codes.has(code))
+                issue(
+                  ['tables', tableIndex, 'nominationFields', 'titles', year],
+                  `trường "${code}" không có trong fields`,
+                );
+            for (const y of campaign.eligibility.years)
+              if (!titles[String(y)])
+                issue(['tables', tableIndex, 'nominationFields', 'titles'], `thiếu trường danh hiệu năm ${y}`);
             const optionValues = (code: string) => {
               const field = table.fields.find((x) => x.code === code);
-              return field?.type === 'choice' ? new Set((campaign.options[field.options] ?? []).map((o) => o.value)) : new Set<string>();
+              return field?.type === 'choice'
+                ? new Set((campaign.options[field.options] ?? []).map((o) => o.value))
+                : new Set<string>();
             };
             const expect = (code: string, values: string[], role: string) => {
               const have = optionValues(code);
-              if (values.some((v) => !have.has(v))) issue(['tables', tableIndex, 'nominationFields', role], `trường "${code}" phải là danh sách có các giá trị ${values.join(', ')}`);
+              if (values.some((v) => !have.has(v)))
+                issue(
+                  ['tables', tableIndex, 'nominationFields', role],
+                  `trường "${code}" phải là danh sách có các giá trị ${values.join(', ')}`,
+                );
             };
             expect(table.nominationFields.type, ['collective', 'individual'], 'type');
             expect(table.nominationFields.scope, ['cand', 'outside'], 'scope');
-            expect(table.nominationFields.award, campaign.awards.map((a) => a.id), 'award');
+            expect(
+              table.nominationFields.award,
+              campaign.awards.map((a) => a.id),
+              'award',
+            );
             if (table.verdictColumn) {
               const have = new Set((campaign.options[table.verdictColumn.options] ?? []).map((o) => o.value));
-              if (['ok', 'incomplete', 'ineligible', 'over_quota'].some((v) => !have.has(v))) issue(['tables', tableIndex, 'verdictColumn', 'options'], 'danh sách kết quả xét phải có các giá trị ok, incomplete, ineligible, over_quota');
+              if (['ok', 'incomplete', 'ineligible', 'over_quota'].some((v) => !have.has(v)))
+                issue(
+                  ['tables', tableIndex, 'verdictColumn', 'options'],
+                  'danh sách kết quả xét phải có các giá trị ok, incomplete, ineligible, over_quota',
+                );
             }
             if (table.nominationFields.assessed) expect(table.nominationFields.assessed, ['co', 'khong'], 'assessed');
           }
         }
         if (table.role === 'activities') {
-          if (!table.activityFields) issue(['tables', tableIndex, 'activityFields'], 'bảng hoạt động cần activityFields');
+          if (!table.activityFields)
+            issue(['tables', tableIndex, 'activityFields'], 'bảng hoạt động cần activityFields');
           else {
             const byCode = new Map(table.fields.map((f) => [f.code, f]));
-            const want = { date: 'date', name: 'text', kind: 'choice', level: 'choice', participants: 'integer', summary: 'text' } as const;
+            const want = {
+              date: 'date',
+              name: 'text',
+              kind: 'choice',
+              level: 'choice',
+              participants: 'integer',
+              summary: 'text',
+            } as const;
             for (const [role, type] of Object.entries(want)) {
               const code = table.activityFields[role as keyof typeof want];
-              if (byCode.get(code)?.type !== type) issue(['tables', tableIndex, 'activityFields', role], `trường "${code}" phải có trong fields, kiểu ${type}`);
+              if (byCode.get(code)?.type !== type)
+                issue(
+                  ['tables', tableIndex, 'activityFields', role],
+                  `trường "${code}" phải có trong fields, kiểu ${type}`,
+                );
             }
           }
         }
-        if (table.noneBox !== undefined && !table.formBlock?.fields.some((f) => f.code === table.noneBox)) issue(['tables', tableIndex, 'noneBox'], `ô "${table.noneBox}" không có trong formBlock`);
+        if (table.noneBox !== undefined && !table.formBlock?.fields.some((f) => f.code === table.noneBox))
+          issue(['tables', tableIndex, 'noneBox'], `ô "${table.noneBox}" không có trong formBlock`);
         table.fields.forEach((field, fieldIndex) => {
-          if (field.type === 'choice' && !campaign.options[field.options]) issue(['tables', tableIndex, 'fields', fieldIndex, 'options'], `danh sách lựa chọn "${field.options}" không có trong options`);
+          if (field.type === 'choice' && !campaign.options[field.options])
+            issue(
+              ['tables', tableIndex, 'fields', fieldIndex, 'options'],
+              `danh sách lựa chọn "${field.options}" không có trong options`,
+            );
         });
       }
     });
     const indicatorCodes = new Map<string, Set<string>>();
-    campaign.tables.forEach((t) => t.kind === 'figures' && indicatorCodes.set(t.id, new Set(t.indicators.map((ind) => ind.code))));
+    campaign.tables.forEach(
+      (t) => t.kind === 'figures' && indicatorCodes.set(t.id, new Set(t.indicators.map((ind) => ind.code))),
+    );
     campaign.rules.forEach((rule, ruleIndex) => {
       if (rule.kind === 'lte' || rule.kind === 'zero-implies-zero') {
         const codes = indicatorCodes.get(rule.table);
         if (!codes) return issue(['rules', ruleIndex, 'table'], `bảng số liệu "${rule.table}" không có`);
-        const pair = rule.kind === 'lte' ? [['left', rule.left], ['right', rule.right]] : [['ifZero', rule.ifZero], ['thenZero', rule.thenZero]];
-        for (const [key, code] of pair) if (!codes.has(code!)) issue(['rules', ruleIndex, key!], `mã chỉ tiêu "${code}" không có trong bảng ${rule.table}`);
+        const pair =
+          rule.kind === 'lte'
+            ? [
+                ['left', rule.left],
+                ['right', rule.right],
+              ]
+            : [
+                ['ifZero', rule.ifZero],
+                ['thenZero', rule.thenZero],
+              ];
+        for (const [key, code] of pair)
+          if (!codes.has(code!))
+            issue(['rules', ruleIndex, key!], `mã chỉ tiêu "${code}" không có trong bảng ${rule.table}`);
       }
     });
     campaign.quotas.forEach((quota, quotaIndex) => {
-      if (!awardIds.has(quota.award)) issue(['quotas', quotaIndex, 'award'], `hình thức "${quota.award}" không có trong awards`);
-      if (quota.kinds !== '*') quota.kinds.forEach((k, j) => kindIds.has(k) || issue(['quotas', quotaIndex, 'kinds', j], `loại đơn vị "${k}" không có`));
+      if (!awardIds.has(quota.award))
+        issue(['quotas', quotaIndex, 'award'], `hình thức "${quota.award}" không có trong awards`);
+      if (quota.kinds !== '*')
+        quota.kinds.forEach(
+          (k, j) => kindIds.has(k) || issue(['quotas', quotaIndex, 'kinds', j], `loại đơn vị "${k}" không có`),
+        );
     });
     if (campaign.consolidation) {
       const groups = campaign.consolidation.groups;
@@ -465,18 +609,34 @@ export const campaignSchema = z
       const grouped = new Set<string>();
       groups.forEach((g, i) =>
         g.kinds.forEach((kind, kindIndex) => {
-          if (!kindIds.has(kind)) issue(['consolidation', 'groups', i, 'kinds', kindIndex], `loại đơn vị "${kind}" không có trong unitKinds`);
-          if (grouped.has(kind)) issue(['consolidation', 'groups', i, 'kinds', kindIndex], `loại đơn vị "${kind}" đã thuộc nhóm khác`);
+          if (!kindIds.has(kind))
+            issue(['consolidation', 'groups', i, 'kinds', kindIndex], `loại đơn vị "${kind}" không có trong unitKinds`);
+          if (grouped.has(kind))
+            issue(['consolidation', 'groups', i, 'kinds', kindIndex], `loại đơn vị "${kind}" đã thuộc nhóm khác`);
           grouped.add(kind);
         }),
       );
-      if (!groups.some((g) => g.headline)) issue(['consolidation', 'groups'], 'cần ít nhất một nhóm tính vào số liệu chung của toàn thành phố (headline)');
+      if (!groups.some((g) => g.headline))
+        issue(['consolidation', 'groups'], 'cần ít nhất một nhóm tính vào số liệu chung của toàn thành phố (headline)');
     }
-    if (campaign.cityShortlist.limits.length > 0 && !awardIds.has(campaign.cityShortlist.award)) issue(['cityShortlist', 'award'], `hình thức "${campaign.cityShortlist.award}" không có trong awards`);
+    if (campaign.cityShortlist.limits.length > 0 && !awardIds.has(campaign.cityShortlist.award))
+      issue(['cityShortlist', 'award'], `hình thức "${campaign.cityShortlist.award}" không có trong awards`);
     campaign.eligibility.categories.forEach((cat, categoryIndex) => {
-      if (!cat.ladder.includes(cat.minimumEveryYear)) issue(['eligibility', 'categories', categoryIndex, 'minimumEveryYear'], 'danh hiệu tối thiểu không có trong thang danh hiệu');
-      if (!cat.ladder.includes(cat.extra.title)) issue(['eligibility', 'categories', categoryIndex, 'extra', 'title'], 'danh hiệu không có trong thang danh hiệu');
-      cat.extra.awards.forEach((a, j) => awardIds.has(a) || issue(['eligibility', 'categories', categoryIndex, 'extra', 'awards', j], `hình thức "${a}" không có`));
+      if (!cat.ladder.includes(cat.minimumEveryYear))
+        issue(
+          ['eligibility', 'categories', categoryIndex, 'minimumEveryYear'],
+          'danh hiệu tối thiểu không có trong thang danh hiệu',
+        );
+      if (!cat.ladder.includes(cat.extra.title))
+        issue(
+          ['eligibility', 'categories', categoryIndex, 'extra', 'title'],
+          'danh hiệu không có trong thang danh hiệu',
+        );
+      cat.extra.awards.forEach(
+        (a, j) =>
+          awardIds.has(a) ||
+          issue(['eligibility', 'categories', categoryIndex, 'extra', 'awards', j], `hình thức "${a}" không có`),
+      );
     });
   });
 

@@ -24,7 +24,10 @@ export class CampaignSchemaError extends Error {
 export function parseCampaign(data: unknown, source = '<campaign>'): Campaign {
   const result = campaignSchema.safeParse(data);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(gốc)', message: i.message }));
+  const problems = result.error.issues.map((i) => ({
+    path: i.path.length ? i.path.join('.') : '(gốc)',
+    message: i.message,
+  }));
   throw new CampaignSchemaError(source, problems);
 }
 

@@ -26,7 +26,8 @@ function rawCampaign(): { units: RawUnit[] } & Record<string, unknown> {
   return JSON.parse(readFileSync(process.env.BENCH_CAMPAIGN_FILE ?? DEFAULT_CAMPAIGN_FILE, 'utf8'));
 }
 
-export const communeId = (districtId: string, n: number) => `xa-${districtId.replace(/^ubnd-/, '')}-${String(n).padStart(3, '0')}`;
+export const communeId = (districtId: string, n: number) =>
+  `xa-${districtId.replace(/^ubnd-/, '')}-${String(n).padStart(3, '0')}`;
 
 /** The raw campaign JSON with `communes` generated communes. */
 export function generatedCampaignJson(communes: number): Record<string, unknown> {
@@ -38,7 +39,13 @@ export function generatedCampaignJson(communes: number): Record<string, unknown>
     const ordinal = (perDistrict.get(district.id) ?? 0) + 1;
     perDistrict.set(district.id, ordinal);
     const id = communeId(district.id, ordinal);
-    raw.units.push({ id, name: `UBND xã số ${ordinal}, ${district.name.replace(/^UBND /, '')}`, kind: 'commune', parent: district.id, emails: [`${id}@hanoi.example`] });
+    raw.units.push({
+      id,
+      name: `UBND xã số ${ordinal}, ${district.name.replace(/^UBND /, '')}`,
+      kind: 'commune',
+      parent: district.id,
+      emails: [`${id}@hanoi.example`],
+    });
   }
   return raw;
 }
@@ -46,7 +53,8 @@ export function generatedCampaignJson(communes: number): Record<string, unknown>
 const campaigns = new Map<number, Campaign>();
 export function generatedCampaign(communes: number): Campaign {
   let campaign = campaigns.get(communes);
-  if (!campaign) campaigns.set(communes, (campaign = parseCampaign(generatedCampaignJson(communes), `bench-${communes}`)));
+  if (!campaign)
+    campaigns.set(communes, (campaign = parseCampaign(generatedCampaignJson(communes), `bench-${communes}`)));
   return campaign;
 }
 

@@ -4,7 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 
-export function runMarkedChild<T>(what: string, marker: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<T> {
+export function runMarkedChild<T>(
+  what: string,
+  marker: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<T> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

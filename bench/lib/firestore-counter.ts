@@ -72,7 +72,12 @@ export function countFirestore(db: Firestore): FirestoreCounter {
       counts.reads = counts.writes = counts.readCalls = counts.commits = 0;
     },
     since(before) {
-      return { reads: counts.reads - before.reads, writes: counts.writes - before.writes, readCalls: counts.readCalls - before.readCalls, commits: counts.commits - before.commits };
+      return {
+        reads: counts.reads - before.reads,
+        writes: counts.writes - before.writes,
+        readCalls: counts.readCalls - before.readCalls,
+        commits: counts.commits - before.commits,
+      };
     },
   };
 }

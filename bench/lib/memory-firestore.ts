@@ -20,7 +20,8 @@ const isPlain = (v: unknown): v is Data => typeof v === 'object' && v !== null &
 
 function deepMerge(target: Data, patch: Data): Data {
   const out: Data = { ...target };
-  for (const [key, value] of Object.entries(patch)) out[key] = isPlain(value) && isPlain(out[key]) ? deepMerge(out[key] as Data, value) : value;
+  for (const [key, value] of Object.entries(patch))
+    out[key] = isPlain(value) && isPlain(out[key]) ? deepMerge(out[key] as Data, value) : value;
   return out;
 }
 
@@ -254,7 +255,12 @@ export class MemoryFirestore {
     });
   }
 
-  query(path: string, filters: { field: string; value: unknown }[], order: string | null, mask: string[] | null = null): QuerySnap {
+  query(
+    path: string,
+    filters: { field: string; value: unknown }[],
+    order: string | null,
+    mask: string[] | null = null,
+  ): QuerySnap {
     this.counts.readCalls++;
     const gen = this.virtual.get(path);
     let docs: Snapshot[];
@@ -262,18 +268,25 @@ export class MemoryFirestore {
       // The server filters, orders and cuts each document to the mask before sending: the
       // reader never holds a whole document, so neither does this double (one at a time).
       const kept: { snap: Snapshot; sortKey: number }[] = [];
-      const source: Iterable<[string, Data | string]> = gen ? gen() : (this.collections.get(path) ?? new Map<string, string>());
+      const source: Iterable<[string, Data | string]> = gen
+        ? gen()
+        : (this.collections.get(path) ?? new Map<string, string>());
       for (const [id, raw] of source) {
         const data = typeof raw === 'string' ? (JSON.parse(raw) as Data) : raw;
         if (!filters.every((f) => fieldOf(data, f.field) === f.value)) continue;
-        kept.push({ snap: new Snapshot(new DocRef(this, `${path}/${id}`), undefined, projectFields(data, mask)), sortKey: order ? Number(fieldOf(data, order)) : 0 });
+        kept.push({
+          snap: new Snapshot(new DocRef(this, `${path}/${id}`), undefined, projectFields(data, mask)),
+          sortKey: order ? Number(fieldOf(data, order)) : 0,
+        });
       }
       if (order) kept.sort((a, b) => a.sortKey - b.sortKey);
       docs = kept.map((k) => k.snap);
     } else {
       const entries: Snapshot[] = gen
         ? [...gen()].map(([id, data]) => new Snapshot(new DocRef(this, `${path}/${id}`), undefined, data))
-        : [...(this.collections.get(path) ?? new Map<string, string>())].map(([id, json]) => new Snapshot(new DocRef(this, `${path}/${id}`), json));
+        : [...(this.collections.get(path) ?? new Map<string, string>())].map(
+            ([id, json]) => new Snapshot(new DocRef(this, `${path}/${id}`), json),
+          );
       docs = entries.filter((s) => filters.every((f) => fieldOf(s.data()!, f.field) === f.value));
       if (order) docs = docs.sort((a, b) => Number(fieldOf(a.data()!, order)) - Number(fieldOf(b.data()!, order)));
     }
@@ -302,10 +315,14 @@ export class MemoryFirestore {
           docs.set(id, JSON.stringify(write.data));
           break;
         case 'merge':
-          docs.set(id, JSON.stringify(deepMerge(current === undefined ? {} : (JSON.parse(current) as Data), write.data!)));
+          docs.set(
+            id,
+            JSON.stringify(deepMerge(current === undefined ? {} : (JSON.parse(current) as Data), write.data!)),
+          );
           break;
         case 'update': {
-          if (current === undefined) throw Object.assign(new Error(`5 NOT_FOUND: No document to update: ${write.path}`), { code: 5 });
+          if (current === undefined)
+            throw Object.assign(new Error(`5 NOT_FOUND: No document to update: ${write.path}`), { code: 5 });
           const next = JSON.parse(current) as Data;
           for (const [fieldPath, value] of Object.entries(write.data!)) setPath(next, fieldPath, value);
           docs.set(id, JSON.stringify(next));

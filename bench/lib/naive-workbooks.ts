@@ -13,7 +13,11 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import type { FeedbackPlan } from '../../functions/core/feedback.js';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { quoteSheetName } from '../../functions/core/a1.js';
-import { feedbackRequests, type SheetsWorkbooks, type UnitWorkbookRead } from '../../functions/adapters/sheets-workbooks.js';
+import {
+  feedbackRequests,
+  type SheetsWorkbooks,
+  type UnitWorkbookRead,
+} from '../../functions/adapters/sheets-workbooks.js';
 import { withRetry, type RetryPolicy } from '../../functions/adapters/retry.js';
 import { gridFromSpreadsheet, UNIT_SHEET_READ_FIELDS } from '../../functions/layout/sheets-read.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
@@ -33,20 +37,33 @@ export class NaiveWorkbooks {
     const parts: sheets_v4.Schema$Sheet[] = [];
     for (const title of titles) {
       const res = await withRetry(
-        () => this.sheets.spreadsheets.get({ spreadsheetId, ranges: [quoteSheetName(title)], includeGridData: true, fields: UNIT_SHEET_READ_FIELDS }, { retry: false }),
+        () =>
+          this.sheets.spreadsheets.get(
+            { spreadsheetId, ranges: [quoteSheetName(title)], includeGridData: true, fields: UNIT_SHEET_READ_FIELDS },
+            { retry: false },
+          ),
         this.retry,
       );
       parts.push(...(res.data.sheets ?? []));
     }
     const sheetIds = new Map<string, number>();
-    for (const schemaSheet of parts) if (schemaSheet.properties?.title) sheetIds.set(schemaSheet.properties.title, schemaSheet.properties.sheetId ?? 0);
+    for (const schemaSheet of parts)
+      if (schemaSheet.properties?.title)
+        sheetIds.set(schemaSheet.properties.title, schemaSheet.properties.sheetId ?? 0);
     return { grid: gridFromSpreadsheet({ sheets: parts }), sheetIds };
   }
 
   async writeFeedback(spreadsheetId: string, sheetIds: Map<string, number>, plan: FeedbackPlan): Promise<number> {
     const requests = feedbackRequests(sheetIds, plan);
     for (const request of requests) {
-      await withRetry(() => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [request] } }, { retry: false }), this.retry);
+      await withRetry(
+        () =>
+          this.sheets.spreadsheets.batchUpdate(
+            { spreadsheetId, requestBody: { requests: [request] } },
+            { retry: false },
+          ),
+        this.retry,
+      );
     }
     return requests.length;
   }

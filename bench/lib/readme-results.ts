@@ -35,7 +35,9 @@ export function resultsBlock(run: RunSummary): string {
 function verdict(figures: Figure[]): string {
   const missed = figures.filter((f) => f.met === false);
   const targets = figures.filter((f) => f.met !== null).length;
-  return missed.length ? `**Missed in this run** (${missed.length} of ${targets} targets): ${missed.map((f) => f.label).join('; ')}.` : `Every target (${targets}) is met in this run.`;
+  return missed.length
+    ? `**Missed in this run** (${missed.length} of ${targets} targets): ${missed.map((f) => f.label).join('; ')}.`
+    : `Every target (${targets}) is met in this run.`;
 }
 
 /** Replaces what lies between `<!-- {marker}:start -->` and `<!-- {marker}:end -->`; false if the file has no such markers. */

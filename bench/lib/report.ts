@@ -5,7 +5,14 @@ import { mean, percentile, round } from './stats.js';
 /** Summary of a sample for the JSON file. */
 export function stats(values: number[]) {
   if (values.length === 0) return { n: 0 };
-  return { n: values.length, mean: round(mean(values), 3), p50: round(percentile(values, 50), 3), p95: round(percentile(values, 95), 3), min: round(Math.min(...values), 3), max: round(Math.max(...values), 3) };
+  return {
+    n: values.length,
+    mean: round(mean(values), 3),
+    p50: round(percentile(values, 50), 3),
+    p95: round(percentile(values, 95), 3),
+    min: round(Math.min(...values), 3),
+    max: round(Math.max(...values), 3),
+  };
 }
 
 export function formatNumber(value: number | null, unit = ''): string {
@@ -18,7 +25,11 @@ export function formatNumber(value: number | null, unit = ''): string {
 
 export function formatRatio(ratio: number | null): string {
   if (ratio === null || Number.isNaN(ratio)) return '–';
-  return ratio >= 10 ? `${ratio.toFixed(0)}×` : ratio >= 0.1 ? `${ratio.toFixed(2)}×` : `${Number(ratio.toPrecision(2))}×`;
+  return ratio >= 10
+    ? `${ratio.toFixed(0)}×`
+    : ratio >= 0.1
+      ? `${ratio.toFixed(2)}×`
+      : `${Number(ratio.toPrecision(2))}×`;
 }
 
 const met = (m: boolean | null) => (m === null ? '–' : m ? 'yes' : 'NO');
@@ -47,5 +58,9 @@ export function textTable(figures: Figure[]): string {
 /** The same table in Markdown (for README). */
 export function markdownTable(figures: Figure[]): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
-  return [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`, ...rows(figures).map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map(() => '---').join('|')}|`,
+    ...rows(figures).map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }

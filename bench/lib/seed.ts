@@ -58,15 +58,19 @@ export async function seedCommunes(
   const submitted = new Map<string, NodeTotals>();
   communesOf(model).forEach((unitId, index) => {
     const communeDocuments = communeDocs(model, evaluation, unitId, (opts.status ?? statusMix)(index), opts.at);
-    if (opts.registrations !== false) docs.push([store.sheetRef(communeDocuments.registration.spreadsheetId).path, communeDocuments.registration], [store.unitSheetRef(ROUND, unitId).path, communeDocuments.registration]);
+    if (opts.registrations !== false)
+      docs.push(
+        [store.sheetRef(communeDocuments.registration.spreadsheetId).path, communeDocuments.registration],
+        [store.unitSheetRef(ROUND, unitId).path, communeDocuments.registration],
+      );
     if (communeDocuments.submission) {
       docs.push([store.submissionRef(ROUND, unitId).path, communeDocuments.submission]);
       submitted.set(unitId, totalsFromSubmission(communeDocuments.submission.totals));
     }
-    if (opts.states !== false && communeDocuments.state) docs.push([store.stateRef(ROUND, unitId).path, communeDocuments.state]);
+    if (opts.states !== false && communeDocuments.state)
+      docs.push([store.stateRef(ROUND, unitId).path, communeDocuments.state]);
   });
   docs.push(...aggregateDocs(store, model, submitted, opts.at));
   await writeAll(db, docs);
   return { store, submitted, documents: docs.length };
 }
-

@@ -36,7 +36,11 @@ export interface BenchStack extends TestStack {
   startupMs: number;
 }
 
-export async function startBenchStack(opts: { communes: number | null; pushDelayMs: number; webhook: boolean }): Promise<BenchStack> {
+export async function startBenchStack(opts: {
+  communes: number | null;
+  pushDelayMs: number;
+  webhook: boolean;
+}): Promise<BenchStack> {
   const startedAt = performance.now();
   let scale = 1;
   const retries = new Map<string, number>();
@@ -56,10 +60,28 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
     // Provisioning with quotas off (it paces itself in production; here it would take an hour).
     await provisionCampaign(
       { ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
-      { rounds: [ROUND], ...(opts.webhook ? { webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs } } : {}) },
+      {
+        rounds: [ROUND],
+        ...(opts.webhook
+          ? {
+              webhook: {
+                address: runtime.config.webhook.url,
+                secret: runtime.config.webhook.secret,
+                ttlMs: runtime.config.watchTtlMs,
+              },
+            }
+          : {}),
+      },
     );
-    if (!opts.webhook) await renewWatch(runtime, { address: null, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs });
-    const spreadsheetIds = new Map((await runtime.store.allUnitSheets()).filter((r) => r.roundId === ROUND).map((r) => [r.unitId, r.spreadsheetId]));
+    if (!opts.webhook)
+      await renewWatch(runtime, {
+        address: null,
+        secret: runtime.config.webhook.secret,
+        ttlMs: runtime.config.watchTtlMs,
+      });
+    const spreadsheetIds = new Map(
+      (await runtime.store.allUnitSheets()).filter((r) => r.roundId === ROUND).map((r) => [r.unitId, r.spreadsheetId]),
+    );
     const clients = new Map<string, sheets_v4.Sheets>();
     const layouts = new Map<string, ReturnType<typeof gridOfWorkbookModel>>();
     return Object.assign(stack, {
@@ -76,7 +98,13 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
         // Project-wide limits are lifted: clerks type through the API here, whereas in Google
         // Sheets their edits in the browser do not draw on the project's API quota. The service
         // account is one user, so its 60 per minute binds long before a 300 per-project limit.
-        stack.sheets.quotas.set({ enabled: on, readPerMinutePerUser: 60, writePerMinutePerUser: 60, readPerMinutePerProject: 1e9, writePerMinutePerProject: 1e9 });
+        stack.sheets.quotas.set({
+          enabled: on,
+          readPerMinutePerUser: 60,
+          writePerMinutePerUser: 60,
+          readPerMinutePerProject: 1e9,
+          writePerMinutePerProject: 1e9,
+        });
         // With quotas on, the functions pace themselves as deployed (the default 50 reads and 50
         // writes per minute), in emulated minutes: the adapters share this object.
         const perRealMinute = on ? 50 * scale : Number.POSITIVE_INFINITY;
@@ -84,7 +112,11 @@ export async function startBenchStack(opts: { communes: number | null; pushDelay
       },
       async typeWrites(unitId: string, writes: CellWrite[]) {
         let client = clients.get(unitId);
-        if (!client) clients.set(unitId, (client = sheetsAs(stack.urls.sheets, runtime.model.unit(unitId).emails[0] ?? `${unitId}@hanoi.example`)));
+        if (!client)
+          clients.set(
+            unitId,
+            (client = sheetsAs(stack.urls.sheets, runtime.model.unit(unitId).emails[0] ?? `${unitId}@hanoi.example`)),
+          );
         const id = spreadsheetIds.get(unitId);
         if (!id) throw new Error(`no sheet for ${unitId}`);
         await typeInto(client, id, writes);
@@ -112,7 +144,13 @@ export function sharedStack(ctx: BenchContext, communes: number): Promise<BenchS
     promise = startBenchStack({ communes, pushDelayMs: PUSH_DELAY_MS, webhook: true });
     ctx.shared.set(key, promise);
     ctx.cleanups.push(async () => (await promise!).dispose());
-    void promise.then((s) => ctx.log(`stack with ${communes} communes ready in ${(s.startupMs / 1000).toFixed(1)} s (${s.spreadsheetIds.size} unit sheets)`)).catch(() => {});
+    void promise
+      .then((s) =>
+        ctx.log(
+          `stack with ${communes} communes ready in ${(s.startupMs / 1000).toFixed(1)} s (${s.spreadsheetIds.size} unit sheets)`,
+        ),
+      )
+      .catch(() => {});
   }
   return promise;
 }

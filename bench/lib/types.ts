@@ -47,9 +47,16 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 
-export function figure(fields: Omit<Figure, 'ratio' | 'baseline' | 'target' | 'met'> & Partial<Pick<Figure, 'baseline' | 'target' | 'met' | 'ratio'>>): Figure {
+export function figure(
+  fields: Omit<Figure, 'ratio' | 'baseline' | 'target' | 'met'> &
+    Partial<Pick<Figure, 'baseline' | 'target' | 'met' | 'ratio'>>,
+): Figure {
   const baseline = fields.baseline ?? null;
   const ratio =
-    fields.ratio !== undefined ? fields.ratio : baseline && baseline.value !== null && baseline.value !== 0 && fields.value !== null ? fields.value / baseline.value : null;
+    fields.ratio !== undefined
+      ? fields.ratio
+      : baseline && baseline.value !== null && baseline.value !== 0 && fields.value !== null
+        ? fields.value / baseline.value
+        : null;
   return { ...fields, baseline, ratio, target: fields.target ?? null, met: fields.met ?? null };
 }

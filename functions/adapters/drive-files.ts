@@ -5,7 +5,15 @@ import { DEFAULT_RETRY, reasonOf, statusOf, withRetry, type RetryPolicy } from '
 
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
 
-import type { FileMeta, RevisionMeta, ChangedFile, ShareOutcome, FilePermission, SharedDriveRestrictions, Files } from '../app/ports.js';
+import type {
+  FileMeta,
+  RevisionMeta,
+  ChangedFile,
+  ShareOutcome,
+  FilePermission,
+  SharedDriveRestrictions,
+  Files,
+} from '../app/ports.js';
 
 // The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
 export type { FileMeta, RevisionMeta, ChangedFile, ShareOutcome, FilePermission, SharedDriveRestrictions };
@@ -25,13 +33,23 @@ function toMeta(file: drive_v3.Schema$File): FileMeta {
   };
 }
 
-const ROLE_RANK: Record<string, number> = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 };
+const ROLE_RANK: Record<string, number> = {
+  reader: 1,
+  commenter: 2,
+  writer: 3,
+  fileOrganizer: 4,
+  organizer: 5,
+  owner: 6,
+};
 
 /** Drive refuses an address without a Google account unless the invitation mail is sent. */
 function needsInvitation(error: unknown): boolean {
-  return statusOf(error) === 400 && reasonOf(error) === 'invalidSharingRequest' && /no Google account/i.test(String((error as Error)?.message ?? ''));
+  return (
+    statusOf(error) === 400 &&
+    reasonOf(error) === 'invalidSharingRequest' &&
+    /no Google account/i.test(String((error as Error)?.message ?? ''))
+  );
 }
-
 
 /** Quotes a value inside a Drive query string. */
 const quoteLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -50,7 +68,9 @@ export class DriveFiles implements Files {
 
   async meta(fileId: string): Promise<FileMeta | null> {
     try {
-      const res = await this.call(() => this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true }, { retry: false }));
+      const res = await this.call(() =>
+        this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true }, { retry: false }),
+      );
       return toMeta(res.data);
     } catch (e) {
       if (statusOf(e) === 404) return null;
@@ -68,14 +88,23 @@ export class DriveFiles implements Files {
     do {
       const res = await this.call(() =>
         this.drive.revisions.list(
-          { fileId, pageSize: 1000, fields: 'nextPageToken,revisions(id,modifiedTime,lastModifyingUser(me))', ...(pageToken ? { pageToken } : {}) },
+          {
+            fileId,
+            pageSize: 1000,
+            fields: 'nextPageToken,revisions(id,modifiedTime,lastModifyingUser(me))',
+            ...(pageToken ? { pageToken } : {}),
+          },
           { retry: false },
         ),
       );
       for (const revision of res.data.revisions ?? []) {
         const time = Date.parse(revision.modifiedTime ?? '');
         if (!revision.id || !Number.isFinite(time)) continue;
-        out.push({ id: revision.id, modifiedTime: time, byMe: revision.lastModifyingUser ? Boolean(revision.lastModifyingUser.me) : null });
+        out.push({
+          id: revision.id,
+          modifiedTime: time,
+          byMe: revision.lastModifyingUser ? Boolean(revision.lastModifyingUser.me) : null,
+        });
       }
       pageToken = res.data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -83,7 +112,9 @@ export class DriveFiles implements Files {
   }
 
   async findByAppProperties(props: Record<string, string>): Promise<FileMeta[]> {
-    const clauses = Object.entries(props).map(([k, v]) => `appProperties has { key=${quoteLiteral(k)} and value=${quoteLiteral(v)} }`);
+    const clauses = Object.entries(props).map(
+      ([k, v]) => `appProperties has { key=${quoteLiteral(k)} and value=${quoteLiteral(v)} }`,
+    );
     clauses.push('trashed = false');
     const out: FileMeta[] = [];
     let pageToken: string | undefined;
@@ -139,21 +170,44 @@ export class DriveFiles implements Files {
    * https://developers.google.com/workspace/drive/api/reference/rest/v3/files/update.
    * A creation is not retried blindly (its outcome may be unknown): the next run finds it.
    */
-  async upsertFile(name: string, mimeType: string, content: Buffer, appProperties: Record<string, string>, parentId?: string): Promise<{ file: FileMeta; created: boolean; duplicates: number }> {
+  async upsertFile(
+    name: string,
+    mimeType: string,
+    content: Buffer,
+    appProperties: Record<string, string>,
+    parentId?: string,
+  ): Promise<{ file: FileMeta; created: boolean; duplicates: number }> {
     const found = await this.findByAppProperties(appProperties);
     const media = () => ({ mimeType, body: Readable.from([content]) });
     // googleapis-common rewrites a method's URL to the client's rootUrl but builds the upload
     // (media) URL from the per-call options only: without this, an emulator-bound client would
     // upload to www.googleapis.com.
-    const rootUrl = (this.drive as unknown as { context?: { _options?: { rootUrl?: string } } }).context?._options?.rootUrl;
+    const rootUrl = (this.drive as unknown as { context?: { _options?: { rootUrl?: string } } }).context?._options
+      ?.rootUrl;
     const callOptions = { retry: false, ...(rootUrl ? { rootUrl } : {}) };
     if (found.length > 0) {
-      const res = await this.call(() => this.drive.files.update({ fileId: found[0]!.id, requestBody: { name, mimeType }, media: media(), fields: FILE_FIELDS, supportsAllDrives: true }, callOptions));
+      const res = await this.call(() =>
+        this.drive.files.update(
+          {
+            fileId: found[0]!.id,
+            requestBody: { name, mimeType },
+            media: media(),
+            fields: FILE_FIELDS,
+            supportsAllDrives: true,
+          },
+          callOptions,
+        ),
+      );
       return { file: toMeta(res.data), created: false, duplicates: found.length - 1 };
     }
     const res = await this.drive.files.create(
       {
-        requestBody: { name, mimeType, appProperties, ...(parentId ? { parents: [parentId] } : this.sharedDriveId ? { parents: [this.sharedDriveId] } : {}) },
+        requestBody: {
+          name,
+          mimeType,
+          appProperties,
+          ...(parentId ? { parents: [parentId] } : this.sharedDriveId ? { parents: [this.sharedDriveId] } : {}),
+        },
         media: media(),
         fields: FILE_FIELDS,
         supportsAllDrives: true,
@@ -203,7 +257,13 @@ export class DriveFiles implements Files {
    * thrown, so that one bad contact does not stop the rest. Only failures that are not about
    * the contact (the file is gone, the service is down) are thrown.
    */
-  async share(fileId: string, email: string, role: 'reader' | 'writer', existing?: { role: string; emailAddress: string | null }[], invitation?: string): Promise<ShareOutcome> {
+  async share(
+    fileId: string,
+    email: string,
+    role: 'reader' | 'writer',
+    existing?: { role: string; emailAddress: string | null }[],
+    invitation?: string,
+  ): Promise<ShareOutcome> {
     const current = existing ?? (await this.permissions(fileId));
     const have = current.find((p) => p.emailAddress?.toLowerCase() === email.toLowerCase());
     if (have && (ROLE_RANK[have.role] ?? 0) >= ROLE_RANK[role]!) return { status: 'present' };
@@ -236,19 +296,32 @@ export class DriveFiles implements Files {
 
   /** Whether writers may re-share the file, and the shared drive holding it (if any). */
   async sharingSettings(fileId: string): Promise<{ writersCanShare: boolean | null; driveId: string | null }> {
-    const res = await this.call(() => this.drive.files.get({ fileId, fields: 'writersCanShare,driveId', supportsAllDrives: true }, { retry: false }));
+    const res = await this.call(() =>
+      this.drive.files.get({ fileId, fields: 'writersCanShare,driveId', supportsAllDrives: true }, { retry: false }),
+    );
     return { writersCanShare: res.data.writersCanShare ?? null, driveId: res.data.driveId ?? null };
   }
 
   /** Only the owner (the system) may change the file's sharing from now on. My Drive only. */
   async forbidWritersSharing(fileId: string): Promise<void> {
-    await this.call(() => this.drive.files.update({ fileId, supportsAllDrives: true, requestBody: { writersCanShare: false }, fields: 'id' }, { retry: false }));
+    await this.call(() =>
+      this.drive.files.update(
+        { fileId, supportsAllDrives: true, requestBody: { writersCanShare: false }, fields: 'id' },
+        { retry: false },
+      ),
+    );
   }
 
   /** A shared drive's name and restrictions (drives.get). */
   async sharedDrive(driveId: string): Promise<{ id: string; name: string; restrictions: SharedDriveRestrictions }> {
-    const res = await this.call(() => this.drive.drives.get({ driveId, fields: 'id,name,restrictions' }, { retry: false }));
-    return { id: res.data.id ?? driveId, name: res.data.name ?? '', restrictions: (res.data.restrictions as SharedDriveRestrictions | undefined) ?? {} };
+    const res = await this.call(() =>
+      this.drive.drives.get({ driveId, fields: 'id,name,restrictions' }, { retry: false }),
+    );
+    return {
+      id: res.data.id ?? driveId,
+      name: res.data.name ?? '',
+      restrictions: (res.data.restrictions as SharedDriveRestrictions | undefined) ?? {},
+    };
   }
 
   /** The shared drive the service account works in, if any. */
@@ -258,7 +331,10 @@ export class DriveFiles implements Files {
 
   async startPageToken(): Promise<string> {
     const res = await this.call(() =>
-      this.drive.changes.getStartPageToken({ supportsAllDrives: true, ...(this.sharedDriveId ? { driveId: this.sharedDriveId } : {}) }, { retry: false }),
+      this.drive.changes.getStartPageToken(
+        { supportsAllDrives: true, ...(this.sharedDriveId ? { driveId: this.sharedDriveId } : {}) },
+        { retry: false },
+      ),
     );
     return res.data.startPageToken!;
   }
@@ -286,7 +362,11 @@ export class DriveFiles implements Files {
       for (const change of res.data.changes ?? []) {
         if (!change.fileId) continue;
         if (change.file?.mimeType && change.file.mimeType !== SPREADSHEET_MIME) continue;
-        changes.push({ fileId: change.fileId, version: change.file?.version ? Number(change.file.version) : null, removed: Boolean(change.removed || change.file?.trashed) });
+        changes.push({
+          fileId: change.fileId,
+          version: change.file?.version ? Number(change.file.version) : null,
+          removed: Boolean(change.removed || change.file?.trashed),
+        });
       }
       if (res.data.newStartPageToken) return { changes, newStartPageToken: res.data.newStartPageToken };
       token = res.data.nextPageToken ?? undefined;
@@ -294,7 +374,10 @@ export class DriveFiles implements Files {
     }
   }
 
-  async watchChanges(pageToken: string, channel: { id: string; address: string; token: string; expiration: number }): Promise<{ id: string; resourceId: string; expiration: number }> {
+  async watchChanges(
+    pageToken: string,
+    channel: { id: string; address: string; token: string; expiration: number },
+  ): Promise<{ id: string; resourceId: string; expiration: number }> {
     const res = await this.call(() =>
       this.drive.changes.watch(
         {
@@ -302,12 +385,22 @@ export class DriveFiles implements Files {
           supportsAllDrives: true,
           includeItemsFromAllDrives: true,
           ...(this.sharedDriveId ? { driveId: this.sharedDriveId } : {}),
-          requestBody: { id: channel.id, type: 'web_hook', address: channel.address, token: channel.token, expiration: String(channel.expiration) },
+          requestBody: {
+            id: channel.id,
+            type: 'web_hook',
+            address: channel.address,
+            token: channel.token,
+            expiration: String(channel.expiration),
+          },
         },
         { retry: false },
       ),
     );
-    return { id: res.data.id!, resourceId: res.data.resourceId!, expiration: Number(res.data.expiration ?? channel.expiration) };
+    return {
+      id: res.data.id!,
+      resourceId: res.data.resourceId!,
+      expiration: Number(res.data.expiration ?? channel.expiration),
+    };
   }
 
   async stopChannel(id: string, resourceId: string): Promise<void> {
@@ -324,7 +417,11 @@ export class DriveFiles implements Files {
 function refusalOf(error: unknown): ShareOutcome {
   const status = statusOf(error);
   if (status === 400 || status === 403) {
-    return { status: 'refused', reason: reasonOf(error) ?? String(status), message: String((error as Error)?.message ?? '') };
+    return {
+      status: 'refused',
+      reason: reasonOf(error) ?? String(status),
+      message: String((error as Error)?.message ?? ''),
+    };
   }
   throw error;
 }

@@ -34,7 +34,8 @@ import { docId } from '../app/documents.js';
  * `sharing__{round}__{unit}`, in one collection so the master reads them with one query.
  */
 const SHARING_FLAG_PREFIX = 'sharing__';
-export const flagDocId = (owner: FlagOwner, roundId: string, unitId: string) => (owner === 'sharing' ? `${SHARING_FLAG_PREFIX}${docId(roundId, unitId)}` : docId(roundId, unitId));
+export const flagDocId = (owner: FlagOwner, roundId: string, unitId: string) =>
+  owner === 'sharing' ? `${SHARING_FLAG_PREFIX}${docId(roundId, unitId)}` : docId(roundId, unitId);
 const flagOwnerOf = (id: string): FlagOwner => (id.startsWith(SHARING_FLAG_PREFIX) ? 'sharing' : 'sweep');
 
 /**
@@ -42,7 +43,11 @@ const flagOwnerOf = (id: string): FlagOwner => (id.startsWith(SHARING_FLAG_PREFI
  * of those keys: two sweeps that plan the same message compute the same claim.
  */
 const MESSAGE_PREFIX = 'msg__';
-export const messageKeyOf = (keys: readonly string[]) => `${MESSAGE_PREFIX}${createHash('sha256').update([...keys].sort().join('\n')).digest('hex').slice(0, 32)}`;
+export const messageKeyOf = (keys: readonly string[]) =>
+  `${MESSAGE_PREFIX}${createHash('sha256')
+    .update([...keys].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32)}`;
 type Claim = { status: 'claimed' | 'sent'; claimedAt: number; leaseUntil: number; keys: string[] };
 /** gRPC ALREADY_EXISTS: create() found the document there. */
 const ALREADY_EXISTS = 6;
@@ -53,7 +58,17 @@ const ALREADY_EXISTS = 6;
  */
 export const versionId = (versionNo: number) => `v${String(versionNo).padStart(12, '0')}`;
 
-import type { CommitInput, CommitResult, MetaDocs, NodeRepair, Store, SweepSheetView, SweepStateView, SweepSubmissionView, SweepVersionView } from '../app/ports.js';
+import type {
+  CommitInput,
+  CommitResult,
+  MetaDocs,
+  NodeRepair,
+  Store,
+  SweepSheetView,
+  SweepStateView,
+  SweepSubmissionView,
+  SweepVersionView,
+} from '../app/ports.js';
 
 // The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
 export type { CommitInput, CommitResult, MetaDocs };
@@ -169,7 +184,9 @@ export class FirestoreStore implements Store {
     return snap.exists ? (snap.data() as SubmissionRecord) : null;
   }
   async versions(roundId: string, unitId: string): Promise<SubmissionVersionRecord[]> {
-    const snap = this.countedQuery(await this.submissionRef(roundId, unitId).collection('versions').orderBy('versionNo').get());
+    const snap = this.countedQuery(
+      await this.submissionRef(roundId, unitId).collection('versions').orderBy('versionNo').get(),
+    );
     return snap.docs.map((d) => d.data() as SubmissionVersionRecord);
   }
   async statesOfRound(roundId: string): Promise<UnitRoundState[]> {
@@ -191,19 +208,36 @@ export class FirestoreStore implements Store {
   // path cannot reach into an array's elements.
 
   async sweepUnitSheets(): Promise<SweepSheetView[]> {
-    const snap = this.countedQuery(await this.col('unitSheets').select(...SWEEP_SHEET_FIELDS).get());
+    const snap = this.countedQuery(
+      await this.col('unitSheets')
+        .select(...SWEEP_SHEET_FIELDS)
+        .get(),
+    );
     return snap.docs.map((d) => d.data() as SweepSheetView);
   }
   async sweepStatesOfRound(roundId: string): Promise<SweepStateView[]> {
-    const snap = this.countedQuery(await this.col('states').where('roundId', '==', roundId).select(...SWEEP_STATE_FIELDS).get());
+    const snap = this.countedQuery(
+      await this.col('states')
+        .where('roundId', '==', roundId)
+        .select(...SWEEP_STATE_FIELDS)
+        .get(),
+    );
     return snap.docs.map((d) => d.data() as SweepStateView);
   }
   async sweepSubmissionsOfRound(roundId: string, opts: { nominations: boolean }): Promise<SweepSubmissionView[]> {
-    const snap = this.countedQuery(await this.col('submissions').where('roundId', '==', roundId).select(...sweepSubmissionFields(opts)).get());
+    const snap = this.countedQuery(
+      await this.col('submissions')
+        .where('roundId', '==', roundId)
+        .select(...sweepSubmissionFields(opts))
+        .get(),
+    );
     return snap.docs.map((d) => d.data() as SweepSubmissionView);
   }
   async sweepVersions(roundId: string, unitId: string, opts: { nominations: boolean }): Promise<SweepVersionView[]> {
-    const query = this.submissionRef(roundId, unitId).collection('versions').orderBy('versionNo').select(...sweepSubmissionFields(opts), 'versionNo');
+    const query = this.submissionRef(roundId, unitId)
+      .collection('versions')
+      .orderBy('versionNo')
+      .select(...sweepSubmissionFields(opts), 'versionNo');
     const snap = this.countedQuery(await query.get());
     return snap.docs.map((d) => d.data() as SweepVersionView);
   }
@@ -223,7 +257,8 @@ export class FirestoreStore implements Store {
       this.reads += 2;
       const previous = stateSnap.exists ? (stateSnap.data() as UnitRoundState) : null;
       const sameFile = !spreadsheetId || !previous?.spreadsheetId || previous.spreadsheetId === spreadsheetId;
-      if (previous && sameFile && previous.seenVersion >= sourceVersion) return { outcome: 'stale', seenVersion: previous.seenVersion } as const;
+      if (previous && sameFile && previous.seenVersion >= sourceVersion)
+        return { outcome: 'stale', seenVersion: previous.seenVersion } as const;
       let submission = subSnap.exists ? (subSnap.data() as SubmissionRecord) : null;
       let accepted = false;
       let lockedOut = false;
@@ -233,13 +268,28 @@ export class FirestoreStore implements Store {
       if (verdict.decision === 'accept' && candidate) {
         accepted = true;
         const { versionNo, firstAcceptedAt, late } = verdict;
-        submission = { ...candidate, versionCount: versionNo, versionId: versionId(versionNo), sourceVersion, acceptedAt: now, firstAcceptedAt, late };
+        submission = {
+          ...candidate,
+          versionCount: versionNo,
+          versionId: versionId(versionNo),
+          sourceVersion,
+          acceptedAt: now,
+          firstAcceptedAt,
+          late,
+        };
         tx.set(subRef.collection('versions').doc(versionId(versionNo)), { ...submission, versionNo });
         tx.set(subRef, submission);
       }
       // A replacement sheet holds none of the feedback written into the old one.
       const feedbackHash = sameFile ? (previous?.feedbackHash ?? null) : null;
-      const next: UnitRoundState = { ...state, seenVersion: sourceVersion, feedbackHash, feedbackPending: true, lockedOut, ...(spreadsheetId ? { spreadsheetId } : {}) };
+      const next: UnitRoundState = {
+        ...state,
+        seenVersion: sourceVersion,
+        feedbackHash,
+        feedbackPending: true,
+        lockedOut,
+        ...(spreadsheetId ? { spreadsheetId } : {}),
+      };
       tx.set(stateRef, next);
       return { outcome: 'committed', accepted, lockedOut, submission, previousFeedbackHash: feedbackHash } as const;
     });
@@ -250,13 +300,23 @@ export class FirestoreStore implements Store {
    * our own write produced (never moving backwards). The feedback of the version read at
    * `readVersion` is then done: unless a newer read was stored meanwhile, nothing is pending.
    */
-  async recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null, readVersion: number): Promise<void> {
+  async recordFeedback(
+    roundId: string,
+    unitId: string,
+    feedbackHash: string,
+    producedVersion: number | null,
+    readVersion: number,
+  ): Promise<void> {
     const ref = this.stateRef(roundId, unitId);
     await this.db.runTransaction(async (tx) => {
       const snap = this.counted(await tx.get(ref));
       if (!snap.exists) return;
       const state = snap.data() as UnitRoundState;
-      tx.update(ref, { feedbackHash, ...(state.seenVersion <= readVersion ? { feedbackPending: false } : {}), ...(producedVersion !== null && producedVersion > state.seenVersion ? { seenVersion: producedVersion } : {}) });
+      tx.update(ref, {
+        feedbackHash,
+        ...(state.seenVersion <= readVersion ? { feedbackPending: false } : {}),
+        ...(producedVersion !== null && producedVersion > state.seenVersion ? { seenVersion: producedVersion } : {}),
+      });
     });
   }
 
@@ -308,7 +368,9 @@ export class FirestoreStore implements Store {
     roundId: string,
     nodeId: string,
     parentId: string | null,
-    change: { own: NodeTotals | null; ownSeq: number } | { childId: string; totals: NodeTotals; seq: number; contributors: number },
+    change:
+      | { own: NodeTotals | null; ownSeq: number }
+      | { childId: string; totals: NodeTotals; seq: number; contributors: number },
     now: number,
   ): Promise<{ node: AggregateRecord; changed: boolean }> {
     const ref = this.aggregateRef(roundId, nodeId);
@@ -325,7 +387,16 @@ export class FirestoreStore implements Store {
         applyToLedger(node.ledger, counted?.totals, -1);
         applyToLedger(node.ledger, change.totals, 1);
         node.contributors += change.contributors - (counted?.contributors ?? 0);
-        const part: AggregatePartRecord = { roundId, nodeId, childId: change.childId, totals: change.totals, seq: change.seq, contributors: change.contributors, epoch: node.epoch, updatedAt: now };
+        const part: AggregatePartRecord = {
+          roundId,
+          nodeId,
+          childId: change.childId,
+          totals: change.totals,
+          seq: change.seq,
+          contributors: change.contributors,
+          epoch: node.epoch,
+          updatedAt: now,
+        };
         tx.set(partRef, part);
         return { node: this.setNode(tx, node, parentId, now), changed: true };
       }
@@ -376,7 +447,8 @@ export class FirestoreStore implements Store {
     const fresh = !current?.epoch;
     const writes = [...new Set([...(fresh ? repair.parts.map((p) => p.childId) : repair.write), ...repair.remove])];
     const chunks: string[][] = [];
-    for (let i = 0; i < writes.length; i += MAX_PART_WRITES_PER_TRANSACTION) chunks.push(writes.slice(i, i + MAX_PART_WRITES_PER_TRANSACTION));
+    for (let i = 0; i < writes.length; i += MAX_PART_WRITES_PER_TRANSACTION)
+      chunks.push(writes.slice(i, i + MAX_PART_WRITES_PER_TRANSACTION));
     if (!chunks.length) chunks.push([]);
     let seq = expectedSeq;
     let epoch = current?.epoch ?? randomUUID();
@@ -390,7 +462,8 @@ export class FirestoreStore implements Store {
         const [snap, ...partSnaps] = snaps as [DocumentSnapshot, ...DocumentSnapshot[]];
         const stored = snap.exists ? (snap.data() as AggregateRecord) : null;
         if ((stored ? (stored.seq ?? 0) : null) !== seq) return null;
-        const node: AggregateRecord = stored?.epoch === epoch ? stored : { ...rebased(stored, roundId, nodeId, repair.parentId, now), epoch };
+        const node: AggregateRecord =
+          stored?.epoch === epoch ? stored : { ...rebased(stored, roundId, nodeId, repair.parentId, now), epoch };
         chunk.forEach((childId, childIndex) => {
           const old = partSnaps[childIndex]!.exists ? (partSnaps[childIndex]!.data() as AggregatePartRecord) : null;
           const counted = old && old.epoch === epoch ? old : null;
@@ -403,7 +476,16 @@ export class FirestoreStore implements Store {
           }
           applyToLedger(node.ledger, next.totals, 1);
           node.contributors += next.contributors;
-          tx.set(partRefs[childIndex]!, { roundId, nodeId, childId, totals: next.totals, seq: next.seq, contributors: next.contributors, epoch, updatedAt: now } satisfies AggregatePartRecord);
+          tx.set(partRefs[childIndex]!, {
+            roundId,
+            nodeId,
+            childId,
+            totals: next.totals,
+            seq: next.seq,
+            contributors: next.contributors,
+            epoch,
+            updatedAt: now,
+          } satisfies AggregatePartRecord);
         });
         if (last) {
           // Every part now reads as `repair` says: the node's sums are set from them outright,
@@ -433,7 +515,10 @@ export class FirestoreStore implements Store {
   }
   async nomineeIndex(roundId: string): Promise<Record<string, NomineeIndexEntry[]>> {
     const snap = this.counted(await this.col('nominees').doc(roundId).get());
-    const units = (snap.exists ? (snap.data()?.units as Record<string, NomineeSlot | NomineeIndexEntry[]> | undefined) : undefined) ?? {};
+    const units =
+      (snap.exists
+        ? (snap.data()?.units as Record<string, NomineeSlot | NomineeIndexEntry[]> | undefined)
+        : undefined) ?? {};
     const index: Record<string, NomineeIndexEntry[]> = {};
     // Slots written before the field names were escaped held the entries under the raw unit id.
     for (const [field, slot] of Object.entries(units)) {
@@ -451,7 +536,9 @@ export class FirestoreStore implements Store {
    */
   async putNominees(roundId: string, unitId: string, entries: NomineeIndexEntry[]): Promise<void> {
     const slot: NomineeSlot = { unitId, entries };
-    await this.col('nominees').doc(roundId).set({ roundId, units: { [nomineeSlotName(unitId)]: slot } }, { merge: true });
+    await this.col('nominees')
+      .doc(roundId)
+      .set({ roundId, units: { [nomineeSlotName(unitId)]: slot } }, { merge: true });
   }
 
   // Meta (master sheet, Drive watch) -----------------------------------------
@@ -469,7 +556,12 @@ export class FirestoreStore implements Store {
    */
   async tryLease(name: 'driveWatch', field: 'pollLeaseUntil', now: number, durationMs: number): Promise<boolean>;
   async tryLease(name: 'master', field: 'refreshLeaseUntil', now: number, durationMs: number): Promise<boolean>;
-  async tryLease(name: 'driveWatch' | 'master', field: 'pollLeaseUntil' | 'refreshLeaseUntil', now: number, durationMs: number): Promise<boolean> {
+  async tryLease(
+    name: 'driveWatch' | 'master',
+    field: 'pollLeaseUntil' | 'refreshLeaseUntil',
+    now: number,
+    durationMs: number,
+  ): Promise<boolean> {
     const ref = this.metaRef(name);
     return this.db.runTransaction(async (tx) => {
       const snap = this.counted(await tx.get(ref));
@@ -490,7 +582,9 @@ export class FirestoreStore implements Store {
 
   /** One unit's flag records in a round, whoever wrote them: its two documents, in one call. */
   async unitFlags(roundId: string, unitId: string): Promise<UnitFlagsRecord[]> {
-    const refs = (['sweep', 'sharing'] as const).map((owner) => this.col('flags').doc(flagDocId(owner, roundId, unitId)));
+    const refs = (['sweep', 'sharing'] as const).map((owner) =>
+      this.col('flags').doc(flagDocId(owner, roundId, unitId)),
+    );
     const snaps = await this.db.getAll(...refs);
     this.reads += snaps.length;
     return snaps.filter((d) => d.exists).map((d) => d.data() as UnitFlagsRecord);
@@ -529,10 +623,13 @@ export class FirestoreStore implements Store {
   /** Reminder keys marked sent at or before `at` (records without a time count as sent: older data). */
   async sentReminderKeys(at: number): Promise<string[]> {
     const snap = this.countedQuery(await this.col('reminders').where('status', '==', 'sent').get());
-    return snap.docs.filter((d) => !d.id.startsWith(MESSAGE_PREFIX)).filter((reminder) => {
-      const sentAt = (reminder.data() as { sentAt?: unknown }).sentAt;
-      return typeof sentAt !== 'number' || sentAt <= at;
-    }).map((d) => d.id);
+    return snap.docs
+      .filter((d) => !d.id.startsWith(MESSAGE_PREFIX))
+      .filter((reminder) => {
+        const sentAt = (reminder.data() as { sentAt?: unknown }).sentAt;
+        return typeof sentAt !== 'number' || sentAt <= at;
+      })
+      .map((d) => d.id);
   }
 
   /**
@@ -573,7 +670,8 @@ export class FirestoreStore implements Store {
   async markMessageSent(claim: MessageClaim, unitId: string | null, now: number): Promise<void> {
     const reminders = this.col('reminders');
     const batch = this.db.batch();
-    for (const reminderKey of claim.keys) batch.set(reminders.doc(reminderKey), { status: 'sent', sentAt: now, messageKey: claim.messageKey, unitId });
+    for (const reminderKey of claim.keys)
+      batch.set(reminders.doc(reminderKey), { status: 'sent', sentAt: now, messageKey: claim.messageKey, unitId });
     batch.set(reminders.doc(claim.messageKey), { status: 'sent' }, { merge: true });
     await batch.commit();
   }
@@ -583,7 +681,16 @@ export class FirestoreStore implements Store {
   /** Marks what changed for the master's next refresh (see MasterChangeRecord). */
   async markMasterChange(scope: MasterChangeScope, now: number): Promise<void> {
     const record: MasterChangeRecord =
-      typeof scope === 'string' ? { id: scope, kind: scope, token: randomUUID(), at: now } : { id: docId(scope.roundId, scope.unitId), kind: 'unit', roundId: scope.roundId, unitId: scope.unitId, token: randomUUID(), at: now };
+      typeof scope === 'string'
+        ? { id: scope, kind: scope, token: randomUUID(), at: now }
+        : {
+            id: docId(scope.roundId, scope.unitId),
+            kind: 'unit',
+            roundId: scope.roundId,
+            unitId: scope.unitId,
+            token: randomUUID(),
+            at: now,
+          };
     await this.col('masterChanges').doc(record.id).set(record);
   }
   async masterChanges(): Promise<MasterChangeRecord[]> {
@@ -602,7 +709,8 @@ export class FirestoreStore implements Store {
         const snaps = await tx.getAll(...chunk.map((m) => this.col('masterChanges').doc(m.id)));
         this.reads += snaps.length;
         snaps.forEach((snap, changeIndex) => {
-          if (snap.exists && (snap.data() as MasterChangeRecord).token === chunk[changeIndex]!.token) tx.delete(snap.ref);
+          if (snap.exists && (snap.data() as MasterChangeRecord).token === chunk[changeIndex]!.token)
+            tx.delete(snap.ref);
         });
       });
     }
@@ -611,7 +719,21 @@ export class FirestoreStore implements Store {
   /** Deletes everything of this campaign (local `reset`): documents are listed through queries, which every emulator implements. */
   async deleteAll(): Promise<number> {
     let count = 0;
-    const names = ['sheets', 'unitSheets', 'states', 'submissions', 'aggregates', 'aggregateParts', 'peerStats', 'nominees', 'meta', 'flags', 'reminders', 'sheetFailures', 'masterChanges'];
+    const names = [
+      'sheets',
+      'unitSheets',
+      'states',
+      'submissions',
+      'aggregates',
+      'aggregateParts',
+      'peerStats',
+      'nominees',
+      'meta',
+      'flags',
+      'reminders',
+      'sheetFailures',
+      'masterChanges',
+    ];
     for (const name of names) {
       const snap = this.countedQuery(await this.col(name).get());
       for (const doc of snap.docs) {
@@ -639,7 +761,19 @@ const MAX_PART_WRITES_PER_TRANSACTION = 400;
 
 /** A node no part has reached yet, in an epoch of its own. */
 function newNode(roundId: string, nodeId: string, parentId: string | null, now: number): AggregateRecord {
-  return { nodeId, roundId, parentId, own: null, ownSeq: 0, totals: {}, contributors: 0, seq: 0, updatedAt: now, epoch: randomUUID(), ledger: {} };
+  return {
+    nodeId,
+    roundId,
+    parentId,
+    own: null,
+    ownSeq: 0,
+    totals: {},
+    contributors: 0,
+    seq: 0,
+    updatedAt: now,
+    epoch: randomUUID(),
+    ledger: {},
+  };
 }
 
 /**
@@ -648,16 +782,36 @@ function newNode(roundId: string, nodeId: string, parentId: string | null, now: 
  * come back with each child's next change, and the scheduled reconcile rewrites it whole. (The
  * project had not been deployed when parts came in; this only keeps old local data working.)
  */
-function nodeFrom(snap: DocumentSnapshot, roundId: string, nodeId: string, parentId: string | null, now: number): AggregateRecord {
+function nodeFrom(
+  snap: DocumentSnapshot,
+  roundId: string,
+  nodeId: string,
+  parentId: string | null,
+  now: number,
+): AggregateRecord {
   const stored = snap.exists ? (snap.data() as AggregateRecord) : null;
   return stored?.epoch ? stored : rebased(stored, roundId, nodeId, parentId, now);
 }
 
 /** A new incarnation of `stored` (or a new node): its own totals and sequence numbers, no part counted. */
-function rebased(stored: AggregateRecord | null, roundId: string, nodeId: string, parentId: string | null, now: number): AggregateRecord {
+function rebased(
+  stored: AggregateRecord | null,
+  roundId: string,
+  nodeId: string,
+  parentId: string | null,
+  now: number,
+): AggregateRecord {
   const node = newNode(roundId, nodeId, parentId, now);
   if (!stored) return node;
-  return { ...node, own: stored.own, ownSeq: stored.ownSeq ?? 0, seq: stored.seq ?? 0, ledger: ledgerOf([stored.own]), contributors: stored.own ? 1 : 0, totals: totalsOfLedger(ledgerOf([stored.own])) };
+  return {
+    ...node,
+    own: stored.own,
+    ownSeq: stored.ownSeq ?? 0,
+    seq: stored.seq ?? 0,
+    ledger: ledgerOf([stored.own]),
+    contributors: stored.own ? 1 : 0,
+    totals: totalsOfLedger(ledgerOf([stored.own])),
+  };
 }
 
 interface NomineeSlot {
@@ -674,7 +828,26 @@ export function nomineeSlotName(unitId: string): string {
 // to a view without its mask (or the reverse) does not compile.
 const maskOf = <T>(fields: Record<keyof T, true>) => Object.keys(fields) as (keyof T & string)[];
 export const SWEEP_SHEET_FIELDS = maskOf<SweepSheetView>({ unitId: true, roundId: true, url: true, createdAt: true });
-export const SWEEP_STATE_FIELDS = maskOf<SweepStateView>({ unitId: true, status: true, errors: true, warnings: true, pendingCount: true, quotaOverruns: true, nominations: true, dossierMissing: true, evaluatedAt: true });
-const SWEEP_SUBMISSION_FIELDS = maskOf<SweepSubmissionView>({ unitId: true, roundId: true, versionCount: true, acceptedAt: true, firstAcceptedAt: true, late: true, nominations: true });
+export const SWEEP_STATE_FIELDS = maskOf<SweepStateView>({
+  unitId: true,
+  status: true,
+  errors: true,
+  warnings: true,
+  pendingCount: true,
+  quotaOverruns: true,
+  nominations: true,
+  dossierMissing: true,
+  evaluatedAt: true,
+});
+const SWEEP_SUBMISSION_FIELDS = maskOf<SweepSubmissionView>({
+  unitId: true,
+  roundId: true,
+  versionCount: true,
+  acceptedAt: true,
+  firstAcceptedAt: true,
+  late: true,
+  nominations: true,
+});
 /** The submission mask: without the nominees unless the caller needs them (the city shortlist). */
-export const sweepSubmissionFields = (opts: { nominations: boolean }) => SWEEP_SUBMISSION_FIELDS.filter((f) => opts.nominations || f !== 'nominations');
+export const sweepSubmissionFields = (opts: { nominations: boolean }) =>
+  SWEEP_SUBMISSION_FIELDS.filter((f) => opts.nominations || f !== 'nominations');

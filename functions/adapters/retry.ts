@@ -23,7 +23,14 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 7, quotaAttempts: 9, baseD
 
 // Which failures are worth another try is the application's contract with every port (the
 // use cases ask it too); the retry loop below applies it to Google API calls.
-export { DRIVE_RATE_LIMIT_REASONS, isQuotaError, isRetryable, isTransientError, reasonOf, statusOf } from '../app/failures.js';
+export {
+  DRIVE_RATE_LIMIT_REASONS,
+  isQuotaError,
+  isRetryable,
+  isTransientError,
+  reasonOf,
+  statusOf,
+} from '../app/failures.js';
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

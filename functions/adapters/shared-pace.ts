@@ -80,7 +80,8 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
       queue = reservation.catch(() => undefined);
       const booking = await reservation;
       lastKnownNext = booking.next;
-      if (!booking.reserved) throw new QuotaDeferredError(opts.quota, booking.slot - booking.now, (deadline ?? booking.now) - booking.now);
+      if (!booking.reserved)
+        throw new QuotaDeferredError(opts.quota, booking.slot - booking.now, (deadline ?? booking.now) - booking.now);
       const wait = booking.slot - clock.now();
       if (wait > 0) await clock.sleep(wait);
     },
@@ -91,9 +92,24 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
 }
 
 /** Reads and writes paced across every instance, through the project's Firestore. */
-export function createSharedSheetsPace(db: Firestore, readsPerMinute: number, writesPerMinute: number, clock?: SharedRateLimiterOptions['clock']): SheetsPace {
+export function createSharedSheetsPace(
+  db: Firestore,
+  readsPerMinute: number,
+  writesPerMinute: number,
+  clock?: SharedRateLimiterOptions['clock'],
+): SheetsPace {
   return {
-    reads: createSharedRateLimiter({ db, quota: 'sheets-reads', perMinute: readsPerMinute, ...(clock ? { clock } : {}) }),
-    writes: createSharedRateLimiter({ db, quota: 'sheets-writes', perMinute: writesPerMinute, ...(clock ? { clock } : {}) }),
+    reads: createSharedRateLimiter({
+      db,
+      quota: 'sheets-reads',
+      perMinute: readsPerMinute,
+      ...(clock ? { clock } : {}),
+    }),
+    writes: createSharedRateLimiter({
+      db,
+      quota: 'sheets-writes',
+      perMinute: writesPerMinute,
+      ...(clock ? { clock } : {}),
+    }),
   };
 }

@@ -4,19 +4,35 @@ import { quoteSheetName } from '../core/a1.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
 import type { sheets_v4 } from '@googleapis/sheets';
-import { inBatches, toChangedContentRequests, toReplaceContentRequests, type ExistingSheet } from '../layout/sheets-render.js';
+import {
+  inBatches,
+  toChangedContentRequests,
+  toReplaceContentRequests,
+  type ExistingSheet,
+} from '../layout/sheets-render.js';
 import { PacedSheetsAdapter } from './sheets-pace.js';
 import type { MasterSheets } from '../app/ports.js';
 
 export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
   async structure(spreadsheetId: string): Promise<ExistingSheet[]> {
-    const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId))' }, { retry: false }));
+    const res = await this.call('reads', () =>
+      this.sheets.spreadsheets.get(
+        {
+          spreadsheetId,
+          fields:
+            'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId))',
+        },
+        { retry: false },
+      ),
+    );
     return (res.data.sheets ?? []).map((s) => ({
       sheetId: s.properties?.sheetId ?? 0,
       title: s.properties?.title ?? '',
       rowCount: s.properties?.gridProperties?.rowCount ?? 0,
       columnCount: s.properties?.gridProperties?.columnCount ?? 0,
-      protectedRangeIds: (s.protectedRanges ?? []).map((p) => p.protectedRangeId!).filter((x) => x !== undefined && x !== null),
+      protectedRangeIds: (s.protectedRanges ?? [])
+        .map((p) => p.protectedRangeId!)
+        .filter((x) => x !== undefined && x !== null),
     }));
   }
 
@@ -25,8 +41,16 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
    * row's nomination id and values (found by the tab's hidden code row), so that a refresh
    * keeps each nominee on its row.
    */
-  async readNominations(spreadsheetId: string, tabTitle: string): Promise<{ shortlist: Set<string>; onSheet: NominationRowsOnSheet }> {
-    const res = await this.call('reads', () => this.sheets.spreadsheets.values.get({ spreadsheetId, range: quoteSheetName(tabTitle), valueRenderOption: 'UNFORMATTED_VALUE' }, { retry: false }));
+  async readNominations(
+    spreadsheetId: string,
+    tabTitle: string,
+  ): Promise<{ shortlist: Set<string>; onSheet: NominationRowsOnSheet }> {
+    const res = await this.call('reads', () =>
+      this.sheets.spreadsheets.values.get(
+        { spreadsheetId, range: quoteSheetName(tabTitle), valueRenderOption: 'UNFORMATTED_VALUE' },
+        { retry: false },
+      ),
+    );
     return nominationsOfValues((res.data.values ?? []) as unknown[][]);
   }
 
@@ -52,7 +76,11 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
    * the structure as it is now, and sends them all again.
    */
   async replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number> {
-    return (await this.sendRebuilt(spreadsheetId, existing, (structure) => toReplaceContentRequests(model, structure, { firstSheetId: 1 }))).requests;
+    return (
+      await this.sendRebuilt(spreadsheetId, existing, (structure) =>
+        toReplaceContentRequests(model, structure, { firstSheetId: 1 }),
+      )
+    ).requests;
   }
 
   /**
@@ -61,7 +89,12 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
    * replaceContent: a tab replaced whole by a first attempt must not have its old protections
    * deleted twice; the cell writes are idempotent.
    */
-  async writeChanges(spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): Promise<{ requests: number; cellsWritten: number }> {
+  async writeChanges(
+    spreadsheetId: string,
+    previous: WorkbookModel,
+    next: WorkbookModel,
+    existing: ExistingSheet[],
+  ): Promise<{ requests: number; cellsWritten: number }> {
     let cellsWritten = 0;
     const { requests } = await this.sendRebuilt(spreadsheetId, existing, (structure) => {
       const changes = toChangedContentRequests(previous, next, structure);
@@ -71,7 +104,11 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
     return { requests, cellsWritten };
   }
 
-  private async sendRebuilt(spreadsheetId: string, existing: ExistingSheet[], build: (structure: ExistingSheet[]) => sheets_v4.Schema$Request[]): Promise<{ requests: number }> {
+  private async sendRebuilt(
+    spreadsheetId: string,
+    existing: ExistingSheet[],
+    build: (structure: ExistingSheet[]) => sheets_v4.Schema$Request[],
+  ): Promise<{ requests: number }> {
     let structure = existing;
     for (let round = 1; ; round++) {
       const all = build(structure);
@@ -116,7 +153,9 @@ export function nominationsOfValues(rows: unknown[][]): { shortlist: Set<string>
     if (row <= codeRowIndex) return;
     const id = cells[idCol];
     if (typeof id !== 'string' || id === '') return;
-    const values = cells.map((v): SheetValue => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null));
+    const values = cells.map((v): SheetValue =>
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null,
+    );
     onSheet.rows.push({ row, id, values });
     const mark = markCol < 0 ? undefined : cells[markCol];
     if (mark === true || String(mark).toUpperCase() === 'TRUE') shortlist.add(id);

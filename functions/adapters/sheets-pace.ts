@@ -20,7 +20,12 @@ export function createSheetsPace(readsPerMinute: number, writesPerMinute: number
 export const UNPACED: SheetsPace = createSheetsPace(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
 
 /** One Sheets request: each attempt, retries included, waits for its slot under the quota. */
-export function pacedRequest<T>(pace: SheetsPace, kind: keyof SheetsPace, retry: RetryPolicy, request: () => Promise<T>): Promise<T> {
+export function pacedRequest<T>(
+  pace: SheetsPace,
+  kind: keyof SheetsPace,
+  retry: RetryPolicy,
+  request: () => Promise<T>,
+): Promise<T> {
   return withRetry(async () => {
     await pace[kind].take();
     return request();

@@ -31,26 +31,46 @@ export class SheetsWorkbooks extends PacedSheetsAdapter implements UnitWorkbooks
    * exists"). A batchUpdate is all-or-nothing, so before resending, the tabs are looked up: if
    * the model's tabs are there, the first attempt was applied and the render is done.
    */
-  async render(spreadsheetId: string, model: WorkbookModel, opts: { defaultSheetId?: number | null } = {}): Promise<void> {
+  async render(
+    spreadsheetId: string,
+    model: WorkbookModel,
+    opts: { defaultSheetId?: number | null } = {},
+  ): Promise<void> {
     const requests = toRenderRequests(model, opts);
     let attempts = 0;
     await this.call('writes', async () => {
-      if (attempts++ > 0 && (await this.hasTabs(spreadsheetId, model.sheets.map((s) => s.title)))) return;
+      if (
+        attempts++ > 0 &&
+        (await this.hasTabs(
+          spreadsheetId,
+          model.sheets.map((s) => s.title),
+        ))
+      )
+        return;
       await this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false });
     });
   }
 
   private async hasTabs(spreadsheetId: string, titles: string[]): Promise<boolean> {
-    const res = await this.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties.title' }, { retry: false });
+    const res = await this.sheets.spreadsheets.get(
+      { spreadsheetId, fields: 'sheets.properties.title' },
+      { retry: false },
+    );
     const present = new Set((res.data.sheets ?? []).map((s) => s.properties?.title));
     return titles.every((t) => present.has(t));
   }
 
   async read(spreadsheetId: string): Promise<UnitWorkbookRead> {
-    const res = await this.call('reads', () => this.sheets.spreadsheets.get({ spreadsheetId, includeGridData: true, fields: UNIT_SHEET_READ_FIELDS }, { retry: false }));
+    const res = await this.call('reads', () =>
+      this.sheets.spreadsheets.get(
+        { spreadsheetId, includeGridData: true, fields: UNIT_SHEET_READ_FIELDS },
+        { retry: false },
+      ),
+    );
     const sheetIds = new Map<string, number>();
     for (const sheet of res.data.sheets ?? []) {
-      if (sheet.properties?.title !== undefined && sheet.properties.title !== null) sheetIds.set(sheet.properties.title, sheet.properties.sheetId ?? 0);
+      if (sheet.properties?.title !== undefined && sheet.properties.title !== null)
+        sheetIds.set(sheet.properties.title, sheet.properties.sheetId ?? 0);
     }
     return { grid: gridFromSpreadsheet(res.data), sheetIds };
   }
@@ -59,14 +79,25 @@ export class SheetsWorkbooks extends PacedSheetsAdapter implements UnitWorkbooks
   async writeFeedback(spreadsheetId: string, sheetIds: Map<string, number>, plan: FeedbackPlan): Promise<number> {
     const requests = feedbackRequests(sheetIds, plan);
     if (requests.length === 0) return 0;
-    await this.call('writes', () => this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }));
+    await this.call('writes', () =>
+      this.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, { retry: false }),
+    );
     return requests.length;
   }
 
   /** Writes values as if typed (USER_ENTERED) or verbatim (RAW): the CLI import and the demo use this. */
-  async writeValues(spreadsheetId: string, data: { range: string; values: unknown[][] }[], valueInputOption: 'RAW' | 'USER_ENTERED'): Promise<void> {
+  async writeValues(
+    spreadsheetId: string,
+    data: { range: string; values: unknown[][] }[],
+    valueInputOption: 'RAW' | 'USER_ENTERED',
+  ): Promise<void> {
     if (data.length === 0) return;
-    await this.call('writes', () => this.sheets.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption, data } }, { retry: false }));
+    await this.call('writes', () =>
+      this.sheets.spreadsheets.values.batchUpdate(
+        { spreadsheetId, requestBody: { valueInputOption, data } },
+        { retry: false },
+      ),
+    );
   }
 }
 
@@ -78,7 +109,13 @@ export function feedbackRequests(sheetIds: Map<string, number>, plan: FeedbackPl
     if (sheetId === undefined) continue;
     requests.push({
       repeatCell: {
-        range: { sheetId, startRowIndex: clear.range.startRow, endRowIndex: clear.range.endRow, startColumnIndex: clear.range.startCol, endColumnIndex: clear.range.endCol },
+        range: {
+          sheetId,
+          startRowIndex: clear.range.startRow,
+          endRowIndex: clear.range.endRow,
+          startColumnIndex: clear.range.startCol,
+          endColumnIndex: clear.range.endCol,
+        },
         cell: { userEnteredFormat: { backgroundColor: rgbToColor(PALETTE.input) } },
         fields: 'note,userEnteredFormat.backgroundColor',
       },
@@ -101,7 +138,13 @@ export function feedbackRequests(sheetIds: Map<string, number>, plan: FeedbackPl
     requests.push({
       updateCells: {
         start: { sheetId, rowIndex: mark.row, columnIndex: mark.col },
-        rows: [{ values: [{ note: mark.note, userEnteredFormat: { backgroundColor: rgbToColor(SEVERITY_FILL[mark.severity]) } }] }],
+        rows: [
+          {
+            values: [
+              { note: mark.note, userEnteredFormat: { backgroundColor: rgbToColor(SEVERITY_FILL[mark.severity]) } },
+            ],
+          },
+        ],
         fields: 'note,userEnteredFormat.backgroundColor',
       },
     });
@@ -113,7 +156,17 @@ export function feedbackRequests(sheetIds: Map<string, number>, plan: FeedbackPl
       updateCells: {
         start: { sheetId, rowIndex: statusCell.row, columnIndex: statusCell.col },
         // A typed string value: whatever the text holds, it can never become a formula.
-        rows: [{ values: [{ userEnteredValue: { stringValue: statusCell.text }, note: statusCell.note, userEnteredFormat: { backgroundColor: rgbToColor(TONE_FILL[statusCell.tone]) } }] }],
+        rows: [
+          {
+            values: [
+              {
+                userEnteredValue: { stringValue: statusCell.text },
+                note: statusCell.note,
+                userEnteredFormat: { backgroundColor: rgbToColor(TONE_FILL[statusCell.tone]) },
+              },
+            ],
+          },
+        ],
         fields: 'userEnteredValue,note,userEnteredFormat.backgroundColor',
       },
     });

@@ -37,7 +37,15 @@ export async function createSmtpMailer(settings: SmtpSettings): Promise<Mailer> 
   });
   return {
     async send(mail) {
-      await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'Content-Language': 'vi' }, ...(mail.date !== undefined ? { date: new Date(mail.date) } : {}) });
+      await transport.sendMail({
+        from: settings.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+        headers: { 'Content-Language': 'vi' },
+        ...(mail.date !== undefined ? { date: new Date(mail.date) } : {}),
+      });
     },
     close: () => transport.close(),
   };

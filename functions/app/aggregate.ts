@@ -25,7 +25,11 @@ export interface AggregationResult {
   updated: string[];
 }
 
-export async function aggregateSubmission(deps: AggregationDeps, roundId: string, unitId: string): Promise<AggregationResult> {
+export async function aggregateSubmission(
+  deps: AggregationDeps,
+  roundId: string,
+  unitId: string,
+): Promise<AggregationResult> {
   const { model, store } = deps;
   const unit = model.findUnit(unitId);
   if (!unit || !model.findRound(roundId)) {
@@ -36,14 +40,26 @@ export async function aggregateSubmission(deps: AggregationDeps, roundId: string
   if (!submission) return { updated: [] };
   const now = deps.now();
   const updated: string[] = [];
-  const ownUpdate = await store.updateNode(roundId, unitId, unit.parent, { own: totalsFromSubmission(submission.totals), ownSeq: submission.versionCount }, now);
+  const ownUpdate = await store.updateNode(
+    roundId,
+    unitId,
+    unit.parent,
+    { own: totalsFromSubmission(submission.totals), ownSeq: submission.versionCount },
+    now,
+  );
   if (ownUpdate.changed) updated.push(unitId);
   let node = ownUpdate.node;
   // Every level is offered the node below even when that node did not change: a delivery that
   // failed half-way up (the unit's node stored, its parent not) is retried, and the retry must
   // finish the path. A level that already holds the child's sequence number changes nothing.
   for (const ancestor of model.ancestors(unitId)) {
-    const ancestorUpdate = await store.updateNode(roundId, ancestor.id, ancestor.parent, { childId: node.nodeId, totals: node.totals, seq: node.seq, contributors: node.contributors }, now);
+    const ancestorUpdate = await store.updateNode(
+      roundId,
+      ancestor.id,
+      ancestor.parent,
+      { childId: node.nodeId, totals: node.totals, seq: node.seq, contributors: node.contributors },
+      now,
+    );
     if (ancestorUpdate.changed) updated.push(ancestor.id);
     node = ancestorUpdate.node;
   }

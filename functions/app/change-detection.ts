@@ -80,7 +80,10 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
     const failing = new Map((await store.sheetFailures()).map((f) => [f.spreadsheetId, f] as const));
     const attempted = new Set<string>();
     /** Processes one sheet; on failure records it and says whether it now holds the feed. */
-    const attempt = async (fileId: string, opts: { notifiedVersion?: number }): Promise<'ok' | 'quarantined' | 'holds-feed'> => {
+    const attempt = async (
+      fileId: string,
+      opts: { notifiedVersion?: number },
+    ): Promise<'ok' | 'quarantined' | 'holds-feed'> => {
       attempted.add(fileId);
       try {
         const outcome: ProcessOutcome = await processUnitSheet(deps, fileId, opts);
@@ -89,26 +92,41 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
           await store.clearSheetFailure(fileId);
           const was = failing.get(fileId)!;
           failing.delete(fileId);
-          deps.log.info('a sheet that had failed was processed again', { spreadsheetId: fileId, unitId: was.unitId, attempts: was.attempts, wasQuarantined: was.quarantined });
+          deps.log.info('a sheet that had failed was processed again', {
+            spreadsheetId: fileId,
+            unitId: was.unitId,
+            attempts: was.attempts,
+            wasQuarantined: was.quarantined,
+          });
           if (was.quarantined) await requestMasterRefresh(store, deps.now(), 'master'); // its flag goes away (failures are read on every refresh)
         }
         return 'ok';
       } catch (error) {
         const previous: SheetFailureRecord | undefined = failing.get(fileId);
-        const record = await noteSheetFailure(store, previous, fileId, error, { now: deps.now(), googleNow: deps.googleNow() });
+        const record = await noteSheetFailure(store, previous, fileId, error, {
+          now: deps.now(),
+          googleNow: deps.googleNow(),
+        });
         failing.set(fileId, record);
         if (!record.quarantined) {
-          deps.log.error('processing a changed sheet failed; the change stays in the feed and is retried', { spreadsheetId: fileId, attempts: record.attempts, error: error as Error });
+          deps.log.error('processing a changed sheet failed; the change stays in the feed and is retried', {
+            spreadsheetId: fileId,
+            attempts: record.attempts,
+            error: error as Error,
+          });
           return 'holds-feed';
         }
-        deps.log.error('processing a sheet keeps failing; it is quarantined, flagged to coordinators and retried later', {
-          spreadsheetId: fileId,
-          unitId: record.unitId,
-          attempts: record.attempts,
-          transient: record.transient,
-          nextRetryAt: new Date(record.nextRetryAt).toISOString(),
-          error: error as Error,
-        });
+        deps.log.error(
+          'processing a sheet keeps failing; it is quarantined, flagged to coordinators and retried later',
+          {
+            spreadsheetId: fileId,
+            unitId: record.unitId,
+            attempts: record.attempts,
+            transient: record.transient,
+            nextRetryAt: new Date(record.nextRetryAt).toISOString(),
+            error: error as Error,
+          },
+        );
         if (!previous?.quarantined) await requestMasterRefresh(store, deps.now(), 'master'); // show the flag
         return 'quarantined';
       }
@@ -124,7 +142,8 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
       if (master.spreadsheetId && latest.has(master.spreadsheetId)) {
         const version = latest.get(master.spreadsheetId)!.version;
         // Coordinators ticking the shortlist edit the master; our own refreshes do too (skipped by version).
-        if (version === null || version > (master.seenVersion ?? 0)) await requestMasterRefresh(store, deps.now(), 'master');
+        if (version === null || version > (master.seenVersion ?? 0))
+          await requestMasterRefresh(store, deps.now(), 'master');
       }
       let failures = 0;
       let taken = 0;
@@ -135,7 +154,10 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
           return;
         }
         taken++;
-        const result = await attempt(changedFile.fileId, changedFile.version !== null ? { notifiedVersion: changedFile.version } : {});
+        const result = await attempt(
+          changedFile.fileId,
+          changedFile.version !== null ? { notifiedVersion: changedFile.version } : {},
+        );
         if (result === 'holds-feed') failures++;
         if (result === 'quarantined') count('quarantined');
       });
@@ -149,7 +171,9 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
     }
     // Quarantined sheets due for a retry (Google's clock), unless this poll just tried them.
     if (deferred === 0) {
-      const due = [...failing.values()].filter((f) => f.quarantined && f.nextRetryAt <= deps.googleNow() && !attempted.has(f.spreadsheetId));
+      const due = [...failing.values()].filter(
+        (f) => f.quarantined && f.nextRetryAt <= deps.googleNow() && !attempted.has(f.spreadsheetId),
+      );
       for (const failure of due) {
         const result = await attempt(failure.spreadsheetId, {});
         count(result === 'ok' ? 'recovered' : 'still-quarantined');
@@ -161,7 +185,10 @@ export async function pollChanges(deps: ChangeDeps): Promise<PollResult> {
   if (deferred > 0) {
     // After the lease is released, so that the poll this request triggers can take it.
     outcomes.deferred = deferred;
-    deps.log.info('poll ran out of its time budget; the rest stays in the feed for the next poll', { deferred, processedSoFar: changedFiles - deferred });
+    deps.log.info('poll ran out of its time budget; the rest stays in the feed for the next poll', {
+      deferred,
+      processedSoFar: changedFiles - deferred,
+    });
     await store.requestPoll(deps.now(), `continuing a poll that ran out of time (${deferred} sheets left)`);
   }
   return { status: 'polled', changedFiles, outcomes };
@@ -174,7 +201,10 @@ export interface RenewResult {
 }
 
 /** Keeps one live Drive changes channel pointing at the webhook, replacing it before it expires. */
-export async function renewWatch(deps: { store: Store; files: Files; googleNow: () => number; log: Logger }, opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number }): Promise<RenewResult> {
+export async function renewWatch(
+  deps: { store: Store; files: Files; googleNow: () => number; log: Logger },
+  opts: { address: string | null; secret: string; ttlMs: number; renewBeforeMs?: number },
+): Promise<RenewResult> {
   const { store, files } = deps;
   let meta = await store.meta('driveWatch');
   if (!meta.pageToken) {
@@ -184,13 +214,27 @@ export async function renewWatch(deps: { store: Store; files: Files; googleNow: 
   if (!opts.address) return { status: 'no-address' };
   const now = deps.googleNow();
   const current = meta.channel;
-  if (current && current.address === opts.address && current.expiration - now > (opts.renewBeforeMs ?? opts.ttlMs / 4)) {
+  if (
+    current &&
+    current.address === opts.address &&
+    current.expiration - now > (opts.renewBeforeMs ?? opts.ttlMs / 4)
+  ) {
     return { status: 'current', channelId: current.id, expiration: current.expiration };
   }
   const id = randomUUID();
-  const channel = await files.watchChanges(meta.pageToken!, { id, address: opts.address, token: channelToken(opts.secret, id), expiration: now + opts.ttlMs });
-  await store.patchMeta('driveWatch', { channel: { id: channel.id, resourceId: channel.resourceId, expiration: channel.expiration, address: opts.address } });
+  const channel = await files.watchChanges(meta.pageToken!, {
+    id,
+    address: opts.address,
+    token: channelToken(opts.secret, id),
+    expiration: now + opts.ttlMs,
+  });
+  await store.patchMeta('driveWatch', {
+    channel: { id: channel.id, resourceId: channel.resourceId, expiration: channel.expiration, address: opts.address },
+  });
   if (current) await files.stopChannel(current.id, current.resourceId);
-  deps.log.info('drive watch channel renewed', { channelId: channel.id, expiration: new Date(channel.expiration).toISOString() });
+  deps.log.info('drive watch channel renewed', {
+    channelId: channel.id,
+    expiration: new Date(channel.expiration).toISOString(),
+  });
   return { status: 'renewed', channelId: channel.id, expiration: channel.expiration };
 }

@@ -5,10 +5,25 @@
  * event handlers all decide with these, so the rule lives in one place.
  */
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'ESOCKETTIMEDOUT']);
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'ESOCKETTIMEDOUT',
+]);
 
 export function statusOf(error: unknown): number | string | undefined {
-  const details = error as { status?: number; code?: number | string; response?: { status?: number }; cause?: { code?: string } };
+  const details = error as {
+    status?: number;
+    code?: number | string;
+    response?: { status?: number };
+    cause?: { code?: string };
+  };
   return details?.status ?? details?.response?.status ?? details?.code ?? details?.cause?.code;
 }
 
@@ -17,11 +32,18 @@ export function statusOf(error: unknown): number | string | undefined {
  * fixes); Google asks for exponential backoff as for 429
  * (https://developers.google.com/workspace/drive/api/guides/limits).
  */
-export const DRIVE_RATE_LIMIT_REASONS: ReadonlySet<string> = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'sharingRateLimitExceeded']);
+export const DRIVE_RATE_LIMIT_REASONS: ReadonlySet<string> = new Set([
+  'userRateLimitExceeded',
+  'rateLimitExceeded',
+  'sharingRateLimitExceeded',
+]);
 
 /** The first `errors[].reason` of a Drive-style error body (gaxios exposes it both ways). */
 export function reasonOf(error: unknown): string | undefined {
-  const details = error as { errors?: { reason?: string }[]; response?: { data?: { error?: { errors?: { reason?: string }[] } } } };
+  const details = error as {
+    errors?: { reason?: string }[];
+    response?: { data?: { error?: { errors?: { reason?: string }[] } } };
+  };
   return details?.errors?.[0]?.reason ?? details?.response?.data?.error?.errors?.[0]?.reason;
 }
 
@@ -59,7 +81,7 @@ export function isTransientError(error: unknown): boolean {
   const details = error as { code?: unknown; details?: unknown; metadata?: unknown; transient?: unknown } | null;
   if (details?.transient === true) return true;
   // gRPC errors carry a small numeric code and details/metadata; HTTP statuses are ≥ 100.
-  if (typeof details?.code === 'number' && details.code < 100 && ('details' in details || 'metadata' in details)) return TRANSIENT_GRPC_CODES.has(details.code);
+  if (typeof details?.code === 'number' && details.code < 100 && ('details' in details || 'metadata' in details))
+    return TRANSIENT_GRPC_CODES.has(details.code);
   return isRetryable(error);
 }
-

@@ -14,11 +14,16 @@ export interface Logger {
 
 type Sink = (line: string) => void;
 
-export function createLogger(base: LogContext = {}, sink: Sink = (l) => process.stdout.write(l + '\n'), minLevel: 'debug' | 'info' = 'info'): Logger {
+export function createLogger(
+  base: LogContext = {},
+  sink: Sink = (l) => process.stdout.write(l + '\n'),
+  minLevel: 'debug' | 'info' = 'info',
+): Logger {
   const emit = (severity: string, message: string, context?: LogContext) => {
     if (severity === 'DEBUG' && minLevel !== 'debug') return;
     const fields: LogContext = { severity, message, ...base, ...context };
-    if (fields.error instanceof Error) fields.error = { name: fields.error.name, message: fields.error.message, stack: fields.error.stack };
+    if (fields.error instanceof Error)
+      fields.error = { name: fields.error.name, message: fields.error.message, stack: fields.error.stack };
     sink(JSON.stringify(fields));
   };
   return {

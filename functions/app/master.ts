@@ -16,14 +16,28 @@
 import { randomUUID } from 'node:crypto';
 import type { NodeFigures } from '../core/aggregate.js';
 import type { CampaignModel } from '../core/campaign-model.js';
-import { buildMasterView, type MasterInput, type MasterView, type RoundInput, type ViewFlag, type ViewState, type ViewSubmission } from '../core/master-view.js';
+import {
+  buildMasterView,
+  type MasterInput,
+  type MasterView,
+  type RoundInput,
+  type ViewFlag,
+  type ViewState,
+  type ViewSubmission,
+} from '../core/master-view.js';
 import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
 import type { WorkbookModel } from '../layout/model.js';
 import { cellsIn, toReplaceContentRequests, workbookDifferences } from '../layout/sheets-render.js';
 import type { Logger } from './log.js';
 import { quarantineFlags } from './quarantine.js';
 import type { Files, MasterSheets, MetaDocs, Store } from './ports.js';
-import type { MasterChangeRecord, MasterChangeScope, SubmissionRecord, UnitFlagsRecord, UnitRoundState } from './records.js';
+import type {
+  MasterChangeRecord,
+  MasterChangeScope,
+  SubmissionRecord,
+  UnitFlagsRecord,
+  UnitRoundState,
+} from './records.js';
 
 export interface MasterDeps {
   model: CampaignModel;
@@ -116,12 +130,58 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Only what the view reads: the cache holds every unit of the campaign, so it keeps no more. */
 function viewSubmission(submission: SubmissionRecord): ViewSubmission {
-  const { unitId, contentHash, versionCount, acceptedAt, firstAcceptedAt, late, totals, nominations, confirmation, activities } = submission;
-  return { unitId, contentHash, versionCount, acceptedAt, firstAcceptedAt, late, totals, nominations, confirmation, ...(activities ? { activities } : {}) };
+  const {
+    unitId,
+    contentHash,
+    versionCount,
+    acceptedAt,
+    firstAcceptedAt,
+    late,
+    totals,
+    nominations,
+    confirmation,
+    activities,
+  } = submission;
+  return {
+    unitId,
+    contentHash,
+    versionCount,
+    acceptedAt,
+    firstAcceptedAt,
+    late,
+    totals,
+    nominations,
+    confirmation,
+    ...(activities ? { activities } : {}),
+  };
 }
 function viewState(state: UnitRoundState): ViewState {
-  const { unitId, status, contentHash, errors, warnings, evaluatedAt, lockedOut, issues, nominations, quotaOverruns, dossierMissing } = state;
-  return { unitId, status, contentHash, errors, warnings, evaluatedAt, lockedOut, issues, nominations, quotaOverruns, dossierMissing };
+  const {
+    unitId,
+    status,
+    contentHash,
+    errors,
+    warnings,
+    evaluatedAt,
+    lockedOut,
+    issues,
+    nominations,
+    quotaOverruns,
+    dossierMissing,
+  } = state;
+  return {
+    unitId,
+    status,
+    contentHash,
+    errors,
+    warnings,
+    evaluatedAt,
+    lockedOut,
+    issues,
+    nominations,
+    quotaOverruns,
+    dossierMissing,
+  };
 }
 /** A unit's flags in one order whichever way they were read (one query, or the unit's two documents). */
 function flagsOfRecords(records: UnitFlagsRecord[]): ViewFlag[] {
@@ -145,7 +205,8 @@ async function loadIndex(deps: Pick<MasterDeps, 'model' | 'store'>): Promise<Mas
       store.flagsOfRound(round.id),
     ]);
     const flagsByUnit = new Map<string, UnitFlagsRecord[]>();
-    for (const flagRecord of flagRecords) flagsByUnit.set(flagRecord.unitId, [...(flagsByUnit.get(flagRecord.unitId) ?? []), flagRecord]);
+    for (const flagRecord of flagRecords)
+      flagsByUnit.set(flagRecord.unitId, [...(flagsByUnit.get(flagRecord.unitId) ?? []), flagRecord]);
     index.set(round.id, {
       submissions: new Map(submissions.map((s) => [s.unitId, viewSubmission(s)])),
       states: new Map(states.map((s) => [s.unitId, viewState(s)])),
@@ -163,13 +224,18 @@ async function loadIndex(deps: Pick<MasterDeps, 'model' | 'store'>): Promise<Mas
  * group rows are per-node figures; subtotals and the headline are summed in memory); for a
  * 'flags' marker, every round's flags. A number of reads bounded by the markers, not the units.
  */
-async function patchIndex(deps: Pick<MasterDeps, 'model' | 'store'>, index: MasterIndex, changes: MasterChangeRecord[]): Promise<void> {
+async function patchIndex(
+  deps: Pick<MasterDeps, 'model' | 'store'>,
+  index: MasterIndex,
+  changes: MasterChangeRecord[],
+): Promise<void> {
   const { model, store } = deps;
   if (changes.some((c) => c.kind === 'flags')) {
     for (const round of model.campaign.rounds) {
       const records = await store.flagsOfRound(round.id);
       const byUnit = new Map<string, UnitFlagsRecord[]>();
-      for (const flagRecord of records) byUnit.set(flagRecord.unitId, [...(byUnit.get(flagRecord.unitId) ?? []), flagRecord]);
+      for (const flagRecord of records)
+        byUnit.set(flagRecord.unitId, [...(byUnit.get(flagRecord.unitId) ?? []), flagRecord]);
       const roundIndex = index.get(round.id);
       if (roundIndex) roundIndex.flags = new Map([...byUnit].map(([unitId, rs]) => [unitId, flagsOfRecords(rs)]));
     }
@@ -189,19 +255,32 @@ async function patchIndex(deps: Pick<MasterDeps, 'model' | 'store'>, index: Mast
     setOrDelete(roundIndex.states, unitId!, state && viewState(state));
     setOrDelete(roundIndex.sheetUrls, unitId!, registration?.url);
     setOrDelete(roundIndex.flags, unitId!, flags.length ? flagsOfRecords(flags) : null);
-    path.forEach((nodeId, i) => setOrDelete(roundIndex.nodes, nodeId, nodes[i] && { totals: nodes[i].totals, contributors: nodes[i].contributors }));
+    path.forEach((nodeId, i) =>
+      setOrDelete(
+        roundIndex.nodes,
+        nodeId,
+        nodes[i] && { totals: nodes[i].totals, contributors: nodes[i].contributors },
+      ),
+    );
   });
 }
 
 async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** The view's input from an index, units in id order whichever way the index was filled. */
-async function inputOf(deps: Pick<MasterDeps, 'model' | 'store'>, index: MasterIndex, now: number, shortlist: Set<string>): Promise<MasterInput> {
+async function inputOf(
+  deps: Pick<MasterDeps, 'model' | 'store'>,
+  index: MasterIndex,
+  now: number,
+  shortlist: Set<string>,
+): Promise<MasterInput> {
   const [reports, failures] = await Promise.all([deps.store.meta('reports'), deps.store.sheetFailures()]); // quarantined sheets show as flags on their units
   const sorted = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => byId(a, b));
   const rounds: RoundInput[] = deps.model.campaign.rounds.map((round) => {
@@ -215,12 +294,21 @@ async function inputOf(deps: Pick<MasterDeps, 'model' | 'store'>, index: MasterI
       flags: [...sorted(roundIndex.flags).flatMap(([, f]) => f), ...quarantineFlags(failures, round.id)],
     };
   });
-  const documents = Object.fromEntries(Object.entries(reports).map(([roundId, r]) => [roundId, { publishedAt: r.publishedAt, files: r.files.map((f) => ({ name: f.name, url: f.url })) }]));
+  const documents = Object.fromEntries(
+    Object.entries(reports).map(([roundId, r]) => [
+      roundId,
+      { publishedAt: r.publishedAt, files: r.files.map((f) => ({ name: f.name, url: f.url })) },
+    ]),
+  );
   return { now, rounds, shortlist, documents };
 }
 
 /** Everything the master shows, read from Firestore (one query per collection and round). */
-export async function loadMasterInput(deps: Pick<MasterDeps, 'model' | 'store'>, now: number, shortlist: Set<string>): Promise<MasterInput> {
+export async function loadMasterInput(
+  deps: Pick<MasterDeps, 'model' | 'store'>,
+  now: number,
+  shortlist: Set<string>,
+): Promise<MasterInput> {
   return inputOf(deps, await loadIndex(deps), now, shortlist);
 }
 
@@ -250,7 +338,11 @@ const NOT_REFRESHED: MasterRefreshResult = { refreshed: false, requests: 0, mode
 /** Longer than the maintenance function may run (540 s): a lease left by a killed instance lapses. */
 export const MASTER_LEASE_MS = 10 * 60_000;
 
-async function refreshOnce(deps: MasterDeps, opts: { force?: boolean }, cache: MasterCache | null): Promise<MasterRefreshResult> {
+async function refreshOnce(
+  deps: MasterDeps,
+  opts: { force?: boolean },
+  cache: MasterCache | null,
+): Promise<MasterRefreshResult> {
   const { store, master } = deps;
   const seen = await store.meta('master');
   if (!seen.spreadsheetId || !master) return NOT_REFRESHED;
@@ -270,7 +362,12 @@ async function refreshOnce(deps: MasterDeps, opts: { force?: boolean }, cache: M
   }
 }
 
-async function refreshHeld(deps: MasterDeps, opts: { force?: boolean }, cache: MasterCache | null, meta: MetaDocs['master']): Promise<MasterRefreshResult> {
+async function refreshHeld(
+  deps: MasterDeps,
+  opts: { force?: boolean },
+  cache: MasterCache | null,
+  meta: MetaDocs['master'],
+): Promise<MasterRefreshResult> {
   const { store, master, model } = deps;
   if (!meta.spreadsheetId || !master) return NOT_REFRESHED;
   if (!opts.force && !refreshPending(meta)) return NOT_REFRESHED;
@@ -278,17 +375,27 @@ async function refreshHeld(deps: MasterDeps, opts: { force?: boolean }, cache: M
   const spreadsheetId = meta.spreadsheetId;
   // The markers are read before any document: a change written after this read leaves its marker for the next refresh.
   const changes = await store.masterChanges();
-  const held = cache?.current && cache.current.renderId === meta.renderId && cache.current.spreadsheetId === spreadsheetId ? cache.current : null;
+  const held =
+    cache?.current && cache.current.renderId === meta.renderId && cache.current.spreadsheetId === spreadsheetId
+      ? cache.current
+      : null;
   // Until this refresh's write is recorded, what the sheet holds is not known for sure.
   if (cache) cache.current = null;
   // Past a few hundred units, one query per collection costs less than each unit's documents.
-  const everything = changes.some((c) => c.kind === 'all') || changes.filter((c) => c.kind === 'unit').length > MAX_UNIT_CHANGES;
+  const everything =
+    changes.some((c) => c.kind === 'all') || changes.filter((c) => c.kind === 'unit').length > MAX_UNIT_CHANGES;
   const verify = Boolean(opts.force) || changes.some((c) => c.kind === 'verify');
   const mode = held && !everything && !verify ? 'incremental' : 'full';
   // The nominations tab as read here decides where each nominee's row stays; the shortlist
   // column itself is never written back (a tick typed after this read survives the write).
-  const [{ shortlist, onSheet }, structure] = await Promise.all([master.readNominations(spreadsheetId, NOMINATIONS_TAB_TITLE), master.structure(spreadsheetId)]);
-  const workbookOf = async (index: MasterIndex) => buildMasterWorkbook(model, buildMasterView(model, await inputOf(deps, index, startedAt, shortlist)), startedAt, { nominationsOnSheet: onSheet });
+  const [{ shortlist, onSheet }, structure] = await Promise.all([
+    master.readNominations(spreadsheetId, NOMINATIONS_TAB_TITLE),
+    master.structure(spreadsheetId),
+  ]);
+  const workbookOf = async (index: MasterIndex) =>
+    buildMasterWorkbook(model, buildMasterView(model, await inputOf(deps, index, startedAt, shortlist)), startedAt, {
+      nominationsOnSheet: onSheet,
+    });
 
   let index: MasterIndex;
   let workbook: WorkbookModel;
@@ -325,9 +432,21 @@ async function refreshHeld(deps: MasterDeps, opts: { force?: boolean }, cache: M
   const produced = deps.files && requests > 0 ? (await deps.files.meta(spreadsheetId))?.version : undefined;
   const renderId = randomUUID();
   // The request seen at the start: one made during this refresh leaves a different id, so the next run refreshes again.
-  await store.patchMeta('master', { refreshedAt: startedAt, refreshedRequestId: meta.requestId ?? null, shortlist: [...shortlist], renderId, ...(produced ? { seenVersion: produced } : {}) });
+  await store.patchMeta('master', {
+    refreshedAt: startedAt,
+    refreshedRequestId: meta.requestId ?? null,
+    shortlist: [...shortlist],
+    renderId,
+    ...(produced ? { seenVersion: produced } : {}),
+  });
   await store.clearMasterChanges(changes);
   if (cache) cache.current = { renderId, spreadsheetId, index, workbook };
-  deps.log.info('master sheet refreshed', { mode, requests, cellsWritten, changes: changes.length, shortlisted: shortlist.size });
+  deps.log.info('master sheet refreshed', {
+    mode,
+    requests,
+    cellsWritten,
+    changes: changes.length,
+    shortlisted: shortlist.size,
+  });
   return { refreshed: true, requests, mode, cellsWritten };
 }

@@ -107,7 +107,6 @@ export interface Mailer {
   close(): void;
 }
 
-
 // Pacing (adapters/rate-limiter.ts, adapters/shared-pace.ts)
 
 /**
@@ -120,7 +119,6 @@ export interface RateLimiter {
   etaMs(requests: number): number;
 }
 
-
 // Unit workbooks (adapters/sheets-workbooks.ts)
 
 export interface UnitWorkbookRead {
@@ -128,7 +126,6 @@ export interface UnitWorkbookRead {
   /** Tab title → sheetId, from the same read, for addressing feedback. */
   sheetIds: Map<string, number>;
 }
-
 
 // The store (adapters/firestore-store.ts)
 
@@ -142,7 +139,10 @@ export interface CommitInput {
   /** The spreadsheet the evaluated content was read from (absent: compare versions as if one file). */
   spreadsheetId?: string;
   /** Present when the evaluated content is ready to be accepted. */
-  candidate: Omit<SubmissionRecord, 'versionCount' | 'versionId' | 'sourceVersion' | 'acceptedAt' | 'firstAcceptedAt' | 'late'> | null;
+  candidate: Omit<
+    SubmissionRecord,
+    'versionCount' | 'versionId' | 'sourceVersion' | 'acceptedAt' | 'firstAcceptedAt' | 'late'
+  > | null;
   sourceVersion: number;
   now: number;
   dueAt: number;
@@ -201,13 +201,27 @@ export interface MetaDocs {
  */
 export type SweepSheetView = Pick<SheetRegistration, 'unitId' | 'roundId' | 'url' | 'createdAt'>;
 /** What the sweep reads of a unit's latest state (core/sweep.ts SweepUnitInput['state'], and the time it was evaluated for `--at`). */
-export type SweepStateView = Pick<UnitRoundState, 'unitId' | 'status' | 'errors' | 'warnings' | 'pendingCount' | 'quotaOverruns' | 'nominations' | 'dossierMissing' | 'evaluatedAt'>;
+export type SweepStateView = Pick<
+  UnitRoundState,
+  | 'unitId'
+  | 'status'
+  | 'errors'
+  | 'warnings'
+  | 'pendingCount'
+  | 'quotaOverruns'
+  | 'nominations'
+  | 'dossierMissing'
+  | 'evaluatedAt'
+>;
 /**
  * What the sweep reads of an accepted submission: lateness, the times that decide which
  * version stood at an instant (`--at`), and the nominees only when the coordinators shortlisted
  * some (the city quota check needs them; otherwise they are not fetched).
  */
-export type SweepSubmissionView = Pick<SubmissionRecord, 'unitId' | 'roundId' | 'versionCount' | 'acceptedAt' | 'firstAcceptedAt' | 'late'> & { nominations?: NominationRecord[] };
+export type SweepSubmissionView = Pick<
+  SubmissionRecord,
+  'unitId' | 'roundId' | 'versionCount' | 'acceptedAt' | 'firstAcceptedAt' | 'late'
+> & { nominations?: NominationRecord[] };
 /** One accepted version, as the sweep reads it (its number orders the history). */
 export type SweepVersionView = SweepSubmissionView & { versionNo: number };
 
@@ -264,7 +278,13 @@ export interface Store {
    * our own write produced (never moving backwards). The feedback of the version read at
    * `readVersion` is then done: unless a newer read was stored meanwhile, nothing is pending.
    */
-  recordFeedback(roundId: string, unitId: string, feedbackHash: string, producedVersion: number | null, readVersion: number): Promise<void>;
+  recordFeedback(
+    roundId: string,
+    unitId: string,
+    feedbackHash: string,
+    producedVersion: number | null,
+    readVersion: number,
+  ): Promise<void>;
   /** Every sheet with a failure on record; few, and one query per poll. */
   sheetFailures(): Promise<SheetFailureRecord[]>;
   putSheetFailure(record: SheetFailureRecord): Promise<void>;
@@ -280,17 +300,25 @@ export interface Store {
    * ledger. Reads the node, plus the child's part for a child's change: at most 2 documents.
    * Returns the node as stored, and whether anything changed.
    */
-  updateNode(roundId: string, nodeId: string, parentId: string | null, change: {
-      own: NodeTotals | null;
-      ownSeq: number;
-  } | {
-      childId: string;
-      totals: NodeTotals;
-      seq: number;
-      contributors: number;
-  }, now: number): Promise<{
-      node: AggregateRecord;
-      changed: boolean;
+  updateNode(
+    roundId: string,
+    nodeId: string,
+    parentId: string | null,
+    change:
+      | {
+          own: NodeTotals | null;
+          ownSeq: number;
+        }
+      | {
+          childId: string;
+          totals: NodeTotals;
+          seq: number;
+          contributors: number;
+        },
+    now: number,
+  ): Promise<{
+    node: AggregateRecord;
+    changed: boolean;
   }>;
   /** Writes a node document as given (tests and tools; the event path uses updateNode). */
   putAggregate(record: AggregateRecord): Promise<void>;
@@ -380,10 +408,16 @@ export interface Files {
    * https://developers.google.com/workspace/drive/api/reference/rest/v3/files/update.
    * A creation is not retried blindly (its outcome may be unknown): the next run finds it.
    */
-  upsertFile(name: string, mimeType: string, content: Buffer, appProperties: Record<string, string>, parentId?: string): Promise<{
-      file: FileMeta;
-      created: boolean;
-      duplicates: number;
+  upsertFile(
+    name: string,
+    mimeType: string,
+    content: Buffer,
+    appProperties: Record<string, string>,
+    parentId?: string,
+  ): Promise<{
+    file: FileMeta;
+    created: boolean;
+    duplicates: number;
   }>;
   permissions(fileId: string): Promise<FilePermission[]>;
   /**
@@ -394,38 +428,47 @@ export interface Files {
    * thrown, so that one bad contact does not stop the rest. Only failures that are not about
    * the contact (the file is gone, the service is down) are thrown.
    */
-  share(fileId: string, email: string, role: 'reader' | 'writer', existing?: {
+  share(
+    fileId: string,
+    email: string,
+    role: 'reader' | 'writer',
+    existing?: {
       role: string;
       emailAddress: string | null;
-  }[], invitation?: string): Promise<ShareOutcome>;
+    }[],
+    invitation?: string,
+  ): Promise<ShareOutcome>;
   /** Whether writers may re-share the file, and the shared drive holding it (if any). */
   sharingSettings(fileId: string): Promise<{
-      writersCanShare: boolean | null;
-      driveId: string | null;
+    writersCanShare: boolean | null;
+    driveId: string | null;
   }>;
   /** Only the owner (the system) may change the file's sharing from now on. My Drive only. */
   forbidWritersSharing(fileId: string): Promise<void>;
   /** A shared drive's name and restrictions (drives.get). */
   sharedDrive(driveId: string): Promise<{
-      id: string;
-      name: string;
-      restrictions: SharedDriveRestrictions;
+    id: string;
+    name: string;
+    restrictions: SharedDriveRestrictions;
   }>;
   startPageToken(): Promise<string>;
   /** Follows every page from `pageToken`; returns the changed files and the token to resume from. */
   listChanges(pageToken: string): Promise<{
-      changes: ChangedFile[];
-      newStartPageToken: string;
+    changes: ChangedFile[];
+    newStartPageToken: string;
   }>;
-  watchChanges(pageToken: string, channel: {
+  watchChanges(
+    pageToken: string,
+    channel: {
       id: string;
       address: string;
       token: string;
       expiration: number;
-  }): Promise<{
-      id: string;
-      resourceId: string;
-      expiration: number;
+    },
+  ): Promise<{
+    id: string;
+    resourceId: string;
+    expiration: number;
   }>;
   stopChannel(id: string, resourceId: string): Promise<void>;
 }
@@ -438,9 +481,12 @@ export interface MasterSheets {
    * row's nomination id and values (found by the tab's hidden code row), so that a refresh
    * keeps each nominee on its row.
    */
-  readNominations(spreadsheetId: string, tabTitle: string): Promise<{
-      shortlist: Set<string>;
-      onSheet: NominationRowsOnSheet;
+  readNominations(
+    spreadsheetId: string,
+    tabTitle: string,
+  ): Promise<{
+    shortlist: Set<string>;
+    onSheet: NominationRowsOnSheet;
   }>;
   /** Nomination ids ticked in the shortlist column. */
   readShortlist(spreadsheetId: string, tabTitle: string): Promise<Set<string>>;
@@ -456,7 +502,12 @@ export interface MasterSheets {
    * and `next`: changed cells where a tab kept its structure, a full replacement of a tab whose
    * structure changed. Nothing changed: no request at all.
    */
-  writeChanges(spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): Promise<{ requests: number; cellsWritten: number }>;
+  writeChanges(
+    spreadsheetId: string,
+    previous: WorkbookModel,
+    next: WorkbookModel,
+    existing: ExistingSheet[],
+  ): Promise<{ requests: number; cellsWritten: number }>;
 }
 
 /** Units' workbooks: render a layout, read what was entered, write feedback. */
@@ -468,15 +519,23 @@ export interface UnitWorkbooks {
    * exists"). A batchUpdate is all-or-nothing, so before resending, the tabs are looked up: if
    * the model's tabs are there, the first attempt was applied and the render is done.
    */
-  render(spreadsheetId: string, model: WorkbookModel, opts?: {
+  render(
+    spreadsheetId: string,
+    model: WorkbookModel,
+    opts?: {
       defaultSheetId?: number | null;
-  }): Promise<void>;
+    },
+  ): Promise<void>;
   read(spreadsheetId: string): Promise<UnitWorkbookRead>;
   /** All feedback of one run in one batchUpdate (all-or-nothing on Google's side). */
   writeFeedback(spreadsheetId: string, sheetIds: Map<string, number>, plan: FeedbackPlan): Promise<number>;
   /** Writes values as if typed (USER_ENTERED) or verbatim (RAW): the CLI import and the demo use this. */
-  writeValues(spreadsheetId: string, data: {
+  writeValues(
+    spreadsheetId: string,
+    data: {
       range: string;
       values: unknown[][];
-  }[], valueInputOption: 'RAW' | 'USER_ENTERED'): Promise<void>;
+    }[],
+    valueInputOption: 'RAW' | 'USER_ENTERED',
+  ): Promise<void>;
 }

@@ -41,10 +41,17 @@ export type ProcessOutcome =
 
 const MAX_STORED_ISSUES = 300;
 
-const issueRecords = (ev: Evaluation): IssueRecord[] => ev.issues.slice(0, MAX_STORED_ISSUES).map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
+const issueRecords = (ev: Evaluation): IssueRecord[] =>
+  ev.issues
+    .slice(0, MAX_STORED_ISSUES)
+    .map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 const nominationRecords = (ev: Evaluation): NominationRecord[] => ev.nominations.map((n) => ({ ...n }));
 
-function stateOf(evaluation: Evaluation, now: number, clerkSavedAt: number): Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'> {
+function stateOf(
+  evaluation: Evaluation,
+  now: number,
+  clerkSavedAt: number,
+): Omit<UnitRoundState, 'seenVersion' | 'feedbackHash' | 'lockedOut'> {
   return {
     clerkSavedAt,
     unitId: evaluation.unitId,
@@ -82,7 +89,12 @@ function candidateOf(model: CampaignModel, evaluation: Evaluation) {
     warnings: issueRecords(evaluation).filter((i) => i.severity === 'warning'),
     // Kept for the draft city report (app/report-documents.ts), which quotes each unit's text.
     outline: evaluation.outline,
-    examples: Object.fromEntries(Object.entries(evaluation.examples).map(([table, rows]) => [table, rows.filter((r) => r.complete).map((r) => r.values)])),
+    examples: Object.fromEntries(
+      Object.entries(evaluation.examples).map(([table, rows]) => [
+        table,
+        rows.filter((r) => r.complete).map((r) => r.values),
+      ]),
+    ),
   };
 }
 
@@ -102,14 +114,19 @@ export class MetadataLagError extends Error {
 /** Waits (briefly) for files.get to show at least the version the change feed reported. */
 const LAG_WAITS_MS = [250, 500, 1_000, 2_000];
 
-async function currentMeta(files: Files, spreadsheetId: string, notifiedVersion: number | undefined): Promise<FileMeta | null> {
+async function currentMeta(
+  files: Files,
+  spreadsheetId: string,
+  notifiedVersion: number | undefined,
+): Promise<FileMeta | null> {
   let meta = await files.meta(spreadsheetId);
   for (const wait of LAG_WAITS_MS) {
     if (!meta || notifiedVersion === undefined || meta.version >= notifiedVersion) return meta;
     await new Promise((r) => setTimeout(r, wait));
     meta = await files.meta(spreadsheetId);
   }
-  if (meta && notifiedVersion !== undefined && meta.version < notifiedVersion) throw new MetadataLagError(spreadsheetId, meta.version, notifiedVersion);
+  if (meta && notifiedVersion !== undefined && meta.version < notifiedVersion)
+    throw new MetadataLagError(spreadsheetId, meta.version, notifiedVersion);
   return meta;
 }
 
@@ -158,7 +175,12 @@ export function isOwnWrite(meta: FileMeta, revisions: RevisionMeta[], clerkSaved
  * Only this system writes as the service account, so a write of ours right after the feedback
  * cannot be told apart from it, and needs none (it is our own content).
  */
-async function ownWriteVersion(files: Files, spreadsheetId: string, readVersion: number, clerkSavedAt: number): Promise<number | null> {
+async function ownWriteVersion(
+  files: Files,
+  spreadsheetId: string,
+  readVersion: number,
+  clerkSavedAt: number,
+): Promise<number | null> {
   let after = await files.meta(spreadsheetId);
   for (const wait of LAG_WAITS_MS) {
     if (!after || after.version > readVersion) break;
@@ -173,7 +195,11 @@ async function ownWriteVersion(files: Files, spreadsheetId: string, readVersion:
  * `notifiedVersion`: the version the change feed reported. Drive's metadata can lag a write;
  * a files.get showing an older version would make a clerk's edit look already seen.
  */
-export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string, opts: { force?: boolean; notifiedVersion?: number } = {}): Promise<ProcessOutcome> {
+export async function processUnitSheet(
+  deps: PipelineDeps,
+  spreadsheetId: string,
+  opts: { force?: boolean; notifiedVersion?: number } = {},
+): Promise<ProcessOutcome> {
   const { model, store, workbooks, files } = deps;
   const reg = await store.registration(spreadsheetId);
   if (!reg || !model.findUnit(reg.unitId) || !model.findRound(reg.roundId)) {
@@ -194,7 +220,8 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
     // Drive versions compare only within one file: a replacement sheet starts again from 1.
     const sameFile = (known?.spreadsheetId ?? spreadsheetId) === spreadsheetId;
     if (known && sameFile && meta.version <= known.seenVersion) {
-      if (!(known.feedbackPending && meta.version === known.seenVersion)) return { outcome: 'unchanged', unitId, roundId };
+      if (!(known.feedbackPending && meta.version === known.seenVersion))
+        return { outcome: 'unchanged', unitId, roundId };
       unfinished = known;
     }
   }
@@ -214,14 +241,25 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   ]);
   const otherNominations: OtherNomination[] = Object.entries(nomineeIndex)
     .filter(([id]) => id !== unitId && model.findUnit(id))
-    .flatMap(([id, entries]) => entries.map((e) => ({ unitId: id, unitName: model.unit(id).name, key: e.key, award: e.award })));
-  const evaluation = evaluateWorkbook(model, unitId, roundId, grid, { ...(peerStats ? { peerStats } : {}), otherNominations });
+    .flatMap(([id, entries]) =>
+      entries.map((e) => ({ unitId: id, unitName: model.unit(id).name, key: e.key, award: e.award })),
+    );
+  const evaluation = evaluateWorkbook(model, unitId, roundId, grid, {
+    ...(peerStats ? { peerStats } : {}),
+    otherNominations,
+  });
 
   // Resuming, the evaluation of this version is already stored (and accepted, if it was):
   // what remains is everything after the commit. Two runs of one version at once may both
   // write the same feedback; that costs a write, never a wrong sheet.
   const commit: CommitResult = unfinished
-    ? { outcome: 'committed', accepted: false, lockedOut: unfinished.lockedOut, submission: await store.submission(roundId, unitId), previousFeedbackHash: unfinished.feedbackHash }
+    ? {
+        outcome: 'committed',
+        accepted: false,
+        lockedOut: unfinished.lockedOut,
+        submission: await store.submission(roundId, unitId),
+        previousFeedbackHash: unfinished.feedbackHash,
+      }
     : await store.commitEvaluation({
         state: stateOf(evaluation, now, clerkSavedAt),
         candidate: candidateOf(model, evaluation),
@@ -231,25 +269,39 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
         dueAt: model.dueAt(roundId),
         lockAt: model.lockAt(roundId),
       });
-  if (unfinished) log.warn('finishing the work of a run that stopped after storing this version', { version: meta.version });
+  if (unfinished)
+    log.warn('finishing the work of a run that stopped after storing this version', { version: meta.version });
   if (commit.outcome === 'stale') {
-    log.info('older or duplicate read; newer state already stored', { readVersion: meta.version, storedVersion: commit.seenVersion });
+    log.info('older or duplicate read; newer state already stored', {
+      readVersion: meta.version,
+      storedVersion: commit.seenVersion,
+    });
     return { outcome: 'unchanged', unitId, roundId };
   }
 
   await requestMasterRefresh(store, now, { roundId, unitId });
   if (withNominations) {
-    const mine: NomineeIndexEntry[] = evaluation.nominations.filter((n) => n.key).map((n) => ({ key: n.key!, award: n.award, name: n.name! }));
+    const mine: NomineeIndexEntry[] = evaluation.nominations
+      .filter((n) => n.key)
+      .map((n) => ({ key: n.key!, award: n.award, name: n.name! }));
     const before = JSON.stringify(nomineeIndex[unitId] ?? []);
     if (JSON.stringify(mine) !== before) await store.putNominees(roundId, unitId, mine);
   }
 
-  const lockedOut = receivedAt >= model.lockAt(roundId) && evaluation.contentHash !== commit.submission?.contentHash && evaluation.status !== 'empty';
-  const status = statusLine(model, roundId, { ...evaluation, pendingCount: evaluation.pending.length }, {
-    acceptedAt: commit.submission?.acceptedAt ?? null,
-    late: commit.submission?.late ?? false,
-    lockedOut,
-  });
+  const lockedOut =
+    receivedAt >= model.lockAt(roundId) &&
+    evaluation.contentHash !== commit.submission?.contentHash &&
+    evaluation.status !== 'empty';
+  const status = statusLine(
+    model,
+    roundId,
+    { ...evaluation, pendingCount: evaluation.pending.length },
+    {
+      acceptedAt: commit.submission?.acceptedAt ?? null,
+      late: commit.submission?.late ?? false,
+      lockedOut,
+    },
+  );
   const plan = planFeedback(model, evaluation, status);
   const feedbackWritten = plan.hash !== commit.previousFeedbackHash;
   let produced: number | null = null;
@@ -260,7 +312,21 @@ export async function processUnitSheet(deps: PipelineDeps, spreadsheetId: string
   // Also when nothing was written: this version's feedback is no longer pending.
   await store.recordFeedback(roundId, unitId, plan.hash, produced, meta.version);
   if (commit.accepted) {
-    log.info('submission accepted', { version: commit.submission?.versionCount, late: commit.submission?.late, totals: totalsFromSubmission(evaluation.totals) });
+    log.info('submission accepted', {
+      version: commit.submission?.versionCount,
+      late: commit.submission?.late,
+      totals: totalsFromSubmission(evaluation.totals),
+    });
   }
-  return { outcome: 'processed', unitId, roundId, evaluation: evaluation, accepted: commit.accepted, lockedOut, submission: commit.submission, statusText: status.text, feedbackWritten };
+  return {
+    outcome: 'processed',
+    unitId,
+    roundId,
+    evaluation: evaluation,
+    accepted: commit.accepted,
+    lockedOut,
+    submission: commit.submission,
+    statusText: status.text,
+    feedbackWritten,
+  };
 }

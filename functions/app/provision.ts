@@ -21,7 +21,15 @@ import { buildUnitWorkbook, unitWorkbookTitle } from '../layout/unit-workbook.js
 import type { Logger } from './log.js';
 import { renewWatch, type RenewResult } from './change-detection.js';
 import { masterRefreshRequest } from './master.js';
-import type { FileMeta, Files, MasterSheets, RateLimiter, SharedDriveRestrictions, Store, UnitWorkbooks } from './ports.js';
+import type {
+  FileMeta,
+  Files,
+  MasterSheets,
+  RateLimiter,
+  SharedDriveRestrictions,
+  Store,
+  UnitWorkbooks,
+} from './ports.js';
 
 export interface ProvisionDeps {
   model: CampaignModel;
@@ -93,7 +101,13 @@ function organisationDomain(model: CampaignModel): string | null {
 }
 
 function allContacts(model: CampaignModel): string[] {
-  return [...new Set([...model.campaign.coordinator.emails, ...model.campaign.units.flatMap((u) => u.emails)].map((e) => e.toLowerCase()))];
+  return [
+    ...new Set(
+      [...model.campaign.coordinator.emails, ...model.campaign.units.flatMap((u) => u.emails)].map((e) =>
+        e.toLowerCase(),
+      ),
+    ),
+  ];
 }
 
 /**
@@ -101,14 +115,22 @@ function allContacts(model: CampaignModel): string[] {
  * re-share a unit's sheet, in Vietnamese, for the provisioning report and the preflight check.
  * Drive has no per-file `writersCanShare` in shared drives: its restrictions are the only lock.
  */
-export function sharedDriveSharingProblems(restrictions: SharedDriveRestrictions, contacts: string[], domain: string | null): string[] {
+export function sharedDriveSharingProblems(
+  restrictions: SharedDriveRestrictions,
+  contacts: string[],
+  domain: string | null,
+): string[] {
   const problems: string[] = [];
   const outside = domain ? contacts.filter((e) => !e.toLowerCase().endsWith(`@${domain}`)) : [];
   if (restrictions.driveMembersOnly) {
-    problems.push('Tắt "Chỉ thành viên bộ nhớ dùng chung mới được truy cập tệp" (driveMembersOnly): cán bộ đơn vị không phải thành viên nên không chia sẻ được bảng tính cho họ.');
+    problems.push(
+      'Tắt "Chỉ thành viên bộ nhớ dùng chung mới được truy cập tệp" (driveMembersOnly): cán bộ đơn vị không phải thành viên nên không chia sẻ được bảng tính cho họ.',
+    );
   }
   if (restrictions.domainUsersOnly && outside.length) {
-    problems.push(`Bộ nhớ dùng chung chỉ cho người trong tổ chức (domainUsersOnly) nên không chia sẻ được cho ${outside.length} địa chỉ ngoài ${domain}: ${outside.join(', ')}. Đổi sang địa chỉ của tổ chức hoặc tắt hạn chế này.`);
+    problems.push(
+      `Bộ nhớ dùng chung chỉ cho người trong tổ chức (domainUsersOnly) nên không chia sẻ được cho ${outside.length} địa chỉ ngoài ${domain}: ${outside.join(', ')}. Đổi sang địa chỉ của tổ chức hoặc tắt hạn chế này.`,
+    );
   }
   if (!restrictions.domainUsersOnly) {
     problems.push(
@@ -125,7 +147,12 @@ export async function checkSharedDriveSharing(files: Files, model: CampaignModel
   const driveId = files.sharedDriveIdInUse;
   if (!driveId) return null;
   const drive = await files.sharedDrive(driveId);
-  return { driveId, name: drive.name, restrictions: drive.restrictions, problems: sharedDriveSharingProblems(drive.restrictions, allContacts(model), organisationDomain(model)) };
+  return {
+    driveId,
+    name: drive.name,
+    restrictions: drive.restrictions,
+    problems: sharedDriveSharingProblems(drive.restrictions, allContacts(model), organisationDomain(model)),
+  };
 }
 
 /** What the operator should do about a contact Drive refused, by Drive's reason. */
@@ -158,13 +185,19 @@ function invitationText(model: CampaignModel, target: Target): string {
 type Target = { kind: 'unit'; unitId: string; roundId: string } | { kind: 'master' };
 
 const appPropsOf = (campaignId: string, t: Target): Record<string, string> =>
-  t.kind === 'unit' ? { campaign: campaignId, unit: t.unitId, round: t.roundId } : { campaign: campaignId, role: 'master' };
+  t.kind === 'unit'
+    ? { campaign: campaignId, unit: t.unitId, round: t.roundId }
+    : { campaign: campaignId, role: 'master' };
 
 /**
  * Finds the target's file by appProperties, or creates it. A creation whose outcome is unknown
  * (a timeout, a 5xx) is followed by another look-up, never by a blind second creation.
  */
-async function findOrCreate(files: Files, name: string, props: Record<string, string>): Promise<{ file: FileMeta; created: boolean }> {
+async function findOrCreate(
+  files: Files,
+  name: string,
+  props: Record<string, string>,
+): Promise<{ file: FileMeta; created: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const found = await files.findByAppProperties(props);
     if (found.length) return { file: found.sort((a, b) => a.id.localeCompare(b.id))[0]!, created: false };
@@ -181,7 +214,9 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
   const { model, store, files, workbooks, writes } = deps;
   const rounds = opts.rounds ?? model.campaign.rounds.map((r) => r.id);
   const targets: Target[] = [];
-  for (const roundId of rounds) for (const unit of model.campaign.units) if (model.hasWorkbook(unit.id, roundId)) targets.push({ kind: 'unit', unitId: unit.id, roundId });
+  for (const roundId of rounds)
+    for (const unit of model.campaign.units)
+      if (model.hasWorkbook(unit.id, roundId)) targets.push({ kind: 'unit', unitId: unit.id, roundId });
   targets.push({ kind: 'master' });
   const report: ProvisionReport = {
     created: [],
@@ -197,7 +232,8 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
     lockedSharing: [],
     sharedDrive: await checkSharedDriveSharing(files, model),
   };
-  for (const problem of report.sharedDrive?.problems ?? []) deps.log.warn('shared drive setting to change', { driveId: report.sharedDrive!.driveId, problem });
+  for (const problem of report.sharedDrive?.problems ?? [])
+    deps.log.warn('shared drive setting to change', { driveId: report.sharedDrive!.driveId, problem });
   const coordinators = model.campaign.coordinator.emails;
   const started = deps.now();
   let done = 0;
@@ -217,14 +253,20 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       let file = known;
       let created = false;
       if (!file) {
-        const name = target.kind === 'unit' ? unitWorkbookTitle(model, target.unitId, target.roundId) : masterWorkbookTitle(model);
+        const name =
+          target.kind === 'unit' ? unitWorkbookTitle(model, target.unitId, target.roundId) : masterWorkbookTitle(model);
         ({ file, created } = await findOrCreate(files, name, props));
       }
-      const wasRegistered = target.kind === 'unit' ? registered?.spreadsheetId === file.id : masterMeta?.spreadsheetId === file.id;
+      const wasRegistered =
+        target.kind === 'unit' ? registered?.spreadsheetId === file.id : masterMeta?.spreadsheetId === file.id;
       // Registration happens after rendering, so only an unregistered file can be blank.
       const needsRender = created || (!wasRegistered && !(await hasRendered(deps, file.id)));
       if (needsRender) {
-        if (target.kind === 'unit') await workbooks.render(file.id, buildUnitWorkbook(model, target.unitId, target.roundId, { editors: deps.editors }));
+        if (target.kind === 'unit')
+          await workbooks.render(
+            file.id,
+            buildUnitWorkbook(model, target.unitId, target.roundId, { editors: deps.editors }),
+          );
         else {
           const now = deps.now();
           const view = buildMasterView(model, { now, rounds: [], shortlist: new Set() });
@@ -233,16 +275,31 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       }
       const existing = await files.permissions(file.id);
       // The master: the coordinators write (the shortlist column; the rest is protected).
-      const { writers, readers } = target.kind === 'unit' ? unitSheetGrants(model, target.unitId) : { writers: coordinators, readers: [] };
-      const grants: [string, 'reader' | 'writer'][] = [...writers.map((e) => [e, 'writer'] as [string, 'writer']), ...readers.map((e) => [e, 'reader'] as [string, 'reader'])];
+      const { writers, readers } =
+        target.kind === 'unit' ? unitSheetGrants(model, target.unitId) : { writers: coordinators, readers: [] };
+      const grants: [string, 'reader' | 'writer'][] = [
+        ...writers.map((e) => [e, 'writer'] as [string, 'writer']),
+        ...readers.map((e) => [e, 'reader'] as [string, 'reader']),
+      ];
       let shared = 0;
       for (const [email, role] of grants) {
         const outcome = await files.share(file.id, email, role, existing, invitationText(model, target));
         if (outcome.status === 'granted' || outcome.status === 'invited') shared++;
         if (outcome.status === 'invited') report.invited.push({ label, email });
         if (outcome.status === 'refused') {
-          report.shareFailures.push({ label, email, role, reason: outcome.reason, explanation: explainShareFailure(outcome.reason, email) });
-          deps.log.warn('Drive refused to share a sheet with a contact; carrying on', { label, email, reason: outcome.reason, message: outcome.message });
+          report.shareFailures.push({
+            label,
+            email,
+            role,
+            reason: outcome.reason,
+            explanation: explainShareFailure(outcome.reason, email),
+          });
+          deps.log.warn('Drive refused to share a sheet with a contact; carrying on', {
+            label,
+            email,
+            reason: outcome.reason,
+            message: outcome.message,
+          });
         }
       }
       report.shares += shared;
@@ -259,12 +316,21 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
       const url = file.webViewLink ?? `https://docs.google.com/spreadsheets/d/${file.id}/edit`;
       if (!wasRegistered) {
         if (target.kind === 'unit') {
-          await store.register({ spreadsheetId: file.id, unitId: target.unitId, roundId: target.roundId, url, createdAt: deps.now() });
+          await store.register({
+            spreadsheetId: file.id,
+            unitId: target.unitId,
+            roundId: target.roundId,
+            url,
+            createdAt: deps.now(),
+          });
           await store.markMasterChange({ roundId: target.roundId, unitId: target.unitId }, deps.now()); // its link, at the master's next refresh
-        }
-        else await store.patchMeta('master', { spreadsheetId: file.id, url, ...masterRefreshRequest(deps.now()) });
+        } else await store.patchMeta('master', { spreadsheetId: file.id, url, ...masterRefreshRequest(deps.now()) });
       }
-      const outcome = created ? 'created' : needsRender || shared || locked || !wasRegistered ? 'repaired' : 'unchanged';
+      const outcome = created
+        ? 'created'
+        : needsRender || shared || locked || !wasRegistered
+          ? 'repaired'
+          : 'unchanged';
       if (target.kind === 'master') report.master = outcome;
       else report[outcome].push(label);
       action = outcome === 'created' ? 'đã tạo' : outcome === 'repaired' ? 'đã sửa' : 'không đổi';
@@ -273,7 +339,10 @@ export async function provisionCampaign(deps: ProvisionDeps, opts: ProvisionOpti
     const elapsed = deps.now() - started;
     const remainingWrites = targets.length - done;
     // Nothing left is nothing left to wait for, whatever slot the limiter has reserved next.
-    const etaMs = remainingWrites === 0 ? 0 : Math.max(writes.etaMs(remainingWrites), done ? (elapsed / done) * remainingWrites : 0);
+    const etaMs =
+      remainingWrites === 0
+        ? 0
+        : Math.max(writes.etaMs(remainingWrites), done ? (elapsed / done) * remainingWrites : 0);
     opts.onProgress?.({ done, total: targets.length, label, action, etaMs });
   }
   if (!opts.dryRun && opts.webhook) report.watch = await renewWatch(deps, opts.webhook);

@@ -29,7 +29,8 @@ export function isRefusal(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && !isTransientError(error);
 }
 
-export const retryDelayMs = (attempts: number): number => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
+export const retryDelayMs = (attempts: number): number =>
+  Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
 
 const errorText = (error: unknown): string => {
   const status = statusOf(error);
@@ -51,7 +52,9 @@ export async function noteSheetFailure(
   const transient = isTransientError(error);
   const attempts = (previous?.attempts ?? 0) + 1;
   const quarantined = Boolean(previous?.quarantined) || isRefusal(error) || attempts >= QUARANTINE_AFTER;
-  const reg = previous ? { unitId: previous.unitId, roundId: previous.roundId } : await store.registration(spreadsheetId);
+  const reg = previous
+    ? { unitId: previous.unitId, roundId: previous.roundId }
+    : await store.registration(spreadsheetId);
   const record: SheetFailureRecord = {
     spreadsheetId,
     unitId: reg?.unitId ?? null,
@@ -69,7 +72,10 @@ export async function noteSheetFailure(
 }
 
 /** How a quarantined sheet shows in the master's status tab (a flag on the unit's row). */
-export function quarantineFlags(records: SheetFailureRecord[], roundId: string): { unitId: string; rule: string; reason: string }[] {
+export function quarantineFlags(
+  records: SheetFailureRecord[],
+  roundId: string,
+): { unitId: string; rule: string; reason: string }[] {
   return records
     .filter((r) => r.quarantined && r.roundId === roundId && r.unitId)
     .map((r) => ({

@@ -55,14 +55,25 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
     const current = stored.get(node.nodeId);
     const parts = Object.entries(node.children)
       .filter(([, c]) => c.contributors > 0)
-      .map(([childId, c]) => ({ childId, totals: c.totals, contributors: c.contributors, seq: seqOf.get(childId) ?? stored.get(childId)?.seq ?? 0 }));
+      .map(([childId, c]) => ({
+        childId,
+        totals: c.totals,
+        contributors: c.contributors,
+        seq: seqOf.get(childId) ?? stored.get(childId)?.seq ?? 0,
+      }));
     const wanted = new Set(parts.map((p) => p.childId));
     const storedOfNode = storedParts.get(node.nodeId) ?? new Map<string, AggregatePartRecord>();
     // A part counts only in its node's epoch: one from another incarnation is written again.
     const write = parts
       .filter((part) => {
         const storedPart = storedOfNode.get(part.childId);
-        return !storedPart || !current?.epoch || storedPart.epoch !== current.epoch || storedPart.contributors !== part.contributors || canonicalJson(storedPart.totals) !== canonicalJson(part.totals);
+        return (
+          !storedPart ||
+          !current?.epoch ||
+          storedPart.epoch !== current.epoch ||
+          storedPart.contributors !== part.contributors ||
+          canonicalJson(storedPart.totals) !== canonicalJson(part.totals)
+        );
       })
       .map((p) => p.childId);
     const remove = [...storedOfNode.keys()].filter((childId) => !wanted.has(childId));
@@ -79,7 +90,16 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
       continue;
     }
     if (!current && node.contributors === 0) continue; // nothing to store for an empty subtree (stray parts count in no node)
-    const repair: NodeRepair = { roundId, nodeId: node.nodeId, parentId: node.parentId, own: node.own, ownSeq: ownSeq.get(node.nodeId) ?? 0, parts, write, remove };
+    const repair: NodeRepair = {
+      roundId,
+      nodeId: node.nodeId,
+      parentId: node.parentId,
+      own: node.own,
+      ownSeq: ownSeq.get(node.nodeId) ?? 0,
+      parts,
+      write,
+      remove,
+    };
     const written = await store.repairNode(repair, current?.seq ?? null, now);
     if (!written) {
       skipped.push(node.nodeId);
@@ -89,14 +109,24 @@ export async function reconcileRound(deps: AggregationDeps, roundId: string): Pr
     repaired.push(node.nodeId);
   }
   if (repaired.length) {
-    deps.log.warn('aggregates repaired from source submissions', { roundId, repaired: repaired.slice(0, 50), count: repaired.length });
+    deps.log.warn('aggregates repaired from source submissions', {
+      roundId,
+      repaired: repaired.slice(0, 50),
+      count: repaired.length,
+    });
     // The master shows the repaired numbers only once it is rebuilt.
     await requestMasterRefresh(store, now, 'all');
   }
-  if (skipped.length) deps.log.info('aggregates changed while reconciling; left for the next run', { roundId, skipped: skipped.slice(0, 50), count: skipped.length });
+  if (skipped.length)
+    deps.log.info('aggregates changed while reconciling; left for the next run', {
+      roundId,
+      skipped: skipped.slice(0, 50),
+      count: skipped.length,
+    });
 
   const byKind = new Map<string, (typeof known)[number]['values'][]>();
-  for (const submission of known) byKind.set(submission.kind, [...(byKind.get(submission.kind) ?? []), submission.values]);
+  for (const submission of known)
+    byKind.set(submission.kind, [...(byKind.get(submission.kind) ?? []), submission.values]);
   for (const [kind, values] of byKind) await store.putPeerStats(roundId, kind, computePeerStats(values), now);
   return { roundId, repaired, skipped, checked: expected.size };
 }
@@ -129,8 +159,22 @@ export interface SharingReconcileResult {
   missing: string[];
 }
 
-const ROLE_RANK: Record<string, number> = { reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 };
-const ROLE_LABEL: Record<string, string> = { reader: 'xem', commenter: 'nhận xét', writer: 'sửa', fileOrganizer: 'quản lý', organizer: 'quản lý', owner: 'chủ sở hữu' };
+const ROLE_RANK: Record<string, number> = {
+  reader: 1,
+  commenter: 2,
+  writer: 3,
+  fileOrganizer: 4,
+  organizer: 5,
+  owner: 6,
+};
+const ROLE_LABEL: Record<string, string> = {
+  reader: 'xem',
+  commenter: 'nhận xét',
+  writer: 'sửa',
+  fileOrganizer: 'quản lý',
+  organizer: 'quản lý',
+  owner: 'chủ sở hữu',
+};
 
 function describeGrant(grant: ExtraGrant): string {
   const role = ROLE_LABEL[grant.role] ?? grant.role;
@@ -141,11 +185,18 @@ function describeGrant(grant: ExtraGrant): string {
 
 /** The grants on one unit's sheet beyond those the system made (contacts writer, coordinators reader, itself). */
 export function extraGrants(
-  permissions: { type: string; role: string; emailAddress: string | null; domain: string | null; inherited?: boolean }[],
+  permissions: {
+    type: string;
+    role: string;
+    emailAddress: string | null;
+    domain: string | null;
+    inherited?: boolean;
+  }[],
   expected: { writers: string[]; readers: string[]; system: string[] },
 ): ExtraGrant[] {
   const allowed = new Map<string, number>();
-  const allow = (email: string, role: string) => allowed.set(email.toLowerCase(), Math.max(allowed.get(email.toLowerCase()) ?? 0, ROLE_RANK[role]!));
+  const allow = (email: string, role: string) =>
+    allowed.set(email.toLowerCase(), Math.max(allowed.get(email.toLowerCase()) ?? 0, ROLE_RANK[role]!));
   for (const email of expected.readers) allow(email, 'reader');
   for (const email of expected.writers) allow(email, 'writer');
   for (const email of expected.system) allow(email, 'owner');
@@ -153,10 +204,30 @@ export function extraGrants(
   for (const permission of permissions) {
     // The file's owner is the system (outside shared drives); a shared drive's members inherit
     // their access from the drive, which its organizers manage, not from this sheet.
-    if (permission.inherited || (permission.role === 'owner' && permission.emailAddress && expected.system.some((s) => s.toLowerCase() === permission.emailAddress!.toLowerCase()))) continue;
+    if (
+      permission.inherited ||
+      (permission.role === 'owner' &&
+        permission.emailAddress &&
+        expected.system.some((s) => s.toLowerCase() === permission.emailAddress!.toLowerCase()))
+    )
+      continue;
     const email = permission.emailAddress?.toLowerCase();
-    if ((permission.type === 'user' || permission.type === 'group') && email && (ROLE_RANK[permission.role] ?? 9) <= (allowed.get(email) ?? 0)) continue;
-    extra.push({ type: permission.type, role: permission.role, who: permission.type === 'anyone' ? null : permission.type === 'domain' ? permission.domain : (permission.emailAddress ?? null) });
+    if (
+      (permission.type === 'user' || permission.type === 'group') &&
+      email &&
+      (ROLE_RANK[permission.role] ?? 9) <= (allowed.get(email) ?? 0)
+    )
+      continue;
+    extra.push({
+      type: permission.type,
+      role: permission.role,
+      who:
+        permission.type === 'anyone'
+          ? null
+          : permission.type === 'domain'
+            ? permission.domain
+            : (permission.emailAddress ?? null),
+    });
   }
   return extra;
 }
@@ -200,7 +271,11 @@ export async function reconcileSharing(deps: SharingReconcileDeps): Promise<Shar
   }
   // Write only what changed; clear the flags of sheets that are back to the system's grants.
   const changed = await store.replaceFlags('sharing', [...wanted.values()]);
-  if (result.flagged.length) deps.log.warn('unit sheets shared beyond the system grants', { count: result.flagged.length, sheets: result.flagged.slice(0, 50).map((f) => `${f.roundId}/${f.unitId}`) });
+  if (result.flagged.length)
+    deps.log.warn('unit sheets shared beyond the system grants', {
+      count: result.flagged.length,
+      sheets: result.flagged.slice(0, 50).map((f) => `${f.roundId}/${f.unitId}`),
+    });
   if (changed) await requestMasterRefresh(store, now, 'flags');
   return result;
 }

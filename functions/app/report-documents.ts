@@ -32,15 +32,26 @@ function examplesTableId(model: CampaignModel): string | undefined {
 }
 
 /** What each unit wrote for the report, from its accepted submission (the latest accepted version counts). */
-export function narrativesOf(model: CampaignModel, submissions: Pick<SubmissionRecord, 'unitId' | 'outline' | 'examples'>[]): UnitNarrative[] {
+export function narrativesOf(
+  model: CampaignModel,
+  submissions: Pick<SubmissionRecord, 'unitId' | 'outline' | 'examples'>[],
+): UnitNarrative[] {
   const examplesTable = examplesTableId(model);
   return submissions
     .filter((s) => model.findUnit(s.unitId))
-    .map((s) => ({ unitId: s.unitId, outline: s.outline ?? {}, examples: (examplesTable && s.examples?.[examplesTable]) || [] }))
+    .map((s) => ({
+      unitId: s.unitId,
+      outline: s.outline ?? {},
+      examples: (examplesTable && s.examples?.[examplesTable]) || [],
+    }))
     .filter((n) => Object.values(n.outline).some((e) => e.content || e.reference) || n.examples.length > 0);
 }
 
-function roundHasTable(model: CampaignModel, roundId: string, test: (t: CampaignModel['campaign']['tables'][number]) => boolean): boolean {
+function roundHasTable(
+  model: CampaignModel,
+  roundId: string,
+  test: (t: CampaignModel['campaign']['tables'][number]) => boolean,
+): boolean {
   return model.round(roundId).tables.some((id) => test(model.table(id)));
 }
 
@@ -49,10 +60,19 @@ function isSupplementary(model: CampaignModel, roundId: string): boolean {
   return roundHasTable(model, roundId, (t) => t.kind === 'list' && t.role === 'activities');
 }
 
-export async function buildRoundDocuments(deps: ReportDeps, roundId: string, now: number, view?: MasterView): Promise<RoundDocument[]> {
+export async function buildRoundDocuments(
+  deps: ReportDeps,
+  roundId: string,
+  now: number,
+  view?: MasterView,
+): Promise<RoundDocument[]> {
   const { model, store } = deps;
   // The renderers load exceljs and docx: only when documents are asked for, never on a cold start.
-  const [{ buildConsolidatedWorkbook, buildAwardListWorkbook, buildActivitiesWorkbook }, { renderXlsx }, { renderCityReportDocx }] = await Promise.all([
+  const [
+    { buildConsolidatedWorkbook, buildAwardListWorkbook, buildActivitiesWorkbook },
+    { renderXlsx },
+    { renderCityReportDocx },
+  ] = await Promise.all([
     import('../layout/report-workbooks.js'),
     import('../layout/xlsx.js'),
     import('../layout/report-docx.js'),
@@ -60,15 +80,32 @@ export async function buildRoundDocuments(deps: ReportDeps, roundId: string, now
   const masterView = view ?? (await currentMasterView({ model, store }, now));
   const narratives = narrativesOf(model, await store.submissionsOfRound(roundId));
   const docs: RoundDocument[] = [
-    { fileName: `bang-tong-hop-${roundId}.xlsx`, mimeType: XLSX_MIME, content: await renderXlsx(buildConsolidatedWorkbook(model, masterView, roundId, now)) },
-    { fileName: `bao-cao-tong-hop-${roundId}.docx`, mimeType: DOCX_MIME, content: await renderCityReportDocx(model, masterView, roundId, now, narratives) },
+    {
+      fileName: `bang-tong-hop-${roundId}.xlsx`,
+      mimeType: XLSX_MIME,
+      content: await renderXlsx(buildConsolidatedWorkbook(model, masterView, roundId, now)),
+    },
+    {
+      fileName: `bao-cao-tong-hop-${roundId}.docx`,
+      mimeType: DOCX_MIME,
+      content: await renderCityReportDocx(model, masterView, roundId, now, narratives),
+    },
   ];
   if (roundHasTable(model, roundId, (t) => t.kind === 'list' && t.role === 'nominations')) {
     for (const award of model.campaign.awards) {
-      docs.push({ fileName: `khen-thuong-${award.id}.xlsx`, mimeType: XLSX_MIME, content: await renderXlsx(buildAwardListWorkbook(model, masterView, roundId, award.id, now)) });
+      docs.push({
+        fileName: `khen-thuong-${award.id}.xlsx`,
+        mimeType: XLSX_MIME,
+        content: await renderXlsx(buildAwardListWorkbook(model, masterView, roundId, award.id, now)),
+      });
     }
   }
-  if (isSupplementary(model, roundId)) docs.push({ fileName: `hoat-dong-${roundId}.xlsx`, mimeType: XLSX_MIME, content: await renderXlsx(buildActivitiesWorkbook(model, masterView, roundId, now)) });
+  if (isSupplementary(model, roundId))
+    docs.push({
+      fileName: `hoat-dong-${roundId}.xlsx`,
+      mimeType: XLSX_MIME,
+      content: await renderXlsx(buildActivitiesWorkbook(model, masterView, roundId, now)),
+    });
   return docs;
 }
 
@@ -87,18 +124,36 @@ export interface PublishedRound {
  * replacing the files of an earlier run (found by their appProperties), and records their
  * links for the master. Idempotent: run twice, one file each.
  */
-export async function publishRoundDocuments(deps: PublishDeps, roundId: string, now: number, view?: MasterView): Promise<PublishedRound> {
+export async function publishRoundDocuments(
+  deps: PublishDeps,
+  roundId: string,
+  now: number,
+  view?: MasterView,
+): Promise<PublishedRound> {
   const docs = await buildRoundDocuments(deps, roundId, now, view);
   const files: PublishedRound['files'] = [];
   for (const doc of docs) {
-    const { file, created, duplicates } = await deps.files.upsertFile(doc.fileName, doc.mimeType, doc.content, { campaignId: deps.model.id, reportFile: doc.fileName });
-    if (duplicates > 0) deps.log.warn('report file found more than once in Drive; the first one was replaced', { name: doc.fileName, duplicates });
+    const { file, created, duplicates } = await deps.files.upsertFile(doc.fileName, doc.mimeType, doc.content, {
+      campaignId: deps.model.id,
+      reportFile: doc.fileName,
+    });
+    if (duplicates > 0)
+      deps.log.warn('report file found more than once in Drive; the first one was replaced', {
+        name: doc.fileName,
+        duplicates,
+      });
     files.push({ name: doc.fileName, fileId: file.id, url: file.webViewLink, created });
   }
-  await deps.store.patchMeta('reports', { [roundId]: { publishedAt: now, files: files.map(({ created, ...f }) => f) } });
+  await deps.store.patchMeta('reports', {
+    [roundId]: { publishedAt: now, files: files.map(({ created, ...f }) => f) },
+  });
   // The master links the files: its next refresh shows them.
   await requestMasterRefresh(deps.store, now, 'master');
-  deps.log.info('round documents published', { roundId, files: files.length, created: files.filter((f) => f.created).length });
+  deps.log.info('round documents published', {
+    roundId,
+    files: files.length,
+    created: files.filter((f) => f.created).length,
+  });
   return { roundId, files };
 }
 
@@ -107,13 +162,19 @@ export async function publishRoundDocuments(deps: PublishDeps, roundId: string, 
  * written since, once. On demand: `roundId` (that round) or `all` (every round), now,
  * whatever was written before.
  */
-export async function publishDueReports(deps: PublishDeps, now: number, opts: { roundId?: string; all?: boolean } = {}): Promise<PublishedRound[]> {
+export async function publishDueReports(
+  deps: PublishDeps,
+  now: number,
+  opts: { roundId?: string; all?: boolean } = {},
+): Promise<PublishedRound[]> {
   const meta = await deps.store.meta('reports');
   const rounds = opts.roundId
     ? [deps.model.round(opts.roundId)]
     : opts.all
       ? deps.model.campaign.rounds
-      : deps.model.campaign.rounds.filter((r) => now >= deps.model.dueAt(r.id) && (meta[r.id]?.publishedAt ?? -Infinity) < deps.model.dueAt(r.id));
+      : deps.model.campaign.rounds.filter(
+          (r) => now >= deps.model.dueAt(r.id) && (meta[r.id]?.publishedAt ?? -Infinity) < deps.model.dueAt(r.id),
+        );
   const out: PublishedRound[] = [];
   if (rounds.length === 0) return out;
   // One master view (every round's submissions, states and aggregates) serves every round written.

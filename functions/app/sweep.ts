@@ -34,7 +34,11 @@ export interface SweepRun extends SweepResult {
  * last version accepted at or before `at` if it changed since (from the version history the
  * store keeps, read only then); the stored one otherwise.
  */
-async function asOf<S extends { acceptedAt: number; firstAcceptedAt: number }>(sub: S, at: number, history: () => Promise<(S & { versionNo: number })[]>): Promise<S | null> {
+async function asOf<S extends { acceptedAt: number; firstAcceptedAt: number }>(
+  sub: S,
+  at: number,
+  history: () => Promise<(S & { versionNo: number })[]>,
+): Promise<S | null> {
   if (sub.firstAcceptedAt > at) return null;
   if (sub.acceptedAt <= at) return sub;
   const last = (await history()).filter((v) => v.acceptedAt <= at).at(-1);
@@ -50,7 +54,12 @@ export function submissionAsOf(store: Store, sub: SubmissionRecord, at: number):
 }
 
 /** The sweep's view of the accepted submission as it stood at `at` (see `asOf`): versions are read through the same field mask. */
-export function sweepSubmissionAsOf(store: Store, sub: SweepSubmissionView, at: number, opts: { nominations: boolean }): Promise<SweepSubmissionView | null> {
+export function sweepSubmissionAsOf(
+  store: Store,
+  sub: SweepSubmissionView,
+  at: number,
+  opts: { nominations: boolean },
+): Promise<SweepSubmissionView | null> {
   return asOf(sub, at, () => store.sweepVersions(sub.roundId, sub.unitId, opts));
 }
 
@@ -73,13 +82,20 @@ export async function gatherSweepInput(model: CampaignModel, store: Store, now: 
   const rounds: SweepInput['rounds'] = [];
   const shortlisted: SweepInput['shortlisted'] = [];
   for (const round of model.campaign.rounds) {
-    const [states, stored] = await Promise.all([store.sweepStatesOfRound(round.id), store.sweepSubmissionsOfRound(round.id, withNominations)]);
+    const [states, stored] = await Promise.all([
+      store.sweepStatesOfRound(round.id),
+      store.sweepSubmissionsOfRound(round.id, withNominations),
+    ]);
     // Only a submission accepted again after `now` needs its history read; the rest stand as stored.
-    const submissions = await Promise.all(stored.map((s) => (s.acceptedAt <= now ? s : sweepSubmissionAsOf(store, s, now, withNominations))));
+    const submissions = await Promise.all(
+      stored.map((s) => (s.acceptedAt <= now ? s : sweepSubmissionAsOf(store, s, now, withNominations))),
+    );
     const stateOf = new Map(states.filter((s) => s.evaluatedAt <= now).map((s) => [s.unitId, s]));
     const subOf = new Map(submissions.filter((s): s is SweepSubmissionView => s !== null).map((s) => [s.unitId, s]));
     const urlOf = new Map(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url]));
-    for (const submission of subOf.values()) for (const nomination of submission.nominations ?? []) if (shortlistIds.has(nominationId(submission.unitId, nomination))) shortlisted.push(nomination);
+    for (const submission of subOf.values())
+      for (const nomination of submission.nominations ?? [])
+        if (shortlistIds.has(nominationId(submission.unitId, nomination))) shortlisted.push(nomination);
     rounds.push({
       roundId: round.id,
       units: model.campaign.units
@@ -89,8 +105,20 @@ export async function gatherSweepInput(model: CampaignModel, store: Store, now: 
           const sub = subOf.get(unit.id);
           return {
             unitId: unit.id,
-            state: state ? { status: state.status, errors: state.errors, warnings: state.warnings, pendingCount: state.pendingCount, quotaOverruns: state.quotaOverruns, nominations: state.nominations, dossierMissing: state.dossierMissing } : null,
-            submission: sub ? { firstAcceptedAt: sub.firstAcceptedAt, late: sub.late, versionCount: sub.versionCount } : null,
+            state: state
+              ? {
+                  status: state.status,
+                  errors: state.errors,
+                  warnings: state.warnings,
+                  pendingCount: state.pendingCount,
+                  quotaOverruns: state.quotaOverruns,
+                  nominations: state.nominations,
+                  dossierMissing: state.dossierMissing,
+                }
+              : null,
+            submission: sub
+              ? { firstAcceptedAt: sub.firstAcceptedAt, late: sub.late, versionCount: sub.versionCount }
+              : null,
             sheetUrl: urlOf.get(unit.id) ?? null,
           };
         }),
@@ -111,7 +139,8 @@ function flagRecords(result: SweepResult, now: number): UnitFlagsRecord[] {
     if (finding.roundId === '*') continue;
     const key = JSON.stringify([finding.roundId, finding.unitId]);
     const record = grouped.get(key) ?? { roundId: finding.roundId, unitId: finding.unitId, flags: [], at: now };
-    if (!record.flags.some((x) => x.rule === finding.rule)) record.flags.push({ unitId: finding.unitId, rule: finding.rule, reason: finding.reason });
+    if (!record.flags.some((x) => x.rule === finding.rule))
+      record.flags.push({ unitId: finding.unitId, rule: finding.rule, reason: finding.reason });
     grouped.set(key, record);
   }
   return [...grouped.values()];
@@ -140,18 +169,35 @@ export async function runSweep(deps: SweepDeps, opts: { at?: number; dryRun?: bo
       continue;
     }
     try {
-      await deps.mailer.send({ to: email.to, subject: email.subject, text: email.text, messageId: `<${claimed.messageKey}.${model.id}@bao-cao.local>`, date: now });
+      await deps.mailer.send({
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        messageId: `<${claimed.messageKey}.${model.id}@bao-cao.local>`,
+        date: now,
+      });
     } catch (e) {
       // Release the claim: the next run sends it again; nothing is marked sent that was not.
       await store.releaseMessage(claimed);
       run.failed.push({ ...summary, error: (e as Error).message });
-      deps.log.error('reminder not sent; will retry on the next run', { unitId: email.unitId, subject: email.subject, error: e as Error });
+      deps.log.error('reminder not sent; will retry on the next run', {
+        unitId: email.unitId,
+        subject: email.subject,
+        error: e as Error,
+      });
       continue;
     }
     await store.markMessageSent(claimed, email.unitId, now);
     run.sent.push(summary);
   }
-  deps.log.info('compliance sweep done', { at: new Date(now).toISOString(), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent, missing: result.missing.length, late: result.late.length });
+  deps.log.info('compliance sweep done', {
+    at: new Date(now).toISOString(),
+    sent: run.sent.length,
+    failed: run.failed.length,
+    alreadySent: run.alreadySent,
+    missing: result.missing.length,
+    late: result.late.length,
+  });
   return run;
 }
 
@@ -166,12 +212,25 @@ export type SweepJson = ReturnType<typeof sweepJson>;
 export function sweepJson(run: SweepResult, model?: CampaignModel) {
   return {
     at: run.at,
-    rounds: run.byRound.map((r) => ({ roundId: r.roundId, ...(model ? { name: model.round(r.roundId).name } : {}), missing: r.missing, late: r.late, dueSoon: r.dueSoon, invalid: r.invalid })),
+    rounds: run.byRound.map((r) => ({
+      roundId: r.roundId,
+      ...(model ? { name: model.round(r.roundId).name } : {}),
+      missing: r.missing,
+      late: r.late,
+      dueSoon: r.dueSoon,
+      invalid: r.invalid,
+    })),
     missing: run.missing,
     late: run.late,
     dueSoon: run.dueSoon,
     invalid: run.invalid,
-    findings: run.findings.map((f) => ({ roundId: f.roundId, unit: f.unitId, rule: f.rule, window: f.window, reason: f.reason })),
+    findings: run.findings.map((f) => ({
+      roundId: f.roundId,
+      unit: f.unitId,
+      rule: f.rule,
+      window: f.window,
+      reason: f.reason,
+    })),
     quotaOverruns: run.quotaOverruns,
     ineligible: run.ineligible,
     emails: run.emails.map((e) => ({ to: e.to, subject: e.subject, unit: e.unitId })),

@@ -36,8 +36,9 @@ export class QuotaDeferredError extends Error {
     /** What was left of the invocation's budget. */
     readonly budgetMs: number,
   ) {
-    super(`Sheets quota ${quota}: next free slot in ${Math.ceil(waitMs / 1000)} s, after this invocation's remaining ${Math.max(0, Math.floor(budgetMs / 1000))} s; work deferred`);
+    super(
+      `Sheets quota ${quota}: next free slot in ${Math.ceil(waitMs / 1000)} s, after this invocation's remaining ${Math.max(0, Math.floor(budgetMs / 1000))} s; work deferred`,
+    );
     this.name = 'QuotaDeferredError';
   }
 }
-

@@ -151,7 +151,9 @@ export interface Consolidation {
 export function consolidationGroups(model: CampaignModel) {
   if (model.campaign.consolidation) return model.campaign.consolidation.groups;
   const figureTables = new Set(model.figuresTables().map((t) => t.id));
-  const kinds = model.campaign.unitKinds.filter((k) => Object.keys(k.tables).some((t) => figureTables.has(t))).map((k) => k.id);
+  const kinds = model.campaign.unitKinds
+    .filter((k) => Object.keys(k.tables).some((t) => figureTables.has(t)))
+    .map((k) => k.id);
   return [{ id: 'don-vi', label: 'Đơn vị', subtotalLabel: 'Cộng', kinds, headline: true }];
 }
 
@@ -165,7 +167,11 @@ function filesFigures(model: CampaignModel, unitId: string, roundId: string): bo
  * that ancestor's totals, so it shows as a row but is not added again; the same holds across
  * the headline groups. Units that file no figures (police, CATP departments) have no row.
  */
-export function consolidateByGroups(model: CampaignModel, roundId: string, nodes: (unitId: string) => NodeFigures | undefined): Consolidation {
+export function consolidateByGroups(
+  model: CampaignModel,
+  roundId: string,
+  nodes: (unitId: string) => NodeFigures | undefined,
+): Consolidation {
   const figures = (unitId: string): NodeFigures => nodes(unitId) ?? { totals: {}, contributors: 0 };
   const topmost = (unitIds: string[]) => {
     const set = new Set(unitIds);
@@ -177,7 +183,9 @@ export function consolidateByGroups(model: CampaignModel, roundId: string, nodes
   };
   const groups = consolidationGroups(model).map((group): GroupConsolidation => {
     const kinds = new Set(group.kinds);
-    const members = model.campaign.units.filter((u) => kinds.has(u.kind) && filesFigures(model, u.id, roundId)).map((u) => u.id);
+    const members = model.campaign.units
+      .filter((u) => kinds.has(u.kind) && filesFigures(model, u.id, roundId))
+      .map((u) => u.id);
     const { totals, contributors } = add(members);
     return {
       id: group.id,

@@ -163,7 +163,8 @@ export class CampaignModel {
   /** From the unit's parent up to the root. */
   ancestors(unitId: string): Unit[] {
     const out: Unit[] = [];
-    for (let ancestorId = this.unit(unitId).parent; ancestorId; ancestorId = this.unit(ancestorId).parent) out.push(this.unit(ancestorId));
+    for (let ancestorId = this.unit(unitId).parent; ancestorId; ancestorId = this.unit(ancestorId).parent)
+      out.push(this.unit(ancestorId));
     return out;
   }
   roots(): Unit[] {

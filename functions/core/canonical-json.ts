@@ -5,7 +5,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, value) => {
     if (value instanceof Set) return [...value].sort();
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]));
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, (value as Record<string, unknown>)[k]]),
+      );
     }
     return value;
   });

@@ -10,7 +10,13 @@ import type { WorkbookGrid } from './grid.js';
 import { IssueCollector, countBySeverity, type Issue } from './issues.js';
 import { evaluateExamples, type ListRecord } from './lists.js';
 import { locateWorkbook, type LocatedWorkbook } from './locate.js';
-import { evaluateNominations, judgeNominees, type Nomination, type OtherNomination, type QuotaOverrun } from './nominations.js';
+import {
+  evaluateNominations,
+  judgeNominees,
+  type Nomination,
+  type OtherNomination,
+  type QuotaOverrun,
+} from './nominations.js';
 import { evaluateConfirmation, evaluateOutline, nominatesOnly, type OutlineEntry } from './report.js';
 import type { PeerStats } from './statistics.js';
 
@@ -61,23 +67,50 @@ export interface Evaluation {
   located: LocatedWorkbook;
 }
 
-export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: string, grid: WorkbookGrid, context: EvaluationContext = {}): Evaluation {
+export function evaluateWorkbook(
+  model: CampaignModel,
+  unitId: string,
+  roundId: string,
+  grid: WorkbookGrid,
+  context: EvaluationContext = {},
+): Evaluation {
   const round = model.round(roundId);
   const unit = model.unit(unitId);
-  const issues = new IssueCollector(model, { coordinator: model.campaign.coordinator.name, unit: unit.name, round: round.name });
+  const issues = new IssueCollector(model, {
+    coordinator: model.campaign.coordinator.name,
+    unit: unit.name,
+    round: round.name,
+  });
   const located = locateWorkbook(model, unitId, roundId, grid, issues);
 
   const instructionsTitle = model.campaign.instructions.sheetTitle;
   if (!located.identity) {
-    issues.add('structure.identity_missing', { sheet: instructionsTitle, row: null, col: null }, { expected: instructionsTitle });
+    issues.add(
+      'structure.identity_missing',
+      { sheet: instructionsTitle, row: null, col: null },
+      { expected: instructionsTitle },
+    );
   } else {
     if (located.identity.unitId !== unitId) {
-      const claimed = located.identity.unitId ? (model.findUnit(located.identity.unitId)?.name ?? located.identity.unitId) : '(trống)';
+      const claimed = located.identity.unitId
+        ? (model.findUnit(located.identity.unitId)?.name ?? located.identity.unitId)
+        : '(trống)';
       issues.add('structure.wrong_unit', { sheet: instructionsTitle, row: null, col: null }, { claimed });
     }
     if (located.identity.roundId !== roundId || located.identity.campaignId !== model.id) {
-      const claimedRound = located.identity.roundId ? (model.findRound(located.identity.roundId)?.name ?? located.identity.roundId) : '(trống)';
-      issues.add('structure.wrong_round', { sheet: instructionsTitle, row: null, col: null }, { claimed: located.identity.campaignId === model.id ? claimedRound : `${claimedRound} (${located.identity.campaignId ?? '?'})` });
+      const claimedRound = located.identity.roundId
+        ? (model.findRound(located.identity.roundId)?.name ?? located.identity.roundId)
+        : '(trống)';
+      issues.add(
+        'structure.wrong_round',
+        { sheet: instructionsTitle, row: null, col: null },
+        {
+          claimed:
+            located.identity.campaignId === model.id
+              ? claimedRound
+              : `${claimedRound} (${located.identity.campaignId ?? '?'})`,
+        },
+      );
     }
   }
 
@@ -95,7 +128,15 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
   for (const { table, requirement } of model.tablesFor(unitId, roundId)) {
     const loc = located.tables.get(table.id);
     if (table.kind === 'figures') {
-      const result = evaluateFigures(model, table, requirement, round.periods, loc?.kind === 'figures' ? loc : undefined, issues, context.peerStats);
+      const result = evaluateFigures(
+        model,
+        table,
+        requirement,
+        round.periods,
+        loc?.kind === 'figures' ? loc : undefined,
+        issues,
+        context.peerStats,
+      );
       values[table.id] = result.values;
       totals[table.id] = result.totals;
       entered += result.entered;
@@ -103,7 +144,14 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
       outline = evaluateOutline(model, table, loc?.kind === 'checklist' ? loc : undefined, issues);
       entered += Object.values(outline).filter((o) => o.content || o.reference).length;
     } else if (table.role === 'nominations') {
-      const result = evaluateNominations(model, unitId, table, loc?.kind === 'list' ? loc : undefined, issues, context.otherNominations);
+      const result = evaluateNominations(
+        model,
+        unitId,
+        table,
+        loc?.kind === 'list' ? loc : undefined,
+        issues,
+        context.otherNominations,
+      );
       ({ nominations, dossier, dossierMissing } = result);
       quotaOverruns = result.overruns;
       nominationsAt = result;
@@ -119,7 +167,10 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
 
   const sheetOrder = new Map(grid.sheets.map((s, i) => [s.title, i]));
   const byPosition = (a: Issue, b: Issue) =>
-    (sheetOrder.get(a.sheet) ?? -1) - (sheetOrder.get(b.sheet) ?? -1) || (a.row ?? -1) - (b.row ?? -1) || (a.col ?? -1) - (b.col ?? -1) || a.code.localeCompare(b.code);
+    (sheetOrder.get(a.sheet) ?? -1) - (sheetOrder.get(b.sheet) ?? -1) ||
+    (a.row ?? -1) - (b.row ?? -1) ||
+    (a.col ?? -1) - (b.col ?? -1) ||
+    a.code.localeCompare(b.code);
   const all = confirmation.submitted ? [...issues.issues, ...issues.pending] : [...issues.issues];
   all.sort(byPosition);
 
@@ -128,18 +179,37 @@ export function evaluateWorkbook(model: CampaignModel, unitId: string, roundId: 
   // nominates, for which the nominations with their dossier are what it submits.
   const nomineeRows = new Set(nominationsAt?.sheetRows ?? []);
   const dossierRows = new Set(nominationsAt?.dossierRows ?? []);
-  const onNominee = (i: Issue) => nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && nomineeRows.has(i.row);
-  const onDossier = (i: Issue) => nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && dossierRows.has(i.row);
+  const onNominee = (i: Issue) =>
+    nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && nomineeRows.has(i.row);
+  const onDossier = (i: Issue) =>
+    nominationsAt !== null && i.sheet === nominationsAt.sheetTitle && i.row !== null && dossierRows.has(i.row);
   const ofReport = (i: Issue) => !onNominee(i) && (onlyNominates || !onDossier(i));
   if (nominationsAt) {
-    const dossierIssues = [...issues.issues, ...issues.pending].filter((i) => onDossier(i) && i.severity === 'error').sort(byPosition);
-    judgeNominees(nominations, nominationsAt.sheetTitle, nominationsAt.sheetRows, issues.issues, issues.pending, dossierIssues);
+    const dossierIssues = [...issues.issues, ...issues.pending]
+      .filter((i) => onDossier(i) && i.severity === 'error')
+      .sort(byPosition);
+    judgeNominees(
+      nominations,
+      nominationsAt.sheetTitle,
+      nominationsAt.sheetRows,
+      issues.issues,
+      issues.pending,
+      dossierIssues,
+    );
   }
   const reportIssues = all.filter(ofReport);
   const { errors, warnings } = countBySeverity(reportIssues);
-  const status: WorkbookStatus = errors > 0 ? 'invalid' : confirmation.submitted ? 'ready' : entered > 0 ? 'draft' : 'empty';
+  const status: WorkbookStatus =
+    errors > 0 ? 'invalid' : confirmation.submitted ? 'ready' : entered > 0 ? 'draft' : 'empty';
 
-  const content = { values, nominations: nominations.map(({ eligible, ineligibleReasons, verdict, issues, ...n }) => n), dossier, examples, outline, confirmation };
+  const content = {
+    values,
+    nominations: nominations.map(({ eligible, ineligibleReasons, verdict, issues, ...n }) => n),
+    dossier,
+    examples,
+    outline,
+    confirmation,
+  };
   return {
     campaignId: model.id,
     unitId,

@@ -59,7 +59,11 @@ function joinNotes(issues: Issue[]): string {
   return text.length > MAX_NOTE_LENGTH ? `${text.slice(0, MAX_NOTE_LENGTH - 1)}…` : text;
 }
 
-export function planFeedback(model: CampaignModel, evaluation: Evaluation, status: { text: string; tone: StatusTone }): FeedbackPlan {
+export function planFeedback(
+  model: CampaignModel,
+  evaluation: Evaluation,
+  status: { text: string; tone: StatusTone },
+): FeedbackPlan {
   const clears: FeedbackPlan['clears'] = [];
   const totals: FeedbackPlan['totals'] = [];
   for (const loc of evaluation.located.tables.values()) {
@@ -68,19 +72,29 @@ export function planFeedback(model: CampaignModel, evaluation: Evaluation, statu
     codeRow.forEach((cell, col) => codeOf(cell) === LABEL_COLUMN_CODE && labelCols.add(col));
     const { startRow, endRow, startCol, endCol } = loc.dataRegion;
     if (endRow > startRow) {
-      for (const [runStart, runEnd] of dataColumnRuns(startCol, endCol, labelCols)) clears.push({ sheet: loc.sheet.title, range: { startRow, endRow, startCol: runStart, endCol: runEnd } });
+      for (const [runStart, runEnd] of dataColumnRuns(startCol, endCol, labelCols))
+        clears.push({ sheet: loc.sheet.title, range: { startRow, endRow, startCol: runStart, endCol: runEnd } });
     }
     if (loc.kind === 'list' && loc.form && loc.form.valueCol >= 0) {
-      for (const row of loc.form.rows.values()) clears.push({ sheet: loc.sheet.title, range: { startRow: row, endRow: row + 1, startCol: loc.form.valueCol, endCol: loc.form.valueCol + 1 } });
+      for (const row of loc.form.rows.values())
+        clears.push({
+          sheet: loc.sheet.title,
+          range: { startRow: row, endRow: row + 1, startCol: loc.form.valueCol, endCol: loc.form.valueCol + 1 },
+        });
     }
     if (loc.kind === 'figures' && loc.totalRow !== null) {
       const tableTotals = evaluation.totals[loc.table.id] ?? {};
-      for (const [code, col] of loc.columns) totals.push({ sheet: loc.sheet.title, row: loc.totalRow, col, value: tableTotals[code] ?? null });
+      for (const [code, col] of loc.columns)
+        totals.push({ sheet: loc.sheet.title, row: loc.totalRow, col, value: tableTotals[code] ?? null });
     }
   }
   const conf = evaluation.located.confirmation;
   if (conf && conf.valueCol >= 0) {
-    for (const row of conf.rows.values()) clears.push({ sheet: conf.sheet.title, range: { startRow: row, endRow: row + 1, startCol: conf.valueCol, endCol: conf.valueCol + 1 } });
+    for (const row of conf.rows.values())
+      clears.push({
+        sheet: conf.sheet.title,
+        range: { startRow: row, endRow: row + 1, startCol: conf.valueCol, endCol: conf.valueCol + 1 },
+      });
   }
 
   const byCell = new Map<string, Issue[]>();
@@ -112,7 +126,10 @@ export function planFeedback(model: CampaignModel, evaluation: Evaluation, statu
   const tabNote = tabLevel.length ? joinNotes(tabLevel) : '';
   const statusCells = evaluation.located.statusCells.map((statusCell) => {
     const here = perSheet.get(statusCell.sheet);
-    const suffix = here && evaluation.issues.length > here.errors + here.warnings ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})` : '';
+    const suffix =
+      here && evaluation.issues.length > here.errors + here.warnings
+        ? ` (trang này: ${[here.errors ? `${here.errors} lỗi` : '', here.warnings ? `${here.warnings} cảnh báo` : ''].filter(Boolean).join(', ')})`
+        : '';
     return { ...statusCell, text: status.text + suffix, tone: status.tone, note: tabNote };
   });
 
@@ -122,7 +139,12 @@ export function planFeedback(model: CampaignModel, evaluation: Evaluation, statu
   return { ...plan, hash: contentHashOf({ plan, model: model.id }) };
 }
 
-const VERDICT_TONE: Record<NomineeVerdict, StatusTone> = { ok: 'ok', incomplete: 'warning', ineligible: 'error', over_quota: 'error' };
+const VERDICT_TONE: Record<NomineeVerdict, StatusTone> = {
+  ok: 'ok',
+  incomplete: 'warning',
+  ineligible: 'error',
+  over_quota: 'error',
+};
 
 /** The verdict of each nominee on its row, its reasons in the note; rows without a nominee are blanked. */
 function verdictCells(model: CampaignModel, evaluation: Evaluation): FeedbackPlan['statusCells'] {
@@ -138,10 +160,21 @@ function verdictCells(model: CampaignModel, evaluation: Evaluation): FeedbackPla
         out.push({ sheet: loc.sheet.title, row, col, text: '', tone: 'neutral', note: '' });
         continue;
       }
-      const reasons = nomination.issues.filter((i) => nomination.verdict === 'ok' || i.severity === 'error').map((i) => i.message);
-      const exempt = nomination.exempt ? 'Không thuộc diện xét danh hiệu thi đua: không áp dụng tiêu chuẩn danh hiệu chỉ dành cho đối tượng được bình xét.' : '';
+      const reasons = nomination.issues
+        .filter((i) => nomination.verdict === 'ok' || i.severity === 'error')
+        .map((i) => i.message);
+      const exempt = nomination.exempt
+        ? 'Không thuộc diện xét danh hiệu thi đua: không áp dụng tiêu chuẩn danh hiệu chỉ dành cho đối tượng được bình xét.'
+        : '';
       const note = [exempt, ...reasons].filter(Boolean).join('\n\n');
-      out.push({ sheet: loc.sheet.title, row, col, text: verdictLabel(model, loc.table, nomination.verdict), tone: VERDICT_TONE[nomination.verdict], note: note.length > MAX_NOTE_LENGTH ? `${note.slice(0, MAX_NOTE_LENGTH - 1)}…` : note });
+      out.push({
+        sheet: loc.sheet.title,
+        row,
+        col,
+        text: verdictLabel(model, loc.table, nomination.verdict),
+        tone: VERDICT_TONE[nomination.verdict],
+        note: note.length > MAX_NOTE_LENGTH ? `${note.slice(0, MAX_NOTE_LENGTH - 1)}…` : note,
+      });
     }
   }
   return out;

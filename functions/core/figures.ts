@@ -95,7 +95,9 @@ export function evaluateFigures(
         const pos = cellOf(period, ind.code);
         if (!pos || values[period]![ind.code] !== null || invalid.has(`${period}\u0000${ind.code}`)) continue;
         blanks++;
-        issues.addPending('required.blank', at(pos.row, pos.col), { label: `${indicatorLabel(ind)}, ${periodLabel(period)}` });
+        issues.addPending('required.blank', at(pos.row, pos.col), {
+          label: `${indicatorLabel(ind)}, ${periodLabel(period)}`,
+        });
       }
     }
   }
@@ -126,7 +128,11 @@ export function evaluateFigures(
       if (cond !== 0 || then === null || then === undefined || then <= 0) continue;
       const ifZeroCell = cellOf(period, rule.ifZero)!;
       const thenZeroCell = cellOf(period, rule.thenZero)!;
-      issues.add(rule.code, at(thenZeroCell.row, thenZeroCell.col), { period: periodLabel(period), thenValue: formatViNumber(then), ifCell: a1(ifZeroCell.row, ifZeroCell.col) });
+      issues.add(rule.code, at(thenZeroCell.row, thenZeroCell.col), {
+        period: periodLabel(period),
+        thenValue: formatViNumber(then),
+        ifCell: a1(ifZeroCell.row, ifZeroCell.col),
+      });
     }
   }
 
@@ -167,18 +173,31 @@ function checkOutliers(
         const high = zScore > rule.robustZ && x >= rule.minRatio * Math.max(stat.median, 1);
         const low = zScore < -rule.robustZ && x > 0 && x * rule.minRatio <= stat.median;
         if ((high || low) && flag(period, ind.code)) {
-          issues.add(rule.code, at(pos), { label, value: formatViNumber(x), median: formatViNumber(Math.round(stat.median * 100) / 100), direction: high ? 'cao' : 'thấp' });
+          issues.add(rule.code, at(pos), {
+            label,
+            value: formatViNumber(x),
+            median: formatViNumber(Math.round(stat.median * 100) / 100),
+            direction: high ? 'cao' : 'thấp',
+          });
         }
       }
 
       for (const rule of model.rulesOfKind('outlier-own')) {
-        const others = periods.filter((q) => q !== period).map((q) => values[q]![ind.code]).filter((v): v is number => v !== null && v !== undefined);
+        const others = periods
+          .filter((q) => q !== period)
+          .map((q) => values[q]![ind.code])
+          .filter((v): v is number => v !== null && v !== undefined);
         if (others.length < rule.minOtherPeriods) continue;
         const othersMedian = median(others);
         const high = x >= rule.minRatio * Math.max(othersMedian, 1) && x - othersMedian >= rule.minAbsolute;
         const low = x > 0 && x * rule.minRatio <= othersMedian && othersMedian - x >= rule.minAbsolute;
         if ((high || low) && flag(period, ind.code)) {
-          issues.add(rule.code, at(pos), { label, value: formatViNumber(x), median: formatViNumber(Math.round(othersMedian * 100) / 100), direction: high ? 'cao' : 'thấp' });
+          issues.add(rule.code, at(pos), {
+            label,
+            value: formatViNumber(x),
+            median: formatViNumber(Math.round(othersMedian * 100) / 100),
+            direction: high ? 'cao' : 'thấp',
+          });
         }
       }
     }
@@ -191,7 +210,12 @@ function checkOutliers(
         if (cur >= prev * (1 - rule.maxFallRatio)) continue;
         const pos = cellOf(periods[i]!, ind.code)!;
         const prevPos = cellOf(periods[i - 1]!, ind.code)!;
-        issues.add(rule.code, at(pos), { label: `${indicatorLabel(ind)}, ${model.period(periods[i]!).label}`, value: formatViNumber(cur), previous: formatViNumber(prev), previousCell: a1(prevPos.row, prevPos.col) });
+        issues.add(rule.code, at(pos), {
+          label: `${indicatorLabel(ind)}, ${model.period(periods[i]!).label}`,
+          value: formatViNumber(cur),
+          previous: formatViNumber(prev),
+          previousCell: a1(prevPos.row, prevPos.col),
+        });
       }
     }
   }

@@ -25,7 +25,10 @@ export interface ListEntry {
 const FORMULA_LIKE = /^[=+\-@]/;
 
 export function normaliseText(text: string): string {
-  return text.normalize('NFC').replace(/[\s\u00A0]+/g, ' ').trim();
+  return text
+    .normalize('NFC')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
 }
 
 /** Loose key for recognising the same nominee typed twice ("Nguyễn Văn  An" vs "nguyen van an"). */
@@ -41,7 +44,8 @@ export function nameKey(text: string): string {
 function readCheckbox(cell: GridCell | null | undefined): boolean | 'invalid' {
   if (!cell || cell.v === null || cell.v === '') return false;
   if (typeof cell.v === 'boolean') return cell.v;
-  if (typeof cell.v === 'string' && /^(true|false)$/i.test(cell.v.trim())) return cell.v.trim().toLowerCase() === 'true';
+  if (typeof cell.v === 'string' && /^(true|false)$/i.test(cell.v.trim()))
+    return cell.v.trim().toLowerCase() === 'true';
   return 'invalid';
 }
 
@@ -106,7 +110,11 @@ function readField(
       const options = model.options(field.options);
       const match = options.find((o) => o.label.toLowerCase() === typed.toLowerCase() || o.value === typed);
       if (!match) {
-        issues.add('value.invalid_choice', at, { label, typed: quoteTyped(typed), choices: options.map((o) => o.label).join('; ') });
+        issues.add('value.invalid_choice', at, {
+          label,
+          typed: quoteTyped(typed),
+          choices: options.map((o) => o.label).join('; '),
+        });
         return { value: null, invalid: true };
       }
       return { value: match.value, invalid: false };
@@ -167,7 +175,14 @@ export function readListEntries(
         continue;
       }
       entry.cells[field.code] = { row, col };
-      const { value, invalid } = readField(model, field, cells[col], { sheet: sheet.title, row, col }, entry.rowNo, issues);
+      const { value, invalid } = readField(
+        model,
+        field,
+        cells[col],
+        { sheet: sheet.title, row, col },
+        entry.rowNo,
+        issues,
+      );
       entry.values[field.code] = value;
       if (invalid) entry.invalid.add(field.code);
     }
@@ -176,7 +191,11 @@ export function readListEntries(
       const pos = entry.cells[field.code];
       if (waived.has(field.code)) continue;
       if (!field.required || !pos || entry.invalid.has(field.code) || entry.values[field.code] !== null) continue;
-      issues.addPending('required.field', { sheet: sheet.title, ...pos }, { rowNo: entry.rowNo, label: fieldLabel(field) });
+      issues.addPending(
+        'required.field',
+        { sheet: sheet.title, ...pos },
+        { rowNo: entry.rowNo, label: fieldLabel(field) },
+      );
     }
     entries.push(entry);
   });
@@ -193,7 +212,13 @@ export interface ListRecord {
 }
 
 /** Typical examples (section III.2.e): at least `minEntries` complete rows at submission. Activities tables are read by evaluateActivities. */
-export function evaluateExamples(model: CampaignModel, table: ListTable, located: LocatedList | undefined, issues: IssueCollector, roundId?: string): ListRecord[] {
+export function evaluateExamples(
+  model: CampaignModel,
+  table: ListTable,
+  located: LocatedList | undefined,
+  issues: IssueCollector,
+  roundId?: string,
+): ListRecord[] {
   if (table.role === 'activities') return evaluateActivities(model, table, located, issues, roundId);
   const entries = readListEntries(model, table, located, issues);
   const complete = entries.filter((e) => isComplete(table, e));
@@ -201,20 +226,35 @@ export function evaluateExamples(model: CampaignModel, table: ListTable, located
     const used = new Set(entries.map((e) => e.row));
     const freeRow = located.rows.find((r) => !used.has(r)) ?? located.rows[located.rows.length - 1];
     const firstField = located.columns.get(table.fields[0]!.code);
-    const at = freeRow !== undefined && firstField !== undefined ? { row: freeRow, col: firstField } : { row: null, col: null };
-    issues.addPending('dien_hinh.too_few', { sheet: located.sheet.title, ...at }, { min: table.minEntries, count: complete.length, ...(at.row === null ? { cell: table.sheetTitle } : {}) });
+    const at =
+      freeRow !== undefined && firstField !== undefined ? { row: freeRow, col: firstField } : { row: null, col: null };
+    issues.addPending(
+      'dien_hinh.too_few',
+      { sheet: located.sheet.title, ...at },
+      { min: table.minEntries, count: complete.length, ...(at.row === null ? { cell: table.sheetTitle } : {}) },
+    );
   }
   return entries.map((e) => ({ values: e.values, complete: isComplete(table, e) }));
 }
 
 /** The form block's checkbox `code` on the sheet: ticked, and where it is. */
-function formBox(located: LocatedList | undefined, code: string, label: string, issues: IssueCollector): { ticked: boolean; at: { row: number; col: number } | null } {
+function formBox(
+  located: LocatedList | undefined,
+  code: string,
+  label: string,
+  issues: IssueCollector,
+): { ticked: boolean; at: { row: number; col: number } | null } {
   const form = located?.form;
   const row = form?.rows.get(code);
   if (!located || !form || row === undefined || form.valueCol < 0) return { ticked: false, at: null };
   const cell = located.sheet.rows[row]?.[form.valueCol];
   const read = readCheckbox(cell);
-  if (read === 'invalid') issues.add('value.invalid_checkbox', { sheet: located.sheet.title, row, col: form.valueCol }, { label, typed: quoteTyped(typedText(cell!)) });
+  if (read === 'invalid')
+    issues.add(
+      'value.invalid_checkbox',
+      { sheet: located.sheet.title, row, col: form.valueCol },
+      { label, typed: quoteTyped(typedText(cell!)) },
+    );
   return { ticked: read === true, at: { row, col: form.valueCol } };
 }
 
@@ -224,7 +264,13 @@ function formBox(located: LocatedList | undefined, code: string, label: string, 
  * box, since the rows are what the coordinators compile. A date outside the round's data
  * window is a warning (an activity of the previous round typed here, or a typing slip).
  */
-export function evaluateActivities(model: CampaignModel, table: ListTable, located: LocatedList | undefined, issues: IssueCollector, roundId?: string): ListRecord[] {
+export function evaluateActivities(
+  model: CampaignModel,
+  table: ListTable,
+  located: LocatedList | undefined,
+  issues: IssueCollector,
+  roundId?: string,
+): ListRecord[] {
   const entries = readListEntries(model, table, located, issues);
   if (!located) return [];
   const sheet = located.sheet.title;
@@ -233,10 +279,18 @@ export function evaluateActivities(model: CampaignModel, table: ListTable, locat
   const boxLabel = boxField?.label ?? '';
   if (entries.length === 0 && !box.ticked) {
     const firstField = located.columns.get(table.fields[0]!.code);
-    const at = located.rows[0] !== undefined && firstField !== undefined ? { row: located.rows[0], col: firstField } : { row: null, col: null };
-    issues.addPending('hoat_dong.none', { sheet, ...at }, { box: boxLabel, ...(at.row === null ? { cell: table.sheetTitle } : {}) });
+    const at =
+      located.rows[0] !== undefined && firstField !== undefined
+        ? { row: located.rows[0], col: firstField }
+        : { row: null, col: null };
+    issues.addPending(
+      'hoat_dong.none',
+      { sheet, ...at },
+      { box: boxLabel, ...(at.row === null ? { cell: table.sheetTitle } : {}) },
+    );
   }
-  if (entries.length > 0 && box.ticked && box.at) issues.add('hoat_dong.none_and_rows', { sheet, ...box.at }, { box: boxLabel, count: entries.length });
+  if (entries.length > 0 && box.ticked && box.at)
+    issues.add('hoat_dong.none_and_rows', { sheet, ...box.at }, { box: boxLabel, count: entries.length });
   const window = roundId ? model.round(roundId).dataWindow : null;
   const dateCode = table.activityFields?.date;
   const dateField = table.fields.find((f) => f.code === dateCode);
@@ -245,7 +299,16 @@ export function evaluateActivities(model: CampaignModel, table: ListTable, locat
       const date = entry.values[dateCode];
       const pos = entry.cells[dateCode];
       if (typeof date !== 'string' || !pos || (date >= window.from && date <= window.to)) continue;
-      issues.add('hoat_dong.date_outside_window', { sheet, ...pos }, { label: `${fieldLabel(dateField)}, dòng ${entry.rowNo}`, date: formatCivilDate(date), from: formatCivilDate(window.from), to: formatCivilDate(window.to) });
+      issues.add(
+        'hoat_dong.date_outside_window',
+        { sheet, ...pos },
+        {
+          label: `${fieldLabel(dateField)}, dòng ${entry.rowNo}`,
+          date: formatCivilDate(date),
+          from: formatCivilDate(window.from),
+          to: formatCivilDate(window.to),
+        },
+      );
     }
   }
   return entries.map((e) => ({ values: e.values, complete: isComplete(table, e) }));
@@ -255,11 +318,15 @@ export function evaluateActivities(model: CampaignModel, table: ListTable, locat
 export type ActivityRecord = Record<string, FieldValue>;
 
 /** What a submission stores of the round's activities tables (only complete rows count). */
-export function activityRecordsOf(model: CampaignModel, lists: Record<string, ListRecord[]>): Record<string, ActivityRecord[]> {
+export function activityRecordsOf(
+  model: CampaignModel,
+  lists: Record<string, ListRecord[]>,
+): Record<string, ActivityRecord[]> {
   const out: Record<string, ActivityRecord[]> = {};
   for (const [tableId, records] of Object.entries(lists)) {
     const table = model.campaign.tables.find((t) => t.id === tableId);
-    if (table?.kind === 'list' && table.role === 'activities') out[tableId] = records.filter((r) => r.complete).map((r) => ({ ...r.values }));
+    if (table?.kind === 'list' && table.role === 'activities')
+      out[tableId] = records.filter((r) => r.complete).map((r) => ({ ...r.values }));
   }
   return out;
 }
@@ -283,9 +350,16 @@ export interface ActivitiesCompiled {
 }
 
 /** The round's activities compiled by kind and level; null when the round has no activities table. */
-export function compileActivities(model: CampaignModel, roundId: string, submissions: { unitId: string; activities: Record<string, ActivityRecord[]> }[]): ActivitiesCompiled | null {
+export function compileActivities(
+  model: CampaignModel,
+  roundId: string,
+  submissions: { unitId: string; activities: Record<string, ActivityRecord[]> }[],
+): ActivitiesCompiled | null {
   const round = model.round(roundId);
-  const table = model.campaign.tables.find((t): t is ListTable => t.kind === 'list' && t.role === 'activities' && round.tables.includes(t.id) && t.activityFields !== undefined);
+  const table = model.campaign.tables.find(
+    (t): t is ListTable =>
+      t.kind === 'list' && t.role === 'activities' && round.tables.includes(t.id) && t.activityFields !== undefined,
+  );
   if (!table) return null;
   const fields = table.activityFields!;
   const order = new Map(model.campaign.units.map((u, i) => [u.id, i]));

@@ -122,7 +122,11 @@ function readCodeRow(
     }
     const prev = columns.get(code);
     if (prev !== undefined) {
-      issues.add('structure.code_duplicated', { sheet: sheet.title, row: anchor.row, col }, { code, other: a1(anchor.row, prev), label: labels.get(code) });
+      issues.add(
+        'structure.code_duplicated',
+        { sheet: sheet.title, row: anchor.row, col },
+        { code, other: a1(anchor.row, prev), label: labels.get(code) },
+      );
       continue;
     }
     columns.set(code, col);
@@ -130,14 +134,26 @@ function readCodeRow(
   // An edited code is most likely one of the codes now missing: the message offers those.
   const missing = [...known].filter((code) => !columns.has(code));
   for (const unit of unknown) {
-    issues.add('structure.code_unknown', { sheet: sheet.title, row: anchor.row, col: unit.col }, { code: quoteTyped(unit.code), expectedHint: missing.join(', ') || 'xem biểu mẫu gốc' });
+    issues.add(
+      'structure.code_unknown',
+      { sheet: sheet.title, row: anchor.row, col: unit.col },
+      { code: quoteTyped(unit.code), expectedHint: missing.join(', ') || 'xem biểu mẫu gốc' },
+    );
   }
-  for (const code of missing) issues.add('structure.column_missing', { sheet: sheet.title, row: null, col: null }, { code, label: labels.get(code) ?? code });
+  for (const code of missing)
+    issues.add(
+      'structure.column_missing',
+      { sheet: sheet.title, row: null, col: null },
+      { code, label: labels.get(code) ?? code },
+    );
   return { columns, labelColumns, endCol: end };
 }
 
 /** Rows below an anchor in its column up to the end marker: code → row, and uncoded rows. */
-function readCodeColumn(sheet: SheetGrid, anchor: CellPos): { coded: { code: string; row: number }[]; uncoded: number[]; endRow: number } {
+function readCodeColumn(
+  sheet: SheetGrid,
+  anchor: CellPos,
+): { coded: { code: string; row: number }[]; uncoded: number[]; endRow: number } {
   const coded: { code: string; row: number }[] = [];
   const uncoded: number[] = [];
   let row = anchor.row + 1;
@@ -171,20 +187,44 @@ function reportMergedData(sheet: SheetGrid, rows: number[], cols: number[], issu
       if (!rowSet.has(row)) continue;
       for (let col = merge.startCol; col < merge.endCol; col++) if (colSet.has(col)) touches = true;
     }
-    if (touches) issues.add('structure.merged_cells', { sheet: sheet.title, row: merge.startRow, col: merge.startCol }, { cell: a1Range(merge) });
+    if (touches)
+      issues.add(
+        'structure.merged_cells',
+        { sheet: sheet.title, row: merge.startRow, col: merge.startCol },
+        { cell: a1Range(merge) },
+      );
   }
 }
 
-function uncodedColumns(sheet: SheetGrid, anchor: CellPos, columns: Map<string, number>, labelColumns: Set<number>, endCol: number): number[] {
+function uncodedColumns(
+  sheet: SheetGrid,
+  anchor: CellPos,
+  columns: Map<string, number>,
+  labelColumns: Set<number>,
+  endCol: number,
+): number[] {
   const used = new Set([...columns.values(), ...labelColumns]);
   const out: number[] = [];
   for (let column = anchor.col + 1; column < endCol; column++) if (!used.has(column)) out.push(column);
   return out;
 }
 
-function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, periods: string[], periodLabel: (id: string) => string, issues: IssueCollector): LocatedFigures {
+function locateFigures(
+  sheet: SheetGrid,
+  anchor: CellPos,
+  table: FiguresTable,
+  periods: string[],
+  periodLabel: (id: string) => string,
+  issues: IssueCollector,
+): LocatedFigures {
   const labels = new Map(table.indicators.map((i) => [i.code, i.header[i.header.length - 1]!]));
-  const { columns, labelColumns, endCol } = readCodeRow(sheet, anchor, new Set(table.indicators.map((i) => i.code)), issues, labels);
+  const { columns, labelColumns, endCol } = readCodeRow(
+    sheet,
+    anchor,
+    new Set(table.indicators.map((i) => i.code)),
+    issues,
+    labels,
+  );
   const { coded, uncoded, endRow } = readCodeColumn(sheet, anchor);
   const periodRows = new Map<string, number>();
   let totalRow: number | null = null;
@@ -196,19 +236,37 @@ function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, p
       unknown.push({ code, row });
       strayRows.push(row);
     } else if (periodRows.has(code)) {
-      issues.add('structure.code_duplicated', { sheet: sheet.title, row, col: anchor.col + 1 }, { code, other: a1(periodRows.get(code)!, anchor.col + 1) });
+      issues.add(
+        'structure.code_duplicated',
+        { sheet: sheet.title, row, col: anchor.col + 1 },
+        { code, other: a1(periodRows.get(code)!, anchor.col + 1) },
+      );
       strayRows.push(row);
     } else periodRows.set(code, row);
   }
   const missingPeriods = periods.filter((p) => !periodRows.has(p));
   for (const unit of unknown) {
-    issues.add('structure.code_unknown', { sheet: sheet.title, row: unit.row, col: anchor.col + 1 }, { code: quoteTyped(unit.code), expectedHint: (missingPeriods.length ? missingPeriods : periods).join(', ') });
+    issues.add(
+      'structure.code_unknown',
+      { sheet: sheet.title, row: unit.row, col: anchor.col + 1 },
+      { code: quoteTyped(unit.code), expectedHint: (missingPeriods.length ? missingPeriods : periods).join(', ') },
+    );
   }
-  for (const period of missingPeriods) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code: period, label: periodLabel(period) });
+  for (const period of missingPeriods)
+    issues.add(
+      'structure.row_missing',
+      { sheet: sheet.title, row: null, col: null },
+      { code: period, label: periodLabel(period) },
+    );
   const dataRows = [...periodRows.values()];
   const dataCols = [...columns.values()];
   reportUncodedData(sheet, dataRows, uncodedColumns(sheet, anchor, columns, labelColumns, endCol), issues);
-  reportUncodedData(sheet, strayRows, [...dataCols, ...uncodedColumns(sheet, anchor, columns, labelColumns, endCol)], issues);
+  reportUncodedData(
+    sheet,
+    strayRows,
+    [...dataCols, ...uncodedColumns(sheet, anchor, columns, labelColumns, endCol)],
+    issues,
+  );
   reportMergedData(sheet, dataRows, dataCols, issues);
   return {
     kind: 'figures',
@@ -218,14 +276,20 @@ function locateFigures(sheet: SheetGrid, anchor: CellPos, table: FiguresTable, p
     columns,
     periodRows,
     totalRow,
-    dataRegion: { startRow: anchor.row + 1, endRow: totalRow ?? endRow, startCol: anchor.col + 1, endCol: Math.max(endCol, anchor.col + 2) },
+    dataRegion: {
+      startRow: anchor.row + 1,
+      endRow: totalRow ?? endRow,
+      startCol: anchor.col + 1,
+      endCol: Math.max(endCol, anchor.col + 2),
+    },
   };
 }
 
 function locateFormBlock(sheet: SheetGrid, anchor: CellPos): { rows: Map<string, number>; valueCol: number } {
   const row = sheet.rows[anchor.row] ?? [];
   let valueCol = -1;
-  for (let column = anchor.col + 1; column < row.length; column++) if (codeOf(row[column]) === FORM_VALUE_CODE) valueCol = column;
+  for (let column = anchor.col + 1; column < row.length; column++)
+    if (codeOf(row[column]) === FORM_VALUE_CODE) valueCol = column;
   const rows = new Map<string, number>();
   for (let row = anchor.row + 1; row < sheet.rows.length; row++) {
     const code = codeOf(sheet.rows[row]?.[anchor.col]);
@@ -239,9 +303,21 @@ function locateFormBlock(sheet: SheetGrid, anchor: CellPos): { rows: Map<string,
   return { rows, valueCol };
 }
 
-function locateList(sheet: SheetGrid, anchor: CellPos, table: ListTable, formAnchor: MarkerHit | undefined, issues: IssueCollector): LocatedList {
+function locateList(
+  sheet: SheetGrid,
+  anchor: CellPos,
+  table: ListTable,
+  formAnchor: MarkerHit | undefined,
+  issues: IssueCollector,
+): LocatedList {
   const labels = new Map(table.fields.map((f) => [f.code, f.header.join(' – ')]));
-  const { columns, labelColumns, endCol } = readCodeRow(sheet, anchor, new Set(table.fields.map((f) => f.code)), issues, labels);
+  const { columns, labelColumns, endCol } = readCodeRow(
+    sheet,
+    anchor,
+    new Set(table.fields.map((f) => f.code)),
+    issues,
+    labels,
+  );
   const { coded, uncoded, endRow } = readCodeColumn(sheet, anchor);
   // A list's rows carry no codes: inserted rows are simply more entries.
   const rows = [...uncoded, ...coded.map((c) => c.row)].sort((a, b) => a - b);
@@ -256,11 +332,21 @@ function locateList(sheet: SheetGrid, anchor: CellPos, table: ListTable, formAnc
     columns,
     rows,
     form,
-    dataRegion: { startRow: anchor.row + 1, endRow, startCol: anchor.col + 1, endCol: Math.max(endCol, anchor.col + 2) },
+    dataRegion: {
+      startRow: anchor.row + 1,
+      endRow,
+      startCol: anchor.col + 1,
+      endCol: Math.max(endCol, anchor.col + 2),
+    },
   };
 }
 
-function locateChecklist(sheet: SheetGrid, anchor: CellPos, table: ChecklistTable, issues: IssueCollector): LocatedChecklist {
+function locateChecklist(
+  sheet: SheetGrid,
+  anchor: CellPos,
+  table: ChecklistTable,
+  issues: IssueCollector,
+): LocatedChecklist {
   const labels = new Map([
     ['noi_dung', table.columns.content],
     ['tham_chieu', table.columns.reference],
@@ -274,7 +360,11 @@ function locateChecklist(sheet: SheetGrid, anchor: CellPos, table: ChecklistTabl
   for (const { code, row } of coded) {
     if (code === SECTION_MARKER) continue;
     if (itemRows.has(code)) {
-      issues.add('structure.code_duplicated', { sheet: sheet.title, row, col: anchor.col + 1 }, { code: quoteTyped(code), other: a1(itemRows.get(code)!, anchor.col + 1) });
+      issues.add(
+        'structure.code_duplicated',
+        { sheet: sheet.title, row, col: anchor.col + 1 },
+        { code: quoteTyped(code), other: a1(itemRows.get(code)!, anchor.col + 1) },
+      );
       stray.push(row);
       continue;
     }
@@ -287,11 +377,21 @@ function locateChecklist(sheet: SheetGrid, anchor: CellPos, table: ChecklistTabl
   }
   const missingItems = [...items].filter((code) => !itemRows.has(code));
   for (const unit of unknown) {
-    issues.add('structure.code_unknown', { sheet: sheet.title, row: unit.row, col: anchor.col + 1 }, { code: quoteTyped(unit.code), expectedHint: missingItems.join(', ') || 'mã mục của đề cương' });
+    issues.add(
+      'structure.code_unknown',
+      { sheet: sheet.title, row: unit.row, col: anchor.col + 1 },
+      { code: quoteTyped(unit.code), expectedHint: missingItems.join(', ') || 'mã mục của đề cương' },
+    );
   }
-  for (const code of missingItems) issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code, label: `mục ${code}` });
+  for (const code of missingItems)
+    issues.add('structure.row_missing', { sheet: sheet.title, row: null, col: null }, { code, label: `mục ${code}` });
   reportUncodedData(sheet, stray, [...columns.values()], issues);
-  reportUncodedData(sheet, [...itemRows.values()], uncodedColumns(sheet, anchor, columns, labelColumns, endCol), issues);
+  reportUncodedData(
+    sheet,
+    [...itemRows.values()],
+    uncodedColumns(sheet, anchor, columns, labelColumns, endCol),
+    issues,
+  );
   reportMergedData(sheet, [...itemRows.values()], [...columns.values()], issues);
   return {
     kind: 'checklist',
@@ -300,7 +400,12 @@ function locateChecklist(sheet: SheetGrid, anchor: CellPos, table: ChecklistTabl
     anchor,
     columns,
     itemRows,
-    dataRegion: { startRow: anchor.row + 1, endRow, startCol: anchor.col + 1, endCol: Math.max(endCol, anchor.col + 2) },
+    dataRegion: {
+      startRow: anchor.row + 1,
+      endRow,
+      startCol: anchor.col + 1,
+      endCol: Math.max(endCol, anchor.col + 2),
+    },
   };
 }
 
@@ -319,47 +424,92 @@ function checkPlacement(
   coordinator: string,
 ): MarkerHit | undefined {
   if (!hits || hits.length === 0) {
-    if (required) issues.add('structure.sheet_missing', { sheet: expectedTitle, row: null, col: null }, { expected: expectedTitle, label, coordinator });
+    if (required)
+      issues.add(
+        'structure.sheet_missing',
+        { sheet: expectedTitle, row: null, col: null },
+        { expected: expectedTitle, label, coordinator },
+      );
     return undefined;
   }
   const hit = pickHit(grid, hits, expectedTitle);
   const sheets = [...new Set(hits.map((h) => grid.sheets[h.sheetIndex]!.title))];
   if (sheets.length > 1) {
-    issues.add('structure.sheet_duplicated', { sheet: grid.sheets[hit.sheetIndex]!.title, row: null, col: null }, { count: sheets.length, label, sheets: sheets.map((s) => `"${s}"`).join(', '), expected: expectedTitle });
+    issues.add(
+      'structure.sheet_duplicated',
+      { sheet: grid.sheets[hit.sheetIndex]!.title, row: null, col: null },
+      { count: sheets.length, label, sheets: sheets.map((s) => `"${s}"`).join(', '), expected: expectedTitle },
+    );
   }
   const actual = grid.sheets[hit.sheetIndex]!.title;
-  if (actual !== expectedTitle) issues.add('structure.sheet_renamed', { sheet: actual, row: null, col: null }, { expected: expectedTitle });
+  if (actual !== expectedTitle)
+    issues.add('structure.sheet_renamed', { sheet: actual, row: null, col: null }, { expected: expectedTitle });
   return hit;
 }
 
-export function locateWorkbook(model: CampaignModel, unitId: string, roundId: string, grid: WorkbookGrid, issues: IssueCollector): LocatedWorkbook {
+export function locateWorkbook(
+  model: CampaignModel,
+  unitId: string,
+  roundId: string,
+  grid: WorkbookGrid,
+  issues: IssueCollector,
+): LocatedWorkbook {
   const markers = scanMarkers(grid);
   const coordinator = model.campaign.coordinator.name;
   const round = model.round(roundId);
   const tables = new Map<string, LocatedTable>();
 
   for (const { table, requirement } of model.tablesFor(unitId, roundId)) {
-    const hit = checkPlacement(grid, markers.get(tableAnchor(table.id)), table.sheetTitle, table.label, requirement === 'required', issues, coordinator);
+    const hit = checkPlacement(
+      grid,
+      markers.get(tableAnchor(table.id)),
+      table.sheetTitle,
+      table.label,
+      requirement === 'required',
+      issues,
+      coordinator,
+    );
     if (!hit) continue;
     const sheet = grid.sheets[hit.sheetIndex]!;
     const anchor = { row: hit.row, col: hit.col };
     const formAnchor = markers.get(formBlockAnchor(table.id))?.find((h) => h.sheetIndex === hit.sheetIndex);
-    tables.set(table.id, locateTable(sheet, anchor, table, round.periods, (p) => model.period(p).label, formAnchor, issues));
+    tables.set(
+      table.id,
+      locateTable(sheet, anchor, table, round.periods, (p) => model.period(p).label, formAnchor, issues),
+    );
   }
 
   const conf = model.campaign.confirmation;
-  const confHit = checkPlacement(grid, markers.get(confirmationAnchor), conf.sheetTitle, conf.caption, true, issues, coordinator);
-  const confirmation = confHit ? { sheet: grid.sheets[confHit.sheetIndex]!, ...locateFormBlock(grid.sheets[confHit.sheetIndex]!, confHit) } : null;
+  const confHit = checkPlacement(
+    grid,
+    markers.get(confirmationAnchor),
+    conf.sheetTitle,
+    conf.caption,
+    true,
+    issues,
+    coordinator,
+  );
+  const confirmation = confHit
+    ? { sheet: grid.sheets[confHit.sheetIndex]!, ...locateFormBlock(grid.sheets[confHit.sheetIndex]!, confHit) }
+    : null;
 
   const idHit = markers.get(IDENTITY_MARKER)?.[0];
   const identity = idHit
     ? (() => {
         const row = grid.sheets[idHit.sheetIndex]!.rows[idHit.row] ?? [];
-        return { unitId: codeOf(row[idHit.col + 1]), roundId: codeOf(row[idHit.col + 2]), campaignId: codeOf(row[idHit.col + 3]) };
+        return {
+          unitId: codeOf(row[idHit.col + 1]),
+          roundId: codeOf(row[idHit.col + 2]),
+          campaignId: codeOf(row[idHit.col + 3]),
+        };
       })()
     : null;
 
-  const statusCells = (markers.get(STATUS_MARKER) ?? []).map((h) => ({ sheet: grid.sheets[h.sheetIndex]!.title, row: h.row, col: h.col + 2 }));
+  const statusCells = (markers.get(STATUS_MARKER) ?? []).map((h) => ({
+    sheet: grid.sheets[h.sheetIndex]!.title,
+    row: h.row,
+    col: h.col + 2,
+  }));
   return { identity, statusCells, tables, confirmation };
 }
 

@@ -9,7 +9,14 @@ import { compileActivities, type ActivitiesCompiled, type ActivityRecord } from 
 import type { WorkbookStatus } from './evaluate.js';
 import type { FigureTotals } from './figures.js';
 import { isLate } from './submission-rules.js';
-import { localityOverlaps, shortlistOverruns, type LocalityOverlap, type NomineeIssue, type NomineeVerdict, type QuotaOverrun } from './nominations.js';
+import {
+  localityOverlaps,
+  shortlistOverruns,
+  type LocalityOverlap,
+  type NomineeIssue,
+  type NomineeVerdict,
+  type QuotaOverrun,
+} from './nominations.js';
 
 export type UnitState = 'empty' | 'draft' | 'invalid' | 'submitted';
 export type Timeliness = 'on-time' | 'late' | 'missing' | 'pending';
@@ -101,11 +108,17 @@ export function nominationId(unitId: string, nomination: Pick<ViewNomination, 'k
 export function unitStateOf(state: ViewState | undefined, submission: ViewSubmission | undefined): UnitState {
   if (!state) return submission ? 'submitted' : 'empty';
   // Ready content refused after the lock leaves the accepted version in force: still submitted.
-  if (state.status === 'ready') return submission && (submission.contentHash === state.contentHash || state.lockedOut) ? 'submitted' : 'draft';
+  if (state.status === 'ready')
+    return submission && (submission.contentHash === state.contentHash || state.lockedOut) ? 'submitted' : 'draft';
   return state.status;
 }
 
-export function timelinessOf(model: CampaignModel, roundId: string, submission: ViewSubmission | undefined, now: number): Timeliness {
+export function timelinessOf(
+  model: CampaignModel,
+  roundId: string,
+  submission: ViewSubmission | undefined,
+  now: number,
+): Timeliness {
   if (submission) return isLate(submission.firstAcceptedAt, model.dueAt(roundId)) ? 'late' : 'on-time';
   return now >= model.dueAt(roundId) ? 'missing' : 'pending';
 }
@@ -190,7 +203,8 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
       };
     });
     const byUnit: Record<string, NodeTotals> = {};
-    for (const sub of round.submissions) if (model.findUnit(sub.unitId) && Object.keys(sub.totals).length) byUnit[sub.unitId] = sub.totals;
+    for (const sub of round.submissions)
+      if (model.findUnit(sub.unitId) && Object.keys(sub.totals).length) byUnit[sub.unitId] = sub.totals;
 
     // Nominations: what was submitted counts; a unit's draft is shown too, marked as such.
     const nominations: MasterRound['nominations'] = [];
@@ -203,7 +217,13 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
       if (!sub && state) {
         // Rows beyond a quota, recomputed from the draft list for display.
         for (const overrun of state.quotaOverruns) {
-          const matching = list.filter((n) => n.award === overrun.award && n.type !== null && (overrun.scope === 'any' || n.scope === overrun.scope) && (overrun.kind === 'total' || n.type === overrun.kind));
+          const matching = list.filter(
+            (n) =>
+              n.award === overrun.award &&
+              n.type !== null &&
+              (overrun.scope === 'any' || n.scope === overrun.scope) &&
+              (overrun.kind === 'total' || n.type === overrun.kind),
+          );
           matching.slice(overrun.limit).forEach((n) => overIds.add(n.rowNo));
         }
       }
@@ -212,20 +232,40 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
         // Only a submitted nomination for the shortlist award has a box to tick; a tick left on a
         // row that no longer qualifies (the refresh never erases the coordinators' ticks) does not count.
         const tickable = source === 'submitted' && nomination.award === model.campaign.cityShortlist.award;
-        const quotaExceeded = overIds.has(nomination.rowNo) || verdictOf(nomination) === 'over_quota' || (nomination.issues ?? []).some((i) => i.code === 'khen_thuong.quota_exceeded');
-        nominations.push({ id, unitId: unit.id, source, nomination: nomination, verdict: verdictOf(nomination), exempt: nomination.exempt ?? false, quotaExceeded, shortlisted: tickable && input.shortlist.has(id) });
+        const quotaExceeded =
+          overIds.has(nomination.rowNo) ||
+          verdictOf(nomination) === 'over_quota' ||
+          (nomination.issues ?? []).some((i) => i.code === 'khen_thuong.quota_exceeded');
+        nominations.push({
+          id,
+          unitId: unit.id,
+          source,
+          nomination: nomination,
+          verdict: verdictOf(nomination),
+          exempt: nomination.exempt ?? false,
+          quotaExceeded,
+          shortlisted: tickable && input.shortlist.has(id),
+        });
       }
     }
     const consolidation = consolidateByGroups(model, round.roundId, (unitId) => round.nodes[unitId]);
     const activities = compileActivities(
       model,
       round.roundId,
-      round.submissions.filter((s) => model.findUnit(s.unitId)).map((s) => ({ unitId: s.unitId, activities: s.activities ?? {} })),
+      round.submissions
+        .filter((s) => model.findUnit(s.unitId))
+        .map((s) => ({ unitId: s.unitId, activities: s.activities ?? {} })),
     );
     const byUnitNominations = new Map<string, { award: string | null }[]>();
-    for (const nomination of nominations) byUnitNominations.set(nomination.unitId, [...(byUnitNominations.get(nomination.unitId) ?? []), nomination.nomination]);
+    for (const nomination of nominations)
+      byUnitNominations.set(nomination.unitId, [
+        ...(byUnitNominations.get(nomination.unitId) ?? []),
+        nomination.nomination,
+      ]);
     const localityWarnings = localityOverlaps(model, byUnitNominations);
-    const openIssues = round.states.filter((s) => model.findUnit(s.unitId)).flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
+    const openIssues = round.states
+      .filter((s) => model.findUnit(s.unitId))
+      .flatMap((s) => s.issues.map((issue) => ({ unitId: s.unitId, issue })));
     return {
       roundId: round.roundId,
       totals: consolidation.headline.totals,
@@ -240,7 +280,11 @@ export function buildMasterView(model: CampaignModel, input: MasterInput): Maste
     };
   });
   const shortlisted = rounds.flatMap((r) => r.nominations.filter((n) => n.shortlisted).map((n) => n.nomination));
-  return { rounds, shortlistOverruns: shortlistOverruns(model, shortlisted).map(({ excess, ...o }) => o), documents: input.documents ?? {} };
+  return {
+    rounds,
+    shortlistOverruns: shortlistOverruns(model, shortlisted).map(({ excess, ...o }) => o),
+    documents: input.documents ?? {},
+  };
 }
 
 /**
@@ -261,7 +305,16 @@ export function masterJson(view: MasterView) {
           state: Object.fromEntries(r.units.map((u) => [u.unitId, u.state])),
           timeliness: Object.fromEntries(r.units.filter((u) => u.expected).map((u) => [u.unitId, u.timeliness])),
           nominations: r.nominations.reduce<Record<string, unknown[]>>((acc, nomination) => {
-            (acc[nomination.unitId] ??= []).push({ ...nomination.nomination, verdict: nomination.verdict, exempt: nomination.exempt, issues: nomination.nomination.issues ?? [], id: nomination.id, source: nomination.source, quotaExceeded: nomination.quotaExceeded, shortlisted: nomination.shortlisted });
+            (acc[nomination.unitId] ??= []).push({
+              ...nomination.nomination,
+              verdict: nomination.verdict,
+              exempt: nomination.exempt,
+              issues: nomination.nomination.issues ?? [],
+              id: nomination.id,
+              source: nomination.source,
+              quotaExceeded: nomination.quotaExceeded,
+              shortlisted: nomination.shortlisted,
+            });
             return acc;
           }, {}),
           localityWarnings: r.localityWarnings,

@@ -3,7 +3,13 @@
  * from the title history, the dossier, and the same nominee proposed twice. The quota and
  * eligibility functions take plain nominations so the sweep and master sheet reuse them.
  */
-import type { EligibilityCategory, ListTable, NomineeScope, NomineeType, Quota } from '../../sheets-schema/campaign-schema.js';
+import type {
+  EligibilityCategory,
+  ListTable,
+  NomineeScope,
+  NomineeType,
+  Quota,
+} from '../../sheets-schema/campaign-schema.js';
 import { a1 } from './a1.js';
 import type { CampaignModel } from './campaign-model.js';
 import { isBlankCell } from './grid.js';
@@ -77,14 +83,30 @@ export interface QuotaOverrun {
 
 type Nominee = Pick<Nomination, 'award' | 'type' | 'scope'>;
 
-function overrunsFor(rows: { award: string; scope: Quota['scope']; limits: Quota['limits']; description: string }[], noms: Nominee[]): QuotaOverrun[] {
+function overrunsFor(
+  rows: { award: string; scope: Quota['scope']; limits: Quota['limits']; description: string }[],
+  noms: Nominee[],
+): QuotaOverrun[] {
   const out: QuotaOverrun[] = [];
   for (const quota of rows) {
-    const matching = noms.map((n, i) => ({ n, i })).filter(({ n }) => n.award === quota.award && n.type !== null && (quota.scope === 'any' || n.scope === quota.scope));
+    const matching = noms
+      .map((n, i) => ({ n, i }))
+      .filter(
+        ({ n }) => n.award === quota.award && n.type !== null && (quota.scope === 'any' || n.scope === quota.scope),
+      );
     const check = (kind: QuotaLimitKind, limit: number | undefined, pick: (n: Nominee) => boolean) => {
       if (limit === undefined) return;
       const hits = matching.filter(({ n }) => pick(n));
-      if (hits.length > limit) out.push({ award: quota.award, scope: quota.scope, kind, limit, count: hits.length, description: quota.description, excess: hits.slice(limit).map((h) => h.i) });
+      if (hits.length > limit)
+        out.push({
+          award: quota.award,
+          scope: quota.scope,
+          kind,
+          limit,
+          count: hits.length,
+          description: quota.description,
+          excess: hits.slice(limit).map((h) => h.i),
+        });
     };
     check('total', quota.limits.total, () => true);
     check('collective', quota.limits.collective, (n) => n.type === 'collective');
@@ -106,12 +128,21 @@ export function unitQuotaOverruns(model: CampaignModel, unitKind: string, noms: 
 export function shortlistOverruns(model: CampaignModel, shortlisted: Nominee[]): QuotaOverrun[] {
   const shortlist = model.campaign.cityShortlist;
   return overrunsFor(
-    shortlist.limits.map((l) => ({ award: shortlist.award, scope: l.scope, limits: l.limits, description: l.description })),
+    shortlist.limits.map((l) => ({
+      award: shortlist.award,
+      scope: l.scope,
+      limits: l.limits,
+      description: l.description,
+    })),
     shortlisted,
   );
 }
 
-export function eligibilityCategory(model: CampaignModel, scope: NomineeScope | null, type: NomineeType | null): EligibilityCategory | undefined {
+export function eligibilityCategory(
+  model: CampaignModel,
+  scope: NomineeScope | null,
+  type: NomineeType | null,
+): EligibilityCategory | undefined {
   return model.campaign.eligibility.categories.find((c) => c.scope === scope && c.type === type);
 }
 
@@ -125,15 +156,25 @@ export interface EligibilityProblem {
 
 /** Section IV.3, the checkable parts: every year at least the base title; more for the higher awards. */
 /** Which of a category's title criteria apply to a nominee (an exempt one skips those the plan limits to assessed nominees). */
-export function applicableCriteria(cat: EligibilityCategory, exempt: boolean, award: string | null): { minimumEveryYear: boolean; extraTitle: boolean; commendations: boolean } {
+export function applicableCriteria(
+  cat: EligibilityCategory,
+  exempt: boolean,
+  award: string | null,
+): { minimumEveryYear: boolean; extraTitle: boolean; commendations: boolean } {
   const extra = award !== null && cat.extra.awards.includes(award);
   const applies = (c: 'minimumEveryYear' | 'extraTitle') => !exempt || !cat.onlyWhenAssessed.includes(c);
-  return { minimumEveryYear: applies('minimumEveryYear'), extraTitle: extra && applies('extraTitle'), commendations: extra };
+  return {
+    minimumEveryYear: applies('minimumEveryYear'),
+    extraTitle: extra && applies('extraTitle'),
+    commendations: extra,
+  };
 }
 
 export function assessEligibility(
   model: CampaignModel,
-  nom: Pick<Nomination, 'award' | 'type' | 'scope' | 'name' | 'titles' | 'giayKhen' | 'bangKhen'> & { exempt?: boolean },
+  nom: Pick<Nomination, 'award' | 'type' | 'scope' | 'name' | 'titles' | 'giayKhen' | 'bangKhen'> & {
+    exempt?: boolean;
+  },
 ): { eligible: boolean | null; problems: EligibilityProblem[] } {
   const cat = eligibilityCategory(model, nom.scope, nom.type);
   if (!cat) return { eligible: null, problems: [] };
@@ -150,28 +191,70 @@ export function assessEligibility(
     if (title === null) {
       if (!titlesNeeded) continue;
       unknown = true;
-      problems.push({ code: 'khen_thuong.title_missing', field: { kind: 'title', year: y }, params: { year: y, name, minimum: label(cat.minimumEveryYear) }, definite: false });
+      problems.push({
+        code: 'khen_thuong.title_missing',
+        field: { kind: 'title', year: y },
+        params: { year: y, name, minimum: label(cat.minimumEveryYear) },
+        definite: false,
+      });
       continue;
     }
     const titleRank = rank(title);
     // A title of another category's ladder is a wrong choice; an option in no ladder at all
     // ("Không đạt danh hiệu") is simply below every minimum.
     if (titleRank === -1 && inSomeLadder(model, title)) {
-      problems.push({ code: 'khen_thuong.title_not_in_ladder', field: { kind: 'title', year: y }, params: { typed: label(title), category: cat.label, ladder: cat.ladder.map(label).join(', ') }, definite: true });
+      problems.push({
+        code: 'khen_thuong.title_not_in_ladder',
+        field: { kind: 'title', year: y },
+        params: { typed: label(title), category: cat.label, ladder: cat.ladder.map(label).join(', ') },
+        definite: true,
+      });
     } else if (criteria.minimumEveryYear && titleRank < minRank) {
-      problems.push({ code: 'khen_thuong.ineligible_title', field: { kind: 'title', year: y }, params: { year: y, name, title: label(title), minimum: label(cat.minimumEveryYear) }, definite: true });
+      problems.push({
+        code: 'khen_thuong.ineligible_title',
+        field: { kind: 'title', year: y },
+        params: { year: y, name, title: label(title), minimum: label(cat.minimumEveryYear) },
+        definite: true,
+      });
     }
   }
   if (nom.award && criteria.commendations) {
     const awardName = model.award(nom.award).name;
     const years = Object.values(nom.titles).filter((t) => t !== null && rank(t) >= rank(cat.extra.title)).length;
     if (criteria.extraTitle && years < cat.extra.minYears) {
-      problems.push({ code: 'khen_thuong.ineligible_extra_title', field: { kind: 'extra-title' }, params: { award: awardName, category: cat.label, minYears: cat.extra.minYears, title: label(cat.extra.title), name, years }, definite: !unknown });
+      problems.push({
+        code: 'khen_thuong.ineligible_extra_title',
+        field: { kind: 'extra-title' },
+        params: {
+          award: awardName,
+          category: cat.label,
+          minYears: cat.extra.minYears,
+          title: label(cat.extra.title),
+          name,
+          years,
+        },
+        definite: !unknown,
+      });
     }
     const commendations = cat.extra.commendations;
-    const actual = commendations.of.reduce((sum, k) => sum + ((k === 'giay_khen' ? nom.giayKhen : nom.bangKhen) ?? 0), 0);
+    const actual = commendations.of.reduce(
+      (sum, k) => sum + ((k === 'giay_khen' ? nom.giayKhen : nom.bangKhen) ?? 0),
+      0,
+    );
     if (actual < commendations.count) {
-      problems.push({ code: 'khen_thuong.ineligible_commendations', field: { kind: 'commendations' }, params: { award: awardName, category: cat.label, count: commendations.count, what: commendations.label, name, actual: formatViNumber(actual) }, definite: true });
+      problems.push({
+        code: 'khen_thuong.ineligible_commendations',
+        field: { kind: 'commendations' },
+        params: {
+          award: awardName,
+          category: cat.label,
+          count: commendations.count,
+          what: commendations.label,
+          name,
+          actual: formatViNumber(actual),
+        },
+        definite: true,
+      });
     }
   }
   const definite = problems.some((p) => p.definite);
@@ -245,7 +328,11 @@ export function evaluateNominations(
   const titleCodes = new Set(Object.values(fields.titles));
   const entries = readListEntries(model, table, located, issues, (entry) => {
     if (!fields.assessed || entry.values[fields.assessed] !== 'khong') return new Set();
-    const cat = eligibilityCategory(model, entry.values[fields.scope] as NomineeScope | null, entry.values[fields.type] as NomineeType | null);
+    const cat = eligibilityCategory(
+      model,
+      entry.values[fields.scope] as NomineeScope | null,
+      entry.values[fields.type] as NomineeType | null,
+    );
     if (!cat) return new Set();
     const criteria = applicableCriteria(cat, true, (entry.values[fields.award] as string | null) ?? null);
     return criteria.minimumEveryYear || criteria.extraTitle ? new Set() : titleCodes;
@@ -253,7 +340,8 @@ export function evaluateNominations(
   const unit = model.unit(unitId);
   const kind = model.kindOf(unitId);
   const sheetTitle = located?.sheet.title ?? table.sheetTitle;
-  const at = (pos: { row: number; col: number } | undefined) => (pos ? { sheet: sheetTitle, row: pos.row, col: pos.col } : { sheet: sheetTitle, row: null, col: null });
+  const at = (pos: { row: number; col: number } | undefined) =>
+    pos ? { sheet: sheetTitle, row: pos.row, col: pos.col } : { sheet: sheetTitle, row: null, col: null };
   const nominations = entries.map((e) => toNomination(table, e));
   const scopeLabel = (s: string) => model.optionLabel(fieldOptions(table, fields.scope), s);
 
@@ -262,16 +350,33 @@ export function evaluateNominations(
   nominations.forEach((nomination, nominationIndex) => {
     const entry = entries[nominationIndex]!;
     if (nomination.scope && !kind.nominates.includes(nomination.scope)) {
-      issues.add('khen_thuong.scope_not_allowed', at(entry.cells[fields.scope]), { unit: unit.name, scope: scopeLabel(nomination.scope), allowed: kind.nominates.map(scopeLabel).join(', ') || 'không đề nghị khen thưởng' });
-    } else if (nomination.award && nomination.scope && !allowedQuotas.some((q) => q.award === nomination.award && (q.scope === 'any' || q.scope === nomination.scope))) {
-      issues.add('khen_thuong.award_not_allowed', at(entry.cells[fields.award]), { unit: unit.name, award: model.award(nomination.award).name, scope: scopeLabel(nomination.scope) });
+      issues.add('khen_thuong.scope_not_allowed', at(entry.cells[fields.scope]), {
+        unit: unit.name,
+        scope: scopeLabel(nomination.scope),
+        allowed: kind.nominates.map(scopeLabel).join(', ') || 'không đề nghị khen thưởng',
+      });
+    } else if (
+      nomination.award &&
+      nomination.scope &&
+      !allowedQuotas.some((q) => q.award === nomination.award && (q.scope === 'any' || q.scope === nomination.scope))
+    ) {
+      issues.add('khen_thuong.award_not_allowed', at(entry.cells[fields.award]), {
+        unit: unit.name,
+        award: model.award(nomination.award).name,
+        scope: scopeLabel(nomination.scope),
+      });
     }
   });
 
   const overruns = unitQuotaOverruns(model, kind.id, nominations);
   for (const overrun of overruns) {
     for (const idx of overrun.excess) {
-      issues.add('khen_thuong.quota_exceeded', at(entries[idx]!.cells[fields.award]), { award: model.award(overrun.award).name, quota: overrun.description, count: overrun.count, excess: overrun.count - overrun.limit });
+      issues.add('khen_thuong.quota_exceeded', at(entries[idx]!.cells[fields.award]), {
+        award: model.award(overrun.award).name,
+        quota: overrun.description,
+        count: overrun.count,
+        excess: overrun.count - overrun.limit,
+      });
     }
   }
 
@@ -289,7 +394,9 @@ export function evaluateNominations(
             : entry.cells[fields.titles[String(model.campaign.eligibility.years[0])]!];
       if (problem.definite) {
         issues.add(problem.code, at(pos), problem.params);
-        nomination.ineligibleReasons.push(fillTemplate(model.rule(problem.code).message, { ...problem.params, cell: pos ? a1(pos.row, pos.col) : '' }));
+        nomination.ineligibleReasons.push(
+          fillTemplate(model.rule(problem.code).message, { ...problem.params, cell: pos ? a1(pos.row, pos.col) : '' }),
+        );
       } else if (!entry.invalid.has(problem.field.kind === 'title' ? fields.titles[problem.field.year]! : '')) {
         issues.addPending(problem.code, at(pos), problem.params);
       }
@@ -302,15 +409,23 @@ export function evaluateNominations(
   const form = located?.form;
   for (const field of table.formBlock?.fields ?? []) {
     const row = form?.rows.get(field.code);
-    const cell = row !== undefined && form && form.valueCol >= 0 ? located!.sheet.rows[row]?.[form.valueCol] : undefined;
+    const cell =
+      row !== undefined && form && form.valueCol >= 0 ? located!.sheet.rows[row]?.[form.valueCol] : undefined;
     const ticked = cell?.v === true || (typeof cell?.v === 'string' && cell.v.trim().toLowerCase() === 'true');
     if (cell && !isBlankCell(cell) && typeof cell.v !== 'boolean' && !/^(true|false)$/i.test(String(cell.v).trim())) {
-      issues.add('value.invalid_checkbox', at(row !== undefined ? { row, col: form!.valueCol } : undefined), { label: field.label, typed: String(cell.v) });
+      issues.add('value.invalid_checkbox', at(row !== undefined ? { row, col: form!.valueCol } : undefined), {
+        label: field.label,
+        typed: String(cell.v),
+      });
     }
     dossier[field.code] = ticked;
     if (nominations.length > 0 && field.requiredWhenEntries && !ticked) {
       dossierMissing.push(field.label);
-      issues.addPending('khen_thuong.dossier_unit_missing', at(row !== undefined && form!.valueCol >= 0 ? { row, col: form!.valueCol } : undefined), { label: field.label });
+      issues.addPending(
+        'khen_thuong.dossier_unit_missing',
+        at(row !== undefined && form!.valueCol >= 0 ? { row, col: form!.valueCol } : undefined),
+        { label: field.label },
+      );
     }
   }
   nominations.forEach((nomination, nominationIndex) => {
@@ -324,7 +439,11 @@ export function evaluateNominations(
       const required = model.award(nomination.award).originalSets;
       if (nomination.originalSets === null || nomination.originalSets < required) {
         dossierMissing.push(`số bộ hồ sơ bản chính của ${who}`);
-        issues.addPending('khen_thuong.original_sets', at(entry.cells[fields.originalSets]), { award: model.award(nomination.award).name, required, actual: nomination.originalSets === null ? 'chưa ghi' : formatViNumber(nomination.originalSets) });
+        issues.addPending('khen_thuong.original_sets', at(entry.cells[fields.originalSets]), {
+          award: model.award(nomination.award).name,
+          required,
+          actual: nomination.originalSets === null ? 'chưa ghi' : formatViNumber(nomination.originalSets),
+        });
       }
     }
   });
@@ -335,16 +454,32 @@ export function evaluateNominations(
     if (!nomination.key) return;
     const prev = firstByKey.get(nomination.key);
     if (prev) {
-      issues.add('khen_thuong.duplicate_in_unit', at(entries[nominationIndex]!.cells[fields.name]), { name: nomination.name!, otherRow: prev.rowNo, otherAward: prev.award ? model.award(prev.award).name : 'chưa chọn hình thức' });
+      issues.add('khen_thuong.duplicate_in_unit', at(entries[nominationIndex]!.cells[fields.name]), {
+        name: nomination.name!,
+        otherRow: prev.rowNo,
+        otherAward: prev.award ? model.award(prev.award).name : 'chưa chọn hình thức',
+      });
     } else firstByKey.set(nomination.key, nomination);
     for (const other of others) {
       if (other.unitId === unitId || other.key !== nomination.key) continue;
-      issues.add('khen_thuong.duplicate_across_units', at(entries[nominationIndex]!.cells[fields.name]), { name: nomination.name!, otherUnit: other.unitName, otherAward: other.award ? model.award(other.award).name : 'chưa chọn hình thức' });
+      issues.add('khen_thuong.duplicate_across_units', at(entries[nominationIndex]!.cells[fields.name]), {
+        name: nomination.name!,
+        otherUnit: other.unitName,
+        otherAward: other.award ? model.award(other.award).name : 'chưa chọn hình thức',
+      });
     }
   });
 
   const dossierRows = form ? [...form.rows.values()] : [];
-  return { nominations, dossier, overruns, dossierMissing, sheetTitle, sheetRows: entries.map((e) => e.row), dossierRows };
+  return {
+    nominations,
+    dossier,
+    overruns,
+    dossierMissing,
+    sheetTitle,
+    sheetRows: entries.map((e) => e.row),
+    dossierRows,
+  };
 }
 
 const INELIGIBLE_CODES = new Set([
@@ -363,7 +498,14 @@ const OVER_QUOTA_CODES = new Set(['khen_thuong.quota_exceeded']);
  * a field or a paper is incomplete whether or not the unit has sent). `dossierIssues` are the
  * unit-level papers still missing: without them no nominee of the unit can be processed.
  */
-export function judgeNominees(nominations: Nomination[], sheetTitle: string, sheetRows: number[], definite: Issue[], pending: Issue[], dossierIssues: Issue[]): void {
+export function judgeNominees(
+  nominations: Nomination[],
+  sheetTitle: string,
+  sheetRows: number[],
+  definite: Issue[],
+  pending: Issue[],
+  dossierIssues: Issue[],
+): void {
   const brief = (i: Issue): NomineeIssue => ({ cell: i.cell, code: i.code, severity: i.severity, message: i.message });
   nominations.forEach((nomination, idx) => {
     const row = sheetRows[idx];
@@ -372,7 +514,10 @@ export function judgeNominees(nominations: Nomination[], sheetTitle: string, she
     const missing = pending.filter(onRow);
     const errors = found.filter((i) => i.severity === 'error');
     const ineligible = errors.some((i) => INELIGIBLE_CODES.has(i.code));
-    const incomplete = missing.length > 0 || dossierIssues.length > 0 || errors.some((i) => !INELIGIBLE_CODES.has(i.code) && !OVER_QUOTA_CODES.has(i.code));
+    const incomplete =
+      missing.length > 0 ||
+      dossierIssues.length > 0 ||
+      errors.some((i) => !INELIGIBLE_CODES.has(i.code) && !OVER_QUOTA_CODES.has(i.code));
     const over = errors.some((i) => OVER_QUOTA_CODES.has(i.code));
     nomination.verdict = ineligible ? 'ineligible' : incomplete ? 'incomplete' : over ? 'over_quota' : 'ok';
     const byCell = (a: Issue, b: Issue) => (a.col ?? -1) - (b.col ?? -1) || a.code.localeCompare(b.code);
@@ -404,15 +549,22 @@ export interface LocalityOverlap {
  * nominating units with a quota each; when both nominate for the per-locality award (the quota
  * row with kinds "*" and a total limit), the coordinators must see it for that locality.
  */
-export function localityOverlaps(model: CampaignModel, nominationsByUnit: Map<string, { award: string | null }[]>): LocalityOverlap[] {
+export function localityOverlaps(
+  model: CampaignModel,
+  nominationsByUnit: Map<string, { award: string | null }[]>,
+): LocalityOverlap[] {
   const perLocality = model.campaign.quotas.filter((q) => q.kinds === '*' && q.limits.total !== undefined);
   const out: LocalityOverlap[] = [];
   const localities = new Map<string, string[]>();
-  for (const unit of model.campaign.units) if (unit.locality) localities.set(unit.locality, [...(localities.get(unit.locality) ?? []), unit.id]);
+  for (const unit of model.campaign.units)
+    if (unit.locality) localities.set(unit.locality, [...(localities.get(unit.locality) ?? []), unit.id]);
   for (const quota of perLocality) {
     for (const [locality, unitIds] of localities) {
       const nominating = unitIds.filter((id) => (nominationsByUnit.get(id) ?? []).some((n) => n.award === quota.award));
-      const count = nominating.reduce((sum, id) => sum + nominationsByUnit.get(id)!.filter((n) => n.award === quota.award).length, 0);
+      const count = nominating.reduce(
+        (sum, id) => sum + nominationsByUnit.get(id)!.filter((n) => n.award === quota.award).length,
+        0,
+      );
       if (nominating.length < 2 || count <= quota.limits.total!) continue;
       const message = fillTemplate(model.rule('khen_thuong.bkbca_same_locality').message, {
         locality: localityName(model, unitIds),
@@ -429,7 +581,12 @@ export function localityOverlaps(model: CampaignModel, nominationsByUnit: Map<st
 function localityName(model: CampaignModel, unitIds: string[]): string {
   const names = unitIds.map((id) => model.unit(id).name.split(' '));
   let sharedWords = 0;
-  while (names.every((n) => sharedWords < n.length && n[n.length - 1 - sharedWords] === names[0]![names[0]!.length - 1 - sharedWords])) sharedWords++;
+  while (
+    names.every(
+      (n) => sharedWords < n.length && n[n.length - 1 - sharedWords] === names[0]![names[0]!.length - 1 - sharedWords],
+    )
+  )
+    sharedWords++;
   return sharedWords > 0 ? `Địa bàn ${names[0]!.slice(-sharedWords).join(' ')}` : `Địa bàn ${unitIds.join(', ')}`;
 }
 

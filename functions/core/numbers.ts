@@ -9,8 +9,7 @@ import { formatViNumber, quoteTyped } from './messages.js';
 export type NumberType = 'integer' | 'decimal';
 
 export type ParsedNumber =
-  | { ok: true; value: number | null }
-  | { ok: false; code: string; params: Record<string, string | number> };
+  { ok: true; value: number | null } | { ok: false; code: string; params: Record<string, string | number> };
 
 // Regular, non-breaking, narrow and thin spaces, and the invisible zero-width characters
 // that come along when figures are pasted from Word or a web page. The zero-width joiner
@@ -45,7 +44,11 @@ function checkRange(value: number, type: NumberType, typed: string): ParsedNumbe
   if (!Number.isFinite(value)) return { ok: false, code: 'value.not_number', params: { typed, example: '15' } };
   if (value < 0) return { ok: false, code: 'value.negative', params: { typed } };
   if (type === 'integer' && !isWhole(value)) {
-    return { ok: false, code: 'value.fraction_in_integer', params: { typed, example: formatViNumber(Math.round(value)) } };
+    return {
+      ok: false,
+      code: 'value.fraction_in_integer',
+      params: { typed, example: formatViNumber(Math.round(value)) },
+    };
   }
   return { ok: true, value: type === 'integer' ? Math.round(value) : value };
 }
@@ -53,7 +56,11 @@ function checkRange(value: number, type: NumberType, typed: string): ParsedNumbe
 /** "1,234" in an integer column: a decimal comma or a foreign thousands separator? Not guessed. */
 function commaInInteger(digits: string, typed: string): ParsedNumber {
   const plain = digits.replace(',', '');
-  return { ok: false, code: 'value.comma_in_integer', params: { typed, plain, suggestion: formatViNumber(Number(plain)) } };
+  return {
+    ok: false,
+    code: 'value.comma_in_integer',
+    params: { typed, plain, suggestion: formatViNumber(Number(plain)) },
+  };
 }
 
 function parseText(raw: string, type: NumberType): ParsedNumber {
@@ -74,7 +81,11 @@ function parseText(raw: string, type: NumberType): ParsedNumber {
   }
   if (COMMA_THOUSANDS.test(body)) {
     // Several comma groups ("12,345,678") can only be foreign thousands separators.
-    return { ok: false, code: 'value.comma_thousands', params: { typed, suggestion: formatViNumber(Number(body.replace(/,/g, ''))) } };
+    return {
+      ok: false,
+      code: 'value.comma_thousands',
+      params: { typed, suggestion: formatViNumber(Number(body.replace(/,/g, ''))) },
+    };
   }
   if (DOT_DECIMAL.test(body)) {
     return { ok: false, code: 'value.dot_decimal', params: { typed, suggestion: body.replace('.', ',') } };

@@ -18,7 +18,12 @@ function textOf(cell: GridCell | null | undefined): string | null {
   return (typeof cell!.v === 'string' ? cell!.v : typedText(cell!)).trim() || null;
 }
 
-export function evaluateOutline(model: CampaignModel, table: ChecklistTable, located: LocatedChecklist | undefined, issues: IssueCollector): Record<string, OutlineEntry> {
+export function evaluateOutline(
+  model: CampaignModel,
+  table: ChecklistTable,
+  located: LocatedChecklist | undefined,
+  issues: IssueCollector,
+): Record<string, OutlineEntry> {
   const out: Record<string, OutlineEntry> = {};
   const contentCol = located?.columns.get('noi_dung');
   const refCol = located?.columns.get('tham_chieu');
@@ -39,16 +44,28 @@ export function evaluateOutline(model: CampaignModel, table: ChecklistTable, loc
         }
         const text = textOf(cell);
         if (text && text.length > table.maxLength) {
-          issues.add('value.text_too_long', { sheet: located.sheet.title, row, col }, { label, length: text.length, max: table.maxLength });
+          issues.add(
+            'value.text_too_long',
+            { sheet: located.sheet.title, row, col },
+            { label, length: text.length, max: table.maxLength },
+          );
           return null;
         }
-        if (text && /^[=+\-@]/.test(text)) issues.add('value.formula_like_text', { sheet: located.sheet.title, row, col }, { label, first: text[0] });
+        if (text && /^[=+\-@]/.test(text))
+          issues.add('value.formula_like_text', { sheet: located.sheet.title, row, col }, { label, first: text[0] });
         return text;
       };
-      const entry = { content: read(contentCol, `mục ${item.code}`), reference: read(refCol, `mục ${item.code}, trang tham chiếu`) };
+      const entry = {
+        content: read(contentCol, `mục ${item.code}`),
+        reference: read(refCol, `mục ${item.code}, trang tham chiếu`),
+      };
       out[item.code] = entry;
       if (item.required && entry.content === null && entry.reference === null && contentCol !== undefined) {
-        issues.addPending('bao_cao.item_missing', { sheet: located.sheet.title, row, col: contentCol }, { item: item.code, refCell: refCol !== undefined ? a1(row, refCol) : '' });
+        issues.addPending(
+          'bao_cao.item_missing',
+          { sheet: located.sheet.title, row, col: contentCol },
+          { item: item.code, refCell: refCol !== undefined ? a1(row, refCol) : '' },
+        );
       }
     }
   }
@@ -66,7 +83,11 @@ const URL = /^https?:\/\/[^\s]+\.[^\s]+$/i;
 /** Normalises a Vietnamese phone number: spaces, dots, dashes, brackets dropped; +84 → 0. */
 export function normalisePhone(typed: string): string {
   const digits = typed.replace(/[\s.\-()\u00A0]/g, '');
-  return digits.startsWith('+84') ? `0${digits.slice(3)}` : digits.startsWith('84') && digits.length === 11 ? `0${digits.slice(2)}` : digits;
+  return digits.startsWith('+84')
+    ? `0${digits.slice(3)}`
+    : digits.startsWith('84') && digits.length === 11
+      ? `0${digits.slice(2)}`
+      : digits;
 }
 
 /** A unit whose workbook for the round holds nominations only (district police, CATP departments): it writes no report. */
@@ -81,7 +102,10 @@ type ConfirmationField = Campaign['confirmation']['fields'][number];
  * A confirmation field in the words of the unit's workbook: a unit that only nominates links
  * its signed submission letter (tờ trình), not a report PDF it does not write.
  */
-export function confirmationWording(field: ConfirmationField, onlyNominates: boolean): { label: string; document: string } {
+export function confirmationWording(
+  field: ConfirmationField,
+  onlyNominates: boolean,
+): { label: string; document: string } {
   const label = (onlyNominates && field.labelWhenNominatesOnly) || field.label;
   const document = (onlyNominates && field.documentWhenNominatesOnly) || field.document || label;
   return { label, document };
@@ -101,7 +125,12 @@ export function evaluateConfirmation(
     const { label, document } = confirmationWording(field, onlyNominates);
     if (!located || row === undefined || located.valueCol < 0) {
       fields[field.code] = null;
-      if (located) issues.add('structure.row_missing', { sheet: located.sheet.title, row: null, col: null }, { code: field.code, label });
+      if (located)
+        issues.add(
+          'structure.row_missing',
+          { sheet: located.sheet.title, row: null, col: null },
+          { code: field.code, label },
+        );
       continue;
     }
     const at = { sheet: located.sheet.title, row, col: located.valueCol };
@@ -109,7 +138,12 @@ export function evaluateConfirmation(
     if (field.type === 'submit-checkbox') {
       const value = cell?.v;
       if (value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true')) submitted = true;
-      else if (!(value === false || value === null || value === undefined || (typeof value === 'string' && /^(false|)$/i.test(value.trim())))) {
+      else if (!(
+        value === false ||
+        value === null ||
+        value === undefined ||
+        (typeof value === 'string' && /^(false|)$/i.test(value.trim()))
+      )) {
         issues.add('value.invalid_checkbox', at, { label: field.label, typed: quoteTyped(typedText(cell!)) });
       }
       fields[field.code] = submitted ? 'TRUE' : null;
@@ -121,9 +155,12 @@ export function evaluateConfirmation(
       if (field.required) issues.addPending('xac_nhan.field_missing', at, { label });
       continue;
     }
-    if (field.type === 'phone' && !PHONE.test(normalisePhone(text))) issues.add('xac_nhan.phone_invalid', at, { typed: quoteTyped(text) });
-    if (field.type === 'url' && !URL.test(text)) issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text), document });
-    if (text.length > field.maxLength) issues.add('value.text_too_long', at, { label, length: text.length, max: field.maxLength });
+    if (field.type === 'phone' && !PHONE.test(normalisePhone(text)))
+      issues.add('xac_nhan.phone_invalid', at, { typed: quoteTyped(text) });
+    if (field.type === 'url' && !URL.test(text))
+      issues.add('xac_nhan.link_invalid', at, { typed: quoteTyped(text), document });
+    if (text.length > field.maxLength)
+      issues.add('value.text_too_long', at, { label, length: text.length, max: field.maxLength });
   }
   return { submitted, fields };
 }

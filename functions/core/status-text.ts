@@ -32,7 +32,12 @@ function nomineePhrase(model: CampaignModel, count: number | undefined): string 
   return ` ${table.label}: ${count} đối tượng cần xem lại (${column}trang ${table.sheetTitle}).`;
 }
 
-export function statusLine(model: CampaignModel, roundId: string, status: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
+export function statusLine(
+  model: CampaignModel,
+  roundId: string,
+  status: StatusInput,
+  acceptance: AcceptanceInfo | null,
+): { text: string; tone: StatusTone } {
   const line = reportLine(model, roundId, status, acceptance);
   if (acceptance?.lockedOut) return line;
   const nominees = nomineePhrase(model, status.nomineesNeedingAttention);
@@ -42,10 +47,17 @@ export function statusLine(model: CampaignModel, roundId: string, status: Status
 }
 
 /** The report's own state: figures, outline, examples, confirmation (and a nominating unit's dossier). */
-function reportLine(model: CampaignModel, roundId: string, status: StatusInput, acceptance: AcceptanceInfo | null): { text: string; tone: StatusTone } {
+function reportLine(
+  model: CampaignModel,
+  roundId: string,
+  status: StatusInput,
+  acceptance: AcceptanceInfo | null,
+): { text: string; tone: StatusTone } {
   const timeZone = model.timeZone;
   const warnings = status.warnings > 0 ? `, ${status.warnings} cảnh báo` : '';
-  const inForce = acceptance?.acceptedAt ? ` Bản đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, timeZone)} vẫn có hiệu lực.` : '';
+  const inForce = acceptance?.acceptedAt
+    ? ` Bản đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, timeZone)} vẫn có hiệu lực.`
+    : '';
   if (acceptance?.lockedOut) {
     const lock = formatViDateTime(model.lockAt(roundId), timeZone);
     return {
@@ -54,13 +66,18 @@ function reportLine(model: CampaignModel, roundId: string, status: StatusInput, 
     };
   }
   if (status.errors > 0) {
-    const action = status.submitted ? ' — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).' : ' — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
+    const action = status.submitted
+      ? ' — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).'
+      : ' — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
     return { text: `Còn ${status.errors} lỗi${warnings}${action}${inForce}`, tone: 'error' };
   }
   if (status.status === 'ready') {
     if (acceptance?.acceptedAt) {
       const late = acceptance.late ? ' (nộp muộn)' : '';
-      return { text: `Đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, timeZone)}${late}${warnings}.`, tone: acceptance.late || status.warnings ? 'warning' : 'ok' };
+      return {
+        text: `Đã gửi lúc ${formatViDateTime(acceptance.acceptedAt, timeZone)}${late}${warnings}.`,
+        tone: acceptance.late || status.warnings ? 'warning' : 'ok',
+      };
     }
     return { text: `Hợp lệ${warnings}: sẵn sàng gửi.`, tone: 'ok' };
   }

@@ -30,9 +30,19 @@ export type VersionDecision =
  * first acceptance fixes the submission's time, and with it lateness: corrections made after the
  * due date do not make an on-time submission late.
  */
-export function acceptVersion(accepted: AcceptedSoFar | null, candidateHash: string | null, now: number, deadlines: { dueAt: number; lockAt: number }): VersionDecision {
+export function acceptVersion(
+  accepted: AcceptedSoFar | null,
+  candidateHash: string | null,
+  now: number,
+  deadlines: { dueAt: number; lockAt: number },
+): VersionDecision {
   if (candidateHash === null || candidateHash === accepted?.contentHash) return { decision: 'unchanged' };
   if (now >= deadlines.lockAt) return { decision: 'locked-out' };
   const firstAcceptedAt = accepted?.firstAcceptedAt ?? now;
-  return { decision: 'accept', versionNo: (accepted?.versionCount ?? 0) + 1, firstAcceptedAt, late: isLate(firstAcceptedAt, deadlines.dueAt) };
+  return {
+    decision: 'accept',
+    versionNo: (accepted?.versionCount ?? 0) + 1,
+    firstAcceptedAt,
+    late: isLate(firstAcceptedAt, deadlines.dueAt),
+  };
 }

@@ -16,26 +16,39 @@ export function safeEqual(left: string, right: string): boolean {
 }
 
 /** `secrets`: every secret currently accepted (two during a rotation: current and previous). */
-export function verifyChannelToken(secrets: string | readonly string[], channelId: string | undefined, token: string | undefined): boolean {
+export function verifyChannelToken(
+  secrets: string | readonly string[],
+  channelId: string | undefined,
+  token: string | undefined,
+): boolean {
   if (!channelId || !token) return false;
   return [secrets].flat().some((secret) => safeEqual(channelToken(secret, channelId), token));
 }
 
 /** Apps Script "Kiểm tra ngay / Gửi báo cáo": HMAC of `spreadsheetId.timestamp`, at most 5 minutes old. */
-export function verifySheetActionSignature(secrets: string | readonly string[], body: { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown }, now: number, maxSkewMs = 5 * 60_000): boolean {
+export function verifySheetActionSignature(
+  secrets: string | readonly string[],
+  body: { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown },
+  now: number,
+  maxSkewMs = 5 * 60_000,
+): boolean {
   const { spreadsheetId, timestamp, signature } = body;
   if (typeof spreadsheetId !== 'string' || typeof timestamp !== 'number' || typeof signature !== 'string') return false;
   if (Math.abs(now - timestamp) > maxSkewMs) return false;
   return [secrets].flat().some((secret) => safeEqual(hmac(secret, `${spreadsheetId}.${timestamp}`), signature));
 }
 
-export type SchedulerVerifier = (authorization: string | undefined) => Promise<{ ok: true; caller: string } | { ok: false; reason: string }>;
+export type SchedulerVerifier = (
+  authorization: string | undefined,
+) => Promise<{ ok: true; caller: string } | { ok: false; reason: string }>;
 
 export function sharedSecretVerifier(secret: string): SchedulerVerifier {
   return async (authorization) => {
     const token = authorization?.match(/^Bearer (.+)$/)?.[1];
     if (!token) return { ok: false, reason: 'missing bearer token' };
-    return safeEqual(token, secret) ? { ok: true, caller: 'local-scheduler' } : { ok: false, reason: 'wrong shared secret' };
+    return safeEqual(token, secret)
+      ? { ok: true, caller: 'local-scheduler' }
+      : { ok: false, reason: 'wrong shared secret' };
   };
 }
 
@@ -67,7 +80,8 @@ interface IdTokenClaims {
 
 function decodeJwtPart(part: string): Record<string, unknown> {
   const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('JWT part is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('JWT part is not a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -84,13 +98,24 @@ function callerVerdict(claims: IdTokenClaims, serviceAccount: string): Verdict {
  * (this function's URL), expiry, then the caller. Nothing here proves the token came from Google;
  * IAM did that, which is why this path is only taken for functions deployed private.
  */
-function iamVerifiedClaimsVerdict(payload: IdTokenClaims, opts: { audience: string; serviceAccount: string }, nowSeconds: number): Verdict {
-  if (typeof payload.iss !== 'string' || !GOOGLE_ISSUERS.includes(payload.iss)) return { ok: false, reason: `Invalid issuer, expected one of [${GOOGLE_ISSUERS.join(',')}], but got ${String(payload.iss)}` };
+function iamVerifiedClaimsVerdict(
+  payload: IdTokenClaims,
+  opts: { audience: string; serviceAccount: string },
+  nowSeconds: number,
+): Verdict {
+  if (typeof payload.iss !== 'string' || !GOOGLE_ISSUERS.includes(payload.iss))
+    return {
+      ok: false,
+      reason: `Invalid issuer, expected one of [${GOOGLE_ISSUERS.join(',')}], but got ${String(payload.iss)}`,
+    };
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!audiences.includes(opts.audience)) return { ok: false, reason: `Wrong recipient, payload audience != requiredAudience (${String(payload.aud)})` };
+  if (!audiences.includes(opts.audience))
+    return { ok: false, reason: `Wrong recipient, payload audience != requiredAudience (${String(payload.aud)})` };
   if (typeof payload.exp !== 'number') return { ok: false, reason: 'No expiration time in token' };
-  if (nowSeconds > payload.exp + CLOCK_SKEW_SECONDS) return { ok: false, reason: `Token used too late, ${nowSeconds} > ${payload.exp}` };
-  if (typeof payload.iat === 'number' && nowSeconds < payload.iat - CLOCK_SKEW_SECONDS) return { ok: false, reason: `Token used too early, ${nowSeconds} < ${payload.iat}` };
+  if (nowSeconds > payload.exp + CLOCK_SKEW_SECONDS)
+    return { ok: false, reason: `Token used too late, ${nowSeconds} > ${payload.exp}` };
+  if (typeof payload.iat === 'number' && nowSeconds < payload.iat - CLOCK_SKEW_SECONDS)
+    return { ok: false, reason: `Token used too early, ${nowSeconds} < ${payload.iat}` };
   return callerVerdict(payload, opts.serviceAccount);
 }
 
@@ -109,7 +134,13 @@ function iamVerifiedClaimsVerdict(payload: IdTokenClaims, opts: { audience: stri
  *   without one is refused, since nothing in front of the function checked it.
  * `certs` and `now` are injectable so tests can sign their own tokens.
  */
-export function oidcVerifier(opts: { audience: string; serviceAccount: string; behindIam?: boolean; certs?: () => Promise<Record<string, string>>; now?: () => number }): SchedulerVerifier {
+export function oidcVerifier(opts: {
+  audience: string;
+  serviceAccount: string;
+  behindIam?: boolean;
+  certs?: () => Promise<Record<string, string>>;
+  now?: () => number;
+}): SchedulerVerifier {
   // One client per verifier, so Google's certificates are cached between calls (per their max-age).
   let client: Promise<import('google-auth-library').OAuth2Client> | null = null;
   const now = opts.now ?? Date.now;
@@ -119,13 +150,19 @@ export function oidcVerifier(opts: { audience: string; serviceAccount: string; b
     try {
       const segments = token.split('.');
       if (segments.length === 3 && segments[2] === SIGNATURE_REMOVED_BY_GOOGLE) {
-        if (!opts.behindIam) return { ok: false, reason: 'signature removed, but this endpoint is not behind Cloud Run IAM' };
+        if (!opts.behindIam)
+          return { ok: false, reason: 'signature removed, but this endpoint is not behind Cloud Run IAM' };
         return iamVerifiedClaimsVerdict(decodeJwtPart(segments[1]!) as IdTokenClaims, opts, Math.floor(now() / 1000));
       }
       client ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
       const oauthClient = await client;
       const certs = opts.certs ? await opts.certs() : (await oauthClient.getFederatedSignonCertsAsync()).certs;
-      const ticket = await oauthClient.verifySignedJwtWithCertsAsync(token, certs as Record<string, string>, opts.audience, GOOGLE_ISSUERS);
+      const ticket = await oauthClient.verifySignedJwtWithCertsAsync(
+        token,
+        certs as Record<string, string>,
+        opts.audience,
+        GOOGLE_ISSUERS,
+      );
       return callerVerdict(ticket.getPayload() ?? {}, opts.serviceAccount);
     } catch (e) {
       return { ok: false, reason: (e as Error).message };

@@ -9,7 +9,11 @@
  * reconcile, refresh-master).
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { decodeDocumentWrittenEvent, UndecodableEventError, type DecodedDocumentWrittenEvent } from './firestore-event.js';
+import {
+  decodeDocumentWrittenEvent,
+  UndecodableEventError,
+  type DecodedDocumentWrittenEvent,
+} from './firestore-event.js';
 import { isTransientError } from '../app/failures.js';
 import { aggregateSubmission } from '../app/aggregate.js';
 import { pollChanges } from '../app/change-detection.js';
@@ -36,22 +40,43 @@ function eventContext(event: CloudEvent<unknown>): Record<string, unknown> {
 }
 
 /** The decoded event, or null after logging a poison event (acknowledged: never retried). */
-function decodeOrAcknowledge(log: Logger, functionName: string, event: CloudEvent<unknown>): DecodedDocumentWrittenEvent | null {
+function decodeOrAcknowledge(
+  log: Logger,
+  functionName: string,
+  event: CloudEvent<unknown>,
+): DecodedDocumentWrittenEvent | null {
   try {
     return decodeDocumentWrittenEvent(event.data);
   } catch (error) {
-    log.error(`${functionName}: undecodable event acknowledged without processing`, { ...eventContext(event), error: error as Error });
+    log.error(`${functionName}: undecodable event acknowledged without processing`, {
+      ...eventContext(event),
+      error: error as Error,
+    });
     return null;
   }
 }
 
 /** Rethrows a transient failure (Eventarc redelivers); logs and acknowledges a permanent one. */
-function settle(log: Logger, functionName: string, event: CloudEvent<unknown>, context: Record<string, unknown>, error: unknown): void {
+function settle(
+  log: Logger,
+  functionName: string,
+  event: CloudEvent<unknown>,
+  context: Record<string, unknown>,
+  error: unknown,
+): void {
   if (isTransientFailure(error)) {
-    log.error(`${functionName} failed; the event will be retried`, { ...eventContext(event), ...context, error: error as Error });
+    log.error(`${functionName} failed; the event will be retried`, {
+      ...eventContext(event),
+      ...context,
+      error: error as Error,
+    });
     throw error;
   }
-  log.error(`${functionName} failed permanently; event acknowledged, the scheduled jobs catch up`, { ...eventContext(event), ...context, error: error as Error });
+  log.error(`${functionName} failed permanently; event acknowledged, the scheduled jobs catch up`, {
+    ...eventContext(event),
+    ...context,
+    error: error as Error,
+  });
 }
 
 async function submissionWritten(runtime: RuntimeSource, event: CloudEvent<unknown>): Promise<void> {

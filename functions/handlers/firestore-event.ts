@@ -84,7 +84,9 @@ export function decodeDocumentWrittenEvent(data: Buffer | Uint8Array | unknown):
     return decodeEvent(data);
   } catch (error) {
     if (error instanceof UndecodableEventError) throw error;
-    throw new UndecodableEventError(`undecodable Firestore event data: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    throw new UndecodableEventError(`undecodable Firestore event data: ${(error as Error)?.message ?? String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -169,7 +171,8 @@ function valueKindOf(value: Record<string, unknown>): ValueKind | undefined {
     return declared as ValueKind;
   }
   return VALUE_KINDS.find(
-    (kind) => Object.hasOwn(value, kind) && (kind === 'nullValue' || (value[kind] !== null && value[kind] !== undefined)),
+    (kind) =>
+      Object.hasOwn(value, kind) && (kind === 'nullValue' || (value[kind] !== null && value[kind] !== undefined)),
   );
 }
 
@@ -179,7 +182,8 @@ function toEventObject(data: unknown): Record<string, unknown> {
   if (typeof data === 'string') return toEventObject(JSON.parse(data) as unknown);
   if (isRecord(data)) {
     // A Buffer that went through JSON.stringify on its way here.
-    if (data.type === 'Buffer' && Array.isArray(data.data)) return decodeProtobuf(Uint8Array.from(data.data as number[]));
+    if (data.type === 'Buffer' && Array.isArray(data.data))
+      return decodeProtobuf(Uint8Array.from(data.data as number[]));
     return data;
   }
   throw new TypeError(`unsupported Firestore event data: ${data === null ? 'null' : typeof data}`);

@@ -19,24 +19,45 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger } from '../app/log.js';
 
 type Done = (err?: unknown) => void;
-type Handle = (this: ExpressApp, req: IncomingMessage, res: ServerResponse & { locals?: Record<string, unknown> }, callback?: Done) => void;
+type Handle = (
+  this: ExpressApp,
+  req: IncomingMessage,
+  res: ServerResponse & { locals?: Record<string, unknown> },
+  callback?: Done,
+) => void;
 interface ExpressApp {
   get(setting: string): unknown;
 }
-type FinalHandler = (req: IncomingMessage, res: ServerResponse, options: { env: unknown; onerror?: (err: unknown) => void }) => Done;
+type FinalHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { env: unknown; onerror?: (err: unknown) => void },
+) => Done;
 
 const PATCHED = Symbol.for('bao-cao-521.framework-json-errors');
 
 /** The short answers, Vietnamese first (what a clerk's script or an operator reads), then English. */
-export const BODY_NOT_JSON = { error: 'invalid-body', message: 'Nội dung yêu cầu không phải JSON hợp lệ / The request body is not valid JSON' } as const;
-export const BODY_UNREADABLE = { error: 'invalid-body', message: 'Không đọc được nội dung yêu cầu / The request body cannot be read' } as const;
+export const BODY_NOT_JSON = {
+  error: 'invalid-body',
+  message: 'Nội dung yêu cầu không phải JSON hợp lệ / The request body is not valid JSON',
+} as const;
+export const BODY_UNREADABLE = {
+  error: 'invalid-body',
+  message: 'Không đọc được nội dung yêu cầu / The request body cannot be read',
+} as const;
 
 /** The status and JSON body for an error raised before the function ran (body-parser's errors carry `status` and `type`). */
 export function frameworkErrorAnswer(err: unknown): { status: number; body: Record<string, string> } {
   if (err === undefined) return { status: 404, body: { error: 'not found' } };
   const fields = err as { status?: unknown; statusCode?: unknown; type?: unknown };
-  const status = typeof fields?.status === 'number' ? fields.status : typeof fields?.statusCode === 'number' ? fields.statusCode : 500;
-  if (status >= 400 && status < 500) return { status, body: fields.type === 'entity.parse.failed' ? { ...BODY_NOT_JSON } : { ...BODY_UNREADABLE } };
+  const status =
+    typeof fields?.status === 'number'
+      ? fields.status
+      : typeof fields?.statusCode === 'number'
+        ? fields.statusCode
+        : 500;
+  if (status >= 400 && status < 500)
+    return { status, body: fields.type === 'entity.parse.failed' ? { ...BODY_NOT_JSON } : { ...BODY_UNREADABLE } };
   return { status: 500, body: { error: 'internal error' } };
 }
 
@@ -61,7 +82,15 @@ export function answerFrameworkErrorsInJson(log: Logger = createLogger({ compone
       const answer = frameworkErrorAnswer(err);
       const fields = err as { type?: unknown; message?: unknown } | undefined;
       // Never the body itself: it may carry a signature or personal data.
-      const context = { status: answer.status, method: req.method, path: req.url, contentType: req.headers['content-type'], contentLength: req.headers['content-length'], type: fields?.type, reason: fields?.message };
+      const context = {
+        status: answer.status,
+        method: req.method,
+        path: req.url,
+        contentType: req.headers['content-type'],
+        contentLength: req.headers['content-length'],
+        type: fields?.type,
+        reason: fields?.message,
+      };
       if (answer.status >= 500) log.error('request failed before the function ran', context);
       else log.warn('request refused before the function ran', context);
       res.statusCode = answer.status;

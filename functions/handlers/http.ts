@@ -25,7 +25,13 @@ function header(req: Request, name: string): string | undefined {
  * Runs one invocation within its function's time budget. Work deferred by the shared Sheets
  * quota is answered 503 with Retry-After (the scheduler retries it), anything else 500.
  */
-async function guarded(runtime: RuntimeSource, res: Response, functionName: FunctionName, what: string, body: (rt: Runtime) => Promise<void>): Promise<void> {
+async function guarded(
+  runtime: RuntimeSource,
+  res: Response,
+  functionName: FunctionName,
+  what: string,
+  body: (rt: Runtime) => Promise<void>,
+): Promise<void> {
   let resolved: Runtime | undefined;
   try {
     resolved = await runtime();
@@ -33,8 +39,16 @@ async function guarded(runtime: RuntimeSource, res: Response, functionName: Func
     await withinBudget(functionName, () => body(ready));
   } catch (error) {
     if (error instanceof QuotaDeferredError) {
-      resolved?.log.warn(`${what} deferred: Sheets quota`, { quota: error.quota, waitMs: error.waitMs, budgetMs: error.budgetMs });
-      if (!res.headersSent) res.status(503).set('Retry-After', String(Math.ceil(error.waitMs / 1000))).json({ error: 'quota-deferred', retryAfterSeconds: Math.ceil(error.waitMs / 1000) });
+      resolved?.log.warn(`${what} deferred: Sheets quota`, {
+        quota: error.quota,
+        waitMs: error.waitMs,
+        budgetMs: error.budgetMs,
+      });
+      if (!res.headersSent)
+        res
+          .status(503)
+          .set('Retry-After', String(Math.ceil(error.waitMs / 1000)))
+          .json({ error: 'quota-deferred', retryAfterSeconds: Math.ceil(error.waitMs / 1000) });
       return;
     }
     (resolved?.log ?? console).error(`${what} failed`, { error: error as Error } as never);
@@ -42,7 +56,13 @@ async function guarded(runtime: RuntimeSource, res: Response, functionName: Func
   }
 }
 
-export const MAINTENANCE_JOBS = ['renew-watch', 'poll-changes', 'reconcile', 'refresh-master', 'publish-reports'] as const;
+export const MAINTENANCE_JOBS = [
+  'renew-watch',
+  'poll-changes',
+  'reconcile',
+  'refresh-master',
+  'publish-reports',
+] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
 
 export interface HttpHandlers {
@@ -58,7 +78,13 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
   async function driveWebhook(req: Request, res: Response): Promise<void> {
     await guarded(runtime, res, 'driveWebhook', 'drive webhook', async (runtime) => {
       const channelId = header(req, 'x-goog-channel-id');
-      if (!verifyChannelToken(acceptedWebhookSecrets(runtime.config.webhook), channelId, header(req, 'x-goog-channel-token'))) {
+      if (
+        !verifyChannelToken(
+          acceptedWebhookSecrets(runtime.config.webhook),
+          channelId,
+          header(req, 'x-goog-channel-token'),
+        )
+      ) {
         runtime.log.warn('drive push refused: bad channel token', { channelId });
         res.status(401).json({ error: 'unauthorized' });
         return;
@@ -69,7 +95,11 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
         return;
       }
       // Answer Drive at once; the poll runs in onPollRequested, triggered by this write.
-      const requestId = await requestPoll(runtime, runtime.now(), `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim());
+      const requestId = await requestPoll(
+        runtime,
+        runtime.now(),
+        `drive push ${header(req, 'x-goog-message-number') ?? ''}`.trim(),
+      );
       res.status(202).json({ status: 'poll-requested', requestId });
     });
   }
@@ -79,18 +109,32 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
     await guarded(runtime, res, 'sheetAction', 'sheet action', async (runtime) => {
       const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
       if (!verifySheetActionSignature(acceptedWebhookSecrets(runtime.config.webhook), body, runtime.now())) {
-        runtime.log.warn('sheet action refused: bad signature', { spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined });
+        runtime.log.warn('sheet action refused: bad signature', {
+          spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined,
+        });
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
       // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
       if (await isMasterSpreadsheet(runtime, body.spreadsheetId)) {
         const published = await publishDueReports(runtime, runtime.now(), { all: true });
-        res.status(200).json({ outcome: 'reports-published', rounds: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => ({ name: f.name, url: f.url })) })) });
+        res.status(200).json({
+          outcome: 'reports-published',
+          rounds: published.map((p) => ({
+            roundId: p.roundId,
+            files: p.files.map((f) => ({ name: f.name, url: f.url })),
+          })),
+        });
         return;
       }
       const outcome = await processUnitSheet(runtime, body.spreadsheetId as string);
-      res.status(200).json(outcome.outcome === 'processed' ? { outcome: outcome.outcome, status: outcome.evaluation.status, statusText: outcome.statusText } : { outcome: outcome.outcome });
+      res
+        .status(200)
+        .json(
+          outcome.outcome === 'processed'
+            ? { outcome: outcome.outcome, status: outcome.evaluation.status, statusText: outcome.statusText }
+            : { outcome: outcome.outcome },
+        );
     });
   }
 
@@ -108,11 +152,15 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
       if (!(await schedulerAllowed(runtime, req, res))) return;
       const body = (req.body ?? {}) as { at?: unknown; dryRun?: unknown };
       const at = typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : undefined;
-      const run = await runSweep({ ...runtime, mailer: runtime.mailer }, { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true });
-      res.status(200).json({ ...sweepJson(run), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent });
+      const run = await runSweep(
+        { ...runtime, mailer: runtime.mailer },
+        { ...(at !== undefined ? { at } : {}), dryRun: body.dryRun === true },
+      );
+      res
+        .status(200)
+        .json({ ...sweepJson(run), sent: run.sent.length, failed: run.failed.length, alreadySent: run.alreadySent });
     });
   }
-
 
   /** Cloud Scheduler → maintenance jobs. Body: { job: 'renew-watch' | 'poll-changes' | 'reconcile' | 'refresh-master' | 'publish-reports', round?: id }. */
   async function maintenance(req: Request, res: Response): Promise<void> {
@@ -121,7 +169,13 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
       const job = (req.body as { job?: unknown } | undefined)?.job;
       switch (job as MaintenanceJob) {
         case 'renew-watch':
-          res.json(await renewWatch(runtime, { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs }));
+          res.json(
+            await renewWatch(runtime, {
+              address: runtime.config.webhook.url,
+              secret: runtime.config.webhook.secret,
+              ttlMs: runtime.config.watchTtlMs,
+            }),
+          );
           return;
         case 'poll-changes':
           res.json(await pollChanges(runtime));
@@ -129,7 +183,10 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
         case 'reconcile': {
           const results = [];
           for (const round of runtime.model.campaign.rounds) results.push(await reconcileRound(runtime, round.id));
-          const sharing = await reconcileSharing({ ...runtime, systemAccounts: runtime.config.serviceAccount ? [runtime.config.serviceAccount] : [] });
+          const sharing = await reconcileSharing({
+            ...runtime,
+            systemAccounts: runtime.config.serviceAccount ? [runtime.config.serviceAccount] : [],
+          });
           // Nightly: the next master refresh rebuilds in full and proves the incremental master equal to it.
           await requestMasterRefresh(runtime.store, runtime.now(), 'verify');
           res.json({ results, sharing });
@@ -142,10 +199,16 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
         case 'publish-reports': {
           const round = (req.body as { round?: unknown }).round;
           if (round !== undefined && (typeof round !== 'string' || !runtime.model.findRound(round))) {
-            res.status(400).json({ error: `unknown round; expected one of ${runtime.model.campaign.rounds.map((r) => r.id).join(', ')}` });
+            res.status(400).json({
+              error: `unknown round; expected one of ${runtime.model.campaign.rounds.map((r) => r.id).join(', ')}`,
+            });
             return;
           }
-          const published = await publishDueReports(runtime, runtime.now(), typeof round === 'string' ? { roundId: round } : {});
+          const published = await publishDueReports(
+            runtime,
+            runtime.now(),
+            typeof round === 'string' ? { roundId: round } : {},
+          );
           res.json({ published: published.map((p) => ({ roundId: p.roundId, files: p.files.map((f) => f.name) })) });
           return;
         }

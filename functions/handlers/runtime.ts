@@ -18,7 +18,9 @@ export interface Runtime extends Dependencies {
  */
 export function schedulerVerifierFor(deps: Dependencies): SchedulerVerifier {
   const scheduler = deps.config.scheduler;
-  return scheduler.mode === 'oidc' ? oidcVerifier({ audience: scheduler.audience, serviceAccount: scheduler.serviceAccount, behindIam: true }) : sharedSecretVerifier(scheduler.secret);
+  return scheduler.mode === 'oidc'
+    ? oidcVerifier({ audience: scheduler.audience, serviceAccount: scheduler.serviceAccount, behindIam: true })
+    : sharedSecretVerifier(scheduler.secret);
 }
 
 /** Where handlers get their runtime: asked on every invocation, so it can be built lazily. */
@@ -44,4 +46,7 @@ export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ru
 }
 
 /** A source for prepared dependencies (tests, the local stack). */
-export const runtimeOf = (rt: Runtime): RuntimeSource => () => Promise.resolve(rt);
+export const runtimeOf =
+  (rt: Runtime): RuntimeSource =>
+  () =>
+    Promise.resolve(rt);

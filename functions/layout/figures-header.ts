@@ -7,7 +7,14 @@ import { STYLES, type SheetBuilder } from './sheet-builder.js';
  * header (e.g. "Kỳ báo cáo", "Đơn vị") at `labelCol` spanning every header row.
  * Returns the number of header rows.
  */
-export function writeFiguresHeader(builder: SheetBuilder, indicators: Indicator[], top: number, firstCol: number, labelCol: number, labelText: string): number {
+export function writeFiguresHeader(
+  builder: SheetBuilder,
+  indicators: Indicator[],
+  top: number,
+  firstCol: number,
+  labelCol: number,
+  labelText: string,
+): number {
   const depth = Math.max(...indicators.map((i) => i.header.length));
   builder.set(top, labelCol, labelText, STYLES.header).merge(top, labelCol, top + depth, labelCol + 1);
   builder.style({ startRow: top, endRow: top + depth, startCol: labelCol, endCol: labelCol + 1 }, STYLES.header);
@@ -18,7 +25,8 @@ export function writeFiguresHeader(builder: SheetBuilder, indicators: Indicator[
         j < indicators.length &&
         indicators[j]!.header.length > level + 1 &&
         indicators[runStart]!.header.length > level + 1 &&
-        indicators[j]!.header.slice(0, level + 1).join('\u0000') === indicators[runStart]!.header.slice(0, level + 1).join('\u0000');
+        indicators[j]!.header.slice(0, level + 1).join('\u0000') ===
+          indicators[runStart]!.header.slice(0, level + 1).join('\u0000');
       if (same) continue;
       const first = indicators[runStart]!;
       if (first.header.length > level) {

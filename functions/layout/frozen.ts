@@ -14,7 +14,9 @@ export function mergeCrossesFrozenLines(merge: RangeModel, frozenRows: number, f
   return crossesLine(merge.startRow, merge.endRow, frozenRows) || crossesLine(merge.startCol, merge.endCol, frozenCols);
 }
 
-export function mergesCrossingFrozenLines(sheet: Pick<SheetModel, 'merges' | 'frozenRows' | 'frozenCols'>): RangeModel[] {
+export function mergesCrossingFrozenLines(
+  sheet: Pick<SheetModel, 'merges' | 'frozenRows' | 'frozenCols'>,
+): RangeModel[] {
   return sheet.merges.filter((m) => mergeCrossesFrozenLines(m, sheet.frozenRows ?? 0, sheet.frozenCols ?? 0));
 }
 

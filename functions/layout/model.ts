@@ -48,7 +48,6 @@ export interface CellModel {
   validation?: DataValidation;
 }
 
-
 export interface SheetProtection {
   description: string;
   /** Cells people may still edit; everything else on the sheet is protected. */
@@ -100,7 +99,11 @@ export interface PrintSetup {
 }
 
 /** Print titles from the frozen panes: what stays on screen while scrolling is what each page repeats. */
-export function printSetupFromPanes(frozenRows: number | undefined, frozenCols: number | undefined, landscape = true): PrintSetup {
+export function printSetupFromPanes(
+  frozenRows: number | undefined,
+  frozenCols: number | undefined,
+  landscape = true,
+): PrintSetup {
   return {
     landscape,
     fitToWidth: true,

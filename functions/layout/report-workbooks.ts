@@ -37,11 +37,26 @@ function workbook(model: CampaignModel, title: string, sheets: SheetModel[]): Wo
  * The letterhead and title rows of a document: issuing office at the left, the title across.
  * Returns the next free row.
  */
-function documentHead(builder: SheetBuilder, model: CampaignModel, lastCol: number, frozenCols: number, title: string, subtitle: string): number {
+function documentHead(
+  builder: SheetBuilder,
+  model: CampaignModel,
+  lastCol: number,
+  frozenCols: number,
+  title: string,
+  subtitle: string,
+): number {
   const from = bannerStart(0, frozenCols);
-  builder.set(0, from, model.campaign.coordinator.name.toUpperCase(), { bold: true, fontColor: PALETTE.title }).merge(0, from, 1, lastCol + 1);
-  builder.set(1, from, title, STYLES.title).merge(1, from, 2, lastCol + 1).row(1, { height: 44 });
-  builder.set(2, from, subtitle, { ...STYLES.subtitle, bold: false, italic: true }).merge(2, from, 3, lastCol + 1).row(2, { height: 34 });
+  builder
+    .set(0, from, model.campaign.coordinator.name.toUpperCase(), { bold: true, fontColor: PALETTE.title })
+    .merge(0, from, 1, lastCol + 1);
+  builder
+    .set(1, from, title, STYLES.title)
+    .merge(1, from, 2, lastCol + 1)
+    .row(1, { height: 44 });
+  builder
+    .set(2, from, subtitle, { ...STYLES.subtitle, bold: false, italic: true })
+    .merge(2, from, 3, lastCol + 1)
+    .row(2, { height: 34 });
   return 4;
 }
 
@@ -49,13 +64,24 @@ function documentHead(builder: SheetBuilder, model: CampaignModel, lastCol: numb
  * Date and signature blocks under a table, as on every document sent up. With frozen columns
  * the left block stays inside them: a merge may not cross the freeze line (layout/frozen.ts).
  */
-function signatureBlock(builder: SheetBuilder, row: number, now: number, model: CampaignModel, lastCol: number, frozenCols: number): void {
+function signatureBlock(
+  builder: SheetBuilder,
+  row: number,
+  now: number,
+  model: CampaignModel,
+  lastCol: number,
+  frozenCols: number,
+): void {
   const [year, month, day] = civilDateOf(now, model.timeZone).split('-').map(Number) as [number, number, number];
   const mid = Math.max(frozenCols, 1, Math.ceil((lastCol + 1) / 2));
-  builder.set(row, mid, `Ngày ${day} tháng ${month} năm ${year}`, { italic: true, hAlign: 'center' }).merge(row, mid, row + 1, lastCol + 1);
+  builder
+    .set(row, mid, `Ngày ${day} tháng ${month} năm ${year}`, { italic: true, hAlign: 'center' })
+    .merge(row, mid, row + 1, lastCol + 1);
   if (frozenCols > 0) builder.set(row + 1, frozenCols - 1, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' });
   else builder.set(row + 1, 0, 'NGƯỜI LẬP BIỂU', { bold: true, hAlign: 'center' }).merge(row + 1, 0, row + 2, mid);
-  builder.set(row + 1, mid, 'LÃNH ĐẠO ĐƠN VỊ', { bold: true, hAlign: 'center' }).merge(row + 1, mid, row + 2, lastCol + 1);
+  builder
+    .set(row + 1, mid, 'LÃNH ĐẠO ĐƠN VỊ', { bold: true, hAlign: 'center' })
+    .merge(row + 1, mid, row + 2, lastCol + 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -81,11 +107,24 @@ export interface ReportGroup {
  */
 export function reportGroups(round: MasterRound): ReportGroup[] {
   return round.groups
-    .map((g) => ({ id: g.id, title: g.label, label: g.subtotalLabel, unitIds: g.rows.map((row) => row.unitId), headline: g.headline, subtotal: g.subtotal }))
+    .map((g) => ({
+      id: g.id,
+      title: g.label,
+      label: g.subtotalLabel,
+      unitIds: g.rows.map((row) => row.unitId),
+      headline: g.headline,
+      subtotal: g.subtotal,
+    }))
     .filter((g) => g.unitIds.length > 0);
 }
 
-function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, tableId: string, groups: ReportGroup[], now: number): SheetModel {
+function consolidatedTableSheet(
+  model: CampaignModel,
+  masterRound: MasterRound,
+  tableId: string,
+  groups: ReportGroup[],
+  now: number,
+): SheetModel {
   const table = model.figuresTable(tableId);
   const round = model.round(masterRound.roundId);
   const builder = new SheetBuilder(table.label, `tong_hop.${tableId}`);
@@ -101,7 +140,9 @@ function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, 
   );
   builder.set(top, 0, 'STT', STYLES.header);
   const depth = writeFiguresHeader(builder, table.indicators, top, 2, 1, 'Đơn vị');
-  builder.merge(top, 0, top + depth, 1).style({ startRow: top, endRow: top + depth, startCol: 0, endCol: 1 }, STYLES.header);
+  builder
+    .merge(top, 0, top + depth, 1)
+    .style({ startRow: top, endRow: top + depth, startCol: 0, endCol: 1 }, STYLES.header);
   let row = top + depth;
   builder.set(row, 0, null, STYLES.header).set(row, 1, 'Đơn vị tính', { ...STYLES.header, italic: true, bold: false });
   table.indicators.forEach((ind, indicatorIndex) => {
@@ -115,7 +156,12 @@ function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, 
     builder.set(row, 1, label, { ...STYLES.label, ...style }).fitText(row, label, UNIT_COLUMN_WIDTH);
     table.indicators.forEach((ind, indicatorIndex) => {
       const value = totals?.[tableId]?.[ind.code];
-      builder.set(row, 2 + indicatorIndex, value ?? null, { ...STYLES.label, hAlign: 'right', numberFormat: ind.type === 'integer' ? INTEGER_FORMAT : DECIMAL_FORMAT, ...style });
+      builder.set(row, 2 + indicatorIndex, value ?? null, {
+        ...STYLES.label,
+        hAlign: 'right',
+        numberFormat: ind.type === 'integer' ? INTEGER_FORMAT : DECIMAL_FORMAT,
+        ...style,
+      });
     });
     row++;
   };
@@ -124,15 +170,25 @@ function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, 
     const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'][groupIndex] ?? String(groupIndex + 1);
     const kindName = group.title;
     builder.set(row, 0, roman, { ...STYLES.label, ...groupStyle, fill: PALETTE.section, hAlign: 'center' });
-    builder.set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section }).fitText(row, kindName, UNIT_COLUMN_WIDTH);
-    builder.style({ startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 }, { ...STYLES.label, fill: PALETTE.section });
+    builder
+      .set(row, 1, kindName, { ...STYLES.label, ...groupStyle, fill: PALETTE.section })
+      .fitText(row, kindName, UNIT_COLUMN_WIDTH);
+    builder.style(
+      { startRow: row, endRow: row + 1, startCol: 2, endCol: lastCol + 1 },
+      { ...STYLES.label, fill: PALETTE.section },
+    );
     row++;
     group.unitIds.forEach((unitId, unitIndex) => {
       const totals = masterRound.byUnit[unitId];
       if (totals) return figures(model.unit(unitId).name, unitIndex + 1, totals, {});
       // A unit without accepted figures is a row that says so, not a row of blanks or zeros.
-      builder.set(row, 0, unitIndex + 1, { ...STYLES.label, hAlign: 'center' }).set(row, 1, model.unit(unitId).name, STYLES.label).fitText(row, model.unit(unitId).name, UNIT_COLUMN_WIDTH);
-      builder.set(row, 2, NOT_REPORTED, { ...STYLES.label, italic: true, fontColor: PALETTE.muted, hAlign: 'center' }).merge(row, 2, row + 1, lastCol + 1);
+      builder
+        .set(row, 0, unitIndex + 1, { ...STYLES.label, hAlign: 'center' })
+        .set(row, 1, model.unit(unitId).name, STYLES.label)
+        .fitText(row, model.unit(unitId).name, UNIT_COLUMN_WIDTH);
+      builder
+        .set(row, 2, NOT_REPORTED, { ...STYLES.label, italic: true, fontColor: PALETTE.muted, hAlign: 'center' })
+        .merge(row, 2, row + 1, lastCol + 1);
       builder.style({ startRow: row, endRow: row + 1, startCol: 3, endCol: lastCol + 1 }, STYLES.label);
       row++;
     });
@@ -141,17 +197,27 @@ function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, 
   });
   const headline = groups.filter((g) => g.headline);
   if (headline.length > 0) {
-    figures(`${HEADLINE_LABEL} (= ${headline.map((g) => g.label).join(' + ')})`, null, masterRound.totals, { bold: true, fill: PALETTE.status });
+    figures(`${HEADLINE_LABEL} (= ${headline.map((g) => g.label).join(' + ')})`, null, masterRound.totals, {
+      bold: true,
+      fill: PALETTE.status,
+    });
   }
   row++;
   const notes = [
     'Chỉ tiêu tồn (số hiện có) lấy số kỳ cuối của mỗi đơn vị rồi cộng giữa các đơn vị; chỉ tiêu phát sinh cộng dồn các kỳ.',
-    ...(groups.length > headline.length && headline.length > 0 ? [`Số liệu toàn thành phố = dòng "${headline.map((g) => g.label).join(' + ')}"; hoạt động của các nhóm khác diễn ra trên cùng địa bàn nên không cộng thêm.`] : []),
+    ...(groups.length > headline.length && headline.length > 0
+      ? [
+          `Số liệu toàn thành phố = dòng "${headline.map((g) => g.label).join(' + ')}"; hoạt động của các nhóm khác diễn ra trên cùng địa bàn nên không cộng thêm.`,
+        ]
+      : []),
     ...table.footnotes.slice(0, 1),
   ];
   for (const note of notes) {
     const from = bannerStart(1, frozenCols);
-    builder.set(row, from, note, STYLES.note).merge(row, from, row + 1, lastCol + 1).fitText(row, note, 900);
+    builder
+      .set(row, from, note, STYLES.note)
+      .merge(row, from, row + 1, lastCol + 1)
+      .fitText(row, note, 900);
     row++;
   }
   signatureBlock(builder, row + 1, now, model, lastCol, frozenCols);
@@ -159,7 +225,12 @@ function consolidatedTableSheet(model: CampaignModel, masterRound: MasterRound, 
   return builder.build({ frozenRows, frozenCols, protection: PROTECTION });
 }
 
-export function buildConsolidatedWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
+export function buildConsolidatedWorkbook(
+  model: CampaignModel,
+  view: MasterView,
+  roundId: string,
+  now: number,
+): WorkbookModel {
   const masterRound = roundOf(view, roundId);
   const round = model.round(roundId);
   const groups = reportGroups(masterRound);
@@ -198,27 +269,34 @@ export function verdictOf(model: CampaignModel, nomination: RoundNomination): { 
   const fromFields = verdictFromFields(model, nomination);
   const verdict: Verdict = nomination.nomination.verdict === undefined ? fromFields.verdict : nomination.verdict;
   const draft = nomination.source === 'draft' ? ['Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)'] : [];
-  if (verdict === 'ok') return draft.length ? { verdict: 'incomplete', reasons: draft } : { verdict: 'ok', reasons: [] };
+  if (verdict === 'ok')
+    return draft.length ? { verdict: 'incomplete', reasons: draft } : { verdict: 'ok', reasons: [] };
   const ownMessages = (nomination.nomination.issues ?? []).filter((i) => i.severity === 'error').map((i) => i.message);
   return { verdict, reasons: [...draft, ...(ownMessages.length ? ownMessages : fromFields.reasons)] };
 }
 
 function verdictFromFields(model: CampaignModel, nomination: RoundNomination): { verdict: Verdict; reasons: string[] } {
   const nom = nomination.nomination;
-  if (nom.eligible === false) return { verdict: 'ineligible', reasons: nom.ineligibleReasons.length ? nom.ineligibleReasons : ['Không đủ tiêu chuẩn khen thưởng'] };
+  if (nom.eligible === false)
+    return {
+      verdict: 'ineligible',
+      reasons: nom.ineligibleReasons.length ? nom.ineligibleReasons : ['Không đủ tiêu chuẩn khen thưởng'],
+    };
   if (nomination.quotaExceeded) return { verdict: 'over_quota', reasons: ['Vượt số lượng được đề nghị của đơn vị'] };
   const reasons: string[] = [];
   if (nomination.source === 'draft') reasons.push('Đơn vị chưa gửi báo cáo (danh sách còn là bản nháp)');
   if (nom.eligible === null) reasons.push('Chưa đủ thông tin danh hiệu thi đua để xét tiêu chuẩn');
   if (!nom.reportConfirmed) reasons.push('Báo cáo thành tích chưa được cấp trên xác nhận');
   const required = nom.award ? model.campaign.awards.find((a) => a.id === nom.award)?.originalSets : undefined;
-  if (required !== undefined && (nom.originalSets ?? 0) < required) reasons.push(`Hồ sơ gốc: ${nom.originalSets ?? 0}/${required} bộ`);
+  if (required !== undefined && (nom.originalSets ?? 0) < required)
+    reasons.push(`Hồ sơ gốc: ${nom.originalSets ?? 0}/${required} bộ`);
   return reasons.length ? { verdict: 'incomplete', reasons } : { verdict: 'ok', reasons: [] };
 }
 
 function dossierText(model: CampaignModel, nom: ViewNomination): string {
   const required = nom.award ? model.campaign.awards.find((a) => a.id === nom.award)?.originalSets : undefined;
-  const sets = required !== undefined ? `${nom.originalSets ?? 0}/${required} bộ gốc` : `${nom.originalSets ?? 0} bộ gốc`;
+  const sets =
+    required !== undefined ? `${nom.originalSets ?? 0}/${required} bộ gốc` : `${nom.originalSets ?? 0} bộ gốc`;
   return `${sets}; báo cáo thành tích ${nom.reportConfirmed ? 'đã' : 'chưa'} xác nhận`;
 }
 
@@ -226,7 +304,10 @@ function achievementText(nom: ViewNomination): string {
   const years = Object.entries(nom.titles)
     .filter(([, t]) => t)
     .map(([year, t]) => `${year}: ${t}`);
-  const counts = [nom.giayKhen ? `${nom.giayKhen} Giấy khen` : null, nom.bangKhen ? `${nom.bangKhen} Bằng khen` : null].filter(Boolean);
+  const counts = [
+    nom.giayKhen ? `${nom.giayKhen} Giấy khen` : null,
+    nom.bangKhen ? `${nom.bangKhen} Bằng khen` : null,
+  ].filter(Boolean);
   return [...years, ...(counts.length ? [`Đã được tặng ${counts.join(', ')}`] : [])].join('; ') || '(chưa ghi)';
 }
 
@@ -242,7 +323,13 @@ const AWARD_COLUMNS = [
   { header: 'Hồ sơ', width: 150 },
 ];
 
-export function buildAwardListWorkbook(model: CampaignModel, view: MasterView, roundId: string, award: string, now: number): WorkbookModel {
+export function buildAwardListWorkbook(
+  model: CampaignModel,
+  view: MasterView,
+  roundId: string,
+  award: string,
+  now: number,
+): WorkbookModel {
   const round = roundOf(view, roundId);
   const awardName = model.award(award).name;
   const forMinistry = award === model.campaign.cityShortlist.award;
@@ -253,7 +340,8 @@ export function buildAwardListWorkbook(model: CampaignModel, view: MasterView, r
     const { verdict, reasons } = verdictOf(model, nomination);
     if (verdict !== 'ok') heldBack.push({ n: nomination, reason: `${VERDICT_LABEL[verdict]}: ${reasons.join('; ')}` });
     // The Ministry's list is the coordinators' shortlist (ticked in the master), not every valid nominee.
-    else if (forMinistry && !nomination.shortlisted) heldBack.push({ n: nomination, reason: 'Không được chọn vào danh sách trình Bộ Công an' });
+    else if (forMinistry && !nomination.shortlisted)
+      heldBack.push({ n: nomination, reason: 'Không được chọn vào danh sách trình Bộ Công an' });
     else proposed.push({ n: nomination, verdict });
   }
 
@@ -283,25 +371,52 @@ export function buildAwardListWorkbook(model: CampaignModel, view: MasterView, r
   proposed.forEach(({ n: nomination, verdict }, index) => {
     nomineeCells(index + 1, nomination);
     const achievement = achievementText(nomination.nomination);
-    builder.set(row, 6, achievement, cellStyle).set(row, 7, VERDICT_LABEL[verdict], cellStyle).set(row, 8, dossierText(model, nomination.nomination), cellStyle);
+    builder
+      .set(row, 6, achievement, cellStyle)
+      .set(row, 7, VERDICT_LABEL[verdict], cellStyle)
+      .set(row, 8, dossierText(model, nomination.nomination), cellStyle);
     builder.fitText(row, achievement, AWARD_COLUMNS[6]!.width);
     row++;
   });
   if (proposed.length === 0) {
-    builder.set(row, 0, 'Không có trường hợp nào đủ điều kiện đề nghị.', { ...cellStyle, italic: true }).merge(row, 0, row + 1, lastCol + 1);
+    builder
+      .set(row, 0, 'Không có trường hợp nào đủ điều kiện đề nghị.', { ...cellStyle, italic: true })
+      .merge(row, 0, row + 1, lastCol + 1);
     row++;
   }
-  builder.set(row, 0, `Tổng số: ${proposed.length} (${proposed.filter((p) => p.n.nomination.type === 'collective').length} tập thể, ${proposed.filter((p) => p.n.nomination.type === 'individual').length} cá nhân)`, { bold: true }).merge(row, 0, row + 1, lastCol + 1);
+  builder
+    .set(
+      row,
+      0,
+      `Tổng số: ${proposed.length} (${proposed.filter((p) => p.n.nomination.type === 'collective').length} tập thể, ${proposed.filter((p) => p.n.nomination.type === 'individual').length} cá nhân)`,
+      { bold: true },
+    )
+    .merge(row, 0, row + 1, lastCol + 1);
   row += 2;
 
-  builder.set(row, 0, 'KHÔNG ĐỀ NGHỊ (LÝ DO)', { ...STYLES.subtitle, hAlign: 'left' }).merge(row, 0, row + 1, lastCol + 1);
+  builder
+    .set(row, 0, 'KHÔNG ĐỀ NGHỊ (LÝ DO)', { ...STYLES.subtitle, hAlign: 'left' })
+    .merge(row, 0, row + 1, lastCol + 1);
   row++;
-  ['STT', 'Họ và tên / Tên tập thể', 'Tập thể / Cá nhân', 'Trong / Ngoài CAND', 'Chức vụ, đơn vị công tác', 'Đơn vị đề nghị', 'Lý do không đề nghị'].forEach((h, j) => builder.set(row, j, h, STYLES.header));
-  builder.merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 6, endCol: lastCol + 1 }, STYLES.header);
+  [
+    'STT',
+    'Họ và tên / Tên tập thể',
+    'Tập thể / Cá nhân',
+    'Trong / Ngoài CAND',
+    'Chức vụ, đơn vị công tác',
+    'Đơn vị đề nghị',
+    'Lý do không đề nghị',
+  ].forEach((h, j) => builder.set(row, j, h, STYLES.header));
+  builder
+    .merge(row, 6, row + 1, lastCol + 1)
+    .style({ startRow: row, endRow: row + 1, startCol: 6, endCol: lastCol + 1 }, STYLES.header);
   row++;
   heldBack.forEach(({ n: nomination, reason }, index) => {
     nomineeCells(index + 1, nomination);
-    builder.set(row, 6, reason, cellStyle).merge(row, 6, row + 1, lastCol + 1).style({ startRow: row, endRow: row + 1, startCol: 7, endCol: lastCol + 1 }, cellStyle);
+    builder
+      .set(row, 6, reason, cellStyle)
+      .merge(row, 6, row + 1, lastCol + 1)
+      .style({ startRow: row, endRow: row + 1, startCol: 7, endCol: lastCol + 1 }, cellStyle);
     builder.fitText(row, reason, AWARD_COLUMNS[6]!.width + AWARD_COLUMNS[7]!.width + AWARD_COLUMNS[8]!.width);
     row++;
   });
@@ -310,7 +425,9 @@ export function buildAwardListWorkbook(model: CampaignModel, view: MasterView, r
     row++;
   }
   signatureBlock(builder, row + 1, now, model, lastCol, 0);
-  return workbook(model, `Danh sách đề nghị ${awardName}`, [builder.build({ frozenRows: top + 1, protection: PROTECTION })]);
+  return workbook(model, `Danh sách đề nghị ${awardName}`, [
+    builder.build({ frozenRows: top + 1, protection: PROTECTION }),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,21 +488,42 @@ export function activitiesOf(model: CampaignModel, view: MasterView, roundId: st
   return { list, byKindLevel: summariseActivities(list.filter((a) => a.kind !== '' && a.level !== '')) };
 }
 
-function activitiesSummarySheet(model: CampaignModel, roundId: string, input: ActivitiesInput, now: number): SheetModel {
+function activitiesSummarySheet(
+  model: CampaignModel,
+  roundId: string,
+  input: ActivitiesInput,
+  now: number,
+): SheetModel {
   const round = model.round(roundId);
   const kinds = [...new Set(input.byKindLevel.map((c) => c.kind))];
   const levels = [...new Set(input.byKindLevel.map((c) => c.level))];
   const builder = new SheetBuilder('Theo loại và cấp', 'hoat_dong.tong_hop');
   const lastCol = levels.length + 2;
   const frozenCols = 2;
-  const top = documentHead(builder, model, Math.max(lastCol, 4), frozenCols, 'TỔNG HỢP CÁC HOẠT ĐỘNG THEO LOẠI VÀ CẤP TỔ CHỨC', `${round.name} (${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Số hoạt động (số người tham gia). Lập ${formatViDateTime(now, model.timeZone)}.`);
-  ['STT', 'Loại hoạt động', ...levels, 'Cộng'].forEach((h, j) => builder.set(top, j, h, STYLES.header).column(j, { width: j === 0 ? 40 : j === 1 ? 300 : 120 }));
+  const top = documentHead(
+    builder,
+    model,
+    Math.max(lastCol, 4),
+    frozenCols,
+    'TỔNG HỢP CÁC HOẠT ĐỘNG THEO LOẠI VÀ CẤP TỔ CHỨC',
+    `${round.name} (${formatCivilDate(round.dataWindow.from)} – ${formatCivilDate(round.dataWindow.to)}). Số hoạt động (số người tham gia). Lập ${formatViDateTime(now, model.timeZone)}.`,
+  );
+  ['STT', 'Loại hoạt động', ...levels, 'Cộng'].forEach((h, j) =>
+    builder.set(top, j, h, STYLES.header).column(j, { width: j === 0 ? 40 : j === 1 ? 300 : 120 }),
+  );
   builder.row(top, { height: 40 });
   let row = top + 1;
   const count = (kind: string | null, level: string | null) =>
-    input.byKindLevel.filter((c) => (kind === null || c.kind === kind) && (level === null || c.level === level)).reduce((acc, c) => ({ count: acc.count + c.count, participants: acc.participants + c.participants }), { count: 0, participants: 0 });
+    input.byKindLevel
+      .filter((c) => (kind === null || c.kind === kind) && (level === null || c.level === level))
+      .reduce((acc, c) => ({ count: acc.count + c.count, participants: acc.participants + c.participants }), {
+        count: 0,
+        participants: 0,
+      });
   const line = (stt: number | null, label: string, kind: string | null, style: CellStyle) => {
-    builder.set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style }).set(row, 1, label, { ...STYLES.label, ...style });
+    builder
+      .set(row, 0, stt, { ...STYLES.label, hAlign: 'center', ...style })
+      .set(row, 1, label, { ...STYLES.label, ...style });
     [...levels, null].forEach((level, index) => {
       const counts = count(kind, level);
       builder.set(row, 2 + index, counts.count, { ...STYLES.label, numberFormat: INTEGER_FORMAT, ...style });
@@ -413,21 +551,43 @@ function activitiesListSheet(model: CampaignModel, input: ActivitiesInput): Shee
     { header: 'Số người tham gia', width: 90 },
     { header: 'Tóm tắt', width: 260 },
   ];
-  builder.set(0, 0, 'DANH SÁCH HOẠT ĐỘNG CÁC ĐƠN VỊ ĐÃ BÁO CÁO', STYLES.title).merge(0, 0, 1, columns.length).row(0, { height: 30 });
+  builder
+    .set(0, 0, 'DANH SÁCH HOẠT ĐỘNG CÁC ĐƠN VỊ ĐÃ BÁO CÁO', STYLES.title)
+    .merge(0, 0, 1, columns.length)
+    .row(0, { height: 30 });
   columns.forEach((c, j) => builder.set(1, j, c.header, STYLES.header).column(j, { width: c.width }));
   const style: CellStyle = { ...STYLES.label, vAlign: 'top' };
   input.list.forEach((activityEntry, index) => {
     const row = 2 + index;
-    builder.set(row, 0, index + 1, { ...style, hAlign: 'center' }).set(row, 1, model.findUnit(activityEntry.unitId)?.name ?? activityEntry.unitId, style).set(row, 2, activityEntry.date ? formatCivilDate(activityEntry.date) : null, style);
-    builder.set(row, 3, activityEntry.name, style).set(row, 4, activityEntry.kind, style).set(row, 5, activityEntry.level, style).set(row, 6, activityEntry.participants, { ...style, numberFormat: INTEGER_FORMAT }).set(row, 7, activityEntry.summary, style);
+    builder
+      .set(row, 0, index + 1, { ...style, hAlign: 'center' })
+      .set(row, 1, model.findUnit(activityEntry.unitId)?.name ?? activityEntry.unitId, style)
+      .set(row, 2, activityEntry.date ? formatCivilDate(activityEntry.date) : null, style);
+    builder
+      .set(row, 3, activityEntry.name, style)
+      .set(row, 4, activityEntry.kind, style)
+      .set(row, 5, activityEntry.level, style)
+      .set(row, 6, activityEntry.participants, { ...style, numberFormat: INTEGER_FORMAT })
+      .set(row, 7, activityEntry.summary, style);
     builder.fitText(row, `${activityEntry.summary ?? ''}`, 260);
   });
-  if (input.list.length === 0) builder.set(2, 0, 'Chưa có đơn vị nào báo cáo hoạt động.', { ...style, italic: true }).merge(2, 0, 3, columns.length);
+  if (input.list.length === 0)
+    builder
+      .set(2, 0, 'Chưa có đơn vị nào báo cáo hoạt động.', { ...style, italic: true })
+      .merge(2, 0, 3, columns.length);
   // No frozen column: the list fits the page width, and the title and the empty-list line span it.
   return builder.build({ frozenRows: 2, protection: PROTECTION });
 }
 
-export function buildActivitiesWorkbook(model: CampaignModel, view: MasterView, roundId: string, now: number): WorkbookModel {
+export function buildActivitiesWorkbook(
+  model: CampaignModel,
+  view: MasterView,
+  roundId: string,
+  now: number,
+): WorkbookModel {
   const input = activitiesOf(model, view, roundId);
-  return workbook(model, `Hoạt động – ${model.round(roundId).name}`, [activitiesSummarySheet(model, roundId, input, now), activitiesListSheet(model, input)]);
+  return workbook(model, `Hoạt động – ${model.round(roundId).name}`, [
+    activitiesSummarySheet(model, roundId, input, now),
+    activitiesListSheet(model, input),
+  ]);
 }

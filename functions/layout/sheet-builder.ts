@@ -1,5 +1,12 @@
 /** A small mutable helper for assembling a SheetModel cell by cell. */
-import { printSetupFromPanes, type CellModel, type CellStyle, type DataValidation, type RangeModel, type SheetModel } from './model.js';
+import {
+  printSetupFromPanes,
+  type CellModel,
+  type CellStyle,
+  type DataValidation,
+  type RangeModel,
+  type SheetModel,
+} from './model.js';
 import { mergesCrossingFrozenLines } from './frozen.js';
 
 export const PALETTE = {
@@ -17,10 +24,24 @@ export const PALETTE = {
 } as const;
 
 export const STYLES = {
-  title: { bold: true, fontSize: 14, hAlign: 'center', vAlign: 'middle', fontColor: PALETTE.title, wrap: true } satisfies CellStyle,
+  title: {
+    bold: true,
+    fontSize: 14,
+    hAlign: 'center',
+    vAlign: 'middle',
+    fontColor: PALETTE.title,
+    wrap: true,
+  } satisfies CellStyle,
   subtitle: { bold: true, hAlign: 'center', vAlign: 'middle', wrap: true } satisfies CellStyle,
   note: { italic: true, fontColor: PALETTE.muted, wrap: true, vAlign: 'top' } satisfies CellStyle,
-  header: { bold: true, fill: PALETTE.header, hAlign: 'center', vAlign: 'middle', wrap: true, border: true } satisfies CellStyle,
+  header: {
+    bold: true,
+    fill: PALETTE.header,
+    hAlign: 'center',
+    vAlign: 'middle',
+    wrap: true,
+    border: true,
+  } satisfies CellStyle,
   label: { vAlign: 'middle', wrap: true, border: true } satisfies CellStyle,
   input: { fill: PALETTE.input, border: true, vAlign: 'middle' } satisfies CellStyle,
   computed: { fill: PALETTE.computed, bold: true, border: true, vAlign: 'middle' } satisfies CellStyle,
@@ -43,10 +64,21 @@ export class SheetBuilder {
     readonly key: string,
   ) {}
 
-  set(row: number, col: number, value: CellModel['value'], style?: CellStyle, extra?: { note?: string; validation?: DataValidation; formula?: string }): this {
+  set(
+    row: number,
+    col: number,
+    value: CellModel['value'],
+    style?: CellStyle,
+    extra?: { note?: string; validation?: DataValidation; formula?: string },
+  ): this {
     const key = `${row}:${col}`;
     const prev = this.cells.get(key);
-    const cell: CellModel = { row, col, value, ...(style || prev?.style ? { style: { ...prev?.style, ...style } } : {}) };
+    const cell: CellModel = {
+      row,
+      col,
+      value,
+      ...(style || prev?.style ? { style: { ...prev?.style, ...style } } : {}),
+    };
     if (extra?.formula) cell.formula = extra.formula;
     if (extra?.note) cell.note = extra.note;
     if (extra?.validation) cell.validation = extra.validation;
@@ -61,7 +93,16 @@ export class SheetBuilder {
     for (let row = range.startRow; row < range.endRow; row++) {
       for (let col = range.startCol; col < range.endCol; col++) {
         const prev = this.cells.get(`${row}:${col}`);
-        this.set(row, col, prev?.value ?? null, style, prev && { ...(prev.note ? { note: prev.note } : {}), ...(prev.validation ? { validation: prev.validation } : {}) });
+        this.set(
+          row,
+          col,
+          prev?.value ?? null,
+          style,
+          prev && {
+            ...(prev.note ? { note: prev.note } : {}),
+            ...(prev.validation ? { validation: prev.validation } : {}),
+          },
+        );
       }
     }
     return this;
@@ -107,7 +148,14 @@ export class SheetBuilder {
     return this.row(row, { height: Math.max(prev, height) });
   }
 
-  build(opts: { frozenRows?: number; frozenCols?: number; tabColor?: string; protection: string; editors?: string[]; landscape?: boolean }): SheetModel {
+  build(opts: {
+    frozenRows?: number;
+    frozenCols?: number;
+    tabColor?: string;
+    protection: string;
+    editors?: string[];
+    landscape?: boolean;
+  }): SheetModel {
     const sheet: SheetModel = {
       title: this.title,
       key: this.key,
@@ -120,13 +168,18 @@ export class SheetBuilder {
       rows: [...this.rows.values()].sort((a, b) => a.index - b.index),
       cells: [...this.cells.values()].sort((a, b) => a.row - b.row || a.col - b.col),
       merges: this.merges,
-      protection: { description: opts.protection, unprotected: this.unprotected, ...(opts.editors?.length ? { editors: opts.editors } : {}) },
+      protection: {
+        description: opts.protection,
+        unprotected: this.unprotected,
+        ...(opts.editors?.length ? { editors: opts.editors } : {}),
+      },
       ...(this.peopleOwned.length ? { peopleOwned: this.peopleOwned } : {}),
       print: printSetupFromPanes(opts.frozenRows, opts.frozenCols, opts.landscape ?? true),
     };
     // Google refuses the whole batchUpdate (or create) holding such a merge: fail here, where the layout is written.
     const crossing = mergesCrossingFrozenLines(sheet);
-    if (crossing.length > 0) throw new Error(`Tab "${this.title}": merges cross the frozen rows/columns: ${JSON.stringify(crossing)}`);
+    if (crossing.length > 0)
+      throw new Error(`Tab "${this.title}": merges cross the frozen rows/columns: ${JSON.stringify(crossing)}`);
     return sheet;
   }
 }

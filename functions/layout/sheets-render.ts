@@ -17,7 +17,10 @@ export interface CreateBodyOptions {
  */
 export const DEFAULT_FIRST_SHEET_ID = 1;
 
-export function toSpreadsheetCreateBody(model: WorkbookModel, opts: CreateBodyOptions = {}): sheets_v4.Schema$Spreadsheet {
+export function toSpreadsheetCreateBody(
+  model: WorkbookModel,
+  opts: CreateBodyOptions = {},
+): sheets_v4.Schema$Spreadsheet {
   const firstSheetId = opts.firstSheetId ?? DEFAULT_FIRST_SHEET_ID;
   return {
     properties: { title: model.title, locale: model.locale, timeZone: model.timeZone },
@@ -54,8 +57,12 @@ function toSheet(sheet: SheetModel, index: number, sheetId: number): sheets_v4.S
         startRow: 0,
         startColumn: 0,
         rowData: toRowData(sheet.cells),
-        rowMetadata: toDimensionMetadata(sheet.rows.map((r) => ({ index: r.index, pixelSize: r.height, hidden: r.hidden }))),
-        columnMetadata: toDimensionMetadata(sheet.columns.map((c) => ({ index: c.index, pixelSize: c.width, hidden: c.hidden }))),
+        rowMetadata: toDimensionMetadata(
+          sheet.rows.map((r) => ({ index: r.index, pixelSize: r.height, hidden: r.hidden })),
+        ),
+        columnMetadata: toDimensionMetadata(
+          sheet.columns.map((c) => ({ index: c.index, pixelSize: c.width, hidden: c.hidden })),
+        ),
       },
     ],
   };
@@ -190,7 +197,10 @@ function toValidationRule(validation: DataValidation, address: string): sheets_v
   }
 }
 
-function withMessage(rule: sheets_v4.Schema$DataValidationRule, message: string | undefined): sheets_v4.Schema$DataValidationRule {
+function withMessage(
+  rule: sheets_v4.Schema$DataValidationRule,
+  message: string | undefined,
+): sheets_v4.Schema$DataValidationRule {
   return message ? { ...rule, inputMessage: message } : rule;
 }
 
@@ -255,10 +265,18 @@ export function colorToRgb(color: sheets_v4.Schema$Color): Rgb {
  * found again instead of duplicated). `defaultSheetId` is the blank tab a new spreadsheet
  * starts with (gid 0), removed once the real tabs exist.
  */
-export function toRenderRequests(model: WorkbookModel, opts: CreateBodyOptions & { defaultSheetId?: number | null } = {}): sheets_v4.Schema$Request[] {
+export function toRenderRequests(
+  model: WorkbookModel,
+  opts: CreateBodyOptions & { defaultSheetId?: number | null } = {},
+): sheets_v4.Schema$Request[] {
   const body = toSpreadsheetCreateBody(model, opts);
   const requests: sheets_v4.Schema$Request[] = [
-    { updateSpreadsheetProperties: { properties: { title: model.title, locale: model.locale, timeZone: model.timeZone }, fields: 'title,locale,timeZone' } },
+    {
+      updateSpreadsheetProperties: {
+        properties: { title: model.title, locale: model.locale, timeZone: model.timeZone },
+        fields: 'title,locale,timeZone',
+      },
+    },
   ];
   for (const sheet of body.sheets ?? []) requests.push({ addSheet: { properties: sheet.properties! } });
   if (opts.defaultSheetId !== null) requests.push({ deleteSheet: { sheetId: opts.defaultSheetId ?? 0 } });
@@ -266,7 +284,13 @@ export function toRenderRequests(model: WorkbookModel, opts: CreateBodyOptions &
     const sheetId = sheet.properties!.sheetId!;
     for (const data of sheet.data ?? []) {
       if (data.rowData?.length) {
-        requests.push({ updateCells: { start: { sheetId, rowIndex: data.startRow ?? 0, columnIndex: data.startColumn ?? 0 }, rows: data.rowData, fields: 'userEnteredValue,userEnteredFormat,note,dataValidation' } });
+        requests.push({
+          updateCells: {
+            start: { sheetId, rowIndex: data.startRow ?? 0, columnIndex: data.startColumn ?? 0 },
+            rows: data.rowData,
+            fields: 'userEnteredValue,userEnteredFormat,note,dataValidation',
+          },
+        });
       }
       const dims: ['ROWS' | 'COLUMNS', sheets_v4.Schema$DimensionProperties[] | undefined][] = [
         ['ROWS', data.rowMetadata],
@@ -274,9 +298,17 @@ export function toRenderRequests(model: WorkbookModel, opts: CreateBodyOptions &
       ];
       for (const [dimension, metadata] of dims) {
         metadata?.forEach((props, index) => {
-          const fields = [props.pixelSize !== undefined ? 'pixelSize' : '', props.hiddenByUser ? 'hiddenByUser' : ''].filter(Boolean).join(',');
+          const fields = [props.pixelSize !== undefined ? 'pixelSize' : '', props.hiddenByUser ? 'hiddenByUser' : '']
+            .filter(Boolean)
+            .join(',');
           if (!fields) return;
-          requests.push({ updateDimensionProperties: { range: { sheetId, dimension, startIndex: index, endIndex: index + 1 }, properties: props, fields } });
+          requests.push({
+            updateDimensionProperties: {
+              range: { sheetId, dimension, startIndex: index, endIndex: index + 1 },
+              properties: props,
+              fields,
+            },
+          });
         });
       }
     }
@@ -308,19 +340,47 @@ const PRESENTATION_FIELDS = 'userEnteredFormat,note,dataValidation';
  * columns below their first row: those columns get their own request without the value in the
  * field mask, and the rest of their rows is written around them.
  */
-function gridWriteRequests(sheetId: number, rows: sheets_v4.Schema$RowData[], columnCount: number, owned: { col: number; fromRow: number }[]): sheets_v4.Schema$Request[] {
-  if (owned.length === 0) return [{ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows, fields: ALL_CELL_FIELDS } }];
+function gridWriteRequests(
+  sheetId: number,
+  rows: sheets_v4.Schema$RowData[],
+  columnCount: number,
+  owned: { col: number; fromRow: number }[],
+): sheets_v4.Schema$Request[] {
+  if (owned.length === 0)
+    return [{ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows, fields: ALL_CELL_FIELDS } }];
   const fromRow = Math.min(...owned.map((o) => o.fromRow));
   if (owned.some((o) => o.fromRow !== fromRow)) throw new Error('people-owned columns must start on the same row');
   const ownedCols = [...new Set(owned.map((o) => o.col))].sort((a, b) => a - b);
-  const slice = (from: number, to: number, start: number) => rows.slice(start).map((r) => ({ values: (r.values ?? []).slice(from, to) }));
+  const slice = (from: number, to: number, start: number) =>
+    rows.slice(start).map((r) => ({ values: (r.values ?? []).slice(from, to) }));
   const requests: sheets_v4.Schema$Request[] = [];
-  if (fromRow > 0) requests.push({ updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: rows.slice(0, fromRow), fields: ALL_CELL_FIELDS } });
+  if (fromRow > 0)
+    requests.push({
+      updateCells: {
+        start: { sheetId, rowIndex: 0, columnIndex: 0 },
+        rows: rows.slice(0, fromRow),
+        fields: ALL_CELL_FIELDS,
+      },
+    });
   if (fromRow >= rows.length) return requests;
   let from = 0;
   for (const col of [...ownedCols, columnCount]) {
-    if (col > from) requests.push({ updateCells: { start: { sheetId, rowIndex: fromRow, columnIndex: from }, rows: slice(from, col, fromRow), fields: ALL_CELL_FIELDS } });
-    if (col < columnCount) requests.push({ updateCells: { start: { sheetId, rowIndex: fromRow, columnIndex: col }, rows: slice(col, col + 1, fromRow), fields: PRESENTATION_FIELDS } });
+    if (col > from)
+      requests.push({
+        updateCells: {
+          start: { sheetId, rowIndex: fromRow, columnIndex: from },
+          rows: slice(from, col, fromRow),
+          fields: ALL_CELL_FIELDS,
+        },
+      });
+    if (col < columnCount)
+      requests.push({
+        updateCells: {
+          start: { sheetId, rowIndex: fromRow, columnIndex: col },
+          rows: slice(col, col + 1, fromRow),
+          fields: PRESENTATION_FIELDS,
+        },
+      });
     from = col + 1;
   }
   return requests;
@@ -336,7 +396,11 @@ function gridWriteRequests(sheetId: number, rows: sheets_v4.Schema$RowData[], co
  * set the grid and the freeze, write the cells, and merge last, against the new freeze.
  * Values in the model's people-owned columns are never written (SheetModel.peopleOwned).
  */
-export function toReplaceContentRequests(model: WorkbookModel, existing: ExistingSheet[], opts: CreateBodyOptions = {}): sheets_v4.Schema$Request[] {
+export function toReplaceContentRequests(
+  model: WorkbookModel,
+  existing: ExistingSheet[],
+  opts: CreateBodyOptions = {},
+): sheets_v4.Schema$Request[] {
   const body = toSpreadsheetCreateBody(model, opts);
   const byTitle = new Map(existing.map((s) => [s.title, s]));
   const owned = peopleOwnedOf(model);
@@ -350,11 +414,22 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
     const rowCount = Math.max(props.gridProperties!.rowCount!, current?.rowCount ?? 0);
     const columnCount = Math.max(props.gridProperties!.columnCount!, current?.columnCount ?? 0);
     // Written whole, so that a freeze the model does not ask for is removed (0), not kept.
-    const gridProperties = { ...props.gridProperties, rowCount, columnCount, frozenRowCount: props.gridProperties!.frozenRowCount ?? 0, frozenColumnCount: props.gridProperties!.frozenColumnCount ?? 0 };
+    const gridProperties = {
+      ...props.gridProperties,
+      rowCount,
+      columnCount,
+      frozenRowCount: props.gridProperties!.frozenRowCount ?? 0,
+      frozenColumnCount: props.gridProperties!.frozenColumnCount ?? 0,
+    };
     if (!current) requests.push({ addSheet: { properties: { ...props, sheetId, gridProperties } } });
     else {
       requests.push({ unmergeCells: { range: { sheetId } } });
-      requests.push({ updateSheetProperties: { properties: { sheetId, gridProperties, ...(props.tabColor ? { tabColor: props.tabColor } : {}) }, fields: 'gridProperties,tabColor' } });
+      requests.push({
+        updateSheetProperties: {
+          properties: { sheetId, gridProperties, ...(props.tabColor ? { tabColor: props.tabColor } : {}) },
+          fields: 'gridProperties,tabColor',
+        },
+      });
       for (const id of current.protectedRangeIds) requests.push({ deleteProtectedRange: { protectedRangeId: id } });
     }
     const rowData = [...(sheet.data?.[0]?.rowData ?? [])];
@@ -365,7 +440,9 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
       return { values };
     };
     // A new tab has no people's values yet: it is written whole.
-    requests.push(...gridWriteRequests(sheetId, rowData.map(blankRow), columnCount, current ? (owned.get(props.title!) ?? []) : []));
+    requests.push(
+      ...gridWriteRequests(sheetId, rowData.map(blankRow), columnCount, current ? (owned.get(props.title!) ?? []) : []),
+    );
     const data = sheet.data?.[0];
     const dims: ['ROWS' | 'COLUMNS', sheets_v4.Schema$DimensionProperties[] | undefined][] = [
       ['ROWS', data?.rowMetadata],
@@ -374,12 +451,30 @@ export function toReplaceContentRequests(model: WorkbookModel, existing: Existin
     for (const [dimension, metadata] of dims) {
       metadata?.forEach((dimensionProperties, index) => {
         if (dimensionProperties.pixelSize === undefined && !dimensionProperties.hiddenByUser) return;
-        requests.push({ updateDimensionProperties: { range: { sheetId, dimension, startIndex: index, endIndex: index + 1 }, properties: { pixelSize: dimensionProperties.pixelSize ?? 21, hiddenByUser: Boolean(dimensionProperties.hiddenByUser) }, fields: 'pixelSize,hiddenByUser' } });
+        requests.push({
+          updateDimensionProperties: {
+            range: { sheetId, dimension, startIndex: index, endIndex: index + 1 },
+            properties: {
+              pixelSize: dimensionProperties.pixelSize ?? 21,
+              hiddenByUser: Boolean(dimensionProperties.hiddenByUser),
+            },
+            fields: 'pixelSize,hiddenByUser',
+          },
+        });
       });
     }
-    for (const range of sheet.merges ?? []) requests.push({ mergeCells: { range: { ...range, sheetId }, mergeType: 'MERGE_ALL' } });
+    for (const range of sheet.merges ?? [])
+      requests.push({ mergeCells: { range: { ...range, sheetId }, mergeType: 'MERGE_ALL' } });
     for (const protectedRange of sheet.protectedRanges ?? []) {
-      requests.push({ addProtectedRange: { protectedRange: { ...protectedRange, range: { ...protectedRange.range, sheetId }, unprotectedRanges: (protectedRange.unprotectedRanges ?? []).map((u) => ({ ...u, sheetId })) } } });
+      requests.push({
+        addProtectedRange: {
+          protectedRange: {
+            ...protectedRange,
+            range: { ...protectedRange.range, sheetId },
+            unprotectedRanges: (protectedRange.unprotectedRanges ?? []).map((u) => ({ ...u, sheetId })),
+          },
+        },
+      });
     }
   });
   return requests;
@@ -461,7 +556,11 @@ export interface ChangedContent {
  * are never written, only their presentation. Resending the same requests is harmless: they
  * set cells to fixed contents.
  */
-export function toChangedContentRequests(previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]): ChangedContent {
+export function toChangedContentRequests(
+  previous: WorkbookModel,
+  next: WorkbookModel,
+  existing: ExistingSheet[],
+): ChangedContent {
   const before = new Map(previous.sheets.map((s) => [s.title, s]));
   const onSheet = new Map(existing.map((s) => [s.title, s]));
   const replaced: SheetModel[] = [];
@@ -506,7 +605,13 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
   const requests: sheets_v4.Schema$Request[] = [];
   let cellsWritten = 0;
   // The last request, to fold the same run on the next row into it.
-  let last: { row: number; col: number; end: number; fields: string; request: sheets_v4.Schema$UpdateCellsRequest } | null = null;
+  let last: {
+    row: number;
+    col: number;
+    end: number;
+    fields: string;
+    request: sheets_v4.Schema$UpdateCellsRequest;
+  } | null = null;
   const emit = (row: number, col: number, end: number, fields: string) => {
     const values = Array.from({ length: end - col }, (_, offset) => {
       const data = cellDataAt(row, col + offset);
@@ -520,7 +625,11 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
       last.row = row;
       return;
     }
-    const request: sheets_v4.Schema$UpdateCellsRequest = { start: { sheetId, rowIndex: row, columnIndex: col }, rows: [{ values }], fields };
+    const request: sheets_v4.Schema$UpdateCellsRequest = {
+      start: { sheetId, rowIndex: row, columnIndex: col },
+      rows: [{ values }],
+      fields,
+    };
     requests.push({ updateCells: request });
     last = { row, col, end, fields, request };
   };
@@ -539,7 +648,8 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
         emit(row, runStart, col, ALL_CELL_FIELDS);
         runStart = -1;
       }
-      if (ownedCell && presentationOf(before[col]) !== presentationOf(after[col])) emit(row, col, col + 1, PRESENTATION_FIELDS);
+      if (ownedCell && presentationOf(before[col]) !== presentationOf(after[col]))
+        emit(row, col, col + 1, PRESENTATION_FIELDS);
     }
   }
   return { requests, cellsWritten };
@@ -549,7 +659,11 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
  * Where two workbooks differ, tab by tab and cell by cell (A1), at most `limit` places: a tab
  * only one has, or whose structure differs, is named without a cell.
  */
-export function workbookDifferences(workbook: WorkbookModel, otherWorkbook: WorkbookModel, limit = 10): { tab: string; cell: string | null }[] {
+export function workbookDifferences(
+  workbook: WorkbookModel,
+  otherWorkbook: WorkbookModel,
+  limit = 10,
+): { tab: string; cell: string | null }[] {
   const found: { tab: string; cell: string | null }[] = [];
   const other = new Map(otherWorkbook.sheets.map((s) => [s.title, s]));
   const titles = [...new Set([...workbook.sheets.map((s) => s.title), ...otherWorkbook.sheets.map((s) => s.title)])];

@@ -5,9 +5,25 @@
  * exceljs costs ~0.35 s to import, so it is loaded on first use only: handlers that never
  * touch a file do not pay for it on cold start.
  */
-import type { Cell, CellValue as ExcelCellValue, DataValidation as ExcelDataValidation, Style, Workbook, Worksheet } from 'exceljs';
+import type {
+  Cell,
+  CellValue as ExcelCellValue,
+  DataValidation as ExcelDataValidation,
+  Style,
+  Workbook,
+  Worksheet,
+} from 'exceljs';
 import type { GridCell, SheetGrid, WorkbookGrid } from '../core/grid.js';
-import type { CellModel, CellStyle, DataValidation, PrintSetup, RangeModel, Rgb, SheetModel, WorkbookModel } from './model.js';
+import type {
+  CellModel,
+  CellStyle,
+  DataValidation,
+  PrintSetup,
+  RangeModel,
+  Rgb,
+  SheetModel,
+  WorkbookModel,
+} from './model.js';
 
 type ExcelModule = typeof import('exceljs');
 
@@ -15,7 +31,9 @@ let excelModulePromise: Promise<ExcelModule> | undefined;
 
 function loadExcel(): Promise<ExcelModule> {
   // exceljs is CommonJS assembled with Object.assign, so Node's ESM loader exposes it only as `default`.
-  excelModulePromise ??= import('exceljs').then((mod) => ((mod as { default?: ExcelModule }).default ?? mod) as ExcelModule);
+  excelModulePromise ??= import('exceljs').then(
+    (mod) => ((mod as { default?: ExcelModule }).default ?? mod) as ExcelModule,
+  );
   return excelModulePromise;
 }
 
@@ -163,7 +181,9 @@ function applyPrintSetup(worksheet: Worksheet, sheet: SheetModel, print: PrintSe
     horizontalCentered: true,
     ...(print.fitToWidth ? { fitToPage: true, fitToWidth: 1, fitToHeight: 0 } : {}),
     ...(print.repeatRows ? { printTitlesRow: `${print.repeatRows[0] + 1}:${print.repeatRows[1] + 1}` } : {}),
-    ...(print.repeatCols ? { printTitlesColumn: `${columnLetter(print.repeatCols[0])}:${columnLetter(print.repeatCols[1])}` } : {}),
+    ...(print.repeatCols
+      ? { printTitlesColumn: `${columnLetter(print.repeatCols[0])}:${columnLetter(print.repeatCols[1])}` }
+      : {}),
     // Without it, styled blank cells past the table (the spare rows and columns a sheet keeps
     // for typing) print as empty pages.
     ...(area ? { printArea: `A1:${columnLetter(area.lastCol)}${area.lastRow + 1}` } : {}),
@@ -184,7 +204,8 @@ function printedBounds(sheet: SheetModel): { lastRow: number; lastCol: number } 
   };
   for (const cell of sheet.cells) {
     const hasValue = cell.value !== null && cell.value !== undefined && cell.value !== '';
-    if (hasValue || cell.formula !== undefined || cell.validation !== undefined || cell.style?.border) extend(cell.row, cell.col);
+    if (hasValue || cell.formula !== undefined || cell.validation !== undefined || cell.style?.border)
+      extend(cell.row, cell.col);
   }
   for (const merge of sheet.merges) extend(merge.endRow - 1, merge.endCol - 1);
   return lastRow < 0 ? null : { lastRow, lastCol };
@@ -193,7 +214,8 @@ function printedBounds(sheet: SheetModel): { lastRow: number; lastCol: number } 
 function excelValueOf(cellModel: CellModel): ExcelCellValue {
   // Excel prints a boolean as TRUE/FALSE whatever its number format, so a checkbox is the text ☑/☐.
   if (cellModel.formula === undefined && typeof cellModel.value === 'boolean') return checkboxText(cellModel.value);
-  if (cellModel.formula === undefined && cellModel.validation?.kind === 'checkbox' && cellModel.value === false) return CHECKBOX_OFF;
+  if (cellModel.formula === undefined && cellModel.validation?.kind === 'checkbox' && cellModel.value === false)
+    return CHECKBOX_OFF;
   if (cellModel.formula !== undefined) {
     const formula = cellModel.formula.startsWith('=') ? cellModel.formula.slice(1) : cellModel.formula;
     const result = cellModel.value;
@@ -220,7 +242,12 @@ function excelStyleOf(style: CellStyle | undefined, unlocked: boolean): Partial<
     if (style.wrap) alignment.wrapText = true;
     if (Object.keys(alignment).length > 0) excelStyle.alignment = alignment;
     if (style.border) {
-      excelStyle.border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
+      excelStyle.border = {
+        top: { style: 'thin' },
+        left: { style: 'thin' },
+        bottom: { style: 'thin' },
+        right: { style: 'thin' },
+      };
     }
     if (style.numberFormat) excelStyle.numFmt = vietnameseNumberFormat(style.numberFormat);
   }
@@ -249,7 +276,13 @@ function excelValidationOf(validation: DataValidation, lists: ListSheet): ExcelD
       return { type: 'list', allowBlank: true, formulae: [`"${CHECKBOX_OFF},${CHECKBOX_ON}"`], showErrorMessage: true };
     case 'date':
       // Excel has no "any valid date": a date after its first day (1 January 1900) is one.
-      return { type: 'date', allowBlank: true, operator: 'greaterThanOrEqual', formulae: [new Date(Date.UTC(1900, 0, 1))], ...validationMessages(validation.strict, validation.message) };
+      return {
+        type: 'date',
+        allowBlank: true,
+        operator: 'greaterThanOrEqual',
+        formulae: [new Date(Date.UTC(1900, 0, 1))],
+        ...validationMessages(validation.strict, validation.message),
+      };
   }
 }
 
@@ -286,7 +319,8 @@ class ListSheet {
 
   formulaFor(values: string[]): string {
     const inline = `"${values.join(',')}"`;
-    const inlineable = inline.length <= MAX_INLINE_LIST_LENGTH && values.every((v) => !v.includes(',') && !v.includes('"'));
+    const inlineable =
+      inline.length <= MAX_INLINE_LIST_LENGTH && values.every((v) => !v.includes(',') && !v.includes('"'));
     if (inlineable) return inline;
     const listKey = JSON.stringify(values);
     let column = this.columnByList.get(listKey);
@@ -443,7 +477,8 @@ function plainCellOf(value: unknown, numFmt: string | undefined): GridCell | nul
     return isGeneral ? { v: value, text: String(value) } : { v: value };
   }
   // The checkbox text the writer puts in place of a boolean (see `excelValueOf`) reads back as one.
-  if (value === CHECKBOX_ON || value === CHECKBOX_OFF) return { v: value === CHECKBOX_ON, text: value === CHECKBOX_ON ? 'TRUE' : 'FALSE' };
+  if (value === CHECKBOX_ON || value === CHECKBOX_OFF)
+    return { v: value === CHECKBOX_ON, text: value === CHECKBOX_ON ? 'TRUE' : 'FALSE' };
   if (typeof value === 'string') return { v: value, text: value };
   if (typeof value === 'boolean') return { v: value, text: value ? 'TRUE' : 'FALSE' };
   if (value instanceof Date) {
@@ -469,7 +504,9 @@ function plainCellOf(value: unknown, numFmt: string | undefined): GridCell | nul
 function plainTextOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && Array.isArray((value as { richText?: unknown }).richText)) {
-    return (value as { richText: { text?: unknown }[] }).richText.map((run) => (typeof run.text === 'string' ? run.text : '')).join('');
+    return (value as { richText: { text?: unknown }[] }).richText
+      .map((run) => (typeof run.text === 'string' ? run.text : ''))
+      .join('');
   }
   return value === null || value === undefined ? '' : String(value);
 }

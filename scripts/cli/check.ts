@@ -35,7 +35,13 @@ export function checkJson(evaluation: Evaluation) {
     unit: evaluation.unitId,
     round: evaluation.roundId,
     status: evaluation.status,
-    issues: evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })),
+    issues: evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({
+      sheet,
+      cell,
+      code,
+      severity,
+      message,
+    })),
     values: evaluation.values,
     nominations: evaluation.nominations.map((n) => ({
       row: n.rowNo,
@@ -61,16 +67,25 @@ export function checkJson(evaluation: Evaluation) {
 
 export function readableReport(model: CampaignModel, evaluation: Evaluation): string {
   const lines: string[] = [];
-  const status = statusLine(model, evaluation.roundId, { ...evaluation, pendingCount: evaluation.pending.length }, null);
+  const status = statusLine(
+    model,
+    evaluation.roundId,
+    { ...evaluation, pendingCount: evaluation.pending.length },
+    null,
+  );
   lines.push(`Đơn vị: ${model.unit(evaluation.unitId).name} — ${model.round(evaluation.roundId).name}`);
   lines.push(`Tình trạng: ${status.text}`);
   const bySheet = new Map<string, typeof evaluation.issues>();
   for (const issue of evaluation.issues) bySheet.set(issue.sheet, [...(bySheet.get(issue.sheet) ?? []), issue]);
   for (const [sheet, issues] of bySheet) {
     lines.push('', `Trang "${sheet}":`);
-    for (const issue of issues) lines.push(`  ${issue.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${(issue.cell ?? '').padEnd(6)} ${issue.message}`);
+    for (const issue of issues)
+      lines.push(
+        `  ${issue.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${(issue.cell ?? '').padEnd(6)} ${issue.message}`,
+      );
   }
-  if (evaluation.issues.length === 0) lines.push('', evaluation.status === 'empty' ? 'Biểu mẫu chưa có số liệu.' : 'Không có lỗi hay cảnh báo.');
+  if (evaluation.issues.length === 0)
+    lines.push('', evaluation.status === 'empty' ? 'Biểu mẫu chưa có số liệu.' : 'Không có lỗi hay cảnh báo.');
   // Only the nominees needing attention: a list of "Hợp lệ" would bury them.
   const attention = evaluation.nominations.filter((n) => n.verdict !== 'ok');
   if (attention.length) {
@@ -78,14 +93,20 @@ export function readableReport(model: CampaignModel, evaluation: Evaluation): st
     lines.push('', `Đối tượng đề nghị khen thưởng cần xem lại (không ảnh hưởng tình trạng báo cáo):`);
     for (const nomination of attention) {
       const exempt = nomination.exempt ? ' [không thuộc diện xét danh hiệu thi đua]' : '';
-      lines.push(`  ${String(nomination.rowNo).padStart(2)}. ${nomination.name ?? '(chưa ghi tên)'}${nomination.award ? ` (${model.award(nomination.award).name})` : ''}${exempt}: ${verdictLabel(model, table, nomination.verdict)}`);
+      lines.push(
+        `  ${String(nomination.rowNo).padStart(2)}. ${nomination.name ?? '(chưa ghi tên)'}${nomination.award ? ` (${model.award(nomination.award).name})` : ''}${exempt}: ${verdictLabel(model, table, nomination.verdict)}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
 }
 
 export const checkCommand: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs(args, { unit: { type: 'string' }, round: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { unit: { type: 'string' }, round: { type: 'string' }, json: { type: 'boolean', default: false } },
+    true,
+  );
   const fileArgument = requireOneWorkbookFile(positionals, 'check');
   const model = loadModel(values.schema, io);
   const { unitId, roundId } = requireUnitAndRound(model, values.unit, values.round);

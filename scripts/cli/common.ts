@@ -4,7 +4,11 @@ import { loadCampaign, CampaignSchemaError, DEFAULT_CAMPAIGN_FILE } from '../../
 import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
 import { UsageError, type CliIo } from './io.js';
 
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args, options: { ...options, schema: { type: 'string' } }, allowPositionals, strict: true });
   } catch (e) {
@@ -20,7 +24,9 @@ function parseArgsMessage(error: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `không có tùy chọn ${option}.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return / does not take an argument/.test(error.message) ? `tùy chọn ${option} không nhận giá trị.` : `tùy chọn ${option} cần một giá trị.`;
+      return / does not take an argument/.test(error.message)
+        ? `tùy chọn ${option} không nhận giá trị.`
+        : `tùy chọn ${option} cần một giá trị.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `lệnh này không nhận tham số "${quoted}".`;
     default:
@@ -34,7 +40,11 @@ export function unknownRoundMessage(model: CampaignModel, roundId: string): stri
 }
 
 export function loadModel(schemaOption: string | undefined, io: CliIo): CampaignModel {
-  const file = schemaOption ? resolve(io.cwd, schemaOption) : io.env.CAMPAIGN_SCHEMA ? resolve(io.envBase ?? io.cwd, io.env.CAMPAIGN_SCHEMA) : DEFAULT_CAMPAIGN_FILE;
+  const file = schemaOption
+    ? resolve(io.cwd, schemaOption)
+    : io.env.CAMPAIGN_SCHEMA
+      ? resolve(io.envBase ?? io.cwd, io.env.CAMPAIGN_SCHEMA)
+      : DEFAULT_CAMPAIGN_FILE;
   try {
     return modelOf(loadCampaign(file));
   } catch (e) {
@@ -43,19 +53,28 @@ export function loadModel(schemaOption: string | undefined, io: CliIo): Campaign
   }
 }
 
-export function requireUnitAndRound(model: CampaignModel, unitId: string | undefined, roundId: string | undefined): { unitId: string; roundId: string } {
+export function requireUnitAndRound(
+  model: CampaignModel,
+  unitId: string | undefined,
+  roundId: string | undefined,
+): { unitId: string; roundId: string } {
   if (!unitId) throw new UsageError('Thiếu --unit <mã đơn vị>, ví dụ --unit ubnd-ba-dinh.');
   if (!roundId) throw new UsageError(`Thiếu --round <mã đợt>: ${model.campaign.rounds.map((r) => r.id).join(', ')}.`);
   if (!model.findUnit(unitId)) throw new UsageError(`Không có đơn vị "${unitId}" trong danh sách đơn vị của kế hoạch.`);
   if (!model.findRound(roundId)) throw new UsageError(unknownRoundMessage(model, roundId));
-  if (!model.hasWorkbook(unitId, roundId)) throw new UsageError(`${model.unit(unitId).name} không có biểu mẫu nào trong đợt "${roundId}".`);
+  if (!model.hasWorkbook(unitId, roundId))
+    throw new UsageError(`${model.unit(unitId).name} không có biểu mẫu nào trong đợt "${roundId}".`);
   return { unitId, roundId };
 }
 
 /** The workbook argument of `check` and `import`, asked for first: without it nothing else matters. */
 export function requireOneWorkbookFile(positionals: string[], command: 'check' | 'import'): string {
   const usage = `${command} <tệp.xlsx> --unit <mã> --round <mã>`;
-  if (positionals.length === 0) throw new UsageError(`Thiếu tệp .xlsx cần ${command === 'check' ? 'kiểm tra' : 'nhập'}: ${usage}.`);
-  if (positionals.length > 1) throw new UsageError(`Mỗi lần chỉ một tệp .xlsx, nhưng đã cho ${positionals.length}: ${positionals.join(', ')}. Dùng: ${usage}.`);
+  if (positionals.length === 0)
+    throw new UsageError(`Thiếu tệp .xlsx cần ${command === 'check' ? 'kiểm tra' : 'nhập'}: ${usage}.`);
+  if (positionals.length > 1)
+    throw new UsageError(
+      `Mỗi lần chỉ một tệp .xlsx, nhưng đã cho ${positionals.length}: ${positionals.join(', ')}. Dùng: ${usage}.`,
+    );
   return positionals[0]!;
 }

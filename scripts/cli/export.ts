@@ -16,8 +16,12 @@ export const exportCommand: Command = async (args, io) => {
     const runtime = session.runtime;
     const sheets = await runtime.store.allUnitSheets();
     const master = await runtime.store.meta('master');
-    const targets = [...sheets.map((s) => ({ id: s.spreadsheetId, file: `${s.roundId}__${s.unitId}.xlsx` })), ...(master.spreadsheetId ? [{ id: master.spreadsheetId, file: `${model.id}__tong-hop.xlsx` }] : [])];
-    if (!targets.length) throw new UsageError('Chưa có bảng tính nào; hãy chạy npm start hoặc npm run provision trước.');
+    const targets = [
+      ...sheets.map((s) => ({ id: s.spreadsheetId, file: `${s.roundId}__${s.unitId}.xlsx` })),
+      ...(master.spreadsheetId ? [{ id: master.spreadsheetId, file: `${model.id}__tong-hop.xlsx` }] : []),
+    ];
+    if (!targets.length)
+      throw new UsageError('Chưa có bảng tính nào; hãy chạy npm start hoặc npm run provision trước.');
     for (const target of targets) {
       const res = await fetch(`${session.sheetsUrl}emulator/spreadsheets/${target.id}.xlsx`);
       if (!res.ok) throw new Error(`export of ${target.id} failed: HTTP ${res.status}`);

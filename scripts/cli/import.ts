@@ -17,7 +17,16 @@ import { parseAt } from './time-option.js';
 const NOT_THIS_TEMPLATE = new Set(['structure.identity_missing', 'structure.wrong_unit', 'structure.wrong_round']);
 
 export const importCommand: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs(args, { unit: { type: 'string' }, round: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      unit: { type: 'string' },
+      round: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    true,
+  );
   const fileArgument = requireOneWorkbookFile(positionals, 'import');
   const model = loadModel(values.schema, io);
   const { unitId, roundId } = requireUnitAndRound(model, values.unit, values.round);
@@ -27,15 +36,27 @@ export const importCommand: Command = async (args, io) => {
   const identity = offline.issues.find((i) => NOT_THIS_TEMPLATE.has(i.code));
   if (identity) throw new UsageError(identity.message);
 
-  const session = await openSession(io, { ...(at !== undefined ? { now: () => at } : {}), ...(values.schema ? { schema: values.schema } : {}) });
+  const session = await openSession(io, {
+    ...(at !== undefined ? { now: () => at } : {}),
+    ...(values.schema ? { schema: values.schema } : {}),
+  });
   try {
     const runtime = session.runtime;
     await session.ensureProvisioned(roundId);
     const reg = await runtime.store.unitSheet(roundId, unitId);
     if (!reg) throw new UsageError(`Chưa có bảng tính của ${model.unit(unitId).name} cho đợt ${roundId}.`);
     const live = await runtime.workbooks.read(reg.spreadsheetId);
-    const { writes, unplaced } = writesFor(model, unitId, roundId, live.grid, entriesFromGrid(model, unitId, roundId, grid));
-    if (unplaced.length) io.stderr(`Lưu ý: ${unplaced.length} ô không tìm thấy chỗ tương ứng trong bảng tính trực tuyến và không được nhập.\n`);
+    const { writes, unplaced } = writesFor(
+      model,
+      unitId,
+      roundId,
+      live.grid,
+      entriesFromGrid(model, unitId, roundId, grid),
+    );
+    if (unplaced.length)
+      io.stderr(
+        `Lưu ý: ${unplaced.length} ô không tìm thấy chỗ tương ứng trong bảng tính trực tuyến và không được nhập.\n`,
+      );
     const clerkEmail = model.unit(unitId).emails[0] ?? runtime.config.serviceAccount!;
     await typeInto(sheetsAs(session.sheetsUrl, clerkEmail), reg.spreadsheetId, writes);
     const result = await processUnitSheet(runtime, reg.spreadsheetId);
@@ -45,10 +66,22 @@ export const importCommand: Command = async (args, io) => {
     if (result.accepted) await aggregateSubmission(runtime, roundId, unitId);
     const evaluation = result.evaluation;
     if (values.json) {
-      io.stdout(JSON.stringify({ ...checkJson(evaluation), accepted: result.accepted, version: result.submission?.versionCount ?? 0, late: result.submission?.late ?? null, statusText: result.statusText, spreadsheetUrl: reg.url }) + '\n');
+      io.stdout(
+        JSON.stringify({
+          ...checkJson(evaluation),
+          accepted: result.accepted,
+          version: result.submission?.versionCount ?? 0,
+          late: result.submission?.late ?? null,
+          statusText: result.statusText,
+          spreadsheetUrl: reg.url,
+        }) + '\n',
+      );
     } else {
       io.stdout(`${model.unit(unitId).name} — ${model.round(roundId).name}\nTình trạng: ${result.statusText}\n`);
-      for (const issue of evaluation.issues) io.stdout(`  ${issue.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${issue.sheet}!${issue.cell ?? ''} ${issue.message}\n`);
+      for (const issue of evaluation.issues)
+        io.stdout(
+          `  ${issue.severity === 'error' ? 'LỖI     ' : 'CẢNH BÁO'} ${issue.sheet}!${issue.cell ?? ''} ${issue.message}\n`,
+        );
       io.stdout(`Bảng tính: ${reg.url}\n`);
     }
     return evaluation.errors > 0 ? 1 : 0;

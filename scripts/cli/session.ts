@@ -11,7 +11,14 @@ import { createLogger, type Logger } from '../../functions/app/log.js';
 import { operatorLine } from '../local-stack/log-vi.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
 import { schedulerVerifierFor, type Runtime } from '../../functions/handlers/runtime.js';
-import { DEFAULT_STATE_DIR, LOCAL_SERVICE_ACCOUNT, findRunningStack, localConfig, startLocalStack, type StackAnnouncement } from '../local-stack/stack.js';
+import {
+  DEFAULT_STATE_DIR,
+  LOCAL_SERVICE_ACCOUNT,
+  findRunningStack,
+  localConfig,
+  startLocalStack,
+  type StackAnnouncement,
+} from '../local-stack/stack.js';
 import { UsageError, type CliIo } from './io.js';
 import { ConfigError, parseConfig, redactedConfig } from '../../functions/config.js';
 
@@ -41,7 +48,11 @@ function cliLogger(io: CliIo): Logger {
 }
 
 /** The functions' configuration for a process joining a running `npm start` (CLI commands, the preflight). */
-export function configOfRunningStack(running: StackAnnouncement, secrets: { webhook: string; scheduler: string }, campaignSchema?: string): Config {
+export function configOfRunningStack(
+  running: StackAnnouncement,
+  secrets: { webhook: string; scheduler: string },
+  campaignSchema?: string,
+): Config {
   return localConfig({
     // Announcements of older stacks name no project: theirs was always demo-local.
     projectId: running.firestoreProjectId ?? 'demo-local',
@@ -55,38 +66,68 @@ export function configOfRunningStack(running: StackAnnouncement, secrets: { webh
   });
 }
 
-export async function openSession(io: CliIo, opts: { now?: () => number; schema?: string; target?: string } = {}): Promise<Session> {
+export async function openSession(
+  io: CliIo,
+  opts: { now?: () => number; schema?: string; target?: string } = {},
+): Promise<Session> {
   const stateDir = stateDirOf(io);
   const log = cliLogger(io);
   if (opts.target === 'google') return openGoogleSession(io, log, opts);
-  if (opts.target !== undefined && opts.target !== 'local') throw new UsageError(`--target phải là local hoặc google, không phải "${opts.target}".`);
+  if (opts.target !== undefined && opts.target !== 'local')
+    throw new UsageError(`--target phải là local hoặc google, không phải "${opts.target}".`);
   const running = await findRunningStack(stateDir);
   // Connected to a running stack, the stack keeps its own Drive watch; only embedded runs renew it.
   const provisionWith = (rt: Runtime, renew: boolean) => async (roundId: string) => {
     const existing = await rt.store.allUnitSheets();
     const needed = rt.model.campaign.units.filter((u) => rt.model.hasWorkbook(u.id, roundId));
     const master = await rt.store.meta('master');
-    if (needed.every((u) => existing.some((s) => s.unitId === u.id && s.roundId === roundId)) && master.spreadsheetId) return;
+    if (needed.every((u) => existing.some((s) => s.unitId === u.id && s.roundId === roundId)) && master.spreadsheetId)
+      return;
     io.stderr(`Đang tạo bảng tính cho đợt ${roundId}…\n`);
     await provisionCampaign(
       { ...rt, writes: rt.sheetsPace.writes, editors: [rt.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT] },
-      { rounds: [roundId], ...(renew ? { webhook: { address: rt.config.webhook.url, secret: rt.config.webhook.secret, ttlMs: rt.config.watchTtlMs } } : {}) },
+      {
+        rounds: [roundId],
+        ...(renew
+          ? {
+              webhook: {
+                address: rt.config.webhook.url,
+                secret: rt.config.webhook.secret,
+                ttlMs: rt.config.watchTtlMs,
+              },
+            }
+          : {}),
+      },
     );
   };
   if (running) {
-    const secrets = JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as { webhook: string; scheduler: string };
+    const secrets = JSON.parse(await readFile(join(stateDir, 'secrets.json'), 'utf8')) as {
+      webhook: string;
+      scheduler: string;
+    };
     const schema = opts.schema ?? io.env.CAMPAIGN_SCHEMA;
     const config = configOfRunningStack(running, secrets, schema);
     const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
-    return { mode: 'connected', runtime, sheetsUrl: running.sheetsUrl, stateDir, ensureProvisioned: provisionWith(runtime, false), close: () => deps.close() };
+    return {
+      mode: 'connected',
+      runtime,
+      sheetsUrl: running.sheetsUrl,
+      stateDir,
+      ensureProvisioned: provisionWith(runtime, false),
+      close: () => deps.close(),
+    };
   }
   const stack = await startLocalStack({
     stateDir,
     scheduler: false,
     log,
     ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.schema ? { campaignSchema: opts.schema } : io.env.CAMPAIGN_SCHEMA ? { campaignSchema: io.env.CAMPAIGN_SCHEMA } : {}),
+    ...(opts.schema
+      ? { campaignSchema: opts.schema }
+      : io.env.CAMPAIGN_SCHEMA
+        ? { campaignSchema: io.env.CAMPAIGN_SCHEMA }
+        : {}),
     // Embedded runs keep Google's quotas but on a 60x clock, so a command never waits minutes.
     sheetsClockScale: 60,
   });
@@ -112,9 +153,12 @@ export async function openSession(io: CliIo, opts: { now?: () => number; schema?
  * grants it to --operator). Firestore is reached with the operator's own credentials.
  */
 export function googleSessionConfig(config: Config): Config {
-  if (config.google.mode !== 'google') throw new UsageError('--target google cần cấu hình thật: bỏ SHEETS_ROOT_URL và DRIVE_ROOT_URL.');
+  if (config.google.mode !== 'google')
+    throw new UsageError('--target google cần cấu hình thật: bỏ SHEETS_ROOT_URL và DRIVE_ROOT_URL.');
   if (!config.serviceAccount)
-    throw new UsageError('--target google cần SERVICE_ACCOUNT_EMAIL (tài khoản dịch vụ của các hàm, ví dụ bao-cao-functions@<dự án>.iam.gserviceaccount.com): lệnh chạy dưới danh nghĩa tài khoản đó.');
+    throw new UsageError(
+      '--target google cần SERVICE_ACCOUNT_EMAIL (tài khoản dịch vụ của các hàm, ví dụ bao-cao-functions@<dự án>.iam.gserviceaccount.com): lệnh chạy dưới danh nghĩa tài khoản đó.',
+    );
   return { ...config, google: { ...config.google, actAs: config.serviceAccount } };
 }
 
@@ -123,7 +167,11 @@ export function googleSessionConfig(config: Config): Config {
  * functions are, acting as their service account (googleSessionConfig). Nothing is provisioned
  * implicitly.
  */
-async function openGoogleSession(io: CliIo, log: Logger, opts: { now?: () => number; schema?: string }): Promise<Session> {
+async function openGoogleSession(
+  io: CliIo,
+  log: Logger,
+  opts: { now?: () => number; schema?: string },
+): Promise<Session> {
   let config;
   try {
     config = parseConfig({ ...io.env, ...(opts.schema ? { CAMPAIGN_SCHEMA: opts.schema } : {}) });
@@ -132,7 +180,9 @@ async function openGoogleSession(io: CliIo, log: Logger, opts: { now?: () => num
     throw e;
   }
   config = googleSessionConfig(config);
-  io.stderr(`Kết nối Google Cloud, dự án ${config.projectId}, dưới danh nghĩa ${config.serviceAccount}. Cấu hình: ${JSON.stringify(redactedConfig(config))}\n`);
+  io.stderr(
+    `Kết nối Google Cloud, dự án ${config.projectId}, dưới danh nghĩa ${config.serviceAccount}. Cấu hình: ${JSON.stringify(redactedConfig(config))}\n`,
+  );
   const deps = await createDependencies(config, { log, ...(opts.now ? { now: opts.now } : {}) });
   const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
   return {

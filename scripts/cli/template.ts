@@ -6,7 +6,11 @@ import { loadModel, parseCommandArgs, requireUnitAndRound } from './common.js';
 import { UsageError, type Command } from './io.js';
 
 export const templateCommand: Command = async (args, io) => {
-  const { values } = parseCommandArgs(args, { unit: { type: 'string' }, round: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseCommandArgs(args, {
+    unit: { type: 'string' },
+    round: { type: 'string' },
+    out: { type: 'string' },
+  });
   const model = loadModel(values.schema, io);
   const { unitId, roundId } = requireUnitAndRound(model, values.unit, values.round);
   if (!values.out) throw new UsageError('Thiếu --out <tệp.xlsx>.');

@@ -29,41 +29,109 @@ export interface FigureRange {
 export type RangeTable = Readonly<Record<string, FigureRange>>;
 
 const DISTRICT: RangeTable = {
-  'tuyen_truyen.dai_chung': { range: [40, 200], reason: 'tin, bài một năm trên đài truyền thanh, cổng thông tin, báo của quận/huyện' },
+  'tuyen_truyen.dai_chung': {
+    range: [40, 200],
+    reason: 'tin, bài một năm trên đài truyền thanh, cổng thông tin, báo của quận/huyện',
+  },
   'tuyen_truyen.pano_khau_hieu': { range: [20, 150], reason: 'pa nô, khẩu hiệu treo mỗi năm, nhiều nhất dịp 19/8' },
   'tuyen_truyen.tai_lieu_dau_loai': { range: [3, 20], reason: 'vài đến hai chục đầu tài liệu mỗi năm' },
-  'tuyen_truyen.tai_lieu_ban': { range: [200, 1500], per: 'tuyen_truyen.tai_lieu_dau_loai', reason: 'mỗi đầu in vài trăm đến hơn nghìn bản' },
+  'tuyen_truyen.tai_lieu_ban': {
+    range: [200, 1500],
+    per: 'tuyen_truyen.tai_lieu_dau_loai',
+    reason: 'mỗi đầu in vài trăm đến hơn nghìn bản',
+  },
   'tuyen_truyen.tap_trung_buoi': { range: [20, 120], reason: '10–30 xã, phường mỗi nơi vài buổi một năm' },
-  'tuyen_truyen.tap_trung_nguoi': { range: [50, 250], per: 'tuyen_truyen.tap_trung_buoi', reason: 'một buổi tuyên truyền tập trung có 50–250 người dự' },
+  'tuyen_truyen.tap_trung_nguoi': {
+    range: [50, 250],
+    per: 'tuyen_truyen.tap_trung_buoi',
+    reason: 'một buổi tuyên truyền tập trung có 50–250 người dự',
+  },
   'mo_hinh.xay_dung_moi': { range: [3, 15], reason: 'vài mô hình tự quản mới mỗi năm' },
   'mo_hinh.hien_co': { range: [30, 200], reason: 'mô hình đang hoạt động ở cuối kỳ: vài mô hình mỗi xã, phường' },
   'tdkt.giay_khen': { range: [20, 120], reason: 'lượt khen cấp xã, huyện, CATP mỗi năm' },
   'tdkt.bang_khen_tp': { range: [0, 6], reason: 'Cờ, Bằng khen của UBND Thành phố: ít, vài lượt một năm' },
-  'luc_luong.bao_ve_cqdn': { range: [300, 3000], reason: 'bảo vệ cơ quan, doanh nghiệp trên địa bàn (nội thành nhiều hơn)' },
+  'luc_luong.bao_ve_cqdn': {
+    range: [300, 3000],
+    reason: 'bảo vệ cơ quan, doanh nghiệp trên địa bàn (nội thành nhiều hơn)',
+  },
   'luc_luong.bvdp': { range: [200, 2000], reason: 'bảo vệ dân phố: vài trăm đến vài nghìn người mỗi quận, huyện' },
-  'luc_luong.cong_an_xa': { range: [10, 300], reason: 'công an xã: vài người mỗi xã, quận nội thành ít hoặc không có xã' },
+  'luc_luong.cong_an_xa': {
+    range: [10, 300],
+    reason: 'công an xã: vài người mỗi xã, quận nội thành ít hoặc không có xã',
+  },
   'luc_luong.doi_xdpt': { range: [5, 15], reason: 'Đội XDPT của công an quận, huyện: vài cán bộ, chiến sĩ' },
   'ngan_sach.xdpt_chung': { range: [200, 1500], reason: 'triệu đồng mỗi năm cho công tác xây dựng phong trào' },
   'ngan_sach.cong_an_xa': { range: [100, 1200], reason: 'triệu đồng mỗi năm bảo đảm hoạt động của công an xã' },
   'ngan_sach.bvdp': { range: [100, 1500], reason: 'triệu đồng mỗi năm bảo đảm hoạt động của bảo vệ dân phố' },
   'ngan_sach.khen_thuong': { range: [20, 200], reason: 'triệu đồng mỗi năm cho sơ kết, tổng kết, khen thưởng' },
-  'ngay_hoi.co_quan.luot': { range: [5, 40], perFestival: true, reason: 'cơ quan, doanh nghiệp, trường học tổ chức Ngày hội mỗi năm' },
-  'ngay_hoi.co_quan.nguoi': { range: [50, 300], per: 'ngay_hoi.co_quan.luot', reason: 'người dự mỗi Ngày hội ở cơ quan, trường học' },
-  'ngay_hoi.thon_to.luot': { range: [80, 600], perFestival: true, reason: 'hàng trăm thôn, tổ dân phố mỗi quận, huyện; phần lớn tổ chức hằng năm' },
-  'ngay_hoi.thon_to.nguoi': { range: [80, 300], per: 'ngay_hoi.thon_to.luot', reason: 'người dự mỗi Ngày hội ở thôn, tổ dân phố' },
-  'ngay_hoi.xa_phuong.luot': { range: [2, 30], perFestival: true, reason: '10–30 xã, phường; không phải nơi nào cũng tổ chức cấp xã mỗi năm' },
-  'ngay_hoi.xa_phuong.nguoi': { range: [200, 800], per: 'ngay_hoi.xa_phuong.luot', reason: 'người dự mỗi Ngày hội cấp xã, phường' },
-  'ngay_hoi.quan_huyen.luot': { range: [0.6, 1], perFestival: true, reason: 'Ngày hội cấp quận, huyện: hầu hết các năm, một lần' },
-  'ngay_hoi.quan_huyen.nguoi': { range: [300, 1500], per: 'ngay_hoi.quan_huyen.luot', reason: 'người dự Ngày hội cấp quận, huyện' },
+  'ngay_hoi.co_quan.luot': {
+    range: [5, 40],
+    perFestival: true,
+    reason: 'cơ quan, doanh nghiệp, trường học tổ chức Ngày hội mỗi năm',
+  },
+  'ngay_hoi.co_quan.nguoi': {
+    range: [50, 300],
+    per: 'ngay_hoi.co_quan.luot',
+    reason: 'người dự mỗi Ngày hội ở cơ quan, trường học',
+  },
+  'ngay_hoi.thon_to.luot': {
+    range: [80, 600],
+    perFestival: true,
+    reason: 'hàng trăm thôn, tổ dân phố mỗi quận, huyện; phần lớn tổ chức hằng năm',
+  },
+  'ngay_hoi.thon_to.nguoi': {
+    range: [80, 300],
+    per: 'ngay_hoi.thon_to.luot',
+    reason: 'người dự mỗi Ngày hội ở thôn, tổ dân phố',
+  },
+  'ngay_hoi.xa_phuong.luot': {
+    range: [2, 30],
+    perFestival: true,
+    reason: '10–30 xã, phường; không phải nơi nào cũng tổ chức cấp xã mỗi năm',
+  },
+  'ngay_hoi.xa_phuong.nguoi': {
+    range: [200, 800],
+    per: 'ngay_hoi.xa_phuong.luot',
+    reason: 'người dự mỗi Ngày hội cấp xã, phường',
+  },
+  'ngay_hoi.quan_huyen.luot': {
+    range: [0.6, 1],
+    perFestival: true,
+    reason: 'Ngày hội cấp quận, huyện: hầu hết các năm, một lần',
+  },
+  'ngay_hoi.quan_huyen.nguoi': {
+    range: [300, 1500],
+    per: 'ngay_hoi.quan_huyen.luot',
+    reason: 'người dự Ngày hội cấp quận, huyện',
+  },
   // Not [0, 0.12] (a handful of host districts over the period): one host among 29 peers whose median is 0 is
   // flagged by the peer-outlier rule (median 0, spread 0), a warning a clean demo must not raise. See the report.
-  'ngay_hoi.thanh_pho.luot': { range: [0, 0], perFestival: true, reason: 'Ngày hội cấp Thành phố do Thành phố tổ chức (vài lần cả giai đoạn); quận, huyện không tự đếm' },
-  'ngay_hoi.thanh_pho.nguoi': { range: [1000, 3000], per: 'ngay_hoi.thanh_pho.luot', reason: 'người dự Ngày hội cấp Thành phố' },
-  'dia_ban.phuc_tap': { range: [0.2, 2], reason: 'địa bàn phức tạp về ANTT được xác định, chuyển hóa: vài địa bàn trong giai đoạn' },
+  'ngay_hoi.thanh_pho.luot': {
+    range: [0, 0],
+    perFestival: true,
+    reason: 'Ngày hội cấp Thành phố do Thành phố tổ chức (vài lần cả giai đoạn); quận, huyện không tự đếm',
+  },
+  'ngay_hoi.thanh_pho.nguoi': {
+    range: [1000, 3000],
+    per: 'ngay_hoi.thanh_pho.luot',
+    reason: 'người dự Ngày hội cấp Thành phố',
+  },
+  'dia_ban.phuc_tap': {
+    range: [0.2, 2],
+    reason: 'địa bàn phức tạp về ANTT được xác định, chuyển hóa: vài địa bàn trong giai đoạn',
+  },
   'dia_ban.khieu_kien': { range: [1, 10], reason: 'vụ khiếu kiện đông người, kéo dài mỗi năm' },
   'tin_bao.tong_so': { range: [100, 800], reason: 'tin về ANTT nhân dân cung cấp mỗi năm' },
-  'tin_bao.co_gia_tri': { range: [0.2, 0.6], per: 'tin_bao.tong_so', reason: 'một phần năm đến hơn một nửa số tin có giá trị' },
-  'tin_bao.lam_ro_vu': { range: [0.1, 0.5], per: 'tin_bao.co_gia_tri', reason: 'số vụ làm rõ ít hơn số tin có giá trị' },
+  'tin_bao.co_gia_tri': {
+    range: [0.2, 0.6],
+    per: 'tin_bao.tong_so',
+    reason: 'một phần năm đến hơn một nửa số tin có giá trị',
+  },
+  'tin_bao.lam_ro_vu': {
+    range: [0.1, 0.5],
+    per: 'tin_bao.co_gia_tri',
+    reason: 'số vụ làm rõ ít hơn số tin có giá trị',
+  },
   'tin_bao.bat_giu': { range: [0.8, 2], per: 'tin_bao.lam_ro_vu', reason: 'một đến hai đối tượng mỗi vụ làm rõ' },
   'giao_duc.tong_so': { range: [10, 80], reason: 'người lầm lỗi được giáo dục tại cộng đồng mỗi năm' },
   'giao_duc.khong_tai_pham': { range: [0.8, 1], per: 'giao_duc.tong_so', reason: 'phần lớn không tái phạm' },
@@ -76,7 +144,11 @@ const SECTOR: RangeTable = {
   'tuyen_truyen.dai_chung': { range: [40, 100], reason: 'tin, bài trên báo, trang tin của sở, ngành, đoàn thể' },
   'tuyen_truyen.pano_khau_hieu': { range: [5, 12], reason: 'ít pa nô: sở, ngành không quản lý địa bàn' },
   'tuyen_truyen.tai_lieu_dau_loai': { range: [4, 10], reason: 'tài liệu chuyên đề cho hội viên, đoàn viên, học sinh' },
-  'tuyen_truyen.tai_lieu_ban': { range: [300, 600], per: 'tuyen_truyen.tai_lieu_dau_loai', reason: 'bản phát hành mỗi đầu tài liệu' },
+  'tuyen_truyen.tai_lieu_ban': {
+    range: [300, 600],
+    per: 'tuyen_truyen.tai_lieu_dau_loai',
+    reason: 'bản phát hành mỗi đầu tài liệu',
+  },
   'tuyen_truyen.tap_trung_buoi': { range: [20, 50], reason: 'buổi tuyên truyền trong hệ thống của ngành mỗi năm' },
   'tuyen_truyen.tap_trung_nguoi': { range: [60, 120], per: 'tuyen_truyen.tap_trung_buoi', reason: 'người dự mỗi buổi' },
   'mo_hinh.xay_dung_moi': { range: [2, 5], reason: 'vài mô hình mới mỗi năm trong ngành' },
@@ -91,15 +163,31 @@ const SECTOR: RangeTable = {
   'ngan_sach.cong_an_xa': { range: [0, 0], reason: 'ngành không chi cho công an xã' },
   'ngan_sach.bvdp': { range: [0, 0], reason: 'ngành không chi cho bảo vệ dân phố' },
   'ngan_sach.khen_thuong': { range: [30, 75], reason: 'triệu đồng mỗi năm cho sơ kết, khen thưởng trong ngành' },
-  'ngay_hoi.co_quan.luot': { range: [15, 35], perFestival: true, reason: 'Ngày hội ở cơ quan, trường học, đơn vị trực thuộc' },
+  'ngay_hoi.co_quan.luot': {
+    range: [15, 35],
+    perFestival: true,
+    reason: 'Ngày hội ở cơ quan, trường học, đơn vị trực thuộc',
+  },
   'ngay_hoi.co_quan.nguoi': { range: [100, 200], per: 'ngay_hoi.co_quan.luot', reason: 'người dự mỗi Ngày hội' },
   'ngay_hoi.thon_to.luot': { range: [1, 2.5], perFestival: true, reason: 'ngành ít khi tự tổ chức ở thôn, tổ dân phố' },
   'ngay_hoi.thon_to.nguoi': { range: [60, 120], per: 'ngay_hoi.thon_to.luot', reason: 'người dự mỗi Ngày hội' },
-  'ngay_hoi.xa_phuong.luot': { range: [0.6, 1], perFestival: true, reason: 'phối hợp tổ chức ở một xã, phường mỗi mùa Ngày hội' },
+  'ngay_hoi.xa_phuong.luot': {
+    range: [0.6, 1],
+    perFestival: true,
+    reason: 'phối hợp tổ chức ở một xã, phường mỗi mùa Ngày hội',
+  },
   'ngay_hoi.xa_phuong.nguoi': { range: [250, 500], per: 'ngay_hoi.xa_phuong.luot', reason: 'người dự mỗi Ngày hội' },
-  'ngay_hoi.quan_huyen.luot': { range: [0, 0], perFestival: true, reason: 'cấp quận, huyện do quận, huyện chủ trì; ngành phối hợp, không tính riêng' },
+  'ngay_hoi.quan_huyen.luot': {
+    range: [0, 0],
+    perFestival: true,
+    reason: 'cấp quận, huyện do quận, huyện chủ trì; ngành phối hợp, không tính riêng',
+  },
   'ngay_hoi.quan_huyen.nguoi': { range: [300, 1000], per: 'ngay_hoi.quan_huyen.luot', reason: 'người dự mỗi Ngày hội' },
-  'ngay_hoi.thanh_pho.luot': { range: [0, 0], perFestival: true, reason: 'cấp Thành phố do Thành phố chủ trì; ngành phối hợp, không tính riêng' },
+  'ngay_hoi.thanh_pho.luot': {
+    range: [0, 0],
+    perFestival: true,
+    reason: 'cấp Thành phố do Thành phố chủ trì; ngành phối hợp, không tính riêng',
+  },
   'ngay_hoi.thanh_pho.nguoi': { range: [1000, 3000], per: 'ngay_hoi.thanh_pho.luot', reason: 'người dự mỗi Ngày hội' },
   'dia_ban.phuc_tap': { range: [0, 0], reason: 'địa bàn phức tạp là việc của quận, huyện' },
   'dia_ban.khieu_kien': { range: [0, 0], reason: 'khiếu kiện theo địa bàn, không theo ngành' },
@@ -123,12 +211,17 @@ export function periodYears(from: string, to: string): number {
 /** How many festival days (19 August) fall in the period. */
 export function festivalsIn(from: string, to: string): number {
   let count = 0;
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (`${y}-08-19` >= from && `${y}-08-19` <= to) count++;
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++)
+    if (`${y}-08-19` >= from && `${y}-08-19` <= to) count++;
   return count;
 }
 
 /** What a row's `range` is multiplied by in a period: its length in years, its festivals, or 1 for a stock. */
-export function periodFactor(row: FigureRange, aggregate: 'flow' | 'stock', period: { from: string; to: string }): number {
+export function periodFactor(
+  row: FigureRange,
+  aggregate: 'flow' | 'stock',
+  period: { from: string; to: string },
+): number {
   if (aggregate === 'stock') return 1;
   return row.perFestival ? festivalsIn(period.from, period.to) : periodYears(period.from, period.to);
 }
@@ -138,9 +231,17 @@ export function periodFactor(row: FigureRange, aggregate: 'flow' | 'stock', peri
  * for a stock, times the `per` indicator's value when set; widened to whole numbers for an integer
  * indicator (the generator rounds).
  */
-export function boundsOf(row: FigureRange, aggregate: 'flow' | 'stock', type: 'integer' | 'decimal', period: { from: string; to: string }, perValue: number | undefined): [number, number] {
+export function boundsOf(
+  row: FigureRange,
+  aggregate: 'flow' | 'stock',
+  type: 'integer' | 'decimal',
+  period: { from: string; to: string },
+  perValue: number | undefined,
+): [number, number] {
   const factor = row.per !== undefined ? (perValue ?? 0) : periodFactor(row, aggregate, period);
   const low = row.range[0] * factor;
   const high = row.range[1] * factor;
-  return type === 'integer' ? [Math.floor(low), Math.ceil(high)] : [Math.floor(low * 100) / 100, Math.ceil(high * 100) / 100];
+  return type === 'integer'
+    ? [Math.floor(low), Math.ceil(high)]
+    : [Math.floor(low * 100) / 100, Math.ceil(high * 100) / 100];
 }

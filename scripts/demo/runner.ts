@@ -26,7 +26,11 @@ async function applyEdit(stack: LocalStack, edit: DemoEdit): Promise<void> {
   const template = gridOfWorkbookModel(buildUnitWorkbook(model, edit.unitId, edit.roundId));
   const { writes } = writesFor(model, edit.unitId, edit.roundId, template, edit.entries);
   const clerk = sheetsAs(stack.urls.sheets, model.unit(edit.unitId).emails[0] ?? 'clerk@hanoi.example');
-  await withRetry(() => typeInto(clerk, reg.spreadsheetId, writes), { attempts: 8, baseDelayMs: 500, maxDelayMs: 8000 });
+  await withRetry(() => typeInto(clerk, reg.spreadsheetId, writes), {
+    attempts: 8,
+    baseDelayMs: 500,
+    maxDelayMs: 8000,
+  });
 }
 
 /**
@@ -94,7 +98,8 @@ function interestingInstants(model: CampaignModel, edits: DemoEdit[]): number[] 
   for (const round of model.campaign.rounds) {
     const due = model.dueAt(round.id);
     for (const daysBefore of model.campaign.reminders.daysBefore) out.push(due - (daysBefore + 1) * DAY);
-    for (let moment = due; moment < model.lockAt(round.id); moment += model.campaign.reminders.overdueEveryDays * DAY) out.push(moment);
+    for (let moment = due; moment < model.lockAt(round.id); moment += model.campaign.reminders.overdueEveryDays * DAY)
+      out.push(moment);
     out.push(model.lockAt(round.id));
   }
   return out.sort((a, b) => a - b);
@@ -106,7 +111,11 @@ export interface DemoHandle {
   stop(): Promise<void>;
 }
 
-export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateFile: string; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void }): Promise<DemoHandle> {
+export async function runDemo(
+  stack: LocalStack,
+  clock: SimClock,
+  opts: { stateFile: string; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void },
+): Promise<DemoHandle> {
   const runtime = stack.runtime;
   const model = runtime.model;
   const { edits } = demoScenario(model, opts.seed ?? 521);
@@ -120,12 +129,14 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  const persist = () => writeFile(opts.stateFile, JSON.stringify({ simNow: clock.now(), done: [...done], finished } satisfies DemoState));
+  const persist = () =>
+    writeFile(opts.stateFile, JSON.stringify({ simNow: clock.now(), done: [...done], finished } satisfies DemoState));
 
   const apply = (e: DemoEdit) => applyEdit(stack, e);
   // The clock waits at each clerk's moment until the clerk has typed: Google stamps the save
   // with the clock's time (the emulator follows it), so the recorded time is the clerk's own.
-  const holdAtNextEdit = () => clock.hold(HOLD_OWNER, finished ? null : (edits.find((e) => !done.has(e.id))?.at ?? null));
+  const holdAtNextEdit = () =>
+    clock.hold(HOLD_OWNER, finished ? null : (edits.find((e) => !done.has(e.id))?.at ?? null));
 
   const tick = async () => {
     const now = clock.now();
@@ -139,7 +150,10 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
         opts.onEdit?.(edit);
         await persist();
       } catch (error) {
-        opts.log.warn('demo edit failed; retrying on the next tick', { edit: edit.id, error: (error as Error).message });
+        opts.log.warn('demo edit failed; retrying on the next tick', {
+          edit: edit.id,
+          error: (error as Error).message,
+        });
         return;
       }
     }
@@ -186,13 +200,19 @@ export async function runDemo(stack: LocalStack, clock: SimClock, opts: { stateF
  * fires (poll, sweep, master) are fired through their HTTP functions and awaited. The outcome
  * no longer depends on how fast the machine is, which is what a test needs.
  */
-export async function stepDemo(stack: LocalStack, clock: SimClock, opts: { until: number; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void }): Promise<{ edits: number }> {
+export async function stepDemo(
+  stack: LocalStack,
+  clock: SimClock,
+  opts: { until: number; seed?: number; log: Logger; onEdit?: (e: DemoEdit) => void },
+): Promise<{ edits: number }> {
   const model = stack.runtime.model;
   const { edits, startsAt } = demoScenario(model, opts.seed ?? 521);
   // The sweep at the times its cron names (08:00 and 16:00), from the demo's first morning.
   const sweep = SCHEDULED_JOBS.find((j) => j.name === 'compliance-sweep')!;
   const sweepTimes = cronTimesBetween(sweep.cron, startsAt - 1, opts.until, SCHEDULE_TIME_ZONE);
-  const moments = [...new Set([...edits.map((e) => e.at).filter((t) => t <= opts.until), ...sweepTimes])].sort((a, b) => a - b);
+  const moments = [...new Set([...edits.map((e) => e.at).filter((t) => t <= opts.until), ...sweepTimes])].sort(
+    (a, b) => a - b,
+  );
   let applied = 0;
   for (const moment of moments) {
     clock.jumpTo(moment);

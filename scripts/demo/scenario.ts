@@ -28,7 +28,8 @@ export interface DemoEdit {
   note: string;
 }
 
-export type Behaviour = 'on-time' | 'late' | 'draft' | 'empty' | 'text-in-number' | 'part-over-total' | 'over-quota' | 'ineligible';
+export type Behaviour =
+  'on-time' | 'late' | 'draft' | 'empty' | 'text-in-number' | 'part-over-total' | 'over-quota' | 'ineligible';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,7 +40,10 @@ function mutate(entries: Entry[], pick: (e: Entry) => boolean, value: Entry['val
   return index < 0 ? entries : entries.map((e, j) => (j === index ? ({ ...e, value } as Entry) : e));
 }
 
-export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdit[]; behaviours: Map<string, Behaviour>; startsAt: number } {
+export function demoScenario(
+  model: CampaignModel,
+  seed = 521,
+): { edits: DemoEdit[]; behaviours: Map<string, Behaviour>; startsAt: number } {
   const timeZone = model.timeZone;
   const rounds = model.campaign.rounds;
   const first = rounds[0]!;
@@ -54,11 +58,21 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
     const units = model.campaign.units.filter((u) => model.isExpected(u.id, round.id));
     // Showcase mistakes go to the units that fill the most tables (districts in 2020).
     const rich = units.filter((u) => model.tablesFor(u.id, round.id).length >= 3);
-    const showcase: Behaviour[] = roundIndex === 0 ? ['text-in-number', 'part-over-total', 'over-quota', 'ineligible'] : ['text-in-number'];
+    const showcase: Behaviour[] =
+      roundIndex === 0 ? ['text-in-number', 'part-over-total', 'over-quota', 'ineligible'] : ['text-in-number'];
     units.forEach((unit) => {
       const showIndex = rich.indexOf(unit);
       const draw = rng();
-      const behaviour: Behaviour = showIndex >= 0 && showIndex < showcase.length ? showcase[showIndex]! : draw < 0.62 ? 'on-time' : draw < 0.78 ? 'late' : draw < 0.92 ? 'draft' : 'empty';
+      const behaviour: Behaviour =
+        showIndex >= 0 && showIndex < showcase.length
+          ? showcase[showIndex]!
+          : draw < 0.62
+            ? 'on-time'
+            : draw < 0.78
+              ? 'late'
+              : draw < 0.92
+                ? 'draft'
+                : 'empty';
       behaviours.set(`${round.id}/${unit.id}`, behaviour);
       const urng: Rng = seededRandom(seedOf(`${seed}/${round.id}/${unit.id}`));
       const size = 0.6 + urng();
@@ -69,23 +83,44 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
       if (behaviour === 'over-quota') {
         const award = model.campaign.cityShortlist.award;
         const scope = model.kindOf(unit.id).nominates[0] ?? 'outside';
-        plan = [...plan.filter((n) => n.award !== award), { award, type: 'collective', scope }, { award, type: 'individual', scope }];
+        plan = [
+          ...plan.filter((n) => n.award !== award),
+          { award, type: 'collective', scope },
+          { award, type: 'individual', scope },
+        ];
       }
-      if (behaviour === 'ineligible' && plan.length) plan = plan.map((n, i) => (i === 0 ? { ...n, ineligible: true } : n));
+      if (behaviour === 'ineligible' && plan.length)
+        plan = plan.map((n, i) => (i === 0 ? { ...n, ineligible: true } : n));
       const nominations = nominationEntries(model, unit.id, round.id, plan, urng);
       const rest = [...outline, ...examples, ...nominations];
-      const edit = (at: number, entries: Entry[], note: string) => entries.length && edits.push({ id: `${round.id}/${unit.id}/${edits.length}`, at: Math.round(at), unitId: unit.id, roundId: round.id, entries, note });
+      const edit = (at: number, entries: Entry[], note: string) =>
+        entries.length &&
+        edits.push({
+          id: `${round.id}/${unit.id}/${edits.length}`,
+          at: Math.round(at),
+          unitId: unit.id,
+          roundId: round.id,
+          entries,
+          note,
+        });
       const between = (from: number, to: number) => from + urng() * (to - from);
       const firstFigure = (e: Entry) => e.kind === 'figure';
       switch (behaviour) {
         case 'empty':
           break;
         case 'draft':
-          edit(between(open, dueAt - 3 * DAY), figures.slice(0, Math.ceil(figures.length / 2)), 'bắt đầu nhập, chưa xong');
+          edit(
+            between(open, dueAt - 3 * DAY),
+            figures.slice(0, Math.ceil(figures.length / 2)),
+            'bắt đầu nhập, chưa xong',
+          );
           break;
         case 'on-time':
         case 'late': {
-          const finish = behaviour === 'on-time' ? between(dueAt - 6 * DAY, dueAt - 2 * HOUR) : between(dueAt + 8 * HOUR, dueAt + 4 * DAY);
+          const finish =
+            behaviour === 'on-time'
+              ? between(dueAt - 6 * DAY, dueAt - 2 * HOUR)
+              : between(dueAt + 8 * HOUR, dueAt + 4 * DAY);
           edit(finish - 3 * DAY, figures, 'nhập số liệu');
           edit(finish - 1 * DAY, rest, 'nhập đề cương, điển hình, khen thưởng');
           edit(finish, confirmationEntries(model, urng, true), 'xác nhận và gửi');
@@ -99,9 +134,15 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
           break;
         }
         case 'part-over-total': {
-          const rule = model.rulesOfKind('lte').find((x) => x.severity === 'error' && figures.some((e) => e.kind === 'figure' && e.table === x.table));
+          const rule = model
+            .rulesOfKind('lte')
+            .find((x) => x.severity === 'error' && figures.some((e) => e.kind === 'figure' && e.table === x.table));
           const bad = rule
-            ? figures.map((e) => (e.kind === 'figure' && e.table === rule.table && e.code === rule.left && e.period === round.periods[0] ? ({ ...e, value: 99_999 } as Entry) : e))
+            ? figures.map((e) =>
+                e.kind === 'figure' && e.table === rule.table && e.code === rule.left && e.period === round.periods[0]
+                  ? ({ ...e, value: 99_999 } as Entry)
+                  : e,
+              )
             : figures;
           edit(open + 4 * DAY, [...bad, ...rest, ...confirmationEntries(model, urng, true)], 'phần lớn hơn tổng');
           edit(dueAt + 1 * DAY, figures, 'sửa sau hạn: nộp muộn');
@@ -109,7 +150,11 @@ export function demoScenario(model: CampaignModel, seed = 521): { edits: DemoEdi
         }
         case 'over-quota':
         case 'ineligible':
-          edit(open + 5 * DAY, [...figures, ...rest, ...confirmationEntries(model, urng, true)], behaviour === 'over-quota' ? 'đề nghị vượt định mức' : 'đối tượng chưa đủ tiêu chuẩn');
+          edit(
+            open + 5 * DAY,
+            [...figures, ...rest, ...confirmationEntries(model, urng, true)],
+            behaviour === 'over-quota' ? 'đề nghị vượt định mức' : 'đối tượng chưa đủ tiêu chuẩn',
+          );
           break;
       }
     });

@@ -45,12 +45,23 @@ function isolatedEnv(configDir: string): NodeJS.ProcessEnv {
 function runOne(gcloud: string, argv: string[], configDir: string): Promise<ParseVerdict> {
   if (argv[0] !== 'gcloud') return Promise.reject(new Error(`not a gcloud command: ${argv.join(' ')}`));
   return new Promise((resolve) => {
-    const child = execFile(gcloud, argv.slice(1), { env: isolatedEnv(configDir), timeout: 60_000, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      const firstError = stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? stderr.trim().split('\n')[0] ?? '';
-      // Exit 0 cannot happen without an account for these commands, but it would mean "parsed and ran".
-      const parsed = !error || NO_ACCOUNT.test(stderr);
-      resolve({ argv, parsed, reason: parsed ? '' : firstError || (error?.killed ? 'timed out (waiting for input?)' : String(error?.message)) });
-    });
+    const child = execFile(
+      gcloud,
+      argv.slice(1),
+      { env: isolatedEnv(configDir), timeout: 60_000, encoding: 'utf8' },
+      (error, _stdout, stderr) => {
+        const firstError = stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? stderr.trim().split('\n')[0] ?? '';
+        // Exit 0 cannot happen without an account for these commands, but it would mean "parsed and ran".
+        const parsed = !error || NO_ACCOUNT.test(stderr);
+        resolve({
+          argv,
+          parsed,
+          reason: parsed
+            ? ''
+            : firstError || (error?.killed ? 'timed out (waiting for input?)' : String(error?.message)),
+        });
+      },
+    );
     // `--data-file=-` reads the secret from stdin before asking for an account: give it one, then end.
     child.stdin?.end('sample-secret-value');
   });
@@ -60,7 +71,10 @@ function runOne(gcloud: string, argv: string[], configDir: string): Promise<Pars
  * Runs every command (duplicates once) through gcloud with at most `parallel` at a time, in a
  * fresh empty configuration directory removed afterwards. Verdicts come back in input order.
  */
-export async function checkWithGcloud(commands: string[][], opts: { gcloud: string; parallel?: number }): Promise<ParseVerdict[]> {
+export async function checkWithGcloud(
+  commands: string[][],
+  opts: { gcloud: string; parallel?: number },
+): Promise<ParseVerdict[]> {
   const unique = [...new Map(commands.map((c) => [JSON.stringify(c), c])).values()];
   const configDir = await mkdtemp(join(tmpdir(), 'gcloud-parse-'));
   try {

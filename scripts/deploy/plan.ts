@@ -20,8 +20,10 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/handlers/time-budget.j
  */
 export const FUNCTIONS_RUNTIME = { id: 'nodejs22', nodeMajor: 22 } as const;
 
-const SHARED_DRIVE_NEEDED = 'cần --shared-drive-id <mã>: ổ dùng chung chứa các bảng tính, có tài khoản dịch vụ của các hàm là Quản lý nội dung (cách duy nhất được hỗ trợ)';
-const OPERATOR_NEEDED = 'cần --operator <email>: người chạy npm run provision -- --target google, được quyền hành động dưới danh nghĩa tài khoản dịch vụ của các hàm';
+const SHARED_DRIVE_NEEDED =
+  'cần --shared-drive-id <mã>: ổ dùng chung chứa các bảng tính, có tài khoản dịch vụ của các hàm là Quản lý nội dung (cách duy nhất được hỗ trợ)';
+const OPERATOR_NEEDED =
+  'cần --operator <email>: người chạy npm run provision -- --target google, được quyền hành động dưới danh nghĩa tài khoản dịch vụ của các hàm';
 /** The retired option, answered with what to do instead. */
 export const IMPERSONATE_RETIRED =
   '--impersonate (ủy quyền toàn miền) đã bị bỏ: trên Cloud Functions máy chủ metadata bỏ qua người dùng được ủy quyền, nên các hàm vẫn chạy bằng tài khoản dịch vụ. Dùng --shared-drive-id <mã ổ dùng chung>.';
@@ -44,7 +46,9 @@ export const deployOptionsSchema = z.object({
    * roles/iam.serviceAccountTokenCreator on the functions' account, to act as it. An e-mail
    * means a user; `group:…` or `serviceAccount:…` are passed as IAM members.
    */
-  operator: z.string({ error: OPERATOR_NEEDED }).regex(/^((user|group|serviceAccount):)?[^\s:@]+@[^\s:@]+\.[^\s:@]+$/, OPERATOR_NEEDED),
+  operator: z
+    .string({ error: OPERATOR_NEEDED })
+    .regex(/^((user|group|serviceAccount):)?[^\s:@]+@[^\s:@]+\.[^\s:@]+$/, OPERATOR_NEEDED),
   campaignSchema: z.string().optional(),
 });
 
@@ -88,13 +92,51 @@ interface FunctionSpec {
 /** Every function in functions/index.ts, with how it is reached. */
 export const FUNCTION_SPECS: FunctionSpec[] = [
   // Drive cannot authenticate its pushes: the channel token (an HMAC we chose) is checked instead.
-  { name: 'driveWebhook', trigger: 'http-public', memory: '256Mi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.driveWebhook, maxInstances: 10 },
+  {
+    name: 'driveWebhook',
+    trigger: 'http-public',
+    memory: '256Mi',
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.driveWebhook,
+    maxInstances: 10,
+  },
   // Apps Script button: its request is signed with the webhook secret.
-  { name: 'sheetAction', trigger: 'http-public', memory: '512Mi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.sheetAction, maxInstances: 10 },
-  { name: 'complianceSweep', trigger: 'http-private', memory: '1Gi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.complianceSweep, maxInstances: 1 },
-  { name: 'maintenance', trigger: 'http-private', memory: '1Gi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.maintenance, maxInstances: 2 },
-  { name: 'onSubmissionWritten', trigger: 'firestore', memory: '512Mi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.onSubmissionWritten, maxInstances: 20, document: 'campaigns/{campaignId}/submissions/{submissionId}' },
-  { name: 'onPollRequested', trigger: 'firestore', memory: '1Gi', timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.onPollRequested, maxInstances: 1, document: 'campaigns/{campaignId}/pollRequests/{requestId}' },
+  {
+    name: 'sheetAction',
+    trigger: 'http-public',
+    memory: '512Mi',
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.sheetAction,
+    maxInstances: 10,
+  },
+  {
+    name: 'complianceSweep',
+    trigger: 'http-private',
+    memory: '1Gi',
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.complianceSweep,
+    maxInstances: 1,
+  },
+  {
+    name: 'maintenance',
+    trigger: 'http-private',
+    memory: '1Gi',
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.maintenance,
+    maxInstances: 2,
+  },
+  {
+    name: 'onSubmissionWritten',
+    trigger: 'firestore',
+    memory: '512Mi',
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.onSubmissionWritten,
+    maxInstances: 20,
+    document: 'campaigns/{campaignId}/submissions/{submissionId}',
+  },
+  {
+    name: 'onPollRequested',
+    trigger: 'firestore',
+    memory: '1Gi',
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.onPollRequested,
+    maxInstances: 1,
+    document: 'campaigns/{campaignId}/pollRequests/{requestId}',
+  },
 ];
 
 /**
@@ -105,15 +147,20 @@ export const FUNCTION_SPECS: FunctionSpec[] = [
  */
 export const SCHEDULER_HTTP_DEADLINE_SECONDS = { min: 15, max: 1800 } as const;
 
-export const functionUrl = (o: Pick<DeployOptions, 'project' | 'region'>, name: string) => `https://${o.region}-${o.project}.cloudfunctions.net/${name}`;
-export const serviceAccountEmail = (o: Pick<DeployOptions, 'project'>, name: string) => `${name}@${o.project}.iam.gserviceaccount.com`;
+export const functionUrl = (o: Pick<DeployOptions, 'project' | 'region'>, name: string) =>
+  `https://${o.region}-${o.project}.cloudfunctions.net/${name}`;
+export const serviceAccountEmail = (o: Pick<DeployOptions, 'project'>, name: string) =>
+  `${name}@${o.project}.iam.gserviceaccount.com`;
 export const operatorMember = (operator: string) => (operator.includes(':') ? operator : `user:${operator}`);
 
 /** The attempt deadline of a job calling `target`: the function's own timeout, within the scheduler's limits. */
 export function attemptDeadlineSeconds(target: string): number {
   const functionSpec = FUNCTION_SPECS.find((f) => f.name === target);
   if (!functionSpec) throw new Error(`no function ${target}`);
-  return Math.min(SCHEDULER_HTTP_DEADLINE_SECONDS.max, Math.max(SCHEDULER_HTTP_DEADLINE_SECONDS.min, functionSpec.timeoutSeconds));
+  return Math.min(
+    SCHEDULER_HTTP_DEADLINE_SECONDS.max,
+    Math.max(SCHEDULER_HTTP_DEADLINE_SECONDS.min, functionSpec.timeoutSeconds),
+  );
 }
 
 /** The environment every function gets (secrets apart), as name → value. */
@@ -136,7 +183,9 @@ export function functionEnvironment(options: DeployOptions, fnName: string): Rec
 
 function envFlagValue(env: Record<string, string>): string {
   // gcloud's alternative delimiter syntax (^;^) lets values contain commas.
-  return `^;^${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(';')}`;
+  return `^;^${Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(';')}`;
 }
 
 /**
@@ -162,20 +211,51 @@ function secretsFlag(webhook: WebhookVersions): string {
 /** Reads the number of the webhook secret's newest version into `${name}`. */
 const captureLatestWebhookVersion = (p: string[], name: string, title: string): PlannedCommand => ({
   title,
-  argv: ['gcloud', 'secrets', 'versions', 'describe', 'latest', `--secret=${SECRETS.webhook}`, '--format=value(name.basename())', ...p],
+  argv: [
+    'gcloud',
+    'secrets',
+    'versions',
+    'describe',
+    'latest',
+    `--secret=${SECRETS.webhook}`,
+    '--format=value(name.basename())',
+    ...p,
+  ],
   capture: name,
 });
 
 /** A read printing the name of one enabled version of `secret`, or nothing when it has none. */
-const enabledVersion = (secret: string, p: string[]) => ['gcloud', 'secrets', 'versions', 'list', secret, '--filter=state:ENABLED', '--limit=1', '--format=value(name)', ...p];
+const enabledVersion = (secret: string, p: string[]) => [
+  'gcloud',
+  'secrets',
+  'versions',
+  'list',
+  secret,
+  '--filter=state:ENABLED',
+  '--limit=1',
+  '--format=value(name)',
+  ...p,
+];
 
 function functionDeployments(options: DeployOptions, webhook: WebhookVersions): PlannedCommand[] {
   const projectFlag = ['--project', options.project];
   const fnSa = serviceAccountEmail(options, options.functionsAccount);
   return FUNCTION_SPECS.map((functionSpec) => {
     const argv = [
-      'gcloud', 'functions', 'deploy', functionSpec.name, '--gen2', `--runtime=${FUNCTIONS_RUNTIME.id}`, `--region=${options.region}`, `--source=${options.source}`, `--entry-point=${functionSpec.name}`,
-      `--service-account=${fnSa}`, `--memory=${functionSpec.memory}`, `--timeout=${functionSpec.timeoutSeconds}s`, '--min-instances=0', `--max-instances=${functionSpec.maxInstances}`,
+      'gcloud',
+      'functions',
+      'deploy',
+      functionSpec.name,
+      '--gen2',
+      `--runtime=${FUNCTIONS_RUNTIME.id}`,
+      `--region=${options.region}`,
+      `--source=${options.source}`,
+      `--entry-point=${functionSpec.name}`,
+      `--service-account=${fnSa}`,
+      `--memory=${functionSpec.memory}`,
+      `--timeout=${functionSpec.timeoutSeconds}s`,
+      '--min-instances=0',
+      `--max-instances=${functionSpec.maxInstances}`,
       `--set-env-vars=${envFlagValue(functionEnvironment(options, functionSpec.name))}`,
       `--set-secrets=${secretsFlag(webhook)}`,
       ...projectFlag,
@@ -189,7 +269,11 @@ function functionDeployments(options: DeployOptions, webhook: WebhookVersions): 
         `--trigger-service-account=${fnSa}`,
         '--retry',
       );
-    } else argv.push('--trigger-http', functionSpec.trigger === 'http-public' ? '--allow-unauthenticated' : '--no-allow-unauthenticated');
+    } else
+      argv.push(
+        '--trigger-http',
+        functionSpec.trigger === 'http-public' ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+      );
     return { title: `Triển khai hàm ${functionSpec.name} (${FUNCTIONS_RUNTIME.id})`, argv };
   });
 }
@@ -204,73 +288,251 @@ export function deploymentPlan(options: DeployOptions): PlannedCommand[] {
   const cmds: PlannedCommand[] = [
     {
       title: 'Bật các API cần dùng',
-      argv: ['gcloud', 'services', 'enable', 'cloudfunctions.googleapis.com', 'run.googleapis.com', 'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com', 'eventarc.googleapis.com', 'firestore.googleapis.com', 'cloudscheduler.googleapis.com', 'secretmanager.googleapis.com', 'sheets.googleapis.com', 'drive.googleapis.com', 'iamcredentials.googleapis.com', ...projectFlag],
+      argv: [
+        'gcloud',
+        'services',
+        'enable',
+        'cloudfunctions.googleapis.com',
+        'run.googleapis.com',
+        'cloudbuild.googleapis.com',
+        'artifactregistry.googleapis.com',
+        'eventarc.googleapis.com',
+        'firestore.googleapis.com',
+        'cloudscheduler.googleapis.com',
+        'secretmanager.googleapis.com',
+        'sheets.googleapis.com',
+        'drive.googleapis.com',
+        'iamcredentials.googleapis.com',
+        ...projectFlag,
+      ],
     },
-    { title: 'Tạo cơ sở dữ liệu Firestore (chế độ native)', argv: ['gcloud', 'firestore', 'databases', 'create', `--location=${options.firestoreLocation}`, '--type=firestore-native', ...projectFlag], okIfExists: true },
-    { title: 'Tài khoản dịch vụ của các hàm', argv: ['gcloud', 'iam', 'service-accounts', 'create', options.functionsAccount, '--display-name=Bao cao 521 functions', ...projectFlag], okIfExists: true },
-    { title: 'Tài khoản dịch vụ của Cloud Scheduler', argv: ['gcloud', 'iam', 'service-accounts', 'create', options.schedulerAccount, '--display-name=Bao cao 521 scheduler', ...projectFlag], okIfExists: true },
+    {
+      title: 'Tạo cơ sở dữ liệu Firestore (chế độ native)',
+      argv: [
+        'gcloud',
+        'firestore',
+        'databases',
+        'create',
+        `--location=${options.firestoreLocation}`,
+        '--type=firestore-native',
+        ...projectFlag,
+      ],
+      okIfExists: true,
+    },
+    {
+      title: 'Tài khoản dịch vụ của các hàm',
+      argv: [
+        'gcloud',
+        'iam',
+        'service-accounts',
+        'create',
+        options.functionsAccount,
+        '--display-name=Bao cao 521 functions',
+        ...projectFlag,
+      ],
+      okIfExists: true,
+    },
+    {
+      title: 'Tài khoản dịch vụ của Cloud Scheduler',
+      argv: [
+        'gcloud',
+        'iam',
+        'service-accounts',
+        'create',
+        options.schedulerAccount,
+        '--display-name=Bao cao 521 scheduler',
+        ...projectFlag,
+      ],
+      okIfExists: true,
+    },
     ...['roles/datastore.user', 'roles/eventarc.eventReceiver', 'roles/logging.logWriter'].map((role) => ({
       title: `Quyền ${role} cho tài khoản của các hàm`,
-      argv: ['gcloud', 'projects', 'add-iam-policy-binding', options.project, `--member=serviceAccount:${fnSa}`, `--role=${role}`, '--condition=None'],
+      argv: [
+        'gcloud',
+        'projects',
+        'add-iam-policy-binding',
+        options.project,
+        `--member=serviceAccount:${fnSa}`,
+        `--role=${role}`,
+        '--condition=None',
+      ],
     })),
     {
       // npm run provision -- --target google acts as the functions' account (IAM Credentials generateAccessToken).
       title: `Cho người vận hành ${options.operator} hành động dưới danh nghĩa tài khoản của các hàm (provision)`,
-      argv: ['gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', fnSa, `--member=${operatorMember(options.operator)}`, '--role=roles/iam.serviceAccountTokenCreator', ...projectFlag],
+      argv: [
+        'gcloud',
+        'iam',
+        'service-accounts',
+        'add-iam-policy-binding',
+        fnSa,
+        `--member=${operatorMember(options.operator)}`,
+        '--role=roles/iam.serviceAccountTokenCreator',
+        ...projectFlag,
+      ],
     },
-    { title: 'Bí mật dùng cho kênh Drive và nút Apps Script', argv: ['gcloud', 'secrets', 'create', SECRETS.webhook, '--replication-policy=automatic', ...projectFlag], okIfExists: true },
     {
-      title: 'Giá trị ngẫu nhiên cho bí mật đó, chỉ khi chưa có (thêm phiên bản mới sẽ làm hỏng kênh Drive đang chạy và mọi bản Apps Script; đổi bí mật: rotate-webhook-secret)',
+      title: 'Bí mật dùng cho kênh Drive và nút Apps Script',
+      argv: ['gcloud', 'secrets', 'create', SECRETS.webhook, '--replication-policy=automatic', ...projectFlag],
+      okIfExists: true,
+    },
+    {
+      title:
+        'Giá trị ngẫu nhiên cho bí mật đó, chỉ khi chưa có (thêm phiên bản mới sẽ làm hỏng kênh Drive đang chạy và mọi bản Apps Script; đổi bí mật: rotate-webhook-secret)',
       argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...projectFlag],
       stdin: 'random-secret',
-      onlyIf: { argv: enabledVersion(SECRETS.webhook, projectFlag), when: 'absent', meaning: `bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật` },
+      onlyIf: {
+        argv: enabledVersion(SECRETS.webhook, projectFlag),
+        when: 'absent',
+        meaning: `bí mật ${SECRETS.webhook} chưa có phiên bản nào đang bật`,
+      },
     },
-    { title: 'Bí mật mật khẩu SMTP', argv: ['gcloud', 'secrets', 'create', SECRETS.smtpPassword, '--replication-policy=automatic', ...projectFlag], okIfExists: true },
+    {
+      title: 'Bí mật mật khẩu SMTP',
+      argv: ['gcloud', 'secrets', 'create', SECRETS.smtpPassword, '--replication-policy=automatic', ...projectFlag],
+      okIfExists: true,
+    },
     ...Object.values(SECRETS).map((s) => ({
       title: `Cho các hàm đọc bí mật ${s}`,
-      argv: ['gcloud', 'secrets', 'add-iam-policy-binding', s, `--member=serviceAccount:${fnSa}`, '--role=roles/secretmanager.secretAccessor', ...projectFlag],
+      argv: [
+        'gcloud',
+        'secrets',
+        'add-iam-policy-binding',
+        s,
+        `--member=serviceAccount:${fnSa}`,
+        '--role=roles/secretmanager.secretAccessor',
+        ...projectFlag,
+      ],
     })),
-    { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị (các hàm đọc nó khi khởi động)', argv: enabledVersion(SECRETS.smtpPassword, projectFlag), check: { failure: SMTP_MISSING(options) } },
-    captureLatestWebhookVersion(projectFlag, 'WEBHOOK_VERSION', 'Số phiên bản bí mật webhook mà các hàm sẽ dùng (cố định, không dùng "latest")'),
+    {
+      title: 'Kiểm tra: mật khẩu SMTP đã có giá trị (các hàm đọc nó khi khởi động)',
+      argv: enabledVersion(SECRETS.smtpPassword, projectFlag),
+      check: { failure: SMTP_MISSING(options) },
+    },
+    captureLatestWebhookVersion(
+      projectFlag,
+      'WEBHOOK_VERSION',
+      'Số phiên bản bí mật webhook mà các hàm sẽ dùng (cố định, không dùng "latest")',
+    ),
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
     ...functionDeployments(options, { current: '${WEBHOOK_VERSION}' }),
   ];
   for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'firestore')) {
     // Eventarc calls the (private) Cloud Run service behind the function as its trigger account.
-    cmds.push({ title: `Cho Eventarc (tài khoản ${options.functionsAccount}) gọi ${functionSpec.name}: roles/run.invoker`, argv: ['gcloud', 'functions', 'add-invoker-policy-binding', functionSpec.name, `--region=${options.region}`, `--member=serviceAccount:${fnSa}`, ...projectFlag] });
+    cmds.push({
+      title: `Cho Eventarc (tài khoản ${options.functionsAccount}) gọi ${functionSpec.name}: roles/run.invoker`,
+      argv: [
+        'gcloud',
+        'functions',
+        'add-invoker-policy-binding',
+        functionSpec.name,
+        `--region=${options.region}`,
+        `--member=serviceAccount:${fnSa}`,
+        ...projectFlag,
+      ],
+    });
   }
   for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'http-private')) {
-    cmds.push({ title: `Cho Cloud Scheduler gọi ${functionSpec.name}: roles/run.invoker`, argv: ['gcloud', 'functions', 'add-invoker-policy-binding', functionSpec.name, `--region=${options.region}`, `--member=serviceAccount:${schedSa}`, ...projectFlag] });
+    cmds.push({
+      title: `Cho Cloud Scheduler gọi ${functionSpec.name}: roles/run.invoker`,
+      argv: [
+        'gcloud',
+        'functions',
+        'add-invoker-policy-binding',
+        functionSpec.name,
+        `--region=${options.region}`,
+        `--member=serviceAccount:${schedSa}`,
+        ...projectFlag,
+      ],
+    });
   }
   for (const job of SCHEDULED_JOBS) {
     const uri = functionUrl(options, job.target);
     const name = `bao-cao-${job.name}`;
     const common = [
-      `--location=${options.region}`, `--schedule=${job.cron}`, `--time-zone=${SCHEDULE_TIME_ZONE}`, `--uri=${uri}`, '--http-method=POST', `--message-body=${JSON.stringify(job.body)}`,
-      `--oidc-service-account-email=${schedSa}`, `--oidc-token-audience=${uri}`, `--attempt-deadline=${attemptDeadlineSeconds(job.target)}s`,
+      `--location=${options.region}`,
+      `--schedule=${job.cron}`,
+      `--time-zone=${SCHEDULE_TIME_ZONE}`,
+      `--uri=${uri}`,
+      '--http-method=POST',
+      `--message-body=${JSON.stringify(job.body)}`,
+      `--oidc-service-account-email=${schedSa}`,
+      `--oidc-token-audience=${uri}`,
+      `--attempt-deadline=${attemptDeadlineSeconds(job.target)}s`,
     ];
-    const exists = ['gcloud', 'scheduler', 'jobs', 'list', `--location=${options.region}`, `--filter=name~/jobs/${name}$`, '--format=value(name)', ...projectFlag];
+    const exists = [
+      'gcloud',
+      'scheduler',
+      'jobs',
+      'list',
+      `--location=${options.region}`,
+      `--filter=name~/jobs/${name}$`,
+      '--format=value(name)',
+      ...projectFlag,
+    ];
     cmds.push(
       {
         title: `Lịch "${job.name}": ${job.description} — tạo mới`,
-        argv: ['gcloud', 'scheduler', 'jobs', 'create', 'http', name, ...common, '--headers=Content-Type=application/json', ...projectFlag],
+        argv: [
+          'gcloud',
+          'scheduler',
+          'jobs',
+          'create',
+          'http',
+          name,
+          ...common,
+          '--headers=Content-Type=application/json',
+          ...projectFlag,
+        ],
         onlyIf: { argv: exists, when: 'absent', meaning: `chưa có lịch ${name}` },
       },
       {
         title: `Lịch "${job.name}" — cập nhật cho khớp kế hoạch`,
-        argv: ['gcloud', 'scheduler', 'jobs', 'update', 'http', name, ...common, '--update-headers=Content-Type=application/json', ...projectFlag],
+        argv: [
+          'gcloud',
+          'scheduler',
+          'jobs',
+          'update',
+          'http',
+          name,
+          ...common,
+          '--update-headers=Content-Type=application/json',
+          ...projectFlag,
+        ],
         onlyIf: { argv: exists, when: 'present', meaning: `đã có lịch ${name}` },
       },
     );
   }
   cmds.push(
-    { title: 'Luật bảo mật và chỉ mục Firestore (firebase.json)', argv: ['npx', 'firebase', 'deploy', '--only', 'firestore:rules,firestore:indexes', '--project', options.project, '--non-interactive'] },
+    {
+      title: 'Luật bảo mật và chỉ mục Firestore (firebase.json)',
+      argv: [
+        'npx',
+        'firebase',
+        'deploy',
+        '--only',
+        'firestore:rules,firestore:indexes',
+        '--project',
+        options.project,
+        '--non-interactive',
+      ],
+    },
     {
       title: `Tạo bảng tính cho các đơn vị, bảng tổng hợp và kênh theo dõi Drive, dưới danh nghĩa ${fnSa}`,
       argv: ['npm', 'run', 'provision', '--', '--target', 'google'],
       env: {
         ...functionEnvironment(options, 'maintenance'),
-        WEBHOOK_SECRET: { fromCommand: ['gcloud', 'secrets', 'versions', 'access', '${WEBHOOK_VERSION}', `--secret=${SECRETS.webhook}`, ...projectFlag] },
+        WEBHOOK_SECRET: {
+          fromCommand: [
+            'gcloud',
+            'secrets',
+            'versions',
+            'access',
+            '${WEBHOOK_VERSION}',
+            `--secret=${SECRETS.webhook}`,
+            ...projectFlag,
+          ],
+        },
       },
     },
   );
@@ -295,11 +557,22 @@ export function rotateWebhookSecretPlan(options: DeployOptions): PlannedCommand[
   const projectFlag = ['--project', options.project];
   return [
     captureLatestWebhookVersion(projectFlag, 'PREVIOUS_VERSION', 'Ghi nhớ phiên bản bí mật đang dùng'),
-    { title: 'Phiên bản mới, ngẫu nhiên, của bí mật', argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...projectFlag], stdin: 'random-secret' },
+    {
+      title: 'Phiên bản mới, ngẫu nhiên, của bí mật',
+      argv: ['gcloud', 'secrets', 'versions', 'add', SECRETS.webhook, '--data-file=-', ...projectFlag],
+      stdin: 'random-secret',
+    },
     captureLatestWebhookVersion(projectFlag, 'WEBHOOK_VERSION', 'Số của phiên bản mới'),
-    { title: 'Kiểm tra: mật khẩu SMTP đã có giá trị', argv: enabledVersion(SECRETS.smtpPassword, projectFlag), check: { failure: SMTP_MISSING(options) } },
+    {
+      title: 'Kiểm tra: mật khẩu SMTP đã có giá trị',
+      argv: enabledVersion(SECRETS.smtpPassword, projectFlag),
+      check: { failure: SMTP_MISSING(options) },
+    },
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}', previous: '${PREVIOUS_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chấp nhận cả bí mật mới và bí mật cũ` })),
+    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}', previous: '${PREVIOUS_VERSION}' }).map((c) => ({
+      ...c,
+      title: `${c.title}: chấp nhận cả bí mật mới và bí mật cũ`,
+    })),
   ];
 }
 
@@ -309,14 +582,32 @@ export function finishWebhookRotationPlan(options: DeployOptions, previousVersio
   return [
     captureLatestWebhookVersion(projectFlag, 'WEBHOOK_VERSION', 'Số của phiên bản bí mật mới'),
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
-    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}' }).map((c) => ({ ...c, title: `${c.title}: chỉ chấp nhận bí mật mới` })),
-    { title: `Vô hiệu hóa phiên bản cũ ${previousVersion} của bí mật`, argv: ['gcloud', 'secrets', 'versions', 'disable', previousVersion, `--secret=${SECRETS.webhook}`, ...projectFlag] },
+    ...functionDeployments(options, { current: '${WEBHOOK_VERSION}' }).map((c) => ({
+      ...c,
+      title: `${c.title}: chỉ chấp nhận bí mật mới`,
+    })),
+    {
+      title: `Vô hiệu hóa phiên bản cũ ${previousVersion} của bí mật`,
+      argv: [
+        'gcloud',
+        'secrets',
+        'versions',
+        'disable',
+        previousVersion,
+        `--secret=${SECRETS.webhook}`,
+        ...projectFlag,
+      ],
+    },
   ];
 }
 
 /** Every command the runner may execute for a step: its conditions, checks and environment reads included. */
 export function commandsOf(command: PlannedCommand): string[][] {
-  return [...(command.onlyIf ? [command.onlyIf.argv] : []), ...Object.values(command.env ?? {}).flatMap((v) => (typeof v === 'string' ? [] : [v.fromCommand])), command.argv];
+  return [
+    ...(command.onlyIf ? [command.onlyIf.argv] : []),
+    ...Object.values(command.env ?? {}).flatMap((v) => (typeof v === 'string' ? [] : [v.fromCommand])),
+    command.argv,
+  ];
 }
 
 const PLACEHOLDER = /\$\{([A-Z_]+)\}/g;
@@ -343,11 +634,14 @@ const line = (argv: string[]) => argv.map(quote).join(' ');
 
 /** A step as a person would paste it into a shell (bash): conditions become `if`, checks `|| exit`. */
 export function shellLine(command: PlannedCommand): string {
-  const env = Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? quote(v) : `"$(${line(v.fromCommand)})"`} `);
+  const env = Object.entries(command.env ?? {}).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? quote(v) : `"$(${line(v.fromCommand)})"`} `,
+  );
   let text = `${env.join('')}${line(command.argv)}`;
   if (command.stdin === 'random-secret') text = `openssl rand -hex 32 | tr -d '\\n' | ${text}`;
   if (command.capture) text = `${command.capture}="$(${text})"`;
   if (command.check) text = `[ -n "$(${text})" ] || { echo ${quote(command.check.failure)} >&2; exit 1; }`;
-  if (command.onlyIf) text = `if [ ${command.onlyIf.when === 'absent' ? '-z' : '-n'} "$(${line(command.onlyIf.argv)})" ]; then ${text}; fi`;
+  if (command.onlyIf)
+    text = `if [ ${command.onlyIf.when === 'absent' ? '-z' : '-n'} "$(${line(command.onlyIf.argv)})" ]; then ${text}; fi`;
   return text;
 }

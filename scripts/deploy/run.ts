@@ -13,7 +13,10 @@ export interface ExecResult {
 }
 
 /** `capture`: read its output (reads); otherwise the command talks to the terminal. */
-export type Exec = (argv: string[], opts: { capture: boolean; input?: string; env?: Record<string, string> }) => ExecResult;
+export type Exec = (
+  argv: string[],
+  opts: { capture: boolean; input?: string; env?: Record<string, string> },
+) => ExecResult;
 
 export interface RunOutput {
   out(text: string): void;
@@ -26,7 +29,9 @@ export function runPlan(plan: PlannedCommand[], exec: Exec, io: RunOutput, rando
     const result = exec(fillPlaceholders(argv, captured), { capture: true });
     if (result.status === 0) return result.stdout.trim();
     io.err(result.stderr);
-    io.err(`Bước ${step}: không đọc được (${argv.slice(0, 4).join(' ')} …); kiểm tra đăng nhập gcloud và quyền, rồi chạy lại.\n`);
+    io.err(
+      `Bước ${step}: không đọc được (${argv.slice(0, 4).join(' ')} …); kiểm tra đăng nhập gcloud và quyền, rồi chạy lại.\n`,
+    );
     return null;
   };
   for (const [index, command] of plan.entries()) {
@@ -67,7 +72,11 @@ export function runPlan(plan: PlannedCommand[], exec: Exec, io: RunOutput, rando
         env[name] = printed;
       }
     }
-    const result = exec(fillPlaceholders(command.argv, captured), { capture: false, ...(command.stdin === 'random-secret' ? { input: randomSecret() } : {}), ...(command.env ? { env } : {}) });
+    const result = exec(fillPlaceholders(command.argv, captured), {
+      capture: false,
+      ...(command.stdin === 'random-secret' ? { input: randomSecret() } : {}),
+      ...(command.env ? { env } : {}),
+    });
     if (result.status !== 0) {
       if (command.okIfExists && /already exists|ALREADY_EXISTS|đã tồn tại/i.test(result.stderr)) {
         io.out('Đã có sẵn: bỏ qua.\n');

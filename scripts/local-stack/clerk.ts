@@ -39,18 +39,33 @@ export function entriesFromGrid(model: CampaignModel, unitId: string, roundId: s
   for (const table of loc.tables.values()) {
     const rows = table.sheet.rows;
     if (table.kind === 'figures') {
-      for (const [period, row] of table.periodRows) for (const [code, col] of table.columns) out.push({ kind: 'figure', table: table.table.id, period, code, value: typedOf(rows[row]?.[col]) });
+      for (const [period, row] of table.periodRows)
+        for (const [code, col] of table.columns)
+          out.push({ kind: 'figure', table: table.table.id, period, code, value: typedOf(rows[row]?.[col]) });
     } else if (table.kind === 'checklist') {
-      for (const [item, row] of table.itemRows) for (const [column, col] of table.columns) out.push({ kind: 'checklist', table: table.table.id, item, column: column as 'noi_dung' | 'tham_chieu', value: typedOf(rows[row]?.[col]) });
+      for (const [item, row] of table.itemRows)
+        for (const [column, col] of table.columns)
+          out.push({
+            kind: 'checklist',
+            table: table.table.id,
+            item,
+            column: column as 'noi_dung' | 'tham_chieu',
+            value: typedOf(rows[row]?.[col]),
+          });
     } else {
       table.rows.forEach((row, index) => {
-        for (const [field, col] of table.columns) out.push({ kind: 'list', table: table.table.id, index, field, value: typedOf(rows[row]?.[col]) });
+        for (const [field, col] of table.columns)
+          out.push({ kind: 'list', table: table.table.id, index, field, value: typedOf(rows[row]?.[col]) });
       });
-      if (table.form && table.form.valueCol >= 0) for (const [field, row] of table.form.rows) out.push({ kind: 'form', table: table.table.id, field, value: typedOf(rows[row]?.[table.form.valueCol]) });
+      if (table.form && table.form.valueCol >= 0)
+        for (const [field, row] of table.form.rows)
+          out.push({ kind: 'form', table: table.table.id, field, value: typedOf(rows[row]?.[table.form.valueCol]) });
     }
   }
   const conf = loc.confirmation;
-  if (conf && conf.valueCol >= 0) for (const [field, row] of conf.rows) out.push({ kind: 'form', table: 'xac_nhan', field, value: typedOf(conf.sheet.rows[row]?.[conf.valueCol]) });
+  if (conf && conf.valueCol >= 0)
+    for (const [field, row] of conf.rows)
+      out.push({ kind: 'form', table: 'xac_nhan', field, value: typedOf(conf.sheet.rows[row]?.[conf.valueCol]) });
   return out;
 }
 
@@ -60,14 +75,24 @@ export interface CellWrite {
 }
 
 /** A1 writes for entries, positioned by the live sheet's own hidden codes. Entries it cannot place are returned apart. */
-export function writesFor(model: CampaignModel, unitId: string, roundId: string, liveGrid: WorkbookGrid, entries: Entry[]): { writes: CellWrite[]; unplaced: Entry[] } {
+export function writesFor(
+  model: CampaignModel,
+  unitId: string,
+  roundId: string,
+  liveGrid: WorkbookGrid,
+  entries: Entry[],
+): { writes: CellWrite[]; unplaced: Entry[] } {
   const loc = located(model, unitId, roundId, liveGrid);
   const writes: CellWrite[] = [];
   const unplaced: Entry[] = [];
   const put = (sheet: string, row: number | undefined, col: number | undefined, entry: Entry) => {
     if (row === undefined || col === undefined || col < 0) unplaced.push(entry);
     // An empty string clears a cell through values.batchUpdate, as deleting its content does.
-    else writes.push({ range: `${quoteSheetName(sheet)}!${a1(row, col)}`, values: [[entry.value === null ? '' : entry.value]] });
+    else
+      writes.push({
+        range: `${quoteSheetName(sheet)}!${a1(row, col)}`,
+        values: [[entry.value === null ? '' : entry.value]],
+      });
   };
   for (const entry of entries) {
     if (entry.kind === 'form' && entry.table === 'xac_nhan') {
@@ -80,10 +105,14 @@ export function writesFor(model: CampaignModel, unitId: string, roundId: string,
       unplaced.push(entry);
       continue;
     }
-    if (entry.kind === 'figure' && table.kind === 'figures') put(table.sheet.title, table.periodRows.get(entry.period), table.columns.get(entry.code), entry);
-    else if (entry.kind === 'checklist' && table.kind === 'checklist') put(table.sheet.title, table.itemRows.get(entry.item), table.columns.get(entry.column), entry);
-    else if (entry.kind === 'list' && table.kind === 'list') put(table.sheet.title, table.rows[entry.index], table.columns.get(entry.field), entry);
-    else if (entry.kind === 'form' && table.kind === 'list') put(table.sheet.title, table.form?.rows.get(entry.field), table.form?.valueCol, entry);
+    if (entry.kind === 'figure' && table.kind === 'figures')
+      put(table.sheet.title, table.periodRows.get(entry.period), table.columns.get(entry.code), entry);
+    else if (entry.kind === 'checklist' && table.kind === 'checklist')
+      put(table.sheet.title, table.itemRows.get(entry.item), table.columns.get(entry.column), entry);
+    else if (entry.kind === 'list' && table.kind === 'list')
+      put(table.sheet.title, table.rows[entry.index], table.columns.get(entry.field), entry);
+    else if (entry.kind === 'form' && table.kind === 'list')
+      put(table.sheet.title, table.form?.rows.get(entry.field), table.form?.valueCol, entry);
     else unplaced.push(entry);
   }
   return { writes, unplaced };
@@ -98,5 +127,8 @@ export function sheetsAs(rootUrl: string, email: string): sheets_v4.Sheets {
 
 export async function typeInto(client: sheets_v4.Sheets, spreadsheetId: string, writes: CellWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  await client.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'USER_ENTERED', data: writes } });
+  await client.spreadsheets.values.batchUpdate({
+    spreadsheetId,
+    requestBody: { valueInputOption: 'USER_ENTERED', data: writes },
+  });
 }

@@ -28,7 +28,8 @@ function parseField(text: string, min: number, max: number, what: string): Set<n
     const from = match[1] === '*' ? min : Number(match[2]);
     const to = match[1] === '*' ? max : match[3] !== undefined ? Number(match[3]) : match[4] !== undefined ? max : from;
     const step = match[4] !== undefined ? Number(match[4]) : 1;
-    if (from < min || to > max || from > to || step < 1) throw new Error(`cron: ${what} "${part}" is outside ${min}–${max}`);
+    if (from < min || to > max || from > to || step < 1)
+      throw new Error(`cron: ${what} "${part}" is outside ${min}–${max}`);
     for (let value = from; value <= to; value += step) out.add(value);
   }
   return out;
@@ -57,9 +58,21 @@ export function parseCron(expression: string): CronFields {
 
 /** Offset of `timeZone` from UTC at `instant`, in ms. */
 function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(instant));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
+  return (
+    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) -
+    Math.floor(instant / 1000) * 1000
+  );
 }
 
 function dayMatches(fields: CronFields, wall: Date): boolean {
@@ -87,7 +100,12 @@ export function nextCronTime(expression: string, after: number, timeZone: string
       continue;
     }
     if (!fields.hours.has(candidate.getUTCHours())) {
-      wall = Date.UTC(candidate.getUTCFullYear(), candidate.getUTCMonth(), candidate.getUTCDate(), candidate.getUTCHours() + 1);
+      wall = Date.UTC(
+        candidate.getUTCFullYear(),
+        candidate.getUTCMonth(),
+        candidate.getUTCDate(),
+        candidate.getUTCHours() + 1,
+      );
       continue;
     }
     if (!fields.minutes.has(candidate.getUTCMinutes())) {
@@ -106,6 +124,11 @@ export function nextCronTime(expression: string, after: number, timeZone: string
 /** Every instant in (after, until] at which `expression` is due, in order. */
 export function cronTimesBetween(expression: string, after: number, until: number, timeZone: string): number[] {
   const out: number[] = [];
-  for (let moment = nextCronTime(expression, after, timeZone); moment <= until; moment = nextCronTime(expression, moment, timeZone)) out.push(moment);
+  for (
+    let moment = nextCronTime(expression, after, timeZone);
+    moment <= until;
+    moment = nextCronTime(expression, moment, timeZone)
+  )
+    out.push(moment);
   return out;
 }

@@ -208,7 +208,10 @@ function exportState(server: FirestoreServer): ExportedState {
   return { format: STATE_FILE_FORMAT, version: STATE_FILE_VERSION, savedAt: new Date().toISOString(), ...state };
 }
 
-function forEachDocument(collections: Record<string, ExportedCollection>, visit: (document: ExportedDocument) => void): void {
+function forEachDocument(
+  collections: Record<string, ExportedCollection>,
+  visit: (document: ExportedDocument) => void,
+): void {
   for (const collection of Object.values(collections)) {
     for (const document of Object.values(collection.documents)) {
       visit(document);
@@ -284,7 +287,9 @@ async function readStateFile(file: string): Promise<ExportedState | null> {
     throw new Error(`Firestore state file ${file} has unknown format ${JSON.stringify(parsed.format)}`);
   }
   if (typeof parsed.version === 'number' && parsed.version > STATE_FILE_VERSION) {
-    throw new Error(`Firestore state file ${file} has version ${parsed.version}; this code reads up to ${STATE_FILE_VERSION}`);
+    throw new Error(
+      `Firestore state file ${file} has version ${parsed.version}; this code reads up to ${STATE_FILE_VERSION}`,
+    );
   }
   return parsed as unknown as ExportedState;
 }

@@ -24,7 +24,10 @@ interface EmulatorDocument {
   metadata: { hasExist: boolean };
 }
 interface EmulatorState {
-  emitter: { on(event: string, h: (e: { document: EmulatorDocument }) => void): void; off(event: string, h: (e: { document: EmulatorDocument }) => void): void };
+  emitter: {
+    on(event: string, h: (e: { document: EmulatorDocument }) => void): void;
+    off(event: string, h: (e: { document: EmulatorDocument }) => void): void;
+  };
   v1Query(parent: string, query: unknown): EmulatorDocument[];
   v1Listen(listen: ListenRequest, callback: (value: unknown) => void, onEnd: (handler: () => void) => void): void;
 }
@@ -35,7 +38,15 @@ interface ListenRequest {
     has_query: boolean;
     query: {
       parent: string;
-      structured_query: { from: { collection_id: string; all_descendants: boolean }[]; has_where: boolean; has_limit: boolean; has_offset: boolean; has_start_at: boolean; has_end_at: boolean; order_by: { field: { field_path: string } }[] };
+      structured_query: {
+        from: { collection_id: string; all_descendants: boolean }[];
+        has_where: boolean;
+        has_limit: boolean;
+        has_offset: boolean;
+        has_start_at: boolean;
+        has_end_at: boolean;
+        order_by: { field: { field_path: string } }[];
+      };
     };
   };
 }
@@ -61,19 +72,41 @@ export function useIncrementalCollectionListeners(server: FirestoreServer): void
   state.v1Listen = (listen, callback, onEnd) => {
     const target = listen.has_add_target && listen.add_target.has_query ? listen.add_target : null;
     const structuredQuery = target?.query.structured_query;
-    const plain = structuredQuery && structuredQuery.from.length === 1 && !structuredQuery.from[0]!.all_descendants && !structuredQuery.has_where && !structuredQuery.has_limit && !structuredQuery.has_offset && !structuredQuery.has_start_at && !structuredQuery.has_end_at && structuredQuery.order_by.every((o) => o.field.field_path === '__name__');
+    const plain =
+      structuredQuery &&
+      structuredQuery.from.length === 1 &&
+      !structuredQuery.from[0]!.all_descendants &&
+      !structuredQuery.has_where &&
+      !structuredQuery.has_limit &&
+      !structuredQuery.has_offset &&
+      !structuredQuery.has_start_at &&
+      !structuredQuery.has_end_at &&
+      structuredQuery.order_by.every((o) => o.field.field_path === '__name__');
     if (!target || !structuredQuery || !plain) return original(listen, callback, onEnd);
 
     const targetId = target.target_id;
     const prefix = `${target.query.parent}/${structuredQuery.from[0]!.collection_id}/`;
     const inCollection = (path: string) => path.startsWith(prefix) && !path.slice(prefix.length).includes('/');
-    const globalSnapshot = () => callback(ListenResponse.fromObject({ target_change: { read_time: readTime(), target_change_type: ChangeType.NO_CHANGE, target_ids: [] } }));
+    const globalSnapshot = () =>
+      callback(
+        ListenResponse.fromObject({
+          target_change: { read_time: readTime(), target_change_type: ChangeType.NO_CHANGE, target_ids: [] },
+        }),
+      );
 
-    callback(ListenResponse.fromObject({ target_change: { target_change_type: ChangeType.ADD, target_ids: [targetId] } }));
+    callback(
+      ListenResponse.fromObject({ target_change: { target_change_type: ChangeType.ADD, target_ids: [targetId] } }),
+    );
     for (const doc of state.v1Query(target.query.parent, structuredQuery)) {
-      callback(ListenResponse.fromObject({ document_change: { document: doc.toV1DocumentObject(), target_ids: [targetId] } }));
+      callback(
+        ListenResponse.fromObject({ document_change: { document: doc.toV1DocumentObject(), target_ids: [targetId] } }),
+      );
     }
-    callback(ListenResponse.fromObject({ target_change: { read_time: readTime(), target_change_type: ChangeType.CURRENT, target_ids: [targetId] } }));
+    callback(
+      ListenResponse.fromObject({
+        target_change: { read_time: readTime(), target_change_type: ChangeType.CURRENT, target_ids: [targetId] },
+      }),
+    );
     globalSnapshot();
 
     const onWrite = ({ document }: { document: EmulatorDocument }) => {
@@ -81,8 +114,18 @@ export function useIncrementalCollectionListeners(server: FirestoreServer): void
       if (!inCollection(path)) return;
       // After the write completes, as the emulator's own handler does.
       setImmediate(() => {
-        if (document.metadata.hasExist) callback(ListenResponse.fromObject({ document_change: { document: document.toV1DocumentObject(), target_ids: [targetId] } }));
-        else callback(ListenResponse.fromObject({ document_delete: { document: path, removed_target_ids: [targetId], read_time: readTime() } }));
+        if (document.metadata.hasExist)
+          callback(
+            ListenResponse.fromObject({
+              document_change: { document: document.toV1DocumentObject(), target_ids: [targetId] },
+            }),
+          );
+        else
+          callback(
+            ListenResponse.fromObject({
+              document_delete: { document: path, removed_target_ids: [targetId], read_time: readTime() },
+            }),
+          );
         globalSnapshot();
       });
     };

@@ -12,12 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import {
-  DocumentReference,
-  GeoPoint,
-  Timestamp,
-  VectorValue,
-} from '@google-cloud/firestore';
+import { DocumentReference, GeoPoint, Timestamp, VectorValue } from '@google-cloud/firestore';
 import type { DocumentData, DocumentSnapshot, Firestore, QuerySnapshot } from '@google-cloud/firestore';
 import { google } from '@skunkteam/google-cloudevents-firestore';
 import { seededRandom } from './seeded-random.js';
@@ -27,7 +22,8 @@ type EventValue = google.events.cloud.firestore.v1.IValue;
 type EventDocument = google.events.cloud.firestore.v1.IDocument;
 
 export const DOCUMENT_WRITTEN_EVENT_TYPE = 'google.cloud.firestore.document.v1.written';
-const DATA_SCHEMA = 'https://github.com/googleapis/google-cloudevents/blob/main/proto/google/events/cloud/firestore/v1/data.proto';
+const DATA_SCHEMA =
+  'https://github.com/googleapis/google-cloudevents/blob/main/proto/google/events/cloud/firestore/v1/data.proto';
 const REQUEST_TIMEOUT_MS = 60_000;
 const MAX_RETRY_DELAY_MS = 10_000;
 const FIRST_SNAPSHOT_TIMEOUT_MS = 15_000;
@@ -100,7 +96,9 @@ interface PendingDelivery {
   body: Uint8Array;
 }
 
-export async function startFirestoreTriggerBridge(opts: FirestoreTriggerBridgeOptions): Promise<FirestoreTriggerBridge> {
+export async function startFirestoreTriggerBridge(
+  opts: FirestoreTriggerBridgeOptions,
+): Promise<FirestoreTriggerBridge> {
   const database = opts.database ?? '(default)';
   const skipInitial = opts.skipInitial ?? true;
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
@@ -176,7 +174,13 @@ export async function startFirestoreTriggerBridge(opts: FirestoreTriggerBridgeOp
       }
       if (attempt >= maxAttempts) {
         failed += 1;
-        report({ stage: 'deliver', event: pending.event, attempts: attempt, ...(status === undefined ? {} : { status }), error });
+        report({
+          stage: 'deliver',
+          event: pending.event,
+          attempts: attempt,
+          ...(status === undefined ? {} : { status }),
+          error,
+        });
         return;
       }
       await sleep(Math.min(MAX_RETRY_DELAY_MS, baseDelayMs * 2 ** (attempt - 1)), stopController.signal);
@@ -192,12 +196,15 @@ export async function startFirestoreTriggerBridge(opts: FirestoreTriggerBridgeOp
         queue.push(delivery);
         continue;
       }
-      const timer = setTimeout(() => {
-        heldBack.delete(timer);
-        if (stopped) return;
-        queue.push(delivery);
-        pump();
-      }, Math.floor(random() * shuffleWindowMs));
+      const timer = setTimeout(
+        () => {
+          heldBack.delete(timer);
+          if (stopped) return;
+          queue.push(delivery);
+          pump();
+        },
+        Math.floor(random() * shuffleWindowMs),
+      );
       heldBack.add(timer);
     }
     pump();
@@ -425,7 +432,11 @@ function firestoreValuesEqual(left: unknown, right: unknown): boolean {
   if (left instanceof VectorValue) return right instanceof VectorValue && left.isEqual(right);
   if (left instanceof Uint8Array) return right instanceof Uint8Array && Buffer.from(left).equals(Buffer.from(right));
   if (Array.isArray(left)) {
-    return Array.isArray(right) && left.length === right.length && left.every((item, index) => firestoreValuesEqual(item, right[index]));
+    return (
+      Array.isArray(right) &&
+      left.length === right.length &&
+      left.every((item, index) => firestoreValuesEqual(item, right[index]))
+    );
   }
   if (isPlainMap(left) && isPlainMap(right)) {
     const keys = Object.keys(left);

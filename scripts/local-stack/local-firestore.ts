@@ -22,7 +22,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportMetadataFile, findOfficialFirestoreEmulator, startOfficialFirestoreEmulator, type OfficialFirestoreEmulator } from './official-firestore-emulator.js';
+import {
+  exportMetadataFile,
+  findOfficialFirestoreEmulator,
+  startOfficialFirestoreEmulator,
+  type OfficialFirestoreEmulator,
+} from './official-firestore-emulator.js';
 
 export type FirestoreEmulatorKind = 'official' | 'inprocess';
 
@@ -87,7 +92,10 @@ export function chooseFirestoreEmulator(kind = requestedKind()): { kind: Firesto
   if (kind === 'inprocess') return { kind, reason: 'FIRESTORE_EMULATOR=inprocess' };
   const install = findOfficialFirestoreEmulator();
   if ('missing' in install) {
-    if (kind === 'official') throw new Error(`FIRESTORE_EMULATOR=official, but Google's Firestore emulator cannot run here: ${install.missing}`);
+    if (kind === 'official')
+      throw new Error(
+        `FIRESTORE_EMULATOR=official, but Google's Firestore emulator cannot run here: ${install.missing}`,
+      );
     return { kind: 'inprocess', reason: install.missing };
   }
   return { kind: 'official' };
@@ -95,15 +103,32 @@ export function chooseFirestoreEmulator(kind = requestedKind()): { kind: Firesto
 
 /** True when the state directory holds Firestore state of either emulator (a later start resumes). */
 export function hasSavedFirestoreState(stateDir: string): boolean {
-  return [EXPORT_DIR, PREVIOUS_EXPORT_DIR].some((dir) => existsSync(exportMetadataFile(join(stateDir, dir), EXPORT_NAME))) || existsSync(join(stateDir, STATE_FILE));
+  return (
+    [EXPORT_DIR, PREVIOUS_EXPORT_DIR].some((dir) => existsSync(exportMetadataFile(join(stateDir, dir), EXPORT_NAME))) ||
+    existsSync(join(stateDir, STATE_FILE))
+  );
 }
 
 export async function startLocalFirestore(opts: StartLocalFirestoreOptions = {}): Promise<LocalFirestore> {
   const chosen = chooseFirestoreEmulator(opts.kind ?? requestedKind());
   const baseProjectId = opts.projectId ?? DEFAULT_PROJECT_ID;
   if (chosen.kind === 'inprocess') {
-    const emulator = await (await inProcess()).startFirestoreEmulator({ projectId: baseProjectId, ...(opts.stateDir ? { stateFile: join(opts.stateDir, STATE_FILE) } : {}) });
-    return { kind: 'inprocess', host: emulator.host, projectId: emulator.projectId, shared: false, description: `${INPROCESS_DESCRIPTION} (${chosen.reason})`, fallbackReason: chosen.reason!, save: () => emulator.save(), stop: () => emulator.stop() };
+    const emulator = await (
+      await inProcess()
+    ).startFirestoreEmulator({
+      projectId: baseProjectId,
+      ...(opts.stateDir ? { stateFile: join(opts.stateDir, STATE_FILE) } : {}),
+    });
+    return {
+      kind: 'inprocess',
+      host: emulator.host,
+      projectId: emulator.projectId,
+      shared: false,
+      description: `${INPROCESS_DESCRIPTION} (${chosen.reason})`,
+      fallbackReason: chosen.reason!,
+      save: () => emulator.save(),
+      stop: () => emulator.stop(),
+    };
   }
   const sharedHost = opts.sharedHost ?? process.env.LOCAL_FIRESTORE_SHARED_HOST;
   if (sharedHost && !opts.stateDir) return borrowProject(sharedHost, baseProjectId);
@@ -123,7 +148,9 @@ function borrowProject(host: string, baseProjectId: string): LocalFirestore {
     save: async () => {},
     stop: async () => {
       // The emulator's endpoint for clearing one project's database.
-      await fetch(`http://${host}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: 'DELETE' }).catch(() => undefined);
+      await fetch(`http://${host}/emulator/v1/projects/${projectId}/databases/(default)/documents`, {
+        method: 'DELETE',
+      }).catch(() => undefined);
     },
   };
 }
@@ -135,7 +162,11 @@ async function startOwnOfficial(projectId: string, opts: StartLocalFirestoreOpti
   let exports: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
   try {
-    if (stateDir && !importData && (await (await inProcess()).importStateFile(join(stateDir, STATE_FILE), emulator.host, projectId))) {
+    if (
+      stateDir &&
+      !importData &&
+      (await (await inProcess()).importStateFile(join(stateDir, STATE_FILE), emulator.host, projectId))
+    ) {
       // Carried over from the in-process emulator's file; from now on the export is the state.
       await exportInto(emulator, projectId, stateDir);
     }

@@ -8,16 +8,23 @@
 
 /** Messages written as plain strings. */
 const EXACT: Record<string, string> = {
-  'report file found more than once in Drive; the first one was replaced': 'Một tệp hồ sơ gửi đi có nhiều bản trên Drive; đã ghi đè bản đầu tiên, hãy xóa các bản thừa.',
-  'submission for an unknown unit or round; not aggregated': 'Báo cáo của một đơn vị hoặc đợt không có trong kế hoạch; không được cộng vào số tổng hợp.',
-  'processing a changed sheet failed; the change stays in the feed and is retried': 'Xử lý một bảng tính vừa thay đổi bị lỗi; thay đổi được giữ lại và sẽ xử lý lại.',
-  'processing a sheet keeps failing; it is quarantined, flagged to coordinators and retried later': 'Một bảng tính lỗi nhiều lần liên tiếp; tạm gác lại, báo cho cán bộ tổng hợp và sẽ thử lại sau.',
+  'report file found more than once in Drive; the first one was replaced':
+    'Một tệp hồ sơ gửi đi có nhiều bản trên Drive; đã ghi đè bản đầu tiên, hãy xóa các bản thừa.',
+  'submission for an unknown unit or round; not aggregated':
+    'Báo cáo của một đơn vị hoặc đợt không có trong kế hoạch; không được cộng vào số tổng hợp.',
+  'processing a changed sheet failed; the change stays in the feed and is retried':
+    'Xử lý một bảng tính vừa thay đổi bị lỗi; thay đổi được giữ lại và sẽ xử lý lại.',
+  'processing a sheet keeps failing; it is quarantined, flagged to coordinators and retried later':
+    'Một bảng tính lỗi nhiều lần liên tiếp; tạm gác lại, báo cho cán bộ tổng hợp và sẽ thử lại sau.',
   'sheet not registered to a unit; ignored': 'Bảng tính không thuộc đơn vị nào trong hệ thống; bỏ qua.',
   'registered sheet no longer exists in Drive': 'Bảng tính của đơn vị không còn trên Drive.',
-  'finishing the work of a run that stopped after storing this version': 'Hoàn tất phần việc còn dở của lần xử lý trước (đã lưu số liệu nhưng chưa ghi phản hồi vào bảng tính).',
+  'finishing the work of a run that stopped after storing this version':
+    'Hoàn tất phần việc còn dở của lần xử lý trước (đã lưu số liệu nhưng chưa ghi phản hồi vào bảng tính).',
   'shared drive setting to change': 'Cần đổi một thiết lập của bộ nhớ dùng chung (shared drive).',
-  'Drive refused to share a sheet with a contact; carrying on': 'Drive từ chối chia sẻ một bảng tính cho người liên hệ; tiếp tục với các bảng tính khác.',
-  'aggregates repaired from source submissions': 'Đã tính lại số tổng hợp từ báo cáo gốc của các đơn vị (số cũ bị lệch).',
+  'Drive refused to share a sheet with a contact; carrying on':
+    'Drive từ chối chia sẻ một bảng tính cho người liên hệ; tiếp tục với các bảng tính khác.',
+  'aggregates repaired from source submissions':
+    'Đã tính lại số tổng hợp từ báo cáo gốc của các đơn vị (số cũ bị lệch).',
   'unit sheets shared beyond the system grants': 'Có bảng tính đơn vị được chia sẻ ngoài quyền hệ thống cấp.',
   'reminder not sent; will retry on the next run': 'Chưa gửi được thư nhắc; sẽ gửi lại ở lần rà soát sau.',
   'event for a document that is not a submission; ignored': 'Sự kiện của một tài liệu không phải báo cáo; bỏ qua.',
@@ -31,16 +38,29 @@ const EXACT: Record<string, string> = {
   'demo edit failed; retrying on the next tick': 'Lượt nhập của bản trình diễn bị lỗi; sẽ thử lại ngay sau.',
   'scheduled job failed': 'Một việc chạy theo lịch bị lỗi.',
   'stopping a local service failed': 'Không dừng được một dịch vụ cục bộ.',
-  'stack.json could not be removed': 'Không xóa được tệp stack.json (thông báo hệ thống đang chạy); lần chạy sau sẽ tự bỏ qua nó.',
+  'stack.json could not be removed':
+    'Không xóa được tệp stack.json (thông báo hệ thống đang chạy); lần chạy sau sẽ tự bỏ qua nó.',
 };
 
 /** Messages built from a template: the pattern, and its Vietnamese line. */
 const PATTERNS: [RegExp, (...groups: string[]) => string][] = [
-  [/^(\S+): undecodable event acknowledged without processing$/, (fn) => `${fn}: sự kiện không đọc được; đã xác nhận và bỏ qua.`],
+  [
+    /^(\S+): undecodable event acknowledged without processing$/,
+    (fn) => `${fn}: sự kiện không đọc được; đã xác nhận và bỏ qua.`,
+  ],
   [/^(\S+) failed; the event will be retried$/, (fn) => `${fn} bị lỗi; sự kiện sẽ được gửi lại.`],
-  [/^(\S+) failed permanently; event acknowledged, the scheduled jobs catch up$/, (fn) => `${fn} lỗi không khắc phục được; đã bỏ qua sự kiện, các việc chạy theo lịch sẽ bù lại.`],
-  [/^(.+) deferred: Sheets quota$/, (what) => `${what}: tạm hoãn vì đã dùng hết hạn mức gọi Google Sheets; sẽ làm tiếp sau.`],
-  [/^(\S+) trigger delivery gave up$/, (target) => `Không chuyển được sự kiện Firestore tới hàm ${target} sau nhiều lần thử.`],
+  [
+    /^(\S+) failed permanently; event acknowledged, the scheduled jobs catch up$/,
+    (fn) => `${fn} lỗi không khắc phục được; đã bỏ qua sự kiện, các việc chạy theo lịch sẽ bù lại.`,
+  ],
+  [
+    /^(.+) deferred: Sheets quota$/,
+    (what) => `${what}: tạm hoãn vì đã dùng hết hạn mức gọi Google Sheets; sẽ làm tiếp sau.`,
+  ],
+  [
+    /^(\S+) trigger delivery gave up$/,
+    (target) => `Không chuyển được sự kiện Firestore tới hàm ${target} sau nhiều lần thử.`,
+  ],
   [/^Firestore export failed: ([\s\S]*)$/, (why) => `Không xuất được dữ liệu Firestore ra thư mục trạng thái: ${why}`],
 ];
 

@@ -70,7 +70,8 @@ export async function startMailServer(opts: StartMailServerOptions = {}): Promis
   const kept = opts.mailDirectory !== undefined;
   const mailDirectory = kept ? opts.mailDirectory! : await mkdtemp(join(tmpdir(), 'maildev-'));
   if (kept) await mkdir(mailDirectory, { recursive: true });
-  const removeTemporaryDirectory = () => (kept ? Promise.resolve() : rm(mailDirectory, { recursive: true, force: true }));
+  const removeTemporaryDirectory = () =>
+    kept ? Promise.resolve() : rm(mailDirectory, { recursive: true, force: true });
   const maildev = new MailDev({
     smtp: opts.smtpPort ?? 0,
     ip: BIND_HOST,
@@ -98,7 +99,8 @@ export async function startMailServer(opts: StartMailServerOptions = {}): Promis
 
   const api = async (method: 'GET' | 'DELETE', path: string): Promise<unknown> => {
     const response = await fetch(`${webUrl}${path}`, { method });
-    if (!response.ok) throw new Error(`maildev ${method} ${path} answered ${response.status}: ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`maildev ${method} ${path} answered ${response.status}: ${await response.text()}`);
     return response.json() as Promise<unknown>;
   };
 

@@ -50,11 +50,18 @@ export function findOfficialFirestoreEmulator(): OfficialFirestoreEmulatorInstal
   const java = process.env.JAVA ?? onPath('java');
   if (!java) return { missing: 'no Java runtime on PATH (the emulator needs Java 17 or later)' };
   const gcloud = onPath('gcloud');
-  const roots = [process.env.CLOUDSDK_ROOT_DIR, gcloud ? dirname(dirname(realpathSync(gcloud))) : undefined, ...SDK_ROOT_CANDIDATES];
+  const roots = [
+    process.env.CLOUDSDK_ROOT_DIR,
+    gcloud ? dirname(dirname(realpathSync(gcloud))) : undefined,
+    ...SDK_ROOT_CANDIDATES,
+  ];
   for (const root of roots) {
     if (root && existsSync(join(root, JAR_IN_SDK))) return { jar: join(root, JAR_IN_SDK), java };
   }
-  return { missing: 'the Cloud SDK component cloud-firestore-emulator is not installed (gcloud components install cloud-firestore-emulator, or the google-cloud-cli-firestore-emulator package)' };
+  return {
+    missing:
+      'the Cloud SDK component cloud-firestore-emulator is not installed (gcloud components install cloud-firestore-emulator, or the google-cloud-cli-firestore-emulator package)',
+  };
 }
 
 export interface StartOfficialFirestoreEmulatorOptions {
@@ -143,7 +150,9 @@ class PortTakenError extends Error {}
  * The JVM is given a port found free a moment earlier (it cannot bind port 0 and report it), so
  * another process may take it first: then a new free port is tried, a few times.
  */
-export async function startOfficialFirestoreEmulator(opts: StartOfficialFirestoreEmulatorOptions = {}): Promise<OfficialFirestoreEmulator> {
+export async function startOfficialFirestoreEmulator(
+  opts: StartOfficialFirestoreEmulatorOptions = {},
+): Promise<OfficialFirestoreEmulator> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(opts);
@@ -158,14 +167,25 @@ async function startOnce(opts: StartOfficialFirestoreEmulatorOptions): Promise<O
   if ('missing' in install) throw new Error(`Google's Firestore emulator is not available: ${install.missing}`);
   const bindHost = opts.host ?? '127.0.0.1';
   const port = opts.port || (await (opts.choosePort ?? freePort)(bindHost));
-  const args = ['-Duser.language=en', '-cp', install.jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', `--host=${bindHost}`, `--port=${port}`];
+  const args = [
+    '-Duser.language=en',
+    '-cp',
+    install.jar,
+    'com.google.cloud.datastore.emulator.firestore.CloudFirestore',
+    'start',
+    `--host=${bindHost}`,
+    `--port=${port}`,
+  ];
   if (opts.rules) args.push(`--rules=${opts.rules}`);
   if (opts.importData) args.push(`--import-data=${opts.importData}`);
 
   // The JVM runs in the background of a shell that waits on fd 3 (the pipe from this process,
   // kept open for the child's lifetime) and ends the JVM when that pipe closes.
   const watchdog = 'exec 3<&0; "$@" & jvm=$!; { read -r _ <&3; kill -TERM "$jvm" 2>/dev/null; } & wait "$jvm"';
-  const child = spawn('/bin/sh', ['-c', watchdog, 'firestore-emulator', install.java, ...args], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', watchdog, 'firestore-emulator', install.java, ...args], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   running.add(child);
   killAllOnExit();
   let output = '';
@@ -181,11 +201,15 @@ async function startOnce(opts: StartOfficialFirestoreEmulatorOptions): Promise<O
   while (!(await answers(host))) {
     if (child.exitCode !== null || child.signalCode !== null) {
       const message = `Google's Firestore emulator exited during start-up (code ${child.exitCode ?? child.signalCode}):\n${output}`;
-      throw /java\.net\.BindException|Address already in use/.test(output) ? new PortTakenError(message) : new Error(message);
+      throw /java\.net\.BindException|Address already in use/.test(output)
+        ? new PortTakenError(message)
+        : new Error(message);
     }
     if (Date.now() > deadline) {
       killGroup(child, 'SIGKILL');
-      throw new Error(`Google's Firestore emulator did not answer on ${host} within ${opts.startTimeoutMs ?? 60_000} ms:\n${output}`);
+      throw new Error(
+        `Google's Firestore emulator did not answer on ${host} within ${opts.startTimeoutMs ?? 60_000} ms:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -202,7 +226,11 @@ async function startOnce(opts: StartOfficialFirestoreEmulatorOptions): Promise<O
       const res = await fetch(`http://${host}/emulator/v1/projects/${projectId}:export`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: directory, export_name: name }),
+        body: JSON.stringify({
+          database: `projects/${projectId}/databases/(default)`,
+          export_directory: directory,
+          export_name: name,
+        }),
       });
       if (!res.ok) throw new Error(`Firestore emulator export failed: HTTP ${res.status} ${await res.text()}`);
       const metadata = exportMetadataFile(directory, name);

@@ -73,7 +73,11 @@ export function startCronScheduler(opts: CronSchedulerOptions): CronScheduler {
       await opts.fire(job);
     } catch (e) {
       // Like Cloud Scheduler without retries: the next due time runs it again.
-      log.warn('scheduled job failed', { job: job.name, dueAt: new Date(dueAt).toISOString(), error: (e as Error).message });
+      log.warn('scheduled job failed', {
+        job: job.name,
+        dueAt: new Date(dueAt).toISOString(),
+        error: (e as Error).message,
+      });
     }
     return { job: job.name, dueAt, firedAt };
   };
@@ -85,7 +89,8 @@ export function startCronScheduler(opts: CronSchedulerOptions): CronScheduler {
       const due = next.get(job.name)!;
       if (due > now) return;
       if (job.catchUp === 'every') {
-        for (let moment = due; moment <= now; moment = nextCronTime(job.cron, moment, timeZone)) events.push({ job, dueAt: moment, order });
+        for (let moment = due; moment <= now; moment = nextCronTime(job.cron, moment, timeZone))
+          events.push({ job, dueAt: moment, order });
       } else if (realNow() - (lastRealRun.get(job.name) ?? -Infinity) >= job.localMinGapMs) {
         events.push({ job, dueAt: due, order });
       }

@@ -18,7 +18,13 @@ import type { Config } from '../../functions/config.js';
 import { createDependencies } from '../../functions/wiring.js';
 import type { RetryPolicy } from '../../functions/adapters/retry.js';
 import { createLogger, type Logger } from '../../functions/app/log.js';
-import { runtimeFromEnvironment, runtimeOf, schedulerVerifierFor, type Runtime, type RuntimeSource } from '../../functions/handlers/runtime.js';
+import {
+  runtimeFromEnvironment,
+  runtimeOf,
+  schedulerVerifierFor,
+  type Runtime,
+  type RuntimeSource,
+} from '../../functions/handlers/runtime.js';
 import { createFunctions } from '../../functions/handlers/functions.js';
 import { answerFrameworkErrorsInJson } from '../../functions/handlers/framework-errors.js';
 import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE } from '../../functions/schedule.js';
@@ -87,13 +93,24 @@ export function localConfig(params: {
   return {
     projectId: params.projectId,
     campaignSchema: params.campaignSchema,
-    google: { mode: 'emulator', sheetsRootUrl: params.sheetsUrl, driveRootUrl: params.sheetsUrl, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: params.timeoutMs ?? 15_000 },
+    google: {
+      mode: 'emulator',
+      sheetsRootUrl: params.sheetsUrl,
+      driveRootUrl: params.sheetsUrl,
+      identity: LOCAL_SERVICE_ACCOUNT,
+      timeoutMs: params.timeoutMs ?? 15_000,
+    },
     sharedDriveId: null,
     serviceAccount: LOCAL_SERVICE_ACCOUNT,
     firestore: { emulatorHost: params.firestoreHost, databaseId: '(default)' },
     webhook: { url: params.webhookUrl, secret: params.secrets.webhook },
     scheduler: { mode: 'shared-secret', secret: params.secrets.scheduler },
-    smtp: { host: '127.0.0.1', port: params.smtpPort, secure: false, from: 'He thong bao cao 521 <bao-cao@hanoi.example>' },
+    smtp: {
+      host: '127.0.0.1',
+      port: params.smtpPort,
+      secure: false,
+      from: 'He thong bao cao 521 <bao-cao@hanoi.example>',
+    },
     sheetsReadsPerMinute: perMinute,
     sheetsWritesPerMinute: perMinute,
     watchTtlMs: 24 * 3_600_000,
@@ -167,7 +184,8 @@ export async function findRunningStack(stateDir: string): Promise<StackAnnouncem
     return null;
   }
   const ours = announcement.pid === process.pid && announcedHere.has(resolve(stateDir));
-  const other = typeof announcement.pid === 'number' && announcement.pid !== process.pid && processAlive(announcement.pid);
+  const other =
+    typeof announcement.pid === 'number' && announcement.pid !== process.pid && processAlive(announcement.pid);
   if ((ours || other) && (await answers(announcement.sheetsUrl))) return announcement;
   await rm(file, { force: true });
   return null;
@@ -265,10 +283,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Let trigger deliveries already queued finish (briefly), so handlers do not run into
     // emulators that are shutting down.
     await Promise.race([drain().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
-    for (const stop of stops.reverse()) await stop().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
+    for (const stop of stops.reverse())
+      await stop().catch((e) => log.warn('stopping a local service failed', { error: e as Error }));
   };
   try {
-    const firestore = await startLocalFirestore({ projectId: 'demo-local', ...(persist ? { stateDir } : {}), warn: (m) => log.warn(m) });
+    const firestore = await startLocalFirestore({
+      projectId: 'demo-local',
+      ...(persist ? { stateDir } : {}),
+      warn: (m) => log.warn(m),
+    });
     stops.push(() => firestore.stop());
     const sheets = await startSheetsEmulator({
       port: opts.ports?.sheets ?? 0,
@@ -281,11 +304,22 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     stops.push(() => sheets.stop());
     // The mailbox is local state like the sheets: kept in the state directory, it survives a restart.
-    const mail = await startMailServer({ smtpPort: opts.ports?.smtp ?? 0, webPort: opts.ports?.mailWeb ?? 0, ...(persist ? { mailDirectory: join(stateDir, 'mail') } : {}) });
+    const mail = await startMailServer({
+      smtpPort: opts.ports?.smtp ?? 0,
+      webPort: opts.ports?.mailWeb ?? 0,
+      ...(persist ? { mailDirectory: join(stateDir, 'mail') } : {}),
+    });
     stops.push(() => mail.stop());
     const secrets = await loadSecrets(stateDir, persist);
 
-    const functionNames = ['driveWebhook', 'sheetAction', 'complianceSweep', 'maintenance', 'onSubmissionWritten', 'onPollRequested'] as const;
+    const functionNames = [
+      'driveWebhook',
+      'sheetAction',
+      'complianceSweep',
+      'maintenance',
+      'onSubmissionWritten',
+      'onPollRequested',
+    ] as const;
     // Each function's server is bound before its URL goes into the config (the webhook address is
     // one): a port probed free and bound later can be taken in between by another process.
     // The Functions Framework's app is attached to the bound server once the functions are registered.
@@ -311,7 +345,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       quotaClockScale: (opts.sheetsQuotas ?? true) ? (opts.sheetsClockScale ?? 1) : null,
       ...(opts.googleTimeoutMs ? { timeoutMs: opts.googleTimeoutMs } : {}),
     });
-    const deps = await createDependencies(config, { log, googleNow: () => sheets.clock.now(), ...(opts.now ? { now: opts.now } : {}), ...(opts.retry ? { retry: opts.retry } : {}) });
+    const deps = await createDependencies(config, {
+      log,
+      googleNow: () => sheets.clock.now(),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.retry ? { retry: opts.retry } : {}),
+    });
     stops.push(() => deps.close());
     const runtime: Runtime = { ...deps, schedulerAuth: schedulerVerifierFor(deps) };
     // This stack's functions answer with this stack's runtime (another stack in the same process
@@ -343,7 +382,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         collection,
         targetUrl: functionUrl(target),
         projectId: firestore.projectId,
-        onError: (e) => log.warn(`${target} trigger delivery gave up`, { failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))) }),
+        onError: (e) =>
+          log.warn(`${target} trigger delivery gave up`, {
+            failure: JSON.parse(JSON.stringify(e, (_k, v) => (v instanceof Error ? v.message : v))),
+          }),
       });
       stops.push(() => bridge.stop());
       return bridge;
@@ -382,7 +424,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
 
     if (opts.announce) {
-      const announcement: StackAnnouncement = { pid: process.pid, sheetsUrl: sheets.url, firestoreHost: firestore.host, firestoreProjectId: firestore.projectId, firestoreKind: firestore.kind, functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])), mailInbox: mail.webUrl, smtpPort: mail.smtpPort, sheetsClockScale: opts.sheetsClockScale ?? 1, sheetsQuotas: opts.sheetsQuotas ?? true, startedAt: new Date().toISOString() };
+      const announcement: StackAnnouncement = {
+        pid: process.pid,
+        sheetsUrl: sheets.url,
+        firestoreHost: firestore.host,
+        firestoreProjectId: firestore.projectId,
+        firestoreKind: firestore.kind,
+        functions: Object.fromEntries(functionNames.map((n) => [n, functionUrl(n)])),
+        mailInbox: mail.webUrl,
+        smtpPort: mail.smtpPort,
+        sheetsClockScale: opts.sheetsClockScale ?? 1,
+        sheetsQuotas: opts.sheetsQuotas ?? true,
+        startedAt: new Date().toISOString(),
+      };
       // Written whole, then renamed: a reader never sees half a file.
       const file = announcementFile(stateDir);
       await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(announcement, null, 2));
@@ -409,7 +463,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         firestore: firestore.host,
         exports: `${sheets.url}emulator/spreadsheets`,
       },
-      firestore: { kind: firestore.kind, description: firestore.description, projectId: firestore.projectId, ...(firestore.fallbackReason ? { fallbackReason: firestore.fallbackReason } : {}) },
+      firestore: {
+        kind: firestore.kind,
+        description: firestore.description,
+        projectId: firestore.projectId,
+        ...(firestore.fallbackReason ? { fallbackReason: firestore.fallbackReason } : {}),
+      },
       smtpPort: mail.smtpPort,
       sheetsClockScale: opts.sheetsClockScale ?? 1,
       stateDir,

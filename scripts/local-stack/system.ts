@@ -49,7 +49,10 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
   if (opts.demo) {
     const saved = opts.persist === false ? null : await loadDemoState(demoFile);
     const model = modelOf(loadCampaign()); // the schema the stack loads
-    clock = new SimClock(saved?.simNow ?? demoScenario(model, opts.demo.seed).startsAt, 'stepped' in opts.demo ? 0 : opts.demo.speed);
+    clock = new SimClock(
+      saved?.simNow ?? demoScenario(model, opts.demo.seed).startsAt,
+      'stepped' in opts.demo ? 0 : opts.demo.speed,
+    );
     clock.freeze();
   }
   const businessNow = clock ? clock.now : Date.now;
@@ -73,7 +76,11 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
     await provisionCampaign(
       { ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
       {
-        webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs },
+        webhook: {
+          address: runtime.config.webhook.url,
+          secret: runtime.config.webhook.secret,
+          ttlMs: runtime.config.watchTtlMs,
+        },
         ...(opts.onProvisionProgress ? { onProgress: opts.onProvisionProgress } : {}),
       },
     );
@@ -89,7 +96,12 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
     }
     if (opts.demo && clock && 'speed' in opts.demo) {
       // The demo's hold on its first edit is in place before the clock runs.
-      demo = await runDemo(stack, clock, { stateFile: demoFile, log: opts.log, ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}), ...(opts.demo.onEdit ? { onEdit: opts.demo.onEdit } : {}) });
+      demo = await runDemo(stack, clock, {
+        stateFile: demoFile,
+        log: opts.log,
+        ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}),
+        ...(opts.demo.onEdit ? { onEdit: opts.demo.onEdit } : {}),
+      });
       if (!demo.progress().finished) clock.resume();
     }
     return {
@@ -98,7 +110,11 @@ export async function startSystem(opts: SystemOptions): Promise<LocalSystem> {
       clock,
       stepTo: async (until) => {
         if (!clock || !opts.demo || !('stepped' in opts.demo)) throw new Error('stepTo needs a stepped demo');
-        return stepDemo(stack, clock, { until, log: opts.log, ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}) });
+        return stepDemo(stack, clock, {
+          until,
+          log: opts.log,
+          ...(opts.demo.seed !== undefined ? { seed: opts.demo.seed } : {}),
+        });
       },
       async stop() {
         // The stack stops (and takes its announcement file away) even if the demo or the

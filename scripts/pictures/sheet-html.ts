@@ -27,7 +27,9 @@ export function sheetHtml(sheet: SheetModel, opts: SheetPictureOptions): string 
   </style></head><body><div class="frame">`);
   if (opts.title) out.push(`<div class="bar">${escapeHtml(opts.title)}</div>`);
   // A picture is a window onto part of the sheet: nothing scrolls, so nothing needs to stick.
-  out.push(sheetTableHtml(sheet, { rows: opts.rows, cols: opts.cols, openNotes: opts.openNotes ?? [], stickyFrozen: false }));
+  out.push(
+    sheetTableHtml(sheet, { rows: opts.rows, cols: opts.cols, openNotes: opts.openNotes ?? [], stickyFrozen: false }),
+  );
   out.push('</div></body></html>');
   return out.join('');
 }

@@ -5,7 +5,13 @@
  * preflight never keeps its own list, so it cannot drift from what `npm run deploy` does: a
  * step added to the plan is a step the preflight checks, and the plan's own command is the fix.
  */
-import { deployOptionsSchema, deploymentPlan, shellLine, type DeployOptions, type PlannedCommand } from '../deploy/plan.js';
+import {
+  deployOptionsSchema,
+  deploymentPlan,
+  shellLine,
+  type DeployOptions,
+  type PlannedCommand,
+} from '../deploy/plan.js';
 
 export interface ExpectedBinding {
   /** The gcloud command group that owns the policy: ['projects'], ['secrets'], ['run', 'services'], ['functions'] … */
@@ -114,7 +120,10 @@ function bindingOf(command: PlannedCommand, project: string): ExpectedBinding | 
 }
 
 /** Reads the expectations off a plan (pure; the plan is data). */
-export function expectationsOf(plan: PlannedCommand[], options: Pick<DeployOptions, 'project' | 'region'>): PlanExpectations {
+export function expectationsOf(
+  plan: PlannedCommand[],
+  options: Pick<DeployOptions, 'project' | 'region'>,
+): PlanExpectations {
   const bindings: ExpectedBinding[] = [];
   const secrets: ExpectedSecret[] = [];
   const functions: ExpectedFunction[] = [];
@@ -133,7 +142,11 @@ export function expectationsOf(plan: PlannedCommand[], options: Pick<DeployOptio
       const secret = secrets.find((x) => x.name === pos[3]);
       if (secret) secret.addVersion = shellLine(command);
     } else if (head.startsWith('functions deploy ')) {
-      functions.push({ name: pos[2]!, runtime: flagValue(command.argv, 'runtime'), fix: `npm run deploy -- --project ${options.project} … (bước "${command.title}")` });
+      functions.push({
+        name: pos[2]!,
+        runtime: flagValue(command.argv, 'runtime'),
+        fix: `npm run deploy -- --project ${options.project} … (bước "${command.title}")`,
+      });
     } else if (pos.slice(0, 4).join(' ') === 'scheduler jobs create http') {
       const uri = flagValue(command.argv, 'uri');
       jobs.push({
@@ -157,7 +170,13 @@ export function expectationsOf(plan: PlannedCommand[], options: Pick<DeployOptio
  * The deployment options and plan for the preflight's options. Mail settings do not change
  * any binding, secret, runtime or job, so placeholders stand in for them.
  */
-export function planFor(params: { project: string; region?: string; sharedDriveId?: string; operator?: string; campaignSchema?: string }): { options: DeployOptions; expectations: PlanExpectations } {
+export function planFor(params: {
+  project: string;
+  region?: string;
+  sharedDriveId?: string;
+  operator?: string;
+  campaignSchema?: string;
+}): { options: DeployOptions; expectations: PlanExpectations } {
   const options = deployOptionsSchema.parse({
     project: params.project,
     // Locally no operator acts as the service account: a placeholder keeps the plan whole.

@@ -12,7 +12,14 @@
  * https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs).
  */
 import { spawn } from 'node:child_process';
-import { durationSeconds, type ExpectedBinding, type ExpectedFunction, type ExpectedJob, type ExpectedSecret, type PlanExpectations } from './expectations.js';
+import {
+  durationSeconds,
+  type ExpectedBinding,
+  type ExpectedFunction,
+  type ExpectedJob,
+  type ExpectedSecret,
+  type PlanExpectations,
+} from './expectations.js';
 import { isDecommissioned, sameBody, type Platform } from './platform.js';
 import { fail, pass, type Verdict } from './report.js';
 
@@ -50,7 +57,8 @@ export const spawnGcloud: GcloudRunner = (argv) =>
 
 // ---- commands (pure) ----
 
-const withProject = (argv: string[], project: string) => (argv.some((a) => a.startsWith('--project=')) ? argv : [...argv, `--project=${project}`]);
+const withProject = (argv: string[], project: string) =>
+  argv.some((a) => a.startsWith('--project=')) ? argv : [...argv, `--project=${project}`];
 
 export const gcloudCommands = {
   /** The IAM policy holding a binding the plan adds, with the plan's own locating flags. */
@@ -58,14 +66,61 @@ export const gcloudCommands = {
     if (binding.group.join(' ') === 'functions') {
       // A 2nd-gen function's invoker binding lives on its Cloud Run service.
       const region = binding.locators.find((l) => l.startsWith('--region='));
-      return withProject(['gcloud', 'run', 'services', 'get-iam-policy', runService ?? binding.resource.toLowerCase(), ...(region ? [region] : []), '--format=json'], project);
+      return withProject(
+        [
+          'gcloud',
+          'run',
+          'services',
+          'get-iam-policy',
+          runService ?? binding.resource.toLowerCase(),
+          ...(region ? [region] : []),
+          '--format=json',
+        ],
+        project,
+      );
     }
-    if (binding.group.join(' ') === 'projects') return ['gcloud', 'projects', 'get-iam-policy', binding.resource, '--format=json'];
-    return withProject(['gcloud', ...binding.group, 'get-iam-policy', binding.resource, ...binding.locators.filter((l) => !l.startsWith('--project=')), '--format=json'], project);
+    if (binding.group.join(' ') === 'projects')
+      return ['gcloud', 'projects', 'get-iam-policy', binding.resource, '--format=json'];
+    return withProject(
+      [
+        'gcloud',
+        ...binding.group,
+        'get-iam-policy',
+        binding.resource,
+        ...binding.locators.filter((l) => !l.startsWith('--project=')),
+        '--format=json',
+      ],
+      project,
+    );
   },
-  secretVersions: (secret: string, project: string) => ['gcloud', 'secrets', 'versions', 'list', secret, `--project=${project}`, '--format=json'],
-  describeFunction: (name: string, region: string, project: string) => ['gcloud', 'functions', 'describe', name, `--region=${region}`, '--gen2', `--project=${project}`, '--format=json'],
-  schedulerJobs: (region: string, project: string) => ['gcloud', 'scheduler', 'jobs', 'list', `--location=${region}`, `--project=${project}`, '--format=json'],
+  secretVersions: (secret: string, project: string) => [
+    'gcloud',
+    'secrets',
+    'versions',
+    'list',
+    secret,
+    `--project=${project}`,
+    '--format=json',
+  ],
+  describeFunction: (name: string, region: string, project: string) => [
+    'gcloud',
+    'functions',
+    'describe',
+    name,
+    `--region=${region}`,
+    '--gen2',
+    `--project=${project}`,
+    '--format=json',
+  ],
+  schedulerJobs: (region: string, project: string) => [
+    'gcloud',
+    'scheduler',
+    'jobs',
+    'list',
+    `--location=${region}`,
+    `--project=${project}`,
+    '--format=json',
+  ],
 };
 
 // ---- judgements of gcloud's answers (pure) ----
@@ -75,9 +130,16 @@ interface Policy {
 }
 
 export function judgeBinding(policy: Policy | null, binding: ExpectedBinding): Verdict {
-  const holds = (policy?.bindings ?? []).some((x) => x.role === binding.role && (x.members ?? []).some((m) => m.toLowerCase() === binding.member.toLowerCase()));
-  const on = binding.group.join(' ') === 'projects' ? `dự án ${binding.resource}` : `${binding.group.join(' ')} ${binding.resource}`;
-  return holds ? pass(`${binding.member} có ${binding.role} trên ${on}`) : fail(`Chưa cấp quyền ${binding.role} cho ${binding.member} trên ${on}`, `chạy: ${binding.fix}`);
+  const holds = (policy?.bindings ?? []).some(
+    (x) => x.role === binding.role && (x.members ?? []).some((m) => m.toLowerCase() === binding.member.toLowerCase()),
+  );
+  const on =
+    binding.group.join(' ') === 'projects'
+      ? `dự án ${binding.resource}`
+      : `${binding.group.join(' ')} ${binding.resource}`;
+  return holds
+    ? pass(`${binding.member} có ${binding.role} trên ${on}`)
+    : fail(`Chưa cấp quyền ${binding.role} cho ${binding.member} trên ${on}`, `chạy: ${binding.fix}`);
 }
 
 interface SecretVersion {
@@ -88,8 +150,13 @@ interface SecretVersion {
 export function judgeSecret(versions: SecretVersion[] | null, secret: ExpectedSecret, project: string): Verdict {
   const enabled = (versions ?? []).filter((v) => v.state === 'ENABLED');
   if (enabled.length > 0) return pass(`bí mật ${secret.name} có ${enabled.length} phiên bản đang bật`);
-  const add = secret.addVersion ?? `printf '%s' '<giá trị>' | gcloud secrets versions add ${secret.name} --data-file=- --project=${project}`;
-  return fail(`Bí mật ${secret.name} chưa có phiên bản nào đang bật: các hàm dùng nó sẽ không khởi động được`, `thêm giá trị: ${add}`);
+  const add =
+    secret.addVersion ??
+    `printf '%s' '<giá trị>' | gcloud secrets versions add ${secret.name} --data-file=- --project=${project}`;
+  return fail(
+    `Bí mật ${secret.name} chưa có phiên bản nào đang bật: các hàm dùng nó sẽ không khởi động được`,
+    `thêm giá trị: ${add}`,
+  );
 }
 
 interface FunctionDescription {
@@ -98,33 +165,59 @@ interface FunctionDescription {
   serviceConfig?: { service?: string; uri?: string };
 }
 
-export function judgeRuntimes(described: Map<string, FunctionDescription | Error>, fns: ExpectedFunction[], project: string): Verdict {
+export function judgeRuntimes(
+  described: Map<string, FunctionDescription | Error>,
+  fns: ExpectedFunction[],
+  project: string,
+): Verdict {
   const problems: string[] = [];
   const seen: string[] = [];
   for (const expected of fns) {
-    if (expected.runtime && isDecommissioned(expected.runtime)) problems.push(`kế hoạch triển khai ${expected.name} trên ${expected.runtime}, runtime Google đã ngừng (không triển khai hay cập nhật được nữa)`);
+    if (expected.runtime && isDecommissioned(expected.runtime))
+      problems.push(
+        `kế hoạch triển khai ${expected.name} trên ${expected.runtime}, runtime Google đã ngừng (không triển khai hay cập nhật được nữa)`,
+      );
     const description = described.get(expected.name);
     if (!description || description instanceof Error) continue; // reported by functionsUp
     const actual = description.buildConfig?.runtime ?? null;
     seen.push(`${expected.name}: ${actual ?? '?'}`);
-    if (actual !== expected.runtime) problems.push(`${expected.name} chạy ${actual ?? '(không rõ)'}, kế hoạch là ${expected.runtime ?? '(không ghi)'}`);
+    if (actual !== expected.runtime)
+      problems.push(
+        `${expected.name} chạy ${actual ?? '(không rõ)'}, kế hoạch là ${expected.runtime ?? '(không ghi)'}`,
+      );
   }
   return problems.length === 0
     ? pass(`mọi hàm chạy đúng runtime của kế hoạch (${[...new Set(fns.map((f) => f.runtime))].join(', ')})`)
-    : fail(problems.join('; '), `cập nhật runtime trong scripts/deploy/plan.ts nếu cần, rồi triển khai lại: npm run deploy -- --project ${project} …${seen.length ? ` (hiện tại: ${seen.join(', ')})` : ''}`);
+    : fail(
+        problems.join('; '),
+        `cập nhật runtime trong scripts/deploy/plan.ts nếu cần, rồi triển khai lại: npm run deploy -- --project ${project} …${seen.length ? ` (hiện tại: ${seen.join(', ')})` : ''}`,
+      );
 }
 
-export function judgeFunctionsUp(described: Map<string, FunctionDescription | Error>, fns: ExpectedFunction[], project: string): Verdict {
+export function judgeFunctionsUp(
+  described: Map<string, FunctionDescription | Error>,
+  fns: ExpectedFunction[],
+  project: string,
+): Verdict {
   const problems: string[] = [];
   for (const expected of fns) {
     const description = described.get(expected.name);
     if (!description) problems.push(`${expected.name}: chưa đọc được`);
-    else if (description instanceof Error) problems.push(/NOT_FOUND|not found|404/i.test(description.message) ? `${expected.name}: chưa được triển khai` : `${expected.name}: ${description.message}`);
-    else if (description.state !== 'ACTIVE') problems.push(`${expected.name}: trạng thái ${description.state ?? '(không rõ)'}`);
+    else if (description instanceof Error)
+      problems.push(
+        /NOT_FOUND|not found|404/i.test(description.message)
+          ? `${expected.name}: chưa được triển khai`
+          : `${expected.name}: ${description.message}`,
+      );
+    else if (description.state !== 'ACTIVE')
+      problems.push(`${expected.name}: trạng thái ${description.state ?? '(không rõ)'}`);
   }
   return problems.length === 0
     ? pass(`${fns.length} hàm đã triển khai và đang chạy (ACTIVE)`)
-    : fail(problems.join('; '), `triển khai lại: npm run deploy -- --project ${project} … (xem nhật ký: gcloud functions logs read <tên hàm> --project=${project})`);
+    : fail(
+        problems.join('; '),
+        `triển khai lại: npm run deploy -- --project ${project} … (xem nhật ký: gcloud functions logs read <tên hàm> --project=${project})`,
+      );
 }
 
 interface SchedulerJob {
@@ -160,21 +253,29 @@ export function judgeJobs(observed: SchedulerJob[], expected: ExpectedJob[]): Ve
       continue;
     }
     const diffs: string[] = [];
-    const compare = (what: string, want: unknown, got: unknown) => want !== null && want !== undefined && want !== got && diffs.push(`${what} là ${String(got)} thay vì ${String(want)}`);
+    const compare = (what: string, want: unknown, got: unknown) =>
+      want !== null &&
+      want !== undefined &&
+      want !== got &&
+      diffs.push(`${what} là ${String(got)} thay vì ${String(want)}`);
     compare('lịch chạy', expectedJob.schedule, job.schedule);
     compare('múi giờ', expectedJob.timeZone, job.timeZone);
     compare('địa chỉ gọi', expectedJob.uri, job.httpTarget?.uri);
     compare('tài khoản OIDC', expectedJob.oidcServiceAccount, job.httpTarget?.oidcToken?.serviceAccountEmail);
     compare('audience OIDC', expectedJob.oidcAudience, job.httpTarget?.oidcToken?.audience ?? expectedJob.uri);
-    if (expectedJob.attemptDeadlineSeconds !== null) compare('hạn mỗi lần gọi (giây)', expectedJob.attemptDeadlineSeconds, durationSeconds(job.attemptDeadline));
-    if (!sameBody(expectedJob.body, bodyOf(job))) diffs.push(`nội dung gửi là ${JSON.stringify(bodyOf(job))} thay vì ${JSON.stringify(expectedJob.body)}`);
+    if (expectedJob.attemptDeadlineSeconds !== null)
+      compare('hạn mỗi lần gọi (giây)', expectedJob.attemptDeadlineSeconds, durationSeconds(job.attemptDeadline));
+    if (!sameBody(expectedJob.body, bodyOf(job)))
+      diffs.push(`nội dung gửi là ${JSON.stringify(bodyOf(job))} thay vì ${JSON.stringify(expectedJob.body)}`);
     if (job.state && job.state !== 'ENABLED') diffs.push(`đang ở trạng thái ${job.state}`);
     if (diffs.length) {
       problems.push(`lịch ${expectedJob.name}: ${diffs.join(', ')}`);
       fixes.push(`gcloud scheduler jobs delete ${expectedJob.name} --location=… rồi: ${expectedJob.fix}`);
     }
   }
-  return problems.length === 0 ? pass(`${expected.length} lịch Cloud Scheduler khớp kế hoạch`) : fail(problems.join('; '), fixes.join(' ; '));
+  return problems.length === 0
+    ? pass(`${expected.length} lịch Cloud Scheduler khớp kế hoạch`)
+    : fail(problems.join('; '), fixes.join(' ; '));
 }
 
 // ---- the platform ----
@@ -184,7 +285,10 @@ export function googlePlatform(x: PlanExpectations, run: GcloudRunner = spawnGcl
   const describe = async (name: string) => {
     if (!described.has(name)) {
       try {
-        described.set(name, ((await run(gcloudCommands.describeFunction(name, x.region, x.project))) ?? {}) as FunctionDescription);
+        described.set(
+          name,
+          ((await run(gcloudCommands.describeFunction(name, x.region, x.project))) ?? {}) as FunctionDescription,
+        );
       } catch (e) {
         described.set(name, e as Error);
       }
@@ -208,7 +312,11 @@ export function googlePlatform(x: PlanExpectations, run: GcloudRunner = spawnGcl
       return judgeBinding(await policy(gcloudCommands.policy(binding, x.project, service)), binding);
     },
     async secret(secret) {
-      return judgeSecret((await run(gcloudCommands.secretVersions(secret.name, x.project))) as SecretVersion[] | null, secret, x.project);
+      return judgeSecret(
+        (await run(gcloudCommands.secretVersions(secret.name, x.project))) as SecretVersion[] | null,
+        secret,
+        x.project,
+      );
     },
     async runtimes(fns) {
       for (const expected of fns) await describe(expected.name);
@@ -219,7 +327,10 @@ export function googlePlatform(x: PlanExpectations, run: GcloudRunner = spawnGcl
       return judgeFunctionsUp(described, fns, x.project);
     },
     async jobs(expected) {
-      return judgeJobs(((await run(gcloudCommands.schedulerJobs(x.region, x.project))) ?? []) as SchedulerJob[], expected);
+      return judgeJobs(
+        ((await run(gcloudCommands.schedulerJobs(x.region, x.project))) ?? []) as SchedulerJob[],
+        expected,
+      );
     },
   };
 }

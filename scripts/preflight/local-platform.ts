@@ -34,10 +34,18 @@ export interface LocalPlatformOptions {
 }
 
 /** Harmless bodies that still pass authentication: an unknown maintenance job (400) and a dry-run sweep. */
-const PROBE_BODIES: Record<string, unknown> = { maintenance: { job: 'preflight-probe' }, complianceSweep: { dryRun: true } };
+const PROBE_BODIES: Record<string, unknown> = {
+  maintenance: { job: 'preflight-probe' },
+  complianceSweep: { dryRun: true },
+};
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
   await res.text();
   return res.status;
 }
@@ -81,26 +89,56 @@ export function localPlatform(options: LocalPlatformOptions): Platform {
       if (binding.role === 'roles/run.invoker' && (group === 'functions' || group === 'run services')) {
         const spec = specOf(binding.resource);
         const url = spec ? urlOf(spec.name) : null;
-        if (!spec || !url) return fail(`Hàm ${binding.resource} (quyền gọi của ${binding.member}) không có trong ngăn xếp cục bộ`, 'kiểm tra FUNCTION_SPECS trong scripts/deploy/plan.ts và danh sách hàm của scripts/local-stack/stack.ts');
-        if (spec.trigger !== 'http-private') return pass(`cục bộ, ${spec.name} nhận sự kiện trực tiếp từ cầu nối Eventarc (tương đương ${binding.role} cho ${binding.member})`);
-        if (!options.secrets) return fail(`Không có khóa của bộ lập lịch cục bộ (${options.secretsFile})`, 'khởi động lại npm start để tạo lại trạng thái cục bộ');
+        if (!spec || !url)
+          return fail(
+            `Hàm ${binding.resource} (quyền gọi của ${binding.member}) không có trong ngăn xếp cục bộ`,
+            'kiểm tra FUNCTION_SPECS trong scripts/deploy/plan.ts và danh sách hàm của scripts/local-stack/stack.ts',
+          );
+        if (spec.trigger !== 'http-private')
+          return pass(
+            `cục bộ, ${spec.name} nhận sự kiện trực tiếp từ cầu nối Eventarc (tương đương ${binding.role} cho ${binding.member})`,
+          );
+        if (!options.secrets)
+          return fail(
+            `Không có khóa của bộ lập lịch cục bộ (${options.secretsFile})`,
+            'khởi động lại npm start để tạo lại trạng thái cục bộ',
+          );
         const body = PROBE_BODIES[spec.name] ?? {};
         const anonymous = await post(url, body);
         const scheduled = await post(url, body, { authorization: `Bearer ${options.secrets.scheduler}` });
-        if (anonymous !== 401) return fail(`${spec.name} trả ${anonymous} cho lời gọi không xác thực (phải là 401): ai cũng gọi được`, 'kiểm tra schedulerAllowed trong functions/handlers/http.ts');
-        if (scheduled === 401) return fail(`${spec.name} từ chối khóa của bộ lập lịch cục bộ`, `kiểm tra SCHEDULER_SHARED_SECRET và ${options.secretsFile}`);
-        return pass(`${spec.name} từ chối lời gọi không xác thực (401) và nhận lời gọi của bộ lập lịch (${scheduled}) — tương đương ${binding.role} cho ${binding.member}`);
+        if (anonymous !== 401)
+          return fail(
+            `${spec.name} trả ${anonymous} cho lời gọi không xác thực (phải là 401): ai cũng gọi được`,
+            'kiểm tra schedulerAllowed trong functions/handlers/http.ts',
+          );
+        if (scheduled === 401)
+          return fail(
+            `${spec.name} từ chối khóa của bộ lập lịch cục bộ`,
+            `kiểm tra SCHEDULER_SHARED_SECRET và ${options.secretsFile}`,
+          );
+        return pass(
+          `${spec.name} từ chối lời gọi không xác thực (401) và nhận lời gọi của bộ lập lịch (${scheduled}) — tương đương ${binding.role} cho ${binding.member}`,
+        );
       }
       if (binding.role === 'roles/secretmanager.secretAccessor') {
-        return options.secrets ? pass(`cục bộ, các hàm đọc bí mật từ ${options.secretsFile} (tương đương quyền đọc ${binding.resource})`) : fail(`Không đọc được ${options.secretsFile}`, 'khởi động lại npm start để tạo lại trạng thái cục bộ');
+        return options.secrets
+          ? pass(`cục bộ, các hàm đọc bí mật từ ${options.secretsFile} (tương đương quyền đọc ${binding.resource})`)
+          : fail(`Không đọc được ${options.secretsFile}`, 'khởi động lại npm start để tạo lại trạng thái cục bộ');
       }
-      return pass(`cục bộ không có IAM ${group}; quyền ${binding.role} được thử bằng các bước dùng dịch vụ tương ứng (Firestore, sự kiện)`);
+      return pass(
+        `cục bộ không có IAM ${group}; quyền ${binding.role} được thử bằng các bước dùng dịch vụ tương ứng (Firestore, sự kiện)`,
+      );
     },
 
     async secret(secret): Promise<Verdict> {
       if (secret.name === SECRETS.webhook) {
         const value = options.secrets?.webhook ?? '';
-        return value.length >= 16 ? pass(`khóa kênh Drive cục bộ có trong ${options.secretsFile} (${value.length} ký tự)`) : fail(`Khóa kênh Drive cục bộ thiếu hoặc quá ngắn trong ${options.secretsFile}`, `xóa ${options.secretsFile} rồi khởi động lại npm start để tạo khóa mới`);
+        return value.length >= 16
+          ? pass(`khóa kênh Drive cục bộ có trong ${options.secretsFile} (${value.length} ký tự)`)
+          : fail(
+              `Khóa kênh Drive cục bộ thiếu hoặc quá ngắn trong ${options.secretsFile}`,
+              `xóa ${options.secretsFile} rồi khởi động lại npm start để tạo khóa mới`,
+            );
       }
       if (secret.name === SECRETS.smtpPassword) return pass('cục bộ, máy chủ thư maildev không cần mật khẩu SMTP');
       return pass(`bí mật ${secret.name} không có tương đương cục bộ`);
@@ -109,12 +147,20 @@ export function localPlatform(options: LocalPlatformOptions): Platform {
     async runtimes(fns: ExpectedFunction[]): Promise<Verdict> {
       const planned = [...new Set(fns.map((f) => f.runtime))];
       const missing = fns.filter((f) => !f.runtime).map((f) => f.name);
-      if (missing.length) return fail(`Kế hoạch không ghi runtime cho ${missing.join(', ')}`, 'thêm --runtime=nodejs22 vào lệnh triển khai trong scripts/deploy/plan.ts');
+      if (missing.length)
+        return fail(
+          `Kế hoạch không ghi runtime cho ${missing.join(', ')}`,
+          'thêm --runtime=nodejs22 vào lệnh triển khai trong scripts/deploy/plan.ts',
+        );
       const local = runtimeMajor(`nodejs${options.nodeVersion.replace(/^v/, '').split('.')[0]}`);
       const retired = planned.filter((r) => isDecommissioned(r));
-      const note = retired.length ? ` Lưu ý: ${retired.join(', ')} đã bị Google ngừng, bản triển khai sẽ bị từ chối.` : '';
+      const note = retired.length
+        ? ` Lưu ý: ${retired.join(', ')} đã bị Google ngừng, bản triển khai sẽ bị từ chối.`
+        : '';
       const differs = planned.some((r) => runtimeMajor(r) !== local);
-      return pass(`cục bộ các hàm chạy trên Node ${options.nodeVersion.replace(/^v/, '')}; bản triển khai dùng ${planned.join(', ')} (theo kế hoạch)${differs ? ', khác phiên bản cục bộ: .ci/run chạy thêm bộ kiểm thử dưới phiên bản đó' : ''}.${note}`);
+      return pass(
+        `cục bộ các hàm chạy trên Node ${options.nodeVersion.replace(/^v/, '')}; bản triển khai dùng ${planned.join(', ')} (theo kế hoạch)${differs ? ', khác phiên bản cục bộ: .ci/run chạy thêm bộ kiểm thử dưới phiên bản đó' : ''}.${note}`,
+      );
     },
 
     async functionsUp(fns: ExpectedFunction[]): Promise<Verdict> {
@@ -142,21 +188,35 @@ export function localPlatform(options: LocalPlatformOptions): Platform {
           problems.push(`${expected.name} (${url}): ${(e as Error).message}`);
         }
       }
-      return problems.length === 0 ? pass(`${answers.length} hàm trả lời trên cổng của chúng (${answers.join(', ')})`) : fail(problems.join('; '), 'khởi động lại npm start (cổng bận thì ngăn xếp tự chọn cổng khác)');
+      return problems.length === 0
+        ? pass(`${answers.length} hàm trả lời trên cổng của chúng (${answers.join(', ')})`)
+        : fail(problems.join('; '), 'khởi động lại npm start (cổng bận thì ngăn xếp tự chọn cổng khác)');
     },
 
     async jobs(expected: ExpectedJob[]): Promise<Verdict> {
       const problems: string[] = [];
       const unmatched = [...SCHEDULED_JOBS];
       for (const expectedJob of expected) {
-        const at = unmatched.findIndex((j) => j.target === expectedJob.targetFunction && sameBody(j.body, expectedJob.body) && j.cron === expectedJob.schedule);
-        if (at < 0) problems.push(`lịch ${expectedJob.name} (${expectedJob.targetFunction} ${JSON.stringify(expectedJob.body)} "${expectedJob.schedule}") không có trong bộ lập lịch cục bộ`);
+        const at = unmatched.findIndex(
+          (j) =>
+            j.target === expectedJob.targetFunction &&
+            sameBody(j.body, expectedJob.body) &&
+            j.cron === expectedJob.schedule,
+        );
+        if (at < 0)
+          problems.push(
+            `lịch ${expectedJob.name} (${expectedJob.targetFunction} ${JSON.stringify(expectedJob.body)} "${expectedJob.schedule}") không có trong bộ lập lịch cục bộ`,
+          );
         else unmatched.splice(at, 1);
       }
-      for (const job of unmatched) problems.push(`bộ lập lịch cục bộ chạy ${job.name} nhưng kế hoạch triển khai không tạo lịch đó`);
+      for (const job of unmatched)
+        problems.push(`bộ lập lịch cục bộ chạy ${job.name} nhưng kế hoạch triển khai không tạo lịch đó`);
       return problems.length === 0
         ? pass(`${expected.length} lịch của kế hoạch trùng với bộ lập lịch cục bộ (functions/schedule.ts)`)
-        : fail(problems.join('; '), 'kế hoạch (scripts/deploy/plan.ts) phải tạo đúng các lịch của functions/schedule.ts');
+        : fail(
+            problems.join('; '),
+            'kế hoạch (scripts/deploy/plan.ts) phải tạo đúng các lịch của functions/schedule.ts',
+          );
     },
   };
 }

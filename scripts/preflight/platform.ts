@@ -39,6 +39,11 @@ export const isDecommissioned = (runtime: string | null | undefined): boolean =>
 
 /** Two job bodies mean the same thing (JSON compared structurally). */
 export function sameBody(left: unknown, right: unknown): boolean {
-  const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x));
+  const canon = (v: unknown): string =>
+    JSON.stringify(v, (_k, x) =>
+      x && typeof x === 'object' && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q)))
+        : x,
+    );
   return canon(left) === canon(right);
 }

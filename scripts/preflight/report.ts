@@ -47,7 +47,13 @@ export function errorText(error: unknown): string {
 export async function runCheck(check: Check, fixOnError: string): Promise<CheckResult> {
   try {
     const verdict = await check.run();
-    return { id: check.id, title: check.title, ok: verdict.ok, detail: verdict.detail, ...(verdict.ok || !verdict.fix ? {} : { fix: verdict.fix }) };
+    return {
+      id: check.id,
+      title: check.title,
+      ok: verdict.ok,
+      detail: verdict.detail,
+      ...(verdict.ok || !verdict.fix ? {} : { fix: verdict.fix }),
+    };
   } catch (e) {
     return { id: check.id, title: check.title, ok: false, detail: `Lỗi: ${errorText(e)}`, fix: fixOnError };
   }

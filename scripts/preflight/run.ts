@@ -50,7 +50,8 @@ const USAGE =
 function stderrLogger(io: CliIo): Logger {
   return createLogger({ component: 'preflight' }, (line) => {
     const { severity, message } = JSON.parse(line) as { severity: string; message: string };
-    if (severity === 'WARNING' || severity === 'ERROR') io.stderr(`[${severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${message}\n`);
+    if (severity === 'WARNING' || severity === 'ERROR')
+      io.stderr(`[${severity === 'ERROR' ? 'lỗi' : 'lưu ý'}] ${message}\n`);
   });
 }
 
@@ -88,7 +89,13 @@ async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | nul
   } else {
     io.stderr(`Khởi động ngăn xếp cục bộ trên ${stateDir}…\n`);
     // No scheduler: the preflight probes the functions itself and must not race scheduled jobs.
-    const stack = await startLocalStack({ stateDir, scheduler: false, log, sheetsClockScale: 60, ...(schema ? { campaignSchema: schema } : {}) });
+    const stack = await startLocalStack({
+      stateDir,
+      scheduler: false,
+      log,
+      sheetsClockScale: 60,
+      ...(schema ? { campaignSchema: schema } : {}),
+    });
     deps = stack.runtime;
     functionUrls = stack.urls.functions;
     secrets = stack.secrets;
@@ -100,7 +107,13 @@ async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | nul
   const drive = await createDriveClient(deps.config.google);
   return {
     expectations,
-    platform: localPlatform({ functionUrls, secrets, secretsFile: join(stateDir, 'secrets.json'), nodeVersion: process.version, projectId: deps.config.projectId }),
+    platform: localPlatform({
+      functionUrls,
+      secrets,
+      secretsFile: join(stateDir, 'secrets.json'),
+      nodeVersion: process.version,
+      projectId: deps.config.projectId,
+    }),
     workload: {
       deps,
       drive,
@@ -112,18 +125,40 @@ async function openLocal(io: CliIo, log: Logger, opts: { shareTest: string | nul
       editors: [deps.config.serviceAccount ?? LOCAL_SERVICE_ACCOUNT],
       target: 'local',
     },
-    fixOnError: 'xem lỗi ở trên; khởi động lại npm start (hoặc npm run cli -- reset nếu trạng thái cục bộ hỏng) rồi chạy lại npm run preflight -- --target local',
+    fixOnError:
+      'xem lỗi ở trên; khởi động lại npm start (hoặc npm run cli -- reset nếu trạng thái cục bộ hỏng) rồi chạy lại npm run preflight -- --target local',
     close,
   };
 }
 
-async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; region?: string; sharedDriveId?: string; operator?: string; shareTest: string | null; schema?: string }, inject: PreflightInjections): Promise<Target> {
+async function openGoogle(
+  io: CliIo,
+  log: Logger,
+  opts: {
+    project?: string;
+    region?: string;
+    sharedDriveId?: string;
+    operator?: string;
+    shareTest: string | null;
+    schema?: string;
+  },
+  inject: PreflightInjections,
+): Promise<Target> {
   if (!opts.project) throw new UsageError(`--target google cần --project <mã dự án>.\n${USAGE}`);
-  if (!opts.sharedDriveId) throw new UsageError(`--target google cần --shared-drive-id <mã ổ dùng chung chứa các bảng tính>.\n${USAGE}`);
-  if (!opts.operator) throw new UsageError(`--target google cần --operator <email>: người chạy kiểm tra, như khi triển khai (npm run deploy -- --operator …).\n${USAGE}`);
+  if (!opts.sharedDriveId)
+    throw new UsageError(`--target google cần --shared-drive-id <mã ổ dùng chung chứa các bảng tính>.\n${USAGE}`);
+  if (!opts.operator)
+    throw new UsageError(
+      `--target google cần --operator <email>: người chạy kiểm tra, như khi triển khai (npm run deploy -- --operator …).\n${USAGE}`,
+    );
   let planned;
   try {
-    planned = planFor({ project: opts.project, ...(opts.region ? { region: opts.region } : {}), sharedDriveId: opts.sharedDriveId, operator: opts.operator });
+    planned = planFor({
+      project: opts.project,
+      ...(opts.region ? { region: opts.region } : {}),
+      sharedDriveId: opts.sharedDriveId,
+      operator: opts.operator,
+    });
   } catch (e) {
     throw new UsageError(`Tham số không hợp lệ: ${(e as Error).message}`);
   }
@@ -148,13 +183,24 @@ async function openGoogle(io: CliIo, log: Logger, opts: { project?: string; regi
     watchTtlMs: 24 * 3_600_000,
     logLevel: 'info',
   };
-  io.stderr(`Kiểm tra dự án ${options.project} (${options.region}), ổ dùng chung ${opts.sharedDriveId}, dưới danh nghĩa ${serviceAccount} (từ thông tin đăng nhập mặc định của ${opts.operator}).\n`);
+  io.stderr(
+    `Kiểm tra dự án ${options.project} (${options.region}), ổ dùng chung ${opts.sharedDriveId}, dưới danh nghĩa ${serviceAccount} (từ thông tin đăng nhập mặc định của ${opts.operator}).\n`,
+  );
   const deps = await createDependencies(config, { log, mailer: null });
   const drive = await createDriveClient(config.google);
   return {
     expectations,
     platform: googlePlatform(expectations, inject.gcloud),
-    workload: { deps, drive, webhookUrl: config.webhook.url, webhookSecret, shareTest: opts.shareTest, sharedDriveId: opts.sharedDriveId, editors: [serviceAccount], target: 'google' },
+    workload: {
+      deps,
+      drive,
+      webhookUrl: config.webhook.url,
+      webhookSecret,
+      shareTest: opts.shareTest,
+      sharedDriveId: opts.sharedDriveId,
+      editors: [serviceAccount],
+      target: 'google',
+    },
     // The preflight must act as the functions do: files, channels and Firestore writes belong to their service account.
     fixOnError: `xem lỗi ở trên; lỗi đăng nhập hay quyền (401/403): đăng nhập (gcloud auth application-default login) bằng ${opts.operator}, tài khoản cần roles/iam.serviceAccountTokenCreator trên ${serviceAccount} (bước của npm run deploy), rồi chạy lại npm run preflight`,
     close: () => deps.close(),
@@ -189,7 +235,11 @@ export async function runPreflight(argv: string[], io: CliIo, inject: PreflightI
   const log = stderrLogger(io);
   let opened: Target;
   try {
-    if (target === 'local') opened = await openLocal(io, log, { shareTest: values['share-test'] ?? null, ...(values.schema ? { schema: values.schema } : {}) });
+    if (target === 'local')
+      opened = await openLocal(io, log, {
+        shareTest: values['share-test'] ?? null,
+        ...(values.schema ? { schema: values.schema } : {}),
+      });
     else if (target === 'google')
       opened = await openGoogle(
         io,
@@ -225,8 +275,16 @@ export async function runPreflight(argv: string[], io: CliIo, inject: PreflightI
     const print = json ? io.stderr : io.stdout;
     print(`Kiểm tra trước khi dùng (${target}), lượt ${runId}:\n`);
     // The probes send refused requests on purpose; say so before the functions log them.
-    io.stderr('(Các cảnh báo "refused"/"ignored" của các hàm trong lúc kiểm tra là do các bước thử cố ý gửi yêu cầu sai.)\n');
-    report = await runChecks(target as 'local' | 'google', [...checks, ...platformChecks(opened.expectations, platform)], cleanup, (r) => print(formatResult(r)), opened.fixOnError);
+    io.stderr(
+      '(Các cảnh báo "refused"/"ignored" của các hàm trong lúc kiểm tra là do các bước thử cố ý gửi yêu cầu sai.)\n',
+    );
+    report = await runChecks(
+      target as 'local' | 'google',
+      [...checks, ...platformChecks(opened.expectations, platform)],
+      cleanup,
+      (r) => print(formatResult(r)),
+      opened.fixOnError,
+    );
     print(`${formatSummary(report).trimEnd()}, trong ${Math.round((Date.now() - started) / 1000)} giây.\n`);
   } finally {
     await opened.close();

@@ -19,7 +19,11 @@ import type { LocatedFigures } from '../../functions/core/locate.js';
 import { buildMasterView } from '../../functions/core/master-view.js';
 import { statusLine } from '../../functions/core/status-text.js';
 import { channelToken } from '../../functions/handlers/auth.js';
-import { buildMasterWorkbook, masterWorkbookTitle, NOMINATIONS_TAB_TITLE } from '../../functions/layout/master-workbook.js';
+import {
+  buildMasterWorkbook,
+  masterWorkbookTitle,
+  NOMINATIONS_TAB_TITLE,
+} from '../../functions/layout/master-workbook.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import { statusOf } from '../../functions/adapters/retry.js';
 import { checkSharedDriveSharing } from '../../functions/app/provision.js';
@@ -53,13 +57,18 @@ export interface Scratch {
 
 export const SCRATCH_APP_PROPERTY = 'preflight';
 export const SCRATCH_COLLECTION = 'preflight';
-export const newRunId = () => `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+export const newRunId = () =>
+  `${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}-${randomBytes(3).toString('hex')}`;
 
 /** The first unit and round whose workbook has a figures table: the richest layout to try. */
 function scratchTarget(model: WorkloadContext['deps']['model']): { unitId: string; roundId: string } {
   for (const round of model.campaign.rounds) {
     for (const unit of model.campaign.units) {
-      if (model.tablesFor(unit.id, round.id).some(({ table }) => table.kind === 'figures')) return { unitId: unit.id, roundId: round.id };
+      if (model.tablesFor(unit.id, round.id).some(({ table }) => table.kind === 'figures'))
+        return { unitId: unit.id, roundId: round.id };
     }
   }
   const round = model.campaign.rounds[0]!;
@@ -74,7 +83,12 @@ function buildLocally<T>(build: () => T, where: string): { built: T } | { verdic
   try {
     return { built: build() };
   } catch (e) {
-    return { verdict: fail(`Không dựng được bố cục từ tệp chiến dịch (chưa gửi gì tới Google): ${errorText(e)}`, `sửa tệp chiến dịch (--schema) hoặc ${where}`) };
+    return {
+      verdict: fail(
+        `Không dựng được bố cục từ tệp chiến dịch (chưa gửi gì tới Google): ${errorText(e)}`,
+        `sửa tệp chiến dịch (--schema) hoặc ${where}`,
+      ),
+    };
   }
 }
 
@@ -92,7 +106,10 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
   let lastRead: { ev: Evaluation; sheetIds: Map<string, number> } | null = null;
 
   const create = async (title: string, role: string) => {
-    const file = await deps.files.createSpreadsheet(`[preflight ${ctx.runId}] ${title}`, { [SCRATCH_APP_PROPERTY]: ctx.runId, role: `preflight-${role}` });
+    const file = await deps.files.createSpreadsheet(`[preflight ${ctx.runId}] ${title}`, {
+      [SCRATCH_APP_PROPERTY]: ctx.runId,
+      role: `preflight-${role}`,
+    });
     scratch.files.push({ id: file.id, label: role });
     return file.id;
   };
@@ -102,20 +119,28 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
     lastRead = { ev: evaluation, sheetIds };
     return { ev: evaluation, sheetIds, grid };
   };
-  const needs = (what: string | null, step: string): Verdict | null => (what ? null : fail(`Bỏ qua vì bước "${step}" chưa thành công`, `sửa lỗi ở bước "${step}" trước`));
+  const needs = (what: string | null, step: string): Verdict | null =>
+    what ? null : fail(`Bỏ qua vì bước "${step}" chưa thành công`, `sửa lỗi ở bước "${step}" trước`);
 
   const checks: Check[] = [
     {
       id: 'unit-workbook',
       title: 'Tạo bảng tính đơn vị thử với bố cục thật',
       async run() {
-        const workbook = buildLocally(() => buildUnitWorkbook(model, unitId, roundId, { editors: ctx.editors }), 'functions/layout/unit-workbook.ts');
+        const workbook = buildLocally(
+          () => buildUnitWorkbook(model, unitId, roundId, { editors: ctx.editors }),
+          'functions/layout/unit-workbook.ts',
+        );
         if ('verdict' in workbook) return workbook.verdict;
         const id = await create(unitWorkbookTitle(model, unitId, roundId), 'unit');
         try {
           await deps.workbooks.render(id, workbook.built);
         } catch (e) {
-          return fail(`Google từ chối các yêu cầu bố cục của ${unitId}/${roundId}: ${errorText(e)}`, 'lỗi nói về gộp ô (merge) hay cố định dòng/cột (frozen): sửa bố cục trong functions/layout; lỗi quyền (403): ' + driveFix);
+          return fail(
+            `Google từ chối các yêu cầu bố cục của ${unitId}/${roundId}: ${errorText(e)}`,
+            'lỗi nói về gộp ô (merge) hay cố định dòng/cột (frozen): sửa bố cục trong functions/layout; lỗi quyền (403): ' +
+              driveFix,
+          );
         }
         unitFile = id;
         return pass(`đã tạo và dựng ${workbook.built.sheets.length} trang cho ${unitId}/${roundId} (${id})`);
@@ -126,21 +151,40 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       title: 'Tạo bảng tổng hợp thử và làm mới nó như lịch refresh-master',
       async run() {
         const now = deps.now();
-        const workbook = buildLocally(() => buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, { editors: ctx.editors }), 'functions/layout/master-workbook.ts');
+        const workbook = buildLocally(
+          () =>
+            buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, {
+              editors: ctx.editors,
+            }),
+          'functions/layout/master-workbook.ts',
+        );
         if ('verdict' in workbook) return workbook.verdict;
         const id = await create(masterWorkbookTitle(model), 'master');
         try {
           await deps.workbooks.render(id, workbook.built);
         } catch (e) {
-          return fail(`Google từ chối các yêu cầu dựng bảng tổng hợp: ${errorText(e)}`, 'sửa bố cục trong functions/layout/master-workbook.ts (gộp ô qua dòng/cột cố định bị từ chối)');
+          return fail(
+            `Google từ chối các yêu cầu dựng bảng tổng hợp: ${errorText(e)}`,
+            'sửa bố cục trong functions/layout/master-workbook.ts (gộp ô qua dòng/cột cố định bị từ chối)',
+          );
         }
         // The master refresh: read the shortlist and the structure, replace the content (functions/app/master.ts).
         try {
-          const [shortlist, structure] = await Promise.all([deps.master.readShortlist(id, NOMINATIONS_TAB_TITLE), deps.master.structure(id)]);
-          const requests = await deps.master.replaceContent(id, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist }), now), structure);
+          const [shortlist, structure] = await Promise.all([
+            deps.master.readShortlist(id, NOMINATIONS_TAB_TITLE),
+            deps.master.structure(id),
+          ]);
+          const requests = await deps.master.replaceContent(
+            id,
+            buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist }), now),
+            structure,
+          );
           return pass(`đã dựng bảng tổng hợp (${structure.length} trang) và làm mới bằng ${requests} yêu cầu (${id})`);
         } catch (e) {
-          return fail(`Google từ chối lần làm mới bảng tổng hợp: ${errorText(e)}`, 'thứ tự bỏ gộp / cố định / gộp ô khi làm mới phải hợp lệ ở mọi bước (functions/layout/sheets-render.ts)');
+          return fail(
+            `Google từ chối lần làm mới bảng tổng hợp: ${errorText(e)}`,
+            'thứ tự bỏ gộp / cố định / gộp ô khi làm mới phải hợp lệ ở mọi bước (functions/layout/sheets-render.ts)',
+          );
         }
       },
     },
@@ -153,10 +197,20 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         const { ev: evaluation } = await readAndEvaluate(unitFile!);
         const expected = model.tablesFor(unitId, roundId).length;
         const structural = evaluation.issues.filter((i) => i.code.startsWith('structure.'));
-        const identityOk = evaluation.located.identity?.unitId === unitId && evaluation.located.identity.roundId === roundId;
+        const identityOk =
+          evaluation.located.identity?.unitId === unitId && evaluation.located.identity.roundId === roundId;
         if (!identityOk || evaluation.located.tables.size !== expected || structural.length) {
-          const what = [!identityOk ? 'không nhận ra đơn vị/đợt' : '', evaluation.located.tables.size !== expected ? `tìm thấy ${evaluation.located.tables.size}/${expected} bảng` : '', ...structural.slice(0, 3).map((i) => `${i.sheet}!${i.cell ?? ''} ${i.message}`)].filter(Boolean);
-          return fail(`Bảng tính đọc lại không khớp bố cục: ${what.join('; ')}`, 'field mask UNIT_SHEET_READ_FIELDS (functions/layout/sheets-read.ts) phải trả đủ giá trị và ô gộp; so với trình giả lập');
+          const what = [
+            !identityOk ? 'không nhận ra đơn vị/đợt' : '',
+            evaluation.located.tables.size !== expected
+              ? `tìm thấy ${evaluation.located.tables.size}/${expected} bảng`
+              : '',
+            ...structural.slice(0, 3).map((i) => `${i.sheet}!${i.cell ?? ''} ${i.message}`),
+          ].filter(Boolean);
+          return fail(
+            `Bảng tính đọc lại không khớp bố cục: ${what.join('; ')}`,
+            'field mask UNIT_SHEET_READ_FIELDS (functions/layout/sheets-read.ts) phải trả đủ giá trị và ô gộp; so với trình giả lập',
+          );
         }
         return pass(`tìm thấy mã đơn vị và ${expected} bảng, trạng thái "${evaluation.status}"`);
       },
@@ -167,31 +221,56 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       async run() {
         const blocked = needs(lastRead ? unitFile : null, 'Đọc lại bảng tính đơn vị');
         if (blocked) return blocked;
-        const figures = [...lastRead!.ev.located.tables.values()].find((t): t is LocatedFigures => t.kind === 'figures');
+        const figures = [...lastRead!.ev.located.tables.values()].find(
+          (t): t is LocatedFigures => t.kind === 'figures',
+        );
         if (!figures) return pass('bảng tính thử không có bảng số liệu; bỏ qua ô sai mẫu');
         const row = [...figures.periodRows.values()][0]!;
         const col = [...figures.columns.values()][0]!;
         const cell = a1(row, col);
         // A clerk's typical mistake, typed as a clerk types it.
-        await deps.workbooks.writeValues(unitFile!, [{ range: `${quoteSheetName(figures.sheet.title)}!${cell}`, values: [[TEXT_IN_NUMBER_CELL]] }], 'USER_ENTERED');
+        await deps.workbooks.writeValues(
+          unitFile!,
+          [{ range: `${quoteSheetName(figures.sheet.title)}!${cell}`, values: [[TEXT_IN_NUMBER_CELL]] }],
+          'USER_ENTERED',
+        );
         const { ev: evaluation, sheetIds } = await readAndEvaluate(unitFile!);
-        const flagged = evaluation.issues.find((i) => i.sheet === figures.sheet.title && i.cell === cell && i.severity === 'error');
-        if (!flagged) return fail(`Gõ "${TEXT_IN_NUMBER_CELL}" vào ${figures.sheet.title}!${cell} nhưng không thấy lỗi ở ô đó`, 'kiểm tra cách đọc giá trị đã gõ (formattedValue, userEnteredValue) trong functions/layout/sheets-read.ts');
+        const flagged = evaluation.issues.find(
+          (i) => i.sheet === figures.sheet.title && i.cell === cell && i.severity === 'error',
+        );
+        if (!flagged)
+          return fail(
+            `Gõ "${TEXT_IN_NUMBER_CELL}" vào ${figures.sheet.title}!${cell} nhưng không thấy lỗi ở ô đó`,
+            'kiểm tra cách đọc giá trị đã gõ (formattedValue, userEnteredValue) trong functions/layout/sheets-read.ts',
+          );
         const status = statusLine(model, roundId, { ...evaluation, pendingCount: evaluation.pending.length }, null);
         const plan = planFeedback(model, evaluation, status);
         const requests = await deps.workbooks.writeFeedback(unitFile!, sheetIds, plan);
         const after = await deps.workbooks.read(unitFile!);
         const statusCell = plan.statusCells[0];
-        const shown = statusCell ? cellAt(after.grid.sheets.find((s) => s.title === statusCell.sheet)!, statusCell.row, statusCell.col)?.v : null;
-        if (statusCell && shown !== status.text) return fail(`Đã ghi ${requests} yêu cầu phản hồi nhưng dòng Tình trạng đọc lại là "${String(shown)}"`, 'kiểm tra feedbackRequests trong functions/adapters/sheets-workbooks.ts');
-        return pass(`ô ${figures.sheet.title}!${cell} bị đánh dấu lỗi; ${requests} yêu cầu phản hồi đã ghi; dòng Tình trạng: "${status.text}"`);
+        const shown = statusCell
+          ? cellAt(
+              after.grid.sheets.find((s) => s.title === statusCell.sheet)!,
+              statusCell.row,
+              statusCell.col,
+            )?.v
+          : null;
+        if (statusCell && shown !== status.text)
+          return fail(
+            `Đã ghi ${requests} yêu cầu phản hồi nhưng dòng Tình trạng đọc lại là "${String(shown)}"`,
+            'kiểm tra feedbackRequests trong functions/adapters/sheets-workbooks.ts',
+          );
+        return pass(
+          `ô ${figures.sheet.title}!${cell} bị đánh dấu lỗi; ${requests} yêu cầu phản hồi đã ghi; dòng Tình trạng: "${status.text}"`,
+        );
       },
     },
     {
       id: 'drive-watch',
       title: 'Mở và đóng kênh theo dõi thay đổi Drive tới driveWebhook',
       async run() {
-        if (!ctx.webhookUrl) return fail('Không biết địa chỉ driveWebhook', 'triển khai driveWebhook trước (npm run deploy)');
+        if (!ctx.webhookUrl)
+          return fail('Không biết địa chỉ driveWebhook', 'triển khai driveWebhook trước (npm run deploy)');
         const id = `preflight-${ctx.runId}`;
         const pageToken = await deps.files.startPageToken();
         // The right token when the secret is known (the webhook then answers Drive's sync);
@@ -199,25 +278,57 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         const token = ctx.webhookSecret ? channelToken(ctx.webhookSecret, id) : randomBytes(16).toString('hex');
         let channel;
         try {
-          channel = await deps.files.watchChanges(pageToken, { id, address: ctx.webhookUrl, token, expiration: deps.googleNow() + 10 * 60_000 });
+          channel = await deps.files.watchChanges(pageToken, {
+            id,
+            address: ctx.webhookUrl,
+            token,
+            expiration: deps.googleNow() + 10 * 60_000,
+          });
         } catch (e) {
-          return fail(`Drive không mở được kênh tới ${ctx.webhookUrl}: ${errorText(e)}`, 'địa chỉ phải là https, công khai (driveWebhook triển khai với --allow-unauthenticated); ' + driveFix);
+          return fail(
+            `Drive không mở được kênh tới ${ctx.webhookUrl}: ${errorText(e)}`,
+            'địa chỉ phải là https, công khai (driveWebhook triển khai với --allow-unauthenticated); ' + driveFix,
+          );
         }
         scratch.channel = { id: channel.id, resourceId: channel.resourceId };
         await deps.files.stopChannel(channel.id, channel.resourceId);
         scratch.channel = null;
         // The webhook must be reachable without IAM and refuse a bad channel token.
-        const refused = await fetch(ctx.webhookUrl, { method: 'POST', headers: { 'x-goog-channel-id': id, 'x-goog-channel-token': 'preflight-wrong-token', 'x-goog-resource-state': 'sync' }, signal: AbortSignal.timeout(30_000) });
+        const refused = await fetch(ctx.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'x-goog-channel-id': id,
+            'x-goog-channel-token': 'preflight-wrong-token',
+            'x-goog-resource-state': 'sync',
+          },
+          signal: AbortSignal.timeout(30_000),
+        });
         await refused.text();
         if (refused.status !== 401) {
-          const why = refused.status === 403 ? 'Google chặn trước khi tới hàm (thiếu quyền gọi công khai)' : `trả ${refused.status} thay vì 401`;
-          return fail(`Kênh mở/đóng được, nhưng driveWebhook ${why} với mã kênh sai`, refused.status === 403 ? 'chạy: gcloud functions add-invoker-policy-binding driveWebhook --member=allUsers --region=… --project=…' : 'kiểm tra driveWebhook trong functions/handlers/http.ts');
+          const why =
+            refused.status === 403
+              ? 'Google chặn trước khi tới hàm (thiếu quyền gọi công khai)'
+              : `trả ${refused.status} thay vì 401`;
+          return fail(
+            `Kênh mở/đóng được, nhưng driveWebhook ${why} với mã kênh sai`,
+            refused.status === 403
+              ? 'chạy: gcloud functions add-invoker-policy-binding driveWebhook --member=allUsers --region=… --project=…'
+              : 'kiểm tra driveWebhook trong functions/handlers/http.ts',
+          );
         }
         let synced = '';
         if (ctx.webhookSecret) {
-          const ok = await fetch(ctx.webhookUrl, { method: 'POST', headers: { 'x-goog-channel-id': id, 'x-goog-channel-token': token, 'x-goog-resource-state': 'sync' }, signal: AbortSignal.timeout(30_000) });
+          const ok = await fetch(ctx.webhookUrl, {
+            method: 'POST',
+            headers: { 'x-goog-channel-id': id, 'x-goog-channel-token': token, 'x-goog-resource-state': 'sync' },
+            signal: AbortSignal.timeout(30_000),
+          });
           await ok.text();
-          if (ok.status !== 200) return fail(`driveWebhook từ chối mã kênh đúng (${ok.status})`, 'khóa WEBHOOK_SECRET của các hàm phải trùng với khóa dùng để mở kênh');
+          if (ok.status !== 200)
+            return fail(
+              `driveWebhook từ chối mã kênh đúng (${ok.status})`,
+              'khóa WEBHOOK_SECRET của các hàm phải trùng với khóa dùng để mở kênh',
+            );
           synced = ', nhận thông báo sync có mã đúng (200)';
         }
         return pass(`kênh ${channel.id} mở tới ${ctx.webhookUrl} rồi đóng; webhook từ chối mã sai (401)${synced}`);
@@ -233,11 +344,19 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
         try {
           await deps.files.share(unitFile!, ctx.shareTest, 'writer');
         } catch (e) {
-          return fail(`Drive từ chối chia sẻ với ${ctx.shareTest}: ${errorText(e)}`, 'địa chỉ không có tài khoản Google cần gửi thư mời; ổ dùng chung phải cho phép chia sẻ ra ngoài tổ chức (Quản trị viên: Ứng dụng → Drive → Chia sẻ) nếu đơn vị dùng tên miền khác');
+          return fail(
+            `Drive từ chối chia sẻ với ${ctx.shareTest}: ${errorText(e)}`,
+            'địa chỉ không có tài khoản Google cần gửi thư mời; ổ dùng chung phải cho phép chia sẻ ra ngoài tổ chức (Quản trị viên: Ứng dụng → Drive → Chia sẻ) nếu đơn vị dùng tên miền khác',
+          );
         }
         const perms = await deps.files.permissions(unitFile!);
         const got = perms.find((p) => p.emailAddress?.toLowerCase() === ctx.shareTest!.toLowerCase());
-        return got ? pass(`${ctx.shareTest} là ${got.role} của bảng tính thử`) : fail(`Chia sẻ xong nhưng ${ctx.shareTest} không có trong danh sách quyền`, 'thử lại sau ít phút; nếu vẫn vậy, kiểm tra chính sách chia sẻ của tổ chức');
+        return got
+          ? pass(`${ctx.shareTest} là ${got.role} của bảng tính thử`)
+          : fail(
+              `Chia sẻ xong nhưng ${ctx.shareTest} không có trong danh sách quyền`,
+              'thử lại sau ít phút; nếu vẫn vậy, kiểm tra chính sách chia sẻ của tổ chức',
+            );
       },
     },
     {
@@ -245,14 +364,21 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       title: 'Ghi và đọc một tài liệu Firestore',
       async run() {
         const ref = deps.db.collection(SCRATCH_COLLECTION).doc(ctx.runId);
-        const written = { runId: ctx.runId, at: new Date(deps.now()).toISOString(), text: 'Kiểm tra trước khi dùng — tiếng Việt có dấu' };
+        const written = {
+          runId: ctx.runId,
+          at: new Date(deps.now()).toISOString(),
+          text: 'Kiểm tra trước khi dùng — tiếng Việt có dấu',
+        };
         scratch.firestoreDoc = ref.path;
         await ref.set(written);
         const snap = await ref.get();
         const read = snap.data();
         return read && read['text'] === written.text && read['runId'] === ctx.runId
           ? pass(`đã ghi và đọc lại ${ref.path}`)
-          : fail(`Đọc lại ${ref.path} không giống đã ghi`, 'kiểm tra cơ sở dữ liệu Firestore (default) ở chế độ native và quyền roles/datastore.user của tài khoản dịch vụ');
+          : fail(
+              `Đọc lại ${ref.path} không giống đã ghi`,
+              'kiểm tra cơ sở dữ liệu Firestore (default) ở chế độ native và quyền roles/datastore.user của tài khoản dịch vụ',
+            );
       },
     },
   ];
@@ -264,9 +390,16 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
       async run() {
         // The same judgement provisioning reports (functions/app/provision.ts), so the two never disagree.
         const found = await checkSharedDriveSharing(deps.files, model);
-        if (!found) return fail('các hàm không dùng ổ dùng chung (SHARED_DRIVE_ID trống)', 'triển khai lại với --shared-drive-id');
+        if (!found)
+          return fail(
+            'các hàm không dùng ổ dùng chung (SHARED_DRIVE_ID trống)',
+            'triển khai lại với --shared-drive-id',
+          );
         return found.problems.length
-          ? fail(`Ổ "${found.name}": ${found.problems.join(' ')}`, 'người quản lý ổ mở Cài đặt ổ dùng chung và đổi như trên, rồi chạy lại npm run preflight')
+          ? fail(
+              `Ổ "${found.name}": ${found.problems.join(' ')}`,
+              'người quản lý ổ mở Cài đặt ổ dùng chung và đổi như trên, rồi chạy lại npm run preflight',
+            )
           : pass(`ổ "${found.name}" cho phép chia sẻ tệp với các đơn vị và không cho chia sẻ ra ngoài tổ chức`);
       },
     });
@@ -317,7 +450,11 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
           left.push(`tài liệu ${scratch.firestoreDoc} (${errorText(e)})`);
         }
       }
-      if (left.length) return fail(`Còn lại: ${left.join('; ')}`, `xóa thủ công các mục trên (tệp có tên bắt đầu "[preflight ${ctx.runId}]")`);
+      if (left.length)
+        return fail(
+          `Còn lại: ${left.join('; ')}`,
+          `xóa thủ công các mục trên (tệp có tên bắt đầu "[preflight ${ctx.runId}]")`,
+        );
       return pass(done.length ? done.join(', ') : 'không có gì phải dọn');
     },
   };

@@ -14,7 +14,10 @@ const failing = (statuses: (number | string)[], value = 'ok') => {
   return async () => {
     const status = statuses[index++];
     if (status === undefined) return value;
-    throw Object.assign(new Error(`status ${status}`), typeof status === 'number' ? { status: status } : { code: status });
+    throw Object.assign(
+      new Error(`status ${status}`),
+      typeof status === 'number' ? { status: status } : { code: status },
+    );
   };
 };
 
@@ -42,7 +45,11 @@ describe('withRetry', () => {
   });
 
   it("retries Drive's 403 rate limits (errors[0].reason) like a 429, and no other 403", async () => {
-    const driveError = (reason: string) => Object.assign(new Error(reason), { status: 403, response: { data: { error: { code: 403, errors: [{ domain: 'usageLimits', reason }] } } } });
+    const driveError = (reason: string) =>
+      Object.assign(new Error(reason), {
+        status: 403,
+        response: { data: { error: { code: 403, errors: [{ domain: 'usageLimits', reason }] } } },
+      });
     for (const reason of ['userRateLimitExceeded', 'rateLimitExceeded', 'sharingRateLimitExceeded']) {
       const { policy, waits } = recorder(() => 0);
       let calls = 0;
@@ -54,7 +61,8 @@ describe('withRetry', () => {
       // Equal jitter, as after a 429: never shorter than half the cap.
       expect(waits).toEqual([500, 1000]);
     }
-    for (const reason of ['insufficientFilePermissions', 'teamDriveDomainUsersOnlyRestriction']) expect(isRetryable(driveError(reason))).toBe(false);
+    for (const reason of ['insufficientFilePermissions', 'teamDriveDomainUsersOnlyRestriction'])
+      expect(isRetryable(driveError(reason))).toBe(false);
   });
 
   it('does not retry what a retry cannot fix (400, 403, 404)', async () => {

@@ -20,10 +20,18 @@ import { createSheetsClient } from '../../functions/adapters/google-apis.js';
 import { createRateLimiter } from '../../functions/adapters/rate-limiter.js';
 import { pacedRequest } from '../../functions/adapters/sheets-pace.js';
 import { DEFAULT_RETRY } from '../../functions/adapters/retry.js';
-import { createSharedRateLimiter, QUOTA_PACE_COLLECTION, QuotaDeferredError, withTimeBudget } from '../../functions/adapters/shared-pace.js';
+import {
+  createSharedRateLimiter,
+  QUOTA_PACE_COLLECTION,
+  QuotaDeferredError,
+  withTimeBudget,
+} from '../../functions/adapters/shared-pace.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../../scripts/emulators/sheets/index.js';
 import { startFirestoreEmulator } from '../../scripts/local-stack/firestore-emulator.js';
-import { startOfficialFirestoreEmulator, type OfficialFirestoreEmulator } from '../../scripts/local-stack/official-firestore-emulator.js';
+import {
+  startOfficialFirestoreEmulator,
+  type OfficialFirestoreEmulator,
+} from '../../scripts/local-stack/official-firestore-emulator.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';
 
 let firestore: OfficialFirestoreEmulator;
@@ -31,7 +39,12 @@ const clients: Firestore[] = [];
 
 /** A client of its own, as each instance has. */
 function client(projectId: string): Firestore {
-  const db = new Firestore({ projectId, host: firestore.host, ssl: false, credentials: { client_email: 'emulator@local', private_key: 'unused' } });
+  const db = new Firestore({
+    projectId,
+    host: firestore.host,
+    ssl: false,
+    credentials: { client_email: 'emulator@local', private_key: 'unused' },
+  });
   clients.push(db);
   return db;
 }
@@ -81,7 +94,12 @@ describe('the shared limiter on Firestore', () => {
 
   it('on the in-process Firestore stand-in (no transaction isolation) one process still gets distinct slots: its reservations are made one at a time', async () => {
     const standIn = await startFirestoreEmulator({ projectId: 'demo-stand-in' });
-    const db = new Firestore({ projectId: 'demo-stand-in', host: standIn.host, ssl: false, credentials: { client_email: 'emulator@local', private_key: 'unused' } });
+    const db = new Firestore({
+      projectId: 'demo-stand-in',
+      host: standIn.host,
+      ssl: false,
+      credentials: { client_email: 'emulator@local', private_key: 'unused' },
+    });
     try {
       const { waits, clock } = stillClock();
       const limiter = createSharedRateLimiter({ db, quota: 'local', perMinute: 6, clock });
@@ -108,7 +126,12 @@ describe('the shared limiter on Firestore', () => {
     let sent = 0;
     let retries = 0;
     const request = withTimeBudget(START + 1_000, () =>
-      pacedRequest({ reads: pacer, writes: pacer }, 'reads', { ...DEFAULT_RETRY, sleep: async () => void retries++ }, async () => void sent++),
+      pacedRequest(
+        { reads: pacer, writes: pacer },
+        'reads',
+        { ...DEFAULT_RETRY, sleep: async () => void retries++ },
+        async () => void sent++,
+      ),
     );
     await expect(request).rejects.toBeInstanceOf(QuotaDeferredError);
     expect({ sent, retries }).toEqual({ sent: 0, retries: 0 });
@@ -156,19 +179,41 @@ describe('three processes acting as the service account against the Sheets quota
 
   /** Three instances, each in its own process with its own Firestore clients, wired once. */
   beforeAll(async () => {
-    sheets = await startSheetsEmulator({ clockScale: CLOCK_SCALE, quotas: { enabled: true, writePerMinutePerUser: QUOTA } });
-    const sheetsApi = await createSheetsClient({ mode: 'emulator', sheetsRootUrl: sheets.url, driveRootUrl: sheets.url, identity: LOCAL_SERVICE_ACCOUNT, timeoutMs: 10_000 });
+    sheets = await startSheetsEmulator({
+      clockScale: CLOCK_SCALE,
+      quotas: { enabled: true, writePerMinutePerUser: QUOTA },
+    });
+    const sheetsApi = await createSheetsClient({
+      mode: 'emulator',
+      sheetsRootUrl: sheets.url,
+      driveRootUrl: sheets.url,
+      identity: LOCAL_SERVICE_ACCOUNT,
+      timeoutMs: 10_000,
+    });
     const created = await sheetsApi.spreadsheets.create({ requestBody: { properties: { title: 'quota' } } });
     spreadsheetId = created.data.spreadsheetId!;
-    const args = JSON.stringify({ projectId: 'demo-quota', firestoreHost: firestore.host, sheetsUrl: sheets.url, spreadsheetId, clockScale: CLOCK_SCALE, writesPerMinute: PACE * CLOCK_SCALE, requests: PER_PROCESS });
+    const args = JSON.stringify({
+      projectId: 'demo-quota',
+      firestoreHost: firestore.host,
+      sheetsUrl: sheets.url,
+      spreadsheetId,
+      clockScale: CLOCK_SCALE,
+      writesPerMinute: PACE * CLOCK_SCALE,
+      requests: PER_PROCESS,
+    });
     workers = Array.from({ length: 3 }, (): Worker => {
       const child = spawn(process.execPath, ['--import', 'tsx', WORKER, args], { stdio: ['pipe', 'pipe', 'inherit'] });
       const waiting: ((line: string) => void)[] = [];
       // Only the protocol's lines: anything else a library prints is not an answer.
-      createInterface({ input: child.stdout! }).on('line', (l) => (l === 'READY' || l.startsWith('RESULT ')) && waiting.shift()?.(l));
+      createInterface({ input: child.stdout! }).on(
+        'line',
+        (l) => (l === 'READY' || l.startsWith('RESULT ')) && waiting.shift()?.(l),
+      );
       const line = () => new Promise<string>((resolve) => waiting.push(resolve));
       const ready = line();
-      const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`worker exited with ${code}`))));
+      const exited = new Promise<never>((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`worker exited with ${code}`))),
+      );
       exited.catch(() => undefined);
       return {
         child,
@@ -206,7 +251,9 @@ describe('three processes acting as the service account against the Sheets quota
 
   /** The most successful writes the emulator saw in any 60 emulated seconds. */
   function busiestEmulatedMinute(): number {
-    const times = sheets.log.filter((e) => e.kind === 'write' && e.status === 200 && e.spreadsheetId === spreadsheetId).map((e) => Date.parse(e.at));
+    const times = sheets.log
+      .filter((e) => e.kind === 'write' && e.status === 200 && e.spreadsheetId === spreadsheetId)
+      .map((e) => Date.parse(e.at));
     let most = 0;
     for (let i = 0, j = 0; i < times.length; i++) {
       while (times[i]! - times[j]! >= 60_000) j++;

@@ -46,7 +46,15 @@ describe('master change markers', () => {
       { roundId: 'r1', unitId: 'u1', flags: [{ unitId: 'u1', rule: 'late', reason: 'muộn' }], at: 1 },
       { roundId: 'r1', unitId: 'u2', flags: [{ unitId: 'u2', rule: 'late', reason: 'muộn' }], at: 1 },
     ]);
-    await markerStore.replaceFlags('sharing', [{ roundId: 'r1', unitId: 'u1', flags: [{ unitId: 'u1', rule: 'sharing', reason: 'chia sẻ' }], grants: ['anyone:reader'], at: 1 }]);
+    await markerStore.replaceFlags('sharing', [
+      {
+        roundId: 'r1',
+        unitId: 'u1',
+        flags: [{ unitId: 'u1', rule: 'sharing', reason: 'chia sẻ' }],
+        grants: ['anyone:reader'],
+        at: 1,
+      },
+    ]);
     markerStore.reads = 0;
     const flags = await markerStore.unitFlags('r1', 'u1');
     expect(flags.flatMap((r) => r.flags.map((f) => f.rule)).sort()).toEqual(['late', 'sharing']);

@@ -24,9 +24,12 @@ let dir: string;
 let schema: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cli-json-pipe-'));
-  const campaign = JSON.parse(await readFile(DEFAULT_CAMPAIGN_FILE, 'utf8')) as { units: { id: string; name: string; emails: string[] }[] };
+  const campaign = JSON.parse(await readFile(DEFAULT_CAMPAIGN_FILE, 'utf8')) as {
+    units: { id: string; name: string; emails: string[] }[];
+  };
   const district = campaign.units.find((u) => u.id === 'ubnd-ba-dinh')!;
-  for (let i = 0; i < EXTRA_UNITS; i++) campaign.units.push({ ...district, id: `ubnd-them-${i}`, name: `UBND thêm số ${i}`, emails: [] });
+  for (let i = 0; i < EXTRA_UNITS; i++)
+    campaign.units.push({ ...district, id: `ubnd-them-${i}`, name: `UBND thêm số ${i}`, emails: [] });
   schema = join(dir, 'nhieu-don-vi.json');
   await writeFile(schema, JSON.stringify(campaign));
 });
@@ -39,13 +42,20 @@ afterAll(async () => {
  * fires. A Node stream would read ahead into its own buffer even when paused, so the pipe is read
  * with plain file descriptors: a non-blocking read end held open, unread, while the child runs.
  */
-function runWithUnreadPipe(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runWithUnreadPipe(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const fifo = join(dir, `stdout-${Date.now()}.fifo`);
   execFileSync('mkfifo', [fifo]);
   const heldReadEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const writeEnd = openSync(fifo, constants.O_WRONLY);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', writeEnd, 'pipe'] });
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', writeEnd, 'pipe'],
+    });
     let stderr = '';
     let exitCode: number | null = null;
     let fallback: NodeJS.Timeout | undefined;
@@ -96,7 +106,9 @@ function runWithUnreadPipe(args: string[], env: NodeJS.ProcessEnv): Promise<{ co
 
 describe('--json through a pipe', () => {
   it('master --json, starting its own emulators: stdout is exactly one whole JSON document, logs on stderr', async () => {
-    const run = await runWithUnreadPipe(['master', '--json', '--schema', schema], { LOCAL_STATE_DIR: join(dir, 'state') });
+    const run = await runWithUnreadPipe(['master', '--json', '--schema', schema], {
+      LOCAL_STATE_DIR: join(dir, 'state'),
+    });
     expect(run.code).toBe(0);
     expect(Buffer.byteLength(run.stdout)).toBeGreaterThan(PIPE_CAPACITY);
     expect(run.stdout.endsWith('}\n')).toBe(true);

@@ -53,7 +53,9 @@ async function headlineTotals(file: string): Promise<Record<string, Record<strin
       if (String(row.getCell(2).value ?? '').startsWith(HEADLINE_LABEL)) headline = row;
     });
     expect(headline, `${table.label} has the headline row`).toBeDefined();
-    out[table.id] = Object.fromEntries(table.indicators.map((ind, i) => [ind.code, (headline!.getCell(3 + i).value as number | null) ?? null]));
+    out[table.id] = Object.fromEntries(
+      table.indicators.map((ind, i) => [ind.code, (headline!.getCell(3 + i).value as number | null) ?? null]),
+    );
   }
   return out;
 }
@@ -61,7 +63,17 @@ async function headlineTotals(file: string): Promise<Record<string, Record<strin
 describe('npm run cli -- report', () => {
   it('writes the round documents; the consolidated totals equal master --json; the draft quotes the units', async () => {
     for (const unitId of UNITS) {
-      const run = await cli('import', await filled(unitId), '--unit', unitId, '--round', SO_KET, '--at', '2020-07-10T09:00:00+07:00', '--json');
+      const run = await cli(
+        'import',
+        await filled(unitId),
+        '--unit',
+        unitId,
+        '--round',
+        SO_KET,
+        '--at',
+        '2020-07-10T09:00:00+07:00',
+        '--json',
+      );
       expect(run.code).toBe(0);
     }
     const at = '2020-07-20T08:00:00+07:00';
@@ -73,13 +85,20 @@ describe('npm run cli -- report', () => {
     expect(report.stderr).not.toMatch(/Error/);
     expect(report.code).toBe(0);
     const listed = JSON.parse(report.stdout);
-    const names = [`bang-tong-hop-${SO_KET}.xlsx`, `bao-cao-tong-hop-${SO_KET}.docx`, ...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`)];
+    const names = [
+      `bang-tong-hop-${SO_KET}.xlsx`,
+      `bao-cao-tong-hop-${SO_KET}.docx`,
+      ...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`),
+    ];
     expect(listed.files.map((f: { name: string }) => f.name)).toEqual(names);
     // Relative --out is the caller's directory, and the listing tells the truth about each file.
     expect((await readdir(join(dir, 'ra'))).sort()).toEqual([...names].sort());
     for (const file of listed.files) {
       const bytes = await readFile(join(dir, 'ra', file.name));
-      expect({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ bytes: file.bytes, sha256: file.sha256 });
+      expect({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({
+        bytes: file.bytes,
+        sha256: file.sha256,
+      });
     }
 
     const consolidated = await headlineTotals(join(dir, 'ra', `bang-tong-hop-${SO_KET}.xlsx`));
@@ -92,8 +111,17 @@ describe('npm run cli -- report', () => {
   }, 240_000);
 
   it('refuses a missing round or folder in Vietnamese', async () => {
-    expect(await cli('report', '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Thiếu --round') });
-    expect(await cli('report', '--round', 'khong-co', '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('Không có đợt báo cáo "khong-co"') });
-    expect(await cli('report', '--round', SO_KET)).toMatchObject({ code: 2, stderr: expect.stringContaining('Thiếu --out') });
+    expect(await cli('report', '--out', 'x')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Thiếu --round'),
+    });
+    expect(await cli('report', '--round', 'khong-co', '--out', 'x')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Không có đợt báo cáo "khong-co"'),
+    });
+    expect(await cli('report', '--round', SO_KET)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Thiếu --out'),
+    });
   });
 });

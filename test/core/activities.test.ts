@@ -24,15 +24,18 @@ const issuesOf = (ev: ReturnType<typeof evaluateWorkbook>, code: string) => ev.i
 
 describe('the bo-sung workbook carries the activities table', () => {
   it('districts and sectors get a "Hoạt động" tab in the supplementary round only', () => {
-    for (const unit of [UNIT, 'thanh-doan']) expect(buildUnitWorkbook(model, unit, BO_SUNG).sheets.map((s) => s.title)).toContain('Hoạt động');
+    for (const unit of [UNIT, 'thanh-doan'])
+      expect(buildUnitWorkbook(model, unit, BO_SUNG).sheets.map((s) => s.title)).toContain('Hoạt động');
     expect(buildUnitWorkbook(model, UNIT, SO_KET).sheets.map((s) => s.title)).not.toContain('Hoạt động');
     expect(model.tablesFor(UNIT, BO_SUNG).find((t) => t.table.id === 'hoat_dong')?.requirement).toBe('required');
     expect(model.tablesFor('ca-ba-dinh', BO_SUNG)).toEqual([]);
   });
 
-  it('kind and level are drop-downs of the plan\'s wording; the date column shows dd/mm/yyyy; the box sits above the list', () => {
+  it("kind and level are drop-downs of the plan's wording; the date column shows dd/mm/yyyy; the box sits above the list", () => {
     const sheet = buildUnitWorkbook(model, UNIT, BO_SUNG).sheets.find((s) => s.title === 'Hoạt động')!;
-    const validations = sheet.cells.filter((c) => c.validation?.kind === 'list').map((c) => (c.validation as { values: string[] }).values);
+    const validations = sheet.cells
+      .filter((c) => c.validation?.kind === 'list')
+      .map((c) => (c.validation as { values: string[] }).values);
     expect(validations).toContainEqual([
       'Ngày hội toàn dân bảo vệ ANTQ 19/8',
       'Kỷ niệm 15 năm Ngày hội (2005–2020) gắn với 75 năm Ngày truyền thống CAND',
@@ -40,11 +43,22 @@ describe('the bo-sung workbook carries the activities table', () => {
       'Thăm hỏi, tặng quà',
       'Khác',
     ]);
-    expect(validations).toContainEqual(['Thôn/tổ dân phố', 'Xã/phường/thị trấn', 'Quận/huyện/thị xã', 'Thành phố', 'Cơ quan/doanh nghiệp/nhà trường']);
+    expect(validations).toContainEqual([
+      'Thôn/tổ dân phố',
+      'Xã/phường/thị trấn',
+      'Quận/huyện/thị xã',
+      'Thành phố',
+      'Cơ quan/doanh nghiệp/nhà trường',
+    ]);
     const dateCells = sheet.cells.filter((c) => c.style?.numberFormat === 'dd/mm/yyyy');
     expect(dateCells).toHaveLength(table.rows);
     // Rendered as Sheets' DATE_IS_VALID (and Excel's date type): a warning, not a refusal, so "19/8/2020" typed as text still gets our message.
-    for (const cell of dateCells) expect(cell.validation).toEqual({ kind: 'date', strict: false, message: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 19/08/2020' });
+    for (const cell of dateCells)
+      expect(cell.validation).toEqual({
+        kind: 'date',
+        strict: false,
+        message: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 19/08/2020',
+      });
     const box = sheet.cells.find((c) => c.value === 'Không tổ chức hoạt động')!;
     const firstDate = sheet.cells.find((c) => c.style?.numberFormat === 'dd/mm/yyyy')!;
     expect(box.row).toBeLessThan(firstDate.row);
@@ -72,7 +86,7 @@ describe('submission of the activities', () => {
     ]);
   });
 
-  it('neither a row nor the box: submission refused with the exact message at the list\'s first cell', async () => {
+  it("neither a row nor the box: submission refused with the exact message at the list's first cell", async () => {
     const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
       submission.lists['hoat_dong'] = [];
     });
@@ -132,18 +146,29 @@ describe('submission of the activities', () => {
     const at = addressOf(listCell(grid, 'hoat_dong', 0, fields.date));
     expect(evaluation.status).toBe('invalid');
     expect(issuesOf(evaluation, 'value.date_invalid')).toEqual([
-      expect.objectContaining({ cell: at, severity: 'error', message: `Ô ${at} (Ngày tổ chức, dòng 1): "31/02/2020" không phải là ngày. Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 19/08/2020.` }),
+      expect.objectContaining({
+        cell: at,
+        severity: 'error',
+        message: `Ô ${at} (Ngày tổ chức, dòng 1): "31/02/2020" không phải là ngày. Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 19/08/2020.`,
+      }),
     ]);
   });
 
-  it('a real date cell, and a date outside the round\'s window (a warning naming the window)', async () => {
+  it("a real date cell, and a date outside the round's window (a warning naming the window)", async () => {
     const grid = await filledGrid(model, UNIT, BO_SUNG, (submission) => {
-      submission.lists['hoat_dong']!.push({ ...activityRow(model, table, BO_SUNG), [fields.date]: { date: '2020-08-19' } }, { ...activityRow(model, table, BO_SUNG), [fields.date]: '5/1/2020' });
+      submission.lists['hoat_dong']!.push(
+        { ...activityRow(model, table, BO_SUNG), [fields.date]: { date: '2020-08-19' } },
+        { ...activityRow(model, table, BO_SUNG), [fields.date]: '5/1/2020' },
+      );
     });
     const evaluation = evaluateWorkbook(model, UNIT, BO_SUNG, grid);
     const at = addressOf(listCell(grid, 'hoat_dong', 2, fields.date));
     expect(evaluation.status).toBe('ready');
-    expect(evaluation.examples['hoat_dong']!.map((r) => r.values[fields.date])).toEqual(['2020-06-10', '2020-08-19', '2020-01-05']);
+    expect(evaluation.examples['hoat_dong']!.map((r) => r.values[fields.date])).toEqual([
+      '2020-06-10',
+      '2020-08-19',
+      '2020-01-05',
+    ]);
     expect(evaluation.issues).toEqual([
       expect.objectContaining({
         code: 'hoat_dong.date_outside_window',
@@ -186,10 +211,29 @@ describe('readDate', () => {
 
 describe('the master compiles activities by kind and level', () => {
   it('counts of activities and participants per kind × level, and the list with each unit', () => {
-    const row = (kind: string, level: string, participants: number, name: string) => ({ [fields.date]: '2020-08-19', [fields.name]: name, [fields.kind]: kind, [fields.level]: level, [fields.participants]: participants, [fields.summary]: 'Tốt' });
+    const row = (kind: string, level: string, participants: number, name: string) => ({
+      [fields.date]: '2020-08-19',
+      [fields.name]: name,
+      [fields.kind]: kind,
+      [fields.level]: level,
+      [fields.participants]: participants,
+      [fields.summary]: 'Tốt',
+    });
     const compiled = compileActivities(model, BO_SUNG, [
-      { unitId: 'thanh-doan', activities: { hoat_dong: [row('ngay_hoi_19_8', 'thanh_pho', 300, 'Ngày hội thanh niên')] } },
-      { unitId: UNIT, activities: { hoat_dong: [row('ngay_hoi_19_8', 'thon_to', 120, 'A'), row('ngay_hoi_19_8', 'thon_to', 80, 'B'), row('tham_hoi_tang_qua', 'quan_huyen', 15, 'C')] } },
+      {
+        unitId: 'thanh-doan',
+        activities: { hoat_dong: [row('ngay_hoi_19_8', 'thanh_pho', 300, 'Ngày hội thanh niên')] },
+      },
+      {
+        unitId: UNIT,
+        activities: {
+          hoat_dong: [
+            row('ngay_hoi_19_8', 'thon_to', 120, 'A'),
+            row('ngay_hoi_19_8', 'thon_to', 80, 'B'),
+            row('tham_hoi_tang_qua', 'quan_huyen', 15, 'C'),
+          ],
+        },
+      },
     ])!;
     expect(compiled.byKindLevel).toEqual({
       ngay_hoi_19_8: { thon_to: { activities: 2, participants: 200 }, thanh_pho: { activities: 1, participants: 300 } },

@@ -6,7 +6,14 @@
  * pseudo-random sequences: every failure names its seed and step.
  */
 import { describe, expect, it } from 'vitest';
-import { applyToLedger, ledgerOf, sumTotals, totalsOfLedger, type NodeTotals, type TotalsLedger } from '../../functions/core/aggregate.js';
+import {
+  applyToLedger,
+  ledgerOf,
+  sumTotals,
+  totalsOfLedger,
+  type NodeTotals,
+  type TotalsLedger,
+} from '../../functions/core/aggregate.js';
 import { canonicalJson } from '../../functions/core/canonical-json.js';
 import { roundFigure } from '../../functions/core/figures.js';
 
@@ -79,7 +86,8 @@ function sequentialSum(parts: (NodeTotals | null)[]): NodeTotals {
 /** The exact decimal sum of figures on the grid (BigInt millionths), as the nearest double. */
 const exactSum = (xs: number[]) => Number(xs.reduce((s, v) => s + BigInt(Math.round(v * 1e6)), 0n)) / 1e6;
 
-const same = (ledger: TotalsLedger, parts: (NodeTotals | null)[], g: Gen) => canonicalJson(totalsOfLedger(ledger)) === canonicalJson(sequentialSum(g.shuffled(parts)));
+const same = (ledger: TotalsLedger, parts: (NodeTotals | null)[], g: Gen) =>
+  canonicalJson(totalsOfLedger(ledger)) === canonicalJson(sequentialSum(g.shuffled(parts)));
 
 describe('the exact ledger', () => {
   it('sums as the figures were summed before it (rounded floats one by one) below 10^9, in any order', () => {
@@ -88,7 +96,9 @@ describe('the exact ledger', () => {
       const parts = Array.from({ length: 1 + random.int(12) }, () => part(random, 1e8));
       const ledger = ledgerOf(random.shuffled(parts));
       expect(canonicalJson(totalsOfLedger(ledger)), `seed ${seed}`).toBe(canonicalJson(sequentialSum(parts)));
-      expect(canonicalJson(sumTotals(random.shuffled(parts))), `seed ${seed}, another order`).toBe(canonicalJson(sequentialSum(parts)));
+      expect(canonicalJson(sumTotals(random.shuffled(parts))), `seed ${seed}, another order`).toBe(
+        canonicalJson(sequentialSum(parts)),
+      );
     }
   });
 

@@ -16,7 +16,17 @@ const CODE = 'tuyen_truyen.dai_chung';
 const NOW = Date.UTC(2020, 8, 20);
 
 function submission(unitId: string, value: number): ViewSubmission {
-  return { unitId, contentHash: unitId, versionCount: 1, acceptedAt: NOW, firstAcceptedAt: NOW, late: false, totals: { bang1: { [CODE]: value } }, nominations: [], confirmation: {} };
+  return {
+    unitId,
+    contentHash: unitId,
+    versionCount: 1,
+    acceptedAt: NOW,
+    firstAcceptedAt: NOW,
+    late: false,
+    totals: { bang1: { [CODE]: value } },
+    nominations: [],
+    confirmation: {},
+  };
 }
 
 function viewOf(model: CampaignModel, subs: ViewSubmission[]) {
@@ -24,7 +34,18 @@ function viewOf(model: CampaignModel, subs: ViewSubmission[]) {
   return buildMasterView(model, {
     now: NOW,
     shortlist: new Set(),
-    rounds: [{ roundId: ROUND, submissions: subs, states: [], nodes: Object.fromEntries([...nodes].map(([id, n]) => [id, { totals: n.totals, contributors: n.contributors }])), sheetUrls: {}, flags: [] }],
+    rounds: [
+      {
+        roundId: ROUND,
+        submissions: subs,
+        states: [],
+        nodes: Object.fromEntries(
+          [...nodes].map(([id, n]) => [id, { totals: n.totals, contributors: n.contributors }]),
+        ),
+        sheetUrls: {},
+        flags: [],
+      },
+    ],
   });
 }
 
@@ -57,7 +78,11 @@ describe('the headline is the districts only', () => {
     expect(value(json.totals)).toBe(30);
     expect(value(json.groupTotals['districts'])).toBe(30);
     expect(value(json.groupTotals['sectors'])).toBe(500);
-    expect(Object.fromEntries(Object.entries(json.byUnit).map(([u, t]) => [u, value(t)]))).toEqual({ 'ubnd-ba-dinh': 10, 'ubnd-hoan-kiem': 20, 'thanh-doan': 500 });
+    expect(Object.fromEntries(Object.entries(json.byUnit).map(([u, t]) => [u, value(t)]))).toEqual({
+      'ubnd-ba-dinh': 10,
+      'ubnd-hoan-kiem': 20,
+      'thanh-doan': 500,
+    });
   });
 
   it('the consolidated Bảng 1 tab: headline row, districts subtotal, sectors subtotal apart; no row for units without figures', () => {
@@ -65,7 +90,9 @@ describe('the headline is the districts only', () => {
     const sheet = workbookModel.sheets.find((s) => s.title === 'Bảng 1 – Báo cáo bổ sung')!;
     expect(rowValue(sheet, 'Tổng cộng (2 đơn vị đã gửi): số liệu chung')).toBe(30);
     expect(rowValue(sheet, 'Cộng quận, huyện, thị xã (2 đơn vị đã gửi)')).toBe(30);
-    expect(rowValue(sheet, 'Cộng sở, ban, ngành, đoàn thể (1 đơn vị đã gửi) – ghi riêng, không cộng vào tổng chung')).toBe(500);
+    expect(
+      rowValue(sheet, 'Cộng sở, ban, ngành, đoàn thể (1 đơn vị đã gửi) – ghi riêng, không cộng vào tổng chung'),
+    ).toBe(500);
     expect(rowValue(sheet, model.unit('thanh-doan').name)).toBe(500);
     const labels = sheet.cells.filter((c) => c.col === 1 && typeof c.value === 'string').map((c) => c.value as string);
     const unitRows = model.campaign.units.filter((u) => labels.includes(u.name)).map((u) => u.kind);
@@ -76,7 +103,18 @@ describe('the headline is the districts only', () => {
   });
 
   it('no tab adds the rounds together', () => {
-    const twoRounds = buildMasterView(model, { now: NOW, shortlist: new Set(), rounds: model.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] })) });
+    const twoRounds = buildMasterView(model, {
+      now: NOW,
+      shortlist: new Set(),
+      rounds: model.campaign.rounds.map((r) => ({
+        roundId: r.id,
+        submissions: [],
+        states: [],
+        nodes: {},
+        sheetUrls: {},
+        flags: [],
+      })),
+    });
     const titles = buildMasterWorkbook(model, twoRounds, NOW).sheets.map((s) => s.title);
     expect(titles.some((t) => /hai đợt/i.test(t))).toBe(false);
   });
@@ -85,12 +123,30 @@ describe('the headline is the districts only', () => {
 describe('communes under their district are not counted twice', () => {
   const withCommune = (districtKinds: string[], communesGroup: boolean) =>
     modifiedModel((raw) => {
-      raw.units.push({ id: 'phuong-phuc-xa', name: 'UBND phường Phúc Xá', kind: 'commune', parent: 'ubnd-ba-dinh', emails: ['phucxa@example.vn'] });
+      raw.units.push({
+        id: 'phuong-phuc-xa',
+        name: 'UBND phường Phúc Xá',
+        kind: 'commune',
+        parent: 'ubnd-ba-dinh',
+        emails: ['phucxa@example.vn'],
+      });
       raw.unitKinds.find((k: { id: string }) => k.id === 'commune').tables.hoat_dong = 'required';
       raw.consolidation.groups[0].kinds = districtKinds;
-      if (communesGroup) raw.consolidation.groups.push({ id: 'communes', label: 'Xã, phường, thị trấn', subtotalLabel: 'Cộng xã, phường, thị trấn', kinds: ['commune'], headline: false });
+      if (communesGroup)
+        raw.consolidation.groups.push({
+          id: 'communes',
+          label: 'Xã, phường, thị trấn',
+          subtotalLabel: 'Cộng xã, phường, thị trấn',
+          kinds: ['commune'],
+          headline: false,
+        });
     });
-  const subs = [submission('ubnd-ba-dinh', 10), submission('phuong-phuc-xa', 7), submission('ubnd-hoan-kiem', 20), submission('thanh-doan', 500)];
+  const subs = [
+    submission('ubnd-ba-dinh', 10),
+    submission('phuong-phuc-xa', 7),
+    submission('ubnd-hoan-kiem', 20),
+    submission('thanh-doan', 500),
+  ];
 
   it('a communes group of its own: the district row holds its communes, the headline adds districts only', () => {
     const round = viewOf(withCommune(['district'], true), subs).rounds[0]!;
@@ -113,7 +169,11 @@ describe('communes under their district are not counted twice', () => {
 
 describe('the campaign file declares the groups', () => {
   it('a kind in two groups, or no headline group, is refused at load', () => {
-    expect(() => modifiedModel((raw) => raw.consolidation.groups[1].kinds.push('district'))).toThrow('loại đơn vị "district" đã thuộc nhóm khác');
-    expect(() => modifiedModel((raw) => (raw.consolidation.groups[0].headline = false))).toThrow('cần ít nhất một nhóm tính vào số liệu chung');
+    expect(() => modifiedModel((raw) => raw.consolidation.groups[1].kinds.push('district'))).toThrow(
+      'loại đơn vị "district" đã thuộc nhóm khác',
+    );
+    expect(() => modifiedModel((raw) => (raw.consolidation.groups[0].headline = false))).toThrow(
+      'cần ít nhất một nhóm tính vào số liệu chung',
+    );
   });
 });

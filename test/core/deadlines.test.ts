@@ -4,7 +4,15 @@
  * 'by-date' reading, a schema setting, moves it a day. Dates are written the Vietnamese way.
  */
 import { describe, expect, it } from 'vitest';
-import { addCivilDays, civilDateOf, civilDaysBetween, formatCivilDate, formatViDateTime, formatViDateWithWeekday, startOfCivilDate } from '../../functions/core/time.js';
+import {
+  addCivilDays,
+  civilDateOf,
+  civilDaysBetween,
+  formatCivilDate,
+  formatViDateTime,
+  formatViDateWithWeekday,
+  startOfCivilDate,
+} from '../../functions/core/time.js';
 import { model, modifiedModel } from '../helpers/campaign.js';
 
 const timeZone = 'Asia/Ho_Chi_Minh';

@@ -19,11 +19,20 @@ const LABEL = model.period(PERIOD).label;
 const ROW = 13;
 
 /** Sets one indicator for every period of the round (a number for all, or one value per period). */
-function column(submission: Submission, table: string, code: string, values: Typed | Typed[], periods: string[] = model.round(ROUND).periods) {
+function column(
+  submission: Submission,
+  table: string,
+  code: string,
+  values: Typed | Typed[],
+  periods: string[] = model.round(ROUND).periods,
+) {
   periods.forEach((p, i) => (submission.figures[table]![p]![code] = Array.isArray(values) ? values[i]! : values));
 }
 
-async function evaluate(edit: (s: Submission) => void, opts: { peerStats?: PeerStats; submitted?: boolean; model?: CampaignModel } = {}): Promise<Evaluation> {
+async function evaluate(
+  edit: (s: Submission) => void,
+  opts: { peerStats?: PeerStats; submitted?: boolean; model?: CampaignModel } = {},
+): Promise<Evaluation> {
   const campaignModel = opts.model ?? model;
   const grid = await filledGrid(campaignModel, UNIT, ROUND, (submission) => {
     edit(submission);
@@ -33,12 +42,15 @@ async function evaluate(edit: (s: Submission) => void, opts: { peerStats?: PeerS
 }
 
 /** The several-periods option (the campaign split by year): rows 13 … 18 for 2015 … 6/2020. */
-const evaluateYearly = (edit: (s: Submission) => void, opts: { peerStats?: PeerStats } = {}) => evaluate(edit, { ...opts, model: yearlyModel });
-const yearlyColumn = (s: Submission, table: string, code: string, values: Typed | Typed[]) => column(s, table, code, values, YEARLY_PERIODS);
+const evaluateYearly = (edit: (s: Submission) => void, opts: { peerStats?: PeerStats } = {}) =>
+  evaluate(edit, { ...opts, model: yearlyModel });
+const yearlyColumn = (s: Submission, table: string, code: string, values: Typed | Typed[]) =>
+  column(s, table, code, values, YEARLY_PERIODS);
 
 /** Numbers as Vietnamese write them (1.234,5), independently of the code under test. */
 const germanDigits = (n: number) => n.toLocaleString('de-DE');
-const brief = (ev: Evaluation) => ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
+const brief = (ev: Evaluation) =>
+  ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 
 describe('the valid submission the other tests start from', () => {
   it('is ready with no issue, and its values are what was typed', async () => {
@@ -77,7 +89,12 @@ const RULE_CASES: RuleCase[] = [
     code: 'tin_bao.co_gia_tri_vuot_tong_so',
     severity: 'error',
     sheet: 'Bảng 2',
-    set: (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.tong_so': 100, 'tin_bao.co_gia_tri': 130, 'tin_bao.lam_ro_vu': 30 }),
+    set: (s) =>
+      Object.assign(s.figures.bang2![PERIOD]!, {
+        'tin_bao.tong_so': 100,
+        'tin_bao.co_gia_tri': 130,
+        'tin_bao.lam_ro_vu': 30,
+      }),
     cell: `P${ROW}`,
     message: `Ô P${ROW} (${LABEL}): Tin có giá trị (130) nhiều hơn Tổng số tin (100, ô O${ROW}). Tin có giá trị là một phần của tổng số tin; hãy kiểm tra lại.`,
   },
@@ -158,23 +175,44 @@ const RULE_CASES: RuleCase[] = [
 
 describe('cross-field rules', () => {
   it('a case exists for every lte and zero-implies-zero rule of the campaign', () => {
-    const inCampaign = [...model.rulesOfKind('lte'), ...model.rulesOfKind('zero-implies-zero')].map((r) => r.code).sort();
+    const inCampaign = [...model.rulesOfKind('lte'), ...model.rulesOfKind('zero-implies-zero')]
+      .map((r) => r.code)
+      .sort();
     expect(RULE_CASES.map((c) => c.code).sort()).toEqual(inCampaign);
     expect(inCampaign).toHaveLength(16);
   });
 
   it.each(RULE_CASES.map((c) => [c.code, c] as const))('%s', async (_code, ruleCase) => {
     const evaluation = await evaluate(ruleCase.set);
-    expect(brief(evaluation)).toEqual([{ sheet: ruleCase.sheet, cell: ruleCase.cell, code: ruleCase.code, severity: ruleCase.severity, message: ruleCase.message }]);
+    expect(brief(evaluation)).toEqual([
+      {
+        sheet: ruleCase.sheet,
+        cell: ruleCase.cell,
+        code: ruleCase.code,
+        severity: ruleCase.severity,
+        message: ruleCase.message,
+      },
+    ]);
     expect(evaluation.status).toBe(ruleCase.severity === 'error' ? 'invalid' : 'ready');
     expect(model.rule(ruleCase.code).severity).toBe(ruleCase.severity);
   });
 
   it('holds when the two sides are equal, and is not applied when either side is blank', async () => {
-    const equal = await evaluate((s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.tong_so': 100, 'tin_bao.co_gia_tri': 100, 'tin_bao.lam_ro_vu': 30 }));
+    const equal = await evaluate((s) =>
+      Object.assign(s.figures.bang2![PERIOD]!, {
+        'tin_bao.tong_so': 100,
+        'tin_bao.co_gia_tri': 100,
+        'tin_bao.lam_ro_vu': 30,
+      }),
+    );
     expect(equal.issues).toEqual([]);
     const blank = await evaluate(
-      (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'tin_bao.tong_so': null, 'tin_bao.co_gia_tri': 500, 'tin_bao.lam_ro_vu': 30 }),
+      (s) =>
+        Object.assign(s.figures.bang2![PERIOD]!, {
+          'tin_bao.tong_so': null,
+          'tin_bao.co_gia_tri': 500,
+          'tin_bao.lam_ro_vu': 30,
+        }),
       { submitted: false },
     );
     expect(blank.issues).toEqual([]);
@@ -182,9 +220,14 @@ describe('cross-field rules', () => {
   });
 
   it('zero events with zero people is fine; people > 0 with events blank is only incomplete', async () => {
-    const zeros = await evaluate((s) => Object.assign(s.figures.bang2![PERIOD]!, { 'ngay_hoi.co_quan.luot': 0, 'ngay_hoi.co_quan.nguoi': 0 }));
+    const zeros = await evaluate((s) =>
+      Object.assign(s.figures.bang2![PERIOD]!, { 'ngay_hoi.co_quan.luot': 0, 'ngay_hoi.co_quan.nguoi': 0 }),
+    );
     expect(zeros.issues).toEqual([]);
-    const blankEvents = await evaluate((s) => Object.assign(s.figures.bang2![PERIOD]!, { 'ngay_hoi.co_quan.luot': null }), { submitted: false });
+    const blankEvents = await evaluate(
+      (s) => Object.assign(s.figures.bang2![PERIOD]!, { 'ngay_hoi.co_quan.luot': null }),
+      { submitted: false },
+    );
     expect(blankEvents.issues).toEqual([]);
     expect(blankEvents.status).toBe('draft');
   });
@@ -215,14 +258,16 @@ describe('blank versus zero, completeness at submission', () => {
         cell: 'C13',
         code: 'required.blank',
         severity: 'error',
-        message: 'Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
+        message:
+          'Ô C13 (Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
       },
       {
         sheet: 'Bảng 2',
         cell: 'U13',
         code: 'required.blank',
         severity: 'error',
-        message: 'Ô U13 (Giúp đỡ người tái hòa nhập cộng đồng – Tổng số người được giúp đỡ, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
+        message:
+          'Ô U13 (Giúp đỡ người tái hòa nhập cộng đồng – Tổng số người được giúp đỡ, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
       },
     ]);
   });
@@ -235,7 +280,7 @@ describe('blank versus zero, completeness at submission', () => {
   });
 });
 
-describe('an optional table (a sector\'s Bảng 2)', () => {
+describe("an optional table (a sector's Bảng 2)", () => {
   const SECTOR = 'so-gddt';
   async function evaluateSector(edit: (s: Submission) => void) {
     const grid = await filledGrid(model, SECTOR, ROUND, edit);
@@ -258,7 +303,9 @@ describe('an optional table (a sector\'s Bảng 2)', () => {
     expect(evaluation.errors).toBe(19 - 1);
     expect(evaluation.issues.every((i) => i.sheet === 'Bảng 2' && i.code === 'required.blank')).toBe(true);
     expect(evaluation.issues.some((i) => i.cell === 'O13')).toBe(false);
-    expect(evaluation.issues[0]!.message).toBe('Ô C13 (Cơ quan, doanh nghiệp, nhà trường – Số người tham gia, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.');
+    expect(evaluation.issues[0]!.message).toBe(
+      'Ô C13 (Cơ quan, doanh nghiệp, nhà trường – Số người tham gia, Giai đoạn 2015 – 2020) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
+    );
     expect(evaluation.values.bang2![PERIOD]!['tin_bao.tong_so']).toBe(35);
   });
 
@@ -266,7 +313,10 @@ describe('an optional table (a sector\'s Bảng 2)', () => {
     const evaluation = await evaluateSector((submission) => {
       submission.figures.bang2 = { [PERIOD]: { 'tin_bao.tong_so': 'ba mươi' } };
     });
-    expect(evaluation.issues.find((i) => i.cell === 'O13')).toMatchObject({ code: 'value.not_number', severity: 'error' });
+    expect(evaluation.issues.find((i) => i.cell === 'O13')).toMatchObject({
+      code: 'value.not_number',
+      severity: 'error',
+    });
     expect(evaluation.issues.filter((i) => i.code === 'required.blank')).toHaveLength(19 - 1);
   });
 });
@@ -274,7 +324,8 @@ describe('an optional table (a sector\'s Bảng 2)', () => {
 describe('outliers against peer units of the same kind', () => {
   const peers = unitsOfKind(model, 'district').filter((u) => u !== UNIT);
   const stats = computePeerStats(peerFigures(model, peers, ROUND));
-  const peerMedian = (table: string, code: string, period: string) => median(peers.map((u) => figuresFor(model, u, ROUND, table)[period]![code]!));
+  const peerMedian = (table: string, code: string, period: string) =>
+    median(peers.map((u) => figuresFor(model, u, ROUND, table)[period]![code]!));
   const own = figuresFor(model, UNIT, ROUND, 'bang1');
 
   it('summarises 29 peer districts per table, indicator and period', () => {
@@ -293,7 +344,9 @@ describe('outliers against peer units of the same kind', () => {
   it('an extra zero typed is flagged against the peers', async () => {
     const typed = own[PERIOD]!['tuyen_truyen.dai_chung']! * 10;
     const median = peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD);
-    const evaluation = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = typed), { peerStats: stats });
+    const evaluation = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.dai_chung'] = typed), {
+      peerStats: stats,
+    });
     expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
@@ -307,14 +360,21 @@ describe('outliers against peer units of the same kind', () => {
   });
 
   it('a normal big district (three times the median everywhere) is not flagged', async () => {
-    const big = { bang1: figuresFor(model, UNIT, ROUND, 'bang1', 3), bang2: figuresFor(model, UNIT, ROUND, 'bang2', 3) };
-    expect(big.bang1[PERIOD]!['tuyen_truyen.dai_chung']! / peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD)).toBeGreaterThan(2.5);
+    const big = {
+      bang1: figuresFor(model, UNIT, ROUND, 'bang1', 3),
+      bang2: figuresFor(model, UNIT, ROUND, 'bang2', 3),
+    };
+    expect(
+      big.bang1[PERIOD]!['tuyen_truyen.dai_chung']! / peerMedian('bang1', 'tuyen_truyen.dai_chung', PERIOD),
+    ).toBeGreaterThan(2.5);
     const evaluation = await evaluate((s) => Object.assign(s.figures, big), { peerStats: stats });
     expect(evaluation.issues).toEqual([]);
   });
 
   it('a missing zero is flagged when the peers agree closely', async () => {
-    const tight = computePeerStats([100, 102, 98, 101, 99, 100].map((v) => ({ bang2: { [PERIOD]: { 'tin_bao.tong_so': v } } })));
+    const tight = computePeerStats(
+      [100, 102, 98, 101, 99, 100].map((v) => ({ bang2: { [PERIOD]: { 'tin_bao.tong_so': v } } })),
+    );
     const evaluation = await evaluate(
       (submission) => {
         column(submission, 'bang2', 'tin_bao.tong_so', 10);
@@ -329,7 +389,8 @@ describe('outliers against peer units of the same kind', () => {
         cell: 'O13',
         code: 'so_lieu.bat_thuong_so_voi_don_vi_khac',
         severity: 'warning',
-        message: 'Ô O13 (Tin về ANTT do nhân dân cung cấp – Tổng số tin, Giai đoạn 2015 – 2020): 10 thấp bất thường so với các đơn vị cùng loại (trung vị 100). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.',
+        message:
+          'Ô O13 (Tin về ANTT do nhân dân cung cấp – Tổng số tin, Giai đoạn 2015 – 2020): 10 thấp bất thường so với các đơn vị cùng loại (trung vị 100). Hãy kiểm tra có gõ thừa hoặc thiếu chữ số 0 không.',
       },
     ]);
   });
@@ -337,7 +398,8 @@ describe('outliers against peer units of the same kind', () => {
   it('needs at least minPeers (5) peers to say anything', async () => {
     const four = computePeerStats(peerFigures(model, peers.slice(0, 4), ROUND));
     const five = computePeerStats(peerFigures(model, peers.slice(0, 5), ROUND));
-    const extraZero = (s: Submission) => (s.figures.bang1![PERIOD]!['tuyen_truyen.pano_khau_hieu'] = own[PERIOD]!['tuyen_truyen.pano_khau_hieu']! * 100);
+    const extraZero = (s: Submission) =>
+      (s.figures.bang1![PERIOD]!['tuyen_truyen.pano_khau_hieu'] = own[PERIOD]!['tuyen_truyen.pano_khau_hieu']! * 100);
     // One period: no other period of the unit to compare with, so with too few peers nothing is said.
     const withFour = await evaluate(extraZero, { peerStats: four });
     expect(withFour.issues).toEqual([]);
@@ -345,10 +407,12 @@ describe('outliers against peer units of the same kind', () => {
     expect(withFive.issues.map((i) => [i.cell, i.code])).toEqual([['D13', 'so_lieu.bat_thuong_so_voi_don_vi_khac']]);
   });
 
-  it('with several periods (campaign split by year), too few peers leave the unit\'s own periods to catch it', async () => {
+  it("with several periods (campaign split by year), too few peers leave the unit's own periods to catch it", async () => {
     const yearlyPeers = (n: number) => computePeerStats(peerFigures(yearlyModel, peers.slice(0, n), ROUND));
     const ownYearly = figuresFor(yearlyModel, UNIT, ROUND, 'bang1');
-    const extraZero = (s: Submission) => (s.figures.bang1!['2017']!['tuyen_truyen.pano_khau_hieu'] = ownYearly['2017']!['tuyen_truyen.pano_khau_hieu']! * 100);
+    const extraZero = (s: Submission) =>
+      (s.figures.bang1!['2017']!['tuyen_truyen.pano_khau_hieu'] =
+        ownYearly['2017']!['tuyen_truyen.pano_khau_hieu']! * 100);
     const withFour = await evaluateYearly(extraZero, { peerStats: yearlyPeers(4) });
     expect(withFour.issues.map((i) => [i.cell, i.code])).toEqual([['D15', 'so_lieu.bat_thuong_so_voi_ky_khac']]);
     const withFive = await evaluateYearly(extraZero, { peerStats: yearlyPeers(5) });
@@ -356,14 +420,15 @@ describe('outliers against peer units of the same kind', () => {
   });
 });
 
-describe('outliers against the unit\'s own periods (campaign split by year)', () => {
+describe("outliers against the unit's own periods (campaign split by year)", () => {
   it('a campaign with one period per round has no own-period comparison to make', async () => {
     const evaluation = await evaluate((s) => (s.figures.bang1![PERIOD]!['tuyen_truyen.tai_lieu_ban'] = 1_000_000));
     expect(evaluation.issues.filter((i) => i.code === 'so_lieu.bat_thuong_so_voi_ky_khac')).toEqual([]);
   });
 
   const own = figuresFor(yearlyModel, UNIT, ROUND, 'bang1');
-  const othersMedian = (code: string, except: string) => median(YEARLY_PERIODS.filter((p) => p !== except).map((p) => own[p]![code]!));
+  const othersMedian = (code: string, except: string) =>
+    median(YEARLY_PERIODS.filter((p) => p !== except).map((p) => own[p]![code]!));
 
   it('an extra zero in one year is flagged, with the median of the other periods', async () => {
     const typed = own['2018']!['tuyen_truyen.tai_lieu_ban']! * 10;
@@ -402,29 +467,40 @@ describe('outliers against the unit\'s own periods (campaign split by year)', ()
     expect(tinyAbsolute.issues).toEqual([]);
     const both = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'tdkt.bang_khen_tp', [3, 3, 30, 3, 3, 3]));
     expect(both.issues.map((i) => [i.cell, i.code, i.message])).toEqual([
-      ['L15', 'so_lieu.bat_thuong_so_voi_ky_khac', 'Ô L15 (Công tác TĐKT – Số lượt tập thể, cá nhân được Cờ, Bằng khen của UBND Thành phố, Năm 2017): 30 cao bất thường so với các kỳ khác của đơn vị (trung vị 3). Hãy kiểm tra lại.'],
+      [
+        'L15',
+        'so_lieu.bat_thuong_so_voi_ky_khac',
+        'Ô L15 (Công tác TĐKT – Số lượt tập thể, cá nhân được Cờ, Bằng khen của UBND Thành phố, Năm 2017): 30 cao bất thường so với các kỳ khác của đơn vị (trung vị 3). Hãy kiểm tra lại.',
+      ],
     ]);
   });
 });
 
 describe('a stock falling by more than half (campaign split by year)', () => {
-  it('is a warning naming the previous period\'s value and cell', async () => {
-    const evaluation = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 340, 730, 740]));
+  it("is a warning naming the previous period's value and cell", async () => {
+    const evaluation = await evaluateYearly((s) =>
+      yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 340, 730, 740]),
+    );
     expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
         cell: 'N16',
         code: 'so_lieu.chi_tieu_ton_giam_manh',
         severity: 'warning',
-        message: 'Ô N16 (Xây dựng lực lượng – Số lượng Bảo vệ dân phố, Năm 2018): 340 giảm hơn một nửa so với kỳ trước (720, ô N15). Đây là số hiện có tại cuối kỳ; hãy kiểm tra lại.',
+        message:
+          'Ô N16 (Xây dựng lực lượng – Số lượng Bảo vệ dân phố, Năm 2018): 340 giảm hơn một nửa so với kỳ trước (720, ô N15). Đây là số hiện có tại cuối kỳ; hãy kiểm tra lại.',
       },
     ]);
   });
 
   it('exactly half is not flagged, nor is a flow that falls, nor a stock that grows back', async () => {
-    const half = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 360, 730, 740]));
+    const half = await evaluateYearly((s) =>
+      yearlyColumn(s, 'bang1', 'luc_luong.bvdp', [700, 710, 720, 360, 730, 740]),
+    );
     expect(half.issues).toEqual([]);
-    const flow = await evaluateYearly((s) => yearlyColumn(s, 'bang1', 'tuyen_truyen.pano_khau_hieu', [90, 95, 100, 30, 100, 50]));
+    const flow = await evaluateYearly((s) =>
+      yearlyColumn(s, 'bang1', 'tuyen_truyen.pano_khau_hieu', [90, 95, 100, 30, 100, 50]),
+    );
     expect(flow.issues).toEqual([]);
   });
 });

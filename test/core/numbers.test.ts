@@ -19,7 +19,8 @@ const DEC = 'ngan_sach.xdpt_chung';
 /** The round's one period (the plan asks one figure per indicator for the whole window), on row 13. */
 const [PERIOD] = model.round(ROUND).periods as [string];
 const INT_LABEL = 'Công tác tuyên truyền – Tuyên truyền trên thông tin đại chúng, Giai đoạn 2015 – 2020';
-const DEC_LABEL = 'Đầu tư ngân sách (triệu đồng) – Phục vụ công tác xây dựng phong trào nói chung, Giai đoạn 2015 – 2020';
+const DEC_LABEL =
+  'Đầu tư ngân sách (triệu đồng) – Phục vụ công tác xây dựng phong trào nói chung, Giai đoạn 2015 – 2020';
 
 let blank: WorkbookGrid;
 beforeAll(async () => {
@@ -33,7 +34,17 @@ function typeInto(code: string, value: Typed) {
   put(ref, value);
   const evaluation = evaluateWorkbook(model, UNIT, ROUND, grid);
   const cell = addressOf(ref);
-  return { cell, value: evaluation.values.bang1![PERIOD]![code], issues: evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message })) };
+  return {
+    cell,
+    value: evaluation.values.bang1![PERIOD]![code],
+    issues: evaluation.issues.map(({ sheet, cell, code, severity, message }) => ({
+      sheet,
+      cell,
+      code,
+      severity,
+      message,
+    })),
+  };
 }
 
 describe('accepted forms', () => {
@@ -96,9 +107,27 @@ describe('accepted forms', () => {
 
 describe('rejected forms: rule code and message', () => {
   const cases: [string, string, Typed, string, string][] = [
-    ['words after the number', INT, '12 buổi', 'value.not_number', `Ô C13 (${INT_LABEL}): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.`],
-    ['an estimate in words', INT, 'khoảng 20', 'value.not_number', `Ô C13 (${INT_LABEL}): "khoảng 20" không phải là số. Chỉ nhập chữ số, ví dụ 20; đơn vị tính đã ghi ở tiêu đề cột.`],
-    ['words only', DEC, 'không có', 'value.not_number', `Ô Q13 (${DEC_LABEL}): "không có" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`],
+    [
+      'words after the number',
+      INT,
+      '12 buổi',
+      'value.not_number',
+      `Ô C13 (${INT_LABEL}): "12 buổi" không phải là số. Chỉ nhập chữ số, ví dụ 12; đơn vị tính đã ghi ở tiêu đề cột.`,
+    ],
+    [
+      'an estimate in words',
+      INT,
+      'khoảng 20',
+      'value.not_number',
+      `Ô C13 (${INT_LABEL}): "khoảng 20" không phải là số. Chỉ nhập chữ số, ví dụ 20; đơn vị tính đã ghi ở tiêu đề cột.`,
+    ],
+    [
+      'words only',
+      DEC,
+      'không có',
+      'value.not_number',
+      `Ô Q13 (${DEC_LABEL}): "không có" không phải là số. Chỉ nhập chữ số, ví dụ 15; đơn vị tính đã ghi ở tiêu đề cột.`,
+    ],
     [
       'a comma in an integer column',
       INT,
@@ -134,9 +163,27 @@ describe('rejected forms: rule code and message', () => {
       'value.dot_decimal',
       `Ô Q13 (${DEC_LABEL}): "12.25" không rõ là số nào: dấu chấm dùng để phân cách hàng nghìn (1.234). Nếu là số thập phân, hãy dùng dấu phẩy, ví dụ 12,25.`,
     ],
-    ['a negative number typed', INT, '-5', 'value.negative', `Ô C13 (${INT_LABEL}): số âm (-5) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
-    ['a negative number with thousands', DEC, '-1.234,5', 'value.negative', `Ô Q13 (${DEC_LABEL}): số âm (-1.234,5) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
-    ['a negative number stored as a number', INT, -3, 'value.negative', `Ô C13 (${INT_LABEL}): số âm (-3) không hợp lệ. Hãy nhập số từ 0 trở lên.`],
+    [
+      'a negative number typed',
+      INT,
+      '-5',
+      'value.negative',
+      `Ô C13 (${INT_LABEL}): số âm (-5) không hợp lệ. Hãy nhập số từ 0 trở lên.`,
+    ],
+    [
+      'a negative number with thousands',
+      DEC,
+      '-1.234,5',
+      'value.negative',
+      `Ô Q13 (${DEC_LABEL}): số âm (-1.234,5) không hợp lệ. Hãy nhập số từ 0 trở lên.`,
+    ],
+    [
+      'a negative number stored as a number',
+      INT,
+      -3,
+      'value.negative',
+      `Ô C13 (${INT_LABEL}): số âm (-3) không hợp lệ. Hãy nhập số từ 0 trở lên.`,
+    ],
     [
       'a decimal comma in an integer column',
       INT,
@@ -151,9 +198,27 @@ describe('rejected forms: rule code and message', () => {
       'value.fraction_in_integer',
       `Ô C13 (${INT_LABEL}): chỉ tiêu này đếm bằng số nguyên, không có phần thập phân ("12,4"). Hãy nhập số nguyên, ví dụ 12.`,
     ],
-    ['#REF!', INT, { error: '#REF!' }, 'value.error_value', `Ô C13 (${INT_LABEL}) đang báo lỗi #REF!. Hãy xóa công thức và nhập số trực tiếp.`],
-    ['#VALUE!', DEC, { error: '#VALUE!' }, 'value.error_value', `Ô Q13 (${DEC_LABEL}) đang báo lỗi #VALUE!. Hãy xóa công thức và nhập số trực tiếp.`],
-    ['#DIV/0!', INT, { error: '#DIV/0!' }, 'value.error_value', `Ô C13 (${INT_LABEL}) đang báo lỗi #DIV/0!. Hãy xóa công thức và nhập số trực tiếp.`],
+    [
+      '#REF!',
+      INT,
+      { error: '#REF!' },
+      'value.error_value',
+      `Ô C13 (${INT_LABEL}) đang báo lỗi #REF!. Hãy xóa công thức và nhập số trực tiếp.`,
+    ],
+    [
+      '#VALUE!',
+      DEC,
+      { error: '#VALUE!' },
+      'value.error_value',
+      `Ô Q13 (${DEC_LABEL}) đang báo lỗi #VALUE!. Hãy xóa công thức và nhập số trực tiếp.`,
+    ],
+    [
+      '#DIV/0!',
+      INT,
+      { error: '#DIV/0!' },
+      'value.error_value',
+      `Ô C13 (${INT_LABEL}) đang báo lỗi #DIV/0!. Hãy xóa công thức và nhập số trực tiếp.`,
+    ],
     [
       'a date the spreadsheet made of "14/7"',
       INT,
@@ -161,10 +226,34 @@ describe('rejected forms: rule code and message', () => {
       'value.date',
       `Ô C13 (${INT_LABEL}) đang chứa ngày tháng (14/07/2020), không phải số. Hãy nhập số; nếu bảng tính tự đổi thành ngày, hãy định dạng ô là Số (Định dạng → Số).`,
     ],
-    ['TRUE', INT, true, 'value.boolean', `Ô C13 (${INT_LABEL}) đang chứa giá trị đúng/sai (TRUE), không phải số. Hãy nhập số.`],
-    ['FALSE', DEC, false, 'value.boolean', `Ô Q13 (${DEC_LABEL}) đang chứa giá trị đúng/sai (FALSE), không phải số. Hãy nhập số.`],
-    ['a plus sign', INT, '+5', 'value.not_number', `Ô C13 (${INT_LABEL}): "+5" không phải là số. Chỉ nhập chữ số, ví dụ 5; đơn vị tính đã ghi ở tiêu đề cột.`],
-    ['a formula typed as text', INT, '=1+1', 'value.not_number', `Ô C13 (${INT_LABEL}): "=1+1" không phải là số. Chỉ nhập chữ số, ví dụ 1; đơn vị tính đã ghi ở tiêu đề cột.`],
+    [
+      'TRUE',
+      INT,
+      true,
+      'value.boolean',
+      `Ô C13 (${INT_LABEL}) đang chứa giá trị đúng/sai (TRUE), không phải số. Hãy nhập số.`,
+    ],
+    [
+      'FALSE',
+      DEC,
+      false,
+      'value.boolean',
+      `Ô Q13 (${DEC_LABEL}) đang chứa giá trị đúng/sai (FALSE), không phải số. Hãy nhập số.`,
+    ],
+    [
+      'a plus sign',
+      INT,
+      '+5',
+      'value.not_number',
+      `Ô C13 (${INT_LABEL}): "+5" không phải là số. Chỉ nhập chữ số, ví dụ 5; đơn vị tính đã ghi ở tiêu đề cột.`,
+    ],
+    [
+      'a formula typed as text',
+      INT,
+      '=1+1',
+      'value.not_number',
+      `Ô C13 (${INT_LABEL}): "=1+1" không phải là số. Chỉ nhập chữ số, ví dụ 1; đơn vị tính đã ghi ở tiêu đề cột.`,
+    ],
   ];
 
   it.each(cases)('%s: %j', (_what, code, typed, rule, message) => {
@@ -202,15 +291,43 @@ describe('rejected forms: rule code and message', () => {
   });
 
   it('never guesses: the parser itself returns the code and what the message needs', () => {
-    expect(parseNumberCell(gridCell('1,234'), 'integer')).toEqual({ ok: false, code: 'value.comma_in_integer', params: { typed: '1,234', plain: '1234', suggestion: '1.234' } });
-    expect(parseNumberCell(gridCell('12,345,678'), 'decimal')).toEqual({ ok: false, code: 'value.comma_thousands', params: { typed: '12,345,678', suggestion: '12.345.678' } });
-    expect(parseNumberCell(gridCell('1.5'), 'integer')).toEqual({ ok: false, code: 'value.dot_decimal', params: { typed: '1.5', suggestion: '1,5' } });
-    expect(parseNumberCell(gridCell('12 buổi'), 'integer')).toEqual({ ok: false, code: 'value.not_number', params: { typed: '12 buổi', example: '12' } });
-    expect(parseNumberCell(gridCell({ error: '#N/A' }), 'decimal')).toEqual({ ok: false, code: 'value.error_value', params: { typed: '#N/A' } });
+    expect(parseNumberCell(gridCell('1,234'), 'integer')).toEqual({
+      ok: false,
+      code: 'value.comma_in_integer',
+      params: { typed: '1,234', plain: '1234', suggestion: '1.234' },
+    });
+    expect(parseNumberCell(gridCell('12,345,678'), 'decimal')).toEqual({
+      ok: false,
+      code: 'value.comma_thousands',
+      params: { typed: '12,345,678', suggestion: '12.345.678' },
+    });
+    expect(parseNumberCell(gridCell('1.5'), 'integer')).toEqual({
+      ok: false,
+      code: 'value.dot_decimal',
+      params: { typed: '1.5', suggestion: '1,5' },
+    });
+    expect(parseNumberCell(gridCell('12 buổi'), 'integer')).toEqual({
+      ok: false,
+      code: 'value.not_number',
+      params: { typed: '12 buổi', example: '12' },
+    });
+    expect(parseNumberCell(gridCell({ error: '#N/A' }), 'decimal')).toEqual({
+      ok: false,
+      code: 'value.error_value',
+      params: { typed: '#N/A' },
+    });
     // A live vi_VN sheet has already turned what was typed into a number: "1,234" typed is 1.234,
     // "1,5" typed shows as "2" in an integer cell. Messages quote the number, not the display.
-    expect(parseNumberCell({ v: 1.234, text: '1' }, 'integer')).toEqual({ ok: false, code: 'value.comma_in_integer', params: { typed: '1,234', plain: '1234', suggestion: '1.234' } });
-    expect(parseNumberCell({ v: 1.5, text: '2' }, 'integer')).toEqual({ ok: false, code: 'value.fraction_in_integer', params: { typed: '1,5', example: '2' } });
+    expect(parseNumberCell({ v: 1.234, text: '1' }, 'integer')).toEqual({
+      ok: false,
+      code: 'value.comma_in_integer',
+      params: { typed: '1,234', plain: '1234', suggestion: '1.234' },
+    });
+    expect(parseNumberCell({ v: 1.5, text: '2' }, 'integer')).toEqual({
+      ok: false,
+      code: 'value.fraction_in_integer',
+      params: { typed: '1,5', example: '2' },
+    });
     expect(parseNumberCell({ v: 1.234, text: '1,23' }, 'decimal')).toEqual({ ok: true, value: 1.234 });
     expect(parseNumberCell(gridCell(1234.5), 'decimal')).toEqual({ ok: true, value: 1234.5 });
     expect(parseNumberCell(gridCell('1.234,5'), 'decimal')).toEqual({ ok: true, value: 1234.5 });

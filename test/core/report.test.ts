@@ -19,15 +19,43 @@ async function evaluate(edit: (s: Submission) => void, submitted = true): Promis
   });
   return evaluateWorkbook(model, UNIT, ROUND, grid);
 }
-const brief = (ev: Evaluation) => ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
+const brief = (ev: Evaluation) =>
+  ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 
 describe('the outline checklist', () => {
   it('reads content and page references per item', async () => {
-    const evaluation = await evaluate((s) => (s.outline.bao_cao!['III.2.e'] = { content: 'Xem trang Điển hình', reference: 'tr. 12–14' }));
+    const evaluation = await evaluate(
+      (s) => (s.outline.bao_cao!['III.2.e'] = { content: 'Xem trang Điển hình', reference: 'tr. 12–14' }),
+    );
     expect(evaluation.issues).toEqual([]);
     expect(evaluation.outline['III.2.e']).toEqual({ content: 'Xem trang Điển hình', reference: 'tr. 12–14' });
-    expect(evaluation.outline['I.1']).toEqual({ content: 'Mục I.1: đã thực hiện, kết quả nêu tại báo cáo đính kèm.', reference: null });
-    expect(Object.keys(evaluation.outline)).toEqual(['I.1', 'I.2', 'II.1', 'II.2', 'II.3', 'III.1.a', 'III.1.b', 'III.1.c', 'III.1.d', 'III.1.e', 'III.1.g', 'III.2.a', 'III.2.b', 'III.2.c', 'III.2.d', 'III.2.e', 'IV.1', 'IV.2', 'IV.3', 'IV.4', 'V.1']);
+    expect(evaluation.outline['I.1']).toEqual({
+      content: 'Mục I.1: đã thực hiện, kết quả nêu tại báo cáo đính kèm.',
+      reference: null,
+    });
+    expect(Object.keys(evaluation.outline)).toEqual([
+      'I.1',
+      'I.2',
+      'II.1',
+      'II.2',
+      'II.3',
+      'III.1.a',
+      'III.1.b',
+      'III.1.c',
+      'III.1.d',
+      'III.1.e',
+      'III.1.g',
+      'III.2.a',
+      'III.2.b',
+      'III.2.c',
+      'III.2.d',
+      'III.2.e',
+      'IV.1',
+      'IV.2',
+      'IV.3',
+      'IV.4',
+      'V.1',
+    ]);
   });
 
   it('an item with neither content nor a page reference is pending, then an error naming the item and both cells', async () => {
@@ -82,14 +110,16 @@ describe('the outline checklist', () => {
         cell: 'D11',
         code: 'value.formula_like_text',
         severity: 'warning',
-        message: 'Ô D11 (mục I.1) bắt đầu bằng "=": hệ thống lưu nguyên văn dạng chữ, không tính như công thức. Nếu không cố ý, hãy bỏ ký tự này.',
+        message:
+          'Ô D11 (mục I.1) bắt đầu bằng "=": hệ thống lưu nguyên văn dạng chữ, không tính như công thức. Nếu không cố ý, hãy bỏ ký tự này.',
       },
       {
         sheet: 'Đề cương báo cáo',
         cell: 'D14',
         code: 'value.text_too_long',
         severity: 'error',
-        message: 'Ô D14 (mục II.1) dài 5001 ký tự, quá 5000 ký tự cho phép. Hãy tóm tắt ngắn lại và ghi chi tiết trong báo cáo đính kèm.',
+        message:
+          'Ô D14 (mục II.1) dài 5001 ký tự, quá 5000 ký tự cho phép. Hãy tóm tắt ngắn lại và ghi chi tiết trong báo cáo đính kèm.',
       },
     ]);
     expect(evaluation.outline['I.1']!.content).toBe('=Tổng hợp từ các phường');
@@ -145,7 +175,8 @@ describe('typical examples (mục III.2.e)', () => {
         cell: 'D11',
         code: 'value.invalid_choice',
         severity: 'error',
-        message: 'Ô D11 (Tập thể / Cá nhân, dòng 1): "Hộ gia đình" không có trong danh sách. Hãy chọn trong danh sách thả xuống: Tập thể; Cá nhân.',
+        message:
+          'Ô D11 (Tập thể / Cá nhân, dòng 1): "Hộ gia đình" không có trong danh sách. Hãy chọn trong danh sách thả xuống: Tập thể; Cá nhân.',
       },
       {
         sheet: 'Điển hình',
@@ -178,31 +209,53 @@ describe('the confirmation block', () => {
   });
 
   it('required fields left blank are pending, then errors naming the field', async () => {
-    const blank = (s: Submission) => Object.assign(s.confirmation, { nguoi_lap: null, thu_truong: '  ', link_bao_cao: null });
+    const blank = (s: Submission) =>
+      Object.assign(s.confirmation, { nguoi_lap: null, thu_truong: '  ', link_bao_cao: null });
     const draft = await evaluate(blank, false);
     expect(draft.issues).toEqual([]);
     expect(draft.pending).toHaveLength(3);
     const evaluation = await evaluate(blank);
     expect(brief(evaluation)).toEqual([
-      { sheet: 'Xác nhận', cell: 'C8', code: 'xac_nhan.field_missing', severity: 'error', message: 'Ô C8: chưa ghi "Họ và tên người lập báo cáo". Khi gửi báo cáo cần có thông tin này.' },
-      { sheet: 'Xác nhận', cell: 'C10', code: 'xac_nhan.field_missing', severity: 'error', message: 'Ô C10: chưa ghi "Họ và tên thủ trưởng đơn vị". Khi gửi báo cáo cần có thông tin này.' },
-      { sheet: 'Xác nhận', cell: 'C11', code: 'xac_nhan.field_missing', severity: 'error', message: 'Ô C11: chưa ghi "Đường dẫn bản PDF báo cáo đã ký, đóng dấu". Khi gửi báo cáo cần có thông tin này.' },
+      {
+        sheet: 'Xác nhận',
+        cell: 'C8',
+        code: 'xac_nhan.field_missing',
+        severity: 'error',
+        message: 'Ô C8: chưa ghi "Họ và tên người lập báo cáo". Khi gửi báo cáo cần có thông tin này.',
+      },
+      {
+        sheet: 'Xác nhận',
+        cell: 'C10',
+        code: 'xac_nhan.field_missing',
+        severity: 'error',
+        message: 'Ô C10: chưa ghi "Họ và tên thủ trưởng đơn vị". Khi gửi báo cáo cần có thông tin này.',
+      },
+      {
+        sheet: 'Xác nhận',
+        cell: 'C11',
+        code: 'xac_nhan.field_missing',
+        severity: 'error',
+        message: 'Ô C11: chưa ghi "Đường dẫn bản PDF báo cáo đã ký, đóng dấu". Khi gửi báo cáo cần có thông tin này.',
+      },
     ]);
   });
 
-  it.each(['0912 345', '12345678901234', 'số máy bàn', '0912.345.67', '+1 202 555 0100'])('a bad phone number %j is an error, even before submission', async (phone) => {
-    const evaluation = await evaluate((s) => (s.confirmation.dien_thoai = phone), false);
-    expect(brief(evaluation)).toEqual([
-      {
-        sheet: 'Xác nhận',
-        cell: 'C9',
-        code: 'xac_nhan.phone_invalid',
-        severity: 'error',
-        message: `Ô C9: số điện thoại "${phone}" không hợp lệ. Hãy nhập số di động 10 chữ số hoặc số cố định 11 chữ số (có mã vùng), ví dụ 0912 345 678 hoặc 024 3942 1234.`,
-      },
-    ]);
-    expect(evaluation.status).toBe('invalid');
-  });
+  it.each(['0912 345', '12345678901234', 'số máy bàn', '0912.345.67', '+1 202 555 0100'])(
+    'a bad phone number %j is an error, even before submission',
+    async (phone) => {
+      const evaluation = await evaluate((s) => (s.confirmation.dien_thoai = phone), false);
+      expect(brief(evaluation)).toEqual([
+        {
+          sheet: 'Xác nhận',
+          cell: 'C9',
+          code: 'xac_nhan.phone_invalid',
+          severity: 'error',
+          message: `Ô C9: số điện thoại "${phone}" không hợp lệ. Hãy nhập số di động 10 chữ số hoặc số cố định 11 chữ số (có mã vùng), ví dụ 0912 345 678 hoặc 024 3942 1234.`,
+        },
+      ]);
+      expect(evaluation.status).toBe('invalid');
+    },
+  );
 
   it.each([
     ['0912 345 678', '0912345678'],
@@ -219,7 +272,13 @@ describe('the confirmation block', () => {
     expect(evaluation.status).toBe('ready');
   });
 
-  it.each(['drive.google.com/file/d/1AbC/view', 'https://', 'xem bản giấy gửi kèm', 'ftp://files.hanoi.example/bao-cao.pdf', 'https://drive google.com/x'])('a bad link %j is an error', async (link) => {
+  it.each([
+    'drive.google.com/file/d/1AbC/view',
+    'https://',
+    'xem bản giấy gửi kèm',
+    'ftp://files.hanoi.example/bao-cao.pdf',
+    'https://drive google.com/x',
+  ])('a bad link %j is an error', async (link) => {
     const evaluation = await evaluate((s) => (s.confirmation.link_bao_cao = link));
     expect(brief(evaluation)).toEqual([
       {
@@ -253,13 +312,48 @@ describe('the confirmation block', () => {
 describe('the status line at the top of every tab', () => {
   const at = Date.parse('2020-07-14T02:12:00Z'); // 09:12 ICT
   it.each([
-    [{ status: 'invalid', submitted: false, errors: 3, warnings: 2, pendingCount: 0 }, null, 'Còn 3 lỗi, 2 cảnh báo — ô tô đỏ là lỗi, ô tô vàng cần xem lại.', 'error'],
-    [{ status: 'invalid', submitted: true, errors: 1, warnings: 0, pendingCount: 0 }, null, 'Còn 1 lỗi — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).', 'error'],
-    [{ status: 'ready', submitted: true, errors: 0, warnings: 0, pendingCount: 0 }, null, 'Hợp lệ: sẵn sàng gửi.', 'ok'],
-    [{ status: 'ready', submitted: true, errors: 0, warnings: 0, pendingCount: 0 }, { acceptedAt: at, late: false, lockedOut: false }, 'Đã gửi lúc 09:12 14/07/2020.', 'ok'],
-    [{ status: 'ready', submitted: true, errors: 0, warnings: 1, pendingCount: 0 }, { acceptedAt: Date.parse('2020-07-15T01:00:00Z'), late: true, lockedOut: false }, 'Đã gửi lúc 08:00 15/07/2020 (nộp muộn), 1 cảnh báo.', 'warning'],
-    [{ status: 'empty', submitted: false, errors: 0, warnings: 0, pendingCount: 0 }, null, 'Chưa nhập số liệu.', 'neutral'],
-    [{ status: 'draft', submitted: false, errors: 0, warnings: 0, pendingCount: 4 }, null, 'Hợp lệ — chưa gửi. Còn 4 mục bắt buộc chưa điền. Khi xong, tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận.', 'neutral'],
+    [
+      { status: 'invalid', submitted: false, errors: 3, warnings: 2, pendingCount: 0 },
+      null,
+      'Còn 3 lỗi, 2 cảnh báo — ô tô đỏ là lỗi, ô tô vàng cần xem lại.',
+      'error',
+    ],
+    [
+      { status: 'invalid', submitted: true, errors: 1, warnings: 0, pendingCount: 0 },
+      null,
+      'Còn 1 lỗi — chưa gửi được: hãy sửa các ô tô đỏ (di chuột vào ô để xem hướng dẫn).',
+      'error',
+    ],
+    [
+      { status: 'ready', submitted: true, errors: 0, warnings: 0, pendingCount: 0 },
+      null,
+      'Hợp lệ: sẵn sàng gửi.',
+      'ok',
+    ],
+    [
+      { status: 'ready', submitted: true, errors: 0, warnings: 0, pendingCount: 0 },
+      { acceptedAt: at, late: false, lockedOut: false },
+      'Đã gửi lúc 09:12 14/07/2020.',
+      'ok',
+    ],
+    [
+      { status: 'ready', submitted: true, errors: 0, warnings: 1, pendingCount: 0 },
+      { acceptedAt: Date.parse('2020-07-15T01:00:00Z'), late: true, lockedOut: false },
+      'Đã gửi lúc 08:00 15/07/2020 (nộp muộn), 1 cảnh báo.',
+      'warning',
+    ],
+    [
+      { status: 'empty', submitted: false, errors: 0, warnings: 0, pendingCount: 0 },
+      null,
+      'Chưa nhập số liệu.',
+      'neutral',
+    ],
+    [
+      { status: 'draft', submitted: false, errors: 0, warnings: 0, pendingCount: 4 },
+      null,
+      'Hợp lệ — chưa gửi. Còn 4 mục bắt buộc chưa điền. Khi xong, tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận.',
+      'neutral',
+    ],
   ] as const)('%j → %s', (event, acceptance, text, tone) => {
     expect(statusLine(model, ROUND, event, acceptance)).toEqual({ text, tone });
   });

@@ -48,7 +48,8 @@ function afterChange(change: (grid: WorkbookGrid) => void, unitId = UNIT, roundI
   change(grid);
   return evaluateWorkbook(model, unitId, roundId, grid);
 }
-const brief = (ev: Evaluation) => ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
+const brief = (ev: Evaluation) =>
+  ev.issues.map(({ sheet, cell, code, severity, message }) => ({ sheet, cell, code, severity, message }));
 
 it('the starting point is ready, with no issue', () => {
   const evaluation = afterChange(() => {});
@@ -65,7 +66,8 @@ describe('tabs', () => {
         cell: null,
         code: 'structure.sheet_renamed',
         severity: 'warning',
-        message: 'Trang "Bảng 1" đã bị đổi tên thành "Bang 1 - Ba Dinh". Hệ thống vẫn đọc được, nhưng hãy đổi lại tên "Bảng 1" cho thống nhất.',
+        message:
+          'Trang "Bảng 1" đã bị đổi tên thành "Bang 1 - Ba Dinh". Hệ thống vẫn đọc được, nhưng hãy đổi lại tên "Bảng 1" cho thống nhất.',
       },
     ]);
     expect(evaluation.status).toBe('ready');
@@ -113,7 +115,8 @@ describe('tabs', () => {
         cell: null,
         code: 'structure.sheet_duplicated',
         severity: 'error',
-        message: 'Có 2 trang cùng chứa Bảng 1: "Bảng 1", "Bản sao của Bảng 1". Hãy xóa các bản sao, chỉ giữ một trang "Bảng 1".',
+        message:
+          'Có 2 trang cùng chứa Bảng 1: "Bảng 1", "Bản sao của Bảng 1". Hãy xóa các bản sao, chỉ giữ một trang "Bảng 1".',
       },
     ]);
     expect(evaluation.values.bang1).toEqual(bang1);
@@ -124,7 +127,9 @@ describe('tabs', () => {
       duplicateSheet(grid, 'Bảng 2');
       deleteSheet(grid, 'Bảng 2');
     });
-    expect(evaluation.issues.map((i) => [i.sheet, i.code])).toEqual([['Bản sao của Bảng 2', 'structure.sheet_renamed']]);
+    expect(evaluation.issues.map((i) => [i.sheet, i.code])).toEqual([
+      ['Bản sao của Bảng 2', 'structure.sheet_renamed'],
+    ]);
     expect(evaluation.values.bang2).toEqual(bang2);
   });
 });
@@ -148,21 +153,25 @@ describe('columns', () => {
         cell: 'E14',
         code: 'structure.uncoded_data',
         severity: 'error',
-        message: 'Ô E14 có dữ liệu ("5") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.',
+        message:
+          'Ô E14 có dữ liệu ("5") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.',
       },
       {
         sheet: 'Bảng 1',
         cell: 'E16',
         code: 'structure.uncoded_data',
         severity: 'error',
-        message: 'Ô E16 có dữ liệu ("có 3 đợt") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.',
+        message:
+          'Ô E16 có dữ liệu ("có 3 đợt") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.',
       },
     ]);
     expect(evaluation.values.bang1).toEqual(bang1);
   });
 
   it('a deleted column is an error naming the column; the others still read right', () => {
-    const evaluation = afterChange((g) => deleteColumn(sheetNamed(g, 'Bảng 1'), codeColumn(g, 'bang1', 'tuyen_truyen.pano_khau_hieu')));
+    const evaluation = afterChange((g) =>
+      deleteColumn(sheetNamed(g, 'Bảng 1'), codeColumn(g, 'bang1', 'tuyen_truyen.pano_khau_hieu')),
+    );
     expect(brief(evaluation)).toEqual([
       {
         sheet: 'Bảng 1',
@@ -174,8 +183,12 @@ describe('columns', () => {
       },
     ]);
     expect(evaluation.values.bang1!['2017']!['tuyen_truyen.pano_khau_hieu']).toBeNull();
-    expect(evaluation.values.bang1!['2017']!['tuyen_truyen.tai_lieu_ban']).toBe(bang1['2017']!['tuyen_truyen.tai_lieu_ban']);
-    expect(evaluation.values.bang1!['2020-h1']!['ngan_sach.khen_thuong']).toBe(bang1['2020-h1']!['ngan_sach.khen_thuong']);
+    expect(evaluation.values.bang1!['2017']!['tuyen_truyen.tai_lieu_ban']).toBe(
+      bang1['2017']!['tuyen_truyen.tai_lieu_ban'],
+    );
+    expect(evaluation.values.bang1!['2020-h1']!['ngan_sach.khen_thuong']).toBe(
+      bang1['2020-h1']!['ngan_sach.khen_thuong'],
+    );
   });
 });
 
@@ -194,7 +207,8 @@ describe('rows', () => {
         cell: 'C15',
         code: 'structure.uncoded_data',
         severity: 'error',
-        message: 'Ô C15 có dữ liệu ("12") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.',
+        message:
+          'Ô C15 có dữ liệu ("12") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.',
       },
     ]);
     expect(evaluation.values.bang1).toEqual(bang1);
@@ -218,7 +232,12 @@ describe('rows', () => {
       put(listCell(grid, 'dien_hinh', 1, 'thanh_tich'), 'Xây dựng mô hình "Khu dân cư an toàn".');
     });
     expect(evaluation.issues).toEqual([]);
-    expect(evaluation.examples.dien_hinh!.map((e) => e.values.ten)).toEqual(['Tổ dân phố số 7', 'Công an phường Kim Mã', 'Ông Nguyễn Văn Hùng, tổ trưởng tổ dân phố số 3', 'Trường THCS Nguyễn Trãi']);
+    expect(evaluation.examples.dien_hinh!.map((e) => e.values.ten)).toEqual([
+      'Tổ dân phố số 7',
+      'Công an phường Kim Mã',
+      'Ông Nguyễn Văn Hùng, tổ trưởng tổ dân phố số 3',
+      'Trường THCS Nguyễn Trãi',
+    ]);
   });
 
   it('a deleted period row is an error naming the period', () => {
@@ -229,7 +248,8 @@ describe('rows', () => {
         cell: null,
         code: 'structure.row_missing',
         severity: 'error',
-        message: 'Trang "Bảng 1": không tìm thấy dòng "Năm 2018" (mã ẩn 2018 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
+        message:
+          'Trang "Bảng 1": không tìm thấy dòng "Năm 2018" (mã ẩn 2018 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
       },
     ]);
     expect(evaluation.values.bang1!['2018']!['tuyen_truyen.dai_chung']).toBeNull();
@@ -239,14 +259,17 @@ describe('rows', () => {
 
 describe('hidden codes', () => {
   it('a period code cleared: the row is missing and its figures are reported as outside the form', () => {
-    const evaluation = afterChange((g) => put({ sheet: sheetNamed(g, 'Bảng 2'), row: codeRow(g, 'bang2', '2016'), col: 0 }, null));
+    const evaluation = afterChange((g) =>
+      put({ sheet: sheetNamed(g, 'Bảng 2'), row: codeRow(g, 'bang2', '2016'), col: 0 }, null),
+    );
     const issues = brief(evaluation);
     expect(issues[0]).toEqual({
       sheet: 'Bảng 2',
       cell: null,
       code: 'structure.row_missing',
       severity: 'error',
-      message: 'Trang "Bảng 2": không tìm thấy dòng "Năm 2016" (mã ẩn 2016 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
+      message:
+        'Trang "Bảng 2": không tìm thấy dòng "Năm 2016" (mã ẩn 2016 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
     });
     const stray = issues.slice(1);
     expect(stray).toHaveLength(19);
@@ -260,7 +283,10 @@ describe('hidden codes', () => {
   it('an indicator code edited: unknown code (offering the original), missing column, its data not counted', () => {
     const evaluation = afterChange((grid) => {
       const anchor = findMarker(grid, '#bang1');
-      put({ sheet: anchor.sheet, row: anchor.row, col: codeColumn(grid, 'bang1', 'tuyen_truyen.dai_chung') }, 'tuyen_truyen.dai_chung2');
+      put(
+        { sheet: anchor.sheet, row: anchor.row, col: codeColumn(grid, 'bang1', 'tuyen_truyen.dai_chung') },
+        'tuyen_truyen.dai_chung2',
+      );
     });
     const issues = brief(evaluation);
     expect(issues.slice(0, 2)).toEqual([
@@ -277,29 +303,36 @@ describe('hidden codes', () => {
         cell: 'C12',
         code: 'structure.code_unknown',
         severity: 'error',
-        message: 'Ô C12: mã ẩn "tuyen_truyen.dai_chung2" không thuộc biểu mẫu (có thể đã bị sửa). Số liệu ở cột, dòng này không được tính; hãy khôi phục mã gốc "tuyen_truyen.dai_chung".',
+        message:
+          'Ô C12: mã ẩn "tuyen_truyen.dai_chung2" không thuộc biểu mẫu (có thể đã bị sửa). Số liệu ở cột, dòng này không được tính; hãy khôi phục mã gốc "tuyen_truyen.dai_chung".',
       },
     ]);
-    expect(issues.slice(2).map((i) => [i.cell, i.code])).toEqual(['C13', 'C14', 'C15', 'C16', 'C17', 'C18'].map((c) => [c, 'structure.uncoded_data']));
+    expect(issues.slice(2).map((i) => [i.cell, i.code])).toEqual(
+      ['C13', 'C14', 'C15', 'C16', 'C17', 'C18'].map((c) => [c, 'structure.uncoded_data']),
+    );
     expect(evaluation.values.bang1!['2017']!['tuyen_truyen.dai_chung']).toBeNull();
   });
 
   it('a period code edited offers the missing period', () => {
-    const evaluation = afterChange((g) => put({ sheet: sheetNamed(g, 'Bảng 1'), row: codeRow(g, 'bang1', '2019'), col: 0 }, '2019-bs'));
+    const evaluation = afterChange((g) =>
+      put({ sheet: sheetNamed(g, 'Bảng 1'), row: codeRow(g, 'bang1', '2019'), col: 0 }, '2019-bs'),
+    );
     expect(brief(evaluation).filter((i) => i.code !== 'structure.uncoded_data')).toEqual([
       {
         sheet: 'Bảng 1',
         cell: null,
         code: 'structure.row_missing',
         severity: 'error',
-        message: 'Trang "Bảng 1": không tìm thấy dòng "Năm 2019" (mã ẩn 2019 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
+        message:
+          'Trang "Bảng 1": không tìm thấy dòng "Năm 2019" (mã ẩn 2019 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
       },
       {
         sheet: 'Bảng 1',
         cell: 'B17',
         code: 'structure.code_unknown',
         severity: 'error',
-        message: 'Ô B17: mã ẩn "2019-bs" không thuộc biểu mẫu (có thể đã bị sửa). Số liệu ở cột, dòng này không được tính; hãy khôi phục mã gốc "2019".',
+        message:
+          'Ô B17: mã ẩn "2019-bs" không thuộc biểu mẫu (có thể đã bị sửa). Số liệu ở cột, dòng này không được tính; hãy khôi phục mã gốc "2019".',
       },
     ]);
   });
@@ -322,7 +355,8 @@ describe('hidden codes', () => {
         cell: 'E12',
         code: 'structure.code_duplicated',
         severity: 'error',
-        message: 'Mã ẩn "tuyen_truyen.dai_chung" có ở hai nơi (ô E12 và ô C12): cột hoặc dòng đã bị sao chép. Hãy xóa cột, dòng thừa.',
+        message:
+          'Mã ẩn "tuyen_truyen.dai_chung" có ở hai nơi (ô E12 và ô C12): cột hoặc dòng đã bị sao chép. Hãy xóa cột, dòng thừa.',
       },
     ]);
   });
@@ -340,14 +374,16 @@ describe('merged and shifted data', () => {
         cell: 'C14',
         code: 'structure.merged_cells',
         severity: 'error',
-        message: 'Các ô C14:D14 đang bị gộp. Ô nhập liệu không được gộp; hãy bỏ gộp (Định dạng → Gộp ô → Hủy gộp) rồi nhập vào từng ô.',
+        message:
+          'Các ô C14:D14 đang bị gộp. Ô nhập liệu không được gộp; hãy bỏ gộp (Định dạng → Gộp ô → Hủy gộp) rồi nhập vào từng ô.',
       },
       {
         sheet: 'Bảng 1',
         cell: 'D14',
         code: 'required.blank',
         severity: 'error',
-        message: 'Ô D14 (Công tác tuyên truyền – Kẻ vẽ pa nô, khẩu hiệu, Năm 2016) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
+        message:
+          'Ô D14 (Công tác tuyên truyền – Kẻ vẽ pa nô, khẩu hiệu, Năm 2016) chưa có số liệu. Khi gửi báo cáo, mọi ô phải có số; nếu không phát sinh, hãy nhập 0.',
       },
     ]);
   });
@@ -360,22 +396,37 @@ describe('merged and shifted data', () => {
     const evaluation = afterChange((grid) => {
       const sheet = sheetNamed(grid, 'Bảng 1');
       const rows = ['2015', '2016', '2017', '2018', '2019', '2020-h1'].map((p) => codeRow(grid, 'bang1', p));
-      shiftBlock(sheet, rows, codeColumn(grid, 'bang1', 'tuyen_truyen.dai_chung'), codeColumn(grid, 'bang1', 'ngan_sach.khen_thuong') + 1, 1);
+      shiftBlock(
+        sheet,
+        rows,
+        codeColumn(grid, 'bang1', 'tuyen_truyen.dai_chung'),
+        codeColumn(grid, 'bang1', 'ngan_sach.khen_thuong') + 1,
+        1,
+      );
     });
     const uncoded = evaluation.issues.filter((i) => i.code === 'structure.uncoded_data');
     expect(uncoded.map((i) => i.cell)).toEqual(['U13', 'U14', 'U15', 'U16', 'U17', 'U18']);
     expect(uncoded[1]!.message).toBe(
       `Ô U14 có dữ liệu ("${String(bang1['2016']!['ngan_sach.khen_thuong']).replace('.', ',')}") nhưng nằm ngoài các ô của biểu mẫu (cột, dòng chèn thêm hoặc dán lệch). Số liệu này không được tính; hãy chuyển vào đúng ô rồi xóa ở đây.`,
     );
-    expect(evaluation.issues.filter((i) => i.code === 'required.blank').map((i) => i.cell)).toEqual(['C13', 'C14', 'C15', 'C16', 'C17', 'C18']);
+    expect(evaluation.issues.filter((i) => i.code === 'required.blank').map((i) => i.cell)).toEqual([
+      'C13',
+      'C14',
+      'C15',
+      'C16',
+      'C17',
+      'C18',
+    ]);
     expect(evaluation.status).toBe('invalid');
     // What the cells now hold is read where it stands: the pano column holds the media figures.
-    expect(evaluation.values.bang1!['2016']!['tuyen_truyen.pano_khau_hieu']).toBe(bang1['2016']!['tuyen_truyen.dai_chung']);
+    expect(evaluation.values.bang1!['2016']!['tuyen_truyen.pano_khau_hieu']).toBe(
+      bang1['2016']!['tuyen_truyen.dai_chung'],
+    );
   });
 });
 
 describe('identity: the workbook of another unit or another round', () => {
-  it('another unit\'s workbook', async () => {
+  it("another unit's workbook", async () => {
     const other = await filledGrid(model, 'ubnd-hoan-kiem', ROUND);
     const evaluation = evaluateWorkbook(model, UNIT, ROUND, other);
     expect(brief(evaluation)).toEqual([
@@ -390,7 +441,7 @@ describe('identity: the workbook of another unit or another round', () => {
     expect(evaluation.status).toBe('invalid');
   });
 
-  it('another round\'s workbook', async () => {
+  it("another round's workbook", async () => {
     const other = await filledGrid(model, UNIT, 'bo-sung-2020');
     const evaluation = evaluateWorkbook(model, UNIT, ROUND, other);
     expect(evaluation.issues.find((i) => i.code === 'structure.wrong_round')).toEqual({
@@ -405,7 +456,7 @@ describe('identity: the workbook of another unit or another round', () => {
     expect(evaluation.status).toBe('invalid');
   });
 
-  it('another campaign\'s workbook names the campaign', () => {
+  it("another campaign's workbook names the campaign", () => {
     const evaluation = afterChange((grid) => {
       const id = findMarker(grid, '#identity');
       put({ ...id, col: id.col + 3 }, 'hanoi-521-2020-2025');
@@ -423,7 +474,8 @@ describe('identity: the workbook of another unit or another round', () => {
         cell: null,
         code: 'structure.identity_missing',
         severity: 'error',
-        message: 'Không tìm thấy thông tin nhận diện biểu mẫu (dòng ẩn ở trang "Hướng dẫn"). Có thể tệp không phải biểu mẫu do hệ thống cấp; hãy dùng đúng tệp mẫu.',
+        message:
+          'Không tìm thấy thông tin nhận diện biểu mẫu (dòng ẩn ở trang "Hướng dẫn"). Có thể tệp không phải biểu mẫu do hệ thống cấp; hãy dùng đúng tệp mẫu.',
       },
     ]);
   });
@@ -441,7 +493,8 @@ describe('the 2020 plan: one period row per round', () => {
         cell: null,
         code: 'structure.row_missing',
         severity: 'error',
-        message: 'Trang "Bảng 1": không tìm thấy dòng "Giai đoạn 2015 – 2020" (mã ẩn 2015-2020 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
+        message:
+          'Trang "Bảng 1": không tìm thấy dòng "Giai đoạn 2015 – 2020" (mã ẩn 2015-2020 đã bị xóa hoặc sửa). Số liệu của dòng này chưa được tính; hãy khôi phục dòng từ Tệp → Lịch sử phiên bản.',
       },
     ]);
     expect(evaluation.status).toBe('invalid');

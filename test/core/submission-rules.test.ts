@@ -31,26 +31,51 @@ describe('acceptVersion', () => {
   const afterDue = deadlines.dueAt + HOUR;
 
   it('accepts the first ready content as version 1, on time before the due time', () => {
-    expect(acceptVersion(null, 'h1', before, deadlines)).toEqual({ decision: 'accept', versionNo: 1, firstAcceptedAt: before, late: false });
+    expect(acceptVersion(null, 'h1', before, deadlines)).toEqual({
+      decision: 'accept',
+      versionNo: 1,
+      firstAcceptedAt: before,
+      late: false,
+    });
   });
 
   it('accepts first content after the due time as late', () => {
     expect(deadlines.lockAt).toBeGreaterThan(afterDue);
-    expect(acceptVersion(null, 'h1', afterDue, deadlines)).toEqual({ decision: 'accept', versionNo: 1, firstAcceptedAt: afterDue, late: true });
+    expect(acceptVersion(null, 'h1', afterDue, deadlines)).toEqual({
+      decision: 'accept',
+      versionNo: 1,
+      firstAcceptedAt: afterDue,
+      late: true,
+    });
   });
 
   it('a correction after the due time keeps the first acceptance, so an on-time submission stays on time', () => {
-    expect(acceptVersion({ contentHash: 'h1', versionCount: 1, firstAcceptedAt: before }, 'h2', afterDue, deadlines)).toEqual({ decision: 'accept', versionNo: 2, firstAcceptedAt: before, late: false });
+    expect(
+      acceptVersion({ contentHash: 'h1', versionCount: 1, firstAcceptedAt: before }, 'h2', afterDue, deadlines),
+    ).toEqual({ decision: 'accept', versionNo: 2, firstAcceptedAt: before, late: false });
   });
 
   it('the same content, or content that is not ready, is no new version', () => {
-    expect(acceptVersion({ contentHash: 'h1', versionCount: 3, firstAcceptedAt: before }, 'h1', afterDue, deadlines)).toEqual({ decision: 'unchanged' });
-    expect(acceptVersion({ contentHash: 'h1', versionCount: 3, firstAcceptedAt: before }, null, afterDue, deadlines)).toEqual({ decision: 'unchanged' });
+    expect(
+      acceptVersion({ contentHash: 'h1', versionCount: 3, firstAcceptedAt: before }, 'h1', afterDue, deadlines),
+    ).toEqual({ decision: 'unchanged' });
+    expect(
+      acceptVersion({ contentHash: 'h1', versionCount: 3, firstAcceptedAt: before }, null, afterDue, deadlines),
+    ).toEqual({ decision: 'unchanged' });
   });
 
   it('changed content from the lock on is refused: locked out, the accepted version stays', () => {
-    expect(acceptVersion({ contentHash: 'h1', versionCount: 1, firstAcceptedAt: before }, 'h2', deadlines.lockAt, deadlines)).toEqual({ decision: 'locked-out' });
+    expect(
+      acceptVersion({ contentHash: 'h1', versionCount: 1, firstAcceptedAt: before }, 'h2', deadlines.lockAt, deadlines),
+    ).toEqual({ decision: 'locked-out' });
     expect(acceptVersion(null, 'h1', deadlines.lockAt, deadlines)).toEqual({ decision: 'locked-out' });
-    expect(acceptVersion({ contentHash: 'h1', versionCount: 1, firstAcceptedAt: before }, 'h2', deadlines.lockAt - 1, deadlines).decision).toBe('accept');
+    expect(
+      acceptVersion(
+        { contentHash: 'h1', versionCount: 1, firstAcceptedAt: before },
+        'h2',
+        deadlines.lockAt - 1,
+        deadlines,
+      ).decision,
+    ).toBe('accept');
   });
 });

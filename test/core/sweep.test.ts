@@ -11,7 +11,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
 import { evaluateWorkbook, type Evaluation } from '../../functions/core/evaluate.js';
-import { reminderWindow, sweep, type SweepInput, type SweepResult, type SweepUnitInput } from '../../functions/core/sweep.js';
+import {
+  reminderWindow,
+  sweep,
+  type SweepInput,
+  type SweepResult,
+  type SweepUnitInput,
+} from '../../functions/core/sweep.js';
 import { parseCampaign } from '../../sheets-schema/index.js';
 import { SECOND_CAMPAIGN_FILE, model, modifiedModel, unitsOfKind } from '../helpers/campaign.js';
 import { ELIGIBLE_TITLES, filledGrid, nomineeRow, type NomineeSpec } from '../helpers/fill-workbook.js';
@@ -29,7 +35,12 @@ interface Facts {
 }
 
 /** The sweep's input at `iso`, as the adapter gathers it: every unit with a workbook; a submission only once it happened. */
-function inputAt(iso: string, facts: Record<string, Record<string, Facts>> = {}, campaignModel: CampaignModel = model, extra: Partial<SweepInput> = {}): SweepInput {
+function inputAt(
+  iso: string,
+  facts: Record<string, Record<string, Facts>> = {},
+  campaignModel: CampaignModel = model,
+  extra: Partial<SweepInput> = {},
+): SweepInput {
   const now = time(iso);
   return {
     now,
@@ -45,7 +56,10 @@ function inputAt(iso: string, facts: Record<string, Record<string, Facts>> = {},
           return {
             unitId: unit.id,
             state: unitFacts.state ?? null,
-            submission: at !== null && at <= now ? { firstAcceptedAt: at, late: at >= campaignModel.dueAt(r.id), versionCount: 1 } : null,
+            submission:
+              at !== null && at <= now
+                ? { firstAcceptedAt: at, late: at >= campaignModel.dueAt(r.id), versionCount: 1 }
+                : null,
             sheetUrl: url(r.id, unit.id),
           };
         }),
@@ -53,10 +67,16 @@ function inputAt(iso: string, facts: Record<string, Record<string, Facts>> = {},
   };
 }
 
-const run = (iso: string, facts: Record<string, Record<string, Facts>> = {}, m: CampaignModel = model, extra: Partial<SweepInput> = {}) => sweep(m, inputAt(iso, facts, m, extra));
+const run = (
+  iso: string,
+  facts: Record<string, Record<string, Facts>> = {},
+  m: CampaignModel = model,
+  extra: Partial<SweepInput> = {},
+) => sweep(m, inputAt(iso, facts, m, extra));
 const mailTo = (r: SweepResult, unitId: string) => r.emails.find((e) => e.kind === 'unit' && e.unitId === unitId);
 const digestOf = (r: SweepResult) => r.emails.find((e) => e.kind === 'digest');
-const findingsOf = (r: SweepResult, unitId: string, roundId = SO_KET) => r.findings.filter((f) => f.unitId === unitId && f.roundId === roundId).map((f) => [f.rule, f.window]);
+const findingsOf = (r: SweepResult, unitId: string, roundId = SO_KET) =>
+  r.findings.filter((f) => f.unitId === unitId && f.roundId === roundId).map((f) => [f.rule, f.window]);
 
 /** The state the pipeline stores for an evaluated workbook (what the adapter hands the sweep). */
 function stateOf(evaluation: Evaluation): State {
@@ -70,7 +90,11 @@ function stateOf(evaluation: Evaluation): State {
     dossierMissing: evaluation.dossierMissing,
   };
 }
-async function nominationsState(unitId: string, specs: NomineeSpec[], edit?: (s: Parameters<NonNullable<Parameters<typeof filledGrid>[3]>>[0]) => void): Promise<State> {
+async function nominationsState(
+  unitId: string,
+  specs: NomineeSpec[],
+  edit?: (s: Parameters<NonNullable<Parameters<typeof filledGrid>[3]>>[0]) => void,
+): Promise<State> {
   const grid = await filledGrid(model, unitId, SO_KET, (submission) => {
     submission.lists.khen_thuong = specs.map((n) => nomineeRow(model, n));
     edit?.(submission);
@@ -78,10 +102,32 @@ async function nominationsState(unitId: string, specs: NomineeSpec[], edit?: (s:
   return stateOf(evaluateWorkbook(model, unitId, SO_KET, grid));
 }
 
-const INVALID: State = { status: 'invalid', errors: 3, warnings: 1, pendingCount: 0, quotaOverruns: [], nominations: [], dossierMissing: [] };
-const DRAFT: State = { status: 'draft', errors: 0, warnings: 0, pendingCount: 4, quotaOverruns: [], nominations: [], dossierMissing: [] };
+const INVALID: State = {
+  status: 'invalid',
+  errors: 3,
+  warnings: 1,
+  pendingCount: 0,
+  quotaOverruns: [],
+  nominations: [],
+  dossierMissing: [],
+};
+const DRAFT: State = {
+  status: 'draft',
+  errors: 0,
+  warnings: 0,
+  pendingCount: 4,
+  quotaOverruns: [],
+  nominations: [],
+  dossierMissing: [],
+};
 
-const EXPECTED_SO_KET = [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'district-police'), ...unitsOfKind(model, 'catp-department'), ...unitsOfKind(model, 'catp-security-department'), ...unitsOfKind(model, 'sector')];
+const EXPECTED_SO_KET = [
+  ...unitsOfKind(model, 'district'),
+  ...unitsOfKind(model, 'district-police'),
+  ...unitsOfKind(model, 'catp-department'),
+  ...unitsOfKind(model, 'catp-security-department'),
+  ...unitsOfKind(model, 'sector'),
+];
 const EXPECTED_BO_SUNG = [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')];
 const sorted = (xs: string[]) => [...xs].sort();
 const without = (xs: string[], ...drop: string[]) => sorted(xs.filter((x) => !drop.includes(x)));
@@ -100,7 +146,8 @@ describe('who is expected in each round', () => {
       ['hoat_dong', 'required'],
     ]);
     const result = run('2020-09-04T08:00:00+07:00');
-    const overdueIn = (res: SweepResult, roundId: string) => sorted(res.findings.filter((f) => f.roundId === roundId && f.rule === 'not-submitted').map((f) => f.unitId));
+    const overdueIn = (res: SweepResult, roundId: string) =>
+      sorted(res.findings.filter((f) => f.roundId === roundId && f.rule === 'not-submitted').map((f) => f.unitId));
     expect(overdueIn(result, BO_SUNG)).toEqual(sorted(EXPECTED_BO_SUNG));
     // `missing` lists units missing in any round: so-ket-2020 is locked by then, so the district police are there for it.
     expect(sorted(result.missing)).toEqual(sorted(EXPECTED_SO_KET));
@@ -117,7 +164,9 @@ describe('who is expected in each round', () => {
     expect(model.hasWorkbook('mttq-tp', BO_SUNG)).toBe(true);
     expect(model.isExpected('mttq-tp', BO_SUNG)).toBe(false);
     const result = run('2020-09-04T08:00:00+07:00', {}, model);
-    expect(sorted(result.findings.filter((f) => f.roundId === BO_SUNG).map((f) => f.unitId))).toEqual(sorted(unitsOfKind(model, 'district')));
+    expect(sorted(result.findings.filter((f) => f.roundId === BO_SUNG).map((f) => f.unitId))).toEqual(
+      sorted(unitsOfKind(model, 'district')),
+    );
     expect(result.findings.filter((f) => f.unitId === 'mttq-tp' && f.roundId === BO_SUNG)).toEqual([]);
     // mttq-tp is still expected in so-ket-2020 (locked by then); its final notice names only that round.
     expect(mailTo(result, 'mttq-tp')?.text).not.toContain('BÁO CÁO BỔ SUNG');
@@ -159,9 +208,15 @@ describe('reminder windows in ICT (default offsets 7, 2 and 0 days before; overd
   });
 
   it('offsets and the overdue interval are settings (options override the schema)', () => {
-    expect(reminderWindow(model, SO_KET, time('2020-07-11T08:00:00+07:00'), [3], 1)).toEqual({ kind: 'before', offset: 3 });
+    expect(reminderWindow(model, SO_KET, time('2020-07-11T08:00:00+07:00'), [3], 1)).toEqual({
+      kind: 'before',
+      offset: 3,
+    });
     expect(reminderWindow(model, SO_KET, time('2020-07-10T08:00:00+07:00'), [3], 1)).toBeNull();
-    expect(reminderWindow(model, SO_KET, time('2020-07-16T08:00:00+07:00'), [3], 1)).toEqual({ kind: 'overdue', index: 1 });
+    expect(reminderWindow(model, SO_KET, time('2020-07-16T08:00:00+07:00'), [3], 1)).toEqual({
+      kind: 'overdue',
+      index: 1,
+    });
     const result = run('2020-07-10T08:00:00+07:00', {}, model, { options: { daysBefore: [3] } });
     expect(result.emails).toEqual([]);
     expect(result.dueSoon).toEqual([]);
@@ -171,9 +226,18 @@ describe('reminder windows in ICT (default offsets 7, 2 and 0 days before; overd
 
   it("the 'by-date' reading (a schema setting) moves every window a day", () => {
     const byDate = modifiedModel((raw) => (raw.deadlineReading = 'by-date'));
-    expect(reminderWindow(byDate, SO_KET, time('2020-07-14T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'before', offset: 2 });
-    expect(reminderWindow(byDate, SO_KET, time('2020-07-15T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'before', offset: 0 });
-    expect(reminderWindow(byDate, SO_KET, time('2020-07-16T00:00:00+07:00'), [7, 2, 0], 3)).toEqual({ kind: 'overdue', index: 0 });
+    expect(reminderWindow(byDate, SO_KET, time('2020-07-14T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({
+      kind: 'before',
+      offset: 2,
+    });
+    expect(reminderWindow(byDate, SO_KET, time('2020-07-15T23:59:59+07:00'), [7, 2, 0], 3)).toEqual({
+      kind: 'before',
+      offset: 0,
+    });
+    expect(reminderWindow(byDate, SO_KET, time('2020-07-16T00:00:00+07:00'), [7, 2, 0], 3)).toEqual({
+      kind: 'overdue',
+      index: 0,
+    });
   });
 });
 
@@ -205,7 +269,9 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
     expect(findingsOf(result, 'ubnd-long-bien')).toEqual([]);
     expect(mailTo(result, 'ubnd-ba-dinh')).toBeUndefined();
     expect(mailTo(result, 'ubnd-long-bien')).toBeUndefined();
-    expect(mailTo(result, 'ubnd-hoan-kiem')?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(mailTo(result, 'ubnd-hoan-kiem')?.subject).toBe(
+      '[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm',
+    );
   });
 
   it('one second later (00:00:00 on the 15th, 17:00:00 UTC on the 14th): everyone not in is missing, and a first submission now is late', () => {
@@ -228,10 +294,14 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
       ['not-submitted', 'overdue-0'],
       ['invalid', 'overdue-0'],
     ]);
-    expect(mailTo(result, 'ubnd-hoan-kiem')?.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Báo cáo đã quá hạn: UBND quận Hoàn Kiếm');
+    expect(mailTo(result, 'ubnd-hoan-kiem')?.subject).toBe(
+      '[Sơ kết QĐ 521 (2015–2020)] Báo cáo đã quá hạn: UBND quận Hoàn Kiếm',
+    );
     expect(mailTo(result, 'ubnd-cau-giay')).toBeUndefined();
     const digest = digestOf(result)!;
-    expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 3 (đúng hạn 2, muộn 1). Chưa nộp (quá hạn): 71, trong đó còn lỗi: 1.');
+    expect(digest.text).toContain(
+      '  Phải nộp: 74. Đã nộp: 3 (đúng hạn 2, muộn 1). Chưa nộp (quá hạn): 71, trong đó còn lỗi: 1.',
+    );
     expect(digest.text).toContain('  Nộp muộn: UBND quận Cầu Giấy (00:00 15/07/2020).');
     expect(digest.keys).toEqual(['digest__2020-07-15']);
   });
@@ -248,14 +318,25 @@ describe('a second either side of the deadline (14/07/2020 23:59:59 ICT)', () =>
   });
 
   it('bo-sung-2020: 03/09/2020 23:59:59 is on time, 04/09/2020 00:00:00 is late', () => {
-    const boSungSubmissions = { [BO_SUNG]: { 'ubnd-ba-dinh': { submittedAt: '2020-09-03T23:59:59+07:00' }, 'ubnd-hoan-kiem': { submittedAt: '2020-09-04T00:00:00+07:00' } } };
+    const boSungSubmissions = {
+      [BO_SUNG]: {
+        'ubnd-ba-dinh': { submittedAt: '2020-09-03T23:59:59+07:00' },
+        'ubnd-hoan-kiem': { submittedAt: '2020-09-04T00:00:00+07:00' },
+      },
+    };
     const before = run('2020-09-03T23:59:59+07:00', boSungSubmissions);
     expect(before.findings.filter((f) => f.roundId === BO_SUNG && f.rule === 'late')).toEqual([]);
-    expect(before.findings.filter((f) => f.roundId === BO_SUNG && f.unitId === 'ubnd-dong-da').map((f) => f.window)).toEqual(['d-0']);
+    expect(
+      before.findings.filter((f) => f.roundId === BO_SUNG && f.unitId === 'ubnd-dong-da').map((f) => f.window),
+    ).toEqual(['d-0']);
     const after = run('2020-09-04T00:00:00+07:00', boSungSubmissions);
     expect(after.late).toEqual(['ubnd-hoan-kiem']);
-    expect(after.findings.find((f) => f.roundId === BO_SUNG && f.rule === 'late')?.reason).toBe('Nộp muộn: gửi lần đầu lúc 00:00 04/09/2020, hạn là trước ngày 04/09/2020.');
-    expect(after.findings.filter((f) => f.roundId === BO_SUNG && f.unitId === 'ubnd-dong-da').map((f) => f.window)).toEqual(['overdue-0']);
+    expect(after.findings.find((f) => f.roundId === BO_SUNG && f.rule === 'late')?.reason).toBe(
+      'Nộp muộn: gửi lần đầu lúc 00:00 04/09/2020, hạn là trước ngày 04/09/2020.',
+    );
+    expect(
+      after.findings.filter((f) => f.roundId === BO_SUNG && f.unitId === 'ubnd-dong-da').map((f) => f.window),
+    ).toEqual(['overdue-0']);
   });
 });
 
@@ -267,7 +348,11 @@ describe('every finding names its round', () => {
       ...inputAt(new Date(at).toISOString()),
       rounds: inputAt(new Date(at).toISOString()).rounds.map((round) => ({
         ...round,
-        units: round.units.map((u) => (round.roundId === first && u.unitId === 'ubnd-ba-dinh' ? { ...u, submission: { firstAcceptedAt: model.dueAt(first) + 3600_000, late: true, versionCount: 1 } } : u)),
+        units: round.units.map((u) =>
+          round.roundId === first && u.unitId === 'ubnd-ba-dinh'
+            ? { ...u, submission: { firstAcceptedAt: model.dueAt(first) + 3600_000, late: true, versionCount: 1 } }
+            : u,
+        ),
       })),
     });
     const byRound = Object.fromEntries(result.byRound.map((x) => [x.roundId, x]));
@@ -281,7 +366,10 @@ describe('every finding names its round', () => {
     ]);
     // The digest says which round each list is of: the late unit under the first round's heading only.
     const digest = digestOf(result)!.text;
-    const firstSection = digest.slice(digest.indexOf(model.round(first).name.toUpperCase()), digest.indexOf(model.round(second).name.toUpperCase()));
+    const firstSection = digest.slice(
+      digest.indexOf(model.round(first).name.toUpperCase()),
+      digest.indexOf(model.round(second).name.toUpperCase()),
+    );
     expect(firstSection).toContain('Nộp muộn: UBND quận Ba Đình');
   });
 });
@@ -309,19 +397,25 @@ describe('escalation after the due time, and the lock', () => {
   });
 
   it('after the lock: the final missing list; state problems are no longer chased; the final notice is said once', () => {
-    const facts = { [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-16T10:00:00+07:00' }, 'ubnd-hoan-kiem': { state: INVALID } } };
+    const facts = {
+      [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-16T10:00:00+07:00' }, 'ubnd-hoan-kiem': { state: INVALID } },
+    };
     const result = run('2020-07-22T00:00:00+07:00', facts);
     expect(sorted(result.missing)).toEqual(without(EXPECTED_SO_KET, 'ubnd-ba-dinh'));
     expect(result.late).toEqual(['ubnd-ba-dinh']);
     expect(findingsOf(result, 'ubnd-hoan-kiem')).toEqual([['final-missing', 'final']]);
     const mail = mailTo(result, 'ubnd-hoan-kiem')!;
     expect(mail.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Đã khóa sổ, đơn vị chưa gửi báo cáo: UBND quận Hoàn Kiếm');
-    expect(mail.text).toContain('Đợt báo cáo đã khóa sổ lúc 00:00 thứ Tư, 22/07/2020. Đề nghị đơn vị liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố) để được hướng dẫn.');
+    expect(mail.text).toContain(
+      'Đợt báo cáo đã khóa sổ lúc 00:00 thứ Tư, 22/07/2020. Đề nghị đơn vị liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố) để được hướng dẫn.',
+    );
     expect(mail.text).toContain('  - Đợt báo cáo đã khóa sổ mà hệ thống chưa nhận được báo cáo hợp lệ của đơn vị.');
     expect(mail.text).not.toContain('tích ô');
     const digest = digestOf(result)!;
     expect(digest.keys).toEqual(['digest__so-ket-2020__final']);
-    expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 1 (đúng hạn 0, muộn 1). Chưa nộp (đã khóa sổ): 73, trong đó còn lỗi: 1.');
+    expect(digest.text).toContain(
+      '  Phải nộp: 74. Đã nộp: 1 (đúng hạn 0, muộn 1). Chưa nộp (đã khóa sổ): 73, trong đó còn lỗi: 1.',
+    );
 
     // Days later nothing new is planned: no unit mail, no digest (the final list was delivered).
     const sent = result.emails.flatMap((e) => e.keys);
@@ -364,14 +458,21 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
         'xdpt-tonghop@hanoi.example',
       ].join('\n'),
     );
-    expect(mail.keys).toEqual(['so-ket-2020__ubnd-hoan-kiem__not-submitted__d-7', 'so-ket-2020__ubnd-hoan-kiem__invalid__d-7']);
+    expect(mail.keys).toEqual([
+      'so-ket-2020__ubnd-hoan-kiem__not-submitted__d-7',
+      'so-ket-2020__ubnd-hoan-kiem__invalid__d-7',
+    ]);
   });
 
   it('empty and draft workbooks say what is missing; overdue mail gives the due date with its weekday and the lock', () => {
     const result = run('2020-07-16T08:00:00+07:00', { [SO_KET]: { 'ubnd-tay-ho': { state: DRAFT } } });
     const draft = mailTo(result, 'ubnd-tay-ho')!.text;
-    expect(draft).toContain('  - Báo cáo chưa được gửi: chưa tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận, còn 4 mục bắt buộc chưa điền.');
-    expect(draft).toContain('Hạn gửi (trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
+    expect(draft).toContain(
+      '  - Báo cáo chưa được gửi: chưa tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận, còn 4 mục bắt buộc chưa điền.',
+    );
+    expect(draft).toContain(
+      'Hạn gửi (trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc 00:00 thứ Tư, 22/07/2020.',
+    );
     expect(mailTo(result, 'ubnd-long-bien')!.text).toContain('  - Bảng tính chưa có số liệu.');
   });
 
@@ -384,7 +485,10 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
     expect(mails[0]!.text).toContain('BÁO CÁO BỔ SUNG');
     expect(mails[0]!.text).toContain(url(SO_KET, 'ubnd-ba-dinh'));
     expect(mails[0]!.text).toContain(url(BO_SUNG, 'ubnd-ba-dinh'));
-    expect(mails[0]!.keys).toEqual(['so-ket-2020__ubnd-ba-dinh__final-missing__final', 'bo-sung-2020__ubnd-ba-dinh__not-submitted__overdue-0']);
+    expect(mails[0]!.keys).toEqual([
+      'so-ket-2020__ubnd-ba-dinh__final-missing__final',
+      'bo-sung-2020__ubnd-ba-dinh__not-submitted__overdue-0',
+    ]);
     // District police have no workbook in bo-sung-2020: only the final notice of so-ket-2020.
     expect(mailTo(result, 'ca-ba-dinh')!.text).not.toContain('BÁO CÁO BỔ SUNG');
   });
@@ -393,7 +497,11 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
     const model = modifiedModel((raw) => {
       raw.units.find((u: { id: string }) => u.id === 'ubnd-son-tay').emails = [];
     });
-    const result = run('2020-07-08T08:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-07T10:00:00+07:00' } } }, model);
+    const result = run(
+      '2020-07-08T08:00:00+07:00',
+      { [SO_KET]: { 'ubnd-ba-dinh': { submittedAt: '2020-07-07T10:00:00+07:00' } } },
+      model,
+    );
     expect(mailTo(result, 'ubnd-ba-dinh')).toBeUndefined();
     expect(mailTo(result, 'ubnd-son-tay')).toBeUndefined();
     expect(result.noContact).toEqual(['ubnd-son-tay']);
@@ -401,7 +509,9 @@ describe('the mail to a unit: plain, polite Vietnamese, all its open points in o
     expect(findingsOf(result, 'ubnd-son-tay')).toEqual([['not-submitted', 'd-7']]);
     expect(result.emails.every((e) => e.to.length > 0)).toBe(true);
     expect(result.emails.filter((e) => e.kind === 'unit')).toHaveLength(72);
-    expect(digestOf(result)!.text).toContain('Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): UBND thị xã Sơn Tây.');
+    expect(digestOf(result)!.text).toContain(
+      'Đơn vị chưa có địa chỉ thư điện tử, chưa gửi được thư nhắc (đề nghị liên hệ trực tiếp): UBND thị xã Sơn Tây.',
+    );
   });
 });
 
@@ -412,7 +522,16 @@ describe('the coordinators’ digest', () => {
     expect(result.dueSoon).toEqual([]);
     expect(result.missing).toEqual([]);
     expect(result.invalid).toEqual(['ubnd-hoan-kiem']);
-    expect(result.findings).toEqual([{ roundId: SO_KET, unitId: 'ubnd-hoan-kiem', rule: 'invalid', window: 'flag', reason: 'Còn 3 lỗi.', key: 'so-ket-2020__ubnd-hoan-kiem__invalid__flag' }]);
+    expect(result.findings).toEqual([
+      {
+        roundId: SO_KET,
+        unitId: 'ubnd-hoan-kiem',
+        rule: 'invalid',
+        window: 'flag',
+        reason: 'Còn 3 lỗi.',
+        key: 'so-ket-2020__ubnd-hoan-kiem__invalid__flag',
+      },
+    ]);
   });
 
   it('everyone in on time, inside a reminder window: nothing to act on, no mail', () => {
@@ -427,7 +546,9 @@ describe('the coordinators’ digest', () => {
       { award: 'bkbca', type: 'individual', scope: 'cand', name: 'Thượng tá Trần Văn Minh', giayKhen: 3 },
       { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 },
     ]);
-    const result = run('2020-07-13T08:00:00+07:00', { [SO_KET]: { 'ca-ba-dinh': { state: overQuota }, 'ubnd-ba-dinh': { submittedAt: '2020-07-10T09:12:00+07:00' } } });
+    const result = run('2020-07-13T08:00:00+07:00', {
+      [SO_KET]: { 'ca-ba-dinh': { state: overQuota }, 'ubnd-ba-dinh': { submittedAt: '2020-07-10T09:12:00+07:00' } },
+    });
     const digest = digestOf(result)!;
     expect(digest.to).toEqual(['xdpt-tonghop@hanoi.example']);
     expect(digest.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Tổng hợp tình hình báo cáo ngày 13/07/2020');
@@ -441,7 +562,9 @@ describe('the coordinators’ digest', () => {
       // The over-quota nominee is the nominee's problem: the police unit's report has no error.
       '  Phải nộp: 74. Đã nộp: 1 (đúng hạn 1, muộn 0). Chưa nộp: 73, trong đó còn lỗi: 0.',
     ]);
-    expect(lines[6]).toMatch(/^ {2}Chưa nộp: UBND quận Hoàn Kiếm; .*; Công an quận Ba Đình; .*; Sở Thông tin và Truyền thông\.$/);
+    expect(lines[6]).toMatch(
+      /^ {2}Chưa nộp: UBND quận Hoàn Kiếm; .*; Công an quận Ba Đình; .*; Sở Thông tin và Truyền thông\.$/,
+    );
     expect(lines[6]).not.toContain('UBND quận Ba Đình;');
     // bo-sung-2020 is not in any window yet: not listed.
     expect(digest.text).not.toContain('BÁO CÁO BỔ SUNG');
@@ -462,29 +585,68 @@ describe('the coordinators’ digest', () => {
 
   it('a city shortlist over its quota is flagged and reported, even when no round is in a window', () => {
     const cand = { award: 'bkbca', type: 'individual', scope: 'cand' } as const;
-    const result = run('2020-07-30T08:00:00+07:00', {}, model, { shortlisted: [cand, { ...cand, type: 'collective' }], sent: EXPECTED_SO_KET.map((u) => `so-ket-2020__${u}__final-missing__final`).concat('digest__so-ket-2020__final') });
-    expect(result.shortlistOverruns).toEqual([{ award: 'bkbca', scope: 'cand', kind: 'total', limit: 1, count: 2, description: '01 tập thể hoặc 01 cá nhân thuộc Công an thành phố' }]);
+    const result = run('2020-07-30T08:00:00+07:00', {}, model, {
+      shortlisted: [cand, { ...cand, type: 'collective' }],
+      sent: EXPECTED_SO_KET.map((u) => `so-ket-2020__${u}__final-missing__final`).concat('digest__so-ket-2020__final'),
+    });
+    expect(result.shortlistOverruns).toEqual([
+      {
+        award: 'bkbca',
+        scope: 'cand',
+        kind: 'total',
+        limit: 1,
+        count: 2,
+        description: '01 tập thể hoặc 01 cá nhân thuộc Công an thành phố',
+      },
+    ]);
     expect(result.findings.filter((f) => f.rule === 'shortlist-quota')).toEqual([
-      { roundId: '*', unitId: 'catp-xdpt', rule: 'shortlist-quota', window: 'flag', reason: 'Danh sách đề xuất Bằng khen Bộ Công an vượt định mức: 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố, đang chọn 2.', key: 'shortlist__cand__total' },
+      {
+        roundId: '*',
+        unitId: 'catp-xdpt',
+        rule: 'shortlist-quota',
+        window: 'flag',
+        reason:
+          'Danh sách đề xuất Bằng khen Bộ Công an vượt định mức: 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố, đang chọn 2.',
+        key: 'shortlist__cand__total',
+      },
     ]);
     expect(result.emails).toHaveLength(1);
     expect(digestOf(result)!.keys).toEqual(['digest__shortlist__cand__total__2']);
-    expect(digestOf(result)!.text).toContain('\n  - 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố: đang chọn 2, VƯỢT định mức, cần bớt.\n');
+    expect(digestOf(result)!.text).toContain(
+      '\n  - 01 tập thể hoặc 01 cá nhân thuộc Công an thành phố: đang chọn 2, VƯỢT định mức, cần bớt.\n',
+    );
     // Within quota (one CATP nominee, one outside collective and one outside individual): nothing to say.
     const ok = run('2020-07-30T08:00:00+07:00', {}, model, {
-      shortlisted: [cand, { award: 'bkbca', type: 'collective', scope: 'outside' }, { award: 'bkbca', type: 'individual', scope: 'outside' }],
+      shortlisted: [
+        cand,
+        { award: 'bkbca', type: 'collective', scope: 'outside' },
+        { award: 'bkbca', type: 'individual', scope: 'outside' },
+      ],
       sent: EXPECTED_SO_KET.map((u) => `so-ket-2020__${u}__final-missing__final`).concat('digest__so-ket-2020__final'),
     });
     expect(ok.shortlistOverruns).toEqual([]);
     expect(ok.emails).toEqual([]);
     // The outside limit is per type: two outside individuals is one too many.
-    const outside = run('2020-07-30T08:00:00+07:00', {}, model, { shortlisted: [{ award: 'bkbca', type: 'individual', scope: 'outside' }, { award: 'bkbca', type: 'individual', scope: 'outside' }] });
-    expect(outside.shortlistOverruns.map((o) => [o.scope, o.kind, o.limit, o.count])).toEqual([['outside', 'individual', 1, 2]]);
+    const outside = run('2020-07-30T08:00:00+07:00', {}, model, {
+      shortlisted: [
+        { award: 'bkbca', type: 'individual', scope: 'outside' },
+        { award: 'bkbca', type: 'individual', scope: 'outside' },
+      ],
+    });
+    expect(outside.shortlistOverruns.map((o) => [o.scope, o.kind, o.limit, o.count])).toEqual([
+      ['outside', 'individual', 1, 2],
+    ]);
   });
 });
 
 describe('quotas per nominating unit: each quota row one over its limit', () => {
-  const cases: { name: string; unit: string; specs: NomineeSpec[]; overrun: { award: string; kind: string; limit: number; count: number }; line: string }[] = [
+  const cases: {
+    name: string;
+    unit: string;
+    specs: NomineeSpec[];
+    overrun: { award: string; kind: string; limit: number; count: number };
+    line: string;
+  }[] = [
     {
       name: 'bkbca, any unit: at most 1 in total (a CATP department)',
       unit: 'catp-tham-muu',
@@ -518,28 +680,50 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
     {
       name: 'bkubnd, ANCTNB/ANKT for outside nominees: 2 collectives',
       unit: 'catp-ankt',
-      specs: ['Công ty A', 'Công ty B', 'Công ty C'].map((n) => ({ award: 'bkubnd', type: 'collective', scope: 'outside', name: n, giayKhen: 0, bangKhen: 1 })),
+      specs: ['Công ty A', 'Công ty B', 'Công ty C'].map((n) => ({
+        award: 'bkubnd',
+        type: 'collective',
+        scope: 'outside',
+        name: n,
+        giayKhen: 0,
+        bangKhen: 1,
+      })),
       overrun: { award: 'bkubnd', kind: 'collective', limit: 2, count: 3 },
       line: 'Đề nghị Bằng khen UBND Thành phố vượt định mức (02 tập thể và 02 cá nhân ngoài lực lượng CAND thuộc khối cơ quan, doanh nghiệp, nhà trường, bệnh viện do đơn vị phụ trách): đơn vị đang đề nghị 3 tập thể, tối đa 2.',
     },
     {
       name: 'gkcatp, CAND units: 3 individuals',
       unit: 'ca-tay-ho',
-      specs: ['Nguyễn Văn A', 'Nguyễn Văn B', 'Nguyễn Văn C', 'Nguyễn Văn D'].map((n) => ({ award: 'gkcatp', type: 'individual', scope: 'cand', name: n })),
+      specs: ['Nguyễn Văn A', 'Nguyễn Văn B', 'Nguyễn Văn C', 'Nguyễn Văn D'].map((n) => ({
+        award: 'gkcatp',
+        type: 'individual',
+        scope: 'cand',
+        name: n,
+      })),
       overrun: { award: 'gkcatp', kind: 'individual', limit: 3, count: 4 },
       line: 'Đề nghị Giấy khen Giám đốc CATP vượt định mức (01 tập thể và 03 cá nhân thuộc lực lượng CAND): đơn vị đang đề nghị 4 cá nhân, tối đa 3.',
     },
     {
       name: 'gkcatp, district (outside CAND): 3 collectives',
       unit: 'ubnd-tay-ho',
-      specs: ['Tổ 1', 'Tổ 2', 'Tổ 3', 'Tổ 4'].map((n) => ({ award: 'gkcatp', type: 'collective', scope: 'outside', name: `Tổ dân phố ${n}` })),
+      specs: ['Tổ 1', 'Tổ 2', 'Tổ 3', 'Tổ 4'].map((n) => ({
+        award: 'gkcatp',
+        type: 'collective',
+        scope: 'outside',
+        name: `Tổ dân phố ${n}`,
+      })),
       overrun: { award: 'gkcatp', kind: 'collective', limit: 3, count: 4 },
       line: 'Đề nghị Giấy khen Giám đốc CATP vượt định mức (03 tập thể và 05 cá nhân ngoài lực lượng CAND): đơn vị đang đề nghị 4 tập thể, tối đa 3.',
     },
     {
       name: 'gkcatp, ANCTNB/ANKT for outside nominees: 5 individuals',
       unit: 'catp-anctnb',
-      specs: ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà'].map((n) => ({ award: 'gkcatp', type: 'individual', scope: 'outside', name: `Nguyễn Văn ${n}` })),
+      specs: ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà'].map((n) => ({
+        award: 'gkcatp',
+        type: 'individual',
+        scope: 'outside',
+        name: `Nguyễn Văn ${n}`,
+      })),
       overrun: { award: 'gkcatp', kind: 'individual', limit: 5, count: 6 },
       line: 'Đề nghị Giấy khen Giám đốc CATP vượt định mức (03 tập thể và 05 cá nhân ngoài lực lượng CAND thuộc khối cơ quan, doanh nghiệp, nhà trường, bệnh viện do đơn vị phụ trách): đơn vị đang đề nghị 6 cá nhân, tối đa 5.',
     },
@@ -570,7 +754,9 @@ describe('quotas per nominating unit: each quota row one over its limit', () => 
   it('an overrun is flagged even outside a reminder window, without mail', async () => {
     const state = await nominationsState('catp-tham-muu', cases[0]!.specs);
     const result = run('2020-07-01T08:00:00+07:00', { [SO_KET]: { 'catp-tham-muu': { state } } });
-    expect(result.quotaOverruns).toEqual([{ roundId: SO_KET, unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
+    expect(result.quotaOverruns).toEqual([
+      { roundId: SO_KET, unit: 'catp-tham-muu', award: 'bkbca', kind: 'total', limit: 1, count: 2 },
+    ]);
     expect(findingsOf(result, 'catp-tham-muu')).toEqual([['quota', 'flag']]);
     expect(result.emails).toEqual([]);
   });
@@ -586,38 +772,77 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
     {
       name: 'CAND collective: a year below Đơn vị tiên tiến',
       unit: 'ca-ba-dinh',
-      spec: { award: 'gkcatp', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', titles: titles('cand/collective', (ts) => (ts[1] = 'khong_dat')) },
-      reason: 'Ô I18: năm 2016 "Đội Cảnh sát khu vực" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Đơn vị tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).',
+      spec: {
+        award: 'gkcatp',
+        type: 'collective',
+        scope: 'cand',
+        name: 'Đội Cảnh sát khu vực',
+        titles: titles('cand/collective', (ts) => (ts[1] = 'khong_dat')),
+      },
+      reason:
+        'Ô I18: năm 2016 "Đội Cảnh sát khu vực" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Đơn vị tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).',
     },
     {
       name: 'CAND collective for bkubnd: fewer than 2 years Đơn vị Quyết thắng',
       unit: 'ca-ba-dinh',
-      spec: { award: 'bkubnd', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', titles: Array(5).fill('don_vi_tien_tien') },
-      reason: 'Ô H18: đề nghị Bằng khen UBND Thành phố cho tập thể trong lực lượng CAND cần ít nhất 2 năm đạt "Đơn vị Quyết thắng" trở lên; "Đội Cảnh sát khu vực" mới có 0 năm.',
+      spec: {
+        award: 'bkubnd',
+        type: 'collective',
+        scope: 'cand',
+        name: 'Đội Cảnh sát khu vực',
+        titles: Array(5).fill('don_vi_tien_tien'),
+      },
+      reason:
+        'Ô H18: đề nghị Bằng khen UBND Thành phố cho tập thể trong lực lượng CAND cần ít nhất 2 năm đạt "Đơn vị Quyết thắng" trở lên; "Đội Cảnh sát khu vực" mới có 0 năm.',
     },
     {
       name: 'outside collective for bkubnd: no Bằng khen',
       unit: 'ubnd-ba-dinh',
-      spec: { award: 'bkubnd', type: 'collective', scope: 'outside', name: 'Tổ dân phố số 7', giayKhen: 3, bangKhen: 0 },
-      reason: 'Ô M18: đề nghị Bằng khen UBND Thành phố cho tập thể ngoài lực lượng CAND cần ít nhất 1 lần được tặng Bằng khen của Bộ Công an hoặc UBND Thành phố; "Tổ dân phố số 7" mới ghi 0.',
+      spec: {
+        award: 'bkubnd',
+        type: 'collective',
+        scope: 'outside',
+        name: 'Tổ dân phố số 7',
+        giayKhen: 3,
+        bangKhen: 0,
+      },
+      reason:
+        'Ô M18: đề nghị Bằng khen UBND Thành phố cho tập thể ngoài lực lượng CAND cần ít nhất 1 lần được tặng Bằng khen của Bộ Công an hoặc UBND Thành phố; "Tổ dân phố số 7" mới ghi 0.',
     },
     {
       name: 'CAND individual for bkbca: no Giấy khen',
       unit: 'ca-ba-dinh',
-      spec: { award: 'bkbca', type: 'individual', scope: 'cand', name: 'Thượng tá Trần Văn Minh', giayKhen: 0, bangKhen: 0 },
-      reason: 'Ô M18: đề nghị Bằng khen Bộ Công an cho cá nhân trong lực lượng CAND cần ít nhất 1 lần được tặng Giấy khen trở lên; "Thượng tá Trần Văn Minh" mới ghi 0.',
+      spec: {
+        award: 'bkbca',
+        type: 'individual',
+        scope: 'cand',
+        name: 'Thượng tá Trần Văn Minh',
+        giayKhen: 0,
+        bangKhen: 0,
+      },
+      reason:
+        'Ô M18: đề nghị Bằng khen Bộ Công an cho cá nhân trong lực lượng CAND cần ít nhất 1 lần được tặng Giấy khen trở lên; "Thượng tá Trần Văn Minh" mới ghi 0.',
     },
     {
       name: 'outside individual for bkubnd: no year Lao động xuất sắc',
       unit: 'ubnd-ba-dinh',
-      spec: { award: 'bkubnd', type: 'individual', scope: 'outside', name: 'Nguyễn Thị Lan', titles: Array(5).fill('lao_dong_tien_tien') },
-      reason: 'Ô H18: đề nghị Bằng khen UBND Thành phố cho cá nhân ngoài lực lượng CAND cần ít nhất 1 năm đạt "Lao động xuất sắc" trở lên; "Nguyễn Thị Lan" mới có 0 năm.',
+      spec: {
+        award: 'bkubnd',
+        type: 'individual',
+        scope: 'outside',
+        name: 'Nguyễn Thị Lan',
+        titles: Array(5).fill('lao_dong_tien_tien'),
+      },
+      reason:
+        'Ô H18: đề nghị Bằng khen UBND Thành phố cho cá nhân ngoài lực lượng CAND cần ít nhất 1 năm đạt "Lao động xuất sắc" trở lên; "Nguyễn Thị Lan" mới có 0 năm.',
     },
   ];
 
   it.each(cases)('$name', async ({ unit, spec, reason }) => {
     const state = await nominationsState(unit, [spec]);
-    expect(state.nominations.map((n) => [n.name, n.eligible, n.ineligibleReasons])).toEqual([[spec.name, false, [reason]]]);
+    expect(state.nominations.map((n) => [n.name, n.eligible, n.ineligibleReasons])).toEqual([
+      [spec.name, false, [reason]],
+    ]);
     const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { [unit]: { state } } });
     expect(result.ineligible).toEqual([{ roundId: SO_KET, unit, nominee: spec.name, award: spec.award, reason }]);
     expect(result.findings.find((f) => f.unitId === unit && f.rule === 'ineligible')).toEqual({
@@ -628,29 +853,63 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
       reason: `Đối tượng chưa đạt tiêu chuẩn: ${spec.name}.`,
       key: `so-ket-2020__${unit}__ineligible__d-0`,
     });
-    expect(mailTo(result, unit)!.text).toContain(`  - ${spec.name} (${model.award(spec.award).name}) chưa đạt tiêu chuẩn khen thưởng: ${reason}`);
-    expect(digestOf(result)!.text).toContain(`Đối tượng đề nghị chưa đạt tiêu chuẩn:\n  - ${model.unit(unit).name} (${model.round(SO_KET).name}): ${spec.name} (${model.award(spec.award).name}).`);
+    expect(mailTo(result, unit)!.text).toContain(
+      `  - ${spec.name} (${model.award(spec.award).name}) chưa đạt tiêu chuẩn khen thưởng: ${reason}`,
+    );
+    expect(digestOf(result)!.text).toContain(
+      `Đối tượng đề nghị chưa đạt tiêu chuẩn:\n  - ${model.unit(unit).name} (${model.round(SO_KET).name}): ${spec.name} (${model.award(spec.award).name}).`,
+    );
   });
 
   it('two ineligible nominees: both lines in one message, one reminder key', async () => {
     const state = await nominationsState('ubnd-ba-dinh', [
-      { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Trần Văn Hải', titles: ['lao_dong_tien_tien', 'khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] },
-      { award: 'gkcatp', type: 'individual', scope: 'outside', name: 'Lê Thị Hoa', titles: ['khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'] },
+      {
+        award: 'gkcatp',
+        type: 'individual',
+        scope: 'outside',
+        name: 'Trần Văn Hải',
+        titles: ['lao_dong_tien_tien', 'khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'],
+      },
+      {
+        award: 'gkcatp',
+        type: 'individual',
+        scope: 'outside',
+        name: 'Lê Thị Hoa',
+        titles: ['khong_dat', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_tien_tien'],
+      },
     ]);
     const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { state } } });
     expect(result.ineligible.map((i) => i.nominee)).toEqual(['Trần Văn Hải', 'Lê Thị Hoa']);
     const mail = mailTo(result, 'ubnd-ba-dinh')!;
     expect(mail.text).toContain('  - Trần Văn Hải (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: ');
     expect(mail.text).toContain('  - Lê Thị Hoa (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: ');
-    expect(mail.keys).toEqual(['so-ket-2020__ubnd-ba-dinh__not-submitted__d-0', 'so-ket-2020__ubnd-ba-dinh__ineligible__d-0']);
-    expect(mail.text).toContain('Kết quả xét đề nghị khen thưởng (không ảnh hưởng việc tiếp nhận báo cáo):\n  - Trần Văn Hải (Giấy khen Giám đốc CATP): Chưa đủ tiêu chuẩn.\n  - Lê Thị Hoa (Giấy khen Giám đốc CATP): Chưa đủ tiêu chuẩn.');
+    expect(mail.keys).toEqual([
+      'so-ket-2020__ubnd-ba-dinh__not-submitted__d-0',
+      'so-ket-2020__ubnd-ba-dinh__ineligible__d-0',
+    ]);
+    expect(mail.text).toContain(
+      'Kết quả xét đề nghị khen thưởng (không ảnh hưởng việc tiếp nhận báo cáo):\n  - Trần Văn Hải (Giấy khen Giám đốc CATP): Chưa đủ tiêu chuẩn.\n  - Lê Thị Hoa (Giấy khen Giám đốc CATP): Chưa đủ tiêu chuẩn.',
+    );
   });
 
   it('an incomplete dossier (a box not ticked, a nominee without a confirmed report) is a point of its own', async () => {
-    const state = await nominationsState('ubnd-ba-dinh', [{ award: 'gkcatp', type: 'collective', scope: 'outside', name: 'Trường THCS Nguyễn Trãi', titles: Array(5).fill('tap_the_ldtt'), reportConfirmed: false }], (submission) => {
-      submission.forms.khen_thuong!.bien_ban = false;
-      submission.confirmation.da_hoan_thanh = false;
-    });
+    const state = await nominationsState(
+      'ubnd-ba-dinh',
+      [
+        {
+          award: 'gkcatp',
+          type: 'collective',
+          scope: 'outside',
+          name: 'Trường THCS Nguyễn Trãi',
+          titles: Array(5).fill('tap_the_ldtt'),
+          reportConfirmed: false,
+        },
+      ],
+      (submission) => {
+        submission.forms.khen_thuong!.bien_ban = false;
+        submission.confirmation.da_hoan_thanh = false;
+      },
+    );
     expect(state.status).toBe('draft');
     const result = run('2020-07-14T10:00:00+07:00', { [SO_KET]: { 'ubnd-ba-dinh': { state } } });
     expect(findingsOf(result, 'ubnd-ba-dinh')).toEqual([
@@ -658,7 +917,9 @@ describe('eligibility (IV.3) per category, and the dossier (IV.5)', () => {
       ['draft', 'd-0'],
       ['dossier', 'd-0'],
     ]);
-    expect(mailTo(result, 'ubnd-ba-dinh')!.text).toContain('  - Hồ sơ đề nghị khen thưởng còn thiếu: Biên bản họp Hội đồng Thi đua, khen thưởng; báo cáo thành tích của Trường THCS Nguyễn Trãi.');
+    expect(mailTo(result, 'ubnd-ba-dinh')!.text).toContain(
+      '  - Hồ sơ đề nghị khen thưởng còn thiếu: Biên bản họp Hội đồng Thi đua, khen thưởng; báo cáo thành tích của Trường THCS Nguyễn Trãi.',
+    );
   });
 });
 
@@ -675,38 +936,68 @@ describe('no campaign fact in code: the wording follows the schema', () => {
     expect(text).toContain('đề nghị đơn vị tích ô "Gửi chính thức" ở trang Ký gửi;');
     expect(text).not.toContain('Đã hoàn thành, gửi báo cáo');
     expect(text).not.toContain('Xác nhận');
-    expect(digestOf(result)!.text).toContain('Danh sách đề xuất Bằng khen Bộ trưởng của thành phố, theo từng định mức:');
+    expect(digestOf(result)!.text).toContain(
+      'Danh sách đề xuất Bằng khen Bộ trưởng của thành phố, theo từng định mức:',
+    );
     expect(digestOf(result)!.text).not.toContain('Bộ Công an');
   });
 
   it('the second campaign (Đà Nẵng, no nominations, deadline read "by-date"): reminders, overdue, lock, digest', () => {
     const second = modelOf(parseCampaign(JSON.parse(readFileSync(SECOND_CAMPAIGN_FILE, 'utf8')), SECOND_CAMPAIGN_FILE));
     // Due 31/03/2025 read 'by-date': on time through 31/03 23:59:59; offsets 5 and 1 day; overdue every 2 days.
-    const before = run('2025-03-30T08:00:00+07:00', { 'tong-ket-2025': { 'phuong-hai-chau': { state: DRAFT } } }, second);
+    const before = run(
+      '2025-03-30T08:00:00+07:00',
+      { 'tong-ket-2025': { 'phuong-hai-chau': { state: DRAFT } } },
+      second,
+    );
     expect(sorted(before.dueSoon)).toEqual(['phuong-hai-chau', 'phuong-son-tra']);
     expect(before.missing).toEqual([]);
     const mail = mailTo(before, 'phuong-hai-chau')!;
     expect(mail.subject).toBe('[Tổng kết ANTQ Đà Nẵng (2020–2025)] Nhắc hạn gửi báo cáo: UBND phường Hải Châu');
-    expect(mail.keys).toEqual(['tong-ket-2025__phuong-hai-chau__not-submitted__d-1', 'tong-ket-2025__phuong-hai-chau__draft__d-1']);
-    expect(mail.text).toContain('Phòng Tham mưu, Công an thành phố Đà Nẵng xin thông báo tình hình báo cáo Tổng kết phong trào');
+    expect(mail.keys).toEqual([
+      'tong-ket-2025__phuong-hai-chau__not-submitted__d-1',
+      'tong-ket-2025__phuong-hai-chau__draft__d-1',
+    ]);
+    expect(mail.text).toContain(
+      'Phòng Tham mưu, Công an thành phố Đà Nẵng xin thông báo tình hình báo cáo Tổng kết phong trào',
+    );
     expect(mail.text).toContain('Hạn gửi: muộn nhất 23:59 thứ Hai, 31/03/2025.');
-    expect(mail.text).toContain('  - Báo cáo chưa được gửi: chưa tích ô "Gửi báo cáo" ở trang Gửi báo cáo, còn 4 mục bắt buộc chưa điền.');
+    expect(mail.text).toContain(
+      '  - Báo cáo chưa được gửi: chưa tích ô "Gửi báo cáo" ở trang Gửi báo cáo, còn 4 mục bắt buộc chưa điền.',
+    );
     expect(mail.text).toContain(`Bảng tính của đơn vị: ${url('tong-ket-2025', 'phuong-hai-chau')}`);
-    for (const word of ['trước ngày', 'Hà Nội', 'Bộ Công an', 'khen thưởng', 'Xác nhận', 'Đã hoàn thành']) expect(mail.text).not.toContain(word);
+    for (const word of ['trước ngày', 'Hà Nội', 'Bộ Công an', 'khen thưởng', 'Xác nhận', 'Đã hoàn thành'])
+      expect(mail.text).not.toContain(word);
     const digest = digestOf(before)!;
     expect(digest.to).toEqual(['thammuu@danang.example']);
-    expect(digest.text).toContain('BÁO CÁO TỔNG KẾT (hạn: đến hết ngày 31/03/2025; khóa sổ lúc 00:00 thứ Hai, 07/04/2025)');
-    for (const word of ['trước ngày', 'Hà Nội', 'Bộ Công an', 'khen thưởng', 'Danh sách đề xuất']) expect(digest.text).not.toContain(word);
+    expect(digest.text).toContain(
+      'BÁO CÁO TỔNG KẾT (hạn: đến hết ngày 31/03/2025; khóa sổ lúc 00:00 thứ Hai, 07/04/2025)',
+    );
+    for (const word of ['trước ngày', 'Hà Nội', 'Bộ Công an', 'khen thưởng', 'Danh sách đề xuất'])
+      expect(digest.text).not.toContain(word);
 
-    const lastSecond = run('2025-03-31T23:59:59+07:00', { 'tong-ket-2025': { 'phuong-son-tra': { submittedAt: '2025-03-31T23:59:59+07:00' } } }, second);
+    const lastSecond = run(
+      '2025-03-31T23:59:59+07:00',
+      { 'tong-ket-2025': { 'phuong-son-tra': { submittedAt: '2025-03-31T23:59:59+07:00' } } },
+      second,
+    );
     expect(lastSecond.late).toEqual([]);
     expect(lastSecond.dueSoon).toEqual(['phuong-hai-chau']);
-    const overdue = run('2025-04-01T00:00:00+07:00', { 'tong-ket-2025': { 'phuong-son-tra': { submittedAt: '2025-04-01T00:00:00+07:00' } } }, second);
+    const overdue = run(
+      '2025-04-01T00:00:00+07:00',
+      { 'tong-ket-2025': { 'phuong-son-tra': { submittedAt: '2025-04-01T00:00:00+07:00' } } },
+      second,
+    );
     expect(overdue.missing).toEqual(['phuong-hai-chau']);
     expect(overdue.late).toEqual(['phuong-son-tra']);
-    expect(overdue.findings.find((f) => f.rule === 'late')?.reason).toBe('Nộp muộn: gửi lần đầu lúc 00:00 01/04/2025, hạn là đến hết ngày 31/03/2025.');
+    expect(overdue.findings.find((f) => f.rule === 'late')?.reason).toBe(
+      'Nộp muộn: gửi lần đầu lúc 00:00 01/04/2025, hạn là đến hết ngày 31/03/2025.',
+    );
     expect(mailTo(overdue, 'phuong-hai-chau')!.text).toContain('Hạn gửi (muộn nhất 23:59 thứ Hai, 31/03/2025) đã qua.');
-    expect(reminderWindow(second, 'tong-ket-2025', time('2025-04-03T00:00:00+07:00'), [5, 1], 2)).toEqual({ kind: 'overdue', index: 1 });
+    expect(reminderWindow(second, 'tong-ket-2025', time('2025-04-03T00:00:00+07:00'), [5, 1], 2)).toEqual({
+      kind: 'overdue',
+      index: 1,
+    });
     const locked = run('2025-04-07T00:00:00+07:00', {}, second);
     expect(mailTo(locked, 'phuong-son-tra')!.keys).toEqual(['tong-ket-2025__phuong-son-tra__final-missing__final']);
     expect(locked.shortlistOverruns).toEqual([]);
@@ -716,14 +1007,26 @@ describe('no campaign fact in code: the wording follows the schema', () => {
 
 describe('keys', () => {
   it('one key per (round, unit, rule, window), and every message carries only distinct keys', () => {
-    for (const iso of ['2020-07-08T08:00:00+07:00', '2020-07-15T08:00:00+07:00', '2020-07-22T08:00:00+07:00', '2020-09-04T08:00:00+07:00']) {
+    for (const iso of [
+      '2020-07-08T08:00:00+07:00',
+      '2020-07-15T08:00:00+07:00',
+      '2020-07-22T08:00:00+07:00',
+      '2020-09-04T08:00:00+07:00',
+    ]) {
       const result = run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } });
       const keys = result.findings.map((f) => f.key);
       expect(new Set(keys).size).toBe(keys.length);
-      for (const finding of result.findings) expect(finding.key).toBe(finding.roundId === '*' ? finding.key : `${finding.roundId}__${finding.unitId}__${finding.rule}__${finding.window}`);
+      for (const finding of result.findings)
+        expect(finding.key).toBe(
+          finding.roundId === '*'
+            ? finding.key
+            : `${finding.roundId}__${finding.unitId}__${finding.rule}__${finding.window}`,
+        );
       for (const email of result.emails) expect(new Set(email.keys).size).toBe(email.keys.length);
       // The sweep is a function of its input: the same instant plans the same messages.
-      expect(run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } })).toEqual(result);
+      expect(run(iso, { [SO_KET]: { 'ubnd-hoan-kiem': { state: INVALID }, 'ubnd-tay-ho': { state: DRAFT } } })).toEqual(
+        result,
+      );
     }
   });
 });

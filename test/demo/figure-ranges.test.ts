@@ -40,7 +40,8 @@ function parsed(roundId: string, unitId: string): Record<string, FigureValues> {
       out[tableId]![period] = {};
       for (const ind of table.indicators) {
         const result = parseNumberCell({ v: byCode[ind.code] ?? null }, ind.type);
-        if (!result.ok) throw new Error(`${roundId}/${unitId} ${ind.code}: "${String(byCode[ind.code])}" is not a number`);
+        if (!result.ok)
+          throw new Error(`${roundId}/${unitId} ${ind.code}: "${String(byCode[ind.code])}" is not a number`);
         out[tableId]![period]![ind.code] = result.value;
       }
     }
@@ -73,11 +74,21 @@ describe('the documented ranges', () => {
     const main = { from: '2015-01-01', to: '2020-06-30' };
     expect(periodYears(main.from, main.to)).toBeCloseTo(5.5, 1);
     expect([festivalsIn(main.from, main.to), festivalsIn('2020-06-10', '2020-08-31')]).toEqual([5, 1]);
-    expect(boundsOf(FIGURE_RANGES.district!['ngay_hoi.thanh_pho.luot']!, 'flow', 'integer', main, undefined)).toEqual([0, 0]);
-    expect(boundsOf(FIGURE_RANGES.district!['ngay_hoi.quan_huyen.luot']!, 'flow', 'integer', main, undefined)).toEqual([3, 5]);
-    expect(boundsOf(FIGURE_RANGES.district!['luc_luong.doi_xdpt']!, 'stock', 'integer', main, undefined)).toEqual([5, 15]);
-    expect(boundsOf(FIGURE_RANGES.district!['ngay_hoi.thon_to.nguoi']!, 'flow', 'integer', main, 10)).toEqual([800, 3000]);
-    expect(boundsOf(FIGURE_RANGES.district!['tuyen_truyen.dai_chung']!, 'flow', 'integer', main, undefined)).toEqual([219, 1100]);
+    expect(boundsOf(FIGURE_RANGES.district!['ngay_hoi.thanh_pho.luot']!, 'flow', 'integer', main, undefined)).toEqual([
+      0, 0,
+    ]);
+    expect(boundsOf(FIGURE_RANGES.district!['ngay_hoi.quan_huyen.luot']!, 'flow', 'integer', main, undefined)).toEqual([
+      3, 5,
+    ]);
+    expect(boundsOf(FIGURE_RANGES.district!['luc_luong.doi_xdpt']!, 'stock', 'integer', main, undefined)).toEqual([
+      5, 15,
+    ]);
+    expect(boundsOf(FIGURE_RANGES.district!['ngay_hoi.thon_to.nguoi']!, 'flow', 'integer', main, 10)).toEqual([
+      800, 3000,
+    ]);
+    expect(boundsOf(FIGURE_RANGES.district!['tuyen_truyen.dai_chung']!, 'flow', 'integer', main, undefined)).toEqual([
+      219, 1100,
+    ]);
   });
 });
 
@@ -97,9 +108,16 @@ describe('every demo unit that completes its figures', () => {
         for (const [periodId, byCode] of Object.entries(byPeriod)) {
           for (const ind of table.indicators) {
             const row = FIGURE_RANGES[kind]![ind.code]!;
-            const [low, high] = boundsOf(row, ind.aggregate, ind.type, model.period(periodId), row.per ? byCode[row.per]! : undefined);
+            const [low, high] = boundsOf(
+              row,
+              ind.aggregate,
+              ind.type,
+              model.period(periodId),
+              row.per ? byCode[row.per]! : undefined,
+            );
             const value = byCode[ind.code]!;
-            if (!(value >= low && value <= high)) outside.push(`${roundId}/${unitId} ${periodId} ${ind.code}: ${value} ∉ [${low}, ${high}]`);
+            if (!(value >= low && value <= high))
+              outside.push(`${roundId}/${unitId} ${periodId} ${ind.code}: ${value} ∉ [${low}, ${high}]`);
           }
         }
       }
@@ -107,16 +125,20 @@ describe('every demo unit that completes its figures', () => {
     expect(outside).toEqual([]);
   });
 
-  it('passes the campaign\'s rules on its figures tabs, outliers against its peers included', async () => {
+  it("passes the campaign's rules on its figures tabs, outliers against its peers included", async () => {
     const flagged: string[] = [];
     for (const { roundId, unitId, kind } of cases) {
-      const peers = cases.filter((c) => c.roundId === roundId && c.kind === kind && c.unitId !== unitId).map((c) => parsed(c.roundId, c.unitId));
+      const peers = cases
+        .filter((c) => c.roundId === roundId && c.kind === kind && c.unitId !== unitId)
+        .map((c) => parsed(c.roundId, c.unitId));
       const grid = await filledGrid(model, unitId, roundId, (submission) => {
         submission.figures = typedAtEnd.get(`${roundId}/${unitId}`)!;
       });
       const evaluation = evaluateWorkbook(model, unitId, roundId, grid, { peerStats: computePeerStats(peers) });
       const figureSheets = new Set(model.figuresTables().map((t) => t.sheetTitle));
-      for (const issue of evaluation.issues) if (figureSheets.has(issue.sheet)) flagged.push(`${roundId}/${unitId} ${issue.cell} ${issue.code}: ${issue.message}`);
+      for (const issue of evaluation.issues)
+        if (figureSheets.has(issue.sheet))
+          flagged.push(`${roundId}/${unitId} ${issue.cell} ${issue.code}: ${issue.message}`);
     }
     expect(flagged).toEqual([]);
   }, 120_000);

@@ -14,7 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { Impersonated, OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, acceptedWebhookSecrets, parseConfig, redactedConfig } from '../../functions/config.js';
-import { GOOGLE_SCOPES, createDriveClient, createSheetsClient, googleAuthFor } from '../../functions/adapters/google-apis.js';
+import {
+  GOOGLE_SCOPES,
+  createDriveClient,
+  createSheetsClient,
+  googleAuthFor,
+} from '../../functions/adapters/google-apis.js';
 import { googleSessionConfig } from '../../scripts/cli/session.js';
 
 const SERVICE_ACCOUNT = 'bao-cao-functions@bao-cao-hanoi.iam.gserviceaccount.com';
@@ -46,9 +51,18 @@ describe('the configuration on Google', () => {
   });
 
   it('requires the shared drive on Google, not in emulator mode', () => {
-    expect(problemsOf({ ...PRODUCTION_ENV, SHARED_DRIVE_ID: undefined })).toEqual([expect.stringMatching(/^SHARED_DRIVE_ID: thiếu SHARED_DRIVE_ID \(ổ dùng chung/)]);
+    expect(problemsOf({ ...PRODUCTION_ENV, SHARED_DRIVE_ID: undefined })).toEqual([
+      expect.stringMatching(/^SHARED_DRIVE_ID: thiếu SHARED_DRIVE_ID \(ổ dùng chung/),
+    ]);
     expect(problemsOf({ ...PRODUCTION_ENV })).toEqual([]);
-    const local = parseConfig({ SHEETS_ROOT_URL: 'http://127.0.0.1:9/', DRIVE_ROOT_URL: 'http://127.0.0.1:9/', LOCAL_IDENTITY: 'sa@local.test', SCHEDULER_AUTH: 'shared-secret', SCHEDULER_SHARED_SECRET: 'x'.repeat(32), WEBHOOK_SECRET: 'w'.repeat(32) });
+    const local = parseConfig({
+      SHEETS_ROOT_URL: 'http://127.0.0.1:9/',
+      DRIVE_ROOT_URL: 'http://127.0.0.1:9/',
+      LOCAL_IDENTITY: 'sa@local.test',
+      SCHEDULER_AUTH: 'shared-secret',
+      SCHEDULER_SHARED_SECRET: 'x'.repeat(32),
+      WEBHOOK_SECRET: 'w'.repeat(32),
+    });
     expect(local.sharedDriveId).toBeNull();
   });
 
@@ -67,14 +81,17 @@ describe('the configuration on Google', () => {
     expect(JSON.stringify(redactedConfig(rotating))).not.toContain(previous);
     expect(redactedConfig(rotating)).toMatchObject({ webhook: { previousSecret: '[redacted 64 chars]' } });
     expect(acceptedWebhookSecrets(parseConfig(PRODUCTION_ENV).webhook)).toEqual([PRODUCTION_ENV.WEBHOOK_SECRET]);
-    expect(problemsOf({ ...PRODUCTION_ENV, WEBHOOK_SECRET_PREVIOUS: 'ngan' })).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_PREVIOUS: /)]);
+    expect(problemsOf({ ...PRODUCTION_ENV, WEBHOOK_SECRET_PREVIOUS: 'ngan' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET_PREVIOUS: /),
+    ]);
   });
 });
 
 describe('an operator command on Google acts as the functions service account', () => {
   let server: Server;
   let endpoint: string;
-  const exchanges: { path: string; authorization: string | undefined; body: { scope: string[]; lifetime: string } }[] = [];
+  const exchanges: { path: string; authorization: string | undefined; body: { scope: string[]; lifetime: string } }[] =
+    [];
 
   beforeAll(async () => {
     // Stand-in for https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/SA:generateAccessToken
@@ -82,9 +99,18 @@ describe('an operator command on Google acts as the functions service account', 
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        exchanges.push({ path: req.url ?? '', authorization: req.headers.authorization, body: JSON.parse(raw) as { scope: string[]; lifetime: string } });
+        exchanges.push({
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          body: JSON.parse(raw) as { scope: string[]; lifetime: string },
+        });
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ accessToken: 'token-of-the-service-account', expireTime: new Date(Date.now() + 3_600_000).toISOString() }));
+        res.end(
+          JSON.stringify({
+            accessToken: 'token-of-the-service-account',
+            expireTime: new Date(Date.now() + 3_600_000).toISOString(),
+          }),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -95,13 +121,19 @@ describe('an operator command on Google acts as the functions service account', 
   it('the session impersonates SERVICE_ACCOUNT_EMAIL, and refuses to run without it', () => {
     const config = googleSessionConfig(parseConfig(PRODUCTION_ENV));
     expect(config.google).toEqual({ mode: 'google', timeoutMs: 30_000, actAs: SERVICE_ACCOUNT });
-    expect(() => googleSessionConfig(parseConfig({ ...PRODUCTION_ENV, SERVICE_ACCOUNT_EMAIL: undefined }))).toThrow(/SERVICE_ACCOUNT_EMAIL/);
+    expect(() => googleSessionConfig(parseConfig({ ...PRODUCTION_ENV, SERVICE_ACCOUNT_EMAIL: undefined }))).toThrow(
+      /SERVICE_ACCOUNT_EMAIL/,
+    );
   });
 
   it('Sheets and Drive clients send the service account token obtained with the operator credentials', async () => {
     const operator = new OAuth2Client();
     operator.setCredentials({ access_token: 'token-of-the-operator', expiry_date: Date.now() + 3_600_000 });
-    const access = { ...googleSessionConfig(parseConfig(PRODUCTION_ENV)).google, actAsSource: operator, iamCredentialsEndpoint: endpoint };
+    const access = {
+      ...googleSessionConfig(parseConfig(PRODUCTION_ENV)).google,
+      actAsSource: operator,
+      iamCredentialsEndpoint: endpoint,
+    };
     const sheets = await createSheetsClient(access);
     const drive = await createDriveClient(access);
     for (const client of [sheets, drive]) {

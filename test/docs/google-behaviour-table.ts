@@ -21,9 +21,19 @@ export function parseRuleTables(markdown: string): RuleRow[] {
     const heading = /^##\s+(.*)$/.exec(text);
     if (heading) section = (heading[1] as string).trim();
     if (!text.startsWith('|')) return;
-    const cells = text.replace(/^\|/, '').replace(/\|\s*$/, '').split('|').map((cell) => cell.trim());
+    const cells = text
+      .replace(/^\|/, '')
+      .replace(/\|\s*$/, '')
+      .split('|')
+      .map((cell) => cell.trim());
     if (cells[0] === 'Rule' || cells.every((cell) => /^-+$/.test(cell))) return;
-    rows.push({ line: index + 1, section, rule: cells[0] ?? '', documentation: cells[1] ?? '', test: cells.slice(2).join('|') });
+    rows.push({
+      line: index + 1,
+      section,
+      rule: cells[0] ?? '',
+      documentation: cells[1] ?? '',
+      test: cells.slice(2).join('|'),
+    });
   });
   return rows;
 }

@@ -13,7 +13,15 @@ const rows = parseRuleTables(readFileSync(new URL('../../docs/google-behaviour.m
 describe('docs/google-behaviour.md', () => {
   it('lists rules in every group the code depends on', () => {
     const sections = new Set(rows.map((row) => row.section));
-    for (const section of ['Sheets values', 'Sheets structure', 'Sheets limits and quotas', 'Drive files and versions', 'Drive sharing and shared drives', 'Drive changes and channels', 'Errors and retries']) {
+    for (const section of [
+      'Sheets values',
+      'Sheets structure',
+      'Sheets limits and quotas',
+      'Drive files and versions',
+      'Drive sharing and shared drives',
+      'Drive changes and channels',
+      'Errors and retries',
+    ]) {
       expect(sections, section).toContain(section);
     }
     expect(rows.length).toBeGreaterThan(40);
@@ -27,7 +35,7 @@ describe('docs/google-behaviour.md', () => {
 describe('the table checker', () => {
   const table = [
     '## Group',
-    '| Rule | Google\'s documentation | Emulator test |',
+    "| Rule | Google's documentation | Emulator test |",
     '| --- | --- | --- |',
     '| good | [doc](https://developers.google.com/x) | test/emulators/sheets/units.test.ts > converts column letters both ways |',
     '| pending | [doc](https://developers.google.com/x) | TBD(layout) |',

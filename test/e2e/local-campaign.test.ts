@@ -20,8 +20,6 @@ const HOUR = 3_600_000;
 /** "2020-07-14 08:00" in Asia/Ho_Chi_Minh (UTC+7, no summer time). */
 const ict = (t: number) => new Date(t + 7 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
 
-
-
 describe('the local campaign, headless (npm start with accelerated time)', () => {
   let system: LocalSystem;
   let dir: string;
@@ -95,12 +93,16 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
 
   it('runs the compliance sweep at 08:00 and 16:00 of every simulated day, the last days before the deadline included', () => {
     const { startsAt } = demoScenario(system.stack.runtime.model);
-    const sweeps = log.lines.filter((l) => l.message === 'compliance sweep done').map((l) => Date.parse(l.at as string));
+    const sweeps = log.lines
+      .filter((l) => l.message === 'compliance sweep done')
+      .map((l) => Date.parse(l.at as string));
     expect(sweeps.length).toBeGreaterThan(0);
     expect(sweeps.every((t) => t >= startsAt && t <= until)).toBe(true); // none on the real clock
     const labels = sweeps.map(ict);
     expect(labels.every((l) => l.endsWith(' 08:00') || l.endsWith(' 16:00'))).toBe(true);
-    expect(labels).toEqual(expect.arrayContaining(['2020-07-13 08:00', '2020-07-13 16:00', '2020-07-14 08:00', '2020-07-14 16:00']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['2020-07-13 08:00', '2020-07-13 16:00', '2020-07-14 08:00', '2020-07-14 16:00']),
+    );
     // Every simulated day, twice, in order.
     const days = Math.floor((until - startsAt) / (24 * HOUR));
     expect(sweeps.length).toBeGreaterThanOrEqual(2 * days);
@@ -115,11 +117,18 @@ describe('the local campaign, headless (npm start with accelerated time)', () =>
       expect(Date.parse(sheet.modifiedTime)).toBeLessThanOrEqual(until);
     }
     const round = 'so-ket-2020';
-    const ticks = edits.filter((e) => e.roundId === round && behaviours.get(`${round}/${e.unitId}`) === 'on-time' && e.note === 'xác nhận và gửi');
+    const ticks = edits.filter(
+      (e) =>
+        e.roundId === round && behaviours.get(`${round}/${e.unitId}`) === 'on-time' && e.note === 'xác nhận và gửi',
+    );
     expect(ticks.length).toBeGreaterThan(10);
     for (const tick of ticks) {
       const sub = await runtime.store.submission(round, tick.unitId);
-      expect({ unit: tick.unitId, acceptedAt: sub && ict(sub.acceptedAt), late: sub?.late }).toEqual({ unit: tick.unitId, acceptedAt: ict(tick.at), late: false });
+      expect({ unit: tick.unitId, acceptedAt: sub && ict(sub.acceptedAt), late: sub?.late }).toEqual({
+        unit: tick.unitId,
+        acceptedAt: ict(tick.at),
+        late: false,
+      });
     }
   });
 });

@@ -73,7 +73,8 @@ function postEvent(url: string, body: Uint8Array | string, headers: Record<strin
   });
 }
 
-const encodedWrite = (path: string) => DocumentEventData.encode({ value: { name: documentName(path), fields: { n: { integerValue: 1 } } } }).finish();
+const encodedWrite = (path: string) =>
+  DocumentEventData.encode({ value: { name: documentName(path), fields: { n: { integerValue: 1 } } } }).finish();
 
 /** The runtime the functions of this file answer with (each test installs its own fake). */
 let current: Runtime | null = null;
@@ -88,7 +89,13 @@ beforeAll(async () => {
     if (!current) throw new Error('no runtime installed');
     return current;
   });
-  for (const name of ['onSubmissionWritten', 'onPollRequested', 'sheetAction', 'maintenance', 'driveWebhook'] as const) {
+  for (const name of [
+    'onSubmissionWritten',
+    'onPollRequested',
+    'sheetAction',
+    'maintenance',
+    'driveWebhook',
+  ] as const) {
     const action = functions[name];
     if (action.signature === 'http') http(`${name}-poison`, action.handler);
     else cloudEvent(`${name}-poison`, action.handler);
@@ -110,18 +117,29 @@ beforeEach(() => {
 describe('poison events are acknowledged, transient failures retried', () => {
   const GARBAGE = Uint8Array.from([0x0f, 0xff, 0xff, 0xff, 0x07, 0x13, 0x37, 0x00, 0x42]);
 
-  it.each(['onSubmissionWritten', 'onPollRequested'])('%s: a garbage protobuf body is acknowledged, logged with the event’s context', async (action) => {
-    const res = await postEvent(urls[action]!, GARBAGE);
-    expect(res.status).toBe(204);
-    const line = log.lines.find((l) => l.severity === 'ERROR')!;
-    expect(line.message).toBe(`${action}: undecodable event acknowledged without processing`);
-    expect(line).toMatchObject({ eventId: 'evt-42', eventType: 'google.cloud.firestore.document.v1.written', subject: `documents/campaigns/${CAMPAIGN}/submissions/r1__u1`, dataBytes: GARBAGE.byteLength });
-    expect((line.error as { name: string }).name).toBe('UndecodableEventError');
-    expect(workStarted).toBe(0);
-  });
+  it.each(['onSubmissionWritten', 'onPollRequested'])(
+    '%s: a garbage protobuf body is acknowledged, logged with the event’s context',
+    async (action) => {
+      const res = await postEvent(urls[action]!, GARBAGE);
+      expect(res.status).toBe(204);
+      const line = log.lines.find((l) => l.severity === 'ERROR')!;
+      expect(line.message).toBe(`${action}: undecodable event acknowledged without processing`);
+      expect(line).toMatchObject({
+        eventId: 'evt-42',
+        eventType: 'google.cloud.firestore.document.v1.written',
+        subject: `documents/campaigns/${CAMPAIGN}/submissions/r1__u1`,
+        dataBytes: GARBAGE.byteLength,
+      });
+      expect((line.error as { name: string }).name).toBe('UndecodableEventError');
+      expect(workStarted).toBe(0);
+    },
+  );
 
   it('a well-formed protobuf of a message that names no document is acknowledged too', async () => {
-    const res = await postEvent(urls.onSubmissionWritten!, DocumentEventData.encode({ updateMask: { fieldPaths: ['x'] } }).finish());
+    const res = await postEvent(
+      urls.onSubmissionWritten!,
+      DocumentEventData.encode({ updateMask: { fieldPaths: ['x'] } }).finish(),
+    );
     expect(res.status).toBe(204);
     expect(String(log.lines.find((l) => l.severity === 'ERROR')?.message)).toMatch(/undecodable event acknowledged/);
   });
@@ -130,15 +148,28 @@ describe('poison events are acknowledged, transient failures retried', () => {
     const res = await fetch(urls.onSubmissionWritten!, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify({ specversion: '1.0', id: 'evt-7', type: 'google.cloud.firestore.document.v1.written', source: '//firestore', data: 'not json at all' }),
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: 'evt-7',
+        type: 'google.cloud.firestore.document.v1.written',
+        source: '//firestore',
+        data: 'not json at all',
+      }),
     });
     expect(res.status).toBe(204);
     expect(log.lines.find((l) => l.severity === 'ERROR')).toMatchObject({ eventId: 'evt-7' });
   });
 
   it.each([
-    ['Firestore UNAVAILABLE (gRPC 14)', () => Object.assign(new Error('14 UNAVAILABLE: no connection'), { code: 14, details: 'no connection', metadata: {} })],
-    ['Firestore ABORTED (gRPC 10)', () => Object.assign(new Error('10 ABORTED: contention'), { code: 10, details: 'contention', metadata: {} })],
+    [
+      'Firestore UNAVAILABLE (gRPC 14)',
+      () =>
+        Object.assign(new Error('14 UNAVAILABLE: no connection'), { code: 14, details: 'no connection', metadata: {} }),
+    ],
+    [
+      'Firestore ABORTED (gRPC 10)',
+      () => Object.assign(new Error('10 ABORTED: contention'), { code: 10, details: 'contention', metadata: {} }),
+    ],
     ['a Google API 503', () => Object.assign(new Error('backend error'), { status: 503 })],
     ['a Sheets quota 429', () => Object.assign(new Error('quota'), { status: 429 })],
     ['a dropped connection', () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
@@ -146,7 +177,10 @@ describe('poison events are acknowledged, transient failures retried', () => {
   ])('%s: answered 500, so Eventarc redelivers', async (_what, error) => {
     failure = error();
     expect(isTransientFailure(failure)).toBe(true);
-    const submission = await postEvent(urls.onSubmissionWritten!, encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`));
+    const submission = await postEvent(
+      urls.onSubmissionWritten!,
+      encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`),
+    );
     expect(submission.status).toBe(500);
     expect(workStarted).toBe(1);
     const poll = await postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`));
@@ -156,13 +190,22 @@ describe('poison events are acknowledged, transient failures retried', () => {
 
   it.each([
     ['a bug (TypeError)', () => new TypeError("Cannot read properties of undefined (reading 'totals')")],
-    ['Firestore INVALID_ARGUMENT (gRPC 3)', () => Object.assign(new Error('3 INVALID_ARGUMENT: bad field'), { code: 3, details: 'bad field', metadata: {} })],
-    ['Firestore PERMISSION_DENIED (gRPC 7)', () => Object.assign(new Error('7 PERMISSION_DENIED'), { code: 7, details: '', metadata: {} })],
+    [
+      'Firestore INVALID_ARGUMENT (gRPC 3)',
+      () => Object.assign(new Error('3 INVALID_ARGUMENT: bad field'), { code: 3, details: 'bad field', metadata: {} }),
+    ],
+    [
+      'Firestore PERMISSION_DENIED (gRPC 7)',
+      () => Object.assign(new Error('7 PERMISSION_DENIED'), { code: 7, details: '', metadata: {} }),
+    ],
     ['a Google API 400', () => Object.assign(new Error('Invalid requests[0]'), { status: 400 })],
   ])('%s: fails the same way every time, so it is logged and acknowledged', async (_what, error) => {
     failure = error();
     expect(isTransientFailure(failure)).toBe(false);
-    const submission = await postEvent(urls.onSubmissionWritten!, encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`));
+    const submission = await postEvent(
+      urls.onSubmissionWritten!,
+      encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`),
+    );
     expect(submission.status).toBe(204);
     expect(workStarted).toBe(1);
     const poll = await postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`));
@@ -175,8 +218,16 @@ describe('poison events are acknowledged, transient failures retried', () => {
 
 describe('each invocation runs within its function’s time budget', () => {
   it.each([
-    ['onSubmissionWritten', 120, () => postEvent(urls.onSubmissionWritten!, encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`))],
-    ['onPollRequested', 540, () => postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`))],
+    [
+      'onSubmissionWritten',
+      120,
+      () => postEvent(urls.onSubmissionWritten!, encodedWrite(`campaigns/${CAMPAIGN}/submissions/r1__u1`)),
+    ],
+    [
+      'onPollRequested',
+      540,
+      () => postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`)),
+    ],
   ])('%s: the work sees a deadline of its timeout (%i s) less a tenth', async (_fn, timeoutSeconds, send) => {
     failure = new TypeError('stop here');
     const before = Date.now();
@@ -190,13 +241,22 @@ describe('each invocation runs within its function’s time budget', () => {
   it('work deferred by the Sheets quota: an HTTP function answers 503 with Retry-After (the scheduler retries), an event function 500 (Eventarc redelivers)', async () => {
     failure = new QuotaDeferredError('sheets-reads', 42_300, 3_000);
     useRuntime(fakeRuntime({ schedulerAuth: async () => ({ ok: true, caller: 'test' }) }));
-    const res = await fetch(urls.maintenance!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"job":"poll-changes"}' });
+    const res = await fetch(urls.maintenance!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"job":"poll-changes"}',
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('43');
     expect(await res.json()).toEqual({ error: 'quota-deferred', retryAfterSeconds: 43 });
     expect(deadlineSeen).not.toBeNull();
-    expect(log.lines.find((l) => l.message === 'maintenance deferred: Sheets quota')).toMatchObject({ quota: 'sheets-reads', waitMs: 42_300 });
-    expect((await postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`))).status).toBe(500);
+    expect(log.lines.find((l) => l.message === 'maintenance deferred: Sheets quota')).toMatchObject({
+      quota: 'sheets-reads',
+      waitMs: 42_300,
+    });
+    expect((await postEvent(urls.onPollRequested!, encodedWrite(`campaigns/${CAMPAIGN}/pollRequests/p1`))).status).toBe(
+      500,
+    );
   });
 });
 
@@ -209,18 +269,37 @@ describe('a body the framework cannot parse gets a 400 JSON answer', () => {
     expect(JSON.parse(text)).toEqual(body);
   };
 
-  it.each(['sheetAction', 'maintenance', 'driveWebhook', 'onSubmissionWritten'])('%s: JSON content type, text that is not JSON → 400 with a short message', async (action) => {
-    const res = await fetch(urls[action]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"spreadsheetId": "abc", ' });
-    await expectJson(res, 400, BODY_NOT_JSON);
-    expect(log.lines).toEqual([]); // the function never ran
-  });
+  it.each(['sheetAction', 'maintenance', 'driveWebhook', 'onSubmissionWritten'])(
+    '%s: JSON content type, text that is not JSON → 400 with a short message',
+    async (action) => {
+      const res = await fetch(urls[action]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"spreadsheetId": "abc", ',
+      });
+      await expectJson(res, 400, BODY_NOT_JSON);
+      expect(log.lines).toEqual([]); // the function never ran
+    },
+  );
 
   it('a JSON body that is not an object or array (strict parsing) → 400', async () => {
-    await expectJson(await fetch(urls.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'null' }), 400, BODY_NOT_JSON);
+    await expectJson(
+      await fetch(urls.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'null' }),
+      400,
+      BODY_NOT_JSON,
+    );
   });
 
   it('a charset body-parser cannot read → 415, in JSON', async () => {
-    await expectJson(await fetch(urls.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json; charset=koi8-r' }, body: '{}' }), 415, BODY_UNREADABLE);
+    await expectJson(
+      await fetch(urls.sheetAction!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=koi8-r' },
+        body: '{}',
+      }),
+      415,
+      BODY_UNREADABLE,
+    );
   });
 
   it('a failure inside the framework (its event middleware reading a GET without a body) → 500 in JSON, no stack trace', async () => {
@@ -229,14 +308,22 @@ describe('a body the framework cannot parse gets a 400 JSON answer', () => {
 
   it('a valid JSON body still reaches the function', async () => {
     useRuntime(fakeRuntime({ schedulerAuth: async () => ({ ok: true, caller: 'test' }) }));
-    const res = await fetch(urls.maintenance!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"job":"no-such-job"}' });
+    const res = await fetch(urls.maintenance!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"job":"no-such-job"}',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/unknown job/);
   });
 
   it('an Express app that is not the framework’s keeps Express’s own answer', async () => {
     const fromFramework = createRequire(createRequire(import.meta.url).resolve('@google-cloud/functions-framework'));
-    const express = fromFramework('express') as () => { use(...a: unknown[]): void; post(p: string, h: (req: unknown, res: { json(b: unknown): void }) => void): void; listen(port: number, host: string, cb: () => void): Server };
+    const express = fromFramework('express') as () => {
+      use(...a: unknown[]): void;
+      post(p: string, h: (req: unknown, res: { json(b: unknown): void }) => void): void;
+      listen(port: number, host: string, cb: () => void): Server;
+    };
     const bodyParser = fromFramework('body-parser') as { json(): unknown };
     const app = express();
     app.use(bodyParser.json());
@@ -245,7 +332,11 @@ describe('a body the framework cannot parse gets a 400 JSON answer', () => {
       const server = app.listen(0, '127.0.0.1', () => resolve(server));
     });
     servers.push(server);
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
   });

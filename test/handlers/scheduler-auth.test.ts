@@ -26,11 +26,26 @@ const KID = 'test-key-1';
 const certs = async () => ({ [KID]: trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
 
 /** A Google-shaped ID token, signed RS256 with `key` (the trusted one unless said otherwise). */
-function idToken(claims: Record<string, unknown>, opts: { key?: ReturnType<typeof keyPair>['privateKey']; kid?: string; alg?: string } = {}): string {
+function idToken(
+  claims: Record<string, unknown>,
+  opts: { key?: ReturnType<typeof keyPair>['privateKey']; kid?: string; alg?: string } = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ alg: opts.alg ?? 'RS256', kid: opts.kid ?? KID, typ: 'JWT' }));
-  const payload = b64url(JSON.stringify({ iss: 'https://accounts.google.com', sub: '1234567890', email: SCHEDULER_SA, email_verified: true, iat: now - 10, exp: now + 3_600, ...claims }));
-  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(opts.key ?? trusted.privateKey);
+  const payload = b64url(
+    JSON.stringify({
+      iss: 'https://accounts.google.com',
+      sub: '1234567890',
+      email: SCHEDULER_SA,
+      email_verified: true,
+      iat: now - 10,
+      exp: now + 3_600,
+      ...claims,
+    }),
+  );
+  const signature = createSign('RSA-SHA256')
+    .update(`${header}.${payload}`)
+    .sign(opts.key ?? trusted.privateKey);
   return `${header}.${payload}.${b64url(signature)}`;
 }
 
@@ -44,7 +59,11 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
   let stack: TestStack;
   let url: string;
   const post = (authorization: string | null, body: Record<string, unknown> = { at: SWEEP_AT }, target = url) =>
-    fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization !== null ? { authorization } : {}) }, body: JSON.stringify(body) });
+    fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization !== null ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    });
 
   /** Everything an accepted sweep would have left behind. */
   const sideEffects = async () => ({
@@ -73,7 +92,14 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       ['the secret without a scheme', 'SECRET-BARE'],
     ])('%s: 401, and nothing happens', async (_what, auth) => {
       const secret = stack.secrets.scheduler;
-      const header = auth === 'CHANGE' ? `Bearer ${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}` : auth === 'SECRET-BASIC' ? `Basic ${secret}` : auth === 'SECRET-BARE' ? secret : auth;
+      const header =
+        auth === 'CHANGE'
+          ? `Bearer ${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`
+          : auth === 'SECRET-BASIC'
+            ? `Basic ${secret}`
+            : auth === 'SECRET-BARE'
+              ? secret
+              : auth;
       const res = await post(header);
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'unauthorized' });
@@ -100,18 +126,43 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
     const verifier = () => oidcVerifier({ audience: url, serviceAccount: SCHEDULER_SA, certs });
 
     it.each([
-      ['a token for another audience', () => idToken({ aud: 'https://europe-west1-other.cloudfunctions.net/complianceSweep' }), /audience/],
+      [
+        'a token for another audience',
+        () => idToken({ aud: 'https://europe-west1-other.cloudfunctions.net/complianceSweep' }),
+        /audience/,
+      ],
       ['a token from another issuer', () => idToken({ aud: url, iss: 'https://evil.example.com' }), /Invalid issuer/],
-      ['a token of another service account', () => idToken({ aud: url, email: 'someone@bao-cao-prod.iam.gserviceaccount.com' }), /unexpected caller someone@/],
+      [
+        'a token of another service account',
+        () => idToken({ aud: url, email: 'someone@bao-cao-prod.iam.gserviceaccount.com' }),
+        /unexpected caller someone@/,
+      ],
       ['an unverified e-mail', () => idToken({ aud: url, email_verified: false }), /email not verified/],
-      ['email_verified as the string "false"', () => idToken({ aud: url, email_verified: 'false' }), /email not verified/],
-      ['an expired token', () => idToken({ aud: url, iat: Math.floor(Date.now() / 1000) - 7_200, exp: Math.floor(Date.now() / 1000) - 3_600 }), /too late/],
-      ['a token signed by another key', () => idToken({ aud: url }, { key: stranger.privateKey }), /Invalid token signature/],
+      [
+        'email_verified as the string "false"',
+        () => idToken({ aud: url, email_verified: 'false' }),
+        /email not verified/,
+      ],
+      [
+        'an expired token',
+        () =>
+          idToken({ aud: url, iat: Math.floor(Date.now() / 1000) - 7_200, exp: Math.floor(Date.now() / 1000) - 3_600 }),
+        /too late/,
+      ],
+      [
+        'a token signed by another key',
+        () => idToken({ aud: url }, { key: stranger.privateKey }),
+        /Invalid token signature/,
+      ],
       ['a token with an unknown key id', () => idToken({ aud: url }, { kid: 'other-key' }), /No pem found/],
-      ['a token with its payload altered after signing', () => {
-        const [height, , sig] = idToken({ aud: url }).split('.');
-        return `${height}.${b64url(JSON.stringify({ iss: 'https://accounts.google.com', aud: url, email: SCHEDULER_SA, email_verified: true, iat: 1, exp: 9_999_999_999 }))}.${sig}`;
-      }, /Invalid token signature/],
+      [
+        'a token with its payload altered after signing',
+        () => {
+          const [height, , sig] = idToken({ aud: url }).split('.');
+          return `${height}.${b64url(JSON.stringify({ iss: 'https://accounts.google.com', aud: url, email: SCHEDULER_SA, email_verified: true, iat: 1, exp: 9_999_999_999 }))}.${sig}`;
+        },
+        /Invalid token signature/,
+      ],
       ['not a JWT (the local secret)', () => 'not.a-jwt', /segments|parse|Unexpected|JSON/],
     ])('%s: refused with a reason; through the function, 401 and nothing happens', async (_what, token, reason) => {
       const verdict = await verifier()(`Bearer ${token()}`);
@@ -133,7 +184,11 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
 
     describe('behind Cloud Run IAM (the private complianceSweep and maintenance): the signature arrives removed', () => {
       /** What production wires: the verifier built from an OIDC configuration, no injected keys. */
-      const production = () => schedulerVerifierFor({ ...stack.runtime, config: { ...stack.runtime.config, scheduler: { mode: 'oidc', audience: url, serviceAccount: SCHEDULER_SA } } });
+      const production = () =>
+        schedulerVerifierFor({
+          ...stack.runtime,
+          config: { ...stack.runtime.config, scheduler: { mode: 'oidc', audience: url, serviceAccount: SCHEDULER_SA } },
+        });
       const nowSeconds = () => Math.floor(Date.now() / 1000);
 
       it('the scheduler’s token with the right claims is accepted, and the function runs the job', async () => {
@@ -143,7 +198,11 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
         stack.useRuntime({ ...stack.runtime, schedulerAuth: production() });
         try {
           // Past authentication: an unknown job is answered 400 by the job switch, not 401.
-          const res = await post(`Bearer ${iamForwarded({ aud: url })}`, { job: 'no-such-job' }, stack.urls.functions.maintenance);
+          const res = await post(
+            `Bearer ${iamForwarded({ aud: url })}`,
+            { job: 'no-such-job' },
+            stack.urls.functions.maintenance,
+          );
           expect(res.status).toBe(400);
           expect(((await res.json()) as { error: string }).error).toMatch(/unknown job/);
         } finally {
@@ -153,14 +212,30 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       });
 
       it.each([
-        ['another audience', () => iamForwarded({ aud: 'https://europe-west1-other.cloudfunctions.net/complianceSweep' }), /audience/],
+        [
+          'another audience',
+          () => iamForwarded({ aud: 'https://europe-west1-other.cloudfunctions.net/complianceSweep' }),
+          /audience/,
+        ],
         ['no audience', () => iamForwarded({ aud: undefined }), /audience/],
-        ['another service account', () => iamForwarded({ aud: url, email: 'someone@bao-cao-prod.iam.gserviceaccount.com' }), /unexpected caller someone@/],
+        [
+          'another service account',
+          () => iamForwarded({ aud: url, email: 'someone@bao-cao-prod.iam.gserviceaccount.com' }),
+          /unexpected caller someone@/,
+        ],
         ['another issuer', () => iamForwarded({ aud: url, iss: 'https://evil.example.com' }), /Invalid issuer/],
         ['an unverified e-mail', () => iamForwarded({ aud: url, email_verified: 'true' }), /email not verified/],
-        ['an expired token', () => iamForwarded({ aud: url, iat: nowSeconds() - 7_200, exp: nowSeconds() - 3_600 }), /too late/],
+        [
+          'an expired token',
+          () => iamForwarded({ aud: url, iat: nowSeconds() - 7_200, exp: nowSeconds() - 3_600 }),
+          /too late/,
+        ],
         ['no expiry', () => iamForwarded({ aud: url, exp: undefined }), /expiration/],
-        ['a token issued in the future', () => iamForwarded({ aud: url, iat: nowSeconds() + 3_600, exp: nowSeconds() + 7_200 }), /too early/],
+        [
+          'a token issued in the future',
+          () => iamForwarded({ aud: url, iat: nowSeconds() + 3_600, exp: nowSeconds() + 7_200 }),
+          /too early/,
+        ],
         ['a payload that is not JSON', () => `e30.bm90LWpzb24.${SIGNATURE_REMOVED_BY_GOOGLE}`, /JSON/],
       ])('%s: refused with a reason; through the function, 401 and nothing happens', async (_what, token, reason) => {
         const verdict = await production()(`Bearer ${token()}`);
@@ -194,13 +269,30 @@ describe('the scheduled HTTP functions refuse callers without valid credentials'
       try {
         const res = await post(`Bearer ${idToken({ aud: url })}`);
         expect(res.status).toBe(200);
-        const body = (await res.json()) as { at: string; dueSoon: string[]; emails: { to: string[]; subject: string; unit: string | null }[]; sent: number };
+        const body = (await res.json()) as {
+          at: string;
+          dueSoon: string[];
+          emails: { to: string[]; subject: string; unit: string | null }[];
+          sent: number;
+        };
         expect(body.at).toBe('2025-03-30T01:00:00.000Z');
         expect(body.dueSoon).toEqual(['phuong-hai-chau', 'phuong-son-tra']);
         expect(body.emails).toEqual([
-          { to: ['haichau@danang.example'], subject: '[Tổng kết ANTQ Đà Nẵng (2020–2025)] Nhắc hạn gửi báo cáo: UBND phường Hải Châu', unit: 'phuong-hai-chau' },
-          { to: ['sontra@danang.example'], subject: '[Tổng kết ANTQ Đà Nẵng (2020–2025)] Nhắc hạn gửi báo cáo: UBND phường Sơn Trà', unit: 'phuong-son-tra' },
-          { to: ['thammuu@danang.example'], subject: '[Tổng kết ANTQ Đà Nẵng (2020–2025)] Tổng hợp tình hình báo cáo ngày 30/03/2025', unit: null },
+          {
+            to: ['haichau@danang.example'],
+            subject: '[Tổng kết ANTQ Đà Nẵng (2020–2025)] Nhắc hạn gửi báo cáo: UBND phường Hải Châu',
+            unit: 'phuong-hai-chau',
+          },
+          {
+            to: ['sontra@danang.example'],
+            subject: '[Tổng kết ANTQ Đà Nẵng (2020–2025)] Nhắc hạn gửi báo cáo: UBND phường Sơn Trà',
+            unit: 'phuong-son-tra',
+          },
+          {
+            to: ['thammuu@danang.example'],
+            subject: '[Tổng kết ANTQ Đà Nẵng (2020–2025)] Tổng hợp tình hình báo cáo ngày 30/03/2025',
+            unit: null,
+          },
         ]);
         expect(body.sent).toBe(3);
       } finally {

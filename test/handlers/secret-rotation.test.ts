@@ -18,7 +18,15 @@ const STRANGER = 's'.repeat(64);
 const NOW = Date.parse('2026-12-05T10:00:00Z');
 
 function configWith(env: Record<string, string>): Config {
-  return parseConfig({ SHEETS_ROOT_URL: 'http://127.0.0.1:9/', DRIVE_ROOT_URL: 'http://127.0.0.1:9/', LOCAL_IDENTITY: 'sa@local.test', SCHEDULER_AUTH: 'shared-secret', SCHEDULER_SHARED_SECRET: 'x'.repeat(32), WEBHOOK_SECRET: CURRENT, ...env });
+  return parseConfig({
+    SHEETS_ROOT_URL: 'http://127.0.0.1:9/',
+    DRIVE_ROOT_URL: 'http://127.0.0.1:9/',
+    LOCAL_IDENTITY: 'sa@local.test',
+    SCHEDULER_AUTH: 'shared-secret',
+    SCHEDULER_SHARED_SECRET: 'x'.repeat(32),
+    WEBHOOK_SECRET: CURRENT,
+    ...env,
+  });
 }
 
 /** The runtime the handlers of this file answer with, installed by each test. */
@@ -51,7 +59,10 @@ function stubRuntime(config: Config) {
   return { pollRequests };
 }
 
-async function call(handler: (req: Request, res: Response) => Promise<void>, req: { headers?: Record<string, string>; body?: unknown }) {
+async function call(
+  handler: (req: Request, res: Response) => Promise<void>,
+  req: { headers?: Record<string, string>; body?: unknown },
+) {
   const answer: { status: number; body: unknown } = { status: 0, body: undefined };
   const res = {
     headersSent: false,
@@ -70,7 +81,15 @@ async function call(handler: (req: Request, res: Response) => Promise<void>, req
   return answer;
 }
 
-const push = (secret: string) => call(driveWebhook, { headers: { 'x-goog-channel-id': 'kenh-1', 'x-goog-channel-token': channelToken(secret, 'kenh-1'), 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' } });
+const push = (secret: string) =>
+  call(driveWebhook, {
+    headers: {
+      'x-goog-channel-id': 'kenh-1',
+      'x-goog-channel-token': channelToken(secret, 'kenh-1'),
+      'x-goog-resource-state': 'change',
+      'x-goog-message-number': '7',
+    },
+  });
 const press = (secret: string) => {
   const body = { spreadsheetId: 'sheet-1', timestamp: NOW - 1_000 };
   return call(sheetAction, { body: { ...body, signature: hmac(secret, `${body.spreadsheetId}.${body.timestamp}`) } });

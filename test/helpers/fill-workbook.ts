@@ -8,7 +8,16 @@ import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import type { ListTable } from '../../sheets-schema/campaign-schema.js';
 import type { WorkbookGrid } from '../../functions/core/grid.js';
 import type { FigureValues } from '../../functions/core/figures.js';
-import { confirmationCell, figureCell, formCell, listCell, outlineCell, put, type CellRef, type Typed } from './grid-edit.js';
+import {
+  confirmationCell,
+  figureCell,
+  formCell,
+  listCell,
+  outlineCell,
+  put,
+  type CellRef,
+  type Typed,
+} from './grid-edit.js';
 import { templateGrid } from './template.js';
 
 export type { Typed } from './grid-edit.js';
@@ -86,7 +95,13 @@ const ONCE_A_YEAR = new Set(['ngay_hoi.quan_huyen.luot']);
  * a period's length worth (half a year for 6-month periods, 5.5 years for 01/2015–06/2020); stocks grow slowly and are never summed. They
  * meet every rule of the campaign (people ≥ events, valuable tips ≤ all tips…).
  */
-export function figuresFor(model: CampaignModel, unitId: string, roundId: string, tableId: string, scale = unitScale(unitId)): Record<string, Record<string, number>> {
+export function figuresFor(
+  model: CampaignModel,
+  unitId: string,
+  roundId: string,
+  tableId: string,
+  scale = unitScale(unitId),
+): Record<string, Record<string, number>> {
   const table = model.figuresTable(tableId);
   const out: Record<string, Record<string, number>> = {};
   model.round(roundId).periods.forEach((periodId) => {
@@ -113,7 +128,8 @@ export function figuresFor(model: CampaignModel, unitId: string, roundId: string
 export function peerFigures(model: CampaignModel, unitIds: string[], roundId: string): Record<string, FigureValues>[] {
   return unitIds.map((unitId) => {
     const byTable: Record<string, FigureValues> = {};
-    for (const { table } of model.tablesFor(unitId, roundId)) if (table.kind === 'figures') byTable[table.id] = figuresFor(model, unitId, roundId, table.id);
+    for (const { table } of model.tablesFor(unitId, roundId))
+      if (table.kind === 'figures') byTable[table.id] = figuresFor(model, unitId, roundId, table.id);
     return byTable;
   });
 }
@@ -135,10 +151,28 @@ export interface NomineeSpec {
 
 /** Title histories that meet the criteria, per category (every year the base title, plus the extra years). */
 export const ELIGIBLE_TITLES: Record<string, string[]> = {
-  'cand/collective': ['don_vi_tien_tien', 'don_vi_quyet_thang', 'don_vi_tien_tien', 'don_vi_quyet_thang', 'don_vi_tien_tien'],
+  'cand/collective': [
+    'don_vi_tien_tien',
+    'don_vi_quyet_thang',
+    'don_vi_tien_tien',
+    'don_vi_quyet_thang',
+    'don_vi_tien_tien',
+  ],
   'outside/collective': ['tap_the_ldtt', 'tap_the_ldtt', 'tap_the_ldtt', 'tap_the_ldtt', 'tap_the_ldxs'],
-  'cand/individual': ['chien_si_tien_tien', 'chien_si_thi_dua_co_so', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_thi_dua_co_so'],
-  'outside/individual': ['lao_dong_tien_tien', 'lao_dong_tien_tien', 'lao_dong_xuat_sac', 'lao_dong_tien_tien', 'lao_dong_tien_tien'],
+  'cand/individual': [
+    'chien_si_tien_tien',
+    'chien_si_thi_dua_co_so',
+    'chien_si_tien_tien',
+    'chien_si_tien_tien',
+    'chien_si_thi_dua_co_so',
+  ],
+  'outside/individual': [
+    'lao_dong_tien_tien',
+    'lao_dong_tien_tien',
+    'lao_dong_xuat_sac',
+    'lao_dong_tien_tien',
+    'lao_dong_tien_tien',
+  ],
 };
 
 /** One row of the nominations list as a clerk fills it: drop-down labels, numbers, a ticked box. */
@@ -150,7 +184,8 @@ export function nomineeRow(model: CampaignModel, spec: NomineeSpec): Record<stri
     const field = table.fields.find((x) => x.code === code);
     return field?.type === 'choice' ? field.options : '';
   };
-  const label = (code: string, value: string | null) => (value === null ? null : model.optionLabel(optionsOf(code), value));
+  const label = (code: string, value: string | null) =>
+    value === null ? null : model.optionLabel(optionsOf(code), value);
   const titles = spec.titles ?? ELIGIBLE_TITLES[`${spec.scope}/${spec.type}`]!;
   const row: Record<string, Typed> = {
     [fields.award]: label(fields.award, spec.award),
@@ -160,7 +195,9 @@ export function nomineeRow(model: CampaignModel, spec: NomineeSpec): Record<stri
     [fields.position]: spec.position ?? (spec.type === 'collective' ? 'Tập thể' : 'Cán bộ'),
     [fields.giayKhen]: spec.giayKhen === undefined ? 2 : spec.giayKhen,
     [fields.bangKhen]: spec.bangKhen === undefined ? 1 : spec.bangKhen,
-    [fields.summary]: spec.summary ?? `Có thành tích xuất sắc trong tổ chức Ngày hội toàn dân bảo vệ ANTQ giai đoạn 2015 – 2020 (${spec.name}).`,
+    [fields.summary]:
+      spec.summary ??
+      `Có thành tích xuất sắc trong tổ chức Ngày hội toàn dân bảo vệ ANTQ giai đoạn 2015 – 2020 (${spec.name}).`,
     [fields.reportConfirmed]: spec.reportConfirmed ?? true,
     [fields.originalSets]: spec.originalSets === undefined ? model.award(spec.award).originalSets : spec.originalSets,
   };
@@ -172,7 +209,10 @@ export function nomineeRow(model: CampaignModel, spec: NomineeSpec): Record<stri
 
 /** A short display name: "UBND quận Ba Đình" → "Ba Đình". */
 function placeOf(model: CampaignModel, unitId: string): string {
-  return model.unit(unitId).name.replace(/^(UBND|Công an)\s+(quận|huyện|thị xã)\s+/, '').replace(/, Công an thành phố$/, '');
+  return model
+    .unit(unitId)
+    .name.replace(/^(UBND|Công an)\s+(quận|huyện|thị xã)\s+/, '')
+    .replace(/, Công an thành phố$/, '');
 }
 
 /** Nominations within quota and eligible, as each kind of unit would propose them. */
@@ -184,25 +224,84 @@ export function defaultNominees(model: CampaignModel, unitId: string): NomineeSp
   const out: NomineeSpec[] = [];
   if (cand) {
     out.push(
-      { award: 'bkbca', type: 'individual', scope: 'cand', name: `Thượng tá Trần Văn Minh (${place})`, position: `Phó Trưởng ${place}`, giayKhen: 3 },
-      { award: 'bkubnd', type: 'collective', scope: 'cand', name: `Đội Xây dựng phong trào (${place})`, position: place },
-      { award: 'gkcatp', type: 'individual', scope: 'cand', name: `Đại úy Lê Văn Nam (${place})`, position: `Cán bộ ${place}`, titles: Array(5).fill('chien_si_tien_tien'), giayKhen: 0, bangKhen: 0 },
+      {
+        award: 'bkbca',
+        type: 'individual',
+        scope: 'cand',
+        name: `Thượng tá Trần Văn Minh (${place})`,
+        position: `Phó Trưởng ${place}`,
+        giayKhen: 3,
+      },
+      {
+        award: 'bkubnd',
+        type: 'collective',
+        scope: 'cand',
+        name: `Đội Xây dựng phong trào (${place})`,
+        position: place,
+      },
+      {
+        award: 'gkcatp',
+        type: 'individual',
+        scope: 'cand',
+        name: `Đại úy Lê Văn Nam (${place})`,
+        position: `Cán bộ ${place}`,
+        titles: Array(5).fill('chien_si_tien_tien'),
+        giayKhen: 0,
+        bangKhen: 0,
+      },
     );
   }
   if (outside) {
     out.push(
-      { award: 'bkubnd', type: 'collective', scope: 'outside', name: `Tổ dân phố số 7 (${place})`, position: `Tổ dân phố số 7, ${place}`, giayKhen: 0, bangKhen: 1 },
-      { award: 'bkubnd', type: 'individual', scope: 'outside', name: `Nguyễn Thị Lan (${place})`, position: 'Tổ trưởng tổ bảo vệ an ninh trật tự', giayKhen: 1, bangKhen: 0 },
-      { award: 'gkcatp', type: 'collective', scope: 'outside', name: `Trường THCS Nguyễn Trãi (${place})`, position: 'Trường trung học cơ sở', titles: Array(5).fill('tap_the_ldtt'), giayKhen: 0, bangKhen: 0 },
+      {
+        award: 'bkubnd',
+        type: 'collective',
+        scope: 'outside',
+        name: `Tổ dân phố số 7 (${place})`,
+        position: `Tổ dân phố số 7, ${place}`,
+        giayKhen: 0,
+        bangKhen: 1,
+      },
+      {
+        award: 'bkubnd',
+        type: 'individual',
+        scope: 'outside',
+        name: `Nguyễn Thị Lan (${place})`,
+        position: 'Tổ trưởng tổ bảo vệ an ninh trật tự',
+        giayKhen: 1,
+        bangKhen: 0,
+      },
+      {
+        award: 'gkcatp',
+        type: 'collective',
+        scope: 'outside',
+        name: `Trường THCS Nguyễn Trãi (${place})`,
+        position: 'Trường trung học cơ sở',
+        titles: Array(5).fill('tap_the_ldtt'),
+        giayKhen: 0,
+        bangKhen: 0,
+      },
     );
   }
   return out;
 }
 
 const EXAMPLES = [
-  { ten: 'Tổ dân phố số 7', loai: 'Tập thể', thanh_tich: 'Duy trì mô hình "Camera an ninh" từ năm 2016; không để xảy ra trộm cắp tài sản trong 3 năm liền.' },
-  { ten: 'Ông Nguyễn Văn Hùng, tổ trưởng tổ dân phố số 3', loai: 'Cá nhân', thanh_tich: 'Vận động nhân dân cung cấp 25 tin có giá trị, giúp bắt giữ 4 đối tượng.' },
-  { ten: 'Trường THCS Nguyễn Trãi', loai: 'Tập thể', thanh_tich: 'Tổ chức Ngày hội toàn dân bảo vệ ANTQ trong nhà trường hằng năm với 1.200 học sinh tham gia.' },
+  {
+    ten: 'Tổ dân phố số 7',
+    loai: 'Tập thể',
+    thanh_tich: 'Duy trì mô hình "Camera an ninh" từ năm 2016; không để xảy ra trộm cắp tài sản trong 3 năm liền.',
+  },
+  {
+    ten: 'Ông Nguyễn Văn Hùng, tổ trưởng tổ dân phố số 3',
+    loai: 'Cá nhân',
+    thanh_tich: 'Vận động nhân dân cung cấp 25 tin có giá trị, giúp bắt giữ 4 đối tượng.',
+  },
+  {
+    ten: 'Trường THCS Nguyễn Trãi',
+    loai: 'Tập thể',
+    thanh_tich: 'Tổ chức Ngày hội toàn dân bảo vệ ANTQ trong nhà trường hằng năm với 1.200 học sinh tham gia.',
+  },
 ];
 
 /** One complete activity dated on the first day of the round's window, with the first kind and level offered. */
@@ -232,7 +331,10 @@ export function validSubmission(model: CampaignModel, unitId: string, roundId: s
       submission.outline[table.id] = {};
       table.sections.forEach((section, i) =>
         section.items.forEach((item, itemIndex) => {
-          submission.outline[table.id]![item.code] = itemIndex % 3 === 2 ? { reference: `tr. ${i + 3}` } : { content: `Mục ${item.code}: đã thực hiện, kết quả nêu tại báo cáo đính kèm.` };
+          submission.outline[table.id]![item.code] =
+            itemIndex % 3 === 2
+              ? { reference: `tr. ${i + 3}` }
+              : { content: `Mục ${item.code}: đã thực hiện, kết quả nêu tại báo cáo đính kèm.` };
         }),
       );
     } else if (table.role === 'nominations') {
@@ -245,7 +347,12 @@ export function validSubmission(model: CampaignModel, unitId: string, roundId: s
     }
   }
   for (const field of model.campaign.confirmation.fields) {
-    submission.confirmation[field.code] = { 'submit-checkbox': true, text: field.code === 'thu_truong' ? 'Trần Văn Bình' : 'Nguyễn Văn An', phone: '0912 345 678', url: 'https://drive.google.com/file/d/1AbCdEf/view' }[field.type];
+    submission.confirmation[field.code] = {
+      'submit-checkbox': true,
+      text: field.code === 'thu_truong' ? 'Trần Văn Bình' : 'Nguyễn Văn An',
+      phone: '0912 345 678',
+      url: 'https://drive.google.com/file/d/1AbCdEf/view',
+    }[field.type];
   }
   return submission;
 }
@@ -255,17 +362,21 @@ export function submissionWrites(grid: WorkbookGrid, submission: Submission): { 
   const out: { ref: CellRef; value: Typed }[] = [];
   for (const [tableId, byPeriod] of Object.entries(submission.figures))
     for (const [periodId, byCode] of Object.entries(byPeriod))
-      for (const [code, value] of Object.entries(byCode)) out.push({ ref: figureCell(grid, tableId, periodId, code), value });
+      for (const [code, value] of Object.entries(byCode))
+        out.push({ ref: figureCell(grid, tableId, periodId, code), value });
   for (const [tableId, items] of Object.entries(submission.outline))
     for (const [item, { content, reference }] of Object.entries(items)) {
       if (content !== undefined) out.push({ ref: outlineCell(grid, tableId, item, 'noi_dung'), value: content });
       if (reference !== undefined) out.push({ ref: outlineCell(grid, tableId, item, 'tham_chieu'), value: reference });
     }
   for (const [tableId, rows] of Object.entries(submission.lists))
-    rows.forEach((row, i) => Object.entries(row).forEach(([field, value]) => out.push({ ref: listCell(grid, tableId, i, field), value })));
+    rows.forEach((row, i) =>
+      Object.entries(row).forEach(([field, value]) => out.push({ ref: listCell(grid, tableId, i, field), value })),
+    );
   for (const [tableId, fields] of Object.entries(submission.forms))
     for (const [field, value] of Object.entries(fields)) out.push({ ref: formCell(grid, tableId, field), value });
-  for (const [field, value] of Object.entries(submission.confirmation)) out.push({ ref: confirmationCell(grid, field), value });
+  for (const [field, value] of Object.entries(submission.confirmation))
+    out.push({ ref: confirmationCell(grid, field), value });
   return out;
 }
 
@@ -275,7 +386,12 @@ export function applyToGrid(grid: WorkbookGrid, submission: Submission): Workboo
 }
 
 /** The unit's template filled with a valid submission, after `edit` changed what is typed. */
-export async function filledGrid(model: CampaignModel, unitId: string, roundId: string, edit?: (s: Submission) => void): Promise<WorkbookGrid> {
+export async function filledGrid(
+  model: CampaignModel,
+  unitId: string,
+  roundId: string,
+  edit?: (s: Submission) => void,
+): Promise<WorkbookGrid> {
   const submission = validSubmission(model, unitId, roundId);
   edit?.(submission);
   return applyToGrid(await templateGrid(model, unitId, roundId), submission);

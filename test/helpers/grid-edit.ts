@@ -28,7 +28,11 @@ export function gridCell(value: Typed): GridCell | null {
   if ('date' in value) {
     const [year, month, day] = value.date.split('-').map(Number) as [number, number, number];
     const serial = Date.UTC(year, month - 1, day) / MS_PER_DAY + UNIX_EPOCH_SERIAL;
-    return { v: serial, text: `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`, kind: 'date' };
+    return {
+      v: serial,
+      text: `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`,
+      kind: 'date',
+    };
   }
   return { v: value.error, text: value.error, kind: 'error' };
 }
@@ -71,7 +75,8 @@ function codeInRow(anchor: CellRef, code: string): number {
 }
 
 function codeInColumn(anchor: CellRef, code: string): number {
-  for (let row = anchor.row + 1; row < anchor.sheet.rows.length; row++) if (codeOf(anchor.sheet.rows[row]?.[anchor.col]) === code) return row;
+  for (let row = anchor.row + 1; row < anchor.sheet.rows.length; row++)
+    if (codeOf(anchor.sheet.rows[row]?.[anchor.col]) === code) return row;
   throw new Error(`code ${code} not found below ${addressOf(anchor)} on "${anchor.sheet.title}"`);
 }
 
@@ -103,7 +108,12 @@ export function listCell(grid: WorkbookGrid, tableId: string, index: number, fie
 }
 
 /** An outline item's content ('noi_dung') or page reference ('tham_chieu') cell. */
-export function outlineCell(grid: WorkbookGrid, tableId: string, item: string, column: 'noi_dung' | 'tham_chieu'): CellRef {
+export function outlineCell(
+  grid: WorkbookGrid,
+  tableId: string,
+  item: string,
+  column: 'noi_dung' | 'tham_chieu',
+): CellRef {
   const anchor = tableAnchor(grid, tableId);
   return { sheet: anchor.sheet, row: codeInColumn(anchor, item), col: codeInRow(anchor, column) };
 }
@@ -196,7 +206,13 @@ export function duplicateSheet(grid: WorkbookGrid, title: string, copyTitle = `B
 }
 
 /** Moves every cell of a rectangular block `by` columns (positive: right), as a paste one column off does. */
-export function shiftBlock(sheet: SheetGrid, rows: number[], fromCol: number, toColExclusive: number, by: number): void {
+export function shiftBlock(
+  sheet: SheetGrid,
+  rows: number[],
+  fromCol: number,
+  toColExclusive: number,
+  by: number,
+): void {
   for (const rowIndex of rows) {
     const row = (sheet.rows[rowIndex] ??= []);
     const moved = row.slice(fromCol, toColExclusive);

@@ -39,33 +39,55 @@ export interface SeenCell {
 
 export function seenCell(state: SpreadsheetState, sheetTitle: string, row: number, col: number): SeenCell {
   const sheet = state.sheets.find((s) => s.properties.title === sheetTitle);
-  if (!sheet) throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
+  if (!sheet)
+    throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
   const cell = sheet.rows[row]?.[col] ?? null;
   const userValue = cell?.userEnteredValue;
-  const value = userValue ? (userValue.stringValue ?? userValue.numberValue ?? userValue.boolValue ?? userValue.formulaValue ?? null) : null;
-  const background = cell?.userEnteredFormat?.['backgroundColor'] as { red?: number; green?: number; blue?: number } | undefined;
+  const value = userValue
+    ? (userValue.stringValue ?? userValue.numberValue ?? userValue.boolValue ?? userValue.formulaValue ?? null)
+    : null;
+  const background = cell?.userEnteredFormat?.['backgroundColor'] as
+    { red?: number; green?: number; blue?: number } | undefined;
   return { value, note: cell?.note ?? null, background: background ? colorToRgb(background) : null };
 }
 
 /** Every cell of every tab as a person sees it: value, note, background. */
 export function everyCell(state: SpreadsheetState): { title: string; cells: SeenCell[][] }[] {
-  return state.sheets.map((t) => ({ title: t.properties.title, cells: t.rows.map((row, r) => (row ?? []).map((_c, c) => seenCell(state, t.properties.title, r, c))) }));
+  return state.sheets.map((t) => ({
+    title: t.properties.title,
+    cells: t.rows.map((row, r) => (row ?? []).map((_c, c) => seenCell(state, t.properties.title, r, c))),
+  }));
 }
 
 /** Aggregates as numbers: what they hold, whatever number or order of events or repairs built them. */
-export function aggregateMeaning(aggs: Pick<AggregateRecord, 'nodeId' | 'parentId' | 'own' | 'totals' | 'contributors' | 'ledger'>[]) {
+export function aggregateMeaning(
+  aggs: Pick<AggregateRecord, 'nodeId' | 'parentId' | 'own' | 'totals' | 'contributors' | 'ledger'>[],
+) {
   return aggs
-    .map((a) => ({ nodeId: a.nodeId, parentId: a.parentId, own: a.own, totals: a.totals, contributors: a.contributors, ledger: a.ledger }))
+    .map((a) => ({
+      nodeId: a.nodeId,
+      parentId: a.parentId,
+      own: a.own,
+      totals: a.totals,
+      contributors: a.contributors,
+      ledger: a.ledger,
+    }))
     .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 }
 
 /** Two runs' outcomes agree on each named part (and per unit for `perUnit` parts), each failure naming the part. */
-export function expectSameOutcome<T extends Record<string, unknown>>(actual: T, expected: T, parts: (keyof T & string)[], perUnit: (keyof T & string)[] = []): void {
+export function expectSameOutcome<T extends Record<string, unknown>>(
+  actual: T,
+  expected: T,
+  parts: (keyof T & string)[],
+  perUnit: (keyof T & string)[] = [],
+): void {
   for (const part of parts) expect(actual[part], part).toEqual(expected[part]);
   for (const part of perUnit) {
     const error = expected[part] as Record<string, unknown>;
     expect(Object.keys(actual[part] as object).sort(), part).toEqual(Object.keys(error).sort());
-    for (const unit of Object.keys(error)) expect((actual[part] as Record<string, unknown>)[unit], `${part} of ${unit}`).toEqual(error[unit]);
+    for (const unit of Object.keys(error))
+      expect((actual[part] as Record<string, unknown>)[unit], `${part} of ${unit}`).toEqual(error[unit]);
   }
 }
 
@@ -78,7 +100,8 @@ export function withSheetUrlsByOwner<T>(x: T, urlToOwner: Map<string, string>): 
 /** Every row of a tab as the values typed or written there (strings, numbers, booleans; null for blank). */
 export function tabValues(state: SpreadsheetState, sheetTitle: string): (string | number | boolean | null)[][] {
   const sheet = state.sheets.find((s) => s.properties.title === sheetTitle);
-  if (!sheet) throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
+  if (!sheet)
+    throw new Error(`no tab "${sheetTitle}" (have ${state.sheets.map((s) => s.properties.title).join(', ')})`);
   return sheet.rows.map((r) =>
     (r ?? []).map((cellState) => {
       const value = cellState?.userEnteredValue;
@@ -88,8 +111,14 @@ export function tabValues(state: SpreadsheetState, sheetTitle: string): (string 
 }
 
 /** The first row of a tab whose cell in column `col` equals (or matches) `label`. */
-export function rowWhere(rows: (string | number | boolean | null)[][], col: number, label: string | RegExp): (string | number | boolean | null)[] {
-  const row = rows.find((r) => (typeof label === 'string' ? r[col] === label : typeof r[col] === 'string' && label.test(r[col] as string)));
+export function rowWhere(
+  rows: (string | number | boolean | null)[][],
+  col: number,
+  label: string | RegExp,
+): (string | number | boolean | null)[] {
+  const row = rows.find((r) =>
+    typeof label === 'string' ? r[col] === label : typeof r[col] === 'string' && label.test(r[col] as string),
+  );
   if (!row) throw new Error(`no row with ${String(label)} in column ${col}`);
   return row;
 }
@@ -100,7 +129,8 @@ export function requestsSince(stack: TestStack): (filter?: (e: LogEntry) => bool
   return (filter = () => true) => stack.sheets.log.filter((e) => e.seq > last && filter(e));
 }
 
-export const sheetsOn = (spreadsheetId: string) => (e: LogEntry) => e.api === 'sheets' && e.spreadsheetId === spreadsheetId;
+export const sheetsOn = (spreadsheetId: string) => (e: LogEntry) =>
+  e.api === 'sheets' && e.spreadsheetId === spreadsheetId;
 
 /** A Sheets client acting as the spreadsheets' owner (the service account), who may edit protected cells. */
 export function sheetsAsOwner(stack: TestStack): sheets_v4.Sheets {
@@ -108,15 +138,27 @@ export function sheetsAsOwner(stack: TestStack): sheets_v4.Sheets {
 }
 
 /** Writes raw values into cells as `client` (USER_ENTERED, as typed). */
-export async function writeCells(client: sheets_v4.Sheets, spreadsheetId: string, sheetTitle: string, cells: { row: number; col: number; value: string | number | boolean }[]): Promise<void> {
+export async function writeCells(
+  client: sheets_v4.Sheets,
+  spreadsheetId: string,
+  sheetTitle: string,
+  cells: { row: number; col: number; value: string | number | boolean }[],
+): Promise<void> {
   await client.spreadsheets.values.batchUpdate({
     spreadsheetId,
-    requestBody: { valueInputOption: 'USER_ENTERED', data: cells.map((c) => ({ range: `${quoteSheetName(sheetTitle)}!${a1(c.row, c.col)}`, values: [[c.value]] })) },
+    requestBody: {
+      valueInputOption: 'USER_ENTERED',
+      data: cells.map((c) => ({ range: `${quoteSheetName(sheetTitle)}!${a1(c.row, c.col)}`, values: [[c.value]] })),
+    },
   });
 }
 
 /** Polls `check` until it returns a value (not undefined, null or false) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -146,24 +188,47 @@ export async function settled(stack: TestStack, quietMs = 300, timeoutMs = 10_00
  * render the unit's workbook, share it with the clerk, register it. Also starts the Drive
  * change feed so the poll has a page token, with a watch channel to the webhook when `watch`.
  */
-export async function registerUnitSheets(stack: TestStack, roundId: string, unitIds: string[], opts: { watch?: boolean } = {}): Promise<Record<string, string>> {
+export async function registerUnitSheets(
+  stack: TestStack,
+  roundId: string,
+  unitIds: string[],
+  opts: { watch?: boolean } = {},
+): Promise<Record<string, string>> {
   const { model, files, workbooks, store } = stack.runtime;
   const ids: Record<string, string> = {};
   for (const unitId of unitIds) {
-    const file = await files.createSpreadsheet(unitWorkbookTitle(model, unitId, roundId), { campaign: model.id, unit: unitId, round: roundId });
+    const file = await files.createSpreadsheet(unitWorkbookTitle(model, unitId, roundId), {
+      campaign: model.id,
+      unit: unitId,
+      round: roundId,
+    });
     await workbooks.render(file.id, buildUnitWorkbook(model, unitId, roundId, { editors: [LOCAL_SERVICE_ACCOUNT] }));
     for (const email of model.unit(unitId).emails) await files.share(file.id, email, 'writer');
-    await store.register({ spreadsheetId: file.id, unitId, roundId, url: file.webViewLink ?? '', createdAt: stack.clock.now });
+    await store.register({
+      spreadsheetId: file.id,
+      unitId,
+      roundId,
+      url: file.webViewLink ?? '',
+      createdAt: stack.clock.now,
+    });
     ids[unitId] = file.id;
   }
-  await renewWatch(stack.runtime, { address: opts.watch ? stack.runtime.config.webhook.url : null, secret: stack.runtime.config.webhook.secret, ttlMs: stack.runtime.config.watchTtlMs });
+  await renewWatch(stack.runtime, {
+    address: opts.watch ? stack.runtime.config.webhook.url : null,
+    secret: stack.runtime.config.webhook.secret,
+    ttlMs: stack.runtime.config.watchTtlMs,
+  });
   return ids;
 }
 
 /** Provisioning with no round: only the coordinators' master sheet (created, rendered, shared, registered). */
 export async function provisionMaster(stack: TestStack): Promise<void> {
-  const report = await provisionCampaign({ ...stack.runtime, writes: stack.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [] });
-  if (report.master === 'unchanged' && !(await stack.runtime.store.meta('master')).spreadsheetId) throw new Error('no master sheet');
+  const report = await provisionCampaign(
+    { ...stack.runtime, writes: stack.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
+    { rounds: [] },
+  );
+  if (report.master === 'unchanged' && !(await stack.runtime.store.meta('master')).spreadsheetId)
+    throw new Error('no master sheet');
 }
 
 /**
@@ -171,7 +236,12 @@ export async function provisionMaster(stack: TestStack): Promise<void> {
  * ready workbook with these figures (`figuresFor` by default): the same CommitInput shape,
  * totals computed by the core. For seeding many units fast, and for store-level tests.
  */
-export function commitInputFor(model: CampaignModel, unitId: string, roundId: string, opts: { sourceVersion: number; now: number; figures?: Record<string, FigureValues>; status?: 'ready' | 'draft' }): CommitInput {
+export function commitInputFor(
+  model: CampaignModel,
+  unitId: string,
+  roundId: string,
+  opts: { sourceVersion: number; now: number; figures?: Record<string, FigureValues>; status?: 'ready' | 'draft' },
+): CommitInput {
   const unit = model.unit(unitId);
   const periods = model.round(roundId).periods;
   const values: Record<string, FigureValues> = {};
@@ -184,8 +254,38 @@ export function commitInputFor(model: CampaignModel, unitId: string, roundId: st
   const contentHash = contentHashOf({ values });
   const status = opts.status ?? 'ready';
   return {
-    state: { unitId, roundId, status, submitted: status === 'ready', errors: 0, warnings: 0, pendingCount: 0, issues: [], issuesTruncated: false, contentHash, evaluatedAt: opts.now, nominations: [], quotaOverruns: [], dossierMissing: [] },
-    candidate: status === 'ready' ? { unitId, roundId, kind: unit.kind, parentId: unit.parent, contentHash, confirmation: { xac_nhan: 'TRUE' }, values, totals, nominations: [], quotaOverruns: [], warnings: [] } : null,
+    state: {
+      unitId,
+      roundId,
+      status,
+      submitted: status === 'ready',
+      errors: 0,
+      warnings: 0,
+      pendingCount: 0,
+      issues: [],
+      issuesTruncated: false,
+      contentHash,
+      evaluatedAt: opts.now,
+      nominations: [],
+      quotaOverruns: [],
+      dossierMissing: [],
+    },
+    candidate:
+      status === 'ready'
+        ? {
+            unitId,
+            roundId,
+            kind: unit.kind,
+            parentId: unit.parent,
+            contentHash,
+            confirmation: { xac_nhan: 'TRUE' },
+            values,
+            totals,
+            nominations: [],
+            quotaOverruns: [],
+            warnings: [],
+          }
+        : null,
     sourceVersion: opts.sourceVersion,
     now: opts.now,
     dueAt: model.dueAt(roundId),
@@ -202,7 +302,9 @@ export function districtIds(raw = rawCampaign()): string[] {
  * The real campaign plus `communes` generated commune units (kind `commune`, filling Bảng 1
  * and Bảng 2), spread over the districts, written to a temp file for `startTestStack`.
  */
-export async function campaignWithCommunes(communes: number): Promise<{ file: string; communeIds: string[]; parentOf: Record<string, string> }> {
+export async function campaignWithCommunes(
+  communes: number,
+): Promise<{ file: string; communeIds: string[]; parentOf: Record<string, string> }> {
   const raw = rawCampaign();
   const districts = districtIds(raw);
   const communeIds: string[] = [];
@@ -210,7 +312,13 @@ export async function campaignWithCommunes(communes: number): Promise<{ file: st
   for (let i = 0; i < communes; i++) {
     const parent = districts[i % districts.length]!;
     const id = `xa-${String(i + 1).padStart(3, '0')}-${parent.replace(/^ubnd-/, '')}`;
-    raw.units.push({ id, name: `UBND xã số ${i + 1} (${parent})`, kind: 'commune', parent, emails: [`${id}@hanoi.example`] });
+    raw.units.push({
+      id,
+      name: `UBND xã số ${i + 1} (${parent})`,
+      kind: 'commune',
+      parent,
+      emails: [`${id}@hanoi.example`],
+    });
     communeIds.push(id);
     parentOf[id] = parent;
   }
@@ -236,15 +344,29 @@ export interface SheetActionReply {
 }
 
 /** POSTs `body` to the sheetAction function, as the sheet's Apps Script button does. */
-export async function postSheetAction(stack: TestStack, body: unknown): Promise<{ status: number; body: SheetActionReply }> {
-  const res = await fetch(stack.urls.functions.sheetAction!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function postSheetAction(
+  stack: TestStack,
+  body: unknown,
+): Promise<{ status: number; body: SheetActionReply }> {
+  const res = await fetch(stack.urls.functions.sheetAction!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as SheetActionReply };
 }
 
 /** The sheet's "Kiểm tra ngay" button pressed now (business clock), signed with the webhook secret. */
-export function pressSheetButton(stack: TestStack, spreadsheetId: string): Promise<{ status: number; body: SheetActionReply }> {
+export function pressSheetButton(
+  stack: TestStack,
+  spreadsheetId: string,
+): Promise<{ status: number; body: SheetActionReply }> {
   const timestamp = stack.clock.now;
-  return postSheetAction(stack, { spreadsheetId, timestamp, signature: hmac(stack.secrets.webhook, `${spreadsheetId}.${timestamp}`) });
+  return postSheetAction(stack, {
+    spreadsheetId,
+    timestamp,
+    signature: hmac(stack.secrets.webhook, `${spreadsheetId}.${timestamp}`),
+  });
 }
 
 /**
@@ -252,17 +374,37 @@ export function pressSheetButton(stack: TestStack, spreadsheetId: string): Promi
  * The webhook answers 202 at once; the poll it requested runs in onPollRequested. This waits
  * for the trigger and returns what the poll(s) started by this push reported.
  */
-export async function pushAndPoll(stack: TestStack, channelId = 'kenh-thu', token?: string): Promise<{ status: number; body: unknown; polled: PolledResult | null }> {
+export async function pushAndPoll(
+  stack: TestStack,
+  channelId = 'kenh-thu',
+  token?: string,
+): Promise<{ status: number; body: unknown; polled: PolledResult | null }> {
   const before = stack.log.lines.length;
   const res = await fetch(stack.urls.functions.driveWebhook!, {
     method: 'POST',
-    headers: { 'x-goog-channel-id': channelId, 'x-goog-channel-token': token ?? channelToken(stack.secrets.webhook, channelId), 'x-goog-resource-state': 'change', 'x-goog-message-number': '7' },
+    headers: {
+      'x-goog-channel-id': channelId,
+      'x-goog-channel-token': token ?? channelToken(stack.secrets.webhook, channelId),
+      'x-goog-resource-state': 'change',
+      'x-goog-message-number': '7',
+    },
   });
   const body = (await res.json()) as unknown;
   await stack.triggersIdle();
-  const polls = stack.log.lines.slice(before).filter((l) => l.message === 'drive changes polled') as unknown as PolledResult[];
+  const polls = stack.log.lines
+    .slice(before)
+    .filter((l) => l.message === 'drive changes polled') as unknown as PolledResult[];
   if (polls.length === 0) return { status: res.status, body, polled: null };
   const outcomes: Record<string, number> = {};
-  for (const poll of polls) for (const [key, value] of Object.entries(poll.outcomes)) outcomes[key] = (outcomes[key] ?? 0) + value;
-  return { status: res.status, body, polled: { status: polls.some((p) => p.status === 'polled') ? 'polled' : polls[0]!.status, changedFiles: polls.reduce((n, p) => n + p.changedFiles, 0), outcomes } };
+  for (const poll of polls)
+    for (const [key, value] of Object.entries(poll.outcomes)) outcomes[key] = (outcomes[key] ?? 0) + value;
+  return {
+    status: res.status,
+    body,
+    polled: {
+      status: polls.some((p) => p.status === 'polled') ? 'polled' : polls[0]!.status,
+      changedFiles: polls.reduce((n, p) => n + p.changedFiles, 0),
+      outcomes,
+    },
+  };
 }

@@ -14,7 +14,12 @@ import type { RetryPolicy } from '../../functions/adapters/retry.js';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { gridOfWorkbookModel } from '../../functions/layout/model-grid.js';
 import { sheetsAs, typeInto, writesFor, type Entry, type Typed } from '../../scripts/local-stack/clerk.js';
-import { LOCAL_SERVICE_ACCOUNT, startLocalStack, type LocalStack, type LocalStackOptions } from '../../scripts/local-stack/stack.js';
+import {
+  LOCAL_SERVICE_ACCOUNT,
+  startLocalStack,
+  type LocalStack,
+  type LocalStackOptions,
+} from '../../scripts/local-stack/stack.js';
 import type { Submission } from './fill-workbook.js';
 import { validSubmission } from './fill-workbook.js';
 
@@ -37,16 +42,34 @@ export interface TestStack extends LocalStack {
 
 export function submissionEntries(submission: Submission): Entry[] {
   const out: Entry[] = [];
-  const typedOf = (t: unknown): Typed => (t && typeof t === 'object' ? ('date' in t ? (t as { date: string }).date : (t as { error: string }).error) : (t as Typed));
-  for (const [table, byPeriod] of Object.entries(submission.figures)) for (const [period, byCode] of Object.entries(byPeriod)) for (const [code, value] of Object.entries(byCode)) out.push({ kind: 'figure', table, period, code, value: typedOf(value) });
+  const typedOf = (t: unknown): Typed =>
+    t && typeof t === 'object'
+      ? 'date' in t
+        ? (t as { date: string }).date
+        : (t as { error: string }).error
+      : (t as Typed);
+  for (const [table, byPeriod] of Object.entries(submission.figures))
+    for (const [period, byCode] of Object.entries(byPeriod))
+      for (const [code, value] of Object.entries(byCode))
+        out.push({ kind: 'figure', table, period, code, value: typedOf(value) });
   for (const [table, items] of Object.entries(submission.outline))
     for (const [item, error] of Object.entries(items)) {
-      if (error.content !== undefined) out.push({ kind: 'checklist', table, item, column: 'noi_dung', value: typedOf(error.content) });
-      if (error.reference !== undefined) out.push({ kind: 'checklist', table, item, column: 'tham_chieu', value: typedOf(error.reference) });
+      if (error.content !== undefined)
+        out.push({ kind: 'checklist', table, item, column: 'noi_dung', value: typedOf(error.content) });
+      if (error.reference !== undefined)
+        out.push({ kind: 'checklist', table, item, column: 'tham_chieu', value: typedOf(error.reference) });
     }
-  for (const [table, rows] of Object.entries(submission.lists)) rows.forEach((row, index) => Object.entries(row).forEach(([field, value]) => out.push({ kind: 'list', table, index, field, value: typedOf(value) })));
-  for (const [table, fields] of Object.entries(submission.forms)) for (const [field, value] of Object.entries(fields)) out.push({ kind: 'form', table, field, value: typedOf(value) });
-  for (const [field, value] of Object.entries(submission.confirmation)) out.push({ kind: 'form', table: 'xac_nhan', field, value: typedOf(value) });
+  for (const [table, rows] of Object.entries(submission.lists))
+    rows.forEach((row, index) =>
+      Object.entries(row).forEach(([field, value]) =>
+        out.push({ kind: 'list', table, index, field, value: typedOf(value) }),
+      ),
+    );
+  for (const [table, fields] of Object.entries(submission.forms))
+    for (const [field, value] of Object.entries(fields))
+      out.push({ kind: 'form', table, field, value: typedOf(value) });
+  for (const [field, value] of Object.entries(submission.confirmation))
+    out.push({ kind: 'form', table: 'xac_nhan', field, value: typedOf(value) });
   return out;
 }
 
@@ -59,7 +82,17 @@ export async function startTestStack(opts: Partial<LocalStackOptions> & { at?: s
       clock.now = typeof moment === 'number' ? moment : Date.parse(moment);
     },
   };
-  const stack = await startLocalStack({ stateDir, persist: false, scheduler: false, sheetsQuotas: false, pushDelayMs: 50, retry: FAST_RETRY, log, now: () => clock.now, ...opts });
+  const stack = await startLocalStack({
+    stateDir,
+    persist: false,
+    scheduler: false,
+    sheetsQuotas: false,
+    pushDelayMs: 50,
+    retry: FAST_RETRY,
+    log,
+    now: () => clock.now,
+    ...opts,
+  });
   const runtime = stack.runtime;
   const sheetOf = async (unitId: string, roundId: string) => {
     const reg = await runtime.store.unitSheet(roundId, unitId);
@@ -70,17 +103,32 @@ export async function startTestStack(opts: Partial<LocalStackOptions> & { at?: s
     const template = gridOfWorkbookModel(buildUnitWorkbook(runtime.model, unitId, roundId));
     const { writes, unplaced } = writesFor(runtime.model, unitId, roundId, template, entries);
     if (unplaced.length) throw new Error(`entries without a cell: ${JSON.stringify(unplaced.slice(0, 3))}`);
-    await typeInto(sheetsAs(stack.urls.sheets, runtime.model.unit(unitId).emails[0] ?? 'clerk@hanoi.example'), await sheetOf(unitId, roundId), writes);
+    await typeInto(
+      sheetsAs(stack.urls.sheets, runtime.model.unit(unitId).emails[0] ?? 'clerk@hanoi.example'),
+      await sheetOf(unitId, roundId),
+      writes,
+    );
   };
   return {
     ...stack,
     log,
     clock,
     provision: (rounds) =>
-      provisionCampaign({ ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { ...(rounds ? { rounds } : {}), webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs } }),
+      provisionCampaign(
+        { ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
+        {
+          ...(rounds ? { rounds } : {}),
+          webhook: {
+            address: runtime.config.webhook.url,
+            secret: runtime.config.webhook.secret,
+            ttlMs: runtime.config.watchTtlMs,
+          },
+        },
+      ),
     sheetOf,
     type,
-    typeSubmission: (unitId, roundId, submission) => type(unitId, roundId, submissionEntries(submission ?? validSubmission(runtime.model, unitId, roundId))),
+    typeSubmission: (unitId, roundId, submission) =>
+      type(unitId, roundId, submissionEntries(submission ?? validSubmission(runtime.model, unitId, roundId))),
     process: async (unitId, roundId, o) => processUnitSheet(runtime, await sheetOf(unitId, roundId), o),
     async dispose() {
       await stack.stop();

@@ -9,6 +9,9 @@ import type { FirestoreStore } from '../../functions/adapters/firestore-store.js
 /** The field of a stored flag document (one per unit and round) that holds the findings. */
 export const FLAGS_FIELD = 'flags';
 
-export function storedCollection(deps: { db: Firestore; store: FirestoreStore }, name: 'flags' | 'reminders'): CollectionReference {
+export function storedCollection(
+  deps: { db: Firestore; store: FirestoreStore },
+  name: 'flags' | 'reminders',
+): CollectionReference {
   return deps.db.collection('campaigns').doc(deps.store.campaignId).collection(name);
 }

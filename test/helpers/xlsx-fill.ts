@@ -25,7 +25,11 @@ function excelValue(value: Typed) {
 }
 
 /** Locates every cell by the template's hidden codes, then writes the values with exceljs. */
-export async function fillXlsx(template: Buffer, submission: Submission, after?: (wb: Workbook) => void): Promise<Buffer> {
+export async function fillXlsx(
+  template: Buffer,
+  submission: Submission,
+  after?: (wb: Workbook) => void,
+): Promise<Buffer> {
   const grid = await readXlsxGrid(template);
   const writes = submissionWrites(grid, submission);
   const workbook = await loadWorkbook(template);

@@ -56,7 +56,8 @@ function storeFor(name: string): FirestoreStore {
 function modelWithCommunes(communeCount: number): { model: CampaignModel; communes: string[] } {
   const communes = Array.from({ length: communeCount }, (_, i) => `xa-${String(i + 1).padStart(3, '0')}-ba-dinh`);
   const model = modifiedModel((raw) => {
-    for (const id of communes) raw.units.push({ id, name: `UBND xã ${id}`, kind: 'commune', parent: DISTRICT, emails: [`${id}@hanoi.example`] });
+    for (const id of communes)
+      raw.units.push({ id, name: `UBND xã ${id}`, kind: 'commune', parent: DISTRICT, emails: [`${id}@hanoi.example`] });
   });
   return { model, communes };
 }
@@ -101,9 +102,22 @@ function randomTotals(random: Gen): Record<string, FigureTotals> {
 }
 
 /** A submission as the aggregation and the reconcile read it (the fields they use). */
-function submission(model: CampaignModel, unitId: string, versionCount: number, totals: Record<string, FigureTotals>): SubmissionRecord {
+function submission(
+  model: CampaignModel,
+  unitId: string,
+  versionCount: number,
+  totals: Record<string, FigureTotals>,
+): SubmissionRecord {
   const unit = model.unit(unitId);
-  return { unitId, roundId: SO_KET, kind: unit.kind, parentId: unit.parent, versionCount, totals, values: {} } as unknown as SubmissionRecord;
+  return {
+    unitId,
+    roundId: SO_KET,
+    kind: unit.kind,
+    parentId: unit.parent,
+    versionCount,
+    totals,
+    values: {},
+  } as unknown as SubmissionRecord;
 }
 
 /** Every stored node against computeAllNodes from the stored submissions; every counted part against its child. */
@@ -118,10 +132,18 @@ async function expectNodesMatchSources(model: CampaignModel, store: FirestoreSto
       expect(storedNode?.contributors ?? 0, `${label}: ${node.nodeId}`).toBe(0);
       continue;
     }
-    expect(canonicalJson({ totals: storedNode?.totals, contributors: storedNode?.contributors, own: storedNode?.own }), `${label}: ${node.nodeId}`).toBe(canonicalJson({ totals: node.totals, contributors: node.contributors, own: node.own }));
-    const counted = parts.filter((p) => p.nodeId === node.nodeId && p.epoch === storedNode!.epoch && p.contributors > 0);
+    expect(
+      canonicalJson({ totals: storedNode?.totals, contributors: storedNode?.contributors, own: storedNode?.own }),
+      `${label}: ${node.nodeId}`,
+    ).toBe(canonicalJson({ totals: node.totals, contributors: node.contributors, own: node.own }));
+    const counted = parts.filter(
+      (p) => p.nodeId === node.nodeId && p.epoch === storedNode!.epoch && p.contributors > 0,
+    );
     const wanted = Object.entries(node.children).filter(([, c]) => c.contributors > 0);
-    expect(canonicalJson(Object.fromEntries(counted.map((p) => [p.childId, p.totals]))), `${label}: parts of ${node.nodeId}`).toBe(canonicalJson(Object.fromEntries(wanted.map(([id, c]) => [id, c.totals]))));
+    expect(
+      canonicalJson(Object.fromEntries(counted.map((p) => [p.childId, p.totals]))),
+      `${label}: parts of ${node.nodeId}`,
+    ).toBe(canonicalJson(Object.fromEntries(wanted.map(([id, c]) => [id, c.totals]))));
   }
 }
 
@@ -136,7 +158,8 @@ describe('aggregates kept by parts and deltas', () => {
       const deps = { model, store, now: () => NOW, log: memoryLogger() };
       const versions = new Map<string, number>();
       // Offers the store has seen, replayed later: an older one must change nothing.
-      const seen: { nodeId: string; parentId: string | null; change: Parameters<FirestoreStore['updateNode']>[3] }[] = [];
+      const seen: { nodeId: string; parentId: string | null; change: Parameters<FirestoreStore['updateNode']>[3] }[] =
+        [];
       for (let step = 0; step < 8; step++) {
         const changed = random.shuffled(units).slice(0, 1 + random.int(3));
         for (const unitId of changed) {
@@ -152,12 +175,29 @@ describe('aggregates kept by parts and deltas', () => {
         for (const old of random.shuffled(seen).slice(0, 3)) {
           const before = await store.aggregate(SO_KET, old.nodeId);
           const update = await store.updateNode(SO_KET, old.nodeId, old.parentId, old.change, NOW);
-          if (!update.changed) expect(await store.aggregate(SO_KET, old.nodeId), `seed ${seed}, step ${step}: stale offer`).toEqual(before);
+          if (!update.changed)
+            expect(await store.aggregate(SO_KET, old.nodeId), `seed ${seed}, step ${step}: stale offer`).toEqual(
+              before,
+            );
         }
         await expectNodesMatchSources(model, store, `seed ${seed}, step ${step}`);
         for (const storedNode of await store.aggregatesOfRound(SO_KET)) {
-          seen.push({ nodeId: storedNode.nodeId, parentId: storedNode.parentId, change: { own: storedNode.own, ownSeq: storedNode.ownSeq } });
-          if (storedNode.parentId) seen.push({ nodeId: storedNode.parentId, parentId: model.unit(storedNode.parentId).parent, change: { childId: storedNode.nodeId, totals: storedNode.totals, seq: storedNode.seq, contributors: storedNode.contributors } });
+          seen.push({
+            nodeId: storedNode.nodeId,
+            parentId: storedNode.parentId,
+            change: { own: storedNode.own, ownSeq: storedNode.ownSeq },
+          });
+          if (storedNode.parentId)
+            seen.push({
+              nodeId: storedNode.parentId,
+              parentId: model.unit(storedNode.parentId).parent,
+              change: {
+                childId: storedNode.nodeId,
+                totals: storedNode.totals,
+                seq: storedNode.seq,
+                contributors: storedNode.contributors,
+              },
+            });
         }
       }
       // The scheduled reconcile, recomputing everything, finds nothing to repair.
@@ -193,7 +233,9 @@ describe('the size of aggregate documents', () => {
       const batch = db.batch();
       for (const [offset, id] of communes.slice(i, i + 300).entries()) {
         const totals = commitInputFor(model, id, SO_KET, { sourceVersion: 1, now: NOW }).candidate!.totals;
-        for (const byCode of Object.values(totals)) for (const code of Object.keys(byCode)) if (byCode[code] !== null) byCode[code] = byCode[code]! * (1 + ((i + offset) % 7)) + 0.125;
+        for (const byCode of Object.values(totals))
+          for (const code of Object.keys(byCode))
+            if (byCode[code] !== null) byCode[code] = byCode[code]! * (1 + ((i + offset) % 7)) + 0.125;
         batch.set(store.submissionRef(SO_KET, id), submission(model, id, 1, totals));
       }
       await batch.commit();
@@ -212,7 +254,9 @@ describe('the size of aggregate documents', () => {
     const small = await largestAt(30);
     const large = await largestAt(366);
     const huge = await largestAt(900);
-    console.info(`largest aggregate node: ${small.node} B at 30 children, ${large.node} B at 366, ${huge.node} B at 900; largest part ${small.part} / ${large.part} / ${huge.part} B`);
+    console.info(
+      `largest aggregate node: ${small.node} B at 30 children, ${large.node} B at 366, ${huge.node} B at 900; largest part ${small.part} / ${large.part} / ${huge.part} B`,
+    );
     // The bound: a node holds own totals, totals and the ledger, per indicator; a part one
     // child's totals. At the 2020 campaign's 37 indicators, a few KB whatever the children.
     expect(huge.node).toBeLessThan(6144);
@@ -230,8 +274,12 @@ describe('the size of aggregate documents', () => {
     bumped.bang1!['tuyen_truyen.dai_chung'] = (bumped.bang1!['tuyen_truyen.dai_chung'] ?? 0) + 7;
     await store.submissionRef(SO_KET, target).set({ ...previous, versionCount: 2, totals: bumped });
     const before = (await store.aggregate(SO_KET, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']!;
-    expect((await aggregateSubmission({ model, store, now: () => NOW, log: memoryLogger() }, SO_KET, target)).updated).toEqual([target, DISTRICT, 'ha-noi', 'bca']);
-    expect((await store.aggregate(SO_KET, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']).toBe(roundFigure(before + 7));
+    expect(
+      (await aggregateSubmission({ model, store, now: () => NOW, log: memoryLogger() }, SO_KET, target)).updated,
+    ).toEqual([target, DISTRICT, 'ha-noi', 'bca']);
+    expect((await store.aggregate(SO_KET, DISTRICT))!.totals.bang1!['tuyen_truyen.dai_chung']).toBe(
+      roundFigure(before + 7),
+    );
     await expectNodesMatchSources(model, store, '900 communes, one more version');
   }, 300_000);
 });
@@ -251,14 +299,18 @@ describe('a node stored before parts existed', () => {
       parentId,
       own: null,
       ownSeq: 0,
-      children: Object.fromEntries(Object.entries(children).map(([id, totals]) => [id, { totals, seq: 1, contributors: 1 }])),
+      children: Object.fromEntries(
+        Object.entries(children).map(([id, totals]) => [id, { totals, seq: 1, contributors: 1 }]),
+      ),
       totals: computeAllNodes(model, new Map(subs.map((s, i) => [s.unitId, owns[i]!]))).get(nodeId)!.totals,
       contributors: subs.length,
       seq: 1,
       updatedAt: NOW,
     });
     // The district's old document holds its communes' totals in a `children` map.
-    await store.aggregateRef(SO_KET, DISTRICT).set(legacy(DISTRICT, 'ha-noi', Object.fromEntries(communes.map((u, i) => [u, owns[i]!]))));
+    await store
+      .aggregateRef(SO_KET, DISTRICT)
+      .set(legacy(DISTRICT, 'ha-noi', Object.fromEntries(communes.map((u, i) => [u, owns[i]!]))));
     const result = await reconcileRound(deps, SO_KET);
     expect(result.repaired).toContain(DISTRICT);
     const district = (await store.aggregate(SO_KET, DISTRICT))! as AggregateRecord & { children?: unknown };

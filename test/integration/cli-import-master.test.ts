@@ -30,23 +30,60 @@ const cli = (...args: string[]) => runCliCaptured(args, { cwd: dir, env: { LOCAL
 
 async function filled(unitId: string): Promise<string> {
   const file = `${unitId}.xlsx`;
-  await writeFile(join(dir, file), await fillXlsx(await templateXlsx(model, unitId, SO_KET), validSubmission(model, unitId, SO_KET)));
+  await writeFile(
+    join(dir, file),
+    await fillXlsx(await templateXlsx(model, unitId, SO_KET), validSubmission(model, unitId, SO_KET)),
+  );
   return file;
 }
 
 describe('npm run cli -- import … and master --json', () => {
   it('imports two units on time and late, and the master view adds them up by value', async () => {
-    const onTime = await cli('import', await filled('ubnd-ba-dinh'), '--unit', 'ubnd-ba-dinh', '--round', SO_KET, '--at', '2020-07-10T09:00:00+07:00', '--json');
+    const onTime = await cli(
+      'import',
+      await filled('ubnd-ba-dinh'),
+      '--unit',
+      'ubnd-ba-dinh',
+      '--round',
+      SO_KET,
+      '--at',
+      '2020-07-10T09:00:00+07:00',
+      '--json',
+    );
     expect(onTime.code).toBe(0);
     expect(onTime.stderr).toContain('Đang tạo bảng tính cho đợt so-ket-2020…');
     const first = JSON.parse(onTime.stdout);
-    expect(first).toMatchObject({ unit: 'ubnd-ba-dinh', round: SO_KET, status: 'ready', issues: [], accepted: true, version: 1, late: false, statusText: 'Đã gửi lúc 09:00 10/07/2020.' });
+    expect(first).toMatchObject({
+      unit: 'ubnd-ba-dinh',
+      round: SO_KET,
+      status: 'ready',
+      issues: [],
+      accepted: true,
+      version: 1,
+      late: false,
+      statusText: 'Đã gửi lúc 09:00 10/07/2020.',
+    });
     expect(first.spreadsheetUrl).toMatch(/^https?:\/\//);
 
-    const late = await cli('import', await filled('ubnd-hoan-kiem'), '--unit', 'ubnd-hoan-kiem', '--round', SO_KET, '--at', '2020-07-16T10:30', '--json');
+    const late = await cli(
+      'import',
+      await filled('ubnd-hoan-kiem'),
+      '--unit',
+      'ubnd-hoan-kiem',
+      '--round',
+      SO_KET,
+      '--at',
+      '2020-07-16T10:30',
+      '--json',
+    );
     expect(late.code).toBe(0);
     expect(late.stderr).not.toContain('Đang tạo bảng tính'); // provisioned once, found again in the persisted state
-    expect(JSON.parse(late.stdout)).toMatchObject({ accepted: true, version: 1, late: true, statusText: 'Đã gửi lúc 10:30 16/07/2020 (nộp muộn).' });
+    expect(JSON.parse(late.stdout)).toMatchObject({
+      accepted: true,
+      version: 1,
+      late: true,
+      statusText: 'Đã gửi lúc 10:30 16/07/2020 (nộp muộn).',
+    });
 
     const master = await cli('master', '--json', '--round', SO_KET, '--at', '2020-07-20T08:00:00+07:00');
     expect(master.code).toBe(0);
@@ -62,8 +99,16 @@ describe('npm run cli -- import … and master --json', () => {
     expect(view.groupTotals.sectors).toEqual({});
     expect(view.byUnit['ubnd-ba-dinh'].bang1[FLOW]).toBe(flow(baDinhFigures));
     expect(Object.keys(view.byUnit).sort()).toEqual(['ubnd-ba-dinh', 'ubnd-hoan-kiem']);
-    expect([view.state['ubnd-ba-dinh'], view.state['ubnd-hoan-kiem'], view.state['ubnd-tay-ho']]).toEqual(['submitted', 'submitted', 'empty']);
-    expect([view.timeliness['ubnd-ba-dinh'], view.timeliness['ubnd-hoan-kiem'], view.timeliness['ubnd-tay-ho']]).toEqual(['on-time', 'late', 'missing']);
+    expect([view.state['ubnd-ba-dinh'], view.state['ubnd-hoan-kiem'], view.state['ubnd-tay-ho']]).toEqual([
+      'submitted',
+      'submitted',
+      'empty',
+    ]);
+    expect([
+      view.timeliness['ubnd-ba-dinh'],
+      view.timeliness['ubnd-hoan-kiem'],
+      view.timeliness['ubnd-tay-ho'],
+    ]).toEqual(['on-time', 'late', 'missing']);
     expect(view.nominations['ubnd-ba-dinh'].map((n: { name: string; source: string }) => [n.name, n.source])).toEqual([
       ['Tổ dân phố số 7 (Ba Đình)', 'submitted'],
       ['Nguyễn Thị Lan (Ba Đình)', 'submitted'],

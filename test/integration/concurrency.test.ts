@@ -55,7 +55,11 @@ function storesOf(namespace = `dua-${randomUUID().slice(0, 8)}`): FirestoreStore
 function evaluation(unitId: string, sourceVersion: number, marker: number): CommitInput {
   const bang1 = figuresFor(model, unitId, SO_KET, 'bang1');
   bang1[MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 1_000 + marker;
-  return commitInputFor(model, unitId, SO_KET, { sourceVersion, now: ON_TIME + marker, figures: { bang1, bang2: figuresFor(model, unitId, SO_KET, 'bang2') } });
+  return commitInputFor(model, unitId, SO_KET, {
+    sourceVersion,
+    now: ON_TIME + marker,
+    figures: { bang1, bang2: figuresFor(model, unitId, SO_KET, 'bang2') },
+  });
 }
 
 describe.runIf(official)('on Google’s emulator, transactions serialise', () => {
@@ -67,7 +71,12 @@ describe.runIf(official)('on Google’s emulator, transactions serialise', () =>
       const older = evaluation(unit, 2 * round, 2 * round);
       const newer = evaluation(unit, 2 * round + 1, 2 * round + 1);
       // Alternate which instance gets which version, and which is sent first.
-      const [firstResult, secondResult] = round % 2 ? await Promise.all([firstStore!.commitEvaluation(older), secondStore!.commitEvaluation(newer)]) : await Promise.all([secondStore!.commitEvaluation(newer), firstStore!.commitEvaluation(older)]).then(([n, o]) => [o, n] as const);
+      const [firstResult, secondResult] =
+        round % 2
+          ? await Promise.all([firstStore!.commitEvaluation(older), secondStore!.commitEvaluation(newer)])
+          : await Promise.all([secondStore!.commitEvaluation(newer), firstStore!.commitEvaluation(older)]).then(
+              ([n, o]) => [o, n] as const,
+            );
       // The newer always commits (nothing newer exists); the older commits only if it got there first.
       expect(secondResult.outcome).toBe('committed');
       expectedVersions += firstResult.outcome === 'committed' ? 2 : 1;
@@ -95,7 +104,8 @@ describe.runIf(official)('on Google’s emulator, transactions serialise', () =>
       const sent: OutgoingMail[] = [];
       const mailer: Mailer = { send: async (m) => void sent.push(m), close: () => {} };
       const [firstStore, secondStore] = storesOf();
-      const sweepOn = (store: FirestoreStore) => runSweep({ model: second, store, mailer, now: () => at, log: memoryLogger() });
+      const sweepOn = (store: FirestoreStore) =>
+        runSweep({ model: second, store, mailer, now: () => at, log: memoryLogger() });
       const [one, two] = await Promise.all([sweepOn(firstStore!), sweepOn(secondStore!)]);
       const planned = one.emails.length;
       expect(planned).toBeGreaterThan(0);
@@ -110,14 +120,28 @@ describe.runIf(official)('on Google’s emulator, transactions serialise', () =>
     const stores = storesOf();
     const districts = districtIds().slice(0, 12);
     const log = memoryLogger();
-    await Promise.all(districts.map((unitId, i) => stores[i % INSTANCES]!.commitEvaluation(commitInputFor(model, unitId, SO_KET, { sourceVersion: 1, now: ON_TIME }))));
-    await Promise.all(districts.map((unitId, i) => aggregateSubmission({ model, store: stores[i % INSTANCES]!, now: () => ON_TIME, log }, SO_KET, unitId)));
+    await Promise.all(
+      districts.map((unitId, i) =>
+        stores[i % INSTANCES]!.commitEvaluation(
+          commitInputFor(model, unitId, SO_KET, { sourceVersion: 1, now: ON_TIME }),
+        ),
+      ),
+    );
+    await Promise.all(
+      districts.map((unitId, i) =>
+        aggregateSubmission({ model, store: stores[i % INSTANCES]!, now: () => ON_TIME, log }, SO_KET, unitId),
+      ),
+    );
 
     const store = stores[0]!;
-    const owns = await Promise.all(districts.map(async (unitId) => totalsFromSubmission((await store.submission(SO_KET, unitId))!.totals)));
+    const owns = await Promise.all(
+      districts.map(async (unitId) => totalsFromSubmission((await store.submission(SO_KET, unitId))!.totals)),
+    );
     const parentId = model.unit(districts[0]!).parent!;
     const parent = await store.aggregate(SO_KET, parentId);
-    expect((await store.aggregatePartsOf(SO_KET, parentId)).map((p) => p.childId).sort()).toEqual([...districts].sort());
+    expect((await store.aggregatePartsOf(SO_KET, parentId)).map((p) => p.childId).sort()).toEqual(
+      [...districts].sort(),
+    );
     expect(parent!.contributors).toBe(districts.length);
     expect(parent!.totals).toEqual(sumTotals(owns));
     // And one level up, the parent's entry carries the same sum.

@@ -50,12 +50,23 @@ const measured: Measured[] = [];
 
 async function seed(model: CampaignModel, store: FirestoreStore, communeIds: string[]) {
   const now = stack.clock.now;
-  const figures = { bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2') };
+  const figures = {
+    bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'),
+    bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2'),
+  };
   for (let i = 0; i < communeIds.length; i += 300) {
     const batch = stack.runtime.db.batch();
     for (const id of communeIds.slice(i, i + 300)) {
       const input = commitInputFor(model, id, SO_KET, { sourceVersion: 3, now, figures });
-      const sub: SubmissionRecord = { ...input.candidate!, versionCount: 1, versionId: versionId(1), sourceVersion: 3, acceptedAt: now, firstAcceptedAt: now, late: false };
+      const sub: SubmissionRecord = {
+        ...input.candidate!,
+        versionCount: 1,
+        versionId: versionId(1),
+        sourceVersion: 3,
+        acceptedAt: now,
+        firstAcceptedAt: now,
+        late: false,
+      };
       batch.set(store.submissionRef(SO_KET, id), sub);
     }
     await batch.commit();
@@ -77,9 +88,16 @@ async function measure(communes: number): Promise<Measured> {
   const changed = structuredClone((await store.submission(SO_KET, target))!.values);
   changed.bang1![MAIN_PERIOD]![FLOW]! += 7;
   let mark = store.reads;
-  const commit = await store.commitEvaluation(commitInputFor(model, target, SO_KET, { sourceVersion: 9, now: stack.clock.now, figures: changed }));
+  const commit = await store.commitEvaluation(
+    commitInputFor(model, target, SO_KET, { sourceVersion: 9, now: stack.clock.now, figures: changed }),
+  );
   expect(commit).toMatchObject({ outcome: 'committed', accepted: true });
-  expect((await aggregateSubmission(deps, SO_KET, target)).updated).toEqual([target, model.unit(target).parent, 'ha-noi', 'bca']);
+  expect((await aggregateSubmission(deps, SO_KET, target)).updated).toEqual([
+    target,
+    model.unit(target).parent,
+    'ha-noi',
+    'bca',
+  ]);
   const storeChange = store.reads - mark;
   // The city's total moved by exactly that commune's change (+7 in one period of a flow).
   expect((await store.aggregate(SO_KET, 'ha-noi'))!.totals.bang1![FLOW]).toBe(city.totals.bang1![FLOW]! + 7);
@@ -87,7 +105,9 @@ async function measure(communes: number): Promise<Measured> {
   // A clerk's edit of the one real sheet (the same commune in both registries), processed through the pipeline.
   const reg = (await stack.runtime.store.unitSheet(SO_KET, sheetUnit))!;
   await store.register(reg);
-  await stack.type(sheetUnit, SO_KET, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: FLOW, value: 100 + communes }]);
+  await stack.type(sheetUnit, SO_KET, [
+    { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: FLOW, value: 100 + communes },
+  ]);
   mark = store.reads;
   const outcome = await processUnitSheet(deps, sheetId);
   expect(outcome.outcome === 'processed' && outcome.accepted && outcome.feedbackWritten).toBe(true);
@@ -97,7 +117,14 @@ async function measure(communes: number): Promise<Measured> {
   mark = store.reads;
   await store.submissionsOfRound(SO_KET);
   const allSubmissions = store.reads - mark;
-  return { communes, units: model.campaign.units.length, storeChange, sheetChange, allSubmissions, cityContributors: city.contributors };
+  return {
+    communes,
+    units: model.campaign.units.length,
+    storeChange,
+    sheetChange,
+    allSubmissions,
+    cityContributors: city.contributors,
+  };
 }
 
 beforeAll(async () => {

@@ -18,7 +18,15 @@ import { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
-import { aggregateMeaning, commitInputFor, everyCell, expectSameOutcome, pressSheetButton, pushAndPoll, registerUnitSheets } from '../helpers/integration.js';
+import {
+  aggregateMeaning,
+  commitInputFor,
+  everyCell,
+  expectSameOutcome,
+  pressSheetButton,
+  pushAndPoll,
+  registerUnitSheets,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
@@ -62,7 +70,8 @@ afterAll(async () => {
 /** Everything a delivery can change, for one stack. */
 async function everything(ids: Record<string, string>) {
   const { store } = stack.runtime;
-  const perUnit = async <T>(f: (u: string) => Promise<T>) => Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, await f(u)] as const)));
+  const perUnit = async <T>(f: (u: string) => Promise<T>) =>
+    Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, await f(u)] as const)));
   const sheet = (u: string) => everyCell(stack.sheets.getSpreadsheetState(ids[u]!)!);
   return {
     // Each run has sheets of its own: the file a state was read from, and the time Google's
@@ -77,7 +86,9 @@ async function everything(ids: Record<string, string>) {
     submissions: await perUnit((u) => store.submission(SO_KET, u)),
     versions: await perUnit((u) => store.versions(SO_KET, u)),
     // A node's epoch names its incarnation, random by construction: each run creates its own.
-    aggregates: (await store.aggregatesOfRound(SO_KET)).map(({ epoch: _epoch, ...rest }) => rest).sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
+    aggregates: (await store.aggregatesOfRound(SO_KET))
+      .map(({ epoch: _epoch, ...rest }) => rest)
+      .sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
     nominees: await store.nomineeIndex(SO_KET),
     driveVersions: await perUnit(async (u) => stack.sheets.getDriveFileState(ids[u]!)!.version),
     sheets: await perUnit(async (u) => sheet(u)),
@@ -129,7 +140,11 @@ describe('the same story, delivered cleanly and delivered messily', () => {
     expect(await webhookPush(stack)).toEqual({ status: 'polled', changedFiles: 3, outcomes: { processed: 3 } });
     release();
     expect(await older).toEqual({ outcome: 'unchanged', unitId: 'ubnd-ba-dinh', roundId: SO_KET });
-    expect(stack.log.lines.some((l) => l.message === 'older or duplicate read; newer state already stored' && l.unitId === 'ubnd-ba-dinh')).toBe(true);
+    expect(
+      stack.log.lines.some(
+        (l) => l.message === 'older or duplicate read; newer state already stored' && l.unitId === 'ubnd-ba-dinh',
+      ),
+    ).toBe(true);
 
     // The same changes, twice more: the direct call and the button.
     for (const unit of UNITS) {
@@ -137,7 +152,9 @@ describe('the same story, delivered cleanly and delivered messily', () => {
       expect((await pressSheetButton(stack, sheetIds[unit]!)).body).toEqual({ outcome: 'unchanged' });
     }
     // A stale evaluation handed straight to the store is refused too.
-    const stale = await runtime.store.commitEvaluation(commitInputFor(runtime.model, 'ubnd-ba-dinh', SO_KET, { sourceVersion: 2, now: stack.clock.now }));
+    const stale = await runtime.store.commitEvaluation(
+      commitInputFor(runtime.model, 'ubnd-ba-dinh', SO_KET, { sourceVersion: 2, now: stack.clock.now }),
+    );
     expect(stale.outcome).toBe('stale');
     // The aggregation events, delivered again.
     await stack.triggersIdle();
@@ -150,7 +167,12 @@ describe('the same story, delivered cleanly and delivered messily', () => {
     const second = await everything(sheetIds);
     expect(first.states['ubnd-ba-dinh']).toMatchObject({ status: 'ready', errors: 0 });
     expect(first.submissions['ubnd-ba-dinh']).toMatchObject({ versionCount: 1 });
-    expectSameOutcome(second, first, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'driveVersions'], ['sheets']);
+    expectSameOutcome(
+      second,
+      first,
+      ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'driveVersions'],
+      ['sheets'],
+    );
   });
 });
 
@@ -175,12 +197,15 @@ describe('the Eventarc bridge delivering duplicated and shuffled events', () => 
     const before = await stack.runtime.store.aggregatesOfRound(SO_KET);
     const bridge = await replay(stack, 11, 1);
     expect([bridge.delivered, bridge.failed]).toEqual([2 * UNITS.length, 0]);
-    expect((await stack.runtime.store.aggregatesOfRound(SO_KET)).sort((x, y) => x.nodeId.localeCompare(y.nodeId))).toEqual(before.sort((x, y) => x.nodeId.localeCompare(y.nodeId)));
+    expect(
+      (await stack.runtime.store.aggregatesOfRound(SO_KET)).sort((x, y) => x.nodeId.localeCompare(y.nodeId)),
+    ).toEqual(before.sort((x, y) => x.nodeId.localeCompare(y.nodeId)));
   });
 
   it('aggregates rebuilt from nothing by duplicated, shuffled events equal the clean ones', async () => {
     const { store } = stack.runtime;
-    for (const aggregateRecord of await store.aggregatesOfRound(SO_KET)) await store.aggregateRef(SO_KET, aggregateRecord.nodeId).delete();
+    for (const aggregateRecord of await store.aggregatesOfRound(SO_KET))
+      await store.aggregateRef(SO_KET, aggregateRecord.nodeId).delete();
     expect(await store.aggregatesOfRound(SO_KET)).toEqual([]);
     const bridge = await replay(stack, 5, 0.5);
     expect(bridge.failed).toBe(0);
@@ -195,7 +220,9 @@ describe('a delivery that failed half-way up the hierarchy', () => {
     const runtime = stack.runtime;
     const store = new FirestoreStore(runtime.db, `${runtime.model.id}-thu-loi`);
     const log = memoryLogger();
-    await store.commitEvaluation(commitInputFor(runtime.model, 'ubnd-tay-ho', SO_KET, { sourceVersion: 5, now: stack.clock.now }));
+    await store.commitEvaluation(
+      commitInputFor(runtime.model, 'ubnd-tay-ho', SO_KET, { sourceVersion: 5, now: stack.clock.now }),
+    );
     const failing = Object.assign(Object.create(store), {
       updateNode: (roundId: string, nodeId: string, ...rest: unknown[]) => {
         if (nodeId === 'ha-noi') return Promise.reject(Object.assign(new Error('deadline exceeded'), { code: 4 }));
@@ -203,7 +230,9 @@ describe('a delivery that failed half-way up the hierarchy', () => {
       },
     }) as FirestoreStore;
     const deps = { model: runtime.model, now: () => stack.clock.now, log };
-    await expect(aggregateSubmission({ ...deps, store: failing }, SO_KET, 'ubnd-tay-ho')).rejects.toThrow('deadline exceeded');
+    await expect(aggregateSubmission({ ...deps, store: failing }, SO_KET, 'ubnd-tay-ho')).rejects.toThrow(
+      'deadline exceeded',
+    );
     expect((await store.aggregate(SO_KET, 'ubnd-tay-ho'))?.contributors).toBe(1);
     expect(await store.aggregate(SO_KET, 'ha-noi')).toBeNull();
 

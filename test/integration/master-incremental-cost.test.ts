@@ -14,7 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
-import { createMasterCache, MASTER_LEASE_MS, MAX_UNIT_CHANGES, refreshMaster, requestMasterRefresh, type MasterCache, type MasterDeps } from '../../functions/app/master.js';
+import {
+  createMasterCache,
+  MASTER_LEASE_MS,
+  MAX_UNIT_CHANGES,
+  refreshMaster,
+  requestMasterRefresh,
+  type MasterCache,
+  type MasterDeps,
+} from '../../functions/app/master.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
 import type { SubmissionRecord } from '../../functions/app/records.js';
 import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
@@ -54,20 +62,38 @@ async function campaignOf(communes: number): Promise<Campaign> {
   const model = modelOf(loadCampaign(file));
   const store = new FirestoreStore(stack.runtime.db, `${model.id}-master-${communes}`);
   const now = stack.clock.now;
-  const figures = { bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'), bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2') };
+  const figures = {
+    bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'),
+    bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2'),
+  };
   for (let i = 0; i < communeIds.length; i += 300) {
     const batch = stack.runtime.db.batch();
     for (const id of communeIds.slice(i, i + 300)) {
       const input = commitInputFor(model, id, SO_KET, { sourceVersion: 3, now, figures });
-      const sub: SubmissionRecord = { ...input.candidate!, versionCount: 1, versionId: versionId(1), sourceVersion: 3, acceptedAt: now, firstAcceptedAt: now, late: false };
+      const sub: SubmissionRecord = {
+        ...input.candidate!,
+        versionCount: 1,
+        versionId: versionId(1),
+        sourceVersion: 3,
+        acceptedAt: now,
+        firstAcceptedAt: now,
+        late: false,
+      };
       batch.set(store.submissionRef(SO_KET, id), sub);
     }
     await batch.commit();
   }
   await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SO_KET);
   // Its master, made as provisioning makes one.
-  const spreadsheetId = (await stack.runtime.files.createSpreadsheet(`Master ${communes}`, { test: `master-${communes}` })).id;
-  await stack.runtime.workbooks.render(spreadsheetId, buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, { editors: [LOCAL_SERVICE_ACCOUNT] }));
+  const spreadsheetId = (
+    await stack.runtime.files.createSpreadsheet(`Master ${communes}`, { test: `master-${communes}` })
+  ).id;
+  await stack.runtime.workbooks.render(
+    spreadsheetId,
+    buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist: new Set() }), now, {
+      editors: [LOCAL_SERVICE_ACCOUNT],
+    }),
+  );
   await store.patchMeta('master', { spreadsheetId });
   const campaign: Campaign = {
     model,
@@ -78,7 +104,16 @@ async function campaignOf(communes: number): Promise<Campaign> {
     log: memoryLogger(),
     written: [],
     deps(master = recording(campaign)) {
-      return { ...stack.runtime, model, store, master, masterCache: campaign.cache, files: undefined, now: () => stack.clock.now, log: campaign.log };
+      return {
+        ...stack.runtime,
+        model,
+        store,
+        master,
+        masterCache: campaign.cache,
+        files: undefined,
+        now: () => stack.clock.now,
+        log: campaign.log,
+      };
     },
   };
   await requestMasterRefresh(store, now, 'all');
@@ -99,12 +134,21 @@ function recording(campaign: Campaign): SheetsMaster {
 
 /** A commune's new accepted version with `flow` in its main period, stored, marked and aggregated as the pipeline does. */
 async function changeCommune(campaign: Campaign, unitId: string, flow: number, version: number) {
-  const figures = { bang1: structuredClone(figuresFor(campaign.model, unitId, SO_KET, 'bang1')), bang2: figuresFor(campaign.model, unitId, SO_KET, 'bang2') };
+  const figures = {
+    bang1: structuredClone(figuresFor(campaign.model, unitId, SO_KET, 'bang1')),
+    bang2: figuresFor(campaign.model, unitId, SO_KET, 'bang2'),
+  };
   figures.bang1[MAIN_PERIOD]![FLOW] = flow;
-  const commit = await campaign.store.commitEvaluation(commitInputFor(campaign.model, unitId, SO_KET, { sourceVersion: version, now: stack.clock.now, figures }));
+  const commit = await campaign.store.commitEvaluation(
+    commitInputFor(campaign.model, unitId, SO_KET, { sourceVersion: version, now: stack.clock.now, figures }),
+  );
   expect(commit).toMatchObject({ outcome: 'committed', accepted: true });
   await requestMasterRefresh(campaign.store, stack.clock.now, { roundId: SO_KET, unitId });
-  await aggregateSubmission({ model: campaign.model, store: campaign.store, now: () => stack.clock.now, log: memoryLogger() }, SO_KET, unitId);
+  await aggregateSubmission(
+    { model: campaign.model, store: campaign.store, now: () => stack.clock.now, log: memoryLogger() },
+    SO_KET,
+    unitId,
+  );
 }
 
 const sheetOf = (c: Campaign) => stack.sheets.getSpreadsheetState(c.spreadsheetId)!;
@@ -135,7 +179,9 @@ beforeAll(async () => {
       const update = request.updateCells!;
       const title = titleOf.get(update.start!.sheetId!)!;
       const values = tabValues(sheetOf(campaign), title);
-      return update.rows!.map((_r, i) => `${title}: ${values[update.start!.rowIndex! + i]!.filter((v) => v !== null).join(' | ')}`);
+      return update.rows!.map(
+        (_r, i) => `${title}: ${values[update.start!.rowIndex! + i]!.filter((v) => v !== null).join(' | ')}`,
+      );
     });
     // The same change refreshed in full, for comparison.
     await requestMasterRefresh(campaign.store, stack.clock.now, 'all');
@@ -164,7 +210,8 @@ describe('an incremental master refresh after one unit changed', () => {
     const names = [campaign.model.unit(target).name, campaign.model.unit(campaign.model.unit(target).parent!).name];
     expect(measured[30]!.cells).toBe(measured[150]!.cells);
     expect(measured[150]!.rows.length).toBeGreaterThan(0);
-    for (const row of measured[150]!.rows) expect(names.some((n) => row.includes(n)) || /: (Tổng cộng|Cộng)/.test(row), row).toBe(true);
+    for (const row of measured[150]!.rows)
+      expect(names.some((n) => row.includes(n)) || /: (Tổng cộng|Cộng)/.test(row), row).toBe(true);
     // The commune's own row is among them, with its new figure.
     expect(measured[150]!.rows.some((r) => r.includes(names[0]!))).toBe(true);
     expect(byUnitFigure(campaign, target)).toBe(777);
@@ -173,7 +220,8 @@ describe('an incremental master refresh after one unit changed', () => {
   it('past MAX_UNIT_CHANGES marked units (a burst, a provisioning), one query per collection: a full load, only what differs written', async () => {
     const campaign = campaigns[150]!;
     const units = campaign.model.campaign.units.map((u) => u.id);
-    for (const roundId of [SO_KET, 'bo-sung-2020']) for (const unitId of units) await campaign.store.markMasterChange({ roundId, unitId }, stack.clock.now);
+    for (const roundId of [SO_KET, 'bo-sung-2020'])
+      for (const unitId of units) await campaign.store.markMasterChange({ roundId, unitId }, stack.clock.now);
     expect(2 * units.length).toBeGreaterThan(MAX_UNIT_CHANGES);
     await requestMasterRefresh(campaign.store, stack.clock.now, 'master');
     campaign.store.reads = 0;
@@ -247,7 +295,9 @@ describe('an incremental master refresh after one unit changed', () => {
     expect(differences.map((d) => d.tab)).toContain(byUnitTitle(campaign));
     expect(differences.every((d) => d.cell === null || /^[A-Z]+\d+$/.test(d.cell))).toBe(true);
     // The full master was written: the commune's row shows its figure.
-    expect(byUnitFigure(campaign, target)).toBe(figuresFor(campaign.model, campaign.communeIds[0]!, SO_KET, 'bang1')[MAIN_PERIOD]![FLOW]);
+    expect(byUnitFigure(campaign, target)).toBe(
+      figuresFor(campaign.model, campaign.communeIds[0]!, SO_KET, 'bang1')[MAIN_PERIOD]![FLOW],
+    );
     // And without a difference, the nightly rebuild logs nothing.
     await requestMasterRefresh(campaign.store, stack.clock.now, 'verify');
     campaign.log.lines.length = 0;

@@ -17,11 +17,22 @@ import { currentMasterView, refreshMaster, requestMasterRefresh, type MasterDeps
 import type { Store } from '../../functions/app/ports.js';
 import type { MetaDocs } from '../../functions/app/ports.js';
 import type { NominationRecord, UnitFlagsRecord } from '../../functions/app/records.js';
-import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE, NOMINATION_ID_CODE, SHORTLIST_CODE } from '../../functions/layout/master-workbook.js';
+import {
+  buildMasterWorkbook,
+  NOMINATIONS_TAB_TITLE,
+  NOMINATION_ID_CODE,
+  SHORTLIST_CODE,
+} from '../../functions/layout/master-workbook.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import type { SpreadsheetState } from '../../scripts/emulators/sheets/index.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
-import { commitInputFor, LOCAL_SERVICE_ACCOUNT, provisionMaster, tabValues, writeCells } from '../helpers/integration.js';
+import {
+  commitInputFor,
+  LOCAL_SERVICE_ACCOUNT,
+  provisionMaster,
+  tabValues,
+  writeCells,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
@@ -45,7 +56,10 @@ beforeAll(async () => {
   // Master B made as provisioning makes a master: a new spreadsheet rendered with the master's tabs.
   masterB = (await stack.runtime.files.createSpreadsheet('Master B (full rebuilds)', { test: 'master-b' })).id;
   const view = await currentMasterView(stack.runtime, stack.clock.now);
-  await stack.runtime.workbooks.render(masterB, buildMasterWorkbook(stack.runtime.model, view, stack.clock.now, { editors: [LOCAL_SERVICE_ACCOUNT] }));
+  await stack.runtime.workbooks.render(
+    masterB,
+    buildMasterWorkbook(stack.runtime.model, view, stack.clock.now, { editors: [LOCAL_SERVICE_ACCOUNT] }),
+  );
 }, 90_000);
 afterAll(async () => {
   await stack.triggersIdle();
@@ -56,7 +70,11 @@ afterAll(async () => {
 function lcg(seed: number) {
   let state = seed >>> 0;
   const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 /** A nominee for the city's shortlist award (tickable on the master once submitted). */
@@ -104,7 +122,13 @@ function fullRebuildDeps(now: number): MasterDeps {
     },
     async clearMasterChanges() {},
   });
-  return { model: stack.runtime.model, store: storeB, master: stack.runtime.master, now: () => now, log: memoryLogger() };
+  return {
+    model: stack.runtime.model,
+    store: storeB,
+    master: stack.runtime.master,
+    now: () => now,
+    log: memoryLogger(),
+  };
 }
 
 /** What a person sees of a tab, normalized: every cell's value, format, note and validation; merges; freezes. */
@@ -121,7 +145,9 @@ function seenTabs(state: SpreadsheetState, titles: string[]) {
         if (seen !== '{}') cells.push(`${r}:${col} ${seen}`);
       }),
     );
-    const merges = sheet.merges.map((m) => `${m.startRowIndex}:${m.endRowIndex}:${m.startColumnIndex}:${m.endColumnIndex}`).sort();
+    const merges = sheet.merges
+      .map((m) => `${m.startRowIndex}:${m.endRowIndex}:${m.startColumnIndex}:${m.endColumnIndex}`)
+      .sort();
     const grid = sheet.properties.gridProperties ?? {};
     return { title, frozen: [grid.frozenRowCount ?? 0, grid.frozenColumnCount ?? 0], merges, cells };
   });
@@ -149,7 +175,9 @@ async function tickOnBoth(nth: number): Promise<boolean> {
   if (codeRow < 0) return false;
   const idCol = rows[codeRow]!.indexOf(NOMINATION_ID_CODE);
   const markCol = rows[codeRow]!.indexOf(SHORTLIST_CODE);
-  const dataRows = rows.map((r, i) => ({ r, i })).filter(({ r, i }) => i > codeRow && typeof r[idCol] === 'string' && r[idCol] !== '');
+  const dataRows = rows
+    .map((r, i) => ({ r, i }))
+    .filter(({ r, i }) => i > codeRow && typeof r[idCol] === 'string' && r[idCol] !== '');
   if (dataRows.length === 0 || markCol < 0) return false;
   const { i: row, r: rowValues } = dataRows[nth % dataRows.length]!;
   const client = sheetsAs(stack.urls.sheets, LOCAL_SERVICE_ACCOUNT);
@@ -178,7 +206,22 @@ describe('the incremental master equals a full rebuild after any sequence of cha
       const roundId = rng.pick([SO_KET, BO_SUNG]);
       const unitId = rng.pick(UNITS[roundId]!);
       // Half-way, business time passes the first round's due time (missing units become overdue).
-      const kind = step === STEPS / 2 ? 'past-due' : rng.pick(['submit', 'submit', 'submit', 'invalid', 'flags', 'quarantine', 'documents', 'tick', 'drop-cache', 'other-instance', 'time'] as const);
+      const kind =
+        step === STEPS / 2
+          ? 'past-due'
+          : rng.pick([
+              'submit',
+              'submit',
+              'submit',
+              'invalid',
+              'flags',
+              'quarantine',
+              'documents',
+              'tick',
+              'drop-cache',
+              'other-instance',
+              'time',
+            ] as const);
       steps.push(`${kind} ${roundId}/${unitId}`);
       const now = stack.clock.now;
       const key = `${roundId}/${unitId}`;
@@ -198,14 +241,35 @@ describe('the incremental master equals a full rebuild after any sequence of cha
         }
         case 'invalid': {
           const input = commitInputFor(model, unitId, roundId, { sourceVersion: version, now, status: 'draft' });
-          input.state = { ...input.state, status: 'invalid', errors: 1 + rng.int(3), issues: [{ sheet: 'Bảng 1', cell: 'C12', code: 'so.am', severity: 'error', message: `Ô C12: số âm (bước ${step})` }] };
+          input.state = {
+            ...input.state,
+            status: 'invalid',
+            errors: 1 + rng.int(3),
+            issues: [
+              {
+                sheet: 'Bảng 1',
+                cell: 'C12',
+                code: 'so.am',
+                severity: 'error',
+                message: `Ô C12: số âm (bước ${step})`,
+              },
+            ],
+          };
           await store.commitEvaluation(input);
           await requestMasterRefresh(store, now, { roundId, unitId });
           break;
         }
         case 'flags': {
           const wanted: UnitFlagsRecord[] = [];
-          for (const roundId of [SO_KET, BO_SUNG]) for (const unitId of UNITS[roundId]!) if (rng.int(3) === 0) wanted.push({ roundId, unitId, flags: [{ unitId, rule: 'deadline.missing', reason: `Chưa nộp (bước ${step})` }], at: now });
+          for (const roundId of [SO_KET, BO_SUNG])
+            for (const unitId of UNITS[roundId]!)
+              if (rng.int(3) === 0)
+                wanted.push({
+                  roundId,
+                  unitId,
+                  flags: [{ unitId, rule: 'deadline.missing', reason: `Chưa nộp (bước ${step})` }],
+                  at: now,
+                });
           if (await store.replaceFlags('sweep', wanted)) await requestMasterRefresh(store, now, 'flags');
           break;
         }
@@ -213,12 +277,35 @@ describe('the incremental master equals a full rebuild after any sequence of cha
           const spreadsheetId = `sheet-of-${roundId}-${unitId}`;
           const failing = (await store.sheetFailures()).some((f) => f.spreadsheetId === spreadsheetId);
           if (failing) await store.clearSheetFailure(spreadsheetId);
-          else await store.putSheetFailure({ spreadsheetId, unitId, roundId, error: '500: Internal error', transient: true, attempts: 5, firstFailedAt: now, lastFailedAt: now, quarantined: true, nextRetryAt: now + 3_600_000 });
+          else
+            await store.putSheetFailure({
+              spreadsheetId,
+              unitId,
+              roundId,
+              error: '500: Internal error',
+              transient: true,
+              attempts: 5,
+              firstFailedAt: now,
+              lastFailedAt: now,
+              quarantined: true,
+              nextRetryAt: now + 3_600_000,
+            });
           await requestMasterRefresh(store, now, 'master');
           break;
         }
         case 'documents':
-          await store.patchMeta('reports', { [roundId]: { publishedAt: now, files: [{ name: `Báo cáo ${roundId} lần ${step}.xlsx`, fileId: `f${step}`, url: `https://drive.example/f${step}` }] } });
+          await store.patchMeta('reports', {
+            [roundId]: {
+              publishedAt: now,
+              files: [
+                {
+                  name: `Báo cáo ${roundId} lần ${step}.xlsx`,
+                  fileId: `f${step}`,
+                  url: `https://drive.example/f${step}`,
+                },
+              ],
+            },
+          });
           await requestMasterRefresh(store, now, 'master');
           break;
         case 'tick':
@@ -250,7 +337,10 @@ describe('the incremental master equals a full rebuild after any sequence of cha
     // The sequence exercised both kinds of refresh, and the incremental one never disagreed with a full one.
     expect(modes, `seed ${SEED}`).toContain('incremental');
     expect(modes, `seed ${SEED}`).toContain('full');
-    expect(log.lines.filter((l) => l.severity === 'ERROR'), `seed ${SEED}`).toEqual([]);
+    expect(
+      log.lines.filter((l) => l.severity === 'ERROR'),
+      `seed ${SEED}`,
+    ).toEqual([]);
     expect(stack.clock.now, 'the steps passed the due time').toBeGreaterThan(model.dueAt(SO_KET));
   }, 120_000);
 
@@ -259,7 +349,10 @@ describe('the incremental master equals a full rebuild after any sequence of cha
     await stack.fire('reconcile');
     expect((await store.masterChanges()).map((m) => m.kind)).toContain('verify');
     log.lines.length = 0;
-    expect(await refreshMaster({ ...stack.runtime, now: () => stack.clock.now, log })).toMatchObject({ refreshed: true, mode: 'full' });
+    expect(await refreshMaster({ ...stack.runtime, now: () => stack.clock.now, log })).toMatchObject({
+      refreshed: true,
+      mode: 'full',
+    });
     expect(log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
     expect(await store.masterChanges()).toEqual([]);
     await refreshMaster(fullRebuildDeps(stack.clock.now), { force: true });

@@ -36,7 +36,8 @@ async function clientLosingFirstAnswer(): Promise<{ client: sheets_v4.Sheets; ba
   const spreadsheets = Object.create(real.spreadsheets) as sheets_v4.Resource$Spreadsheets;
   spreadsheets.batchUpdate = (async (...args: Parameters<sheets_v4.Resource$Spreadsheets['batchUpdate']>) => {
     const answer = await (real.spreadsheets.batchUpdate as (...a: unknown[]) => Promise<unknown>)(...args);
-    if (calls++ === 0) throw Object.assign(new Error('socket timed out after the request was applied'), { code: 'ETIMEDOUT' });
+    if (calls++ === 0)
+      throw Object.assign(new Error('socket timed out after the request was applied'), { code: 'ETIMEDOUT' });
     return answer;
   }) as never;
   const client = Object.create(real) as sheets_v4.Sheets;
@@ -51,7 +52,9 @@ describe('master refresh after a lost answer', () => {
     await refreshMaster(stack.runtime, { force: true });
     const { client, batchUpdates } = await clientLosingFirstAnswer();
     const flaky = new SheetsMaster(client, FAST_RETRY);
-    await expect(refreshMaster({ ...stack.runtime, master: flaky }, { force: true })).resolves.toMatchObject({ refreshed: true });
+    await expect(refreshMaster({ ...stack.runtime, master: flaky }, { force: true })).resolves.toMatchObject({
+      refreshed: true,
+    });
     expect(batchUpdates()).toBe(2);
     // The emulator's live state: taken as a copy before the clean refresh changes it.
     const shape = () =>
@@ -60,7 +63,10 @@ describe('master refresh after a lost answer', () => {
           title: sheet.properties.title,
           merges: sheet.merges,
           protectedRanges: sheet.protectedRanges.length,
-          frozen: [sheet.properties.gridProperties.frozenRowCount ?? 0, sheet.properties.gridProperties.frozenColumnCount ?? 0],
+          frozen: [
+            sheet.properties.gridProperties.frozenRowCount ?? 0,
+            sheet.properties.gridProperties.frozenColumnCount ?? 0,
+          ],
         })),
       );
     const afterRetry = shape();

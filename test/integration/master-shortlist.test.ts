@@ -98,7 +98,12 @@ describe("the master refresh never writes the coordinators' shortlist column", (
       expect(rows[nominee.row]![0]).toBe(nominee.id);
       expect(rows[nominee.row]![nominee.col]).toBe(true);
     }
-    expect(rows.filter((r) => r[police.col] === true).map((r) => r[0]).sort()).toEqual([police.id, security.id].sort());
+    expect(
+      rows
+        .filter((r) => r[police.col] === true)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual([police.id, security.id].sort());
     // The new nominees were appended below the ones already on the tab.
     const baDinh = rows.flatMap((r, i) => (r[2] === model().unit('ubnd-ba-dinh').name ? [i] : []));
     expect(baDinh.length).toBeGreaterThan(0);
@@ -108,7 +113,9 @@ describe("the master refresh never writes the coordinators' shortlist column", (
   it("a nominee no longer reported keeps its row, marked, and the others' ticks stay put", async () => {
     const police = await shortlistCell('ca-ba-dinh');
     const rowsBefore = await nominations();
-    const baDinhRows = rowsBefore.map((r, i) => [i, r] as const).filter(([, r]) => r[2] === model().unit('ubnd-ba-dinh').name);
+    const baDinhRows = rowsBefore
+      .map((r, i) => [i, r] as const)
+      .filter(([, r]) => r[2] === model().unit('ubnd-ba-dinh').name);
     // Ba Đình resubmits without its first nominee.
     await submit('ubnd-ba-dinh', '2020-07-12T09:00:00+07:00', (sub) => void sub.lists.khen_thuong!.splice(0, 1));
     await refreshMaster(stack.runtime, { force: true });

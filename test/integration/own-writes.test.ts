@@ -28,8 +28,10 @@ afterAll(async () => {
 });
 
 const stateOf = (unitId: string) => stack.runtime.store.state(ROUND, unitId);
-const sheetReadsOf = (spreadsheetId: string) => (e: { api: string; kind: string; spreadsheetId?: string }) => e.api === 'sheets' && e.kind === 'read' && e.spreadsheetId === spreadsheetId;
-const typo = (unitId: string, value: string) => stack.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
+const sheetReadsOf = (spreadsheetId: string) => (e: { api: string; kind: string; spreadsheetId?: string }) =>
+  e.api === 'sheets' && e.kind === 'read' && e.spreadsheetId === spreadsheetId;
+const typo = (unitId: string, value: string) =>
+  stack.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
 
 describe("the system's own writes", () => {
   it('our feedback write, moving the version by 3 and seen late by files.get, is never read back; the state catches up with it', async () => {
@@ -38,7 +40,15 @@ describe("the system's own writes", () => {
     const first = await pollChanges(stack.runtime);
     expect(first.outcomes.processed).toBe(1);
     expect((await stateOf('ubnd-tay-ho'))?.issues.map((i) => i.code)).toEqual(['value.not_number']);
-    expect(stack.sheets.countRequests((e) => e.api === 'sheets' && e.op === 'spreadsheets.batchUpdate' && e.spreadsheetId === id && e.user === LOCAL_SERVICE_ACCOUNT)).toBeGreaterThan(0);
+    expect(
+      stack.sheets.countRequests(
+        (e) =>
+          e.api === 'sheets' &&
+          e.op === 'spreadsheets.batchUpdate' &&
+          e.spreadsheetId === id &&
+          e.user === LOCAL_SERVICE_ACCOUNT,
+      ),
+    ).toBeGreaterThan(0);
 
     // The feed now holds our own feedback write: polls find it ours and read nothing.
     const since = requestsSince(stack);
@@ -83,7 +93,17 @@ describe("the system's own writes", () => {
 });
 
 describe('isOwnWrite', () => {
-  const meta = (over: Partial<FileMeta>): FileMeta => ({ id: 'f', name: 'f', version: 9, modifiedTime: '2020-07-15T00:01:00.000Z', lastModifyingUser: 'sa', lastModifiedByMe: true, webViewLink: null, appProperties: {}, ...over });
+  const meta = (over: Partial<FileMeta>): FileMeta => ({
+    id: 'f',
+    name: 'f',
+    version: 9,
+    modifiedTime: '2020-07-15T00:01:00.000Z',
+    lastModifyingUser: 'sa',
+    lastModifiedByMe: true,
+    webViewLink: null,
+    appProperties: {},
+    ...over,
+  });
   const time = (iso: string) => Date.parse(iso);
   const clerkAt = time('2020-07-14T23:58:00.000Z');
   const ours = { id: '3', modifiedTime: time('2020-07-15T00:01:00.000Z'), byMe: true };
@@ -96,6 +116,8 @@ describe('isOwnWrite', () => {
   });
   it('is not ours while the revisions list lags the metadata, nor when the latest change is not ours', () => {
     expect(isOwnWrite(meta({}), [{ id: '2', modifiedTime: clerkAt, byMe: false }], clerkAt)).toBe(false);
-    expect(isOwnWrite(meta({ lastModifiedByMe: false }), [{ id: '2', modifiedTime: clerkAt, byMe: false }, ours], clerkAt)).toBe(false);
+    expect(
+      isOwnWrite(meta({ lastModifiedByMe: false }), [{ id: '2', modifiedTime: clerkAt, byMe: false }, ours], clerkAt),
+    ).toBe(false);
   });
 });

@@ -26,14 +26,30 @@ let firstLog: LogEntry[];
 let progress: { done: number; total: number; etaMs: number }[] = [];
 const crashed: Record<string, string> = {};
 
-const targets = () => stack.runtime.model.campaign.rounds.flatMap((r) => stack.runtime.model.campaign.units.filter((u) => stack.runtime.model.hasWorkbook(u.id, r.id)).map((u) => `${r.id}/${u.id}`));
+const targets = () =>
+  stack.runtime.model.campaign.rounds.flatMap((r) =>
+    stack.runtime.model.campaign.units
+      .filter((u) => stack.runtime.model.hasWorkbook(u.id, r.id))
+      .map((u) => `${r.id}/${u.id}`),
+  );
 
 function provision(opts: { watch?: boolean } = {}): Promise<ProvisionReport> {
   const runtime = stack.runtime;
   return provisionCampaign(
     // The pacing a deployment uses (the adapters' 50 writes a minute), on the emulator's clock.
     { ...runtime, writes: runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
-    { ...(opts.watch === false ? {} : { webhook: { address: runtime.config.webhook.url, secret: runtime.config.webhook.secret, ttlMs: runtime.config.watchTtlMs } }), onProgress: (p) => progress.push(p) },
+    {
+      ...(opts.watch === false
+        ? {}
+        : {
+            webhook: {
+              address: runtime.config.webhook.url,
+              secret: runtime.config.webhook.secret,
+              ttlMs: runtime.config.watchTtlMs,
+            },
+          }),
+      onProgress: (p) => progress.push(p),
+    },
   );
 }
 
@@ -41,10 +57,17 @@ beforeAll(async () => {
   stack = await startTestStack({ sheetsQuotas: true, sheetsClockScale: SCALE });
   const { model, files, workbooks } = stack.runtime;
   for (const unitId of [BLANK, RENDERED]) {
-    const file = await files.createSpreadsheet(unitWorkbookTitle(model, unitId, ROUND), { campaign: model.id, unit: unitId, round: ROUND });
+    const file = await files.createSpreadsheet(unitWorkbookTitle(model, unitId, ROUND), {
+      campaign: model.id,
+      unit: unitId,
+      round: ROUND,
+    });
     crashed[unitId] = file.id;
   }
-  await workbooks.render(crashed[RENDERED]!, buildUnitWorkbook(model, RENDERED, ROUND, { editors: [LOCAL_SERVICE_ACCOUNT] }));
+  await workbooks.render(
+    crashed[RENDERED]!,
+    buildUnitWorkbook(model, RENDERED, ROUND, { editors: [LOCAL_SERVICE_ACCOUNT] }),
+  );
   const since = requestsSince(stack);
   first = await provision();
   firstLog = since();
@@ -53,7 +76,11 @@ afterAll(() => stack.dispose());
 
 describe('provisioning the whole 2020 campaign with quotas on', () => {
   it('runs with the quotas enforced, and not one request was answered 429', () => {
-    expect(stack.sheets.quotas.current()).toMatchObject({ enabled: true, writePerMinutePerUser: 60, readPerMinutePerUser: 60 });
+    expect(stack.sheets.quotas.current()).toMatchObject({
+      enabled: true,
+      writePerMinutePerUser: 60,
+      readPerMinutePerUser: 60,
+    });
     expect(firstLog.filter((e) => e.status === 429)).toEqual([]);
     expect(firstLog.filter((e) => e.status >= 400)).toEqual([]);
     // The pacing is what kept it under: in no emulated minute more than 60 Sheets writes.
@@ -92,21 +119,26 @@ describe('provisioning the whole 2020 campaign with quotas on', () => {
 describe('provisioning after a crash', () => {
   it('finds the file Drive created before the crash, renders and registers it, and creates no second one', async () => {
     const { store, files, model } = stack.runtime;
-    expect(first.repaired).toEqual([`${ROUND}/${RENDERED}`, `${ROUND}/${BLANK}`].sort((a, b) => targets().indexOf(a) - targets().indexOf(b)));
+    expect(first.repaired).toEqual(
+      [`${ROUND}/${RENDERED}`, `${ROUND}/${BLANK}`].sort((a, b) => targets().indexOf(a) - targets().indexOf(b)),
+    );
     for (const unitId of [BLANK, RENDERED]) {
       const same = await files.findByAppProperties({ campaign: model.id, unit: unitId, round: ROUND });
       expect(same.map((f) => f.id)).toEqual([crashed[unitId]]);
       expect((await store.unitSheet(ROUND, unitId))?.spreadsheetId).toBe(crashed[unitId]);
-      expect((await store.registration(crashed[unitId]!))).toMatchObject({ unitId, roundId: ROUND });
+      expect(await store.registration(crashed[unitId]!)).toMatchObject({ unitId, roundId: ROUND });
     }
     // The blank one was rendered (its default tab replaced by the unit's tabs); the rendered one was not rendered again.
-    const rendersOf = (id: string) => firstLog.filter((e) => e.op === 'spreadsheets.batchUpdate' && e.spreadsheetId === id).length;
+    const rendersOf = (id: string) =>
+      firstLog.filter((e) => e.op === 'spreadsheets.batchUpdate' && e.spreadsheetId === id).length;
     expect(rendersOf(crashed[BLANK]!)).toBe(1);
     expect(rendersOf(crashed[RENDERED]!)).toBe(0);
     const tabs = stack.sheets.getSpreadsheetState(crashed[BLANK]!)!.sheets.map((t) => t.properties.title);
     expect(tabs).toEqual(['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Đề cương báo cáo', 'Điển hình', 'Khen thưởng', 'Xác nhận']);
     // …and shared with the unit's clerk as writer.
-    expect(await files.permissions(crashed[BLANK]!)).toContainEqual(expect.objectContaining({ emailAddress: 'ubnd-tay-ho@hanoi.example', role: 'writer' }));
+    expect(await files.permissions(crashed[BLANK]!)).toContainEqual(
+      expect.objectContaining({ emailAddress: 'ubnd-tay-ho@hanoi.example', role: 'writer' }),
+    );
   });
 
   it('a registration lost after everything else was done is restored without touching the sheet', async () => {
@@ -135,7 +167,9 @@ describe('a unit sheet deleted in Drive and provisioned again', () => {
     await stack.typeSubmission(UNIT, ROUND);
     expect((await stack.process(UNIT, ROUND)).outcome).toBe('processed');
     for (const value of [130, 131, 132, 133, 134, 135]) {
-      await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: value }]);
+      await stack.type(UNIT, ROUND, [
+        { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: value },
+      ]);
       expect((await stack.process(UNIT, ROUND)).outcome).toBe('processed');
     }
     const old = await stack.sheetOf(UNIT, ROUND);
@@ -152,14 +186,25 @@ describe('a unit sheet deleted in Drive and provisioned again', () => {
     // The clerk types the same report again into the new sheet: nothing new to accept, but
     // the new sheet gets its feedback (none of what was written into the old one is there).
     await stack.typeSubmission(UNIT, ROUND);
-    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 135 }]);
+    await stack.type(UNIT, ROUND, [
+      { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 135 },
+    ]);
     const same = await stack.process(UNIT, ROUND);
-    expect(same).toMatchObject({ outcome: 'processed', accepted: false, feedbackWritten: true, statusText: 'Đã gửi lúc 09:00 10/07/2020.' });
-    expect(stack.sheets.getSpreadsheetState(fresh)!.sheets[0]!.rows[1]![2]!.userEnteredValue?.stringValue).toBe('Đã gửi lúc 09:00 10/07/2020.');
+    expect(same).toMatchObject({
+      outcome: 'processed',
+      accepted: false,
+      feedbackWritten: true,
+      statusText: 'Đã gửi lúc 09:00 10/07/2020.',
+    });
+    expect(stack.sheets.getSpreadsheetState(fresh)!.sheets[0]!.rows[1]![2]!.userEnteredValue?.stringValue).toBe(
+      'Đã gửi lúc 09:00 10/07/2020.',
+    );
 
     // Then a real change.
     stack.clock.set('2020-07-12T15:00:00+07:00');
-    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 140 }]);
+    await stack.type(UNIT, ROUND, [
+      { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value: 140 },
+    ]);
     const processOutcome = await stack.process(UNIT, ROUND);
     expect(processOutcome.outcome).toBe('processed');
     if (processOutcome.outcome !== 'processed') return;
@@ -167,7 +212,12 @@ describe('a unit sheet deleted in Drive and provisioned again', () => {
     expect(processOutcome.submission?.versionCount).toBe(8);
     await stack.triggersIdle();
     const node = await store.aggregate(ROUND, UNIT);
-    expect(node?.totals).toEqual(processOutcome.submission && { bang1: processOutcome.submission.totals.bang1, bang2: processOutcome.submission.totals.bang2 });
+    expect(node?.totals).toEqual(
+      processOutcome.submission && {
+        bang1: processOutcome.submission.totals.bang1,
+        bang2: processOutcome.submission.totals.bang2,
+      },
+    );
     expect((await store.versions(ROUND, UNIT)).map((v) => v.versionNo)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await store.registration(old)).toBeNull();
   });

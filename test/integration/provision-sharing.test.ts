@@ -31,7 +31,9 @@ let schema: string;
 
 beforeAll(async () => {
   schemaDir = await mkdtemp(join(tmpdir(), 'bao-cao-schema-'));
-  const campaign = JSON.parse(await readFile('sheets-schema/hanoi-521-2020.json', 'utf8')) as { units: { id: string; emails: string[] }[] };
+  const campaign = JSON.parse(await readFile('sheets-schema/hanoi-521-2020.json', 'utf8')) as {
+    units: { id: string; emails: string[] }[];
+  };
   for (const unit of campaign.units) {
     if (unit.id === UNIT_WITHOUT_ACCOUNT) unit.emails.push(NO_ACCOUNT);
     if (unit.id === UNIT_OUTSIDE) unit.emails.push(OUTSIDE);
@@ -42,7 +44,10 @@ beforeAll(async () => {
 afterAll(() => rm(schemaDir, { recursive: true, force: true }));
 
 function provisionWith(stack: TestStack, files: DriveFiles): Promise<ProvisionReport> {
-  return provisionCampaign({ ...stack.runtime, files, writes: stack.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] }, { rounds: [ROUND] });
+  return provisionCampaign(
+    { ...stack.runtime, files, writes: stack.runtime.sheetsPace.writes, editors: [LOCAL_SERVICE_ACCOUNT] },
+    { rounds: [ROUND] },
+  );
 }
 
 /** Every (label, email, role) the campaign asks for in this round. */
@@ -51,18 +56,28 @@ function expectedGrants(stack: TestStack): { label: string; email: string; role:
   const coordinators = model.campaign.coordinator.emails;
   const units = model.campaign.units.filter((u) => model.hasWorkbook(u.id, ROUND));
   return [
-    ...units.flatMap((u) => [...u.emails.map((email) => ({ label: `${ROUND}/${u.id}`, email, role: 'writer' })), ...coordinators.map((email) => ({ label: `${ROUND}/${u.id}`, email, role: 'reader' }))]),
+    ...units.flatMap((u) => [
+      ...u.emails.map((email) => ({ label: `${ROUND}/${u.id}`, email, role: 'writer' })),
+      ...coordinators.map((email) => ({ label: `${ROUND}/${u.id}`, email, role: 'reader' })),
+    ]),
     ...coordinators.map((email) => ({ label: 'master', email, role: 'writer' })),
   ];
 }
 
-async function grantsMade(stack: TestStack, report: ProvisionReport): Promise<{ label: string; email: string; role: string }[]> {
+async function grantsMade(
+  stack: TestStack,
+  report: ProvisionReport,
+): Promise<{ label: string; email: string; role: string }[]> {
   const out: { label: string; email: string; role: string }[] = [];
   const { store } = stack.runtime;
   const labels = [...report.created, ...report.repaired, ...report.unchanged];
   for (const label of [...labels, 'master']) {
-    const id = label === 'master' ? (await store.meta('master')).spreadsheetId! : (await store.unitSheet(ROUND, label.split('/')[1]!))!.spreadsheetId;
-    for (const permission of stack.sheets.getDriveFileState(id)!.permissions) out.push({ label, email: permission.emailAddress!, role: permission.role });
+    const id =
+      label === 'master'
+        ? (await store.meta('master')).spreadsheetId!
+        : (await store.unitSheet(ROUND, label.split('/')[1]!))!.spreadsheetId;
+    for (const permission of stack.sheets.getDriveFileState(id)!.permissions)
+      out.push({ label, email: permission.emailAddress!, role: permission.role });
   }
   return out;
 }
@@ -76,7 +91,12 @@ describe('provisioning in My Drive: an address without a Google account, and a 4
   beforeAll(async () => {
     stack = await startTestStack({ campaignSchema: schema });
     // A burst of Drive's 403 userRateLimitExceeded on sharing: a third of the requests refused.
-    stack.sheets.faults.set({ rate403: 0.35, reason403: 'userRateLimitExceeded', ops: ['drive.permissions.create'], seed: 7 });
+    stack.sheets.faults.set({
+      rate403: 0.35,
+      reason403: 'userRateLimitExceeded',
+      ops: ['drive.permissions.create'],
+      seed: 7,
+    });
     try {
       report = await provisionWith(stack, stack.runtime.files);
     } finally {
@@ -86,7 +106,9 @@ describe('provisioning in My Drive: an address without a Google account, and a 4
   afterAll(() => stack.dispose());
 
   it('retried the 403s and shared with every contact; nothing is listed as failed', async () => {
-    expect(stack.sheets.log.filter((e) => e.fault === 'rate403' && e.op === 'drive.permissions.create').length).toBeGreaterThan(5);
+    expect(
+      stack.sheets.log.filter((e) => e.fault === 'rate403' && e.op === 'drive.permissions.create').length,
+    ).toBeGreaterThan(5);
     expect(report.shareFailures).toEqual([]);
     const made = new Set((await grantsMade(stack, report)).map(key));
     const missing = expectedGrants(stack).filter((g) => !made.has(key(g)));
@@ -101,7 +123,10 @@ describe('provisioning in My Drive: an address without a Google account, and a 4
     expect(grant?.notified?.message).toContain('UBND quận Ba Đình');
     expect(grant?.notified?.message).toContain('tạo tài khoản Google');
     // Contacts with an account were shared silently (the system mails them itself).
-    expect(stack.sheets.getDriveFileState(id)!.permissions.find((p) => p.emailAddress === 'ubnd-ba-dinh@hanoi.example')?.notified).toBeUndefined();
+    expect(
+      stack.sheets.getDriveFileState(id)!.permissions.find((p) => p.emailAddress === 'ubnd-ba-dinh@hanoi.example')
+        ?.notified,
+    ).toBeUndefined();
     expect(sharingSummary(report)).toContain(`${ROUND}/${UNIT_WITHOUT_ACCOUNT}: ${NO_ACCOUNT}`);
   });
 
@@ -132,8 +157,13 @@ describe('provisioning on a shared drive restricted to the organisation', () => 
   beforeAll(async () => {
     stack = await startTestStack({ campaignSchema: schema });
     const admin = clientsFor(stack.sheets, 'admin@hanoi.example');
-    driveId = (await admin.drive.drives.create({ requestId: 'campaign', requestBody: { name: 'Báo cáo 521' } })).data.id!;
-    await admin.drive.permissions.create({ fileId: driveId, supportsAllDrives: true, requestBody: { role: 'organizer', type: 'user', emailAddress: LOCAL_SERVICE_ACCOUNT } });
+    driveId = (await admin.drive.drives.create({ requestId: 'campaign', requestBody: { name: 'Báo cáo 521' } })).data
+      .id!;
+    await admin.drive.permissions.create({
+      fileId: driveId,
+      supportsAllDrives: true,
+      requestBody: { role: 'organizer', type: 'user', emailAddress: LOCAL_SERVICE_ACCOUNT },
+    });
     await admin.drive.drives.update({ driveId, requestBody: { restrictions: { domainUsersOnly: true } } });
     const drive = (stack.runtime.files as unknown as { drive: import('@googleapis/drive').drive_v3.Drive }).drive;
     report = await provisionWith(stack, new DriveFiles(drive, FAST_RETRY, driveId));
@@ -161,18 +191,26 @@ describe('provisioning on a shared drive restricted to the organisation', () => 
     const printed = sharingSummary(report);
     expect(printed).toContain('KHÔNG chia sẻ được 2 lượt');
     expect(printed).toContain(`${ROUND}/${UNIT_OUTSIDE}: ${OUTSIDE} (sửa; teamDriveDomainUsersOnlyRestriction)`);
-    expect(printed).toContain(`${ROUND}/${UNIT_WITHOUT_ACCOUNT}: ${NO_ACCOUNT} (sửa; teamDriveDomainUsersOnlyRestriction)`);
+    expect(printed).toContain(
+      `${ROUND}/${UNIT_WITHOUT_ACCOUNT}: ${NO_ACCOUNT} (sửa; teamDriveDomainUsersOnlyRestriction)`,
+    );
   });
 });
 
 describe('sharedDriveSharingProblems (what a preflight check says about a drive)', () => {
   const contacts = ['a@hanoi.example', 'b@hanoi.example'];
   it('asks for domainUsersOnly when it is off, and to turn driveMembersOnly off', () => {
-    expect(sharedDriveSharingProblems({ domainUsersOnly: true, driveMembersOnly: false }, contacts, 'hanoi.example')).toEqual([]);
+    expect(
+      sharedDriveSharingProblems({ domainUsersOnly: true, driveMembersOnly: false }, contacts, 'hanoi.example'),
+    ).toEqual([]);
     const off = sharedDriveSharingProblems({ domainUsersOnly: false }, contacts, 'hanoi.example');
     expect(off).toHaveLength(1);
     expect(off[0]).toContain('domainUsersOnly');
-    const members = sharedDriveSharingProblems({ domainUsersOnly: true, driveMembersOnly: true }, contacts, 'hanoi.example');
+    const members = sharedDriveSharingProblems(
+      { domainUsersOnly: true, driveMembersOnly: true },
+      contacts,
+      'hanoi.example',
+    );
     expect(members).toHaveLength(1);
     expect(members[0]).toContain('driveMembersOnly');
   });

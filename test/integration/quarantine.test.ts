@@ -31,7 +31,8 @@ afterAll(async () => {
 
 const stateOf = (unitId: string) => stack.runtime.store.state(ROUND, unitId);
 const pageToken = async () => (await stack.runtime.store.meta('driveWatch')).pageToken;
-const typo = (unitId: string, value: string) => stack.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
+const typo = (unitId: string, value: string) =>
+  stack.type(unitId, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tdkt.giay_khen', value }]);
 const flagsOf = async (unitId: string) => {
   const view = await currentMasterView(stack.runtime, stack.clock.now);
   return view.rounds.find((r) => r.roundId === ROUND)!.units.find((u) => u.unitId === unitId)!.flags;
@@ -56,10 +57,22 @@ describe('a sheet whose reads always fail', () => {
     expect(last.outcomes.quarantined).toBe(1);
     expect(await pageToken()).not.toBe(tokenBefore);
     const [record] = await stack.runtime.store.sheetFailures();
-    expect(record).toMatchObject({ spreadsheetId: broken, unitId: 'ubnd-soc-son', roundId: ROUND, quarantined: true, transient: true, attempts: QUARANTINE_AFTER });
+    expect(record).toMatchObject({
+      spreadsheetId: broken,
+      unitId: 'ubnd-soc-son',
+      roundId: ROUND,
+      quarantined: true,
+      transient: true,
+      attempts: QUARANTINE_AFTER,
+    });
     expect(record!.error).toMatch(/^500/);
     expect(record!.nextRetryAt).toBeGreaterThan(stack.sheets.clock.now());
-    expect(await flagsOf('ubnd-soc-son')).toEqual([expect.objectContaining({ rule: 'sheet.quarantined', reason: expect.stringContaining(`sau ${QUARANTINE_AFTER} lần thử`) })]);
+    expect(await flagsOf('ubnd-soc-son')).toEqual([
+      expect.objectContaining({
+        rule: 'sheet.quarantined',
+        reason: expect.stringContaining(`sau ${QUARANTINE_AFTER} lần thử`),
+      }),
+    ]);
     expect(await stateOf('ubnd-soc-son')).toBeNull();
 
     // Later edits of other sheets go through; the quarantined one is not retried before its time.
@@ -111,6 +124,14 @@ describe('a failure that retrying cannot cure', () => {
     const result = await pollChanges(refusing);
     expect(result.outcomes).toMatchObject({ processed: 1, quarantined: 1 });
     expect(await pageToken()).not.toBe(tokenBefore);
-    expect(await stack.runtime.store.sheetFailures()).toEqual([expect.objectContaining({ spreadsheetId: broken, quarantined: true, transient: false, attempts: 1, error: '403: The caller does not have permission' })]);
+    expect(await stack.runtime.store.sheetFailures()).toEqual([
+      expect.objectContaining({
+        spreadsheetId: broken,
+        quarantined: true,
+        transient: false,
+        attempts: 1,
+        error: '403: The caller does not have permission',
+      }),
+    ]);
   });
 });

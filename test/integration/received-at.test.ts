@@ -18,7 +18,10 @@ let stack: TestStack;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startTestStack({ at: '2020-07-14T23:50:00+07:00', sheetsClockStartAt: at('2020-07-14T23:50:00+07:00') });
+  stack = await startTestStack({
+    at: '2020-07-14T23:50:00+07:00',
+    sheetsClockStartAt: at('2020-07-14T23:50:00+07:00'),
+  });
   ids = await registerUnitSheets(stack, ROUND, ['ubnd-ba-dinh', 'ubnd-hoan-kiem']);
 }, 60_000);
 afterAll(() => stack.dispose());
@@ -32,7 +35,8 @@ function clocksTo(iso: string): void {
   stack.clock.set(target);
 }
 
-const tickField = () => stack.runtime.model.campaign.confirmation.fields.find((f) => f.type === 'submit-checkbox')!.code;
+const tickField = () =>
+  stack.runtime.model.campaign.confirmation.fields.find((f) => f.type === 'submit-checkbox')!.code;
 
 /** The whole submission typed by the unit's clerk, but the "Đã hoàn thành, gửi báo cáo" box left blank. */
 async function typeAllButTheTick(unitId: string): Promise<void> {
@@ -40,10 +44,11 @@ async function typeAllButTheTick(unitId: string): Promise<void> {
   const { [tickField()]: _tick, ...rest } = sub.confirmation;
   await stack.type(unitId, ROUND, submissionEntries({ ...sub, confirmation: rest }));
 }
-const tick = (unitId: string) => stack.type(unitId, ROUND, [{ kind: 'form', table: 'xac_nhan', field: tickField(), value: true }]);
+const tick = (unitId: string) =>
+  stack.type(unitId, ROUND, [{ kind: 'form', table: 'xac_nhan', field: tickField(), value: true }]);
 
 describe('the time a submission is received', () => {
-  it('is the clerk\'s save: ticked at 23:58 on 14/07, feedback for an earlier edit written at 00:01, processed at 00:03 → on time', async () => {
+  it("is the clerk's save: ticked at 23:58 on 14/07, feedback for an earlier edit written at 00:01, processed at 00:03 → on time", async () => {
     await typeAllButTheTick('ubnd-ba-dinh');
     clocksTo('2020-07-14T23:55:00+07:00');
     // A run for the earlier edit reads the sheet at 23:55 (box not ticked yet); the clerk ticks
@@ -85,9 +90,11 @@ describe('the time a submission is received', () => {
     expect(sub!.acceptedAt).toBeGreaterThanOrEqual(at('2020-07-15T00:04:00+07:00'));
   });
 
-  it('is never later than the pipeline\'s clock (a replayed or simulated campaign runs behind Google)', async () => {
+  it("is never later than the pipeline's clock (a replayed or simulated campaign runs behind Google)", async () => {
     stack.clock.set('2020-07-14T22:00:00+07:00'); // Google's clock stays at 00:04 on 15/07
-    await stack.type('ubnd-ba-dinh', ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.dai_chung', value: 121 }]);
+    await stack.type('ubnd-ba-dinh', ROUND, [
+      { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.dai_chung', value: 121 },
+    ]);
     const outcome = await stack.process('ubnd-ba-dinh', ROUND);
     expect(outcome.outcome === 'processed' && outcome.accepted).toBe(true);
     const sub = await stack.runtime.store.submission(ROUND, 'ubnd-ba-dinh');

@@ -26,7 +26,12 @@ let stack: TestStack;
 let ids: Record<string, string>;
 let drive: drive_v3.Drive;
 
-type ReconcileResponse = { sharing: { checked: number; flagged: { roundId: string; unitId: string; grants: { type: string; role: string; who: string | null }[] }[] } };
+type ReconcileResponse = {
+  sharing: {
+    checked: number;
+    flagged: { roundId: string; unitId: string; grants: { type: string; role: string; who: string | null }[] }[];
+  };
+};
 
 beforeAll(async () => {
   stack = await startTestStack({ at: '2020-07-10T09:00:00+07:00' });
@@ -39,17 +44,40 @@ afterAll(() => stack.dispose());
 describe('only the system shares a unit sheet', () => {
   it('a clerk with edit rights cannot share the sheet, by address or by link', async () => {
     const clerk = clientsFor(stack.sheets, 'ubnd-ba-dinh@hanoi.example');
-    const byAddress = await failure(clerk.drive.permissions.create({ fileId: ids[LINKED]!, sendNotificationEmail: false, requestBody: { role: 'writer', type: 'user', emailAddress: INTRUDER } }));
+    const byAddress = await failure(
+      clerk.drive.permissions.create({
+        fileId: ids[LINKED]!,
+        sendNotificationEmail: false,
+        requestBody: { role: 'writer', type: 'user', emailAddress: INTRUDER },
+      }),
+    );
     expect(byAddress.status).toBe(403);
-    expect((await failure(clerk.drive.permissions.create({ fileId: ids[LINKED]!, requestBody: { role: 'reader', type: 'anyone' } }))).status).toBe(403);
-    expect(stack.sheets.getDriveFileState(ids[LINKED]!)!.permissions.map((p) => p.emailAddress)).toEqual(['ubnd-ba-dinh@hanoi.example', COORDINATOR]);
+    expect(
+      (
+        await failure(
+          clerk.drive.permissions.create({ fileId: ids[LINKED]!, requestBody: { role: 'reader', type: 'anyone' } }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(stack.sheets.getDriveFileState(ids[LINKED]!)!.permissions.map((p) => p.emailAddress)).toEqual([
+      'ubnd-ba-dinh@hanoi.example',
+      COORDINATOR,
+    ]);
   });
 
   it('the reconcile job flags every grant the system did not make, and removes none', async () => {
     // Made by someone who could: the link switched on, a person added, a coordinator raised to writer.
     await drive.permissions.create({ fileId: ids[LINKED]!, requestBody: { role: 'reader', type: 'anyone' } });
-    await drive.permissions.create({ fileId: ids[LINKED]!, sendNotificationEmail: false, requestBody: { role: 'writer', type: 'user', emailAddress: INTRUDER } });
-    await drive.permissions.create({ fileId: ids[RAISED]!, sendNotificationEmail: false, requestBody: { role: 'writer', type: 'user', emailAddress: COORDINATOR } });
+    await drive.permissions.create({
+      fileId: ids[LINKED]!,
+      sendNotificationEmail: false,
+      requestBody: { role: 'writer', type: 'user', emailAddress: INTRUDER },
+    });
+    await drive.permissions.create({
+      fileId: ids[RAISED]!,
+      sendNotificationEmail: false,
+      requestBody: { role: 'writer', type: 'user', emailAddress: COORDINATOR },
+    });
 
     const response = (await stack.fire('reconcile')) as ReconcileResponse;
     expect(response.sharing.checked).toBe(3);
@@ -63,7 +91,11 @@ describe('only the system shares a unit sheet', () => {
     });
     // Nothing was removed: a coordinator decides.
     expect(stack.sheets.getDriveFileState(ids[LINKED]!)!.permissions.map((p) => p.type)).toContain('anyone');
-    const flag = (await storedCollection(stack.runtime, 'flags').doc(flagDocId('sharing', ROUND, LINKED)).get()).data()!;
+    const flag = (
+      await storedCollection(stack.runtime, 'flags')
+        .doc(flagDocId('sharing', ROUND, LINKED))
+        .get()
+    ).data()!;
     expect(flag[FLAGS_FIELD][0].reason).toContain('bất kỳ ai có đường liên kết (xem)');
     expect(flag[FLAGS_FIELD][0].reason).toContain(`${INTRUDER} (sửa)`);
   });
@@ -82,23 +114,51 @@ describe('only the system shares a unit sheet', () => {
     const digest = (await stack.listEmails()).find((m) => m.subject?.includes('Tổng hợp tình hình'));
     expect(digest?.text).toContain('Bảng tính đơn vị được chia sẻ ngoài hệ thống');
     expect(digest?.text).toContain(INTRUDER);
-    expect((await storedCollection(stack.runtime, 'flags').doc(flagDocId('sharing', ROUND, LINKED)).get()).exists).toBe(true);
+    expect(
+      (
+        await storedCollection(stack.runtime, 'flags')
+          .doc(flagDocId('sharing', ROUND, LINKED))
+          .get()
+      ).exists,
+    ).toBe(true);
   });
 
   it('once the extra grants are removed, the next reconcile clears the flags', async () => {
     const perms = stack.sheets.getDriveFileState(ids[LINKED]!)!.permissions;
-    for (const permission of perms.filter((x) => x.type === 'anyone' || x.emailAddress === INTRUDER)) await drive.permissions.delete({ fileId: ids[LINKED]!, permissionId: permission.id });
-    await drive.permissions.create({ fileId: ids[RAISED]!, sendNotificationEmail: false, requestBody: { role: 'reader', type: 'user', emailAddress: COORDINATOR } });
+    for (const permission of perms.filter((x) => x.type === 'anyone' || x.emailAddress === INTRUDER))
+      await drive.permissions.delete({ fileId: ids[LINKED]!, permissionId: permission.id });
+    await drive.permissions.create({
+      fileId: ids[RAISED]!,
+      sendNotificationEmail: false,
+      requestBody: { role: 'reader', type: 'user', emailAddress: COORDINATOR },
+    });
     const response = (await stack.fire('reconcile')) as ReconcileResponse;
     expect(response.sharing.flagged).toEqual([]);
-    expect((await storedCollection(stack.runtime, 'flags').doc(flagDocId('sharing', ROUND, LINKED)).get()).exists).toBe(false);
-    expect((await storedCollection(stack.runtime, 'flags').doc(flagDocId('sharing', ROUND, RAISED)).get()).exists).toBe(false);
+    expect(
+      (
+        await storedCollection(stack.runtime, 'flags')
+          .doc(flagDocId('sharing', ROUND, LINKED))
+          .get()
+      ).exists,
+    ).toBe(false);
+    expect(
+      (
+        await storedCollection(stack.runtime, 'flags')
+          .doc(flagDocId('sharing', ROUND, RAISED))
+          .get()
+      ).exists,
+    ).toBe(false);
   });
 });
 
 describe('extraGrants', () => {
   const expected = { writers: ['a@x.example'], readers: ['c@x.example'], system: [LOCAL_SERVICE_ACCOUNT] };
-  const permission = (type: string, role: string, emailAddress: string | null, extra: { domain?: string; inherited?: boolean } = {}) => ({ type, role, emailAddress, domain: extra.domain ?? null, inherited: extra.inherited ?? false });
+  const permission = (
+    type: string,
+    role: string,
+    emailAddress: string | null,
+    extra: { domain?: string; inherited?: boolean } = {},
+  ) => ({ type, role, emailAddress, domain: extra.domain ?? null, inherited: extra.inherited ?? false });
   it('accepts the owner, contacts up to writer, coordinators up to reader and inherited shared-drive members; flags the rest', () => {
     const grants = [
       permission('user', 'owner', LOCAL_SERVICE_ACCOUNT),

@@ -33,9 +33,12 @@ afterAll(async () => {
 async function accept(unitId: string, delta = 0) {
   const { model, store } = stack.runtime;
   const figures: Record<string, Record<string, Record<string, number>>> = {};
-  for (const { table } of model.tablesFor(unitId, SO_KET)) if (table.kind === 'figures') figures[table.id] = figuresFor(model, unitId, SO_KET, table.id);
+  for (const { table } of model.tablesFor(unitId, SO_KET))
+    if (table.kind === 'figures') figures[table.id] = figuresFor(model, unitId, SO_KET, table.id);
   if (figures.bang1) figures.bang1[MAIN_PERIOD]![FLOW]! += delta;
-  const result = await store.commitEvaluation(commitInputFor(model, unitId, SO_KET, { sourceVersion: ++version, now: stack.clock.now, figures }));
+  const result = await store.commitEvaluation(
+    commitInputFor(model, unitId, SO_KET, { sourceVersion: ++version, now: stack.clock.now, figures }),
+  );
   expect(result).toMatchObject({ outcome: 'committed', accepted: true });
 }
 
@@ -51,7 +54,11 @@ async function storedMatchesSources(): Promise<void> {
   const stored = new Map((await stack.runtime.store.aggregatesOfRound(SO_KET)).map((a) => [a.nodeId, a]));
   for (const node of expected.values()) {
     if (node.contributors === 0) continue;
-    expect(stored.get(node.nodeId), node.nodeId).toMatchObject({ totals: node.totals, contributors: node.contributors, own: node.own });
+    expect(stored.get(node.nodeId), node.nodeId).toMatchObject({
+      totals: node.totals,
+      contributors: node.contributors,
+      own: node.own,
+    });
   }
 }
 
@@ -68,7 +75,8 @@ async function withLostEvents(action: () => Promise<void>): Promise<void> {
   }
 }
 
-const fire = async () => ((await stack.fire('reconcile')) as { results: { roundId: string; repaired: string[]; checked: number }[] }).results;
+const fire = async () =>
+  ((await stack.fire('reconcile')) as { results: { roundId: string; repaired: string[]; checked: number }[] }).results;
 
 describe('the reconcile job', () => {
   it('finds nothing to repair when every event was aggregated', async () => {
@@ -93,10 +101,14 @@ describe('the reconcile job', () => {
 
     const [soKet] = await fire();
     expect(soKet!.repaired).toEqual(['ubnd-hoan-kiem', 'ha-noi', 'bca']);
-    expect(stack.log.lines.some((l) => l.message === 'aggregates repaired from source submissions' && l.count === 3)).toBe(true);
+    expect(
+      stack.log.lines.some((l) => l.message === 'aggregates repaired from source submissions' && l.count === 3),
+    ).toBe(true);
     await storedMatchesSources();
     const hoanKiem = (await store.submission(SO_KET, 'ubnd-hoan-kiem'))!;
-    expect((await store.aggregate(SO_KET, 'ha-noi'))!.totals.bang1![FLOW]).toBe(cityBefore.totals.bang1![FLOW]! + hoanKiem.totals.bang1![FLOW]!);
+    expect((await store.aggregate(SO_KET, 'ha-noi'))!.totals.bang1![FLOW]).toBe(
+      cityBefore.totals.bang1![FLOW]! + hoanKiem.totals.bang1![FLOW]!,
+    );
     expect((await store.aggregate(SO_KET, 'ha-noi'))!.contributors).toBe(cityBefore.contributors + 1);
   });
 
@@ -157,7 +169,10 @@ describe('reconciliation racing a live aggregation', () => {
     const city = (await runtime.store.aggregate(SO_KET, 'ha-noi'))!;
     const cityBefore = city.totals.bang1![FLOW]!;
     // The city node has drifted, so this run will want to rewrite it.
-    await runtime.store.putAggregate({ ...city, totals: { ...city.totals, bang1: { ...city.totals.bang1, [FLOW]: 1 } } });
+    await runtime.store.putAggregate({
+      ...city,
+      totals: { ...city.totals, bang1: { ...city.totals.bang1, [FLOW]: 1 } },
+    });
     const result = await reconcileRound(racing, SO_KET);
     expect(result.skipped).toContain('ha-noi');
     expect(result.repaired).not.toContain('ha-noi');

@@ -8,7 +8,12 @@ import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { validSubmission } from '../helpers/fill-workbook.js';
-import { LOCAL_SERVICE_ACCOUNT, pressSheetButton, provisionMaster, registerUnitSheets } from '../helpers/integration.js';
+import {
+  LOCAL_SERVICE_ACCOUNT,
+  pressSheetButton,
+  provisionMaster,
+  registerUnitSheets,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SO_KET = 'so-ket-2020';
@@ -21,7 +26,8 @@ const SO_KET = 'so-ket-2020';
 function documentFileNames(model: CampaignModel, roundId: string): string[] {
   const tables = model.round(roundId).tables.map((id) => model.table(id));
   const names = [`bang-tong-hop-${roundId}.xlsx`, `bao-cao-tong-hop-${roundId}.docx`];
-  if (tables.some((t) => t.kind === 'list' && t.role === 'nominations')) names.push(...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`));
+  if (tables.some((t) => t.kind === 'list' && t.role === 'nominations'))
+    names.push(...model.campaign.awards.map((a) => `khen-thuong-${a.id}.xlsx`));
   if (tables.some((t) => t.kind === 'list' && t.role === 'activities')) names.push(`hoat-dong-${roundId}.xlsx`);
   return names;
 }
@@ -45,10 +51,13 @@ afterAll(async () => {
 });
 
 /** Every file Drive holds under that name for this campaign (not trashed). */
-const copiesOf = (name: string) => stack.runtime.files.findByAppProperties({ campaignId: stack.runtime.model.id, reportFile: name });
+const copiesOf = (name: string) =>
+  stack.runtime.files.findByAppProperties({ campaignId: stack.runtime.model.id, reportFile: name });
 
 async function download(fileId: string): Promise<Buffer> {
-  const res = await fetch(`${stack.urls.sheets}drive/v3/files/${fileId}?alt=media`, { headers: { authorization: `Bearer ${LOCAL_SERVICE_ACCOUNT}` } });
+  const res = await fetch(`${stack.urls.sheets}drive/v3/files/${fileId}?alt=media`, {
+    headers: { authorization: `Bearer ${LOCAL_SERVICE_ACCOUNT}` },
+  });
   expect(res.status).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -67,7 +76,9 @@ describe('publish-reports job', () => {
     const first = (await stack.fire('publish-reports')) as { published: { roundId: string; files: string[] }[] };
     expect(first.published).toEqual([{ roundId: SO_KET, files: documentFileNames(stack.runtime.model, SO_KET) }]);
     for (const name of documentFileNames(stack.runtime.model, SO_KET)) expect(await copiesOf(name)).toHaveLength(1);
-    expect(await draftText()).toContain(`${stack.runtime.model.unit('ubnd-ba-dinh').name}: Ba Đình: tình hình ổn định.`);
+    expect(await draftText()).toContain(
+      `${stack.runtime.model.unit('ubnd-ba-dinh').name}: Ba Đình: tình hình ổn định.`,
+    );
     const recorded = (await stack.runtime.store.meta('reports'))[SO_KET]!;
     expect(recorded.files.map((f) => f.name)).toEqual(documentFileNames(stack.runtime.model, SO_KET));
 
@@ -76,7 +87,11 @@ describe('publish-reports job', () => {
   }, 120_000);
 
   it('on demand, twice: the same files are replaced in place, one copy each, with the new content', async () => {
-    const before = Object.fromEntries(await Promise.all(documentFileNames(stack.runtime.model, SO_KET).map(async (n) => [n, (await copiesOf(n))[0]!.id] as const)));
+    const before = Object.fromEntries(
+      await Promise.all(
+        documentFileNames(stack.runtime.model, SO_KET).map(async (n) => [n, (await copiesOf(n))[0]!.id] as const),
+      ),
+    );
     stack.clock.set('2020-07-25T10:00:00+07:00');
     await stack.fire('publish-reports', { round: SO_KET });
     expect(await draftText()).toContain('Hà Nội, ngày 25 tháng 07 năm 2020');
@@ -92,12 +107,15 @@ describe('publish-reports job', () => {
     expect(await draftText()).toContain('Hà Nội, ngày 26 tháng 07 năm 2020');
     // The master's button rewrites every round, the supplementary one too.
     const supplementary = stack.runtime.model.campaign.rounds[1]!.id;
-    for (const name of documentFileNames(stack.runtime.model, supplementary)) expect(await copiesOf(name)).toHaveLength(1);
+    for (const name of documentFileNames(stack.runtime.model, supplementary))
+      expect(await copiesOf(name)).toHaveLength(1);
 
     // The master links them: its guide tab, once refreshed, has a link per file to the file's Drive page.
     await stack.fire('refresh-master');
     const guide = stack.sheets.getSpreadsheetState(master)!.sheets.find((t) => t.properties.title === 'Hướng dẫn')!;
-    const formulas = guide.rows.flatMap((row) => (row ?? []).map((cell) => String(cell?.userEnteredValue?.formulaValue ?? ''))).filter((f) => f.startsWith('=HYPERLINK('));
+    const formulas = guide.rows
+      .flatMap((row) => (row ?? []).map((cell) => String(cell?.userEnteredValue?.formulaValue ?? '')))
+      .filter((f) => f.startsWith('=HYPERLINK('));
     for (const name of documentFileNames(stack.runtime.model, SO_KET)) {
       const file = (await copiesOf(name))[0]!;
       expect(formulas, name).toContain(`=HYPERLINK("${file.webViewLink}","${name}")`);

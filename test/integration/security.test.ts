@@ -9,7 +9,14 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processUnitSheet } from '../../functions/app/process-unit-sheet.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
-import { registerUnitSheets, requestsSince, sheetsAsOwner, seenCell, tabValues, writeCells } from '../helpers/integration.js';
+import {
+  registerUnitSheets,
+  requestsSince,
+  sheetsAsOwner,
+  seenCell,
+  tabValues,
+  writeCells,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SO_KET = 'so-ket-2020';
@@ -48,7 +55,8 @@ describe('a spreadsheet that is not in the registry', () => {
     // A copy of a real unit sheet, complete and ticked: it looks right, but the registry does not know it.
     const hoanKiem = await stack.sheetOf('ubnd-hoan-kiem', SO_KET);
     const drive = (stack.runtime.files as unknown as { drive: import('@googleapis/drive').drive_v3.Drive }).drive;
-    const copy = (await drive.files.copy({ fileId: hoanKiem, requestBody: { name: 'Bản sao – UBND quận Hoàn Kiếm' } })).data.id!;
+    const copy = (await drive.files.copy({ fileId: hoanKiem, requestBody: { name: 'Bản sao – UBND quận Hoàn Kiếm' } }))
+      .data.id!;
     await writeCells(sheetsAsOwner(stack), copy, 'Bảng 1', [{ row: 13, col: 2, value: 99999 }]);
     const before = await firestoreView();
     const since = requestsSince(stack);
@@ -58,7 +66,11 @@ describe('a spreadsheet that is not in the registry', () => {
     expect(polled.outcomes).toEqual({ ignored: 1 });
 
     expect(since((e) => e.spreadsheetId === copy)).toEqual([]); // not even read
-    expect(stack.log.lines.filter((l) => l.message === 'sheet not registered to a unit; ignored' && l.spreadsheetId === copy)).toHaveLength(2);
+    expect(
+      stack.log.lines.filter(
+        (l) => l.message === 'sheet not registered to a unit; ignored' && l.spreadsheetId === copy,
+      ),
+    ).toHaveLength(2);
     await stack.triggersIdle();
     expect(await firestoreView()).toEqual(before);
     expect(await stack.runtime.store.registration(copy)).toBeNull();
@@ -66,11 +78,13 @@ describe('a spreadsheet that is not in the registry', () => {
 });
 
 describe('a sheet whose identity row claims another unit', () => {
-  it("the clerk cannot edit the protected identity row", async () => {
+  it('the clerk cannot edit the protected identity row', async () => {
     const baDinh = await stack.sheetOf('ubnd-ba-dinh', SO_KET);
     const { row, col } = identityCell(baDinh);
     const clerk = sheetsAs(stack.urls.sheets, 'ubnd-ba-dinh@hanoi.example');
-    await expect(writeCells(clerk, baDinh, 'Hướng dẫn', [{ row, col, value: 'ubnd-hoan-kiem' }])).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/protected/) });
+    await expect(writeCells(clerk, baDinh, 'Hướng dẫn', [{ row, col, value: 'ubnd-hoan-kiem' }])).rejects.toMatchObject(
+      { status: 400, message: expect.stringMatching(/protected/) },
+    );
   });
 
   it('edited by the owner to say ubnd-hoan-kiem: nothing of Hoàn Kiếm changes, and the sheet gets the wrong-unit error', async () => {
@@ -78,21 +92,36 @@ describe('a sheet whose identity row claims another unit', () => {
     await stack.typeSubmission('ubnd-ba-dinh', SO_KET); // complete and ticked: it would be accepted if it were believed
     const { row, col } = identityCell(baDinh);
     await writeCells(sheetsAsOwner(stack), baDinh, 'Hướng dẫn', [{ row, col, value: 'ubnd-hoan-kiem' }]);
-    const hoanKiemBefore = { state: await stack.runtime.store.state(SO_KET, 'ubnd-hoan-kiem'), submission: await stack.runtime.store.submission(SO_KET, 'ubnd-hoan-kiem'), node: await stack.runtime.store.aggregate(SO_KET, 'ubnd-hoan-kiem') };
+    const hoanKiemBefore = {
+      state: await stack.runtime.store.state(SO_KET, 'ubnd-hoan-kiem'),
+      submission: await stack.runtime.store.submission(SO_KET, 'ubnd-hoan-kiem'),
+      node: await stack.runtime.store.aggregate(SO_KET, 'ubnd-hoan-kiem'),
+    };
     const cityBefore = await stack.runtime.store.aggregate(SO_KET, 'ha-noi');
 
     const outcome = await stack.process('ubnd-ba-dinh', SO_KET);
     if (outcome.outcome !== 'processed') throw new Error(outcome.outcome);
     expect(outcome.unitId).toBe('ubnd-ba-dinh');
-    const message = 'Bảng tính này ghi là của "UBND quận Hoàn Kiếm", nhưng được cấp cho UBND quận Ba Đình. Số liệu chỉ được tính cho UBND quận Ba Đình; hãy dùng đúng bảng tính được cấp hoặc liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố).';
-    expect(outcome.evaluation.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.sheet, i.message])).toEqual([['structure.wrong_unit', 'Hướng dẫn', message]]);
+    const message =
+      'Bảng tính này ghi là của "UBND quận Hoàn Kiếm", nhưng được cấp cho UBND quận Ba Đình. Số liệu chỉ được tính cho UBND quận Ba Đình; hãy dùng đúng bảng tính được cấp hoặc liên hệ Phòng Xây dựng phong trào bảo vệ ANTQ (Công an thành phố).';
+    expect(
+      outcome.evaluation.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.sheet, i.message]),
+    ).toEqual([['structure.wrong_unit', 'Hướng dẫn', message]]);
     expect([outcome.evaluation.status, outcome.accepted, outcome.submission]).toEqual(['invalid', false, null]);
 
     await stack.triggersIdle();
-    expect({ state: await stack.runtime.store.state(SO_KET, 'ubnd-hoan-kiem'), submission: await stack.runtime.store.submission(SO_KET, 'ubnd-hoan-kiem'), node: await stack.runtime.store.aggregate(SO_KET, 'ubnd-hoan-kiem') }).toEqual(hoanKiemBefore);
+    expect({
+      state: await stack.runtime.store.state(SO_KET, 'ubnd-hoan-kiem'),
+      submission: await stack.runtime.store.submission(SO_KET, 'ubnd-hoan-kiem'),
+      node: await stack.runtime.store.aggregate(SO_KET, 'ubnd-hoan-kiem'),
+    }).toEqual(hoanKiemBefore);
     expect(await stack.runtime.store.aggregate(SO_KET, 'ha-noi')).toEqual(cityBefore);
     expect(await stack.runtime.store.submission(SO_KET, 'ubnd-ba-dinh')).toBeNull();
-    expect(await stack.runtime.store.state(SO_KET, 'ubnd-ba-dinh')).toMatchObject({ unitId: 'ubnd-ba-dinh', status: 'invalid', errors: 1 });
+    expect(await stack.runtime.store.state(SO_KET, 'ubnd-ba-dinh')).toMatchObject({
+      unitId: 'ubnd-ba-dinh',
+      status: 'invalid',
+      errors: 1,
+    });
 
     // At the sheet: the status line counts the error and its note explains it.
     const sheet = stack.sheets.getSpreadsheetState(baDinh)!;
@@ -118,28 +147,68 @@ describe('Firestore configuration', () => {
     expect(rules).toMatch(/^\s*rules_version\s*=\s*'2'\s*;/);
     const matches = [...rules.matchAll(/match\s+(\S+)\s*\{/g)].map((m) => m[1]);
     expect(matches).toEqual(['/databases/{database}/documents', '/{document=**}']);
-    const allows = [...rules.matchAll(/allow\s+([^:;]+?)\s*:\s*if\s+([^;]+);/g)].map((m) => [m[1]!.replace(/\s+/g, ''), m[2]!.trim()]);
+    const allows = [...rules.matchAll(/allow\s+([^:;]+?)\s*:\s*if\s+([^;]+);/g)].map((m) => [
+      m[1]!.replace(/\s+/g, ''),
+      m[2]!.trim(),
+    ]);
     expect(allows).toEqual([['read,write', 'false']]);
     expect(rules.match(/\ballow\b/g)).toHaveLength(1);
-    expect(rules.replace(/\s+/g, ' ').trim()).toBe("rules_version = '2'; service cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if false; } } }");
+    expect(rules.replace(/\s+/g, ' ').trim()).toBe(
+      "rules_version = '2'; service cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if false; } } }",
+    );
   });
 
   it('firebase.json wires the rules and indexes, and the indexes serve every query the code makes', async () => {
     const firebase = JSON.parse(await readFile(new URL('firebase.json', ROOT), 'utf8'));
     expect(firebase.firestore).toMatchObject({ rules: 'firestore.rules', indexes: 'firestore.indexes.json' });
-    const indexes = JSON.parse(await readFile(new URL('firestore.indexes.json', ROOT), 'utf8')) as { indexes: unknown[]; fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[] }[] };
+    const indexes = JSON.parse(await readFile(new URL('firestore.indexes.json', ROOT), 'utf8')) as {
+      indexes: unknown[];
+      fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[] }[];
+    };
     // Every query filters or orders on one field, so Firestore's automatic single-field indexes serve it: no composite index.
     expect(indexes.indexes).toEqual([]);
-    const sources = await Promise.all(['functions/adapters/firestore-store.ts', 'functions/app/master.ts', 'functions/app/sweep.ts'].map((f) => readFile(new URL(f, ROOT), 'utf8')));
-    const queries = sources.flatMap((src) => [...src.matchAll(/(?:col\('(\w+)'\)|collection\('(\w+)'\)|(\w+)Collection\(\))((?:\.(?:where|orderBy)\('[^']+'[^)]*\))+)/g)].map((m) => ({ collection: m[1] ?? m[2] ?? m[3]!, fields: [...m[4]!.matchAll(/\.(?:where|orderBy)\('([^']+)'/g)].map((f) => f[1]!) })));
-    expect(queries.map((q) => `${q.collection}:${q.fields.join('+')}`)).toEqual(expect.arrayContaining(['aggregates:roundId', 'flags:roundId', 'states:roundId', 'submissions:roundId', 'versions:versionNo']));
-    for (const query of queries) expect(new Set(query.fields).size, `${query.collection} needs a composite index`).toBe(1);
+    const sources = await Promise.all(
+      ['functions/adapters/firestore-store.ts', 'functions/app/master.ts', 'functions/app/sweep.ts'].map((f) =>
+        readFile(new URL(f, ROOT), 'utf8'),
+      ),
+    );
+    const queries = sources.flatMap((src) =>
+      [
+        ...src.matchAll(
+          /(?:col\('(\w+)'\)|collection\('(\w+)'\)|(\w+)Collection\(\))((?:\.(?:where|orderBy)\('[^']+'[^)]*\))+)/g,
+        ),
+      ].map((m) => ({
+        collection: m[1] ?? m[2] ?? m[3]!,
+        fields: [...m[4]!.matchAll(/\.(?:where|orderBy)\('([^']+)'/g)].map((f) => f[1]!),
+      })),
+    );
+    expect(queries.map((q) => `${q.collection}:${q.fields.join('+')}`)).toEqual(
+      expect.arrayContaining([
+        'aggregates:roundId',
+        'flags:roundId',
+        'states:roundId',
+        'submissions:roundId',
+        'versions:versionNo',
+      ]),
+    );
+    for (const query of queries)
+      expect(new Set(query.fields).size, `${query.collection} needs a composite index`).toBe(1);
     // Large maps nobody queries are kept out of the automatic indexes; no queried field is.
     for (const override of indexes.fieldOverrides) {
       expect(override.indexes).toEqual([]);
-      expect(queries.some((q) => q.collection.toLowerCase() === override.collectionGroup.toLowerCase() && q.fields.includes(override.fieldPath))).toBe(false);
+      expect(
+        queries.some(
+          (q) =>
+            q.collection.toLowerCase() === override.collectionGroup.toLowerCase() &&
+            q.fields.includes(override.fieldPath),
+        ),
+      ).toBe(false);
     }
     expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregates', fieldPath: 'ledger', indexes: [] });
-    expect(indexes.fieldOverrides).toContainEqual({ collectionGroup: 'aggregateParts', fieldPath: 'totals', indexes: [] });
+    expect(indexes.fieldOverrides).toContainEqual({
+      collectionGroup: 'aggregateParts',
+      fieldPath: 'totals',
+      indexes: [],
+    });
   });
 });

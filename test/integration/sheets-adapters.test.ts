@@ -33,7 +33,6 @@ afterAll(async () => {
   await stack.dispose();
 });
 
-
 describe('the adapters are the real client libraries', () => {
   it('have no hand-built HTTP, and hold @googleapis clients', async () => {
     for (const name of ADAPTERS) {
@@ -44,7 +43,11 @@ describe('the adapters are the real client libraries', () => {
     expect(google).toContain("import('@googleapis/sheets')");
     expect(google).toContain("import('@googleapis/drive')");
     // The runtime's adapters wrap the library's own client classes.
-    const runtime = stack.runtime as unknown as { workbooks: { sheets: unknown }; master: { sheets: unknown }; files: { drive: unknown } };
+    const runtime = stack.runtime as unknown as {
+      workbooks: { sheets: unknown };
+      master: { sheets: unknown };
+      files: { drive: unknown };
+    };
     expect(runtime.workbooks.sheets).toBeInstanceOf(sheets_v4.Sheets);
     expect(runtime.master.sheets).toBeInstanceOf(sheets_v4.Sheets);
     expect(runtime.files.drive).toBeInstanceOf(drive_v3.Drive);
@@ -55,7 +58,10 @@ describe('the adapters are the real client libraries', () => {
     const read = await stack.runtime.workbooks.read(sheetId);
     const meta = await stack.runtime.files.meta(sheetId);
     expect(read.sheetIds.get('Bảng 1')).toBeGreaterThan(0);
-    expect(meta).toMatchObject({ id: sheetId, appProperties: { campaign: stack.runtime.model.id, unit: UNIT, round: ROUND } });
+    expect(meta).toMatchObject({
+      id: sheetId,
+      appProperties: { campaign: stack.runtime.model.id, unit: UNIT, round: ROUND },
+    });
     expect(since().map((e) => [e.api, e.op, e.user, e.status])).toEqual([
       ['sheets', 'spreadsheets.get', LOCAL_SERVICE_ACCOUNT, 200],
       ['drive', 'drive.files.get', LOCAL_SERVICE_ACCOUNT, 200],
@@ -65,11 +71,16 @@ describe('the adapters are the real client libraries', () => {
 
 describe('requests per change', () => {
   it('a change costs 1 read and 1 write of the sheet; a forced re-run 1 read and 0 writes; a normal re-run nothing', async () => {
-    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
+    await stack.type(UNIT, ROUND, [
+      { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 },
+    ]);
     let since = requestsSince(stack);
     const first = await stack.process(UNIT, ROUND);
     expect(first.outcome).toBe('processed');
-    expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get', 'write spreadsheets.batchUpdate']);
+    expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual([
+      'read spreadsheets.get',
+      'write spreadsheets.batchUpdate',
+    ]);
 
     since = requestsSince(stack);
     expect((await stack.process(UNIT, ROUND)).outcome).toBe('unchanged');
@@ -82,26 +93,37 @@ describe('requests per change', () => {
 
   it('a change whose feedback is already in the sheet costs 1 read and 0 writes', async () => {
     // Typing the same value again makes a new Drive version with the same content and feedback.
-    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 }]);
+    await stack.type(UNIT, ROUND, [
+      { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 95 },
+    ]);
     const since = requestsSince(stack);
     const outcome = await stack.process(UNIT, ROUND);
     expect(outcome.outcome === 'processed' && outcome.feedbackWritten).toBe(false);
     expect(since(sheetsOn(sheetId)).map((e) => `${e.kind} ${e.op}`)).toEqual(['read spreadsheets.get']);
   });
 
-  it("our own feedback write comes back through the webhook as a change and costs no Sheets request", async () => {
+  it('our own feedback write comes back through the webhook as a change and costs no Sheets request', async () => {
     await pushAndPoll(stack); // drain whatever the feed holds so far
-    await stack.type(UNIT, ROUND, [{ kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 96 }]);
+    await stack.type(UNIT, ROUND, [
+      { kind: 'figure', table: 'bang1', period: MAIN_PERIOD, code: 'tuyen_truyen.pano_khau_hieu', value: 96 },
+    ]);
     const viaWebhook = await pushAndPoll(stack);
     // The webhook answers Drive at once; the poll it requested runs in onPollRequested.
-    expect(viaWebhook).toMatchObject({ status: 202, body: { status: 'poll-requested' }, polled: { status: 'polled', changedFiles: 1, outcomes: { processed: 1 } } });
+    expect(viaWebhook).toMatchObject({
+      status: 202,
+      body: { status: 'poll-requested' },
+      polled: { status: 'polled', changedFiles: 1, outcomes: { processed: 1 } },
+    });
     const written = stack.sheets.getDriveFileState(sheetId)!.version;
     expect((await stack.runtime.store.state(ROUND, UNIT))?.seenVersion).toBe(written);
 
     // The feed now holds only the version our feedback write produced: the echo.
     const since = requestsSince(stack);
     const echo = await pushAndPoll(stack);
-    expect(echo).toMatchObject({ status: 202, polled: { status: 'polled', changedFiles: 1, outcomes: { unchanged: 1 } } });
+    expect(echo).toMatchObject({
+      status: 202,
+      polled: { status: 'polled', changedFiles: 1, outcomes: { unchanged: 1 } },
+    });
     expect(since((e) => e.api === 'sheets')).toEqual([]);
     expect(since().map((e) => e.op)).toEqual(['drive.changes.list', 'drive.files.get']);
   });
@@ -131,12 +153,22 @@ describe('feedback in the sheet', () => {
       note: 'Cần xem lại: Ô Q13 (Giai đoạn 2015 – 2020): số vụ đã điều tra làm rõ (9) nhiều hơn số tin có giá trị (5, ô P13). Có thể đúng, nhưng hãy kiểm tra lại.',
       background: PALETTE.warning,
     });
-    const status = Object.fromEntries(outcome.evaluation.located.statusCells.map((c) => [c.sheet, seenCell(sheet, c.sheet, c.row, c.col)]));
+    const status = Object.fromEntries(
+      outcome.evaluation.located.statusCells.map((c) => [c.sheet, seenCell(sheet, c.sheet, c.row, c.col)]),
+    );
     const line = 'Còn 1 lỗi, 1 cảnh báo — ô tô đỏ là lỗi, ô tô vàng cần xem lại.';
     expect(status['Hướng dẫn']).toEqual({ value: line, note: '', background: PALETTE.error });
     expect(status['Bảng 1']?.value).toBe(`${line} (trang này: 1 lỗi)`);
     expect(status['Bảng 2']?.value).toBe(`${line} (trang này: 1 cảnh báo)`);
-    expect(Object.keys(status)).toEqual(['Hướng dẫn', 'Bảng 1', 'Bảng 2', 'Đề cương báo cáo', 'Điển hình', 'Khen thưởng', 'Xác nhận']);
+    expect(Object.keys(status)).toEqual([
+      'Hướng dẫn',
+      'Bảng 1',
+      'Bảng 2',
+      'Đề cương báo cáo',
+      'Điển hình',
+      'Khen thưởng',
+      'Xác nhận',
+    ]);
   });
 
   it('fixing the entries clears the stale notes and highlights; acceptance shows "Đã gửi lúc HH:mm dd/MM/yyyy" and the totals', async () => {
@@ -149,7 +181,11 @@ describe('feedback in the sheet', () => {
     expect(seenCell(sheet, 'Bảng 1', 12, 2)).toEqual({ value: valid, note: null, background: PALETTE.input });
     expect(seenCell(sheet, 'Bảng 2', 12, 16)).toMatchObject({ note: null, background: PALETTE.input });
     for (const cell of outcome.evaluation.located.statusCells) {
-      expect(seenCell(sheet, cell.sheet, cell.row, cell.col)).toEqual({ value: 'Đã gửi lúc 09:00 10/07/2020.', note: '', background: PALETTE.ok });
+      expect(seenCell(sheet, cell.sheet, cell.row, cell.col)).toEqual({
+        value: 'Đã gửi lúc 09:00 10/07/2020.',
+        note: '',
+        background: PALETTE.ok,
+      });
     }
     // The total row of Bảng 1: flows summed over the periods, stocks = the last period's value (the 2020 plan has one
     // period per round, so both equal it; sums over several periods are tested on the by-year variant and the second campaign).

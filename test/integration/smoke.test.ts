@@ -20,6 +20,8 @@ describe('the local stack harness', () => {
     await stack.triggersIdle();
     const city = await stack.runtime.store.aggregate('so-ket-2020', 'ha-noi');
     expect(city?.contributors).toBe(1);
-    expect(city?.totals.bang1?.['tuyen_truyen.dai_chung']).toBe(outcome.evaluation.totals.bang1?.['tuyen_truyen.dai_chung']);
+    expect(city?.totals.bang1?.['tuyen_truyen.dai_chung']).toBe(
+      outcome.evaluation.totals.bang1?.['tuyen_truyen.dai_chung'],
+    );
   });
 });

@@ -61,10 +61,18 @@ describe('sweep as of an instant', () => {
   it('between the deadlines, the second round’s later submission is invisible: its unit is not late, and no finding of it exists', async () => {
     const run = await runSweep(stack.runtime, { at: between, dryRun: true });
     expect(run.late).toEqual([LATE_IN_FIRST]);
-    expect(run.findings.filter((f) => f.rule === 'late').map((f) => [f.roundId, f.unitId])).toEqual([[FIRST, LATE_IN_FIRST]]);
+    expect(run.findings.filter((f) => f.rule === 'late').map((f) => [f.roundId, f.unitId])).toEqual([
+      [FIRST, LATE_IN_FIRST],
+    ]);
     // At that instant the second unit has not submitted in the first round either: missing there, named by its round.
     expect(run.byRound.find((r) => r.roundId === FIRST)?.missing).toContain(LATE_IN_SECOND);
-    expect(run.byRound.find((r) => r.roundId === SECOND)).toEqual({ roundId: SECOND, missing: [], late: [], dueSoon: [], invalid: [] });
+    expect(run.byRound.find((r) => r.roundId === SECOND)).toEqual({
+      roundId: SECOND,
+      missing: [],
+      late: [],
+      dueSoon: [],
+      invalid: [],
+    });
     // Today (after both deadlines) the same store shows the late submission, in its own round.
     const now = await runSweep(stack.runtime, { at: model.dueAt(SECOND) + 2 * 24 * 3600_000, dryRun: true });
     expect(now.byRound.find((r) => r.roundId === SECOND)?.late).toEqual([LATE_IN_SECOND]);
@@ -78,7 +86,9 @@ describe('sweep as of an instant', () => {
     expect(ofUnit).toContainEqual([SECOND, 'not-submitted']);
     expect(ofUnit.every(([roundId]) => roundId === FIRST || roundId === SECOND)).toBe(true);
     const json = sweepJson(run, model);
-    expect(json.rounds.map((r) => [r.roundId, r.name, r.late.includes(LATE_IN_FIRST), r.missing.includes(LATE_IN_FIRST)])).toEqual([
+    expect(
+      json.rounds.map((r) => [r.roundId, r.name, r.late.includes(LATE_IN_FIRST), r.missing.includes(LATE_IN_FIRST)]),
+    ).toEqual([
       [FIRST, model.round(FIRST).name, true, false],
       [SECOND, model.round(SECOND).name, false, true],
     ]);
@@ -94,8 +104,13 @@ describe('sweep as of an instant', () => {
     expect(firstVersion!.contentHash).not.toBe(secondVersion!.contentHash);
     expect(current.versionCount).toBe(2);
     const before = await submissionAsOf(store, current, secondVersion!.acceptedAt - 1);
-    expect({ versionCount: before?.versionCount, contentHash: before?.contentHash }).toEqual({ versionCount: 1, contentHash: firstVersion!.contentHash });
-    expect((await submissionAsOf(store, current, secondVersion!.acceptedAt))?.contentHash).toBe(secondVersion!.contentHash);
+    expect({ versionCount: before?.versionCount, contentHash: before?.contentHash }).toEqual({
+      versionCount: 1,
+      contentHash: firstVersion!.contentHash,
+    });
+    expect((await submissionAsOf(store, current, secondVersion!.acceptedAt))?.contentHash).toBe(
+      secondVersion!.contentHash,
+    );
     expect(await submissionAsOf(store, current, firstVersion!.acceptedAt - 1)).toBeNull();
   });
 

@@ -34,7 +34,12 @@ describe('reminder claims', () => {
     expect(haiChau.keys).toEqual(['tong-ket-2025__phuong-hai-chau__not-submitted__d-1']);
 
     // Another sender claimed this message a moment ago and is still within its 10-minute lease.
-    await claimRef(haiChau.keys).create({ status: 'claimed', claimedAt: SWEEP_AT - MINUTE, leaseUntil: SWEEP_AT + 9 * MINUTE, keys: haiChau.keys });
+    await claimRef(haiChau.keys).create({
+      status: 'claimed',
+      claimedAt: SWEEP_AT - MINUTE,
+      leaseUntil: SWEEP_AT + 9 * MINUTE,
+      keys: haiChau.keys,
+    });
     const first = await runSweep(stack.runtime, { at: SWEEP_AT });
     expect(first.alreadySent).toBe(1);
     expect(first.sent.map((x) => x.unit).sort()).toEqual([null, 'phuong-son-tra'].sort());
@@ -53,7 +58,10 @@ describe('reminder claims', () => {
     // Dated by the sweep that wrote it (the business clock), not by the machine's clock.
     expect(await stack.mailDateHeader(mails[0]!.id)).toBe(new Date(SWEEP_AT + 11 * MINUTE).toISOString());
     expect((await claimRef(haiChau.keys).get()).data()).toMatchObject({ status: 'sent' });
-    expect((await storedCollection(stack.runtime, 'reminders').doc(haiChau.keys[0]!).get()).data()).toMatchObject({ status: 'sent', unitId: 'phuong-hai-chau' });
+    expect((await storedCollection(stack.runtime, 'reminders').doc(haiChau.keys[0]!).get()).data()).toMatchObject({
+      status: 'sent',
+      unitId: 'phuong-hai-chau',
+    });
 
     const again = await runSweep(stack.runtime, { at: SWEEP_AT + 20 * MINUTE });
     expect({ emails: again.emails, sent: again.sent }).toEqual({ emails: [], sent: [] });

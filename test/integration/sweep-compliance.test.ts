@@ -36,7 +36,8 @@ async function startSmtp() {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (reject.has(address.address)) return callback(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }));
+      if (reject.has(address.address))
+        return callback(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }));
       callback();
     },
     onData(stream, _session, callback) {
@@ -55,22 +56,34 @@ async function startSmtp() {
 }
 
 const recipients = (mails: { to: string[] }[]) => mails.flatMap((m) => m.to).sort();
-const countBy = (xs: string[]) => xs.reduce<Record<string, number>>((acc, x) => ((acc[x] = (acc[x] ?? 0) + 1), acc), {});
+const countBy = (xs: string[]) =>
+  xs.reduce<Record<string, number>>((acc, x) => ((acc[x] = (acc[x] ?? 0) + 1), acc), {});
 const addressOf = (unitId: string) => `${unitId}@hanoi.example`;
-const parsedTo = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
+const parsedTo = (m: ParsedMail) =>
+  (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
 
 describe('compliance sweep end to end: exactly-once reminders over real SMTP', () => {
   let stack: TestStack;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   const mailers: Mailer[] = [];
-  const EXPECTED = ['district', 'district-police', 'catp-department', 'catp-security-department', 'sector'].flatMap((k) => unitsOfKind(model, k));
+  const EXPECTED = ['district', 'district-police', 'catp-department', 'catp-security-department', 'sector'].flatMap(
+    (k) => unitsOfKind(model, k),
+  );
   const sheetUrl: Record<string, string> = {};
 
-  const sweepAt = async (iso: string, extra: Record<string, unknown> = {}) => (await stack.fire('compliance-sweep', { at: iso, ...extra })) as SweepResponse;
-  const mailsAt = async (hhmmDate: string): Promise<CaughtEmail[]> => (await stack.listEmails()).filter((m) => m.text?.includes(`tính đến ${hhmmDate}`));
+  const sweepAt = async (iso: string, extra: Record<string, unknown> = {}) =>
+    (await stack.fire('compliance-sweep', { at: iso, ...extra })) as SweepResponse;
+  const mailsAt = async (hhmmDate: string): Promise<CaughtEmail[]> =>
+    (await stack.listEmails()).filter((m) => m.text?.includes(`tính đến ${hhmmDate}`));
   const reminderIds = async () => (await storedCollection(stack.runtime, 'reminders').get()).docs.map((d) => d.id);
   const mailer = async (port: number) => {
-    const mailer = await createSmtpMailer({ host: '127.0.0.1', port, secure: false, from: FROM, connectionTimeoutMs: 2_000 });
+    const mailer = await createSmtpMailer({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      from: FROM,
+      connectionTimeoutMs: 2_000,
+    });
     mailers.push(mailer);
     return mailer;
   };
@@ -80,7 +93,8 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     smtp = await startSmtp();
     await stack.provision([ROUND]);
     const model = stack.runtime.model;
-    for (const unit of ['ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho', 'ubnd-ba-dinh']) sheetUrl[unit] = (await stack.runtime.store.unitSheet(ROUND, unit))!.url;
+    for (const unit of ['ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho', 'ubnd-ba-dinh'])
+      sheetUrl[unit] = (await stack.runtime.store.unitSheet(ROUND, unit))!.url;
 
     // On time, 06/07: a complete valid submission.
     await stack.typeSubmission('ubnd-ba-dinh', ROUND);
@@ -91,9 +105,29 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     // Two Bằng khen Bộ Công an (quota: 1 in total), and one nominee below the yearly title.
     const police = validSubmission(model, 'ca-ba-dinh', ROUND);
     police.lists.khen_thuong = [
-      nomineeRow(model, { award: 'bkbca', type: 'individual', scope: 'cand', name: 'Thượng tá Trần Văn Minh', giayKhen: 3 }),
-      nomineeRow(model, { award: 'bkbca', type: 'collective', scope: 'cand', name: 'Đội Cảnh sát khu vực', giayKhen: 3 }),
-      nomineeRow(model, { award: 'gkcatp', type: 'individual', scope: 'cand', name: 'Đại úy Lê Văn Nam', titles: ['chien_si_tien_tien', 'khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'], giayKhen: 0, bangKhen: 0 }),
+      nomineeRow(model, {
+        award: 'bkbca',
+        type: 'individual',
+        scope: 'cand',
+        name: 'Thượng tá Trần Văn Minh',
+        giayKhen: 3,
+      }),
+      nomineeRow(model, {
+        award: 'bkbca',
+        type: 'collective',
+        scope: 'cand',
+        name: 'Đội Cảnh sát khu vực',
+        giayKhen: 3,
+      }),
+      nomineeRow(model, {
+        award: 'gkcatp',
+        type: 'individual',
+        scope: 'cand',
+        name: 'Đại úy Lê Văn Nam',
+        titles: ['chien_si_tien_tien', 'khong_dat', 'chien_si_tien_tien', 'chien_si_tien_tien', 'chien_si_tien_tien'],
+        giayKhen: 0,
+        bangKhen: 0,
+      }),
     ];
     // Nominees never hold a report back: a report error keeps this unit unsent, so it is chased.
     police.confirmation.dien_thoai = '0912 345';
@@ -102,7 +136,8 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     const draft = validSubmission(model, 'ubnd-tay-ho', ROUND);
     draft.confirmation.da_hoan_thanh = false;
     await stack.typeSubmission('ubnd-tay-ho', ROUND, draft);
-    for (const unit of ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho']) await stack.process(unit, ROUND);
+    for (const unit of ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ca-ba-dinh', 'ubnd-tay-ho'])
+      await stack.process(unit, ROUND);
     await stack.triggersIdle();
   }, 120_000);
 
@@ -118,7 +153,9 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect((await stack.runtime.store.submission(ROUND, 'ubnd-ba-dinh'))?.late).toBe(false);
     expect((await state('ubnd-hoan-kiem'))?.status).toBe('invalid');
     expect((await state('ubnd-hoan-kiem'))?.errors).toBe(1);
-    expect((await state('ca-ba-dinh'))?.quotaOverruns.map((o) => [o.award, o.kind, o.limit, o.count])).toEqual([['bkbca', 'total', 1, 2]]);
+    expect((await state('ca-ba-dinh'))?.quotaOverruns.map((o) => [o.award, o.kind, o.limit, o.count])).toEqual([
+      ['bkbca', 'total', 1, 2],
+    ]);
     expect((await state('ubnd-tay-ho'))?.status).toBe('draft');
     expect(await stack.runtime.store.submission(ROUND, 'ubnd-tay-ho')).toBeNull();
   });
@@ -139,15 +176,30 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(response.late).toEqual([]);
     expect([...response.dueSoon].sort()).toEqual(EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').sort());
     expect(response.invalid).toEqual(['ubnd-hoan-kiem', 'ca-ba-dinh']);
-    expect(response.quotaOverruns).toEqual([{ roundId: ROUND, unit: 'ca-ba-dinh', award: 'bkbca', kind: 'total', limit: 1, count: 2 }]);
+    expect(response.quotaOverruns).toEqual([
+      { roundId: ROUND, unit: 'ca-ba-dinh', award: 'bkbca', kind: 'total', limit: 1, count: 2 },
+    ]);
     expect(response.ineligible).toEqual([
-      { roundId: ROUND, unit: 'ca-ba-dinh', nominee: 'Đại úy Lê Văn Nam', award: 'gkcatp', reason: 'Ô I20: năm 2016 "Đại úy Lê Văn Nam" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Chiến sĩ tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).' },
+      {
+        roundId: ROUND,
+        unit: 'ca-ba-dinh',
+        nominee: 'Đại úy Lê Văn Nam',
+        award: 'gkcatp',
+        reason:
+          'Ô I20: năm 2016 "Đại úy Lê Văn Nam" đạt "Không đạt danh hiệu", chưa đạt tiêu chuẩn "Chiến sĩ tiên tiến" trở lên mỗi năm 2015–2019 (mục IV.3 Kế hoạch 127).',
+      },
     ]);
     expect(response.emails).toHaveLength(EXPECTED.length);
-    expect({ sent: response.sent, failed: response.failed, alreadySent: response.alreadySent }).toEqual({ sent: EXPECTED.length, failed: 0, alreadySent: 0 });
+    expect({ sent: response.sent, failed: response.failed, alreadySent: response.alreadySent }).toEqual({
+      sent: EXPECTED.length,
+      failed: 0,
+      alreadySent: 0,
+    });
 
     const mails = await stack.listEmails();
-    expect(recipients(mails)).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
+    expect(recipients(mails)).toEqual(
+      [...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort(),
+    );
 
     const hoanKiem = mails.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!;
     expect(hoanKiem.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
@@ -159,18 +211,28 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
 
     const police = mails.find((m) => m.to.includes(addressOf('ca-ba-dinh')))!;
     expect(police.text).toContain('Kính gửi: Công an quận Ba Đình,');
-    expect(police.text).toContain('  - Đề nghị Bằng khen Bộ Công an vượt định mức (tối đa 01 tập thể hoặc 01 cá nhân): đơn vị đang đề nghị 2, tối đa 1.');
-    expect(police.text).toContain('  - Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: Ô I20: năm 2016');
+    expect(police.text).toContain(
+      '  - Đề nghị Bằng khen Bộ Công an vượt định mức (tối đa 01 tập thể hoặc 01 cá nhân): đơn vị đang đề nghị 2, tối đa 1.',
+    );
+    expect(police.text).toContain(
+      '  - Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP) chưa đạt tiêu chuẩn khen thưởng: Ô I20: năm 2016',
+    );
     expect(police.text).toContain(`Bảng tính của đơn vị: ${sheetUrl['ca-ba-dinh']}`);
 
     const draft = mails.find((m) => m.to.includes(addressOf('ubnd-tay-ho')))!;
-    expect(draft.text).toContain('  - Báo cáo chưa được gửi: chưa tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận.');
+    expect(draft.text).toContain(
+      '  - Báo cáo chưa được gửi: chưa tích ô "Đã hoàn thành, gửi báo cáo" ở trang Xác nhận.',
+    );
 
     const digest = mails.find((m) => m.to.includes(COORDINATOR_MAIL))!;
     expect(digest.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Tổng hợp tình hình báo cáo ngày 08/07/2020');
     expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 1 (đúng hạn 1, muộn 0). Chưa nộp: 73, trong đó còn lỗi: 2.');
-    expect(digest.text).toContain('  - Công an quận Ba Đình (Báo cáo sơ kết): Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.');
-    expect(digest.text).toContain('  - Công an quận Ba Đình (Báo cáo sơ kết): Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP).');
+    expect(digest.text).toContain(
+      '  - Công an quận Ba Đình (Báo cáo sơ kết): Bằng khen Bộ Công an, đang đề nghị 2, tối đa 1.',
+    );
+    expect(digest.text).toContain(
+      '  - Công an quận Ba Đình (Báo cáo sơ kết): Đại úy Lê Văn Nam (Giấy khen Giám đốc CATP).',
+    );
 
     // Flags with reason and rule, per round and unit; the master is asked to refresh its status tab.
     const flag = await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-hoan-kiem`).get();
@@ -178,18 +240,30 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
       { unitId: 'ubnd-hoan-kiem', rule: 'not-submitted', reason: 'Sắp đến hạn, chưa gửi báo cáo.' },
       { unitId: 'ubnd-hoan-kiem', rule: 'invalid', reason: 'Còn 1 lỗi.' },
     ]);
-    const policeFlags = (await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ca-ba-dinh`).get()).data()?.[FLAGS_FIELD] as { rule: string }[];
+    const policeFlags = (await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ca-ba-dinh`).get()).data()?.[
+      FLAGS_FIELD
+    ] as { rule: string }[];
     expect(policeFlags.map((f) => f.rule)).toEqual(['not-submitted', 'invalid', 'quota', 'ineligible']);
     expect((await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-ba-dinh`).get()).exists).toBe(false);
     expect((await stack.runtime.store.meta('master')).requestedAt).toBe(Date.parse('2020-07-08T08:00:00+07:00'));
     // Each reminder key is recorded as sent.
-    const key = (await storedCollection(stack.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-7`).get()).data();
-    expect(key).toMatchObject({ status: 'sent', unitId: 'ubnd-hoan-kiem', sentAt: Date.parse('2020-07-08T08:00:00+07:00') });
+    const key = (
+      await storedCollection(stack.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-7`).get()
+    ).data();
+    expect(key).toMatchObject({
+      status: 'sent',
+      unitId: 'ubnd-hoan-kiem',
+      sentAt: Date.parse('2020-07-08T08:00:00+07:00'),
+    });
   });
 
   it('the same instant again, and later the same day: nothing is sent twice', async () => {
     const again = await sweepAt('2020-07-08T08:00:00+07:00');
-    expect({ emails: again.emails, sent: again.sent, failed: again.failed }).toEqual({ emails: [], sent: 0, failed: 0 });
+    expect({ emails: again.emails, sent: again.sent, failed: again.failed }).toEqual({
+      emails: [],
+      sent: 0,
+      failed: 0,
+    });
     const afternoon = await sweepAt('2020-07-08T16:00:00+07:00');
     expect({ emails: afternoon.emails, sent: afternoon.sent }).toEqual({ emails: [], sent: 0 });
     expect(afternoon.dueSoon).toHaveLength(73);
@@ -197,15 +271,24 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
   });
 
   it('two sweeps at once (d-2) deliver each reminder once', async () => {
-    const [first, second] = await Promise.all([sweepAt('2020-07-12T08:00:00+07:00'), sweepAt('2020-07-12T08:00:00+07:00')]);
+    const [first, second] = await Promise.all([
+      sweepAt('2020-07-12T08:00:00+07:00'),
+      sweepAt('2020-07-12T08:00:00+07:00'),
+    ]);
     expect(first.failed + second.failed).toBe(0);
     expect(first.sent + second.sent).toBe(74);
     const secondDay = await mailsAt('08:00 12/07/2020');
-    expect(recipients(secondDay)).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
+    expect(recipients(secondDay)).toEqual(
+      [...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort(),
+    );
     expect(Object.values(countBy(recipients(secondDay))).every((n) => n === 1)).toBe(true);
-    expect(secondDay.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!.text).toContain('Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.');
+    expect(secondDay.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!.text).toContain(
+      'Hạn gửi: trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020.',
+    );
     // No claim is left half-done: every message record is marked sent.
-    const claims = (await storedCollection(stack.runtime, 'reminders').get()).docs.filter((d) => d.id.startsWith('msg__'));
+    const claims = (await storedCollection(stack.runtime, 'reminders').get()).docs.filter((d) =>
+      d.id.startsWith('msg__'),
+    );
     expect(claims.every((d) => d.data().status === 'sent')).toBe(true);
     expect(claims).toHaveLength(74 * 2);
   });
@@ -228,7 +311,10 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(partial.failed.map((f) => f.unit).sort()).toEqual(['ca-ba-dinh', 'ubnd-hoan-kiem']);
     expect(partial.sent).toHaveLength(72);
     expect(smtp.inbox).toHaveLength(72);
-    expect((await storedCollection(stack.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-0`).get()).exists).toBe(false);
+    expect(
+      (await storedCollection(stack.runtime, 'reminders').doc(`${ROUND}__ubnd-hoan-kiem__not-submitted__d-0`).get())
+        .exists,
+    ).toBe(false);
 
     // 3. Fixed: the next run sends exactly the two that failed, once.
     smtp.reject.clear();
@@ -236,7 +322,9 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(retry.sent.map((x) => x.unit).sort()).toEqual(['ca-ba-dinh', 'ubnd-hoan-kiem']);
     expect(retry.failed).toEqual([]);
     const byRecipient = countBy(smtp.inbox.flatMap(parsedTo));
-    expect(Object.keys(byRecipient).sort()).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort());
+    expect(Object.keys(byRecipient).sort()).toEqual(
+      [...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh').map(addressOf), COORDINATOR_MAIL].sort(),
+    );
     expect(Object.values(byRecipient).every((n) => n === 1)).toBe(true);
     const hoanKiem = smtp.inbox.find((m) => parsedTo(m).includes(addressOf('ubnd-hoan-kiem')))!;
     expect(hoanKiem.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Nhắc hạn gửi báo cáo: UBND quận Hoàn Kiếm');
@@ -247,7 +335,11 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
 
     // 4. And nothing more after that.
     const after = await runSweep({ ...base, mailer: await mailer(smtp.port) }, { at });
-    expect({ sent: after.sent.length, failed: after.failed.length, emails: after.emails.length }).toEqual({ sent: 0, failed: 0, emails: 0 });
+    expect({ sent: after.sent.length, failed: after.failed.length, emails: after.emails.length }).toEqual({
+      sent: 0,
+      failed: 0,
+      emails: 0,
+    });
     expect(smtp.inbox).toHaveLength(74);
   });
 
@@ -258,7 +350,9 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     const overdue = await mailsAt('08:00 15/07/2020');
     const tayHo = overdue.find((m) => m.to.includes(addressOf('ubnd-tay-ho')))!;
     expect(tayHo.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Báo cáo đã quá hạn: UBND quận Tây Hồ');
-    expect(tayHo.text).toContain('Hạn gửi (trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
+    expect(tayHo.text).toContain(
+      'Hạn gửi (trước ngày 15/07/2020, tức muộn nhất 23:59 thứ Ba, 14/07/2020) đã qua. Đề nghị đơn vị khẩn trương hoàn thành trước khi khóa sổ lúc 00:00 thứ Tư, 22/07/2020.',
+    );
 
     // Tây Hồ ticks the box on 16/07 at 09:00: accepted, late.
     stack.clock.set('2020-07-16T09:00:00+07:00');
@@ -272,17 +366,29 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(mid.emails.map((e) => e.unit)).toEqual([null]);
     const digest = (await mailsAt('08:00 17/07/2020'))[0]!;
     expect(digest.to).toEqual([COORDINATOR_MAIL]);
-    expect(digest.text).toContain('  Phải nộp: 74. Đã nộp: 2 (đúng hạn 1, muộn 1). Chưa nộp (quá hạn): 72, trong đó còn lỗi: 2.');
+    expect(digest.text).toContain(
+      '  Phải nộp: 74. Đã nộp: 2 (đúng hạn 1, muộn 1). Chưa nộp (quá hạn): 72, trong đó còn lỗi: 2.',
+    );
     expect(digest.text).toContain('  Nộp muộn: UBND quận Tây Hồ (09:00 16/07/2020).');
     expect(digest.text).not.toMatch(/Chưa nộp \(quá hạn\): [^\n]*UBND quận Tây Hồ/);
-    const flags = (await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-tay-ho`).get()).data()?.[FLAGS_FIELD];
-    expect(flags).toEqual([{ unitId: 'ubnd-tay-ho', rule: 'late', reason: 'Nộp muộn: gửi lần đầu lúc 09:00 16/07/2020, hạn là trước ngày 15/07/2020.' }]);
+    const flags = (await storedCollection(stack.runtime, 'flags').doc(`${ROUND}__ubnd-tay-ho`).get()).data()?.[
+      FLAGS_FIELD
+    ];
+    expect(flags).toEqual([
+      {
+        unitId: 'ubnd-tay-ho',
+        rule: 'late',
+        reason: 'Nộp muộn: gửi lần đầu lúc 09:00 16/07/2020, hạn là trước ngày 15/07/2020.',
+      },
+    ]);
 
     // 18/07: the second interval: a new notice to every unit still missing (not Tây Hồ, not Ba Đình).
     const second = await sweepAt('2020-07-18T08:00:00+07:00');
     expect(second.sent).toBe(73);
     const notices = await mailsAt('08:00 18/07/2020');
-    expect(recipients(notices)).toEqual([...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh' && u !== 'ubnd-tay-ho').map(addressOf), COORDINATOR_MAIL].sort());
+    expect(recipients(notices)).toEqual(
+      [...EXPECTED.filter((u) => u !== 'ubnd-ba-dinh' && u !== 'ubnd-tay-ho').map(addressOf), COORDINATOR_MAIL].sort(),
+    );
   });
 
   it('after the lock: one final notice per missing unit and the final list, then silence', async () => {
@@ -291,7 +397,9 @@ describe('compliance sweep end to end: exactly-once reminders over real SMTP', (
     expect(locked.quotaOverruns).toEqual([]);
     const finals = await mailsAt('08:00 22/07/2020');
     const hoanKiem = finals.find((m) => m.to.includes(addressOf('ubnd-hoan-kiem')))!;
-    expect(hoanKiem.subject).toBe('[Sơ kết QĐ 521 (2015–2020)] Đã khóa sổ, đơn vị chưa gửi báo cáo: UBND quận Hoàn Kiếm');
+    expect(hoanKiem.subject).toBe(
+      '[Sơ kết QĐ 521 (2015–2020)] Đã khóa sổ, đơn vị chưa gửi báo cáo: UBND quận Hoàn Kiếm',
+    );
     expect(hoanKiem.text).toContain('Đợt báo cáo đã khóa sổ lúc 00:00 thứ Tư, 22/07/2020.');
     const digest = finals.find((m) => m.to.includes(COORDINATOR_MAIL))!;
     expect(digest.text).toContain('  Chưa nộp (đã khóa sổ): UBND quận Hoàn Kiếm; ');

@@ -12,7 +12,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FirestoreStore, SWEEP_SHEET_FIELDS, SWEEP_STATE_FIELDS, sweepSubmissionFields } from '../../functions/adapters/firestore-store.js';
+import {
+  FirestoreStore,
+  SWEEP_SHEET_FIELDS,
+  SWEEP_STATE_FIELDS,
+  sweepSubmissionFields,
+} from '../../functions/adapters/firestore-store.js';
 import { gatherSweepInput } from '../../functions/app/sweep.js';
 import type { Store } from '../../functions/app/ports.js';
 import type { NominationRecord } from '../../functions/app/records.js';
@@ -80,11 +85,26 @@ beforeAll(async () => {
   db = createEmulatorClient(emulator.host, emulator.projectId);
   store = new FirestoreStore(db, `ra-soat-${randomUUID().slice(0, 8)}`);
   for (const unitId of [REVISED, TYPING, IDLE]) {
-    await store.register({ spreadsheetId: `sheet-${unitId}`, unitId, roundId: SO_KET, url: `https://docs.google.com/spreadsheets/d/sheet-${unitId}/edit`, createdAt: FIRST_READ });
+    await store.register({
+      spreadsheetId: `sheet-${unitId}`,
+      unitId,
+      roundId: SO_KET,
+      url: `https://docs.google.com/spreadsheets/d/sheet-${unitId}/edit`,
+      createdAt: FIRST_READ,
+    });
   }
   // A sheet provisioned after the sweep's instant: not seen by it.
-  await store.register({ spreadsheetId: `sheet-${IDLE}-bs`, unitId: IDLE, roundId: BO_SUNG, url: 'https://docs.google.com/spreadsheets/d/later/edit', createdAt: SWEEP_AT + 86_400_000 });
-  expect((await store.commitEvaluation(commitInputFor(model, REVISED, SO_KET, { sourceVersion: 3, now: FIRST_READ }))).outcome).toBe('committed');
+  await store.register({
+    spreadsheetId: `sheet-${IDLE}-bs`,
+    unitId: IDLE,
+    roundId: BO_SUNG,
+    url: 'https://docs.google.com/spreadsheets/d/later/edit',
+    createdAt: SWEEP_AT + 86_400_000,
+  });
+  expect(
+    (await store.commitEvaluation(commitInputFor(model, REVISED, SO_KET, { sourceVersion: 3, now: FIRST_READ })))
+      .outcome,
+  ).toBe('committed');
   const revised = commitInputFor(model, REVISED, SO_KET, { sourceVersion: 7, now: REVISED_AT });
   revised.candidate!.nominations = [shortlisted];
   revised.candidate!.contentHash = 'h-revised';
@@ -98,9 +118,32 @@ beforeAll(async () => {
     status: 'invalid',
     errors: 2,
     warnings: 1,
-    issues: [{ sheet: 'Bảng 1', cell: 'C12', code: 'figure.not_integer', severity: 'error', message: 'Ô C12: số liệu phải là số nguyên không âm.' }],
-    nominations: [nominee(1, 'Trần Thị Bình', { eligible: false, ineligibleReasons: ['Thiếu danh hiệu năm 2019.'], verdict: 'ineligible' })],
-    quotaOverruns: [{ award: model.campaign.cityShortlist.award, scope: 'any', kind: 'total', limit: 1, count: 2, description: 'một đơn vị' }],
+    issues: [
+      {
+        sheet: 'Bảng 1',
+        cell: 'C12',
+        code: 'figure.not_integer',
+        severity: 'error',
+        message: 'Ô C12: số liệu phải là số nguyên không âm.',
+      },
+    ],
+    nominations: [
+      nominee(1, 'Trần Thị Bình', {
+        eligible: false,
+        ineligibleReasons: ['Thiếu danh hiệu năm 2019.'],
+        verdict: 'ineligible',
+      }),
+    ],
+    quotaOverruns: [
+      {
+        award: model.campaign.cityShortlist.award,
+        scope: 'any',
+        kind: 'total',
+        limit: 1,
+        count: 2,
+        description: 'một đơn vị',
+      },
+    ],
     dossierMissing: ['Biên bản họp'],
   };
   await store.commitEvaluation(typing);
@@ -118,7 +161,9 @@ describe('the sweep reads through field masks', () => {
       expect(records.length).toBe(whole.length);
       for (const record of records) {
         const keys = Object.keys(record).sort();
-        const wholeKeys = Object.keys(whole.find((w) => (w as { unitId: string }).unitId === (record as { unitId: string }).unitId)!).sort();
+        const wholeKeys = Object.keys(
+          whole.find((w) => (w as { unitId: string }).unitId === (record as { unitId: string }).unitId)!,
+        ).sort();
         // The stored documents hold more than the mask, so a projection is visible.
         expect(wholeKeys.length).toBeGreaterThan(mask.length);
         for (const field of mask) expect(keys).toContain(field);
@@ -130,11 +175,21 @@ describe('the sweep reads through field masks', () => {
     check(await store.sweepStatesOfRound(SO_KET), SWEEP_STATE_FIELDS, await store.statesOfRound(SO_KET));
     const withoutNominees = sweepSubmissionFields({ nominations: false });
     expect(withoutNominees).not.toContain('nominations');
-    check(await store.sweepSubmissionsOfRound(SO_KET, { nominations: false }), withoutNominees, await store.submissionsOfRound(SO_KET));
-    check(await store.sweepSubmissionsOfRound(SO_KET, { nominations: true }), sweepSubmissionFields({ nominations: true }), await store.submissionsOfRound(SO_KET));
+    check(
+      await store.sweepSubmissionsOfRound(SO_KET, { nominations: false }),
+      withoutNominees,
+      await store.submissionsOfRound(SO_KET),
+    );
+    check(
+      await store.sweepSubmissionsOfRound(SO_KET, { nominations: true }),
+      sweepSubmissionFields({ nominations: true }),
+      await store.submissionsOfRound(SO_KET),
+    );
     const versions = await store.sweepVersions(SO_KET, REVISED, { nominations: false });
     expect(versions.map((v) => v.versionNo)).toEqual([1, 2]);
-    if (exact) for (const version of versions) expect(Object.keys(version).sort()).toEqual([...withoutNominees, 'versionNo'].sort());
+    if (exact)
+      for (const version of versions)
+        expect(Object.keys(version).sort()).toEqual([...withoutNominees, 'versionNo'].sort());
   });
 
   it('bills one read per document, as the whole-document reads do', async () => {
@@ -168,7 +223,9 @@ describe('the sweep reads through field masks', () => {
       expect(now).toEqual(await gatherSweepInput(model, whole, SWEEP_AT));
       // Before the revision the nominee did not exist: nothing shortlisted then.
       expect((await gatherSweepInput(model, store, REVISED_AT - 1)).shortlisted).toEqual([]);
-      expect(await gatherSweepInput(model, store, REVISED_AT - 1)).toEqual(await gatherSweepInput(model, whole, REVISED_AT - 1));
+      expect(await gatherSweepInput(model, store, REVISED_AT - 1)).toEqual(
+        await gatherSweepInput(model, whole, REVISED_AT - 1),
+      );
     } finally {
       await store.patchMeta('master', { shortlist: [] });
     }
@@ -187,7 +244,11 @@ describe("the benchmark's in-memory double projects as Firestore does", () => {
     expect(snap.docs.map((d) => d.data())).toEqual([{ n: 1, big: { y: [1, 2] }, list: [{ k: 1 }] }, { n: 2 }]);
     expect(mem.counts.reads - before).toBe(2);
     // Ordered by a field the mask leaves out, as the server orders before projecting; no field: the documents without data.
-    expect((await col.orderBy('n').select('other').get()).docs.map((d) => [d.id, d.data()])).toEqual([['c', { other: 'y' }], ['a', { other: 'x' }], ['b', {}]]);
+    expect((await col.orderBy('n').select('other').get()).docs.map((d) => [d.id, d.data()])).toEqual([
+      ['c', { other: 'y' }],
+      ['a', { other: 'x' }],
+      ['b', {}],
+    ]);
     expect((await col.select().get()).docs.map((d) => d.data())).toEqual([{}, {}, {}]);
   });
 });

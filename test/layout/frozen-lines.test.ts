@@ -23,14 +23,21 @@ function crossings(sheet: SheetModel): string[] {
   const rows = sheet.frozenRows ?? 0;
   const cols = sheet.frozenCols ?? 0;
   return sheet.merges
-    .filter((m) => (rows > 0 && m.startRow < rows && rows < m.endRow) || (cols > 0 && m.startCol < cols && cols < m.endCol))
-    .map((m) => `${sheet.title}: rows ${m.startRow}–${m.endRow}, columns ${m.startCol}–${m.endCol} (frozen ${rows} rows, ${cols} columns)`);
+    .filter(
+      (m) => (rows > 0 && m.startRow < rows && rows < m.endRow) || (cols > 0 && m.startCol < cols && cols < m.endCol),
+    )
+    .map(
+      (m) =>
+        `${sheet.title}: rows ${m.startRow}–${m.endRow}, columns ${m.startCol}–${m.endCol} (frozen ${rows} rows, ${cols} columns)`,
+    );
 }
 
 function unitWorkbooks(model: CampaignModel): [string, () => WorkbookModel][] {
   const out: [string, () => WorkbookModel][] = [];
   for (const round of model.campaign.rounds) {
-    for (const unit of model.campaign.units) if (model.hasWorkbook(unit.id, round.id)) out.push([`${unit.id} × ${round.id}`, () => buildUnitWorkbook(model, unit.id, round.id)]);
+    for (const unit of model.campaign.units)
+      if (model.hasWorkbook(unit.id, round.id))
+        out.push([`${unit.id} × ${round.id}`, () => buildUnitWorkbook(model, unit.id, round.id)]);
   }
   return out;
 }
@@ -39,7 +46,14 @@ function emptyMasterView(model: CampaignModel) {
   return buildMasterView(model, {
     now: Date.UTC(2026, 11, 5),
     shortlist: new Set(),
-    rounds: model.campaign.rounds.map((r) => ({ roundId: r.id, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] })),
+    rounds: model.campaign.rounds.map((r) => ({
+      roundId: r.id,
+      submissions: [],
+      states: [],
+      nodes: {},
+      sheetUrls: {},
+      flags: [],
+    })),
   });
 }
 

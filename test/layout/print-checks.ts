@@ -23,13 +23,19 @@ export function sheetPrintProblems(worksheet: Worksheet, opts: { headerRequired?
   const say = (what: string) => problems.push(`${worksheet.name}: ${what}`);
   if (partial.paperSize !== 9) say(`paper ${String(partial.paperSize)}, not A4 (9)`);
   if (partial.orientation !== 'landscape') say(`orientation ${String(partial.orientation)}`);
-  if (!partial.fitToPage || partial.fitToWidth !== 1 || partial.fitToHeight !== 0) say(`not fitted to one page wide (fitToPage ${String(partial.fitToPage)}, ${String(partial.fitToWidth)}×${String(partial.fitToHeight)})`);
+  if (!partial.fitToPage || partial.fitToWidth !== 1 || partial.fitToHeight !== 0)
+    say(
+      `not fitted to one page wide (fitToPage ${String(partial.fitToPage)}, ${String(partial.fitToWidth)}×${String(partial.fitToHeight)})`,
+    );
   if (!partial.printArea) say('no print area');
-  if (!partial.margins || partial.margins.left > 0.8 || partial.margins.right > 0.8) say(`margins ${JSON.stringify(partial.margins)}`);
+  if (!partial.margins || partial.margins.left > 0.8 || partial.margins.right > 0.8)
+    say(`margins ${JSON.stringify(partial.margins)}`);
   const frozen = frozenPanes(worksheet);
-  if (frozen.rows > 0 && partial.printTitlesRow !== `1:${frozen.rows}`) say(`header rows 1:${frozen.rows} frozen but print titles are ${String(partial.printTitlesRow)}`);
+  if (frozen.rows > 0 && partial.printTitlesRow !== `1:${frozen.rows}`)
+    say(`header rows 1:${frozen.rows} frozen but print titles are ${String(partial.printTitlesRow)}`);
   if (opts.headerRequired && !partial.printTitlesRow) say('no header rows repeated on each page');
-  if (frozen.cols > 0 && !partial.printTitlesColumn) say(`${frozen.cols} label columns frozen but not repeated on each page`);
+  if (frozen.cols > 0 && !partial.printTitlesColumn)
+    say(`${frozen.cols} label columns frozen but not repeated on each page`);
   worksheet.eachRow({ includeEmpty: false }, (row) =>
     row.eachCell({ includeEmpty: false }, (cell) => {
       if (typeof cell.value === 'boolean') say(`${cell.address} holds ${String(cell.value)}: prints as TRUE/FALSE`);

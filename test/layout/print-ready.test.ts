@@ -40,14 +40,18 @@ describe('unit templates', () => {
       const area = workbook.getWorksheet(sheet.title)!.pageSetup.printArea!;
       const [, lastCol, lastRow] = /^A1:([A-Z]+)(\d+)$/.exec(area)!;
       expect(Number(lastRow), `${sheet.title} ${area}`).toBeLessThan(sheet.rowCount);
-      expect(lastCol!.length === 1 ? lastCol!.charCodeAt(0) - 64 : 27, `${sheet.title} ${area}`).toBeLessThan(sheet.colCount);
+      expect(lastCol!.length === 1 ? lastCol!.charCodeAt(0) - 64 : 27, `${sheet.title} ${area}`).toBeLessThan(
+        sheet.colCount,
+      );
     }
   });
 
   it('a checkbox is ☐ on paper, and a ticked one read back from the file is a ticked checkbox', async () => {
     const unitId = model.campaign.units.find((u) => model.hasWorkbook(u.id, model.campaign.rounds[0]!.id))!.id;
     const modelWb = buildUnitWorkbook(model, unitId, model.campaign.rounds[0]!.id);
-    const boxes = modelWb.sheets.flatMap((s) => s.cells.filter((c) => c.validation?.kind === 'checkbox').map((c) => ({ sheet: s.title, c })));
+    const boxes = modelWb.sheets.flatMap((s) =>
+      s.cells.filter((c) => c.validation?.kind === 'checkbox').map((c) => ({ sheet: s.title, c })),
+    );
     expect(boxes.length).toBeGreaterThan(0);
     const workbook = await loadXlsx(await renderXlsx(modelWb));
     for (const { sheet, c: cellModel } of boxes) {
@@ -59,12 +63,20 @@ describe('unit templates', () => {
     const first = boxes[0]!;
     workbook.getWorksheet(first.sheet)!.getCell(first.c.row + 1, first.c.col + 1).value = CHECKBOX_ON;
     const grid = await readXlsxGrid(Buffer.from(await workbook.xlsx.writeBuffer()));
-    expect(cellAt(grid.sheets.find((s) => s.title === first.sheet)!, first.c.row, first.c.col)).toEqual({ v: true, text: 'TRUE' });
+    expect(
+      cellAt(
+        grid.sheets.find((s) => s.title === first.sheet)!,
+        first.c.row,
+        first.c.col,
+      ),
+    ).toEqual({ v: true, text: 'TRUE' });
   });
 
   it('number cells carry the Vietnamese number format (1.234.567,25), text cells stay text', async () => {
     const round = model.campaign.rounds[0]!.id;
-    const unitId = model.campaign.units.find((u) => model.hasWorkbook(u.id, round) && model.tablesFor(u.id, round).some((t) => t.table.kind === 'figures'))!.id;
+    const unitId = model.campaign.units.find(
+      (u) => model.hasWorkbook(u.id, round) && model.tablesFor(u.id, round).some((t) => t.table.kind === 'figures'),
+    )!.id;
     const modelWb = buildUnitWorkbook(model, unitId, round);
     const workbook = await loadXlsx(await renderXlsx(modelWb));
     let numeric = 0;
@@ -99,7 +111,7 @@ describe('master --xlsx', () => {
 });
 
 describe("the emulator's download of a sheet", () => {
-  it('prints like the system\'s own files: print titles from the frozen panes', async () => {
+  it("prints like the system's own files: print titles from the frozen panes", async () => {
     const emulator = await startEmulator({ quotas: { enabled: false } });
     try {
       const { view } = sampleView(model);
@@ -115,7 +127,9 @@ describe("the emulator's download of a sheet", () => {
       for (const sheetModel of frozen) {
         const setup = workbook.getWorksheet(sheetModel.title)!.pageSetup;
         expect(setup.printTitlesRow, sheetModel.title).toBe(`1:${sheetModel.frozenRows}`);
-        expect(setup.printTitlesColumn, sheetModel.title).toBe(sheetModel.frozenCols === 1 ? 'A:A' : `A:${String.fromCharCode(64 + sheetModel.frozenCols!)}`);
+        expect(setup.printTitlesColumn, sheetModel.title).toBe(
+          sheetModel.frozenCols === 1 ? 'A:A' : `A:${String.fromCharCode(64 + sheetModel.frozenCols!)}`,
+        );
       }
     } finally {
       await emulator.stop();

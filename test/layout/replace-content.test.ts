@@ -12,9 +12,24 @@ import type { SheetsEmulator } from '../../scripts/emulators/sheets/index.js';
 import { FUNCTIONS, clientsFor, createSpreadsheet, startEmulator, type Clients } from '../emulators/sheets/helpers.js';
 
 function sheetModel(over: Partial<SheetModel>): SheetModel {
-  return { title: 'Tổng hợp', key: 'th', rowCount: 12, colCount: 8, columns: [], rows: [], cells: [], merges: [], ...over };
+  return {
+    title: 'Tổng hợp',
+    key: 'th',
+    rowCount: 12,
+    colCount: 8,
+    columns: [],
+    rows: [],
+    cells: [],
+    merges: [],
+    ...over,
+  };
 }
-const workbook = (sheet: SheetModel): WorkbookModel => ({ title: 'Bảng tổng hợp', locale: 'vi_VN', timeZone: 'Asia/Ho_Chi_Minh', sheets: [sheet] });
+const workbook = (sheet: SheetModel): WorkbookModel => ({
+  title: 'Bảng tổng hợp',
+  locale: 'vi_VN',
+  timeZone: 'Asia/Ho_Chi_Minh',
+  sheets: [sheet],
+});
 
 /** Today's layout: two frozen columns, the title merged over the scrolling columns, a tick column from row 3. */
 const next = sheetModel({
@@ -30,7 +45,9 @@ const next = sheetModel({
 });
 
 describe('request order and the people-owned column', () => {
-  const existing: ExistingSheet[] = [{ sheetId: 4, title: 'Tổng hợp', rowCount: 12, columnCount: 8, protectedRangeIds: [] }];
+  const existing: ExistingSheet[] = [
+    { sheetId: 4, title: 'Tổng hợp', rowCount: 12, columnCount: 8, protectedRangeIds: [] },
+  ];
   const requests = toReplaceContentRequests(workbook(next), existing);
   const first = (kind: string) => requests.findIndex((r) => kind in r);
   const last = (kind: string) => requests.map((r) => kind in r).lastIndexOf(true);
@@ -53,7 +70,11 @@ describe('request order and the people-owned column', () => {
     expect(owned.length).toBeGreaterThan(0);
     for (const updateCells of owned) expect(updateCells.fields!.split(',')).not.toContain('userEnteredValue');
     // The other cells are still written, values included.
-    expect(writes.some((u) => u.fields!.includes('userEnteredValue') && u.start!.columnIndex === 0 && u.start!.rowIndex === 3)).toBe(true);
+    expect(
+      writes.some(
+        (u) => u.fields!.includes('userEnteredValue') && u.start!.columnIndex === 0 && u.start!.rowIndex === 3,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -73,19 +94,40 @@ describe('on the emulator, which refuses what Google refuses', () => {
     const created = await createSpreadsheet(client, {
       sheets: [
         {
-          properties: { sheetId: 4, title: 'Tổng hợp', gridProperties: { rowCount: 12, columnCount: 8, frozenRowCount: 2 } },
+          properties: {
+            sheetId: 4,
+            title: 'Tổng hợp',
+            gridProperties: { rowCount: 12, columnCount: 8, frozenRowCount: 2 },
+          },
           merges: [{ startRowIndex: 0, endRowIndex: 1, startColumnIndex: 0, endColumnIndex: 8 }],
           data: [{ startRow: 4, startColumn: 5, rowData: [{ values: [{ userEnteredValue: { boolValue: true } }] }] }],
         },
       ],
     });
     const spreadsheetId = created.spreadsheetId!;
-    const existing: ExistingSheet[] = [{ sheetId: 4, title: 'Tổng hợp', rowCount: 12, columnCount: 8, protectedRangeIds: [] }];
-    await client.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: toReplaceContentRequests(workbook(next), existing) } });
-    const after = await client.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(gridProperties),merges)' });
-    expect(after.data.sheets?.[0]?.properties?.gridProperties).toMatchObject({ frozenRowCount: 2, frozenColumnCount: 2 });
-    expect(after.data.sheets?.[0]?.merges).toEqual([{ sheetId: 4, startRowIndex: 0, endRowIndex: 1, startColumnIndex: 2, endColumnIndex: 8 }]);
-    const values = await client.sheets.spreadsheets.values.get({ spreadsheetId, range: "'Tổng hợp'!A4:F5", valueRenderOption: 'UNFORMATTED_VALUE' });
+    const existing: ExistingSheet[] = [
+      { sheetId: 4, title: 'Tổng hợp', rowCount: 12, columnCount: 8, protectedRangeIds: [] },
+    ];
+    await client.sheets.spreadsheets.batchUpdate({
+      spreadsheetId,
+      requestBody: { requests: toReplaceContentRequests(workbook(next), existing) },
+    });
+    const after = await client.sheets.spreadsheets.get({
+      spreadsheetId,
+      fields: 'sheets(properties(gridProperties),merges)',
+    });
+    expect(after.data.sheets?.[0]?.properties?.gridProperties).toMatchObject({
+      frozenRowCount: 2,
+      frozenColumnCount: 2,
+    });
+    expect(after.data.sheets?.[0]?.merges).toEqual([
+      { sheetId: 4, startRowIndex: 0, endRowIndex: 1, startColumnIndex: 2, endColumnIndex: 8 },
+    ]);
+    const values = await client.sheets.spreadsheets.values.get({
+      spreadsheetId,
+      range: "'Tổng hợp'!A4:F5",
+      valueRenderOption: 'UNFORMATTED_VALUE',
+    });
     // Row 4 (index 3): the id written; F4 keeps no value from the model (people's); F5 keeps the tick.
     expect(values.data.values).toEqual([['id-1'], ['', '', '', '', '', true]]);
   });

@@ -9,7 +9,12 @@ import { totalsFromSubmission } from '../../functions/core/aggregate.js';
 import { evaluateWorkbook } from '../../functions/core/evaluate.js';
 import { buildMasterView, type MasterView, type ViewSubmission } from '../../functions/core/master-view.js';
 import type { ChecklistTable } from '../../sheets-schema/campaign-schema.js';
-import { CITY_TOTAL_LABEL, formatFigure, renderCityReportDocx, type UnitNarrative } from '../../functions/layout/report-docx.js';
+import {
+  CITY_TOTAL_LABEL,
+  formatFigure,
+  renderCityReportDocx,
+  type UnitNarrative,
+} from '../../functions/layout/report-docx.js';
 import { narrativesOf } from '../../functions/app/report-documents.js';
 import { model } from '../helpers/campaign.js';
 import { filledGrid } from '../helpers/fill-workbook.js';
@@ -39,8 +44,14 @@ beforeAll(async () => {
   const evaluations = await Promise.all(
     submitted.map(async ({ unitId }) => {
       const grid = await filledGrid(model, unitId, SO_KET, (submission) => {
-        const examples = Object.keys(submission.lists).find((t) => model.table(t).kind === 'list' && (model.table(t) as { role?: string }).role === 'examples')!;
-        submission.lists[examples]!.push({ ten: OWN_EXAMPLE(unitId), loai: 'Tập thể', thanh_tich: `Thành tích riêng của ${unitId}.` });
+        const examples = Object.keys(submission.lists).find(
+          (t) => model.table(t).kind === 'list' && (model.table(t) as { role?: string }).role === 'examples',
+        )!;
+        submission.lists[examples]!.push({
+          ten: OWN_EXAMPLE(unitId),
+          loai: 'Tập thể',
+          thanh_tich: `Thành tích riêng của ${unitId}.`,
+        });
         const checklist = Object.keys(submission.outline)[0]!;
         submission.outline[checklist]!['I.1'] = { content: `Đặc điểm riêng của ${unitId}.` };
       });
@@ -61,7 +72,9 @@ beforeAll(async () => {
     confirmation: ev.confirmation,
   }));
   // Each unit's aggregate node holds its own accepted figures (no communes here).
-  const nodes = Object.fromEntries(evaluations.map((ev) => [ev.unitId, { totals: totalsFromSubmission(ev.totals), contributors: 1 }]));
+  const nodes = Object.fromEntries(
+    evaluations.map((ev) => [ev.unitId, { totals: totalsFromSubmission(ev.totals), contributors: 1 }]),
+  );
   view = buildMasterView(model, {
     now: NOW,
     shortlist: new Set(),
@@ -70,7 +83,13 @@ beforeAll(async () => {
   // As stored by the pipeline: the complete example rows' values and the outline entries.
   narratives = narrativesOf(
     model,
-    evaluations.map((ev) => ({ unitId: ev.unitId, outline: ev.outline, examples: Object.fromEntries(Object.entries(ev.examples).map(([t, rows]) => [t, rows.filter((r) => r.complete).map((r) => r.values)])) })),
+    evaluations.map((ev) => ({
+      unitId: ev.unitId,
+      outline: ev.outline,
+      examples: Object.fromEntries(
+        Object.entries(ev.examples).map(([t, rows]) => [t, rows.filter((r) => r.complete).map((r) => r.values)]),
+      ),
+    })),
   );
   const buffer = await renderCityReportDocx(model, view, SO_KET, NOW, narratives);
   text = (await mammoth.extractRawText({ buffer })).value;
@@ -78,15 +97,29 @@ beforeAll(async () => {
 }, 60_000);
 
 const outline = () => model.table('bao_cao') as ChecklistTable;
-const lines = () => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = () =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 describe('draft city report (.docx)', () => {
   it('carries the header block and the title from the campaign outline', () => {
-    expect(lines().slice(0, 12)).toEqual(expect.arrayContaining(['CÔNG AN THÀNH PHỐ HÀ NỘI', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'BÁO CÁO', outline().subtitle!]));
+    expect(lines().slice(0, 12)).toEqual(
+      expect.arrayContaining([
+        'CÔNG AN THÀNH PHỐ HÀ NỘI',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'BÁO CÁO',
+        outline().subtitle!,
+      ]),
+    );
   });
 
   it('contains every outline section and item, code and title, in order', () => {
-    const expected = outline().sections.flatMap((s) => [`${s.code}. ${s.title}`, ...s.items.map((i) => `${i.code}. ${i.text}`)]);
+    const expected = outline().sections.flatMap((s) => [
+      `${s.code}. ${s.title}`,
+      ...s.items.map((i) => `${i.code}. ${i.text}`),
+    ]);
     const positions = expected.map((heading) => lines().indexOf(heading));
     expect(positions.filter((p) => p < 0)).toEqual([]);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -99,17 +132,24 @@ describe('draft city report (.docx)', () => {
       const end = textLines.findIndex((x, i) => i > start && /^[IVX]+(\.\d(\.[a-z])?)?\. /.test(x));
       return textLines.slice(start + 1, end);
     };
-    for (const unitId of [ON_TIME, LATE, SECTOR]) expect(under('I.1')).toContain(`${model.unit(unitId).name}: Đặc điểm riêng của ${unitId}.`);
+    for (const unitId of [ON_TIME, LATE, SECTOR])
+      expect(under('I.1')).toContain(`${model.unit(unitId).name}: Đặc điểm riêng của ${unitId}.`);
     // An item answered by a page reference only points to the attached report.
     const byReference = narratives[0]!.outline;
     const refItem = Object.entries(byReference).find(([, e]) => !e.content && e.reference)![0];
-    expect(under(refItem)).toContain(`${model.unit(ON_TIME).name}: xem báo cáo đính kèm (${byReference[refItem]!.reference}).`);
+    expect(under(refItem)).toContain(
+      `${model.unit(ON_TIME).name}: xem báo cáo đính kèm (${byReference[refItem]!.reference}).`,
+    );
   });
 
-  it("names every reporting unit and compiles the typical examples with the proposing unit", () => {
+  it('names every reporting unit and compiles the typical examples with the proposing unit', () => {
     for (const unitId of [ON_TIME, LATE, SECTOR]) expect(text).toContain(model.unit(unitId).name);
     for (const unitId of [ON_TIME, LATE, SECTOR]) {
-      expect(html).toMatch(new RegExp(`<td><p>${OWN_EXAMPLE(unitId)}</p></td><td><p>Tập thể</p></td><td><p>Thành tích riêng của ${unitId}.</p></td><td><p>${model.unit(unitId).name}</p></td>`));
+      expect(html).toMatch(
+        new RegExp(
+          `<td><p>${OWN_EXAMPLE(unitId)}</p></td><td><p>Tập thể</p></td><td><p>Thành tích riêng của ${unitId}.</p></td><td><p>${model.unit(unitId).name}</p></td>`,
+        ),
+      );
     }
     const compiled = narratives.reduce((n, u) => n + u.examples.length, 0);
     expect(compiled).toBe(3 * 4);
@@ -127,7 +167,9 @@ describe('draft city report (.docx)', () => {
         // The sectors' subtotal beside the headline, never added into it.
         const sectors = view.rounds[0]!.groups.find((g) => g.id === 'sectors')!.subtotal[tableId]![ind.code]!;
         expect(sectors).toBe(byUnitOf(SECTOR)[tableId]![ind.code]);
-        expect(html).toContain(`<td><p>${escapeHtml(label)}</p></td><td><p>${escapeHtml(ind.unit)}</p></td><td><p>${formatFigure(value)}</p></td><td><p>${formatFigure(sectors)}</p></td>`);
+        expect(html).toContain(
+          `<td><p>${escapeHtml(label)}</p></td><td><p>${escapeHtml(ind.unit)}</p></td><td><p>${formatFigure(value)}</p></td><td><p>${formatFigure(sectors)}</p></td>`,
+        );
       }
     }
     expect(text).toContain(CITY_TOTAL_LABEL);
@@ -163,8 +205,14 @@ describe('draft city report (.docx)', () => {
     expect(silentText).toContain('(Chưa có đơn vị nào báo cáo nội dung này.)');
     expect(silentText).toContain('(Chưa có điển hình nào được báo cáo.)');
     const supplementary = model.campaign.rounds[1]!.id;
-    const emptyView = buildMasterView(model, { now: NOW, shortlist: new Set(), rounds: [{ roundId: supplementary, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] }] });
-    const boSungText = (await mammoth.extractRawText({ buffer: await renderCityReportDocx(model, emptyView, supplementary, NOW) })).value;
+    const emptyView = buildMasterView(model, {
+      now: NOW,
+      shortlist: new Set(),
+      rounds: [{ roundId: supplementary, submissions: [], states: [], nodes: {}, sheetUrls: {}, flags: [] }],
+    });
+    const boSungText = (
+      await mammoth.extractRawText({ buffer: await renderCityReportDocx(model, emptyView, supplementary, NOW) })
+    ).value;
     expect(boSungText).toContain('II. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ');
   });
 });

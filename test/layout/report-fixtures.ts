@@ -4,7 +4,13 @@
  * without), and nominations of every verdict. Round and indicator ids come from the model.
  */
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
-import { buildMasterView, nominationId, type MasterView, type ViewNomination, type ViewSubmission } from '../../functions/core/master-view.js';
+import {
+  buildMasterView,
+  nominationId,
+  type MasterView,
+  type ViewNomination,
+  type ViewSubmission,
+} from '../../functions/core/master-view.js';
 import { unitsOfKind } from '../helpers/campaign.js';
 
 export const NOW = Date.UTC(2020, 6, 20, 3, 0);
@@ -12,7 +18,10 @@ export const NOW = Date.UTC(2020, 6, 20, 3, 0);
 /** The first round with figures tables, and those tables. */
 export function figuresRound(model: CampaignModel): { roundId: string; tableIds: string[] } {
   for (const round of model.campaign.rounds) {
-    const tableIds = model.figuresTables().filter((t) => round.tables.includes(t.id)).map((t) => t.id);
+    const tableIds = model
+      .figuresTables()
+      .filter((t) => round.tables.includes(t.id))
+      .map((t) => t.id);
     if (tableIds.length > 0) return { roundId: round.id, tableIds };
   }
   throw new Error('no round with figures');
@@ -23,12 +32,24 @@ function figuresFor(model: CampaignModel, tableIds: string[], seed: number): Vie
   return Object.fromEntries(
     tableIds.map((tableId) => [
       tableId,
-      Object.fromEntries(model.figuresTable(tableId).indicators.map((ind, j) => [ind.code, ind.type === 'integer' ? seed * 1000 + j * 37 + 1 : seed * 12.5 + j / 4])),
+      Object.fromEntries(
+        model
+          .figuresTable(tableId)
+          .indicators.map((ind, j) => [
+            ind.code,
+            ind.type === 'integer' ? seed * 1000 + j * 37 + 1 : seed * 12.5 + j / 4,
+          ]),
+      ),
     ]),
   );
 }
 
-export function nominee(rowNo: number, award: string, name: string, over: Partial<ViewNomination> = {}): ViewNomination {
+export function nominee(
+  rowNo: number,
+  award: string,
+  name: string,
+  over: Partial<ViewNomination> = {},
+): ViewNomination {
   return {
     rowNo,
     award,
@@ -36,7 +57,13 @@ export function nominee(rowNo: number, award: string, name: string, over: Partia
     scope: 'outside',
     name,
     position: 'Tổ trưởng tổ dân phố số 3',
-    titles: { 2015: 'Lao động tiên tiến', 2016: 'Lao động tiên tiến', 2017: 'Lao động xuất sắc', 2018: 'Lao động tiên tiến', 2019: 'Lao động tiên tiến' },
+    titles: {
+      2015: 'Lao động tiên tiến',
+      2016: 'Lao động tiên tiến',
+      2017: 'Lao động xuất sắc',
+      2018: 'Lao động tiên tiến',
+      2019: 'Lao động tiên tiến',
+    },
     giayKhen: 2,
     bangKhen: 1,
     key: name.toLowerCase(),
@@ -97,10 +124,21 @@ export function sampleView(model: CampaignModel): SampleView {
     rounds: model.campaign.rounds.map((round) => {
       const submissions =
         round.id === roundId
-          ? [submission(firstDistrict, 3, nominations), submission(secondDistrict, 7, withNominations ? [nominee(1, 'bkbca', NOMINEES.notShortlisted)] : []), ...reported.sectors.map((s, i) => submission(s, 11 + i))]
+          ? [
+              submission(firstDistrict, 3, nominations),
+              submission(secondDistrict, 7, withNominations ? [nominee(1, 'bkbca', NOMINEES.notShortlisted)] : []),
+              ...reported.sectors.map((s, i) => submission(s, 11 + i)),
+            ]
           : [];
       // No communes here: each unit's aggregate node holds just its own accepted figures.
-      return { roundId: round.id, submissions, states: [], nodes: Object.fromEntries(submissions.map((s) => [s.unitId, { totals: s.totals, contributors: 1 }])), sheetUrls: {}, flags: [] };
+      return {
+        roundId: round.id,
+        submissions,
+        states: [],
+        nodes: Object.fromEntries(submissions.map((s) => [s.unitId, { totals: s.totals, contributors: 1 }])),
+        sheetUrls: {},
+        flags: [],
+      };
     }),
   });
   const silentDistrict = districts.find((d) => !reported.districts.includes(d))!;

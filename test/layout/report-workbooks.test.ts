@@ -7,7 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SheetGrid } from '../../functions/core/grid.js';
 import type { MasterRound } from '../../functions/core/master-view.js';
-import { buildActivitiesWorkbook, buildAwardListWorkbook, buildConsolidatedWorkbook, HEADLINE_LABEL, NOT_REPORTED, reportGroups, verdictOf } from '../../functions/layout/report-workbooks.js';
+import {
+  buildActivitiesWorkbook,
+  buildAwardListWorkbook,
+  buildConsolidatedWorkbook,
+  HEADLINE_LABEL,
+  NOT_REPORTED,
+  reportGroups,
+  verdictOf,
+} from '../../functions/layout/report-workbooks.js';
 import type { CompiledActivity } from '../../functions/core/lists.js';
 import { readXlsxGrid, renderXlsx } from '../../functions/layout/xlsx.js';
 import { model } from '../helpers/campaign.js';
@@ -35,7 +43,9 @@ function expectedSum(unitIds: string[], tableId: string, code: string): number {
 
 describe('consolidated Bảng 1 / Bảng 2', () => {
   it('groups districts then sectors, each with its subtotal equal to the sum of its units', async () => {
-    const grid = await readXlsxGrid(await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)));
+    const grid = await readXlsxGrid(
+      await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)),
+    );
     expect(grid.sheets.map((s) => s.title)).toEqual(sample.tableIds.map((id) => model.figuresTable(id).label));
     const [districts, sectors] = reportGroups(round());
     expect(districts).toMatchObject({ id: 'districts', headline: true, label: 'Cộng quận, huyện, thị xã' });
@@ -49,7 +59,10 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
       indicators.forEach((ind, indicatorIndex) => {
         const fromDistricts = expectedSum(sample.reported.districts, tableId, ind.code);
         expect(districtTotal[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(fromDistricts, 6);
-        expect(sectorTotal[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(expectedSum(sample.reported.sectors, tableId, ind.code), 6);
+        expect(sectorTotal[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(
+          expectedSum(sample.reported.sectors, tableId, ind.code),
+          6,
+        );
         // The city's figure is the territory's: the sectors' subtotal is never added into it.
         expect(headline[2 + indicatorIndex], `${tableId}.${ind.code}`).toBeCloseTo(fromDistricts, 6);
       });
@@ -60,8 +73,15 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
       }
       // A unit that did not report is listed as such, not left out and not shown as zeros.
       expect(rowStarting(sheet, model.unit(sample.silentDistrict).name)[2]).toBe(NOT_REPORTED);
-      expect(sheet.rows.filter((r) => text(r[1]?.v) !== '' && r[2]?.v === NOT_REPORTED)).toHaveLength(districts!.unitIds.length + sectors!.unitIds.length - sample.reported.districts.length - sample.reported.sectors.length);
-      expect(text(rowStarting(sheet, districts!.label)[1])).toContain(`${sample.reported.districts.length}/${districts!.unitIds.length}`);
+      expect(sheet.rows.filter((r) => text(r[1]?.v) !== '' && r[2]?.v === NOT_REPORTED)).toHaveLength(
+        districts!.unitIds.length +
+          sectors!.unitIds.length -
+          sample.reported.districts.length -
+          sample.reported.sectors.length,
+      );
+      expect(text(rowStarting(sheet, districts!.label)[1])).toContain(
+        `${sample.reported.districts.length}/${districts!.unitIds.length}`,
+      );
     }
   });
 
@@ -71,7 +91,12 @@ describe('consolidated Bảng 1 / Bảng 2', () => {
     expect(groups.map((g) => g.id)).toEqual(declared.map((g) => g.id));
     for (const group of groups) {
       const kinds = declared.find((d) => d.id === group.id)!.kinds;
-      const expected = model.campaign.units.filter((u) => kinds.includes(u.kind) && model.tablesFor(u.id, sample.roundId).some((t) => t.table.kind === 'figures')).map((u) => u.id);
+      const expected = model.campaign.units
+        .filter(
+          (u) =>
+            kinds.includes(u.kind) && model.tablesFor(u.id, sample.roundId).some((t) => t.table.kind === 'figures'),
+        )
+        .map((u) => u.id);
       expect(group.unitIds).toEqual(expected);
     }
     expect(groups.filter((g) => g.headline).map((g) => g.id)).toEqual(['districts']);
@@ -91,13 +116,23 @@ describe('award lists', () => {
       shortlisted: false,
     });
     // Not assessed for emulation titles: no titles, no eligibility to read from the fields, and the core says ok.
-    expect(verdictOf(model, judged({ exempt: true, titles: {}, eligible: null }, 'ok'))).toEqual({ verdict: 'ok', reasons: [] });
+    expect(verdictOf(model, judged({ exempt: true, titles: {}, eligible: null }, 'ok'))).toEqual({
+      verdict: 'ok',
+      reasons: [],
+    });
     const message = 'Ô H7: dòng 1 còn thiếu "Tóm tắt thành tích". Hãy ghi đủ hoặc xóa cả dòng.';
-    expect(verdictOf(model, judged({ issues: [{ cell: 'H7', code: 'required.field', severity: 'error', message }] }, 'incomplete'))).toEqual({ verdict: 'incomplete', reasons: [message] });
+    expect(
+      verdictOf(
+        model,
+        judged({ issues: [{ cell: 'H7', code: 'required.field', severity: 'error', message }] }, 'incomplete'),
+      ),
+    ).toEqual({ verdict: 'incomplete', reasons: [message] });
   });
 
   async function list(award: string) {
-    const grid = await readXlsxGrid(await renderXlsx(buildAwardListWorkbook(model, sample.view, sample.roundId, award, NOW)));
+    const grid = await readXlsxGrid(
+      await renderXlsx(buildAwardListWorkbook(model, sample.view, sample.roundId, award, NOW)),
+    );
     const rows = grid.sheets[0]!.rows.map((r) => r.map((c) => text(c?.v)));
     const split = rows.findIndex((r) => r[0] === 'KHÔNG ĐỀ NGHỊ (LÝ DO)');
     expect(split).toBeGreaterThan(0);
@@ -123,11 +158,13 @@ describe('award lists', () => {
     expect(held).toContain('0/1 bộ');
   });
 
-  it('bkbca: only the coordinators\' shortlist goes to the Ministry; the others are held back as not chosen', async () => {
+  it("bkbca: only the coordinators' shortlist goes to the Ministry; the others are held back as not chosen", async () => {
     const { proposed, heldBack } = await list('bkbca');
     expect(proposed.some((r) => r[1] === NOMINEES.shortlisted)).toBe(true);
     expect(proposed.flat()).not.toContain(NOMINEES.notShortlisted);
-    expect(heldBack.find((r) => r[1] === NOMINEES.notShortlisted)?.join(' | ')).toContain('Không được chọn vào danh sách trình Bộ Công an');
+    expect(heldBack.find((r) => r[1] === NOMINEES.notShortlisted)?.join(' | ')).toContain(
+      'Không được chọn vào danh sách trình Bộ Công an',
+    );
   });
 });
 
@@ -137,12 +174,39 @@ describe('activities of the supplementary round', () => {
     const [firstDistrict, secondDistrict] = sample.reported.districts as [string, string];
     // As the master view compiles them: option values, shown in the document by their labels.
     const list: CompiledActivity[] = [
-      { unitId: firstDistrict, date: '2020-08-19', name: 'Ngày hội phường', kind: 'ngay_hoi_19_8', level: 'xa_phuong', participants: 300, summary: null },
-      { unitId: firstDistrict, date: '2020-08-18', name: 'Ngày hội tổ 5', kind: 'ngay_hoi_19_8', level: 'thon_to', participants: 80, summary: 'Có văn nghệ' },
-      { unitId: secondDistrict, date: '2020-08-10', name: 'Thăm gia đình chính sách', kind: 'tham_hoi_tang_qua', level: 'xa_phuong', participants: 20, summary: null },
+      {
+        unitId: firstDistrict,
+        date: '2020-08-19',
+        name: 'Ngày hội phường',
+        kind: 'ngay_hoi_19_8',
+        level: 'xa_phuong',
+        participants: 300,
+        summary: null,
+      },
+      {
+        unitId: firstDistrict,
+        date: '2020-08-18',
+        name: 'Ngày hội tổ 5',
+        kind: 'ngay_hoi_19_8',
+        level: 'thon_to',
+        participants: 80,
+        summary: 'Có văn nghệ',
+      },
+      {
+        unitId: secondDistrict,
+        date: '2020-08-10',
+        name: 'Thăm gia đình chính sách',
+        kind: 'tham_hoi_tang_qua',
+        level: 'xa_phuong',
+        participants: 20,
+        summary: null,
+      },
     ];
     const activities = { tableId: 'hoat_dong', byKindLevel: {}, list };
-    const view = { ...sample.view, rounds: sample.view.rounds.map((r) => (r.roundId === roundId ? { ...r, activities } : r)) };
+    const view = {
+      ...sample.view,
+      rounds: sample.view.rounds.map((r) => (r.roundId === roundId ? { ...r, activities } : r)),
+    };
     const grid = await readXlsxGrid(await renderXlsx(buildActivitiesWorkbook(model, view, roundId, NOW)));
     const summary = grid.sheets[0]!;
     const header = rowStarting(summary, 'Loại hoạt động');
@@ -158,7 +222,10 @@ describe('activities of the supplementary round', () => {
 describe('every document is print-ready', () => {
   const documents: [string, () => ReturnType<typeof buildConsolidatedWorkbook>][] = [
     ['bang-tong-hop', () => buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)],
-    ...['bkbca', 'bkubnd', 'gkcatp'].map((award): [string, () => ReturnType<typeof buildConsolidatedWorkbook>] => [`khen-thuong-${award}`, () => buildAwardListWorkbook(model, sample.view, sample.roundId, award, NOW)]),
+    ...['bkbca', 'bkubnd', 'gkcatp'].map((award): [string, () => ReturnType<typeof buildConsolidatedWorkbook>] => [
+      `khen-thuong-${award}`,
+      () => buildAwardListWorkbook(model, sample.view, sample.roundId, award, NOW),
+    ]),
     ['hoat-dong', () => buildActivitiesWorkbook(model, sample.view, sample.roundId, NOW)],
   ];
   it.each(documents)('%s: A4 landscape, one page wide, header rows repeated, no TRUE/FALSE', async (_name, build) => {
@@ -168,7 +235,10 @@ describe('every document is print-ready', () => {
   });
 
   it('the consolidated tables repeat the unit column on every page too', async () => {
-    const workbook = await loadXlsx(await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)));
-    for (const worksheet of workbook.worksheets) expect(worksheet.pageSetup.printTitlesColumn, worksheet.name).toBe('A:B');
+    const workbook = await loadXlsx(
+      await renderXlsx(buildConsolidatedWorkbook(model, sample.view, sample.roundId, NOW)),
+    );
+    for (const worksheet of workbook.worksheets)
+      expect(worksheet.pageSetup.printTitlesColumn, worksheet.name).toBe('A:B');
   });
 });

@@ -7,15 +7,43 @@ import { UNIT_SHEET_READ_FIELDS, gridFromSpreadsheet } from '../../functions/lay
 const response: sheets_v4.Schema$Spreadsheet = {
   sheets: [
     {
-      properties: { sheetId: 7, title: 'Danh mục', index: 1, hidden: true, gridProperties: { rowCount: 10, columnCount: 3 } },
-      data: [{ rowData: [{ values: [{ userEnteredValue: { stringValue: '001' }, effectiveValue: { stringValue: '001' }, formattedValue: '001' }] }] }],
+      properties: {
+        sheetId: 7,
+        title: 'Danh mục',
+        index: 1,
+        hidden: true,
+        gridProperties: { rowCount: 10, columnCount: 3 },
+      },
+      data: [
+        {
+          rowData: [
+            {
+              values: [
+                {
+                  userEnteredValue: { stringValue: '001' },
+                  effectiveValue: { stringValue: '001' },
+                  formattedValue: '001',
+                },
+              ],
+            },
+          ],
+        },
+      ],
     },
     {
       properties: { title: 'Biểu 01 – Tổng hợp', gridProperties: { rowCount: 20, columnCount: 8, frozenRowCount: 3 } },
       data: [
         {
           rowData: [
-            { values: [{ userEnteredValue: { stringValue: 'BÁO CÁO' }, effectiveValue: { stringValue: 'BÁO CÁO' }, formattedValue: 'BÁO CÁO' }] },
+            {
+              values: [
+                {
+                  userEnteredValue: { stringValue: 'BÁO CÁO' },
+                  effectiveValue: { stringValue: 'BÁO CÁO' },
+                  formattedValue: 'BÁO CÁO',
+                },
+              ],
+            },
           ],
         },
         {
@@ -53,9 +81,18 @@ const response: sheets_v4.Schema$Spreadsheet = {
                   effectiveValue: { errorValue: { type: 'REF', message: 'Reference does not exist.' } },
                   formattedValue: '#REF!',
                 },
-                { userEnteredValue: { stringValue: '=1+1' }, effectiveValue: { stringValue: '=1+1' }, formattedValue: '=1+1' },
+                {
+                  userEnteredValue: { stringValue: '=1+1' },
+                  effectiveValue: { stringValue: '=1+1' },
+                  formattedValue: '=1+1',
+                },
                 { userEnteredValue: { formulaValue: '=IF(FALSE,1,"")' }, effectiveValue: { stringValue: '' } },
-                { userEnteredValue: { formulaValue: '=TODAY()' }, effectiveValue: { numberValue: 45500 }, formattedValue: '29/07/2024', effectiveFormat: { numberFormat: { type: 'DATE' } } },
+                {
+                  userEnteredValue: { formulaValue: '=TODAY()' },
+                  effectiveValue: { numberValue: 45500 },
+                  formattedValue: '29/07/2024',
+                  effectiveFormat: { numberFormat: { type: 'DATE' } },
+                },
                 { effectiveValue: { errorValue: { type: 'DIVIDE_BY_ZERO' } }, formattedValue: '#DIV/0!' },
               ],
             },

@@ -113,11 +113,25 @@ describe('toSpreadsheetCreateBody', () => {
     expect(data?.rowMetadata?.[7]).toEqual({ hiddenByUser: true });
     expect(data?.rowMetadata?.[3]).toEqual({});
     expect(data?.rowMetadata?.[10]).toEqual({ hiddenByUser: true });
-    expect(data?.columnMetadata).toEqual([{ pixelSize: 40 }, { pixelSize: 320 }, {}, {}, {}, {}, { pixelSize: 60, hiddenByUser: true }]);
+    expect(data?.columnMetadata).toEqual([
+      { pixelSize: 40 },
+      { pixelSize: 320 },
+      {},
+      {},
+      {},
+      {},
+      { pixelSize: 60, hiddenByUser: true },
+    ]);
   });
 
   it('writes merges and the sheet protection with its editable ranges', () => {
-    expect(form.merges?.[3]).toEqual({ sheetId: 100, startRowIndex: 1, endRowIndex: 2, startColumnIndex: 2, endColumnIndex: 4 });
+    expect(form.merges?.[3]).toEqual({
+      sheetId: 100,
+      startRowIndex: 1,
+      endRowIndex: 2,
+      startColumnIndex: 2,
+      endColumnIndex: 4,
+    });
     expect(form.merges).toHaveLength(5);
     expect(form.protectedRanges).toEqual([
       {

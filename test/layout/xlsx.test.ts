@@ -128,7 +128,12 @@ describe('renderXlsx → readXlsxGrid round trip', () => {
     expect(banner.alignment).toMatchObject({ horizontal: 'center', vertical: 'middle', wrapText: true });
     const header = sheet.getCell('C2');
     expect(header.fill).toMatchObject({ type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E2F3' } });
-    expect(header.border).toMatchObject({ top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } });
+    expect(header.border).toMatchObject({
+      top: { style: 'thin' },
+      left: { style: 'thin' },
+      bottom: { style: 'thin' },
+      right: { style: 'thin' },
+    });
     // A covered cell keeps its own border, so the merged header is boxed on every side.
     expect(sheet.getCell('D2').border).toMatchObject({ right: { style: 'thin' } });
     expect(sheet.getCell('C3').font).toMatchObject({ italic: true, color: { argb: 'FFC00000' } });
@@ -232,10 +237,18 @@ describe('print setup and what prints', () => {
 
   it('writes a boolean as ☑/☐ text, which prints as a box and reads back as the boolean', async () => {
     const model = sampleWorkbook();
-    model.sheets[0]!.cells.push({ row: 14, col: 1, value: true }, { row: 14, col: 2, value: false }, { row: 14, col: 3, value: null, validation: { kind: 'checkbox' } });
+    model.sheets[0]!.cells.push(
+      { row: 14, col: 1, value: true },
+      { row: 14, col: 2, value: false },
+      { row: 14, col: 3, value: null, validation: { kind: 'checkbox' } },
+    );
     const buffer = await renderXlsx(model);
     const sheet = sheetNamed(await loadWithExceljs(buffer), model.sheets[0]!.title);
-    expect([sheet.getCell('B15').value, sheet.getCell('C15').value, sheet.getCell('D15').value]).toEqual([CHECKBOX_ON, CHECKBOX_OFF, null]);
+    expect([sheet.getCell('B15').value, sheet.getCell('C15').value, sheet.getCell('D15').value]).toEqual([
+      CHECKBOX_ON,
+      CHECKBOX_OFF,
+      null,
+    ]);
     const grid = await readXlsxGrid(buffer);
     expect([cellAt(grid.sheets[0]!, 14, 1), cellAt(grid.sheets[0]!, 14, 2)]).toEqual([
       { v: true, text: 'TRUE' },

@@ -11,7 +11,12 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announcementFile, findRunningStack, startLocalStack, type StackAnnouncement } from '../../scripts/local-stack/stack.js';
+import {
+  announcementFile,
+  findRunningStack,
+  startLocalStack,
+  type StackAnnouncement,
+} from '../../scripts/local-stack/stack.js';
 
 const announcement = (pid: number, sheetsUrl: string): StackAnnouncement => ({
   pid,
@@ -52,7 +57,8 @@ describe('stack.json', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const write = (a: StackAnnouncement | string) => writeFile(announcementFile(dir), typeof a === 'string' ? a : JSON.stringify(a));
+  const write = (a: StackAnnouncement | string) =>
+    writeFile(announcementFile(dir), typeof a === 'string' ? a : JSON.stringify(a));
 
   it('a live process whose services answer: found', async () => {
     await write(announcement(sleeper.pid!, liveUrl));

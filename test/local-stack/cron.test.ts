@@ -14,8 +14,19 @@ const timeZone = SCHEDULE_TIME_ZONE;
 
 describe('nextCronTime', () => {
   it('steps the compliance sweep to 08:00 and 16:00 local time of every day, 13/07 and 14/07 included', () => {
-    const times = cronTimesBetween(cronOf('compliance-sweep'), ict('2020-07-12T23:00:00'), ict('2020-07-15T12:00:00'), timeZone).map(iso);
-    expect(times).toEqual(['2020-07-13 08:00', '2020-07-13 16:00', '2020-07-14 08:00', '2020-07-14 16:00', '2020-07-15 08:00']);
+    const times = cronTimesBetween(
+      cronOf('compliance-sweep'),
+      ict('2020-07-12T23:00:00'),
+      ict('2020-07-15T12:00:00'),
+      timeZone,
+    ).map(iso);
+    expect(times).toEqual([
+      '2020-07-13 08:00',
+      '2020-07-13 16:00',
+      '2020-07-14 08:00',
+      '2020-07-14 16:00',
+      '2020-07-15 08:00',
+    ]);
   });
 
   it('is strictly after its starting instant, so a due time fires once', () => {
@@ -31,12 +42,11 @@ describe('nextCronTime', () => {
     expect(iso(nextCronTime(cronOf('poll-changes'), from, timeZone))).toBe('2020-07-14 10:05');
     expect(iso(nextCronTime(cronOf('reconcile'), from, timeZone))).toBe('2020-07-14 10:17');
     expect(iso(nextCronTime(cronOf('renew-watch'), from, timeZone))).toBe('2020-07-14 12:00');
-    expect(cronTimesBetween(cronOf('renew-watch'), ict('2020-07-14T00:00:00'), ict('2020-07-15T00:00:00'), timeZone).map(iso)).toEqual([
-      '2020-07-14 06:00',
-      '2020-07-14 12:00',
-      '2020-07-14 18:00',
-      '2020-07-15 00:00',
-    ]);
+    expect(
+      cronTimesBetween(cronOf('renew-watch'), ict('2020-07-14T00:00:00'), ict('2020-07-15T00:00:00'), timeZone).map(
+        iso,
+      ),
+    ).toEqual(['2020-07-14 06:00', '2020-07-14 12:00', '2020-07-14 18:00', '2020-07-15 00:00']);
   });
 
   it('crosses months and years on the local calendar, not UTC', () => {
@@ -53,8 +63,16 @@ describe('nextCronTime', () => {
 
   it('follows a zone with summer time', () => {
     // Europe/Paris moves from UTC+1 to UTC+2 on 29/03/2020: 08:00 local is 07:00 then 06:00 UTC.
-    const times = cronTimesBetween('0 8 * * *', Date.parse('2020-03-28T00:00:00Z'), Date.parse('2020-03-30T00:00:00Z'), 'Europe/Paris');
-    expect(times.map((t) => new Date(t).toISOString())).toEqual(['2020-03-28T07:00:00.000Z', '2020-03-29T06:00:00.000Z']);
+    const times = cronTimesBetween(
+      '0 8 * * *',
+      Date.parse('2020-03-28T00:00:00Z'),
+      Date.parse('2020-03-30T00:00:00Z'),
+      'Europe/Paris',
+    );
+    expect(times.map((t) => new Date(t).toISOString())).toEqual([
+      '2020-03-28T07:00:00.000Z',
+      '2020-03-29T06:00:00.000Z',
+    ]);
   });
 
   it('refuses what it cannot read', () => {

@@ -36,12 +36,21 @@ describe("the clerk's save time in the demo", () => {
   it('is the simulated 20:57 when the emulator follows the demo clock: on time, though processed at 04:43', async () => {
     const clock = new SimClock(ict('2020-07-14T20:00:00'), 0);
     clock.freeze();
-    testStack = await startTestStack({ now: clock.now, sheetsTimeSource: clock.now, sheetsQuotas: true, sheetsClockScale: 60 });
+    testStack = await startTestStack({
+      now: clock.now,
+      sheetsTimeSource: clock.now,
+      sheetsQuotas: true,
+      sheetsClockScale: 60,
+    });
     const sub = await tickAt2057ProcessAt0443(testStack, clock);
     expect(sub.acceptedAt).toBe(ict('2020-07-14T20:57:00'));
     expect(sub.late).toBe(false);
     const file = testStack.sheets.getDriveFileState(await testStack.sheetOf(UNIT, ROUND))!;
-    expect(file.revisions?.some((r) => r.modifiedTime === ict('2020-07-14T20:57:00') && r.lastModifyingUserEmail === `${UNIT}@hanoi.example`)).toBe(true);
+    expect(
+      file.revisions?.some(
+        (r) => r.modifiedTime === ict('2020-07-14T20:57:00') && r.lastModifyingUserEmail === `${UNIT}@hanoi.example`,
+      ),
+    ).toBe(true);
     // Quota minutes stay on the emulator's own (real, scaled) clock, not the simulated one.
     expect(testStack.sheets.clock.now()).toBeGreaterThan(Date.now() - 60_000);
   }, 120_000);

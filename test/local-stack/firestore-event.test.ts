@@ -1,10 +1,7 @@
 import { google } from '@skunkteam/google-cloudevents-firestore';
 import { describe, expect, it } from 'vitest';
 
-import {
-  decodeDocumentWrittenEvent,
-  UndecodableEventError,
-} from '../../functions/handlers/firestore-event.js';
+import { decodeDocumentWrittenEvent, UndecodableEventError } from '../../functions/handlers/firestore-event.js';
 
 const DocumentEventData = google.events.cloud.firestore.v1.DocumentEventData;
 const NAME = 'projects/demo-p/databases/(default)/documents/submissions/s1';
@@ -71,9 +68,16 @@ describe('decodeDocumentWrittenEvent', () => {
     const deleted = decodeDocumentWrittenEvent(
       DocumentEventData.encode({ oldValue: { name: NAME, fields: { a: { stringValue: 'x' } } } }).finish(),
     );
-    expect(deleted).toMatchObject({ documentPath: 'submissions/s1', value: null, oldValue: { a: 'x' }, updateTime: null });
+    expect(deleted).toMatchObject({
+      documentPath: 'submissions/s1',
+      value: null,
+      oldValue: { a: 'x' },
+      updateTime: null,
+    });
 
-    const created = decodeDocumentWrittenEvent(DocumentEventData.encode({ value: { name: NAME, fields: {} } }).finish());
+    const created = decodeDocumentWrittenEvent(
+      DocumentEventData.encode({ value: { name: NAME, fields: {} } }).finish(),
+    );
     expect(created).toMatchObject({ value: {}, oldValue: null, updateMask: [] });
   });
 
@@ -112,7 +116,9 @@ describe('decodeDocumentWrittenEvent', () => {
   });
 
   it('accepts an already decoded message and a JSON-serialised Buffer', () => {
-    const bytes = DocumentEventData.encode({ value: { name: NAME, fields: { s: { stringValue: 'đã nộp' } } } }).finish();
+    const bytes = DocumentEventData.encode({
+      value: { name: NAME, fields: { s: { stringValue: 'đã nộp' } } },
+    }).finish();
     expect(decodeDocumentWrittenEvent(DocumentEventData.decode(bytes)).value).toEqual({ s: 'đã nộp' });
     const roundTripped: unknown = JSON.parse(JSON.stringify(Buffer.from(bytes)));
     expect(decodeDocumentWrittenEvent(roundTripped).value).toEqual({ s: 'đã nộp' });

@@ -37,7 +37,9 @@ describe.runIf(official)("Google's Firestore emulator refuses what Firestore ref
     const ref = doc();
     const first = await ref.set({ n: 1 });
     await ref.update({ n: 2 });
-    await expect(ref.update({ n: 3 }, { lastUpdateTime: first.writeTime })).rejects.toMatchObject({ code: FAILED_PRECONDITION });
+    await expect(ref.update({ n: 3 }, { lastUpdateTime: first.writeTime })).rejects.toMatchObject({
+      code: FAILED_PRECONDITION,
+    });
     expect((await ref.get()).get('n')).toBe(2);
   });
 

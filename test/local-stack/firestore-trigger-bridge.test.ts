@@ -229,7 +229,9 @@ describe('startFirestoreTriggerBridge', () => {
       { unit: 'Tây Hồ' },
       { unit: 'Tây Hồ' },
     ]);
-    expect(deliveries).toMatchObject([{ kind: 'create', attempts: 3, status: 200, documentPath: `${collection}/tay-ho` }]);
+    expect(deliveries).toMatchObject([
+      { kind: 'create', attempts: 3, status: 200, documentPath: `${collection}/tay-ho` },
+    ]);
     expect(bridge.delivered).toBe(1);
     expect(bridge.failed).toBe(0);
   });
@@ -333,7 +335,9 @@ describe('startFirestoreTriggerBridge', () => {
     for (const [index, id] of ids.entries()) await db.collection(collection).doc(id).set({ index });
     await bridge.idle();
 
-    const receivedIds = target.received.map((request) => decodeDocumentWrittenEvent(request.body).documentPath.split('/')[1]);
+    const receivedIds = target.received.map(
+      (request) => decodeDocumentWrittenEvent(request.body).documentPath.split('/')[1],
+    );
     expect([...receivedIds].sort()).toEqual(ids);
     expect(receivedIds).not.toEqual(ids);
   });
@@ -346,9 +350,11 @@ describe('startFirestoreTriggerBridge', () => {
     for (let index = 0; index < 5; index += 1) batch.set(db.collection(collection).doc(`d${index}`), { index });
     await batch.commit();
     await bridge.idle();
-    expect(target.received.map((request) => decodeDocumentWrittenEvent(request.body).value).sort((a, b) =>
-      Number(a?.index) - Number(b?.index),
-    )).toEqual([0, 1, 2, 3, 4].map((index) => ({ index })));
+    expect(
+      target.received
+        .map((request) => decodeDocumentWrittenEvent(request.body).value)
+        .sort((a, b) => Number(a?.index) - Number(b?.index)),
+    ).toEqual([0, 1, 2, 3, 4].map((index) => ({ index })));
   });
 
   it('keeps at most `concurrency` deliveries in flight', async () => {
@@ -388,9 +394,7 @@ describe('startFirestoreTriggerBridge', () => {
     await more.commit();
     await parallel.idle();
     expect(mostInFlight).toBe(3);
-    expect([...paths].sort()).toEqual(
-      [6, 7, 8, 9, 10, 11].map((index) => `${collection}/d${index}`).sort(),
-    );
+    expect([...paths].sort()).toEqual([6, 7, 8, 9, 10, 11].map((index) => `${collection}/d${index}`).sort());
   });
 
   it('delivers nothing after stop()', async () => {

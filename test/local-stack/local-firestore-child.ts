@@ -11,7 +11,11 @@ import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulat
 import { EXPORT_DIR, startLocalFirestore } from '../../scripts/local-stack/local-firestore.js';
 
 const [stateDir, mode] = process.argv.slice(2) as [string, 'save' | 'periodic'];
-const firestore = await startLocalFirestore({ kind: 'official', stateDir, exportEveryMs: mode === 'periodic' ? 100 : 0 });
+const firestore = await startLocalFirestore({
+  kind: 'official',
+  stateDir,
+  exportEveryMs: mode === 'periodic' ? 100 : 0,
+});
 const db = createEmulatorClient(firestore.host, firestore.projectId);
 await db.doc('units/kept').set({ at: mode });
 if (mode === 'save') {

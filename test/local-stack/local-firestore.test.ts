@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulator.js';
-import { EXPORT_DIR, STATE_FILE, chooseFirestoreEmulator, hasSavedFirestoreState, startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
+import {
+  EXPORT_DIR,
+  STATE_FILE,
+  chooseFirestoreEmulator,
+  hasSavedFirestoreState,
+  startLocalFirestore,
+  type LocalFirestore,
+} from '../../scripts/local-stack/local-firestore.js';
 import { processGroupAlive } from '../../scripts/local-stack/official-firestore-emulator.js';
 import { eventually } from '../helpers/integration.js';
 
@@ -53,11 +60,18 @@ async function write(firestore: LocalFirestore, id: string): Promise<void> {
 
 /** Runs local-firestore-child.ts on `dir`, waits for its report, SIGKILLs it. */
 async function killedChild(dir: string, mode: 'save' | 'periodic'): Promise<{ processGroup: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'local-firestore-child.ts'), dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'local-firestore-child.ts'), dir, mode],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const lines = createInterface({ input: child.stdout });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => Promise.reject(new Error(`child exited early: ${stderr}`)))])) as [string];
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => Promise.reject(new Error(`child exited early: ${stderr}`))),
+  ])) as [string];
   child.kill('SIGKILL');
   await once(child, 'exit');
   return JSON.parse(line) as { processGroup: number };
@@ -147,13 +161,22 @@ describe('the in-process fallback', () => {
   });
 
   it('is chosen, saying why, where Java is missing; FIRESTORE_EMULATOR=official then fails instead', () => {
-    const saved = { PATH: process.env.PATH, JAVA: process.env.JAVA, FIRESTORE_EMULATOR: process.env.FIRESTORE_EMULATOR };
+    const saved = {
+      PATH: process.env.PATH,
+      JAVA: process.env.JAVA,
+      FIRESTORE_EMULATOR: process.env.FIRESTORE_EMULATOR,
+    };
     process.env.PATH = '/nonexistent';
     delete process.env.JAVA;
     delete process.env.FIRESTORE_EMULATOR;
     try {
-      expect(chooseFirestoreEmulator()).toEqual({ kind: 'inprocess', reason: expect.stringMatching(/no Java runtime/) });
-      expect(() => chooseFirestoreEmulator('official')).toThrow(/FIRESTORE_EMULATOR=official, but Google's Firestore emulator cannot run here: no Java runtime/);
+      expect(chooseFirestoreEmulator()).toEqual({
+        kind: 'inprocess',
+        reason: expect.stringMatching(/no Java runtime/),
+      });
+      expect(() => chooseFirestoreEmulator('official')).toThrow(
+        /FIRESTORE_EMULATOR=official, but Google's Firestore emulator cannot run here: no Java runtime/,
+      );
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];

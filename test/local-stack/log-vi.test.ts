@@ -11,10 +11,13 @@ import { operatorLine, operatorMessage } from '../../scripts/local-stack/log-vi.
 
 /** `log.warn('…')`, `deps.log.error(`…`)` and the like, as written in the sources. */
 function warningAndErrorMessages(): { file: string; message: string }[] {
-  const files = execFileSync('git', ['ls-files', 'functions/*.ts', 'scripts/*.ts'], { encoding: 'utf8' }).trim().split('\n');
+  const files = execFileSync('git', ['ls-files', 'functions/*.ts', 'scripts/*.ts'], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   const call = /\b(?:log|logger)\??\.(?:warn|error)\(\s*(['`])((?:\\.|(?!\1)[\s\S])*?)\1/g;
   const out: { file: string; message: string }[] = [];
-  for (const file of files) for (const found of readFileSync(file, 'utf8').matchAll(call)) out.push({ file, message: found[2]! });
+  for (const file of files)
+    for (const found of readFileSync(file, 'utf8').matchAll(call)) out.push({ file, message: found[2]! });
   return out;
 }
 
@@ -38,10 +41,16 @@ describe('warnings and errors in Vietnamese', () => {
 
   it('the line printed: severity and message in Vietnamese; info is not printed', () => {
     const line = (severity: string, message: string) => JSON.stringify({ severity, message, roundId: 'r' });
-    expect(operatorLine(line('WARNING', 'aggregates repaired from source submissions'))).toBe('[lưu ý] Đã tính lại số tổng hợp từ báo cáo gốc của các đơn vị (số cũ bị lệch).');
-    expect(operatorLine(line('ERROR', 'onSubmissionWritten failed; the event will be retried'))).toBe('[lỗi] onSubmissionWritten bị lỗi; sự kiện sẽ được gửi lại.');
+    expect(operatorLine(line('WARNING', 'aggregates repaired from source submissions'))).toBe(
+      '[lưu ý] Đã tính lại số tổng hợp từ báo cáo gốc của các đơn vị (số cũ bị lệch).',
+    );
+    expect(operatorLine(line('ERROR', 'onSubmissionWritten failed; the event will be retried'))).toBe(
+      '[lỗi] onSubmissionWritten bị lỗi; sự kiện sẽ được gửi lại.',
+    );
     expect(operatorLine(line('INFO', 'compliance sweep done'))).toBeNull();
     // Firestore's own warnings come as text with a reason appended.
-    expect(operatorMessage('Firestore export failed: EACCES')).toBe('Không xuất được dữ liệu Firestore ra thư mục trạng thái: EACCES');
+    expect(operatorMessage('Firestore export failed: EACCES')).toBe(
+      'Không xuất được dữ liệu Firestore ra thư mục trạng thái: EACCES',
+    );
   });
 });

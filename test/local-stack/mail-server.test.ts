@@ -78,7 +78,9 @@ describe('startMailServer', () => {
     await first.deleteAll();
 
     expect(await first.listEmails()).toEqual([]);
-    expect((await second.listEmails()).map((email) => [email.subject, email.text?.trim()])).toEqual([['Thư thứ hai', 'hai']]);
+    expect((await second.listEmails()).map((email) => [email.subject, email.text?.trim()])).toEqual([
+      ['Thư thứ hai', 'hai'],
+    ]);
   });
 
   it('with a mail directory, the mailbox survives a stop and a start on the same directory', async () => {
@@ -95,10 +97,12 @@ describe('startMailServer', () => {
       const second = await start({ mailDirectory });
       const after = await second.listEmails();
       const summary = (emails: typeof after) => emails.map((e) => [e.subject, e.to, e.text?.trim()]).sort();
-      expect(summary(after)).toEqual([
-        ['Nhắc nộp báo cáo', ['hangbac@hoankiem.local'], 'trước ngày 15/07'],
-        ['Đã ghi nhận báo cáo', ['badinh@hanoi.local'], 'cảm ơn'],
-      ].sort());
+      expect(summary(after)).toEqual(
+        [
+          ['Nhắc nộp báo cáo', ['hangbac@hoankiem.local'], 'trước ngày 15/07'],
+          ['Đã ghi nhận báo cáo', ['badinh@hanoi.local'], 'cảm ơn'],
+        ].sort(),
+      );
       expect(summary(after)).toEqual(summary(before));
       // The JSON API README names lists them too.
       const listed = (await (await fetch(`${second.webUrl}/api/email`)).json()) as { subject: string }[];

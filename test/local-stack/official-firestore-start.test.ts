@@ -45,6 +45,8 @@ describe.runIf(official)("starting Google's Firestore emulator", () => {
   });
 
   it('does not move off a port the caller asked for', async () => {
-    await expect(startOfficialFirestoreEmulator({ port: await takenPort() })).rejects.toThrow(/exited during start-up[\s\S]*(BindException|Address already in use)/);
+    await expect(startOfficialFirestoreEmulator({ port: await takenPort() })).rejects.toThrow(
+      /exited during start-up[\s\S]*(BindException|Address already in use)/,
+    );
   });
 });

@@ -46,7 +46,14 @@ describe('the cron scheduler on a simulated clock', () => {
     clock.jumpTo(ict('2020-07-15T20:00:00'));
     expect(iso(clock.now())).toBe('2020-07-13 08:00');
     await runUntilCaughtUp(clock, scheduler.runDue, ict('2020-07-15T20:00:00'));
-    expect(seen.map((s) => iso(s.at))).toEqual(['2020-07-13 08:00', '2020-07-13 16:00', '2020-07-14 08:00', '2020-07-14 16:00', '2020-07-15 08:00', '2020-07-15 16:00']);
+    expect(seen.map((s) => iso(s.at))).toEqual([
+      '2020-07-13 08:00',
+      '2020-07-13 16:00',
+      '2020-07-14 08:00',
+      '2020-07-14 16:00',
+      '2020-07-15 08:00',
+      '2020-07-15 16:00',
+    ]);
     expect(iso(scheduler.nextDue('compliance-sweep'))).toBe('2020-07-16 08:00');
     await scheduler.stop();
     // Stopped, it holds nothing: the clock may go anywhere.
@@ -104,7 +111,11 @@ describe('the cron scheduler on a simulated clock', () => {
     clock.jumpTo(ict('2020-07-14T08:30:00'));
     await scheduler.runDue();
     // Due: refresh-master 07:59, poll-changes 08:00, renew-watch not before 12:00, reconcile not before 08:17 … and the sweep at 08:00, where the clock stands.
-    expect(fired).toEqual(['refresh-master@2020-07-14 08:00', 'poll-changes@2020-07-14 08:00', 'compliance-sweep@2020-07-14 08:00']);
+    expect(fired).toEqual([
+      'refresh-master@2020-07-14 08:00',
+      'poll-changes@2020-07-14 08:00',
+      'compliance-sweep@2020-07-14 08:00',
+    ]);
     fired.length = 0;
     await scheduler.runDue();
     // The clock ran on to 08:30; the maintenance jobs are due again but inside their real-time floor.
@@ -118,7 +129,14 @@ describe('the cron scheduler on a simulated clock', () => {
     const clock = new SimClock(ict('2020-07-14T08:00:00'), 0);
     clock.freeze();
     const fired: string[] = [];
-    const scheduler = startCronScheduler({ jobs: [job('compliance-sweep')], timeZone: SCHEDULE_TIME_ZONE, clock, fire: async (j) => void fired.push(`${j.name}@${iso(clock.now())}`), log: memoryLogger(), tickMs: false });
+    const scheduler = startCronScheduler({
+      jobs: [job('compliance-sweep')],
+      timeZone: SCHEDULE_TIME_ZONE,
+      clock,
+      fire: async (j) => void fired.push(`${j.name}@${iso(clock.now())}`),
+      log: memoryLogger(),
+      tickMs: false,
+    });
     await scheduler.runDue();
     expect(fired).toEqual(['compliance-sweep@2020-07-14 08:00']); // the starting instant itself is due
     await scheduler.runDue();
@@ -136,7 +154,17 @@ describe('the scheduler on the local stack, the simulated clock jumping over day
   beforeAll(async () => {
     clock.freeze();
     dir = await mkdtemp(join(tmpdir(), 'bao-cao-scheduler-'));
-    stack = await startLocalStack({ stateDir: dir, persist: false, scheduler: false, sheetsQuotas: false, pushDelayMs: 50, retry: FAST_RETRY, log, now: clock.now, sheetsTimeSource: clock.now });
+    stack = await startLocalStack({
+      stateDir: dir,
+      persist: false,
+      scheduler: false,
+      sheetsQuotas: false,
+      pushDelayMs: 50,
+      retry: FAST_RETRY,
+      log,
+      now: clock.now,
+      sheetsTimeSource: clock.now,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -145,11 +173,20 @@ describe('the scheduler on the local stack, the simulated clock jumping over day
   });
 
   it('runs the compliance sweep function at 08:00 and 16:00 of each simulated day, 13/07 and 14/07 included', async () => {
-    const scheduler = startCronScheduler({ jobs: [job('compliance-sweep'), job('refresh-master')], timeZone: SCHEDULE_TIME_ZONE, clock, fire: (j) => stack.fire(j.name), log, tickMs: false });
+    const scheduler = startCronScheduler({
+      jobs: [job('compliance-sweep'), job('refresh-master')],
+      timeZone: SCHEDULE_TIME_ZONE,
+      clock,
+      fire: (j) => stack.fire(j.name),
+      log,
+      tickMs: false,
+    });
     clock.jumpTo(ict('2020-07-15T07:00:00'));
     await runUntilCaughtUp(clock, scheduler.runDue, ict('2020-07-15T07:00:00'));
     await scheduler.stop();
-    const sweeps = log.lines.filter((l) => l.message === 'compliance sweep done').map((l) => iso(Date.parse(l.at as string)));
+    const sweeps = log.lines
+      .filter((l) => l.message === 'compliance sweep done')
+      .map((l) => iso(Date.parse(l.at as string)));
     expect(sweeps).toEqual(['2020-07-13 08:00', '2020-07-13 16:00', '2020-07-14 08:00', '2020-07-14 16:00']);
     expect(log.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
   }, 120_000);

@@ -17,7 +17,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { unitsOfKind } from '../helpers/campaign.js';
-import { aggregateMeaning, pressSheetButton, pushAndPoll, registerUnitSheets, seenCell, sheetsAsOwner } from '../helpers/integration.js';
+import {
+  aggregateMeaning,
+  pressSheetButton,
+  pushAndPoll,
+  registerUnitSheets,
+  seenCell,
+  sheetsAsOwner,
+} from '../helpers/integration.js';
 import type { AggregateRecord } from '../../functions/app/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { BAD_INPUTS, type BadInputCase } from './corpus/bad-inputs.js';
@@ -39,9 +46,13 @@ let initial: { submissions: unknown; aggregates: unknown };
 function allocate(cases: BadInputCase[]): Map<string, { unitId: string; roundId: string }> {
   const model = stack.runtime.model;
   const pools = {
-    'so-ket': [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')].filter((u) => u !== witnessOf(SO_KET)).map((unitId) => ({ unitId, roundId: SO_KET })),
+    'so-ket': [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')]
+      .filter((u) => u !== witnessOf(SO_KET))
+      .map((unitId) => ({ unitId, roundId: SO_KET })),
     police: unitsOfKind(model, 'district-police').map((unitId) => ({ unitId, roundId: SO_KET })),
-    'bo-sung': [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')].filter((u) => u !== witnessOf(BO_SUNG)).map((unitId) => ({ unitId, roundId: BO_SUNG })),
+    'bo-sung': [...unitsOfKind(model, 'district'), ...unitsOfKind(model, 'sector')]
+      .filter((u) => u !== witnessOf(BO_SUNG))
+      .map((unitId) => ({ unitId, roundId: BO_SUNG })),
   };
   const out = new Map<string, { unitId: string; roundId: string }>();
   for (const corpusCase of cases) {
@@ -52,7 +63,8 @@ function allocate(cases: BadInputCase[]): Map<string, { unitId: string; roundId:
   return out;
 }
 
-const byNode = <T extends { nodeId?: string; unitId?: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.nodeId ?? a.unitId).localeCompare(String(b.nodeId ?? b.unitId)));
+const byNode = <T extends { nodeId?: string; unitId?: string }>(xs: T[]) =>
+  [...xs].sort((a, b) => String(a.nodeId ?? a.unitId).localeCompare(String(b.nodeId ?? b.unitId)));
 async function everything() {
   const { store } = stack.runtime;
   return {
@@ -65,14 +77,23 @@ beforeAll(async () => {
   stack = await startTestStack({ at: START_AT });
   const slots = allocate(BAD_INPUTS);
   for (const roundId of [SO_KET, BO_SUNG]) {
-    const units = [...new Set([...[...slots.values()].filter((x) => x.roundId === roundId).map((x) => x.unitId), witnessOf(roundId)])];
+    const units = [
+      ...new Set([
+        ...[...slots.values()].filter((x) => x.roundId === roundId).map((x) => x.unitId),
+        witnessOf(roundId),
+      ]),
+    ];
     const ids = await registerUnitSheets(stack, roundId, units);
     for (const unitId of units) {
       await stack.typeSubmission(unitId, roundId);
       const outcome = await stack.process(unitId, roundId);
-      if (outcome.outcome !== 'processed' || !outcome.accepted) throw new Error(`${unitId}/${roundId} was not accepted: ${JSON.stringify(outcome.outcome === 'processed' ? outcome.evaluation.issues.slice(0, 3) : outcome)}`);
+      if (outcome.outcome !== 'processed' || !outcome.accepted)
+        throw new Error(
+          `${unitId}/${roundId} was not accepted: ${JSON.stringify(outcome.outcome === 'processed' ? outcome.evaluation.issues.slice(0, 3) : outcome)}`,
+        );
     }
-    for (const [id, slot] of slots) if (slot.roundId === roundId) slotOf.set(id, { ...slot, spreadsheetId: ids[slot.unitId]! });
+    for (const [id, slot] of slots)
+      if (slot.roundId === roundId) slotOf.set(id, { ...slot, spreadsheetId: ids[slot.unitId]! });
   }
   await stack.triggersIdle();
   await stack.fire('poll-changes'); // the feed is drained: what it holds next is the cases'
@@ -85,7 +106,8 @@ afterAll(async () => {
 });
 
 const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const withCell = (re: RegExp, cell: string | null) => new RegExp(cell === null ? re.source : re.source.replaceAll('{cell}', escapeRe(cell)), re.flags);
+const withCell = (re: RegExp, cell: string | null) =>
+  new RegExp(cell === null ? re.source : re.source.replaceAll('{cell}', escapeRe(cell)), re.flags);
 /** "C14" or "C14:D14" → the 0-based position of its first cell. */
 function position(address: string): { row: number; col: number } {
   const match = /^([A-Z]+)(\d+)/.exec(address)!;
@@ -119,7 +141,10 @@ describe('the bad-input corpus', () => {
 
     // Where things are, as the clerk sees the sheet before the change.
     const { grid, sheetIds } = await workbooks.read(spreadsheetId);
-    const expected = badInput.expect.map((e) => ({ ...e, address: e.cell === null ? null : typeof e.cell === 'string' ? e.cell : addressOf(resolve(grid, e.cell)) }));
+    const expected = badInput.expect.map((e) => ({
+      ...e,
+      address: e.cell === null ? null : typeof e.cell === 'string' ? e.cell : addressOf(resolve(grid, e.cell)),
+    }));
     const clients = { clerk: sheetsAs(stack.urls.sheets, model.unit(unitId).emails[0]!), owner: sheetsAsOwner(stack) };
     for (const operation of badInput.apply) await applyOp(clients, spreadsheetId, grid, sheetIds, operation);
 
@@ -140,8 +165,13 @@ describe('the bad-input corpus', () => {
     // The issues, where they are, with their messages.
     const state = (await store.state(roundId, unitId))!;
     for (const error of expected) {
-      const found = state.issues.filter((i) => i.code === error.code && i.sheet === error.tab && i.cell === error.address);
-      expect(found, `${error.code} at ${error.tab}!${error.address} among ${JSON.stringify(state.issues.slice(0, 5))}`).toHaveLength(1);
+      const found = state.issues.filter(
+        (i) => i.code === error.code && i.sheet === error.tab && i.cell === error.address,
+      );
+      expect(
+        found,
+        `${error.code} at ${error.tab}!${error.address} among ${JSON.stringify(state.issues.slice(0, 5))}`,
+      ).toHaveLength(1);
       const issue = found[0]!;
       expect(issue.severity).toBe(error.severity);
       expect(issue.message, issue.message).toMatch(withCell(error.message, error.address));
@@ -162,7 +192,9 @@ describe('the bad-input corpus', () => {
     for (const error of expected) {
       if (!error.address) continue;
       const { row, col } = position(error.address);
-      expect(seenCell(sheet, error.tab, row, col).note, `note at ${error.tab}!${error.address}`).toContain(state.issues.find((i) => i.code === error.code && i.cell === error.address)!.message);
+      expect(seenCell(sheet, error.tab, row, col).note, `note at ${error.tab}!${error.address}`).toContain(
+        state.issues.find((i) => i.code === error.code && i.cell === error.address)!.message,
+      );
     }
     const status = seenCell(sheet, 'Hướng dẫn', 1, 2).value;
     if (onNominee) expect(status).toMatch(/^Đã gửi lúc .*Đề nghị khen thưởng: 1 đối tượng cần xem lại/);
@@ -177,7 +209,10 @@ describe('the bad-input corpus', () => {
       expect(after.own?.nominations.some((n) => n.verdict !== undefined && n.verdict !== 'ok')).toBe(true);
       // The city's figures: the same totals and contributors (only the sequence numbers of the
       // unit's new version moved through it).
-      expect({ witness: after.witness, city: aggregateMeaning([after.city!]) }).toEqual({ witness: before.witness, city: aggregateMeaning([before.city!]) });
+      expect({ witness: after.witness, city: aggregateMeaning([after.city!]) }).toEqual({
+        witness: before.witness,
+        city: aggregateMeaning([before.city!]),
+      });
     } else {
       // Nothing accepted moved: the unit's submission and history, the witness, the city.
       expect(after).toEqual(before);

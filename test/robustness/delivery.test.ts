@@ -20,13 +20,29 @@ import { processUnitSheet, type PipelineDeps } from '../../functions/app/process
 import { startFirestoreTriggerBridge } from '../../scripts/local-stack/firestore-trigger-bridge.js';
 import { seededRandom } from '../../scripts/local-stack/seeded-random.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
-import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, pressSheetButton, provisionMaster, pushAndPoll, registerUnitSheets, withSheetUrlsByOwner } from '../helpers/integration.js';
+import {
+  aggregateMeaning,
+  districtIds,
+  everyCell,
+  expectSameOutcome,
+  pressSheetButton,
+  provisionMaster,
+  pushAndPoll,
+  registerUnitSheets,
+  withSheetUrlsByOwner,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
 const SO_KET = 'so-ket-2020';
 const UNITS = [...districtIds().slice(0, 8), 'mttq-tp'];
-const [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD, CHANGED, LATE_CHANGE] = UNITS as [string, string, string, string, string];
+const [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD, CHANGED, LATE_CHANGE] = UNITS as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 let stack: TestStack;
 
@@ -41,7 +57,8 @@ afterAll(async () => {
 function typing(unitId: string, day: 1 | 2 | 3): Submission {
   const sub = validSubmission(stack.runtime.model, unitId, SO_KET);
   const bang1 = sub.figures.bang1;
-  if (day === 1 && [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD].includes(unitId)) bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
+  if (day === 1 && [ERRING_FIRST, ERRING_SECOND, ERRING_THIRD].includes(unitId))
+    bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = '12 buổi';
   if (day >= 2 && unitId === CHANGED) bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 321;
   if (day === 3 && unitId === LATE_CHANGE) bang1![MAIN_PERIOD]!['tuyen_truyen.dai_chung'] = 77;
   return sub;
@@ -102,7 +119,11 @@ async function play(messy: boolean) {
             },
           }),
         };
-        held.push(processUnitSheet(slow, ids[unit]!, { force: true }).then((r) => r.outcome === 'unchanged' && stats.staleRefused++));
+        held.push(
+          processUnitSheet(slow, ids[unit]!, { force: true }).then(
+            (r) => r.outcome === 'unchanged' && stats.staleRefused++,
+          ),
+        );
         await hasRead;
       }
     }
@@ -119,7 +140,11 @@ async function play(messy: boolean) {
         () => pushAndPoll(stack, 'kenh'),
         () => pushAndPoll(stack, 'kenh'),
         () => stack.fire('poll-changes'),
-        ...changed.flatMap((u) => [() => pressSheetButton(stack, ids[u]!), () => pressSheetButton(stack, ids[u]!), () => stack.process(u, SO_KET)]),
+        ...changed.flatMap((u) => [
+          () => pressSheetButton(stack, ids[u]!),
+          () => pressSheetButton(stack, ids[u]!),
+          () => stack.process(u, SO_KET),
+        ]),
       ];
       // Fisher–Yates with the seeded generator: the same shuffle every run.
       for (let i = notifications.length - 1; i > 0; i--) {
@@ -143,7 +168,8 @@ async function play(messy: boolean) {
 
 async function everything(ids: Record<string, string>) {
   const { store } = stack.runtime;
-  const perUnit = async <T>(f: (u: string) => Promise<T>) => Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, await f(u)] as const)));
+  const perUnit = async <T>(f: (u: string) => Promise<T>) =>
+    Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, await f(u)] as const)));
   const urlToUnit = new Map<string, string>((await store.allUnitSheets()).map((r) => [r.url, r.unitId]));
   const master = await store.meta('master');
   urlToUnit.set(master.url ?? '', 'master');
@@ -151,14 +177,21 @@ async function everything(ids: Record<string, string>) {
   return {
     states: await perUnit(async (unit) => {
       // clerkSavedAt is Google's clock when this run's clerk typed: it differs between runs.
-      const { spreadsheetId: _file, seenVersion: _seen, clerkSavedAt: _saved, ...rest } = (await store.state(SO_KET, unit))!;
+      const {
+        spreadsheetId: _file,
+        seenVersion: _seen,
+        clerkSavedAt: _saved,
+        ...rest
+      } = (await store.state(SO_KET, unit))!;
       return rest;
     }),
     submissions: await perUnit(async (unit) => {
       const { sourceVersion: _version, ...rest } = (await store.submission(SO_KET, unit))!;
       return rest;
     }),
-    versions: await perUnit(async (u) => (await store.versions(SO_KET, u)).map(({ sourceVersion: _v, ...rest }) => rest)),
+    versions: await perUnit(async (u) =>
+      (await store.versions(SO_KET, u)).map(({ sourceVersion: _v, ...rest }) => rest),
+    ),
     aggregates: aggregateMeaning(await store.aggregatesOfRound(SO_KET)),
     nominees: await store.nomineeIndex(SO_KET),
     masterView,
@@ -195,6 +228,11 @@ describe('notifications duplicated and shuffled, older after newer', () => {
   it('ends in the same state as in-order delivery', () => {
     const first = inOrder.result;
     const second = messy.result;
-    expectSameOutcome(second, first, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'masterView'], ['sheets']);
+    expectSameOutcome(
+      second,
+      first,
+      ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'masterView'],
+      ['sheets'],
+    );
   });
 });

@@ -20,7 +20,17 @@ import type { FirestoreStore } from '../../functions/adapters/firestore-store.js
 import { freePort } from '../../scripts/local-stack/free-port.js';
 import { validSubmission, type Submission } from '../helpers/fill-workbook.js';
 import { storedCollection } from '../helpers/store-documents.js';
-import { aggregateMeaning, districtIds, everyCell, expectSameOutcome, provisionMaster, pushAndPoll, registerUnitSheets, tabValues, withSheetUrlsByOwner } from '../helpers/integration.js';
+import {
+  aggregateMeaning,
+  districtIds,
+  everyCell,
+  expectSameOutcome,
+  provisionMaster,
+  pushAndPoll,
+  registerUnitSheets,
+  tabValues,
+  withSheetUrlsByOwner,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
@@ -38,7 +48,12 @@ const GOOGLE_TIMEOUT_MS = 600;
 let stack: TestStack;
 type Outcome = Awaited<ReturnType<typeof outcome>>;
 const runs: { clean?: Outcome; faulty?: Outcome } = {};
-const faultLog: { injected: Record<string, number>; sweeps: { sent: number; failed: number }[]; killed: string[]; lostBeforeReconcile: number } = { injected: {}, sweeps: [], killed: [], lostBeforeReconcile: 0 };
+const faultLog: {
+  injected: Record<string, number>;
+  sweeps: { sent: number; failed: number }[];
+  killed: string[];
+  lostBeforeReconcile: number;
+} = { injected: {}, sweeps: [], killed: [], lostBeforeReconcile: 0 };
 
 beforeAll(async () => {
   stack = await startTestStack({ googleTimeoutMs: GOOGLE_TIMEOUT_MS, at: '2020-07-08T08:00:00+07:00' });
@@ -94,7 +109,11 @@ async function play(faulty: boolean) {
   };
 
   /** Clerks type at `at`; then the system, under faults, notices and processes. */
-  const phase = async (at: string, typing: [string, Submission][], opts: { kill?: string[]; loseAggregation?: boolean } = {}) => {
+  const phase = async (
+    at: string,
+    typing: [string, Submission][],
+    opts: { kill?: string[]; loseAggregation?: boolean } = {},
+  ) => {
     stack.clock.set(at);
     for (const [unitId, sub] of typing) await stack.typeSubmission(unitId, SO_KET, sub);
     const store = runtime.store as FirestoreStore & Record<string, unknown>;
@@ -131,7 +150,13 @@ async function play(faulty: boolean) {
 
   // 08/07 08:00, d-7: the first sweep; in the faulty run the SMTP relay refuses connections.
   if (faulty) {
-    const dead = await createSmtpMailer({ host: '127.0.0.1', port: await freePort(), secure: false, from: 'x <x@hanoi.example>', connectionTimeoutMs: 1_000 });
+    const dead = await createSmtpMailer({
+      host: '127.0.0.1',
+      port: await freePort(),
+      secure: false,
+      from: 'x <x@hanoi.example>',
+      connectionTimeoutMs: 1_000,
+    });
     stack.useRuntime({ ...runtime, mailer: dead });
     try {
       faultLog.sweeps.push(await sweep('2020-07-08T08:00:00+07:00'));
@@ -145,13 +170,24 @@ async function play(faulty: boolean) {
   if (faulty) faultLog.sweeps.push(retried);
 
   // 10/07: fifteen districts submit; three with an error.
-  await phase('2020-07-10T09:00:00+07:00', [...ON_TIME.map((u) => [u, validSubmission(runtime.model, u, SO_KET)] as [string, Submission]), ...WITH_ERRORS.map((u) => [u, withError(u)] as [string, Submission])]);
+  await phase('2020-07-10T09:00:00+07:00', [
+    ...ON_TIME.map((u) => [u, validSubmission(runtime.model, u, SO_KET)] as [string, Submission]),
+    ...WITH_ERRORS.map((u) => [u, withError(u)] as [string, Submission]),
+  ]);
   // 14/07: the errors fixed, six more; two processings killed after storing.
-  await phase('2020-07-14T10:00:00+07:00', [...WITH_ERRORS, ...LATER].map((u) => [u, validSubmission(runtime.model, u, SO_KET)]), faulty ? { kill: KILLED } : {});
+  await phase(
+    '2020-07-14T10:00:00+07:00',
+    [...WITH_ERRORS, ...LATER].map((u) => [u, validSubmission(runtime.model, u, SO_KET)]),
+    faulty ? { kill: KILLED } : {},
+  );
   // 15/07 08:00: overdue notices.
   await sweep('2020-07-15T08:00:00+07:00');
   // 16/07: six late submissions, whose aggregation is lost in the faulty run.
-  await phase('2020-07-16T09:00:00+07:00', LATE.map((u) => [u, validSubmission(runtime.model, u, SO_KET)]), faulty ? { loseAggregation: true } : {});
+  await phase(
+    '2020-07-16T09:00:00+07:00',
+    LATE.map((u) => [u, validSubmission(runtime.model, u, SO_KET)]),
+    faulty ? { loseAggregation: true } : {},
+  );
 
   // 16/07 12:00: the scheduled repair and refresh, under faults too.
   stack.clock.set('2020-07-16T12:00:00+07:00');
@@ -164,7 +200,9 @@ async function play(faulty: boolean) {
     faultsOff();
   }
   await stack.triggersIdle();
-  if (faulty) for (const entry of stack.sheets.log.filter((x) => x.seq > logBefore && x.fault)) faultLog.injected[entry.fault!] = (faultLog.injected[entry.fault!] ?? 0) + 1;
+  if (faulty)
+    for (const entry of stack.sheets.log.filter((x) => x.seq > logBefore && x.fault))
+      faultLog.injected[entry.fault!] = (faultLog.injected[entry.fault!] ?? 0) + 1;
   return outcome(sheetIds, mailsBefore);
 }
 
@@ -176,11 +214,24 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
   urlToUnit.set(master.url ?? '', 'master');
   const masterSheet = stack.sheets.getSpreadsheetState(master.spreadsheetId!)!;
   const mails = (await stack.listEmails()).slice(mailsBefore).map((m) => ({ to: m.to.join(','), subject: m.subject }));
-  const reminders = (await storedCollection(stack.runtime, 'reminders').get()).docs.map((d) => ({ id: d.id, ...(d.data() as { status: string; keys?: string[]; messageKey?: string }) }));
+  const reminders = (await storedCollection(stack.runtime, 'reminders').get()).docs.map((d) => ({
+    id: d.id,
+    ...(d.data() as { status: string; keys?: string[]; messageKey?: string }),
+  }));
   return {
     masterView: withSheetUrlsByOwner(await currentMasterView(stack.runtime, stack.clock.now), urlToUnit),
     // When it was last rebuilt may differ (a repair asks for one more refresh); what it shows may not.
-    masterSheet: JSON.parse(JSON.stringify(withSheetUrlsByOwner(masterSheet.sheets.map((t) => ({ title: t.properties.title, rows: tabValues(masterSheet, t.properties.title) })), urlToUnit)).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …')) as { title: string; rows: unknown[][] }[],
+    masterSheet: JSON.parse(
+      JSON.stringify(
+        withSheetUrlsByOwner(
+          masterSheet.sheets.map((t) => ({
+            title: t.properties.title,
+            rows: tabValues(masterSheet, t.properties.title),
+          })),
+          urlToUnit,
+        ),
+      ).replace(/Cập nhật: \d\d:\d\d \d\d\/\d\d\/\d{4}/g, 'Cập nhật: …'),
+    ) as { title: string; rows: unknown[][] }[],
     states: Object.fromEntries(
       (await store.statesOfRound(SO_KET)).map((state) => {
         // The file a state was read from, its Drive version and Google's clock when the clerk
@@ -195,10 +246,18 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
         return [sub.unitId, rest];
       }),
     ),
-    versions: Object.fromEntries(await Promise.all(DISTRICTS.map(async (u) => [u, (await store.versions(SO_KET, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const))),
+    versions: Object.fromEntries(
+      await Promise.all(
+        DISTRICTS.map(
+          async (u) => [u, (await store.versions(SO_KET, u)).map(({ sourceVersion: _v, ...rest }) => rest)] as const,
+        ),
+      ),
+    ),
     nominees: await store.nomineeIndex(SO_KET),
     aggregates: aggregateMeaning(await store.aggregatesOfRound(SO_KET)),
-    flags: (await storedCollection(stack.runtime, 'flags').get()).docs.map((d) => ({ id: d.id, ...d.data(), at: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
+    flags: (await storedCollection(stack.runtime, 'flags').get()).docs
+      .map((d) => ({ id: d.id, ...d.data(), at: undefined }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
     /** What each clerk sees: every cell of every tab, value, note and colour. */
     sheets: Object.fromEntries(
       DISTRICTS.map((unit) => {
@@ -207,7 +266,10 @@ async function outcome(sheetIds: Record<string, string>, mailsBefore: number) {
       }),
     ),
     mails: mails.sort((a, b) => `${a.to}|${a.subject}`.localeCompare(`${b.to}|${b.subject}`)),
-    sentKeys: reminders.filter((r) => !r.id.startsWith('msg__') && r.status === 'sent').map((r) => r.id).sort(),
+    sentKeys: reminders
+      .filter((r) => !r.id.startsWith('msg__') && r.status === 'sent')
+      .map((r) => r.id)
+      .sort(),
     messages: reminders.filter((r) => r.id.startsWith('msg__')),
   };
 }
@@ -253,7 +315,12 @@ describe('the 30-district story, without and with faults', () => {
 
   it('every unit’s status, accepted submission, history and sheet are the same; aggregates and nominees too', () => {
     const { clean, faulty } = runs as Required<typeof runs>;
-    expectSameOutcome(faulty, clean, ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'flags'], ['sheets']);
+    expectSameOutcome(
+      faulty,
+      clean,
+      ['states', 'submissions', 'versions', 'aggregates', 'nominees', 'flags'],
+      ['sheets'],
+    );
     // What the killed units' clerks see: the submission acknowledged, as in the clean run.
     const statusOf = (o: Outcome, u: string) => o.sheets[u]!.find((t) => t.title === 'Hướng dẫn')!.cells[1]![2]!.value;
     for (const unit of KILLED) expect(statusOf(faulty, unit)).toBe('Đã gửi lúc 10:00 14/07/2020.');

@@ -20,7 +20,13 @@ import { refreshMaster } from '../../functions/app/master.js';
 import { hmac } from '../../functions/handlers/auth.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { quoteSheetName } from '../../functions/core/a1.js';
-import { postSheetAction, provisionMaster, registerUnitSheets, requestsSince, tabValues } from '../helpers/integration.js';
+import {
+  postSheetAction,
+  provisionMaster,
+  registerUnitSheets,
+  requestsSince,
+  tabValues,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SO_KET = 'so-ket-2020';
@@ -54,17 +60,38 @@ describe('the sheet button (sheetAction)', () => {
     const attempts: [string, unknown][] = [
       ['no body', {}],
       ['no signature', { spreadsheetId: id, timestamp: now }],
-      ['signed with another secret', { spreadsheetId: id, timestamp: now, signature: sign('mot-bi-mat-khac-dai-hon-16', id, now) }],
-      ['the signature of another unit’s sheet', { spreadsheetId: id, timestamp: now, signature: sign(stack.secrets.webhook, sheetIds[OTHER]!, now) }],
-      ['a signature replayed ten minutes later', { spreadsheetId: id, timestamp: now - 10 * 60_000, signature: sign(stack.secrets.webhook, id, now - 10 * 60_000) }],
-      ['a timestamp in the future', { spreadsheetId: id, timestamp: now + 10 * 60_000, signature: sign(stack.secrets.webhook, id, now + 10 * 60_000) }],
+      [
+        'signed with another secret',
+        { spreadsheetId: id, timestamp: now, signature: sign('mot-bi-mat-khac-dai-hon-16', id, now) },
+      ],
+      [
+        'the signature of another unit’s sheet',
+        { spreadsheetId: id, timestamp: now, signature: sign(stack.secrets.webhook, sheetIds[OTHER]!, now) },
+      ],
+      [
+        'a signature replayed ten minutes later',
+        {
+          spreadsheetId: id,
+          timestamp: now - 10 * 60_000,
+          signature: sign(stack.secrets.webhook, id, now - 10 * 60_000),
+        },
+      ],
+      [
+        'a timestamp in the future',
+        {
+          spreadsheetId: id,
+          timestamp: now + 10 * 60_000,
+          signature: sign(stack.secrets.webhook, id, now + 10 * 60_000),
+        },
+      ],
       ['the timestamp as text', { spreadsheetId: id, timestamp: String(now), signature: good }],
       ['a truncated signature', { spreadsheetId: id, timestamp: now, signature: good.slice(0, -2) }],
       ['the secret itself as the signature', { spreadsheetId: id, timestamp: now, signature: stack.secrets.webhook }],
     ];
     const since = requestsSince(stack);
     const logged = stack.log.lines.length;
-    for (const [what, body] of attempts) expect(await press(body), what).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    for (const [what, body] of attempts)
+      expect(await press(body), what).toEqual({ status: 401, body: { error: 'unauthorized' } });
     await stack.triggersIdle();
     expect(since()).toEqual([]);
     expect(await stack.runtime.store.state(SO_KET, UNIT)).toBeNull();
@@ -74,7 +101,10 @@ describe('the sheet button (sheetAction)', () => {
     expect(refusals).toHaveLength(attempts.length);
 
     // The same request, correctly signed, is what stores the submission.
-    expect(await press({ spreadsheetId: id, timestamp: now, signature: good })).toMatchObject({ status: 200, body: { outcome: 'processed', status: 'ready' } });
+    expect(await press({ spreadsheetId: id, timestamp: now, signature: good })).toMatchObject({
+      status: 200,
+      body: { outcome: 'processed', status: 'ready' },
+    });
     expect((await stack.runtime.store.submission(SO_KET, UNIT))?.versionCount).toBe(1);
   });
 });
@@ -90,10 +120,17 @@ describe('text that looks like a formula', () => {
     const state = stack.sheets.getSpreadsheetState(id)!;
     const tab = 'Khen thưởng';
     const rows = tabValues(state, tab);
-    const firstName = rows.flatMap((r, row) => r.map((v, col) => ({ v, row, col }))).find((c) => typeof c.v === 'string' && /^Nguyễn|^Tổ |^Trường /.test(c.v))!;
+    const firstName = rows
+      .flatMap((r, row) => r.map((v, col) => ({ v, row, col })))
+      .find((c) => typeof c.v === 'string' && /^Nguyễn|^Tổ |^Trường /.test(c.v))!;
     expect(firstName, 'a nominee name in the unit sheet').toBeDefined();
     const nameCell = `${quoteSheetName(tab)}!${String.fromCharCode(65 + firstName.col)}${firstName.row + 1}`;
-    await sheetsAs(stack.urls.sheets, stack.runtime.model.unit(OTHER).emails[0]!).spreadsheets.values.update({ spreadsheetId: id, range: nameCell, valueInputOption: 'RAW', requestBody: { values: [[PAYLOAD]] } });
+    await sheetsAs(stack.urls.sheets, stack.runtime.model.unit(OTHER).emails[0]!).spreadsheets.values.update({
+      spreadsheetId: id,
+      range: nameCell,
+      valueInputOption: 'RAW',
+      requestBody: { values: [[PAYLOAD]] },
+    });
 
     const outcome = await stack.process(OTHER, SO_KET);
     if (outcome.outcome !== 'processed') throw new Error(outcome.outcome);
@@ -103,7 +140,11 @@ describe('text that looks like a formula', () => {
 
     const master = stack.sheets.getSpreadsheetState((await stack.runtime.store.meta('master')).spreadsheetId!)!;
     const carrying = master.sheets.flatMap((t) =>
-      t.rows.flatMap((row, r) => (row ?? []).map((c, col) => ({ tab: t.properties.title, r, col, v: c?.userEnteredValue })).filter((c) => JSON.stringify(c.v ?? null).includes('lua-dao'))),
+      t.rows.flatMap((row, r) =>
+        (row ?? [])
+          .map((c, col) => ({ tab: t.properties.title, r, col, v: c?.userEnteredValue }))
+          .filter((c) => JSON.stringify(c.v ?? null).includes('lua-dao')),
+      ),
     );
     expect(carrying.length, 'the name is in the master').toBeGreaterThan(0);
     for (const cell of carrying) {
@@ -120,7 +161,11 @@ describe('text that looks like a formula', () => {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(file);
       const found: unknown[] = [];
-      workbook.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => JSON.stringify(cell.value).includes('lua-dao') && found.push(cell.value))));
+      workbook.eachSheet((ws) =>
+        ws.eachRow((row) =>
+          row.eachCell((cell) => JSON.stringify(cell.value).includes('lua-dao') && found.push(cell.value)),
+        ),
+      );
       expect(found.length).toBe(carrying.length);
       for (const value of found) expect(typeof value, JSON.stringify(value)).toBe('string');
       expect(found).toContain(PAYLOAD);
@@ -162,30 +207,63 @@ describe('secrets and the logs, on the production path', () => {
       const id = sheetIds[UNIT]!;
       // A forged button press, a push with a wrong token, a scheduler call with a wrong secret.
       expect((await press({ spreadsheetId: id, timestamp: stack.clock.now, signature: 'gia-mao' })).status).toBe(401);
-      const push = await fetch(stack.urls.functions.driveWebhook!, { method: 'POST', headers: { 'x-goog-channel-id': 'kenh', 'x-goog-channel-token': `${SECRETS.WEBHOOK_SECRET}x` } });
+      const push = await fetch(stack.urls.functions.driveWebhook!, {
+        method: 'POST',
+        headers: { 'x-goog-channel-id': 'kenh', 'x-goog-channel-token': `${SECRETS.WEBHOOK_SECRET}x` },
+      });
       expect(push.status).toBe(401);
-      const wrong = await fetch(stack.urls.functions.complianceSweep!, { method: 'POST', headers: { authorization: `Bearer ${SECRETS.SCHEDULER_SHARED_SECRET}-sai`, 'content-type': 'application/json' }, body: '{}' });
+      const wrong = await fetch(stack.urls.functions.complianceSweep!, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRETS.SCHEDULER_SHARED_SECRET}-sai`, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(wrong.status).toBe(401);
       // Accepted calls: a dry-run sweep, and a correctly signed press.
-      const sweep = await fetch(stack.urls.functions.complianceSweep!, { method: 'POST', headers: { authorization: `Bearer ${SECRETS.SCHEDULER_SHARED_SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ at: START_AT, dryRun: true }) });
+      const sweep = await fetch(stack.urls.functions.complianceSweep!, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRETS.SCHEDULER_SHARED_SECRET}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ at: START_AT, dryRun: true }),
+      });
       expect(sweep.status).toBe(200);
       const startedAt = Date.now();
-      expect((await press({ spreadsheetId: id, timestamp: startedAt, signature: hmac(SECRETS.WEBHOOK_SECRET, `${id}.${startedAt}`) })).status).toBe(200);
+      expect(
+        (
+          await press({
+            spreadsheetId: id,
+            timestamp: startedAt,
+            signature: hmac(SECRETS.WEBHOOK_SECRET, `${id}.${startedAt}`),
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       write.mockRestore();
       process.env = env;
       stack.useRuntime(stack.runtime);
     }
 
-    const lines = out.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const messages = lines.map((l) => l.message);
-    expect(messages).toEqual(expect.arrayContaining(['functions configured', 'sheet action refused: bad signature', 'drive push refused: bad channel token', 'scheduled call refused']));
-    const configured = lines.find((l) => l.message === 'functions configured') as { config: { webhook: { secret: string }; scheduler: { secret: string }; smtp: { pass: string; user: string } } };
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'functions configured',
+        'sheet action refused: bad signature',
+        'drive push refused: bad channel token',
+        'scheduled call refused',
+      ]),
+    );
+    const configured = lines.find((l) => l.message === 'functions configured') as {
+      config: { webhook: { secret: string }; scheduler: { secret: string }; smtp: { pass: string; user: string } };
+    };
     expect(configured.config.webhook.secret).toMatch(/^\[redacted \d+ chars\]$/);
     expect(configured.config.scheduler.secret).toMatch(/^\[redacted \d+ chars\]$/);
     expect(configured.config.smtp.pass).toMatch(/^\[redacted \d+ chars\]$/);
     expect(configured.config.smtp.user).toBe('bao-cao');
     const all = out.join('');
-    for (const [name, secret] of Object.entries(SECRETS)) expect(all.includes(secret), `${name} in the logs`).toBe(false);
+    for (const [name, secret] of Object.entries(SECRETS))
+      expect(all.includes(secret), `${name} in the logs`).toBe(false);
   });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { buildUnitWorkbook } from '../../functions/layout/unit-workbook.js';
 import { model, modifiedModel } from '../helpers/campaign.js';
 
-const texts = (wb: ReturnType<typeof buildUnitWorkbook>, title: string) => wb.sheets.find((s) => s.title === title)!.cells.map((c) => c.value);
+const texts = (wb: ReturnType<typeof buildUnitWorkbook>, title: string) =>
+  wb.sheets.find((s) => s.title === title)!.cells.map((c) => c.value);
 
 describe('the campaign file says what is reconstructed', () => {
   it('Bảng 1: the group over (11)–(14), the four budget columns from III.1.g, the units of measure', () => {

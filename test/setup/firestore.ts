@@ -6,7 +6,12 @@
  * in-process stand-in; the first line of the run says which.
  */
 import type { TestProject } from 'vitest/node';
-import { chooseFirestoreEmulator, INPROCESS_DESCRIPTION, OFFICIAL_DESCRIPTION, type FirestoreEmulatorKind } from '../../scripts/local-stack/local-firestore.js';
+import {
+  chooseFirestoreEmulator,
+  INPROCESS_DESCRIPTION,
+  OFFICIAL_DESCRIPTION,
+  type FirestoreEmulatorKind,
+} from '../../scripts/local-stack/local-firestore.js';
 import { startOfficialFirestoreEmulator } from '../../scripts/local-stack/official-firestore-emulator.js';
 
 declare module 'vitest' {

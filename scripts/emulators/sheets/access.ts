@@ -39,7 +39,9 @@ export function accessOf(file: DriveFileState, user: string): AccessLevel {
     const applies =
       permission.type === 'anyone' ||
       ((permission.type === 'user' || permission.type === 'group') && sameEmail(permission.emailAddress, user)) ||
-      (permission.type === 'domain' && permission.domain !== undefined && permission.domain.toLowerCase() === domainOf(user));
+      (permission.type === 'domain' &&
+        permission.domain !== undefined &&
+        permission.domain.toLowerCase() === domainOf(user));
     if (!applies) continue;
     const level = levelOfRole(permission.role);
     if (RANK[level] > RANK[best]) best = level;

@@ -47,7 +47,12 @@ export function protoNameOf(name: string): string {
  * The first path of `mask` that names no field below `rootType`, as Google prints it (segments
  * joined by '.'), or null when every path exists. `*` selects everything below it.
  */
-export function unknownMaskPath(api: SchemaApi, rootType: string, mask: string, options: { keepWhitespace: boolean }): string | null {
+export function unknownMaskPath(
+  api: SchemaApi,
+  rootType: string,
+  mask: string,
+  options: { keepWhitespace: boolean },
+): string | null {
   const messages = apiSchema()[api];
   for (const path of maskPaths(mask, options)) {
     let type: SchemaField = rootType;

@@ -10,9 +10,24 @@ import { type ApiResponse, type RequestContext, bodyObject, commitSpreadsheet, o
 import { ApiError, invalidArgument, notImplemented } from './errors.js';
 import { EvaluationSession } from './evaluation.js';
 import { applyUpdateMask } from './field-mask.js';
-import { cellForWrite, contains, findSheetById, getCell, intersect, pruneCell, reindexSheets, setCell, usedExtent } from './grid.js';
+import {
+  cellForWrite,
+  contains,
+  findSheetById,
+  getCell,
+  intersect,
+  pruneCell,
+  reindexSheets,
+  setCell,
+  usedExtent,
+} from './grid.js';
 import { assertFreezeKeepsMergesWhole, assertMergeWithinFrozenLines, assertWithinCellLimit } from './limits.js';
-import { assertCanChangeStructure, assertCanEditCells, assertCanModifyProtection, canEditProtectedCells } from './protection.js';
+import {
+  assertCanChangeStructure,
+  assertCanEditCells,
+  assertCanModifyProtection,
+  canEditProtectedCells,
+} from './protection.js';
 import type { EditorIdentity } from './protection.js';
 import { clipForRead, resolveRange } from './ranges.js';
 import { renderProtectedRange, renderSheetProperties, renderSpreadsheet } from './render.js';
@@ -26,7 +41,17 @@ import {
 } from './sheets-api.js';
 import { newSheetId } from './store.js';
 import { type Dimension, deleteDimensionFrom, insertDimensionInto, renameSheetReferences } from './structure.js';
-import type { ConditionalFormatRule, DimensionProperties, GridRange, JsonObject, ProtectedRange, Rect, SheetProperties, SheetState, SpreadsheetState } from './types.js';
+import type {
+  ConditionalFormatRule,
+  DimensionProperties,
+  GridRange,
+  JsonObject,
+  ProtectedRange,
+  Rect,
+  SheetProperties,
+  SheetState,
+  SpreadsheetState,
+} from './types.js';
 
 /** Every request type in the Sheets v4 discovery document (Request message fields). */
 const KNOWN_REQUEST_TYPES = new Set(
@@ -78,15 +103,20 @@ function gridRangeArg(context: BatchContext, value: unknown): { sheet: SheetStat
 }
 
 function forEachCell(rect: Rect, visit: (row: number, col: number) => void): void {
-  for (let row = rect.startRow; row < rect.endRow; row += 1) for (let col = rect.startCol; col < rect.endCol; col += 1) visit(row, col);
+  for (let row = rect.startRow; row < rect.endRow; row += 1)
+    for (let col = rect.startCol; col < rect.endCol; col += 1) visit(row, col);
 }
 
-function dimensionRangeArg(context: BatchContext, value: unknown): { sheet: SheetState; dimension: Dimension; start: number; end: number } {
+function dimensionRangeArg(
+  context: BatchContext,
+  value: unknown,
+): { sheet: SheetState; dimension: Dimension; start: number; end: number } {
   const range = isObject(value) ? value : {};
   const sheet = sheetFor(context, range['sheetId']);
   const dimension = range['dimension'];
   if (dimension !== 'ROWS' && dimension !== 'COLUMNS') throw fail(context, 'dimension must be ROWS or COLUMNS.');
-  const size = dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
+  const size =
+    dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
   const start = intOf(range['startIndex']) ?? 0;
   const end = intOf(range['endIndex']) ?? size;
   if (start < 0 || end < start) throw fail(context, 'Invalid dimension range.');
@@ -108,16 +138,24 @@ function resizeGrid(sheet: SheetState, rowCount: number, columnCount: number): v
   const clip = (range: GridRange): boolean => {
     if (range.endRowIndex !== undefined) range.endRowIndex = Math.min(range.endRowIndex, rowCount);
     if (range.endColumnIndex !== undefined) range.endColumnIndex = Math.min(range.endColumnIndex, columnCount);
-    return (range.startRowIndex ?? 0) < (range.endRowIndex ?? rowCount) && (range.startColumnIndex ?? 0) < (range.endColumnIndex ?? columnCount);
+    return (
+      (range.startRowIndex ?? 0) < (range.endRowIndex ?? rowCount) &&
+      (range.startColumnIndex ?? 0) < (range.endColumnIndex ?? columnCount)
+    );
   };
   sheet.merges = sheet.merges.filter(clip);
   sheet.protectedRanges = sheet.protectedRanges.filter((p) => !p.range || clip(p.range));
-  sheet.conditionalFormats = sheet.conditionalFormats.filter((rule) => (rule.ranges = rule.ranges.filter(clip)).length > 0);
+  sheet.conditionalFormats = sheet.conditionalFormats.filter(
+    (rule) => (rule.ranges = rule.ranges.filter(clip)).length > 0,
+  );
   sheet.properties.gridProperties.rowCount = rowCount;
   sheet.properties.gridProperties.columnCount = columnCount;
 }
 
-function findProtectedRange(context: BatchContext, id: unknown): { sheet: SheetState; index: number; range: ProtectedRange } {
+function findProtectedRange(
+  context: BatchContext,
+  id: unknown,
+): { sheet: SheetState; index: number; range: ProtectedRange } {
   const protectedRangeId = intOf(id);
   for (const sheet of context.spreadsheet.sheets) {
     const index = sheet.protectedRanges.findIndex((range) => range.protectedRangeId === protectedRangeId);
@@ -126,7 +164,14 @@ function findProtectedRange(context: BatchContext, id: unknown): { sheet: SheetS
   throw fail(context, `No protected range with id: ${String(id)}`);
 }
 
-const BORDER_WIDTHS: Record<string, number> = { DOTTED: 1, DASHED: 1, SOLID: 1, SOLID_MEDIUM: 2, SOLID_THICK: 3, DOUBLE: 1 };
+const BORDER_WIDTHS: Record<string, number> = {
+  DOTTED: 1,
+  DASHED: 1,
+  SOLID: 1,
+  SOLID_MEDIUM: 2,
+  SOLID_THICK: 3,
+  DOUBLE: 1,
+};
 
 const handlers: Record<string, Handler> = {
   addSheet(context, request) {
@@ -153,11 +198,16 @@ const handlers: Record<string, Handler> = {
     const copy = structuredClone(source);
     const taken = new Set(context.spreadsheet.sheets.map((s) => s.properties.sheetId));
     const requestedId = intOf(request['newSheetId']);
-    if (requestedId !== undefined && taken.has(requestedId)) throw fail(context, `Sheet with id ${requestedId} already exists.`);
+    if (requestedId !== undefined && taken.has(requestedId))
+      throw fail(context, `Sheet with id ${requestedId} already exists.`);
     const sheetId = requestedId ?? newSheetId(taken);
     const prefix = context.spreadsheet.properties.locale === 'vi_VN' ? 'Bản sao của' : 'Copy of';
-    const title = typeof request['newSheetName'] === 'string' && request['newSheetName'] !== '' ? request['newSheetName'] : `${prefix} ${source.properties.title}`;
-    if (context.spreadsheet.sheets.some((s) => s.properties.title.toLowerCase() === title.toLowerCase())) throw duplicateTitleError(context.where, title);
+    const title =
+      typeof request['newSheetName'] === 'string' && request['newSheetName'] !== ''
+        ? request['newSheetName']
+        : `${prefix} ${source.properties.title}`;
+    if (context.spreadsheet.sheets.some((s) => s.properties.title.toLowerCase() === title.toLowerCase()))
+      throw duplicateTitleError(context.where, title);
     copy.properties.sheetId = sheetId;
     copy.properties.title = title;
     const rebase = (range: GridRange): GridRange => ({ ...range, sheetId });
@@ -184,15 +234,23 @@ const handlers: Record<string, Handler> = {
     const next = updated as unknown as SheetProperties;
     next.sheetId = before.sheetId;
     next.sheetType = before.sheetType;
-    const grid = (isObject(updated['gridProperties']) ? updated['gridProperties'] : {}) as SheetProperties['gridProperties'];
+    const grid = (
+      isObject(updated['gridProperties']) ? updated['gridProperties'] : {}
+    ) as SheetProperties['gridProperties'];
     grid.rowCount ??= before.gridProperties.rowCount;
     grid.columnCount ??= before.gridProperties.columnCount;
     next.gridProperties = grid;
     if (typeof next.title !== 'string' || next.title.trim() === '') next.title = before.title;
-    if (next.title.toLowerCase() !== before.title.toLowerCase() && context.spreadsheet.sheets.some((s) => s !== sheet && s.properties.title.toLowerCase() === next.title.toLowerCase())) {
+    if (
+      next.title.toLowerCase() !== before.title.toLowerCase() &&
+      context.spreadsheet.sheets.some(
+        (s) => s !== sheet && s.properties.title.toLowerCase() === next.title.toLowerCase(),
+      )
+    ) {
       throw duplicateTitleError(context.where, next.title);
     }
-    if (grid.rowCount < 1 || grid.columnCount < 1) throw fail(context, 'A sheet must have at least one row and one column.');
+    if (grid.rowCount < 1 || grid.columnCount < 1)
+      throw fail(context, 'A sheet must have at least one row and one column.');
     if ((grid.frozenRowCount ?? 0) > grid.rowCount || (grid.frozenColumnCount ?? 0) > grid.columnCount) {
       throw fail(context, 'Cannot freeze more rows or columns than the sheet has.');
     }
@@ -248,15 +306,27 @@ const handlers: Record<string, Handler> = {
     }
     const grid = sheet.properties.gridProperties;
     const height = rows.length;
-    const width = Math.max(0, ...rows.map((row) => (isObject(row) && Array.isArray(row['values']) ? row['values'].length : 0)));
-    const written: Rect = rect ?? { startRow: origin.row, endRow: origin.row + height, startCol: origin.col, endCol: origin.col + width };
+    const width = Math.max(
+      0,
+      ...rows.map((row) => (isObject(row) && Array.isArray(row['values']) ? row['values'].length : 0)),
+    );
+    const written: Rect = rect ?? {
+      startRow: origin.row,
+      endRow: origin.row + height,
+      startCol: origin.col,
+      endCol: origin.col + width,
+    };
     if (rect && (height > rect.endRow - rect.startRow || width > rect.endCol - rect.startCol)) {
       throw fail(context, `The rows do not fit in the range ${formatRange(sheet.properties.title, rect)}.`);
     }
     if (written.endRow > grid.rowCount || written.endCol > grid.columnCount) {
-      throw fail(context, `Range (${formatRange(sheet.properties.title, written)}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`);
+      throw fail(
+        context,
+        `Range (${formatRange(sheet.properties.title, written)}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`,
+      );
     }
-    if (written.endRow > written.startRow && written.endCol > written.startCol) assertCanEditCells(context.identity, sheet, written);
+    if (written.endRow > written.startRow && written.endCol > written.startCol)
+      assertCanEditCells(context.identity, sheet, written);
     rows.forEach((row, rowIndex) => {
       const values = isObject(row) && Array.isArray(row['values']) ? row['values'] : [];
       values.forEach((cellData, valueIndex) => {
@@ -283,14 +353,26 @@ const handlers: Record<string, Handler> = {
     const sheet = sheetFor(context, request['sheetId']);
     const rows = Array.isArray(request['rows']) ? request['rows'] : [];
     const start = usedExtent(sheet).rows;
-    const width = Math.max(0, ...rows.map((row) => (isObject(row) && Array.isArray(row['values']) ? row['values'].length : 0)));
+    const width = Math.max(
+      0,
+      ...rows.map((row) => (isObject(row) && Array.isArray(row['values']) ? row['values'].length : 0)),
+    );
     const grid = sheet.properties.gridProperties;
     if (width > grid.columnCount) {
       const rect = { startRow: start, endRow: start + rows.length, startCol: 0, endCol: width };
-      throw fail(context, `Range (${formatRange(sheet.properties.title, rect)}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`);
+      throw fail(
+        context,
+        `Range (${formatRange(sheet.properties.title, rect)}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`,
+      );
     }
     grid.rowCount = Math.max(grid.rowCount, start + rows.length);
-    if (rows.length > 0 && width > 0) assertCanEditCells(context.identity, sheet, { startRow: start, endRow: start + rows.length, startCol: 0, endCol: width });
+    if (rows.length > 0 && width > 0)
+      assertCanEditCells(context.identity, sheet, {
+        startRow: start,
+        endRow: start + rows.length,
+        startCol: 0,
+        endCol: width,
+      });
     rows.forEach((row, rowIndex) => {
       const values = isObject(row) && Array.isArray(row['values']) ? row['values'] : [];
       values.forEach((cellData, valueIndex) => {
@@ -315,22 +397,34 @@ const handlers: Record<string, Handler> = {
   mergeCells(context, request) {
     const { sheet, rect } = gridRangeArg(context, request['range']);
     const mergeType = request['mergeType'] ?? 'MERGE_ALL';
-    if (mergeType !== 'MERGE_ALL' && mergeType !== 'MERGE_ROWS' && mergeType !== 'MERGE_COLUMNS') throw fail(context, `Invalid mergeType ${String(mergeType)}`);
+    if (mergeType !== 'MERGE_ALL' && mergeType !== 'MERGE_ROWS' && mergeType !== 'MERGE_COLUMNS')
+      throw fail(context, `Invalid mergeType ${String(mergeType)}`);
     assertCanEditCells(context.identity, sheet, rect);
     const kept: GridRange[] = [];
     for (const merge of sheet.merges) {
       const mergeRect = checkGridRange(sheet, merge, context.where);
       if (!intersect(mergeRect, rect)) kept.push(merge);
-      else if (!contains(rect, mergeRect)) throw fail(context, 'You must select all cells in a merged range to merge or unmerge them.');
+      else if (!contains(rect, mergeRect))
+        throw fail(context, 'You must select all cells in a merged range to merge or unmerge them.');
     }
     const created: Rect[] = [];
     if (mergeType === 'MERGE_ALL') created.push(rect);
-    else if (mergeType === 'MERGE_ROWS') for (let row = rect.startRow; row < rect.endRow; row += 1) created.push({ ...rect, startRow: row, endRow: row + 1 });
-    else for (let col = rect.startCol; col < rect.endCol; col += 1) created.push({ ...rect, startCol: col, endCol: col + 1 });
+    else if (mergeType === 'MERGE_ROWS')
+      for (let row = rect.startRow; row < rect.endRow; row += 1)
+        created.push({ ...rect, startRow: row, endRow: row + 1 });
+    else
+      for (let col = rect.startCol; col < rect.endCol; col += 1)
+        created.push({ ...rect, startCol: col, endCol: col + 1 });
     for (const piece of created) {
       if ((piece.endRow - piece.startRow) * (piece.endCol - piece.startCol) < 2) continue;
       assertMergeWithinFrozenLines(sheet, piece, context.where);
-      kept.push({ sheetId: sheet.properties.sheetId, startRowIndex: piece.startRow, endRowIndex: piece.endRow, startColumnIndex: piece.startCol, endColumnIndex: piece.endCol });
+      kept.push({
+        sheetId: sheet.properties.sheetId,
+        startRowIndex: piece.startRow,
+        endRowIndex: piece.endRow,
+        startColumnIndex: piece.startCol,
+        endColumnIndex: piece.endCol,
+      });
       // Merging keeps only the top-left value, as the Sheets UI warns.
       forEachCell(piece, (row, column) => {
         if (row === piece.startRow && column === piece.startCol) return;
@@ -351,7 +445,8 @@ const handlers: Record<string, Handler> = {
     sheet.merges = sheet.merges.filter((merge) => {
       const mergeRect = checkGridRange(sheet, merge, context.where);
       if (!intersect(mergeRect, rect)) return true;
-      if (!contains(rect, mergeRect)) throw fail(context, 'You must select all cells in a merged range to merge or unmerge them.');
+      if (!contains(rect, mergeRect))
+        throw fail(context, 'You must select all cells in a merged range to merge or unmerge them.');
       return false;
     });
     return undefined;
@@ -384,7 +479,9 @@ const handlers: Record<string, Handler> = {
     const protectedRange = buildProtectedRange(context.spreadsheet, input, context.identity.user, context.where);
     const requestedId = intOf(input['protectedRangeId']);
     if (requestedId !== undefined) {
-      const taken = context.spreadsheet.sheets.some((s) => s.protectedRanges.some((p) => p.protectedRangeId === requestedId));
+      const taken = context.spreadsheet.sheets.some((s) =>
+        s.protectedRanges.some((p) => p.protectedRangeId === requestedId),
+      );
       if (taken) throw fail(context, `A protected range with id ${requestedId} already exists.`);
       protectedRange.protectedRangeId = requestedId;
     }
@@ -417,9 +514,13 @@ const handlers: Record<string, Handler> = {
   },
 
   addConditionalFormatRule(context, request) {
-    const rule = isObject(request['rule']) ? (structuredClone(request['rule']) as unknown as ConditionalFormatRule) : undefined;
-    if (!rule || !Array.isArray(rule.ranges) || rule.ranges.length === 0) throw fail(context, 'A conditional format rule needs at least one range.');
-    if (!rule.booleanRule && !rule.gradientRule) throw fail(context, 'A conditional format rule needs a booleanRule or a gradientRule.');
+    const rule = isObject(request['rule'])
+      ? (structuredClone(request['rule']) as unknown as ConditionalFormatRule)
+      : undefined;
+    if (!rule || !Array.isArray(rule.ranges) || rule.ranges.length === 0)
+      throw fail(context, 'A conditional format rule needs at least one range.');
+    if (!rule.booleanRule && !rule.gradientRule)
+      throw fail(context, 'A conditional format rule needs a booleanRule or a gradientRule.');
     const sheetIds = new Set(rule.ranges.map((range) => range.sheetId ?? 0));
     if (sheetIds.size > 1) throw fail(context, 'All ranges of a conditional format rule must be on the same sheet.');
     const sheet = sheetFor(context, [...sheetIds][0]);
@@ -437,15 +538,29 @@ const handlers: Record<string, Handler> = {
     if (!existing) throw fail(context, `No conditional format on sheet ${sheet.properties.sheetId} at index ${index}`);
     const newIndex = intOf(request['newIndex']);
     if (newIndex !== undefined) {
-      if (newIndex < 0 || newIndex >= sheet.conditionalFormats.length) throw fail(context, `Invalid newIndex ${newIndex}.`);
+      if (newIndex < 0 || newIndex >= sheet.conditionalFormats.length)
+        throw fail(context, `Invalid newIndex ${newIndex}.`);
       sheet.conditionalFormats.splice(index, 1);
       sheet.conditionalFormats.splice(newIndex, 0, existing);
-      return { oldIndex: index, newIndex, oldRule: existing as unknown as JsonObject, newRule: existing as unknown as JsonObject };
+      return {
+        oldIndex: index,
+        newIndex,
+        oldRule: existing as unknown as JsonObject,
+        newRule: existing as unknown as JsonObject,
+      };
     }
-    const rule = isObject(request['rule']) ? (structuredClone(request['rule']) as unknown as ConditionalFormatRule) : undefined;
-    if (!rule || !Array.isArray(rule.ranges) || rule.ranges.length === 0) throw fail(context, 'A conditional format rule needs at least one range.');
+    const rule = isObject(request['rule'])
+      ? (structuredClone(request['rule']) as unknown as ConditionalFormatRule)
+      : undefined;
+    if (!rule || !Array.isArray(rule.ranges) || rule.ranges.length === 0)
+      throw fail(context, 'A conditional format rule needs at least one range.');
     sheet.conditionalFormats[index] = rule;
-    return { oldIndex: index, newIndex: index, oldRule: existing as unknown as JsonObject, newRule: rule as unknown as JsonObject };
+    return {
+      oldIndex: index,
+      newIndex: index,
+      oldRule: existing as unknown as JsonObject,
+      newRule: rule as unknown as JsonObject,
+    };
   },
 
   deleteConditionalFormatRule(context, request) {
@@ -459,15 +574,23 @@ const handlers: Record<string, Handler> = {
   updateDimensionProperties(context, request) {
     const mask = parseMaskOrThrow(request['fields'], context.where);
     const { sheet, dimension, start, end } = dimensionRangeArg(context, request['range']);
-    const size = dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
-    if (end > size) throw fail(context, `Invalid dimension range: endIndex ${end} is past the last ${dimension === 'ROWS' ? 'row' : 'column'} (${size}).`);
+    const size =
+      dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
+    if (end > size)
+      throw fail(
+        context,
+        `Invalid dimension range: endIndex ${end} is past the last ${dimension === 'ROWS' ? 'row' : 'column'} (${size}).`,
+      );
     const input = isObject(request['properties']) ? request['properties'] : {};
-    if (input['pixelSize'] !== undefined && (typeof input['pixelSize'] !== 'number' || input['pixelSize'] < 0)) throw fail(context, 'pixelSize must be non-negative.');
+    if (input['pixelSize'] !== undefined && (typeof input['pixelSize'] !== 'number' || input['pixelSize'] < 0))
+      throw fail(context, 'pixelSize must be non-negative.');
     const metadata = dimension === 'ROWS' ? sheet.rowMetadata : sheet.columnMetadata;
     for (let i = start; i < end; i += 1) {
       const entry = { ...(metadata[i] ?? {}) } as Record<string, unknown>;
       applyUpdateMask(entry, input, mask);
-      for (const key of Object.keys(entry)) if (!['pixelSize', 'hiddenByUser', 'developerMetadata'].includes(key) || entry[key] === false) delete entry[key];
+      for (const key of Object.keys(entry))
+        if (!['pixelSize', 'hiddenByUser', 'developerMetadata'].includes(key) || entry[key] === false)
+          delete entry[key];
       while (metadata.length < i) metadata.push(null);
       metadata[i] = Object.keys(entry).length > 0 ? (entry as DimensionProperties) : null;
     }
@@ -476,11 +599,14 @@ const handlers: Record<string, Handler> = {
 
   insertDimension(context, request) {
     const { sheet, dimension, start, end } = dimensionRangeArg(context, request['range']);
-    const size = dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
-    if (start > size) throw fail(context, `Invalid dimension range: startIndex ${start} is past the end of the grid (${size}).`);
+    const size =
+      dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
+    if (start > size)
+      throw fail(context, `Invalid dimension range: startIndex ${start} is past the end of the grid (${size}).`);
     if (end <= start) throw fail(context, 'Invalid dimension range: nothing to insert.');
     const inheritFromBefore = request['inheritFromBefore'] === true;
-    if (inheritFromBefore && start === 0) throw fail(context, 'Cannot inherit properties from before the first row or column.');
+    if (inheritFromBefore && start === 0)
+      throw fail(context, 'Cannot inherit properties from before the first row or column.');
     assertCanChangeStructure(context.identity, sheet, dimension, start);
     insertDimensionInto(context.spreadsheet, sheet, dimension, start, end - start, inheritFromBefore);
     return undefined;
@@ -488,10 +614,13 @@ const handlers: Record<string, Handler> = {
 
   deleteDimension(context, request) {
     const { sheet, dimension, start, end } = dimensionRangeArg(context, request['range']);
-    const size = dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
-    if (end > size) throw fail(context, `Invalid dimension range: endIndex ${end} is past the end of the grid (${size}).`);
+    const size =
+      dimension === 'ROWS' ? sheet.properties.gridProperties.rowCount : sheet.properties.gridProperties.columnCount;
+    if (end > size)
+      throw fail(context, `Invalid dimension range: endIndex ${end} is past the end of the grid (${size}).`);
     if (end <= start) return undefined;
-    if (end - start >= size) throw fail(context, `You can't delete all the ${dimension === 'ROWS' ? 'rows' : 'columns'} on the sheet.`);
+    if (end - start >= size)
+      throw fail(context, `You can't delete all the ${dimension === 'ROWS' ? 'rows' : 'columns'} on the sheet.`);
     assertCanChangeStructure(context.identity, sheet, dimension, start, end);
     deleteDimensionFrom(context.spreadsheet, sheet, dimension, start, end);
     return undefined;
@@ -562,19 +691,30 @@ const handlers: Record<string, Handler> = {
   },
 };
 
-export function batchUpdateSpreadsheet(context: RequestContext, spreadsheetId: string, afterCommit: (spreadsheet: SpreadsheetState) => void): ApiResponse {
+export function batchUpdateSpreadsheet(
+  context: RequestContext,
+  spreadsheetId: string,
+  afterCommit: (spreadsheet: SpreadsheetState) => void,
+): ApiResponse {
   const open = openSpreadsheet(context, spreadsheetId, 'write');
   const body = bodyObject(context);
   const requests = body['requests'];
   if (!Array.isArray(requests) || requests.length === 0) throw invalidArgument('Must specify at least one request.');
   // Unknown names are JSON payload errors, rejected before anything runs.
   requests.forEach((request, requestIndex) => {
-    if (!isObject(request)) throw invalidArgument(`Invalid JSON payload received. Expected an object at 'requests[${requestIndex}]'.`);
+    if (!isObject(request))
+      throw invalidArgument(`Invalid JSON payload received. Expected an object at 'requests[${requestIndex}]'.`);
     const keys = Object.keys(request);
     for (const key of keys) {
-      if (!KNOWN_REQUEST_TYPES.has(key)) throw invalidArgument(`Invalid JSON payload received. Unknown name "${key}" at 'requests[${requestIndex}]': Cannot find field.`);
+      if (!KNOWN_REQUEST_TYPES.has(key))
+        throw invalidArgument(
+          `Invalid JSON payload received. Unknown name "${key}" at 'requests[${requestIndex}]': Cannot find field.`,
+        );
     }
-    if (keys.length > 1) throw invalidArgument(`Invalid JSON payload received. Oneof field 'kind' is already set. Cannot set '${keys[1]}'`);
+    if (keys.length > 1)
+      throw invalidArgument(
+        `Invalid JSON payload received. Oneof field 'kind' is already set. Cannot set '${keys[1]}'`,
+      );
     if (keys.length === 0) throw invalidArgument(`Invalid requests[${requestIndex}]: No request set.`);
   });
   const working = structuredClone(open.spreadsheet);
@@ -594,22 +734,29 @@ export function batchUpdateSpreadsheet(context: RequestContext, spreadsheetId: s
   afterCommit(working);
   const out: Record<string, unknown> = { spreadsheetId, replies };
   if (body['includeSpreadsheetInResponse'] === true) {
-    const ranges = Array.isArray(body['responseRanges']) ? body['responseRanges'].filter((r): r is string => typeof r === 'string') : [];
+    const ranges = Array.isArray(body['responseRanges'])
+      ? body['responseRanges'].filter((r): r is string => typeof r === 'string')
+      : [];
     const withGrid = body['responseIncludeGridData'] === true;
     let gridData: Map<number, Rect[]> | undefined;
     if (withGrid) {
       gridData = new Map();
-      for (const sheet of working.sheets) if (ranges.length === 0) gridData.set(sheet.properties.sheetId, [checkGridRange(sheet, {}, 'responseRanges')]);
+      for (const sheet of working.sheets)
+        if (ranges.length === 0) gridData.set(sheet.properties.sheetId, [checkGridRange(sheet, {}, 'responseRanges')]);
       for (const text of ranges) {
         const resolved = resolveRange(working, text);
         const id = resolved.sheet.properties.sheetId;
         gridData.set(id, [...(gridData.get(id) ?? []), clipForRead(resolved)]);
       }
     }
-    out['updatedSpreadsheet'] = renderSpreadsheet({ session: new EvaluationSession(working), locale: working.properties.locale }, working, {
-      ...(gridData ? { gridData } : {}),
-      canEditProtected: (range) => canEditProtectedCells(open.identity, range),
-    });
+    out['updatedSpreadsheet'] = renderSpreadsheet(
+      { session: new EvaluationSession(working), locale: working.properties.locale },
+      working,
+      {
+        ...(gridData ? { gridData } : {}),
+        canEditProtected: (range) => canEditProtectedCells(open.identity, range),
+      },
+    );
   }
   return { body: out };
 }

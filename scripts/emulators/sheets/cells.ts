@@ -82,7 +82,9 @@ export function validateDataValidationRule(rule: unknown, where: string): void {
   if (!condition || typeof condition !== 'object') return;
   const type = (condition as Record<string, unknown>)['type'];
   if (typeof type !== 'string' || !DATA_VALIDATION_CONDITION_TYPES.has(type)) {
-    throw invalidArgument(`${where}: Invalid ConditionType ${typeof type === 'string' ? type : 'CONDITION_TYPE_UNSPECIFIED'} for data validation.`);
+    throw invalidArgument(
+      `${where}: Invalid ConditionType ${typeof type === 'string' ? type : 'CONDITION_TYPE_UNSPECIFIED'} for data validation.`,
+    );
   }
 }
 
@@ -90,21 +92,33 @@ export function validateCellData(data: Record<string, unknown>, where: string): 
   validateDataValidationRule(data['dataValidation'], where);
   const value = data['userEnteredValue'];
   if (value === undefined || value === null) return;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`${where}: userEnteredValue must be an object.`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw invalidArgument(`${where}: userEnteredValue must be an object.`);
   const kinds = Object.keys(value).filter((key) => VALUE_KINDS.includes(key));
   if (kinds.length > 1) {
-    throw invalidArgument(`Invalid JSON payload received. Oneof field 'value' is already set. Cannot set '${kinds[1]}'`);
+    throw invalidArgument(
+      `Invalid JSON payload received. Oneof field 'value' is already set. Cannot set '${kinds[1]}'`,
+    );
   }
   if (kinds[0] === 'errorValue') throw invalidArgument(`${where}: An error value cannot be entered.`);
   const text = (value as Record<string, unknown>)[kinds[0] ?? ''];
   if (typeof text === 'string') assertCellTextWithinLimit(text, where);
 }
 
-export function applyCellData(sheet: SheetState, row: number, col: number, data: Record<string, unknown>, mask: MaskTree): void {
+export function applyCellData(
+  sheet: SheetState,
+  row: number,
+  col: number,
+  data: Record<string, unknown>,
+  mask: MaskTree,
+): void {
   const cell = structuredClone(getCell(sheet, row, col) ?? {}) as Record<string, unknown>;
   applyUpdateMask(cell, writableOf(data), expandWildcard(mask));
   const userEnteredValue = cell['userEnteredValue'];
-  if (userEnteredValue !== undefined && (typeof userEnteredValue !== 'object' || Object.keys(userEnteredValue as object).length === 0)) {
+  if (
+    userEnteredValue !== undefined &&
+    (typeof userEnteredValue !== 'object' || Object.keys(userEnteredValue as object).length === 0)
+  ) {
     delete cell['userEnteredValue'];
   }
   setCell(sheet, row, col, cell as CellState);

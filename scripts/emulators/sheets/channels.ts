@@ -54,7 +54,12 @@ export class ChannelService {
   watch(context: RequestContext): Record<string, unknown> {
     const pageTokenText = context.query.get('pageToken');
     const pageToken = Number(pageTokenText);
-    if (pageTokenText === null || !Number.isInteger(pageToken) || pageToken < 1 || pageToken > this.store.state.nextChangeId) {
+    if (
+      pageTokenText === null ||
+      !Number.isInteger(pageToken) ||
+      pageToken < 1 ||
+      pageToken > this.store.state.nextChangeId
+    ) {
       throw driveInvalidValue('pageToken');
     }
     const body = bodyObject(context);
@@ -62,12 +67,16 @@ export class ChannelService {
     const address = body['address'];
     const type = body['type'];
     if (typeof id !== 'string' || id === '') throw driveBadRequest('Channel id is required.', 'required');
-    if (type !== 'web_hook' && type !== 'webhook') throw driveBadRequest(`Unsupported channel type: ${String(type)}`, 'invalid');
-    if (typeof address !== 'string' || !/^https?:\/\//.test(address)) throw driveBadRequest('Invalid address for the notification channel.', 'invalid');
-    if (!acceptedPushAddress(address)) throw driveBadRequest(`WebHook callback must be HTTPS: ${address}`, 'push.webhookUrlNotHttps');
+    if (type !== 'web_hook' && type !== 'webhook')
+      throw driveBadRequest(`Unsupported channel type: ${String(type)}`, 'invalid');
+    if (typeof address !== 'string' || !/^https?:\/\//.test(address))
+      throw driveBadRequest('Invalid address for the notification channel.', 'invalid');
+    if (!acceptedPushAddress(address))
+      throw driveBadRequest(`WebHook callback must be HTTPS: ${address}`, 'push.webhookUrlNotHttps');
     if (this.store.state.channels[id]) throw driveBadRequest(`Channel id ${id} not unique`, 'channelIdNotUnique');
     const now = this.clock.now();
-    const requested = body['expiration'] === undefined || body['expiration'] === null ? undefined : Number(body['expiration']);
+    const requested =
+      body['expiration'] === undefined || body['expiration'] === null ? undefined : Number(body['expiration']);
     if (requested !== undefined && (!Number.isFinite(requested) || requested <= now)) {
       throw driveBadRequest('Expiration must be in the future.', 'invalid');
     }
@@ -169,7 +178,13 @@ export class ChannelService {
       Connection: 'close',
     };
     if (channel.token !== undefined) headers['X-Goog-Channel-Token'] = channel.token;
-    const base = { at: isoAt(this.clock.now()), channelId: channel.id, state, messageNumber: channel.messageNumber, address: channel.address };
+    const base = {
+      at: isoAt(this.clock.now()),
+      channelId: channel.id,
+      state,
+      messageNumber: channel.messageNumber,
+      address: channel.address,
+    };
     const delivery = new Promise<void>((resolve) => {
       let settled = false;
       const finish = (outcome: { status?: number; error?: string }): void => {
@@ -180,11 +195,15 @@ export class ChannelService {
       };
       try {
         const request = channel.address.startsWith('https:') ? httpsRequest : httpRequest;
-        const req = request(channel.address, { method: 'POST', headers, agent: false, timeout: PUSH_TIMEOUT_MS }, (res) => {
-          res.resume();
-          const status = res.statusCode ?? 0;
-          finish(status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` });
-        });
+        const req = request(
+          channel.address,
+          { method: 'POST', headers, agent: false, timeout: PUSH_TIMEOUT_MS },
+          (res) => {
+            res.resume();
+            const status = res.statusCode ?? 0;
+            finish(status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` });
+          },
+        );
         req.on('timeout', () => req.destroy(new Error('push timed out')));
         req.on('error', (error) => finish({ error: error.message }));
         req.end();

@@ -37,7 +37,11 @@ export interface OpenSpreadsheet {
  * Sheets answers 404 for an id that does not exist and 403 "The caller does not have
  * permission" for one the caller cannot see or, for writes, cannot edit.
  */
-export function openSpreadsheet(context: RequestContext, spreadsheetId: string, mode: 'read' | 'write'): OpenSpreadsheet {
+export function openSpreadsheet(
+  context: RequestContext,
+  spreadsheetId: string,
+  mode: 'read' | 'write',
+): OpenSpreadsheet {
   const spreadsheet = context.store.spreadsheet(spreadsheetId);
   const file = context.store.file(spreadsheetId);
   if (!spreadsheet || !file) throw notFound();

@@ -32,9 +32,24 @@ import {
   visibleMetadata,
 } from './drive-resources.js';
 import { buildSpreadsheet } from './sheets-api.js';
-import { addDriveMember, checkSharing, drivesOf, isSharedDriveId, listScope, notificationOf, visibleToCaller } from './shared-drives.js';
+import {
+  addDriveMember,
+  checkSharing,
+  drivesOf,
+  isSharedDriveId,
+  listScope,
+  notificationOf,
+  visibleToCaller,
+} from './shared-drives.js';
 import { newFileId } from './store.js';
-import type { DriveFileState, JsonObject, PermissionRole, PermissionState, PermissionType, SpreadsheetState } from './types.js';
+import type {
+  DriveFileState,
+  JsonObject,
+  PermissionRole,
+  PermissionState,
+  PermissionType,
+  SpreadsheetState,
+} from './types.js';
 
 const ROOT_FOLDER_ID = '0AEmulatorRootFolder';
 
@@ -52,7 +67,8 @@ function stringMap(value: unknown, name: string): Record<string, string | null> 
   const out: Record<string, string | null> = {};
   for (const [key, entryValue] of Object.entries(value)) {
     if (entryValue === null) out[key] = null;
-    else if (typeof entryValue === 'string' || typeof entryValue === 'number' || typeof entryValue === 'boolean') out[key] = String(entryValue);
+    else if (typeof entryValue === 'string' || typeof entryValue === 'number' || typeof entryValue === 'boolean')
+      out[key] = String(entryValue);
     else throw driveInvalidValue(name);
   }
   return out;
@@ -68,11 +84,15 @@ function mergeProperties(target: Record<string, string>, patch: Record<string, s
 
 function fileFor(context: RequestContext, fileId: string): DriveFileState {
   const file = context.store.file(fileId);
-  if (!file || accessOf(file, context.user) === 'none' || !visibleToCaller(context, file)) throw driveFileNotFound(fileId);
+  if (!file || accessOf(file, context.user) === 'none' || !visibleToCaller(context, file))
+    throw driveFileNotFound(fileId);
   return file;
 }
 
-function newFile(context: RequestContext, fields: { id?: string; name: string; mimeType: string; parents?: string[] }): DriveFileState {
+function newFile(
+  context: RequestContext,
+  fields: { id?: string; name: string; mimeType: string; parents?: string[] },
+): DriveFileState {
   const now = context.clock.now();
   return {
     id: fields.id ?? newFileId(),
@@ -95,8 +115,19 @@ function newFile(context: RequestContext, fields: { id?: string; name: string; m
 }
 
 /** Registers a new spreadsheet with its Drive file (owned by the caller) and records the change. */
-export function addSpreadsheet(context: RequestContext, spreadsheet: SpreadsheetState, extra: Partial<DriveFileState> = {}): DriveFileState {
-  const file = { ...newFile(context, { id: spreadsheet.spreadsheetId, name: spreadsheet.properties.title, mimeType: SPREADSHEET_MIME }), ...extra };
+export function addSpreadsheet(
+  context: RequestContext,
+  spreadsheet: SpreadsheetState,
+  extra: Partial<DriveFileState> = {},
+): DriveFileState {
+  const file = {
+    ...newFile(context, {
+      id: spreadsheet.spreadsheetId,
+      name: spreadsheet.properties.title,
+      mimeType: SPREADSHEET_MIME,
+    }),
+    ...extra,
+  };
   context.store.state.spreadsheets[spreadsheet.spreadsheetId] = spreadsheet;
   context.store.state.files[file.id] = file;
   context.store.recordChange(file.id, false);
@@ -107,10 +138,15 @@ export function getFile(context: RequestContext, fileId: string): ApiResponse {
   const file = fileFor(context, fileId);
   if (context.query.get('alt') === 'media') {
     if (file.mimeType.startsWith('application/vnd.google-apps.')) {
-      throw new DriveApiError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', {
-        location: 'alt',
-        locationType: 'parameter',
-      });
+      throw new DriveApiError(
+        403,
+        'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+        'fileNotDownloadable',
+        {
+          location: 'alt',
+          locationType: 'parameter',
+        },
+      );
     }
     if (file.content === undefined) throw notImplemented('file content download of a file created without content');
     return { body: Buffer.from(file.content, 'base64') };
@@ -144,7 +180,19 @@ function pageSizeOf(context: RequestContext, fallback: number, max: number): num
 function sorter(orderBy: string | null): (a: DriveFileState, b: DriveFileState) => number {
   const keys = (orderBy ?? 'modifiedTime desc').split(',').map((part) => {
     const [key = '', direction = 'asc'] = part.trim().split(/\s+/);
-    if (!['createdTime', 'modifiedTime', 'name', 'name_natural', 'folder', 'starred', 'viewedByMeTime', 'recency', 'modifiedByMeTime'].includes(key)) {
+    if (
+      ![
+        'createdTime',
+        'modifiedTime',
+        'name',
+        'name_natural',
+        'folder',
+        'starred',
+        'viewedByMeTime',
+        'recency',
+        'modifiedByMeTime',
+      ].includes(key)
+    ) {
       throw driveInvalidValue('orderBy');
     }
     return { key, descending: direction.toLowerCase() === 'desc' };
@@ -154,7 +202,8 @@ function sorter(orderBy: string | null): (a: DriveFileState, b: DriveFileState) 
       let order = 0;
       if (key === 'name' || key === 'name_natural') order = left.name.localeCompare(right.name);
       else if (key === 'createdTime') order = left.createdTime - right.createdTime;
-      else if (key === 'folder') order = Number(right.mimeType === FOLDER_MIME_TYPE) - Number(left.mimeType === FOLDER_MIME_TYPE);
+      else if (key === 'folder')
+        order = Number(right.mimeType === FOLDER_MIME_TYPE) - Number(left.mimeType === FOLDER_MIME_TYPE);
       else if (key === 'starred') order = Number(right.starred) - Number(left.starred);
       else order = left.modifiedTime - right.modifiedTime;
       if (order !== 0) return descending ? -order : order;
@@ -177,17 +226,27 @@ export function listFiles(context: RequestContext): ApiResponse {
     incompleteSearch: false,
     files: page.map((file) => renderFile(file, context.user, context.clock.now())),
   };
-  if (offset + pageSize < matches.length) body['nextPageToken'] = Buffer.from(JSON.stringify({ offset: offset + pageSize })).toString('base64url');
+  if (offset + pageSize < matches.length)
+    body['nextPageToken'] = Buffer.from(JSON.stringify({ offset: offset + pageSize })).toString('base64url');
   return { body: project(context, body, 'kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)') };
 }
 
 export function createFile(context: RequestContext): ApiResponse {
   const body = context.body === undefined && context.upload ? {} : bodyObject(context);
-  const mimeType = typeof body['mimeType'] === 'string' ? body['mimeType'] : (context.upload?.mimeType ?? 'application/octet-stream');
+  const mimeType =
+    typeof body['mimeType'] === 'string' ? body['mimeType'] : (context.upload?.mimeType ?? 'application/octet-stream');
   // Drive converts an upload into a Docs editors file; that conversion is not emulated.
-  if (context.upload && mimeType.startsWith('application/vnd.google-apps.')) throw notImplemented('converting an upload to a Google Docs editors file');
-  const name = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : mimeType === SPREADSHEET_MIME ? 'Untitled spreadsheet' : 'Untitled';
-  const parents = Array.isArray(body['parents']) ? body['parents'].filter((p): p is string => typeof p === 'string') : [];
+  if (context.upload && mimeType.startsWith('application/vnd.google-apps.'))
+    throw notImplemented('converting an upload to a Google Docs editors file');
+  const name =
+    typeof body['name'] === 'string' && body['name'] !== ''
+      ? body['name']
+      : mimeType === SPREADSHEET_MIME
+        ? 'Untitled spreadsheet'
+        : 'Untitled';
+  const parents = Array.isArray(body['parents'])
+    ? body['parents'].filter((p): p is string => typeof p === 'string')
+    : [];
   const driveId = sharedDriveParent(context, parents);
   for (const parent of parents) {
     if (parent === driveId) continue;
@@ -234,7 +293,8 @@ export function updateFile(context: RequestContext, fileId: string): ApiResponse
   if (body['trashed'] !== undefined && access !== 'owner') throw driveInsufficientPermissions();
   if (context.upload) {
     // New content for the same file: Docs editors files take no binary content.
-    if (file.mimeType.startsWith('application/vnd.google-apps.')) throw notImplemented('uploading content into a Google Docs editors file');
+    if (file.mimeType.startsWith('application/vnd.google-apps.'))
+      throw notImplemented('uploading content into a Google Docs editors file');
     file.content = context.upload.bytes.toString('base64');
   }
   if (typeof body['name'] === 'string' && body['name'] !== '') {
@@ -270,7 +330,9 @@ export function copyFile(context: RequestContext, fileId: string): ApiResponse {
   const copy = structuredClone(spreadsheet);
   copy.spreadsheetId = newFileId();
   copy.properties.title = name;
-  const parents = Array.isArray(body['parents']) ? body['parents'].filter((p): p is string => typeof p === 'string') : source.parents;
+  const parents = Array.isArray(body['parents'])
+    ? body['parents'].filter((p): p is string => typeof p === 'string')
+    : source.parents;
   // The copy starts from the source's metadata with the request applied as a patch; sharing is not copied.
   const file = addSpreadsheet(context, copy, {
     parents,
@@ -310,34 +372,64 @@ export function createPermission(context: RequestContext, fileId: string): ApiRe
   const body = bodyObject(context);
   const role = body['role'] as PermissionRole;
   const type = body['type'] as PermissionType;
-  if (!TYPES.includes(type)) throw new DriveApiError(400, 'The permission type field is required.', 'required', { location: 'permission.type', locationType: 'other' });
-  if (!ROLES.includes(role)) throw new DriveApiError(400, 'The permission role field is required.', 'required', { location: 'permission.role', locationType: 'other' });
+  if (!TYPES.includes(type))
+    throw new DriveApiError(400, 'The permission type field is required.', 'required', {
+      location: 'permission.type',
+      locationType: 'other',
+    });
+  if (!ROLES.includes(role))
+    throw new DriveApiError(400, 'The permission role field is required.', 'required', {
+      location: 'permission.role',
+      locationType: 'other',
+    });
   const emailAddress = typeof body['emailAddress'] === 'string' ? body['emailAddress'] : undefined;
   const domain = typeof body['domain'] === 'string' ? body['domain'] : undefined;
   if ((type === 'user' || type === 'group') && !emailAddress) {
-    throw new DriveApiError(400, 'The permission emailAddress field is required.', 'required', { location: 'permission.emailAddress', locationType: 'other' });
+    throw new DriveApiError(400, 'The permission emailAddress field is required.', 'required', {
+      location: 'permission.emailAddress',
+      locationType: 'other',
+    });
   }
-  if (type === 'domain' && !domain) throw new DriveApiError(400, 'The permission domain field is required.', 'required', { location: 'permission.domain', locationType: 'other' });
+  if (type === 'domain' && !domain)
+    throw new DriveApiError(400, 'The permission domain field is required.', 'required', {
+      location: 'permission.domain',
+      locationType: 'other',
+    });
   if (role === 'owner') {
     if (context.query.get('transferOwnership') !== 'true') {
-      throw new DriveApiError(403, "The transferOwnership parameter must be enabled when the permission role is 'owner'.", 'forbidden', {
-        location: 'transferOwnership',
-        locationType: 'parameter',
-      });
+      throw new DriveApiError(
+        403,
+        "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
+        'forbidden',
+        {
+          location: 'transferOwnership',
+          locationType: 'parameter',
+        },
+      );
     }
-    if (type !== 'user' || !emailAddress) throw driveBadRequest('Ownership can only be transferred to a user.', 'invalidSharingRequest');
+    if (type !== 'user' || !emailAddress)
+      throw driveBadRequest('Ownership can only be transferred to a user.', 'invalidSharingRequest');
     if (accessOf(file, context.user) !== 'owner') throw driveInsufficientPermissions();
     const previousOwner = file.ownerEmail;
     file.permissions = file.permissions.filter((p) => !sameEmail(p.emailAddress, emailAddress));
     file.ownerEmail = emailAddress;
-    file.permissions.push({ id: permissionIdFor(previousOwner), type: 'user', role: 'writer', emailAddress: previousOwner });
+    file.permissions.push({
+      id: permissionIdFor(previousOwner),
+      type: 'user',
+      role: 'writer',
+      emailAddress: previousOwner,
+    });
     context.store.bumpVersion(fileId);
     return { body: project(context, renderPermission(ownerPermission(file)), 'kind,id,type,role') };
   }
   if (emailAddress && sameEmail(emailAddress, file.ownerEmail)) {
     throw driveBadRequest('The owner of a file already has full access.', 'invalidSharingRequest');
   }
-  checkSharing(context, file, accessOf(file, context.user) === 'owner', { type, ...(emailAddress ? { emailAddress } : {}), ...(domain ? { domain } : {}) });
+  checkSharing(context, file, accessOf(file, context.user) === 'owner', {
+    type,
+    ...(emailAddress ? { emailAddress } : {}),
+    ...(domain ? { domain } : {}),
+  });
   const fields: Omit<PermissionState, 'id'> = { type, role };
   if (emailAddress) fields.emailAddress = emailAddress;
   const notified = notificationOf(context, type);
@@ -360,13 +452,23 @@ function allPermissions(file: DriveFileState): PermissionState[] {
 export function listPermissions(context: RequestContext, fileId: string): ApiResponse {
   const file = fileFor(context, fileId);
   const body = { kind: 'drive#permissionList', permissions: allPermissions(file).map(renderPermission) };
-  return { body: project(context, body, 'kind,permissions(kind,id,type,emailAddress,domain,role,allowFileDiscovery,displayName,deleted,pendingOwner)') };
+  return {
+    body: project(
+      context,
+      body,
+      'kind,permissions(kind,id,type,emailAddress,domain,role,allowFileDiscovery,displayName,deleted,pendingOwner)',
+    ),
+  };
 }
 
 export function getPermission(context: RequestContext, fileId: string, permissionIdText: string): ApiResponse {
   const file = fileFor(context, fileId);
   const permission = allPermissions(file).find((p) => p.id === permissionIdText);
-  if (!permission) throw new DriveApiError(404, `Permission not found: ${permissionIdText}.`, 'notFound', { location: 'permissionId', locationType: 'parameter' });
+  if (!permission)
+    throw new DriveApiError(404, `Permission not found: ${permissionIdText}.`, 'notFound', {
+      location: 'permissionId',
+      locationType: 'parameter',
+    });
   return { body: project(context, renderPermission(permission), 'kind,id,type,role') };
 }
 
@@ -377,10 +479,15 @@ export function deletePermission(context: RequestContext, fileId: string, permis
     throw new DriveApiError(403, 'The owner of a file cannot be removed.', 'cannotRemoveOwner');
   }
   const index = file.permissions.findIndex((p) => p.id === permissionIdText);
-  if (index < 0) throw new DriveApiError(404, `Permission not found: ${permissionIdText}.`, 'notFound', { location: 'permissionId', locationType: 'parameter' });
+  if (index < 0)
+    throw new DriveApiError(404, `Permission not found: ${permissionIdText}.`, 'notFound', {
+      location: 'permissionId',
+      locationType: 'parameter',
+    });
   const [removed] = file.permissions.splice(index, 1);
   // Whoever just lost access still hears about the file, as a removal.
-  const formerViewers = removed?.emailAddress && !atLeast(accessOf(file, removed.emailAddress), 'reader') ? [removed.emailAddress] : [];
+  const formerViewers =
+    removed?.emailAddress && !atLeast(accessOf(file, removed.emailAddress), 'reader') ? [removed.emailAddress] : [];
   context.store.bumpVersion(fileId, formerViewers);
   return { status: 204 };
 }
@@ -388,7 +495,13 @@ export function deletePermission(context: RequestContext, fileId: string, permis
 export function getStartPageToken(context: RequestContext): ApiResponse {
   // A drive's change feed exists only for its members (and callers supporting shared drives).
   listScope(context, { corporaParameter: false });
-  return { body: project(context, { kind: 'drive#startPageToken', startPageToken: String(context.store.state.nextChangeId) }, '*') };
+  return {
+    body: project(
+      context,
+      { kind: 'drive#startPageToken', startPageToken: String(context.store.state.nextChangeId) },
+      '*',
+    ),
+  };
 }
 
 export function listChanges(context: RequestContext): ApiResponse {
@@ -431,7 +544,11 @@ export function listChanges(context: RequestContext): ApiResponse {
   if (nextPageToken !== undefined) body['nextPageToken'] = String(nextPageToken);
   else body['newStartPageToken'] = String(state.nextChangeId);
   return {
-    body: project(context, body, 'kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))'),
+    body: project(
+      context,
+      body,
+      'kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))',
+    ),
   };
 }
 
@@ -441,7 +558,10 @@ export function listChanges(context: RequestContext): ApiResponse {
  * only kind, id, mimeType and modifiedTime; `lastModifyingUser` must be asked for in `fields`.
  * While metadata lags a write, the revisions it added are not listed yet either.
  */
-function revisionsFor(context: RequestContext, fileId: string): { file: DriveFileState; revisions: ReturnType<typeof visibleMetadata>['revisions'] } {
+function revisionsFor(
+  context: RequestContext,
+  fileId: string,
+): { file: DriveFileState; revisions: ReturnType<typeof visibleMetadata>['revisions'] } {
   const file = fileFor(context, fileId);
   if (!atLeast(accessOf(file, context.user), 'writer')) throw driveInsufficientPermissions();
   return { file, revisions: visibleMetadata(file, context.clock.now()).revisions };
@@ -451,18 +571,31 @@ export function listRevisions(context: RequestContext, fileId: string): ApiRespo
   const { file, revisions } = revisionsFor(context, fileId);
   const pageSize = pageSizeOf(context, 200, 1000);
   const offset = decodePageToken(context.query.get('pageToken'));
-  const body: JsonObject = { kind: 'drive#revisionList', revisions: revisions.slice(offset, offset + pageSize).map((r) => renderRevision(r, file, context.user)) };
-  if (offset + pageSize < revisions.length) body['nextPageToken'] = Buffer.from(JSON.stringify({ offset: offset + pageSize })).toString('base64url');
+  const body: JsonObject = {
+    kind: 'drive#revisionList',
+    revisions: revisions.slice(offset, offset + pageSize).map((r) => renderRevision(r, file, context.user)),
+  };
+  if (offset + pageSize < revisions.length)
+    body['nextPageToken'] = Buffer.from(JSON.stringify({ offset: offset + pageSize })).toString('base64url');
   return { body: project(context, body, 'kind,nextPageToken,revisions(kind,id,mimeType,modifiedTime)') };
 }
 
 export function getRevision(context: RequestContext, fileId: string, revisionId: string): ApiResponse {
   const { file, revisions } = revisionsFor(context, fileId);
   if (context.query.get('alt') === 'media') {
-    throw new DriveApiError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', { location: 'alt', locationType: 'parameter' });
+    throw new DriveApiError(
+      403,
+      'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+      'fileNotDownloadable',
+      { location: 'alt', locationType: 'parameter' },
+    );
   }
   // "head" names the latest revision, as in Drive.
   const revision = revisionId === 'head' ? revisions[revisions.length - 1] : revisions.find((r) => r.id === revisionId);
-  if (!revision) throw new DriveApiError(404, `Revision not found: ${revisionId}.`, 'notFound', { location: 'revisionId', locationType: 'parameter' });
+  if (!revision)
+    throw new DriveApiError(404, `Revision not found: ${revisionId}.`, 'notFound', {
+      location: 'revisionId',
+      locationType: 'parameter',
+    });
   return { body: project(context, renderRevision(revision, file, context.user), 'kind,id,mimeType,modifiedTime') };
 }

@@ -93,7 +93,8 @@ export function parseDriveQuery(query: string): FilePredicate {
     pos += 1;
     return token;
   };
-  const isWord = (token: Token | undefined, value: string): boolean => token?.kind === 'word' && token.value.toLowerCase() === value;
+  const isWord = (token: Token | undefined, value: string): boolean =>
+    token?.kind === 'word' && token.value.toLowerCase() === value;
   const expectOp = (value: string): void => {
     const token = next();
     if (token.kind !== 'op' || token.value !== value) throw invalidQuery();
@@ -178,7 +179,12 @@ export function parseDriveQuery(query: string): FilePredicate {
       return (file) => (field === 'appProperties' ? file.appProperties : file.properties)[key] === value;
     }
     const operator = next();
-    const comparison = operator.kind === 'word' && operator.value === 'contains' ? 'contains' : operator.kind === 'op' ? operator.value : '';
+    const comparison =
+      operator.kind === 'word' && operator.value === 'contains'
+        ? 'contains'
+        : operator.kind === 'op'
+          ? operator.value
+          : '';
     if (!comparison) throw invalidQuery();
     switch (field) {
       case 'name': {
@@ -195,7 +201,12 @@ export function parseDriveQuery(query: string): FilePredicate {
       case 'trashed':
       case 'starred': {
         const token = next();
-        if (token.kind !== 'word' || !/^(true|false)$/i.test(token.value) || (comparison !== '=' && comparison !== '!=')) throw invalidQuery();
+        if (
+          token.kind !== 'word' ||
+          !/^(true|false)$/i.test(token.value) ||
+          (comparison !== '=' && comparison !== '!=')
+        )
+          throw invalidQuery();
         const value = token.value.toLowerCase() === 'true';
         return (file) => compareValues(String(file[field]), comparison, String(value));
       }

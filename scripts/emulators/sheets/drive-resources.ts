@@ -9,7 +9,14 @@
 import { createHash } from 'node:crypto';
 import { accessOf, atLeast, displayNameOf, sameEmail } from './access.js';
 import { isoAt } from './clock.js';
-import type { ChangeRecord, DriveFileState, EmulatorState, JsonObject, PermissionState, RevisionState } from './types.js';
+import type {
+  ChangeRecord,
+  DriveFileState,
+  EmulatorState,
+  JsonObject,
+  PermissionState,
+  RevisionState,
+} from './types.js';
 
 export const FOLDER_MIME_TYPE = 'application/vnd.google-apps.folder';
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
@@ -58,13 +65,26 @@ export function webViewLinkOf(file: DriveFileState): string {
 }
 
 /** What a reader sees of a file's edit bookkeeping at `now`: the state before recent writes while metadata lags. */
-export function visibleMetadata(file: DriveFileState, now: number | undefined): { version: number; modifiedTime: number; lastModifyingUserEmail: string; revisions: RevisionState[] } {
+export function visibleMetadata(
+  file: DriveFileState,
+  now: number | undefined,
+): { version: number; modifiedTime: number; lastModifyingUserEmail: string; revisions: RevisionState[] } {
   const revisions = file.revisions ?? [];
   const lag = file.lagging;
   if (now !== undefined && lag && lag.until > now) {
-    return { version: lag.version, modifiedTime: lag.modifiedTime, lastModifyingUserEmail: lag.lastModifyingUserEmail, revisions: revisions.slice(0, lag.revisionCount) };
+    return {
+      version: lag.version,
+      modifiedTime: lag.modifiedTime,
+      lastModifyingUserEmail: lag.lastModifyingUserEmail,
+      revisions: revisions.slice(0, lag.revisionCount),
+    };
   }
-  return { version: file.version, modifiedTime: file.modifiedTime, lastModifyingUserEmail: file.lastModifyingUserEmail, revisions };
+  return {
+    version: file.version,
+    modifiedTime: file.modifiedTime,
+    lastModifyingUserEmail: file.lastModifyingUserEmail,
+    revisions,
+  };
 }
 
 export function renderRevision(revision: RevisionState, file: DriveFileState, caller: string): JsonObject {
@@ -107,7 +127,9 @@ export function renderFile(file: DriveFileState, caller: string, now?: number): 
     createdTime: isoAt(file.createdTime),
     modifiedTime: isoAt(seen.modifiedTime),
     // Whether the caller ever modified the file, not whether it made the latest change.
-    modifiedByMe: sameEmail(seen.lastModifyingUserEmail, caller) || seen.revisions.some((r) => sameEmail(r.lastModifyingUserEmail, caller)),
+    modifiedByMe:
+      sameEmail(seen.lastModifyingUserEmail, caller) ||
+      seen.revisions.some((r) => sameEmail(r.lastModifyingUserEmail, caller)),
     owners: [renderUser(file.ownerEmail, caller)],
     lastModifyingUser: renderUser(seen.lastModifyingUserEmail, caller),
     shared: file.permissions.length > 0,
@@ -148,7 +170,10 @@ export type ChangeVisibility = 'hidden' | 'present' | 'removed';
 
 /** Everyone who could open the file through its owner or a user/group permission. */
 export function viewersOf(file: DriveFileState): string[] {
-  const emails = [file.ownerEmail, ...file.permissions.filter((p) => p.emailAddress !== undefined).map((p) => p.emailAddress as string)];
+  const emails = [
+    file.ownerEmail,
+    ...file.permissions.filter((p) => p.emailAddress !== undefined).map((p) => p.emailAddress as string),
+  ];
   return [...new Set(emails.map((email) => email.toLowerCase()))];
 }
 
@@ -163,7 +188,8 @@ function removalFor(state: EmulatorState, fileId: string): ChangeRecord | undefi
 /** How a change shows to `user` now, judged on the file's latest state. */
 export function changeVisibility(state: EmulatorState, change: ChangeRecord, user: string): ChangeVisibility {
   const file = state.files[change.fileId];
-  const formerViewer = (record: ChangeRecord | undefined): boolean => (record?.formerViewers ?? []).some((email) => sameEmail(email, user));
+  const formerViewer = (record: ChangeRecord | undefined): boolean =>
+    (record?.formerViewers ?? []).some((email) => sameEmail(email, user));
   if (!file) return formerViewer(change.removed ? change : removalFor(state, change.fileId)) ? 'removed' : 'hidden';
   if (atLeast(accessOf(file, user), 'reader')) return 'present';
   return formerViewer(change) ? 'removed' : 'hidden';

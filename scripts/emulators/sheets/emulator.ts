@@ -101,7 +101,10 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
   const projectNumber = options.projectNumber ?? '123456789012';
   const loaded = options.stateDir ? await loadState(options.stateDir) : null;
   // Never let emulated time run backwards across a restart (clockScale > 1 runs ahead of real time).
-  const clock = new ScaledClock(options.clockScale ?? 1, Math.max(options.clockStartAt ?? Date.now(), loaded?.clockMs ?? 0));
+  const clock = new ScaledClock(
+    options.clockScale ?? 1,
+    Math.max(options.clockStartAt ?? Date.now(), loaded?.clockMs ?? 0),
+  );
   const source = options.timeSource;
   const stampClock = source ? new FollowingClock(source, (scale) => clock.setScale(scale)) : clock;
   const store = new EmulatorStore(loaded ?? emptyState(stampClock.now()), stampClock, options.stateDir);
@@ -117,7 +120,8 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
     record: (push) => {
       pushSeq += 1;
       pushes.push({ seq: pushSeq, ...push });
-      if (push.error) console.warn(`[sheets-emulator] push to ${push.address} (${push.channelId}) failed: ${push.error}`);
+      if (push.error)
+        console.warn(`[sheets-emulator] push to ${push.address} (${push.channelId}) failed: ${push.error}`);
     },
   });
 
@@ -145,7 +149,14 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
     async handle(method: string, path: string, res: ServerResponse): Promise<boolean> {
       if (method !== 'GET') return false;
       if (path === '/emulator/spreadsheets') {
-        sendJson(res, 200, listSpreadsheets().map((summary) => ({ ...summary, xlsx: `${rootUrl}emulator/spreadsheets/${summary.id}.xlsx` })));
+        sendJson(
+          res,
+          200,
+          listSpreadsheets().map((summary) => ({
+            ...summary,
+            xlsx: `${rootUrl}emulator/spreadsheets/${summary.id}.xlsx`,
+          })),
+        );
         return true;
       }
       if (path === '/emulator/log') {
@@ -179,7 +190,16 @@ export async function startSheetsEmulator(options: SheetsEmulatorOptions = {}): 
     },
   };
 
-  const server = new EmulatorHttpServer({ store, clock: stampClock, quotas, faults, channels, projectNumber, log, debug });
+  const server = new EmulatorHttpServer({
+    store,
+    clock: stampClock,
+    quotas,
+    faults,
+    channels,
+    projectNumber,
+    log,
+    debug,
+  });
   const port = await server.listen(options.port ?? 0, host);
   rootUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   server.rootUrl = rootUrl;

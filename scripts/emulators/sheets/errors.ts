@@ -35,7 +35,11 @@ export class DriveApiError extends ApiError {
   }
 
   override toBody(): { error: Record<string, unknown> } {
-    const detail: Record<string, unknown> = { message: this.message, domain: this.detail.domain ?? 'global', reason: this.reason };
+    const detail: Record<string, unknown> = {
+      message: this.message,
+      domain: this.detail.domain ?? 'global',
+      reason: this.reason,
+    };
     if (this.location) Object.assign(detail, this.location);
     if (this.detail.extendedHelp) detail['extendedHelp'] = this.detail.extendedHelp;
     return { error: { code: this.code, message: this.message, errors: [detail] } };
@@ -53,7 +57,13 @@ export function driveUnauthenticated(): ApiError {
   // Drive reports the header as the failing location, with the short "Login Required." detail.
   const error = new ApiError(401, 'UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE, {
     errors: [
-      { message: 'Login Required.', domain: 'global', reason: 'required', location: 'Authorization', locationType: 'header' },
+      {
+        message: 'Login Required.',
+        domain: 'global',
+        reason: 'required',
+        location: 'Authorization',
+        locationType: 'header',
+      },
     ],
   });
   return error;
@@ -93,11 +103,18 @@ export function protectedCell(): ApiError {
 }
 
 export function driveFileNotFound(fileId: string): DriveApiError {
-  return new DriveApiError(404, `File not found: ${fileId}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
+  return new DriveApiError(404, `File not found: ${fileId}.`, 'notFound', {
+    location: 'fileId',
+    locationType: 'parameter',
+  });
 }
 
 export function driveInsufficientPermissions(): DriveApiError {
-  return new DriveApiError(403, 'The user does not have sufficient permissions for this file.', 'insufficientFilePermissions');
+  return new DriveApiError(
+    403,
+    'The user does not have sufficient permissions for this file.',
+    'insufficientFilePermissions',
+  );
 }
 
 export function driveInvalidValue(parameter: string, message = 'Invalid Value'): DriveApiError {
@@ -113,7 +130,9 @@ export function unknownFieldsPath(path: string): ApiError {
     details: [
       {
         '@type': 'type.googleapis.com/google.rpc.BadRequest',
-        fieldViolations: [{ description: `Error expanding 'fields' parameter. Cannot find matching fields for path '${path}'.` }],
+        fieldViolations: [
+          { description: `Error expanding 'fields' parameter. Cannot find matching fields for path '${path}'.` },
+        ],
       },
     ],
   });
@@ -121,12 +140,18 @@ export function unknownFieldsPath(path: string): ApiError {
 
 /** Drive's answer to a `fields` selection naming no field. */
 export function driveInvalidFieldSelection(name: string): DriveApiError {
-  return new DriveApiError(400, `Invalid field selection ${name}`, 'invalidParameter', { location: 'fields', locationType: 'parameter' });
+  return new DriveApiError(400, `Invalid field selection ${name}`, 'invalidParameter', {
+    location: 'fields',
+    locationType: 'parameter',
+  });
 }
 
 /** Unknown names in a JSON body: one line per name, one field violation per name. */
 export function unknownJsonNames(unknown: { name: string; at: string }[]): ApiError {
-  const lines = unknown.map(({ name, at }) => `Invalid JSON payload received. Unknown name "${name}"${at === '' ? '' : ` at '${at}'`}: Cannot find field.`);
+  const lines = unknown.map(
+    ({ name, at }) =>
+      `Invalid JSON payload received. Unknown name "${name}"${at === '' ? '' : ` at '${at}'`}: Cannot find field.`,
+  );
   return new ApiError(400, 'INVALID_ARGUMENT', lines.join('\n'), {
     details: [
       {
@@ -161,7 +186,13 @@ export function driveRateLimitExceeded(): DriveApiError {
 
 /** Too many sharing requests (permissions.create) in a short time. */
 export function driveSharingRateLimitExceeded(): DriveApiError {
-  return new DriveApiError(403, 'Rate limit exceeded. User message: "Sorry, you have exceeded your sharing quota."', 'sharingRateLimitExceeded', undefined, { domain: 'usageLimits' });
+  return new DriveApiError(
+    403,
+    'Rate limit exceeded. User message: "Sorry, you have exceeded your sharing quota."',
+    'sharingRateLimitExceeded',
+    undefined,
+    { domain: 'usageLimits' },
+  );
 }
 
 /**

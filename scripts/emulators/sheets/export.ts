@@ -29,7 +29,11 @@ function channel(value: unknown): string {
 }
 
 function rgbOf(color: unknown, style?: unknown): string | undefined {
-  const source = isObject(color) ? color : isObject(style) && isObject(style['rgbColor']) ? style['rgbColor'] : undefined;
+  const source = isObject(color)
+    ? color
+    : isObject(style) && isObject(style['rgbColor'])
+      ? style['rgbColor']
+      : undefined;
   if (!source) return undefined;
   return `#${channel(source['red'])}${channel(source['green'])}${channel(source['blue'])}`;
 }
@@ -57,9 +61,11 @@ function styleOf(format: CellFormat | undefined): CellStyle | undefined {
   const fill = rgbOf(format['backgroundColor'], format['backgroundColorStyle']);
   if (fill) style.fill = fill;
   const hAlign = format['horizontalAlignment'];
-  if (hAlign === 'LEFT' || hAlign === 'CENTER' || hAlign === 'RIGHT') style.hAlign = hAlign.toLowerCase() as CellStyle['hAlign'];
+  if (hAlign === 'LEFT' || hAlign === 'CENTER' || hAlign === 'RIGHT')
+    style.hAlign = hAlign.toLowerCase() as CellStyle['hAlign'];
   const vAlign = format['verticalAlignment'];
-  if (vAlign === 'TOP' || vAlign === 'MIDDLE' || vAlign === 'BOTTOM') style.vAlign = vAlign.toLowerCase() as CellStyle['vAlign'];
+  if (vAlign === 'TOP' || vAlign === 'MIDDLE' || vAlign === 'BOTTOM')
+    style.vAlign = vAlign.toLowerCase() as CellStyle['vAlign'];
   if (format['wrapStrategy'] === 'WRAP') style.wrap = true;
   const borders = isObject(format['borders']) ? format['borders'] : {};
   const sides = ['top', 'bottom', 'left', 'right'].map((side) => borders[side]);
@@ -72,7 +78,9 @@ function styleOf(format: CellFormat | undefined): CellStyle | undefined {
 
 function conditionValues(condition: Record<string, unknown>): string[] {
   const values = Array.isArray(condition['values']) ? condition['values'] : [];
-  return values.map((value) => (isObject(value) && typeof value['userEnteredValue'] === 'string' ? value['userEnteredValue'] : ''));
+  return values.map((value) =>
+    isObject(value) && typeof value['userEnteredValue'] === 'string' ? value['userEnteredValue'] : '',
+  );
 }
 
 function validationOf(rule: Record<string, unknown> | undefined): DataValidation | undefined {
@@ -80,7 +88,8 @@ function validationOf(rule: Record<string, unknown> | undefined): DataValidation
   const condition = rule['condition'];
   const strict = rule['strict'] === true;
   const message = typeof rule['inputMessage'] === 'string' ? rule['inputMessage'] : undefined;
-  const withMessage = <T extends DataValidation>(validation: T): T => (message !== undefined ? { ...validation, message } : validation);
+  const withMessage = <T extends DataValidation>(validation: T): T =>
+    message !== undefined ? { ...validation, message } : validation;
   switch (condition['type']) {
     case 'BOOLEAN':
       return { kind: 'checkbox' };
@@ -114,7 +123,13 @@ function rangeModel(range: GridRange, sheet: SheetState): RangeModel {
   return { startRow: rect.startRow, endRow: rect.endRow, startCol: rect.startCol, endCol: rect.endCol };
 }
 
-function cellModel(session: EvaluationSession, sheet: SheetState, row: number, col: number, cell: CellState): CellModel | null {
+function cellModel(
+  session: EvaluationSession,
+  sheet: SheetState,
+  row: number,
+  col: number,
+  cell: CellState,
+): CellModel | null {
   const model: CellModel = { row, col };
   const entered = cell.userEnteredValue;
   if (entered?.formulaValue !== undefined) {
@@ -161,15 +176,29 @@ export function toWorkbookModel(spreadsheet: SpreadsheetState): WorkbookModel {
       const dimensions = (list: SheetState['rowMetadata']): { index: number; size?: number; hidden?: boolean }[] =>
         list.flatMap((meta, index) => {
           if (!meta) return [];
-          return [{ index, ...(meta.pixelSize !== undefined ? { size: meta.pixelSize } : {}), ...(meta.hiddenByUser ? { hidden: true } : {}) }];
+          return [
+            {
+              index,
+              ...(meta.pixelSize !== undefined ? { size: meta.pixelSize } : {}),
+              ...(meta.hiddenByUser ? { hidden: true } : {}),
+            },
+          ];
         });
       const model: SheetModel = {
         title: sheet.properties.title,
         key: sheetKeyOf(sheet.properties.title),
         rowCount: grid.rowCount,
         colCount: grid.columnCount,
-        columns: dimensions(sheet.columnMetadata).map(({ index, size, hidden }) => ({ index, ...(size !== undefined ? { width: size } : {}), ...(hidden ? { hidden } : {}) })),
-        rows: dimensions(sheet.rowMetadata).map(({ index, size, hidden }) => ({ index, ...(size !== undefined ? { height: size } : {}), ...(hidden ? { hidden } : {}) })),
+        columns: dimensions(sheet.columnMetadata).map(({ index, size, hidden }) => ({
+          index,
+          ...(size !== undefined ? { width: size } : {}),
+          ...(hidden ? { hidden } : {}),
+        })),
+        rows: dimensions(sheet.rowMetadata).map(({ index, size, hidden }) => ({
+          index,
+          ...(size !== undefined ? { height: size } : {}),
+          ...(hidden ? { hidden } : {}),
+        })),
         cells,
         merges: sheet.merges.map((merge) => rangeModel(merge, sheet)),
       };
@@ -185,7 +214,12 @@ export function toWorkbookModel(spreadsheet: SpreadsheetState): WorkbookModel {
       if (protection) model.protection = protection;
       return model;
     });
-  return { title: spreadsheet.properties.title, locale: spreadsheet.properties.locale, timeZone: spreadsheet.properties.timeZone, sheets };
+  return {
+    title: spreadsheet.properties.title,
+    locale: spreadsheet.properties.locale,
+    timeZone: spreadsheet.properties.timeZone,
+    sheets,
+  };
 }
 
 /** Loaded on first use only: the xlsx writer pulls in exceljs, which the emulator itself does not need. */

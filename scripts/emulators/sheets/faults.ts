@@ -77,7 +77,11 @@ export class FaultInjector {
     const settings = this.settings;
     if (!settings || (settings.apis && !settings.apis.includes(api))) return NO_FAULT;
     if (settings.ops && (target.op === undefined || !settings.ops.includes(target.op))) return NO_FAULT;
-    if (settings.spreadsheetIds && (target.spreadsheetId === undefined || !settings.spreadsheetIds.includes(target.spreadsheetId))) return NO_FAULT;
+    if (
+      settings.spreadsheetIds &&
+      (target.spreadsheetId === undefined || !settings.spreadsheetIds.includes(target.spreadsheetId))
+    )
+      return NO_FAULT;
     const roll = this.random();
     const thresholds: [InjectedFault, number][] = [
       ['rate429', settings.rate429 ?? 0],

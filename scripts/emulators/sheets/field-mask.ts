@@ -97,7 +97,11 @@ export function projectFields(value: unknown, tree: MaskTree | null): unknown {
     if (child === undefined) continue;
     const projected = projectFields(child, sub);
     // A message whose selected fields are all unset is left out, as Google does.
-    const emptied = isPlainObject(projected) && Object.keys(projected).length === 0 && isPlainObject(child) && Object.keys(child).length > 0;
+    const emptied =
+      isPlainObject(projected) &&
+      Object.keys(projected).length === 0 &&
+      isPlainObject(child) &&
+      Object.keys(child).length > 0;
     if (!emptied) out[key] = projected;
   }
   return out;
@@ -134,7 +138,11 @@ function clone<T>(value: T): T {
  * Applies an update mask: every masked field of `target` takes the value from `source`, and a
  * masked field absent from `source` is cleared — which is how `fields` works in Sheets updates.
  */
-export function applyUpdateMask(target: Record<string, unknown>, source: Record<string, unknown>, tree: MaskTree): void {
+export function applyUpdateMask(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  tree: MaskTree,
+): void {
   const keys = tree.has('*') ? new Set([...Object.keys(target), ...Object.keys(source)]) : new Set(tree.keys());
   for (const key of keys) {
     if (key === '*') continue;

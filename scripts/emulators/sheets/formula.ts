@@ -86,7 +86,10 @@ function validPair(start: RefEndpoint, end: RefEndpoint | null): boolean {
 }
 
 /** Reads a reference at `pos` (after any sheet prefix); returns its length or null. */
-function readReference(text: string, pos: number): { start: RefEndpoint; end: RefEndpoint | null; length: number } | null {
+function readReference(
+  text: string,
+  pos: number,
+): { start: RefEndpoint; end: RefEndpoint | null; length: number } | null {
   REF_AT.lastIndex = pos;
   const match = REF_AT.exec(text);
   if (!match) return null;
@@ -163,7 +166,12 @@ function tokenize(formula: string): Token[] {
     if (/[0-9.]/.test(character)) {
       const rowRange = readReference(text, index);
       if (rowRange && rowRange.end) {
-        tokens.push({ kind: 'ref', ref: { sheet: null, start: rowRange.start, end: rowRange.end }, from: index, to: index + rowRange.length });
+        tokens.push({
+          kind: 'ref',
+          ref: { sheet: null, start: rowRange.start, end: rowRange.end },
+          from: index,
+          to: index + rowRange.length,
+        });
         index += rowRange.length;
         continue;
       }
@@ -176,7 +184,12 @@ function tokenize(formula: string): Token[] {
     if (/[A-Za-z_$]/.test(character)) {
       const ref = readReference(text, index);
       if (ref) {
-        tokens.push({ kind: 'ref', ref: { sheet: null, start: ref.start, end: ref.end }, from: index, to: index + ref.length });
+        tokens.push({
+          kind: 'ref',
+          ref: { sheet: null, start: ref.start, end: ref.end },
+          from: index,
+          to: index + ref.length,
+        });
         index += ref.length;
         continue;
       }
@@ -391,14 +404,21 @@ function textOf(value: ScalarValue): string {
   return value instanceof FormulaError ? value.code : value;
 }
 
-const ARITHMETIC_NAMES: Record<string, string> = { '+': 'ADD', '-': 'MINUS', '*': 'MULTIPLY', '/': 'DIVIDE', '^': 'POW' };
+const ARITHMETIC_NAMES: Record<string, string> = {
+  '+': 'ADD',
+  '-': 'MINUS',
+  '*': 'MULTIPLY',
+  '/': 'DIVIDE',
+  '^': 'POW',
+};
 
 function compare(left: ScalarValue, right: ScalarValue): number {
   const rank = (v: ScalarValue): number => (typeof v === 'number' || v === null ? 0 : typeof v === 'string' ? 1 : 2);
   const leftValue = left ?? (typeof right === 'string' ? '' : 0);
   const rightValue = right ?? (typeof left === 'string' ? '' : 0);
   if (rank(leftValue) !== rank(rightValue)) return rank(leftValue) - rank(rightValue);
-  if (typeof leftValue === 'string' && typeof rightValue === 'string') return leftValue.toLowerCase().localeCompare(rightValue.toLowerCase());
+  if (typeof leftValue === 'string' && typeof rightValue === 'string')
+    return leftValue.toLowerCase().localeCompare(rightValue.toLowerCase());
   return Number(leftValue) - Number(rightValue);
 }
 
@@ -436,10 +456,18 @@ function gather(args: Evaluated[], functionName: string, host: FormulaHost): Gat
 }
 
 function wrongArgs(functionName: string, expected: string, got: number): FormulaError {
-  return new FormulaError('#N/A', `Wrong number of arguments to ${functionName}. Expected ${expected} arguments, but got ${got} arguments.`);
+  return new FormulaError(
+    '#N/A',
+    `Wrong number of arguments to ${functionName}. Expected ${expected} arguments, but got ${got} arguments.`,
+  );
 }
 
-function callFunction(name: string, argNodes: Node[], evaluate: (node: Node) => Evaluated, host: FormulaHost): ScalarValue {
+function callFunction(
+  name: string,
+  argNodes: Node[],
+  evaluate: (node: Node) => Evaluated,
+  host: FormulaHost,
+): ScalarValue {
   const scalar = (node: Node): ScalarValue => scalarOf(evaluate(node), host);
   switch (name) {
     case 'SUM':
@@ -453,7 +481,8 @@ function callFunction(name: string, argNodes: Node[], evaluate: (node: Node) => 
       if (name === 'COUNT') {
         let count = 0;
         for (const arg of args) {
-          if (isRange(arg)) host.forEachValue(arg.sheetId, arg.rect, (value) => (count += typeof value === 'number' ? 1 : 0));
+          if (isRange(arg))
+            host.forEachValue(arg.sheetId, arg.rect, (value) => (count += typeof value === 'number' ? 1 : 0));
           else if (typeof arg === 'number') count += 1;
         }
         return count;
@@ -461,7 +490,8 @@ function callFunction(name: string, argNodes: Node[], evaluate: (node: Node) => 
       if (name === 'COUNTA') {
         let count = 0;
         for (const arg of args) {
-          if (isRange(arg)) host.forEachValue(arg.sheetId, arg.rect, (value) => (count += value === null || value === '' ? 0 : 1));
+          if (isRange(arg))
+            host.forEachValue(arg.sheetId, arg.rect, (value) => (count += value === null || value === '' ? 0 : 1));
           else if (arg !== null) count += 1;
         }
         return count;
@@ -472,7 +502,8 @@ function callFunction(name: string, argNodes: Node[], evaluate: (node: Node) => 
       if (name === 'SUM') return numbers.reduce((a, b) => a + b, 0);
       if (name === 'MIN') return numbers.length === 0 ? 0 : Math.min(...numbers);
       if (name === 'MAX') return numbers.length === 0 ? 0 : Math.max(...numbers);
-      if (numbers.length === 0) return new FormulaError('#DIV/0!', 'Evaluation of function AVERAGE caused a divide by zero error.');
+      if (numbers.length === 0)
+        return new FormulaError('#DIV/0!', 'Evaluation of function AVERAGE caused a divide by zero error.');
       return numbers.reduce((a, b) => a + b, 0) / numbers.length;
     }
     case 'ABS': {
@@ -580,7 +611,9 @@ function evaluateNode(node: Node, host: FormulaHost): Evaluated {
         case '*':
           return leftNumber * rightNumber;
         case '/':
-          return rightNumber === 0 ? new FormulaError('#DIV/0!', 'Function DIVIDE parameter 2 cannot be zero.') : leftNumber / rightNumber;
+          return rightNumber === 0
+            ? new FormulaError('#DIV/0!', 'Function DIVIDE parameter 2 cannot be zero.')
+            : leftNumber / rightNumber;
         default:
           return leftNumber ** rightNumber;
       }
@@ -600,13 +633,15 @@ export function evaluateFormula(formula: string, host: FormulaHost): ScalarValue
     throw error;
   }
   const result = scalarOf(evaluateNode(tree, host), host);
-  if (typeof result === 'number' && !Number.isFinite(result)) return new FormulaError('#NUM!', 'Result was not a finite number.');
+  if (typeof result === 'number' && !Number.isFinite(result))
+    return new FormulaError('#NUM!', 'Result was not a finite number.');
   return result;
 }
 
 export function toExtendedValue(value: ScalarValue): ExtendedValue | undefined {
   if (value === null) return undefined;
-  if (value instanceof FormulaError) return { errorValue: { type: ERROR_TYPES[value.code] ?? 'ERROR', message: value.message } };
+  if (value instanceof FormulaError)
+    return { errorValue: { type: ERROR_TYPES[value.code] ?? 'ERROR', message: value.message } };
   if (typeof value === 'number') return { numberValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
   return { stringValue: value };
@@ -658,7 +693,12 @@ export function rewriteReferences(formula: string, rewrite: (ref: Reference) => 
  * Moves one endpoint coordinate for an inserted (count > 0) or deleted (count < 0) span of rows
  * or columns starting at `index`. Returns null when a lone cell coordinate falls in the deleted span.
  */
-export function shiftCoordinate(value: number, index: number, count: number, edge: 'start' | 'end' | 'cell'): number | null {
+export function shiftCoordinate(
+  value: number,
+  index: number,
+  count: number,
+  edge: 'start' | 'end' | 'cell',
+): number | null {
   if (count > 0) return value >= index ? value + count : value;
   const removed = -count;
   if (value < index) return value;

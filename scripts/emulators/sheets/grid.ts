@@ -60,7 +60,12 @@ export function setCell(sheet: SheetState, row: number, col: number, cell: CellS
 }
 
 export function sheetRect(sheet: SheetState): Rect {
-  return { startRow: 0, endRow: sheet.properties.gridProperties.rowCount, startCol: 0, endCol: sheet.properties.gridProperties.columnCount };
+  return {
+    startRow: 0,
+    endRow: sheet.properties.gridProperties.rowCount,
+    startCol: 0,
+    endCol: sheet.properties.gridProperties.columnCount,
+  };
 }
 
 /** Resolves a GridRange's open bounds against the sheet's grid. */
@@ -72,7 +77,6 @@ export function rectOf(range: GridRange, sheet: SheetState): Rect {
     endCol: range.endColumnIndex ?? sheet.properties.gridProperties.columnCount,
   };
 }
-
 
 export function rectIsEmpty(rect: Rect): boolean {
   return rect.endRow <= rect.startRow || rect.endCol <= rect.startCol;
@@ -89,7 +93,12 @@ export function intersect(left: Rect, right: Rect): Rect | null {
 }
 
 export function contains(outer: Rect, inner: Rect): boolean {
-  return inner.startRow >= outer.startRow && inner.endRow <= outer.endRow && inner.startCol >= outer.startCol && inner.endCol <= outer.endCol;
+  return (
+    inner.startRow >= outer.startRow &&
+    inner.endRow <= outer.endRow &&
+    inner.startCol >= outer.startCol &&
+    inner.endCol <= outer.endCol
+  );
 }
 
 /** a minus b, as up to four disjoint rectangles. */

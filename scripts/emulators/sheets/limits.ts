@@ -26,19 +26,28 @@ function withPrefix(where: string | undefined, message: string): ApiError {
 /** A new merge of `rect` on `sheet` under its current freeze. */
 export function assertMergeWithinFrozenLines(sheet: SheetState, rect: Rect, where?: string): void {
   const grid = sheet.properties.gridProperties;
-  if (crosses(rect.startCol, rect.endCol, grid.frozenColumnCount ?? 0)) throw withPrefix(where, "You can't merge frozen and non-frozen columns.");
-  if (crosses(rect.startRow, rect.endRow, grid.frozenRowCount ?? 0)) throw withPrefix(where, "You can't merge frozen and non-frozen rows.");
+  if (crosses(rect.startCol, rect.endCol, grid.frozenColumnCount ?? 0))
+    throw withPrefix(where, "You can't merge frozen and non-frozen columns.");
+  if (crosses(rect.startRow, rect.endRow, grid.frozenRowCount ?? 0))
+    throw withPrefix(where, "You can't merge frozen and non-frozen rows.");
 }
 
 /** A freeze (new frozen counts) against the merges already on `sheet`. */
-export function assertFreezeKeepsMergesWhole(sheet: SheetState, frozenRows: number, frozenCols: number, where?: string): void {
+export function assertFreezeKeepsMergesWhole(
+  sheet: SheetState,
+  frozenRows: number,
+  frozenCols: number,
+  where?: string,
+): void {
   for (const merge of sheet.merges) {
     const startRow = merge.startRowIndex ?? 0;
     const endRow = merge.endRowIndex ?? sheet.properties.gridProperties.rowCount;
     const startCol = merge.startColumnIndex ?? 0;
     const endCol = merge.endColumnIndex ?? sheet.properties.gridProperties.columnCount;
-    if (crosses(startCol, endCol, frozenCols)) throw withPrefix(where, 'Sorry, it is not possible to freeze columns which contain only part of a merged cell.');
-    if (crosses(startRow, endRow, frozenRows)) throw withPrefix(where, 'Sorry, it is not possible to freeze rows which contain only part of a merged cell.');
+    if (crosses(startCol, endCol, frozenCols))
+      throw withPrefix(where, 'Sorry, it is not possible to freeze columns which contain only part of a merged cell.');
+    if (crosses(startRow, endRow, frozenRows))
+      throw withPrefix(where, 'Sorry, it is not possible to freeze rows which contain only part of a merged cell.');
   }
 }
 
@@ -49,13 +58,17 @@ export function assertCellTextWithinLimit(text: string, where?: string): void {
 
 export function cellCount(spreadsheet: SpreadsheetState): number {
   let total = 0;
-  for (const sheet of spreadsheet.sheets) total += sheet.properties.gridProperties.rowCount * sheet.properties.gridProperties.columnCount;
+  for (const sheet of spreadsheet.sheets)
+    total += sheet.properties.gridProperties.rowCount * sheet.properties.gridProperties.columnCount;
   return total;
 }
 
 /** Checked on the working copy after a change that can grow grids. */
 export function assertWithinCellLimit(spreadsheet: SpreadsheetState, where?: string): void {
   if (cellCount(spreadsheet) > MAX_SPREADSHEET_CELLS) {
-    throw withPrefix(where, `This action would increase the number of cells in the workbook above the limit of ${MAX_SPREADSHEET_CELLS} cells.`);
+    throw withPrefix(
+      where,
+      `This action would increase the number of cells in the workbook above the limit of ${MAX_SPREADSHEET_CELLS} cells.`,
+    );
   }
 }

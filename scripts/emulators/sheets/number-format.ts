@@ -19,7 +19,20 @@ export interface LocaleSpec {
   sheetTitlePrefix: string;
 }
 
-const ENGLISH_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const ENGLISH_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const ENGLISH_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const VIETNAMESE_MONTHS = Array.from({ length: 12 }, (_, i) => `tháng ${i + 1}`);
 const VIETNAMESE_DAYS = ['Chủ Nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
@@ -143,7 +156,10 @@ export function formatGeneralNumber(value: number, locale: string): string {
   let text: string;
   if (Number.isInteger(value) && Math.abs(value) < 1e15) text = String(value);
   else if (value !== 0 && (Math.abs(value) >= 1e15 || Math.abs(value) < 1e-9)) {
-    text = value.toExponential(2).toUpperCase().replace(/E([+-])(\d)$/, 'E$10$2');
+    text = value
+      .toExponential(2)
+      .toUpperCase()
+      .replace(/E([+-])(\d)$/, 'E$10$2');
   } else text = String(Number(value.toPrecision(10)));
   return text.replace('.', spec.decimal);
 }
@@ -256,7 +272,10 @@ function formatNumericSection(value: number, section: string, locale: string): s
 function formatDateSection(serial: number, section: string, locale: string): string {
   const spec = localeSpec(locale);
   const parts = partsFromSerial(serial);
-  const pieces = tokenize(section, /yyyy|yy|y|mmmm|mmm|mm|m|MMMM|MMM|MM|M|dddd|ddd|dd|d|hh|h|HH|H|ss|s|am\/pm|AM\/PM|a\/p|A\/P/gy);
+  const pieces = tokenize(
+    section,
+    /yyyy|yy|y|mmmm|mmm|mm|m|MMMM|MMM|MM|M|dddd|ddd|dd|d|hh|h|HH|H|ss|s|am\/pm|AM\/PM|a\/p|A\/P/gy,
+  );
   const twelveHour = pieces.some((p) => p.token !== undefined && /^(am\/pm|a\/p)$/i.test(p.token));
   const tokenIndexes = pieces.map((p, i) => (p.token ? i : -1)).filter((i) => i >= 0);
   const isMinute = (index: number): boolean => {
@@ -273,7 +292,8 @@ function formatDateSection(serial: number, section: string, locale: string): str
       const lower = token.toLowerCase();
       if (lower.startsWith('y')) return lower.length <= 2 ? pad(parts.year % 100, 2) : String(parts.year);
       if (lower.startsWith('m') && !/am\/pm/i.test(token)) {
-        if (token[0] === 'm' && isMinute(index)) return lower.length === 1 ? String(parts.minute) : pad(parts.minute, 2);
+        if (token[0] === 'm' && isMinute(index))
+          return lower.length === 1 ? String(parts.minute) : pad(parts.minute, 2);
         if (lower.length === 1) return String(parts.month);
         if (lower.length === 2) return pad(parts.month, 2);
         const name = spec.monthNames[parts.month - 1] ?? '';
@@ -290,7 +310,8 @@ function formatDateSection(serial: number, section: string, locale: string): str
         return lower.length === 1 ? String(hour) : pad(hour, 2);
       }
       if (lower.startsWith('s')) return lower.length === 1 ? String(parts.second) : pad(parts.second, 2);
-      if (/^am\/pm$/i.test(token)) return parts.hour < 12 ? (token === 'am/pm' ? 'am' : 'AM') : token === 'am/pm' ? 'pm' : 'PM';
+      if (/^am\/pm$/i.test(token))
+        return parts.hour < 12 ? (token === 'am/pm' ? 'am' : 'AM') : token === 'am/pm' ? 'pm' : 'PM';
       if (/^a\/p$/i.test(token)) return parts.hour < 12 ? 'A' : 'P';
       return token;
     })

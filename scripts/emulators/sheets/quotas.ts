@@ -126,7 +126,12 @@ export class QuotaTracker {
           },
           {
             '@type': 'type.googleapis.com/google.rpc.Help',
-            links: [{ description: 'Request a higher quota limit.', url: 'https://cloud.google.com/docs/quotas/help/request_increase' }],
+            links: [
+              {
+                description: 'Request a higher quota limit.',
+                url: 'https://cloud.google.com/docs/quotas/help/request_increase',
+              },
+            ],
           },
         ],
       },

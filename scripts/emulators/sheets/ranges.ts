@@ -55,7 +55,10 @@ export function resolveRange(spreadsheet: SpreadsheetState, text: string): Resol
   const cleanBounds: A1Bounds = {};
   // A single cell is where a write starts, not a box it must fit in ('Sheet1!A1' takes any size).
   const anchorOnly =
-    bounds.startRow !== undefined && bounds.endRow === bounds.startRow + 1 && bounds.startCol !== undefined && bounds.endCol === bounds.startCol + 1;
+    bounds.startRow !== undefined &&
+    bounds.endRow === bounds.startRow + 1 &&
+    bounds.startCol !== undefined &&
+    bounds.endCol === bounds.startCol + 1;
   if (bounds.startRow !== undefined) cleanBounds.startRow = bounds.startRow;
   if (bounds.endRow !== undefined) cleanBounds.endRow = bounds.endRow;
   if (bounds.startCol !== undefined) cleanBounds.startCol = bounds.startCol;
@@ -72,7 +75,9 @@ export function resolveRange(spreadsheet: SpreadsheetState, text: string): Resol
 
 export function exceedsGridLimits(range: ResolvedRange): ApiError {
   const grid = range.sheet.properties.gridProperties;
-  return invalidArgument(`Range (${range.label}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`);
+  return invalidArgument(
+    `Range (${range.label}) exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`,
+  );
 }
 
 /** For reads: the range must start inside the grid; its far edges are clipped to it. */

@@ -8,7 +8,17 @@ import { errorCodeOfType } from './formula.js';
 import type { EvaluationSession } from './evaluation.js';
 import { getCell, isEmptyCell } from './grid.js';
 import { formatGeneralNumber, formatNumber, isDateTimeFormat } from './number-format.js';
-import type { CellFormat, ExtendedValue, Json, JsonObject, NumberFormat, ProtectedRange, Rect, SheetState, SpreadsheetState } from './types.js';
+import type {
+  CellFormat,
+  ExtendedValue,
+  Json,
+  JsonObject,
+  NumberFormat,
+  ProtectedRange,
+  Rect,
+  SheetState,
+  SpreadsheetState,
+} from './types.js';
 
 export const DEFAULT_ROW_HEIGHT = 21;
 export const DEFAULT_COLUMN_WIDTH = 100;
@@ -77,7 +87,8 @@ function deepMerge(base: JsonObject, overlay: JsonObject): JsonObject {
   const out: JsonObject = structuredClone(base);
   for (const [key, value] of Object.entries(overlay)) {
     const existing = out[key];
-    if (isObject(existing) && isObject(value) && !COLOR_KEYS.has(key)) out[key] = deepMerge(existing as JsonObject, value as JsonObject);
+    if (isObject(existing) && isObject(value) && !COLOR_KEYS.has(key))
+      out[key] = deepMerge(existing as JsonObject, value as JsonObject);
     else out[key] = structuredClone(value);
   }
   return out;
@@ -90,14 +101,20 @@ export function numberFormatOf(format: CellFormat | undefined): NumberFormat | u
   return numberFormat;
 }
 
-export function formattedValueOf(value: ExtendedValue | undefined, format: CellFormat | undefined, locale: string): string | undefined {
+export function formattedValueOf(
+  value: ExtendedValue | undefined,
+  format: CellFormat | undefined,
+  locale: string,
+): string | undefined {
   if (!value) return undefined;
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.boolValue !== undefined) return value.boolValue ? 'TRUE' : 'FALSE';
   if (value.errorValue) return errorCodeOfType(value.errorValue.type);
   if (value.numberValue !== undefined) {
     const numberFormat = numberFormatOf(format);
-    return numberFormat ? formatNumber(value.numberValue, numberFormat, locale) : formatGeneralNumber(value.numberValue, locale);
+    return numberFormat
+      ? formatNumber(value.numberValue, numberFormat, locale)
+      : formatGeneralNumber(value.numberValue, locale);
   }
   return undefined;
 }
@@ -139,9 +156,11 @@ export function renderCell(context: RenderContext, sheet: SheetState, row: numbe
   if (!cell || isEmptyCell(cell)) return {};
   const want = context.cellParts;
   const out: JsonObject = {};
-  if (cell.userEnteredValue && (!want || want.userEnteredValue)) out['userEnteredValue'] = structuredClone(cell.userEnteredValue) as JsonObject;
+  if (cell.userEnteredValue && (!want || want.userEnteredValue))
+    out['userEnteredValue'] = structuredClone(cell.userEnteredValue) as JsonObject;
   const needEffective = !want || want.effectiveValue || want.formattedValue;
-  const effective = cell.userEnteredValue && needEffective ? context.session.effectiveValue(sheet, row, col) : undefined;
+  const effective =
+    cell.userEnteredValue && needEffective ? context.session.effectiveValue(sheet, row, col) : undefined;
   if (effective && (!want || want.effectiveValue)) out['effectiveValue'] = effective as JsonObject;
   if (!want || want.formattedValue) {
     const formatted = formattedValueOf(effective, cell.userEnteredFormat, context.locale);
@@ -153,12 +172,16 @@ export function renderCell(context: RenderContext, sheet: SheetState, row: numbe
   if ((cell.userEnteredValue || cell.userEnteredFormat) && (!want || want.effectiveFormat)) {
     const keys = want?.effectiveFormatKeys ?? null;
     const userFormat = (cell.userEnteredFormat ?? {}) as JsonObject;
-    const effectiveFormat = keys ? outputFormat(deepMerge(pick(DEFAULT_CELL_FORMAT, keys), pick(userFormat, keys))) : outputFormat(deepMerge(DEFAULT_CELL_FORMAT, userFormat));
+    const effectiveFormat = keys
+      ? outputFormat(deepMerge(pick(DEFAULT_CELL_FORMAT, keys), pick(userFormat, keys)))
+      : outputFormat(deepMerge(DEFAULT_CELL_FORMAT, userFormat));
     if (Object.keys(effectiveFormat).length > 0) out['effectiveFormat'] = effectiveFormat;
   }
   if (cell.note !== undefined && cell.note !== '' && (!want || want.note)) out['note'] = cell.note;
-  if (cell.dataValidation && (!want || want.dataValidation)) out['dataValidation'] = structuredClone(cell.dataValidation);
-  if (cell.textFormatRuns && (!want || want.textFormatRuns)) out['textFormatRuns'] = structuredClone(cell.textFormatRuns);
+  if (cell.dataValidation && (!want || want.dataValidation))
+    out['dataValidation'] = structuredClone(cell.dataValidation);
+  if (cell.textFormatRuns && (!want || want.textFormatRuns))
+    out['textFormatRuns'] = structuredClone(cell.textFormatRuns);
   if (cell.hyperlink && (!want || want.hyperlink)) out['hyperlink'] = cell.hyperlink;
   return out;
 }
@@ -231,7 +254,11 @@ export function spreadsheetUrl(spreadsheetId: string): string {
   return `https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit`;
 }
 
-export function renderSpreadsheet(context: RenderContext, spreadsheet: SpreadsheetState, options: SpreadsheetRenderOptions): JsonObject {
+export function renderSpreadsheet(
+  context: RenderContext,
+  spreadsheet: SpreadsheetState,
+  options: SpreadsheetRenderOptions,
+): JsonObject {
   const sheets: Json[] = [];
   const ordered = [...spreadsheet.sheets].sort((a, b) => a.properties.index - b.properties.index);
   for (const sheet of ordered) {
@@ -241,9 +268,12 @@ export function renderSpreadsheet(context: RenderContext, spreadsheet: Spreadshe
     const rects = options.gridData?.get(sheetId);
     if (rects) out['data'] = rects.map((rect) => renderGridData(context, sheet, rect));
     if (sheet.merges.length > 0) out['merges'] = structuredClone(sheet.merges) as unknown as Json[];
-    if (sheet.conditionalFormats.length > 0) out['conditionalFormats'] = outputFormat(structuredClone(sheet.conditionalFormats) as unknown as Json[]);
+    if (sheet.conditionalFormats.length > 0)
+      out['conditionalFormats'] = outputFormat(structuredClone(sheet.conditionalFormats) as unknown as Json[]);
     if (sheet.protectedRanges.length > 0) {
-      out['protectedRanges'] = sheet.protectedRanges.map((range) => renderProtectedRange(range, options.canEditProtected(range)));
+      out['protectedRanges'] = sheet.protectedRanges.map((range) =>
+        renderProtectedRange(range, options.canEditProtected(range)),
+      );
     }
     sheets.push(out);
   }

@@ -59,7 +59,15 @@ import { createSpreadsheet, getSpreadsheet } from './sheets-api.js';
 import type { EmulatorStore } from './store.js';
 import type { ApiName, LogEntry, RequestKind, SpreadsheetState } from './types.js';
 import { handleViewerRequest, isViewerPath } from './viewer/viewer.js';
-import { appendValues, batchClearValues, batchGetValues, batchUpdateValues, clearValues, getValues, updateValues } from './values-api.js';
+import {
+  appendValues,
+  batchClearValues,
+  batchGetValues,
+  batchUpdateValues,
+  clearValues,
+  getValues,
+  updateValues,
+} from './values-api.js';
 
 const MAX_LOG_ENTRIES = 10_000;
 
@@ -112,7 +120,9 @@ function sheetsRoute(method: string, path: string): Route | null {
   });
   if (path === '/v4/spreadsheets') {
     return method === 'POST'
-      ? sheets('create', (context) => createSpreadsheet(context, (spreadsheet) => void addSpreadsheet(context, spreadsheet)))
+      ? sheets('create', (context) =>
+          createSpreadsheet(context, (spreadsheet) => void addSpreadsheet(context, spreadsheet)),
+        )
       : null;
   }
   if (!path.startsWith('/v4/spreadsheets/')) return null;
@@ -123,18 +133,40 @@ function sheetsRoute(method: string, path: string): Route | null {
   const tail = rest.slice(idMatch[0].length);
   if (tail === '') return method === 'GET' ? sheets('get', (context) => getSpreadsheet(context, id), id) : null;
   if (tail === ':batchUpdate' && method === 'POST') {
-    return sheets('batchUpdate', (context) => batchUpdateSpreadsheet(context, id, (s) => syncTitleToFile(context, s)), id);
+    return sheets(
+      'batchUpdate',
+      (context) => batchUpdateSpreadsheet(context, id, (s) => syncTitleToFile(context, s)),
+      id,
+    );
   }
   if (tail === ':getByDataFilter' && method === 'POST') {
-    return { ...sheets('getByDataFilter', () => { throw notImplemented('spreadsheets.getByDataFilter'); }, id), kind: 'read' };
+    return {
+      ...sheets(
+        'getByDataFilter',
+        () => {
+          throw notImplemented('spreadsheets.getByDataFilter');
+        },
+        id,
+      ),
+      kind: 'read',
+    };
   }
   if (tail.startsWith('/values:')) {
     const verb = tail.slice('/values:'.length);
-    if (verb === 'batchGet' && method === 'GET') return sheets('values.batchGet', (context) => batchGetValues(context, id), id);
-    if (verb === 'batchUpdate' && method === 'POST') return sheets('values.batchUpdate', (context) => batchUpdateValues(context, id), id);
-    if (verb === 'batchClear' && method === 'POST') return sheets('values.batchClear', (context) => batchClearValues(context, id), id);
+    if (verb === 'batchGet' && method === 'GET')
+      return sheets('values.batchGet', (context) => batchGetValues(context, id), id);
+    if (verb === 'batchUpdate' && method === 'POST')
+      return sheets('values.batchUpdate', (context) => batchUpdateValues(context, id), id);
+    if (verb === 'batchClear' && method === 'POST')
+      return sheets('values.batchClear', (context) => batchClearValues(context, id), id);
     if (method === 'POST' && /^(batchGetByDataFilter|batchUpdateByDataFilter|batchClearByDataFilter)$/.test(verb)) {
-      return sheets(`values.${verb}`, () => { throw notImplemented(`spreadsheets.values.${verb}`); }, id);
+      return sheets(
+        `values.${verb}`,
+        () => {
+          throw notImplemented(`spreadsheets.values.${verb}`);
+        },
+        id,
+      );
     }
     return null;
   }
@@ -171,8 +203,11 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
     const upload = path.slice('/upload/drive/v3/'.length).split('/').map(decodeSegment);
     if (upload[0] !== 'files') return null;
     if (upload.length === 1 && method === 'POST') return { ...drive('files.create', createFile), upload: true };
-    if (upload.length === 2 && method === 'PATCH') return { ...drive('files.update', (context) => updateFile(context, upload[1]!), upload[1]!), upload: true };
-    return drive('files.upload', () => { throw notImplemented('this Drive upload method'); });
+    if (upload.length === 2 && method === 'PATCH')
+      return { ...drive('files.update', (context) => updateFile(context, upload[1]!), upload[1]!), upload: true };
+    return drive('files.upload', () => {
+      throw notImplemented('this Drive upload method');
+    });
   }
   if (!path.startsWith('/drive/v3/')) return null;
   const segments = path.slice('/drive/v3/'.length).split('/').map(decodeSegment);
@@ -190,24 +225,31 @@ function driveRoute(method: string, path: string, deps: ServerDependencies): Rou
       if (method === 'DELETE') return drive('files.delete', (context) => deleteFile(context, fileId), fileId);
       return null;
     }
-    if (third === 'copy' && segments.length === 3 && method === 'POST') return drive('files.copy', (context) => copyFile(context, fileId), fileId);
+    if (third === 'copy' && segments.length === 3 && method === 'POST')
+      return drive('files.copy', (context) => copyFile(context, fileId), fileId);
     if (third === 'revisions' && method === 'GET') {
       if (segments.length === 3) return drive('revisions.list', (context) => listRevisions(context, fileId), fileId);
-      if (segments.length === 4) return drive('revisions.get', (context) => getRevision(context, fileId, fourth as string), fileId);
+      if (segments.length === 4)
+        return drive('revisions.get', (context) => getRevision(context, fileId, fourth as string), fileId);
     }
     if (third === 'permissions') {
-      if (segments.length === 3 && method === 'GET') return drive('permissions.list', (context) => listPermissions(context, fileId), fileId);
-      if (segments.length === 3 && method === 'POST') return drive('permissions.create', (context) => createPermission(context, fileId), fileId);
+      if (segments.length === 3 && method === 'GET')
+        return drive('permissions.list', (context) => listPermissions(context, fileId), fileId);
+      if (segments.length === 3 && method === 'POST')
+        return drive('permissions.create', (context) => createPermission(context, fileId), fileId);
       const permissionId = fourth as string;
-      if (segments.length === 4 && method === 'GET') return drive('permissions.get', (context) => getPermission(context, fileId, permissionId), fileId);
-      if (segments.length === 4 && method === 'DELETE') return drive('permissions.delete', (context) => deletePermission(context, fileId, permissionId), fileId);
+      if (segments.length === 4 && method === 'GET')
+        return drive('permissions.get', (context) => getPermission(context, fileId, permissionId), fileId);
+      if (segments.length === 4 && method === 'DELETE')
+        return drive('permissions.delete', (context) => deletePermission(context, fileId, permissionId), fileId);
     }
     return null;
   }
   if (first === 'changes') {
     if (segments.length === 1 && method === 'GET') return drive('changes.list', listChanges);
     if (second === 'startPageToken' && method === 'GET') return drive('changes.getStartPageToken', getStartPageToken);
-    if (second === 'watch' && method === 'POST') return drive('changes.watch', (context) => ({ body: deps.channels.watch(context) }));
+    if (second === 'watch' && method === 'POST')
+      return drive('changes.watch', (context) => ({ body: deps.channels.watch(context) }));
     return null;
   }
   if (first === 'drives') return sharedDriveRoute(method, segments, drive);
@@ -234,7 +276,12 @@ function readBody(req: IncomingMessage): Promise<ReceivedBody> {
       size += chunk.length;
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve({ bytes: size <= MAX_REQUEST_BYTES ? Buffer.concat(chunks) : Buffer.alloc(0), tooLarge: size > MAX_REQUEST_BYTES }));
+    req.on('end', () =>
+      resolve({
+        bytes: size <= MAX_REQUEST_BYTES ? Buffer.concat(chunks) : Buffer.alloc(0),
+        tooLarge: size > MAX_REQUEST_BYTES,
+      }),
+    );
     req.on('error', reject);
   });
 }
@@ -317,7 +364,9 @@ function checkFieldsParameter(api: SchemaApi, operator: string, query: URLSearch
     unknown = unknownMaskPath(api, responseType, fields, { keepWhitespace: api === 'sheets' });
   } catch (error) {
     if (!(error instanceof FieldMaskError)) throw error;
-    throw api === 'drive' ? driveInvalidFieldSelection(fields) : invalidArgument(`Invalid field selection: ${error.message}`);
+    throw api === 'drive'
+      ? driveInvalidFieldSelection(fields)
+      : invalidArgument(`Invalid field selection: ${error.message}`);
   }
   if (unknown === null) return;
   throw api === 'drive' ? driveInvalidFieldSelection(unknown.split('.').join('/')) : unknownFieldsPath(unknown);
@@ -338,7 +387,9 @@ function checkUpdateMasks(body: Record<string, unknown>): void {
       const mask = payload['fields'];
       if (mask === undefined || mask === null || mask === '') {
         if (OPTIONAL_UPDATE_MASKS.has(requestType)) continue;
-        throw invalidArgument(`${where}: At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)`);
+        throw invalidArgument(
+          `${where}: At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)`,
+        );
       }
       if (typeof mask !== 'string') continue;
       let unknown: string | null;
@@ -360,7 +411,8 @@ let requestTypesCache: Record<string, string> | undefined;
 function apiSchemaRequestTypes(): Record<string, string> {
   if (!requestTypesCache) {
     requestTypesCache = {};
-    for (const [name, type] of Object.entries(sheetsRequestSchema())) if (typeof type === 'string') requestTypesCache[name] = type;
+    for (const [name, type] of Object.entries(sheetsRequestSchema()))
+      if (typeof type === 'string') requestTypesCache[name] = type;
   }
   return requestTypesCache;
 }
@@ -396,15 +448,21 @@ function checkRequest(route: Route, query: URLSearchParams, received: ReceivedBo
  * (https://developers.google.com/workspace/drive/api/guides/manage-uploads). Resumable
  * uploads are not emulated.
  */
-function readUpload(query: URLSearchParams, contentType: string | undefined, bytes: Buffer): { metadata: unknown; upload: { bytes: Buffer; mimeType: string } } {
+function readUpload(
+  query: URLSearchParams,
+  contentType: string | undefined,
+  bytes: Buffer,
+): { metadata: unknown; upload: { bytes: Buffer; mimeType: string } } {
   const uploadType = query.get('uploadType');
-  if (uploadType === 'media') return { metadata: undefined, upload: { bytes, mimeType: contentType ?? 'application/octet-stream' } };
+  if (uploadType === 'media')
+    return { metadata: undefined, upload: { bytes, mimeType: contentType ?? 'application/octet-stream' } };
   if (uploadType !== 'multipart') {
     if (uploadType === 'resumable') throw notImplemented('resumable Drive uploads');
     throw invalidArgument(`Invalid value for uploadType: ${uploadType ?? '(missing)'}`);
   }
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
-  if (!/^multipart\/related/i.test(contentType ?? '') || !boundary) throw invalidArgument('Multipart uploads need a multipart/related body with a boundary.');
+  if (!/^multipart\/related/i.test(contentType ?? '') || !boundary)
+    throw invalidArgument('Multipart uploads need a multipart/related body with a boundary.');
   const delimiter = Buffer.from(`--${boundary}`);
   const parts: { headers: string; body: Buffer }[] = [];
   let at = bytes.indexOf(delimiter);
@@ -417,11 +475,15 @@ function readUpload(query: URLSearchParams, contentType: string | undefined, byt
     const split = part.indexOf('\r\n\r\n');
     if (split >= 0) {
       const body = part.subarray(split + 4);
-      parts.push({ headers: part.subarray(0, split).toString('utf8'), body: body.subarray(0, body.length - (body.subarray(-2).toString() === '\r\n' ? 2 : 0)) });
+      parts.push({
+        headers: part.subarray(0, split).toString('utf8'),
+        body: body.subarray(0, body.length - (body.subarray(-2).toString() === '\r\n' ? 2 : 0)),
+      });
     }
     at = next;
   }
-  if (parts.length !== 2) throw invalidArgument('A multipart upload has exactly two parts: the metadata, then the media.');
+  if (parts.length !== 2)
+    throw invalidArgument('A multipart upload has exactly two parts: the metadata, then the media.');
   const mediaType = /content-type:\s*([^\r\n;]+)/i.exec(parts[1]!.headers)?.[1]?.trim() ?? 'application/octet-stream';
   return { metadata: parseJsonBody(parts[0]!.body), upload: { bytes: parts[1]!.body, mimeType: mediaType } };
 }
@@ -447,11 +509,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     return;
   }
   const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=UTF-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
-function injectedError(api: ApiName, fault: Exclude<InjectedFault, 'timeout'>, kind: RequestKind, deps: ServerDependencies): ApiError {
+function injectedError(
+  api: ApiName,
+  fault: Exclude<InjectedFault, 'timeout'>,
+  kind: RequestKind,
+  deps: ServerDependencies,
+): ApiError {
   if (fault === 'rate403') return driveRateLimit403(deps.faults.reason403(), deps.projectNumber);
   if (api === 'drive') {
     if (fault === 'rate429') return new DriveApiError(429, 'Rate Limit Exceeded', 'rateLimitExceeded');
@@ -460,7 +530,11 @@ function injectedError(api: ApiName, fault: Exclude<InjectedFault, 'timeout'>, k
   }
   if (fault === 'rate429') {
     const limits = deps.quotas.current;
-    return deps.quotas.exceeded(kind, 'user', kind === 'read' ? limits.readPerMinutePerUser : limits.writePerMinutePerUser);
+    return deps.quotas.exceeded(
+      kind,
+      'user',
+      kind === 'read' ? limits.readPerMinutePerUser : limits.writePerMinutePerUser,
+    );
   }
   return fault === 'rate500' ? internalError() : unavailable();
 }
@@ -519,14 +593,19 @@ export class EmulatorHttpServer {
     // The read-only viewer (`/`, `/view/…`): no Google API path starts so.
     if (isViewerPath(path) && handleViewerRequest(method, url, this.deps.store, res)) return;
     if (path.startsWith('/emulator/')) {
-      if (!(await this.deps.debug.handle(method, path, res))) sendJson(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
+      if (!(await this.deps.debug.handle(method, path, res)))
+        sendJson(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
       return;
     }
     let route: Route | null;
     try {
       route = sheetsRoute(method, path) ?? driveRoute(method, path, this.deps);
     } catch (error) {
-      sendJson(res, error instanceof ApiError ? error.code : 500, (error instanceof ApiError ? error : internalError()).toBody());
+      sendJson(
+        res,
+        error instanceof ApiError ? error.code : 500,
+        (error instanceof ApiError ? error : internalError()).toBody(),
+      );
       return;
     }
     if (!route) {
@@ -554,7 +633,8 @@ export class EmulatorHttpServer {
     let upload: RequestContext['upload'];
     try {
       body = checkRequest(route, url.searchParams, received);
-      if (route.upload) ({ metadata: body, upload } = readUpload(url.searchParams, req.headers['content-type'], received.bytes));
+      if (route.upload)
+        ({ metadata: body, upload } = readUpload(url.searchParams, req.headers['content-type'], received.bytes));
     } catch (error) {
       const refusal = error instanceof ApiError ? error : internalError();
       if (!(error instanceof ApiError)) console.error(`[sheets-emulator] ${route.op} check failed`, error);
@@ -562,7 +642,10 @@ export class EmulatorHttpServer {
       sendJson(res, refusal.code, refusal.toBody());
       return;
     }
-    const decision: FaultDecision = this.deps.faults.decide(route.api, { op: route.op, ...(route.spreadsheetId !== undefined ? { spreadsheetId: route.spreadsheetId } : {}) });
+    const decision: FaultDecision = this.deps.faults.decide(route.api, {
+      op: route.op,
+      ...(route.spreadsheetId !== undefined ? { spreadsheetId: route.spreadsheetId } : {}),
+    });
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.fault && decision.fault !== 'timeout') {
       const error = injectedError(route.api, decision.fault, route.kind, this.deps);
@@ -574,7 +657,9 @@ export class EmulatorHttpServer {
     let responseBody: unknown;
     const applies = decision.fault !== 'timeout' || decision.applyBeforeTimeout;
     let quotaError: ApiError | null = null;
-    if (applies) quotaError = route.api === 'sheets' ? this.deps.quotas.consume(user, route.kind) : this.deps.quotas.consumeDrive(user);
+    if (applies)
+      quotaError =
+        route.api === 'sheets' ? this.deps.quotas.consume(user, route.kind) : this.deps.quotas.consumeDrive(user);
     if (quotaError) {
       status = quotaError.code;
       responseBody = quotaError.toBody();

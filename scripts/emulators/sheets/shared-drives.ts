@@ -57,7 +57,10 @@ export function drivesOf(context: RequestContext): Record<string, SharedDriveSta
 }
 
 export function sharedDriveNotFound(driveId: string): DriveApiError {
-  return new DriveApiError(404, `Shared drive not found: ${driveId}`, 'notFound', { location: 'driveId', locationType: 'parameter' });
+  return new DriveApiError(404, `Shared drive not found: ${driveId}`, 'notFound', {
+    location: 'driveId',
+    locationType: 'parameter',
+  });
 }
 
 function memberRole(drive: SharedDriveState, user: string): PermissionRole | undefined {
@@ -85,16 +88,25 @@ export function visibleToCaller(context: RequestContext, file: DriveFileState): 
  * `corpora=drive` and `driveId` go together; shared-drive items appear only with
  * includeItemsFromAllDrives=true.
  */
-export function listScope(context: RequestContext, { corporaParameter }: { corporaParameter: boolean }): (file: DriveFileState) => boolean {
+export function listScope(
+  context: RequestContext,
+  { corporaParameter }: { corporaParameter: boolean },
+): (file: DriveFileState) => boolean {
   const driveId = context.query.get('driveId');
   const corpora = context.query.get('corpora');
   if (corporaParameter && (driveId !== null) !== (corpora === 'drive')) {
-    throw new DriveApiError(400, 'The driveId parameter must be specified if and only if corpora is set to drive.', 'invalid', {
-      location: driveId === null ? 'driveId' : 'corpora',
-      locationType: 'parameter',
-    });
+    throw new DriveApiError(
+      400,
+      'The driveId parameter must be specified if and only if corpora is set to drive.',
+      'invalid',
+      {
+        location: driveId === null ? 'driveId' : 'corpora',
+        locationType: 'parameter',
+      },
+    );
   }
-  const includeAll = queryFlag(context.query, 'includeItemsFromAllDrives') && queryFlag(context.query, 'supportsAllDrives');
+  const includeAll =
+    queryFlag(context.query, 'includeItemsFromAllDrives') && queryFlag(context.query, 'supportsAllDrives');
   if (driveId !== null) {
     driveForMember(context, driveId);
     return (file) => includeAll && file.driveId === driveId;
@@ -135,7 +147,8 @@ function restrictionsPatch(value: unknown): Partial<SharedDriveRestrictions> {
   if (typeof value !== 'object' || Array.isArray(value)) throw driveInvalidValue('restrictions');
   const out: Partial<SharedDriveRestrictions> = {};
   for (const [key, entryValue] of Object.entries(value as Record<string, unknown>)) {
-    if (!(key in DEFAULT_RESTRICTIONS) || typeof entryValue !== 'boolean') throw driveInvalidValue(`restrictions.${key}`);
+    if (!(key in DEFAULT_RESTRICTIONS) || typeof entryValue !== 'boolean')
+      throw driveInvalidValue(`restrictions.${key}`);
     out[key as keyof SharedDriveRestrictions] = entryValue;
   }
   return out;
@@ -143,7 +156,11 @@ function restrictionsPatch(value: unknown): Partial<SharedDriveRestrictions> {
 
 export function createDrive(context: RequestContext): ApiResponse {
   const requestId = context.query.get('requestId');
-  if (!requestId) throw new DriveApiError(400, 'Required parameter: requestId', 'required', { location: 'requestId', locationType: 'parameter' });
+  if (!requestId)
+    throw new DriveApiError(400, 'Required parameter: requestId', 'required', {
+      location: 'requestId',
+      locationType: 'parameter',
+    });
   const drives = drivesOf(context);
   const again = Object.values(drives).find((d) => d.requestId === requestId);
   if (again) return { body: project(context, renderDrive(again, context.user), 'kind,id,name') };
@@ -170,7 +187,13 @@ export function getDrive(context: RequestContext, driveId: string): ApiResponse 
 
 export function listDrives(context: RequestContext): ApiResponse {
   const mine = Object.values(drivesOf(context)).filter((d) => memberRole(d, context.user) !== undefined);
-  return { body: project(context, { kind: 'drive#driveList', drives: mine.map((d) => renderDrive(d, context.user)) }, 'kind,nextPageToken,drives(kind,id,name)') };
+  return {
+    body: project(
+      context,
+      { kind: 'drive#driveList', drives: mine.map((d) => renderDrive(d, context.user)) },
+      'kind,nextPageToken,drives(kind,id,name)',
+    ),
+  };
 }
 
 export function updateDrive(context: RequestContext, driveId: string): ApiResponse {
@@ -185,22 +208,38 @@ export function updateDrive(context: RequestContext, driveId: string): ApiRespon
 
 /** permissions.create on a shared drive's id: adds a member (organizers only). */
 export function addDriveMember(context: RequestContext, driveId: string): ApiResponse {
-  if (!queryFlag(context.query, 'supportsAllDrives')) throw new DriveApiError(404, `File not found: ${driveId}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
+  if (!queryFlag(context.query, 'supportsAllDrives'))
+    throw new DriveApiError(404, `File not found: ${driveId}.`, 'notFound', {
+      location: 'fileId',
+      locationType: 'parameter',
+    });
   const drive = driveForMember(context, driveId);
   if (memberRole(drive, context.user) !== 'organizer') throw driveInsufficientPermissions();
   const body = bodyObject(context);
   const email = typeof body['emailAddress'] === 'string' ? body['emailAddress'] : '';
   const role = body['role'] as PermissionRole;
-  if (body['type'] !== 'user' || !email) throw driveBadRequest('The emulator adds shared drive members by user e-mail only.', 'invalidSharingRequest');
-  if (!['organizer', 'fileOrganizer', 'writer', 'commenter', 'reader'].includes(role)) throw driveInvalidValue('permission.role');
+  if (body['type'] !== 'user' || !email)
+    throw driveBadRequest('The emulator adds shared drive members by user e-mail only.', 'invalidSharingRequest');
+  if (!['organizer', 'fileOrganizer', 'writer', 'commenter', 'reader'].includes(role))
+    throw driveInvalidValue('permission.role');
   if (drive.restrictions.domainUsersOnly && domainOf(email) !== drive.domain) throw outsideDomain();
   drive.members[email.toLowerCase()] = role;
   context.store.markDirty();
-  return { body: project(context, { kind: 'drive#permission', id: permissionIdFor(email), type: 'user', role, emailAddress: email }, 'kind,id,type,role') };
+  return {
+    body: project(
+      context,
+      { kind: 'drive#permission', id: permissionIdFor(email), type: 'user', role, emailAddress: email },
+      'kind,id,type,role',
+    ),
+  };
 }
 
 function outsideDomain(): DriveApiError {
-  return new DriveApiError(403, 'The user does not have permission to share this item outside the shared drive\'s organization.', 'teamDriveDomainUsersOnlyRestriction');
+  return new DriveApiError(
+    403,
+    "The user does not have permission to share this item outside the shared drive's organization.",
+    'teamDriveDomainUsersOnlyRestriction',
+  );
 }
 
 /**
@@ -223,14 +262,23 @@ export function checkSharing(
         (grant.emailAddress !== undefined && domainOf(grant.emailAddress) !== drive.domain);
       if (restrictions.domainUsersOnly && outside) throw outsideDomain();
       if (restrictions.driveMembersOnly && !(grant.emailAddress && memberRole(drive, grant.emailAddress))) {
-        throw new DriveApiError(403, 'Only members of this shared drive can be given access to its items.', 'teamDriveTeamMembersOnlyRestriction');
+        throw new DriveApiError(
+          403,
+          'Only members of this shared drive can be given access to its items.',
+          'teamDriveTeamMembersOnlyRestriction',
+        );
       }
     }
   } else if (file.writersCanShare === false && !isOwner) {
     throw driveInsufficientPermissions();
   }
   const email = grant.emailAddress;
-  if ((grant.type === 'user' || grant.type === 'group') && email && !hasGoogleAccount(email) && context.query.get('sendNotificationEmail') === 'false') {
+  if (
+    (grant.type === 'user' || grant.type === 'group') &&
+    email &&
+    !hasGoogleAccount(email) &&
+    context.query.get('sendNotificationEmail') === 'false'
+  ) {
     // Google's wording as its Drive UI and API report it (the message is the "User message").
     throw new DriveApiError(
       400,
@@ -250,7 +298,11 @@ export function notificationOf(context: RequestContext, type: string): { message
 type RouteRun = (context: RequestContext) => ApiResponse;
 
 /** `/drive/v3/drives[/{driveId}]`: the server passes its route builder so logging stays uniform. */
-export function sharedDriveRoute<R>(method: string, segments: string[], route: (op: string, run: RouteRun) => R): R | null {
+export function sharedDriveRoute<R>(
+  method: string,
+  segments: string[],
+  route: (op: string, run: RouteRun) => R,
+): R | null {
   const driveId = segments[1];
   if (segments.length === 1) {
     if (method === 'GET') return route('drives.list', listDrives);

@@ -37,7 +37,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function nonNegativeInt(value: unknown, where: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidArgument(`${where} must be a non-negative integer.`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw invalidArgument(`${where} must be a non-negative integer.`);
   return value;
 }
 
@@ -55,7 +56,11 @@ export function defaultSheetTitle(spreadsheet: SpreadsheetState): string {
 }
 
 /** Builds sheet properties from a request, validating id and title against the spreadsheet. */
-export function newSheetProperties(spreadsheet: SpreadsheetState, input: Record<string, unknown>, where: string): SheetProperties {
+export function newSheetProperties(
+  spreadsheet: SpreadsheetState,
+  input: Record<string, unknown>,
+  where: string,
+): SheetProperties {
   const takenIds = new Set(spreadsheet.sheets.map((sheet) => sheet.properties.sheetId));
   let sheetId = nonNegativeInt(input['sheetId'], `${where}.sheetId`);
   if (sheetId !== undefined && takenIds.has(sheetId)) {
@@ -70,8 +75,10 @@ export function newSheetProperties(spreadsheet: SpreadsheetState, input: Record<
   }
   const grid = isObject(input['gridProperties']) ? input['gridProperties'] : {};
   const rowCount = nonNegativeInt(grid['rowCount'], `${where}.gridProperties.rowCount`) ?? DEFAULT_ROW_COUNT;
-  const columnCount = nonNegativeInt(grid['columnCount'], `${where}.gridProperties.columnCount`) ?? DEFAULT_COLUMN_COUNT;
-  if (rowCount < 1 || columnCount < 1) throw invalidArgument(`${where}: A sheet must have at least one row and one column.`);
+  const columnCount =
+    nonNegativeInt(grid['columnCount'], `${where}.gridProperties.columnCount`) ?? DEFAULT_COLUMN_COUNT;
+  if (rowCount < 1 || columnCount < 1)
+    throw invalidArgument(`${where}: A sheet must have at least one row and one column.`);
   const properties: SheetProperties = {
     sheetId,
     title,
@@ -87,12 +94,21 @@ export function newSheetProperties(spreadsheet: SpreadsheetState, input: Record<
   if (input['hidden'] === true) properties.hidden = true;
   if (input['rightToLeft'] === true) properties.rightToLeft = true;
   if (isObject(input['tabColor'])) properties.tabColor = structuredClone(input['tabColor']) as Color;
-  if (isObject(input['tabColorStyle'])) properties.tabColorStyle = structuredClone(input['tabColorStyle']) as JsonObject;
+  if (isObject(input['tabColorStyle']))
+    properties.tabColorStyle = structuredClone(input['tabColorStyle']) as JsonObject;
   return properties;
 }
 
 export function emptySheet(properties: SheetProperties): SheetState {
-  return { properties, rows: [], rowMetadata: [], columnMetadata: [], merges: [], conditionalFormats: [], protectedRanges: [] };
+  return {
+    properties,
+    rows: [],
+    rowMetadata: [],
+    columnMetadata: [],
+    merges: [],
+    conditionalFormats: [],
+    protectedRanges: [],
+  };
 }
 
 export function checkGridRange(sheet: SheetState, range: GridRange, where: string): Rect {
@@ -115,12 +131,19 @@ export function checkGridRange(sheet: SheetState, range: GridRange, where: strin
 }
 
 export function newProtectedRangeId(spreadsheet: SpreadsheetState): number {
-  const taken = new Set(spreadsheet.sheets.flatMap((sheet) => sheet.protectedRanges.map((range) => range.protectedRangeId)));
+  const taken = new Set(
+    spreadsheet.sheets.flatMap((sheet) => sheet.protectedRanges.map((range) => range.protectedRangeId)),
+  );
   return newSheetId(taken);
 }
 
 /** Normalises a ProtectedRange from a request; the creator is always among the editors. */
-export function buildProtectedRange(spreadsheet: SpreadsheetState, input: Record<string, unknown>, creator: string, where: string): ProtectedRange {
+export function buildProtectedRange(
+  spreadsheet: SpreadsheetState,
+  input: Record<string, unknown>,
+  creator: string,
+  where: string,
+): ProtectedRange {
   if (!isObject(input['range'])) {
     throw invalidArgument(`${where}: A protected range needs a range (named ranges are not emulated).`);
   }
@@ -129,18 +152,26 @@ export function buildProtectedRange(spreadsheet: SpreadsheetState, input: Record
   const protectedRange: ProtectedRange = { protectedRangeId: newProtectedRangeId(spreadsheet), range };
   if (typeof input['description'] === 'string') protectedRange.description = input['description'];
   if (input['warningOnly'] === true) protectedRange.warningOnly = true;
-  const unprotected = Array.isArray(input['unprotectedRanges']) ? (structuredClone(input['unprotectedRanges']) as GridRange[]) : [];
+  const unprotected = Array.isArray(input['unprotectedRanges'])
+    ? (structuredClone(input['unprotectedRanges']) as GridRange[])
+    : [];
   const isWholeSheet =
-    range.startRowIndex === undefined && range.endRowIndex === undefined && range.startColumnIndex === undefined && range.endColumnIndex === undefined;
+    range.startRowIndex === undefined &&
+    range.endRowIndex === undefined &&
+    range.startColumnIndex === undefined &&
+    range.endColumnIndex === undefined;
   if (unprotected.length > 0 && !isWholeSheet) {
     throw invalidArgument(`${where}: Unprotected ranges can only be set on a protected sheet.`);
   }
-  if (unprotected.length > 0) protectedRange.unprotectedRanges = unprotected.map((r) => ({ ...r, sheetId: r.sheetId ?? range.sheetId }));
+  if (unprotected.length > 0)
+    protectedRange.unprotectedRanges = unprotected.map((r) => ({ ...r, sheetId: r.sheetId ?? range.sheetId }));
   if (protectedRange.warningOnly && isObject(input['editors'])) {
     throw invalidArgument(`${where}: Editors cannot be set on a warning-only protected range.`);
   }
   if (!protectedRange.warningOnly) {
-    const editors = isObject(input['editors']) ? (structuredClone(input['editors']) as ProtectedRange['editors'] & object) : {};
+    const editors = isObject(input['editors'])
+      ? (structuredClone(input['editors']) as ProtectedRange['editors'] & object)
+      : {};
     const users = new Set((editors.users ?? []).map((email) => email));
     users.add(creator);
     protectedRange.editors = { ...editors, users: [...users] };
@@ -160,7 +191,9 @@ function writeGridData(sheet: SheetState, data: Record<string, unknown>, where: 
       const row = startRow + index;
       const column = startCol + valueIndex;
       if (row >= grid.rowCount || column >= grid.columnCount) {
-        throw invalidArgument(`${where}: GridData exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`);
+        throw invalidArgument(
+          `${where}: GridData exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`,
+        );
       }
       validateCellData(cellData, where);
       applyCellData(sheet, row, column, cellData, WHOLE_CELL_MASK);
@@ -182,7 +215,11 @@ function writeGridData(sheet: SheetState, data: Record<string, unknown>, where: 
 }
 
 /** Builds a spreadsheet from a Spreadsheet resource (the spreadsheets.create body). */
-export function buildSpreadsheet(body: Record<string, unknown>, creator: string, spreadsheetId = newFileId()): SpreadsheetState {
+export function buildSpreadsheet(
+  body: Record<string, unknown>,
+  creator: string,
+  spreadsheetId = newFileId(),
+): SpreadsheetState {
   const props = isObject(body['properties']) ? body['properties'] : {};
   const spreadsheet: SpreadsheetState = {
     spreadsheetId,
@@ -200,7 +237,8 @@ export function buildSpreadsheet(body: Record<string, unknown>, creator: string,
   sheetInputs.forEach((input, inputIndex) => {
     const id = isObject(input) && isObject(input['properties']) ? input['properties']['sheetId'] : undefined;
     if (typeof id === 'number') {
-      if (explicitIds.has(id)) throw invalidArgument(`Invalid sheets[${inputIndex}]: Sheet with id ${id} already exists.`);
+      if (explicitIds.has(id))
+        throw invalidArgument(`Invalid sheets[${inputIndex}]: Sheet with id ${id} already exists.`);
       explicitIds.add(id);
     }
   });
@@ -228,20 +266,28 @@ export function buildSpreadsheet(body: Record<string, unknown>, creator: string,
       });
     }
     if (Array.isArray(sheetInput['conditionalFormats'])) {
-      sheet.conditionalFormats = (structuredClone(sheetInput['conditionalFormats']) as ConditionalFormatRule[]).map((rule) => ({
-        ...rule,
-        ranges: (rule.ranges ?? []).map((range) => ({ ...range, sheetId: sheet.properties.sheetId })),
-      }));
+      sheet.conditionalFormats = (structuredClone(sheetInput['conditionalFormats']) as ConditionalFormatRule[]).map(
+        (rule) => ({
+          ...rule,
+          ranges: (rule.ranges ?? []).map((range) => ({ ...range, sheetId: sheet.properties.sheetId })),
+        }),
+      );
     }
     if (Array.isArray(sheetInput['protectedRanges'])) {
       sheetInput['protectedRanges'].forEach((range, rangeIndex) => {
         if (!isObject(range)) return;
-        const withSheet = { ...range, range: { ...(isObject(range['range']) ? range['range'] : {}), sheetId: sheet.properties.sheetId } };
-        sheet.protectedRanges.push(buildProtectedRange(spreadsheet, withSheet, creator, `${where}.protectedRanges[${rangeIndex}]`));
+        const withSheet = {
+          ...range,
+          range: { ...(isObject(range['range']) ? range['range'] : {}), sheetId: sheet.properties.sheetId },
+        };
+        sheet.protectedRanges.push(
+          buildProtectedRange(spreadsheet, withSheet, creator, `${where}.protectedRanges[${rangeIndex}]`),
+        );
       });
     }
   });
-  if (spreadsheet.sheets.length === 0) spreadsheet.sheets.push(emptySheet(newSheetProperties(spreadsheet, {}, 'Invalid sheets[0]')));
+  if (spreadsheet.sheets.length === 0)
+    spreadsheet.sheets.push(emptySheet(newSheetProperties(spreadsheet, {}, 'Invalid sheets[0]')));
   assertWithinCellLimit(spreadsheet);
   spreadsheet.sheets.sort((a, b) => a.properties.index - b.properties.index);
   spreadsheet.sheets.forEach((sheet, index) => (sheet.properties.index = index));
@@ -259,7 +305,17 @@ export function parseFieldsParam(context: RequestContext): MaskTree | null {
   }
 }
 
-const CELL_PARTS = ['userEnteredValue', 'effectiveValue', 'formattedValue', 'userEnteredFormat', 'effectiveFormat', 'note', 'dataValidation', 'textFormatRuns', 'hyperlink'] as const;
+const CELL_PARTS = [
+  'userEnteredValue',
+  'effectiveValue',
+  'formattedValue',
+  'userEnteredFormat',
+  'effectiveFormat',
+  'note',
+  'dataValidation',
+  'textFormatRuns',
+  'hyperlink',
+] as const;
 
 /** What of each cell the mask selects; null (everything) without a mask. */
 function cellPartsOf(mask: MaskTree | null): CellParts | undefined {
@@ -271,17 +327,35 @@ function cellPartsOf(mask: MaskTree | null): CellParts | undefined {
   return parts;
 }
 
-export function renderForUser(context: RequestContext, spreadsheet: SpreadsheetState, ownerEmail: string, gridData?: Map<number, Rect[]>, onlySheets?: Set<number>, mask: MaskTree | null = null): JsonObject {
+export function renderForUser(
+  context: RequestContext,
+  spreadsheet: SpreadsheetState,
+  ownerEmail: string,
+  gridData?: Map<number, Rect[]>,
+  onlySheets?: Set<number>,
+  mask: MaskTree | null = null,
+): JsonObject {
   const identity = { user: context.user, ownerEmail };
   const cellParts = cellPartsOf(mask);
   return renderSpreadsheet(
-    { session: new EvaluationSession(spreadsheet), locale: spreadsheet.properties.locale, ...(cellParts ? { cellParts } : {}) },
+    {
+      session: new EvaluationSession(spreadsheet),
+      locale: spreadsheet.properties.locale,
+      ...(cellParts ? { cellParts } : {}),
+    },
     spreadsheet,
-    { ...(gridData ? { gridData } : {}), ...(onlySheets ? { onlySheets } : {}), canEditProtected: (range) => canEditProtectedCells(identity, range) },
+    {
+      ...(gridData ? { gridData } : {}),
+      ...(onlySheets ? { onlySheets } : {}),
+      canEditProtected: (range) => canEditProtectedCells(identity, range),
+    },
   );
 }
 
-export function createSpreadsheet(context: RequestContext, onCreated: (spreadsheet: SpreadsheetState) => void): ApiResponse {
+export function createSpreadsheet(
+  context: RequestContext,
+  onCreated: (spreadsheet: SpreadsheetState) => void,
+): ApiResponse {
   const mask = parseFieldsParam(context);
   const spreadsheet = buildSpreadsheet(bodyObject(context), context.user);
   onCreated(spreadsheet);
@@ -309,7 +383,13 @@ export function getSpreadsheet(context: RequestContext, spreadsheetId: string): 
   } else if (includeGridData) {
     gridData = new Map(spreadsheet.sheets.map((sheet) => [sheet.properties.sheetId, [sheetRect(sheet)]]));
   }
-  const rendered = renderForUser(context, spreadsheet, file.ownerEmail, includeGridData ? gridData : undefined, onlySheets, mask);
+  const rendered = renderForUser(
+    context,
+    spreadsheet,
+    file.ownerEmail,
+    includeGridData ? gridData : undefined,
+    onlySheets,
+    mask,
+  );
   return { body: mask ? projectFields(rendered, mask) : rendered };
 }
-

@@ -48,10 +48,12 @@ export async function loadState(stateDir: string): Promise<EmulatorState | null>
   const index = await readJson<DriveIndex>(join(stateDir, DRIVE_FILE));
   if (!index) {
     const legacy = await readJson<EmulatorState>(join(stateDir, LEGACY_STATE_FILE));
-    if (legacy && legacy.formatVersion !== 1) throw new Error(`Unsupported emulator state format ${String(legacy.formatVersion)} in ${stateDir}`);
+    if (legacy && legacy.formatVersion !== 1)
+      throw new Error(`Unsupported emulator state format ${String(legacy.formatVersion)} in ${stateDir}`);
     return legacy;
   }
-  if (index.formatVersion !== 1) throw new Error(`Unsupported emulator state format ${String(index.formatVersion)} in ${stateDir}`);
+  if (index.formatVersion !== 1)
+    throw new Error(`Unsupported emulator state format ${String(index.formatVersion)} in ${stateDir}`);
   const spreadsheets: Record<string, SpreadsheetState> = {};
   let names: string[] = [];
   try {
@@ -112,7 +114,8 @@ export class EmulatorStore {
   setDriveBehaviour(settings: Partial<DriveBehaviour>): void {
     const next = { ...this.behaviour, ...settings };
     const { min, max } = next.versionStep;
-    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) throw new Error('versionStep must be integers with 1 <= min <= max');
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min)
+      throw new Error('versionStep must be integers with 1 <= min <= max');
     if (!(next.metadataLagMs >= 0)) throw new Error('metadataLagMs must be >= 0');
     this.behaviour = next;
     if (settings.seed !== undefined) this.random = mulberry32(settings.seed);
@@ -222,16 +225,18 @@ export class EmulatorStore {
     this.firstSave = false;
     const sheetTexts = [...ids].map((id) => [id, spreadsheets[id] ? JSON.stringify(spreadsheets[id]) : null] as const);
     // A failed earlier write must not block later ones.
-    this.saving = this.saving.catch(() => undefined).then(async () => {
-      await mkdir(join(stateDir, SPREADSHEETS_DIR), { recursive: true });
-      for (const [id, text] of sheetTexts) {
-        const target = join(stateDir, SPREADSHEETS_DIR, `${id}.json`);
-        if (text === null) await rm(target, { force: true });
-        else await writeAtomically(target, text);
-      }
-      await writeAtomically(join(stateDir, DRIVE_FILE), indexText);
-      await rm(join(stateDir, LEGACY_STATE_FILE), { force: true });
-    });
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(join(stateDir, SPREADSHEETS_DIR), { recursive: true });
+        for (const [id, text] of sheetTexts) {
+          const target = join(stateDir, SPREADSHEETS_DIR, `${id}.json`);
+          if (text === null) await rm(target, { force: true });
+          else await writeAtomically(target, text);
+        }
+        await writeAtomically(join(stateDir, DRIVE_FILE), indexText);
+        await rm(join(stateDir, LEGACY_STATE_FILE), { force: true });
+      });
     return this.saving;
   }
 }

@@ -27,7 +27,8 @@ function shiftGridRange(range: GridRange, dimension: Dimension, index: number, c
   }
   const removed = -count;
   const deleteEnd = index + removed;
-  const newStart = start === undefined ? undefined : start < index ? start : start >= deleteEnd ? start - removed : index;
+  const newStart =
+    start === undefined ? undefined : start < index ? start : start >= deleteEnd ? start - removed : index;
   const newEnd = end === undefined ? undefined : end <= index ? end : end >= deleteEnd ? end - removed : index;
   if (newStart !== undefined) range[startKey] = newStart;
   if (newEnd !== undefined) range[endKey] = newEnd;
@@ -49,7 +50,9 @@ function shiftSheetObjects(sheet: SheetState, dimension: Dimension, index: numbe
   sheet.merges = sheet.merges.filter((merge) => shiftGridRange(merge, dimension, index, count) && !isSingleCell(merge));
   sheet.protectedRanges = sheet.protectedRanges.filter((protectedRange) => {
     if (protectedRange.unprotectedRanges) {
-      protectedRange.unprotectedRanges = protectedRange.unprotectedRanges.filter((r) => shiftGridRange(r, dimension, index, count));
+      protectedRange.unprotectedRanges = protectedRange.unprotectedRanges.filter((r) =>
+        shiftGridRange(r, dimension, index, count),
+      );
     }
     return !protectedRange.range || shiftGridRange(protectedRange.range, dimension, index, count);
   });
@@ -59,7 +62,13 @@ function shiftSheetObjects(sheet: SheetState, dimension: Dimension, index: numbe
   });
 }
 
-function shiftEndpoint(endpoint: RefEndpoint, dimension: Dimension, index: number, count: number, edge: 'start' | 'end' | 'cell'): RefEndpoint | null {
+function shiftEndpoint(
+  endpoint: RefEndpoint,
+  dimension: Dimension,
+  index: number,
+  count: number,
+  edge: 'start' | 'end' | 'cell',
+): RefEndpoint | null {
   const key = dimension === 'ROWS' ? 'row' : 'col';
   const value = endpoint[key];
   if (value === undefined) return endpoint;
@@ -69,7 +78,13 @@ function shiftEndpoint(endpoint: RefEndpoint, dimension: Dimension, index: numbe
 }
 
 /** Rewrites formula references into `target` across the whole spreadsheet. */
-export function shiftFormulaReferences(spreadsheet: SpreadsheetState, target: SheetState, dimension: Dimension, index: number, count: number): void {
+export function shiftFormulaReferences(
+  spreadsheet: SpreadsheetState,
+  target: SheetState,
+  dimension: Dimension,
+  index: number,
+  count: number,
+): void {
   const targetTitle = target.properties.title.toLowerCase();
   for (const sheet of spreadsheet.sheets) {
     const rewrite = (ref: Reference): Reference | 'deleted' | null => {
@@ -109,7 +124,9 @@ export function renameSheetReferences(spreadsheet: SpreadsheetState, oldTitle: s
       for (const cell of cells ?? []) {
         const formula = cell?.userEnteredValue?.formulaValue;
         if (!cell || formula === undefined) continue;
-        const rewritten = rewriteReferences(formula, (ref) => (ref.sheet !== null && ref.sheet.toLowerCase() === old ? { ...ref, sheet: newTitle } : null));
+        const rewritten = rewriteReferences(formula, (ref) =>
+          ref.sheet !== null && ref.sheet.toLowerCase() === old ? { ...ref, sheet: newTitle } : null,
+        );
         if (rewritten !== formula) cell.userEnteredValue = { formulaValue: rewritten };
       }
     }
@@ -162,12 +179,19 @@ export function insertDimensionInto(
   const metadata = dimension === 'ROWS' ? sheet.rowMetadata : sheet.columnMetadata;
   const templateMeta: DimensionProperties | null = hasSource ? (metadata[sourceIndex] ?? null) : null;
   const pixelOnly = templateMeta?.pixelSize !== undefined ? { pixelSize: templateMeta.pixelSize } : null;
-  if (metadata.length > index) metadata.splice(index, 0, ...Array.from({ length: count }, () => (pixelOnly ? { ...pixelOnly } : null)));
+  if (metadata.length > index)
+    metadata.splice(index, 0, ...Array.from({ length: count }, () => (pixelOnly ? { ...pixelOnly } : null)));
   shiftSheetObjects(sheet, dimension, index, count);
   shiftFormulaReferences(spreadsheet, sheet, dimension, index, count);
 }
 
-export function deleteDimensionFrom(spreadsheet: SpreadsheetState, sheet: SheetState, dimension: Dimension, start: number, end: number): void {
+export function deleteDimensionFrom(
+  spreadsheet: SpreadsheetState,
+  sheet: SheetState,
+  dimension: Dimension,
+  start: number,
+  end: number,
+): void {
   const count = end - start;
   const grid = sheet.properties.gridProperties;
   if (dimension === 'ROWS') {
@@ -181,7 +205,8 @@ export function deleteDimensionFrom(spreadsheet: SpreadsheetState, sheet: SheetS
     });
     grid.columnCount -= count;
     if (sheet.columnMetadata.length > start) sheet.columnMetadata.splice(start, count);
-    if (grid.frozenColumnCount !== undefined && grid.frozenColumnCount > grid.columnCount) grid.frozenColumnCount = grid.columnCount;
+    if (grid.frozenColumnCount !== undefined && grid.frozenColumnCount > grid.columnCount)
+      grid.frozenColumnCount = grid.columnCount;
   }
   // Rows emptied of all cells become holes, so trailing-blank trimming keeps working.
   sheet.rows = sheet.rows.map((cells) => (cells && cells.some((cell) => cell) ? cells : null));

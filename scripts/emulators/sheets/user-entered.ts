@@ -22,7 +22,9 @@ function parseLocaleNumber(text: string, locale: string): number | null {
   const { decimal, group } = localeSpec(locale);
   const decimalPattern = escapeRegExp(decimal);
   const groupPattern = escapeRegExp(group);
-  const numberPattern = new RegExp(`^([+-]?)((?:\\d{1,3}(?:${groupPattern}\\d{3})+|\\d+)(?:${decimalPattern}\\d*)?|${decimalPattern}\\d+)(?:[eE]([+-]?\\d+))?$`);
+  const numberPattern = new RegExp(
+    `^([+-]?)((?:\\d{1,3}(?:${groupPattern}\\d{3})+|\\d+)(?:${decimalPattern}\\d*)?|${decimalPattern}\\d+)(?:[eE]([+-]?\\d+))?$`,
+  );
   const match = numberPattern.exec(text);
   if (!match) return null;
   const [, sign = '', body = '', exponent] = match;
@@ -91,7 +93,10 @@ function parseDateTime(text: string, locale: string): ParsedEntry | null {
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (timePart === undefined) {
-    return { value: { numberValue: serialFromParts(year, month, day) }, autoFormat: { type: 'DATE', pattern: spec.datePattern } };
+    return {
+      value: { numberValue: serialFromParts(year, month, day) },
+      autoFormat: { type: 'DATE', pattern: spec.datePattern },
+    };
   }
   const time = parseTime(timePart);
   if (!time) return null;

@@ -7,7 +7,14 @@
  * when the data runs past its last row or column (the range's start must be on the grid).
  */
 import { columnLetters, formatRange } from './a1.js';
-import { type ApiResponse, type OpenSpreadsheet, type RequestContext, bodyObject, commitSpreadsheet, openSpreadsheet } from './context.js';
+import {
+  type ApiResponse,
+  type OpenSpreadsheet,
+  type RequestContext,
+  bodyObject,
+  commitSpreadsheet,
+  openSpreadsheet,
+} from './context.js';
 import { invalidArgument } from './errors.js';
 import { EvaluationSession } from './evaluation.js';
 import { cellForWrite, getCell, isEmptyCell, pruneCell } from './grid.js';
@@ -41,21 +48,39 @@ function renderOptionsFrom(source: { get(name: string): unknown }, prefix = ''):
   const name = (base: string): string => (prefix ? `${prefix}${base[0]?.toUpperCase()}${base.slice(1)}` : base);
   return {
     majorDimension: oneOf(source.get('majorDimension'), ['ROWS', 'COLUMNS'] as const, 'ROWS', 'major_dimension'),
-    valueRenderOption: oneOf(source.get(name('valueRenderOption')), ['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA'] as const, 'FORMATTED_VALUE', 'value_render_option'),
-    dateTimeRenderOption: oneOf(source.get(name('dateTimeRenderOption')), ['SERIAL_NUMBER', 'FORMATTED_STRING'] as const, 'SERIAL_NUMBER', 'date_time_render_option'),
+    valueRenderOption: oneOf(
+      source.get(name('valueRenderOption')),
+      ['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA'] as const,
+      'FORMATTED_VALUE',
+      'value_render_option',
+    ),
+    dateTimeRenderOption: oneOf(
+      source.get(name('dateTimeRenderOption')),
+      ['SERIAL_NUMBER', 'FORMATTED_STRING'] as const,
+      'SERIAL_NUMBER',
+      'date_time_render_option',
+    ),
   };
 }
 
 type CellOutput = string | number | boolean;
 
-function cellOutput(session: EvaluationSession, sheet: SheetState, row: number, col: number, options: RenderOptions, locale: string): CellOutput {
+function cellOutput(
+  session: EvaluationSession,
+  sheet: SheetState,
+  row: number,
+  col: number,
+  options: RenderOptions,
+  locale: string,
+): CellOutput {
   const cell = getCell(sheet, row, col);
   const entered = cell?.userEnteredValue;
   if (!entered) return '';
   if (options.valueRenderOption === 'FORMULA' && entered.formulaValue !== undefined) return entered.formulaValue;
   const effective = session.effectiveValue(sheet, row, col);
   if (!effective) return '';
-  if (options.valueRenderOption === 'FORMATTED_VALUE') return formattedValueOf(effective, cell.userEnteredFormat, locale) ?? '';
+  if (options.valueRenderOption === 'FORMATTED_VALUE')
+    return formattedValueOf(effective, cell.userEnteredFormat, locale) ?? '';
   if (effective.errorValue) return formattedValueOf(effective, undefined, locale) ?? '#ERROR!';
   if (effective.numberValue !== undefined) {
     if (options.dateTimeRenderOption === 'FORMATTED_STRING' && isDateCell(cell.userEnteredFormat)) {
@@ -77,7 +102,13 @@ function trimTrailing(rows: CellOutput[][]): CellOutput[][] {
   return trimmed.slice(0, last);
 }
 
-export function readValues(spreadsheet: SpreadsheetState, sheet: SheetState, rect: Rect, options: RenderOptions, session = new EvaluationSession(spreadsheet)): CellOutput[][] {
+export function readValues(
+  spreadsheet: SpreadsheetState,
+  sheet: SheetState,
+  rect: Rect,
+  options: RenderOptions,
+  session = new EvaluationSession(spreadsheet),
+): CellOutput[][] {
   const locale = spreadsheet.properties.locale;
   const lastRow = Math.min(rect.endRow, sheet.rows.length);
   const matrix: CellOutput[][] = [];
@@ -85,7 +116,8 @@ export function readValues(spreadsheet: SpreadsheetState, sheet: SheetState, rec
     const cells = sheet.rows[rowIndex];
     const row: CellOutput[] = [];
     const lastCol = Math.min(rect.endCol, cells?.length ?? 0);
-    for (let col = rect.startCol; col < lastCol; col += 1) row.push(cellOutput(session, sheet, rowIndex, col, options, locale));
+    for (let col = rect.startCol; col < lastCol; col += 1)
+      row.push(cellOutput(session, sheet, rowIndex, col, options, locale));
     matrix.push(row);
   }
   if (options.majorDimension === 'ROWS') return trimTrailing(matrix);
@@ -94,7 +126,12 @@ export function readValues(spreadsheet: SpreadsheetState, sheet: SheetState, rec
   return trimTrailing(columns);
 }
 
-function valueRange(spreadsheet: SpreadsheetState, resolved: ResolvedRange, options: RenderOptions, session?: EvaluationSession): Record<string, unknown> {
+function valueRange(
+  spreadsheet: SpreadsheetState,
+  resolved: ResolvedRange,
+  options: RenderOptions,
+  session?: EvaluationSession,
+): Record<string, unknown> {
   const rect = clipForRead(resolved);
   const out: Record<string, unknown> = {
     range: formatRange(resolved.sheet.properties.title, rect),
@@ -115,7 +152,9 @@ export function batchGetValues(context: RequestContext, spreadsheetId: string): 
   const { spreadsheet } = openSpreadsheet(context, spreadsheetId, 'read');
   const options = renderOptionsFrom(context.query);
   const session = new EvaluationSession(spreadsheet);
-  const valueRanges = context.query.getAll('ranges').map((text) => valueRange(spreadsheet, resolveRange(spreadsheet, text), options, session));
+  const valueRanges = context.query
+    .getAll('ranges')
+    .map((text) => valueRange(spreadsheet, resolveRange(spreadsheet, text), options, session));
   return { body: valueRanges.length > 0 ? { spreadsheetId, valueRanges } : { spreadsheetId } };
 }
 
@@ -136,9 +175,11 @@ interface WriteResult {
 
 function toRowMajor(values: unknown, majorDimension: MajorDimension): unknown[][] {
   if (values === undefined || values === null) return [];
-  if (!Array.isArray(values)) throw invalidArgument("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)");
+  if (!Array.isArray(values))
+    throw invalidArgument("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)");
   const rows = values.map((row) => {
-    if (!Array.isArray(row)) throw invalidArgument("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)");
+    if (!Array.isArray(row))
+      throw invalidArgument("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)");
     return row as unknown[];
   });
   if (majorDimension === 'ROWS') return rows;
@@ -160,17 +201,28 @@ function writeMatrix(
   inputOption: InputOption,
   startRowOverride?: number,
 ): WriteResult {
-  const sheet = spreadsheet.sheets.find((s) => s.properties.sheetId === resolved.sheet.properties.sheetId) as SheetState;
+  const sheet = spreadsheet.sheets.find(
+    (s) => s.properties.sheetId === resolved.sheet.properties.sheetId,
+  ) as SheetState;
   const grid = sheet.properties.gridProperties;
   const startRow = startRowOverride ?? resolved.rect.startRow;
   const startCol = resolved.rect.startCol;
   if (startRow >= grid.rowCount || startCol >= grid.columnCount) throw exceedsGridLimits({ ...resolved, sheet });
   matrix.forEach((row, index) => {
-    if (resolved.rowsBounded && startRowOverride === undefined && startRow + index >= resolved.rect.endRow && row.some((v) => v !== undefined)) {
-      throw invalidArgument(`Requested writing within range [${resolved.label}], but tried writing to row [${startRow + index + 1}]`);
+    if (
+      resolved.rowsBounded &&
+      startRowOverride === undefined &&
+      startRow + index >= resolved.rect.endRow &&
+      row.some((v) => v !== undefined)
+    ) {
+      throw invalidArgument(
+        `Requested writing within range [${resolved.label}], but tried writing to row [${startRow + index + 1}]`,
+      );
     }
     if (resolved.colsBounded && startCol + row.length > resolved.rect.endCol) {
-      throw invalidArgument(`Requested writing within range [${resolved.label}], but tried writing to column [${columnLetters(resolved.rect.endCol)}]`);
+      throw invalidArgument(
+        `Requested writing within range [${resolved.label}], but tried writing to column [${columnLetters(resolved.rect.endCol)}]`,
+      );
     }
   });
   const height = matrix.length;
@@ -178,7 +230,17 @@ function writeMatrix(
   const locale = spreadsheet.properties.locale;
   if (height === 0 || width === 0) {
     const rect = { startRow, endRow: startRow + 1, startCol, endCol: startCol + 1 };
-    return { sheet, rect: null, response: { spreadsheetId: spreadsheet.spreadsheetId, updatedRange: formatRange(sheet.properties.title, resolved.rowsBounded ? clipForRead({ ...resolved, sheet }) : rect) } };
+    return {
+      sheet,
+      rect: null,
+      response: {
+        spreadsheetId: spreadsheet.spreadsheetId,
+        updatedRange: formatRange(
+          sheet.properties.title,
+          resolved.rowsBounded ? clipForRead({ ...resolved, sheet }) : rect,
+        ),
+      },
+    };
   }
   const rect: Rect = { startRow, endRow: startRow + height, startCol, endCol: startCol + width };
   // The values API grows the grid to fit the data, unlike batchUpdate requests.
@@ -193,7 +255,8 @@ function writeMatrix(
     row.forEach((input, columnOffset) => {
       const row = startRow + index;
       const column = startCol + columnOffset;
-      const parsed = inputOption === 'RAW' ? parseRaw(input) : parseUserEntered(input, locale, isPlainTextCell(sheet, row, column));
+      const parsed =
+        inputOption === 'RAW' ? parseRaw(input) : parseUserEntered(input, locale, isPlainTextCell(sheet, row, column));
       if (parsed === undefined) return;
       const text = parsed.value?.stringValue ?? parsed.value?.formulaValue;
       if (typeof text === 'string') assertCellTextWithinLimit(text);
@@ -228,11 +291,18 @@ function writeMatrix(
   return { sheet, rect, response };
 }
 
-function withUpdatedData(spreadsheet: SpreadsheetState, result: WriteResult, source: { get(name: string): unknown }): void {
+function withUpdatedData(
+  spreadsheet: SpreadsheetState,
+  result: WriteResult,
+  source: { get(name: string): unknown },
+): void {
   if (source.get('includeValuesInResponse') !== true && source.get('includeValuesInResponse') !== 'true') return;
   const options = renderOptionsFrom(source, 'response');
   const rect = result.rect ?? { startRow: 0, endRow: 0, startCol: 0, endCol: 0 };
-  const data: Record<string, unknown> = { range: formatRange(result.sheet.properties.title, rect), majorDimension: 'ROWS' };
+  const data: Record<string, unknown> = {
+    range: formatRange(result.sheet.properties.title, rect),
+    majorDimension: 'ROWS',
+  };
   const values = result.rect ? readValues(spreadsheet, result.sheet, rect, { ...options, majorDimension: 'ROWS' }) : [];
   if (values.length > 0) data['values'] = values;
   result.response['updatedData'] = data;
@@ -339,7 +409,12 @@ export function batchClearValues(context: RequestContext, spreadsheetId: string)
 export function appendValues(context: RequestContext, spreadsheetId: string, rangeText: string): ApiResponse {
   const open = openSpreadsheet(context, spreadsheetId, 'write');
   const inputOption = inputOptionOf(context.query.get('valueInputOption'));
-  const insertOption = oneOf(context.query.get('insertDataOption'), ['OVERWRITE', 'INSERT_ROWS'] as const, 'OVERWRITE', 'insert_data_option');
+  const insertOption = oneOf(
+    context.query.get('insertDataOption'),
+    ['OVERWRITE', 'INSERT_ROWS'] as const,
+    'OVERWRITE',
+    'insert_data_option',
+  );
   const body = bodyObject(context);
   const working = structuredClone(open.spreadsheet);
   const resolved = resolveRange(working, rangeText);
@@ -373,8 +448,12 @@ export function appendValues(context: RequestContext, spreadsheetId: string, ran
   commitSpreadsheet(context, working);
   const out: Record<string, unknown> = { spreadsheetId, updates: result.response };
   if (firstDataRow >= 0) {
-    out['tableRange'] = formatRange(sheet.properties.title, { startRow: firstDataRow, endRow: lastDataRow + 1, startCol: rect.startCol, endCol: rect.endCol });
+    out['tableRange'] = formatRange(sheet.properties.title, {
+      startRow: firstDataRow,
+      endRow: lastDataRow + 1,
+      startCol: rect.startCol,
+      endCol: rect.endCol,
+    });
   }
   return { body: out };
 }
-

@@ -10,7 +10,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SheetsEmulator } from '../../../scripts/emulators/sheets/index.js';
-import { CLERK, FUNCTIONS, OTHER, type Clients, clientsFor, createSpreadsheet, failure, startEmulator } from './helpers.js';
+import {
+  CLERK,
+  FUNCTIONS,
+  OTHER,
+  type Clients,
+  clientsFor,
+  createSpreadsheet,
+  failure,
+  startEmulator,
+} from './helpers.js';
 
 let emulator: SheetsEmulator;
 let functions: Clients;
@@ -26,15 +35,29 @@ beforeAll(async () => {
 afterAll(() => emulator.stop());
 
 async function sharedSheet(title: string): Promise<string> {
-  const created = await createSpreadsheet(functions, { properties: { title }, sheets: [{ properties: { title: 'S' } }] });
+  const created = await createSpreadsheet(functions, {
+    properties: { title },
+    sheets: [{ properties: { title: 'S' } }],
+  });
   const id = created.spreadsheetId as string;
-  await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'writer', type: 'user', emailAddress: CLERK } });
-  await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'reader', type: 'user', emailAddress: OTHER } });
+  await functions.drive.permissions.create({
+    fileId: id,
+    requestBody: { role: 'writer', type: 'user', emailAddress: CLERK },
+  });
+  await functions.drive.permissions.create({
+    fileId: id,
+    requestBody: { role: 'reader', type: 'user', emailAddress: OTHER },
+  });
   return id;
 }
 
 const writeCell = (client: Clients, spreadsheetId: string, value: unknown) =>
-  client.sheets.spreadsheets.values.update({ spreadsheetId, range: 'S!A1', valueInputOption: 'RAW', requestBody: { values: [[value]] } });
+  client.sheets.spreadsheets.values.update({
+    spreadsheetId,
+    range: 'S!A1',
+    valueInputOption: 'RAW',
+    requestBody: { values: [[value]] },
+  });
 
 const META = 'version,modifiedTime,lastModifyingUser(emailAddress,me)';
 const meta = async (client: Clients, fileId: string) => (await client.drive.files.get({ fileId, fields: META })).data;
@@ -89,14 +112,20 @@ describe('modifiedTime and lastModifyingUser', () => {
   it('sharing moves the version but not modifiedTime, lastModifyingUser or the revisions', async () => {
     const id = await sharedSheet('Chia sẻ');
     const before = await meta(functions, id);
-    const revisionsBefore = (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions;
+    const revisionsBefore = (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data
+      .revisions;
     emulator.clock.advance(1_000);
-    await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'reader', type: 'user', emailAddress: 'nguoi-moi@hanoi.example' } });
+    await functions.drive.permissions.create({
+      fileId: id,
+      requestBody: { role: 'reader', type: 'user', emailAddress: 'nguoi-moi@hanoi.example' },
+    });
     const after = await meta(functions, id);
     expect(Number(after.version)).toBeGreaterThan(Number(before.version));
     expect(after.modifiedTime).toBe(before.modifiedTime);
     expect(after.lastModifyingUser).toEqual(before.lastModifyingUser);
-    expect((await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions).toEqual(revisionsBefore);
+    expect((await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions).toEqual(
+      revisionsBefore,
+    );
   });
 });
 
@@ -111,7 +140,12 @@ describe('revisions', () => {
     expect(plain.kind).toBe('drive#revisionList');
     expect(Object.keys(plain.revisions![0]!).sort()).toEqual(['id', 'kind', 'mimeType', 'modifiedTime']);
 
-    const listed = (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id,modifiedTime,lastModifyingUser(emailAddress,me))' })).data.revisions!;
+    const listed = (
+      await functions.drive.revisions.list({
+        fileId: id,
+        fields: 'revisions(id,modifiedTime,lastModifyingUser(emailAddress,me))',
+      })
+    ).data.revisions!;
     // Creation, the clerk's write, ours.
     expect(listed.map((r) => r.lastModifyingUser)).toEqual([
       { emailAddress: FUNCTIONS, me: true },
@@ -124,17 +158,36 @@ describe('revisions', () => {
     // The head revision is the file's latest change.
     expect(listed[2]!.modifiedTime).toBe((await meta(functions, id)).modifiedTime);
 
-    const one = (await functions.drive.revisions.get({ fileId: id, revisionId: listed[1]!.id!, fields: 'id,modifiedTime,lastModifyingUser(emailAddress)' })).data;
-    expect(one).toEqual({ id: listed[1]!.id, modifiedTime: listed[1]!.modifiedTime, lastModifyingUser: { emailAddress: CLERK } });
+    const one = (
+      await functions.drive.revisions.get({
+        fileId: id,
+        revisionId: listed[1]!.id!,
+        fields: 'id,modifiedTime,lastModifyingUser(emailAddress)',
+      })
+    ).data;
+    expect(one).toEqual({
+      id: listed[1]!.id,
+      modifiedTime: listed[1]!.modifiedTime,
+      lastModifyingUser: { emailAddress: CLERK },
+    });
     expect((await failure(functions.drive.revisions.get({ fileId: id, revisionId: '999' }))).status).toBe(404);
   });
 
   it('pages with pageSize and nextPageToken (at most 1000 a page)', async () => {
     const id = await sharedSheet('Trang');
     for (let i = 0; i < 4; i++) await writeCell(clerk, id, i);
-    const first = (await functions.drive.revisions.list({ fileId: id, pageSize: 3, fields: 'nextPageToken,revisions(id)' })).data;
+    const first = (
+      await functions.drive.revisions.list({ fileId: id, pageSize: 3, fields: 'nextPageToken,revisions(id)' })
+    ).data;
     expect(first.revisions).toHaveLength(3);
-    const second = (await functions.drive.revisions.list({ fileId: id, pageSize: 3, pageToken: first.nextPageToken!, fields: 'nextPageToken,revisions(id)' })).data;
+    const second = (
+      await functions.drive.revisions.list({
+        fileId: id,
+        pageSize: 3,
+        pageToken: first.nextPageToken!,
+        fields: 'nextPageToken,revisions(id)',
+      })
+    ).data;
     expect(second.revisions).toHaveLength(2);
     expect(second.nextPageToken).toBeUndefined();
     expect((await failure(functions.drive.revisions.list({ fileId: id, pageSize: 1001 }))).status).toBe(400);
@@ -155,16 +208,22 @@ describe('metadata lagging a write', () => {
     const id = await sharedSheet('Trễ');
     const token = (await functions.drive.changes.getStartPageToken({})).data.startPageToken!;
     const before = await meta(functions, id);
-    const revisionsBefore = (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions!.length;
+    const revisionsBefore = (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data
+      .revisions!.length;
     emulator.drive.set({ metadataLagMs: 60_000 });
     try {
       await writeCell(clerk, id, 'mới');
       await writeCell(clerk, id, 'mới hơn');
       const lagging = await meta(functions, id);
       expect(lagging).toEqual(before);
-      expect((await functions.drive.files.list({ q: `name = 'Trễ'`, fields: 'files(version)' })).data.files).toEqual([{ version: before.version }]);
-      expect((await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions).toHaveLength(revisionsBefore);
-      const feed = (await functions.drive.changes.list({ pageToken: token, fields: 'changes(fileId,file(version))' })).data.changes!;
+      expect((await functions.drive.files.list({ q: `name = 'Trễ'`, fields: 'files(version)' })).data.files).toEqual([
+        { version: before.version },
+      ]);
+      expect(
+        (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions,
+      ).toHaveLength(revisionsBefore);
+      const feed = (await functions.drive.changes.list({ pageToken: token, fields: 'changes(fileId,file(version))' }))
+        .data.changes!;
       expect(feed.map((c) => c.fileId)).toEqual([id]);
       expect(Number(feed[0]!.file!.version)).toBeGreaterThan(Number(before.version));
 
@@ -172,7 +231,9 @@ describe('metadata lagging a write', () => {
       const current = await meta(functions, id);
       expect(current.version).toBe(feed[0]!.file!.version);
       expect(current.lastModifyingUser).toEqual({ emailAddress: CLERK, me: false });
-      expect((await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions).toHaveLength(revisionsBefore + 2);
+      expect(
+        (await functions.drive.revisions.list({ fileId: id, fields: 'revisions(id)' })).data.revisions,
+      ).toHaveLength(revisionsBefore + 2);
     } finally {
       emulator.drive.set({ metadataLagMs: 0 });
     }

@@ -49,7 +49,10 @@ export async function failure(call: Promise<unknown>): Promise<ApiFailure> {
   throw new Error('expected the call to fail');
 }
 
-export async function createSpreadsheet(client: Clients, requestBody: sheets_v4.Schema$Spreadsheet): Promise<sheets_v4.Schema$Spreadsheet> {
+export async function createSpreadsheet(
+  client: Clients,
+  requestBody: sheets_v4.Schema$Spreadsheet,
+): Promise<sheets_v4.Schema$Spreadsheet> {
   const response = await client.sheets.spreadsheets.create({ requestBody });
   return response.data;
 }

@@ -1,6 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SheetsEmulator } from '../../../scripts/emulators/sheets/index.js';
-import { CLERK, FUNCTIONS, OTHER, type Clients, clientsFor, createSpreadsheet, failure, startEmulator } from './helpers.js';
+import {
+  CLERK,
+  FUNCTIONS,
+  OTHER,
+  type Clients,
+  clientsFor,
+  createSpreadsheet,
+  failure,
+  startEmulator,
+} from './helpers.js';
 
 let emulator: SheetsEmulator;
 let functions: Clients;
@@ -11,10 +20,19 @@ beforeAll(async () => {
   emulator = await startEmulator({ projectNumber: '555000111' });
   functions = clientsFor(emulator, FUNCTIONS);
   clerk = clientsFor(emulator, CLERK);
-  const created = await createSpreadsheet(functions, { properties: { title: 'Quota' }, sheets: [{ properties: { title: 'S' } }] });
+  const created = await createSpreadsheet(functions, {
+    properties: { title: 'Quota' },
+    sheets: [{ properties: { title: 'S' } }],
+  });
   id = created.spreadsheetId as string;
-  await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'writer', type: 'user', emailAddress: CLERK } });
-  await functions.drive.permissions.create({ fileId: id, requestBody: { role: 'writer', type: 'user', emailAddress: OTHER } });
+  await functions.drive.permissions.create({
+    fileId: id,
+    requestBody: { role: 'writer', type: 'user', emailAddress: CLERK },
+  });
+  await functions.drive.permissions.create({
+    fileId: id,
+    requestBody: { role: 'writer', type: 'user', emailAddress: OTHER },
+  });
 });
 
 afterEach(() => {
@@ -29,7 +47,12 @@ afterAll(async () => {
 
 const readOnce = (client: Clients) => client.sheets.spreadsheets.values.get({ spreadsheetId: id, range: 'S!A1' });
 const writeOnce = (client: Clients, value: unknown = 1) =>
-  client.sheets.spreadsheets.values.update({ spreadsheetId: id, range: 'S!A1', valueInputOption: 'RAW', requestBody: { values: [[value]] } });
+  client.sheets.spreadsheets.values.update({
+    spreadsheetId: id,
+    range: 'S!A1',
+    valueInputOption: 'RAW',
+    requestBody: { values: [[value]] },
+  });
 
 async function repeat(times: number, call: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < times; i += 1) await call();
@@ -44,7 +67,11 @@ describe('quotas', () => {
       "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:555000111'.",
     );
     expect(refused.body).toMatchObject({
-      error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'RATE_LIMIT_EXCEEDED' }, {}] },
+      error: {
+        code: 429,
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'RATE_LIMIT_EXCEEDED' }, {}],
+      },
     });
     await readOnce(clerk);
     // Reads and writes are counted apart, and Drive calls are not subject to Sheets quotas.

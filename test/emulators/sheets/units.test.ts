@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { columnIndex, columnLetters, formatRange, parseA1, quoteSheetName } from '../../../scripts/emulators/sheets/a1.js';
-import { FieldMaskError, applyUpdateMask, maskPaths, parseFieldMask, projectFields } from '../../../scripts/emulators/sheets/field-mask.js';
+import {
+  columnIndex,
+  columnLetters,
+  formatRange,
+  parseA1,
+  quoteSheetName,
+} from '../../../scripts/emulators/sheets/a1.js';
+import {
+  FieldMaskError,
+  applyUpdateMask,
+  maskPaths,
+  parseFieldMask,
+  projectFields,
+} from '../../../scripts/emulators/sheets/field-mask.js';
 import { unknownBodyNames, unknownMaskPath } from '../../../scripts/emulators/sheets/api-schema.js';
 import { formatNumber } from '../../../scripts/emulators/sheets/number-format.js';
 import { parseDriveQuery } from '../../../scripts/emulators/sheets/drive-query.js';
@@ -14,11 +26,31 @@ describe('A1 notation', () => {
   });
 
   it('parses the forms the API accepts', () => {
-    expect(parseA1("'Bảng 1'!A1:B2")).toEqual({ sheetTitle: 'Bảng 1', wholeSheet: false, startRow: 0, endRow: 2, startCol: 0, endCol: 2 });
+    expect(parseA1("'Bảng 1'!A1:B2")).toEqual({
+      sheetTitle: 'Bảng 1',
+      wholeSheet: false,
+      startRow: 0,
+      endRow: 2,
+      startCol: 0,
+      endCol: 2,
+    });
     expect(parseA1("'Bảng 1'!A:A")).toEqual({ sheetTitle: 'Bảng 1', wholeSheet: false, startCol: 0, endCol: 1 });
     expect(parseA1("'Bảng 1'!3:5")).toEqual({ sheetTitle: 'Bảng 1', wholeSheet: false, startRow: 2, endRow: 5 });
-    expect(parseA1('Sheet1!$B$2:C')).toEqual({ sheetTitle: 'Sheet1', wholeSheet: false, startRow: 1, startCol: 1, endCol: 3 });
-    expect(parseA1('B2:A1')).toMatchObject({ sheetTitle: null, bareText: 'B2:A1', startRow: 0, endRow: 2, startCol: 0, endCol: 2 });
+    expect(parseA1('Sheet1!$B$2:C')).toEqual({
+      sheetTitle: 'Sheet1',
+      wholeSheet: false,
+      startRow: 1,
+      startCol: 1,
+      endCol: 3,
+    });
+    expect(parseA1('B2:A1')).toMatchObject({
+      sheetTitle: null,
+      bareText: 'B2:A1',
+      startRow: 0,
+      endRow: 2,
+      startCol: 0,
+      endCol: 2,
+    });
     expect(parseA1("'It''s'")).toEqual({ sheetTitle: "It's", wholeSheet: true });
     expect(parseA1('Data')).toEqual({ sheetTitle: 'Data', wholeSheet: true });
     expect(parseA1("'open!A1")).toBeNull();
@@ -46,25 +78,50 @@ describe('field masks', () => {
   });
 
   it('applies update masks: masked fields copied or cleared, others kept', () => {
-    const target: Record<string, unknown> = { note: 'old', userEnteredFormat: { backgroundColor: { red: 1 }, textFormat: { bold: true } } };
-    applyUpdateMask(target, { userEnteredFormat: { backgroundColor: { blue: 1 } } }, parseFieldMask('note,userEnteredFormat.backgroundColor'));
+    const target: Record<string, unknown> = {
+      note: 'old',
+      userEnteredFormat: { backgroundColor: { red: 1 }, textFormat: { bold: true } },
+    };
+    applyUpdateMask(
+      target,
+      { userEnteredFormat: { backgroundColor: { blue: 1 } } },
+      parseFieldMask('note,userEnteredFormat.backgroundColor'),
+    );
     expect(target).toEqual({ userEnteredFormat: { backgroundColor: { blue: 1 }, textFormat: { bold: true } } });
   });
 
   it('expands a mask into paths, keeping spaces only when asked', () => {
-    expect(maskPaths('a,b(c,d/e),f.g', { keepWhitespace: false })).toEqual([['a'], ['b', 'c'], ['b', 'd', 'e'], ['f', 'g']]);
+    expect(maskPaths('a,b(c,d/e),f.g', { keepWhitespace: false })).toEqual([
+      ['a'],
+      ['b', 'c'],
+      ['b', 'd', 'e'],
+      ['f', 'g'],
+    ]);
     expect(maskPaths('a, b', { keepWhitespace: true })).toEqual([['a'], [' b']]);
     expect(maskPaths('a, b', { keepWhitespace: false })).toEqual([['a'], ['b']]);
     expect(() => maskPaths('a(b', { keepWhitespace: false })).toThrow(FieldMaskError);
   });
 
   it('checks paths and body names against the API schema, maps and snake_case included', () => {
-    expect(unknownMaskPath('sheets', 'Spreadsheet', 'sheets(properties(sheetId,title),data/rowData/values/userEnteredValue)', { keepWhitespace: true })).toBeNull();
-    expect(unknownMaskPath('sheets', 'Spreadsheet', 'sheets.properties.title.length', { keepWhitespace: true })).toBe('sheets.properties.title.length');
-    expect(unknownMaskPath('drive', 'File', 'appProperties/anyKey,capabilities/canEdit', { keepWhitespace: false })).toBeNull();
-    expect(unknownBodyNames('sheets', 'BatchUpdateSpreadsheetRequest', { requests: [{ repeat_cell: { cell: { user_entered_value: { stringValue: 'x' } }, fieldz: 'note' } }] })).toEqual([
-      { name: 'fieldz', at: 'requests[0].repeat_cell' },
-    ]);
+    expect(
+      unknownMaskPath(
+        'sheets',
+        'Spreadsheet',
+        'sheets(properties(sheetId,title),data/rowData/values/userEnteredValue)',
+        { keepWhitespace: true },
+      ),
+    ).toBeNull();
+    expect(unknownMaskPath('sheets', 'Spreadsheet', 'sheets.properties.title.length', { keepWhitespace: true })).toBe(
+      'sheets.properties.title.length',
+    );
+    expect(
+      unknownMaskPath('drive', 'File', 'appProperties/anyKey,capabilities/canEdit', { keepWhitespace: false }),
+    ).toBeNull();
+    expect(
+      unknownBodyNames('sheets', 'BatchUpdateSpreadsheetRequest', {
+        requests: [{ repeat_cell: { cell: { user_entered_value: { stringValue: 'x' } }, fieldz: 'note' } }],
+      }),
+    ).toEqual([{ name: 'fieldz', at: 'requests[0].repeat_cell' }]);
   });
 });
 

@@ -70,7 +70,9 @@ beforeAll(async () => {
   const find = (test: (value: string | undefined) => boolean) => {
     for (const sheet of state.sheets)
       for (const [rowIndex, row] of sheet.rows.entries())
-        for (const [column, cell] of (row ?? []).entries()) if (test(cell?.userEnteredValue?.stringValue)) return { sheet: sheet.properties.title, cell: addressOf(rowIndex, column) };
+        for (const [column, cell] of (row ?? []).entries())
+          if (test(cell?.userEnteredValue?.stringValue))
+            return { sheet: sheet.properties.title, cell: addressOf(rowIndex, column) };
     throw new Error('typed cell not found');
   };
   textInNumber = find((v) => v === '12 buổi');
@@ -90,7 +92,12 @@ describe('the list at /', () => {
     expect(all(doc, (e) => e.name === 'html')[0]?.attribs['lang']).toBe('vi');
     const rows = all(doc, (e) => e.name === 'tr' && e.attribs['data-id'] !== undefined);
     const ids = rows.map((r) => r.attribs['data-id']);
-    expect([...ids].sort()).toEqual(stack.sheets.listSpreadsheets().map((x) => x.id).sort());
+    expect([...ids].sort()).toEqual(
+      stack.sheets
+        .listSpreadsheets()
+        .map((x) => x.id)
+        .sort(),
+    );
     // The master first, then the unit sheet with its unit and round from the Drive appProperties.
     expect(ids[0]).toBe(masterId);
     const unitRow = rows.find((r) => r.attribs['data-id'] === unitSheetId)!;
@@ -122,8 +129,13 @@ describe('a sheet at /view/<id>', () => {
     // A merge with no hidden row or column inside it spans exactly its size.
     const pick = (sheet: SheetModel) =>
       sheet.merges.find((merge) => {
-        const hidden = (list: { index: number; hidden?: boolean }[], from: number, to: number) => list.some((d) => d.hidden && d.index >= from && d.index < to);
-        return merge.endRow - merge.startRow > 1 && merge.endCol - merge.startCol > 1 ? false : merge.endCol - merge.startCol > 1 && !hidden(sheet.columns, merge.startCol, merge.endCol) && !hidden(sheet.rows, merge.startRow, merge.endRow);
+        const hidden = (list: { index: number; hidden?: boolean }[], from: number, to: number) =>
+          list.some((d) => d.hidden && d.index >= from && d.index < to);
+        return merge.endRow - merge.startRow > 1 && merge.endCol - merge.startCol > 1
+          ? false
+          : merge.endCol - merge.startCol > 1 &&
+              !hidden(sheet.columns, merge.startCol, merge.endCol) &&
+              !hidden(sheet.rows, merge.startRow, merge.endRow);
       });
     const sheet = template.sheets.find((x) => !x.hidden && pick(x))!;
     const merge = pick(sheet)!;
@@ -132,7 +144,9 @@ describe('a sheet at /view/<id>', () => {
     expect(cell.attribs['colspan']).toBe(String(merge.endCol - merge.startCol));
     expect(cell.attribs['rowspan']).toBe(String(merge.endRow - merge.startRow));
     // The cells under the merge are not drawn again.
-    expect(all(doc, (e) => e.name === 'td' && e.attribs['data-cell'] === addressOf(merge.startRow, merge.startCol + 1))).toHaveLength(0);
+    expect(
+      all(doc, (e) => e.name === 'td' && e.attribs['data-cell'] === addressOf(merge.startRow, merge.startCol + 1)),
+    ).toHaveLength(0);
   });
 
   it('marks the feedback on a wrong cell red, with its note shown on hover', async () => {
@@ -160,7 +174,8 @@ describe('a sheet at /view/<id>', () => {
     for (const sheet of state.sheets)
       for (const [rowIndex, row] of sheet.rows.entries())
         for (const [column, cell] of (row ?? []).entries())
-          if (!box && (cell?.dataValidation?.['condition'] as { type?: string } | undefined)?.type === 'BOOLEAN') box = { sheet: sheet.properties.title, row: rowIndex, col: column };
+          if (!box && (cell?.dataValidation?.['condition'] as { type?: string } | undefined)?.type === 'BOOLEAN')
+            box = { sheet: sheet.properties.title, row: rowIndex, col: column };
     expect(box).toBeDefined();
     const before = parse((await get(viewUrl(unitSheetId, box!.sheet))).text);
     expect(DomUtils.textContent(cellAt(before, addressOf(box!.row, box!.col)))).toBe('☐');
@@ -191,7 +206,9 @@ describe('a sheet at /view/<id>', () => {
     const doc = parse((await get(`/view/${masterId}`)).text);
     const titles = stack.sheets.getSpreadsheetState(masterId)!.sheets.map((x) => x.properties.title);
     const tabLinks = all(doc, (e) => e.name === 'a' && (e.attribs['href'] ?? '').includes('?sheet='));
-    expect(tabLinks.map((a) => decodeURIComponent(a.attribs['href']!.split('?sheet=')[1]!)).sort()).toEqual([...titles].sort());
+    expect(tabLinks.map((a) => decodeURIComponent(a.attribs['href']!.split('?sheet=')[1]!)).sort()).toEqual(
+      [...titles].sort(),
+    );
     expect(all(doc, (e) => e.name === 'table' && e.attribs['class'] === 'sheet')).toHaveLength(1);
   });
 

@@ -12,7 +12,17 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { a1, quoteSheetName } from '../../../functions/core/a1.js';
 import type { WorkbookGrid } from '../../../functions/core/grid.js';
-import { codeColumn, codeRow, confirmationCell, figureCell, findMarker, listCell, outlineCell, tableAnchor, type CellRef } from '../../helpers/grid-edit.js';
+import {
+  codeColumn,
+  codeRow,
+  confirmationCell,
+  figureCell,
+  findMarker,
+  listCell,
+  outlineCell,
+  tableAnchor,
+  type CellRef,
+} from '../../helpers/grid-edit.js';
 
 /** A cell named by what it means in the template. */
 export type Ref =
@@ -83,20 +93,32 @@ export interface SheetClients {
  * the case began), as a person does: "type into the column I just inserted" is where the
  * original column was. Tab ids come from the live sheet.
  */
-export async function applyOp(clients: SheetClients, spreadsheetId: string, initial: WorkbookGrid, sheetIds: Map<string, number>, operation: Op): Promise<void> {
+export async function applyOp(
+  clients: SheetClients,
+  spreadsheetId: string,
+  initial: WorkbookGrid,
+  sheetIds: Map<string, number>,
+  operation: Op,
+): Promise<void> {
   const idOf = (title: string) => {
     const id = sheetIds.get(title);
     if (id === undefined) throw new Error(`no tab "${title}" in the live sheet`);
     return id;
   };
-  const batch = (requests: sheets_v4.Schema$Request[]) => clients.owner.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } });
+  const batch = (requests: sheets_v4.Schema$Request[]) =>
+    clients.owner.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } });
   switch (operation.op) {
     case 'type': {
       const at = resolve(initial, operation.at);
       const client = operation.as === 'owner' ? clients.owner : clients.clerk;
       const range = `${quoteSheetName(operation.tab ?? at.sheet.title)}!${addressOf(at)}`;
       // An empty string clears a cell through the values API, as deleting its content does.
-      await client.spreadsheets.values.update({ spreadsheetId, range, valueInputOption: operation.input ?? 'USER_ENTERED', requestBody: { values: [[operation.value === null ? '' : operation.value]] } });
+      await client.spreadsheets.values.update({
+        spreadsheetId,
+        range,
+        valueInputOption: operation.input ?? 'USER_ENTERED',
+        requestBody: { values: [[operation.value === null ? '' : operation.value]] },
+      });
       return;
     }
     case 'pasteDate': {
@@ -110,7 +132,16 @@ export async function applyOp(clients: SheetClients, spreadsheetId: string, init
             {
               updateCells: {
                 start: { sheetId: idOf(at.sheet.title), rowIndex: at.row, columnIndex: at.col },
-                rows: [{ values: [{ userEnteredValue: { numberValue: serial }, userEnteredFormat: { numberFormat: { type: 'DATE', pattern: 'dd/MM/yyyy' } } }] }],
+                rows: [
+                  {
+                    values: [
+                      {
+                        userEnteredValue: { numberValue: serial },
+                        userEnteredFormat: { numberFormat: { type: 'DATE', pattern: 'dd/MM/yyyy' } },
+                      },
+                    ],
+                  },
+                ],
                 fields: 'userEnteredValue,userEnteredFormat.numberFormat',
               },
             },
@@ -120,14 +151,26 @@ export async function applyOp(clients: SheetClients, spreadsheetId: string, init
       return;
     }
     case 'renameTab':
-      await batch([{ updateSheetProperties: { properties: { sheetId: idOf(operation.tab), title: operation.to }, fields: 'title' } }]);
+      await batch([
+        {
+          updateSheetProperties: { properties: { sheetId: idOf(operation.tab), title: operation.to }, fields: 'title' },
+        },
+      ]);
       return;
     case 'deleteTab':
       await batch([{ deleteSheet: { sheetId: idOf(operation.tab) } }]);
       return;
     case 'duplicateTab': {
       const index = initial.sheets.findIndex((s) => s.title === operation.tab);
-      await batch([{ duplicateSheet: { sourceSheetId: idOf(operation.tab), newSheetName: operation.copy, insertSheetIndex: index + 1 } }]);
+      await batch([
+        {
+          duplicateSheet: {
+            sourceSheetId: idOf(operation.tab),
+            newSheetName: operation.copy,
+            insertSheetIndex: index + 1,
+          },
+        },
+      ]);
       return;
     }
     case 'insertColumn':
@@ -138,12 +181,29 @@ export async function applyOp(clients: SheetClients, spreadsheetId: string, init
       const dimension = operation.op.endsWith('Column') ? 'COLUMNS' : 'ROWS';
       const index = dimension === 'COLUMNS' ? at.col : at.row;
       const range = { sheetId: idOf(at.sheet.title), dimension, startIndex: index, endIndex: index + 1 };
-      await batch([operation.op.startsWith('insert') ? { insertDimension: { range, inheritFromBefore: false } } : { deleteDimension: { range } }]);
+      await batch([
+        operation.op.startsWith('insert')
+          ? { insertDimension: { range, inheritFromBefore: false } }
+          : { deleteDimension: { range } },
+      ]);
       return;
     }
     case 'merge': {
       const at = resolve(initial, operation.at);
-      await batch([{ mergeCells: { range: { sheetId: idOf(at.sheet.title), startRowIndex: at.row, endRowIndex: at.row + operation.rows, startColumnIndex: at.col, endColumnIndex: at.col + operation.cols }, mergeType: 'MERGE_ALL' } }]);
+      await batch([
+        {
+          mergeCells: {
+            range: {
+              sheetId: idOf(at.sheet.title),
+              startRowIndex: at.row,
+              endRowIndex: at.row + operation.rows,
+              startColumnIndex: at.col,
+              endColumnIndex: at.col + operation.cols,
+            },
+            mergeType: 'MERGE_ALL',
+          },
+        },
+      ]);
       return;
     }
     case 'pasteShifted': {
@@ -154,9 +214,15 @@ export async function applyOp(clients: SheetClients, spreadsheetId: string, init
         const cells = first.sheet.rows[row] ?? [];
         const moved = Array.from({ length: lastCol - first.col + 1 }, (_x, i) => cells[first.col + i]?.v ?? '');
         // The block lands `by` columns to the right; the cells it left are empty.
-        return { range: `${quoteSheetName(first.sheet.title)}!${a1(row, first.col)}:${a1(row, lastCol + operation.by)}`, values: [[...Array(operation.by).fill(''), ...moved]] };
+        return {
+          range: `${quoteSheetName(first.sheet.title)}!${a1(row, first.col)}:${a1(row, lastCol + operation.by)}`,
+          values: [[...Array(operation.by).fill(''), ...moved]],
+        };
       });
-      await clients.owner.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data } });
+      await clients.owner.spreadsheets.values.batchUpdate({
+        spreadsheetId,
+        requestBody: { valueInputOption: 'RAW', data },
+      });
       return;
     }
   }

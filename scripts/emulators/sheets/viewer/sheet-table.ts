@@ -19,7 +19,12 @@ const ROW_HEADER_WIDTH = 46;
 const COLUMN_HEADER_HEIGHT = 21;
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Cell text when no formatted text is supplied: the model's value under its number format (vi_VN by default). */
@@ -113,7 +118,8 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
     // The merged value lives in the merge's top-left cell even when that cell is hidden or outside the window.
     const source = cells.get(`${merge.startRow}:${merge.startCol}`);
     if (source) cells.set(`${anchorR}:${anchorC}`, source);
-    for (const row of mergeRows) for (const col of mergeCols) if (row !== anchorR || col !== anchorC) covered.add(`${row}:${col}`);
+    for (const row of mergeRows)
+      for (const col of mergeCols) if (row !== anchorR || col !== anchorC) covered.add(`${row}:${col}`);
   }
 
   // Sticky offsets: frozen rows stick below the column header, frozen columns right of the row numbers.
@@ -140,18 +146,28 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
   const out: string[] = [];
   // A fixed layout honours the column widths only when the table's own width is set.
   const tableWidth = ROW_HEADER_WIDTH + cols.reduce((sum, c) => sum + (width.get(c) ?? DEFAULT_WIDTH), 0);
-  out.push(`<table class="sheet" data-sheet="${escapeHtml(sheet.title)}" style="width:${tableWidth}px"><colgroup><col style="width:${ROW_HEADER_WIDTH}px">`);
+  out.push(
+    `<table class="sheet" data-sheet="${escapeHtml(sheet.title)}" style="width:${tableWidth}px"><colgroup><col style="width:${ROW_HEADER_WIDTH}px">`,
+  );
   for (const col of cols) out.push(`<col style="width:${width.get(col) ?? DEFAULT_WIDTH}px">`);
-  out.push(`</colgroup><thead><tr style="height:${COLUMN_HEADER_HEIGHT}px"><th class="${sticky ? 'sticky corner' : ''}" style="${sticky ? 'top:0;left:0' : ''}"></th>`);
+  out.push(
+    `</colgroup><thead><tr style="height:${COLUMN_HEADER_HEIGHT}px"><th class="${sticky ? 'sticky corner' : ''}" style="${sticky ? 'top:0;left:0' : ''}"></th>`,
+  );
   for (const col of cols) {
     const classes = [sticky ? 'sticky' : '', col === lastFrozenCol ? 'frozen-edge-col' : ''].filter(Boolean).join(' ');
-    out.push(`<th class="${classes}" style="${sticky ? `top:0${left.has(col) ? `;left:${left.get(col)}px;z-index:4` : ''}` : ''}">${columnLetters(col)}</th>`);
+    out.push(
+      `<th class="${classes}" style="${sticky ? `top:0${left.has(col) ? `;left:${left.get(col)}px;z-index:4` : ''}` : ''}">${columnLetters(col)}</th>`,
+    );
   }
   out.push('</tr></thead><tbody>');
   for (const row of rows) {
     const rowTop = top.get(row);
-    const rowClasses = [sticky ? 'sticky' : '', row === lastFrozenRow ? 'frozen-edge-row' : ''].filter(Boolean).join(' ');
-    out.push(`<tr style="height:${height.get(row) ?? DEFAULT_HEIGHT}px"><th class="${rowClasses}" style="${sticky ? `left:0${rowTop !== undefined ? `;top:${rowTop}px;z-index:4` : ''}` : ''}">${row + 1}</th>`);
+    const rowClasses = [sticky ? 'sticky' : '', row === lastFrozenRow ? 'frozen-edge-row' : '']
+      .filter(Boolean)
+      .join(' ');
+    out.push(
+      `<tr style="height:${height.get(row) ?? DEFAULT_HEIGHT}px"><th class="${rowClasses}" style="${sticky ? `left:0${rowTop !== undefined ? `;top:${rowTop}px;z-index:4` : ''}` : ''}">${row + 1}</th>`,
+    );
     for (const col of cols) {
       const key = `${row}:${col}`;
       if (covered.has(key)) continue;
@@ -166,7 +182,13 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
         style.italic ? 'font-style:italic' : '',
         style.fontColor ? `color:${style.fontColor}` : '',
         style.fontSize ? `font-size:${Math.round(style.fontSize * 1.333)}px` : '',
-        style.hAlign ? `text-align:${style.hAlign}` : typeof cell?.value === 'number' && !isCheckbox ? 'text-align:right' : typeof cell?.value === 'boolean' ? 'text-align:center' : '',
+        style.hAlign
+          ? `text-align:${style.hAlign}`
+          : typeof cell?.value === 'number' && !isCheckbox
+            ? 'text-align:right'
+            : typeof cell?.value === 'boolean'
+              ? 'text-align:center'
+              : '',
         style.vAlign ? `vertical-align:${style.vAlign}` : '',
         style.wrap ? 'white-space:pre-wrap;overflow-wrap:break-word' : 'white-space:pre',
       ];
@@ -179,8 +201,19 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
       // Google lets unwrapped, left-aligned text run on over empty cells to its right.
       const nextCol = cols[cols.indexOf(col) + (span?.colspan ?? 1)];
       const next = nextCol === undefined ? undefined : cells.get(`${row}:${nextCol}`);
-      const nextEmpty = nextCol === undefined || (!covered.has(`${row}:${nextCol}`) && (next?.value === undefined || next.value === null || next.value === '') && next?.validation?.kind !== 'checkbox');
-      const spills = typeof cell?.value === 'string' && shown !== '' && !style.wrap && (style.hAlign ?? 'left') === 'left' && nextEmpty && cellTop === undefined && cellLeft === undefined;
+      const nextEmpty =
+        nextCol === undefined ||
+        (!covered.has(`${row}:${nextCol}`) &&
+          (next?.value === undefined || next.value === null || next.value === '') &&
+          next?.validation?.kind !== 'checkbox');
+      const spills =
+        typeof cell?.value === 'string' &&
+        shown !== '' &&
+        !style.wrap &&
+        (style.hAlign ?? 'left') === 'left' &&
+        nextEmpty &&
+        cellTop === undefined &&
+        cellLeft === undefined;
       const classes = [
         spills ? 'spill' : '',
         style.border ? 'b' : '',
@@ -188,8 +221,20 @@ export function sheetTableHtml(sheet: SheetModel, opts: SheetTableOptions = {}):
         cell?.note ? 'has-note' : '',
         cell?.note && open.has(addr) ? 'note-open' : '',
         cellTop !== undefined || cellLeft !== undefined ? 'sticky' : '',
-        span ? (rows.indexOf(row) + span.rowspan - 1 === rows.indexOf(lastFrozenRow ?? -1) ? 'frozen-edge-row' : '') : row === lastFrozenRow ? 'frozen-edge-row' : '',
-        span ? (cols.indexOf(col) + span.colspan - 1 === cols.indexOf(lastFrozenCol ?? -1) ? 'frozen-edge-col' : '') : col === lastFrozenCol ? 'frozen-edge-col' : '',
+        span
+          ? rows.indexOf(row) + span.rowspan - 1 === rows.indexOf(lastFrozenRow ?? -1)
+            ? 'frozen-edge-row'
+            : ''
+          : row === lastFrozenRow
+            ? 'frozen-edge-row'
+            : '',
+        span
+          ? cols.indexOf(col) + span.colspan - 1 === cols.indexOf(lastFrozenCol ?? -1)
+            ? 'frozen-edge-col'
+            : ''
+          : col === lastFrozenCol
+            ? 'frozen-edge-col'
+            : '',
       ].filter(Boolean);
       const note = cell?.note ? `<span class="noted"></span><div class="note">${escapeHtml(cell.note)}</div>` : '';
       out.push(

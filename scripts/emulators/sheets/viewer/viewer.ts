@@ -62,7 +62,11 @@ function page(title: string, head: string, body: string): string {
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
   const bytes = Buffer.from(html, 'utf8');
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': bytes.length,
+    'Cache-Control': 'no-store',
+  });
   res.end(bytes);
 }
 
@@ -70,7 +74,11 @@ function sendNotFound(res: ServerResponse, what: string): void {
   sendHtml(
     res,
     404,
-    page('Không tìm thấy', '', `<header><h1>Không tìm thấy</h1><a href="/">Tất cả trang tính</a></header><main class="list"><p>${escapeHtml(what)}</p></main>`),
+    page(
+      'Không tìm thấy',
+      '',
+      `<header><h1>Không tìm thấy</h1><a href="/">Tất cả trang tính</a></header><main class="list"><p>${escapeHtml(what)}</p></main>`,
+    ),
   );
 }
 
@@ -78,7 +86,15 @@ function sendNotFound(res: ServerResponse, what: string): void {
 export function vietnameseDateTime(milliseconds: number, timeZone: string): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(milliseconds);
+    parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(milliseconds);
   } catch {
     return vietnameseDateTime(milliseconds, 'Asia/Ho_Chi_Minh');
   }
@@ -92,7 +108,10 @@ function formattedText(spreadsheet: SpreadsheetState, session: EvaluationSession
     const sheet = spreadsheet.sheets.find((s) => s.properties.title === sheetTitle);
     const cell = sheet ? getCell(sheet, row, col) : undefined;
     if (!sheet || !cell) return '';
-    const value = cell.userEnteredValue?.formulaValue !== undefined ? session.effectiveValue(sheet, row, col) : cell.userEnteredValue;
+    const value =
+      cell.userEnteredValue?.formulaValue !== undefined
+        ? session.effectiveValue(sheet, row, col)
+        : cell.userEnteredValue;
     return formattedValueOf(value, cell.userEnteredFormat, spreadsheet.properties.locale) ?? '';
   };
 }
@@ -138,7 +157,13 @@ function listed(store: EmulatorStore): Listed[] {
   const rows = Object.values(store.state.spreadsheets).map((spreadsheet) => {
     const file = store.file(spreadsheet.spreadsheetId);
     const props = file?.appProperties ?? {};
-    return { spreadsheet, file, unit: props['unit'] ?? '', round: props['round'] ?? '', master: props['role'] === 'master' };
+    return {
+      spreadsheet,
+      file,
+      unit: props['unit'] ?? '',
+      round: props['round'] ?? '',
+      master: props['role'] === 'master',
+    };
   });
   // The coordinators' master first, then round by round in the order provisioning created them
   // (the campaign's order; the store keeps insertion order), then by title (the unit's name).
@@ -155,16 +180,23 @@ function listed(store: EmulatorStore): Listed[] {
 /** The unit's and the round's names as a unit sheet's title carries them ("<campaign> – <round> – <unit>"), else their ids. */
 function namesOf(title: string, unitId: string, roundId: string): { unit: string; round: string } {
   const parts = title.split(' – ');
-  return parts.length >= 3 ? { unit: parts[parts.length - 1] as string, round: parts[parts.length - 2] as string } : { unit: unitId, round: roundId };
+  return parts.length >= 3
+    ? { unit: parts[parts.length - 1] as string, round: parts[parts.length - 2] as string }
+    : { unit: unitId, round: roundId };
 }
 
 function listPage(store: EmulatorStore): string {
   const rows = listed(store);
   const body: string[] = [];
-  body.push(`<header><h1>Các trang tính trong trình giả lập Google Sheets</h1><span class="muted">${rows.length} trang tính · tự làm mới mỗi ${LIST_REFRESH_S} giây</span></header><main class="list">`);
-  if (rows.length === 0) body.push('<p>Chưa có trang tính nào. Chạy <code>npm start</code> hoặc lệnh cấp phát để tạo các trang tính.</p>');
+  body.push(
+    `<header><h1>Các trang tính trong trình giả lập Google Sheets</h1><span class="muted">${rows.length} trang tính · tự làm mới mỗi ${LIST_REFRESH_S} giây</span></header><main class="list">`,
+  );
+  if (rows.length === 0)
+    body.push('<p>Chưa có trang tính nào. Chạy <code>npm start</code> hoặc lệnh cấp phát để tạo các trang tính.</p>');
   else {
-    body.push('<table class="files"><thead><tr><th>Trang tính</th><th>Đơn vị</th><th>Đợt</th><th>Tình trạng</th><th>Sửa lần cuối</th><th></th></tr></thead><tbody>');
+    body.push(
+      '<table class="files"><thead><tr><th>Trang tính</th><th>Đơn vị</th><th>Đợt</th><th>Tình trạng</th><th>Sửa lần cuối</th><th></th></tr></thead><tbody>',
+    );
     for (const row of rows) {
       const { spreadsheet, file } = row;
       const id = spreadsheet.spreadsheetId;
@@ -211,13 +243,24 @@ function refreshScript(id: string, version: number): string {
 </script>`;
 }
 
-function viewPage(store: EmulatorStore, spreadsheet: SpreadsheetState, sheetTitle: string | null, res: ServerResponse): void {
+function viewPage(
+  store: EmulatorStore,
+  spreadsheet: SpreadsheetState,
+  sheetTitle: string | null,
+  res: ServerResponse,
+): void {
   const id = spreadsheet.spreadsheetId;
   const workbook = toWorkbookModel(spreadsheet);
   const visible = workbook.sheets.filter((s) => !s.hidden);
-  const sheet = sheetTitle === null ? (visible[0] ?? workbook.sheets[0]) : workbook.sheets.find((s) => s.title === sheetTitle);
+  const sheet =
+    sheetTitle === null ? (visible[0] ?? workbook.sheets[0]) : workbook.sheets.find((s) => s.title === sheetTitle);
   if (!sheet) {
-    sendNotFound(res, sheetTitle === null ? 'Trang tính này không có trang con nào.' : `Trang tính “${spreadsheet.properties.title}” không có trang con “${sheetTitle}”.`);
+    sendNotFound(
+      res,
+      sheetTitle === null
+        ? 'Trang tính này không có trang con nào.'
+        : `Trang tính “${spreadsheet.properties.title}” không có trang con “${sheetTitle}”.`,
+    );
     return;
   }
   const file = store.file(id);
@@ -231,7 +274,9 @@ function viewPage(store: EmulatorStore, spreadsheet: SpreadsheetState, sheetTitl
       return `<a href="/view/${encodeURIComponent(id)}?sheet=${encodeURIComponent(tab.title)}"${classes ? ` class="${classes}"` : ''}${color}>${escapeHtml(tab.title)}${tab.hidden ? ' (trang ẩn)' : ''}</a>`;
     })
     .join('');
-  const modified = file ? `Sửa lần cuối ${vietnameseDateTime(file.modifiedTime, spreadsheet.properties.timeZone)}${file.lastModifyingUserEmail ? ` bởi ${file.lastModifyingUserEmail}` : ''}` : '';
+  const modified = file
+    ? `Sửa lần cuối ${vietnameseDateTime(file.modifiedTime, spreadsheet.properties.timeZone)}${file.lastModifyingUserEmail ? ` bởi ${file.lastModifyingUserEmail}` : ''}`
+    : '';
   const body =
     `<div class="page"><header><a href="/">← Tất cả trang tính</a><h1>${escapeHtml(spreadsheet.properties.title)}</h1>` +
     `<span class="muted">${escapeHtml(modified)} · chỉ xem</span><a href="/emulator/spreadsheets/${encodeURIComponent(id)}.xlsx">Tải .xlsx</a></header>` +
@@ -259,12 +304,20 @@ export function handleViewerRequest(method: string, url: URL, store: EmulatorSto
     if (match?.[2]) {
       res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ error: 'Không có trang tính này.' }));
-    } else sendNotFound(res, id === null ? 'Địa chỉ này không có trong trình xem.' : `Không có trang tính mã “${id}” trong trình giả lập.`);
+    } else
+      sendNotFound(
+        res,
+        id === null ? 'Địa chỉ này không có trong trình xem.' : `Không có trang tính mã “${id}” trong trình giả lập.`,
+      );
     return true;
   }
   if (match?.[2]) {
     const body = JSON.stringify({ version: String(store.file(spreadsheet.spreadsheetId)?.version ?? 0) });
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
     return true;
   }
