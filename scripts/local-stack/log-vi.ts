@@ -23,6 +23,8 @@ const EXACT: Record<string, string> = {
   'shared drive setting to change': 'Cần đổi một thiết lập của bộ nhớ dùng chung (shared drive).',
   'Drive refused to share a sheet with a contact; carrying on':
     'Drive từ chối chia sẻ một bảng tính cho người liên hệ; tiếp tục với các bảng tính khác.',
+  'master: incremental view differs from a full rebuild':
+    'Bảng tổng hợp cập nhật theo phần thay đổi khác với bảng dựng lại toàn bộ; đã ghi bảng dựng lại toàn bộ.',
   'aggregates repaired from source submissions':
     'Đã tính lại số tổng hợp từ báo cáo gốc của các đơn vị (số cũ bị lệch).',
   'unit sheets shared beyond the system grants': 'Có bảng tính đơn vị được chia sẻ ngoài quyền hệ thống cấp.',
