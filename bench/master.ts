@@ -170,6 +170,8 @@ async function runSize(
       masterCache: cache,
       log,
       now: () => START_AT,
+      // As deployed: the refresh takes the cross-instance lease (two more reads and a write).
+      googleNow: Date.now,
       ...(stack ? { files: stack.runtime.files } : {}),
     };
     await refreshMaster(deps, { force: true });

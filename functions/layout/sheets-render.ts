@@ -512,7 +512,7 @@ interface CellRows {
 const cellRowsOfSheet = new WeakMap<SheetModel, CellRows>();
 const structures = new WeakMap<SheetModel, string>();
 
-/** Every cell of a tab as the API's CellData, serialized for comparison ('' for a blank cell). */
+/** Every cell of a tab, and its model serialized for comparison ('' where there is no cell). */
 function cellRows(sheet: SheetModel): CellRows {
   let found = cellRowsOfSheet.get(sheet);
   if (!found) {
@@ -520,7 +520,15 @@ function cellRows(sheet: SheetModel): CellRows {
     for (const cell of sheet.cells) {
       const keys = found.keys.get(cell.row) ?? [];
       const cells = found.cells.get(cell.row) ?? [];
-      keys[cell.col] = JSON.stringify(toCellData(cell));
+      // The model, not its request data: equal models render equal cells, and serializing the
+      // model skips building every cell's CellData (most of a large master's comparison time).
+      keys[cell.col] = JSON.stringify([
+        cell.value ?? null,
+        cell.formula ?? null,
+        cell.style ?? null,
+        cell.note ?? null,
+        cell.validation ?? null,
+      ]);
       cells[cell.col] = cell;
       found.keys.set(cell.row, keys);
       found.cells.set(cell.row, cells);
@@ -534,10 +542,10 @@ function cellKeys(sheet: SheetModel): Map<number, string[]> {
   return cellRows(sheet).keys;
 }
 
-/** The presentation part of a serialized CellData (what may be written into a people's cell). */
-function presentationOf(key: string | undefined): string {
-  if (!key) return '';
-  const { userEnteredValue: _value, ...rest } = JSON.parse(key) as sheets_v4.Schema$CellData;
+/** The presentation part of a cell's request data (what may be written into a people's cell). */
+function presentationOf(cell: CellModel | undefined): string {
+  if (!cell) return '';
+  const { userEnteredValue: _value, ...rest } = toCellData(cell);
   return JSON.stringify(rest);
 }
 
@@ -593,7 +601,7 @@ export function cellsIn(requests: sheets_v4.Schema$Request[]): number {
 }
 
 function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel): ChangedContent {
-  const was = cellKeys(old);
+  const { keys: was, cells: oldCells } = cellRows(old);
   const { keys: now, cells } = cellRows(sheet);
   const owned = sheet.peopleOwned ?? [];
   const isOwned = (row: number, col: number) => owned.some((o) => o.col === col && row >= o.fromRow);
@@ -648,7 +656,7 @@ function changedCellRequests(sheetId: number, old: SheetModel, sheet: SheetModel
         emit(row, runStart, col, ALL_CELL_FIELDS);
         runStart = -1;
       }
-      if (ownedCell && presentationOf(before[col]) !== presentationOf(after[col]))
+      if (ownedCell && presentationOf(oldCells.get(row)?.[col]) !== presentationOf(cells.get(row)?.[col]))
         emit(row, col, col + 1, PRESENTATION_FIELDS);
     }
   }
