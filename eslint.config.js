@@ -29,6 +29,8 @@ export default defineConfig(
       '.local/',
       'out/',
       'bench/results/',
+      // The benchmark's deploy builds (bench/import-cost.ts).
+      'bench/.build/',
       'coverage/',
     ],
   },
