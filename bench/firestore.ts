@@ -15,7 +15,7 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { aggregateSubmission } from '../functions/app/aggregate.js';
-import { silentLogger } from '../functions/app/log.js';
+import { silentLogger } from '../test/helpers/memory-logger.js';
 import { computeAllNodes, totalsFromSubmission, type NodeTotals } from '../functions/core/aggregate.js';
 import type { CampaignModel } from '../functions/core/campaign-model.js';
 import { canonicalJson } from '../functions/core/canonical-json.js';

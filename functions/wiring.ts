@@ -59,7 +59,7 @@ export interface WiringOverrides {
   sheetsPace?: 'shared' | 'in-process';
 }
 
-export async function createFirestore(config: Config): Promise<Firestore> {
+async function createFirestore(config: Config): Promise<Firestore> {
   const { Firestore } = await import('@google-cloud/firestore');
   if (config.firestore.emulatorHost) {
     // Explicit host and throwaway credentials: talk to the emulator named in the config. The

@@ -141,7 +141,7 @@ const MAX_REBUILDS = 5;
 type SheetValue = string | number | boolean | null;
 
 /** The nominations tab's values (UNFORMATTED_VALUE, trailing blanks omitted) read as ticks and rows. */
-export function nominationsOfValues(rows: unknown[][]): { shortlist: Set<string>; onSheet: NominationRowsOnSheet } {
+function nominationsOfValues(rows: unknown[][]): { shortlist: Set<string>; onSheet: NominationRowsOnSheet } {
   const shortlist = new Set<string>();
   const onSheet: NominationRowsOnSheet = { rows: [] };
   const codeRowIndex = rows.findIndex((r) => r.some((v) => v === NOMINATION_ID_CODE));

@@ -34,5 +34,3 @@ export function createLogger(
     child: (c) => createLogger({ ...base, ...c }, sink, minLevel),
   };
 }
-
-export const silentLogger: Logger = createLogger({}, () => {});

@@ -28,16 +28,6 @@ export function toSpreadsheetCreateBody(
   };
 }
 
-/**
- * Model key → sheetId for a body built with the same options. The body itself cannot say
- * which tab is which key (titles are for people and may be renamed), so callers keep this
- * map — sheetIds survive renames — to address tabs later.
- */
-export function sheetIdsOf(model: WorkbookModel, opts: CreateBodyOptions = {}): Record<string, number> {
-  const firstSheetId = opts.firstSheetId ?? DEFAULT_FIRST_SHEET_ID;
-  return Object.fromEntries(model.sheets.map((sheet, index) => [sheet.key, firstSheetId + index]));
-}
-
 function toSheet(sheet: SheetModel, index: number, sheetId: number): sheets_v4.Schema$Sheet {
   const gridProperties: sheets_v4.Schema$GridProperties = {
     rowCount: requiredRowCount(sheet),
@@ -247,16 +237,6 @@ export function rgbToColor(hex: Rgb): sheets_v4.Schema$Color {
   if (!/^[0-9a-fA-F]{6}$/.test(digits)) throw new Error(`Not an RGB colour: "${hex}"`);
   const component = (offset: number) => parseInt(digits.slice(offset, offset + 2), 16) / 255;
   return { red: component(0), green: component(2), blue: component(4) };
-}
-
-/** Sheets colour → '#RRGGBB'. Missing components are 0: the API omits zero-valued fields. */
-export function colorToRgb(color: sheets_v4.Schema$Color): Rgb {
-  const hex = (component: number | null | undefined) =>
-    Math.round(Math.min(1, Math.max(0, component ?? 0)) * 255)
-      .toString(16)
-      .padStart(2, '0')
-      .toUpperCase();
-  return `#${hex(color.red)}${hex(color.green)}${hex(color.blue)}`;
 }
 
 /**

@@ -17,7 +17,7 @@ import { periodTotals, type FigureTotals, type FigureValues } from '../../functi
 import type { CommitInput } from '../../functions/adapters/firestore-store.js';
 import type { AggregateRecord } from '../../functions/app/records.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
-import { colorToRgb } from '../../functions/layout/sheets-render.js';
+import { colorToRgb } from './sheet-colors.js';
 import { sheetsAs } from '../../scripts/local-stack/clerk.js';
 import { channelToken, hmac } from '../../functions/handlers/auth.js';
 import { LOCAL_SERVICE_ACCOUNT } from '../../scripts/local-stack/stack.js';

@@ -6,3 +6,6 @@ export function memoryLogger(): Logger & { lines: LogContext[] } {
   const logger = createLogger({}, (l) => lines.push(JSON.parse(l) as LogContext), 'debug');
   return Object.assign(logger, { lines });
 }
+
+/** A logger that drops every line (benchmarks and worker processes that assert nothing about logs). */
+export const silentLogger: Logger = createLogger({}, () => {});

@@ -3,11 +3,10 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import {
   DEFAULT_FIRST_SHEET_ID,
   a1Address,
-  colorToRgb,
   rgbToColor,
-  sheetIdsOf,
   toSpreadsheetCreateBody,
 } from '../../functions/layout/sheets-render.js';
+import { colorToRgb } from '../helpers/sheet-colors.js';
 import { LIST_WITH_COMMA, TITLE_BANNER, sampleWorkbook } from './fixtures.js';
 
 function cellOf(sheet: sheets_v4.Schema$Sheet, row: number, col: number): sheets_v4.Schema$CellData | undefined {
@@ -40,8 +39,6 @@ describe('toSpreadsheetCreateBody', () => {
       gridProperties: { rowCount: 5, columnCount: 2 },
       hidden: true,
     });
-    expect(sheetIdsOf(model, { firstSheetId: 100 })).toEqual({ bang1: 100, dm: 101 });
-    expect(sheetIdsOf(model)).toEqual({ bang1: DEFAULT_FIRST_SHEET_ID, dm: DEFAULT_FIRST_SHEET_ID + 1 });
     expect(toSpreadsheetCreateBody(model).sheets?.[0]?.properties?.sheetId).toBe(DEFAULT_FIRST_SHEET_ID);
   });
 
