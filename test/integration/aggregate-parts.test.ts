@@ -28,6 +28,7 @@ import { createEmulatorClient } from '../../scripts/local-stack/firestore-emulat
 import { startLocalFirestore, type LocalFirestore } from '../../scripts/local-stack/local-firestore.js';
 import { modifiedModel } from '../helpers/campaign.js';
 import { commitInputFor } from '../helpers/integration.js';
+import { seededRandom as generator, type SeededRandom as Gen } from '../helpers/seeded-random.js';
 
 const SO_KET = 'so-ket-2020';
 const DISTRICT = 'ubnd-ba-dinh';
@@ -61,30 +62,6 @@ function modelWithCommunes(communeCount: number): { model: CampaignModel; commun
   });
   return { model, communes };
 }
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const shuffled = <T>(items: readonly T[]): T[] => {
-    const out = [...items];
-    for (let i = out.length - 1; i > 0; i--) {
-      const other = int(i + 1);
-      [out[i], out[other]] = [out[other]!, out[i]!];
-    }
-    return out;
-  };
-  return { next, int, pick, shuffled };
-}
-type Gen = ReturnType<typeof generator>;
 
 /** A submission's period totals: indicators absent, blank (null) or numbers on roundFigure's grid. */
 function randomTotals(random: Gen): Record<string, FigureTotals> {
