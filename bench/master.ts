@@ -35,7 +35,12 @@ import type { MasterSheets } from '../functions/app/ports.js';
 import type { FirestoreStore } from '../functions/adapters/firestore-store.js';
 import type { CampaignModel } from '../functions/core/campaign-model.js';
 import type { WorkbookModel } from '../functions/layout/model.js';
-import { toChangedContentRequests, type ExistingSheet } from '../functions/layout/sheets-render.js';
+import {
+  cellsIn,
+  toChangedContentRequests,
+  toReplaceContentRequests,
+  type ExistingSheet,
+} from '../functions/layout/sheets-render.js';
 import { provisionMaster } from '../test/helpers/integration.js';
 import { startTestStack, type TestStack } from '../test/helpers/stack.js';
 import { unitScale } from '../test/helpers/fill-workbook.js';
@@ -88,7 +93,9 @@ class ComputedMaster implements MasterSheets {
   async readShortlist() {
     return new Set<string>();
   }
-  async replaceContent(_spreadsheetId: string, model: WorkbookModel): Promise<number> {
+  async replaceContent(_spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]) {
+    // Counted as the adapter counts them: the cells of the replacement built against the sheet as it was.
+    const cellsWritten = cellsIn(toReplaceContentRequests(model, existing, { firstSheetId: 1 }));
     this.sheets = model.sheets.map((sheet, index) => ({
       sheetId: index + 1,
       title: sheet.title,
@@ -96,7 +103,7 @@ class ComputedMaster implements MasterSheets {
       columnCount: sheet.colCount,
       protectedRangeIds: [],
     }));
-    return model.sheets.length;
+    return { requests: model.sheets.length, cellsWritten };
   }
   async writeChanges(_spreadsheetId: string, previous: WorkbookModel, next: WorkbookModel, existing: ExistingSheet[]) {
     const changes = toChangedContentRequests(previous, next, existing);

@@ -5,6 +5,7 @@ import type { WorkbookModel } from '../layout/model.js';
 import { NOMINATION_ID_CODE, SHORTLIST_CODE, type NominationRowsOnSheet } from '../layout/master-workbook.js';
 import type { sheets_v4 } from '@googleapis/sheets';
 import {
+  cellsIn,
   inBatches,
   toChangedContentRequests,
   toReplaceContentRequests,
@@ -75,12 +76,18 @@ export class SheetsMaster extends PacedSheetsAdapter implements MasterSheets {
    * gone, and Google refuses the whole batch. So every retry rebuilds all the requests against
    * the structure as it is now, and sends them all again.
    */
-  async replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number> {
-    return (
-      await this.sendRebuilt(spreadsheetId, existing, (structure) =>
-        toReplaceContentRequests(model, structure, { firstSheetId: 1 }),
-      )
-    ).requests;
+  async replaceContent(
+    spreadsheetId: string,
+    model: WorkbookModel,
+    existing: ExistingSheet[],
+  ): Promise<{ requests: number; cellsWritten: number }> {
+    let cellsWritten = 0;
+    const { requests } = await this.sendRebuilt(spreadsheetId, existing, (structure) => {
+      const replacement = toReplaceContentRequests(model, structure, { firstSheetId: 1 });
+      cellsWritten = cellsIn(replacement);
+      return replacement;
+    });
+    return { requests, cellsWritten };
   }
 
   /**

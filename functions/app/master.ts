@@ -27,7 +27,7 @@ import {
 } from '../core/master-view.js';
 import { buildMasterWorkbook, NOMINATIONS_TAB_TITLE } from '../layout/master-workbook.js';
 import type { WorkbookModel } from '../layout/model.js';
-import { cellsIn, toReplaceContentRequests, workbookDifferences } from '../layout/sheets-render.js';
+import { workbookDifferences } from '../layout/sheets-render.js';
 import type { Logger } from './log.js';
 import { quarantineFlags } from './quarantine.js';
 import type { Files, MasterSheets, MetaDocs, Store } from './ports.js';
@@ -187,6 +187,13 @@ function viewState(state: UnitRoundState): ViewState {
 function flagsOfRecords(records: UnitFlagsRecord[]): ViewFlag[] {
   return records.flatMap((r) => r.flags ?? []).sort((a, b) => byId(a.rule, b.rule) || byId(a.reason, b.reason));
 }
+/** A round's flag records (one query) as each unit's flags. */
+function flagsByUnit(records: UnitFlagsRecord[]): Map<string, ViewFlag[]> {
+  const byUnit = new Map<string, UnitFlagsRecord[]>();
+  for (const flagRecord of records)
+    byUnit.set(flagRecord.unitId, [...(byUnit.get(flagRecord.unitId) ?? []), flagRecord]);
+  return new Map([...byUnit].map(([unitId, unitRecords]) => [unitId, flagsOfRecords(unitRecords)]));
+}
 function setOrDelete<V>(map: Map<string, V>, key: string, value: V | null | undefined) {
   if (value === null || value === undefined) map.delete(key);
   else map.set(key, value);
@@ -204,15 +211,12 @@ async function loadIndex(deps: Pick<MasterDeps, 'model' | 'store'>): Promise<Mas
       store.aggregatesOfRound(round.id),
       store.flagsOfRound(round.id),
     ]);
-    const flagsByUnit = new Map<string, UnitFlagsRecord[]>();
-    for (const flagRecord of flagRecords)
-      flagsByUnit.set(flagRecord.unitId, [...(flagsByUnit.get(flagRecord.unitId) ?? []), flagRecord]);
     index.set(round.id, {
       submissions: new Map(submissions.map((s) => [s.unitId, viewSubmission(s)])),
       states: new Map(states.map((s) => [s.unitId, viewState(s)])),
       nodes: new Map(aggregates.map((a) => [a.nodeId, { totals: a.totals, contributors: a.contributors }])),
       sheetUrls: new Map(sheets.filter((s) => s.roundId === round.id).map((s) => [s.unitId, s.url])),
-      flags: new Map([...flagsByUnit].map(([unitId, records]) => [unitId, flagsOfRecords(records)])),
+      flags: flagsByUnit(flagRecords),
     });
   }
   return index;
@@ -232,12 +236,8 @@ async function patchIndex(
   const { model, store } = deps;
   if (changes.some((c) => c.kind === 'flags')) {
     for (const round of model.campaign.rounds) {
-      const records = await store.flagsOfRound(round.id);
-      const byUnit = new Map<string, UnitFlagsRecord[]>();
-      for (const flagRecord of records)
-        byUnit.set(flagRecord.unitId, [...(byUnit.get(flagRecord.unitId) ?? []), flagRecord]);
       const roundIndex = index.get(round.id);
-      if (roundIndex) roundIndex.flags = new Map([...byUnit].map(([unitId, rs]) => [unitId, flagsOfRecords(rs)]));
+      if (roundIndex) roundIndex.flags = flagsByUnit(await store.flagsOfRound(round.id));
     }
   }
   const units = changes.filter((c) => c.kind === 'unit' && c.roundId && c.unitId && index.has(c.roundId));
@@ -425,8 +425,7 @@ async function refreshHeld(
       ({ requests, cellsWritten } = await master.writeChanges(spreadsheetId, held.workbook, workbook, structure));
     } else {
       // Forced ("làm mới toàn bộ") or nothing known of the sheet: every cell is written.
-      requests = await master.replaceContent(spreadsheetId, workbook, structure);
-      cellsWritten = cellsIn(toReplaceContentRequests(workbook, structure));
+      ({ requests, cellsWritten } = await master.replaceContent(spreadsheetId, workbook, structure));
     }
   }
   const produced = deps.files && requests > 0 ? (await deps.files.meta(spreadsheetId))?.version : undefined;

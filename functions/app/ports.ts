@@ -496,7 +496,11 @@ export interface MasterSheets {
    * delete protected ranges and merges that are already gone, and Google refuses the whole batch.
    * So every retry rebuilds the requests against the structure as it is now.
    */
-  replaceContent(spreadsheetId: string, model: WorkbookModel, existing: ExistingSheet[]): Promise<number>;
+  replaceContent(
+    spreadsheetId: string,
+    model: WorkbookModel,
+    existing: ExistingSheet[],
+  ): Promise<{ requests: number; cellsWritten: number }>;
   /**
    * One batchUpdate writing only what differs between `previous` (the content the sheet holds)
    * and `next`: changed cells where a tab kept its structure, a full replacement of a tab whose

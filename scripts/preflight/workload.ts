@@ -174,7 +174,7 @@ export function workloadChecks(ctx: WorkloadContext, scratch: Scratch): { checks
             deps.master.readShortlist(id, NOMINATIONS_TAB_TITLE),
             deps.master.structure(id),
           ]);
-          const requests = await deps.master.replaceContent(
+          const { requests } = await deps.master.replaceContent(
             id,
             buildMasterWorkbook(model, buildMasterView(model, { now, rounds: [], shortlist }), now),
             structure,
