@@ -7,6 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { sheets_v4 } from '@googleapis/sheets';
+import type { Firestore } from '@google-cloud/firestore';
 import { expect } from 'vitest';
 import { renewWatch } from '../../functions/app/change-detection.js';
 import { provisionCampaign } from '../../functions/app/provision.js';
@@ -14,7 +15,8 @@ import { a1, quoteSheetName } from '../../functions/core/a1.js';
 import type { CampaignModel } from '../../functions/core/campaign-model.js';
 import { contentHashOf } from '../../functions/core/canonical-json.js';
 import { periodTotals, type FigureTotals, type FigureValues } from '../../functions/core/figures.js';
-import type { CommitInput } from '../../functions/adapters/firestore-store.js';
+import { versionId, type CommitInput, type FirestoreStore } from '../../functions/adapters/firestore-store.js';
+import type { SubmissionRecord } from '../../functions/app/records.js';
 import type { AggregateRecord } from '../../functions/app/records.js';
 import { buildUnitWorkbook, unitWorkbookTitle } from '../../functions/layout/unit-workbook.js';
 import { colorToRgb } from './sheet-colors.js';
@@ -407,4 +409,40 @@ export async function pushAndPoll(
       outcomes,
     },
   };
+}
+
+/**
+ * Stores an accepted first version for each of `unitIds` directly (batches of 300), every unit
+ * with the figures of the first one, as the pipeline would after accepting their workbooks;
+ * aggregates are left to the caller (a reconcile builds them from these).
+ */
+export async function storeAcceptedSubmissions(
+  db: Firestore,
+  store: FirestoreStore,
+  model: CampaignModel,
+  roundId: string,
+  unitIds: string[],
+  now: number,
+): Promise<void> {
+  const figures = {
+    bang1: figuresFor(model, unitIds[0]!, roundId, 'bang1'),
+    bang2: figuresFor(model, unitIds[0]!, roundId, 'bang2'),
+  };
+  for (let start = 0; start < unitIds.length; start += 300) {
+    const batch = db.batch();
+    for (const unitId of unitIds.slice(start, start + 300)) {
+      const input = commitInputFor(model, unitId, roundId, { sourceVersion: 3, now, figures });
+      const submission: SubmissionRecord = {
+        ...input.candidate!,
+        versionCount: 1,
+        versionId: versionId(1),
+        sourceVersion: 3,
+        acceptedAt: now,
+        firstAcceptedAt: now,
+        late: false,
+      };
+      batch.set(store.submissionRef(roundId, unitId), submission);
+    }
+    await batch.commit();
+  }
 }

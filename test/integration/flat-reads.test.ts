@@ -18,12 +18,15 @@ import { aggregateSubmission } from '../../functions/app/aggregate.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { processUnitSheet } from '../../functions/app/process-unit-sheet.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
-import type { SubmissionRecord } from '../../functions/app/records.js';
-import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
+import { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
 import { loadCampaign } from '../../sheets-schema/index.js';
-import { figuresFor } from '../helpers/fill-workbook.js';
-import { campaignWithCommunes, commitInputFor, registerUnitSheets } from '../helpers/integration.js';
+import {
+  campaignWithCommunes,
+  commitInputFor,
+  registerUnitSheets,
+  storeAcceptedSubmissions,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
@@ -50,27 +53,7 @@ const measured: Measured[] = [];
 
 async function seed(model: CampaignModel, store: FirestoreStore, communeIds: string[]) {
   const now = stack.clock.now;
-  const figures = {
-    bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'),
-    bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2'),
-  };
-  for (let i = 0; i < communeIds.length; i += 300) {
-    const batch = stack.runtime.db.batch();
-    for (const id of communeIds.slice(i, i + 300)) {
-      const input = commitInputFor(model, id, SO_KET, { sourceVersion: 3, now, figures });
-      const sub: SubmissionRecord = {
-        ...input.candidate!,
-        versionCount: 1,
-        versionId: versionId(1),
-        sourceVersion: 3,
-        acceptedAt: now,
-        firstAcceptedAt: now,
-        late: false,
-      };
-      batch.set(store.submissionRef(SO_KET, id), sub);
-    }
-    await batch.commit();
-  }
+  await storeAcceptedSubmissions(stack.runtime.db, store, model, SO_KET, communeIds, now);
   const built = await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SO_KET);
   expect(built.repaired).toContain('ha-noi');
 }

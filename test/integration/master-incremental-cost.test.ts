@@ -24,8 +24,7 @@ import {
   type MasterDeps,
 } from '../../functions/app/master.js';
 import { reconcileRound } from '../../functions/app/reconcile.js';
-import type { SubmissionRecord } from '../../functions/app/records.js';
-import { FirestoreStore, versionId } from '../../functions/adapters/firestore-store.js';
+import { FirestoreStore } from '../../functions/adapters/firestore-store.js';
 import type { SheetsMaster } from '../../functions/adapters/sheets-master.js';
 import { modelOf, type CampaignModel } from '../../functions/core/campaign-model.js';
 import { buildMasterView } from '../../functions/core/master-view.js';
@@ -33,7 +32,13 @@ import { buildMasterWorkbook } from '../../functions/layout/master-workbook.js';
 import { toChangedContentRequests } from '../../functions/layout/sheets-render.js';
 import { loadCampaign } from '../../sheets-schema/index.js';
 import { figuresFor } from '../helpers/fill-workbook.js';
-import { campaignWithCommunes, commitInputFor, LOCAL_SERVICE_ACCOUNT, tabValues } from '../helpers/integration.js';
+import {
+  campaignWithCommunes,
+  commitInputFor,
+  LOCAL_SERVICE_ACCOUNT,
+  storeAcceptedSubmissions,
+  tabValues,
+} from '../helpers/integration.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { MAIN_PERIOD } from '../helpers/campaign.js';
 
@@ -62,27 +67,7 @@ async function campaignOf(communes: number): Promise<Campaign> {
   const model = modelOf(loadCampaign(file));
   const store = new FirestoreStore(stack.runtime.db, `${model.id}-master-${communes}`);
   const now = stack.clock.now;
-  const figures = {
-    bang1: figuresFor(model, communeIds[0]!, SO_KET, 'bang1'),
-    bang2: figuresFor(model, communeIds[0]!, SO_KET, 'bang2'),
-  };
-  for (let i = 0; i < communeIds.length; i += 300) {
-    const batch = stack.runtime.db.batch();
-    for (const id of communeIds.slice(i, i + 300)) {
-      const input = commitInputFor(model, id, SO_KET, { sourceVersion: 3, now, figures });
-      const sub: SubmissionRecord = {
-        ...input.candidate!,
-        versionCount: 1,
-        versionId: versionId(1),
-        sourceVersion: 3,
-        acceptedAt: now,
-        firstAcceptedAt: now,
-        late: false,
-      };
-      batch.set(store.submissionRef(SO_KET, id), sub);
-    }
-    await batch.commit();
-  }
+  await storeAcceptedSubmissions(stack.runtime.db, store, model, SO_KET, communeIds, now);
   await reconcileRound({ model, store, now: () => now, log: memoryLogger() }, SO_KET);
   // Its master, made as provisioning makes one.
   const spreadsheetId = (
