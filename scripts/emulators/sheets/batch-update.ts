@@ -16,10 +16,13 @@ import {
   findSheetById,
   getCell,
   intersect,
+  ownEveryRow,
   pruneCell,
+  releaseWorkingCopy,
   reindexSheets,
   setCell,
   usedExtent,
+  workingCopy,
 } from './grid.js';
 import { assertFreezeKeepsMergesWhole, assertMergeWithinFrozenLines, assertWithinCellLimit } from './limits.js';
 import {
@@ -67,6 +70,33 @@ const KNOWN_REQUEST_TYPES = new Set(
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/**
+ * Requests that change cells only through grid.ts's cell functions (which copy a shared row
+ * before writing it). Any other request (structure changes, renames: they rewrite formulas in
+ * place on every sheet) first takes a copy of every row of the working copy.
+ */
+const WRITES_CELLS_THROUGH_GRID = new Set([
+  'addSheet',
+  'deleteSheet',
+  'duplicateSheet',
+  'updateSpreadsheetProperties',
+  'updateCells',
+  'appendCells',
+  'repeatCell',
+  'mergeCells',
+  'unmergeCells',
+  'setDataValidation',
+  'updateBorders',
+  'addProtectedRange',
+  'updateProtectedRange',
+  'deleteProtectedRange',
+  'addConditionalFormatRule',
+  'updateConditionalFormatRule',
+  'deleteConditionalFormatRule',
+  'updateDimensionProperties',
+  'autoResizeDimensions',
+]);
 
 interface BatchContext {
   spreadsheet: SpreadsheetState;
@@ -428,9 +458,8 @@ const handlers: Record<string, Handler> = {
       // Merging keeps only the top-left value, as the Sheets UI warns.
       forEachCell(piece, (row, column) => {
         if (row === piece.startRow && column === piece.startCol) return;
-        const cell = getCell(sheet, row, column);
-        if (cell?.userEnteredValue) {
-          delete cell.userEnteredValue;
+        if (getCell(sheet, row, column)?.userEnteredValue) {
+          delete cellForWrite(sheet, row, column).userEnteredValue;
           pruneCell(sheet, row, column);
         }
       });
@@ -461,9 +490,8 @@ const handlers: Record<string, Handler> = {
     forEachCell(rect, (row, column) => {
       if (rule) cellForWrite(sheet, row, column).dataValidation = structuredClone(rule);
       else {
-        const cell = getCell(sheet, row, column);
-        if (cell?.dataValidation) {
-          delete cell.dataValidation;
+        if (getCell(sheet, row, column)?.dataValidation) {
+          delete cellForWrite(sheet, row, column).dataValidation;
           pruneCell(sheet, row, column);
         }
       }
@@ -717,11 +745,12 @@ export function batchUpdateSpreadsheet(
       );
     if (keys.length === 0) throw invalidArgument(`Invalid requests[${requestIndex}]: No request set.`);
   });
-  const working = structuredClone(open.spreadsheet);
+  const working = workingCopy(open.spreadsheet);
   const replies = requests.map((request: RequestBody, requestIndex) => {
     const type = Object.keys(request)[0] as string;
     const handler = handlers[type];
     if (!handler) throw notImplemented(`the batchUpdate request "${type}"`);
+    if (!WRITES_CELLS_THROUGH_GRID.has(type)) ownEveryRow(working);
     const payload = isObject(request[type]) ? request[type] : {};
     const where = `Invalid requests[${requestIndex}].${type}`;
     const reply = handler({ spreadsheet: working, identity: open.identity, where }, payload);
@@ -731,6 +760,7 @@ export function batchUpdateSpreadsheet(
     return reply ? { [type]: reply } : {};
   });
   commitSpreadsheet(context, working);
+  releaseWorkingCopy(working);
   afterCommit(working);
   const out: Record<string, unknown> = { spreadsheetId, replies };
   if (body['includeSpreadsheetInResponse'] === true) {

@@ -2,7 +2,61 @@
  * Cell storage and rectangle arithmetic for one sheet. Rows are sparse arrays of sparse arrays
  * (null holes), so inserting or deleting dimensions is a splice and the state stays JSON.
  */
-import type { CellState, GridRange, Rect, SheetState, SpreadsheetState } from './types.js';
+import type { CellState, GridRange, GridRows, Rect, SheetState, SpreadsheetState } from './types.js';
+
+type CellRow = NonNullable<GridRows[number]>;
+
+/**
+ * Rows a working copy still shares with the stored spreadsheet, by working sheet. A batch is
+ * applied to a copy that replaces the stored spreadsheet only if every request succeeds (Google's
+ * batchUpdate is all-or-nothing); copying every cell for that cost a batch of a dozen cells
+ * 0.7 s on a 600-unit master. So a working copy shares the stored rows and copies a row the
+ * first time it writes to it (`writableRow`, called by every cell write below). A sheet absent
+ * from this map shares nothing.
+ */
+const sharedRows = new WeakMap<SheetState, WeakSet<CellRow>>();
+
+/** A copy of `spreadsheet` to apply a batch to: everything but the cells copied, rows shared until written. */
+export function workingCopy(spreadsheet: SpreadsheetState): SpreadsheetState {
+  const { sheets, ...rest } = spreadsheet;
+  return { ...structuredClone(rest), sheets: sheets.map(sheetSharingRows) };
+}
+
+function sheetSharingRows(sheet: SheetState): SheetState {
+  const { rows, ...rest } = sheet;
+  const copy: SheetState = { ...structuredClone(rest), rows: rows.slice() };
+  const shared = new WeakSet<CellRow>();
+  for (const cells of rows) if (cells) shared.add(cells);
+  sharedRows.set(copy, shared);
+  return copy;
+}
+
+/** The row's cells, copied first while the stored spreadsheet still shares them. */
+export function writableRow(sheet: SheetState, row: number): CellRow | null {
+  const cells = sheet.rows[row];
+  if (!cells) return null;
+  if (!sharedRows.get(sheet)?.has(cells)) return cells;
+  const copy = structuredClone(cells);
+  sheet.rows[row] = copy;
+  return copy;
+}
+
+/**
+ * Copies every shared row of a working copy: before a request that edits cells other than
+ * through the functions below (structure changes rewrite formulas on every sheet).
+ */
+export function ownEveryRow(spreadsheet: SpreadsheetState): void {
+  for (const sheet of spreadsheet.sheets) {
+    if (!sharedRows.has(sheet)) continue;
+    for (let row = 0; row < sheet.rows.length; row += 1) writableRow(sheet, row);
+    sharedRows.delete(sheet);
+  }
+}
+
+/** After the copy replaced the stored spreadsheet, nothing else holds its rows. */
+export function releaseWorkingCopy(spreadsheet: SpreadsheetState): void {
+  for (const sheet of spreadsheet.sheets) sharedRows.delete(sheet);
+}
 
 export function getCell(sheet: SheetState, row: number, col: number): CellState | undefined {
   return sheet.rows[row]?.[col] ?? undefined;
@@ -22,7 +76,7 @@ export function isEmptyCell(cell: CellState | null | undefined): boolean {
 
 /** Returns the cell, creating it (and its row) when absent. */
 export function cellForWrite(sheet: SheetState, row: number, col: number): CellState {
-  let cells = sheet.rows[row];
+  let cells = writableRow(sheet, row);
   if (!cells) {
     cells = [];
     while (sheet.rows.length < row) sheet.rows.push(null);
@@ -39,7 +93,7 @@ export function cellForWrite(sheet: SheetState, row: number, col: number): CellS
 
 /** Drops a cell that has become empty so stored state and trailing-blank trimming stay tidy. */
 export function pruneCell(sheet: SheetState, row: number, col: number): void {
-  const cells = sheet.rows[row];
+  const cells = writableRow(sheet, row);
   if (!cells) return;
   if (isEmptyCell(cells[col])) cells[col] = null;
   while (cells.length > 0 && !cells[cells.length - 1]) cells.pop();
@@ -50,7 +104,7 @@ export function pruneCell(sheet: SheetState, row: number, col: number): void {
 export function setCell(sheet: SheetState, row: number, col: number, cell: CellState | undefined): void {
   if (!cell || isEmptyCell(cell)) {
     if (sheet.rows[row]?.[col]) {
-      (sheet.rows[row] as Array<CellState | null>)[col] = null;
+      writableRow(sheet, row)![col] = null;
       pruneCell(sheet, row, col);
     }
     return;
