@@ -2,8 +2,9 @@
  * Cold start of the functions: in a fresh Node process, the time and memory to import the entry
  * module (functions/index.ts, which registers every function) and then to serve what a first
  * request needs: `runtimeFromEnvironment()` (handlers/runtime.ts), i.e. parseConfig + createDependencies, which
- * loads @google-cloud/firestore, @googleapis/sheets, @googleapis/drive, google-auth-library and
- * nodemailer and builds every client (no network: clients connect on first call).
+ * loads @google-cloud/firestore, @googleapis/sheets, @googleapis/drive and google-auth-library
+ * and builds every client (no network: clients connect on first call; nodemailer loads with the
+ * first message, protobufjs with the first Firestore event).
  *
  * The code runs as deployed: compiled by tsc with tsconfig.build.json, exactly what
  * `npm run build` ships (one .js per module, packages from node_modules). The baseline is a copy
@@ -62,7 +63,6 @@ await import('@google-cloud/firestore'); step('@google-cloud/firestore');
 await import('@googleapis/sheets'); step('@googleapis/sheets');
 await import('@googleapis/drive'); step('@googleapis/drive');
 await import('google-auth-library'); step('google-auth-library');
-await import('nodemailer'); step('nodemailer');
 const { runtimeFromEnvironment } = await import(process.env.BENCH_RUNTIME);
 const deps = await runtimeFromEnvironment()(); step('campaign schema + building the clients');
 process.stdout.write('\\n${MARK}' + JSON.stringify(steps) + '\\n');
