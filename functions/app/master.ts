@@ -8,9 +8,9 @@
  * the sheet's content (meta 'master' renderId), a refresh reads only the marked units'
  * documents and the aggregates on their paths, rebuilds the view and workbook in memory, and
  * writes only the cells that changed, in one batchUpdate. A cold instance, a marker 'all', a
- * forced refresh ("làm mới toàn bộ") or the nightly check ('verify') read everything; a forced
- * refresh or a cold instance then replaces the whole content, the others write what differs
- * from the sheet's known content. With a cache in hand, forced and nightly refreshes also
+ * rebuild ("làm mới toàn bộ": the coordinators' button, marker 'rebuild', or the job with
+ * `full`) or the nightly check ('verify') read everything; a rebuild or a cold instance then
+ * replaces the whole content, the others write what differs from the sheet's known content. With a cache in hand, forced and nightly refreshes also
  * compare the full result with the incremental one and log any difference.
  */
 import { randomUUID } from 'node:crypto';
@@ -384,7 +384,9 @@ async function refreshHeld(
   // Past a few hundred units, one query per collection costs less than each unit's documents.
   const everything =
     changes.some((c) => c.kind === 'all') || changes.filter((c) => c.kind === 'unit').length > MAX_UNIT_CHANGES;
-  const verify = Boolean(opts.force) || changes.some((c) => c.kind === 'verify');
+  // "Làm mới toàn bộ" (the master's button, or the job with `full`): every cell written again.
+  const rebuild = Boolean(opts.force) || changes.some((c) => c.kind === 'rebuild');
+  const verify = rebuild || changes.some((c) => c.kind === 'verify');
   const mode = held && !everything && !verify ? 'incremental' : 'full';
   // The nominations tab as read here decides where each nominee's row stays; the shortlist
   // column itself is never written back (a tick typed after this read survives the write).
@@ -418,13 +420,13 @@ async function refreshHeld(
       const differences = workbookDifferences(workbook, incremental, 10);
       if (differences.length) deps.log.error('master: incremental view differs from a full rebuild', { differences });
     }
-    if (held && !opts.force) {
+    if (held && !rebuild) {
       // The sheet holds the cached workbook (the cache is valid): writing what differs from it
       // leaves the full workbook on the sheet, without resending every cell (a whole master
       // is about 15 KB per unit and round; Google's request cap is 10 MB).
       ({ requests, cellsWritten } = await master.writeChanges(spreadsheetId, held.workbook, workbook, structure));
     } else {
-      // Forced ("làm mới toàn bộ") or nothing known of the sheet: every cell is written.
+      // "Làm mới toàn bộ" or nothing known of the sheet: every cell is written.
       ({ requests, cellsWritten } = await master.replaceContent(spreadsheetId, workbook, structure));
     }
   }

@@ -207,10 +207,12 @@ export interface MessageClaim {
  * of a round (its submission, state, registration, flags, the aggregates on its path), the flags
  * of every round (the sweep or the sharing reconcile replaced them), only what every refresh
  * reads anyway ('master': the shortlist on the sheet, the published documents, quarantines),
- * everything ('all': aggregates repaired, a layout change), or a full rebuild that also proves
- * the incremental master equal to it ('verify': the nightly reconcile).
+ * everything ('all': aggregates repaired, a layout change), a full rebuild that also proves
+ * the incremental master equal to it ('verify': the nightly reconcile), or every cell written
+ * again from a full read ('rebuild': the coordinators' "Làm mới toàn bộ", which also puts back
+ * a cell someone overwrote by hand).
  */
-export type MasterChangeScope = { roundId: string; unitId: string } | 'flags' | 'master' | 'all' | 'verify';
+export type MasterChangeScope = { roundId: string; unitId: string } | 'flags' | 'master' | 'all' | 'verify' | 'rebuild';
 
 /**
  * One marker. Its id is deterministic (`{round}__{unit}`, `flags`, `master`, `all`, `verify`) so
@@ -220,7 +222,7 @@ export type MasterChangeScope = { roundId: string; unitId: string } | 'flags' | 
  */
 export interface MasterChangeRecord {
   id: string;
-  kind: 'unit' | 'flags' | 'master' | 'all' | 'verify';
+  kind: 'unit' | 'flags' | 'master' | 'all' | 'verify' | 'rebuild';
   roundId?: string;
   unitId?: string;
   token: string;

@@ -25,17 +25,23 @@ export function verifyChannelToken(
   return [secrets].flat().some((secret) => safeEqual(channelToken(secret, channelId), token));
 }
 
-/** Apps Script "Kiểm tra ngay / Gửi báo cáo": HMAC of `spreadsheetId.timestamp`, at most 5 minutes old. */
+/**
+ * The Apps Script buttons ("Kiểm tra ngay / Gửi báo cáo"; on the master also "Làm mới toàn bộ"):
+ * HMAC of `spreadsheetId.timestamp`, or `spreadsheetId.timestamp.action` when the request names an
+ * action (so an action cannot be added to a signature made without it), at most 5 minutes old.
+ */
 export function verifySheetActionSignature(
   secrets: string | readonly string[],
-  body: { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown },
+  body: { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown; action?: unknown },
   now: number,
   maxSkewMs = 5 * 60_000,
 ): boolean {
-  const { spreadsheetId, timestamp, signature } = body;
+  const { spreadsheetId, timestamp, signature, action } = body;
   if (typeof spreadsheetId !== 'string' || typeof timestamp !== 'number' || typeof signature !== 'string') return false;
+  if (action !== undefined && typeof action !== 'string') return false;
   if (Math.abs(now - timestamp) > maxSkewMs) return false;
-  return [secrets].flat().some((secret) => safeEqual(hmac(secret, `${spreadsheetId}.${timestamp}`), signature));
+  const signed = action === undefined ? `${spreadsheetId}.${timestamp}` : `${spreadsheetId}.${timestamp}.${action}`;
+  return [secrets].flat().some((secret) => safeEqual(hmac(secret, signed), signature));
 }
 
 export type SchedulerVerifier = (

@@ -104,10 +104,20 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
     });
   }
 
-  /** The optional Apps Script button "Kiểm tra ngay / Gửi báo cáo": a signed request for one sheet. */
+  /**
+   * The optional Apps Script buttons: a signed request for one sheet. On a unit's sheet "Kiểm tra
+   * ngay / Gửi báo cáo"; on the master the round documents now (no action, or
+   * 'publish-reports') or "Làm mới toàn bộ" ('rebuild-master': the next refresh writes every
+   * cell again from a full read, within the refresh job's minute).
+   */
   async function sheetAction(req: Request, res: Response): Promise<void> {
     await guarded(runtime, res, 'sheetAction', 'sheet action', async (runtime) => {
-      const body = (req.body ?? {}) as { spreadsheetId?: unknown; timestamp?: unknown; signature?: unknown };
+      const body = (req.body ?? {}) as {
+        spreadsheetId?: unknown;
+        timestamp?: unknown;
+        signature?: unknown;
+        action?: unknown;
+      };
       if (!verifySheetActionSignature(acceptedWebhookSecrets(runtime.config.webhook), body, runtime.now())) {
         runtime.log.warn('sheet action refused: bad signature', {
           spreadsheetId: typeof body.spreadsheetId === 'string' ? body.spreadsheetId : undefined,
@@ -115,8 +125,19 @@ export function createHttpHandlers(runtime: RuntimeSource): HttpHandlers {
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
+      const onMaster = await isMasterSpreadsheet(runtime, body.spreadsheetId);
+      const known = onMaster ? [undefined, 'publish-reports', 'rebuild-master'] : [undefined];
+      if (!known.includes(body.action as string | undefined)) {
+        res.status(400).json({ error: `unknown action: ${String(body.action)}` });
+        return;
+      }
+      if (onMaster && body.action === 'rebuild-master') {
+        await requestMasterRefresh(runtime.store, runtime.now(), 'rebuild');
+        res.status(202).json({ outcome: 'master-rebuild-requested' });
+        return;
+      }
       // The master's button: the coordinators ask for the round documents now (every round, rewritten in place).
-      if (await isMasterSpreadsheet(runtime, body.spreadsheetId)) {
+      if (onMaster) {
         const published = await publishDueReports(runtime, runtime.now(), { all: true });
         res.status(200).json({
           outcome: 'reports-published',

@@ -658,6 +658,7 @@ function guideSheet(model: CampaignModel, view: MasterView, updated: string): Sh
   );
   const lines = [
     'Bảng này do hệ thống tự cập nhật từ báo cáo các đơn vị đã gửi; không sửa trực tiếp (trừ cột "Đề xuất Bộ Công an" ở trang Khen thưởng).',
+    'Nếu bảng bị thay đổi ngoài hệ thống (ví dụ khôi phục một phiên bản cũ), chọn menu "Tổng hợp → Làm mới toàn bộ bảng tổng hợp": trong khoảng một phút hệ thống ghi lại mọi ô.',
     'Các trang "Bảng 1/Bảng 2 – <đợt>": số liệu tổng hợp theo mẫu chính thức, mỗi đợt một trang; chỉ tính báo cáo đã được tiếp nhận.',
     'Trang "Theo đơn vị – <đợt>": số liệu từng đơn vị.',
     `Số liệu chung (dòng "Tổng cộng") chỉ cộng nhóm ${consolidationGroups(model)
@@ -691,7 +692,7 @@ function guideSheet(model: CampaignModel, view: MasterView, updated: string): Sh
     builder.set(
       row++,
       1,
-      'Chưa lập. Hệ thống lập sau hạn nộp của mỗi đợt, hoặc khi bấm nút cập nhật ngay trên bảng này.',
+      'Chưa lập. Hệ thống lập sau hạn nộp của mỗi đợt, hoặc khi chọn menu "Tổng hợp → Lập văn bản các đợt ngay".',
       { italic: true },
     );
   for (const round of published) {

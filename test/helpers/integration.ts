@@ -358,16 +358,22 @@ export async function postSheetAction(
   return { status: res.status, body: (await res.json()) as SheetActionReply };
 }
 
-/** The sheet's "Kiểm tra ngay" button pressed now (business clock), signed with the webhook secret. */
+/**
+ * A sheet's button pressed now (business clock), signed with the webhook secret: "Kiểm tra ngay"
+ * on a unit's sheet, the documents on the master, or the master's `action` ('rebuild-master').
+ */
 export function pressSheetButton(
   stack: TestStack,
   spreadsheetId: string,
+  action?: string,
 ): Promise<{ status: number; body: SheetActionReply }> {
   const timestamp = stack.clock.now;
+  const signed = action === undefined ? `${spreadsheetId}.${timestamp}` : `${spreadsheetId}.${timestamp}.${action}`;
   return postSheetAction(stack, {
     spreadsheetId,
     timestamp,
-    signature: hmac(stack.secrets.webhook, `${spreadsheetId}.${timestamp}`),
+    signature: hmac(stack.secrets.webhook, signed),
+    ...(action === undefined ? {} : { action }),
   });
 }
 
