@@ -10,8 +10,9 @@
  * writes only the cells that changed, in one batchUpdate. A cold instance, a marker 'all', a
  * rebuild ("làm mới toàn bộ": the coordinators' button, marker 'rebuild', or the job with
  * `full`) or the nightly check ('verify') read everything; a rebuild or a cold instance then
- * replaces the whole content, the others write what differs from the sheet's known content. With a cache in hand, forced and nightly refreshes also
- * compare the full result with the incremental one and log any difference.
+ * replaces the whole content, the others write what differs from the sheet's known content.
+ * With a cache in hand, rebuilds and nightly refreshes also compare the full result with the
+ * incremental one and log any difference.
  */
 import { randomUUID } from 'node:crypto';
 import type { NodeFigures } from '../core/aggregate.js';
