@@ -1,5 +1,5 @@
 /**
- * Issue 15 item 1: the master's change markers, owned by the store. A burst of changes to one
+ * The master's change markers, owned by the store. A burst of changes to one
  * unit coalesces into one marker (deterministic id, fresh token each time); clearing deletes a
  * marker only if its token is still the one the refresh read, so a change made during a refresh
  * survives; a unit's flags are its two documents (the sweep's and the sharing reconcile's).

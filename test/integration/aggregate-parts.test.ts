@@ -1,5 +1,5 @@
 /**
- * Issue 15, item 2: no aggregate document grows with the number of children. Each child's
+ * No aggregate document grows with the number of children. Each child's
  * contribution is a part document of its own and the node keeps an exact ledger its child's
  * change is applied to as a delta (functions/core/aggregate.ts TotalsLedger). Against the
  * local Firestore emulator:

@@ -1,5 +1,5 @@
 /**
- * Issue 15 item 1: a master refresh costs what changed. Generated registries put 30 and then
+ * A master refresh costs what changed. Generated registries put 30 and then
  * 150 communes under the districts (each in a Firestore namespace of its own, seeded in batches
  * and aggregated by the reconciliation job, as in flat-reads.test.ts), each with its own master
  * spreadsheet on the Sheets emulator. After one commune's new version (stored, marked, aggregated

@@ -1,5 +1,5 @@
 /**
- * Issue 15 item 1, "Done when": after any sequence of changes, the incremental master equals a
+ * After any sequence of changes, the incremental master equals a
  * full rebuild, cell for cell. A seeded pseudo-random sequence of changes (submissions and
  * changed figures aggregated by the real trigger, states going invalid, flags replaced as the
  * sweep does, quarantines, published documents, shortlist ticks, the instance's cache dropped or

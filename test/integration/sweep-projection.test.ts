@@ -1,5 +1,5 @@
 /**
- * The compliance sweep reads only the fields it uses (issue 15, item 3): FirestoreStore's sweep
+ * The compliance sweep reads only the fields it uses: FirestoreStore's sweep
  * reads are projection queries (`select`), so 11,000 units' figures, issues and confirmation
  * blocks stay on the server. Checked against the run's Firestore emulator: on Google's, the
  * records carry exactly the masked fields; the in-process stand-in ignores field masks (it

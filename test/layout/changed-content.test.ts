@@ -1,5 +1,5 @@
 /**
- * Issue 15 item 1: the master's incremental write. Between two workbook models, only the cells
+ * The master's incremental write. Between two workbook models, only the cells
  * that differ are written (contiguous changed cells of a row in one request, the same run on
  * the next rows folded in); a tab whose structure changed is replaced whole; the people's
  * column keeps its rule (its values are never written); nothing changed, nothing sent. On the
