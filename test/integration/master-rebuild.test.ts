@@ -24,22 +24,21 @@ import { hmac } from '../../functions/handlers/auth.js';
 const SO_KET = 'so-ket-2020';
 const UNITS = ['ubnd-ba-dinh', 'ubnd-hoan-kiem', 'ubnd-tay-ho'];
 let stack: TestStack;
+let masterId = '';
 
 beforeAll(async () => {
   stack = await startTestStack();
   await registerUnitSheets(stack, SO_KET, UNITS);
   await provisionMaster(stack);
+  masterId = (await stack.runtime.store.meta('master')).spreadsheetId!;
 }, 90_000);
 afterAll(async () => {
   await stack.triggersIdle();
   await stack.dispose();
 });
 
-const masterId = async () => (await stack.runtime.store.meta('master')).spreadsheetId!;
-const tableTitle = () =>
-  stack.sheets.getSpreadsheetState(MASTER_ID)!.sheets.find((s) => s.properties.title.startsWith('Bảng 1 – '))!
-    .properties.title;
-let MASTER_ID = '';
+const masterState = () => stack.sheets.getSpreadsheetState(masterId)!;
+const tableTitle = () => masterState().sheets.find((s) => s.properties.title.startsWith('Bảng 1 – '))!.properties.title;
 
 async function submit(unitId: string, at: string) {
   stack.clock.set(at);
@@ -52,31 +51,29 @@ async function submit(unitId: string, at: string) {
 /** The first figure of Ba Đình's row on the master's Bảng 1 tab (the other units' submissions leave it alone). */
 function baDinhFigure(): { row: number; col: number; value: number } {
   const name = stack.runtime.model.unit('ubnd-ba-dinh').name;
-  const rows = tabValues(stack.sheets.getSpreadsheetState(MASTER_ID)!, tableTitle());
+  const rows = tabValues(masterState(), tableTitle());
   const row = rows.findIndex((cells) => cells.includes(name));
   const col = rows[row]?.findIndex((value) => typeof value === 'number') ?? -1;
   if (row < 0 || col < 0) throw new Error(`no figure of ${name} on the master`);
   return { row, col, value: rows[row]![col] as number };
 }
-const valueAt = (row: number, col: number) =>
-  tabValues(stack.sheets.getSpreadsheetState(MASTER_ID)!, tableTitle())[row]?.[col];
+const valueAt = (row: number, col: number) => tabValues(masterState(), tableTitle())[row]?.[col];
 
 describe('the master\'s "Làm mới toàn bộ" button', () => {
   it('puts back a cell changed behind the system, which an incremental refresh leaves as it is', async () => {
-    MASTER_ID = await masterId();
     await submit('ubnd-ba-dinh', '2020-07-10T09:00:00+07:00');
     expect(await stack.fire('refresh-master')).toMatchObject({ refreshed: true, mode: 'full' });
     const figure = baDinhFigure();
 
     // Someone who may edit protected cells overwrites a figure (a restored version does the same).
-    await writeCells(sheetsAs(stack.urls.sheets, LOCAL_SERVICE_ACCOUNT), MASTER_ID, tableTitle(), [
+    await writeCells(sheetsAs(stack.urls.sheets, LOCAL_SERVICE_ACCOUNT), masterId, tableTitle(), [
       { row: figure.row, col: figure.col, value: figure.value + 1000 },
     ]);
     await submit('ubnd-hoan-kiem', '2020-07-10T10:00:00+07:00');
     expect(await stack.fire('refresh-master')).toMatchObject({ refreshed: true, mode: 'incremental' });
     expect(valueAt(figure.row, figure.col)).toBe(figure.value + 1000);
 
-    const pressed = await pressSheetButton(stack, MASTER_ID, 'rebuild-master');
+    const pressed = await pressSheetButton(stack, masterId, 'rebuild-master');
     expect(pressed).toEqual({ status: 202, body: { outcome: 'master-rebuild-requested' } });
     const rebuilt = (await stack.fire('refresh-master')) as { refreshed: boolean; mode: string; cellsWritten: number };
     expect(rebuilt).toMatchObject({ refreshed: true, mode: 'full' });
@@ -97,13 +94,13 @@ describe('the master\'s "Làm mới toàn bộ" button', () => {
     // Signed without the action, the action added afterwards.
     expect(
       await postSheetAction(stack, {
-        spreadsheetId: MASTER_ID,
+        spreadsheetId: masterId,
         timestamp,
-        signature: hmac(stack.secrets.webhook, `${MASTER_ID}.${timestamp}`),
+        signature: hmac(stack.secrets.webhook, `${masterId}.${timestamp}`),
         action: 'rebuild-master',
       }),
     ).toEqual({ status: 401, body: { error: 'unauthorized' } });
-    expect(await pressSheetButton(stack, MASTER_ID, 'xoa-het')).toEqual({
+    expect(await pressSheetButton(stack, masterId, 'xoa-het')).toEqual({
       status: 400,
       body: { error: 'unknown action: xoa-het' },
     });
