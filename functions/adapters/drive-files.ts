@@ -4,6 +4,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import { DEFAULT_RETRY, reasonOf, statusOf, withRetry, type RetryPolicy } from './retry.js';
 
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
+const FOLDER_MIME = 'application/vnd.google-apps.folder';
 
 import type {
   FileMeta,
@@ -154,6 +155,25 @@ export class DriveFiles implements Files {
           // Only the system shares a sheet: writers (the units' clerks) may not re-share it.
           // Drive ignores this for shared-drive items, where the drive's restrictions decide.
           ...(this.sharedDriveId ? {} : { writersCanShare: false }),
+        },
+        fields: FILE_FIELDS,
+        supportsAllDrives: true,
+      },
+      { retry: false },
+    );
+    return toMeta(res.data);
+  }
+
+  async ensureFolder(name: string, appProperties: Record<string, string>): Promise<FileMeta> {
+    const [found] = await this.findByAppProperties(appProperties);
+    if (found) return found;
+    const res = await this.drive.files.create(
+      {
+        requestBody: {
+          name,
+          mimeType: FOLDER_MIME,
+          appProperties,
+          ...(this.sharedDriveId ? { parents: [this.sharedDriveId] } : {}),
         },
         fields: FILE_FIELDS,
         supportsAllDrives: true,

@@ -402,6 +402,12 @@ export interface Files {
    */
   createSpreadsheet(name: string, appProperties: Record<string, string>, parentId?: string): Promise<FileMeta>;
   /**
+   * The folder carrying `appProperties`, created (in the campaign's shared drive) when there is
+   * none. Like createSpreadsheet, a creation whose outcome is unknown is not retried: the next
+   * run finds it.
+   */
+  ensureFolder(name: string, appProperties: Record<string, string>): Promise<FileMeta>;
+  /**
    * Writes a binary file (a report the coordinators download), replacing the content of the
    * one found by `appProperties` if there is one: re-running never makes a second copy.
    * Drive's files.update with media replaces the content in place (same id, same link);

@@ -109,8 +109,11 @@ export async function buildRoundDocuments(
   return docs;
 }
 
+/** Where the documents go in the campaign's shared drive, apart from the hundreds of unit sheets. */
+export const DOCUMENTS_FOLDER_NAME = 'Hồ sơ gửi đi';
+
 export interface PublishDeps extends ReportDeps {
-  files: Pick<Files, 'upsertFile'>;
+  files: Pick<Files, 'upsertFile' | 'ensureFolder'>;
   log: Logger;
 }
 
@@ -120,9 +123,10 @@ export interface PublishedRound {
 }
 
 /**
- * Writes a round's documents into the campaign's Drive (the shared drive the sheets live in),
- * replacing the files of an earlier run (found by their appProperties), and records their
- * links for the master. Idempotent: run twice, one file each.
+ * Writes a round's documents into the campaign's Drive (the folder "Hồ sơ gửi đi" of the shared
+ * drive the sheets live in), replacing the files of an earlier run (found by their
+ * appProperties, wherever they are), and records their links for the master. Idempotent: run
+ * twice, one folder and one file each.
  */
 export async function publishRoundDocuments(
   deps: PublishDeps,
@@ -131,12 +135,19 @@ export async function publishRoundDocuments(
   view?: MasterView,
 ): Promise<PublishedRound> {
   const docs = await buildRoundDocuments(deps, roundId, now, view);
+  const folder = await deps.files.ensureFolder(DOCUMENTS_FOLDER_NAME, {
+    campaignId: deps.model.id,
+    documentsFolder: 'true',
+  });
   const files: PublishedRound['files'] = [];
   for (const doc of docs) {
-    const { file, created, duplicates } = await deps.files.upsertFile(doc.fileName, doc.mimeType, doc.content, {
-      campaignId: deps.model.id,
-      reportFile: doc.fileName,
-    });
+    const { file, created, duplicates } = await deps.files.upsertFile(
+      doc.fileName,
+      doc.mimeType,
+      doc.content,
+      { campaignId: deps.model.id, reportFile: doc.fileName },
+      folder.id,
+    );
     if (duplicates > 0)
       deps.log.warn('report file found more than once in Drive; the first one was replaced', {
         name: doc.fileName,

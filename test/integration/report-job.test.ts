@@ -122,6 +122,23 @@ describe('publish-reports job', () => {
     }
   }, 120_000);
 
+  it('keeps every document in one folder "Hồ sơ gửi đi" beside the master, however often it publishes', async () => {
+    const folders = await stack.runtime.files.findByAppProperties({
+      campaignId: stack.runtime.model.id,
+      documentsFolder: 'true',
+    });
+    expect(folders).toHaveLength(1);
+    const folder = stack.sheets.getDriveFileState(folders[0]!.id)!;
+    expect([folder.name, folder.mimeType]).toEqual(['Hồ sơ gửi đi', 'application/vnd.google-apps.folder']);
+    const master = stack.sheets.getDriveFileState((await stack.runtime.store.meta('master')).spreadsheetId!)!;
+    expect(folder.parents).toEqual(master.parents);
+    for (const round of stack.runtime.model.campaign.rounds)
+      for (const name of documentFileNames(stack.runtime.model, round.id)) {
+        const [file] = await copiesOf(name);
+        expect(stack.sheets.getDriveFileState(file!.id)!.parents, name).toEqual([folder.id]);
+      }
+  });
+
   it('refuses an unknown round', async () => {
     await expect(stack.fire('publish-reports', { round: 'khong-co' })).rejects.toThrow(/HTTP 400/);
   });
