@@ -167,13 +167,16 @@ function figuresSheet(ctx: Context, table: FiguresTable, requirement: TableRequi
     row++;
   }
   builder.allowEditing({ startRow: firstDataRow, endRow: row, startCol: FIRST_DATA_COL, endCol: lastCol + 1 });
-  builder.set(row, CODE_COL, TOTAL_ROW_CODE, STYLES.hidden);
-  builder.set(row, LABEL_COL, 'Tổng cộng (hệ thống tự tính)', { ...STYLES.computed });
-  inds.forEach((ind, j) =>
-    builder.set(row, FIRST_DATA_COL + j, null, { ...STYLES.computed, numberFormat: numberFormat(ind.type) }),
-  );
-  builder.row(row, { height: 26 });
-  row++;
+  // A total only where the round has several periods: under a single period it would repeat the row above.
+  if (round.periods.length > 1) {
+    builder.set(row, CODE_COL, TOTAL_ROW_CODE, STYLES.hidden);
+    builder.set(row, LABEL_COL, 'Tổng cộng (hệ thống tự tính)', { ...STYLES.computed });
+    inds.forEach((ind, j) =>
+      builder.set(row, FIRST_DATA_COL + j, null, { ...STYLES.computed, numberFormat: numberFormat(ind.type) }),
+    );
+    builder.row(row, { height: 26 });
+    row++;
+  }
   builder.set(row, CODE_COL, END_MARKER, STYLES.hidden);
   row++;
   const notesFrom = bannerStart(LABEL_COL, FIGURES_FROZEN_COLS);
