@@ -6,14 +6,15 @@ import { DEFAULT_RETRY, reasonOf, statusOf, withRetry, type RetryPolicy } from '
 export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
 
-import type {
-  FileMeta,
-  RevisionMeta,
-  ChangedFile,
-  ShareOutcome,
-  FilePermission,
-  SharedDriveRestrictions,
-  Files,
+import {
+  DRIVE_ROLE_RANK,
+  type FileMeta,
+  type RevisionMeta,
+  type ChangedFile,
+  type ShareOutcome,
+  type FilePermission,
+  type SharedDriveRestrictions,
+  type Files,
 } from '../app/ports.js';
 
 // The port's types are the application's (app/ports.ts); re-exported for callers of this adapter.
@@ -33,15 +34,6 @@ function toMeta(file: drive_v3.Schema$File): FileMeta {
     appProperties: (file.appProperties as Record<string, string> | undefined) ?? {},
   };
 }
-
-const ROLE_RANK: Record<string, number> = {
-  reader: 1,
-  commenter: 2,
-  writer: 3,
-  fileOrganizer: 4,
-  organizer: 5,
-  owner: 6,
-};
 
 /** Drive refuses an address without a Google account unless the invitation mail is sent. */
 function needsInvitation(error: unknown): boolean {
@@ -286,7 +278,7 @@ export class DriveFiles implements Files {
   ): Promise<ShareOutcome> {
     const current = existing ?? (await this.permissions(fileId));
     const have = current.find((p) => p.emailAddress?.toLowerCase() === email.toLowerCase());
-    if (have && (ROLE_RANK[have.role] ?? 0) >= ROLE_RANK[role]!) return { status: 'present' };
+    if (have && (DRIVE_ROLE_RANK[have.role] ?? 0) >= DRIVE_ROLE_RANK[role]!) return { status: 'present' };
     const create = (notify: boolean) =>
       this.call(() =>
         this.drive.permissions.create(

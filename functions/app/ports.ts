@@ -78,6 +78,16 @@ export interface FilePermission {
   inherited: boolean;
 }
 
+/** Drive's roles from weakest to strongest: a grant is covered by one of equal or higher rank. */
+export const DRIVE_ROLE_RANK: Readonly<Record<string, number>> = {
+  reader: 1,
+  commenter: 2,
+  writer: 3,
+  fileOrganizer: 4,
+  organizer: 5,
+  owner: 6,
+};
+
 /** The restrictions of a shared drive (drives.get), as Drive names them. */
 export interface SharedDriveRestrictions {
   domainUsersOnly?: boolean;

@@ -16,7 +16,7 @@ import type { CampaignModel } from '../core/campaign-model.js';
 import { statusOf } from '../app/failures.js';
 import { SHARING_RULE, type SharingFlagDoc } from './flags.js';
 import type { Logger } from './log.js';
-import type { Files, NodeRepair, Store } from './ports.js';
+import { DRIVE_ROLE_RANK, type Files, type NodeRepair, type Store } from './ports.js';
 
 export interface ReconcileResult {
   roundId: string;
@@ -159,14 +159,6 @@ export interface SharingReconcileResult {
   missing: string[];
 }
 
-const ROLE_RANK: Record<string, number> = {
-  reader: 1,
-  commenter: 2,
-  writer: 3,
-  fileOrganizer: 4,
-  organizer: 5,
-  owner: 6,
-};
 const ROLE_LABEL: Record<string, string> = {
   reader: 'xem',
   commenter: 'nhận xét',
@@ -196,7 +188,7 @@ export function extraGrants(
 ): ExtraGrant[] {
   const allowed = new Map<string, number>();
   const allow = (email: string, role: string) =>
-    allowed.set(email.toLowerCase(), Math.max(allowed.get(email.toLowerCase()) ?? 0, ROLE_RANK[role]!));
+    allowed.set(email.toLowerCase(), Math.max(allowed.get(email.toLowerCase()) ?? 0, DRIVE_ROLE_RANK[role]!));
   for (const email of expected.readers) allow(email, 'reader');
   for (const email of expected.writers) allow(email, 'writer');
   for (const email of expected.system) allow(email, 'owner');
@@ -215,7 +207,7 @@ export function extraGrants(
     if (
       (permission.type === 'user' || permission.type === 'group') &&
       email &&
-      (ROLE_RANK[permission.role] ?? 9) <= (allowed.get(email) ?? 0)
+      (DRIVE_ROLE_RANK[permission.role] ?? 9) <= (allowed.get(email) ?? 0)
     )
       continue;
     extra.push({
