@@ -129,60 +129,43 @@ function refreshPending(meta: MetaDocs['master']): boolean {
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The named fields of a record, in a new object. */
+function pick<T, K extends keyof T>(record: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = record[key];
+  return out;
+}
 /** Only what the view reads: the cache holds every unit of the campaign, so it keeps no more. */
+const SUBMISSION_VIEW_FIELDS = [
+  'unitId',
+  'contentHash',
+  'versionCount',
+  'acceptedAt',
+  'firstAcceptedAt',
+  'late',
+  'totals',
+  'nominations',
+  'confirmation',
+] as const;
+const STATE_VIEW_FIELDS = [
+  'unitId',
+  'status',
+  'contentHash',
+  'errors',
+  'warnings',
+  'evaluatedAt',
+  'lockedOut',
+  'issues',
+  'nominations',
+  'quotaOverruns',
+  'dossierMissing',
+] as const;
 function viewSubmission(submission: SubmissionRecord): ViewSubmission {
-  const {
-    unitId,
-    contentHash,
-    versionCount,
-    acceptedAt,
-    firstAcceptedAt,
-    late,
-    totals,
-    nominations,
-    confirmation,
-    activities,
-  } = submission;
-  return {
-    unitId,
-    contentHash,
-    versionCount,
-    acceptedAt,
-    firstAcceptedAt,
-    late,
-    totals,
-    nominations,
-    confirmation,
-    ...(activities ? { activities } : {}),
-  };
+  const { activities } = submission;
+  return { ...pick(submission, SUBMISSION_VIEW_FIELDS), ...(activities ? { activities } : {}) };
 }
 function viewState(state: UnitRoundState): ViewState {
-  const {
-    unitId,
-    status,
-    contentHash,
-    errors,
-    warnings,
-    evaluatedAt,
-    lockedOut,
-    issues,
-    nominations,
-    quotaOverruns,
-    dossierMissing,
-  } = state;
-  return {
-    unitId,
-    status,
-    contentHash,
-    errors,
-    warnings,
-    evaluatedAt,
-    lockedOut,
-    issues,
-    nominations,
-    quotaOverruns,
-    dossierMissing,
-  };
+  return pick(state, STATE_VIEW_FIELDS);
 }
 /** A unit's flags in one order whichever way they were read (one query, or the unit's two documents). */
 function flagsOfRecords(records: UnitFlagsRecord[]): ViewFlag[] {
