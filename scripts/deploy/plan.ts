@@ -417,35 +417,30 @@ export function deploymentPlan(options: DeployOptions): PlannedCommand[] {
     { title: 'Biên dịch và đóng gói các hàm', argv: ['npm', 'run', 'build'] },
     ...functionDeployments(options, { current: '${WEBHOOK_VERSION}' }),
   ];
-  for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'firestore')) {
-    // Eventarc calls the (private) Cloud Run service behind the function as its trigger account.
-    cmds.push({
-      title: `Cho Eventarc (tài khoản ${options.functionsAccount}) gọi ${functionSpec.name}: roles/run.invoker`,
-      argv: [
-        'gcloud',
-        'functions',
-        'add-invoker-policy-binding',
+  // roles/run.invoker on the Cloud Run service behind a function, for the account that calls it.
+  const invoker = (title: string, functionName: string, account: string): PlannedCommand => ({
+    title,
+    argv: [
+      'gcloud',
+      'functions',
+      'add-invoker-policy-binding',
+      functionName,
+      `--region=${options.region}`,
+      `--member=serviceAccount:${account}`,
+      ...projectFlag,
+    ],
+  });
+  // Eventarc calls the (private) Cloud Run service behind the function as its trigger account.
+  for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'firestore'))
+    cmds.push(
+      invoker(
+        `Cho Eventarc (tài khoản ${options.functionsAccount}) gọi ${functionSpec.name}: roles/run.invoker`,
         functionSpec.name,
-        `--region=${options.region}`,
-        `--member=serviceAccount:${fnSa}`,
-        ...projectFlag,
-      ],
-    });
-  }
-  for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'http-private')) {
-    cmds.push({
-      title: `Cho Cloud Scheduler gọi ${functionSpec.name}: roles/run.invoker`,
-      argv: [
-        'gcloud',
-        'functions',
-        'add-invoker-policy-binding',
-        functionSpec.name,
-        `--region=${options.region}`,
-        `--member=serviceAccount:${schedSa}`,
-        ...projectFlag,
-      ],
-    });
-  }
+        fnSa,
+      ),
+    );
+  for (const functionSpec of FUNCTION_SPECS.filter((f) => f.trigger === 'http-private'))
+    cmds.push(invoker(`Cho Cloud Scheduler gọi ${functionSpec.name}: roles/run.invoker`, functionSpec.name, schedSa));
   for (const job of SCHEDULED_JOBS) {
     const uri = functionUrl(options, job.target);
     const name = `bao-cao-${job.name}`;
