@@ -128,17 +128,14 @@ export interface PublishedRound {
  * appProperties, wherever they are), and records their links for the master. Idempotent: run
  * twice, one folder and one file each.
  */
-export async function publishRoundDocuments(
+async function publishRoundDocuments(
   deps: PublishDeps,
   roundId: string,
   now: number,
+  folderId: string,
   view?: MasterView,
 ): Promise<PublishedRound> {
   const docs = await buildRoundDocuments(deps, roundId, now, view);
-  const folder = await deps.files.ensureFolder(DOCUMENTS_FOLDER_NAME, {
-    campaignId: deps.model.id,
-    documentsFolder: 'true',
-  });
   const files: PublishedRound['files'] = [];
   for (const doc of docs) {
     const { file, created, duplicates } = await deps.files.upsertFile(
@@ -146,7 +143,7 @@ export async function publishRoundDocuments(
       doc.mimeType,
       doc.content,
       { campaignId: deps.model.id, reportFile: doc.fileName },
-      folder.id,
+      folderId,
     );
     if (duplicates > 0)
       deps.log.warn('report file found more than once in Drive; the first one was replaced', {
@@ -190,6 +187,11 @@ export async function publishDueReports(
   if (rounds.length === 0) return out;
   // One master view (every round's submissions, states and aggregates) serves every round written.
   const view = await currentMasterView(deps, now);
-  for (const round of rounds) out.push(await publishRoundDocuments(deps, round.id, now, view));
+  // Found (or made) once for every round: a folder just made may not be listed yet by a second search.
+  const folder = await deps.files.ensureFolder(DOCUMENTS_FOLDER_NAME, {
+    campaignId: deps.model.id,
+    documentsFolder: 'true',
+  });
+  for (const round of rounds) out.push(await publishRoundDocuments(deps, round.id, now, folder.id, view));
   return out;
 }
